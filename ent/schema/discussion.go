@@ -1,0 +1,52 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+
+	"zirkel/ent/schema/gid"
+)
+
+// Discussion is a thread on a topic, in the open community or inside a circle.
+type Discussion struct{ ent.Schema }
+
+// Mixin implements ent.Schema.
+func (Discussion) Mixin() []ent.Mixin {
+	return []ent.Mixin{gid.NewMixin("dis", "discussions"), TimeMixin{}}
+}
+
+// Fields implements ent.Schema.
+func (Discussion) Fields() []ent.Field {
+	serverSet := entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)
+	return []ent.Field{
+		field.String("title").NotEmpty().MaxLen(maxName).
+			Annotations(entgql.OrderField("TITLE")),
+		field.Enum("status").Values("OPEN", "LOCKED").Default("OPEN").
+			Annotations(entgql.OrderField("STATUS")),
+		field.Bool("pinned").Default(false).
+			Annotations(entgql.OrderField("PINNED")),
+		field.Int("message_count").Default(0).NonNegative().
+			Comment("Messages ever posted; the next message's position is this plus one.").
+			Annotations(entgql.OrderField("MESSAGE_COUNT"), serverSet),
+		field.Time("last_message_at").Optional().Nillable().
+			Annotations(entgql.OrderField("LAST_MESSAGE_AT"), serverSet),
+	}
+}
+
+// Edges implements ent.Schema.
+func (Discussion) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.To("topics", Topic.Type).
+			Annotations(entgql.RelayConnection()),
+		edge.From("circle", Circle.Type).Ref("discussions").Unique().Immutable(),
+		edge.To("author", Member.Type).Unique().Required().Immutable(),
+		edge.To("messages", Message.Type).
+			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+	}
+}
+
+// Annotations implements ent.Schema.
+func (Discussion) Annotations() []schema.Annotation { return queryable() }

@@ -1,0 +1,77 @@
+package schema
+
+import (
+	"regexp"
+
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+
+	"zirkel/ent/schema/gid"
+)
+
+// Member is a person in the community.
+type Member struct{ ent.Schema }
+
+// emailPattern accepts what a directory or mail server accepts in practice, refusing spaces,
+// missing parts and more than one @.
+var emailPattern = regexp.MustCompile(`^[^\s@]+@[^\s@]+\.[^\s@]+$`)
+
+// Mixin implements ent.Schema.
+func (Member) Mixin() []ent.Mixin {
+	return []ent.Mixin{gid.NewMixin("mem", "members"), TimeMixin{}}
+}
+
+// Fields implements ent.Schema.
+func (Member) Fields() []ent.Field {
+	serverOnly := entgql.Skip(entgql.SkipAll)
+	return []ent.Field{
+		field.String("display_name").NotEmpty().MaxLen(maxName).
+			Annotations(entgql.OrderField("DISPLAY_NAME")),
+		field.String("email").Unique().MaxLen(254).Match(emailPattern).
+			Comment("Stored in lower case.").
+			Annotations(entgql.OrderField("EMAIL")),
+		field.Enum("community_role").
+			Values("CDO", "CIO", "DIGITAL_PILOT", "STAFF", "VENDOR", "RESEARCHER").
+			Annotations(entgql.OrderField("COMMUNITY_ROLE")),
+		field.String("job_title").Optional().MaxLen(maxName),
+		field.String("bio").Optional().MaxLen(maxShort),
+		field.Enum("status").Values("ACTIVE", "DEACTIVATED").Default("ACTIVE").
+			Annotations(entgql.OrderField("STATUS")),
+		field.Enum("platform_role").Values("MEMBER", "MODERATOR", "ADMIN").Default("MEMBER").
+			Comment("What the member may do on the platform; set from the directory or by an admin.").
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		field.String("directory_id").Optional().Nillable().MaxLen(64).
+			Comment("The configured directory the member logs in with; nil for local accounts.").
+			Annotations(serverOnly),
+		field.String("directory_entry_id").Optional().Nillable().MaxLen(256).
+			Comment("The directory's stable id of the entry (entryUUID, objectGUID).").
+			Annotations(serverOnly),
+	}
+}
+
+// Edges implements ent.Schema.
+func (Member) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("organisation", Organisation.Type).Ref("members").Unique(),
+		edge.To("expertise", Topic.Type).
+			Annotations(entgql.RelayConnection()),
+		edge.From("practices", Practice.Type).Ref("authors").
+			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		edge.To("circle_memberships", CircleMembership.Type).
+			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+	}
+}
+
+// Indexes implements ent.Schema.
+func (Member) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("directory_id", "directory_entry_id").Unique(),
+	}
+}
+
+// Annotations implements ent.Schema.
+func (Member) Annotations() []schema.Annotation { return queryable() }

@@ -1,0 +1,43 @@
+package schema
+
+import (
+	"time"
+
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/mixin"
+)
+
+// TimeMixin adds created_at and updated_at, set by the server and never by clients.
+type TimeMixin struct{ mixin.Schema }
+
+// Fields implements ent.Mixin.
+func (TimeMixin) Fields() []ent.Field {
+	skipInputs := entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)
+	return []ent.Field{
+		field.Time("created_at").Default(time.Now).Immutable().
+			Annotations(entgql.OrderField("CREATED_AT"), skipInputs),
+		field.Time("updated_at").Default(time.Now).UpdateDefault(time.Now).
+			Annotations(entgql.OrderField("UPDATED_AT"), skipInputs),
+	}
+}
+
+// Limits on free text, in characters; every text field has one.
+const (
+	maxName  = 200
+	maxShort = 2000
+	maxLong  = 20000
+	maxURL   = 500
+)
+
+// queryable returns the annotations of a type that is listed at the root of the API: a Relay
+// connection with where filters, and generated create/update inputs.
+func queryable() []schema.Annotation {
+	return []schema.Annotation{
+		entgql.QueryField(),
+		entgql.RelayConnection(),
+		entgql.Mutations(entgql.MutationCreate(), entgql.MutationUpdate()),
+	}
+}

@@ -1,0 +1,72 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+
+	"zirkel/ent/schema/gid"
+)
+
+// Practice is a good-practice record (Erfolgsbeispiel), structured so that another authority
+// can repeat it: problem, approach, outcome, what went wrong, effort, maturity, who to ask.
+type Practice struct{ ent.Schema }
+
+// Mixin implements ent.Schema.
+func (Practice) Mixin() []ent.Mixin {
+	return []ent.Mixin{gid.NewMixin("prc", "practices"), TimeMixin{}}
+}
+
+// Fields implements ent.Schema.
+func (Practice) Fields() []ent.Field {
+	serverSet := entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)
+	return []ent.Field{
+		field.String("title").NotEmpty().MaxLen(maxName).
+			Annotations(entgql.OrderField("TITLE")),
+		field.String("summary").Optional().MaxLen(maxShort),
+		field.Text("problem").Optional().MaxLen(maxLong),
+		field.Text("approach").Optional().MaxLen(maxLong),
+		field.Text("outcome").Optional().MaxLen(maxLong),
+		field.Text("lessons_learned").Optional().MaxLen(maxLong).
+			Comment("What went wrong as well as what went right."),
+		field.Enum("maturity").Values("IDEA", "PILOT", "ROLLOUT", "ESTABLISHED").Default("IDEA").
+			Annotations(entgql.OrderField("MATURITY")),
+		field.Enum("status").Values("DRAFT", "PUBLISHED", "ARCHIVED").Default("DRAFT").
+			Comment("Changed only by publishPractice and archivePractice.").
+			Annotations(entgql.OrderField("STATUS"), serverSet),
+		field.Time("published_at").Optional().Nillable().
+			Annotations(entgql.OrderField("PUBLISHED_AT"), serverSet),
+		field.Int("effort_person_days").Optional().Nillable().Min(0).Max(100_000).
+			Comment("Effort in person-days, as far as the authors know it."),
+		field.Int("duration_weeks").Optional().Nillable().Min(0).Max(1_000),
+		field.Text("transferability").Optional().MaxLen(maxLong).
+			Comment("What another authority needs to repeat it."),
+		field.Strings("software_used").Optional().
+			Comment("Names of the software used; linked to the software catalogue later."),
+		field.Enum("visibility").Values("PUBLIC", "MEMBERS", "CIRCLE").Default("MEMBERS").
+			Annotations(entgql.OrderField("VISIBILITY")),
+	}
+}
+
+// Edges implements ent.Schema.
+func (Practice) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("organisation", Organisation.Type).Ref("practices").Unique().Required(),
+		edge.To("authors", Member.Type).
+			Annotations(entgql.RelayConnection()),
+		edge.To("topics", Topic.Type).
+			Annotations(entgql.RelayConnection()),
+		edge.From("circle", Circle.Type).Ref("practices").Unique(),
+	}
+}
+
+// Indexes implements ent.Schema.
+func (Practice) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("status", "visibility")}
+}
+
+// Annotations implements ent.Schema.
+func (Practice) Annotations() []schema.Annotation { return queryable() }

@@ -1,0 +1,57 @@
+package graph
+
+import (
+	"context"
+
+	"zirkel/ent"
+	"zirkel/ent/circle"
+	"zirkel/ent/circlemembership"
+	"zirkel/ent/member"
+	"zirkel/ent/schema/gid"
+	"zirkel/server/apperr"
+)
+
+// addCircleMember adds a member to a circle or, if they belong to it already, sets their role.
+func addCircleMember(ctx context.Context, c *ent.Client, circleID, memberID gid.ID, role *circlemembership.Role) (*ent.CircleMembership, error) {
+	want := circlemembership.RoleMEMBER
+	if role != nil {
+		want = *role
+	}
+	existing, err := findMembership(ctx, c, circleID, memberID)
+	switch {
+	case err == nil:
+		return existing.Update().SetRole(want).Save(ctx)
+	case !ent.IsNotFound(err):
+		return nil, err
+	}
+	return c.CircleMembership.Create().
+		SetCircleID(circleID).SetMemberID(memberID).SetRole(want).
+		Save(ctx)
+}
+
+// removeCircleMember ends a membership and returns its id.
+func removeCircleMember(ctx context.Context, c *ent.Client, circleID, memberID gid.ID) (gid.ID, error) {
+	m, err := findMembership(ctx, c, circleID, memberID)
+	if err != nil {
+		return "", notFoundAs("memberID", err)
+	}
+	if err := c.CircleMembership.DeleteOne(m).Exec(ctx); err != nil {
+		return "", err
+	}
+	return m.ID, nil
+}
+
+func findMembership(ctx context.Context, c *ent.Client, circleID, memberID gid.ID) (*ent.CircleMembership, error) {
+	if exists, err := c.Circle.Query().Where(circle.ID(circleID)).Exist(ctx); err != nil || !exists {
+		if err == nil {
+			err = apperr.NotFound("circleID")
+		}
+		return nil, err
+	}
+	return c.CircleMembership.Query().
+		Where(
+			circlemembership.HasCircleWith(circle.ID(circleID)),
+			circlemembership.HasMemberWith(member.ID(memberID)),
+		).
+		Only(ctx)
+}

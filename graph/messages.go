@@ -1,0 +1,74 @@
+package graph
+
+import (
+	"context"
+	"time"
+
+	"zirkel/ent"
+	"zirkel/ent/discussion"
+	"zirkel/ent/message"
+	"zirkel/ent/schema/gid"
+	"zirkel/graph/model"
+	"zirkel/server/apperr"
+)
+
+// postMessage appends a message to an open discussion. The discussion's counter is raised in the
+// same transaction, which serialises concurrent posters on the discussion row, so positions are
+// gapless and unique.
+func postMessage(ctx context.Context, c *ent.Client, input model.PostMessageInput) (*ent.Message, error) {
+	d, err := c.Discussion.Get(ctx, input.DiscussionID)
+	if err != nil {
+		return nil, notFoundAs("discussionID", err)
+	}
+	if d.Status == discussion.StatusLOCKED {
+		return nil, apperr.Forbidden("the discussion is locked")
+	}
+	if input.ParentID != nil {
+		inThread, err := c.Message.Query().
+			Where(message.ID(*input.ParentID), message.HasDiscussionWith(discussion.ID(d.ID))).
+			Exist(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if !inThread {
+			return nil, apperr.Invalid("parentID", "is not a message of this discussion")
+		}
+	}
+	now := time.Now()
+	d, err = c.Discussion.UpdateOneID(d.ID).AddMessageCount(1).SetLastMessageAt(now).Save(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return c.Message.Create().
+		SetDiscussionID(d.ID).
+		SetAuthorID(input.AuthorID).
+		SetNillableParentID(input.ParentID).
+		SetBody(input.Body).
+		SetPosition(d.MessageCount).
+		SetCreatedAt(now).
+		Save(ctx)
+}
+
+// editMessage replaces the text of a message that has not been deleted.
+func editMessage(ctx context.Context, c *ent.Client, id gid.ID, body string) (*ent.Message, error) {
+	m, err := c.Message.Get(ctx, id)
+	if err != nil {
+		return nil, notFoundAs("id", err)
+	}
+	if m.DeletedAt != nil {
+		return nil, apperr.Invalid("id", "the message was deleted")
+	}
+	return m.Update().SetBody(body).SetEditedAt(time.Now()).Save(ctx)
+}
+
+// deleteMessage removes the text of a message; it keeps its position and its replies.
+func deleteMessage(ctx context.Context, c *ent.Client, id gid.ID) (*ent.Message, error) {
+	m, err := c.Message.Get(ctx, id)
+	if err != nil {
+		return nil, notFoundAs("id", err)
+	}
+	if m.DeletedAt != nil {
+		return m, nil
+	}
+	return m.Update().SetBody("").SetDeletedAt(time.Now()).Save(ctx)
+}

@@ -1,0 +1,39 @@
+package graph
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"zirkel/ent"
+	"zirkel/ent/practice"
+	"zirkel/ent/schema/gid"
+	"zirkel/server/apperr"
+)
+
+// publishPractice publishes a practice once the parts another authority needs are written.
+func publishPractice(ctx context.Context, c *ent.Client, id gid.ID) (*ent.Practice, error) {
+	p, err := c.Practice.Get(ctx, id)
+	if err != nil {
+		return nil, notFoundAs("id", err)
+	}
+	required := []struct{ field, value string }{
+		{"summary", p.Summary}, {"problem", p.Problem}, {"approach", p.Approach}, {"outcome", p.Outcome},
+	}
+	for _, r := range required {
+		if strings.TrimSpace(r.value) == "" {
+			return nil, apperr.Invalid(r.field, "is required to publish a practice")
+		}
+	}
+	update := p.Update().SetStatus(practice.StatusPUBLISHED)
+	if p.PublishedAt == nil {
+		update.SetPublishedAt(time.Now())
+	}
+	return update.Save(ctx)
+}
+
+// archivePractice takes a practice out of circulation; it stays readable by link.
+func archivePractice(ctx context.Context, c *ent.Client, id gid.ID) (*ent.Practice, error) {
+	p, err := c.Practice.UpdateOneID(id).SetStatus(practice.StatusARCHIVED).Save(ctx)
+	return p, notFoundAs("id", err)
+}

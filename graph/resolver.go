@@ -1,0 +1,51 @@
+// Package graph holds Zirkel's GraphQL resolvers. They are thin: reads go through entgql's
+// pagination (which eager-loads what the query selects, so pages cost a constant number of SQL
+// statements), writes through ent inside the request's transaction, where the write rules of
+// server/integrity apply.
+package graph
+
+import (
+	"context"
+	"errors"
+
+	"github.com/99designs/gqlgen/graphql"
+
+	"zirkel/ent"
+	"zirkel/ent/schema/gid"
+	"zirkel/graph/generated"
+	"zirkel/server/apperr"
+)
+
+// Resolver is the root of the resolvers and the place where their dependencies are injected.
+type Resolver struct {
+	client *ent.Client
+}
+
+// NewSchema returns the executable schema over the given client.
+func NewSchema(client *ent.Client) graphql.ExecutableSchema {
+	return generated.NewExecutableSchema(generated.Config{
+		Resolvers: &Resolver{client: client},
+	})
+}
+
+// nodeTable tells entgql which table an id belongs to, from the id's prefix.
+func nodeTable(_ context.Context, id gid.ID) (string, error) { return gid.Table(id) }
+
+// notFoundAs names the input field when err says that an object does not exist.
+func notFoundAs(field string, err error) error {
+	if ent.IsNotFound(err) {
+		return apperr.NotFound(field)
+	}
+	return err
+}
+
+// isMissing tells whether err only says that a node does not exist.
+func isMissing(err error) bool {
+	var nf *ent.NotFoundError
+	return errors.As(err, &nf)
+}
+
+// maxNodes is the most ids one `nodes` call may ask for, the same as the page size cap.
+const maxNodes = 100
+
+func tooManyNodes() error { return apperr.Invalid("ids", "at most 100 ids at once") }

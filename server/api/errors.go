@@ -1,0 +1,85 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"zirkel/ent"
+	"zirkel/server/apperr"
+	"zirkel/server/integrity"
+)
+
+// presentError shows clients what they can act on and nothing else: client errors keep their
+// code and field, ent's validation errors become BAD_USER_INPUT with the field, missing objects
+// NOT_FOUND, and everything else a generic message whose details go only to the log.
+func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		out := graphql.DefaultErrorPresenter(ctx, err)
+		var (
+			appErr *apperr.Error
+			valErr *ent.ValidationError
+			nfErr  *ent.NotFoundError
+			ceErr  *ent.ConstraintError
+		)
+		switch {
+		case errors.As(err, &appErr):
+			field := appErr.Field
+			if field == "" && len(out.Path) > 0 {
+				field = fmt.Sprint(out.Path[len(out.Path)-1])
+			}
+			setClientError(out, appErr.Code, field, appErr.Message)
+		case errors.As(err, &valErr):
+			field := integrity.FieldName(valErr.Name)
+			setClientError(out, apperr.CodeBadUserInput, field, validationMessage(valErr))
+		case errors.As(err, &nfErr):
+			setClientError(out, apperr.CodeNotFound, "", "not found")
+		case errors.As(err, &ceErr):
+			setClientError(out, apperr.CodeConflict, "", "the change conflicts with existing data; reload and try again")
+		case errors.Is(err, context.DeadlineExceeded):
+			setClientError(out, "TIMEOUT", "", "the request took too long")
+		case hasCode(out):
+			// parser, validation and limit errors from gqlgen: already meant for the client
+		default:
+			logger.ErrorContext(ctx, "resolving", "err", err, "path", out.Path.String())
+			setClientError(out, apperr.CodeInternal, "", "internal error")
+		}
+		return out
+	}
+}
+
+func setClientError(out *gqlerror.Error, code, field, message string) {
+	out.Message = message
+	out.Err = nil
+	out.Extensions = map[string]any{"code": code}
+	if field != "" {
+		out.Extensions["field"] = field
+		out.Message = field + ": " + message
+	}
+}
+
+// validationMessage is ent's reason without ent's prefix and internal type names.
+func validationMessage(e *ent.ValidationError) string {
+	if inner := errors.Unwrap(e); inner != nil {
+		return inner.Error()
+	}
+	return "is not valid"
+}
+
+func hasCode(e *gqlerror.Error) bool {
+	_, ok := e.Extensions["code"]
+	return ok
+}
+
+// recoverPanic logs a resolver panic with its stack and tells the client only that it failed.
+func recoverPanic(logger *slog.Logger) graphql.RecoverFunc {
+	return func(ctx context.Context, p any) error {
+		logger.ErrorContext(ctx, "panic while resolving", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+		return &apperr.Error{Code: apperr.CodeInternal, Message: "internal error"}
+	}
+}

@@ -1,0 +1,64 @@
+// Package config reads Zirkel's configuration from flags, with environment variables as
+// fallbacks (a flag given on the command line wins).
+package config
+
+import (
+	"flag"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is everything the server can be told at start.
+type Config struct {
+	Addr          string        // -addr / ZIRKEL_ADDR
+	DataDir       string        // -data / ZIRKEL_DATA: directory of the embedded database
+	DatabaseURL   string        // -database-url / DATABASE_URL: PostgreSQL instead of SQLite
+	LogLevel      slog.Level    // -log-level / ZIRKEL_LOG_LEVEL
+	Demo          bool          // -demo / ZIRKEL_DEMO: load the demo community into an empty database
+	Introspection bool          // -introspection / ZIRKEL_INTROSPECTION (on in demo mode)
+	GraphiQL      bool          // -graphiql / ZIRKEL_GRAPHIQL: the IDE at / (on in demo mode)
+	MaxComplexity int           // -max-complexity / ZIRKEL_MAX_COMPLEXITY
+	Timeout       time.Duration // -request-timeout / ZIRKEL_REQUEST_TIMEOUT
+}
+
+// Load parses args (without the program name) with getenv for the fallbacks.
+func Load(args []string, getenv func(string) string) (Config, error) {
+	var c Config
+	fs := flag.NewFlagSet("zirkel", flag.ContinueOnError)
+	env := func(name, def string) string {
+		if v := getenv(name); v != "" {
+			return v
+		}
+		return def
+	}
+	envBool := func(name string) bool { b, _ := strconv.ParseBool(getenv(name)); return b }
+	fs.StringVar(&c.Addr, "addr", env("ZIRKEL_ADDR", ":8080"), "listen address")
+	fs.StringVar(&c.DataDir, "data", env("ZIRKEL_DATA", "./data"), "directory of the embedded SQLite database")
+	fs.StringVar(&c.DatabaseURL, "database-url", getenv("DATABASE_URL"), "PostgreSQL URL; empty for the embedded database")
+	level := fs.String("log-level", env("ZIRKEL_LOG_LEVEL", "info"), "debug, info, warn or error")
+	fs.BoolVar(&c.Demo, "demo", envBool("ZIRKEL_DEMO"), "load the demo community into an empty database; enables GraphiQL and introspection")
+	introspection := fs.Bool("introspection", envBool("ZIRKEL_INTROSPECTION"), "allow schema introspection")
+	graphiql := fs.Bool("graphiql", envBool("ZIRKEL_GRAPHIQL"), "serve the GraphiQL IDE at /")
+	complexity, _ := strconv.Atoi(env("ZIRKEL_MAX_COMPLEXITY", "100000"))
+	fs.IntVar(&c.MaxComplexity, "max-complexity", complexity, "most complexity one operation may have")
+	timeout, err := time.ParseDuration(env("ZIRKEL_REQUEST_TIMEOUT", "15s"))
+	if err != nil {
+		return c, fmt.Errorf("reading ZIRKEL_REQUEST_TIMEOUT: %w", err)
+	}
+	fs.DurationVar(&c.Timeout, "request-timeout", timeout, "deadline of one request")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if err := c.LogLevel.UnmarshalText([]byte(strings.ToUpper(*level))); err != nil {
+		return c, fmt.Errorf("reading log level: %w", err)
+	}
+	c.Introspection = *introspection || c.Demo
+	c.GraphiQL = *graphiql || c.Demo
+	if c.MaxComplexity <= 0 || c.Timeout <= 0 {
+		return c, fmt.Errorf("max-complexity and request-timeout must be positive")
+	}
+	return c, nil
+}

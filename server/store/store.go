@@ -1,0 +1,141 @@
+// Package store opens Zirkel's database: the embedded SQLite by default, PostgreSQL when a URL is
+// given. It migrates the schema on start (adding, never dropping) and installs the write rules.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" driver (pure Go)
+
+	"zirkel/ent"
+	_ "zirkel/ent/runtime"
+	"zirkel/server/integrity"
+)
+
+// Options say where the data lives.
+type Options struct {
+	// DatabaseURL selects PostgreSQL (postgres://...). Empty means the embedded SQLite.
+	DatabaseURL string
+	// DataDir is the directory of the embedded database.
+	DataDir string
+	// WrapDriver, if set, wraps the database driver (tests use it to count statements).
+	WrapDriver func(dialect.Driver) dialect.Driver
+}
+
+// Store is an open database.
+type Store struct {
+	Client  *ent.Client
+	DB      *sql.DB
+	Dialect string
+}
+
+// Open opens and migrates the database.
+func Open(ctx context.Context, opts Options) (*Store, error) {
+	var (
+		db  *sql.DB
+		err error
+		d   string
+	)
+	if opts.DatabaseURL != "" {
+		d = dialect.Postgres
+		db, err = openPostgres(opts.DatabaseURL)
+	} else {
+		d = dialect.SQLite
+		db, err = openSQLite(opts.DataDir)
+	}
+	if err != nil {
+		return nil, err
+	}
+	var drv dialect.Driver = entsql.OpenDB(d, db)
+	if opts.WrapDriver != nil {
+		drv = opts.WrapDriver(drv)
+	}
+	client := ent.NewClient(ent.Driver(drv))
+	s := &Store{Client: client, DB: db, Dialect: d}
+	if err := s.migrate(ctx); err != nil {
+		_ = client.Close()
+		return nil, err
+	}
+	integrity.Install(client, d)
+	return s, nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error { return s.Client.Close() }
+
+// Ping tells whether the database answers.
+func (s *Store) Ping(ctx context.Context) error { return s.DB.PingContext(ctx) }
+
+func openSQLite(dir string) (*sql.DB, error) {
+	if dir == "" {
+		dir = "data"
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("creating data directory: %w", err)
+	}
+	path, err := filepath.Abs(filepath.Join(dir, "zirkel.db"))
+	if err != nil {
+		return nil, fmt.Errorf("resolving data directory: %w", err)
+	}
+	// WAL lets readers run beside the writer; BEGIN IMMEDIATE takes the write lock at the start
+	// of a transaction, so concurrent writers wait (busy_timeout) instead of failing with
+	// "database is locked" when a read lock would have to be upgraded.
+	q := url.Values{}
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Set("_txlock", "immediate")
+	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("opening sqlite: %w", err)
+	}
+	db.SetMaxOpenConns(8)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	return db, nil
+}
+
+func openPostgres(databaseURL string) (*sql.DB, error) {
+	if !strings.HasPrefix(databaseURL, "postgres://") && !strings.HasPrefix(databaseURL, "postgresql://") {
+		return nil, fmt.Errorf("opening postgres: DATABASE_URL must start with postgres://")
+	}
+	db, err := sql.Open("pgx", databaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("opening postgres: %w", err)
+	}
+	db.SetMaxOpenConns(20)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	return db, nil
+}
+
+// migrationLock is the PostgreSQL advisory lock that keeps replicas from migrating at once.
+const migrationLock = 0x5a69726b656c // "Zirkel"
+
+// migrate creates missing tables, columns and indexes. It never drops anything.
+func (s *Store) migrate(ctx context.Context) error {
+	if s.Dialect == dialect.Postgres {
+		conn, err := s.DB.Conn(ctx)
+		if err != nil {
+			return fmt.Errorf("connecting to postgres: %w", err)
+		}
+		defer conn.Close()
+		if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", migrationLock); err != nil {
+			return fmt.Errorf("taking the migration lock: %w", err)
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", migrationLock) //nolint:errcheck
+	}
+	if err := s.Client.Schema.Create(ctx); err != nil {
+		return fmt.Errorf("migrating schema: %w", err)
+	}
+	return nil
+}
