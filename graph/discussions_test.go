@@ -92,6 +92,7 @@ func TestDiscussionMessages(t *testing.T) {
 			res := env.Post(t, `mutation($d: ID!, $a: ID!) { postMessage(input: {discussionID: $d, authorID: $a, body: "x"}) { id } }`,
 				map[string]any{"d": d, "a": s.MemberID})
 			wantError(t, res, "FORBIDDEN", "")
+			env.MustPost(t, `mutation($id: ID!) { updateDiscussion(id: $id, input: {status: OPEN}) { id } }`, map[string]any{"id": d}, nil)
 		})
 
 		var thread struct {

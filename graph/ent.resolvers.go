@@ -12,6 +12,7 @@ import (
 	"zirkel/graph/generated"
 
 	"entgo.io/contrib/entgql"
+	"github.com/99designs/gqlgen/graphql"
 )
 
 // Node is the resolver for the node field.
@@ -28,17 +29,14 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []gid.ID) ([]ent.Noder, e
 	if len(ids) > maxNodes {
 		return nil, tooManyNodes()
 	}
-	nodes := make([]ent.Noder, len(ids))
-	found, err := r.client.Noders(ctx, ids, ent.WithNodeType(nodeTable))
-	for i, n := range found {
-		if n != nil {
-			nodes[i] = n
+	if len(ids) == 1 { // entgql reports a missing single id as a failure of the whole list
+		n, err := r.Node(ctx, ids[0])
+		if err == nil && n == nil {
+			graphql.AddError(graphql.WithPathContext(ctx, graphql.NewPathWithIndex(0)), entgql.ErrNodeNotFound(ids[0]))
 		}
+		return []ent.Noder{n}, err
 	}
-	if err != nil && !isMissing(err) {
-		return nil, err
-	}
-	return nodes, nil
+	return r.client.Noders(ctx, ids, ent.WithNodeType(nodeTable)) // missing ids: null and NOT_FOUND
 }
 
 // Circles is the resolver for the circles field.

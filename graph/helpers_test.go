@@ -28,7 +28,7 @@ type seed struct {
 	OrgID, MemberID, Member2ID, TopicID, CircleID string
 }
 
-func newSeed(t *testing.T, env *apitest.Env) seed {
+func newSeed(t testing.TB, env *apitest.Env) seed {
 	t.Helper()
 	var s seed
 	var out struct {

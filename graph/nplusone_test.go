@@ -10,7 +10,7 @@ import (
 
 // seedPractices creates n organisations, each with a member who authored one practice with two
 // topics, so that pages of any size have edges to load.
-func seedPractices(t *testing.T, env *apitest.Env, n int) {
+func seedPractices(t testing.TB, env *apitest.Env, n int) {
 	t.Helper()
 	var topics struct {
 		A, B struct{ ID string }

@@ -1,6 +1,7 @@
 package graph_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -64,14 +65,17 @@ func TestPaginationFiltersAndOrder(t *testing.T) {
 func TestNodeLookup(t *testing.T) {
 	apitest.ForEachBackend(t, func(t *testing.T, env *apitest.Env) {
 		s := newSeed(t, env)
+		res := env.Post(t, `query($missing: ID!, $ids: [ID!]!) { node(id: $missing) { id } nodes(ids: $ids) { __typename } }`,
+			map[string]any{"missing": "org_00000000000000000000000000", "ids": []string{s.OrgID, s.MemberID, s.TopicID, "top_00000000000000000000000000"}})
 		var out struct {
 			Node  *struct{ ID string } `json:"node"`
 			Nodes []*struct {
 				Typename string `json:"__typename"`
 			} `json:"nodes"`
 		}
-		env.MustPost(t, `query($missing: ID!, $ids: [ID!]!) { node(id: $missing) { id } nodes(ids: $ids) { __typename } }`,
-			map[string]any{"missing": "org_00000000000000000000000000", "ids": []string{s.OrgID, s.MemberID, s.TopicID, "top_00000000000000000000000000"}}, &out)
+		if err := json.Unmarshal(res.Data, &out); err != nil {
+			t.Fatal(err)
+		}
 		if out.Node != nil {
 			t.Fatalf("a missing id must give null, got %+v", out.Node)
 		}
@@ -79,7 +83,10 @@ func TestNodeLookup(t *testing.T) {
 			out.Nodes[2].Typename != "Topic" || out.Nodes[3] != nil {
 			t.Fatalf("nodes: %+v", out.Nodes)
 		}
-		res := env.Post(t, `{ node(id: "42") { id } }`, nil)
+		if len(res.Errors) != 1 || res.Errors[0].Code() != "NOT_FOUND" || fmt.Sprint(res.Errors[0].Path) != "[nodes 3]" {
+			t.Fatalf("a missing id in nodes gives null and NOT_FOUND at its index: %+v", res.Errors)
+		}
+		res = env.Post(t, `{ node(id: "42") { id } }`, nil)
 		wantError(t, res, "BAD_USER_INPUT", "id")
 	})
 }

@@ -30,7 +30,7 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		switch {
 		case errors.As(err, &appErr):
 			field := appErr.Field
-			if field == "" && len(out.Path) > 0 {
+			if field == "" && appErr.Code == apperr.CodeBadUserInput && len(out.Path) > 0 {
 				field = fmt.Sprint(out.Path[len(out.Path)-1])
 			}
 			setClientError(out, appErr.Code, field, appErr.Message)

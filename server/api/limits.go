@@ -35,16 +35,17 @@ func (s shapeLimits) MutateOperationContext(_ context.Context, oc *graphql.Opera
 	if oc.Operation == nil {
 		return nil
 	}
-	w := walker{limits: s, vars: oc.Variables}
+	w := walker{limits: s, vars: oc.Variables, introspection: !oc.DisableIntrospection}
 	w.walk(oc.Operation.SelectionSet, 1)
 	return w.err
 }
 
 type walker struct {
-	limits  shapeLimits
-	vars    map[string]any
-	aliases int
-	err     *gqlerror.Error
+	limits        shapeLimits
+	vars          map[string]any
+	introspection bool
+	aliases       int
+	err           *gqlerror.Error
 }
 
 func (w *walker) fail(code, field, format string, args ...any) {
@@ -79,7 +80,10 @@ func (w *walker) walk(set ast.SelectionSet, depth int) {
 
 func (w *walker) field(f *ast.Field, depth int) {
 	if f.Name == "__schema" || f.Name == "__type" {
-		return // introspection is switched on or off as a whole
+		if !w.introspection {
+			w.fail("GRAPHQL_VALIDATION_FAILED", "", "introspection is disabled")
+		}
+		return // introspection is switched on or off as a whole, not limited here
 	}
 	if depth > w.limits.maxDepth {
 		w.fail("QUERY_TOO_DEEP", "", "the query is nested deeper than %d levels", w.limits.maxDepth)

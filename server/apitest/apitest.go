@@ -49,7 +49,7 @@ func ForEachBackend(t *testing.T, f func(t *testing.T, env *Env)) {
 }
 
 // Start starts a server on the backend; adjust, if set, changes the configuration first.
-func Start(t *testing.T, backend string, adjust func(*config.Config)) *Env {
+func Start(t testing.TB, backend string, adjust func(*config.Config)) *Env {
 	t.Helper()
 	cfg, err := config.Load(nil, func(string) string { return "" })
 	if err != nil {
@@ -91,7 +91,7 @@ func PostgresURL() string {
 }
 
 // freshSchema creates an empty schema for one test and returns a URL that uses it.
-func freshSchema(t *testing.T) string {
+func freshSchema(t testing.TB) string {
 	t.Helper()
 	base := PostgresURL()
 	db, err := sql.Open("pgx", base)
@@ -141,7 +141,7 @@ func (e Error) Code() string { s, _ := e.Extensions["code"].(string); return s }
 func (e Error) Field() string { s, _ := e.Extensions["field"].(string); return s }
 
 // Post sends a query with variables as a JSON POST.
-func (e *Env) Post(t *testing.T, query string, vars map[string]any) Response {
+func (e *Env) Post(t testing.TB, query string, vars map[string]any) Response {
 	t.Helper()
 	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
 	if err != nil {
@@ -151,7 +151,7 @@ func (e *Env) Post(t *testing.T, query string, vars map[string]any) Response {
 }
 
 // Send sends a raw request and decodes a GraphQL response, if there is one.
-func (e *Env) Send(t *testing.T, method, path, contentType string, body []byte) Response {
+func (e *Env) Send(t testing.TB, method, path, contentType string, body []byte) Response {
 	t.Helper()
 	req, err := http.NewRequest(method, e.URL+path, bytes.NewReader(body))
 	if err != nil {
@@ -172,7 +172,7 @@ func (e *Env) Send(t *testing.T, method, path, contentType string, body []byte) 
 }
 
 // MustPost sends a query that must succeed and decodes its data into out.
-func (e *Env) MustPost(t *testing.T, query string, vars map[string]any, out any) {
+func (e *Env) MustPost(t testing.TB, query string, vars map[string]any, out any) {
 	t.Helper()
 	res := e.Post(t, query, vars)
 	if len(res.Errors) > 0 {

@@ -22,7 +22,8 @@ import (
 
 // Load fills an empty database with the demo community and reports whether it did. A database
 // that already holds an organisation is never touched: Load then returns false and no error.
-// Everything is written in one transaction, so an error leaves the database as it was.
+// Everything is written in one transaction, so an error leaves the database as it was. A nil
+// logger means slog.Default().
 func Load(ctx context.Context, client *ent.Client, logger *slog.Logger) (loaded bool, err error) {
 	if logger == nil {
 		logger = slog.Default()
@@ -41,7 +42,8 @@ func Load(ctx context.Context, client *ent.Client, logger *slog.Logger) (loaded 
 		}
 	}()
 	// The check runs inside the transaction: on SQLite it holds the write lock from its start,
-	// so two processes starting on the same empty database cannot both load.
+	// so two processes starting on the same empty database cannot both load; on PostgreSQL the
+	// second of two concurrent loads fails on the unique keys and rolls back.
 	exists, err := tx.Organisation.Query().Exist(ctx)
 	if err != nil {
 		return false, fmt.Errorf("checking for existing organisations: %w", err)
@@ -136,7 +138,7 @@ func lookupOne(kind string, ids map[string]gid.ID, key string) (gid.ID, error) {
 
 // daysAgo returns a moment the given number of days before the load, at the given hour (UTC)
 // of that day, so that data written "three days ago" falls into office hours.
-func (l *loader) daysAgo(days, hour int) time.Time {
-	day := l.now.Truncate(24 * time.Hour).AddDate(0, 0, -days)
-	return day.Add(time.Duration(hour) * time.Hour)
+func (l *loader) daysAgo(days, atHour int) time.Time {
+	midnight := l.now.Truncate(24*time.Hour).AddDate(0, 0, -days)
+	return midnight.Add(time.Duration(atHour) * time.Hour)
 }

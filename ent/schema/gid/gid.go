@@ -94,8 +94,13 @@ func (id ID) MarshalGQL(w io.Writer) { _, _ = io.WriteString(w, strconv.Quote(st
 
 // UnmarshalGQL reads an id from GraphQL input and refuses anything malformed.
 func (id *ID) UnmarshalGQL(v any) error {
-	s, ok := v.(string)
-	if !ok {
+	var s string
+	switch v := v.(type) {
+	case string:
+		s = v
+	case ID: // variables arrive already coerced
+		s = string(v)
+	default:
 		return apperr.Invalid("", "an id must be a string")
 	}
 	parsed, err := Parse(s)
