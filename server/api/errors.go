@@ -13,6 +13,7 @@ import (
 	"zirkel/ent"
 	"zirkel/server/apperr"
 	"zirkel/server/integrity"
+	"zirkel/server/reqid"
 )
 
 // presentError shows clients what they can act on and nothing else: client errors keep their
@@ -48,6 +49,11 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		default:
 			logger.ErrorContext(ctx, "resolving", "err", err, "path", out.Path.String())
 			setClientError(out, apperr.CodeInternal, "", "internal error")
+		}
+		if out.Extensions["code"] == apperr.CodeInternal {
+			if id := reqid.From(ctx); id != "" {
+				out.Extensions["requestId"] = id // lets support find the log lines
+			}
 		}
 		return out
 	}

@@ -15,6 +15,7 @@ import (
 	"zirkel/server/config"
 	"zirkel/server/demo"
 	"zirkel/server/graphiql"
+	"zirkel/server/reqid"
 	"zirkel/server/store"
 )
 
@@ -78,7 +79,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts ...Op
 		mux.Handle("/", ide)
 		mux.Handle(graphiql.AssetPrefix, ide)
 	}
-	return &App{Store: st, handler: withRequestLog(mux, logger)}, nil
+	return &App{Store: st, handler: reqid.Middleware(withRequestLog(mux, logger))}, nil
 }
 
 // Handler is the HTTP handler of all endpoints.

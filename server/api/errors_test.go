@@ -1,0 +1,43 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"strings"
+	"testing"
+
+	"github.com/99designs/gqlgen/graphql"
+
+	"zirkel/server/apperr"
+)
+
+func TestPanicsAndInternalErrorsShowNothingInternal(t *testing.T) {
+	var log bytes.Buffer
+	logger := slog.New(slog.NewTextHandler(&log, nil))
+	ctx := graphql.WithResponseContext(context.Background(), graphql.DefaultErrorPresenter, graphql.DefaultRecover)
+	present := presentError(logger)
+
+	recovered := recoverPanic(logger)(ctx, "index out of range in SELECT * FROM members")
+	for _, err := range []error{
+		recovered,
+		errors.New(`pq: relation "members" does not exist: SELECT id FROM members`),
+	} {
+		out := present(ctx, err)
+		if out.Message != "internal error" || out.Extensions["code"] != apperr.CodeInternal {
+			t.Fatalf("client sees %q %v", out.Message, out.Extensions)
+		}
+	}
+	if !strings.Contains(log.String(), "SELECT * FROM members") || !strings.Contains(log.String(), "goroutine") {
+		t.Fatalf("the log must keep the details and the stack: %s", log.String())
+	}
+}
+
+func TestClientErrorsKeepCodeAndField(t *testing.T) {
+	ctx := graphql.WithResponseContext(context.Background(), graphql.DefaultErrorPresenter, graphql.DefaultRecover)
+	out := presentError(slog.Default())(ctx, apperr.Invalid("ags", "must have 8 digits"))
+	if out.Extensions["code"] != apperr.CodeBadUserInput || out.Extensions["field"] != "ags" || out.Message != "ags: must have 8 digits" {
+		t.Fatalf("got %q %v", out.Message, out.Extensions)
+	}
+}
