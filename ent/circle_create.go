@@ -161,7 +161,9 @@ func (_c *CircleCreate) Mutation() *CircleMutation {
 
 // Save creates the Circle in the database.
 func (_c *CircleCreate) Save(ctx context.Context) (*Circle, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -188,12 +190,18 @@ func (_c *CircleCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *CircleCreate) defaults() {
+func (_c *CircleCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if circle.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized circle.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := circle.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
+		if circle.DefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized circle.DefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := circle.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
@@ -202,9 +210,13 @@ func (_c *CircleCreate) defaults() {
 		_c.mutation.SetVisibility(v)
 	}
 	if _, ok := _c.mutation.ID(); !ok {
+		if circle.DefaultID == nil {
+			return fmt.Errorf("ent: uninitialized circle.DefaultID (forgotten import ent/runtime?)")
+		}
 		v := circle.DefaultID()
 		_c.mutation.SetID(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

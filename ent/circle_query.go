@@ -5,6 +5,7 @@ package ent
 import (
 	"context"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"math"
 	"zirkel/ent/circle"
@@ -443,6 +444,12 @@ func (_q *CircleQuery) prepareQuery(ctx context.Context) error {
 			return err
 		}
 		_q.sql = prev
+	}
+	if circle.Policy == nil {
+		return errors.New("ent: uninitialized circle.Policy (forgotten import ent/runtime?)")
+	}
+	if err := circle.Policy.EvalQuery(ctx, _q); err != nil {
+		return err
 	}
 	return nil
 }

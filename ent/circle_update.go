@@ -216,7 +216,9 @@ func (_u *CircleUpdate) RemoveDiscussions(v ...*Discussion) *CircleUpdate {
 
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *CircleUpdate) Save(ctx context.Context) (int, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return 0, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -243,11 +245,15 @@ func (_u *CircleUpdate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *CircleUpdate) defaults() {
+func (_u *CircleUpdate) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if circle.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized circle.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := circle.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -664,7 +670,9 @@ func (_u *CircleUpdateOne) Select(field string, fields ...string) *CircleUpdateO
 
 // Save executes the query and returns the updated Circle entity.
 func (_u *CircleUpdateOne) Save(ctx context.Context) (*Circle, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -691,11 +699,15 @@ func (_u *CircleUpdateOne) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *CircleUpdateOne) defaults() {
+func (_u *CircleUpdateOne) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if circle.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized circle.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := circle.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

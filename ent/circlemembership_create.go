@@ -111,7 +111,9 @@ func (_c *CircleMembershipCreate) Mutation() *CircleMembershipMutation {
 
 // Save creates the CircleMembership in the database.
 func (_c *CircleMembershipCreate) Save(ctx context.Context) (*CircleMembership, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -138,12 +140,18 @@ func (_c *CircleMembershipCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *CircleMembershipCreate) defaults() {
+func (_c *CircleMembershipCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if circlemembership.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized circlemembership.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := circlemembership.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
+		if circlemembership.DefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized circlemembership.DefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := circlemembership.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
@@ -152,9 +160,13 @@ func (_c *CircleMembershipCreate) defaults() {
 		_c.mutation.SetRole(v)
 	}
 	if _, ok := _c.mutation.ID(); !ok {
+		if circlemembership.DefaultID == nil {
+			return fmt.Errorf("ent: uninitialized circlemembership.DefaultID (forgotten import ent/runtime?)")
+		}
 		v := circlemembership.DefaultID()
 		_c.mutation.SetID(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -4,6 +4,7 @@ package ent
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"zirkel/ent/circle"
@@ -404,6 +405,12 @@ func (_q *CircleMembershipQuery) prepareQuery(ctx context.Context) error {
 			return err
 		}
 		_q.sql = prev
+	}
+	if circlemembership.Policy == nil {
+		return errors.New("ent: uninitialized circlemembership.Policy (forgotten import ent/runtime?)")
+	}
+	if err := circlemembership.Policy.EvalQuery(ctx, _q); err != nil {
+		return err
 	}
 	return nil
 }

@@ -56,7 +56,9 @@ func (_u *CircleMembershipUpdate) Mutation() *CircleMembershipMutation {
 
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *CircleMembershipUpdate) Save(ctx context.Context) (int, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return 0, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -83,11 +85,15 @@ func (_u *CircleMembershipUpdate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *CircleMembershipUpdate) defaults() {
+func (_u *CircleMembershipUpdate) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if circlemembership.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized circlemembership.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := circlemembership.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -192,7 +198,9 @@ func (_u *CircleMembershipUpdateOne) Select(field string, fields ...string) *Cir
 
 // Save executes the query and returns the updated CircleMembership entity.
 func (_u *CircleMembershipUpdateOne) Save(ctx context.Context) (*CircleMembership, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -219,11 +227,15 @@ func (_u *CircleMembershipUpdateOne) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *CircleMembershipUpdateOne) defaults() {
+func (_u *CircleMembershipUpdateOne) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if circlemembership.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized circlemembership.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := circlemembership.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

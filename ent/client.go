@@ -19,6 +19,7 @@ import (
 	"zirkel/ent/message"
 	"zirkel/ent/organisation"
 	"zirkel/ent/practice"
+	"zirkel/ent/session"
 	"zirkel/ent/topic"
 
 	"entgo.io/ent"
@@ -48,6 +49,8 @@ type Client struct {
 	Organisation *OrganisationClient
 	// Practice is the client for interacting with the Practice builders.
 	Practice *PracticeClient
+	// Session is the client for interacting with the Session builders.
+	Session *SessionClient
 	// Topic is the client for interacting with the Topic builders.
 	Topic *TopicClient
 }
@@ -68,6 +71,7 @@ func (c *Client) init() {
 	c.Message = NewMessageClient(c.config)
 	c.Organisation = NewOrganisationClient(c.config)
 	c.Practice = NewPracticeClient(c.config)
+	c.Session = NewSessionClient(c.config)
 	c.Topic = NewTopicClient(c.config)
 }
 
@@ -168,6 +172,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Message:          NewMessageClient(cfg),
 		Organisation:     NewOrganisationClient(cfg),
 		Practice:         NewPracticeClient(cfg),
+		Session:          NewSessionClient(cfg),
 		Topic:            NewTopicClient(cfg),
 	}, nil
 }
@@ -195,6 +200,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Message:          NewMessageClient(cfg),
 		Organisation:     NewOrganisationClient(cfg),
 		Practice:         NewPracticeClient(cfg),
+		Session:          NewSessionClient(cfg),
 		Topic:            NewTopicClient(cfg),
 	}, nil
 }
@@ -226,7 +232,7 @@ func (c *Client) Close() error {
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.Circle, c.CircleMembership, c.Discussion, c.Member, c.Message, c.Organisation,
-		c.Practice, c.Topic,
+		c.Practice, c.Session, c.Topic,
 	} {
 		n.Use(hooks...)
 	}
@@ -237,7 +243,7 @@ func (c *Client) Use(hooks ...Hook) {
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.Circle, c.CircleMembership, c.Discussion, c.Member, c.Message, c.Organisation,
-		c.Practice, c.Topic,
+		c.Practice, c.Session, c.Topic,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -260,6 +266,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Organisation.mutate(ctx, m)
 	case *PracticeMutation:
 		return c.Practice.mutate(ctx, m)
+	case *SessionMutation:
+		return c.Session.mutate(ctx, m)
 	case *TopicMutation:
 		return c.Topic.mutate(ctx, m)
 	default:
@@ -425,7 +433,8 @@ func (c *CircleClient) QueryDiscussions(_m *Circle) *DiscussionQuery {
 
 // Hooks returns the client hooks.
 func (c *CircleClient) Hooks() []Hook {
-	return c.hooks.Circle
+	hooks := c.hooks.Circle
+	return append(hooks[:len(hooks):len(hooks)], circle.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -590,7 +599,8 @@ func (c *CircleMembershipClient) QueryMember(_m *CircleMembership) *MemberQuery 
 
 // Hooks returns the client hooks.
 func (c *CircleMembershipClient) Hooks() []Hook {
-	return c.hooks.CircleMembership
+	hooks := c.hooks.CircleMembership
+	return append(hooks[:len(hooks):len(hooks)], circlemembership.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -787,7 +797,8 @@ func (c *DiscussionClient) QueryMessages(_m *Discussion) *MessageQuery {
 
 // Hooks returns the client hooks.
 func (c *DiscussionClient) Hooks() []Hook {
-	return c.hooks.Discussion
+	hooks := c.hooks.Discussion
+	return append(hooks[:len(hooks):len(hooks)], discussion.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -982,9 +993,26 @@ func (c *MemberClient) QueryCircleMemberships(_m *Member) *CircleMembershipQuery
 	return query
 }
 
+// QuerySessions queries the sessions edge of a Member.
+func (c *MemberClient) QuerySessions(_m *Member) *SessionQuery {
+	query := (&SessionClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(member.Table, member.FieldID, id),
+			sqlgraph.To(session.Table, session.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, member.SessionsTable, member.SessionsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *MemberClient) Hooks() []Hook {
-	return c.hooks.Member
+	hooks := c.hooks.Member
+	return append(hooks[:len(hooks):len(hooks)], member.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -1181,7 +1209,8 @@ func (c *MessageClient) QueryReplies(_m *Message) *MessageQuery {
 
 // Hooks returns the client hooks.
 func (c *MessageClient) Hooks() []Hook {
-	return c.hooks.Message
+	hooks := c.hooks.Message
+	return append(hooks[:len(hooks):len(hooks)], message.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -1378,7 +1407,8 @@ func (c *OrganisationClient) QueryPractices(_m *Organisation) *PracticeQuery {
 
 // Hooks returns the client hooks.
 func (c *OrganisationClient) Hooks() []Hook {
-	return c.hooks.Organisation
+	hooks := c.hooks.Organisation
+	return append(hooks[:len(hooks):len(hooks)], organisation.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -1575,7 +1605,8 @@ func (c *PracticeClient) QueryCircle(_m *Practice) *CircleQuery {
 
 // Hooks returns the client hooks.
 func (c *PracticeClient) Hooks() []Hook {
-	return c.hooks.Practice
+	hooks := c.hooks.Practice
+	return append(hooks[:len(hooks):len(hooks)], practice.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -1595,6 +1626,156 @@ func (c *PracticeClient) mutate(ctx context.Context, m *PracticeMutation) (Value
 		return (&PracticeDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Practice mutation op: %q", m.Op())
+	}
+}
+
+// SessionClient is a client for the Session schema.
+type SessionClient struct {
+	config
+}
+
+// NewSessionClient returns a client for the Session from the given config.
+func NewSessionClient(c config) *SessionClient {
+	return &SessionClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `session.Hooks(f(g(h())))`.
+func (c *SessionClient) Use(hooks ...Hook) {
+	c.hooks.Session = append(c.hooks.Session, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `session.Intercept(f(g(h())))`.
+func (c *SessionClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Session = append(c.inters.Session, interceptors...)
+}
+
+// Create returns a builder for creating a Session entity.
+func (c *SessionClient) Create() *SessionCreate {
+	mutation := newSessionMutation(c.config, OpCreate)
+	return &SessionCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Session entities.
+func (c *SessionClient) CreateBulk(builders ...*SessionCreate) *SessionCreateBulk {
+	return &SessionCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *SessionClient) MapCreateBulk(slice any, setFunc func(*SessionCreate, int)) *SessionCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &SessionCreateBulk{err: fmt.Errorf("calling to SessionClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*SessionCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &SessionCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Session.
+func (c *SessionClient) Update() *SessionUpdate {
+	mutation := newSessionMutation(c.config, OpUpdate)
+	return &SessionUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *SessionClient) UpdateOne(_m *Session) *SessionUpdateOne {
+	mutation := newSessionMutation(c.config, OpUpdateOne, withSession(_m))
+	return &SessionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *SessionClient) UpdateOneID(id gid.ID) *SessionUpdateOne {
+	mutation := newSessionMutation(c.config, OpUpdateOne, withSessionID(id))
+	return &SessionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Session.
+func (c *SessionClient) Delete() *SessionDelete {
+	mutation := newSessionMutation(c.config, OpDelete)
+	return &SessionDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *SessionClient) DeleteOne(_m *Session) *SessionDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *SessionClient) DeleteOneID(id gid.ID) *SessionDeleteOne {
+	builder := c.Delete().Where(session.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &SessionDeleteOne{builder}
+}
+
+// Query returns a query builder for Session.
+func (c *SessionClient) Query() *SessionQuery {
+	return &SessionQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeSession},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Session entity by its id.
+func (c *SessionClient) Get(ctx context.Context, id gid.ID) (*Session, error) {
+	return c.Query().Where(session.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *SessionClient) GetX(ctx context.Context, id gid.ID) *Session {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryMember queries the member edge of a Session.
+func (c *SessionClient) QueryMember(_m *Session) *MemberQuery {
+	query := (&MemberClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(session.Table, session.FieldID, id),
+			sqlgraph.To(member.Table, member.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, session.MemberTable, session.MemberColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *SessionClient) Hooks() []Hook {
+	hooks := c.hooks.Session
+	return append(hooks[:len(hooks):len(hooks)], session.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *SessionClient) Interceptors() []Interceptor {
+	return c.inters.Session
+}
+
+func (c *SessionClient) mutate(ctx context.Context, m *SessionMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&SessionCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&SessionUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&SessionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&SessionDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Session mutation op: %q", m.Op())
 	}
 }
 
@@ -1788,7 +1969,8 @@ func (c *TopicClient) QueryDiscussions(_m *Topic) *DiscussionQuery {
 
 // Hooks returns the client hooks.
 func (c *TopicClient) Hooks() []Hook {
-	return c.hooks.Topic
+	hooks := c.hooks.Topic
+	return append(hooks[:len(hooks):len(hooks)], topic.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -1815,11 +1997,11 @@ func (c *TopicClient) mutate(ctx context.Context, m *TopicMutation) (Value, erro
 type (
 	hooks struct {
 		Circle, CircleMembership, Discussion, Member, Message, Organisation, Practice,
-		Topic []ent.Hook
+		Session, Topic []ent.Hook
 	}
 	inters struct {
 		Circle, CircleMembership, Discussion, Member, Message, Organisation, Practice,
-		Topic []ent.Interceptor
+		Session, Topic []ent.Interceptor
 	}
 )
 

@@ -199,7 +199,9 @@ func (_c *DiscussionCreate) Mutation() *DiscussionMutation {
 
 // Save creates the Discussion in the database.
 func (_c *DiscussionCreate) Save(ctx context.Context) (*Discussion, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -226,12 +228,18 @@ func (_c *DiscussionCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *DiscussionCreate) defaults() {
+func (_c *DiscussionCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if discussion.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized discussion.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := discussion.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
+		if discussion.DefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized discussion.DefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := discussion.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
@@ -248,9 +256,13 @@ func (_c *DiscussionCreate) defaults() {
 		_c.mutation.SetMessageCount(v)
 	}
 	if _, ok := _c.mutation.ID(); !ok {
+		if discussion.DefaultID == nil {
+			return fmt.Errorf("ent: uninitialized discussion.DefaultID (forgotten import ent/runtime?)")
+		}
 		v := discussion.DefaultID()
 		_c.mutation.SetID(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

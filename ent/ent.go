@@ -15,6 +15,7 @@ import (
 	"zirkel/ent/message"
 	"zirkel/ent/organisation"
 	"zirkel/ent/practice"
+	"zirkel/ent/session"
 	"zirkel/ent/topic"
 
 	"entgo.io/ent"
@@ -87,6 +88,7 @@ func checkColumn(t, c string) error {
 			message.Table:          message.ValidColumn,
 			organisation.Table:     organisation.ValidColumn,
 			practice.Table:         practice.ValidColumn,
+			session.Table:          session.ValidColumn,
 			topic.Table:            topic.ValidColumn,
 		})
 	})

@@ -11,6 +11,7 @@ import (
 	"zirkel/ent/organisation"
 	"zirkel/ent/practice"
 	"zirkel/ent/predicate"
+	"zirkel/ent/session"
 	"zirkel/ent/topic"
 
 	"entgo.io/ent/dialect/sql"
@@ -21,7 +22,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 8)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 9)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   circle.Table,
@@ -88,17 +89,21 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "Member",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			member.FieldCreatedAt:        {Type: field.TypeTime, Column: member.FieldCreatedAt},
-			member.FieldUpdatedAt:        {Type: field.TypeTime, Column: member.FieldUpdatedAt},
-			member.FieldDisplayName:      {Type: field.TypeString, Column: member.FieldDisplayName},
-			member.FieldEmail:            {Type: field.TypeString, Column: member.FieldEmail},
-			member.FieldCommunityRole:    {Type: field.TypeEnum, Column: member.FieldCommunityRole},
-			member.FieldJobTitle:         {Type: field.TypeString, Column: member.FieldJobTitle},
-			member.FieldBio:              {Type: field.TypeString, Column: member.FieldBio},
-			member.FieldStatus:           {Type: field.TypeEnum, Column: member.FieldStatus},
-			member.FieldPlatformRole:     {Type: field.TypeEnum, Column: member.FieldPlatformRole},
-			member.FieldDirectoryID:      {Type: field.TypeString, Column: member.FieldDirectoryID},
-			member.FieldDirectoryEntryID: {Type: field.TypeString, Column: member.FieldDirectoryEntryID},
+			member.FieldCreatedAt:           {Type: field.TypeTime, Column: member.FieldCreatedAt},
+			member.FieldUpdatedAt:           {Type: field.TypeTime, Column: member.FieldUpdatedAt},
+			member.FieldDisplayName:         {Type: field.TypeString, Column: member.FieldDisplayName},
+			member.FieldEmail:               {Type: field.TypeString, Column: member.FieldEmail},
+			member.FieldCommunityRole:       {Type: field.TypeEnum, Column: member.FieldCommunityRole},
+			member.FieldJobTitle:            {Type: field.TypeString, Column: member.FieldJobTitle},
+			member.FieldBio:                 {Type: field.TypeString, Column: member.FieldBio},
+			member.FieldStatus:              {Type: field.TypeEnum, Column: member.FieldStatus},
+			member.FieldPlatformRole:        {Type: field.TypeEnum, Column: member.FieldPlatformRole},
+			member.FieldDirectoryID:         {Type: field.TypeString, Column: member.FieldDirectoryID},
+			member.FieldDirectoryEntryID:    {Type: field.TypeString, Column: member.FieldDirectoryEntryID},
+			member.FieldPasswordHash:        {Type: field.TypeString, Column: member.FieldPasswordHash},
+			member.FieldInvitationHash:      {Type: field.TypeString, Column: member.FieldInvitationHash},
+			member.FieldInvitationExpiresAt: {Type: field.TypeTime, Column: member.FieldInvitationExpiresAt},
+			member.FieldLastLoginAt:         {Type: field.TypeTime, Column: member.FieldLastLoginAt},
 		},
 	}
 	graph.Nodes[4] = &sqlgraph.Node{
@@ -171,6 +176,25 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 	}
 	graph.Nodes[7] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   session.Table,
+			Columns: session.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: session.FieldID,
+			},
+		},
+		Type: "Session",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			session.FieldTokenHash:     {Type: field.TypeString, Column: session.FieldTokenHash},
+			session.FieldCreatedAt:     {Type: field.TypeTime, Column: session.FieldCreatedAt},
+			session.FieldLastUsedAt:    {Type: field.TypeTime, Column: session.FieldLastUsedAt},
+			session.FieldExpiresAt:     {Type: field.TypeTime, Column: session.FieldExpiresAt},
+			session.FieldRevokedAt:     {Type: field.TypeTime, Column: session.FieldRevokedAt},
+			session.FieldRevokedReason: {Type: field.TypeString, Column: session.FieldRevokedReason},
+		},
+	}
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   topic.Table,
 			Columns: topic.Columns,
@@ -345,6 +369,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"CircleMembership",
 	)
 	graph.MustAddE(
+		"sessions",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   member.SessionsTable,
+			Columns: []string{member.SessionsColumn},
+			Bidi:    false,
+		},
+		"Member",
+		"Session",
+	)
+	graph.MustAddE(
 		"discussion",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -487,6 +523,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Practice",
 		"Circle",
+	)
+	graph.MustAddE(
+		"member",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   session.MemberTable,
+			Columns: []string{session.MemberColumn},
+			Bidi:    false,
+		},
+		"Session",
+		"Member",
 	)
 	graph.MustAddE(
 		"parent",
@@ -978,6 +1026,26 @@ func (f *MemberFilter) WhereDirectoryEntryID(p entql.StringP) {
 	f.Where(p.Field(member.FieldDirectoryEntryID))
 }
 
+// WherePasswordHash applies the entql string predicate on the password_hash field.
+func (f *MemberFilter) WherePasswordHash(p entql.StringP) {
+	f.Where(p.Field(member.FieldPasswordHash))
+}
+
+// WhereInvitationHash applies the entql string predicate on the invitation_hash field.
+func (f *MemberFilter) WhereInvitationHash(p entql.StringP) {
+	f.Where(p.Field(member.FieldInvitationHash))
+}
+
+// WhereInvitationExpiresAt applies the entql time.Time predicate on the invitation_expires_at field.
+func (f *MemberFilter) WhereInvitationExpiresAt(p entql.TimeP) {
+	f.Where(p.Field(member.FieldInvitationExpiresAt))
+}
+
+// WhereLastLoginAt applies the entql time.Time predicate on the last_login_at field.
+func (f *MemberFilter) WhereLastLoginAt(p entql.TimeP) {
+	f.Where(p.Field(member.FieldLastLoginAt))
+}
+
 // WhereHasOrganisation applies a predicate to check if query has an edge organisation.
 func (f *MemberFilter) WhereHasOrganisation() {
 	f.Where(entql.HasEdge("organisation"))
@@ -1028,6 +1096,20 @@ func (f *MemberFilter) WhereHasCircleMemberships() {
 // WhereHasCircleMembershipsWith applies a predicate to check if query has an edge circle_memberships with a given conditions (other predicates).
 func (f *MemberFilter) WhereHasCircleMembershipsWith(preds ...predicate.CircleMembership) {
 	f.Where(entql.HasEdgeWith("circle_memberships", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasSessions applies a predicate to check if query has an edge sessions.
+func (f *MemberFilter) WhereHasSessions() {
+	f.Where(entql.HasEdge("sessions"))
+}
+
+// WhereHasSessionsWith applies a predicate to check if query has an edge sessions with a given conditions (other predicates).
+func (f *MemberFilter) WhereHasSessionsWith(preds ...predicate.Session) {
+	f.Where(entql.HasEdgeWith("sessions", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}
@@ -1473,6 +1555,90 @@ func (f *PracticeFilter) WhereHasCircleWith(preds ...predicate.Circle) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *SessionQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the SessionQuery builder.
+func (_q *SessionQuery) Filter() *SessionFilter {
+	return &SessionFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *SessionMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the SessionMutation builder.
+func (m *SessionMutation) Filter() *SessionFilter {
+	return &SessionFilter{config: m.config, predicateAdder: m}
+}
+
+// SessionFilter provides a generic filtering capability at runtime for SessionQuery.
+type SessionFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *SessionFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *SessionFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(session.FieldID))
+}
+
+// WhereTokenHash applies the entql string predicate on the token_hash field.
+func (f *SessionFilter) WhereTokenHash(p entql.StringP) {
+	f.Where(p.Field(session.FieldTokenHash))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *SessionFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(session.FieldCreatedAt))
+}
+
+// WhereLastUsedAt applies the entql time.Time predicate on the last_used_at field.
+func (f *SessionFilter) WhereLastUsedAt(p entql.TimeP) {
+	f.Where(p.Field(session.FieldLastUsedAt))
+}
+
+// WhereExpiresAt applies the entql time.Time predicate on the expires_at field.
+func (f *SessionFilter) WhereExpiresAt(p entql.TimeP) {
+	f.Where(p.Field(session.FieldExpiresAt))
+}
+
+// WhereRevokedAt applies the entql time.Time predicate on the revoked_at field.
+func (f *SessionFilter) WhereRevokedAt(p entql.TimeP) {
+	f.Where(p.Field(session.FieldRevokedAt))
+}
+
+// WhereRevokedReason applies the entql string predicate on the revoked_reason field.
+func (f *SessionFilter) WhereRevokedReason(p entql.StringP) {
+	f.Where(p.Field(session.FieldRevokedReason))
+}
+
+// WhereHasMember applies a predicate to check if query has an edge member.
+func (f *SessionFilter) WhereHasMember() {
+	f.Where(entql.HasEdge("member"))
+}
+
+// WhereHasMemberWith applies a predicate to check if query has an edge member with a given conditions (other predicates).
+func (f *SessionFilter) WhereHasMemberWith(preds ...predicate.Member) {
+	f.Where(entql.HasEdgeWith("member", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *TopicQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -1501,7 +1667,7 @@ type TopicFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TopicFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

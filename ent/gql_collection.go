@@ -49,7 +49,7 @@ func (_q *CircleQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				path  = append(path, alias)
 				query = (&CircleMembershipClient{config: _q.config}).Query()
 			)
-			args := newCircleMembershipPaginateArgs(fieldArgs(ctx, new(CircleMembershipWhereInput), path...))
+			args := newCircleMembershipPaginateArgs(fieldArgs(ctx, nil, path...))
 			if err := validateFirstLast(args.first, args.last); err != nil {
 				return fmt.Errorf("validate first and last in path %q: %w", path, err)
 			}
@@ -138,7 +138,7 @@ func (_q *CircleQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				path  = append(path, alias)
 				query = (&PracticeClient{config: _q.config}).Query()
 			)
-			args := newPracticePaginateArgs(fieldArgs(ctx, new(PracticeWhereInput), path...))
+			args := newPracticePaginateArgs(fieldArgs(ctx, nil, path...))
 			if err := validateFirstLast(args.first, args.last); err != nil {
 				return fmt.Errorf("validate first and last in path %q: %w", path, err)
 			}
@@ -227,7 +227,7 @@ func (_q *CircleQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				path  = append(path, alias)
 				query = (&DiscussionClient{config: _q.config}).Query()
 			)
-			args := newDiscussionPaginateArgs(fieldArgs(ctx, new(DiscussionWhereInput), path...))
+			args := newDiscussionPaginateArgs(fieldArgs(ctx, nil, path...))
 			if err := validateFirstLast(args.first, args.last); err != nil {
 				return fmt.Errorf("validate first and last in path %q: %w", path, err)
 			}
@@ -978,7 +978,7 @@ func (_q *MemberQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				path  = append(path, alias)
 				query = (&PracticeClient{config: _q.config}).Query()
 			)
-			args := newPracticePaginateArgs(fieldArgs(ctx, new(PracticeWhereInput), path...))
+			args := newPracticePaginateArgs(fieldArgs(ctx, nil, path...))
 			if err := validateFirstLast(args.first, args.last); err != nil {
 				return fmt.Errorf("validate first and last in path %q: %w", path, err)
 			}
@@ -1071,7 +1071,7 @@ func (_q *MemberQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				path  = append(path, alias)
 				query = (&CircleMembershipClient{config: _q.config}).Query()
 			)
-			args := newCircleMembershipPaginateArgs(fieldArgs(ctx, new(CircleMembershipWhereInput), path...))
+			args := newCircleMembershipPaginateArgs(fieldArgs(ctx, nil, path...))
 			if err := validateFirstLast(args.first, args.last); err != nil {
 				return fmt.Errorf("validate first and last in path %q: %w", path, err)
 			}
@@ -1168,11 +1168,6 @@ func (_q *MemberQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				selectedFields = append(selectedFields, member.FieldDisplayName)
 				fieldSeen[member.FieldDisplayName] = struct{}{}
 			}
-		case "email":
-			if _, ok := fieldSeen[member.FieldEmail]; !ok {
-				selectedFields = append(selectedFields, member.FieldEmail)
-				fieldSeen[member.FieldEmail] = struct{}{}
-			}
 		case "communityRole":
 			if _, ok := fieldSeen[member.FieldCommunityRole]; !ok {
 				selectedFields = append(selectedFields, member.FieldCommunityRole)
@@ -1197,6 +1192,11 @@ func (_q *MemberQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 			if _, ok := fieldSeen[member.FieldPlatformRole]; !ok {
 				selectedFields = append(selectedFields, member.FieldPlatformRole)
 				fieldSeen[member.FieldPlatformRole] = struct{}{}
+			}
+		case "lastLoginAt":
+			if _, ok := fieldSeen[member.FieldLastLoginAt]; !ok {
+				selectedFields = append(selectedFields, member.FieldLastLoginAt)
+				fieldSeen[member.FieldLastLoginAt] = struct{}{}
 			}
 		case "id":
 		case "__typename":
@@ -1714,7 +1714,7 @@ func (_q *OrganisationQuery) collectField(ctx context.Context, oneNode bool, opC
 				path  = append(path, alias)
 				query = (&PracticeClient{config: _q.config}).Query()
 			)
-			args := newPracticePaginateArgs(fieldArgs(ctx, new(PracticeWhereInput), path...))
+			args := newPracticePaginateArgs(fieldArgs(ctx, nil, path...))
 			if err := validateFirstLast(args.first, args.last); err != nil {
 				return fmt.Errorf("validate first and last in path %q: %w", path, err)
 			}
@@ -2492,7 +2492,7 @@ func (_q *TopicQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				path  = append(path, alias)
 				query = (&PracticeClient{config: _q.config}).Query()
 			)
-			args := newPracticePaginateArgs(fieldArgs(ctx, new(PracticeWhereInput), path...))
+			args := newPracticePaginateArgs(fieldArgs(ctx, nil, path...))
 			if err := validateFirstLast(args.first, args.last); err != nil {
 				return fmt.Errorf("validate first and last in path %q: %w", path, err)
 			}
@@ -2585,7 +2585,7 @@ func (_q *TopicQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				path  = append(path, alias)
 				query = (&DiscussionClient{config: _q.config}).Query()
 			)
-			args := newDiscussionPaginateArgs(fieldArgs(ctx, new(DiscussionWhereInput), path...))
+			args := newDiscussionPaginateArgs(fieldArgs(ctx, nil, path...))
 			if err := validateFirstLast(args.first, args.last); err != nil {
 				return fmt.Errorf("validate first and last in path %q: %w", path, err)
 			}

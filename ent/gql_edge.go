@@ -9,11 +9,10 @@ import (
 )
 
 func (_m *Circle) Memberships(
-	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *CircleMembershipOrder, where *CircleMembershipWhereInput,
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *CircleMembershipOrder,
 ) (*CircleMembershipConnection, error) {
 	opts := []CircleMembershipPaginateOption{
 		WithCircleMembershipOrder(orderBy),
-		WithCircleMembershipFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
 	totalCount, hasTotalCount := _m.Edges.totalCount[0][alias]
@@ -30,11 +29,10 @@ func (_m *Circle) Memberships(
 }
 
 func (_m *Circle) Practices(
-	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *PracticeOrder, where *PracticeWhereInput,
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *PracticeOrder,
 ) (*PracticeConnection, error) {
 	opts := []PracticePaginateOption{
 		WithPracticeOrder(orderBy),
-		WithPracticeFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
 	totalCount, hasTotalCount := _m.Edges.totalCount[1][alias]
@@ -51,11 +49,10 @@ func (_m *Circle) Practices(
 }
 
 func (_m *Circle) Discussions(
-	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *DiscussionOrder, where *DiscussionWhereInput,
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *DiscussionOrder,
 ) (*DiscussionConnection, error) {
 	opts := []DiscussionPaginateOption{
 		WithDiscussionOrder(orderBy),
-		WithDiscussionFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
 	totalCount, hasTotalCount := _m.Edges.totalCount[2][alias]
@@ -175,11 +172,10 @@ func (_m *Member) Expertise(
 }
 
 func (_m *Member) Practices(
-	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *PracticeOrder, where *PracticeWhereInput,
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *PracticeOrder,
 ) (*PracticeConnection, error) {
 	opts := []PracticePaginateOption{
 		WithPracticeOrder(orderBy),
-		WithPracticeFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
 	totalCount, hasTotalCount := _m.Edges.totalCount[2][alias]
@@ -196,11 +192,10 @@ func (_m *Member) Practices(
 }
 
 func (_m *Member) CircleMemberships(
-	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *CircleMembershipOrder, where *CircleMembershipWhereInput,
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *CircleMembershipOrder,
 ) (*CircleMembershipConnection, error) {
 	opts := []CircleMembershipPaginateOption{
 		WithCircleMembershipOrder(orderBy),
-		WithCircleMembershipFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
 	totalCount, hasTotalCount := _m.Edges.totalCount[3][alias]
@@ -312,11 +307,10 @@ func (_m *Organisation) Members(
 }
 
 func (_m *Organisation) Practices(
-	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *PracticeOrder, where *PracticeWhereInput,
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *PracticeOrder,
 ) (*PracticeConnection, error) {
 	opts := []PracticePaginateOption{
 		WithPracticeOrder(orderBy),
-		WithPracticeFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
 	totalCount, hasTotalCount := _m.Edges.totalCount[3][alias]
@@ -441,11 +435,10 @@ func (_m *Topic) Experts(
 }
 
 func (_m *Topic) Practices(
-	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *PracticeOrder, where *PracticeWhereInput,
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *PracticeOrder,
 ) (*PracticeConnection, error) {
 	opts := []PracticePaginateOption{
 		WithPracticeOrder(orderBy),
-		WithPracticeFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
 	totalCount, hasTotalCount := _m.Edges.totalCount[3][alias]
@@ -462,11 +455,10 @@ func (_m *Topic) Practices(
 }
 
 func (_m *Topic) Discussions(
-	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *DiscussionOrder, where *DiscussionWhereInput,
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *DiscussionOrder,
 ) (*DiscussionConnection, error) {
 	opts := []DiscussionPaginateOption{
 		WithDiscussionOrder(orderBy),
-		WithDiscussionFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
 	totalCount, hasTotalCount := _m.Edges.totalCount[4][alias]

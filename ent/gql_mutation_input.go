@@ -84,7 +84,6 @@ type CreateDiscussionInput struct {
 	Pinned   *bool
 	TopicIDs []gid.ID
 	CircleID *gid.ID
-	AuthorID gid.ID
 }
 
 // Mutate applies the CreateDiscussionInput on the DiscussionMutation builder.
@@ -102,7 +101,6 @@ func (i *CreateDiscussionInput) Mutate(m *DiscussionMutation) {
 	if v := i.CircleID; v != nil {
 		m.SetCircleID(*v)
 	}
-	m.SetAuthorID(i.AuthorID)
 }
 
 // SetInput applies the change-set in the CreateDiscussionInput on the DiscussionCreate builder.

@@ -1461,20 +1461,6 @@ var (
 			}
 		},
 	}
-	// MemberOrderFieldEmail orders Member by email.
-	MemberOrderFieldEmail = &MemberOrderField{
-		Value: func(_m *Member) (ent.Value, error) {
-			return _m.Email, nil
-		},
-		column: member.FieldEmail,
-		toTerm: member.ByEmail,
-		toCursor: func(_m *Member) Cursor {
-			return Cursor{
-				ID:    _m.ID,
-				Value: _m.Email,
-			}
-		},
-	}
 	// MemberOrderFieldCommunityRole orders Member by community_role.
 	MemberOrderFieldCommunityRole = &MemberOrderField{
 		Value: func(_m *Member) (ent.Value, error) {
@@ -1515,8 +1501,6 @@ func (f MemberOrderField) String() string {
 		str = "UPDATED_AT"
 	case MemberOrderFieldDisplayName.column:
 		str = "DISPLAY_NAME"
-	case MemberOrderFieldEmail.column:
-		str = "EMAIL"
 	case MemberOrderFieldCommunityRole.column:
 		str = "COMMUNITY_ROLE"
 	case MemberOrderFieldStatus.column:
@@ -1543,8 +1527,6 @@ func (f *MemberOrderField) UnmarshalGQL(v interface{}) error {
 		*f = *MemberOrderFieldUpdatedAt
 	case "DISPLAY_NAME":
 		*f = *MemberOrderFieldDisplayName
-	case "EMAIL":
-		*f = *MemberOrderFieldEmail
 	case "COMMUNITY_ROLE":
 		*f = *MemberOrderFieldCommunityRole
 	case "STATUS":

@@ -107,18 +107,6 @@ type CircleWhereInput struct {
 	VisibilityNEQ   *circle.Visibility  `json:"visibilityNEQ,omitempty"`
 	VisibilityIn    []circle.Visibility `json:"visibilityIn,omitempty"`
 	VisibilityNotIn []circle.Visibility `json:"visibilityNotIn,omitempty"`
-
-	// "memberships" edge predicates.
-	HasMemberships     *bool                         `json:"hasMemberships,omitempty"`
-	HasMembershipsWith []*CircleMembershipWhereInput `json:"hasMembershipsWith,omitempty"`
-
-	// "practices" edge predicates.
-	HasPractices     *bool                 `json:"hasPractices,omitempty"`
-	HasPracticesWith []*PracticeWhereInput `json:"hasPracticesWith,omitempty"`
-
-	// "discussions" edge predicates.
-	HasDiscussions     *bool                   `json:"hasDiscussions,omitempty"`
-	HasDiscussionsWith []*DiscussionWhereInput `json:"hasDiscussionsWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -400,60 +388,6 @@ func (i *CircleWhereInput) P() (predicate.Circle, error) {
 		predicates = append(predicates, circle.VisibilityNotIn(i.VisibilityNotIn...))
 	}
 
-	if i.HasMemberships != nil {
-		p := circle.HasMemberships()
-		if !*i.HasMemberships {
-			p = circle.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasMembershipsWith) > 0 {
-		with := make([]predicate.CircleMembership, 0, len(i.HasMembershipsWith))
-		for _, w := range i.HasMembershipsWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasMembershipsWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, circle.HasMembershipsWith(with...))
-	}
-	if i.HasPractices != nil {
-		p := circle.HasPractices()
-		if !*i.HasPractices {
-			p = circle.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasPracticesWith) > 0 {
-		with := make([]predicate.Practice, 0, len(i.HasPracticesWith))
-		for _, w := range i.HasPracticesWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasPracticesWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, circle.HasPracticesWith(with...))
-	}
-	if i.HasDiscussions != nil {
-		p := circle.HasDiscussions()
-		if !*i.HasDiscussions {
-			p = circle.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasDiscussionsWith) > 0 {
-		with := make([]predicate.Discussion, 0, len(i.HasDiscussionsWith))
-		for _, w := range i.HasDiscussionsWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasDiscussionsWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, circle.HasDiscussionsWith(with...))
-	}
 	switch len(predicates) {
 	case 0:
 		return nil, ErrEmptyCircleWhereInput
@@ -1208,21 +1142,6 @@ type MemberWhereInput struct {
 	DisplayNameEqualFold    *string  `json:"displayNameEqualFold,omitempty"`
 	DisplayNameContainsFold *string  `json:"displayNameContainsFold,omitempty"`
 
-	// "email" field predicates.
-	Email             *string  `json:"email,omitempty"`
-	EmailNEQ          *string  `json:"emailNEQ,omitempty"`
-	EmailIn           []string `json:"emailIn,omitempty"`
-	EmailNotIn        []string `json:"emailNotIn,omitempty"`
-	EmailGT           *string  `json:"emailGT,omitempty"`
-	EmailGTE          *string  `json:"emailGTE,omitempty"`
-	EmailLT           *string  `json:"emailLT,omitempty"`
-	EmailLTE          *string  `json:"emailLTE,omitempty"`
-	EmailContains     *string  `json:"emailContains,omitempty"`
-	EmailHasPrefix    *string  `json:"emailHasPrefix,omitempty"`
-	EmailHasSuffix    *string  `json:"emailHasSuffix,omitempty"`
-	EmailEqualFold    *string  `json:"emailEqualFold,omitempty"`
-	EmailContainsFold *string  `json:"emailContainsFold,omitempty"`
-
 	// "community_role" field predicates.
 	CommunityRole      *member.CommunityRole  `json:"communityRole,omitempty"`
 	CommunityRoleNEQ   *member.CommunityRole  `json:"communityRoleNEQ,omitempty"`
@@ -1275,6 +1194,18 @@ type MemberWhereInput struct {
 	PlatformRoleIn    []member.PlatformRole `json:"platformRoleIn,omitempty"`
 	PlatformRoleNotIn []member.PlatformRole `json:"platformRoleNotIn,omitempty"`
 
+	// "last_login_at" field predicates.
+	LastLoginAt       *time.Time  `json:"lastLoginAt,omitempty"`
+	LastLoginAtNEQ    *time.Time  `json:"lastLoginAtNEQ,omitempty"`
+	LastLoginAtIn     []time.Time `json:"lastLoginAtIn,omitempty"`
+	LastLoginAtNotIn  []time.Time `json:"lastLoginAtNotIn,omitempty"`
+	LastLoginAtGT     *time.Time  `json:"lastLoginAtGT,omitempty"`
+	LastLoginAtGTE    *time.Time  `json:"lastLoginAtGTE,omitempty"`
+	LastLoginAtLT     *time.Time  `json:"lastLoginAtLT,omitempty"`
+	LastLoginAtLTE    *time.Time  `json:"lastLoginAtLTE,omitempty"`
+	LastLoginAtIsNil  bool        `json:"lastLoginAtIsNil,omitempty"`
+	LastLoginAtNotNil bool        `json:"lastLoginAtNotNil,omitempty"`
+
 	// "organisation" edge predicates.
 	HasOrganisation     *bool                     `json:"hasOrganisation,omitempty"`
 	HasOrganisationWith []*OrganisationWhereInput `json:"hasOrganisationWith,omitempty"`
@@ -1282,14 +1213,6 @@ type MemberWhereInput struct {
 	// "expertise" edge predicates.
 	HasExpertise     *bool              `json:"hasExpertise,omitempty"`
 	HasExpertiseWith []*TopicWhereInput `json:"hasExpertiseWith,omitempty"`
-
-	// "practices" edge predicates.
-	HasPractices     *bool                 `json:"hasPractices,omitempty"`
-	HasPracticesWith []*PracticeWhereInput `json:"hasPracticesWith,omitempty"`
-
-	// "circle_memberships" edge predicates.
-	HasCircleMemberships     *bool                         `json:"hasCircleMemberships,omitempty"`
-	HasCircleMembershipsWith []*CircleMembershipWhereInput `json:"hasCircleMembershipsWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -1474,45 +1397,6 @@ func (i *MemberWhereInput) P() (predicate.Member, error) {
 	if i.DisplayNameContainsFold != nil {
 		predicates = append(predicates, member.DisplayNameContainsFold(*i.DisplayNameContainsFold))
 	}
-	if i.Email != nil {
-		predicates = append(predicates, member.EmailEQ(*i.Email))
-	}
-	if i.EmailNEQ != nil {
-		predicates = append(predicates, member.EmailNEQ(*i.EmailNEQ))
-	}
-	if len(i.EmailIn) > 0 {
-		predicates = append(predicates, member.EmailIn(i.EmailIn...))
-	}
-	if len(i.EmailNotIn) > 0 {
-		predicates = append(predicates, member.EmailNotIn(i.EmailNotIn...))
-	}
-	if i.EmailGT != nil {
-		predicates = append(predicates, member.EmailGT(*i.EmailGT))
-	}
-	if i.EmailGTE != nil {
-		predicates = append(predicates, member.EmailGTE(*i.EmailGTE))
-	}
-	if i.EmailLT != nil {
-		predicates = append(predicates, member.EmailLT(*i.EmailLT))
-	}
-	if i.EmailLTE != nil {
-		predicates = append(predicates, member.EmailLTE(*i.EmailLTE))
-	}
-	if i.EmailContains != nil {
-		predicates = append(predicates, member.EmailContains(*i.EmailContains))
-	}
-	if i.EmailHasPrefix != nil {
-		predicates = append(predicates, member.EmailHasPrefix(*i.EmailHasPrefix))
-	}
-	if i.EmailHasSuffix != nil {
-		predicates = append(predicates, member.EmailHasSuffix(*i.EmailHasSuffix))
-	}
-	if i.EmailEqualFold != nil {
-		predicates = append(predicates, member.EmailEqualFold(*i.EmailEqualFold))
-	}
-	if i.EmailContainsFold != nil {
-		predicates = append(predicates, member.EmailContainsFold(*i.EmailContainsFold))
-	}
 	if i.CommunityRole != nil {
 		predicates = append(predicates, member.CommunityRoleEQ(*i.CommunityRole))
 	}
@@ -1639,6 +1523,36 @@ func (i *MemberWhereInput) P() (predicate.Member, error) {
 	if len(i.PlatformRoleNotIn) > 0 {
 		predicates = append(predicates, member.PlatformRoleNotIn(i.PlatformRoleNotIn...))
 	}
+	if i.LastLoginAt != nil {
+		predicates = append(predicates, member.LastLoginAtEQ(*i.LastLoginAt))
+	}
+	if i.LastLoginAtNEQ != nil {
+		predicates = append(predicates, member.LastLoginAtNEQ(*i.LastLoginAtNEQ))
+	}
+	if len(i.LastLoginAtIn) > 0 {
+		predicates = append(predicates, member.LastLoginAtIn(i.LastLoginAtIn...))
+	}
+	if len(i.LastLoginAtNotIn) > 0 {
+		predicates = append(predicates, member.LastLoginAtNotIn(i.LastLoginAtNotIn...))
+	}
+	if i.LastLoginAtGT != nil {
+		predicates = append(predicates, member.LastLoginAtGT(*i.LastLoginAtGT))
+	}
+	if i.LastLoginAtGTE != nil {
+		predicates = append(predicates, member.LastLoginAtGTE(*i.LastLoginAtGTE))
+	}
+	if i.LastLoginAtLT != nil {
+		predicates = append(predicates, member.LastLoginAtLT(*i.LastLoginAtLT))
+	}
+	if i.LastLoginAtLTE != nil {
+		predicates = append(predicates, member.LastLoginAtLTE(*i.LastLoginAtLTE))
+	}
+	if i.LastLoginAtIsNil {
+		predicates = append(predicates, member.LastLoginAtIsNil())
+	}
+	if i.LastLoginAtNotNil {
+		predicates = append(predicates, member.LastLoginAtNotNil())
+	}
 
 	if i.HasOrganisation != nil {
 		p := member.HasOrganisation()
@@ -1675,42 +1589,6 @@ func (i *MemberWhereInput) P() (predicate.Member, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, member.HasExpertiseWith(with...))
-	}
-	if i.HasPractices != nil {
-		p := member.HasPractices()
-		if !*i.HasPractices {
-			p = member.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasPracticesWith) > 0 {
-		with := make([]predicate.Practice, 0, len(i.HasPracticesWith))
-		for _, w := range i.HasPracticesWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasPracticesWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, member.HasPracticesWith(with...))
-	}
-	if i.HasCircleMemberships != nil {
-		p := member.HasCircleMemberships()
-		if !*i.HasCircleMemberships {
-			p = member.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasCircleMembershipsWith) > 0 {
-		with := make([]predicate.CircleMembership, 0, len(i.HasCircleMembershipsWith))
-		for _, w := range i.HasCircleMembershipsWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasCircleMembershipsWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, member.HasCircleMembershipsWith(with...))
 	}
 	switch len(predicates) {
 	case 0:
@@ -2297,10 +2175,6 @@ type OrganisationWhereInput struct {
 	// "members" edge predicates.
 	HasMembers     *bool               `json:"hasMembers,omitempty"`
 	HasMembersWith []*MemberWhereInput `json:"hasMembersWith,omitempty"`
-
-	// "practices" edge predicates.
-	HasPractices     *bool                 `json:"hasPractices,omitempty"`
-	HasPracticesWith []*PracticeWhereInput `json:"hasPracticesWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -2689,24 +2563,6 @@ func (i *OrganisationWhereInput) P() (predicate.Organisation, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, organisation.HasMembersWith(with...))
-	}
-	if i.HasPractices != nil {
-		p := organisation.HasPractices()
-		if !*i.HasPractices {
-			p = organisation.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasPracticesWith) > 0 {
-		with := make([]predicate.Practice, 0, len(i.HasPracticesWith))
-		for _, w := range i.HasPracticesWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasPracticesWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, organisation.HasPracticesWith(with...))
 	}
 	switch len(predicates) {
 	case 0:
@@ -3699,14 +3555,6 @@ type TopicWhereInput struct {
 	// "experts" edge predicates.
 	HasExperts     *bool               `json:"hasExperts,omitempty"`
 	HasExpertsWith []*MemberWhereInput `json:"hasExpertsWith,omitempty"`
-
-	// "practices" edge predicates.
-	HasPractices     *bool                 `json:"hasPractices,omitempty"`
-	HasPracticesWith []*PracticeWhereInput `json:"hasPracticesWith,omitempty"`
-
-	// "discussions" edge predicates.
-	HasDiscussions     *bool                   `json:"hasDiscussions,omitempty"`
-	HasDiscussionsWith []*DiscussionWhereInput `json:"hasDiscussionsWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -4029,42 +3877,6 @@ func (i *TopicWhereInput) P() (predicate.Topic, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, topic.HasExpertsWith(with...))
-	}
-	if i.HasPractices != nil {
-		p := topic.HasPractices()
-		if !*i.HasPractices {
-			p = topic.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasPracticesWith) > 0 {
-		with := make([]predicate.Practice, 0, len(i.HasPracticesWith))
-		for _, w := range i.HasPracticesWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasPracticesWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, topic.HasPracticesWith(with...))
-	}
-	if i.HasDiscussions != nil {
-		p := topic.HasDiscussions()
-		if !*i.HasDiscussions {
-			p = topic.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasDiscussionsWith) > 0 {
-		with := make([]predicate.Discussion, 0, len(i.HasDiscussionsWith))
-		for _, w := range i.HasDiscussionsWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasDiscussionsWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, topic.HasDiscussionsWith(with...))
 	}
 	switch len(predicates) {
 	case 0:

@@ -25,7 +25,7 @@ type Member struct {
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
 	// DisplayName holds the value of the "display_name" field.
 	DisplayName string `json:"display_name,omitempty"`
-	// Stored in lower case.
+	// Stored in lower case. Read through the hand-written Member.email, which hides it from vendors; not filterable, so it cannot be guessed.
 	Email string `json:"email,omitempty"`
 	// CommunityRole holds the value of the "community_role" field.
 	CommunityRole member.CommunityRole `json:"community_role,omitempty"`
@@ -41,6 +41,14 @@ type Member struct {
 	DirectoryID *string `json:"directory_id,omitempty"`
 	// The directory's stable id of the entry (entryUUID, objectGUID).
 	DirectoryEntryID *string `json:"directory_entry_id,omitempty"`
+	// argon2id hash of a local account's password (PHC string); nil for directory accounts.
+	PasswordHash *string `json:"-"`
+	// Hex SHA-256 of an open invitation's token.
+	InvitationHash *string `json:"-"`
+	// InvitationExpiresAt holds the value of the "invitation_expires_at" field.
+	InvitationExpiresAt *time.Time `json:"invitation_expires_at,omitempty"`
+	// LastLoginAt holds the value of the "last_login_at" field.
+	LastLoginAt *time.Time `json:"last_login_at,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the MemberQuery when eager-loading is set.
 	Edges                MemberEdges `json:"edges"`
@@ -58,15 +66,18 @@ type MemberEdges struct {
 	Practices []*Practice `json:"practices,omitempty"`
 	// CircleMemberships holds the value of the circle_memberships edge.
 	CircleMemberships []*CircleMembership `json:"circle_memberships,omitempty"`
+	// Sessions holds the value of the sessions edge.
+	Sessions []*Session `json:"sessions,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [4]bool
+	loadedTypes [5]bool
 	// totalCount holds the count of the edges above.
 	totalCount [4]map[string]int
 
 	namedExpertise         map[string][]*Topic
 	namedPractices         map[string][]*Practice
 	namedCircleMemberships map[string][]*CircleMembership
+	namedSessions          map[string][]*Session
 }
 
 // OrganisationOrErr returns the Organisation value or an error if the edge
@@ -107,6 +118,15 @@ func (e MemberEdges) CircleMembershipsOrErr() ([]*CircleMembership, error) {
 	return nil, &NotLoadedError{edge: "circle_memberships"}
 }
 
+// SessionsOrErr returns the Sessions value or an error if the edge
+// was not loaded in eager-loading.
+func (e MemberEdges) SessionsOrErr() ([]*Session, error) {
+	if e.loadedTypes[4] {
+		return e.Sessions, nil
+	}
+	return nil, &NotLoadedError{edge: "sessions"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*Member) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
@@ -114,9 +134,9 @@ func (*Member) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case member.FieldID:
 			values[i] = new(gid.ID)
-		case member.FieldDisplayName, member.FieldEmail, member.FieldCommunityRole, member.FieldJobTitle, member.FieldBio, member.FieldStatus, member.FieldPlatformRole, member.FieldDirectoryID, member.FieldDirectoryEntryID:
+		case member.FieldDisplayName, member.FieldEmail, member.FieldCommunityRole, member.FieldJobTitle, member.FieldBio, member.FieldStatus, member.FieldPlatformRole, member.FieldDirectoryID, member.FieldDirectoryEntryID, member.FieldPasswordHash, member.FieldInvitationHash:
 			values[i] = new(sql.NullString)
-		case member.FieldCreatedAt, member.FieldUpdatedAt:
+		case member.FieldCreatedAt, member.FieldUpdatedAt, member.FieldInvitationExpiresAt, member.FieldLastLoginAt:
 			values[i] = new(sql.NullTime)
 		case member.ForeignKeys[0]: // organisation_members
 			values[i] = &sql.NullScanner{S: new(gid.ID)}
@@ -209,6 +229,34 @@ func (_m *Member) assignValues(columns []string, values []any) error {
 				_m.DirectoryEntryID = new(string)
 				*_m.DirectoryEntryID = value.String
 			}
+		case member.FieldPasswordHash:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field password_hash", values[i])
+			} else if value.Valid {
+				_m.PasswordHash = new(string)
+				*_m.PasswordHash = value.String
+			}
+		case member.FieldInvitationHash:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field invitation_hash", values[i])
+			} else if value.Valid {
+				_m.InvitationHash = new(string)
+				*_m.InvitationHash = value.String
+			}
+		case member.FieldInvitationExpiresAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field invitation_expires_at", values[i])
+			} else if value.Valid {
+				_m.InvitationExpiresAt = new(time.Time)
+				*_m.InvitationExpiresAt = value.Time
+			}
+		case member.FieldLastLoginAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field last_login_at", values[i])
+			} else if value.Valid {
+				_m.LastLoginAt = new(time.Time)
+				*_m.LastLoginAt = value.Time
+			}
 		case member.ForeignKeys[0]:
 			if value, ok := values[i].(*sql.NullScanner); !ok {
 				return fmt.Errorf("unexpected type %T for field organisation_members", values[i])
@@ -247,6 +295,11 @@ func (_m *Member) QueryPractices() *PracticeQuery {
 // QueryCircleMemberships queries the "circle_memberships" edge of the Member entity.
 func (_m *Member) QueryCircleMemberships() *CircleMembershipQuery {
 	return NewMemberClient(_m.config).QueryCircleMemberships(_m)
+}
+
+// QuerySessions queries the "sessions" edge of the Member entity.
+func (_m *Member) QuerySessions() *SessionQuery {
+	return NewMemberClient(_m.config).QuerySessions(_m)
 }
 
 // Update returns a builder for updating this Member.
@@ -307,6 +360,20 @@ func (_m *Member) String() string {
 	if v := _m.DirectoryEntryID; v != nil {
 		builder.WriteString("directory_entry_id=")
 		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	builder.WriteString("password_hash=<sensitive>")
+	builder.WriteString(", ")
+	builder.WriteString("invitation_hash=<sensitive>")
+	builder.WriteString(", ")
+	if v := _m.InvitationExpiresAt; v != nil {
+		builder.WriteString("invitation_expires_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.LastLoginAt; v != nil {
+		builder.WriteString("last_login_at=")
+		builder.WriteString(v.Format(time.ANSIC))
 	}
 	builder.WriteByte(')')
 	return builder.String()
@@ -381,6 +448,30 @@ func (_m *Member) appendNamedCircleMemberships(name string, edges ...*CircleMemb
 		_m.Edges.namedCircleMemberships[name] = []*CircleMembership{}
 	} else {
 		_m.Edges.namedCircleMemberships[name] = append(_m.Edges.namedCircleMemberships[name], edges...)
+	}
+}
+
+// NamedSessions returns the Sessions named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Member) NamedSessions(name string) ([]*Session, error) {
+	if _m.Edges.namedSessions == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedSessions[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Member) appendNamedSessions(name string, edges ...*Session) {
+	if _m.Edges.namedSessions == nil {
+		_m.Edges.namedSessions = make(map[string][]*Session)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedSessions[name] = []*Session{}
+	} else {
+		_m.Edges.namedSessions[name] = append(_m.Edges.namedSessions[name], edges...)
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"zirkel/ent/organisation"
 	"zirkel/ent/practice"
 	"zirkel/ent/schema/gid"
+	"zirkel/ent/session"
 	"zirkel/ent/topic"
 
 	"entgo.io/ent/dialect"
@@ -158,6 +159,62 @@ func (_c *MemberCreate) SetNillableDirectoryEntryID(v *string) *MemberCreate {
 	return _c
 }
 
+// SetPasswordHash sets the "password_hash" field.
+func (_c *MemberCreate) SetPasswordHash(v string) *MemberCreate {
+	_c.mutation.SetPasswordHash(v)
+	return _c
+}
+
+// SetNillablePasswordHash sets the "password_hash" field if the given value is not nil.
+func (_c *MemberCreate) SetNillablePasswordHash(v *string) *MemberCreate {
+	if v != nil {
+		_c.SetPasswordHash(*v)
+	}
+	return _c
+}
+
+// SetInvitationHash sets the "invitation_hash" field.
+func (_c *MemberCreate) SetInvitationHash(v string) *MemberCreate {
+	_c.mutation.SetInvitationHash(v)
+	return _c
+}
+
+// SetNillableInvitationHash sets the "invitation_hash" field if the given value is not nil.
+func (_c *MemberCreate) SetNillableInvitationHash(v *string) *MemberCreate {
+	if v != nil {
+		_c.SetInvitationHash(*v)
+	}
+	return _c
+}
+
+// SetInvitationExpiresAt sets the "invitation_expires_at" field.
+func (_c *MemberCreate) SetInvitationExpiresAt(v time.Time) *MemberCreate {
+	_c.mutation.SetInvitationExpiresAt(v)
+	return _c
+}
+
+// SetNillableInvitationExpiresAt sets the "invitation_expires_at" field if the given value is not nil.
+func (_c *MemberCreate) SetNillableInvitationExpiresAt(v *time.Time) *MemberCreate {
+	if v != nil {
+		_c.SetInvitationExpiresAt(*v)
+	}
+	return _c
+}
+
+// SetLastLoginAt sets the "last_login_at" field.
+func (_c *MemberCreate) SetLastLoginAt(v time.Time) *MemberCreate {
+	_c.mutation.SetLastLoginAt(v)
+	return _c
+}
+
+// SetNillableLastLoginAt sets the "last_login_at" field if the given value is not nil.
+func (_c *MemberCreate) SetNillableLastLoginAt(v *time.Time) *MemberCreate {
+	if v != nil {
+		_c.SetLastLoginAt(*v)
+	}
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *MemberCreate) SetID(v gid.ID) *MemberCreate {
 	_c.mutation.SetID(v)
@@ -236,6 +293,21 @@ func (_c *MemberCreate) AddCircleMemberships(v ...*CircleMembership) *MemberCrea
 	return _c.AddCircleMembershipIDs(ids...)
 }
 
+// AddSessionIDs adds the "sessions" edge to the Session entity by IDs.
+func (_c *MemberCreate) AddSessionIDs(ids ...gid.ID) *MemberCreate {
+	_c.mutation.AddSessionIDs(ids...)
+	return _c
+}
+
+// AddSessions adds the "sessions" edges to the Session entity.
+func (_c *MemberCreate) AddSessions(v ...*Session) *MemberCreate {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddSessionIDs(ids...)
+}
+
 // Mutation returns the MemberMutation object of the builder.
 func (_c *MemberCreate) Mutation() *MemberMutation {
 	return _c.mutation
@@ -243,7 +315,9 @@ func (_c *MemberCreate) Mutation() *MemberMutation {
 
 // Save creates the Member in the database.
 func (_c *MemberCreate) Save(ctx context.Context) (*Member, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -270,12 +344,18 @@ func (_c *MemberCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *MemberCreate) defaults() {
+func (_c *MemberCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if member.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized member.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := member.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
+		if member.DefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized member.DefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := member.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
@@ -288,9 +368,13 @@ func (_c *MemberCreate) defaults() {
 		_c.mutation.SetPlatformRole(v)
 	}
 	if _, ok := _c.mutation.ID(); !ok {
+		if member.DefaultID == nil {
+			return fmt.Errorf("ent: uninitialized member.DefaultID (forgotten import ent/runtime?)")
+		}
 		v := member.DefaultID()
 		_c.mutation.SetID(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -359,6 +443,16 @@ func (_c *MemberCreate) check() error {
 	if v, ok := _c.mutation.DirectoryEntryID(); ok {
 		if err := member.DirectoryEntryIDValidator(v); err != nil {
 			return &ValidationError{Name: "directory_entry_id", err: fmt.Errorf(`ent: validator failed for field "Member.directory_entry_id": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.PasswordHash(); ok {
+		if err := member.PasswordHashValidator(v); err != nil {
+			return &ValidationError{Name: "password_hash", err: fmt.Errorf(`ent: validator failed for field "Member.password_hash": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.InvitationHash(); ok {
+		if err := member.InvitationHashValidator(v); err != nil {
+			return &ValidationError{Name: "invitation_hash", err: fmt.Errorf(`ent: validator failed for field "Member.invitation_hash": %w`, err)}
 		}
 	}
 	if v, ok := _c.mutation.ID(); ok {
@@ -446,6 +540,22 @@ func (_c *MemberCreate) createSpec() (*Member, *sqlgraph.CreateSpec) {
 		_spec.SetField(member.FieldDirectoryEntryID, field.TypeString, value)
 		_node.DirectoryEntryID = &value
 	}
+	if value, ok := _c.mutation.PasswordHash(); ok {
+		_spec.SetField(member.FieldPasswordHash, field.TypeString, value)
+		_node.PasswordHash = &value
+	}
+	if value, ok := _c.mutation.InvitationHash(); ok {
+		_spec.SetField(member.FieldInvitationHash, field.TypeString, value)
+		_node.InvitationHash = &value
+	}
+	if value, ok := _c.mutation.InvitationExpiresAt(); ok {
+		_spec.SetField(member.FieldInvitationExpiresAt, field.TypeTime, value)
+		_node.InvitationExpiresAt = &value
+	}
+	if value, ok := _c.mutation.LastLoginAt(); ok {
+		_spec.SetField(member.FieldLastLoginAt, field.TypeTime, value)
+		_node.LastLoginAt = &value
+	}
 	if nodes := _c.mutation.OrganisationIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -504,6 +614,22 @@ func (_c *MemberCreate) createSpec() (*Member, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(circlemembership.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.SessionsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   member.SessionsTable,
+			Columns: []string{member.SessionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(session.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {
@@ -704,6 +830,78 @@ func (u *MemberUpsert) UpdateDirectoryEntryID() *MemberUpsert {
 // ClearDirectoryEntryID clears the value of the "directory_entry_id" field.
 func (u *MemberUpsert) ClearDirectoryEntryID() *MemberUpsert {
 	u.SetNull(member.FieldDirectoryEntryID)
+	return u
+}
+
+// SetPasswordHash sets the "password_hash" field.
+func (u *MemberUpsert) SetPasswordHash(v string) *MemberUpsert {
+	u.Set(member.FieldPasswordHash, v)
+	return u
+}
+
+// UpdatePasswordHash sets the "password_hash" field to the value that was provided on create.
+func (u *MemberUpsert) UpdatePasswordHash() *MemberUpsert {
+	u.SetExcluded(member.FieldPasswordHash)
+	return u
+}
+
+// ClearPasswordHash clears the value of the "password_hash" field.
+func (u *MemberUpsert) ClearPasswordHash() *MemberUpsert {
+	u.SetNull(member.FieldPasswordHash)
+	return u
+}
+
+// SetInvitationHash sets the "invitation_hash" field.
+func (u *MemberUpsert) SetInvitationHash(v string) *MemberUpsert {
+	u.Set(member.FieldInvitationHash, v)
+	return u
+}
+
+// UpdateInvitationHash sets the "invitation_hash" field to the value that was provided on create.
+func (u *MemberUpsert) UpdateInvitationHash() *MemberUpsert {
+	u.SetExcluded(member.FieldInvitationHash)
+	return u
+}
+
+// ClearInvitationHash clears the value of the "invitation_hash" field.
+func (u *MemberUpsert) ClearInvitationHash() *MemberUpsert {
+	u.SetNull(member.FieldInvitationHash)
+	return u
+}
+
+// SetInvitationExpiresAt sets the "invitation_expires_at" field.
+func (u *MemberUpsert) SetInvitationExpiresAt(v time.Time) *MemberUpsert {
+	u.Set(member.FieldInvitationExpiresAt, v)
+	return u
+}
+
+// UpdateInvitationExpiresAt sets the "invitation_expires_at" field to the value that was provided on create.
+func (u *MemberUpsert) UpdateInvitationExpiresAt() *MemberUpsert {
+	u.SetExcluded(member.FieldInvitationExpiresAt)
+	return u
+}
+
+// ClearInvitationExpiresAt clears the value of the "invitation_expires_at" field.
+func (u *MemberUpsert) ClearInvitationExpiresAt() *MemberUpsert {
+	u.SetNull(member.FieldInvitationExpiresAt)
+	return u
+}
+
+// SetLastLoginAt sets the "last_login_at" field.
+func (u *MemberUpsert) SetLastLoginAt(v time.Time) *MemberUpsert {
+	u.Set(member.FieldLastLoginAt, v)
+	return u
+}
+
+// UpdateLastLoginAt sets the "last_login_at" field to the value that was provided on create.
+func (u *MemberUpsert) UpdateLastLoginAt() *MemberUpsert {
+	u.SetExcluded(member.FieldLastLoginAt)
+	return u
+}
+
+// ClearLastLoginAt clears the value of the "last_login_at" field.
+func (u *MemberUpsert) ClearLastLoginAt() *MemberUpsert {
+	u.SetNull(member.FieldLastLoginAt)
 	return u
 }
 
@@ -923,6 +1121,90 @@ func (u *MemberUpsertOne) UpdateDirectoryEntryID() *MemberUpsertOne {
 func (u *MemberUpsertOne) ClearDirectoryEntryID() *MemberUpsertOne {
 	return u.Update(func(s *MemberUpsert) {
 		s.ClearDirectoryEntryID()
+	})
+}
+
+// SetPasswordHash sets the "password_hash" field.
+func (u *MemberUpsertOne) SetPasswordHash(v string) *MemberUpsertOne {
+	return u.Update(func(s *MemberUpsert) {
+		s.SetPasswordHash(v)
+	})
+}
+
+// UpdatePasswordHash sets the "password_hash" field to the value that was provided on create.
+func (u *MemberUpsertOne) UpdatePasswordHash() *MemberUpsertOne {
+	return u.Update(func(s *MemberUpsert) {
+		s.UpdatePasswordHash()
+	})
+}
+
+// ClearPasswordHash clears the value of the "password_hash" field.
+func (u *MemberUpsertOne) ClearPasswordHash() *MemberUpsertOne {
+	return u.Update(func(s *MemberUpsert) {
+		s.ClearPasswordHash()
+	})
+}
+
+// SetInvitationHash sets the "invitation_hash" field.
+func (u *MemberUpsertOne) SetInvitationHash(v string) *MemberUpsertOne {
+	return u.Update(func(s *MemberUpsert) {
+		s.SetInvitationHash(v)
+	})
+}
+
+// UpdateInvitationHash sets the "invitation_hash" field to the value that was provided on create.
+func (u *MemberUpsertOne) UpdateInvitationHash() *MemberUpsertOne {
+	return u.Update(func(s *MemberUpsert) {
+		s.UpdateInvitationHash()
+	})
+}
+
+// ClearInvitationHash clears the value of the "invitation_hash" field.
+func (u *MemberUpsertOne) ClearInvitationHash() *MemberUpsertOne {
+	return u.Update(func(s *MemberUpsert) {
+		s.ClearInvitationHash()
+	})
+}
+
+// SetInvitationExpiresAt sets the "invitation_expires_at" field.
+func (u *MemberUpsertOne) SetInvitationExpiresAt(v time.Time) *MemberUpsertOne {
+	return u.Update(func(s *MemberUpsert) {
+		s.SetInvitationExpiresAt(v)
+	})
+}
+
+// UpdateInvitationExpiresAt sets the "invitation_expires_at" field to the value that was provided on create.
+func (u *MemberUpsertOne) UpdateInvitationExpiresAt() *MemberUpsertOne {
+	return u.Update(func(s *MemberUpsert) {
+		s.UpdateInvitationExpiresAt()
+	})
+}
+
+// ClearInvitationExpiresAt clears the value of the "invitation_expires_at" field.
+func (u *MemberUpsertOne) ClearInvitationExpiresAt() *MemberUpsertOne {
+	return u.Update(func(s *MemberUpsert) {
+		s.ClearInvitationExpiresAt()
+	})
+}
+
+// SetLastLoginAt sets the "last_login_at" field.
+func (u *MemberUpsertOne) SetLastLoginAt(v time.Time) *MemberUpsertOne {
+	return u.Update(func(s *MemberUpsert) {
+		s.SetLastLoginAt(v)
+	})
+}
+
+// UpdateLastLoginAt sets the "last_login_at" field to the value that was provided on create.
+func (u *MemberUpsertOne) UpdateLastLoginAt() *MemberUpsertOne {
+	return u.Update(func(s *MemberUpsert) {
+		s.UpdateLastLoginAt()
+	})
+}
+
+// ClearLastLoginAt clears the value of the "last_login_at" field.
+func (u *MemberUpsertOne) ClearLastLoginAt() *MemberUpsertOne {
+	return u.Update(func(s *MemberUpsert) {
+		s.ClearLastLoginAt()
 	})
 }
 
@@ -1309,6 +1591,90 @@ func (u *MemberUpsertBulk) UpdateDirectoryEntryID() *MemberUpsertBulk {
 func (u *MemberUpsertBulk) ClearDirectoryEntryID() *MemberUpsertBulk {
 	return u.Update(func(s *MemberUpsert) {
 		s.ClearDirectoryEntryID()
+	})
+}
+
+// SetPasswordHash sets the "password_hash" field.
+func (u *MemberUpsertBulk) SetPasswordHash(v string) *MemberUpsertBulk {
+	return u.Update(func(s *MemberUpsert) {
+		s.SetPasswordHash(v)
+	})
+}
+
+// UpdatePasswordHash sets the "password_hash" field to the value that was provided on create.
+func (u *MemberUpsertBulk) UpdatePasswordHash() *MemberUpsertBulk {
+	return u.Update(func(s *MemberUpsert) {
+		s.UpdatePasswordHash()
+	})
+}
+
+// ClearPasswordHash clears the value of the "password_hash" field.
+func (u *MemberUpsertBulk) ClearPasswordHash() *MemberUpsertBulk {
+	return u.Update(func(s *MemberUpsert) {
+		s.ClearPasswordHash()
+	})
+}
+
+// SetInvitationHash sets the "invitation_hash" field.
+func (u *MemberUpsertBulk) SetInvitationHash(v string) *MemberUpsertBulk {
+	return u.Update(func(s *MemberUpsert) {
+		s.SetInvitationHash(v)
+	})
+}
+
+// UpdateInvitationHash sets the "invitation_hash" field to the value that was provided on create.
+func (u *MemberUpsertBulk) UpdateInvitationHash() *MemberUpsertBulk {
+	return u.Update(func(s *MemberUpsert) {
+		s.UpdateInvitationHash()
+	})
+}
+
+// ClearInvitationHash clears the value of the "invitation_hash" field.
+func (u *MemberUpsertBulk) ClearInvitationHash() *MemberUpsertBulk {
+	return u.Update(func(s *MemberUpsert) {
+		s.ClearInvitationHash()
+	})
+}
+
+// SetInvitationExpiresAt sets the "invitation_expires_at" field.
+func (u *MemberUpsertBulk) SetInvitationExpiresAt(v time.Time) *MemberUpsertBulk {
+	return u.Update(func(s *MemberUpsert) {
+		s.SetInvitationExpiresAt(v)
+	})
+}
+
+// UpdateInvitationExpiresAt sets the "invitation_expires_at" field to the value that was provided on create.
+func (u *MemberUpsertBulk) UpdateInvitationExpiresAt() *MemberUpsertBulk {
+	return u.Update(func(s *MemberUpsert) {
+		s.UpdateInvitationExpiresAt()
+	})
+}
+
+// ClearInvitationExpiresAt clears the value of the "invitation_expires_at" field.
+func (u *MemberUpsertBulk) ClearInvitationExpiresAt() *MemberUpsertBulk {
+	return u.Update(func(s *MemberUpsert) {
+		s.ClearInvitationExpiresAt()
+	})
+}
+
+// SetLastLoginAt sets the "last_login_at" field.
+func (u *MemberUpsertBulk) SetLastLoginAt(v time.Time) *MemberUpsertBulk {
+	return u.Update(func(s *MemberUpsert) {
+		s.SetLastLoginAt(v)
+	})
+}
+
+// UpdateLastLoginAt sets the "last_login_at" field to the value that was provided on create.
+func (u *MemberUpsertBulk) UpdateLastLoginAt() *MemberUpsertBulk {
+	return u.Update(func(s *MemberUpsert) {
+		s.UpdateLastLoginAt()
+	})
+}
+
+// ClearLastLoginAt clears the value of the "last_login_at" field.
+func (u *MemberUpsertBulk) ClearLastLoginAt() *MemberUpsertBulk {
+	return u.Update(func(s *MemberUpsert) {
+		s.ClearLastLoginAt()
 	})
 }
 

@@ -5,6 +5,7 @@ package ent
 import (
 	"context"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"math"
 	"zirkel/ent/circlemembership"
@@ -13,6 +14,7 @@ import (
 	"zirkel/ent/practice"
 	"zirkel/ent/predicate"
 	"zirkel/ent/schema/gid"
+	"zirkel/ent/session"
 	"zirkel/ent/topic"
 
 	"entgo.io/ent"
@@ -33,12 +35,14 @@ type MemberQuery struct {
 	withExpertise              *TopicQuery
 	withPractices              *PracticeQuery
 	withCircleMemberships      *CircleMembershipQuery
+	withSessions               *SessionQuery
 	withFKs                    bool
 	loadTotal                  []func(context.Context, []*Member) error
 	modifiers                  []func(*sql.Selector)
 	withNamedExpertise         map[string]*TopicQuery
 	withNamedPractices         map[string]*PracticeQuery
 	withNamedCircleMemberships map[string]*CircleMembershipQuery
+	withNamedSessions          map[string]*SessionQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -156,6 +160,28 @@ func (_q *MemberQuery) QueryCircleMemberships() *CircleMembershipQuery {
 			sqlgraph.From(member.Table, member.FieldID, selector),
 			sqlgraph.To(circlemembership.Table, circlemembership.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, member.CircleMembershipsTable, member.CircleMembershipsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QuerySessions chains the current query on the "sessions" edge.
+func (_q *MemberQuery) QuerySessions() *SessionQuery {
+	query := (&SessionClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(member.Table, member.FieldID, selector),
+			sqlgraph.To(session.Table, session.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, member.SessionsTable, member.SessionsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -359,6 +385,7 @@ func (_q *MemberQuery) Clone() *MemberQuery {
 		withExpertise:         _q.withExpertise.Clone(),
 		withPractices:         _q.withPractices.Clone(),
 		withCircleMemberships: _q.withCircleMemberships.Clone(),
+		withSessions:          _q.withSessions.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -407,6 +434,17 @@ func (_q *MemberQuery) WithCircleMemberships(opts ...func(*CircleMembershipQuery
 		opt(query)
 	}
 	_q.withCircleMemberships = query
+	return _q
+}
+
+// WithSessions tells the query-builder to eager-load the nodes that are connected to
+// the "sessions" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *MemberQuery) WithSessions(opts ...func(*SessionQuery)) *MemberQuery {
+	query := (&SessionClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withSessions = query
 	return _q
 }
 
@@ -481,6 +519,12 @@ func (_q *MemberQuery) prepareQuery(ctx context.Context) error {
 		}
 		_q.sql = prev
 	}
+	if member.Policy == nil {
+		return errors.New("ent: uninitialized member.Policy (forgotten import ent/runtime?)")
+	}
+	if err := member.Policy.EvalQuery(ctx, _q); err != nil {
+		return err
+	}
 	return nil
 }
 
@@ -489,11 +533,12 @@ func (_q *MemberQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Membe
 		nodes       = []*Member{}
 		withFKs     = _q.withFKs
 		_spec       = _q.querySpec()
-		loadedTypes = [4]bool{
+		loadedTypes = [5]bool{
 			_q.withOrganisation != nil,
 			_q.withExpertise != nil,
 			_q.withPractices != nil,
 			_q.withCircleMemberships != nil,
+			_q.withSessions != nil,
 		}
 	)
 	if _q.withOrganisation != nil {
@@ -550,6 +595,13 @@ func (_q *MemberQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Membe
 			return nil, err
 		}
 	}
+	if query := _q.withSessions; query != nil {
+		if err := _q.loadSessions(ctx, query, nodes,
+			func(n *Member) { n.Edges.Sessions = []*Session{} },
+			func(n *Member, e *Session) { n.Edges.Sessions = append(n.Edges.Sessions, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedExpertise {
 		if err := _q.loadExpertise(ctx, query, nodes,
 			func(n *Member) { n.appendNamedExpertise(name) },
@@ -568,6 +620,13 @@ func (_q *MemberQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Membe
 		if err := _q.loadCircleMemberships(ctx, query, nodes,
 			func(n *Member) { n.appendNamedCircleMemberships(name) },
 			func(n *Member, e *CircleMembership) { n.appendNamedCircleMemberships(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedSessions {
+		if err := _q.loadSessions(ctx, query, nodes,
+			func(n *Member) { n.appendNamedSessions(name) },
+			func(n *Member, e *Session) { n.appendNamedSessions(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -764,6 +823,37 @@ func (_q *MemberQuery) loadCircleMemberships(ctx context.Context, query *CircleM
 	}
 	return nil
 }
+func (_q *MemberQuery) loadSessions(ctx context.Context, query *SessionQuery, nodes []*Member, init func(*Member), assign func(*Member, *Session)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[gid.ID]*Member)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	query.withFKs = true
+	query.Where(predicate.Session(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(member.SessionsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.member_sessions
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "member_sessions" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "member_sessions" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
 
 func (_q *MemberQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -923,6 +1013,20 @@ func (_q *MemberQuery) WithNamedCircleMemberships(name string, opts ...func(*Cir
 		_q.withNamedCircleMemberships = make(map[string]*CircleMembershipQuery)
 	}
 	_q.withNamedCircleMemberships[name] = query
+	return _q
+}
+
+// WithNamedSessions tells the query-builder to eager-load the nodes that are connected to the "sessions"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *MemberQuery) WithNamedSessions(name string, opts ...func(*SessionQuery)) *MemberQuery {
+	query := (&SessionClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedSessions == nil {
+		_q.withNamedSessions = make(map[string]*SessionQuery)
+	}
+	_q.withNamedSessions[name] = query
 	return _q
 }
 

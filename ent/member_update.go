@@ -13,6 +13,7 @@ import (
 	"zirkel/ent/practice"
 	"zirkel/ent/predicate"
 	"zirkel/ent/schema/gid"
+	"zirkel/ent/session"
 	"zirkel/ent/topic"
 
 	"entgo.io/ent/dialect/sql"
@@ -190,6 +191,86 @@ func (_u *MemberUpdate) ClearDirectoryEntryID() *MemberUpdate {
 	return _u
 }
 
+// SetPasswordHash sets the "password_hash" field.
+func (_u *MemberUpdate) SetPasswordHash(v string) *MemberUpdate {
+	_u.mutation.SetPasswordHash(v)
+	return _u
+}
+
+// SetNillablePasswordHash sets the "password_hash" field if the given value is not nil.
+func (_u *MemberUpdate) SetNillablePasswordHash(v *string) *MemberUpdate {
+	if v != nil {
+		_u.SetPasswordHash(*v)
+	}
+	return _u
+}
+
+// ClearPasswordHash clears the value of the "password_hash" field.
+func (_u *MemberUpdate) ClearPasswordHash() *MemberUpdate {
+	_u.mutation.ClearPasswordHash()
+	return _u
+}
+
+// SetInvitationHash sets the "invitation_hash" field.
+func (_u *MemberUpdate) SetInvitationHash(v string) *MemberUpdate {
+	_u.mutation.SetInvitationHash(v)
+	return _u
+}
+
+// SetNillableInvitationHash sets the "invitation_hash" field if the given value is not nil.
+func (_u *MemberUpdate) SetNillableInvitationHash(v *string) *MemberUpdate {
+	if v != nil {
+		_u.SetInvitationHash(*v)
+	}
+	return _u
+}
+
+// ClearInvitationHash clears the value of the "invitation_hash" field.
+func (_u *MemberUpdate) ClearInvitationHash() *MemberUpdate {
+	_u.mutation.ClearInvitationHash()
+	return _u
+}
+
+// SetInvitationExpiresAt sets the "invitation_expires_at" field.
+func (_u *MemberUpdate) SetInvitationExpiresAt(v time.Time) *MemberUpdate {
+	_u.mutation.SetInvitationExpiresAt(v)
+	return _u
+}
+
+// SetNillableInvitationExpiresAt sets the "invitation_expires_at" field if the given value is not nil.
+func (_u *MemberUpdate) SetNillableInvitationExpiresAt(v *time.Time) *MemberUpdate {
+	if v != nil {
+		_u.SetInvitationExpiresAt(*v)
+	}
+	return _u
+}
+
+// ClearInvitationExpiresAt clears the value of the "invitation_expires_at" field.
+func (_u *MemberUpdate) ClearInvitationExpiresAt() *MemberUpdate {
+	_u.mutation.ClearInvitationExpiresAt()
+	return _u
+}
+
+// SetLastLoginAt sets the "last_login_at" field.
+func (_u *MemberUpdate) SetLastLoginAt(v time.Time) *MemberUpdate {
+	_u.mutation.SetLastLoginAt(v)
+	return _u
+}
+
+// SetNillableLastLoginAt sets the "last_login_at" field if the given value is not nil.
+func (_u *MemberUpdate) SetNillableLastLoginAt(v *time.Time) *MemberUpdate {
+	if v != nil {
+		_u.SetLastLoginAt(*v)
+	}
+	return _u
+}
+
+// ClearLastLoginAt clears the value of the "last_login_at" field.
+func (_u *MemberUpdate) ClearLastLoginAt() *MemberUpdate {
+	_u.mutation.ClearLastLoginAt()
+	return _u
+}
+
 // SetOrganisationID sets the "organisation" edge to the Organisation entity by ID.
 func (_u *MemberUpdate) SetOrganisationID(id gid.ID) *MemberUpdate {
 	_u.mutation.SetOrganisationID(id)
@@ -252,6 +333,21 @@ func (_u *MemberUpdate) AddCircleMemberships(v ...*CircleMembership) *MemberUpda
 		ids[i] = v[i].ID
 	}
 	return _u.AddCircleMembershipIDs(ids...)
+}
+
+// AddSessionIDs adds the "sessions" edge to the Session entity by IDs.
+func (_u *MemberUpdate) AddSessionIDs(ids ...gid.ID) *MemberUpdate {
+	_u.mutation.AddSessionIDs(ids...)
+	return _u
+}
+
+// AddSessions adds the "sessions" edges to the Session entity.
+func (_u *MemberUpdate) AddSessions(v ...*Session) *MemberUpdate {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddSessionIDs(ids...)
 }
 
 // Mutation returns the MemberMutation object of the builder.
@@ -328,9 +424,32 @@ func (_u *MemberUpdate) RemoveCircleMemberships(v ...*CircleMembership) *MemberU
 	return _u.RemoveCircleMembershipIDs(ids...)
 }
 
+// ClearSessions clears all "sessions" edges to the Session entity.
+func (_u *MemberUpdate) ClearSessions() *MemberUpdate {
+	_u.mutation.ClearSessions()
+	return _u
+}
+
+// RemoveSessionIDs removes the "sessions" edge to Session entities by IDs.
+func (_u *MemberUpdate) RemoveSessionIDs(ids ...gid.ID) *MemberUpdate {
+	_u.mutation.RemoveSessionIDs(ids...)
+	return _u
+}
+
+// RemoveSessions removes "sessions" edges to Session entities.
+func (_u *MemberUpdate) RemoveSessions(v ...*Session) *MemberUpdate {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveSessionIDs(ids...)
+}
+
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *MemberUpdate) Save(ctx context.Context) (int, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return 0, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -357,11 +476,15 @@ func (_u *MemberUpdate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *MemberUpdate) defaults() {
+func (_u *MemberUpdate) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if member.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized member.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := member.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -409,6 +532,16 @@ func (_u *MemberUpdate) check() error {
 	if v, ok := _u.mutation.DirectoryEntryID(); ok {
 		if err := member.DirectoryEntryIDValidator(v); err != nil {
 			return &ValidationError{Name: "directory_entry_id", err: fmt.Errorf(`ent: validator failed for field "Member.directory_entry_id": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.PasswordHash(); ok {
+		if err := member.PasswordHashValidator(v); err != nil {
+			return &ValidationError{Name: "password_hash", err: fmt.Errorf(`ent: validator failed for field "Member.password_hash": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.InvitationHash(); ok {
+		if err := member.InvitationHashValidator(v); err != nil {
+			return &ValidationError{Name: "invitation_hash", err: fmt.Errorf(`ent: validator failed for field "Member.invitation_hash": %w`, err)}
 		}
 	}
 	return nil
@@ -473,6 +606,30 @@ func (_u *MemberUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.DirectoryEntryIDCleared() {
 		_spec.ClearField(member.FieldDirectoryEntryID, field.TypeString)
+	}
+	if value, ok := _u.mutation.PasswordHash(); ok {
+		_spec.SetField(member.FieldPasswordHash, field.TypeString, value)
+	}
+	if _u.mutation.PasswordHashCleared() {
+		_spec.ClearField(member.FieldPasswordHash, field.TypeString)
+	}
+	if value, ok := _u.mutation.InvitationHash(); ok {
+		_spec.SetField(member.FieldInvitationHash, field.TypeString, value)
+	}
+	if _u.mutation.InvitationHashCleared() {
+		_spec.ClearField(member.FieldInvitationHash, field.TypeString)
+	}
+	if value, ok := _u.mutation.InvitationExpiresAt(); ok {
+		_spec.SetField(member.FieldInvitationExpiresAt, field.TypeTime, value)
+	}
+	if _u.mutation.InvitationExpiresAtCleared() {
+		_spec.ClearField(member.FieldInvitationExpiresAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.LastLoginAt(); ok {
+		_spec.SetField(member.FieldLastLoginAt, field.TypeTime, value)
+	}
+	if _u.mutation.LastLoginAtCleared() {
+		_spec.ClearField(member.FieldLastLoginAt, field.TypeTime)
 	}
 	if _u.mutation.OrganisationCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -631,6 +788,51 @@ func (_u *MemberUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(circlemembership.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.SessionsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   member.SessionsTable,
+			Columns: []string{member.SessionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(session.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedSessionsIDs(); len(nodes) > 0 && !_u.mutation.SessionsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   member.SessionsTable,
+			Columns: []string{member.SessionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(session.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.SessionsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   member.SessionsTable,
+			Columns: []string{member.SessionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(session.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {
@@ -816,6 +1018,86 @@ func (_u *MemberUpdateOne) ClearDirectoryEntryID() *MemberUpdateOne {
 	return _u
 }
 
+// SetPasswordHash sets the "password_hash" field.
+func (_u *MemberUpdateOne) SetPasswordHash(v string) *MemberUpdateOne {
+	_u.mutation.SetPasswordHash(v)
+	return _u
+}
+
+// SetNillablePasswordHash sets the "password_hash" field if the given value is not nil.
+func (_u *MemberUpdateOne) SetNillablePasswordHash(v *string) *MemberUpdateOne {
+	if v != nil {
+		_u.SetPasswordHash(*v)
+	}
+	return _u
+}
+
+// ClearPasswordHash clears the value of the "password_hash" field.
+func (_u *MemberUpdateOne) ClearPasswordHash() *MemberUpdateOne {
+	_u.mutation.ClearPasswordHash()
+	return _u
+}
+
+// SetInvitationHash sets the "invitation_hash" field.
+func (_u *MemberUpdateOne) SetInvitationHash(v string) *MemberUpdateOne {
+	_u.mutation.SetInvitationHash(v)
+	return _u
+}
+
+// SetNillableInvitationHash sets the "invitation_hash" field if the given value is not nil.
+func (_u *MemberUpdateOne) SetNillableInvitationHash(v *string) *MemberUpdateOne {
+	if v != nil {
+		_u.SetInvitationHash(*v)
+	}
+	return _u
+}
+
+// ClearInvitationHash clears the value of the "invitation_hash" field.
+func (_u *MemberUpdateOne) ClearInvitationHash() *MemberUpdateOne {
+	_u.mutation.ClearInvitationHash()
+	return _u
+}
+
+// SetInvitationExpiresAt sets the "invitation_expires_at" field.
+func (_u *MemberUpdateOne) SetInvitationExpiresAt(v time.Time) *MemberUpdateOne {
+	_u.mutation.SetInvitationExpiresAt(v)
+	return _u
+}
+
+// SetNillableInvitationExpiresAt sets the "invitation_expires_at" field if the given value is not nil.
+func (_u *MemberUpdateOne) SetNillableInvitationExpiresAt(v *time.Time) *MemberUpdateOne {
+	if v != nil {
+		_u.SetInvitationExpiresAt(*v)
+	}
+	return _u
+}
+
+// ClearInvitationExpiresAt clears the value of the "invitation_expires_at" field.
+func (_u *MemberUpdateOne) ClearInvitationExpiresAt() *MemberUpdateOne {
+	_u.mutation.ClearInvitationExpiresAt()
+	return _u
+}
+
+// SetLastLoginAt sets the "last_login_at" field.
+func (_u *MemberUpdateOne) SetLastLoginAt(v time.Time) *MemberUpdateOne {
+	_u.mutation.SetLastLoginAt(v)
+	return _u
+}
+
+// SetNillableLastLoginAt sets the "last_login_at" field if the given value is not nil.
+func (_u *MemberUpdateOne) SetNillableLastLoginAt(v *time.Time) *MemberUpdateOne {
+	if v != nil {
+		_u.SetLastLoginAt(*v)
+	}
+	return _u
+}
+
+// ClearLastLoginAt clears the value of the "last_login_at" field.
+func (_u *MemberUpdateOne) ClearLastLoginAt() *MemberUpdateOne {
+	_u.mutation.ClearLastLoginAt()
+	return _u
+}
+
 // SetOrganisationID sets the "organisation" edge to the Organisation entity by ID.
 func (_u *MemberUpdateOne) SetOrganisationID(id gid.ID) *MemberUpdateOne {
 	_u.mutation.SetOrganisationID(id)
@@ -878,6 +1160,21 @@ func (_u *MemberUpdateOne) AddCircleMemberships(v ...*CircleMembership) *MemberU
 		ids[i] = v[i].ID
 	}
 	return _u.AddCircleMembershipIDs(ids...)
+}
+
+// AddSessionIDs adds the "sessions" edge to the Session entity by IDs.
+func (_u *MemberUpdateOne) AddSessionIDs(ids ...gid.ID) *MemberUpdateOne {
+	_u.mutation.AddSessionIDs(ids...)
+	return _u
+}
+
+// AddSessions adds the "sessions" edges to the Session entity.
+func (_u *MemberUpdateOne) AddSessions(v ...*Session) *MemberUpdateOne {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddSessionIDs(ids...)
 }
 
 // Mutation returns the MemberMutation object of the builder.
@@ -954,6 +1251,27 @@ func (_u *MemberUpdateOne) RemoveCircleMemberships(v ...*CircleMembership) *Memb
 	return _u.RemoveCircleMembershipIDs(ids...)
 }
 
+// ClearSessions clears all "sessions" edges to the Session entity.
+func (_u *MemberUpdateOne) ClearSessions() *MemberUpdateOne {
+	_u.mutation.ClearSessions()
+	return _u
+}
+
+// RemoveSessionIDs removes the "sessions" edge to Session entities by IDs.
+func (_u *MemberUpdateOne) RemoveSessionIDs(ids ...gid.ID) *MemberUpdateOne {
+	_u.mutation.RemoveSessionIDs(ids...)
+	return _u
+}
+
+// RemoveSessions removes "sessions" edges to Session entities.
+func (_u *MemberUpdateOne) RemoveSessions(v ...*Session) *MemberUpdateOne {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveSessionIDs(ids...)
+}
+
 // Where appends a list predicates to the MemberUpdate builder.
 func (_u *MemberUpdateOne) Where(ps ...predicate.Member) *MemberUpdateOne {
 	_u.mutation.Where(ps...)
@@ -969,7 +1287,9 @@ func (_u *MemberUpdateOne) Select(field string, fields ...string) *MemberUpdateO
 
 // Save executes the query and returns the updated Member entity.
 func (_u *MemberUpdateOne) Save(ctx context.Context) (*Member, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -996,11 +1316,15 @@ func (_u *MemberUpdateOne) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *MemberUpdateOne) defaults() {
+func (_u *MemberUpdateOne) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if member.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized member.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := member.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -1048,6 +1372,16 @@ func (_u *MemberUpdateOne) check() error {
 	if v, ok := _u.mutation.DirectoryEntryID(); ok {
 		if err := member.DirectoryEntryIDValidator(v); err != nil {
 			return &ValidationError{Name: "directory_entry_id", err: fmt.Errorf(`ent: validator failed for field "Member.directory_entry_id": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.PasswordHash(); ok {
+		if err := member.PasswordHashValidator(v); err != nil {
+			return &ValidationError{Name: "password_hash", err: fmt.Errorf(`ent: validator failed for field "Member.password_hash": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.InvitationHash(); ok {
+		if err := member.InvitationHashValidator(v); err != nil {
+			return &ValidationError{Name: "invitation_hash", err: fmt.Errorf(`ent: validator failed for field "Member.invitation_hash": %w`, err)}
 		}
 	}
 	return nil
@@ -1129,6 +1463,30 @@ func (_u *MemberUpdateOne) sqlSave(ctx context.Context) (_node *Member, err erro
 	}
 	if _u.mutation.DirectoryEntryIDCleared() {
 		_spec.ClearField(member.FieldDirectoryEntryID, field.TypeString)
+	}
+	if value, ok := _u.mutation.PasswordHash(); ok {
+		_spec.SetField(member.FieldPasswordHash, field.TypeString, value)
+	}
+	if _u.mutation.PasswordHashCleared() {
+		_spec.ClearField(member.FieldPasswordHash, field.TypeString)
+	}
+	if value, ok := _u.mutation.InvitationHash(); ok {
+		_spec.SetField(member.FieldInvitationHash, field.TypeString, value)
+	}
+	if _u.mutation.InvitationHashCleared() {
+		_spec.ClearField(member.FieldInvitationHash, field.TypeString)
+	}
+	if value, ok := _u.mutation.InvitationExpiresAt(); ok {
+		_spec.SetField(member.FieldInvitationExpiresAt, field.TypeTime, value)
+	}
+	if _u.mutation.InvitationExpiresAtCleared() {
+		_spec.ClearField(member.FieldInvitationExpiresAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.LastLoginAt(); ok {
+		_spec.SetField(member.FieldLastLoginAt, field.TypeTime, value)
+	}
+	if _u.mutation.LastLoginAtCleared() {
+		_spec.ClearField(member.FieldLastLoginAt, field.TypeTime)
 	}
 	if _u.mutation.OrganisationCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -1287,6 +1645,51 @@ func (_u *MemberUpdateOne) sqlSave(ctx context.Context) (_node *Member, err erro
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(circlemembership.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.SessionsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   member.SessionsTable,
+			Columns: []string{member.SessionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(session.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedSessionsIDs(); len(nodes) > 0 && !_u.mutation.SessionsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   member.SessionsTable,
+			Columns: []string{member.SessionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(session.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.SessionsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   member.SessionsTable,
+			Columns: []string{member.SessionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(session.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {

@@ -133,7 +133,9 @@ func (_u *MessageUpdate) RemoveReplies(v ...*Message) *MessageUpdate {
 
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *MessageUpdate) Save(ctx context.Context) (int, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return 0, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -160,11 +162,15 @@ func (_u *MessageUpdate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *MessageUpdate) defaults() {
+func (_u *MessageUpdate) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if message.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized message.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := message.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -402,7 +408,9 @@ func (_u *MessageUpdateOne) Select(field string, fields ...string) *MessageUpdat
 
 // Save executes the query and returns the updated Message entity.
 func (_u *MessageUpdateOne) Save(ctx context.Context) (*Message, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -429,11 +437,15 @@ func (_u *MessageUpdateOne) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *MessageUpdateOne) defaults() {
+func (_u *MessageUpdateOne) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if message.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized message.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := message.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

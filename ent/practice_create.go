@@ -317,7 +317,9 @@ func (_c *PracticeCreate) Mutation() *PracticeMutation {
 
 // Save creates the Practice in the database.
 func (_c *PracticeCreate) Save(ctx context.Context) (*Practice, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -344,12 +346,18 @@ func (_c *PracticeCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *PracticeCreate) defaults() {
+func (_c *PracticeCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if practice.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized practice.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := practice.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
+		if practice.DefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized practice.DefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := practice.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
@@ -366,9 +374,13 @@ func (_c *PracticeCreate) defaults() {
 		_c.mutation.SetVisibility(v)
 	}
 	if _, ok := _c.mutation.ID(); !ok {
+		if practice.DefaultID == nil {
+			return fmt.Errorf("ent: uninitialized practice.DefaultID (forgotten import ent/runtime?)")
+		}
 		v := practice.DefaultID()
 		_c.mutation.SetID(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

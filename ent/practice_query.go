@@ -5,6 +5,7 @@ package ent
 import (
 	"context"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"math"
 	"zirkel/ent/circle"
@@ -479,6 +480,12 @@ func (_q *PracticeQuery) prepareQuery(ctx context.Context) error {
 			return err
 		}
 		_q.sql = prev
+	}
+	if practice.Policy == nil {
+		return errors.New("ent: uninitialized practice.Policy (forgotten import ent/runtime?)")
+	}
+	if err := practice.Policy.EvalQuery(ctx, _q); err != nil {
+		return err
 	}
 	return nil
 }

@@ -430,7 +430,9 @@ func (_u *PracticeUpdate) ClearCircle() *PracticeUpdate {
 
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *PracticeUpdate) Save(ctx context.Context) (int, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return 0, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -457,11 +459,15 @@ func (_u *PracticeUpdate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *PracticeUpdate) defaults() {
+func (_u *PracticeUpdate) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if practice.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized practice.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := practice.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -1214,7 +1220,9 @@ func (_u *PracticeUpdateOne) Select(field string, fields ...string) *PracticeUpd
 
 // Save executes the query and returns the updated Practice entity.
 func (_u *PracticeUpdateOne) Save(ctx context.Context) (*Practice, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -1241,11 +1249,15 @@ func (_u *PracticeUpdateOne) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *PracticeUpdateOne) defaults() {
+func (_u *PracticeUpdateOne) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if practice.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized practice.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := practice.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

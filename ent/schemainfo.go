@@ -54,8 +54,9 @@ var SchemaInfo = map[string]TypeInfo{
 			"expertise":          {Table: "topics", Input: "expertiseIDs"},
 			"practices":          {Table: "practices", Input: "practiceIDs"},
 			"circle_memberships": {Table: "circle_memberships", Input: "circleMembershipIDs"},
+			"sessions":           {Table: "sessions", Input: "sessionIDs"},
 		},
-		Unique: []string{"email"},
+		Unique: []string{"email", "invitation_hash"},
 	},
 	"Message": {
 		Table: "messages",
@@ -86,6 +87,13 @@ var SchemaInfo = map[string]TypeInfo{
 			"circle":       {Table: "circles", Input: "circleID"},
 		},
 		Unique: []string{},
+	},
+	"Session": {
+		Table: "sessions",
+		Edges: map[string]EdgeInfo{
+			"member": {Table: "members", Input: "memberID"},
+		},
+		Unique: []string{"token_hash"},
 	},
 	"Topic": {
 		Table: "topics",

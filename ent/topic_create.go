@@ -181,7 +181,9 @@ func (_c *TopicCreate) Mutation() *TopicMutation {
 
 // Save creates the Topic in the database.
 func (_c *TopicCreate) Save(ctx context.Context) (*Topic, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -208,19 +210,29 @@ func (_c *TopicCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *TopicCreate) defaults() {
+func (_c *TopicCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if topic.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized topic.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := topic.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
+		if topic.DefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized topic.DefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := topic.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
 	if _, ok := _c.mutation.ID(); !ok {
+		if topic.DefaultID == nil {
+			return fmt.Errorf("ent: uninitialized topic.DefaultID (forgotten import ent/runtime?)")
+		}
 		v := topic.DefaultID()
 		_c.mutation.SetID(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

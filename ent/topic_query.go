@@ -5,6 +5,7 @@ package ent
 import (
 	"context"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"math"
 	"zirkel/ent/discussion"
@@ -515,6 +516,12 @@ func (_q *TopicQuery) prepareQuery(ctx context.Context) error {
 			return err
 		}
 		_q.sql = prev
+	}
+	if topic.Policy == nil {
+		return errors.New("ent: uninitialized topic.Policy (forgotten import ent/runtime?)")
+	}
+	if err := topic.Policy.EvalQuery(ctx, _q); err != nil {
+		return err
 	}
 	return nil
 }

@@ -263,7 +263,9 @@ func (_u *TopicUpdate) RemoveDiscussions(v ...*Discussion) *TopicUpdate {
 
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *TopicUpdate) Save(ctx context.Context) (int, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return 0, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -290,11 +292,15 @@ func (_u *TopicUpdate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *TopicUpdate) defaults() {
+func (_u *TopicUpdate) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if topic.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized topic.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := topic.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -824,7 +830,9 @@ func (_u *TopicUpdateOne) Select(field string, fields ...string) *TopicUpdateOne
 
 // Save executes the query and returns the updated Topic entity.
 func (_u *TopicUpdateOne) Save(ctx context.Context) (*Topic, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -851,11 +859,15 @@ func (_u *TopicUpdateOne) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *TopicUpdateOne) defaults() {
+func (_u *TopicUpdateOne) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if topic.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized topic.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := topic.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

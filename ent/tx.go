@@ -28,6 +28,8 @@ type Tx struct {
 	Organisation *OrganisationClient
 	// Practice is the client for interacting with the Practice builders.
 	Practice *PracticeClient
+	// Session is the client for interacting with the Session builders.
+	Session *SessionClient
 	// Topic is the client for interacting with the Topic builders.
 	Topic *TopicClient
 
@@ -168,6 +170,7 @@ func (tx *Tx) init() {
 	tx.Message = NewMessageClient(tx.config)
 	tx.Organisation = NewOrganisationClient(tx.config)
 	tx.Practice = NewPracticeClient(tx.config)
+	tx.Session = NewSessionClient(tx.config)
 	tx.Topic = NewTopicClient(tx.config)
 }
 

@@ -14,11 +14,11 @@ func BenchmarkPracticePage(b *testing.B) {
 	for _, backend := range apitest.Backends {
 		b.Run(backend, func(b *testing.B) {
 			env := apitest.Start(b, backend, nil)
-			seedPractices(b, env, 50)
+			reader := seedPractices(b, env, 50)
 			b.ReportAllocs()
 			b.ResetTimer()
 			for b.Loop() {
-				if res := env.Post(b, q, nil); len(res.Errors) > 0 {
+				if res := reader.Post(b, q, nil); len(res.Errors) > 0 {
 					b.Fatal(res.Errors)
 				}
 			}

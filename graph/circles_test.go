@@ -16,14 +16,14 @@ func TestCircleMemberships(t *testing.T) {
 				Member   struct{ DisplayName string }
 			} `json:"addCircleMember"`
 		}
-		env.MustPost(t, `mutation($c: ID!, $m: ID!) { addCircleMember(circleID: $c, memberID: $m) { id role member { displayName } } }`, vars, &add)
+		s.Admin.MustPost(t, `mutation($c: ID!, $m: ID!) { addCircleMember(circleID: $c, memberID: $m) { id role member { displayName } } }`, vars, &add)
 		if add.A.Role != "MEMBER" || add.A.Member.DisplayName != "Anna Becker" {
 			t.Fatalf("got %+v", add.A)
 		}
 		var again struct {
 			A struct{ ID, Role string } `json:"addCircleMember"`
 		}
-		env.MustPost(t, `mutation($c: ID!, $m: ID!) { addCircleMember(circleID: $c, memberID: $m, role: MODERATOR) { id role } }`, vars, &again)
+		s.Admin.MustPost(t, `mutation($c: ID!, $m: ID!) { addCircleMember(circleID: $c, memberID: $m, role: MODERATOR) { id role } }`, vars, &again)
 		if again.A.ID != add.A.ID || again.A.Role != "MODERATOR" {
 			t.Fatalf("adding twice must change the role of the one membership: %+v vs %+v", again.A, add.A)
 		}
@@ -32,20 +32,20 @@ func TestCircleMemberships(t *testing.T) {
 				Memberships struct{ TotalCount int }
 			} `json:"node"`
 		}
-		env.MustPost(t, `query($c: ID!) { node(id: $c) { ... on Circle { memberships(first: 10) { totalCount } } } }`, vars, &circle)
+		s.Admin.MustPost(t, `query($c: ID!) { node(id: $c) { ... on Circle { memberships(first: 10) { totalCount } } } }`, vars, &circle)
 		if circle.Node.Memberships.TotalCount != 1 {
 			t.Fatalf("got %+v", circle.Node)
 		}
 		var removed struct{ RemoveCircleMember string }
-		env.MustPost(t, `mutation($c: ID!, $m: ID!) { removeCircleMember(circleID: $c, memberID: $m) }`, vars, &removed)
+		s.Admin.MustPost(t, `mutation($c: ID!, $m: ID!) { removeCircleMember(circleID: $c, memberID: $m) }`, vars, &removed)
 		if removed.RemoveCircleMember != add.A.ID {
 			t.Fatalf("removed %q, want %q", removed.RemoveCircleMember, add.A.ID)
 		}
-		res := env.Post(t, `mutation($c: ID!, $m: ID!) { removeCircleMember(circleID: $c, memberID: $m) }`, vars)
+		res := s.Admin.Post(t, `mutation($c: ID!, $m: ID!) { removeCircleMember(circleID: $c, memberID: $m) }`, vars)
 		wantError(t, res, "NOT_FOUND", "memberID")
-		res = env.Post(t, `mutation($m: ID!) { addCircleMember(circleID: "cir_00000000000000000000000000", memberID: $m) { id } }`, vars)
+		res = s.Admin.Post(t, `mutation($m: ID!) { addCircleMember(circleID: "cir_00000000000000000000000000", memberID: $m) { id } }`, vars)
 		wantError(t, res, "NOT_FOUND", "circleID")
-		res = env.Post(t, `mutation($c: ID!) { addCircleMember(circleID: $c, memberID: "mem_00000000000000000000000000") { id } }`, vars)
+		res = s.Admin.Post(t, `mutation($c: ID!) { addCircleMember(circleID: $c, memberID: "mem_00000000000000000000000000") { id } }`, vars)
 		wantError(t, res, "BAD_USER_INPUT", "memberID")
 	})
 }

@@ -11,13 +11,14 @@ import (
 	"zirkel/server/apitest"
 )
 
-func newDiscussion(t *testing.T, env *apitest.Env, s seed) string {
+// newDiscussion starts a discussion as Anna.
+func newDiscussion(t testing.TB, s seed) string {
 	t.Helper()
 	var d struct {
 		D struct{ ID string } `json:"createDiscussion"`
 	}
-	env.MustPost(t, `mutation($a: ID!, $t: ID!) { createDiscussion(input: {title: "Welches Tool für Prozessmanagement?", authorID: $a, topicIDs: [$t]}) { id } }`,
-		map[string]any{"a": s.MemberID, "t": s.TopicID}, &d)
+	s.Anna.MustPost(t, `mutation($t: ID!) { createDiscussion(input: {title: "Welches Tool für Prozessmanagement?", topicIDs: [$t]}) { id } }`,
+		map[string]any{"t": s.TopicID}, &d)
 	return d.D.ID
 }
 
@@ -27,20 +28,21 @@ type postedMessage struct {
 	Body     string
 }
 
-func post(t *testing.T, env *apitest.Env, discussion, author, body string, parent any) postedMessage {
+// post posts a message in the session's name.
+func post(t testing.TB, as *apitest.Session, discussion, body string, parent any) postedMessage {
 	t.Helper()
 	var out struct{ PostMessage postedMessage }
-	env.MustPost(t, `mutation($d: ID!, $a: ID!, $b: String!, $p: ID) { postMessage(input: {discussionID: $d, authorID: $a, body: $b, parentID: $p}) { id position body } }`,
-		map[string]any{"d": discussion, "a": author, "b": body, "p": parent}, &out)
+	as.MustPost(t, `mutation($d: ID!, $b: String!, $p: ID) { postMessage(input: {discussionID: $d, body: $b, parentID: $p}) { id position body } }`,
+		map[string]any{"d": discussion, "b": body, "p": parent}, &out)
 	return out.PostMessage
 }
 
 func TestDiscussionMessages(t *testing.T) {
 	apitest.ForEachBackend(t, func(t *testing.T, env *apitest.Env) {
 		s := newSeed(t, env)
-		d := newDiscussion(t, env, s)
-		first := post(t, env, d, s.MemberID, "Wir nutzen **Signavio**.", nil)
-		reply := post(t, env, d, s.Member2ID, "Bei uns läuft Camunda.", first.ID)
+		d := newDiscussion(t, s)
+		first := post(t, s.Anna, d, "Wir nutzen **Signavio**.", nil)
+		reply := post(t, s.Jonas, d, "Bei uns läuft Camunda.", first.ID)
 		if first.Position != 1 || reply.Position != 2 {
 			t.Fatalf("positions %d, %d", first.Position, reply.Position)
 		}
@@ -51,7 +53,7 @@ func TestDiscussionMessages(t *testing.T) {
 				EditedAt *string
 			}
 		}
-		env.MustPost(t, `mutation($id: ID!) { editMessage(id: $id, body: "Wir nutzen Signavio und BPMN.") { body editedAt } }`,
+		s.Anna.MustPost(t, `mutation($id: ID!) { editMessage(id: $id, body: "Wir nutzen Signavio und BPMN.") { body editedAt } }`,
 			map[string]any{"id": first.ID}, &edited)
 		if edited.EditMessage.EditedAt == nil || !strings.Contains(edited.EditMessage.Body, "BPMN") {
 			t.Fatalf("got %+v", edited.EditMessage)
@@ -64,35 +66,35 @@ func TestDiscussionMessages(t *testing.T) {
 				Replies   struct{ TotalCount int }
 			}
 		}
-		env.MustPost(t, `mutation($id: ID!) { deleteMessage(id: $id) { body position deletedAt replies(first: 5) { totalCount } } }`,
+		s.Anna.MustPost(t, `mutation($id: ID!) { deleteMessage(id: $id) { body position deletedAt replies(first: 5) { totalCount } } }`,
 			map[string]any{"id": first.ID}, &deleted)
 		if dm := deleted.DeleteMessage; dm.Body != "" || dm.DeletedAt == nil || dm.Position != 1 || dm.Replies.TotalCount != 1 {
 			t.Fatalf("a deleted message keeps its place and replies but not its text: %+v", dm)
 		}
-		res := env.Post(t, `mutation($id: ID!) { editMessage(id: $id, body: "wieder da") { id } }`, map[string]any{"id": first.ID})
+		res := s.Anna.Post(t, `mutation($id: ID!) { editMessage(id: $id, body: "wieder da") { id } }`, map[string]any{"id": first.ID})
 		wantError(t, res, "BAD_USER_INPUT", "id")
 
 		for name, body := range map[string]string{"blank": "  \n ", "too long": strings.Repeat("x", 10001)} {
 			t.Run(name, func(t *testing.T) {
-				res := env.Post(t, `mutation($d: ID!, $a: ID!, $b: String!) { postMessage(input: {discussionID: $d, authorID: $a, body: $b}) { id } }`,
-					map[string]any{"d": d, "a": s.MemberID, "b": body})
+				res := s.Anna.Post(t, `mutation($d: ID!, $b: String!) { postMessage(input: {discussionID: $d, body: $b}) { id } }`,
+					map[string]any{"d": d, "b": body})
 				wantError(t, res, "BAD_USER_INPUT", "body")
 			})
 		}
 
 		t.Run("reply to a message of another discussion", func(t *testing.T) {
-			other := newDiscussion(t, env, s)
-			res := env.Post(t, `mutation($d: ID!, $a: ID!, $p: ID!) { postMessage(input: {discussionID: $d, authorID: $a, body: "x", parentID: $p}) { id } }`,
-				map[string]any{"d": other, "a": s.MemberID, "p": reply.ID})
+			other := newDiscussion(t, s)
+			res := s.Anna.Post(t, `mutation($d: ID!, $p: ID!) { postMessage(input: {discussionID: $d, body: "x", parentID: $p}) { id } }`,
+				map[string]any{"d": other, "p": reply.ID})
 			wantError(t, res, "BAD_USER_INPUT", "parentID")
 		})
 
 		t.Run("locked discussion", func(t *testing.T) {
-			env.MustPost(t, `mutation($id: ID!) { updateDiscussion(id: $id, input: {status: LOCKED}) { id } }`, map[string]any{"id": d}, nil)
-			res := env.Post(t, `mutation($d: ID!, $a: ID!) { postMessage(input: {discussionID: $d, authorID: $a, body: "x"}) { id } }`,
-				map[string]any{"d": d, "a": s.MemberID})
+			s.Anna.MustPost(t, `mutation($id: ID!) { updateDiscussion(id: $id, input: {status: LOCKED}) { id } }`, map[string]any{"id": d}, nil)
+			res := s.Jonas.Post(t, `mutation($d: ID!) { postMessage(input: {discussionID: $d, body: "x"}) { id } }`,
+				map[string]any{"d": d})
 			wantError(t, res, "FORBIDDEN", "")
-			env.MustPost(t, `mutation($id: ID!) { updateDiscussion(id: $id, input: {status: OPEN}) { id } }`, map[string]any{"id": d}, nil)
+			s.Anna.MustPost(t, `mutation($id: ID!) { updateDiscussion(id: $id, input: {status: OPEN}) { id } }`, map[string]any{"id": d}, nil)
 		})
 
 		var thread struct {
@@ -104,7 +106,7 @@ func TestDiscussionMessages(t *testing.T) {
 				}
 			} `json:"node"`
 		}
-		env.MustPost(t, `query($id: ID!) { node(id: $id) { ... on Discussion { messageCount messages(first: 10, orderBy: {field: POSITION}) { totalCount edges { node { position } } } } } }`,
+		s.Jonas.MustPost(t, `query($id: ID!) { node(id: $id) { ... on Discussion { messageCount messages(first: 10, orderBy: {field: POSITION}) { totalCount edges { node { position } } } } } }`,
 			map[string]any{"id": d}, &thread)
 		if thread.Node.MessageCount != 2 || thread.Node.Messages.TotalCount != 2 || thread.Node.Messages.Edges[1].Node.Position != 2 {
 			t.Fatalf("got %+v", thread.Node)
@@ -117,7 +119,7 @@ func TestDiscussionMessages(t *testing.T) {
 func TestConcurrentPosting(t *testing.T) {
 	apitest.ForEachBackend(t, func(t *testing.T, env *apitest.Env) {
 		s := newSeed(t, env)
-		d := newDiscussion(t, env, s)
+		d := newDiscussion(t, s)
 		const writers = 24
 		positions := make([]int, writers)
 		var wg sync.WaitGroup
@@ -125,8 +127,8 @@ func TestConcurrentPosting(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				res := env.Post(t, `mutation($d: ID!, $a: ID!, $b: String!) { postMessage(input: {discussionID: $d, authorID: $a, body: $b}) { position } }`,
-					map[string]any{"d": d, "a": s.MemberID, "b": fmt.Sprintf("Beitrag %d", i)})
+				res := s.Anna.Post(t, `mutation($d: ID!, $b: String!) { postMessage(input: {discussionID: $d, body: $b}) { position } }`,
+					map[string]any{"d": d, "b": fmt.Sprintf("Beitrag %d", i)})
 				var out struct{ PostMessage struct{ Position int } }
 				if len(res.Errors) > 0 || json.Unmarshal(res.Data, &out) != nil {
 					t.Errorf("writer %d failed: %+v", i, res.Errors)

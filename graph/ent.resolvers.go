@@ -74,7 +74,17 @@ func (r *queryResolver) Topics(ctx context.Context, after *entgql.Cursor[gid.ID]
 	return r.client.Topic.Query().Paginate(ctx, after, first, before, last, ent.WithTopicOrder(orderBy), ent.WithTopicFilter(where.Filter))
 }
 
+// Member returns generated.MemberResolver implementation.
+func (r *Resolver) Member() generated.MemberResolver { return &memberResolver{r} }
+
+// Message returns generated.MessageResolver implementation.
+func (r *Resolver) Message() generated.MessageResolver { return &messageResolver{r} }
+
 // Query returns generated.QueryResolver implementation.
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
-type queryResolver struct{ *Resolver }
+type (
+	memberResolver  struct{ *Resolver }
+	messageResolver struct{ *Resolver }
+	queryResolver   struct{ *Resolver }
+)

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"testing"
 
+	"zirkel/ent/member"
 	"zirkel/server/apitest"
 )
 
@@ -23,33 +24,32 @@ func wantError(t *testing.T, res apitest.Response, code, field string) {
 	}
 }
 
-// seed holds the ids of a small community that most tests start from.
+// seed holds a small community that most tests start from: an admin, two members of one
+// organisation (Anna, a CDO with Low Code expertise, and Jonas, a CIO), a topic and a closed
+// circle.
 type seed struct {
+	Admin, Anna, Jonas                            *apitest.Session
 	OrgID, MemberID, Member2ID, TopicID, CircleID string
 }
 
 func newSeed(t testing.TB, env *apitest.Env) seed {
 	t.Helper()
-	var s seed
+	s := seed{Admin: env.NewMember(t, apitest.Spec{Name: "Admin", PlatformRole: member.PlatformRoleADMIN, CommunityRole: member.CommunityRoleSTAFF})}
 	var out struct {
 		O struct{ ID string } `json:"o"`
 		T struct{ ID string } `json:"t"`
 		C struct{ ID string } `json:"c"`
 	}
-	env.MustPost(t, `mutation {
+	s.Admin.MustPost(t, `mutation {
 		o: createOrganisation(input: {name: "Landkreis Musterhausen", kind: LANDKREIS, ags: "09162000", population: 120000}) { id }
 		t: createTopic(input: {slug: "low-code", name: "Low Code"}) { id }
 		c: createCircle(input: {name: "CDO-Zirkel", slug: "cdo-zirkel", visibility: CLOSED}) { id }
 	}`, nil, &out)
 	s.OrgID, s.TopicID, s.CircleID = out.O.ID, out.T.ID, out.C.ID
-	var m struct {
-		A struct{ ID string } `json:"a"`
-		B struct{ ID string } `json:"b"`
-	}
-	env.MustPost(t, `mutation($org: ID!, $topic: ID!) {
-		a: createMember(input: {displayName: "Anna Becker", email: "Anna.Becker@Musterhausen.example", communityRole: CDO, organisationID: $org, expertiseIDs: [$topic]}) { id }
-		b: createMember(input: {displayName: "Jonas Wolf", email: "jonas.wolf@musterhausen.example", communityRole: CIO, organisationID: $org}) { id }
-	}`, map[string]any{"org": s.OrgID, "topic": s.TopicID}, &m)
-	s.MemberID, s.Member2ID = m.A.ID, m.B.ID
+	s.Anna = env.NewMember(t, apitest.Spec{Name: "Anna Becker", Email: "Anna.Becker@Musterhausen.example", OrganisationID: s.OrgID})
+	s.Jonas = env.NewMember(t, apitest.Spec{Name: "Jonas Wolf", Email: "jonas.wolf@musterhausen.example", CommunityRole: member.CommunityRoleCIO, OrganisationID: s.OrgID})
+	s.MemberID, s.Member2ID = s.Anna.MemberID, s.Jonas.MemberID
+	s.Anna.MustPost(t, `mutation($id: ID!, $topic: ID!) { updateMember(id: $id, input: {addExpertiseIDs: [$topic]}) { id } }`,
+		map[string]any{"id": s.MemberID, "topic": s.TopicID}, nil)
 	return s
 }

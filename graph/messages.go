@@ -10,6 +10,8 @@ import (
 	"zirkel/ent/schema/gid"
 	"zirkel/graph/model"
 	"zirkel/server/apperr"
+	"zirkel/server/policy"
+	"zirkel/server/viewer"
 )
 
 // postMessage appends a message to an open discussion. The discussion's counter is raised in the
@@ -35,13 +37,14 @@ func postMessage(ctx context.Context, c *ent.Client, input model.PostMessageInpu
 		}
 	}
 	now := time.Now()
-	d, err = c.Discussion.UpdateOneID(d.ID).AddMessageCount(1).SetLastMessageAt(now).Save(ctx)
+	// The counter is server bookkeeping, not an edit of the discussion by the poster.
+	d, err = c.Discussion.UpdateOneID(d.ID).AddMessageCount(1).SetLastMessageAt(now).Save(policy.System(ctx))
 	if err != nil {
 		return nil, err
 	}
 	return c.Message.Create().
 		SetDiscussionID(d.ID).
-		SetAuthorID(input.AuthorID).
+		SetAuthorID(viewer.FromContext(ctx).MemberID).
 		SetNillableParentID(input.ParentID).
 		SetBody(input.Body).
 		SetPosition(d.MessageCount).

@@ -1,35 +1,35 @@
 package graph_test
 
 import (
+	"context"
 	"fmt"
-	"strings"
 	"testing"
 
+	"zirkel/ent/member"
+	"zirkel/ent/organisation"
+	"zirkel/ent/practice"
 	"zirkel/server/apitest"
+	"zirkel/server/policy"
 )
 
-// seedPractices creates n organisations, each with a member who authored one practice with two
-// topics, so that pages of any size have edges to load.
-func seedPractices(t testing.TB, env *apitest.Env, n int) {
+// seedPractices creates n organisations, each with a member who authored one published
+// practice with two topics, directly in the database (the queries under test go through the
+// handler), and returns a member's session to read them with.
+func seedPractices(t testing.TB, env *apitest.Env, n int) *apitest.Session {
 	t.Helper()
-	var topics struct {
-		A, B struct{ ID string }
-	}
-	env.MustPost(t, `mutation { a: createTopic(input: {slug: "a", name: "A"}) { id } b: createTopic(input: {slug: "b", name: "B"}) { id } }`, nil, &topics)
+	ctx := policy.System(context.Background())
+	c := env.App.Store.Client
+	topics := c.Topic.CreateBulk(
+		c.Topic.Create().SetSlug("a").SetName("A"), c.Topic.Create().SetSlug("b").SetName("B"),
+	).SaveX(ctx)
 	for i := range n {
-		var b strings.Builder
-		var org struct {
-			CreateOrganisation struct{ ID string }
-		}
-		env.MustPost(t, fmt.Sprintf(`mutation { createOrganisation(input: {name: "Kreis %d", kind: LANDKREIS}) { id } }`, i), nil, &org)
-		var mem struct {
-			CreateMember struct{ ID string }
-		}
-		env.MustPost(t, `mutation($o: ID!, $e: String!) { createMember(input: {displayName: "M", email: $e, communityRole: CDO, organisationID: $o}) { id } }`,
-			map[string]any{"o": org.CreateOrganisation.ID, "e": fmt.Sprintf("m%d@kreis.example", i)}, &mem)
-		b.WriteString(`mutation($o: ID!, $m: ID!, $a: ID!, $b: ID!) { createPractice(input: {title: "P", organisationID: $o, authorIDs: [$m], topicIDs: [$a, $b]}) { id } }`)
-		env.MustPost(t, b.String(), map[string]any{"o": org.CreateOrganisation.ID, "m": mem.CreateMember.ID, "a": topics.A.ID, "b": topics.B.ID}, nil)
+		org := c.Organisation.Create().SetName(fmt.Sprintf("Kreis %d", i)).SetKind(organisation.KindLANDKREIS).SaveX(ctx)
+		m := c.Member.Create().SetDisplayName(fmt.Sprintf("Mitglied %d", i)).SetEmail(fmt.Sprintf("m%d@kreis.example", i)).
+			SetCommunityRole(member.CommunityRoleCDO).SetOrganisation(org).SaveX(ctx)
+		c.Practice.Create().SetTitle(fmt.Sprintf("Praxis %d", i)).SetOrganisation(org).AddAuthors(m).AddTopics(topics...).
+			SetStatus(practice.StatusPUBLISHED).SetVisibility(practice.VisibilityMEMBERS).ExecX(ctx)
 	}
+	return env.NewMember(t, apitest.Spec{})
 }
 
 // TestNoNPlusOne: a page costs the same number of SQL statements whether it holds 5 or 50 rows.
@@ -42,15 +42,16 @@ func TestNoNPlusOne(t *testing.T) {
 			name members(first: 20) { totalCount edges { node { displayName practices(first: 10) { totalCount edges { node { title } } } } } } } } } }`,
 	}
 	apitest.ForEachBackend(t, func(t *testing.T, env *apitest.Env) {
-		seedPractices(t, env, 50)
+		reader := seedPractices(t, env, 50)
 		for name, q := range queries {
 			t.Run(name, func(t *testing.T) {
 				count := func(n int) int64 {
-					return env.Statements(func() { env.MustPost(t, q, map[string]any{"n": n}, nil) })
+					return env.Statements(func() { reader.MustPost(t, q, map[string]any{"n": n}, nil) })
 				}
 				small, large := count(5), count(50)
 				t.Logf("statements: %d for 5 rows, %d for 50 rows", small, large)
-				if large != small || large > 8 {
+				// About half of these load the session and the viewer's circles.
+				if large != small || large > 10 {
 					t.Fatalf("statements grow with the page: %d for 5 rows, %d for 50", small, large)
 				}
 			})

@@ -18,7 +18,7 @@ func TestOrganisations(t *testing.T) {
 			var out struct {
 				Node struct{ State, Ags string } `json:"node"`
 			}
-			env.MustPost(t, `query($id: ID!) { node(id: $id) { ... on Organisation { state ags } } }`,
+			env.MustPost(t, `query($id: ID!) { node(id: $id) { ... on Organisation { state ags } } }`, // public
 				map[string]any{"id": s.OrgID}, &out)
 			if out.Node.State != "BY" || out.Node.Ags != "09162000" {
 				t.Fatalf("got %+v", out.Node)
@@ -40,7 +40,7 @@ func TestOrganisations(t *testing.T) {
 		}
 		for _, c := range bad {
 			t.Run(c.name, func(t *testing.T) {
-				res := env.Post(t, `mutation { createOrganisation(input: `+c.input+`) { id } }`, nil)
+				res := s.Admin.Post(t, `mutation { createOrganisation(input: `+c.input+`) { id } }`, nil)
 				wantError(t, res, "BAD_USER_INPUT", c.field)
 				if strings.Contains(strings.ToLower(res.Errors[0].Message), "sql") {
 					t.Fatalf("error leaks SQL: %s", res.Errors[0].Message)
@@ -52,9 +52,9 @@ func TestOrganisations(t *testing.T) {
 			var out struct {
 				C struct{ ID string } `json:"createOrganisation"`
 			}
-			env.MustPost(t, `mutation($p: ID!) { createOrganisation(input: {name: "Gemeinde Beispiel", kind: GEMEINDE, ags: "09162001", parentID: $p}) { id } }`,
+			s.Admin.MustPost(t, `mutation($p: ID!) { createOrganisation(input: {name: "Gemeinde Beispiel", kind: GEMEINDE, ags: "09162001", parentID: $p}) { id } }`,
 				map[string]any{"p": s.OrgID}, &out)
-			res := env.Post(t, `mutation($id: ID!, $p: ID!) { updateOrganisation(id: $id, input: {parentID: $p}) { id } }`,
+			res := s.Admin.Post(t, `mutation($id: ID!, $p: ID!) { updateOrganisation(id: $id, input: {parentID: $p}) { id } }`,
 				map[string]any{"id": s.OrgID, "p": out.C.ID})
 			wantError(t, res, "BAD_USER_INPUT", "parentID")
 			var upd struct {
@@ -63,7 +63,7 @@ func TestOrganisations(t *testing.T) {
 					Children   struct{ TotalCount int }
 				} `json:"updateOrganisation"`
 			}
-			env.MustPost(t, `mutation($id: ID!) { updateOrganisation(id: $id, input: {population: 130000}) { population children(first: 10) { totalCount } } }`,
+			s.Admin.MustPost(t, `mutation($id: ID!) { updateOrganisation(id: $id, input: {population: 130000}) { population children(first: 10) { totalCount } } }`,
 				map[string]any{"id": s.OrgID}, &upd)
 			if upd.U.Population != 130000 || upd.U.Children.TotalCount != 1 {
 				t.Fatalf("got %+v", upd.U)
@@ -71,7 +71,7 @@ func TestOrganisations(t *testing.T) {
 		})
 
 		t.Run("update of a missing organisation", func(t *testing.T) {
-			res := env.Post(t, `mutation { updateOrganisation(id: "org_00000000000000000000000000", input: {name: "Y"}) { id } }`, nil)
+			res := s.Admin.Post(t, `mutation { updateOrganisation(id: "org_00000000000000000000000000", input: {name: "Y"}) { id } }`, nil)
 			wantError(t, res, "NOT_FOUND", "id")
 		})
 	})
@@ -89,7 +89,7 @@ func TestMembers(t *testing.T) {
 				}
 			} `json:"node"`
 		}
-		env.MustPost(t, `query($id: ID!) { node(id: $id) { ... on Member { email organisation { name } expertise(first: 5) { edges { node { slug } } } } } }`,
+		s.Jonas.MustPost(t, `query($id: ID!) { node(id: $id) { ... on Member { email organisation { name } expertise(first: 5) { edges { node { slug } } } } } }`,
 			map[string]any{"id": s.MemberID}, &out)
 		if out.Node.Email != "anna.becker@musterhausen.example" {
 			t.Fatalf("e-mail not normalised: %q", out.Node.Email)
@@ -103,13 +103,13 @@ func TestMembers(t *testing.T) {
 			"taken in other case": "ANNA.BECKER@musterhausen.example",
 		} {
 			t.Run(name, func(t *testing.T) {
-				res := env.Post(t, `mutation($e: String!) { createMember(input: {displayName: "X", email: $e, communityRole: STAFF}) { id } }`,
+				res := s.Admin.Post(t, `mutation($e: String!) { createMember(input: {displayName: "X", email: $e, communityRole: STAFF}) { id } }`,
 					map[string]any{"e": email})
 				wantError(t, res, "BAD_USER_INPUT", "email")
 			})
 		}
 		t.Run("unknown enum value in a variable", func(t *testing.T) {
-			res := env.Post(t, `mutation($r: MemberCommunityRole!) { createMember(input: {displayName: "X", email: "x@y.de", communityRole: $r}) { id } }`,
+			res := s.Admin.Post(t, `mutation($r: MemberCommunityRole!) { createMember(input: {displayName: "X", email: "x@y.de", communityRole: $r}) { id } }`,
 				map[string]any{"r": "KING"})
 			if len(res.Errors) == 0 || res.Errors[0].Code() == "INTERNAL_SERVER_ERROR" {
 				t.Fatalf("want a client error, got %+v", res.Errors)
@@ -120,27 +120,28 @@ func TestMembers(t *testing.T) {
 
 func TestTopicsTree(t *testing.T) {
 	apitest.ForEachBackend(t, func(t *testing.T, env *apitest.Env) {
+		admin := env.NewMember(t, apitest.Spec{PlatformRole: "ADMIN"})
 		var out struct {
 			A struct{ ID string } `json:"a"`
 		}
-		env.MustPost(t, `mutation { a: createTopic(input: {slug: "organisation", name: "Organisation"}) { id } }`, nil, &out)
+		admin.MustPost(t, `mutation { a: createTopic(input: {slug: "organisation", name: "Organisation"}) { id } }`, nil, &out)
 		var child struct {
 			B struct {
 				ID     string
 				Parent struct{ Slug string }
 			} `json:"b"`
 		}
-		env.MustPost(t, `mutation($p: ID!) { b: createTopic(input: {slug: "prozessmanagement", name: "Prozessmanagement", parentID: $p}) { id parent { slug } } }`,
+		admin.MustPost(t, `mutation($p: ID!) { b: createTopic(input: {slug: "prozessmanagement", name: "Prozessmanagement", parentID: $p}) { id parent { slug } } }`,
 			map[string]any{"p": out.A.ID}, &child)
 		if child.B.Parent.Slug != "organisation" {
 			t.Fatalf("got %+v", child.B)
 		}
-		res := env.Post(t, `mutation($id: ID!, $p: ID!) { updateTopic(id: $id, input: {parentID: $p}) { id } }`,
+		res := admin.Post(t, `mutation($id: ID!, $p: ID!) { updateTopic(id: $id, input: {parentID: $p}) { id } }`,
 			map[string]any{"id": out.A.ID, "p": child.B.ID})
 		wantError(t, res, "BAD_USER_INPUT", "parentID")
-		res = env.Post(t, `mutation { createTopic(input: {slug: "Not A Slug", name: "X"}) { id } }`, nil)
+		res = admin.Post(t, `mutation { createTopic(input: {slug: "Not A Slug", name: "X"}) { id } }`, nil)
 		wantError(t, res, "BAD_USER_INPUT", "slug")
-		res = env.Post(t, `mutation { createTopic(input: {slug: "organisation", name: "X"}) { id } }`, nil)
+		res = admin.Post(t, `mutation { createTopic(input: {slug: "organisation", name: "X"}) { id } }`, nil)
 		wantError(t, res, "BAD_USER_INPUT", "slug")
 	})
 }

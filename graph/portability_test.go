@@ -20,20 +20,21 @@ func TestIdsSurviveAnExport(t *testing.T) {
 	from := apitest.Start(t, "sqlite", nil)
 	to := apitest.Start(t, "postgres", nil)
 	s := newSeed(t, from)
-	d := newDiscussion(t, from, s)
-	m := post(t, from, d, s.MemberID, "Erster Beitrag", nil)
-	post(t, from, d, s.Member2ID, "Antwort", m.ID)
+	d := newDiscussion(t, s)
+	m := post(t, s.Anna, d, "Erster Beitrag", nil)
+	post(t, s.Jonas, d, "Antwort", m.ID)
 
 	copyRows(t, from.App.Store.DB, to.App.Store.DB)
 
 	q := `query($ids: [ID!]!) { nodes(ids: $ids) {
 		id
-		... on Organisation { name state members(first: 10, orderBy: {field: EMAIL}) { edges { node { id email expertise(first: 5) { edges { node { id slug } } } } } } }
+		... on Organisation { name state members(first: 10, orderBy: {field: DISPLAY_NAME}) { edges { node { id email expertise(first: 5) { edges { node { id slug } } } } } } }
 		... on Discussion { title author { id } topics(first: 5) { edges { node { id } } }
 			messages(first: 10, orderBy: {field: POSITION}) { edges { node { id position body author { id } parent { id } } } } }
 	} }`
 	vars := map[string]any{"ids": []string{s.OrgID, d}}
-	a, b := from.Post(t, q, vars), to.Post(t, q, vars)
+	// The sessions moved too: Anna's token works on the new database.
+	a, b := s.Anna.Post(t, q, vars), to.WithToken(s.Anna.Token).Post(t, q, vars)
 	if len(a.Errors) > 0 || len(b.Errors) > 0 {
 		t.Fatalf("errors: %+v / %+v", a.Errors, b.Errors)
 	}

@@ -17,7 +17,7 @@ func TestPaginationFiltersAndOrder(t *testing.T) {
 			fmt.Fprintf(&b, ` t%d: createTopic(input: {slug: "thema-%d", name: "Thema %d"}) { id }`, i, i, i)
 		}
 		b.WriteString("}")
-		env.MustPost(t, b.String(), nil, nil)
+		env.NewMember(t, apitest.Spec{PlatformRole: "ADMIN"}).MustPost(t, b.String(), nil, nil)
 
 		type page struct {
 			Topics struct {
@@ -65,7 +65,7 @@ func TestPaginationFiltersAndOrder(t *testing.T) {
 func TestNodeLookup(t *testing.T) {
 	apitest.ForEachBackend(t, func(t *testing.T, env *apitest.Env) {
 		s := newSeed(t, env)
-		res := env.Post(t, `query($missing: ID!, $ids: [ID!]!) { node(id: $missing) { id } nodes(ids: $ids) { __typename } }`,
+		res := s.Anna.Post(t, `query($missing: ID!, $ids: [ID!]!) { node(id: $missing) { id } nodes(ids: $ids) { __typename } }`,
 			map[string]any{"missing": "org_00000000000000000000000000", "ids": []string{s.OrgID, s.MemberID, s.TopicID, "top_00000000000000000000000000"}})
 		var out struct {
 			Node  *struct{ ID string } `json:"node"`

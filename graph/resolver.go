@@ -14,17 +14,19 @@ import (
 	"zirkel/ent/schema/gid"
 	"zirkel/graph/generated"
 	"zirkel/server/apperr"
+	"zirkel/server/auth"
 )
 
 // Resolver is the root of the resolvers and the place where their dependencies are injected.
 type Resolver struct {
 	client *ent.Client
+	auth   *auth.Service
 }
 
-// NewSchema returns the executable schema over the given client.
-func NewSchema(client *ent.Client) graphql.ExecutableSchema {
+// NewSchema returns the executable schema over the given client and login service.
+func NewSchema(client *ent.Client, authService *auth.Service) graphql.ExecutableSchema {
 	return generated.NewExecutableSchema(generated.Config{
-		Resolvers: &Resolver{client: client},
+		Resolvers: &Resolver{client: client, auth: authService},
 	})
 }
 

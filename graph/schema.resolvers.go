@@ -7,12 +7,98 @@ package graph
 
 import (
 	"context"
+	"slices"
 	"zirkel/ent"
 	"zirkel/ent/circlemembership"
+	"zirkel/ent/member"
 	"zirkel/ent/schema/gid"
 	"zirkel/graph/generated"
 	"zirkel/graph/model"
+	"zirkel/server/apperr"
+	"zirkel/server/auth"
+	"zirkel/server/viewer"
 )
+
+// Email is the resolver for the email field.
+func (r *memberResolver) Email(ctx context.Context, obj *ent.Member) (*string, error) {
+	if viewer.FromContext(ctx) == nil || viewer.FromContext(ctx).IsVendor() {
+		return nil, nil
+	}
+	return &obj.Email, nil
+}
+
+// VendorLabel is the resolver for the vendorLabel field.
+func (r *messageResolver) VendorLabel(ctx context.Context, obj *ent.Message) (*string, error) {
+	return vendorLabel(ctx, obj)
+}
+
+// Login is the resolver for the login field.
+func (r *mutationResolver) Login(ctx context.Context, input model.LoginInput) (*model.LoginPayload, error) {
+	l, err := r.auth.Login(ctx, auth.LoginRequest{
+		Directory: deref(input.Directory), Username: input.Username, Password: input.Password,
+		ClientIP: auth.ClientIP(ctx),
+	})
+	if err != nil {
+		return nil, err
+	}
+	return loginPayload(r.auth.CompleteLogin(ctx, l, deref(input.Cookie))), nil
+}
+
+// Logout is the resolver for the logout field.
+func (r *mutationResolver) Logout(ctx context.Context) (bool, error) {
+	return true, r.auth.EndSession(ctx)
+}
+
+// LogoutEverywhere is the resolver for the logoutEverywhere field.
+func (r *mutationResolver) LogoutEverywhere(ctx context.Context) (int, error) {
+	v := viewer.FromContext(ctx)
+	if v == nil {
+		return 0, apperr.Forbidden("not logged in")
+	}
+	return r.auth.RevokeMember(ctx, v.MemberID, "logout everywhere")
+}
+
+// RevokeSessions is the resolver for the revokeSessions field.
+func (r *mutationResolver) RevokeSessions(ctx context.Context, memberID gid.ID) (int, error) {
+	if !viewer.FromContext(ctx).IsAdmin() {
+		return 0, apperr.Forbidden("only admins revoke sessions")
+	}
+	if _, err := ent.FromContext(ctx).Member.Get(ctx, memberID); err != nil {
+		return 0, notFoundAs("memberID", err)
+	}
+	return r.auth.RevokeMember(ctx, memberID, "revoked by an admin")
+}
+
+// InviteMember is the resolver for the inviteMember field.
+func (r *mutationResolver) InviteMember(ctx context.Context, input model.InviteMemberInput) (*model.InvitationPayload, error) {
+	create := ent.FromContext(ctx).Member.Create().
+		SetDisplayName(input.DisplayName).SetEmail(input.Email).
+		SetCommunityRole(input.CommunityRole).SetNillableOrganisationID(input.OrganisationID)
+	m, token, expires, err := r.auth.Invite(ctx, create)
+	if err != nil {
+		return nil, err
+	}
+	return &model.InvitationPayload{Member: m, Token: token, ExpiresAt: expires}, nil
+}
+
+// AcceptInvitation is the resolver for the acceptInvitation field.
+func (r *mutationResolver) AcceptInvitation(ctx context.Context, token string, password string, cookie *bool) (*model.LoginPayload, error) {
+	l, err := r.auth.AcceptInvitation(ctx, token, password)
+	if err != nil {
+		return nil, err
+	}
+	return loginPayload(r.auth.CompleteLogin(ctx, l, deref(cookie))), nil
+}
+
+// SetPlatformRole is the resolver for the setPlatformRole field.
+func (r *mutationResolver) SetPlatformRole(ctx context.Context, memberID gid.ID, role member.PlatformRole) (*ent.Member, error) {
+	c := ent.FromContext(ctx)
+	m, err := c.Member.Get(ctx, memberID)
+	if err != nil {
+		return nil, notFoundAs("memberID", err)
+	}
+	return c.Member.UpdateOne(m).SetPlatformRole(role).Save(ctx)
+}
 
 // CreateOrganisation is the resolver for the createOrganisation field.
 func (r *mutationResolver) CreateOrganisation(ctx context.Context, input ent.CreateOrganisationInput) (*ent.Organisation, error) {
@@ -21,8 +107,12 @@ func (r *mutationResolver) CreateOrganisation(ctx context.Context, input ent.Cre
 
 // UpdateOrganisation is the resolver for the updateOrganisation field.
 func (r *mutationResolver) UpdateOrganisation(ctx context.Context, id gid.ID, input ent.UpdateOrganisationInput) (*ent.Organisation, error) {
-	o, err := ent.FromContext(ctx).Organisation.UpdateOneID(id).SetInput(input).Save(ctx)
-	return o, notFoundAs("id", err)
+	c := ent.FromContext(ctx)
+	obj, err := c.Organisation.Get(ctx, id) // what the viewer may not see is not found
+	if err != nil {
+		return nil, notFoundAs("id", err)
+	}
+	return c.Organisation.UpdateOne(obj).SetInput(input).Save(ctx)
 }
 
 // CreateMember is the resolver for the createMember field.
@@ -32,8 +122,12 @@ func (r *mutationResolver) CreateMember(ctx context.Context, input ent.CreateMem
 
 // UpdateMember is the resolver for the updateMember field.
 func (r *mutationResolver) UpdateMember(ctx context.Context, id gid.ID, input ent.UpdateMemberInput) (*ent.Member, error) {
-	m, err := ent.FromContext(ctx).Member.UpdateOneID(id).SetInput(input).Save(ctx)
-	return m, notFoundAs("id", err)
+	c := ent.FromContext(ctx)
+	obj, err := c.Member.Get(ctx, id) // what the viewer may not see is not found
+	if err != nil {
+		return nil, notFoundAs("id", err)
+	}
+	return c.Member.UpdateOne(obj).SetInput(input).Save(ctx)
 }
 
 // CreateTopic is the resolver for the createTopic field.
@@ -43,19 +137,35 @@ func (r *mutationResolver) CreateTopic(ctx context.Context, input ent.CreateTopi
 
 // UpdateTopic is the resolver for the updateTopic field.
 func (r *mutationResolver) UpdateTopic(ctx context.Context, id gid.ID, input ent.UpdateTopicInput) (*ent.Topic, error) {
-	t, err := ent.FromContext(ctx).Topic.UpdateOneID(id).SetInput(input).Save(ctx)
-	return t, notFoundAs("id", err)
+	c := ent.FromContext(ctx)
+	obj, err := c.Topic.Get(ctx, id) // what the viewer may not see is not found
+	if err != nil {
+		return nil, notFoundAs("id", err)
+	}
+	return c.Topic.UpdateOne(obj).SetInput(input).Save(ctx)
 }
 
 // CreatePractice is the resolver for the createPractice field.
 func (r *mutationResolver) CreatePractice(ctx context.Context, input ent.CreatePracticeInput) (*ent.Practice, error) {
-	return ent.FromContext(ctx).Practice.Create().SetInput(input).Save(ctx)
+	v, err := requireViewer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	create := ent.FromContext(ctx).Practice.Create().SetInput(input)
+	if !slices.Contains(input.AuthorIDs, v.MemberID) {
+		create.AddAuthorIDs(v.MemberID)
+	}
+	return create.Save(ctx)
 }
 
 // UpdatePractice is the resolver for the updatePractice field.
 func (r *mutationResolver) UpdatePractice(ctx context.Context, id gid.ID, input ent.UpdatePracticeInput) (*ent.Practice, error) {
-	p, err := ent.FromContext(ctx).Practice.UpdateOneID(id).SetInput(input).Save(ctx)
-	return p, notFoundAs("id", err)
+	c := ent.FromContext(ctx)
+	obj, err := c.Practice.Get(ctx, id) // what the viewer may not see is not found
+	if err != nil {
+		return nil, notFoundAs("id", err)
+	}
+	return c.Practice.UpdateOne(obj).SetInput(input).Save(ctx)
 }
 
 // PublishPractice is the resolver for the publishPractice field.
@@ -75,8 +185,12 @@ func (r *mutationResolver) CreateCircle(ctx context.Context, input ent.CreateCir
 
 // UpdateCircle is the resolver for the updateCircle field.
 func (r *mutationResolver) UpdateCircle(ctx context.Context, id gid.ID, input ent.UpdateCircleInput) (*ent.Circle, error) {
-	c, err := ent.FromContext(ctx).Circle.UpdateOneID(id).SetInput(input).Save(ctx)
-	return c, notFoundAs("id", err)
+	c := ent.FromContext(ctx)
+	obj, err := c.Circle.Get(ctx, id) // what the viewer may not see is not found
+	if err != nil {
+		return nil, notFoundAs("id", err)
+	}
+	return c.Circle.UpdateOne(obj).SetInput(input).Save(ctx)
 }
 
 // AddCircleMember is the resolver for the addCircleMember field.
@@ -89,15 +203,42 @@ func (r *mutationResolver) RemoveCircleMember(ctx context.Context, circleID gid.
 	return removeCircleMember(ctx, ent.FromContext(ctx), circleID, memberID)
 }
 
+// JoinCircle is the resolver for the joinCircle field.
+func (r *mutationResolver) JoinCircle(ctx context.Context, circleID gid.ID) (*ent.CircleMembership, error) {
+	v := viewer.FromContext(ctx)
+	if v == nil {
+		return nil, apperr.Forbidden("not logged in")
+	}
+	role := circlemembership.RoleMEMBER
+	return addCircleMember(ctx, ent.FromContext(ctx), circleID, v.MemberID, &role)
+}
+
+// LeaveCircle is the resolver for the leaveCircle field.
+func (r *mutationResolver) LeaveCircle(ctx context.Context, circleID gid.ID) (gid.ID, error) {
+	v := viewer.FromContext(ctx)
+	if v == nil {
+		return "", apperr.Forbidden("not logged in")
+	}
+	return removeCircleMember(ctx, ent.FromContext(ctx), circleID, v.MemberID)
+}
+
 // CreateDiscussion is the resolver for the createDiscussion field.
 func (r *mutationResolver) CreateDiscussion(ctx context.Context, input ent.CreateDiscussionInput) (*ent.Discussion, error) {
-	return ent.FromContext(ctx).Discussion.Create().SetInput(input).Save(ctx)
+	v, err := requireViewer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return ent.FromContext(ctx).Discussion.Create().SetInput(input).SetAuthorID(v.MemberID).Save(ctx)
 }
 
 // UpdateDiscussion is the resolver for the updateDiscussion field.
 func (r *mutationResolver) UpdateDiscussion(ctx context.Context, id gid.ID, input ent.UpdateDiscussionInput) (*ent.Discussion, error) {
-	d, err := ent.FromContext(ctx).Discussion.UpdateOneID(id).SetInput(input).Save(ctx)
-	return d, notFoundAs("id", err)
+	c := ent.FromContext(ctx)
+	obj, err := c.Discussion.Get(ctx, id) // what the viewer may not see is not found
+	if err != nil {
+		return nil, notFoundAs("id", err)
+	}
+	return c.Discussion.UpdateOne(obj).SetInput(input).Save(ctx)
 }
 
 // PostMessage is the resolver for the postMessage field.
@@ -117,7 +258,11 @@ func (r *mutationResolver) DeleteMessage(ctx context.Context, id gid.ID) (*ent.M
 
 // Viewer is the resolver for the viewer field.
 func (r *queryResolver) Viewer(ctx context.Context) (*ent.Member, error) {
-	return nil, nil // login arrives with the directory-login issue
+	v := viewer.FromContext(ctx)
+	if v == nil {
+		return nil, nil
+	}
+	return r.client.Member.Get(ctx, v.MemberID)
 }
 
 // Mutation returns generated.MutationResolver implementation.

@@ -54,6 +54,7 @@ func run() error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
+	go revalidateDirectories(ctx, a, cfg.RevalidateEvery, logger)
 	database := "sqlite:" + cfg.DataDir
 	if cfg.DatabaseURL != "" {
 		database = "postgres"
@@ -69,4 +70,23 @@ func run() error {
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	return srv.Shutdown(shutdownCtx)
+}
+
+// revalidateDirectories ends the sessions of directory users who may no longer log in.
+func revalidateDirectories(ctx context.Context, a *app.App, every time.Duration, logger *slog.Logger) {
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			ended, err := a.Auth.Revalidate(ctx)
+			if err != nil {
+				logger.Error("revalidating directory members", "err", err)
+			} else if ended > 0 {
+				logger.Info("ended sessions of members the directory no longer allows", "sessions", ended)
+			}
+		}
+	}
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 	"zirkel/ent/schema/gid"
 
+	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 )
@@ -40,6 +41,14 @@ const (
 	FieldDirectoryID = "directory_id"
 	// FieldDirectoryEntryID holds the string denoting the directory_entry_id field in the database.
 	FieldDirectoryEntryID = "directory_entry_id"
+	// FieldPasswordHash holds the string denoting the password_hash field in the database.
+	FieldPasswordHash = "password_hash"
+	// FieldInvitationHash holds the string denoting the invitation_hash field in the database.
+	FieldInvitationHash = "invitation_hash"
+	// FieldInvitationExpiresAt holds the string denoting the invitation_expires_at field in the database.
+	FieldInvitationExpiresAt = "invitation_expires_at"
+	// FieldLastLoginAt holds the string denoting the last_login_at field in the database.
+	FieldLastLoginAt = "last_login_at"
 	// EdgeOrganisation holds the string denoting the organisation edge name in mutations.
 	EdgeOrganisation = "organisation"
 	// EdgeExpertise holds the string denoting the expertise edge name in mutations.
@@ -48,6 +57,8 @@ const (
 	EdgePractices = "practices"
 	// EdgeCircleMemberships holds the string denoting the circle_memberships edge name in mutations.
 	EdgeCircleMemberships = "circle_memberships"
+	// EdgeSessions holds the string denoting the sessions edge name in mutations.
+	EdgeSessions = "sessions"
 	// Table holds the table name of the member in the database.
 	Table = "members"
 	// OrganisationTable is the table that holds the organisation relation/edge.
@@ -74,6 +85,13 @@ const (
 	CircleMembershipsInverseTable = "circle_memberships"
 	// CircleMembershipsColumn is the table column denoting the circle_memberships relation/edge.
 	CircleMembershipsColumn = "member_circle_memberships"
+	// SessionsTable is the table that holds the sessions relation/edge.
+	SessionsTable = "sessions"
+	// SessionsInverseTable is the table name for the Session entity.
+	// It exists in this package in order to avoid circular dependency with the "session" package.
+	SessionsInverseTable = "sessions"
+	// SessionsColumn is the table column denoting the sessions relation/edge.
+	SessionsColumn = "member_sessions"
 )
 
 // Columns holds all SQL columns for member fields.
@@ -90,6 +108,10 @@ var Columns = []string{
 	FieldPlatformRole,
 	FieldDirectoryID,
 	FieldDirectoryEntryID,
+	FieldPasswordHash,
+	FieldInvitationHash,
+	FieldInvitationExpiresAt,
+	FieldLastLoginAt,
 }
 
 // ForeignKeys holds the SQL foreign-keys that are owned by the "members"
@@ -122,7 +144,14 @@ func ValidColumn(column string) bool {
 	return false
 }
 
+// Note that the variables below are initialized by the runtime
+// package on the initialization of the application. Therefore,
+// it should be imported in the main as follows:
+//
+//	import _ "zirkel/ent/runtime"
 var (
+	Hooks  [1]ent.Hook
+	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
 	// DefaultUpdatedAt holds the default value on creation for the "updated_at" field.
@@ -141,6 +170,10 @@ var (
 	DirectoryIDValidator func(string) error
 	// DirectoryEntryIDValidator is a validator for the "directory_entry_id" field. It is called by the builders before save.
 	DirectoryEntryIDValidator func(string) error
+	// PasswordHashValidator is a validator for the "password_hash" field. It is called by the builders before save.
+	PasswordHashValidator func(string) error
+	// InvitationHashValidator is a validator for the "invitation_hash" field. It is called by the builders before save.
+	InvitationHashValidator func(string) error
 	// DefaultID holds the default value on creation for the "id" field.
 	DefaultID func() gid.ID
 	// IDValidator is a validator for the "id" field. It is called by the builders before save.
@@ -290,6 +323,26 @@ func ByDirectoryEntryID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldDirectoryEntryID, opts...).ToFunc()
 }
 
+// ByPasswordHash orders the results by the password_hash field.
+func ByPasswordHash(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPasswordHash, opts...).ToFunc()
+}
+
+// ByInvitationHash orders the results by the invitation_hash field.
+func ByInvitationHash(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldInvitationHash, opts...).ToFunc()
+}
+
+// ByInvitationExpiresAt orders the results by the invitation_expires_at field.
+func ByInvitationExpiresAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldInvitationExpiresAt, opts...).ToFunc()
+}
+
+// ByLastLoginAt orders the results by the last_login_at field.
+func ByLastLoginAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldLastLoginAt, opts...).ToFunc()
+}
+
 // ByOrganisationField orders the results by organisation field.
 func ByOrganisationField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -338,6 +391,20 @@ func ByCircleMemberships(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption
 		sqlgraph.OrderByNeighborTerms(s, newCircleMembershipsStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// BySessionsCount orders the results by sessions count.
+func BySessionsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newSessionsStep(), opts...)
+	}
+}
+
+// BySessions orders the results by sessions terms.
+func BySessions(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newSessionsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newOrganisationStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -364,6 +431,13 @@ func newCircleMembershipsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(CircleMembershipsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, CircleMembershipsTable, CircleMembershipsColumn),
+	)
+}
+func newSessionsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(SessionsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, SessionsTable, SessionsColumn),
 	)
 }
 

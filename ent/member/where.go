@@ -96,6 +96,26 @@ func DirectoryEntryID(v string) predicate.Member {
 	return predicate.Member(sql.FieldEQ(FieldDirectoryEntryID, v))
 }
 
+// PasswordHash applies equality check predicate on the "password_hash" field. It's identical to PasswordHashEQ.
+func PasswordHash(v string) predicate.Member {
+	return predicate.Member(sql.FieldEQ(FieldPasswordHash, v))
+}
+
+// InvitationHash applies equality check predicate on the "invitation_hash" field. It's identical to InvitationHashEQ.
+func InvitationHash(v string) predicate.Member {
+	return predicate.Member(sql.FieldEQ(FieldInvitationHash, v))
+}
+
+// InvitationExpiresAt applies equality check predicate on the "invitation_expires_at" field. It's identical to InvitationExpiresAtEQ.
+func InvitationExpiresAt(v time.Time) predicate.Member {
+	return predicate.Member(sql.FieldEQ(FieldInvitationExpiresAt, v))
+}
+
+// LastLoginAt applies equality check predicate on the "last_login_at" field. It's identical to LastLoginAtEQ.
+func LastLoginAt(v time.Time) predicate.Member {
+	return predicate.Member(sql.FieldEQ(FieldLastLoginAt, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Member {
 	return predicate.Member(sql.FieldEQ(FieldCreatedAt, v))
@@ -666,6 +686,256 @@ func DirectoryEntryIDContainsFold(v string) predicate.Member {
 	return predicate.Member(sql.FieldContainsFold(FieldDirectoryEntryID, v))
 }
 
+// PasswordHashEQ applies the EQ predicate on the "password_hash" field.
+func PasswordHashEQ(v string) predicate.Member {
+	return predicate.Member(sql.FieldEQ(FieldPasswordHash, v))
+}
+
+// PasswordHashNEQ applies the NEQ predicate on the "password_hash" field.
+func PasswordHashNEQ(v string) predicate.Member {
+	return predicate.Member(sql.FieldNEQ(FieldPasswordHash, v))
+}
+
+// PasswordHashIn applies the In predicate on the "password_hash" field.
+func PasswordHashIn(vs ...string) predicate.Member {
+	return predicate.Member(sql.FieldIn(FieldPasswordHash, vs...))
+}
+
+// PasswordHashNotIn applies the NotIn predicate on the "password_hash" field.
+func PasswordHashNotIn(vs ...string) predicate.Member {
+	return predicate.Member(sql.FieldNotIn(FieldPasswordHash, vs...))
+}
+
+// PasswordHashGT applies the GT predicate on the "password_hash" field.
+func PasswordHashGT(v string) predicate.Member {
+	return predicate.Member(sql.FieldGT(FieldPasswordHash, v))
+}
+
+// PasswordHashGTE applies the GTE predicate on the "password_hash" field.
+func PasswordHashGTE(v string) predicate.Member {
+	return predicate.Member(sql.FieldGTE(FieldPasswordHash, v))
+}
+
+// PasswordHashLT applies the LT predicate on the "password_hash" field.
+func PasswordHashLT(v string) predicate.Member {
+	return predicate.Member(sql.FieldLT(FieldPasswordHash, v))
+}
+
+// PasswordHashLTE applies the LTE predicate on the "password_hash" field.
+func PasswordHashLTE(v string) predicate.Member {
+	return predicate.Member(sql.FieldLTE(FieldPasswordHash, v))
+}
+
+// PasswordHashContains applies the Contains predicate on the "password_hash" field.
+func PasswordHashContains(v string) predicate.Member {
+	return predicate.Member(sql.FieldContains(FieldPasswordHash, v))
+}
+
+// PasswordHashHasPrefix applies the HasPrefix predicate on the "password_hash" field.
+func PasswordHashHasPrefix(v string) predicate.Member {
+	return predicate.Member(sql.FieldHasPrefix(FieldPasswordHash, v))
+}
+
+// PasswordHashHasSuffix applies the HasSuffix predicate on the "password_hash" field.
+func PasswordHashHasSuffix(v string) predicate.Member {
+	return predicate.Member(sql.FieldHasSuffix(FieldPasswordHash, v))
+}
+
+// PasswordHashIsNil applies the IsNil predicate on the "password_hash" field.
+func PasswordHashIsNil() predicate.Member {
+	return predicate.Member(sql.FieldIsNull(FieldPasswordHash))
+}
+
+// PasswordHashNotNil applies the NotNil predicate on the "password_hash" field.
+func PasswordHashNotNil() predicate.Member {
+	return predicate.Member(sql.FieldNotNull(FieldPasswordHash))
+}
+
+// PasswordHashEqualFold applies the EqualFold predicate on the "password_hash" field.
+func PasswordHashEqualFold(v string) predicate.Member {
+	return predicate.Member(sql.FieldEqualFold(FieldPasswordHash, v))
+}
+
+// PasswordHashContainsFold applies the ContainsFold predicate on the "password_hash" field.
+func PasswordHashContainsFold(v string) predicate.Member {
+	return predicate.Member(sql.FieldContainsFold(FieldPasswordHash, v))
+}
+
+// InvitationHashEQ applies the EQ predicate on the "invitation_hash" field.
+func InvitationHashEQ(v string) predicate.Member {
+	return predicate.Member(sql.FieldEQ(FieldInvitationHash, v))
+}
+
+// InvitationHashNEQ applies the NEQ predicate on the "invitation_hash" field.
+func InvitationHashNEQ(v string) predicate.Member {
+	return predicate.Member(sql.FieldNEQ(FieldInvitationHash, v))
+}
+
+// InvitationHashIn applies the In predicate on the "invitation_hash" field.
+func InvitationHashIn(vs ...string) predicate.Member {
+	return predicate.Member(sql.FieldIn(FieldInvitationHash, vs...))
+}
+
+// InvitationHashNotIn applies the NotIn predicate on the "invitation_hash" field.
+func InvitationHashNotIn(vs ...string) predicate.Member {
+	return predicate.Member(sql.FieldNotIn(FieldInvitationHash, vs...))
+}
+
+// InvitationHashGT applies the GT predicate on the "invitation_hash" field.
+func InvitationHashGT(v string) predicate.Member {
+	return predicate.Member(sql.FieldGT(FieldInvitationHash, v))
+}
+
+// InvitationHashGTE applies the GTE predicate on the "invitation_hash" field.
+func InvitationHashGTE(v string) predicate.Member {
+	return predicate.Member(sql.FieldGTE(FieldInvitationHash, v))
+}
+
+// InvitationHashLT applies the LT predicate on the "invitation_hash" field.
+func InvitationHashLT(v string) predicate.Member {
+	return predicate.Member(sql.FieldLT(FieldInvitationHash, v))
+}
+
+// InvitationHashLTE applies the LTE predicate on the "invitation_hash" field.
+func InvitationHashLTE(v string) predicate.Member {
+	return predicate.Member(sql.FieldLTE(FieldInvitationHash, v))
+}
+
+// InvitationHashContains applies the Contains predicate on the "invitation_hash" field.
+func InvitationHashContains(v string) predicate.Member {
+	return predicate.Member(sql.FieldContains(FieldInvitationHash, v))
+}
+
+// InvitationHashHasPrefix applies the HasPrefix predicate on the "invitation_hash" field.
+func InvitationHashHasPrefix(v string) predicate.Member {
+	return predicate.Member(sql.FieldHasPrefix(FieldInvitationHash, v))
+}
+
+// InvitationHashHasSuffix applies the HasSuffix predicate on the "invitation_hash" field.
+func InvitationHashHasSuffix(v string) predicate.Member {
+	return predicate.Member(sql.FieldHasSuffix(FieldInvitationHash, v))
+}
+
+// InvitationHashIsNil applies the IsNil predicate on the "invitation_hash" field.
+func InvitationHashIsNil() predicate.Member {
+	return predicate.Member(sql.FieldIsNull(FieldInvitationHash))
+}
+
+// InvitationHashNotNil applies the NotNil predicate on the "invitation_hash" field.
+func InvitationHashNotNil() predicate.Member {
+	return predicate.Member(sql.FieldNotNull(FieldInvitationHash))
+}
+
+// InvitationHashEqualFold applies the EqualFold predicate on the "invitation_hash" field.
+func InvitationHashEqualFold(v string) predicate.Member {
+	return predicate.Member(sql.FieldEqualFold(FieldInvitationHash, v))
+}
+
+// InvitationHashContainsFold applies the ContainsFold predicate on the "invitation_hash" field.
+func InvitationHashContainsFold(v string) predicate.Member {
+	return predicate.Member(sql.FieldContainsFold(FieldInvitationHash, v))
+}
+
+// InvitationExpiresAtEQ applies the EQ predicate on the "invitation_expires_at" field.
+func InvitationExpiresAtEQ(v time.Time) predicate.Member {
+	return predicate.Member(sql.FieldEQ(FieldInvitationExpiresAt, v))
+}
+
+// InvitationExpiresAtNEQ applies the NEQ predicate on the "invitation_expires_at" field.
+func InvitationExpiresAtNEQ(v time.Time) predicate.Member {
+	return predicate.Member(sql.FieldNEQ(FieldInvitationExpiresAt, v))
+}
+
+// InvitationExpiresAtIn applies the In predicate on the "invitation_expires_at" field.
+func InvitationExpiresAtIn(vs ...time.Time) predicate.Member {
+	return predicate.Member(sql.FieldIn(FieldInvitationExpiresAt, vs...))
+}
+
+// InvitationExpiresAtNotIn applies the NotIn predicate on the "invitation_expires_at" field.
+func InvitationExpiresAtNotIn(vs ...time.Time) predicate.Member {
+	return predicate.Member(sql.FieldNotIn(FieldInvitationExpiresAt, vs...))
+}
+
+// InvitationExpiresAtGT applies the GT predicate on the "invitation_expires_at" field.
+func InvitationExpiresAtGT(v time.Time) predicate.Member {
+	return predicate.Member(sql.FieldGT(FieldInvitationExpiresAt, v))
+}
+
+// InvitationExpiresAtGTE applies the GTE predicate on the "invitation_expires_at" field.
+func InvitationExpiresAtGTE(v time.Time) predicate.Member {
+	return predicate.Member(sql.FieldGTE(FieldInvitationExpiresAt, v))
+}
+
+// InvitationExpiresAtLT applies the LT predicate on the "invitation_expires_at" field.
+func InvitationExpiresAtLT(v time.Time) predicate.Member {
+	return predicate.Member(sql.FieldLT(FieldInvitationExpiresAt, v))
+}
+
+// InvitationExpiresAtLTE applies the LTE predicate on the "invitation_expires_at" field.
+func InvitationExpiresAtLTE(v time.Time) predicate.Member {
+	return predicate.Member(sql.FieldLTE(FieldInvitationExpiresAt, v))
+}
+
+// InvitationExpiresAtIsNil applies the IsNil predicate on the "invitation_expires_at" field.
+func InvitationExpiresAtIsNil() predicate.Member {
+	return predicate.Member(sql.FieldIsNull(FieldInvitationExpiresAt))
+}
+
+// InvitationExpiresAtNotNil applies the NotNil predicate on the "invitation_expires_at" field.
+func InvitationExpiresAtNotNil() predicate.Member {
+	return predicate.Member(sql.FieldNotNull(FieldInvitationExpiresAt))
+}
+
+// LastLoginAtEQ applies the EQ predicate on the "last_login_at" field.
+func LastLoginAtEQ(v time.Time) predicate.Member {
+	return predicate.Member(sql.FieldEQ(FieldLastLoginAt, v))
+}
+
+// LastLoginAtNEQ applies the NEQ predicate on the "last_login_at" field.
+func LastLoginAtNEQ(v time.Time) predicate.Member {
+	return predicate.Member(sql.FieldNEQ(FieldLastLoginAt, v))
+}
+
+// LastLoginAtIn applies the In predicate on the "last_login_at" field.
+func LastLoginAtIn(vs ...time.Time) predicate.Member {
+	return predicate.Member(sql.FieldIn(FieldLastLoginAt, vs...))
+}
+
+// LastLoginAtNotIn applies the NotIn predicate on the "last_login_at" field.
+func LastLoginAtNotIn(vs ...time.Time) predicate.Member {
+	return predicate.Member(sql.FieldNotIn(FieldLastLoginAt, vs...))
+}
+
+// LastLoginAtGT applies the GT predicate on the "last_login_at" field.
+func LastLoginAtGT(v time.Time) predicate.Member {
+	return predicate.Member(sql.FieldGT(FieldLastLoginAt, v))
+}
+
+// LastLoginAtGTE applies the GTE predicate on the "last_login_at" field.
+func LastLoginAtGTE(v time.Time) predicate.Member {
+	return predicate.Member(sql.FieldGTE(FieldLastLoginAt, v))
+}
+
+// LastLoginAtLT applies the LT predicate on the "last_login_at" field.
+func LastLoginAtLT(v time.Time) predicate.Member {
+	return predicate.Member(sql.FieldLT(FieldLastLoginAt, v))
+}
+
+// LastLoginAtLTE applies the LTE predicate on the "last_login_at" field.
+func LastLoginAtLTE(v time.Time) predicate.Member {
+	return predicate.Member(sql.FieldLTE(FieldLastLoginAt, v))
+}
+
+// LastLoginAtIsNil applies the IsNil predicate on the "last_login_at" field.
+func LastLoginAtIsNil() predicate.Member {
+	return predicate.Member(sql.FieldIsNull(FieldLastLoginAt))
+}
+
+// LastLoginAtNotNil applies the NotNil predicate on the "last_login_at" field.
+func LastLoginAtNotNil() predicate.Member {
+	return predicate.Member(sql.FieldNotNull(FieldLastLoginAt))
+}
+
 // HasOrganisation applies the HasEdge predicate on the "organisation" edge.
 func HasOrganisation() predicate.Member {
 	return predicate.Member(func(s *sql.Selector) {
@@ -750,6 +1020,29 @@ func HasCircleMemberships() predicate.Member {
 func HasCircleMembershipsWith(preds ...predicate.CircleMembership) predicate.Member {
 	return predicate.Member(func(s *sql.Selector) {
 		step := newCircleMembershipsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasSessions applies the HasEdge predicate on the "sessions" edge.
+func HasSessions() predicate.Member {
+	return predicate.Member(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, SessionsTable, SessionsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasSessionsWith applies the HasEdge predicate on the "sessions" edge with a given conditions (other predicates).
+func HasSessionsWith(preds ...predicate.Session) predicate.Member {
+	return predicate.Member(func(s *sql.Selector) {
+		step := newSessionsStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

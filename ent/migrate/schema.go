@@ -107,6 +107,10 @@ var (
 		{Name: "platform_role", Type: field.TypeEnum, Enums: []string{"MEMBER", "MODERATOR", "ADMIN"}, Default: "MEMBER"},
 		{Name: "directory_id", Type: field.TypeString, Nullable: true, Size: 64},
 		{Name: "directory_entry_id", Type: field.TypeString, Nullable: true, Size: 256},
+		{Name: "password_hash", Type: field.TypeString, Nullable: true, Size: 200},
+		{Name: "invitation_hash", Type: field.TypeString, Unique: true, Nullable: true, Size: 64},
+		{Name: "invitation_expires_at", Type: field.TypeTime, Nullable: true},
+		{Name: "last_login_at", Type: field.TypeTime, Nullable: true},
 		{Name: "organisation_members", Type: field.TypeString, Nullable: true, Size: 40},
 	}
 	// MembersTable holds the schema information for the "members" table.
@@ -117,7 +121,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "members_organisations_members",
-				Columns:    []*schema.Column{MembersColumns[12]},
+				Columns:    []*schema.Column{MembersColumns[16]},
 				RefColumns: []*schema.Column{OrganisationsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -249,6 +253,38 @@ var (
 				Name:    "practice_status_visibility",
 				Unique:  false,
 				Columns: []*schema.Column{PracticesColumns[10], PracticesColumns[16]},
+			},
+		},
+	}
+	// SessionsColumns holds the columns for the "sessions" table.
+	SessionsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 40},
+		{Name: "token_hash", Type: field.TypeString, Unique: true, Size: 64},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "last_used_at", Type: field.TypeTime},
+		{Name: "expires_at", Type: field.TypeTime},
+		{Name: "revoked_at", Type: field.TypeTime, Nullable: true},
+		{Name: "revoked_reason", Type: field.TypeString, Nullable: true, Size: 100},
+		{Name: "member_sessions", Type: field.TypeString, Size: 40},
+	}
+	// SessionsTable holds the schema information for the "sessions" table.
+	SessionsTable = &schema.Table{
+		Name:       "sessions",
+		Columns:    SessionsColumns,
+		PrimaryKey: []*schema.Column{SessionsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "sessions_members_sessions",
+				Columns:    []*schema.Column{SessionsColumns[7]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "session_expires_at",
+				Unique:  false,
+				Columns: []*schema.Column{SessionsColumns[4]},
 			},
 		},
 	}
@@ -385,6 +421,7 @@ var (
 		MessagesTable,
 		OrganisationsTable,
 		PracticesTable,
+		SessionsTable,
 		TopicsTable,
 		DiscussionTopicsTable,
 		MemberExpertiseTable,
@@ -405,6 +442,7 @@ func init() {
 	OrganisationsTable.ForeignKeys[0].RefTable = OrganisationsTable
 	PracticesTable.ForeignKeys[0].RefTable = CirclesTable
 	PracticesTable.ForeignKeys[1].RefTable = OrganisationsTable
+	SessionsTable.ForeignKeys[0].RefTable = MembersTable
 	TopicsTable.ForeignKeys[0].RefTable = TopicsTable
 	DiscussionTopicsTable.ForeignKeys[0].RefTable = DiscussionsTable
 	DiscussionTopicsTable.ForeignKeys[1].RefTable = TopicsTable

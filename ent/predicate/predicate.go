@@ -27,5 +27,8 @@ type Organisation func(*sql.Selector)
 // Practice is the predicate function for practice builders.
 type Practice func(*sql.Selector)
 
+// Session is the predicate function for session builders.
+type Session func(*sql.Selector)
+
 // Topic is the predicate function for topic builders.
 type Topic func(*sql.Selector)

@@ -2,7 +2,760 @@
 
 package runtime
 
-// The schema-stitching logic is generated in zirkel/ent/runtime.go
+import (
+	"context"
+	"time"
+	"zirkel/ent/circle"
+	"zirkel/ent/circlemembership"
+	"zirkel/ent/discussion"
+	"zirkel/ent/member"
+	"zirkel/ent/message"
+	"zirkel/ent/organisation"
+	"zirkel/ent/practice"
+	"zirkel/ent/schema"
+	"zirkel/ent/schema/gid"
+	"zirkel/ent/session"
+	"zirkel/ent/topic"
+
+	"entgo.io/ent"
+	"entgo.io/ent/privacy"
+)
+
+// The init function reads all schema descriptors with runtime code
+// (default values, validators, hooks and policies) and stitches it
+// to their package variables.
+func init() {
+	circleMixin := schema.Circle{}.Mixin()
+	circle.Policy = privacy.NewPolicies(schema.Circle{})
+	circle.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := circle.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	circleMixinFields0 := circleMixin[0].Fields()
+	_ = circleMixinFields0
+	circleMixinFields1 := circleMixin[1].Fields()
+	_ = circleMixinFields1
+	circleFields := schema.Circle{}.Fields()
+	_ = circleFields
+	// circleDescCreatedAt is the schema descriptor for created_at field.
+	circleDescCreatedAt := circleMixinFields1[0].Descriptor()
+	// circle.DefaultCreatedAt holds the default value on creation for the created_at field.
+	circle.DefaultCreatedAt = circleDescCreatedAt.Default.(func() time.Time)
+	// circleDescUpdatedAt is the schema descriptor for updated_at field.
+	circleDescUpdatedAt := circleMixinFields1[1].Descriptor()
+	// circle.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	circle.DefaultUpdatedAt = circleDescUpdatedAt.Default.(func() time.Time)
+	// circle.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	circle.UpdateDefaultUpdatedAt = circleDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// circleDescName is the schema descriptor for name field.
+	circleDescName := circleFields[0].Descriptor()
+	// circle.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	circle.NameValidator = func() func(string) error {
+		validators := circleDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// circleDescSlug is the schema descriptor for slug field.
+	circleDescSlug := circleFields[1].Descriptor()
+	// circle.SlugValidator is a validator for the "slug" field. It is called by the builders before save.
+	circle.SlugValidator = func() func(string) error {
+		validators := circleDescSlug.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(slug string) error {
+			for _, fn := range fns {
+				if err := fn(slug); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// circleDescDescription is the schema descriptor for description field.
+	circleDescDescription := circleFields[2].Descriptor()
+	// circle.DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
+	circle.DescriptionValidator = circleDescDescription.Validators[0].(func(string) error)
+	// circleDescID is the schema descriptor for id field.
+	circleDescID := circleMixinFields0[0].Descriptor()
+	// circle.DefaultID holds the default value on creation for the id field.
+	circle.DefaultID = circleDescID.Default.(func() gid.ID)
+	// circle.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	circle.IDValidator = func() func(string) error {
+		validators := circleDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	circlemembershipMixin := schema.CircleMembership{}.Mixin()
+	circlemembership.Policy = privacy.NewPolicies(schema.CircleMembership{})
+	circlemembership.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := circlemembership.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	circlemembershipMixinFields0 := circlemembershipMixin[0].Fields()
+	_ = circlemembershipMixinFields0
+	circlemembershipMixinFields1 := circlemembershipMixin[1].Fields()
+	_ = circlemembershipMixinFields1
+	circlemembershipFields := schema.CircleMembership{}.Fields()
+	_ = circlemembershipFields
+	// circlemembershipDescCreatedAt is the schema descriptor for created_at field.
+	circlemembershipDescCreatedAt := circlemembershipMixinFields1[0].Descriptor()
+	// circlemembership.DefaultCreatedAt holds the default value on creation for the created_at field.
+	circlemembership.DefaultCreatedAt = circlemembershipDescCreatedAt.Default.(func() time.Time)
+	// circlemembershipDescUpdatedAt is the schema descriptor for updated_at field.
+	circlemembershipDescUpdatedAt := circlemembershipMixinFields1[1].Descriptor()
+	// circlemembership.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	circlemembership.DefaultUpdatedAt = circlemembershipDescUpdatedAt.Default.(func() time.Time)
+	// circlemembership.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	circlemembership.UpdateDefaultUpdatedAt = circlemembershipDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// circlemembershipDescID is the schema descriptor for id field.
+	circlemembershipDescID := circlemembershipMixinFields0[0].Descriptor()
+	// circlemembership.DefaultID holds the default value on creation for the id field.
+	circlemembership.DefaultID = circlemembershipDescID.Default.(func() gid.ID)
+	// circlemembership.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	circlemembership.IDValidator = func() func(string) error {
+		validators := circlemembershipDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	discussionMixin := schema.Discussion{}.Mixin()
+	discussion.Policy = privacy.NewPolicies(schema.Discussion{})
+	discussion.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := discussion.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	discussionMixinFields0 := discussionMixin[0].Fields()
+	_ = discussionMixinFields0
+	discussionMixinFields1 := discussionMixin[1].Fields()
+	_ = discussionMixinFields1
+	discussionFields := schema.Discussion{}.Fields()
+	_ = discussionFields
+	// discussionDescCreatedAt is the schema descriptor for created_at field.
+	discussionDescCreatedAt := discussionMixinFields1[0].Descriptor()
+	// discussion.DefaultCreatedAt holds the default value on creation for the created_at field.
+	discussion.DefaultCreatedAt = discussionDescCreatedAt.Default.(func() time.Time)
+	// discussionDescUpdatedAt is the schema descriptor for updated_at field.
+	discussionDescUpdatedAt := discussionMixinFields1[1].Descriptor()
+	// discussion.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	discussion.DefaultUpdatedAt = discussionDescUpdatedAt.Default.(func() time.Time)
+	// discussion.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	discussion.UpdateDefaultUpdatedAt = discussionDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// discussionDescTitle is the schema descriptor for title field.
+	discussionDescTitle := discussionFields[0].Descriptor()
+	// discussion.TitleValidator is a validator for the "title" field. It is called by the builders before save.
+	discussion.TitleValidator = func() func(string) error {
+		validators := discussionDescTitle.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(title string) error {
+			for _, fn := range fns {
+				if err := fn(title); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// discussionDescPinned is the schema descriptor for pinned field.
+	discussionDescPinned := discussionFields[2].Descriptor()
+	// discussion.DefaultPinned holds the default value on creation for the pinned field.
+	discussion.DefaultPinned = discussionDescPinned.Default.(bool)
+	// discussionDescMessageCount is the schema descriptor for message_count field.
+	discussionDescMessageCount := discussionFields[3].Descriptor()
+	// discussion.DefaultMessageCount holds the default value on creation for the message_count field.
+	discussion.DefaultMessageCount = discussionDescMessageCount.Default.(int)
+	// discussion.MessageCountValidator is a validator for the "message_count" field. It is called by the builders before save.
+	discussion.MessageCountValidator = discussionDescMessageCount.Validators[0].(func(int) error)
+	// discussionDescID is the schema descriptor for id field.
+	discussionDescID := discussionMixinFields0[0].Descriptor()
+	// discussion.DefaultID holds the default value on creation for the id field.
+	discussion.DefaultID = discussionDescID.Default.(func() gid.ID)
+	// discussion.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	discussion.IDValidator = func() func(string) error {
+		validators := discussionDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	memberMixin := schema.Member{}.Mixin()
+	member.Policy = privacy.NewPolicies(schema.Member{})
+	member.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := member.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	memberMixinFields0 := memberMixin[0].Fields()
+	_ = memberMixinFields0
+	memberMixinFields1 := memberMixin[1].Fields()
+	_ = memberMixinFields1
+	memberFields := schema.Member{}.Fields()
+	_ = memberFields
+	// memberDescCreatedAt is the schema descriptor for created_at field.
+	memberDescCreatedAt := memberMixinFields1[0].Descriptor()
+	// member.DefaultCreatedAt holds the default value on creation for the created_at field.
+	member.DefaultCreatedAt = memberDescCreatedAt.Default.(func() time.Time)
+	// memberDescUpdatedAt is the schema descriptor for updated_at field.
+	memberDescUpdatedAt := memberMixinFields1[1].Descriptor()
+	// member.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	member.DefaultUpdatedAt = memberDescUpdatedAt.Default.(func() time.Time)
+	// member.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	member.UpdateDefaultUpdatedAt = memberDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// memberDescDisplayName is the schema descriptor for display_name field.
+	memberDescDisplayName := memberFields[0].Descriptor()
+	// member.DisplayNameValidator is a validator for the "display_name" field. It is called by the builders before save.
+	member.DisplayNameValidator = func() func(string) error {
+		validators := memberDescDisplayName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(display_name string) error {
+			for _, fn := range fns {
+				if err := fn(display_name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// memberDescEmail is the schema descriptor for email field.
+	memberDescEmail := memberFields[1].Descriptor()
+	// member.EmailValidator is a validator for the "email" field. It is called by the builders before save.
+	member.EmailValidator = func() func(string) error {
+		validators := memberDescEmail.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(email string) error {
+			for _, fn := range fns {
+				if err := fn(email); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// memberDescJobTitle is the schema descriptor for job_title field.
+	memberDescJobTitle := memberFields[3].Descriptor()
+	// member.JobTitleValidator is a validator for the "job_title" field. It is called by the builders before save.
+	member.JobTitleValidator = memberDescJobTitle.Validators[0].(func(string) error)
+	// memberDescBio is the schema descriptor for bio field.
+	memberDescBio := memberFields[4].Descriptor()
+	// member.BioValidator is a validator for the "bio" field. It is called by the builders before save.
+	member.BioValidator = memberDescBio.Validators[0].(func(string) error)
+	// memberDescDirectoryID is the schema descriptor for directory_id field.
+	memberDescDirectoryID := memberFields[7].Descriptor()
+	// member.DirectoryIDValidator is a validator for the "directory_id" field. It is called by the builders before save.
+	member.DirectoryIDValidator = memberDescDirectoryID.Validators[0].(func(string) error)
+	// memberDescDirectoryEntryID is the schema descriptor for directory_entry_id field.
+	memberDescDirectoryEntryID := memberFields[8].Descriptor()
+	// member.DirectoryEntryIDValidator is a validator for the "directory_entry_id" field. It is called by the builders before save.
+	member.DirectoryEntryIDValidator = memberDescDirectoryEntryID.Validators[0].(func(string) error)
+	// memberDescPasswordHash is the schema descriptor for password_hash field.
+	memberDescPasswordHash := memberFields[9].Descriptor()
+	// member.PasswordHashValidator is a validator for the "password_hash" field. It is called by the builders before save.
+	member.PasswordHashValidator = memberDescPasswordHash.Validators[0].(func(string) error)
+	// memberDescInvitationHash is the schema descriptor for invitation_hash field.
+	memberDescInvitationHash := memberFields[10].Descriptor()
+	// member.InvitationHashValidator is a validator for the "invitation_hash" field. It is called by the builders before save.
+	member.InvitationHashValidator = memberDescInvitationHash.Validators[0].(func(string) error)
+	// memberDescID is the schema descriptor for id field.
+	memberDescID := memberMixinFields0[0].Descriptor()
+	// member.DefaultID holds the default value on creation for the id field.
+	member.DefaultID = memberDescID.Default.(func() gid.ID)
+	// member.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	member.IDValidator = func() func(string) error {
+		validators := memberDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	messageMixin := schema.Message{}.Mixin()
+	message.Policy = privacy.NewPolicies(schema.Message{})
+	message.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := message.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	messageMixinFields0 := messageMixin[0].Fields()
+	_ = messageMixinFields0
+	messageMixinFields1 := messageMixin[1].Fields()
+	_ = messageMixinFields1
+	messageFields := schema.Message{}.Fields()
+	_ = messageFields
+	// messageDescCreatedAt is the schema descriptor for created_at field.
+	messageDescCreatedAt := messageMixinFields1[0].Descriptor()
+	// message.DefaultCreatedAt holds the default value on creation for the created_at field.
+	message.DefaultCreatedAt = messageDescCreatedAt.Default.(func() time.Time)
+	// messageDescUpdatedAt is the schema descriptor for updated_at field.
+	messageDescUpdatedAt := messageMixinFields1[1].Descriptor()
+	// message.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	message.DefaultUpdatedAt = messageDescUpdatedAt.Default.(func() time.Time)
+	// message.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	message.UpdateDefaultUpdatedAt = messageDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// messageDescBody is the schema descriptor for body field.
+	messageDescBody := messageFields[0].Descriptor()
+	// message.BodyValidator is a validator for the "body" field. It is called by the builders before save.
+	message.BodyValidator = messageDescBody.Validators[0].(func(string) error)
+	// messageDescPosition is the schema descriptor for position field.
+	messageDescPosition := messageFields[1].Descriptor()
+	// message.PositionValidator is a validator for the "position" field. It is called by the builders before save.
+	message.PositionValidator = messageDescPosition.Validators[0].(func(int) error)
+	// messageDescID is the schema descriptor for id field.
+	messageDescID := messageMixinFields0[0].Descriptor()
+	// message.DefaultID holds the default value on creation for the id field.
+	message.DefaultID = messageDescID.Default.(func() gid.ID)
+	// message.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	message.IDValidator = func() func(string) error {
+		validators := messageDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	organisationMixin := schema.Organisation{}.Mixin()
+	organisation.Policy = privacy.NewPolicies(schema.Organisation{})
+	organisation.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := organisation.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	organisationMixinFields0 := organisationMixin[0].Fields()
+	_ = organisationMixinFields0
+	organisationMixinFields1 := organisationMixin[1].Fields()
+	_ = organisationMixinFields1
+	organisationFields := schema.Organisation{}.Fields()
+	_ = organisationFields
+	// organisationDescCreatedAt is the schema descriptor for created_at field.
+	organisationDescCreatedAt := organisationMixinFields1[0].Descriptor()
+	// organisation.DefaultCreatedAt holds the default value on creation for the created_at field.
+	organisation.DefaultCreatedAt = organisationDescCreatedAt.Default.(func() time.Time)
+	// organisationDescUpdatedAt is the schema descriptor for updated_at field.
+	organisationDescUpdatedAt := organisationMixinFields1[1].Descriptor()
+	// organisation.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	organisation.DefaultUpdatedAt = organisationDescUpdatedAt.Default.(func() time.Time)
+	// organisation.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	organisation.UpdateDefaultUpdatedAt = organisationDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// organisationDescName is the schema descriptor for name field.
+	organisationDescName := organisationFields[0].Descriptor()
+	// organisation.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	organisation.NameValidator = func() func(string) error {
+		validators := organisationDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// organisationDescAgs is the schema descriptor for ags field.
+	organisationDescAgs := organisationFields[2].Descriptor()
+	// organisation.AgsValidator is a validator for the "ags" field. It is called by the builders before save.
+	organisation.AgsValidator = organisationDescAgs.Validators[0].(func(string) error)
+	// organisationDescPopulation is the schema descriptor for population field.
+	organisationDescPopulation := organisationFields[4].Descriptor()
+	// organisation.PopulationValidator is a validator for the "population" field. It is called by the builders before save.
+	organisation.PopulationValidator = func() func(int) error {
+		validators := organisationDescPopulation.Validators
+		fns := [...]func(int) error{
+			validators[0].(func(int) error),
+			validators[1].(func(int) error),
+		}
+		return func(population int) error {
+			for _, fn := range fns {
+				if err := fn(population); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// organisationDescWebsite is the schema descriptor for website field.
+	organisationDescWebsite := organisationFields[5].Descriptor()
+	// organisation.WebsiteValidator is a validator for the "website" field. It is called by the builders before save.
+	organisation.WebsiteValidator = func() func(string) error {
+		validators := organisationDescWebsite.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(website string) error {
+			for _, fn := range fns {
+				if err := fn(website); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// organisationDescID is the schema descriptor for id field.
+	organisationDescID := organisationMixinFields0[0].Descriptor()
+	// organisation.DefaultID holds the default value on creation for the id field.
+	organisation.DefaultID = organisationDescID.Default.(func() gid.ID)
+	// organisation.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	organisation.IDValidator = func() func(string) error {
+		validators := organisationDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	practiceMixin := schema.Practice{}.Mixin()
+	practice.Policy = privacy.NewPolicies(schema.Practice{})
+	practice.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := practice.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	practiceMixinFields0 := practiceMixin[0].Fields()
+	_ = practiceMixinFields0
+	practiceMixinFields1 := practiceMixin[1].Fields()
+	_ = practiceMixinFields1
+	practiceFields := schema.Practice{}.Fields()
+	_ = practiceFields
+	// practiceDescCreatedAt is the schema descriptor for created_at field.
+	practiceDescCreatedAt := practiceMixinFields1[0].Descriptor()
+	// practice.DefaultCreatedAt holds the default value on creation for the created_at field.
+	practice.DefaultCreatedAt = practiceDescCreatedAt.Default.(func() time.Time)
+	// practiceDescUpdatedAt is the schema descriptor for updated_at field.
+	practiceDescUpdatedAt := practiceMixinFields1[1].Descriptor()
+	// practice.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	practice.DefaultUpdatedAt = practiceDescUpdatedAt.Default.(func() time.Time)
+	// practice.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	practice.UpdateDefaultUpdatedAt = practiceDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// practiceDescTitle is the schema descriptor for title field.
+	practiceDescTitle := practiceFields[0].Descriptor()
+	// practice.TitleValidator is a validator for the "title" field. It is called by the builders before save.
+	practice.TitleValidator = func() func(string) error {
+		validators := practiceDescTitle.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(title string) error {
+			for _, fn := range fns {
+				if err := fn(title); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// practiceDescSummary is the schema descriptor for summary field.
+	practiceDescSummary := practiceFields[1].Descriptor()
+	// practice.SummaryValidator is a validator for the "summary" field. It is called by the builders before save.
+	practice.SummaryValidator = practiceDescSummary.Validators[0].(func(string) error)
+	// practiceDescProblem is the schema descriptor for problem field.
+	practiceDescProblem := practiceFields[2].Descriptor()
+	// practice.ProblemValidator is a validator for the "problem" field. It is called by the builders before save.
+	practice.ProblemValidator = practiceDescProblem.Validators[0].(func(string) error)
+	// practiceDescApproach is the schema descriptor for approach field.
+	practiceDescApproach := practiceFields[3].Descriptor()
+	// practice.ApproachValidator is a validator for the "approach" field. It is called by the builders before save.
+	practice.ApproachValidator = practiceDescApproach.Validators[0].(func(string) error)
+	// practiceDescOutcome is the schema descriptor for outcome field.
+	practiceDescOutcome := practiceFields[4].Descriptor()
+	// practice.OutcomeValidator is a validator for the "outcome" field. It is called by the builders before save.
+	practice.OutcomeValidator = practiceDescOutcome.Validators[0].(func(string) error)
+	// practiceDescLessonsLearned is the schema descriptor for lessons_learned field.
+	practiceDescLessonsLearned := practiceFields[5].Descriptor()
+	// practice.LessonsLearnedValidator is a validator for the "lessons_learned" field. It is called by the builders before save.
+	practice.LessonsLearnedValidator = practiceDescLessonsLearned.Validators[0].(func(string) error)
+	// practiceDescEffortPersonDays is the schema descriptor for effort_person_days field.
+	practiceDescEffortPersonDays := practiceFields[9].Descriptor()
+	// practice.EffortPersonDaysValidator is a validator for the "effort_person_days" field. It is called by the builders before save.
+	practice.EffortPersonDaysValidator = func() func(int) error {
+		validators := practiceDescEffortPersonDays.Validators
+		fns := [...]func(int) error{
+			validators[0].(func(int) error),
+			validators[1].(func(int) error),
+		}
+		return func(effort_person_days int) error {
+			for _, fn := range fns {
+				if err := fn(effort_person_days); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// practiceDescDurationWeeks is the schema descriptor for duration_weeks field.
+	practiceDescDurationWeeks := practiceFields[10].Descriptor()
+	// practice.DurationWeeksValidator is a validator for the "duration_weeks" field. It is called by the builders before save.
+	practice.DurationWeeksValidator = func() func(int) error {
+		validators := practiceDescDurationWeeks.Validators
+		fns := [...]func(int) error{
+			validators[0].(func(int) error),
+			validators[1].(func(int) error),
+		}
+		return func(duration_weeks int) error {
+			for _, fn := range fns {
+				if err := fn(duration_weeks); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// practiceDescTransferability is the schema descriptor for transferability field.
+	practiceDescTransferability := practiceFields[11].Descriptor()
+	// practice.TransferabilityValidator is a validator for the "transferability" field. It is called by the builders before save.
+	practice.TransferabilityValidator = practiceDescTransferability.Validators[0].(func(string) error)
+	// practiceDescID is the schema descriptor for id field.
+	practiceDescID := practiceMixinFields0[0].Descriptor()
+	// practice.DefaultID holds the default value on creation for the id field.
+	practice.DefaultID = practiceDescID.Default.(func() gid.ID)
+	// practice.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	practice.IDValidator = func() func(string) error {
+		validators := practiceDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	sessionMixin := schema.Session{}.Mixin()
+	session.Policy = privacy.NewPolicies(schema.Session{})
+	session.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := session.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	sessionMixinFields0 := sessionMixin[0].Fields()
+	_ = sessionMixinFields0
+	sessionFields := schema.Session{}.Fields()
+	_ = sessionFields
+	// sessionDescTokenHash is the schema descriptor for token_hash field.
+	sessionDescTokenHash := sessionFields[0].Descriptor()
+	// session.TokenHashValidator is a validator for the "token_hash" field. It is called by the builders before save.
+	session.TokenHashValidator = sessionDescTokenHash.Validators[0].(func(string) error)
+	// sessionDescCreatedAt is the schema descriptor for created_at field.
+	sessionDescCreatedAt := sessionFields[1].Descriptor()
+	// session.DefaultCreatedAt holds the default value on creation for the created_at field.
+	session.DefaultCreatedAt = sessionDescCreatedAt.Default.(func() time.Time)
+	// sessionDescLastUsedAt is the schema descriptor for last_used_at field.
+	sessionDescLastUsedAt := sessionFields[2].Descriptor()
+	// session.DefaultLastUsedAt holds the default value on creation for the last_used_at field.
+	session.DefaultLastUsedAt = sessionDescLastUsedAt.Default.(func() time.Time)
+	// sessionDescRevokedReason is the schema descriptor for revoked_reason field.
+	sessionDescRevokedReason := sessionFields[5].Descriptor()
+	// session.RevokedReasonValidator is a validator for the "revoked_reason" field. It is called by the builders before save.
+	session.RevokedReasonValidator = sessionDescRevokedReason.Validators[0].(func(string) error)
+	// sessionDescID is the schema descriptor for id field.
+	sessionDescID := sessionMixinFields0[0].Descriptor()
+	// session.DefaultID holds the default value on creation for the id field.
+	session.DefaultID = sessionDescID.Default.(func() gid.ID)
+	// session.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	session.IDValidator = func() func(string) error {
+		validators := sessionDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	topicMixin := schema.Topic{}.Mixin()
+	topic.Policy = privacy.NewPolicies(schema.Topic{})
+	topic.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := topic.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	topicMixinFields0 := topicMixin[0].Fields()
+	_ = topicMixinFields0
+	topicMixinFields1 := topicMixin[1].Fields()
+	_ = topicMixinFields1
+	topicFields := schema.Topic{}.Fields()
+	_ = topicFields
+	// topicDescCreatedAt is the schema descriptor for created_at field.
+	topicDescCreatedAt := topicMixinFields1[0].Descriptor()
+	// topic.DefaultCreatedAt holds the default value on creation for the created_at field.
+	topic.DefaultCreatedAt = topicDescCreatedAt.Default.(func() time.Time)
+	// topicDescUpdatedAt is the schema descriptor for updated_at field.
+	topicDescUpdatedAt := topicMixinFields1[1].Descriptor()
+	// topic.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	topic.DefaultUpdatedAt = topicDescUpdatedAt.Default.(func() time.Time)
+	// topic.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	topic.UpdateDefaultUpdatedAt = topicDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// topicDescSlug is the schema descriptor for slug field.
+	topicDescSlug := topicFields[0].Descriptor()
+	// topic.SlugValidator is a validator for the "slug" field. It is called by the builders before save.
+	topic.SlugValidator = func() func(string) error {
+		validators := topicDescSlug.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(slug string) error {
+			for _, fn := range fns {
+				if err := fn(slug); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// topicDescName is the schema descriptor for name field.
+	topicDescName := topicFields[1].Descriptor()
+	// topic.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	topic.NameValidator = func() func(string) error {
+		validators := topicDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// topicDescDescription is the schema descriptor for description field.
+	topicDescDescription := topicFields[2].Descriptor()
+	// topic.DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
+	topic.DescriptionValidator = topicDescDescription.Validators[0].(func(string) error)
+	// topicDescID is the schema descriptor for id field.
+	topicDescID := topicMixinFields0[0].Descriptor()
+	// topic.DefaultID holds the default value on creation for the id field.
+	topic.DefaultID = topicDescID.Default.(func() gid.ID)
+	// topic.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	topic.IDValidator = func() func(string) error {
+		validators := topicDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+}
 
 const (
 	Version = "v0.14.5"                                         // Version of ent codegen.

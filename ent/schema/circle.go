@@ -8,6 +8,7 @@ import (
 	"entgo.io/ent/schema/field"
 
 	"zirkel/ent/schema/gid"
+	"zirkel/server/policy"
 )
 
 // Circle is a working group (Arbeitskreis): the protected space whose content, when CLOSED,
@@ -35,7 +36,7 @@ func (Circle) Fields() []ent.Field {
 
 // Edges implements ent.Schema.
 func (Circle) Edges() []ent.Edge {
-	noInput := entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)
+	noInput := entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput, entgql.SkipWhereInput) // filters must not reveal hidden rows
 	return []ent.Edge{
 		edge.To("memberships", CircleMembership.Type).
 			Annotations(entgql.RelayConnection(), noInput),
@@ -48,3 +49,6 @@ func (Circle) Edges() []ent.Edge {
 
 // Annotations implements ent.Schema.
 func (Circle) Annotations() []schema.Annotation { return queryable() }
+
+// Policy implements ent.Schema.
+func (Circle) Policy() ent.Policy { return policy.Circle() }

@@ -9,6 +9,7 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"zirkel/ent/schema/gid"
+	"zirkel/server/policy"
 )
 
 // CircleMembership says that a member belongs to a circle, and in which role.
@@ -44,3 +45,6 @@ func (CircleMembership) Indexes() []ent.Index {
 func (CircleMembership) Annotations() []schema.Annotation {
 	return []schema.Annotation{entgql.RelayConnection()}
 }
+
+// Policy implements ent.Schema.
+func (CircleMembership) Policy() ent.Policy { return policy.CircleMembership() }

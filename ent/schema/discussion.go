@@ -8,6 +8,7 @@ import (
 	"entgo.io/ent/schema/field"
 
 	"zirkel/ent/schema/gid"
+	"zirkel/server/policy"
 )
 
 // Discussion is a thread on a topic, in the open community or inside a circle.
@@ -42,7 +43,8 @@ func (Discussion) Edges() []ent.Edge {
 		edge.To("topics", Topic.Type).
 			Annotations(entgql.RelayConnection()),
 		edge.From("circle", Circle.Type).Ref("discussions").Unique().Immutable(),
-		edge.To("author", Member.Type).Unique().Required().Immutable(),
+		edge.To("author", Member.Type).Unique().Required().Immutable().
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput)), // the viewer
 		edge.To("messages", Message.Type).
 			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 	}
@@ -50,3 +52,6 @@ func (Discussion) Edges() []ent.Edge {
 
 // Annotations implements ent.Schema.
 func (Discussion) Annotations() []schema.Annotation { return queryable() }
+
+// Policy implements ent.Schema.
+func (Discussion) Policy() ent.Policy { return policy.Discussion() }

@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"zirkel/ent/schema/gid"
+	"zirkel/server/policy"
 )
 
 // Member is a person in the community.
@@ -32,8 +33,8 @@ func (Member) Fields() []ent.Field {
 		field.String("display_name").NotEmpty().MaxLen(maxName).
 			Annotations(entgql.OrderField("DISPLAY_NAME")),
 		field.String("email").Unique().MaxLen(254).Match(emailPattern).
-			Comment("Stored in lower case.").
-			Annotations(entgql.OrderField("EMAIL")),
+			Comment("Stored in lower case. Read through the hand-written Member.email, which hides it from vendors; not filterable, so it cannot be guessed.").
+			Annotations(entgql.Skip(entgql.SkipType, entgql.SkipWhereInput, entgql.SkipOrderField)),
 		field.Enum("community_role").
 			Values("CDO", "CIO", "DIGITAL_PILOT", "STAFF", "VENDOR", "RESEARCHER").
 			Annotations(entgql.OrderField("COMMUNITY_ROLE")),
@@ -50,6 +51,15 @@ func (Member) Fields() []ent.Field {
 		field.String("directory_entry_id").Optional().Nillable().MaxLen(256).
 			Comment("The directory's stable id of the entry (entryUUID, objectGUID).").
 			Annotations(serverOnly),
+		field.String("password_hash").Optional().Nillable().Sensitive().MaxLen(200).
+			Comment("argon2id hash of a local account's password (PHC string); nil for directory accounts.").
+			Annotations(serverOnly),
+		field.String("invitation_hash").Optional().Nillable().Unique().Sensitive().MaxLen(64).
+			Comment("Hex SHA-256 of an open invitation's token.").
+			Annotations(serverOnly),
+		field.Time("invitation_expires_at").Optional().Nillable().Annotations(serverOnly),
+		field.Time("last_login_at").Optional().Nillable().
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 	}
 }
 
@@ -60,9 +70,10 @@ func (Member) Edges() []ent.Edge {
 		edge.To("expertise", Topic.Type).
 			Annotations(entgql.RelayConnection()),
 		edge.From("practices", Practice.Type).Ref("authors").
-			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput, entgql.SkipWhereInput)),
 		edge.To("circle_memberships", CircleMembership.Type).
-			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput, entgql.SkipWhereInput)),
+		edge.To("sessions", Session.Type).Annotations(entgql.Skip(entgql.SkipAll)),
 	}
 }
 
@@ -75,3 +86,6 @@ func (Member) Indexes() []ent.Index {
 
 // Annotations implements ent.Schema.
 func (Member) Annotations() []schema.Annotation { return queryable() }
+
+// Policy implements ent.Schema.
+func (Member) Policy() ent.Policy { return policy.Member() }

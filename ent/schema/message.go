@@ -9,6 +9,7 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"zirkel/ent/schema/gid"
+	"zirkel/server/policy"
 )
 
 // Message is one post in a discussion. A deleted message keeps its place in the thread (its
@@ -56,3 +57,6 @@ func (Message) Indexes() []ent.Index {
 func (Message) Annotations() []schema.Annotation {
 	return []schema.Annotation{entgql.RelayConnection(), entgql.QueryField()}
 }
+
+// Policy implements ent.Schema.
+func (Message) Policy() ent.Policy { return policy.Message() }

@@ -10,6 +10,7 @@ import (
 	"entgo.io/ent/schema/field"
 
 	"zirkel/ent/schema/gid"
+	"zirkel/server/policy"
 )
 
 // Organisation is an authority (district, city, municipality, state, federal body) or another
@@ -55,9 +56,12 @@ func (Organisation) Edges() []ent.Edge {
 		edge.To("members", Member.Type).
 			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 		edge.To("practices", Practice.Type).
-			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput, entgql.SkipWhereInput)),
 	}
 }
 
 // Annotations implements ent.Schema.
 func (Organisation) Annotations() []schema.Annotation { return queryable() }
+
+// Policy implements ent.Schema.
+func (Organisation) Policy() ent.Policy { return policy.Organisation() }

@@ -9,6 +9,7 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"zirkel/ent/schema/gid"
+	"zirkel/server/policy"
 )
 
 // Practice is a good-practice record (Erfolgsbeispiel), structured so that another authority
@@ -70,3 +71,6 @@ func (Practice) Indexes() []ent.Index {
 
 // Annotations implements ent.Schema.
 func (Practice) Annotations() []schema.Annotation { return queryable() }
+
+// Policy implements ent.Schema.
+func (Practice) Policy() ent.Policy { return policy.Practice() }

@@ -10,6 +10,7 @@ import (
 	"entgo.io/ent/schema/field"
 
 	"zirkel/ent/schema/gid"
+	"zirkel/server/policy"
 )
 
 // Topic is a field the officers work on, in a tree ("Low Code" under "Technologie").
@@ -37,17 +38,21 @@ func (Topic) Fields() []ent.Field {
 // Edges implements ent.Schema.
 func (Topic) Edges() []ent.Edge {
 	noInput := entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)
+	protected := entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput, entgql.SkipWhereInput) // filters must not reveal hidden rows
 	return []ent.Edge{
 		edge.To("children", Topic.Type).Annotations(entgql.RelayConnection(), noInput).
 			From("parent").Unique(),
 		edge.From("experts", Member.Type).Ref("expertise").
 			Annotations(entgql.RelayConnection(), noInput),
 		edge.From("practices", Practice.Type).Ref("topics").
-			Annotations(entgql.RelayConnection(), noInput),
+			Annotations(entgql.RelayConnection(), protected),
 		edge.From("discussions", Discussion.Type).Ref("topics").
-			Annotations(entgql.RelayConnection(), noInput),
+			Annotations(entgql.RelayConnection(), protected),
 	}
 }
 
 // Annotations implements ent.Schema.
 func (Topic) Annotations() []schema.Annotation { return queryable() }
+
+// Policy implements ent.Schema.
+func (Topic) Policy() ent.Policy { return policy.Topic() }

@@ -38,6 +38,8 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Member() MemberResolver
+	Message() MessageResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
 }
@@ -49,11 +51,11 @@ type ComplexityRoot struct {
 	Circle struct {
 		CreatedAt   func(childComplexity int) int
 		Description func(childComplexity int) int
-		Discussions func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.DiscussionOrder, where *ent.DiscussionWhereInput) int
+		Discussions func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.DiscussionOrder) int
 		ID          func(childComplexity int) int
-		Memberships func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.CircleMembershipOrder, where *ent.CircleMembershipWhereInput) int
+		Memberships func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.CircleMembershipOrder) int
 		Name        func(childComplexity int) int
-		Practices   func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.PracticeOrder, where *ent.PracticeWhereInput) int
+		Practices   func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.PracticeOrder) int
 		Slug        func(childComplexity int) int
 		UpdatedAt   func(childComplexity int) int
 		Visibility  func(childComplexity int) int
@@ -116,9 +118,22 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	InvitationPayload struct {
+		ExpiresAt func(childComplexity int) int
+		Member    func(childComplexity int) int
+		Token     func(childComplexity int) int
+	}
+
+	LoginPayload struct {
+		CsrfToken func(childComplexity int) int
+		ExpiresAt func(childComplexity int) int
+		Member    func(childComplexity int) int
+		Token     func(childComplexity int) int
+	}
+
 	Member struct {
 		Bio               func(childComplexity int) int
-		CircleMemberships func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.CircleMembershipOrder, where *ent.CircleMembershipWhereInput) int
+		CircleMemberships func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.CircleMembershipOrder) int
 		CommunityRole     func(childComplexity int) int
 		CreatedAt         func(childComplexity int) int
 		DisplayName       func(childComplexity int) int
@@ -126,9 +141,10 @@ type ComplexityRoot struct {
 		Expertise         func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.TopicOrder, where *ent.TopicWhereInput) int
 		ID                func(childComplexity int) int
 		JobTitle          func(childComplexity int) int
+		LastLoginAt       func(childComplexity int) int
 		Organisation      func(childComplexity int) int
 		PlatformRole      func(childComplexity int) int
-		Practices         func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.PracticeOrder, where *ent.PracticeWhereInput) int
+		Practices         func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.PracticeOrder) int
 		Status            func(childComplexity int) int
 		UpdatedAt         func(childComplexity int) int
 	}
@@ -145,17 +161,18 @@ type ComplexityRoot struct {
 	}
 
 	Message struct {
-		Author     func(childComplexity int) int
-		Body       func(childComplexity int) int
-		CreatedAt  func(childComplexity int) int
-		DeletedAt  func(childComplexity int) int
-		Discussion func(childComplexity int) int
-		EditedAt   func(childComplexity int) int
-		ID         func(childComplexity int) int
-		Parent     func(childComplexity int) int
-		Position   func(childComplexity int) int
-		Replies    func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.MessageOrder, where *ent.MessageWhereInput) int
-		UpdatedAt  func(childComplexity int) int
+		Author      func(childComplexity int) int
+		Body        func(childComplexity int) int
+		CreatedAt   func(childComplexity int) int
+		DeletedAt   func(childComplexity int) int
+		Discussion  func(childComplexity int) int
+		EditedAt    func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Parent      func(childComplexity int) int
+		Position    func(childComplexity int) int
+		Replies     func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.MessageOrder, where *ent.MessageWhereInput) int
+		UpdatedAt   func(childComplexity int) int
+		VendorLabel func(childComplexity int) int
 	}
 
 	MessageConnection struct {
@@ -170,6 +187,7 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
+		AcceptInvitation   func(childComplexity int, token string, password string, cookie *bool) int
 		AddCircleMember    func(childComplexity int, circleID gid.ID, memberID gid.ID, role *circlemembership.Role) int
 		ArchivePractice    func(childComplexity int, id gid.ID) int
 		CreateCircle       func(childComplexity int, input ent.CreateCircleInput) int
@@ -180,9 +198,17 @@ type ComplexityRoot struct {
 		CreateTopic        func(childComplexity int, input ent.CreateTopicInput) int
 		DeleteMessage      func(childComplexity int, id gid.ID) int
 		EditMessage        func(childComplexity int, id gid.ID, body string) int
+		InviteMember       func(childComplexity int, input model.InviteMemberInput) int
+		JoinCircle         func(childComplexity int, circleID gid.ID) int
+		LeaveCircle        func(childComplexity int, circleID gid.ID) int
+		Login              func(childComplexity int, input model.LoginInput) int
+		Logout             func(childComplexity int) int
+		LogoutEverywhere   func(childComplexity int) int
 		PostMessage        func(childComplexity int, input model.PostMessageInput) int
 		PublishPractice    func(childComplexity int, id gid.ID) int
 		RemoveCircleMember func(childComplexity int, circleID gid.ID, memberID gid.ID) int
+		RevokeSessions     func(childComplexity int, memberID gid.ID) int
+		SetPlatformRole    func(childComplexity int, memberID gid.ID, role member.PlatformRole) int
 		UpdateCircle       func(childComplexity int, id gid.ID, input ent.UpdateCircleInput) int
 		UpdateDiscussion   func(childComplexity int, id gid.ID, input ent.UpdateDiscussionInput) int
 		UpdateMember       func(childComplexity int, id gid.ID, input ent.UpdateMemberInput) int
@@ -201,7 +227,7 @@ type ComplexityRoot struct {
 		Name       func(childComplexity int) int
 		Parent     func(childComplexity int) int
 		Population func(childComplexity int) int
-		Practices  func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.PracticeOrder, where *ent.PracticeWhereInput) int
+		Practices  func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.PracticeOrder) int
 		State      func(childComplexity int) int
 		UpdatedAt  func(childComplexity int) int
 		Website    func(childComplexity int) int
@@ -277,12 +303,12 @@ type ComplexityRoot struct {
 		Children    func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.TopicOrder, where *ent.TopicWhereInput) int
 		CreatedAt   func(childComplexity int) int
 		Description func(childComplexity int) int
-		Discussions func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.DiscussionOrder, where *ent.DiscussionWhereInput) int
+		Discussions func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.DiscussionOrder) int
 		Experts     func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.MemberOrder, where *ent.MemberWhereInput) int
 		ID          func(childComplexity int) int
 		Name        func(childComplexity int) int
 		Parent      func(childComplexity int) int
-		Practices   func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.PracticeOrder, where *ent.PracticeWhereInput) int
+		Practices   func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.PracticeOrder) int
 		Slug        func(childComplexity int) int
 		UpdatedAt   func(childComplexity int) int
 	}
@@ -303,7 +329,20 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type MemberResolver interface {
+	Email(ctx context.Context, obj *ent.Member) (*string, error)
+}
+type MessageResolver interface {
+	VendorLabel(ctx context.Context, obj *ent.Message) (*string, error)
+}
 type MutationResolver interface {
+	Login(ctx context.Context, input model.LoginInput) (*model.LoginPayload, error)
+	Logout(ctx context.Context) (bool, error)
+	LogoutEverywhere(ctx context.Context) (int, error)
+	RevokeSessions(ctx context.Context, memberID gid.ID) (int, error)
+	InviteMember(ctx context.Context, input model.InviteMemberInput) (*model.InvitationPayload, error)
+	AcceptInvitation(ctx context.Context, token string, password string, cookie *bool) (*model.LoginPayload, error)
+	SetPlatformRole(ctx context.Context, memberID gid.ID, role member.PlatformRole) (*ent.Member, error)
 	CreateOrganisation(ctx context.Context, input ent.CreateOrganisationInput) (*ent.Organisation, error)
 	UpdateOrganisation(ctx context.Context, id gid.ID, input ent.UpdateOrganisationInput) (*ent.Organisation, error)
 	CreateMember(ctx context.Context, input ent.CreateMemberInput) (*ent.Member, error)
@@ -318,6 +357,8 @@ type MutationResolver interface {
 	UpdateCircle(ctx context.Context, id gid.ID, input ent.UpdateCircleInput) (*ent.Circle, error)
 	AddCircleMember(ctx context.Context, circleID gid.ID, memberID gid.ID, role *circlemembership.Role) (*ent.CircleMembership, error)
 	RemoveCircleMember(ctx context.Context, circleID gid.ID, memberID gid.ID) (gid.ID, error)
+	JoinCircle(ctx context.Context, circleID gid.ID) (*ent.CircleMembership, error)
+	LeaveCircle(ctx context.Context, circleID gid.ID) (gid.ID, error)
 	CreateDiscussion(ctx context.Context, input ent.CreateDiscussionInput) (*ent.Discussion, error)
 	UpdateDiscussion(ctx context.Context, id gid.ID, input ent.UpdateDiscussionInput) (*ent.Discussion, error)
 	PostMessage(ctx context.Context, input model.PostMessageInput) (*ent.Message, error)
@@ -377,7 +418,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Circle.Discussions(childComplexity, args["after"].(*entgql.Cursor[gid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["last"].(*int), args["orderBy"].(*ent.DiscussionOrder), args["where"].(*ent.DiscussionWhereInput)), true
+		return e.ComplexityRoot.Circle.Discussions(childComplexity, args["after"].(*entgql.Cursor[gid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["last"].(*int), args["orderBy"].(*ent.DiscussionOrder)), true
 	case "Circle.id":
 		if e.ComplexityRoot.Circle.ID == nil {
 			break
@@ -394,7 +435,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Circle.Memberships(childComplexity, args["after"].(*entgql.Cursor[gid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["last"].(*int), args["orderBy"].(*ent.CircleMembershipOrder), args["where"].(*ent.CircleMembershipWhereInput)), true
+		return e.ComplexityRoot.Circle.Memberships(childComplexity, args["after"].(*entgql.Cursor[gid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["last"].(*int), args["orderBy"].(*ent.CircleMembershipOrder)), true
 	case "Circle.name":
 		if e.ComplexityRoot.Circle.Name == nil {
 			break
@@ -411,7 +452,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Circle.Practices(childComplexity, args["after"].(*entgql.Cursor[gid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["last"].(*int), args["orderBy"].(*ent.PracticeOrder), args["where"].(*ent.PracticeWhereInput)), true
+		return e.ComplexityRoot.Circle.Practices(childComplexity, args["after"].(*entgql.Cursor[gid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["last"].(*int), args["orderBy"].(*ent.PracticeOrder)), true
 	case "Circle.slug":
 		if e.ComplexityRoot.Circle.Slug == nil {
 			break
@@ -647,6 +688,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DiscussionEdge.Node(childComplexity), true
 
+	case "InvitationPayload.expiresAt":
+		if e.ComplexityRoot.InvitationPayload.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvitationPayload.ExpiresAt(childComplexity), true
+	case "InvitationPayload.member":
+		if e.ComplexityRoot.InvitationPayload.Member == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvitationPayload.Member(childComplexity), true
+	case "InvitationPayload.token":
+		if e.ComplexityRoot.InvitationPayload.Token == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvitationPayload.Token(childComplexity), true
+
+	case "LoginPayload.csrfToken":
+		if e.ComplexityRoot.LoginPayload.CsrfToken == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoginPayload.CsrfToken(childComplexity), true
+	case "LoginPayload.expiresAt":
+		if e.ComplexityRoot.LoginPayload.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoginPayload.ExpiresAt(childComplexity), true
+	case "LoginPayload.member":
+		if e.ComplexityRoot.LoginPayload.Member == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoginPayload.Member(childComplexity), true
+	case "LoginPayload.token":
+		if e.ComplexityRoot.LoginPayload.Token == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LoginPayload.Token(childComplexity), true
+
 	case "Member.bio":
 		if e.ComplexityRoot.Member.Bio == nil {
 			break
@@ -663,7 +748,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Member.CircleMemberships(childComplexity, args["after"].(*entgql.Cursor[gid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["last"].(*int), args["orderBy"].(*ent.CircleMembershipOrder), args["where"].(*ent.CircleMembershipWhereInput)), true
+		return e.ComplexityRoot.Member.CircleMemberships(childComplexity, args["after"].(*entgql.Cursor[gid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["last"].(*int), args["orderBy"].(*ent.CircleMembershipOrder)), true
 	case "Member.communityRole":
 		if e.ComplexityRoot.Member.CommunityRole == nil {
 			break
@@ -711,6 +796,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Member.JobTitle(childComplexity), true
+	case "Member.lastLoginAt":
+		if e.ComplexityRoot.Member.LastLoginAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Member.LastLoginAt(childComplexity), true
 	case "Member.organisation":
 		if e.ComplexityRoot.Member.Organisation == nil {
 			break
@@ -733,7 +824,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Member.Practices(childComplexity, args["after"].(*entgql.Cursor[gid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["last"].(*int), args["orderBy"].(*ent.PracticeOrder), args["where"].(*ent.PracticeWhereInput)), true
+		return e.ComplexityRoot.Member.Practices(childComplexity, args["after"].(*entgql.Cursor[gid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["last"].(*int), args["orderBy"].(*ent.PracticeOrder)), true
 	case "Member.status":
 		if e.ComplexityRoot.Member.Status == nil {
 			break
@@ -850,6 +941,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Message.UpdatedAt(childComplexity), true
+	case "Message.vendorLabel":
+		if e.ComplexityRoot.Message.VendorLabel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Message.VendorLabel(childComplexity), true
 
 	case "MessageConnection.edges":
 		if e.ComplexityRoot.MessageConnection.Edges == nil {
@@ -883,6 +980,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MessageEdge.Node(childComplexity), true
 
+	case "Mutation.acceptInvitation":
+		if e.ComplexityRoot.Mutation.AcceptInvitation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_acceptInvitation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AcceptInvitation(childComplexity, args["token"].(string), args["password"].(string), args["cookie"].(*bool)), true
 	case "Mutation.addCircleMember":
 		if e.ComplexityRoot.Mutation.AddCircleMember == nil {
 			break
@@ -993,6 +1101,62 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.EditMessage(childComplexity, args["id"].(gid.ID), args["body"].(string)), true
+	case "Mutation.inviteMember":
+		if e.ComplexityRoot.Mutation.InviteMember == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_inviteMember_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.InviteMember(childComplexity, args["input"].(model.InviteMemberInput)), true
+	case "Mutation.joinCircle":
+		if e.ComplexityRoot.Mutation.JoinCircle == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_joinCircle_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.JoinCircle(childComplexity, args["circleID"].(gid.ID)), true
+	case "Mutation.leaveCircle":
+		if e.ComplexityRoot.Mutation.LeaveCircle == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_leaveCircle_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.LeaveCircle(childComplexity, args["circleID"].(gid.ID)), true
+	case "Mutation.login":
+		if e.ComplexityRoot.Mutation.Login == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_login_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.Login(childComplexity, args["input"].(model.LoginInput)), true
+	case "Mutation.logout":
+		if e.ComplexityRoot.Mutation.Logout == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mutation.Logout(childComplexity), true
+	case "Mutation.logoutEverywhere":
+		if e.ComplexityRoot.Mutation.LogoutEverywhere == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mutation.LogoutEverywhere(childComplexity), true
 	case "Mutation.postMessage":
 		if e.ComplexityRoot.Mutation.PostMessage == nil {
 			break
@@ -1026,6 +1190,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RemoveCircleMember(childComplexity, args["circleID"].(gid.ID), args["memberID"].(gid.ID)), true
+	case "Mutation.revokeSessions":
+		if e.ComplexityRoot.Mutation.RevokeSessions == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_revokeSessions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RevokeSessions(childComplexity, args["memberID"].(gid.ID)), true
+	case "Mutation.setPlatformRole":
+		if e.ComplexityRoot.Mutation.SetPlatformRole == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setPlatformRole_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetPlatformRole(childComplexity, args["memberID"].(gid.ID), args["role"].(member.PlatformRole)), true
 	case "Mutation.updateCircle":
 		if e.ComplexityRoot.Mutation.UpdateCircle == nil {
 			break
@@ -1167,7 +1353,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organisation.Practices(childComplexity, args["after"].(*entgql.Cursor[gid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["last"].(*int), args["orderBy"].(*ent.PracticeOrder), args["where"].(*ent.PracticeWhereInput)), true
+		return e.ComplexityRoot.Organisation.Practices(childComplexity, args["after"].(*entgql.Cursor[gid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["last"].(*int), args["orderBy"].(*ent.PracticeOrder)), true
 	case "Organisation.state":
 		if e.ComplexityRoot.Organisation.State == nil {
 			break
@@ -1553,7 +1739,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Topic.Discussions(childComplexity, args["after"].(*entgql.Cursor[gid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["last"].(*int), args["orderBy"].(*ent.DiscussionOrder), args["where"].(*ent.DiscussionWhereInput)), true
+		return e.ComplexityRoot.Topic.Discussions(childComplexity, args["after"].(*entgql.Cursor[gid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["last"].(*int), args["orderBy"].(*ent.DiscussionOrder)), true
 	case "Topic.experts":
 		if e.ComplexityRoot.Topic.Experts == nil {
 			break
@@ -1593,7 +1779,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Topic.Practices(childComplexity, args["after"].(*entgql.Cursor[gid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["last"].(*int), args["orderBy"].(*ent.PracticeOrder), args["where"].(*ent.PracticeWhereInput)), true
+		return e.ComplexityRoot.Topic.Practices(childComplexity, args["after"].(*entgql.Cursor[gid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["last"].(*int), args["orderBy"].(*ent.PracticeOrder)), true
 	case "Topic.slug":
 		if e.ComplexityRoot.Topic.Slug == nil {
 			break
@@ -1660,6 +1846,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateTopicInput", ec.unmarshalInputCreateTopicInput),
 			graphql.NewInputUnmarshaler("DiscussionOrder", ec.unmarshalInputDiscussionOrder),
 			graphql.NewInputUnmarshaler("DiscussionWhereInput", ec.unmarshalInputDiscussionWhereInput),
+			graphql.NewInputUnmarshaler("InviteMemberInput", ec.unmarshalInputInviteMemberInput),
+			graphql.NewInputUnmarshaler("LoginInput", ec.unmarshalInputLoginInput),
 			graphql.NewInputUnmarshaler("MemberOrder", ec.unmarshalInputMemberOrder),
 			graphql.NewInputUnmarshaler("MemberWhereInput", ec.unmarshalInputMemberWhereInput),
 			graphql.NewInputUnmarshaler("MessageOrder", ec.unmarshalInputMessageOrder),
@@ -1791,11 +1979,6 @@ type Circle implements Node {
     Ordering options for CircleMemberships returned from the connection.
     """
     orderBy: CircleMembershipOrder
-
-    """
-    Filtering options for CircleMemberships returned from the connection.
-    """
-    where: CircleMembershipWhereInput
   ): CircleMembershipConnection!
   practices(
     """
@@ -1822,11 +2005,6 @@ type Circle implements Node {
     Ordering options for Practices returned from the connection.
     """
     orderBy: PracticeOrder
-
-    """
-    Filtering options for Practices returned from the connection.
-    """
-    where: PracticeWhereInput
   ): PracticeConnection!
   discussions(
     """
@@ -1853,11 +2031,6 @@ type Circle implements Node {
     Ordering options for Discussions returned from the connection.
     """
     orderBy: DiscussionOrder
-
-    """
-    Filtering options for Discussions returned from the connection.
-    """
-    where: DiscussionWhereInput
   ): DiscussionConnection!
 }
 """
@@ -2143,21 +2316,6 @@ input CircleWhereInput {
   visibilityNEQ: CircleVisibility
   visibilityIn: [CircleVisibility!]
   visibilityNotIn: [CircleVisibility!]
-  """
-  memberships edge predicates
-  """
-  hasMemberships: Boolean
-  hasMembershipsWith: [CircleMembershipWhereInput!]
-  """
-  practices edge predicates
-  """
-  hasPractices: Boolean
-  hasPracticesWith: [PracticeWhereInput!]
-  """
-  discussions edge predicates
-  """
-  hasDiscussions: Boolean
-  hasDiscussionsWith: [DiscussionWhereInput!]
 }
 """
 CreateCircleInput is used for create Circle object.
@@ -2182,7 +2340,6 @@ input CreateDiscussionInput {
   pinned: Boolean
   topicIDs: [ID!]
   circleID: ID
-  authorID: ID!
 }
 """
 CreateMemberInput is used for create Member object.
@@ -2191,7 +2348,7 @@ Input was generated by ent.
 input CreateMemberInput {
   displayName: String!
   """
-  Stored in lower case.
+  Stored in lower case. Read through the hand-written Member.email, which hides it from vendors; not filterable, so it cannot be guessed.
   """
   email: String!
   communityRole: MemberCommunityRole!
@@ -2527,10 +2684,6 @@ type Member implements Node {
   createdAt: Time!
   updatedAt: Time!
   displayName: String!
-  """
-  Stored in lower case.
-  """
-  email: String!
   communityRole: MemberCommunityRole!
   jobTitle: String
   bio: String
@@ -2539,6 +2692,7 @@ type Member implements Node {
   What the member may do on the platform; set from the directory or by an admin.
   """
   platformRole: MemberPlatformRole!
+  lastLoginAt: Time
   organisation: Organisation
   expertise(
     """
@@ -2596,11 +2750,6 @@ type Member implements Node {
     Ordering options for Practices returned from the connection.
     """
     orderBy: PracticeOrder
-
-    """
-    Filtering options for Practices returned from the connection.
-    """
-    where: PracticeWhereInput
   ): PracticeConnection!
   circleMemberships(
     """
@@ -2627,11 +2776,6 @@ type Member implements Node {
     Ordering options for CircleMemberships returned from the connection.
     """
     orderBy: CircleMembershipOrder
-
-    """
-    Filtering options for CircleMemberships returned from the connection.
-    """
-    where: CircleMembershipWhereInput
   ): CircleMembershipConnection!
 }
 """
@@ -2695,7 +2839,6 @@ enum MemberOrderField {
   CREATED_AT
   UPDATED_AT
   DISPLAY_NAME
-  EMAIL
   COMMUNITY_ROLE
   STATUS
 }
@@ -2772,22 +2915,6 @@ input MemberWhereInput {
   displayNameEqualFold: String
   displayNameContainsFold: String
   """
-  email field predicates
-  """
-  email: String
-  emailNEQ: String
-  emailIn: [String!]
-  emailNotIn: [String!]
-  emailGT: String
-  emailGTE: String
-  emailLT: String
-  emailLTE: String
-  emailContains: String
-  emailHasPrefix: String
-  emailHasSuffix: String
-  emailEqualFold: String
-  emailContainsFold: String
-  """
   community_role field predicates
   """
   communityRole: MemberCommunityRole
@@ -2845,6 +2972,19 @@ input MemberWhereInput {
   platformRoleIn: [MemberPlatformRole!]
   platformRoleNotIn: [MemberPlatformRole!]
   """
+  last_login_at field predicates
+  """
+  lastLoginAt: Time
+  lastLoginAtNEQ: Time
+  lastLoginAtIn: [Time!]
+  lastLoginAtNotIn: [Time!]
+  lastLoginAtGT: Time
+  lastLoginAtGTE: Time
+  lastLoginAtLT: Time
+  lastLoginAtLTE: Time
+  lastLoginAtIsNil: Boolean
+  lastLoginAtNotNil: Boolean
+  """
   organisation edge predicates
   """
   hasOrganisation: Boolean
@@ -2854,16 +2994,6 @@ input MemberWhereInput {
   """
   hasExpertise: Boolean
   hasExpertiseWith: [TopicWhereInput!]
-  """
-  practices edge predicates
-  """
-  hasPractices: Boolean
-  hasPracticesWith: [PracticeWhereInput!]
-  """
-  circle_memberships edge predicates
-  """
-  hasCircleMemberships: Boolean
-  hasCircleMembershipsWith: [CircleMembershipWhereInput!]
 }
 type Message implements Node {
   id: ID!
@@ -3207,11 +3337,6 @@ type Organisation implements Node {
     Ordering options for Practices returned from the connection.
     """
     orderBy: PracticeOrder
-
-    """
-    Filtering options for Practices returned from the connection.
-    """
-    where: PracticeWhereInput
   ): PracticeConnection!
 }
 """
@@ -3441,11 +3566,6 @@ input OrganisationWhereInput {
   """
   hasMembers: Boolean
   hasMembersWith: [MemberWhereInput!]
-  """
-  practices edge predicates
-  """
-  hasPractices: Boolean
-  hasPracticesWith: [PracticeWhereInput!]
 }
 """
 Information about pagination in a connection.
@@ -4225,11 +4345,6 @@ type Topic implements Node {
     Ordering options for Practices returned from the connection.
     """
     orderBy: PracticeOrder
-
-    """
-    Filtering options for Practices returned from the connection.
-    """
-    where: PracticeWhereInput
   ): PracticeConnection!
   discussions(
     """
@@ -4256,11 +4371,6 @@ type Topic implements Node {
     Ordering options for Discussions returned from the connection.
     """
     orderBy: DiscussionOrder
-
-    """
-    Filtering options for Discussions returned from the connection.
-    """
-    where: DiscussionWhereInput
   ): DiscussionConnection!
 }
 """
@@ -4421,16 +4531,6 @@ input TopicWhereInput {
   """
   hasExperts: Boolean
   hasExpertsWith: [MemberWhereInput!]
-  """
-  practices edge predicates
-  """
-  hasPractices: Boolean
-  hasPracticesWith: [PracticeWhereInput!]
-  """
-  discussions edge predicates
-  """
-  hasDiscussions: Boolean
-  hasDiscussionsWith: [DiscussionWhereInput!]
 }
 """
 UpdateCircleInput is used for update Circle object.
@@ -4465,7 +4565,7 @@ Input was generated by ent.
 input UpdateMemberInput {
   displayName: String
   """
-  Stored in lower case.
+  Stored in lower case. Read through the hand-written Member.email, which hides it from vendors; not filterable, so it cannot be guessed.
   """
   email: String
   communityRole: MemberCommunityRole
@@ -4576,12 +4676,102 @@ An instant, as an RFC 3339 string with time zone.
 scalar Time
 extend type Query {
   """
-  The logged-in member; null for anonymous requests.
+  The logged-in member (with organisation, roles and circles); null for anonymous requests.
   """
   viewer: Member
 }
 
+extend type Member {
+  """
+  The e-mail address; null where the viewer may not see it (vendors see no addresses).
+  """
+  email: String
+}
+
+extend type Message {
+  """
+  For posts of vendors: the name of the vendor organisation, to be shown as a label.
+  """
+  vendorLabel: String
+}
+
+input LoginInput {
+  """
+  The configured directory's id, or "local" for accounts without a directory. When empty, the
+  directory is chosen by the domain of the username's e-mail address.
+  """
+  directory: String
+  """
+  The directory user name (or, for "local", the e-mail address).
+  """
+  username: String!
+  password: String!
+  """
+  For browser apps: keep the session in an HttpOnly cookie instead of returning the token.
+  """
+  cookie: Boolean = false
+}
+
+type LoginPayload {
+  member: Member!
+  """
+  The bearer token (only when cookie is false). Send it as ` + "`" + `Authorization: Bearer <token>` + "`" + `.
+  """
+  token: String
+  """
+  Cookie sessions send this in the X-CSRF-Token header with every POST.
+  """
+  csrfToken: String!
+  expiresAt: Time!
+}
+
+input InviteMemberInput {
+  displayName: String!
+  email: String!
+  communityRole: MemberCommunityRole!
+  organisationID: ID
+}
+
+type InvitationPayload {
+  member: Member!
+  """
+  The one-time invitation token; hand it to the invitee, who sets a password with acceptInvitation.
+  """
+  token: String!
+  expiresAt: Time!
+}
+
 type Mutation {
+  """
+  Logs in against a directory (or a local account) and starts a session. Wrong password,
+  unknown user and a user who may not log in all give the same UNAUTHENTICATED error.
+  """
+  login(input: LoginInput!): LoginPayload!
+  """
+  Ends the current session.
+  """
+  logout: Boolean!
+  """
+  Ends all sessions of the viewer; returns how many ended.
+  """
+  logoutEverywhere: Int!
+  """
+  Admins: ends all sessions of a member.
+  """
+  revokeSessions(memberID: ID!): Int!
+  """
+  Admins: invites someone without a directory account (vendors, researchers).
+  """
+  inviteMember(input: InviteMemberInput!): InvitationPayload!
+  """
+  Sets the password of an invited account and logs in.
+  """
+  acceptInvitation(token: String!, password: String!, cookie: Boolean = false): LoginPayload!
+  """
+  Admins: sets a member's platform role.
+  """
+  setPlatformRole(memberID: ID!, role: MemberPlatformRole!): Member!
+
   createOrganisation(input: CreateOrganisationInput!): Organisation!
   updateOrganisation(id: ID!, input: UpdateOrganisationInput!): Organisation!
 
@@ -4592,7 +4782,7 @@ type Mutation {
   updateTopic(id: ID!, input: UpdateTopicInput!): Topic!
 
   """
-  Creates a practice as a DRAFT.
+  Creates a practice as a DRAFT, with the viewer among its authors.
   """
   createPractice(input: CreatePracticeInput!): Practice!
   updatePractice(id: ID!, input: UpdatePracticeInput!): Practice!
@@ -4613,12 +4803,20 @@ type Mutation {
   Removes a member from a circle; returns the id of the removed membership.
   """
   removeCircleMember(circleID: ID!, memberID: ID!): ID!
+  """
+  Joins an OPEN circle as a member.
+  """
+  joinCircle(circleID: ID!): CircleMembership!
+  """
+  Leaves a circle; returns the id of the ended membership.
+  """
+  leaveCircle(circleID: ID!): ID!
 
   createDiscussion(input: CreateDiscussionInput!): Discussion!
   updateDiscussion(id: ID!, input: UpdateDiscussionInput!): Discussion!
 
   """
-  Posts a message at the end of an open discussion.
+  Posts a message, as the viewer, at the end of an open discussion.
   """
   postMessage(input: PostMessageInput!): Message!
   editMessage(id: ID!, body: String!): Message!
@@ -4630,7 +4828,6 @@ type Mutation {
 
 input PostMessageInput {
   discussionID: ID!
-  authorID: ID!
   """
   Markdown, at most 10,000 characters.
   """
@@ -4788,6 +4985,32 @@ func (ec *executionContext) childFields_DiscussionEdge(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type DiscussionEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_InvitationPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "member":
+		return ec.fieldContext_InvitationPayload_member(ctx, field)
+	case "token":
+		return ec.fieldContext_InvitationPayload_token(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_InvitationPayload_expiresAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InvitationPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_LoginPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "member":
+		return ec.fieldContext_LoginPayload_member(ctx, field)
+	case "token":
+		return ec.fieldContext_LoginPayload_token(ctx, field)
+	case "csrfToken":
+		return ec.fieldContext_LoginPayload_csrfToken(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_LoginPayload_expiresAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LoginPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_Member(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -4798,8 +5021,6 @@ func (ec *executionContext) childFields_Member(ctx context.Context, field graphq
 		return ec.fieldContext_Member_updatedAt(ctx, field)
 	case "displayName":
 		return ec.fieldContext_Member_displayName(ctx, field)
-	case "email":
-		return ec.fieldContext_Member_email(ctx, field)
 	case "communityRole":
 		return ec.fieldContext_Member_communityRole(ctx, field)
 	case "jobTitle":
@@ -4810,6 +5031,8 @@ func (ec *executionContext) childFields_Member(ctx context.Context, field graphq
 		return ec.fieldContext_Member_status(ctx, field)
 	case "platformRole":
 		return ec.fieldContext_Member_platformRole(ctx, field)
+	case "lastLoginAt":
+		return ec.fieldContext_Member_lastLoginAt(ctx, field)
 	case "organisation":
 		return ec.fieldContext_Member_organisation(ctx, field)
 	case "expertise":
@@ -4818,6 +5041,8 @@ func (ec *executionContext) childFields_Member(ctx context.Context, field graphq
 		return ec.fieldContext_Member_practices(ctx, field)
 	case "circleMemberships":
 		return ec.fieldContext_Member_circleMemberships(ctx, field)
+	case "email":
+		return ec.fieldContext_Member_email(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Member", field.Name)
 }
@@ -4868,6 +5093,8 @@ func (ec *executionContext) childFields_Message(ctx context.Context, field graph
 		return ec.fieldContext_Message_parent(ctx, field)
 	case "replies":
 		return ec.fieldContext_Message_replies(ctx, field)
+	case "vendorLabel":
+		return ec.fieldContext_Message_vendorLabel(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Message", field.Name)
 }
@@ -5241,14 +5468,6 @@ func (ec *executionContext) field_Circle_discussions_args(ctx context.Context, r
 		return nil, err
 	}
 	args["orderBy"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
-		func(ctx context.Context, v any) (*ent.DiscussionWhereInput, error) {
-			return ec.unmarshalODiscussionWhereInput2ᚖzirkelᚋentᚐDiscussionWhereInput(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["where"] = arg5
 	return args, nil
 }
 
@@ -5295,14 +5514,6 @@ func (ec *executionContext) field_Circle_memberships_args(ctx context.Context, r
 		return nil, err
 	}
 	args["orderBy"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
-		func(ctx context.Context, v any) (*ent.CircleMembershipWhereInput, error) {
-			return ec.unmarshalOCircleMembershipWhereInput2ᚖzirkelᚋentᚐCircleMembershipWhereInput(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["where"] = arg5
 	return args, nil
 }
 
@@ -5349,14 +5560,6 @@ func (ec *executionContext) field_Circle_practices_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["orderBy"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
-		func(ctx context.Context, v any) (*ent.PracticeWhereInput, error) {
-			return ec.unmarshalOPracticeWhereInput2ᚖzirkelᚋentᚐPracticeWhereInput(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["where"] = arg5
 	return args, nil
 }
 
@@ -5511,14 +5714,6 @@ func (ec *executionContext) field_Member_circleMemberships_args(ctx context.Cont
 		return nil, err
 	}
 	args["orderBy"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
-		func(ctx context.Context, v any) (*ent.CircleMembershipWhereInput, error) {
-			return ec.unmarshalOCircleMembershipWhereInput2ᚖzirkelᚋentᚐCircleMembershipWhereInput(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["where"] = arg5
 	return args, nil
 }
 
@@ -5619,14 +5814,6 @@ func (ec *executionContext) field_Member_practices_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["orderBy"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
-		func(ctx context.Context, v any) (*ent.PracticeWhereInput, error) {
-			return ec.unmarshalOPracticeWhereInput2ᚖzirkelᚋentᚐPracticeWhereInput(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["where"] = arg5
 	return args, nil
 }
 
@@ -5681,6 +5868,36 @@ func (ec *executionContext) field_Message_replies_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_acceptInvitation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "token",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["token"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "password",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["password"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "cookie",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["cookie"] = arg2
 	return args, nil
 }
 
@@ -5848,6 +6065,62 @@ func (ec *executionContext) field_Mutation_editMessage_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_inviteMember_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.InviteMemberInput, error) {
+			return ec.unmarshalNInviteMemberInput2zirkelᚋgraphᚋmodelᚐInviteMemberInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_joinCircle_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "circleID",
+		func(ctx context.Context, v any) (gid.ID, error) {
+			return ec.unmarshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["circleID"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_leaveCircle_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "circleID",
+		func(ctx context.Context, v any) (gid.ID, error) {
+			return ec.unmarshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["circleID"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_login_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.LoginInput, error) {
+			return ec.unmarshalNLoginInput2zirkelᚋgraphᚋmodelᚐLoginInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_postMessage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5895,6 +6168,42 @@ func (ec *executionContext) field_Mutation_removeCircleMember_args(ctx context.C
 		return nil, err
 	}
 	args["memberID"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_revokeSessions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "memberID",
+		func(ctx context.Context, v any) (gid.ID, error) {
+			return ec.unmarshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["memberID"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setPlatformRole_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "memberID",
+		func(ctx context.Context, v any) (gid.ID, error) {
+			return ec.unmarshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["memberID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "role",
+		func(ctx context.Context, v any) (member.PlatformRole, error) {
+			return ec.unmarshalNMemberPlatformRole2zirkelᚋentᚋmemberᚐPlatformRole(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["role"] = arg1
 	return args, nil
 }
 
@@ -6181,14 +6490,6 @@ func (ec *executionContext) field_Organisation_practices_args(ctx context.Contex
 		return nil, err
 	}
 	args["orderBy"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
-		func(ctx context.Context, v any) (*ent.PracticeWhereInput, error) {
-			return ec.unmarshalOPracticeWhereInput2ᚖzirkelᚋentᚐPracticeWhereInput(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["where"] = arg5
 	return args, nil
 }
 
@@ -6817,14 +7118,6 @@ func (ec *executionContext) field_Topic_discussions_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["orderBy"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
-		func(ctx context.Context, v any) (*ent.DiscussionWhereInput, error) {
-			return ec.unmarshalODiscussionWhereInput2ᚖzirkelᚋentᚐDiscussionWhereInput(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["where"] = arg5
 	return args, nil
 }
 
@@ -6925,14 +7218,6 @@ func (ec *executionContext) field_Topic_practices_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["orderBy"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
-		func(ctx context.Context, v any) (*ent.PracticeWhereInput, error) {
-			return ec.unmarshalOPracticeWhereInput2ᚖzirkelᚋentᚐPracticeWhereInput(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["where"] = arg5
 	return args, nil
 }
 
@@ -7181,7 +7466,7 @@ func (ec *executionContext) _Circle_memberships(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Memberships(ctx, fc.Args["after"].(*entgql.Cursor[gid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[gid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.CircleMembershipOrder), fc.Args["where"].(*ent.CircleMembershipWhereInput))
+			return obj.Memberships(ctx, fc.Args["after"].(*entgql.Cursor[gid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[gid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.CircleMembershipOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.CircleMembershipConnection) graphql.Marshaler {
@@ -7225,7 +7510,7 @@ func (ec *executionContext) _Circle_practices(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Practices(ctx, fc.Args["after"].(*entgql.Cursor[gid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[gid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.PracticeOrder), fc.Args["where"].(*ent.PracticeWhereInput))
+			return obj.Practices(ctx, fc.Args["after"].(*entgql.Cursor[gid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[gid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.PracticeOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.PracticeConnection) graphql.Marshaler {
@@ -7269,7 +7554,7 @@ func (ec *executionContext) _Circle_discussions(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Discussions(ctx, fc.Args["after"].(*entgql.Cursor[gid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[gid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.DiscussionOrder), fc.Args["where"].(*ent.DiscussionWhereInput))
+			return obj.Discussions(ctx, fc.Args["after"].(*entgql.Cursor[gid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[gid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.DiscussionOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.DiscussionConnection) graphql.Marshaler {
@@ -8221,6 +8506,185 @@ func (ec *executionContext) fieldContext_DiscussionEdge_cursor(_ context.Context
 	return graphql.NewScalarFieldContext("DiscussionEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _InvitationPayload_member(ctx context.Context, field graphql.CollectedField, obj *model.InvitationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InvitationPayload_member(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Member, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Member) graphql.Marshaler {
+			return ec.marshalNMember2ᚖzirkelᚋentᚐMember(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InvitationPayload_member(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InvitationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InvitationPayload_token(ctx context.Context, field graphql.CollectedField, obj *model.InvitationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InvitationPayload_token(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Token, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InvitationPayload_token(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InvitationPayload", field, false, false, "String")
+}
+
+func (ec *executionContext) _InvitationPayload_expiresAt(ctx context.Context, field graphql.CollectedField, obj *model.InvitationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InvitationPayload_expiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InvitationPayload_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InvitationPayload", field, false, false, "Time")
+}
+
+func (ec *executionContext) _LoginPayload_member(ctx context.Context, field graphql.CollectedField, obj *model.LoginPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoginPayload_member(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Member, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Member) graphql.Marshaler {
+			return ec.marshalNMember2ᚖzirkelᚋentᚐMember(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoginPayload_member(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LoginPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LoginPayload_token(ctx context.Context, field graphql.CollectedField, obj *model.LoginPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoginPayload_token(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Token, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LoginPayload_token(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoginPayload", field, false, false, "String")
+}
+
+func (ec *executionContext) _LoginPayload_csrfToken(ctx context.Context, field graphql.CollectedField, obj *model.LoginPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoginPayload_csrfToken(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CsrfToken, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoginPayload_csrfToken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoginPayload", field, false, false, "String")
+}
+
+func (ec *executionContext) _LoginPayload_expiresAt(ctx context.Context, field graphql.CollectedField, obj *model.LoginPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LoginPayload_expiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LoginPayload_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LoginPayload", field, false, false, "Time")
+}
+
 func (ec *executionContext) _Member_id(ctx context.Context, field graphql.CollectedField, obj *ent.Member) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8310,29 +8774,6 @@ func (ec *executionContext) _Member_displayName(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Member_displayName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Member", field, false, false, "String")
-}
-
-func (ec *executionContext) _Member_email(ctx context.Context, field graphql.CollectedField, obj *ent.Member) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Member_email(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Email, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Member_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Member", field, false, false, "String")
 }
 
@@ -8451,6 +8892,29 @@ func (ec *executionContext) fieldContext_Member_platformRole(_ context.Context, 
 	return graphql.NewScalarFieldContext("Member", field, false, false, "MemberPlatformRole")
 }
 
+func (ec *executionContext) _Member_lastLoginAt(ctx context.Context, field graphql.CollectedField, obj *ent.Member) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Member_lastLoginAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastLoginAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Member_lastLoginAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Member", field, false, false, "Time")
+}
+
 func (ec *executionContext) _Member_organisation(ctx context.Context, field graphql.CollectedField, obj *ent.Member) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8537,7 +9001,7 @@ func (ec *executionContext) _Member_practices(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Practices(ctx, fc.Args["after"].(*entgql.Cursor[gid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[gid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.PracticeOrder), fc.Args["where"].(*ent.PracticeWhereInput))
+			return obj.Practices(ctx, fc.Args["after"].(*entgql.Cursor[gid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[gid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.PracticeOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.PracticeConnection) graphql.Marshaler {
@@ -8581,7 +9045,7 @@ func (ec *executionContext) _Member_circleMemberships(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.CircleMemberships(ctx, fc.Args["after"].(*entgql.Cursor[gid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[gid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.CircleMembershipOrder), fc.Args["where"].(*ent.CircleMembershipWhereInput))
+			return obj.CircleMemberships(ctx, fc.Args["after"].(*entgql.Cursor[gid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[gid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.CircleMembershipOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.CircleMembershipConnection) graphql.Marshaler {
@@ -8613,6 +9077,29 @@ func (ec *executionContext) fieldContext_Member_circleMemberships(ctx context.Co
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Member_email(ctx context.Context, field graphql.CollectedField, obj *ent.Member) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Member_email(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Member().Email(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Member_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Member", field, true, true, "String")
 }
 
 func (ec *executionContext) _MemberConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.MemberConnection) (ret graphql.Marshaler) {
@@ -9058,6 +9545,29 @@ func (ec *executionContext) fieldContext_Message_replies(ctx context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Message_vendorLabel(ctx context.Context, field graphql.CollectedField, obj *ent.Message) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Message_vendorLabel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Message().VendorLabel(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Message_vendorLabel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Message", field, true, true, "String")
+}
+
 func (ec *executionContext) _MessageConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.MessageConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9198,6 +9708,272 @@ func (ec *executionContext) _MessageEdge_cursor(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_MessageEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MessageEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _Mutation_login(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_login(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().Login(ctx, fc.Args["input"].(model.LoginInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LoginPayload) graphql.Marshaler {
+			return ec.marshalNLoginPayload2ᚖzirkelᚋgraphᚋmodelᚐLoginPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_login(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LoginPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_login_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_logout(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_logout(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Mutation().Logout(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_logout(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Mutation", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _Mutation_logoutEverywhere(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_logoutEverywhere(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Mutation().LogoutEverywhere(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_logoutEverywhere(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Mutation", field, true, true, "Int")
+}
+
+func (ec *executionContext) _Mutation_revokeSessions(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_revokeSessions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RevokeSessions(ctx, fc.Args["memberID"].(gid.ID))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_revokeSessions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Int does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_revokeSessions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_inviteMember(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_inviteMember(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().InviteMember(ctx, fc.Args["input"].(model.InviteMemberInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.InvitationPayload) graphql.Marshaler {
+			return ec.marshalNInvitationPayload2ᚖzirkelᚋgraphᚋmodelᚐInvitationPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_inviteMember(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InvitationPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_inviteMember_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_acceptInvitation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_acceptInvitation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AcceptInvitation(ctx, fc.Args["token"].(string), fc.Args["password"].(string), fc.Args["cookie"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LoginPayload) graphql.Marshaler {
+			return ec.marshalNLoginPayload2ᚖzirkelᚋgraphᚋmodelᚐLoginPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_acceptInvitation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LoginPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_acceptInvitation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setPlatformRole(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setPlatformRole(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetPlatformRole(ctx, fc.Args["memberID"].(gid.ID), fc.Args["role"].(member.PlatformRole))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Member) graphql.Marshaler {
+			return ec.marshalNMember2ᚖzirkelᚋentᚐMember(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setPlatformRole(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setPlatformRole_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Mutation_createOrganisation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -9816,6 +10592,94 @@ func (ec *executionContext) fieldContext_Mutation_removeCircleMember(ctx context
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_joinCircle(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_joinCircle(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().JoinCircle(ctx, fc.Args["circleID"].(gid.ID))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CircleMembership) graphql.Marshaler {
+			return ec.marshalNCircleMembership2ᚖzirkelᚋentᚐCircleMembership(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_joinCircle(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CircleMembership(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_joinCircle_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_leaveCircle(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_leaveCircle(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().LeaveCircle(ctx, fc.Args["circleID"].(gid.ID))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v gid.ID) graphql.Marshaler {
+			return ec.marshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_leaveCircle(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_leaveCircle_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_createDiscussion(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10373,7 +11237,7 @@ func (ec *executionContext) _Organisation_practices(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Practices(ctx, fc.Args["after"].(*entgql.Cursor[gid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[gid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.PracticeOrder), fc.Args["where"].(*ent.PracticeWhereInput))
+			return obj.Practices(ctx, fc.Args["after"].(*entgql.Cursor[gid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[gid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.PracticeOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.PracticeConnection) graphql.Marshaler {
@@ -12098,7 +12962,7 @@ func (ec *executionContext) _Topic_practices(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Practices(ctx, fc.Args["after"].(*entgql.Cursor[gid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[gid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.PracticeOrder), fc.Args["where"].(*ent.PracticeWhereInput))
+			return obj.Practices(ctx, fc.Args["after"].(*entgql.Cursor[gid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[gid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.PracticeOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.PracticeConnection) graphql.Marshaler {
@@ -12142,7 +13006,7 @@ func (ec *executionContext) _Topic_discussions(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Discussions(ctx, fc.Args["after"].(*entgql.Cursor[gid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[gid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.DiscussionOrder), fc.Args["where"].(*ent.DiscussionWhereInput))
+			return obj.Discussions(ctx, fc.Args["after"].(*entgql.Cursor[gid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[gid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.DiscussionOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.DiscussionConnection) graphql.Marshaler {
@@ -13788,7 +14652,7 @@ func (ec *executionContext) unmarshalInputCircleWhereInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "slug", "slugNEQ", "slugIn", "slugNotIn", "slugGT", "slugGTE", "slugLT", "slugLTE", "slugContains", "slugHasPrefix", "slugHasSuffix", "slugEqualFold", "slugContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "visibility", "visibilityNEQ", "visibilityIn", "visibilityNotIn", "hasMemberships", "hasMembershipsWith", "hasPractices", "hasPracticesWith", "hasDiscussions", "hasDiscussionsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "slug", "slugNEQ", "slugIn", "slugNotIn", "slugGT", "slugGTE", "slugLT", "slugLTE", "slugContains", "slugHasPrefix", "slugHasSuffix", "slugEqualFold", "slugContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "visibility", "visibilityNEQ", "visibilityIn", "visibilityNotIn"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -14299,48 +15163,6 @@ func (ec *executionContext) unmarshalInputCircleWhereInput(ctx context.Context, 
 				return it, err
 			}
 			it.VisibilityNotIn = data
-		case "hasMemberships":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMemberships"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasMemberships = data
-		case "hasMembershipsWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMembershipsWith"))
-			data, err := ec.unmarshalOCircleMembershipWhereInput2ᚕᚖzirkelᚋentᚐCircleMembershipWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasMembershipsWith = data
-		case "hasPractices":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPractices"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasPractices = data
-		case "hasPracticesWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPracticesWith"))
-			data, err := ec.unmarshalOPracticeWhereInput2ᚕᚖzirkelᚋentᚐPracticeWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasPracticesWith = data
-		case "hasDiscussions":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDiscussions"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasDiscussions = data
-		case "hasDiscussionsWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDiscussionsWith"))
-			data, err := ec.unmarshalODiscussionWhereInput2ᚕᚖzirkelᚋentᚐDiscussionWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasDiscussionsWith = data
 		}
 	}
 	return it, nil
@@ -14432,7 +15254,7 @@ func (ec *executionContext) unmarshalInputCreateDiscussionInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"title", "status", "pinned", "topicIDs", "circleID", "authorID"}
+	fieldsInOrder := [...]string{"title", "status", "pinned", "topicIDs", "circleID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -14474,13 +15296,6 @@ func (ec *executionContext) unmarshalInputCreateDiscussionInput(ctx context.Cont
 				return it, err
 			}
 			it.CircleID = data
-		case "authorID":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorID"))
-			data, err := ec.unmarshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AuthorID = data
 		}
 	}
 	return it, nil
@@ -15475,6 +16290,136 @@ func UnmarshalDiscussionWhereInput(ctx context.Context, raw any) (ent.Discussion
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputInviteMemberInput(ctx context.Context, obj any) (model.InviteMemberInput, error) {
+	var it model.InviteMemberInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"displayName", "email", "communityRole", "organisationID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "displayName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("displayName"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DisplayName = data
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
+		case "communityRole":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("communityRole"))
+			data, err := ec.unmarshalNMemberCommunityRole2zirkelᚋentᚋmemberᚐCommunityRole(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommunityRole = data
+		case "organisationID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organisationID"))
+			data, err := ec.unmarshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganisationID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalInviteMemberInput unmarshals raw into the InviteMemberInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalInviteMemberInput(ctx context.Context, raw any) (model.InviteMemberInput, error) {
+	var out model.InviteMemberInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "InviteMemberInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputLoginInput(ctx context.Context, obj any) (model.LoginInput, error) {
+	var it model.LoginInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["cookie"]; !present {
+		asMap["cookie"] = false
+	}
+
+	fieldsInOrder := [...]string{"directory", "username", "password", "cookie"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "directory":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("directory"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Directory = data
+		case "username":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("username"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Username = data
+		case "password":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("password"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Password = data
+		case "cookie":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cookie"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Cookie = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalLoginInput unmarshals raw into the LoginInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalLoginInput(ctx context.Context, raw any) (model.LoginInput, error) {
+	var out model.LoginInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "LoginInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputMemberOrder(ctx context.Context, obj any) (ent.MemberOrder, error) {
 	var it ent.MemberOrder
 	if obj == nil {
@@ -15539,7 +16484,7 @@ func (ec *executionContext) unmarshalInputMemberWhereInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "displayName", "displayNameNEQ", "displayNameIn", "displayNameNotIn", "displayNameGT", "displayNameGTE", "displayNameLT", "displayNameLTE", "displayNameContains", "displayNameHasPrefix", "displayNameHasSuffix", "displayNameEqualFold", "displayNameContainsFold", "email", "emailNEQ", "emailIn", "emailNotIn", "emailGT", "emailGTE", "emailLT", "emailLTE", "emailContains", "emailHasPrefix", "emailHasSuffix", "emailEqualFold", "emailContainsFold", "communityRole", "communityRoleNEQ", "communityRoleIn", "communityRoleNotIn", "jobTitle", "jobTitleNEQ", "jobTitleIn", "jobTitleNotIn", "jobTitleGT", "jobTitleGTE", "jobTitleLT", "jobTitleLTE", "jobTitleContains", "jobTitleHasPrefix", "jobTitleHasSuffix", "jobTitleIsNil", "jobTitleNotNil", "jobTitleEqualFold", "jobTitleContainsFold", "bio", "bioNEQ", "bioIn", "bioNotIn", "bioGT", "bioGTE", "bioLT", "bioLTE", "bioContains", "bioHasPrefix", "bioHasSuffix", "bioIsNil", "bioNotNil", "bioEqualFold", "bioContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "platformRole", "platformRoleNEQ", "platformRoleIn", "platformRoleNotIn", "hasOrganisation", "hasOrganisationWith", "hasExpertise", "hasExpertiseWith", "hasPractices", "hasPracticesWith", "hasCircleMemberships", "hasCircleMembershipsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "displayName", "displayNameNEQ", "displayNameIn", "displayNameNotIn", "displayNameGT", "displayNameGTE", "displayNameLT", "displayNameLTE", "displayNameContains", "displayNameHasPrefix", "displayNameHasSuffix", "displayNameEqualFold", "displayNameContainsFold", "communityRole", "communityRoleNEQ", "communityRoleIn", "communityRoleNotIn", "jobTitle", "jobTitleNEQ", "jobTitleIn", "jobTitleNotIn", "jobTitleGT", "jobTitleGTE", "jobTitleLT", "jobTitleLTE", "jobTitleContains", "jobTitleHasPrefix", "jobTitleHasSuffix", "jobTitleIsNil", "jobTitleNotNil", "jobTitleEqualFold", "jobTitleContainsFold", "bio", "bioNEQ", "bioIn", "bioNotIn", "bioGT", "bioGTE", "bioLT", "bioLTE", "bioContains", "bioHasPrefix", "bioHasSuffix", "bioIsNil", "bioNotNil", "bioEqualFold", "bioContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "platformRole", "platformRoleNEQ", "platformRoleIn", "platformRoleNotIn", "lastLoginAt", "lastLoginAtNEQ", "lastLoginAtIn", "lastLoginAtNotIn", "lastLoginAtGT", "lastLoginAtGTE", "lastLoginAtLT", "lastLoginAtLTE", "lastLoginAtIsNil", "lastLoginAtNotNil", "hasOrganisation", "hasOrganisationWith", "hasExpertise", "hasExpertiseWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -15826,97 +16771,6 @@ func (ec *executionContext) unmarshalInputMemberWhereInput(ctx context.Context, 
 				return it, err
 			}
 			it.DisplayNameContainsFold = data
-		case "email":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Email = data
-		case "emailNEQ":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("emailNEQ"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.EmailNEQ = data
-		case "emailIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("emailIn"))
-			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.EmailIn = data
-		case "emailNotIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("emailNotIn"))
-			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.EmailNotIn = data
-		case "emailGT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("emailGT"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.EmailGT = data
-		case "emailGTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("emailGTE"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.EmailGTE = data
-		case "emailLT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("emailLT"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.EmailLT = data
-		case "emailLTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("emailLTE"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.EmailLTE = data
-		case "emailContains":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("emailContains"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.EmailContains = data
-		case "emailHasPrefix":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("emailHasPrefix"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.EmailHasPrefix = data
-		case "emailHasSuffix":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("emailHasSuffix"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.EmailHasSuffix = data
-		case "emailEqualFold":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("emailEqualFold"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.EmailEqualFold = data
-		case "emailContainsFold":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("emailContainsFold"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.EmailContainsFold = data
 		case "communityRole":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("communityRole"))
 			data, err := ec.unmarshalOMemberCommunityRole2ᚖzirkelᚋentᚋmemberᚐCommunityRole(ctx, v)
@@ -16211,6 +17065,76 @@ func (ec *executionContext) unmarshalInputMemberWhereInput(ctx context.Context, 
 				return it, err
 			}
 			it.PlatformRoleNotIn = data
+		case "lastLoginAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastLoginAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastLoginAt = data
+		case "lastLoginAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastLoginAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastLoginAtNEQ = data
+		case "lastLoginAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastLoginAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastLoginAtIn = data
+		case "lastLoginAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastLoginAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastLoginAtNotIn = data
+		case "lastLoginAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastLoginAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastLoginAtGT = data
+		case "lastLoginAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastLoginAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastLoginAtGTE = data
+		case "lastLoginAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastLoginAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastLoginAtLT = data
+		case "lastLoginAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastLoginAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastLoginAtLTE = data
+		case "lastLoginAtIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastLoginAtIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastLoginAtIsNil = data
+		case "lastLoginAtNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastLoginAtNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastLoginAtNotNil = data
 		case "hasOrganisation":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOrganisation"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -16239,34 +17163,6 @@ func (ec *executionContext) unmarshalInputMemberWhereInput(ctx context.Context, 
 				return it, err
 			}
 			it.HasExpertiseWith = data
-		case "hasPractices":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPractices"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasPractices = data
-		case "hasPracticesWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPracticesWith"))
-			data, err := ec.unmarshalOPracticeWhereInput2ᚕᚖzirkelᚋentᚐPracticeWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasPracticesWith = data
-		case "hasCircleMemberships":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCircleMemberships"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasCircleMemberships = data
-		case "hasCircleMembershipsWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCircleMembershipsWith"))
-			data, err := ec.unmarshalOCircleMembershipWhereInput2ᚕᚖzirkelᚋentᚐCircleMembershipWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasCircleMembershipsWith = data
 		}
 	}
 	return it, nil
@@ -16968,7 +17864,7 @@ func (ec *executionContext) unmarshalInputOrganisationWhereInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "ags", "agsNEQ", "agsIn", "agsNotIn", "agsGT", "agsGTE", "agsLT", "agsLTE", "agsContains", "agsHasPrefix", "agsHasSuffix", "agsIsNil", "agsNotNil", "agsEqualFold", "agsContainsFold", "state", "stateNEQ", "stateIn", "stateNotIn", "stateIsNil", "stateNotNil", "population", "populationNEQ", "populationIn", "populationNotIn", "populationGT", "populationGTE", "populationLT", "populationLTE", "populationIsNil", "populationNotNil", "website", "websiteNEQ", "websiteIn", "websiteNotIn", "websiteGT", "websiteGTE", "websiteLT", "websiteLTE", "websiteContains", "websiteHasPrefix", "websiteHasSuffix", "websiteIsNil", "websiteNotNil", "websiteEqualFold", "websiteContainsFold", "hasParent", "hasParentWith", "hasChildren", "hasChildrenWith", "hasMembers", "hasMembersWith", "hasPractices", "hasPracticesWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "ags", "agsNEQ", "agsIn", "agsNotIn", "agsGT", "agsGTE", "agsLT", "agsLTE", "agsContains", "agsHasPrefix", "agsHasSuffix", "agsIsNil", "agsNotNil", "agsEqualFold", "agsContainsFold", "state", "stateNEQ", "stateIn", "stateNotIn", "stateIsNil", "stateNotNil", "population", "populationNEQ", "populationIn", "populationNotIn", "populationGT", "populationGTE", "populationLT", "populationLTE", "populationIsNil", "populationNotNil", "website", "websiteNEQ", "websiteIn", "websiteNotIn", "websiteGT", "websiteGTE", "websiteLT", "websiteLTE", "websiteContains", "websiteHasPrefix", "websiteHasSuffix", "websiteIsNil", "websiteNotNil", "websiteEqualFold", "websiteContainsFold", "hasParent", "hasParentWith", "hasChildren", "hasChildrenWith", "hasMembers", "hasMembersWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -17647,20 +18543,6 @@ func (ec *executionContext) unmarshalInputOrganisationWhereInput(ctx context.Con
 				return it, err
 			}
 			it.HasMembersWith = data
-		case "hasPractices":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPractices"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasPractices = data
-		case "hasPracticesWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPracticesWith"))
-			data, err := ec.unmarshalOPracticeWhereInput2ᚕᚖzirkelᚋentᚐPracticeWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasPracticesWith = data
 		}
 	}
 	return it, nil
@@ -17689,7 +18571,7 @@ func (ec *executionContext) unmarshalInputPostMessageInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"discussionID", "authorID", "body", "parentID"}
+	fieldsInOrder := [...]string{"discussionID", "body", "parentID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -17703,13 +18585,6 @@ func (ec *executionContext) unmarshalInputPostMessageInput(ctx context.Context, 
 				return it, err
 			}
 			it.DiscussionID = data
-		case "authorID":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("authorID"))
-			data, err := ec.unmarshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AuthorID = data
 		case "body":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("body"))
 			data, err := ec.unmarshalNString2string(ctx, v)
@@ -19153,7 +20028,7 @@ func (ec *executionContext) unmarshalInputTopicWhereInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "slug", "slugNEQ", "slugIn", "slugNotIn", "slugGT", "slugGTE", "slugLT", "slugLTE", "slugContains", "slugHasPrefix", "slugHasSuffix", "slugEqualFold", "slugContainsFold", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "hasParent", "hasParentWith", "hasChildren", "hasChildrenWith", "hasExperts", "hasExpertsWith", "hasPractices", "hasPracticesWith", "hasDiscussions", "hasDiscussionsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "slug", "slugNEQ", "slugIn", "slugNotIn", "slugGT", "slugGTE", "slugLT", "slugLTE", "slugContains", "slugHasPrefix", "slugHasSuffix", "slugEqualFold", "slugContainsFold", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "hasParent", "hasParentWith", "hasChildren", "hasChildrenWith", "hasExperts", "hasExpertsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -19678,34 +20553,6 @@ func (ec *executionContext) unmarshalInputTopicWhereInput(ctx context.Context, o
 				return it, err
 			}
 			it.HasExpertsWith = data
-		case "hasPractices":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPractices"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasPractices = data
-		case "hasPracticesWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPracticesWith"))
-			data, err := ec.unmarshalOPracticeWhereInput2ᚕᚖzirkelᚋentᚐPracticeWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasPracticesWith = data
-		case "hasDiscussions":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDiscussions"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasDiscussions = data
-		case "hasDiscussionsWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDiscussionsWith"))
-			data, err := ec.unmarshalODiscussionWhereInput2ᚕᚖzirkelᚋentᚐDiscussionWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasDiscussionsWith = data
 		}
 	}
 	return it, nil
@@ -20981,6 +21828,97 @@ func (ec *executionContext) _DiscussionEdge(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var invitationPayloadImplementors = []string{"InvitationPayload"}
+
+func (ec *executionContext) _InvitationPayload(ctx context.Context, sel ast.SelectionSet, obj *model.InvitationPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, invitationPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InvitationPayload")
+		case "member":
+			out.Values[i] = ec._InvitationPayload_member(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "token":
+			out.Values[i] = ec._InvitationPayload_token(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "expiresAt":
+			out.Values[i] = ec._InvitationPayload_expiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var loginPayloadImplementors = []string{"LoginPayload"}
+
+func (ec *executionContext) _LoginPayload(ctx context.Context, sel ast.SelectionSet, obj *model.LoginPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, loginPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LoginPayload")
+		case "member":
+			out.Values[i] = ec._LoginPayload_member(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "token":
+			out.Values[i] = ec._LoginPayload_token(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "csrfToken":
+			out.Values[i] = ec._LoginPayload_csrfToken(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "expiresAt":
+			out.Values[i] = ec._LoginPayload_expiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var memberImplementors = []string{"Member", "Node"}
 
 func (ec *executionContext) _Member(ctx context.Context, sel ast.SelectionSet, obj *ent.Member) graphql.Marshaler {
@@ -21012,11 +21950,6 @@ func (ec *executionContext) _Member(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
-		case "email":
-			out.Values[i] = ec._Member_email(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
 		case "communityRole":
 			out.Values[i] = ec._Member_communityRole(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -21042,6 +21975,11 @@ func (ec *executionContext) _Member(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "lastLoginAt":
+			out.Values[i] = ec._Member_lastLoginAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "organisation":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -21065,6 +22003,12 @@ func (ec *executionContext) _Member(ctx context.Context, sel ast.SelectionSet, o
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Member_circleMemberships(ctx, field, obj)
+				})
+		case "email":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Member_email(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -21234,6 +22178,12 @@ func (ec *executionContext) _Message(ctx context.Context, sel ast.SelectionSet, 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Message_replies(ctx, field, obj)
 				})
+		case "vendorLabel":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Message_vendorLabel(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -21351,6 +22301,55 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Mutation")
+		case "login":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_login(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "logout":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_logout(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "logoutEverywhere":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_logoutEverywhere(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "revokeSessions":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_revokeSessions(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "inviteMember":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_inviteMember(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "acceptInvitation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_acceptInvitation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setPlatformRole":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setPlatformRole(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "createOrganisation":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createOrganisation(ctx, field)
@@ -21445,6 +22444,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "removeCircleMember":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_removeCircleMember(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "joinCircle":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_joinCircle(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "leaveCircle":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_leaveCircle(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -22826,6 +23839,32 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNInvitationPayload2ᚖzirkelᚋgraphᚋmodelᚐInvitationPayload(ctx context.Context, sel ast.SelectionSet, v *model.InvitationPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "InvitationPayload!")
+		return graphql.Null
+	}
+	return ec._InvitationPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNInviteMemberInput2zirkelᚋgraphᚋmodelᚐInviteMemberInput(ctx context.Context, v any) (model.InviteMemberInput, error) {
+	res, err := ec.unmarshalInputInviteMemberInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNLoginInput2zirkelᚋgraphᚋmodelᚐLoginInput(ctx context.Context, v any) (model.LoginInput, error) {
+	res, err := ec.unmarshalInputLoginInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLoginPayload2ᚖzirkelᚋgraphᚋmodelᚐLoginPayload(ctx context.Context, sel ast.SelectionSet, v *model.LoginPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LoginPayload!")
+		return graphql.Null
+	}
+	return ec._LoginPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNMember2ᚖzirkelᚋentᚐMember(ctx context.Context, sel ast.SelectionSet, v *ent.Member) graphql.Marshaler {

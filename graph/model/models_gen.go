@@ -3,12 +3,48 @@
 package model
 
 import (
+	"time"
+	"zirkel/ent"
+	"zirkel/ent/member"
 	"zirkel/ent/schema/gid"
 )
 
+type InvitationPayload struct {
+	Member *ent.Member `json:"member"`
+	// The one-time invitation token; hand it to the invitee, who sets a password with acceptInvitation.
+	Token     string    `json:"token"`
+	ExpiresAt time.Time `json:"expiresAt"`
+}
+
+type InviteMemberInput struct {
+	DisplayName    string               `json:"displayName"`
+	Email          string               `json:"email"`
+	CommunityRole  member.CommunityRole `json:"communityRole"`
+	OrganisationID *gid.ID              `json:"organisationID,omitempty"`
+}
+
+type LoginInput struct {
+	// The configured directory's id, or "local" for accounts without a directory. When empty, the
+	// directory is chosen by the domain of the username's e-mail address.
+	Directory *string `json:"directory,omitempty"`
+	// The directory user name (or, for "local", the e-mail address).
+	Username string `json:"username"`
+	Password string `json:"password"`
+	// For browser apps: keep the session in an HttpOnly cookie instead of returning the token.
+	Cookie *bool `json:"cookie,omitempty"`
+}
+
+type LoginPayload struct {
+	Member *ent.Member `json:"member"`
+	// The bearer token (only when cookie is false). Send it as `Authorization: Bearer <token>`.
+	Token *string `json:"token,omitempty"`
+	// Cookie sessions send this in the X-CSRF-Token header with every POST.
+	CsrfToken string    `json:"csrfToken"`
+	ExpiresAt time.Time `json:"expiresAt"`
+}
+
 type PostMessageInput struct {
 	DiscussionID gid.ID `json:"discussionID"`
-	AuthorID     gid.ID `json:"authorID"`
 	// Markdown, at most 10,000 characters.
 	Body string `json:"body"`
 	// The message this one replies to; it must be in the same discussion.

@@ -8,6 +8,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"slices"
 	"time"
 
 	"entgo.io/contrib/entgql"
@@ -66,10 +67,28 @@ func New(schema graphql.ExecutableSchema, client *ent.Client, opts Options) http
 	}
 	srv.Use(shapeLimits{maxDepth: l.MaxDepth, maxAliases: l.MaxAliases, maxPage: l.MaxPageSize})
 	srv.Use(extension.FixedComplexityLimit(l.MaxComplexity))
-	srv.Use(entgql.Transactioner{TxOpener: client})
+	// Mutations run in one transaction each, except logins: they wait on directories, and a
+	// transaction held meanwhile would block every other writer on SQLite.
+	srv.Use(entgql.Transactioner{TxOpener: client, SkipTxFunc: onlyFields(loginFields...)})
 	srv.SetErrorPresenter(presentError(opts.Logger))
 	srv.SetRecoverFunc(recoverPanic(opts.Logger))
 	return withRequestLimits(srv, l)
+}
+
+// loginFields are the mutations that run without a surrounding transaction.
+var loginFields = []string{"login", "acceptInvitation", "logout", "logoutEverywhere"}
+
+// onlyFields skips the transaction when every root field is one of names.
+func onlyFields(names ...string) entgql.SkipTxFunc {
+	return func(op *ast.OperationDefinition) bool {
+		for _, sel := range op.SelectionSet {
+			f, ok := sel.(*ast.Field)
+			if !ok || !slices.Contains(names, f.Name) {
+				return false
+			}
+		}
+		return len(op.SelectionSet) > 0
+	}
 }
 
 // withRequestLimits caps the body and sets the deadline.

@@ -6,14 +6,17 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"zirkel/ent"
+	"zirkel/ent/privacy"
 	"zirkel/server/apperr"
 	"zirkel/server/integrity"
 	"zirkel/server/reqid"
+	"zirkel/server/viewer"
 )
 
 // presentError shows clients what they can act on and nothing else: client errors keep their
@@ -38,6 +41,8 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		case errors.As(err, &valErr):
 			field := integrity.FieldName(valErr.Name)
 			setClientError(out, apperr.CodeBadUserInput, field, validationMessage(valErr))
+		case errors.Is(err, privacy.Deny):
+			setClientError(out, denialCode(ctx), "", denialMessage(err))
 		case errors.As(err, &nfErr):
 			setClientError(out, apperr.CodeNotFound, "", "not found")
 		case errors.As(err, &ceErr):
@@ -57,6 +62,23 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		}
 		return out
 	}
+}
+
+// denialCode is UNAUTHENTICATED for anonymous requests, FORBIDDEN for members.
+func denialCode(ctx context.Context) string {
+	if viewer.FromContext(ctx) == nil {
+		return apperr.CodeUnauthenticated
+	}
+	return apperr.CodeForbidden
+}
+
+// denialMessage is the policy's reason without ent's prefix.
+func denialMessage(err error) string {
+	msg := err.Error()
+	if i := strings.LastIndex(msg, "deny rule: "); i >= 0 {
+		return msg[i+len("deny rule: "):]
+	}
+	return "not allowed"
 }
 
 func setClientError(out *gqlerror.Error, code, field, message string) {

@@ -23,6 +23,7 @@ import (
 
 	"entgo.io/ent/dialect"
 
+	"zirkel/ent/schema/gid"
 	"zirkel/server/app"
 	"zirkel/server/config"
 )
@@ -140,25 +141,46 @@ func (e Error) Code() string { s, _ := e.Extensions["code"].(string); return s }
 // Field is the error's extensions.field.
 func (e Error) Field() string { s, _ := e.Extensions["field"].(string); return s }
 
-// Post sends a query with variables as a JSON POST.
+// Post sends a query with variables as a JSON POST, anonymously.
 func (e *Env) Post(t testing.TB, query string, vars map[string]any) Response {
+	t.Helper()
+	return e.Anonymous().Post(t, query, vars)
+}
+
+// Send sends a raw request anonymously and decodes a GraphQL response, if there is one.
+func (e *Env) Send(t testing.TB, method, path, contentType string, body []byte) Response {
+	t.Helper()
+	return e.Anonymous().Send(t, method, path, contentType, body)
+}
+
+// Post sends a query with variables as a JSON POST in this session.
+func (s *Session) Post(t testing.TB, query string, vars map[string]any) Response {
 	t.Helper()
 	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return e.Send(t, http.MethodPost, "/graphql", "application/json", body)
+	return s.Send(t, http.MethodPost, "/graphql", "application/json", body)
 }
 
-// Send sends a raw request and decodes a GraphQL response, if there is one.
-func (e *Env) Send(t testing.TB, method, path, contentType string, body []byte) Response {
+// MustPost sends a query that must succeed in this session and decodes its data into out.
+func (s *Session) MustPost(t testing.TB, query string, vars map[string]any, out any) {
 	t.Helper()
-	req, err := http.NewRequest(method, e.URL+path, bytes.NewReader(body))
+	mustDecode(t, s.Post(t, query, vars), query, out)
+}
+
+// Send sends a raw request in this session and decodes a GraphQL response, if there is one.
+func (s *Session) Send(t testing.TB, method, path, contentType string, body []byte) Response {
+	t.Helper()
+	req, err := http.NewRequest(method, s.env.URL+path, bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
+	}
+	for k, v := range s.Header {
+		req.Header[k] = v
 	}
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -171,10 +193,14 @@ func (e *Env) Send(t testing.TB, method, path, contentType string, body []byte) 
 	return out
 }
 
-// MustPost sends a query that must succeed and decodes its data into out.
+// MustPost sends a query that must succeed, anonymously, and decodes its data into out.
 func (e *Env) MustPost(t testing.TB, query string, vars map[string]any, out any) {
 	t.Helper()
-	res := e.Post(t, query, vars)
+	mustDecode(t, e.Post(t, query, vars), query, out)
+}
+
+func mustDecode(t testing.TB, res Response, query string, out any) {
+	t.Helper()
 	if len(res.Errors) > 0 {
 		t.Fatalf("unexpected errors: %+v\nquery: %s", res.Errors, query)
 	}
@@ -191,3 +217,5 @@ func (e *Env) Statements(f func()) int64 {
 	f()
 	return e.statements.Load() - before
 }
+
+func gidOf(s string) gid.ID { return gid.ID(s) }

@@ -1,17 +1,23 @@
-// Package app wires Zirkel together: database, GraphQL endpoint, health checks and the IDE.
-// main and the tests build the server through it, so tests exercise exactly what runs.
+// Package app wires Zirkel together: database, login, GraphQL endpoint, health checks and the
+// IDE. main and the tests build the server through it, so tests exercise exactly what runs.
 package app
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"os"
 	"time"
 
 	"entgo.io/ent/dialect"
 
 	"zirkel/graph"
 	"zirkel/server/api"
+	"zirkel/server/auth"
+	"zirkel/server/auth/directory"
 	"zirkel/server/config"
 	"zirkel/server/demo"
 	"zirkel/server/graphiql"
@@ -22,45 +28,66 @@ import (
 // App is a running Zirkel without its listener.
 type App struct {
 	Store   *store.Store
+	Auth    *auth.Service
 	handler http.Handler
 }
 
 // Option adjusts how the app is built (used by tests).
-type Option func(*store.Options)
+type Option func(*options)
+
+type options struct {
+	store       store.Options
+	directories []directory.Config
+}
 
 // WithDriverWrapper wraps the database driver, e.g. to count statements.
 func WithDriverWrapper(wrap func(dialect.Driver) dialect.Driver) Option {
-	return func(o *store.Options) { o.WrapDriver = wrap }
+	return func(o *options) { o.store.WrapDriver = wrap }
+}
+
+// WithDirectories configures directories directly instead of through the directories file.
+func WithDirectories(dirs ...directory.Config) Option {
+	return func(o *options) { o.directories = append(o.directories, dirs...) }
 }
 
 // New opens the database, loads the demo community if asked to, and builds the handler.
 func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts ...Option) (*App, error) {
-	so := store.Options{DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir}
-	for _, o := range opts {
-		o(&so)
+	o := options{store: store.Options{DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir}}
+	for _, opt := range opts {
+		opt(&o)
 	}
-	st, err := store.Open(ctx, so)
+	if cfg.Directories != "" {
+		dirs, err := directory.LoadFile(cfg.Directories, os.Getenv)
+		if err != nil {
+			return nil, err
+		}
+		o.directories = append(o.directories, dirs...)
+	}
+	st, err := store.Open(ctx, o.store)
 	if err != nil {
 		return nil, err
 	}
-	if cfg.Demo {
-		loaded, err := demo.Load(ctx, st.Client, logger)
-		if err != nil {
-			_ = st.Close()
-			return nil, err
-		}
-		logger.Info("demo community", "loaded", loaded)
+	authService, err := auth.New(st.Client, auth.Config{
+		IdleTimeout: cfg.SessionIdle, MaxAge: cfg.SessionMaxAge, CookieName: auth.DefaultConfig.CookieName,
+		CookieInsecure: cfg.CookieInsecure, AllowedOrigins: cfg.AllowedOrigins, Directories: o.directories,
+	}, logger)
+	if err == nil && cfg.Demo {
+		err = loadDemo(ctx, st, cfg, logger)
+	}
+	if err != nil {
+		_ = st.Close()
+		return nil, err
 	}
 	limits := api.DefaultLimits
 	limits.MaxComplexity = cfg.MaxComplexity
 	limits.Timeout = cfg.Timeout
-	gql := api.New(graph.NewSchema(st.Client), st.Client, api.Options{
+	gql := api.New(graph.NewSchema(st.Client, authService), st.Client, api.Options{
 		Limits:        limits,
 		Introspection: cfg.Introspection,
 		Logger:        logger,
 	})
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", gql)
+	mux.Handle("/graphql", authService.Middleware(gql))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeStatus(w, http.StatusOK, "ok")
 	})
@@ -79,7 +106,31 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts ...Op
 		mux.Handle("/", ide)
 		mux.Handle(graphiql.AssetPrefix, ide)
 	}
-	return &App{Store: st, handler: reqid.Middleware(withRequestLog(mux, logger))}, nil
+	return &App{Store: st, Auth: authService, handler: reqid.Middleware(withRequestLog(mux, logger))}, nil
+}
+
+// loadDemo loads the demo community into an empty database, with local accounts whose
+// password is ZIRKEL_DEMO_PASSWORD or, when that is empty, a random one printed once.
+func loadDemo(ctx context.Context, st *store.Store, cfg config.Config, logger *slog.Logger) error {
+	password := cfg.DemoPassword
+	if password == "" {
+		b := make([]byte, 12)
+		_, _ = rand.Read(b)
+		password = base64.RawURLEncoding.EncodeToString(b)
+	}
+	hash, err := auth.HashPassword(password)
+	if err != nil {
+		return err
+	}
+	loaded, err := demo.Load(ctx, st.Client, logger, hash)
+	if err != nil {
+		return err
+	}
+	if loaded && cfg.DemoPassword == "" {
+		// Printed, not logged: log pipelines keep secrets far longer than a terminal.
+		fmt.Fprintf(os.Stderr, "\nDemo community loaded. Log in as %s (or any demo member) with the password: %s\n\n", demo.AdminEmail, password)
+	}
+	return nil
 }
 
 // Handler is the HTTP handler of all endpoints.

@@ -22,6 +22,14 @@ type Config struct {
 	GraphiQL      bool          // -graphiql / ZIRKEL_GRAPHIQL: the IDE at / (on in demo mode)
 	MaxComplexity int           // -max-complexity / ZIRKEL_MAX_COMPLEXITY
 	Timeout       time.Duration // -request-timeout / ZIRKEL_REQUEST_TIMEOUT
+
+	Directories     string        // -directories / ZIRKEL_DIRECTORIES: the directories file (YAML)
+	AllowedOrigins  []string      // -cors-origins / ZIRKEL_CORS_ORIGINS: comma-separated browser origins
+	CookieInsecure  bool          // -cookie-insecure / ZIRKEL_COOKIE_INSECURE: session cookie without Secure (plain-HTTP development)
+	SessionIdle     time.Duration // -session-idle / ZIRKEL_SESSION_IDLE
+	SessionMaxAge   time.Duration // -session-max-age / ZIRKEL_SESSION_MAX_AGE
+	RevalidateEvery time.Duration // -revalidate-every / ZIRKEL_REVALIDATE_EVERY: re-check directory members with sessions
+	DemoPassword    string        // ZIRKEL_DEMO_PASSWORD (environment only: a secret); random when empty
 }
 
 // Load parses args (without the program name) with getenv for the fallbacks.
@@ -49,16 +57,41 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 		return c, fmt.Errorf("reading ZIRKEL_REQUEST_TIMEOUT: %w", err)
 	}
 	fs.DurationVar(&c.Timeout, "request-timeout", timeout, "deadline of one request")
+	fs.StringVar(&c.Directories, "directories", getenv("ZIRKEL_DIRECTORIES"), "directories file (YAML) for login against LDAP/Active Directory")
+	origins := fs.String("cors-origins", getenv("ZIRKEL_CORS_ORIGINS"), "comma-separated origins of browser apps allowed to call the API")
+	fs.BoolVar(&c.CookieInsecure, "cookie-insecure", envBool("ZIRKEL_COOKIE_INSECURE"), "send the session cookie without Secure (plain-HTTP development only)")
+	durations := []struct {
+		p            *time.Duration
+		flag, env, d string
+		usage        string
+	}{
+		{&c.SessionIdle, "session-idle", "ZIRKEL_SESSION_IDLE", "8h", "a session unused this long ends"},
+		{&c.SessionMaxAge, "session-max-age", "ZIRKEL_SESSION_MAX_AGE", "168h", "a session ends this long after login"},
+		{&c.RevalidateEvery, "revalidate-every", "ZIRKEL_REVALIDATE_EVERY", "15m", "how often directory members with sessions are re-checked"},
+	}
+	for _, d := range durations {
+		v, err := time.ParseDuration(env(d.env, d.d))
+		if err != nil {
+			return c, fmt.Errorf("reading %s: %w", d.env, err)
+		}
+		fs.DurationVar(d.p, d.flag, v, d.usage)
+	}
+	c.DemoPassword = getenv("ZIRKEL_DEMO_PASSWORD")
 	if err := fs.Parse(args); err != nil {
 		return c, err
+	}
+	for _, o := range strings.Split(*origins, ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			c.AllowedOrigins = append(c.AllowedOrigins, o)
+		}
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(strings.ToUpper(*level))); err != nil {
 		return c, fmt.Errorf("reading log level: %w", err)
 	}
 	c.Introspection = *introspection || c.Demo
 	c.GraphiQL = *graphiql || c.Demo
-	if c.MaxComplexity <= 0 || c.Timeout <= 0 {
-		return c, fmt.Errorf("max-complexity and request-timeout must be positive")
+	if c.MaxComplexity <= 0 || c.Timeout <= 0 || c.SessionIdle <= 0 || c.SessionMaxAge <= 0 || c.RevalidateEvery <= 0 {
+		return c, fmt.Errorf("limits and durations must be positive")
 	}
 	return c, nil
 }

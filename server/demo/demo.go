@@ -18,16 +18,21 @@ import (
 
 	"zirkel/ent"
 	"zirkel/ent/schema/gid"
+	"zirkel/server/policy"
 )
 
 // Load fills an empty database with the demo community and reports whether it did. A database
 // that already holds an organisation is never touched: Load then returns false and no error.
 // Everything is written in one transaction, so an error leaves the database as it was. A nil
 // logger means slog.Default().
-func Load(ctx context.Context, client *ent.Client, logger *slog.Logger) (loaded bool, err error) {
+//
+// Every demo member gets a local account with the given password hash (empty: no accounts).
+// Loading is trusted server code: it runs with the privacy policies' system decision.
+func Load(ctx context.Context, client *ent.Client, logger *slog.Logger, passwordHash string) (loaded bool, err error) {
 	if logger == nil {
 		logger = slog.Default()
 	}
+	ctx = policy.System(ctx)
 	tx, err := client.Tx(ctx)
 	if err != nil {
 		return false, fmt.Errorf("starting the demo transaction: %w", err)
@@ -55,6 +60,11 @@ func Load(ctx context.Context, client *ent.Client, logger *slog.Logger) (loaded 
 	l := newLoader(tx.Client(), time.Now().UTC())
 	if err := l.load(ctx); err != nil {
 		return false, fmt.Errorf("loading demo data: %w", err)
+	}
+	if passwordHash != "" {
+		if err := tx.Member.Update().SetPasswordHash(passwordHash).Exec(ctx); err != nil {
+			return false, fmt.Errorf("giving demo members accounts: %w", err)
+		}
 	}
 	finished = true
 	if err := tx.Commit(); err != nil {

@@ -18,12 +18,13 @@ import (
 	"zirkel/ent/organisation"
 	"zirkel/ent/practice"
 	"zirkel/server/demo"
+	"zirkel/server/policy"
 	"zirkel/server/store"
 )
 
 func openClient(t *testing.T) *ent.Client {
 	t.Helper()
-	s, err := store.Open(context.Background(), store.Options{DataDir: t.TempDir()})
+	s, err := store.Open(policy.System(context.Background()), store.Options{DataDir: t.TempDir()})
 	if err != nil {
 		t.Fatalf("opening store: %v", err)
 	}
@@ -37,7 +38,7 @@ func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard
 func loadDemo(t *testing.T) *ent.Client {
 	t.Helper()
 	client := openClient(t)
-	loaded, err := demo.Load(context.Background(), client, quietLogger())
+	loaded, err := demo.Load(policy.System(context.Background()), client, quietLogger(), "")
 	if err != nil {
 		t.Fatalf("Load: %v", err)
 	}
@@ -54,7 +55,7 @@ type counter interface {
 
 func count(t *testing.T, what string, q counter) int {
 	t.Helper()
-	n, err := q.Count(context.Background())
+	n, err := q.Count(policy.System(context.Background()))
 	if err != nil {
 		t.Fatalf("counting %s: %v", what, err)
 	}
@@ -62,7 +63,7 @@ func count(t *testing.T, what string, q counter) int {
 }
 
 func TestLoadOrganisations(t *testing.T) {
-	ctx := context.Background()
+	ctx := policy.System(context.Background())
 	client := loadDemo(t)
 
 	districts, err := client.Organisation.Query().
@@ -96,7 +97,7 @@ func TestLoadOrganisations(t *testing.T) {
 }
 
 func TestLoadDerivesStateFromAGS(t *testing.T) {
-	ctx := context.Background()
+	ctx := policy.System(context.Background())
 	client := loadDemo(t)
 	muc, err := client.Organisation.Query().Where(organisation.Ags("09162000")).WithParent().Only(ctx)
 	if err != nil {
@@ -125,7 +126,7 @@ func TestLoadDerivesStateFromAGS(t *testing.T) {
 }
 
 func TestLoadMembers(t *testing.T) {
-	ctx := context.Background()
+	ctx := policy.System(context.Background())
 	client := loadDemo(t)
 	admin, err := client.Member.Query().Where(member.Email(demo.AdminEmail)).Only(ctx)
 	if err != nil {
@@ -163,7 +164,7 @@ func TestLoadMembers(t *testing.T) {
 }
 
 func TestLoadPractices(t *testing.T) {
-	ctx := context.Background()
+	ctx := policy.System(context.Background())
 	client := loadDemo(t)
 	practices, err := client.Practice.Query().WithCircle().WithAuthors().WithTopics().All(ctx)
 	if err != nil {
@@ -195,7 +196,7 @@ func TestLoadPractices(t *testing.T) {
 }
 
 func TestLoadCircleMemberships(t *testing.T) {
-	ctx := context.Background()
+	ctx := policy.System(context.Background())
 	client := loadDemo(t)
 	circles, err := client.Circle.Query().WithMemberships().All(ctx)
 	if err != nil {
@@ -213,7 +214,7 @@ func TestLoadCircleMemberships(t *testing.T) {
 }
 
 func TestLoadDiscussions(t *testing.T) {
-	ctx := context.Background()
+	ctx := policy.System(context.Background())
 	client := loadDemo(t)
 	discussions, err := client.Discussion.Query().WithCircle().
 		WithMessages(func(q *ent.MessageQuery) { q.Order(ent.Asc(message.FieldPosition)).WithAuthor() }).All(ctx)
@@ -268,11 +269,11 @@ func checkDiscussion(t *testing.T, ctx context.Context, d *ent.Discussion) {
 }
 
 func TestLoadTwiceChangesNothing(t *testing.T) {
-	ctx := context.Background()
+	ctx := policy.System(context.Background())
 	client := loadDemo(t)
 	orgs := count(t, "organisations", client.Organisation.Query())
 	msgs := count(t, "messages", client.Message.Query())
-	loaded, err := demo.Load(ctx, client, quietLogger())
+	loaded, err := demo.Load(ctx, client, quietLogger(), "")
 	if err != nil || loaded {
 		t.Fatalf("second Load: loaded %v, err %v; want false, nil", loaded, err)
 	}
@@ -285,10 +286,10 @@ func TestLoadTwiceChangesNothing(t *testing.T) {
 }
 
 func TestLoadLeavesNonEmptyDatabaseAlone(t *testing.T) {
-	ctx := context.Background()
+	ctx := policy.System(context.Background())
 	client := openClient(t)
 	client.Organisation.Create().SetName("Bestehende Organisation").SetKind(organisation.KindOTHER).ExecX(ctx)
-	loaded, err := demo.Load(ctx, client, nil)
+	loaded, err := demo.Load(ctx, client, nil, "")
 	if err != nil || loaded {
 		t.Fatalf("Load: loaded %v, err %v; want false, nil", loaded, err)
 	}
@@ -300,11 +301,11 @@ func TestLoadLeavesNonEmptyDatabaseAlone(t *testing.T) {
 // A failure half-way through must roll everything back: here the admin's e-mail address is
 // already taken by a member created beforehand (the database has no organisation, so Load runs).
 func TestLoadRollsBackOnError(t *testing.T) {
-	ctx := context.Background()
+	ctx := policy.System(context.Background())
 	client := openClient(t)
 	client.Member.Create().SetDisplayName("Vorhanden").SetEmail(strings.ToUpper(demo.AdminEmail)).
 		SetCommunityRole(member.CommunityRoleSTAFF).ExecX(ctx)
-	loaded, err := demo.Load(ctx, client, quietLogger())
+	loaded, err := demo.Load(ctx, client, quietLogger(), "")
 	if err == nil || loaded {
 		t.Fatalf("Load: loaded %v, err %v; want an error", loaded, err)
 	}

@@ -1,0 +1,110 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"zirkel/ent"
+	"zirkel/ent/member"
+	"zirkel/ent/organisation"
+	"zirkel/server/apperr"
+	"zirkel/server/auth/directory"
+	"zirkel/server/policy"
+)
+
+// loginDirectory authenticates against a directory and provisions or refreshes the member.
+func (s *Service) loginDirectory(ctx context.Context, dirID, username, password string) (*ent.Member, error) {
+	d, ok := s.directories[dirID]
+	if !ok {
+		return nil, ErrUnauthenticated // an unknown directory looks like a wrong password
+	}
+	id, err := d.Authenticate(ctx, username, password)
+	switch {
+	case errors.Is(err, directory.ErrRejected):
+		s.logger.DebugContext(ctx, "directory rejected login", "directory", dirID, "reason", err)
+		return nil, ErrUnauthenticated
+	case err != nil:
+		s.logger.WarnContext(ctx, "directory unavailable", "directory", dirID, "err", err)
+		return nil, ErrUnavailable
+	}
+	return s.provision(ctx, dirID, id)
+}
+
+// provision creates the member of a directory identity on first login and refreshes name,
+// mail, title, roles and organisation on later ones. Members are matched on the directory's
+// stable entry id, never on e-mail. Directory groups are the source of platform roles.
+func (s *Service) provision(ctx context.Context, dirID string, id *directory.Identity) (*ent.Member, error) {
+	sys := policy.System(ctx)
+	db := clientFor(ctx, s.client)
+	orgID, err := db.Organisation.Query().Where(organisation.Ags(id.OrganisationAGS)).OnlyID(sys)
+	if err != nil && !ent.IsNotFound(err) {
+		return nil, fmt.Errorf("finding organisation: %w", err)
+	}
+	existing, err := db.Member.Query().
+		Where(member.DirectoryID(dirID), member.DirectoryEntryID(id.EntryID)).
+		Only(sys)
+	switch {
+	case ent.IsNotFound(err):
+		create := db.Member.Create().
+			SetDirectoryID(dirID).SetDirectoryEntryID(id.EntryID).
+			SetDisplayName(id.DisplayName).SetEmail(id.Mail).SetJobTitle(id.Title).
+			SetCommunityRole(member.CommunityRole(id.CommunityRole)).
+			SetPlatformRole(member.PlatformRole(id.PlatformRole))
+		if orgID != "" {
+			create.SetOrganisationID(orgID)
+		}
+		m, err := create.Save(sys)
+		if e, ok := apperr.As(err); ok && e.Field == "email" {
+			return nil, &apperr.Error{Code: apperr.CodeConflict, Message: "an account with this e-mail address exists already; ask an admin to link it"}
+		}
+		return m, err
+	case err != nil:
+		return nil, fmt.Errorf("finding member: %w", err)
+	case existing.Status != member.StatusACTIVE:
+		return nil, ErrUnauthenticated
+	}
+	update := db.Member.UpdateOne(existing).
+		SetDisplayName(id.DisplayName).SetEmail(id.Mail).SetJobTitle(id.Title).
+		SetCommunityRole(member.CommunityRole(id.CommunityRole)).
+		SetPlatformRole(member.PlatformRole(id.PlatformRole))
+	if orgID != "" {
+		update.SetOrganisationID(orgID)
+	}
+	return update.Save(sys)
+}
+
+// Revalidate asks each directory whether its members with live sessions may still log in,
+// and ends the sessions of those who are gone, disabled or no longer in an allowed group. It
+// runs periodically; a directory that is unavailable is skipped until the next run.
+func (s *Service) Revalidate(ctx context.Context) (ended int, err error) {
+	sys := policy.System(ctx)
+	members, err := s.client.Member.Query().
+		Where(member.DirectoryIDNotNil(), member.HasSessionsWith(liveSession(s.now()))).
+		All(sys)
+	if err != nil {
+		return 0, fmt.Errorf("listing directory members: %w", err)
+	}
+	for _, m := range members {
+		d := s.directories[*m.DirectoryID]
+		if d == nil {
+			continue
+		}
+		id, err := d.Lookup(ctx, *m.DirectoryEntryID)
+		switch {
+		case errors.Is(err, directory.ErrRejected):
+			n, err := s.sessions.revokeMember(ctx, m.ID, "directory no longer allows login")
+			if err != nil {
+				return ended, err
+			}
+			ended += n
+		case err != nil:
+			s.logger.WarnContext(ctx, "revalidation skipped a directory", "directory", d.ID(), "err", err)
+		default:
+			if _, err := s.provision(ctx, d.ID(), id); err != nil {
+				return ended, err
+			}
+		}
+	}
+	return ended, nil
+}

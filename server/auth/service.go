@@ -1,0 +1,186 @@
+// Package auth logs members in (against their authority's directory, or a local account),
+// keeps their sessions, and puts the viewer into every request's context.
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"zirkel/ent"
+	"zirkel/ent/member"
+	"zirkel/ent/schema/gid"
+	"zirkel/server/apperr"
+	"zirkel/server/auth/directory"
+	"zirkel/server/policy"
+)
+
+// LocalDirectory is the directory id of accounts without a directory.
+const LocalDirectory = "local"
+
+// Config holds the settings of logins and sessions.
+type Config struct {
+	IdleTimeout    time.Duration // a session unused this long ends
+	MaxAge         time.Duration // a session ends this long after login, used or not
+	CookieName     string
+	CookieInsecure bool     // drop the Secure flag (plain-HTTP development only)
+	AllowedOrigins []string // browser origins allowed to call the API with credentials
+	Directories    []directory.Config
+}
+
+// DefaultConfig is a working day of idle time within a week.
+var DefaultConfig = Config{
+	IdleTimeout: 8 * time.Hour,
+	MaxAge:      7 * 24 * time.Hour,
+	CookieName:  "zirkel_session",
+}
+
+// Service is the login and session service.
+type Service struct {
+	client      *ent.Client
+	cfg         Config
+	sessions    *Sessions
+	directories map[string]*directory.Directory
+	byDomain    map[string]string
+	limiter     *limiter
+	logger      *slog.Logger
+	now         func() time.Time
+}
+
+// New builds the service; directories are connected to on demand, never at start.
+func New(client *ent.Client, cfg Config, logger *slog.Logger) (*Service, error) {
+	s := &Service{
+		client: client, cfg: cfg, logger: logger, now: time.Now,
+		directories: map[string]*directory.Directory{}, byDomain: map[string]string{},
+	}
+	s.sessions = &Sessions{client: client, idleTimeout: cfg.IdleTimeout, maxAge: cfg.MaxAge, now: s.now}
+	s.limiter = newLimiter(s.now)
+	for _, dc := range cfg.Directories {
+		if dc.ID == LocalDirectory || s.directories[dc.ID] != nil {
+			return nil, fmt.Errorf("configuring directories: id %q is reserved or used twice", dc.ID)
+		}
+		d, err := directory.New(dc)
+		if err != nil {
+			return nil, fmt.Errorf("configuring directory %s: %w", dc.ID, err)
+		}
+		s.directories[dc.ID] = d
+		for _, domain := range dc.Domains {
+			s.byDomain[strings.ToLower(domain)] = dc.ID
+		}
+	}
+	return s, nil
+}
+
+// Errors of a login. A wrong password, an unknown user and a user who may not log in are
+// deliberately the same error.
+var (
+	ErrUnauthenticated = &apperr.Error{Code: apperr.CodeUnauthenticated, Message: "wrong user name or password"}
+	ErrUnavailable     = &apperr.Error{Code: "DIRECTORY_UNAVAILABLE", Message: "the directory is unavailable; try again later"}
+)
+
+// tooManyAttempts tells the client how long to wait.
+func tooManyAttempts(wait time.Duration) error {
+	return &apperr.Error{Code: "TOO_MANY_ATTEMPTS", Message: fmt.Sprintf("too many failed logins; try again in %d s", int(wait.Seconds())+1)}
+}
+
+// LoginRequest is what a client sends to log in.
+type LoginRequest struct {
+	Directory, Username, Password string
+	ClientIP                      string
+}
+
+// Login is a successful login.
+type Login struct {
+	Member    *ent.Member
+	Token     string
+	CSRFToken string
+	ExpiresAt time.Time
+}
+
+// Login checks the credentials and starts a session.
+func (s *Service) Login(ctx context.Context, req LoginRequest) (*Login, error) {
+	dirID := strings.ToLower(strings.TrimSpace(req.Directory))
+	username := strings.TrimSpace(req.Username)
+	if dirID == "" {
+		dirID = s.directoryOf(username)
+	}
+	accountKey := "account:" + dirID + ":" + strings.ToLower(username)
+	keys := []string{accountKey, "ip:" + req.ClientIP}
+	if wait := s.limiter.wait(keys...); wait > 0 {
+		return nil, tooManyAttempts(wait)
+	}
+	// Blank passwords are refused before anything else: on many directories an empty
+	// password is an anonymous bind that "succeeds".
+	if strings.TrimSpace(req.Password) == "" || username == "" || len(req.Password) > MaxPasswordLength || len(username) > 256 {
+		s.limiter.fail(keys...)
+		return nil, ErrUnauthenticated
+	}
+	var (
+		m   *ent.Member
+		err error
+	)
+	if dirID == LocalDirectory {
+		m, err = s.loginLocal(ctx, username, req.Password)
+	} else {
+		m, err = s.loginDirectory(ctx, dirID, username, req.Password)
+	}
+	switch {
+	case errors.Is(err, ErrUnauthenticated):
+		s.limiter.fail(keys...)
+		s.logger.InfoContext(ctx, "login failed", "directory", dirID)
+		return nil, err
+	case err != nil:
+		return nil, err
+	}
+	s.limiter.succeed(accountKey)
+	return s.startSession(ctx, m)
+}
+
+// directoryOf picks the directory by the domain of an e-mail address; local otherwise.
+func (s *Service) directoryOf(username string) string {
+	if _, domain, ok := strings.Cut(username, "@"); ok {
+		if id, ok := s.byDomain[strings.ToLower(domain)]; ok {
+			return id
+		}
+	}
+	return LocalDirectory
+}
+
+func (s *Service) startSession(ctx context.Context, m *ent.Member) (*Login, error) {
+	token, expires, err := s.sessions.create(ctx, m.ID)
+	if err != nil {
+		return nil, err
+	}
+	m, err = clientFor(ctx, s.client).Member.UpdateOne(m).SetLastLoginAt(s.now()).Save(policy.System(ctx))
+	if err != nil {
+		return nil, fmt.Errorf("recording login: %w", err)
+	}
+	return &Login{Member: m, Token: token, CSRFToken: csrfToken(token), ExpiresAt: expires}, nil
+}
+
+// loginLocal checks a local account's password; unknown accounts cost the same time.
+func (s *Service) loginLocal(ctx context.Context, email, password string) (*ent.Member, error) {
+	m, err := s.client.Member.Query().
+		Where(member.Email(strings.ToLower(email)), member.PasswordHashNotNil(), member.StatusEQ(member.StatusACTIVE)).
+		Only(policy.System(ctx))
+	if ent.IsNotFound(err) {
+		_, _ = VerifyPassword(dummyHash, password)
+		return nil, ErrUnauthenticated
+	}
+	if err != nil {
+		return nil, fmt.Errorf("finding local account: %w", err)
+	}
+	ok, err := VerifyPassword(*m.PasswordHash, password)
+	if err != nil || !ok {
+		return nil, ErrUnauthenticated
+	}
+	return m, nil
+}
+
+// RevokeMember ends all sessions of a member.
+func (s *Service) RevokeMember(ctx context.Context, memberID gid.ID, reason string) (int, error) {
+	return s.sessions.revokeMember(ctx, memberID, reason)
+}

@@ -1,0 +1,68 @@
+// Package policy holds Zirkel's authorization rules as ent privacy policies, so that they hold
+// for every query and mutation, whatever resolver runs it. Everything is denied unless a rule
+// allows it. Reads are filtered rather than refused: what a viewer may not see is simply not
+// there (lists leave it out, `node` returns null), so hidden objects look like missing ones.
+//
+// Code that must act beyond the viewer's rights (login, provisioning, the demo loader) uses
+// System, never a bypass inside a resolver.
+package policy
+
+import (
+	"context"
+
+	"zirkel/ent"
+	"zirkel/ent/privacy"
+	"zirkel/server/viewer"
+)
+
+// System returns a context in which every policy allows everything. Only trusted server code
+// (authentication, provisioning, demo data, migrations) may use it.
+func System(ctx context.Context) context.Context {
+	return privacy.DecisionContext(ctx, privacy.Allow)
+}
+
+// viewerOf is the viewer of ctx, or nil.
+func viewerOf(ctx context.Context) *viewer.Viewer { return viewer.FromContext(ctx) }
+
+// allowAdmins allows every mutation to platform admins.
+var allowAdmins = privacy.MutationRuleFunc(func(ctx context.Context, _ ent.Mutation) error {
+	if viewerOf(ctx).IsAdmin() {
+		return privacy.Allow
+	}
+	return privacy.Skip
+})
+
+// denyAnonymous refuses mutations without a logged-in viewer.
+var denyAnonymous = privacy.MutationRuleFunc(func(ctx context.Context, _ ent.Mutation) error {
+	if viewerOf(ctx) == nil {
+		return privacy.Denyf("login required")
+	}
+	return privacy.Skip
+})
+
+// allowReads allows every query.
+var allowReads = privacy.QueryRuleFunc(func(context.Context, ent.Query) error { return privacy.Allow })
+
+// Organisation: everyone reads organisations; admins manage them.
+func Organisation() ent.Policy {
+	return privacy.Policy{
+		Query:    privacy.QueryPolicy{allowReads},
+		Mutation: privacy.MutationPolicy{denyAnonymous, allowAdmins, privacy.AlwaysDenyRule()},
+	}
+}
+
+// Topic: everyone reads topics; admins manage them.
+func Topic() ent.Policy {
+	return privacy.Policy{
+		Query:    privacy.QueryPolicy{allowReads},
+		Mutation: privacy.MutationPolicy{denyAnonymous, allowAdmins, privacy.AlwaysDenyRule()},
+	}
+}
+
+// Session: only trusted server code (System) touches sessions.
+func Session() ent.Policy {
+	return privacy.Policy{
+		Query:    privacy.QueryPolicy{privacy.AlwaysDenyRule()},
+		Mutation: privacy.MutationPolicy{privacy.AlwaysDenyRule()},
+	}
+}

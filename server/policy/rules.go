@@ -1,0 +1,225 @@
+package policy
+
+import (
+	"context"
+	"slices"
+
+	"zirkel/ent"
+	"zirkel/ent/circle"
+	"zirkel/ent/circlemembership"
+	"zirkel/ent/discussion"
+	"zirkel/ent/member"
+	"zirkel/ent/practice"
+	"zirkel/ent/privacy"
+	"zirkel/ent/schema/gid"
+)
+
+// Member: members see each other, anonymous visitors see nobody. Admins create and change
+// members; members change their own profile (bio, job title, expertise).
+func Member() ent.Policy {
+	return privacy.Policy{
+		Query: privacy.QueryPolicy{privacy.MemberQueryRuleFunc(func(ctx context.Context, q *ent.MemberQuery) error {
+			if viewerOf(ctx) == nil {
+				q.Where(member.IDIn())
+			}
+			return privacy.Allow
+		})},
+		Mutation: privacy.MutationPolicy{denyAnonymous, allowAdmins,
+			privacy.MemberMutationRuleFunc(func(ctx context.Context, m *ent.MemberMutation) error {
+				id, ok := m.ID()
+				if !ok || id != viewerOf(ctx).MemberID || !m.Op().Is(ent.OpUpdateOne) {
+					return privacy.Denyf("only admins manage members")
+				}
+				for _, f := range m.Fields() {
+					if !slices.Contains([]string{member.FieldBio, member.FieldJobTitle, member.FieldUpdatedAt}, f) {
+						return privacy.Denyf("%s is managed by admins or the directory", f)
+					}
+				}
+				for _, e := range append(m.AddedEdges(), m.ClearedEdges()...) {
+					if e != member.EdgeExpertise {
+						return privacy.Denyf("%s is managed by admins or the directory", e)
+					}
+				}
+				for _, e := range m.RemovedEdges() {
+					if e != member.EdgeExpertise {
+						return privacy.Denyf("%s is managed by admins or the directory", e)
+					}
+				}
+				return privacy.Allow
+			}),
+		},
+	}
+}
+
+// Circle: members see every circle (so they can ask to join a closed one); admins create and
+// change circles, their moderators change them too.
+func Circle() ent.Policy {
+	return privacy.Policy{
+		Query: privacy.QueryPolicy{privacy.CircleQueryRuleFunc(func(ctx context.Context, q *ent.CircleQuery) error {
+			if viewerOf(ctx) == nil {
+				q.Where(circle.IDIn())
+			}
+			return privacy.Allow
+		})},
+		Mutation: privacy.MutationPolicy{denyAnonymous, allowAdmins,
+			privacy.CircleMutationRuleFunc(func(ctx context.Context, m *ent.CircleMutation) error {
+				if id, ok := m.ID(); ok && m.Op().Is(ent.OpUpdateOne) && viewerOf(ctx).ModeratesCircle(id) {
+					return privacy.Allow
+				}
+				return privacy.Denyf("only admins and the circle's moderators change a circle")
+			}),
+		},
+	}
+}
+
+// CircleMembership: a member list is visible where the circle's content is. Admins and the
+// circle's moderators add, change and remove members; anyone may join an OPEN circle as a
+// member, and leave any circle.
+func CircleMembership() ent.Policy {
+	return privacy.Policy{
+		Query: privacy.QueryPolicy{privacy.CircleMembershipQueryRuleFunc(func(ctx context.Context, q *ent.CircleMembershipQuery) error {
+			if v := viewerOf(ctx); !v.IsAdmin() {
+				q.Where(MembershipVisible(v))
+			}
+			return privacy.Allow
+		})},
+		Mutation: privacy.MutationPolicy{denyAnonymous, allowAdmins,
+			privacy.CircleMembershipMutationRuleFunc(membershipMutation),
+		},
+	}
+}
+
+func membershipMutation(ctx context.Context, m *ent.CircleMembershipMutation) error {
+	v := viewerOf(ctx)
+	circleID, memberID, err := membershipTarget(ctx, m)
+	if err != nil {
+		return err
+	}
+	if v.ModeratesCircle(circleID) {
+		return privacy.Allow
+	}
+	self := memberID == v.MemberID
+	switch {
+	case self && m.Op().Is(ent.OpDeleteOne):
+		return privacy.Allow // leaving
+	case self && m.Op().Is(ent.OpCreate):
+		role, _ := m.Role()
+		open, err := m.Client().Circle.Query().
+			Where(circle.ID(circleID), circle.VisibilityEQ(circle.VisibilityOPEN)).Exist(System(ctx))
+		if err != nil {
+			return err
+		}
+		if open && role != circlemembership.RoleMODERATOR {
+			return privacy.Allow // joining an open circle
+		}
+	}
+	return privacy.Denyf("only admins and the circle's moderators manage its members")
+}
+
+// membershipTarget finds the circle and member a membership mutation is about.
+func membershipTarget(ctx context.Context, m *ent.CircleMembershipMutation) (circleID, memberID gid.ID, err error) {
+	if m.Op().Is(ent.OpCreate) {
+		circleID, _ = m.CircleID()
+		memberID, _ = m.MemberID()
+		return circleID, memberID, nil
+	}
+	id, ok := m.ID()
+	if !ok {
+		return "", "", privacy.Denyf("bulk changes of memberships are not allowed")
+	}
+	ms, err := m.Client().CircleMembership.Query().Where(circlemembership.ID(id)).
+		WithCircle().WithMember().Only(System(ctx))
+	if err != nil {
+		return "", "", err
+	}
+	return ms.Edges.Circle.ID, ms.Edges.Member.ID, nil
+}
+
+// Practice: see PracticeVisible. Members other than vendors write practices, with themselves
+// among the authors; authors change their practices, admins too.
+func Practice() ent.Policy {
+	return privacy.Policy{
+		Query: privacy.QueryPolicy{privacy.PracticeQueryRuleFunc(func(ctx context.Context, q *ent.PracticeQuery) error {
+			q.Where(PracticeVisible(viewerOf(ctx)))
+			return privacy.Allow
+		})},
+		Mutation: privacy.MutationPolicy{denyAnonymous, allowAdmins,
+			privacy.PracticeMutationRuleFunc(func(ctx context.Context, m *ent.PracticeMutation) error {
+				v := viewerOf(ctx)
+				if v.IsVendor() {
+					return privacy.Denyf("vendors do not write practices")
+				}
+				if m.Op().Is(ent.OpCreate) {
+					if slices.Contains(m.AuthorsIDs(), v.MemberID) {
+						return privacy.Allow
+					}
+					return privacy.Denyf("the author must be among the authors")
+				}
+				id, ok := m.ID()
+				if !ok {
+					return privacy.Denyf("bulk changes of practices are not allowed")
+				}
+				own, err := m.Client().Practice.Query().
+					Where(practice.ID(id), practice.HasAuthorsWith(member.ID(v.MemberID))).Exist(System(ctx))
+				if err != nil {
+					return err
+				}
+				if own && !m.Op().Is(ent.OpDeleteOne) {
+					return privacy.Allow
+				}
+				return privacy.Denyf("only the authors change a practice")
+			}),
+		},
+	}
+}
+
+// Discussion: see DiscussionVisible. Members start discussions outside circles and in circles
+// open to them; vendors only in circles they belong to. Authors, platform moderators and the
+// circle's moderators change a discussion.
+func Discussion() ent.Policy {
+	return privacy.Policy{
+		Query: privacy.QueryPolicy{privacy.DiscussionQueryRuleFunc(func(ctx context.Context, q *ent.DiscussionQuery) error {
+			q.Where(DiscussionVisible(viewerOf(ctx)))
+			return privacy.Allow
+		})},
+		Mutation: privacy.MutationPolicy{denyAnonymous, allowAdmins,
+			privacy.DiscussionMutationRuleFunc(discussionMutation),
+		},
+	}
+}
+
+func discussionMutation(ctx context.Context, m *ent.DiscussionMutation) error {
+	v := viewerOf(ctx)
+	if m.Op().Is(ent.OpCreate) {
+		author, _ := m.AuthorID()
+		circleID, inCircle := m.CircleID()
+		switch {
+		case author != v.MemberID:
+			return privacy.Denyf("the author must be the viewer")
+		case inCircle && v.InCircle(circleID):
+			return privacy.Allow
+		case v.IsVendor():
+			return privacy.Denyf("vendors start discussions only in circles that invited them")
+		case !inCircle:
+			return privacy.Allow
+		}
+		open, err := m.Client().Circle.Query().Where(circle.ID(circleID), circleOpenTo(v)).Exist(System(ctx))
+		if err != nil || !open {
+			return privacy.Denyf("the circle is closed to the viewer")
+		}
+		return privacy.Allow
+	}
+	id, ok := m.ID()
+	if !ok || m.Op().Is(ent.OpDeleteOne) {
+		return privacy.Denyf("discussions are locked, not deleted")
+	}
+	d, err := m.Client().Discussion.Query().Where(discussion.ID(id)).WithAuthor().WithCircle().Only(System(ctx))
+	if err != nil {
+		return err
+	}
+	if v.IsModerator() || d.Edges.Author.ID == v.MemberID ||
+		(d.Edges.Circle != nil && v.ModeratesCircle(d.Edges.Circle.ID)) {
+		return privacy.Allow
+	}
+	return privacy.Denyf("only the author and moderators change a discussion")
+}
