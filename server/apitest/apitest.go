@@ -50,7 +50,7 @@ func ForEachBackend(t *testing.T, f func(t *testing.T, env *Env)) {
 }
 
 // Start starts a server on the backend; adjust, if set, changes the configuration first.
-func Start(t testing.TB, backend string, adjust func(*config.Config)) *Env {
+func Start(t testing.TB, backend string, adjust func(*config.Config), opts ...app.Option) *Env {
 	t.Helper()
 	cfg, err := config.Load(nil, func(string) string { return "" })
 	if err != nil {
@@ -68,9 +68,10 @@ func Start(t testing.TB, backend string, adjust func(*config.Config)) *Env {
 	if testing.Verbose() {
 		logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
-	a, err := app.New(context.Background(), cfg, logger, app.WithDriverWrapper(func(d dialect.Driver) dialect.Driver {
+	opts = append(opts, app.WithDriverWrapper(func(d dialect.Driver) dialect.Driver {
 		return &countingDriver{Driver: d, n: &env.statements}
 	}))
+	a, err := app.New(context.Background(), cfg, logger, opts...)
 	if err != nil {
 		t.Fatalf("starting app: %v", err)
 	}

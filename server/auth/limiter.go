@@ -25,45 +25,40 @@ type failures struct {
 	until time.Time
 }
 
-func newLimiter(now func() time.Time) *limiter {
+// newLimiter allows free failures per key before delays start.
+func newLimiter(free int, now func() time.Time) *limiter {
 	return &limiter{
-		entries: map[string]*failures{}, free: 5, base: time.Second,
+		entries: map[string]*failures{}, free: free, base: time.Second,
 		maxDelay: 15 * time.Minute, forget: time.Hour, now: now,
 	}
 }
 
 // wait returns how long the key must still wait; zero when it may try now.
-func (l *limiter) wait(keys ...string) time.Duration {
+func (l *limiter) wait(key string) time.Duration {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	now := l.now()
-	var longest time.Duration
-	for _, k := range keys {
-		if f, ok := l.entries[k]; ok && f.until.After(now) && f.until.Sub(now) > longest {
-			longest = f.until.Sub(now)
-		}
+	if f, ok := l.entries[key]; ok && f.until.After(l.now()) {
+		return f.until.Sub(l.now())
 	}
-	return longest
+	return 0
 }
 
-// fail counts a failure for each key.
-func (l *limiter) fail(keys ...string) {
+// fail counts a failure for the key.
+func (l *limiter) fail(key string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
 	l.sweep(now)
-	for _, k := range keys {
-		f := l.entries[k]
-		if f == nil {
-			f = &failures{}
-			l.entries[k] = f
-		}
-		f.count++
-		f.last = now
-		if f.count > l.free {
-			delay := l.base << min(f.count-l.free-1, 20)
-			f.until = now.Add(min(delay, l.maxDelay))
-		}
+	f := l.entries[key]
+	if f == nil {
+		f = &failures{}
+		l.entries[key] = f
+	}
+	f.count++
+	f.last = now
+	if f.count > l.free {
+		delay := l.base << min(f.count-l.free-1, 20)
+		f.until = now.Add(min(delay, l.maxDelay))
 	}
 }
 

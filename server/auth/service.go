@@ -45,7 +45,8 @@ type Service struct {
 	sessions    *Sessions
 	directories map[string]*directory.Directory
 	byDomain    map[string]string
-	limiter     *limiter
+	accounts    *limiter // failures per account: few are allowed
+	addresses   *limiter // failures per client address: many staff may share one (NAT)
 	logger      *slog.Logger
 	now         func() time.Time
 }
@@ -57,7 +58,8 @@ func New(client *ent.Client, cfg Config, logger *slog.Logger) (*Service, error) 
 		directories: map[string]*directory.Directory{}, byDomain: map[string]string{},
 	}
 	s.sessions = &Sessions{client: client, idleTimeout: cfg.IdleTimeout, maxAge: cfg.MaxAge, now: s.now}
-	s.limiter = newLimiter(s.now)
+	s.accounts = newLimiter(5, s.now)
+	s.addresses = newLimiter(50, s.now)
 	for _, dc := range cfg.Directories {
 		if dc.ID == LocalDirectory || s.directories[dc.ID] != nil {
 			return nil, fmt.Errorf("configuring directories: id %q is reserved or used twice", dc.ID)
@@ -107,15 +109,18 @@ func (s *Service) Login(ctx context.Context, req LoginRequest) (*Login, error) {
 	if dirID == "" {
 		dirID = s.directoryOf(username)
 	}
-	accountKey := "account:" + dirID + ":" + strings.ToLower(username)
-	keys := []string{accountKey, "ip:" + req.ClientIP}
-	if wait := s.limiter.wait(keys...); wait > 0 {
+	account := dirID + ":" + strings.ToLower(username)
+	if wait := max(s.accounts.wait(account), s.addresses.wait(req.ClientIP)); wait > 0 {
 		return nil, tooManyAttempts(wait)
+	}
+	fail := func() {
+		s.accounts.fail(account)
+		s.addresses.fail(req.ClientIP)
 	}
 	// Blank passwords are refused before anything else: on many directories an empty
 	// password is an anonymous bind that "succeeds".
 	if strings.TrimSpace(req.Password) == "" || username == "" || len(req.Password) > MaxPasswordLength || len(username) > 256 {
-		s.limiter.fail(keys...)
+		fail()
 		return nil, ErrUnauthenticated
 	}
 	var (
@@ -129,13 +134,13 @@ func (s *Service) Login(ctx context.Context, req LoginRequest) (*Login, error) {
 	}
 	switch {
 	case errors.Is(err, ErrUnauthenticated):
-		s.limiter.fail(keys...)
+		fail()
 		s.logger.InfoContext(ctx, "login failed", "directory", dirID)
 		return nil, err
 	case err != nil:
 		return nil, err
 	}
-	s.limiter.succeed(accountKey)
+	s.accounts.succeed(account)
 	return s.startSession(ctx, m)
 }
 
