@@ -29,6 +29,20 @@ func addCircleMember(ctx context.Context, c *ent.Client, circleID, memberID gid.
 		Save(ctx)
 }
 
+// joinCircle makes the viewer a member of a circle; a member already in it stays as they are.
+func joinCircle(ctx context.Context, c *ent.Client, circleID, memberID gid.ID) (*ent.CircleMembership, error) {
+	existing, err := findMembership(ctx, c, circleID, memberID)
+	if err == nil {
+		return existing, nil
+	}
+	if !ent.IsNotFound(err) {
+		return nil, err
+	}
+	return c.CircleMembership.Create().
+		SetCircleID(circleID).SetMemberID(memberID).SetRole(circlemembership.RoleMEMBER).
+		Save(ctx)
+}
+
 // removeCircleMember ends a membership and returns its id.
 func removeCircleMember(ctx context.Context, c *ent.Client, circleID, memberID gid.ID) (gid.ID, error) {
 	m, err := findMembership(ctx, c, circleID, memberID)

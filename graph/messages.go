@@ -70,8 +70,9 @@ func deleteMessage(ctx context.Context, c *ent.Client, id gid.ID) (*ent.Message,
 	if err != nil {
 		return nil, notFoundAs("id", err)
 	}
+	deletedAt := time.Now()
 	if m.DeletedAt != nil {
-		return m, nil
+		deletedAt = *m.DeletedAt // deleting again changes nothing, but is still checked
 	}
-	return m.Update().SetBody("").SetDeletedAt(time.Now()).Save(ctx)
+	return m.Update().SetBody("").SetDeletedAt(deletedAt).Save(ctx)
 }

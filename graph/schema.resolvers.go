@@ -51,9 +51,9 @@ func (r *mutationResolver) Logout(ctx context.Context) (bool, error) {
 
 // LogoutEverywhere is the resolver for the logoutEverywhere field.
 func (r *mutationResolver) LogoutEverywhere(ctx context.Context) (int, error) {
-	v := viewer.FromContext(ctx)
-	if v == nil {
-		return 0, apperr.Forbidden("not logged in")
+	v, err := requireViewer(ctx)
+	if err != nil {
+		return 0, err
 	}
 	return r.auth.RevokeMember(ctx, v.MemberID, "logout everywhere")
 }
@@ -205,19 +205,18 @@ func (r *mutationResolver) RemoveCircleMember(ctx context.Context, circleID gid.
 
 // JoinCircle is the resolver for the joinCircle field.
 func (r *mutationResolver) JoinCircle(ctx context.Context, circleID gid.ID) (*ent.CircleMembership, error) {
-	v := viewer.FromContext(ctx)
-	if v == nil {
-		return nil, apperr.Forbidden("not logged in")
+	v, err := requireViewer(ctx)
+	if err != nil {
+		return nil, err
 	}
-	role := circlemembership.RoleMEMBER
-	return addCircleMember(ctx, ent.FromContext(ctx), circleID, v.MemberID, &role)
+	return joinCircle(ctx, ent.FromContext(ctx), circleID, v.MemberID)
 }
 
 // LeaveCircle is the resolver for the leaveCircle field.
 func (r *mutationResolver) LeaveCircle(ctx context.Context, circleID gid.ID) (gid.ID, error) {
-	v := viewer.FromContext(ctx)
-	if v == nil {
-		return "", apperr.Forbidden("not logged in")
+	v, err := requireViewer(ctx)
+	if err != nil {
+		return "", err
 	}
 	return removeCircleMember(ctx, ent.FromContext(ctx), circleID, v.MemberID)
 }

@@ -74,11 +74,16 @@ func denialCode(ctx context.Context) string {
 
 // denialMessage is the policy's reason without ent's prefix.
 func denialMessage(err error) string {
-	msg := err.Error()
-	if i := strings.LastIndex(msg, "deny rule: "); i >= 0 {
-		return msg[i+len("deny rule: "):]
+	var reason string
+	for e := err; e != nil; e = errors.Unwrap(e) {
+		if strings.HasSuffix(e.Error(), privacy.Deny.Error()) {
+			reason = strings.TrimSuffix(strings.TrimSuffix(e.Error(), privacy.Deny.Error()), ": ")
+		}
 	}
-	return "not allowed"
+	if reason == "" {
+		return "not allowed"
+	}
+	return reason
 }
 
 func setClientError(out *gqlerror.Error, code, field, message string) {
