@@ -219,7 +219,7 @@ func authorizationTable() []operation {
 			vars: byID(func(w *protectedWorld) string { return w.dOpen }), want: merge(outcomes("NOT_FOUND", "anonymous"), outcomes("ok", "author", "moderator", "admin")), other: "FORBIDDEN"},
 		{name: "add someone to a closed circle", query: `mutation($c: ID!, $m: ID!) { addCircleMember(circleID: $c, memberID: $m) { id } }`,
 			vars: func(w *protectedWorld, _ string) map[string]any {
-				return map[string]any{"c": w.closed, "m": w.as["member"].MemberID}
+				return map[string]any{"c": w.closed, "m": w.target}
 			},
 			want: merge(outcomes("NOT_FOUND", "anonymous"), outcomes("ok", "circleModerator", "admin")), other: "FORBIDDEN"},
 		{name: "join a closed circle", query: `mutation($c: ID!) { joinCircle(circleID: $c) { id } }`,

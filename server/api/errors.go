@@ -74,16 +74,13 @@ func denialCode(ctx context.Context) string {
 
 // denialMessage is the policy's reason without ent's prefix.
 func denialMessage(err error) string {
-	var reason string
 	for e := err; e != nil; e = errors.Unwrap(e) {
-		if strings.HasSuffix(e.Error(), privacy.Deny.Error()) {
-			reason = strings.TrimSuffix(strings.TrimSuffix(e.Error(), privacy.Deny.Error()), ": ")
+		reason, found := strings.CutSuffix(e.Error(), ": "+privacy.Deny.Error())
+		if found && reason != "" {
+			return reason
 		}
 	}
-	if reason == "" {
-		return "not allowed"
-	}
-	return reason
+	return "not allowed"
 }
 
 func setClientError(out *gqlerror.Error, code, field, message string) {
