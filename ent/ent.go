@@ -15,6 +15,7 @@ import (
 	"zirkel/ent/message"
 	"zirkel/ent/organisation"
 	"zirkel/ent/practice"
+	"zirkel/ent/reaction"
 	"zirkel/ent/session"
 	"zirkel/ent/topic"
 
@@ -88,6 +89,7 @@ func checkColumn(t, c string) error {
 			message.Table:          message.ValidColumn,
 			organisation.Table:     organisation.ValidColumn,
 			practice.Table:         practice.ValidColumn,
+			reaction.Table:         reaction.ValidColumn,
 			session.Table:          session.ValidColumn,
 			topic.Table:            topic.ValidColumn,
 		})

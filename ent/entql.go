@@ -11,6 +11,7 @@ import (
 	"zirkel/ent/organisation"
 	"zirkel/ent/practice"
 	"zirkel/ent/predicate"
+	"zirkel/ent/reaction"
 	"zirkel/ent/session"
 	"zirkel/ent/topic"
 
@@ -22,7 +23,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 9)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 10)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   circle.Table,
@@ -117,12 +118,13 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "Message",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			message.FieldCreatedAt: {Type: field.TypeTime, Column: message.FieldCreatedAt},
-			message.FieldUpdatedAt: {Type: field.TypeTime, Column: message.FieldUpdatedAt},
-			message.FieldBody:      {Type: field.TypeString, Column: message.FieldBody},
-			message.FieldPosition:  {Type: field.TypeInt, Column: message.FieldPosition},
-			message.FieldEditedAt:  {Type: field.TypeTime, Column: message.FieldEditedAt},
-			message.FieldDeletedAt: {Type: field.TypeTime, Column: message.FieldDeletedAt},
+			message.FieldCreatedAt:      {Type: field.TypeTime, Column: message.FieldCreatedAt},
+			message.FieldUpdatedAt:      {Type: field.TypeTime, Column: message.FieldUpdatedAt},
+			message.FieldBody:           {Type: field.TypeString, Column: message.FieldBody},
+			message.FieldPosition:       {Type: field.TypeInt, Column: message.FieldPosition},
+			message.FieldEditedAt:       {Type: field.TypeTime, Column: message.FieldEditedAt},
+			message.FieldDeletedAt:      {Type: field.TypeTime, Column: message.FieldDeletedAt},
+			message.FieldReactionCounts: {Type: field.TypeJSON, Column: message.FieldReactionCounts},
 		},
 	}
 	graph.Nodes[5] = &sqlgraph.Node{
@@ -177,6 +179,22 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   reaction.Table,
+			Columns: reaction.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: reaction.FieldID,
+			},
+		},
+		Type: "Reaction",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			reaction.FieldCreatedAt: {Type: field.TypeTime, Column: reaction.FieldCreatedAt},
+			reaction.FieldUpdatedAt: {Type: field.TypeTime, Column: reaction.FieldUpdatedAt},
+			reaction.FieldKind:      {Type: field.TypeEnum, Column: reaction.FieldKind},
+		},
+	}
+	graph.Nodes[8] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -194,7 +212,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldRevokedReason: {Type: field.TypeString, Column: session.FieldRevokedReason},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   topic.Table,
 			Columns: topic.Columns,
@@ -429,6 +447,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"Message",
 	)
 	graph.MustAddE(
+		"reactions",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   message.ReactionsTable,
+			Columns: []string{message.ReactionsColumn},
+			Bidi:    false,
+		},
+		"Message",
+		"Reaction",
+	)
+	graph.MustAddE(
 		"parent",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -523,6 +553,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Practice",
 		"Circle",
+	)
+	graph.MustAddE(
+		"message",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   reaction.MessageTable,
+			Columns: []string{reaction.MessageColumn},
+			Bidi:    false,
+		},
+		"Reaction",
+		"Message",
+	)
+	graph.MustAddE(
+		"member",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   reaction.MemberTable,
+			Columns: []string{reaction.MemberColumn},
+			Bidi:    false,
+		},
+		"Reaction",
+		"Member",
 	)
 	graph.MustAddE(
 		"member",
@@ -1186,6 +1240,11 @@ func (f *MessageFilter) WhereDeletedAt(p entql.TimeP) {
 	f.Where(p.Field(message.FieldDeletedAt))
 }
 
+// WhereReactionCounts applies the entql json.RawMessage predicate on the reaction_counts field.
+func (f *MessageFilter) WhereReactionCounts(p entql.BytesP) {
+	f.Where(p.Field(message.FieldReactionCounts))
+}
+
 // WhereHasDiscussion applies a predicate to check if query has an edge discussion.
 func (f *MessageFilter) WhereHasDiscussion() {
 	f.Where(entql.HasEdge("discussion"))
@@ -1236,6 +1295,20 @@ func (f *MessageFilter) WhereHasReplies() {
 // WhereHasRepliesWith applies a predicate to check if query has an edge replies with a given conditions (other predicates).
 func (f *MessageFilter) WhereHasRepliesWith(preds ...predicate.Message) {
 	f.Where(entql.HasEdgeWith("replies", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasReactions applies a predicate to check if query has an edge reactions.
+func (f *MessageFilter) WhereHasReactions() {
+	f.Where(entql.HasEdge("reactions"))
+}
+
+// WhereHasReactionsWith applies a predicate to check if query has an edge reactions with a given conditions (other predicates).
+func (f *MessageFilter) WhereHasReactionsWith(preds ...predicate.Reaction) {
+	f.Where(entql.HasEdgeWith("reactions", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}
@@ -1555,6 +1628,89 @@ func (f *PracticeFilter) WhereHasCircleWith(preds ...predicate.Circle) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *ReactionQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the ReactionQuery builder.
+func (_q *ReactionQuery) Filter() *ReactionFilter {
+	return &ReactionFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *ReactionMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the ReactionMutation builder.
+func (m *ReactionMutation) Filter() *ReactionFilter {
+	return &ReactionFilter{config: m.config, predicateAdder: m}
+}
+
+// ReactionFilter provides a generic filtering capability at runtime for ReactionQuery.
+type ReactionFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *ReactionFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *ReactionFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(reaction.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *ReactionFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(reaction.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *ReactionFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(reaction.FieldUpdatedAt))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *ReactionFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(reaction.FieldKind))
+}
+
+// WhereHasMessage applies a predicate to check if query has an edge message.
+func (f *ReactionFilter) WhereHasMessage() {
+	f.Where(entql.HasEdge("message"))
+}
+
+// WhereHasMessageWith applies a predicate to check if query has an edge message with a given conditions (other predicates).
+func (f *ReactionFilter) WhereHasMessageWith(preds ...predicate.Message) {
+	f.Where(entql.HasEdgeWith("message", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasMember applies a predicate to check if query has an edge member.
+func (f *ReactionFilter) WhereHasMember() {
+	f.Where(entql.HasEdge("member"))
+}
+
+// WhereHasMemberWith applies a predicate to check if query has an edge member with a given conditions (other predicates).
+func (f *ReactionFilter) WhereHasMemberWith(preds ...predicate.Member) {
+	f.Where(entql.HasEdgeWith("member", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *SessionQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -1583,7 +1739,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1667,7 +1823,7 @@ type TopicFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TopicFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -3,6 +3,7 @@
 package ent
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -32,6 +33,8 @@ type Message struct {
 	EditedAt *time.Time `json:"edited_at,omitempty"`
 	// DeletedAt holds the value of the "deleted_at" field.
 	DeletedAt *time.Time `json:"deleted_at,omitempty"`
+	// Reactions by kind; kept by the react mutation. Read through Message.reactions.
+	ReactionCounts map[string]int `json:"reaction_counts,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the MessageQuery when eager-loading is set.
 	Edges               MessageEdges `json:"edges"`
@@ -51,13 +54,16 @@ type MessageEdges struct {
 	Parent *Message `json:"parent,omitempty"`
 	// Replies holds the value of the replies edge.
 	Replies []*Message `json:"replies,omitempty"`
+	// Reactions holds the value of the reactions edge.
+	Reactions []*Reaction `json:"reactions,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [4]bool
+	loadedTypes [5]bool
 	// totalCount holds the count of the edges above.
 	totalCount [4]map[string]int
 
-	namedReplies map[string][]*Message
+	namedReplies   map[string][]*Message
+	namedReactions map[string][]*Reaction
 }
 
 // DiscussionOrErr returns the Discussion value or an error if the edge
@@ -102,11 +108,22 @@ func (e MessageEdges) RepliesOrErr() ([]*Message, error) {
 	return nil, &NotLoadedError{edge: "replies"}
 }
 
+// ReactionsOrErr returns the Reactions value or an error if the edge
+// was not loaded in eager-loading.
+func (e MessageEdges) ReactionsOrErr() ([]*Reaction, error) {
+	if e.loadedTypes[4] {
+		return e.Reactions, nil
+	}
+	return nil, &NotLoadedError{edge: "reactions"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*Message) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
+		case message.FieldReactionCounts:
+			values[i] = new([]byte)
 		case message.FieldID:
 			values[i] = new(gid.ID)
 		case message.FieldPosition:
@@ -180,6 +197,14 @@ func (_m *Message) assignValues(columns []string, values []any) error {
 				_m.DeletedAt = new(time.Time)
 				*_m.DeletedAt = value.Time
 			}
+		case message.FieldReactionCounts:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field reaction_counts", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.ReactionCounts); err != nil {
+					return fmt.Errorf("unmarshal field reaction_counts: %w", err)
+				}
+			}
 		case message.ForeignKeys[0]:
 			if value, ok := values[i].(*sql.NullScanner); !ok {
 				return fmt.Errorf("unexpected type %T for field discussion_messages", values[i])
@@ -234,6 +259,11 @@ func (_m *Message) QueryReplies() *MessageQuery {
 	return NewMessageClient(_m.config).QueryReplies(_m)
 }
 
+// QueryReactions queries the "reactions" edge of the Message entity.
+func (_m *Message) QueryReactions() *ReactionQuery {
+	return NewMessageClient(_m.config).QueryReactions(_m)
+}
+
 // Update returns a builder for updating this Message.
 // Note that you need to call Message.Unwrap() before calling this method if this Message
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -278,6 +308,9 @@ func (_m *Message) String() string {
 		builder.WriteString("deleted_at=")
 		builder.WriteString(v.Format(time.ANSIC))
 	}
+	builder.WriteString(", ")
+	builder.WriteString("reaction_counts=")
+	builder.WriteString(fmt.Sprintf("%v", _m.ReactionCounts))
 	builder.WriteByte(')')
 	return builder.String()
 }
@@ -303,6 +336,30 @@ func (_m *Message) appendNamedReplies(name string, edges ...*Message) {
 		_m.Edges.namedReplies[name] = []*Message{}
 	} else {
 		_m.Edges.namedReplies[name] = append(_m.Edges.namedReplies[name], edges...)
+	}
+}
+
+// NamedReactions returns the Reactions named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Message) NamedReactions(name string) ([]*Reaction, error) {
+	if _m.Edges.namedReactions == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedReactions[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Message) appendNamedReactions(name string, edges ...*Reaction) {
+	if _m.Edges.namedReactions == nil {
+		_m.Edges.namedReactions = make(map[string][]*Reaction)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedReactions[name] = []*Reaction{}
+	} else {
+		_m.Edges.namedReactions[name] = append(_m.Edges.namedReactions[name], edges...)
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"zirkel/ent/discussion"
 	"zirkel/ent/member"
 	"zirkel/ent/message"
+	"zirkel/ent/reaction"
 	"zirkel/ent/schema/gid"
 
 	"entgo.io/ent/dialect"
@@ -94,6 +95,12 @@ func (_c *MessageCreate) SetNillableDeletedAt(v *time.Time) *MessageCreate {
 	return _c
 }
 
+// SetReactionCounts sets the "reaction_counts" field.
+func (_c *MessageCreate) SetReactionCounts(v map[string]int) *MessageCreate {
+	_c.mutation.SetReactionCounts(v)
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *MessageCreate) SetID(v gid.ID) *MessageCreate {
 	_c.mutation.SetID(v)
@@ -162,6 +169,21 @@ func (_c *MessageCreate) AddReplies(v ...*Message) *MessageCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddReplyIDs(ids...)
+}
+
+// AddReactionIDs adds the "reactions" edge to the Reaction entity by IDs.
+func (_c *MessageCreate) AddReactionIDs(ids ...gid.ID) *MessageCreate {
+	_c.mutation.AddReactionIDs(ids...)
+	return _c
+}
+
+// AddReactions adds the "reactions" edges to the Reaction entity.
+func (_c *MessageCreate) AddReactions(v ...*Reaction) *MessageCreate {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddReactionIDs(ids...)
 }
 
 // Mutation returns the MessageMutation object of the builder.
@@ -320,6 +342,10 @@ func (_c *MessageCreate) createSpec() (*Message, *sqlgraph.CreateSpec) {
 		_spec.SetField(message.FieldDeletedAt, field.TypeTime, value)
 		_node.DeletedAt = &value
 	}
+	if value, ok := _c.mutation.ReactionCounts(); ok {
+		_spec.SetField(message.FieldReactionCounts, field.TypeJSON, value)
+		_node.ReactionCounts = value
+	}
 	if nodes := _c.mutation.DiscussionIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -380,6 +406,22 @@ func (_c *MessageCreate) createSpec() (*Message, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(message.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.ReactionsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   message.ReactionsTable,
+			Columns: []string{message.ReactionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(reaction.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {
@@ -496,6 +538,24 @@ func (u *MessageUpsert) UpdateDeletedAt() *MessageUpsert {
 // ClearDeletedAt clears the value of the "deleted_at" field.
 func (u *MessageUpsert) ClearDeletedAt() *MessageUpsert {
 	u.SetNull(message.FieldDeletedAt)
+	return u
+}
+
+// SetReactionCounts sets the "reaction_counts" field.
+func (u *MessageUpsert) SetReactionCounts(v map[string]int) *MessageUpsert {
+	u.Set(message.FieldReactionCounts, v)
+	return u
+}
+
+// UpdateReactionCounts sets the "reaction_counts" field to the value that was provided on create.
+func (u *MessageUpsert) UpdateReactionCounts() *MessageUpsert {
+	u.SetExcluded(message.FieldReactionCounts)
+	return u
+}
+
+// ClearReactionCounts clears the value of the "reaction_counts" field.
+func (u *MessageUpsert) ClearReactionCounts() *MessageUpsert {
+	u.SetNull(message.FieldReactionCounts)
 	return u
 }
 
@@ -620,6 +680,27 @@ func (u *MessageUpsertOne) UpdateDeletedAt() *MessageUpsertOne {
 func (u *MessageUpsertOne) ClearDeletedAt() *MessageUpsertOne {
 	return u.Update(func(s *MessageUpsert) {
 		s.ClearDeletedAt()
+	})
+}
+
+// SetReactionCounts sets the "reaction_counts" field.
+func (u *MessageUpsertOne) SetReactionCounts(v map[string]int) *MessageUpsertOne {
+	return u.Update(func(s *MessageUpsert) {
+		s.SetReactionCounts(v)
+	})
+}
+
+// UpdateReactionCounts sets the "reaction_counts" field to the value that was provided on create.
+func (u *MessageUpsertOne) UpdateReactionCounts() *MessageUpsertOne {
+	return u.Update(func(s *MessageUpsert) {
+		s.UpdateReactionCounts()
+	})
+}
+
+// ClearReactionCounts clears the value of the "reaction_counts" field.
+func (u *MessageUpsertOne) ClearReactionCounts() *MessageUpsertOne {
+	return u.Update(func(s *MessageUpsert) {
+		s.ClearReactionCounts()
 	})
 }
 
@@ -911,6 +992,27 @@ func (u *MessageUpsertBulk) UpdateDeletedAt() *MessageUpsertBulk {
 func (u *MessageUpsertBulk) ClearDeletedAt() *MessageUpsertBulk {
 	return u.Update(func(s *MessageUpsert) {
 		s.ClearDeletedAt()
+	})
+}
+
+// SetReactionCounts sets the "reaction_counts" field.
+func (u *MessageUpsertBulk) SetReactionCounts(v map[string]int) *MessageUpsertBulk {
+	return u.Update(func(s *MessageUpsert) {
+		s.SetReactionCounts(v)
+	})
+}
+
+// UpdateReactionCounts sets the "reaction_counts" field to the value that was provided on create.
+func (u *MessageUpsertBulk) UpdateReactionCounts() *MessageUpsertBulk {
+	return u.Update(func(s *MessageUpsert) {
+		s.UpdateReactionCounts()
+	})
+}
+
+// ClearReactionCounts clears the value of the "reaction_counts" field.
+func (u *MessageUpsertBulk) ClearReactionCounts() *MessageUpsertBulk {
+	return u.Update(func(s *MessageUpsert) {
+		s.ClearReactionCounts()
 	})
 }
 

@@ -12,6 +12,7 @@ import (
 	"zirkel/ent/member"
 	"zirkel/ent/message"
 	"zirkel/ent/predicate"
+	"zirkel/ent/reaction"
 	"zirkel/ent/schema/gid"
 
 	"entgo.io/ent"
@@ -24,18 +25,20 @@ import (
 // MessageQuery is the builder for querying Message entities.
 type MessageQuery struct {
 	config
-	ctx              *QueryContext
-	order            []message.OrderOption
-	inters           []Interceptor
-	predicates       []predicate.Message
-	withDiscussion   *DiscussionQuery
-	withAuthor       *MemberQuery
-	withParent       *MessageQuery
-	withReplies      *MessageQuery
-	withFKs          bool
-	loadTotal        []func(context.Context, []*Message) error
-	modifiers        []func(*sql.Selector)
-	withNamedReplies map[string]*MessageQuery
+	ctx                *QueryContext
+	order              []message.OrderOption
+	inters             []Interceptor
+	predicates         []predicate.Message
+	withDiscussion     *DiscussionQuery
+	withAuthor         *MemberQuery
+	withParent         *MessageQuery
+	withReplies        *MessageQuery
+	withReactions      *ReactionQuery
+	withFKs            bool
+	loadTotal          []func(context.Context, []*Message) error
+	modifiers          []func(*sql.Selector)
+	withNamedReplies   map[string]*MessageQuery
+	withNamedReactions map[string]*ReactionQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -153,6 +156,28 @@ func (_q *MessageQuery) QueryReplies() *MessageQuery {
 			sqlgraph.From(message.Table, message.FieldID, selector),
 			sqlgraph.To(message.Table, message.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, message.RepliesTable, message.RepliesColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryReactions chains the current query on the "reactions" edge.
+func (_q *MessageQuery) QueryReactions() *ReactionQuery {
+	query := (&ReactionClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(message.Table, message.FieldID, selector),
+			sqlgraph.To(reaction.Table, reaction.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, message.ReactionsTable, message.ReactionsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -356,6 +381,7 @@ func (_q *MessageQuery) Clone() *MessageQuery {
 		withAuthor:     _q.withAuthor.Clone(),
 		withParent:     _q.withParent.Clone(),
 		withReplies:    _q.withReplies.Clone(),
+		withReactions:  _q.withReactions.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -404,6 +430,17 @@ func (_q *MessageQuery) WithReplies(opts ...func(*MessageQuery)) *MessageQuery {
 		opt(query)
 	}
 	_q.withReplies = query
+	return _q
+}
+
+// WithReactions tells the query-builder to eager-load the nodes that are connected to
+// the "reactions" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *MessageQuery) WithReactions(opts ...func(*ReactionQuery)) *MessageQuery {
+	query := (&ReactionClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withReactions = query
 	return _q
 }
 
@@ -492,11 +529,12 @@ func (_q *MessageQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Mess
 		nodes       = []*Message{}
 		withFKs     = _q.withFKs
 		_spec       = _q.querySpec()
-		loadedTypes = [4]bool{
+		loadedTypes = [5]bool{
 			_q.withDiscussion != nil,
 			_q.withAuthor != nil,
 			_q.withParent != nil,
 			_q.withReplies != nil,
+			_q.withReactions != nil,
 		}
 	)
 	if _q.withDiscussion != nil || _q.withAuthor != nil || _q.withParent != nil {
@@ -551,10 +589,24 @@ func (_q *MessageQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Mess
 			return nil, err
 		}
 	}
+	if query := _q.withReactions; query != nil {
+		if err := _q.loadReactions(ctx, query, nodes,
+			func(n *Message) { n.Edges.Reactions = []*Reaction{} },
+			func(n *Message, e *Reaction) { n.Edges.Reactions = append(n.Edges.Reactions, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedReplies {
 		if err := _q.loadReplies(ctx, query, nodes,
 			func(n *Message) { n.appendNamedReplies(name) },
 			func(n *Message, e *Message) { n.appendNamedReplies(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedReactions {
+		if err := _q.loadReactions(ctx, query, nodes,
+			func(n *Message) { n.appendNamedReactions(name) },
+			func(n *Message, e *Reaction) { n.appendNamedReactions(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -693,6 +745,37 @@ func (_q *MessageQuery) loadReplies(ctx context.Context, query *MessageQuery, no
 	}
 	return nil
 }
+func (_q *MessageQuery) loadReactions(ctx context.Context, query *ReactionQuery, nodes []*Message, init func(*Message), assign func(*Message, *Reaction)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[gid.ID]*Message)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	query.withFKs = true
+	query.Where(predicate.Reaction(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(message.ReactionsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.message_reactions
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "message_reactions" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "message_reactions" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
 
 func (_q *MessageQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -824,6 +907,20 @@ func (_q *MessageQuery) WithNamedReplies(name string, opts ...func(*MessageQuery
 		_q.withNamedReplies = make(map[string]*MessageQuery)
 	}
 	_q.withNamedReplies[name] = query
+	return _q
+}
+
+// WithNamedReactions tells the query-builder to eager-load the nodes that are connected to the "reactions"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *MessageQuery) WithNamedReactions(name string, opts ...func(*ReactionQuery)) *MessageQuery {
+	query := (&ReactionClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedReactions == nil {
+		_q.withNamedReactions = make(map[string]*ReactionQuery)
+	}
+	_q.withNamedReactions[name] = query
 	return _q
 }
 

@@ -9,6 +9,7 @@ import (
 	"time"
 	"zirkel/ent/message"
 	"zirkel/ent/predicate"
+	"zirkel/ent/reaction"
 	"zirkel/ent/schema/gid"
 
 	"entgo.io/ent/dialect/sql"
@@ -90,6 +91,18 @@ func (_u *MessageUpdate) ClearDeletedAt() *MessageUpdate {
 	return _u
 }
 
+// SetReactionCounts sets the "reaction_counts" field.
+func (_u *MessageUpdate) SetReactionCounts(v map[string]int) *MessageUpdate {
+	_u.mutation.SetReactionCounts(v)
+	return _u
+}
+
+// ClearReactionCounts clears the value of the "reaction_counts" field.
+func (_u *MessageUpdate) ClearReactionCounts() *MessageUpdate {
+	_u.mutation.ClearReactionCounts()
+	return _u
+}
+
 // AddReplyIDs adds the "replies" edge to the Message entity by IDs.
 func (_u *MessageUpdate) AddReplyIDs(ids ...gid.ID) *MessageUpdate {
 	_u.mutation.AddReplyIDs(ids...)
@@ -103,6 +116,21 @@ func (_u *MessageUpdate) AddReplies(v ...*Message) *MessageUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.AddReplyIDs(ids...)
+}
+
+// AddReactionIDs adds the "reactions" edge to the Reaction entity by IDs.
+func (_u *MessageUpdate) AddReactionIDs(ids ...gid.ID) *MessageUpdate {
+	_u.mutation.AddReactionIDs(ids...)
+	return _u
+}
+
+// AddReactions adds the "reactions" edges to the Reaction entity.
+func (_u *MessageUpdate) AddReactions(v ...*Reaction) *MessageUpdate {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddReactionIDs(ids...)
 }
 
 // Mutation returns the MessageMutation object of the builder.
@@ -129,6 +157,27 @@ func (_u *MessageUpdate) RemoveReplies(v ...*Message) *MessageUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveReplyIDs(ids...)
+}
+
+// ClearReactions clears all "reactions" edges to the Reaction entity.
+func (_u *MessageUpdate) ClearReactions() *MessageUpdate {
+	_u.mutation.ClearReactions()
+	return _u
+}
+
+// RemoveReactionIDs removes the "reactions" edge to Reaction entities by IDs.
+func (_u *MessageUpdate) RemoveReactionIDs(ids ...gid.ID) *MessageUpdate {
+	_u.mutation.RemoveReactionIDs(ids...)
+	return _u
+}
+
+// RemoveReactions removes "reactions" edges to Reaction entities.
+func (_u *MessageUpdate) RemoveReactions(v ...*Reaction) *MessageUpdate {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveReactionIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -225,6 +274,12 @@ func (_u *MessageUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if _u.mutation.DeletedAtCleared() {
 		_spec.ClearField(message.FieldDeletedAt, field.TypeTime)
 	}
+	if value, ok := _u.mutation.ReactionCounts(); ok {
+		_spec.SetField(message.FieldReactionCounts, field.TypeJSON, value)
+	}
+	if _u.mutation.ReactionCountsCleared() {
+		_spec.ClearField(message.FieldReactionCounts, field.TypeJSON)
+	}
 	if _u.mutation.RepliesCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -263,6 +318,51 @@ func (_u *MessageUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(message.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ReactionsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   message.ReactionsTable,
+			Columns: []string{message.ReactionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(reaction.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedReactionsIDs(); len(nodes) > 0 && !_u.mutation.ReactionsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   message.ReactionsTable,
+			Columns: []string{message.ReactionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(reaction.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ReactionsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   message.ReactionsTable,
+			Columns: []string{message.ReactionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(reaction.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {
@@ -352,6 +452,18 @@ func (_u *MessageUpdateOne) ClearDeletedAt() *MessageUpdateOne {
 	return _u
 }
 
+// SetReactionCounts sets the "reaction_counts" field.
+func (_u *MessageUpdateOne) SetReactionCounts(v map[string]int) *MessageUpdateOne {
+	_u.mutation.SetReactionCounts(v)
+	return _u
+}
+
+// ClearReactionCounts clears the value of the "reaction_counts" field.
+func (_u *MessageUpdateOne) ClearReactionCounts() *MessageUpdateOne {
+	_u.mutation.ClearReactionCounts()
+	return _u
+}
+
 // AddReplyIDs adds the "replies" edge to the Message entity by IDs.
 func (_u *MessageUpdateOne) AddReplyIDs(ids ...gid.ID) *MessageUpdateOne {
 	_u.mutation.AddReplyIDs(ids...)
@@ -365,6 +477,21 @@ func (_u *MessageUpdateOne) AddReplies(v ...*Message) *MessageUpdateOne {
 		ids[i] = v[i].ID
 	}
 	return _u.AddReplyIDs(ids...)
+}
+
+// AddReactionIDs adds the "reactions" edge to the Reaction entity by IDs.
+func (_u *MessageUpdateOne) AddReactionIDs(ids ...gid.ID) *MessageUpdateOne {
+	_u.mutation.AddReactionIDs(ids...)
+	return _u
+}
+
+// AddReactions adds the "reactions" edges to the Reaction entity.
+func (_u *MessageUpdateOne) AddReactions(v ...*Reaction) *MessageUpdateOne {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddReactionIDs(ids...)
 }
 
 // Mutation returns the MessageMutation object of the builder.
@@ -391,6 +518,27 @@ func (_u *MessageUpdateOne) RemoveReplies(v ...*Message) *MessageUpdateOne {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveReplyIDs(ids...)
+}
+
+// ClearReactions clears all "reactions" edges to the Reaction entity.
+func (_u *MessageUpdateOne) ClearReactions() *MessageUpdateOne {
+	_u.mutation.ClearReactions()
+	return _u
+}
+
+// RemoveReactionIDs removes the "reactions" edge to Reaction entities by IDs.
+func (_u *MessageUpdateOne) RemoveReactionIDs(ids ...gid.ID) *MessageUpdateOne {
+	_u.mutation.RemoveReactionIDs(ids...)
+	return _u
+}
+
+// RemoveReactions removes "reactions" edges to Reaction entities.
+func (_u *MessageUpdateOne) RemoveReactions(v ...*Reaction) *MessageUpdateOne {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveReactionIDs(ids...)
 }
 
 // Where appends a list predicates to the MessageUpdate builder.
@@ -517,6 +665,12 @@ func (_u *MessageUpdateOne) sqlSave(ctx context.Context) (_node *Message, err er
 	if _u.mutation.DeletedAtCleared() {
 		_spec.ClearField(message.FieldDeletedAt, field.TypeTime)
 	}
+	if value, ok := _u.mutation.ReactionCounts(); ok {
+		_spec.SetField(message.FieldReactionCounts, field.TypeJSON, value)
+	}
+	if _u.mutation.ReactionCountsCleared() {
+		_spec.ClearField(message.FieldReactionCounts, field.TypeJSON)
+	}
 	if _u.mutation.RepliesCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -555,6 +709,51 @@ func (_u *MessageUpdateOne) sqlSave(ctx context.Context) (_node *Message, err er
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(message.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.ReactionsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   message.ReactionsTable,
+			Columns: []string{message.ReactionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(reaction.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedReactionsIDs(); len(nodes) > 0 && !_u.mutation.ReactionsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   message.ReactionsTable,
+			Columns: []string{message.ReactionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(reaction.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.ReactionsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   message.ReactionsTable,
+			Columns: []string{message.ReactionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(reaction.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {

@@ -65,6 +65,7 @@ var SchemaInfo = map[string]TypeInfo{
 			"author":     {Table: "members", Input: "authorID"},
 			"parent":     {Table: "messages", Input: "parentID"},
 			"replies":    {Table: "messages", Input: "replyIDs"},
+			"reactions":  {Table: "reactions", Input: "reactionIDs"},
 		},
 		Unique: []string{},
 	},
@@ -85,6 +86,14 @@ var SchemaInfo = map[string]TypeInfo{
 			"authors":      {Table: "members", Input: "authorIDs"},
 			"topics":       {Table: "topics", Input: "topicIDs"},
 			"circle":       {Table: "circles", Input: "circleID"},
+		},
+		Unique: []string{},
+	},
+	"Reaction": {
+		Table: "reactions",
+		Edges: map[string]EdgeInfo{
+			"message": {Table: "messages", Input: "messageID"},
+			"member":  {Table: "members", Input: "memberID"},
 		},
 		Unique: []string{},
 	},

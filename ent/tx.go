@@ -28,6 +28,8 @@ type Tx struct {
 	Organisation *OrganisationClient
 	// Practice is the client for interacting with the Practice builders.
 	Practice *PracticeClient
+	// Reaction is the client for interacting with the Reaction builders.
+	Reaction *ReactionClient
 	// Session is the client for interacting with the Session builders.
 	Session *SessionClient
 	// Topic is the client for interacting with the Topic builders.
@@ -170,6 +172,7 @@ func (tx *Tx) init() {
 	tx.Message = NewMessageClient(tx.config)
 	tx.Organisation = NewOrganisationClient(tx.config)
 	tx.Practice = NewPracticeClient(tx.config)
+	tx.Reaction = NewReactionClient(tx.config)
 	tx.Session = NewSessionClient(tx.config)
 	tx.Topic = NewTopicClient(tx.config)
 }

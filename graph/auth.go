@@ -38,7 +38,11 @@ func vendorLabel(ctx context.Context, m *ent.Message) (*string, error) {
 	if author.CommunityRole != "VENDOR" {
 		return nil, nil
 	}
-	org, err := author.QueryOrganisation().Only(ctx)
+	org := author.Edges.Organisation // loaded for live events
+	var err error
+	if org == nil {
+		org, err = author.QueryOrganisation().Only(ctx)
+	}
 	if ent.IsNotFound(err) {
 		label := "Anbieter"
 		return &label, nil

@@ -10,6 +10,7 @@ import (
 	"zirkel/ent/schema/gid"
 	"zirkel/graph/model"
 	"zirkel/server/apperr"
+	"zirkel/server/live"
 	"zirkel/server/policy"
 	"zirkel/server/viewer"
 )
@@ -17,8 +18,8 @@ import (
 // postMessage appends a message to an open discussion. The discussion's counter is raised in the
 // same transaction, which serialises concurrent posters on the discussion row, so positions are
 // gapless and unique.
-func postMessage(ctx context.Context, c *ent.Client, input model.PostMessageInput) (*ent.Message, error) {
-	d, err := c.Discussion.Get(ctx, input.DiscussionID)
+func postMessage(ctx context.Context, c *ent.Client, hub *live.Hub, input model.PostMessageInput) (*ent.Message, error) {
+	d, err := c.Discussion.Query().Where(discussion.ID(input.DiscussionID)).WithCircle().WithTopics().Only(ctx)
 	if err != nil {
 		return nil, notFoundAs("discussionID", err)
 	}
@@ -38,11 +39,12 @@ func postMessage(ctx context.Context, c *ent.Client, input model.PostMessageInpu
 	}
 	now := time.Now()
 	// The counter is server bookkeeping, not an edit of the discussion by the poster.
-	d, err = c.Discussion.UpdateOneID(d.ID).AddMessageCount(1).SetLastMessageAt(now).Save(policy.System(ctx))
+	counted, err := c.Discussion.UpdateOneID(d.ID).AddMessageCount(1).SetLastMessageAt(now).Save(policy.System(ctx))
 	if err != nil {
 		return nil, err
 	}
-	return c.Message.Create().
+	d.MessageCount = counted.MessageCount
+	m, err := c.Message.Create().
 		SetDiscussionID(d.ID).
 		SetAuthorID(viewer.FromContext(ctx).MemberID).
 		SetNillableParentID(input.ParentID).
@@ -50,29 +52,65 @@ func postMessage(ctx context.Context, c *ent.Client, input model.PostMessageInpu
 		SetPosition(d.MessageCount).
 		SetCreatedAt(now).
 		Save(ctx)
+	if err != nil {
+		return nil, err
+	}
+	circleID, topicIDs := gid.ID(""), make([]gid.ID, 0, 4)
+	if circle, err := d.Edges.CircleOrErr(); err == nil && circle != nil {
+		circleID = circle.ID
+	}
+	for _, t := range d.Edges.Topics {
+		topicIDs = append(topicIDs, t.ID)
+	}
+	hub.MessagePosted(ctx, m, d.ID, circleID, topicIDs)
+	return m, nil
+}
+
+// findMessage loads a message the viewer can see, with its discussion.
+func findMessage(ctx context.Context, c *ent.Client, id gid.ID) (*ent.Message, error) {
+	m, err := c.Message.Query().Where(message.ID(id)).WithDiscussion().Only(ctx)
+	return m, notFoundAs("id", err)
 }
 
 // editMessage replaces the text of a message that has not been deleted.
 func editMessage(ctx context.Context, c *ent.Client, id gid.ID, body string) (*ent.Message, error) {
-	m, err := c.Message.Get(ctx, id)
+	m, err := findMessage(ctx, c, id)
 	if err != nil {
-		return nil, notFoundAs("id", err)
+		return nil, err
 	}
 	if m.DeletedAt != nil {
 		return nil, apperr.Invalid("id", "the message was deleted")
 	}
-	return m.Update().SetBody(body).SetEditedAt(time.Now()).Save(ctx)
+	return keepDiscussion(m)(m.Update().SetBody(body).SetEditedAt(time.Now()).Save(ctx))
 }
 
 // deleteMessage removes the text of a message; it keeps its position and its replies.
 func deleteMessage(ctx context.Context, c *ent.Client, id gid.ID) (*ent.Message, error) {
-	m, err := c.Message.Get(ctx, id)
+	m, err := findMessage(ctx, c, id)
 	if err != nil {
-		return nil, notFoundAs("id", err)
+		return nil, err
 	}
 	deletedAt := time.Now()
 	if m.DeletedAt != nil {
 		deletedAt = *m.DeletedAt // deleting again changes nothing, but is still checked
 	}
-	return m.Update().SetBody("").SetDeletedAt(deletedAt).Save(ctx)
+	return keepDiscussion(m)(m.Update().SetBody("").SetDeletedAt(deletedAt).Save(ctx))
+}
+
+// keepDiscussion carries the loaded discussion over to the updated message.
+func keepDiscussion(old *ent.Message) func(*ent.Message, error) (*ent.Message, error) {
+	return func(m *ent.Message, err error) (*ent.Message, error) {
+		if m != nil {
+			m.Edges.Discussion = old.Edges.Discussion
+		}
+		return m, err
+	}
+}
+
+// discussionOf is the id of a message's loaded discussion.
+func discussionOf(m *ent.Message) gid.ID {
+	if m.Edges.Discussion == nil {
+		return ""
+	}
+	return m.Edges.Discussion.ID
 }

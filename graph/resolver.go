@@ -15,18 +15,20 @@ import (
 	"zirkel/graph/generated"
 	"zirkel/server/apperr"
 	"zirkel/server/auth"
+	"zirkel/server/live"
 )
 
 // Resolver is the root of the resolvers and the place where their dependencies are injected.
 type Resolver struct {
 	client *ent.Client
 	auth   *auth.Service
+	live   *live.Hub
 }
 
-// NewSchema returns the executable schema over the given client and login service.
-func NewSchema(client *ent.Client, authService *auth.Service) graphql.ExecutableSchema {
+// NewSchema returns the executable schema over the given client, login service and live hub.
+func NewSchema(client *ent.Client, authService *auth.Service, hub *live.Hub) graphql.ExecutableSchema {
 	return generated.NewExecutableSchema(generated.Config{
-		Resolvers: &Resolver{client: client, auth: authService},
+		Resolvers: &Resolver{client: client, auth: authService, live: hub},
 	})
 }
 

@@ -11,13 +11,23 @@ import (
 	"zirkel/ent"
 	"zirkel/ent/circlemembership"
 	"zirkel/ent/member"
+	"zirkel/ent/reaction"
 	"zirkel/ent/schema/gid"
 	"zirkel/graph/generated"
 	"zirkel/graph/model"
 	"zirkel/server/apperr"
 	"zirkel/server/auth"
+	"zirkel/server/live"
 	"zirkel/server/viewer"
 )
+
+// Discussion is the resolver for the discussion field.
+func (r *discussionActivityResolver) Discussion(ctx context.Context, obj *live.ActivityEvent) (*ent.Discussion, error) {
+	if obj.Err != nil {
+		return nil, obj.Err
+	}
+	return obj.Discussion, nil
+}
 
 // Email is the resolver for the email field.
 func (r *memberResolver) Email(ctx context.Context, obj *ent.Member) (*string, error) {
@@ -30,6 +40,19 @@ func (r *memberResolver) Email(ctx context.Context, obj *ent.Member) (*string, e
 // VendorLabel is the resolver for the vendorLabel field.
 func (r *messageResolver) VendorLabel(ctx context.Context, obj *ent.Message) (*string, error) {
 	return vendorLabel(ctx, obj)
+}
+
+// Reactions is the resolver for the reactions field.
+func (r *messageResolver) Reactions(ctx context.Context, obj *ent.Message) ([]*model.ReactionCount, error) {
+	return reactionCounts(obj), nil
+}
+
+// Message is the resolver for the message field.
+func (r *messageEventResolver) Message(ctx context.Context, obj *live.MessageEvent) (*ent.Message, error) {
+	if obj.Err != nil {
+		return nil, obj.Err
+	}
+	return obj.Message, nil
 }
 
 // Login is the resolver for the login field.
@@ -97,6 +120,7 @@ func (r *mutationResolver) SetPlatformRole(ctx context.Context, memberID gid.ID,
 	if err != nil {
 		return nil, notFoundAs("memberID", err)
 	}
+	r.live.AccessChanged(ctx, memberID)
 	return c.Member.UpdateOne(m).SetPlatformRole(role).Save(ctx)
 }
 
@@ -195,11 +219,13 @@ func (r *mutationResolver) UpdateCircle(ctx context.Context, id gid.ID, input en
 
 // AddCircleMember is the resolver for the addCircleMember field.
 func (r *mutationResolver) AddCircleMember(ctx context.Context, circleID gid.ID, memberID gid.ID, role *circlemembership.Role) (*ent.CircleMembership, error) {
+	r.live.AccessChanged(ctx, memberID)
 	return addCircleMember(ctx, ent.FromContext(ctx), circleID, memberID, role)
 }
 
 // RemoveCircleMember is the resolver for the removeCircleMember field.
 func (r *mutationResolver) RemoveCircleMember(ctx context.Context, circleID gid.ID, memberID gid.ID) (gid.ID, error) {
+	r.live.AccessChanged(ctx, memberID)
 	return removeCircleMember(ctx, ent.FromContext(ctx), circleID, memberID)
 }
 
@@ -209,6 +235,7 @@ func (r *mutationResolver) JoinCircle(ctx context.Context, circleID gid.ID) (*en
 	if err != nil {
 		return nil, err
 	}
+	r.live.AccessChanged(ctx, v.MemberID)
 	return joinCircle(ctx, ent.FromContext(ctx), circleID, v.MemberID)
 }
 
@@ -218,6 +245,7 @@ func (r *mutationResolver) LeaveCircle(ctx context.Context, circleID gid.ID) (gi
 	if err != nil {
 		return "", err
 	}
+	r.live.AccessChanged(ctx, v.MemberID)
 	return removeCircleMember(ctx, ent.FromContext(ctx), circleID, v.MemberID)
 }
 
@@ -227,7 +255,12 @@ func (r *mutationResolver) CreateDiscussion(ctx context.Context, input ent.Creat
 	if err != nil {
 		return nil, err
 	}
-	return ent.FromContext(ctx).Discussion.Create().SetInput(input).SetAuthorID(v.MemberID).Save(ctx)
+	d, err := ent.FromContext(ctx).Discussion.Create().SetInput(input).SetAuthorID(v.MemberID).Save(ctx)
+	if err != nil {
+		return nil, err
+	}
+	r.live.DiscussionStarted(ctx, d.ID, deref(input.CircleID), input.TopicIDs)
+	return d, nil
 }
 
 // UpdateDiscussion is the resolver for the updateDiscussion field.
@@ -242,17 +275,50 @@ func (r *mutationResolver) UpdateDiscussion(ctx context.Context, id gid.ID, inpu
 
 // PostMessage is the resolver for the postMessage field.
 func (r *mutationResolver) PostMessage(ctx context.Context, input model.PostMessageInput) (*ent.Message, error) {
-	return postMessage(ctx, ent.FromContext(ctx), input)
+	return postMessage(ctx, ent.FromContext(ctx), r.live, input)
 }
 
 // EditMessage is the resolver for the editMessage field.
 func (r *mutationResolver) EditMessage(ctx context.Context, id gid.ID, body string) (*ent.Message, error) {
-	return editMessage(ctx, ent.FromContext(ctx), id, body)
+	m, err := editMessage(ctx, ent.FromContext(ctx), id, body)
+	if err != nil {
+		return nil, err
+	}
+	r.live.MessageChanged(ctx, m.ID, discussionOf(m))
+	return m, nil
 }
 
 // DeleteMessage is the resolver for the deleteMessage field.
 func (r *mutationResolver) DeleteMessage(ctx context.Context, id gid.ID) (*ent.Message, error) {
-	return deleteMessage(ctx, ent.FromContext(ctx), id)
+	m, err := deleteMessage(ctx, ent.FromContext(ctx), id)
+	if err != nil {
+		return nil, err
+	}
+	r.live.MessageChanged(ctx, m.ID, discussionOf(m))
+	return m, nil
+}
+
+// React is the resolver for the react field.
+func (r *mutationResolver) React(ctx context.Context, messageID gid.ID, kind reaction.Kind, active *bool) (*ent.Message, error) {
+	m, discussionID, err := react(ctx, ent.FromContext(ctx), messageID, kind, active == nil || *active)
+	if err != nil {
+		return nil, err
+	}
+	r.live.MessageChanged(ctx, m.ID, discussionID)
+	return m, nil
+}
+
+// SetTyping is the resolver for the setTyping field.
+func (r *mutationResolver) SetTyping(ctx context.Context, discussionID gid.ID) (bool, error) {
+	v, err := requireViewer(ctx)
+	if err != nil {
+		return false, err
+	}
+	if _, err := r.client.Discussion.Get(ctx, discussionID); err != nil {
+		return false, notFoundAs("discussionID", err)
+	}
+	r.live.MemberTyping(ctx, discussionID, v.MemberID)
+	return true, nil
 }
 
 // Viewer is the resolver for the viewer field.
@@ -264,7 +330,48 @@ func (r *queryResolver) Viewer(ctx context.Context) (*ent.Member, error) {
 	return r.client.Member.Get(ctx, v.MemberID)
 }
 
+// MessageAdded is the resolver for the messageAdded field.
+func (r *subscriptionResolver) MessageAdded(ctx context.Context, discussionID gid.ID, after *int) (<-chan *live.MessageEvent, error) {
+	return r.live.MessageAdded(ctx, discussionID, after)
+}
+
+// MessageUpdated is the resolver for the messageUpdated field.
+func (r *subscriptionResolver) MessageUpdated(ctx context.Context, discussionID gid.ID) (<-chan *live.MessageEvent, error) {
+	return r.live.MessageUpdated(ctx, discussionID)
+}
+
+// DiscussionActivity is the resolver for the discussionActivity field.
+func (r *subscriptionResolver) DiscussionActivity(ctx context.Context, topicID *gid.ID, circleID *gid.ID) (<-chan *live.ActivityEvent, error) {
+	return r.live.Activity(ctx, topicID, circleID)
+}
+
+// Typing is the resolver for the typing field.
+func (r *subscriptionResolver) Typing(ctx context.Context, discussionID gid.ID) (<-chan *live.TypingEvent, error) {
+	return r.live.Typing(ctx, discussionID)
+}
+
+// Presence is the resolver for the presence field.
+func (r *subscriptionResolver) Presence(ctx context.Context, discussionID gid.ID) (<-chan []*ent.Member, error) {
+	return r.live.Presence(ctx, discussionID)
+}
+
+// DiscussionActivity returns generated.DiscussionActivityResolver implementation.
+func (r *Resolver) DiscussionActivity() generated.DiscussionActivityResolver {
+	return &discussionActivityResolver{r}
+}
+
+// MessageEvent returns generated.MessageEventResolver implementation.
+func (r *Resolver) MessageEvent() generated.MessageEventResolver { return &messageEventResolver{r} }
+
 // Mutation returns generated.MutationResolver implementation.
 func (r *Resolver) Mutation() generated.MutationResolver { return &mutationResolver{r} }
 
-type mutationResolver struct{ *Resolver }
+// Subscription returns generated.SubscriptionResolver implementation.
+func (r *Resolver) Subscription() generated.SubscriptionResolver { return &subscriptionResolver{r} }
+
+type (
+	discussionActivityResolver struct{ *Resolver }
+	messageEventResolver       struct{ *Resolver }
+	mutationResolver           struct{ *Resolver }
+	subscriptionResolver       struct{ *Resolver }
+)

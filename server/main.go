@@ -67,6 +67,7 @@ func run() error {
 	case <-ctx.Done():
 	}
 	logger.Info("shutting down")
+	a.Shutdown()
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	return srv.Shutdown(shutdownCtx)

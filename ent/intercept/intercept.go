@@ -15,6 +15,7 @@ import (
 	"zirkel/ent/organisation"
 	"zirkel/ent/practice"
 	"zirkel/ent/predicate"
+	"zirkel/ent/reaction"
 	"zirkel/ent/session"
 	"zirkel/ent/topic"
 
@@ -266,6 +267,33 @@ func (f TraversePractice) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.PracticeQuery", q)
 }
 
+// The ReactionFunc type is an adapter to allow the use of ordinary function as a Querier.
+type ReactionFunc func(context.Context, *ent.ReactionQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f ReactionFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.ReactionQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.ReactionQuery", q)
+}
+
+// The TraverseReaction type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseReaction func(context.Context, *ent.ReactionQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseReaction) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseReaction) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ReactionQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.ReactionQuery", q)
+}
+
 // The SessionFunc type is an adapter to allow the use of ordinary function as a Querier.
 type SessionFunc func(context.Context, *ent.SessionQuery) (ent.Value, error)
 
@@ -337,6 +365,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.OrganisationQuery, predicate.Organisation, organisation.OrderOption]{typ: ent.TypeOrganisation, tq: q}, nil
 	case *ent.PracticeQuery:
 		return &query[*ent.PracticeQuery, predicate.Practice, practice.OrderOption]{typ: ent.TypePractice, tq: q}, nil
+	case *ent.ReactionQuery:
+		return &query[*ent.ReactionQuery, predicate.Reaction, reaction.OrderOption]{typ: ent.TypeReaction, tq: q}, nil
 	case *ent.SessionQuery:
 		return &query[*ent.SessionQuery, predicate.Session, session.OrderOption]{typ: ent.TypeSession, tq: q}, nil
 	case *ent.TopicQuery:

@@ -28,6 +28,8 @@ const (
 	FieldEditedAt = "edited_at"
 	// FieldDeletedAt holds the string denoting the deleted_at field in the database.
 	FieldDeletedAt = "deleted_at"
+	// FieldReactionCounts holds the string denoting the reaction_counts field in the database.
+	FieldReactionCounts = "reaction_counts"
 	// EdgeDiscussion holds the string denoting the discussion edge name in mutations.
 	EdgeDiscussion = "discussion"
 	// EdgeAuthor holds the string denoting the author edge name in mutations.
@@ -36,6 +38,8 @@ const (
 	EdgeParent = "parent"
 	// EdgeReplies holds the string denoting the replies edge name in mutations.
 	EdgeReplies = "replies"
+	// EdgeReactions holds the string denoting the reactions edge name in mutations.
+	EdgeReactions = "reactions"
 	// Table holds the table name of the message in the database.
 	Table = "messages"
 	// DiscussionTable is the table that holds the discussion relation/edge.
@@ -60,6 +64,13 @@ const (
 	RepliesTable = "messages"
 	// RepliesColumn is the table column denoting the replies relation/edge.
 	RepliesColumn = "message_replies"
+	// ReactionsTable is the table that holds the reactions relation/edge.
+	ReactionsTable = "reactions"
+	// ReactionsInverseTable is the table name for the Reaction entity.
+	// It exists in this package in order to avoid circular dependency with the "reaction" package.
+	ReactionsInverseTable = "reactions"
+	// ReactionsColumn is the table column denoting the reactions relation/edge.
+	ReactionsColumn = "message_reactions"
 )
 
 // Columns holds all SQL columns for message fields.
@@ -71,6 +82,7 @@ var Columns = []string{
 	FieldPosition,
 	FieldEditedAt,
 	FieldDeletedAt,
+	FieldReactionCounts,
 }
 
 // ForeignKeys holds the SQL foreign-keys that are owned by the "messages"
@@ -192,6 +204,20 @@ func ByReplies(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newRepliesStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByReactionsCount orders the results by reactions count.
+func ByReactionsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newReactionsStep(), opts...)
+	}
+}
+
+// ByReactions orders the results by reactions terms.
+func ByReactions(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newReactionsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newDiscussionStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -218,5 +244,12 @@ func newRepliesStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(Table, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, RepliesTable, RepliesColumn),
+	)
+}
+func newReactionsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(ReactionsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, ReactionsTable, ReactionsColumn),
 	)
 }

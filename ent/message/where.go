@@ -371,6 +371,16 @@ func DeletedAtNotNil() predicate.Message {
 	return predicate.Message(sql.FieldNotNull(FieldDeletedAt))
 }
 
+// ReactionCountsIsNil applies the IsNil predicate on the "reaction_counts" field.
+func ReactionCountsIsNil() predicate.Message {
+	return predicate.Message(sql.FieldIsNull(FieldReactionCounts))
+}
+
+// ReactionCountsNotNil applies the NotNil predicate on the "reaction_counts" field.
+func ReactionCountsNotNil() predicate.Message {
+	return predicate.Message(sql.FieldNotNull(FieldReactionCounts))
+}
+
 // HasDiscussion applies the HasEdge predicate on the "discussion" edge.
 func HasDiscussion() predicate.Message {
 	return predicate.Message(func(s *sql.Selector) {
@@ -455,6 +465,29 @@ func HasReplies() predicate.Message {
 func HasRepliesWith(preds ...predicate.Message) predicate.Message {
 	return predicate.Message(func(s *sql.Selector) {
 		step := newRepliesStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasReactions applies the HasEdge predicate on the "reactions" edge.
+func HasReactions() predicate.Message {
+	return predicate.Message(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, ReactionsTable, ReactionsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasReactionsWith applies the HasEdge predicate on the "reactions" edge with a given conditions (other predicates).
+func HasReactionsWith(preds ...predicate.Reaction) predicate.Message {
+	return predicate.Message(func(s *sql.Selector) {
+		step := newReactionsStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -143,6 +143,7 @@ var (
 		{Name: "position", Type: field.TypeInt},
 		{Name: "edited_at", Type: field.TypeTime, Nullable: true},
 		{Name: "deleted_at", Type: field.TypeTime, Nullable: true},
+		{Name: "reaction_counts", Type: field.TypeJSON, Nullable: true},
 		{Name: "discussion_messages", Type: field.TypeString, Size: 40},
 		{Name: "message_author", Type: field.TypeString, Size: 40},
 		{Name: "message_replies", Type: field.TypeString, Nullable: true, Size: 40},
@@ -155,19 +156,19 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "messages_discussions_messages",
-				Columns:    []*schema.Column{MessagesColumns[7]},
+				Columns:    []*schema.Column{MessagesColumns[8]},
 				RefColumns: []*schema.Column{DiscussionsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "messages_members_author",
-				Columns:    []*schema.Column{MessagesColumns[8]},
+				Columns:    []*schema.Column{MessagesColumns[9]},
 				RefColumns: []*schema.Column{MembersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "messages_messages_replies",
-				Columns:    []*schema.Column{MessagesColumns[9]},
+				Columns:    []*schema.Column{MessagesColumns[10]},
 				RefColumns: []*schema.Column{MessagesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -176,7 +177,7 @@ var (
 			{
 				Name:    "message_position_discussion_messages",
 				Unique:  true,
-				Columns: []*schema.Column{MessagesColumns[4], MessagesColumns[7]},
+				Columns: []*schema.Column{MessagesColumns[4], MessagesColumns[8]},
 			},
 		},
 	}
@@ -253,6 +254,42 @@ var (
 				Name:    "practice_status_visibility",
 				Unique:  false,
 				Columns: []*schema.Column{PracticesColumns[10], PracticesColumns[16]},
+			},
+		},
+	}
+	// ReactionsColumns holds the columns for the "reactions" table.
+	ReactionsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 40},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"THUMBS_UP", "HEART", "CLAP", "IDEA", "QUESTION"}},
+		{Name: "message_reactions", Type: field.TypeString, Size: 40},
+		{Name: "reaction_member", Type: field.TypeString, Size: 40},
+	}
+	// ReactionsTable holds the schema information for the "reactions" table.
+	ReactionsTable = &schema.Table{
+		Name:       "reactions",
+		Columns:    ReactionsColumns,
+		PrimaryKey: []*schema.Column{ReactionsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "reactions_messages_reactions",
+				Columns:    []*schema.Column{ReactionsColumns[4]},
+				RefColumns: []*schema.Column{MessagesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "reactions_members_member",
+				Columns:    []*schema.Column{ReactionsColumns[5]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "reaction_kind_message_reactions_reaction_member",
+				Unique:  true,
+				Columns: []*schema.Column{ReactionsColumns[3], ReactionsColumns[4], ReactionsColumns[5]},
 			},
 		},
 	}
@@ -421,6 +458,7 @@ var (
 		MessagesTable,
 		OrganisationsTable,
 		PracticesTable,
+		ReactionsTable,
 		SessionsTable,
 		TopicsTable,
 		DiscussionTopicsTable,
@@ -442,6 +480,8 @@ func init() {
 	OrganisationsTable.ForeignKeys[0].RefTable = OrganisationsTable
 	PracticesTable.ForeignKeys[0].RefTable = CirclesTable
 	PracticesTable.ForeignKeys[1].RefTable = OrganisationsTable
+	ReactionsTable.ForeignKeys[0].RefTable = MessagesTable
+	ReactionsTable.ForeignKeys[1].RefTable = MembersTable
 	SessionsTable.ForeignKeys[0].RefTable = MembersTable
 	TopicsTable.ForeignKeys[0].RefTable = TopicsTable
 	DiscussionTopicsTable.ForeignKeys[0].RefTable = DiscussionsTable

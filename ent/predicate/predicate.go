@@ -27,6 +27,9 @@ type Organisation func(*sql.Selector)
 // Practice is the predicate function for practice builders.
 type Practice func(*sql.Selector)
 
+// Reaction is the predicate function for reaction builders.
+type Reaction func(*sql.Selector)
+
 // Session is the predicate function for session builders.
 type Session func(*sql.Selector)
 

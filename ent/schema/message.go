@@ -35,6 +35,9 @@ func (Message) Fields() []ent.Field {
 			Annotations(entgql.OrderField("POSITION"), serverSet),
 		field.Time("edited_at").Optional().Nillable().Annotations(serverSet),
 		field.Time("deleted_at").Optional().Nillable().Annotations(serverSet),
+		field.JSON("reaction_counts", map[string]int{}).Optional().
+			Comment("Reactions by kind; kept by the react mutation. Read through Message.reactions.").
+			Annotations(entgql.Skip(entgql.SkipAll)),
 	}
 }
 
@@ -45,6 +48,7 @@ func (Message) Edges() []ent.Edge {
 		edge.To("author", Member.Type).Unique().Required().Immutable(),
 		edge.To("replies", Message.Type).Annotations(entgql.RelayConnection()).
 			From("parent").Unique().Immutable(),
+		edge.To("reactions", Reaction.Type).Annotations(entgql.Skip(entgql.SkipAll)),
 	}
 }
 

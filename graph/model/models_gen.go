@@ -6,6 +6,7 @@ import (
 	"time"
 	"zirkel/ent"
 	"zirkel/ent/member"
+	"zirkel/ent/reaction"
 	"zirkel/ent/schema/gid"
 )
 
@@ -49,4 +50,12 @@ type PostMessageInput struct {
 	Body string `json:"body"`
 	// The message this one replies to; it must be in the same discussion.
 	ParentID *gid.ID `json:"parentID,omitempty"`
+}
+
+type ReactionCount struct {
+	Kind  reaction.Kind `json:"kind"`
+	Count int           `json:"count"`
+}
+
+type Subscription struct {
 }

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	"entgo.io/contrib/entgql"
@@ -49,6 +50,8 @@ type Options struct {
 	Limits        Limits
 	Introspection bool
 	Logger        *slog.Logger
+	// Websocket, if set, serves subscriptions (graphql-transport-ws and graphql-ws).
+	Websocket *transport.Websocket
 }
 
 // New returns the /graphql handler for the given schema. The client opens the transaction
@@ -57,6 +60,9 @@ func New(schema graphql.ExecutableSchema, client *ent.Client, opts Options) http
 	l := opts.Limits
 	es := pagedComplexity{schema}
 	srv := handler.New(es)
+	if opts.Websocket != nil {
+		srv.AddTransport(*opts.Websocket)
+	}
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
@@ -97,6 +103,10 @@ func withRequestLimits(next http.Handler, l Limits) http.Handler {
 		if r.Method != http.MethodGet && r.Method != http.MethodPost {
 			w.Header().Set("Allow", "GET, POST")
 			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			return
+		}
+		if strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
+			next.ServeHTTP(w, r) // lives as long as the connection; its messages are limited there
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, l.MaxBodyBytes)

@@ -21,6 +21,8 @@ import (
 	"zirkel/server/config"
 	"zirkel/server/demo"
 	"zirkel/server/graphiql"
+	"zirkel/server/live"
+	"zirkel/server/pubsub"
 	"zirkel/server/reqid"
 	"zirkel/server/store"
 )
@@ -29,6 +31,8 @@ import (
 type App struct {
 	Store   *store.Store
 	Auth    *auth.Service
+	Live    *live.Hub
+	broker  pubsub.Broker
 	handler http.Handler
 }
 
@@ -74,20 +78,34 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts ...Op
 	if err == nil && cfg.Demo {
 		err = loadDemo(ctx, st, cfg, logger)
 	}
+	var broker pubsub.Broker
+	if err == nil {
+		broker, err = pubsub.Open(cfg.BrokerURL)
+	}
+	var hub *live.Hub
+	if err == nil {
+		hub, err = live.NewHub(st.Client, broker, authService, live.DefaultConfig, logger)
+	}
 	if err != nil {
+		if broker != nil {
+			_ = broker.Close()
+		}
 		_ = st.Close()
 		return nil, err
 	}
+	authService.OnSessionsEnded(hub.SessionsEnded)
+	ws := hub.Transport(cfg.AllowedOrigins)
 	limits := api.DefaultLimits
 	limits.MaxComplexity = cfg.MaxComplexity
 	limits.Timeout = cfg.Timeout
-	gql := api.New(graph.NewSchema(st.Client, authService), st.Client, api.Options{
+	gql := api.New(graph.NewSchema(st.Client, authService, hub), st.Client, api.Options{
 		Limits:        limits,
 		Introspection: cfg.Introspection,
 		Logger:        logger,
+		Websocket:     &ws,
 	})
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", authService.Middleware(gql))
+	mux.Handle("/graphql", authService.Middleware(hub.Middleware(gql)))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeStatus(w, http.StatusOK, "ok")
 	})
@@ -106,7 +124,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts ...Op
 		mux.Handle("/", ide)
 		mux.Handle(graphiql.AssetPrefix, ide)
 	}
-	return &App{Store: st, Auth: authService, handler: reqid.Middleware(withRequestLog(mux, logger))}, nil
+	return &App{Store: st, Auth: authService, Live: hub, broker: broker, handler: reqid.Middleware(withRequestLog(mux, logger))}, nil
 }
 
 // loadDemo loads the demo community into an empty database, with local accounts whose
@@ -136,8 +154,16 @@ func loadDemo(ctx context.Context, st *store.Store, cfg config.Config, logger *s
 // Handler is the HTTP handler of all endpoints.
 func (a *App) Handler() http.Handler { return a.handler }
 
-// Close releases the database.
-func (a *App) Close() error { return a.Store.Close() }
+// Shutdown closes the websockets with "going away" (http.Server.Shutdown does not close
+// hijacked connections), so that clients reconnect to another replica and resume.
+func (a *App) Shutdown() { a.Live.Shutdown() }
+
+// Close releases the broker and the database.
+func (a *App) Close() error {
+	a.Live.Shutdown()
+	_ = a.broker.Close()
+	return a.Store.Close()
+}
 
 func writeStatus(w http.ResponseWriter, code int, text string) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")

@@ -1,6 +1,9 @@
 package app
 
 import (
+	"bufio"
+	"fmt"
+	"net"
 	"log/slog"
 	"net/http"
 	"time"
@@ -15,6 +18,16 @@ type statusRecorder struct {
 func (s *statusRecorder) WriteHeader(code int) {
 	s.status = code
 	s.ResponseWriter.WriteHeader(code)
+}
+
+// Hijack lets websocket upgrades take over the connection.
+func (s *statusRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	h, ok := s.ResponseWriter.(http.Hijacker)
+	if !ok {
+		return nil, nil, fmt.Errorf("hijacking is not supported")
+	}
+	s.status = http.StatusSwitchingProtocols
+	return h.Hijack()
 }
 
 // Unwrap lets http.ResponseController reach the underlying writer.

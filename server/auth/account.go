@@ -82,12 +82,12 @@ func (s *Service) CompleteLogin(ctx context.Context, l *Login, cookie bool) *Log
 
 // EndSession logs the current request's session out and clears its cookie.
 func (s *Service) EndSession(ctx context.Context) error {
-	id := SessionID(ctx)
-	if id == "" {
-		return apperr.Forbidden("not logged in")
+	id, v := SessionID(ctx), viewer.FromContext(ctx)
+	if id == "" || v == nil {
+		return &apperr.Error{Code: apperr.CodeUnauthenticated, Message: "not logged in"}
 	}
 	if w := requestOf(ctx).w; w != nil {
 		s.clearCookie(w)
 	}
-	return s.sessions.revoke(ctx, id, "logout")
+	return s.sessions.revoke(ctx, id, v.MemberID, "logout")
 }

@@ -22,6 +22,7 @@ type request struct {
 	w         http.ResponseWriter
 	clientIP  string
 	sessionID gid.ID
+	token     string
 }
 
 type requestKey struct{}
@@ -36,6 +37,9 @@ func requestOf(ctx context.Context) *request {
 
 // ClientIP is the address a request came from.
 func ClientIP(ctx context.Context) string { return requestOf(ctx).clientIP }
+
+// Token is the session token the request authenticated with, if any.
+func Token(ctx context.Context) string { return requestOf(ctx).token }
 
 // SessionID is the current request's session, if any.
 func SessionID(ctx context.Context) gid.ID { return requestOf(ctx).sessionID }
@@ -70,7 +74,7 @@ func (s *Service) Middleware(next http.Handler) http.Handler {
 				writeError(w, http.StatusInternalServerError, "INTERNAL_SERVER_ERROR", "internal error")
 				return
 			}
-			req.sessionID = v.SessionID
+			req.sessionID, req.token = v.SessionID, token
 			ctx = viewer.NewContext(ctx, v)
 		}
 		next.ServeHTTP(w, r.WithContext(ctx))

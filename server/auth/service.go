@@ -16,6 +16,7 @@ import (
 	"zirkel/server/apperr"
 	"zirkel/server/auth/directory"
 	"zirkel/server/policy"
+	"zirkel/server/viewer"
 )
 
 // LocalDirectory is the directory id of accounts without a directory.
@@ -188,4 +189,18 @@ func (s *Service) loginLocal(ctx context.Context, email, password string) (*ent.
 // RevokeMember ends all sessions of a member.
 func (s *Service) RevokeMember(ctx context.Context, memberID gid.ID, reason string) (int, error) {
 	return s.sessions.revokeMember(ctx, memberID, reason)
+}
+
+// ViewerForToken returns the viewer of a live session; ErrNoSession when there is none. The
+// websocket transport uses it for tokens sent in connection_init, and to re-check sessions.
+func (s *Service) ViewerForToken(ctx context.Context, token string) (*viewer.Viewer, error) {
+	return s.sessions.viewer(ctx, token)
+}
+
+// RequestToken is the token the HTTP middleware authenticated the request with.
+func (s *Service) RequestToken(ctx context.Context) string { return Token(ctx) }
+
+// OnSessionsEnded registers who is told when sessions end (the live hub).
+func (s *Service) OnSessionsEnded(f func(ctx context.Context, memberID, sessionID gid.ID)) {
+	s.sessions.ended = f
 }

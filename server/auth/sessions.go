@@ -23,10 +23,16 @@ type Sessions struct {
 	idleTimeout time.Duration
 	maxAge      time.Duration
 	now         func() time.Time
+	// ended, if set, is told (after commit) which sessions ended: one, or all of a member's
+	// when sessionID is empty. The live hub closes their websockets.
+	ended func(ctx context.Context, memberID, sessionID gid.ID)
 }
 
 // errNoSession says that a token names no live session.
-var errNoSession = errors.New("no live session")
+var errNoSession = ErrNoSession
+
+// ErrNoSession says that a token names no live session.
+var ErrNoSession = errors.New("no live session")
 
 // clientFor is the request's transaction when a mutation runs in one (writing beside it
 // would wait for its lock on SQLite), else the root client.
@@ -113,20 +119,28 @@ func LoadViewer(ctx context.Context, client *ent.Client, m *ent.Member) (*viewer
 	return v, nil
 }
 
-// revoke ends one session.
-func (s *Sessions) revoke(ctx context.Context, id gid.ID, reason string) error {
-	return clientFor(ctx, s.client).Session.Update().
+// revoke ends one session of a member.
+func (s *Sessions) revoke(ctx context.Context, id, memberID gid.ID, reason string) error {
+	err := clientFor(ctx, s.client).Session.Update().
 		Where(session.ID(id), session.RevokedAtIsNil()).
 		SetRevokedAt(s.now()).SetRevokedReason(reason).
 		Exec(policy.System(ctx))
+	if err == nil && s.ended != nil {
+		s.ended(ctx, memberID, id)
+	}
+	return err
 }
 
 // revokeMember ends every live session of a member and says how many ended.
 func (s *Sessions) revokeMember(ctx context.Context, memberID gid.ID, reason string) (int, error) {
-	return clientFor(ctx, s.client).Session.Update().
+	n, err := clientFor(ctx, s.client).Session.Update().
 		Where(session.HasMemberWith(member.ID(memberID)), session.RevokedAtIsNil(), session.ExpiresAtGT(s.now())).
 		SetRevokedAt(s.now()).SetRevokedReason(reason).
 		Save(policy.System(ctx))
+	if err == nil && n > 0 && s.ended != nil {
+		s.ended(ctx, memberID, "")
+	}
+	return n, err
 }
 
 // liveSession matches sessions that are neither revoked nor past their absolute expiry.

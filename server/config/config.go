@@ -30,6 +30,7 @@ type Config struct {
 	SessionMaxAge   time.Duration // -session-max-age / ZIRKEL_SESSION_MAX_AGE
 	RevalidateEvery time.Duration // -revalidate-every / ZIRKEL_REVALIDATE_EVERY: re-check directory members with sessions
 	DemoPassword    string        // ZIRKEL_DEMO_PASSWORD (environment only: a secret); random when empty
+	BrokerURL       string        // -broker / ZIRKEL_BROKER_URL: nats://host:4222 for several replicas; empty for in-process
 }
 
 // Load parses args (without the program name) with getenv for the fallbacks.
@@ -77,6 +78,7 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 		fs.DurationVar(d.p, d.flag, v, d.usage)
 	}
 	c.DemoPassword = getenv("ZIRKEL_DEMO_PASSWORD")
+	fs.StringVar(&c.BrokerURL, "broker", getenv("ZIRKEL_BROKER_URL"), "event broker between replicas: nats://host:4222, or empty for in-process")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}

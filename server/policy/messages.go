@@ -5,8 +5,10 @@ import (
 
 	"zirkel/ent"
 	"zirkel/ent/discussion"
+	"zirkel/ent/member"
 	"zirkel/ent/message"
 	"zirkel/ent/privacy"
+	"zirkel/ent/reaction"
 )
 
 // Message: see MessageVisible. Members post as themselves into discussions they can see;
@@ -55,4 +57,27 @@ func messageMutation(ctx context.Context, m *ent.MessageMutation) error {
 		return privacy.Allow
 	}
 	return privacy.Denyf("only the author edits a message; moderators may delete it")
+}
+
+// Reaction: members react, as themselves, to messages they can see; reactions are read only
+// through the counts on messages.
+func Reaction() ent.Policy {
+	return privacy.Policy{
+		Query: privacy.QueryPolicy{privacy.ReactionQueryRuleFunc(func(ctx context.Context, q *ent.ReactionQuery) error {
+			q.Where(reaction.HasMessageWith(MessageVisible(viewerOf(ctx))))
+			return privacy.Allow
+		})},
+		Mutation: privacy.MutationPolicy{denyAnonymous, privacy.ReactionMutationRuleFunc(func(ctx context.Context, m *ent.ReactionMutation) error {
+			if m.Op().Is(ent.OpCreate) {
+				memberID, _ := m.MemberID()
+				if memberID == viewerOf(ctx).MemberID {
+					return privacy.Allow
+				}
+				return privacy.Denyf("members react as themselves")
+			}
+			// Removal is limited to the viewer's own reactions, whatever the caller asked.
+			m.Where(reaction.HasMemberWith(member.ID(viewerOf(ctx).MemberID)))
+			return privacy.Allow
+		})},
+	}
 }

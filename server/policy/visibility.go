@@ -8,6 +8,7 @@ import (
 	"zirkel/ent/message"
 	"zirkel/ent/practice"
 	"zirkel/ent/predicate"
+	"zirkel/ent/schema/gid"
 	"zirkel/server/viewer"
 )
 
@@ -58,4 +59,10 @@ func MessageVisible(v *viewer.Viewer) predicate.Message {
 // (Admins see all memberships, to manage them; their query rule adds no filter.)
 func MembershipVisible(v *viewer.Viewer) predicate.CircleMembership {
 	return circlemembership.HasCircleWith(circleOpenTo(v))
+}
+
+// DiscussionOpenTo is DiscussionVisible in memory, for live events: a discussion outside
+// circles (circleID empty), in an open circle, or in one of the viewer's circles.
+func DiscussionOpenTo(v *viewer.Viewer, circleID gid.ID, circleOpen bool) bool {
+	return v != nil && (circleID == "" || circleOpen || v.InCircle(circleID))
 }

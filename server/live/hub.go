@@ -1,0 +1,264 @@
+package live
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+
+	"zirkel/ent"
+	"zirkel/ent/schema/gid"
+	"zirkel/server/apperr"
+	"zirkel/server/pubsub"
+	"zirkel/server/viewer"
+)
+
+// Sessions is what the hub needs of the login service.
+type Sessions interface {
+	// ViewerForToken returns the viewer of a live session, or an error when it has ended.
+	ViewerForToken(ctx context.Context, token string) (*viewer.Viewer, error)
+	// RequestToken is the token the HTTP middleware authenticated the request with.
+	RequestToken(ctx context.Context) string
+}
+
+// Config holds the hub's limits.
+type Config struct {
+	Buffer            int           // events a subscriber may fall behind before it is dropped
+	MaxConnsPerMember int           // websocket connections one member may hold
+	MaxSubscriptions  int           // subscriptions per connection
+	SessionCheckEvery time.Duration // how often a connection's session is re-checked
+	PresenceTTL       time.Duration // how long presence lasts without a heartbeat
+	TypingTTL         time.Duration // how long a typing indicator lasts
+}
+
+// DefaultConfig suits a community platform.
+var DefaultConfig = Config{
+	Buffer: 128, MaxConnsPerMember: 10, MaxSubscriptions: 50,
+	SessionCheckEvery: 5 * time.Minute, PresenceTTL: 30 * time.Second, TypingTTL: 6 * time.Second,
+}
+
+// Hub is the live side of one replica.
+type Hub struct {
+	client   *ent.Client
+	broker   pubsub.Broker
+	sessions Sessions
+	logger   *slog.Logger
+	cfg      Config
+
+	mu       sync.Mutex
+	conns    map[*Conn]struct{}
+	byMember map[gid.ID]map[*Conn]struct{}
+	streams  map[gid.ID]*stream
+	activity map[*activitySub]struct{}
+	unsub    []func()
+	done     chan struct{}
+}
+
+// NewHub starts the hub: it listens for activity and access changes from every replica.
+func NewHub(client *ent.Client, broker pubsub.Broker, sessions Sessions, cfg Config, logger *slog.Logger) (*Hub, error) {
+	h := &Hub{
+		client: client, broker: broker, sessions: sessions, cfg: cfg, logger: logger,
+		conns: map[*Conn]struct{}{}, byMember: map[gid.ID]map[*Conn]struct{}{},
+		streams: map[gid.ID]*stream{}, activity: map[*activitySub]struct{}{}, done: make(chan struct{}),
+	}
+	for subject, handle := range map[string]func(notice){subjectActivity: h.onActivity, subjectAccess: h.onAccess} {
+		unsub, err := broker.Subscribe(subject, decoded(logger, handle))
+		if err != nil {
+			return nil, err
+		}
+		h.unsub = append(h.unsub, unsub)
+	}
+	go h.checkSessions()
+	return h, nil
+}
+
+// decoded turns a broker handler on bytes into one on notices.
+func decoded(logger *slog.Logger, handle func(notice)) pubsub.Handler {
+	return func(data []byte) {
+		var n notice
+		if err := json.Unmarshal(data, &n); err != nil {
+			logger.Warn("dropping a malformed live notice", "err", err)
+			return
+		}
+		handle(n)
+	}
+}
+
+// Transport is gqlgen's websocket transport for this hub.
+func (h *Hub) Transport(allowedOrigins []string) transport.Websocket {
+	readLimit := int64(64 << 10)
+	return transport.Websocket{
+		Implementation:        NewUpgrader(allowedOrigins, h.cfg.MaxSubscriptions, 15*time.Second),
+		InitFunc:              h.init,
+		InitTimeout:           5 * time.Second,
+		KeepAlivePingInterval: 15 * time.Second,
+		PingPongInterval:      15 * time.Second,
+		PayloadReadLimit:      &readLimit,
+	}
+}
+
+// Middleware gives each websocket request its Conn and forgets it when the socket closes.
+func (h *Hub) Middleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		c := &Conn{hub: h, subs: map[*sub]struct{}{}}
+		defer h.unregister(c)
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), connKey{}, c)))
+	})
+}
+
+// init authenticates a connection from the connection_init payload ("authorization":
+// "Bearer <token>", or "token"), or else from the cookie or header of the upgrade request.
+func (h *Hub) init(ctx context.Context, payload transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+	c := connFrom(ctx)
+	if c == nil {
+		return ctx, nil, errors.New("no connection")
+	}
+	token := strings.TrimSpace(strings.TrimPrefix(payload.Authorization(), "Bearer "))
+	if t, ok := payload["token"].(string); ok && token == "" {
+		token = t
+	}
+	v := viewer.FromContext(ctx)
+	if token != "" {
+		var err error
+		if v, err = h.sessions.ViewerForToken(ctx, token); err != nil {
+			return ctx, nil, errors.New("the session has ended or the token is wrong")
+		}
+	} else if v != nil {
+		token = h.sessions.RequestToken(ctx)
+	}
+	if v == nil {
+		return ctx, nil, errors.New("login required: send a token in connection_init")
+	}
+	c.viewer.Store(v)
+	c.token, c.sessionID = token, v.SessionID
+	if err := h.register(c); err != nil {
+		return ctx, nil, err
+	}
+	return viewer.NewContext(ctx, v), nil, nil
+}
+
+func (h *Hub) register(c *Conn) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	member := c.Viewer().MemberID
+	if len(h.byMember[member]) >= h.cfg.MaxConnsPerMember {
+		return fmt.Errorf("%s (limit %d)", reasonLimitExceeded, h.cfg.MaxConnsPerMember)
+	}
+	h.conns[c] = struct{}{}
+	if h.byMember[member] == nil {
+		h.byMember[member] = map[*Conn]struct{}{}
+	}
+	h.byMember[member][c] = struct{}{}
+	return nil
+}
+
+func (h *Hub) unregister(c *Conn) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	delete(h.conns, c)
+	if v := c.Viewer(); v != nil {
+		delete(h.byMember[v.MemberID], c)
+		if len(h.byMember[v.MemberID]) == 0 {
+			delete(h.byMember, v.MemberID)
+		}
+	}
+}
+
+// Connections is the number of open, authenticated connections.
+func (h *Hub) Connections() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.conns)
+}
+
+// Shutdown closes every websocket with "going away", so clients reconnect to another replica
+// and resume from their cursors; http.Server.Shutdown does not close hijacked connections.
+func (h *Hub) Shutdown() {
+	h.mu.Lock()
+	conns := make([]*Conn, 0, len(h.conns))
+	for c := range h.conns {
+		conns = append(conns, c)
+	}
+	h.mu.Unlock()
+	for _, c := range conns {
+		c.close(CloseGoingAway, reasonGoingAway)
+	}
+	select {
+	case <-h.done:
+	default:
+		close(h.done)
+	}
+	for _, u := range h.unsub {
+		u()
+	}
+}
+
+// onAccess reloads the viewers of a member whose rights changed, or closes the connections
+// of an ended session; subscriptions that lost access end with a FORBIDDEN error.
+func (h *Hub) onAccess(n notice) {
+	h.mu.Lock()
+	var conns []*Conn
+	for c := range h.byMember[n.MemberID] {
+		if n.Kind == kindAccess || n.SessionID == "" || n.SessionID == c.sessionID {
+			conns = append(conns, c)
+		}
+	}
+	h.mu.Unlock()
+	for _, c := range conns {
+		h.recheck(c)
+	}
+}
+
+// recheck reloads a connection's viewer from its session and drops what it may no longer see.
+func (h *Hub) recheck(c *Conn) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	v, err := h.sessions.ViewerForToken(ctx, c.token)
+	if err != nil {
+		c.close(CloseUnauthorized, reasonSessionEnded)
+		return
+	}
+	c.viewer.Store(v)
+	for _, s := range c.subscriptions() {
+		if !s.allowed(v) {
+			s.revoke()
+		}
+	}
+}
+
+// checkSessions re-checks every connection's session now and then, so that sessions that
+// expire (idle or absolute) end their connections even without a notice.
+func (h *Hub) checkSessions() {
+	tick := time.NewTicker(h.cfg.SessionCheckEvery)
+	defer tick.Stop()
+	for {
+		select {
+		case <-h.done:
+			return
+		case <-tick.C:
+			h.mu.Lock()
+			conns := make([]*Conn, 0, len(h.conns))
+			for c := range h.conns {
+				conns = append(conns, c)
+			}
+			h.mu.Unlock()
+			for _, c := range conns {
+				h.recheck(c)
+			}
+		}
+	}
+}
+
+// errRevoked is what a subscription that lost access receives.
+var errRevoked = apperr.Forbidden("access revoked: you can no longer see this discussion")

@@ -1,0 +1,207 @@
+package live
+
+import (
+	"context"
+	"time"
+
+	"zirkel/ent"
+	"zirkel/ent/discussion"
+	"zirkel/ent/message"
+	"zirkel/ent/schema/gid"
+	"zirkel/server/apperr"
+	"zirkel/server/viewer"
+)
+
+// replayPage is how many messages a replay loads at a time.
+const replayPage = 100
+
+// begin checks that the request is a websocket connection of a viewer who may see the
+// discussion (through the privacy policies), and returns them.
+func (h *Hub) begin(ctx context.Context, discussionID gid.ID) (*Conn, *ent.Discussion, error) {
+	c := connFrom(ctx)
+	if c == nil || c.Viewer() == nil {
+		return nil, nil, &apperr.Error{Code: apperr.CodeUnauthenticated, Message: "subscriptions need a logged-in websocket connection"}
+	}
+	d, err := h.client.Discussion.Query().Where(discussion.ID(discussionID)).WithCircle().Only(ctx)
+	if ent.IsNotFound(err) {
+		return nil, nil, apperr.NotFound("discussionID")
+	}
+	return c, d, err
+}
+
+// subscribe joins the discussion's stream with a new subscription of the kind.
+func (h *Hub) subscribe(ctx context.Context, discussionID gid.ID, kind string) (*sub, *stream, *ent.Discussion, error) {
+	c, d, err := h.begin(ctx, discussionID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	var st *stream
+	s := newSub(c, kind, h.cfg.Buffer, func(v *viewer.Viewer) bool { return st.allowed(v) })
+	if kind == kindAdded {
+		s.replaying.Store(true) // until the replay is done, overflow only means "catch up again"
+	}
+	if st, err = h.joinStream(ctx, d, s); err != nil {
+		return nil, nil, nil, err
+	}
+	c.addSub(s)
+	go func() {
+		<-ctx.Done()
+		c.removeSub(s)
+		h.leave(st, s)
+	}()
+	return s, st, d, nil
+}
+
+// MessageAdded streams a discussion's new messages; with after, it first replays what came
+// after that position, with no gap and no duplicate at the switch to live.
+func (h *Hub) MessageAdded(ctx context.Context, discussionID gid.ID, after *int) (<-chan *MessageEvent, error) {
+	s, st, _, err := h.subscribe(ctx, discussionID, kindAdded)
+	if err != nil {
+		return nil, err
+	}
+	st.mu.Lock()
+	lastSent := st.last // live only: everything up to here is history
+	st.mu.Unlock()
+	out := make(chan *MessageEvent)
+	go func() {
+		defer close(out)
+		send := func(ev *MessageEvent) bool {
+			select {
+			case out <- ev:
+				lastSent = ev.Cursor
+				return true
+			case <-ctx.Done():
+				return false
+			}
+		}
+		if after != nil {
+			lastSent = *after
+			if !h.replay(ctx, s, discussionID, &lastSent, send) {
+				return
+			}
+		}
+		s.replaying.Store(false)
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case ev := <-s.ch:
+				me, ok := ev.(*MessageEvent)
+				if !ok {
+					send(&MessageEvent{Err: errRevoked})
+					return
+				}
+				if me.Cursor > lastSent && !send(me) {
+					return
+				}
+			}
+		}
+	}()
+	return out, nil
+}
+
+// replay sends the stored messages after *lastSent, again as long as live events were
+// dropped meanwhile; it returns false when the subscription ended.
+func (h *Hub) replay(ctx context.Context, s *sub, discussionID gid.ID, lastSent *int, send func(*MessageEvent) bool) bool {
+	for {
+		s.missed.Store(false)
+		for {
+			page, err := h.client.Message.Query().
+				Where(message.HasDiscussionWith(discussion.ID(discussionID)), message.PositionGT(*lastSent)).
+				WithAuthor(func(q *ent.MemberQuery) { q.WithOrganisation() }).WithParent().
+				Order(ent.Asc(message.FieldPosition)).Limit(replayPage).All(ctx)
+			if err != nil {
+				h.logger.Error("replaying messages", "discussion", discussionID, "err", err)
+				return false
+			}
+			for _, m := range page {
+				if !send(&MessageEvent{Cursor: m.Position, Message: m}) {
+					return false
+				}
+			}
+			if len(page) < replayPage {
+				break
+			}
+		}
+		if !s.missed.Load() {
+			return true
+		}
+	}
+}
+
+// MessageUpdated streams edits, deletions and reactions in a discussion.
+func (h *Hub) MessageUpdated(ctx context.Context, discussionID gid.ID) (<-chan *MessageEvent, error) {
+	s, _, _, err := h.subscribe(ctx, discussionID, kindUpdated)
+	if err != nil {
+		return nil, err
+	}
+	return relay(ctx, s, func() (*MessageEvent, bool) { return &MessageEvent{Err: errRevoked}, true }), nil
+}
+
+// Typing streams who is typing in a discussion.
+func (h *Hub) Typing(ctx context.Context, discussionID gid.ID) (<-chan *TypingEvent, error) {
+	s, _, _, err := h.subscribe(ctx, discussionID, kindTyping)
+	if err != nil {
+		return nil, err
+	}
+	return relay(ctx, s, func() (*TypingEvent, bool) { return nil, false }), nil
+}
+
+// Presence streams who is in a discussion now; the subscriber counts as present.
+func (h *Hub) Presence(ctx context.Context, discussionID gid.ID) (<-chan []*ent.Member, error) {
+	s, st, _, err := h.subscribe(ctx, discussionID, kindPresence)
+	if err != nil {
+		return nil, err
+	}
+	me := s.conn.Viewer().MemberID
+	st.mu.Lock()
+	st.localPresent[me]++
+	st.mu.Unlock()
+	until := time.Now().Add(h.cfg.PresenceTTL).UnixMilli()
+	h.publish(ctx, discussionSubject(discussionID), notice{Kind: kindPresence, DiscussionID: discussionID, MemberIDs: []gid.ID{me}, Until: until})
+	st.queue <- notice{Kind: kindPresence} // send the current list to the newcomer too
+	go func() {
+		<-ctx.Done()
+		st.mu.Lock()
+		st.localPresent[me]--
+		if st.localPresent[me] <= 0 {
+			delete(st.localPresent, me)
+		}
+		st.mu.Unlock()
+		h.publish(context.Background(), discussionSubject(discussionID), notice{Kind: kindPresence, DiscussionID: discussionID, MemberIDs: []gid.ID{me}, Until: 1})
+	}()
+	return relay(ctx, s, func() ([]*ent.Member, bool) { return nil, false }), nil
+}
+
+// relay forwards a subscription's events until it ends. When access is revoked, revoked
+// gives a last event to send (ok) or none (the subscription just completes).
+func relay[T any](ctx context.Context, s *sub, revoked func() (T, bool)) <-chan T {
+	out := make(chan T)
+	go func() {
+		defer close(out)
+		for {
+			var ev any
+			select {
+			case <-ctx.Done():
+				return
+			case ev = <-s.ch:
+			}
+			v, ok := ev.(T)
+			final := !ok
+			if final {
+				if v, ok = revoked(); !ok {
+					return
+				}
+			}
+			select {
+			case out <- v:
+			case <-ctx.Done():
+				return
+			}
+			if final {
+				return
+			}
+		}
+	}()
+	return out
+}

@@ -1,0 +1,225 @@
+package live
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/gorilla/websocket"
+)
+
+// writeWait bounds every write: a peer that does not read is dropped, not waited for.
+const writeWait = 10 * time.Second
+
+// Upgrader is gqlgen's websocket implementation over gorilla/websocket. It checks the Origin
+// against an allow-list, and guards the protocol: duplicate subscription ids are refused as
+// graphql-transport-ws says (close 4409), and a connection holds at most MaxSubscriptions.
+type Upgrader struct {
+	upgrader         websocket.Upgrader
+	allowedOrigins   []string
+	maxSubscriptions int
+	pingEvery        time.Duration
+}
+
+// NewUpgrader returns the implementation; allowedOrigins are the browser origins besides the
+// server's own.
+func NewUpgrader(allowedOrigins []string, maxSubscriptions int, pingEvery time.Duration) *Upgrader {
+	u := &Upgrader{allowedOrigins: allowedOrigins, maxSubscriptions: maxSubscriptions, pingEvery: pingEvery}
+	u.upgrader = websocket.Upgrader{
+		HandshakeTimeout: 10 * time.Second,
+		ReadBufferSize:   1024,
+		WriteBufferSize:  1024,
+		WriteBufferPool:  &sync.Pool{}, // idle connections hold no write buffer
+		CheckOrigin:      u.checkOrigin,
+	}
+	return u
+}
+
+// checkOrigin allows clients without an Origin (not browsers), the server's own origin, and
+// the allow-list. Everything else is refused: cookies would otherwise let any site subscribe.
+func (u *Upgrader) checkOrigin(r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return true
+	}
+	if slices.Contains(u.allowedOrigins, origin) {
+		return true
+	}
+	parsed, err := url.Parse(origin)
+	return err == nil && strings.EqualFold(parsed.Host, r.Host)
+}
+
+// Accept implements transport.WebsocketImplementation.
+func (u *Upgrader) Accept(w http.ResponseWriter, r *http.Request, opts transport.WebsocketAcceptOptions) (transport.WebsocketConn, error) {
+	up := u.upgrader
+	up.Subprotocols = opts.Subprotocols
+	c, err := up.Upgrade(w, r, opts.ResponseHeader)
+	if err != nil {
+		return nil, err
+	}
+	ws := &wsConn{c: c, active: map[string]bool{}, max: u.maxSubscriptions, pingEvery: u.pingEvery}
+	c.SetPongHandler(func(string) error { ws.extendDeadline(); return nil })
+	if conn := connFrom(r.Context()); conn != nil {
+		conn.attach(ws)
+	}
+	return ws, nil
+}
+
+// wsConn adapts a gorilla connection to gqlgen and guards the protocol.
+type wsConn struct {
+	c         *websocket.Conn
+	writeMu   sync.Mutex
+	mu        sync.Mutex
+	active    map[string]bool
+	max       int
+	pingEvery time.Duration
+	pinging   bool // guarded by writeMu
+}
+
+// envelope is the part of a protocol message the guard reads.
+type envelope struct {
+	Type string `json:"type"`
+	ID   string `json:"id"`
+}
+
+// NextReader implements transport.WebsocketConn.
+func (w *wsConn) NextReader() (int, io.Reader, error) {
+	for {
+		typ, r, err := w.c.NextReader()
+		if err != nil {
+			if websocket.IsCloseError(err, websocket.CloseNormalClosure, websocket.CloseGoingAway, websocket.CloseNoStatusReceived) {
+				return 0, nil, transport.ErrWebsocketClosed
+			}
+			return 0, nil, err
+		}
+		data, err := io.ReadAll(r)
+		if err != nil {
+			return 0, nil, err
+		}
+		var env envelope
+		_ = json.Unmarshal(data, &env)
+		pass, err := w.guard(env)
+		if err != nil {
+			return 0, nil, err
+		}
+		if pass {
+			return typ, bytes.NewReader(data), nil
+		}
+	}
+}
+
+// guard tracks subscription ids; it says whether to pass the message on.
+func (w *wsConn) guard(env envelope) (bool, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	switch env.Type {
+	case "subscribe", "start":
+		if w.active[env.ID] {
+			if env.Type == "subscribe" { // graphql-transport-ws: close 4409
+				msg := fmt.Sprintf("Subscriber for %s already exists", env.ID)
+				w.closeWith(CloseDuplicateID, msg)
+				return false, errors.New(msg)
+			}
+			return false, w.writeError(env, "a subscription with this id is running")
+		}
+		if len(w.active) >= w.max {
+			return false, w.writeError(env, fmt.Sprintf("at most %d subscriptions per connection", w.max))
+		}
+		w.active[env.ID] = true
+	case "complete", "stop":
+		delete(w.active, env.ID)
+	}
+	return true, nil
+}
+
+// writeError answers one subscription with an error in the negotiated protocol.
+func (w *wsConn) writeError(env envelope, message string) error {
+	payload := []map[string]any{{"message": message, "extensions": map[string]any{"code": "TOO_MANY_SUBSCRIPTIONS"}}}
+	if env.Type == "start" { // graphql-ws: payload is one error object
+		return w.write(map[string]any{"type": "error", "id": env.ID, "payload": payload[0]})
+	}
+	return w.write(map[string]any{"type": "error", "id": env.ID, "payload": payload})
+}
+
+// WriteJSON implements transport.WebsocketConn. It notices the end of subscriptions (to free
+// their ids) and answers the legacy keep-alive with a ping that detects dead peers.
+func (w *wsConn) WriteJSON(v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	if bytes.Contains(data, []byte(`"type":"complete"`)) {
+		var env envelope
+		if json.Unmarshal(data, &env) == nil {
+			w.mu.Lock()
+			delete(w.active, env.ID)
+			w.mu.Unlock()
+		}
+	}
+	if bytes.Equal(data, []byte(`{"type":"ka"}`)) && w.pingEvery > 0 {
+		w.writeMu.Lock()
+		if !w.pinging { // from the first ping on, a peer that stops answering is dropped
+			w.pinging = true
+			w.extendDeadline()
+		}
+		_ = w.c.WriteControl(websocket.PingMessage, nil, time.Now().Add(writeWait))
+		w.writeMu.Unlock()
+	}
+	return w.writeRaw(data)
+}
+
+func (w *wsConn) write(v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return w.writeRaw(data)
+}
+
+func (w *wsConn) writeRaw(data []byte) error {
+	w.writeMu.Lock()
+	defer w.writeMu.Unlock()
+	_ = w.c.SetWriteDeadline(time.Now().Add(writeWait))
+	return w.c.WriteMessage(websocket.TextMessage, data)
+}
+
+// extendDeadline gives a live peer (it answered a ping) two more ping intervals.
+func (w *wsConn) extendDeadline() {
+	if w.pingEvery > 0 {
+		_ = w.c.SetReadDeadline(time.Now().Add(2*w.pingEvery + writeWait))
+	}
+}
+
+// WriteClose implements transport.WebsocketConn.
+func (w *wsConn) WriteClose(code int, message string) error {
+	w.writeMu.Lock()
+	defer w.writeMu.Unlock()
+	return w.c.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, message), time.Now().Add(time.Second))
+}
+
+// closeWith sends a close frame and closes the connection.
+func (w *wsConn) closeWith(code int, reason string) {
+	_ = w.WriteClose(code, reason)
+	_ = w.c.Close()
+}
+
+// Close implements transport.WebsocketConn.
+func (w *wsConn) Close() error { return w.c.Close() }
+
+// Subprotocol implements transport.WebsocketConn.
+func (w *wsConn) Subprotocol() string { return w.c.Subprotocol() }
+
+// SetReadLimit implements transport.WebsocketReadLimiter.
+func (w *wsConn) SetReadLimit(limit int64) { w.c.SetReadLimit(limit) }
+
+// SetReadDeadline implements transport.WebsocketReadDeadliner.
+func (w *wsConn) SetReadDeadline(t time.Time) error { return w.c.SetReadDeadline(t) }
