@@ -42,6 +42,12 @@ type Option func(*options)
 type options struct {
 	store       store.Options
 	directories []directory.Config
+	live        live.Config
+}
+
+// WithLiveConfig sets the live hub's limits.
+func WithLiveConfig(c live.Config) Option {
+	return func(o *options) { o.live = c }
 }
 
 // WithDriverWrapper wraps the database driver, e.g. to count statements.
@@ -56,7 +62,7 @@ func WithDirectories(dirs ...directory.Config) Option {
 
 // New opens the database, loads the demo community if asked to, and builds the handler.
 func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts ...Option) (*App, error) {
-	o := options{store: store.Options{DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir}}
+	o := options{store: store.Options{DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir}, live: live.DefaultConfig}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -84,7 +90,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts ...Op
 	}
 	var hub *live.Hub
 	if err == nil {
-		hub, err = live.NewHub(st.Client, broker, authService, live.DefaultConfig, logger)
+		hub, err = live.NewHub(st.Client, broker, authService, o.live, logger)
 	}
 	if err != nil {
 		if broker != nil {

@@ -3,8 +3,8 @@ package app
 import (
 	"bufio"
 	"fmt"
-	"net"
 	"log/slog"
+	"net"
 	"net/http"
 	"time"
 )

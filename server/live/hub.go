@@ -190,9 +190,16 @@ func (h *Hub) Shutdown() {
 	for c := range h.conns {
 		conns = append(conns, c)
 	}
+	streams := make([]*stream, 0, len(h.streams))
+	for _, st := range h.streams {
+		streams = append(streams, st)
+	}
 	h.mu.Unlock()
 	for _, c := range conns {
 		c.close(CloseGoingAway, reasonGoingAway)
+	}
+	for _, st := range streams {
+		st.halt()
 	}
 	select {
 	case <-h.done:

@@ -34,7 +34,16 @@ type stream struct {
 
 	queue       chan notice
 	stop        chan struct{}
+	stopOnce    sync.Once
 	unsubscribe func()
+}
+
+// halt stops the stream's goroutine and its broker subscription, once.
+func (st *stream) halt() {
+	st.stopOnce.Do(func() {
+		st.unsubscribe()
+		close(st.stop)
+	})
 }
 
 // stream returns the stream of a discussion, starting it if needed, with s added.
@@ -95,8 +104,7 @@ func (h *Hub) leave(st *stream, s *sub) {
 	st.mu.Unlock()
 	h.mu.Unlock()
 	if empty {
-		st.unsubscribe()
-		close(st.stop)
+		st.halt()
 	}
 }
 

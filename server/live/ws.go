@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -19,6 +20,9 @@ import (
 
 // writeWait bounds every write: a peer that does not read is dropped, not waited for.
 const writeWait = 10 * time.Second
+
+// sendBuffer is the kernel send buffer of each websocket.
+const sendBuffer = 64 << 10
 
 // Upgrader is gqlgen's websocket implementation over gorilla/websocket. It checks the Origin
 // against an allow-list, and guards the protocol: duplicate subscription ids are refused as
@@ -65,6 +69,11 @@ func (u *Upgrader) Accept(w http.ResponseWriter, r *http.Request, opts transport
 	c, err := up.Upgrade(w, r, opts.ResponseHeader)
 	if err != nil {
 		return nil, err
+	}
+	if tc, ok := c.NetConn().(*net.TCPConn); ok {
+		// A fixed send buffer: a client that stops reading holds 64 KiB of kernel memory,
+		// not megabytes, and falls behind (and is dropped) soon.
+		_ = tc.SetWriteBuffer(sendBuffer)
 	}
 	ws := &wsConn{c: c, active: map[string]bool{}, max: u.maxSubscriptions, pingEvery: u.pingEvery}
 	c.SetPongHandler(func(string) error { ws.extendDeadline(); return nil })
