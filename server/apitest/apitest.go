@@ -92,6 +92,13 @@ func PostgresURL() string {
 	return "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
 }
 
+// FreshPostgres creates an empty PostgreSQL schema for one test and returns a URL that uses
+// it (dropped when the test ends).
+func FreshPostgres(t testing.TB) string { return freshSchema(t) }
+
+// Remote is an Env for a server running elsewhere (another process), by its base URL.
+func Remote(url string) *Env { return &Env{URL: url} }
+
 // freshSchema creates an empty schema for one test and returns a URL that uses it.
 func freshSchema(t testing.TB) string {
 	t.Helper()
