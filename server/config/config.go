@@ -23,14 +23,15 @@ type Config struct {
 	MaxComplexity int           // -max-complexity / ZIRKEL_MAX_COMPLEXITY
 	Timeout       time.Duration // -request-timeout / ZIRKEL_REQUEST_TIMEOUT
 
-	Directories     string        // -directories / ZIRKEL_DIRECTORIES: the directories file (YAML)
-	AllowedOrigins  []string      // -cors-origins / ZIRKEL_CORS_ORIGINS: comma-separated browser origins
-	CookieInsecure  bool          // -cookie-insecure / ZIRKEL_COOKIE_INSECURE: session cookie without Secure (plain-HTTP development)
-	SessionIdle     time.Duration // -session-idle / ZIRKEL_SESSION_IDLE
-	SessionMaxAge   time.Duration // -session-max-age / ZIRKEL_SESSION_MAX_AGE
-	RevalidateEvery time.Duration // -revalidate-every / ZIRKEL_REVALIDATE_EVERY: re-check directory members with sessions
-	DemoPassword    string        // ZIRKEL_DEMO_PASSWORD (environment only: a secret); random when empty
-	BrokerURL       string        // -broker / ZIRKEL_BROKER_URL: nats://host:4222 for several replicas; empty for in-process
+	Directories      string        // -directories / ZIRKEL_DIRECTORIES: the directories file (YAML)
+	AllowedOrigins   []string      // -cors-origins / ZIRKEL_CORS_ORIGINS: comma-separated browser origins
+	CookieInsecure   bool          // -cookie-insecure / ZIRKEL_COOKIE_INSECURE: session cookie without Secure (plain-HTTP development)
+	SessionIdle      time.Duration // -session-idle / ZIRKEL_SESSION_IDLE
+	SessionMaxAge    time.Duration // -session-max-age / ZIRKEL_SESSION_MAX_AGE
+	RevalidateEvery  time.Duration // -revalidate-every / ZIRKEL_REVALIDATE_EVERY: re-check directory members with sessions
+	DemoPassword     string        // ZIRKEL_DEMO_PASSWORD (environment only: a secret); random when empty
+	BrokerURL        string        // -broker / ZIRKEL_BROKER_URL: nats://host:4222 for several replicas; empty for in-process
+	WSConnsPerMember int           // -ws-conns-per-member / ZIRKEL_WS_CONNS_PER_MEMBER: websocket connections one member may hold
 }
 
 // Load parses args (without the program name) with getenv for the fallbacks.
@@ -78,6 +79,8 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 		fs.DurationVar(d.p, d.flag, v, d.usage)
 	}
 	c.DemoPassword = getenv("ZIRKEL_DEMO_PASSWORD")
+	conns, _ := strconv.Atoi(env("ZIRKEL_WS_CONNS_PER_MEMBER", "10"))
+	fs.IntVar(&c.WSConnsPerMember, "ws-conns-per-member", conns, "websocket connections one member may hold")
 	fs.StringVar(&c.BrokerURL, "broker", getenv("ZIRKEL_BROKER_URL"), "event broker between replicas: nats://host:4222, or empty for in-process")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -92,7 +95,7 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	}
 	c.Introspection = *introspection || c.Demo
 	c.GraphiQL = *graphiql || c.Demo
-	if c.MaxComplexity <= 0 || c.Timeout <= 0 || c.SessionIdle <= 0 || c.SessionMaxAge <= 0 || c.RevalidateEvery <= 0 {
+	if c.WSConnsPerMember <= 0 || c.MaxComplexity <= 0 || c.Timeout <= 0 || c.SessionIdle <= 0 || c.SessionMaxAge <= 0 || c.RevalidateEvery <= 0 {
 		return c, fmt.Errorf("limits and durations must be positive")
 	}
 	return c, nil

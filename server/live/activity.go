@@ -55,14 +55,13 @@ func (h *Hub) Activity(ctx context.Context, topicID, circleID *gid.ID) (<-chan *
 	h.activity[as] = struct{}{}
 	h.mu.Unlock()
 	c.addSub(as.sub)
-	go func() {
-		<-ctx.Done()
+	done := func() {
 		c.removeSub(as.sub)
 		h.mu.Lock()
 		delete(h.activity, as)
 		h.mu.Unlock()
-	}()
-	return relay(ctx, as.sub, func() (*ActivityEvent, bool) { return &ActivityEvent{Err: errRevoked}, true }), nil
+	}
+	return relay(ctx, as.sub, done, func() (*ActivityEvent, bool) { return &ActivityEvent{Err: errRevoked}, true }), nil
 }
 
 // onActivity loads the discussion once and hands it to every matching subscriber that may

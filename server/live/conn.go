@@ -84,3 +84,13 @@ func (c *Conn) close(code int, reason string) {
 	}
 	go ws.closeWith(code, reason)
 }
+
+// ping sends a websocket ping; the pong extends the read deadline.
+func (c *Conn) ping() {
+	c.mu.Lock()
+	ws := c.ws
+	c.mu.Unlock()
+	if ws != nil {
+		ws.ping()
+	}
+}

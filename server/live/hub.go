@@ -76,6 +76,7 @@ func NewHub(client *ent.Client, broker pubsub.Broker, sessions Sessions, cfg Con
 		h.unsub = append(h.unsub, unsub)
 	}
 	go h.checkSessions()
+	go h.pingAll()
 	return h, nil
 }
 
@@ -94,13 +95,14 @@ func decoded(logger *slog.Logger, handle func(notice)) pubsub.Handler {
 // Transport is gqlgen's websocket transport for this hub.
 func (h *Hub) Transport(allowedOrigins []string) transport.Websocket {
 	readLimit := int64(64 << 10)
+	// Keep-alive and dead-peer detection are websocket pings from one goroutine for all
+	// connections (see pingAll), not a goroutine per connection: both protocols' clients
+	// answer them, and a peer that stops answering hits its read deadline.
 	return transport.Websocket{
-		Implementation:        NewUpgrader(allowedOrigins, h.cfg.MaxSubscriptions, 15*time.Second),
-		InitFunc:              h.init,
-		InitTimeout:           5 * time.Second,
-		KeepAlivePingInterval: 15 * time.Second,
-		PingPongInterval:      15 * time.Second,
-		PayloadReadLimit:      &readLimit,
+		Implementation:   NewUpgrader(allowedOrigins, h.cfg.MaxSubscriptions, pingEvery),
+		InitFunc:         h.init,
+		InitTimeout:      5 * time.Second,
+		PayloadReadLimit: &readLimit,
 	}
 }
 
@@ -262,6 +264,31 @@ func (h *Hub) checkSessions() {
 			h.mu.Unlock()
 			for _, c := range conns {
 				h.recheck(c)
+			}
+		}
+	}
+}
+
+// pingEvery is how often every connection is pinged; a peer silent for two rounds is dropped.
+const pingEvery = 15 * time.Second
+
+// pingAll pings every connection now and then.
+func (h *Hub) pingAll() {
+	tick := time.NewTicker(pingEvery)
+	defer tick.Stop()
+	for {
+		select {
+		case <-h.done:
+			return
+		case <-tick.C:
+			h.mu.Lock()
+			conns := make([]*Conn, 0, len(h.conns))
+			for c := range h.conns {
+				conns = append(conns, c)
+			}
+			h.mu.Unlock()
+			for _, c := range conns {
+				c.ping()
 			}
 		}
 	}

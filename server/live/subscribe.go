@@ -44,12 +44,13 @@ func (h *Hub) subscribe(ctx context.Context, discussionID gid.ID, kind string) (
 		return nil, nil, nil, err
 	}
 	c.addSub(s)
-	go func() {
-		<-ctx.Done()
-		c.removeSub(s)
-		h.leave(st, s)
-	}()
 	return s, st, d, nil
+}
+
+// end removes a finished subscription; the subscription's goroutine calls it on its way out.
+func (h *Hub) end(st *stream, s *sub) {
+	s.conn.removeSub(s)
+	h.leave(st, s)
 }
 
 // MessageAdded streams a discussion's new messages; with after, it first replays what came
@@ -65,6 +66,7 @@ func (h *Hub) MessageAdded(ctx context.Context, discussionID gid.ID, after *int)
 	out := make(chan *MessageEvent)
 	go func() {
 		defer close(out)
+		defer h.end(st, s)
 		send := func(ev *MessageEvent) bool {
 			select {
 			case out <- ev:
@@ -131,20 +133,20 @@ func (h *Hub) replay(ctx context.Context, s *sub, discussionID gid.ID, lastSent 
 
 // MessageUpdated streams edits, deletions and reactions in a discussion.
 func (h *Hub) MessageUpdated(ctx context.Context, discussionID gid.ID) (<-chan *MessageEvent, error) {
-	s, _, _, err := h.subscribe(ctx, discussionID, kindUpdated)
+	s, st, _, err := h.subscribe(ctx, discussionID, kindUpdated)
 	if err != nil {
 		return nil, err
 	}
-	return relay(ctx, s, func() (*MessageEvent, bool) { return &MessageEvent{Err: errRevoked}, true }), nil
+	return relay(ctx, s, func() { h.end(st, s) }, func() (*MessageEvent, bool) { return &MessageEvent{Err: errRevoked}, true }), nil
 }
 
 // Typing streams who is typing in a discussion.
 func (h *Hub) Typing(ctx context.Context, discussionID gid.ID) (<-chan *TypingEvent, error) {
-	s, _, _, err := h.subscribe(ctx, discussionID, kindTyping)
+	s, st, _, err := h.subscribe(ctx, discussionID, kindTyping)
 	if err != nil {
 		return nil, err
 	}
-	return relay(ctx, s, func() (*TypingEvent, bool) { return nil, false }), nil
+	return relay(ctx, s, func() { h.end(st, s) }, func() (*TypingEvent, bool) { return nil, false }), nil
 }
 
 // Presence streams who is in a discussion now; the subscriber counts as present.
@@ -160,8 +162,7 @@ func (h *Hub) Presence(ctx context.Context, discussionID gid.ID) (<-chan []*ent.
 	until := time.Now().Add(h.cfg.PresenceTTL).UnixMilli()
 	h.publish(ctx, discussionSubject(discussionID), notice{Kind: kindPresence, DiscussionID: discussionID, MemberIDs: []gid.ID{me}, Until: until})
 	st.queue <- notice{Kind: kindPresence} // send the current list to the newcomer too
-	go func() {
-		<-ctx.Done()
+	gone := func() {
 		st.mu.Lock()
 		st.localPresent[me]--
 		if st.localPresent[me] <= 0 {
@@ -169,16 +170,18 @@ func (h *Hub) Presence(ctx context.Context, discussionID gid.ID) (<-chan []*ent.
 		}
 		st.mu.Unlock()
 		h.publish(context.Background(), discussionSubject(discussionID), notice{Kind: kindPresence, DiscussionID: discussionID, MemberIDs: []gid.ID{me}, Until: 1})
-	}()
-	return relay(ctx, s, func() ([]*ent.Member, bool) { return nil, false }), nil
+		h.end(st, s)
+	}
+	return relay(ctx, s, gone, func() ([]*ent.Member, bool) { return nil, false }), nil
 }
 
-// relay forwards a subscription's events until it ends. When access is revoked, revoked
-// gives a last event to send (ok) or none (the subscription just completes).
-func relay[T any](ctx context.Context, s *sub, revoked func() (T, bool)) <-chan T {
+// relay forwards a subscription's events until it ends, then calls done. When access is
+// revoked, revoked gives a last event to send (ok) or none (the subscription just completes).
+func relay[T any](ctx context.Context, s *sub, done func(), revoked func() (T, bool)) <-chan T {
 	out := make(chan T)
 	go func() {
 		defer close(out)
+		defer done()
 		for {
 			var ev any
 			select {

@@ -77,6 +77,7 @@ func (u *Upgrader) Accept(w http.ResponseWriter, r *http.Request, opts transport
 	}
 	ws := &wsConn{c: c, active: map[string]bool{}, max: u.maxSubscriptions, pingEvery: u.pingEvery}
 	c.SetPongHandler(func(string) error { ws.extendDeadline(); return nil })
+	ws.extendDeadline()
 	if conn := connFrom(r.Context()); conn != nil {
 		conn.attach(ws)
 	}
@@ -91,7 +92,6 @@ type wsConn struct {
 	active    map[string]bool
 	max       int
 	pingEvery time.Duration
-	pinging   bool // guarded by writeMu
 }
 
 // envelope is the part of a protocol message the guard reads.
@@ -159,8 +159,8 @@ func (w *wsConn) writeError(env envelope, message string) error {
 	return w.write(map[string]any{"type": "error", "id": env.ID, "payload": payload})
 }
 
-// WriteJSON implements transport.WebsocketConn. It notices the end of subscriptions (to free
-// their ids) and answers the legacy keep-alive with a ping that detects dead peers.
+// WriteJSON implements transport.WebsocketConn. It notices the end of subscriptions, to free
+// their ids.
 func (w *wsConn) WriteJSON(v any) error {
 	data, err := json.Marshal(v)
 	if err != nil {
@@ -173,15 +173,6 @@ func (w *wsConn) WriteJSON(v any) error {
 			delete(w.active, env.ID)
 			w.mu.Unlock()
 		}
-	}
-	if bytes.Equal(data, []byte(`{"type":"ka"}`)) && w.pingEvery > 0 {
-		w.writeMu.Lock()
-		if !w.pinging { // from the first ping on, a peer that stops answering is dropped
-			w.pinging = true
-			w.extendDeadline()
-		}
-		_ = w.c.WriteControl(websocket.PingMessage, nil, time.Now().Add(writeWait))
-		w.writeMu.Unlock()
 	}
 	return w.writeRaw(data)
 }
@@ -199,6 +190,11 @@ func (w *wsConn) writeRaw(data []byte) error {
 	defer w.writeMu.Unlock()
 	_ = w.c.SetWriteDeadline(time.Now().Add(writeWait))
 	return w.c.WriteMessage(websocket.TextMessage, data)
+}
+
+// ping sends a websocket ping (safe beside other writes: gorilla allows concurrent control frames).
+func (w *wsConn) ping() {
+	_ = w.c.WriteControl(websocket.PingMessage, nil, time.Now().Add(writeWait))
 }
 
 // extendDeadline gives a live peer (it answered a ping) two more ping intervals.
