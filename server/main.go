@@ -7,8 +7,10 @@ import (
 	"flag"
 	"log/slog"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -25,6 +27,12 @@ func main() {
 }
 
 func run() error {
+	if os.Getenv("GOGC") == "" {
+		// Most of the heap is long-lived connections, and every live event makes short-lived
+		// garbage per subscriber: collecting at 4x the live heap instead of 2x halves the GC
+		// work of fan-out. GOGC and GOMEMLIMIT in the environment override this.
+		debug.SetGCPercent(400)
+	}
 	cfg, err := config.Load(os.Args[1:], os.Getenv)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
@@ -55,6 +63,9 @@ func run() error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
 	go revalidateDirectories(ctx, a, cfg.RevalidateEvery, logger)
+	if cfg.DebugAddr != "" {
+		go serveProfiles(cfg.DebugAddr, logger)
+	}
 	database := "sqlite:" + cfg.DataDir
 	if cfg.DatabaseURL != "" {
 		database = "postgres"
@@ -89,5 +100,18 @@ func revalidateDirectories(ctx context.Context, a *app.App, every time.Duration,
 				logger.Info("ended sessions of members the directory no longer allows", "sessions", ended)
 			}
 		}
+	}
+}
+
+// serveProfiles serves Go's pprof handlers on their own listener, never on the public one.
+func serveProfiles(addr string, logger *slog.Logger) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	srv := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	if err := srv.ListenAndServe(); err != nil {
+		logger.Error("serving profiles", "err", err)
 	}
 }

@@ -41,24 +41,28 @@ func main() {
 	build(server, "./server")
 	build(loadgen, "./bench/fanout/loadgen")
 
-	fmt.Printf("%-8s %-9s %-9s %-9s %-14s %-16s\n", "subs", "p50", "p99", "max", "cpu/event", "mem/idle sub")
+	fmt.Printf("%-8s %-9s %-9s %-9s %-14s %-22s %-16s\n", "subs", "p50", "p99", "max", "cpu/event", "heap+stack/idle sub", "rss/idle sub")
 	for _, f := range strings.Split(*sizes, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(f))
 		check(err)
 		r := run(server, loadgen, filepath.Join(dir, fmt.Sprint(n)), n, *perProcess, *messages, *rate)
-		fmt.Printf("%-8d %-9s %-9s %-9s %-14s %-16s\n", n, r.p50, r.p99, r.max, r.cpuPerEvent, fmt.Sprintf("%.1f KiB", r.memPerSub/1024))
+		fmt.Printf("%-8d %-9s %-9s %-9s %-14s %-22s %-16s\n", n, r.p50.Round(100*time.Microsecond), r.p99.Round(100*time.Microsecond),
+			r.max.Round(100*time.Microsecond), r.cpuPerEvent.Round(100*time.Microsecond),
+			fmt.Sprintf("%.1f KiB", r.liveMemPerSub/1024), fmt.Sprintf("%.1f KiB", r.memPerSub/1024))
 	}
 }
 
 type result struct {
 	p50, p99, max, cpuPerEvent time.Duration
-	memPerSub                  float64
+	memPerSub, liveMemPerSub   float64
 }
 
 func run(server, loadgen, data string, n, perProcess, messages int, rate float64) result {
 	port := 18900 + n%97
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
-	srv := exec.Command(server, "-addr", fmt.Sprintf("127.0.0.1:%d", port), "-data", data, "-demo", "-log-level", "error", "-ws-conns-per-member", "100000")
+	debugAddr := fmt.Sprintf("127.0.0.1:%d", port+1000)
+	srv := exec.Command(server, "-addr", fmt.Sprintf("127.0.0.1:%d", port), "-data", data, "-demo", "-log-level", "error",
+		"-ws-conns-per-member", "100000", "-debug-addr", debugAddr)
 	srv.Env = append(os.Environ(), "ZIRKEL_DEMO_PASSWORD="+password)
 	check(srv.Start())
 	defer func() { _ = srv.Process.Kill(); _ = srv.Wait() }()
@@ -67,6 +71,7 @@ func run(server, loadgen, data string, n, perProcess, messages int, rate float64
 	discussion := gql(base, token, `mutation { createDiscussion(input: {title: "Fan-out"}) { id } }`, nil)["createDiscussion"].(map[string]any)["id"].(string)
 	time.Sleep(time.Second)
 	rssBefore := rss(srv.Process.Pid)
+	liveBefore := liveMemory(debugAddr)
 
 	var gens []*exec.Cmd
 	var outs []io.ReadCloser
@@ -92,6 +97,7 @@ func run(server, loadgen, data string, n, perProcess, messages int, rate float64
 	}
 	time.Sleep(3 * time.Second) // idle: let buffers and goroutines settle
 	memPerSub := float64(rss(srv.Process.Pid)-rssBefore) / float64(n)
+	liveMemPerSub := float64(liveMemory(debugAddr)-liveBefore) / float64(n)
 
 	for _, in := range ins {
 		_, _ = in.Write([]byte("go\n"))
@@ -119,7 +125,7 @@ func run(server, loadgen, data string, n, perProcess, messages int, rate float64
 	at := func(q float64) time.Duration {
 		return time.Duration(all[int(q*float64(len(all)-1))]) * time.Microsecond
 	}
-	return result{p50: at(0.5), p99: at(0.99), max: at(1), cpuPerEvent: cpuUsed / time.Duration(messages), memPerSub: memPerSub}
+	return result{p50: at(0.5), p99: at(0.99), max: at(1), cpuPerEvent: cpuUsed / time.Duration(messages), memPerSub: memPerSub, liveMemPerSub: liveMemPerSub}
 }
 
 func build(out, pkg string) {
@@ -178,6 +184,25 @@ func rss(pid int) int64 {
 		}
 	}
 	return 0
+}
+
+// liveMemory is the server's heap in use plus goroutine stacks right after a garbage
+// collection, read from its pprof endpoint: the memory its connections really hold.
+func liveMemory(debugAddr string) int64 {
+	res, err := http.Get("http://" + debugAddr + "/debug/pprof/heap?debug=1&gc=1")
+	check(err)
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	var total int64
+	for _, line := range strings.Split(string(raw), "\n") {
+		for _, key := range []string{"# HeapInuse = ", "# StackInuse = "} {
+			if v, ok := strings.CutPrefix(line, key); ok {
+				n, _ := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+				total += n
+			}
+		}
+	}
+	return total
 }
 
 // cpu is the user plus system time a process has used.

@@ -32,6 +32,7 @@ type Config struct {
 	DemoPassword     string        // ZIRKEL_DEMO_PASSWORD (environment only: a secret); random when empty
 	BrokerURL        string        // -broker / ZIRKEL_BROKER_URL: nats://host:4222 for several replicas; empty for in-process
 	WSConnsPerMember int           // -ws-conns-per-member / ZIRKEL_WS_CONNS_PER_MEMBER: websocket connections one member may hold
+	DebugAddr        string        // -debug-addr / ZIRKEL_DEBUG_ADDR: serve Go's pprof here (keep it on localhost)
 }
 
 // Load parses args (without the program name) with getenv for the fallbacks.
@@ -81,6 +82,7 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	c.DemoPassword = getenv("ZIRKEL_DEMO_PASSWORD")
 	conns, _ := strconv.Atoi(env("ZIRKEL_WS_CONNS_PER_MEMBER", "10"))
 	fs.IntVar(&c.WSConnsPerMember, "ws-conns-per-member", conns, "websocket connections one member may hold")
+	fs.StringVar(&c.DebugAddr, "debug-addr", getenv("ZIRKEL_DEBUG_ADDR"), "address for Go's pprof profiles, e.g. 127.0.0.1:6060; empty: off")
 	fs.StringVar(&c.BrokerURL, "broker", getenv("ZIRKEL_BROKER_URL"), "event broker between replicas: nats://host:4222, or empty for in-process")
 	if err := fs.Parse(args); err != nil {
 		return c, err

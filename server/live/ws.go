@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -162,19 +163,50 @@ func (w *wsConn) writeError(env envelope, message string) error {
 // WriteJSON implements transport.WebsocketConn. It notices the end of subscriptions, to free
 // their ids.
 func (w *wsConn) WriteJSON(v any) error {
-	data, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	if bytes.Contains(data, []byte(`"type":"complete"`)) {
-		var env envelope
-		if json.Unmarshal(data, &env) == nil {
-			w.mu.Lock()
-			delete(w.active, env.ID)
-			w.mu.Unlock()
+	data, env, ok := frame(v)
+	if !ok {
+		var err error
+		if data, err = json.Marshal(v); err != nil {
+			return err
 		}
+		_ = json.Unmarshal(data, &env)
+	}
+	if env.Type == "complete" {
+		w.mu.Lock()
+		delete(w.active, env.ID)
+		w.mu.Unlock()
 	}
 	return w.writeRaw(data)
+}
+
+var rawMessageType = reflect.TypeOf(json.RawMessage(nil))
+
+// frame encodes gqlgen's protocol messages (type, id, payload) by hand. Their payload is
+// JSON already; encoding/json would validate and compact it again for every subscriber, the
+// largest cost of a delivery after the write itself.
+func frame(v any) ([]byte, envelope, bool) {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Pointer || rv.Elem().Kind() != reflect.Struct {
+		return nil, envelope{}, false
+	}
+	rv = rv.Elem()
+	payload, id, typ := rv.FieldByName("Payload"), rv.FieldByName("ID"), rv.FieldByName("Type")
+	if !payload.IsValid() || payload.Type() != rawMessageType || id.Kind() != reflect.String || typ.Kind() != reflect.String {
+		return nil, envelope{}, false
+	}
+	env := envelope{Type: typ.String(), ID: id.String()}
+	quotedType, _ := json.Marshal(env.Type)
+	raw := payload.Bytes()
+	buf := make([]byte, 0, len(raw)+len(env.ID)+40)
+	buf = append(append(buf, `{"type":`...), quotedType...)
+	if env.ID != "" {
+		quotedID, _ := json.Marshal(env.ID)
+		buf = append(append(buf, `,"id":`...), quotedID...)
+	}
+	if len(raw) > 0 {
+		buf = append(append(buf, `,"payload":`...), raw...)
+	}
+	return append(buf, '}'), env, true
 }
 
 func (w *wsConn) write(v any) error {
