@@ -10,7 +10,6 @@ import (
 	"net/http/pprof"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -27,12 +26,6 @@ func main() {
 }
 
 func run() error {
-	if os.Getenv("GOGC") == "" {
-		// Most of the heap is long-lived connections, and every live event makes short-lived
-		// garbage per subscriber: collecting at 4x the live heap instead of 2x halves the GC
-		// work of fan-out. GOGC and GOMEMLIMIT in the environment override this.
-		debug.SetGCPercent(400)
-	}
 	cfg, err := config.Load(os.Args[1:], os.Getenv)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil

@@ -50,7 +50,8 @@ func (h *Hub) Activity(ctx context.Context, topicID, circleID *gid.ID) (<-chan *
 		}
 		as.topicID = t.ID
 	}
-	as.sub = newSub(c, "activity", h.cfg.Buffer, allowed)
+	as.sub = newSub(c, "activity", allowed)
+	as.sub.ch = make(chan any, h.cfg.Buffer)
 	h.mu.Lock()
 	h.activity[as] = struct{}{}
 	h.mu.Unlock()

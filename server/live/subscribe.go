@@ -29,16 +29,20 @@ func (h *Hub) begin(ctx context.Context, discussionID gid.ID) (*Conn, *ent.Discu
 	return c, d, err
 }
 
-// subscribe joins the discussion's stream with a new subscription of the kind.
-func (h *Hub) subscribe(ctx context.Context, discussionID gid.ID, kind string) (*sub, *stream, *ent.Discussion, error) {
+// subscribe joins the discussion's stream with a new subscription of the kind; prepare
+// adjusts it before it can receive anything.
+func (h *Hub) subscribe(ctx context.Context, discussionID gid.ID, kind string, prepare func(*sub)) (*sub, *stream, *ent.Discussion, error) {
 	c, d, err := h.begin(ctx, discussionID)
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	var st *stream
-	s := newSub(c, kind, h.cfg.Buffer, func(v *viewer.Viewer) bool { return st.allowed(v) })
-	if kind == kindAdded {
-		s.replaying.Store(true) // until the replay is done, overflow only means "catch up again"
+	s := newSub(c, kind, func(v *viewer.Viewer) bool { return st.allowed(v) })
+	if prepare != nil {
+		prepare(s)
+	}
+	if s.direct == nil {
+		s.ch = make(chan any, h.cfg.Buffer)
 	}
 	if st, err = h.joinStream(ctx, d, s); err != nil {
 		return nil, nil, nil, err
@@ -56,13 +60,16 @@ func (h *Hub) end(st *stream, s *sub) {
 // MessageAdded streams a discussion's new messages; with after, it first replays what came
 // after that position, with no gap and no duplicate at the switch to live.
 func (h *Hub) MessageAdded(ctx context.Context, discussionID gid.ID, after *int) (<-chan *MessageEvent, error) {
-	s, st, _, err := h.subscribe(ctx, discussionID, kindAdded)
+	if after == nil {
+		return h.liveMessages(ctx, discussionID)
+	}
+	s, st, _, err := h.subscribe(ctx, discussionID, kindAdded, func(s *sub) {
+		s.replaying.Store(true) // until the replay is done, overflow only means "catch up again"
+	})
 	if err != nil {
 		return nil, err
 	}
-	st.mu.Lock()
-	lastSent := st.last // live only: everything up to here is history
-	st.mu.Unlock()
+	lastSent := *after
 	out := make(chan *MessageEvent)
 	go func() {
 		defer close(out)
@@ -76,13 +83,15 @@ func (h *Hub) MessageAdded(ctx context.Context, discussionID gid.ID, after *int)
 				return false
 			}
 		}
-		if after != nil {
-			lastSent = *after
+		if !h.replay(ctx, s, discussionID, &lastSent, send) {
+			return
+		}
+		s.replaying.Store(false)
+		if s.missed.Load() { // dropped between the last replay round and the switch
 			if !h.replay(ctx, s, discussionID, &lastSent, send) {
 				return
 			}
 		}
-		s.replaying.Store(false)
 		for {
 			select {
 			case <-ctx.Done():
@@ -100,6 +109,22 @@ func (h *Hub) MessageAdded(ctx context.Context, discussionID gid.ID, after *int)
 		}
 	}()
 	return out, nil
+}
+
+// liveMessages streams new messages only. The stream delivers them in order and each once,
+// so gqlgen reads the subscription's channel directly.
+func (h *Hub) liveMessages(ctx context.Context, discussionID gid.ID) (<-chan *MessageEvent, error) {
+	s, st, _, err := h.subscribe(ctx, discussionID, kindAdded, func(s *sub) {
+		s.direct = make(chan *MessageEvent, h.cfg.Buffer)
+	})
+	if err != nil {
+		return nil, err
+	}
+	context.AfterFunc(ctx, func() {
+		s.endDirect()
+		h.end(st, s)
+	})
+	return s.direct, nil
 }
 
 // replay sends the stored messages after *lastSent, again as long as live events were
@@ -133,7 +158,7 @@ func (h *Hub) replay(ctx context.Context, s *sub, discussionID gid.ID, lastSent 
 
 // MessageUpdated streams edits, deletions and reactions in a discussion.
 func (h *Hub) MessageUpdated(ctx context.Context, discussionID gid.ID) (<-chan *MessageEvent, error) {
-	s, st, _, err := h.subscribe(ctx, discussionID, kindUpdated)
+	s, st, _, err := h.subscribe(ctx, discussionID, kindUpdated, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -142,7 +167,7 @@ func (h *Hub) MessageUpdated(ctx context.Context, discussionID gid.ID) (<-chan *
 
 // Typing streams who is typing in a discussion.
 func (h *Hub) Typing(ctx context.Context, discussionID gid.ID) (<-chan *TypingEvent, error) {
-	s, st, _, err := h.subscribe(ctx, discussionID, kindTyping)
+	s, st, _, err := h.subscribe(ctx, discussionID, kindTyping, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -151,7 +176,7 @@ func (h *Hub) Typing(ctx context.Context, discussionID gid.ID) (<-chan *TypingEv
 
 // Presence streams who is in a discussion now; the subscriber counts as present.
 func (h *Hub) Presence(ctx context.Context, discussionID gid.ID) (<-chan []*ent.Member, error) {
-	s, st, _, err := h.subscribe(ctx, discussionID, kindPresence)
+	s, st, _, err := h.subscribe(ctx, discussionID, kindPresence, nil)
 	if err != nil {
 		return nil, err
 	}
