@@ -177,6 +177,17 @@ func (h *Hub) unregister(c *Conn) {
 	}
 }
 
+// connections is a snapshot of the open connections.
+func (h *Hub) connections() []*Conn {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	conns := make([]*Conn, 0, len(h.conns))
+	for c := range h.conns {
+		conns = append(conns, c)
+	}
+	return conns
+}
+
 // Connections is the number of open, authenticated connections.
 func (h *Hub) Connections() int {
 	h.mu.Lock()
@@ -187,11 +198,8 @@ func (h *Hub) Connections() int {
 // Shutdown closes every websocket with "going away", so clients reconnect to another replica
 // and resume from their cursors; http.Server.Shutdown does not close hijacked connections.
 func (h *Hub) Shutdown() {
+	conns := h.connections()
 	h.mu.Lock()
-	conns := make([]*Conn, 0, len(h.conns))
-	for c := range h.conns {
-		conns = append(conns, c)
-	}
 	streams := make([]*stream, 0, len(h.streams))
 	for _, st := range h.streams {
 		streams = append(streams, st)
@@ -256,12 +264,7 @@ func (h *Hub) checkSessions() {
 		case <-h.done:
 			return
 		case <-tick.C:
-			h.mu.Lock()
-			conns := make([]*Conn, 0, len(h.conns))
-			for c := range h.conns {
-				conns = append(conns, c)
-			}
-			h.mu.Unlock()
+			conns := h.connections()
 			for _, c := range conns {
 				h.recheck(c)
 			}
@@ -281,12 +284,7 @@ func (h *Hub) pingAll() {
 		case <-h.done:
 			return
 		case <-tick.C:
-			h.mu.Lock()
-			conns := make([]*Conn, 0, len(h.conns))
-			for c := range h.conns {
-				conns = append(conns, c)
-			}
-			h.mu.Unlock()
+			conns := h.connections()
 			for _, c := range conns {
 				c.ping()
 			}
