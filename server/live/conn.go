@@ -14,6 +14,7 @@ const (
 	CloseGoingAway      = 1001 // the replica shuts down: reconnect (to another) and resume
 	ClosePolicy         = 1008 // the client fell too far behind: reconnect and resume
 	CloseUnauthorized   = 4401 // the session ended: log in again
+	CloseForbidden      = 4403 // connection_init refused (no or wrong token, too many connections)
 	CloseDuplicateID    = 4409 // graphql-transport-ws: a subscription id was reused
 	reasonGoingAway     = "server shutting down: reconnect and resume from your cursor"
 	reasonSlowConsumer  = "too slow to keep up: reconnect and resume from your cursor"
@@ -71,6 +72,17 @@ func (c *Conn) subscriptions() []*sub {
 		out = append(out, s)
 	}
 	return out
+}
+
+// closeNow sends the close frame before returning.
+func (c *Conn) closeNow(code int, reason string) {
+	c.mu.Lock()
+	ws, already := c.ws, c.closed
+	c.closed = true
+	c.mu.Unlock()
+	if !already && ws != nil {
+		ws.closeWith(code, reason)
+	}
 }
 
 // close ends the connection with a close frame; it never blocks the caller for long.

@@ -126,6 +126,18 @@ func (h *Hub) init(ctx context.Context, payload transport.InitPayload) (context.
 	if c == nil {
 		return ctx, nil, errors.New("no connection")
 	}
+	ctx, err := h.authenticate(ctx, c, payload)
+	if err != nil {
+		// Say why, in a close frame clients show (4403 as graphql-transport-ws has it),
+		// before gqlgen ends the connection with its generic one.
+		c.closeNow(CloseForbidden, err.Error())
+		return ctx, nil, err
+	}
+	return ctx, nil, nil
+}
+
+// authenticate finds the connection's viewer and registers the connection.
+func (h *Hub) authenticate(ctx context.Context, c *Conn, payload transport.InitPayload) (context.Context, error) {
 	token := strings.TrimSpace(strings.TrimPrefix(payload.Authorization(), "Bearer "))
 	if t, ok := payload["token"].(string); ok && token == "" {
 		token = t
@@ -134,20 +146,20 @@ func (h *Hub) init(ctx context.Context, payload transport.InitPayload) (context.
 	if token != "" {
 		var err error
 		if v, err = h.sessions.ViewerForToken(ctx, token); err != nil {
-			return ctx, nil, errors.New("the session has ended or the token is wrong")
+			return ctx, errors.New("the session has ended or the token is wrong")
 		}
 	} else if v != nil {
 		token = h.sessions.RequestToken(ctx)
 	}
 	if v == nil {
-		return ctx, nil, errors.New("login required: send a token in connection_init")
+		return ctx, errors.New("login required: send a token in connection_init")
 	}
 	c.viewer.Store(v)
 	c.token, c.sessionID = token, v.SessionID
 	if err := h.register(c); err != nil {
-		return ctx, nil, err
+		return ctx, err
 	}
-	return viewer.NewContext(ctx, v), nil, nil
+	return viewer.NewContext(ctx, v), nil
 }
 
 func (h *Hub) register(c *Conn) error {

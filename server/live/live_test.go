@@ -11,6 +11,7 @@ import (
 
 	"zirkel/ent/member"
 	"zirkel/server/apitest"
+	"zirkel/server/live"
 )
 
 const addedQuery = `subscription($d: ID!, $after: Int) { messageAdded(discussionID: $d, after: $after) {
@@ -129,8 +130,8 @@ func TestSubscriptionAuthAndLimits(t *testing.T) {
 	c := newCommunity(t, env)
 
 	t.Run("no login", func(t *testing.T) {
-		if _, err := env.DialWS(t, apitest.TransportWS, nil, nil); err == nil {
-			t.Fatal("an anonymous connection_init must be refused")
+		if _, err := env.DialWS(t, apitest.TransportWS, nil, nil); err == nil || !strings.Contains(err.Error(), "4403") || !strings.Contains(err.Error(), "login required") {
+			t.Fatalf("an anonymous connection_init must be refused with 4403, got %v", err)
 		}
 		if _, err := env.DialWS(t, apitest.TransportWS, nil, map[string]any{"authorization": "Bearer falsch"}); err == nil {
 			t.Fatal("a wrong token must be refused")
@@ -148,6 +149,43 @@ func TestSubscriptionAuthAndLimits(t *testing.T) {
 		_ = ws.Subscribe("x", addedQuery, map[string]any{"d": c.discussion})
 		if code, reason := ws.CloseCode(5 * time.Second); code != 4409 {
 			t.Fatalf("want 4409, got %d %q", code, reason)
+		}
+	})
+	t.Run("subscriptions per connection", func(t *testing.T) {
+		ws := c.jonas.DialWS(t, apitest.TransportWS)
+		for i := range live.DefaultConfig.MaxSubscriptions {
+			_ = ws.Subscribe(fmt.Sprint(i), addedQuery, map[string]any{"d": c.discussion})
+		}
+		_ = ws.Subscribe("one-too-many", addedQuery, map[string]any{"d": c.discussion})
+		for {
+			m, err := ws.Read(5 * time.Second)
+			if err != nil {
+				t.Fatalf("no refusal: %v", err)
+			}
+			if m.ID == "one-too-many" {
+				if m.Type != "error" || !strings.Contains(string(m.Payload), "TOO_MANY_SUBSCRIPTIONS") {
+					t.Fatalf("got %s %s", m.Type, m.Payload)
+				}
+				break
+			}
+		}
+	})
+	t.Run("connections per member", func(t *testing.T) {
+		token := map[string]any{"authorization": "Bearer " + c.admin.Token}
+		for range live.DefaultConfig.MaxConnsPerMember {
+			if _, err := env.DialWS(t, apitest.TransportWS, nil, token); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := env.DialWS(t, apitest.TransportWS, nil, token); err == nil || !strings.Contains(err.Error(), "too many connections") {
+			t.Fatalf("want a refusal, got %v", err)
+		}
+	})
+	t.Run("message size", func(t *testing.T) {
+		ws := c.jonas.DialWS(t, apitest.TransportWS)
+		_ = ws.Subscribe("big", addedQuery+strings.Repeat(" ", 70<<10), map[string]any{"d": c.discussion})
+		if code, _ := ws.CloseCode(5 * time.Second); code != 1009 {
+			t.Fatalf("want 1009 (message too big), got %d", code)
 		}
 	})
 	t.Run("invisible discussion", func(t *testing.T) {
