@@ -27,30 +27,28 @@ func loginPayload(l *auth.Login) *model.LoginPayload {
 }
 
 // vendorLabel names the organisation of a vendor's message, so that readers see who speaks.
+// Live events and pages of messages (see Prefetch) come with authors and organisations.
 func vendorLabel(ctx context.Context, m *ent.Message) (*string, error) {
-	author := m.Edges.Author
-	if author == nil {
-		var err error
-		if author, err = m.QueryAuthor().Only(ctx); err != nil {
-			return nil, err
-		}
+	if author := m.Edges.Author; author != nil && (author.Edges.Organisation != nil || author.CommunityRole != "VENDOR") {
+		return labelOf(author), nil
 	}
-	if author.CommunityRole != "VENDOR" {
-		return nil, nil
-	}
-	org := author.Edges.Organisation // loaded for live events
-	var err error
-	if org == nil {
-		org, err = author.QueryOrganisation().Only(ctx)
-	}
-	if ent.IsNotFound(err) {
-		label := "Anbieter"
-		return &label, nil
-	}
+	author, err := m.QueryAuthor().WithOrganisation().Only(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return &org.Name, nil
+	return labelOf(author), nil
+}
+
+// labelOf is the label of an author with their organisation loaded: nil unless a vendor.
+func labelOf(author *ent.Member) *string {
+	if author == nil || author.CommunityRole != "VENDOR" {
+		return nil
+	}
+	label := "Anbieter"
+	if org := author.Edges.Organisation; org != nil {
+		label = org.Name
+	}
+	return &label
 }
 
 func deref[T any](p *T) T {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"testing"
 
+	"zirkel/ent"
 	"zirkel/ent/member"
 	"zirkel/ent/organisation"
 	"zirkel/ent/practice"
@@ -22,12 +23,21 @@ func seedPractices(t testing.TB, env *apitest.Env, n int) *apitest.Session {
 	topics := c.Topic.CreateBulk(
 		c.Topic.Create().SetSlug("a").SetName("A"), c.Topic.Create().SetSlug("b").SetName("B"),
 	).SaveX(ctx)
+	var d *ent.Discussion
 	for i := range n {
 		org := c.Organisation.Create().SetName(fmt.Sprintf("Kreis %d", i)).SetKind(organisation.KindLANDKREIS).SaveX(ctx)
+		role := member.CommunityRoleCDO
+		if i%2 == 1 {
+			role = member.CommunityRoleVENDOR
+		}
 		m := c.Member.Create().SetDisplayName(fmt.Sprintf("Mitglied %d", i)).SetEmail(fmt.Sprintf("m%d@kreis.example", i)).
-			SetCommunityRole(member.CommunityRoleCDO).SetOrganisation(org).SaveX(ctx)
+			SetCommunityRole(role).SetOrganisation(org).SaveX(ctx)
 		c.Practice.Create().SetTitle(fmt.Sprintf("Praxis %d", i)).SetOrganisation(org).AddAuthors(m).AddTopics(topics...).
 			SetStatus(practice.StatusPUBLISHED).SetVisibility(practice.VisibilityMEMBERS).ExecX(ctx)
+		if d == nil {
+			d = c.Discussion.Create().SetTitle("Vorstellungsrunde").SetAuthor(m).SaveX(ctx)
+		}
+		c.Message.Create().SetDiscussion(d).SetAuthor(m).SetBody("Hallo").SetPosition(i + 1).ExecX(ctx)
 	}
 	return env.NewMember(t, apitest.Spec{})
 }
@@ -40,6 +50,9 @@ func TestNoNPlusOne(t *testing.T) {
 			authors(first: 10) { edges { node { displayName } } } } } } }`,
 		"organisations with members and their practices": `query($n: Int!) { organisations(first: $n) { edges { node {
 			name members(first: 20) { totalCount edges { node { displayName practices(first: 10) { totalCount edges { node { title } } } } } } } } } }`,
+		"messages with vendor labels (batched by a loader)": `query($n: Int!) { messages(first: $n) { edges { node { body vendorLabel } } } }`,
+		"messages with authors and vendor labels": `query($n: Int!) { messages(first: $n) { edges { node {
+			body vendorLabel reactions { kind count } author { displayName organisation { name } } } } } }`,
 	}
 	apitest.ForEachBackend(t, func(t *testing.T, env *apitest.Env) {
 		reader := seedPractices(t, env, 50)

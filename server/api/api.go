@@ -52,6 +52,8 @@ type Options struct {
 	Logger        *slog.Logger
 	// Websocket, if set, serves subscriptions (graphql-transport-ws and graphql-ws).
 	Websocket *transport.Websocket
+	// Fields, if set, wraps every field resolver (e.g. to prefetch what a page needs).
+	Fields graphql.FieldMiddleware
 }
 
 // New returns the /graphql handler for the given schema. The client opens the transaction
@@ -76,6 +78,9 @@ func New(schema graphql.ExecutableSchema, client *ent.Client, opts Options) http
 	// Mutations run in one transaction each, except logins: they wait on directories, and a
 	// transaction held meanwhile would block every other writer on SQLite.
 	srv.Use(entgql.Transactioner{TxOpener: client, SkipTxFunc: onlyFields(loginFields...)})
+	if opts.Fields != nil {
+		srv.AroundFields(opts.Fields)
+	}
 	srv.SetErrorPresenter(presentError(opts.Logger))
 	srv.SetRecoverFunc(recoverPanic(opts.Logger))
 	return withRequestLimits(srv, l)

@@ -110,6 +110,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts ...Op
 		Introspection: cfg.Introspection,
 		Logger:        logger,
 		Websocket:     &ws,
+		Fields:        graph.Prefetch(st.Client),
 	})
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", authService.Middleware(hub.Middleware(gql)))
