@@ -21,14 +21,6 @@ import (
 	"zirkel/server/viewer"
 )
 
-// Discussion is the resolver for the discussion field.
-func (r *discussionActivityResolver) Discussion(ctx context.Context, obj *live.ActivityEvent) (*ent.Discussion, error) {
-	if obj.Err != nil {
-		return nil, obj.Err
-	}
-	return obj.Discussion, nil
-}
-
 // Email is the resolver for the email field.
 func (r *memberResolver) Email(ctx context.Context, obj *ent.Member) (*string, error) {
 	if viewer.FromContext(ctx) == nil || viewer.FromContext(ctx).IsVendor() {
@@ -45,14 +37,6 @@ func (r *messageResolver) VendorLabel(ctx context.Context, obj *ent.Message) (*s
 // Reactions is the resolver for the reactions field.
 func (r *messageResolver) Reactions(ctx context.Context, obj *ent.Message) ([]*model.ReactionCount, error) {
 	return reactionCounts(obj), nil
-}
-
-// Message is the resolver for the message field.
-func (r *messageEventResolver) Message(ctx context.Context, obj *live.MessageEvent) (*ent.Message, error) {
-	if obj.Err != nil {
-		return nil, obj.Err
-	}
-	return obj.Message, nil
 }
 
 // Login is the resolver for the login field.
@@ -355,14 +339,6 @@ func (r *subscriptionResolver) Presence(ctx context.Context, discussionID gid.ID
 	return r.live.Presence(ctx, discussionID)
 }
 
-// DiscussionActivity returns generated.DiscussionActivityResolver implementation.
-func (r *Resolver) DiscussionActivity() generated.DiscussionActivityResolver {
-	return &discussionActivityResolver{r}
-}
-
-// MessageEvent returns generated.MessageEventResolver implementation.
-func (r *Resolver) MessageEvent() generated.MessageEventResolver { return &messageEventResolver{r} }
-
 // Mutation returns generated.MutationResolver implementation.
 func (r *Resolver) Mutation() generated.MutationResolver { return &mutationResolver{r} }
 
@@ -370,8 +346,6 @@ func (r *Resolver) Mutation() generated.MutationResolver { return &mutationResol
 func (r *Resolver) Subscription() generated.SubscriptionResolver { return &subscriptionResolver{r} }
 
 type (
-	discussionActivityResolver struct{ *Resolver }
-	messageEventResolver       struct{ *Resolver }
-	mutationResolver           struct{ *Resolver }
-	subscriptionResolver       struct{ *Resolver }
+	mutationResolver     struct{ *Resolver }
+	subscriptionResolver struct{ *Resolver }
 )

@@ -40,10 +40,8 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
-	DiscussionActivity() DiscussionActivityResolver
 	Member() MemberResolver
 	Message() MessageResolver
-	MessageEvent() MessageEventResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
 	Subscription() SubscriptionResolver
@@ -365,18 +363,12 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
-type DiscussionActivityResolver interface {
-	Discussion(ctx context.Context, obj *live.ActivityEvent) (*ent.Discussion, error)
-}
 type MemberResolver interface {
 	Email(ctx context.Context, obj *ent.Member) (*string, error)
 }
 type MessageResolver interface {
 	VendorLabel(ctx context.Context, obj *ent.Message) (*string, error)
 	Reactions(ctx context.Context, obj *ent.Message) ([]*model.ReactionCount, error)
-}
-type MessageEventResolver interface {
-	Message(ctx context.Context, obj *live.MessageEvent) (*ent.Message, error)
 }
 type MutationResolver interface {
 	Login(ctx context.Context, input model.LoginInput) (*model.LoginPayload, error)
@@ -8865,7 +8857,7 @@ func (ec *executionContext) _DiscussionActivity_discussion(ctx context.Context, 
 			return ec.fieldContext_DiscussionActivity_discussion(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.DiscussionActivity().Discussion(ctx, obj)
+			return obj.Discussion()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Discussion) graphql.Marshaler {
@@ -8880,7 +8872,7 @@ func (ec *executionContext) fieldContext_DiscussionActivity_discussion(_ context
 		Object:     "DiscussionActivity",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Discussion(ctx, field)
 		},
@@ -10298,7 +10290,7 @@ func (ec *executionContext) _MessageEvent_message(ctx context.Context, field gra
 			return ec.fieldContext_MessageEvent_message(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.MessageEvent().Message(ctx, obj)
+			return obj.Message()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Message) graphql.Marshaler {
@@ -10313,7 +10305,7 @@ func (ec *executionContext) fieldContext_MessageEvent_message(_ context.Context,
 		Object:     "MessageEvent",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Message(ctx, field)
 		},
@@ -22781,14 +22773,13 @@ func (ec *executionContext) _DiscussionActivity(ctx context.Context, sel ast.Sel
 		case "kind":
 			out.Values[i] = ec._DiscussionActivity_kind(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "discussion":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._DiscussionActivity_discussion(ctx, field, obj)
-				})
+			out.Values[i] = ec._DiscussionActivity_discussion(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -23361,14 +23352,13 @@ func (ec *executionContext) _MessageEvent(ctx context.Context, sel ast.Selection
 		case "cursor":
 			out.Values[i] = ec._MessageEvent_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "message":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._MessageEvent_message(ctx, field, obj)
-				})
+			out.Values[i] = ec._MessageEvent_message(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}

@@ -90,7 +90,7 @@ func (h *Hub) onActivity(n notice) {
 	if n.Kind == kindStarted {
 		kind = ActivityDiscussionStarted
 	}
-	ev := &ActivityEvent{Kind: kind, Discussion: d}
+	ev := &ActivityEvent{Kind: kind, D: d}
 	circleID, open := discussionCircle(d)
 	for _, as := range subs {
 		if !as.allowed(as.conn.Viewer()) {

@@ -13,10 +13,14 @@ import (
 
 // MessageEvent is a message delivered live; Err is set when the subscriber lost access.
 type MessageEvent struct {
-	Cursor  int
-	Message *ent.Message
-	Err     error
+	Cursor int
+	Msg    *ent.Message
+	Err    error
 }
+
+// Message is the message, or the reason the subscriber may no longer see it. (A method, not
+// a resolver: gqlgen then renders it inline instead of in a goroutine per subscriber.)
+func (e *MessageEvent) Message() (*ent.Message, error) { return e.Msg, e.Err }
 
 // ActivityKind says what happened in a discussion.
 type ActivityKind string
@@ -34,10 +38,13 @@ func (k ActivityKind) IsValid() bool {
 
 // ActivityEvent is activity in a discussion; Err is set when the subscriber lost access.
 type ActivityEvent struct {
-	Kind       ActivityKind
-	Discussion *ent.Discussion
-	Err        error
+	Kind ActivityKind
+	D    *ent.Discussion
+	Err  error
 }
+
+// Discussion is the discussion, or the reason the subscriber may no longer see it.
+func (e *ActivityEvent) Discussion() (*ent.Discussion, error) { return e.D, e.Err }
 
 // TypingEvent says that a member is typing until ExpiresAt.
 type TypingEvent struct {

@@ -189,7 +189,7 @@ func (st *stream) onAdded(ctx context.Context, position int) error {
 	}
 	st.setMeta(msgs[0].Edges.Discussion)
 	for _, m := range msgs {
-		st.fanout(kindAdded, &MessageEvent{Cursor: m.Position, Message: m})
+		st.fanout(kindAdded, &MessageEvent{Cursor: m.Position, Msg: m})
 	}
 	st.mu.Lock()
 	st.last = max(st.last, msgs[len(msgs)-1].Position)
@@ -203,7 +203,7 @@ func (st *stream) onUpdated(ctx context.Context, id gid.ID) error {
 		return err
 	}
 	st.setMeta(msgs[0].Edges.Discussion)
-	st.fanout(kindUpdated, &MessageEvent{Cursor: msgs[0].Position, Message: msgs[0]})
+	st.fanout(kindUpdated, &MessageEvent{Cursor: msgs[0].Position, Msg: msgs[0]})
 	return nil
 }
 

@@ -142,7 +142,7 @@ func (h *Hub) replay(ctx context.Context, s *sub, discussionID gid.ID, lastSent 
 				return false
 			}
 			for _, m := range page {
-				if !send(&MessageEvent{Cursor: m.Position, Message: m}) {
+				if !send(&MessageEvent{Cursor: m.Position, Msg: m}) {
 					return false
 				}
 			}
