@@ -186,13 +186,17 @@ func rss(pid int) int64 {
 	return 0
 }
 
-// liveMemory is the server's heap in use plus goroutine stacks right after a garbage
-// collection, read from its pprof endpoint: the memory its connections really hold.
+// liveMemory is the server's heap in use plus goroutine stacks after a few garbage
+// collections (each may halve stacks that grew during a connection's start and now sit
+// idle), read from its pprof endpoint: the memory its connections hold in the steady state.
 func liveMemory(debugAddr string) int64 {
-	res, err := http.Get("http://" + debugAddr + "/debug/pprof/heap?debug=1&gc=1")
-	check(err)
-	defer res.Body.Close()
-	raw, _ := io.ReadAll(res.Body)
+	var raw []byte
+	for range 4 {
+		res, err := http.Get("http://" + debugAddr + "/debug/pprof/heap?debug=1&gc=1")
+		check(err)
+		raw, _ = io.ReadAll(res.Body)
+		res.Body.Close()
+	}
 	var total int64
 	for _, line := range strings.Split(string(raw), "\n") {
 		for _, key := range []string{"# HeapInuse = ", "# StackInuse = "} {
