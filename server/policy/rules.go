@@ -149,6 +149,9 @@ func Practice() ent.Policy {
 				if v.IsVendor() {
 					return privacy.Denyf("vendors do not write practices")
 				}
+				if circleID, ok := m.CircleID(); ok && !v.InCircle(circleID) {
+					return privacy.Denyf("practices go only into circles the author belongs to")
+				}
 				if m.Op().Is(ent.OpCreate) {
 					if slices.Contains(m.AuthorsIDs(), v.MemberID) {
 						return privacy.Allow
