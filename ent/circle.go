@@ -44,15 +44,18 @@ type CircleEdges struct {
 	Practices []*Practice `json:"practices,omitempty"`
 	// Discussions holds the value of the discussions edge.
 	Discussions []*Discussion `json:"discussions,omitempty"`
+	// Events holds the value of the events edge.
+	Events []*Event `json:"events,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [3]bool
+	loadedTypes [4]bool
 	// totalCount holds the count of the edges above.
-	totalCount [3]map[string]int
+	totalCount [4]map[string]int
 
 	namedMemberships map[string][]*CircleMembership
 	namedPractices   map[string][]*Practice
 	namedDiscussions map[string][]*Discussion
+	namedEvents      map[string][]*Event
 }
 
 // MembershipsOrErr returns the Memberships value or an error if the edge
@@ -80,6 +83,15 @@ func (e CircleEdges) DiscussionsOrErr() ([]*Discussion, error) {
 		return e.Discussions, nil
 	}
 	return nil, &NotLoadedError{edge: "discussions"}
+}
+
+// EventsOrErr returns the Events value or an error if the edge
+// was not loaded in eager-loading.
+func (e CircleEdges) EventsOrErr() ([]*Event, error) {
+	if e.loadedTypes[3] {
+		return e.Events, nil
+	}
+	return nil, &NotLoadedError{edge: "events"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -176,6 +188,11 @@ func (_m *Circle) QueryPractices() *PracticeQuery {
 // QueryDiscussions queries the "discussions" edge of the Circle entity.
 func (_m *Circle) QueryDiscussions() *DiscussionQuery {
 	return NewCircleClient(_m.config).QueryDiscussions(_m)
+}
+
+// QueryEvents queries the "events" edge of the Circle entity.
+func (_m *Circle) QueryEvents() *EventQuery {
+	return NewCircleClient(_m.config).QueryEvents(_m)
 }
 
 // Update returns a builder for updating this Circle.
@@ -291,6 +308,30 @@ func (_m *Circle) appendNamedDiscussions(name string, edges ...*Discussion) {
 		_m.Edges.namedDiscussions[name] = []*Discussion{}
 	} else {
 		_m.Edges.namedDiscussions[name] = append(_m.Edges.namedDiscussions[name], edges...)
+	}
+}
+
+// NamedEvents returns the Events named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Circle) NamedEvents(name string) ([]*Event, error) {
+	if _m.Edges.namedEvents == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedEvents[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Circle) appendNamedEvents(name string, edges ...*Event) {
+	if _m.Edges.namedEvents == nil {
+		_m.Edges.namedEvents = make(map[string][]*Event)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedEvents[name] = []*Event{}
+	} else {
+		_m.Edges.namedEvents[name] = append(_m.Edges.namedEvents[name], edges...)
 	}
 }
 

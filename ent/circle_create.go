@@ -10,6 +10,7 @@ import (
 	"zirkel/ent/circle"
 	"zirkel/ent/circlemembership"
 	"zirkel/ent/discussion"
+	"zirkel/ent/event"
 	"zirkel/ent/practice"
 	"zirkel/ent/schema/gid"
 
@@ -152,6 +153,21 @@ func (_c *CircleCreate) AddDiscussions(v ...*Discussion) *CircleCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddDiscussionIDs(ids...)
+}
+
+// AddEventIDs adds the "events" edge to the Event entity by IDs.
+func (_c *CircleCreate) AddEventIDs(ids ...gid.ID) *CircleCreate {
+	_c.mutation.AddEventIDs(ids...)
+	return _c
+}
+
+// AddEvents adds the "events" edges to the Event entity.
+func (_c *CircleCreate) AddEvents(v ...*Event) *CircleCreate {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddEventIDs(ids...)
 }
 
 // Mutation returns the CircleMutation object of the builder.
@@ -362,6 +378,22 @@ func (_c *CircleCreate) createSpec() (*Circle, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(discussion.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.EventsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   circle.EventsTable,
+			Columns: []string{circle.EventsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(event.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {

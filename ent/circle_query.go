@@ -11,6 +11,7 @@ import (
 	"zirkel/ent/circle"
 	"zirkel/ent/circlemembership"
 	"zirkel/ent/discussion"
+	"zirkel/ent/event"
 	"zirkel/ent/practice"
 	"zirkel/ent/predicate"
 	"zirkel/ent/schema/gid"
@@ -32,11 +33,13 @@ type CircleQuery struct {
 	withMemberships      *CircleMembershipQuery
 	withPractices        *PracticeQuery
 	withDiscussions      *DiscussionQuery
+	withEvents           *EventQuery
 	loadTotal            []func(context.Context, []*Circle) error
 	modifiers            []func(*sql.Selector)
 	withNamedMemberships map[string]*CircleMembershipQuery
 	withNamedPractices   map[string]*PracticeQuery
 	withNamedDiscussions map[string]*DiscussionQuery
+	withNamedEvents      map[string]*EventQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -132,6 +135,28 @@ func (_q *CircleQuery) QueryDiscussions() *DiscussionQuery {
 			sqlgraph.From(circle.Table, circle.FieldID, selector),
 			sqlgraph.To(discussion.Table, discussion.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, circle.DiscussionsTable, circle.DiscussionsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryEvents chains the current query on the "events" edge.
+func (_q *CircleQuery) QueryEvents() *EventQuery {
+	query := (&EventClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(circle.Table, circle.FieldID, selector),
+			sqlgraph.To(event.Table, event.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, circle.EventsTable, circle.EventsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -334,6 +359,7 @@ func (_q *CircleQuery) Clone() *CircleQuery {
 		withMemberships: _q.withMemberships.Clone(),
 		withPractices:   _q.withPractices.Clone(),
 		withDiscussions: _q.withDiscussions.Clone(),
+		withEvents:      _q.withEvents.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -371,6 +397,17 @@ func (_q *CircleQuery) WithDiscussions(opts ...func(*DiscussionQuery)) *CircleQu
 		opt(query)
 	}
 	_q.withDiscussions = query
+	return _q
+}
+
+// WithEvents tells the query-builder to eager-load the nodes that are connected to
+// the "events" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *CircleQuery) WithEvents(opts ...func(*EventQuery)) *CircleQuery {
+	query := (&EventClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withEvents = query
 	return _q
 }
 
@@ -458,10 +495,11 @@ func (_q *CircleQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Circl
 	var (
 		nodes       = []*Circle{}
 		_spec       = _q.querySpec()
-		loadedTypes = [3]bool{
+		loadedTypes = [4]bool{
 			_q.withMemberships != nil,
 			_q.withPractices != nil,
 			_q.withDiscussions != nil,
+			_q.withEvents != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -506,6 +544,13 @@ func (_q *CircleQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Circl
 			return nil, err
 		}
 	}
+	if query := _q.withEvents; query != nil {
+		if err := _q.loadEvents(ctx, query, nodes,
+			func(n *Circle) { n.Edges.Events = []*Event{} },
+			func(n *Circle, e *Event) { n.Edges.Events = append(n.Edges.Events, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedMemberships {
 		if err := _q.loadMemberships(ctx, query, nodes,
 			func(n *Circle) { n.appendNamedMemberships(name) },
@@ -524,6 +569,13 @@ func (_q *CircleQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Circl
 		if err := _q.loadDiscussions(ctx, query, nodes,
 			func(n *Circle) { n.appendNamedDiscussions(name) },
 			func(n *Circle, e *Discussion) { n.appendNamedDiscussions(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedEvents {
+		if err := _q.loadEvents(ctx, query, nodes,
+			func(n *Circle) { n.appendNamedEvents(name) },
+			func(n *Circle, e *Event) { n.appendNamedEvents(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -623,6 +675,37 @@ func (_q *CircleQuery) loadDiscussions(ctx context.Context, query *DiscussionQue
 		node, ok := nodeids[*fk]
 		if !ok {
 			return fmt.Errorf(`unexpected referenced foreign-key "circle_discussions" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *CircleQuery) loadEvents(ctx context.Context, query *EventQuery, nodes []*Circle, init func(*Circle), assign func(*Circle, *Event)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[gid.ID]*Circle)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	query.withFKs = true
+	query.Where(predicate.Event(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(circle.EventsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.circle_events
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "circle_events" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "circle_events" returned %v for node %v`, *fk, n.ID)
 		}
 		assign(node, n)
 	}
@@ -787,6 +870,20 @@ func (_q *CircleQuery) WithNamedDiscussions(name string, opts ...func(*Discussio
 		_q.withNamedDiscussions = make(map[string]*DiscussionQuery)
 	}
 	_q.withNamedDiscussions[name] = query
+	return _q
+}
+
+// WithNamedEvents tells the query-builder to eager-load the nodes that are connected to the "events"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *CircleQuery) WithNamedEvents(name string, opts ...func(*EventQuery)) *CircleQuery {
+	query := (&EventClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedEvents == nil {
+		_q.withNamedEvents = make(map[string]*EventQuery)
+	}
+	_q.withNamedEvents[name] = query
 	return _q
 }
 

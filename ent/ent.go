@@ -11,11 +11,13 @@ import (
 	"zirkel/ent/circle"
 	"zirkel/ent/circlemembership"
 	"zirkel/ent/discussion"
+	"zirkel/ent/event"
 	"zirkel/ent/member"
 	"zirkel/ent/message"
 	"zirkel/ent/organisation"
 	"zirkel/ent/practice"
 	"zirkel/ent/reaction"
+	"zirkel/ent/registration"
 	"zirkel/ent/session"
 	"zirkel/ent/topic"
 
@@ -85,11 +87,13 @@ func checkColumn(t, c string) error {
 			circle.Table:           circle.ValidColumn,
 			circlemembership.Table: circlemembership.ValidColumn,
 			discussion.Table:       discussion.ValidColumn,
+			event.Table:            event.ValidColumn,
 			member.Table:           member.ValidColumn,
 			message.Table:          message.ValidColumn,
 			organisation.Table:     organisation.ValidColumn,
 			practice.Table:         practice.ValidColumn,
 			reaction.Table:         reaction.ValidColumn,
+			registration.Table:     registration.ValidColumn,
 			session.Table:          session.ValidColumn,
 			topic.Table:            topic.ValidColumn,
 		})

@@ -6,12 +6,14 @@ import (
 	"zirkel/ent/circle"
 	"zirkel/ent/circlemembership"
 	"zirkel/ent/discussion"
+	"zirkel/ent/event"
 	"zirkel/ent/member"
 	"zirkel/ent/message"
 	"zirkel/ent/organisation"
 	"zirkel/ent/practice"
 	"zirkel/ent/predicate"
 	"zirkel/ent/reaction"
+	"zirkel/ent/registration"
 	"zirkel/ent/session"
 	"zirkel/ent/topic"
 
@@ -23,7 +25,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 10)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 12)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   circle.Table,
@@ -81,6 +83,32 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[3] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   event.Table,
+			Columns: event.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: event.FieldID,
+			},
+		},
+		Type: "Event",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			event.FieldCreatedAt:            {Type: field.TypeTime, Column: event.FieldCreatedAt},
+			event.FieldUpdatedAt:            {Type: field.TypeTime, Column: event.FieldUpdatedAt},
+			event.FieldTitle:                {Type: field.TypeString, Column: event.FieldTitle},
+			event.FieldDescription:          {Type: field.TypeString, Column: event.FieldDescription},
+			event.FieldKind:                 {Type: field.TypeEnum, Column: event.FieldKind},
+			event.FieldStartsAt:             {Type: field.TypeTime, Column: event.FieldStartsAt},
+			event.FieldEndsAt:               {Type: field.TypeTime, Column: event.FieldEndsAt},
+			event.FieldPlace:                {Type: field.TypeString, Column: event.FieldPlace},
+			event.FieldOnlineURL:            {Type: field.TypeString, Column: event.FieldOnlineURL},
+			event.FieldCapacity:             {Type: field.TypeInt, Column: event.FieldCapacity},
+			event.FieldRegistrationDeadline: {Type: field.TypeTime, Column: event.FieldRegistrationDeadline},
+			event.FieldRegisteredCount:      {Type: field.TypeInt, Column: event.FieldRegisteredCount},
+			event.FieldWaitlistCount:        {Type: field.TypeInt, Column: event.FieldWaitlistCount},
+		},
+	}
+	graph.Nodes[4] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   member.Table,
 			Columns: member.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -104,10 +132,11 @@ var schemaGraph = func() *sqlgraph.Schema {
 			member.FieldPasswordHash:        {Type: field.TypeString, Column: member.FieldPasswordHash},
 			member.FieldInvitationHash:      {Type: field.TypeString, Column: member.FieldInvitationHash},
 			member.FieldInvitationExpiresAt: {Type: field.TypeTime, Column: member.FieldInvitationExpiresAt},
+			member.FieldCalendarTokenHash:   {Type: field.TypeString, Column: member.FieldCalendarTokenHash},
 			member.FieldLastLoginAt:         {Type: field.TypeTime, Column: member.FieldLastLoginAt},
 		},
 	}
-	graph.Nodes[4] = &sqlgraph.Node{
+	graph.Nodes[5] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   message.Table,
 			Columns: message.Columns,
@@ -127,7 +156,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			message.FieldReactionCounts: {Type: field.TypeJSON, Column: message.FieldReactionCounts},
 		},
 	}
-	graph.Nodes[5] = &sqlgraph.Node{
+	graph.Nodes[6] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   organisation.Table,
 			Columns: organisation.Columns,
@@ -148,7 +177,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			organisation.FieldWebsite:    {Type: field.TypeString, Column: organisation.FieldWebsite},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   practice.Table,
 			Columns: practice.Columns,
@@ -177,7 +206,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			practice.FieldVisibility:       {Type: field.TypeEnum, Column: practice.FieldVisibility},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   reaction.Table,
 			Columns: reaction.Columns,
@@ -193,7 +222,24 @@ var schemaGraph = func() *sqlgraph.Schema {
 			reaction.FieldKind:      {Type: field.TypeEnum, Column: reaction.FieldKind},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   registration.Table,
+			Columns: registration.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: registration.FieldID,
+			},
+		},
+		Type: "Registration",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			registration.FieldCreatedAt:    {Type: field.TypeTime, Column: registration.FieldCreatedAt},
+			registration.FieldUpdatedAt:    {Type: field.TypeTime, Column: registration.FieldUpdatedAt},
+			registration.FieldStatus:       {Type: field.TypeEnum, Column: registration.FieldStatus},
+			registration.FieldRegisteredAt: {Type: field.TypeTime, Column: registration.FieldRegisteredAt},
+		},
+	}
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -212,7 +258,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldRevokedReason: {Type: field.TypeString, Column: session.FieldRevokedReason},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   topic.Table,
 			Columns: topic.Columns,
@@ -265,6 +311,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Circle",
 		"Discussion",
+	)
+	graph.MustAddE(
+		"events",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   circle.EventsTable,
+			Columns: []string{circle.EventsColumn},
+			Bidi:    false,
+		},
+		"Circle",
+		"Event",
 	)
 	graph.MustAddE(
 		"circle",
@@ -339,6 +397,42 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"Message",
 	)
 	graph.MustAddE(
+		"circle",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   event.CircleTable,
+			Columns: []string{event.CircleColumn},
+			Bidi:    false,
+		},
+		"Event",
+		"Circle",
+	)
+	graph.MustAddE(
+		"organisers",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   event.OrganisersTable,
+			Columns: event.OrganisersPrimaryKey,
+			Bidi:    false,
+		},
+		"Event",
+		"Member",
+	)
+	graph.MustAddE(
+		"registrations",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   event.RegistrationsTable,
+			Columns: []string{event.RegistrationsColumn},
+			Bidi:    false,
+		},
+		"Event",
+		"Registration",
+	)
+	graph.MustAddE(
 		"organisation",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -397,6 +491,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Member",
 		"Session",
+	)
+	graph.MustAddE(
+		"organised_events",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   member.OrganisedEventsTable,
+			Columns: member.OrganisedEventsPrimaryKey,
+			Bidi:    false,
+		},
+		"Member",
+		"Event",
 	)
 	graph.MustAddE(
 		"discussion",
@@ -576,6 +682,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 			Bidi:    false,
 		},
 		"Reaction",
+		"Member",
+	)
+	graph.MustAddE(
+		"event",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   registration.EventTable,
+			Columns: []string{registration.EventColumn},
+			Bidi:    false,
+		},
+		"Registration",
+		"Event",
+	)
+	graph.MustAddE(
+		"member",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   registration.MemberTable,
+			Columns: []string{registration.MemberColumn},
+			Bidi:    false,
+		},
+		"Registration",
 		"Member",
 	)
 	graph.MustAddE(
@@ -765,6 +895,20 @@ func (f *CircleFilter) WhereHasDiscussions() {
 // WhereHasDiscussionsWith applies a predicate to check if query has an edge discussions with a given conditions (other predicates).
 func (f *CircleFilter) WhereHasDiscussionsWith(preds ...predicate.Discussion) {
 	f.Where(entql.HasEdgeWith("discussions", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasEvents applies a predicate to check if query has an edge events.
+func (f *CircleFilter) WhereHasEvents() {
+	f.Where(entql.HasEdge("events"))
+}
+
+// WhereHasEventsWith applies a predicate to check if query has an edge events with a given conditions (other predicates).
+func (f *CircleFilter) WhereHasEventsWith(preds ...predicate.Event) {
+	f.Where(entql.HasEdgeWith("events", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}
@@ -986,6 +1130,153 @@ func (f *DiscussionFilter) WhereHasMessagesWith(preds ...predicate.Message) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *EventQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the EventQuery builder.
+func (_q *EventQuery) Filter() *EventFilter {
+	return &EventFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *EventMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the EventMutation builder.
+func (m *EventMutation) Filter() *EventFilter {
+	return &EventFilter{config: m.config, predicateAdder: m}
+}
+
+// EventFilter provides a generic filtering capability at runtime for EventQuery.
+type EventFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *EventFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *EventFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(event.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *EventFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(event.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *EventFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(event.FieldUpdatedAt))
+}
+
+// WhereTitle applies the entql string predicate on the title field.
+func (f *EventFilter) WhereTitle(p entql.StringP) {
+	f.Where(p.Field(event.FieldTitle))
+}
+
+// WhereDescription applies the entql string predicate on the description field.
+func (f *EventFilter) WhereDescription(p entql.StringP) {
+	f.Where(p.Field(event.FieldDescription))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *EventFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(event.FieldKind))
+}
+
+// WhereStartsAt applies the entql time.Time predicate on the starts_at field.
+func (f *EventFilter) WhereStartsAt(p entql.TimeP) {
+	f.Where(p.Field(event.FieldStartsAt))
+}
+
+// WhereEndsAt applies the entql time.Time predicate on the ends_at field.
+func (f *EventFilter) WhereEndsAt(p entql.TimeP) {
+	f.Where(p.Field(event.FieldEndsAt))
+}
+
+// WherePlace applies the entql string predicate on the place field.
+func (f *EventFilter) WherePlace(p entql.StringP) {
+	f.Where(p.Field(event.FieldPlace))
+}
+
+// WhereOnlineURL applies the entql string predicate on the online_url field.
+func (f *EventFilter) WhereOnlineURL(p entql.StringP) {
+	f.Where(p.Field(event.FieldOnlineURL))
+}
+
+// WhereCapacity applies the entql int predicate on the capacity field.
+func (f *EventFilter) WhereCapacity(p entql.IntP) {
+	f.Where(p.Field(event.FieldCapacity))
+}
+
+// WhereRegistrationDeadline applies the entql time.Time predicate on the registration_deadline field.
+func (f *EventFilter) WhereRegistrationDeadline(p entql.TimeP) {
+	f.Where(p.Field(event.FieldRegistrationDeadline))
+}
+
+// WhereRegisteredCount applies the entql int predicate on the registered_count field.
+func (f *EventFilter) WhereRegisteredCount(p entql.IntP) {
+	f.Where(p.Field(event.FieldRegisteredCount))
+}
+
+// WhereWaitlistCount applies the entql int predicate on the waitlist_count field.
+func (f *EventFilter) WhereWaitlistCount(p entql.IntP) {
+	f.Where(p.Field(event.FieldWaitlistCount))
+}
+
+// WhereHasCircle applies a predicate to check if query has an edge circle.
+func (f *EventFilter) WhereHasCircle() {
+	f.Where(entql.HasEdge("circle"))
+}
+
+// WhereHasCircleWith applies a predicate to check if query has an edge circle with a given conditions (other predicates).
+func (f *EventFilter) WhereHasCircleWith(preds ...predicate.Circle) {
+	f.Where(entql.HasEdgeWith("circle", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasOrganisers applies a predicate to check if query has an edge organisers.
+func (f *EventFilter) WhereHasOrganisers() {
+	f.Where(entql.HasEdge("organisers"))
+}
+
+// WhereHasOrganisersWith applies a predicate to check if query has an edge organisers with a given conditions (other predicates).
+func (f *EventFilter) WhereHasOrganisersWith(preds ...predicate.Member) {
+	f.Where(entql.HasEdgeWith("organisers", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasRegistrations applies a predicate to check if query has an edge registrations.
+func (f *EventFilter) WhereHasRegistrations() {
+	f.Where(entql.HasEdge("registrations"))
+}
+
+// WhereHasRegistrationsWith applies a predicate to check if query has an edge registrations with a given conditions (other predicates).
+func (f *EventFilter) WhereHasRegistrationsWith(preds ...predicate.Registration) {
+	f.Where(entql.HasEdgeWith("registrations", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *MemberQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -1014,7 +1305,7 @@ type MemberFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MemberFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1095,6 +1386,11 @@ func (f *MemberFilter) WhereInvitationExpiresAt(p entql.TimeP) {
 	f.Where(p.Field(member.FieldInvitationExpiresAt))
 }
 
+// WhereCalendarTokenHash applies the entql string predicate on the calendar_token_hash field.
+func (f *MemberFilter) WhereCalendarTokenHash(p entql.StringP) {
+	f.Where(p.Field(member.FieldCalendarTokenHash))
+}
+
 // WhereLastLoginAt applies the entql time.Time predicate on the last_login_at field.
 func (f *MemberFilter) WhereLastLoginAt(p entql.TimeP) {
 	f.Where(p.Field(member.FieldLastLoginAt))
@@ -1170,6 +1466,20 @@ func (f *MemberFilter) WhereHasSessionsWith(preds ...predicate.Session) {
 	})))
 }
 
+// WhereHasOrganisedEvents applies a predicate to check if query has an edge organised_events.
+func (f *MemberFilter) WhereHasOrganisedEvents() {
+	f.Where(entql.HasEdge("organised_events"))
+}
+
+// WhereHasOrganisedEventsWith applies a predicate to check if query has an edge organised_events with a given conditions (other predicates).
+func (f *MemberFilter) WhereHasOrganisedEventsWith(preds ...predicate.Event) {
+	f.Where(entql.HasEdgeWith("organised_events", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *MessageQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -1199,7 +1509,7 @@ type MessageFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MessageFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1344,7 +1654,7 @@ type OrganisationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OrganisationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1480,7 +1790,7 @@ type PracticeFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PracticeFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1656,7 +1966,7 @@ type ReactionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ReactionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1711,6 +2021,94 @@ func (f *ReactionFilter) WhereHasMemberWith(preds ...predicate.Member) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *RegistrationQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the RegistrationQuery builder.
+func (_q *RegistrationQuery) Filter() *RegistrationFilter {
+	return &RegistrationFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *RegistrationMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the RegistrationMutation builder.
+func (m *RegistrationMutation) Filter() *RegistrationFilter {
+	return &RegistrationFilter{config: m.config, predicateAdder: m}
+}
+
+// RegistrationFilter provides a generic filtering capability at runtime for RegistrationQuery.
+type RegistrationFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *RegistrationFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *RegistrationFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(registration.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *RegistrationFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(registration.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *RegistrationFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(registration.FieldUpdatedAt))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *RegistrationFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(registration.FieldStatus))
+}
+
+// WhereRegisteredAt applies the entql time.Time predicate on the registered_at field.
+func (f *RegistrationFilter) WhereRegisteredAt(p entql.TimeP) {
+	f.Where(p.Field(registration.FieldRegisteredAt))
+}
+
+// WhereHasEvent applies a predicate to check if query has an edge event.
+func (f *RegistrationFilter) WhereHasEvent() {
+	f.Where(entql.HasEdge("event"))
+}
+
+// WhereHasEventWith applies a predicate to check if query has an edge event with a given conditions (other predicates).
+func (f *RegistrationFilter) WhereHasEventWith(preds ...predicate.Event) {
+	f.Where(entql.HasEdgeWith("event", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasMember applies a predicate to check if query has an edge member.
+func (f *RegistrationFilter) WhereHasMember() {
+	f.Where(entql.HasEdge("member"))
+}
+
+// WhereHasMemberWith applies a predicate to check if query has an edge member with a given conditions (other predicates).
+func (f *RegistrationFilter) WhereHasMemberWith(preds ...predicate.Member) {
+	f.Where(entql.HasEdgeWith("member", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *SessionQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -1739,7 +2137,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1823,7 +2221,7 @@ type TopicFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TopicFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -68,6 +68,26 @@ func (_m *Circle) Discussions(
 	return _m.QueryDiscussions().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *Circle) Events(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *EventOrder,
+) (*EventConnection, error) {
+	opts := []EventPaginateOption{
+		WithEventOrder(orderBy),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[3][alias]
+	if nodes, err := _m.NamedEvents(alias); err == nil || hasTotalCount {
+		pager, err := newEventPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &EventConnection{Edges: []*EventEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryEvents().Paginate(ctx, after, first, before, last, opts...)
+}
+
 func (_m *CircleMembership) Circle(ctx context.Context) (*Circle, error) {
 	result, err := _m.Edges.CircleOrErr()
 	if IsNotLoaded(err) {
@@ -142,6 +162,55 @@ func (_m *Discussion) Messages(
 	return _m.QueryMessages().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *Event) Circle(ctx context.Context) (*Circle, error) {
+	result, err := _m.Edges.CircleOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryCircle().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Event) Organisers(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *MemberOrder, where *MemberWhereInput,
+) (*MemberConnection, error) {
+	opts := []MemberPaginateOption{
+		WithMemberOrder(orderBy),
+		WithMemberFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[1][alias]
+	if nodes, err := _m.NamedOrganisers(alias); err == nil || hasTotalCount {
+		pager, err := newMemberPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &MemberConnection{Edges: []*MemberEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryOrganisers().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *Event) Registrations(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *RegistrationOrder,
+) (*RegistrationConnection, error) {
+	opts := []RegistrationPaginateOption{
+		WithRegistrationOrder(orderBy),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[2][alias]
+	if nodes, err := _m.NamedRegistrations(alias); err == nil || hasTotalCount {
+		pager, err := newRegistrationPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &RegistrationConnection{Edges: []*RegistrationEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryRegistrations().Paginate(ctx, after, first, before, last, opts...)
+}
+
 func (_m *Member) Organisation(ctx context.Context) (*Organisation, error) {
 	result, err := _m.Edges.OrganisationOrErr()
 	if IsNotLoaded(err) {
@@ -209,6 +278,26 @@ func (_m *Member) CircleMemberships(
 		return conn, nil
 	}
 	return _m.QueryCircleMemberships().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *Member) OrganisedEvents(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *EventOrder,
+) (*EventConnection, error) {
+	opts := []EventPaginateOption{
+		WithEventOrder(orderBy),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[4][alias]
+	if nodes, err := _m.NamedOrganisedEvents(alias); err == nil || hasTotalCount {
+		pager, err := newEventPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &EventConnection{Edges: []*EventEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryOrganisedEvents().Paginate(ctx, after, first, before, last, opts...)
 }
 
 func (_m *Message) Discussion(ctx context.Context) (*Discussion, error) {
@@ -382,6 +471,22 @@ func (_m *Practice) Circle(ctx context.Context) (*Circle, error) {
 		result, err = _m.QueryCircle().Only(ctx)
 	}
 	return result, MaskNotFound(err)
+}
+
+func (_m *Registration) Event(ctx context.Context) (*Event, error) {
+	result, err := _m.Edges.EventOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryEvent().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *Registration) Member(ctx context.Context) (*Member, error) {
+	result, err := _m.Edges.MemberOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryMember().Only(ctx)
+	}
+	return result, err
 }
 
 func (_m *Topic) Parent(ctx context.Context) (*Topic, error) {

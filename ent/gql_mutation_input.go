@@ -3,8 +3,10 @@
 package ent
 
 import (
+	"time"
 	"zirkel/ent/circle"
 	"zirkel/ent/discussion"
+	"zirkel/ent/event"
 	"zirkel/ent/member"
 	"zirkel/ent/organisation"
 	"zirkel/ent/practice"
@@ -149,6 +151,144 @@ func (c *DiscussionUpdate) SetInput(i UpdateDiscussionInput) *DiscussionUpdate {
 
 // SetInput applies the change-set in the UpdateDiscussionInput on the DiscussionUpdateOne builder.
 func (c *DiscussionUpdateOne) SetInput(i UpdateDiscussionInput) *DiscussionUpdateOne {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// CreateEventInput represents a mutation input for creating events.
+type CreateEventInput struct {
+	Title                string
+	Description          *string
+	Kind                 event.Kind
+	StartsAt             time.Time
+	EndsAt               time.Time
+	Place                *string
+	OnlineURL            *string
+	Capacity             *int
+	RegistrationDeadline *time.Time
+	CircleID             *gid.ID
+	OrganiserIDs         []gid.ID
+}
+
+// Mutate applies the CreateEventInput on the EventMutation builder.
+func (i *CreateEventInput) Mutate(m *EventMutation) {
+	m.SetTitle(i.Title)
+	if v := i.Description; v != nil {
+		m.SetDescription(*v)
+	}
+	m.SetKind(i.Kind)
+	m.SetStartsAt(i.StartsAt)
+	m.SetEndsAt(i.EndsAt)
+	if v := i.Place; v != nil {
+		m.SetPlace(*v)
+	}
+	if v := i.OnlineURL; v != nil {
+		m.SetOnlineURL(*v)
+	}
+	if v := i.Capacity; v != nil {
+		m.SetCapacity(*v)
+	}
+	if v := i.RegistrationDeadline; v != nil {
+		m.SetRegistrationDeadline(*v)
+	}
+	if v := i.CircleID; v != nil {
+		m.SetCircleID(*v)
+	}
+	if v := i.OrganiserIDs; len(v) > 0 {
+		m.AddOrganiserIDs(v...)
+	}
+}
+
+// SetInput applies the change-set in the CreateEventInput on the EventCreate builder.
+func (c *EventCreate) SetInput(i CreateEventInput) *EventCreate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// UpdateEventInput represents a mutation input for updating events.
+type UpdateEventInput struct {
+	Title                     *string
+	ClearDescription          bool
+	Description               *string
+	Kind                      *event.Kind
+	StartsAt                  *time.Time
+	EndsAt                    *time.Time
+	ClearPlace                bool
+	Place                     *string
+	ClearOnlineURL            bool
+	OnlineURL                 *string
+	ClearCapacity             bool
+	Capacity                  *int
+	ClearRegistrationDeadline bool
+	RegistrationDeadline      *time.Time
+	ClearOrganisers           bool
+	AddOrganiserIDs           []gid.ID
+	RemoveOrganiserIDs        []gid.ID
+}
+
+// Mutate applies the UpdateEventInput on the EventMutation builder.
+func (i *UpdateEventInput) Mutate(m *EventMutation) {
+	if v := i.Title; v != nil {
+		m.SetTitle(*v)
+	}
+	if i.ClearDescription {
+		m.ClearDescription()
+	}
+	if v := i.Description; v != nil {
+		m.SetDescription(*v)
+	}
+	if v := i.Kind; v != nil {
+		m.SetKind(*v)
+	}
+	if v := i.StartsAt; v != nil {
+		m.SetStartsAt(*v)
+	}
+	if v := i.EndsAt; v != nil {
+		m.SetEndsAt(*v)
+	}
+	if i.ClearPlace {
+		m.ClearPlace()
+	}
+	if v := i.Place; v != nil {
+		m.SetPlace(*v)
+	}
+	if i.ClearOnlineURL {
+		m.ClearOnlineURL()
+	}
+	if v := i.OnlineURL; v != nil {
+		m.SetOnlineURL(*v)
+	}
+	if i.ClearCapacity {
+		m.ClearCapacity()
+	}
+	if v := i.Capacity; v != nil {
+		m.SetCapacity(*v)
+	}
+	if i.ClearRegistrationDeadline {
+		m.ClearRegistrationDeadline()
+	}
+	if v := i.RegistrationDeadline; v != nil {
+		m.SetRegistrationDeadline(*v)
+	}
+	if i.ClearOrganisers {
+		m.ClearOrganisers()
+	}
+	if v := i.AddOrganiserIDs; len(v) > 0 {
+		m.AddOrganiserIDs(v...)
+	}
+	if v := i.RemoveOrganiserIDs; len(v) > 0 {
+		m.RemoveOrganiserIDs(v...)
+	}
+}
+
+// SetInput applies the change-set in the UpdateEventInput on the EventUpdate builder.
+func (c *EventUpdate) SetInput(i UpdateEventInput) *EventUpdate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// SetInput applies the change-set in the UpdateEventInput on the EventUpdateOne builder.
+func (c *EventUpdateOne) SetInput(i UpdateEventInput) *EventUpdateOne {
 	i.Mutate(c.Mutation())
 	return c
 }

@@ -47,6 +47,8 @@ type Member struct {
 	InvitationHash *string `json:"-"`
 	// InvitationExpiresAt holds the value of the "invitation_expires_at" field.
 	InvitationExpiresAt *time.Time `json:"invitation_expires_at,omitempty"`
+	// Hex SHA-256 of the token in the member's personal calendar feed URL.
+	CalendarTokenHash *string `json:"-"`
 	// LastLoginAt holds the value of the "last_login_at" field.
 	LastLoginAt *time.Time `json:"last_login_at,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
@@ -68,16 +70,19 @@ type MemberEdges struct {
 	CircleMemberships []*CircleMembership `json:"circle_memberships,omitempty"`
 	// Sessions holds the value of the sessions edge.
 	Sessions []*Session `json:"sessions,omitempty"`
+	// OrganisedEvents holds the value of the organised_events edge.
+	OrganisedEvents []*Event `json:"organised_events,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [5]bool
+	loadedTypes [6]bool
 	// totalCount holds the count of the edges above.
-	totalCount [4]map[string]int
+	totalCount [5]map[string]int
 
 	namedExpertise         map[string][]*Topic
 	namedPractices         map[string][]*Practice
 	namedCircleMemberships map[string][]*CircleMembership
 	namedSessions          map[string][]*Session
+	namedOrganisedEvents   map[string][]*Event
 }
 
 // OrganisationOrErr returns the Organisation value or an error if the edge
@@ -127,6 +132,15 @@ func (e MemberEdges) SessionsOrErr() ([]*Session, error) {
 	return nil, &NotLoadedError{edge: "sessions"}
 }
 
+// OrganisedEventsOrErr returns the OrganisedEvents value or an error if the edge
+// was not loaded in eager-loading.
+func (e MemberEdges) OrganisedEventsOrErr() ([]*Event, error) {
+	if e.loadedTypes[5] {
+		return e.OrganisedEvents, nil
+	}
+	return nil, &NotLoadedError{edge: "organised_events"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*Member) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
@@ -134,7 +148,7 @@ func (*Member) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case member.FieldID:
 			values[i] = new(gid.ID)
-		case member.FieldDisplayName, member.FieldEmail, member.FieldCommunityRole, member.FieldJobTitle, member.FieldBio, member.FieldStatus, member.FieldPlatformRole, member.FieldDirectoryID, member.FieldDirectoryEntryID, member.FieldPasswordHash, member.FieldInvitationHash:
+		case member.FieldDisplayName, member.FieldEmail, member.FieldCommunityRole, member.FieldJobTitle, member.FieldBio, member.FieldStatus, member.FieldPlatformRole, member.FieldDirectoryID, member.FieldDirectoryEntryID, member.FieldPasswordHash, member.FieldInvitationHash, member.FieldCalendarTokenHash:
 			values[i] = new(sql.NullString)
 		case member.FieldCreatedAt, member.FieldUpdatedAt, member.FieldInvitationExpiresAt, member.FieldLastLoginAt:
 			values[i] = new(sql.NullTime)
@@ -250,6 +264,13 @@ func (_m *Member) assignValues(columns []string, values []any) error {
 				_m.InvitationExpiresAt = new(time.Time)
 				*_m.InvitationExpiresAt = value.Time
 			}
+		case member.FieldCalendarTokenHash:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field calendar_token_hash", values[i])
+			} else if value.Valid {
+				_m.CalendarTokenHash = new(string)
+				*_m.CalendarTokenHash = value.String
+			}
 		case member.FieldLastLoginAt:
 			if value, ok := values[i].(*sql.NullTime); !ok {
 				return fmt.Errorf("unexpected type %T for field last_login_at", values[i])
@@ -300,6 +321,11 @@ func (_m *Member) QueryCircleMemberships() *CircleMembershipQuery {
 // QuerySessions queries the "sessions" edge of the Member entity.
 func (_m *Member) QuerySessions() *SessionQuery {
 	return NewMemberClient(_m.config).QuerySessions(_m)
+}
+
+// QueryOrganisedEvents queries the "organised_events" edge of the Member entity.
+func (_m *Member) QueryOrganisedEvents() *EventQuery {
+	return NewMemberClient(_m.config).QueryOrganisedEvents(_m)
 }
 
 // Update returns a builder for updating this Member.
@@ -370,6 +396,8 @@ func (_m *Member) String() string {
 		builder.WriteString("invitation_expires_at=")
 		builder.WriteString(v.Format(time.ANSIC))
 	}
+	builder.WriteString(", ")
+	builder.WriteString("calendar_token_hash=<sensitive>")
 	builder.WriteString(", ")
 	if v := _m.LastLoginAt; v != nil {
 		builder.WriteString("last_login_at=")
@@ -472,6 +500,30 @@ func (_m *Member) appendNamedSessions(name string, edges ...*Session) {
 		_m.Edges.namedSessions[name] = []*Session{}
 	} else {
 		_m.Edges.namedSessions[name] = append(_m.Edges.namedSessions[name], edges...)
+	}
+}
+
+// NamedOrganisedEvents returns the OrganisedEvents named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Member) NamedOrganisedEvents(name string) ([]*Event, error) {
+	if _m.Edges.namedOrganisedEvents == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedOrganisedEvents[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Member) appendNamedOrganisedEvents(name string, edges ...*Event) {
+	if _m.Edges.namedOrganisedEvents == nil {
+		_m.Edges.namedOrganisedEvents = make(map[string][]*Event)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedOrganisedEvents[name] = []*Event{}
+	} else {
+		_m.Edges.namedOrganisedEvents[name] = append(_m.Edges.namedOrganisedEvents[name], edges...)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"time"
 	"zirkel/ent/circlemembership"
+	"zirkel/ent/event"
 	"zirkel/ent/member"
 	"zirkel/ent/organisation"
 	"zirkel/ent/practice"
@@ -201,6 +202,20 @@ func (_c *MemberCreate) SetNillableInvitationExpiresAt(v *time.Time) *MemberCrea
 	return _c
 }
 
+// SetCalendarTokenHash sets the "calendar_token_hash" field.
+func (_c *MemberCreate) SetCalendarTokenHash(v string) *MemberCreate {
+	_c.mutation.SetCalendarTokenHash(v)
+	return _c
+}
+
+// SetNillableCalendarTokenHash sets the "calendar_token_hash" field if the given value is not nil.
+func (_c *MemberCreate) SetNillableCalendarTokenHash(v *string) *MemberCreate {
+	if v != nil {
+		_c.SetCalendarTokenHash(*v)
+	}
+	return _c
+}
+
 // SetLastLoginAt sets the "last_login_at" field.
 func (_c *MemberCreate) SetLastLoginAt(v time.Time) *MemberCreate {
 	_c.mutation.SetLastLoginAt(v)
@@ -306,6 +321,21 @@ func (_c *MemberCreate) AddSessions(v ...*Session) *MemberCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddSessionIDs(ids...)
+}
+
+// AddOrganisedEventIDs adds the "organised_events" edge to the Event entity by IDs.
+func (_c *MemberCreate) AddOrganisedEventIDs(ids ...gid.ID) *MemberCreate {
+	_c.mutation.AddOrganisedEventIDs(ids...)
+	return _c
+}
+
+// AddOrganisedEvents adds the "organised_events" edges to the Event entity.
+func (_c *MemberCreate) AddOrganisedEvents(v ...*Event) *MemberCreate {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddOrganisedEventIDs(ids...)
 }
 
 // Mutation returns the MemberMutation object of the builder.
@@ -455,6 +485,11 @@ func (_c *MemberCreate) check() error {
 			return &ValidationError{Name: "invitation_hash", err: fmt.Errorf(`ent: validator failed for field "Member.invitation_hash": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.CalendarTokenHash(); ok {
+		if err := member.CalendarTokenHashValidator(v); err != nil {
+			return &ValidationError{Name: "calendar_token_hash", err: fmt.Errorf(`ent: validator failed for field "Member.calendar_token_hash": %w`, err)}
+		}
+	}
 	if v, ok := _c.mutation.ID(); ok {
 		if err := member.IDValidator(string(v)); err != nil {
 			return &ValidationError{Name: "id", err: fmt.Errorf(`ent: validator failed for field "Member.id": %w`, err)}
@@ -552,6 +587,10 @@ func (_c *MemberCreate) createSpec() (*Member, *sqlgraph.CreateSpec) {
 		_spec.SetField(member.FieldInvitationExpiresAt, field.TypeTime, value)
 		_node.InvitationExpiresAt = &value
 	}
+	if value, ok := _c.mutation.CalendarTokenHash(); ok {
+		_spec.SetField(member.FieldCalendarTokenHash, field.TypeString, value)
+		_node.CalendarTokenHash = &value
+	}
 	if value, ok := _c.mutation.LastLoginAt(); ok {
 		_spec.SetField(member.FieldLastLoginAt, field.TypeTime, value)
 		_node.LastLoginAt = &value
@@ -630,6 +669,22 @@ func (_c *MemberCreate) createSpec() (*Member, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(session.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.OrganisedEventsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   member.OrganisedEventsTable,
+			Columns: member.OrganisedEventsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(event.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {
@@ -884,6 +939,24 @@ func (u *MemberUpsert) UpdateInvitationExpiresAt() *MemberUpsert {
 // ClearInvitationExpiresAt clears the value of the "invitation_expires_at" field.
 func (u *MemberUpsert) ClearInvitationExpiresAt() *MemberUpsert {
 	u.SetNull(member.FieldInvitationExpiresAt)
+	return u
+}
+
+// SetCalendarTokenHash sets the "calendar_token_hash" field.
+func (u *MemberUpsert) SetCalendarTokenHash(v string) *MemberUpsert {
+	u.Set(member.FieldCalendarTokenHash, v)
+	return u
+}
+
+// UpdateCalendarTokenHash sets the "calendar_token_hash" field to the value that was provided on create.
+func (u *MemberUpsert) UpdateCalendarTokenHash() *MemberUpsert {
+	u.SetExcluded(member.FieldCalendarTokenHash)
+	return u
+}
+
+// ClearCalendarTokenHash clears the value of the "calendar_token_hash" field.
+func (u *MemberUpsert) ClearCalendarTokenHash() *MemberUpsert {
+	u.SetNull(member.FieldCalendarTokenHash)
 	return u
 }
 
@@ -1184,6 +1257,27 @@ func (u *MemberUpsertOne) UpdateInvitationExpiresAt() *MemberUpsertOne {
 func (u *MemberUpsertOne) ClearInvitationExpiresAt() *MemberUpsertOne {
 	return u.Update(func(s *MemberUpsert) {
 		s.ClearInvitationExpiresAt()
+	})
+}
+
+// SetCalendarTokenHash sets the "calendar_token_hash" field.
+func (u *MemberUpsertOne) SetCalendarTokenHash(v string) *MemberUpsertOne {
+	return u.Update(func(s *MemberUpsert) {
+		s.SetCalendarTokenHash(v)
+	})
+}
+
+// UpdateCalendarTokenHash sets the "calendar_token_hash" field to the value that was provided on create.
+func (u *MemberUpsertOne) UpdateCalendarTokenHash() *MemberUpsertOne {
+	return u.Update(func(s *MemberUpsert) {
+		s.UpdateCalendarTokenHash()
+	})
+}
+
+// ClearCalendarTokenHash clears the value of the "calendar_token_hash" field.
+func (u *MemberUpsertOne) ClearCalendarTokenHash() *MemberUpsertOne {
+	return u.Update(func(s *MemberUpsert) {
+		s.ClearCalendarTokenHash()
 	})
 }
 
@@ -1654,6 +1748,27 @@ func (u *MemberUpsertBulk) UpdateInvitationExpiresAt() *MemberUpsertBulk {
 func (u *MemberUpsertBulk) ClearInvitationExpiresAt() *MemberUpsertBulk {
 	return u.Update(func(s *MemberUpsert) {
 		s.ClearInvitationExpiresAt()
+	})
+}
+
+// SetCalendarTokenHash sets the "calendar_token_hash" field.
+func (u *MemberUpsertBulk) SetCalendarTokenHash(v string) *MemberUpsertBulk {
+	return u.Update(func(s *MemberUpsert) {
+		s.SetCalendarTokenHash(v)
+	})
+}
+
+// UpdateCalendarTokenHash sets the "calendar_token_hash" field to the value that was provided on create.
+func (u *MemberUpsertBulk) UpdateCalendarTokenHash() *MemberUpsertBulk {
+	return u.Update(func(s *MemberUpsert) {
+		s.UpdateCalendarTokenHash()
+	})
+}
+
+// ClearCalendarTokenHash clears the value of the "calendar_token_hash" field.
+func (u *MemberUpsertBulk) ClearCalendarTokenHash() *MemberUpsertBulk {
+	return u.Update(func(s *MemberUpsert) {
+		s.ClearCalendarTokenHash()
 	})
 }
 

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math"
 	"zirkel/ent/circlemembership"
+	"zirkel/ent/event"
 	"zirkel/ent/member"
 	"zirkel/ent/organisation"
 	"zirkel/ent/practice"
@@ -36,6 +37,7 @@ type MemberQuery struct {
 	withPractices              *PracticeQuery
 	withCircleMemberships      *CircleMembershipQuery
 	withSessions               *SessionQuery
+	withOrganisedEvents        *EventQuery
 	withFKs                    bool
 	loadTotal                  []func(context.Context, []*Member) error
 	modifiers                  []func(*sql.Selector)
@@ -43,6 +45,7 @@ type MemberQuery struct {
 	withNamedPractices         map[string]*PracticeQuery
 	withNamedCircleMemberships map[string]*CircleMembershipQuery
 	withNamedSessions          map[string]*SessionQuery
+	withNamedOrganisedEvents   map[string]*EventQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -182,6 +185,28 @@ func (_q *MemberQuery) QuerySessions() *SessionQuery {
 			sqlgraph.From(member.Table, member.FieldID, selector),
 			sqlgraph.To(session.Table, session.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, member.SessionsTable, member.SessionsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryOrganisedEvents chains the current query on the "organised_events" edge.
+func (_q *MemberQuery) QueryOrganisedEvents() *EventQuery {
+	query := (&EventClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(member.Table, member.FieldID, selector),
+			sqlgraph.To(event.Table, event.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, member.OrganisedEventsTable, member.OrganisedEventsPrimaryKey...),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -386,6 +411,7 @@ func (_q *MemberQuery) Clone() *MemberQuery {
 		withPractices:         _q.withPractices.Clone(),
 		withCircleMemberships: _q.withCircleMemberships.Clone(),
 		withSessions:          _q.withSessions.Clone(),
+		withOrganisedEvents:   _q.withOrganisedEvents.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -445,6 +471,17 @@ func (_q *MemberQuery) WithSessions(opts ...func(*SessionQuery)) *MemberQuery {
 		opt(query)
 	}
 	_q.withSessions = query
+	return _q
+}
+
+// WithOrganisedEvents tells the query-builder to eager-load the nodes that are connected to
+// the "organised_events" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *MemberQuery) WithOrganisedEvents(opts ...func(*EventQuery)) *MemberQuery {
+	query := (&EventClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withOrganisedEvents = query
 	return _q
 }
 
@@ -533,12 +570,13 @@ func (_q *MemberQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Membe
 		nodes       = []*Member{}
 		withFKs     = _q.withFKs
 		_spec       = _q.querySpec()
-		loadedTypes = [5]bool{
+		loadedTypes = [6]bool{
 			_q.withOrganisation != nil,
 			_q.withExpertise != nil,
 			_q.withPractices != nil,
 			_q.withCircleMemberships != nil,
 			_q.withSessions != nil,
+			_q.withOrganisedEvents != nil,
 		}
 	)
 	if _q.withOrganisation != nil {
@@ -602,6 +640,13 @@ func (_q *MemberQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Membe
 			return nil, err
 		}
 	}
+	if query := _q.withOrganisedEvents; query != nil {
+		if err := _q.loadOrganisedEvents(ctx, query, nodes,
+			func(n *Member) { n.Edges.OrganisedEvents = []*Event{} },
+			func(n *Member, e *Event) { n.Edges.OrganisedEvents = append(n.Edges.OrganisedEvents, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedExpertise {
 		if err := _q.loadExpertise(ctx, query, nodes,
 			func(n *Member) { n.appendNamedExpertise(name) },
@@ -627,6 +672,13 @@ func (_q *MemberQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Membe
 		if err := _q.loadSessions(ctx, query, nodes,
 			func(n *Member) { n.appendNamedSessions(name) },
 			func(n *Member, e *Session) { n.appendNamedSessions(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedOrganisedEvents {
+		if err := _q.loadOrganisedEvents(ctx, query, nodes,
+			func(n *Member) { n.appendNamedOrganisedEvents(name) },
+			func(n *Member, e *Event) { n.appendNamedOrganisedEvents(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -854,6 +906,67 @@ func (_q *MemberQuery) loadSessions(ctx context.Context, query *SessionQuery, no
 	}
 	return nil
 }
+func (_q *MemberQuery) loadOrganisedEvents(ctx context.Context, query *EventQuery, nodes []*Member, init func(*Member), assign func(*Member, *Event)) error {
+	edgeIDs := make([]driver.Value, len(nodes))
+	byID := make(map[gid.ID]*Member)
+	nids := make(map[gid.ID]map[*Member]struct{})
+	for i, node := range nodes {
+		edgeIDs[i] = node.ID
+		byID[node.ID] = node
+		if init != nil {
+			init(node)
+		}
+	}
+	query.Where(func(s *sql.Selector) {
+		joinT := sql.Table(member.OrganisedEventsTable)
+		s.Join(joinT).On(s.C(event.FieldID), joinT.C(member.OrganisedEventsPrimaryKey[0]))
+		s.Where(sql.InValues(joinT.C(member.OrganisedEventsPrimaryKey[1]), edgeIDs...))
+		columns := s.SelectedColumns()
+		s.Select(joinT.C(member.OrganisedEventsPrimaryKey[1]))
+		s.AppendSelect(columns...)
+		s.SetDistinct(false)
+	})
+	if err := query.prepareQuery(ctx); err != nil {
+		return err
+	}
+	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
+		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
+			assign := spec.Assign
+			values := spec.ScanValues
+			spec.ScanValues = func(columns []string) ([]any, error) {
+				values, err := values(columns[1:])
+				if err != nil {
+					return nil, err
+				}
+				return append([]any{new(gid.ID)}, values...), nil
+			}
+			spec.Assign = func(columns []string, values []any) error {
+				outValue := *values[0].(*gid.ID)
+				inValue := *values[1].(*gid.ID)
+				if nids[inValue] == nil {
+					nids[inValue] = map[*Member]struct{}{byID[outValue]: {}}
+					return assign(columns[1:], values[1:])
+				}
+				nids[inValue][byID[outValue]] = struct{}{}
+				return nil
+			}
+		})
+	})
+	neighbors, err := withInterceptors[[]*Event](ctx, query, qr, query.inters)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected "organised_events" node returned %v`, n.ID)
+		}
+		for kn := range nodes {
+			assign(kn, n)
+		}
+	}
+	return nil
+}
 
 func (_q *MemberQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -1027,6 +1140,20 @@ func (_q *MemberQuery) WithNamedSessions(name string, opts ...func(*SessionQuery
 		_q.withNamedSessions = make(map[string]*SessionQuery)
 	}
 	_q.withNamedSessions[name] = query
+	return _q
+}
+
+// WithNamedOrganisedEvents tells the query-builder to eager-load the nodes that are connected to the "organised_events"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *MemberQuery) WithNamedOrganisedEvents(name string, opts ...func(*EventQuery)) *MemberQuery {
+	query := (&EventClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedOrganisedEvents == nil {
+		_q.withNamedOrganisedEvents = make(map[string]*EventQuery)
+	}
+	_q.withNamedOrganisedEvents[name] = query
 	return _q
 }
 

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"time"
 	"zirkel/ent/circlemembership"
+	"zirkel/ent/event"
 	"zirkel/ent/member"
 	"zirkel/ent/organisation"
 	"zirkel/ent/practice"
@@ -251,6 +252,26 @@ func (_u *MemberUpdate) ClearInvitationExpiresAt() *MemberUpdate {
 	return _u
 }
 
+// SetCalendarTokenHash sets the "calendar_token_hash" field.
+func (_u *MemberUpdate) SetCalendarTokenHash(v string) *MemberUpdate {
+	_u.mutation.SetCalendarTokenHash(v)
+	return _u
+}
+
+// SetNillableCalendarTokenHash sets the "calendar_token_hash" field if the given value is not nil.
+func (_u *MemberUpdate) SetNillableCalendarTokenHash(v *string) *MemberUpdate {
+	if v != nil {
+		_u.SetCalendarTokenHash(*v)
+	}
+	return _u
+}
+
+// ClearCalendarTokenHash clears the value of the "calendar_token_hash" field.
+func (_u *MemberUpdate) ClearCalendarTokenHash() *MemberUpdate {
+	_u.mutation.ClearCalendarTokenHash()
+	return _u
+}
+
 // SetLastLoginAt sets the "last_login_at" field.
 func (_u *MemberUpdate) SetLastLoginAt(v time.Time) *MemberUpdate {
 	_u.mutation.SetLastLoginAt(v)
@@ -350,6 +371,21 @@ func (_u *MemberUpdate) AddSessions(v ...*Session) *MemberUpdate {
 	return _u.AddSessionIDs(ids...)
 }
 
+// AddOrganisedEventIDs adds the "organised_events" edge to the Event entity by IDs.
+func (_u *MemberUpdate) AddOrganisedEventIDs(ids ...gid.ID) *MemberUpdate {
+	_u.mutation.AddOrganisedEventIDs(ids...)
+	return _u
+}
+
+// AddOrganisedEvents adds the "organised_events" edges to the Event entity.
+func (_u *MemberUpdate) AddOrganisedEvents(v ...*Event) *MemberUpdate {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddOrganisedEventIDs(ids...)
+}
+
 // Mutation returns the MemberMutation object of the builder.
 func (_u *MemberUpdate) Mutation() *MemberMutation {
 	return _u.mutation
@@ -443,6 +479,27 @@ func (_u *MemberUpdate) RemoveSessions(v ...*Session) *MemberUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveSessionIDs(ids...)
+}
+
+// ClearOrganisedEvents clears all "organised_events" edges to the Event entity.
+func (_u *MemberUpdate) ClearOrganisedEvents() *MemberUpdate {
+	_u.mutation.ClearOrganisedEvents()
+	return _u
+}
+
+// RemoveOrganisedEventIDs removes the "organised_events" edge to Event entities by IDs.
+func (_u *MemberUpdate) RemoveOrganisedEventIDs(ids ...gid.ID) *MemberUpdate {
+	_u.mutation.RemoveOrganisedEventIDs(ids...)
+	return _u
+}
+
+// RemoveOrganisedEvents removes "organised_events" edges to Event entities.
+func (_u *MemberUpdate) RemoveOrganisedEvents(v ...*Event) *MemberUpdate {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveOrganisedEventIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -544,6 +601,11 @@ func (_u *MemberUpdate) check() error {
 			return &ValidationError{Name: "invitation_hash", err: fmt.Errorf(`ent: validator failed for field "Member.invitation_hash": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.CalendarTokenHash(); ok {
+		if err := member.CalendarTokenHashValidator(v); err != nil {
+			return &ValidationError{Name: "calendar_token_hash", err: fmt.Errorf(`ent: validator failed for field "Member.calendar_token_hash": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -624,6 +686,12 @@ func (_u *MemberUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.InvitationExpiresAtCleared() {
 		_spec.ClearField(member.FieldInvitationExpiresAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.CalendarTokenHash(); ok {
+		_spec.SetField(member.FieldCalendarTokenHash, field.TypeString, value)
+	}
+	if _u.mutation.CalendarTokenHashCleared() {
+		_spec.ClearField(member.FieldCalendarTokenHash, field.TypeString)
 	}
 	if value, ok := _u.mutation.LastLoginAt(); ok {
 		_spec.SetField(member.FieldLastLoginAt, field.TypeTime, value)
@@ -833,6 +901,51 @@ func (_u *MemberUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(session.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.OrganisedEventsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   member.OrganisedEventsTable,
+			Columns: member.OrganisedEventsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(event.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedOrganisedEventsIDs(); len(nodes) > 0 && !_u.mutation.OrganisedEventsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   member.OrganisedEventsTable,
+			Columns: member.OrganisedEventsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(event.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.OrganisedEventsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   member.OrganisedEventsTable,
+			Columns: member.OrganisedEventsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(event.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {
@@ -1078,6 +1191,26 @@ func (_u *MemberUpdateOne) ClearInvitationExpiresAt() *MemberUpdateOne {
 	return _u
 }
 
+// SetCalendarTokenHash sets the "calendar_token_hash" field.
+func (_u *MemberUpdateOne) SetCalendarTokenHash(v string) *MemberUpdateOne {
+	_u.mutation.SetCalendarTokenHash(v)
+	return _u
+}
+
+// SetNillableCalendarTokenHash sets the "calendar_token_hash" field if the given value is not nil.
+func (_u *MemberUpdateOne) SetNillableCalendarTokenHash(v *string) *MemberUpdateOne {
+	if v != nil {
+		_u.SetCalendarTokenHash(*v)
+	}
+	return _u
+}
+
+// ClearCalendarTokenHash clears the value of the "calendar_token_hash" field.
+func (_u *MemberUpdateOne) ClearCalendarTokenHash() *MemberUpdateOne {
+	_u.mutation.ClearCalendarTokenHash()
+	return _u
+}
+
 // SetLastLoginAt sets the "last_login_at" field.
 func (_u *MemberUpdateOne) SetLastLoginAt(v time.Time) *MemberUpdateOne {
 	_u.mutation.SetLastLoginAt(v)
@@ -1177,6 +1310,21 @@ func (_u *MemberUpdateOne) AddSessions(v ...*Session) *MemberUpdateOne {
 	return _u.AddSessionIDs(ids...)
 }
 
+// AddOrganisedEventIDs adds the "organised_events" edge to the Event entity by IDs.
+func (_u *MemberUpdateOne) AddOrganisedEventIDs(ids ...gid.ID) *MemberUpdateOne {
+	_u.mutation.AddOrganisedEventIDs(ids...)
+	return _u
+}
+
+// AddOrganisedEvents adds the "organised_events" edges to the Event entity.
+func (_u *MemberUpdateOne) AddOrganisedEvents(v ...*Event) *MemberUpdateOne {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddOrganisedEventIDs(ids...)
+}
+
 // Mutation returns the MemberMutation object of the builder.
 func (_u *MemberUpdateOne) Mutation() *MemberMutation {
 	return _u.mutation
@@ -1270,6 +1418,27 @@ func (_u *MemberUpdateOne) RemoveSessions(v ...*Session) *MemberUpdateOne {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveSessionIDs(ids...)
+}
+
+// ClearOrganisedEvents clears all "organised_events" edges to the Event entity.
+func (_u *MemberUpdateOne) ClearOrganisedEvents() *MemberUpdateOne {
+	_u.mutation.ClearOrganisedEvents()
+	return _u
+}
+
+// RemoveOrganisedEventIDs removes the "organised_events" edge to Event entities by IDs.
+func (_u *MemberUpdateOne) RemoveOrganisedEventIDs(ids ...gid.ID) *MemberUpdateOne {
+	_u.mutation.RemoveOrganisedEventIDs(ids...)
+	return _u
+}
+
+// RemoveOrganisedEvents removes "organised_events" edges to Event entities.
+func (_u *MemberUpdateOne) RemoveOrganisedEvents(v ...*Event) *MemberUpdateOne {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveOrganisedEventIDs(ids...)
 }
 
 // Where appends a list predicates to the MemberUpdate builder.
@@ -1384,6 +1553,11 @@ func (_u *MemberUpdateOne) check() error {
 			return &ValidationError{Name: "invitation_hash", err: fmt.Errorf(`ent: validator failed for field "Member.invitation_hash": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.CalendarTokenHash(); ok {
+		if err := member.CalendarTokenHashValidator(v); err != nil {
+			return &ValidationError{Name: "calendar_token_hash", err: fmt.Errorf(`ent: validator failed for field "Member.calendar_token_hash": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -1481,6 +1655,12 @@ func (_u *MemberUpdateOne) sqlSave(ctx context.Context) (_node *Member, err erro
 	}
 	if _u.mutation.InvitationExpiresAtCleared() {
 		_spec.ClearField(member.FieldInvitationExpiresAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.CalendarTokenHash(); ok {
+		_spec.SetField(member.FieldCalendarTokenHash, field.TypeString, value)
+	}
+	if _u.mutation.CalendarTokenHashCleared() {
+		_spec.ClearField(member.FieldCalendarTokenHash, field.TypeString)
 	}
 	if value, ok := _u.mutation.LastLoginAt(); ok {
 		_spec.SetField(member.FieldLastLoginAt, field.TypeTime, value)
@@ -1690,6 +1870,51 @@ func (_u *MemberUpdateOne) sqlSave(ctx context.Context) (_node *Member, err erro
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(session.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.OrganisedEventsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   member.OrganisedEventsTable,
+			Columns: member.OrganisedEventsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(event.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedOrganisedEventsIDs(); len(nodes) > 0 && !_u.mutation.OrganisedEventsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   member.OrganisedEventsTable,
+			Columns: member.OrganisedEventsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(event.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.OrganisedEventsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   member.OrganisedEventsTable,
+			Columns: member.OrganisedEventsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(event.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {

@@ -11,12 +11,14 @@ import (
 	"zirkel/ent/circle"
 	"zirkel/ent/circlemembership"
 	"zirkel/ent/discussion"
+	"zirkel/ent/event"
 	"zirkel/ent/member"
 	"zirkel/ent/message"
 	"zirkel/ent/organisation"
 	"zirkel/ent/practice"
 	"zirkel/ent/predicate"
 	"zirkel/ent/reaction"
+	"zirkel/ent/registration"
 	"zirkel/ent/schema/gid"
 	"zirkel/ent/session"
 	"zirkel/ent/topic"
@@ -37,11 +39,13 @@ const (
 	TypeCircle           = "Circle"
 	TypeCircleMembership = "CircleMembership"
 	TypeDiscussion       = "Discussion"
+	TypeEvent            = "Event"
 	TypeMember           = "Member"
 	TypeMessage          = "Message"
 	TypeOrganisation     = "Organisation"
 	TypePractice         = "Practice"
 	TypeReaction         = "Reaction"
+	TypeRegistration     = "Registration"
 	TypeSession          = "Session"
 	TypeTopic            = "Topic"
 )
@@ -68,6 +72,9 @@ type CircleMutation struct {
 	discussions        map[gid.ID]struct{}
 	removeddiscussions map[gid.ID]struct{}
 	cleareddiscussions bool
+	events             map[gid.ID]struct{}
+	removedevents      map[gid.ID]struct{}
+	clearedevents      bool
 	done               bool
 	oldValue           func(context.Context) (*Circle, error)
 	predicates         []predicate.Circle
@@ -568,6 +575,60 @@ func (m *CircleMutation) ResetDiscussions() {
 	m.removeddiscussions = nil
 }
 
+// AddEventIDs adds the "events" edge to the Event entity by ids.
+func (m *CircleMutation) AddEventIDs(ids ...gid.ID) {
+	if m.events == nil {
+		m.events = make(map[gid.ID]struct{})
+	}
+	for i := range ids {
+		m.events[ids[i]] = struct{}{}
+	}
+}
+
+// ClearEvents clears the "events" edge to the Event entity.
+func (m *CircleMutation) ClearEvents() {
+	m.clearedevents = true
+}
+
+// EventsCleared reports if the "events" edge to the Event entity was cleared.
+func (m *CircleMutation) EventsCleared() bool {
+	return m.clearedevents
+}
+
+// RemoveEventIDs removes the "events" edge to the Event entity by IDs.
+func (m *CircleMutation) RemoveEventIDs(ids ...gid.ID) {
+	if m.removedevents == nil {
+		m.removedevents = make(map[gid.ID]struct{})
+	}
+	for i := range ids {
+		delete(m.events, ids[i])
+		m.removedevents[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedEvents returns the removed IDs of the "events" edge to the Event entity.
+func (m *CircleMutation) RemovedEventsIDs() (ids []gid.ID) {
+	for id := range m.removedevents {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// EventsIDs returns the "events" edge IDs in the mutation.
+func (m *CircleMutation) EventsIDs() (ids []gid.ID) {
+	for id := range m.events {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetEvents resets all changes to the "events" edge.
+func (m *CircleMutation) ResetEvents() {
+	m.events = nil
+	m.clearedevents = false
+	m.removedevents = nil
+}
+
 // Where appends a list predicates to the CircleMutation builder.
 func (m *CircleMutation) Where(ps ...predicate.Circle) {
 	m.predicates = append(m.predicates, ps...)
@@ -795,7 +856,7 @@ func (m *CircleMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *CircleMutation) AddedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
 	if m.memberships != nil {
 		edges = append(edges, circle.EdgeMemberships)
 	}
@@ -804,6 +865,9 @@ func (m *CircleMutation) AddedEdges() []string {
 	}
 	if m.discussions != nil {
 		edges = append(edges, circle.EdgeDiscussions)
+	}
+	if m.events != nil {
+		edges = append(edges, circle.EdgeEvents)
 	}
 	return edges
 }
@@ -830,13 +894,19 @@ func (m *CircleMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case circle.EdgeEvents:
+		ids := make([]ent.Value, 0, len(m.events))
+		for id := range m.events {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *CircleMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
 	if m.removedmemberships != nil {
 		edges = append(edges, circle.EdgeMemberships)
 	}
@@ -845,6 +915,9 @@ func (m *CircleMutation) RemovedEdges() []string {
 	}
 	if m.removeddiscussions != nil {
 		edges = append(edges, circle.EdgeDiscussions)
+	}
+	if m.removedevents != nil {
+		edges = append(edges, circle.EdgeEvents)
 	}
 	return edges
 }
@@ -871,13 +944,19 @@ func (m *CircleMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case circle.EdgeEvents:
+		ids := make([]ent.Value, 0, len(m.removedevents))
+		for id := range m.removedevents {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *CircleMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
 	if m.clearedmemberships {
 		edges = append(edges, circle.EdgeMemberships)
 	}
@@ -886,6 +965,9 @@ func (m *CircleMutation) ClearedEdges() []string {
 	}
 	if m.cleareddiscussions {
 		edges = append(edges, circle.EdgeDiscussions)
+	}
+	if m.clearedevents {
+		edges = append(edges, circle.EdgeEvents)
 	}
 	return edges
 }
@@ -900,6 +982,8 @@ func (m *CircleMutation) EdgeCleared(name string) bool {
 		return m.clearedpractices
 	case circle.EdgeDiscussions:
 		return m.cleareddiscussions
+	case circle.EdgeEvents:
+		return m.clearedevents
 	}
 	return false
 }
@@ -924,6 +1008,9 @@ func (m *CircleMutation) ResetEdge(name string) error {
 		return nil
 	case circle.EdgeDiscussions:
 		m.ResetDiscussions()
+		return nil
+	case circle.EdgeEvents:
+		m.ResetEvents()
 		return nil
 	}
 	return fmt.Errorf("unknown Circle edge %s", name)
@@ -2503,6 +2590,1422 @@ func (m *DiscussionMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown Discussion edge %s", name)
 }
 
+// EventMutation represents an operation that mutates the Event nodes in the graph.
+type EventMutation struct {
+	config
+	op                    Op
+	typ                   string
+	id                    *gid.ID
+	created_at            *time.Time
+	updated_at            *time.Time
+	title                 *string
+	description           *string
+	kind                  *event.Kind
+	starts_at             *time.Time
+	ends_at               *time.Time
+	place                 *string
+	online_url            *string
+	capacity              *int
+	addcapacity           *int
+	registration_deadline *time.Time
+	registered_count      *int
+	addregistered_count   *int
+	waitlist_count        *int
+	addwaitlist_count     *int
+	clearedFields         map[string]struct{}
+	circle                *gid.ID
+	clearedcircle         bool
+	organisers            map[gid.ID]struct{}
+	removedorganisers     map[gid.ID]struct{}
+	clearedorganisers     bool
+	registrations         map[gid.ID]struct{}
+	removedregistrations  map[gid.ID]struct{}
+	clearedregistrations  bool
+	done                  bool
+	oldValue              func(context.Context) (*Event, error)
+	predicates            []predicate.Event
+}
+
+var _ ent.Mutation = (*EventMutation)(nil)
+
+// eventOption allows management of the mutation configuration using functional options.
+type eventOption func(*EventMutation)
+
+// newEventMutation creates new mutation for the Event entity.
+func newEventMutation(c config, op Op, opts ...eventOption) *EventMutation {
+	m := &EventMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeEvent,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withEventID sets the ID field of the mutation.
+func withEventID(id gid.ID) eventOption {
+	return func(m *EventMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Event
+		)
+		m.oldValue = func(ctx context.Context) (*Event, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Event.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withEvent sets the old Event of the mutation.
+func withEvent(node *Event) eventOption {
+	return func(m *EventMutation) {
+		m.oldValue = func(context.Context) (*Event, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m EventMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m EventMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of Event entities.
+func (m *EventMutation) SetID(id gid.ID) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *EventMutation) ID() (id gid.ID, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *EventMutation) IDs(ctx context.Context) ([]gid.ID, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []gid.ID{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Event.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *EventMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *EventMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Event entity.
+// If the Event object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EventMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *EventMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *EventMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *EventMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Event entity.
+// If the Event object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EventMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *EventMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetTitle sets the "title" field.
+func (m *EventMutation) SetTitle(s string) {
+	m.title = &s
+}
+
+// Title returns the value of the "title" field in the mutation.
+func (m *EventMutation) Title() (r string, exists bool) {
+	v := m.title
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTitle returns the old "title" field's value of the Event entity.
+// If the Event object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EventMutation) OldTitle(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTitle is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTitle requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTitle: %w", err)
+	}
+	return oldValue.Title, nil
+}
+
+// ResetTitle resets all changes to the "title" field.
+func (m *EventMutation) ResetTitle() {
+	m.title = nil
+}
+
+// SetDescription sets the "description" field.
+func (m *EventMutation) SetDescription(s string) {
+	m.description = &s
+}
+
+// Description returns the value of the "description" field in the mutation.
+func (m *EventMutation) Description() (r string, exists bool) {
+	v := m.description
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDescription returns the old "description" field's value of the Event entity.
+// If the Event object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EventMutation) OldDescription(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDescription is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDescription requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDescription: %w", err)
+	}
+	return oldValue.Description, nil
+}
+
+// ClearDescription clears the value of the "description" field.
+func (m *EventMutation) ClearDescription() {
+	m.description = nil
+	m.clearedFields[event.FieldDescription] = struct{}{}
+}
+
+// DescriptionCleared returns if the "description" field was cleared in this mutation.
+func (m *EventMutation) DescriptionCleared() bool {
+	_, ok := m.clearedFields[event.FieldDescription]
+	return ok
+}
+
+// ResetDescription resets all changes to the "description" field.
+func (m *EventMutation) ResetDescription() {
+	m.description = nil
+	delete(m.clearedFields, event.FieldDescription)
+}
+
+// SetKind sets the "kind" field.
+func (m *EventMutation) SetKind(e event.Kind) {
+	m.kind = &e
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *EventMutation) Kind() (r event.Kind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the Event entity.
+// If the Event object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EventMutation) OldKind(ctx context.Context) (v event.Kind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *EventMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetStartsAt sets the "starts_at" field.
+func (m *EventMutation) SetStartsAt(t time.Time) {
+	m.starts_at = &t
+}
+
+// StartsAt returns the value of the "starts_at" field in the mutation.
+func (m *EventMutation) StartsAt() (r time.Time, exists bool) {
+	v := m.starts_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStartsAt returns the old "starts_at" field's value of the Event entity.
+// If the Event object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EventMutation) OldStartsAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStartsAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStartsAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStartsAt: %w", err)
+	}
+	return oldValue.StartsAt, nil
+}
+
+// ResetStartsAt resets all changes to the "starts_at" field.
+func (m *EventMutation) ResetStartsAt() {
+	m.starts_at = nil
+}
+
+// SetEndsAt sets the "ends_at" field.
+func (m *EventMutation) SetEndsAt(t time.Time) {
+	m.ends_at = &t
+}
+
+// EndsAt returns the value of the "ends_at" field in the mutation.
+func (m *EventMutation) EndsAt() (r time.Time, exists bool) {
+	v := m.ends_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEndsAt returns the old "ends_at" field's value of the Event entity.
+// If the Event object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EventMutation) OldEndsAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEndsAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEndsAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEndsAt: %w", err)
+	}
+	return oldValue.EndsAt, nil
+}
+
+// ResetEndsAt resets all changes to the "ends_at" field.
+func (m *EventMutation) ResetEndsAt() {
+	m.ends_at = nil
+}
+
+// SetPlace sets the "place" field.
+func (m *EventMutation) SetPlace(s string) {
+	m.place = &s
+}
+
+// Place returns the value of the "place" field in the mutation.
+func (m *EventMutation) Place() (r string, exists bool) {
+	v := m.place
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPlace returns the old "place" field's value of the Event entity.
+// If the Event object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EventMutation) OldPlace(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPlace is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPlace requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPlace: %w", err)
+	}
+	return oldValue.Place, nil
+}
+
+// ClearPlace clears the value of the "place" field.
+func (m *EventMutation) ClearPlace() {
+	m.place = nil
+	m.clearedFields[event.FieldPlace] = struct{}{}
+}
+
+// PlaceCleared returns if the "place" field was cleared in this mutation.
+func (m *EventMutation) PlaceCleared() bool {
+	_, ok := m.clearedFields[event.FieldPlace]
+	return ok
+}
+
+// ResetPlace resets all changes to the "place" field.
+func (m *EventMutation) ResetPlace() {
+	m.place = nil
+	delete(m.clearedFields, event.FieldPlace)
+}
+
+// SetOnlineURL sets the "online_url" field.
+func (m *EventMutation) SetOnlineURL(s string) {
+	m.online_url = &s
+}
+
+// OnlineURL returns the value of the "online_url" field in the mutation.
+func (m *EventMutation) OnlineURL() (r string, exists bool) {
+	v := m.online_url
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOnlineURL returns the old "online_url" field's value of the Event entity.
+// If the Event object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EventMutation) OldOnlineURL(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOnlineURL is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOnlineURL requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOnlineURL: %w", err)
+	}
+	return oldValue.OnlineURL, nil
+}
+
+// ClearOnlineURL clears the value of the "online_url" field.
+func (m *EventMutation) ClearOnlineURL() {
+	m.online_url = nil
+	m.clearedFields[event.FieldOnlineURL] = struct{}{}
+}
+
+// OnlineURLCleared returns if the "online_url" field was cleared in this mutation.
+func (m *EventMutation) OnlineURLCleared() bool {
+	_, ok := m.clearedFields[event.FieldOnlineURL]
+	return ok
+}
+
+// ResetOnlineURL resets all changes to the "online_url" field.
+func (m *EventMutation) ResetOnlineURL() {
+	m.online_url = nil
+	delete(m.clearedFields, event.FieldOnlineURL)
+}
+
+// SetCapacity sets the "capacity" field.
+func (m *EventMutation) SetCapacity(i int) {
+	m.capacity = &i
+	m.addcapacity = nil
+}
+
+// Capacity returns the value of the "capacity" field in the mutation.
+func (m *EventMutation) Capacity() (r int, exists bool) {
+	v := m.capacity
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCapacity returns the old "capacity" field's value of the Event entity.
+// If the Event object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EventMutation) OldCapacity(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCapacity is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCapacity requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCapacity: %w", err)
+	}
+	return oldValue.Capacity, nil
+}
+
+// AddCapacity adds i to the "capacity" field.
+func (m *EventMutation) AddCapacity(i int) {
+	if m.addcapacity != nil {
+		*m.addcapacity += i
+	} else {
+		m.addcapacity = &i
+	}
+}
+
+// AddedCapacity returns the value that was added to the "capacity" field in this mutation.
+func (m *EventMutation) AddedCapacity() (r int, exists bool) {
+	v := m.addcapacity
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearCapacity clears the value of the "capacity" field.
+func (m *EventMutation) ClearCapacity() {
+	m.capacity = nil
+	m.addcapacity = nil
+	m.clearedFields[event.FieldCapacity] = struct{}{}
+}
+
+// CapacityCleared returns if the "capacity" field was cleared in this mutation.
+func (m *EventMutation) CapacityCleared() bool {
+	_, ok := m.clearedFields[event.FieldCapacity]
+	return ok
+}
+
+// ResetCapacity resets all changes to the "capacity" field.
+func (m *EventMutation) ResetCapacity() {
+	m.capacity = nil
+	m.addcapacity = nil
+	delete(m.clearedFields, event.FieldCapacity)
+}
+
+// SetRegistrationDeadline sets the "registration_deadline" field.
+func (m *EventMutation) SetRegistrationDeadline(t time.Time) {
+	m.registration_deadline = &t
+}
+
+// RegistrationDeadline returns the value of the "registration_deadline" field in the mutation.
+func (m *EventMutation) RegistrationDeadline() (r time.Time, exists bool) {
+	v := m.registration_deadline
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRegistrationDeadline returns the old "registration_deadline" field's value of the Event entity.
+// If the Event object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EventMutation) OldRegistrationDeadline(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRegistrationDeadline is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRegistrationDeadline requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRegistrationDeadline: %w", err)
+	}
+	return oldValue.RegistrationDeadline, nil
+}
+
+// ClearRegistrationDeadline clears the value of the "registration_deadline" field.
+func (m *EventMutation) ClearRegistrationDeadline() {
+	m.registration_deadline = nil
+	m.clearedFields[event.FieldRegistrationDeadline] = struct{}{}
+}
+
+// RegistrationDeadlineCleared returns if the "registration_deadline" field was cleared in this mutation.
+func (m *EventMutation) RegistrationDeadlineCleared() bool {
+	_, ok := m.clearedFields[event.FieldRegistrationDeadline]
+	return ok
+}
+
+// ResetRegistrationDeadline resets all changes to the "registration_deadline" field.
+func (m *EventMutation) ResetRegistrationDeadline() {
+	m.registration_deadline = nil
+	delete(m.clearedFields, event.FieldRegistrationDeadline)
+}
+
+// SetRegisteredCount sets the "registered_count" field.
+func (m *EventMutation) SetRegisteredCount(i int) {
+	m.registered_count = &i
+	m.addregistered_count = nil
+}
+
+// RegisteredCount returns the value of the "registered_count" field in the mutation.
+func (m *EventMutation) RegisteredCount() (r int, exists bool) {
+	v := m.registered_count
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRegisteredCount returns the old "registered_count" field's value of the Event entity.
+// If the Event object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EventMutation) OldRegisteredCount(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRegisteredCount is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRegisteredCount requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRegisteredCount: %w", err)
+	}
+	return oldValue.RegisteredCount, nil
+}
+
+// AddRegisteredCount adds i to the "registered_count" field.
+func (m *EventMutation) AddRegisteredCount(i int) {
+	if m.addregistered_count != nil {
+		*m.addregistered_count += i
+	} else {
+		m.addregistered_count = &i
+	}
+}
+
+// AddedRegisteredCount returns the value that was added to the "registered_count" field in this mutation.
+func (m *EventMutation) AddedRegisteredCount() (r int, exists bool) {
+	v := m.addregistered_count
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetRegisteredCount resets all changes to the "registered_count" field.
+func (m *EventMutation) ResetRegisteredCount() {
+	m.registered_count = nil
+	m.addregistered_count = nil
+}
+
+// SetWaitlistCount sets the "waitlist_count" field.
+func (m *EventMutation) SetWaitlistCount(i int) {
+	m.waitlist_count = &i
+	m.addwaitlist_count = nil
+}
+
+// WaitlistCount returns the value of the "waitlist_count" field in the mutation.
+func (m *EventMutation) WaitlistCount() (r int, exists bool) {
+	v := m.waitlist_count
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWaitlistCount returns the old "waitlist_count" field's value of the Event entity.
+// If the Event object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EventMutation) OldWaitlistCount(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWaitlistCount is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWaitlistCount requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWaitlistCount: %w", err)
+	}
+	return oldValue.WaitlistCount, nil
+}
+
+// AddWaitlistCount adds i to the "waitlist_count" field.
+func (m *EventMutation) AddWaitlistCount(i int) {
+	if m.addwaitlist_count != nil {
+		*m.addwaitlist_count += i
+	} else {
+		m.addwaitlist_count = &i
+	}
+}
+
+// AddedWaitlistCount returns the value that was added to the "waitlist_count" field in this mutation.
+func (m *EventMutation) AddedWaitlistCount() (r int, exists bool) {
+	v := m.addwaitlist_count
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetWaitlistCount resets all changes to the "waitlist_count" field.
+func (m *EventMutation) ResetWaitlistCount() {
+	m.waitlist_count = nil
+	m.addwaitlist_count = nil
+}
+
+// SetCircleID sets the "circle" edge to the Circle entity by id.
+func (m *EventMutation) SetCircleID(id gid.ID) {
+	m.circle = &id
+}
+
+// ClearCircle clears the "circle" edge to the Circle entity.
+func (m *EventMutation) ClearCircle() {
+	m.clearedcircle = true
+}
+
+// CircleCleared reports if the "circle" edge to the Circle entity was cleared.
+func (m *EventMutation) CircleCleared() bool {
+	return m.clearedcircle
+}
+
+// CircleID returns the "circle" edge ID in the mutation.
+func (m *EventMutation) CircleID() (id gid.ID, exists bool) {
+	if m.circle != nil {
+		return *m.circle, true
+	}
+	return
+}
+
+// CircleIDs returns the "circle" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// CircleID instead. It exists only for internal usage by the builders.
+func (m *EventMutation) CircleIDs() (ids []gid.ID) {
+	if id := m.circle; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetCircle resets all changes to the "circle" edge.
+func (m *EventMutation) ResetCircle() {
+	m.circle = nil
+	m.clearedcircle = false
+}
+
+// AddOrganiserIDs adds the "organisers" edge to the Member entity by ids.
+func (m *EventMutation) AddOrganiserIDs(ids ...gid.ID) {
+	if m.organisers == nil {
+		m.organisers = make(map[gid.ID]struct{})
+	}
+	for i := range ids {
+		m.organisers[ids[i]] = struct{}{}
+	}
+}
+
+// ClearOrganisers clears the "organisers" edge to the Member entity.
+func (m *EventMutation) ClearOrganisers() {
+	m.clearedorganisers = true
+}
+
+// OrganisersCleared reports if the "organisers" edge to the Member entity was cleared.
+func (m *EventMutation) OrganisersCleared() bool {
+	return m.clearedorganisers
+}
+
+// RemoveOrganiserIDs removes the "organisers" edge to the Member entity by IDs.
+func (m *EventMutation) RemoveOrganiserIDs(ids ...gid.ID) {
+	if m.removedorganisers == nil {
+		m.removedorganisers = make(map[gid.ID]struct{})
+	}
+	for i := range ids {
+		delete(m.organisers, ids[i])
+		m.removedorganisers[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedOrganisers returns the removed IDs of the "organisers" edge to the Member entity.
+func (m *EventMutation) RemovedOrganisersIDs() (ids []gid.ID) {
+	for id := range m.removedorganisers {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// OrganisersIDs returns the "organisers" edge IDs in the mutation.
+func (m *EventMutation) OrganisersIDs() (ids []gid.ID) {
+	for id := range m.organisers {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetOrganisers resets all changes to the "organisers" edge.
+func (m *EventMutation) ResetOrganisers() {
+	m.organisers = nil
+	m.clearedorganisers = false
+	m.removedorganisers = nil
+}
+
+// AddRegistrationIDs adds the "registrations" edge to the Registration entity by ids.
+func (m *EventMutation) AddRegistrationIDs(ids ...gid.ID) {
+	if m.registrations == nil {
+		m.registrations = make(map[gid.ID]struct{})
+	}
+	for i := range ids {
+		m.registrations[ids[i]] = struct{}{}
+	}
+}
+
+// ClearRegistrations clears the "registrations" edge to the Registration entity.
+func (m *EventMutation) ClearRegistrations() {
+	m.clearedregistrations = true
+}
+
+// RegistrationsCleared reports if the "registrations" edge to the Registration entity was cleared.
+func (m *EventMutation) RegistrationsCleared() bool {
+	return m.clearedregistrations
+}
+
+// RemoveRegistrationIDs removes the "registrations" edge to the Registration entity by IDs.
+func (m *EventMutation) RemoveRegistrationIDs(ids ...gid.ID) {
+	if m.removedregistrations == nil {
+		m.removedregistrations = make(map[gid.ID]struct{})
+	}
+	for i := range ids {
+		delete(m.registrations, ids[i])
+		m.removedregistrations[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedRegistrations returns the removed IDs of the "registrations" edge to the Registration entity.
+func (m *EventMutation) RemovedRegistrationsIDs() (ids []gid.ID) {
+	for id := range m.removedregistrations {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// RegistrationsIDs returns the "registrations" edge IDs in the mutation.
+func (m *EventMutation) RegistrationsIDs() (ids []gid.ID) {
+	for id := range m.registrations {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetRegistrations resets all changes to the "registrations" edge.
+func (m *EventMutation) ResetRegistrations() {
+	m.registrations = nil
+	m.clearedregistrations = false
+	m.removedregistrations = nil
+}
+
+// Where appends a list predicates to the EventMutation builder.
+func (m *EventMutation) Where(ps ...predicate.Event) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the EventMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *EventMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Event, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *EventMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *EventMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Event).
+func (m *EventMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *EventMutation) Fields() []string {
+	fields := make([]string, 0, 13)
+	if m.created_at != nil {
+		fields = append(fields, event.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, event.FieldUpdatedAt)
+	}
+	if m.title != nil {
+		fields = append(fields, event.FieldTitle)
+	}
+	if m.description != nil {
+		fields = append(fields, event.FieldDescription)
+	}
+	if m.kind != nil {
+		fields = append(fields, event.FieldKind)
+	}
+	if m.starts_at != nil {
+		fields = append(fields, event.FieldStartsAt)
+	}
+	if m.ends_at != nil {
+		fields = append(fields, event.FieldEndsAt)
+	}
+	if m.place != nil {
+		fields = append(fields, event.FieldPlace)
+	}
+	if m.online_url != nil {
+		fields = append(fields, event.FieldOnlineURL)
+	}
+	if m.capacity != nil {
+		fields = append(fields, event.FieldCapacity)
+	}
+	if m.registration_deadline != nil {
+		fields = append(fields, event.FieldRegistrationDeadline)
+	}
+	if m.registered_count != nil {
+		fields = append(fields, event.FieldRegisteredCount)
+	}
+	if m.waitlist_count != nil {
+		fields = append(fields, event.FieldWaitlistCount)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *EventMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case event.FieldCreatedAt:
+		return m.CreatedAt()
+	case event.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case event.FieldTitle:
+		return m.Title()
+	case event.FieldDescription:
+		return m.Description()
+	case event.FieldKind:
+		return m.Kind()
+	case event.FieldStartsAt:
+		return m.StartsAt()
+	case event.FieldEndsAt:
+		return m.EndsAt()
+	case event.FieldPlace:
+		return m.Place()
+	case event.FieldOnlineURL:
+		return m.OnlineURL()
+	case event.FieldCapacity:
+		return m.Capacity()
+	case event.FieldRegistrationDeadline:
+		return m.RegistrationDeadline()
+	case event.FieldRegisteredCount:
+		return m.RegisteredCount()
+	case event.FieldWaitlistCount:
+		return m.WaitlistCount()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *EventMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case event.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case event.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case event.FieldTitle:
+		return m.OldTitle(ctx)
+	case event.FieldDescription:
+		return m.OldDescription(ctx)
+	case event.FieldKind:
+		return m.OldKind(ctx)
+	case event.FieldStartsAt:
+		return m.OldStartsAt(ctx)
+	case event.FieldEndsAt:
+		return m.OldEndsAt(ctx)
+	case event.FieldPlace:
+		return m.OldPlace(ctx)
+	case event.FieldOnlineURL:
+		return m.OldOnlineURL(ctx)
+	case event.FieldCapacity:
+		return m.OldCapacity(ctx)
+	case event.FieldRegistrationDeadline:
+		return m.OldRegistrationDeadline(ctx)
+	case event.FieldRegisteredCount:
+		return m.OldRegisteredCount(ctx)
+	case event.FieldWaitlistCount:
+		return m.OldWaitlistCount(ctx)
+	}
+	return nil, fmt.Errorf("unknown Event field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *EventMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case event.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case event.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case event.FieldTitle:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTitle(v)
+		return nil
+	case event.FieldDescription:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDescription(v)
+		return nil
+	case event.FieldKind:
+		v, ok := value.(event.Kind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case event.FieldStartsAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStartsAt(v)
+		return nil
+	case event.FieldEndsAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEndsAt(v)
+		return nil
+	case event.FieldPlace:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPlace(v)
+		return nil
+	case event.FieldOnlineURL:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOnlineURL(v)
+		return nil
+	case event.FieldCapacity:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCapacity(v)
+		return nil
+	case event.FieldRegistrationDeadline:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRegistrationDeadline(v)
+		return nil
+	case event.FieldRegisteredCount:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRegisteredCount(v)
+		return nil
+	case event.FieldWaitlistCount:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWaitlistCount(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Event field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *EventMutation) AddedFields() []string {
+	var fields []string
+	if m.addcapacity != nil {
+		fields = append(fields, event.FieldCapacity)
+	}
+	if m.addregistered_count != nil {
+		fields = append(fields, event.FieldRegisteredCount)
+	}
+	if m.addwaitlist_count != nil {
+		fields = append(fields, event.FieldWaitlistCount)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *EventMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case event.FieldCapacity:
+		return m.AddedCapacity()
+	case event.FieldRegisteredCount:
+		return m.AddedRegisteredCount()
+	case event.FieldWaitlistCount:
+		return m.AddedWaitlistCount()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *EventMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case event.FieldCapacity:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCapacity(v)
+		return nil
+	case event.FieldRegisteredCount:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRegisteredCount(v)
+		return nil
+	case event.FieldWaitlistCount:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddWaitlistCount(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Event numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *EventMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(event.FieldDescription) {
+		fields = append(fields, event.FieldDescription)
+	}
+	if m.FieldCleared(event.FieldPlace) {
+		fields = append(fields, event.FieldPlace)
+	}
+	if m.FieldCleared(event.FieldOnlineURL) {
+		fields = append(fields, event.FieldOnlineURL)
+	}
+	if m.FieldCleared(event.FieldCapacity) {
+		fields = append(fields, event.FieldCapacity)
+	}
+	if m.FieldCleared(event.FieldRegistrationDeadline) {
+		fields = append(fields, event.FieldRegistrationDeadline)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *EventMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *EventMutation) ClearField(name string) error {
+	switch name {
+	case event.FieldDescription:
+		m.ClearDescription()
+		return nil
+	case event.FieldPlace:
+		m.ClearPlace()
+		return nil
+	case event.FieldOnlineURL:
+		m.ClearOnlineURL()
+		return nil
+	case event.FieldCapacity:
+		m.ClearCapacity()
+		return nil
+	case event.FieldRegistrationDeadline:
+		m.ClearRegistrationDeadline()
+		return nil
+	}
+	return fmt.Errorf("unknown Event nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *EventMutation) ResetField(name string) error {
+	switch name {
+	case event.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case event.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case event.FieldTitle:
+		m.ResetTitle()
+		return nil
+	case event.FieldDescription:
+		m.ResetDescription()
+		return nil
+	case event.FieldKind:
+		m.ResetKind()
+		return nil
+	case event.FieldStartsAt:
+		m.ResetStartsAt()
+		return nil
+	case event.FieldEndsAt:
+		m.ResetEndsAt()
+		return nil
+	case event.FieldPlace:
+		m.ResetPlace()
+		return nil
+	case event.FieldOnlineURL:
+		m.ResetOnlineURL()
+		return nil
+	case event.FieldCapacity:
+		m.ResetCapacity()
+		return nil
+	case event.FieldRegistrationDeadline:
+		m.ResetRegistrationDeadline()
+		return nil
+	case event.FieldRegisteredCount:
+		m.ResetRegisteredCount()
+		return nil
+	case event.FieldWaitlistCount:
+		m.ResetWaitlistCount()
+		return nil
+	}
+	return fmt.Errorf("unknown Event field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *EventMutation) AddedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.circle != nil {
+		edges = append(edges, event.EdgeCircle)
+	}
+	if m.organisers != nil {
+		edges = append(edges, event.EdgeOrganisers)
+	}
+	if m.registrations != nil {
+		edges = append(edges, event.EdgeRegistrations)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *EventMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case event.EdgeCircle:
+		if id := m.circle; id != nil {
+			return []ent.Value{*id}
+		}
+	case event.EdgeOrganisers:
+		ids := make([]ent.Value, 0, len(m.organisers))
+		for id := range m.organisers {
+			ids = append(ids, id)
+		}
+		return ids
+	case event.EdgeRegistrations:
+		ids := make([]ent.Value, 0, len(m.registrations))
+		for id := range m.registrations {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *EventMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.removedorganisers != nil {
+		edges = append(edges, event.EdgeOrganisers)
+	}
+	if m.removedregistrations != nil {
+		edges = append(edges, event.EdgeRegistrations)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *EventMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case event.EdgeOrganisers:
+		ids := make([]ent.Value, 0, len(m.removedorganisers))
+		for id := range m.removedorganisers {
+			ids = append(ids, id)
+		}
+		return ids
+	case event.EdgeRegistrations:
+		ids := make([]ent.Value, 0, len(m.removedregistrations))
+		for id := range m.removedregistrations {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *EventMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.clearedcircle {
+		edges = append(edges, event.EdgeCircle)
+	}
+	if m.clearedorganisers {
+		edges = append(edges, event.EdgeOrganisers)
+	}
+	if m.clearedregistrations {
+		edges = append(edges, event.EdgeRegistrations)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *EventMutation) EdgeCleared(name string) bool {
+	switch name {
+	case event.EdgeCircle:
+		return m.clearedcircle
+	case event.EdgeOrganisers:
+		return m.clearedorganisers
+	case event.EdgeRegistrations:
+		return m.clearedregistrations
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *EventMutation) ClearEdge(name string) error {
+	switch name {
+	case event.EdgeCircle:
+		m.ClearCircle()
+		return nil
+	}
+	return fmt.Errorf("unknown Event unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *EventMutation) ResetEdge(name string) error {
+	switch name {
+	case event.EdgeCircle:
+		m.ResetCircle()
+		return nil
+	case event.EdgeOrganisers:
+		m.ResetOrganisers()
+		return nil
+	case event.EdgeRegistrations:
+		m.ResetRegistrations()
+		return nil
+	}
+	return fmt.Errorf("unknown Event edge %s", name)
+}
+
 // MemberMutation represents an operation that mutates the Member nodes in the graph.
 type MemberMutation struct {
 	config
@@ -2523,6 +4026,7 @@ type MemberMutation struct {
 	password_hash             *string
 	invitation_hash           *string
 	invitation_expires_at     *time.Time
+	calendar_token_hash       *string
 	last_login_at             *time.Time
 	clearedFields             map[string]struct{}
 	organisation              *gid.ID
@@ -2539,6 +4043,9 @@ type MemberMutation struct {
 	sessions                  map[gid.ID]struct{}
 	removedsessions           map[gid.ID]struct{}
 	clearedsessions           bool
+	organised_events          map[gid.ID]struct{}
+	removedorganised_events   map[gid.ID]struct{}
+	clearedorganised_events   bool
 	done                      bool
 	oldValue                  func(context.Context) (*Member, error)
 	predicates                []predicate.Member
@@ -3243,6 +4750,55 @@ func (m *MemberMutation) ResetInvitationExpiresAt() {
 	delete(m.clearedFields, member.FieldInvitationExpiresAt)
 }
 
+// SetCalendarTokenHash sets the "calendar_token_hash" field.
+func (m *MemberMutation) SetCalendarTokenHash(s string) {
+	m.calendar_token_hash = &s
+}
+
+// CalendarTokenHash returns the value of the "calendar_token_hash" field in the mutation.
+func (m *MemberMutation) CalendarTokenHash() (r string, exists bool) {
+	v := m.calendar_token_hash
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCalendarTokenHash returns the old "calendar_token_hash" field's value of the Member entity.
+// If the Member object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MemberMutation) OldCalendarTokenHash(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCalendarTokenHash is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCalendarTokenHash requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCalendarTokenHash: %w", err)
+	}
+	return oldValue.CalendarTokenHash, nil
+}
+
+// ClearCalendarTokenHash clears the value of the "calendar_token_hash" field.
+func (m *MemberMutation) ClearCalendarTokenHash() {
+	m.calendar_token_hash = nil
+	m.clearedFields[member.FieldCalendarTokenHash] = struct{}{}
+}
+
+// CalendarTokenHashCleared returns if the "calendar_token_hash" field was cleared in this mutation.
+func (m *MemberMutation) CalendarTokenHashCleared() bool {
+	_, ok := m.clearedFields[member.FieldCalendarTokenHash]
+	return ok
+}
+
+// ResetCalendarTokenHash resets all changes to the "calendar_token_hash" field.
+func (m *MemberMutation) ResetCalendarTokenHash() {
+	m.calendar_token_hash = nil
+	delete(m.clearedFields, member.FieldCalendarTokenHash)
+}
+
 // SetLastLoginAt sets the "last_login_at" field.
 func (m *MemberMutation) SetLastLoginAt(t time.Time) {
 	m.last_login_at = &t
@@ -3547,6 +5103,60 @@ func (m *MemberMutation) ResetSessions() {
 	m.removedsessions = nil
 }
 
+// AddOrganisedEventIDs adds the "organised_events" edge to the Event entity by ids.
+func (m *MemberMutation) AddOrganisedEventIDs(ids ...gid.ID) {
+	if m.organised_events == nil {
+		m.organised_events = make(map[gid.ID]struct{})
+	}
+	for i := range ids {
+		m.organised_events[ids[i]] = struct{}{}
+	}
+}
+
+// ClearOrganisedEvents clears the "organised_events" edge to the Event entity.
+func (m *MemberMutation) ClearOrganisedEvents() {
+	m.clearedorganised_events = true
+}
+
+// OrganisedEventsCleared reports if the "organised_events" edge to the Event entity was cleared.
+func (m *MemberMutation) OrganisedEventsCleared() bool {
+	return m.clearedorganised_events
+}
+
+// RemoveOrganisedEventIDs removes the "organised_events" edge to the Event entity by IDs.
+func (m *MemberMutation) RemoveOrganisedEventIDs(ids ...gid.ID) {
+	if m.removedorganised_events == nil {
+		m.removedorganised_events = make(map[gid.ID]struct{})
+	}
+	for i := range ids {
+		delete(m.organised_events, ids[i])
+		m.removedorganised_events[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedOrganisedEvents returns the removed IDs of the "organised_events" edge to the Event entity.
+func (m *MemberMutation) RemovedOrganisedEventsIDs() (ids []gid.ID) {
+	for id := range m.removedorganised_events {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// OrganisedEventsIDs returns the "organised_events" edge IDs in the mutation.
+func (m *MemberMutation) OrganisedEventsIDs() (ids []gid.ID) {
+	for id := range m.organised_events {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetOrganisedEvents resets all changes to the "organised_events" edge.
+func (m *MemberMutation) ResetOrganisedEvents() {
+	m.organised_events = nil
+	m.clearedorganised_events = false
+	m.removedorganised_events = nil
+}
+
 // Where appends a list predicates to the MemberMutation builder.
 func (m *MemberMutation) Where(ps ...predicate.Member) {
 	m.predicates = append(m.predicates, ps...)
@@ -3581,7 +5191,7 @@ func (m *MemberMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *MemberMutation) Fields() []string {
-	fields := make([]string, 0, 15)
+	fields := make([]string, 0, 16)
 	if m.created_at != nil {
 		fields = append(fields, member.FieldCreatedAt)
 	}
@@ -3624,6 +5234,9 @@ func (m *MemberMutation) Fields() []string {
 	if m.invitation_expires_at != nil {
 		fields = append(fields, member.FieldInvitationExpiresAt)
 	}
+	if m.calendar_token_hash != nil {
+		fields = append(fields, member.FieldCalendarTokenHash)
+	}
 	if m.last_login_at != nil {
 		fields = append(fields, member.FieldLastLoginAt)
 	}
@@ -3663,6 +5276,8 @@ func (m *MemberMutation) Field(name string) (ent.Value, bool) {
 		return m.InvitationHash()
 	case member.FieldInvitationExpiresAt:
 		return m.InvitationExpiresAt()
+	case member.FieldCalendarTokenHash:
+		return m.CalendarTokenHash()
 	case member.FieldLastLoginAt:
 		return m.LastLoginAt()
 	}
@@ -3702,6 +5317,8 @@ func (m *MemberMutation) OldField(ctx context.Context, name string) (ent.Value, 
 		return m.OldInvitationHash(ctx)
 	case member.FieldInvitationExpiresAt:
 		return m.OldInvitationExpiresAt(ctx)
+	case member.FieldCalendarTokenHash:
+		return m.OldCalendarTokenHash(ctx)
 	case member.FieldLastLoginAt:
 		return m.OldLastLoginAt(ctx)
 	}
@@ -3811,6 +5428,13 @@ func (m *MemberMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetInvitationExpiresAt(v)
 		return nil
+	case member.FieldCalendarTokenHash:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCalendarTokenHash(v)
+		return nil
 	case member.FieldLastLoginAt:
 		v, ok := value.(time.Time)
 		if !ok {
@@ -3869,6 +5493,9 @@ func (m *MemberMutation) ClearedFields() []string {
 	if m.FieldCleared(member.FieldInvitationExpiresAt) {
 		fields = append(fields, member.FieldInvitationExpiresAt)
 	}
+	if m.FieldCleared(member.FieldCalendarTokenHash) {
+		fields = append(fields, member.FieldCalendarTokenHash)
+	}
 	if m.FieldCleared(member.FieldLastLoginAt) {
 		fields = append(fields, member.FieldLastLoginAt)
 	}
@@ -3906,6 +5533,9 @@ func (m *MemberMutation) ClearField(name string) error {
 		return nil
 	case member.FieldInvitationExpiresAt:
 		m.ClearInvitationExpiresAt()
+		return nil
+	case member.FieldCalendarTokenHash:
+		m.ClearCalendarTokenHash()
 		return nil
 	case member.FieldLastLoginAt:
 		m.ClearLastLoginAt()
@@ -3960,6 +5590,9 @@ func (m *MemberMutation) ResetField(name string) error {
 	case member.FieldInvitationExpiresAt:
 		m.ResetInvitationExpiresAt()
 		return nil
+	case member.FieldCalendarTokenHash:
+		m.ResetCalendarTokenHash()
+		return nil
 	case member.FieldLastLoginAt:
 		m.ResetLastLoginAt()
 		return nil
@@ -3969,7 +5602,7 @@ func (m *MemberMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *MemberMutation) AddedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.organisation != nil {
 		edges = append(edges, member.EdgeOrganisation)
 	}
@@ -3984,6 +5617,9 @@ func (m *MemberMutation) AddedEdges() []string {
 	}
 	if m.sessions != nil {
 		edges = append(edges, member.EdgeSessions)
+	}
+	if m.organised_events != nil {
+		edges = append(edges, member.EdgeOrganisedEvents)
 	}
 	return edges
 }
@@ -4020,13 +5656,19 @@ func (m *MemberMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case member.EdgeOrganisedEvents:
+		ids := make([]ent.Value, 0, len(m.organised_events))
+		for id := range m.organised_events {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *MemberMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.removedexpertise != nil {
 		edges = append(edges, member.EdgeExpertise)
 	}
@@ -4038,6 +5680,9 @@ func (m *MemberMutation) RemovedEdges() []string {
 	}
 	if m.removedsessions != nil {
 		edges = append(edges, member.EdgeSessions)
+	}
+	if m.removedorganised_events != nil {
+		edges = append(edges, member.EdgeOrganisedEvents)
 	}
 	return edges
 }
@@ -4070,13 +5715,19 @@ func (m *MemberMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case member.EdgeOrganisedEvents:
+		ids := make([]ent.Value, 0, len(m.removedorganised_events))
+		for id := range m.removedorganised_events {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *MemberMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.clearedorganisation {
 		edges = append(edges, member.EdgeOrganisation)
 	}
@@ -4091,6 +5742,9 @@ func (m *MemberMutation) ClearedEdges() []string {
 	}
 	if m.clearedsessions {
 		edges = append(edges, member.EdgeSessions)
+	}
+	if m.clearedorganised_events {
+		edges = append(edges, member.EdgeOrganisedEvents)
 	}
 	return edges
 }
@@ -4109,6 +5763,8 @@ func (m *MemberMutation) EdgeCleared(name string) bool {
 		return m.clearedcircle_memberships
 	case member.EdgeSessions:
 		return m.clearedsessions
+	case member.EdgeOrganisedEvents:
+		return m.clearedorganised_events
 	}
 	return false
 }
@@ -4142,6 +5798,9 @@ func (m *MemberMutation) ResetEdge(name string) error {
 		return nil
 	case member.EdgeSessions:
 		m.ResetSessions()
+		return nil
+	case member.EdgeOrganisedEvents:
+		m.ResetOrganisedEvents()
 		return nil
 	}
 	return fmt.Errorf("unknown Member edge %s", name)
@@ -8677,6 +10336,626 @@ func (m *ReactionMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Reaction edge %s", name)
+}
+
+// RegistrationMutation represents an operation that mutates the Registration nodes in the graph.
+type RegistrationMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *gid.ID
+	created_at    *time.Time
+	updated_at    *time.Time
+	status        *registration.Status
+	registered_at *time.Time
+	clearedFields map[string]struct{}
+	event         *gid.ID
+	clearedevent  bool
+	member        *gid.ID
+	clearedmember bool
+	done          bool
+	oldValue      func(context.Context) (*Registration, error)
+	predicates    []predicate.Registration
+}
+
+var _ ent.Mutation = (*RegistrationMutation)(nil)
+
+// registrationOption allows management of the mutation configuration using functional options.
+type registrationOption func(*RegistrationMutation)
+
+// newRegistrationMutation creates new mutation for the Registration entity.
+func newRegistrationMutation(c config, op Op, opts ...registrationOption) *RegistrationMutation {
+	m := &RegistrationMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeRegistration,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withRegistrationID sets the ID field of the mutation.
+func withRegistrationID(id gid.ID) registrationOption {
+	return func(m *RegistrationMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Registration
+		)
+		m.oldValue = func(ctx context.Context) (*Registration, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Registration.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withRegistration sets the old Registration of the mutation.
+func withRegistration(node *Registration) registrationOption {
+	return func(m *RegistrationMutation) {
+		m.oldValue = func(context.Context) (*Registration, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m RegistrationMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m RegistrationMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of Registration entities.
+func (m *RegistrationMutation) SetID(id gid.ID) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *RegistrationMutation) ID() (id gid.ID, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *RegistrationMutation) IDs(ctx context.Context) ([]gid.ID, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []gid.ID{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Registration.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *RegistrationMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *RegistrationMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Registration entity.
+// If the Registration object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RegistrationMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *RegistrationMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *RegistrationMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *RegistrationMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Registration entity.
+// If the Registration object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RegistrationMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *RegistrationMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetStatus sets the "status" field.
+func (m *RegistrationMutation) SetStatus(r registration.Status) {
+	m.status = &r
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *RegistrationMutation) Status() (r registration.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the Registration entity.
+// If the Registration object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RegistrationMutation) OldStatus(ctx context.Context) (v registration.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *RegistrationMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetRegisteredAt sets the "registered_at" field.
+func (m *RegistrationMutation) SetRegisteredAt(t time.Time) {
+	m.registered_at = &t
+}
+
+// RegisteredAt returns the value of the "registered_at" field in the mutation.
+func (m *RegistrationMutation) RegisteredAt() (r time.Time, exists bool) {
+	v := m.registered_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRegisteredAt returns the old "registered_at" field's value of the Registration entity.
+// If the Registration object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RegistrationMutation) OldRegisteredAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRegisteredAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRegisteredAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRegisteredAt: %w", err)
+	}
+	return oldValue.RegisteredAt, nil
+}
+
+// ResetRegisteredAt resets all changes to the "registered_at" field.
+func (m *RegistrationMutation) ResetRegisteredAt() {
+	m.registered_at = nil
+}
+
+// SetEventID sets the "event" edge to the Event entity by id.
+func (m *RegistrationMutation) SetEventID(id gid.ID) {
+	m.event = &id
+}
+
+// ClearEvent clears the "event" edge to the Event entity.
+func (m *RegistrationMutation) ClearEvent() {
+	m.clearedevent = true
+}
+
+// EventCleared reports if the "event" edge to the Event entity was cleared.
+func (m *RegistrationMutation) EventCleared() bool {
+	return m.clearedevent
+}
+
+// EventID returns the "event" edge ID in the mutation.
+func (m *RegistrationMutation) EventID() (id gid.ID, exists bool) {
+	if m.event != nil {
+		return *m.event, true
+	}
+	return
+}
+
+// EventIDs returns the "event" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// EventID instead. It exists only for internal usage by the builders.
+func (m *RegistrationMutation) EventIDs() (ids []gid.ID) {
+	if id := m.event; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetEvent resets all changes to the "event" edge.
+func (m *RegistrationMutation) ResetEvent() {
+	m.event = nil
+	m.clearedevent = false
+}
+
+// SetMemberID sets the "member" edge to the Member entity by id.
+func (m *RegistrationMutation) SetMemberID(id gid.ID) {
+	m.member = &id
+}
+
+// ClearMember clears the "member" edge to the Member entity.
+func (m *RegistrationMutation) ClearMember() {
+	m.clearedmember = true
+}
+
+// MemberCleared reports if the "member" edge to the Member entity was cleared.
+func (m *RegistrationMutation) MemberCleared() bool {
+	return m.clearedmember
+}
+
+// MemberID returns the "member" edge ID in the mutation.
+func (m *RegistrationMutation) MemberID() (id gid.ID, exists bool) {
+	if m.member != nil {
+		return *m.member, true
+	}
+	return
+}
+
+// MemberIDs returns the "member" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// MemberID instead. It exists only for internal usage by the builders.
+func (m *RegistrationMutation) MemberIDs() (ids []gid.ID) {
+	if id := m.member; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetMember resets all changes to the "member" edge.
+func (m *RegistrationMutation) ResetMember() {
+	m.member = nil
+	m.clearedmember = false
+}
+
+// Where appends a list predicates to the RegistrationMutation builder.
+func (m *RegistrationMutation) Where(ps ...predicate.Registration) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the RegistrationMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *RegistrationMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Registration, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *RegistrationMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *RegistrationMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Registration).
+func (m *RegistrationMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *RegistrationMutation) Fields() []string {
+	fields := make([]string, 0, 4)
+	if m.created_at != nil {
+		fields = append(fields, registration.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, registration.FieldUpdatedAt)
+	}
+	if m.status != nil {
+		fields = append(fields, registration.FieldStatus)
+	}
+	if m.registered_at != nil {
+		fields = append(fields, registration.FieldRegisteredAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *RegistrationMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case registration.FieldCreatedAt:
+		return m.CreatedAt()
+	case registration.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case registration.FieldStatus:
+		return m.Status()
+	case registration.FieldRegisteredAt:
+		return m.RegisteredAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *RegistrationMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case registration.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case registration.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case registration.FieldStatus:
+		return m.OldStatus(ctx)
+	case registration.FieldRegisteredAt:
+		return m.OldRegisteredAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown Registration field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *RegistrationMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case registration.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case registration.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case registration.FieldStatus:
+		v, ok := value.(registration.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case registration.FieldRegisteredAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRegisteredAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Registration field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *RegistrationMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *RegistrationMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *RegistrationMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown Registration numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *RegistrationMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *RegistrationMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *RegistrationMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown Registration nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *RegistrationMutation) ResetField(name string) error {
+	switch name {
+	case registration.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case registration.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case registration.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case registration.FieldRegisteredAt:
+		m.ResetRegisteredAt()
+		return nil
+	}
+	return fmt.Errorf("unknown Registration field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *RegistrationMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.event != nil {
+		edges = append(edges, registration.EdgeEvent)
+	}
+	if m.member != nil {
+		edges = append(edges, registration.EdgeMember)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *RegistrationMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case registration.EdgeEvent:
+		if id := m.event; id != nil {
+			return []ent.Value{*id}
+		}
+	case registration.EdgeMember:
+		if id := m.member; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *RegistrationMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *RegistrationMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *RegistrationMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedevent {
+		edges = append(edges, registration.EdgeEvent)
+	}
+	if m.clearedmember {
+		edges = append(edges, registration.EdgeMember)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *RegistrationMutation) EdgeCleared(name string) bool {
+	switch name {
+	case registration.EdgeEvent:
+		return m.clearedevent
+	case registration.EdgeMember:
+		return m.clearedmember
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *RegistrationMutation) ClearEdge(name string) error {
+	switch name {
+	case registration.EdgeEvent:
+		m.ClearEvent()
+		return nil
+	case registration.EdgeMember:
+		m.ClearMember()
+		return nil
+	}
+	return fmt.Errorf("unknown Registration unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *RegistrationMutation) ResetEdge(name string) error {
+	switch name {
+	case registration.EdgeEvent:
+		m.ResetEvent()
+		return nil
+	case registration.EdgeMember:
+		m.ResetMember()
+		return nil
+	}
+	return fmt.Errorf("unknown Registration edge %s", name)
 }
 
 // SessionMutation represents an operation that mutates the Session nodes in the graph.

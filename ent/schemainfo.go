@@ -26,6 +26,7 @@ var SchemaInfo = map[string]TypeInfo{
 			"memberships": {Table: "circle_memberships", Input: "membershipIDs"},
 			"practices":   {Table: "practices", Input: "practiceIDs"},
 			"discussions": {Table: "discussions", Input: "discussionIDs"},
+			"events":      {Table: "events", Input: "eventIDs"},
 		},
 		Unique: []string{"slug"},
 	},
@@ -47,6 +48,15 @@ var SchemaInfo = map[string]TypeInfo{
 		},
 		Unique: []string{},
 	},
+	"Event": {
+		Table: "events",
+		Edges: map[string]EdgeInfo{
+			"circle":        {Table: "circles", Input: "circleID"},
+			"organisers":    {Table: "members", Input: "organiserIDs"},
+			"registrations": {Table: "registrations", Input: "registrationIDs"},
+		},
+		Unique: []string{},
+	},
 	"Member": {
 		Table: "members",
 		Edges: map[string]EdgeInfo{
@@ -55,8 +65,9 @@ var SchemaInfo = map[string]TypeInfo{
 			"practices":          {Table: "practices", Input: "practiceIDs"},
 			"circle_memberships": {Table: "circle_memberships", Input: "circleMembershipIDs"},
 			"sessions":           {Table: "sessions", Input: "sessionIDs"},
+			"organised_events":   {Table: "events", Input: "organisedEventIDs"},
 		},
-		Unique: []string{"email", "invitation_hash"},
+		Unique: []string{"email", "invitation_hash", "calendar_token_hash"},
 	},
 	"Message": {
 		Table: "messages",
@@ -94,6 +105,14 @@ var SchemaInfo = map[string]TypeInfo{
 		Edges: map[string]EdgeInfo{
 			"message": {Table: "messages", Input: "messageID"},
 			"member":  {Table: "members", Input: "memberID"},
+		},
+		Unique: []string{},
+	},
+	"Registration": {
+		Table: "registrations",
+		Edges: map[string]EdgeInfo{
+			"event":  {Table: "events", Input: "eventID"},
+			"member": {Table: "members", Input: "memberID"},
 		},
 		Unique: []string{},
 	},

@@ -20,6 +20,8 @@ type Tx struct {
 	CircleMembership *CircleMembershipClient
 	// Discussion is the client for interacting with the Discussion builders.
 	Discussion *DiscussionClient
+	// Event is the client for interacting with the Event builders.
+	Event *EventClient
 	// Member is the client for interacting with the Member builders.
 	Member *MemberClient
 	// Message is the client for interacting with the Message builders.
@@ -30,6 +32,8 @@ type Tx struct {
 	Practice *PracticeClient
 	// Reaction is the client for interacting with the Reaction builders.
 	Reaction *ReactionClient
+	// Registration is the client for interacting with the Registration builders.
+	Registration *RegistrationClient
 	// Session is the client for interacting with the Session builders.
 	Session *SessionClient
 	// Topic is the client for interacting with the Topic builders.
@@ -168,11 +172,13 @@ func (tx *Tx) init() {
 	tx.Circle = NewCircleClient(tx.config)
 	tx.CircleMembership = NewCircleMembershipClient(tx.config)
 	tx.Discussion = NewDiscussionClient(tx.config)
+	tx.Event = NewEventClient(tx.config)
 	tx.Member = NewMemberClient(tx.config)
 	tx.Message = NewMessageClient(tx.config)
 	tx.Organisation = NewOrganisationClient(tx.config)
 	tx.Practice = NewPracticeClient(tx.config)
 	tx.Reaction = NewReactionClient(tx.config)
+	tx.Registration = NewRegistrationClient(tx.config)
 	tx.Session = NewSessionClient(tx.config)
 	tx.Topic = NewTopicClient(tx.config)
 }

@@ -51,10 +51,14 @@ func labelOf(author *ent.Member) *string {
 	return &label
 }
 
-func deref[T any](p *T) T {
-	var zero T
-	if p == nil {
-		return zero
+// deref is *p, or the fallback (or the zero value) when p is nil.
+func deref[T any](p *T, fallback ...T) T {
+	if p != nil {
+		return *p
 	}
-	return *p
+	var zero T
+	if len(fallback) > 0 {
+		return fallback[0]
+	}
+	return zero
 }

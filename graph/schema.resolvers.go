@@ -21,6 +21,16 @@ import (
 	"zirkel/server/viewer"
 )
 
+// OnlineURL is the resolver for the onlineURL field.
+func (r *eventResolver) OnlineURL(ctx context.Context, obj *ent.Event) (*string, error) {
+	return onlineURL(ctx, r.client, obj)
+}
+
+// IcsPath is the resolver for the icsPath field.
+func (r *eventResolver) IcsPath(ctx context.Context, obj *ent.Event) (string, error) {
+	return "/events/" + string(obj.ID) + ".ics", nil
+}
+
 // Email is the resolver for the email field.
 func (r *memberResolver) Email(ctx context.Context, obj *ent.Member) (*string, error) {
 	if viewer.FromContext(ctx) == nil || viewer.FromContext(ctx).IsVendor() {
@@ -303,6 +313,59 @@ func (r *mutationResolver) SetTyping(ctx context.Context, discussionID gid.ID) (
 	}
 	r.live.MemberTyping(ctx, discussionID, v.MemberID)
 	return true, nil
+}
+
+// CreateEvent is the resolver for the createEvent field.
+func (r *mutationResolver) CreateEvent(ctx context.Context, input ent.CreateEventInput, onlineURL *string) (*ent.Event, error) {
+	v, err := requireViewer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkEventTimes(input.StartsAt, input.EndsAt, input.RegistrationDeadline); err != nil {
+		return nil, err
+	}
+	create := ent.FromContext(ctx).Event.Create().SetInput(input).SetNillableOnlineURL(onlineURL)
+	if !slices.Contains(input.OrganiserIDs, v.MemberID) {
+		create.AddOrganiserIDs(v.MemberID)
+	}
+	return create.Save(ctx)
+}
+
+// UpdateEvent is the resolver for the updateEvent field.
+func (r *mutationResolver) UpdateEvent(ctx context.Context, id gid.ID, input ent.UpdateEventInput, onlineURL *string) (*ent.Event, error) {
+	c := ent.FromContext(ctx)
+	e, err := c.Event.Get(ctx, id)
+	if err != nil {
+		return nil, notFoundAs("id", err)
+	}
+	if err := checkEventTimes(deref(input.StartsAt, e.StartsAt), deref(input.EndsAt, e.EndsAt), input.RegistrationDeadline); err != nil {
+		return nil, err
+	}
+	return c.Event.UpdateOne(e).SetInput(input).SetNillableOnlineURL(onlineURL).Save(ctx)
+}
+
+// RegisterForEvent is the resolver for the registerForEvent field.
+func (r *mutationResolver) RegisterForEvent(ctx context.Context, eventID gid.ID) (*ent.Registration, error) {
+	return registerForEvent(ctx, ent.FromContext(ctx), eventID)
+}
+
+// CancelRegistration is the resolver for the cancelRegistration field.
+func (r *mutationResolver) CancelRegistration(ctx context.Context, eventID gid.ID) (*ent.Registration, error) {
+	return cancelRegistration(ctx, ent.FromContext(ctx), eventID)
+}
+
+// MarkAttended is the resolver for the markAttended field.
+func (r *mutationResolver) MarkAttended(ctx context.Context, registrationID gid.ID) (*ent.Registration, error) {
+	return markAttended(ctx, ent.FromContext(ctx), registrationID)
+}
+
+// RenewCalendarFeed is the resolver for the renewCalendarFeed field.
+func (r *mutationResolver) RenewCalendarFeed(ctx context.Context) (string, error) {
+	v, err := requireViewer(ctx)
+	if err != nil {
+		return "", err
+	}
+	return r.auth.RenewCalendarFeed(ctx, v.MemberID)
 }
 
 // Viewer is the resolver for the viewer field.

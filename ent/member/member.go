@@ -47,6 +47,8 @@ const (
 	FieldInvitationHash = "invitation_hash"
 	// FieldInvitationExpiresAt holds the string denoting the invitation_expires_at field in the database.
 	FieldInvitationExpiresAt = "invitation_expires_at"
+	// FieldCalendarTokenHash holds the string denoting the calendar_token_hash field in the database.
+	FieldCalendarTokenHash = "calendar_token_hash"
 	// FieldLastLoginAt holds the string denoting the last_login_at field in the database.
 	FieldLastLoginAt = "last_login_at"
 	// EdgeOrganisation holds the string denoting the organisation edge name in mutations.
@@ -59,6 +61,8 @@ const (
 	EdgeCircleMemberships = "circle_memberships"
 	// EdgeSessions holds the string denoting the sessions edge name in mutations.
 	EdgeSessions = "sessions"
+	// EdgeOrganisedEvents holds the string denoting the organised_events edge name in mutations.
+	EdgeOrganisedEvents = "organised_events"
 	// Table holds the table name of the member in the database.
 	Table = "members"
 	// OrganisationTable is the table that holds the organisation relation/edge.
@@ -92,6 +96,11 @@ const (
 	SessionsInverseTable = "sessions"
 	// SessionsColumn is the table column denoting the sessions relation/edge.
 	SessionsColumn = "member_sessions"
+	// OrganisedEventsTable is the table that holds the organised_events relation/edge. The primary key declared below.
+	OrganisedEventsTable = "event_organisers"
+	// OrganisedEventsInverseTable is the table name for the Event entity.
+	// It exists in this package in order to avoid circular dependency with the "event" package.
+	OrganisedEventsInverseTable = "events"
 )
 
 // Columns holds all SQL columns for member fields.
@@ -111,6 +120,7 @@ var Columns = []string{
 	FieldPasswordHash,
 	FieldInvitationHash,
 	FieldInvitationExpiresAt,
+	FieldCalendarTokenHash,
 	FieldLastLoginAt,
 }
 
@@ -127,6 +137,9 @@ var (
 	// PracticesPrimaryKey and PracticesColumn2 are the table columns denoting the
 	// primary key for the practices relation (M2M).
 	PracticesPrimaryKey = []string{"practice_id", "member_id"}
+	// OrganisedEventsPrimaryKey and OrganisedEventsColumn2 are the table columns denoting the
+	// primary key for the organised_events relation (M2M).
+	OrganisedEventsPrimaryKey = []string{"event_id", "member_id"}
 )
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -174,6 +187,8 @@ var (
 	PasswordHashValidator func(string) error
 	// InvitationHashValidator is a validator for the "invitation_hash" field. It is called by the builders before save.
 	InvitationHashValidator func(string) error
+	// CalendarTokenHashValidator is a validator for the "calendar_token_hash" field. It is called by the builders before save.
+	CalendarTokenHashValidator func(string) error
 	// DefaultID holds the default value on creation for the "id" field.
 	DefaultID func() gid.ID
 	// IDValidator is a validator for the "id" field. It is called by the builders before save.
@@ -338,6 +353,11 @@ func ByInvitationExpiresAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldInvitationExpiresAt, opts...).ToFunc()
 }
 
+// ByCalendarTokenHash orders the results by the calendar_token_hash field.
+func ByCalendarTokenHash(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldCalendarTokenHash, opts...).ToFunc()
+}
+
 // ByLastLoginAt orders the results by the last_login_at field.
 func ByLastLoginAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldLastLoginAt, opts...).ToFunc()
@@ -405,6 +425,20 @@ func BySessions(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newSessionsStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByOrganisedEventsCount orders the results by organised_events count.
+func ByOrganisedEventsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newOrganisedEventsStep(), opts...)
+	}
+}
+
+// ByOrganisedEvents orders the results by organised_events terms.
+func ByOrganisedEvents(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newOrganisedEventsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newOrganisationStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -438,6 +472,13 @@ func newSessionsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(SessionsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, SessionsTable, SessionsColumn),
+	)
+}
+func newOrganisedEventsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(OrganisedEventsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2M, true, OrganisedEventsTable, OrganisedEventsPrimaryKey...),
 	)
 }
 

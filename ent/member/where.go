@@ -111,6 +111,11 @@ func InvitationExpiresAt(v time.Time) predicate.Member {
 	return predicate.Member(sql.FieldEQ(FieldInvitationExpiresAt, v))
 }
 
+// CalendarTokenHash applies equality check predicate on the "calendar_token_hash" field. It's identical to CalendarTokenHashEQ.
+func CalendarTokenHash(v string) predicate.Member {
+	return predicate.Member(sql.FieldEQ(FieldCalendarTokenHash, v))
+}
+
 // LastLoginAt applies equality check predicate on the "last_login_at" field. It's identical to LastLoginAtEQ.
 func LastLoginAt(v time.Time) predicate.Member {
 	return predicate.Member(sql.FieldEQ(FieldLastLoginAt, v))
@@ -886,6 +891,81 @@ func InvitationExpiresAtNotNil() predicate.Member {
 	return predicate.Member(sql.FieldNotNull(FieldInvitationExpiresAt))
 }
 
+// CalendarTokenHashEQ applies the EQ predicate on the "calendar_token_hash" field.
+func CalendarTokenHashEQ(v string) predicate.Member {
+	return predicate.Member(sql.FieldEQ(FieldCalendarTokenHash, v))
+}
+
+// CalendarTokenHashNEQ applies the NEQ predicate on the "calendar_token_hash" field.
+func CalendarTokenHashNEQ(v string) predicate.Member {
+	return predicate.Member(sql.FieldNEQ(FieldCalendarTokenHash, v))
+}
+
+// CalendarTokenHashIn applies the In predicate on the "calendar_token_hash" field.
+func CalendarTokenHashIn(vs ...string) predicate.Member {
+	return predicate.Member(sql.FieldIn(FieldCalendarTokenHash, vs...))
+}
+
+// CalendarTokenHashNotIn applies the NotIn predicate on the "calendar_token_hash" field.
+func CalendarTokenHashNotIn(vs ...string) predicate.Member {
+	return predicate.Member(sql.FieldNotIn(FieldCalendarTokenHash, vs...))
+}
+
+// CalendarTokenHashGT applies the GT predicate on the "calendar_token_hash" field.
+func CalendarTokenHashGT(v string) predicate.Member {
+	return predicate.Member(sql.FieldGT(FieldCalendarTokenHash, v))
+}
+
+// CalendarTokenHashGTE applies the GTE predicate on the "calendar_token_hash" field.
+func CalendarTokenHashGTE(v string) predicate.Member {
+	return predicate.Member(sql.FieldGTE(FieldCalendarTokenHash, v))
+}
+
+// CalendarTokenHashLT applies the LT predicate on the "calendar_token_hash" field.
+func CalendarTokenHashLT(v string) predicate.Member {
+	return predicate.Member(sql.FieldLT(FieldCalendarTokenHash, v))
+}
+
+// CalendarTokenHashLTE applies the LTE predicate on the "calendar_token_hash" field.
+func CalendarTokenHashLTE(v string) predicate.Member {
+	return predicate.Member(sql.FieldLTE(FieldCalendarTokenHash, v))
+}
+
+// CalendarTokenHashContains applies the Contains predicate on the "calendar_token_hash" field.
+func CalendarTokenHashContains(v string) predicate.Member {
+	return predicate.Member(sql.FieldContains(FieldCalendarTokenHash, v))
+}
+
+// CalendarTokenHashHasPrefix applies the HasPrefix predicate on the "calendar_token_hash" field.
+func CalendarTokenHashHasPrefix(v string) predicate.Member {
+	return predicate.Member(sql.FieldHasPrefix(FieldCalendarTokenHash, v))
+}
+
+// CalendarTokenHashHasSuffix applies the HasSuffix predicate on the "calendar_token_hash" field.
+func CalendarTokenHashHasSuffix(v string) predicate.Member {
+	return predicate.Member(sql.FieldHasSuffix(FieldCalendarTokenHash, v))
+}
+
+// CalendarTokenHashIsNil applies the IsNil predicate on the "calendar_token_hash" field.
+func CalendarTokenHashIsNil() predicate.Member {
+	return predicate.Member(sql.FieldIsNull(FieldCalendarTokenHash))
+}
+
+// CalendarTokenHashNotNil applies the NotNil predicate on the "calendar_token_hash" field.
+func CalendarTokenHashNotNil() predicate.Member {
+	return predicate.Member(sql.FieldNotNull(FieldCalendarTokenHash))
+}
+
+// CalendarTokenHashEqualFold applies the EqualFold predicate on the "calendar_token_hash" field.
+func CalendarTokenHashEqualFold(v string) predicate.Member {
+	return predicate.Member(sql.FieldEqualFold(FieldCalendarTokenHash, v))
+}
+
+// CalendarTokenHashContainsFold applies the ContainsFold predicate on the "calendar_token_hash" field.
+func CalendarTokenHashContainsFold(v string) predicate.Member {
+	return predicate.Member(sql.FieldContainsFold(FieldCalendarTokenHash, v))
+}
+
 // LastLoginAtEQ applies the EQ predicate on the "last_login_at" field.
 func LastLoginAtEQ(v time.Time) predicate.Member {
 	return predicate.Member(sql.FieldEQ(FieldLastLoginAt, v))
@@ -1043,6 +1123,29 @@ func HasSessions() predicate.Member {
 func HasSessionsWith(preds ...predicate.Session) predicate.Member {
 	return predicate.Member(func(s *sql.Selector) {
 		step := newSessionsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasOrganisedEvents applies the HasEdge predicate on the "organised_events" edge.
+func HasOrganisedEvents() predicate.Member {
+	return predicate.Member(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, OrganisedEventsTable, OrganisedEventsPrimaryKey...),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasOrganisedEventsWith applies the HasEdge predicate on the "organised_events" edge with a given conditions (other predicates).
+func HasOrganisedEventsWith(preds ...predicate.Event) predicate.Member {
+	return predicate.Member(func(s *sql.Selector) {
+		step := newOrganisedEventsStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

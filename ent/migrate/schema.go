@@ -93,6 +93,38 @@ var (
 			},
 		},
 	}
+	// EventsColumns holds the columns for the "events" table.
+	EventsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 40},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "title", Type: field.TypeString, Size: 200},
+		{Name: "description", Type: field.TypeString, Nullable: true, Size: 20000},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"WORKSHOP", "BROWN_BAG", "MEETUP", "CONFERENCE", "ONLINE_SESSION"}},
+		{Name: "starts_at", Type: field.TypeTime},
+		{Name: "ends_at", Type: field.TypeTime},
+		{Name: "place", Type: field.TypeString, Nullable: true, Size: 2000},
+		{Name: "online_url", Type: field.TypeString, Nullable: true, Size: 500},
+		{Name: "capacity", Type: field.TypeInt, Nullable: true},
+		{Name: "registration_deadline", Type: field.TypeTime, Nullable: true},
+		{Name: "registered_count", Type: field.TypeInt, Default: 0},
+		{Name: "waitlist_count", Type: field.TypeInt, Default: 0},
+		{Name: "circle_events", Type: field.TypeString, Nullable: true, Size: 40},
+	}
+	// EventsTable holds the schema information for the "events" table.
+	EventsTable = &schema.Table{
+		Name:       "events",
+		Columns:    EventsColumns,
+		PrimaryKey: []*schema.Column{EventsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "events_circles_events",
+				Columns:    []*schema.Column{EventsColumns[14]},
+				RefColumns: []*schema.Column{CirclesColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+	}
 	// MembersColumns holds the columns for the "members" table.
 	MembersColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString, Size: 40},
@@ -110,6 +142,7 @@ var (
 		{Name: "password_hash", Type: field.TypeString, Nullable: true, Size: 200},
 		{Name: "invitation_hash", Type: field.TypeString, Unique: true, Nullable: true, Size: 64},
 		{Name: "invitation_expires_at", Type: field.TypeTime, Nullable: true},
+		{Name: "calendar_token_hash", Type: field.TypeString, Unique: true, Nullable: true, Size: 64},
 		{Name: "last_login_at", Type: field.TypeTime, Nullable: true},
 		{Name: "organisation_members", Type: field.TypeString, Nullable: true, Size: 40},
 	}
@@ -121,7 +154,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "members_organisations_members",
-				Columns:    []*schema.Column{MembersColumns[16]},
+				Columns:    []*schema.Column{MembersColumns[17]},
 				RefColumns: []*schema.Column{OrganisationsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -293,6 +326,43 @@ var (
 			},
 		},
 	}
+	// RegistrationsColumns holds the columns for the "registrations" table.
+	RegistrationsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 40},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"REGISTERED", "WAITLISTED", "CANCELLED", "ATTENDED"}},
+		{Name: "registered_at", Type: field.TypeTime},
+		{Name: "event_registrations", Type: field.TypeString, Size: 40},
+		{Name: "registration_member", Type: field.TypeString, Size: 40},
+	}
+	// RegistrationsTable holds the schema information for the "registrations" table.
+	RegistrationsTable = &schema.Table{
+		Name:       "registrations",
+		Columns:    RegistrationsColumns,
+		PrimaryKey: []*schema.Column{RegistrationsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "registrations_events_registrations",
+				Columns:    []*schema.Column{RegistrationsColumns[5]},
+				RefColumns: []*schema.Column{EventsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "registrations_members_member",
+				Columns:    []*schema.Column{RegistrationsColumns[6]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "registration_event_registrations_registration_member",
+				Unique:  true,
+				Columns: []*schema.Column{RegistrationsColumns[5], RegistrationsColumns[6]},
+			},
+		},
+	}
 	// SessionsColumns holds the columns for the "sessions" table.
 	SessionsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString, Size: 40},
@@ -370,6 +440,31 @@ var (
 				Symbol:     "discussion_topics_topic_id",
 				Columns:    []*schema.Column{DiscussionTopicsColumns[1]},
 				RefColumns: []*schema.Column{TopicsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+	}
+	// EventOrganisersColumns holds the columns for the "event_organisers" table.
+	EventOrganisersColumns = []*schema.Column{
+		{Name: "event_id", Type: field.TypeString, Size: 40},
+		{Name: "member_id", Type: field.TypeString, Size: 40},
+	}
+	// EventOrganisersTable holds the schema information for the "event_organisers" table.
+	EventOrganisersTable = &schema.Table{
+		Name:       "event_organisers",
+		Columns:    EventOrganisersColumns,
+		PrimaryKey: []*schema.Column{EventOrganisersColumns[0], EventOrganisersColumns[1]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "event_organisers_event_id",
+				Columns:    []*schema.Column{EventOrganisersColumns[0]},
+				RefColumns: []*schema.Column{EventsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "event_organisers_member_id",
+				Columns:    []*schema.Column{EventOrganisersColumns[1]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
 		},
@@ -454,14 +549,17 @@ var (
 		CirclesTable,
 		CircleMembershipsTable,
 		DiscussionsTable,
+		EventsTable,
 		MembersTable,
 		MessagesTable,
 		OrganisationsTable,
 		PracticesTable,
 		ReactionsTable,
+		RegistrationsTable,
 		SessionsTable,
 		TopicsTable,
 		DiscussionTopicsTable,
+		EventOrganisersTable,
 		MemberExpertiseTable,
 		PracticeAuthorsTable,
 		PracticeTopicsTable,
@@ -473,6 +571,7 @@ func init() {
 	CircleMembershipsTable.ForeignKeys[1].RefTable = MembersTable
 	DiscussionsTable.ForeignKeys[0].RefTable = CirclesTable
 	DiscussionsTable.ForeignKeys[1].RefTable = MembersTable
+	EventsTable.ForeignKeys[0].RefTable = CirclesTable
 	MembersTable.ForeignKeys[0].RefTable = OrganisationsTable
 	MessagesTable.ForeignKeys[0].RefTable = DiscussionsTable
 	MessagesTable.ForeignKeys[1].RefTable = MembersTable
@@ -482,10 +581,14 @@ func init() {
 	PracticesTable.ForeignKeys[1].RefTable = OrganisationsTable
 	ReactionsTable.ForeignKeys[0].RefTable = MessagesTable
 	ReactionsTable.ForeignKeys[1].RefTable = MembersTable
+	RegistrationsTable.ForeignKeys[0].RefTable = EventsTable
+	RegistrationsTable.ForeignKeys[1].RefTable = MembersTable
 	SessionsTable.ForeignKeys[0].RefTable = MembersTable
 	TopicsTable.ForeignKeys[0].RefTable = TopicsTable
 	DiscussionTopicsTable.ForeignKeys[0].RefTable = DiscussionsTable
 	DiscussionTopicsTable.ForeignKeys[1].RefTable = TopicsTable
+	EventOrganisersTable.ForeignKeys[0].RefTable = EventsTable
+	EventOrganisersTable.ForeignKeys[1].RefTable = MembersTable
 	MemberExpertiseTable.ForeignKeys[0].RefTable = MembersTable
 	MemberExpertiseTable.ForeignKeys[1].RefTable = TopicsTable
 	PracticeAuthorsTable.ForeignKeys[0].RefTable = PracticesTable

@@ -15,6 +15,9 @@ type CircleMembership func(*sql.Selector)
 // Discussion is the predicate function for discussion builders.
 type Discussion func(*sql.Selector)
 
+// Event is the predicate function for event builders.
+type Event func(*sql.Selector)
+
 // Member is the predicate function for member builders.
 type Member func(*sql.Selector)
 
@@ -29,6 +32,9 @@ type Practice func(*sql.Selector)
 
 // Reaction is the predicate function for reaction builders.
 type Reaction func(*sql.Selector)
+
+// Registration is the predicate function for registration builders.
+type Registration func(*sql.Selector)
 
 // Session is the predicate function for session builders.
 type Session func(*sql.Selector)

@@ -8,11 +8,13 @@ import (
 	"zirkel/ent/circle"
 	"zirkel/ent/circlemembership"
 	"zirkel/ent/discussion"
+	"zirkel/ent/event"
 	"zirkel/ent/member"
 	"zirkel/ent/message"
 	"zirkel/ent/organisation"
 	"zirkel/ent/practice"
 	"zirkel/ent/reaction"
+	"zirkel/ent/registration"
 	"zirkel/ent/schema"
 	"zirkel/ent/schema/gid"
 	"zirkel/ent/session"
@@ -232,6 +234,126 @@ func init() {
 			return nil
 		}
 	}()
+	eventMixin := schema.Event{}.Mixin()
+	event.Policy = privacy.NewPolicies(schema.Event{})
+	event.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := event.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	eventMixinFields0 := eventMixin[0].Fields()
+	_ = eventMixinFields0
+	eventMixinFields1 := eventMixin[1].Fields()
+	_ = eventMixinFields1
+	eventFields := schema.Event{}.Fields()
+	_ = eventFields
+	// eventDescCreatedAt is the schema descriptor for created_at field.
+	eventDescCreatedAt := eventMixinFields1[0].Descriptor()
+	// event.DefaultCreatedAt holds the default value on creation for the created_at field.
+	event.DefaultCreatedAt = eventDescCreatedAt.Default.(func() time.Time)
+	// eventDescUpdatedAt is the schema descriptor for updated_at field.
+	eventDescUpdatedAt := eventMixinFields1[1].Descriptor()
+	// event.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	event.DefaultUpdatedAt = eventDescUpdatedAt.Default.(func() time.Time)
+	// event.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	event.UpdateDefaultUpdatedAt = eventDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// eventDescTitle is the schema descriptor for title field.
+	eventDescTitle := eventFields[0].Descriptor()
+	// event.TitleValidator is a validator for the "title" field. It is called by the builders before save.
+	event.TitleValidator = func() func(string) error {
+		validators := eventDescTitle.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(title string) error {
+			for _, fn := range fns {
+				if err := fn(title); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// eventDescDescription is the schema descriptor for description field.
+	eventDescDescription := eventFields[1].Descriptor()
+	// event.DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
+	event.DescriptionValidator = eventDescDescription.Validators[0].(func(string) error)
+	// eventDescPlace is the schema descriptor for place field.
+	eventDescPlace := eventFields[5].Descriptor()
+	// event.PlaceValidator is a validator for the "place" field. It is called by the builders before save.
+	event.PlaceValidator = eventDescPlace.Validators[0].(func(string) error)
+	// eventDescOnlineURL is the schema descriptor for online_url field.
+	eventDescOnlineURL := eventFields[6].Descriptor()
+	// event.OnlineURLValidator is a validator for the "online_url" field. It is called by the builders before save.
+	event.OnlineURLValidator = func() func(string) error {
+		validators := eventDescOnlineURL.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(online_url string) error {
+			for _, fn := range fns {
+				if err := fn(online_url); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// eventDescCapacity is the schema descriptor for capacity field.
+	eventDescCapacity := eventFields[7].Descriptor()
+	// event.CapacityValidator is a validator for the "capacity" field. It is called by the builders before save.
+	event.CapacityValidator = func() func(int) error {
+		validators := eventDescCapacity.Validators
+		fns := [...]func(int) error{
+			validators[0].(func(int) error),
+			validators[1].(func(int) error),
+		}
+		return func(capacity int) error {
+			for _, fn := range fns {
+				if err := fn(capacity); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// eventDescRegisteredCount is the schema descriptor for registered_count field.
+	eventDescRegisteredCount := eventFields[9].Descriptor()
+	// event.DefaultRegisteredCount holds the default value on creation for the registered_count field.
+	event.DefaultRegisteredCount = eventDescRegisteredCount.Default.(int)
+	// event.RegisteredCountValidator is a validator for the "registered_count" field. It is called by the builders before save.
+	event.RegisteredCountValidator = eventDescRegisteredCount.Validators[0].(func(int) error)
+	// eventDescWaitlistCount is the schema descriptor for waitlist_count field.
+	eventDescWaitlistCount := eventFields[10].Descriptor()
+	// event.DefaultWaitlistCount holds the default value on creation for the waitlist_count field.
+	event.DefaultWaitlistCount = eventDescWaitlistCount.Default.(int)
+	// event.WaitlistCountValidator is a validator for the "waitlist_count" field. It is called by the builders before save.
+	event.WaitlistCountValidator = eventDescWaitlistCount.Validators[0].(func(int) error)
+	// eventDescID is the schema descriptor for id field.
+	eventDescID := eventMixinFields0[0].Descriptor()
+	// event.DefaultID holds the default value on creation for the id field.
+	event.DefaultID = eventDescID.Default.(func() gid.ID)
+	// event.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	event.IDValidator = func() func(string) error {
+		validators := eventDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	memberMixin := schema.Member{}.Mixin()
 	member.Policy = privacy.NewPolicies(schema.Member{})
 	member.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -318,6 +440,10 @@ func init() {
 	memberDescInvitationHash := memberFields[10].Descriptor()
 	// member.InvitationHashValidator is a validator for the "invitation_hash" field. It is called by the builders before save.
 	member.InvitationHashValidator = memberDescInvitationHash.Validators[0].(func(string) error)
+	// memberDescCalendarTokenHash is the schema descriptor for calendar_token_hash field.
+	memberDescCalendarTokenHash := memberFields[12].Descriptor()
+	// member.CalendarTokenHashValidator is a validator for the "calendar_token_hash" field. It is called by the builders before save.
+	member.CalendarTokenHashValidator = memberDescCalendarTokenHash.Validators[0].(func(string) error)
 	// memberDescID is the schema descriptor for id field.
 	memberDescID := memberMixinFields0[0].Descriptor()
 	// member.DefaultID holds the default value on creation for the id field.
@@ -653,6 +779,52 @@ func init() {
 	// reaction.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	reaction.IDValidator = func() func(string) error {
 		validators := reactionDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	registrationMixin := schema.Registration{}.Mixin()
+	registration.Policy = privacy.NewPolicies(schema.Registration{})
+	registration.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := registration.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	registrationMixinFields0 := registrationMixin[0].Fields()
+	_ = registrationMixinFields0
+	registrationMixinFields1 := registrationMixin[1].Fields()
+	_ = registrationMixinFields1
+	registrationFields := schema.Registration{}.Fields()
+	_ = registrationFields
+	// registrationDescCreatedAt is the schema descriptor for created_at field.
+	registrationDescCreatedAt := registrationMixinFields1[0].Descriptor()
+	// registration.DefaultCreatedAt holds the default value on creation for the created_at field.
+	registration.DefaultCreatedAt = registrationDescCreatedAt.Default.(func() time.Time)
+	// registrationDescUpdatedAt is the schema descriptor for updated_at field.
+	registrationDescUpdatedAt := registrationMixinFields1[1].Descriptor()
+	// registration.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	registration.DefaultUpdatedAt = registrationDescUpdatedAt.Default.(func() time.Time)
+	// registration.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	registration.UpdateDefaultUpdatedAt = registrationDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// registrationDescID is the schema descriptor for id field.
+	registrationDescID := registrationMixinFields0[0].Descriptor()
+	// registration.DefaultID holds the default value on creation for the id field.
+	registration.DefaultID = registrationDescID.Default.(func() gid.ID)
+	// registration.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	registration.IDValidator = func() func(string) error {
+		validators := registrationDescID.Validators
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),

@@ -44,6 +44,8 @@ func (Circle) Edges() []ent.Edge {
 			Annotations(entgql.RelayConnection(), noInput),
 		edge.To("discussions", Discussion.Type).
 			Annotations(entgql.RelayConnection(), noInput),
+		edge.To("events", Event.Type).
+			Annotations(entgql.RelayConnection(), noInput),
 	}
 }
 

@@ -58,6 +58,9 @@ func (Member) Fields() []ent.Field {
 			Comment("Hex SHA-256 of an open invitation's token.").
 			Annotations(serverOnly),
 		field.Time("invitation_expires_at").Optional().Nillable().Annotations(serverOnly),
+		field.String("calendar_token_hash").Optional().Nillable().Unique().Sensitive().MaxLen(64).
+			Comment("Hex SHA-256 of the token in the member's personal calendar feed URL.").
+			Annotations(serverOnly),
 		field.Time("last_login_at").Optional().Nillable().
 			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 	}
@@ -74,6 +77,8 @@ func (Member) Edges() []ent.Edge {
 		edge.To("circle_memberships", CircleMembership.Type).
 			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput, entgql.SkipWhereInput)),
 		edge.To("sessions", Session.Type).Annotations(entgql.Skip(entgql.SkipAll)),
+		edge.From("organised_events", Event.Type).Ref("organisers").
+			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput, entgql.SkipWhereInput)),
 	}
 }
 

@@ -17,6 +17,9 @@ import (
 // organisation taking part: a vendor, a research institute, an association.
 type Organisation struct{ ent.Schema }
 
+// urlPattern accepts empty or http(s) URLs, nothing that a browser would run.
+var urlPattern = regexp.MustCompile(`^$|^https?://[^\s]+$`)
+
 // States are the 16 Länder by their ISO 3166-2 code, in the order of their AGS state number.
 var States = []string{"SH", "HH", "NI", "HB", "NW", "HE", "RP", "BW", "BY", "SL", "BE", "BB", "MV", "SN", "ST", "TH"}
 
@@ -42,8 +45,7 @@ func (Organisation) Fields() []ent.Field {
 			Annotations(entgql.OrderField("STATE")),
 		field.Int("population").Optional().Nillable().Min(0).Max(100_000_000).
 			Annotations(entgql.OrderField("POPULATION")),
-		field.String("website").Optional().MaxLen(maxURL).
-			Match(regexp.MustCompile(`^$|^https?://[^\s]+$`)),
+		field.String("website").Optional().MaxLen(maxURL).Match(urlPattern),
 	}
 }
 

@@ -18,6 +18,7 @@ import (
 	"zirkel/server/api"
 	"zirkel/server/auth"
 	"zirkel/server/auth/directory"
+	"zirkel/server/calendar"
 	"zirkel/server/config"
 	"zirkel/server/demo"
 	"zirkel/server/graphiql"
@@ -114,6 +115,8 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts ...Op
 	})
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", authService.Middleware(hub.Middleware(gql)))
+	mux.Handle("GET /events/{file}", authService.Middleware(calendar.EventHandler(st.Client)))
+	mux.Handle("GET /calendar/{file}", calendar.FeedHandler(st.Client, authService))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeStatus(w, http.StatusOK, "ok")
 	})

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -42,8 +43,16 @@ func withRequestLog(next http.Handler, logger *slog.Logger) http.Handler {
 		next.ServeHTTP(rec, r)
 		logger.LogAttrs(r.Context(), slog.LevelDebug, "request",
 			slog.String("method", r.Method),
-			slog.String("path", r.URL.Path),
+			slog.String("path", loggablePath(r.URL.Path)),
 			slog.Int("status", rec.status),
 			slog.Duration("duration", time.Since(start)))
 	})
+}
+
+// loggablePath hides the secret in calendar feed paths.
+func loggablePath(p string) string {
+	if strings.HasPrefix(p, "/calendar/") {
+		return "/calendar/…"
+	}
+	return p
 }

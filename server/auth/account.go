@@ -91,3 +91,24 @@ func (s *Service) EndSession(ctx context.Context) error {
 	}
 	return s.sessions.revoke(ctx, id, v.MemberID, "logout")
 }
+
+// RenewCalendarFeed gives the member a new secret calendar feed path; the old one stops working.
+func (s *Service) RenewCalendarFeed(ctx context.Context, memberID gid.ID) (string, error) {
+	token := newToken()
+	err := clientFor(ctx, s.client).Member.UpdateOneID(memberID).SetCalendarTokenHash(hashToken(token)).Exec(policy.System(ctx))
+	if err != nil {
+		return "", fmt.Errorf("renewing calendar feed: %w", err)
+	}
+	return "/calendar/" + token + ".ics", nil
+}
+
+// CalendarOwner returns the viewer whose calendar feed token this is.
+func (s *Service) CalendarOwner(ctx context.Context, token string) (*viewer.Viewer, error) {
+	m, err := s.client.Member.Query().
+		Where(member.CalendarTokenHash(hashToken(token)), member.StatusEQ(member.StatusACTIVE)).
+		Only(policy.System(ctx))
+	if err != nil {
+		return nil, ErrNoSession
+	}
+	return LoadViewer(ctx, s.client, m)
+}

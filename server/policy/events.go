@@ -1,0 +1,128 @@
+package policy
+
+import (
+	"context"
+
+	"zirkel/ent"
+	"zirkel/ent/circle"
+	"zirkel/ent/event"
+	"zirkel/ent/member"
+	"zirkel/ent/predicate"
+	"zirkel/ent/privacy"
+	"zirkel/ent/registration"
+	"zirkel/ent/schema/gid"
+	"zirkel/server/viewer"
+)
+
+// EventVisible matches the events a member may see: those outside circles and those of their
+// circles (a circle's event is only for its members). Anonymous visitors see none; the query
+// rule lets admins see all.
+func EventVisible(v *viewer.Viewer) predicate.Event {
+	if v == nil {
+		return event.IDIn()
+	}
+	return event.Or(event.Not(event.HasCircle()), event.HasCircleWith(circle.IDIn(v.CircleIDs()...)))
+}
+
+// Event: see EventVisible. Admins, platform moderators and a circle's moderators create
+// events (the creator becomes an organiser); organisers and admins change them.
+func Event() ent.Policy {
+	return privacy.Policy{
+		Query: privacy.QueryPolicy{privacy.EventQueryRuleFunc(func(ctx context.Context, q *ent.EventQuery) error {
+			if v := viewerOf(ctx); !v.IsAdmin() {
+				q.Where(EventVisible(v))
+			}
+			return privacy.Allow
+		})},
+		Mutation: privacy.MutationPolicy{denyAnonymous, allowAdmins, privacy.EventMutationRuleFunc(func(ctx context.Context, m *ent.EventMutation) error {
+			v := viewerOf(ctx)
+			if m.Op().Is(ent.OpCreate) {
+				circleID, inCircle := m.CircleID()
+				if v.IsModerator() && !inCircle || inCircle && v.ModeratesCircle(circleID) {
+					return privacy.Allow
+				}
+				return privacy.Denyf("moderators organise events")
+			}
+			id, ok := m.ID()
+			if !ok || m.Op().Is(ent.OpDeleteOne) {
+				return privacy.Denyf("events are changed one at a time, not deleted")
+			}
+			organiser, err := m.Client().Event.Query().
+				Where(event.ID(id), event.HasOrganisersWith(member.ID(v.MemberID))).Exist(System(ctx))
+			if err != nil {
+				return err
+			}
+			if organiser {
+				return privacy.Allow
+			}
+			return privacy.Denyf("only organisers change an event")
+		})},
+	}
+}
+
+// Registration: members see their own registrations, organisers those of their events, admins
+// all. Members register and cancel as themselves; organisers mark attendance.
+func Registration() ent.Policy {
+	return privacy.Policy{
+		Query: privacy.QueryPolicy{privacy.RegistrationQueryRuleFunc(func(ctx context.Context, q *ent.RegistrationQuery) error {
+			v := viewerOf(ctx)
+			switch {
+			case v == nil:
+				q.Where(registration.IDIn())
+			case !v.IsAdmin():
+				q.Where(registration.Or(
+					registration.HasMemberWith(member.ID(v.MemberID)),
+					registration.HasEventWith(event.HasOrganisersWith(member.ID(v.MemberID))),
+				))
+			}
+			return privacy.Allow
+		})},
+		Mutation: privacy.MutationPolicy{denyAnonymous, allowAdmins, privacy.RegistrationMutationRuleFunc(func(ctx context.Context, m *ent.RegistrationMutation) error {
+			v := viewerOf(ctx)
+			if m.Op().Is(ent.OpCreate) {
+				if memberID, _ := m.MemberID(); memberID == v.MemberID {
+					return privacy.Allow
+				}
+				return privacy.Denyf("members register themselves")
+			}
+			id, ok := m.ID()
+			if !ok {
+				return privacy.Denyf("registrations are changed one at a time")
+			}
+			r, err := m.Client().Registration.Query().Where(registration.ID(id)).
+				WithMember().WithEvent(func(q *ent.EventQuery) { q.WithOrganisers() }).Only(System(ctx))
+			if err != nil {
+				return err
+			}
+			status, _ := m.Status()
+			if r.Edges.Member.ID == v.MemberID && status != registration.StatusATTENDED {
+				return privacy.Allow
+			}
+			for _, o := range r.Edges.Event.Edges.Organisers {
+				if o.ID == v.MemberID {
+					return privacy.Allow
+				}
+			}
+			return privacy.Denyf("only the member and the organisers change a registration")
+		})},
+	}
+}
+
+// MaySeeOnlineURL tells whether the viewer may see an online event's link: admins, its
+// organisers and members registered for it.
+func MaySeeOnlineURL(ctx context.Context, client *ent.Client, v *viewer.Viewer, eventID gid.ID) (bool, error) {
+	if v == nil {
+		return false, nil
+	}
+	if v.IsAdmin() {
+		return true, nil
+	}
+	sys := System(ctx)
+	organiser, err := client.Event.Query().Where(event.ID(eventID), event.HasOrganisersWith(member.ID(v.MemberID))).Exist(sys)
+	if err != nil || organiser {
+		return organiser, err
+	}
+	return client.Registration.Query().Where(
+		registration.HasEventWith(event.ID(eventID)), registration.HasMemberWith(member.ID(v.MemberID)),
+		registration.StatusIn(registration.StatusREGISTERED, registration.StatusATTENDED)).Exist(sys)
+}
