@@ -78,7 +78,9 @@ func TestEventCapacityUnderConcurrency(t *testing.T) {
 			var mine struct {
 				Node struct {
 					Registrations struct {
-						Edges []struct{ Node struct{ Status, RegisteredAt string } }
+						Edges []struct {
+							Node struct{ Status, RegisteredAt string }
+						}
 					}
 				}
 			}
@@ -190,4 +192,3 @@ func get(t testing.TB, url, token string, want int) string {
 	}
 	return string(raw)
 }
-
