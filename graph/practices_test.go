@@ -57,6 +57,10 @@ func TestPracticeLifecycle(t *testing.T) {
 		t.Run("circle visibility needs a circle", func(t *testing.T) {
 			res := s.Anna.Post(t, `mutation($id: ID!) { updatePractice(id: $id, input: {visibility: CIRCLE}) { id } }`, vars)
 			wantError(t, res, "BAD_USER_INPUT", "circleID")
+			res = s.Anna.Post(t, `mutation($id: ID!, $c: ID!) { updatePractice(id: $id, input: {visibility: CIRCLE, circleID: $c}) { id } }`, vars)
+			wantError(t, res, "FORBIDDEN", "") // not a member of that circle yet
+			s.Admin.MustPost(t, `mutation($c: ID!, $m: ID!) { addCircleMember(circleID: $c, memberID: $m) { id } }`,
+				map[string]any{"c": s.CircleID, "m": s.MemberID}, nil)
 			s.Anna.MustPost(t, `mutation($id: ID!, $c: ID!) { updatePractice(id: $id, input: {visibility: CIRCLE, circleID: $c}) { id } }`, vars, nil)
 			res = s.Anna.Post(t, `mutation($id: ID!) { updatePractice(id: $id, input: {clearCircle: true}) { id } }`, vars)
 			wantError(t, res, "BAD_USER_INPUT", "circleID")
