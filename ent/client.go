@@ -16,6 +16,8 @@ import (
 	"zirkel/ent/circlemembership"
 	"zirkel/ent/discussion"
 	"zirkel/ent/event"
+	"zirkel/ent/indicator"
+	"zirkel/ent/measurement"
 	"zirkel/ent/member"
 	"zirkel/ent/message"
 	"zirkel/ent/organisation"
@@ -46,6 +48,10 @@ type Client struct {
 	Discussion *DiscussionClient
 	// Event is the client for interacting with the Event builders.
 	Event *EventClient
+	// Indicator is the client for interacting with the Indicator builders.
+	Indicator *IndicatorClient
+	// Measurement is the client for interacting with the Measurement builders.
+	Measurement *MeasurementClient
 	// Member is the client for interacting with the Member builders.
 	Member *MemberClient
 	// Message is the client for interacting with the Message builders.
@@ -77,6 +83,8 @@ func (c *Client) init() {
 	c.CircleMembership = NewCircleMembershipClient(c.config)
 	c.Discussion = NewDiscussionClient(c.config)
 	c.Event = NewEventClient(c.config)
+	c.Indicator = NewIndicatorClient(c.config)
+	c.Measurement = NewMeasurementClient(c.config)
 	c.Member = NewMemberClient(c.config)
 	c.Message = NewMessageClient(c.config)
 	c.Organisation = NewOrganisationClient(c.config)
@@ -181,6 +189,8 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		CircleMembership: NewCircleMembershipClient(cfg),
 		Discussion:       NewDiscussionClient(cfg),
 		Event:            NewEventClient(cfg),
+		Indicator:        NewIndicatorClient(cfg),
+		Measurement:      NewMeasurementClient(cfg),
 		Member:           NewMemberClient(cfg),
 		Message:          NewMessageClient(cfg),
 		Organisation:     NewOrganisationClient(cfg),
@@ -212,6 +222,8 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		CircleMembership: NewCircleMembershipClient(cfg),
 		Discussion:       NewDiscussionClient(cfg),
 		Event:            NewEventClient(cfg),
+		Indicator:        NewIndicatorClient(cfg),
+		Measurement:      NewMeasurementClient(cfg),
 		Member:           NewMemberClient(cfg),
 		Message:          NewMessageClient(cfg),
 		Organisation:     NewOrganisationClient(cfg),
@@ -249,8 +261,9 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.Circle, c.CircleMembership, c.Discussion, c.Event, c.Member, c.Message,
-		c.Organisation, c.Practice, c.Reaction, c.Registration, c.Session, c.Topic,
+		c.Circle, c.CircleMembership, c.Discussion, c.Event, c.Indicator, c.Measurement,
+		c.Member, c.Message, c.Organisation, c.Practice, c.Reaction, c.Registration,
+		c.Session, c.Topic,
 	} {
 		n.Use(hooks...)
 	}
@@ -260,8 +273,9 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.Circle, c.CircleMembership, c.Discussion, c.Event, c.Member, c.Message,
-		c.Organisation, c.Practice, c.Reaction, c.Registration, c.Session, c.Topic,
+		c.Circle, c.CircleMembership, c.Discussion, c.Event, c.Indicator, c.Measurement,
+		c.Member, c.Message, c.Organisation, c.Practice, c.Reaction, c.Registration,
+		c.Session, c.Topic,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -278,6 +292,10 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Discussion.mutate(ctx, m)
 	case *EventMutation:
 		return c.Event.mutate(ctx, m)
+	case *IndicatorMutation:
+		return c.Indicator.mutate(ctx, m)
+	case *MeasurementMutation:
+		return c.Measurement.mutate(ctx, m)
 	case *MemberMutation:
 		return c.Member.mutate(ctx, m)
 	case *MessageMutation:
@@ -1043,6 +1061,370 @@ func (c *EventClient) mutate(ctx context.Context, m *EventMutation) (Value, erro
 	}
 }
 
+// IndicatorClient is a client for the Indicator schema.
+type IndicatorClient struct {
+	config
+}
+
+// NewIndicatorClient returns a client for the Indicator from the given config.
+func NewIndicatorClient(c config) *IndicatorClient {
+	return &IndicatorClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `indicator.Hooks(f(g(h())))`.
+func (c *IndicatorClient) Use(hooks ...Hook) {
+	c.hooks.Indicator = append(c.hooks.Indicator, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `indicator.Intercept(f(g(h())))`.
+func (c *IndicatorClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Indicator = append(c.inters.Indicator, interceptors...)
+}
+
+// Create returns a builder for creating a Indicator entity.
+func (c *IndicatorClient) Create() *IndicatorCreate {
+	mutation := newIndicatorMutation(c.config, OpCreate)
+	return &IndicatorCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Indicator entities.
+func (c *IndicatorClient) CreateBulk(builders ...*IndicatorCreate) *IndicatorCreateBulk {
+	return &IndicatorCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *IndicatorClient) MapCreateBulk(slice any, setFunc func(*IndicatorCreate, int)) *IndicatorCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &IndicatorCreateBulk{err: fmt.Errorf("calling to IndicatorClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*IndicatorCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &IndicatorCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Indicator.
+func (c *IndicatorClient) Update() *IndicatorUpdate {
+	mutation := newIndicatorMutation(c.config, OpUpdate)
+	return &IndicatorUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *IndicatorClient) UpdateOne(_m *Indicator) *IndicatorUpdateOne {
+	mutation := newIndicatorMutation(c.config, OpUpdateOne, withIndicator(_m))
+	return &IndicatorUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *IndicatorClient) UpdateOneID(id gid.ID) *IndicatorUpdateOne {
+	mutation := newIndicatorMutation(c.config, OpUpdateOne, withIndicatorID(id))
+	return &IndicatorUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Indicator.
+func (c *IndicatorClient) Delete() *IndicatorDelete {
+	mutation := newIndicatorMutation(c.config, OpDelete)
+	return &IndicatorDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *IndicatorClient) DeleteOne(_m *Indicator) *IndicatorDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *IndicatorClient) DeleteOneID(id gid.ID) *IndicatorDeleteOne {
+	builder := c.Delete().Where(indicator.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &IndicatorDeleteOne{builder}
+}
+
+// Query returns a query builder for Indicator.
+func (c *IndicatorClient) Query() *IndicatorQuery {
+	return &IndicatorQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeIndicator},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Indicator entity by its id.
+func (c *IndicatorClient) Get(ctx context.Context, id gid.ID) (*Indicator, error) {
+	return c.Query().Where(indicator.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *IndicatorClient) GetX(ctx context.Context, id gid.ID) *Indicator {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryTopics queries the topics edge of a Indicator.
+func (c *IndicatorClient) QueryTopics(_m *Indicator) *TopicQuery {
+	query := (&TopicClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(indicator.Table, indicator.FieldID, id),
+			sqlgraph.To(topic.Table, topic.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, indicator.TopicsTable, indicator.TopicsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryMeasurements queries the measurements edge of a Indicator.
+func (c *IndicatorClient) QueryMeasurements(_m *Indicator) *MeasurementQuery {
+	query := (&MeasurementClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(indicator.Table, indicator.FieldID, id),
+			sqlgraph.To(measurement.Table, measurement.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, indicator.MeasurementsTable, indicator.MeasurementsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *IndicatorClient) Hooks() []Hook {
+	hooks := c.hooks.Indicator
+	return append(hooks[:len(hooks):len(hooks)], indicator.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *IndicatorClient) Interceptors() []Interceptor {
+	return c.inters.Indicator
+}
+
+func (c *IndicatorClient) mutate(ctx context.Context, m *IndicatorMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&IndicatorCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&IndicatorUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&IndicatorUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&IndicatorDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Indicator mutation op: %q", m.Op())
+	}
+}
+
+// MeasurementClient is a client for the Measurement schema.
+type MeasurementClient struct {
+	config
+}
+
+// NewMeasurementClient returns a client for the Measurement from the given config.
+func NewMeasurementClient(c config) *MeasurementClient {
+	return &MeasurementClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `measurement.Hooks(f(g(h())))`.
+func (c *MeasurementClient) Use(hooks ...Hook) {
+	c.hooks.Measurement = append(c.hooks.Measurement, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `measurement.Intercept(f(g(h())))`.
+func (c *MeasurementClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Measurement = append(c.inters.Measurement, interceptors...)
+}
+
+// Create returns a builder for creating a Measurement entity.
+func (c *MeasurementClient) Create() *MeasurementCreate {
+	mutation := newMeasurementMutation(c.config, OpCreate)
+	return &MeasurementCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Measurement entities.
+func (c *MeasurementClient) CreateBulk(builders ...*MeasurementCreate) *MeasurementCreateBulk {
+	return &MeasurementCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *MeasurementClient) MapCreateBulk(slice any, setFunc func(*MeasurementCreate, int)) *MeasurementCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &MeasurementCreateBulk{err: fmt.Errorf("calling to MeasurementClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*MeasurementCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &MeasurementCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Measurement.
+func (c *MeasurementClient) Update() *MeasurementUpdate {
+	mutation := newMeasurementMutation(c.config, OpUpdate)
+	return &MeasurementUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *MeasurementClient) UpdateOne(_m *Measurement) *MeasurementUpdateOne {
+	mutation := newMeasurementMutation(c.config, OpUpdateOne, withMeasurement(_m))
+	return &MeasurementUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *MeasurementClient) UpdateOneID(id gid.ID) *MeasurementUpdateOne {
+	mutation := newMeasurementMutation(c.config, OpUpdateOne, withMeasurementID(id))
+	return &MeasurementUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Measurement.
+func (c *MeasurementClient) Delete() *MeasurementDelete {
+	mutation := newMeasurementMutation(c.config, OpDelete)
+	return &MeasurementDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *MeasurementClient) DeleteOne(_m *Measurement) *MeasurementDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *MeasurementClient) DeleteOneID(id gid.ID) *MeasurementDeleteOne {
+	builder := c.Delete().Where(measurement.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &MeasurementDeleteOne{builder}
+}
+
+// Query returns a query builder for Measurement.
+func (c *MeasurementClient) Query() *MeasurementQuery {
+	return &MeasurementQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeMeasurement},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Measurement entity by its id.
+func (c *MeasurementClient) Get(ctx context.Context, id gid.ID) (*Measurement, error) {
+	return c.Query().Where(measurement.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *MeasurementClient) GetX(ctx context.Context, id gid.ID) *Measurement {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryIndicator queries the indicator edge of a Measurement.
+func (c *MeasurementClient) QueryIndicator(_m *Measurement) *IndicatorQuery {
+	query := (&IndicatorClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(measurement.Table, measurement.FieldID, id),
+			sqlgraph.To(indicator.Table, indicator.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, measurement.IndicatorTable, measurement.IndicatorColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryOrganisation queries the organisation edge of a Measurement.
+func (c *MeasurementClient) QueryOrganisation(_m *Measurement) *OrganisationQuery {
+	query := (&OrganisationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(measurement.Table, measurement.FieldID, id),
+			sqlgraph.To(organisation.Table, organisation.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, measurement.OrganisationTable, measurement.OrganisationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryPracticesBefore queries the practices_before edge of a Measurement.
+func (c *MeasurementClient) QueryPracticesBefore(_m *Measurement) *PracticeQuery {
+	query := (&PracticeClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(measurement.Table, measurement.FieldID, id),
+			sqlgraph.To(practice.Table, practice.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, measurement.PracticesBeforeTable, measurement.PracticesBeforePrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryPracticesAfter queries the practices_after edge of a Measurement.
+func (c *MeasurementClient) QueryPracticesAfter(_m *Measurement) *PracticeQuery {
+	query := (&PracticeClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(measurement.Table, measurement.FieldID, id),
+			sqlgraph.To(practice.Table, practice.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, measurement.PracticesAfterTable, measurement.PracticesAfterPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *MeasurementClient) Hooks() []Hook {
+	hooks := c.hooks.Measurement
+	return append(hooks[:len(hooks):len(hooks)], measurement.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *MeasurementClient) Interceptors() []Interceptor {
+	return c.inters.Measurement
+}
+
+func (c *MeasurementClient) mutate(ctx context.Context, m *MeasurementMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&MeasurementCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&MeasurementUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&MeasurementUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&MeasurementDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Measurement mutation op: %q", m.Op())
+	}
+}
+
 // MemberClient is a client for the Member schema.
 type MemberClient struct {
 	config
@@ -1643,6 +2025,22 @@ func (c *OrganisationClient) QueryMembers(_m *Organisation) *MemberQuery {
 	return query
 }
 
+// QueryMeasurements queries the measurements edge of a Organisation.
+func (c *OrganisationClient) QueryMeasurements(_m *Organisation) *MeasurementQuery {
+	query := (&MeasurementClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(organisation.Table, organisation.FieldID, id),
+			sqlgraph.To(measurement.Table, measurement.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, organisation.MeasurementsTable, organisation.MeasurementsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // QueryPractices queries the practices edge of a Organisation.
 func (c *OrganisationClient) QueryPractices(_m *Organisation) *PracticeQuery {
 	query := (&PracticeClient{config: c.config}).Query()
@@ -1850,6 +2248,38 @@ func (c *PracticeClient) QueryCircle(_m *Practice) *CircleQuery {
 			sqlgraph.From(practice.Table, practice.FieldID, id),
 			sqlgraph.To(circle.Table, circle.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, practice.CircleTable, practice.CircleColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryMeasurementsBefore queries the measurements_before edge of a Practice.
+func (c *PracticeClient) QueryMeasurementsBefore(_m *Practice) *MeasurementQuery {
+	query := (&MeasurementClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(practice.Table, practice.FieldID, id),
+			sqlgraph.To(measurement.Table, measurement.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, false, practice.MeasurementsBeforeTable, practice.MeasurementsBeforePrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryMeasurementsAfter queries the measurements_after edge of a Practice.
+func (c *PracticeClient) QueryMeasurementsAfter(_m *Practice) *MeasurementQuery {
+	query := (&MeasurementClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(practice.Table, practice.FieldID, id),
+			sqlgraph.To(measurement.Table, measurement.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, false, practice.MeasurementsAfterTable, practice.MeasurementsAfterPrimaryKey...),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -2582,12 +3012,14 @@ func (c *TopicClient) mutate(ctx context.Context, m *TopicMutation) (Value, erro
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		Circle, CircleMembership, Discussion, Event, Member, Message, Organisation,
-		Practice, Reaction, Registration, Session, Topic []ent.Hook
+		Circle, CircleMembership, Discussion, Event, Indicator, Measurement, Member,
+		Message, Organisation, Practice, Reaction, Registration, Session,
+		Topic []ent.Hook
 	}
 	inters struct {
-		Circle, CircleMembership, Discussion, Event, Member, Message, Organisation,
-		Practice, Reaction, Registration, Session, Topic []ent.Interceptor
+		Circle, CircleMembership, Discussion, Event, Indicator, Measurement, Member,
+		Message, Organisation, Practice, Reaction, Registration, Session,
+		Topic []ent.Interceptor
 	}
 )
 

@@ -12,6 +12,8 @@ import (
 	"zirkel/ent/circlemembership"
 	"zirkel/ent/discussion"
 	"zirkel/ent/event"
+	"zirkel/ent/indicator"
+	"zirkel/ent/measurement"
 	"zirkel/ent/member"
 	"zirkel/ent/message"
 	"zirkel/ent/organisation"
@@ -88,6 +90,8 @@ func checkColumn(t, c string) error {
 			circlemembership.Table: circlemembership.ValidColumn,
 			discussion.Table:       discussion.ValidColumn,
 			event.Table:            event.ValidColumn,
+			indicator.Table:        indicator.ValidColumn,
+			measurement.Table:      measurement.ValidColumn,
 			member.Table:           member.ValidColumn,
 			message.Table:          message.ValidColumn,
 			organisation.Table:     organisation.ValidColumn,

@@ -7,6 +7,8 @@ import (
 	"zirkel/ent/circlemembership"
 	"zirkel/ent/discussion"
 	"zirkel/ent/event"
+	"zirkel/ent/indicator"
+	"zirkel/ent/measurement"
 	"zirkel/ent/member"
 	"zirkel/ent/message"
 	"zirkel/ent/organisation"
@@ -25,7 +27,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 12)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 14)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   circle.Table,
@@ -109,6 +111,45 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[4] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   indicator.Table,
+			Columns: indicator.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: indicator.FieldID,
+			},
+		},
+		Type: "Indicator",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			indicator.FieldCreatedAt:       {Type: field.TypeTime, Column: indicator.FieldCreatedAt},
+			indicator.FieldUpdatedAt:       {Type: field.TypeTime, Column: indicator.FieldUpdatedAt},
+			indicator.FieldName:            {Type: field.TypeString, Column: indicator.FieldName},
+			indicator.FieldDefinition:      {Type: field.TypeString, Column: indicator.FieldDefinition},
+			indicator.FieldUnit:            {Type: field.TypeString, Column: indicator.FieldUnit},
+			indicator.FieldTargetGroup:     {Type: field.TypeEnum, Column: indicator.FieldTargetGroup},
+			indicator.FieldDirection:       {Type: field.TypeEnum, Column: indicator.FieldDirection},
+			indicator.FieldSourceReference: {Type: field.TypeString, Column: indicator.FieldSourceReference},
+		},
+	}
+	graph.Nodes[5] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   measurement.Table,
+			Columns: measurement.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: measurement.FieldID,
+			},
+		},
+		Type: "Measurement",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			measurement.FieldCreatedAt: {Type: field.TypeTime, Column: measurement.FieldCreatedAt},
+			measurement.FieldUpdatedAt: {Type: field.TypeTime, Column: measurement.FieldUpdatedAt},
+			measurement.FieldPeriod:    {Type: field.TypeString, Column: measurement.FieldPeriod},
+			measurement.FieldValue:     {Type: field.TypeFloat64, Column: measurement.FieldValue},
+			measurement.FieldNote:      {Type: field.TypeString, Column: measurement.FieldNote},
+		},
+	}
+	graph.Nodes[6] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   member.Table,
 			Columns: member.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -136,7 +177,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			member.FieldLastLoginAt:         {Type: field.TypeTime, Column: member.FieldLastLoginAt},
 		},
 	}
-	graph.Nodes[5] = &sqlgraph.Node{
+	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   message.Table,
 			Columns: message.Columns,
@@ -156,7 +197,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			message.FieldReactionCounts: {Type: field.TypeJSON, Column: message.FieldReactionCounts},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   organisation.Table,
 			Columns: organisation.Columns,
@@ -177,7 +218,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			organisation.FieldWebsite:    {Type: field.TypeString, Column: organisation.FieldWebsite},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   practice.Table,
 			Columns: practice.Columns,
@@ -206,7 +247,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			practice.FieldVisibility:       {Type: field.TypeEnum, Column: practice.FieldVisibility},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   reaction.Table,
 			Columns: reaction.Columns,
@@ -222,7 +263,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			reaction.FieldKind:      {Type: field.TypeEnum, Column: reaction.FieldKind},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   registration.Table,
 			Columns: registration.Columns,
@@ -239,7 +280,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			registration.FieldRegisteredAt: {Type: field.TypeTime, Column: registration.FieldRegisteredAt},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -258,7 +299,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldRevokedReason: {Type: field.TypeString, Column: session.FieldRevokedReason},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   topic.Table,
 			Columns: topic.Columns,
@@ -433,6 +474,78 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"Registration",
 	)
 	graph.MustAddE(
+		"topics",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   indicator.TopicsTable,
+			Columns: []string{indicator.TopicsColumn},
+			Bidi:    false,
+		},
+		"Indicator",
+		"Topic",
+	)
+	graph.MustAddE(
+		"measurements",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   indicator.MeasurementsTable,
+			Columns: []string{indicator.MeasurementsColumn},
+			Bidi:    false,
+		},
+		"Indicator",
+		"Measurement",
+	)
+	graph.MustAddE(
+		"indicator",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   measurement.IndicatorTable,
+			Columns: []string{measurement.IndicatorColumn},
+			Bidi:    false,
+		},
+		"Measurement",
+		"Indicator",
+	)
+	graph.MustAddE(
+		"organisation",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   measurement.OrganisationTable,
+			Columns: []string{measurement.OrganisationColumn},
+			Bidi:    false,
+		},
+		"Measurement",
+		"Organisation",
+	)
+	graph.MustAddE(
+		"practices_before",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   measurement.PracticesBeforeTable,
+			Columns: measurement.PracticesBeforePrimaryKey,
+			Bidi:    false,
+		},
+		"Measurement",
+		"Practice",
+	)
+	graph.MustAddE(
+		"practices_after",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   measurement.PracticesAfterTable,
+			Columns: measurement.PracticesAfterPrimaryKey,
+			Bidi:    false,
+		},
+		"Measurement",
+		"Practice",
+	)
+	graph.MustAddE(
 		"organisation",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -601,6 +714,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"Member",
 	)
 	graph.MustAddE(
+		"measurements",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.MeasurementsTable,
+			Columns: []string{organisation.MeasurementsColumn},
+			Bidi:    false,
+		},
+		"Organisation",
+		"Measurement",
+	)
+	graph.MustAddE(
 		"practices",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -659,6 +784,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Practice",
 		"Circle",
+	)
+	graph.MustAddE(
+		"measurements_before",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   practice.MeasurementsBeforeTable,
+			Columns: practice.MeasurementsBeforePrimaryKey,
+			Bidi:    false,
+		},
+		"Practice",
+		"Measurement",
+	)
+	graph.MustAddE(
+		"measurements_after",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   practice.MeasurementsAfterTable,
+			Columns: practice.MeasurementsAfterPrimaryKey,
+			Bidi:    false,
+		},
+		"Practice",
+		"Measurement",
 	)
 	graph.MustAddE(
 		"message",
@@ -1277,6 +1426,235 @@ func (f *EventFilter) WhereHasRegistrationsWith(preds ...predicate.Registration)
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *IndicatorQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the IndicatorQuery builder.
+func (_q *IndicatorQuery) Filter() *IndicatorFilter {
+	return &IndicatorFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *IndicatorMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the IndicatorMutation builder.
+func (m *IndicatorMutation) Filter() *IndicatorFilter {
+	return &IndicatorFilter{config: m.config, predicateAdder: m}
+}
+
+// IndicatorFilter provides a generic filtering capability at runtime for IndicatorQuery.
+type IndicatorFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *IndicatorFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *IndicatorFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(indicator.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *IndicatorFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(indicator.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *IndicatorFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(indicator.FieldUpdatedAt))
+}
+
+// WhereName applies the entql string predicate on the name field.
+func (f *IndicatorFilter) WhereName(p entql.StringP) {
+	f.Where(p.Field(indicator.FieldName))
+}
+
+// WhereDefinition applies the entql string predicate on the definition field.
+func (f *IndicatorFilter) WhereDefinition(p entql.StringP) {
+	f.Where(p.Field(indicator.FieldDefinition))
+}
+
+// WhereUnit applies the entql string predicate on the unit field.
+func (f *IndicatorFilter) WhereUnit(p entql.StringP) {
+	f.Where(p.Field(indicator.FieldUnit))
+}
+
+// WhereTargetGroup applies the entql string predicate on the target_group field.
+func (f *IndicatorFilter) WhereTargetGroup(p entql.StringP) {
+	f.Where(p.Field(indicator.FieldTargetGroup))
+}
+
+// WhereDirection applies the entql string predicate on the direction field.
+func (f *IndicatorFilter) WhereDirection(p entql.StringP) {
+	f.Where(p.Field(indicator.FieldDirection))
+}
+
+// WhereSourceReference applies the entql string predicate on the source_reference field.
+func (f *IndicatorFilter) WhereSourceReference(p entql.StringP) {
+	f.Where(p.Field(indicator.FieldSourceReference))
+}
+
+// WhereHasTopics applies a predicate to check if query has an edge topics.
+func (f *IndicatorFilter) WhereHasTopics() {
+	f.Where(entql.HasEdge("topics"))
+}
+
+// WhereHasTopicsWith applies a predicate to check if query has an edge topics with a given conditions (other predicates).
+func (f *IndicatorFilter) WhereHasTopicsWith(preds ...predicate.Topic) {
+	f.Where(entql.HasEdgeWith("topics", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasMeasurements applies a predicate to check if query has an edge measurements.
+func (f *IndicatorFilter) WhereHasMeasurements() {
+	f.Where(entql.HasEdge("measurements"))
+}
+
+// WhereHasMeasurementsWith applies a predicate to check if query has an edge measurements with a given conditions (other predicates).
+func (f *IndicatorFilter) WhereHasMeasurementsWith(preds ...predicate.Measurement) {
+	f.Where(entql.HasEdgeWith("measurements", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *MeasurementQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the MeasurementQuery builder.
+func (_q *MeasurementQuery) Filter() *MeasurementFilter {
+	return &MeasurementFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *MeasurementMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the MeasurementMutation builder.
+func (m *MeasurementMutation) Filter() *MeasurementFilter {
+	return &MeasurementFilter{config: m.config, predicateAdder: m}
+}
+
+// MeasurementFilter provides a generic filtering capability at runtime for MeasurementQuery.
+type MeasurementFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *MeasurementFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *MeasurementFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(measurement.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *MeasurementFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(measurement.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *MeasurementFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(measurement.FieldUpdatedAt))
+}
+
+// WherePeriod applies the entql string predicate on the period field.
+func (f *MeasurementFilter) WherePeriod(p entql.StringP) {
+	f.Where(p.Field(measurement.FieldPeriod))
+}
+
+// WhereValue applies the entql float64 predicate on the value field.
+func (f *MeasurementFilter) WhereValue(p entql.Float64P) {
+	f.Where(p.Field(measurement.FieldValue))
+}
+
+// WhereNote applies the entql string predicate on the note field.
+func (f *MeasurementFilter) WhereNote(p entql.StringP) {
+	f.Where(p.Field(measurement.FieldNote))
+}
+
+// WhereHasIndicator applies a predicate to check if query has an edge indicator.
+func (f *MeasurementFilter) WhereHasIndicator() {
+	f.Where(entql.HasEdge("indicator"))
+}
+
+// WhereHasIndicatorWith applies a predicate to check if query has an edge indicator with a given conditions (other predicates).
+func (f *MeasurementFilter) WhereHasIndicatorWith(preds ...predicate.Indicator) {
+	f.Where(entql.HasEdgeWith("indicator", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasOrganisation applies a predicate to check if query has an edge organisation.
+func (f *MeasurementFilter) WhereHasOrganisation() {
+	f.Where(entql.HasEdge("organisation"))
+}
+
+// WhereHasOrganisationWith applies a predicate to check if query has an edge organisation with a given conditions (other predicates).
+func (f *MeasurementFilter) WhereHasOrganisationWith(preds ...predicate.Organisation) {
+	f.Where(entql.HasEdgeWith("organisation", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasPracticesBefore applies a predicate to check if query has an edge practices_before.
+func (f *MeasurementFilter) WhereHasPracticesBefore() {
+	f.Where(entql.HasEdge("practices_before"))
+}
+
+// WhereHasPracticesBeforeWith applies a predicate to check if query has an edge practices_before with a given conditions (other predicates).
+func (f *MeasurementFilter) WhereHasPracticesBeforeWith(preds ...predicate.Practice) {
+	f.Where(entql.HasEdgeWith("practices_before", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasPracticesAfter applies a predicate to check if query has an edge practices_after.
+func (f *MeasurementFilter) WhereHasPracticesAfter() {
+	f.Where(entql.HasEdge("practices_after"))
+}
+
+// WhereHasPracticesAfterWith applies a predicate to check if query has an edge practices_after with a given conditions (other predicates).
+func (f *MeasurementFilter) WhereHasPracticesAfterWith(preds ...predicate.Practice) {
+	f.Where(entql.HasEdgeWith("practices_after", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *MemberQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -1305,7 +1683,7 @@ type MemberFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MemberFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1509,7 +1887,7 @@ type MessageFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MessageFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1654,7 +2032,7 @@ type OrganisationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OrganisationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1747,6 +2125,20 @@ func (f *OrganisationFilter) WhereHasMembersWith(preds ...predicate.Member) {
 	})))
 }
 
+// WhereHasMeasurements applies a predicate to check if query has an edge measurements.
+func (f *OrganisationFilter) WhereHasMeasurements() {
+	f.Where(entql.HasEdge("measurements"))
+}
+
+// WhereHasMeasurementsWith applies a predicate to check if query has an edge measurements with a given conditions (other predicates).
+func (f *OrganisationFilter) WhereHasMeasurementsWith(preds ...predicate.Measurement) {
+	f.Where(entql.HasEdgeWith("measurements", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // WhereHasPractices applies a predicate to check if query has an edge practices.
 func (f *OrganisationFilter) WhereHasPractices() {
 	f.Where(entql.HasEdge("practices"))
@@ -1790,7 +2182,7 @@ type PracticeFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PracticeFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1937,6 +2329,34 @@ func (f *PracticeFilter) WhereHasCircleWith(preds ...predicate.Circle) {
 	})))
 }
 
+// WhereHasMeasurementsBefore applies a predicate to check if query has an edge measurements_before.
+func (f *PracticeFilter) WhereHasMeasurementsBefore() {
+	f.Where(entql.HasEdge("measurements_before"))
+}
+
+// WhereHasMeasurementsBeforeWith applies a predicate to check if query has an edge measurements_before with a given conditions (other predicates).
+func (f *PracticeFilter) WhereHasMeasurementsBeforeWith(preds ...predicate.Measurement) {
+	f.Where(entql.HasEdgeWith("measurements_before", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasMeasurementsAfter applies a predicate to check if query has an edge measurements_after.
+func (f *PracticeFilter) WhereHasMeasurementsAfter() {
+	f.Where(entql.HasEdge("measurements_after"))
+}
+
+// WhereHasMeasurementsAfterWith applies a predicate to check if query has an edge measurements_after with a given conditions (other predicates).
+func (f *PracticeFilter) WhereHasMeasurementsAfterWith(preds ...predicate.Measurement) {
+	f.Where(entql.HasEdgeWith("measurements_after", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *ReactionQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -1966,7 +2386,7 @@ type ReactionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ReactionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2049,7 +2469,7 @@ type RegistrationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RegistrationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2137,7 +2557,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2221,7 +2641,7 @@ type TopicFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TopicFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -10,6 +10,8 @@ import (
 	"zirkel/ent/circlemembership"
 	"zirkel/ent/discussion"
 	"zirkel/ent/event"
+	"zirkel/ent/indicator"
+	"zirkel/ent/measurement"
 	"zirkel/ent/member"
 	"zirkel/ent/message"
 	"zirkel/ent/organisation"
@@ -1270,6 +1272,350 @@ func newEventPaginateArgs(rv map[string]any) *eventPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*EventWhereInput); ok {
 		args.opts = append(args.opts, WithEventFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *IndicatorQuery) CollectFields(ctx context.Context, satisfies ...string) (*IndicatorQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *IndicatorQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(indicator.Columns))
+		selectedFields = []string{indicator.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "topics":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&TopicClient{config: _q.config}).Query()
+			)
+			args := newTopicPaginateArgs(fieldArgs(ctx, new(TopicWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newTopicPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Indicator) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID gid.ID `sql:"indicator_topics"`
+							Count  int    `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(indicator.TopicsColumn), ids...))
+						})
+						if err := query.GroupBy(indicator.TopicsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[gid.ID]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[0] == nil {
+								nodes[i].Edges.totalCount[0] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[0][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Indicator) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.Topics)
+							if nodes[i].Edges.totalCount[0] == nil {
+								nodes[i].Edges.totalCount[0] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[0][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, topicImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(indicator.TopicsColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedTopics(alias, func(wq *TopicQuery) {
+				*wq = *query
+			})
+		case "createdAt":
+			if _, ok := fieldSeen[indicator.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, indicator.FieldCreatedAt)
+				fieldSeen[indicator.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[indicator.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, indicator.FieldUpdatedAt)
+				fieldSeen[indicator.FieldUpdatedAt] = struct{}{}
+			}
+		case "name":
+			if _, ok := fieldSeen[indicator.FieldName]; !ok {
+				selectedFields = append(selectedFields, indicator.FieldName)
+				fieldSeen[indicator.FieldName] = struct{}{}
+			}
+		case "definition":
+			if _, ok := fieldSeen[indicator.FieldDefinition]; !ok {
+				selectedFields = append(selectedFields, indicator.FieldDefinition)
+				fieldSeen[indicator.FieldDefinition] = struct{}{}
+			}
+		case "unit":
+			if _, ok := fieldSeen[indicator.FieldUnit]; !ok {
+				selectedFields = append(selectedFields, indicator.FieldUnit)
+				fieldSeen[indicator.FieldUnit] = struct{}{}
+			}
+		case "targetGroup":
+			if _, ok := fieldSeen[indicator.FieldTargetGroup]; !ok {
+				selectedFields = append(selectedFields, indicator.FieldTargetGroup)
+				fieldSeen[indicator.FieldTargetGroup] = struct{}{}
+			}
+		case "direction":
+			if _, ok := fieldSeen[indicator.FieldDirection]; !ok {
+				selectedFields = append(selectedFields, indicator.FieldDirection)
+				fieldSeen[indicator.FieldDirection] = struct{}{}
+			}
+		case "sourceReference":
+			if _, ok := fieldSeen[indicator.FieldSourceReference]; !ok {
+				selectedFields = append(selectedFields, indicator.FieldSourceReference)
+				fieldSeen[indicator.FieldSourceReference] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type indicatorPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []IndicatorPaginateOption
+}
+
+func newIndicatorPaginateArgs(rv map[string]any) *indicatorPaginateArgs {
+	args := &indicatorPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &IndicatorOrder{Field: &IndicatorOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithIndicatorOrder(order))
+			}
+		case *IndicatorOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithIndicatorOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*IndicatorWhereInput); ok {
+		args.opts = append(args.opts, WithIndicatorFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *MeasurementQuery) CollectFields(ctx context.Context, satisfies ...string) (*MeasurementQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *MeasurementQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(measurement.Columns))
+		selectedFields = []string{measurement.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "indicator":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&IndicatorClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, indicatorImplementors)...); err != nil {
+				return err
+			}
+			_q.withIndicator = query
+
+		case "organisation":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&OrganisationClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, organisationImplementors)...); err != nil {
+				return err
+			}
+			_q.withOrganisation = query
+		case "createdAt":
+			if _, ok := fieldSeen[measurement.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, measurement.FieldCreatedAt)
+				fieldSeen[measurement.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[measurement.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, measurement.FieldUpdatedAt)
+				fieldSeen[measurement.FieldUpdatedAt] = struct{}{}
+			}
+		case "period":
+			if _, ok := fieldSeen[measurement.FieldPeriod]; !ok {
+				selectedFields = append(selectedFields, measurement.FieldPeriod)
+				fieldSeen[measurement.FieldPeriod] = struct{}{}
+			}
+		case "value":
+			if _, ok := fieldSeen[measurement.FieldValue]; !ok {
+				selectedFields = append(selectedFields, measurement.FieldValue)
+				fieldSeen[measurement.FieldValue] = struct{}{}
+			}
+		case "note":
+			if _, ok := fieldSeen[measurement.FieldNote]; !ok {
+				selectedFields = append(selectedFields, measurement.FieldNote)
+				fieldSeen[measurement.FieldNote] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type measurementPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []MeasurementPaginateOption
+}
+
+func newMeasurementPaginateArgs(rv map[string]any) *measurementPaginateArgs {
+	args := &measurementPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &MeasurementOrder{Field: &MeasurementOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithMeasurementOrder(order))
+			}
+		case *MeasurementOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithMeasurementOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*MeasurementWhereInput); ok {
+		args.opts = append(args.opts, WithMeasurementFilter(v.Filter))
 	}
 	return args
 }

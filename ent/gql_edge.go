@@ -211,6 +211,43 @@ func (_m *Event) Registrations(
 	return _m.QueryRegistrations().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *Indicator) Topics(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *TopicOrder, where *TopicWhereInput,
+) (*TopicConnection, error) {
+	opts := []TopicPaginateOption{
+		WithTopicOrder(orderBy),
+		WithTopicFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[0][alias]
+	if nodes, err := _m.NamedTopics(alias); err == nil || hasTotalCount {
+		pager, err := newTopicPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &TopicConnection{Edges: []*TopicEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryTopics().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *Measurement) Indicator(ctx context.Context) (*Indicator, error) {
+	result, err := _m.Edges.IndicatorOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryIndicator().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *Measurement) Organisation(ctx context.Context) (*Organisation, error) {
+	result, err := _m.Edges.OrganisationOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryOrganisation().Only(ctx)
+	}
+	return result, err
+}
+
 func (_m *Member) Organisation(ctx context.Context) (*Organisation, error) {
 	result, err := _m.Edges.OrganisationOrErr()
 	if IsNotLoaded(err) {

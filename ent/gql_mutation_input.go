@@ -7,6 +7,7 @@ import (
 	"zirkel/ent/circle"
 	"zirkel/ent/discussion"
 	"zirkel/ent/event"
+	"zirkel/ent/indicator"
 	"zirkel/ent/member"
 	"zirkel/ent/organisation"
 	"zirkel/ent/practice"
@@ -293,6 +294,160 @@ func (c *EventUpdateOne) SetInput(i UpdateEventInput) *EventUpdateOne {
 	return c
 }
 
+// CreateIndicatorInput represents a mutation input for creating indicators.
+type CreateIndicatorInput struct {
+	Name            string
+	Definition      string
+	Unit            string
+	TargetGroup     indicator.TargetGroup
+	Direction       indicator.Direction
+	SourceReference *string
+	TopicIDs        []gid.ID
+}
+
+// Mutate applies the CreateIndicatorInput on the IndicatorMutation builder.
+func (i *CreateIndicatorInput) Mutate(m *IndicatorMutation) {
+	m.SetName(i.Name)
+	m.SetDefinition(i.Definition)
+	m.SetUnit(i.Unit)
+	m.SetTargetGroup(i.TargetGroup)
+	m.SetDirection(i.Direction)
+	if v := i.SourceReference; v != nil {
+		m.SetSourceReference(*v)
+	}
+	if v := i.TopicIDs; len(v) > 0 {
+		m.AddTopicIDs(v...)
+	}
+}
+
+// SetInput applies the change-set in the CreateIndicatorInput on the IndicatorCreate builder.
+func (c *IndicatorCreate) SetInput(i CreateIndicatorInput) *IndicatorCreate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// UpdateIndicatorInput represents a mutation input for updating indicators.
+type UpdateIndicatorInput struct {
+	Name                 *string
+	Definition           *string
+	Unit                 *string
+	TargetGroup          *indicator.TargetGroup
+	Direction            *indicator.Direction
+	ClearSourceReference bool
+	SourceReference      *string
+	ClearTopics          bool
+	AddTopicIDs          []gid.ID
+	RemoveTopicIDs       []gid.ID
+}
+
+// Mutate applies the UpdateIndicatorInput on the IndicatorMutation builder.
+func (i *UpdateIndicatorInput) Mutate(m *IndicatorMutation) {
+	if v := i.Name; v != nil {
+		m.SetName(*v)
+	}
+	if v := i.Definition; v != nil {
+		m.SetDefinition(*v)
+	}
+	if v := i.Unit; v != nil {
+		m.SetUnit(*v)
+	}
+	if v := i.TargetGroup; v != nil {
+		m.SetTargetGroup(*v)
+	}
+	if v := i.Direction; v != nil {
+		m.SetDirection(*v)
+	}
+	if i.ClearSourceReference {
+		m.ClearSourceReference()
+	}
+	if v := i.SourceReference; v != nil {
+		m.SetSourceReference(*v)
+	}
+	if i.ClearTopics {
+		m.ClearTopics()
+	}
+	if v := i.AddTopicIDs; len(v) > 0 {
+		m.AddTopicIDs(v...)
+	}
+	if v := i.RemoveTopicIDs; len(v) > 0 {
+		m.RemoveTopicIDs(v...)
+	}
+}
+
+// SetInput applies the change-set in the UpdateIndicatorInput on the IndicatorUpdate builder.
+func (c *IndicatorUpdate) SetInput(i UpdateIndicatorInput) *IndicatorUpdate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// SetInput applies the change-set in the UpdateIndicatorInput on the IndicatorUpdateOne builder.
+func (c *IndicatorUpdateOne) SetInput(i UpdateIndicatorInput) *IndicatorUpdateOne {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// CreateMeasurementInput represents a mutation input for creating measurements.
+type CreateMeasurementInput struct {
+	Period         string
+	Value          float64
+	Note           *string
+	IndicatorID    gid.ID
+	OrganisationID gid.ID
+}
+
+// Mutate applies the CreateMeasurementInput on the MeasurementMutation builder.
+func (i *CreateMeasurementInput) Mutate(m *MeasurementMutation) {
+	m.SetPeriod(i.Period)
+	m.SetValue(i.Value)
+	if v := i.Note; v != nil {
+		m.SetNote(*v)
+	}
+	m.SetIndicatorID(i.IndicatorID)
+	m.SetOrganisationID(i.OrganisationID)
+}
+
+// SetInput applies the change-set in the CreateMeasurementInput on the MeasurementCreate builder.
+func (c *MeasurementCreate) SetInput(i CreateMeasurementInput) *MeasurementCreate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// UpdateMeasurementInput represents a mutation input for updating measurements.
+type UpdateMeasurementInput struct {
+	Period    *string
+	Value     *float64
+	ClearNote bool
+	Note      *string
+}
+
+// Mutate applies the UpdateMeasurementInput on the MeasurementMutation builder.
+func (i *UpdateMeasurementInput) Mutate(m *MeasurementMutation) {
+	if v := i.Period; v != nil {
+		m.SetPeriod(*v)
+	}
+	if v := i.Value; v != nil {
+		m.SetValue(*v)
+	}
+	if i.ClearNote {
+		m.ClearNote()
+	}
+	if v := i.Note; v != nil {
+		m.SetNote(*v)
+	}
+}
+
+// SetInput applies the change-set in the UpdateMeasurementInput on the MeasurementUpdate builder.
+func (c *MeasurementUpdate) SetInput(i UpdateMeasurementInput) *MeasurementUpdate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// SetInput applies the change-set in the UpdateMeasurementInput on the MeasurementUpdateOne builder.
+func (c *MeasurementUpdateOne) SetInput(i UpdateMeasurementInput) *MeasurementUpdateOne {
+	i.Mutate(c.Mutation())
+	return c
+}
+
 // CreateMemberInput represents a mutation input for creating members.
 type CreateMemberInput struct {
 	DisplayName    string
@@ -513,22 +668,24 @@ func (c *OrganisationUpdateOne) SetInput(i UpdateOrganisationInput) *Organisatio
 
 // CreatePracticeInput represents a mutation input for creating practices.
 type CreatePracticeInput struct {
-	Title            string
-	Summary          *string
-	Problem          *string
-	Approach         *string
-	Outcome          *string
-	LessonsLearned   *string
-	Maturity         *practice.Maturity
-	EffortPersonDays *int
-	DurationWeeks    *int
-	Transferability  *string
-	SoftwareUsed     []string
-	Visibility       *practice.Visibility
-	OrganisationID   gid.ID
-	AuthorIDs        []gid.ID
-	TopicIDs         []gid.ID
-	CircleID         *gid.ID
+	Title                 string
+	Summary               *string
+	Problem               *string
+	Approach              *string
+	Outcome               *string
+	LessonsLearned        *string
+	Maturity              *practice.Maturity
+	EffortPersonDays      *int
+	DurationWeeks         *int
+	Transferability       *string
+	SoftwareUsed          []string
+	Visibility            *practice.Visibility
+	OrganisationID        gid.ID
+	AuthorIDs             []gid.ID
+	TopicIDs              []gid.ID
+	CircleID              *gid.ID
+	MeasurementsBeforeIDs []gid.ID
+	MeasurementsAfterIDs  []gid.ID
 }
 
 // Mutate applies the CreatePracticeInput on the PracticeMutation builder.
@@ -577,6 +734,12 @@ func (i *CreatePracticeInput) Mutate(m *PracticeMutation) {
 	if v := i.CircleID; v != nil {
 		m.SetCircleID(*v)
 	}
+	if v := i.MeasurementsBeforeIDs; len(v) > 0 {
+		m.AddMeasurementsBeforeIDs(v...)
+	}
+	if v := i.MeasurementsAfterIDs; len(v) > 0 {
+		m.AddMeasurementsAfterIDs(v...)
+	}
 }
 
 // SetInput applies the change-set in the CreatePracticeInput on the PracticeCreate builder.
@@ -587,37 +750,43 @@ func (c *PracticeCreate) SetInput(i CreatePracticeInput) *PracticeCreate {
 
 // UpdatePracticeInput represents a mutation input for updating practices.
 type UpdatePracticeInput struct {
-	Title                 *string
-	ClearSummary          bool
-	Summary               *string
-	ClearProblem          bool
-	Problem               *string
-	ClearApproach         bool
-	Approach              *string
-	ClearOutcome          bool
-	Outcome               *string
-	ClearLessonsLearned   bool
-	LessonsLearned        *string
-	Maturity              *practice.Maturity
-	ClearEffortPersonDays bool
-	EffortPersonDays      *int
-	ClearDurationWeeks    bool
-	DurationWeeks         *int
-	ClearTransferability  bool
-	Transferability       *string
-	ClearSoftwareUsed     bool
-	SoftwareUsed          []string
-	AppendSoftwareUsed    []string
-	Visibility            *practice.Visibility
-	OrganisationID        *gid.ID
-	ClearAuthors          bool
-	AddAuthorIDs          []gid.ID
-	RemoveAuthorIDs       []gid.ID
-	ClearTopics           bool
-	AddTopicIDs           []gid.ID
-	RemoveTopicIDs        []gid.ID
-	ClearCircle           bool
-	CircleID              *gid.ID
+	Title                       *string
+	ClearSummary                bool
+	Summary                     *string
+	ClearProblem                bool
+	Problem                     *string
+	ClearApproach               bool
+	Approach                    *string
+	ClearOutcome                bool
+	Outcome                     *string
+	ClearLessonsLearned         bool
+	LessonsLearned              *string
+	Maturity                    *practice.Maturity
+	ClearEffortPersonDays       bool
+	EffortPersonDays            *int
+	ClearDurationWeeks          bool
+	DurationWeeks               *int
+	ClearTransferability        bool
+	Transferability             *string
+	ClearSoftwareUsed           bool
+	SoftwareUsed                []string
+	AppendSoftwareUsed          []string
+	Visibility                  *practice.Visibility
+	OrganisationID              *gid.ID
+	ClearAuthors                bool
+	AddAuthorIDs                []gid.ID
+	RemoveAuthorIDs             []gid.ID
+	ClearTopics                 bool
+	AddTopicIDs                 []gid.ID
+	RemoveTopicIDs              []gid.ID
+	ClearCircle                 bool
+	CircleID                    *gid.ID
+	ClearMeasurementsBefore     bool
+	AddMeasurementsBeforeIDs    []gid.ID
+	RemoveMeasurementsBeforeIDs []gid.ID
+	ClearMeasurementsAfter      bool
+	AddMeasurementsAfterIDs     []gid.ID
+	RemoveMeasurementsAfterIDs  []gid.ID
 }
 
 // Mutate applies the UpdatePracticeInput on the PracticeMutation builder.
@@ -714,6 +883,24 @@ func (i *UpdatePracticeInput) Mutate(m *PracticeMutation) {
 	}
 	if v := i.CircleID; v != nil {
 		m.SetCircleID(*v)
+	}
+	if i.ClearMeasurementsBefore {
+		m.ClearMeasurementsBefore()
+	}
+	if v := i.AddMeasurementsBeforeIDs; len(v) > 0 {
+		m.AddMeasurementsBeforeIDs(v...)
+	}
+	if v := i.RemoveMeasurementsBeforeIDs; len(v) > 0 {
+		m.RemoveMeasurementsBeforeIDs(v...)
+	}
+	if i.ClearMeasurementsAfter {
+		m.ClearMeasurementsAfter()
+	}
+	if v := i.AddMeasurementsAfterIDs; len(v) > 0 {
+		m.AddMeasurementsAfterIDs(v...)
+	}
+	if v := i.RemoveMeasurementsAfterIDs; len(v) > 0 {
+		m.RemoveMeasurementsAfterIDs(v...)
 	}
 }
 

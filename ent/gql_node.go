@@ -9,6 +9,8 @@ import (
 	"zirkel/ent/circlemembership"
 	"zirkel/ent/discussion"
 	"zirkel/ent/event"
+	"zirkel/ent/indicator"
+	"zirkel/ent/measurement"
 	"zirkel/ent/member"
 	"zirkel/ent/message"
 	"zirkel/ent/organisation"
@@ -46,6 +48,16 @@ var eventImplementors = []string{"Event", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Event) IsNode() {}
+
+var indicatorImplementors = []string{"Indicator", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Indicator) IsNode() {}
+
+var measurementImplementors = []string{"Measurement", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Measurement) IsNode() {}
 
 var memberImplementors = []string{"Member", "Node"}
 
@@ -183,6 +195,32 @@ func (c *Client) noder(ctx context.Context, table string, id gid.ID) (Noder, err
 			Where(event.ID(uid))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, eventImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case indicator.Table:
+		var uid gid.ID
+		if err := uid.UnmarshalGQL(id); err != nil {
+			return nil, err
+		}
+		query := c.Indicator.Query().
+			Where(indicator.ID(uid))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, indicatorImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case measurement.Table:
+		var uid gid.ID
+		if err := uid.UnmarshalGQL(id); err != nil {
+			return nil, err
+		}
+		query := c.Measurement.Query().
+			Where(measurement.ID(uid))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, measurementImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -390,6 +428,38 @@ func (c *Client) noders(ctx context.Context, table string, ids []gid.ID) ([]Node
 		query := c.Event.Query().
 			Where(event.IDIn(ids...))
 		query, err := query.CollectFields(ctx, eventImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case indicator.Table:
+		query := c.Indicator.Query().
+			Where(indicator.IDIn(ids...))
+		query, err := query.CollectFields(ctx, indicatorImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case measurement.Table:
+		query := c.Measurement.Query().
+			Where(measurement.IDIn(ids...))
+		query, err := query.CollectFields(ctx, measurementImplementors...)
 		if err != nil {
 			return nil, err
 		}

@@ -12,6 +12,8 @@ import (
 	"zirkel/ent/circlemembership"
 	"zirkel/ent/discussion"
 	"zirkel/ent/event"
+	"zirkel/ent/indicator"
+	"zirkel/ent/measurement"
 	"zirkel/ent/member"
 	"zirkel/ent/message"
 	"zirkel/ent/organisation"
@@ -1593,6 +1595,688 @@ func (_m *Event) ToEdge(order *EventOrder) *EventEdge {
 		order = DefaultEventOrder
 	}
 	return &EventEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// IndicatorEdge is the edge representation of Indicator.
+type IndicatorEdge struct {
+	Node   *Indicator `json:"node"`
+	Cursor Cursor     `json:"cursor"`
+}
+
+// IndicatorConnection is the connection containing edges to Indicator.
+type IndicatorConnection struct {
+	Edges      []*IndicatorEdge `json:"edges"`
+	PageInfo   PageInfo         `json:"pageInfo"`
+	TotalCount int              `json:"totalCount"`
+}
+
+func (c *IndicatorConnection) build(nodes []*Indicator, pager *indicatorPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Indicator
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Indicator {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Indicator {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*IndicatorEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &IndicatorEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// IndicatorPaginateOption enables pagination customization.
+type IndicatorPaginateOption func(*indicatorPager) error
+
+// WithIndicatorOrder configures pagination ordering.
+func WithIndicatorOrder(order *IndicatorOrder) IndicatorPaginateOption {
+	if order == nil {
+		order = DefaultIndicatorOrder
+	}
+	o := *order
+	return func(pager *indicatorPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultIndicatorOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithIndicatorFilter configures pagination filter.
+func WithIndicatorFilter(filter func(*IndicatorQuery) (*IndicatorQuery, error)) IndicatorPaginateOption {
+	return func(pager *indicatorPager) error {
+		if filter == nil {
+			return errors.New("IndicatorQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type indicatorPager struct {
+	reverse bool
+	order   *IndicatorOrder
+	filter  func(*IndicatorQuery) (*IndicatorQuery, error)
+}
+
+func newIndicatorPager(opts []IndicatorPaginateOption, reverse bool) (*indicatorPager, error) {
+	pager := &indicatorPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultIndicatorOrder
+	}
+	return pager, nil
+}
+
+func (p *indicatorPager) applyFilter(query *IndicatorQuery) (*IndicatorQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *indicatorPager) toCursor(_m *Indicator) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *indicatorPager) applyCursors(query *IndicatorQuery, after, before *Cursor) (*IndicatorQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultIndicatorOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *indicatorPager) applyOrder(query *IndicatorQuery) *IndicatorQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultIndicatorOrder.Field {
+		query = query.Order(DefaultIndicatorOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *indicatorPager) orderExpr(query *IndicatorQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultIndicatorOrder.Field {
+			b.Comma().Ident(DefaultIndicatorOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Indicator.
+func (_m *IndicatorQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...IndicatorPaginateOption,
+) (*IndicatorConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newIndicatorPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &IndicatorConnection{Edges: []*IndicatorEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// IndicatorOrderFieldCreatedAt orders Indicator by created_at.
+	IndicatorOrderFieldCreatedAt = &IndicatorOrderField{
+		Value: func(_m *Indicator) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: indicator.FieldCreatedAt,
+		toTerm: indicator.ByCreatedAt,
+		toCursor: func(_m *Indicator) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// IndicatorOrderFieldUpdatedAt orders Indicator by updated_at.
+	IndicatorOrderFieldUpdatedAt = &IndicatorOrderField{
+		Value: func(_m *Indicator) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: indicator.FieldUpdatedAt,
+		toTerm: indicator.ByUpdatedAt,
+		toCursor: func(_m *Indicator) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// IndicatorOrderFieldName orders Indicator by name.
+	IndicatorOrderFieldName = &IndicatorOrderField{
+		Value: func(_m *Indicator) (ent.Value, error) {
+			return _m.Name, nil
+		},
+		column: indicator.FieldName,
+		toTerm: indicator.ByName,
+		toCursor: func(_m *Indicator) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Name,
+			}
+		},
+	}
+	// IndicatorOrderFieldTargetGroup orders Indicator by target_group.
+	IndicatorOrderFieldTargetGroup = &IndicatorOrderField{
+		Value: func(_m *Indicator) (ent.Value, error) {
+			return _m.TargetGroup, nil
+		},
+		column: indicator.FieldTargetGroup,
+		toTerm: indicator.ByTargetGroup,
+		toCursor: func(_m *Indicator) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.TargetGroup,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f IndicatorOrderField) String() string {
+	var str string
+	switch f.column {
+	case IndicatorOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case IndicatorOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case IndicatorOrderFieldName.column:
+		str = "NAME"
+	case IndicatorOrderFieldTargetGroup.column:
+		str = "TARGET_GROUP"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f IndicatorOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *IndicatorOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("IndicatorOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *IndicatorOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *IndicatorOrderFieldUpdatedAt
+	case "NAME":
+		*f = *IndicatorOrderFieldName
+	case "TARGET_GROUP":
+		*f = *IndicatorOrderFieldTargetGroup
+	default:
+		return fmt.Errorf("%s is not a valid IndicatorOrderField", str)
+	}
+	return nil
+}
+
+// IndicatorOrderField defines the ordering field of Indicator.
+type IndicatorOrderField struct {
+	// Value extracts the ordering value from the given Indicator.
+	Value    func(*Indicator) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) indicator.OrderOption
+	toCursor func(*Indicator) Cursor
+}
+
+// IndicatorOrder defines the ordering of Indicator.
+type IndicatorOrder struct {
+	Direction OrderDirection       `json:"direction"`
+	Field     *IndicatorOrderField `json:"field"`
+}
+
+// DefaultIndicatorOrder is the default ordering of Indicator.
+var DefaultIndicatorOrder = &IndicatorOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &IndicatorOrderField{
+		Value: func(_m *Indicator) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: indicator.FieldID,
+		toTerm: indicator.ByID,
+		toCursor: func(_m *Indicator) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Indicator into IndicatorEdge.
+func (_m *Indicator) ToEdge(order *IndicatorOrder) *IndicatorEdge {
+	if order == nil {
+		order = DefaultIndicatorOrder
+	}
+	return &IndicatorEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// MeasurementEdge is the edge representation of Measurement.
+type MeasurementEdge struct {
+	Node   *Measurement `json:"node"`
+	Cursor Cursor       `json:"cursor"`
+}
+
+// MeasurementConnection is the connection containing edges to Measurement.
+type MeasurementConnection struct {
+	Edges      []*MeasurementEdge `json:"edges"`
+	PageInfo   PageInfo           `json:"pageInfo"`
+	TotalCount int                `json:"totalCount"`
+}
+
+func (c *MeasurementConnection) build(nodes []*Measurement, pager *measurementPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Measurement
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Measurement {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Measurement {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*MeasurementEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &MeasurementEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// MeasurementPaginateOption enables pagination customization.
+type MeasurementPaginateOption func(*measurementPager) error
+
+// WithMeasurementOrder configures pagination ordering.
+func WithMeasurementOrder(order *MeasurementOrder) MeasurementPaginateOption {
+	if order == nil {
+		order = DefaultMeasurementOrder
+	}
+	o := *order
+	return func(pager *measurementPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultMeasurementOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithMeasurementFilter configures pagination filter.
+func WithMeasurementFilter(filter func(*MeasurementQuery) (*MeasurementQuery, error)) MeasurementPaginateOption {
+	return func(pager *measurementPager) error {
+		if filter == nil {
+			return errors.New("MeasurementQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type measurementPager struct {
+	reverse bool
+	order   *MeasurementOrder
+	filter  func(*MeasurementQuery) (*MeasurementQuery, error)
+}
+
+func newMeasurementPager(opts []MeasurementPaginateOption, reverse bool) (*measurementPager, error) {
+	pager := &measurementPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultMeasurementOrder
+	}
+	return pager, nil
+}
+
+func (p *measurementPager) applyFilter(query *MeasurementQuery) (*MeasurementQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *measurementPager) toCursor(_m *Measurement) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *measurementPager) applyCursors(query *MeasurementQuery, after, before *Cursor) (*MeasurementQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultMeasurementOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *measurementPager) applyOrder(query *MeasurementQuery) *MeasurementQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultMeasurementOrder.Field {
+		query = query.Order(DefaultMeasurementOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *measurementPager) orderExpr(query *MeasurementQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultMeasurementOrder.Field {
+			b.Comma().Ident(DefaultMeasurementOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Measurement.
+func (_m *MeasurementQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...MeasurementPaginateOption,
+) (*MeasurementConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newMeasurementPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &MeasurementConnection{Edges: []*MeasurementEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// MeasurementOrderFieldCreatedAt orders Measurement by created_at.
+	MeasurementOrderFieldCreatedAt = &MeasurementOrderField{
+		Value: func(_m *Measurement) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: measurement.FieldCreatedAt,
+		toTerm: measurement.ByCreatedAt,
+		toCursor: func(_m *Measurement) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// MeasurementOrderFieldUpdatedAt orders Measurement by updated_at.
+	MeasurementOrderFieldUpdatedAt = &MeasurementOrderField{
+		Value: func(_m *Measurement) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: measurement.FieldUpdatedAt,
+		toTerm: measurement.ByUpdatedAt,
+		toCursor: func(_m *Measurement) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// MeasurementOrderFieldPeriod orders Measurement by period.
+	MeasurementOrderFieldPeriod = &MeasurementOrderField{
+		Value: func(_m *Measurement) (ent.Value, error) {
+			return _m.Period, nil
+		},
+		column: measurement.FieldPeriod,
+		toTerm: measurement.ByPeriod,
+		toCursor: func(_m *Measurement) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Period,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f MeasurementOrderField) String() string {
+	var str string
+	switch f.column {
+	case MeasurementOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case MeasurementOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case MeasurementOrderFieldPeriod.column:
+		str = "PERIOD"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f MeasurementOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *MeasurementOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("MeasurementOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *MeasurementOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *MeasurementOrderFieldUpdatedAt
+	case "PERIOD":
+		*f = *MeasurementOrderFieldPeriod
+	default:
+		return fmt.Errorf("%s is not a valid MeasurementOrderField", str)
+	}
+	return nil
+}
+
+// MeasurementOrderField defines the ordering field of Measurement.
+type MeasurementOrderField struct {
+	// Value extracts the ordering value from the given Measurement.
+	Value    func(*Measurement) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) measurement.OrderOption
+	toCursor func(*Measurement) Cursor
+}
+
+// MeasurementOrder defines the ordering of Measurement.
+type MeasurementOrder struct {
+	Direction OrderDirection         `json:"direction"`
+	Field     *MeasurementOrderField `json:"field"`
+}
+
+// DefaultMeasurementOrder is the default ordering of Measurement.
+var DefaultMeasurementOrder = &MeasurementOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &MeasurementOrderField{
+		Value: func(_m *Measurement) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: measurement.FieldID,
+		toTerm: measurement.ByID,
+		toCursor: func(_m *Measurement) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Measurement into MeasurementEdge.
+func (_m *Measurement) ToEdge(order *MeasurementOrder) *MeasurementEdge {
+	if order == nil {
+		order = DefaultMeasurementOrder
+	}
+	return &MeasurementEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

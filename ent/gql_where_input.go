@@ -10,6 +10,8 @@ import (
 	"zirkel/ent/circlemembership"
 	"zirkel/ent/discussion"
 	"zirkel/ent/event"
+	"zirkel/ent/indicator"
+	"zirkel/ent/measurement"
 	"zirkel/ent/member"
 	"zirkel/ent/message"
 	"zirkel/ent/organisation"
@@ -1741,6 +1743,866 @@ func (i *EventWhereInput) P() (predicate.Event, error) {
 		return predicates[0], nil
 	default:
 		return event.And(predicates...), nil
+	}
+}
+
+// IndicatorWhereInput represents a where input for filtering Indicator queries.
+type IndicatorWhereInput struct {
+	Predicates []predicate.Indicator  `json:"-"`
+	Not        *IndicatorWhereInput   `json:"not,omitempty"`
+	Or         []*IndicatorWhereInput `json:"or,omitempty"`
+	And        []*IndicatorWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *gid.ID  `json:"id,omitempty"`
+	IDNEQ   *gid.ID  `json:"idNEQ,omitempty"`
+	IDIn    []gid.ID `json:"idIn,omitempty"`
+	IDNotIn []gid.ID `json:"idNotIn,omitempty"`
+	IDGT    *gid.ID  `json:"idGT,omitempty"`
+	IDGTE   *gid.ID  `json:"idGTE,omitempty"`
+	IDLT    *gid.ID  `json:"idLT,omitempty"`
+	IDLTE   *gid.ID  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "name" field predicates.
+	Name             *string  `json:"name,omitempty"`
+	NameNEQ          *string  `json:"nameNEQ,omitempty"`
+	NameIn           []string `json:"nameIn,omitempty"`
+	NameNotIn        []string `json:"nameNotIn,omitempty"`
+	NameGT           *string  `json:"nameGT,omitempty"`
+	NameGTE          *string  `json:"nameGTE,omitempty"`
+	NameLT           *string  `json:"nameLT,omitempty"`
+	NameLTE          *string  `json:"nameLTE,omitempty"`
+	NameContains     *string  `json:"nameContains,omitempty"`
+	NameHasPrefix    *string  `json:"nameHasPrefix,omitempty"`
+	NameHasSuffix    *string  `json:"nameHasSuffix,omitempty"`
+	NameEqualFold    *string  `json:"nameEqualFold,omitempty"`
+	NameContainsFold *string  `json:"nameContainsFold,omitempty"`
+
+	// "definition" field predicates.
+	Definition             *string  `json:"definition,omitempty"`
+	DefinitionNEQ          *string  `json:"definitionNEQ,omitempty"`
+	DefinitionIn           []string `json:"definitionIn,omitempty"`
+	DefinitionNotIn        []string `json:"definitionNotIn,omitempty"`
+	DefinitionGT           *string  `json:"definitionGT,omitempty"`
+	DefinitionGTE          *string  `json:"definitionGTE,omitempty"`
+	DefinitionLT           *string  `json:"definitionLT,omitempty"`
+	DefinitionLTE          *string  `json:"definitionLTE,omitempty"`
+	DefinitionContains     *string  `json:"definitionContains,omitempty"`
+	DefinitionHasPrefix    *string  `json:"definitionHasPrefix,omitempty"`
+	DefinitionHasSuffix    *string  `json:"definitionHasSuffix,omitempty"`
+	DefinitionEqualFold    *string  `json:"definitionEqualFold,omitempty"`
+	DefinitionContainsFold *string  `json:"definitionContainsFold,omitempty"`
+
+	// "unit" field predicates.
+	Unit             *string  `json:"unit,omitempty"`
+	UnitNEQ          *string  `json:"unitNEQ,omitempty"`
+	UnitIn           []string `json:"unitIn,omitempty"`
+	UnitNotIn        []string `json:"unitNotIn,omitempty"`
+	UnitGT           *string  `json:"unitGT,omitempty"`
+	UnitGTE          *string  `json:"unitGTE,omitempty"`
+	UnitLT           *string  `json:"unitLT,omitempty"`
+	UnitLTE          *string  `json:"unitLTE,omitempty"`
+	UnitContains     *string  `json:"unitContains,omitempty"`
+	UnitHasPrefix    *string  `json:"unitHasPrefix,omitempty"`
+	UnitHasSuffix    *string  `json:"unitHasSuffix,omitempty"`
+	UnitEqualFold    *string  `json:"unitEqualFold,omitempty"`
+	UnitContainsFold *string  `json:"unitContainsFold,omitempty"`
+
+	// "target_group" field predicates.
+	TargetGroup      *indicator.TargetGroup  `json:"targetGroup,omitempty"`
+	TargetGroupNEQ   *indicator.TargetGroup  `json:"targetGroupNEQ,omitempty"`
+	TargetGroupIn    []indicator.TargetGroup `json:"targetGroupIn,omitempty"`
+	TargetGroupNotIn []indicator.TargetGroup `json:"targetGroupNotIn,omitempty"`
+
+	// "direction" field predicates.
+	Direction      *indicator.Direction  `json:"direction,omitempty"`
+	DirectionNEQ   *indicator.Direction  `json:"directionNEQ,omitempty"`
+	DirectionIn    []indicator.Direction `json:"directionIn,omitempty"`
+	DirectionNotIn []indicator.Direction `json:"directionNotIn,omitempty"`
+
+	// "source_reference" field predicates.
+	SourceReference             *string  `json:"sourceReference,omitempty"`
+	SourceReferenceNEQ          *string  `json:"sourceReferenceNEQ,omitempty"`
+	SourceReferenceIn           []string `json:"sourceReferenceIn,omitempty"`
+	SourceReferenceNotIn        []string `json:"sourceReferenceNotIn,omitempty"`
+	SourceReferenceGT           *string  `json:"sourceReferenceGT,omitempty"`
+	SourceReferenceGTE          *string  `json:"sourceReferenceGTE,omitempty"`
+	SourceReferenceLT           *string  `json:"sourceReferenceLT,omitempty"`
+	SourceReferenceLTE          *string  `json:"sourceReferenceLTE,omitempty"`
+	SourceReferenceContains     *string  `json:"sourceReferenceContains,omitempty"`
+	SourceReferenceHasPrefix    *string  `json:"sourceReferenceHasPrefix,omitempty"`
+	SourceReferenceHasSuffix    *string  `json:"sourceReferenceHasSuffix,omitempty"`
+	SourceReferenceIsNil        bool     `json:"sourceReferenceIsNil,omitempty"`
+	SourceReferenceNotNil       bool     `json:"sourceReferenceNotNil,omitempty"`
+	SourceReferenceEqualFold    *string  `json:"sourceReferenceEqualFold,omitempty"`
+	SourceReferenceContainsFold *string  `json:"sourceReferenceContainsFold,omitempty"`
+
+	// "topics" edge predicates.
+	HasTopics     *bool              `json:"hasTopics,omitempty"`
+	HasTopicsWith []*TopicWhereInput `json:"hasTopicsWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *IndicatorWhereInput) AddPredicates(predicates ...predicate.Indicator) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the IndicatorWhereInput filter on the IndicatorQuery builder.
+func (i *IndicatorWhereInput) Filter(q *IndicatorQuery) (*IndicatorQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyIndicatorWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyIndicatorWhereInput is returned in case the IndicatorWhereInput is empty.
+var ErrEmptyIndicatorWhereInput = errors.New("ent: empty predicate IndicatorWhereInput")
+
+// P returns a predicate for filtering indicators.
+// An error is returned if the input is empty or invalid.
+func (i *IndicatorWhereInput) P() (predicate.Indicator, error) {
+	var predicates []predicate.Indicator
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, indicator.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Indicator, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, indicator.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Indicator, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, indicator.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, indicator.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, indicator.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, indicator.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, indicator.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, indicator.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, indicator.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, indicator.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, indicator.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, indicator.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, indicator.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, indicator.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, indicator.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, indicator.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, indicator.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, indicator.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, indicator.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, indicator.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, indicator.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, indicator.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, indicator.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, indicator.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, indicator.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, indicator.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, indicator.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Name != nil {
+		predicates = append(predicates, indicator.NameEQ(*i.Name))
+	}
+	if i.NameNEQ != nil {
+		predicates = append(predicates, indicator.NameNEQ(*i.NameNEQ))
+	}
+	if len(i.NameIn) > 0 {
+		predicates = append(predicates, indicator.NameIn(i.NameIn...))
+	}
+	if len(i.NameNotIn) > 0 {
+		predicates = append(predicates, indicator.NameNotIn(i.NameNotIn...))
+	}
+	if i.NameGT != nil {
+		predicates = append(predicates, indicator.NameGT(*i.NameGT))
+	}
+	if i.NameGTE != nil {
+		predicates = append(predicates, indicator.NameGTE(*i.NameGTE))
+	}
+	if i.NameLT != nil {
+		predicates = append(predicates, indicator.NameLT(*i.NameLT))
+	}
+	if i.NameLTE != nil {
+		predicates = append(predicates, indicator.NameLTE(*i.NameLTE))
+	}
+	if i.NameContains != nil {
+		predicates = append(predicates, indicator.NameContains(*i.NameContains))
+	}
+	if i.NameHasPrefix != nil {
+		predicates = append(predicates, indicator.NameHasPrefix(*i.NameHasPrefix))
+	}
+	if i.NameHasSuffix != nil {
+		predicates = append(predicates, indicator.NameHasSuffix(*i.NameHasSuffix))
+	}
+	if i.NameEqualFold != nil {
+		predicates = append(predicates, indicator.NameEqualFold(*i.NameEqualFold))
+	}
+	if i.NameContainsFold != nil {
+		predicates = append(predicates, indicator.NameContainsFold(*i.NameContainsFold))
+	}
+	if i.Definition != nil {
+		predicates = append(predicates, indicator.DefinitionEQ(*i.Definition))
+	}
+	if i.DefinitionNEQ != nil {
+		predicates = append(predicates, indicator.DefinitionNEQ(*i.DefinitionNEQ))
+	}
+	if len(i.DefinitionIn) > 0 {
+		predicates = append(predicates, indicator.DefinitionIn(i.DefinitionIn...))
+	}
+	if len(i.DefinitionNotIn) > 0 {
+		predicates = append(predicates, indicator.DefinitionNotIn(i.DefinitionNotIn...))
+	}
+	if i.DefinitionGT != nil {
+		predicates = append(predicates, indicator.DefinitionGT(*i.DefinitionGT))
+	}
+	if i.DefinitionGTE != nil {
+		predicates = append(predicates, indicator.DefinitionGTE(*i.DefinitionGTE))
+	}
+	if i.DefinitionLT != nil {
+		predicates = append(predicates, indicator.DefinitionLT(*i.DefinitionLT))
+	}
+	if i.DefinitionLTE != nil {
+		predicates = append(predicates, indicator.DefinitionLTE(*i.DefinitionLTE))
+	}
+	if i.DefinitionContains != nil {
+		predicates = append(predicates, indicator.DefinitionContains(*i.DefinitionContains))
+	}
+	if i.DefinitionHasPrefix != nil {
+		predicates = append(predicates, indicator.DefinitionHasPrefix(*i.DefinitionHasPrefix))
+	}
+	if i.DefinitionHasSuffix != nil {
+		predicates = append(predicates, indicator.DefinitionHasSuffix(*i.DefinitionHasSuffix))
+	}
+	if i.DefinitionEqualFold != nil {
+		predicates = append(predicates, indicator.DefinitionEqualFold(*i.DefinitionEqualFold))
+	}
+	if i.DefinitionContainsFold != nil {
+		predicates = append(predicates, indicator.DefinitionContainsFold(*i.DefinitionContainsFold))
+	}
+	if i.Unit != nil {
+		predicates = append(predicates, indicator.UnitEQ(*i.Unit))
+	}
+	if i.UnitNEQ != nil {
+		predicates = append(predicates, indicator.UnitNEQ(*i.UnitNEQ))
+	}
+	if len(i.UnitIn) > 0 {
+		predicates = append(predicates, indicator.UnitIn(i.UnitIn...))
+	}
+	if len(i.UnitNotIn) > 0 {
+		predicates = append(predicates, indicator.UnitNotIn(i.UnitNotIn...))
+	}
+	if i.UnitGT != nil {
+		predicates = append(predicates, indicator.UnitGT(*i.UnitGT))
+	}
+	if i.UnitGTE != nil {
+		predicates = append(predicates, indicator.UnitGTE(*i.UnitGTE))
+	}
+	if i.UnitLT != nil {
+		predicates = append(predicates, indicator.UnitLT(*i.UnitLT))
+	}
+	if i.UnitLTE != nil {
+		predicates = append(predicates, indicator.UnitLTE(*i.UnitLTE))
+	}
+	if i.UnitContains != nil {
+		predicates = append(predicates, indicator.UnitContains(*i.UnitContains))
+	}
+	if i.UnitHasPrefix != nil {
+		predicates = append(predicates, indicator.UnitHasPrefix(*i.UnitHasPrefix))
+	}
+	if i.UnitHasSuffix != nil {
+		predicates = append(predicates, indicator.UnitHasSuffix(*i.UnitHasSuffix))
+	}
+	if i.UnitEqualFold != nil {
+		predicates = append(predicates, indicator.UnitEqualFold(*i.UnitEqualFold))
+	}
+	if i.UnitContainsFold != nil {
+		predicates = append(predicates, indicator.UnitContainsFold(*i.UnitContainsFold))
+	}
+	if i.TargetGroup != nil {
+		predicates = append(predicates, indicator.TargetGroupEQ(*i.TargetGroup))
+	}
+	if i.TargetGroupNEQ != nil {
+		predicates = append(predicates, indicator.TargetGroupNEQ(*i.TargetGroupNEQ))
+	}
+	if len(i.TargetGroupIn) > 0 {
+		predicates = append(predicates, indicator.TargetGroupIn(i.TargetGroupIn...))
+	}
+	if len(i.TargetGroupNotIn) > 0 {
+		predicates = append(predicates, indicator.TargetGroupNotIn(i.TargetGroupNotIn...))
+	}
+	if i.Direction != nil {
+		predicates = append(predicates, indicator.DirectionEQ(*i.Direction))
+	}
+	if i.DirectionNEQ != nil {
+		predicates = append(predicates, indicator.DirectionNEQ(*i.DirectionNEQ))
+	}
+	if len(i.DirectionIn) > 0 {
+		predicates = append(predicates, indicator.DirectionIn(i.DirectionIn...))
+	}
+	if len(i.DirectionNotIn) > 0 {
+		predicates = append(predicates, indicator.DirectionNotIn(i.DirectionNotIn...))
+	}
+	if i.SourceReference != nil {
+		predicates = append(predicates, indicator.SourceReferenceEQ(*i.SourceReference))
+	}
+	if i.SourceReferenceNEQ != nil {
+		predicates = append(predicates, indicator.SourceReferenceNEQ(*i.SourceReferenceNEQ))
+	}
+	if len(i.SourceReferenceIn) > 0 {
+		predicates = append(predicates, indicator.SourceReferenceIn(i.SourceReferenceIn...))
+	}
+	if len(i.SourceReferenceNotIn) > 0 {
+		predicates = append(predicates, indicator.SourceReferenceNotIn(i.SourceReferenceNotIn...))
+	}
+	if i.SourceReferenceGT != nil {
+		predicates = append(predicates, indicator.SourceReferenceGT(*i.SourceReferenceGT))
+	}
+	if i.SourceReferenceGTE != nil {
+		predicates = append(predicates, indicator.SourceReferenceGTE(*i.SourceReferenceGTE))
+	}
+	if i.SourceReferenceLT != nil {
+		predicates = append(predicates, indicator.SourceReferenceLT(*i.SourceReferenceLT))
+	}
+	if i.SourceReferenceLTE != nil {
+		predicates = append(predicates, indicator.SourceReferenceLTE(*i.SourceReferenceLTE))
+	}
+	if i.SourceReferenceContains != nil {
+		predicates = append(predicates, indicator.SourceReferenceContains(*i.SourceReferenceContains))
+	}
+	if i.SourceReferenceHasPrefix != nil {
+		predicates = append(predicates, indicator.SourceReferenceHasPrefix(*i.SourceReferenceHasPrefix))
+	}
+	if i.SourceReferenceHasSuffix != nil {
+		predicates = append(predicates, indicator.SourceReferenceHasSuffix(*i.SourceReferenceHasSuffix))
+	}
+	if i.SourceReferenceIsNil {
+		predicates = append(predicates, indicator.SourceReferenceIsNil())
+	}
+	if i.SourceReferenceNotNil {
+		predicates = append(predicates, indicator.SourceReferenceNotNil())
+	}
+	if i.SourceReferenceEqualFold != nil {
+		predicates = append(predicates, indicator.SourceReferenceEqualFold(*i.SourceReferenceEqualFold))
+	}
+	if i.SourceReferenceContainsFold != nil {
+		predicates = append(predicates, indicator.SourceReferenceContainsFold(*i.SourceReferenceContainsFold))
+	}
+
+	if i.HasTopics != nil {
+		p := indicator.HasTopics()
+		if !*i.HasTopics {
+			p = indicator.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasTopicsWith) > 0 {
+		with := make([]predicate.Topic, 0, len(i.HasTopicsWith))
+		for _, w := range i.HasTopicsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasTopicsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, indicator.HasTopicsWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyIndicatorWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return indicator.And(predicates...), nil
+	}
+}
+
+// MeasurementWhereInput represents a where input for filtering Measurement queries.
+type MeasurementWhereInput struct {
+	Predicates []predicate.Measurement  `json:"-"`
+	Not        *MeasurementWhereInput   `json:"not,omitempty"`
+	Or         []*MeasurementWhereInput `json:"or,omitempty"`
+	And        []*MeasurementWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *gid.ID  `json:"id,omitempty"`
+	IDNEQ   *gid.ID  `json:"idNEQ,omitempty"`
+	IDIn    []gid.ID `json:"idIn,omitempty"`
+	IDNotIn []gid.ID `json:"idNotIn,omitempty"`
+	IDGT    *gid.ID  `json:"idGT,omitempty"`
+	IDGTE   *gid.ID  `json:"idGTE,omitempty"`
+	IDLT    *gid.ID  `json:"idLT,omitempty"`
+	IDLTE   *gid.ID  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "period" field predicates.
+	Period             *string  `json:"period,omitempty"`
+	PeriodNEQ          *string  `json:"periodNEQ,omitempty"`
+	PeriodIn           []string `json:"periodIn,omitempty"`
+	PeriodNotIn        []string `json:"periodNotIn,omitempty"`
+	PeriodGT           *string  `json:"periodGT,omitempty"`
+	PeriodGTE          *string  `json:"periodGTE,omitempty"`
+	PeriodLT           *string  `json:"periodLT,omitempty"`
+	PeriodLTE          *string  `json:"periodLTE,omitempty"`
+	PeriodContains     *string  `json:"periodContains,omitempty"`
+	PeriodHasPrefix    *string  `json:"periodHasPrefix,omitempty"`
+	PeriodHasSuffix    *string  `json:"periodHasSuffix,omitempty"`
+	PeriodEqualFold    *string  `json:"periodEqualFold,omitempty"`
+	PeriodContainsFold *string  `json:"periodContainsFold,omitempty"`
+
+	// "value" field predicates.
+	Value      *float64  `json:"value,omitempty"`
+	ValueNEQ   *float64  `json:"valueNEQ,omitempty"`
+	ValueIn    []float64 `json:"valueIn,omitempty"`
+	ValueNotIn []float64 `json:"valueNotIn,omitempty"`
+	ValueGT    *float64  `json:"valueGT,omitempty"`
+	ValueGTE   *float64  `json:"valueGTE,omitempty"`
+	ValueLT    *float64  `json:"valueLT,omitempty"`
+	ValueLTE   *float64  `json:"valueLTE,omitempty"`
+
+	// "note" field predicates.
+	Note             *string  `json:"note,omitempty"`
+	NoteNEQ          *string  `json:"noteNEQ,omitempty"`
+	NoteIn           []string `json:"noteIn,omitempty"`
+	NoteNotIn        []string `json:"noteNotIn,omitempty"`
+	NoteGT           *string  `json:"noteGT,omitempty"`
+	NoteGTE          *string  `json:"noteGTE,omitempty"`
+	NoteLT           *string  `json:"noteLT,omitempty"`
+	NoteLTE          *string  `json:"noteLTE,omitempty"`
+	NoteContains     *string  `json:"noteContains,omitempty"`
+	NoteHasPrefix    *string  `json:"noteHasPrefix,omitempty"`
+	NoteHasSuffix    *string  `json:"noteHasSuffix,omitempty"`
+	NoteIsNil        bool     `json:"noteIsNil,omitempty"`
+	NoteNotNil       bool     `json:"noteNotNil,omitempty"`
+	NoteEqualFold    *string  `json:"noteEqualFold,omitempty"`
+	NoteContainsFold *string  `json:"noteContainsFold,omitempty"`
+
+	// "indicator" edge predicates.
+	HasIndicator     *bool                  `json:"hasIndicator,omitempty"`
+	HasIndicatorWith []*IndicatorWhereInput `json:"hasIndicatorWith,omitempty"`
+
+	// "organisation" edge predicates.
+	HasOrganisation     *bool                     `json:"hasOrganisation,omitempty"`
+	HasOrganisationWith []*OrganisationWhereInput `json:"hasOrganisationWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *MeasurementWhereInput) AddPredicates(predicates ...predicate.Measurement) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the MeasurementWhereInput filter on the MeasurementQuery builder.
+func (i *MeasurementWhereInput) Filter(q *MeasurementQuery) (*MeasurementQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyMeasurementWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyMeasurementWhereInput is returned in case the MeasurementWhereInput is empty.
+var ErrEmptyMeasurementWhereInput = errors.New("ent: empty predicate MeasurementWhereInput")
+
+// P returns a predicate for filtering measurements.
+// An error is returned if the input is empty or invalid.
+func (i *MeasurementWhereInput) P() (predicate.Measurement, error) {
+	var predicates []predicate.Measurement
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, measurement.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Measurement, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, measurement.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Measurement, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, measurement.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, measurement.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, measurement.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, measurement.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, measurement.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, measurement.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, measurement.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, measurement.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, measurement.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, measurement.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, measurement.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, measurement.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, measurement.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, measurement.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, measurement.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, measurement.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, measurement.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, measurement.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, measurement.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, measurement.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, measurement.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, measurement.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, measurement.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, measurement.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, measurement.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Period != nil {
+		predicates = append(predicates, measurement.PeriodEQ(*i.Period))
+	}
+	if i.PeriodNEQ != nil {
+		predicates = append(predicates, measurement.PeriodNEQ(*i.PeriodNEQ))
+	}
+	if len(i.PeriodIn) > 0 {
+		predicates = append(predicates, measurement.PeriodIn(i.PeriodIn...))
+	}
+	if len(i.PeriodNotIn) > 0 {
+		predicates = append(predicates, measurement.PeriodNotIn(i.PeriodNotIn...))
+	}
+	if i.PeriodGT != nil {
+		predicates = append(predicates, measurement.PeriodGT(*i.PeriodGT))
+	}
+	if i.PeriodGTE != nil {
+		predicates = append(predicates, measurement.PeriodGTE(*i.PeriodGTE))
+	}
+	if i.PeriodLT != nil {
+		predicates = append(predicates, measurement.PeriodLT(*i.PeriodLT))
+	}
+	if i.PeriodLTE != nil {
+		predicates = append(predicates, measurement.PeriodLTE(*i.PeriodLTE))
+	}
+	if i.PeriodContains != nil {
+		predicates = append(predicates, measurement.PeriodContains(*i.PeriodContains))
+	}
+	if i.PeriodHasPrefix != nil {
+		predicates = append(predicates, measurement.PeriodHasPrefix(*i.PeriodHasPrefix))
+	}
+	if i.PeriodHasSuffix != nil {
+		predicates = append(predicates, measurement.PeriodHasSuffix(*i.PeriodHasSuffix))
+	}
+	if i.PeriodEqualFold != nil {
+		predicates = append(predicates, measurement.PeriodEqualFold(*i.PeriodEqualFold))
+	}
+	if i.PeriodContainsFold != nil {
+		predicates = append(predicates, measurement.PeriodContainsFold(*i.PeriodContainsFold))
+	}
+	if i.Value != nil {
+		predicates = append(predicates, measurement.ValueEQ(*i.Value))
+	}
+	if i.ValueNEQ != nil {
+		predicates = append(predicates, measurement.ValueNEQ(*i.ValueNEQ))
+	}
+	if len(i.ValueIn) > 0 {
+		predicates = append(predicates, measurement.ValueIn(i.ValueIn...))
+	}
+	if len(i.ValueNotIn) > 0 {
+		predicates = append(predicates, measurement.ValueNotIn(i.ValueNotIn...))
+	}
+	if i.ValueGT != nil {
+		predicates = append(predicates, measurement.ValueGT(*i.ValueGT))
+	}
+	if i.ValueGTE != nil {
+		predicates = append(predicates, measurement.ValueGTE(*i.ValueGTE))
+	}
+	if i.ValueLT != nil {
+		predicates = append(predicates, measurement.ValueLT(*i.ValueLT))
+	}
+	if i.ValueLTE != nil {
+		predicates = append(predicates, measurement.ValueLTE(*i.ValueLTE))
+	}
+	if i.Note != nil {
+		predicates = append(predicates, measurement.NoteEQ(*i.Note))
+	}
+	if i.NoteNEQ != nil {
+		predicates = append(predicates, measurement.NoteNEQ(*i.NoteNEQ))
+	}
+	if len(i.NoteIn) > 0 {
+		predicates = append(predicates, measurement.NoteIn(i.NoteIn...))
+	}
+	if len(i.NoteNotIn) > 0 {
+		predicates = append(predicates, measurement.NoteNotIn(i.NoteNotIn...))
+	}
+	if i.NoteGT != nil {
+		predicates = append(predicates, measurement.NoteGT(*i.NoteGT))
+	}
+	if i.NoteGTE != nil {
+		predicates = append(predicates, measurement.NoteGTE(*i.NoteGTE))
+	}
+	if i.NoteLT != nil {
+		predicates = append(predicates, measurement.NoteLT(*i.NoteLT))
+	}
+	if i.NoteLTE != nil {
+		predicates = append(predicates, measurement.NoteLTE(*i.NoteLTE))
+	}
+	if i.NoteContains != nil {
+		predicates = append(predicates, measurement.NoteContains(*i.NoteContains))
+	}
+	if i.NoteHasPrefix != nil {
+		predicates = append(predicates, measurement.NoteHasPrefix(*i.NoteHasPrefix))
+	}
+	if i.NoteHasSuffix != nil {
+		predicates = append(predicates, measurement.NoteHasSuffix(*i.NoteHasSuffix))
+	}
+	if i.NoteIsNil {
+		predicates = append(predicates, measurement.NoteIsNil())
+	}
+	if i.NoteNotNil {
+		predicates = append(predicates, measurement.NoteNotNil())
+	}
+	if i.NoteEqualFold != nil {
+		predicates = append(predicates, measurement.NoteEqualFold(*i.NoteEqualFold))
+	}
+	if i.NoteContainsFold != nil {
+		predicates = append(predicates, measurement.NoteContainsFold(*i.NoteContainsFold))
+	}
+
+	if i.HasIndicator != nil {
+		p := measurement.HasIndicator()
+		if !*i.HasIndicator {
+			p = measurement.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasIndicatorWith) > 0 {
+		with := make([]predicate.Indicator, 0, len(i.HasIndicatorWith))
+		for _, w := range i.HasIndicatorWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasIndicatorWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, measurement.HasIndicatorWith(with...))
+	}
+	if i.HasOrganisation != nil {
+		p := measurement.HasOrganisation()
+		if !*i.HasOrganisation {
+			p = measurement.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasOrganisationWith) > 0 {
+		with := make([]predicate.Organisation, 0, len(i.HasOrganisationWith))
+		for _, w := range i.HasOrganisationWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasOrganisationWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, measurement.HasOrganisationWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyMeasurementWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return measurement.And(predicates...), nil
 	}
 }
 

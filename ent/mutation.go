@@ -12,6 +12,8 @@ import (
 	"zirkel/ent/circlemembership"
 	"zirkel/ent/discussion"
 	"zirkel/ent/event"
+	"zirkel/ent/indicator"
+	"zirkel/ent/measurement"
 	"zirkel/ent/member"
 	"zirkel/ent/message"
 	"zirkel/ent/organisation"
@@ -40,6 +42,8 @@ const (
 	TypeCircleMembership = "CircleMembership"
 	TypeDiscussion       = "Discussion"
 	TypeEvent            = "Event"
+	TypeIndicator        = "Indicator"
+	TypeMeasurement      = "Measurement"
 	TypeMember           = "Member"
 	TypeMessage          = "Message"
 	TypeOrganisation     = "Organisation"
@@ -4006,6 +4010,1814 @@ func (m *EventMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown Event edge %s", name)
 }
 
+// IndicatorMutation represents an operation that mutates the Indicator nodes in the graph.
+type IndicatorMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *gid.ID
+	created_at          *time.Time
+	updated_at          *time.Time
+	name                *string
+	definition          *string
+	unit                *string
+	target_group        *indicator.TargetGroup
+	direction           *indicator.Direction
+	source_reference    *string
+	clearedFields       map[string]struct{}
+	topics              map[gid.ID]struct{}
+	removedtopics       map[gid.ID]struct{}
+	clearedtopics       bool
+	measurements        map[gid.ID]struct{}
+	removedmeasurements map[gid.ID]struct{}
+	clearedmeasurements bool
+	done                bool
+	oldValue            func(context.Context) (*Indicator, error)
+	predicates          []predicate.Indicator
+}
+
+var _ ent.Mutation = (*IndicatorMutation)(nil)
+
+// indicatorOption allows management of the mutation configuration using functional options.
+type indicatorOption func(*IndicatorMutation)
+
+// newIndicatorMutation creates new mutation for the Indicator entity.
+func newIndicatorMutation(c config, op Op, opts ...indicatorOption) *IndicatorMutation {
+	m := &IndicatorMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeIndicator,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withIndicatorID sets the ID field of the mutation.
+func withIndicatorID(id gid.ID) indicatorOption {
+	return func(m *IndicatorMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Indicator
+		)
+		m.oldValue = func(ctx context.Context) (*Indicator, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Indicator.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withIndicator sets the old Indicator of the mutation.
+func withIndicator(node *Indicator) indicatorOption {
+	return func(m *IndicatorMutation) {
+		m.oldValue = func(context.Context) (*Indicator, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m IndicatorMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m IndicatorMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of Indicator entities.
+func (m *IndicatorMutation) SetID(id gid.ID) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *IndicatorMutation) ID() (id gid.ID, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *IndicatorMutation) IDs(ctx context.Context) ([]gid.ID, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []gid.ID{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Indicator.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *IndicatorMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *IndicatorMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Indicator entity.
+// If the Indicator object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IndicatorMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *IndicatorMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *IndicatorMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *IndicatorMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Indicator entity.
+// If the Indicator object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IndicatorMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *IndicatorMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetName sets the "name" field.
+func (m *IndicatorMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *IndicatorMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the Indicator entity.
+// If the Indicator object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IndicatorMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *IndicatorMutation) ResetName() {
+	m.name = nil
+}
+
+// SetDefinition sets the "definition" field.
+func (m *IndicatorMutation) SetDefinition(s string) {
+	m.definition = &s
+}
+
+// Definition returns the value of the "definition" field in the mutation.
+func (m *IndicatorMutation) Definition() (r string, exists bool) {
+	v := m.definition
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDefinition returns the old "definition" field's value of the Indicator entity.
+// If the Indicator object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IndicatorMutation) OldDefinition(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDefinition is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDefinition requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDefinition: %w", err)
+	}
+	return oldValue.Definition, nil
+}
+
+// ResetDefinition resets all changes to the "definition" field.
+func (m *IndicatorMutation) ResetDefinition() {
+	m.definition = nil
+}
+
+// SetUnit sets the "unit" field.
+func (m *IndicatorMutation) SetUnit(s string) {
+	m.unit = &s
+}
+
+// Unit returns the value of the "unit" field in the mutation.
+func (m *IndicatorMutation) Unit() (r string, exists bool) {
+	v := m.unit
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUnit returns the old "unit" field's value of the Indicator entity.
+// If the Indicator object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IndicatorMutation) OldUnit(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUnit is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUnit requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUnit: %w", err)
+	}
+	return oldValue.Unit, nil
+}
+
+// ResetUnit resets all changes to the "unit" field.
+func (m *IndicatorMutation) ResetUnit() {
+	m.unit = nil
+}
+
+// SetTargetGroup sets the "target_group" field.
+func (m *IndicatorMutation) SetTargetGroup(ig indicator.TargetGroup) {
+	m.target_group = &ig
+}
+
+// TargetGroup returns the value of the "target_group" field in the mutation.
+func (m *IndicatorMutation) TargetGroup() (r indicator.TargetGroup, exists bool) {
+	v := m.target_group
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTargetGroup returns the old "target_group" field's value of the Indicator entity.
+// If the Indicator object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IndicatorMutation) OldTargetGroup(ctx context.Context) (v indicator.TargetGroup, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTargetGroup is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTargetGroup requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTargetGroup: %w", err)
+	}
+	return oldValue.TargetGroup, nil
+}
+
+// ResetTargetGroup resets all changes to the "target_group" field.
+func (m *IndicatorMutation) ResetTargetGroup() {
+	m.target_group = nil
+}
+
+// SetDirection sets the "direction" field.
+func (m *IndicatorMutation) SetDirection(i indicator.Direction) {
+	m.direction = &i
+}
+
+// Direction returns the value of the "direction" field in the mutation.
+func (m *IndicatorMutation) Direction() (r indicator.Direction, exists bool) {
+	v := m.direction
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDirection returns the old "direction" field's value of the Indicator entity.
+// If the Indicator object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IndicatorMutation) OldDirection(ctx context.Context) (v indicator.Direction, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDirection is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDirection requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDirection: %w", err)
+	}
+	return oldValue.Direction, nil
+}
+
+// ResetDirection resets all changes to the "direction" field.
+func (m *IndicatorMutation) ResetDirection() {
+	m.direction = nil
+}
+
+// SetSourceReference sets the "source_reference" field.
+func (m *IndicatorMutation) SetSourceReference(s string) {
+	m.source_reference = &s
+}
+
+// SourceReference returns the value of the "source_reference" field in the mutation.
+func (m *IndicatorMutation) SourceReference() (r string, exists bool) {
+	v := m.source_reference
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSourceReference returns the old "source_reference" field's value of the Indicator entity.
+// If the Indicator object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *IndicatorMutation) OldSourceReference(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSourceReference is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSourceReference requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSourceReference: %w", err)
+	}
+	return oldValue.SourceReference, nil
+}
+
+// ClearSourceReference clears the value of the "source_reference" field.
+func (m *IndicatorMutation) ClearSourceReference() {
+	m.source_reference = nil
+	m.clearedFields[indicator.FieldSourceReference] = struct{}{}
+}
+
+// SourceReferenceCleared returns if the "source_reference" field was cleared in this mutation.
+func (m *IndicatorMutation) SourceReferenceCleared() bool {
+	_, ok := m.clearedFields[indicator.FieldSourceReference]
+	return ok
+}
+
+// ResetSourceReference resets all changes to the "source_reference" field.
+func (m *IndicatorMutation) ResetSourceReference() {
+	m.source_reference = nil
+	delete(m.clearedFields, indicator.FieldSourceReference)
+}
+
+// AddTopicIDs adds the "topics" edge to the Topic entity by ids.
+func (m *IndicatorMutation) AddTopicIDs(ids ...gid.ID) {
+	if m.topics == nil {
+		m.topics = make(map[gid.ID]struct{})
+	}
+	for i := range ids {
+		m.topics[ids[i]] = struct{}{}
+	}
+}
+
+// ClearTopics clears the "topics" edge to the Topic entity.
+func (m *IndicatorMutation) ClearTopics() {
+	m.clearedtopics = true
+}
+
+// TopicsCleared reports if the "topics" edge to the Topic entity was cleared.
+func (m *IndicatorMutation) TopicsCleared() bool {
+	return m.clearedtopics
+}
+
+// RemoveTopicIDs removes the "topics" edge to the Topic entity by IDs.
+func (m *IndicatorMutation) RemoveTopicIDs(ids ...gid.ID) {
+	if m.removedtopics == nil {
+		m.removedtopics = make(map[gid.ID]struct{})
+	}
+	for i := range ids {
+		delete(m.topics, ids[i])
+		m.removedtopics[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedTopics returns the removed IDs of the "topics" edge to the Topic entity.
+func (m *IndicatorMutation) RemovedTopicsIDs() (ids []gid.ID) {
+	for id := range m.removedtopics {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// TopicsIDs returns the "topics" edge IDs in the mutation.
+func (m *IndicatorMutation) TopicsIDs() (ids []gid.ID) {
+	for id := range m.topics {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetTopics resets all changes to the "topics" edge.
+func (m *IndicatorMutation) ResetTopics() {
+	m.topics = nil
+	m.clearedtopics = false
+	m.removedtopics = nil
+}
+
+// AddMeasurementIDs adds the "measurements" edge to the Measurement entity by ids.
+func (m *IndicatorMutation) AddMeasurementIDs(ids ...gid.ID) {
+	if m.measurements == nil {
+		m.measurements = make(map[gid.ID]struct{})
+	}
+	for i := range ids {
+		m.measurements[ids[i]] = struct{}{}
+	}
+}
+
+// ClearMeasurements clears the "measurements" edge to the Measurement entity.
+func (m *IndicatorMutation) ClearMeasurements() {
+	m.clearedmeasurements = true
+}
+
+// MeasurementsCleared reports if the "measurements" edge to the Measurement entity was cleared.
+func (m *IndicatorMutation) MeasurementsCleared() bool {
+	return m.clearedmeasurements
+}
+
+// RemoveMeasurementIDs removes the "measurements" edge to the Measurement entity by IDs.
+func (m *IndicatorMutation) RemoveMeasurementIDs(ids ...gid.ID) {
+	if m.removedmeasurements == nil {
+		m.removedmeasurements = make(map[gid.ID]struct{})
+	}
+	for i := range ids {
+		delete(m.measurements, ids[i])
+		m.removedmeasurements[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedMeasurements returns the removed IDs of the "measurements" edge to the Measurement entity.
+func (m *IndicatorMutation) RemovedMeasurementsIDs() (ids []gid.ID) {
+	for id := range m.removedmeasurements {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// MeasurementsIDs returns the "measurements" edge IDs in the mutation.
+func (m *IndicatorMutation) MeasurementsIDs() (ids []gid.ID) {
+	for id := range m.measurements {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetMeasurements resets all changes to the "measurements" edge.
+func (m *IndicatorMutation) ResetMeasurements() {
+	m.measurements = nil
+	m.clearedmeasurements = false
+	m.removedmeasurements = nil
+}
+
+// Where appends a list predicates to the IndicatorMutation builder.
+func (m *IndicatorMutation) Where(ps ...predicate.Indicator) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the IndicatorMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *IndicatorMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Indicator, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *IndicatorMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *IndicatorMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Indicator).
+func (m *IndicatorMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *IndicatorMutation) Fields() []string {
+	fields := make([]string, 0, 8)
+	if m.created_at != nil {
+		fields = append(fields, indicator.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, indicator.FieldUpdatedAt)
+	}
+	if m.name != nil {
+		fields = append(fields, indicator.FieldName)
+	}
+	if m.definition != nil {
+		fields = append(fields, indicator.FieldDefinition)
+	}
+	if m.unit != nil {
+		fields = append(fields, indicator.FieldUnit)
+	}
+	if m.target_group != nil {
+		fields = append(fields, indicator.FieldTargetGroup)
+	}
+	if m.direction != nil {
+		fields = append(fields, indicator.FieldDirection)
+	}
+	if m.source_reference != nil {
+		fields = append(fields, indicator.FieldSourceReference)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *IndicatorMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case indicator.FieldCreatedAt:
+		return m.CreatedAt()
+	case indicator.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case indicator.FieldName:
+		return m.Name()
+	case indicator.FieldDefinition:
+		return m.Definition()
+	case indicator.FieldUnit:
+		return m.Unit()
+	case indicator.FieldTargetGroup:
+		return m.TargetGroup()
+	case indicator.FieldDirection:
+		return m.Direction()
+	case indicator.FieldSourceReference:
+		return m.SourceReference()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *IndicatorMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case indicator.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case indicator.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case indicator.FieldName:
+		return m.OldName(ctx)
+	case indicator.FieldDefinition:
+		return m.OldDefinition(ctx)
+	case indicator.FieldUnit:
+		return m.OldUnit(ctx)
+	case indicator.FieldTargetGroup:
+		return m.OldTargetGroup(ctx)
+	case indicator.FieldDirection:
+		return m.OldDirection(ctx)
+	case indicator.FieldSourceReference:
+		return m.OldSourceReference(ctx)
+	}
+	return nil, fmt.Errorf("unknown Indicator field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *IndicatorMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case indicator.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case indicator.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case indicator.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case indicator.FieldDefinition:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDefinition(v)
+		return nil
+	case indicator.FieldUnit:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUnit(v)
+		return nil
+	case indicator.FieldTargetGroup:
+		v, ok := value.(indicator.TargetGroup)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTargetGroup(v)
+		return nil
+	case indicator.FieldDirection:
+		v, ok := value.(indicator.Direction)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDirection(v)
+		return nil
+	case indicator.FieldSourceReference:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSourceReference(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Indicator field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *IndicatorMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *IndicatorMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *IndicatorMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown Indicator numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *IndicatorMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(indicator.FieldSourceReference) {
+		fields = append(fields, indicator.FieldSourceReference)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *IndicatorMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *IndicatorMutation) ClearField(name string) error {
+	switch name {
+	case indicator.FieldSourceReference:
+		m.ClearSourceReference()
+		return nil
+	}
+	return fmt.Errorf("unknown Indicator nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *IndicatorMutation) ResetField(name string) error {
+	switch name {
+	case indicator.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case indicator.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case indicator.FieldName:
+		m.ResetName()
+		return nil
+	case indicator.FieldDefinition:
+		m.ResetDefinition()
+		return nil
+	case indicator.FieldUnit:
+		m.ResetUnit()
+		return nil
+	case indicator.FieldTargetGroup:
+		m.ResetTargetGroup()
+		return nil
+	case indicator.FieldDirection:
+		m.ResetDirection()
+		return nil
+	case indicator.FieldSourceReference:
+		m.ResetSourceReference()
+		return nil
+	}
+	return fmt.Errorf("unknown Indicator field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *IndicatorMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.topics != nil {
+		edges = append(edges, indicator.EdgeTopics)
+	}
+	if m.measurements != nil {
+		edges = append(edges, indicator.EdgeMeasurements)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *IndicatorMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case indicator.EdgeTopics:
+		ids := make([]ent.Value, 0, len(m.topics))
+		for id := range m.topics {
+			ids = append(ids, id)
+		}
+		return ids
+	case indicator.EdgeMeasurements:
+		ids := make([]ent.Value, 0, len(m.measurements))
+		for id := range m.measurements {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *IndicatorMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.removedtopics != nil {
+		edges = append(edges, indicator.EdgeTopics)
+	}
+	if m.removedmeasurements != nil {
+		edges = append(edges, indicator.EdgeMeasurements)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *IndicatorMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case indicator.EdgeTopics:
+		ids := make([]ent.Value, 0, len(m.removedtopics))
+		for id := range m.removedtopics {
+			ids = append(ids, id)
+		}
+		return ids
+	case indicator.EdgeMeasurements:
+		ids := make([]ent.Value, 0, len(m.removedmeasurements))
+		for id := range m.removedmeasurements {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *IndicatorMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedtopics {
+		edges = append(edges, indicator.EdgeTopics)
+	}
+	if m.clearedmeasurements {
+		edges = append(edges, indicator.EdgeMeasurements)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *IndicatorMutation) EdgeCleared(name string) bool {
+	switch name {
+	case indicator.EdgeTopics:
+		return m.clearedtopics
+	case indicator.EdgeMeasurements:
+		return m.clearedmeasurements
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *IndicatorMutation) ClearEdge(name string) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown Indicator unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *IndicatorMutation) ResetEdge(name string) error {
+	switch name {
+	case indicator.EdgeTopics:
+		m.ResetTopics()
+		return nil
+	case indicator.EdgeMeasurements:
+		m.ResetMeasurements()
+		return nil
+	}
+	return fmt.Errorf("unknown Indicator edge %s", name)
+}
+
+// MeasurementMutation represents an operation that mutates the Measurement nodes in the graph.
+type MeasurementMutation struct {
+	config
+	op                      Op
+	typ                     string
+	id                      *gid.ID
+	created_at              *time.Time
+	updated_at              *time.Time
+	period                  *string
+	value                   *float64
+	addvalue                *float64
+	note                    *string
+	clearedFields           map[string]struct{}
+	indicator               *gid.ID
+	clearedindicator        bool
+	organisation            *gid.ID
+	clearedorganisation     bool
+	practices_before        map[gid.ID]struct{}
+	removedpractices_before map[gid.ID]struct{}
+	clearedpractices_before bool
+	practices_after         map[gid.ID]struct{}
+	removedpractices_after  map[gid.ID]struct{}
+	clearedpractices_after  bool
+	done                    bool
+	oldValue                func(context.Context) (*Measurement, error)
+	predicates              []predicate.Measurement
+}
+
+var _ ent.Mutation = (*MeasurementMutation)(nil)
+
+// measurementOption allows management of the mutation configuration using functional options.
+type measurementOption func(*MeasurementMutation)
+
+// newMeasurementMutation creates new mutation for the Measurement entity.
+func newMeasurementMutation(c config, op Op, opts ...measurementOption) *MeasurementMutation {
+	m := &MeasurementMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeMeasurement,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withMeasurementID sets the ID field of the mutation.
+func withMeasurementID(id gid.ID) measurementOption {
+	return func(m *MeasurementMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Measurement
+		)
+		m.oldValue = func(ctx context.Context) (*Measurement, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Measurement.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withMeasurement sets the old Measurement of the mutation.
+func withMeasurement(node *Measurement) measurementOption {
+	return func(m *MeasurementMutation) {
+		m.oldValue = func(context.Context) (*Measurement, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m MeasurementMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m MeasurementMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of Measurement entities.
+func (m *MeasurementMutation) SetID(id gid.ID) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *MeasurementMutation) ID() (id gid.ID, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *MeasurementMutation) IDs(ctx context.Context) ([]gid.ID, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []gid.ID{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Measurement.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *MeasurementMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *MeasurementMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Measurement entity.
+// If the Measurement object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MeasurementMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *MeasurementMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *MeasurementMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *MeasurementMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Measurement entity.
+// If the Measurement object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MeasurementMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *MeasurementMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetPeriod sets the "period" field.
+func (m *MeasurementMutation) SetPeriod(s string) {
+	m.period = &s
+}
+
+// Period returns the value of the "period" field in the mutation.
+func (m *MeasurementMutation) Period() (r string, exists bool) {
+	v := m.period
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPeriod returns the old "period" field's value of the Measurement entity.
+// If the Measurement object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MeasurementMutation) OldPeriod(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPeriod is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPeriod requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPeriod: %w", err)
+	}
+	return oldValue.Period, nil
+}
+
+// ResetPeriod resets all changes to the "period" field.
+func (m *MeasurementMutation) ResetPeriod() {
+	m.period = nil
+}
+
+// SetValue sets the "value" field.
+func (m *MeasurementMutation) SetValue(f float64) {
+	m.value = &f
+	m.addvalue = nil
+}
+
+// Value returns the value of the "value" field in the mutation.
+func (m *MeasurementMutation) Value() (r float64, exists bool) {
+	v := m.value
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldValue returns the old "value" field's value of the Measurement entity.
+// If the Measurement object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MeasurementMutation) OldValue(ctx context.Context) (v float64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldValue is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldValue requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldValue: %w", err)
+	}
+	return oldValue.Value, nil
+}
+
+// AddValue adds f to the "value" field.
+func (m *MeasurementMutation) AddValue(f float64) {
+	if m.addvalue != nil {
+		*m.addvalue += f
+	} else {
+		m.addvalue = &f
+	}
+}
+
+// AddedValue returns the value that was added to the "value" field in this mutation.
+func (m *MeasurementMutation) AddedValue() (r float64, exists bool) {
+	v := m.addvalue
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetValue resets all changes to the "value" field.
+func (m *MeasurementMutation) ResetValue() {
+	m.value = nil
+	m.addvalue = nil
+}
+
+// SetNote sets the "note" field.
+func (m *MeasurementMutation) SetNote(s string) {
+	m.note = &s
+}
+
+// Note returns the value of the "note" field in the mutation.
+func (m *MeasurementMutation) Note() (r string, exists bool) {
+	v := m.note
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNote returns the old "note" field's value of the Measurement entity.
+// If the Measurement object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MeasurementMutation) OldNote(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNote is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNote requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNote: %w", err)
+	}
+	return oldValue.Note, nil
+}
+
+// ClearNote clears the value of the "note" field.
+func (m *MeasurementMutation) ClearNote() {
+	m.note = nil
+	m.clearedFields[measurement.FieldNote] = struct{}{}
+}
+
+// NoteCleared returns if the "note" field was cleared in this mutation.
+func (m *MeasurementMutation) NoteCleared() bool {
+	_, ok := m.clearedFields[measurement.FieldNote]
+	return ok
+}
+
+// ResetNote resets all changes to the "note" field.
+func (m *MeasurementMutation) ResetNote() {
+	m.note = nil
+	delete(m.clearedFields, measurement.FieldNote)
+}
+
+// SetIndicatorID sets the "indicator" edge to the Indicator entity by id.
+func (m *MeasurementMutation) SetIndicatorID(id gid.ID) {
+	m.indicator = &id
+}
+
+// ClearIndicator clears the "indicator" edge to the Indicator entity.
+func (m *MeasurementMutation) ClearIndicator() {
+	m.clearedindicator = true
+}
+
+// IndicatorCleared reports if the "indicator" edge to the Indicator entity was cleared.
+func (m *MeasurementMutation) IndicatorCleared() bool {
+	return m.clearedindicator
+}
+
+// IndicatorID returns the "indicator" edge ID in the mutation.
+func (m *MeasurementMutation) IndicatorID() (id gid.ID, exists bool) {
+	if m.indicator != nil {
+		return *m.indicator, true
+	}
+	return
+}
+
+// IndicatorIDs returns the "indicator" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// IndicatorID instead. It exists only for internal usage by the builders.
+func (m *MeasurementMutation) IndicatorIDs() (ids []gid.ID) {
+	if id := m.indicator; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetIndicator resets all changes to the "indicator" edge.
+func (m *MeasurementMutation) ResetIndicator() {
+	m.indicator = nil
+	m.clearedindicator = false
+}
+
+// SetOrganisationID sets the "organisation" edge to the Organisation entity by id.
+func (m *MeasurementMutation) SetOrganisationID(id gid.ID) {
+	m.organisation = &id
+}
+
+// ClearOrganisation clears the "organisation" edge to the Organisation entity.
+func (m *MeasurementMutation) ClearOrganisation() {
+	m.clearedorganisation = true
+}
+
+// OrganisationCleared reports if the "organisation" edge to the Organisation entity was cleared.
+func (m *MeasurementMutation) OrganisationCleared() bool {
+	return m.clearedorganisation
+}
+
+// OrganisationID returns the "organisation" edge ID in the mutation.
+func (m *MeasurementMutation) OrganisationID() (id gid.ID, exists bool) {
+	if m.organisation != nil {
+		return *m.organisation, true
+	}
+	return
+}
+
+// OrganisationIDs returns the "organisation" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OrganisationID instead. It exists only for internal usage by the builders.
+func (m *MeasurementMutation) OrganisationIDs() (ids []gid.ID) {
+	if id := m.organisation; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOrganisation resets all changes to the "organisation" edge.
+func (m *MeasurementMutation) ResetOrganisation() {
+	m.organisation = nil
+	m.clearedorganisation = false
+}
+
+// AddPracticesBeforeIDs adds the "practices_before" edge to the Practice entity by ids.
+func (m *MeasurementMutation) AddPracticesBeforeIDs(ids ...gid.ID) {
+	if m.practices_before == nil {
+		m.practices_before = make(map[gid.ID]struct{})
+	}
+	for i := range ids {
+		m.practices_before[ids[i]] = struct{}{}
+	}
+}
+
+// ClearPracticesBefore clears the "practices_before" edge to the Practice entity.
+func (m *MeasurementMutation) ClearPracticesBefore() {
+	m.clearedpractices_before = true
+}
+
+// PracticesBeforeCleared reports if the "practices_before" edge to the Practice entity was cleared.
+func (m *MeasurementMutation) PracticesBeforeCleared() bool {
+	return m.clearedpractices_before
+}
+
+// RemovePracticesBeforeIDs removes the "practices_before" edge to the Practice entity by IDs.
+func (m *MeasurementMutation) RemovePracticesBeforeIDs(ids ...gid.ID) {
+	if m.removedpractices_before == nil {
+		m.removedpractices_before = make(map[gid.ID]struct{})
+	}
+	for i := range ids {
+		delete(m.practices_before, ids[i])
+		m.removedpractices_before[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedPracticesBefore returns the removed IDs of the "practices_before" edge to the Practice entity.
+func (m *MeasurementMutation) RemovedPracticesBeforeIDs() (ids []gid.ID) {
+	for id := range m.removedpractices_before {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// PracticesBeforeIDs returns the "practices_before" edge IDs in the mutation.
+func (m *MeasurementMutation) PracticesBeforeIDs() (ids []gid.ID) {
+	for id := range m.practices_before {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetPracticesBefore resets all changes to the "practices_before" edge.
+func (m *MeasurementMutation) ResetPracticesBefore() {
+	m.practices_before = nil
+	m.clearedpractices_before = false
+	m.removedpractices_before = nil
+}
+
+// AddPracticesAfterIDs adds the "practices_after" edge to the Practice entity by ids.
+func (m *MeasurementMutation) AddPracticesAfterIDs(ids ...gid.ID) {
+	if m.practices_after == nil {
+		m.practices_after = make(map[gid.ID]struct{})
+	}
+	for i := range ids {
+		m.practices_after[ids[i]] = struct{}{}
+	}
+}
+
+// ClearPracticesAfter clears the "practices_after" edge to the Practice entity.
+func (m *MeasurementMutation) ClearPracticesAfter() {
+	m.clearedpractices_after = true
+}
+
+// PracticesAfterCleared reports if the "practices_after" edge to the Practice entity was cleared.
+func (m *MeasurementMutation) PracticesAfterCleared() bool {
+	return m.clearedpractices_after
+}
+
+// RemovePracticesAfterIDs removes the "practices_after" edge to the Practice entity by IDs.
+func (m *MeasurementMutation) RemovePracticesAfterIDs(ids ...gid.ID) {
+	if m.removedpractices_after == nil {
+		m.removedpractices_after = make(map[gid.ID]struct{})
+	}
+	for i := range ids {
+		delete(m.practices_after, ids[i])
+		m.removedpractices_after[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedPracticesAfter returns the removed IDs of the "practices_after" edge to the Practice entity.
+func (m *MeasurementMutation) RemovedPracticesAfterIDs() (ids []gid.ID) {
+	for id := range m.removedpractices_after {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// PracticesAfterIDs returns the "practices_after" edge IDs in the mutation.
+func (m *MeasurementMutation) PracticesAfterIDs() (ids []gid.ID) {
+	for id := range m.practices_after {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetPracticesAfter resets all changes to the "practices_after" edge.
+func (m *MeasurementMutation) ResetPracticesAfter() {
+	m.practices_after = nil
+	m.clearedpractices_after = false
+	m.removedpractices_after = nil
+}
+
+// Where appends a list predicates to the MeasurementMutation builder.
+func (m *MeasurementMutation) Where(ps ...predicate.Measurement) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the MeasurementMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *MeasurementMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Measurement, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *MeasurementMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *MeasurementMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Measurement).
+func (m *MeasurementMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *MeasurementMutation) Fields() []string {
+	fields := make([]string, 0, 5)
+	if m.created_at != nil {
+		fields = append(fields, measurement.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, measurement.FieldUpdatedAt)
+	}
+	if m.period != nil {
+		fields = append(fields, measurement.FieldPeriod)
+	}
+	if m.value != nil {
+		fields = append(fields, measurement.FieldValue)
+	}
+	if m.note != nil {
+		fields = append(fields, measurement.FieldNote)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *MeasurementMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case measurement.FieldCreatedAt:
+		return m.CreatedAt()
+	case measurement.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case measurement.FieldPeriod:
+		return m.Period()
+	case measurement.FieldValue:
+		return m.Value()
+	case measurement.FieldNote:
+		return m.Note()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *MeasurementMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case measurement.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case measurement.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case measurement.FieldPeriod:
+		return m.OldPeriod(ctx)
+	case measurement.FieldValue:
+		return m.OldValue(ctx)
+	case measurement.FieldNote:
+		return m.OldNote(ctx)
+	}
+	return nil, fmt.Errorf("unknown Measurement field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *MeasurementMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case measurement.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case measurement.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case measurement.FieldPeriod:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPeriod(v)
+		return nil
+	case measurement.FieldValue:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetValue(v)
+		return nil
+	case measurement.FieldNote:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNote(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Measurement field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *MeasurementMutation) AddedFields() []string {
+	var fields []string
+	if m.addvalue != nil {
+		fields = append(fields, measurement.FieldValue)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *MeasurementMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case measurement.FieldValue:
+		return m.AddedValue()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *MeasurementMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case measurement.FieldValue:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddValue(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Measurement numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *MeasurementMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(measurement.FieldNote) {
+		fields = append(fields, measurement.FieldNote)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *MeasurementMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *MeasurementMutation) ClearField(name string) error {
+	switch name {
+	case measurement.FieldNote:
+		m.ClearNote()
+		return nil
+	}
+	return fmt.Errorf("unknown Measurement nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *MeasurementMutation) ResetField(name string) error {
+	switch name {
+	case measurement.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case measurement.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case measurement.FieldPeriod:
+		m.ResetPeriod()
+		return nil
+	case measurement.FieldValue:
+		m.ResetValue()
+		return nil
+	case measurement.FieldNote:
+		m.ResetNote()
+		return nil
+	}
+	return fmt.Errorf("unknown Measurement field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *MeasurementMutation) AddedEdges() []string {
+	edges := make([]string, 0, 4)
+	if m.indicator != nil {
+		edges = append(edges, measurement.EdgeIndicator)
+	}
+	if m.organisation != nil {
+		edges = append(edges, measurement.EdgeOrganisation)
+	}
+	if m.practices_before != nil {
+		edges = append(edges, measurement.EdgePracticesBefore)
+	}
+	if m.practices_after != nil {
+		edges = append(edges, measurement.EdgePracticesAfter)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *MeasurementMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case measurement.EdgeIndicator:
+		if id := m.indicator; id != nil {
+			return []ent.Value{*id}
+		}
+	case measurement.EdgeOrganisation:
+		if id := m.organisation; id != nil {
+			return []ent.Value{*id}
+		}
+	case measurement.EdgePracticesBefore:
+		ids := make([]ent.Value, 0, len(m.practices_before))
+		for id := range m.practices_before {
+			ids = append(ids, id)
+		}
+		return ids
+	case measurement.EdgePracticesAfter:
+		ids := make([]ent.Value, 0, len(m.practices_after))
+		for id := range m.practices_after {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *MeasurementMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 4)
+	if m.removedpractices_before != nil {
+		edges = append(edges, measurement.EdgePracticesBefore)
+	}
+	if m.removedpractices_after != nil {
+		edges = append(edges, measurement.EdgePracticesAfter)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *MeasurementMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case measurement.EdgePracticesBefore:
+		ids := make([]ent.Value, 0, len(m.removedpractices_before))
+		for id := range m.removedpractices_before {
+			ids = append(ids, id)
+		}
+		return ids
+	case measurement.EdgePracticesAfter:
+		ids := make([]ent.Value, 0, len(m.removedpractices_after))
+		for id := range m.removedpractices_after {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *MeasurementMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 4)
+	if m.clearedindicator {
+		edges = append(edges, measurement.EdgeIndicator)
+	}
+	if m.clearedorganisation {
+		edges = append(edges, measurement.EdgeOrganisation)
+	}
+	if m.clearedpractices_before {
+		edges = append(edges, measurement.EdgePracticesBefore)
+	}
+	if m.clearedpractices_after {
+		edges = append(edges, measurement.EdgePracticesAfter)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *MeasurementMutation) EdgeCleared(name string) bool {
+	switch name {
+	case measurement.EdgeIndicator:
+		return m.clearedindicator
+	case measurement.EdgeOrganisation:
+		return m.clearedorganisation
+	case measurement.EdgePracticesBefore:
+		return m.clearedpractices_before
+	case measurement.EdgePracticesAfter:
+		return m.clearedpractices_after
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *MeasurementMutation) ClearEdge(name string) error {
+	switch name {
+	case measurement.EdgeIndicator:
+		m.ClearIndicator()
+		return nil
+	case measurement.EdgeOrganisation:
+		m.ClearOrganisation()
+		return nil
+	}
+	return fmt.Errorf("unknown Measurement unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *MeasurementMutation) ResetEdge(name string) error {
+	switch name {
+	case measurement.EdgeIndicator:
+		m.ResetIndicator()
+		return nil
+	case measurement.EdgeOrganisation:
+		m.ResetOrganisation()
+		return nil
+	case measurement.EdgePracticesBefore:
+		m.ResetPracticesBefore()
+		return nil
+	case measurement.EdgePracticesAfter:
+		m.ResetPracticesAfter()
+		return nil
+	}
+	return fmt.Errorf("unknown Measurement edge %s", name)
+}
+
 // MemberMutation represents an operation that mutates the Member nodes in the graph.
 type MemberMutation struct {
 	config
@@ -6914,33 +8726,36 @@ func (m *MessageMutation) ResetEdge(name string) error {
 // OrganisationMutation represents an operation that mutates the Organisation nodes in the graph.
 type OrganisationMutation struct {
 	config
-	op               Op
-	typ              string
-	id               *gid.ID
-	created_at       *time.Time
-	updated_at       *time.Time
-	name             *string
-	kind             *organisation.Kind
-	ags              *string
-	state            *organisation.State
-	population       *int
-	addpopulation    *int
-	website          *string
-	clearedFields    map[string]struct{}
-	parent           *gid.ID
-	clearedparent    bool
-	children         map[gid.ID]struct{}
-	removedchildren  map[gid.ID]struct{}
-	clearedchildren  bool
-	members          map[gid.ID]struct{}
-	removedmembers   map[gid.ID]struct{}
-	clearedmembers   bool
-	practices        map[gid.ID]struct{}
-	removedpractices map[gid.ID]struct{}
-	clearedpractices bool
-	done             bool
-	oldValue         func(context.Context) (*Organisation, error)
-	predicates       []predicate.Organisation
+	op                  Op
+	typ                 string
+	id                  *gid.ID
+	created_at          *time.Time
+	updated_at          *time.Time
+	name                *string
+	kind                *organisation.Kind
+	ags                 *string
+	state               *organisation.State
+	population          *int
+	addpopulation       *int
+	website             *string
+	clearedFields       map[string]struct{}
+	parent              *gid.ID
+	clearedparent       bool
+	children            map[gid.ID]struct{}
+	removedchildren     map[gid.ID]struct{}
+	clearedchildren     bool
+	members             map[gid.ID]struct{}
+	removedmembers      map[gid.ID]struct{}
+	clearedmembers      bool
+	measurements        map[gid.ID]struct{}
+	removedmeasurements map[gid.ID]struct{}
+	clearedmeasurements bool
+	practices           map[gid.ID]struct{}
+	removedpractices    map[gid.ID]struct{}
+	clearedpractices    bool
+	done                bool
+	oldValue            func(context.Context) (*Organisation, error)
+	predicates          []predicate.Organisation
 }
 
 var _ ent.Mutation = (*OrganisationMutation)(nil)
@@ -7555,6 +9370,60 @@ func (m *OrganisationMutation) ResetMembers() {
 	m.removedmembers = nil
 }
 
+// AddMeasurementIDs adds the "measurements" edge to the Measurement entity by ids.
+func (m *OrganisationMutation) AddMeasurementIDs(ids ...gid.ID) {
+	if m.measurements == nil {
+		m.measurements = make(map[gid.ID]struct{})
+	}
+	for i := range ids {
+		m.measurements[ids[i]] = struct{}{}
+	}
+}
+
+// ClearMeasurements clears the "measurements" edge to the Measurement entity.
+func (m *OrganisationMutation) ClearMeasurements() {
+	m.clearedmeasurements = true
+}
+
+// MeasurementsCleared reports if the "measurements" edge to the Measurement entity was cleared.
+func (m *OrganisationMutation) MeasurementsCleared() bool {
+	return m.clearedmeasurements
+}
+
+// RemoveMeasurementIDs removes the "measurements" edge to the Measurement entity by IDs.
+func (m *OrganisationMutation) RemoveMeasurementIDs(ids ...gid.ID) {
+	if m.removedmeasurements == nil {
+		m.removedmeasurements = make(map[gid.ID]struct{})
+	}
+	for i := range ids {
+		delete(m.measurements, ids[i])
+		m.removedmeasurements[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedMeasurements returns the removed IDs of the "measurements" edge to the Measurement entity.
+func (m *OrganisationMutation) RemovedMeasurementsIDs() (ids []gid.ID) {
+	for id := range m.removedmeasurements {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// MeasurementsIDs returns the "measurements" edge IDs in the mutation.
+func (m *OrganisationMutation) MeasurementsIDs() (ids []gid.ID) {
+	for id := range m.measurements {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetMeasurements resets all changes to the "measurements" edge.
+func (m *OrganisationMutation) ResetMeasurements() {
+	m.measurements = nil
+	m.clearedmeasurements = false
+	m.removedmeasurements = nil
+}
+
 // AddPracticeIDs adds the "practices" edge to the Practice entity by ids.
 func (m *OrganisationMutation) AddPracticeIDs(ids ...gid.ID) {
 	if m.practices == nil {
@@ -7903,7 +9772,7 @@ func (m *OrganisationMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *OrganisationMutation) AddedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.parent != nil {
 		edges = append(edges, organisation.EdgeParent)
 	}
@@ -7912,6 +9781,9 @@ func (m *OrganisationMutation) AddedEdges() []string {
 	}
 	if m.members != nil {
 		edges = append(edges, organisation.EdgeMembers)
+	}
+	if m.measurements != nil {
+		edges = append(edges, organisation.EdgeMeasurements)
 	}
 	if m.practices != nil {
 		edges = append(edges, organisation.EdgePractices)
@@ -7939,6 +9811,12 @@ func (m *OrganisationMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case organisation.EdgeMeasurements:
+		ids := make([]ent.Value, 0, len(m.measurements))
+		for id := range m.measurements {
+			ids = append(ids, id)
+		}
+		return ids
 	case organisation.EdgePractices:
 		ids := make([]ent.Value, 0, len(m.practices))
 		for id := range m.practices {
@@ -7951,12 +9829,15 @@ func (m *OrganisationMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *OrganisationMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.removedchildren != nil {
 		edges = append(edges, organisation.EdgeChildren)
 	}
 	if m.removedmembers != nil {
 		edges = append(edges, organisation.EdgeMembers)
+	}
+	if m.removedmeasurements != nil {
+		edges = append(edges, organisation.EdgeMeasurements)
 	}
 	if m.removedpractices != nil {
 		edges = append(edges, organisation.EdgePractices)
@@ -7980,6 +9861,12 @@ func (m *OrganisationMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case organisation.EdgeMeasurements:
+		ids := make([]ent.Value, 0, len(m.removedmeasurements))
+		for id := range m.removedmeasurements {
+			ids = append(ids, id)
+		}
+		return ids
 	case organisation.EdgePractices:
 		ids := make([]ent.Value, 0, len(m.removedpractices))
 		for id := range m.removedpractices {
@@ -7992,7 +9879,7 @@ func (m *OrganisationMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *OrganisationMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.clearedparent {
 		edges = append(edges, organisation.EdgeParent)
 	}
@@ -8001,6 +9888,9 @@ func (m *OrganisationMutation) ClearedEdges() []string {
 	}
 	if m.clearedmembers {
 		edges = append(edges, organisation.EdgeMembers)
+	}
+	if m.clearedmeasurements {
+		edges = append(edges, organisation.EdgeMeasurements)
 	}
 	if m.clearedpractices {
 		edges = append(edges, organisation.EdgePractices)
@@ -8018,6 +9908,8 @@ func (m *OrganisationMutation) EdgeCleared(name string) bool {
 		return m.clearedchildren
 	case organisation.EdgeMembers:
 		return m.clearedmembers
+	case organisation.EdgeMeasurements:
+		return m.clearedmeasurements
 	case organisation.EdgePractices:
 		return m.clearedpractices
 	}
@@ -8048,6 +9940,9 @@ func (m *OrganisationMutation) ResetEdge(name string) error {
 	case organisation.EdgeMembers:
 		m.ResetMembers()
 		return nil
+	case organisation.EdgeMeasurements:
+		m.ResetMeasurements()
+		return nil
 	case organisation.EdgePractices:
 		m.ResetPractices()
 		return nil
@@ -8058,42 +9953,48 @@ func (m *OrganisationMutation) ResetEdge(name string) error {
 // PracticeMutation represents an operation that mutates the Practice nodes in the graph.
 type PracticeMutation struct {
 	config
-	op                    Op
-	typ                   string
-	id                    *gid.ID
-	created_at            *time.Time
-	updated_at            *time.Time
-	title                 *string
-	summary               *string
-	problem               *string
-	approach              *string
-	outcome               *string
-	lessons_learned       *string
-	maturity              *practice.Maturity
-	status                *practice.Status
-	published_at          *time.Time
-	effort_person_days    *int
-	addeffort_person_days *int
-	duration_weeks        *int
-	addduration_weeks     *int
-	transferability       *string
-	software_used         *[]string
-	appendsoftware_used   []string
-	visibility            *practice.Visibility
-	clearedFields         map[string]struct{}
-	organisation          *gid.ID
-	clearedorganisation   bool
-	authors               map[gid.ID]struct{}
-	removedauthors        map[gid.ID]struct{}
-	clearedauthors        bool
-	topics                map[gid.ID]struct{}
-	removedtopics         map[gid.ID]struct{}
-	clearedtopics         bool
-	circle                *gid.ID
-	clearedcircle         bool
-	done                  bool
-	oldValue              func(context.Context) (*Practice, error)
-	predicates            []predicate.Practice
+	op                         Op
+	typ                        string
+	id                         *gid.ID
+	created_at                 *time.Time
+	updated_at                 *time.Time
+	title                      *string
+	summary                    *string
+	problem                    *string
+	approach                   *string
+	outcome                    *string
+	lessons_learned            *string
+	maturity                   *practice.Maturity
+	status                     *practice.Status
+	published_at               *time.Time
+	effort_person_days         *int
+	addeffort_person_days      *int
+	duration_weeks             *int
+	addduration_weeks          *int
+	transferability            *string
+	software_used              *[]string
+	appendsoftware_used        []string
+	visibility                 *practice.Visibility
+	clearedFields              map[string]struct{}
+	organisation               *gid.ID
+	clearedorganisation        bool
+	authors                    map[gid.ID]struct{}
+	removedauthors             map[gid.ID]struct{}
+	clearedauthors             bool
+	topics                     map[gid.ID]struct{}
+	removedtopics              map[gid.ID]struct{}
+	clearedtopics              bool
+	circle                     *gid.ID
+	clearedcircle              bool
+	measurements_before        map[gid.ID]struct{}
+	removedmeasurements_before map[gid.ID]struct{}
+	clearedmeasurements_before bool
+	measurements_after         map[gid.ID]struct{}
+	removedmeasurements_after  map[gid.ID]struct{}
+	clearedmeasurements_after  bool
+	done                       bool
+	oldValue                   func(context.Context) (*Practice, error)
+	predicates                 []predicate.Practice
 }
 
 var _ ent.Mutation = (*PracticeMutation)(nil)
@@ -9150,6 +11051,114 @@ func (m *PracticeMutation) ResetCircle() {
 	m.clearedcircle = false
 }
 
+// AddMeasurementsBeforeIDs adds the "measurements_before" edge to the Measurement entity by ids.
+func (m *PracticeMutation) AddMeasurementsBeforeIDs(ids ...gid.ID) {
+	if m.measurements_before == nil {
+		m.measurements_before = make(map[gid.ID]struct{})
+	}
+	for i := range ids {
+		m.measurements_before[ids[i]] = struct{}{}
+	}
+}
+
+// ClearMeasurementsBefore clears the "measurements_before" edge to the Measurement entity.
+func (m *PracticeMutation) ClearMeasurementsBefore() {
+	m.clearedmeasurements_before = true
+}
+
+// MeasurementsBeforeCleared reports if the "measurements_before" edge to the Measurement entity was cleared.
+func (m *PracticeMutation) MeasurementsBeforeCleared() bool {
+	return m.clearedmeasurements_before
+}
+
+// RemoveMeasurementsBeforeIDs removes the "measurements_before" edge to the Measurement entity by IDs.
+func (m *PracticeMutation) RemoveMeasurementsBeforeIDs(ids ...gid.ID) {
+	if m.removedmeasurements_before == nil {
+		m.removedmeasurements_before = make(map[gid.ID]struct{})
+	}
+	for i := range ids {
+		delete(m.measurements_before, ids[i])
+		m.removedmeasurements_before[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedMeasurementsBefore returns the removed IDs of the "measurements_before" edge to the Measurement entity.
+func (m *PracticeMutation) RemovedMeasurementsBeforeIDs() (ids []gid.ID) {
+	for id := range m.removedmeasurements_before {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// MeasurementsBeforeIDs returns the "measurements_before" edge IDs in the mutation.
+func (m *PracticeMutation) MeasurementsBeforeIDs() (ids []gid.ID) {
+	for id := range m.measurements_before {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetMeasurementsBefore resets all changes to the "measurements_before" edge.
+func (m *PracticeMutation) ResetMeasurementsBefore() {
+	m.measurements_before = nil
+	m.clearedmeasurements_before = false
+	m.removedmeasurements_before = nil
+}
+
+// AddMeasurementsAfterIDs adds the "measurements_after" edge to the Measurement entity by ids.
+func (m *PracticeMutation) AddMeasurementsAfterIDs(ids ...gid.ID) {
+	if m.measurements_after == nil {
+		m.measurements_after = make(map[gid.ID]struct{})
+	}
+	for i := range ids {
+		m.measurements_after[ids[i]] = struct{}{}
+	}
+}
+
+// ClearMeasurementsAfter clears the "measurements_after" edge to the Measurement entity.
+func (m *PracticeMutation) ClearMeasurementsAfter() {
+	m.clearedmeasurements_after = true
+}
+
+// MeasurementsAfterCleared reports if the "measurements_after" edge to the Measurement entity was cleared.
+func (m *PracticeMutation) MeasurementsAfterCleared() bool {
+	return m.clearedmeasurements_after
+}
+
+// RemoveMeasurementsAfterIDs removes the "measurements_after" edge to the Measurement entity by IDs.
+func (m *PracticeMutation) RemoveMeasurementsAfterIDs(ids ...gid.ID) {
+	if m.removedmeasurements_after == nil {
+		m.removedmeasurements_after = make(map[gid.ID]struct{})
+	}
+	for i := range ids {
+		delete(m.measurements_after, ids[i])
+		m.removedmeasurements_after[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedMeasurementsAfter returns the removed IDs of the "measurements_after" edge to the Measurement entity.
+func (m *PracticeMutation) RemovedMeasurementsAfterIDs() (ids []gid.ID) {
+	for id := range m.removedmeasurements_after {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// MeasurementsAfterIDs returns the "measurements_after" edge IDs in the mutation.
+func (m *PracticeMutation) MeasurementsAfterIDs() (ids []gid.ID) {
+	for id := range m.measurements_after {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetMeasurementsAfter resets all changes to the "measurements_after" edge.
+func (m *PracticeMutation) ResetMeasurementsAfter() {
+	m.measurements_after = nil
+	m.clearedmeasurements_after = false
+	m.removedmeasurements_after = nil
+}
+
 // Where appends a list predicates to the PracticeMutation builder.
 func (m *PracticeMutation) Where(ps ...predicate.Practice) {
 	m.predicates = append(m.predicates, ps...)
@@ -9628,7 +11637,7 @@ func (m *PracticeMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *PracticeMutation) AddedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 6)
 	if m.organisation != nil {
 		edges = append(edges, practice.EdgeOrganisation)
 	}
@@ -9640,6 +11649,12 @@ func (m *PracticeMutation) AddedEdges() []string {
 	}
 	if m.circle != nil {
 		edges = append(edges, practice.EdgeCircle)
+	}
+	if m.measurements_before != nil {
+		edges = append(edges, practice.EdgeMeasurementsBefore)
+	}
+	if m.measurements_after != nil {
+		edges = append(edges, practice.EdgeMeasurementsAfter)
 	}
 	return edges
 }
@@ -9668,18 +11683,36 @@ func (m *PracticeMutation) AddedIDs(name string) []ent.Value {
 		if id := m.circle; id != nil {
 			return []ent.Value{*id}
 		}
+	case practice.EdgeMeasurementsBefore:
+		ids := make([]ent.Value, 0, len(m.measurements_before))
+		for id := range m.measurements_before {
+			ids = append(ids, id)
+		}
+		return ids
+	case practice.EdgeMeasurementsAfter:
+		ids := make([]ent.Value, 0, len(m.measurements_after))
+		for id := range m.measurements_after {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *PracticeMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 6)
 	if m.removedauthors != nil {
 		edges = append(edges, practice.EdgeAuthors)
 	}
 	if m.removedtopics != nil {
 		edges = append(edges, practice.EdgeTopics)
+	}
+	if m.removedmeasurements_before != nil {
+		edges = append(edges, practice.EdgeMeasurementsBefore)
+	}
+	if m.removedmeasurements_after != nil {
+		edges = append(edges, practice.EdgeMeasurementsAfter)
 	}
 	return edges
 }
@@ -9700,13 +11733,25 @@ func (m *PracticeMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case practice.EdgeMeasurementsBefore:
+		ids := make([]ent.Value, 0, len(m.removedmeasurements_before))
+		for id := range m.removedmeasurements_before {
+			ids = append(ids, id)
+		}
+		return ids
+	case practice.EdgeMeasurementsAfter:
+		ids := make([]ent.Value, 0, len(m.removedmeasurements_after))
+		for id := range m.removedmeasurements_after {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *PracticeMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 6)
 	if m.clearedorganisation {
 		edges = append(edges, practice.EdgeOrganisation)
 	}
@@ -9718,6 +11763,12 @@ func (m *PracticeMutation) ClearedEdges() []string {
 	}
 	if m.clearedcircle {
 		edges = append(edges, practice.EdgeCircle)
+	}
+	if m.clearedmeasurements_before {
+		edges = append(edges, practice.EdgeMeasurementsBefore)
+	}
+	if m.clearedmeasurements_after {
+		edges = append(edges, practice.EdgeMeasurementsAfter)
 	}
 	return edges
 }
@@ -9734,6 +11785,10 @@ func (m *PracticeMutation) EdgeCleared(name string) bool {
 		return m.clearedtopics
 	case practice.EdgeCircle:
 		return m.clearedcircle
+	case practice.EdgeMeasurementsBefore:
+		return m.clearedmeasurements_before
+	case practice.EdgeMeasurementsAfter:
+		return m.clearedmeasurements_after
 	}
 	return false
 }
@@ -9767,6 +11822,12 @@ func (m *PracticeMutation) ResetEdge(name string) error {
 		return nil
 	case practice.EdgeCircle:
 		m.ResetCircle()
+		return nil
+	case practice.EdgeMeasurementsBefore:
+		m.ResetMeasurementsBefore()
+		return nil
+	case practice.EdgeMeasurementsAfter:
+		m.ResetMeasurementsAfter()
 		return nil
 	}
 	return fmt.Errorf("unknown Practice edge %s", name)

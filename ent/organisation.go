@@ -49,17 +49,20 @@ type OrganisationEdges struct {
 	Children []*Organisation `json:"children,omitempty"`
 	// Members holds the value of the members edge.
 	Members []*Member `json:"members,omitempty"`
+	// Measurements holds the value of the measurements edge.
+	Measurements []*Measurement `json:"measurements,omitempty"`
 	// Practices holds the value of the practices edge.
 	Practices []*Practice `json:"practices,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [4]bool
+	loadedTypes [5]bool
 	// totalCount holds the count of the edges above.
 	totalCount [4]map[string]int
 
-	namedChildren  map[string][]*Organisation
-	namedMembers   map[string][]*Member
-	namedPractices map[string][]*Practice
+	namedChildren     map[string][]*Organisation
+	namedMembers      map[string][]*Member
+	namedMeasurements map[string][]*Measurement
+	namedPractices    map[string][]*Practice
 }
 
 // ParentOrErr returns the Parent value or an error if the edge
@@ -91,10 +94,19 @@ func (e OrganisationEdges) MembersOrErr() ([]*Member, error) {
 	return nil, &NotLoadedError{edge: "members"}
 }
 
+// MeasurementsOrErr returns the Measurements value or an error if the edge
+// was not loaded in eager-loading.
+func (e OrganisationEdges) MeasurementsOrErr() ([]*Measurement, error) {
+	if e.loadedTypes[3] {
+		return e.Measurements, nil
+	}
+	return nil, &NotLoadedError{edge: "measurements"}
+}
+
 // PracticesOrErr returns the Practices value or an error if the edge
 // was not loaded in eager-loading.
 func (e OrganisationEdges) PracticesOrErr() ([]*Practice, error) {
-	if e.loadedTypes[3] {
+	if e.loadedTypes[4] {
 		return e.Practices, nil
 	}
 	return nil, &NotLoadedError{edge: "practices"}
@@ -222,6 +234,11 @@ func (_m *Organisation) QueryMembers() *MemberQuery {
 	return NewOrganisationClient(_m.config).QueryMembers(_m)
 }
 
+// QueryMeasurements queries the "measurements" edge of the Organisation entity.
+func (_m *Organisation) QueryMeasurements() *MeasurementQuery {
+	return NewOrganisationClient(_m.config).QueryMeasurements(_m)
+}
+
 // QueryPractices queries the "practices" edge of the Organisation entity.
 func (_m *Organisation) QueryPractices() *PracticeQuery {
 	return NewOrganisationClient(_m.config).QueryPractices(_m)
@@ -328,6 +345,30 @@ func (_m *Organisation) appendNamedMembers(name string, edges ...*Member) {
 		_m.Edges.namedMembers[name] = []*Member{}
 	} else {
 		_m.Edges.namedMembers[name] = append(_m.Edges.namedMembers[name], edges...)
+	}
+}
+
+// NamedMeasurements returns the Measurements named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Organisation) NamedMeasurements(name string) ([]*Measurement, error) {
+	if _m.Edges.namedMeasurements == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedMeasurements[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Organisation) appendNamedMeasurements(name string, edges ...*Measurement) {
+	if _m.Edges.namedMeasurements == nil {
+		_m.Edges.namedMeasurements = make(map[string][]*Measurement)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedMeasurements[name] = []*Measurement{}
+	} else {
+		_m.Edges.namedMeasurements[name] = append(_m.Edges.namedMeasurements[name], edges...)
 	}
 }
 

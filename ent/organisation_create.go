@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"time"
+	"zirkel/ent/measurement"
 	"zirkel/ent/member"
 	"zirkel/ent/organisation"
 	"zirkel/ent/practice"
@@ -183,6 +184,21 @@ func (_c *OrganisationCreate) AddMembers(v ...*Member) *OrganisationCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddMemberIDs(ids...)
+}
+
+// AddMeasurementIDs adds the "measurements" edge to the Measurement entity by IDs.
+func (_c *OrganisationCreate) AddMeasurementIDs(ids ...gid.ID) *OrganisationCreate {
+	_c.mutation.AddMeasurementIDs(ids...)
+	return _c
+}
+
+// AddMeasurements adds the "measurements" edges to the Measurement entity.
+func (_c *OrganisationCreate) AddMeasurements(v ...*Measurement) *OrganisationCreate {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddMeasurementIDs(ids...)
 }
 
 // AddPracticeIDs adds the "practices" edge to the Practice entity by IDs.
@@ -420,6 +436,22 @@ func (_c *OrganisationCreate) createSpec() (*Organisation, *sqlgraph.CreateSpec)
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(member.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.MeasurementsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.MeasurementsTable,
+			Columns: []string{organisation.MeasurementsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(measurement.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"zirkel/ent/measurement"
 	"zirkel/ent/member"
 	"zirkel/ent/organisation"
 	"zirkel/ent/practice"
@@ -24,20 +25,22 @@ import (
 // OrganisationQuery is the builder for querying Organisation entities.
 type OrganisationQuery struct {
 	config
-	ctx                *QueryContext
-	order              []organisation.OrderOption
-	inters             []Interceptor
-	predicates         []predicate.Organisation
-	withParent         *OrganisationQuery
-	withChildren       *OrganisationQuery
-	withMembers        *MemberQuery
-	withPractices      *PracticeQuery
-	withFKs            bool
-	loadTotal          []func(context.Context, []*Organisation) error
-	modifiers          []func(*sql.Selector)
-	withNamedChildren  map[string]*OrganisationQuery
-	withNamedMembers   map[string]*MemberQuery
-	withNamedPractices map[string]*PracticeQuery
+	ctx                   *QueryContext
+	order                 []organisation.OrderOption
+	inters                []Interceptor
+	predicates            []predicate.Organisation
+	withParent            *OrganisationQuery
+	withChildren          *OrganisationQuery
+	withMembers           *MemberQuery
+	withMeasurements      *MeasurementQuery
+	withPractices         *PracticeQuery
+	withFKs               bool
+	loadTotal             []func(context.Context, []*Organisation) error
+	modifiers             []func(*sql.Selector)
+	withNamedChildren     map[string]*OrganisationQuery
+	withNamedMembers      map[string]*MemberQuery
+	withNamedMeasurements map[string]*MeasurementQuery
+	withNamedPractices    map[string]*PracticeQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -133,6 +136,28 @@ func (_q *OrganisationQuery) QueryMembers() *MemberQuery {
 			sqlgraph.From(organisation.Table, organisation.FieldID, selector),
 			sqlgraph.To(member.Table, member.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, organisation.MembersTable, organisation.MembersColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryMeasurements chains the current query on the "measurements" edge.
+func (_q *OrganisationQuery) QueryMeasurements() *MeasurementQuery {
+	query := (&MeasurementClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(organisation.Table, organisation.FieldID, selector),
+			sqlgraph.To(measurement.Table, measurement.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, organisation.MeasurementsTable, organisation.MeasurementsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -349,15 +374,16 @@ func (_q *OrganisationQuery) Clone() *OrganisationQuery {
 		return nil
 	}
 	return &OrganisationQuery{
-		config:        _q.config,
-		ctx:           _q.ctx.Clone(),
-		order:         append([]organisation.OrderOption{}, _q.order...),
-		inters:        append([]Interceptor{}, _q.inters...),
-		predicates:    append([]predicate.Organisation{}, _q.predicates...),
-		withParent:    _q.withParent.Clone(),
-		withChildren:  _q.withChildren.Clone(),
-		withMembers:   _q.withMembers.Clone(),
-		withPractices: _q.withPractices.Clone(),
+		config:           _q.config,
+		ctx:              _q.ctx.Clone(),
+		order:            append([]organisation.OrderOption{}, _q.order...),
+		inters:           append([]Interceptor{}, _q.inters...),
+		predicates:       append([]predicate.Organisation{}, _q.predicates...),
+		withParent:       _q.withParent.Clone(),
+		withChildren:     _q.withChildren.Clone(),
+		withMembers:      _q.withMembers.Clone(),
+		withMeasurements: _q.withMeasurements.Clone(),
+		withPractices:    _q.withPractices.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -395,6 +421,17 @@ func (_q *OrganisationQuery) WithMembers(opts ...func(*MemberQuery)) *Organisati
 		opt(query)
 	}
 	_q.withMembers = query
+	return _q
+}
+
+// WithMeasurements tells the query-builder to eager-load the nodes that are connected to
+// the "measurements" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *OrganisationQuery) WithMeasurements(opts ...func(*MeasurementQuery)) *OrganisationQuery {
+	query := (&MeasurementClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withMeasurements = query
 	return _q
 }
 
@@ -494,10 +531,11 @@ func (_q *OrganisationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 		nodes       = []*Organisation{}
 		withFKs     = _q.withFKs
 		_spec       = _q.querySpec()
-		loadedTypes = [4]bool{
+		loadedTypes = [5]bool{
 			_q.withParent != nil,
 			_q.withChildren != nil,
 			_q.withMembers != nil,
+			_q.withMeasurements != nil,
 			_q.withPractices != nil,
 		}
 	)
@@ -548,6 +586,13 @@ func (_q *OrganisationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 			return nil, err
 		}
 	}
+	if query := _q.withMeasurements; query != nil {
+		if err := _q.loadMeasurements(ctx, query, nodes,
+			func(n *Organisation) { n.Edges.Measurements = []*Measurement{} },
+			func(n *Organisation, e *Measurement) { n.Edges.Measurements = append(n.Edges.Measurements, e) }); err != nil {
+			return nil, err
+		}
+	}
 	if query := _q.withPractices; query != nil {
 		if err := _q.loadPractices(ctx, query, nodes,
 			func(n *Organisation) { n.Edges.Practices = []*Practice{} },
@@ -566,6 +611,13 @@ func (_q *OrganisationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 		if err := _q.loadMembers(ctx, query, nodes,
 			func(n *Organisation) { n.appendNamedMembers(name) },
 			func(n *Organisation, e *Member) { n.appendNamedMembers(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedMeasurements {
+		if err := _q.loadMeasurements(ctx, query, nodes,
+			func(n *Organisation) { n.appendNamedMeasurements(name) },
+			func(n *Organisation, e *Measurement) { n.appendNamedMeasurements(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -673,6 +725,37 @@ func (_q *OrganisationQuery) loadMembers(ctx context.Context, query *MemberQuery
 		node, ok := nodeids[*fk]
 		if !ok {
 			return fmt.Errorf(`unexpected referenced foreign-key "organisation_members" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *OrganisationQuery) loadMeasurements(ctx context.Context, query *MeasurementQuery, nodes []*Organisation, init func(*Organisation), assign func(*Organisation, *Measurement)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[gid.ID]*Organisation)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	query.withFKs = true
+	query.Where(predicate.Measurement(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(organisation.MeasurementsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.organisation_measurements
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "organisation_measurements" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "organisation_measurements" returned %v for node %v`, *fk, n.ID)
 		}
 		assign(node, n)
 	}
@@ -854,6 +937,20 @@ func (_q *OrganisationQuery) WithNamedMembers(name string, opts ...func(*MemberQ
 		_q.withNamedMembers = make(map[string]*MemberQuery)
 	}
 	_q.withNamedMembers[name] = query
+	return _q
+}
+
+// WithNamedMeasurements tells the query-builder to eager-load the nodes that are connected to the "measurements"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *OrganisationQuery) WithNamedMeasurements(name string, opts ...func(*MeasurementQuery)) *OrganisationQuery {
+	query := (&MeasurementClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedMeasurements == nil {
+		_q.withNamedMeasurements = make(map[string]*MeasurementQuery)
+	}
+	_q.withNamedMeasurements[name] = query
 	return _q
 }
 

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"time"
+	"zirkel/ent/measurement"
 	"zirkel/ent/member"
 	"zirkel/ent/organisation"
 	"zirkel/ent/practice"
@@ -202,6 +203,21 @@ func (_u *OrganisationUpdate) AddMembers(v ...*Member) *OrganisationUpdate {
 	return _u.AddMemberIDs(ids...)
 }
 
+// AddMeasurementIDs adds the "measurements" edge to the Measurement entity by IDs.
+func (_u *OrganisationUpdate) AddMeasurementIDs(ids ...gid.ID) *OrganisationUpdate {
+	_u.mutation.AddMeasurementIDs(ids...)
+	return _u
+}
+
+// AddMeasurements adds the "measurements" edges to the Measurement entity.
+func (_u *OrganisationUpdate) AddMeasurements(v ...*Measurement) *OrganisationUpdate {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddMeasurementIDs(ids...)
+}
+
 // AddPracticeIDs adds the "practices" edge to the Practice entity by IDs.
 func (_u *OrganisationUpdate) AddPracticeIDs(ids ...gid.ID) *OrganisationUpdate {
 	_u.mutation.AddPracticeIDs(ids...)
@@ -268,6 +284,27 @@ func (_u *OrganisationUpdate) RemoveMembers(v ...*Member) *OrganisationUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveMemberIDs(ids...)
+}
+
+// ClearMeasurements clears all "measurements" edges to the Measurement entity.
+func (_u *OrganisationUpdate) ClearMeasurements() *OrganisationUpdate {
+	_u.mutation.ClearMeasurements()
+	return _u
+}
+
+// RemoveMeasurementIDs removes the "measurements" edge to Measurement entities by IDs.
+func (_u *OrganisationUpdate) RemoveMeasurementIDs(ids ...gid.ID) *OrganisationUpdate {
+	_u.mutation.RemoveMeasurementIDs(ids...)
+	return _u
+}
+
+// RemoveMeasurements removes "measurements" edges to Measurement entities.
+func (_u *OrganisationUpdate) RemoveMeasurements(v ...*Measurement) *OrganisationUpdate {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveMeasurementIDs(ids...)
 }
 
 // ClearPractices clears all "practices" edges to the Practice entity.
@@ -541,6 +578,51 @@ func (_u *OrganisationUpdate) sqlSave(ctx context.Context) (_node int, err error
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.MeasurementsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.MeasurementsTable,
+			Columns: []string{organisation.MeasurementsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(measurement.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedMeasurementsIDs(); len(nodes) > 0 && !_u.mutation.MeasurementsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.MeasurementsTable,
+			Columns: []string{organisation.MeasurementsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(measurement.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.MeasurementsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.MeasurementsTable,
+			Columns: []string{organisation.MeasurementsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(measurement.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	if _u.mutation.PracticesCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -778,6 +860,21 @@ func (_u *OrganisationUpdateOne) AddMembers(v ...*Member) *OrganisationUpdateOne
 	return _u.AddMemberIDs(ids...)
 }
 
+// AddMeasurementIDs adds the "measurements" edge to the Measurement entity by IDs.
+func (_u *OrganisationUpdateOne) AddMeasurementIDs(ids ...gid.ID) *OrganisationUpdateOne {
+	_u.mutation.AddMeasurementIDs(ids...)
+	return _u
+}
+
+// AddMeasurements adds the "measurements" edges to the Measurement entity.
+func (_u *OrganisationUpdateOne) AddMeasurements(v ...*Measurement) *OrganisationUpdateOne {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddMeasurementIDs(ids...)
+}
+
 // AddPracticeIDs adds the "practices" edge to the Practice entity by IDs.
 func (_u *OrganisationUpdateOne) AddPracticeIDs(ids ...gid.ID) *OrganisationUpdateOne {
 	_u.mutation.AddPracticeIDs(ids...)
@@ -844,6 +941,27 @@ func (_u *OrganisationUpdateOne) RemoveMembers(v ...*Member) *OrganisationUpdate
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveMemberIDs(ids...)
+}
+
+// ClearMeasurements clears all "measurements" edges to the Measurement entity.
+func (_u *OrganisationUpdateOne) ClearMeasurements() *OrganisationUpdateOne {
+	_u.mutation.ClearMeasurements()
+	return _u
+}
+
+// RemoveMeasurementIDs removes the "measurements" edge to Measurement entities by IDs.
+func (_u *OrganisationUpdateOne) RemoveMeasurementIDs(ids ...gid.ID) *OrganisationUpdateOne {
+	_u.mutation.RemoveMeasurementIDs(ids...)
+	return _u
+}
+
+// RemoveMeasurements removes "measurements" edges to Measurement entities.
+func (_u *OrganisationUpdateOne) RemoveMeasurements(v ...*Measurement) *OrganisationUpdateOne {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveMeasurementIDs(ids...)
 }
 
 // ClearPractices clears all "practices" edges to the Practice entity.
@@ -1140,6 +1258,51 @@ func (_u *OrganisationUpdateOne) sqlSave(ctx context.Context) (_node *Organisati
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(member.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.MeasurementsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.MeasurementsTable,
+			Columns: []string{organisation.MeasurementsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(measurement.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedMeasurementsIDs(); len(nodes) > 0 && !_u.mutation.MeasurementsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.MeasurementsTable,
+			Columns: []string{organisation.MeasurementsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(measurement.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.MeasurementsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.MeasurementsTable,
+			Columns: []string{organisation.MeasurementsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(measurement.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {

@@ -71,14 +71,20 @@ type PracticeEdges struct {
 	Topics []*Topic `json:"topics,omitempty"`
 	// Circle holds the value of the circle edge.
 	Circle *Circle `json:"circle,omitempty"`
+	// Measurements of the organisation before the practice.
+	MeasurementsBefore []*Measurement `json:"measurements_before,omitempty"`
+	// Measurements after it: the benchmark offers practices of peers that did better.
+	MeasurementsAfter []*Measurement `json:"measurements_after,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [4]bool
+	loadedTypes [6]bool
 	// totalCount holds the count of the edges above.
 	totalCount [4]map[string]int
 
-	namedAuthors map[string][]*Member
-	namedTopics  map[string][]*Topic
+	namedAuthors            map[string][]*Member
+	namedTopics             map[string][]*Topic
+	namedMeasurementsBefore map[string][]*Measurement
+	namedMeasurementsAfter  map[string][]*Measurement
 }
 
 // OrganisationOrErr returns the Organisation value or an error if the edge
@@ -119,6 +125,24 @@ func (e PracticeEdges) CircleOrErr() (*Circle, error) {
 		return nil, &NotFoundError{label: circle.Label}
 	}
 	return nil, &NotLoadedError{edge: "circle"}
+}
+
+// MeasurementsBeforeOrErr returns the MeasurementsBefore value or an error if the edge
+// was not loaded in eager-loading.
+func (e PracticeEdges) MeasurementsBeforeOrErr() ([]*Measurement, error) {
+	if e.loadedTypes[4] {
+		return e.MeasurementsBefore, nil
+	}
+	return nil, &NotLoadedError{edge: "measurements_before"}
+}
+
+// MeasurementsAfterOrErr returns the MeasurementsAfter value or an error if the edge
+// was not loaded in eager-loading.
+func (e PracticeEdges) MeasurementsAfterOrErr() ([]*Measurement, error) {
+	if e.loadedTypes[5] {
+		return e.MeasurementsAfter, nil
+	}
+	return nil, &NotLoadedError{edge: "measurements_after"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -309,6 +333,16 @@ func (_m *Practice) QueryCircle() *CircleQuery {
 	return NewPracticeClient(_m.config).QueryCircle(_m)
 }
 
+// QueryMeasurementsBefore queries the "measurements_before" edge of the Practice entity.
+func (_m *Practice) QueryMeasurementsBefore() *MeasurementQuery {
+	return NewPracticeClient(_m.config).QueryMeasurementsBefore(_m)
+}
+
+// QueryMeasurementsAfter queries the "measurements_after" edge of the Practice entity.
+func (_m *Practice) QueryMeasurementsAfter() *MeasurementQuery {
+	return NewPracticeClient(_m.config).QueryMeasurementsAfter(_m)
+}
+
 // Update returns a builder for updating this Practice.
 // Note that you need to call Practice.Unwrap() before calling this method if this Practice
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -434,6 +468,54 @@ func (_m *Practice) appendNamedTopics(name string, edges ...*Topic) {
 		_m.Edges.namedTopics[name] = []*Topic{}
 	} else {
 		_m.Edges.namedTopics[name] = append(_m.Edges.namedTopics[name], edges...)
+	}
+}
+
+// NamedMeasurementsBefore returns the MeasurementsBefore named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Practice) NamedMeasurementsBefore(name string) ([]*Measurement, error) {
+	if _m.Edges.namedMeasurementsBefore == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedMeasurementsBefore[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Practice) appendNamedMeasurementsBefore(name string, edges ...*Measurement) {
+	if _m.Edges.namedMeasurementsBefore == nil {
+		_m.Edges.namedMeasurementsBefore = make(map[string][]*Measurement)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedMeasurementsBefore[name] = []*Measurement{}
+	} else {
+		_m.Edges.namedMeasurementsBefore[name] = append(_m.Edges.namedMeasurementsBefore[name], edges...)
+	}
+}
+
+// NamedMeasurementsAfter returns the MeasurementsAfter named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Practice) NamedMeasurementsAfter(name string) ([]*Measurement, error) {
+	if _m.Edges.namedMeasurementsAfter == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedMeasurementsAfter[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Practice) appendNamedMeasurementsAfter(name string, edges ...*Measurement) {
+	if _m.Edges.namedMeasurementsAfter == nil {
+		_m.Edges.namedMeasurementsAfter = make(map[string][]*Measurement)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedMeasurementsAfter[name] = []*Measurement{}
+	} else {
+		_m.Edges.namedMeasurementsAfter[name] = append(_m.Edges.namedMeasurementsAfter[name], edges...)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"time"
 	"zirkel/ent/circle"
+	"zirkel/ent/measurement"
 	"zirkel/ent/member"
 	"zirkel/ent/organisation"
 	"zirkel/ent/practice"
@@ -308,6 +309,36 @@ func (_c *PracticeCreate) SetNillableCircleID(id *gid.ID) *PracticeCreate {
 // SetCircle sets the "circle" edge to the Circle entity.
 func (_c *PracticeCreate) SetCircle(v *Circle) *PracticeCreate {
 	return _c.SetCircleID(v.ID)
+}
+
+// AddMeasurementsBeforeIDs adds the "measurements_before" edge to the Measurement entity by IDs.
+func (_c *PracticeCreate) AddMeasurementsBeforeIDs(ids ...gid.ID) *PracticeCreate {
+	_c.mutation.AddMeasurementsBeforeIDs(ids...)
+	return _c
+}
+
+// AddMeasurementsBefore adds the "measurements_before" edges to the Measurement entity.
+func (_c *PracticeCreate) AddMeasurementsBefore(v ...*Measurement) *PracticeCreate {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddMeasurementsBeforeIDs(ids...)
+}
+
+// AddMeasurementsAfterIDs adds the "measurements_after" edge to the Measurement entity by IDs.
+func (_c *PracticeCreate) AddMeasurementsAfterIDs(ids ...gid.ID) *PracticeCreate {
+	_c.mutation.AddMeasurementsAfterIDs(ids...)
+	return _c
+}
+
+// AddMeasurementsAfter adds the "measurements_after" edges to the Measurement entity.
+func (_c *PracticeCreate) AddMeasurementsAfter(v ...*Measurement) *PracticeCreate {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddMeasurementsAfterIDs(ids...)
 }
 
 // Mutation returns the PracticeMutation object of the builder.
@@ -635,6 +666,38 @@ func (_c *PracticeCreate) createSpec() (*Practice, *sqlgraph.CreateSpec) {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
 		_node.circle_practices = &nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.MeasurementsBeforeIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   practice.MeasurementsBeforeTable,
+			Columns: practice.MeasurementsBeforePrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(measurement.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.MeasurementsAfterIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   practice.MeasurementsAfterTable,
+			Columns: practice.MeasurementsAfterPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(measurement.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	return _node, _spec

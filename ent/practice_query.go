@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math"
 	"zirkel/ent/circle"
+	"zirkel/ent/measurement"
 	"zirkel/ent/member"
 	"zirkel/ent/organisation"
 	"zirkel/ent/practice"
@@ -26,19 +27,23 @@ import (
 // PracticeQuery is the builder for querying Practice entities.
 type PracticeQuery struct {
 	config
-	ctx              *QueryContext
-	order            []practice.OrderOption
-	inters           []Interceptor
-	predicates       []predicate.Practice
-	withOrganisation *OrganisationQuery
-	withAuthors      *MemberQuery
-	withTopics       *TopicQuery
-	withCircle       *CircleQuery
-	withFKs          bool
-	loadTotal        []func(context.Context, []*Practice) error
-	modifiers        []func(*sql.Selector)
-	withNamedAuthors map[string]*MemberQuery
-	withNamedTopics  map[string]*TopicQuery
+	ctx                         *QueryContext
+	order                       []practice.OrderOption
+	inters                      []Interceptor
+	predicates                  []predicate.Practice
+	withOrganisation            *OrganisationQuery
+	withAuthors                 *MemberQuery
+	withTopics                  *TopicQuery
+	withCircle                  *CircleQuery
+	withMeasurementsBefore      *MeasurementQuery
+	withMeasurementsAfter       *MeasurementQuery
+	withFKs                     bool
+	loadTotal                   []func(context.Context, []*Practice) error
+	modifiers                   []func(*sql.Selector)
+	withNamedAuthors            map[string]*MemberQuery
+	withNamedTopics             map[string]*TopicQuery
+	withNamedMeasurementsBefore map[string]*MeasurementQuery
+	withNamedMeasurementsAfter  map[string]*MeasurementQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -156,6 +161,50 @@ func (_q *PracticeQuery) QueryCircle() *CircleQuery {
 			sqlgraph.From(practice.Table, practice.FieldID, selector),
 			sqlgraph.To(circle.Table, circle.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, practice.CircleTable, practice.CircleColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryMeasurementsBefore chains the current query on the "measurements_before" edge.
+func (_q *PracticeQuery) QueryMeasurementsBefore() *MeasurementQuery {
+	query := (&MeasurementClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(practice.Table, practice.FieldID, selector),
+			sqlgraph.To(measurement.Table, measurement.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, false, practice.MeasurementsBeforeTable, practice.MeasurementsBeforePrimaryKey...),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryMeasurementsAfter chains the current query on the "measurements_after" edge.
+func (_q *PracticeQuery) QueryMeasurementsAfter() *MeasurementQuery {
+	query := (&MeasurementClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(practice.Table, practice.FieldID, selector),
+			sqlgraph.To(measurement.Table, measurement.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, false, practice.MeasurementsAfterTable, practice.MeasurementsAfterPrimaryKey...),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -350,15 +399,17 @@ func (_q *PracticeQuery) Clone() *PracticeQuery {
 		return nil
 	}
 	return &PracticeQuery{
-		config:           _q.config,
-		ctx:              _q.ctx.Clone(),
-		order:            append([]practice.OrderOption{}, _q.order...),
-		inters:           append([]Interceptor{}, _q.inters...),
-		predicates:       append([]predicate.Practice{}, _q.predicates...),
-		withOrganisation: _q.withOrganisation.Clone(),
-		withAuthors:      _q.withAuthors.Clone(),
-		withTopics:       _q.withTopics.Clone(),
-		withCircle:       _q.withCircle.Clone(),
+		config:                 _q.config,
+		ctx:                    _q.ctx.Clone(),
+		order:                  append([]practice.OrderOption{}, _q.order...),
+		inters:                 append([]Interceptor{}, _q.inters...),
+		predicates:             append([]predicate.Practice{}, _q.predicates...),
+		withOrganisation:       _q.withOrganisation.Clone(),
+		withAuthors:            _q.withAuthors.Clone(),
+		withTopics:             _q.withTopics.Clone(),
+		withCircle:             _q.withCircle.Clone(),
+		withMeasurementsBefore: _q.withMeasurementsBefore.Clone(),
+		withMeasurementsAfter:  _q.withMeasurementsAfter.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -407,6 +458,28 @@ func (_q *PracticeQuery) WithCircle(opts ...func(*CircleQuery)) *PracticeQuery {
 		opt(query)
 	}
 	_q.withCircle = query
+	return _q
+}
+
+// WithMeasurementsBefore tells the query-builder to eager-load the nodes that are connected to
+// the "measurements_before" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *PracticeQuery) WithMeasurementsBefore(opts ...func(*MeasurementQuery)) *PracticeQuery {
+	query := (&MeasurementClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withMeasurementsBefore = query
+	return _q
+}
+
+// WithMeasurementsAfter tells the query-builder to eager-load the nodes that are connected to
+// the "measurements_after" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *PracticeQuery) WithMeasurementsAfter(opts ...func(*MeasurementQuery)) *PracticeQuery {
+	query := (&MeasurementClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withMeasurementsAfter = query
 	return _q
 }
 
@@ -495,11 +568,13 @@ func (_q *PracticeQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Pra
 		nodes       = []*Practice{}
 		withFKs     = _q.withFKs
 		_spec       = _q.querySpec()
-		loadedTypes = [4]bool{
+		loadedTypes = [6]bool{
 			_q.withOrganisation != nil,
 			_q.withAuthors != nil,
 			_q.withTopics != nil,
 			_q.withCircle != nil,
+			_q.withMeasurementsBefore != nil,
+			_q.withMeasurementsAfter != nil,
 		}
 	)
 	if _q.withOrganisation != nil || _q.withCircle != nil {
@@ -555,6 +630,20 @@ func (_q *PracticeQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Pra
 			return nil, err
 		}
 	}
+	if query := _q.withMeasurementsBefore; query != nil {
+		if err := _q.loadMeasurementsBefore(ctx, query, nodes,
+			func(n *Practice) { n.Edges.MeasurementsBefore = []*Measurement{} },
+			func(n *Practice, e *Measurement) { n.Edges.MeasurementsBefore = append(n.Edges.MeasurementsBefore, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withMeasurementsAfter; query != nil {
+		if err := _q.loadMeasurementsAfter(ctx, query, nodes,
+			func(n *Practice) { n.Edges.MeasurementsAfter = []*Measurement{} },
+			func(n *Practice, e *Measurement) { n.Edges.MeasurementsAfter = append(n.Edges.MeasurementsAfter, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedAuthors {
 		if err := _q.loadAuthors(ctx, query, nodes,
 			func(n *Practice) { n.appendNamedAuthors(name) },
@@ -566,6 +655,20 @@ func (_q *PracticeQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Pra
 		if err := _q.loadTopics(ctx, query, nodes,
 			func(n *Practice) { n.appendNamedTopics(name) },
 			func(n *Practice, e *Topic) { n.appendNamedTopics(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedMeasurementsBefore {
+		if err := _q.loadMeasurementsBefore(ctx, query, nodes,
+			func(n *Practice) { n.appendNamedMeasurementsBefore(name) },
+			func(n *Practice, e *Measurement) { n.appendNamedMeasurementsBefore(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedMeasurementsAfter {
+		if err := _q.loadMeasurementsAfter(ctx, query, nodes,
+			func(n *Practice) { n.appendNamedMeasurementsAfter(name) },
+			func(n *Practice, e *Measurement) { n.appendNamedMeasurementsAfter(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -763,6 +866,128 @@ func (_q *PracticeQuery) loadCircle(ctx context.Context, query *CircleQuery, nod
 	}
 	return nil
 }
+func (_q *PracticeQuery) loadMeasurementsBefore(ctx context.Context, query *MeasurementQuery, nodes []*Practice, init func(*Practice), assign func(*Practice, *Measurement)) error {
+	edgeIDs := make([]driver.Value, len(nodes))
+	byID := make(map[gid.ID]*Practice)
+	nids := make(map[gid.ID]map[*Practice]struct{})
+	for i, node := range nodes {
+		edgeIDs[i] = node.ID
+		byID[node.ID] = node
+		if init != nil {
+			init(node)
+		}
+	}
+	query.Where(func(s *sql.Selector) {
+		joinT := sql.Table(practice.MeasurementsBeforeTable)
+		s.Join(joinT).On(s.C(measurement.FieldID), joinT.C(practice.MeasurementsBeforePrimaryKey[1]))
+		s.Where(sql.InValues(joinT.C(practice.MeasurementsBeforePrimaryKey[0]), edgeIDs...))
+		columns := s.SelectedColumns()
+		s.Select(joinT.C(practice.MeasurementsBeforePrimaryKey[0]))
+		s.AppendSelect(columns...)
+		s.SetDistinct(false)
+	})
+	if err := query.prepareQuery(ctx); err != nil {
+		return err
+	}
+	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
+		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
+			assign := spec.Assign
+			values := spec.ScanValues
+			spec.ScanValues = func(columns []string) ([]any, error) {
+				values, err := values(columns[1:])
+				if err != nil {
+					return nil, err
+				}
+				return append([]any{new(gid.ID)}, values...), nil
+			}
+			spec.Assign = func(columns []string, values []any) error {
+				outValue := *values[0].(*gid.ID)
+				inValue := *values[1].(*gid.ID)
+				if nids[inValue] == nil {
+					nids[inValue] = map[*Practice]struct{}{byID[outValue]: {}}
+					return assign(columns[1:], values[1:])
+				}
+				nids[inValue][byID[outValue]] = struct{}{}
+				return nil
+			}
+		})
+	})
+	neighbors, err := withInterceptors[[]*Measurement](ctx, query, qr, query.inters)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected "measurements_before" node returned %v`, n.ID)
+		}
+		for kn := range nodes {
+			assign(kn, n)
+		}
+	}
+	return nil
+}
+func (_q *PracticeQuery) loadMeasurementsAfter(ctx context.Context, query *MeasurementQuery, nodes []*Practice, init func(*Practice), assign func(*Practice, *Measurement)) error {
+	edgeIDs := make([]driver.Value, len(nodes))
+	byID := make(map[gid.ID]*Practice)
+	nids := make(map[gid.ID]map[*Practice]struct{})
+	for i, node := range nodes {
+		edgeIDs[i] = node.ID
+		byID[node.ID] = node
+		if init != nil {
+			init(node)
+		}
+	}
+	query.Where(func(s *sql.Selector) {
+		joinT := sql.Table(practice.MeasurementsAfterTable)
+		s.Join(joinT).On(s.C(measurement.FieldID), joinT.C(practice.MeasurementsAfterPrimaryKey[1]))
+		s.Where(sql.InValues(joinT.C(practice.MeasurementsAfterPrimaryKey[0]), edgeIDs...))
+		columns := s.SelectedColumns()
+		s.Select(joinT.C(practice.MeasurementsAfterPrimaryKey[0]))
+		s.AppendSelect(columns...)
+		s.SetDistinct(false)
+	})
+	if err := query.prepareQuery(ctx); err != nil {
+		return err
+	}
+	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
+		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
+			assign := spec.Assign
+			values := spec.ScanValues
+			spec.ScanValues = func(columns []string) ([]any, error) {
+				values, err := values(columns[1:])
+				if err != nil {
+					return nil, err
+				}
+				return append([]any{new(gid.ID)}, values...), nil
+			}
+			spec.Assign = func(columns []string, values []any) error {
+				outValue := *values[0].(*gid.ID)
+				inValue := *values[1].(*gid.ID)
+				if nids[inValue] == nil {
+					nids[inValue] = map[*Practice]struct{}{byID[outValue]: {}}
+					return assign(columns[1:], values[1:])
+				}
+				nids[inValue][byID[outValue]] = struct{}{}
+				return nil
+			}
+		})
+	})
+	neighbors, err := withInterceptors[[]*Measurement](ctx, query, qr, query.inters)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected "measurements_after" node returned %v`, n.ID)
+		}
+		for kn := range nodes {
+			assign(kn, n)
+		}
+	}
+	return nil
+}
 
 func (_q *PracticeQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -908,6 +1133,34 @@ func (_q *PracticeQuery) WithNamedTopics(name string, opts ...func(*TopicQuery))
 		_q.withNamedTopics = make(map[string]*TopicQuery)
 	}
 	_q.withNamedTopics[name] = query
+	return _q
+}
+
+// WithNamedMeasurementsBefore tells the query-builder to eager-load the nodes that are connected to the "measurements_before"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *PracticeQuery) WithNamedMeasurementsBefore(name string, opts ...func(*MeasurementQuery)) *PracticeQuery {
+	query := (&MeasurementClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedMeasurementsBefore == nil {
+		_q.withNamedMeasurementsBefore = make(map[string]*MeasurementQuery)
+	}
+	_q.withNamedMeasurementsBefore[name] = query
+	return _q
+}
+
+// WithNamedMeasurementsAfter tells the query-builder to eager-load the nodes that are connected to the "measurements_after"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *PracticeQuery) WithNamedMeasurementsAfter(name string, opts ...func(*MeasurementQuery)) *PracticeQuery {
+	query := (&MeasurementClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedMeasurementsAfter == nil {
+		_q.withNamedMeasurementsAfter = make(map[string]*MeasurementQuery)
+	}
+	_q.withNamedMeasurementsAfter[name] = query
 	return _q
 }
 

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"time"
 	"zirkel/ent/circle"
+	"zirkel/ent/measurement"
 	"zirkel/ent/member"
 	"zirkel/ent/organisation"
 	"zirkel/ent/practice"
@@ -369,6 +370,36 @@ func (_u *PracticeUpdate) SetCircle(v *Circle) *PracticeUpdate {
 	return _u.SetCircleID(v.ID)
 }
 
+// AddMeasurementsBeforeIDs adds the "measurements_before" edge to the Measurement entity by IDs.
+func (_u *PracticeUpdate) AddMeasurementsBeforeIDs(ids ...gid.ID) *PracticeUpdate {
+	_u.mutation.AddMeasurementsBeforeIDs(ids...)
+	return _u
+}
+
+// AddMeasurementsBefore adds the "measurements_before" edges to the Measurement entity.
+func (_u *PracticeUpdate) AddMeasurementsBefore(v ...*Measurement) *PracticeUpdate {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddMeasurementsBeforeIDs(ids...)
+}
+
+// AddMeasurementsAfterIDs adds the "measurements_after" edge to the Measurement entity by IDs.
+func (_u *PracticeUpdate) AddMeasurementsAfterIDs(ids ...gid.ID) *PracticeUpdate {
+	_u.mutation.AddMeasurementsAfterIDs(ids...)
+	return _u
+}
+
+// AddMeasurementsAfter adds the "measurements_after" edges to the Measurement entity.
+func (_u *PracticeUpdate) AddMeasurementsAfter(v ...*Measurement) *PracticeUpdate {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddMeasurementsAfterIDs(ids...)
+}
+
 // Mutation returns the PracticeMutation object of the builder.
 func (_u *PracticeUpdate) Mutation() *PracticeMutation {
 	return _u.mutation
@@ -426,6 +457,48 @@ func (_u *PracticeUpdate) RemoveTopics(v ...*Topic) *PracticeUpdate {
 func (_u *PracticeUpdate) ClearCircle() *PracticeUpdate {
 	_u.mutation.ClearCircle()
 	return _u
+}
+
+// ClearMeasurementsBefore clears all "measurements_before" edges to the Measurement entity.
+func (_u *PracticeUpdate) ClearMeasurementsBefore() *PracticeUpdate {
+	_u.mutation.ClearMeasurementsBefore()
+	return _u
+}
+
+// RemoveMeasurementsBeforeIDs removes the "measurements_before" edge to Measurement entities by IDs.
+func (_u *PracticeUpdate) RemoveMeasurementsBeforeIDs(ids ...gid.ID) *PracticeUpdate {
+	_u.mutation.RemoveMeasurementsBeforeIDs(ids...)
+	return _u
+}
+
+// RemoveMeasurementsBefore removes "measurements_before" edges to Measurement entities.
+func (_u *PracticeUpdate) RemoveMeasurementsBefore(v ...*Measurement) *PracticeUpdate {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveMeasurementsBeforeIDs(ids...)
+}
+
+// ClearMeasurementsAfter clears all "measurements_after" edges to the Measurement entity.
+func (_u *PracticeUpdate) ClearMeasurementsAfter() *PracticeUpdate {
+	_u.mutation.ClearMeasurementsAfter()
+	return _u
+}
+
+// RemoveMeasurementsAfterIDs removes the "measurements_after" edge to Measurement entities by IDs.
+func (_u *PracticeUpdate) RemoveMeasurementsAfterIDs(ids ...gid.ID) *PracticeUpdate {
+	_u.mutation.RemoveMeasurementsAfterIDs(ids...)
+	return _u
+}
+
+// RemoveMeasurementsAfter removes "measurements_after" edges to Measurement entities.
+func (_u *PracticeUpdate) RemoveMeasurementsAfter(v ...*Measurement) *PracticeUpdate {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveMeasurementsAfterIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -790,6 +863,96 @@ func (_u *PracticeUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.MeasurementsBeforeCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   practice.MeasurementsBeforeTable,
+			Columns: practice.MeasurementsBeforePrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(measurement.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedMeasurementsBeforeIDs(); len(nodes) > 0 && !_u.mutation.MeasurementsBeforeCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   practice.MeasurementsBeforeTable,
+			Columns: practice.MeasurementsBeforePrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(measurement.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.MeasurementsBeforeIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   practice.MeasurementsBeforeTable,
+			Columns: practice.MeasurementsBeforePrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(measurement.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.MeasurementsAfterCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   practice.MeasurementsAfterTable,
+			Columns: practice.MeasurementsAfterPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(measurement.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedMeasurementsAfterIDs(); len(nodes) > 0 && !_u.mutation.MeasurementsAfterCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   practice.MeasurementsAfterTable,
+			Columns: practice.MeasurementsAfterPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(measurement.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.MeasurementsAfterIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   practice.MeasurementsAfterTable,
+			Columns: practice.MeasurementsAfterPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(measurement.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -1146,6 +1309,36 @@ func (_u *PracticeUpdateOne) SetCircle(v *Circle) *PracticeUpdateOne {
 	return _u.SetCircleID(v.ID)
 }
 
+// AddMeasurementsBeforeIDs adds the "measurements_before" edge to the Measurement entity by IDs.
+func (_u *PracticeUpdateOne) AddMeasurementsBeforeIDs(ids ...gid.ID) *PracticeUpdateOne {
+	_u.mutation.AddMeasurementsBeforeIDs(ids...)
+	return _u
+}
+
+// AddMeasurementsBefore adds the "measurements_before" edges to the Measurement entity.
+func (_u *PracticeUpdateOne) AddMeasurementsBefore(v ...*Measurement) *PracticeUpdateOne {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddMeasurementsBeforeIDs(ids...)
+}
+
+// AddMeasurementsAfterIDs adds the "measurements_after" edge to the Measurement entity by IDs.
+func (_u *PracticeUpdateOne) AddMeasurementsAfterIDs(ids ...gid.ID) *PracticeUpdateOne {
+	_u.mutation.AddMeasurementsAfterIDs(ids...)
+	return _u
+}
+
+// AddMeasurementsAfter adds the "measurements_after" edges to the Measurement entity.
+func (_u *PracticeUpdateOne) AddMeasurementsAfter(v ...*Measurement) *PracticeUpdateOne {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddMeasurementsAfterIDs(ids...)
+}
+
 // Mutation returns the PracticeMutation object of the builder.
 func (_u *PracticeUpdateOne) Mutation() *PracticeMutation {
 	return _u.mutation
@@ -1203,6 +1396,48 @@ func (_u *PracticeUpdateOne) RemoveTopics(v ...*Topic) *PracticeUpdateOne {
 func (_u *PracticeUpdateOne) ClearCircle() *PracticeUpdateOne {
 	_u.mutation.ClearCircle()
 	return _u
+}
+
+// ClearMeasurementsBefore clears all "measurements_before" edges to the Measurement entity.
+func (_u *PracticeUpdateOne) ClearMeasurementsBefore() *PracticeUpdateOne {
+	_u.mutation.ClearMeasurementsBefore()
+	return _u
+}
+
+// RemoveMeasurementsBeforeIDs removes the "measurements_before" edge to Measurement entities by IDs.
+func (_u *PracticeUpdateOne) RemoveMeasurementsBeforeIDs(ids ...gid.ID) *PracticeUpdateOne {
+	_u.mutation.RemoveMeasurementsBeforeIDs(ids...)
+	return _u
+}
+
+// RemoveMeasurementsBefore removes "measurements_before" edges to Measurement entities.
+func (_u *PracticeUpdateOne) RemoveMeasurementsBefore(v ...*Measurement) *PracticeUpdateOne {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveMeasurementsBeforeIDs(ids...)
+}
+
+// ClearMeasurementsAfter clears all "measurements_after" edges to the Measurement entity.
+func (_u *PracticeUpdateOne) ClearMeasurementsAfter() *PracticeUpdateOne {
+	_u.mutation.ClearMeasurementsAfter()
+	return _u
+}
+
+// RemoveMeasurementsAfterIDs removes the "measurements_after" edge to Measurement entities by IDs.
+func (_u *PracticeUpdateOne) RemoveMeasurementsAfterIDs(ids ...gid.ID) *PracticeUpdateOne {
+	_u.mutation.RemoveMeasurementsAfterIDs(ids...)
+	return _u
+}
+
+// RemoveMeasurementsAfter removes "measurements_after" edges to Measurement entities.
+func (_u *PracticeUpdateOne) RemoveMeasurementsAfter(v ...*Measurement) *PracticeUpdateOne {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveMeasurementsAfterIDs(ids...)
 }
 
 // Where appends a list predicates to the PracticeUpdate builder.
@@ -1590,6 +1825,96 @@ func (_u *PracticeUpdateOne) sqlSave(ctx context.Context) (_node *Practice, err 
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(circle.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.MeasurementsBeforeCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   practice.MeasurementsBeforeTable,
+			Columns: practice.MeasurementsBeforePrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(measurement.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedMeasurementsBeforeIDs(); len(nodes) > 0 && !_u.mutation.MeasurementsBeforeCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   practice.MeasurementsBeforeTable,
+			Columns: practice.MeasurementsBeforePrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(measurement.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.MeasurementsBeforeIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   practice.MeasurementsBeforeTable,
+			Columns: practice.MeasurementsBeforePrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(measurement.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.MeasurementsAfterCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   practice.MeasurementsAfterTable,
+			Columns: practice.MeasurementsAfterPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(measurement.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedMeasurementsAfterIDs(); len(nodes) > 0 && !_u.mutation.MeasurementsAfterCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   practice.MeasurementsAfterTable,
+			Columns: practice.MeasurementsAfterPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(measurement.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.MeasurementsAfterIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   practice.MeasurementsAfterTable,
+			Columns: practice.MeasurementsAfterPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(measurement.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {

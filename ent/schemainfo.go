@@ -57,6 +57,24 @@ var SchemaInfo = map[string]TypeInfo{
 		},
 		Unique: []string{},
 	},
+	"Indicator": {
+		Table: "indicators",
+		Edges: map[string]EdgeInfo{
+			"topics":       {Table: "topics", Input: "topicIDs"},
+			"measurements": {Table: "measurements", Input: "measurementIDs"},
+		},
+		Unique: []string{},
+	},
+	"Measurement": {
+		Table: "measurements",
+		Edges: map[string]EdgeInfo{
+			"indicator":        {Table: "indicators", Input: "indicatorID"},
+			"organisation":     {Table: "organisations", Input: "organisationID"},
+			"practices_before": {Table: "practices", Input: "practicesBeforeIDs"},
+			"practices_after":  {Table: "practices", Input: "practicesAfterIDs"},
+		},
+		Unique: []string{},
+	},
 	"Member": {
 		Table: "members",
 		Edges: map[string]EdgeInfo{
@@ -83,20 +101,23 @@ var SchemaInfo = map[string]TypeInfo{
 	"Organisation": {
 		Table: "organisations",
 		Edges: map[string]EdgeInfo{
-			"parent":    {Table: "organisations", Input: "parentID"},
-			"children":  {Table: "organisations", Input: "childIDs"},
-			"members":   {Table: "members", Input: "memberIDs"},
-			"practices": {Table: "practices", Input: "practiceIDs"},
+			"parent":       {Table: "organisations", Input: "parentID"},
+			"children":     {Table: "organisations", Input: "childIDs"},
+			"members":      {Table: "members", Input: "memberIDs"},
+			"measurements": {Table: "measurements", Input: "measurementIDs"},
+			"practices":    {Table: "practices", Input: "practiceIDs"},
 		},
 		Unique: []string{"ags"},
 	},
 	"Practice": {
 		Table: "practices",
 		Edges: map[string]EdgeInfo{
-			"organisation": {Table: "organisations", Input: "organisationID"},
-			"authors":      {Table: "members", Input: "authorIDs"},
-			"topics":       {Table: "topics", Input: "topicIDs"},
-			"circle":       {Table: "circles", Input: "circleID"},
+			"organisation":        {Table: "organisations", Input: "organisationID"},
+			"authors":             {Table: "members", Input: "authorIDs"},
+			"topics":              {Table: "topics", Input: "topicIDs"},
+			"circle":              {Table: "circles", Input: "circleID"},
+			"measurements_before": {Table: "measurements", Input: "measurementsBeforeIDs"},
+			"measurements_after":  {Table: "measurements", Input: "measurementsAfterIDs"},
 		},
 		Unique: []string{},
 	},

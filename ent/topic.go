@@ -30,9 +30,10 @@ type Topic struct {
 	Description string `json:"description,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the TopicQuery when eager-loading is set.
-	Edges          TopicEdges `json:"edges"`
-	topic_children *gid.ID
-	selectValues   sql.SelectValues
+	Edges            TopicEdges `json:"edges"`
+	indicator_topics *gid.ID
+	topic_children   *gid.ID
+	selectValues     sql.SelectValues
 }
 
 // TopicEdges holds the relations/edges for other nodes in the graph.
@@ -117,7 +118,9 @@ func (*Topic) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullString)
 		case topic.FieldCreatedAt, topic.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
-		case topic.ForeignKeys[0]: // topic_children
+		case topic.ForeignKeys[0]: // indicator_topics
+			values[i] = &sql.NullScanner{S: new(gid.ID)}
+		case topic.ForeignKeys[1]: // topic_children
 			values[i] = &sql.NullScanner{S: new(gid.ID)}
 		default:
 			values[i] = new(sql.UnknownType)
@@ -171,6 +174,13 @@ func (_m *Topic) assignValues(columns []string, values []any) error {
 				_m.Description = value.String
 			}
 		case topic.ForeignKeys[0]:
+			if value, ok := values[i].(*sql.NullScanner); !ok {
+				return fmt.Errorf("unexpected type %T for field indicator_topics", values[i])
+			} else if value.Valid {
+				_m.indicator_topics = new(gid.ID)
+				*_m.indicator_topics = *value.S.(*gid.ID)
+			}
+		case topic.ForeignKeys[1]:
 			if value, ok := values[i].(*sql.NullScanner); !ok {
 				return fmt.Errorf("unexpected type %T for field topic_children", values[i])
 			} else if value.Valid {

@@ -22,6 +22,10 @@ type Tx struct {
 	Discussion *DiscussionClient
 	// Event is the client for interacting with the Event builders.
 	Event *EventClient
+	// Indicator is the client for interacting with the Indicator builders.
+	Indicator *IndicatorClient
+	// Measurement is the client for interacting with the Measurement builders.
+	Measurement *MeasurementClient
 	// Member is the client for interacting with the Member builders.
 	Member *MemberClient
 	// Message is the client for interacting with the Message builders.
@@ -173,6 +177,8 @@ func (tx *Tx) init() {
 	tx.CircleMembership = NewCircleMembershipClient(tx.config)
 	tx.Discussion = NewDiscussionClient(tx.config)
 	tx.Event = NewEventClient(tx.config)
+	tx.Indicator = NewIndicatorClient(tx.config)
+	tx.Measurement = NewMeasurementClient(tx.config)
 	tx.Member = NewMemberClient(tx.config)
 	tx.Message = NewMessageClient(tx.config)
 	tx.Organisation = NewOrganisationClient(tx.config)

@@ -54,6 +54,11 @@ func (r *queryResolver) Events(ctx context.Context, after *entgql.Cursor[gid.ID]
 	return r.client.Event.Query().Paginate(ctx, after, first, before, last, ent.WithEventOrder(orderBy), ent.WithEventFilter(where.Filter))
 }
 
+// Indicators is the resolver for the indicators field.
+func (r *queryResolver) Indicators(ctx context.Context, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.IndicatorOrder, where *ent.IndicatorWhereInput) (*ent.IndicatorConnection, error) {
+	return r.client.Indicator.Query().Paginate(ctx, after, first, before, last, ent.WithIndicatorOrder(orderBy), ent.WithIndicatorFilter(where.Filter))
+}
+
 // Members is the resolver for the members field.
 func (r *queryResolver) Members(ctx context.Context, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.MemberOrder, where *ent.MemberWhereInput) (*ent.MemberConnection, error) {
 	return r.client.Member.Query().Paginate(ctx, after, first, before, last, ent.WithMemberOrder(orderBy), ent.WithMemberFilter(where.Filter))

@@ -368,6 +368,31 @@ func (r *mutationResolver) RenewCalendarFeed(ctx context.Context) (string, error
 	return r.auth.RenewCalendarFeed(ctx, v.MemberID)
 }
 
+// CreateIndicator is the resolver for the createIndicator field.
+func (r *mutationResolver) CreateIndicator(ctx context.Context, input ent.CreateIndicatorInput) (*ent.Indicator, error) {
+	return ent.FromContext(ctx).Indicator.Create().SetInput(input).Save(ctx)
+}
+
+// UpdateIndicator is the resolver for the updateIndicator field.
+func (r *mutationResolver) UpdateIndicator(ctx context.Context, id gid.ID, input ent.UpdateIndicatorInput) (*ent.Indicator, error) {
+	c := ent.FromContext(ctx)
+	ind, err := c.Indicator.Get(ctx, id)
+	if err != nil {
+		return nil, notFoundAs("id", err)
+	}
+	return c.Indicator.UpdateOne(ind).SetInput(input).Save(ctx)
+}
+
+// RecordMeasurement is the resolver for the recordMeasurement field.
+func (r *mutationResolver) RecordMeasurement(ctx context.Context, indicatorID gid.ID, period string, value float64, note *string) (*ent.Measurement, error) {
+	return recordMeasurement(ctx, ent.FromContext(ctx), indicatorID, period, value, note)
+}
+
+// LinkPracticeMeasurements is the resolver for the linkPracticeMeasurements field.
+func (r *mutationResolver) LinkPracticeMeasurements(ctx context.Context, practiceID gid.ID, beforeIDs []gid.ID, afterIDs []gid.ID) (*ent.Practice, error) {
+	return linkPracticeMeasurements(ctx, ent.FromContext(ctx), practiceID, beforeIDs, afterIDs)
+}
+
 // Viewer is the resolver for the viewer field.
 func (r *queryResolver) Viewer(ctx context.Context) (*ent.Member, error) {
 	v := viewer.FromContext(ctx)
@@ -375,6 +400,11 @@ func (r *queryResolver) Viewer(ctx context.Context) (*ent.Member, error) {
 		return nil, nil
 	}
 	return r.client.Member.Get(ctx, v.MemberID)
+}
+
+// Benchmark is the resolver for the benchmark field.
+func (r *queryResolver) Benchmark(ctx context.Context, indicatorID gid.ID, period string) (*model.Benchmark, error) {
+	return benchmark(ctx, r.client, indicatorID, period)
 }
 
 // MessageAdded is the resolver for the messageAdded field.

@@ -56,6 +56,30 @@ func (f EventFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.EventMutation", m)
 }
 
+// The IndicatorFunc type is an adapter to allow the use of ordinary
+// function as Indicator mutator.
+type IndicatorFunc func(context.Context, *ent.IndicatorMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f IndicatorFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.IndicatorMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.IndicatorMutation", m)
+}
+
+// The MeasurementFunc type is an adapter to allow the use of ordinary
+// function as Measurement mutator.
+type MeasurementFunc func(context.Context, *ent.MeasurementMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f MeasurementFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.MeasurementMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.MeasurementMutation", m)
+}
+
 // The MemberFunc type is an adapter to allow the use of ordinary
 // function as Member mutator.
 type MemberFunc func(context.Context, *ent.MemberMutation) (ent.Value, error)

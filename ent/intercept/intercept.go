@@ -11,6 +11,8 @@ import (
 	"zirkel/ent/circlemembership"
 	"zirkel/ent/discussion"
 	"zirkel/ent/event"
+	"zirkel/ent/indicator"
+	"zirkel/ent/measurement"
 	"zirkel/ent/member"
 	"zirkel/ent/message"
 	"zirkel/ent/organisation"
@@ -186,6 +188,60 @@ func (f TraverseEvent) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.EventQuery", q)
+}
+
+// The IndicatorFunc type is an adapter to allow the use of ordinary function as a Querier.
+type IndicatorFunc func(context.Context, *ent.IndicatorQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f IndicatorFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.IndicatorQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.IndicatorQuery", q)
+}
+
+// The TraverseIndicator type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseIndicator func(context.Context, *ent.IndicatorQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseIndicator) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseIndicator) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.IndicatorQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.IndicatorQuery", q)
+}
+
+// The MeasurementFunc type is an adapter to allow the use of ordinary function as a Querier.
+type MeasurementFunc func(context.Context, *ent.MeasurementQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f MeasurementFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.MeasurementQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.MeasurementQuery", q)
+}
+
+// The TraverseMeasurement type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseMeasurement func(context.Context, *ent.MeasurementQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseMeasurement) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseMeasurement) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.MeasurementQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.MeasurementQuery", q)
 }
 
 // The MemberFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -415,6 +471,10 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.DiscussionQuery, predicate.Discussion, discussion.OrderOption]{typ: ent.TypeDiscussion, tq: q}, nil
 	case *ent.EventQuery:
 		return &query[*ent.EventQuery, predicate.Event, event.OrderOption]{typ: ent.TypeEvent, tq: q}, nil
+	case *ent.IndicatorQuery:
+		return &query[*ent.IndicatorQuery, predicate.Indicator, indicator.OrderOption]{typ: ent.TypeIndicator, tq: q}, nil
+	case *ent.MeasurementQuery:
+		return &query[*ent.MeasurementQuery, predicate.Measurement, measurement.OrderOption]{typ: ent.TypeMeasurement, tq: q}, nil
 	case *ent.MemberQuery:
 		return &query[*ent.MemberQuery, predicate.Member, member.OrderOption]{typ: ent.TypeMember, tq: q}, nil
 	case *ent.MessageQuery:

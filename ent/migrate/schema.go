@@ -125,6 +125,62 @@ var (
 			},
 		},
 	}
+	// IndicatorsColumns holds the columns for the "indicators" table.
+	IndicatorsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 40},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "name", Type: field.TypeString, Size: 200},
+		{Name: "definition", Type: field.TypeString, Size: 2000},
+		{Name: "unit", Type: field.TypeString, Size: 50},
+		{Name: "target_group", Type: field.TypeEnum, Enums: []string{"CITIZENS", "BUSINESSES", "STAFF", "ADMINISTRATION"}},
+		{Name: "direction", Type: field.TypeEnum, Enums: []string{"HIGHER_IS_BETTER", "LOWER_IS_BETTER"}},
+		{Name: "source_reference", Type: field.TypeString, Nullable: true, Size: 200},
+	}
+	// IndicatorsTable holds the schema information for the "indicators" table.
+	IndicatorsTable = &schema.Table{
+		Name:       "indicators",
+		Columns:    IndicatorsColumns,
+		PrimaryKey: []*schema.Column{IndicatorsColumns[0]},
+	}
+	// MeasurementsColumns holds the columns for the "measurements" table.
+	MeasurementsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 40},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "period", Type: field.TypeString, Size: 10},
+		{Name: "value", Type: field.TypeFloat64},
+		{Name: "note", Type: field.TypeString, Nullable: true, Size: 2000},
+		{Name: "indicator_measurements", Type: field.TypeString, Size: 40},
+		{Name: "organisation_measurements", Type: field.TypeString, Size: 40},
+	}
+	// MeasurementsTable holds the schema information for the "measurements" table.
+	MeasurementsTable = &schema.Table{
+		Name:       "measurements",
+		Columns:    MeasurementsColumns,
+		PrimaryKey: []*schema.Column{MeasurementsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "measurements_indicators_measurements",
+				Columns:    []*schema.Column{MeasurementsColumns[6]},
+				RefColumns: []*schema.Column{IndicatorsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "measurements_organisations_measurements",
+				Columns:    []*schema.Column{MeasurementsColumns[7]},
+				RefColumns: []*schema.Column{OrganisationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "measurement_period_organisation_measurements_indicator_measurements",
+				Unique:  true,
+				Columns: []*schema.Column{MeasurementsColumns[3], MeasurementsColumns[7], MeasurementsColumns[6]},
+			},
+		},
+	}
 	// MembersColumns holds the columns for the "members" table.
 	MembersColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString, Size: 40},
@@ -403,6 +459,7 @@ var (
 		{Name: "slug", Type: field.TypeString, Unique: true, Size: 64},
 		{Name: "name", Type: field.TypeString, Size: 200},
 		{Name: "description", Type: field.TypeString, Nullable: true, Size: 2000},
+		{Name: "indicator_topics", Type: field.TypeString, Nullable: true, Size: 40},
 		{Name: "topic_children", Type: field.TypeString, Nullable: true, Size: 40},
 	}
 	// TopicsTable holds the schema information for the "topics" table.
@@ -412,8 +469,14 @@ var (
 		PrimaryKey: []*schema.Column{TopicsColumns[0]},
 		ForeignKeys: []*schema.ForeignKey{
 			{
-				Symbol:     "topics_topics_children",
+				Symbol:     "topics_indicators_topics",
 				Columns:    []*schema.Column{TopicsColumns[6]},
+				RefColumns: []*schema.Column{IndicatorsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "topics_topics_children",
+				Columns:    []*schema.Column{TopicsColumns[7]},
 				RefColumns: []*schema.Column{TopicsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -544,12 +607,64 @@ var (
 			},
 		},
 	}
+	// PracticeMeasurementsBeforeColumns holds the columns for the "practice_measurements_before" table.
+	PracticeMeasurementsBeforeColumns = []*schema.Column{
+		{Name: "practice_id", Type: field.TypeString, Size: 40},
+		{Name: "measurement_id", Type: field.TypeString, Size: 40},
+	}
+	// PracticeMeasurementsBeforeTable holds the schema information for the "practice_measurements_before" table.
+	PracticeMeasurementsBeforeTable = &schema.Table{
+		Name:       "practice_measurements_before",
+		Columns:    PracticeMeasurementsBeforeColumns,
+		PrimaryKey: []*schema.Column{PracticeMeasurementsBeforeColumns[0], PracticeMeasurementsBeforeColumns[1]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "practice_measurements_before_practice_id",
+				Columns:    []*schema.Column{PracticeMeasurementsBeforeColumns[0]},
+				RefColumns: []*schema.Column{PracticesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "practice_measurements_before_measurement_id",
+				Columns:    []*schema.Column{PracticeMeasurementsBeforeColumns[1]},
+				RefColumns: []*schema.Column{MeasurementsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+	}
+	// PracticeMeasurementsAfterColumns holds the columns for the "practice_measurements_after" table.
+	PracticeMeasurementsAfterColumns = []*schema.Column{
+		{Name: "practice_id", Type: field.TypeString, Size: 40},
+		{Name: "measurement_id", Type: field.TypeString, Size: 40},
+	}
+	// PracticeMeasurementsAfterTable holds the schema information for the "practice_measurements_after" table.
+	PracticeMeasurementsAfterTable = &schema.Table{
+		Name:       "practice_measurements_after",
+		Columns:    PracticeMeasurementsAfterColumns,
+		PrimaryKey: []*schema.Column{PracticeMeasurementsAfterColumns[0], PracticeMeasurementsAfterColumns[1]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "practice_measurements_after_practice_id",
+				Columns:    []*schema.Column{PracticeMeasurementsAfterColumns[0]},
+				RefColumns: []*schema.Column{PracticesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "practice_measurements_after_measurement_id",
+				Columns:    []*schema.Column{PracticeMeasurementsAfterColumns[1]},
+				RefColumns: []*schema.Column{MeasurementsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+	}
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
 		CirclesTable,
 		CircleMembershipsTable,
 		DiscussionsTable,
 		EventsTable,
+		IndicatorsTable,
+		MeasurementsTable,
 		MembersTable,
 		MessagesTable,
 		OrganisationsTable,
@@ -563,6 +678,8 @@ var (
 		MemberExpertiseTable,
 		PracticeAuthorsTable,
 		PracticeTopicsTable,
+		PracticeMeasurementsBeforeTable,
+		PracticeMeasurementsAfterTable,
 	}
 )
 
@@ -572,6 +689,8 @@ func init() {
 	DiscussionsTable.ForeignKeys[0].RefTable = CirclesTable
 	DiscussionsTable.ForeignKeys[1].RefTable = MembersTable
 	EventsTable.ForeignKeys[0].RefTable = CirclesTable
+	MeasurementsTable.ForeignKeys[0].RefTable = IndicatorsTable
+	MeasurementsTable.ForeignKeys[1].RefTable = OrganisationsTable
 	MembersTable.ForeignKeys[0].RefTable = OrganisationsTable
 	MessagesTable.ForeignKeys[0].RefTable = DiscussionsTable
 	MessagesTable.ForeignKeys[1].RefTable = MembersTable
@@ -584,7 +703,8 @@ func init() {
 	RegistrationsTable.ForeignKeys[0].RefTable = EventsTable
 	RegistrationsTable.ForeignKeys[1].RefTable = MembersTable
 	SessionsTable.ForeignKeys[0].RefTable = MembersTable
-	TopicsTable.ForeignKeys[0].RefTable = TopicsTable
+	TopicsTable.ForeignKeys[0].RefTable = IndicatorsTable
+	TopicsTable.ForeignKeys[1].RefTable = TopicsTable
 	DiscussionTopicsTable.ForeignKeys[0].RefTable = DiscussionsTable
 	DiscussionTopicsTable.ForeignKeys[1].RefTable = TopicsTable
 	EventOrganisersTable.ForeignKeys[0].RefTable = EventsTable
@@ -595,4 +715,8 @@ func init() {
 	PracticeAuthorsTable.ForeignKeys[1].RefTable = MembersTable
 	PracticeTopicsTable.ForeignKeys[0].RefTable = PracticesTable
 	PracticeTopicsTable.ForeignKeys[1].RefTable = TopicsTable
+	PracticeMeasurementsBeforeTable.ForeignKeys[0].RefTable = PracticesTable
+	PracticeMeasurementsBeforeTable.ForeignKeys[1].RefTable = MeasurementsTable
+	PracticeMeasurementsAfterTable.ForeignKeys[0].RefTable = PracticesTable
+	PracticeMeasurementsAfterTable.ForeignKeys[1].RefTable = MeasurementsTable
 }

@@ -41,6 +41,8 @@ const (
 	EdgeChildren = "children"
 	// EdgeMembers holds the string denoting the members edge name in mutations.
 	EdgeMembers = "members"
+	// EdgeMeasurements holds the string denoting the measurements edge name in mutations.
+	EdgeMeasurements = "measurements"
 	// EdgePractices holds the string denoting the practices edge name in mutations.
 	EdgePractices = "practices"
 	// Table holds the table name of the organisation in the database.
@@ -60,6 +62,13 @@ const (
 	MembersInverseTable = "members"
 	// MembersColumn is the table column denoting the members relation/edge.
 	MembersColumn = "organisation_members"
+	// MeasurementsTable is the table that holds the measurements relation/edge.
+	MeasurementsTable = "measurements"
+	// MeasurementsInverseTable is the table name for the Measurement entity.
+	// It exists in this package in order to avoid circular dependency with the "measurement" package.
+	MeasurementsInverseTable = "measurements"
+	// MeasurementsColumn is the table column denoting the measurements relation/edge.
+	MeasurementsColumn = "organisation_measurements"
 	// PracticesTable is the table that holds the practices relation/edge.
 	PracticesTable = "practices"
 	// PracticesInverseTable is the table name for the Practice entity.
@@ -281,6 +290,20 @@ func ByMembers(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 	}
 }
 
+// ByMeasurementsCount orders the results by measurements count.
+func ByMeasurementsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newMeasurementsStep(), opts...)
+	}
+}
+
+// ByMeasurements orders the results by measurements terms.
+func ByMeasurements(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newMeasurementsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // ByPracticesCount orders the results by practices count.
 func ByPracticesCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -313,6 +336,13 @@ func newMembersStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(MembersInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, MembersTable, MembersColumn),
+	)
+}
+func newMeasurementsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(MeasurementsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, MeasurementsTable, MeasurementsColumn),
 	)
 }
 func newPracticesStep() *sqlgraph.Step {

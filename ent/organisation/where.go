@@ -550,6 +550,29 @@ func HasMembersWith(preds ...predicate.Member) predicate.Organisation {
 	})
 }
 
+// HasMeasurements applies the HasEdge predicate on the "measurements" edge.
+func HasMeasurements() predicate.Organisation {
+	return predicate.Organisation(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, MeasurementsTable, MeasurementsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasMeasurementsWith applies the HasEdge predicate on the "measurements" edge with a given conditions (other predicates).
+func HasMeasurementsWith(preds ...predicate.Measurement) predicate.Organisation {
+	return predicate.Organisation(func(s *sql.Selector) {
+		step := newMeasurementsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // HasPractices applies the HasEdge predicate on the "practices" edge.
 func HasPractices() predicate.Organisation {
 	return predicate.Organisation(func(s *sql.Selector) {

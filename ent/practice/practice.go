@@ -59,6 +59,10 @@ const (
 	EdgeTopics = "topics"
 	// EdgeCircle holds the string denoting the circle edge name in mutations.
 	EdgeCircle = "circle"
+	// EdgeMeasurementsBefore holds the string denoting the measurements_before edge name in mutations.
+	EdgeMeasurementsBefore = "measurements_before"
+	// EdgeMeasurementsAfter holds the string denoting the measurements_after edge name in mutations.
+	EdgeMeasurementsAfter = "measurements_after"
 	// Table holds the table name of the practice in the database.
 	Table = "practices"
 	// OrganisationTable is the table that holds the organisation relation/edge.
@@ -85,6 +89,16 @@ const (
 	CircleInverseTable = "circles"
 	// CircleColumn is the table column denoting the circle relation/edge.
 	CircleColumn = "circle_practices"
+	// MeasurementsBeforeTable is the table that holds the measurements_before relation/edge. The primary key declared below.
+	MeasurementsBeforeTable = "practice_measurements_before"
+	// MeasurementsBeforeInverseTable is the table name for the Measurement entity.
+	// It exists in this package in order to avoid circular dependency with the "measurement" package.
+	MeasurementsBeforeInverseTable = "measurements"
+	// MeasurementsAfterTable is the table that holds the measurements_after relation/edge. The primary key declared below.
+	MeasurementsAfterTable = "practice_measurements_after"
+	// MeasurementsAfterInverseTable is the table name for the Measurement entity.
+	// It exists in this package in order to avoid circular dependency with the "measurement" package.
+	MeasurementsAfterInverseTable = "measurements"
 )
 
 // Columns holds all SQL columns for practice fields.
@@ -122,6 +136,12 @@ var (
 	// TopicsPrimaryKey and TopicsColumn2 are the table columns denoting the
 	// primary key for the topics relation (M2M).
 	TopicsPrimaryKey = []string{"practice_id", "topic_id"}
+	// MeasurementsBeforePrimaryKey and MeasurementsBeforeColumn2 are the table columns denoting the
+	// primary key for the measurements_before relation (M2M).
+	MeasurementsBeforePrimaryKey = []string{"practice_id", "measurement_id"}
+	// MeasurementsAfterPrimaryKey and MeasurementsAfterColumn2 are the table columns denoting the
+	// primary key for the measurements_after relation (M2M).
+	MeasurementsAfterPrimaryKey = []string{"practice_id", "measurement_id"}
 )
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -383,6 +403,34 @@ func ByCircleField(field string, opts ...sql.OrderTermOption) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newCircleStep(), sql.OrderByField(field, opts...))
 	}
 }
+
+// ByMeasurementsBeforeCount orders the results by measurements_before count.
+func ByMeasurementsBeforeCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newMeasurementsBeforeStep(), opts...)
+	}
+}
+
+// ByMeasurementsBefore orders the results by measurements_before terms.
+func ByMeasurementsBefore(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newMeasurementsBeforeStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByMeasurementsAfterCount orders the results by measurements_after count.
+func ByMeasurementsAfterCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newMeasurementsAfterStep(), opts...)
+	}
+}
+
+// ByMeasurementsAfter orders the results by measurements_after terms.
+func ByMeasurementsAfter(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newMeasurementsAfterStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newOrganisationStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -409,6 +457,20 @@ func newCircleStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(CircleInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2O, true, CircleTable, CircleColumn),
+	)
+}
+func newMeasurementsBeforeStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(MeasurementsBeforeInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2M, false, MeasurementsBeforeTable, MeasurementsBeforePrimaryKey...),
+	)
+}
+func newMeasurementsAfterStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(MeasurementsAfterInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2M, false, MeasurementsAfterTable, MeasurementsAfterPrimaryKey...),
 	)
 }
 

@@ -1023,6 +1023,52 @@ func HasCircleWith(preds ...predicate.Circle) predicate.Practice {
 	})
 }
 
+// HasMeasurementsBefore applies the HasEdge predicate on the "measurements_before" edge.
+func HasMeasurementsBefore() predicate.Practice {
+	return predicate.Practice(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, false, MeasurementsBeforeTable, MeasurementsBeforePrimaryKey...),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasMeasurementsBeforeWith applies the HasEdge predicate on the "measurements_before" edge with a given conditions (other predicates).
+func HasMeasurementsBeforeWith(preds ...predicate.Measurement) predicate.Practice {
+	return predicate.Practice(func(s *sql.Selector) {
+		step := newMeasurementsBeforeStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasMeasurementsAfter applies the HasEdge predicate on the "measurements_after" edge.
+func HasMeasurementsAfter() predicate.Practice {
+	return predicate.Practice(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, false, MeasurementsAfterTable, MeasurementsAfterPrimaryKey...),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasMeasurementsAfterWith applies the HasEdge predicate on the "measurements_after" edge with a given conditions (other predicates).
+func HasMeasurementsAfterWith(preds ...predicate.Measurement) predicate.Practice {
+	return predicate.Practice(func(s *sql.Selector) {
+		step := newMeasurementsAfterStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // And groups predicates with the AND operator between them.
 func And(predicates ...predicate.Practice) predicate.Practice {
 	return predicate.Practice(sql.AndPredicates(predicates...))

@@ -18,6 +18,12 @@ type Discussion func(*sql.Selector)
 // Event is the predicate function for event builders.
 type Event func(*sql.Selector)
 
+// Indicator is the predicate function for indicator builders.
+type Indicator func(*sql.Selector)
+
+// Measurement is the predicate function for measurement builders.
+type Measurement func(*sql.Selector)
+
 // Member is the predicate function for member builders.
 type Member func(*sql.Selector)
 

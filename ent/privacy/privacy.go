@@ -207,6 +207,54 @@ func (f EventMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation)
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.EventMutation", m)
 }
 
+// The IndicatorQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type IndicatorQueryRuleFunc func(context.Context, *ent.IndicatorQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f IndicatorQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.IndicatorQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.IndicatorQuery", q)
+}
+
+// The IndicatorMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type IndicatorMutationRuleFunc func(context.Context, *ent.IndicatorMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f IndicatorMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.IndicatorMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.IndicatorMutation", m)
+}
+
+// The MeasurementQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type MeasurementQueryRuleFunc func(context.Context, *ent.MeasurementQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f MeasurementQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.MeasurementQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.MeasurementQuery", q)
+}
+
+// The MeasurementMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type MeasurementMutationRuleFunc func(context.Context, *ent.MeasurementMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f MeasurementMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.MeasurementMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.MeasurementMutation", m)
+}
+
 // The MemberQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type MemberQueryRuleFunc func(context.Context, *ent.MemberQuery) error
@@ -442,6 +490,10 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.EventQuery:
 		return q.Filter(), nil
+	case *ent.IndicatorQuery:
+		return q.Filter(), nil
+	case *ent.MeasurementQuery:
+		return q.Filter(), nil
 	case *ent.MemberQuery:
 		return q.Filter(), nil
 	case *ent.MessageQuery:
@@ -472,6 +524,10 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.DiscussionMutation:
 		return m.Filter(), nil
 	case *ent.EventMutation:
+		return m.Filter(), nil
+	case *ent.IndicatorMutation:
+		return m.Filter(), nil
+	case *ent.MeasurementMutation:
 		return m.Filter(), nil
 	case *ent.MemberMutation:
 		return m.Filter(), nil

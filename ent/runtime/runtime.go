@@ -9,6 +9,8 @@ import (
 	"zirkel/ent/circlemembership"
 	"zirkel/ent/discussion"
 	"zirkel/ent/event"
+	"zirkel/ent/indicator"
+	"zirkel/ent/measurement"
 	"zirkel/ent/member"
 	"zirkel/ent/message"
 	"zirkel/ent/organisation"
@@ -341,6 +343,178 @@ func init() {
 	// event.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	event.IDValidator = func() func(string) error {
 		validators := eventDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	indicatorMixin := schema.Indicator{}.Mixin()
+	indicator.Policy = privacy.NewPolicies(schema.Indicator{})
+	indicator.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := indicator.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	indicatorMixinFields0 := indicatorMixin[0].Fields()
+	_ = indicatorMixinFields0
+	indicatorMixinFields1 := indicatorMixin[1].Fields()
+	_ = indicatorMixinFields1
+	indicatorFields := schema.Indicator{}.Fields()
+	_ = indicatorFields
+	// indicatorDescCreatedAt is the schema descriptor for created_at field.
+	indicatorDescCreatedAt := indicatorMixinFields1[0].Descriptor()
+	// indicator.DefaultCreatedAt holds the default value on creation for the created_at field.
+	indicator.DefaultCreatedAt = indicatorDescCreatedAt.Default.(func() time.Time)
+	// indicatorDescUpdatedAt is the schema descriptor for updated_at field.
+	indicatorDescUpdatedAt := indicatorMixinFields1[1].Descriptor()
+	// indicator.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	indicator.DefaultUpdatedAt = indicatorDescUpdatedAt.Default.(func() time.Time)
+	// indicator.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	indicator.UpdateDefaultUpdatedAt = indicatorDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// indicatorDescName is the schema descriptor for name field.
+	indicatorDescName := indicatorFields[0].Descriptor()
+	// indicator.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	indicator.NameValidator = func() func(string) error {
+		validators := indicatorDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// indicatorDescDefinition is the schema descriptor for definition field.
+	indicatorDescDefinition := indicatorFields[1].Descriptor()
+	// indicator.DefinitionValidator is a validator for the "definition" field. It is called by the builders before save.
+	indicator.DefinitionValidator = func() func(string) error {
+		validators := indicatorDescDefinition.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(definition string) error {
+			for _, fn := range fns {
+				if err := fn(definition); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// indicatorDescUnit is the schema descriptor for unit field.
+	indicatorDescUnit := indicatorFields[2].Descriptor()
+	// indicator.UnitValidator is a validator for the "unit" field. It is called by the builders before save.
+	indicator.UnitValidator = func() func(string) error {
+		validators := indicatorDescUnit.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(unit string) error {
+			for _, fn := range fns {
+				if err := fn(unit); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// indicatorDescSourceReference is the schema descriptor for source_reference field.
+	indicatorDescSourceReference := indicatorFields[5].Descriptor()
+	// indicator.SourceReferenceValidator is a validator for the "source_reference" field. It is called by the builders before save.
+	indicator.SourceReferenceValidator = indicatorDescSourceReference.Validators[0].(func(string) error)
+	// indicatorDescID is the schema descriptor for id field.
+	indicatorDescID := indicatorMixinFields0[0].Descriptor()
+	// indicator.DefaultID holds the default value on creation for the id field.
+	indicator.DefaultID = indicatorDescID.Default.(func() gid.ID)
+	// indicator.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	indicator.IDValidator = func() func(string) error {
+		validators := indicatorDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	measurementMixin := schema.Measurement{}.Mixin()
+	measurement.Policy = privacy.NewPolicies(schema.Measurement{})
+	measurement.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := measurement.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	measurementMixinFields0 := measurementMixin[0].Fields()
+	_ = measurementMixinFields0
+	measurementMixinFields1 := measurementMixin[1].Fields()
+	_ = measurementMixinFields1
+	measurementFields := schema.Measurement{}.Fields()
+	_ = measurementFields
+	// measurementDescCreatedAt is the schema descriptor for created_at field.
+	measurementDescCreatedAt := measurementMixinFields1[0].Descriptor()
+	// measurement.DefaultCreatedAt holds the default value on creation for the created_at field.
+	measurement.DefaultCreatedAt = measurementDescCreatedAt.Default.(func() time.Time)
+	// measurementDescUpdatedAt is the schema descriptor for updated_at field.
+	measurementDescUpdatedAt := measurementMixinFields1[1].Descriptor()
+	// measurement.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	measurement.DefaultUpdatedAt = measurementDescUpdatedAt.Default.(func() time.Time)
+	// measurement.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	measurement.UpdateDefaultUpdatedAt = measurementDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// measurementDescPeriod is the schema descriptor for period field.
+	measurementDescPeriod := measurementFields[0].Descriptor()
+	// measurement.PeriodValidator is a validator for the "period" field. It is called by the builders before save.
+	measurement.PeriodValidator = func() func(string) error {
+		validators := measurementDescPeriod.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(period string) error {
+			for _, fn := range fns {
+				if err := fn(period); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// measurementDescNote is the schema descriptor for note field.
+	measurementDescNote := measurementFields[2].Descriptor()
+	// measurement.NoteValidator is a validator for the "note" field. It is called by the builders before save.
+	measurement.NoteValidator = measurementDescNote.Validators[0].(func(string) error)
+	// measurementDescID is the schema descriptor for id field.
+	measurementDescID := measurementMixinFields0[0].Descriptor()
+	// measurement.DefaultID holds the default value on creation for the id field.
+	measurement.DefaultID = measurementDescID.Default.(func() gid.ID)
+	// measurement.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	measurement.IDValidator = func() func(string) error {
+		validators := measurementDescID.Validators
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),

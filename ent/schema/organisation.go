@@ -57,6 +57,8 @@ func (Organisation) Edges() []ent.Edge {
 			From("parent").Unique(),
 		edge.To("members", Member.Type).
 			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		edge.To("measurements", Measurement.Type).
+			Annotations(entgql.Skip(entgql.SkipAll)),
 		edge.To("practices", Practice.Type).
 			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput, entgql.SkipWhereInput)),
 	}

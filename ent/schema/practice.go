@@ -61,6 +61,12 @@ func (Practice) Edges() []ent.Edge {
 		edge.To("topics", Topic.Type).
 			Annotations(entgql.RelayConnection()),
 		edge.From("circle", Circle.Type).Ref("practices").Unique(),
+		edge.To("measurements_before", Measurement.Type).
+			Comment("Measurements of the organisation before the practice.").
+			Annotations(entgql.Skip(entgql.SkipType, entgql.SkipWhereInput)),
+		edge.To("measurements_after", Measurement.Type).
+			Comment("Measurements after it: the benchmark offers practices of peers that did better.").
+			Annotations(entgql.Skip(entgql.SkipType, entgql.SkipWhereInput)),
 	}
 }
 

@@ -76,6 +76,7 @@ var Columns = []string{
 // ForeignKeys holds the SQL foreign-keys that are owned by the "topics"
 // table and are not defined as standalone fields in the schema.
 var ForeignKeys = []string{
+	"indicator_topics",
 	"topic_children",
 }
 

@@ -16,6 +16,7 @@ import (
 	"zirkel/ent/circlemembership"
 	"zirkel/ent/discussion"
 	"zirkel/ent/event"
+	"zirkel/ent/indicator"
 	"zirkel/ent/member"
 	"zirkel/ent/organisation"
 	"zirkel/ent/practice"
@@ -54,6 +55,18 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	Benchmark struct {
+		Indicator            func(childComplexity int) int
+		LowerQuartile        func(childComplexity int) int
+		Median               func(childComplexity int) int
+		OwnValue             func(childComplexity int) int
+		PeerCount            func(childComplexity int) int
+		Period               func(childComplexity int) int
+		PracticesToLearnFrom func(childComplexity int) int
+		Suppressed           func(childComplexity int) int
+		UpperQuartile        func(childComplexity int) int
+	}
+
 	Circle struct {
 		CreatedAt   func(childComplexity int) int
 		Description func(childComplexity int) int
@@ -162,6 +175,30 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	Indicator struct {
+		CreatedAt       func(childComplexity int) int
+		Definition      func(childComplexity int) int
+		Direction       func(childComplexity int) int
+		ID              func(childComplexity int) int
+		Name            func(childComplexity int) int
+		SourceReference func(childComplexity int) int
+		TargetGroup     func(childComplexity int) int
+		Topics          func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.TopicOrder, where *ent.TopicWhereInput) int
+		Unit            func(childComplexity int) int
+		UpdatedAt       func(childComplexity int) int
+	}
+
+	IndicatorConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	IndicatorEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	InvitationPayload struct {
 		ExpiresAt func(childComplexity int) int
 		Member    func(childComplexity int) int
@@ -173,6 +210,28 @@ type ComplexityRoot struct {
 		ExpiresAt func(childComplexity int) int
 		Member    func(childComplexity int) int
 		Token     func(childComplexity int) int
+	}
+
+	Measurement struct {
+		CreatedAt    func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Indicator    func(childComplexity int) int
+		Note         func(childComplexity int) int
+		Organisation func(childComplexity int) int
+		Period       func(childComplexity int) int
+		UpdatedAt    func(childComplexity int) int
+		Value        func(childComplexity int) int
+	}
+
+	MeasurementConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	MeasurementEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	Member struct {
@@ -238,42 +297,46 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		AcceptInvitation   func(childComplexity int, token string, password string, cookie *bool) int
-		AddCircleMember    func(childComplexity int, circleID gid.ID, memberID gid.ID, role *circlemembership.Role) int
-		ArchivePractice    func(childComplexity int, id gid.ID) int
-		CancelRegistration func(childComplexity int, eventID gid.ID) int
-		CreateCircle       func(childComplexity int, input ent.CreateCircleInput) int
-		CreateDiscussion   func(childComplexity int, input ent.CreateDiscussionInput) int
-		CreateEvent        func(childComplexity int, input ent.CreateEventInput, onlineURL *string) int
-		CreateMember       func(childComplexity int, input ent.CreateMemberInput) int
-		CreateOrganisation func(childComplexity int, input ent.CreateOrganisationInput) int
-		CreatePractice     func(childComplexity int, input ent.CreatePracticeInput) int
-		CreateTopic        func(childComplexity int, input ent.CreateTopicInput) int
-		DeleteMessage      func(childComplexity int, id gid.ID) int
-		EditMessage        func(childComplexity int, id gid.ID, body string) int
-		InviteMember       func(childComplexity int, input model.InviteMemberInput) int
-		JoinCircle         func(childComplexity int, circleID gid.ID) int
-		LeaveCircle        func(childComplexity int, circleID gid.ID) int
-		Login              func(childComplexity int, input model.LoginInput) int
-		Logout             func(childComplexity int) int
-		LogoutEverywhere   func(childComplexity int) int
-		MarkAttended       func(childComplexity int, registrationID gid.ID) int
-		PostMessage        func(childComplexity int, input model.PostMessageInput) int
-		PublishPractice    func(childComplexity int, id gid.ID) int
-		React              func(childComplexity int, messageID gid.ID, kind reaction.Kind, active *bool) int
-		RegisterForEvent   func(childComplexity int, eventID gid.ID) int
-		RemoveCircleMember func(childComplexity int, circleID gid.ID, memberID gid.ID) int
-		RenewCalendarFeed  func(childComplexity int) int
-		RevokeSessions     func(childComplexity int, memberID gid.ID) int
-		SetPlatformRole    func(childComplexity int, memberID gid.ID, role member.PlatformRole) int
-		SetTyping          func(childComplexity int, discussionID gid.ID) int
-		UpdateCircle       func(childComplexity int, id gid.ID, input ent.UpdateCircleInput) int
-		UpdateDiscussion   func(childComplexity int, id gid.ID, input ent.UpdateDiscussionInput) int
-		UpdateEvent        func(childComplexity int, id gid.ID, input ent.UpdateEventInput, onlineURL *string) int
-		UpdateMember       func(childComplexity int, id gid.ID, input ent.UpdateMemberInput) int
-		UpdateOrganisation func(childComplexity int, id gid.ID, input ent.UpdateOrganisationInput) int
-		UpdatePractice     func(childComplexity int, id gid.ID, input ent.UpdatePracticeInput) int
-		UpdateTopic        func(childComplexity int, id gid.ID, input ent.UpdateTopicInput) int
+		AcceptInvitation         func(childComplexity int, token string, password string, cookie *bool) int
+		AddCircleMember          func(childComplexity int, circleID gid.ID, memberID gid.ID, role *circlemembership.Role) int
+		ArchivePractice          func(childComplexity int, id gid.ID) int
+		CancelRegistration       func(childComplexity int, eventID gid.ID) int
+		CreateCircle             func(childComplexity int, input ent.CreateCircleInput) int
+		CreateDiscussion         func(childComplexity int, input ent.CreateDiscussionInput) int
+		CreateEvent              func(childComplexity int, input ent.CreateEventInput, onlineURL *string) int
+		CreateIndicator          func(childComplexity int, input ent.CreateIndicatorInput) int
+		CreateMember             func(childComplexity int, input ent.CreateMemberInput) int
+		CreateOrganisation       func(childComplexity int, input ent.CreateOrganisationInput) int
+		CreatePractice           func(childComplexity int, input ent.CreatePracticeInput) int
+		CreateTopic              func(childComplexity int, input ent.CreateTopicInput) int
+		DeleteMessage            func(childComplexity int, id gid.ID) int
+		EditMessage              func(childComplexity int, id gid.ID, body string) int
+		InviteMember             func(childComplexity int, input model.InviteMemberInput) int
+		JoinCircle               func(childComplexity int, circleID gid.ID) int
+		LeaveCircle              func(childComplexity int, circleID gid.ID) int
+		LinkPracticeMeasurements func(childComplexity int, practiceID gid.ID, beforeIDs []gid.ID, afterIDs []gid.ID) int
+		Login                    func(childComplexity int, input model.LoginInput) int
+		Logout                   func(childComplexity int) int
+		LogoutEverywhere         func(childComplexity int) int
+		MarkAttended             func(childComplexity int, registrationID gid.ID) int
+		PostMessage              func(childComplexity int, input model.PostMessageInput) int
+		PublishPractice          func(childComplexity int, id gid.ID) int
+		React                    func(childComplexity int, messageID gid.ID, kind reaction.Kind, active *bool) int
+		RecordMeasurement        func(childComplexity int, indicatorID gid.ID, period string, value float64, note *string) int
+		RegisterForEvent         func(childComplexity int, eventID gid.ID) int
+		RemoveCircleMember       func(childComplexity int, circleID gid.ID, memberID gid.ID) int
+		RenewCalendarFeed        func(childComplexity int) int
+		RevokeSessions           func(childComplexity int, memberID gid.ID) int
+		SetPlatformRole          func(childComplexity int, memberID gid.ID, role member.PlatformRole) int
+		SetTyping                func(childComplexity int, discussionID gid.ID) int
+		UpdateCircle             func(childComplexity int, id gid.ID, input ent.UpdateCircleInput) int
+		UpdateDiscussion         func(childComplexity int, id gid.ID, input ent.UpdateDiscussionInput) int
+		UpdateEvent              func(childComplexity int, id gid.ID, input ent.UpdateEventInput, onlineURL *string) int
+		UpdateIndicator          func(childComplexity int, id gid.ID, input ent.UpdateIndicatorInput) int
+		UpdateMember             func(childComplexity int, id gid.ID, input ent.UpdateMemberInput) int
+		UpdateOrganisation       func(childComplexity int, id gid.ID, input ent.UpdateOrganisationInput) int
+		UpdatePractice           func(childComplexity int, id gid.ID, input ent.UpdatePracticeInput) int
+		UpdateTopic              func(childComplexity int, id gid.ID, input ent.UpdateTopicInput) int
 	}
 
 	Organisation struct {
@@ -346,9 +409,11 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
+		Benchmark     func(childComplexity int, indicatorID gid.ID, period string) int
 		Circles       func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.CircleOrder, where *ent.CircleWhereInput) int
 		Discussions   func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.DiscussionOrder, where *ent.DiscussionWhereInput) int
 		Events        func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.EventOrder, where *ent.EventWhereInput) int
+		Indicators    func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.IndicatorOrder, where *ent.IndicatorWhereInput) int
 		Members       func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.MemberOrder, where *ent.MemberWhereInput) int
 		Messages      func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.MessageOrder, where *ent.MessageWhereInput) int
 		Node          func(childComplexity int, id gid.ID) int
@@ -476,6 +541,10 @@ type MutationResolver interface {
 	CancelRegistration(ctx context.Context, eventID gid.ID) (*ent.Registration, error)
 	MarkAttended(ctx context.Context, registrationID gid.ID) (*ent.Registration, error)
 	RenewCalendarFeed(ctx context.Context) (string, error)
+	CreateIndicator(ctx context.Context, input ent.CreateIndicatorInput) (*ent.Indicator, error)
+	UpdateIndicator(ctx context.Context, id gid.ID, input ent.UpdateIndicatorInput) (*ent.Indicator, error)
+	RecordMeasurement(ctx context.Context, indicatorID gid.ID, period string, value float64, note *string) (*ent.Measurement, error)
+	LinkPracticeMeasurements(ctx context.Context, practiceID gid.ID, beforeIDs []gid.ID, afterIDs []gid.ID) (*ent.Practice, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id gid.ID) (ent.Noder, error)
@@ -483,12 +552,14 @@ type QueryResolver interface {
 	Circles(ctx context.Context, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.CircleOrder, where *ent.CircleWhereInput) (*ent.CircleConnection, error)
 	Discussions(ctx context.Context, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.DiscussionOrder, where *ent.DiscussionWhereInput) (*ent.DiscussionConnection, error)
 	Events(ctx context.Context, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.EventOrder, where *ent.EventWhereInput) (*ent.EventConnection, error)
+	Indicators(ctx context.Context, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.IndicatorOrder, where *ent.IndicatorWhereInput) (*ent.IndicatorConnection, error)
 	Members(ctx context.Context, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.MemberOrder, where *ent.MemberWhereInput) (*ent.MemberConnection, error)
 	Messages(ctx context.Context, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.MessageOrder, where *ent.MessageWhereInput) (*ent.MessageConnection, error)
 	Organisations(ctx context.Context, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.OrganisationOrder, where *ent.OrganisationWhereInput) (*ent.OrganisationConnection, error)
 	Practices(ctx context.Context, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.PracticeOrder, where *ent.PracticeWhereInput) (*ent.PracticeConnection, error)
 	Topics(ctx context.Context, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.TopicOrder, where *ent.TopicWhereInput) (*ent.TopicConnection, error)
 	Viewer(ctx context.Context) (*ent.Member, error)
+	Benchmark(ctx context.Context, indicatorID gid.ID, period string) (*model.Benchmark, error)
 }
 type SubscriptionResolver interface {
 	MessageAdded(ctx context.Context, discussionID gid.ID, after *int) (<-chan *live.MessageEvent, error)
@@ -515,6 +586,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "Benchmark.indicator":
+		if e.ComplexityRoot.Benchmark.Indicator == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Benchmark.Indicator(childComplexity), true
+	case "Benchmark.lowerQuartile":
+		if e.ComplexityRoot.Benchmark.LowerQuartile == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Benchmark.LowerQuartile(childComplexity), true
+	case "Benchmark.median":
+		if e.ComplexityRoot.Benchmark.Median == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Benchmark.Median(childComplexity), true
+	case "Benchmark.ownValue":
+		if e.ComplexityRoot.Benchmark.OwnValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Benchmark.OwnValue(childComplexity), true
+	case "Benchmark.peerCount":
+		if e.ComplexityRoot.Benchmark.PeerCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Benchmark.PeerCount(childComplexity), true
+	case "Benchmark.period":
+		if e.ComplexityRoot.Benchmark.Period == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Benchmark.Period(childComplexity), true
+	case "Benchmark.practicesToLearnFrom":
+		if e.ComplexityRoot.Benchmark.PracticesToLearnFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Benchmark.PracticesToLearnFrom(childComplexity), true
+	case "Benchmark.suppressed":
+		if e.ComplexityRoot.Benchmark.Suppressed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Benchmark.Suppressed(childComplexity), true
+	case "Benchmark.upperQuartile":
+		if e.ComplexityRoot.Benchmark.UpperQuartile == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Benchmark.UpperQuartile(childComplexity), true
 
 	case "Circle.createdAt":
 		if e.ComplexityRoot.Circle.CreatedAt == nil {
@@ -983,6 +1109,104 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.EventEdge.Node(childComplexity), true
 
+	case "Indicator.createdAt":
+		if e.ComplexityRoot.Indicator.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Indicator.CreatedAt(childComplexity), true
+	case "Indicator.definition":
+		if e.ComplexityRoot.Indicator.Definition == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Indicator.Definition(childComplexity), true
+	case "Indicator.direction":
+		if e.ComplexityRoot.Indicator.Direction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Indicator.Direction(childComplexity), true
+	case "Indicator.id":
+		if e.ComplexityRoot.Indicator.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Indicator.ID(childComplexity), true
+	case "Indicator.name":
+		if e.ComplexityRoot.Indicator.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Indicator.Name(childComplexity), true
+	case "Indicator.sourceReference":
+		if e.ComplexityRoot.Indicator.SourceReference == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Indicator.SourceReference(childComplexity), true
+	case "Indicator.targetGroup":
+		if e.ComplexityRoot.Indicator.TargetGroup == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Indicator.TargetGroup(childComplexity), true
+	case "Indicator.topics":
+		if e.ComplexityRoot.Indicator.Topics == nil {
+			break
+		}
+
+		args, err := ec.field_Indicator_topics_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Indicator.Topics(childComplexity, args["after"].(*entgql.Cursor[gid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["last"].(*int), args["orderBy"].(*ent.TopicOrder), args["where"].(*ent.TopicWhereInput)), true
+	case "Indicator.unit":
+		if e.ComplexityRoot.Indicator.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Indicator.Unit(childComplexity), true
+	case "Indicator.updatedAt":
+		if e.ComplexityRoot.Indicator.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Indicator.UpdatedAt(childComplexity), true
+
+	case "IndicatorConnection.edges":
+		if e.ComplexityRoot.IndicatorConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IndicatorConnection.Edges(childComplexity), true
+	case "IndicatorConnection.pageInfo":
+		if e.ComplexityRoot.IndicatorConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IndicatorConnection.PageInfo(childComplexity), true
+	case "IndicatorConnection.totalCount":
+		if e.ComplexityRoot.IndicatorConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IndicatorConnection.TotalCount(childComplexity), true
+
+	case "IndicatorEdge.cursor":
+		if e.ComplexityRoot.IndicatorEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IndicatorEdge.Cursor(childComplexity), true
+	case "IndicatorEdge.node":
+		if e.ComplexityRoot.IndicatorEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IndicatorEdge.Node(childComplexity), true
+
 	case "InvitationPayload.expiresAt":
 		if e.ComplexityRoot.InvitationPayload.ExpiresAt == nil {
 			break
@@ -1026,6 +1250,87 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.LoginPayload.Token(childComplexity), true
+
+	case "Measurement.createdAt":
+		if e.ComplexityRoot.Measurement.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Measurement.CreatedAt(childComplexity), true
+	case "Measurement.id":
+		if e.ComplexityRoot.Measurement.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Measurement.ID(childComplexity), true
+	case "Measurement.indicator":
+		if e.ComplexityRoot.Measurement.Indicator == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Measurement.Indicator(childComplexity), true
+	case "Measurement.note":
+		if e.ComplexityRoot.Measurement.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Measurement.Note(childComplexity), true
+	case "Measurement.organisation":
+		if e.ComplexityRoot.Measurement.Organisation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Measurement.Organisation(childComplexity), true
+	case "Measurement.period":
+		if e.ComplexityRoot.Measurement.Period == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Measurement.Period(childComplexity), true
+	case "Measurement.updatedAt":
+		if e.ComplexityRoot.Measurement.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Measurement.UpdatedAt(childComplexity), true
+	case "Measurement.value":
+		if e.ComplexityRoot.Measurement.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Measurement.Value(childComplexity), true
+
+	case "MeasurementConnection.edges":
+		if e.ComplexityRoot.MeasurementConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeasurementConnection.Edges(childComplexity), true
+	case "MeasurementConnection.pageInfo":
+		if e.ComplexityRoot.MeasurementConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeasurementConnection.PageInfo(childComplexity), true
+	case "MeasurementConnection.totalCount":
+		if e.ComplexityRoot.MeasurementConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeasurementConnection.TotalCount(childComplexity), true
+
+	case "MeasurementEdge.cursor":
+		if e.ComplexityRoot.MeasurementEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeasurementEdge.Cursor(childComplexity), true
+	case "MeasurementEdge.node":
+		if e.ComplexityRoot.MeasurementEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeasurementEdge.Node(childComplexity), true
 
 	case "Member.bio":
 		if e.ComplexityRoot.Member.Bio == nil {
@@ -1382,6 +1687,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateEvent(childComplexity, args["input"].(ent.CreateEventInput), args["onlineURL"].(*string)), true
+	case "Mutation.createIndicator":
+		if e.ComplexityRoot.Mutation.CreateIndicator == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createIndicator_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateIndicator(childComplexity, args["input"].(ent.CreateIndicatorInput)), true
 	case "Mutation.createMember":
 		if e.ComplexityRoot.Mutation.CreateMember == nil {
 			break
@@ -1481,6 +1797,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.LeaveCircle(childComplexity, args["circleID"].(gid.ID)), true
+	case "Mutation.linkPracticeMeasurements":
+		if e.ComplexityRoot.Mutation.LinkPracticeMeasurements == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_linkPracticeMeasurements_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.LinkPracticeMeasurements(childComplexity, args["practiceID"].(gid.ID), args["beforeIDs"].([]gid.ID), args["afterIDs"].([]gid.ID)), true
 	case "Mutation.login":
 		if e.ComplexityRoot.Mutation.Login == nil {
 			break
@@ -1548,6 +1875,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.React(childComplexity, args["messageID"].(gid.ID), args["kind"].(reaction.Kind), args["active"].(*bool)), true
+	case "Mutation.recordMeasurement":
+		if e.ComplexityRoot.Mutation.RecordMeasurement == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordMeasurement_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordMeasurement(childComplexity, args["indicatorID"].(gid.ID), args["period"].(string), args["value"].(float64), args["note"].(*string)), true
 	case "Mutation.registerForEvent":
 		if e.ComplexityRoot.Mutation.RegisterForEvent == nil {
 			break
@@ -1642,6 +1980,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateEvent(childComplexity, args["id"].(gid.ID), args["input"].(ent.UpdateEventInput), args["onlineURL"].(*string)), true
+	case "Mutation.updateIndicator":
+		if e.ComplexityRoot.Mutation.UpdateIndicator == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateIndicator_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateIndicator(childComplexity, args["id"].(gid.ID), args["input"].(ent.UpdateIndicatorInput)), true
 	case "Mutation.updateMember":
 		if e.ComplexityRoot.Mutation.UpdateMember == nil {
 			break
@@ -2007,6 +2356,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PracticeEdge.Node(childComplexity), true
 
+	case "Query.benchmark":
+		if e.ComplexityRoot.Query.Benchmark == nil {
+			break
+		}
+
+		args, err := ec.field_Query_benchmark_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Benchmark(childComplexity, args["indicatorID"].(gid.ID), args["period"].(string)), true
 	case "Query.circles":
 		if e.ComplexityRoot.Query.Circles == nil {
 			break
@@ -2040,6 +2400,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Events(childComplexity, args["after"].(*entgql.Cursor[gid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["last"].(*int), args["orderBy"].(*ent.EventOrder), args["where"].(*ent.EventWhereInput)), true
+	case "Query.indicators":
+		if e.ComplexityRoot.Query.Indicators == nil {
+			break
+		}
+
+		args, err := ec.field_Query_indicators_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Indicators(childComplexity, args["after"].(*entgql.Cursor[gid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["last"].(*int), args["orderBy"].(*ent.IndicatorOrder), args["where"].(*ent.IndicatorWhereInput)), true
 
 	case "Query.members":
 		if e.ComplexityRoot.Query.Members == nil {
@@ -2417,6 +2788,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateCircleInput", ec.unmarshalInputCreateCircleInput),
 			graphql.NewInputUnmarshaler("CreateDiscussionInput", ec.unmarshalInputCreateDiscussionInput),
 			graphql.NewInputUnmarshaler("CreateEventInput", ec.unmarshalInputCreateEventInput),
+			graphql.NewInputUnmarshaler("CreateIndicatorInput", ec.unmarshalInputCreateIndicatorInput),
+			graphql.NewInputUnmarshaler("CreateMeasurementInput", ec.unmarshalInputCreateMeasurementInput),
 			graphql.NewInputUnmarshaler("CreateMemberInput", ec.unmarshalInputCreateMemberInput),
 			graphql.NewInputUnmarshaler("CreateOrganisationInput", ec.unmarshalInputCreateOrganisationInput),
 			graphql.NewInputUnmarshaler("CreatePracticeInput", ec.unmarshalInputCreatePracticeInput),
@@ -2425,8 +2798,12 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("DiscussionWhereInput", ec.unmarshalInputDiscussionWhereInput),
 			graphql.NewInputUnmarshaler("EventOrder", ec.unmarshalInputEventOrder),
 			graphql.NewInputUnmarshaler("EventWhereInput", ec.unmarshalInputEventWhereInput),
+			graphql.NewInputUnmarshaler("IndicatorOrder", ec.unmarshalInputIndicatorOrder),
+			graphql.NewInputUnmarshaler("IndicatorWhereInput", ec.unmarshalInputIndicatorWhereInput),
 			graphql.NewInputUnmarshaler("InviteMemberInput", ec.unmarshalInputInviteMemberInput),
 			graphql.NewInputUnmarshaler("LoginInput", ec.unmarshalInputLoginInput),
+			graphql.NewInputUnmarshaler("MeasurementOrder", ec.unmarshalInputMeasurementOrder),
+			graphql.NewInputUnmarshaler("MeasurementWhereInput", ec.unmarshalInputMeasurementWhereInput),
 			graphql.NewInputUnmarshaler("MemberOrder", ec.unmarshalInputMemberOrder),
 			graphql.NewInputUnmarshaler("MemberWhereInput", ec.unmarshalInputMemberWhereInput),
 			graphql.NewInputUnmarshaler("MessageOrder", ec.unmarshalInputMessageOrder),
@@ -2443,6 +2820,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("UpdateCircleInput", ec.unmarshalInputUpdateCircleInput),
 			graphql.NewInputUnmarshaler("UpdateDiscussionInput", ec.unmarshalInputUpdateDiscussionInput),
 			graphql.NewInputUnmarshaler("UpdateEventInput", ec.unmarshalInputUpdateEventInput),
+			graphql.NewInputUnmarshaler("UpdateIndicatorInput", ec.unmarshalInputUpdateIndicatorInput),
+			graphql.NewInputUnmarshaler("UpdateMeasurementInput", ec.unmarshalInputUpdateMeasurementInput),
 			graphql.NewInputUnmarshaler("UpdateMemberInput", ec.unmarshalInputUpdateMemberInput),
 			graphql.NewInputUnmarshaler("UpdateOrganisationInput", ec.unmarshalInputUpdateOrganisationInput),
 			graphql.NewInputUnmarshaler("UpdatePracticeInput", ec.unmarshalInputUpdatePracticeInput),
@@ -2993,6 +3372,36 @@ input CreateEventInput {
   organiserIDs: [ID!]
 }
 """
+CreateIndicatorInput is used for create Indicator object.
+Input was generated by ent.
+"""
+input CreateIndicatorInput {
+  name: String!
+  definition: String!
+  unit: String!
+  targetGroup: IndicatorTargetGroup!
+  direction: IndicatorDirection!
+  """
+  e.g. an OZG service, a LeiKa id (99123012000000) or a study.
+  """
+  sourceReference: String
+  topicIDs: [ID!]
+}
+"""
+CreateMeasurementInput is used for create Measurement object.
+Input was generated by ent.
+"""
+input CreateMeasurementInput {
+  """
+  A year (2025), half (2025-H1), quarter (2025-Q3) or month (2025-07).
+  """
+  period: String!
+  value: Float!
+  note: String
+  indicatorID: ID!
+  organisationID: ID!
+}
+"""
 CreateMemberInput is used for create Member object.
 Input was generated by ent.
 """
@@ -3061,6 +3470,8 @@ input CreatePracticeInput {
   authorIDs: [ID!]
   topicIDs: [ID!]
   circleID: ID
+  measurementsBeforeIDs: [ID!]
+  measurementsAfterIDs: [ID!]
 }
 """
 CreateTopicInput is used for create Topic object.
@@ -3656,6 +4067,407 @@ input EventWhereInput {
   """
   hasOrganisers: Boolean
   hasOrganisersWith: [MemberWhereInput!]
+}
+type Indicator implements Node {
+  id: ID!
+  createdAt: Time!
+  updatedAt: Time!
+  name: String!
+  definition: String!
+  unit: String!
+  targetGroup: IndicatorTargetGroup!
+  direction: IndicatorDirection!
+  """
+  e.g. an OZG service, a LeiKa id (99123012000000) or a study.
+  """
+  sourceReference: String
+  topics(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for Topics returned from the connection.
+    """
+    orderBy: TopicOrder
+
+    """
+    Filtering options for Topics returned from the connection.
+    """
+    where: TopicWhereInput
+  ): TopicConnection!
+}
+"""
+A connection to a list of items.
+"""
+type IndicatorConnection {
+  """
+  A list of edges.
+  """
+  edges: [IndicatorEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+IndicatorDirection is enum for the field direction
+"""
+enum IndicatorDirection @goModel(model: "zirkel/ent/indicator.Direction") {
+  HIGHER_IS_BETTER
+  LOWER_IS_BETTER
+}
+"""
+An edge in a connection.
+"""
+type IndicatorEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: Indicator
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for Indicator connections
+"""
+input IndicatorOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order Indicators.
+  """
+  field: IndicatorOrderField!
+}
+"""
+Properties by which Indicator connections can be ordered.
+"""
+enum IndicatorOrderField {
+  CREATED_AT
+  UPDATED_AT
+  NAME
+  TARGET_GROUP
+}
+"""
+IndicatorTargetGroup is enum for the field target_group
+"""
+enum IndicatorTargetGroup @goModel(model: "zirkel/ent/indicator.TargetGroup") {
+  CITIZENS
+  BUSINESSES
+  STAFF
+  ADMINISTRATION
+}
+"""
+IndicatorWhereInput is used for filtering Indicator objects.
+Input was generated by ent.
+"""
+input IndicatorWhereInput {
+  not: IndicatorWhereInput
+  and: [IndicatorWhereInput!]
+  or: [IndicatorWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+  """
+  name field predicates
+  """
+  name: String
+  nameNEQ: String
+  nameIn: [String!]
+  nameNotIn: [String!]
+  nameGT: String
+  nameGTE: String
+  nameLT: String
+  nameLTE: String
+  nameContains: String
+  nameHasPrefix: String
+  nameHasSuffix: String
+  nameEqualFold: String
+  nameContainsFold: String
+  """
+  definition field predicates
+  """
+  definition: String
+  definitionNEQ: String
+  definitionIn: [String!]
+  definitionNotIn: [String!]
+  definitionGT: String
+  definitionGTE: String
+  definitionLT: String
+  definitionLTE: String
+  definitionContains: String
+  definitionHasPrefix: String
+  definitionHasSuffix: String
+  definitionEqualFold: String
+  definitionContainsFold: String
+  """
+  unit field predicates
+  """
+  unit: String
+  unitNEQ: String
+  unitIn: [String!]
+  unitNotIn: [String!]
+  unitGT: String
+  unitGTE: String
+  unitLT: String
+  unitLTE: String
+  unitContains: String
+  unitHasPrefix: String
+  unitHasSuffix: String
+  unitEqualFold: String
+  unitContainsFold: String
+  """
+  target_group field predicates
+  """
+  targetGroup: IndicatorTargetGroup
+  targetGroupNEQ: IndicatorTargetGroup
+  targetGroupIn: [IndicatorTargetGroup!]
+  targetGroupNotIn: [IndicatorTargetGroup!]
+  """
+  direction field predicates
+  """
+  direction: IndicatorDirection
+  directionNEQ: IndicatorDirection
+  directionIn: [IndicatorDirection!]
+  directionNotIn: [IndicatorDirection!]
+  """
+  source_reference field predicates
+  """
+  sourceReference: String
+  sourceReferenceNEQ: String
+  sourceReferenceIn: [String!]
+  sourceReferenceNotIn: [String!]
+  sourceReferenceGT: String
+  sourceReferenceGTE: String
+  sourceReferenceLT: String
+  sourceReferenceLTE: String
+  sourceReferenceContains: String
+  sourceReferenceHasPrefix: String
+  sourceReferenceHasSuffix: String
+  sourceReferenceIsNil: Boolean
+  sourceReferenceNotNil: Boolean
+  sourceReferenceEqualFold: String
+  sourceReferenceContainsFold: String
+  """
+  topics edge predicates
+  """
+  hasTopics: Boolean
+  hasTopicsWith: [TopicWhereInput!]
+}
+type Measurement implements Node {
+  id: ID!
+  createdAt: Time!
+  updatedAt: Time!
+  """
+  A year (2025), half (2025-H1), quarter (2025-Q3) or month (2025-07).
+  """
+  period: String!
+  value: Float!
+  note: String
+  indicator: Indicator!
+  organisation: Organisation!
+}
+"""
+A connection to a list of items.
+"""
+type MeasurementConnection {
+  """
+  A list of edges.
+  """
+  edges: [MeasurementEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type MeasurementEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: Measurement
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for Measurement connections
+"""
+input MeasurementOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order Measurements.
+  """
+  field: MeasurementOrderField!
+}
+"""
+Properties by which Measurement connections can be ordered.
+"""
+enum MeasurementOrderField {
+  CREATED_AT
+  UPDATED_AT
+  PERIOD
+}
+"""
+MeasurementWhereInput is used for filtering Measurement objects.
+Input was generated by ent.
+"""
+input MeasurementWhereInput {
+  not: MeasurementWhereInput
+  and: [MeasurementWhereInput!]
+  or: [MeasurementWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+  """
+  period field predicates
+  """
+  period: String
+  periodNEQ: String
+  periodIn: [String!]
+  periodNotIn: [String!]
+  periodGT: String
+  periodGTE: String
+  periodLT: String
+  periodLTE: String
+  periodContains: String
+  periodHasPrefix: String
+  periodHasSuffix: String
+  periodEqualFold: String
+  periodContainsFold: String
+  """
+  value field predicates
+  """
+  value: Float
+  valueNEQ: Float
+  valueIn: [Float!]
+  valueNotIn: [Float!]
+  valueGT: Float
+  valueGTE: Float
+  valueLT: Float
+  valueLTE: Float
+  """
+  note field predicates
+  """
+  note: String
+  noteNEQ: String
+  noteIn: [String!]
+  noteNotIn: [String!]
+  noteGT: String
+  noteGTE: String
+  noteLT: String
+  noteLTE: String
+  noteContains: String
+  noteHasPrefix: String
+  noteHasSuffix: String
+  noteIsNil: Boolean
+  noteNotNil: Boolean
+  noteEqualFold: String
+  noteContainsFold: String
+  """
+  indicator edge predicates
+  """
+  hasIndicator: Boolean
+  hasIndicatorWith: [IndicatorWhereInput!]
+  """
+  organisation edge predicates
+  """
+  hasOrganisation: Boolean
+  hasOrganisationWith: [OrganisationWhereInput!]
 }
 type Member implements Node {
   id: ID!
@@ -5129,6 +5941,37 @@ type Query {
     """
     where: EventWhereInput
   ): EventConnection!
+  indicators(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for Indicators returned from the connection.
+    """
+    orderBy: IndicatorOrder
+
+    """
+    Filtering options for Indicators returned from the connection.
+    """
+    where: IndicatorWhereInput
+  ): IndicatorConnection!
   members(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -5766,6 +6609,38 @@ input UpdateEventInput {
   clearOrganisers: Boolean
 }
 """
+UpdateIndicatorInput is used for update Indicator object.
+Input was generated by ent.
+"""
+input UpdateIndicatorInput {
+  name: String
+  definition: String
+  unit: String
+  targetGroup: IndicatorTargetGroup
+  direction: IndicatorDirection
+  """
+  e.g. an OZG service, a LeiKa id (99123012000000) or a study.
+  """
+  sourceReference: String
+  clearSourceReference: Boolean
+  addTopicIDs: [ID!]
+  removeTopicIDs: [ID!]
+  clearTopics: Boolean
+}
+"""
+UpdateMeasurementInput is used for update Measurement object.
+Input was generated by ent.
+"""
+input UpdateMeasurementInput {
+  """
+  A year (2025), half (2025-H1), quarter (2025-Q3) or month (2025-07).
+  """
+  period: String
+  value: Float
+  note: String
+  clearNote: Boolean
+}
+"""
 UpdateMemberInput is used for update Member object.
 Input was generated by ent.
 """
@@ -5859,6 +6734,12 @@ input UpdatePracticeInput {
   clearTopics: Boolean
   circleID: ID
   clearCircle: Boolean
+  addMeasurementsBeforeIDs: [ID!]
+  removeMeasurementsBeforeIDs: [ID!]
+  clearMeasurementsBefore: Boolean
+  addMeasurementsAfterIDs: [ID!]
+  removeMeasurementsAfterIDs: [ID!]
+  clearMeasurementsAfter: Boolean
 }
 """
 UpdateTopicInput is used for update Topic object.
@@ -6172,6 +7053,52 @@ extend type Mutation {
   """
   renewCalendarFeed: String!
 }
+
+"""
+How an organisation stands on an indicator among its peers (same kind, similar size), for
+learning, not ranking: no names, no ranks, and no statistics at all when fewer than 5 peers
+reported.
+"""
+type Benchmark {
+  indicator: Indicator!
+  period: String!
+  """
+  The viewer's organisation's own value, if it reported one.
+  """
+  ownValue: Float
+  """
+  How many peers reported (0 to 4 is shown as 0: too few to be anonymous).
+  """
+  peerCount: Int!
+  suppressed: Boolean!
+  median: Float
+  lowerQuartile: Float
+  upperQuartile: Float
+  """
+  Practices of peers that did better and share how: to read, not a league table.
+  """
+  practicesToLearnFrom: [Practice!]!
+}
+
+extend type Query {
+  """
+  The viewer's organisation among its peers on an indicator for a period.
+  """
+  benchmark(indicatorID: ID!, period: String!): Benchmark!
+}
+
+extend type Mutation {
+  createIndicator(input: CreateIndicatorInput!): Indicator!
+  updateIndicator(id: ID!, input: UpdateIndicatorInput!): Indicator!
+  """
+  Records the viewer's organisation's value of an indicator for a period (or corrects it).
+  """
+  recordMeasurement(indicatorID: ID!, period: String!, value: Float!, note: String): Measurement!
+  """
+  Links a practice to its organisation's measurements before and after it.
+  """
+  linkPracticeMeasurements(practiceID: ID!, beforeIDs: [ID!], afterIDs: [ID!]): Practice!
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -6179,6 +7106,30 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // childFields_* functions provide shared child field context lookups.
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
+
+func (ec *executionContext) childFields_Benchmark(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "indicator":
+		return ec.fieldContext_Benchmark_indicator(ctx, field)
+	case "period":
+		return ec.fieldContext_Benchmark_period(ctx, field)
+	case "ownValue":
+		return ec.fieldContext_Benchmark_ownValue(ctx, field)
+	case "peerCount":
+		return ec.fieldContext_Benchmark_peerCount(ctx, field)
+	case "suppressed":
+		return ec.fieldContext_Benchmark_suppressed(ctx, field)
+	case "median":
+		return ec.fieldContext_Benchmark_median(ctx, field)
+	case "lowerQuartile":
+		return ec.fieldContext_Benchmark_lowerQuartile(ctx, field)
+	case "upperQuartile":
+		return ec.fieldContext_Benchmark_upperQuartile(ctx, field)
+	case "practicesToLearnFrom":
+		return ec.fieldContext_Benchmark_practicesToLearnFrom(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Benchmark", field.Name)
+}
 
 func (ec *executionContext) childFields_Circle(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
@@ -6396,6 +7347,54 @@ func (ec *executionContext) childFields_EventEdge(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type EventEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_Indicator(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Indicator_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Indicator_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Indicator_updatedAt(ctx, field)
+	case "name":
+		return ec.fieldContext_Indicator_name(ctx, field)
+	case "definition":
+		return ec.fieldContext_Indicator_definition(ctx, field)
+	case "unit":
+		return ec.fieldContext_Indicator_unit(ctx, field)
+	case "targetGroup":
+		return ec.fieldContext_Indicator_targetGroup(ctx, field)
+	case "direction":
+		return ec.fieldContext_Indicator_direction(ctx, field)
+	case "sourceReference":
+		return ec.fieldContext_Indicator_sourceReference(ctx, field)
+	case "topics":
+		return ec.fieldContext_Indicator_topics(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Indicator", field.Name)
+}
+
+func (ec *executionContext) childFields_IndicatorConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_IndicatorConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_IndicatorConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_IndicatorConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IndicatorConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_IndicatorEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_IndicatorEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_IndicatorEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IndicatorEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_InvitationPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "member":
@@ -6420,6 +7419,38 @@ func (ec *executionContext) childFields_LoginPayload(ctx context.Context, field 
 		return ec.fieldContext_LoginPayload_expiresAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type LoginPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_Measurement(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Measurement_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Measurement_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Measurement_updatedAt(ctx, field)
+	case "period":
+		return ec.fieldContext_Measurement_period(ctx, field)
+	case "value":
+		return ec.fieldContext_Measurement_value(ctx, field)
+	case "note":
+		return ec.fieldContext_Measurement_note(ctx, field)
+	case "indicator":
+		return ec.fieldContext_Measurement_indicator(ctx, field)
+	case "organisation":
+		return ec.fieldContext_Measurement_organisation(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Measurement", field.Name)
+}
+
+func (ec *executionContext) childFields_MeasurementEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_MeasurementEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_MeasurementEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MeasurementEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Member(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7304,6 +8335,60 @@ func (ec *executionContext) field_Event_registrations_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Indicator_topics_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[gid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[gid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.TopicOrder, error) {
+			return ec.unmarshalOTopicOrder2ᚖzirkelᚋentᚐTopicOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.TopicWhereInput, error) {
+			return ec.unmarshalOTopicWhereInput2ᚖzirkelᚋentᚐTopicWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Member_circleMemberships_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7688,6 +8773,20 @@ func (ec *executionContext) field_Mutation_createEvent_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createIndicator_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.CreateIndicatorInput, error) {
+			return ec.unmarshalNCreateIndicatorInput2zirkelᚋentᚐCreateIndicatorInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createMember_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7822,6 +8921,36 @@ func (ec *executionContext) field_Mutation_leaveCircle_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_linkPracticeMeasurements_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "practiceID",
+		func(ctx context.Context, v any) (gid.ID, error) {
+			return ec.unmarshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["practiceID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "beforeIDs",
+		func(ctx context.Context, v any) ([]gid.ID, error) {
+			return ec.unmarshalOID2ᚕzirkelᚋentᚋschemaᚋgidᚐIDᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["beforeIDs"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "afterIDs",
+		func(ctx context.Context, v any) ([]gid.ID, error) {
+			return ec.unmarshalOID2ᚕzirkelᚋentᚋschemaᚋgidᚐIDᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["afterIDs"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_login_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7905,6 +9034,44 @@ func (ec *executionContext) field_Mutation_react_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["active"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_recordMeasurement_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "indicatorID",
+		func(ctx context.Context, v any) (gid.ID, error) {
+			return ec.unmarshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["indicatorID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "period",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["period"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "value",
+		func(ctx context.Context, v any) (float64, error) {
+			return ec.unmarshalNFloat2float64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["value"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "note",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["note"] = arg3
 	return args, nil
 }
 
@@ -8065,6 +9232,28 @@ func (ec *executionContext) field_Mutation_updateEvent_args(ctx context.Context,
 		return nil, err
 	}
 	args["onlineURL"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateIndicator_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (gid.ID, error) {
+			return ec.unmarshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.UpdateIndicatorInput, error) {
+			return ec.unmarshalNUpdateIndicatorInput2zirkelᚋentᚐUpdateIndicatorInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
 	return args, nil
 }
 
@@ -8432,6 +9621,28 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_benchmark_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "indicatorID",
+		func(ctx context.Context, v any) (gid.ID, error) {
+			return ec.unmarshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["indicatorID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "period",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["period"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_circles_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8586,6 +9797,60 @@ func (ec *executionContext) field_Query_events_args(ctx context.Context, rawArgs
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (*ent.EventWhereInput, error) {
 			return ec.unmarshalOEventWhereInput2ᚖzirkelᚋentᚐEventWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_indicators_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[gid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[gid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.IndicatorOrder, error) {
+			return ec.unmarshalOIndicatorOrder2ᚖzirkelᚋentᚐIndicatorOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.IndicatorWhereInput, error) {
+			return ec.unmarshalOIndicatorWhereInput2ᚖzirkelᚋentᚐIndicatorWhereInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9251,6 +10516,231 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
+
+func (ec *executionContext) _Benchmark_indicator(ctx context.Context, field graphql.CollectedField, obj *model.Benchmark) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Benchmark_indicator(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Indicator, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Indicator) graphql.Marshaler {
+			return ec.marshalNIndicator2ᚖzirkelᚋentᚐIndicator(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Benchmark_indicator(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Benchmark",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Indicator(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Benchmark_period(ctx context.Context, field graphql.CollectedField, obj *model.Benchmark) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Benchmark_period(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Period, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Benchmark_period(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Benchmark", field, false, false, "String")
+}
+
+func (ec *executionContext) _Benchmark_ownValue(ctx context.Context, field graphql.CollectedField, obj *model.Benchmark) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Benchmark_ownValue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OwnValue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Benchmark_ownValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Benchmark", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Benchmark_peerCount(ctx context.Context, field graphql.CollectedField, obj *model.Benchmark) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Benchmark_peerCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PeerCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Benchmark_peerCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Benchmark", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Benchmark_suppressed(ctx context.Context, field graphql.CollectedField, obj *model.Benchmark) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Benchmark_suppressed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Suppressed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Benchmark_suppressed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Benchmark", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Benchmark_median(ctx context.Context, field graphql.CollectedField, obj *model.Benchmark) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Benchmark_median(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Median, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Benchmark_median(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Benchmark", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Benchmark_lowerQuartile(ctx context.Context, field graphql.CollectedField, obj *model.Benchmark) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Benchmark_lowerQuartile(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LowerQuartile, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Benchmark_lowerQuartile(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Benchmark", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Benchmark_upperQuartile(ctx context.Context, field graphql.CollectedField, obj *model.Benchmark) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Benchmark_upperQuartile(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpperQuartile, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Benchmark_upperQuartile(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Benchmark", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Benchmark_practicesToLearnFrom(ctx context.Context, field graphql.CollectedField, obj *model.Benchmark) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Benchmark_practicesToLearnFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PracticesToLearnFrom, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Practice) graphql.Marshaler {
+			return ec.marshalNPractice2ᚕᚖzirkelᚋentᚐPracticeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Benchmark_practicesToLearnFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Benchmark",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Practice(ctx, field)
+		},
+	}
+	return fc, nil
+}
 
 func (ec *executionContext) _Circle_id(ctx context.Context, field graphql.CollectedField, obj *ent.Circle) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -11169,6 +12659,399 @@ func (ec *executionContext) fieldContext_EventEdge_cursor(_ context.Context, fie
 	return graphql.NewScalarFieldContext("EventEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _Indicator_id(ctx context.Context, field graphql.CollectedField, obj *ent.Indicator) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Indicator_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v gid.ID) graphql.Marshaler {
+			return ec.marshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Indicator_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Indicator", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Indicator_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Indicator) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Indicator_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Indicator_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Indicator", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Indicator_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Indicator) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Indicator_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Indicator_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Indicator", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Indicator_name(ctx context.Context, field graphql.CollectedField, obj *ent.Indicator) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Indicator_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Indicator_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Indicator", field, false, false, "String")
+}
+
+func (ec *executionContext) _Indicator_definition(ctx context.Context, field graphql.CollectedField, obj *ent.Indicator) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Indicator_definition(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Definition, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Indicator_definition(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Indicator", field, false, false, "String")
+}
+
+func (ec *executionContext) _Indicator_unit(ctx context.Context, field graphql.CollectedField, obj *ent.Indicator) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Indicator_unit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Indicator_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Indicator", field, false, false, "String")
+}
+
+func (ec *executionContext) _Indicator_targetGroup(ctx context.Context, field graphql.CollectedField, obj *ent.Indicator) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Indicator_targetGroup(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TargetGroup, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v indicator.TargetGroup) graphql.Marshaler {
+			return ec.marshalNIndicatorTargetGroup2zirkelᚋentᚋindicatorᚐTargetGroup(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Indicator_targetGroup(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Indicator", field, false, false, "IndicatorTargetGroup")
+}
+
+func (ec *executionContext) _Indicator_direction(ctx context.Context, field graphql.CollectedField, obj *ent.Indicator) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Indicator_direction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Direction, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v indicator.Direction) graphql.Marshaler {
+			return ec.marshalNIndicatorDirection2zirkelᚋentᚋindicatorᚐDirection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Indicator_direction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Indicator", field, false, false, "IndicatorDirection")
+}
+
+func (ec *executionContext) _Indicator_sourceReference(ctx context.Context, field graphql.CollectedField, obj *ent.Indicator) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Indicator_sourceReference(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SourceReference, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Indicator_sourceReference(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Indicator", field, false, false, "String")
+}
+
+func (ec *executionContext) _Indicator_topics(ctx context.Context, field graphql.CollectedField, obj *ent.Indicator) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Indicator_topics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Topics(ctx, fc.Args["after"].(*entgql.Cursor[gid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[gid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.TopicOrder), fc.Args["where"].(*ent.TopicWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.TopicConnection) graphql.Marshaler {
+			return ec.marshalNTopicConnection2ᚖzirkelᚋentᚐTopicConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Indicator_topics(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Indicator",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TopicConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Indicator_topics_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IndicatorConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.IndicatorConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IndicatorConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.IndicatorEdge) graphql.Marshaler {
+			return ec.marshalOIndicatorEdge2ᚕᚖzirkelᚋentᚐIndicatorEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IndicatorConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IndicatorConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IndicatorEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IndicatorConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.IndicatorConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IndicatorConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[gid.ID]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IndicatorConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IndicatorConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IndicatorConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.IndicatorConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IndicatorConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IndicatorConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IndicatorConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _IndicatorEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.IndicatorEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IndicatorEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Indicator) graphql.Marshaler {
+			return ec.marshalOIndicator2ᚖzirkelᚋentᚐIndicator(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IndicatorEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IndicatorEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Indicator(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IndicatorEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.IndicatorEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IndicatorEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[gid.ID]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IndicatorEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IndicatorEdge", field, false, false, "Cursor")
+}
+
 func (ec *executionContext) _InvitationPayload_member(ctx context.Context, field graphql.CollectedField, obj *model.InvitationPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11346,6 +13229,350 @@ func (ec *executionContext) _LoginPayload_expiresAt(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_LoginPayload_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LoginPayload", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Measurement_id(ctx context.Context, field graphql.CollectedField, obj *ent.Measurement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Measurement_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v gid.ID) graphql.Marshaler {
+			return ec.marshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Measurement_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Measurement", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Measurement_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Measurement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Measurement_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Measurement_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Measurement", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Measurement_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Measurement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Measurement_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Measurement_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Measurement", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Measurement_period(ctx context.Context, field graphql.CollectedField, obj *ent.Measurement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Measurement_period(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Period, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Measurement_period(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Measurement", field, false, false, "String")
+}
+
+func (ec *executionContext) _Measurement_value(ctx context.Context, field graphql.CollectedField, obj *ent.Measurement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Measurement_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Measurement_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Measurement", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Measurement_note(ctx context.Context, field graphql.CollectedField, obj *ent.Measurement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Measurement_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Measurement_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Measurement", field, false, false, "String")
+}
+
+func (ec *executionContext) _Measurement_indicator(ctx context.Context, field graphql.CollectedField, obj *ent.Measurement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Measurement_indicator(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Indicator(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Indicator) graphql.Marshaler {
+			return ec.marshalNIndicator2ᚖzirkelᚋentᚐIndicator(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Measurement_indicator(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Measurement",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Indicator(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Measurement_organisation(ctx context.Context, field graphql.CollectedField, obj *ent.Measurement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Measurement_organisation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Organisation(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Organisation) graphql.Marshaler {
+			return ec.marshalNOrganisation2ᚖzirkelᚋentᚐOrganisation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Measurement_organisation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Measurement",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organisation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MeasurementConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.MeasurementConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeasurementConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.MeasurementEdge) graphql.Marshaler {
+			return ec.marshalOMeasurementEdge2ᚕᚖzirkelᚋentᚐMeasurementEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MeasurementConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MeasurementConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MeasurementEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MeasurementConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.MeasurementConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeasurementConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[gid.ID]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MeasurementConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MeasurementConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MeasurementConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.MeasurementConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeasurementConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MeasurementConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MeasurementConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MeasurementEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.MeasurementEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeasurementEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Measurement) graphql.Marshaler {
+			return ec.marshalOMeasurement2ᚖzirkelᚋentᚐMeasurement(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MeasurementEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MeasurementEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Measurement(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MeasurementEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.MeasurementEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeasurementEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[gid.ID]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MeasurementEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MeasurementEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _Member_id(ctx context.Context, field graphql.CollectedField, obj *ent.Member) (ret graphql.Marshaler) {
@@ -14025,6 +16252,182 @@ func (ec *executionContext) fieldContext_Mutation_renewCalendarFeed(_ context.Co
 	return graphql.NewScalarFieldContext("Mutation", field, true, true, "String")
 }
 
+func (ec *executionContext) _Mutation_createIndicator(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createIndicator(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateIndicator(ctx, fc.Args["input"].(ent.CreateIndicatorInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Indicator) graphql.Marshaler {
+			return ec.marshalNIndicator2ᚖzirkelᚋentᚐIndicator(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createIndicator(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Indicator(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createIndicator_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateIndicator(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateIndicator(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateIndicator(ctx, fc.Args["id"].(gid.ID), fc.Args["input"].(ent.UpdateIndicatorInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Indicator) graphql.Marshaler {
+			return ec.marshalNIndicator2ᚖzirkelᚋentᚐIndicator(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateIndicator(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Indicator(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateIndicator_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recordMeasurement(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordMeasurement(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordMeasurement(ctx, fc.Args["indicatorID"].(gid.ID), fc.Args["period"].(string), fc.Args["value"].(float64), fc.Args["note"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Measurement) graphql.Marshaler {
+			return ec.marshalNMeasurement2ᚖzirkelᚋentᚐMeasurement(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordMeasurement(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Measurement(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordMeasurement_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_linkPracticeMeasurements(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_linkPracticeMeasurements(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().LinkPracticeMeasurements(ctx, fc.Args["practiceID"].(gid.ID), fc.Args["beforeIDs"].([]gid.ID), fc.Args["afterIDs"].([]gid.ID))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Practice) graphql.Marshaler {
+			return ec.marshalNPractice2ᚖzirkelᚋentᚐPractice(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_linkPracticeMeasurements(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Practice(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_linkPracticeMeasurements_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Organisation_id(ctx context.Context, field graphql.CollectedField, obj *ent.Organisation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15535,6 +17938,50 @@ func (ec *executionContext) fieldContext_Query_events(ctx context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_indicators(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_indicators(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Indicators(ctx, fc.Args["after"].(*entgql.Cursor[gid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[gid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.IndicatorOrder), fc.Args["where"].(*ent.IndicatorWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.IndicatorConnection) graphql.Marshaler {
+			return ec.marshalNIndicatorConnection2ᚖzirkelᚋentᚐIndicatorConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_indicators(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IndicatorConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_indicators_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_members(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15783,6 +18230,50 @@ func (ec *executionContext) fieldContext_Query_viewer(_ context.Context, field g
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Member(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_benchmark(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_benchmark(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Benchmark(ctx, fc.Args["indicatorID"].(gid.ID), fc.Args["period"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Benchmark) graphql.Marshaler {
+			return ec.marshalNBenchmark2ᚖzirkelᚋgraphᚋmodelᚐBenchmark(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_benchmark(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Benchmark(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_benchmark_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -19236,6 +21727,160 @@ func UnmarshalCreateEventInput(ctx context.Context, raw any) (ent.CreateEventInp
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCreateIndicatorInput(ctx context.Context, obj any) (ent.CreateIndicatorInput, error) {
+	var it ent.CreateIndicatorInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "definition", "unit", "targetGroup", "direction", "sourceReference", "topicIDs"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "definition":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("definition"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Definition = data
+		case "unit":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unit"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Unit = data
+		case "targetGroup":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetGroup"))
+			data, err := ec.unmarshalNIndicatorTargetGroup2zirkelᚋentᚋindicatorᚐTargetGroup(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetGroup = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNIndicatorDirection2zirkelᚋentᚋindicatorᚐDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "sourceReference":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceReference"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceReference = data
+		case "topicIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("topicIDs"))
+			data, err := ec.unmarshalOID2ᚕzirkelᚋentᚋschemaᚋgidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TopicIDs = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateIndicatorInput unmarshals raw into the CreateIndicatorInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateIndicatorInput(ctx context.Context, raw any) (ent.CreateIndicatorInput, error) {
+	var out ent.CreateIndicatorInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateIndicatorInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateMeasurementInput(ctx context.Context, obj any) (ent.CreateMeasurementInput, error) {
+	var it ent.CreateMeasurementInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"period", "value", "note", "indicatorID", "organisationID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "period":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("period"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Period = data
+		case "value":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
+			data, err := ec.unmarshalNFloat2float64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Value = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		case "indicatorID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("indicatorID"))
+			data, err := ec.unmarshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IndicatorID = data
+		case "organisationID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organisationID"))
+			data, err := ec.unmarshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganisationID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateMeasurementInput unmarshals raw into the CreateMeasurementInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateMeasurementInput(ctx context.Context, raw any) (ent.CreateMeasurementInput, error) {
+	var out ent.CreateMeasurementInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateMeasurementInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCreateMemberInput(ctx context.Context, obj any) (ent.CreateMemberInput, error) {
 	var it ent.CreateMemberInput
 	if obj == nil {
@@ -19422,7 +22067,7 @@ func (ec *executionContext) unmarshalInputCreatePracticeInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"title", "summary", "problem", "approach", "outcome", "lessonsLearned", "maturity", "effortPersonDays", "durationWeeks", "transferability", "softwareUsed", "visibility", "organisationID", "authorIDs", "topicIDs", "circleID"}
+	fieldsInOrder := [...]string{"title", "summary", "problem", "approach", "outcome", "lessonsLearned", "maturity", "effortPersonDays", "durationWeeks", "transferability", "softwareUsed", "visibility", "organisationID", "authorIDs", "topicIDs", "circleID", "measurementsBeforeIDs", "measurementsAfterIDs"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -19541,6 +22186,20 @@ func (ec *executionContext) unmarshalInputCreatePracticeInput(ctx context.Contex
 				return it, err
 			}
 			it.CircleID = data
+		case "measurementsBeforeIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("measurementsBeforeIDs"))
+			data, err := ec.unmarshalOID2ᚕzirkelᚋentᚋschemaᚋgidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MeasurementsBeforeIDs = data
+		case "measurementsAfterIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("measurementsAfterIDs"))
+			data, err := ec.unmarshalOID2ᚕzirkelᚋentᚋschemaᚋgidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MeasurementsAfterIDs = data
 		}
 	}
 	return it, nil
@@ -21211,6 +23870,731 @@ func UnmarshalEventWhereInput(ctx context.Context, raw any) (ent.EventWhereInput
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputIndicatorOrder(ctx context.Context, obj any) (ent.IndicatorOrder, error) {
+	var it ent.IndicatorOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNIndicatorOrderField2ᚖzirkelᚋentᚐIndicatorOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalIndicatorOrder unmarshals raw into the IndicatorOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalIndicatorOrder(ctx context.Context, raw any) (ent.IndicatorOrder, error) {
+	var out ent.IndicatorOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "IndicatorOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputIndicatorWhereInput(ctx context.Context, obj any) (ent.IndicatorWhereInput, error) {
+	var it ent.IndicatorWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "definition", "definitionNEQ", "definitionIn", "definitionNotIn", "definitionGT", "definitionGTE", "definitionLT", "definitionLTE", "definitionContains", "definitionHasPrefix", "definitionHasSuffix", "definitionEqualFold", "definitionContainsFold", "unit", "unitNEQ", "unitIn", "unitNotIn", "unitGT", "unitGTE", "unitLT", "unitLTE", "unitContains", "unitHasPrefix", "unitHasSuffix", "unitEqualFold", "unitContainsFold", "targetGroup", "targetGroupNEQ", "targetGroupIn", "targetGroupNotIn", "direction", "directionNEQ", "directionIn", "directionNotIn", "sourceReference", "sourceReferenceNEQ", "sourceReferenceIn", "sourceReferenceNotIn", "sourceReferenceGT", "sourceReferenceGTE", "sourceReferenceLT", "sourceReferenceLTE", "sourceReferenceContains", "sourceReferenceHasPrefix", "sourceReferenceHasSuffix", "sourceReferenceIsNil", "sourceReferenceNotNil", "sourceReferenceEqualFold", "sourceReferenceContainsFold", "hasTopics", "hasTopicsWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOIndicatorWhereInput2ᚖzirkelᚋentᚐIndicatorWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOIndicatorWhereInput2ᚕᚖzirkelᚋentᚐIndicatorWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOIndicatorWhereInput2ᚕᚖzirkelᚋentᚐIndicatorWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕzirkelᚋentᚋschemaᚋgidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕzirkelᚋentᚋschemaᚋgidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "nameNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameNEQ = data
+		case "nameIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameIn = data
+		case "nameNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameNotIn = data
+		case "nameGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameGT = data
+		case "nameGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameGTE = data
+		case "nameLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameLT = data
+		case "nameLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameLTE = data
+		case "nameContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameContains = data
+		case "nameHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameHasPrefix = data
+		case "nameHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameHasSuffix = data
+		case "nameEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameEqualFold = data
+		case "nameContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameContainsFold = data
+		case "definition":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("definition"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Definition = data
+		case "definitionNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("definitionNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefinitionNEQ = data
+		case "definitionIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("definitionIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefinitionIn = data
+		case "definitionNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("definitionNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefinitionNotIn = data
+		case "definitionGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("definitionGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefinitionGT = data
+		case "definitionGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("definitionGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefinitionGTE = data
+		case "definitionLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("definitionLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefinitionLT = data
+		case "definitionLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("definitionLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefinitionLTE = data
+		case "definitionContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("definitionContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefinitionContains = data
+		case "definitionHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("definitionHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefinitionHasPrefix = data
+		case "definitionHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("definitionHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefinitionHasSuffix = data
+		case "definitionEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("definitionEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefinitionEqualFold = data
+		case "definitionContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("definitionContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefinitionContainsFold = data
+		case "unit":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unit"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Unit = data
+		case "unitNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unitNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnitNEQ = data
+		case "unitIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unitIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnitIn = data
+		case "unitNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unitNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnitNotIn = data
+		case "unitGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unitGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnitGT = data
+		case "unitGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unitGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnitGTE = data
+		case "unitLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unitLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnitLT = data
+		case "unitLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unitLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnitLTE = data
+		case "unitContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unitContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnitContains = data
+		case "unitHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unitHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnitHasPrefix = data
+		case "unitHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unitHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnitHasSuffix = data
+		case "unitEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unitEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnitEqualFold = data
+		case "unitContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unitContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnitContainsFold = data
+		case "targetGroup":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetGroup"))
+			data, err := ec.unmarshalOIndicatorTargetGroup2ᚖzirkelᚋentᚋindicatorᚐTargetGroup(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetGroup = data
+		case "targetGroupNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetGroupNEQ"))
+			data, err := ec.unmarshalOIndicatorTargetGroup2ᚖzirkelᚋentᚋindicatorᚐTargetGroup(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetGroupNEQ = data
+		case "targetGroupIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetGroupIn"))
+			data, err := ec.unmarshalOIndicatorTargetGroup2ᚕzirkelᚋentᚋindicatorᚐTargetGroupᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetGroupIn = data
+		case "targetGroupNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetGroupNotIn"))
+			data, err := ec.unmarshalOIndicatorTargetGroup2ᚕzirkelᚋentᚋindicatorᚐTargetGroupᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetGroupNotIn = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOIndicatorDirection2ᚖzirkelᚋentᚋindicatorᚐDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "directionNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("directionNEQ"))
+			data, err := ec.unmarshalOIndicatorDirection2ᚖzirkelᚋentᚋindicatorᚐDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DirectionNEQ = data
+		case "directionIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("directionIn"))
+			data, err := ec.unmarshalOIndicatorDirection2ᚕzirkelᚋentᚋindicatorᚐDirectionᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DirectionIn = data
+		case "directionNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("directionNotIn"))
+			data, err := ec.unmarshalOIndicatorDirection2ᚕzirkelᚋentᚋindicatorᚐDirectionᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DirectionNotIn = data
+		case "sourceReference":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceReference"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceReference = data
+		case "sourceReferenceNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceReferenceNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceReferenceNEQ = data
+		case "sourceReferenceIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceReferenceIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceReferenceIn = data
+		case "sourceReferenceNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceReferenceNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceReferenceNotIn = data
+		case "sourceReferenceGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceReferenceGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceReferenceGT = data
+		case "sourceReferenceGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceReferenceGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceReferenceGTE = data
+		case "sourceReferenceLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceReferenceLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceReferenceLT = data
+		case "sourceReferenceLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceReferenceLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceReferenceLTE = data
+		case "sourceReferenceContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceReferenceContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceReferenceContains = data
+		case "sourceReferenceHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceReferenceHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceReferenceHasPrefix = data
+		case "sourceReferenceHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceReferenceHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceReferenceHasSuffix = data
+		case "sourceReferenceIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceReferenceIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceReferenceIsNil = data
+		case "sourceReferenceNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceReferenceNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceReferenceNotNil = data
+		case "sourceReferenceEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceReferenceEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceReferenceEqualFold = data
+		case "sourceReferenceContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceReferenceContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceReferenceContainsFold = data
+		case "hasTopics":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasTopics"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasTopics = data
+		case "hasTopicsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasTopicsWith"))
+			data, err := ec.unmarshalOTopicWhereInput2ᚕᚖzirkelᚋentᚐTopicWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasTopicsWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalIndicatorWhereInput unmarshals raw into the IndicatorWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalIndicatorWhereInput(ctx context.Context, raw any) (ent.IndicatorWhereInput, error) {
+	var out ent.IndicatorWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "IndicatorWhereInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputInviteMemberInput(ctx context.Context, obj any) (model.InviteMemberInput, error) {
 	var it model.InviteMemberInput
 	if obj == nil {
@@ -21338,6 +24722,563 @@ func (ec *executionContext) unmarshalInputLoginInput(ctx context.Context, obj an
 func UnmarshalLoginInput(ctx context.Context, raw any) (model.LoginInput, error) {
 	var out model.LoginInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "LoginInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMeasurementOrder(ctx context.Context, obj any) (ent.MeasurementOrder, error) {
+	var it ent.MeasurementOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNMeasurementOrderField2ᚖzirkelᚋentᚐMeasurementOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMeasurementOrder unmarshals raw into the MeasurementOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMeasurementOrder(ctx context.Context, raw any) (ent.MeasurementOrder, error) {
+	var out ent.MeasurementOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MeasurementOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMeasurementWhereInput(ctx context.Context, obj any) (ent.MeasurementWhereInput, error) {
+	var it ent.MeasurementWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "period", "periodNEQ", "periodIn", "periodNotIn", "periodGT", "periodGTE", "periodLT", "periodLTE", "periodContains", "periodHasPrefix", "periodHasSuffix", "periodEqualFold", "periodContainsFold", "value", "valueNEQ", "valueIn", "valueNotIn", "valueGT", "valueGTE", "valueLT", "valueLTE", "note", "noteNEQ", "noteIn", "noteNotIn", "noteGT", "noteGTE", "noteLT", "noteLTE", "noteContains", "noteHasPrefix", "noteHasSuffix", "noteIsNil", "noteNotNil", "noteEqualFold", "noteContainsFold", "hasIndicator", "hasIndicatorWith", "hasOrganisation", "hasOrganisationWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOMeasurementWhereInput2ᚖzirkelᚋentᚐMeasurementWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOMeasurementWhereInput2ᚕᚖzirkelᚋentᚐMeasurementWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOMeasurementWhereInput2ᚕᚖzirkelᚋentᚐMeasurementWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕzirkelᚋentᚋschemaᚋgidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕzirkelᚋentᚋschemaᚋgidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "period":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("period"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Period = data
+		case "periodNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("periodNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PeriodNEQ = data
+		case "periodIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("periodIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PeriodIn = data
+		case "periodNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("periodNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PeriodNotIn = data
+		case "periodGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("periodGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PeriodGT = data
+		case "periodGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("periodGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PeriodGTE = data
+		case "periodLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("periodLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PeriodLT = data
+		case "periodLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("periodLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PeriodLTE = data
+		case "periodContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("periodContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PeriodContains = data
+		case "periodHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("periodHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PeriodHasPrefix = data
+		case "periodHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("periodHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PeriodHasSuffix = data
+		case "periodEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("periodEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PeriodEqualFold = data
+		case "periodContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("periodContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PeriodContainsFold = data
+		case "value":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Value = data
+		case "valueNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valueNEQ"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValueNEQ = data
+		case "valueIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valueIn"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValueIn = data
+		case "valueNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valueNotIn"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValueNotIn = data
+		case "valueGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valueGT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValueGT = data
+		case "valueGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valueGTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValueGTE = data
+		case "valueLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valueLT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValueLT = data
+		case "valueLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("valueLTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValueLTE = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		case "noteNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteNEQ = data
+		case "noteIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteIn = data
+		case "noteNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteNotIn = data
+		case "noteGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteGT = data
+		case "noteGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteGTE = data
+		case "noteLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteLT = data
+		case "noteLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteLTE = data
+		case "noteContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteContains = data
+		case "noteHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteHasPrefix = data
+		case "noteHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteHasSuffix = data
+		case "noteIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteIsNil = data
+		case "noteNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteNotNil = data
+		case "noteEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteEqualFold = data
+		case "noteContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteContainsFold = data
+		case "hasIndicator":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasIndicator"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasIndicator = data
+		case "hasIndicatorWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasIndicatorWith"))
+			data, err := ec.unmarshalOIndicatorWhereInput2ᚕᚖzirkelᚋentᚐIndicatorWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasIndicatorWith = data
+		case "hasOrganisation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOrganisation"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasOrganisation = data
+		case "hasOrganisationWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOrganisationWith"))
+			data, err := ec.unmarshalOOrganisationWhereInput2ᚕᚖzirkelᚋentᚐOrganisationWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasOrganisationWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMeasurementWhereInput unmarshals raw into the MeasurementWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMeasurementWhereInput(ctx context.Context, raw any) (ent.MeasurementWhereInput, error) {
+	var out ent.MeasurementWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MeasurementWhereInput", raw, &out)
 	return out, err
 }
 
@@ -26181,6 +30122,174 @@ func UnmarshalUpdateEventInput(ctx context.Context, raw any) (ent.UpdateEventInp
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUpdateIndicatorInput(ctx context.Context, obj any) (ent.UpdateIndicatorInput, error) {
+	var it ent.UpdateIndicatorInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "definition", "unit", "targetGroup", "direction", "sourceReference", "clearSourceReference", "addTopicIDs", "removeTopicIDs", "clearTopics"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "definition":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("definition"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Definition = data
+		case "unit":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unit"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Unit = data
+		case "targetGroup":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetGroup"))
+			data, err := ec.unmarshalOIndicatorTargetGroup2ᚖzirkelᚋentᚋindicatorᚐTargetGroup(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetGroup = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOIndicatorDirection2ᚖzirkelᚋentᚋindicatorᚐDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "sourceReference":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sourceReference"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SourceReference = data
+		case "clearSourceReference":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearSourceReference"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearSourceReference = data
+		case "addTopicIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addTopicIDs"))
+			data, err := ec.unmarshalOID2ᚕzirkelᚋentᚋschemaᚋgidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddTopicIDs = data
+		case "removeTopicIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeTopicIDs"))
+			data, err := ec.unmarshalOID2ᚕzirkelᚋentᚋschemaᚋgidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveTopicIDs = data
+		case "clearTopics":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearTopics"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearTopics = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateIndicatorInput unmarshals raw into the UpdateIndicatorInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateIndicatorInput(ctx context.Context, raw any) (ent.UpdateIndicatorInput, error) {
+	var out ent.UpdateIndicatorInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateIndicatorInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateMeasurementInput(ctx context.Context, obj any) (ent.UpdateMeasurementInput, error) {
+	var it ent.UpdateMeasurementInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"period", "value", "note", "clearNote"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "period":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("period"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Period = data
+		case "value":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Value = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		case "clearNote":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearNote"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearNote = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateMeasurementInput unmarshals raw into the UpdateMeasurementInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateMeasurementInput(ctx context.Context, raw any) (ent.UpdateMeasurementInput, error) {
+	var out ent.UpdateMeasurementInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateMeasurementInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUpdateMemberInput(ctx context.Context, obj any) (ent.UpdateMemberInput, error) {
 	var it ent.UpdateMemberInput
 	if obj == nil {
@@ -26437,7 +30546,7 @@ func (ec *executionContext) unmarshalInputUpdatePracticeInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"title", "summary", "clearSummary", "problem", "clearProblem", "approach", "clearApproach", "outcome", "clearOutcome", "lessonsLearned", "clearLessonsLearned", "maturity", "effortPersonDays", "clearEffortPersonDays", "durationWeeks", "clearDurationWeeks", "transferability", "clearTransferability", "softwareUsed", "appendSoftwareUsed", "clearSoftwareUsed", "visibility", "organisationID", "addAuthorIDs", "removeAuthorIDs", "clearAuthors", "addTopicIDs", "removeTopicIDs", "clearTopics", "circleID", "clearCircle"}
+	fieldsInOrder := [...]string{"title", "summary", "clearSummary", "problem", "clearProblem", "approach", "clearApproach", "outcome", "clearOutcome", "lessonsLearned", "clearLessonsLearned", "maturity", "effortPersonDays", "clearEffortPersonDays", "durationWeeks", "clearDurationWeeks", "transferability", "clearTransferability", "softwareUsed", "appendSoftwareUsed", "clearSoftwareUsed", "visibility", "organisationID", "addAuthorIDs", "removeAuthorIDs", "clearAuthors", "addTopicIDs", "removeTopicIDs", "clearTopics", "circleID", "clearCircle", "addMeasurementsBeforeIDs", "removeMeasurementsBeforeIDs", "clearMeasurementsBefore", "addMeasurementsAfterIDs", "removeMeasurementsAfterIDs", "clearMeasurementsAfter"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -26661,6 +30770,48 @@ func (ec *executionContext) unmarshalInputUpdatePracticeInput(ctx context.Contex
 				return it, err
 			}
 			it.ClearCircle = data
+		case "addMeasurementsBeforeIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addMeasurementsBeforeIDs"))
+			data, err := ec.unmarshalOID2ᚕzirkelᚋentᚋschemaᚋgidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddMeasurementsBeforeIDs = data
+		case "removeMeasurementsBeforeIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeMeasurementsBeforeIDs"))
+			data, err := ec.unmarshalOID2ᚕzirkelᚋentᚋschemaᚋgidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveMeasurementsBeforeIDs = data
+		case "clearMeasurementsBefore":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearMeasurementsBefore"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearMeasurementsBefore = data
+		case "addMeasurementsAfterIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addMeasurementsAfterIDs"))
+			data, err := ec.unmarshalOID2ᚕzirkelᚋentᚋschemaᚋgidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddMeasurementsAfterIDs = data
+		case "removeMeasurementsAfterIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeMeasurementsAfterIDs"))
+			data, err := ec.unmarshalOID2ᚕzirkelᚋentᚋschemaᚋgidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveMeasurementsAfterIDs = data
+		case "clearMeasurementsAfter":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearMeasurementsAfter"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearMeasurementsAfter = data
 		}
 	}
 	return it, nil
@@ -26793,6 +30944,16 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Member(ctx, sel, obj)
+	case *ent.Measurement:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Measurement(ctx, sel, obj)
+	case *ent.Indicator:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Indicator(ctx, sel, obj)
 	case *ent.Event:
 		if obj == nil {
 			return graphql.Null
@@ -26825,6 +30986,79 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 // endregion ************************** interface.gotpl ***************************
 
 // region    **************************** object.gotpl ****************************
+
+var benchmarkImplementors = []string{"Benchmark"}
+
+func (ec *executionContext) _Benchmark(ctx context.Context, sel ast.SelectionSet, obj *model.Benchmark) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, benchmarkImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Benchmark")
+		case "indicator":
+			out.Values[i] = ec._Benchmark_indicator(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "period":
+			out.Values[i] = ec._Benchmark_period(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ownValue":
+			out.Values[i] = ec._Benchmark_ownValue(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "peerCount":
+			out.Values[i] = ec._Benchmark_peerCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "suppressed":
+			out.Values[i] = ec._Benchmark_suppressed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "median":
+			out.Values[i] = ec._Benchmark_median(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "lowerQuartile":
+			out.Values[i] = ec._Benchmark_lowerQuartile(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "upperQuartile":
+			out.Values[i] = ec._Benchmark_upperQuartile(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "practicesToLearnFrom":
+			out.Values[i] = ec._Benchmark_practicesToLearnFrom(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
 
 var circleImplementors = []string{"Circle", "Node"}
 
@@ -27550,6 +31784,166 @@ func (ec *executionContext) _EventEdge(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var indicatorImplementors = []string{"Indicator", "Node"}
+
+func (ec *executionContext) _Indicator(ctx context.Context, sel ast.SelectionSet, obj *ent.Indicator) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, indicatorImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Indicator")
+		case "id":
+			out.Values[i] = ec._Indicator_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Indicator_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Indicator_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._Indicator_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "definition":
+			out.Values[i] = ec._Indicator_definition(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "unit":
+			out.Values[i] = ec._Indicator_unit(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "targetGroup":
+			out.Values[i] = ec._Indicator_targetGroup(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "direction":
+			out.Values[i] = ec._Indicator_direction(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sourceReference":
+			out.Values[i] = ec._Indicator_sourceReference(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "topics":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Indicator_topics(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var indicatorConnectionImplementors = []string{"IndicatorConnection"}
+
+func (ec *executionContext) _IndicatorConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.IndicatorConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, indicatorConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IndicatorConnection")
+		case "edges":
+			out.Values[i] = ec._IndicatorConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._IndicatorConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._IndicatorConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var indicatorEdgeImplementors = []string{"IndicatorEdge"}
+
+func (ec *executionContext) _IndicatorEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.IndicatorEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, indicatorEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IndicatorEdge")
+		case "node":
+			out.Values[i] = ec._IndicatorEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._IndicatorEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var invitationPayloadImplementors = []string{"InvitationPayload"}
 
 func (ec *executionContext) _InvitationPayload(ctx context.Context, sel ast.SelectionSet, obj *model.InvitationPayload) graphql.Marshaler {
@@ -27621,6 +32015,157 @@ func (ec *executionContext) _LoginPayload(ctx context.Context, sel ast.Selection
 			}
 		case "expiresAt":
 			out.Values[i] = ec._LoginPayload_expiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var measurementImplementors = []string{"Measurement", "Node"}
+
+func (ec *executionContext) _Measurement(ctx context.Context, sel ast.SelectionSet, obj *ent.Measurement) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, measurementImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Measurement")
+		case "id":
+			out.Values[i] = ec._Measurement_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Measurement_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Measurement_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "period":
+			out.Values[i] = ec._Measurement_period(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "value":
+			out.Values[i] = ec._Measurement_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "note":
+			out.Values[i] = ec._Measurement_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "indicator":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Measurement_indicator(ctx, field, obj)
+				})
+		case "organisation":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Measurement_organisation(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var measurementConnectionImplementors = []string{"MeasurementConnection"}
+
+func (ec *executionContext) _MeasurementConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.MeasurementConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, measurementConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MeasurementConnection")
+		case "edges":
+			out.Values[i] = ec._MeasurementConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._MeasurementConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._MeasurementConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var measurementEdgeImplementors = []string{"MeasurementEdge"}
+
+func (ec *executionContext) _MeasurementEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.MeasurementEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, measurementEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MeasurementEdge")
+		case "node":
+			out.Values[i] = ec._MeasurementEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._MeasurementEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -28325,6 +32870,34 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "createIndicator":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createIndicator(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateIndicator":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateIndicator(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordMeasurement":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordMeasurement(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "linkPracticeMeasurements":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_linkPracticeMeasurements(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -28835,6 +33408,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_events(ctx, field)
 				})
+		case "indicators":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_indicators(ctx, field)
+				})
 		case "members":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -28870,6 +33449,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_viewer(ctx, field)
+				})
+		case "benchmark":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_benchmark(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -29683,6 +34268,14 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) marshalNBenchmark2ᚖzirkelᚋgraphᚋmodelᚐBenchmark(ctx context.Context, sel ast.SelectionSet, v *model.Benchmark) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Benchmark!")
+		return graphql.Null
+	}
+	return ec._Benchmark(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -29799,6 +34392,11 @@ func (ec *executionContext) unmarshalNCreateDiscussionInput2zirkelᚋentᚐCreat
 
 func (ec *executionContext) unmarshalNCreateEventInput2zirkelᚋentᚐCreateEventInput(ctx context.Context, v any) (ent.CreateEventInput, error) {
 	res, err := ec.unmarshalInputCreateEventInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateIndicatorInput2zirkelᚋentᚐCreateIndicatorInput(ctx context.Context, v any) (ent.CreateIndicatorInput, error) {
+	res, err := ec.unmarshalInputCreateIndicatorInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -29945,6 +34543,20 @@ func (ec *executionContext) unmarshalNEventWhereInput2ᚖzirkelᚋentᚐEventWhe
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.SelectionSet, v float64) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalFloatContext(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Float!")
+	}
+	return graphql.WrapContextMarshaler(ctx, res)
+}
+
 func (ec *executionContext) unmarshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx context.Context, v any) (gid.ID, error) {
 	var res gid.ID
 	err := res.UnmarshalGQL(v)
@@ -29982,6 +34594,61 @@ func (ec *executionContext) marshalNID2ᚕzirkelᚋentᚋschemaᚋgidᚐIDᚄ(ct
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNIndicator2ᚖzirkelᚋentᚐIndicator(ctx context.Context, sel ast.SelectionSet, v *ent.Indicator) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Indicator!")
+		return graphql.Null
+	}
+	return ec._Indicator(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNIndicatorConnection2ᚖzirkelᚋentᚐIndicatorConnection(ctx context.Context, sel ast.SelectionSet, v *ent.IndicatorConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "IndicatorConnection!")
+		return graphql.Null
+	}
+	return ec._IndicatorConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNIndicatorDirection2zirkelᚋentᚋindicatorᚐDirection(ctx context.Context, v any) (indicator.Direction, error) {
+	var res indicator.Direction
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNIndicatorDirection2zirkelᚋentᚋindicatorᚐDirection(ctx context.Context, sel ast.SelectionSet, v indicator.Direction) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNIndicatorOrderField2ᚖzirkelᚋentᚐIndicatorOrderField(ctx context.Context, v any) (*ent.IndicatorOrderField, error) {
+	var res = new(ent.IndicatorOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNIndicatorOrderField2ᚖzirkelᚋentᚐIndicatorOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.IndicatorOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "IndicatorOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNIndicatorTargetGroup2zirkelᚋentᚋindicatorᚐTargetGroup(ctx context.Context, v any) (indicator.TargetGroup, error) {
+	var res indicator.TargetGroup
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNIndicatorTargetGroup2zirkelᚋentᚋindicatorᚐTargetGroup(ctx context.Context, sel ast.SelectionSet, v indicator.TargetGroup) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNIndicatorWhereInput2ᚖzirkelᚋentᚐIndicatorWhereInput(ctx context.Context, v any) (*ent.IndicatorWhereInput, error) {
+	res, err := ec.unmarshalInputIndicatorWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, error) {
@@ -30022,6 +34689,33 @@ func (ec *executionContext) marshalNLoginPayload2ᚖzirkelᚋgraphᚋmodelᚐLog
 		return graphql.Null
 	}
 	return ec._LoginPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMeasurement2ᚖzirkelᚋentᚐMeasurement(ctx context.Context, sel ast.SelectionSet, v *ent.Measurement) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Measurement!")
+		return graphql.Null
+	}
+	return ec._Measurement(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNMeasurementOrderField2ᚖzirkelᚋentᚐMeasurementOrderField(ctx context.Context, v any) (*ent.MeasurementOrderField, error) {
+	var res = new(ent.MeasurementOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMeasurementOrderField2ᚖzirkelᚋentᚐMeasurementOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.MeasurementOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MeasurementOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNMeasurementWhereInput2ᚖzirkelᚋentᚐMeasurementWhereInput(ctx context.Context, v any) (*ent.MeasurementWhereInput, error) {
+	res, err := ec.unmarshalInputMeasurementWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNMember2ᚕᚖzirkelᚋentᚐMemberᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Member) graphql.Marshaler {
@@ -30230,6 +34924,22 @@ func (ec *executionContext) marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPag
 func (ec *executionContext) unmarshalNPostMessageInput2zirkelᚋgraphᚋmodelᚐPostMessageInput(ctx context.Context, v any) (model.PostMessageInput, error) {
 	res, err := ec.unmarshalInputPostMessageInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPractice2ᚕᚖzirkelᚋentᚐPracticeᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Practice) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPractice2ᚖzirkelᚋentᚐPractice(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNPractice2ᚖzirkelᚋentᚐPractice(ctx context.Context, sel ast.SelectionSet, v *ent.Practice) graphql.Marshaler {
@@ -30459,6 +35169,11 @@ func (ec *executionContext) unmarshalNUpdateDiscussionInput2zirkelᚋentᚐUpdat
 
 func (ec *executionContext) unmarshalNUpdateEventInput2zirkelᚋentᚐUpdateEventInput(ctx context.Context, v any) (ent.UpdateEventInput, error) {
 	res, err := ec.unmarshalInputUpdateEventInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateIndicatorInput2zirkelᚋentᚐUpdateIndicatorInput(ctx context.Context, v any) (ent.UpdateIndicatorInput, error) {
+	res, err := ec.unmarshalInputUpdateIndicatorInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -31118,6 +35833,58 @@ func (ec *executionContext) unmarshalOEventWhereInput2ᚖzirkelᚋentᚐEventWhe
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOFloat2ᚕfloat64ᚄ(ctx context.Context, v any) ([]float64, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]float64, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNFloat2float64(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOFloat2ᚕfloat64ᚄ(ctx context.Context, sel ast.SelectionSet, v []float64) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNFloat2float64(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel ast.SelectionSet, v *float64) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	res := graphql.MarshalFloatContext(*v)
+	return graphql.WrapContextMarshaler(ctx, res)
+}
+
 func (ec *executionContext) unmarshalOID2ᚕzirkelᚋentᚋschemaᚋgidᚐIDᚄ(ctx context.Context, v any) ([]gid.ID, error) {
 	if v == nil {
 		return nil, nil
@@ -31167,6 +35934,170 @@ func (ec *executionContext) marshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx c
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalOIndicator2ᚖzirkelᚋentᚐIndicator(ctx context.Context, sel ast.SelectionSet, v *ent.Indicator) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Indicator(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOIndicatorDirection2ᚕzirkelᚋentᚋindicatorᚐDirectionᚄ(ctx context.Context, v any) ([]indicator.Direction, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]indicator.Direction, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNIndicatorDirection2zirkelᚋentᚋindicatorᚐDirection(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOIndicatorDirection2ᚕzirkelᚋentᚋindicatorᚐDirectionᚄ(ctx context.Context, sel ast.SelectionSet, v []indicator.Direction) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNIndicatorDirection2zirkelᚋentᚋindicatorᚐDirection(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOIndicatorDirection2ᚖzirkelᚋentᚋindicatorᚐDirection(ctx context.Context, v any) (*indicator.Direction, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(indicator.Direction)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOIndicatorDirection2ᚖzirkelᚋentᚋindicatorᚐDirection(ctx context.Context, sel ast.SelectionSet, v *indicator.Direction) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalOIndicatorEdge2ᚕᚖzirkelᚋentᚐIndicatorEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.IndicatorEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOIndicatorEdge2ᚖzirkelᚋentᚐIndicatorEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOIndicatorEdge2ᚖzirkelᚋentᚐIndicatorEdge(ctx context.Context, sel ast.SelectionSet, v *ent.IndicatorEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._IndicatorEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOIndicatorOrder2ᚖzirkelᚋentᚐIndicatorOrder(ctx context.Context, v any) (*ent.IndicatorOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputIndicatorOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOIndicatorTargetGroup2ᚕzirkelᚋentᚋindicatorᚐTargetGroupᚄ(ctx context.Context, v any) ([]indicator.TargetGroup, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]indicator.TargetGroup, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNIndicatorTargetGroup2zirkelᚋentᚋindicatorᚐTargetGroup(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOIndicatorTargetGroup2ᚕzirkelᚋentᚋindicatorᚐTargetGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []indicator.TargetGroup) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNIndicatorTargetGroup2zirkelᚋentᚋindicatorᚐTargetGroup(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOIndicatorTargetGroup2ᚖzirkelᚋentᚋindicatorᚐTargetGroup(ctx context.Context, v any) (*indicator.TargetGroup, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(indicator.TargetGroup)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOIndicatorTargetGroup2ᚖzirkelᚋentᚋindicatorᚐTargetGroup(ctx context.Context, sel ast.SelectionSet, v *indicator.TargetGroup) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOIndicatorWhereInput2ᚕᚖzirkelᚋentᚐIndicatorWhereInputᚄ(ctx context.Context, v any) ([]*ent.IndicatorWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.IndicatorWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNIndicatorWhereInput2ᚖzirkelᚋentᚐIndicatorWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOIndicatorWhereInput2ᚖzirkelᚋentᚐIndicatorWhereInput(ctx context.Context, v any) (*ent.IndicatorWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputIndicatorWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOInt2ᚕintᚄ(ctx context.Context, v any) ([]int, error) {
@@ -31220,6 +36151,58 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	_ = ctx
 	res := graphql.MarshalInt(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOMeasurement2ᚖzirkelᚋentᚐMeasurement(ctx context.Context, sel ast.SelectionSet, v *ent.Measurement) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Measurement(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOMeasurementEdge2ᚕᚖzirkelᚋentᚐMeasurementEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.MeasurementEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOMeasurementEdge2ᚖzirkelᚋentᚐMeasurementEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOMeasurementEdge2ᚖzirkelᚋentᚐMeasurementEdge(ctx context.Context, sel ast.SelectionSet, v *ent.MeasurementEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._MeasurementEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOMeasurementWhereInput2ᚕᚖzirkelᚋentᚐMeasurementWhereInputᚄ(ctx context.Context, v any) ([]*ent.MeasurementWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.MeasurementWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMeasurementWhereInput2ᚖzirkelᚋentᚐMeasurementWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOMeasurementWhereInput2ᚖzirkelᚋentᚐMeasurementWhereInput(ctx context.Context, v any) (*ent.MeasurementWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMeasurementWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOMember2ᚖzirkelᚋentᚐMember(ctx context.Context, sel ast.SelectionSet, v *ent.Member) graphql.Marshaler {

@@ -10,6 +10,24 @@ import (
 	"zirkel/ent/schema/gid"
 )
 
+// How an organisation stands on an indicator among its peers (same kind, similar size), for
+// learning, not ranking: no names, no ranks, and no statistics at all when fewer than 5 peers
+// reported.
+type Benchmark struct {
+	Indicator *ent.Indicator `json:"indicator"`
+	Period    string         `json:"period"`
+	// The viewer's organisation's own value, if it reported one.
+	OwnValue *float64 `json:"ownValue,omitempty"`
+	// How many peers reported (0 to 4 is shown as 0: too few to be anonymous).
+	PeerCount     int      `json:"peerCount"`
+	Suppressed    bool     `json:"suppressed"`
+	Median        *float64 `json:"median,omitempty"`
+	LowerQuartile *float64 `json:"lowerQuartile,omitempty"`
+	UpperQuartile *float64 `json:"upperQuartile,omitempty"`
+	// Practices of peers that did better and share how: to read, not a league table.
+	PracticesToLearnFrom []*ent.Practice `json:"practicesToLearnFrom"`
+}
+
 type InvitationPayload struct {
 	Member *ent.Member `json:"member"`
 	// The one-time invitation token; hand it to the invitee, who sets a password with acceptInvitation.

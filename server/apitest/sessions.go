@@ -95,3 +95,13 @@ func (e *Env) Login(t testing.TB, directory, username, password string) *Session
 	s.MemberID = out.Login.Member.ID
 	return s
 }
+
+// OrgID is the id of the session's member's organisation.
+func (s *Session) OrgID(t testing.TB) string {
+	t.Helper()
+	var out struct {
+		Viewer struct{ Organisation struct{ ID string } }
+	}
+	s.MustPost(t, `{ viewer { organisation { id } } }`, nil, &out)
+	return out.Viewer.Organisation.ID
+}

@@ -59,6 +59,14 @@ func Topic() ent.Policy {
 	}
 }
 
+// Indicator: the KPI catalogue is public; admins maintain it.
+func Indicator() ent.Policy {
+	return privacy.Policy{
+		Query:    privacy.QueryPolicy{allowReads},
+		Mutation: privacy.MutationPolicy{denyAnonymous, allowAdmins, privacy.AlwaysDenyRule()},
+	}
+}
+
 // Session: only trusted server code (System) touches sessions.
 func Session() ent.Policy {
 	return privacy.Policy{

@@ -1,0 +1,150 @@
+package graph
+
+import (
+	"context"
+	"slices"
+
+	"zirkel/ent"
+	"zirkel/ent/indicator"
+	"zirkel/ent/measurement"
+	"zirkel/ent/organisation"
+	"zirkel/ent/practice"
+	"zirkel/ent/predicate"
+	"zirkel/ent/schema/gid"
+	"zirkel/graph/model"
+	"zirkel/server/apperr"
+	"zirkel/server/policy"
+)
+
+// minPeers is the fewest peers whose values may be summarised: below it, statistics could
+// point at single organisations.
+const minPeers = 5
+
+// benchmark places the viewer's organisation among its peers: same kind and, where both
+// populations are known, between half and twice its size. Values of others are read under
+// System and leave only as median and quartiles.
+func benchmark(ctx context.Context, c *ent.Client, indicatorID gid.ID, period string) (*model.Benchmark, error) {
+	v, err := requireViewer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if v.OrganisationID == "" {
+		return nil, apperr.Invalid("indicatorID", "the viewer belongs to no organisation")
+	}
+	ind, err := c.Indicator.Get(ctx, indicatorID)
+	if err != nil {
+		return nil, notFoundAs("indicatorID", err)
+	}
+	sys := policy.System(ctx)
+	own, err := c.Organisation.Get(sys, v.OrganisationID)
+	if err != nil {
+		return nil, err
+	}
+	peers := []predicate.Organisation{organisation.KindEQ(own.Kind), organisation.IDNEQ(own.ID)}
+	if own.Population != nil {
+		peers = append(peers, organisation.PopulationGTE(*own.Population/2), organisation.PopulationLTE(*own.Population*2))
+	}
+	ms, err := c.Measurement.Query().Where(
+		measurement.HasIndicatorWith(indicator.ID(ind.ID)), measurement.Period(period),
+		measurement.HasOrganisationWith(peers...),
+	).WithOrganisation().All(sys)
+	if err != nil {
+		return nil, err
+	}
+	out := &model.Benchmark{Indicator: ind, Period: period, PracticesToLearnFrom: []*ent.Practice{}}
+	mine, err := c.Measurement.Query().Where(measurement.HasIndicatorWith(indicator.ID(ind.ID)), measurement.Period(period),
+		measurement.HasOrganisationWith(organisation.ID(own.ID))).Only(sys)
+	if err == nil {
+		out.OwnValue = &mine.Value
+	} else if !ent.IsNotFound(err) {
+		return nil, err
+	}
+	if len(ms) < minPeers {
+		out.Suppressed = true
+		return out, nil
+	}
+	values := make([]float64, len(ms))
+	for i, m := range ms {
+		values[i] = m.Value
+	}
+	slices.Sort(values)
+	out.PeerCount = len(values)
+	out.Median, out.LowerQuartile, out.UpperQuartile = quantile(values, 0.5), quantile(values, 0.25), quantile(values, 0.75)
+	if out.OwnValue != nil {
+		if out.PracticesToLearnFrom, err = learnFrom(ctx, c, ind, ms, *out.OwnValue); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// learnFrom offers the published practices, visible to the viewer, that peers who did better
+// linked to their measurements of this indicator.
+func learnFrom(ctx context.Context, c *ent.Client, ind *ent.Indicator, peers []*ent.Measurement, own float64) ([]*ent.Practice, error) {
+	var better []gid.ID
+	for _, m := range peers {
+		if (ind.Direction == indicator.DirectionHIGHER_IS_BETTER && m.Value > own) ||
+			(ind.Direction == indicator.DirectionLOWER_IS_BETTER && m.Value < own) {
+			better = append(better, m.ID)
+		}
+	}
+	if len(better) == 0 {
+		return []*ent.Practice{}, nil
+	}
+	return c.Practice.Query(). // with the viewer's rights: only what they may read
+					Where(practice.StatusEQ(practice.StatusPUBLISHED), practice.HasMeasurementsAfterWith(measurement.IDIn(better...))).
+					Order(ent.Desc(practice.FieldPublishedAt)).Limit(10).All(ctx)
+}
+
+// quantile interpolates linearly between the closest ranks of sorted values.
+func quantile(sorted []float64, q float64) *float64 {
+	pos := q * float64(len(sorted)-1)
+	lo := int(pos)
+	hi := min(lo+1, len(sorted)-1)
+	v := sorted[lo] + (pos-float64(lo))*(sorted[hi]-sorted[lo])
+	return &v
+}
+
+// recordMeasurement sets the viewer's organisation's value for an indicator and period.
+func recordMeasurement(ctx context.Context, c *ent.Client, indicatorID gid.ID, period string, value float64, note *string) (*ent.Measurement, error) {
+	v, err := requireViewer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if v.OrganisationID == "" {
+		return nil, apperr.Invalid("indicatorID", "the viewer belongs to no organisation")
+	}
+	if _, err := c.Indicator.Get(ctx, indicatorID); err != nil {
+		return nil, notFoundAs("indicatorID", err)
+	}
+	existing, err := c.Measurement.Query().Where(measurement.HasIndicatorWith(indicator.ID(indicatorID)),
+		measurement.HasOrganisationWith(organisation.ID(v.OrganisationID)), measurement.Period(period)).Only(ctx)
+	switch {
+	case err == nil:
+		return c.Measurement.UpdateOne(existing).SetValue(value).SetNote(deref(note)).Save(ctx)
+	case !ent.IsNotFound(err):
+		return nil, err
+	}
+	return c.Measurement.Create().SetIndicatorID(indicatorID).SetOrganisationID(v.OrganisationID).
+		SetPeriod(period).SetValue(value).SetNote(deref(note)).Save(ctx)
+}
+
+// linkPracticeMeasurements links a practice (its authors may change it) to measurements of
+// its own organisation.
+func linkPracticeMeasurements(ctx context.Context, c *ent.Client, practiceID gid.ID, before, after []gid.ID) (*ent.Practice, error) {
+	p, err := c.Practice.Query().Where(practice.ID(practiceID)).WithOrganisation().Only(ctx)
+	if err != nil {
+		return nil, notFoundAs("practiceID", err)
+	}
+	for field, ids := range map[string][]gid.ID{"beforeIDs": before, "afterIDs": after} {
+		n, err := c.Measurement.Query().Where(measurement.IDIn(ids...),
+			measurement.HasOrganisationWith(organisation.ID(p.Edges.Organisation.ID))).Count(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if n != len(ids) {
+			return nil, apperr.Invalid(field, "must be measurements of the practice's organisation")
+		}
+	}
+	return c.Practice.UpdateOne(p).AddMeasurementsBeforeIDs(before...).AddMeasurementsAfterIDs(after...).Save(ctx)
+}
