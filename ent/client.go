@@ -25,6 +25,8 @@ import (
 	"zirkel/ent/reaction"
 	"zirkel/ent/registration"
 	"zirkel/ent/session"
+	"zirkel/ent/softwareproduct"
+	"zirkel/ent/softwareusage"
 	"zirkel/ent/topic"
 
 	"entgo.io/ent"
@@ -66,6 +68,10 @@ type Client struct {
 	Registration *RegistrationClient
 	// Session is the client for interacting with the Session builders.
 	Session *SessionClient
+	// SoftwareProduct is the client for interacting with the SoftwareProduct builders.
+	SoftwareProduct *SoftwareProductClient
+	// SoftwareUsage is the client for interacting with the SoftwareUsage builders.
+	SoftwareUsage *SoftwareUsageClient
 	// Topic is the client for interacting with the Topic builders.
 	Topic *TopicClient
 }
@@ -92,6 +98,8 @@ func (c *Client) init() {
 	c.Reaction = NewReactionClient(c.config)
 	c.Registration = NewRegistrationClient(c.config)
 	c.Session = NewSessionClient(c.config)
+	c.SoftwareProduct = NewSoftwareProductClient(c.config)
+	c.SoftwareUsage = NewSoftwareUsageClient(c.config)
 	c.Topic = NewTopicClient(c.config)
 }
 
@@ -198,6 +206,8 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Reaction:         NewReactionClient(cfg),
 		Registration:     NewRegistrationClient(cfg),
 		Session:          NewSessionClient(cfg),
+		SoftwareProduct:  NewSoftwareProductClient(cfg),
+		SoftwareUsage:    NewSoftwareUsageClient(cfg),
 		Topic:            NewTopicClient(cfg),
 	}, nil
 }
@@ -231,6 +241,8 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Reaction:         NewReactionClient(cfg),
 		Registration:     NewRegistrationClient(cfg),
 		Session:          NewSessionClient(cfg),
+		SoftwareProduct:  NewSoftwareProductClient(cfg),
+		SoftwareUsage:    NewSoftwareUsageClient(cfg),
 		Topic:            NewTopicClient(cfg),
 	}, nil
 }
@@ -263,7 +275,7 @@ func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.Circle, c.CircleMembership, c.Discussion, c.Event, c.Indicator, c.Measurement,
 		c.Member, c.Message, c.Organisation, c.Practice, c.Reaction, c.Registration,
-		c.Session, c.Topic,
+		c.Session, c.SoftwareProduct, c.SoftwareUsage, c.Topic,
 	} {
 		n.Use(hooks...)
 	}
@@ -275,7 +287,7 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.Circle, c.CircleMembership, c.Discussion, c.Event, c.Indicator, c.Measurement,
 		c.Member, c.Message, c.Organisation, c.Practice, c.Reaction, c.Registration,
-		c.Session, c.Topic,
+		c.Session, c.SoftwareProduct, c.SoftwareUsage, c.Topic,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -310,6 +322,10 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Registration.mutate(ctx, m)
 	case *SessionMutation:
 		return c.Session.mutate(ctx, m)
+	case *SoftwareProductMutation:
+		return c.SoftwareProduct.mutate(ctx, m)
+	case *SoftwareUsageMutation:
+		return c.SoftwareUsage.mutate(ctx, m)
 	case *TopicMutation:
 		return c.Topic.mutate(ctx, m)
 	default:
@@ -2025,6 +2041,38 @@ func (c *OrganisationClient) QueryMembers(_m *Organisation) *MemberQuery {
 	return query
 }
 
+// QuerySoftwareProducts queries the software_products edge of a Organisation.
+func (c *OrganisationClient) QuerySoftwareProducts(_m *Organisation) *SoftwareProductQuery {
+	query := (&SoftwareProductClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(organisation.Table, organisation.FieldID, id),
+			sqlgraph.To(softwareproduct.Table, softwareproduct.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, organisation.SoftwareProductsTable, organisation.SoftwareProductsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QuerySoftwareUsages queries the software_usages edge of a Organisation.
+func (c *OrganisationClient) QuerySoftwareUsages(_m *Organisation) *SoftwareUsageQuery {
+	query := (&SoftwareUsageClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(organisation.Table, organisation.FieldID, id),
+			sqlgraph.To(softwareusage.Table, softwareusage.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, organisation.SoftwareUsagesTable, organisation.SoftwareUsagesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // QueryMeasurements queries the measurements edge of a Organisation.
 func (c *OrganisationClient) QueryMeasurements(_m *Organisation) *MeasurementQuery {
 	query := (&MeasurementClient{config: c.config}).Query()
@@ -2248,6 +2296,22 @@ func (c *PracticeClient) QueryCircle(_m *Practice) *CircleQuery {
 			sqlgraph.From(practice.Table, practice.FieldID, id),
 			sqlgraph.To(circle.Table, circle.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, practice.CircleTable, practice.CircleColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QuerySoftware queries the software edge of a Practice.
+func (c *PracticeClient) QuerySoftware(_m *Practice) *SoftwareProductQuery {
+	query := (&SoftwareProductClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(practice.Table, practice.FieldID, id),
+			sqlgraph.To(softwareproduct.Table, softwareproduct.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, false, practice.SoftwareTable, practice.SoftwarePrimaryKey...),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -2795,6 +2859,386 @@ func (c *SessionClient) mutate(ctx context.Context, m *SessionMutation) (Value, 
 	}
 }
 
+// SoftwareProductClient is a client for the SoftwareProduct schema.
+type SoftwareProductClient struct {
+	config
+}
+
+// NewSoftwareProductClient returns a client for the SoftwareProduct from the given config.
+func NewSoftwareProductClient(c config) *SoftwareProductClient {
+	return &SoftwareProductClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `softwareproduct.Hooks(f(g(h())))`.
+func (c *SoftwareProductClient) Use(hooks ...Hook) {
+	c.hooks.SoftwareProduct = append(c.hooks.SoftwareProduct, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `softwareproduct.Intercept(f(g(h())))`.
+func (c *SoftwareProductClient) Intercept(interceptors ...Interceptor) {
+	c.inters.SoftwareProduct = append(c.inters.SoftwareProduct, interceptors...)
+}
+
+// Create returns a builder for creating a SoftwareProduct entity.
+func (c *SoftwareProductClient) Create() *SoftwareProductCreate {
+	mutation := newSoftwareProductMutation(c.config, OpCreate)
+	return &SoftwareProductCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of SoftwareProduct entities.
+func (c *SoftwareProductClient) CreateBulk(builders ...*SoftwareProductCreate) *SoftwareProductCreateBulk {
+	return &SoftwareProductCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *SoftwareProductClient) MapCreateBulk(slice any, setFunc func(*SoftwareProductCreate, int)) *SoftwareProductCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &SoftwareProductCreateBulk{err: fmt.Errorf("calling to SoftwareProductClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*SoftwareProductCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &SoftwareProductCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for SoftwareProduct.
+func (c *SoftwareProductClient) Update() *SoftwareProductUpdate {
+	mutation := newSoftwareProductMutation(c.config, OpUpdate)
+	return &SoftwareProductUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *SoftwareProductClient) UpdateOne(_m *SoftwareProduct) *SoftwareProductUpdateOne {
+	mutation := newSoftwareProductMutation(c.config, OpUpdateOne, withSoftwareProduct(_m))
+	return &SoftwareProductUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *SoftwareProductClient) UpdateOneID(id gid.ID) *SoftwareProductUpdateOne {
+	mutation := newSoftwareProductMutation(c.config, OpUpdateOne, withSoftwareProductID(id))
+	return &SoftwareProductUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for SoftwareProduct.
+func (c *SoftwareProductClient) Delete() *SoftwareProductDelete {
+	mutation := newSoftwareProductMutation(c.config, OpDelete)
+	return &SoftwareProductDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *SoftwareProductClient) DeleteOne(_m *SoftwareProduct) *SoftwareProductDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *SoftwareProductClient) DeleteOneID(id gid.ID) *SoftwareProductDeleteOne {
+	builder := c.Delete().Where(softwareproduct.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &SoftwareProductDeleteOne{builder}
+}
+
+// Query returns a query builder for SoftwareProduct.
+func (c *SoftwareProductClient) Query() *SoftwareProductQuery {
+	return &SoftwareProductQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeSoftwareProduct},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a SoftwareProduct entity by its id.
+func (c *SoftwareProductClient) Get(ctx context.Context, id gid.ID) (*SoftwareProduct, error) {
+	return c.Query().Where(softwareproduct.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *SoftwareProductClient) GetX(ctx context.Context, id gid.ID) *SoftwareProduct {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryVendor queries the vendor edge of a SoftwareProduct.
+func (c *SoftwareProductClient) QueryVendor(_m *SoftwareProduct) *OrganisationQuery {
+	query := (&OrganisationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(softwareproduct.Table, softwareproduct.FieldID, id),
+			sqlgraph.To(organisation.Table, organisation.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, softwareproduct.VendorTable, softwareproduct.VendorColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryUsages queries the usages edge of a SoftwareProduct.
+func (c *SoftwareProductClient) QueryUsages(_m *SoftwareProduct) *SoftwareUsageQuery {
+	query := (&SoftwareUsageClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(softwareproduct.Table, softwareproduct.FieldID, id),
+			sqlgraph.To(softwareusage.Table, softwareusage.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, softwareproduct.UsagesTable, softwareproduct.UsagesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryPractices queries the practices edge of a SoftwareProduct.
+func (c *SoftwareProductClient) QueryPractices(_m *SoftwareProduct) *PracticeQuery {
+	query := (&PracticeClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(softwareproduct.Table, softwareproduct.FieldID, id),
+			sqlgraph.To(practice.Table, practice.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, softwareproduct.PracticesTable, softwareproduct.PracticesPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *SoftwareProductClient) Hooks() []Hook {
+	hooks := c.hooks.SoftwareProduct
+	return append(hooks[:len(hooks):len(hooks)], softwareproduct.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *SoftwareProductClient) Interceptors() []Interceptor {
+	return c.inters.SoftwareProduct
+}
+
+func (c *SoftwareProductClient) mutate(ctx context.Context, m *SoftwareProductMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&SoftwareProductCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&SoftwareProductUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&SoftwareProductUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&SoftwareProductDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown SoftwareProduct mutation op: %q", m.Op())
+	}
+}
+
+// SoftwareUsageClient is a client for the SoftwareUsage schema.
+type SoftwareUsageClient struct {
+	config
+}
+
+// NewSoftwareUsageClient returns a client for the SoftwareUsage from the given config.
+func NewSoftwareUsageClient(c config) *SoftwareUsageClient {
+	return &SoftwareUsageClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `softwareusage.Hooks(f(g(h())))`.
+func (c *SoftwareUsageClient) Use(hooks ...Hook) {
+	c.hooks.SoftwareUsage = append(c.hooks.SoftwareUsage, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `softwareusage.Intercept(f(g(h())))`.
+func (c *SoftwareUsageClient) Intercept(interceptors ...Interceptor) {
+	c.inters.SoftwareUsage = append(c.inters.SoftwareUsage, interceptors...)
+}
+
+// Create returns a builder for creating a SoftwareUsage entity.
+func (c *SoftwareUsageClient) Create() *SoftwareUsageCreate {
+	mutation := newSoftwareUsageMutation(c.config, OpCreate)
+	return &SoftwareUsageCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of SoftwareUsage entities.
+func (c *SoftwareUsageClient) CreateBulk(builders ...*SoftwareUsageCreate) *SoftwareUsageCreateBulk {
+	return &SoftwareUsageCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *SoftwareUsageClient) MapCreateBulk(slice any, setFunc func(*SoftwareUsageCreate, int)) *SoftwareUsageCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &SoftwareUsageCreateBulk{err: fmt.Errorf("calling to SoftwareUsageClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*SoftwareUsageCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &SoftwareUsageCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for SoftwareUsage.
+func (c *SoftwareUsageClient) Update() *SoftwareUsageUpdate {
+	mutation := newSoftwareUsageMutation(c.config, OpUpdate)
+	return &SoftwareUsageUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *SoftwareUsageClient) UpdateOne(_m *SoftwareUsage) *SoftwareUsageUpdateOne {
+	mutation := newSoftwareUsageMutation(c.config, OpUpdateOne, withSoftwareUsage(_m))
+	return &SoftwareUsageUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *SoftwareUsageClient) UpdateOneID(id gid.ID) *SoftwareUsageUpdateOne {
+	mutation := newSoftwareUsageMutation(c.config, OpUpdateOne, withSoftwareUsageID(id))
+	return &SoftwareUsageUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for SoftwareUsage.
+func (c *SoftwareUsageClient) Delete() *SoftwareUsageDelete {
+	mutation := newSoftwareUsageMutation(c.config, OpDelete)
+	return &SoftwareUsageDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *SoftwareUsageClient) DeleteOne(_m *SoftwareUsage) *SoftwareUsageDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *SoftwareUsageClient) DeleteOneID(id gid.ID) *SoftwareUsageDeleteOne {
+	builder := c.Delete().Where(softwareusage.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &SoftwareUsageDeleteOne{builder}
+}
+
+// Query returns a query builder for SoftwareUsage.
+func (c *SoftwareUsageClient) Query() *SoftwareUsageQuery {
+	return &SoftwareUsageQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeSoftwareUsage},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a SoftwareUsage entity by its id.
+func (c *SoftwareUsageClient) Get(ctx context.Context, id gid.ID) (*SoftwareUsage, error) {
+	return c.Query().Where(softwareusage.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *SoftwareUsageClient) GetX(ctx context.Context, id gid.ID) *SoftwareUsage {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryProduct queries the product edge of a SoftwareUsage.
+func (c *SoftwareUsageClient) QueryProduct(_m *SoftwareUsage) *SoftwareProductQuery {
+	query := (&SoftwareProductClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(softwareusage.Table, softwareusage.FieldID, id),
+			sqlgraph.To(softwareproduct.Table, softwareproduct.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, softwareusage.ProductTable, softwareusage.ProductColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryOrganisation queries the organisation edge of a SoftwareUsage.
+func (c *SoftwareUsageClient) QueryOrganisation(_m *SoftwareUsage) *OrganisationQuery {
+	query := (&OrganisationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(softwareusage.Table, softwareusage.FieldID, id),
+			sqlgraph.To(organisation.Table, organisation.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, softwareusage.OrganisationTable, softwareusage.OrganisationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryTopic queries the topic edge of a SoftwareUsage.
+func (c *SoftwareUsageClient) QueryTopic(_m *SoftwareUsage) *TopicQuery {
+	query := (&TopicClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(softwareusage.Table, softwareusage.FieldID, id),
+			sqlgraph.To(topic.Table, topic.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, softwareusage.TopicTable, softwareusage.TopicColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryContact queries the contact edge of a SoftwareUsage.
+func (c *SoftwareUsageClient) QueryContact(_m *SoftwareUsage) *MemberQuery {
+	query := (&MemberClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(softwareusage.Table, softwareusage.FieldID, id),
+			sqlgraph.To(member.Table, member.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, softwareusage.ContactTable, softwareusage.ContactColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *SoftwareUsageClient) Hooks() []Hook {
+	hooks := c.hooks.SoftwareUsage
+	return append(hooks[:len(hooks):len(hooks)], softwareusage.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *SoftwareUsageClient) Interceptors() []Interceptor {
+	return c.inters.SoftwareUsage
+}
+
+func (c *SoftwareUsageClient) mutate(ctx context.Context, m *SoftwareUsageMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&SoftwareUsageCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&SoftwareUsageUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&SoftwareUsageUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&SoftwareUsageDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown SoftwareUsage mutation op: %q", m.Op())
+	}
+}
+
 // TopicClient is a client for the Topic schema.
 type TopicClient struct {
 	config
@@ -3014,12 +3458,12 @@ type (
 	hooks struct {
 		Circle, CircleMembership, Discussion, Event, Indicator, Measurement, Member,
 		Message, Organisation, Practice, Reaction, Registration, Session,
-		Topic []ent.Hook
+		SoftwareProduct, SoftwareUsage, Topic []ent.Hook
 	}
 	inters struct {
 		Circle, CircleMembership, Discussion, Event, Indicator, Measurement, Member,
 		Message, Organisation, Practice, Reaction, Registration, Session,
-		Topic []ent.Interceptor
+		SoftwareProduct, SoftwareUsage, Topic []ent.Interceptor
 	}
 )
 

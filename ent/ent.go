@@ -21,6 +21,8 @@ import (
 	"zirkel/ent/reaction"
 	"zirkel/ent/registration"
 	"zirkel/ent/session"
+	"zirkel/ent/softwareproduct"
+	"zirkel/ent/softwareusage"
 	"zirkel/ent/topic"
 
 	"entgo.io/ent"
@@ -99,6 +101,8 @@ func checkColumn(t, c string) error {
 			reaction.Table:         reaction.ValidColumn,
 			registration.Table:     registration.ValidColumn,
 			session.Table:          session.ValidColumn,
+			softwareproduct.Table:  softwareproduct.ValidColumn,
+			softwareusage.Table:    softwareusage.ValidColumn,
 			topic.Table:            topic.ValidColumn,
 		})
 	})

@@ -17,6 +17,8 @@ import (
 	"zirkel/ent/reaction"
 	"zirkel/ent/registration"
 	"zirkel/ent/session"
+	"zirkel/ent/softwareproduct"
+	"zirkel/ent/softwareusage"
 	"zirkel/ent/topic"
 
 	"entgo.io/ent/dialect/sql"
@@ -27,7 +29,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 14)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 16)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   circle.Table,
@@ -300,6 +302,46 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 	}
 	graph.Nodes[13] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   softwareproduct.Table,
+			Columns: softwareproduct.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: softwareproduct.FieldID,
+			},
+		},
+		Type: "SoftwareProduct",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			softwareproduct.FieldCreatedAt:  {Type: field.TypeTime, Column: softwareproduct.FieldCreatedAt},
+			softwareproduct.FieldUpdatedAt:  {Type: field.TypeTime, Column: softwareproduct.FieldUpdatedAt},
+			softwareproduct.FieldName:       {Type: field.TypeString, Column: softwareproduct.FieldName},
+			softwareproduct.FieldCategory:   {Type: field.TypeString, Column: softwareproduct.FieldCategory},
+			softwareproduct.FieldOpenSource: {Type: field.TypeBool, Column: softwareproduct.FieldOpenSource},
+			softwareproduct.FieldEfa:        {Type: field.TypeBool, Column: softwareproduct.FieldEfa},
+			softwareproduct.FieldWebsite:    {Type: field.TypeString, Column: softwareproduct.FieldWebsite},
+		},
+	}
+	graph.Nodes[14] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   softwareusage.Table,
+			Columns: softwareusage.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: softwareusage.FieldID,
+			},
+		},
+		Type: "SoftwareUsage",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			softwareusage.FieldCreatedAt:      {Type: field.TypeTime, Column: softwareusage.FieldCreatedAt},
+			softwareusage.FieldUpdatedAt:      {Type: field.TypeTime, Column: softwareusage.FieldUpdatedAt},
+			softwareusage.FieldTask:           {Type: field.TypeString, Column: softwareusage.FieldTask},
+			softwareusage.FieldSince:          {Type: field.TypeTime, Column: softwareusage.FieldSince},
+			softwareusage.FieldSatisfaction:   {Type: field.TypeInt, Column: softwareusage.FieldSatisfaction},
+			softwareusage.FieldWouldRecommend: {Type: field.TypeBool, Column: softwareusage.FieldWouldRecommend},
+			softwareusage.FieldNotes:          {Type: field.TypeString, Column: softwareusage.FieldNotes},
+		},
+	}
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   topic.Table,
 			Columns: topic.Columns,
@@ -714,6 +756,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"Member",
 	)
 	graph.MustAddE(
+		"software_products",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.SoftwareProductsTable,
+			Columns: []string{organisation.SoftwareProductsColumn},
+			Bidi:    false,
+		},
+		"Organisation",
+		"SoftwareProduct",
+	)
+	graph.MustAddE(
+		"software_usages",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.SoftwareUsagesTable,
+			Columns: []string{organisation.SoftwareUsagesColumn},
+			Bidi:    false,
+		},
+		"Organisation",
+		"SoftwareUsage",
+	)
+	graph.MustAddE(
 		"measurements",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -784,6 +850,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Practice",
 		"Circle",
+	)
+	graph.MustAddE(
+		"software",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   practice.SoftwareTable,
+			Columns: practice.SoftwarePrimaryKey,
+			Bidi:    false,
+		},
+		"Practice",
+		"SoftwareProduct",
 	)
 	graph.MustAddE(
 		"measurements_before",
@@ -867,6 +945,90 @@ var schemaGraph = func() *sqlgraph.Schema {
 			Bidi:    false,
 		},
 		"Session",
+		"Member",
+	)
+	graph.MustAddE(
+		"vendor",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   softwareproduct.VendorTable,
+			Columns: []string{softwareproduct.VendorColumn},
+			Bidi:    false,
+		},
+		"SoftwareProduct",
+		"Organisation",
+	)
+	graph.MustAddE(
+		"usages",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   softwareproduct.UsagesTable,
+			Columns: []string{softwareproduct.UsagesColumn},
+			Bidi:    false,
+		},
+		"SoftwareProduct",
+		"SoftwareUsage",
+	)
+	graph.MustAddE(
+		"practices",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   softwareproduct.PracticesTable,
+			Columns: softwareproduct.PracticesPrimaryKey,
+			Bidi:    false,
+		},
+		"SoftwareProduct",
+		"Practice",
+	)
+	graph.MustAddE(
+		"product",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   softwareusage.ProductTable,
+			Columns: []string{softwareusage.ProductColumn},
+			Bidi:    false,
+		},
+		"SoftwareUsage",
+		"SoftwareProduct",
+	)
+	graph.MustAddE(
+		"organisation",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   softwareusage.OrganisationTable,
+			Columns: []string{softwareusage.OrganisationColumn},
+			Bidi:    false,
+		},
+		"SoftwareUsage",
+		"Organisation",
+	)
+	graph.MustAddE(
+		"topic",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   softwareusage.TopicTable,
+			Columns: []string{softwareusage.TopicColumn},
+			Bidi:    false,
+		},
+		"SoftwareUsage",
+		"Topic",
+	)
+	graph.MustAddE(
+		"contact",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   softwareusage.ContactTable,
+			Columns: []string{softwareusage.ContactColumn},
+			Bidi:    false,
+		},
+		"SoftwareUsage",
 		"Member",
 	)
 	graph.MustAddE(
@@ -2125,6 +2287,34 @@ func (f *OrganisationFilter) WhereHasMembersWith(preds ...predicate.Member) {
 	})))
 }
 
+// WhereHasSoftwareProducts applies a predicate to check if query has an edge software_products.
+func (f *OrganisationFilter) WhereHasSoftwareProducts() {
+	f.Where(entql.HasEdge("software_products"))
+}
+
+// WhereHasSoftwareProductsWith applies a predicate to check if query has an edge software_products with a given conditions (other predicates).
+func (f *OrganisationFilter) WhereHasSoftwareProductsWith(preds ...predicate.SoftwareProduct) {
+	f.Where(entql.HasEdgeWith("software_products", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasSoftwareUsages applies a predicate to check if query has an edge software_usages.
+func (f *OrganisationFilter) WhereHasSoftwareUsages() {
+	f.Where(entql.HasEdge("software_usages"))
+}
+
+// WhereHasSoftwareUsagesWith applies a predicate to check if query has an edge software_usages with a given conditions (other predicates).
+func (f *OrganisationFilter) WhereHasSoftwareUsagesWith(preds ...predicate.SoftwareUsage) {
+	f.Where(entql.HasEdgeWith("software_usages", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // WhereHasMeasurements applies a predicate to check if query has an edge measurements.
 func (f *OrganisationFilter) WhereHasMeasurements() {
 	f.Where(entql.HasEdge("measurements"))
@@ -2323,6 +2513,20 @@ func (f *PracticeFilter) WhereHasCircle() {
 // WhereHasCircleWith applies a predicate to check if query has an edge circle with a given conditions (other predicates).
 func (f *PracticeFilter) WhereHasCircleWith(preds ...predicate.Circle) {
 	f.Where(entql.HasEdgeWith("circle", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasSoftware applies a predicate to check if query has an edge software.
+func (f *PracticeFilter) WhereHasSoftware() {
+	f.Where(entql.HasEdge("software"))
+}
+
+// WhereHasSoftwareWith applies a predicate to check if query has an edge software with a given conditions (other predicates).
+func (f *PracticeFilter) WhereHasSoftwareWith(preds ...predicate.SoftwareProduct) {
+	f.Where(entql.HasEdgeWith("software", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}
@@ -2613,6 +2817,254 @@ func (f *SessionFilter) WhereHasMemberWith(preds ...predicate.Member) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *SoftwareProductQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the SoftwareProductQuery builder.
+func (_q *SoftwareProductQuery) Filter() *SoftwareProductFilter {
+	return &SoftwareProductFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *SoftwareProductMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the SoftwareProductMutation builder.
+func (m *SoftwareProductMutation) Filter() *SoftwareProductFilter {
+	return &SoftwareProductFilter{config: m.config, predicateAdder: m}
+}
+
+// SoftwareProductFilter provides a generic filtering capability at runtime for SoftwareProductQuery.
+type SoftwareProductFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *SoftwareProductFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *SoftwareProductFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(softwareproduct.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *SoftwareProductFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(softwareproduct.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *SoftwareProductFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(softwareproduct.FieldUpdatedAt))
+}
+
+// WhereName applies the entql string predicate on the name field.
+func (f *SoftwareProductFilter) WhereName(p entql.StringP) {
+	f.Where(p.Field(softwareproduct.FieldName))
+}
+
+// WhereCategory applies the entql string predicate on the category field.
+func (f *SoftwareProductFilter) WhereCategory(p entql.StringP) {
+	f.Where(p.Field(softwareproduct.FieldCategory))
+}
+
+// WhereOpenSource applies the entql bool predicate on the open_source field.
+func (f *SoftwareProductFilter) WhereOpenSource(p entql.BoolP) {
+	f.Where(p.Field(softwareproduct.FieldOpenSource))
+}
+
+// WhereEfa applies the entql bool predicate on the efa field.
+func (f *SoftwareProductFilter) WhereEfa(p entql.BoolP) {
+	f.Where(p.Field(softwareproduct.FieldEfa))
+}
+
+// WhereWebsite applies the entql string predicate on the website field.
+func (f *SoftwareProductFilter) WhereWebsite(p entql.StringP) {
+	f.Where(p.Field(softwareproduct.FieldWebsite))
+}
+
+// WhereHasVendor applies a predicate to check if query has an edge vendor.
+func (f *SoftwareProductFilter) WhereHasVendor() {
+	f.Where(entql.HasEdge("vendor"))
+}
+
+// WhereHasVendorWith applies a predicate to check if query has an edge vendor with a given conditions (other predicates).
+func (f *SoftwareProductFilter) WhereHasVendorWith(preds ...predicate.Organisation) {
+	f.Where(entql.HasEdgeWith("vendor", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasUsages applies a predicate to check if query has an edge usages.
+func (f *SoftwareProductFilter) WhereHasUsages() {
+	f.Where(entql.HasEdge("usages"))
+}
+
+// WhereHasUsagesWith applies a predicate to check if query has an edge usages with a given conditions (other predicates).
+func (f *SoftwareProductFilter) WhereHasUsagesWith(preds ...predicate.SoftwareUsage) {
+	f.Where(entql.HasEdgeWith("usages", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasPractices applies a predicate to check if query has an edge practices.
+func (f *SoftwareProductFilter) WhereHasPractices() {
+	f.Where(entql.HasEdge("practices"))
+}
+
+// WhereHasPracticesWith applies a predicate to check if query has an edge practices with a given conditions (other predicates).
+func (f *SoftwareProductFilter) WhereHasPracticesWith(preds ...predicate.Practice) {
+	f.Where(entql.HasEdgeWith("practices", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *SoftwareUsageQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the SoftwareUsageQuery builder.
+func (_q *SoftwareUsageQuery) Filter() *SoftwareUsageFilter {
+	return &SoftwareUsageFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *SoftwareUsageMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the SoftwareUsageMutation builder.
+func (m *SoftwareUsageMutation) Filter() *SoftwareUsageFilter {
+	return &SoftwareUsageFilter{config: m.config, predicateAdder: m}
+}
+
+// SoftwareUsageFilter provides a generic filtering capability at runtime for SoftwareUsageQuery.
+type SoftwareUsageFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *SoftwareUsageFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *SoftwareUsageFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(softwareusage.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *SoftwareUsageFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(softwareusage.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *SoftwareUsageFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(softwareusage.FieldUpdatedAt))
+}
+
+// WhereTask applies the entql string predicate on the task field.
+func (f *SoftwareUsageFilter) WhereTask(p entql.StringP) {
+	f.Where(p.Field(softwareusage.FieldTask))
+}
+
+// WhereSince applies the entql time.Time predicate on the since field.
+func (f *SoftwareUsageFilter) WhereSince(p entql.TimeP) {
+	f.Where(p.Field(softwareusage.FieldSince))
+}
+
+// WhereSatisfaction applies the entql int predicate on the satisfaction field.
+func (f *SoftwareUsageFilter) WhereSatisfaction(p entql.IntP) {
+	f.Where(p.Field(softwareusage.FieldSatisfaction))
+}
+
+// WhereWouldRecommend applies the entql bool predicate on the would_recommend field.
+func (f *SoftwareUsageFilter) WhereWouldRecommend(p entql.BoolP) {
+	f.Where(p.Field(softwareusage.FieldWouldRecommend))
+}
+
+// WhereNotes applies the entql string predicate on the notes field.
+func (f *SoftwareUsageFilter) WhereNotes(p entql.StringP) {
+	f.Where(p.Field(softwareusage.FieldNotes))
+}
+
+// WhereHasProduct applies a predicate to check if query has an edge product.
+func (f *SoftwareUsageFilter) WhereHasProduct() {
+	f.Where(entql.HasEdge("product"))
+}
+
+// WhereHasProductWith applies a predicate to check if query has an edge product with a given conditions (other predicates).
+func (f *SoftwareUsageFilter) WhereHasProductWith(preds ...predicate.SoftwareProduct) {
+	f.Where(entql.HasEdgeWith("product", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasOrganisation applies a predicate to check if query has an edge organisation.
+func (f *SoftwareUsageFilter) WhereHasOrganisation() {
+	f.Where(entql.HasEdge("organisation"))
+}
+
+// WhereHasOrganisationWith applies a predicate to check if query has an edge organisation with a given conditions (other predicates).
+func (f *SoftwareUsageFilter) WhereHasOrganisationWith(preds ...predicate.Organisation) {
+	f.Where(entql.HasEdgeWith("organisation", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasTopic applies a predicate to check if query has an edge topic.
+func (f *SoftwareUsageFilter) WhereHasTopic() {
+	f.Where(entql.HasEdge("topic"))
+}
+
+// WhereHasTopicWith applies a predicate to check if query has an edge topic with a given conditions (other predicates).
+func (f *SoftwareUsageFilter) WhereHasTopicWith(preds ...predicate.Topic) {
+	f.Where(entql.HasEdgeWith("topic", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasContact applies a predicate to check if query has an edge contact.
+func (f *SoftwareUsageFilter) WhereHasContact() {
+	f.Where(entql.HasEdge("contact"))
+}
+
+// WhereHasContactWith applies a predicate to check if query has an edge contact with a given conditions (other predicates).
+func (f *SoftwareUsageFilter) WhereHasContactWith(preds ...predicate.Member) {
+	f.Where(entql.HasEdgeWith("contact", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *TopicQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -2641,7 +3093,7 @@ type TopicFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TopicFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -432,6 +432,48 @@ func (_m *Organisation) Members(
 	return _m.QueryMembers().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *Organisation) SoftwareProducts(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *SoftwareProductOrder, where *SoftwareProductWhereInput,
+) (*SoftwareProductConnection, error) {
+	opts := []SoftwareProductPaginateOption{
+		WithSoftwareProductOrder(orderBy),
+		WithSoftwareProductFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[3][alias]
+	if nodes, err := _m.NamedSoftwareProducts(alias); err == nil || hasTotalCount {
+		pager, err := newSoftwareProductPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &SoftwareProductConnection{Edges: []*SoftwareProductEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QuerySoftwareProducts().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *Organisation) SoftwareUsages(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *SoftwareUsageOrder, where *SoftwareUsageWhereInput,
+) (*SoftwareUsageConnection, error) {
+	opts := []SoftwareUsagePaginateOption{
+		WithSoftwareUsageOrder(orderBy),
+		WithSoftwareUsageFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[4][alias]
+	if nodes, err := _m.NamedSoftwareUsages(alias); err == nil || hasTotalCount {
+		pager, err := newSoftwareUsagePager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &SoftwareUsageConnection{Edges: []*SoftwareUsageEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QuerySoftwareUsages().Paginate(ctx, after, first, before, last, opts...)
+}
+
 func (_m *Organisation) Practices(
 	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *PracticeOrder,
 ) (*PracticeConnection, error) {
@@ -439,7 +481,7 @@ func (_m *Organisation) Practices(
 		WithPracticeOrder(orderBy),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[3][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[5][alias]
 	if nodes, err := _m.NamedPractices(alias); err == nil || hasTotalCount {
 		pager, err := newPracticePager(opts, last != nil)
 		if err != nil {
@@ -510,6 +552,27 @@ func (_m *Practice) Circle(ctx context.Context) (*Circle, error) {
 	return result, MaskNotFound(err)
 }
 
+func (_m *Practice) Software(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *SoftwareProductOrder, where *SoftwareProductWhereInput,
+) (*SoftwareProductConnection, error) {
+	opts := []SoftwareProductPaginateOption{
+		WithSoftwareProductOrder(orderBy),
+		WithSoftwareProductFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[4][alias]
+	if nodes, err := _m.NamedSoftware(alias); err == nil || hasTotalCount {
+		pager, err := newSoftwareProductPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &SoftwareProductConnection{Edges: []*SoftwareProductEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QuerySoftware().Paginate(ctx, after, first, before, last, opts...)
+}
+
 func (_m *Registration) Event(ctx context.Context) (*Event, error) {
 	result, err := _m.Edges.EventOrErr()
 	if IsNotLoaded(err) {
@@ -524,6 +587,87 @@ func (_m *Registration) Member(ctx context.Context) (*Member, error) {
 		result, err = _m.QueryMember().Only(ctx)
 	}
 	return result, err
+}
+
+func (_m *SoftwareProduct) Vendor(ctx context.Context) (*Organisation, error) {
+	result, err := _m.Edges.VendorOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryVendor().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *SoftwareProduct) Usages(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *SoftwareUsageOrder, where *SoftwareUsageWhereInput,
+) (*SoftwareUsageConnection, error) {
+	opts := []SoftwareUsagePaginateOption{
+		WithSoftwareUsageOrder(orderBy),
+		WithSoftwareUsageFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[1][alias]
+	if nodes, err := _m.NamedUsages(alias); err == nil || hasTotalCount {
+		pager, err := newSoftwareUsagePager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &SoftwareUsageConnection{Edges: []*SoftwareUsageEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryUsages().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *SoftwareProduct) Practices(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *PracticeOrder,
+) (*PracticeConnection, error) {
+	opts := []PracticePaginateOption{
+		WithPracticeOrder(orderBy),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[2][alias]
+	if nodes, err := _m.NamedPractices(alias); err == nil || hasTotalCount {
+		pager, err := newPracticePager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &PracticeConnection{Edges: []*PracticeEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryPractices().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *SoftwareUsage) Product(ctx context.Context) (*SoftwareProduct, error) {
+	result, err := _m.Edges.ProductOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryProduct().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *SoftwareUsage) Organisation(ctx context.Context) (*Organisation, error) {
+	result, err := _m.Edges.OrganisationOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryOrganisation().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *SoftwareUsage) Topic(ctx context.Context) (*Topic, error) {
+	result, err := _m.Edges.TopicOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryTopic().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *SoftwareUsage) Contact(ctx context.Context) (*Member, error) {
+	result, err := _m.Edges.ContactOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryContact().Only(ctx)
+	}
+	return result, MaskNotFound(err)
 }
 
 func (_m *Topic) Parent(ctx context.Context) (*Topic, error) {

@@ -684,6 +684,7 @@ type CreatePracticeInput struct {
 	AuthorIDs             []gid.ID
 	TopicIDs              []gid.ID
 	CircleID              *gid.ID
+	SoftwareIDs           []gid.ID
 	MeasurementsBeforeIDs []gid.ID
 	MeasurementsAfterIDs  []gid.ID
 }
@@ -734,6 +735,9 @@ func (i *CreatePracticeInput) Mutate(m *PracticeMutation) {
 	if v := i.CircleID; v != nil {
 		m.SetCircleID(*v)
 	}
+	if v := i.SoftwareIDs; len(v) > 0 {
+		m.AddSoftwareIDs(v...)
+	}
 	if v := i.MeasurementsBeforeIDs; len(v) > 0 {
 		m.AddMeasurementsBeforeIDs(v...)
 	}
@@ -781,6 +785,9 @@ type UpdatePracticeInput struct {
 	RemoveTopicIDs              []gid.ID
 	ClearCircle                 bool
 	CircleID                    *gid.ID
+	ClearSoftware               bool
+	AddSoftwareIDs              []gid.ID
+	RemoveSoftwareIDs           []gid.ID
 	ClearMeasurementsBefore     bool
 	AddMeasurementsBeforeIDs    []gid.ID
 	RemoveMeasurementsBeforeIDs []gid.ID
@@ -884,6 +891,15 @@ func (i *UpdatePracticeInput) Mutate(m *PracticeMutation) {
 	if v := i.CircleID; v != nil {
 		m.SetCircleID(*v)
 	}
+	if i.ClearSoftware {
+		m.ClearSoftware()
+	}
+	if v := i.AddSoftwareIDs; len(v) > 0 {
+		m.AddSoftwareIDs(v...)
+	}
+	if v := i.RemoveSoftwareIDs; len(v) > 0 {
+		m.RemoveSoftwareIDs(v...)
+	}
 	if i.ClearMeasurementsBefore {
 		m.ClearMeasurementsBefore()
 	}
@@ -912,6 +928,202 @@ func (c *PracticeUpdate) SetInput(i UpdatePracticeInput) *PracticeUpdate {
 
 // SetInput applies the change-set in the UpdatePracticeInput on the PracticeUpdateOne builder.
 func (c *PracticeUpdateOne) SetInput(i UpdatePracticeInput) *PracticeUpdateOne {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// CreateSoftwareProductInput represents a mutation input for creating softwareproducts.
+type CreateSoftwareProductInput struct {
+	Name       string
+	Category   string
+	OpenSource *bool
+	Efa        *bool
+	Website    *string
+	VendorID   *gid.ID
+}
+
+// Mutate applies the CreateSoftwareProductInput on the SoftwareProductMutation builder.
+func (i *CreateSoftwareProductInput) Mutate(m *SoftwareProductMutation) {
+	m.SetName(i.Name)
+	m.SetCategory(i.Category)
+	if v := i.OpenSource; v != nil {
+		m.SetOpenSource(*v)
+	}
+	if v := i.Efa; v != nil {
+		m.SetEfa(*v)
+	}
+	if v := i.Website; v != nil {
+		m.SetWebsite(*v)
+	}
+	if v := i.VendorID; v != nil {
+		m.SetVendorID(*v)
+	}
+}
+
+// SetInput applies the change-set in the CreateSoftwareProductInput on the SoftwareProductCreate builder.
+func (c *SoftwareProductCreate) SetInput(i CreateSoftwareProductInput) *SoftwareProductCreate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// UpdateSoftwareProductInput represents a mutation input for updating softwareproducts.
+type UpdateSoftwareProductInput struct {
+	Name         *string
+	Category     *string
+	OpenSource   *bool
+	Efa          *bool
+	ClearWebsite bool
+	Website      *string
+	ClearVendor  bool
+	VendorID     *gid.ID
+}
+
+// Mutate applies the UpdateSoftwareProductInput on the SoftwareProductMutation builder.
+func (i *UpdateSoftwareProductInput) Mutate(m *SoftwareProductMutation) {
+	if v := i.Name; v != nil {
+		m.SetName(*v)
+	}
+	if v := i.Category; v != nil {
+		m.SetCategory(*v)
+	}
+	if v := i.OpenSource; v != nil {
+		m.SetOpenSource(*v)
+	}
+	if v := i.Efa; v != nil {
+		m.SetEfa(*v)
+	}
+	if i.ClearWebsite {
+		m.ClearWebsite()
+	}
+	if v := i.Website; v != nil {
+		m.SetWebsite(*v)
+	}
+	if i.ClearVendor {
+		m.ClearVendor()
+	}
+	if v := i.VendorID; v != nil {
+		m.SetVendorID(*v)
+	}
+}
+
+// SetInput applies the change-set in the UpdateSoftwareProductInput on the SoftwareProductUpdate builder.
+func (c *SoftwareProductUpdate) SetInput(i UpdateSoftwareProductInput) *SoftwareProductUpdate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// SetInput applies the change-set in the UpdateSoftwareProductInput on the SoftwareProductUpdateOne builder.
+func (c *SoftwareProductUpdateOne) SetInput(i UpdateSoftwareProductInput) *SoftwareProductUpdateOne {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// CreateSoftwareUsageInput represents a mutation input for creating softwareusages.
+type CreateSoftwareUsageInput struct {
+	Task           *string
+	Since          *time.Time
+	Satisfaction   *int
+	WouldRecommend *bool
+	Notes          *string
+	ProductID      gid.ID
+	OrganisationID gid.ID
+	TopicID        *gid.ID
+}
+
+// Mutate applies the CreateSoftwareUsageInput on the SoftwareUsageMutation builder.
+func (i *CreateSoftwareUsageInput) Mutate(m *SoftwareUsageMutation) {
+	if v := i.Task; v != nil {
+		m.SetTask(*v)
+	}
+	if v := i.Since; v != nil {
+		m.SetSince(*v)
+	}
+	if v := i.Satisfaction; v != nil {
+		m.SetSatisfaction(*v)
+	}
+	if v := i.WouldRecommend; v != nil {
+		m.SetWouldRecommend(*v)
+	}
+	if v := i.Notes; v != nil {
+		m.SetNotes(*v)
+	}
+	m.SetProductID(i.ProductID)
+	m.SetOrganisationID(i.OrganisationID)
+	if v := i.TopicID; v != nil {
+		m.SetTopicID(*v)
+	}
+}
+
+// SetInput applies the change-set in the CreateSoftwareUsageInput on the SoftwareUsageCreate builder.
+func (c *SoftwareUsageCreate) SetInput(i CreateSoftwareUsageInput) *SoftwareUsageCreate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// UpdateSoftwareUsageInput represents a mutation input for updating softwareusages.
+type UpdateSoftwareUsageInput struct {
+	ClearTask           bool
+	Task                *string
+	ClearSince          bool
+	Since               *time.Time
+	ClearSatisfaction   bool
+	Satisfaction        *int
+	ClearWouldRecommend bool
+	WouldRecommend      *bool
+	ClearNotes          bool
+	Notes               *string
+	ClearTopic          bool
+	TopicID             *gid.ID
+}
+
+// Mutate applies the UpdateSoftwareUsageInput on the SoftwareUsageMutation builder.
+func (i *UpdateSoftwareUsageInput) Mutate(m *SoftwareUsageMutation) {
+	if i.ClearTask {
+		m.ClearTask()
+	}
+	if v := i.Task; v != nil {
+		m.SetTask(*v)
+	}
+	if i.ClearSince {
+		m.ClearSince()
+	}
+	if v := i.Since; v != nil {
+		m.SetSince(*v)
+	}
+	if i.ClearSatisfaction {
+		m.ClearSatisfaction()
+	}
+	if v := i.Satisfaction; v != nil {
+		m.SetSatisfaction(*v)
+	}
+	if i.ClearWouldRecommend {
+		m.ClearWouldRecommend()
+	}
+	if v := i.WouldRecommend; v != nil {
+		m.SetWouldRecommend(*v)
+	}
+	if i.ClearNotes {
+		m.ClearNotes()
+	}
+	if v := i.Notes; v != nil {
+		m.SetNotes(*v)
+	}
+	if i.ClearTopic {
+		m.ClearTopic()
+	}
+	if v := i.TopicID; v != nil {
+		m.SetTopicID(*v)
+	}
+}
+
+// SetInput applies the change-set in the UpdateSoftwareUsageInput on the SoftwareUsageUpdate builder.
+func (c *SoftwareUsageUpdate) SetInput(i UpdateSoftwareUsageInput) *SoftwareUsageUpdate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// SetInput applies the change-set in the UpdateSoftwareUsageInput on the SoftwareUsageUpdateOne builder.
+func (c *SoftwareUsageUpdateOne) SetInput(i UpdateSoftwareUsageInput) *SoftwareUsageUpdateOne {
 	i.Mutate(c.Mutation())
 	return c
 }

@@ -17,6 +17,8 @@ import (
 	"zirkel/ent/practice"
 	"zirkel/ent/registration"
 	"zirkel/ent/schema/gid"
+	"zirkel/ent/softwareproduct"
+	"zirkel/ent/softwareusage"
 	"zirkel/ent/topic"
 
 	"entgo.io/contrib/entgql"
@@ -83,6 +85,16 @@ var registrationImplementors = []string{"Registration", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Registration) IsNode() {}
+
+var softwareproductImplementors = []string{"SoftwareProduct", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*SoftwareProduct) IsNode() {}
+
+var softwareusageImplementors = []string{"SoftwareUsage", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*SoftwareUsage) IsNode() {}
 
 var topicImplementors = []string{"Topic", "Node"}
 
@@ -286,6 +298,32 @@ func (c *Client) noder(ctx context.Context, table string, id gid.ID) (Noder, err
 			Where(registration.ID(uid))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, registrationImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case softwareproduct.Table:
+		var uid gid.ID
+		if err := uid.UnmarshalGQL(id); err != nil {
+			return nil, err
+		}
+		query := c.SoftwareProduct.Query().
+			Where(softwareproduct.ID(uid))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, softwareproductImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case softwareusage.Table:
+		var uid gid.ID
+		if err := uid.UnmarshalGQL(id); err != nil {
+			return nil, err
+		}
+		query := c.SoftwareUsage.Query().
+			Where(softwareusage.ID(uid))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, softwareusageImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -540,6 +578,38 @@ func (c *Client) noders(ctx context.Context, table string, ids []gid.ID) ([]Node
 		query := c.Registration.Query().
 			Where(registration.IDIn(ids...))
 		query, err := query.CollectFields(ctx, registrationImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case softwareproduct.Table:
+		query := c.SoftwareProduct.Query().
+			Where(softwareproduct.IDIn(ids...))
+		query, err := query.CollectFields(ctx, softwareproductImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case softwareusage.Table:
+		query := c.SoftwareUsage.Query().
+			Where(softwareusage.IDIn(ids...))
+		query, err := query.CollectFields(ctx, softwareusageImplementors...)
 		if err != nil {
 			return nil, err
 		}

@@ -20,6 +20,8 @@ import (
 	"zirkel/ent/practice"
 	"zirkel/ent/registration"
 	"zirkel/ent/schema/gid"
+	"zirkel/ent/softwareproduct"
+	"zirkel/ent/softwareusage"
 	"zirkel/ent/topic"
 
 	"entgo.io/contrib/entgql"
@@ -4135,6 +4137,688 @@ func (_m *Registration) ToEdge(order *RegistrationOrder) *RegistrationEdge {
 		order = DefaultRegistrationOrder
 	}
 	return &RegistrationEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// SoftwareProductEdge is the edge representation of SoftwareProduct.
+type SoftwareProductEdge struct {
+	Node   *SoftwareProduct `json:"node"`
+	Cursor Cursor           `json:"cursor"`
+}
+
+// SoftwareProductConnection is the connection containing edges to SoftwareProduct.
+type SoftwareProductConnection struct {
+	Edges      []*SoftwareProductEdge `json:"edges"`
+	PageInfo   PageInfo               `json:"pageInfo"`
+	TotalCount int                    `json:"totalCount"`
+}
+
+func (c *SoftwareProductConnection) build(nodes []*SoftwareProduct, pager *softwareproductPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *SoftwareProduct
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *SoftwareProduct {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *SoftwareProduct {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*SoftwareProductEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &SoftwareProductEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// SoftwareProductPaginateOption enables pagination customization.
+type SoftwareProductPaginateOption func(*softwareproductPager) error
+
+// WithSoftwareProductOrder configures pagination ordering.
+func WithSoftwareProductOrder(order *SoftwareProductOrder) SoftwareProductPaginateOption {
+	if order == nil {
+		order = DefaultSoftwareProductOrder
+	}
+	o := *order
+	return func(pager *softwareproductPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultSoftwareProductOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithSoftwareProductFilter configures pagination filter.
+func WithSoftwareProductFilter(filter func(*SoftwareProductQuery) (*SoftwareProductQuery, error)) SoftwareProductPaginateOption {
+	return func(pager *softwareproductPager) error {
+		if filter == nil {
+			return errors.New("SoftwareProductQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type softwareproductPager struct {
+	reverse bool
+	order   *SoftwareProductOrder
+	filter  func(*SoftwareProductQuery) (*SoftwareProductQuery, error)
+}
+
+func newSoftwareProductPager(opts []SoftwareProductPaginateOption, reverse bool) (*softwareproductPager, error) {
+	pager := &softwareproductPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultSoftwareProductOrder
+	}
+	return pager, nil
+}
+
+func (p *softwareproductPager) applyFilter(query *SoftwareProductQuery) (*SoftwareProductQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *softwareproductPager) toCursor(_m *SoftwareProduct) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *softwareproductPager) applyCursors(query *SoftwareProductQuery, after, before *Cursor) (*SoftwareProductQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultSoftwareProductOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *softwareproductPager) applyOrder(query *SoftwareProductQuery) *SoftwareProductQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultSoftwareProductOrder.Field {
+		query = query.Order(DefaultSoftwareProductOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *softwareproductPager) orderExpr(query *SoftwareProductQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultSoftwareProductOrder.Field {
+			b.Comma().Ident(DefaultSoftwareProductOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to SoftwareProduct.
+func (_m *SoftwareProductQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...SoftwareProductPaginateOption,
+) (*SoftwareProductConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newSoftwareProductPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &SoftwareProductConnection{Edges: []*SoftwareProductEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// SoftwareProductOrderFieldCreatedAt orders SoftwareProduct by created_at.
+	SoftwareProductOrderFieldCreatedAt = &SoftwareProductOrderField{
+		Value: func(_m *SoftwareProduct) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: softwareproduct.FieldCreatedAt,
+		toTerm: softwareproduct.ByCreatedAt,
+		toCursor: func(_m *SoftwareProduct) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// SoftwareProductOrderFieldUpdatedAt orders SoftwareProduct by updated_at.
+	SoftwareProductOrderFieldUpdatedAt = &SoftwareProductOrderField{
+		Value: func(_m *SoftwareProduct) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: softwareproduct.FieldUpdatedAt,
+		toTerm: softwareproduct.ByUpdatedAt,
+		toCursor: func(_m *SoftwareProduct) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// SoftwareProductOrderFieldName orders SoftwareProduct by name.
+	SoftwareProductOrderFieldName = &SoftwareProductOrderField{
+		Value: func(_m *SoftwareProduct) (ent.Value, error) {
+			return _m.Name, nil
+		},
+		column: softwareproduct.FieldName,
+		toTerm: softwareproduct.ByName,
+		toCursor: func(_m *SoftwareProduct) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Name,
+			}
+		},
+	}
+	// SoftwareProductOrderFieldCategory orders SoftwareProduct by category.
+	SoftwareProductOrderFieldCategory = &SoftwareProductOrderField{
+		Value: func(_m *SoftwareProduct) (ent.Value, error) {
+			return _m.Category, nil
+		},
+		column: softwareproduct.FieldCategory,
+		toTerm: softwareproduct.ByCategory,
+		toCursor: func(_m *SoftwareProduct) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Category,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f SoftwareProductOrderField) String() string {
+	var str string
+	switch f.column {
+	case SoftwareProductOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case SoftwareProductOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case SoftwareProductOrderFieldName.column:
+		str = "NAME"
+	case SoftwareProductOrderFieldCategory.column:
+		str = "CATEGORY"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f SoftwareProductOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *SoftwareProductOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("SoftwareProductOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *SoftwareProductOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *SoftwareProductOrderFieldUpdatedAt
+	case "NAME":
+		*f = *SoftwareProductOrderFieldName
+	case "CATEGORY":
+		*f = *SoftwareProductOrderFieldCategory
+	default:
+		return fmt.Errorf("%s is not a valid SoftwareProductOrderField", str)
+	}
+	return nil
+}
+
+// SoftwareProductOrderField defines the ordering field of SoftwareProduct.
+type SoftwareProductOrderField struct {
+	// Value extracts the ordering value from the given SoftwareProduct.
+	Value    func(*SoftwareProduct) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) softwareproduct.OrderOption
+	toCursor func(*SoftwareProduct) Cursor
+}
+
+// SoftwareProductOrder defines the ordering of SoftwareProduct.
+type SoftwareProductOrder struct {
+	Direction OrderDirection             `json:"direction"`
+	Field     *SoftwareProductOrderField `json:"field"`
+}
+
+// DefaultSoftwareProductOrder is the default ordering of SoftwareProduct.
+var DefaultSoftwareProductOrder = &SoftwareProductOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &SoftwareProductOrderField{
+		Value: func(_m *SoftwareProduct) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: softwareproduct.FieldID,
+		toTerm: softwareproduct.ByID,
+		toCursor: func(_m *SoftwareProduct) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts SoftwareProduct into SoftwareProductEdge.
+func (_m *SoftwareProduct) ToEdge(order *SoftwareProductOrder) *SoftwareProductEdge {
+	if order == nil {
+		order = DefaultSoftwareProductOrder
+	}
+	return &SoftwareProductEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// SoftwareUsageEdge is the edge representation of SoftwareUsage.
+type SoftwareUsageEdge struct {
+	Node   *SoftwareUsage `json:"node"`
+	Cursor Cursor         `json:"cursor"`
+}
+
+// SoftwareUsageConnection is the connection containing edges to SoftwareUsage.
+type SoftwareUsageConnection struct {
+	Edges      []*SoftwareUsageEdge `json:"edges"`
+	PageInfo   PageInfo             `json:"pageInfo"`
+	TotalCount int                  `json:"totalCount"`
+}
+
+func (c *SoftwareUsageConnection) build(nodes []*SoftwareUsage, pager *softwareusagePager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *SoftwareUsage
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *SoftwareUsage {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *SoftwareUsage {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*SoftwareUsageEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &SoftwareUsageEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// SoftwareUsagePaginateOption enables pagination customization.
+type SoftwareUsagePaginateOption func(*softwareusagePager) error
+
+// WithSoftwareUsageOrder configures pagination ordering.
+func WithSoftwareUsageOrder(order *SoftwareUsageOrder) SoftwareUsagePaginateOption {
+	if order == nil {
+		order = DefaultSoftwareUsageOrder
+	}
+	o := *order
+	return func(pager *softwareusagePager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultSoftwareUsageOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithSoftwareUsageFilter configures pagination filter.
+func WithSoftwareUsageFilter(filter func(*SoftwareUsageQuery) (*SoftwareUsageQuery, error)) SoftwareUsagePaginateOption {
+	return func(pager *softwareusagePager) error {
+		if filter == nil {
+			return errors.New("SoftwareUsageQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type softwareusagePager struct {
+	reverse bool
+	order   *SoftwareUsageOrder
+	filter  func(*SoftwareUsageQuery) (*SoftwareUsageQuery, error)
+}
+
+func newSoftwareUsagePager(opts []SoftwareUsagePaginateOption, reverse bool) (*softwareusagePager, error) {
+	pager := &softwareusagePager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultSoftwareUsageOrder
+	}
+	return pager, nil
+}
+
+func (p *softwareusagePager) applyFilter(query *SoftwareUsageQuery) (*SoftwareUsageQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *softwareusagePager) toCursor(_m *SoftwareUsage) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *softwareusagePager) applyCursors(query *SoftwareUsageQuery, after, before *Cursor) (*SoftwareUsageQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultSoftwareUsageOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *softwareusagePager) applyOrder(query *SoftwareUsageQuery) *SoftwareUsageQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultSoftwareUsageOrder.Field {
+		query = query.Order(DefaultSoftwareUsageOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *softwareusagePager) orderExpr(query *SoftwareUsageQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultSoftwareUsageOrder.Field {
+			b.Comma().Ident(DefaultSoftwareUsageOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to SoftwareUsage.
+func (_m *SoftwareUsageQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...SoftwareUsagePaginateOption,
+) (*SoftwareUsageConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newSoftwareUsagePager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &SoftwareUsageConnection{Edges: []*SoftwareUsageEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// SoftwareUsageOrderFieldCreatedAt orders SoftwareUsage by created_at.
+	SoftwareUsageOrderFieldCreatedAt = &SoftwareUsageOrderField{
+		Value: func(_m *SoftwareUsage) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: softwareusage.FieldCreatedAt,
+		toTerm: softwareusage.ByCreatedAt,
+		toCursor: func(_m *SoftwareUsage) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// SoftwareUsageOrderFieldUpdatedAt orders SoftwareUsage by updated_at.
+	SoftwareUsageOrderFieldUpdatedAt = &SoftwareUsageOrderField{
+		Value: func(_m *SoftwareUsage) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: softwareusage.FieldUpdatedAt,
+		toTerm: softwareusage.ByUpdatedAt,
+		toCursor: func(_m *SoftwareUsage) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// SoftwareUsageOrderFieldSatisfaction orders SoftwareUsage by satisfaction.
+	SoftwareUsageOrderFieldSatisfaction = &SoftwareUsageOrderField{
+		Value: func(_m *SoftwareUsage) (ent.Value, error) {
+			return _m.Satisfaction, nil
+		},
+		column: softwareusage.FieldSatisfaction,
+		toTerm: softwareusage.BySatisfaction,
+		toCursor: func(_m *SoftwareUsage) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Satisfaction,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f SoftwareUsageOrderField) String() string {
+	var str string
+	switch f.column {
+	case SoftwareUsageOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case SoftwareUsageOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case SoftwareUsageOrderFieldSatisfaction.column:
+		str = "SATISFACTION"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f SoftwareUsageOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *SoftwareUsageOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("SoftwareUsageOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *SoftwareUsageOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *SoftwareUsageOrderFieldUpdatedAt
+	case "SATISFACTION":
+		*f = *SoftwareUsageOrderFieldSatisfaction
+	default:
+		return fmt.Errorf("%s is not a valid SoftwareUsageOrderField", str)
+	}
+	return nil
+}
+
+// SoftwareUsageOrderField defines the ordering field of SoftwareUsage.
+type SoftwareUsageOrderField struct {
+	// Value extracts the ordering value from the given SoftwareUsage.
+	Value    func(*SoftwareUsage) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) softwareusage.OrderOption
+	toCursor func(*SoftwareUsage) Cursor
+}
+
+// SoftwareUsageOrder defines the ordering of SoftwareUsage.
+type SoftwareUsageOrder struct {
+	Direction OrderDirection           `json:"direction"`
+	Field     *SoftwareUsageOrderField `json:"field"`
+}
+
+// DefaultSoftwareUsageOrder is the default ordering of SoftwareUsage.
+var DefaultSoftwareUsageOrder = &SoftwareUsageOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &SoftwareUsageOrderField{
+		Value: func(_m *SoftwareUsage) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: softwareusage.FieldID,
+		toTerm: softwareusage.ByID,
+		toCursor: func(_m *SoftwareUsage) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts SoftwareUsage into SoftwareUsageEdge.
+func (_m *SoftwareUsage) ToEdge(order *SoftwareUsageOrder) *SoftwareUsageEdge {
+	if order == nil {
+		order = DefaultSoftwareUsageOrder
+	}
+	return &SoftwareUsageEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

@@ -19,6 +19,8 @@ import (
 	"zirkel/ent/predicate"
 	"zirkel/ent/registration"
 	"zirkel/ent/schema/gid"
+	"zirkel/ent/softwareproduct"
+	"zirkel/ent/softwareusage"
 	"zirkel/ent/topic"
 )
 
@@ -3691,6 +3693,14 @@ type OrganisationWhereInput struct {
 	// "members" edge predicates.
 	HasMembers     *bool               `json:"hasMembers,omitempty"`
 	HasMembersWith []*MemberWhereInput `json:"hasMembersWith,omitempty"`
+
+	// "software_products" edge predicates.
+	HasSoftwareProducts     *bool                        `json:"hasSoftwareProducts,omitempty"`
+	HasSoftwareProductsWith []*SoftwareProductWhereInput `json:"hasSoftwareProductsWith,omitempty"`
+
+	// "software_usages" edge predicates.
+	HasSoftwareUsages     *bool                      `json:"hasSoftwareUsages,omitempty"`
+	HasSoftwareUsagesWith []*SoftwareUsageWhereInput `json:"hasSoftwareUsagesWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -4080,6 +4090,42 @@ func (i *OrganisationWhereInput) P() (predicate.Organisation, error) {
 		}
 		predicates = append(predicates, organisation.HasMembersWith(with...))
 	}
+	if i.HasSoftwareProducts != nil {
+		p := organisation.HasSoftwareProducts()
+		if !*i.HasSoftwareProducts {
+			p = organisation.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasSoftwareProductsWith) > 0 {
+		with := make([]predicate.SoftwareProduct, 0, len(i.HasSoftwareProductsWith))
+		for _, w := range i.HasSoftwareProductsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasSoftwareProductsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, organisation.HasSoftwareProductsWith(with...))
+	}
+	if i.HasSoftwareUsages != nil {
+		p := organisation.HasSoftwareUsages()
+		if !*i.HasSoftwareUsages {
+			p = organisation.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasSoftwareUsagesWith) > 0 {
+		with := make([]predicate.SoftwareUsage, 0, len(i.HasSoftwareUsagesWith))
+		for _, w := range i.HasSoftwareUsagesWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasSoftwareUsagesWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, organisation.HasSoftwareUsagesWith(with...))
+	}
 	switch len(predicates) {
 	case 0:
 		return nil, ErrEmptyOrganisationWhereInput
@@ -4313,6 +4359,10 @@ type PracticeWhereInput struct {
 	// "circle" edge predicates.
 	HasCircle     *bool               `json:"hasCircle,omitempty"`
 	HasCircleWith []*CircleWhereInput `json:"hasCircleWith,omitempty"`
+
+	// "software" edge predicates.
+	HasSoftware     *bool                        `json:"hasSoftware,omitempty"`
+	HasSoftwareWith []*SoftwareProductWhereInput `json:"hasSoftwareWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -4966,6 +5016,24 @@ func (i *PracticeWhereInput) P() (predicate.Practice, error) {
 		}
 		predicates = append(predicates, practice.HasCircleWith(with...))
 	}
+	if i.HasSoftware != nil {
+		p := practice.HasSoftware()
+		if !*i.HasSoftware {
+			p = practice.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasSoftwareWith) > 0 {
+		with := make([]predicate.SoftwareProduct, 0, len(i.HasSoftwareWith))
+		for _, w := range i.HasSoftwareWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasSoftwareWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, practice.HasSoftwareWith(with...))
+	}
 	switch len(predicates) {
 	case 0:
 		return nil, ErrEmptyPracticeWhereInput
@@ -5261,6 +5329,938 @@ func (i *RegistrationWhereInput) P() (predicate.Registration, error) {
 		return predicates[0], nil
 	default:
 		return registration.And(predicates...), nil
+	}
+}
+
+// SoftwareProductWhereInput represents a where input for filtering SoftwareProduct queries.
+type SoftwareProductWhereInput struct {
+	Predicates []predicate.SoftwareProduct  `json:"-"`
+	Not        *SoftwareProductWhereInput   `json:"not,omitempty"`
+	Or         []*SoftwareProductWhereInput `json:"or,omitempty"`
+	And        []*SoftwareProductWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *gid.ID  `json:"id,omitempty"`
+	IDNEQ   *gid.ID  `json:"idNEQ,omitempty"`
+	IDIn    []gid.ID `json:"idIn,omitempty"`
+	IDNotIn []gid.ID `json:"idNotIn,omitempty"`
+	IDGT    *gid.ID  `json:"idGT,omitempty"`
+	IDGTE   *gid.ID  `json:"idGTE,omitempty"`
+	IDLT    *gid.ID  `json:"idLT,omitempty"`
+	IDLTE   *gid.ID  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "name" field predicates.
+	Name             *string  `json:"name,omitempty"`
+	NameNEQ          *string  `json:"nameNEQ,omitempty"`
+	NameIn           []string `json:"nameIn,omitempty"`
+	NameNotIn        []string `json:"nameNotIn,omitempty"`
+	NameGT           *string  `json:"nameGT,omitempty"`
+	NameGTE          *string  `json:"nameGTE,omitempty"`
+	NameLT           *string  `json:"nameLT,omitempty"`
+	NameLTE          *string  `json:"nameLTE,omitempty"`
+	NameContains     *string  `json:"nameContains,omitempty"`
+	NameHasPrefix    *string  `json:"nameHasPrefix,omitempty"`
+	NameHasSuffix    *string  `json:"nameHasSuffix,omitempty"`
+	NameEqualFold    *string  `json:"nameEqualFold,omitempty"`
+	NameContainsFold *string  `json:"nameContainsFold,omitempty"`
+
+	// "category" field predicates.
+	Category             *string  `json:"category,omitempty"`
+	CategoryNEQ          *string  `json:"categoryNEQ,omitempty"`
+	CategoryIn           []string `json:"categoryIn,omitempty"`
+	CategoryNotIn        []string `json:"categoryNotIn,omitempty"`
+	CategoryGT           *string  `json:"categoryGT,omitempty"`
+	CategoryGTE          *string  `json:"categoryGTE,omitempty"`
+	CategoryLT           *string  `json:"categoryLT,omitempty"`
+	CategoryLTE          *string  `json:"categoryLTE,omitempty"`
+	CategoryContains     *string  `json:"categoryContains,omitempty"`
+	CategoryHasPrefix    *string  `json:"categoryHasPrefix,omitempty"`
+	CategoryHasSuffix    *string  `json:"categoryHasSuffix,omitempty"`
+	CategoryEqualFold    *string  `json:"categoryEqualFold,omitempty"`
+	CategoryContainsFold *string  `json:"categoryContainsFold,omitempty"`
+
+	// "open_source" field predicates.
+	OpenSource    *bool `json:"openSource,omitempty"`
+	OpenSourceNEQ *bool `json:"openSourceNEQ,omitempty"`
+
+	// "efa" field predicates.
+	Efa    *bool `json:"efa,omitempty"`
+	EfaNEQ *bool `json:"efaNEQ,omitempty"`
+
+	// "website" field predicates.
+	Website             *string  `json:"website,omitempty"`
+	WebsiteNEQ          *string  `json:"websiteNEQ,omitempty"`
+	WebsiteIn           []string `json:"websiteIn,omitempty"`
+	WebsiteNotIn        []string `json:"websiteNotIn,omitempty"`
+	WebsiteGT           *string  `json:"websiteGT,omitempty"`
+	WebsiteGTE          *string  `json:"websiteGTE,omitempty"`
+	WebsiteLT           *string  `json:"websiteLT,omitempty"`
+	WebsiteLTE          *string  `json:"websiteLTE,omitempty"`
+	WebsiteContains     *string  `json:"websiteContains,omitempty"`
+	WebsiteHasPrefix    *string  `json:"websiteHasPrefix,omitempty"`
+	WebsiteHasSuffix    *string  `json:"websiteHasSuffix,omitempty"`
+	WebsiteIsNil        bool     `json:"websiteIsNil,omitempty"`
+	WebsiteNotNil       bool     `json:"websiteNotNil,omitempty"`
+	WebsiteEqualFold    *string  `json:"websiteEqualFold,omitempty"`
+	WebsiteContainsFold *string  `json:"websiteContainsFold,omitempty"`
+
+	// "vendor" edge predicates.
+	HasVendor     *bool                     `json:"hasVendor,omitempty"`
+	HasVendorWith []*OrganisationWhereInput `json:"hasVendorWith,omitempty"`
+
+	// "usages" edge predicates.
+	HasUsages     *bool                      `json:"hasUsages,omitempty"`
+	HasUsagesWith []*SoftwareUsageWhereInput `json:"hasUsagesWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *SoftwareProductWhereInput) AddPredicates(predicates ...predicate.SoftwareProduct) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the SoftwareProductWhereInput filter on the SoftwareProductQuery builder.
+func (i *SoftwareProductWhereInput) Filter(q *SoftwareProductQuery) (*SoftwareProductQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptySoftwareProductWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptySoftwareProductWhereInput is returned in case the SoftwareProductWhereInput is empty.
+var ErrEmptySoftwareProductWhereInput = errors.New("ent: empty predicate SoftwareProductWhereInput")
+
+// P returns a predicate for filtering softwareproducts.
+// An error is returned if the input is empty or invalid.
+func (i *SoftwareProductWhereInput) P() (predicate.SoftwareProduct, error) {
+	var predicates []predicate.SoftwareProduct
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, softwareproduct.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.SoftwareProduct, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, softwareproduct.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.SoftwareProduct, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, softwareproduct.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, softwareproduct.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, softwareproduct.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, softwareproduct.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, softwareproduct.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, softwareproduct.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, softwareproduct.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, softwareproduct.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, softwareproduct.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, softwareproduct.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, softwareproduct.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, softwareproduct.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, softwareproduct.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, softwareproduct.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, softwareproduct.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, softwareproduct.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, softwareproduct.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, softwareproduct.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, softwareproduct.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, softwareproduct.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, softwareproduct.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, softwareproduct.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, softwareproduct.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, softwareproduct.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, softwareproduct.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Name != nil {
+		predicates = append(predicates, softwareproduct.NameEQ(*i.Name))
+	}
+	if i.NameNEQ != nil {
+		predicates = append(predicates, softwareproduct.NameNEQ(*i.NameNEQ))
+	}
+	if len(i.NameIn) > 0 {
+		predicates = append(predicates, softwareproduct.NameIn(i.NameIn...))
+	}
+	if len(i.NameNotIn) > 0 {
+		predicates = append(predicates, softwareproduct.NameNotIn(i.NameNotIn...))
+	}
+	if i.NameGT != nil {
+		predicates = append(predicates, softwareproduct.NameGT(*i.NameGT))
+	}
+	if i.NameGTE != nil {
+		predicates = append(predicates, softwareproduct.NameGTE(*i.NameGTE))
+	}
+	if i.NameLT != nil {
+		predicates = append(predicates, softwareproduct.NameLT(*i.NameLT))
+	}
+	if i.NameLTE != nil {
+		predicates = append(predicates, softwareproduct.NameLTE(*i.NameLTE))
+	}
+	if i.NameContains != nil {
+		predicates = append(predicates, softwareproduct.NameContains(*i.NameContains))
+	}
+	if i.NameHasPrefix != nil {
+		predicates = append(predicates, softwareproduct.NameHasPrefix(*i.NameHasPrefix))
+	}
+	if i.NameHasSuffix != nil {
+		predicates = append(predicates, softwareproduct.NameHasSuffix(*i.NameHasSuffix))
+	}
+	if i.NameEqualFold != nil {
+		predicates = append(predicates, softwareproduct.NameEqualFold(*i.NameEqualFold))
+	}
+	if i.NameContainsFold != nil {
+		predicates = append(predicates, softwareproduct.NameContainsFold(*i.NameContainsFold))
+	}
+	if i.Category != nil {
+		predicates = append(predicates, softwareproduct.CategoryEQ(*i.Category))
+	}
+	if i.CategoryNEQ != nil {
+		predicates = append(predicates, softwareproduct.CategoryNEQ(*i.CategoryNEQ))
+	}
+	if len(i.CategoryIn) > 0 {
+		predicates = append(predicates, softwareproduct.CategoryIn(i.CategoryIn...))
+	}
+	if len(i.CategoryNotIn) > 0 {
+		predicates = append(predicates, softwareproduct.CategoryNotIn(i.CategoryNotIn...))
+	}
+	if i.CategoryGT != nil {
+		predicates = append(predicates, softwareproduct.CategoryGT(*i.CategoryGT))
+	}
+	if i.CategoryGTE != nil {
+		predicates = append(predicates, softwareproduct.CategoryGTE(*i.CategoryGTE))
+	}
+	if i.CategoryLT != nil {
+		predicates = append(predicates, softwareproduct.CategoryLT(*i.CategoryLT))
+	}
+	if i.CategoryLTE != nil {
+		predicates = append(predicates, softwareproduct.CategoryLTE(*i.CategoryLTE))
+	}
+	if i.CategoryContains != nil {
+		predicates = append(predicates, softwareproduct.CategoryContains(*i.CategoryContains))
+	}
+	if i.CategoryHasPrefix != nil {
+		predicates = append(predicates, softwareproduct.CategoryHasPrefix(*i.CategoryHasPrefix))
+	}
+	if i.CategoryHasSuffix != nil {
+		predicates = append(predicates, softwareproduct.CategoryHasSuffix(*i.CategoryHasSuffix))
+	}
+	if i.CategoryEqualFold != nil {
+		predicates = append(predicates, softwareproduct.CategoryEqualFold(*i.CategoryEqualFold))
+	}
+	if i.CategoryContainsFold != nil {
+		predicates = append(predicates, softwareproduct.CategoryContainsFold(*i.CategoryContainsFold))
+	}
+	if i.OpenSource != nil {
+		predicates = append(predicates, softwareproduct.OpenSourceEQ(*i.OpenSource))
+	}
+	if i.OpenSourceNEQ != nil {
+		predicates = append(predicates, softwareproduct.OpenSourceNEQ(*i.OpenSourceNEQ))
+	}
+	if i.Efa != nil {
+		predicates = append(predicates, softwareproduct.EfaEQ(*i.Efa))
+	}
+	if i.EfaNEQ != nil {
+		predicates = append(predicates, softwareproduct.EfaNEQ(*i.EfaNEQ))
+	}
+	if i.Website != nil {
+		predicates = append(predicates, softwareproduct.WebsiteEQ(*i.Website))
+	}
+	if i.WebsiteNEQ != nil {
+		predicates = append(predicates, softwareproduct.WebsiteNEQ(*i.WebsiteNEQ))
+	}
+	if len(i.WebsiteIn) > 0 {
+		predicates = append(predicates, softwareproduct.WebsiteIn(i.WebsiteIn...))
+	}
+	if len(i.WebsiteNotIn) > 0 {
+		predicates = append(predicates, softwareproduct.WebsiteNotIn(i.WebsiteNotIn...))
+	}
+	if i.WebsiteGT != nil {
+		predicates = append(predicates, softwareproduct.WebsiteGT(*i.WebsiteGT))
+	}
+	if i.WebsiteGTE != nil {
+		predicates = append(predicates, softwareproduct.WebsiteGTE(*i.WebsiteGTE))
+	}
+	if i.WebsiteLT != nil {
+		predicates = append(predicates, softwareproduct.WebsiteLT(*i.WebsiteLT))
+	}
+	if i.WebsiteLTE != nil {
+		predicates = append(predicates, softwareproduct.WebsiteLTE(*i.WebsiteLTE))
+	}
+	if i.WebsiteContains != nil {
+		predicates = append(predicates, softwareproduct.WebsiteContains(*i.WebsiteContains))
+	}
+	if i.WebsiteHasPrefix != nil {
+		predicates = append(predicates, softwareproduct.WebsiteHasPrefix(*i.WebsiteHasPrefix))
+	}
+	if i.WebsiteHasSuffix != nil {
+		predicates = append(predicates, softwareproduct.WebsiteHasSuffix(*i.WebsiteHasSuffix))
+	}
+	if i.WebsiteIsNil {
+		predicates = append(predicates, softwareproduct.WebsiteIsNil())
+	}
+	if i.WebsiteNotNil {
+		predicates = append(predicates, softwareproduct.WebsiteNotNil())
+	}
+	if i.WebsiteEqualFold != nil {
+		predicates = append(predicates, softwareproduct.WebsiteEqualFold(*i.WebsiteEqualFold))
+	}
+	if i.WebsiteContainsFold != nil {
+		predicates = append(predicates, softwareproduct.WebsiteContainsFold(*i.WebsiteContainsFold))
+	}
+
+	if i.HasVendor != nil {
+		p := softwareproduct.HasVendor()
+		if !*i.HasVendor {
+			p = softwareproduct.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasVendorWith) > 0 {
+		with := make([]predicate.Organisation, 0, len(i.HasVendorWith))
+		for _, w := range i.HasVendorWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasVendorWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, softwareproduct.HasVendorWith(with...))
+	}
+	if i.HasUsages != nil {
+		p := softwareproduct.HasUsages()
+		if !*i.HasUsages {
+			p = softwareproduct.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasUsagesWith) > 0 {
+		with := make([]predicate.SoftwareUsage, 0, len(i.HasUsagesWith))
+		for _, w := range i.HasUsagesWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasUsagesWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, softwareproduct.HasUsagesWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptySoftwareProductWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return softwareproduct.And(predicates...), nil
+	}
+}
+
+// SoftwareUsageWhereInput represents a where input for filtering SoftwareUsage queries.
+type SoftwareUsageWhereInput struct {
+	Predicates []predicate.SoftwareUsage  `json:"-"`
+	Not        *SoftwareUsageWhereInput   `json:"not,omitempty"`
+	Or         []*SoftwareUsageWhereInput `json:"or,omitempty"`
+	And        []*SoftwareUsageWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *gid.ID  `json:"id,omitempty"`
+	IDNEQ   *gid.ID  `json:"idNEQ,omitempty"`
+	IDIn    []gid.ID `json:"idIn,omitempty"`
+	IDNotIn []gid.ID `json:"idNotIn,omitempty"`
+	IDGT    *gid.ID  `json:"idGT,omitempty"`
+	IDGTE   *gid.ID  `json:"idGTE,omitempty"`
+	IDLT    *gid.ID  `json:"idLT,omitempty"`
+	IDLTE   *gid.ID  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "task" field predicates.
+	Task             *string  `json:"task,omitempty"`
+	TaskNEQ          *string  `json:"taskNEQ,omitempty"`
+	TaskIn           []string `json:"taskIn,omitempty"`
+	TaskNotIn        []string `json:"taskNotIn,omitempty"`
+	TaskGT           *string  `json:"taskGT,omitempty"`
+	TaskGTE          *string  `json:"taskGTE,omitempty"`
+	TaskLT           *string  `json:"taskLT,omitempty"`
+	TaskLTE          *string  `json:"taskLTE,omitempty"`
+	TaskContains     *string  `json:"taskContains,omitempty"`
+	TaskHasPrefix    *string  `json:"taskHasPrefix,omitempty"`
+	TaskHasSuffix    *string  `json:"taskHasSuffix,omitempty"`
+	TaskIsNil        bool     `json:"taskIsNil,omitempty"`
+	TaskNotNil       bool     `json:"taskNotNil,omitempty"`
+	TaskEqualFold    *string  `json:"taskEqualFold,omitempty"`
+	TaskContainsFold *string  `json:"taskContainsFold,omitempty"`
+
+	// "since" field predicates.
+	Since       *time.Time  `json:"since,omitempty"`
+	SinceNEQ    *time.Time  `json:"sinceNEQ,omitempty"`
+	SinceIn     []time.Time `json:"sinceIn,omitempty"`
+	SinceNotIn  []time.Time `json:"sinceNotIn,omitempty"`
+	SinceGT     *time.Time  `json:"sinceGT,omitempty"`
+	SinceGTE    *time.Time  `json:"sinceGTE,omitempty"`
+	SinceLT     *time.Time  `json:"sinceLT,omitempty"`
+	SinceLTE    *time.Time  `json:"sinceLTE,omitempty"`
+	SinceIsNil  bool        `json:"sinceIsNil,omitempty"`
+	SinceNotNil bool        `json:"sinceNotNil,omitempty"`
+
+	// "satisfaction" field predicates.
+	Satisfaction       *int  `json:"satisfaction,omitempty"`
+	SatisfactionNEQ    *int  `json:"satisfactionNEQ,omitempty"`
+	SatisfactionIn     []int `json:"satisfactionIn,omitempty"`
+	SatisfactionNotIn  []int `json:"satisfactionNotIn,omitempty"`
+	SatisfactionGT     *int  `json:"satisfactionGT,omitempty"`
+	SatisfactionGTE    *int  `json:"satisfactionGTE,omitempty"`
+	SatisfactionLT     *int  `json:"satisfactionLT,omitempty"`
+	SatisfactionLTE    *int  `json:"satisfactionLTE,omitempty"`
+	SatisfactionIsNil  bool  `json:"satisfactionIsNil,omitempty"`
+	SatisfactionNotNil bool  `json:"satisfactionNotNil,omitempty"`
+
+	// "would_recommend" field predicates.
+	WouldRecommend       *bool `json:"wouldRecommend,omitempty"`
+	WouldRecommendNEQ    *bool `json:"wouldRecommendNEQ,omitempty"`
+	WouldRecommendIsNil  bool  `json:"wouldRecommendIsNil,omitempty"`
+	WouldRecommendNotNil bool  `json:"wouldRecommendNotNil,omitempty"`
+
+	// "notes" field predicates.
+	Notes             *string  `json:"notes,omitempty"`
+	NotesNEQ          *string  `json:"notesNEQ,omitempty"`
+	NotesIn           []string `json:"notesIn,omitempty"`
+	NotesNotIn        []string `json:"notesNotIn,omitempty"`
+	NotesGT           *string  `json:"notesGT,omitempty"`
+	NotesGTE          *string  `json:"notesGTE,omitempty"`
+	NotesLT           *string  `json:"notesLT,omitempty"`
+	NotesLTE          *string  `json:"notesLTE,omitempty"`
+	NotesContains     *string  `json:"notesContains,omitempty"`
+	NotesHasPrefix    *string  `json:"notesHasPrefix,omitempty"`
+	NotesHasSuffix    *string  `json:"notesHasSuffix,omitempty"`
+	NotesIsNil        bool     `json:"notesIsNil,omitempty"`
+	NotesNotNil       bool     `json:"notesNotNil,omitempty"`
+	NotesEqualFold    *string  `json:"notesEqualFold,omitempty"`
+	NotesContainsFold *string  `json:"notesContainsFold,omitempty"`
+
+	// "product" edge predicates.
+	HasProduct     *bool                        `json:"hasProduct,omitempty"`
+	HasProductWith []*SoftwareProductWhereInput `json:"hasProductWith,omitempty"`
+
+	// "organisation" edge predicates.
+	HasOrganisation     *bool                     `json:"hasOrganisation,omitempty"`
+	HasOrganisationWith []*OrganisationWhereInput `json:"hasOrganisationWith,omitempty"`
+
+	// "topic" edge predicates.
+	HasTopic     *bool              `json:"hasTopic,omitempty"`
+	HasTopicWith []*TopicWhereInput `json:"hasTopicWith,omitempty"`
+
+	// "contact" edge predicates.
+	HasContact     *bool               `json:"hasContact,omitempty"`
+	HasContactWith []*MemberWhereInput `json:"hasContactWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *SoftwareUsageWhereInput) AddPredicates(predicates ...predicate.SoftwareUsage) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the SoftwareUsageWhereInput filter on the SoftwareUsageQuery builder.
+func (i *SoftwareUsageWhereInput) Filter(q *SoftwareUsageQuery) (*SoftwareUsageQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptySoftwareUsageWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptySoftwareUsageWhereInput is returned in case the SoftwareUsageWhereInput is empty.
+var ErrEmptySoftwareUsageWhereInput = errors.New("ent: empty predicate SoftwareUsageWhereInput")
+
+// P returns a predicate for filtering softwareusages.
+// An error is returned if the input is empty or invalid.
+func (i *SoftwareUsageWhereInput) P() (predicate.SoftwareUsage, error) {
+	var predicates []predicate.SoftwareUsage
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, softwareusage.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.SoftwareUsage, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, softwareusage.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.SoftwareUsage, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, softwareusage.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, softwareusage.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, softwareusage.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, softwareusage.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, softwareusage.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, softwareusage.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, softwareusage.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, softwareusage.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, softwareusage.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, softwareusage.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, softwareusage.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, softwareusage.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, softwareusage.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, softwareusage.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, softwareusage.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, softwareusage.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, softwareusage.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, softwareusage.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, softwareusage.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, softwareusage.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, softwareusage.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, softwareusage.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, softwareusage.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, softwareusage.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, softwareusage.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Task != nil {
+		predicates = append(predicates, softwareusage.TaskEQ(*i.Task))
+	}
+	if i.TaskNEQ != nil {
+		predicates = append(predicates, softwareusage.TaskNEQ(*i.TaskNEQ))
+	}
+	if len(i.TaskIn) > 0 {
+		predicates = append(predicates, softwareusage.TaskIn(i.TaskIn...))
+	}
+	if len(i.TaskNotIn) > 0 {
+		predicates = append(predicates, softwareusage.TaskNotIn(i.TaskNotIn...))
+	}
+	if i.TaskGT != nil {
+		predicates = append(predicates, softwareusage.TaskGT(*i.TaskGT))
+	}
+	if i.TaskGTE != nil {
+		predicates = append(predicates, softwareusage.TaskGTE(*i.TaskGTE))
+	}
+	if i.TaskLT != nil {
+		predicates = append(predicates, softwareusage.TaskLT(*i.TaskLT))
+	}
+	if i.TaskLTE != nil {
+		predicates = append(predicates, softwareusage.TaskLTE(*i.TaskLTE))
+	}
+	if i.TaskContains != nil {
+		predicates = append(predicates, softwareusage.TaskContains(*i.TaskContains))
+	}
+	if i.TaskHasPrefix != nil {
+		predicates = append(predicates, softwareusage.TaskHasPrefix(*i.TaskHasPrefix))
+	}
+	if i.TaskHasSuffix != nil {
+		predicates = append(predicates, softwareusage.TaskHasSuffix(*i.TaskHasSuffix))
+	}
+	if i.TaskIsNil {
+		predicates = append(predicates, softwareusage.TaskIsNil())
+	}
+	if i.TaskNotNil {
+		predicates = append(predicates, softwareusage.TaskNotNil())
+	}
+	if i.TaskEqualFold != nil {
+		predicates = append(predicates, softwareusage.TaskEqualFold(*i.TaskEqualFold))
+	}
+	if i.TaskContainsFold != nil {
+		predicates = append(predicates, softwareusage.TaskContainsFold(*i.TaskContainsFold))
+	}
+	if i.Since != nil {
+		predicates = append(predicates, softwareusage.SinceEQ(*i.Since))
+	}
+	if i.SinceNEQ != nil {
+		predicates = append(predicates, softwareusage.SinceNEQ(*i.SinceNEQ))
+	}
+	if len(i.SinceIn) > 0 {
+		predicates = append(predicates, softwareusage.SinceIn(i.SinceIn...))
+	}
+	if len(i.SinceNotIn) > 0 {
+		predicates = append(predicates, softwareusage.SinceNotIn(i.SinceNotIn...))
+	}
+	if i.SinceGT != nil {
+		predicates = append(predicates, softwareusage.SinceGT(*i.SinceGT))
+	}
+	if i.SinceGTE != nil {
+		predicates = append(predicates, softwareusage.SinceGTE(*i.SinceGTE))
+	}
+	if i.SinceLT != nil {
+		predicates = append(predicates, softwareusage.SinceLT(*i.SinceLT))
+	}
+	if i.SinceLTE != nil {
+		predicates = append(predicates, softwareusage.SinceLTE(*i.SinceLTE))
+	}
+	if i.SinceIsNil {
+		predicates = append(predicates, softwareusage.SinceIsNil())
+	}
+	if i.SinceNotNil {
+		predicates = append(predicates, softwareusage.SinceNotNil())
+	}
+	if i.Satisfaction != nil {
+		predicates = append(predicates, softwareusage.SatisfactionEQ(*i.Satisfaction))
+	}
+	if i.SatisfactionNEQ != nil {
+		predicates = append(predicates, softwareusage.SatisfactionNEQ(*i.SatisfactionNEQ))
+	}
+	if len(i.SatisfactionIn) > 0 {
+		predicates = append(predicates, softwareusage.SatisfactionIn(i.SatisfactionIn...))
+	}
+	if len(i.SatisfactionNotIn) > 0 {
+		predicates = append(predicates, softwareusage.SatisfactionNotIn(i.SatisfactionNotIn...))
+	}
+	if i.SatisfactionGT != nil {
+		predicates = append(predicates, softwareusage.SatisfactionGT(*i.SatisfactionGT))
+	}
+	if i.SatisfactionGTE != nil {
+		predicates = append(predicates, softwareusage.SatisfactionGTE(*i.SatisfactionGTE))
+	}
+	if i.SatisfactionLT != nil {
+		predicates = append(predicates, softwareusage.SatisfactionLT(*i.SatisfactionLT))
+	}
+	if i.SatisfactionLTE != nil {
+		predicates = append(predicates, softwareusage.SatisfactionLTE(*i.SatisfactionLTE))
+	}
+	if i.SatisfactionIsNil {
+		predicates = append(predicates, softwareusage.SatisfactionIsNil())
+	}
+	if i.SatisfactionNotNil {
+		predicates = append(predicates, softwareusage.SatisfactionNotNil())
+	}
+	if i.WouldRecommend != nil {
+		predicates = append(predicates, softwareusage.WouldRecommendEQ(*i.WouldRecommend))
+	}
+	if i.WouldRecommendNEQ != nil {
+		predicates = append(predicates, softwareusage.WouldRecommendNEQ(*i.WouldRecommendNEQ))
+	}
+	if i.WouldRecommendIsNil {
+		predicates = append(predicates, softwareusage.WouldRecommendIsNil())
+	}
+	if i.WouldRecommendNotNil {
+		predicates = append(predicates, softwareusage.WouldRecommendNotNil())
+	}
+	if i.Notes != nil {
+		predicates = append(predicates, softwareusage.NotesEQ(*i.Notes))
+	}
+	if i.NotesNEQ != nil {
+		predicates = append(predicates, softwareusage.NotesNEQ(*i.NotesNEQ))
+	}
+	if len(i.NotesIn) > 0 {
+		predicates = append(predicates, softwareusage.NotesIn(i.NotesIn...))
+	}
+	if len(i.NotesNotIn) > 0 {
+		predicates = append(predicates, softwareusage.NotesNotIn(i.NotesNotIn...))
+	}
+	if i.NotesGT != nil {
+		predicates = append(predicates, softwareusage.NotesGT(*i.NotesGT))
+	}
+	if i.NotesGTE != nil {
+		predicates = append(predicates, softwareusage.NotesGTE(*i.NotesGTE))
+	}
+	if i.NotesLT != nil {
+		predicates = append(predicates, softwareusage.NotesLT(*i.NotesLT))
+	}
+	if i.NotesLTE != nil {
+		predicates = append(predicates, softwareusage.NotesLTE(*i.NotesLTE))
+	}
+	if i.NotesContains != nil {
+		predicates = append(predicates, softwareusage.NotesContains(*i.NotesContains))
+	}
+	if i.NotesHasPrefix != nil {
+		predicates = append(predicates, softwareusage.NotesHasPrefix(*i.NotesHasPrefix))
+	}
+	if i.NotesHasSuffix != nil {
+		predicates = append(predicates, softwareusage.NotesHasSuffix(*i.NotesHasSuffix))
+	}
+	if i.NotesIsNil {
+		predicates = append(predicates, softwareusage.NotesIsNil())
+	}
+	if i.NotesNotNil {
+		predicates = append(predicates, softwareusage.NotesNotNil())
+	}
+	if i.NotesEqualFold != nil {
+		predicates = append(predicates, softwareusage.NotesEqualFold(*i.NotesEqualFold))
+	}
+	if i.NotesContainsFold != nil {
+		predicates = append(predicates, softwareusage.NotesContainsFold(*i.NotesContainsFold))
+	}
+
+	if i.HasProduct != nil {
+		p := softwareusage.HasProduct()
+		if !*i.HasProduct {
+			p = softwareusage.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasProductWith) > 0 {
+		with := make([]predicate.SoftwareProduct, 0, len(i.HasProductWith))
+		for _, w := range i.HasProductWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasProductWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, softwareusage.HasProductWith(with...))
+	}
+	if i.HasOrganisation != nil {
+		p := softwareusage.HasOrganisation()
+		if !*i.HasOrganisation {
+			p = softwareusage.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasOrganisationWith) > 0 {
+		with := make([]predicate.Organisation, 0, len(i.HasOrganisationWith))
+		for _, w := range i.HasOrganisationWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasOrganisationWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, softwareusage.HasOrganisationWith(with...))
+	}
+	if i.HasTopic != nil {
+		p := softwareusage.HasTopic()
+		if !*i.HasTopic {
+			p = softwareusage.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasTopicWith) > 0 {
+		with := make([]predicate.Topic, 0, len(i.HasTopicWith))
+		for _, w := range i.HasTopicWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasTopicWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, softwareusage.HasTopicWith(with...))
+	}
+	if i.HasContact != nil {
+		p := softwareusage.HasContact()
+		if !*i.HasContact {
+			p = softwareusage.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasContactWith) > 0 {
+		with := make([]predicate.Member, 0, len(i.HasContactWith))
+		for _, w := range i.HasContactWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasContactWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, softwareusage.HasContactWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptySoftwareUsageWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return softwareusage.And(predicates...), nil
 	}
 }
 

@@ -23,6 +23,8 @@ import (
 	"zirkel/ent/registration"
 	"zirkel/ent/schema/gid"
 	"zirkel/ent/session"
+	"zirkel/ent/softwareproduct"
+	"zirkel/ent/softwareusage"
 	"zirkel/ent/topic"
 
 	"entgo.io/ent"
@@ -51,6 +53,8 @@ const (
 	TypeReaction         = "Reaction"
 	TypeRegistration     = "Registration"
 	TypeSession          = "Session"
+	TypeSoftwareProduct  = "SoftwareProduct"
+	TypeSoftwareUsage    = "SoftwareUsage"
 	TypeTopic            = "Topic"
 )
 
@@ -8726,36 +8730,42 @@ func (m *MessageMutation) ResetEdge(name string) error {
 // OrganisationMutation represents an operation that mutates the Organisation nodes in the graph.
 type OrganisationMutation struct {
 	config
-	op                  Op
-	typ                 string
-	id                  *gid.ID
-	created_at          *time.Time
-	updated_at          *time.Time
-	name                *string
-	kind                *organisation.Kind
-	ags                 *string
-	state               *organisation.State
-	population          *int
-	addpopulation       *int
-	website             *string
-	clearedFields       map[string]struct{}
-	parent              *gid.ID
-	clearedparent       bool
-	children            map[gid.ID]struct{}
-	removedchildren     map[gid.ID]struct{}
-	clearedchildren     bool
-	members             map[gid.ID]struct{}
-	removedmembers      map[gid.ID]struct{}
-	clearedmembers      bool
-	measurements        map[gid.ID]struct{}
-	removedmeasurements map[gid.ID]struct{}
-	clearedmeasurements bool
-	practices           map[gid.ID]struct{}
-	removedpractices    map[gid.ID]struct{}
-	clearedpractices    bool
-	done                bool
-	oldValue            func(context.Context) (*Organisation, error)
-	predicates          []predicate.Organisation
+	op                       Op
+	typ                      string
+	id                       *gid.ID
+	created_at               *time.Time
+	updated_at               *time.Time
+	name                     *string
+	kind                     *organisation.Kind
+	ags                      *string
+	state                    *organisation.State
+	population               *int
+	addpopulation            *int
+	website                  *string
+	clearedFields            map[string]struct{}
+	parent                   *gid.ID
+	clearedparent            bool
+	children                 map[gid.ID]struct{}
+	removedchildren          map[gid.ID]struct{}
+	clearedchildren          bool
+	members                  map[gid.ID]struct{}
+	removedmembers           map[gid.ID]struct{}
+	clearedmembers           bool
+	software_products        map[gid.ID]struct{}
+	removedsoftware_products map[gid.ID]struct{}
+	clearedsoftware_products bool
+	software_usages          map[gid.ID]struct{}
+	removedsoftware_usages   map[gid.ID]struct{}
+	clearedsoftware_usages   bool
+	measurements             map[gid.ID]struct{}
+	removedmeasurements      map[gid.ID]struct{}
+	clearedmeasurements      bool
+	practices                map[gid.ID]struct{}
+	removedpractices         map[gid.ID]struct{}
+	clearedpractices         bool
+	done                     bool
+	oldValue                 func(context.Context) (*Organisation, error)
+	predicates               []predicate.Organisation
 }
 
 var _ ent.Mutation = (*OrganisationMutation)(nil)
@@ -9370,6 +9380,114 @@ func (m *OrganisationMutation) ResetMembers() {
 	m.removedmembers = nil
 }
 
+// AddSoftwareProductIDs adds the "software_products" edge to the SoftwareProduct entity by ids.
+func (m *OrganisationMutation) AddSoftwareProductIDs(ids ...gid.ID) {
+	if m.software_products == nil {
+		m.software_products = make(map[gid.ID]struct{})
+	}
+	for i := range ids {
+		m.software_products[ids[i]] = struct{}{}
+	}
+}
+
+// ClearSoftwareProducts clears the "software_products" edge to the SoftwareProduct entity.
+func (m *OrganisationMutation) ClearSoftwareProducts() {
+	m.clearedsoftware_products = true
+}
+
+// SoftwareProductsCleared reports if the "software_products" edge to the SoftwareProduct entity was cleared.
+func (m *OrganisationMutation) SoftwareProductsCleared() bool {
+	return m.clearedsoftware_products
+}
+
+// RemoveSoftwareProductIDs removes the "software_products" edge to the SoftwareProduct entity by IDs.
+func (m *OrganisationMutation) RemoveSoftwareProductIDs(ids ...gid.ID) {
+	if m.removedsoftware_products == nil {
+		m.removedsoftware_products = make(map[gid.ID]struct{})
+	}
+	for i := range ids {
+		delete(m.software_products, ids[i])
+		m.removedsoftware_products[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedSoftwareProducts returns the removed IDs of the "software_products" edge to the SoftwareProduct entity.
+func (m *OrganisationMutation) RemovedSoftwareProductsIDs() (ids []gid.ID) {
+	for id := range m.removedsoftware_products {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// SoftwareProductsIDs returns the "software_products" edge IDs in the mutation.
+func (m *OrganisationMutation) SoftwareProductsIDs() (ids []gid.ID) {
+	for id := range m.software_products {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetSoftwareProducts resets all changes to the "software_products" edge.
+func (m *OrganisationMutation) ResetSoftwareProducts() {
+	m.software_products = nil
+	m.clearedsoftware_products = false
+	m.removedsoftware_products = nil
+}
+
+// AddSoftwareUsageIDs adds the "software_usages" edge to the SoftwareUsage entity by ids.
+func (m *OrganisationMutation) AddSoftwareUsageIDs(ids ...gid.ID) {
+	if m.software_usages == nil {
+		m.software_usages = make(map[gid.ID]struct{})
+	}
+	for i := range ids {
+		m.software_usages[ids[i]] = struct{}{}
+	}
+}
+
+// ClearSoftwareUsages clears the "software_usages" edge to the SoftwareUsage entity.
+func (m *OrganisationMutation) ClearSoftwareUsages() {
+	m.clearedsoftware_usages = true
+}
+
+// SoftwareUsagesCleared reports if the "software_usages" edge to the SoftwareUsage entity was cleared.
+func (m *OrganisationMutation) SoftwareUsagesCleared() bool {
+	return m.clearedsoftware_usages
+}
+
+// RemoveSoftwareUsageIDs removes the "software_usages" edge to the SoftwareUsage entity by IDs.
+func (m *OrganisationMutation) RemoveSoftwareUsageIDs(ids ...gid.ID) {
+	if m.removedsoftware_usages == nil {
+		m.removedsoftware_usages = make(map[gid.ID]struct{})
+	}
+	for i := range ids {
+		delete(m.software_usages, ids[i])
+		m.removedsoftware_usages[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedSoftwareUsages returns the removed IDs of the "software_usages" edge to the SoftwareUsage entity.
+func (m *OrganisationMutation) RemovedSoftwareUsagesIDs() (ids []gid.ID) {
+	for id := range m.removedsoftware_usages {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// SoftwareUsagesIDs returns the "software_usages" edge IDs in the mutation.
+func (m *OrganisationMutation) SoftwareUsagesIDs() (ids []gid.ID) {
+	for id := range m.software_usages {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetSoftwareUsages resets all changes to the "software_usages" edge.
+func (m *OrganisationMutation) ResetSoftwareUsages() {
+	m.software_usages = nil
+	m.clearedsoftware_usages = false
+	m.removedsoftware_usages = nil
+}
+
 // AddMeasurementIDs adds the "measurements" edge to the Measurement entity by ids.
 func (m *OrganisationMutation) AddMeasurementIDs(ids ...gid.ID) {
 	if m.measurements == nil {
@@ -9772,7 +9890,7 @@ func (m *OrganisationMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *OrganisationMutation) AddedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 7)
 	if m.parent != nil {
 		edges = append(edges, organisation.EdgeParent)
 	}
@@ -9781,6 +9899,12 @@ func (m *OrganisationMutation) AddedEdges() []string {
 	}
 	if m.members != nil {
 		edges = append(edges, organisation.EdgeMembers)
+	}
+	if m.software_products != nil {
+		edges = append(edges, organisation.EdgeSoftwareProducts)
+	}
+	if m.software_usages != nil {
+		edges = append(edges, organisation.EdgeSoftwareUsages)
 	}
 	if m.measurements != nil {
 		edges = append(edges, organisation.EdgeMeasurements)
@@ -9811,6 +9935,18 @@ func (m *OrganisationMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case organisation.EdgeSoftwareProducts:
+		ids := make([]ent.Value, 0, len(m.software_products))
+		for id := range m.software_products {
+			ids = append(ids, id)
+		}
+		return ids
+	case organisation.EdgeSoftwareUsages:
+		ids := make([]ent.Value, 0, len(m.software_usages))
+		for id := range m.software_usages {
+			ids = append(ids, id)
+		}
+		return ids
 	case organisation.EdgeMeasurements:
 		ids := make([]ent.Value, 0, len(m.measurements))
 		for id := range m.measurements {
@@ -9829,12 +9965,18 @@ func (m *OrganisationMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *OrganisationMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 7)
 	if m.removedchildren != nil {
 		edges = append(edges, organisation.EdgeChildren)
 	}
 	if m.removedmembers != nil {
 		edges = append(edges, organisation.EdgeMembers)
+	}
+	if m.removedsoftware_products != nil {
+		edges = append(edges, organisation.EdgeSoftwareProducts)
+	}
+	if m.removedsoftware_usages != nil {
+		edges = append(edges, organisation.EdgeSoftwareUsages)
 	}
 	if m.removedmeasurements != nil {
 		edges = append(edges, organisation.EdgeMeasurements)
@@ -9861,6 +10003,18 @@ func (m *OrganisationMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case organisation.EdgeSoftwareProducts:
+		ids := make([]ent.Value, 0, len(m.removedsoftware_products))
+		for id := range m.removedsoftware_products {
+			ids = append(ids, id)
+		}
+		return ids
+	case organisation.EdgeSoftwareUsages:
+		ids := make([]ent.Value, 0, len(m.removedsoftware_usages))
+		for id := range m.removedsoftware_usages {
+			ids = append(ids, id)
+		}
+		return ids
 	case organisation.EdgeMeasurements:
 		ids := make([]ent.Value, 0, len(m.removedmeasurements))
 		for id := range m.removedmeasurements {
@@ -9879,7 +10033,7 @@ func (m *OrganisationMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *OrganisationMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 7)
 	if m.clearedparent {
 		edges = append(edges, organisation.EdgeParent)
 	}
@@ -9888,6 +10042,12 @@ func (m *OrganisationMutation) ClearedEdges() []string {
 	}
 	if m.clearedmembers {
 		edges = append(edges, organisation.EdgeMembers)
+	}
+	if m.clearedsoftware_products {
+		edges = append(edges, organisation.EdgeSoftwareProducts)
+	}
+	if m.clearedsoftware_usages {
+		edges = append(edges, organisation.EdgeSoftwareUsages)
 	}
 	if m.clearedmeasurements {
 		edges = append(edges, organisation.EdgeMeasurements)
@@ -9908,6 +10068,10 @@ func (m *OrganisationMutation) EdgeCleared(name string) bool {
 		return m.clearedchildren
 	case organisation.EdgeMembers:
 		return m.clearedmembers
+	case organisation.EdgeSoftwareProducts:
+		return m.clearedsoftware_products
+	case organisation.EdgeSoftwareUsages:
+		return m.clearedsoftware_usages
 	case organisation.EdgeMeasurements:
 		return m.clearedmeasurements
 	case organisation.EdgePractices:
@@ -9939,6 +10103,12 @@ func (m *OrganisationMutation) ResetEdge(name string) error {
 		return nil
 	case organisation.EdgeMembers:
 		m.ResetMembers()
+		return nil
+	case organisation.EdgeSoftwareProducts:
+		m.ResetSoftwareProducts()
+		return nil
+	case organisation.EdgeSoftwareUsages:
+		m.ResetSoftwareUsages()
 		return nil
 	case organisation.EdgeMeasurements:
 		m.ResetMeasurements()
@@ -9986,6 +10156,9 @@ type PracticeMutation struct {
 	clearedtopics              bool
 	circle                     *gid.ID
 	clearedcircle              bool
+	software                   map[gid.ID]struct{}
+	removedsoftware            map[gid.ID]struct{}
+	clearedsoftware            bool
 	measurements_before        map[gid.ID]struct{}
 	removedmeasurements_before map[gid.ID]struct{}
 	clearedmeasurements_before bool
@@ -11051,6 +11224,60 @@ func (m *PracticeMutation) ResetCircle() {
 	m.clearedcircle = false
 }
 
+// AddSoftwareIDs adds the "software" edge to the SoftwareProduct entity by ids.
+func (m *PracticeMutation) AddSoftwareIDs(ids ...gid.ID) {
+	if m.software == nil {
+		m.software = make(map[gid.ID]struct{})
+	}
+	for i := range ids {
+		m.software[ids[i]] = struct{}{}
+	}
+}
+
+// ClearSoftware clears the "software" edge to the SoftwareProduct entity.
+func (m *PracticeMutation) ClearSoftware() {
+	m.clearedsoftware = true
+}
+
+// SoftwareCleared reports if the "software" edge to the SoftwareProduct entity was cleared.
+func (m *PracticeMutation) SoftwareCleared() bool {
+	return m.clearedsoftware
+}
+
+// RemoveSoftwareIDs removes the "software" edge to the SoftwareProduct entity by IDs.
+func (m *PracticeMutation) RemoveSoftwareIDs(ids ...gid.ID) {
+	if m.removedsoftware == nil {
+		m.removedsoftware = make(map[gid.ID]struct{})
+	}
+	for i := range ids {
+		delete(m.software, ids[i])
+		m.removedsoftware[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedSoftware returns the removed IDs of the "software" edge to the SoftwareProduct entity.
+func (m *PracticeMutation) RemovedSoftwareIDs() (ids []gid.ID) {
+	for id := range m.removedsoftware {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// SoftwareIDs returns the "software" edge IDs in the mutation.
+func (m *PracticeMutation) SoftwareIDs() (ids []gid.ID) {
+	for id := range m.software {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetSoftware resets all changes to the "software" edge.
+func (m *PracticeMutation) ResetSoftware() {
+	m.software = nil
+	m.clearedsoftware = false
+	m.removedsoftware = nil
+}
+
 // AddMeasurementsBeforeIDs adds the "measurements_before" edge to the Measurement entity by ids.
 func (m *PracticeMutation) AddMeasurementsBeforeIDs(ids ...gid.ID) {
 	if m.measurements_before == nil {
@@ -11637,7 +11864,7 @@ func (m *PracticeMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *PracticeMutation) AddedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 7)
 	if m.organisation != nil {
 		edges = append(edges, practice.EdgeOrganisation)
 	}
@@ -11649,6 +11876,9 @@ func (m *PracticeMutation) AddedEdges() []string {
 	}
 	if m.circle != nil {
 		edges = append(edges, practice.EdgeCircle)
+	}
+	if m.software != nil {
+		edges = append(edges, practice.EdgeSoftware)
 	}
 	if m.measurements_before != nil {
 		edges = append(edges, practice.EdgeMeasurementsBefore)
@@ -11683,6 +11913,12 @@ func (m *PracticeMutation) AddedIDs(name string) []ent.Value {
 		if id := m.circle; id != nil {
 			return []ent.Value{*id}
 		}
+	case practice.EdgeSoftware:
+		ids := make([]ent.Value, 0, len(m.software))
+		for id := range m.software {
+			ids = append(ids, id)
+		}
+		return ids
 	case practice.EdgeMeasurementsBefore:
 		ids := make([]ent.Value, 0, len(m.measurements_before))
 		for id := range m.measurements_before {
@@ -11701,12 +11937,15 @@ func (m *PracticeMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *PracticeMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 7)
 	if m.removedauthors != nil {
 		edges = append(edges, practice.EdgeAuthors)
 	}
 	if m.removedtopics != nil {
 		edges = append(edges, practice.EdgeTopics)
+	}
+	if m.removedsoftware != nil {
+		edges = append(edges, practice.EdgeSoftware)
 	}
 	if m.removedmeasurements_before != nil {
 		edges = append(edges, practice.EdgeMeasurementsBefore)
@@ -11733,6 +11972,12 @@ func (m *PracticeMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case practice.EdgeSoftware:
+		ids := make([]ent.Value, 0, len(m.removedsoftware))
+		for id := range m.removedsoftware {
+			ids = append(ids, id)
+		}
+		return ids
 	case practice.EdgeMeasurementsBefore:
 		ids := make([]ent.Value, 0, len(m.removedmeasurements_before))
 		for id := range m.removedmeasurements_before {
@@ -11751,7 +11996,7 @@ func (m *PracticeMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *PracticeMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 7)
 	if m.clearedorganisation {
 		edges = append(edges, practice.EdgeOrganisation)
 	}
@@ -11763,6 +12008,9 @@ func (m *PracticeMutation) ClearedEdges() []string {
 	}
 	if m.clearedcircle {
 		edges = append(edges, practice.EdgeCircle)
+	}
+	if m.clearedsoftware {
+		edges = append(edges, practice.EdgeSoftware)
 	}
 	if m.clearedmeasurements_before {
 		edges = append(edges, practice.EdgeMeasurementsBefore)
@@ -11785,6 +12033,8 @@ func (m *PracticeMutation) EdgeCleared(name string) bool {
 		return m.clearedtopics
 	case practice.EdgeCircle:
 		return m.clearedcircle
+	case practice.EdgeSoftware:
+		return m.clearedsoftware
 	case practice.EdgeMeasurementsBefore:
 		return m.clearedmeasurements_before
 	case practice.EdgeMeasurementsAfter:
@@ -11822,6 +12072,9 @@ func (m *PracticeMutation) ResetEdge(name string) error {
 		return nil
 	case practice.EdgeCircle:
 		m.ResetCircle()
+		return nil
+	case practice.EdgeSoftware:
+		m.ResetSoftware()
 		return nil
 	case practice.EdgeMeasurementsBefore:
 		m.ResetMeasurementsBefore()
@@ -13727,6 +13980,1954 @@ func (m *SessionMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Session edge %s", name)
+}
+
+// SoftwareProductMutation represents an operation that mutates the SoftwareProduct nodes in the graph.
+type SoftwareProductMutation struct {
+	config
+	op               Op
+	typ              string
+	id               *gid.ID
+	created_at       *time.Time
+	updated_at       *time.Time
+	name             *string
+	category         *string
+	open_source      *bool
+	efa              *bool
+	website          *string
+	clearedFields    map[string]struct{}
+	vendor           *gid.ID
+	clearedvendor    bool
+	usages           map[gid.ID]struct{}
+	removedusages    map[gid.ID]struct{}
+	clearedusages    bool
+	practices        map[gid.ID]struct{}
+	removedpractices map[gid.ID]struct{}
+	clearedpractices bool
+	done             bool
+	oldValue         func(context.Context) (*SoftwareProduct, error)
+	predicates       []predicate.SoftwareProduct
+}
+
+var _ ent.Mutation = (*SoftwareProductMutation)(nil)
+
+// softwareproductOption allows management of the mutation configuration using functional options.
+type softwareproductOption func(*SoftwareProductMutation)
+
+// newSoftwareProductMutation creates new mutation for the SoftwareProduct entity.
+func newSoftwareProductMutation(c config, op Op, opts ...softwareproductOption) *SoftwareProductMutation {
+	m := &SoftwareProductMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeSoftwareProduct,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withSoftwareProductID sets the ID field of the mutation.
+func withSoftwareProductID(id gid.ID) softwareproductOption {
+	return func(m *SoftwareProductMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *SoftwareProduct
+		)
+		m.oldValue = func(ctx context.Context) (*SoftwareProduct, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().SoftwareProduct.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withSoftwareProduct sets the old SoftwareProduct of the mutation.
+func withSoftwareProduct(node *SoftwareProduct) softwareproductOption {
+	return func(m *SoftwareProductMutation) {
+		m.oldValue = func(context.Context) (*SoftwareProduct, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m SoftwareProductMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m SoftwareProductMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of SoftwareProduct entities.
+func (m *SoftwareProductMutation) SetID(id gid.ID) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *SoftwareProductMutation) ID() (id gid.ID, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *SoftwareProductMutation) IDs(ctx context.Context) ([]gid.ID, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []gid.ID{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().SoftwareProduct.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *SoftwareProductMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *SoftwareProductMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the SoftwareProduct entity.
+// If the SoftwareProduct object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SoftwareProductMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *SoftwareProductMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *SoftwareProductMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *SoftwareProductMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the SoftwareProduct entity.
+// If the SoftwareProduct object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SoftwareProductMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *SoftwareProductMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetName sets the "name" field.
+func (m *SoftwareProductMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *SoftwareProductMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the SoftwareProduct entity.
+// If the SoftwareProduct object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SoftwareProductMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *SoftwareProductMutation) ResetName() {
+	m.name = nil
+}
+
+// SetCategory sets the "category" field.
+func (m *SoftwareProductMutation) SetCategory(s string) {
+	m.category = &s
+}
+
+// Category returns the value of the "category" field in the mutation.
+func (m *SoftwareProductMutation) Category() (r string, exists bool) {
+	v := m.category
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCategory returns the old "category" field's value of the SoftwareProduct entity.
+// If the SoftwareProduct object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SoftwareProductMutation) OldCategory(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCategory is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCategory requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCategory: %w", err)
+	}
+	return oldValue.Category, nil
+}
+
+// ResetCategory resets all changes to the "category" field.
+func (m *SoftwareProductMutation) ResetCategory() {
+	m.category = nil
+}
+
+// SetOpenSource sets the "open_source" field.
+func (m *SoftwareProductMutation) SetOpenSource(b bool) {
+	m.open_source = &b
+}
+
+// OpenSource returns the value of the "open_source" field in the mutation.
+func (m *SoftwareProductMutation) OpenSource() (r bool, exists bool) {
+	v := m.open_source
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOpenSource returns the old "open_source" field's value of the SoftwareProduct entity.
+// If the SoftwareProduct object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SoftwareProductMutation) OldOpenSource(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOpenSource is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOpenSource requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOpenSource: %w", err)
+	}
+	return oldValue.OpenSource, nil
+}
+
+// ResetOpenSource resets all changes to the "open_source" field.
+func (m *SoftwareProductMutation) ResetOpenSource() {
+	m.open_source = nil
+}
+
+// SetEfa sets the "efa" field.
+func (m *SoftwareProductMutation) SetEfa(b bool) {
+	m.efa = &b
+}
+
+// Efa returns the value of the "efa" field in the mutation.
+func (m *SoftwareProductMutation) Efa() (r bool, exists bool) {
+	v := m.efa
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEfa returns the old "efa" field's value of the SoftwareProduct entity.
+// If the SoftwareProduct object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SoftwareProductMutation) OldEfa(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEfa is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEfa requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEfa: %w", err)
+	}
+	return oldValue.Efa, nil
+}
+
+// ResetEfa resets all changes to the "efa" field.
+func (m *SoftwareProductMutation) ResetEfa() {
+	m.efa = nil
+}
+
+// SetWebsite sets the "website" field.
+func (m *SoftwareProductMutation) SetWebsite(s string) {
+	m.website = &s
+}
+
+// Website returns the value of the "website" field in the mutation.
+func (m *SoftwareProductMutation) Website() (r string, exists bool) {
+	v := m.website
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWebsite returns the old "website" field's value of the SoftwareProduct entity.
+// If the SoftwareProduct object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SoftwareProductMutation) OldWebsite(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWebsite is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWebsite requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWebsite: %w", err)
+	}
+	return oldValue.Website, nil
+}
+
+// ClearWebsite clears the value of the "website" field.
+func (m *SoftwareProductMutation) ClearWebsite() {
+	m.website = nil
+	m.clearedFields[softwareproduct.FieldWebsite] = struct{}{}
+}
+
+// WebsiteCleared returns if the "website" field was cleared in this mutation.
+func (m *SoftwareProductMutation) WebsiteCleared() bool {
+	_, ok := m.clearedFields[softwareproduct.FieldWebsite]
+	return ok
+}
+
+// ResetWebsite resets all changes to the "website" field.
+func (m *SoftwareProductMutation) ResetWebsite() {
+	m.website = nil
+	delete(m.clearedFields, softwareproduct.FieldWebsite)
+}
+
+// SetVendorID sets the "vendor" edge to the Organisation entity by id.
+func (m *SoftwareProductMutation) SetVendorID(id gid.ID) {
+	m.vendor = &id
+}
+
+// ClearVendor clears the "vendor" edge to the Organisation entity.
+func (m *SoftwareProductMutation) ClearVendor() {
+	m.clearedvendor = true
+}
+
+// VendorCleared reports if the "vendor" edge to the Organisation entity was cleared.
+func (m *SoftwareProductMutation) VendorCleared() bool {
+	return m.clearedvendor
+}
+
+// VendorID returns the "vendor" edge ID in the mutation.
+func (m *SoftwareProductMutation) VendorID() (id gid.ID, exists bool) {
+	if m.vendor != nil {
+		return *m.vendor, true
+	}
+	return
+}
+
+// VendorIDs returns the "vendor" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// VendorID instead. It exists only for internal usage by the builders.
+func (m *SoftwareProductMutation) VendorIDs() (ids []gid.ID) {
+	if id := m.vendor; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetVendor resets all changes to the "vendor" edge.
+func (m *SoftwareProductMutation) ResetVendor() {
+	m.vendor = nil
+	m.clearedvendor = false
+}
+
+// AddUsageIDs adds the "usages" edge to the SoftwareUsage entity by ids.
+func (m *SoftwareProductMutation) AddUsageIDs(ids ...gid.ID) {
+	if m.usages == nil {
+		m.usages = make(map[gid.ID]struct{})
+	}
+	for i := range ids {
+		m.usages[ids[i]] = struct{}{}
+	}
+}
+
+// ClearUsages clears the "usages" edge to the SoftwareUsage entity.
+func (m *SoftwareProductMutation) ClearUsages() {
+	m.clearedusages = true
+}
+
+// UsagesCleared reports if the "usages" edge to the SoftwareUsage entity was cleared.
+func (m *SoftwareProductMutation) UsagesCleared() bool {
+	return m.clearedusages
+}
+
+// RemoveUsageIDs removes the "usages" edge to the SoftwareUsage entity by IDs.
+func (m *SoftwareProductMutation) RemoveUsageIDs(ids ...gid.ID) {
+	if m.removedusages == nil {
+		m.removedusages = make(map[gid.ID]struct{})
+	}
+	for i := range ids {
+		delete(m.usages, ids[i])
+		m.removedusages[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedUsages returns the removed IDs of the "usages" edge to the SoftwareUsage entity.
+func (m *SoftwareProductMutation) RemovedUsagesIDs() (ids []gid.ID) {
+	for id := range m.removedusages {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// UsagesIDs returns the "usages" edge IDs in the mutation.
+func (m *SoftwareProductMutation) UsagesIDs() (ids []gid.ID) {
+	for id := range m.usages {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetUsages resets all changes to the "usages" edge.
+func (m *SoftwareProductMutation) ResetUsages() {
+	m.usages = nil
+	m.clearedusages = false
+	m.removedusages = nil
+}
+
+// AddPracticeIDs adds the "practices" edge to the Practice entity by ids.
+func (m *SoftwareProductMutation) AddPracticeIDs(ids ...gid.ID) {
+	if m.practices == nil {
+		m.practices = make(map[gid.ID]struct{})
+	}
+	for i := range ids {
+		m.practices[ids[i]] = struct{}{}
+	}
+}
+
+// ClearPractices clears the "practices" edge to the Practice entity.
+func (m *SoftwareProductMutation) ClearPractices() {
+	m.clearedpractices = true
+}
+
+// PracticesCleared reports if the "practices" edge to the Practice entity was cleared.
+func (m *SoftwareProductMutation) PracticesCleared() bool {
+	return m.clearedpractices
+}
+
+// RemovePracticeIDs removes the "practices" edge to the Practice entity by IDs.
+func (m *SoftwareProductMutation) RemovePracticeIDs(ids ...gid.ID) {
+	if m.removedpractices == nil {
+		m.removedpractices = make(map[gid.ID]struct{})
+	}
+	for i := range ids {
+		delete(m.practices, ids[i])
+		m.removedpractices[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedPractices returns the removed IDs of the "practices" edge to the Practice entity.
+func (m *SoftwareProductMutation) RemovedPracticesIDs() (ids []gid.ID) {
+	for id := range m.removedpractices {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// PracticesIDs returns the "practices" edge IDs in the mutation.
+func (m *SoftwareProductMutation) PracticesIDs() (ids []gid.ID) {
+	for id := range m.practices {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetPractices resets all changes to the "practices" edge.
+func (m *SoftwareProductMutation) ResetPractices() {
+	m.practices = nil
+	m.clearedpractices = false
+	m.removedpractices = nil
+}
+
+// Where appends a list predicates to the SoftwareProductMutation builder.
+func (m *SoftwareProductMutation) Where(ps ...predicate.SoftwareProduct) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the SoftwareProductMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *SoftwareProductMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.SoftwareProduct, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *SoftwareProductMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *SoftwareProductMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (SoftwareProduct).
+func (m *SoftwareProductMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *SoftwareProductMutation) Fields() []string {
+	fields := make([]string, 0, 7)
+	if m.created_at != nil {
+		fields = append(fields, softwareproduct.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, softwareproduct.FieldUpdatedAt)
+	}
+	if m.name != nil {
+		fields = append(fields, softwareproduct.FieldName)
+	}
+	if m.category != nil {
+		fields = append(fields, softwareproduct.FieldCategory)
+	}
+	if m.open_source != nil {
+		fields = append(fields, softwareproduct.FieldOpenSource)
+	}
+	if m.efa != nil {
+		fields = append(fields, softwareproduct.FieldEfa)
+	}
+	if m.website != nil {
+		fields = append(fields, softwareproduct.FieldWebsite)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *SoftwareProductMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case softwareproduct.FieldCreatedAt:
+		return m.CreatedAt()
+	case softwareproduct.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case softwareproduct.FieldName:
+		return m.Name()
+	case softwareproduct.FieldCategory:
+		return m.Category()
+	case softwareproduct.FieldOpenSource:
+		return m.OpenSource()
+	case softwareproduct.FieldEfa:
+		return m.Efa()
+	case softwareproduct.FieldWebsite:
+		return m.Website()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *SoftwareProductMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case softwareproduct.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case softwareproduct.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case softwareproduct.FieldName:
+		return m.OldName(ctx)
+	case softwareproduct.FieldCategory:
+		return m.OldCategory(ctx)
+	case softwareproduct.FieldOpenSource:
+		return m.OldOpenSource(ctx)
+	case softwareproduct.FieldEfa:
+		return m.OldEfa(ctx)
+	case softwareproduct.FieldWebsite:
+		return m.OldWebsite(ctx)
+	}
+	return nil, fmt.Errorf("unknown SoftwareProduct field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *SoftwareProductMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case softwareproduct.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case softwareproduct.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case softwareproduct.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case softwareproduct.FieldCategory:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCategory(v)
+		return nil
+	case softwareproduct.FieldOpenSource:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOpenSource(v)
+		return nil
+	case softwareproduct.FieldEfa:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEfa(v)
+		return nil
+	case softwareproduct.FieldWebsite:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWebsite(v)
+		return nil
+	}
+	return fmt.Errorf("unknown SoftwareProduct field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *SoftwareProductMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *SoftwareProductMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *SoftwareProductMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown SoftwareProduct numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *SoftwareProductMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(softwareproduct.FieldWebsite) {
+		fields = append(fields, softwareproduct.FieldWebsite)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *SoftwareProductMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *SoftwareProductMutation) ClearField(name string) error {
+	switch name {
+	case softwareproduct.FieldWebsite:
+		m.ClearWebsite()
+		return nil
+	}
+	return fmt.Errorf("unknown SoftwareProduct nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *SoftwareProductMutation) ResetField(name string) error {
+	switch name {
+	case softwareproduct.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case softwareproduct.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case softwareproduct.FieldName:
+		m.ResetName()
+		return nil
+	case softwareproduct.FieldCategory:
+		m.ResetCategory()
+		return nil
+	case softwareproduct.FieldOpenSource:
+		m.ResetOpenSource()
+		return nil
+	case softwareproduct.FieldEfa:
+		m.ResetEfa()
+		return nil
+	case softwareproduct.FieldWebsite:
+		m.ResetWebsite()
+		return nil
+	}
+	return fmt.Errorf("unknown SoftwareProduct field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *SoftwareProductMutation) AddedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.vendor != nil {
+		edges = append(edges, softwareproduct.EdgeVendor)
+	}
+	if m.usages != nil {
+		edges = append(edges, softwareproduct.EdgeUsages)
+	}
+	if m.practices != nil {
+		edges = append(edges, softwareproduct.EdgePractices)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *SoftwareProductMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case softwareproduct.EdgeVendor:
+		if id := m.vendor; id != nil {
+			return []ent.Value{*id}
+		}
+	case softwareproduct.EdgeUsages:
+		ids := make([]ent.Value, 0, len(m.usages))
+		for id := range m.usages {
+			ids = append(ids, id)
+		}
+		return ids
+	case softwareproduct.EdgePractices:
+		ids := make([]ent.Value, 0, len(m.practices))
+		for id := range m.practices {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *SoftwareProductMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.removedusages != nil {
+		edges = append(edges, softwareproduct.EdgeUsages)
+	}
+	if m.removedpractices != nil {
+		edges = append(edges, softwareproduct.EdgePractices)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *SoftwareProductMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case softwareproduct.EdgeUsages:
+		ids := make([]ent.Value, 0, len(m.removedusages))
+		for id := range m.removedusages {
+			ids = append(ids, id)
+		}
+		return ids
+	case softwareproduct.EdgePractices:
+		ids := make([]ent.Value, 0, len(m.removedpractices))
+		for id := range m.removedpractices {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *SoftwareProductMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.clearedvendor {
+		edges = append(edges, softwareproduct.EdgeVendor)
+	}
+	if m.clearedusages {
+		edges = append(edges, softwareproduct.EdgeUsages)
+	}
+	if m.clearedpractices {
+		edges = append(edges, softwareproduct.EdgePractices)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *SoftwareProductMutation) EdgeCleared(name string) bool {
+	switch name {
+	case softwareproduct.EdgeVendor:
+		return m.clearedvendor
+	case softwareproduct.EdgeUsages:
+		return m.clearedusages
+	case softwareproduct.EdgePractices:
+		return m.clearedpractices
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *SoftwareProductMutation) ClearEdge(name string) error {
+	switch name {
+	case softwareproduct.EdgeVendor:
+		m.ClearVendor()
+		return nil
+	}
+	return fmt.Errorf("unknown SoftwareProduct unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *SoftwareProductMutation) ResetEdge(name string) error {
+	switch name {
+	case softwareproduct.EdgeVendor:
+		m.ResetVendor()
+		return nil
+	case softwareproduct.EdgeUsages:
+		m.ResetUsages()
+		return nil
+	case softwareproduct.EdgePractices:
+		m.ResetPractices()
+		return nil
+	}
+	return fmt.Errorf("unknown SoftwareProduct edge %s", name)
+}
+
+// SoftwareUsageMutation represents an operation that mutates the SoftwareUsage nodes in the graph.
+type SoftwareUsageMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *gid.ID
+	created_at          *time.Time
+	updated_at          *time.Time
+	task                *string
+	since               *time.Time
+	satisfaction        *int
+	addsatisfaction     *int
+	would_recommend     *bool
+	notes               *string
+	clearedFields       map[string]struct{}
+	product             *gid.ID
+	clearedproduct      bool
+	organisation        *gid.ID
+	clearedorganisation bool
+	topic               *gid.ID
+	clearedtopic        bool
+	contact             *gid.ID
+	clearedcontact      bool
+	done                bool
+	oldValue            func(context.Context) (*SoftwareUsage, error)
+	predicates          []predicate.SoftwareUsage
+}
+
+var _ ent.Mutation = (*SoftwareUsageMutation)(nil)
+
+// softwareusageOption allows management of the mutation configuration using functional options.
+type softwareusageOption func(*SoftwareUsageMutation)
+
+// newSoftwareUsageMutation creates new mutation for the SoftwareUsage entity.
+func newSoftwareUsageMutation(c config, op Op, opts ...softwareusageOption) *SoftwareUsageMutation {
+	m := &SoftwareUsageMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeSoftwareUsage,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withSoftwareUsageID sets the ID field of the mutation.
+func withSoftwareUsageID(id gid.ID) softwareusageOption {
+	return func(m *SoftwareUsageMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *SoftwareUsage
+		)
+		m.oldValue = func(ctx context.Context) (*SoftwareUsage, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().SoftwareUsage.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withSoftwareUsage sets the old SoftwareUsage of the mutation.
+func withSoftwareUsage(node *SoftwareUsage) softwareusageOption {
+	return func(m *SoftwareUsageMutation) {
+		m.oldValue = func(context.Context) (*SoftwareUsage, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m SoftwareUsageMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m SoftwareUsageMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of SoftwareUsage entities.
+func (m *SoftwareUsageMutation) SetID(id gid.ID) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *SoftwareUsageMutation) ID() (id gid.ID, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *SoftwareUsageMutation) IDs(ctx context.Context) ([]gid.ID, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []gid.ID{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().SoftwareUsage.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *SoftwareUsageMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *SoftwareUsageMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the SoftwareUsage entity.
+// If the SoftwareUsage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SoftwareUsageMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *SoftwareUsageMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *SoftwareUsageMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *SoftwareUsageMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the SoftwareUsage entity.
+// If the SoftwareUsage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SoftwareUsageMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *SoftwareUsageMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetTask sets the "task" field.
+func (m *SoftwareUsageMutation) SetTask(s string) {
+	m.task = &s
+}
+
+// Task returns the value of the "task" field in the mutation.
+func (m *SoftwareUsageMutation) Task() (r string, exists bool) {
+	v := m.task
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTask returns the old "task" field's value of the SoftwareUsage entity.
+// If the SoftwareUsage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SoftwareUsageMutation) OldTask(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTask is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTask requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTask: %w", err)
+	}
+	return oldValue.Task, nil
+}
+
+// ClearTask clears the value of the "task" field.
+func (m *SoftwareUsageMutation) ClearTask() {
+	m.task = nil
+	m.clearedFields[softwareusage.FieldTask] = struct{}{}
+}
+
+// TaskCleared returns if the "task" field was cleared in this mutation.
+func (m *SoftwareUsageMutation) TaskCleared() bool {
+	_, ok := m.clearedFields[softwareusage.FieldTask]
+	return ok
+}
+
+// ResetTask resets all changes to the "task" field.
+func (m *SoftwareUsageMutation) ResetTask() {
+	m.task = nil
+	delete(m.clearedFields, softwareusage.FieldTask)
+}
+
+// SetSince sets the "since" field.
+func (m *SoftwareUsageMutation) SetSince(t time.Time) {
+	m.since = &t
+}
+
+// Since returns the value of the "since" field in the mutation.
+func (m *SoftwareUsageMutation) Since() (r time.Time, exists bool) {
+	v := m.since
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSince returns the old "since" field's value of the SoftwareUsage entity.
+// If the SoftwareUsage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SoftwareUsageMutation) OldSince(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSince is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSince requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSince: %w", err)
+	}
+	return oldValue.Since, nil
+}
+
+// ClearSince clears the value of the "since" field.
+func (m *SoftwareUsageMutation) ClearSince() {
+	m.since = nil
+	m.clearedFields[softwareusage.FieldSince] = struct{}{}
+}
+
+// SinceCleared returns if the "since" field was cleared in this mutation.
+func (m *SoftwareUsageMutation) SinceCleared() bool {
+	_, ok := m.clearedFields[softwareusage.FieldSince]
+	return ok
+}
+
+// ResetSince resets all changes to the "since" field.
+func (m *SoftwareUsageMutation) ResetSince() {
+	m.since = nil
+	delete(m.clearedFields, softwareusage.FieldSince)
+}
+
+// SetSatisfaction sets the "satisfaction" field.
+func (m *SoftwareUsageMutation) SetSatisfaction(i int) {
+	m.satisfaction = &i
+	m.addsatisfaction = nil
+}
+
+// Satisfaction returns the value of the "satisfaction" field in the mutation.
+func (m *SoftwareUsageMutation) Satisfaction() (r int, exists bool) {
+	v := m.satisfaction
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSatisfaction returns the old "satisfaction" field's value of the SoftwareUsage entity.
+// If the SoftwareUsage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SoftwareUsageMutation) OldSatisfaction(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSatisfaction is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSatisfaction requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSatisfaction: %w", err)
+	}
+	return oldValue.Satisfaction, nil
+}
+
+// AddSatisfaction adds i to the "satisfaction" field.
+func (m *SoftwareUsageMutation) AddSatisfaction(i int) {
+	if m.addsatisfaction != nil {
+		*m.addsatisfaction += i
+	} else {
+		m.addsatisfaction = &i
+	}
+}
+
+// AddedSatisfaction returns the value that was added to the "satisfaction" field in this mutation.
+func (m *SoftwareUsageMutation) AddedSatisfaction() (r int, exists bool) {
+	v := m.addsatisfaction
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearSatisfaction clears the value of the "satisfaction" field.
+func (m *SoftwareUsageMutation) ClearSatisfaction() {
+	m.satisfaction = nil
+	m.addsatisfaction = nil
+	m.clearedFields[softwareusage.FieldSatisfaction] = struct{}{}
+}
+
+// SatisfactionCleared returns if the "satisfaction" field was cleared in this mutation.
+func (m *SoftwareUsageMutation) SatisfactionCleared() bool {
+	_, ok := m.clearedFields[softwareusage.FieldSatisfaction]
+	return ok
+}
+
+// ResetSatisfaction resets all changes to the "satisfaction" field.
+func (m *SoftwareUsageMutation) ResetSatisfaction() {
+	m.satisfaction = nil
+	m.addsatisfaction = nil
+	delete(m.clearedFields, softwareusage.FieldSatisfaction)
+}
+
+// SetWouldRecommend sets the "would_recommend" field.
+func (m *SoftwareUsageMutation) SetWouldRecommend(b bool) {
+	m.would_recommend = &b
+}
+
+// WouldRecommend returns the value of the "would_recommend" field in the mutation.
+func (m *SoftwareUsageMutation) WouldRecommend() (r bool, exists bool) {
+	v := m.would_recommend
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWouldRecommend returns the old "would_recommend" field's value of the SoftwareUsage entity.
+// If the SoftwareUsage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SoftwareUsageMutation) OldWouldRecommend(ctx context.Context) (v *bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWouldRecommend is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWouldRecommend requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWouldRecommend: %w", err)
+	}
+	return oldValue.WouldRecommend, nil
+}
+
+// ClearWouldRecommend clears the value of the "would_recommend" field.
+func (m *SoftwareUsageMutation) ClearWouldRecommend() {
+	m.would_recommend = nil
+	m.clearedFields[softwareusage.FieldWouldRecommend] = struct{}{}
+}
+
+// WouldRecommendCleared returns if the "would_recommend" field was cleared in this mutation.
+func (m *SoftwareUsageMutation) WouldRecommendCleared() bool {
+	_, ok := m.clearedFields[softwareusage.FieldWouldRecommend]
+	return ok
+}
+
+// ResetWouldRecommend resets all changes to the "would_recommend" field.
+func (m *SoftwareUsageMutation) ResetWouldRecommend() {
+	m.would_recommend = nil
+	delete(m.clearedFields, softwareusage.FieldWouldRecommend)
+}
+
+// SetNotes sets the "notes" field.
+func (m *SoftwareUsageMutation) SetNotes(s string) {
+	m.notes = &s
+}
+
+// Notes returns the value of the "notes" field in the mutation.
+func (m *SoftwareUsageMutation) Notes() (r string, exists bool) {
+	v := m.notes
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNotes returns the old "notes" field's value of the SoftwareUsage entity.
+// If the SoftwareUsage object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SoftwareUsageMutation) OldNotes(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNotes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNotes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNotes: %w", err)
+	}
+	return oldValue.Notes, nil
+}
+
+// ClearNotes clears the value of the "notes" field.
+func (m *SoftwareUsageMutation) ClearNotes() {
+	m.notes = nil
+	m.clearedFields[softwareusage.FieldNotes] = struct{}{}
+}
+
+// NotesCleared returns if the "notes" field was cleared in this mutation.
+func (m *SoftwareUsageMutation) NotesCleared() bool {
+	_, ok := m.clearedFields[softwareusage.FieldNotes]
+	return ok
+}
+
+// ResetNotes resets all changes to the "notes" field.
+func (m *SoftwareUsageMutation) ResetNotes() {
+	m.notes = nil
+	delete(m.clearedFields, softwareusage.FieldNotes)
+}
+
+// SetProductID sets the "product" edge to the SoftwareProduct entity by id.
+func (m *SoftwareUsageMutation) SetProductID(id gid.ID) {
+	m.product = &id
+}
+
+// ClearProduct clears the "product" edge to the SoftwareProduct entity.
+func (m *SoftwareUsageMutation) ClearProduct() {
+	m.clearedproduct = true
+}
+
+// ProductCleared reports if the "product" edge to the SoftwareProduct entity was cleared.
+func (m *SoftwareUsageMutation) ProductCleared() bool {
+	return m.clearedproduct
+}
+
+// ProductID returns the "product" edge ID in the mutation.
+func (m *SoftwareUsageMutation) ProductID() (id gid.ID, exists bool) {
+	if m.product != nil {
+		return *m.product, true
+	}
+	return
+}
+
+// ProductIDs returns the "product" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ProductID instead. It exists only for internal usage by the builders.
+func (m *SoftwareUsageMutation) ProductIDs() (ids []gid.ID) {
+	if id := m.product; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetProduct resets all changes to the "product" edge.
+func (m *SoftwareUsageMutation) ResetProduct() {
+	m.product = nil
+	m.clearedproduct = false
+}
+
+// SetOrganisationID sets the "organisation" edge to the Organisation entity by id.
+func (m *SoftwareUsageMutation) SetOrganisationID(id gid.ID) {
+	m.organisation = &id
+}
+
+// ClearOrganisation clears the "organisation" edge to the Organisation entity.
+func (m *SoftwareUsageMutation) ClearOrganisation() {
+	m.clearedorganisation = true
+}
+
+// OrganisationCleared reports if the "organisation" edge to the Organisation entity was cleared.
+func (m *SoftwareUsageMutation) OrganisationCleared() bool {
+	return m.clearedorganisation
+}
+
+// OrganisationID returns the "organisation" edge ID in the mutation.
+func (m *SoftwareUsageMutation) OrganisationID() (id gid.ID, exists bool) {
+	if m.organisation != nil {
+		return *m.organisation, true
+	}
+	return
+}
+
+// OrganisationIDs returns the "organisation" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OrganisationID instead. It exists only for internal usage by the builders.
+func (m *SoftwareUsageMutation) OrganisationIDs() (ids []gid.ID) {
+	if id := m.organisation; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOrganisation resets all changes to the "organisation" edge.
+func (m *SoftwareUsageMutation) ResetOrganisation() {
+	m.organisation = nil
+	m.clearedorganisation = false
+}
+
+// SetTopicID sets the "topic" edge to the Topic entity by id.
+func (m *SoftwareUsageMutation) SetTopicID(id gid.ID) {
+	m.topic = &id
+}
+
+// ClearTopic clears the "topic" edge to the Topic entity.
+func (m *SoftwareUsageMutation) ClearTopic() {
+	m.clearedtopic = true
+}
+
+// TopicCleared reports if the "topic" edge to the Topic entity was cleared.
+func (m *SoftwareUsageMutation) TopicCleared() bool {
+	return m.clearedtopic
+}
+
+// TopicID returns the "topic" edge ID in the mutation.
+func (m *SoftwareUsageMutation) TopicID() (id gid.ID, exists bool) {
+	if m.topic != nil {
+		return *m.topic, true
+	}
+	return
+}
+
+// TopicIDs returns the "topic" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// TopicID instead. It exists only for internal usage by the builders.
+func (m *SoftwareUsageMutation) TopicIDs() (ids []gid.ID) {
+	if id := m.topic; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetTopic resets all changes to the "topic" edge.
+func (m *SoftwareUsageMutation) ResetTopic() {
+	m.topic = nil
+	m.clearedtopic = false
+}
+
+// SetContactID sets the "contact" edge to the Member entity by id.
+func (m *SoftwareUsageMutation) SetContactID(id gid.ID) {
+	m.contact = &id
+}
+
+// ClearContact clears the "contact" edge to the Member entity.
+func (m *SoftwareUsageMutation) ClearContact() {
+	m.clearedcontact = true
+}
+
+// ContactCleared reports if the "contact" edge to the Member entity was cleared.
+func (m *SoftwareUsageMutation) ContactCleared() bool {
+	return m.clearedcontact
+}
+
+// ContactID returns the "contact" edge ID in the mutation.
+func (m *SoftwareUsageMutation) ContactID() (id gid.ID, exists bool) {
+	if m.contact != nil {
+		return *m.contact, true
+	}
+	return
+}
+
+// ContactIDs returns the "contact" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ContactID instead. It exists only for internal usage by the builders.
+func (m *SoftwareUsageMutation) ContactIDs() (ids []gid.ID) {
+	if id := m.contact; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetContact resets all changes to the "contact" edge.
+func (m *SoftwareUsageMutation) ResetContact() {
+	m.contact = nil
+	m.clearedcontact = false
+}
+
+// Where appends a list predicates to the SoftwareUsageMutation builder.
+func (m *SoftwareUsageMutation) Where(ps ...predicate.SoftwareUsage) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the SoftwareUsageMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *SoftwareUsageMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.SoftwareUsage, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *SoftwareUsageMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *SoftwareUsageMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (SoftwareUsage).
+func (m *SoftwareUsageMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *SoftwareUsageMutation) Fields() []string {
+	fields := make([]string, 0, 7)
+	if m.created_at != nil {
+		fields = append(fields, softwareusage.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, softwareusage.FieldUpdatedAt)
+	}
+	if m.task != nil {
+		fields = append(fields, softwareusage.FieldTask)
+	}
+	if m.since != nil {
+		fields = append(fields, softwareusage.FieldSince)
+	}
+	if m.satisfaction != nil {
+		fields = append(fields, softwareusage.FieldSatisfaction)
+	}
+	if m.would_recommend != nil {
+		fields = append(fields, softwareusage.FieldWouldRecommend)
+	}
+	if m.notes != nil {
+		fields = append(fields, softwareusage.FieldNotes)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *SoftwareUsageMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case softwareusage.FieldCreatedAt:
+		return m.CreatedAt()
+	case softwareusage.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case softwareusage.FieldTask:
+		return m.Task()
+	case softwareusage.FieldSince:
+		return m.Since()
+	case softwareusage.FieldSatisfaction:
+		return m.Satisfaction()
+	case softwareusage.FieldWouldRecommend:
+		return m.WouldRecommend()
+	case softwareusage.FieldNotes:
+		return m.Notes()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *SoftwareUsageMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case softwareusage.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case softwareusage.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case softwareusage.FieldTask:
+		return m.OldTask(ctx)
+	case softwareusage.FieldSince:
+		return m.OldSince(ctx)
+	case softwareusage.FieldSatisfaction:
+		return m.OldSatisfaction(ctx)
+	case softwareusage.FieldWouldRecommend:
+		return m.OldWouldRecommend(ctx)
+	case softwareusage.FieldNotes:
+		return m.OldNotes(ctx)
+	}
+	return nil, fmt.Errorf("unknown SoftwareUsage field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *SoftwareUsageMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case softwareusage.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case softwareusage.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case softwareusage.FieldTask:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTask(v)
+		return nil
+	case softwareusage.FieldSince:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSince(v)
+		return nil
+	case softwareusage.FieldSatisfaction:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSatisfaction(v)
+		return nil
+	case softwareusage.FieldWouldRecommend:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWouldRecommend(v)
+		return nil
+	case softwareusage.FieldNotes:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNotes(v)
+		return nil
+	}
+	return fmt.Errorf("unknown SoftwareUsage field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *SoftwareUsageMutation) AddedFields() []string {
+	var fields []string
+	if m.addsatisfaction != nil {
+		fields = append(fields, softwareusage.FieldSatisfaction)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *SoftwareUsageMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case softwareusage.FieldSatisfaction:
+		return m.AddedSatisfaction()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *SoftwareUsageMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case softwareusage.FieldSatisfaction:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddSatisfaction(v)
+		return nil
+	}
+	return fmt.Errorf("unknown SoftwareUsage numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *SoftwareUsageMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(softwareusage.FieldTask) {
+		fields = append(fields, softwareusage.FieldTask)
+	}
+	if m.FieldCleared(softwareusage.FieldSince) {
+		fields = append(fields, softwareusage.FieldSince)
+	}
+	if m.FieldCleared(softwareusage.FieldSatisfaction) {
+		fields = append(fields, softwareusage.FieldSatisfaction)
+	}
+	if m.FieldCleared(softwareusage.FieldWouldRecommend) {
+		fields = append(fields, softwareusage.FieldWouldRecommend)
+	}
+	if m.FieldCleared(softwareusage.FieldNotes) {
+		fields = append(fields, softwareusage.FieldNotes)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *SoftwareUsageMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *SoftwareUsageMutation) ClearField(name string) error {
+	switch name {
+	case softwareusage.FieldTask:
+		m.ClearTask()
+		return nil
+	case softwareusage.FieldSince:
+		m.ClearSince()
+		return nil
+	case softwareusage.FieldSatisfaction:
+		m.ClearSatisfaction()
+		return nil
+	case softwareusage.FieldWouldRecommend:
+		m.ClearWouldRecommend()
+		return nil
+	case softwareusage.FieldNotes:
+		m.ClearNotes()
+		return nil
+	}
+	return fmt.Errorf("unknown SoftwareUsage nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *SoftwareUsageMutation) ResetField(name string) error {
+	switch name {
+	case softwareusage.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case softwareusage.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case softwareusage.FieldTask:
+		m.ResetTask()
+		return nil
+	case softwareusage.FieldSince:
+		m.ResetSince()
+		return nil
+	case softwareusage.FieldSatisfaction:
+		m.ResetSatisfaction()
+		return nil
+	case softwareusage.FieldWouldRecommend:
+		m.ResetWouldRecommend()
+		return nil
+	case softwareusage.FieldNotes:
+		m.ResetNotes()
+		return nil
+	}
+	return fmt.Errorf("unknown SoftwareUsage field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *SoftwareUsageMutation) AddedEdges() []string {
+	edges := make([]string, 0, 4)
+	if m.product != nil {
+		edges = append(edges, softwareusage.EdgeProduct)
+	}
+	if m.organisation != nil {
+		edges = append(edges, softwareusage.EdgeOrganisation)
+	}
+	if m.topic != nil {
+		edges = append(edges, softwareusage.EdgeTopic)
+	}
+	if m.contact != nil {
+		edges = append(edges, softwareusage.EdgeContact)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *SoftwareUsageMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case softwareusage.EdgeProduct:
+		if id := m.product; id != nil {
+			return []ent.Value{*id}
+		}
+	case softwareusage.EdgeOrganisation:
+		if id := m.organisation; id != nil {
+			return []ent.Value{*id}
+		}
+	case softwareusage.EdgeTopic:
+		if id := m.topic; id != nil {
+			return []ent.Value{*id}
+		}
+	case softwareusage.EdgeContact:
+		if id := m.contact; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *SoftwareUsageMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 4)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *SoftwareUsageMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *SoftwareUsageMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 4)
+	if m.clearedproduct {
+		edges = append(edges, softwareusage.EdgeProduct)
+	}
+	if m.clearedorganisation {
+		edges = append(edges, softwareusage.EdgeOrganisation)
+	}
+	if m.clearedtopic {
+		edges = append(edges, softwareusage.EdgeTopic)
+	}
+	if m.clearedcontact {
+		edges = append(edges, softwareusage.EdgeContact)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *SoftwareUsageMutation) EdgeCleared(name string) bool {
+	switch name {
+	case softwareusage.EdgeProduct:
+		return m.clearedproduct
+	case softwareusage.EdgeOrganisation:
+		return m.clearedorganisation
+	case softwareusage.EdgeTopic:
+		return m.clearedtopic
+	case softwareusage.EdgeContact:
+		return m.clearedcontact
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *SoftwareUsageMutation) ClearEdge(name string) error {
+	switch name {
+	case softwareusage.EdgeProduct:
+		m.ClearProduct()
+		return nil
+	case softwareusage.EdgeOrganisation:
+		m.ClearOrganisation()
+		return nil
+	case softwareusage.EdgeTopic:
+		m.ClearTopic()
+		return nil
+	case softwareusage.EdgeContact:
+		m.ClearContact()
+		return nil
+	}
+	return fmt.Errorf("unknown SoftwareUsage unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *SoftwareUsageMutation) ResetEdge(name string) error {
+	switch name {
+	case softwareusage.EdgeProduct:
+		m.ResetProduct()
+		return nil
+	case softwareusage.EdgeOrganisation:
+		m.ResetOrganisation()
+		return nil
+	case softwareusage.EdgeTopic:
+		m.ResetTopic()
+		return nil
+	case softwareusage.EdgeContact:
+		m.ResetContact()
+		return nil
+	}
+	return fmt.Errorf("unknown SoftwareUsage edge %s", name)
 }
 
 // TopicMutation represents an operation that mutates the Topic nodes in the graph.

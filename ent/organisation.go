@@ -49,20 +49,26 @@ type OrganisationEdges struct {
 	Children []*Organisation `json:"children,omitempty"`
 	// Members holds the value of the members edge.
 	Members []*Member `json:"members,omitempty"`
+	// SoftwareProducts holds the value of the software_products edge.
+	SoftwareProducts []*SoftwareProduct `json:"software_products,omitempty"`
+	// SoftwareUsages holds the value of the software_usages edge.
+	SoftwareUsages []*SoftwareUsage `json:"software_usages,omitempty"`
 	// Measurements holds the value of the measurements edge.
 	Measurements []*Measurement `json:"measurements,omitempty"`
 	// Practices holds the value of the practices edge.
 	Practices []*Practice `json:"practices,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [5]bool
+	loadedTypes [7]bool
 	// totalCount holds the count of the edges above.
-	totalCount [4]map[string]int
+	totalCount [6]map[string]int
 
-	namedChildren     map[string][]*Organisation
-	namedMembers      map[string][]*Member
-	namedMeasurements map[string][]*Measurement
-	namedPractices    map[string][]*Practice
+	namedChildren         map[string][]*Organisation
+	namedMembers          map[string][]*Member
+	namedSoftwareProducts map[string][]*SoftwareProduct
+	namedSoftwareUsages   map[string][]*SoftwareUsage
+	namedMeasurements     map[string][]*Measurement
+	namedPractices        map[string][]*Practice
 }
 
 // ParentOrErr returns the Parent value or an error if the edge
@@ -94,10 +100,28 @@ func (e OrganisationEdges) MembersOrErr() ([]*Member, error) {
 	return nil, &NotLoadedError{edge: "members"}
 }
 
+// SoftwareProductsOrErr returns the SoftwareProducts value or an error if the edge
+// was not loaded in eager-loading.
+func (e OrganisationEdges) SoftwareProductsOrErr() ([]*SoftwareProduct, error) {
+	if e.loadedTypes[3] {
+		return e.SoftwareProducts, nil
+	}
+	return nil, &NotLoadedError{edge: "software_products"}
+}
+
+// SoftwareUsagesOrErr returns the SoftwareUsages value or an error if the edge
+// was not loaded in eager-loading.
+func (e OrganisationEdges) SoftwareUsagesOrErr() ([]*SoftwareUsage, error) {
+	if e.loadedTypes[4] {
+		return e.SoftwareUsages, nil
+	}
+	return nil, &NotLoadedError{edge: "software_usages"}
+}
+
 // MeasurementsOrErr returns the Measurements value or an error if the edge
 // was not loaded in eager-loading.
 func (e OrganisationEdges) MeasurementsOrErr() ([]*Measurement, error) {
-	if e.loadedTypes[3] {
+	if e.loadedTypes[5] {
 		return e.Measurements, nil
 	}
 	return nil, &NotLoadedError{edge: "measurements"}
@@ -106,7 +130,7 @@ func (e OrganisationEdges) MeasurementsOrErr() ([]*Measurement, error) {
 // PracticesOrErr returns the Practices value or an error if the edge
 // was not loaded in eager-loading.
 func (e OrganisationEdges) PracticesOrErr() ([]*Practice, error) {
-	if e.loadedTypes[4] {
+	if e.loadedTypes[6] {
 		return e.Practices, nil
 	}
 	return nil, &NotLoadedError{edge: "practices"}
@@ -234,6 +258,16 @@ func (_m *Organisation) QueryMembers() *MemberQuery {
 	return NewOrganisationClient(_m.config).QueryMembers(_m)
 }
 
+// QuerySoftwareProducts queries the "software_products" edge of the Organisation entity.
+func (_m *Organisation) QuerySoftwareProducts() *SoftwareProductQuery {
+	return NewOrganisationClient(_m.config).QuerySoftwareProducts(_m)
+}
+
+// QuerySoftwareUsages queries the "software_usages" edge of the Organisation entity.
+func (_m *Organisation) QuerySoftwareUsages() *SoftwareUsageQuery {
+	return NewOrganisationClient(_m.config).QuerySoftwareUsages(_m)
+}
+
 // QueryMeasurements queries the "measurements" edge of the Organisation entity.
 func (_m *Organisation) QueryMeasurements() *MeasurementQuery {
 	return NewOrganisationClient(_m.config).QueryMeasurements(_m)
@@ -345,6 +379,54 @@ func (_m *Organisation) appendNamedMembers(name string, edges ...*Member) {
 		_m.Edges.namedMembers[name] = []*Member{}
 	} else {
 		_m.Edges.namedMembers[name] = append(_m.Edges.namedMembers[name], edges...)
+	}
+}
+
+// NamedSoftwareProducts returns the SoftwareProducts named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Organisation) NamedSoftwareProducts(name string) ([]*SoftwareProduct, error) {
+	if _m.Edges.namedSoftwareProducts == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedSoftwareProducts[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Organisation) appendNamedSoftwareProducts(name string, edges ...*SoftwareProduct) {
+	if _m.Edges.namedSoftwareProducts == nil {
+		_m.Edges.namedSoftwareProducts = make(map[string][]*SoftwareProduct)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedSoftwareProducts[name] = []*SoftwareProduct{}
+	} else {
+		_m.Edges.namedSoftwareProducts[name] = append(_m.Edges.namedSoftwareProducts[name], edges...)
+	}
+}
+
+// NamedSoftwareUsages returns the SoftwareUsages named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Organisation) NamedSoftwareUsages(name string) ([]*SoftwareUsage, error) {
+	if _m.Edges.namedSoftwareUsages == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedSoftwareUsages[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Organisation) appendNamedSoftwareUsages(name string, edges ...*SoftwareUsage) {
+	if _m.Edges.namedSoftwareUsages == nil {
+		_m.Edges.namedSoftwareUsages = make(map[string][]*SoftwareUsage)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedSoftwareUsages[name] = []*SoftwareUsage{}
+	} else {
+		_m.Edges.namedSoftwareUsages[name] = append(_m.Edges.namedSoftwareUsages[name], edges...)
 	}
 }
 

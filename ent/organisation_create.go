@@ -12,6 +12,8 @@ import (
 	"zirkel/ent/organisation"
 	"zirkel/ent/practice"
 	"zirkel/ent/schema/gid"
+	"zirkel/ent/softwareproduct"
+	"zirkel/ent/softwareusage"
 
 	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
@@ -184,6 +186,36 @@ func (_c *OrganisationCreate) AddMembers(v ...*Member) *OrganisationCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddMemberIDs(ids...)
+}
+
+// AddSoftwareProductIDs adds the "software_products" edge to the SoftwareProduct entity by IDs.
+func (_c *OrganisationCreate) AddSoftwareProductIDs(ids ...gid.ID) *OrganisationCreate {
+	_c.mutation.AddSoftwareProductIDs(ids...)
+	return _c
+}
+
+// AddSoftwareProducts adds the "software_products" edges to the SoftwareProduct entity.
+func (_c *OrganisationCreate) AddSoftwareProducts(v ...*SoftwareProduct) *OrganisationCreate {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddSoftwareProductIDs(ids...)
+}
+
+// AddSoftwareUsageIDs adds the "software_usages" edge to the SoftwareUsage entity by IDs.
+func (_c *OrganisationCreate) AddSoftwareUsageIDs(ids ...gid.ID) *OrganisationCreate {
+	_c.mutation.AddSoftwareUsageIDs(ids...)
+	return _c
+}
+
+// AddSoftwareUsages adds the "software_usages" edges to the SoftwareUsage entity.
+func (_c *OrganisationCreate) AddSoftwareUsages(v ...*SoftwareUsage) *OrganisationCreate {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddSoftwareUsageIDs(ids...)
 }
 
 // AddMeasurementIDs adds the "measurements" edge to the Measurement entity by IDs.
@@ -436,6 +468,38 @@ func (_c *OrganisationCreate) createSpec() (*Organisation, *sqlgraph.CreateSpec)
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(member.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.SoftwareProductsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.SoftwareProductsTable,
+			Columns: []string{organisation.SoftwareProductsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(softwareproduct.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.SoftwareUsagesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.SoftwareUsagesTable,
+			Columns: []string{organisation.SoftwareUsagesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(softwareusage.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {

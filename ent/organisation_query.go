@@ -14,6 +14,8 @@ import (
 	"zirkel/ent/practice"
 	"zirkel/ent/predicate"
 	"zirkel/ent/schema/gid"
+	"zirkel/ent/softwareproduct"
+	"zirkel/ent/softwareusage"
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect"
@@ -25,22 +27,26 @@ import (
 // OrganisationQuery is the builder for querying Organisation entities.
 type OrganisationQuery struct {
 	config
-	ctx                   *QueryContext
-	order                 []organisation.OrderOption
-	inters                []Interceptor
-	predicates            []predicate.Organisation
-	withParent            *OrganisationQuery
-	withChildren          *OrganisationQuery
-	withMembers           *MemberQuery
-	withMeasurements      *MeasurementQuery
-	withPractices         *PracticeQuery
-	withFKs               bool
-	loadTotal             []func(context.Context, []*Organisation) error
-	modifiers             []func(*sql.Selector)
-	withNamedChildren     map[string]*OrganisationQuery
-	withNamedMembers      map[string]*MemberQuery
-	withNamedMeasurements map[string]*MeasurementQuery
-	withNamedPractices    map[string]*PracticeQuery
+	ctx                       *QueryContext
+	order                     []organisation.OrderOption
+	inters                    []Interceptor
+	predicates                []predicate.Organisation
+	withParent                *OrganisationQuery
+	withChildren              *OrganisationQuery
+	withMembers               *MemberQuery
+	withSoftwareProducts      *SoftwareProductQuery
+	withSoftwareUsages        *SoftwareUsageQuery
+	withMeasurements          *MeasurementQuery
+	withPractices             *PracticeQuery
+	withFKs                   bool
+	loadTotal                 []func(context.Context, []*Organisation) error
+	modifiers                 []func(*sql.Selector)
+	withNamedChildren         map[string]*OrganisationQuery
+	withNamedMembers          map[string]*MemberQuery
+	withNamedSoftwareProducts map[string]*SoftwareProductQuery
+	withNamedSoftwareUsages   map[string]*SoftwareUsageQuery
+	withNamedMeasurements     map[string]*MeasurementQuery
+	withNamedPractices        map[string]*PracticeQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -136,6 +142,50 @@ func (_q *OrganisationQuery) QueryMembers() *MemberQuery {
 			sqlgraph.From(organisation.Table, organisation.FieldID, selector),
 			sqlgraph.To(member.Table, member.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, organisation.MembersTable, organisation.MembersColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QuerySoftwareProducts chains the current query on the "software_products" edge.
+func (_q *OrganisationQuery) QuerySoftwareProducts() *SoftwareProductQuery {
+	query := (&SoftwareProductClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(organisation.Table, organisation.FieldID, selector),
+			sqlgraph.To(softwareproduct.Table, softwareproduct.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, organisation.SoftwareProductsTable, organisation.SoftwareProductsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QuerySoftwareUsages chains the current query on the "software_usages" edge.
+func (_q *OrganisationQuery) QuerySoftwareUsages() *SoftwareUsageQuery {
+	query := (&SoftwareUsageClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(organisation.Table, organisation.FieldID, selector),
+			sqlgraph.To(softwareusage.Table, softwareusage.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, organisation.SoftwareUsagesTable, organisation.SoftwareUsagesColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -374,16 +424,18 @@ func (_q *OrganisationQuery) Clone() *OrganisationQuery {
 		return nil
 	}
 	return &OrganisationQuery{
-		config:           _q.config,
-		ctx:              _q.ctx.Clone(),
-		order:            append([]organisation.OrderOption{}, _q.order...),
-		inters:           append([]Interceptor{}, _q.inters...),
-		predicates:       append([]predicate.Organisation{}, _q.predicates...),
-		withParent:       _q.withParent.Clone(),
-		withChildren:     _q.withChildren.Clone(),
-		withMembers:      _q.withMembers.Clone(),
-		withMeasurements: _q.withMeasurements.Clone(),
-		withPractices:    _q.withPractices.Clone(),
+		config:               _q.config,
+		ctx:                  _q.ctx.Clone(),
+		order:                append([]organisation.OrderOption{}, _q.order...),
+		inters:               append([]Interceptor{}, _q.inters...),
+		predicates:           append([]predicate.Organisation{}, _q.predicates...),
+		withParent:           _q.withParent.Clone(),
+		withChildren:         _q.withChildren.Clone(),
+		withMembers:          _q.withMembers.Clone(),
+		withSoftwareProducts: _q.withSoftwareProducts.Clone(),
+		withSoftwareUsages:   _q.withSoftwareUsages.Clone(),
+		withMeasurements:     _q.withMeasurements.Clone(),
+		withPractices:        _q.withPractices.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -421,6 +473,28 @@ func (_q *OrganisationQuery) WithMembers(opts ...func(*MemberQuery)) *Organisati
 		opt(query)
 	}
 	_q.withMembers = query
+	return _q
+}
+
+// WithSoftwareProducts tells the query-builder to eager-load the nodes that are connected to
+// the "software_products" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *OrganisationQuery) WithSoftwareProducts(opts ...func(*SoftwareProductQuery)) *OrganisationQuery {
+	query := (&SoftwareProductClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withSoftwareProducts = query
+	return _q
+}
+
+// WithSoftwareUsages tells the query-builder to eager-load the nodes that are connected to
+// the "software_usages" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *OrganisationQuery) WithSoftwareUsages(opts ...func(*SoftwareUsageQuery)) *OrganisationQuery {
+	query := (&SoftwareUsageClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withSoftwareUsages = query
 	return _q
 }
 
@@ -531,10 +605,12 @@ func (_q *OrganisationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 		nodes       = []*Organisation{}
 		withFKs     = _q.withFKs
 		_spec       = _q.querySpec()
-		loadedTypes = [5]bool{
+		loadedTypes = [7]bool{
 			_q.withParent != nil,
 			_q.withChildren != nil,
 			_q.withMembers != nil,
+			_q.withSoftwareProducts != nil,
+			_q.withSoftwareUsages != nil,
 			_q.withMeasurements != nil,
 			_q.withPractices != nil,
 		}
@@ -586,6 +662,22 @@ func (_q *OrganisationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 			return nil, err
 		}
 	}
+	if query := _q.withSoftwareProducts; query != nil {
+		if err := _q.loadSoftwareProducts(ctx, query, nodes,
+			func(n *Organisation) { n.Edges.SoftwareProducts = []*SoftwareProduct{} },
+			func(n *Organisation, e *SoftwareProduct) {
+				n.Edges.SoftwareProducts = append(n.Edges.SoftwareProducts, e)
+			}); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withSoftwareUsages; query != nil {
+		if err := _q.loadSoftwareUsages(ctx, query, nodes,
+			func(n *Organisation) { n.Edges.SoftwareUsages = []*SoftwareUsage{} },
+			func(n *Organisation, e *SoftwareUsage) { n.Edges.SoftwareUsages = append(n.Edges.SoftwareUsages, e) }); err != nil {
+			return nil, err
+		}
+	}
 	if query := _q.withMeasurements; query != nil {
 		if err := _q.loadMeasurements(ctx, query, nodes,
 			func(n *Organisation) { n.Edges.Measurements = []*Measurement{} },
@@ -611,6 +703,20 @@ func (_q *OrganisationQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]
 		if err := _q.loadMembers(ctx, query, nodes,
 			func(n *Organisation) { n.appendNamedMembers(name) },
 			func(n *Organisation, e *Member) { n.appendNamedMembers(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedSoftwareProducts {
+		if err := _q.loadSoftwareProducts(ctx, query, nodes,
+			func(n *Organisation) { n.appendNamedSoftwareProducts(name) },
+			func(n *Organisation, e *SoftwareProduct) { n.appendNamedSoftwareProducts(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedSoftwareUsages {
+		if err := _q.loadSoftwareUsages(ctx, query, nodes,
+			func(n *Organisation) { n.appendNamedSoftwareUsages(name) },
+			func(n *Organisation, e *SoftwareUsage) { n.appendNamedSoftwareUsages(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -725,6 +831,68 @@ func (_q *OrganisationQuery) loadMembers(ctx context.Context, query *MemberQuery
 		node, ok := nodeids[*fk]
 		if !ok {
 			return fmt.Errorf(`unexpected referenced foreign-key "organisation_members" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *OrganisationQuery) loadSoftwareProducts(ctx context.Context, query *SoftwareProductQuery, nodes []*Organisation, init func(*Organisation), assign func(*Organisation, *SoftwareProduct)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[gid.ID]*Organisation)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	query.withFKs = true
+	query.Where(predicate.SoftwareProduct(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(organisation.SoftwareProductsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.organisation_software_products
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "organisation_software_products" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "organisation_software_products" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *OrganisationQuery) loadSoftwareUsages(ctx context.Context, query *SoftwareUsageQuery, nodes []*Organisation, init func(*Organisation), assign func(*Organisation, *SoftwareUsage)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[gid.ID]*Organisation)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	query.withFKs = true
+	query.Where(predicate.SoftwareUsage(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(organisation.SoftwareUsagesColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.organisation_software_usages
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "organisation_software_usages" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "organisation_software_usages" returned %v for node %v`, *fk, n.ID)
 		}
 		assign(node, n)
 	}
@@ -937,6 +1105,34 @@ func (_q *OrganisationQuery) WithNamedMembers(name string, opts ...func(*MemberQ
 		_q.withNamedMembers = make(map[string]*MemberQuery)
 	}
 	_q.withNamedMembers[name] = query
+	return _q
+}
+
+// WithNamedSoftwareProducts tells the query-builder to eager-load the nodes that are connected to the "software_products"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *OrganisationQuery) WithNamedSoftwareProducts(name string, opts ...func(*SoftwareProductQuery)) *OrganisationQuery {
+	query := (&SoftwareProductClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedSoftwareProducts == nil {
+		_q.withNamedSoftwareProducts = make(map[string]*SoftwareProductQuery)
+	}
+	_q.withNamedSoftwareProducts[name] = query
+	return _q
+}
+
+// WithNamedSoftwareUsages tells the query-builder to eager-load the nodes that are connected to the "software_usages"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *OrganisationQuery) WithNamedSoftwareUsages(name string, opts ...func(*SoftwareUsageQuery)) *OrganisationQuery {
+	query := (&SoftwareUsageClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedSoftwareUsages == nil {
+		_q.withNamedSoftwareUsages = make(map[string]*SoftwareUsageQuery)
+	}
+	_q.withNamedSoftwareUsages[name] = query
 	return _q
 }
 

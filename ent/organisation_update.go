@@ -13,6 +13,8 @@ import (
 	"zirkel/ent/practice"
 	"zirkel/ent/predicate"
 	"zirkel/ent/schema/gid"
+	"zirkel/ent/softwareproduct"
+	"zirkel/ent/softwareusage"
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
@@ -203,6 +205,36 @@ func (_u *OrganisationUpdate) AddMembers(v ...*Member) *OrganisationUpdate {
 	return _u.AddMemberIDs(ids...)
 }
 
+// AddSoftwareProductIDs adds the "software_products" edge to the SoftwareProduct entity by IDs.
+func (_u *OrganisationUpdate) AddSoftwareProductIDs(ids ...gid.ID) *OrganisationUpdate {
+	_u.mutation.AddSoftwareProductIDs(ids...)
+	return _u
+}
+
+// AddSoftwareProducts adds the "software_products" edges to the SoftwareProduct entity.
+func (_u *OrganisationUpdate) AddSoftwareProducts(v ...*SoftwareProduct) *OrganisationUpdate {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddSoftwareProductIDs(ids...)
+}
+
+// AddSoftwareUsageIDs adds the "software_usages" edge to the SoftwareUsage entity by IDs.
+func (_u *OrganisationUpdate) AddSoftwareUsageIDs(ids ...gid.ID) *OrganisationUpdate {
+	_u.mutation.AddSoftwareUsageIDs(ids...)
+	return _u
+}
+
+// AddSoftwareUsages adds the "software_usages" edges to the SoftwareUsage entity.
+func (_u *OrganisationUpdate) AddSoftwareUsages(v ...*SoftwareUsage) *OrganisationUpdate {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddSoftwareUsageIDs(ids...)
+}
+
 // AddMeasurementIDs adds the "measurements" edge to the Measurement entity by IDs.
 func (_u *OrganisationUpdate) AddMeasurementIDs(ids ...gid.ID) *OrganisationUpdate {
 	_u.mutation.AddMeasurementIDs(ids...)
@@ -284,6 +316,48 @@ func (_u *OrganisationUpdate) RemoveMembers(v ...*Member) *OrganisationUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveMemberIDs(ids...)
+}
+
+// ClearSoftwareProducts clears all "software_products" edges to the SoftwareProduct entity.
+func (_u *OrganisationUpdate) ClearSoftwareProducts() *OrganisationUpdate {
+	_u.mutation.ClearSoftwareProducts()
+	return _u
+}
+
+// RemoveSoftwareProductIDs removes the "software_products" edge to SoftwareProduct entities by IDs.
+func (_u *OrganisationUpdate) RemoveSoftwareProductIDs(ids ...gid.ID) *OrganisationUpdate {
+	_u.mutation.RemoveSoftwareProductIDs(ids...)
+	return _u
+}
+
+// RemoveSoftwareProducts removes "software_products" edges to SoftwareProduct entities.
+func (_u *OrganisationUpdate) RemoveSoftwareProducts(v ...*SoftwareProduct) *OrganisationUpdate {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveSoftwareProductIDs(ids...)
+}
+
+// ClearSoftwareUsages clears all "software_usages" edges to the SoftwareUsage entity.
+func (_u *OrganisationUpdate) ClearSoftwareUsages() *OrganisationUpdate {
+	_u.mutation.ClearSoftwareUsages()
+	return _u
+}
+
+// RemoveSoftwareUsageIDs removes the "software_usages" edge to SoftwareUsage entities by IDs.
+func (_u *OrganisationUpdate) RemoveSoftwareUsageIDs(ids ...gid.ID) *OrganisationUpdate {
+	_u.mutation.RemoveSoftwareUsageIDs(ids...)
+	return _u
+}
+
+// RemoveSoftwareUsages removes "software_usages" edges to SoftwareUsage entities.
+func (_u *OrganisationUpdate) RemoveSoftwareUsages(v ...*SoftwareUsage) *OrganisationUpdate {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveSoftwareUsageIDs(ids...)
 }
 
 // ClearMeasurements clears all "measurements" edges to the Measurement entity.
@@ -578,6 +652,96 @@ func (_u *OrganisationUpdate) sqlSave(ctx context.Context) (_node int, err error
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.SoftwareProductsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.SoftwareProductsTable,
+			Columns: []string{organisation.SoftwareProductsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(softwareproduct.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedSoftwareProductsIDs(); len(nodes) > 0 && !_u.mutation.SoftwareProductsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.SoftwareProductsTable,
+			Columns: []string{organisation.SoftwareProductsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(softwareproduct.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.SoftwareProductsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.SoftwareProductsTable,
+			Columns: []string{organisation.SoftwareProductsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(softwareproduct.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.SoftwareUsagesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.SoftwareUsagesTable,
+			Columns: []string{organisation.SoftwareUsagesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(softwareusage.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedSoftwareUsagesIDs(); len(nodes) > 0 && !_u.mutation.SoftwareUsagesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.SoftwareUsagesTable,
+			Columns: []string{organisation.SoftwareUsagesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(softwareusage.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.SoftwareUsagesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.SoftwareUsagesTable,
+			Columns: []string{organisation.SoftwareUsagesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(softwareusage.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	if _u.mutation.MeasurementsCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -860,6 +1024,36 @@ func (_u *OrganisationUpdateOne) AddMembers(v ...*Member) *OrganisationUpdateOne
 	return _u.AddMemberIDs(ids...)
 }
 
+// AddSoftwareProductIDs adds the "software_products" edge to the SoftwareProduct entity by IDs.
+func (_u *OrganisationUpdateOne) AddSoftwareProductIDs(ids ...gid.ID) *OrganisationUpdateOne {
+	_u.mutation.AddSoftwareProductIDs(ids...)
+	return _u
+}
+
+// AddSoftwareProducts adds the "software_products" edges to the SoftwareProduct entity.
+func (_u *OrganisationUpdateOne) AddSoftwareProducts(v ...*SoftwareProduct) *OrganisationUpdateOne {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddSoftwareProductIDs(ids...)
+}
+
+// AddSoftwareUsageIDs adds the "software_usages" edge to the SoftwareUsage entity by IDs.
+func (_u *OrganisationUpdateOne) AddSoftwareUsageIDs(ids ...gid.ID) *OrganisationUpdateOne {
+	_u.mutation.AddSoftwareUsageIDs(ids...)
+	return _u
+}
+
+// AddSoftwareUsages adds the "software_usages" edges to the SoftwareUsage entity.
+func (_u *OrganisationUpdateOne) AddSoftwareUsages(v ...*SoftwareUsage) *OrganisationUpdateOne {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddSoftwareUsageIDs(ids...)
+}
+
 // AddMeasurementIDs adds the "measurements" edge to the Measurement entity by IDs.
 func (_u *OrganisationUpdateOne) AddMeasurementIDs(ids ...gid.ID) *OrganisationUpdateOne {
 	_u.mutation.AddMeasurementIDs(ids...)
@@ -941,6 +1135,48 @@ func (_u *OrganisationUpdateOne) RemoveMembers(v ...*Member) *OrganisationUpdate
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveMemberIDs(ids...)
+}
+
+// ClearSoftwareProducts clears all "software_products" edges to the SoftwareProduct entity.
+func (_u *OrganisationUpdateOne) ClearSoftwareProducts() *OrganisationUpdateOne {
+	_u.mutation.ClearSoftwareProducts()
+	return _u
+}
+
+// RemoveSoftwareProductIDs removes the "software_products" edge to SoftwareProduct entities by IDs.
+func (_u *OrganisationUpdateOne) RemoveSoftwareProductIDs(ids ...gid.ID) *OrganisationUpdateOne {
+	_u.mutation.RemoveSoftwareProductIDs(ids...)
+	return _u
+}
+
+// RemoveSoftwareProducts removes "software_products" edges to SoftwareProduct entities.
+func (_u *OrganisationUpdateOne) RemoveSoftwareProducts(v ...*SoftwareProduct) *OrganisationUpdateOne {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveSoftwareProductIDs(ids...)
+}
+
+// ClearSoftwareUsages clears all "software_usages" edges to the SoftwareUsage entity.
+func (_u *OrganisationUpdateOne) ClearSoftwareUsages() *OrganisationUpdateOne {
+	_u.mutation.ClearSoftwareUsages()
+	return _u
+}
+
+// RemoveSoftwareUsageIDs removes the "software_usages" edge to SoftwareUsage entities by IDs.
+func (_u *OrganisationUpdateOne) RemoveSoftwareUsageIDs(ids ...gid.ID) *OrganisationUpdateOne {
+	_u.mutation.RemoveSoftwareUsageIDs(ids...)
+	return _u
+}
+
+// RemoveSoftwareUsages removes "software_usages" edges to SoftwareUsage entities.
+func (_u *OrganisationUpdateOne) RemoveSoftwareUsages(v ...*SoftwareUsage) *OrganisationUpdateOne {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveSoftwareUsageIDs(ids...)
 }
 
 // ClearMeasurements clears all "measurements" edges to the Measurement entity.
@@ -1258,6 +1494,96 @@ func (_u *OrganisationUpdateOne) sqlSave(ctx context.Context) (_node *Organisati
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(member.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.SoftwareProductsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.SoftwareProductsTable,
+			Columns: []string{organisation.SoftwareProductsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(softwareproduct.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedSoftwareProductsIDs(); len(nodes) > 0 && !_u.mutation.SoftwareProductsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.SoftwareProductsTable,
+			Columns: []string{organisation.SoftwareProductsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(softwareproduct.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.SoftwareProductsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.SoftwareProductsTable,
+			Columns: []string{organisation.SoftwareProductsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(softwareproduct.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.SoftwareUsagesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.SoftwareUsagesTable,
+			Columns: []string{organisation.SoftwareUsagesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(softwareusage.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedSoftwareUsagesIDs(); len(nodes) > 0 && !_u.mutation.SoftwareUsagesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.SoftwareUsagesTable,
+			Columns: []string{organisation.SoftwareUsagesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(softwareusage.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.SoftwareUsagesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   organisation.SoftwareUsagesTable,
+			Columns: []string{organisation.SoftwareUsagesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(softwareusage.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {

@@ -71,18 +71,21 @@ type PracticeEdges struct {
 	Topics []*Topic `json:"topics,omitempty"`
 	// Circle holds the value of the circle edge.
 	Circle *Circle `json:"circle,omitempty"`
+	// Software holds the value of the software edge.
+	Software []*SoftwareProduct `json:"software,omitempty"`
 	// Measurements of the organisation before the practice.
 	MeasurementsBefore []*Measurement `json:"measurements_before,omitempty"`
 	// Measurements after it: the benchmark offers practices of peers that did better.
 	MeasurementsAfter []*Measurement `json:"measurements_after,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [6]bool
+	loadedTypes [7]bool
 	// totalCount holds the count of the edges above.
-	totalCount [4]map[string]int
+	totalCount [5]map[string]int
 
 	namedAuthors            map[string][]*Member
 	namedTopics             map[string][]*Topic
+	namedSoftware           map[string][]*SoftwareProduct
 	namedMeasurementsBefore map[string][]*Measurement
 	namedMeasurementsAfter  map[string][]*Measurement
 }
@@ -127,10 +130,19 @@ func (e PracticeEdges) CircleOrErr() (*Circle, error) {
 	return nil, &NotLoadedError{edge: "circle"}
 }
 
+// SoftwareOrErr returns the Software value or an error if the edge
+// was not loaded in eager-loading.
+func (e PracticeEdges) SoftwareOrErr() ([]*SoftwareProduct, error) {
+	if e.loadedTypes[4] {
+		return e.Software, nil
+	}
+	return nil, &NotLoadedError{edge: "software"}
+}
+
 // MeasurementsBeforeOrErr returns the MeasurementsBefore value or an error if the edge
 // was not loaded in eager-loading.
 func (e PracticeEdges) MeasurementsBeforeOrErr() ([]*Measurement, error) {
-	if e.loadedTypes[4] {
+	if e.loadedTypes[5] {
 		return e.MeasurementsBefore, nil
 	}
 	return nil, &NotLoadedError{edge: "measurements_before"}
@@ -139,7 +151,7 @@ func (e PracticeEdges) MeasurementsBeforeOrErr() ([]*Measurement, error) {
 // MeasurementsAfterOrErr returns the MeasurementsAfter value or an error if the edge
 // was not loaded in eager-loading.
 func (e PracticeEdges) MeasurementsAfterOrErr() ([]*Measurement, error) {
-	if e.loadedTypes[5] {
+	if e.loadedTypes[6] {
 		return e.MeasurementsAfter, nil
 	}
 	return nil, &NotLoadedError{edge: "measurements_after"}
@@ -333,6 +345,11 @@ func (_m *Practice) QueryCircle() *CircleQuery {
 	return NewPracticeClient(_m.config).QueryCircle(_m)
 }
 
+// QuerySoftware queries the "software" edge of the Practice entity.
+func (_m *Practice) QuerySoftware() *SoftwareProductQuery {
+	return NewPracticeClient(_m.config).QuerySoftware(_m)
+}
+
 // QueryMeasurementsBefore queries the "measurements_before" edge of the Practice entity.
 func (_m *Practice) QueryMeasurementsBefore() *MeasurementQuery {
 	return NewPracticeClient(_m.config).QueryMeasurementsBefore(_m)
@@ -468,6 +485,30 @@ func (_m *Practice) appendNamedTopics(name string, edges ...*Topic) {
 		_m.Edges.namedTopics[name] = []*Topic{}
 	} else {
 		_m.Edges.namedTopics[name] = append(_m.Edges.namedTopics[name], edges...)
+	}
+}
+
+// NamedSoftware returns the Software named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Practice) NamedSoftware(name string) ([]*SoftwareProduct, error) {
+	if _m.Edges.namedSoftware == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedSoftware[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Practice) appendNamedSoftware(name string, edges ...*SoftwareProduct) {
+	if _m.Edges.namedSoftware == nil {
+		_m.Edges.namedSoftware = make(map[string][]*SoftwareProduct)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedSoftware[name] = []*SoftwareProduct{}
+	} else {
+		_m.Edges.namedSoftware[name] = append(_m.Edges.namedSoftware[name], edges...)
 	}
 }
 

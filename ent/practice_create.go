@@ -13,6 +13,7 @@ import (
 	"zirkel/ent/organisation"
 	"zirkel/ent/practice"
 	"zirkel/ent/schema/gid"
+	"zirkel/ent/softwareproduct"
 	"zirkel/ent/topic"
 
 	"entgo.io/ent/dialect"
@@ -309,6 +310,21 @@ func (_c *PracticeCreate) SetNillableCircleID(id *gid.ID) *PracticeCreate {
 // SetCircle sets the "circle" edge to the Circle entity.
 func (_c *PracticeCreate) SetCircle(v *Circle) *PracticeCreate {
 	return _c.SetCircleID(v.ID)
+}
+
+// AddSoftwareIDs adds the "software" edge to the SoftwareProduct entity by IDs.
+func (_c *PracticeCreate) AddSoftwareIDs(ids ...gid.ID) *PracticeCreate {
+	_c.mutation.AddSoftwareIDs(ids...)
+	return _c
+}
+
+// AddSoftware adds the "software" edges to the SoftwareProduct entity.
+func (_c *PracticeCreate) AddSoftware(v ...*SoftwareProduct) *PracticeCreate {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddSoftwareIDs(ids...)
 }
 
 // AddMeasurementsBeforeIDs adds the "measurements_before" edge to the Measurement entity by IDs.
@@ -666,6 +682,22 @@ func (_c *PracticeCreate) createSpec() (*Practice, *sqlgraph.CreateSpec) {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
 		_node.circle_practices = &nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.SoftwareIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   practice.SoftwareTable,
+			Columns: practice.SoftwarePrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(softwareproduct.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.MeasurementsBeforeIDs(); len(nodes) > 0 {

@@ -15,6 +15,7 @@ import (
 	"zirkel/ent/practice"
 	"zirkel/ent/predicate"
 	"zirkel/ent/schema/gid"
+	"zirkel/ent/softwareproduct"
 	"zirkel/ent/topic"
 
 	"entgo.io/ent"
@@ -35,6 +36,7 @@ type PracticeQuery struct {
 	withAuthors                 *MemberQuery
 	withTopics                  *TopicQuery
 	withCircle                  *CircleQuery
+	withSoftware                *SoftwareProductQuery
 	withMeasurementsBefore      *MeasurementQuery
 	withMeasurementsAfter       *MeasurementQuery
 	withFKs                     bool
@@ -42,6 +44,7 @@ type PracticeQuery struct {
 	modifiers                   []func(*sql.Selector)
 	withNamedAuthors            map[string]*MemberQuery
 	withNamedTopics             map[string]*TopicQuery
+	withNamedSoftware           map[string]*SoftwareProductQuery
 	withNamedMeasurementsBefore map[string]*MeasurementQuery
 	withNamedMeasurementsAfter  map[string]*MeasurementQuery
 	// intermediate query (i.e. traversal path).
@@ -161,6 +164,28 @@ func (_q *PracticeQuery) QueryCircle() *CircleQuery {
 			sqlgraph.From(practice.Table, practice.FieldID, selector),
 			sqlgraph.To(circle.Table, circle.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, practice.CircleTable, practice.CircleColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QuerySoftware chains the current query on the "software" edge.
+func (_q *PracticeQuery) QuerySoftware() *SoftwareProductQuery {
+	query := (&SoftwareProductClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(practice.Table, practice.FieldID, selector),
+			sqlgraph.To(softwareproduct.Table, softwareproduct.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, false, practice.SoftwareTable, practice.SoftwarePrimaryKey...),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -408,6 +433,7 @@ func (_q *PracticeQuery) Clone() *PracticeQuery {
 		withAuthors:            _q.withAuthors.Clone(),
 		withTopics:             _q.withTopics.Clone(),
 		withCircle:             _q.withCircle.Clone(),
+		withSoftware:           _q.withSoftware.Clone(),
 		withMeasurementsBefore: _q.withMeasurementsBefore.Clone(),
 		withMeasurementsAfter:  _q.withMeasurementsAfter.Clone(),
 		// clone intermediate query.
@@ -458,6 +484,17 @@ func (_q *PracticeQuery) WithCircle(opts ...func(*CircleQuery)) *PracticeQuery {
 		opt(query)
 	}
 	_q.withCircle = query
+	return _q
+}
+
+// WithSoftware tells the query-builder to eager-load the nodes that are connected to
+// the "software" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *PracticeQuery) WithSoftware(opts ...func(*SoftwareProductQuery)) *PracticeQuery {
+	query := (&SoftwareProductClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withSoftware = query
 	return _q
 }
 
@@ -568,11 +605,12 @@ func (_q *PracticeQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Pra
 		nodes       = []*Practice{}
 		withFKs     = _q.withFKs
 		_spec       = _q.querySpec()
-		loadedTypes = [6]bool{
+		loadedTypes = [7]bool{
 			_q.withOrganisation != nil,
 			_q.withAuthors != nil,
 			_q.withTopics != nil,
 			_q.withCircle != nil,
+			_q.withSoftware != nil,
 			_q.withMeasurementsBefore != nil,
 			_q.withMeasurementsAfter != nil,
 		}
@@ -630,6 +668,13 @@ func (_q *PracticeQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Pra
 			return nil, err
 		}
 	}
+	if query := _q.withSoftware; query != nil {
+		if err := _q.loadSoftware(ctx, query, nodes,
+			func(n *Practice) { n.Edges.Software = []*SoftwareProduct{} },
+			func(n *Practice, e *SoftwareProduct) { n.Edges.Software = append(n.Edges.Software, e) }); err != nil {
+			return nil, err
+		}
+	}
 	if query := _q.withMeasurementsBefore; query != nil {
 		if err := _q.loadMeasurementsBefore(ctx, query, nodes,
 			func(n *Practice) { n.Edges.MeasurementsBefore = []*Measurement{} },
@@ -655,6 +700,13 @@ func (_q *PracticeQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Pra
 		if err := _q.loadTopics(ctx, query, nodes,
 			func(n *Practice) { n.appendNamedTopics(name) },
 			func(n *Practice, e *Topic) { n.appendNamedTopics(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedSoftware {
+		if err := _q.loadSoftware(ctx, query, nodes,
+			func(n *Practice) { n.appendNamedSoftware(name) },
+			func(n *Practice, e *SoftwareProduct) { n.appendNamedSoftware(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -862,6 +914,67 @@ func (_q *PracticeQuery) loadCircle(ctx context.Context, query *CircleQuery, nod
 		}
 		for i := range nodes {
 			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
+func (_q *PracticeQuery) loadSoftware(ctx context.Context, query *SoftwareProductQuery, nodes []*Practice, init func(*Practice), assign func(*Practice, *SoftwareProduct)) error {
+	edgeIDs := make([]driver.Value, len(nodes))
+	byID := make(map[gid.ID]*Practice)
+	nids := make(map[gid.ID]map[*Practice]struct{})
+	for i, node := range nodes {
+		edgeIDs[i] = node.ID
+		byID[node.ID] = node
+		if init != nil {
+			init(node)
+		}
+	}
+	query.Where(func(s *sql.Selector) {
+		joinT := sql.Table(practice.SoftwareTable)
+		s.Join(joinT).On(s.C(softwareproduct.FieldID), joinT.C(practice.SoftwarePrimaryKey[1]))
+		s.Where(sql.InValues(joinT.C(practice.SoftwarePrimaryKey[0]), edgeIDs...))
+		columns := s.SelectedColumns()
+		s.Select(joinT.C(practice.SoftwarePrimaryKey[0]))
+		s.AppendSelect(columns...)
+		s.SetDistinct(false)
+	})
+	if err := query.prepareQuery(ctx); err != nil {
+		return err
+	}
+	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
+		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
+			assign := spec.Assign
+			values := spec.ScanValues
+			spec.ScanValues = func(columns []string) ([]any, error) {
+				values, err := values(columns[1:])
+				if err != nil {
+					return nil, err
+				}
+				return append([]any{new(gid.ID)}, values...), nil
+			}
+			spec.Assign = func(columns []string, values []any) error {
+				outValue := *values[0].(*gid.ID)
+				inValue := *values[1].(*gid.ID)
+				if nids[inValue] == nil {
+					nids[inValue] = map[*Practice]struct{}{byID[outValue]: {}}
+					return assign(columns[1:], values[1:])
+				}
+				nids[inValue][byID[outValue]] = struct{}{}
+				return nil
+			}
+		})
+	})
+	neighbors, err := withInterceptors[[]*SoftwareProduct](ctx, query, qr, query.inters)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected "software" node returned %v`, n.ID)
+		}
+		for kn := range nodes {
+			assign(kn, n)
 		}
 	}
 	return nil
@@ -1133,6 +1246,20 @@ func (_q *PracticeQuery) WithNamedTopics(name string, opts ...func(*TopicQuery))
 		_q.withNamedTopics = make(map[string]*TopicQuery)
 	}
 	_q.withNamedTopics[name] = query
+	return _q
+}
+
+// WithNamedSoftware tells the query-builder to eager-load the nodes that are connected to the "software"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *PracticeQuery) WithNamedSoftware(name string, opts ...func(*SoftwareProductQuery)) *PracticeQuery {
+	query := (&SoftwareProductClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedSoftware == nil {
+		_q.withNamedSoftware = make(map[string]*SoftwareProductQuery)
+	}
+	_q.withNamedSoftware[name] = query
 	return _q
 }
 

@@ -14,6 +14,7 @@ import (
 	"zirkel/ent/practice"
 	"zirkel/ent/predicate"
 	"zirkel/ent/schema/gid"
+	"zirkel/ent/softwareproduct"
 	"zirkel/ent/topic"
 
 	"entgo.io/ent/dialect/sql"
@@ -370,6 +371,21 @@ func (_u *PracticeUpdate) SetCircle(v *Circle) *PracticeUpdate {
 	return _u.SetCircleID(v.ID)
 }
 
+// AddSoftwareIDs adds the "software" edge to the SoftwareProduct entity by IDs.
+func (_u *PracticeUpdate) AddSoftwareIDs(ids ...gid.ID) *PracticeUpdate {
+	_u.mutation.AddSoftwareIDs(ids...)
+	return _u
+}
+
+// AddSoftware adds the "software" edges to the SoftwareProduct entity.
+func (_u *PracticeUpdate) AddSoftware(v ...*SoftwareProduct) *PracticeUpdate {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddSoftwareIDs(ids...)
+}
+
 // AddMeasurementsBeforeIDs adds the "measurements_before" edge to the Measurement entity by IDs.
 func (_u *PracticeUpdate) AddMeasurementsBeforeIDs(ids ...gid.ID) *PracticeUpdate {
 	_u.mutation.AddMeasurementsBeforeIDs(ids...)
@@ -457,6 +473,27 @@ func (_u *PracticeUpdate) RemoveTopics(v ...*Topic) *PracticeUpdate {
 func (_u *PracticeUpdate) ClearCircle() *PracticeUpdate {
 	_u.mutation.ClearCircle()
 	return _u
+}
+
+// ClearSoftware clears all "software" edges to the SoftwareProduct entity.
+func (_u *PracticeUpdate) ClearSoftware() *PracticeUpdate {
+	_u.mutation.ClearSoftware()
+	return _u
+}
+
+// RemoveSoftwareIDs removes the "software" edge to SoftwareProduct entities by IDs.
+func (_u *PracticeUpdate) RemoveSoftwareIDs(ids ...gid.ID) *PracticeUpdate {
+	_u.mutation.RemoveSoftwareIDs(ids...)
+	return _u
+}
+
+// RemoveSoftware removes "software" edges to SoftwareProduct entities.
+func (_u *PracticeUpdate) RemoveSoftware(v ...*SoftwareProduct) *PracticeUpdate {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveSoftwareIDs(ids...)
 }
 
 // ClearMeasurementsBefore clears all "measurements_before" edges to the Measurement entity.
@@ -856,6 +893,51 @@ func (_u *PracticeUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(circle.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.SoftwareCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   practice.SoftwareTable,
+			Columns: practice.SoftwarePrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(softwareproduct.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedSoftwareIDs(); len(nodes) > 0 && !_u.mutation.SoftwareCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   practice.SoftwareTable,
+			Columns: practice.SoftwarePrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(softwareproduct.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.SoftwareIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   practice.SoftwareTable,
+			Columns: practice.SoftwarePrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(softwareproduct.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {
@@ -1309,6 +1391,21 @@ func (_u *PracticeUpdateOne) SetCircle(v *Circle) *PracticeUpdateOne {
 	return _u.SetCircleID(v.ID)
 }
 
+// AddSoftwareIDs adds the "software" edge to the SoftwareProduct entity by IDs.
+func (_u *PracticeUpdateOne) AddSoftwareIDs(ids ...gid.ID) *PracticeUpdateOne {
+	_u.mutation.AddSoftwareIDs(ids...)
+	return _u
+}
+
+// AddSoftware adds the "software" edges to the SoftwareProduct entity.
+func (_u *PracticeUpdateOne) AddSoftware(v ...*SoftwareProduct) *PracticeUpdateOne {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddSoftwareIDs(ids...)
+}
+
 // AddMeasurementsBeforeIDs adds the "measurements_before" edge to the Measurement entity by IDs.
 func (_u *PracticeUpdateOne) AddMeasurementsBeforeIDs(ids ...gid.ID) *PracticeUpdateOne {
 	_u.mutation.AddMeasurementsBeforeIDs(ids...)
@@ -1396,6 +1493,27 @@ func (_u *PracticeUpdateOne) RemoveTopics(v ...*Topic) *PracticeUpdateOne {
 func (_u *PracticeUpdateOne) ClearCircle() *PracticeUpdateOne {
 	_u.mutation.ClearCircle()
 	return _u
+}
+
+// ClearSoftware clears all "software" edges to the SoftwareProduct entity.
+func (_u *PracticeUpdateOne) ClearSoftware() *PracticeUpdateOne {
+	_u.mutation.ClearSoftware()
+	return _u
+}
+
+// RemoveSoftwareIDs removes the "software" edge to SoftwareProduct entities by IDs.
+func (_u *PracticeUpdateOne) RemoveSoftwareIDs(ids ...gid.ID) *PracticeUpdateOne {
+	_u.mutation.RemoveSoftwareIDs(ids...)
+	return _u
+}
+
+// RemoveSoftware removes "software" edges to SoftwareProduct entities.
+func (_u *PracticeUpdateOne) RemoveSoftware(v ...*SoftwareProduct) *PracticeUpdateOne {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveSoftwareIDs(ids...)
 }
 
 // ClearMeasurementsBefore clears all "measurements_before" edges to the Measurement entity.
@@ -1825,6 +1943,51 @@ func (_u *PracticeUpdateOne) sqlSave(ctx context.Context) (_node *Practice, err 
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(circle.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.SoftwareCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   practice.SoftwareTable,
+			Columns: practice.SoftwarePrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(softwareproduct.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedSoftwareIDs(); len(nodes) > 0 && !_u.mutation.SoftwareCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   practice.SoftwareTable,
+			Columns: practice.SoftwarePrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(softwareproduct.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.SoftwareIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   practice.SoftwareTable,
+			Columns: practice.SoftwarePrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(softwareproduct.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {

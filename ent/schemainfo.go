@@ -101,11 +101,13 @@ var SchemaInfo = map[string]TypeInfo{
 	"Organisation": {
 		Table: "organisations",
 		Edges: map[string]EdgeInfo{
-			"parent":       {Table: "organisations", Input: "parentID"},
-			"children":     {Table: "organisations", Input: "childIDs"},
-			"members":      {Table: "members", Input: "memberIDs"},
-			"measurements": {Table: "measurements", Input: "measurementIDs"},
-			"practices":    {Table: "practices", Input: "practiceIDs"},
+			"parent":            {Table: "organisations", Input: "parentID"},
+			"children":          {Table: "organisations", Input: "childIDs"},
+			"members":           {Table: "members", Input: "memberIDs"},
+			"software_products": {Table: "software_products", Input: "softwareProductIDs"},
+			"software_usages":   {Table: "software_usages", Input: "softwareUsageIDs"},
+			"measurements":      {Table: "measurements", Input: "measurementIDs"},
+			"practices":         {Table: "practices", Input: "practiceIDs"},
 		},
 		Unique: []string{"ags"},
 	},
@@ -116,6 +118,7 @@ var SchemaInfo = map[string]TypeInfo{
 			"authors":             {Table: "members", Input: "authorIDs"},
 			"topics":              {Table: "topics", Input: "topicIDs"},
 			"circle":              {Table: "circles", Input: "circleID"},
+			"software":            {Table: "software_products", Input: "softwareIDs"},
 			"measurements_before": {Table: "measurements", Input: "measurementsBeforeIDs"},
 			"measurements_after":  {Table: "measurements", Input: "measurementsAfterIDs"},
 		},
@@ -143,6 +146,25 @@ var SchemaInfo = map[string]TypeInfo{
 			"member": {Table: "members", Input: "memberID"},
 		},
 		Unique: []string{"token_hash"},
+	},
+	"SoftwareProduct": {
+		Table: "software_products",
+		Edges: map[string]EdgeInfo{
+			"vendor":    {Table: "organisations", Input: "vendorID"},
+			"usages":    {Table: "software_usages", Input: "usageIDs"},
+			"practices": {Table: "practices", Input: "practiceIDs"},
+		},
+		Unique: []string{},
+	},
+	"SoftwareUsage": {
+		Table: "software_usages",
+		Edges: map[string]EdgeInfo{
+			"product":      {Table: "software_products", Input: "productID"},
+			"organisation": {Table: "organisations", Input: "organisationID"},
+			"topic":        {Table: "topics", Input: "topicID"},
+			"contact":      {Table: "members", Input: "contactID"},
+		},
+		Unique: []string{},
 	},
 	"Topic": {
 		Table: "topics",

@@ -40,6 +40,10 @@ type Tx struct {
 	Registration *RegistrationClient
 	// Session is the client for interacting with the Session builders.
 	Session *SessionClient
+	// SoftwareProduct is the client for interacting with the SoftwareProduct builders.
+	SoftwareProduct *SoftwareProductClient
+	// SoftwareUsage is the client for interacting with the SoftwareUsage builders.
+	SoftwareUsage *SoftwareUsageClient
 	// Topic is the client for interacting with the Topic builders.
 	Topic *TopicClient
 
@@ -186,6 +190,8 @@ func (tx *Tx) init() {
 	tx.Reaction = NewReactionClient(tx.config)
 	tx.Registration = NewRegistrationClient(tx.config)
 	tx.Session = NewSessionClient(tx.config)
+	tx.SoftwareProduct = NewSoftwareProductClient(tx.config)
+	tx.SoftwareUsage = NewSoftwareUsageClient(tx.config)
 	tx.Topic = NewTopicClient(tx.config)
 }
 

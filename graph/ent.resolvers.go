@@ -79,6 +79,11 @@ func (r *queryResolver) Practices(ctx context.Context, after *entgql.Cursor[gid.
 	return r.client.Practice.Query().Paginate(ctx, after, first, before, last, ent.WithPracticeOrder(orderBy), ent.WithPracticeFilter(where.Filter))
 }
 
+// SoftwareProducts is the resolver for the softwareProducts field.
+func (r *queryResolver) SoftwareProducts(ctx context.Context, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.SoftwareProductOrder, where *ent.SoftwareProductWhereInput) (*ent.SoftwareProductConnection, error) {
+	return r.client.SoftwareProduct.Query().Paginate(ctx, after, first, before, last, ent.WithSoftwareProductOrder(orderBy), ent.WithSoftwareProductFilter(where.Filter))
+}
+
 // Topics is the resolver for the topics field.
 func (r *queryResolver) Topics(ctx context.Context, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.TopicOrder, where *ent.TopicWhereInput) (*ent.TopicConnection, error) {
 	return r.client.Topic.Query().Paginate(ctx, after, first, before, last, ent.WithTopicOrder(orderBy), ent.WithTopicFilter(where.Filter))

@@ -393,6 +393,56 @@ func (r *mutationResolver) LinkPracticeMeasurements(ctx context.Context, practic
 	return linkPracticeMeasurements(ctx, ent.FromContext(ctx), practiceID, beforeIDs, afterIDs)
 }
 
+// CreateSoftwareProduct is the resolver for the createSoftwareProduct field.
+func (r *mutationResolver) CreateSoftwareProduct(ctx context.Context, input ent.CreateSoftwareProductInput) (*ent.SoftwareProduct, error) {
+	return ent.FromContext(ctx).SoftwareProduct.Create().SetInput(input).Save(ctx)
+}
+
+// UpdateSoftwareProduct is the resolver for the updateSoftwareProduct field.
+func (r *mutationResolver) UpdateSoftwareProduct(ctx context.Context, id gid.ID, input ent.UpdateSoftwareProductInput) (*ent.SoftwareProduct, error) {
+	c := ent.FromContext(ctx)
+	p, err := c.SoftwareProduct.Get(ctx, id)
+	if err != nil {
+		return nil, notFoundAs("id", err)
+	}
+	return c.SoftwareProduct.UpdateOne(p).SetInput(input).Save(ctx)
+}
+
+// RecordSoftwareUsage is the resolver for the recordSoftwareUsage field.
+func (r *mutationResolver) RecordSoftwareUsage(ctx context.Context, input ent.CreateSoftwareUsageInput, contactMe *bool) (*ent.SoftwareUsage, error) {
+	v, err := requireViewer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	create := ent.FromContext(ctx).SoftwareUsage.Create().SetInput(input)
+	if deref(contactMe) {
+		create.SetContactID(v.MemberID)
+	}
+	return create.Save(ctx)
+}
+
+// UpdateSoftwareUsage is the resolver for the updateSoftwareUsage field.
+func (r *mutationResolver) UpdateSoftwareUsage(ctx context.Context, id gid.ID, input ent.UpdateSoftwareUsageInput, contactMe *bool) (*ent.SoftwareUsage, error) {
+	v, err := requireViewer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c := ent.FromContext(ctx)
+	u, err := c.SoftwareUsage.Get(ctx, id)
+	if err != nil {
+		return nil, notFoundAs("id", err)
+	}
+	update := c.SoftwareUsage.UpdateOne(u).SetInput(input)
+	switch {
+	case contactMe == nil:
+	case *contactMe:
+		update.SetContactID(v.MemberID)
+	default:
+		update.ClearContact()
+	}
+	return update.Save(ctx)
+}
+
 // Viewer is the resolver for the viewer field.
 func (r *queryResolver) Viewer(ctx context.Context) (*ent.Member, error) {
 	v := viewer.FromContext(ctx)
@@ -405,6 +455,23 @@ func (r *queryResolver) Viewer(ctx context.Context) (*ent.Member, error) {
 // Benchmark is the resolver for the benchmark field.
 func (r *queryResolver) Benchmark(ctx context.Context, indicatorID gid.ID, period string) (*model.Benchmark, error) {
 	return benchmark(ctx, r.client, indicatorID, period)
+}
+
+// SoftwareForTopic is the resolver for the softwareForTopic field.
+func (r *queryResolver) SoftwareForTopic(ctx context.Context, topicID gid.ID, first *int) ([]*model.SoftwareUsageSummary, error) {
+	if _, err := requireViewer(ctx); err != nil {
+		return nil, err
+	}
+	return softwareForTopic(ctx, r.client, topicID, deref(first, 20))
+}
+
+// SoftwareAmongPeers is the resolver for the softwareAmongPeers field.
+func (r *queryResolver) SoftwareAmongPeers(ctx context.Context, topicID gid.ID, first *int) ([]*model.SoftwareUsageSummary, error) {
+	peers, err := peersOf(ctx, r.client)
+	if err != nil {
+		return nil, err
+	}
+	return softwareForTopic(ctx, r.client, topicID, deref(first, 20), peers...)
 }
 
 // MessageAdded is the resolver for the messageAdded field.

@@ -164,6 +164,30 @@ func (f SessionFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, err
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.SessionMutation", m)
 }
 
+// The SoftwareProductFunc type is an adapter to allow the use of ordinary
+// function as SoftwareProduct mutator.
+type SoftwareProductFunc func(context.Context, *ent.SoftwareProductMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f SoftwareProductFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.SoftwareProductMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.SoftwareProductMutation", m)
+}
+
+// The SoftwareUsageFunc type is an adapter to allow the use of ordinary
+// function as SoftwareUsage mutator.
+type SoftwareUsageFunc func(context.Context, *ent.SoftwareUsageMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f SoftwareUsageFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.SoftwareUsageMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.SoftwareUsageMutation", m)
+}
+
 // The TopicFunc type is an adapter to allow the use of ordinary
 // function as Topic mutator.
 type TopicFunc func(context.Context, *ent.TopicMutation) (ent.Value, error)

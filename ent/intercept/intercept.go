@@ -21,6 +21,8 @@ import (
 	"zirkel/ent/reaction"
 	"zirkel/ent/registration"
 	"zirkel/ent/session"
+	"zirkel/ent/softwareproduct"
+	"zirkel/ent/softwareusage"
 	"zirkel/ent/topic"
 
 	"entgo.io/ent/dialect/sql"
@@ -433,6 +435,60 @@ func (f TraverseSession) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.SessionQuery", q)
 }
 
+// The SoftwareProductFunc type is an adapter to allow the use of ordinary function as a Querier.
+type SoftwareProductFunc func(context.Context, *ent.SoftwareProductQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f SoftwareProductFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.SoftwareProductQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.SoftwareProductQuery", q)
+}
+
+// The TraverseSoftwareProduct type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseSoftwareProduct func(context.Context, *ent.SoftwareProductQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseSoftwareProduct) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseSoftwareProduct) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.SoftwareProductQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.SoftwareProductQuery", q)
+}
+
+// The SoftwareUsageFunc type is an adapter to allow the use of ordinary function as a Querier.
+type SoftwareUsageFunc func(context.Context, *ent.SoftwareUsageQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f SoftwareUsageFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.SoftwareUsageQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.SoftwareUsageQuery", q)
+}
+
+// The TraverseSoftwareUsage type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseSoftwareUsage func(context.Context, *ent.SoftwareUsageQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseSoftwareUsage) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseSoftwareUsage) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.SoftwareUsageQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.SoftwareUsageQuery", q)
+}
+
 // The TopicFunc type is an adapter to allow the use of ordinary function as a Querier.
 type TopicFunc func(context.Context, *ent.TopicQuery) (ent.Value, error)
 
@@ -489,6 +545,10 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.RegistrationQuery, predicate.Registration, registration.OrderOption]{typ: ent.TypeRegistration, tq: q}, nil
 	case *ent.SessionQuery:
 		return &query[*ent.SessionQuery, predicate.Session, session.OrderOption]{typ: ent.TypeSession, tq: q}, nil
+	case *ent.SoftwareProductQuery:
+		return &query[*ent.SoftwareProductQuery, predicate.SoftwareProduct, softwareproduct.OrderOption]{typ: ent.TypeSoftwareProduct, tq: q}, nil
+	case *ent.SoftwareUsageQuery:
+		return &query[*ent.SoftwareUsageQuery, predicate.SoftwareUsage, softwareusage.OrderOption]{typ: ent.TypeSoftwareUsage, tq: q}, nil
 	case *ent.TopicQuery:
 		return &query[*ent.TopicQuery, predicate.Topic, topic.OrderOption]{typ: ent.TypeTopic, tq: q}, nil
 	default:

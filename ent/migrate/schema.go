@@ -451,6 +451,86 @@ var (
 			},
 		},
 	}
+	// SoftwareProductsColumns holds the columns for the "software_products" table.
+	SoftwareProductsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 40},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "name", Type: field.TypeString, Size: 200},
+		{Name: "category", Type: field.TypeString, Size: 100},
+		{Name: "open_source", Type: field.TypeBool, Default: false},
+		{Name: "efa", Type: field.TypeBool, Default: false},
+		{Name: "website", Type: field.TypeString, Nullable: true, Size: 500},
+		{Name: "organisation_software_products", Type: field.TypeString, Nullable: true, Size: 40},
+	}
+	// SoftwareProductsTable holds the schema information for the "software_products" table.
+	SoftwareProductsTable = &schema.Table{
+		Name:       "software_products",
+		Columns:    SoftwareProductsColumns,
+		PrimaryKey: []*schema.Column{SoftwareProductsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "software_products_organisations_software_products",
+				Columns:    []*schema.Column{SoftwareProductsColumns[8]},
+				RefColumns: []*schema.Column{OrganisationsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+	}
+	// SoftwareUsagesColumns holds the columns for the "software_usages" table.
+	SoftwareUsagesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 40},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "task", Type: field.TypeString, Nullable: true, Size: 200},
+		{Name: "since", Type: field.TypeTime, Nullable: true},
+		{Name: "satisfaction", Type: field.TypeInt, Nullable: true},
+		{Name: "would_recommend", Type: field.TypeBool, Nullable: true},
+		{Name: "notes", Type: field.TypeString, Nullable: true, Size: 2000},
+		{Name: "organisation_software_usages", Type: field.TypeString, Size: 40},
+		{Name: "software_product_usages", Type: field.TypeString, Size: 40},
+		{Name: "software_usage_topic", Type: field.TypeString, Nullable: true, Size: 40},
+		{Name: "software_usage_contact", Type: field.TypeString, Nullable: true, Size: 40},
+	}
+	// SoftwareUsagesTable holds the schema information for the "software_usages" table.
+	SoftwareUsagesTable = &schema.Table{
+		Name:       "software_usages",
+		Columns:    SoftwareUsagesColumns,
+		PrimaryKey: []*schema.Column{SoftwareUsagesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "software_usages_organisations_software_usages",
+				Columns:    []*schema.Column{SoftwareUsagesColumns[8]},
+				RefColumns: []*schema.Column{OrganisationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "software_usages_software_products_usages",
+				Columns:    []*schema.Column{SoftwareUsagesColumns[9]},
+				RefColumns: []*schema.Column{SoftwareProductsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "software_usages_topics_topic",
+				Columns:    []*schema.Column{SoftwareUsagesColumns[10]},
+				RefColumns: []*schema.Column{TopicsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "software_usages_members_contact",
+				Columns:    []*schema.Column{SoftwareUsagesColumns[11]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "softwareusage_organisation_software_usages_software_product_usages_software_usage_topic",
+				Unique:  true,
+				Columns: []*schema.Column{SoftwareUsagesColumns[8], SoftwareUsagesColumns[9], SoftwareUsagesColumns[10]},
+			},
+		},
+	}
 	// TopicsColumns holds the columns for the "topics" table.
 	TopicsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString, Size: 40},
@@ -607,6 +687,31 @@ var (
 			},
 		},
 	}
+	// PracticeSoftwareColumns holds the columns for the "practice_software" table.
+	PracticeSoftwareColumns = []*schema.Column{
+		{Name: "practice_id", Type: field.TypeString, Size: 40},
+		{Name: "software_product_id", Type: field.TypeString, Size: 40},
+	}
+	// PracticeSoftwareTable holds the schema information for the "practice_software" table.
+	PracticeSoftwareTable = &schema.Table{
+		Name:       "practice_software",
+		Columns:    PracticeSoftwareColumns,
+		PrimaryKey: []*schema.Column{PracticeSoftwareColumns[0], PracticeSoftwareColumns[1]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "practice_software_practice_id",
+				Columns:    []*schema.Column{PracticeSoftwareColumns[0]},
+				RefColumns: []*schema.Column{PracticesColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "practice_software_software_product_id",
+				Columns:    []*schema.Column{PracticeSoftwareColumns[1]},
+				RefColumns: []*schema.Column{SoftwareProductsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+	}
 	// PracticeMeasurementsBeforeColumns holds the columns for the "practice_measurements_before" table.
 	PracticeMeasurementsBeforeColumns = []*schema.Column{
 		{Name: "practice_id", Type: field.TypeString, Size: 40},
@@ -672,12 +777,15 @@ var (
 		ReactionsTable,
 		RegistrationsTable,
 		SessionsTable,
+		SoftwareProductsTable,
+		SoftwareUsagesTable,
 		TopicsTable,
 		DiscussionTopicsTable,
 		EventOrganisersTable,
 		MemberExpertiseTable,
 		PracticeAuthorsTable,
 		PracticeTopicsTable,
+		PracticeSoftwareTable,
 		PracticeMeasurementsBeforeTable,
 		PracticeMeasurementsAfterTable,
 	}
@@ -703,6 +811,11 @@ func init() {
 	RegistrationsTable.ForeignKeys[0].RefTable = EventsTable
 	RegistrationsTable.ForeignKeys[1].RefTable = MembersTable
 	SessionsTable.ForeignKeys[0].RefTable = MembersTable
+	SoftwareProductsTable.ForeignKeys[0].RefTable = OrganisationsTable
+	SoftwareUsagesTable.ForeignKeys[0].RefTable = OrganisationsTable
+	SoftwareUsagesTable.ForeignKeys[1].RefTable = SoftwareProductsTable
+	SoftwareUsagesTable.ForeignKeys[2].RefTable = TopicsTable
+	SoftwareUsagesTable.ForeignKeys[3].RefTable = MembersTable
 	TopicsTable.ForeignKeys[0].RefTable = IndicatorsTable
 	TopicsTable.ForeignKeys[1].RefTable = TopicsTable
 	DiscussionTopicsTable.ForeignKeys[0].RefTable = DiscussionsTable
@@ -715,6 +828,8 @@ func init() {
 	PracticeAuthorsTable.ForeignKeys[1].RefTable = MembersTable
 	PracticeTopicsTable.ForeignKeys[0].RefTable = PracticesTable
 	PracticeTopicsTable.ForeignKeys[1].RefTable = TopicsTable
+	PracticeSoftwareTable.ForeignKeys[0].RefTable = PracticesTable
+	PracticeSoftwareTable.ForeignKeys[1].RefTable = SoftwareProductsTable
 	PracticeMeasurementsBeforeTable.ForeignKeys[0].RefTable = PracticesTable
 	PracticeMeasurementsBeforeTable.ForeignKeys[1].RefTable = MeasurementsTable
 	PracticeMeasurementsAfterTable.ForeignKeys[0].RefTable = PracticesTable

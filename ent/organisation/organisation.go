@@ -41,6 +41,10 @@ const (
 	EdgeChildren = "children"
 	// EdgeMembers holds the string denoting the members edge name in mutations.
 	EdgeMembers = "members"
+	// EdgeSoftwareProducts holds the string denoting the software_products edge name in mutations.
+	EdgeSoftwareProducts = "software_products"
+	// EdgeSoftwareUsages holds the string denoting the software_usages edge name in mutations.
+	EdgeSoftwareUsages = "software_usages"
 	// EdgeMeasurements holds the string denoting the measurements edge name in mutations.
 	EdgeMeasurements = "measurements"
 	// EdgePractices holds the string denoting the practices edge name in mutations.
@@ -62,6 +66,20 @@ const (
 	MembersInverseTable = "members"
 	// MembersColumn is the table column denoting the members relation/edge.
 	MembersColumn = "organisation_members"
+	// SoftwareProductsTable is the table that holds the software_products relation/edge.
+	SoftwareProductsTable = "software_products"
+	// SoftwareProductsInverseTable is the table name for the SoftwareProduct entity.
+	// It exists in this package in order to avoid circular dependency with the "softwareproduct" package.
+	SoftwareProductsInverseTable = "software_products"
+	// SoftwareProductsColumn is the table column denoting the software_products relation/edge.
+	SoftwareProductsColumn = "organisation_software_products"
+	// SoftwareUsagesTable is the table that holds the software_usages relation/edge.
+	SoftwareUsagesTable = "software_usages"
+	// SoftwareUsagesInverseTable is the table name for the SoftwareUsage entity.
+	// It exists in this package in order to avoid circular dependency with the "softwareusage" package.
+	SoftwareUsagesInverseTable = "software_usages"
+	// SoftwareUsagesColumn is the table column denoting the software_usages relation/edge.
+	SoftwareUsagesColumn = "organisation_software_usages"
 	// MeasurementsTable is the table that holds the measurements relation/edge.
 	MeasurementsTable = "measurements"
 	// MeasurementsInverseTable is the table name for the Measurement entity.
@@ -290,6 +308,34 @@ func ByMembers(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 	}
 }
 
+// BySoftwareProductsCount orders the results by software_products count.
+func BySoftwareProductsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newSoftwareProductsStep(), opts...)
+	}
+}
+
+// BySoftwareProducts orders the results by software_products terms.
+func BySoftwareProducts(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newSoftwareProductsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// BySoftwareUsagesCount orders the results by software_usages count.
+func BySoftwareUsagesCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newSoftwareUsagesStep(), opts...)
+	}
+}
+
+// BySoftwareUsages orders the results by software_usages terms.
+func BySoftwareUsages(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newSoftwareUsagesStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // ByMeasurementsCount orders the results by measurements count.
 func ByMeasurementsCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -336,6 +382,20 @@ func newMembersStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(MembersInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, MembersTable, MembersColumn),
+	)
+}
+func newSoftwareProductsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(SoftwareProductsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, SoftwareProductsTable, SoftwareProductsColumn),
+	)
+}
+func newSoftwareUsagesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(SoftwareUsagesInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, SoftwareUsagesTable, SoftwareUsagesColumn),
 	)
 }
 func newMeasurementsStep() *sqlgraph.Step {

@@ -550,6 +550,52 @@ func HasMembersWith(preds ...predicate.Member) predicate.Organisation {
 	})
 }
 
+// HasSoftwareProducts applies the HasEdge predicate on the "software_products" edge.
+func HasSoftwareProducts() predicate.Organisation {
+	return predicate.Organisation(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, SoftwareProductsTable, SoftwareProductsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasSoftwareProductsWith applies the HasEdge predicate on the "software_products" edge with a given conditions (other predicates).
+func HasSoftwareProductsWith(preds ...predicate.SoftwareProduct) predicate.Organisation {
+	return predicate.Organisation(func(s *sql.Selector) {
+		step := newSoftwareProductsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasSoftwareUsages applies the HasEdge predicate on the "software_usages" edge.
+func HasSoftwareUsages() predicate.Organisation {
+	return predicate.Organisation(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, SoftwareUsagesTable, SoftwareUsagesColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasSoftwareUsagesWith applies the HasEdge predicate on the "software_usages" edge with a given conditions (other predicates).
+func HasSoftwareUsagesWith(preds ...predicate.SoftwareUsage) predicate.Organisation {
+	return predicate.Organisation(func(s *sql.Selector) {
+		step := newSoftwareUsagesStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // HasMeasurements applies the HasEdge predicate on the "measurements" edge.
 func HasMeasurements() predicate.Organisation {
 	return predicate.Organisation(func(s *sql.Selector) {

@@ -59,6 +59,8 @@ const (
 	EdgeTopics = "topics"
 	// EdgeCircle holds the string denoting the circle edge name in mutations.
 	EdgeCircle = "circle"
+	// EdgeSoftware holds the string denoting the software edge name in mutations.
+	EdgeSoftware = "software"
 	// EdgeMeasurementsBefore holds the string denoting the measurements_before edge name in mutations.
 	EdgeMeasurementsBefore = "measurements_before"
 	// EdgeMeasurementsAfter holds the string denoting the measurements_after edge name in mutations.
@@ -89,6 +91,11 @@ const (
 	CircleInverseTable = "circles"
 	// CircleColumn is the table column denoting the circle relation/edge.
 	CircleColumn = "circle_practices"
+	// SoftwareTable is the table that holds the software relation/edge. The primary key declared below.
+	SoftwareTable = "practice_software"
+	// SoftwareInverseTable is the table name for the SoftwareProduct entity.
+	// It exists in this package in order to avoid circular dependency with the "softwareproduct" package.
+	SoftwareInverseTable = "software_products"
 	// MeasurementsBeforeTable is the table that holds the measurements_before relation/edge. The primary key declared below.
 	MeasurementsBeforeTable = "practice_measurements_before"
 	// MeasurementsBeforeInverseTable is the table name for the Measurement entity.
@@ -136,6 +143,9 @@ var (
 	// TopicsPrimaryKey and TopicsColumn2 are the table columns denoting the
 	// primary key for the topics relation (M2M).
 	TopicsPrimaryKey = []string{"practice_id", "topic_id"}
+	// SoftwarePrimaryKey and SoftwareColumn2 are the table columns denoting the
+	// primary key for the software relation (M2M).
+	SoftwarePrimaryKey = []string{"practice_id", "software_product_id"}
 	// MeasurementsBeforePrimaryKey and MeasurementsBeforeColumn2 are the table columns denoting the
 	// primary key for the measurements_before relation (M2M).
 	MeasurementsBeforePrimaryKey = []string{"practice_id", "measurement_id"}
@@ -404,6 +414,20 @@ func ByCircleField(field string, opts ...sql.OrderTermOption) OrderOption {
 	}
 }
 
+// BySoftwareCount orders the results by software count.
+func BySoftwareCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newSoftwareStep(), opts...)
+	}
+}
+
+// BySoftware orders the results by software terms.
+func BySoftware(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newSoftwareStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // ByMeasurementsBeforeCount orders the results by measurements_before count.
 func ByMeasurementsBeforeCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -457,6 +481,13 @@ func newCircleStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(CircleInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2O, true, CircleTable, CircleColumn),
+	)
+}
+func newSoftwareStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(SoftwareInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2M, false, SoftwareTable, SoftwarePrimaryKey...),
 	)
 }
 func newMeasurementsBeforeStep() *sqlgraph.Step {

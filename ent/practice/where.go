@@ -1023,6 +1023,29 @@ func HasCircleWith(preds ...predicate.Circle) predicate.Practice {
 	})
 }
 
+// HasSoftware applies the HasEdge predicate on the "software" edge.
+func HasSoftware() predicate.Practice {
+	return predicate.Practice(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, false, SoftwareTable, SoftwarePrimaryKey...),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasSoftwareWith applies the HasEdge predicate on the "software" edge with a given conditions (other predicates).
+func HasSoftwareWith(preds ...predicate.SoftwareProduct) predicate.Practice {
+	return predicate.Practice(func(s *sql.Selector) {
+		step := newSoftwareStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // HasMeasurementsBefore applies the HasEdge predicate on the "measurements_before" edge.
 func HasMeasurementsBefore() predicate.Practice {
 	return predicate.Practice(func(s *sql.Selector) {

@@ -45,5 +45,11 @@ type Registration func(*sql.Selector)
 // Session is the predicate function for session builders.
 type Session func(*sql.Selector)
 
+// SoftwareProduct is the predicate function for softwareproduct builders.
+type SoftwareProduct func(*sql.Selector)
+
+// SoftwareUsage is the predicate function for softwareusage builders.
+type SoftwareUsage func(*sql.Selector)
+
 // Topic is the predicate function for topic builders.
 type Topic func(*sql.Selector)

@@ -423,6 +423,54 @@ func (f SessionMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutatio
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.SessionMutation", m)
 }
 
+// The SoftwareProductQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type SoftwareProductQueryRuleFunc func(context.Context, *ent.SoftwareProductQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f SoftwareProductQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.SoftwareProductQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.SoftwareProductQuery", q)
+}
+
+// The SoftwareProductMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type SoftwareProductMutationRuleFunc func(context.Context, *ent.SoftwareProductMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f SoftwareProductMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.SoftwareProductMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.SoftwareProductMutation", m)
+}
+
+// The SoftwareUsageQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type SoftwareUsageQueryRuleFunc func(context.Context, *ent.SoftwareUsageQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f SoftwareUsageQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.SoftwareUsageQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.SoftwareUsageQuery", q)
+}
+
+// The SoftwareUsageMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type SoftwareUsageMutationRuleFunc func(context.Context, *ent.SoftwareUsageMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f SoftwareUsageMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.SoftwareUsageMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.SoftwareUsageMutation", m)
+}
+
 // The TopicQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type TopicQueryRuleFunc func(context.Context, *ent.TopicQuery) error
@@ -508,6 +556,10 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.SessionQuery:
 		return q.Filter(), nil
+	case *ent.SoftwareProductQuery:
+		return q.Filter(), nil
+	case *ent.SoftwareUsageQuery:
+		return q.Filter(), nil
 	case *ent.TopicQuery:
 		return q.Filter(), nil
 	default:
@@ -542,6 +594,10 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.RegistrationMutation:
 		return m.Filter(), nil
 	case *ent.SessionMutation:
+		return m.Filter(), nil
+	case *ent.SoftwareProductMutation:
+		return m.Filter(), nil
+	case *ent.SoftwareUsageMutation:
 		return m.Filter(), nil
 	case *ent.TopicMutation:
 		return m.Filter(), nil

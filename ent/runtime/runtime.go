@@ -20,6 +20,8 @@ import (
 	"zirkel/ent/schema"
 	"zirkel/ent/schema/gid"
 	"zirkel/ent/session"
+	"zirkel/ent/softwareproduct"
+	"zirkel/ent/softwareusage"
 	"zirkel/ent/topic"
 
 	"entgo.io/ent"
@@ -1049,6 +1051,172 @@ func init() {
 	// session.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	session.IDValidator = func() func(string) error {
 		validators := sessionDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	softwareproductMixin := schema.SoftwareProduct{}.Mixin()
+	softwareproduct.Policy = privacy.NewPolicies(schema.SoftwareProduct{})
+	softwareproduct.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := softwareproduct.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	softwareproductMixinFields0 := softwareproductMixin[0].Fields()
+	_ = softwareproductMixinFields0
+	softwareproductMixinFields1 := softwareproductMixin[1].Fields()
+	_ = softwareproductMixinFields1
+	softwareproductFields := schema.SoftwareProduct{}.Fields()
+	_ = softwareproductFields
+	// softwareproductDescCreatedAt is the schema descriptor for created_at field.
+	softwareproductDescCreatedAt := softwareproductMixinFields1[0].Descriptor()
+	// softwareproduct.DefaultCreatedAt holds the default value on creation for the created_at field.
+	softwareproduct.DefaultCreatedAt = softwareproductDescCreatedAt.Default.(func() time.Time)
+	// softwareproductDescUpdatedAt is the schema descriptor for updated_at field.
+	softwareproductDescUpdatedAt := softwareproductMixinFields1[1].Descriptor()
+	// softwareproduct.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	softwareproduct.DefaultUpdatedAt = softwareproductDescUpdatedAt.Default.(func() time.Time)
+	// softwareproduct.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	softwareproduct.UpdateDefaultUpdatedAt = softwareproductDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// softwareproductDescName is the schema descriptor for name field.
+	softwareproductDescName := softwareproductFields[0].Descriptor()
+	// softwareproduct.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	softwareproduct.NameValidator = func() func(string) error {
+		validators := softwareproductDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// softwareproductDescCategory is the schema descriptor for category field.
+	softwareproductDescCategory := softwareproductFields[1].Descriptor()
+	// softwareproduct.CategoryValidator is a validator for the "category" field. It is called by the builders before save.
+	softwareproduct.CategoryValidator = func() func(string) error {
+		validators := softwareproductDescCategory.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(category string) error {
+			for _, fn := range fns {
+				if err := fn(category); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// softwareproductDescOpenSource is the schema descriptor for open_source field.
+	softwareproductDescOpenSource := softwareproductFields[2].Descriptor()
+	// softwareproduct.DefaultOpenSource holds the default value on creation for the open_source field.
+	softwareproduct.DefaultOpenSource = softwareproductDescOpenSource.Default.(bool)
+	// softwareproductDescEfa is the schema descriptor for efa field.
+	softwareproductDescEfa := softwareproductFields[3].Descriptor()
+	// softwareproduct.DefaultEfa holds the default value on creation for the efa field.
+	softwareproduct.DefaultEfa = softwareproductDescEfa.Default.(bool)
+	// softwareproductDescWebsite is the schema descriptor for website field.
+	softwareproductDescWebsite := softwareproductFields[4].Descriptor()
+	// softwareproduct.WebsiteValidator is a validator for the "website" field. It is called by the builders before save.
+	softwareproduct.WebsiteValidator = func() func(string) error {
+		validators := softwareproductDescWebsite.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(website string) error {
+			for _, fn := range fns {
+				if err := fn(website); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// softwareproductDescID is the schema descriptor for id field.
+	softwareproductDescID := softwareproductMixinFields0[0].Descriptor()
+	// softwareproduct.DefaultID holds the default value on creation for the id field.
+	softwareproduct.DefaultID = softwareproductDescID.Default.(func() gid.ID)
+	// softwareproduct.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	softwareproduct.IDValidator = func() func(string) error {
+		validators := softwareproductDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	softwareusageMixin := schema.SoftwareUsage{}.Mixin()
+	softwareusage.Policy = privacy.NewPolicies(schema.SoftwareUsage{})
+	softwareusage.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := softwareusage.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	softwareusageMixinFields0 := softwareusageMixin[0].Fields()
+	_ = softwareusageMixinFields0
+	softwareusageMixinFields1 := softwareusageMixin[1].Fields()
+	_ = softwareusageMixinFields1
+	softwareusageFields := schema.SoftwareUsage{}.Fields()
+	_ = softwareusageFields
+	// softwareusageDescCreatedAt is the schema descriptor for created_at field.
+	softwareusageDescCreatedAt := softwareusageMixinFields1[0].Descriptor()
+	// softwareusage.DefaultCreatedAt holds the default value on creation for the created_at field.
+	softwareusage.DefaultCreatedAt = softwareusageDescCreatedAt.Default.(func() time.Time)
+	// softwareusageDescUpdatedAt is the schema descriptor for updated_at field.
+	softwareusageDescUpdatedAt := softwareusageMixinFields1[1].Descriptor()
+	// softwareusage.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	softwareusage.DefaultUpdatedAt = softwareusageDescUpdatedAt.Default.(func() time.Time)
+	// softwareusage.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	softwareusage.UpdateDefaultUpdatedAt = softwareusageDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// softwareusageDescTask is the schema descriptor for task field.
+	softwareusageDescTask := softwareusageFields[0].Descriptor()
+	// softwareusage.TaskValidator is a validator for the "task" field. It is called by the builders before save.
+	softwareusage.TaskValidator = softwareusageDescTask.Validators[0].(func(string) error)
+	// softwareusageDescSatisfaction is the schema descriptor for satisfaction field.
+	softwareusageDescSatisfaction := softwareusageFields[2].Descriptor()
+	// softwareusage.SatisfactionValidator is a validator for the "satisfaction" field. It is called by the builders before save.
+	softwareusage.SatisfactionValidator = softwareusageDescSatisfaction.Validators[0].(func(int) error)
+	// softwareusageDescNotes is the schema descriptor for notes field.
+	softwareusageDescNotes := softwareusageFields[4].Descriptor()
+	// softwareusage.NotesValidator is a validator for the "notes" field. It is called by the builders before save.
+	softwareusage.NotesValidator = softwareusageDescNotes.Validators[0].(func(string) error)
+	// softwareusageDescID is the schema descriptor for id field.
+	softwareusageDescID := softwareusageMixinFields0[0].Descriptor()
+	// softwareusage.DefaultID holds the default value on creation for the id field.
+	softwareusage.DefaultID = softwareusageDescID.Default.(func() gid.ID)
+	// softwareusage.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	softwareusage.IDValidator = func() func(string) error {
+		validators := softwareusageDescID.Validators
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),

@@ -57,6 +57,10 @@ func (Organisation) Edges() []ent.Edge {
 			From("parent").Unique(),
 		edge.To("members", Member.Type).
 			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		edge.To("software_products", SoftwareProduct.Type).
+			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		edge.To("software_usages", SoftwareUsage.Type).
+			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 		edge.To("measurements", Measurement.Type).
 			Annotations(entgql.Skip(entgql.SkipAll)),
 		edge.To("practices", Practice.Type).

@@ -61,6 +61,7 @@ func (Practice) Edges() []ent.Edge {
 		edge.To("topics", Topic.Type).
 			Annotations(entgql.RelayConnection()),
 		edge.From("circle", Circle.Type).Ref("practices").Unique(),
+		edge.To("software", SoftwareProduct.Type).Annotations(entgql.RelayConnection()),
 		edge.To("measurements_before", Measurement.Type).
 			Comment("Measurements of the organisation before the practice.").
 			Annotations(entgql.Skip(entgql.SkipType, entgql.SkipWhereInput)),

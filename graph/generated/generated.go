@@ -308,6 +308,7 @@ type ComplexityRoot struct {
 		CreateMember             func(childComplexity int, input ent.CreateMemberInput) int
 		CreateOrganisation       func(childComplexity int, input ent.CreateOrganisationInput) int
 		CreatePractice           func(childComplexity int, input ent.CreatePracticeInput) int
+		CreateSoftwareProduct    func(childComplexity int, input ent.CreateSoftwareProductInput) int
 		CreateTopic              func(childComplexity int, input ent.CreateTopicInput) int
 		DeleteMessage            func(childComplexity int, id gid.ID) int
 		EditMessage              func(childComplexity int, id gid.ID, body string) int
@@ -323,6 +324,7 @@ type ComplexityRoot struct {
 		PublishPractice          func(childComplexity int, id gid.ID) int
 		React                    func(childComplexity int, messageID gid.ID, kind reaction.Kind, active *bool) int
 		RecordMeasurement        func(childComplexity int, indicatorID gid.ID, period string, value float64, note *string) int
+		RecordSoftwareUsage      func(childComplexity int, input ent.CreateSoftwareUsageInput, contactMe *bool) int
 		RegisterForEvent         func(childComplexity int, eventID gid.ID) int
 		RemoveCircleMember       func(childComplexity int, circleID gid.ID, memberID gid.ID) int
 		RenewCalendarFeed        func(childComplexity int) int
@@ -336,23 +338,27 @@ type ComplexityRoot struct {
 		UpdateMember             func(childComplexity int, id gid.ID, input ent.UpdateMemberInput) int
 		UpdateOrganisation       func(childComplexity int, id gid.ID, input ent.UpdateOrganisationInput) int
 		UpdatePractice           func(childComplexity int, id gid.ID, input ent.UpdatePracticeInput) int
+		UpdateSoftwareProduct    func(childComplexity int, id gid.ID, input ent.UpdateSoftwareProductInput) int
+		UpdateSoftwareUsage      func(childComplexity int, id gid.ID, input ent.UpdateSoftwareUsageInput, contactMe *bool) int
 		UpdateTopic              func(childComplexity int, id gid.ID, input ent.UpdateTopicInput) int
 	}
 
 	Organisation struct {
-		Ags        func(childComplexity int) int
-		Children   func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.OrganisationOrder, where *ent.OrganisationWhereInput) int
-		CreatedAt  func(childComplexity int) int
-		ID         func(childComplexity int) int
-		Kind       func(childComplexity int) int
-		Members    func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.MemberOrder, where *ent.MemberWhereInput) int
-		Name       func(childComplexity int) int
-		Parent     func(childComplexity int) int
-		Population func(childComplexity int) int
-		Practices  func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.PracticeOrder) int
-		State      func(childComplexity int) int
-		UpdatedAt  func(childComplexity int) int
-		Website    func(childComplexity int) int
+		Ags              func(childComplexity int) int
+		Children         func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.OrganisationOrder, where *ent.OrganisationWhereInput) int
+		CreatedAt        func(childComplexity int) int
+		ID               func(childComplexity int) int
+		Kind             func(childComplexity int) int
+		Members          func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.MemberOrder, where *ent.MemberWhereInput) int
+		Name             func(childComplexity int) int
+		Parent           func(childComplexity int) int
+		Population       func(childComplexity int) int
+		Practices        func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.PracticeOrder) int
+		SoftwareProducts func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.SoftwareProductOrder, where *ent.SoftwareProductWhereInput) int
+		SoftwareUsages   func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.SoftwareUsageOrder, where *ent.SoftwareUsageWhereInput) int
+		State            func(childComplexity int) int
+		UpdatedAt        func(childComplexity int) int
+		Website          func(childComplexity int) int
 	}
 
 	OrganisationConnection struct {
@@ -387,6 +393,7 @@ type ComplexityRoot struct {
 		Outcome          func(childComplexity int) int
 		Problem          func(childComplexity int) int
 		PublishedAt      func(childComplexity int) int
+		Software         func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.SoftwareProductOrder, where *ent.SoftwareProductWhereInput) int
 		SoftwareUsed     func(childComplexity int) int
 		Status           func(childComplexity int) int
 		Summary          func(childComplexity int) int
@@ -409,19 +416,22 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Benchmark     func(childComplexity int, indicatorID gid.ID, period string) int
-		Circles       func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.CircleOrder, where *ent.CircleWhereInput) int
-		Discussions   func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.DiscussionOrder, where *ent.DiscussionWhereInput) int
-		Events        func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.EventOrder, where *ent.EventWhereInput) int
-		Indicators    func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.IndicatorOrder, where *ent.IndicatorWhereInput) int
-		Members       func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.MemberOrder, where *ent.MemberWhereInput) int
-		Messages      func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.MessageOrder, where *ent.MessageWhereInput) int
-		Node          func(childComplexity int, id gid.ID) int
-		Nodes         func(childComplexity int, ids []gid.ID) int
-		Organisations func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.OrganisationOrder, where *ent.OrganisationWhereInput) int
-		Practices     func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.PracticeOrder, where *ent.PracticeWhereInput) int
-		Topics        func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.TopicOrder, where *ent.TopicWhereInput) int
-		Viewer        func(childComplexity int) int
+		Benchmark          func(childComplexity int, indicatorID gid.ID, period string) int
+		Circles            func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.CircleOrder, where *ent.CircleWhereInput) int
+		Discussions        func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.DiscussionOrder, where *ent.DiscussionWhereInput) int
+		Events             func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.EventOrder, where *ent.EventWhereInput) int
+		Indicators         func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.IndicatorOrder, where *ent.IndicatorWhereInput) int
+		Members            func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.MemberOrder, where *ent.MemberWhereInput) int
+		Messages           func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.MessageOrder, where *ent.MessageWhereInput) int
+		Node               func(childComplexity int, id gid.ID) int
+		Nodes              func(childComplexity int, ids []gid.ID) int
+		Organisations      func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.OrganisationOrder, where *ent.OrganisationWhereInput) int
+		Practices          func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.PracticeOrder, where *ent.PracticeWhereInput) int
+		SoftwareAmongPeers func(childComplexity int, topicID gid.ID, first *int) int
+		SoftwareForTopic   func(childComplexity int, topicID gid.ID, first *int) int
+		SoftwareProducts   func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.SoftwareProductOrder, where *ent.SoftwareProductWhereInput) int
+		Topics             func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.TopicOrder, where *ent.TopicWhereInput) int
+		Viewer             func(childComplexity int) int
 	}
 
 	ReactionCount struct {
@@ -448,6 +458,64 @@ type ComplexityRoot struct {
 	RegistrationEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	SoftwareProduct struct {
+		Category   func(childComplexity int) int
+		CreatedAt  func(childComplexity int) int
+		Efa        func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Name       func(childComplexity int) int
+		OpenSource func(childComplexity int) int
+		Practices  func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.PracticeOrder) int
+		UpdatedAt  func(childComplexity int) int
+		Usages     func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.SoftwareUsageOrder, where *ent.SoftwareUsageWhereInput) int
+		Vendor     func(childComplexity int) int
+		Website    func(childComplexity int) int
+	}
+
+	SoftwareProductConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	SoftwareProductEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	SoftwareUsage struct {
+		Contact        func(childComplexity int) int
+		CreatedAt      func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Notes          func(childComplexity int) int
+		Organisation   func(childComplexity int) int
+		Product        func(childComplexity int) int
+		Satisfaction   func(childComplexity int) int
+		Since          func(childComplexity int) int
+		Task           func(childComplexity int) int
+		Topic          func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
+		WouldRecommend func(childComplexity int) int
+	}
+
+	SoftwareUsageConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	SoftwareUsageEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	SoftwareUsageSummary struct {
+		AverageSatisfaction func(childComplexity int) int
+		Organisations       func(childComplexity int) int
+		Product             func(childComplexity int) int
+		RecommendShare      func(childComplexity int) int
 	}
 
 	Subscription struct {
@@ -545,6 +613,10 @@ type MutationResolver interface {
 	UpdateIndicator(ctx context.Context, id gid.ID, input ent.UpdateIndicatorInput) (*ent.Indicator, error)
 	RecordMeasurement(ctx context.Context, indicatorID gid.ID, period string, value float64, note *string) (*ent.Measurement, error)
 	LinkPracticeMeasurements(ctx context.Context, practiceID gid.ID, beforeIDs []gid.ID, afterIDs []gid.ID) (*ent.Practice, error)
+	CreateSoftwareProduct(ctx context.Context, input ent.CreateSoftwareProductInput) (*ent.SoftwareProduct, error)
+	UpdateSoftwareProduct(ctx context.Context, id gid.ID, input ent.UpdateSoftwareProductInput) (*ent.SoftwareProduct, error)
+	RecordSoftwareUsage(ctx context.Context, input ent.CreateSoftwareUsageInput, contactMe *bool) (*ent.SoftwareUsage, error)
+	UpdateSoftwareUsage(ctx context.Context, id gid.ID, input ent.UpdateSoftwareUsageInput, contactMe *bool) (*ent.SoftwareUsage, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id gid.ID) (ent.Noder, error)
@@ -557,9 +629,12 @@ type QueryResolver interface {
 	Messages(ctx context.Context, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.MessageOrder, where *ent.MessageWhereInput) (*ent.MessageConnection, error)
 	Organisations(ctx context.Context, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.OrganisationOrder, where *ent.OrganisationWhereInput) (*ent.OrganisationConnection, error)
 	Practices(ctx context.Context, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.PracticeOrder, where *ent.PracticeWhereInput) (*ent.PracticeConnection, error)
+	SoftwareProducts(ctx context.Context, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.SoftwareProductOrder, where *ent.SoftwareProductWhereInput) (*ent.SoftwareProductConnection, error)
 	Topics(ctx context.Context, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.TopicOrder, where *ent.TopicWhereInput) (*ent.TopicConnection, error)
 	Viewer(ctx context.Context) (*ent.Member, error)
 	Benchmark(ctx context.Context, indicatorID gid.ID, period string) (*model.Benchmark, error)
+	SoftwareForTopic(ctx context.Context, topicID gid.ID, first *int) ([]*model.SoftwareUsageSummary, error)
+	SoftwareAmongPeers(ctx context.Context, topicID gid.ID, first *int) ([]*model.SoftwareUsageSummary, error)
 }
 type SubscriptionResolver interface {
 	MessageAdded(ctx context.Context, discussionID gid.ID, after *int) (<-chan *live.MessageEvent, error)
@@ -1731,6 +1806,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreatePractice(childComplexity, args["input"].(ent.CreatePracticeInput)), true
+	case "Mutation.createSoftwareProduct":
+		if e.ComplexityRoot.Mutation.CreateSoftwareProduct == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createSoftwareProduct_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateSoftwareProduct(childComplexity, args["input"].(ent.CreateSoftwareProductInput)), true
 	case "Mutation.createTopic":
 		if e.ComplexityRoot.Mutation.CreateTopic == nil {
 			break
@@ -1886,6 +1972,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RecordMeasurement(childComplexity, args["indicatorID"].(gid.ID), args["period"].(string), args["value"].(float64), args["note"].(*string)), true
+	case "Mutation.recordSoftwareUsage":
+		if e.ComplexityRoot.Mutation.RecordSoftwareUsage == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordSoftwareUsage_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordSoftwareUsage(childComplexity, args["input"].(ent.CreateSoftwareUsageInput), args["contactMe"].(*bool)), true
 	case "Mutation.registerForEvent":
 		if e.ComplexityRoot.Mutation.RegisterForEvent == nil {
 			break
@@ -2024,6 +2121,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdatePractice(childComplexity, args["id"].(gid.ID), args["input"].(ent.UpdatePracticeInput)), true
+	case "Mutation.updateSoftwareProduct":
+		if e.ComplexityRoot.Mutation.UpdateSoftwareProduct == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateSoftwareProduct_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateSoftwareProduct(childComplexity, args["id"].(gid.ID), args["input"].(ent.UpdateSoftwareProductInput)), true
+	case "Mutation.updateSoftwareUsage":
+		if e.ComplexityRoot.Mutation.UpdateSoftwareUsage == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateSoftwareUsage_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateSoftwareUsage(childComplexity, args["id"].(gid.ID), args["input"].(ent.UpdateSoftwareUsageInput), args["contactMe"].(*bool)), true
 	case "Mutation.updateTopic":
 		if e.ComplexityRoot.Mutation.UpdateTopic == nil {
 			break
@@ -2111,6 +2230,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organisation.Practices(childComplexity, args["after"].(*entgql.Cursor[gid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["last"].(*int), args["orderBy"].(*ent.PracticeOrder)), true
+	case "Organisation.softwareProducts":
+		if e.ComplexityRoot.Organisation.SoftwareProducts == nil {
+			break
+		}
+
+		args, err := ec.field_Organisation_softwareProducts_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Organisation.SoftwareProducts(childComplexity, args["after"].(*entgql.Cursor[gid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["last"].(*int), args["orderBy"].(*ent.SoftwareProductOrder), args["where"].(*ent.SoftwareProductWhereInput)), true
+	case "Organisation.softwareUsages":
+		if e.ComplexityRoot.Organisation.SoftwareUsages == nil {
+			break
+		}
+
+		args, err := ec.field_Organisation_softwareUsages_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Organisation.SoftwareUsages(childComplexity, args["after"].(*entgql.Cursor[gid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["last"].(*int), args["orderBy"].(*ent.SoftwareUsageOrder), args["where"].(*ent.SoftwareUsageWhereInput)), true
 	case "Organisation.state":
 		if e.ComplexityRoot.Organisation.State == nil {
 			break
@@ -2270,6 +2411,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Practice.PublishedAt(childComplexity), true
+	case "Practice.software":
+		if e.ComplexityRoot.Practice.Software == nil {
+			break
+		}
+
+		args, err := ec.field_Practice_software_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Practice.Software(childComplexity, args["after"].(*entgql.Cursor[gid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["last"].(*int), args["orderBy"].(*ent.SoftwareProductOrder), args["where"].(*ent.SoftwareProductWhereInput)), true
 	case "Practice.softwareUsed":
 		if e.ComplexityRoot.Practice.SoftwareUsed == nil {
 			break
@@ -2478,6 +2630,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Practices(childComplexity, args["after"].(*entgql.Cursor[gid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["last"].(*int), args["orderBy"].(*ent.PracticeOrder), args["where"].(*ent.PracticeWhereInput)), true
+	case "Query.softwareAmongPeers":
+		if e.ComplexityRoot.Query.SoftwareAmongPeers == nil {
+			break
+		}
+
+		args, err := ec.field_Query_softwareAmongPeers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.SoftwareAmongPeers(childComplexity, args["topicID"].(gid.ID), args["first"].(*int)), true
+	case "Query.softwareForTopic":
+		if e.ComplexityRoot.Query.SoftwareForTopic == nil {
+			break
+		}
+
+		args, err := ec.field_Query_softwareForTopic_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.SoftwareForTopic(childComplexity, args["topicID"].(gid.ID), args["first"].(*int)), true
+	case "Query.softwareProducts":
+		if e.ComplexityRoot.Query.SoftwareProducts == nil {
+			break
+		}
+
+		args, err := ec.field_Query_softwareProducts_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.SoftwareProducts(childComplexity, args["after"].(*entgql.Cursor[gid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["last"].(*int), args["orderBy"].(*ent.SoftwareProductOrder), args["where"].(*ent.SoftwareProductWhereInput)), true
 	case "Query.topics":
 		if e.ComplexityRoot.Query.Topics == nil {
 			break
@@ -2583,6 +2768,245 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RegistrationEdge.Node(childComplexity), true
+
+	case "SoftwareProduct.category":
+		if e.ComplexityRoot.SoftwareProduct.Category == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareProduct.Category(childComplexity), true
+	case "SoftwareProduct.createdAt":
+		if e.ComplexityRoot.SoftwareProduct.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareProduct.CreatedAt(childComplexity), true
+	case "SoftwareProduct.efa":
+		if e.ComplexityRoot.SoftwareProduct.Efa == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareProduct.Efa(childComplexity), true
+	case "SoftwareProduct.id":
+		if e.ComplexityRoot.SoftwareProduct.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareProduct.ID(childComplexity), true
+	case "SoftwareProduct.name":
+		if e.ComplexityRoot.SoftwareProduct.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareProduct.Name(childComplexity), true
+	case "SoftwareProduct.openSource":
+		if e.ComplexityRoot.SoftwareProduct.OpenSource == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareProduct.OpenSource(childComplexity), true
+	case "SoftwareProduct.practices":
+		if e.ComplexityRoot.SoftwareProduct.Practices == nil {
+			break
+		}
+
+		args, err := ec.field_SoftwareProduct_practices_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.SoftwareProduct.Practices(childComplexity, args["after"].(*entgql.Cursor[gid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["last"].(*int), args["orderBy"].(*ent.PracticeOrder)), true
+	case "SoftwareProduct.updatedAt":
+		if e.ComplexityRoot.SoftwareProduct.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareProduct.UpdatedAt(childComplexity), true
+	case "SoftwareProduct.usages":
+		if e.ComplexityRoot.SoftwareProduct.Usages == nil {
+			break
+		}
+
+		args, err := ec.field_SoftwareProduct_usages_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.SoftwareProduct.Usages(childComplexity, args["after"].(*entgql.Cursor[gid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["last"].(*int), args["orderBy"].(*ent.SoftwareUsageOrder), args["where"].(*ent.SoftwareUsageWhereInput)), true
+	case "SoftwareProduct.vendor":
+		if e.ComplexityRoot.SoftwareProduct.Vendor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareProduct.Vendor(childComplexity), true
+	case "SoftwareProduct.website":
+		if e.ComplexityRoot.SoftwareProduct.Website == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareProduct.Website(childComplexity), true
+
+	case "SoftwareProductConnection.edges":
+		if e.ComplexityRoot.SoftwareProductConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareProductConnection.Edges(childComplexity), true
+	case "SoftwareProductConnection.pageInfo":
+		if e.ComplexityRoot.SoftwareProductConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareProductConnection.PageInfo(childComplexity), true
+	case "SoftwareProductConnection.totalCount":
+		if e.ComplexityRoot.SoftwareProductConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareProductConnection.TotalCount(childComplexity), true
+
+	case "SoftwareProductEdge.cursor":
+		if e.ComplexityRoot.SoftwareProductEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareProductEdge.Cursor(childComplexity), true
+	case "SoftwareProductEdge.node":
+		if e.ComplexityRoot.SoftwareProductEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareProductEdge.Node(childComplexity), true
+
+	case "SoftwareUsage.contact":
+		if e.ComplexityRoot.SoftwareUsage.Contact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareUsage.Contact(childComplexity), true
+	case "SoftwareUsage.createdAt":
+		if e.ComplexityRoot.SoftwareUsage.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareUsage.CreatedAt(childComplexity), true
+	case "SoftwareUsage.id":
+		if e.ComplexityRoot.SoftwareUsage.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareUsage.ID(childComplexity), true
+	case "SoftwareUsage.notes":
+		if e.ComplexityRoot.SoftwareUsage.Notes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareUsage.Notes(childComplexity), true
+	case "SoftwareUsage.organisation":
+		if e.ComplexityRoot.SoftwareUsage.Organisation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareUsage.Organisation(childComplexity), true
+	case "SoftwareUsage.product":
+		if e.ComplexityRoot.SoftwareUsage.Product == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareUsage.Product(childComplexity), true
+	case "SoftwareUsage.satisfaction":
+		if e.ComplexityRoot.SoftwareUsage.Satisfaction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareUsage.Satisfaction(childComplexity), true
+	case "SoftwareUsage.since":
+		if e.ComplexityRoot.SoftwareUsage.Since == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareUsage.Since(childComplexity), true
+	case "SoftwareUsage.task":
+		if e.ComplexityRoot.SoftwareUsage.Task == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareUsage.Task(childComplexity), true
+	case "SoftwareUsage.topic":
+		if e.ComplexityRoot.SoftwareUsage.Topic == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareUsage.Topic(childComplexity), true
+	case "SoftwareUsage.updatedAt":
+		if e.ComplexityRoot.SoftwareUsage.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareUsage.UpdatedAt(childComplexity), true
+	case "SoftwareUsage.wouldRecommend":
+		if e.ComplexityRoot.SoftwareUsage.WouldRecommend == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareUsage.WouldRecommend(childComplexity), true
+
+	case "SoftwareUsageConnection.edges":
+		if e.ComplexityRoot.SoftwareUsageConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareUsageConnection.Edges(childComplexity), true
+	case "SoftwareUsageConnection.pageInfo":
+		if e.ComplexityRoot.SoftwareUsageConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareUsageConnection.PageInfo(childComplexity), true
+	case "SoftwareUsageConnection.totalCount":
+		if e.ComplexityRoot.SoftwareUsageConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareUsageConnection.TotalCount(childComplexity), true
+
+	case "SoftwareUsageEdge.cursor":
+		if e.ComplexityRoot.SoftwareUsageEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareUsageEdge.Cursor(childComplexity), true
+	case "SoftwareUsageEdge.node":
+		if e.ComplexityRoot.SoftwareUsageEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareUsageEdge.Node(childComplexity), true
+
+	case "SoftwareUsageSummary.averageSatisfaction":
+		if e.ComplexityRoot.SoftwareUsageSummary.AverageSatisfaction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareUsageSummary.AverageSatisfaction(childComplexity), true
+	case "SoftwareUsageSummary.organisations":
+		if e.ComplexityRoot.SoftwareUsageSummary.Organisations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareUsageSummary.Organisations(childComplexity), true
+	case "SoftwareUsageSummary.product":
+		if e.ComplexityRoot.SoftwareUsageSummary.Product == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareUsageSummary.Product(childComplexity), true
+	case "SoftwareUsageSummary.recommendShare":
+		if e.ComplexityRoot.SoftwareUsageSummary.RecommendShare == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareUsageSummary.RecommendShare(childComplexity), true
 
 	case "Subscription.discussionActivity":
 		if e.ComplexityRoot.Subscription.DiscussionActivity == nil {
@@ -2793,6 +3217,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateMemberInput", ec.unmarshalInputCreateMemberInput),
 			graphql.NewInputUnmarshaler("CreateOrganisationInput", ec.unmarshalInputCreateOrganisationInput),
 			graphql.NewInputUnmarshaler("CreatePracticeInput", ec.unmarshalInputCreatePracticeInput),
+			graphql.NewInputUnmarshaler("CreateSoftwareProductInput", ec.unmarshalInputCreateSoftwareProductInput),
+			graphql.NewInputUnmarshaler("CreateSoftwareUsageInput", ec.unmarshalInputCreateSoftwareUsageInput),
 			graphql.NewInputUnmarshaler("CreateTopicInput", ec.unmarshalInputCreateTopicInput),
 			graphql.NewInputUnmarshaler("DiscussionOrder", ec.unmarshalInputDiscussionOrder),
 			graphql.NewInputUnmarshaler("DiscussionWhereInput", ec.unmarshalInputDiscussionWhereInput),
@@ -2815,6 +3241,10 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("PracticeWhereInput", ec.unmarshalInputPracticeWhereInput),
 			graphql.NewInputUnmarshaler("RegistrationOrder", ec.unmarshalInputRegistrationOrder),
 			graphql.NewInputUnmarshaler("RegistrationWhereInput", ec.unmarshalInputRegistrationWhereInput),
+			graphql.NewInputUnmarshaler("SoftwareProductOrder", ec.unmarshalInputSoftwareProductOrder),
+			graphql.NewInputUnmarshaler("SoftwareProductWhereInput", ec.unmarshalInputSoftwareProductWhereInput),
+			graphql.NewInputUnmarshaler("SoftwareUsageOrder", ec.unmarshalInputSoftwareUsageOrder),
+			graphql.NewInputUnmarshaler("SoftwareUsageWhereInput", ec.unmarshalInputSoftwareUsageWhereInput),
 			graphql.NewInputUnmarshaler("TopicOrder", ec.unmarshalInputTopicOrder),
 			graphql.NewInputUnmarshaler("TopicWhereInput", ec.unmarshalInputTopicWhereInput),
 			graphql.NewInputUnmarshaler("UpdateCircleInput", ec.unmarshalInputUpdateCircleInput),
@@ -2825,6 +3255,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("UpdateMemberInput", ec.unmarshalInputUpdateMemberInput),
 			graphql.NewInputUnmarshaler("UpdateOrganisationInput", ec.unmarshalInputUpdateOrganisationInput),
 			graphql.NewInputUnmarshaler("UpdatePracticeInput", ec.unmarshalInputUpdatePracticeInput),
+			graphql.NewInputUnmarshaler("UpdateSoftwareProductInput", ec.unmarshalInputUpdateSoftwareProductInput),
+			graphql.NewInputUnmarshaler("UpdateSoftwareUsageInput", ec.unmarshalInputUpdateSoftwareUsageInput),
 			graphql.NewInputUnmarshaler("UpdateTopicInput", ec.unmarshalInputUpdateTopicInput),
 		)
 	}
@@ -3470,8 +3902,41 @@ input CreatePracticeInput {
   authorIDs: [ID!]
   topicIDs: [ID!]
   circleID: ID
+  softwareIDs: [ID!]
   measurementsBeforeIDs: [ID!]
   measurementsAfterIDs: [ID!]
+}
+"""
+CreateSoftwareProductInput is used for create SoftwareProduct object.
+Input was generated by ent.
+"""
+input CreateSoftwareProductInput {
+  name: String!
+  category: String!
+  openSource: Boolean
+  """
+  Offered for reuse by other authorities (Einer für Alle).
+  """
+  efa: Boolean
+  website: String
+  vendorID: ID
+}
+"""
+CreateSoftwareUsageInput is used for create SoftwareUsage object.
+Input was generated by ent.
+"""
+input CreateSoftwareUsageInput {
+  """
+  What it is used for, in words.
+  """
+  task: String
+  since: Time
+  satisfaction: Int
+  wouldRecommend: Boolean
+  notes: String
+  productID: ID!
+  organisationID: ID!
+  topicID: ID
 }
 """
 CreateTopicInput is used for create Topic object.
@@ -5128,6 +5593,68 @@ type Organisation implements Node {
     """
     where: MemberWhereInput
   ): MemberConnection!
+  softwareProducts(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for SoftwareProducts returned from the connection.
+    """
+    orderBy: SoftwareProductOrder
+
+    """
+    Filtering options for SoftwareProducts returned from the connection.
+    """
+    where: SoftwareProductWhereInput
+  ): SoftwareProductConnection!
+  softwareUsages(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for SoftwareUsages returned from the connection.
+    """
+    orderBy: SoftwareUsageOrder
+
+    """
+    Filtering options for SoftwareUsages returned from the connection.
+    """
+    where: SoftwareUsageWhereInput
+  ): SoftwareUsageConnection!
   practices(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -5382,6 +5909,16 @@ input OrganisationWhereInput {
   """
   hasMembers: Boolean
   hasMembersWith: [MemberWhereInput!]
+  """
+  software_products edge predicates
+  """
+  hasSoftwareProducts: Boolean
+  hasSoftwareProductsWith: [SoftwareProductWhereInput!]
+  """
+  software_usages edge predicates
+  """
+  hasSoftwareUsages: Boolean
+  hasSoftwareUsagesWith: [SoftwareUsageWhereInput!]
 }
 """
 Information about pagination in a connection.
@@ -5502,6 +6039,37 @@ type Practice implements Node {
     where: TopicWhereInput
   ): TopicConnection!
   circle: Circle
+  software(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for SoftwareProducts returned from the connection.
+    """
+    orderBy: SoftwareProductOrder
+
+    """
+    Filtering options for SoftwareProducts returned from the connection.
+    """
+    where: SoftwareProductWhereInput
+  ): SoftwareProductConnection!
 }
 """
 A connection to a list of items.
@@ -5828,6 +6396,11 @@ input PracticeWhereInput {
   """
   hasCircle: Boolean
   hasCircleWith: [CircleWhereInput!]
+  """
+  software edge predicates
+  """
+  hasSoftware: Boolean
+  hasSoftwareWith: [SoftwareProductWhereInput!]
 }
 type Query {
   """
@@ -6096,6 +6669,37 @@ type Query {
     """
     where: PracticeWhereInput
   ): PracticeConnection!
+  softwareProducts(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for SoftwareProducts returned from the connection.
+    """
+    orderBy: SoftwareProductOrder
+
+    """
+    Filtering options for SoftwareProducts returned from the connection.
+    """
+    where: SoftwareProductWhereInput
+  ): SoftwareProductConnection!
   topics(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -6267,6 +6871,443 @@ input RegistrationWhereInput {
   """
   hasMember: Boolean
   hasMemberWith: [MemberWhereInput!]
+}
+type SoftwareProduct implements Node {
+  id: ID!
+  createdAt: Time!
+  updatedAt: Time!
+  name: String!
+  category: String!
+  openSource: Boolean!
+  """
+  Offered for reuse by other authorities (Einer für Alle).
+  """
+  efa: Boolean!
+  website: String
+  vendor: Organisation
+  usages(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for SoftwareUsages returned from the connection.
+    """
+    orderBy: SoftwareUsageOrder
+
+    """
+    Filtering options for SoftwareUsages returned from the connection.
+    """
+    where: SoftwareUsageWhereInput
+  ): SoftwareUsageConnection!
+  practices(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for Practices returned from the connection.
+    """
+    orderBy: PracticeOrder
+  ): PracticeConnection!
+}
+"""
+A connection to a list of items.
+"""
+type SoftwareProductConnection {
+  """
+  A list of edges.
+  """
+  edges: [SoftwareProductEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type SoftwareProductEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: SoftwareProduct
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for SoftwareProduct connections
+"""
+input SoftwareProductOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order SoftwareProducts.
+  """
+  field: SoftwareProductOrderField!
+}
+"""
+Properties by which SoftwareProduct connections can be ordered.
+"""
+enum SoftwareProductOrderField {
+  CREATED_AT
+  UPDATED_AT
+  NAME
+  CATEGORY
+}
+"""
+SoftwareProductWhereInput is used for filtering SoftwareProduct objects.
+Input was generated by ent.
+"""
+input SoftwareProductWhereInput {
+  not: SoftwareProductWhereInput
+  and: [SoftwareProductWhereInput!]
+  or: [SoftwareProductWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+  """
+  name field predicates
+  """
+  name: String
+  nameNEQ: String
+  nameIn: [String!]
+  nameNotIn: [String!]
+  nameGT: String
+  nameGTE: String
+  nameLT: String
+  nameLTE: String
+  nameContains: String
+  nameHasPrefix: String
+  nameHasSuffix: String
+  nameEqualFold: String
+  nameContainsFold: String
+  """
+  category field predicates
+  """
+  category: String
+  categoryNEQ: String
+  categoryIn: [String!]
+  categoryNotIn: [String!]
+  categoryGT: String
+  categoryGTE: String
+  categoryLT: String
+  categoryLTE: String
+  categoryContains: String
+  categoryHasPrefix: String
+  categoryHasSuffix: String
+  categoryEqualFold: String
+  categoryContainsFold: String
+  """
+  open_source field predicates
+  """
+  openSource: Boolean
+  openSourceNEQ: Boolean
+  """
+  efa field predicates
+  """
+  efa: Boolean
+  efaNEQ: Boolean
+  """
+  website field predicates
+  """
+  website: String
+  websiteNEQ: String
+  websiteIn: [String!]
+  websiteNotIn: [String!]
+  websiteGT: String
+  websiteGTE: String
+  websiteLT: String
+  websiteLTE: String
+  websiteContains: String
+  websiteHasPrefix: String
+  websiteHasSuffix: String
+  websiteIsNil: Boolean
+  websiteNotNil: Boolean
+  websiteEqualFold: String
+  websiteContainsFold: String
+  """
+  vendor edge predicates
+  """
+  hasVendor: Boolean
+  hasVendorWith: [OrganisationWhereInput!]
+  """
+  usages edge predicates
+  """
+  hasUsages: Boolean
+  hasUsagesWith: [SoftwareUsageWhereInput!]
+}
+type SoftwareUsage implements Node {
+  id: ID!
+  createdAt: Time!
+  updatedAt: Time!
+  """
+  What it is used for, in words.
+  """
+  task: String
+  since: Time
+  satisfaction: Int
+  wouldRecommend: Boolean
+  notes: String
+  product: SoftwareProduct!
+  organisation: Organisation!
+  topic: Topic
+  """
+  A member who agreed to be asked: only members set themselves as contact.
+  """
+  contact: Member
+}
+"""
+A connection to a list of items.
+"""
+type SoftwareUsageConnection {
+  """
+  A list of edges.
+  """
+  edges: [SoftwareUsageEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type SoftwareUsageEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: SoftwareUsage
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for SoftwareUsage connections
+"""
+input SoftwareUsageOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order SoftwareUsages.
+  """
+  field: SoftwareUsageOrderField!
+}
+"""
+Properties by which SoftwareUsage connections can be ordered.
+"""
+enum SoftwareUsageOrderField {
+  CREATED_AT
+  UPDATED_AT
+  SATISFACTION
+}
+"""
+SoftwareUsageWhereInput is used for filtering SoftwareUsage objects.
+Input was generated by ent.
+"""
+input SoftwareUsageWhereInput {
+  not: SoftwareUsageWhereInput
+  and: [SoftwareUsageWhereInput!]
+  or: [SoftwareUsageWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+  """
+  task field predicates
+  """
+  task: String
+  taskNEQ: String
+  taskIn: [String!]
+  taskNotIn: [String!]
+  taskGT: String
+  taskGTE: String
+  taskLT: String
+  taskLTE: String
+  taskContains: String
+  taskHasPrefix: String
+  taskHasSuffix: String
+  taskIsNil: Boolean
+  taskNotNil: Boolean
+  taskEqualFold: String
+  taskContainsFold: String
+  """
+  since field predicates
+  """
+  since: Time
+  sinceNEQ: Time
+  sinceIn: [Time!]
+  sinceNotIn: [Time!]
+  sinceGT: Time
+  sinceGTE: Time
+  sinceLT: Time
+  sinceLTE: Time
+  sinceIsNil: Boolean
+  sinceNotNil: Boolean
+  """
+  satisfaction field predicates
+  """
+  satisfaction: Int
+  satisfactionNEQ: Int
+  satisfactionIn: [Int!]
+  satisfactionNotIn: [Int!]
+  satisfactionGT: Int
+  satisfactionGTE: Int
+  satisfactionLT: Int
+  satisfactionLTE: Int
+  satisfactionIsNil: Boolean
+  satisfactionNotNil: Boolean
+  """
+  would_recommend field predicates
+  """
+  wouldRecommend: Boolean
+  wouldRecommendNEQ: Boolean
+  wouldRecommendIsNil: Boolean
+  wouldRecommendNotNil: Boolean
+  """
+  notes field predicates
+  """
+  notes: String
+  notesNEQ: String
+  notesIn: [String!]
+  notesNotIn: [String!]
+  notesGT: String
+  notesGTE: String
+  notesLT: String
+  notesLTE: String
+  notesContains: String
+  notesHasPrefix: String
+  notesHasSuffix: String
+  notesIsNil: Boolean
+  notesNotNil: Boolean
+  notesEqualFold: String
+  notesContainsFold: String
+  """
+  product edge predicates
+  """
+  hasProduct: Boolean
+  hasProductWith: [SoftwareProductWhereInput!]
+  """
+  organisation edge predicates
+  """
+  hasOrganisation: Boolean
+  hasOrganisationWith: [OrganisationWhereInput!]
+  """
+  topic edge predicates
+  """
+  hasTopic: Boolean
+  hasTopicWith: [TopicWhereInput!]
+  """
+  contact edge predicates
+  """
+  hasContact: Boolean
+  hasContactWith: [MemberWhereInput!]
 }
 type Topic implements Node {
   id: ID!
@@ -6734,12 +7775,53 @@ input UpdatePracticeInput {
   clearTopics: Boolean
   circleID: ID
   clearCircle: Boolean
+  addSoftwareIDs: [ID!]
+  removeSoftwareIDs: [ID!]
+  clearSoftware: Boolean
   addMeasurementsBeforeIDs: [ID!]
   removeMeasurementsBeforeIDs: [ID!]
   clearMeasurementsBefore: Boolean
   addMeasurementsAfterIDs: [ID!]
   removeMeasurementsAfterIDs: [ID!]
   clearMeasurementsAfter: Boolean
+}
+"""
+UpdateSoftwareProductInput is used for update SoftwareProduct object.
+Input was generated by ent.
+"""
+input UpdateSoftwareProductInput {
+  name: String
+  category: String
+  openSource: Boolean
+  """
+  Offered for reuse by other authorities (Einer für Alle).
+  """
+  efa: Boolean
+  website: String
+  clearWebsite: Boolean
+  vendorID: ID
+  clearVendor: Boolean
+}
+"""
+UpdateSoftwareUsageInput is used for update SoftwareUsage object.
+Input was generated by ent.
+"""
+input UpdateSoftwareUsageInput {
+  """
+  What it is used for, in words.
+  """
+  task: String
+  clearTask: Boolean
+  since: Time
+  clearSince: Boolean
+  satisfaction: Int
+  clearSatisfaction: Boolean
+  wouldRecommend: Boolean
+  clearWouldRecommend: Boolean
+  notes: String
+  clearNotes: Boolean
+  topicID: ID
+  clearTopic: Boolean
 }
 """
 UpdateTopicInput is used for update Topic object.
@@ -7098,6 +8180,44 @@ extend type Mutation {
   Links a practice to its organisation's measurements before and after it.
   """
   linkPracticeMeasurements(practiceID: ID!, beforeIDs: [ID!], afterIDs: [ID!]): Practice!
+}
+
+"""
+How a product fares for a topic: how many organisations use it and how satisfied they are.
+"""
+type SoftwareUsageSummary {
+  product: SoftwareProduct!
+  organisations: Int!
+  """
+  Mean satisfaction (1-5) of the usages that rated it.
+  """
+  averageSatisfaction: Float
+  """
+  Share (0-1) of the usages that answered who would recommend it.
+  """
+  recommendShare: Float
+}
+
+extend type Query {
+  """
+  The products used for a topic, most used first.
+  """
+  softwareForTopic(topicID: ID!, first: Int = 20): [SoftwareUsageSummary!]!
+  """
+  What organisations like the viewer's (same kind, half to twice the population) use for a topic.
+  """
+  softwareAmongPeers(topicID: ID!, first: Int = 20): [SoftwareUsageSummary!]!
+}
+
+extend type Mutation {
+  createSoftwareProduct(input: CreateSoftwareProductInput!): SoftwareProduct!
+  updateSoftwareProduct(id: ID!, input: UpdateSoftwareProductInput!): SoftwareProduct!
+  """
+  Records that the viewer's organisation uses a product; with contactMe, the viewer agrees to
+  be asked about it.
+  """
+  recordSoftwareUsage(input: CreateSoftwareUsageInput!, contactMe: Boolean = false): SoftwareUsage!
+  updateSoftwareUsage(id: ID!, input: UpdateSoftwareUsageInput!, contactMe: Boolean): SoftwareUsage!
 }
 `, BuiltIn: false},
 }
@@ -7603,6 +8723,10 @@ func (ec *executionContext) childFields_Organisation(ctx context.Context, field 
 		return ec.fieldContext_Organisation_children(ctx, field)
 	case "members":
 		return ec.fieldContext_Organisation_members(ctx, field)
+	case "softwareProducts":
+		return ec.fieldContext_Organisation_softwareProducts(ctx, field)
+	case "softwareUsages":
+		return ec.fieldContext_Organisation_softwareUsages(ctx, field)
 	case "practices":
 		return ec.fieldContext_Organisation_practices(ctx, field)
 	}
@@ -7689,6 +8813,8 @@ func (ec *executionContext) childFields_Practice(ctx context.Context, field grap
 		return ec.fieldContext_Practice_topics(ctx, field)
 	case "circle":
 		return ec.fieldContext_Practice_circle(ctx, field)
+	case "software":
+		return ec.fieldContext_Practice_software(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Practice", field.Name)
 }
@@ -7765,6 +8891,122 @@ func (ec *executionContext) childFields_RegistrationEdge(ctx context.Context, fi
 		return ec.fieldContext_RegistrationEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RegistrationEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_SoftwareProduct(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_SoftwareProduct_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_SoftwareProduct_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_SoftwareProduct_updatedAt(ctx, field)
+	case "name":
+		return ec.fieldContext_SoftwareProduct_name(ctx, field)
+	case "category":
+		return ec.fieldContext_SoftwareProduct_category(ctx, field)
+	case "openSource":
+		return ec.fieldContext_SoftwareProduct_openSource(ctx, field)
+	case "efa":
+		return ec.fieldContext_SoftwareProduct_efa(ctx, field)
+	case "website":
+		return ec.fieldContext_SoftwareProduct_website(ctx, field)
+	case "vendor":
+		return ec.fieldContext_SoftwareProduct_vendor(ctx, field)
+	case "usages":
+		return ec.fieldContext_SoftwareProduct_usages(ctx, field)
+	case "practices":
+		return ec.fieldContext_SoftwareProduct_practices(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SoftwareProduct", field.Name)
+}
+
+func (ec *executionContext) childFields_SoftwareProductConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_SoftwareProductConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_SoftwareProductConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_SoftwareProductConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SoftwareProductConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_SoftwareProductEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_SoftwareProductEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_SoftwareProductEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SoftwareProductEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_SoftwareUsage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_SoftwareUsage_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_SoftwareUsage_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_SoftwareUsage_updatedAt(ctx, field)
+	case "task":
+		return ec.fieldContext_SoftwareUsage_task(ctx, field)
+	case "since":
+		return ec.fieldContext_SoftwareUsage_since(ctx, field)
+	case "satisfaction":
+		return ec.fieldContext_SoftwareUsage_satisfaction(ctx, field)
+	case "wouldRecommend":
+		return ec.fieldContext_SoftwareUsage_wouldRecommend(ctx, field)
+	case "notes":
+		return ec.fieldContext_SoftwareUsage_notes(ctx, field)
+	case "product":
+		return ec.fieldContext_SoftwareUsage_product(ctx, field)
+	case "organisation":
+		return ec.fieldContext_SoftwareUsage_organisation(ctx, field)
+	case "topic":
+		return ec.fieldContext_SoftwareUsage_topic(ctx, field)
+	case "contact":
+		return ec.fieldContext_SoftwareUsage_contact(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SoftwareUsage", field.Name)
+}
+
+func (ec *executionContext) childFields_SoftwareUsageConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_SoftwareUsageConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_SoftwareUsageConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_SoftwareUsageConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SoftwareUsageConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_SoftwareUsageEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_SoftwareUsageEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_SoftwareUsageEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SoftwareUsageEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_SoftwareUsageSummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "product":
+		return ec.fieldContext_SoftwareUsageSummary_product(ctx, field)
+	case "organisations":
+		return ec.fieldContext_SoftwareUsageSummary_organisations(ctx, field)
+	case "averageSatisfaction":
+		return ec.fieldContext_SoftwareUsageSummary_averageSatisfaction(ctx, field)
+	case "recommendShare":
+		return ec.fieldContext_SoftwareUsageSummary_recommendShare(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SoftwareUsageSummary", field.Name)
 }
 
 func (ec *executionContext) childFields_Topic(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8829,6 +10071,20 @@ func (ec *executionContext) field_Mutation_createPractice_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createSoftwareProduct_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.CreateSoftwareProductInput, error) {
+			return ec.unmarshalNCreateSoftwareProductInput2zirkelᚋentᚐCreateSoftwareProductInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createTopic_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -9072,6 +10328,28 @@ func (ec *executionContext) field_Mutation_recordMeasurement_args(ctx context.Co
 		return nil, err
 	}
 	args["note"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_recordSoftwareUsage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.CreateSoftwareUsageInput, error) {
+			return ec.unmarshalNCreateSoftwareUsageInput2zirkelᚋentᚐCreateSoftwareUsageInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "contactMe",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["contactMe"] = arg1
 	return args, nil
 }
 
@@ -9323,6 +10601,58 @@ func (ec *executionContext) field_Mutation_updatePractice_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_updateSoftwareProduct_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (gid.ID, error) {
+			return ec.unmarshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.UpdateSoftwareProductInput, error) {
+			return ec.unmarshalNUpdateSoftwareProductInput2zirkelᚋentᚐUpdateSoftwareProductInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateSoftwareUsage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (gid.ID, error) {
+			return ec.unmarshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.UpdateSoftwareUsageInput, error) {
+			return ec.unmarshalNUpdateSoftwareUsageInput2zirkelᚋentᚐUpdateSoftwareUsageInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "contactMe",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["contactMe"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_updateTopic_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -9499,6 +10829,114 @@ func (ec *executionContext) field_Organisation_practices_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Organisation_softwareProducts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[gid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[gid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.SoftwareProductOrder, error) {
+			return ec.unmarshalOSoftwareProductOrder2ᚖzirkelᚋentᚐSoftwareProductOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.SoftwareProductWhereInput, error) {
+			return ec.unmarshalOSoftwareProductWhereInput2ᚖzirkelᚋentᚐSoftwareProductWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Organisation_softwareUsages_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[gid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[gid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.SoftwareUsageOrder, error) {
+			return ec.unmarshalOSoftwareUsageOrder2ᚖzirkelᚋentᚐSoftwareUsageOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.SoftwareUsageWhereInput, error) {
+			return ec.unmarshalOSoftwareUsageWhereInput2ᚖzirkelᚋentᚐSoftwareUsageWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Practice_authors_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -9545,6 +10983,60 @@ func (ec *executionContext) field_Practice_authors_args(ctx context.Context, raw
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (*ent.MemberWhereInput, error) {
 			return ec.unmarshalOMemberWhereInput2ᚖzirkelᚋentᚐMemberWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Practice_software_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[gid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[gid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.SoftwareProductOrder, error) {
+			return ec.unmarshalOSoftwareProductOrder2ᚖzirkelᚋentᚐSoftwareProductOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.SoftwareProductWhereInput, error) {
+			return ec.unmarshalOSoftwareProductWhereInput2ᚖzirkelᚋentᚐSoftwareProductWhereInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -10103,6 +11595,104 @@ func (ec *executionContext) field_Query_practices_args(ctx context.Context, rawA
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_softwareAmongPeers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "topicID",
+		func(ctx context.Context, v any) (gid.ID, error) {
+			return ec.unmarshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["topicID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_softwareForTopic_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "topicID",
+		func(ctx context.Context, v any) (gid.ID, error) {
+			return ec.unmarshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["topicID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_softwareProducts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[gid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[gid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.SoftwareProductOrder, error) {
+			return ec.unmarshalOSoftwareProductOrder2ᚖzirkelᚋentᚐSoftwareProductOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.SoftwareProductWhereInput, error) {
+			return ec.unmarshalOSoftwareProductWhereInput2ᚖzirkelᚋentᚐSoftwareProductWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_topics_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -10149,6 +11739,106 @@ func (ec *executionContext) field_Query_topics_args(ctx context.Context, rawArgs
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (*ent.TopicWhereInput, error) {
 			return ec.unmarshalOTopicWhereInput2ᚖzirkelᚋentᚐTopicWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_SoftwareProduct_practices_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[gid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[gid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.PracticeOrder, error) {
+			return ec.unmarshalOPracticeOrder2ᚖzirkelᚋentᚐPracticeOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_SoftwareProduct_usages_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[gid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[gid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.SoftwareUsageOrder, error) {
+			return ec.unmarshalOSoftwareUsageOrder2ᚖzirkelᚋentᚐSoftwareUsageOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.SoftwareUsageWhereInput, error) {
+			return ec.unmarshalOSoftwareUsageWhereInput2ᚖzirkelᚋentᚐSoftwareUsageWhereInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -16428,6 +18118,182 @@ func (ec *executionContext) fieldContext_Mutation_linkPracticeMeasurements(ctx c
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_createSoftwareProduct(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createSoftwareProduct(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateSoftwareProduct(ctx, fc.Args["input"].(ent.CreateSoftwareProductInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.SoftwareProduct) graphql.Marshaler {
+			return ec.marshalNSoftwareProduct2ᚖzirkelᚋentᚐSoftwareProduct(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createSoftwareProduct(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareProduct(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createSoftwareProduct_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateSoftwareProduct(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateSoftwareProduct(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateSoftwareProduct(ctx, fc.Args["id"].(gid.ID), fc.Args["input"].(ent.UpdateSoftwareProductInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.SoftwareProduct) graphql.Marshaler {
+			return ec.marshalNSoftwareProduct2ᚖzirkelᚋentᚐSoftwareProduct(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateSoftwareProduct(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareProduct(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateSoftwareProduct_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recordSoftwareUsage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordSoftwareUsage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordSoftwareUsage(ctx, fc.Args["input"].(ent.CreateSoftwareUsageInput), fc.Args["contactMe"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.SoftwareUsage) graphql.Marshaler {
+			return ec.marshalNSoftwareUsage2ᚖzirkelᚋentᚐSoftwareUsage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordSoftwareUsage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareUsage(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordSoftwareUsage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateSoftwareUsage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateSoftwareUsage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateSoftwareUsage(ctx, fc.Args["id"].(gid.ID), fc.Args["input"].(ent.UpdateSoftwareUsageInput), fc.Args["contactMe"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.SoftwareUsage) graphql.Marshaler {
+			return ec.marshalNSoftwareUsage2ᚖzirkelᚋentᚐSoftwareUsage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateSoftwareUsage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareUsage(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateSoftwareUsage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Organisation_id(ctx context.Context, field graphql.CollectedField, obj *ent.Organisation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16749,6 +18615,94 @@ func (ec *executionContext) fieldContext_Organisation_members(ctx context.Contex
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Organisation_members_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Organisation_softwareProducts(ctx context.Context, field graphql.CollectedField, obj *ent.Organisation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organisation_softwareProducts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.SoftwareProducts(ctx, fc.Args["after"].(*entgql.Cursor[gid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[gid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.SoftwareProductOrder), fc.Args["where"].(*ent.SoftwareProductWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.SoftwareProductConnection) graphql.Marshaler {
+			return ec.marshalNSoftwareProductConnection2ᚖzirkelᚋentᚐSoftwareProductConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Organisation_softwareProducts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Organisation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareProductConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Organisation_softwareProducts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Organisation_softwareUsages(ctx context.Context, field graphql.CollectedField, obj *ent.Organisation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organisation_softwareUsages(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.SoftwareUsages(ctx, fc.Args["after"].(*entgql.Cursor[gid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[gid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.SoftwareUsageOrder), fc.Args["where"].(*ent.SoftwareUsageWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.SoftwareUsageConnection) graphql.Marshaler {
+			return ec.marshalNSoftwareUsageConnection2ᚖzirkelᚋentᚐSoftwareUsageConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Organisation_softwareUsages(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Organisation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareUsageConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Organisation_softwareUsages_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17576,6 +19530,50 @@ func (ec *executionContext) fieldContext_Practice_circle(_ context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Practice_software(ctx context.Context, field graphql.CollectedField, obj *ent.Practice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Practice_software(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Software(ctx, fc.Args["after"].(*entgql.Cursor[gid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[gid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.SoftwareProductOrder), fc.Args["where"].(*ent.SoftwareProductWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.SoftwareProductConnection) graphql.Marshaler {
+			return ec.marshalNSoftwareProductConnection2ᚖzirkelᚋentᚐSoftwareProductConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Practice_software(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Practice",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareProductConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Practice_software_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PracticeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.PracticeConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18158,6 +20156,50 @@ func (ec *executionContext) fieldContext_Query_practices(ctx context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_softwareProducts(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_softwareProducts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().SoftwareProducts(ctx, fc.Args["after"].(*entgql.Cursor[gid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[gid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.SoftwareProductOrder), fc.Args["where"].(*ent.SoftwareProductWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.SoftwareProductConnection) graphql.Marshaler {
+			return ec.marshalNSoftwareProductConnection2ᚖzirkelᚋentᚐSoftwareProductConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_softwareProducts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareProductConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_softwareProducts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_topics(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18272,6 +20314,94 @@ func (ec *executionContext) fieldContext_Query_benchmark(ctx context.Context, fi
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_benchmark_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_softwareForTopic(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_softwareForTopic(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().SoftwareForTopic(ctx, fc.Args["topicID"].(gid.ID), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SoftwareUsageSummary) graphql.Marshaler {
+			return ec.marshalNSoftwareUsageSummary2ᚕᚖzirkelᚋgraphᚋmodelᚐSoftwareUsageSummaryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_softwareForTopic(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareUsageSummary(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_softwareForTopic_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_softwareAmongPeers(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_softwareAmongPeers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().SoftwareAmongPeers(ctx, fc.Args["topicID"].(gid.ID), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SoftwareUsageSummary) graphql.Marshaler {
+			return ec.marshalNSoftwareUsageSummary2ᚕᚖzirkelᚋgraphᚋmodelᚐSoftwareUsageSummaryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_softwareAmongPeers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareUsageSummary(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_softwareAmongPeers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18719,6 +20849,1007 @@ func (ec *executionContext) _RegistrationEdge_cursor(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_RegistrationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RegistrationEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _SoftwareProduct_id(ctx context.Context, field graphql.CollectedField, obj *ent.SoftwareProduct) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareProduct_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v gid.ID) graphql.Marshaler {
+			return ec.marshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareProduct_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareProduct", field, false, false, "ID")
+}
+
+func (ec *executionContext) _SoftwareProduct_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.SoftwareProduct) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareProduct_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareProduct_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareProduct", field, false, false, "Time")
+}
+
+func (ec *executionContext) _SoftwareProduct_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.SoftwareProduct) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareProduct_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareProduct_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareProduct", field, false, false, "Time")
+}
+
+func (ec *executionContext) _SoftwareProduct_name(ctx context.Context, field graphql.CollectedField, obj *ent.SoftwareProduct) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareProduct_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareProduct_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareProduct", field, false, false, "String")
+}
+
+func (ec *executionContext) _SoftwareProduct_category(ctx context.Context, field graphql.CollectedField, obj *ent.SoftwareProduct) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareProduct_category(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Category, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareProduct_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareProduct", field, false, false, "String")
+}
+
+func (ec *executionContext) _SoftwareProduct_openSource(ctx context.Context, field graphql.CollectedField, obj *ent.SoftwareProduct) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareProduct_openSource(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OpenSource, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareProduct_openSource(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareProduct", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _SoftwareProduct_efa(ctx context.Context, field graphql.CollectedField, obj *ent.SoftwareProduct) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareProduct_efa(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Efa, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareProduct_efa(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareProduct", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _SoftwareProduct_website(ctx context.Context, field graphql.CollectedField, obj *ent.SoftwareProduct) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareProduct_website(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Website, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareProduct_website(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareProduct", field, false, false, "String")
+}
+
+func (ec *executionContext) _SoftwareProduct_vendor(ctx context.Context, field graphql.CollectedField, obj *ent.SoftwareProduct) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareProduct_vendor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Vendor(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Organisation) graphql.Marshaler {
+			return ec.marshalOOrganisation2ᚖzirkelᚋentᚐOrganisation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareProduct_vendor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SoftwareProduct",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organisation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SoftwareProduct_usages(ctx context.Context, field graphql.CollectedField, obj *ent.SoftwareProduct) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareProduct_usages(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Usages(ctx, fc.Args["after"].(*entgql.Cursor[gid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[gid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.SoftwareUsageOrder), fc.Args["where"].(*ent.SoftwareUsageWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.SoftwareUsageConnection) graphql.Marshaler {
+			return ec.marshalNSoftwareUsageConnection2ᚖzirkelᚋentᚐSoftwareUsageConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareProduct_usages(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SoftwareProduct",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareUsageConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_SoftwareProduct_usages_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SoftwareProduct_practices(ctx context.Context, field graphql.CollectedField, obj *ent.SoftwareProduct) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareProduct_practices(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Practices(ctx, fc.Args["after"].(*entgql.Cursor[gid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[gid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.PracticeOrder))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PracticeConnection) graphql.Marshaler {
+			return ec.marshalNPracticeConnection2ᚖzirkelᚋentᚐPracticeConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareProduct_practices(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SoftwareProduct",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PracticeConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_SoftwareProduct_practices_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SoftwareProductConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.SoftwareProductConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareProductConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.SoftwareProductEdge) graphql.Marshaler {
+			return ec.marshalOSoftwareProductEdge2ᚕᚖzirkelᚋentᚐSoftwareProductEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareProductConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SoftwareProductConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareProductEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SoftwareProductConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.SoftwareProductConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareProductConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[gid.ID]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareProductConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SoftwareProductConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SoftwareProductConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.SoftwareProductConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareProductConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareProductConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareProductConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SoftwareProductEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.SoftwareProductEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareProductEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.SoftwareProduct) graphql.Marshaler {
+			return ec.marshalOSoftwareProduct2ᚖzirkelᚋentᚐSoftwareProduct(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareProductEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SoftwareProductEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareProduct(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SoftwareProductEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.SoftwareProductEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareProductEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[gid.ID]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareProductEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareProductEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _SoftwareUsage_id(ctx context.Context, field graphql.CollectedField, obj *ent.SoftwareUsage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareUsage_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v gid.ID) graphql.Marshaler {
+			return ec.marshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareUsage_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareUsage", field, false, false, "ID")
+}
+
+func (ec *executionContext) _SoftwareUsage_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.SoftwareUsage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareUsage_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareUsage_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareUsage", field, false, false, "Time")
+}
+
+func (ec *executionContext) _SoftwareUsage_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.SoftwareUsage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareUsage_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareUsage_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareUsage", field, false, false, "Time")
+}
+
+func (ec *executionContext) _SoftwareUsage_task(ctx context.Context, field graphql.CollectedField, obj *ent.SoftwareUsage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareUsage_task(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Task, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareUsage_task(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareUsage", field, false, false, "String")
+}
+
+func (ec *executionContext) _SoftwareUsage_since(ctx context.Context, field graphql.CollectedField, obj *ent.SoftwareUsage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareUsage_since(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Since, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareUsage_since(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareUsage", field, false, false, "Time")
+}
+
+func (ec *executionContext) _SoftwareUsage_satisfaction(ctx context.Context, field graphql.CollectedField, obj *ent.SoftwareUsage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareUsage_satisfaction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Satisfaction, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareUsage_satisfaction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareUsage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SoftwareUsage_wouldRecommend(ctx context.Context, field graphql.CollectedField, obj *ent.SoftwareUsage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareUsage_wouldRecommend(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WouldRecommend, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareUsage_wouldRecommend(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareUsage", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _SoftwareUsage_notes(ctx context.Context, field graphql.CollectedField, obj *ent.SoftwareUsage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareUsage_notes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Notes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareUsage_notes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareUsage", field, false, false, "String")
+}
+
+func (ec *executionContext) _SoftwareUsage_product(ctx context.Context, field graphql.CollectedField, obj *ent.SoftwareUsage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareUsage_product(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Product(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.SoftwareProduct) graphql.Marshaler {
+			return ec.marshalNSoftwareProduct2ᚖzirkelᚋentᚐSoftwareProduct(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareUsage_product(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SoftwareUsage",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareProduct(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SoftwareUsage_organisation(ctx context.Context, field graphql.CollectedField, obj *ent.SoftwareUsage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareUsage_organisation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Organisation(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Organisation) graphql.Marshaler {
+			return ec.marshalNOrganisation2ᚖzirkelᚋentᚐOrganisation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareUsage_organisation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SoftwareUsage",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organisation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SoftwareUsage_topic(ctx context.Context, field graphql.CollectedField, obj *ent.SoftwareUsage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareUsage_topic(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Topic(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Topic) graphql.Marshaler {
+			return ec.marshalOTopic2ᚖzirkelᚋentᚐTopic(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareUsage_topic(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SoftwareUsage",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Topic(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SoftwareUsage_contact(ctx context.Context, field graphql.CollectedField, obj *ent.SoftwareUsage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareUsage_contact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Contact(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Member) graphql.Marshaler {
+			return ec.marshalOMember2ᚖzirkelᚋentᚐMember(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareUsage_contact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SoftwareUsage",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SoftwareUsageConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.SoftwareUsageConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareUsageConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.SoftwareUsageEdge) graphql.Marshaler {
+			return ec.marshalOSoftwareUsageEdge2ᚕᚖzirkelᚋentᚐSoftwareUsageEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareUsageConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SoftwareUsageConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareUsageEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SoftwareUsageConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.SoftwareUsageConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareUsageConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[gid.ID]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareUsageConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SoftwareUsageConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SoftwareUsageConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.SoftwareUsageConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareUsageConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareUsageConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareUsageConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SoftwareUsageEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.SoftwareUsageEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareUsageEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.SoftwareUsage) graphql.Marshaler {
+			return ec.marshalOSoftwareUsage2ᚖzirkelᚋentᚐSoftwareUsage(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareUsageEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SoftwareUsageEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareUsage(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SoftwareUsageEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.SoftwareUsageEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareUsageEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[gid.ID]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareUsageEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareUsageEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _SoftwareUsageSummary_product(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareUsageSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareUsageSummary_product(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Product, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.SoftwareProduct) graphql.Marshaler {
+			return ec.marshalNSoftwareProduct2ᚖzirkelᚋentᚐSoftwareProduct(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareUsageSummary_product(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SoftwareUsageSummary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareProduct(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SoftwareUsageSummary_organisations(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareUsageSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareUsageSummary_organisations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Organisations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareUsageSummary_organisations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareUsageSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SoftwareUsageSummary_averageSatisfaction(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareUsageSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareUsageSummary_averageSatisfaction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AverageSatisfaction, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareUsageSummary_averageSatisfaction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareUsageSummary", field, false, false, "Float")
+}
+
+func (ec *executionContext) _SoftwareUsageSummary_recommendShare(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareUsageSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareUsageSummary_recommendShare(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RecommendShare, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareUsageSummary_recommendShare(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareUsageSummary", field, false, false, "Float")
 }
 
 func (ec *executionContext) _Subscription_messageAdded(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
@@ -22067,7 +25198,7 @@ func (ec *executionContext) unmarshalInputCreatePracticeInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"title", "summary", "problem", "approach", "outcome", "lessonsLearned", "maturity", "effortPersonDays", "durationWeeks", "transferability", "softwareUsed", "visibility", "organisationID", "authorIDs", "topicIDs", "circleID", "measurementsBeforeIDs", "measurementsAfterIDs"}
+	fieldsInOrder := [...]string{"title", "summary", "problem", "approach", "outcome", "lessonsLearned", "maturity", "effortPersonDays", "durationWeeks", "transferability", "softwareUsed", "visibility", "organisationID", "authorIDs", "topicIDs", "circleID", "softwareIDs", "measurementsBeforeIDs", "measurementsAfterIDs"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -22186,6 +25317,13 @@ func (ec *executionContext) unmarshalInputCreatePracticeInput(ctx context.Contex
 				return it, err
 			}
 			it.CircleID = data
+		case "softwareIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("softwareIDs"))
+			data, err := ec.unmarshalOID2ᚕzirkelᚋentᚋschemaᚋgidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SoftwareIDs = data
 		case "measurementsBeforeIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("measurementsBeforeIDs"))
 			data, err := ec.unmarshalOID2ᚕzirkelᚋentᚋschemaᚋgidᚐIDᚄ(ctx, v)
@@ -22214,6 +25352,174 @@ func (ec *executionContext) unmarshalInputCreatePracticeInput(ctx context.Contex
 func UnmarshalCreatePracticeInput(ctx context.Context, raw any) (ent.CreatePracticeInput, error) {
 	var out ent.CreatePracticeInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreatePracticeInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateSoftwareProductInput(ctx context.Context, obj any) (ent.CreateSoftwareProductInput, error) {
+	var it ent.CreateSoftwareProductInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "category", "openSource", "efa", "website", "vendorID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "category":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("category"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Category = data
+		case "openSource":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("openSource"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OpenSource = data
+		case "efa":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("efa"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Efa = data
+		case "website":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("website"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Website = data
+		case "vendorID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vendorID"))
+			data, err := ec.unmarshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VendorID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateSoftwareProductInput unmarshals raw into the CreateSoftwareProductInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateSoftwareProductInput(ctx context.Context, raw any) (ent.CreateSoftwareProductInput, error) {
+	var out ent.CreateSoftwareProductInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateSoftwareProductInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateSoftwareUsageInput(ctx context.Context, obj any) (ent.CreateSoftwareUsageInput, error) {
+	var it ent.CreateSoftwareUsageInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"task", "since", "satisfaction", "wouldRecommend", "notes", "productID", "organisationID", "topicID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "task":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("task"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Task = data
+		case "since":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("since"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Since = data
+		case "satisfaction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("satisfaction"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Satisfaction = data
+		case "wouldRecommend":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("wouldRecommend"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WouldRecommend = data
+		case "notes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notes"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Notes = data
+		case "productID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("productID"))
+			data, err := ec.unmarshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProductID = data
+		case "organisationID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organisationID"))
+			data, err := ec.unmarshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganisationID = data
+		case "topicID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("topicID"))
+			data, err := ec.unmarshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TopicID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateSoftwareUsageInput unmarshals raw into the CreateSoftwareUsageInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateSoftwareUsageInput(ctx context.Context, raw any) (ent.CreateSoftwareUsageInput, error) {
+	var out ent.CreateSoftwareUsageInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateSoftwareUsageInput", raw, &out)
 	return out, err
 }
 
@@ -26726,7 +30032,7 @@ func (ec *executionContext) unmarshalInputOrganisationWhereInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "ags", "agsNEQ", "agsIn", "agsNotIn", "agsGT", "agsGTE", "agsLT", "agsLTE", "agsContains", "agsHasPrefix", "agsHasSuffix", "agsIsNil", "agsNotNil", "agsEqualFold", "agsContainsFold", "state", "stateNEQ", "stateIn", "stateNotIn", "stateIsNil", "stateNotNil", "population", "populationNEQ", "populationIn", "populationNotIn", "populationGT", "populationGTE", "populationLT", "populationLTE", "populationIsNil", "populationNotNil", "website", "websiteNEQ", "websiteIn", "websiteNotIn", "websiteGT", "websiteGTE", "websiteLT", "websiteLTE", "websiteContains", "websiteHasPrefix", "websiteHasSuffix", "websiteIsNil", "websiteNotNil", "websiteEqualFold", "websiteContainsFold", "hasParent", "hasParentWith", "hasChildren", "hasChildrenWith", "hasMembers", "hasMembersWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "ags", "agsNEQ", "agsIn", "agsNotIn", "agsGT", "agsGTE", "agsLT", "agsLTE", "agsContains", "agsHasPrefix", "agsHasSuffix", "agsIsNil", "agsNotNil", "agsEqualFold", "agsContainsFold", "state", "stateNEQ", "stateIn", "stateNotIn", "stateIsNil", "stateNotNil", "population", "populationNEQ", "populationIn", "populationNotIn", "populationGT", "populationGTE", "populationLT", "populationLTE", "populationIsNil", "populationNotNil", "website", "websiteNEQ", "websiteIn", "websiteNotIn", "websiteGT", "websiteGTE", "websiteLT", "websiteLTE", "websiteContains", "websiteHasPrefix", "websiteHasSuffix", "websiteIsNil", "websiteNotNil", "websiteEqualFold", "websiteContainsFold", "hasParent", "hasParentWith", "hasChildren", "hasChildrenWith", "hasMembers", "hasMembersWith", "hasSoftwareProducts", "hasSoftwareProductsWith", "hasSoftwareUsages", "hasSoftwareUsagesWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -27405,6 +30711,34 @@ func (ec *executionContext) unmarshalInputOrganisationWhereInput(ctx context.Con
 				return it, err
 			}
 			it.HasMembersWith = data
+		case "hasSoftwareProducts":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSoftwareProducts"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasSoftwareProducts = data
+		case "hasSoftwareProductsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSoftwareProductsWith"))
+			data, err := ec.unmarshalOSoftwareProductWhereInput2ᚕᚖzirkelᚋentᚐSoftwareProductWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasSoftwareProductsWith = data
+		case "hasSoftwareUsages":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSoftwareUsages"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasSoftwareUsages = data
+		case "hasSoftwareUsagesWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSoftwareUsagesWith"))
+			data, err := ec.unmarshalOSoftwareUsageWhereInput2ᚕᚖzirkelᚋentᚐSoftwareUsageWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasSoftwareUsagesWith = data
 		}
 	}
 	return it, nil
@@ -27542,7 +30876,7 @@ func (ec *executionContext) unmarshalInputPracticeWhereInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "summary", "summaryNEQ", "summaryIn", "summaryNotIn", "summaryGT", "summaryGTE", "summaryLT", "summaryLTE", "summaryContains", "summaryHasPrefix", "summaryHasSuffix", "summaryIsNil", "summaryNotNil", "summaryEqualFold", "summaryContainsFold", "problem", "problemNEQ", "problemIn", "problemNotIn", "problemGT", "problemGTE", "problemLT", "problemLTE", "problemContains", "problemHasPrefix", "problemHasSuffix", "problemIsNil", "problemNotNil", "problemEqualFold", "problemContainsFold", "approach", "approachNEQ", "approachIn", "approachNotIn", "approachGT", "approachGTE", "approachLT", "approachLTE", "approachContains", "approachHasPrefix", "approachHasSuffix", "approachIsNil", "approachNotNil", "approachEqualFold", "approachContainsFold", "outcome", "outcomeNEQ", "outcomeIn", "outcomeNotIn", "outcomeGT", "outcomeGTE", "outcomeLT", "outcomeLTE", "outcomeContains", "outcomeHasPrefix", "outcomeHasSuffix", "outcomeIsNil", "outcomeNotNil", "outcomeEqualFold", "outcomeContainsFold", "lessonsLearned", "lessonsLearnedNEQ", "lessonsLearnedIn", "lessonsLearnedNotIn", "lessonsLearnedGT", "lessonsLearnedGTE", "lessonsLearnedLT", "lessonsLearnedLTE", "lessonsLearnedContains", "lessonsLearnedHasPrefix", "lessonsLearnedHasSuffix", "lessonsLearnedIsNil", "lessonsLearnedNotNil", "lessonsLearnedEqualFold", "lessonsLearnedContainsFold", "maturity", "maturityNEQ", "maturityIn", "maturityNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "publishedAt", "publishedAtNEQ", "publishedAtIn", "publishedAtNotIn", "publishedAtGT", "publishedAtGTE", "publishedAtLT", "publishedAtLTE", "publishedAtIsNil", "publishedAtNotNil", "effortPersonDays", "effortPersonDaysNEQ", "effortPersonDaysIn", "effortPersonDaysNotIn", "effortPersonDaysGT", "effortPersonDaysGTE", "effortPersonDaysLT", "effortPersonDaysLTE", "effortPersonDaysIsNil", "effortPersonDaysNotNil", "durationWeeks", "durationWeeksNEQ", "durationWeeksIn", "durationWeeksNotIn", "durationWeeksGT", "durationWeeksGTE", "durationWeeksLT", "durationWeeksLTE", "durationWeeksIsNil", "durationWeeksNotNil", "transferability", "transferabilityNEQ", "transferabilityIn", "transferabilityNotIn", "transferabilityGT", "transferabilityGTE", "transferabilityLT", "transferabilityLTE", "transferabilityContains", "transferabilityHasPrefix", "transferabilityHasSuffix", "transferabilityIsNil", "transferabilityNotNil", "transferabilityEqualFold", "transferabilityContainsFold", "visibility", "visibilityNEQ", "visibilityIn", "visibilityNotIn", "hasOrganisation", "hasOrganisationWith", "hasAuthors", "hasAuthorsWith", "hasTopics", "hasTopicsWith", "hasCircle", "hasCircleWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "summary", "summaryNEQ", "summaryIn", "summaryNotIn", "summaryGT", "summaryGTE", "summaryLT", "summaryLTE", "summaryContains", "summaryHasPrefix", "summaryHasSuffix", "summaryIsNil", "summaryNotNil", "summaryEqualFold", "summaryContainsFold", "problem", "problemNEQ", "problemIn", "problemNotIn", "problemGT", "problemGTE", "problemLT", "problemLTE", "problemContains", "problemHasPrefix", "problemHasSuffix", "problemIsNil", "problemNotNil", "problemEqualFold", "problemContainsFold", "approach", "approachNEQ", "approachIn", "approachNotIn", "approachGT", "approachGTE", "approachLT", "approachLTE", "approachContains", "approachHasPrefix", "approachHasSuffix", "approachIsNil", "approachNotNil", "approachEqualFold", "approachContainsFold", "outcome", "outcomeNEQ", "outcomeIn", "outcomeNotIn", "outcomeGT", "outcomeGTE", "outcomeLT", "outcomeLTE", "outcomeContains", "outcomeHasPrefix", "outcomeHasSuffix", "outcomeIsNil", "outcomeNotNil", "outcomeEqualFold", "outcomeContainsFold", "lessonsLearned", "lessonsLearnedNEQ", "lessonsLearnedIn", "lessonsLearnedNotIn", "lessonsLearnedGT", "lessonsLearnedGTE", "lessonsLearnedLT", "lessonsLearnedLTE", "lessonsLearnedContains", "lessonsLearnedHasPrefix", "lessonsLearnedHasSuffix", "lessonsLearnedIsNil", "lessonsLearnedNotNil", "lessonsLearnedEqualFold", "lessonsLearnedContainsFold", "maturity", "maturityNEQ", "maturityIn", "maturityNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "publishedAt", "publishedAtNEQ", "publishedAtIn", "publishedAtNotIn", "publishedAtGT", "publishedAtGTE", "publishedAtLT", "publishedAtLTE", "publishedAtIsNil", "publishedAtNotNil", "effortPersonDays", "effortPersonDaysNEQ", "effortPersonDaysIn", "effortPersonDaysNotIn", "effortPersonDaysGT", "effortPersonDaysGTE", "effortPersonDaysLT", "effortPersonDaysLTE", "effortPersonDaysIsNil", "effortPersonDaysNotNil", "durationWeeks", "durationWeeksNEQ", "durationWeeksIn", "durationWeeksNotIn", "durationWeeksGT", "durationWeeksGTE", "durationWeeksLT", "durationWeeksLTE", "durationWeeksIsNil", "durationWeeksNotNil", "transferability", "transferabilityNEQ", "transferabilityIn", "transferabilityNotIn", "transferabilityGT", "transferabilityGTE", "transferabilityLT", "transferabilityLTE", "transferabilityContains", "transferabilityHasPrefix", "transferabilityHasSuffix", "transferabilityIsNil", "transferabilityNotNil", "transferabilityEqualFold", "transferabilityContainsFold", "visibility", "visibilityNEQ", "visibilityIn", "visibilityNotIn", "hasOrganisation", "hasOrganisationWith", "hasAuthors", "hasAuthorsWith", "hasTopics", "hasTopicsWith", "hasCircle", "hasCircleWith", "hasSoftware", "hasSoftwareWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -28809,6 +32143,20 @@ func (ec *executionContext) unmarshalInputPracticeWhereInput(ctx context.Context
 				return it, err
 			}
 			it.HasCircleWith = data
+		case "hasSoftware":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSoftware"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasSoftware = data
+		case "hasSoftwareWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSoftwareWith"))
+			data, err := ec.unmarshalOSoftwareProductWhereInput2ᚕᚖzirkelᚋentᚐSoftwareProductWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasSoftwareWith = data
 		}
 	}
 	return it, nil
@@ -29212,6 +32560,1337 @@ func (ec *executionContext) unmarshalInputRegistrationWhereInput(ctx context.Con
 func UnmarshalRegistrationWhereInput(ctx context.Context, raw any) (ent.RegistrationWhereInput, error) {
 	var out ent.RegistrationWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "RegistrationWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSoftwareProductOrder(ctx context.Context, obj any) (ent.SoftwareProductOrder, error) {
+	var it ent.SoftwareProductOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNSoftwareProductOrderField2ᚖzirkelᚋentᚐSoftwareProductOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSoftwareProductOrder unmarshals raw into the SoftwareProductOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSoftwareProductOrder(ctx context.Context, raw any) (ent.SoftwareProductOrder, error) {
+	var out ent.SoftwareProductOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SoftwareProductOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSoftwareProductWhereInput(ctx context.Context, obj any) (ent.SoftwareProductWhereInput, error) {
+	var it ent.SoftwareProductWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "category", "categoryNEQ", "categoryIn", "categoryNotIn", "categoryGT", "categoryGTE", "categoryLT", "categoryLTE", "categoryContains", "categoryHasPrefix", "categoryHasSuffix", "categoryEqualFold", "categoryContainsFold", "openSource", "openSourceNEQ", "efa", "efaNEQ", "website", "websiteNEQ", "websiteIn", "websiteNotIn", "websiteGT", "websiteGTE", "websiteLT", "websiteLTE", "websiteContains", "websiteHasPrefix", "websiteHasSuffix", "websiteIsNil", "websiteNotNil", "websiteEqualFold", "websiteContainsFold", "hasVendor", "hasVendorWith", "hasUsages", "hasUsagesWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOSoftwareProductWhereInput2ᚖzirkelᚋentᚐSoftwareProductWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOSoftwareProductWhereInput2ᚕᚖzirkelᚋentᚐSoftwareProductWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOSoftwareProductWhereInput2ᚕᚖzirkelᚋentᚐSoftwareProductWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕzirkelᚋentᚋschemaᚋgidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕzirkelᚋentᚋschemaᚋgidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "nameNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameNEQ = data
+		case "nameIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameIn = data
+		case "nameNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameNotIn = data
+		case "nameGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameGT = data
+		case "nameGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameGTE = data
+		case "nameLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameLT = data
+		case "nameLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameLTE = data
+		case "nameContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameContains = data
+		case "nameHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameHasPrefix = data
+		case "nameHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameHasSuffix = data
+		case "nameEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameEqualFold = data
+		case "nameContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameContainsFold = data
+		case "category":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("category"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Category = data
+		case "categoryNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("categoryNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CategoryNEQ = data
+		case "categoryIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("categoryIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CategoryIn = data
+		case "categoryNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("categoryNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CategoryNotIn = data
+		case "categoryGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("categoryGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CategoryGT = data
+		case "categoryGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("categoryGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CategoryGTE = data
+		case "categoryLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("categoryLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CategoryLT = data
+		case "categoryLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("categoryLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CategoryLTE = data
+		case "categoryContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("categoryContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CategoryContains = data
+		case "categoryHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("categoryHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CategoryHasPrefix = data
+		case "categoryHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("categoryHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CategoryHasSuffix = data
+		case "categoryEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("categoryEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CategoryEqualFold = data
+		case "categoryContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("categoryContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CategoryContainsFold = data
+		case "openSource":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("openSource"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OpenSource = data
+		case "openSourceNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("openSourceNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OpenSourceNEQ = data
+		case "efa":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("efa"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Efa = data
+		case "efaNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("efaNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EfaNEQ = data
+		case "website":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("website"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Website = data
+		case "websiteNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("websiteNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WebsiteNEQ = data
+		case "websiteIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("websiteIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WebsiteIn = data
+		case "websiteNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("websiteNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WebsiteNotIn = data
+		case "websiteGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("websiteGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WebsiteGT = data
+		case "websiteGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("websiteGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WebsiteGTE = data
+		case "websiteLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("websiteLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WebsiteLT = data
+		case "websiteLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("websiteLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WebsiteLTE = data
+		case "websiteContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("websiteContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WebsiteContains = data
+		case "websiteHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("websiteHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WebsiteHasPrefix = data
+		case "websiteHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("websiteHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WebsiteHasSuffix = data
+		case "websiteIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("websiteIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WebsiteIsNil = data
+		case "websiteNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("websiteNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WebsiteNotNil = data
+		case "websiteEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("websiteEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WebsiteEqualFold = data
+		case "websiteContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("websiteContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WebsiteContainsFold = data
+		case "hasVendor":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasVendor"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasVendor = data
+		case "hasVendorWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasVendorWith"))
+			data, err := ec.unmarshalOOrganisationWhereInput2ᚕᚖzirkelᚋentᚐOrganisationWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasVendorWith = data
+		case "hasUsages":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasUsages"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasUsages = data
+		case "hasUsagesWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasUsagesWith"))
+			data, err := ec.unmarshalOSoftwareUsageWhereInput2ᚕᚖzirkelᚋentᚐSoftwareUsageWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasUsagesWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSoftwareProductWhereInput unmarshals raw into the SoftwareProductWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSoftwareProductWhereInput(ctx context.Context, raw any) (ent.SoftwareProductWhereInput, error) {
+	var out ent.SoftwareProductWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SoftwareProductWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSoftwareUsageOrder(ctx context.Context, obj any) (ent.SoftwareUsageOrder, error) {
+	var it ent.SoftwareUsageOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNSoftwareUsageOrderField2ᚖzirkelᚋentᚐSoftwareUsageOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSoftwareUsageOrder unmarshals raw into the SoftwareUsageOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSoftwareUsageOrder(ctx context.Context, raw any) (ent.SoftwareUsageOrder, error) {
+	var out ent.SoftwareUsageOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SoftwareUsageOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSoftwareUsageWhereInput(ctx context.Context, obj any) (ent.SoftwareUsageWhereInput, error) {
+	var it ent.SoftwareUsageWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "task", "taskNEQ", "taskIn", "taskNotIn", "taskGT", "taskGTE", "taskLT", "taskLTE", "taskContains", "taskHasPrefix", "taskHasSuffix", "taskIsNil", "taskNotNil", "taskEqualFold", "taskContainsFold", "since", "sinceNEQ", "sinceIn", "sinceNotIn", "sinceGT", "sinceGTE", "sinceLT", "sinceLTE", "sinceIsNil", "sinceNotNil", "satisfaction", "satisfactionNEQ", "satisfactionIn", "satisfactionNotIn", "satisfactionGT", "satisfactionGTE", "satisfactionLT", "satisfactionLTE", "satisfactionIsNil", "satisfactionNotNil", "wouldRecommend", "wouldRecommendNEQ", "wouldRecommendIsNil", "wouldRecommendNotNil", "notes", "notesNEQ", "notesIn", "notesNotIn", "notesGT", "notesGTE", "notesLT", "notesLTE", "notesContains", "notesHasPrefix", "notesHasSuffix", "notesIsNil", "notesNotNil", "notesEqualFold", "notesContainsFold", "hasProduct", "hasProductWith", "hasOrganisation", "hasOrganisationWith", "hasTopic", "hasTopicWith", "hasContact", "hasContactWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOSoftwareUsageWhereInput2ᚖzirkelᚋentᚐSoftwareUsageWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOSoftwareUsageWhereInput2ᚕᚖzirkelᚋentᚐSoftwareUsageWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOSoftwareUsageWhereInput2ᚕᚖzirkelᚋentᚐSoftwareUsageWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕzirkelᚋentᚋschemaᚋgidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕzirkelᚋentᚋschemaᚋgidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "task":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("task"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Task = data
+		case "taskNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("taskNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TaskNEQ = data
+		case "taskIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("taskIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TaskIn = data
+		case "taskNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("taskNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TaskNotIn = data
+		case "taskGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("taskGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TaskGT = data
+		case "taskGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("taskGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TaskGTE = data
+		case "taskLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("taskLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TaskLT = data
+		case "taskLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("taskLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TaskLTE = data
+		case "taskContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("taskContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TaskContains = data
+		case "taskHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("taskHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TaskHasPrefix = data
+		case "taskHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("taskHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TaskHasSuffix = data
+		case "taskIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("taskIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TaskIsNil = data
+		case "taskNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("taskNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TaskNotNil = data
+		case "taskEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("taskEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TaskEqualFold = data
+		case "taskContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("taskContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TaskContainsFold = data
+		case "since":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("since"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Since = data
+		case "sinceNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sinceNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SinceNEQ = data
+		case "sinceIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sinceIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SinceIn = data
+		case "sinceNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sinceNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SinceNotIn = data
+		case "sinceGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sinceGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SinceGT = data
+		case "sinceGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sinceGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SinceGTE = data
+		case "sinceLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sinceLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SinceLT = data
+		case "sinceLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sinceLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SinceLTE = data
+		case "sinceIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sinceIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SinceIsNil = data
+		case "sinceNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sinceNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SinceNotNil = data
+		case "satisfaction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("satisfaction"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Satisfaction = data
+		case "satisfactionNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("satisfactionNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SatisfactionNEQ = data
+		case "satisfactionIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("satisfactionIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SatisfactionIn = data
+		case "satisfactionNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("satisfactionNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SatisfactionNotIn = data
+		case "satisfactionGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("satisfactionGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SatisfactionGT = data
+		case "satisfactionGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("satisfactionGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SatisfactionGTE = data
+		case "satisfactionLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("satisfactionLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SatisfactionLT = data
+		case "satisfactionLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("satisfactionLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SatisfactionLTE = data
+		case "satisfactionIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("satisfactionIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SatisfactionIsNil = data
+		case "satisfactionNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("satisfactionNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SatisfactionNotNil = data
+		case "wouldRecommend":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("wouldRecommend"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WouldRecommend = data
+		case "wouldRecommendNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("wouldRecommendNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WouldRecommendNEQ = data
+		case "wouldRecommendIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("wouldRecommendIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WouldRecommendIsNil = data
+		case "wouldRecommendNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("wouldRecommendNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WouldRecommendNotNil = data
+		case "notes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notes"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Notes = data
+		case "notesNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notesNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NotesNEQ = data
+		case "notesIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notesIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NotesIn = data
+		case "notesNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notesNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NotesNotIn = data
+		case "notesGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notesGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NotesGT = data
+		case "notesGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notesGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NotesGTE = data
+		case "notesLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notesLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NotesLT = data
+		case "notesLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notesLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NotesLTE = data
+		case "notesContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notesContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NotesContains = data
+		case "notesHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notesHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NotesHasPrefix = data
+		case "notesHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notesHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NotesHasSuffix = data
+		case "notesIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notesIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NotesIsNil = data
+		case "notesNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notesNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NotesNotNil = data
+		case "notesEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notesEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NotesEqualFold = data
+		case "notesContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notesContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NotesContainsFold = data
+		case "hasProduct":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasProduct"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasProduct = data
+		case "hasProductWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasProductWith"))
+			data, err := ec.unmarshalOSoftwareProductWhereInput2ᚕᚖzirkelᚋentᚐSoftwareProductWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasProductWith = data
+		case "hasOrganisation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOrganisation"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasOrganisation = data
+		case "hasOrganisationWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOrganisationWith"))
+			data, err := ec.unmarshalOOrganisationWhereInput2ᚕᚖzirkelᚋentᚐOrganisationWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasOrganisationWith = data
+		case "hasTopic":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasTopic"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasTopic = data
+		case "hasTopicWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasTopicWith"))
+			data, err := ec.unmarshalOTopicWhereInput2ᚕᚖzirkelᚋentᚐTopicWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasTopicWith = data
+		case "hasContact":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasContact"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasContact = data
+		case "hasContactWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasContactWith"))
+			data, err := ec.unmarshalOMemberWhereInput2ᚕᚖzirkelᚋentᚐMemberWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasContactWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSoftwareUsageWhereInput unmarshals raw into the SoftwareUsageWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSoftwareUsageWhereInput(ctx context.Context, raw any) (ent.SoftwareUsageWhereInput, error) {
+	var out ent.SoftwareUsageWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SoftwareUsageWhereInput", raw, &out)
 	return out, err
 }
 
@@ -30546,7 +35225,7 @@ func (ec *executionContext) unmarshalInputUpdatePracticeInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"title", "summary", "clearSummary", "problem", "clearProblem", "approach", "clearApproach", "outcome", "clearOutcome", "lessonsLearned", "clearLessonsLearned", "maturity", "effortPersonDays", "clearEffortPersonDays", "durationWeeks", "clearDurationWeeks", "transferability", "clearTransferability", "softwareUsed", "appendSoftwareUsed", "clearSoftwareUsed", "visibility", "organisationID", "addAuthorIDs", "removeAuthorIDs", "clearAuthors", "addTopicIDs", "removeTopicIDs", "clearTopics", "circleID", "clearCircle", "addMeasurementsBeforeIDs", "removeMeasurementsBeforeIDs", "clearMeasurementsBefore", "addMeasurementsAfterIDs", "removeMeasurementsAfterIDs", "clearMeasurementsAfter"}
+	fieldsInOrder := [...]string{"title", "summary", "clearSummary", "problem", "clearProblem", "approach", "clearApproach", "outcome", "clearOutcome", "lessonsLearned", "clearLessonsLearned", "maturity", "effortPersonDays", "clearEffortPersonDays", "durationWeeks", "clearDurationWeeks", "transferability", "clearTransferability", "softwareUsed", "appendSoftwareUsed", "clearSoftwareUsed", "visibility", "organisationID", "addAuthorIDs", "removeAuthorIDs", "clearAuthors", "addTopicIDs", "removeTopicIDs", "clearTopics", "circleID", "clearCircle", "addSoftwareIDs", "removeSoftwareIDs", "clearSoftware", "addMeasurementsBeforeIDs", "removeMeasurementsBeforeIDs", "clearMeasurementsBefore", "addMeasurementsAfterIDs", "removeMeasurementsAfterIDs", "clearMeasurementsAfter"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -30770,6 +35449,27 @@ func (ec *executionContext) unmarshalInputUpdatePracticeInput(ctx context.Contex
 				return it, err
 			}
 			it.ClearCircle = data
+		case "addSoftwareIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addSoftwareIDs"))
+			data, err := ec.unmarshalOID2ᚕzirkelᚋentᚋschemaᚋgidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddSoftwareIDs = data
+		case "removeSoftwareIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeSoftwareIDs"))
+			data, err := ec.unmarshalOID2ᚕzirkelᚋentᚋschemaᚋgidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveSoftwareIDs = data
+		case "clearSoftware":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearSoftware"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearSoftware = data
 		case "addMeasurementsBeforeIDs":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addMeasurementsBeforeIDs"))
 			data, err := ec.unmarshalOID2ᚕzirkelᚋentᚋschemaᚋgidᚐIDᚄ(ctx, v)
@@ -30826,6 +35526,216 @@ func (ec *executionContext) unmarshalInputUpdatePracticeInput(ctx context.Contex
 func UnmarshalUpdatePracticeInput(ctx context.Context, raw any) (ent.UpdatePracticeInput, error) {
 	var out ent.UpdatePracticeInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdatePracticeInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateSoftwareProductInput(ctx context.Context, obj any) (ent.UpdateSoftwareProductInput, error) {
+	var it ent.UpdateSoftwareProductInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "category", "openSource", "efa", "website", "clearWebsite", "vendorID", "clearVendor"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "category":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("category"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Category = data
+		case "openSource":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("openSource"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OpenSource = data
+		case "efa":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("efa"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Efa = data
+		case "website":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("website"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Website = data
+		case "clearWebsite":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearWebsite"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearWebsite = data
+		case "vendorID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vendorID"))
+			data, err := ec.unmarshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VendorID = data
+		case "clearVendor":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearVendor"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearVendor = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateSoftwareProductInput unmarshals raw into the UpdateSoftwareProductInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateSoftwareProductInput(ctx context.Context, raw any) (ent.UpdateSoftwareProductInput, error) {
+	var out ent.UpdateSoftwareProductInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateSoftwareProductInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateSoftwareUsageInput(ctx context.Context, obj any) (ent.UpdateSoftwareUsageInput, error) {
+	var it ent.UpdateSoftwareUsageInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"task", "clearTask", "since", "clearSince", "satisfaction", "clearSatisfaction", "wouldRecommend", "clearWouldRecommend", "notes", "clearNotes", "topicID", "clearTopic"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "task":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("task"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Task = data
+		case "clearTask":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearTask"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearTask = data
+		case "since":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("since"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Since = data
+		case "clearSince":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearSince"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearSince = data
+		case "satisfaction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("satisfaction"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Satisfaction = data
+		case "clearSatisfaction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearSatisfaction"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearSatisfaction = data
+		case "wouldRecommend":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("wouldRecommend"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WouldRecommend = data
+		case "clearWouldRecommend":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearWouldRecommend"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearWouldRecommend = data
+		case "notes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notes"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Notes = data
+		case "clearNotes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearNotes"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearNotes = data
+		case "topicID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("topicID"))
+			data, err := ec.unmarshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TopicID = data
+		case "clearTopic":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearTopic"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearTopic = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateSoftwareUsageInput unmarshals raw into the UpdateSoftwareUsageInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateSoftwareUsageInput(ctx context.Context, raw any) (ent.UpdateSoftwareUsageInput, error) {
+	var out ent.UpdateSoftwareUsageInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateSoftwareUsageInput", raw, &out)
 	return out, err
 }
 
@@ -30919,6 +35829,16 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Topic(ctx, sel, obj)
+	case *ent.SoftwareUsage:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._SoftwareUsage(ctx, sel, obj)
+	case *ent.SoftwareProduct:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._SoftwareProduct(ctx, sel, obj)
 	case *ent.Registration:
 		if obj == nil {
 			return graphql.Null
@@ -32898,6 +37818,34 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "createSoftwareProduct":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createSoftwareProduct(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateSoftwareProduct":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateSoftwareProduct(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordSoftwareUsage":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordSoftwareUsage(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateSoftwareUsage":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateSoftwareUsage(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -32988,6 +37936,18 @@ func (ec *executionContext) _Organisation(ctx context.Context, sel ast.Selection
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Organisation_members(ctx, field, obj)
+				})
+		case "softwareProducts":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Organisation_softwareProducts(ctx, field, obj)
+				})
+		case "softwareUsages":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Organisation_softwareUsages(ctx, field, obj)
 				})
 		case "practices":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -33261,6 +38221,12 @@ func (ec *executionContext) _Practice(ctx context.Context, sel ast.SelectionSet,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Practice_circle(ctx, field, obj)
 				})
+		case "software":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Practice_software(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -33438,6 +38404,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_practices(ctx, field)
 				})
+		case "softwareProducts":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_softwareProducts(ctx, field)
+				})
 		case "topics":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -33455,6 +38427,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_benchmark(ctx, field)
+				})
+		case "softwareForTopic":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_softwareForTopic(ctx, field)
+				})
+		case "softwareAmongPeers":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_softwareAmongPeers(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -33652,6 +38636,394 @@ func (ec *executionContext) _RegistrationEdge(ctx context.Context, sel ast.Selec
 		case "cursor":
 			out.Values[i] = ec._RegistrationEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var softwareProductImplementors = []string{"SoftwareProduct", "Node"}
+
+func (ec *executionContext) _SoftwareProduct(ctx context.Context, sel ast.SelectionSet, obj *ent.SoftwareProduct) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, softwareProductImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SoftwareProduct")
+		case "id":
+			out.Values[i] = ec._SoftwareProduct_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._SoftwareProduct_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._SoftwareProduct_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._SoftwareProduct_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "category":
+			out.Values[i] = ec._SoftwareProduct_category(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "openSource":
+			out.Values[i] = ec._SoftwareProduct_openSource(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "efa":
+			out.Values[i] = ec._SoftwareProduct_efa(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "website":
+			out.Values[i] = ec._SoftwareProduct_website(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "vendor":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SoftwareProduct_vendor(ctx, field, obj)
+				})
+		case "usages":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SoftwareProduct_usages(ctx, field, obj)
+				})
+		case "practices":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SoftwareProduct_practices(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var softwareProductConnectionImplementors = []string{"SoftwareProductConnection"}
+
+func (ec *executionContext) _SoftwareProductConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.SoftwareProductConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, softwareProductConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SoftwareProductConnection")
+		case "edges":
+			out.Values[i] = ec._SoftwareProductConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._SoftwareProductConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._SoftwareProductConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var softwareProductEdgeImplementors = []string{"SoftwareProductEdge"}
+
+func (ec *executionContext) _SoftwareProductEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.SoftwareProductEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, softwareProductEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SoftwareProductEdge")
+		case "node":
+			out.Values[i] = ec._SoftwareProductEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._SoftwareProductEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var softwareUsageImplementors = []string{"SoftwareUsage", "Node"}
+
+func (ec *executionContext) _SoftwareUsage(ctx context.Context, sel ast.SelectionSet, obj *ent.SoftwareUsage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, softwareUsageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SoftwareUsage")
+		case "id":
+			out.Values[i] = ec._SoftwareUsage_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._SoftwareUsage_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._SoftwareUsage_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "task":
+			out.Values[i] = ec._SoftwareUsage_task(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "since":
+			out.Values[i] = ec._SoftwareUsage_since(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "satisfaction":
+			out.Values[i] = ec._SoftwareUsage_satisfaction(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "wouldRecommend":
+			out.Values[i] = ec._SoftwareUsage_wouldRecommend(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "notes":
+			out.Values[i] = ec._SoftwareUsage_notes(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "product":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SoftwareUsage_product(ctx, field, obj)
+				})
+		case "organisation":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SoftwareUsage_organisation(ctx, field, obj)
+				})
+		case "topic":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SoftwareUsage_topic(ctx, field, obj)
+				})
+		case "contact":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SoftwareUsage_contact(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var softwareUsageConnectionImplementors = []string{"SoftwareUsageConnection"}
+
+func (ec *executionContext) _SoftwareUsageConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.SoftwareUsageConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, softwareUsageConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SoftwareUsageConnection")
+		case "edges":
+			out.Values[i] = ec._SoftwareUsageConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._SoftwareUsageConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._SoftwareUsageConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var softwareUsageEdgeImplementors = []string{"SoftwareUsageEdge"}
+
+func (ec *executionContext) _SoftwareUsageEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.SoftwareUsageEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, softwareUsageEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SoftwareUsageEdge")
+		case "node":
+			out.Values[i] = ec._SoftwareUsageEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._SoftwareUsageEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var softwareUsageSummaryImplementors = []string{"SoftwareUsageSummary"}
+
+func (ec *executionContext) _SoftwareUsageSummary(ctx context.Context, sel ast.SelectionSet, obj *model.SoftwareUsageSummary) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, softwareUsageSummaryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SoftwareUsageSummary")
+		case "product":
+			out.Values[i] = ec._SoftwareUsageSummary_product(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "organisations":
+			out.Values[i] = ec._SoftwareUsageSummary_organisations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "averageSatisfaction":
+			out.Values[i] = ec._SoftwareUsageSummary_averageSatisfaction(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "recommendShare":
+			out.Values[i] = ec._SoftwareUsageSummary_recommendShare(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -34415,6 +39787,16 @@ func (ec *executionContext) unmarshalNCreatePracticeInput2zirkelᚋentᚐCreateP
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNCreateSoftwareProductInput2zirkelᚋentᚐCreateSoftwareProductInput(ctx context.Context, v any) (ent.CreateSoftwareProductInput, error) {
+	res, err := ec.unmarshalInputCreateSoftwareProductInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateSoftwareUsageInput2zirkelᚋentᚐCreateSoftwareUsageInput(ctx context.Context, v any) (ent.CreateSoftwareUsageInput, error) {
+	res, err := ec.unmarshalInputCreateSoftwareUsageInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNCreateTopicInput2zirkelᚋentᚐCreateTopicInput(ctx context.Context, v any) (ent.CreateTopicInput, error) {
 	res, err := ec.unmarshalInputCreateTopicInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -35086,6 +40468,100 @@ func (ec *executionContext) unmarshalNRegistrationWhereInput2ᚖzirkelᚋentᚐR
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNSoftwareProduct2ᚖzirkelᚋentᚐSoftwareProduct(ctx context.Context, sel ast.SelectionSet, v *ent.SoftwareProduct) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SoftwareProduct!")
+		return graphql.Null
+	}
+	return ec._SoftwareProduct(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSoftwareProductConnection2ᚖzirkelᚋentᚐSoftwareProductConnection(ctx context.Context, sel ast.SelectionSet, v *ent.SoftwareProductConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SoftwareProductConnection!")
+		return graphql.Null
+	}
+	return ec._SoftwareProductConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSoftwareProductOrderField2ᚖzirkelᚋentᚐSoftwareProductOrderField(ctx context.Context, v any) (*ent.SoftwareProductOrderField, error) {
+	var res = new(ent.SoftwareProductOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSoftwareProductOrderField2ᚖzirkelᚋentᚐSoftwareProductOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.SoftwareProductOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SoftwareProductOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNSoftwareProductWhereInput2ᚖzirkelᚋentᚐSoftwareProductWhereInput(ctx context.Context, v any) (*ent.SoftwareProductWhereInput, error) {
+	res, err := ec.unmarshalInputSoftwareProductWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSoftwareUsage2ᚖzirkelᚋentᚐSoftwareUsage(ctx context.Context, sel ast.SelectionSet, v *ent.SoftwareUsage) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SoftwareUsage!")
+		return graphql.Null
+	}
+	return ec._SoftwareUsage(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSoftwareUsageConnection2ᚖzirkelᚋentᚐSoftwareUsageConnection(ctx context.Context, sel ast.SelectionSet, v *ent.SoftwareUsageConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SoftwareUsageConnection!")
+		return graphql.Null
+	}
+	return ec._SoftwareUsageConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSoftwareUsageOrderField2ᚖzirkelᚋentᚐSoftwareUsageOrderField(ctx context.Context, v any) (*ent.SoftwareUsageOrderField, error) {
+	var res = new(ent.SoftwareUsageOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSoftwareUsageOrderField2ᚖzirkelᚋentᚐSoftwareUsageOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.SoftwareUsageOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SoftwareUsageOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalNSoftwareUsageSummary2ᚕᚖzirkelᚋgraphᚋmodelᚐSoftwareUsageSummaryᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SoftwareUsageSummary) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSoftwareUsageSummary2ᚖzirkelᚋgraphᚋmodelᚐSoftwareUsageSummary(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSoftwareUsageSummary2ᚖzirkelᚋgraphᚋmodelᚐSoftwareUsageSummary(ctx context.Context, sel ast.SelectionSet, v *model.SoftwareUsageSummary) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SoftwareUsageSummary!")
+		return graphql.Null
+	}
+	return ec._SoftwareUsageSummary(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSoftwareUsageWhereInput2ᚖzirkelᚋentᚐSoftwareUsageWhereInput(ctx context.Context, v any) (*ent.SoftwareUsageWhereInput, error) {
+	res, err := ec.unmarshalInputSoftwareUsageWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -35189,6 +40665,16 @@ func (ec *executionContext) unmarshalNUpdateOrganisationInput2zirkelᚋentᚐUpd
 
 func (ec *executionContext) unmarshalNUpdatePracticeInput2zirkelᚋentᚐUpdatePracticeInput(ctx context.Context, v any) (ent.UpdatePracticeInput, error) {
 	res, err := ec.unmarshalInputUpdatePracticeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateSoftwareProductInput2zirkelᚋentᚐUpdateSoftwareProductInput(ctx context.Context, v any) (ent.UpdateSoftwareProductInput, error) {
+	res, err := ec.unmarshalInputUpdateSoftwareProductInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateSoftwareUsageInput2zirkelᚋentᚐUpdateSoftwareUsageInput(ctx context.Context, v any) (ent.UpdateSoftwareUsageInput, error) {
+	res, err := ec.unmarshalInputUpdateSoftwareUsageInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -36977,6 +42463,126 @@ func (ec *executionContext) unmarshalORegistrationWhereInput2ᚖzirkelᚋentᚐR
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputRegistrationWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSoftwareProduct2ᚖzirkelᚋentᚐSoftwareProduct(ctx context.Context, sel ast.SelectionSet, v *ent.SoftwareProduct) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SoftwareProduct(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOSoftwareProductEdge2ᚕᚖzirkelᚋentᚐSoftwareProductEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.SoftwareProductEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOSoftwareProductEdge2ᚖzirkelᚋentᚐSoftwareProductEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOSoftwareProductEdge2ᚖzirkelᚋentᚐSoftwareProductEdge(ctx context.Context, sel ast.SelectionSet, v *ent.SoftwareProductEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SoftwareProductEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOSoftwareProductOrder2ᚖzirkelᚋentᚐSoftwareProductOrder(ctx context.Context, v any) (*ent.SoftwareProductOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputSoftwareProductOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOSoftwareProductWhereInput2ᚕᚖzirkelᚋentᚐSoftwareProductWhereInputᚄ(ctx context.Context, v any) ([]*ent.SoftwareProductWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.SoftwareProductWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSoftwareProductWhereInput2ᚖzirkelᚋentᚐSoftwareProductWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOSoftwareProductWhereInput2ᚖzirkelᚋentᚐSoftwareProductWhereInput(ctx context.Context, v any) (*ent.SoftwareProductWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputSoftwareProductWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSoftwareUsage2ᚖzirkelᚋentᚐSoftwareUsage(ctx context.Context, sel ast.SelectionSet, v *ent.SoftwareUsage) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SoftwareUsage(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOSoftwareUsageEdge2ᚕᚖzirkelᚋentᚐSoftwareUsageEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.SoftwareUsageEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOSoftwareUsageEdge2ᚖzirkelᚋentᚐSoftwareUsageEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOSoftwareUsageEdge2ᚖzirkelᚋentᚐSoftwareUsageEdge(ctx context.Context, sel ast.SelectionSet, v *ent.SoftwareUsageEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SoftwareUsageEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOSoftwareUsageOrder2ᚖzirkelᚋentᚐSoftwareUsageOrder(ctx context.Context, v any) (*ent.SoftwareUsageOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputSoftwareUsageOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOSoftwareUsageWhereInput2ᚕᚖzirkelᚋentᚐSoftwareUsageWhereInputᚄ(ctx context.Context, v any) ([]*ent.SoftwareUsageWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.SoftwareUsageWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSoftwareUsageWhereInput2ᚖzirkelᚋentᚐSoftwareUsageWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOSoftwareUsageWhereInput2ᚖzirkelᚋentᚐSoftwareUsageWhereInput(ctx context.Context, v any) (*ent.SoftwareUsageWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputSoftwareUsageWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 

@@ -75,5 +75,15 @@ type ReactionCount struct {
 	Count int           `json:"count"`
 }
 
+// How a product fares for a topic: how many organisations use it and how satisfied they are.
+type SoftwareUsageSummary struct {
+	Product       *ent.SoftwareProduct `json:"product"`
+	Organisations int                  `json:"organisations"`
+	// Mean satisfaction (1-5) of the usages that rated it.
+	AverageSatisfaction *float64 `json:"averageSatisfaction,omitempty"`
+	// Share (0-1) of the usages that answered who would recommend it.
+	RecommendShare *float64 `json:"recommendShare,omitempty"`
+}
+
 type Subscription struct {
 }

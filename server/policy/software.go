@@ -1,0 +1,63 @@
+package policy
+
+import (
+	"context"
+
+	"zirkel/ent"
+	"zirkel/ent/organisation"
+	"zirkel/ent/privacy"
+	"zirkel/ent/softwareproduct"
+	"zirkel/ent/softwareusage"
+)
+
+// SoftwareProduct: members read the catalogue; members other than vendors add products ("no
+// sales show"); admins correct them.
+func SoftwareProduct() ent.Policy {
+	return privacy.Policy{
+		Query: privacy.QueryPolicy{privacy.SoftwareProductQueryRuleFunc(func(ctx context.Context, q *ent.SoftwareProductQuery) error {
+			if viewerOf(ctx) == nil {
+				q.Where(softwareproduct.IDIn())
+			}
+			return privacy.Allow
+		})},
+		Mutation: privacy.MutationPolicy{denyAnonymous, allowAdmins, privacy.SoftwareProductMutationRuleFunc(func(ctx context.Context, m *ent.SoftwareProductMutation) error {
+			if m.Op().Is(ent.OpCreate) && !viewerOf(ctx).IsVendor() {
+				return privacy.Allow
+			}
+			return privacy.Denyf("members other than vendors add products; admins change them")
+		})},
+	}
+}
+
+// SoftwareUsage: members read who uses what; an organisation's members (not vendors) record
+// and change its usages.
+func SoftwareUsage() ent.Policy {
+	return privacy.Policy{
+		Query: privacy.QueryPolicy{privacy.SoftwareUsageQueryRuleFunc(func(ctx context.Context, q *ent.SoftwareUsageQuery) error {
+			if viewerOf(ctx) == nil {
+				q.Where(softwareusage.IDIn())
+			}
+			return privacy.Allow
+		})},
+		Mutation: privacy.MutationPolicy{denyAnonymous, allowAdmins, privacy.SoftwareUsageMutationRuleFunc(func(ctx context.Context, m *ent.SoftwareUsageMutation) error {
+			v := viewerOf(ctx)
+			if v.IsVendor() || v.OrganisationID == "" {
+				return privacy.Denyf("an organisation's members record its software")
+			}
+			if org, ok := m.OrganisationID(); ok && org == v.OrganisationID {
+				return privacy.Allow
+			}
+			if id, ok := m.ID(); ok && m.Op().Is(ent.OpUpdateOne) {
+				own, err := m.Client().SoftwareUsage.Query().
+					Where(softwareusage.ID(id), softwareusage.HasOrganisationWith(organisation.ID(v.OrganisationID))).Exist(System(ctx))
+				if err != nil {
+					return err
+				}
+				if own {
+					return privacy.Allow
+				}
+			}
+			return privacy.Denyf("an organisation's members record its software")
+		})},
+	}
+}
