@@ -69,7 +69,9 @@ func TestSoftwareLandscape(t *testing.T) {
 			Node struct {
 				Usages struct {
 					TotalCount int
-					Edges      []struct{ Node struct{ Organisation struct{ Name string } } }
+					Edges      []struct {
+						Node struct{ Organisation struct{ Name string } }
+					}
 				}
 			}
 		}
