@@ -14,6 +14,8 @@ import (
 
 	"zirkel/ent/circle"
 	"zirkel/ent/circlemembership"
+	"zirkel/ent/competency"
+	"zirkel/ent/competencyrating"
 	"zirkel/ent/discussion"
 	"zirkel/ent/event"
 	"zirkel/ent/indicator"
@@ -46,6 +48,10 @@ type Client struct {
 	Circle *CircleClient
 	// CircleMembership is the client for interacting with the CircleMembership builders.
 	CircleMembership *CircleMembershipClient
+	// Competency is the client for interacting with the Competency builders.
+	Competency *CompetencyClient
+	// CompetencyRating is the client for interacting with the CompetencyRating builders.
+	CompetencyRating *CompetencyRatingClient
 	// Discussion is the client for interacting with the Discussion builders.
 	Discussion *DiscussionClient
 	// Event is the client for interacting with the Event builders.
@@ -87,6 +93,8 @@ func (c *Client) init() {
 	c.Schema = migrate.NewSchema(c.driver)
 	c.Circle = NewCircleClient(c.config)
 	c.CircleMembership = NewCircleMembershipClient(c.config)
+	c.Competency = NewCompetencyClient(c.config)
+	c.CompetencyRating = NewCompetencyRatingClient(c.config)
 	c.Discussion = NewDiscussionClient(c.config)
 	c.Event = NewEventClient(c.config)
 	c.Indicator = NewIndicatorClient(c.config)
@@ -195,6 +203,8 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		config:           cfg,
 		Circle:           NewCircleClient(cfg),
 		CircleMembership: NewCircleMembershipClient(cfg),
+		Competency:       NewCompetencyClient(cfg),
+		CompetencyRating: NewCompetencyRatingClient(cfg),
 		Discussion:       NewDiscussionClient(cfg),
 		Event:            NewEventClient(cfg),
 		Indicator:        NewIndicatorClient(cfg),
@@ -230,6 +240,8 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		config:           cfg,
 		Circle:           NewCircleClient(cfg),
 		CircleMembership: NewCircleMembershipClient(cfg),
+		Competency:       NewCompetencyClient(cfg),
+		CompetencyRating: NewCompetencyRatingClient(cfg),
 		Discussion:       NewDiscussionClient(cfg),
 		Event:            NewEventClient(cfg),
 		Indicator:        NewIndicatorClient(cfg),
@@ -273,9 +285,10 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.Circle, c.CircleMembership, c.Discussion, c.Event, c.Indicator, c.Measurement,
-		c.Member, c.Message, c.Organisation, c.Practice, c.Reaction, c.Registration,
-		c.Session, c.SoftwareProduct, c.SoftwareUsage, c.Topic,
+		c.Circle, c.CircleMembership, c.Competency, c.CompetencyRating, c.Discussion,
+		c.Event, c.Indicator, c.Measurement, c.Member, c.Message, c.Organisation,
+		c.Practice, c.Reaction, c.Registration, c.Session, c.SoftwareProduct,
+		c.SoftwareUsage, c.Topic,
 	} {
 		n.Use(hooks...)
 	}
@@ -285,9 +298,10 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.Circle, c.CircleMembership, c.Discussion, c.Event, c.Indicator, c.Measurement,
-		c.Member, c.Message, c.Organisation, c.Practice, c.Reaction, c.Registration,
-		c.Session, c.SoftwareProduct, c.SoftwareUsage, c.Topic,
+		c.Circle, c.CircleMembership, c.Competency, c.CompetencyRating, c.Discussion,
+		c.Event, c.Indicator, c.Measurement, c.Member, c.Message, c.Organisation,
+		c.Practice, c.Reaction, c.Registration, c.Session, c.SoftwareProduct,
+		c.SoftwareUsage, c.Topic,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -300,6 +314,10 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Circle.mutate(ctx, m)
 	case *CircleMembershipMutation:
 		return c.CircleMembership.mutate(ctx, m)
+	case *CompetencyMutation:
+		return c.Competency.mutate(ctx, m)
+	case *CompetencyRatingMutation:
+		return c.CompetencyRating.mutate(ctx, m)
 	case *DiscussionMutation:
 		return c.Discussion.mutate(ctx, m)
 	case *EventMutation:
@@ -694,6 +712,338 @@ func (c *CircleMembershipClient) mutate(ctx context.Context, m *CircleMembership
 		return (&CircleMembershipDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown CircleMembership mutation op: %q", m.Op())
+	}
+}
+
+// CompetencyClient is a client for the Competency schema.
+type CompetencyClient struct {
+	config
+}
+
+// NewCompetencyClient returns a client for the Competency from the given config.
+func NewCompetencyClient(c config) *CompetencyClient {
+	return &CompetencyClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `competency.Hooks(f(g(h())))`.
+func (c *CompetencyClient) Use(hooks ...Hook) {
+	c.hooks.Competency = append(c.hooks.Competency, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `competency.Intercept(f(g(h())))`.
+func (c *CompetencyClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Competency = append(c.inters.Competency, interceptors...)
+}
+
+// Create returns a builder for creating a Competency entity.
+func (c *CompetencyClient) Create() *CompetencyCreate {
+	mutation := newCompetencyMutation(c.config, OpCreate)
+	return &CompetencyCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Competency entities.
+func (c *CompetencyClient) CreateBulk(builders ...*CompetencyCreate) *CompetencyCreateBulk {
+	return &CompetencyCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *CompetencyClient) MapCreateBulk(slice any, setFunc func(*CompetencyCreate, int)) *CompetencyCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &CompetencyCreateBulk{err: fmt.Errorf("calling to CompetencyClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*CompetencyCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &CompetencyCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Competency.
+func (c *CompetencyClient) Update() *CompetencyUpdate {
+	mutation := newCompetencyMutation(c.config, OpUpdate)
+	return &CompetencyUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *CompetencyClient) UpdateOne(_m *Competency) *CompetencyUpdateOne {
+	mutation := newCompetencyMutation(c.config, OpUpdateOne, withCompetency(_m))
+	return &CompetencyUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *CompetencyClient) UpdateOneID(id gid.ID) *CompetencyUpdateOne {
+	mutation := newCompetencyMutation(c.config, OpUpdateOne, withCompetencyID(id))
+	return &CompetencyUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Competency.
+func (c *CompetencyClient) Delete() *CompetencyDelete {
+	mutation := newCompetencyMutation(c.config, OpDelete)
+	return &CompetencyDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *CompetencyClient) DeleteOne(_m *Competency) *CompetencyDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *CompetencyClient) DeleteOneID(id gid.ID) *CompetencyDeleteOne {
+	builder := c.Delete().Where(competency.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &CompetencyDeleteOne{builder}
+}
+
+// Query returns a query builder for Competency.
+func (c *CompetencyClient) Query() *CompetencyQuery {
+	return &CompetencyQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeCompetency},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Competency entity by its id.
+func (c *CompetencyClient) Get(ctx context.Context, id gid.ID) (*Competency, error) {
+	return c.Query().Where(competency.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *CompetencyClient) GetX(ctx context.Context, id gid.ID) *Competency {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryTopic queries the topic edge of a Competency.
+func (c *CompetencyClient) QueryTopic(_m *Competency) *TopicQuery {
+	query := (&TopicClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(competency.Table, competency.FieldID, id),
+			sqlgraph.To(topic.Table, topic.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, competency.TopicTable, competency.TopicColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryRatings queries the ratings edge of a Competency.
+func (c *CompetencyClient) QueryRatings(_m *Competency) *CompetencyRatingQuery {
+	query := (&CompetencyRatingClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(competency.Table, competency.FieldID, id),
+			sqlgraph.To(competencyrating.Table, competencyrating.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, competency.RatingsTable, competency.RatingsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *CompetencyClient) Hooks() []Hook {
+	hooks := c.hooks.Competency
+	return append(hooks[:len(hooks):len(hooks)], competency.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *CompetencyClient) Interceptors() []Interceptor {
+	return c.inters.Competency
+}
+
+func (c *CompetencyClient) mutate(ctx context.Context, m *CompetencyMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&CompetencyCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&CompetencyUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&CompetencyUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&CompetencyDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Competency mutation op: %q", m.Op())
+	}
+}
+
+// CompetencyRatingClient is a client for the CompetencyRating schema.
+type CompetencyRatingClient struct {
+	config
+}
+
+// NewCompetencyRatingClient returns a client for the CompetencyRating from the given config.
+func NewCompetencyRatingClient(c config) *CompetencyRatingClient {
+	return &CompetencyRatingClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `competencyrating.Hooks(f(g(h())))`.
+func (c *CompetencyRatingClient) Use(hooks ...Hook) {
+	c.hooks.CompetencyRating = append(c.hooks.CompetencyRating, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `competencyrating.Intercept(f(g(h())))`.
+func (c *CompetencyRatingClient) Intercept(interceptors ...Interceptor) {
+	c.inters.CompetencyRating = append(c.inters.CompetencyRating, interceptors...)
+}
+
+// Create returns a builder for creating a CompetencyRating entity.
+func (c *CompetencyRatingClient) Create() *CompetencyRatingCreate {
+	mutation := newCompetencyRatingMutation(c.config, OpCreate)
+	return &CompetencyRatingCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of CompetencyRating entities.
+func (c *CompetencyRatingClient) CreateBulk(builders ...*CompetencyRatingCreate) *CompetencyRatingCreateBulk {
+	return &CompetencyRatingCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *CompetencyRatingClient) MapCreateBulk(slice any, setFunc func(*CompetencyRatingCreate, int)) *CompetencyRatingCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &CompetencyRatingCreateBulk{err: fmt.Errorf("calling to CompetencyRatingClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*CompetencyRatingCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &CompetencyRatingCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for CompetencyRating.
+func (c *CompetencyRatingClient) Update() *CompetencyRatingUpdate {
+	mutation := newCompetencyRatingMutation(c.config, OpUpdate)
+	return &CompetencyRatingUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *CompetencyRatingClient) UpdateOne(_m *CompetencyRating) *CompetencyRatingUpdateOne {
+	mutation := newCompetencyRatingMutation(c.config, OpUpdateOne, withCompetencyRating(_m))
+	return &CompetencyRatingUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *CompetencyRatingClient) UpdateOneID(id gid.ID) *CompetencyRatingUpdateOne {
+	mutation := newCompetencyRatingMutation(c.config, OpUpdateOne, withCompetencyRatingID(id))
+	return &CompetencyRatingUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for CompetencyRating.
+func (c *CompetencyRatingClient) Delete() *CompetencyRatingDelete {
+	mutation := newCompetencyRatingMutation(c.config, OpDelete)
+	return &CompetencyRatingDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *CompetencyRatingClient) DeleteOne(_m *CompetencyRating) *CompetencyRatingDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *CompetencyRatingClient) DeleteOneID(id gid.ID) *CompetencyRatingDeleteOne {
+	builder := c.Delete().Where(competencyrating.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &CompetencyRatingDeleteOne{builder}
+}
+
+// Query returns a query builder for CompetencyRating.
+func (c *CompetencyRatingClient) Query() *CompetencyRatingQuery {
+	return &CompetencyRatingQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeCompetencyRating},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a CompetencyRating entity by its id.
+func (c *CompetencyRatingClient) Get(ctx context.Context, id gid.ID) (*CompetencyRating, error) {
+	return c.Query().Where(competencyrating.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *CompetencyRatingClient) GetX(ctx context.Context, id gid.ID) *CompetencyRating {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryCompetency queries the competency edge of a CompetencyRating.
+func (c *CompetencyRatingClient) QueryCompetency(_m *CompetencyRating) *CompetencyQuery {
+	query := (&CompetencyClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(competencyrating.Table, competencyrating.FieldID, id),
+			sqlgraph.To(competency.Table, competency.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, competencyrating.CompetencyTable, competencyrating.CompetencyColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryMember queries the member edge of a CompetencyRating.
+func (c *CompetencyRatingClient) QueryMember(_m *CompetencyRating) *MemberQuery {
+	query := (&MemberClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(competencyrating.Table, competencyrating.FieldID, id),
+			sqlgraph.To(member.Table, member.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, competencyrating.MemberTable, competencyrating.MemberColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *CompetencyRatingClient) Hooks() []Hook {
+	hooks := c.hooks.CompetencyRating
+	return append(hooks[:len(hooks):len(hooks)], competencyrating.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *CompetencyRatingClient) Interceptors() []Interceptor {
+	return c.inters.CompetencyRating
+}
+
+func (c *CompetencyRatingClient) mutate(ctx context.Context, m *CompetencyRatingMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&CompetencyRatingCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&CompetencyRatingUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&CompetencyRatingUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&CompetencyRatingDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown CompetencyRating mutation op: %q", m.Op())
 	}
 }
 
@@ -3456,14 +3806,14 @@ func (c *TopicClient) mutate(ctx context.Context, m *TopicMutation) (Value, erro
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		Circle, CircleMembership, Discussion, Event, Indicator, Measurement, Member,
-		Message, Organisation, Practice, Reaction, Registration, Session,
-		SoftwareProduct, SoftwareUsage, Topic []ent.Hook
+		Circle, CircleMembership, Competency, CompetencyRating, Discussion, Event,
+		Indicator, Measurement, Member, Message, Organisation, Practice, Reaction,
+		Registration, Session, SoftwareProduct, SoftwareUsage, Topic []ent.Hook
 	}
 	inters struct {
-		Circle, CircleMembership, Discussion, Event, Indicator, Measurement, Member,
-		Message, Organisation, Practice, Reaction, Registration, Session,
-		SoftwareProduct, SoftwareUsage, Topic []ent.Interceptor
+		Circle, CircleMembership, Competency, CompetencyRating, Discussion, Event,
+		Indicator, Measurement, Member, Message, Organisation, Practice, Reaction,
+		Registration, Session, SoftwareProduct, SoftwareUsage, Topic []ent.Interceptor
 	}
 )
 

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"zirkel/ent/circle"
 	"zirkel/ent/circlemembership"
+	"zirkel/ent/competency"
+	"zirkel/ent/competencyrating"
 	"zirkel/ent/discussion"
 	"zirkel/ent/event"
 	"zirkel/ent/indicator"
@@ -90,6 +92,8 @@ func checkColumn(t, c string) error {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
 			circle.Table:           circle.ValidColumn,
 			circlemembership.Table: circlemembership.ValidColumn,
+			competency.Table:       competency.ValidColumn,
+			competencyrating.Table: competencyrating.ValidColumn,
 			discussion.Table:       discussion.ValidColumn,
 			event.Table:            event.ValidColumn,
 			indicator.Table:        indicator.ValidColumn,

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"zirkel/ent/circle"
 	"zirkel/ent/circlemembership"
+	"zirkel/ent/competency"
+	"zirkel/ent/competencyrating"
 	"zirkel/ent/discussion"
 	"zirkel/ent/event"
 	"zirkel/ent/indicator"
@@ -614,6 +616,252 @@ func newCircleMembershipPaginateArgs(rv map[string]any) *circlemembershipPaginat
 	}
 	if v, ok := rv[whereField].(*CircleMembershipWhereInput); ok {
 		args.opts = append(args.opts, WithCircleMembershipFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *CompetencyQuery) CollectFields(ctx context.Context, satisfies ...string) (*CompetencyQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *CompetencyQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(competency.Columns))
+		selectedFields = []string{competency.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "topic":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&TopicClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, topicImplementors)...); err != nil {
+				return err
+			}
+			_q.withTopic = query
+		case "createdAt":
+			if _, ok := fieldSeen[competency.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, competency.FieldCreatedAt)
+				fieldSeen[competency.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[competency.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, competency.FieldUpdatedAt)
+				fieldSeen[competency.FieldUpdatedAt] = struct{}{}
+			}
+		case "name":
+			if _, ok := fieldSeen[competency.FieldName]; !ok {
+				selectedFields = append(selectedFields, competency.FieldName)
+				fieldSeen[competency.FieldName] = struct{}{}
+			}
+		case "side":
+			if _, ok := fieldSeen[competency.FieldSide]; !ok {
+				selectedFields = append(selectedFields, competency.FieldSide)
+				fieldSeen[competency.FieldSide] = struct{}{}
+			}
+		case "description":
+			if _, ok := fieldSeen[competency.FieldDescription]; !ok {
+				selectedFields = append(selectedFields, competency.FieldDescription)
+				fieldSeen[competency.FieldDescription] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type competencyPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []CompetencyPaginateOption
+}
+
+func newCompetencyPaginateArgs(rv map[string]any) *competencyPaginateArgs {
+	args := &competencyPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &CompetencyOrder{Field: &CompetencyOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithCompetencyOrder(order))
+			}
+		case *CompetencyOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithCompetencyOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*CompetencyWhereInput); ok {
+		args.opts = append(args.opts, WithCompetencyFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *CompetencyRatingQuery) CollectFields(ctx context.Context, satisfies ...string) (*CompetencyRatingQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *CompetencyRatingQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(competencyrating.Columns))
+		selectedFields = []string{competencyrating.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "competency":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&CompetencyClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, competencyImplementors)...); err != nil {
+				return err
+			}
+			_q.withCompetency = query
+
+		case "member":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MemberClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, memberImplementors)...); err != nil {
+				return err
+			}
+			_q.withMember = query
+		case "createdAt":
+			if _, ok := fieldSeen[competencyrating.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, competencyrating.FieldCreatedAt)
+				fieldSeen[competencyrating.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[competencyrating.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, competencyrating.FieldUpdatedAt)
+				fieldSeen[competencyrating.FieldUpdatedAt] = struct{}{}
+			}
+		case "level":
+			if _, ok := fieldSeen[competencyrating.FieldLevel]; !ok {
+				selectedFields = append(selectedFields, competencyrating.FieldLevel)
+				fieldSeen[competencyrating.FieldLevel] = struct{}{}
+			}
+		case "findable":
+			if _, ok := fieldSeen[competencyrating.FieldFindable]; !ok {
+				selectedFields = append(selectedFields, competencyrating.FieldFindable)
+				fieldSeen[competencyrating.FieldFindable] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type competencyratingPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []CompetencyRatingPaginateOption
+}
+
+func newCompetencyRatingPaginateArgs(rv map[string]any) *competencyratingPaginateArgs {
+	args := &competencyratingPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &CompetencyRatingOrder{Field: &CompetencyRatingOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithCompetencyRatingOrder(order))
+			}
+		case *CompetencyRatingOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithCompetencyRatingOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*CompetencyRatingWhereInput); ok {
+		args.opts = append(args.opts, WithCompetencyRatingFilter(v.Filter))
 	}
 	return args
 }

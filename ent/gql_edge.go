@@ -104,6 +104,30 @@ func (_m *CircleMembership) Member(ctx context.Context) (*Member, error) {
 	return result, err
 }
 
+func (_m *Competency) Topic(ctx context.Context) (*Topic, error) {
+	result, err := _m.Edges.TopicOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryTopic().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *CompetencyRating) Competency(ctx context.Context) (*Competency, error) {
+	result, err := _m.Edges.CompetencyOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryCompetency().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *CompetencyRating) Member(ctx context.Context) (*Member, error) {
+	result, err := _m.Edges.MemberOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryMember().Only(ctx)
+	}
+	return result, err
+}
+
 func (_m *Discussion) Topics(
 	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *TopicOrder, where *TopicWhereInput,
 ) (*TopicConnection, error) {

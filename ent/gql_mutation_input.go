@@ -5,6 +5,7 @@ package ent
 import (
 	"time"
 	"zirkel/ent/circle"
+	"zirkel/ent/competency"
 	"zirkel/ent/discussion"
 	"zirkel/ent/event"
 	"zirkel/ent/indicator"
@@ -76,6 +77,76 @@ func (c *CircleUpdate) SetInput(i UpdateCircleInput) *CircleUpdate {
 
 // SetInput applies the change-set in the UpdateCircleInput on the CircleUpdateOne builder.
 func (c *CircleUpdateOne) SetInput(i UpdateCircleInput) *CircleUpdateOne {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// CreateCompetencyInput represents a mutation input for creating competencies.
+type CreateCompetencyInput struct {
+	Name        string
+	Side        competency.Side
+	Description *string
+	TopicID     *gid.ID
+}
+
+// Mutate applies the CreateCompetencyInput on the CompetencyMutation builder.
+func (i *CreateCompetencyInput) Mutate(m *CompetencyMutation) {
+	m.SetName(i.Name)
+	m.SetSide(i.Side)
+	if v := i.Description; v != nil {
+		m.SetDescription(*v)
+	}
+	if v := i.TopicID; v != nil {
+		m.SetTopicID(*v)
+	}
+}
+
+// SetInput applies the change-set in the CreateCompetencyInput on the CompetencyCreate builder.
+func (c *CompetencyCreate) SetInput(i CreateCompetencyInput) *CompetencyCreate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// UpdateCompetencyInput represents a mutation input for updating competencies.
+type UpdateCompetencyInput struct {
+	Name             *string
+	Side             *competency.Side
+	ClearDescription bool
+	Description      *string
+	ClearTopic       bool
+	TopicID          *gid.ID
+}
+
+// Mutate applies the UpdateCompetencyInput on the CompetencyMutation builder.
+func (i *UpdateCompetencyInput) Mutate(m *CompetencyMutation) {
+	if v := i.Name; v != nil {
+		m.SetName(*v)
+	}
+	if v := i.Side; v != nil {
+		m.SetSide(*v)
+	}
+	if i.ClearDescription {
+		m.ClearDescription()
+	}
+	if v := i.Description; v != nil {
+		m.SetDescription(*v)
+	}
+	if i.ClearTopic {
+		m.ClearTopic()
+	}
+	if v := i.TopicID; v != nil {
+		m.SetTopicID(*v)
+	}
+}
+
+// SetInput applies the change-set in the UpdateCompetencyInput on the CompetencyUpdate builder.
+func (c *CompetencyUpdate) SetInput(i UpdateCompetencyInput) *CompetencyUpdate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// SetInput applies the change-set in the UpdateCompetencyInput on the CompetencyUpdateOne builder.
+func (c *CompetencyUpdateOne) SetInput(i UpdateCompetencyInput) *CompetencyUpdateOne {
 	i.Mutate(c.Mutation())
 	return c
 }

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"zirkel/ent/circle"
 	"zirkel/ent/circlemembership"
+	"zirkel/ent/competency"
+	"zirkel/ent/competencyrating"
 	"zirkel/ent/discussion"
 	"zirkel/ent/event"
 	"zirkel/ent/indicator"
@@ -40,6 +42,16 @@ var circlemembershipImplementors = []string{"CircleMembership", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*CircleMembership) IsNode() {}
+
+var competencyImplementors = []string{"Competency", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Competency) IsNode() {}
+
+var competencyratingImplementors = []string{"CompetencyRating", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*CompetencyRating) IsNode() {}
 
 var discussionImplementors = []string{"Discussion", "Node"}
 
@@ -181,6 +193,32 @@ func (c *Client) noder(ctx context.Context, table string, id gid.ID) (Noder, err
 			Where(circlemembership.ID(uid))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, circlemembershipImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case competency.Table:
+		var uid gid.ID
+		if err := uid.UnmarshalGQL(id); err != nil {
+			return nil, err
+		}
+		query := c.Competency.Query().
+			Where(competency.ID(uid))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, competencyImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case competencyrating.Table:
+		var uid gid.ID
+		if err := uid.UnmarshalGQL(id); err != nil {
+			return nil, err
+		}
+		query := c.CompetencyRating.Query().
+			Where(competencyrating.ID(uid))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, competencyratingImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -434,6 +472,38 @@ func (c *Client) noders(ctx context.Context, table string, ids []gid.ID) ([]Node
 		query := c.CircleMembership.Query().
 			Where(circlemembership.IDIn(ids...))
 		query, err := query.CollectFields(ctx, circlemembershipImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case competency.Table:
+		query := c.Competency.Query().
+			Where(competency.IDIn(ids...))
+		query, err := query.CollectFields(ctx, competencyImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case competencyrating.Table:
+		query := c.CompetencyRating.Query().
+			Where(competencyrating.IDIn(ids...))
+		query, err := query.CollectFields(ctx, competencyratingImplementors...)
 		if err != nil {
 			return nil, err
 		}

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"zirkel/ent/circle"
 	"zirkel/ent/circlemembership"
+	"zirkel/ent/competency"
+	"zirkel/ent/competencyrating"
 	"zirkel/ent/discussion"
 	"zirkel/ent/event"
 	"zirkel/ent/indicator"
@@ -807,6 +809,688 @@ func (_m *CircleMembership) ToEdge(order *CircleMembershipOrder) *CircleMembersh
 		order = DefaultCircleMembershipOrder
 	}
 	return &CircleMembershipEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// CompetencyEdge is the edge representation of Competency.
+type CompetencyEdge struct {
+	Node   *Competency `json:"node"`
+	Cursor Cursor      `json:"cursor"`
+}
+
+// CompetencyConnection is the connection containing edges to Competency.
+type CompetencyConnection struct {
+	Edges      []*CompetencyEdge `json:"edges"`
+	PageInfo   PageInfo          `json:"pageInfo"`
+	TotalCount int               `json:"totalCount"`
+}
+
+func (c *CompetencyConnection) build(nodes []*Competency, pager *competencyPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Competency
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Competency {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Competency {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*CompetencyEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &CompetencyEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// CompetencyPaginateOption enables pagination customization.
+type CompetencyPaginateOption func(*competencyPager) error
+
+// WithCompetencyOrder configures pagination ordering.
+func WithCompetencyOrder(order *CompetencyOrder) CompetencyPaginateOption {
+	if order == nil {
+		order = DefaultCompetencyOrder
+	}
+	o := *order
+	return func(pager *competencyPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultCompetencyOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithCompetencyFilter configures pagination filter.
+func WithCompetencyFilter(filter func(*CompetencyQuery) (*CompetencyQuery, error)) CompetencyPaginateOption {
+	return func(pager *competencyPager) error {
+		if filter == nil {
+			return errors.New("CompetencyQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type competencyPager struct {
+	reverse bool
+	order   *CompetencyOrder
+	filter  func(*CompetencyQuery) (*CompetencyQuery, error)
+}
+
+func newCompetencyPager(opts []CompetencyPaginateOption, reverse bool) (*competencyPager, error) {
+	pager := &competencyPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultCompetencyOrder
+	}
+	return pager, nil
+}
+
+func (p *competencyPager) applyFilter(query *CompetencyQuery) (*CompetencyQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *competencyPager) toCursor(_m *Competency) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *competencyPager) applyCursors(query *CompetencyQuery, after, before *Cursor) (*CompetencyQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultCompetencyOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *competencyPager) applyOrder(query *CompetencyQuery) *CompetencyQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultCompetencyOrder.Field {
+		query = query.Order(DefaultCompetencyOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *competencyPager) orderExpr(query *CompetencyQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultCompetencyOrder.Field {
+			b.Comma().Ident(DefaultCompetencyOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Competency.
+func (_m *CompetencyQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...CompetencyPaginateOption,
+) (*CompetencyConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newCompetencyPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &CompetencyConnection{Edges: []*CompetencyEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// CompetencyOrderFieldCreatedAt orders Competency by created_at.
+	CompetencyOrderFieldCreatedAt = &CompetencyOrderField{
+		Value: func(_m *Competency) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: competency.FieldCreatedAt,
+		toTerm: competency.ByCreatedAt,
+		toCursor: func(_m *Competency) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// CompetencyOrderFieldUpdatedAt orders Competency by updated_at.
+	CompetencyOrderFieldUpdatedAt = &CompetencyOrderField{
+		Value: func(_m *Competency) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: competency.FieldUpdatedAt,
+		toTerm: competency.ByUpdatedAt,
+		toCursor: func(_m *Competency) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// CompetencyOrderFieldName orders Competency by name.
+	CompetencyOrderFieldName = &CompetencyOrderField{
+		Value: func(_m *Competency) (ent.Value, error) {
+			return _m.Name, nil
+		},
+		column: competency.FieldName,
+		toTerm: competency.ByName,
+		toCursor: func(_m *Competency) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Name,
+			}
+		},
+	}
+	// CompetencyOrderFieldSide orders Competency by side.
+	CompetencyOrderFieldSide = &CompetencyOrderField{
+		Value: func(_m *Competency) (ent.Value, error) {
+			return _m.Side, nil
+		},
+		column: competency.FieldSide,
+		toTerm: competency.BySide,
+		toCursor: func(_m *Competency) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Side,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f CompetencyOrderField) String() string {
+	var str string
+	switch f.column {
+	case CompetencyOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case CompetencyOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case CompetencyOrderFieldName.column:
+		str = "NAME"
+	case CompetencyOrderFieldSide.column:
+		str = "SIDE"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f CompetencyOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *CompetencyOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("CompetencyOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *CompetencyOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *CompetencyOrderFieldUpdatedAt
+	case "NAME":
+		*f = *CompetencyOrderFieldName
+	case "SIDE":
+		*f = *CompetencyOrderFieldSide
+	default:
+		return fmt.Errorf("%s is not a valid CompetencyOrderField", str)
+	}
+	return nil
+}
+
+// CompetencyOrderField defines the ordering field of Competency.
+type CompetencyOrderField struct {
+	// Value extracts the ordering value from the given Competency.
+	Value    func(*Competency) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) competency.OrderOption
+	toCursor func(*Competency) Cursor
+}
+
+// CompetencyOrder defines the ordering of Competency.
+type CompetencyOrder struct {
+	Direction OrderDirection        `json:"direction"`
+	Field     *CompetencyOrderField `json:"field"`
+}
+
+// DefaultCompetencyOrder is the default ordering of Competency.
+var DefaultCompetencyOrder = &CompetencyOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &CompetencyOrderField{
+		Value: func(_m *Competency) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: competency.FieldID,
+		toTerm: competency.ByID,
+		toCursor: func(_m *Competency) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Competency into CompetencyEdge.
+func (_m *Competency) ToEdge(order *CompetencyOrder) *CompetencyEdge {
+	if order == nil {
+		order = DefaultCompetencyOrder
+	}
+	return &CompetencyEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// CompetencyRatingEdge is the edge representation of CompetencyRating.
+type CompetencyRatingEdge struct {
+	Node   *CompetencyRating `json:"node"`
+	Cursor Cursor            `json:"cursor"`
+}
+
+// CompetencyRatingConnection is the connection containing edges to CompetencyRating.
+type CompetencyRatingConnection struct {
+	Edges      []*CompetencyRatingEdge `json:"edges"`
+	PageInfo   PageInfo                `json:"pageInfo"`
+	TotalCount int                     `json:"totalCount"`
+}
+
+func (c *CompetencyRatingConnection) build(nodes []*CompetencyRating, pager *competencyratingPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *CompetencyRating
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *CompetencyRating {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *CompetencyRating {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*CompetencyRatingEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &CompetencyRatingEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// CompetencyRatingPaginateOption enables pagination customization.
+type CompetencyRatingPaginateOption func(*competencyratingPager) error
+
+// WithCompetencyRatingOrder configures pagination ordering.
+func WithCompetencyRatingOrder(order *CompetencyRatingOrder) CompetencyRatingPaginateOption {
+	if order == nil {
+		order = DefaultCompetencyRatingOrder
+	}
+	o := *order
+	return func(pager *competencyratingPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultCompetencyRatingOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithCompetencyRatingFilter configures pagination filter.
+func WithCompetencyRatingFilter(filter func(*CompetencyRatingQuery) (*CompetencyRatingQuery, error)) CompetencyRatingPaginateOption {
+	return func(pager *competencyratingPager) error {
+		if filter == nil {
+			return errors.New("CompetencyRatingQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type competencyratingPager struct {
+	reverse bool
+	order   *CompetencyRatingOrder
+	filter  func(*CompetencyRatingQuery) (*CompetencyRatingQuery, error)
+}
+
+func newCompetencyRatingPager(opts []CompetencyRatingPaginateOption, reverse bool) (*competencyratingPager, error) {
+	pager := &competencyratingPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultCompetencyRatingOrder
+	}
+	return pager, nil
+}
+
+func (p *competencyratingPager) applyFilter(query *CompetencyRatingQuery) (*CompetencyRatingQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *competencyratingPager) toCursor(_m *CompetencyRating) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *competencyratingPager) applyCursors(query *CompetencyRatingQuery, after, before *Cursor) (*CompetencyRatingQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultCompetencyRatingOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *competencyratingPager) applyOrder(query *CompetencyRatingQuery) *CompetencyRatingQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultCompetencyRatingOrder.Field {
+		query = query.Order(DefaultCompetencyRatingOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *competencyratingPager) orderExpr(query *CompetencyRatingQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultCompetencyRatingOrder.Field {
+			b.Comma().Ident(DefaultCompetencyRatingOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to CompetencyRating.
+func (_m *CompetencyRatingQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...CompetencyRatingPaginateOption,
+) (*CompetencyRatingConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newCompetencyRatingPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &CompetencyRatingConnection{Edges: []*CompetencyRatingEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// CompetencyRatingOrderFieldCreatedAt orders CompetencyRating by created_at.
+	CompetencyRatingOrderFieldCreatedAt = &CompetencyRatingOrderField{
+		Value: func(_m *CompetencyRating) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: competencyrating.FieldCreatedAt,
+		toTerm: competencyrating.ByCreatedAt,
+		toCursor: func(_m *CompetencyRating) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// CompetencyRatingOrderFieldUpdatedAt orders CompetencyRating by updated_at.
+	CompetencyRatingOrderFieldUpdatedAt = &CompetencyRatingOrderField{
+		Value: func(_m *CompetencyRating) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: competencyrating.FieldUpdatedAt,
+		toTerm: competencyrating.ByUpdatedAt,
+		toCursor: func(_m *CompetencyRating) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// CompetencyRatingOrderFieldLevel orders CompetencyRating by level.
+	CompetencyRatingOrderFieldLevel = &CompetencyRatingOrderField{
+		Value: func(_m *CompetencyRating) (ent.Value, error) {
+			return _m.Level, nil
+		},
+		column: competencyrating.FieldLevel,
+		toTerm: competencyrating.ByLevel,
+		toCursor: func(_m *CompetencyRating) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Level,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f CompetencyRatingOrderField) String() string {
+	var str string
+	switch f.column {
+	case CompetencyRatingOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case CompetencyRatingOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case CompetencyRatingOrderFieldLevel.column:
+		str = "LEVEL"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f CompetencyRatingOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *CompetencyRatingOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("CompetencyRatingOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *CompetencyRatingOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *CompetencyRatingOrderFieldUpdatedAt
+	case "LEVEL":
+		*f = *CompetencyRatingOrderFieldLevel
+	default:
+		return fmt.Errorf("%s is not a valid CompetencyRatingOrderField", str)
+	}
+	return nil
+}
+
+// CompetencyRatingOrderField defines the ordering field of CompetencyRating.
+type CompetencyRatingOrderField struct {
+	// Value extracts the ordering value from the given CompetencyRating.
+	Value    func(*CompetencyRating) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) competencyrating.OrderOption
+	toCursor func(*CompetencyRating) Cursor
+}
+
+// CompetencyRatingOrder defines the ordering of CompetencyRating.
+type CompetencyRatingOrder struct {
+	Direction OrderDirection              `json:"direction"`
+	Field     *CompetencyRatingOrderField `json:"field"`
+}
+
+// DefaultCompetencyRatingOrder is the default ordering of CompetencyRating.
+var DefaultCompetencyRatingOrder = &CompetencyRatingOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &CompetencyRatingOrderField{
+		Value: func(_m *CompetencyRating) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: competencyrating.FieldID,
+		toTerm: competencyrating.ByID,
+		toCursor: func(_m *CompetencyRating) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts CompetencyRating into CompetencyRatingEdge.
+func (_m *CompetencyRating) ToEdge(order *CompetencyRatingOrder) *CompetencyRatingEdge {
+	if order == nil {
+		order = DefaultCompetencyRatingOrder
+	}
+	return &CompetencyRatingEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

@@ -10,6 +10,8 @@ import (
 	"time"
 	"zirkel/ent/circle"
 	"zirkel/ent/circlemembership"
+	"zirkel/ent/competency"
+	"zirkel/ent/competencyrating"
 	"zirkel/ent/discussion"
 	"zirkel/ent/event"
 	"zirkel/ent/indicator"
@@ -42,6 +44,8 @@ const (
 	// Node types.
 	TypeCircle           = "Circle"
 	TypeCircleMembership = "CircleMembership"
+	TypeCompetency       = "Competency"
+	TypeCompetencyRating = "CompetencyRating"
 	TypeDiscussion       = "Discussion"
 	TypeEvent            = "Event"
 	TypeIndicator        = "Indicator"
@@ -1588,6 +1592,1384 @@ func (m *CircleMembershipMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown CircleMembership edge %s", name)
+}
+
+// CompetencyMutation represents an operation that mutates the Competency nodes in the graph.
+type CompetencyMutation struct {
+	config
+	op             Op
+	typ            string
+	id             *gid.ID
+	created_at     *time.Time
+	updated_at     *time.Time
+	name           *string
+	side           *competency.Side
+	description    *string
+	clearedFields  map[string]struct{}
+	topic          *gid.ID
+	clearedtopic   bool
+	ratings        map[gid.ID]struct{}
+	removedratings map[gid.ID]struct{}
+	clearedratings bool
+	done           bool
+	oldValue       func(context.Context) (*Competency, error)
+	predicates     []predicate.Competency
+}
+
+var _ ent.Mutation = (*CompetencyMutation)(nil)
+
+// competencyOption allows management of the mutation configuration using functional options.
+type competencyOption func(*CompetencyMutation)
+
+// newCompetencyMutation creates new mutation for the Competency entity.
+func newCompetencyMutation(c config, op Op, opts ...competencyOption) *CompetencyMutation {
+	m := &CompetencyMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeCompetency,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withCompetencyID sets the ID field of the mutation.
+func withCompetencyID(id gid.ID) competencyOption {
+	return func(m *CompetencyMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Competency
+		)
+		m.oldValue = func(ctx context.Context) (*Competency, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Competency.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withCompetency sets the old Competency of the mutation.
+func withCompetency(node *Competency) competencyOption {
+	return func(m *CompetencyMutation) {
+		m.oldValue = func(context.Context) (*Competency, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m CompetencyMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m CompetencyMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of Competency entities.
+func (m *CompetencyMutation) SetID(id gid.ID) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *CompetencyMutation) ID() (id gid.ID, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *CompetencyMutation) IDs(ctx context.Context) ([]gid.ID, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []gid.ID{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Competency.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *CompetencyMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *CompetencyMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Competency entity.
+// If the Competency object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompetencyMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *CompetencyMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *CompetencyMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *CompetencyMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Competency entity.
+// If the Competency object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompetencyMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *CompetencyMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetName sets the "name" field.
+func (m *CompetencyMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *CompetencyMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the Competency entity.
+// If the Competency object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompetencyMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *CompetencyMutation) ResetName() {
+	m.name = nil
+}
+
+// SetSide sets the "side" field.
+func (m *CompetencyMutation) SetSide(c competency.Side) {
+	m.side = &c
+}
+
+// Side returns the value of the "side" field in the mutation.
+func (m *CompetencyMutation) Side() (r competency.Side, exists bool) {
+	v := m.side
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSide returns the old "side" field's value of the Competency entity.
+// If the Competency object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompetencyMutation) OldSide(ctx context.Context) (v competency.Side, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSide is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSide requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSide: %w", err)
+	}
+	return oldValue.Side, nil
+}
+
+// ResetSide resets all changes to the "side" field.
+func (m *CompetencyMutation) ResetSide() {
+	m.side = nil
+}
+
+// SetDescription sets the "description" field.
+func (m *CompetencyMutation) SetDescription(s string) {
+	m.description = &s
+}
+
+// Description returns the value of the "description" field in the mutation.
+func (m *CompetencyMutation) Description() (r string, exists bool) {
+	v := m.description
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDescription returns the old "description" field's value of the Competency entity.
+// If the Competency object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompetencyMutation) OldDescription(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDescription is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDescription requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDescription: %w", err)
+	}
+	return oldValue.Description, nil
+}
+
+// ClearDescription clears the value of the "description" field.
+func (m *CompetencyMutation) ClearDescription() {
+	m.description = nil
+	m.clearedFields[competency.FieldDescription] = struct{}{}
+}
+
+// DescriptionCleared returns if the "description" field was cleared in this mutation.
+func (m *CompetencyMutation) DescriptionCleared() bool {
+	_, ok := m.clearedFields[competency.FieldDescription]
+	return ok
+}
+
+// ResetDescription resets all changes to the "description" field.
+func (m *CompetencyMutation) ResetDescription() {
+	m.description = nil
+	delete(m.clearedFields, competency.FieldDescription)
+}
+
+// SetTopicID sets the "topic" edge to the Topic entity by id.
+func (m *CompetencyMutation) SetTopicID(id gid.ID) {
+	m.topic = &id
+}
+
+// ClearTopic clears the "topic" edge to the Topic entity.
+func (m *CompetencyMutation) ClearTopic() {
+	m.clearedtopic = true
+}
+
+// TopicCleared reports if the "topic" edge to the Topic entity was cleared.
+func (m *CompetencyMutation) TopicCleared() bool {
+	return m.clearedtopic
+}
+
+// TopicID returns the "topic" edge ID in the mutation.
+func (m *CompetencyMutation) TopicID() (id gid.ID, exists bool) {
+	if m.topic != nil {
+		return *m.topic, true
+	}
+	return
+}
+
+// TopicIDs returns the "topic" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// TopicID instead. It exists only for internal usage by the builders.
+func (m *CompetencyMutation) TopicIDs() (ids []gid.ID) {
+	if id := m.topic; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetTopic resets all changes to the "topic" edge.
+func (m *CompetencyMutation) ResetTopic() {
+	m.topic = nil
+	m.clearedtopic = false
+}
+
+// AddRatingIDs adds the "ratings" edge to the CompetencyRating entity by ids.
+func (m *CompetencyMutation) AddRatingIDs(ids ...gid.ID) {
+	if m.ratings == nil {
+		m.ratings = make(map[gid.ID]struct{})
+	}
+	for i := range ids {
+		m.ratings[ids[i]] = struct{}{}
+	}
+}
+
+// ClearRatings clears the "ratings" edge to the CompetencyRating entity.
+func (m *CompetencyMutation) ClearRatings() {
+	m.clearedratings = true
+}
+
+// RatingsCleared reports if the "ratings" edge to the CompetencyRating entity was cleared.
+func (m *CompetencyMutation) RatingsCleared() bool {
+	return m.clearedratings
+}
+
+// RemoveRatingIDs removes the "ratings" edge to the CompetencyRating entity by IDs.
+func (m *CompetencyMutation) RemoveRatingIDs(ids ...gid.ID) {
+	if m.removedratings == nil {
+		m.removedratings = make(map[gid.ID]struct{})
+	}
+	for i := range ids {
+		delete(m.ratings, ids[i])
+		m.removedratings[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedRatings returns the removed IDs of the "ratings" edge to the CompetencyRating entity.
+func (m *CompetencyMutation) RemovedRatingsIDs() (ids []gid.ID) {
+	for id := range m.removedratings {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// RatingsIDs returns the "ratings" edge IDs in the mutation.
+func (m *CompetencyMutation) RatingsIDs() (ids []gid.ID) {
+	for id := range m.ratings {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetRatings resets all changes to the "ratings" edge.
+func (m *CompetencyMutation) ResetRatings() {
+	m.ratings = nil
+	m.clearedratings = false
+	m.removedratings = nil
+}
+
+// Where appends a list predicates to the CompetencyMutation builder.
+func (m *CompetencyMutation) Where(ps ...predicate.Competency) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the CompetencyMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *CompetencyMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Competency, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *CompetencyMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *CompetencyMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Competency).
+func (m *CompetencyMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *CompetencyMutation) Fields() []string {
+	fields := make([]string, 0, 5)
+	if m.created_at != nil {
+		fields = append(fields, competency.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, competency.FieldUpdatedAt)
+	}
+	if m.name != nil {
+		fields = append(fields, competency.FieldName)
+	}
+	if m.side != nil {
+		fields = append(fields, competency.FieldSide)
+	}
+	if m.description != nil {
+		fields = append(fields, competency.FieldDescription)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *CompetencyMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case competency.FieldCreatedAt:
+		return m.CreatedAt()
+	case competency.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case competency.FieldName:
+		return m.Name()
+	case competency.FieldSide:
+		return m.Side()
+	case competency.FieldDescription:
+		return m.Description()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *CompetencyMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case competency.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case competency.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case competency.FieldName:
+		return m.OldName(ctx)
+	case competency.FieldSide:
+		return m.OldSide(ctx)
+	case competency.FieldDescription:
+		return m.OldDescription(ctx)
+	}
+	return nil, fmt.Errorf("unknown Competency field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CompetencyMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case competency.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case competency.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case competency.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case competency.FieldSide:
+		v, ok := value.(competency.Side)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSide(v)
+		return nil
+	case competency.FieldDescription:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDescription(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Competency field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *CompetencyMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *CompetencyMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CompetencyMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown Competency numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *CompetencyMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(competency.FieldDescription) {
+		fields = append(fields, competency.FieldDescription)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *CompetencyMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *CompetencyMutation) ClearField(name string) error {
+	switch name {
+	case competency.FieldDescription:
+		m.ClearDescription()
+		return nil
+	}
+	return fmt.Errorf("unknown Competency nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *CompetencyMutation) ResetField(name string) error {
+	switch name {
+	case competency.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case competency.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case competency.FieldName:
+		m.ResetName()
+		return nil
+	case competency.FieldSide:
+		m.ResetSide()
+		return nil
+	case competency.FieldDescription:
+		m.ResetDescription()
+		return nil
+	}
+	return fmt.Errorf("unknown Competency field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *CompetencyMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.topic != nil {
+		edges = append(edges, competency.EdgeTopic)
+	}
+	if m.ratings != nil {
+		edges = append(edges, competency.EdgeRatings)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *CompetencyMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case competency.EdgeTopic:
+		if id := m.topic; id != nil {
+			return []ent.Value{*id}
+		}
+	case competency.EdgeRatings:
+		ids := make([]ent.Value, 0, len(m.ratings))
+		for id := range m.ratings {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *CompetencyMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.removedratings != nil {
+		edges = append(edges, competency.EdgeRatings)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *CompetencyMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case competency.EdgeRatings:
+		ids := make([]ent.Value, 0, len(m.removedratings))
+		for id := range m.removedratings {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *CompetencyMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedtopic {
+		edges = append(edges, competency.EdgeTopic)
+	}
+	if m.clearedratings {
+		edges = append(edges, competency.EdgeRatings)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *CompetencyMutation) EdgeCleared(name string) bool {
+	switch name {
+	case competency.EdgeTopic:
+		return m.clearedtopic
+	case competency.EdgeRatings:
+		return m.clearedratings
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *CompetencyMutation) ClearEdge(name string) error {
+	switch name {
+	case competency.EdgeTopic:
+		m.ClearTopic()
+		return nil
+	}
+	return fmt.Errorf("unknown Competency unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *CompetencyMutation) ResetEdge(name string) error {
+	switch name {
+	case competency.EdgeTopic:
+		m.ResetTopic()
+		return nil
+	case competency.EdgeRatings:
+		m.ResetRatings()
+		return nil
+	}
+	return fmt.Errorf("unknown Competency edge %s", name)
+}
+
+// CompetencyRatingMutation represents an operation that mutates the CompetencyRating nodes in the graph.
+type CompetencyRatingMutation struct {
+	config
+	op                Op
+	typ               string
+	id                *gid.ID
+	created_at        *time.Time
+	updated_at        *time.Time
+	level             *int
+	addlevel          *int
+	findable          *bool
+	clearedFields     map[string]struct{}
+	competency        *gid.ID
+	clearedcompetency bool
+	member            *gid.ID
+	clearedmember     bool
+	done              bool
+	oldValue          func(context.Context) (*CompetencyRating, error)
+	predicates        []predicate.CompetencyRating
+}
+
+var _ ent.Mutation = (*CompetencyRatingMutation)(nil)
+
+// competencyratingOption allows management of the mutation configuration using functional options.
+type competencyratingOption func(*CompetencyRatingMutation)
+
+// newCompetencyRatingMutation creates new mutation for the CompetencyRating entity.
+func newCompetencyRatingMutation(c config, op Op, opts ...competencyratingOption) *CompetencyRatingMutation {
+	m := &CompetencyRatingMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeCompetencyRating,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withCompetencyRatingID sets the ID field of the mutation.
+func withCompetencyRatingID(id gid.ID) competencyratingOption {
+	return func(m *CompetencyRatingMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *CompetencyRating
+		)
+		m.oldValue = func(ctx context.Context) (*CompetencyRating, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().CompetencyRating.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withCompetencyRating sets the old CompetencyRating of the mutation.
+func withCompetencyRating(node *CompetencyRating) competencyratingOption {
+	return func(m *CompetencyRatingMutation) {
+		m.oldValue = func(context.Context) (*CompetencyRating, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m CompetencyRatingMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m CompetencyRatingMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of CompetencyRating entities.
+func (m *CompetencyRatingMutation) SetID(id gid.ID) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *CompetencyRatingMutation) ID() (id gid.ID, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *CompetencyRatingMutation) IDs(ctx context.Context) ([]gid.ID, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []gid.ID{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().CompetencyRating.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *CompetencyRatingMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *CompetencyRatingMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the CompetencyRating entity.
+// If the CompetencyRating object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompetencyRatingMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *CompetencyRatingMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *CompetencyRatingMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *CompetencyRatingMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the CompetencyRating entity.
+// If the CompetencyRating object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompetencyRatingMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *CompetencyRatingMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetLevel sets the "level" field.
+func (m *CompetencyRatingMutation) SetLevel(i int) {
+	m.level = &i
+	m.addlevel = nil
+}
+
+// Level returns the value of the "level" field in the mutation.
+func (m *CompetencyRatingMutation) Level() (r int, exists bool) {
+	v := m.level
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLevel returns the old "level" field's value of the CompetencyRating entity.
+// If the CompetencyRating object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompetencyRatingMutation) OldLevel(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLevel is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLevel requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLevel: %w", err)
+	}
+	return oldValue.Level, nil
+}
+
+// AddLevel adds i to the "level" field.
+func (m *CompetencyRatingMutation) AddLevel(i int) {
+	if m.addlevel != nil {
+		*m.addlevel += i
+	} else {
+		m.addlevel = &i
+	}
+}
+
+// AddedLevel returns the value that was added to the "level" field in this mutation.
+func (m *CompetencyRatingMutation) AddedLevel() (r int, exists bool) {
+	v := m.addlevel
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetLevel resets all changes to the "level" field.
+func (m *CompetencyRatingMutation) ResetLevel() {
+	m.level = nil
+	m.addlevel = nil
+}
+
+// SetFindable sets the "findable" field.
+func (m *CompetencyRatingMutation) SetFindable(b bool) {
+	m.findable = &b
+}
+
+// Findable returns the value of the "findable" field in the mutation.
+func (m *CompetencyRatingMutation) Findable() (r bool, exists bool) {
+	v := m.findable
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFindable returns the old "findable" field's value of the CompetencyRating entity.
+// If the CompetencyRating object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CompetencyRatingMutation) OldFindable(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFindable is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFindable requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFindable: %w", err)
+	}
+	return oldValue.Findable, nil
+}
+
+// ResetFindable resets all changes to the "findable" field.
+func (m *CompetencyRatingMutation) ResetFindable() {
+	m.findable = nil
+}
+
+// SetCompetencyID sets the "competency" edge to the Competency entity by id.
+func (m *CompetencyRatingMutation) SetCompetencyID(id gid.ID) {
+	m.competency = &id
+}
+
+// ClearCompetency clears the "competency" edge to the Competency entity.
+func (m *CompetencyRatingMutation) ClearCompetency() {
+	m.clearedcompetency = true
+}
+
+// CompetencyCleared reports if the "competency" edge to the Competency entity was cleared.
+func (m *CompetencyRatingMutation) CompetencyCleared() bool {
+	return m.clearedcompetency
+}
+
+// CompetencyID returns the "competency" edge ID in the mutation.
+func (m *CompetencyRatingMutation) CompetencyID() (id gid.ID, exists bool) {
+	if m.competency != nil {
+		return *m.competency, true
+	}
+	return
+}
+
+// CompetencyIDs returns the "competency" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// CompetencyID instead. It exists only for internal usage by the builders.
+func (m *CompetencyRatingMutation) CompetencyIDs() (ids []gid.ID) {
+	if id := m.competency; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetCompetency resets all changes to the "competency" edge.
+func (m *CompetencyRatingMutation) ResetCompetency() {
+	m.competency = nil
+	m.clearedcompetency = false
+}
+
+// SetMemberID sets the "member" edge to the Member entity by id.
+func (m *CompetencyRatingMutation) SetMemberID(id gid.ID) {
+	m.member = &id
+}
+
+// ClearMember clears the "member" edge to the Member entity.
+func (m *CompetencyRatingMutation) ClearMember() {
+	m.clearedmember = true
+}
+
+// MemberCleared reports if the "member" edge to the Member entity was cleared.
+func (m *CompetencyRatingMutation) MemberCleared() bool {
+	return m.clearedmember
+}
+
+// MemberID returns the "member" edge ID in the mutation.
+func (m *CompetencyRatingMutation) MemberID() (id gid.ID, exists bool) {
+	if m.member != nil {
+		return *m.member, true
+	}
+	return
+}
+
+// MemberIDs returns the "member" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// MemberID instead. It exists only for internal usage by the builders.
+func (m *CompetencyRatingMutation) MemberIDs() (ids []gid.ID) {
+	if id := m.member; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetMember resets all changes to the "member" edge.
+func (m *CompetencyRatingMutation) ResetMember() {
+	m.member = nil
+	m.clearedmember = false
+}
+
+// Where appends a list predicates to the CompetencyRatingMutation builder.
+func (m *CompetencyRatingMutation) Where(ps ...predicate.CompetencyRating) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the CompetencyRatingMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *CompetencyRatingMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.CompetencyRating, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *CompetencyRatingMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *CompetencyRatingMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (CompetencyRating).
+func (m *CompetencyRatingMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *CompetencyRatingMutation) Fields() []string {
+	fields := make([]string, 0, 4)
+	if m.created_at != nil {
+		fields = append(fields, competencyrating.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, competencyrating.FieldUpdatedAt)
+	}
+	if m.level != nil {
+		fields = append(fields, competencyrating.FieldLevel)
+	}
+	if m.findable != nil {
+		fields = append(fields, competencyrating.FieldFindable)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *CompetencyRatingMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case competencyrating.FieldCreatedAt:
+		return m.CreatedAt()
+	case competencyrating.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case competencyrating.FieldLevel:
+		return m.Level()
+	case competencyrating.FieldFindable:
+		return m.Findable()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *CompetencyRatingMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case competencyrating.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case competencyrating.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case competencyrating.FieldLevel:
+		return m.OldLevel(ctx)
+	case competencyrating.FieldFindable:
+		return m.OldFindable(ctx)
+	}
+	return nil, fmt.Errorf("unknown CompetencyRating field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CompetencyRatingMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case competencyrating.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case competencyrating.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case competencyrating.FieldLevel:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLevel(v)
+		return nil
+	case competencyrating.FieldFindable:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFindable(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CompetencyRating field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *CompetencyRatingMutation) AddedFields() []string {
+	var fields []string
+	if m.addlevel != nil {
+		fields = append(fields, competencyrating.FieldLevel)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *CompetencyRatingMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case competencyrating.FieldLevel:
+		return m.AddedLevel()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CompetencyRatingMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case competencyrating.FieldLevel:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddLevel(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CompetencyRating numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *CompetencyRatingMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *CompetencyRatingMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *CompetencyRatingMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown CompetencyRating nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *CompetencyRatingMutation) ResetField(name string) error {
+	switch name {
+	case competencyrating.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case competencyrating.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case competencyrating.FieldLevel:
+		m.ResetLevel()
+		return nil
+	case competencyrating.FieldFindable:
+		m.ResetFindable()
+		return nil
+	}
+	return fmt.Errorf("unknown CompetencyRating field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *CompetencyRatingMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.competency != nil {
+		edges = append(edges, competencyrating.EdgeCompetency)
+	}
+	if m.member != nil {
+		edges = append(edges, competencyrating.EdgeMember)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *CompetencyRatingMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case competencyrating.EdgeCompetency:
+		if id := m.competency; id != nil {
+			return []ent.Value{*id}
+		}
+	case competencyrating.EdgeMember:
+		if id := m.member; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *CompetencyRatingMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *CompetencyRatingMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *CompetencyRatingMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedcompetency {
+		edges = append(edges, competencyrating.EdgeCompetency)
+	}
+	if m.clearedmember {
+		edges = append(edges, competencyrating.EdgeMember)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *CompetencyRatingMutation) EdgeCleared(name string) bool {
+	switch name {
+	case competencyrating.EdgeCompetency:
+		return m.clearedcompetency
+	case competencyrating.EdgeMember:
+		return m.clearedmember
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *CompetencyRatingMutation) ClearEdge(name string) error {
+	switch name {
+	case competencyrating.EdgeCompetency:
+		m.ClearCompetency()
+		return nil
+	case competencyrating.EdgeMember:
+		m.ClearMember()
+		return nil
+	}
+	return fmt.Errorf("unknown CompetencyRating unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *CompetencyRatingMutation) ResetEdge(name string) error {
+	switch name {
+	case competencyrating.EdgeCompetency:
+		m.ResetCompetency()
+		return nil
+	case competencyrating.EdgeMember:
+		m.ResetMember()
+		return nil
+	}
+	return fmt.Errorf("unknown CompetencyRating edge %s", name)
 }
 
 // DiscussionMutation represents an operation that mutates the Discussion nodes in the graph.

@@ -38,6 +38,22 @@ var SchemaInfo = map[string]TypeInfo{
 		},
 		Unique: []string{},
 	},
+	"Competency": {
+		Table: "competencies",
+		Edges: map[string]EdgeInfo{
+			"topic":   {Table: "topics", Input: "topicID"},
+			"ratings": {Table: "competency_ratings", Input: "ratingIDs"},
+		},
+		Unique: []string{},
+	},
+	"CompetencyRating": {
+		Table: "competency_ratings",
+		Edges: map[string]EdgeInfo{
+			"competency": {Table: "competencies", Input: "competencyID"},
+			"member":     {Table: "members", Input: "memberID"},
+		},
+		Unique: []string{},
+	},
 	"Discussion": {
 		Table: "discussions",
 		Edges: map[string]EdgeInfo{

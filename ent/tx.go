@@ -18,6 +18,10 @@ type Tx struct {
 	Circle *CircleClient
 	// CircleMembership is the client for interacting with the CircleMembership builders.
 	CircleMembership *CircleMembershipClient
+	// Competency is the client for interacting with the Competency builders.
+	Competency *CompetencyClient
+	// CompetencyRating is the client for interacting with the CompetencyRating builders.
+	CompetencyRating *CompetencyRatingClient
 	// Discussion is the client for interacting with the Discussion builders.
 	Discussion *DiscussionClient
 	// Event is the client for interacting with the Event builders.
@@ -179,6 +183,8 @@ func (tx *Tx) Client() *Client {
 func (tx *Tx) init() {
 	tx.Circle = NewCircleClient(tx.config)
 	tx.CircleMembership = NewCircleMembershipClient(tx.config)
+	tx.Competency = NewCompetencyClient(tx.config)
+	tx.CompetencyRating = NewCompetencyRatingClient(tx.config)
 	tx.Discussion = NewDiscussionClient(tx.config)
 	tx.Event = NewEventClient(tx.config)
 	tx.Indicator = NewIndicatorClient(tx.config)

@@ -44,6 +44,11 @@ func (r *queryResolver) Circles(ctx context.Context, after *entgql.Cursor[gid.ID
 	return r.client.Circle.Query().Paginate(ctx, after, first, before, last, ent.WithCircleOrder(orderBy), ent.WithCircleFilter(where.Filter))
 }
 
+// Competencies is the resolver for the competencies field.
+func (r *queryResolver) Competencies(ctx context.Context, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.CompetencyOrder, where *ent.CompetencyWhereInput) (*ent.CompetencyConnection, error) {
+	return r.client.Competency.Query().Paginate(ctx, after, first, before, last, ent.WithCompetencyOrder(orderBy), ent.WithCompetencyFilter(where.Filter))
+}
+
 // Discussions is the resolver for the discussions field.
 func (r *queryResolver) Discussions(ctx context.Context, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.DiscussionOrder, where *ent.DiscussionWhereInput) (*ent.DiscussionConnection, error) {
 	return r.client.Discussion.Query().Paginate(ctx, after, first, before, last, ent.WithDiscussionOrder(orderBy), ent.WithDiscussionFilter(where.Filter))

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"zirkel/ent"
 	"zirkel/ent/circlemembership"
+	"zirkel/ent/competency"
 	"zirkel/ent/member"
 	"zirkel/ent/reaction"
 	"zirkel/ent/schema/gid"
@@ -443,6 +444,26 @@ func (r *mutationResolver) UpdateSoftwareUsage(ctx context.Context, id gid.ID, i
 	return update.Save(ctx)
 }
 
+// CreateCompetency is the resolver for the createCompetency field.
+func (r *mutationResolver) CreateCompetency(ctx context.Context, input ent.CreateCompetencyInput) (*ent.Competency, error) {
+	return ent.FromContext(ctx).Competency.Create().SetInput(input).Save(ctx)
+}
+
+// UpdateCompetency is the resolver for the updateCompetency field.
+func (r *mutationResolver) UpdateCompetency(ctx context.Context, id gid.ID, input ent.UpdateCompetencyInput) (*ent.Competency, error) {
+	c := ent.FromContext(ctx)
+	cmp, err := c.Competency.Get(ctx, id)
+	if err != nil {
+		return nil, notFoundAs("id", err)
+	}
+	return c.Competency.UpdateOne(cmp).SetInput(input).Save(ctx)
+}
+
+// RateCompetency is the resolver for the rateCompetency field.
+func (r *mutationResolver) RateCompetency(ctx context.Context, competencyID gid.ID, level int, findable *bool) (*ent.CompetencyRating, error) {
+	return rateCompetency(ctx, ent.FromContext(ctx), competencyID, level, deref(findable))
+}
+
 // Viewer is the resolver for the viewer field.
 func (r *queryResolver) Viewer(ctx context.Context) (*ent.Member, error) {
 	v := viewer.FromContext(ctx)
@@ -472,6 +493,16 @@ func (r *queryResolver) SoftwareAmongPeers(ctx context.Context, topicID gid.ID, 
 		return nil, err
 	}
 	return softwareForTopic(ctx, r.client, topicID, deref(first, 20), peers...)
+}
+
+// CompetencyGaps is the resolver for the competencyGaps field.
+func (r *queryResolver) CompetencyGaps(ctx context.Context, side *competency.Side) ([]*ent.Competency, error) {
+	return competencyGaps(ctx, r.client, side)
+}
+
+// WhoKnows is the resolver for the whoKnows field.
+func (r *queryResolver) WhoKnows(ctx context.Context, competencyID gid.ID, first *int) ([]*ent.CompetencyRating, error) {
+	return whoKnows(ctx, r.client, competencyID, deref(first, 20))
 }
 
 // MessageAdded is the resolver for the messageAdded field.

@@ -32,6 +32,30 @@ func (f CircleMembershipFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.V
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CircleMembershipMutation", m)
 }
 
+// The CompetencyFunc type is an adapter to allow the use of ordinary
+// function as Competency mutator.
+type CompetencyFunc func(context.Context, *ent.CompetencyMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f CompetencyFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.CompetencyMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CompetencyMutation", m)
+}
+
+// The CompetencyRatingFunc type is an adapter to allow the use of ordinary
+// function as CompetencyRating mutator.
+type CompetencyRatingFunc func(context.Context, *ent.CompetencyRatingMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f CompetencyRatingFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.CompetencyRatingMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CompetencyRatingMutation", m)
+}
+
 // The DiscussionFunc type is an adapter to allow the use of ordinary
 // function as Discussion mutator.
 type DiscussionFunc func(context.Context, *ent.DiscussionMutation) (ent.Value, error)

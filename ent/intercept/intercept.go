@@ -9,6 +9,8 @@ import (
 	"zirkel/ent"
 	"zirkel/ent/circle"
 	"zirkel/ent/circlemembership"
+	"zirkel/ent/competency"
+	"zirkel/ent/competencyrating"
 	"zirkel/ent/discussion"
 	"zirkel/ent/event"
 	"zirkel/ent/indicator"
@@ -136,6 +138,60 @@ func (f TraverseCircleMembership) Traverse(ctx context.Context, q ent.Query) err
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.CircleMembershipQuery", q)
+}
+
+// The CompetencyFunc type is an adapter to allow the use of ordinary function as a Querier.
+type CompetencyFunc func(context.Context, *ent.CompetencyQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f CompetencyFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.CompetencyQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.CompetencyQuery", q)
+}
+
+// The TraverseCompetency type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseCompetency func(context.Context, *ent.CompetencyQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseCompetency) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseCompetency) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CompetencyQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.CompetencyQuery", q)
+}
+
+// The CompetencyRatingFunc type is an adapter to allow the use of ordinary function as a Querier.
+type CompetencyRatingFunc func(context.Context, *ent.CompetencyRatingQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f CompetencyRatingFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.CompetencyRatingQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.CompetencyRatingQuery", q)
+}
+
+// The TraverseCompetencyRating type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseCompetencyRating func(context.Context, *ent.CompetencyRatingQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseCompetencyRating) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseCompetencyRating) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CompetencyRatingQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.CompetencyRatingQuery", q)
 }
 
 // The DiscussionFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -523,6 +579,10 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.CircleQuery, predicate.Circle, circle.OrderOption]{typ: ent.TypeCircle, tq: q}, nil
 	case *ent.CircleMembershipQuery:
 		return &query[*ent.CircleMembershipQuery, predicate.CircleMembership, circlemembership.OrderOption]{typ: ent.TypeCircleMembership, tq: q}, nil
+	case *ent.CompetencyQuery:
+		return &query[*ent.CompetencyQuery, predicate.Competency, competency.OrderOption]{typ: ent.TypeCompetency, tq: q}, nil
+	case *ent.CompetencyRatingQuery:
+		return &query[*ent.CompetencyRatingQuery, predicate.CompetencyRating, competencyrating.OrderOption]{typ: ent.TypeCompetencyRating, tq: q}, nil
 	case *ent.DiscussionQuery:
 		return &query[*ent.DiscussionQuery, predicate.Discussion, discussion.OrderOption]{typ: ent.TypeDiscussion, tq: q}, nil
 	case *ent.EventQuery:

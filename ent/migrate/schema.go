@@ -60,6 +60,67 @@ var (
 			},
 		},
 	}
+	// CompetenciesColumns holds the columns for the "competencies" table.
+	CompetenciesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 40},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "name", Type: field.TypeString, Size: 200},
+		{Name: "side", Type: field.TypeEnum, Enums: []string{"AUTHORITY", "VENDOR"}},
+		{Name: "description", Type: field.TypeString, Nullable: true, Size: 2000},
+		{Name: "competency_topic", Type: field.TypeString, Nullable: true, Size: 40},
+	}
+	// CompetenciesTable holds the schema information for the "competencies" table.
+	CompetenciesTable = &schema.Table{
+		Name:       "competencies",
+		Columns:    CompetenciesColumns,
+		PrimaryKey: []*schema.Column{CompetenciesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "competencies_topics_topic",
+				Columns:    []*schema.Column{CompetenciesColumns[6]},
+				RefColumns: []*schema.Column{TopicsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+	}
+	// CompetencyRatingsColumns holds the columns for the "competency_ratings" table.
+	CompetencyRatingsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 40},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "level", Type: field.TypeInt},
+		{Name: "findable", Type: field.TypeBool, Default: false},
+		{Name: "competency_ratings", Type: field.TypeString, Size: 40},
+		{Name: "competency_rating_member", Type: field.TypeString, Size: 40},
+	}
+	// CompetencyRatingsTable holds the schema information for the "competency_ratings" table.
+	CompetencyRatingsTable = &schema.Table{
+		Name:       "competency_ratings",
+		Columns:    CompetencyRatingsColumns,
+		PrimaryKey: []*schema.Column{CompetencyRatingsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "competency_ratings_competencies_ratings",
+				Columns:    []*schema.Column{CompetencyRatingsColumns[5]},
+				RefColumns: []*schema.Column{CompetenciesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "competency_ratings_members_member",
+				Columns:    []*schema.Column{CompetencyRatingsColumns[6]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "competencyrating_competency_ratings_competency_rating_member",
+				Unique:  true,
+				Columns: []*schema.Column{CompetencyRatingsColumns[5], CompetencyRatingsColumns[6]},
+			},
+		},
+	}
 	// DiscussionsColumns holds the columns for the "discussions" table.
 	DiscussionsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString, Size: 40},
@@ -766,6 +827,8 @@ var (
 	Tables = []*schema.Table{
 		CirclesTable,
 		CircleMembershipsTable,
+		CompetenciesTable,
+		CompetencyRatingsTable,
 		DiscussionsTable,
 		EventsTable,
 		IndicatorsTable,
@@ -794,6 +857,9 @@ var (
 func init() {
 	CircleMembershipsTable.ForeignKeys[0].RefTable = CirclesTable
 	CircleMembershipsTable.ForeignKeys[1].RefTable = MembersTable
+	CompetenciesTable.ForeignKeys[0].RefTable = TopicsTable
+	CompetencyRatingsTable.ForeignKeys[0].RefTable = CompetenciesTable
+	CompetencyRatingsTable.ForeignKeys[1].RefTable = MembersTable
 	DiscussionsTable.ForeignKeys[0].RefTable = CirclesTable
 	DiscussionsTable.ForeignKeys[1].RefTable = MembersTable
 	EventsTable.ForeignKeys[0].RefTable = CirclesTable

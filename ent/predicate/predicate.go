@@ -12,6 +12,12 @@ type Circle func(*sql.Selector)
 // CircleMembership is the predicate function for circlemembership builders.
 type CircleMembership func(*sql.Selector)
 
+// Competency is the predicate function for competency builders.
+type Competency func(*sql.Selector)
+
+// CompetencyRating is the predicate function for competencyrating builders.
+type CompetencyRating func(*sql.Selector)
+
 // Discussion is the predicate function for discussion builders.
 type Discussion func(*sql.Selector)
 

@@ -159,6 +159,54 @@ func (f CircleMembershipMutationRuleFunc) EvalMutation(ctx context.Context, m en
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CircleMembershipMutation", m)
 }
 
+// The CompetencyQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type CompetencyQueryRuleFunc func(context.Context, *ent.CompetencyQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f CompetencyQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CompetencyQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.CompetencyQuery", q)
+}
+
+// The CompetencyMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type CompetencyMutationRuleFunc func(context.Context, *ent.CompetencyMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f CompetencyMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.CompetencyMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CompetencyMutation", m)
+}
+
+// The CompetencyRatingQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type CompetencyRatingQueryRuleFunc func(context.Context, *ent.CompetencyRatingQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f CompetencyRatingQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CompetencyRatingQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.CompetencyRatingQuery", q)
+}
+
+// The CompetencyRatingMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type CompetencyRatingMutationRuleFunc func(context.Context, *ent.CompetencyRatingMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f CompetencyRatingMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.CompetencyRatingMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CompetencyRatingMutation", m)
+}
+
 // The DiscussionQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type DiscussionQueryRuleFunc func(context.Context, *ent.DiscussionQuery) error
@@ -534,6 +582,10 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.CircleMembershipQuery:
 		return q.Filter(), nil
+	case *ent.CompetencyQuery:
+		return q.Filter(), nil
+	case *ent.CompetencyRatingQuery:
+		return q.Filter(), nil
 	case *ent.DiscussionQuery:
 		return q.Filter(), nil
 	case *ent.EventQuery:
@@ -572,6 +624,10 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.CircleMutation:
 		return m.Filter(), nil
 	case *ent.CircleMembershipMutation:
+		return m.Filter(), nil
+	case *ent.CompetencyMutation:
+		return m.Filter(), nil
+	case *ent.CompetencyRatingMutation:
 		return m.Filter(), nil
 	case *ent.DiscussionMutation:
 		return m.Filter(), nil

@@ -7,6 +7,8 @@ import (
 	"time"
 	"zirkel/ent/circle"
 	"zirkel/ent/circlemembership"
+	"zirkel/ent/competency"
+	"zirkel/ent/competencyrating"
 	"zirkel/ent/discussion"
 	"zirkel/ent/event"
 	"zirkel/ent/indicator"
@@ -151,6 +153,128 @@ func init() {
 	// circlemembership.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	circlemembership.IDValidator = func() func(string) error {
 		validators := circlemembershipDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	competencyMixin := schema.Competency{}.Mixin()
+	competency.Policy = privacy.NewPolicies(schema.Competency{})
+	competency.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := competency.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	competencyMixinFields0 := competencyMixin[0].Fields()
+	_ = competencyMixinFields0
+	competencyMixinFields1 := competencyMixin[1].Fields()
+	_ = competencyMixinFields1
+	competencyFields := schema.Competency{}.Fields()
+	_ = competencyFields
+	// competencyDescCreatedAt is the schema descriptor for created_at field.
+	competencyDescCreatedAt := competencyMixinFields1[0].Descriptor()
+	// competency.DefaultCreatedAt holds the default value on creation for the created_at field.
+	competency.DefaultCreatedAt = competencyDescCreatedAt.Default.(func() time.Time)
+	// competencyDescUpdatedAt is the schema descriptor for updated_at field.
+	competencyDescUpdatedAt := competencyMixinFields1[1].Descriptor()
+	// competency.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	competency.DefaultUpdatedAt = competencyDescUpdatedAt.Default.(func() time.Time)
+	// competency.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	competency.UpdateDefaultUpdatedAt = competencyDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// competencyDescName is the schema descriptor for name field.
+	competencyDescName := competencyFields[0].Descriptor()
+	// competency.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	competency.NameValidator = func() func(string) error {
+		validators := competencyDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// competencyDescDescription is the schema descriptor for description field.
+	competencyDescDescription := competencyFields[2].Descriptor()
+	// competency.DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
+	competency.DescriptionValidator = competencyDescDescription.Validators[0].(func(string) error)
+	// competencyDescID is the schema descriptor for id field.
+	competencyDescID := competencyMixinFields0[0].Descriptor()
+	// competency.DefaultID holds the default value on creation for the id field.
+	competency.DefaultID = competencyDescID.Default.(func() gid.ID)
+	// competency.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	competency.IDValidator = func() func(string) error {
+		validators := competencyDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	competencyratingMixin := schema.CompetencyRating{}.Mixin()
+	competencyrating.Policy = privacy.NewPolicies(schema.CompetencyRating{})
+	competencyrating.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := competencyrating.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	competencyratingMixinFields0 := competencyratingMixin[0].Fields()
+	_ = competencyratingMixinFields0
+	competencyratingMixinFields1 := competencyratingMixin[1].Fields()
+	_ = competencyratingMixinFields1
+	competencyratingFields := schema.CompetencyRating{}.Fields()
+	_ = competencyratingFields
+	// competencyratingDescCreatedAt is the schema descriptor for created_at field.
+	competencyratingDescCreatedAt := competencyratingMixinFields1[0].Descriptor()
+	// competencyrating.DefaultCreatedAt holds the default value on creation for the created_at field.
+	competencyrating.DefaultCreatedAt = competencyratingDescCreatedAt.Default.(func() time.Time)
+	// competencyratingDescUpdatedAt is the schema descriptor for updated_at field.
+	competencyratingDescUpdatedAt := competencyratingMixinFields1[1].Descriptor()
+	// competencyrating.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	competencyrating.DefaultUpdatedAt = competencyratingDescUpdatedAt.Default.(func() time.Time)
+	// competencyrating.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	competencyrating.UpdateDefaultUpdatedAt = competencyratingDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// competencyratingDescLevel is the schema descriptor for level field.
+	competencyratingDescLevel := competencyratingFields[0].Descriptor()
+	// competencyrating.LevelValidator is a validator for the "level" field. It is called by the builders before save.
+	competencyrating.LevelValidator = competencyratingDescLevel.Validators[0].(func(int) error)
+	// competencyratingDescFindable is the schema descriptor for findable field.
+	competencyratingDescFindable := competencyratingFields[1].Descriptor()
+	// competencyrating.DefaultFindable holds the default value on creation for the findable field.
+	competencyrating.DefaultFindable = competencyratingDescFindable.Default.(bool)
+	// competencyratingDescID is the schema descriptor for id field.
+	competencyratingDescID := competencyratingMixinFields0[0].Descriptor()
+	// competencyrating.DefaultID holds the default value on creation for the id field.
+	competencyrating.DefaultID = competencyratingDescID.Default.(func() gid.ID)
+	// competencyrating.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	competencyrating.IDValidator = func() func(string) error {
+		validators := competencyratingDescID.Validators
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),

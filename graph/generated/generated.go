@@ -14,6 +14,7 @@ import (
 	"zirkel/ent"
 	"zirkel/ent/circle"
 	"zirkel/ent/circlemembership"
+	"zirkel/ent/competency"
 	"zirkel/ent/discussion"
 	"zirkel/ent/event"
 	"zirkel/ent/indicator"
@@ -108,6 +109,48 @@ type ComplexityRoot struct {
 	}
 
 	CircleMembershipEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	Competency struct {
+		CreatedAt   func(childComplexity int) int
+		Description func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Name        func(childComplexity int) int
+		Side        func(childComplexity int) int
+		Topic       func(childComplexity int) int
+		UpdatedAt   func(childComplexity int) int
+	}
+
+	CompetencyConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	CompetencyEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	CompetencyRating struct {
+		Competency func(childComplexity int) int
+		CreatedAt  func(childComplexity int) int
+		Findable   func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Level      func(childComplexity int) int
+		Member     func(childComplexity int) int
+		UpdatedAt  func(childComplexity int) int
+	}
+
+	CompetencyRatingConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	CompetencyRatingEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
 	}
@@ -302,6 +345,7 @@ type ComplexityRoot struct {
 		ArchivePractice          func(childComplexity int, id gid.ID) int
 		CancelRegistration       func(childComplexity int, eventID gid.ID) int
 		CreateCircle             func(childComplexity int, input ent.CreateCircleInput) int
+		CreateCompetency         func(childComplexity int, input ent.CreateCompetencyInput) int
 		CreateDiscussion         func(childComplexity int, input ent.CreateDiscussionInput) int
 		CreateEvent              func(childComplexity int, input ent.CreateEventInput, onlineURL *string) int
 		CreateIndicator          func(childComplexity int, input ent.CreateIndicatorInput) int
@@ -322,6 +366,7 @@ type ComplexityRoot struct {
 		MarkAttended             func(childComplexity int, registrationID gid.ID) int
 		PostMessage              func(childComplexity int, input model.PostMessageInput) int
 		PublishPractice          func(childComplexity int, id gid.ID) int
+		RateCompetency           func(childComplexity int, competencyID gid.ID, level int, findable *bool) int
 		React                    func(childComplexity int, messageID gid.ID, kind reaction.Kind, active *bool) int
 		RecordMeasurement        func(childComplexity int, indicatorID gid.ID, period string, value float64, note *string) int
 		RecordSoftwareUsage      func(childComplexity int, input ent.CreateSoftwareUsageInput, contactMe *bool) int
@@ -332,6 +377,7 @@ type ComplexityRoot struct {
 		SetPlatformRole          func(childComplexity int, memberID gid.ID, role member.PlatformRole) int
 		SetTyping                func(childComplexity int, discussionID gid.ID) int
 		UpdateCircle             func(childComplexity int, id gid.ID, input ent.UpdateCircleInput) int
+		UpdateCompetency         func(childComplexity int, id gid.ID, input ent.UpdateCompetencyInput) int
 		UpdateDiscussion         func(childComplexity int, id gid.ID, input ent.UpdateDiscussionInput) int
 		UpdateEvent              func(childComplexity int, id gid.ID, input ent.UpdateEventInput, onlineURL *string) int
 		UpdateIndicator          func(childComplexity int, id gid.ID, input ent.UpdateIndicatorInput) int
@@ -418,6 +464,8 @@ type ComplexityRoot struct {
 	Query struct {
 		Benchmark          func(childComplexity int, indicatorID gid.ID, period string) int
 		Circles            func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.CircleOrder, where *ent.CircleWhereInput) int
+		Competencies       func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.CompetencyOrder, where *ent.CompetencyWhereInput) int
+		CompetencyGaps     func(childComplexity int, side *competency.Side) int
 		Discussions        func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.DiscussionOrder, where *ent.DiscussionWhereInput) int
 		Events             func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.EventOrder, where *ent.EventWhereInput) int
 		Indicators         func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.IndicatorOrder, where *ent.IndicatorWhereInput) int
@@ -432,6 +480,7 @@ type ComplexityRoot struct {
 		SoftwareProducts   func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.SoftwareProductOrder, where *ent.SoftwareProductWhereInput) int
 		Topics             func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.TopicOrder, where *ent.TopicWhereInput) int
 		Viewer             func(childComplexity int) int
+		WhoKnows           func(childComplexity int, competencyID gid.ID, first *int) int
 	}
 
 	ReactionCount struct {
@@ -617,11 +666,15 @@ type MutationResolver interface {
 	UpdateSoftwareProduct(ctx context.Context, id gid.ID, input ent.UpdateSoftwareProductInput) (*ent.SoftwareProduct, error)
 	RecordSoftwareUsage(ctx context.Context, input ent.CreateSoftwareUsageInput, contactMe *bool) (*ent.SoftwareUsage, error)
 	UpdateSoftwareUsage(ctx context.Context, id gid.ID, input ent.UpdateSoftwareUsageInput, contactMe *bool) (*ent.SoftwareUsage, error)
+	CreateCompetency(ctx context.Context, input ent.CreateCompetencyInput) (*ent.Competency, error)
+	UpdateCompetency(ctx context.Context, id gid.ID, input ent.UpdateCompetencyInput) (*ent.Competency, error)
+	RateCompetency(ctx context.Context, competencyID gid.ID, level int, findable *bool) (*ent.CompetencyRating, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id gid.ID) (ent.Noder, error)
 	Nodes(ctx context.Context, ids []gid.ID) ([]ent.Noder, error)
 	Circles(ctx context.Context, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.CircleOrder, where *ent.CircleWhereInput) (*ent.CircleConnection, error)
+	Competencies(ctx context.Context, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.CompetencyOrder, where *ent.CompetencyWhereInput) (*ent.CompetencyConnection, error)
 	Discussions(ctx context.Context, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.DiscussionOrder, where *ent.DiscussionWhereInput) (*ent.DiscussionConnection, error)
 	Events(ctx context.Context, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.EventOrder, where *ent.EventWhereInput) (*ent.EventConnection, error)
 	Indicators(ctx context.Context, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.IndicatorOrder, where *ent.IndicatorWhereInput) (*ent.IndicatorConnection, error)
@@ -635,6 +688,8 @@ type QueryResolver interface {
 	Benchmark(ctx context.Context, indicatorID gid.ID, period string) (*model.Benchmark, error)
 	SoftwareForTopic(ctx context.Context, topicID gid.ID, first *int) ([]*model.SoftwareUsageSummary, error)
 	SoftwareAmongPeers(ctx context.Context, topicID gid.ID, first *int) ([]*model.SoftwareUsageSummary, error)
+	CompetencyGaps(ctx context.Context, side *competency.Side) ([]*ent.Competency, error)
+	WhoKnows(ctx context.Context, competencyID gid.ID, first *int) ([]*ent.CompetencyRating, error)
 }
 type SubscriptionResolver interface {
 	MessageAdded(ctx context.Context, discussionID gid.ID, after *int) (<-chan *live.MessageEvent, error)
@@ -904,6 +959,156 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CircleMembershipEdge.Node(childComplexity), true
+
+	case "Competency.createdAt":
+		if e.ComplexityRoot.Competency.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Competency.CreatedAt(childComplexity), true
+	case "Competency.description":
+		if e.ComplexityRoot.Competency.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Competency.Description(childComplexity), true
+	case "Competency.id":
+		if e.ComplexityRoot.Competency.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Competency.ID(childComplexity), true
+	case "Competency.name":
+		if e.ComplexityRoot.Competency.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Competency.Name(childComplexity), true
+	case "Competency.side":
+		if e.ComplexityRoot.Competency.Side == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Competency.Side(childComplexity), true
+	case "Competency.topic":
+		if e.ComplexityRoot.Competency.Topic == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Competency.Topic(childComplexity), true
+	case "Competency.updatedAt":
+		if e.ComplexityRoot.Competency.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Competency.UpdatedAt(childComplexity), true
+
+	case "CompetencyConnection.edges":
+		if e.ComplexityRoot.CompetencyConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetencyConnection.Edges(childComplexity), true
+	case "CompetencyConnection.pageInfo":
+		if e.ComplexityRoot.CompetencyConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetencyConnection.PageInfo(childComplexity), true
+	case "CompetencyConnection.totalCount":
+		if e.ComplexityRoot.CompetencyConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetencyConnection.TotalCount(childComplexity), true
+
+	case "CompetencyEdge.cursor":
+		if e.ComplexityRoot.CompetencyEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetencyEdge.Cursor(childComplexity), true
+	case "CompetencyEdge.node":
+		if e.ComplexityRoot.CompetencyEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetencyEdge.Node(childComplexity), true
+
+	case "CompetencyRating.competency":
+		if e.ComplexityRoot.CompetencyRating.Competency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetencyRating.Competency(childComplexity), true
+	case "CompetencyRating.createdAt":
+		if e.ComplexityRoot.CompetencyRating.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetencyRating.CreatedAt(childComplexity), true
+	case "CompetencyRating.findable":
+		if e.ComplexityRoot.CompetencyRating.Findable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetencyRating.Findable(childComplexity), true
+	case "CompetencyRating.id":
+		if e.ComplexityRoot.CompetencyRating.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetencyRating.ID(childComplexity), true
+	case "CompetencyRating.level":
+		if e.ComplexityRoot.CompetencyRating.Level == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetencyRating.Level(childComplexity), true
+	case "CompetencyRating.member":
+		if e.ComplexityRoot.CompetencyRating.Member == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetencyRating.Member(childComplexity), true
+	case "CompetencyRating.updatedAt":
+		if e.ComplexityRoot.CompetencyRating.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetencyRating.UpdatedAt(childComplexity), true
+
+	case "CompetencyRatingConnection.edges":
+		if e.ComplexityRoot.CompetencyRatingConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetencyRatingConnection.Edges(childComplexity), true
+	case "CompetencyRatingConnection.pageInfo":
+		if e.ComplexityRoot.CompetencyRatingConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetencyRatingConnection.PageInfo(childComplexity), true
+	case "CompetencyRatingConnection.totalCount":
+		if e.ComplexityRoot.CompetencyRatingConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetencyRatingConnection.TotalCount(childComplexity), true
+
+	case "CompetencyRatingEdge.cursor":
+		if e.ComplexityRoot.CompetencyRatingEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetencyRatingEdge.Cursor(childComplexity), true
+	case "CompetencyRatingEdge.node":
+		if e.ComplexityRoot.CompetencyRatingEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompetencyRatingEdge.Node(childComplexity), true
 
 	case "Discussion.author":
 		if e.ComplexityRoot.Discussion.Author == nil {
@@ -1740,6 +1945,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateCircle(childComplexity, args["input"].(ent.CreateCircleInput)), true
+	case "Mutation.createCompetency":
+		if e.ComplexityRoot.Mutation.CreateCompetency == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createCompetency_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateCompetency(childComplexity, args["input"].(ent.CreateCompetencyInput)), true
 	case "Mutation.createDiscussion":
 		if e.ComplexityRoot.Mutation.CreateDiscussion == nil {
 			break
@@ -1950,6 +2166,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.PublishPractice(childComplexity, args["id"].(gid.ID)), true
+	case "Mutation.rateCompetency":
+		if e.ComplexityRoot.Mutation.RateCompetency == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_rateCompetency_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RateCompetency(childComplexity, args["competencyID"].(gid.ID), args["level"].(int), args["findable"].(*bool)), true
 	case "Mutation.react":
 		if e.ComplexityRoot.Mutation.React == nil {
 			break
@@ -2055,6 +2282,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateCircle(childComplexity, args["id"].(gid.ID), args["input"].(ent.UpdateCircleInput)), true
+	case "Mutation.updateCompetency":
+		if e.ComplexityRoot.Mutation.UpdateCompetency == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateCompetency_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateCompetency(childComplexity, args["id"].(gid.ID), args["input"].(ent.UpdateCompetencyInput)), true
 	case "Mutation.updateDiscussion":
 		if e.ComplexityRoot.Mutation.UpdateDiscussion == nil {
 			break
@@ -2530,6 +2768,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Circles(childComplexity, args["after"].(*entgql.Cursor[gid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["last"].(*int), args["orderBy"].(*ent.CircleOrder), args["where"].(*ent.CircleWhereInput)), true
+	case "Query.competencies":
+		if e.ComplexityRoot.Query.Competencies == nil {
+			break
+		}
+
+		args, err := ec.field_Query_competencies_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Competencies(childComplexity, args["after"].(*entgql.Cursor[gid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["last"].(*int), args["orderBy"].(*ent.CompetencyOrder), args["where"].(*ent.CompetencyWhereInput)), true
+	case "Query.competencyGaps":
+		if e.ComplexityRoot.Query.CompetencyGaps == nil {
+			break
+		}
+
+		args, err := ec.field_Query_competencyGaps_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CompetencyGaps(childComplexity, args["side"].(*competency.Side)), true
 	case "Query.discussions":
 		if e.ComplexityRoot.Query.Discussions == nil {
 			break
@@ -2680,6 +2940,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Viewer(childComplexity), true
+	case "Query.whoKnows":
+		if e.ComplexityRoot.Query.WhoKnows == nil {
+			break
+		}
+
+		args, err := ec.field_Query_whoKnows_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.WhoKnows(childComplexity, args["competencyID"].(gid.ID), args["first"].(*int)), true
 
 	case "ReactionCount.count":
 		if e.ComplexityRoot.ReactionCount.Count == nil {
@@ -3209,7 +3480,12 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CircleMembershipWhereInput", ec.unmarshalInputCircleMembershipWhereInput),
 			graphql.NewInputUnmarshaler("CircleOrder", ec.unmarshalInputCircleOrder),
 			graphql.NewInputUnmarshaler("CircleWhereInput", ec.unmarshalInputCircleWhereInput),
+			graphql.NewInputUnmarshaler("CompetencyOrder", ec.unmarshalInputCompetencyOrder),
+			graphql.NewInputUnmarshaler("CompetencyRatingOrder", ec.unmarshalInputCompetencyRatingOrder),
+			graphql.NewInputUnmarshaler("CompetencyRatingWhereInput", ec.unmarshalInputCompetencyRatingWhereInput),
+			graphql.NewInputUnmarshaler("CompetencyWhereInput", ec.unmarshalInputCompetencyWhereInput),
 			graphql.NewInputUnmarshaler("CreateCircleInput", ec.unmarshalInputCreateCircleInput),
+			graphql.NewInputUnmarshaler("CreateCompetencyInput", ec.unmarshalInputCreateCompetencyInput),
 			graphql.NewInputUnmarshaler("CreateDiscussionInput", ec.unmarshalInputCreateDiscussionInput),
 			graphql.NewInputUnmarshaler("CreateEventInput", ec.unmarshalInputCreateEventInput),
 			graphql.NewInputUnmarshaler("CreateIndicatorInput", ec.unmarshalInputCreateIndicatorInput),
@@ -3248,6 +3524,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("TopicOrder", ec.unmarshalInputTopicOrder),
 			graphql.NewInputUnmarshaler("TopicWhereInput", ec.unmarshalInputTopicWhereInput),
 			graphql.NewInputUnmarshaler("UpdateCircleInput", ec.unmarshalInputUpdateCircleInput),
+			graphql.NewInputUnmarshaler("UpdateCompetencyInput", ec.unmarshalInputUpdateCompetencyInput),
 			graphql.NewInputUnmarshaler("UpdateDiscussionInput", ec.unmarshalInputUpdateDiscussionInput),
 			graphql.NewInputUnmarshaler("UpdateEventInput", ec.unmarshalInputUpdateEventInput),
 			graphql.NewInputUnmarshaler("UpdateIndicatorInput", ec.unmarshalInputUpdateIndicatorInput),
@@ -3753,6 +4030,293 @@ input CircleWhereInput {
   visibilityIn: [CircleVisibility!]
   visibilityNotIn: [CircleVisibility!]
 }
+type Competency implements Node {
+  id: ID!
+  createdAt: Time!
+  updatedAt: Time!
+  name: String!
+  side: CompetencySide!
+  description: String
+  topic: Topic
+}
+"""
+A connection to a list of items.
+"""
+type CompetencyConnection {
+  """
+  A list of edges.
+  """
+  edges: [CompetencyEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type CompetencyEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: Competency
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for Competency connections
+"""
+input CompetencyOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order Competencies.
+  """
+  field: CompetencyOrderField!
+}
+"""
+Properties by which Competency connections can be ordered.
+"""
+enum CompetencyOrderField {
+  CREATED_AT
+  UPDATED_AT
+  NAME
+  SIDE
+}
+type CompetencyRating implements Node {
+  id: ID!
+  createdAt: Time!
+  updatedAt: Time!
+  level: Int!
+  """
+  The member agreed to be found for it.
+  """
+  findable: Boolean!
+  competency: Competency!
+  member: Member!
+}
+"""
+A connection to a list of items.
+"""
+type CompetencyRatingConnection {
+  """
+  A list of edges.
+  """
+  edges: [CompetencyRatingEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type CompetencyRatingEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: CompetencyRating
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for CompetencyRating connections
+"""
+input CompetencyRatingOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order CompetencyRatings.
+  """
+  field: CompetencyRatingOrderField!
+}
+"""
+Properties by which CompetencyRating connections can be ordered.
+"""
+enum CompetencyRatingOrderField {
+  CREATED_AT
+  UPDATED_AT
+  LEVEL
+}
+"""
+CompetencyRatingWhereInput is used for filtering CompetencyRating objects.
+Input was generated by ent.
+"""
+input CompetencyRatingWhereInput {
+  not: CompetencyRatingWhereInput
+  and: [CompetencyRatingWhereInput!]
+  or: [CompetencyRatingWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+  """
+  level field predicates
+  """
+  level: Int
+  levelNEQ: Int
+  levelIn: [Int!]
+  levelNotIn: [Int!]
+  levelGT: Int
+  levelGTE: Int
+  levelLT: Int
+  levelLTE: Int
+  """
+  findable field predicates
+  """
+  findable: Boolean
+  findableNEQ: Boolean
+  """
+  competency edge predicates
+  """
+  hasCompetency: Boolean
+  hasCompetencyWith: [CompetencyWhereInput!]
+  """
+  member edge predicates
+  """
+  hasMember: Boolean
+  hasMemberWith: [MemberWhereInput!]
+}
+"""
+CompetencySide is enum for the field side
+"""
+enum CompetencySide @goModel(model: "zirkel/ent/competency.Side") {
+  AUTHORITY
+  VENDOR
+}
+"""
+CompetencyWhereInput is used for filtering Competency objects.
+Input was generated by ent.
+"""
+input CompetencyWhereInput {
+  not: CompetencyWhereInput
+  and: [CompetencyWhereInput!]
+  or: [CompetencyWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+  """
+  name field predicates
+  """
+  name: String
+  nameNEQ: String
+  nameIn: [String!]
+  nameNotIn: [String!]
+  nameGT: String
+  nameGTE: String
+  nameLT: String
+  nameLTE: String
+  nameContains: String
+  nameHasPrefix: String
+  nameHasSuffix: String
+  nameEqualFold: String
+  nameContainsFold: String
+  """
+  side field predicates
+  """
+  side: CompetencySide
+  sideNEQ: CompetencySide
+  sideIn: [CompetencySide!]
+  sideNotIn: [CompetencySide!]
+  """
+  description field predicates
+  """
+  description: String
+  descriptionNEQ: String
+  descriptionIn: [String!]
+  descriptionNotIn: [String!]
+  descriptionGT: String
+  descriptionGTE: String
+  descriptionLT: String
+  descriptionLTE: String
+  descriptionContains: String
+  descriptionHasPrefix: String
+  descriptionHasSuffix: String
+  descriptionIsNil: Boolean
+  descriptionNotNil: Boolean
+  descriptionEqualFold: String
+  descriptionContainsFold: String
+  """
+  topic edge predicates
+  """
+  hasTopic: Boolean
+  hasTopicWith: [TopicWhereInput!]
+}
 """
 CreateCircleInput is used for create Circle object.
 Input was generated by ent.
@@ -3765,6 +4329,16 @@ input CreateCircleInput {
   OPEN: any member may join. CLOSED: by invitation, content only for members.
   """
   visibility: CircleVisibility
+}
+"""
+CreateCompetencyInput is used for create Competency object.
+Input was generated by ent.
+"""
+input CreateCompetencyInput {
+  name: String!
+  side: CompetencySide!
+  description: String
+  topicID: ID
 }
 """
 CreateDiscussionInput is used for create Discussion object.
@@ -6452,6 +7026,37 @@ type Query {
     """
     where: CircleWhereInput
   ): CircleConnection!
+  competencies(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for Competencies returned from the connection.
+    """
+    orderBy: CompetencyOrder
+
+    """
+    Filtering options for Competencies returned from the connection.
+    """
+    where: CompetencyWhereInput
+  ): CompetencyConnection!
   discussions(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -7606,6 +8211,18 @@ input UpdateCircleInput {
   visibility: CircleVisibility
 }
 """
+UpdateCompetencyInput is used for update Competency object.
+Input was generated by ent.
+"""
+input UpdateCompetencyInput {
+  name: String
+  side: CompetencySide
+  description: String
+  clearDescription: Boolean
+  topicID: ID
+  clearTopic: Boolean
+}
+"""
 UpdateDiscussionInput is used for update Discussion object.
 Input was generated by ent.
 """
@@ -8219,6 +8836,27 @@ extend type Mutation {
   recordSoftwareUsage(input: CreateSoftwareUsageInput!, contactMe: Boolean = false): SoftwareUsage!
   updateSoftwareUsage(id: ID!, input: UpdateSoftwareUsageInput!, contactMe: Boolean): SoftwareUsage!
 }
+
+extend type Query {
+  """
+  Competencies nobody in the viewer's organisation has (no one rated themselves 2 or higher).
+  """
+  competencyGaps(side: CompetencySide): [Competency!]!
+  """
+  Members who rate themselves 3 or 4 in a competency and agreed to be found, best first.
+  """
+  whoKnows(competencyID: ID!, first: Int = 20): [CompetencyRating!]!
+}
+
+extend type Mutation {
+  createCompetency(input: CreateCompetencyInput!): Competency!
+  updateCompetency(id: ID!, input: UpdateCompetencyInput!): Competency!
+  """
+  Rates the viewer's own competency (1: heard of it ... 4: can teach it); findable lets others
+  find the viewer for it.
+  """
+  rateCompetency(competencyID: ID!, level: Int!, findable: Boolean = false): CompetencyRating!
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -8339,6 +8977,78 @@ func (ec *executionContext) childFields_CircleMembershipEdge(ctx context.Context
 		return ec.fieldContext_CircleMembershipEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CircleMembershipEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Competency(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Competency_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Competency_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Competency_updatedAt(ctx, field)
+	case "name":
+		return ec.fieldContext_Competency_name(ctx, field)
+	case "side":
+		return ec.fieldContext_Competency_side(ctx, field)
+	case "description":
+		return ec.fieldContext_Competency_description(ctx, field)
+	case "topic":
+		return ec.fieldContext_Competency_topic(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Competency", field.Name)
+}
+
+func (ec *executionContext) childFields_CompetencyConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_CompetencyConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CompetencyConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_CompetencyConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CompetencyConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_CompetencyEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_CompetencyEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_CompetencyEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CompetencyEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_CompetencyRating(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_CompetencyRating_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_CompetencyRating_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_CompetencyRating_updatedAt(ctx, field)
+	case "level":
+		return ec.fieldContext_CompetencyRating_level(ctx, field)
+	case "findable":
+		return ec.fieldContext_CompetencyRating_findable(ctx, field)
+	case "competency":
+		return ec.fieldContext_CompetencyRating_competency(ctx, field)
+	case "member":
+		return ec.fieldContext_CompetencyRating_member(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CompetencyRating", field.Name)
+}
+
+func (ec *executionContext) childFields_CompetencyRatingEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_CompetencyRatingEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_CompetencyRatingEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CompetencyRatingEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Discussion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9979,6 +10689,20 @@ func (ec *executionContext) field_Mutation_createCircle_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createCompetency_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.CreateCompetencyInput, error) {
+			return ec.unmarshalNCreateCompetencyInput2zirkelᚋentᚐCreateCompetencyInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createDiscussion_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -10263,6 +10987,36 @@ func (ec *executionContext) field_Mutation_publishPractice_args(ctx context.Cont
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_rateCompetency_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "competencyID",
+		func(ctx context.Context, v any) (gid.ID, error) {
+			return ec.unmarshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["competencyID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "level",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["level"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "findable",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["findable"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_react_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -10453,6 +11207,28 @@ func (ec *executionContext) field_Mutation_updateCircle_args(ctx context.Context
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (ent.UpdateCircleInput, error) {
 			return ec.unmarshalNUpdateCircleInput2zirkelᚋentᚐUpdateCircleInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateCompetency_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (gid.ID, error) {
+			return ec.unmarshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.UpdateCompetencyInput, error) {
+			return ec.unmarshalNUpdateCompetencyInput2zirkelᚋentᚐUpdateCompetencyInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -11189,6 +11965,74 @@ func (ec *executionContext) field_Query_circles_args(ctx context.Context, rawArg
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_competencies_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[gid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[gid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.CompetencyOrder, error) {
+			return ec.unmarshalOCompetencyOrder2ᚖzirkelᚋentᚐCompetencyOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.CompetencyWhereInput, error) {
+			return ec.unmarshalOCompetencyWhereInput2ᚖzirkelᚋentᚐCompetencyWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_competencyGaps_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "side",
+		func(ctx context.Context, v any) (*competency.Side, error) {
+			return ec.unmarshalOCompetencySide2ᚖzirkelᚋentᚋcompetencyᚐSide(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["side"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_discussions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -11744,6 +12588,28 @@ func (ec *executionContext) field_Query_topics_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_whoKnows_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "competencyID",
+		func(ctx context.Context, v any) (gid.ID, error) {
+			return ec.unmarshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["competencyID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
 	return args, nil
 }
 
@@ -13207,6 +14073,639 @@ func (ec *executionContext) _CircleMembershipEdge_cursor(ctx context.Context, fi
 }
 func (ec *executionContext) fieldContext_CircleMembershipEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CircleMembershipEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _Competency_id(ctx context.Context, field graphql.CollectedField, obj *ent.Competency) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Competency_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v gid.ID) graphql.Marshaler {
+			return ec.marshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Competency_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Competency", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Competency_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Competency) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Competency_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Competency_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Competency", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Competency_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Competency) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Competency_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Competency_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Competency", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Competency_name(ctx context.Context, field graphql.CollectedField, obj *ent.Competency) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Competency_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Competency_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Competency", field, false, false, "String")
+}
+
+func (ec *executionContext) _Competency_side(ctx context.Context, field graphql.CollectedField, obj *ent.Competency) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Competency_side(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Side, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v competency.Side) graphql.Marshaler {
+			return ec.marshalNCompetencySide2zirkelᚋentᚋcompetencyᚐSide(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Competency_side(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Competency", field, false, false, "CompetencySide")
+}
+
+func (ec *executionContext) _Competency_description(ctx context.Context, field graphql.CollectedField, obj *ent.Competency) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Competency_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Competency_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Competency", field, false, false, "String")
+}
+
+func (ec *executionContext) _Competency_topic(ctx context.Context, field graphql.CollectedField, obj *ent.Competency) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Competency_topic(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Topic(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Topic) graphql.Marshaler {
+			return ec.marshalOTopic2ᚖzirkelᚋentᚐTopic(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Competency_topic(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Competency",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Topic(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CompetencyConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.CompetencyConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompetencyConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.CompetencyEdge) graphql.Marshaler {
+			return ec.marshalOCompetencyEdge2ᚕᚖzirkelᚋentᚐCompetencyEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CompetencyConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CompetencyConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CompetencyEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CompetencyConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.CompetencyConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompetencyConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[gid.ID]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CompetencyConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CompetencyConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CompetencyConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.CompetencyConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompetencyConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CompetencyConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CompetencyConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CompetencyEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.CompetencyEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompetencyEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Competency) graphql.Marshaler {
+			return ec.marshalOCompetency2ᚖzirkelᚋentᚐCompetency(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CompetencyEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CompetencyEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Competency(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CompetencyEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.CompetencyEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompetencyEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[gid.ID]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CompetencyEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CompetencyEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _CompetencyRating_id(ctx context.Context, field graphql.CollectedField, obj *ent.CompetencyRating) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompetencyRating_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v gid.ID) graphql.Marshaler {
+			return ec.marshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CompetencyRating_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CompetencyRating", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CompetencyRating_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.CompetencyRating) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompetencyRating_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CompetencyRating_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CompetencyRating", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CompetencyRating_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.CompetencyRating) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompetencyRating_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CompetencyRating_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CompetencyRating", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CompetencyRating_level(ctx context.Context, field graphql.CollectedField, obj *ent.CompetencyRating) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompetencyRating_level(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Level, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CompetencyRating_level(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CompetencyRating", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CompetencyRating_findable(ctx context.Context, field graphql.CollectedField, obj *ent.CompetencyRating) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompetencyRating_findable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Findable, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CompetencyRating_findable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CompetencyRating", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _CompetencyRating_competency(ctx context.Context, field graphql.CollectedField, obj *ent.CompetencyRating) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompetencyRating_competency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Competency(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Competency) graphql.Marshaler {
+			return ec.marshalNCompetency2ᚖzirkelᚋentᚐCompetency(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CompetencyRating_competency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CompetencyRating",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Competency(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CompetencyRating_member(ctx context.Context, field graphql.CollectedField, obj *ent.CompetencyRating) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompetencyRating_member(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Member(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Member) graphql.Marshaler {
+			return ec.marshalNMember2ᚖzirkelᚋentᚐMember(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CompetencyRating_member(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CompetencyRating",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CompetencyRatingConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.CompetencyRatingConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompetencyRatingConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.CompetencyRatingEdge) graphql.Marshaler {
+			return ec.marshalOCompetencyRatingEdge2ᚕᚖzirkelᚋentᚐCompetencyRatingEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CompetencyRatingConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CompetencyRatingConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CompetencyRatingEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CompetencyRatingConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.CompetencyRatingConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompetencyRatingConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[gid.ID]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CompetencyRatingConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CompetencyRatingConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CompetencyRatingConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.CompetencyRatingConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompetencyRatingConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CompetencyRatingConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CompetencyRatingConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CompetencyRatingEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.CompetencyRatingEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompetencyRatingEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CompetencyRating) graphql.Marshaler {
+			return ec.marshalOCompetencyRating2ᚖzirkelᚋentᚐCompetencyRating(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CompetencyRatingEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CompetencyRatingEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CompetencyRating(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CompetencyRatingEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.CompetencyRatingEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompetencyRatingEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[gid.ID]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CompetencyRatingEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CompetencyRatingEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _Discussion_id(ctx context.Context, field graphql.CollectedField, obj *ent.Discussion) (ret graphql.Marshaler) {
@@ -18294,6 +19793,138 @@ func (ec *executionContext) fieldContext_Mutation_updateSoftwareUsage(ctx contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_createCompetency(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createCompetency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateCompetency(ctx, fc.Args["input"].(ent.CreateCompetencyInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Competency) graphql.Marshaler {
+			return ec.marshalNCompetency2ᚖzirkelᚋentᚐCompetency(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createCompetency(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Competency(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createCompetency_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateCompetency(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateCompetency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateCompetency(ctx, fc.Args["id"].(gid.ID), fc.Args["input"].(ent.UpdateCompetencyInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Competency) graphql.Marshaler {
+			return ec.marshalNCompetency2ᚖzirkelᚋentᚐCompetency(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateCompetency(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Competency(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateCompetency_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_rateCompetency(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_rateCompetency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RateCompetency(ctx, fc.Args["competencyID"].(gid.ID), fc.Args["level"].(int), fc.Args["findable"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CompetencyRating) graphql.Marshaler {
+			return ec.marshalNCompetencyRating2ᚖzirkelᚋentᚐCompetencyRating(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_rateCompetency(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CompetencyRating(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_rateCompetency_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Organisation_id(ctx context.Context, field graphql.CollectedField, obj *ent.Organisation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19848,6 +21479,50 @@ func (ec *executionContext) fieldContext_Query_circles(ctx context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_competencies(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_competencies(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Competencies(ctx, fc.Args["after"].(*entgql.Cursor[gid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[gid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.CompetencyOrder), fc.Args["where"].(*ent.CompetencyWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CompetencyConnection) graphql.Marshaler {
+			return ec.marshalNCompetencyConnection2ᚖzirkelᚋentᚐCompetencyConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_competencies(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CompetencyConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_competencies_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_discussions(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20402,6 +22077,94 @@ func (ec *executionContext) fieldContext_Query_softwareAmongPeers(ctx context.Co
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_softwareAmongPeers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_competencyGaps(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_competencyGaps(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CompetencyGaps(ctx, fc.Args["side"].(*competency.Side))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Competency) graphql.Marshaler {
+			return ec.marshalNCompetency2ᚕᚖzirkelᚋentᚐCompetencyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_competencyGaps(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Competency(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_competencyGaps_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_whoKnows(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_whoKnows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().WhoKnows(ctx, fc.Args["competencyID"].(gid.ID), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.CompetencyRating) graphql.Marshaler {
+			return ec.marshalNCompetencyRating2ᚕᚖzirkelᚋentᚐCompetencyRatingᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_whoKnows(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CompetencyRating(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_whoKnows_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24613,6 +26376,896 @@ func UnmarshalCircleWhereInput(ctx context.Context, raw any) (ent.CircleWhereInp
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCompetencyOrder(ctx context.Context, obj any) (ent.CompetencyOrder, error) {
+	var it ent.CompetencyOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNCompetencyOrderField2ᚖzirkelᚋentᚐCompetencyOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCompetencyOrder unmarshals raw into the CompetencyOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCompetencyOrder(ctx context.Context, raw any) (ent.CompetencyOrder, error) {
+	var out ent.CompetencyOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CompetencyOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCompetencyRatingOrder(ctx context.Context, obj any) (ent.CompetencyRatingOrder, error) {
+	var it ent.CompetencyRatingOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNCompetencyRatingOrderField2ᚖzirkelᚋentᚐCompetencyRatingOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCompetencyRatingOrder unmarshals raw into the CompetencyRatingOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCompetencyRatingOrder(ctx context.Context, raw any) (ent.CompetencyRatingOrder, error) {
+	var out ent.CompetencyRatingOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CompetencyRatingOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCompetencyRatingWhereInput(ctx context.Context, obj any) (ent.CompetencyRatingWhereInput, error) {
+	var it ent.CompetencyRatingWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "level", "levelNEQ", "levelIn", "levelNotIn", "levelGT", "levelGTE", "levelLT", "levelLTE", "findable", "findableNEQ", "hasCompetency", "hasCompetencyWith", "hasMember", "hasMemberWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOCompetencyRatingWhereInput2ᚖzirkelᚋentᚐCompetencyRatingWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOCompetencyRatingWhereInput2ᚕᚖzirkelᚋentᚐCompetencyRatingWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOCompetencyRatingWhereInput2ᚕᚖzirkelᚋentᚐCompetencyRatingWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕzirkelᚋentᚋschemaᚋgidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕzirkelᚋentᚋschemaᚋgidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "level":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("level"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Level = data
+		case "levelNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("levelNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LevelNEQ = data
+		case "levelIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("levelIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LevelIn = data
+		case "levelNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("levelNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LevelNotIn = data
+		case "levelGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("levelGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LevelGT = data
+		case "levelGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("levelGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LevelGTE = data
+		case "levelLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("levelLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LevelLT = data
+		case "levelLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("levelLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LevelLTE = data
+		case "findable":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("findable"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Findable = data
+		case "findableNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("findableNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FindableNEQ = data
+		case "hasCompetency":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCompetency"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasCompetency = data
+		case "hasCompetencyWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCompetencyWith"))
+			data, err := ec.unmarshalOCompetencyWhereInput2ᚕᚖzirkelᚋentᚐCompetencyWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasCompetencyWith = data
+		case "hasMember":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMember"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMember = data
+		case "hasMemberWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMemberWith"))
+			data, err := ec.unmarshalOMemberWhereInput2ᚕᚖzirkelᚋentᚐMemberWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMemberWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCompetencyRatingWhereInput unmarshals raw into the CompetencyRatingWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCompetencyRatingWhereInput(ctx context.Context, raw any) (ent.CompetencyRatingWhereInput, error) {
+	var out ent.CompetencyRatingWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CompetencyRatingWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCompetencyWhereInput(ctx context.Context, obj any) (ent.CompetencyWhereInput, error) {
+	var it ent.CompetencyWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "side", "sideNEQ", "sideIn", "sideNotIn", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "hasTopic", "hasTopicWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOCompetencyWhereInput2ᚖzirkelᚋentᚐCompetencyWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOCompetencyWhereInput2ᚕᚖzirkelᚋentᚐCompetencyWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOCompetencyWhereInput2ᚕᚖzirkelᚋentᚐCompetencyWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕzirkelᚋentᚋschemaᚋgidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕzirkelᚋentᚋschemaᚋgidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "nameNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameNEQ = data
+		case "nameIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameIn = data
+		case "nameNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameNotIn = data
+		case "nameGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameGT = data
+		case "nameGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameGTE = data
+		case "nameLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameLT = data
+		case "nameLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameLTE = data
+		case "nameContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameContains = data
+		case "nameHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameHasPrefix = data
+		case "nameHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameHasSuffix = data
+		case "nameEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameEqualFold = data
+		case "nameContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameContainsFold = data
+		case "side":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("side"))
+			data, err := ec.unmarshalOCompetencySide2ᚖzirkelᚋentᚋcompetencyᚐSide(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Side = data
+		case "sideNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sideNEQ"))
+			data, err := ec.unmarshalOCompetencySide2ᚖzirkelᚋentᚋcompetencyᚐSide(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SideNEQ = data
+		case "sideIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sideIn"))
+			data, err := ec.unmarshalOCompetencySide2ᚕzirkelᚋentᚋcompetencyᚐSideᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SideIn = data
+		case "sideNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sideNotIn"))
+			data, err := ec.unmarshalOCompetencySide2ᚕzirkelᚋentᚋcompetencyᚐSideᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SideNotIn = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "descriptionNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionNEQ = data
+		case "descriptionIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionIn = data
+		case "descriptionNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionNotIn = data
+		case "descriptionGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionGT = data
+		case "descriptionGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionGTE = data
+		case "descriptionLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionLT = data
+		case "descriptionLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionLTE = data
+		case "descriptionContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionContains = data
+		case "descriptionHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionHasPrefix = data
+		case "descriptionHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionHasSuffix = data
+		case "descriptionIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionIsNil = data
+		case "descriptionNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionNotNil = data
+		case "descriptionEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionEqualFold = data
+		case "descriptionContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionContainsFold = data
+		case "hasTopic":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasTopic"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasTopic = data
+		case "hasTopicWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasTopicWith"))
+			data, err := ec.unmarshalOTopicWhereInput2ᚕᚖzirkelᚋentᚐTopicWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasTopicWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCompetencyWhereInput unmarshals raw into the CompetencyWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCompetencyWhereInput(ctx context.Context, raw any) (ent.CompetencyWhereInput, error) {
+	var out ent.CompetencyWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CompetencyWhereInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCreateCircleInput(ctx context.Context, obj any) (ent.CreateCircleInput, error) {
 	var it ent.CreateCircleInput
 	if obj == nil {
@@ -24673,6 +27326,69 @@ func (ec *executionContext) unmarshalInputCreateCircleInput(ctx context.Context,
 func UnmarshalCreateCircleInput(ctx context.Context, raw any) (ent.CreateCircleInput, error) {
 	var out ent.CreateCircleInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateCircleInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateCompetencyInput(ctx context.Context, obj any) (ent.CreateCompetencyInput, error) {
+	var it ent.CreateCompetencyInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "side", "description", "topicID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "side":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("side"))
+			data, err := ec.unmarshalNCompetencySide2zirkelᚋentᚋcompetencyᚐSide(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Side = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "topicID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("topicID"))
+			data, err := ec.unmarshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TopicID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateCompetencyInput unmarshals raw into the CreateCompetencyInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateCompetencyInput(ctx context.Context, raw any) (ent.CreateCompetencyInput, error) {
+	var out ent.CreateCompetencyInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateCompetencyInput", raw, &out)
 	return out, err
 }
 
@@ -34570,6 +37286,83 @@ func UnmarshalUpdateCircleInput(ctx context.Context, raw any) (ent.UpdateCircleI
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUpdateCompetencyInput(ctx context.Context, obj any) (ent.UpdateCompetencyInput, error) {
+	var it ent.UpdateCompetencyInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "side", "description", "clearDescription", "topicID", "clearTopic"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "side":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("side"))
+			data, err := ec.unmarshalOCompetencySide2ᚖzirkelᚋentᚋcompetencyᚐSide(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Side = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "clearDescription":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearDescription"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearDescription = data
+		case "topicID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("topicID"))
+			data, err := ec.unmarshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TopicID = data
+		case "clearTopic":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearTopic"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearTopic = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateCompetencyInput unmarshals raw into the UpdateCompetencyInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateCompetencyInput(ctx context.Context, raw any) (ent.UpdateCompetencyInput, error) {
+	var out ent.UpdateCompetencyInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateCompetencyInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUpdateDiscussionInput(ctx context.Context, obj any) (ent.UpdateDiscussionInput, error) {
 	var it ent.UpdateDiscussionInput
 	if obj == nil {
@@ -35884,6 +38677,16 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Discussion(ctx, sel, obj)
+	case *ent.CompetencyRating:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._CompetencyRating(ctx, sel, obj)
+	case *ent.Competency:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Competency(ctx, sel, obj)
 	case *ent.CircleMembership:
 		if obj == nil {
 			return graphql.Null
@@ -36269,6 +39072,297 @@ func (ec *executionContext) _CircleMembershipEdge(ctx context.Context, sel ast.S
 			}
 		case "cursor":
 			out.Values[i] = ec._CircleMembershipEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var competencyImplementors = []string{"Competency", "Node"}
+
+func (ec *executionContext) _Competency(ctx context.Context, sel ast.SelectionSet, obj *ent.Competency) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, competencyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Competency")
+		case "id":
+			out.Values[i] = ec._Competency_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Competency_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Competency_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._Competency_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "side":
+			out.Values[i] = ec._Competency_side(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "description":
+			out.Values[i] = ec._Competency_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "topic":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Competency_topic(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var competencyConnectionImplementors = []string{"CompetencyConnection"}
+
+func (ec *executionContext) _CompetencyConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.CompetencyConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, competencyConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CompetencyConnection")
+		case "edges":
+			out.Values[i] = ec._CompetencyConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._CompetencyConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._CompetencyConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var competencyEdgeImplementors = []string{"CompetencyEdge"}
+
+func (ec *executionContext) _CompetencyEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.CompetencyEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, competencyEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CompetencyEdge")
+		case "node":
+			out.Values[i] = ec._CompetencyEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._CompetencyEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var competencyRatingImplementors = []string{"CompetencyRating", "Node"}
+
+func (ec *executionContext) _CompetencyRating(ctx context.Context, sel ast.SelectionSet, obj *ent.CompetencyRating) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, competencyRatingImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CompetencyRating")
+		case "id":
+			out.Values[i] = ec._CompetencyRating_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._CompetencyRating_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._CompetencyRating_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "level":
+			out.Values[i] = ec._CompetencyRating_level(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "findable":
+			out.Values[i] = ec._CompetencyRating_findable(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "competency":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CompetencyRating_competency(ctx, field, obj)
+				})
+		case "member":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CompetencyRating_member(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var competencyRatingConnectionImplementors = []string{"CompetencyRatingConnection"}
+
+func (ec *executionContext) _CompetencyRatingConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.CompetencyRatingConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, competencyRatingConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CompetencyRatingConnection")
+		case "edges":
+			out.Values[i] = ec._CompetencyRatingConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._CompetencyRatingConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._CompetencyRatingConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var competencyRatingEdgeImplementors = []string{"CompetencyRatingEdge"}
+
+func (ec *executionContext) _CompetencyRatingEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.CompetencyRatingEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, competencyRatingEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CompetencyRatingEdge")
+		case "node":
+			out.Values[i] = ec._CompetencyRatingEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._CompetencyRatingEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -37846,6 +40940,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "createCompetency":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createCompetency(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateCompetency":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateCompetency(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rateCompetency":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_rateCompetency(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -38362,6 +41477,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_circles(ctx, field)
 				})
+		case "competencies":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_competencies(ctx, field)
+				})
 		case "discussions":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -38439,6 +41560,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_softwareAmongPeers(ctx, field)
+				})
+		case "competencyGaps":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_competencyGaps(ctx, field)
+				})
+		case "whoKnows":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_whoKnows(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -39752,8 +42885,117 @@ func (ec *executionContext) unmarshalNCircleWhereInput2ᚖzirkelᚋentᚐCircleW
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNCompetency2ᚕᚖzirkelᚋentᚐCompetencyᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Competency) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCompetency2ᚖzirkelᚋentᚐCompetency(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCompetency2ᚖzirkelᚋentᚐCompetency(ctx context.Context, sel ast.SelectionSet, v *ent.Competency) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Competency!")
+		return graphql.Null
+	}
+	return ec._Competency(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCompetencyConnection2ᚖzirkelᚋentᚐCompetencyConnection(ctx context.Context, sel ast.SelectionSet, v *ent.CompetencyConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CompetencyConnection!")
+		return graphql.Null
+	}
+	return ec._CompetencyConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCompetencyOrderField2ᚖzirkelᚋentᚐCompetencyOrderField(ctx context.Context, v any) (*ent.CompetencyOrderField, error) {
+	var res = new(ent.CompetencyOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCompetencyOrderField2ᚖzirkelᚋentᚐCompetencyOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.CompetencyOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CompetencyOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalNCompetencyRating2ᚕᚖzirkelᚋentᚐCompetencyRatingᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.CompetencyRating) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCompetencyRating2ᚖzirkelᚋentᚐCompetencyRating(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCompetencyRating2ᚖzirkelᚋentᚐCompetencyRating(ctx context.Context, sel ast.SelectionSet, v *ent.CompetencyRating) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CompetencyRating!")
+		return graphql.Null
+	}
+	return ec._CompetencyRating(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCompetencyRatingOrderField2ᚖzirkelᚋentᚐCompetencyRatingOrderField(ctx context.Context, v any) (*ent.CompetencyRatingOrderField, error) {
+	var res = new(ent.CompetencyRatingOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCompetencyRatingOrderField2ᚖzirkelᚋentᚐCompetencyRatingOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.CompetencyRatingOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CompetencyRatingOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNCompetencyRatingWhereInput2ᚖzirkelᚋentᚐCompetencyRatingWhereInput(ctx context.Context, v any) (*ent.CompetencyRatingWhereInput, error) {
+	res, err := ec.unmarshalInputCompetencyRatingWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCompetencySide2zirkelᚋentᚋcompetencyᚐSide(ctx context.Context, v any) (competency.Side, error) {
+	var res competency.Side
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCompetencySide2zirkelᚋentᚋcompetencyᚐSide(ctx context.Context, sel ast.SelectionSet, v competency.Side) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNCompetencyWhereInput2ᚖzirkelᚋentᚐCompetencyWhereInput(ctx context.Context, v any) (*ent.CompetencyWhereInput, error) {
+	res, err := ec.unmarshalInputCompetencyWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNCreateCircleInput2zirkelᚋentᚐCreateCircleInput(ctx context.Context, v any) (ent.CreateCircleInput, error) {
 	res, err := ec.unmarshalInputCreateCircleInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateCompetencyInput2zirkelᚋentᚐCreateCompetencyInput(ctx context.Context, v any) (ent.CreateCompetencyInput, error) {
+	res, err := ec.unmarshalInputCreateCompetencyInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -40638,6 +43880,11 @@ func (ec *executionContext) unmarshalNUpdateCircleInput2zirkelᚋentᚐUpdateCir
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNUpdateCompetencyInput2zirkelᚋentᚐUpdateCompetencyInput(ctx context.Context, v any) (ent.UpdateCompetencyInput, error) {
+	res, err := ec.unmarshalInputUpdateCompetencyInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNUpdateDiscussionInput2zirkelᚋentᚐUpdateDiscussionInput(ctx context.Context, v any) (ent.UpdateDiscussionInput, error) {
 	res, err := ec.unmarshalInputUpdateDiscussionInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -41076,6 +44323,170 @@ func (ec *executionContext) unmarshalOCircleWhereInput2ᚖzirkelᚋentᚐCircleW
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputCircleWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCompetency2ᚖzirkelᚋentᚐCompetency(ctx context.Context, sel ast.SelectionSet, v *ent.Competency) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Competency(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCompetencyEdge2ᚕᚖzirkelᚋentᚐCompetencyEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.CompetencyEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOCompetencyEdge2ᚖzirkelᚋentᚐCompetencyEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOCompetencyEdge2ᚖzirkelᚋentᚐCompetencyEdge(ctx context.Context, sel ast.SelectionSet, v *ent.CompetencyEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CompetencyEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOCompetencyOrder2ᚖzirkelᚋentᚐCompetencyOrder(ctx context.Context, v any) (*ent.CompetencyOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCompetencyOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCompetencyRating2ᚖzirkelᚋentᚐCompetencyRating(ctx context.Context, sel ast.SelectionSet, v *ent.CompetencyRating) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CompetencyRating(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCompetencyRatingEdge2ᚕᚖzirkelᚋentᚐCompetencyRatingEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.CompetencyRatingEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOCompetencyRatingEdge2ᚖzirkelᚋentᚐCompetencyRatingEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOCompetencyRatingEdge2ᚖzirkelᚋentᚐCompetencyRatingEdge(ctx context.Context, sel ast.SelectionSet, v *ent.CompetencyRatingEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CompetencyRatingEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOCompetencyRatingWhereInput2ᚕᚖzirkelᚋentᚐCompetencyRatingWhereInputᚄ(ctx context.Context, v any) ([]*ent.CompetencyRatingWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.CompetencyRatingWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCompetencyRatingWhereInput2ᚖzirkelᚋentᚐCompetencyRatingWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOCompetencyRatingWhereInput2ᚖzirkelᚋentᚐCompetencyRatingWhereInput(ctx context.Context, v any) (*ent.CompetencyRatingWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCompetencyRatingWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOCompetencySide2ᚕzirkelᚋentᚋcompetencyᚐSideᚄ(ctx context.Context, v any) ([]competency.Side, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]competency.Side, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCompetencySide2zirkelᚋentᚋcompetencyᚐSide(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOCompetencySide2ᚕzirkelᚋentᚋcompetencyᚐSideᚄ(ctx context.Context, sel ast.SelectionSet, v []competency.Side) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCompetencySide2zirkelᚋentᚋcompetencyᚐSide(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOCompetencySide2ᚖzirkelᚋentᚋcompetencyᚐSide(ctx context.Context, v any) (*competency.Side, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(competency.Side)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCompetencySide2ᚖzirkelᚋentᚋcompetencyᚐSide(ctx context.Context, sel ast.SelectionSet, v *competency.Side) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOCompetencyWhereInput2ᚕᚖzirkelᚋentᚐCompetencyWhereInputᚄ(ctx context.Context, v any) ([]*ent.CompetencyWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.CompetencyWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCompetencyWhereInput2ᚖzirkelᚋentᚐCompetencyWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOCompetencyWhereInput2ᚖzirkelᚋentᚐCompetencyWhereInput(ctx context.Context, v any) (*ent.CompetencyWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCompetencyWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 

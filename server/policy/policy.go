@@ -11,6 +11,9 @@ import (
 	"context"
 
 	"zirkel/ent"
+	"zirkel/ent/competency"
+	"zirkel/ent/competencyrating"
+	"zirkel/ent/member"
 	"zirkel/ent/privacy"
 	"zirkel/server/viewer"
 )
@@ -64,6 +67,51 @@ func Indicator() ent.Policy {
 	return privacy.Policy{
 		Query:    privacy.QueryPolicy{allowReads},
 		Mutation: privacy.MutationPolicy{denyAnonymous, allowAdmins, privacy.AlwaysDenyRule()},
+	}
+}
+
+// Competency: members read the inventory; admins maintain it.
+func Competency() ent.Policy {
+	return privacy.Policy{
+		Query: privacy.QueryPolicy{privacy.CompetencyQueryRuleFunc(func(ctx context.Context, q *ent.CompetencyQuery) error {
+			if viewerOf(ctx) == nil {
+				q.Where(competency.IDIn())
+			}
+			return privacy.Allow
+		})},
+		Mutation: privacy.MutationPolicy{denyAnonymous, allowAdmins, privacy.AlwaysDenyRule()},
+	}
+}
+
+// CompetencyRating: members rate themselves; others see a rating only when it is findable.
+func CompetencyRating() ent.Policy {
+	return privacy.Policy{
+		Query: privacy.QueryPolicy{privacy.CompetencyRatingQueryRuleFunc(func(ctx context.Context, q *ent.CompetencyRatingQuery) error {
+			v := viewerOf(ctx)
+			if v == nil {
+				q.Where(competencyrating.IDIn())
+			} else {
+				q.Where(competencyrating.Or(competencyrating.Findable(true), competencyrating.HasMemberWith(member.ID(v.MemberID))))
+			}
+			return privacy.Allow
+		})},
+		Mutation: privacy.MutationPolicy{denyAnonymous, privacy.CompetencyRatingMutationRuleFunc(func(ctx context.Context, m *ent.CompetencyRatingMutation) error {
+			v := viewerOf(ctx)
+			if memberID, ok := m.MemberID(); ok && memberID == v.MemberID {
+				return privacy.Allow
+			}
+			if id, ok := m.ID(); ok && m.Op().Is(ent.OpUpdateOne) {
+				own, err := m.Client().CompetencyRating.Query().
+					Where(competencyrating.ID(id), competencyrating.HasMemberWith(member.ID(v.MemberID))).Exist(System(ctx))
+				if err != nil {
+					return err
+				}
+				if own {
+					return privacy.Allow
+				}
+			}
+			return privacy.Denyf("members rate only themselves")
+		})},
 	}
 }
 
