@@ -217,9 +217,16 @@ func (h *Hub) Shutdown() {
 		streams = append(streams, st)
 	}
 	h.mu.Unlock()
+	// Close frames are sent before Shutdown returns: the process may exit right after.
+	var wg sync.WaitGroup
 	for _, c := range conns {
-		c.close(CloseGoingAway, reasonGoingAway)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c.closeNow(CloseGoingAway, reasonGoingAway)
+		}()
 	}
+	wg.Wait()
 	for _, st := range streams {
 		st.halt()
 	}
