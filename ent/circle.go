@@ -46,16 +46,19 @@ type CircleEdges struct {
 	Discussions []*Discussion `json:"discussions,omitempty"`
 	// Events holds the value of the events edge.
 	Events []*Event `json:"events,omitempty"`
+	// Surveys holds the value of the surveys edge.
+	Surveys []*Survey `json:"surveys,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [4]bool
+	loadedTypes [5]bool
 	// totalCount holds the count of the edges above.
-	totalCount [4]map[string]int
+	totalCount [5]map[string]int
 
 	namedMemberships map[string][]*CircleMembership
 	namedPractices   map[string][]*Practice
 	namedDiscussions map[string][]*Discussion
 	namedEvents      map[string][]*Event
+	namedSurveys     map[string][]*Survey
 }
 
 // MembershipsOrErr returns the Memberships value or an error if the edge
@@ -92,6 +95,15 @@ func (e CircleEdges) EventsOrErr() ([]*Event, error) {
 		return e.Events, nil
 	}
 	return nil, &NotLoadedError{edge: "events"}
+}
+
+// SurveysOrErr returns the Surveys value or an error if the edge
+// was not loaded in eager-loading.
+func (e CircleEdges) SurveysOrErr() ([]*Survey, error) {
+	if e.loadedTypes[4] {
+		return e.Surveys, nil
+	}
+	return nil, &NotLoadedError{edge: "surveys"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -193,6 +205,11 @@ func (_m *Circle) QueryDiscussions() *DiscussionQuery {
 // QueryEvents queries the "events" edge of the Circle entity.
 func (_m *Circle) QueryEvents() *EventQuery {
 	return NewCircleClient(_m.config).QueryEvents(_m)
+}
+
+// QuerySurveys queries the "surveys" edge of the Circle entity.
+func (_m *Circle) QuerySurveys() *SurveyQuery {
+	return NewCircleClient(_m.config).QuerySurveys(_m)
 }
 
 // Update returns a builder for updating this Circle.
@@ -332,6 +349,30 @@ func (_m *Circle) appendNamedEvents(name string, edges ...*Event) {
 		_m.Edges.namedEvents[name] = []*Event{}
 	} else {
 		_m.Edges.namedEvents[name] = append(_m.Edges.namedEvents[name], edges...)
+	}
+}
+
+// NamedSurveys returns the Surveys named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Circle) NamedSurveys(name string) ([]*Survey, error) {
+	if _m.Edges.namedSurveys == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedSurveys[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Circle) appendNamedSurveys(name string, edges ...*Survey) {
+	if _m.Edges.namedSurveys == nil {
+		_m.Edges.namedSurveys = make(map[string][]*Survey)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedSurveys[name] = []*Survey{}
+	} else {
+		_m.Edges.namedSurveys[name] = append(_m.Edges.namedSurveys[name], edges...)
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"zirkel/ent/event"
 	"zirkel/ent/practice"
 	"zirkel/ent/schema/gid"
+	"zirkel/ent/survey"
 
 	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
@@ -168,6 +169,21 @@ func (_c *CircleCreate) AddEvents(v ...*Event) *CircleCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddEventIDs(ids...)
+}
+
+// AddSurveyIDs adds the "surveys" edge to the Survey entity by IDs.
+func (_c *CircleCreate) AddSurveyIDs(ids ...gid.ID) *CircleCreate {
+	_c.mutation.AddSurveyIDs(ids...)
+	return _c
+}
+
+// AddSurveys adds the "surveys" edges to the Survey entity.
+func (_c *CircleCreate) AddSurveys(v ...*Survey) *CircleCreate {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddSurveyIDs(ids...)
 }
 
 // Mutation returns the CircleMutation object of the builder.
@@ -394,6 +410,22 @@ func (_c *CircleCreate) createSpec() (*Circle, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(event.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.SurveysIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   circle.SurveysTable,
+			Columns: []string{circle.SurveysColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(survey.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {

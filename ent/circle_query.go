@@ -15,6 +15,7 @@ import (
 	"zirkel/ent/practice"
 	"zirkel/ent/predicate"
 	"zirkel/ent/schema/gid"
+	"zirkel/ent/survey"
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect"
@@ -34,12 +35,14 @@ type CircleQuery struct {
 	withPractices        *PracticeQuery
 	withDiscussions      *DiscussionQuery
 	withEvents           *EventQuery
+	withSurveys          *SurveyQuery
 	loadTotal            []func(context.Context, []*Circle) error
 	modifiers            []func(*sql.Selector)
 	withNamedMemberships map[string]*CircleMembershipQuery
 	withNamedPractices   map[string]*PracticeQuery
 	withNamedDiscussions map[string]*DiscussionQuery
 	withNamedEvents      map[string]*EventQuery
+	withNamedSurveys     map[string]*SurveyQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -157,6 +160,28 @@ func (_q *CircleQuery) QueryEvents() *EventQuery {
 			sqlgraph.From(circle.Table, circle.FieldID, selector),
 			sqlgraph.To(event.Table, event.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, circle.EventsTable, circle.EventsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QuerySurveys chains the current query on the "surveys" edge.
+func (_q *CircleQuery) QuerySurveys() *SurveyQuery {
+	query := (&SurveyClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(circle.Table, circle.FieldID, selector),
+			sqlgraph.To(survey.Table, survey.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, circle.SurveysTable, circle.SurveysColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -360,6 +385,7 @@ func (_q *CircleQuery) Clone() *CircleQuery {
 		withPractices:   _q.withPractices.Clone(),
 		withDiscussions: _q.withDiscussions.Clone(),
 		withEvents:      _q.withEvents.Clone(),
+		withSurveys:     _q.withSurveys.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -408,6 +434,17 @@ func (_q *CircleQuery) WithEvents(opts ...func(*EventQuery)) *CircleQuery {
 		opt(query)
 	}
 	_q.withEvents = query
+	return _q
+}
+
+// WithSurveys tells the query-builder to eager-load the nodes that are connected to
+// the "surveys" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *CircleQuery) WithSurveys(opts ...func(*SurveyQuery)) *CircleQuery {
+	query := (&SurveyClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withSurveys = query
 	return _q
 }
 
@@ -495,11 +532,12 @@ func (_q *CircleQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Circl
 	var (
 		nodes       = []*Circle{}
 		_spec       = _q.querySpec()
-		loadedTypes = [4]bool{
+		loadedTypes = [5]bool{
 			_q.withMemberships != nil,
 			_q.withPractices != nil,
 			_q.withDiscussions != nil,
 			_q.withEvents != nil,
+			_q.withSurveys != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -551,6 +589,13 @@ func (_q *CircleQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Circl
 			return nil, err
 		}
 	}
+	if query := _q.withSurveys; query != nil {
+		if err := _q.loadSurveys(ctx, query, nodes,
+			func(n *Circle) { n.Edges.Surveys = []*Survey{} },
+			func(n *Circle, e *Survey) { n.Edges.Surveys = append(n.Edges.Surveys, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedMemberships {
 		if err := _q.loadMemberships(ctx, query, nodes,
 			func(n *Circle) { n.appendNamedMemberships(name) },
@@ -576,6 +621,13 @@ func (_q *CircleQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Circl
 		if err := _q.loadEvents(ctx, query, nodes,
 			func(n *Circle) { n.appendNamedEvents(name) },
 			func(n *Circle, e *Event) { n.appendNamedEvents(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedSurveys {
+		if err := _q.loadSurveys(ctx, query, nodes,
+			func(n *Circle) { n.appendNamedSurveys(name) },
+			func(n *Circle, e *Survey) { n.appendNamedSurveys(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -706,6 +758,37 @@ func (_q *CircleQuery) loadEvents(ctx context.Context, query *EventQuery, nodes 
 		node, ok := nodeids[*fk]
 		if !ok {
 			return fmt.Errorf(`unexpected referenced foreign-key "circle_events" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *CircleQuery) loadSurveys(ctx context.Context, query *SurveyQuery, nodes []*Circle, init func(*Circle), assign func(*Circle, *Survey)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[gid.ID]*Circle)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	query.withFKs = true
+	query.Where(predicate.Survey(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(circle.SurveysColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.circle_surveys
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "circle_surveys" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "circle_surveys" returned %v for node %v`, *fk, n.ID)
 		}
 		assign(node, n)
 	}
@@ -884,6 +967,20 @@ func (_q *CircleQuery) WithNamedEvents(name string, opts ...func(*EventQuery)) *
 		_q.withNamedEvents = make(map[string]*EventQuery)
 	}
 	_q.withNamedEvents[name] = query
+	return _q
+}
+
+// WithNamedSurveys tells the query-builder to eager-load the nodes that are connected to the "surveys"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *CircleQuery) WithNamedSurveys(name string, opts ...func(*SurveyQuery)) *CircleQuery {
+	query := (&SurveyClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedSurveys == nil {
+		_q.withNamedSurveys = make(map[string]*SurveyQuery)
+	}
+	_q.withNamedSurveys[name] = query
 	return _q
 }
 

@@ -14,6 +14,7 @@ import (
 	"zirkel/ent/practice"
 	"zirkel/ent/predicate"
 	"zirkel/ent/schema/gid"
+	"zirkel/ent/survey"
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
@@ -162,6 +163,21 @@ func (_u *CircleUpdate) AddEvents(v ...*Event) *CircleUpdate {
 	return _u.AddEventIDs(ids...)
 }
 
+// AddSurveyIDs adds the "surveys" edge to the Survey entity by IDs.
+func (_u *CircleUpdate) AddSurveyIDs(ids ...gid.ID) *CircleUpdate {
+	_u.mutation.AddSurveyIDs(ids...)
+	return _u
+}
+
+// AddSurveys adds the "surveys" edges to the Survey entity.
+func (_u *CircleUpdate) AddSurveys(v ...*Survey) *CircleUpdate {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddSurveyIDs(ids...)
+}
+
 // Mutation returns the CircleMutation object of the builder.
 func (_u *CircleUpdate) Mutation() *CircleMutation {
 	return _u.mutation
@@ -249,6 +265,27 @@ func (_u *CircleUpdate) RemoveEvents(v ...*Event) *CircleUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveEventIDs(ids...)
+}
+
+// ClearSurveys clears all "surveys" edges to the Survey entity.
+func (_u *CircleUpdate) ClearSurveys() *CircleUpdate {
+	_u.mutation.ClearSurveys()
+	return _u
+}
+
+// RemoveSurveyIDs removes the "surveys" edge to Survey entities by IDs.
+func (_u *CircleUpdate) RemoveSurveyIDs(ids ...gid.ID) *CircleUpdate {
+	_u.mutation.RemoveSurveyIDs(ids...)
+	return _u
+}
+
+// RemoveSurveys removes "surveys" edges to Survey entities.
+func (_u *CircleUpdate) RemoveSurveys(v ...*Survey) *CircleUpdate {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveSurveyIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -534,6 +571,51 @@ func (_u *CircleUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.SurveysCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   circle.SurveysTable,
+			Columns: []string{circle.SurveysColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(survey.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedSurveysIDs(); len(nodes) > 0 && !_u.mutation.SurveysCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   circle.SurveysTable,
+			Columns: []string{circle.SurveysColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(survey.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.SurveysIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   circle.SurveysTable,
+			Columns: []string{circle.SurveysColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(survey.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -684,6 +766,21 @@ func (_u *CircleUpdateOne) AddEvents(v ...*Event) *CircleUpdateOne {
 	return _u.AddEventIDs(ids...)
 }
 
+// AddSurveyIDs adds the "surveys" edge to the Survey entity by IDs.
+func (_u *CircleUpdateOne) AddSurveyIDs(ids ...gid.ID) *CircleUpdateOne {
+	_u.mutation.AddSurveyIDs(ids...)
+	return _u
+}
+
+// AddSurveys adds the "surveys" edges to the Survey entity.
+func (_u *CircleUpdateOne) AddSurveys(v ...*Survey) *CircleUpdateOne {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddSurveyIDs(ids...)
+}
+
 // Mutation returns the CircleMutation object of the builder.
 func (_u *CircleUpdateOne) Mutation() *CircleMutation {
 	return _u.mutation
@@ -771,6 +868,27 @@ func (_u *CircleUpdateOne) RemoveEvents(v ...*Event) *CircleUpdateOne {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveEventIDs(ids...)
+}
+
+// ClearSurveys clears all "surveys" edges to the Survey entity.
+func (_u *CircleUpdateOne) ClearSurveys() *CircleUpdateOne {
+	_u.mutation.ClearSurveys()
+	return _u
+}
+
+// RemoveSurveyIDs removes the "surveys" edge to Survey entities by IDs.
+func (_u *CircleUpdateOne) RemoveSurveyIDs(ids ...gid.ID) *CircleUpdateOne {
+	_u.mutation.RemoveSurveyIDs(ids...)
+	return _u
+}
+
+// RemoveSurveys removes "surveys" edges to Survey entities.
+func (_u *CircleUpdateOne) RemoveSurveys(v ...*Survey) *CircleUpdateOne {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveSurveyIDs(ids...)
 }
 
 // Where appends a list predicates to the CircleUpdate builder.
@@ -1079,6 +1197,51 @@ func (_u *CircleUpdateOne) sqlSave(ctx context.Context) (_node *Circle, err erro
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(event.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.SurveysCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   circle.SurveysTable,
+			Columns: []string{circle.SurveysColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(survey.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedSurveysIDs(); len(nodes) > 0 && !_u.mutation.SurveysCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   circle.SurveysTable,
+			Columns: []string{circle.SurveysColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(survey.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.SurveysIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   circle.SurveysTable,
+			Columns: []string{circle.SurveysColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(survey.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {

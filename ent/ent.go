@@ -25,6 +25,9 @@ import (
 	"zirkel/ent/session"
 	"zirkel/ent/softwareproduct"
 	"zirkel/ent/softwareusage"
+	"zirkel/ent/survey"
+	"zirkel/ent/surveyquestion"
+	"zirkel/ent/surveyresponse"
 	"zirkel/ent/topic"
 
 	"entgo.io/ent"
@@ -107,6 +110,9 @@ func checkColumn(t, c string) error {
 			session.Table:          session.ValidColumn,
 			softwareproduct.Table:  softwareproduct.ValidColumn,
 			softwareusage.Table:    softwareusage.ValidColumn,
+			survey.Table:           survey.ValidColumn,
+			surveyquestion.Table:   surveyquestion.ValidColumn,
+			surveyresponse.Table:   surveyresponse.ValidColumn,
 			topic.Table:            topic.ValidColumn,
 		})
 	})

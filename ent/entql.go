@@ -21,6 +21,9 @@ import (
 	"zirkel/ent/session"
 	"zirkel/ent/softwareproduct"
 	"zirkel/ent/softwareusage"
+	"zirkel/ent/survey"
+	"zirkel/ent/surveyquestion"
+	"zirkel/ent/surveyresponse"
 	"zirkel/ent/topic"
 
 	"entgo.io/ent/dialect/sql"
@@ -31,7 +34,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 18)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 21)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   circle.Table,
@@ -380,6 +383,62 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   survey.Table,
+			Columns: survey.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: survey.FieldID,
+			},
+		},
+		Type: "Survey",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			survey.FieldCreatedAt:     {Type: field.TypeTime, Column: survey.FieldCreatedAt},
+			survey.FieldUpdatedAt:     {Type: field.TypeTime, Column: survey.FieldUpdatedAt},
+			survey.FieldTitle:         {Type: field.TypeString, Column: survey.FieldTitle},
+			survey.FieldIntroduction:  {Type: field.TypeString, Column: survey.FieldIntroduction},
+			survey.FieldOpensAt:       {Type: field.TypeTime, Column: survey.FieldOpensAt},
+			survey.FieldClosesAt:      {Type: field.TypeTime, Column: survey.FieldClosesAt},
+			survey.FieldAnonymous:     {Type: field.TypeBool, Column: survey.FieldAnonymous},
+			survey.FieldResponseScope: {Type: field.TypeEnum, Column: survey.FieldResponseScope},
+			survey.FieldResponseCount: {Type: field.TypeInt, Column: survey.FieldResponseCount},
+		},
+	}
+	graph.Nodes[18] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   surveyquestion.Table,
+			Columns: surveyquestion.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: surveyquestion.FieldID,
+			},
+		},
+		Type: "SurveyQuestion",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			surveyquestion.FieldPosition: {Type: field.TypeInt, Column: surveyquestion.FieldPosition},
+			surveyquestion.FieldKind:     {Type: field.TypeEnum, Column: surveyquestion.FieldKind},
+			surveyquestion.FieldText:     {Type: field.TypeString, Column: surveyquestion.FieldText},
+			surveyquestion.FieldOptions:  {Type: field.TypeJSON, Column: surveyquestion.FieldOptions},
+			surveyquestion.FieldRequired: {Type: field.TypeBool, Column: surveyquestion.FieldRequired},
+		},
+	}
+	graph.Nodes[19] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   surveyresponse.Table,
+			Columns: surveyresponse.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: surveyresponse.FieldID,
+			},
+		},
+		Type: "SurveyResponse",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			surveyresponse.FieldRespondentKey: {Type: field.TypeString, Column: surveyresponse.FieldRespondentKey},
+			surveyresponse.FieldAnswers:       {Type: field.TypeJSON, Column: surveyresponse.FieldAnswers},
+			surveyresponse.FieldSubmittedAt:   {Type: field.TypeTime, Column: surveyresponse.FieldSubmittedAt},
+		},
+	}
+	graph.Nodes[20] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   topic.Table,
 			Columns: topic.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -443,6 +502,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Circle",
 		"Event",
+	)
+	graph.MustAddE(
+		"surveys",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   circle.SurveysTable,
+			Columns: []string{circle.SurveysColumn},
+			Bidi:    false,
+		},
+		"Circle",
+		"Survey",
 	)
 	graph.MustAddE(
 		"circle",
@@ -1117,6 +1188,90 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"Member",
 	)
 	graph.MustAddE(
+		"circle",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   survey.CircleTable,
+			Columns: []string{survey.CircleColumn},
+			Bidi:    false,
+		},
+		"Survey",
+		"Circle",
+	)
+	graph.MustAddE(
+		"owner",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   survey.OwnerTable,
+			Columns: []string{survey.OwnerColumn},
+			Bidi:    false,
+		},
+		"Survey",
+		"Member",
+	)
+	graph.MustAddE(
+		"questions",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   survey.QuestionsTable,
+			Columns: []string{survey.QuestionsColumn},
+			Bidi:    false,
+		},
+		"Survey",
+		"SurveyQuestion",
+	)
+	graph.MustAddE(
+		"responses",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   survey.ResponsesTable,
+			Columns: []string{survey.ResponsesColumn},
+			Bidi:    false,
+		},
+		"Survey",
+		"SurveyResponse",
+	)
+	graph.MustAddE(
+		"survey",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   surveyquestion.SurveyTable,
+			Columns: []string{surveyquestion.SurveyColumn},
+			Bidi:    false,
+		},
+		"SurveyQuestion",
+		"Survey",
+	)
+	graph.MustAddE(
+		"survey",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   surveyresponse.SurveyTable,
+			Columns: []string{surveyresponse.SurveyColumn},
+			Bidi:    false,
+		},
+		"SurveyResponse",
+		"Survey",
+	)
+	graph.MustAddE(
+		"member",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   surveyresponse.MemberTable,
+			Columns: []string{surveyresponse.MemberColumn},
+			Bidi:    false,
+		},
+		"SurveyResponse",
+		"Member",
+	)
+	graph.MustAddE(
 		"parent",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -1305,6 +1460,20 @@ func (f *CircleFilter) WhereHasEvents() {
 // WhereHasEventsWith applies a predicate to check if query has an edge events with a given conditions (other predicates).
 func (f *CircleFilter) WhereHasEventsWith(preds ...predicate.Event) {
 	f.Where(entql.HasEdgeWith("events", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasSurveys applies a predicate to check if query has an edge surveys.
+func (f *CircleFilter) WhereHasSurveys() {
+	f.Where(entql.HasEdge("surveys"))
+}
+
+// WhereHasSurveysWith applies a predicate to check if query has an edge surveys with a given conditions (other predicates).
+func (f *CircleFilter) WhereHasSurveysWith(preds ...predicate.Survey) {
+	f.Where(entql.HasEdgeWith("surveys", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}
@@ -3331,6 +3500,309 @@ func (f *SoftwareUsageFilter) WhereHasContactWith(preds ...predicate.Member) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *SurveyQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the SurveyQuery builder.
+func (_q *SurveyQuery) Filter() *SurveyFilter {
+	return &SurveyFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *SurveyMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the SurveyMutation builder.
+func (m *SurveyMutation) Filter() *SurveyFilter {
+	return &SurveyFilter{config: m.config, predicateAdder: m}
+}
+
+// SurveyFilter provides a generic filtering capability at runtime for SurveyQuery.
+type SurveyFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *SurveyFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *SurveyFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(survey.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *SurveyFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(survey.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *SurveyFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(survey.FieldUpdatedAt))
+}
+
+// WhereTitle applies the entql string predicate on the title field.
+func (f *SurveyFilter) WhereTitle(p entql.StringP) {
+	f.Where(p.Field(survey.FieldTitle))
+}
+
+// WhereIntroduction applies the entql string predicate on the introduction field.
+func (f *SurveyFilter) WhereIntroduction(p entql.StringP) {
+	f.Where(p.Field(survey.FieldIntroduction))
+}
+
+// WhereOpensAt applies the entql time.Time predicate on the opens_at field.
+func (f *SurveyFilter) WhereOpensAt(p entql.TimeP) {
+	f.Where(p.Field(survey.FieldOpensAt))
+}
+
+// WhereClosesAt applies the entql time.Time predicate on the closes_at field.
+func (f *SurveyFilter) WhereClosesAt(p entql.TimeP) {
+	f.Where(p.Field(survey.FieldClosesAt))
+}
+
+// WhereAnonymous applies the entql bool predicate on the anonymous field.
+func (f *SurveyFilter) WhereAnonymous(p entql.BoolP) {
+	f.Where(p.Field(survey.FieldAnonymous))
+}
+
+// WhereResponseScope applies the entql string predicate on the response_scope field.
+func (f *SurveyFilter) WhereResponseScope(p entql.StringP) {
+	f.Where(p.Field(survey.FieldResponseScope))
+}
+
+// WhereResponseCount applies the entql int predicate on the response_count field.
+func (f *SurveyFilter) WhereResponseCount(p entql.IntP) {
+	f.Where(p.Field(survey.FieldResponseCount))
+}
+
+// WhereHasCircle applies a predicate to check if query has an edge circle.
+func (f *SurveyFilter) WhereHasCircle() {
+	f.Where(entql.HasEdge("circle"))
+}
+
+// WhereHasCircleWith applies a predicate to check if query has an edge circle with a given conditions (other predicates).
+func (f *SurveyFilter) WhereHasCircleWith(preds ...predicate.Circle) {
+	f.Where(entql.HasEdgeWith("circle", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasOwner applies a predicate to check if query has an edge owner.
+func (f *SurveyFilter) WhereHasOwner() {
+	f.Where(entql.HasEdge("owner"))
+}
+
+// WhereHasOwnerWith applies a predicate to check if query has an edge owner with a given conditions (other predicates).
+func (f *SurveyFilter) WhereHasOwnerWith(preds ...predicate.Member) {
+	f.Where(entql.HasEdgeWith("owner", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasQuestions applies a predicate to check if query has an edge questions.
+func (f *SurveyFilter) WhereHasQuestions() {
+	f.Where(entql.HasEdge("questions"))
+}
+
+// WhereHasQuestionsWith applies a predicate to check if query has an edge questions with a given conditions (other predicates).
+func (f *SurveyFilter) WhereHasQuestionsWith(preds ...predicate.SurveyQuestion) {
+	f.Where(entql.HasEdgeWith("questions", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasResponses applies a predicate to check if query has an edge responses.
+func (f *SurveyFilter) WhereHasResponses() {
+	f.Where(entql.HasEdge("responses"))
+}
+
+// WhereHasResponsesWith applies a predicate to check if query has an edge responses with a given conditions (other predicates).
+func (f *SurveyFilter) WhereHasResponsesWith(preds ...predicate.SurveyResponse) {
+	f.Where(entql.HasEdgeWith("responses", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *SurveyQuestionQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the SurveyQuestionQuery builder.
+func (_q *SurveyQuestionQuery) Filter() *SurveyQuestionFilter {
+	return &SurveyQuestionFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *SurveyQuestionMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the SurveyQuestionMutation builder.
+func (m *SurveyQuestionMutation) Filter() *SurveyQuestionFilter {
+	return &SurveyQuestionFilter{config: m.config, predicateAdder: m}
+}
+
+// SurveyQuestionFilter provides a generic filtering capability at runtime for SurveyQuestionQuery.
+type SurveyQuestionFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *SurveyQuestionFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *SurveyQuestionFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(surveyquestion.FieldID))
+}
+
+// WherePosition applies the entql int predicate on the position field.
+func (f *SurveyQuestionFilter) WherePosition(p entql.IntP) {
+	f.Where(p.Field(surveyquestion.FieldPosition))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *SurveyQuestionFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(surveyquestion.FieldKind))
+}
+
+// WhereText applies the entql string predicate on the text field.
+func (f *SurveyQuestionFilter) WhereText(p entql.StringP) {
+	f.Where(p.Field(surveyquestion.FieldText))
+}
+
+// WhereOptions applies the entql json.RawMessage predicate on the options field.
+func (f *SurveyQuestionFilter) WhereOptions(p entql.BytesP) {
+	f.Where(p.Field(surveyquestion.FieldOptions))
+}
+
+// WhereRequired applies the entql bool predicate on the required field.
+func (f *SurveyQuestionFilter) WhereRequired(p entql.BoolP) {
+	f.Where(p.Field(surveyquestion.FieldRequired))
+}
+
+// WhereHasSurvey applies a predicate to check if query has an edge survey.
+func (f *SurveyQuestionFilter) WhereHasSurvey() {
+	f.Where(entql.HasEdge("survey"))
+}
+
+// WhereHasSurveyWith applies a predicate to check if query has an edge survey with a given conditions (other predicates).
+func (f *SurveyQuestionFilter) WhereHasSurveyWith(preds ...predicate.Survey) {
+	f.Where(entql.HasEdgeWith("survey", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *SurveyResponseQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the SurveyResponseQuery builder.
+func (_q *SurveyResponseQuery) Filter() *SurveyResponseFilter {
+	return &SurveyResponseFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *SurveyResponseMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the SurveyResponseMutation builder.
+func (m *SurveyResponseMutation) Filter() *SurveyResponseFilter {
+	return &SurveyResponseFilter{config: m.config, predicateAdder: m}
+}
+
+// SurveyResponseFilter provides a generic filtering capability at runtime for SurveyResponseQuery.
+type SurveyResponseFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *SurveyResponseFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *SurveyResponseFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(surveyresponse.FieldID))
+}
+
+// WhereRespondentKey applies the entql string predicate on the respondent_key field.
+func (f *SurveyResponseFilter) WhereRespondentKey(p entql.StringP) {
+	f.Where(p.Field(surveyresponse.FieldRespondentKey))
+}
+
+// WhereAnswers applies the entql json.RawMessage predicate on the answers field.
+func (f *SurveyResponseFilter) WhereAnswers(p entql.BytesP) {
+	f.Where(p.Field(surveyresponse.FieldAnswers))
+}
+
+// WhereSubmittedAt applies the entql time.Time predicate on the submitted_at field.
+func (f *SurveyResponseFilter) WhereSubmittedAt(p entql.TimeP) {
+	f.Where(p.Field(surveyresponse.FieldSubmittedAt))
+}
+
+// WhereHasSurvey applies a predicate to check if query has an edge survey.
+func (f *SurveyResponseFilter) WhereHasSurvey() {
+	f.Where(entql.HasEdge("survey"))
+}
+
+// WhereHasSurveyWith applies a predicate to check if query has an edge survey with a given conditions (other predicates).
+func (f *SurveyResponseFilter) WhereHasSurveyWith(preds ...predicate.Survey) {
+	f.Where(entql.HasEdgeWith("survey", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasMember applies a predicate to check if query has an edge member.
+func (f *SurveyResponseFilter) WhereHasMember() {
+	f.Where(entql.HasEdge("member"))
+}
+
+// WhereHasMemberWith applies a predicate to check if query has an edge member with a given conditions (other predicates).
+func (f *SurveyResponseFilter) WhereHasMemberWith(preds ...predicate.Member) {
+	f.Where(entql.HasEdgeWith("member", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *TopicQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -3359,7 +3831,7 @@ type TopicFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TopicFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

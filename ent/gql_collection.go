@@ -22,6 +22,8 @@ import (
 	"zirkel/ent/schema/gid"
 	"zirkel/ent/softwareproduct"
 	"zirkel/ent/softwareusage"
+	"zirkel/ent/survey"
+	"zirkel/ent/surveyquestion"
 	"zirkel/ent/topic"
 
 	"entgo.io/contrib/entgql"
@@ -404,6 +406,95 @@ func (_q *CircleQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				query = pager.applyOrder(query)
 			}
 			_q.WithNamedEvents(alias, func(wq *EventQuery) {
+				*wq = *query
+			})
+
+		case "surveys":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&SurveyClient{config: _q.config}).Query()
+			)
+			args := newSurveyPaginateArgs(fieldArgs(ctx, nil, path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newSurveyPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Circle) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID gid.ID `sql:"circle_surveys"`
+							Count  int    `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(circle.SurveysColumn), ids...))
+						})
+						if err := query.GroupBy(circle.SurveysColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[gid.ID]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[4] == nil {
+								nodes[i].Edges.totalCount[4] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[4][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Circle) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.Surveys)
+							if nodes[i].Edges.totalCount[4] == nil {
+								nodes[i].Edges.totalCount[4] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[4][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, surveyImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(circle.SurveysColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedSurveys(alias, func(wq *SurveyQuery) {
 				*wq = *query
 			})
 		case "createdAt":
@@ -4256,6 +4347,255 @@ func newSoftwareUsagePaginateArgs(rv map[string]any) *softwareusagePaginateArgs 
 	}
 	if v, ok := rv[whereField].(*SoftwareUsageWhereInput); ok {
 		args.opts = append(args.opts, WithSoftwareUsageFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *SurveyQuery) CollectFields(ctx context.Context, satisfies ...string) (*SurveyQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *SurveyQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(survey.Columns))
+		selectedFields = []string{survey.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "circle":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&CircleClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, circleImplementors)...); err != nil {
+				return err
+			}
+			_q.withCircle = query
+
+		case "owner":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MemberClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, memberImplementors)...); err != nil {
+				return err
+			}
+			_q.withOwner = query
+		case "createdAt":
+			if _, ok := fieldSeen[survey.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, survey.FieldCreatedAt)
+				fieldSeen[survey.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[survey.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, survey.FieldUpdatedAt)
+				fieldSeen[survey.FieldUpdatedAt] = struct{}{}
+			}
+		case "title":
+			if _, ok := fieldSeen[survey.FieldTitle]; !ok {
+				selectedFields = append(selectedFields, survey.FieldTitle)
+				fieldSeen[survey.FieldTitle] = struct{}{}
+			}
+		case "introduction":
+			if _, ok := fieldSeen[survey.FieldIntroduction]; !ok {
+				selectedFields = append(selectedFields, survey.FieldIntroduction)
+				fieldSeen[survey.FieldIntroduction] = struct{}{}
+			}
+		case "opensAt":
+			if _, ok := fieldSeen[survey.FieldOpensAt]; !ok {
+				selectedFields = append(selectedFields, survey.FieldOpensAt)
+				fieldSeen[survey.FieldOpensAt] = struct{}{}
+			}
+		case "closesAt":
+			if _, ok := fieldSeen[survey.FieldClosesAt]; !ok {
+				selectedFields = append(selectedFields, survey.FieldClosesAt)
+				fieldSeen[survey.FieldClosesAt] = struct{}{}
+			}
+		case "anonymous":
+			if _, ok := fieldSeen[survey.FieldAnonymous]; !ok {
+				selectedFields = append(selectedFields, survey.FieldAnonymous)
+				fieldSeen[survey.FieldAnonymous] = struct{}{}
+			}
+		case "responseScope":
+			if _, ok := fieldSeen[survey.FieldResponseScope]; !ok {
+				selectedFields = append(selectedFields, survey.FieldResponseScope)
+				fieldSeen[survey.FieldResponseScope] = struct{}{}
+			}
+		case "responseCount":
+			if _, ok := fieldSeen[survey.FieldResponseCount]; !ok {
+				selectedFields = append(selectedFields, survey.FieldResponseCount)
+				fieldSeen[survey.FieldResponseCount] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type surveyPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []SurveyPaginateOption
+}
+
+func newSurveyPaginateArgs(rv map[string]any) *surveyPaginateArgs {
+	args := &surveyPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &SurveyOrder{Field: &SurveyOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithSurveyOrder(order))
+			}
+		case *SurveyOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithSurveyOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*SurveyWhereInput); ok {
+		args.opts = append(args.opts, WithSurveyFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *SurveyQuestionQuery) CollectFields(ctx context.Context, satisfies ...string) (*SurveyQuestionQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *SurveyQuestionQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(surveyquestion.Columns))
+		selectedFields = []string{surveyquestion.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "survey":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&SurveyClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, surveyImplementors)...); err != nil {
+				return err
+			}
+			_q.withSurvey = query
+		case "position":
+			if _, ok := fieldSeen[surveyquestion.FieldPosition]; !ok {
+				selectedFields = append(selectedFields, surveyquestion.FieldPosition)
+				fieldSeen[surveyquestion.FieldPosition] = struct{}{}
+			}
+		case "kind":
+			if _, ok := fieldSeen[surveyquestion.FieldKind]; !ok {
+				selectedFields = append(selectedFields, surveyquestion.FieldKind)
+				fieldSeen[surveyquestion.FieldKind] = struct{}{}
+			}
+		case "text":
+			if _, ok := fieldSeen[surveyquestion.FieldText]; !ok {
+				selectedFields = append(selectedFields, surveyquestion.FieldText)
+				fieldSeen[surveyquestion.FieldText] = struct{}{}
+			}
+		case "options":
+			if _, ok := fieldSeen[surveyquestion.FieldOptions]; !ok {
+				selectedFields = append(selectedFields, surveyquestion.FieldOptions)
+				fieldSeen[surveyquestion.FieldOptions] = struct{}{}
+			}
+		case "required":
+			if _, ok := fieldSeen[surveyquestion.FieldRequired]; !ok {
+				selectedFields = append(selectedFields, surveyquestion.FieldRequired)
+				fieldSeen[surveyquestion.FieldRequired] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type surveyquestionPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []SurveyQuestionPaginateOption
+}
+
+func newSurveyQuestionPaginateArgs(rv map[string]any) *surveyquestionPaginateArgs {
+	args := &surveyquestionPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[whereField].(*SurveyQuestionWhereInput); ok {
+		args.opts = append(args.opts, WithSurveyQuestionFilter(v.Filter))
 	}
 	return args
 }

@@ -88,6 +88,26 @@ func (_m *Circle) Events(
 	return _m.QueryEvents().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *Circle) Surveys(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *SurveyOrder,
+) (*SurveyConnection, error) {
+	opts := []SurveyPaginateOption{
+		WithSurveyOrder(orderBy),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[4][alias]
+	if nodes, err := _m.NamedSurveys(alias); err == nil || hasTotalCount {
+		pager, err := newSurveyPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &SurveyConnection{Edges: []*SurveyEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QuerySurveys().Paginate(ctx, after, first, before, last, opts...)
+}
+
 func (_m *CircleMembership) Circle(ctx context.Context) (*Circle, error) {
 	result, err := _m.Edges.CircleOrErr()
 	if IsNotLoaded(err) {
@@ -692,6 +712,30 @@ func (_m *SoftwareUsage) Contact(ctx context.Context) (*Member, error) {
 		result, err = _m.QueryContact().Only(ctx)
 	}
 	return result, MaskNotFound(err)
+}
+
+func (_m *Survey) Circle(ctx context.Context) (*Circle, error) {
+	result, err := _m.Edges.CircleOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryCircle().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Survey) Owner(ctx context.Context) (*Member, error) {
+	result, err := _m.Edges.OwnerOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryOwner().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *SurveyQuestion) Survey(ctx context.Context) (*Survey, error) {
+	result, err := _m.Edges.SurveyOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QuerySurvey().Only(ctx)
+	}
+	return result, err
 }
 
 func (_m *Topic) Parent(ctx context.Context) (*Topic, error) {

@@ -13,6 +13,7 @@ import (
 	"zirkel/ent/organisation"
 	"zirkel/ent/practice"
 	"zirkel/ent/schema/gid"
+	"zirkel/ent/survey"
 )
 
 // CreateCircleInput represents a mutation input for creating circles.
@@ -1195,6 +1196,82 @@ func (c *SoftwareUsageUpdate) SetInput(i UpdateSoftwareUsageInput) *SoftwareUsag
 
 // SetInput applies the change-set in the UpdateSoftwareUsageInput on the SoftwareUsageUpdateOne builder.
 func (c *SoftwareUsageUpdateOne) SetInput(i UpdateSoftwareUsageInput) *SoftwareUsageUpdateOne {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// CreateSurveyInput represents a mutation input for creating surveys.
+type CreateSurveyInput struct {
+	Title         string
+	Introduction  *string
+	OpensAt       time.Time
+	ClosesAt      time.Time
+	Anonymous     *bool
+	ResponseScope *survey.ResponseScope
+	CircleID      *gid.ID
+}
+
+// Mutate applies the CreateSurveyInput on the SurveyMutation builder.
+func (i *CreateSurveyInput) Mutate(m *SurveyMutation) {
+	m.SetTitle(i.Title)
+	if v := i.Introduction; v != nil {
+		m.SetIntroduction(*v)
+	}
+	m.SetOpensAt(i.OpensAt)
+	m.SetClosesAt(i.ClosesAt)
+	if v := i.Anonymous; v != nil {
+		m.SetAnonymous(*v)
+	}
+	if v := i.ResponseScope; v != nil {
+		m.SetResponseScope(*v)
+	}
+	if v := i.CircleID; v != nil {
+		m.SetCircleID(*v)
+	}
+}
+
+// SetInput applies the change-set in the CreateSurveyInput on the SurveyCreate builder.
+func (c *SurveyCreate) SetInput(i CreateSurveyInput) *SurveyCreate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// UpdateSurveyInput represents a mutation input for updating surveys.
+type UpdateSurveyInput struct {
+	Title             *string
+	ClearIntroduction bool
+	Introduction      *string
+	OpensAt           *time.Time
+	ClosesAt          *time.Time
+}
+
+// Mutate applies the UpdateSurveyInput on the SurveyMutation builder.
+func (i *UpdateSurveyInput) Mutate(m *SurveyMutation) {
+	if v := i.Title; v != nil {
+		m.SetTitle(*v)
+	}
+	if i.ClearIntroduction {
+		m.ClearIntroduction()
+	}
+	if v := i.Introduction; v != nil {
+		m.SetIntroduction(*v)
+	}
+	if v := i.OpensAt; v != nil {
+		m.SetOpensAt(*v)
+	}
+	if v := i.ClosesAt; v != nil {
+		m.SetClosesAt(*v)
+	}
+}
+
+// SetInput applies the change-set in the UpdateSurveyInput on the SurveyUpdate builder.
+func (c *SurveyUpdate) SetInput(i UpdateSurveyInput) *SurveyUpdate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// SetInput applies the change-set in the UpdateSurveyInput on the SurveyUpdateOne builder.
+func (c *SurveyUpdateOne) SetInput(i UpdateSurveyInput) *SurveyUpdateOne {
 	i.Mutate(c.Mutation())
 	return c
 }

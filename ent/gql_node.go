@@ -21,6 +21,8 @@ import (
 	"zirkel/ent/schema/gid"
 	"zirkel/ent/softwareproduct"
 	"zirkel/ent/softwareusage"
+	"zirkel/ent/survey"
+	"zirkel/ent/surveyquestion"
 	"zirkel/ent/topic"
 
 	"entgo.io/contrib/entgql"
@@ -107,6 +109,16 @@ var softwareusageImplementors = []string{"SoftwareUsage", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*SoftwareUsage) IsNode() {}
+
+var surveyImplementors = []string{"Survey", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Survey) IsNode() {}
+
+var surveyquestionImplementors = []string{"SurveyQuestion", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*SurveyQuestion) IsNode() {}
 
 var topicImplementors = []string{"Topic", "Node"}
 
@@ -362,6 +374,32 @@ func (c *Client) noder(ctx context.Context, table string, id gid.ID) (Noder, err
 			Where(softwareusage.ID(uid))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, softwareusageImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case survey.Table:
+		var uid gid.ID
+		if err := uid.UnmarshalGQL(id); err != nil {
+			return nil, err
+		}
+		query := c.Survey.Query().
+			Where(survey.ID(uid))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, surveyImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case surveyquestion.Table:
+		var uid gid.ID
+		if err := uid.UnmarshalGQL(id); err != nil {
+			return nil, err
+		}
+		query := c.SurveyQuestion.Query().
+			Where(surveyquestion.ID(uid))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, surveyquestionImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -680,6 +718,38 @@ func (c *Client) noders(ctx context.Context, table string, ids []gid.ID) ([]Node
 		query := c.SoftwareUsage.Query().
 			Where(softwareusage.IDIn(ids...))
 		query, err := query.CollectFields(ctx, softwareusageImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case survey.Table:
+		query := c.Survey.Query().
+			Where(survey.IDIn(ids...))
+		query, err := query.CollectFields(ctx, surveyImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case surveyquestion.Table:
+		query := c.SurveyQuestion.Query().
+			Where(surveyquestion.IDIn(ids...))
+		query, err := query.CollectFields(ctx, surveyquestionImplementors...)
 		if err != nil {
 			return nil, err
 		}

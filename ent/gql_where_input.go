@@ -23,6 +23,8 @@ import (
 	"zirkel/ent/schema/gid"
 	"zirkel/ent/softwareproduct"
 	"zirkel/ent/softwareusage"
+	"zirkel/ent/survey"
+	"zirkel/ent/surveyquestion"
 	"zirkel/ent/topic"
 )
 
@@ -6891,6 +6893,750 @@ func (i *SoftwareUsageWhereInput) P() (predicate.SoftwareUsage, error) {
 		return predicates[0], nil
 	default:
 		return softwareusage.And(predicates...), nil
+	}
+}
+
+// SurveyWhereInput represents a where input for filtering Survey queries.
+type SurveyWhereInput struct {
+	Predicates []predicate.Survey  `json:"-"`
+	Not        *SurveyWhereInput   `json:"not,omitempty"`
+	Or         []*SurveyWhereInput `json:"or,omitempty"`
+	And        []*SurveyWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *gid.ID  `json:"id,omitempty"`
+	IDNEQ   *gid.ID  `json:"idNEQ,omitempty"`
+	IDIn    []gid.ID `json:"idIn,omitempty"`
+	IDNotIn []gid.ID `json:"idNotIn,omitempty"`
+	IDGT    *gid.ID  `json:"idGT,omitempty"`
+	IDGTE   *gid.ID  `json:"idGTE,omitempty"`
+	IDLT    *gid.ID  `json:"idLT,omitempty"`
+	IDLTE   *gid.ID  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "title" field predicates.
+	Title             *string  `json:"title,omitempty"`
+	TitleNEQ          *string  `json:"titleNEQ,omitempty"`
+	TitleIn           []string `json:"titleIn,omitempty"`
+	TitleNotIn        []string `json:"titleNotIn,omitempty"`
+	TitleGT           *string  `json:"titleGT,omitempty"`
+	TitleGTE          *string  `json:"titleGTE,omitempty"`
+	TitleLT           *string  `json:"titleLT,omitempty"`
+	TitleLTE          *string  `json:"titleLTE,omitempty"`
+	TitleContains     *string  `json:"titleContains,omitempty"`
+	TitleHasPrefix    *string  `json:"titleHasPrefix,omitempty"`
+	TitleHasSuffix    *string  `json:"titleHasSuffix,omitempty"`
+	TitleEqualFold    *string  `json:"titleEqualFold,omitempty"`
+	TitleContainsFold *string  `json:"titleContainsFold,omitempty"`
+
+	// "introduction" field predicates.
+	Introduction             *string  `json:"introduction,omitempty"`
+	IntroductionNEQ          *string  `json:"introductionNEQ,omitempty"`
+	IntroductionIn           []string `json:"introductionIn,omitempty"`
+	IntroductionNotIn        []string `json:"introductionNotIn,omitempty"`
+	IntroductionGT           *string  `json:"introductionGT,omitempty"`
+	IntroductionGTE          *string  `json:"introductionGTE,omitempty"`
+	IntroductionLT           *string  `json:"introductionLT,omitempty"`
+	IntroductionLTE          *string  `json:"introductionLTE,omitempty"`
+	IntroductionContains     *string  `json:"introductionContains,omitempty"`
+	IntroductionHasPrefix    *string  `json:"introductionHasPrefix,omitempty"`
+	IntroductionHasSuffix    *string  `json:"introductionHasSuffix,omitempty"`
+	IntroductionIsNil        bool     `json:"introductionIsNil,omitempty"`
+	IntroductionNotNil       bool     `json:"introductionNotNil,omitempty"`
+	IntroductionEqualFold    *string  `json:"introductionEqualFold,omitempty"`
+	IntroductionContainsFold *string  `json:"introductionContainsFold,omitempty"`
+
+	// "opens_at" field predicates.
+	OpensAt      *time.Time  `json:"opensAt,omitempty"`
+	OpensAtNEQ   *time.Time  `json:"opensAtNEQ,omitempty"`
+	OpensAtIn    []time.Time `json:"opensAtIn,omitempty"`
+	OpensAtNotIn []time.Time `json:"opensAtNotIn,omitempty"`
+	OpensAtGT    *time.Time  `json:"opensAtGT,omitempty"`
+	OpensAtGTE   *time.Time  `json:"opensAtGTE,omitempty"`
+	OpensAtLT    *time.Time  `json:"opensAtLT,omitempty"`
+	OpensAtLTE   *time.Time  `json:"opensAtLTE,omitempty"`
+
+	// "closes_at" field predicates.
+	ClosesAt      *time.Time  `json:"closesAt,omitempty"`
+	ClosesAtNEQ   *time.Time  `json:"closesAtNEQ,omitempty"`
+	ClosesAtIn    []time.Time `json:"closesAtIn,omitempty"`
+	ClosesAtNotIn []time.Time `json:"closesAtNotIn,omitempty"`
+	ClosesAtGT    *time.Time  `json:"closesAtGT,omitempty"`
+	ClosesAtGTE   *time.Time  `json:"closesAtGTE,omitempty"`
+	ClosesAtLT    *time.Time  `json:"closesAtLT,omitempty"`
+	ClosesAtLTE   *time.Time  `json:"closesAtLTE,omitempty"`
+
+	// "anonymous" field predicates.
+	Anonymous    *bool `json:"anonymous,omitempty"`
+	AnonymousNEQ *bool `json:"anonymousNEQ,omitempty"`
+
+	// "response_scope" field predicates.
+	ResponseScope      *survey.ResponseScope  `json:"responseScope,omitempty"`
+	ResponseScopeNEQ   *survey.ResponseScope  `json:"responseScopeNEQ,omitempty"`
+	ResponseScopeIn    []survey.ResponseScope `json:"responseScopeIn,omitempty"`
+	ResponseScopeNotIn []survey.ResponseScope `json:"responseScopeNotIn,omitempty"`
+
+	// "response_count" field predicates.
+	ResponseCount      *int  `json:"responseCount,omitempty"`
+	ResponseCountNEQ   *int  `json:"responseCountNEQ,omitempty"`
+	ResponseCountIn    []int `json:"responseCountIn,omitempty"`
+	ResponseCountNotIn []int `json:"responseCountNotIn,omitempty"`
+	ResponseCountGT    *int  `json:"responseCountGT,omitempty"`
+	ResponseCountGTE   *int  `json:"responseCountGTE,omitempty"`
+	ResponseCountLT    *int  `json:"responseCountLT,omitempty"`
+	ResponseCountLTE   *int  `json:"responseCountLTE,omitempty"`
+
+	// "circle" edge predicates.
+	HasCircle     *bool               `json:"hasCircle,omitempty"`
+	HasCircleWith []*CircleWhereInput `json:"hasCircleWith,omitempty"`
+
+	// "owner" edge predicates.
+	HasOwner     *bool               `json:"hasOwner,omitempty"`
+	HasOwnerWith []*MemberWhereInput `json:"hasOwnerWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *SurveyWhereInput) AddPredicates(predicates ...predicate.Survey) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the SurveyWhereInput filter on the SurveyQuery builder.
+func (i *SurveyWhereInput) Filter(q *SurveyQuery) (*SurveyQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptySurveyWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptySurveyWhereInput is returned in case the SurveyWhereInput is empty.
+var ErrEmptySurveyWhereInput = errors.New("ent: empty predicate SurveyWhereInput")
+
+// P returns a predicate for filtering surveys.
+// An error is returned if the input is empty or invalid.
+func (i *SurveyWhereInput) P() (predicate.Survey, error) {
+	var predicates []predicate.Survey
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, survey.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Survey, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, survey.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Survey, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, survey.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, survey.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, survey.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, survey.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, survey.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, survey.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, survey.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, survey.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, survey.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, survey.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, survey.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, survey.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, survey.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, survey.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, survey.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, survey.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, survey.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, survey.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, survey.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, survey.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, survey.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, survey.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, survey.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, survey.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, survey.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Title != nil {
+		predicates = append(predicates, survey.TitleEQ(*i.Title))
+	}
+	if i.TitleNEQ != nil {
+		predicates = append(predicates, survey.TitleNEQ(*i.TitleNEQ))
+	}
+	if len(i.TitleIn) > 0 {
+		predicates = append(predicates, survey.TitleIn(i.TitleIn...))
+	}
+	if len(i.TitleNotIn) > 0 {
+		predicates = append(predicates, survey.TitleNotIn(i.TitleNotIn...))
+	}
+	if i.TitleGT != nil {
+		predicates = append(predicates, survey.TitleGT(*i.TitleGT))
+	}
+	if i.TitleGTE != nil {
+		predicates = append(predicates, survey.TitleGTE(*i.TitleGTE))
+	}
+	if i.TitleLT != nil {
+		predicates = append(predicates, survey.TitleLT(*i.TitleLT))
+	}
+	if i.TitleLTE != nil {
+		predicates = append(predicates, survey.TitleLTE(*i.TitleLTE))
+	}
+	if i.TitleContains != nil {
+		predicates = append(predicates, survey.TitleContains(*i.TitleContains))
+	}
+	if i.TitleHasPrefix != nil {
+		predicates = append(predicates, survey.TitleHasPrefix(*i.TitleHasPrefix))
+	}
+	if i.TitleHasSuffix != nil {
+		predicates = append(predicates, survey.TitleHasSuffix(*i.TitleHasSuffix))
+	}
+	if i.TitleEqualFold != nil {
+		predicates = append(predicates, survey.TitleEqualFold(*i.TitleEqualFold))
+	}
+	if i.TitleContainsFold != nil {
+		predicates = append(predicates, survey.TitleContainsFold(*i.TitleContainsFold))
+	}
+	if i.Introduction != nil {
+		predicates = append(predicates, survey.IntroductionEQ(*i.Introduction))
+	}
+	if i.IntroductionNEQ != nil {
+		predicates = append(predicates, survey.IntroductionNEQ(*i.IntroductionNEQ))
+	}
+	if len(i.IntroductionIn) > 0 {
+		predicates = append(predicates, survey.IntroductionIn(i.IntroductionIn...))
+	}
+	if len(i.IntroductionNotIn) > 0 {
+		predicates = append(predicates, survey.IntroductionNotIn(i.IntroductionNotIn...))
+	}
+	if i.IntroductionGT != nil {
+		predicates = append(predicates, survey.IntroductionGT(*i.IntroductionGT))
+	}
+	if i.IntroductionGTE != nil {
+		predicates = append(predicates, survey.IntroductionGTE(*i.IntroductionGTE))
+	}
+	if i.IntroductionLT != nil {
+		predicates = append(predicates, survey.IntroductionLT(*i.IntroductionLT))
+	}
+	if i.IntroductionLTE != nil {
+		predicates = append(predicates, survey.IntroductionLTE(*i.IntroductionLTE))
+	}
+	if i.IntroductionContains != nil {
+		predicates = append(predicates, survey.IntroductionContains(*i.IntroductionContains))
+	}
+	if i.IntroductionHasPrefix != nil {
+		predicates = append(predicates, survey.IntroductionHasPrefix(*i.IntroductionHasPrefix))
+	}
+	if i.IntroductionHasSuffix != nil {
+		predicates = append(predicates, survey.IntroductionHasSuffix(*i.IntroductionHasSuffix))
+	}
+	if i.IntroductionIsNil {
+		predicates = append(predicates, survey.IntroductionIsNil())
+	}
+	if i.IntroductionNotNil {
+		predicates = append(predicates, survey.IntroductionNotNil())
+	}
+	if i.IntroductionEqualFold != nil {
+		predicates = append(predicates, survey.IntroductionEqualFold(*i.IntroductionEqualFold))
+	}
+	if i.IntroductionContainsFold != nil {
+		predicates = append(predicates, survey.IntroductionContainsFold(*i.IntroductionContainsFold))
+	}
+	if i.OpensAt != nil {
+		predicates = append(predicates, survey.OpensAtEQ(*i.OpensAt))
+	}
+	if i.OpensAtNEQ != nil {
+		predicates = append(predicates, survey.OpensAtNEQ(*i.OpensAtNEQ))
+	}
+	if len(i.OpensAtIn) > 0 {
+		predicates = append(predicates, survey.OpensAtIn(i.OpensAtIn...))
+	}
+	if len(i.OpensAtNotIn) > 0 {
+		predicates = append(predicates, survey.OpensAtNotIn(i.OpensAtNotIn...))
+	}
+	if i.OpensAtGT != nil {
+		predicates = append(predicates, survey.OpensAtGT(*i.OpensAtGT))
+	}
+	if i.OpensAtGTE != nil {
+		predicates = append(predicates, survey.OpensAtGTE(*i.OpensAtGTE))
+	}
+	if i.OpensAtLT != nil {
+		predicates = append(predicates, survey.OpensAtLT(*i.OpensAtLT))
+	}
+	if i.OpensAtLTE != nil {
+		predicates = append(predicates, survey.OpensAtLTE(*i.OpensAtLTE))
+	}
+	if i.ClosesAt != nil {
+		predicates = append(predicates, survey.ClosesAtEQ(*i.ClosesAt))
+	}
+	if i.ClosesAtNEQ != nil {
+		predicates = append(predicates, survey.ClosesAtNEQ(*i.ClosesAtNEQ))
+	}
+	if len(i.ClosesAtIn) > 0 {
+		predicates = append(predicates, survey.ClosesAtIn(i.ClosesAtIn...))
+	}
+	if len(i.ClosesAtNotIn) > 0 {
+		predicates = append(predicates, survey.ClosesAtNotIn(i.ClosesAtNotIn...))
+	}
+	if i.ClosesAtGT != nil {
+		predicates = append(predicates, survey.ClosesAtGT(*i.ClosesAtGT))
+	}
+	if i.ClosesAtGTE != nil {
+		predicates = append(predicates, survey.ClosesAtGTE(*i.ClosesAtGTE))
+	}
+	if i.ClosesAtLT != nil {
+		predicates = append(predicates, survey.ClosesAtLT(*i.ClosesAtLT))
+	}
+	if i.ClosesAtLTE != nil {
+		predicates = append(predicates, survey.ClosesAtLTE(*i.ClosesAtLTE))
+	}
+	if i.Anonymous != nil {
+		predicates = append(predicates, survey.AnonymousEQ(*i.Anonymous))
+	}
+	if i.AnonymousNEQ != nil {
+		predicates = append(predicates, survey.AnonymousNEQ(*i.AnonymousNEQ))
+	}
+	if i.ResponseScope != nil {
+		predicates = append(predicates, survey.ResponseScopeEQ(*i.ResponseScope))
+	}
+	if i.ResponseScopeNEQ != nil {
+		predicates = append(predicates, survey.ResponseScopeNEQ(*i.ResponseScopeNEQ))
+	}
+	if len(i.ResponseScopeIn) > 0 {
+		predicates = append(predicates, survey.ResponseScopeIn(i.ResponseScopeIn...))
+	}
+	if len(i.ResponseScopeNotIn) > 0 {
+		predicates = append(predicates, survey.ResponseScopeNotIn(i.ResponseScopeNotIn...))
+	}
+	if i.ResponseCount != nil {
+		predicates = append(predicates, survey.ResponseCountEQ(*i.ResponseCount))
+	}
+	if i.ResponseCountNEQ != nil {
+		predicates = append(predicates, survey.ResponseCountNEQ(*i.ResponseCountNEQ))
+	}
+	if len(i.ResponseCountIn) > 0 {
+		predicates = append(predicates, survey.ResponseCountIn(i.ResponseCountIn...))
+	}
+	if len(i.ResponseCountNotIn) > 0 {
+		predicates = append(predicates, survey.ResponseCountNotIn(i.ResponseCountNotIn...))
+	}
+	if i.ResponseCountGT != nil {
+		predicates = append(predicates, survey.ResponseCountGT(*i.ResponseCountGT))
+	}
+	if i.ResponseCountGTE != nil {
+		predicates = append(predicates, survey.ResponseCountGTE(*i.ResponseCountGTE))
+	}
+	if i.ResponseCountLT != nil {
+		predicates = append(predicates, survey.ResponseCountLT(*i.ResponseCountLT))
+	}
+	if i.ResponseCountLTE != nil {
+		predicates = append(predicates, survey.ResponseCountLTE(*i.ResponseCountLTE))
+	}
+
+	if i.HasCircle != nil {
+		p := survey.HasCircle()
+		if !*i.HasCircle {
+			p = survey.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasCircleWith) > 0 {
+		with := make([]predicate.Circle, 0, len(i.HasCircleWith))
+		for _, w := range i.HasCircleWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasCircleWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, survey.HasCircleWith(with...))
+	}
+	if i.HasOwner != nil {
+		p := survey.HasOwner()
+		if !*i.HasOwner {
+			p = survey.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasOwnerWith) > 0 {
+		with := make([]predicate.Member, 0, len(i.HasOwnerWith))
+		for _, w := range i.HasOwnerWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasOwnerWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, survey.HasOwnerWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptySurveyWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return survey.And(predicates...), nil
+	}
+}
+
+// SurveyQuestionWhereInput represents a where input for filtering SurveyQuestion queries.
+type SurveyQuestionWhereInput struct {
+	Predicates []predicate.SurveyQuestion  `json:"-"`
+	Not        *SurveyQuestionWhereInput   `json:"not,omitempty"`
+	Or         []*SurveyQuestionWhereInput `json:"or,omitempty"`
+	And        []*SurveyQuestionWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *gid.ID  `json:"id,omitempty"`
+	IDNEQ   *gid.ID  `json:"idNEQ,omitempty"`
+	IDIn    []gid.ID `json:"idIn,omitempty"`
+	IDNotIn []gid.ID `json:"idNotIn,omitempty"`
+	IDGT    *gid.ID  `json:"idGT,omitempty"`
+	IDGTE   *gid.ID  `json:"idGTE,omitempty"`
+	IDLT    *gid.ID  `json:"idLT,omitempty"`
+	IDLTE   *gid.ID  `json:"idLTE,omitempty"`
+
+	// "position" field predicates.
+	Position      *int  `json:"position,omitempty"`
+	PositionNEQ   *int  `json:"positionNEQ,omitempty"`
+	PositionIn    []int `json:"positionIn,omitempty"`
+	PositionNotIn []int `json:"positionNotIn,omitempty"`
+	PositionGT    *int  `json:"positionGT,omitempty"`
+	PositionGTE   *int  `json:"positionGTE,omitempty"`
+	PositionLT    *int  `json:"positionLT,omitempty"`
+	PositionLTE   *int  `json:"positionLTE,omitempty"`
+
+	// "kind" field predicates.
+	Kind      *surveyquestion.Kind  `json:"kind,omitempty"`
+	KindNEQ   *surveyquestion.Kind  `json:"kindNEQ,omitempty"`
+	KindIn    []surveyquestion.Kind `json:"kindIn,omitempty"`
+	KindNotIn []surveyquestion.Kind `json:"kindNotIn,omitempty"`
+
+	// "text" field predicates.
+	Text             *string  `json:"text,omitempty"`
+	TextNEQ          *string  `json:"textNEQ,omitempty"`
+	TextIn           []string `json:"textIn,omitempty"`
+	TextNotIn        []string `json:"textNotIn,omitempty"`
+	TextGT           *string  `json:"textGT,omitempty"`
+	TextGTE          *string  `json:"textGTE,omitempty"`
+	TextLT           *string  `json:"textLT,omitempty"`
+	TextLTE          *string  `json:"textLTE,omitempty"`
+	TextContains     *string  `json:"textContains,omitempty"`
+	TextHasPrefix    *string  `json:"textHasPrefix,omitempty"`
+	TextHasSuffix    *string  `json:"textHasSuffix,omitempty"`
+	TextEqualFold    *string  `json:"textEqualFold,omitempty"`
+	TextContainsFold *string  `json:"textContainsFold,omitempty"`
+
+	// "required" field predicates.
+	Required    *bool `json:"required,omitempty"`
+	RequiredNEQ *bool `json:"requiredNEQ,omitempty"`
+
+	// "survey" edge predicates.
+	HasSurvey     *bool               `json:"hasSurvey,omitempty"`
+	HasSurveyWith []*SurveyWhereInput `json:"hasSurveyWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *SurveyQuestionWhereInput) AddPredicates(predicates ...predicate.SurveyQuestion) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the SurveyQuestionWhereInput filter on the SurveyQuestionQuery builder.
+func (i *SurveyQuestionWhereInput) Filter(q *SurveyQuestionQuery) (*SurveyQuestionQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptySurveyQuestionWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptySurveyQuestionWhereInput is returned in case the SurveyQuestionWhereInput is empty.
+var ErrEmptySurveyQuestionWhereInput = errors.New("ent: empty predicate SurveyQuestionWhereInput")
+
+// P returns a predicate for filtering surveyquestions.
+// An error is returned if the input is empty or invalid.
+func (i *SurveyQuestionWhereInput) P() (predicate.SurveyQuestion, error) {
+	var predicates []predicate.SurveyQuestion
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, surveyquestion.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.SurveyQuestion, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, surveyquestion.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.SurveyQuestion, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, surveyquestion.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, surveyquestion.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, surveyquestion.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, surveyquestion.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, surveyquestion.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, surveyquestion.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, surveyquestion.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, surveyquestion.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, surveyquestion.IDLTE(*i.IDLTE))
+	}
+	if i.Position != nil {
+		predicates = append(predicates, surveyquestion.PositionEQ(*i.Position))
+	}
+	if i.PositionNEQ != nil {
+		predicates = append(predicates, surveyquestion.PositionNEQ(*i.PositionNEQ))
+	}
+	if len(i.PositionIn) > 0 {
+		predicates = append(predicates, surveyquestion.PositionIn(i.PositionIn...))
+	}
+	if len(i.PositionNotIn) > 0 {
+		predicates = append(predicates, surveyquestion.PositionNotIn(i.PositionNotIn...))
+	}
+	if i.PositionGT != nil {
+		predicates = append(predicates, surveyquestion.PositionGT(*i.PositionGT))
+	}
+	if i.PositionGTE != nil {
+		predicates = append(predicates, surveyquestion.PositionGTE(*i.PositionGTE))
+	}
+	if i.PositionLT != nil {
+		predicates = append(predicates, surveyquestion.PositionLT(*i.PositionLT))
+	}
+	if i.PositionLTE != nil {
+		predicates = append(predicates, surveyquestion.PositionLTE(*i.PositionLTE))
+	}
+	if i.Kind != nil {
+		predicates = append(predicates, surveyquestion.KindEQ(*i.Kind))
+	}
+	if i.KindNEQ != nil {
+		predicates = append(predicates, surveyquestion.KindNEQ(*i.KindNEQ))
+	}
+	if len(i.KindIn) > 0 {
+		predicates = append(predicates, surveyquestion.KindIn(i.KindIn...))
+	}
+	if len(i.KindNotIn) > 0 {
+		predicates = append(predicates, surveyquestion.KindNotIn(i.KindNotIn...))
+	}
+	if i.Text != nil {
+		predicates = append(predicates, surveyquestion.TextEQ(*i.Text))
+	}
+	if i.TextNEQ != nil {
+		predicates = append(predicates, surveyquestion.TextNEQ(*i.TextNEQ))
+	}
+	if len(i.TextIn) > 0 {
+		predicates = append(predicates, surveyquestion.TextIn(i.TextIn...))
+	}
+	if len(i.TextNotIn) > 0 {
+		predicates = append(predicates, surveyquestion.TextNotIn(i.TextNotIn...))
+	}
+	if i.TextGT != nil {
+		predicates = append(predicates, surveyquestion.TextGT(*i.TextGT))
+	}
+	if i.TextGTE != nil {
+		predicates = append(predicates, surveyquestion.TextGTE(*i.TextGTE))
+	}
+	if i.TextLT != nil {
+		predicates = append(predicates, surveyquestion.TextLT(*i.TextLT))
+	}
+	if i.TextLTE != nil {
+		predicates = append(predicates, surveyquestion.TextLTE(*i.TextLTE))
+	}
+	if i.TextContains != nil {
+		predicates = append(predicates, surveyquestion.TextContains(*i.TextContains))
+	}
+	if i.TextHasPrefix != nil {
+		predicates = append(predicates, surveyquestion.TextHasPrefix(*i.TextHasPrefix))
+	}
+	if i.TextHasSuffix != nil {
+		predicates = append(predicates, surveyquestion.TextHasSuffix(*i.TextHasSuffix))
+	}
+	if i.TextEqualFold != nil {
+		predicates = append(predicates, surveyquestion.TextEqualFold(*i.TextEqualFold))
+	}
+	if i.TextContainsFold != nil {
+		predicates = append(predicates, surveyquestion.TextContainsFold(*i.TextContainsFold))
+	}
+	if i.Required != nil {
+		predicates = append(predicates, surveyquestion.RequiredEQ(*i.Required))
+	}
+	if i.RequiredNEQ != nil {
+		predicates = append(predicates, surveyquestion.RequiredNEQ(*i.RequiredNEQ))
+	}
+
+	if i.HasSurvey != nil {
+		p := surveyquestion.HasSurvey()
+		if !*i.HasSurvey {
+			p = surveyquestion.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasSurveyWith) > 0 {
+		with := make([]predicate.Survey, 0, len(i.HasSurveyWith))
+		for _, w := range i.HasSurveyWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasSurveyWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, surveyquestion.HasSurveyWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptySurveyQuestionWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return surveyquestion.And(predicates...), nil
 	}
 }
 

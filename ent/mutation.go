@@ -27,6 +27,9 @@ import (
 	"zirkel/ent/session"
 	"zirkel/ent/softwareproduct"
 	"zirkel/ent/softwareusage"
+	"zirkel/ent/survey"
+	"zirkel/ent/surveyquestion"
+	"zirkel/ent/surveyresponse"
 	"zirkel/ent/topic"
 
 	"entgo.io/ent"
@@ -59,6 +62,9 @@ const (
 	TypeSession          = "Session"
 	TypeSoftwareProduct  = "SoftwareProduct"
 	TypeSoftwareUsage    = "SoftwareUsage"
+	TypeSurvey           = "Survey"
+	TypeSurveyQuestion   = "SurveyQuestion"
+	TypeSurveyResponse   = "SurveyResponse"
 	TypeTopic            = "Topic"
 )
 
@@ -87,6 +93,9 @@ type CircleMutation struct {
 	events             map[gid.ID]struct{}
 	removedevents      map[gid.ID]struct{}
 	clearedevents      bool
+	surveys            map[gid.ID]struct{}
+	removedsurveys     map[gid.ID]struct{}
+	clearedsurveys     bool
 	done               bool
 	oldValue           func(context.Context) (*Circle, error)
 	predicates         []predicate.Circle
@@ -641,6 +650,60 @@ func (m *CircleMutation) ResetEvents() {
 	m.removedevents = nil
 }
 
+// AddSurveyIDs adds the "surveys" edge to the Survey entity by ids.
+func (m *CircleMutation) AddSurveyIDs(ids ...gid.ID) {
+	if m.surveys == nil {
+		m.surveys = make(map[gid.ID]struct{})
+	}
+	for i := range ids {
+		m.surveys[ids[i]] = struct{}{}
+	}
+}
+
+// ClearSurveys clears the "surveys" edge to the Survey entity.
+func (m *CircleMutation) ClearSurveys() {
+	m.clearedsurveys = true
+}
+
+// SurveysCleared reports if the "surveys" edge to the Survey entity was cleared.
+func (m *CircleMutation) SurveysCleared() bool {
+	return m.clearedsurveys
+}
+
+// RemoveSurveyIDs removes the "surveys" edge to the Survey entity by IDs.
+func (m *CircleMutation) RemoveSurveyIDs(ids ...gid.ID) {
+	if m.removedsurveys == nil {
+		m.removedsurveys = make(map[gid.ID]struct{})
+	}
+	for i := range ids {
+		delete(m.surveys, ids[i])
+		m.removedsurveys[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedSurveys returns the removed IDs of the "surveys" edge to the Survey entity.
+func (m *CircleMutation) RemovedSurveysIDs() (ids []gid.ID) {
+	for id := range m.removedsurveys {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// SurveysIDs returns the "surveys" edge IDs in the mutation.
+func (m *CircleMutation) SurveysIDs() (ids []gid.ID) {
+	for id := range m.surveys {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetSurveys resets all changes to the "surveys" edge.
+func (m *CircleMutation) ResetSurveys() {
+	m.surveys = nil
+	m.clearedsurveys = false
+	m.removedsurveys = nil
+}
+
 // Where appends a list predicates to the CircleMutation builder.
 func (m *CircleMutation) Where(ps ...predicate.Circle) {
 	m.predicates = append(m.predicates, ps...)
@@ -868,7 +931,7 @@ func (m *CircleMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *CircleMutation) AddedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.memberships != nil {
 		edges = append(edges, circle.EdgeMemberships)
 	}
@@ -880,6 +943,9 @@ func (m *CircleMutation) AddedEdges() []string {
 	}
 	if m.events != nil {
 		edges = append(edges, circle.EdgeEvents)
+	}
+	if m.surveys != nil {
+		edges = append(edges, circle.EdgeSurveys)
 	}
 	return edges
 }
@@ -912,13 +978,19 @@ func (m *CircleMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case circle.EdgeSurveys:
+		ids := make([]ent.Value, 0, len(m.surveys))
+		for id := range m.surveys {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *CircleMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.removedmemberships != nil {
 		edges = append(edges, circle.EdgeMemberships)
 	}
@@ -930,6 +1002,9 @@ func (m *CircleMutation) RemovedEdges() []string {
 	}
 	if m.removedevents != nil {
 		edges = append(edges, circle.EdgeEvents)
+	}
+	if m.removedsurveys != nil {
+		edges = append(edges, circle.EdgeSurveys)
 	}
 	return edges
 }
@@ -962,13 +1037,19 @@ func (m *CircleMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case circle.EdgeSurveys:
+		ids := make([]ent.Value, 0, len(m.removedsurveys))
+		for id := range m.removedsurveys {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *CircleMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.clearedmemberships {
 		edges = append(edges, circle.EdgeMemberships)
 	}
@@ -980,6 +1061,9 @@ func (m *CircleMutation) ClearedEdges() []string {
 	}
 	if m.clearedevents {
 		edges = append(edges, circle.EdgeEvents)
+	}
+	if m.clearedsurveys {
+		edges = append(edges, circle.EdgeSurveys)
 	}
 	return edges
 }
@@ -996,6 +1080,8 @@ func (m *CircleMutation) EdgeCleared(name string) bool {
 		return m.cleareddiscussions
 	case circle.EdgeEvents:
 		return m.clearedevents
+	case circle.EdgeSurveys:
+		return m.clearedsurveys
 	}
 	return false
 }
@@ -1023,6 +1109,9 @@ func (m *CircleMutation) ResetEdge(name string) error {
 		return nil
 	case circle.EdgeEvents:
 		m.ResetEvents()
+		return nil
+	case circle.EdgeSurveys:
+		m.ResetSurveys()
 		return nil
 	}
 	return fmt.Errorf("unknown Circle edge %s", name)
@@ -17310,6 +17399,2378 @@ func (m *SoftwareUsageMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown SoftwareUsage edge %s", name)
+}
+
+// SurveyMutation represents an operation that mutates the Survey nodes in the graph.
+type SurveyMutation struct {
+	config
+	op                Op
+	typ               string
+	id                *gid.ID
+	created_at        *time.Time
+	updated_at        *time.Time
+	title             *string
+	introduction      *string
+	opens_at          *time.Time
+	closes_at         *time.Time
+	anonymous         *bool
+	response_scope    *survey.ResponseScope
+	response_count    *int
+	addresponse_count *int
+	clearedFields     map[string]struct{}
+	circle            *gid.ID
+	clearedcircle     bool
+	owner             *gid.ID
+	clearedowner      bool
+	questions         map[gid.ID]struct{}
+	removedquestions  map[gid.ID]struct{}
+	clearedquestions  bool
+	responses         map[gid.ID]struct{}
+	removedresponses  map[gid.ID]struct{}
+	clearedresponses  bool
+	done              bool
+	oldValue          func(context.Context) (*Survey, error)
+	predicates        []predicate.Survey
+}
+
+var _ ent.Mutation = (*SurveyMutation)(nil)
+
+// surveyOption allows management of the mutation configuration using functional options.
+type surveyOption func(*SurveyMutation)
+
+// newSurveyMutation creates new mutation for the Survey entity.
+func newSurveyMutation(c config, op Op, opts ...surveyOption) *SurveyMutation {
+	m := &SurveyMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeSurvey,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withSurveyID sets the ID field of the mutation.
+func withSurveyID(id gid.ID) surveyOption {
+	return func(m *SurveyMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Survey
+		)
+		m.oldValue = func(ctx context.Context) (*Survey, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Survey.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withSurvey sets the old Survey of the mutation.
+func withSurvey(node *Survey) surveyOption {
+	return func(m *SurveyMutation) {
+		m.oldValue = func(context.Context) (*Survey, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m SurveyMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m SurveyMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of Survey entities.
+func (m *SurveyMutation) SetID(id gid.ID) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *SurveyMutation) ID() (id gid.ID, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *SurveyMutation) IDs(ctx context.Context) ([]gid.ID, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []gid.ID{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Survey.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *SurveyMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *SurveyMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Survey entity.
+// If the Survey object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SurveyMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *SurveyMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *SurveyMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *SurveyMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Survey entity.
+// If the Survey object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SurveyMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *SurveyMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetTitle sets the "title" field.
+func (m *SurveyMutation) SetTitle(s string) {
+	m.title = &s
+}
+
+// Title returns the value of the "title" field in the mutation.
+func (m *SurveyMutation) Title() (r string, exists bool) {
+	v := m.title
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTitle returns the old "title" field's value of the Survey entity.
+// If the Survey object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SurveyMutation) OldTitle(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTitle is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTitle requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTitle: %w", err)
+	}
+	return oldValue.Title, nil
+}
+
+// ResetTitle resets all changes to the "title" field.
+func (m *SurveyMutation) ResetTitle() {
+	m.title = nil
+}
+
+// SetIntroduction sets the "introduction" field.
+func (m *SurveyMutation) SetIntroduction(s string) {
+	m.introduction = &s
+}
+
+// Introduction returns the value of the "introduction" field in the mutation.
+func (m *SurveyMutation) Introduction() (r string, exists bool) {
+	v := m.introduction
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldIntroduction returns the old "introduction" field's value of the Survey entity.
+// If the Survey object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SurveyMutation) OldIntroduction(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldIntroduction is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldIntroduction requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldIntroduction: %w", err)
+	}
+	return oldValue.Introduction, nil
+}
+
+// ClearIntroduction clears the value of the "introduction" field.
+func (m *SurveyMutation) ClearIntroduction() {
+	m.introduction = nil
+	m.clearedFields[survey.FieldIntroduction] = struct{}{}
+}
+
+// IntroductionCleared returns if the "introduction" field was cleared in this mutation.
+func (m *SurveyMutation) IntroductionCleared() bool {
+	_, ok := m.clearedFields[survey.FieldIntroduction]
+	return ok
+}
+
+// ResetIntroduction resets all changes to the "introduction" field.
+func (m *SurveyMutation) ResetIntroduction() {
+	m.introduction = nil
+	delete(m.clearedFields, survey.FieldIntroduction)
+}
+
+// SetOpensAt sets the "opens_at" field.
+func (m *SurveyMutation) SetOpensAt(t time.Time) {
+	m.opens_at = &t
+}
+
+// OpensAt returns the value of the "opens_at" field in the mutation.
+func (m *SurveyMutation) OpensAt() (r time.Time, exists bool) {
+	v := m.opens_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOpensAt returns the old "opens_at" field's value of the Survey entity.
+// If the Survey object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SurveyMutation) OldOpensAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOpensAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOpensAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOpensAt: %w", err)
+	}
+	return oldValue.OpensAt, nil
+}
+
+// ResetOpensAt resets all changes to the "opens_at" field.
+func (m *SurveyMutation) ResetOpensAt() {
+	m.opens_at = nil
+}
+
+// SetClosesAt sets the "closes_at" field.
+func (m *SurveyMutation) SetClosesAt(t time.Time) {
+	m.closes_at = &t
+}
+
+// ClosesAt returns the value of the "closes_at" field in the mutation.
+func (m *SurveyMutation) ClosesAt() (r time.Time, exists bool) {
+	v := m.closes_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClosesAt returns the old "closes_at" field's value of the Survey entity.
+// If the Survey object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SurveyMutation) OldClosesAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClosesAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClosesAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClosesAt: %w", err)
+	}
+	return oldValue.ClosesAt, nil
+}
+
+// ResetClosesAt resets all changes to the "closes_at" field.
+func (m *SurveyMutation) ResetClosesAt() {
+	m.closes_at = nil
+}
+
+// SetAnonymous sets the "anonymous" field.
+func (m *SurveyMutation) SetAnonymous(b bool) {
+	m.anonymous = &b
+}
+
+// Anonymous returns the value of the "anonymous" field in the mutation.
+func (m *SurveyMutation) Anonymous() (r bool, exists bool) {
+	v := m.anonymous
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAnonymous returns the old "anonymous" field's value of the Survey entity.
+// If the Survey object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SurveyMutation) OldAnonymous(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAnonymous is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAnonymous requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAnonymous: %w", err)
+	}
+	return oldValue.Anonymous, nil
+}
+
+// ResetAnonymous resets all changes to the "anonymous" field.
+func (m *SurveyMutation) ResetAnonymous() {
+	m.anonymous = nil
+}
+
+// SetResponseScope sets the "response_scope" field.
+func (m *SurveyMutation) SetResponseScope(ss survey.ResponseScope) {
+	m.response_scope = &ss
+}
+
+// ResponseScope returns the value of the "response_scope" field in the mutation.
+func (m *SurveyMutation) ResponseScope() (r survey.ResponseScope, exists bool) {
+	v := m.response_scope
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldResponseScope returns the old "response_scope" field's value of the Survey entity.
+// If the Survey object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SurveyMutation) OldResponseScope(ctx context.Context) (v survey.ResponseScope, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldResponseScope is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldResponseScope requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldResponseScope: %w", err)
+	}
+	return oldValue.ResponseScope, nil
+}
+
+// ResetResponseScope resets all changes to the "response_scope" field.
+func (m *SurveyMutation) ResetResponseScope() {
+	m.response_scope = nil
+}
+
+// SetResponseCount sets the "response_count" field.
+func (m *SurveyMutation) SetResponseCount(i int) {
+	m.response_count = &i
+	m.addresponse_count = nil
+}
+
+// ResponseCount returns the value of the "response_count" field in the mutation.
+func (m *SurveyMutation) ResponseCount() (r int, exists bool) {
+	v := m.response_count
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldResponseCount returns the old "response_count" field's value of the Survey entity.
+// If the Survey object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SurveyMutation) OldResponseCount(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldResponseCount is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldResponseCount requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldResponseCount: %w", err)
+	}
+	return oldValue.ResponseCount, nil
+}
+
+// AddResponseCount adds i to the "response_count" field.
+func (m *SurveyMutation) AddResponseCount(i int) {
+	if m.addresponse_count != nil {
+		*m.addresponse_count += i
+	} else {
+		m.addresponse_count = &i
+	}
+}
+
+// AddedResponseCount returns the value that was added to the "response_count" field in this mutation.
+func (m *SurveyMutation) AddedResponseCount() (r int, exists bool) {
+	v := m.addresponse_count
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetResponseCount resets all changes to the "response_count" field.
+func (m *SurveyMutation) ResetResponseCount() {
+	m.response_count = nil
+	m.addresponse_count = nil
+}
+
+// SetCircleID sets the "circle" edge to the Circle entity by id.
+func (m *SurveyMutation) SetCircleID(id gid.ID) {
+	m.circle = &id
+}
+
+// ClearCircle clears the "circle" edge to the Circle entity.
+func (m *SurveyMutation) ClearCircle() {
+	m.clearedcircle = true
+}
+
+// CircleCleared reports if the "circle" edge to the Circle entity was cleared.
+func (m *SurveyMutation) CircleCleared() bool {
+	return m.clearedcircle
+}
+
+// CircleID returns the "circle" edge ID in the mutation.
+func (m *SurveyMutation) CircleID() (id gid.ID, exists bool) {
+	if m.circle != nil {
+		return *m.circle, true
+	}
+	return
+}
+
+// CircleIDs returns the "circle" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// CircleID instead. It exists only for internal usage by the builders.
+func (m *SurveyMutation) CircleIDs() (ids []gid.ID) {
+	if id := m.circle; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetCircle resets all changes to the "circle" edge.
+func (m *SurveyMutation) ResetCircle() {
+	m.circle = nil
+	m.clearedcircle = false
+}
+
+// SetOwnerID sets the "owner" edge to the Member entity by id.
+func (m *SurveyMutation) SetOwnerID(id gid.ID) {
+	m.owner = &id
+}
+
+// ClearOwner clears the "owner" edge to the Member entity.
+func (m *SurveyMutation) ClearOwner() {
+	m.clearedowner = true
+}
+
+// OwnerCleared reports if the "owner" edge to the Member entity was cleared.
+func (m *SurveyMutation) OwnerCleared() bool {
+	return m.clearedowner
+}
+
+// OwnerID returns the "owner" edge ID in the mutation.
+func (m *SurveyMutation) OwnerID() (id gid.ID, exists bool) {
+	if m.owner != nil {
+		return *m.owner, true
+	}
+	return
+}
+
+// OwnerIDs returns the "owner" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// OwnerID instead. It exists only for internal usage by the builders.
+func (m *SurveyMutation) OwnerIDs() (ids []gid.ID) {
+	if id := m.owner; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetOwner resets all changes to the "owner" edge.
+func (m *SurveyMutation) ResetOwner() {
+	m.owner = nil
+	m.clearedowner = false
+}
+
+// AddQuestionIDs adds the "questions" edge to the SurveyQuestion entity by ids.
+func (m *SurveyMutation) AddQuestionIDs(ids ...gid.ID) {
+	if m.questions == nil {
+		m.questions = make(map[gid.ID]struct{})
+	}
+	for i := range ids {
+		m.questions[ids[i]] = struct{}{}
+	}
+}
+
+// ClearQuestions clears the "questions" edge to the SurveyQuestion entity.
+func (m *SurveyMutation) ClearQuestions() {
+	m.clearedquestions = true
+}
+
+// QuestionsCleared reports if the "questions" edge to the SurveyQuestion entity was cleared.
+func (m *SurveyMutation) QuestionsCleared() bool {
+	return m.clearedquestions
+}
+
+// RemoveQuestionIDs removes the "questions" edge to the SurveyQuestion entity by IDs.
+func (m *SurveyMutation) RemoveQuestionIDs(ids ...gid.ID) {
+	if m.removedquestions == nil {
+		m.removedquestions = make(map[gid.ID]struct{})
+	}
+	for i := range ids {
+		delete(m.questions, ids[i])
+		m.removedquestions[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedQuestions returns the removed IDs of the "questions" edge to the SurveyQuestion entity.
+func (m *SurveyMutation) RemovedQuestionsIDs() (ids []gid.ID) {
+	for id := range m.removedquestions {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// QuestionsIDs returns the "questions" edge IDs in the mutation.
+func (m *SurveyMutation) QuestionsIDs() (ids []gid.ID) {
+	for id := range m.questions {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetQuestions resets all changes to the "questions" edge.
+func (m *SurveyMutation) ResetQuestions() {
+	m.questions = nil
+	m.clearedquestions = false
+	m.removedquestions = nil
+}
+
+// AddResponseIDs adds the "responses" edge to the SurveyResponse entity by ids.
+func (m *SurveyMutation) AddResponseIDs(ids ...gid.ID) {
+	if m.responses == nil {
+		m.responses = make(map[gid.ID]struct{})
+	}
+	for i := range ids {
+		m.responses[ids[i]] = struct{}{}
+	}
+}
+
+// ClearResponses clears the "responses" edge to the SurveyResponse entity.
+func (m *SurveyMutation) ClearResponses() {
+	m.clearedresponses = true
+}
+
+// ResponsesCleared reports if the "responses" edge to the SurveyResponse entity was cleared.
+func (m *SurveyMutation) ResponsesCleared() bool {
+	return m.clearedresponses
+}
+
+// RemoveResponseIDs removes the "responses" edge to the SurveyResponse entity by IDs.
+func (m *SurveyMutation) RemoveResponseIDs(ids ...gid.ID) {
+	if m.removedresponses == nil {
+		m.removedresponses = make(map[gid.ID]struct{})
+	}
+	for i := range ids {
+		delete(m.responses, ids[i])
+		m.removedresponses[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedResponses returns the removed IDs of the "responses" edge to the SurveyResponse entity.
+func (m *SurveyMutation) RemovedResponsesIDs() (ids []gid.ID) {
+	for id := range m.removedresponses {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResponsesIDs returns the "responses" edge IDs in the mutation.
+func (m *SurveyMutation) ResponsesIDs() (ids []gid.ID) {
+	for id := range m.responses {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetResponses resets all changes to the "responses" edge.
+func (m *SurveyMutation) ResetResponses() {
+	m.responses = nil
+	m.clearedresponses = false
+	m.removedresponses = nil
+}
+
+// Where appends a list predicates to the SurveyMutation builder.
+func (m *SurveyMutation) Where(ps ...predicate.Survey) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the SurveyMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *SurveyMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Survey, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *SurveyMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *SurveyMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Survey).
+func (m *SurveyMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *SurveyMutation) Fields() []string {
+	fields := make([]string, 0, 9)
+	if m.created_at != nil {
+		fields = append(fields, survey.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, survey.FieldUpdatedAt)
+	}
+	if m.title != nil {
+		fields = append(fields, survey.FieldTitle)
+	}
+	if m.introduction != nil {
+		fields = append(fields, survey.FieldIntroduction)
+	}
+	if m.opens_at != nil {
+		fields = append(fields, survey.FieldOpensAt)
+	}
+	if m.closes_at != nil {
+		fields = append(fields, survey.FieldClosesAt)
+	}
+	if m.anonymous != nil {
+		fields = append(fields, survey.FieldAnonymous)
+	}
+	if m.response_scope != nil {
+		fields = append(fields, survey.FieldResponseScope)
+	}
+	if m.response_count != nil {
+		fields = append(fields, survey.FieldResponseCount)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *SurveyMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case survey.FieldCreatedAt:
+		return m.CreatedAt()
+	case survey.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case survey.FieldTitle:
+		return m.Title()
+	case survey.FieldIntroduction:
+		return m.Introduction()
+	case survey.FieldOpensAt:
+		return m.OpensAt()
+	case survey.FieldClosesAt:
+		return m.ClosesAt()
+	case survey.FieldAnonymous:
+		return m.Anonymous()
+	case survey.FieldResponseScope:
+		return m.ResponseScope()
+	case survey.FieldResponseCount:
+		return m.ResponseCount()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *SurveyMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case survey.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case survey.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case survey.FieldTitle:
+		return m.OldTitle(ctx)
+	case survey.FieldIntroduction:
+		return m.OldIntroduction(ctx)
+	case survey.FieldOpensAt:
+		return m.OldOpensAt(ctx)
+	case survey.FieldClosesAt:
+		return m.OldClosesAt(ctx)
+	case survey.FieldAnonymous:
+		return m.OldAnonymous(ctx)
+	case survey.FieldResponseScope:
+		return m.OldResponseScope(ctx)
+	case survey.FieldResponseCount:
+		return m.OldResponseCount(ctx)
+	}
+	return nil, fmt.Errorf("unknown Survey field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *SurveyMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case survey.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case survey.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case survey.FieldTitle:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTitle(v)
+		return nil
+	case survey.FieldIntroduction:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetIntroduction(v)
+		return nil
+	case survey.FieldOpensAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOpensAt(v)
+		return nil
+	case survey.FieldClosesAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClosesAt(v)
+		return nil
+	case survey.FieldAnonymous:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAnonymous(v)
+		return nil
+	case survey.FieldResponseScope:
+		v, ok := value.(survey.ResponseScope)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetResponseScope(v)
+		return nil
+	case survey.FieldResponseCount:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetResponseCount(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Survey field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *SurveyMutation) AddedFields() []string {
+	var fields []string
+	if m.addresponse_count != nil {
+		fields = append(fields, survey.FieldResponseCount)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *SurveyMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case survey.FieldResponseCount:
+		return m.AddedResponseCount()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *SurveyMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case survey.FieldResponseCount:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddResponseCount(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Survey numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *SurveyMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(survey.FieldIntroduction) {
+		fields = append(fields, survey.FieldIntroduction)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *SurveyMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *SurveyMutation) ClearField(name string) error {
+	switch name {
+	case survey.FieldIntroduction:
+		m.ClearIntroduction()
+		return nil
+	}
+	return fmt.Errorf("unknown Survey nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *SurveyMutation) ResetField(name string) error {
+	switch name {
+	case survey.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case survey.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case survey.FieldTitle:
+		m.ResetTitle()
+		return nil
+	case survey.FieldIntroduction:
+		m.ResetIntroduction()
+		return nil
+	case survey.FieldOpensAt:
+		m.ResetOpensAt()
+		return nil
+	case survey.FieldClosesAt:
+		m.ResetClosesAt()
+		return nil
+	case survey.FieldAnonymous:
+		m.ResetAnonymous()
+		return nil
+	case survey.FieldResponseScope:
+		m.ResetResponseScope()
+		return nil
+	case survey.FieldResponseCount:
+		m.ResetResponseCount()
+		return nil
+	}
+	return fmt.Errorf("unknown Survey field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *SurveyMutation) AddedEdges() []string {
+	edges := make([]string, 0, 4)
+	if m.circle != nil {
+		edges = append(edges, survey.EdgeCircle)
+	}
+	if m.owner != nil {
+		edges = append(edges, survey.EdgeOwner)
+	}
+	if m.questions != nil {
+		edges = append(edges, survey.EdgeQuestions)
+	}
+	if m.responses != nil {
+		edges = append(edges, survey.EdgeResponses)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *SurveyMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case survey.EdgeCircle:
+		if id := m.circle; id != nil {
+			return []ent.Value{*id}
+		}
+	case survey.EdgeOwner:
+		if id := m.owner; id != nil {
+			return []ent.Value{*id}
+		}
+	case survey.EdgeQuestions:
+		ids := make([]ent.Value, 0, len(m.questions))
+		for id := range m.questions {
+			ids = append(ids, id)
+		}
+		return ids
+	case survey.EdgeResponses:
+		ids := make([]ent.Value, 0, len(m.responses))
+		for id := range m.responses {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *SurveyMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 4)
+	if m.removedquestions != nil {
+		edges = append(edges, survey.EdgeQuestions)
+	}
+	if m.removedresponses != nil {
+		edges = append(edges, survey.EdgeResponses)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *SurveyMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case survey.EdgeQuestions:
+		ids := make([]ent.Value, 0, len(m.removedquestions))
+		for id := range m.removedquestions {
+			ids = append(ids, id)
+		}
+		return ids
+	case survey.EdgeResponses:
+		ids := make([]ent.Value, 0, len(m.removedresponses))
+		for id := range m.removedresponses {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *SurveyMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 4)
+	if m.clearedcircle {
+		edges = append(edges, survey.EdgeCircle)
+	}
+	if m.clearedowner {
+		edges = append(edges, survey.EdgeOwner)
+	}
+	if m.clearedquestions {
+		edges = append(edges, survey.EdgeQuestions)
+	}
+	if m.clearedresponses {
+		edges = append(edges, survey.EdgeResponses)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *SurveyMutation) EdgeCleared(name string) bool {
+	switch name {
+	case survey.EdgeCircle:
+		return m.clearedcircle
+	case survey.EdgeOwner:
+		return m.clearedowner
+	case survey.EdgeQuestions:
+		return m.clearedquestions
+	case survey.EdgeResponses:
+		return m.clearedresponses
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *SurveyMutation) ClearEdge(name string) error {
+	switch name {
+	case survey.EdgeCircle:
+		m.ClearCircle()
+		return nil
+	case survey.EdgeOwner:
+		m.ClearOwner()
+		return nil
+	}
+	return fmt.Errorf("unknown Survey unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *SurveyMutation) ResetEdge(name string) error {
+	switch name {
+	case survey.EdgeCircle:
+		m.ResetCircle()
+		return nil
+	case survey.EdgeOwner:
+		m.ResetOwner()
+		return nil
+	case survey.EdgeQuestions:
+		m.ResetQuestions()
+		return nil
+	case survey.EdgeResponses:
+		m.ResetResponses()
+		return nil
+	}
+	return fmt.Errorf("unknown Survey edge %s", name)
+}
+
+// SurveyQuestionMutation represents an operation that mutates the SurveyQuestion nodes in the graph.
+type SurveyQuestionMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *gid.ID
+	position      *int
+	addposition   *int
+	kind          *surveyquestion.Kind
+	text          *string
+	options       *[]string
+	appendoptions []string
+	required      *bool
+	clearedFields map[string]struct{}
+	survey        *gid.ID
+	clearedsurvey bool
+	done          bool
+	oldValue      func(context.Context) (*SurveyQuestion, error)
+	predicates    []predicate.SurveyQuestion
+}
+
+var _ ent.Mutation = (*SurveyQuestionMutation)(nil)
+
+// surveyquestionOption allows management of the mutation configuration using functional options.
+type surveyquestionOption func(*SurveyQuestionMutation)
+
+// newSurveyQuestionMutation creates new mutation for the SurveyQuestion entity.
+func newSurveyQuestionMutation(c config, op Op, opts ...surveyquestionOption) *SurveyQuestionMutation {
+	m := &SurveyQuestionMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeSurveyQuestion,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withSurveyQuestionID sets the ID field of the mutation.
+func withSurveyQuestionID(id gid.ID) surveyquestionOption {
+	return func(m *SurveyQuestionMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *SurveyQuestion
+		)
+		m.oldValue = func(ctx context.Context) (*SurveyQuestion, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().SurveyQuestion.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withSurveyQuestion sets the old SurveyQuestion of the mutation.
+func withSurveyQuestion(node *SurveyQuestion) surveyquestionOption {
+	return func(m *SurveyQuestionMutation) {
+		m.oldValue = func(context.Context) (*SurveyQuestion, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m SurveyQuestionMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m SurveyQuestionMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of SurveyQuestion entities.
+func (m *SurveyQuestionMutation) SetID(id gid.ID) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *SurveyQuestionMutation) ID() (id gid.ID, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *SurveyQuestionMutation) IDs(ctx context.Context) ([]gid.ID, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []gid.ID{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().SurveyQuestion.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetPosition sets the "position" field.
+func (m *SurveyQuestionMutation) SetPosition(i int) {
+	m.position = &i
+	m.addposition = nil
+}
+
+// Position returns the value of the "position" field in the mutation.
+func (m *SurveyQuestionMutation) Position() (r int, exists bool) {
+	v := m.position
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPosition returns the old "position" field's value of the SurveyQuestion entity.
+// If the SurveyQuestion object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SurveyQuestionMutation) OldPosition(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPosition is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPosition requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPosition: %w", err)
+	}
+	return oldValue.Position, nil
+}
+
+// AddPosition adds i to the "position" field.
+func (m *SurveyQuestionMutation) AddPosition(i int) {
+	if m.addposition != nil {
+		*m.addposition += i
+	} else {
+		m.addposition = &i
+	}
+}
+
+// AddedPosition returns the value that was added to the "position" field in this mutation.
+func (m *SurveyQuestionMutation) AddedPosition() (r int, exists bool) {
+	v := m.addposition
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetPosition resets all changes to the "position" field.
+func (m *SurveyQuestionMutation) ResetPosition() {
+	m.position = nil
+	m.addposition = nil
+}
+
+// SetKind sets the "kind" field.
+func (m *SurveyQuestionMutation) SetKind(s surveyquestion.Kind) {
+	m.kind = &s
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *SurveyQuestionMutation) Kind() (r surveyquestion.Kind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the SurveyQuestion entity.
+// If the SurveyQuestion object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SurveyQuestionMutation) OldKind(ctx context.Context) (v surveyquestion.Kind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *SurveyQuestionMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetText sets the "text" field.
+func (m *SurveyQuestionMutation) SetText(s string) {
+	m.text = &s
+}
+
+// Text returns the value of the "text" field in the mutation.
+func (m *SurveyQuestionMutation) Text() (r string, exists bool) {
+	v := m.text
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldText returns the old "text" field's value of the SurveyQuestion entity.
+// If the SurveyQuestion object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SurveyQuestionMutation) OldText(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldText is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldText requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldText: %w", err)
+	}
+	return oldValue.Text, nil
+}
+
+// ResetText resets all changes to the "text" field.
+func (m *SurveyQuestionMutation) ResetText() {
+	m.text = nil
+}
+
+// SetOptions sets the "options" field.
+func (m *SurveyQuestionMutation) SetOptions(s []string) {
+	m.options = &s
+	m.appendoptions = nil
+}
+
+// Options returns the value of the "options" field in the mutation.
+func (m *SurveyQuestionMutation) Options() (r []string, exists bool) {
+	v := m.options
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOptions returns the old "options" field's value of the SurveyQuestion entity.
+// If the SurveyQuestion object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SurveyQuestionMutation) OldOptions(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOptions is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOptions requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOptions: %w", err)
+	}
+	return oldValue.Options, nil
+}
+
+// AppendOptions adds s to the "options" field.
+func (m *SurveyQuestionMutation) AppendOptions(s []string) {
+	m.appendoptions = append(m.appendoptions, s...)
+}
+
+// AppendedOptions returns the list of values that were appended to the "options" field in this mutation.
+func (m *SurveyQuestionMutation) AppendedOptions() ([]string, bool) {
+	if len(m.appendoptions) == 0 {
+		return nil, false
+	}
+	return m.appendoptions, true
+}
+
+// ClearOptions clears the value of the "options" field.
+func (m *SurveyQuestionMutation) ClearOptions() {
+	m.options = nil
+	m.appendoptions = nil
+	m.clearedFields[surveyquestion.FieldOptions] = struct{}{}
+}
+
+// OptionsCleared returns if the "options" field was cleared in this mutation.
+func (m *SurveyQuestionMutation) OptionsCleared() bool {
+	_, ok := m.clearedFields[surveyquestion.FieldOptions]
+	return ok
+}
+
+// ResetOptions resets all changes to the "options" field.
+func (m *SurveyQuestionMutation) ResetOptions() {
+	m.options = nil
+	m.appendoptions = nil
+	delete(m.clearedFields, surveyquestion.FieldOptions)
+}
+
+// SetRequired sets the "required" field.
+func (m *SurveyQuestionMutation) SetRequired(b bool) {
+	m.required = &b
+}
+
+// Required returns the value of the "required" field in the mutation.
+func (m *SurveyQuestionMutation) Required() (r bool, exists bool) {
+	v := m.required
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRequired returns the old "required" field's value of the SurveyQuestion entity.
+// If the SurveyQuestion object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SurveyQuestionMutation) OldRequired(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRequired is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRequired requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRequired: %w", err)
+	}
+	return oldValue.Required, nil
+}
+
+// ResetRequired resets all changes to the "required" field.
+func (m *SurveyQuestionMutation) ResetRequired() {
+	m.required = nil
+}
+
+// SetSurveyID sets the "survey" edge to the Survey entity by id.
+func (m *SurveyQuestionMutation) SetSurveyID(id gid.ID) {
+	m.survey = &id
+}
+
+// ClearSurvey clears the "survey" edge to the Survey entity.
+func (m *SurveyQuestionMutation) ClearSurvey() {
+	m.clearedsurvey = true
+}
+
+// SurveyCleared reports if the "survey" edge to the Survey entity was cleared.
+func (m *SurveyQuestionMutation) SurveyCleared() bool {
+	return m.clearedsurvey
+}
+
+// SurveyID returns the "survey" edge ID in the mutation.
+func (m *SurveyQuestionMutation) SurveyID() (id gid.ID, exists bool) {
+	if m.survey != nil {
+		return *m.survey, true
+	}
+	return
+}
+
+// SurveyIDs returns the "survey" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// SurveyID instead. It exists only for internal usage by the builders.
+func (m *SurveyQuestionMutation) SurveyIDs() (ids []gid.ID) {
+	if id := m.survey; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetSurvey resets all changes to the "survey" edge.
+func (m *SurveyQuestionMutation) ResetSurvey() {
+	m.survey = nil
+	m.clearedsurvey = false
+}
+
+// Where appends a list predicates to the SurveyQuestionMutation builder.
+func (m *SurveyQuestionMutation) Where(ps ...predicate.SurveyQuestion) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the SurveyQuestionMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *SurveyQuestionMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.SurveyQuestion, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *SurveyQuestionMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *SurveyQuestionMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (SurveyQuestion).
+func (m *SurveyQuestionMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *SurveyQuestionMutation) Fields() []string {
+	fields := make([]string, 0, 5)
+	if m.position != nil {
+		fields = append(fields, surveyquestion.FieldPosition)
+	}
+	if m.kind != nil {
+		fields = append(fields, surveyquestion.FieldKind)
+	}
+	if m.text != nil {
+		fields = append(fields, surveyquestion.FieldText)
+	}
+	if m.options != nil {
+		fields = append(fields, surveyquestion.FieldOptions)
+	}
+	if m.required != nil {
+		fields = append(fields, surveyquestion.FieldRequired)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *SurveyQuestionMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case surveyquestion.FieldPosition:
+		return m.Position()
+	case surveyquestion.FieldKind:
+		return m.Kind()
+	case surveyquestion.FieldText:
+		return m.Text()
+	case surveyquestion.FieldOptions:
+		return m.Options()
+	case surveyquestion.FieldRequired:
+		return m.Required()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *SurveyQuestionMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case surveyquestion.FieldPosition:
+		return m.OldPosition(ctx)
+	case surveyquestion.FieldKind:
+		return m.OldKind(ctx)
+	case surveyquestion.FieldText:
+		return m.OldText(ctx)
+	case surveyquestion.FieldOptions:
+		return m.OldOptions(ctx)
+	case surveyquestion.FieldRequired:
+		return m.OldRequired(ctx)
+	}
+	return nil, fmt.Errorf("unknown SurveyQuestion field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *SurveyQuestionMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case surveyquestion.FieldPosition:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPosition(v)
+		return nil
+	case surveyquestion.FieldKind:
+		v, ok := value.(surveyquestion.Kind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case surveyquestion.FieldText:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetText(v)
+		return nil
+	case surveyquestion.FieldOptions:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOptions(v)
+		return nil
+	case surveyquestion.FieldRequired:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRequired(v)
+		return nil
+	}
+	return fmt.Errorf("unknown SurveyQuestion field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *SurveyQuestionMutation) AddedFields() []string {
+	var fields []string
+	if m.addposition != nil {
+		fields = append(fields, surveyquestion.FieldPosition)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *SurveyQuestionMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case surveyquestion.FieldPosition:
+		return m.AddedPosition()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *SurveyQuestionMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case surveyquestion.FieldPosition:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPosition(v)
+		return nil
+	}
+	return fmt.Errorf("unknown SurveyQuestion numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *SurveyQuestionMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(surveyquestion.FieldOptions) {
+		fields = append(fields, surveyquestion.FieldOptions)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *SurveyQuestionMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *SurveyQuestionMutation) ClearField(name string) error {
+	switch name {
+	case surveyquestion.FieldOptions:
+		m.ClearOptions()
+		return nil
+	}
+	return fmt.Errorf("unknown SurveyQuestion nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *SurveyQuestionMutation) ResetField(name string) error {
+	switch name {
+	case surveyquestion.FieldPosition:
+		m.ResetPosition()
+		return nil
+	case surveyquestion.FieldKind:
+		m.ResetKind()
+		return nil
+	case surveyquestion.FieldText:
+		m.ResetText()
+		return nil
+	case surveyquestion.FieldOptions:
+		m.ResetOptions()
+		return nil
+	case surveyquestion.FieldRequired:
+		m.ResetRequired()
+		return nil
+	}
+	return fmt.Errorf("unknown SurveyQuestion field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *SurveyQuestionMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.survey != nil {
+		edges = append(edges, surveyquestion.EdgeSurvey)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *SurveyQuestionMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case surveyquestion.EdgeSurvey:
+		if id := m.survey; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *SurveyQuestionMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *SurveyQuestionMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *SurveyQuestionMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedsurvey {
+		edges = append(edges, surveyquestion.EdgeSurvey)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *SurveyQuestionMutation) EdgeCleared(name string) bool {
+	switch name {
+	case surveyquestion.EdgeSurvey:
+		return m.clearedsurvey
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *SurveyQuestionMutation) ClearEdge(name string) error {
+	switch name {
+	case surveyquestion.EdgeSurvey:
+		m.ClearSurvey()
+		return nil
+	}
+	return fmt.Errorf("unknown SurveyQuestion unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *SurveyQuestionMutation) ResetEdge(name string) error {
+	switch name {
+	case surveyquestion.EdgeSurvey:
+		m.ResetSurvey()
+		return nil
+	}
+	return fmt.Errorf("unknown SurveyQuestion edge %s", name)
+}
+
+// SurveyResponseMutation represents an operation that mutates the SurveyResponse nodes in the graph.
+type SurveyResponseMutation struct {
+	config
+	op             Op
+	typ            string
+	id             *gid.ID
+	respondent_key *string
+	answers        *map[string]interface{}
+	submitted_at   *time.Time
+	clearedFields  map[string]struct{}
+	survey         *gid.ID
+	clearedsurvey  bool
+	member         *gid.ID
+	clearedmember  bool
+	done           bool
+	oldValue       func(context.Context) (*SurveyResponse, error)
+	predicates     []predicate.SurveyResponse
+}
+
+var _ ent.Mutation = (*SurveyResponseMutation)(nil)
+
+// surveyresponseOption allows management of the mutation configuration using functional options.
+type surveyresponseOption func(*SurveyResponseMutation)
+
+// newSurveyResponseMutation creates new mutation for the SurveyResponse entity.
+func newSurveyResponseMutation(c config, op Op, opts ...surveyresponseOption) *SurveyResponseMutation {
+	m := &SurveyResponseMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeSurveyResponse,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withSurveyResponseID sets the ID field of the mutation.
+func withSurveyResponseID(id gid.ID) surveyresponseOption {
+	return func(m *SurveyResponseMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *SurveyResponse
+		)
+		m.oldValue = func(ctx context.Context) (*SurveyResponse, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().SurveyResponse.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withSurveyResponse sets the old SurveyResponse of the mutation.
+func withSurveyResponse(node *SurveyResponse) surveyresponseOption {
+	return func(m *SurveyResponseMutation) {
+		m.oldValue = func(context.Context) (*SurveyResponse, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m SurveyResponseMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m SurveyResponseMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of SurveyResponse entities.
+func (m *SurveyResponseMutation) SetID(id gid.ID) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *SurveyResponseMutation) ID() (id gid.ID, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *SurveyResponseMutation) IDs(ctx context.Context) ([]gid.ID, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []gid.ID{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().SurveyResponse.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetRespondentKey sets the "respondent_key" field.
+func (m *SurveyResponseMutation) SetRespondentKey(s string) {
+	m.respondent_key = &s
+}
+
+// RespondentKey returns the value of the "respondent_key" field in the mutation.
+func (m *SurveyResponseMutation) RespondentKey() (r string, exists bool) {
+	v := m.respondent_key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRespondentKey returns the old "respondent_key" field's value of the SurveyResponse entity.
+// If the SurveyResponse object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SurveyResponseMutation) OldRespondentKey(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRespondentKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRespondentKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRespondentKey: %w", err)
+	}
+	return oldValue.RespondentKey, nil
+}
+
+// ResetRespondentKey resets all changes to the "respondent_key" field.
+func (m *SurveyResponseMutation) ResetRespondentKey() {
+	m.respondent_key = nil
+}
+
+// SetAnswers sets the "answers" field.
+func (m *SurveyResponseMutation) SetAnswers(value map[string]interface{}) {
+	m.answers = &value
+}
+
+// Answers returns the value of the "answers" field in the mutation.
+func (m *SurveyResponseMutation) Answers() (r map[string]interface{}, exists bool) {
+	v := m.answers
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAnswers returns the old "answers" field's value of the SurveyResponse entity.
+// If the SurveyResponse object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SurveyResponseMutation) OldAnswers(ctx context.Context) (v map[string]interface{}, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAnswers is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAnswers requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAnswers: %w", err)
+	}
+	return oldValue.Answers, nil
+}
+
+// ResetAnswers resets all changes to the "answers" field.
+func (m *SurveyResponseMutation) ResetAnswers() {
+	m.answers = nil
+}
+
+// SetSubmittedAt sets the "submitted_at" field.
+func (m *SurveyResponseMutation) SetSubmittedAt(t time.Time) {
+	m.submitted_at = &t
+}
+
+// SubmittedAt returns the value of the "submitted_at" field in the mutation.
+func (m *SurveyResponseMutation) SubmittedAt() (r time.Time, exists bool) {
+	v := m.submitted_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSubmittedAt returns the old "submitted_at" field's value of the SurveyResponse entity.
+// If the SurveyResponse object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SurveyResponseMutation) OldSubmittedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSubmittedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSubmittedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSubmittedAt: %w", err)
+	}
+	return oldValue.SubmittedAt, nil
+}
+
+// ResetSubmittedAt resets all changes to the "submitted_at" field.
+func (m *SurveyResponseMutation) ResetSubmittedAt() {
+	m.submitted_at = nil
+}
+
+// SetSurveyID sets the "survey" edge to the Survey entity by id.
+func (m *SurveyResponseMutation) SetSurveyID(id gid.ID) {
+	m.survey = &id
+}
+
+// ClearSurvey clears the "survey" edge to the Survey entity.
+func (m *SurveyResponseMutation) ClearSurvey() {
+	m.clearedsurvey = true
+}
+
+// SurveyCleared reports if the "survey" edge to the Survey entity was cleared.
+func (m *SurveyResponseMutation) SurveyCleared() bool {
+	return m.clearedsurvey
+}
+
+// SurveyID returns the "survey" edge ID in the mutation.
+func (m *SurveyResponseMutation) SurveyID() (id gid.ID, exists bool) {
+	if m.survey != nil {
+		return *m.survey, true
+	}
+	return
+}
+
+// SurveyIDs returns the "survey" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// SurveyID instead. It exists only for internal usage by the builders.
+func (m *SurveyResponseMutation) SurveyIDs() (ids []gid.ID) {
+	if id := m.survey; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetSurvey resets all changes to the "survey" edge.
+func (m *SurveyResponseMutation) ResetSurvey() {
+	m.survey = nil
+	m.clearedsurvey = false
+}
+
+// SetMemberID sets the "member" edge to the Member entity by id.
+func (m *SurveyResponseMutation) SetMemberID(id gid.ID) {
+	m.member = &id
+}
+
+// ClearMember clears the "member" edge to the Member entity.
+func (m *SurveyResponseMutation) ClearMember() {
+	m.clearedmember = true
+}
+
+// MemberCleared reports if the "member" edge to the Member entity was cleared.
+func (m *SurveyResponseMutation) MemberCleared() bool {
+	return m.clearedmember
+}
+
+// MemberID returns the "member" edge ID in the mutation.
+func (m *SurveyResponseMutation) MemberID() (id gid.ID, exists bool) {
+	if m.member != nil {
+		return *m.member, true
+	}
+	return
+}
+
+// MemberIDs returns the "member" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// MemberID instead. It exists only for internal usage by the builders.
+func (m *SurveyResponseMutation) MemberIDs() (ids []gid.ID) {
+	if id := m.member; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetMember resets all changes to the "member" edge.
+func (m *SurveyResponseMutation) ResetMember() {
+	m.member = nil
+	m.clearedmember = false
+}
+
+// Where appends a list predicates to the SurveyResponseMutation builder.
+func (m *SurveyResponseMutation) Where(ps ...predicate.SurveyResponse) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the SurveyResponseMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *SurveyResponseMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.SurveyResponse, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *SurveyResponseMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *SurveyResponseMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (SurveyResponse).
+func (m *SurveyResponseMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *SurveyResponseMutation) Fields() []string {
+	fields := make([]string, 0, 3)
+	if m.respondent_key != nil {
+		fields = append(fields, surveyresponse.FieldRespondentKey)
+	}
+	if m.answers != nil {
+		fields = append(fields, surveyresponse.FieldAnswers)
+	}
+	if m.submitted_at != nil {
+		fields = append(fields, surveyresponse.FieldSubmittedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *SurveyResponseMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case surveyresponse.FieldRespondentKey:
+		return m.RespondentKey()
+	case surveyresponse.FieldAnswers:
+		return m.Answers()
+	case surveyresponse.FieldSubmittedAt:
+		return m.SubmittedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *SurveyResponseMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case surveyresponse.FieldRespondentKey:
+		return m.OldRespondentKey(ctx)
+	case surveyresponse.FieldAnswers:
+		return m.OldAnswers(ctx)
+	case surveyresponse.FieldSubmittedAt:
+		return m.OldSubmittedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown SurveyResponse field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *SurveyResponseMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case surveyresponse.FieldRespondentKey:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRespondentKey(v)
+		return nil
+	case surveyresponse.FieldAnswers:
+		v, ok := value.(map[string]interface{})
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAnswers(v)
+		return nil
+	case surveyresponse.FieldSubmittedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSubmittedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown SurveyResponse field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *SurveyResponseMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *SurveyResponseMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *SurveyResponseMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown SurveyResponse numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *SurveyResponseMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *SurveyResponseMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *SurveyResponseMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown SurveyResponse nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *SurveyResponseMutation) ResetField(name string) error {
+	switch name {
+	case surveyresponse.FieldRespondentKey:
+		m.ResetRespondentKey()
+		return nil
+	case surveyresponse.FieldAnswers:
+		m.ResetAnswers()
+		return nil
+	case surveyresponse.FieldSubmittedAt:
+		m.ResetSubmittedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown SurveyResponse field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *SurveyResponseMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.survey != nil {
+		edges = append(edges, surveyresponse.EdgeSurvey)
+	}
+	if m.member != nil {
+		edges = append(edges, surveyresponse.EdgeMember)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *SurveyResponseMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case surveyresponse.EdgeSurvey:
+		if id := m.survey; id != nil {
+			return []ent.Value{*id}
+		}
+	case surveyresponse.EdgeMember:
+		if id := m.member; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *SurveyResponseMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *SurveyResponseMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *SurveyResponseMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedsurvey {
+		edges = append(edges, surveyresponse.EdgeSurvey)
+	}
+	if m.clearedmember {
+		edges = append(edges, surveyresponse.EdgeMember)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *SurveyResponseMutation) EdgeCleared(name string) bool {
+	switch name {
+	case surveyresponse.EdgeSurvey:
+		return m.clearedsurvey
+	case surveyresponse.EdgeMember:
+		return m.clearedmember
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *SurveyResponseMutation) ClearEdge(name string) error {
+	switch name {
+	case surveyresponse.EdgeSurvey:
+		m.ClearSurvey()
+		return nil
+	case surveyresponse.EdgeMember:
+		m.ClearMember()
+		return nil
+	}
+	return fmt.Errorf("unknown SurveyResponse unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *SurveyResponseMutation) ResetEdge(name string) error {
+	switch name {
+	case surveyresponse.EdgeSurvey:
+		m.ResetSurvey()
+		return nil
+	case surveyresponse.EdgeMember:
+		m.ResetMember()
+		return nil
+	}
+	return fmt.Errorf("unknown SurveyResponse edge %s", name)
 }
 
 // TopicMutation represents an operation that mutates the Topic nodes in the graph.

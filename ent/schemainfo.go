@@ -27,6 +27,7 @@ var SchemaInfo = map[string]TypeInfo{
 			"practices":   {Table: "practices", Input: "practiceIDs"},
 			"discussions": {Table: "discussions", Input: "discussionIDs"},
 			"events":      {Table: "events", Input: "eventIDs"},
+			"surveys":     {Table: "surveys", Input: "surveyIDs"},
 		},
 		Unique: []string{"slug"},
 	},
@@ -179,6 +180,31 @@ var SchemaInfo = map[string]TypeInfo{
 			"organisation": {Table: "organisations", Input: "organisationID"},
 			"topic":        {Table: "topics", Input: "topicID"},
 			"contact":      {Table: "members", Input: "contactID"},
+		},
+		Unique: []string{},
+	},
+	"Survey": {
+		Table: "surveys",
+		Edges: map[string]EdgeInfo{
+			"circle":    {Table: "circles", Input: "circleID"},
+			"owner":     {Table: "members", Input: "ownerID"},
+			"questions": {Table: "survey_questions", Input: "questionIDs"},
+			"responses": {Table: "survey_responses", Input: "responseIDs"},
+		},
+		Unique: []string{},
+	},
+	"SurveyQuestion": {
+		Table: "survey_questions",
+		Edges: map[string]EdgeInfo{
+			"survey": {Table: "surveys", Input: "surveyID"},
+		},
+		Unique: []string{},
+	},
+	"SurveyResponse": {
+		Table: "survey_responses",
+		Edges: map[string]EdgeInfo{
+			"survey": {Table: "surveys", Input: "surveyID"},
+			"member": {Table: "members", Input: "memberID"},
 		},
 		Unique: []string{},
 	},

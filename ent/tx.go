@@ -48,6 +48,12 @@ type Tx struct {
 	SoftwareProduct *SoftwareProductClient
 	// SoftwareUsage is the client for interacting with the SoftwareUsage builders.
 	SoftwareUsage *SoftwareUsageClient
+	// Survey is the client for interacting with the Survey builders.
+	Survey *SurveyClient
+	// SurveyQuestion is the client for interacting with the SurveyQuestion builders.
+	SurveyQuestion *SurveyQuestionClient
+	// SurveyResponse is the client for interacting with the SurveyResponse builders.
+	SurveyResponse *SurveyResponseClient
 	// Topic is the client for interacting with the Topic builders.
 	Topic *TopicClient
 
@@ -198,6 +204,9 @@ func (tx *Tx) init() {
 	tx.Session = NewSessionClient(tx.config)
 	tx.SoftwareProduct = NewSoftwareProductClient(tx.config)
 	tx.SoftwareUsage = NewSoftwareUsageClient(tx.config)
+	tx.Survey = NewSurveyClient(tx.config)
+	tx.SurveyQuestion = NewSurveyQuestionClient(tx.config)
+	tx.SurveyResponse = NewSurveyResponseClient(tx.config)
 	tx.Topic = NewTopicClient(tx.config)
 }
 

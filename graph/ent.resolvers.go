@@ -89,6 +89,11 @@ func (r *queryResolver) SoftwareProducts(ctx context.Context, after *entgql.Curs
 	return r.client.SoftwareProduct.Query().Paginate(ctx, after, first, before, last, ent.WithSoftwareProductOrder(orderBy), ent.WithSoftwareProductFilter(where.Filter))
 }
 
+// Surveys is the resolver for the surveys field.
+func (r *queryResolver) Surveys(ctx context.Context, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.SurveyOrder, where *ent.SurveyWhereInput) (*ent.SurveyConnection, error) {
+	return r.client.Survey.Query().Paginate(ctx, after, first, before, last, ent.WithSurveyOrder(orderBy), ent.WithSurveyFilter(where.Filter))
+}
+
 // Topics is the resolver for the topics field.
 func (r *queryResolver) Topics(ctx context.Context, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.TopicOrder, where *ent.TopicWhereInput) (*ent.TopicConnection, error) {
 	return r.client.Topic.Query().Paginate(ctx, after, first, before, last, ent.WithTopicOrder(orderBy), ent.WithTopicFilter(where.Filter))
@@ -106,9 +111,13 @@ func (r *Resolver) Message() generated.MessageResolver { return &messageResolver
 // Query returns generated.QueryResolver implementation.
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
+// Survey returns generated.SurveyResolver implementation.
+func (r *Resolver) Survey() generated.SurveyResolver { return &surveyResolver{r} }
+
 type (
 	eventResolver   struct{ *Resolver }
 	memberResolver  struct{ *Resolver }
 	messageResolver struct{ *Resolver }
 	queryResolver   struct{ *Resolver }
+	surveyResolver  struct{ *Resolver }
 )

@@ -20,15 +20,17 @@ import (
 
 // Resolver is the root of the resolvers and the place where their dependencies are injected.
 type Resolver struct {
-	client *ent.Client
-	auth   *auth.Service
-	live   *live.Hub
+	client       *ent.Client
+	auth         *auth.Service
+	live         *live.Hub
+	surveySecret []byte // keys anonymous survey responses; never stored in the database
 }
 
-// NewSchema returns the executable schema over the given client, login service and live hub.
-func NewSchema(client *ent.Client, authService *auth.Service, hub *live.Hub) graphql.ExecutableSchema {
+// NewSchema returns the executable schema over the given client, login service, live hub and
+// survey secret.
+func NewSchema(client *ent.Client, authService *auth.Service, hub *live.Hub, surveySecret []byte) graphql.ExecutableSchema {
 	return generated.NewExecutableSchema(generated.Config{
-		Resolvers: &Resolver{client: client, auth: authService, live: hub},
+		Resolvers: &Resolver{client: client, auth: authService, live: hub, surveySecret: surveySecret},
 	})
 }
 

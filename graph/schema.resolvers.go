@@ -7,6 +7,7 @@ package graph
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"zirkel/ent"
 	"zirkel/ent/circlemembership"
@@ -14,11 +15,15 @@ import (
 	"zirkel/ent/member"
 	"zirkel/ent/reaction"
 	"zirkel/ent/schema/gid"
+	"zirkel/ent/survey"
+	"zirkel/ent/surveyquestion"
+	"zirkel/ent/surveyresponse"
 	"zirkel/graph/generated"
 	"zirkel/graph/model"
 	"zirkel/server/apperr"
 	"zirkel/server/auth"
 	"zirkel/server/live"
+	"zirkel/server/policy"
 	"zirkel/server/viewer"
 )
 
@@ -464,6 +469,20 @@ func (r *mutationResolver) RateCompetency(ctx context.Context, competencyID gid.
 	return rateCompetency(ctx, ent.FromContext(ctx), competencyID, level, deref(findable))
 }
 
+// CreateSurvey is the resolver for the createSurvey field.
+func (r *mutationResolver) CreateSurvey(ctx context.Context, input ent.CreateSurveyInput, questions []*model.SurveyQuestionInput) (*ent.Survey, error) {
+	return createSurvey(ctx, ent.FromContext(ctx), input, questions)
+}
+
+// RespondToSurvey is the resolver for the respondToSurvey field.
+func (r *mutationResolver) RespondToSurvey(ctx context.Context, surveyID gid.ID, answers []*model.AnswerInput) (bool, error) {
+	if err := r.respond(ctx, ent.FromContext(ctx), surveyID, answers); err != nil {
+		return false, err
+	}
+	r.live.SurveyChanged(ctx, surveyID)
+	return true, nil
+}
+
 // Viewer is the resolver for the viewer field.
 func (r *queryResolver) Viewer(ctx context.Context) (*ent.Member, error) {
 	v := viewer.FromContext(ctx)
@@ -528,6 +547,51 @@ func (r *subscriptionResolver) Typing(ctx context.Context, discussionID gid.ID) 
 // Presence is the resolver for the presence field.
 func (r *subscriptionResolver) Presence(ctx context.Context, discussionID gid.ID) (<-chan []*ent.Member, error) {
 	return r.live.Presence(ctx, discussionID)
+}
+
+// SurveyResults is the resolver for the surveyResults field.
+func (r *subscriptionResolver) SurveyResults(ctx context.Context, surveyID gid.ID) (<-chan *model.SurveyResults, error) {
+	s, err := r.client.Survey.Get(ctx, surveyID)
+	if err != nil {
+		return nil, notFoundAs("surveyID", err)
+	}
+	if ok, err := r.mayReadResults(ctx, s); err != nil || !ok {
+		return nil, errors.Join(err, apperr.Forbidden("results are for the owner, and for respondents after the survey closed"))
+	}
+	return live.Watch(ctx, r.live, surveyID, func(ctx context.Context) (*model.SurveyResults, error) {
+		return results(ctx, r.client, s)
+	})
+}
+
+// Questions is the resolver for the questions field.
+func (r *surveyResolver) Questions(ctx context.Context, obj *ent.Survey) ([]*ent.SurveyQuestion, error) {
+	return obj.QueryQuestions().Order(ent.Asc(surveyquestion.FieldPosition)).All(ctx)
+}
+
+// ViewerResponded is the resolver for the viewerResponded field.
+func (r *surveyResolver) ViewerResponded(ctx context.Context, obj *ent.Survey) (bool, error) {
+	v, err := requireViewer(ctx)
+	if err != nil {
+		return false, nil
+	}
+	key, err := r.respondentKey(v, obj)
+	if err != nil {
+		return false, nil
+	}
+	return r.client.SurveyResponse.Query().Where(surveyresponse.HasSurveyWith(survey.ID(obj.ID)), surveyresponse.RespondentKey(key)).Exist(policy.System(ctx))
+}
+
+// Results is the resolver for the results field.
+func (r *surveyResolver) Results(ctx context.Context, obj *ent.Survey) (*model.SurveyResults, error) {
+	if ok, err := r.mayReadResults(ctx, obj); err != nil || !ok {
+		return nil, err
+	}
+	return results(ctx, r.client, obj)
+}
+
+// CSVPath is the resolver for the csvPath field.
+func (r *surveyResolver) CSVPath(ctx context.Context, obj *ent.Survey) (string, error) {
+	return "/surveys/" + string(obj.ID) + "/results.csv", nil
 }
 
 // Mutation returns generated.MutationResolver implementation.

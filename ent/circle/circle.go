@@ -39,6 +39,8 @@ const (
 	EdgeDiscussions = "discussions"
 	// EdgeEvents holds the string denoting the events edge name in mutations.
 	EdgeEvents = "events"
+	// EdgeSurveys holds the string denoting the surveys edge name in mutations.
+	EdgeSurveys = "surveys"
 	// Table holds the table name of the circle in the database.
 	Table = "circles"
 	// MembershipsTable is the table that holds the memberships relation/edge.
@@ -69,6 +71,13 @@ const (
 	EventsInverseTable = "events"
 	// EventsColumn is the table column denoting the events relation/edge.
 	EventsColumn = "circle_events"
+	// SurveysTable is the table that holds the surveys relation/edge.
+	SurveysTable = "surveys"
+	// SurveysInverseTable is the table name for the Survey entity.
+	// It exists in this package in order to avoid circular dependency with the "survey" package.
+	SurveysInverseTable = "surveys"
+	// SurveysColumn is the table column denoting the surveys relation/edge.
+	SurveysColumn = "circle_surveys"
 )
 
 // Columns holds all SQL columns for circle fields.
@@ -237,6 +246,20 @@ func ByEvents(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newEventsStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// BySurveysCount orders the results by surveys count.
+func BySurveysCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newSurveysStep(), opts...)
+	}
+}
+
+// BySurveys orders the results by surveys terms.
+func BySurveys(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newSurveysStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newMembershipsStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -263,6 +286,13 @@ func newEventsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(EventsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, EventsTable, EventsColumn),
+	)
+}
+func newSurveysStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(SurveysInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, SurveysTable, SurveysColumn),
 	)
 }
 

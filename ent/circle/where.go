@@ -478,6 +478,29 @@ func HasEventsWith(preds ...predicate.Event) predicate.Circle {
 	})
 }
 
+// HasSurveys applies the HasEdge predicate on the "surveys" edge.
+func HasSurveys() predicate.Circle {
+	return predicate.Circle(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, SurveysTable, SurveysColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasSurveysWith applies the HasEdge predicate on the "surveys" edge with a given conditions (other predicates).
+func HasSurveysWith(preds ...predicate.Survey) predicate.Circle {
+	return predicate.Circle(func(s *sql.Selector) {
+		step := newSurveysStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // And groups predicates with the AND operator between them.
 func And(predicates ...predicate.Circle) predicate.Circle {
 	return predicate.Circle(sql.AndPredicates(predicates...))

@@ -25,6 +25,9 @@ import (
 	"zirkel/ent/session"
 	"zirkel/ent/softwareproduct"
 	"zirkel/ent/softwareusage"
+	"zirkel/ent/survey"
+	"zirkel/ent/surveyquestion"
+	"zirkel/ent/surveyresponse"
 	"zirkel/ent/topic"
 
 	"entgo.io/ent/dialect/sql"
@@ -545,6 +548,87 @@ func (f TraverseSoftwareUsage) Traverse(ctx context.Context, q ent.Query) error 
 	return fmt.Errorf("unexpected query type %T. expect *ent.SoftwareUsageQuery", q)
 }
 
+// The SurveyFunc type is an adapter to allow the use of ordinary function as a Querier.
+type SurveyFunc func(context.Context, *ent.SurveyQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f SurveyFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.SurveyQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.SurveyQuery", q)
+}
+
+// The TraverseSurvey type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseSurvey func(context.Context, *ent.SurveyQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseSurvey) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseSurvey) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.SurveyQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.SurveyQuery", q)
+}
+
+// The SurveyQuestionFunc type is an adapter to allow the use of ordinary function as a Querier.
+type SurveyQuestionFunc func(context.Context, *ent.SurveyQuestionQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f SurveyQuestionFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.SurveyQuestionQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.SurveyQuestionQuery", q)
+}
+
+// The TraverseSurveyQuestion type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseSurveyQuestion func(context.Context, *ent.SurveyQuestionQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseSurveyQuestion) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseSurveyQuestion) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.SurveyQuestionQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.SurveyQuestionQuery", q)
+}
+
+// The SurveyResponseFunc type is an adapter to allow the use of ordinary function as a Querier.
+type SurveyResponseFunc func(context.Context, *ent.SurveyResponseQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f SurveyResponseFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.SurveyResponseQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.SurveyResponseQuery", q)
+}
+
+// The TraverseSurveyResponse type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseSurveyResponse func(context.Context, *ent.SurveyResponseQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseSurveyResponse) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseSurveyResponse) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.SurveyResponseQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.SurveyResponseQuery", q)
+}
+
 // The TopicFunc type is an adapter to allow the use of ordinary function as a Querier.
 type TopicFunc func(context.Context, *ent.TopicQuery) (ent.Value, error)
 
@@ -609,6 +693,12 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.SoftwareProductQuery, predicate.SoftwareProduct, softwareproduct.OrderOption]{typ: ent.TypeSoftwareProduct, tq: q}, nil
 	case *ent.SoftwareUsageQuery:
 		return &query[*ent.SoftwareUsageQuery, predicate.SoftwareUsage, softwareusage.OrderOption]{typ: ent.TypeSoftwareUsage, tq: q}, nil
+	case *ent.SurveyQuery:
+		return &query[*ent.SurveyQuery, predicate.Survey, survey.OrderOption]{typ: ent.TypeSurvey, tq: q}, nil
+	case *ent.SurveyQuestionQuery:
+		return &query[*ent.SurveyQuestionQuery, predicate.SurveyQuestion, surveyquestion.OrderOption]{typ: ent.TypeSurveyQuestion, tq: q}, nil
+	case *ent.SurveyResponseQuery:
+		return &query[*ent.SurveyResponseQuery, predicate.SurveyResponse, surveyresponse.OrderOption]{typ: ent.TypeSurveyResponse, tq: q}, nil
 	case *ent.TopicQuery:
 		return &query[*ent.TopicQuery, predicate.Topic, topic.OrderOption]{typ: ent.TypeTopic, tq: q}, nil
 	default:

@@ -592,6 +592,101 @@ var (
 			},
 		},
 	}
+	// SurveysColumns holds the columns for the "surveys" table.
+	SurveysColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 40},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "title", Type: field.TypeString, Size: 200},
+		{Name: "introduction", Type: field.TypeString, Nullable: true, Size: 20000},
+		{Name: "opens_at", Type: field.TypeTime},
+		{Name: "closes_at", Type: field.TypeTime},
+		{Name: "anonymous", Type: field.TypeBool, Default: true},
+		{Name: "response_scope", Type: field.TypeEnum, Enums: []string{"MEMBER", "ORGANISATION"}, Default: "MEMBER"},
+		{Name: "response_count", Type: field.TypeInt, Default: 0},
+		{Name: "circle_surveys", Type: field.TypeString, Nullable: true, Size: 40},
+		{Name: "survey_owner", Type: field.TypeString, Size: 40},
+	}
+	// SurveysTable holds the schema information for the "surveys" table.
+	SurveysTable = &schema.Table{
+		Name:       "surveys",
+		Columns:    SurveysColumns,
+		PrimaryKey: []*schema.Column{SurveysColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "surveys_circles_surveys",
+				Columns:    []*schema.Column{SurveysColumns[10]},
+				RefColumns: []*schema.Column{CirclesColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "surveys_members_owner",
+				Columns:    []*schema.Column{SurveysColumns[11]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+	}
+	// SurveyQuestionsColumns holds the columns for the "survey_questions" table.
+	SurveyQuestionsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 40},
+		{Name: "position", Type: field.TypeInt},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"SINGLE_CHOICE", "MULTI_CHOICE", "SCALE", "NUMBER", "TEXT"}},
+		{Name: "text", Type: field.TypeString, Size: 2000},
+		{Name: "options", Type: field.TypeJSON, Nullable: true},
+		{Name: "required", Type: field.TypeBool, Default: false},
+		{Name: "survey_questions", Type: field.TypeString, Size: 40},
+	}
+	// SurveyQuestionsTable holds the schema information for the "survey_questions" table.
+	SurveyQuestionsTable = &schema.Table{
+		Name:       "survey_questions",
+		Columns:    SurveyQuestionsColumns,
+		PrimaryKey: []*schema.Column{SurveyQuestionsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "survey_questions_surveys_questions",
+				Columns:    []*schema.Column{SurveyQuestionsColumns[6]},
+				RefColumns: []*schema.Column{SurveysColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+	}
+	// SurveyResponsesColumns holds the columns for the "survey_responses" table.
+	SurveyResponsesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 40},
+		{Name: "respondent_key", Type: field.TypeString, Size: 64},
+		{Name: "answers", Type: field.TypeJSON},
+		{Name: "submitted_at", Type: field.TypeTime},
+		{Name: "survey_responses", Type: field.TypeString, Size: 40},
+		{Name: "survey_response_member", Type: field.TypeString, Nullable: true, Size: 40},
+	}
+	// SurveyResponsesTable holds the schema information for the "survey_responses" table.
+	SurveyResponsesTable = &schema.Table{
+		Name:       "survey_responses",
+		Columns:    SurveyResponsesColumns,
+		PrimaryKey: []*schema.Column{SurveyResponsesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "survey_responses_surveys_responses",
+				Columns:    []*schema.Column{SurveyResponsesColumns[4]},
+				RefColumns: []*schema.Column{SurveysColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "survey_responses_members_member",
+				Columns:    []*schema.Column{SurveyResponsesColumns[5]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "surveyresponse_respondent_key_survey_responses",
+				Unique:  true,
+				Columns: []*schema.Column{SurveyResponsesColumns[1], SurveyResponsesColumns[4]},
+			},
+		},
+	}
 	// TopicsColumns holds the columns for the "topics" table.
 	TopicsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString, Size: 40},
@@ -842,6 +937,9 @@ var (
 		SessionsTable,
 		SoftwareProductsTable,
 		SoftwareUsagesTable,
+		SurveysTable,
+		SurveyQuestionsTable,
+		SurveyResponsesTable,
 		TopicsTable,
 		DiscussionTopicsTable,
 		EventOrganisersTable,
@@ -882,6 +980,11 @@ func init() {
 	SoftwareUsagesTable.ForeignKeys[1].RefTable = SoftwareProductsTable
 	SoftwareUsagesTable.ForeignKeys[2].RefTable = TopicsTable
 	SoftwareUsagesTable.ForeignKeys[3].RefTable = MembersTable
+	SurveysTable.ForeignKeys[0].RefTable = CirclesTable
+	SurveysTable.ForeignKeys[1].RefTable = MembersTable
+	SurveyQuestionsTable.ForeignKeys[0].RefTable = SurveysTable
+	SurveyResponsesTable.ForeignKeys[0].RefTable = SurveysTable
+	SurveyResponsesTable.ForeignKeys[1].RefTable = MembersTable
 	TopicsTable.ForeignKeys[0].RefTable = IndicatorsTable
 	TopicsTable.ForeignKeys[1].RefTable = TopicsTable
 	DiscussionTopicsTable.ForeignKeys[0].RefTable = DiscussionsTable

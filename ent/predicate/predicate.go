@@ -57,5 +57,14 @@ type SoftwareProduct func(*sql.Selector)
 // SoftwareUsage is the predicate function for softwareusage builders.
 type SoftwareUsage func(*sql.Selector)
 
+// Survey is the predicate function for survey builders.
+type Survey func(*sql.Selector)
+
+// SurveyQuestion is the predicate function for surveyquestion builders.
+type SurveyQuestion func(*sql.Selector)
+
+// SurveyResponse is the predicate function for surveyresponse builders.
+type SurveyResponse func(*sql.Selector)
+
 // Topic is the predicate function for topic builders.
 type Topic func(*sql.Selector)

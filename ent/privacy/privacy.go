@@ -519,6 +519,78 @@ func (f SoftwareUsageMutationRuleFunc) EvalMutation(ctx context.Context, m ent.M
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.SoftwareUsageMutation", m)
 }
 
+// The SurveyQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type SurveyQueryRuleFunc func(context.Context, *ent.SurveyQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f SurveyQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.SurveyQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.SurveyQuery", q)
+}
+
+// The SurveyMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type SurveyMutationRuleFunc func(context.Context, *ent.SurveyMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f SurveyMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.SurveyMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.SurveyMutation", m)
+}
+
+// The SurveyQuestionQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type SurveyQuestionQueryRuleFunc func(context.Context, *ent.SurveyQuestionQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f SurveyQuestionQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.SurveyQuestionQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.SurveyQuestionQuery", q)
+}
+
+// The SurveyQuestionMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type SurveyQuestionMutationRuleFunc func(context.Context, *ent.SurveyQuestionMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f SurveyQuestionMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.SurveyQuestionMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.SurveyQuestionMutation", m)
+}
+
+// The SurveyResponseQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type SurveyResponseQueryRuleFunc func(context.Context, *ent.SurveyResponseQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f SurveyResponseQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.SurveyResponseQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.SurveyResponseQuery", q)
+}
+
+// The SurveyResponseMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type SurveyResponseMutationRuleFunc func(context.Context, *ent.SurveyResponseMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f SurveyResponseMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.SurveyResponseMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.SurveyResponseMutation", m)
+}
+
 // The TopicQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type TopicQueryRuleFunc func(context.Context, *ent.TopicQuery) error
@@ -612,6 +684,12 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.SoftwareUsageQuery:
 		return q.Filter(), nil
+	case *ent.SurveyQuery:
+		return q.Filter(), nil
+	case *ent.SurveyQuestionQuery:
+		return q.Filter(), nil
+	case *ent.SurveyResponseQuery:
+		return q.Filter(), nil
 	case *ent.TopicQuery:
 		return q.Filter(), nil
 	default:
@@ -654,6 +732,12 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.SoftwareProductMutation:
 		return m.Filter(), nil
 	case *ent.SoftwareUsageMutation:
+		return m.Filter(), nil
+	case *ent.SurveyMutation:
+		return m.Filter(), nil
+	case *ent.SurveyQuestionMutation:
+		return m.Filter(), nil
+	case *ent.SurveyResponseMutation:
 		return m.Filter(), nil
 	case *ent.TopicMutation:
 		return m.Filter(), nil

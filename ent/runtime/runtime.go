@@ -24,6 +24,9 @@ import (
 	"zirkel/ent/session"
 	"zirkel/ent/softwareproduct"
 	"zirkel/ent/softwareusage"
+	"zirkel/ent/survey"
+	"zirkel/ent/surveyquestion"
+	"zirkel/ent/surveyresponse"
 	"zirkel/ent/topic"
 
 	"entgo.io/ent"
@@ -1341,6 +1344,182 @@ func init() {
 	// softwareusage.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	softwareusage.IDValidator = func() func(string) error {
 		validators := softwareusageDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	surveyMixin := schema.Survey{}.Mixin()
+	survey.Policy = privacy.NewPolicies(schema.Survey{})
+	survey.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := survey.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	surveyMixinFields0 := surveyMixin[0].Fields()
+	_ = surveyMixinFields0
+	surveyMixinFields1 := surveyMixin[1].Fields()
+	_ = surveyMixinFields1
+	surveyFields := schema.Survey{}.Fields()
+	_ = surveyFields
+	// surveyDescCreatedAt is the schema descriptor for created_at field.
+	surveyDescCreatedAt := surveyMixinFields1[0].Descriptor()
+	// survey.DefaultCreatedAt holds the default value on creation for the created_at field.
+	survey.DefaultCreatedAt = surveyDescCreatedAt.Default.(func() time.Time)
+	// surveyDescUpdatedAt is the schema descriptor for updated_at field.
+	surveyDescUpdatedAt := surveyMixinFields1[1].Descriptor()
+	// survey.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	survey.DefaultUpdatedAt = surveyDescUpdatedAt.Default.(func() time.Time)
+	// survey.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	survey.UpdateDefaultUpdatedAt = surveyDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// surveyDescTitle is the schema descriptor for title field.
+	surveyDescTitle := surveyFields[0].Descriptor()
+	// survey.TitleValidator is a validator for the "title" field. It is called by the builders before save.
+	survey.TitleValidator = func() func(string) error {
+		validators := surveyDescTitle.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(title string) error {
+			for _, fn := range fns {
+				if err := fn(title); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// surveyDescIntroduction is the schema descriptor for introduction field.
+	surveyDescIntroduction := surveyFields[1].Descriptor()
+	// survey.IntroductionValidator is a validator for the "introduction" field. It is called by the builders before save.
+	survey.IntroductionValidator = surveyDescIntroduction.Validators[0].(func(string) error)
+	// surveyDescAnonymous is the schema descriptor for anonymous field.
+	surveyDescAnonymous := surveyFields[4].Descriptor()
+	// survey.DefaultAnonymous holds the default value on creation for the anonymous field.
+	survey.DefaultAnonymous = surveyDescAnonymous.Default.(bool)
+	// surveyDescResponseCount is the schema descriptor for response_count field.
+	surveyDescResponseCount := surveyFields[6].Descriptor()
+	// survey.DefaultResponseCount holds the default value on creation for the response_count field.
+	survey.DefaultResponseCount = surveyDescResponseCount.Default.(int)
+	// survey.ResponseCountValidator is a validator for the "response_count" field. It is called by the builders before save.
+	survey.ResponseCountValidator = surveyDescResponseCount.Validators[0].(func(int) error)
+	// surveyDescID is the schema descriptor for id field.
+	surveyDescID := surveyMixinFields0[0].Descriptor()
+	// survey.DefaultID holds the default value on creation for the id field.
+	survey.DefaultID = surveyDescID.Default.(func() gid.ID)
+	// survey.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	survey.IDValidator = func() func(string) error {
+		validators := surveyDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	surveyquestionMixin := schema.SurveyQuestion{}.Mixin()
+	surveyquestion.Policy = privacy.NewPolicies(schema.SurveyQuestion{})
+	surveyquestion.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := surveyquestion.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	surveyquestionMixinFields0 := surveyquestionMixin[0].Fields()
+	_ = surveyquestionMixinFields0
+	surveyquestionFields := schema.SurveyQuestion{}.Fields()
+	_ = surveyquestionFields
+	// surveyquestionDescPosition is the schema descriptor for position field.
+	surveyquestionDescPosition := surveyquestionFields[0].Descriptor()
+	// surveyquestion.PositionValidator is a validator for the "position" field. It is called by the builders before save.
+	surveyquestion.PositionValidator = surveyquestionDescPosition.Validators[0].(func(int) error)
+	// surveyquestionDescText is the schema descriptor for text field.
+	surveyquestionDescText := surveyquestionFields[2].Descriptor()
+	// surveyquestion.TextValidator is a validator for the "text" field. It is called by the builders before save.
+	surveyquestion.TextValidator = func() func(string) error {
+		validators := surveyquestionDescText.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(text string) error {
+			for _, fn := range fns {
+				if err := fn(text); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// surveyquestionDescRequired is the schema descriptor for required field.
+	surveyquestionDescRequired := surveyquestionFields[4].Descriptor()
+	// surveyquestion.DefaultRequired holds the default value on creation for the required field.
+	surveyquestion.DefaultRequired = surveyquestionDescRequired.Default.(bool)
+	// surveyquestionDescID is the schema descriptor for id field.
+	surveyquestionDescID := surveyquestionMixinFields0[0].Descriptor()
+	// surveyquestion.DefaultID holds the default value on creation for the id field.
+	surveyquestion.DefaultID = surveyquestionDescID.Default.(func() gid.ID)
+	// surveyquestion.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	surveyquestion.IDValidator = func() func(string) error {
+		validators := surveyquestionDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	surveyresponseMixin := schema.SurveyResponse{}.Mixin()
+	surveyresponse.Policy = privacy.NewPolicies(schema.SurveyResponse{})
+	surveyresponse.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := surveyresponse.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	surveyresponseMixinFields0 := surveyresponseMixin[0].Fields()
+	_ = surveyresponseMixinFields0
+	surveyresponseFields := schema.SurveyResponse{}.Fields()
+	_ = surveyresponseFields
+	// surveyresponseDescRespondentKey is the schema descriptor for respondent_key field.
+	surveyresponseDescRespondentKey := surveyresponseFields[0].Descriptor()
+	// surveyresponse.RespondentKeyValidator is a validator for the "respondent_key" field. It is called by the builders before save.
+	surveyresponse.RespondentKeyValidator = surveyresponseDescRespondentKey.Validators[0].(func(string) error)
+	// surveyresponseDescID is the schema descriptor for id field.
+	surveyresponseDescID := surveyresponseMixinFields0[0].Descriptor()
+	// surveyresponse.DefaultID holds the default value on creation for the id field.
+	surveyresponse.DefaultID = surveyresponseDescID.Default.(func() gid.ID)
+	// surveyresponse.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	surveyresponse.IDValidator = func() func(string) error {
+		validators := surveyresponseDescID.Validators
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),

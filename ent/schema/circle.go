@@ -46,6 +46,8 @@ func (Circle) Edges() []ent.Edge {
 			Annotations(entgql.RelayConnection(), noInput),
 		edge.To("events", Event.Type).
 			Annotations(entgql.RelayConnection(), noInput),
+		edge.To("surveys", Survey.Type).
+			Annotations(entgql.RelayConnection(), noInput),
 	}
 }
 

@@ -8,7 +8,22 @@ import (
 	"zirkel/ent/member"
 	"zirkel/ent/reaction"
 	"zirkel/ent/schema/gid"
+	"zirkel/ent/surveyquestion"
 )
+
+// One answer; fill the field that fits the question's kind.
+type AnswerInput struct {
+	QuestionID gid.ID `json:"questionID"`
+	// SINGLE_CHOICE: the index of the chosen option.
+	Choice *int `json:"choice,omitempty"`
+	// MULTI_CHOICE: the indexes of the chosen options.
+	Choices []int `json:"choices,omitempty"`
+	// SCALE: 1 to 5.
+	Scale  *int     `json:"scale,omitempty"`
+	Number *float64 `json:"number,omitempty"`
+	// TEXT: at most 2,000 characters.
+	Text *string `json:"text,omitempty"`
+}
 
 // How an organisation stands on an indicator among its peers (same kind, similar size), for
 // learning, not ranking: no names, no ranks, and no statistics at all when fewer than 5 peers
@@ -62,12 +77,28 @@ type LoginPayload struct {
 	ExpiresAt time.Time `json:"expiresAt"`
 }
 
+type OptionResult struct {
+	Option string   `json:"option"`
+	Count  *int     `json:"count,omitempty"`
+	Share  *float64 `json:"share,omitempty"`
+}
+
 type PostMessageInput struct {
 	DiscussionID gid.ID `json:"discussionID"`
 	// Markdown, at most 10,000 characters.
 	Body string `json:"body"`
 	// The message this one replies to; it must be in the same discussion.
 	ParentID *gid.ID `json:"parentID,omitempty"`
+}
+
+type QuestionResult struct {
+	Question    *ent.SurveyQuestion `json:"question"`
+	Respondents *int                `json:"respondents,omitempty"`
+	Options     []*OptionResult     `json:"options"`
+	Median      *float64            `json:"median,omitempty"`
+	Mean        *float64            `json:"mean,omitempty"`
+	// TEXT answers, in random order, when at least 5 answered.
+	Texts []string `json:"texts"`
 }
 
 type ReactionCount struct {
@@ -86,4 +117,20 @@ type SoftwareUsageSummary struct {
 }
 
 type Subscription struct {
+}
+
+type SurveyQuestionInput struct {
+	Kind surveyquestion.Kind `json:"kind"`
+	Text string              `json:"text"`
+	// The choices of SINGLE_CHOICE and MULTI_CHOICE questions (2 to 20).
+	Options  []string `json:"options,omitempty"`
+	Required *bool    `json:"required,omitempty"`
+}
+
+// Aggregated results. Any count of 1 to 4 is suppressed (null), and nothing is shown at all
+// while fewer than 5 responded, so that no answer points at a person or organisation.
+type SurveyResults struct {
+	Respondents *int              `json:"respondents,omitempty"`
+	Suppressed  bool              `json:"suppressed"`
+	Questions   []*QuestionResult `json:"questions"`
 }

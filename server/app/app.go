@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"path/filepath"
 	"time"
 
 	"entgo.io/ent/dialect"
@@ -106,7 +107,13 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts ...Op
 	limits := api.DefaultLimits
 	limits.MaxComplexity = cfg.MaxComplexity
 	limits.Timeout = cfg.Timeout
-	gql := api.New(graph.NewSchema(st.Client, authService, hub), st.Client, api.Options{
+	secret, err := surveySecret(cfg)
+	if err != nil {
+		_ = broker.Close()
+		_ = st.Close()
+		return nil, err
+	}
+	gql := api.New(graph.NewSchema(st.Client, authService, hub, secret), st.Client, api.Options{
 		Limits:        limits,
 		Introspection: cfg.Introspection,
 		Logger:        logger,
@@ -117,6 +124,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts ...Op
 	mux.Handle("/graphql", authService.Middleware(hub.Middleware(gql)))
 	mux.Handle("GET /events/{file}", authService.Middleware(calendar.EventHandler(st.Client)))
 	mux.Handle("GET /calendar/{file}", calendar.FeedHandler(st.Client, authService))
+	mux.Handle("GET /surveys/{id}/results.csv", authService.Middleware(graph.SurveyResultsCSV(st.Client, secret)))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeStatus(w, http.StatusOK, "ok")
 	})
@@ -136,6 +144,28 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts ...Op
 		mux.Handle(graphiql.AssetPrefix, ide)
 	}
 	return &App{Store: st, Auth: authService, Live: hub, broker: broker, handler: reqid.Middleware(withRequestLog(mux, logger))}, nil
+}
+
+// surveySecret is ZIRKEL_SURVEY_SECRET or, for a single instance, a random key kept in the
+// data directory (created on first start). It must never be stored in the database: it is
+// what keeps anonymous survey responses unlinkable to members.
+func surveySecret(cfg config.Config) ([]byte, error) {
+	if cfg.SurveySecret != "" {
+		return []byte(cfg.SurveySecret), nil
+	}
+	path := filepath.Join(cfg.DataDir, "survey.key")
+	if key, err := os.ReadFile(path); err == nil && len(key) >= 32 {
+		return key, nil
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("creating data directory: %w", err)
+	}
+	key := make([]byte, 32)
+	_, _ = rand.Read(key)
+	if err := os.WriteFile(path, key, 0o600); err != nil {
+		return nil, fmt.Errorf("writing the survey key: %w", err)
+	}
+	return key, nil
 }
 
 // loadDemo loads the demo community into an empty database, with local accounts whose

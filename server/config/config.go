@@ -30,6 +30,7 @@ type Config struct {
 	SessionMaxAge    time.Duration // -session-max-age / ZIRKEL_SESSION_MAX_AGE
 	RevalidateEvery  time.Duration // -revalidate-every / ZIRKEL_REVALIDATE_EVERY: re-check directory members with sessions
 	DemoPassword     string        // ZIRKEL_DEMO_PASSWORD (environment only: a secret); random when empty
+	SurveySecret     string        // ZIRKEL_SURVEY_SECRET (environment only): keys anonymous survey responses
 	BrokerURL        string        // -broker / ZIRKEL_BROKER_URL: nats://host:4222 for several replicas; empty for in-process
 	WSConnsPerMember int           // -ws-conns-per-member / ZIRKEL_WS_CONNS_PER_MEMBER: websocket connections one member may hold
 	DebugAddr        string        // -debug-addr / ZIRKEL_DEBUG_ADDR: serve Go's pprof here (keep it on localhost)
@@ -80,6 +81,7 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 		fs.DurationVar(d.p, d.flag, v, d.usage)
 	}
 	c.DemoPassword = getenv("ZIRKEL_DEMO_PASSWORD")
+	c.SurveySecret = getenv("ZIRKEL_SURVEY_SECRET")
 	conns, _ := strconv.Atoi(env("ZIRKEL_WS_CONNS_PER_MEMBER", "10"))
 	fs.IntVar(&c.WSConnsPerMember, "ws-conns-per-member", conns, "websocket connections one member may hold")
 	fs.StringVar(&c.DebugAddr, "debug-addr", getenv("ZIRKEL_DEBUG_ADDR"), "address for Go's pprof profiles, e.g. 127.0.0.1:6060; empty: off")

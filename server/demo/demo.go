@@ -1,7 +1,8 @@
 // Package demo loads a realistic demo community into an empty database: the 400 German districts
 // and the 16 Länder from official statistics, a few municipalities, vendors, a research institute
 // and an association; a topic tree; about thirty fictional members; good-practice records;
-// circles with memberships; and discussions with messages.
+// circles with memberships; discussions with messages; upcoming events with registrations; a KPI
+// catalogue with benchmark values; a software landscape; and a competency inventory.
 //
 // The data is fixed (the same on every run) except for the ids, which ent generates, and the
 // times, which are relative to the moment of loading so that the community looks recently active.
@@ -73,7 +74,11 @@ func Load(ctx context.Context, client *ent.Client, logger *slog.Logger, password
 	logger.Info("demo data loaded",
 		"organisations", l.counts.organisations, "topics", len(l.topics), "members", len(l.members),
 		"practices", l.counts.practices, "circles", len(l.circles),
-		"discussions", l.counts.discussions, "messages", l.counts.messages)
+		"discussions", l.counts.discussions, "messages", l.counts.messages,
+		"events", l.counts.events, "registrations", l.counts.registrations,
+		"indicators", len(l.indicators), "measurements", l.counts.measurements,
+		"software_products", len(l.products), "software_usages", l.counts.usages,
+		"competencies", l.counts.competencies)
 	return true, nil
 }
 
@@ -88,7 +93,13 @@ type loader struct {
 	members map[string]gid.ID // by member key
 	circles map[string]gid.ID // by slug
 
-	counts struct{ organisations, practices, discussions, messages int }
+	indicators map[string]gid.ID // by indicator key
+	products   map[string]gid.ID // by product key
+
+	counts struct {
+		organisations, practices, discussions, messages           int
+		events, registrations, measurements, usages, competencies int
+	}
 }
 
 func newLoader(client *ent.Client, now time.Time) *loader {
@@ -99,6 +110,9 @@ func newLoader(client *ent.Client, now time.Time) *loader {
 		topics:  map[string]gid.ID{},
 		members: map[string]gid.ID{},
 		circles: map[string]gid.ID{},
+
+		indicators: map[string]gid.ID{},
+		products:   map[string]gid.ID{},
 	}
 }
 
@@ -115,6 +129,7 @@ func (l *loader) load(ctx context.Context) error {
 		{"circles", l.loadCircles},
 		{"practices", l.loadPractices},
 		{"discussions", l.loadDiscussions},
+		{"knowledge", l.loadKnowledge},
 	}
 	for _, s := range steps {
 		if err := s.run(ctx); err != nil {

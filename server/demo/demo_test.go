@@ -12,11 +12,16 @@ import (
 	"zirkel/ent"
 	"zirkel/ent/circle"
 	"zirkel/ent/circlemembership"
+	"zirkel/ent/competency"
+	"zirkel/ent/competencyrating"
 	"zirkel/ent/discussion"
+	"zirkel/ent/event"
+	"zirkel/ent/measurement"
 	"zirkel/ent/member"
 	"zirkel/ent/message"
 	"zirkel/ent/organisation"
 	"zirkel/ent/practice"
+	"zirkel/ent/registration"
 	"zirkel/server/demo"
 	"zirkel/server/policy"
 	"zirkel/server/store"
@@ -265,6 +270,128 @@ func checkDiscussion(t *testing.T, ctx context.Context, d *ent.Discussion) {
 	last := msgs[len(msgs)-1].CreatedAt
 	if d.LastMessageAt == nil || !d.LastMessageAt.Equal(last) || last.After(time.Now()) {
 		t.Errorf("%q: last_message_at %v, last message at %v", d.Title, d.LastMessageAt, last)
+	}
+}
+
+func TestLoadEvents(t *testing.T) {
+	ctx := policy.System(context.Background())
+	client := loadDemo(t)
+	events, err := client.Event.Query().WithCircle().WithOrganisers().WithRegistrations().All(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(events) < 3 {
+		t.Errorf("got %d events, want 3-4", len(events))
+	}
+	circleEvents := 0
+	for _, e := range events {
+		if e.Edges.Circle != nil {
+			circleEvents++
+			if e.Edges.Circle.Visibility != circle.VisibilityCLOSED {
+				t.Errorf("event %q belongs to circle %s, which is not closed", e.Title, e.Edges.Circle.Name)
+			}
+		}
+		checkEvent(t, e)
+	}
+	if circleEvents == 0 {
+		t.Error("no event of a circle")
+	}
+	if n := count(t, "waitlisted", client.Registration.Query().Where(registration.StatusEQ(registration.StatusWAITLISTED))); n == 0 {
+		t.Error("no waitlisted registration")
+	}
+	online := count(t, "online sessions", client.Event.Query().Where(event.KindEQ(event.KindONLINE_SESSION), event.OnlineURLNEQ("")))
+	deadlines := count(t, "deadlines", client.Event.Query().Where(event.RegistrationDeadlineNotNil()))
+	if online == 0 || deadlines == 0 {
+		t.Errorf("%d online sessions with a URL, %d events with a registration deadline; want some of each", online, deadlines)
+	}
+}
+
+// checkEvent checks an event's times and organisers, and that its counters agree with its
+// registrations.
+func checkEvent(t *testing.T, e *ent.Event) {
+	t.Helper()
+	if !e.StartsAt.After(time.Now()) || !e.EndsAt.After(e.StartsAt) || len(e.Edges.Organisers) == 0 {
+		t.Errorf("event %q: starts %v, ends %v, %d organisers", e.Title, e.StartsAt, e.EndsAt, len(e.Edges.Organisers))
+	}
+	registered, waitlisted := 0, 0
+	for _, r := range e.Edges.Registrations {
+		switch r.Status {
+		case registration.StatusREGISTERED, registration.StatusATTENDED:
+			registered++
+		case registration.StatusWAITLISTED:
+			waitlisted++
+		}
+		if r.RegisteredAt.After(time.Now()) {
+			t.Errorf("event %q: a registration lies in the future", e.Title)
+		}
+	}
+	if e.RegisteredCount != registered || e.WaitlistCount != waitlisted {
+		t.Errorf("event %q: registered_count %d, waitlist_count %d; the registrations give %d and %d",
+			e.Title, e.RegisteredCount, e.WaitlistCount, registered, waitlisted)
+	}
+	if e.Capacity != nil && (registered > *e.Capacity || waitlisted > 0 && registered < *e.Capacity) {
+		t.Errorf("event %q: %d registered, %d waitlisted for %d places", e.Title, registered, waitlisted, *e.Capacity)
+	}
+}
+
+func TestLoadIndicators(t *testing.T) {
+	ctx := policy.System(context.Background())
+	client := loadDemo(t)
+	indicators, err := client.Indicator.Query().All(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(indicators) < 5 {
+		t.Errorf("got %d indicators, want about 6", len(indicators))
+	}
+	best := 0
+	for _, ind := range indicators {
+		n := count(t, "measurements", ind.QueryMeasurements().Where(measurement.Period("2025"),
+			measurement.HasOrganisationWith(organisation.KindEQ(organisation.KindLANDKREIS))))
+		best = max(best, n)
+	}
+	if best < 6 {
+		t.Errorf("at most %d Landkreise report an indicator for 2025; want at least 6 (one and 5 peers)", best)
+	}
+	linked := count(t, "practices with results", client.Practice.Query().Where(
+		practice.StatusEQ(practice.StatusPUBLISHED), practice.HasMeasurementsAfter()))
+	if linked == 0 {
+		t.Error("no published practice is linked to measurements after it")
+	}
+}
+
+func TestLoadSoftwareLandscape(t *testing.T) {
+	ctx := policy.System(context.Background())
+	client := loadDemo(t)
+	products := count(t, "products", client.SoftwareProduct.Query())
+	usages, err := client.SoftwareUsage.Query().WithOrganisation().WithContact(func(q *ent.MemberQuery) { q.WithOrganisation() }).All(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if products < 5 || len(usages) < 20 {
+		t.Errorf("got %d products and %d usages, want about 8 and 25", products, len(usages))
+	}
+	for _, u := range usages {
+		if c := u.Edges.Contact; c != nil && c.Edges.Organisation.ID != u.Edges.Organisation.ID {
+			t.Errorf("usage %q at %s names a contact of %s", u.Task, u.Edges.Organisation.Name, c.Edges.Organisation.Name)
+		}
+	}
+	if n := count(t, "practices with software", client.Practice.Query().Where(practice.HasSoftware())); n < 2 {
+		t.Errorf("%d practices are linked to products, want 2-3", n)
+	}
+}
+
+func TestLoadCompetencies(t *testing.T) {
+	client := loadDemo(t)
+	authority := count(t, "authority competencies", client.Competency.Query().Where(competency.SideEQ(competency.SideAUTHORITY)))
+	vendor := count(t, "vendor competencies", client.Competency.Query().Where(competency.SideEQ(competency.SideVENDOR)))
+	if authority+vendor < 5 || authority == 0 || vendor == 0 {
+		t.Errorf("got %d authority and %d vendor competencies, want about 8 of both sides", authority, vendor)
+	}
+	ratings := count(t, "ratings", client.CompetencyRating.Query())
+	findable := count(t, "findable ratings", client.CompetencyRating.Query().Where(competencyrating.Findable(true)))
+	if ratings < 10 || findable == 0 || findable == ratings {
+		t.Errorf("got %d ratings, %d findable; want about 15, some findable", ratings, findable)
 	}
 }
 

@@ -1,0 +1,54 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+
+	"zirkel/ent/schema/gid"
+	"zirkel/server/policy"
+)
+
+// SurveyResponse is one response. For anonymous surveys it holds no member and no time of its
+// own: only the respondent key, an HMAC of survey and member (or organisation) under a
+// server secret kept outside the database, which makes "one response each" and editing
+// possible without letting anyone with the tables link an answer to a member.
+type SurveyResponse struct{ ent.Schema }
+
+// Mixin implements ent.Schema.
+func (SurveyResponse) Mixin() []ent.Mixin {
+	return []ent.Mixin{gid.NewMixin("rsp", "survey_responses")}
+}
+
+// Fields implements ent.Schema.
+func (SurveyResponse) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("respondent_key").MaxLen(64).Immutable().Sensitive(),
+		field.JSON("answers", map[string]any{}),
+		field.Time("submitted_at").Comment("The survey's opening time for anonymous surveys."),
+	}
+}
+
+// Edges implements ent.Schema.
+func (SurveyResponse) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("survey", Survey.Type).Ref("responses").Unique().Required().Immutable(),
+		edge.To("member", Member.Type).Unique().Immutable().Comment("Only for surveys that are not anonymous."),
+	}
+}
+
+// Indexes implements ent.Schema.
+func (SurveyResponse) Indexes() []ent.Index {
+	return []ent.Index{index.Edges("survey").Fields("respondent_key").Unique()}
+}
+
+// Annotations implements ent.Schema.
+func (SurveyResponse) Annotations() []schema.Annotation {
+	return []schema.Annotation{entgql.Skip(entgql.SkipAll)}
+}
+
+// Policy implements ent.Schema.
+func (SurveyResponse) Policy() ent.Policy { return policy.SurveyResponse() }

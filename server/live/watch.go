@@ -1,0 +1,60 @@
+package live
+
+import (
+	"context"
+
+	"zirkel/ent/schema/gid"
+)
+
+// subjectSurveyPrefix carries "a survey got a response".
+const subjectSurveyPrefix = "zirkel.survey."
+
+// SurveyChanged announces (after commit) that a survey got or changed a response.
+func (h *Hub) SurveyChanged(ctx context.Context, surveyID gid.ID) {
+	afterCommit(ctx, func() {
+		h.publish(context.WithoutCancel(ctx), subjectSurveyPrefix+string(surveyID), notice{Kind: kindUpdated})
+	})
+}
+
+// Watch sends load's result now and again after every change of the survey, until ctx ends.
+// Changes arriving while a result is being computed are folded into the next one.
+func Watch[T any](ctx context.Context, h *Hub, surveyID gid.ID, load func(context.Context) (T, error)) (<-chan T, error) {
+	first, err := load(ctx)
+	if err != nil {
+		return nil, err
+	}
+	changed := make(chan struct{}, 1)
+	unsub, err := h.broker.Subscribe(subjectSurveyPrefix+string(surveyID), func([]byte) {
+		select {
+		case changed <- struct{}{}:
+		default:
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make(chan T, 1)
+	out <- first
+	go func() {
+		defer close(out)
+		defer unsub()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-changed:
+				v, err := load(ctx)
+				if err != nil {
+					h.logger.Error("reloading live results", "survey", surveyID, "err", err)
+					continue
+				}
+				select {
+				case out <- v:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}
+	}()
+	return out, nil
+}

@@ -1,0 +1,82 @@
+package policy
+
+import (
+	"context"
+
+	"zirkel/ent"
+	"zirkel/ent/circle"
+	"zirkel/ent/member"
+	"zirkel/ent/predicate"
+	"zirkel/ent/privacy"
+	"zirkel/ent/survey"
+	"zirkel/ent/surveyquestion"
+	"zirkel/server/viewer"
+)
+
+// SurveyVisible matches the surveys a member may see and answer: those for all members and
+// those of their circles.
+func SurveyVisible(v *viewer.Viewer) predicate.Survey {
+	if v == nil {
+		return survey.IDIn()
+	}
+	return survey.Or(survey.Not(survey.HasCircle()), survey.HasCircleWith(circle.IDIn(v.CircleIDs()...)))
+}
+
+// Survey: see SurveyVisible (admins see all). Members other than vendors run surveys for all
+// members; a circle's moderators run surveys in their circle; owners change their surveys.
+func Survey() ent.Policy {
+	return privacy.Policy{
+		Query: privacy.QueryPolicy{privacy.SurveyQueryRuleFunc(func(ctx context.Context, q *ent.SurveyQuery) error {
+			if v := viewerOf(ctx); !v.IsAdmin() {
+				q.Where(SurveyVisible(v))
+			}
+			return privacy.Allow
+		})},
+		Mutation: privacy.MutationPolicy{denyAnonymous, allowAdmins, privacy.SurveyMutationRuleFunc(func(ctx context.Context, m *ent.SurveyMutation) error {
+			v := viewerOf(ctx)
+			if m.Op().Is(ent.OpCreate) {
+				owner, _ := m.OwnerID()
+				circleID, inCircle := m.CircleID()
+				if owner == v.MemberID && !v.IsVendor() && (!inCircle || v.ModeratesCircle(circleID)) {
+					return privacy.Allow
+				}
+				return privacy.Denyf("members other than vendors run surveys; in a circle, its moderators")
+			}
+			id, ok := m.ID()
+			if !ok || m.Op().Is(ent.OpDeleteOne) {
+				return privacy.Denyf("surveys are changed one at a time, not deleted")
+			}
+			own, err := m.Client().Survey.Query().Where(survey.ID(id), survey.HasOwnerWith(member.ID(v.MemberID))).Exist(System(ctx))
+			if err != nil {
+				return err
+			}
+			if own {
+				return privacy.Allow
+			}
+			return privacy.Denyf("only the owner changes a survey")
+		})},
+	}
+}
+
+// SurveyPart: questions are read with their survey; the server writes them (under System)
+// after checking the owner.
+func SurveyPart() ent.Policy {
+	return privacy.Policy{
+		Query: privacy.QueryPolicy{privacy.SurveyQuestionQueryRuleFunc(func(ctx context.Context, q *ent.SurveyQuestionQuery) error {
+			if v := viewerOf(ctx); !v.IsAdmin() {
+				q.Where(surveyquestion.HasSurveyWith(SurveyVisible(v)))
+			}
+			return privacy.Allow
+		})},
+		Mutation: privacy.MutationPolicy{privacy.AlwaysDenyRule()},
+	}
+}
+
+// SurveyResponse: nobody reads or writes responses directly; the server stores them and
+// publishes only aggregated results, all under System.
+func SurveyResponse() ent.Policy {
+	return privacy.Policy{
+		Query:    privacy.QueryPolicy{privacy.AlwaysDenyRule()},
+		Mutation: privacy.MutationPolicy{privacy.AlwaysDenyRule()},
+	}
+}
