@@ -8675,10 +8675,6 @@ input SurveyWhereInput {
   hasOwner: Boolean
   hasOwnerWith: [MemberWhereInput!]
 }
-"""
-The builtin Time type
-"""
-scalar Time
 type Topic implements Node {
   id: ID!
   createdAt: Time!
@@ -9232,6 +9228,12 @@ input UpdateTopicInput {
 	{Name: "../../schema.graphqls", Input: `# Zirkel's hand-written API. It extends the types that entgql generates from ent/schema into
 # graph/ent.graphqls. Every list is a Relay connection: pass ` + "`" + `first` + "`" + ` or ` + "`" + `last` + "`" + ` (at most 100).
 
+
+"""
+An instant, as an RFC 3339 string with time zone. (Declared here, not in the generated
+schema, so that regenerating is stable.)
+"""
+scalar Time
 
 extend type Query {
   """
