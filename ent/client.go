@@ -1583,7 +1583,7 @@ func (c *IndicatorClient) QueryTopics(_m *Indicator) *TopicQuery {
 		step := sqlgraph.NewStep(
 			sqlgraph.From(indicator.Table, indicator.FieldID, id),
 			sqlgraph.To(topic.Table, topic.FieldID),
-			sqlgraph.Edge(sqlgraph.O2M, false, indicator.TopicsTable, indicator.TopicsColumn),
+			sqlgraph.Edge(sqlgraph.M2M, false, indicator.TopicsTable, indicator.TopicsPrimaryKey...),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -4324,6 +4324,22 @@ func (c *TopicClient) QueryDiscussions(_m *Topic) *DiscussionQuery {
 			sqlgraph.From(topic.Table, topic.FieldID, id),
 			sqlgraph.To(discussion.Table, discussion.FieldID),
 			sqlgraph.Edge(sqlgraph.M2M, true, topic.DiscussionsTable, topic.DiscussionsPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryIndicators queries the indicators edge of a Topic.
+func (c *TopicClient) QueryIndicators(_m *Topic) *IndicatorQuery {
+	query := (&IndicatorClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(topic.Table, topic.FieldID, id),
+			sqlgraph.To(indicator.Table, indicator.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, topic.IndicatorsTable, topic.IndicatorsPrimaryKey...),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil

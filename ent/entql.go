@@ -674,10 +674,10 @@ var schemaGraph = func() *sqlgraph.Schema {
 	graph.MustAddE(
 		"topics",
 		&sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2M,
+			Rel:     sqlgraph.M2M,
 			Inverse: false,
 			Table:   indicator.TopicsTable,
-			Columns: []string{indicator.TopicsColumn},
+			Columns: indicator.TopicsPrimaryKey,
 			Bidi:    false,
 		},
 		"Indicator",
@@ -1330,6 +1330,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Topic",
 		"Discussion",
+	)
+	graph.MustAddE(
+		"indicators",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   topic.IndicatorsTable,
+			Columns: topic.IndicatorsPrimaryKey,
+			Bidi:    false,
+		},
+		"Topic",
+		"Indicator",
 	)
 	return graph
 }()
@@ -3931,6 +3943,20 @@ func (f *TopicFilter) WhereHasDiscussions() {
 // WhereHasDiscussionsWith applies a predicate to check if query has an edge discussions with a given conditions (other predicates).
 func (f *TopicFilter) WhereHasDiscussionsWith(preds ...predicate.Discussion) {
 	f.Where(entql.HasEdgeWith("discussions", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasIndicators applies a predicate to check if query has an edge indicators.
+func (f *TopicFilter) WhereHasIndicators() {
+	f.Where(entql.HasEdge("indicators"))
+}
+
+// WhereHasIndicatorsWith applies a predicate to check if query has an edge indicators with a given conditions (other predicates).
+func (f *TopicFilter) WhereHasIndicatorsWith(preds ...predicate.Indicator) {
+	f.Where(entql.HasEdgeWith("indicators", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}

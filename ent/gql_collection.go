@@ -1667,13 +1667,17 @@ func (_q *IndicatorQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 							ids[i] = nodes[i].ID
 						}
 						var v []struct {
-							NodeID gid.ID `sql:"indicator_topics"`
+							NodeID gid.ID `sql:"indicator_id"`
 							Count  int    `sql:"count"`
 						}
 						query.Where(func(s *sql.Selector) {
-							s.Where(sql.InValues(s.C(indicator.TopicsColumn), ids...))
+							joinT := sql.Table(indicator.TopicsTable)
+							s.Join(joinT).On(s.C(topic.FieldID), joinT.C(indicator.TopicsPrimaryKey[1]))
+							s.Where(sql.InValues(joinT.C(indicator.TopicsPrimaryKey[0]), ids...))
+							s.Select(joinT.C(indicator.TopicsPrimaryKey[0]), sql.Count("*"))
+							s.GroupBy(joinT.C(indicator.TopicsPrimaryKey[0]))
 						})
-						if err := query.GroupBy(indicator.TopicsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+						if err := query.Select().Scan(ctx, &v); err != nil {
 							return err
 						}
 						m := make(map[gid.ID]int, len(v))
@@ -1718,7 +1722,7 @@ func (_q *IndicatorQuery) collectField(ctx context.Context, oneNode bool, opCtx 
 				if oneNode {
 					pager.applyOrder(query.Limit(limit))
 				} else {
-					modify := entgql.LimitPerRow(indicator.TopicsColumn, limit, pager.orderExpr(query))
+					modify := entgql.LimitPerRow(indicator.TopicsPrimaryKey[0], limit, pager.orderExpr(query))
 					query.modifiers = append(query.modifiers, modify)
 				}
 			} else {
@@ -4998,6 +5002,99 @@ func (_q *TopicQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				query = pager.applyOrder(query)
 			}
 			_q.WithNamedDiscussions(alias, func(wq *DiscussionQuery) {
+				*wq = *query
+			})
+
+		case "indicators":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&IndicatorClient{config: _q.config}).Query()
+			)
+			args := newIndicatorPaginateArgs(fieldArgs(ctx, nil, path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newIndicatorPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Topic) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID gid.ID `sql:"topic_id"`
+							Count  int    `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							joinT := sql.Table(topic.IndicatorsTable)
+							s.Join(joinT).On(s.C(indicator.FieldID), joinT.C(topic.IndicatorsPrimaryKey[0]))
+							s.Where(sql.InValues(joinT.C(topic.IndicatorsPrimaryKey[1]), ids...))
+							s.Select(joinT.C(topic.IndicatorsPrimaryKey[1]), sql.Count("*"))
+							s.GroupBy(joinT.C(topic.IndicatorsPrimaryKey[1]))
+						})
+						if err := query.Select().Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[gid.ID]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[5] == nil {
+								nodes[i].Edges.totalCount[5] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[5][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Topic) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.Indicators)
+							if nodes[i].Edges.totalCount[5] == nil {
+								nodes[i].Edges.totalCount[5] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[5][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, indicatorImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(topic.IndicatorsPrimaryKey[1], limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedIndicators(alias, func(wq *IndicatorQuery) {
 				*wq = *query
 			})
 		case "createdAt":

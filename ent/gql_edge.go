@@ -827,3 +827,23 @@ func (_m *Topic) Discussions(
 	}
 	return _m.QueryDiscussions().Paginate(ctx, after, first, before, last, opts...)
 }
+
+func (_m *Topic) Indicators(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *IndicatorOrder,
+) (*IndicatorConnection, error) {
+	opts := []IndicatorPaginateOption{
+		WithIndicatorOrder(orderBy),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[5][alias]
+	if nodes, err := _m.NamedIndicators(alias); err == nil || hasTotalCount {
+		pager, err := newIndicatorPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &IndicatorConnection{Edges: []*IndicatorEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryIndicators().Paginate(ctx, after, first, before, last, opts...)
+}

@@ -331,10 +331,10 @@ func (_c *IndicatorCreate) createSpec() (*Indicator, *sqlgraph.CreateSpec) {
 	}
 	if nodes := _c.mutation.TopicsIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2M,
+			Rel:     sqlgraph.M2M,
 			Inverse: false,
 			Table:   indicator.TopicsTable,
-			Columns: []string{indicator.TopicsColumn},
+			Columns: indicator.TopicsPrimaryKey,
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(topic.FieldID, field.TypeString),

@@ -84,7 +84,7 @@ func (_q *IndicatorQuery) QueryTopics() *TopicQuery {
 		step := sqlgraph.NewStep(
 			sqlgraph.From(indicator.Table, indicator.FieldID, selector),
 			sqlgraph.To(topic.Table, topic.FieldID),
-			sqlgraph.Edge(sqlgraph.O2M, false, indicator.TopicsTable, indicator.TopicsColumn),
+			sqlgraph.Edge(sqlgraph.M2M, false, indicator.TopicsTable, indicator.TopicsPrimaryKey...),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -484,33 +484,63 @@ func (_q *IndicatorQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*In
 }
 
 func (_q *IndicatorQuery) loadTopics(ctx context.Context, query *TopicQuery, nodes []*Indicator, init func(*Indicator), assign func(*Indicator, *Topic)) error {
-	fks := make([]driver.Value, 0, len(nodes))
-	nodeids := make(map[gid.ID]*Indicator)
-	for i := range nodes {
-		fks = append(fks, nodes[i].ID)
-		nodeids[nodes[i].ID] = nodes[i]
+	edgeIDs := make([]driver.Value, len(nodes))
+	byID := make(map[gid.ID]*Indicator)
+	nids := make(map[gid.ID]map[*Indicator]struct{})
+	for i, node := range nodes {
+		edgeIDs[i] = node.ID
+		byID[node.ID] = node
 		if init != nil {
-			init(nodes[i])
+			init(node)
 		}
 	}
-	query.withFKs = true
-	query.Where(predicate.Topic(func(s *sql.Selector) {
-		s.Where(sql.InValues(s.C(indicator.TopicsColumn), fks...))
-	}))
-	neighbors, err := query.All(ctx)
+	query.Where(func(s *sql.Selector) {
+		joinT := sql.Table(indicator.TopicsTable)
+		s.Join(joinT).On(s.C(topic.FieldID), joinT.C(indicator.TopicsPrimaryKey[1]))
+		s.Where(sql.InValues(joinT.C(indicator.TopicsPrimaryKey[0]), edgeIDs...))
+		columns := s.SelectedColumns()
+		s.Select(joinT.C(indicator.TopicsPrimaryKey[0]))
+		s.AppendSelect(columns...)
+		s.SetDistinct(false)
+	})
+	if err := query.prepareQuery(ctx); err != nil {
+		return err
+	}
+	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
+		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
+			assign := spec.Assign
+			values := spec.ScanValues
+			spec.ScanValues = func(columns []string) ([]any, error) {
+				values, err := values(columns[1:])
+				if err != nil {
+					return nil, err
+				}
+				return append([]any{new(gid.ID)}, values...), nil
+			}
+			spec.Assign = func(columns []string, values []any) error {
+				outValue := *values[0].(*gid.ID)
+				inValue := *values[1].(*gid.ID)
+				if nids[inValue] == nil {
+					nids[inValue] = map[*Indicator]struct{}{byID[outValue]: {}}
+					return assign(columns[1:], values[1:])
+				}
+				nids[inValue][byID[outValue]] = struct{}{}
+				return nil
+			}
+		})
+	})
+	neighbors, err := withInterceptors[[]*Topic](ctx, query, qr, query.inters)
 	if err != nil {
 		return err
 	}
 	for _, n := range neighbors {
-		fk := n.indicator_topics
-		if fk == nil {
-			return fmt.Errorf(`foreign-key "indicator_topics" is nil for node %v`, n.ID)
-		}
-		node, ok := nodeids[*fk]
+		nodes, ok := nids[n.ID]
 		if !ok {
-			return fmt.Errorf(`unexpected referenced foreign-key "indicator_topics" returned %v for node %v`, *fk, n.ID)
+			return fmt.Errorf(`unexpected "topics" node returned %v`, n.ID)
 		}
-		assign(node, n)
+		for kn := range nodes {
+			assign(kn, n)
+		}
 	}
 	return nil
 }

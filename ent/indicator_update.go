@@ -326,10 +326,10 @@ func (_u *IndicatorUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.TopicsCleared() {
 		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2M,
+			Rel:     sqlgraph.M2M,
 			Inverse: false,
 			Table:   indicator.TopicsTable,
-			Columns: []string{indicator.TopicsColumn},
+			Columns: indicator.TopicsPrimaryKey,
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(topic.FieldID, field.TypeString),
@@ -339,10 +339,10 @@ func (_u *IndicatorUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if nodes := _u.mutation.RemovedTopicsIDs(); len(nodes) > 0 && !_u.mutation.TopicsCleared() {
 		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2M,
+			Rel:     sqlgraph.M2M,
 			Inverse: false,
 			Table:   indicator.TopicsTable,
-			Columns: []string{indicator.TopicsColumn},
+			Columns: indicator.TopicsPrimaryKey,
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(topic.FieldID, field.TypeString),
@@ -355,10 +355,10 @@ func (_u *IndicatorUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if nodes := _u.mutation.TopicsIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2M,
+			Rel:     sqlgraph.M2M,
 			Inverse: false,
 			Table:   indicator.TopicsTable,
-			Columns: []string{indicator.TopicsColumn},
+			Columns: indicator.TopicsPrimaryKey,
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(topic.FieldID, field.TypeString),
@@ -760,10 +760,10 @@ func (_u *IndicatorUpdateOne) sqlSave(ctx context.Context) (_node *Indicator, er
 	}
 	if _u.mutation.TopicsCleared() {
 		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2M,
+			Rel:     sqlgraph.M2M,
 			Inverse: false,
 			Table:   indicator.TopicsTable,
-			Columns: []string{indicator.TopicsColumn},
+			Columns: indicator.TopicsPrimaryKey,
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(topic.FieldID, field.TypeString),
@@ -773,10 +773,10 @@ func (_u *IndicatorUpdateOne) sqlSave(ctx context.Context) (_node *Indicator, er
 	}
 	if nodes := _u.mutation.RemovedTopicsIDs(); len(nodes) > 0 && !_u.mutation.TopicsCleared() {
 		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2M,
+			Rel:     sqlgraph.M2M,
 			Inverse: false,
 			Table:   indicator.TopicsTable,
-			Columns: []string{indicator.TopicsColumn},
+			Columns: indicator.TopicsPrimaryKey,
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(topic.FieldID, field.TypeString),
@@ -789,10 +789,10 @@ func (_u *IndicatorUpdateOne) sqlSave(ctx context.Context) (_node *Indicator, er
 	}
 	if nodes := _u.mutation.TopicsIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2M,
+			Rel:     sqlgraph.M2M,
 			Inverse: false,
 			Table:   indicator.TopicsTable,
-			Columns: []string{indicator.TopicsColumn},
+			Columns: indicator.TopicsPrimaryKey,
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(topic.FieldID, field.TypeString),

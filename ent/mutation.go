@@ -19799,6 +19799,9 @@ type TopicMutation struct {
 	discussions        map[gid.ID]struct{}
 	removeddiscussions map[gid.ID]struct{}
 	cleareddiscussions bool
+	indicators         map[gid.ID]struct{}
+	removedindicators  map[gid.ID]struct{}
+	clearedindicators  bool
 	done               bool
 	oldValue           func(context.Context) (*Topic, error)
 	predicates         []predicate.Topic
@@ -20356,6 +20359,60 @@ func (m *TopicMutation) ResetDiscussions() {
 	m.removeddiscussions = nil
 }
 
+// AddIndicatorIDs adds the "indicators" edge to the Indicator entity by ids.
+func (m *TopicMutation) AddIndicatorIDs(ids ...gid.ID) {
+	if m.indicators == nil {
+		m.indicators = make(map[gid.ID]struct{})
+	}
+	for i := range ids {
+		m.indicators[ids[i]] = struct{}{}
+	}
+}
+
+// ClearIndicators clears the "indicators" edge to the Indicator entity.
+func (m *TopicMutation) ClearIndicators() {
+	m.clearedindicators = true
+}
+
+// IndicatorsCleared reports if the "indicators" edge to the Indicator entity was cleared.
+func (m *TopicMutation) IndicatorsCleared() bool {
+	return m.clearedindicators
+}
+
+// RemoveIndicatorIDs removes the "indicators" edge to the Indicator entity by IDs.
+func (m *TopicMutation) RemoveIndicatorIDs(ids ...gid.ID) {
+	if m.removedindicators == nil {
+		m.removedindicators = make(map[gid.ID]struct{})
+	}
+	for i := range ids {
+		delete(m.indicators, ids[i])
+		m.removedindicators[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedIndicators returns the removed IDs of the "indicators" edge to the Indicator entity.
+func (m *TopicMutation) RemovedIndicatorsIDs() (ids []gid.ID) {
+	for id := range m.removedindicators {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// IndicatorsIDs returns the "indicators" edge IDs in the mutation.
+func (m *TopicMutation) IndicatorsIDs() (ids []gid.ID) {
+	for id := range m.indicators {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetIndicators resets all changes to the "indicators" edge.
+func (m *TopicMutation) ResetIndicators() {
+	m.indicators = nil
+	m.clearedindicators = false
+	m.removedindicators = nil
+}
+
 // Where appends a list predicates to the TopicMutation builder.
 func (m *TopicMutation) Where(ps ...predicate.Topic) {
 	m.predicates = append(m.predicates, ps...)
@@ -20566,7 +20623,7 @@ func (m *TopicMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *TopicMutation) AddedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.parent != nil {
 		edges = append(edges, topic.EdgeParent)
 	}
@@ -20581,6 +20638,9 @@ func (m *TopicMutation) AddedEdges() []string {
 	}
 	if m.discussions != nil {
 		edges = append(edges, topic.EdgeDiscussions)
+	}
+	if m.indicators != nil {
+		edges = append(edges, topic.EdgeIndicators)
 	}
 	return edges
 }
@@ -20617,13 +20677,19 @@ func (m *TopicMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case topic.EdgeIndicators:
+		ids := make([]ent.Value, 0, len(m.indicators))
+		for id := range m.indicators {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *TopicMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.removedchildren != nil {
 		edges = append(edges, topic.EdgeChildren)
 	}
@@ -20635,6 +20701,9 @@ func (m *TopicMutation) RemovedEdges() []string {
 	}
 	if m.removeddiscussions != nil {
 		edges = append(edges, topic.EdgeDiscussions)
+	}
+	if m.removedindicators != nil {
+		edges = append(edges, topic.EdgeIndicators)
 	}
 	return edges
 }
@@ -20667,13 +20736,19 @@ func (m *TopicMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case topic.EdgeIndicators:
+		ids := make([]ent.Value, 0, len(m.removedindicators))
+		for id := range m.removedindicators {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *TopicMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.clearedparent {
 		edges = append(edges, topic.EdgeParent)
 	}
@@ -20688,6 +20763,9 @@ func (m *TopicMutation) ClearedEdges() []string {
 	}
 	if m.cleareddiscussions {
 		edges = append(edges, topic.EdgeDiscussions)
+	}
+	if m.clearedindicators {
+		edges = append(edges, topic.EdgeIndicators)
 	}
 	return edges
 }
@@ -20706,6 +20784,8 @@ func (m *TopicMutation) EdgeCleared(name string) bool {
 		return m.clearedpractices
 	case topic.EdgeDiscussions:
 		return m.cleareddiscussions
+	case topic.EdgeIndicators:
+		return m.clearedindicators
 	}
 	return false
 }
@@ -20739,6 +20819,9 @@ func (m *TopicMutation) ResetEdge(name string) error {
 		return nil
 	case topic.EdgeDiscussions:
 		m.ResetDiscussions()
+		return nil
+	case topic.EdgeIndicators:
+		m.ResetIndicators()
 		return nil
 	}
 	return fmt.Errorf("unknown Topic edge %s", name)

@@ -216,6 +216,7 @@ var SchemaInfo = map[string]TypeInfo{
 			"experts":     {Table: "members", Input: "expertIDs"},
 			"practices":   {Table: "practices", Input: "practiceIDs"},
 			"discussions": {Table: "discussions", Input: "discussionIDs"},
+			"indicators":  {Table: "indicators", Input: "indicatorIDs"},
 		},
 		Unique: []string{"slug"},
 	},

@@ -30,10 +30,9 @@ type Topic struct {
 	Description string `json:"description,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the TopicQuery when eager-loading is set.
-	Edges            TopicEdges `json:"edges"`
-	indicator_topics *gid.ID
-	topic_children   *gid.ID
-	selectValues     sql.SelectValues
+	Edges          TopicEdges `json:"edges"`
+	topic_children *gid.ID
+	selectValues   sql.SelectValues
 }
 
 // TopicEdges holds the relations/edges for other nodes in the graph.
@@ -48,16 +47,19 @@ type TopicEdges struct {
 	Practices []*Practice `json:"practices,omitempty"`
 	// Discussions holds the value of the discussions edge.
 	Discussions []*Discussion `json:"discussions,omitempty"`
+	// Indicators holds the value of the indicators edge.
+	Indicators []*Indicator `json:"indicators,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [5]bool
+	loadedTypes [6]bool
 	// totalCount holds the count of the edges above.
-	totalCount [5]map[string]int
+	totalCount [6]map[string]int
 
 	namedChildren    map[string][]*Topic
 	namedExperts     map[string][]*Member
 	namedPractices   map[string][]*Practice
 	namedDiscussions map[string][]*Discussion
+	namedIndicators  map[string][]*Indicator
 }
 
 // ParentOrErr returns the Parent value or an error if the edge
@@ -107,6 +109,15 @@ func (e TopicEdges) DiscussionsOrErr() ([]*Discussion, error) {
 	return nil, &NotLoadedError{edge: "discussions"}
 }
 
+// IndicatorsOrErr returns the Indicators value or an error if the edge
+// was not loaded in eager-loading.
+func (e TopicEdges) IndicatorsOrErr() ([]*Indicator, error) {
+	if e.loadedTypes[5] {
+		return e.Indicators, nil
+	}
+	return nil, &NotLoadedError{edge: "indicators"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*Topic) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
@@ -118,9 +129,7 @@ func (*Topic) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullString)
 		case topic.FieldCreatedAt, topic.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
-		case topic.ForeignKeys[0]: // indicator_topics
-			values[i] = &sql.NullScanner{S: new(gid.ID)}
-		case topic.ForeignKeys[1]: // topic_children
+		case topic.ForeignKeys[0]: // topic_children
 			values[i] = &sql.NullScanner{S: new(gid.ID)}
 		default:
 			values[i] = new(sql.UnknownType)
@@ -175,13 +184,6 @@ func (_m *Topic) assignValues(columns []string, values []any) error {
 			}
 		case topic.ForeignKeys[0]:
 			if value, ok := values[i].(*sql.NullScanner); !ok {
-				return fmt.Errorf("unexpected type %T for field indicator_topics", values[i])
-			} else if value.Valid {
-				_m.indicator_topics = new(gid.ID)
-				*_m.indicator_topics = *value.S.(*gid.ID)
-			}
-		case topic.ForeignKeys[1]:
-			if value, ok := values[i].(*sql.NullScanner); !ok {
 				return fmt.Errorf("unexpected type %T for field topic_children", values[i])
 			} else if value.Valid {
 				_m.topic_children = new(gid.ID)
@@ -223,6 +225,11 @@ func (_m *Topic) QueryPractices() *PracticeQuery {
 // QueryDiscussions queries the "discussions" edge of the Topic entity.
 func (_m *Topic) QueryDiscussions() *DiscussionQuery {
 	return NewTopicClient(_m.config).QueryDiscussions(_m)
+}
+
+// QueryIndicators queries the "indicators" edge of the Topic entity.
+func (_m *Topic) QueryIndicators() *IndicatorQuery {
+	return NewTopicClient(_m.config).QueryIndicators(_m)
 }
 
 // Update returns a builder for updating this Topic.
@@ -359,6 +366,30 @@ func (_m *Topic) appendNamedDiscussions(name string, edges ...*Discussion) {
 		_m.Edges.namedDiscussions[name] = []*Discussion{}
 	} else {
 		_m.Edges.namedDiscussions[name] = append(_m.Edges.namedDiscussions[name], edges...)
+	}
+}
+
+// NamedIndicators returns the Indicators named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Topic) NamedIndicators(name string) ([]*Indicator, error) {
+	if _m.Edges.namedIndicators == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedIndicators[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Topic) appendNamedIndicators(name string, edges ...*Indicator) {
+	if _m.Edges.namedIndicators == nil {
+		_m.Edges.namedIndicators = make(map[string][]*Indicator)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedIndicators[name] = []*Indicator{}
+	} else {
+		_m.Edges.namedIndicators[name] = append(_m.Edges.namedIndicators[name], edges...)
 	}
 }
 

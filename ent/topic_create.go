@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"time"
 	"zirkel/ent/discussion"
+	"zirkel/ent/indicator"
 	"zirkel/ent/member"
 	"zirkel/ent/practice"
 	"zirkel/ent/schema/gid"
@@ -172,6 +173,21 @@ func (_c *TopicCreate) AddDiscussions(v ...*Discussion) *TopicCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddDiscussionIDs(ids...)
+}
+
+// AddIndicatorIDs adds the "indicators" edge to the Indicator entity by IDs.
+func (_c *TopicCreate) AddIndicatorIDs(ids ...gid.ID) *TopicCreate {
+	_c.mutation.AddIndicatorIDs(ids...)
+	return _c
+}
+
+// AddIndicators adds the "indicators" edges to the Indicator entity.
+func (_c *TopicCreate) AddIndicators(v ...*Indicator) *TopicCreate {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddIndicatorIDs(ids...)
 }
 
 // Mutation returns the TopicMutation object of the builder.
@@ -399,6 +415,22 @@ func (_c *TopicCreate) createSpec() (*Topic, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(discussion.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.IndicatorsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   topic.IndicatorsTable,
+			Columns: topic.IndicatorsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(indicator.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {

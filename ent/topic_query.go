@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math"
 	"zirkel/ent/discussion"
+	"zirkel/ent/indicator"
 	"zirkel/ent/member"
 	"zirkel/ent/practice"
 	"zirkel/ent/predicate"
@@ -34,6 +35,7 @@ type TopicQuery struct {
 	withExperts          *MemberQuery
 	withPractices        *PracticeQuery
 	withDiscussions      *DiscussionQuery
+	withIndicators       *IndicatorQuery
 	withFKs              bool
 	loadTotal            []func(context.Context, []*Topic) error
 	modifiers            []func(*sql.Selector)
@@ -41,6 +43,7 @@ type TopicQuery struct {
 	withNamedExperts     map[string]*MemberQuery
 	withNamedPractices   map[string]*PracticeQuery
 	withNamedDiscussions map[string]*DiscussionQuery
+	withNamedIndicators  map[string]*IndicatorQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -180,6 +183,28 @@ func (_q *TopicQuery) QueryDiscussions() *DiscussionQuery {
 			sqlgraph.From(topic.Table, topic.FieldID, selector),
 			sqlgraph.To(discussion.Table, discussion.FieldID),
 			sqlgraph.Edge(sqlgraph.M2M, true, topic.DiscussionsTable, topic.DiscussionsPrimaryKey...),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryIndicators chains the current query on the "indicators" edge.
+func (_q *TopicQuery) QueryIndicators() *IndicatorQuery {
+	query := (&IndicatorClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(topic.Table, topic.FieldID, selector),
+			sqlgraph.To(indicator.Table, indicator.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, topic.IndicatorsTable, topic.IndicatorsPrimaryKey...),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -384,6 +409,7 @@ func (_q *TopicQuery) Clone() *TopicQuery {
 		withExperts:     _q.withExperts.Clone(),
 		withPractices:   _q.withPractices.Clone(),
 		withDiscussions: _q.withDiscussions.Clone(),
+		withIndicators:  _q.withIndicators.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -443,6 +469,17 @@ func (_q *TopicQuery) WithDiscussions(opts ...func(*DiscussionQuery)) *TopicQuer
 		opt(query)
 	}
 	_q.withDiscussions = query
+	return _q
+}
+
+// WithIndicators tells the query-builder to eager-load the nodes that are connected to
+// the "indicators" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *TopicQuery) WithIndicators(opts ...func(*IndicatorQuery)) *TopicQuery {
+	query := (&IndicatorClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withIndicators = query
 	return _q
 }
 
@@ -531,12 +568,13 @@ func (_q *TopicQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Topic,
 		nodes       = []*Topic{}
 		withFKs     = _q.withFKs
 		_spec       = _q.querySpec()
-		loadedTypes = [5]bool{
+		loadedTypes = [6]bool{
 			_q.withParent != nil,
 			_q.withChildren != nil,
 			_q.withExperts != nil,
 			_q.withPractices != nil,
 			_q.withDiscussions != nil,
+			_q.withIndicators != nil,
 		}
 	)
 	if _q.withParent != nil {
@@ -600,6 +638,13 @@ func (_q *TopicQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Topic,
 			return nil, err
 		}
 	}
+	if query := _q.withIndicators; query != nil {
+		if err := _q.loadIndicators(ctx, query, nodes,
+			func(n *Topic) { n.Edges.Indicators = []*Indicator{} },
+			func(n *Topic, e *Indicator) { n.Edges.Indicators = append(n.Edges.Indicators, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedChildren {
 		if err := _q.loadChildren(ctx, query, nodes,
 			func(n *Topic) { n.appendNamedChildren(name) },
@@ -625,6 +670,13 @@ func (_q *TopicQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Topic,
 		if err := _q.loadDiscussions(ctx, query, nodes,
 			func(n *Topic) { n.appendNamedDiscussions(name) },
 			func(n *Topic, e *Discussion) { n.appendNamedDiscussions(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedIndicators {
+		if err := _q.loadIndicators(ctx, query, nodes,
+			func(n *Topic) { n.appendNamedIndicators(name) },
+			func(n *Topic, e *Indicator) { n.appendNamedIndicators(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -882,6 +934,67 @@ func (_q *TopicQuery) loadDiscussions(ctx context.Context, query *DiscussionQuer
 	}
 	return nil
 }
+func (_q *TopicQuery) loadIndicators(ctx context.Context, query *IndicatorQuery, nodes []*Topic, init func(*Topic), assign func(*Topic, *Indicator)) error {
+	edgeIDs := make([]driver.Value, len(nodes))
+	byID := make(map[gid.ID]*Topic)
+	nids := make(map[gid.ID]map[*Topic]struct{})
+	for i, node := range nodes {
+		edgeIDs[i] = node.ID
+		byID[node.ID] = node
+		if init != nil {
+			init(node)
+		}
+	}
+	query.Where(func(s *sql.Selector) {
+		joinT := sql.Table(topic.IndicatorsTable)
+		s.Join(joinT).On(s.C(indicator.FieldID), joinT.C(topic.IndicatorsPrimaryKey[0]))
+		s.Where(sql.InValues(joinT.C(topic.IndicatorsPrimaryKey[1]), edgeIDs...))
+		columns := s.SelectedColumns()
+		s.Select(joinT.C(topic.IndicatorsPrimaryKey[1]))
+		s.AppendSelect(columns...)
+		s.SetDistinct(false)
+	})
+	if err := query.prepareQuery(ctx); err != nil {
+		return err
+	}
+	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
+		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
+			assign := spec.Assign
+			values := spec.ScanValues
+			spec.ScanValues = func(columns []string) ([]any, error) {
+				values, err := values(columns[1:])
+				if err != nil {
+					return nil, err
+				}
+				return append([]any{new(gid.ID)}, values...), nil
+			}
+			spec.Assign = func(columns []string, values []any) error {
+				outValue := *values[0].(*gid.ID)
+				inValue := *values[1].(*gid.ID)
+				if nids[inValue] == nil {
+					nids[inValue] = map[*Topic]struct{}{byID[outValue]: {}}
+					return assign(columns[1:], values[1:])
+				}
+				nids[inValue][byID[outValue]] = struct{}{}
+				return nil
+			}
+		})
+	})
+	neighbors, err := withInterceptors[[]*Indicator](ctx, query, qr, query.inters)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected "indicators" node returned %v`, n.ID)
+		}
+		for kn := range nodes {
+			assign(kn, n)
+		}
+	}
+	return nil
+}
 
 func (_q *TopicQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -1055,6 +1168,20 @@ func (_q *TopicQuery) WithNamedDiscussions(name string, opts ...func(*Discussion
 		_q.withNamedDiscussions = make(map[string]*DiscussionQuery)
 	}
 	_q.withNamedDiscussions[name] = query
+	return _q
+}
+
+// WithNamedIndicators tells the query-builder to eager-load the nodes that are connected to the "indicators"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *TopicQuery) WithNamedIndicators(name string, opts ...func(*IndicatorQuery)) *TopicQuery {
+	query := (&IndicatorClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedIndicators == nil {
+		_q.withNamedIndicators = make(map[string]*IndicatorQuery)
+	}
+	_q.withNamedIndicators[name] = query
 	return _q
 }
 

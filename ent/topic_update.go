@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"time"
 	"zirkel/ent/discussion"
+	"zirkel/ent/indicator"
 	"zirkel/ent/member"
 	"zirkel/ent/practice"
 	"zirkel/ent/predicate"
@@ -166,6 +167,21 @@ func (_u *TopicUpdate) AddDiscussions(v ...*Discussion) *TopicUpdate {
 	return _u.AddDiscussionIDs(ids...)
 }
 
+// AddIndicatorIDs adds the "indicators" edge to the Indicator entity by IDs.
+func (_u *TopicUpdate) AddIndicatorIDs(ids ...gid.ID) *TopicUpdate {
+	_u.mutation.AddIndicatorIDs(ids...)
+	return _u
+}
+
+// AddIndicators adds the "indicators" edges to the Indicator entity.
+func (_u *TopicUpdate) AddIndicators(v ...*Indicator) *TopicUpdate {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddIndicatorIDs(ids...)
+}
+
 // Mutation returns the TopicMutation object of the builder.
 func (_u *TopicUpdate) Mutation() *TopicMutation {
 	return _u.mutation
@@ -259,6 +275,27 @@ func (_u *TopicUpdate) RemoveDiscussions(v ...*Discussion) *TopicUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveDiscussionIDs(ids...)
+}
+
+// ClearIndicators clears all "indicators" edges to the Indicator entity.
+func (_u *TopicUpdate) ClearIndicators() *TopicUpdate {
+	_u.mutation.ClearIndicators()
+	return _u
+}
+
+// RemoveIndicatorIDs removes the "indicators" edge to Indicator entities by IDs.
+func (_u *TopicUpdate) RemoveIndicatorIDs(ids ...gid.ID) *TopicUpdate {
+	_u.mutation.RemoveIndicatorIDs(ids...)
+	return _u
+}
+
+// RemoveIndicators removes "indicators" edges to Indicator entities.
+func (_u *TopicUpdate) RemoveIndicators(v ...*Indicator) *TopicUpdate {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveIndicatorIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -565,6 +602,51 @@ func (_u *TopicUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.IndicatorsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   topic.IndicatorsTable,
+			Columns: topic.IndicatorsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(indicator.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedIndicatorsIDs(); len(nodes) > 0 && !_u.mutation.IndicatorsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   topic.IndicatorsTable,
+			Columns: topic.IndicatorsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(indicator.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.IndicatorsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   topic.IndicatorsTable,
+			Columns: topic.IndicatorsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(indicator.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -720,6 +802,21 @@ func (_u *TopicUpdateOne) AddDiscussions(v ...*Discussion) *TopicUpdateOne {
 	return _u.AddDiscussionIDs(ids...)
 }
 
+// AddIndicatorIDs adds the "indicators" edge to the Indicator entity by IDs.
+func (_u *TopicUpdateOne) AddIndicatorIDs(ids ...gid.ID) *TopicUpdateOne {
+	_u.mutation.AddIndicatorIDs(ids...)
+	return _u
+}
+
+// AddIndicators adds the "indicators" edges to the Indicator entity.
+func (_u *TopicUpdateOne) AddIndicators(v ...*Indicator) *TopicUpdateOne {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddIndicatorIDs(ids...)
+}
+
 // Mutation returns the TopicMutation object of the builder.
 func (_u *TopicUpdateOne) Mutation() *TopicMutation {
 	return _u.mutation
@@ -813,6 +910,27 @@ func (_u *TopicUpdateOne) RemoveDiscussions(v ...*Discussion) *TopicUpdateOne {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveDiscussionIDs(ids...)
+}
+
+// ClearIndicators clears all "indicators" edges to the Indicator entity.
+func (_u *TopicUpdateOne) ClearIndicators() *TopicUpdateOne {
+	_u.mutation.ClearIndicators()
+	return _u
+}
+
+// RemoveIndicatorIDs removes the "indicators" edge to Indicator entities by IDs.
+func (_u *TopicUpdateOne) RemoveIndicatorIDs(ids ...gid.ID) *TopicUpdateOne {
+	_u.mutation.RemoveIndicatorIDs(ids...)
+	return _u
+}
+
+// RemoveIndicators removes "indicators" edges to Indicator entities.
+func (_u *TopicUpdateOne) RemoveIndicators(v ...*Indicator) *TopicUpdateOne {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveIndicatorIDs(ids...)
 }
 
 // Where appends a list predicates to the TopicUpdate builder.
@@ -1142,6 +1260,51 @@ func (_u *TopicUpdateOne) sqlSave(ctx context.Context) (_node *Topic, err error)
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(discussion.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.IndicatorsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   topic.IndicatorsTable,
+			Columns: topic.IndicatorsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(indicator.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedIndicatorsIDs(); len(nodes) > 0 && !_u.mutation.IndicatorsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   topic.IndicatorsTable,
+			Columns: topic.IndicatorsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(indicator.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.IndicatorsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   topic.IndicatorsTable,
+			Columns: topic.IndicatorsPrimaryKey,
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(indicator.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {

@@ -41,13 +41,11 @@ const (
 	EdgeMeasurements = "measurements"
 	// Table holds the table name of the indicator in the database.
 	Table = "indicators"
-	// TopicsTable is the table that holds the topics relation/edge.
-	TopicsTable = "topics"
+	// TopicsTable is the table that holds the topics relation/edge. The primary key declared below.
+	TopicsTable = "indicator_topics"
 	// TopicsInverseTable is the table name for the Topic entity.
 	// It exists in this package in order to avoid circular dependency with the "topic" package.
 	TopicsInverseTable = "topics"
-	// TopicsColumn is the table column denoting the topics relation/edge.
-	TopicsColumn = "indicator_topics"
 	// MeasurementsTable is the table that holds the measurements relation/edge.
 	MeasurementsTable = "measurements"
 	// MeasurementsInverseTable is the table name for the Measurement entity.
@@ -69,6 +67,12 @@ var Columns = []string{
 	FieldDirection,
 	FieldSourceReference,
 }
+
+var (
+	// TopicsPrimaryKey and TopicsColumn2 are the table columns denoting the
+	// primary key for the topics relation (M2M).
+	TopicsPrimaryKey = []string{"indicator_id", "topic_id"}
+)
 
 // ValidColumn reports if the column name is valid (part of the table columns).
 func ValidColumn(column string) bool {
@@ -235,7 +239,7 @@ func newTopicsStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(TopicsInverseTable, FieldID),
-		sqlgraph.Edge(sqlgraph.O2M, false, TopicsTable, TopicsColumn),
+		sqlgraph.Edge(sqlgraph.M2M, false, TopicsTable, TopicsPrimaryKey...),
 	)
 }
 func newMeasurementsStep() *sqlgraph.Step {

@@ -481,7 +481,7 @@ func HasTopics() predicate.Indicator {
 	return predicate.Indicator(func(s *sql.Selector) {
 		step := sqlgraph.NewStep(
 			sqlgraph.From(Table, FieldID),
-			sqlgraph.Edge(sqlgraph.O2M, false, TopicsTable, TopicsColumn),
+			sqlgraph.Edge(sqlgraph.M2M, false, TopicsTable, TopicsPrimaryKey...),
 		)
 		sqlgraph.HasNeighbors(s, step)
 	})

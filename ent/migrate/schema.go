@@ -695,7 +695,6 @@ var (
 		{Name: "slug", Type: field.TypeString, Unique: true, Size: 64},
 		{Name: "name", Type: field.TypeString, Size: 200},
 		{Name: "description", Type: field.TypeString, Nullable: true, Size: 2000},
-		{Name: "indicator_topics", Type: field.TypeString, Nullable: true, Size: 40},
 		{Name: "topic_children", Type: field.TypeString, Nullable: true, Size: 40},
 	}
 	// TopicsTable holds the schema information for the "topics" table.
@@ -705,14 +704,8 @@ var (
 		PrimaryKey: []*schema.Column{TopicsColumns[0]},
 		ForeignKeys: []*schema.ForeignKey{
 			{
-				Symbol:     "topics_indicators_topics",
-				Columns:    []*schema.Column{TopicsColumns[6]},
-				RefColumns: []*schema.Column{IndicatorsColumns[0]},
-				OnDelete:   schema.SetNull,
-			},
-			{
 				Symbol:     "topics_topics_children",
-				Columns:    []*schema.Column{TopicsColumns[7]},
+				Columns:    []*schema.Column{TopicsColumns[6]},
 				RefColumns: []*schema.Column{TopicsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -764,6 +757,31 @@ var (
 				Symbol:     "event_organisers_member_id",
 				Columns:    []*schema.Column{EventOrganisersColumns[1]},
 				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+	}
+	// IndicatorTopicsColumns holds the columns for the "indicator_topics" table.
+	IndicatorTopicsColumns = []*schema.Column{
+		{Name: "indicator_id", Type: field.TypeString, Size: 40},
+		{Name: "topic_id", Type: field.TypeString, Size: 40},
+	}
+	// IndicatorTopicsTable holds the schema information for the "indicator_topics" table.
+	IndicatorTopicsTable = &schema.Table{
+		Name:       "indicator_topics",
+		Columns:    IndicatorTopicsColumns,
+		PrimaryKey: []*schema.Column{IndicatorTopicsColumns[0], IndicatorTopicsColumns[1]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "indicator_topics_indicator_id",
+				Columns:    []*schema.Column{IndicatorTopicsColumns[0]},
+				RefColumns: []*schema.Column{IndicatorsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "indicator_topics_topic_id",
+				Columns:    []*schema.Column{IndicatorTopicsColumns[1]},
+				RefColumns: []*schema.Column{TopicsColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
 		},
@@ -943,6 +961,7 @@ var (
 		TopicsTable,
 		DiscussionTopicsTable,
 		EventOrganisersTable,
+		IndicatorTopicsTable,
 		MemberExpertiseTable,
 		PracticeAuthorsTable,
 		PracticeTopicsTable,
@@ -985,12 +1004,13 @@ func init() {
 	SurveyQuestionsTable.ForeignKeys[0].RefTable = SurveysTable
 	SurveyResponsesTable.ForeignKeys[0].RefTable = SurveysTable
 	SurveyResponsesTable.ForeignKeys[1].RefTable = MembersTable
-	TopicsTable.ForeignKeys[0].RefTable = IndicatorsTable
-	TopicsTable.ForeignKeys[1].RefTable = TopicsTable
+	TopicsTable.ForeignKeys[0].RefTable = TopicsTable
 	DiscussionTopicsTable.ForeignKeys[0].RefTable = DiscussionsTable
 	DiscussionTopicsTable.ForeignKeys[1].RefTable = TopicsTable
 	EventOrganisersTable.ForeignKeys[0].RefTable = EventsTable
 	EventOrganisersTable.ForeignKeys[1].RefTable = MembersTable
+	IndicatorTopicsTable.ForeignKeys[0].RefTable = IndicatorsTable
+	IndicatorTopicsTable.ForeignKeys[1].RefTable = TopicsTable
 	MemberExpertiseTable.ForeignKeys[0].RefTable = MembersTable
 	MemberExpertiseTable.ForeignKeys[1].RefTable = TopicsTable
 	PracticeAuthorsTable.ForeignKeys[0].RefTable = PracticesTable

@@ -48,6 +48,8 @@ func (Topic) Edges() []ent.Edge {
 			Annotations(entgql.RelayConnection(), protected),
 		edge.From("discussions", Discussion.Type).Ref("topics").
 			Annotations(entgql.RelayConnection(), protected),
+		edge.From("indicators", Indicator.Type).Ref("topics").
+			Annotations(entgql.RelayConnection(), noInput, entgql.Skip(entgql.SkipWhereInput)),
 	}
 }
 

@@ -36,6 +36,8 @@ const (
 	EdgePractices = "practices"
 	// EdgeDiscussions holds the string denoting the discussions edge name in mutations.
 	EdgeDiscussions = "discussions"
+	// EdgeIndicators holds the string denoting the indicators edge name in mutations.
+	EdgeIndicators = "indicators"
 	// Table holds the table name of the topic in the database.
 	Table = "topics"
 	// ParentTable is the table that holds the parent relation/edge.
@@ -61,6 +63,11 @@ const (
 	// DiscussionsInverseTable is the table name for the Discussion entity.
 	// It exists in this package in order to avoid circular dependency with the "discussion" package.
 	DiscussionsInverseTable = "discussions"
+	// IndicatorsTable is the table that holds the indicators relation/edge. The primary key declared below.
+	IndicatorsTable = "indicator_topics"
+	// IndicatorsInverseTable is the table name for the Indicator entity.
+	// It exists in this package in order to avoid circular dependency with the "indicator" package.
+	IndicatorsInverseTable = "indicators"
 )
 
 // Columns holds all SQL columns for topic fields.
@@ -76,7 +83,6 @@ var Columns = []string{
 // ForeignKeys holds the SQL foreign-keys that are owned by the "topics"
 // table and are not defined as standalone fields in the schema.
 var ForeignKeys = []string{
-	"indicator_topics",
 	"topic_children",
 }
 
@@ -90,6 +96,9 @@ var (
 	// DiscussionsPrimaryKey and DiscussionsColumn2 are the table columns denoting the
 	// primary key for the discussions relation (M2M).
 	DiscussionsPrimaryKey = []string{"discussion_id", "topic_id"}
+	// IndicatorsPrimaryKey and IndicatorsColumn2 are the table columns denoting the
+	// primary key for the indicators relation (M2M).
+	IndicatorsPrimaryKey = []string{"indicator_id", "topic_id"}
 )
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -228,6 +237,20 @@ func ByDiscussions(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newDiscussionsStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByIndicatorsCount orders the results by indicators count.
+func ByIndicatorsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newIndicatorsStep(), opts...)
+	}
+}
+
+// ByIndicators orders the results by indicators terms.
+func ByIndicators(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newIndicatorsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newParentStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -261,5 +284,12 @@ func newDiscussionsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(DiscussionsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2M, true, DiscussionsTable, DiscussionsPrimaryKey...),
+	)
+}
+func newIndicatorsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(IndicatorsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2M, true, IndicatorsTable, IndicatorsPrimaryKey...),
 	)
 }

@@ -481,6 +481,29 @@ func HasDiscussionsWith(preds ...predicate.Discussion) predicate.Topic {
 	})
 }
 
+// HasIndicators applies the HasEdge predicate on the "indicators" edge.
+func HasIndicators() predicate.Topic {
+	return predicate.Topic(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, IndicatorsTable, IndicatorsPrimaryKey...),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasIndicatorsWith applies the HasEdge predicate on the "indicators" edge with a given conditions (other predicates).
+func HasIndicatorsWith(preds ...predicate.Indicator) predicate.Topic {
+	return predicate.Topic(func(s *sql.Selector) {
+		step := newIndicatorsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // And groups predicates with the AND operator between them.
 func And(predicates ...predicate.Topic) predicate.Topic {
 	return predicate.Topic(sql.AndPredicates(predicates...))

@@ -61,8 +61,9 @@ func startReplica(t *testing.T, databaseURL string, demo bool) *replica {
 		t.Fatal(err)
 	}
 	port := freePort(t)
-	cmd := exec.Command(bin, "-addr", fmt.Sprintf("127.0.0.1:%d", port), fmt.Sprintf("-demo=%v", demo), "-log-level", "warn")
-	cmd.Env = append(os.Environ(), "DATABASE_URL="+databaseURL, "ZIRKEL_BROKER_URL="+natsURL(), "ZIRKEL_DEMO_PASSWORD="+apitest.Password)
+	cmd := exec.Command(bin, "-addr", fmt.Sprintf("127.0.0.1:%d", port), fmt.Sprintf("-demo=%v", demo), "-log-level", "warn", "-data", t.TempDir())
+	cmd.Env = append(os.Environ(), "DATABASE_URL="+databaseURL, "ZIRKEL_BROKER_URL="+natsURL(), "ZIRKEL_DEMO_PASSWORD="+apitest.Password,
+		"ZIRKEL_SURVEY_SECRET=replicas-share-one-survey-secret")
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
