@@ -16,6 +16,7 @@ import (
 	"zirkel/server/apperr"
 	"zirkel/server/auth"
 	"zirkel/server/live"
+	"zirkel/server/search"
 )
 
 // Resolver is the root of the resolvers and the place where their dependencies are injected.
@@ -23,14 +24,23 @@ type Resolver struct {
 	client       *ent.Client
 	auth         *auth.Service
 	live         *live.Hub
+	searchIndex  *search.Index
 	surveySecret []byte // keys anonymous survey responses; never stored in the database
 }
 
-// NewSchema returns the executable schema over the given client, login service, live hub and
-// survey secret.
-func NewSchema(client *ent.Client, authService *auth.Service, hub *live.Hub, surveySecret []byte) graphql.ExecutableSchema {
+// Deps are what the resolvers need.
+type Deps struct {
+	Client       *ent.Client
+	Auth         *auth.Service
+	Live         *live.Hub
+	Search       *search.Index
+	SurveySecret []byte
+}
+
+// NewSchema returns the executable schema over the dependencies.
+func NewSchema(d Deps) graphql.ExecutableSchema {
 	return generated.NewExecutableSchema(generated.Config{
-		Resolvers: &Resolver{client: client, auth: authService, live: hub, surveySecret: surveySecret},
+		Resolvers: &Resolver{client: d.Client, auth: d.Auth, live: d.Live, searchIndex: d.Search, surveySecret: d.SurveySecret},
 	})
 }
 

@@ -524,6 +524,11 @@ func (r *queryResolver) WhoKnows(ctx context.Context, competencyID gid.ID, first
 	return whoKnows(ctx, r.client, competencyID, deref(first, 20))
 }
 
+// Search is the resolver for the search field.
+func (r *queryResolver) Search(ctx context.Context, query string, types []model.SearchType, first *int, after *string) (*model.SearchResults, error) {
+	return r.search(ctx, query, types, deref(first, 20), after)
+}
+
 // MessageAdded is the resolver for the messageAdded field.
 func (r *subscriptionResolver) MessageAdded(ctx context.Context, discussionID gid.ID, after *int) (<-chan *live.MessageEvent, error) {
 	return r.live.MessageAdded(ctx, discussionID, after)

@@ -3,6 +3,10 @@
 package model
 
 import (
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
 	"time"
 	"zirkel/ent"
 	"zirkel/ent/member"
@@ -106,6 +110,20 @@ type ReactionCount struct {
 	Count int           `json:"count"`
 }
 
+type SearchHit struct {
+	Node ent.Noder  `json:"node"`
+	Type SearchType `json:"type"`
+	// Words around the first match, HTML-escaped, matches in <mark>.
+	Snippet string  `json:"snippet"`
+	Score   float64 `json:"score"`
+}
+
+type SearchResults struct {
+	Hits        []*SearchHit `json:"hits"`
+	HasNextPage bool         `json:"hasNextPage"`
+	EndCursor   *string      `json:"endCursor,omitempty"`
+}
+
 // How a product fares for a topic: how many organisations use it and how satisfied they are.
 type SoftwareUsageSummary struct {
 	Product       *ent.SoftwareProduct `json:"product"`
@@ -133,4 +151,69 @@ type SurveyResults struct {
 	Respondents *int              `json:"respondents,omitempty"`
 	Suppressed  bool              `json:"suppressed"`
 	Questions   []*QuestionResult `json:"questions"`
+}
+
+type SearchType string
+
+const (
+	SearchTypePractice     SearchType = "PRACTICE"
+	SearchTypeDiscussion   SearchType = "DISCUSSION"
+	SearchTypeMessage      SearchType = "MESSAGE"
+	SearchTypeMember       SearchType = "MEMBER"
+	SearchTypeOrganisation SearchType = "ORGANISATION"
+	SearchTypeEvent        SearchType = "EVENT"
+	SearchTypeSoftware     SearchType = "SOFTWARE"
+)
+
+var AllSearchType = []SearchType{
+	SearchTypePractice,
+	SearchTypeDiscussion,
+	SearchTypeMessage,
+	SearchTypeMember,
+	SearchTypeOrganisation,
+	SearchTypeEvent,
+	SearchTypeSoftware,
+}
+
+func (e SearchType) IsValid() bool {
+	switch e {
+	case SearchTypePractice, SearchTypeDiscussion, SearchTypeMessage, SearchTypeMember, SearchTypeOrganisation, SearchTypeEvent, SearchTypeSoftware:
+		return true
+	}
+	return false
+}
+
+func (e SearchType) String() string {
+	return string(e)
+}
+
+func (e *SearchType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SearchType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SearchType", str)
+	}
+	return nil
+}
+
+func (e SearchType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SearchType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SearchType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }

@@ -61,3 +61,18 @@ func (t *countingTx) QueryContext(ctx context.Context, query string, args ...any
 	t.n.Add(1)
 	return t.Tx.(queryContexter).QueryContext(ctx, query, args...)
 }
+
+// execContexter is what ent's raw ExecContext needs of a driver or transaction.
+type execContexter interface {
+	ExecContext(context.Context, string, ...any) (sql.Result, error)
+}
+
+func (d *countingDriver) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	d.n.Add(1)
+	return d.Driver.(execContexter).ExecContext(ctx, query, args...)
+}
+
+func (t *countingTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	t.n.Add(1)
+	return t.Tx.(execContexter).ExecContext(ctx, query, args...)
+}

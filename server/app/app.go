@@ -113,7 +113,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts ...Op
 		_ = st.Close()
 		return nil, err
 	}
-	gql := api.New(graph.NewSchema(st.Client, authService, hub, secret), st.Client, api.Options{
+	gql := api.New(graph.NewSchema(graph.Deps{Client: st.Client, Auth: authService, Live: hub, Search: st.Search, SurveySecret: secret}), st.Client, api.Options{
 		Limits:        limits,
 		Introspection: cfg.Introspection,
 		Logger:        logger,

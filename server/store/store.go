@@ -20,6 +20,7 @@ import (
 	"zirkel/ent"
 	_ "zirkel/ent/runtime"
 	"zirkel/server/integrity"
+	"zirkel/server/search"
 )
 
 // Options say where the data lives.
@@ -37,6 +38,7 @@ type Store struct {
 	Client  *ent.Client
 	DB      *sql.DB
 	Dialect string
+	Search  *search.Index
 }
 
 // Open opens and migrates the database.
@@ -67,6 +69,10 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		return nil, err
 	}
 	integrity.Install(client, d)
+	if s.Search, err = search.Open(ctx, db, client, d); err != nil {
+		_ = client.Close()
+		return nil, err
+	}
 	return s, nil
 }
 

@@ -1,0 +1,98 @@
+package graph_test
+
+import (
+	"strings"
+	"testing"
+
+	"zirkel/server/apitest"
+)
+
+type searchResult struct {
+	Search struct {
+		Hits []struct {
+			Type    string
+			Snippet string
+			Node    struct{ ID string }
+		}
+		HasNextPage bool
+		EndCursor   string
+	}
+}
+
+func searchFor(t *testing.T, as *apitest.Session, query string, types ...string) searchResult {
+	t.Helper()
+	var out searchResult
+	vars := map[string]any{"q": query}
+	if len(types) > 0 {
+		vars["t"] = types
+	}
+	as.MustPost(t, `query($q: String!, $t: [SearchType!]) { search(query: $q, types: $t, first: 10) { hits { type snippet node { id } } hasNextPage endCursor } }`, vars, &out)
+	return out
+}
+
+func hitIDs(r searchResult) map[string]string {
+	out := map[string]string{}
+	for _, h := range r.Search.Hits {
+		out[h.Node.ID] = h.Snippet
+	}
+	return out
+}
+
+// TestGermanSearch: stems, prefixes, umlauts and ß; only what the viewer may see; kept
+// current on every write.
+func TestGermanSearch(t *testing.T) {
+	apitest.ForEachBackend(t, func(t *testing.T, env *apitest.Env) {
+		s := newSeed(t, env)
+		practice := func(title, summary, visibility string, publish bool) string {
+			var out struct{ CreatePractice struct{ ID string } }
+			s.Anna.MustPost(t, `mutation($o: ID!, $t: String!, $s: String!, $v: PracticeVisibility) { createPractice(input: {title: $t, organisationID: $o,
+				summary: $s, problem: "P", approach: "A", outcome: "O", visibility: $v}) { id } }`,
+				map[string]any{"o": s.OrgID, "t": title, "s": summary, "v": visibility}, &out)
+			if publish {
+				s.Anna.MustPost(t, `mutation($id: ID!) { publishPractice(id: $id) { id } }`, map[string]any{"id": out.CreatePractice.ID}, nil)
+			}
+			return out.CreatePractice.ID
+		}
+		published := practice("Prozessmanagement mit BPMN", "Wir haben alle Prozesse der Straßenverkehrsbehörde modelliert.", "PUBLIC", true)
+		draft := practice("Prozesslandkarte (Entwurf)", "Noch nicht fertig", "MEMBERS", false)
+		s.Admin.MustPost(t, `mutation($c: ID!, $m: ID!) { addCircleMember(circleID: $c, memberID: $m) { id } }`, map[string]any{"c": s.CircleID, "m": s.MemberID}, nil)
+		var d struct{ CreateDiscussion struct{ ID string } }
+		s.Anna.MustPost(t, `mutation($c: ID!) { createDiscussion(input: {title: "Vertraulich", circleID: $c}) { id } }`, map[string]any{"c": s.CircleID}, &d)
+		secret := post(t, s.Anna, d.CreateDiscussion.ID, "Unsere Prozesse sind gescheitert", nil)
+
+		jonas := hitIDs(searchFor(t, s.Jonas, "Prozesse"))
+		if _, ok := jonas[published]; !ok || len(jonas) != 1 {
+			t.Fatalf("Jonas must find only the published practice: %v", jonas)
+		}
+		if !strings.Contains(jonas[published], "<mark>Prozesse</mark>") {
+			t.Fatalf("snippet: %q", jonas[published])
+		}
+		anna := hitIDs(searchFor(t, s.Anna, "prozess"))
+		for _, id := range []string{published, draft, secret.ID} {
+			if _, ok := anna[id]; !ok {
+				t.Fatalf("Anna must find her draft and her circle's message too: %v", anna)
+			}
+		}
+		if hits := hitIDs(searchFor(t, s.Jonas, "strasse")); len(hits) != 1 {
+			t.Fatalf("ß must match ss: %v", hits)
+		}
+		if hits := hitIDs(searchFor(t, s.Jonas, "Musterhausen", "ORGANISATION")); len(hits) != 1 {
+			t.Fatalf("organisations by name, filtered by type: %v", hits)
+		}
+		if hits := hitIDs(searchFor(t, env.Anonymous(), "BPMN")); len(hits) != 1 {
+			t.Fatalf("anonymous visitors find public practices: %v", hits)
+		}
+
+		s.Anna.MustPost(t, `mutation($id: ID!) { editMessage(id: $id, body: "Heute klappt die Digitalisierung") { id } }`, map[string]any{"id": secret.ID}, nil)
+		if hits := hitIDs(searchFor(t, s.Anna, "gescheitert")); len(hits) != 0 {
+			t.Fatalf("the old text must be gone from the index: %v", hits)
+		}
+		if hits := hitIDs(searchFor(t, s.Anna, "Digitalisierungen")); len(hits) != 1 {
+			t.Fatalf("the new text must be found: %v", hits)
+		}
+		s.Anna.MustPost(t, `mutation($id: ID!) { deleteMessage(id: $id) { id } }`, map[string]any{"id": secret.ID}, nil)
+		if hits := hitIDs(searchFor(t, s.Anna, "Digitalisierung")); len(hits) != 0 {
+			t.Fatalf("a deleted message must leave the index: %v", hits)
+		}
+	})
+}

@@ -1,0 +1,99 @@
+// Package search is Zirkel's German full-text search over practices, discussions, messages,
+// members, organisations, events and software: SQLite FTS5 over Snowball stems on the
+// embedded database, PostgreSQL's 'german' text search configuration otherwise. Hooks keep
+// the index current on every write, inside the writing transaction.
+package search
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"unicode"
+
+	"entgo.io/ent/dialect"
+
+	"zirkel/ent"
+	"zirkel/ent/schema/gid"
+)
+
+// Index is the search index of one database.
+type Index struct {
+	dialect string
+}
+
+// doc is what the index keeps of an object.
+type doc struct {
+	id          gid.ID
+	kind        string
+	title, body string
+}
+
+// Open creates the index tables if needed and installs the hooks that keep them current.
+func Open(ctx context.Context, db *sql.DB, client *ent.Client, dialectName string) (*Index, error) {
+	ix := &Index{dialect: dialectName}
+	for _, stmt := range ix.schema() {
+		if _, err := db.ExecContext(ctx, stmt); err != nil {
+			return nil, fmt.Errorf("creating the search index: %w", err)
+		}
+	}
+	ix.installHooks(client)
+	return ix, nil
+}
+
+func (ix *Index) schema() []string {
+	if ix.dialect == dialect.Postgres {
+		return []string{
+			`CREATE TABLE IF NOT EXISTS search_index (doc_id text PRIMARY KEY, kind text NOT NULL, title text NOT NULL, body text NOT NULL,
+				tsv tsvector GENERATED ALWAYS AS (setweight(to_tsvector('german', title), 'A') || setweight(to_tsvector('german', body), 'B')) STORED)`,
+			`CREATE INDEX IF NOT EXISTS search_index_tsv ON search_index USING gin (tsv)`,
+		}
+	}
+	return []string{`CREATE VIRTUAL TABLE IF NOT EXISTS search_index USING fts5(doc_id UNINDEXED, kind UNINDEXED, title, body, terms,
+		tokenize = 'unicode61 remove_diacritics 2')`}
+}
+
+// execer runs statements in the mutation's transaction.
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// put replaces the index entry of a document.
+func (ix *Index) put(ctx context.Context, x execer, d doc) error {
+	if ix.dialect == dialect.Postgres {
+		_, err := x.ExecContext(ctx, `INSERT INTO search_index (doc_id, kind, title, body) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (doc_id) DO UPDATE SET kind = excluded.kind, title = excluded.title, body = excluded.body`,
+			string(d.id), d.kind, d.title, d.body)
+		return err
+	}
+	if err := ix.remove(ctx, x, d.id); err != nil {
+		return err
+	}
+	_, err := x.ExecContext(ctx, `INSERT INTO search_index (doc_id, kind, title, body, terms) VALUES (?, ?, ?, ?, ?)`,
+		string(d.id), d.kind, d.title, d.body, strings.Join(stems(d.title+" "+d.body), " "))
+	return err
+}
+
+// remove deletes a document from the index.
+func (ix *Index) remove(ctx context.Context, x execer, id gid.ID) error {
+	q := `DELETE FROM search_index WHERE doc_id = ?`
+	if ix.dialect == dialect.Postgres {
+		q = `DELETE FROM search_index WHERE doc_id = $1`
+	}
+	_, err := x.ExecContext(ctx, q, string(id))
+	return err
+}
+
+// words splits text into lower-case words.
+func words(text string) []string {
+	return strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+}
+
+// stems are the Snowball stems of the words of a text.
+func stems(text string) []string {
+	ws := words(text)
+	for i, w := range ws {
+		ws[i] = Stem(w)
+	}
+	return ws
+}
