@@ -97,3 +97,8 @@ func stems(text string) []string {
 	}
 	return ws
 }
+
+// PutForBenchmark writes a document directly, for generating benchmark corpora.
+func (ix *Index) PutForBenchmark(ctx context.Context, x execer, id gid.ID, kind, title, body string) error {
+	return ix.put(ctx, x, doc{id: id, kind: kind, title: title, body: body})
+}
