@@ -25,6 +25,7 @@ func (l *loader) loadKnowledge(ctx context.Context) error {
 		{"measurements", l.loadMeasurements},
 		{"software", l.loadSoftware},
 		{"competencies", l.loadCompetencies},
+		{"survey", l.loadSurvey},
 	}
 	for _, s := range steps {
 		if err := s.run(ctx); err != nil {
