@@ -49,8 +49,13 @@ func (ix *Index) schema() []string {
 			`CREATE INDEX IF NOT EXISTS search_index_tsv ON search_index USING gin (tsv)`,
 		}
 	}
-	return []string{`CREATE VIRTUAL TABLE IF NOT EXISTS search_index USING fts5(doc_id UNINDEXED, kind UNINDEXED, title, body, terms,
-		tokenize = 'unicode61 remove_diacritics 2')`}
+	// search_rows maps ids to FTS5 rowids, so that replacing a document is two lookups by key
+	// instead of a scan of the whole index.
+	return []string{
+		`CREATE VIRTUAL TABLE IF NOT EXISTS search_index USING fts5(doc_id UNINDEXED, kind UNINDEXED, title, body, terms,
+			tokenize = 'unicode61 remove_diacritics 2')`,
+		`CREATE TABLE IF NOT EXISTS search_rows (doc_id TEXT PRIMARY KEY, fts_row INTEGER NOT NULL)`,
+	}
 }
 
 // execer runs statements in the mutation's transaction.
@@ -69,18 +74,29 @@ func (ix *Index) put(ctx context.Context, x execer, d doc) error {
 	if err := ix.remove(ctx, x, d.id); err != nil {
 		return err
 	}
-	_, err := x.ExecContext(ctx, `INSERT INTO search_index (doc_id, kind, title, body, terms) VALUES (?, ?, ?, ?, ?)`,
+	res, err := x.ExecContext(ctx, `INSERT INTO search_index (doc_id, kind, title, body, terms) VALUES (?, ?, ?, ?, ?)`,
 		string(d.id), d.kind, d.title, d.body, strings.Join(stems(d.title+" "+d.body), " "))
+	if err != nil {
+		return err
+	}
+	row, err := res.LastInsertId()
+	if err != nil {
+		return err
+	}
+	_, err = x.ExecContext(ctx, `INSERT INTO search_rows (doc_id, fts_row) VALUES (?, ?)`, string(d.id), row)
 	return err
 }
 
 // remove deletes a document from the index.
 func (ix *Index) remove(ctx context.Context, x execer, id gid.ID) error {
-	q := `DELETE FROM search_index WHERE doc_id = ?`
 	if ix.dialect == dialect.Postgres {
-		q = `DELETE FROM search_index WHERE doc_id = $1`
+		_, err := x.ExecContext(ctx, `DELETE FROM search_index WHERE doc_id = $1`, string(id))
+		return err
 	}
-	_, err := x.ExecContext(ctx, q, string(id))
+	if _, err := x.ExecContext(ctx, `DELETE FROM search_index WHERE rowid = (SELECT fts_row FROM search_rows WHERE doc_id = ?)`, string(id)); err != nil {
+		return err
+	}
+	_, err := x.ExecContext(ctx, `DELETE FROM search_rows WHERE doc_id = ?`, string(id))
 	return err
 }
 
