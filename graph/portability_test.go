@@ -44,6 +44,15 @@ func TestIdsSurviveAnExport(t *testing.T) {
 	if !strings.Contains(string(b.Data), m.ID) {
 		t.Fatalf("the message id is missing: %s", b.Data)
 	}
+
+	// The search index is derived data: rebuilt after an import (a restart does it too).
+	if err := to.App.Store.Search.Reindex(context.Background(), to.App.Store.Client); err != nil {
+		t.Fatal(err)
+	}
+	hits := hitIDs(searchFor(t, to.WithToken(s.Anna.Token), "Beitrag"))
+	if _, ok := hits[m.ID]; !ok {
+		t.Fatalf("the imported message is not found: %v", hits)
+	}
 }
 
 // copyRows copies every table as it is, the way an export/import tool would.

@@ -30,33 +30,39 @@ func (ix *Index) installHooks(client *ent.Client) {
 			})
 		}, ent.OpCreate|ent.OpUpdateOne)
 	}
-	client.Practice.Use(index(func(v ent.Value) (doc, bool) {
-		p := v.(*ent.Practice)
-		body := strings.Join(append([]string{p.Summary, p.Problem, p.Approach, p.Outcome, p.LessonsLearned, p.Transferability}, p.SoftwareUsed...), "\n")
-		return doc{p.ID, "PRACTICE", p.Title, body}, true
-	}))
-	client.Discussion.Use(index(func(v ent.Value) (doc, bool) {
-		d := v.(*ent.Discussion)
-		return doc{d.ID, "DISCUSSION", d.Title, ""}, true
-	}))
-	client.Message.Use(index(func(v ent.Value) (doc, bool) {
-		m := v.(*ent.Message)
-		return doc{m.ID, "MESSAGE", "", m.Body}, m.DeletedAt == nil
-	}))
-	client.Member.Use(index(func(v ent.Value) (doc, bool) {
-		m := v.(*ent.Member)
-		return doc{m.ID, "MEMBER", m.DisplayName, m.JobTitle + "\n" + m.Bio}, true
-	}))
-	client.Organisation.Use(index(func(v ent.Value) (doc, bool) {
-		o := v.(*ent.Organisation)
-		return doc{o.ID, "ORGANISATION", o.Name, ""}, true
-	}))
-	client.Event.Use(index(func(v ent.Value) (doc, bool) {
-		e := v.(*ent.Event)
-		return doc{e.ID, "EVENT", e.Title, e.Description + "\n" + e.Place}, true
-	}))
-	client.SoftwareProduct.Use(index(func(v ent.Value) (doc, bool) {
-		p := v.(*ent.SoftwareProduct)
-		return doc{p.ID, "SOFTWARE", p.Name, p.Category}, true
-	}))
+	client.Practice.Use(index(func(v ent.Value) (doc, bool) { return practiceDoc(v.(*ent.Practice)) }))
+	client.Discussion.Use(index(func(v ent.Value) (doc, bool) { return discussionDoc(v.(*ent.Discussion)) }))
+	client.Message.Use(index(func(v ent.Value) (doc, bool) { return messageDoc(v.(*ent.Message)) }))
+	client.Member.Use(index(func(v ent.Value) (doc, bool) { return memberDoc(v.(*ent.Member)) }))
+	client.Organisation.Use(index(func(v ent.Value) (doc, bool) { return organisationDoc(v.(*ent.Organisation)) }))
+	client.Event.Use(index(func(v ent.Value) (doc, bool) { return eventDoc(v.(*ent.Event)) }))
+	client.SoftwareProduct.Use(index(func(v ent.Value) (doc, bool) { return softwareDoc(v.(*ent.SoftwareProduct)) }))
+}
+
+// The documents of each searchable type; false means "not in the index" (deleted messages).
+func practiceDoc(p *ent.Practice) (doc, bool) {
+	body := strings.Join(append([]string{p.Summary, p.Problem, p.Approach, p.Outcome, p.LessonsLearned, p.Transferability}, p.SoftwareUsed...), "\n")
+	return doc{p.ID, "PRACTICE", p.Title, body}, true
+}
+
+func discussionDoc(d *ent.Discussion) (doc, bool) { return doc{d.ID, "DISCUSSION", d.Title, ""}, true }
+
+func messageDoc(m *ent.Message) (doc, bool) {
+	return doc{m.ID, "MESSAGE", "", m.Body}, m.DeletedAt == nil
+}
+
+func memberDoc(m *ent.Member) (doc, bool) {
+	return doc{m.ID, "MEMBER", m.DisplayName, m.JobTitle + "\n" + m.Bio}, true
+}
+
+func organisationDoc(o *ent.Organisation) (doc, bool) {
+	return doc{o.ID, "ORGANISATION", o.Name, ""}, true
+}
+
+func eventDoc(e *ent.Event) (doc, bool) {
+	return doc{e.ID, "EVENT", e.Title, e.Description + "\n" + e.Place}, true
+}
+
+func softwareDoc(p *ent.SoftwareProduct) (doc, bool) {
+	return doc{p.ID, "SOFTWARE", p.Name, p.Category}, true
 }

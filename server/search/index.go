@@ -38,6 +38,9 @@ func Open(ctx context.Context, db *sql.DB, client *ent.Client, dialectName strin
 		}
 	}
 	ix.installHooks(client)
+	if err := ix.fillIfEmpty(ctx, client); err != nil {
+		return nil, err
+	}
 	return ix, nil
 }
 
