@@ -75,8 +75,8 @@ func NewHub(client *ent.Client, broker pubsub.Broker, sessions Sessions, cfg Con
 		}
 		h.unsub = append(h.unsub, unsub)
 	}
-	go h.checkSessions()
-	go h.pingAll()
+	go h.everyConnection(cfg.SessionCheckEvery, h.recheck)
+	go h.everyConnection(pingEvery, (*Conn).ping)
 	return h, nil
 }
 
@@ -96,7 +96,7 @@ func decoded(logger *slog.Logger, handle func(notice)) pubsub.Handler {
 func (h *Hub) Transport(allowedOrigins []string) transport.Websocket {
 	readLimit := int64(64 << 10)
 	// Keep-alive and dead-peer detection are websocket pings from one goroutine for all
-	// connections (see pingAll), not a goroutine per connection: both protocols' clients
+	// connections (see everyConnection), not a goroutine per connection: both protocols' clients
 	// answer them, and a peer that stops answering hits its read deadline.
 	return transport.Websocket{
 		Implementation:   NewUpgrader(allowedOrigins, h.cfg.MaxSubscriptions, pingEvery),
@@ -273,19 +273,19 @@ func (h *Hub) recheck(c *Conn) {
 	}
 }
 
-// checkSessions re-checks every connection's session now and then, so that sessions that
-// expire (idle or absolute) end their connections even without a notice.
-func (h *Hub) checkSessions() {
-	tick := time.NewTicker(h.cfg.SessionCheckEvery)
+// everyConnection calls f for every connection each interval, until the hub shuts down:
+// re-checking sessions (so that expired ones end their connections even without a notice)
+// and pinging (so that dead peers are found), from one goroutine each for all connections.
+func (h *Hub) everyConnection(every time.Duration, f func(*Conn)) {
+	tick := time.NewTicker(every)
 	defer tick.Stop()
 	for {
 		select {
 		case <-h.done:
 			return
 		case <-tick.C:
-			conns := h.connections()
-			for _, c := range conns {
-				h.recheck(c)
+			for _, c := range h.connections() {
+				f(c)
 			}
 		}
 	}
@@ -293,23 +293,6 @@ func (h *Hub) checkSessions() {
 
 // pingEvery is how often every connection is pinged; a peer silent for two rounds is dropped.
 const pingEvery = 15 * time.Second
-
-// pingAll pings every connection now and then.
-func (h *Hub) pingAll() {
-	tick := time.NewTicker(pingEvery)
-	defer tick.Stop()
-	for {
-		select {
-		case <-h.done:
-			return
-		case <-tick.C:
-			conns := h.connections()
-			for _, c := range conns {
-				c.ping()
-			}
-		}
-	}
-}
 
 // errRevoked is what a subscription that lost access receives.
 var errRevoked = apperr.Forbidden("access revoked: you can no longer see this discussion")
