@@ -46,22 +46,24 @@ func (st *stream) halt() {
 	})
 }
 
-// stream returns the stream of a discussion, starting it if needed, with s added.
-func (h *Hub) joinStream(ctx context.Context, d *ent.Discussion, s *sub) (*stream, error) {
+// joinStream returns the stream of a discussion, starting it if needed, with the subscription
+// that build makes for it added (build knows the stream before any event can reach the sub).
+func (h *Hub) joinStream(ctx context.Context, d *ent.Discussion, build func(*stream) *sub) (*stream, *sub, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	st := h.streams[d.ID]
 	if st == nil {
 		var err error
 		if st, err = h.startStream(ctx, d.ID); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		h.streams[d.ID] = st
 	}
+	s := build(st)
 	st.mu.Lock()
 	st.subs[s] = struct{}{}
 	st.mu.Unlock()
-	return st, nil
+	return st, s, nil
 }
 
 // startStream subscribes to the discussion's notices, then reads where it stands: whatever

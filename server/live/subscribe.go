@@ -9,7 +9,6 @@ import (
 	"zirkel/ent/message"
 	"zirkel/ent/schema/gid"
 	"zirkel/server/apperr"
-	"zirkel/server/viewer"
 )
 
 // replayPage is how many messages a replay loads at a time.
@@ -36,15 +35,17 @@ func (h *Hub) subscribe(ctx context.Context, discussionID gid.ID, kind string, p
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	var st *stream
-	s := newSub(c, kind, func(v *viewer.Viewer) bool { return st.allowed(v) })
-	if prepare != nil {
-		prepare(s)
-	}
-	if s.direct == nil {
-		s.ch = make(chan any, h.cfg.Buffer)
-	}
-	if st, err = h.joinStream(ctx, d, s); err != nil {
+	st, s, err := h.joinStream(ctx, d, func(st *stream) *sub {
+		s := newSub(c, kind, st.allowed)
+		if prepare != nil {
+			prepare(s)
+		}
+		if s.direct == nil {
+			s.ch = make(chan any, h.cfg.Buffer)
+		}
+		return s
+	})
+	if err != nil {
 		return nil, nil, nil, err
 	}
 	c.addSub(s)

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"entgo.io/ent/dialect"
@@ -127,8 +128,14 @@ func openPostgres(databaseURL string) (*sql.DB, error) {
 // migrationLock is the PostgreSQL advisory lock that keeps replicas from migrating at once.
 const migrationLock = 0x5a69726b656c // "Zirkel"
 
+// migrateMu serialises migrations within a process: ent's migration writes to the generated
+// package-level table descriptions.
+var migrateMu sync.Mutex
+
 // migrate creates missing tables, columns and indexes. It never drops anything.
 func (s *Store) migrate(ctx context.Context) error {
+	migrateMu.Lock()
+	defer migrateMu.Unlock()
 	if s.Dialect == dialect.Postgres {
 		conn, err := s.DB.Conn(ctx)
 		if err != nil {
