@@ -62,7 +62,7 @@ func (s *Service) Middleware(next http.Handler) http.Handler {
 				return
 			}
 			v, err := s.sessions.viewer(ctx, token)
-			if errors.Is(err, errNoSession) {
+			if errors.Is(err, ErrNoSession) {
 				if viaCookie {
 					s.clearCookie(w)
 				}

@@ -28,9 +28,6 @@ type Sessions struct {
 	ended func(ctx context.Context, memberID, sessionID gid.ID)
 }
 
-// errNoSession says that a token names no live session.
-var errNoSession = ErrNoSession
-
 // ErrNoSession says that a token names no live session.
 var ErrNoSession = errors.New("no live session")
 
@@ -62,7 +59,7 @@ func (s *Sessions) create(ctx context.Context, memberID gid.ID) (string, time.Ti
 }
 
 // viewer returns the viewer of a live session, marking it as used. Revoked, expired (absolute
-// or idle) sessions and deactivated members give errNoSession.
+// or idle) sessions and deactivated members give ErrNoSession.
 func (s *Sessions) viewer(ctx context.Context, token string) (*viewer.Viewer, error) {
 	sys := policy.System(ctx)
 	now := s.now()
@@ -71,13 +68,13 @@ func (s *Sessions) viewer(ctx context.Context, token string) (*viewer.Viewer, er
 		WithMember().
 		Only(sys)
 	if ent.IsNotFound(err) {
-		return nil, errNoSession
+		return nil, ErrNoSession
 	}
 	if err != nil {
 		return nil, fmt.Errorf("finding session: %w", err)
 	}
 	if now.Sub(sess.LastUsedAt) > s.idleTimeout || sess.Edges.Member.Status != member.StatusACTIVE {
-		return nil, errNoSession
+		return nil, ErrNoSession
 	}
 	if now.Sub(sess.LastUsedAt) > touchEvery {
 		if err := sess.Update().SetLastUsedAt(now).Exec(sys); err != nil {
