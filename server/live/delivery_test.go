@@ -178,7 +178,9 @@ func TestDeliveryCostDoesNotGrowWithSubscribers(t *testing.T) {
 // TestNoLeaks: opening and closing many subscriptions leaves goroutines and memory where they
 // were.
 func TestNoLeaks(t *testing.T) {
-	env := apitest.Start(t, "sqlite", nil)
+	cfg := live.DefaultConfig
+	cfg.MaxConnsPerMember = 1000 // cycles overlap while closed connections are let go
+	env := apitest.Start(t, "sqlite", nil, app.WithLiveConfig(cfg))
 	c := newCommunity(t, env)
 	cycle := func() {
 		var wg sync.WaitGroup
