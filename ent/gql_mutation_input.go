@@ -458,68 +458,6 @@ func (c *IndicatorUpdateOne) SetInput(i UpdateIndicatorInput) *IndicatorUpdateOn
 	return c
 }
 
-// CreateMeasurementInput represents a mutation input for creating measurements.
-type CreateMeasurementInput struct {
-	Period         string
-	Value          float64
-	Note           *string
-	IndicatorID    gid.ID
-	OrganisationID gid.ID
-}
-
-// Mutate applies the CreateMeasurementInput on the MeasurementMutation builder.
-func (i *CreateMeasurementInput) Mutate(m *MeasurementMutation) {
-	m.SetPeriod(i.Period)
-	m.SetValue(i.Value)
-	if v := i.Note; v != nil {
-		m.SetNote(*v)
-	}
-	m.SetIndicatorID(i.IndicatorID)
-	m.SetOrganisationID(i.OrganisationID)
-}
-
-// SetInput applies the change-set in the CreateMeasurementInput on the MeasurementCreate builder.
-func (c *MeasurementCreate) SetInput(i CreateMeasurementInput) *MeasurementCreate {
-	i.Mutate(c.Mutation())
-	return c
-}
-
-// UpdateMeasurementInput represents a mutation input for updating measurements.
-type UpdateMeasurementInput struct {
-	Period    *string
-	Value     *float64
-	ClearNote bool
-	Note      *string
-}
-
-// Mutate applies the UpdateMeasurementInput on the MeasurementMutation builder.
-func (i *UpdateMeasurementInput) Mutate(m *MeasurementMutation) {
-	if v := i.Period; v != nil {
-		m.SetPeriod(*v)
-	}
-	if v := i.Value; v != nil {
-		m.SetValue(*v)
-	}
-	if i.ClearNote {
-		m.ClearNote()
-	}
-	if v := i.Note; v != nil {
-		m.SetNote(*v)
-	}
-}
-
-// SetInput applies the change-set in the UpdateMeasurementInput on the MeasurementUpdate builder.
-func (c *MeasurementUpdate) SetInput(i UpdateMeasurementInput) *MeasurementUpdate {
-	i.Mutate(c.Mutation())
-	return c
-}
-
-// SetInput applies the change-set in the UpdateMeasurementInput on the MeasurementUpdateOne builder.
-func (c *MeasurementUpdateOne) SetInput(i UpdateMeasurementInput) *MeasurementUpdateOne {
-	i.Mutate(c.Mutation())
-	return c
-}
-
 // CreateMemberInput represents a mutation input for creating members.
 type CreateMemberInput struct {
 	DisplayName    string

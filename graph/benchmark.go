@@ -9,7 +9,6 @@ import (
 	"zirkel/ent/measurement"
 	"zirkel/ent/organisation"
 	"zirkel/ent/practice"
-	"zirkel/ent/predicate"
 	"zirkel/ent/schema/gid"
 	"zirkel/graph/model"
 	"zirkel/server/apperr"
@@ -20,9 +19,8 @@ import (
 // point at single organisations.
 const minPeers = 5
 
-// benchmark places the viewer's organisation among its peers: same kind and, where both
-// populations are known, between half and twice its size. Values of others are read under
-// System and leave only as median and quartiles.
+// benchmark places the viewer's organisation among its peers (peersLike). Values of others
+// are read under System and leave only as median and quartiles.
 func benchmark(ctx context.Context, c *ent.Client, indicatorID gid.ID, period string) (*model.Benchmark, error) {
 	v, err := requireViewer(ctx)
 	if err != nil {
@@ -40,10 +38,7 @@ func benchmark(ctx context.Context, c *ent.Client, indicatorID gid.ID, period st
 	if err != nil {
 		return nil, err
 	}
-	peers := []predicate.Organisation{organisation.KindEQ(own.Kind), organisation.IDNEQ(own.ID)}
-	if own.Population != nil {
-		peers = append(peers, organisation.PopulationGTE(*own.Population/2), organisation.PopulationLTE(*own.Population*2))
-	}
+	peers := append(peersLike(own), organisation.IDNEQ(own.ID))
 	ms, err := c.Measurement.Query().Where(
 		measurement.HasIndicatorWith(indicator.ID(ind.ID)), measurement.Period(period),
 		measurement.HasOrganisationWith(peers...),

@@ -44,10 +44,7 @@ func lockEvent(ctx context.Context, c *ent.Client, id gid.ID) (*ent.Event, error
 	if err != nil {
 		return nil, notFoundAs("eventID", err)
 	}
-	if err := c.Event.UpdateOne(e).SetUpdatedAt(time.Now()).Exec(policy.System(ctx)); err != nil {
-		return nil, err
-	}
-	return c.Event.Get(policy.System(ctx), id) // the counters as they are under the lock
+	return c.Event.UpdateOne(e).SetUpdatedAt(time.Now()).Save(policy.System(ctx)) // counters as they are under the lock
 }
 
 // registerForEvent registers the viewer while places are free and waitlists them after.
@@ -128,10 +125,6 @@ func promote(ctx context.Context, c *ent.Client, e *ent.Event) error {
 		return err
 	}
 	if err := c.Registration.UpdateOne(next).SetStatus(registration.StatusREGISTERED).Exec(sys); err != nil {
-		return err
-	}
-	e, err = c.Event.Get(sys, e.ID)
-	if err != nil {
 		return err
 	}
 	return adjustCounts(ctx, c, e, registration.StatusWAITLISTED, registration.StatusREGISTERED)

@@ -91,8 +91,7 @@ func compareStrings(a, b string) int {
 	return 0
 }
 
-// peersOf matches organisations like the viewer's: same kind and, where known, half to twice
-// the population.
+// peersOf matches organisations like the viewer's (see peersLike).
 func peersOf(ctx context.Context, c *ent.Client) ([]predicate.Organisation, error) {
 	v, err := requireViewer(ctx)
 	if err != nil {
@@ -105,9 +104,15 @@ func peersOf(ctx context.Context, c *ent.Client) ([]predicate.Organisation, erro
 	if err != nil {
 		return nil, err
 	}
+	return peersLike(own), nil
+}
+
+// peersLike matches organisations like own, own included: same kind and, where the
+// population is known, half to twice of it. Benchmarks and the software landscape share it.
+func peersLike(own *ent.Organisation) []predicate.Organisation {
 	peers := []predicate.Organisation{organisation.KindEQ(own.Kind)}
 	if own.Population != nil {
 		peers = append(peers, organisation.PopulationGTE(*own.Population/2), organisation.PopulationLTE(*own.Population*2))
 	}
-	return peers, nil
+	return peers
 }

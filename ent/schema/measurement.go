@@ -53,7 +53,7 @@ func (Measurement) Indexes() []ent.Index {
 
 // Annotations implements ent.Schema.
 func (Measurement) Annotations() []schema.Annotation {
-	return []schema.Annotation{entgql.RelayConnection(), entgql.Mutations(entgql.MutationCreate(), entgql.MutationUpdate())}
+	return []schema.Annotation{entgql.RelayConnection()} // written through recordMeasurement
 }
 
 // Policy implements ent.Schema.
