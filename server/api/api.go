@@ -51,7 +51,7 @@ type Options struct {
 	Introspection bool
 	Logger        *slog.Logger
 	// Websocket, if set, serves subscriptions (graphql-transport-ws and graphql-ws).
-	Websocket *transport.Websocket
+	Websocket graphql.Transport
 	// Fields, if set, wraps every field resolver (e.g. to prefetch what a page needs).
 	Fields graphql.FieldMiddleware
 }
@@ -63,7 +63,7 @@ func New(schema graphql.ExecutableSchema, client *ent.Client, opts Options) http
 	es := pagedComplexity{schema}
 	srv := handler.New(es)
 	if opts.Websocket != nil {
-		srv.AddTransport(*opts.Websocket)
+		srv.AddTransport(opts.Websocket)
 	}
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})

@@ -117,7 +117,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts ...Op
 		Limits:        limits,
 		Introspection: cfg.Introspection,
 		Logger:        logger,
-		Websocket:     &ws,
+		Websocket:     ws,
 		Fields:        graph.Prefetch(st.Client),
 	})
 	mux := http.NewServeMux()

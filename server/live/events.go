@@ -9,18 +9,49 @@ import (
 
 	"zirkel/ent"
 	"zirkel/ent/schema/gid"
+	"zirkel/server/render"
 )
 
 // MessageEvent is a message delivered live; Err is set when the subscriber lost access.
 type MessageEvent struct {
-	Cursor int
-	Msg    *ent.Message
-	Err    error
+	render.Renders // one rendering per question, shared by the subscribers who ask it
+	Cursor         int
+	Msg            *ent.Message
+	Err            error
 }
 
 // Message is the message, or the reason the subscriber may no longer see it. (A method, not
 // a resolver: gqlgen then renders it inline instead of in a goroutine per subscriber.)
 func (e *MessageEvent) Message() (*ent.Message, error) { return e.Msg, e.Err }
+
+// MessageShape is what subscribers of messageAdded and messageUpdated may select for a shared
+// rendering: the fields the stream loads with every message (see stream.messages) whose value
+// is the same for every viewer who may see the discussion. Member.email differs for vendors,
+// so the audience (see Hub.Transport) tells vendors apart. Anything else is rendered per
+// subscriber, with their own rights.
+var MessageShape = render.Shape{
+	"cursor": nil,
+	"message": {
+		"id": nil, "createdAt": nil, "updatedAt": nil, "body": nil, "position": nil, "editedAt": nil, "deletedAt": nil,
+		"vendorLabel": nil, "reactions": {"kind": nil, "count": nil},
+		"author": {
+			"id": nil, "createdAt": nil, "updatedAt": nil, "displayName": nil, "communityRole": nil, "jobTitle": nil,
+			"bio": nil, "status": nil, "platformRole": nil, "email": nil,
+			"organisation": {
+				"id": nil, "createdAt": nil, "updatedAt": nil, "name": nil, "kind": nil, "ags": nil, "state": nil,
+				"population": nil, "website": nil,
+			},
+		},
+		"parent": {
+			"id": nil, "createdAt": nil, "updatedAt": nil, "body": nil, "position": nil, "editedAt": nil, "deletedAt": nil,
+		},
+		"discussion": {
+			"id": nil, "createdAt": nil, "updatedAt": nil, "title": nil, "status": nil, "pinned": nil,
+			"messageCount": nil, "lastMessageAt": nil,
+			"circle": {"id": nil, "createdAt": nil, "updatedAt": nil, "name": nil, "slug": nil, "description": nil, "visibility": nil},
+		},
+	},
+}
 
 // ActivityKind says what happened in a discussion.
 type ActivityKind string

@@ -11,12 +11,14 @@ import (
 	"sync"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 
 	"zirkel/ent"
 	"zirkel/ent/schema/gid"
 	"zirkel/server/apperr"
 	"zirkel/server/pubsub"
+	"zirkel/server/render"
 	"zirkel/server/viewer"
 )
 
@@ -51,6 +53,7 @@ type Hub struct {
 	sessions Sessions
 	logger   *slog.Logger
 	cfg      Config
+	renders  render.Stats
 
 	mu       sync.Mutex
 	conns    map[*Conn]struct{}
@@ -92,18 +95,38 @@ func decoded(logger *slog.Logger, handle func(notice)) pubsub.Handler {
 	}
 }
 
-// Transport is gqlgen's websocket transport for this hub.
-func (h *Hub) Transport(allowedOrigins []string) transport.Websocket {
+// Transport is gqlgen's websocket transport for this hub, rendering each message event once
+// per question (see MessageShape).
+func (h *Hub) Transport(allowedOrigins []string) graphql.Transport {
 	readLimit := int64(64 << 10)
 	// Keep-alive and dead-peer detection are websocket pings from one goroutine for all
 	// connections (see everyConnection), not a goroutine per connection: both protocols' clients
 	// answer them, and a peer that stops answering hits its read deadline.
-	return transport.Websocket{
+	ws := transport.Websocket{
 		Implementation:   NewUpgrader(allowedOrigins, h.cfg.MaxSubscriptions, pingEvery),
 		InitFunc:         h.init,
 		InitTimeout:      5 * time.Second,
 		PayloadReadLimit: &readLimit,
 	}
+	return render.Transport(ws, render.Options{
+		Shapes:   map[string]render.Shape{"messageAdded": MessageShape, "messageUpdated": MessageShape},
+		Audience: audience,
+		Stats:    &h.renders,
+	})
+}
+
+// Renderings tells how many message events were rendered for a shared question, and how many
+// times such a rendering went to a further subscriber.
+func (h *Hub) Renderings() (rendered, reused int64) {
+	return h.renders.Rendered.Load(), h.renders.Reused.Load()
+}
+
+// audience tells apart the viewers who see different renderings of a MessageShape.
+func audience(ctx context.Context) string {
+	if viewer.FromContext(ctx).IsVendor() {
+		return "vendor"
+	}
+	return "member"
 }
 
 // Middleware gives each websocket request its Conn and forgets it when the socket closes.

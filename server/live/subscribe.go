@@ -9,6 +9,7 @@ import (
 	"zirkel/ent/message"
 	"zirkel/ent/schema/gid"
 	"zirkel/server/apperr"
+	"zirkel/server/render"
 )
 
 // replayPage is how many messages a replay loads at a time.
@@ -109,7 +110,7 @@ func (h *Hub) MessageAdded(ctx context.Context, discussionID gid.ID, after *int)
 			}
 		}
 	}()
-	return out, nil
+	return render.Tap(ctx, out), nil
 }
 
 // liveMessages streams new messages only. The stream delivers them in order and each once,
@@ -125,7 +126,7 @@ func (h *Hub) liveMessages(ctx context.Context, discussionID gid.ID) (<-chan *Me
 		s.endDirect()
 		h.end(st, s)
 	})
-	return s.direct, nil
+	return render.Tap(ctx, s.direct), nil
 }
 
 // replay sends the stored messages after *lastSent, again as long as live events were
@@ -163,7 +164,7 @@ func (h *Hub) MessageUpdated(ctx context.Context, discussionID gid.ID) (<-chan *
 	if err != nil {
 		return nil, err
 	}
-	return relay(ctx, s, func() { h.end(st, s) }, func() (*MessageEvent, bool) { return &MessageEvent{Err: errRevoked}, true }), nil
+	return render.Tap(ctx, relay(ctx, s, func() { h.end(st, s) }, func() (*MessageEvent, bool) { return &MessageEvent{Err: errRevoked}, true })), nil
 }
 
 // Typing streams who is typing in a discussion.

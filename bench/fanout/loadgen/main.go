@@ -21,7 +21,9 @@ import (
 	"github.com/gorilla/websocket"
 )
 
-const query = `subscription($d: ID!) { messageAdded(discussionID: $d) { cursor message { id createdAt } } }`
+// query is what a chat client selects.
+const query = `subscription($d: ID!) { messageAdded(discussionID: $d) {
+	cursor message { id body createdAt author { id displayName organisation { name } } vendorLabel reactions { kind count } } } }`
 
 func main() {
 	url := flag.String("url", "ws://127.0.0.1:8080/graphql", "websocket endpoint")

@@ -1,0 +1,134 @@
+package live_test
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"zirkel/ent/member"
+	"zirkel/server/apitest"
+	"zirkel/server/app"
+	"zirkel/server/live"
+)
+
+// chatQuery is what a chat client selects: it fits live.MessageShape.
+const chatQuery = `subscription($d: ID!) { messageAdded(discussionID: $d) {
+	cursor message { id body createdAt author { displayName email organisation { name } } vendorLabel reactions { kind count } } } }`
+
+// TestSharedRendering: subscribers who ask the same question about an event get one rendering;
+// another document, other variables or another audience get their own, and a document outside
+// the shape is rendered per subscriber with the subscriber's rights.
+func TestSharedRendering(t *testing.T) {
+	for _, backend := range apitest.Backends {
+		t.Run(backend, func(t *testing.T) {
+			t.Parallel()
+			cfg := live.DefaultConfig
+			cfg.MaxConnsPerMember = 100
+			sharedRendering(t, apitest.Start(t, backend, nil, app.WithLiveConfig(cfg)))
+		})
+	}
+}
+
+func sharedRendering(t *testing.T, env *apitest.Env) {
+	c := newCommunity(t, env)
+	vendor := env.NewMember(t, apitest.Spec{Name: "Vera", CommunityRole: member.CommunityRoleVENDOR})
+
+	const same = 12
+	var members []*apitest.WS
+	for range same {
+		ws := c.anna.DialWS(t, apitest.TransportWS)
+		_ = ws.Subscribe("1", chatQuery, map[string]any{"d": c.discussion})
+		members = append(members, ws)
+	}
+	vendorWS := vendor.DialWS(t, apitest.TransportWS)
+	_ = vendorWS.Subscribe("1", chatQuery, map[string]any{"d": c.discussion})
+	aliased := c.jonas.DialWS(t, apitest.LegacyWS)
+	_ = aliased.Subscribe("1", `subscription($d: ID!) { added: messageAdded(discussionID: $d) { cursor message { body } } }`, map[string]any{"d": c.discussion})
+	// lastLoginAt is outside the shape: rendered for this subscriber alone.
+	own := c.jonas.DialWS(t, apitest.TransportWS)
+	_ = own.Subscribe("1", `subscription($d: ID!) { messageAdded(discussionID: $d) { message { body author { lastLoginAt } } } }`, map[string]any{"d": c.discussion})
+	time.Sleep(200 * time.Millisecond)
+
+	rendered0, reused0 := env.App.Live.Renderings()
+	post(t, c.jonas, c.discussion, "Für alle gleich")
+	var first string
+	for i, ws := range members {
+		got := string(ws.Next("1"))
+		if i == 0 {
+			first = got
+		} else if got != first {
+			t.Fatalf("subscriber %d got %s, the first %s", i, got, first)
+		}
+	}
+	if !strings.Contains(first, `"body":"Für alle gleich"`) || !strings.Contains(first, `"email":"mitglied`) {
+		t.Fatalf("a member's rendering: %s", first)
+	}
+	if got := string(vendorWS.Next("1")); !strings.Contains(got, `"email":null`) || !strings.Contains(got, `"body":"Für alle gleich"`) {
+		t.Fatalf("a vendor must not see e-mail addresses: %s", got)
+	}
+	var aliasedEvent struct {
+		Data struct {
+			Added struct{ Message struct{ Body string } }
+		}
+	}
+	if err := json.Unmarshal(aliased.Next("1"), &aliasedEvent); err != nil || aliasedEvent.Data.Added.Message.Body != "Für alle gleich" {
+		t.Fatalf("the aliased subscription: %+v %v", aliasedEvent, err)
+	}
+	if got := string(own.Next("1")); !strings.Contains(got, `"lastLoginAt":"`) {
+		t.Fatalf("the unshared subscription: %s", got)
+	}
+	rendered, reused := env.App.Live.Renderings()
+	rendered, reused = rendered-rendered0, reused-reused0
+	t.Logf("one event: %d renderings, %d reused", rendered, reused)
+	// members, vendor, aliased: three renderings; the members' reused by all but one.
+	if rendered != 3 || reused != same-1 {
+		t.Fatalf("renderings %d (want 3), reused %d (want %d)", rendered, reused, same-1)
+	}
+}
+
+// TestSharedRenderingKeepsAccessChecks: a subscriber who loses access gets FORBIDDEN while
+// another with the same question goes on receiving the shared rendering.
+func TestSharedRenderingKeepsAccessChecks(t *testing.T) {
+	env := apitest.Start(t, "sqlite", nil)
+	c := newCommunity(t, env)
+	var circle struct{ CreateCircle struct{ ID string } }
+	c.admin.MustPost(t, `mutation { createCircle(input: {name: "Kreis", slug: "kreis", visibility: CLOSED}) { id } }`, nil, &circle)
+	circleID := circle.CreateCircle.ID
+	for _, m := range []string{c.anna.MemberID, c.jonas.MemberID} {
+		c.admin.MustPost(t, `mutation($c: ID!, $m: ID!) { addCircleMember(circleID: $c, memberID: $m) { id } }`, map[string]any{"c": circleID, "m": m}, nil)
+	}
+	anna := env.Login(t, "local", email(t, c.admin, c.anna.MemberID), apitest.Password)
+	jonas := env.Login(t, "local", email(t, c.admin, c.jonas.MemberID), apitest.Password)
+	d := startDiscussion(t, anna, circleID)
+
+	annaWS, jonasWS := anna.DialWS(t, apitest.TransportWS), jonas.DialWS(t, apitest.TransportWS)
+	for _, ws := range []*apitest.WS{annaWS, jonasWS} {
+		_ = ws.Subscribe("1", chatQuery, map[string]any{"d": d})
+	}
+	time.Sleep(200 * time.Millisecond)
+	post(t, anna, d, "Vorher")
+	for _, ws := range []*apitest.WS{annaWS, jonasWS} {
+		if got := string(ws.Next("1")); !strings.Contains(got, "Vorher") {
+			t.Fatalf("before: %s", got)
+		}
+	}
+	c.admin.MustPost(t, `mutation($c: ID!, $m: ID!) { removeCircleMember(circleID: $c, memberID: $m) }`, map[string]any{"c": circleID, "m": c.jonas.MemberID}, nil)
+	m, err := jonasWS.Read(5 * time.Second)
+	if err != nil || !strings.Contains(string(m.Payload), "FORBIDDEN") {
+		t.Fatalf("the removed member: %s %s %v", m.Type, m.Payload, err)
+	}
+	post(t, anna, d, "Nachher")
+	if got := string(annaWS.Next("1")); !strings.Contains(got, "Nachher") {
+		t.Fatalf("the remaining member: %s", got)
+	}
+	for {
+		m, err := jonasWS.Read(time.Second)
+		if err != nil {
+			break
+		}
+		if strings.Contains(string(m.Payload), "Nachher") {
+			t.Fatalf("the removed member received %s", m.Payload)
+		}
+	}
+}
