@@ -27,6 +27,16 @@ type request struct {
 
 type requestKey struct{}
 
+// Detach prepares ctx for work that outlives its HTTP request (a websocket connection): the
+// context no longer ends with the request, and forgets the request's response writer, which
+// can no longer be written to and holds on to net/http's buffers for the request.
+func (s *Service) Detach(ctx context.Context) context.Context {
+	if r := requestOf(ctx); r != nil {
+		r.w = nil
+	}
+	return context.WithoutCancel(ctx)
+}
+
 func requestOf(ctx context.Context) *request {
 	r, _ := ctx.Value(requestKey{}).(*request)
 	if r == nil {

@@ -1,7 +1,10 @@
 package live
 
 import (
+	"bufio"
 	"context"
+	"net"
+	"net/http"
 	"sync"
 	"sync/atomic"
 
@@ -29,6 +32,8 @@ type Conn struct {
 	token     string // session token, to re-check the session
 	sessionID gid.ID
 
+	upgraded chan struct{} // closed once the socket is taken over from net/http
+
 	mu     sync.Mutex
 	ws     *wsConn
 	subs   map[*sub]struct{}
@@ -48,8 +53,9 @@ func (c *Conn) Viewer() *viewer.Viewer { return c.viewer.Load() }
 
 func (c *Conn) attach(ws *wsConn) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	c.ws = ws
+	c.mu.Unlock()
+	close(c.upgraded)
 }
 
 func (c *Conn) addSub(s *sub) {
@@ -105,4 +111,46 @@ func (c *Conn) ping() {
 	if ws != nil {
 		ws.ping()
 	}
+}
+
+// handoff is the ResponseWriter of an upgrade served away from net/http's goroutine: it
+// forgets net/http's writer once the connection is hijacked, so that what hangs on it (the
+// connection's buffers) can go.
+type handoff struct {
+	w http.ResponseWriter // nil once hijacked
+}
+
+// Header implements http.ResponseWriter.
+func (h *handoff) Header() http.Header {
+	if h.w == nil {
+		return http.Header{}
+	}
+	return h.w.Header()
+}
+
+// Write implements http.ResponseWriter.
+func (h *handoff) Write(p []byte) (int, error) {
+	if h.w == nil {
+		return 0, http.ErrHijacked
+	}
+	return h.w.Write(p)
+}
+
+// WriteHeader implements http.ResponseWriter.
+func (h *handoff) WriteHeader(code int) {
+	if h.w != nil {
+		h.w.WriteHeader(code)
+	}
+}
+
+// Hijack implements http.Hijacker.
+func (h *handoff) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	if h.w == nil {
+		return nil, nil, http.ErrHijacked
+	}
+	conn, rw, err := http.NewResponseController(h.w).Hijack()
+	if err == nil {
+		h.w = nil
+	}
+	return conn, rw, err
 }

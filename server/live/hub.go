@@ -28,6 +28,9 @@ type Sessions interface {
 	ViewerForToken(ctx context.Context, token string) (*viewer.Viewer, error)
 	// RequestToken is the token the HTTP middleware authenticated the request with.
 	RequestToken(ctx context.Context) string
+	// Detach returns a request's context for a connection that outlives the request (the
+	// request's ends when its handler returns).
+	Detach(ctx context.Context) context.Context
 }
 
 // Config holds the hub's limits.
@@ -130,15 +133,27 @@ func audience(ctx context.Context) string {
 }
 
 // Middleware gives each websocket request its Conn and forgets it when the socket closes.
+// Once upgraded, the connection is served on a goroutine of its own and net/http's handler
+// returns: its goroutine, buffers and request state would otherwise stay for as long as the
+// socket is open (about 10 KiB per subscriber).
 func (h *Hub) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
 			next.ServeHTTP(w, r)
 			return
 		}
-		c := &Conn{hub: h, subs: map[*sub]struct{}{}}
-		defer h.unregister(c)
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), connKey{}, c)))
+		c := &Conn{hub: h, subs: map[*sub]struct{}{}, upgraded: make(chan struct{})}
+		ctx := context.WithValue(h.sessions.Detach(r.Context()), connKey{}, c)
+		hw, req, served := &handoff{w: w}, r.WithContext(ctx), make(chan struct{})
+		go func() {
+			defer close(served)
+			defer h.unregister(c)
+			next.ServeHTTP(hw, req)
+		}()
+		select {
+		case <-c.upgraded:
+		case <-served: // refused before the upgrade: the answer is written
+		}
 	})
 }
 
