@@ -41,7 +41,7 @@ func NewUpgrader(allowedOrigins []string, maxSubscriptions int, pingEvery time.D
 	u := &Upgrader{allowedOrigins: allowedOrigins, maxSubscriptions: maxSubscriptions, pingEvery: pingEvery}
 	u.upgrader = websocket.Upgrader{
 		HandshakeTimeout: 10 * time.Second,
-		ReadBufferSize:   1024,
+		ReadBufferSize:   512, // clients send small messages; larger ones take more reads
 		WriteBufferSize:  1024,
 		WriteBufferPool:  &sync.Pool{}, // idle connections hold no write buffer
 		CheckOrigin:      u.checkOrigin,
@@ -181,6 +181,32 @@ func (w *wsConn) WriteJSON(v any) error {
 
 var rawMessageType = reflect.TypeOf(json.RawMessage(nil))
 
+// messageFields are the indices of the Type, ID and Payload fields of a gqlgen protocol
+// message type; ok is false for other types.
+type messageFields struct {
+	typ, id, payload int
+	ok               bool
+}
+
+// fieldsByType caches messageFields by reflect.Type (gqlgen has two message types).
+var fieldsByType sync.Map
+
+func fieldsOf(t reflect.Type) messageFields {
+	if f, ok := fieldsByType.Load(t); ok {
+		return f.(messageFields)
+	}
+	var f messageFields
+	typ, okT := t.FieldByName("Type")
+	id, okI := t.FieldByName("ID")
+	payload, okP := t.FieldByName("Payload")
+	if okT && okI && okP && len(typ.Index) == 1 && len(id.Index) == 1 && len(payload.Index) == 1 &&
+		typ.Type.Kind() == reflect.String && id.Type.Kind() == reflect.String && payload.Type == rawMessageType {
+		f = messageFields{typ: typ.Index[0], id: id.Index[0], payload: payload.Index[0], ok: true}
+	}
+	fieldsByType.Store(t, f)
+	return f
+}
+
 // frame encodes gqlgen's protocol messages (type, id, payload) by hand. Their payload is
 // JSON already; encoding/json would validate and compact it again for every subscriber, the
 // largest cost of a delivery after the write itself.
@@ -190,23 +216,32 @@ func frame(v any) ([]byte, envelope, bool) {
 		return nil, envelope{}, false
 	}
 	rv = rv.Elem()
-	payload, id, typ := rv.FieldByName("Payload"), rv.FieldByName("ID"), rv.FieldByName("Type")
-	if !payload.IsValid() || payload.Type() != rawMessageType || id.Kind() != reflect.String || typ.Kind() != reflect.String {
+	f := fieldsOf(rv.Type())
+	if !f.ok {
 		return nil, envelope{}, false
 	}
-	env := envelope{Type: typ.String(), ID: id.String()}
-	quotedType, _ := json.Marshal(env.Type)
-	raw := payload.Bytes()
+	env := envelope{Type: rv.Field(f.typ).String(), ID: rv.Field(f.id).String()}
+	raw := rv.Field(f.payload).Bytes()
 	buf := make([]byte, 0, len(raw)+len(env.ID)+40)
-	buf = append(append(buf, `{"type":`...), quotedType...)
+	buf = appendJSONString(append(buf, `{"type":`...), env.Type)
 	if env.ID != "" {
-		quotedID, _ := json.Marshal(env.ID)
-		buf = append(append(buf, `,"id":`...), quotedID...)
+		buf = appendJSONString(append(buf, `,"id":`...), env.ID)
 	}
 	if len(raw) > 0 {
 		buf = append(append(buf, `,"payload":`...), raw...)
 	}
 	return append(buf, '}'), env, true
+}
+
+// appendJSONString appends s as a JSON string.
+func appendJSONString(buf []byte, s string) []byte {
+	for i := range len(s) {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
+			quoted, _ := json.Marshal(s)
+			return append(buf, quoted...)
+		}
+	}
+	return append(append(append(buf, '"'), s...), '"')
 }
 
 func (w *wsConn) write(v any) error {

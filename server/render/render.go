@@ -45,7 +45,7 @@ type Stats struct {
 
 // Transport is gqlgen's websocket transport with shared rendering of subscription events.
 func Transport(ws transport.Websocket, opts Options) graphql.Transport {
-	return sharedTransport{Websocket: ws, opts: opts}
+	return &sharedTransport{Websocket: ws, opts: opts}
 }
 
 type sharedTransport struct {
@@ -54,7 +54,7 @@ type sharedTransport struct {
 }
 
 // Do serves the websocket with an executor that shares renderings.
-func (t sharedTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+func (t *sharedTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
 	t.Websocket.Do(w, r, executor{GraphExecutor: exec, opts: t.opts})
 }
 
