@@ -13,12 +13,12 @@ import (
 )
 
 // chatQuery is what a chat client selects: it fits live.MessageShape.
-const chatQuery = `subscription($d: ID!) { messageAdded(discussionID: $d) {
+const chatQuery = `subscription($d: ID!, $after: Int) { messageAdded(discussionID: $d, after: $after) {
 	cursor message { id body createdAt author { displayName email organisation { name } } vendorLabel reactions { kind count } } } }`
 
-// TestSharedRendering: subscribers who ask the same question about an event get one rendering;
-// another document, other variables or another audience get their own, and a document outside
-// the shape is rendered per subscriber with the subscriber's rights.
+// TestSharedRendering: subscribers who ask the same question about an event get one rendering,
+// whatever cursor they resumed from; another document or another audience get their own, and
+// a document outside the shape is rendered per subscriber with the subscriber's rights.
 func TestSharedRendering(t *testing.T) {
 	for _, backend := range apitest.Backends {
 		t.Run(backend, func(t *testing.T) {

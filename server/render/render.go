@@ -79,8 +79,10 @@ func (x executor) DispatchOperation(ctx context.Context, rc *graphql.OperationCo
 	return func(ctx context.Context) *graphql.Response { return t.respond(ctx, key, responses, x.opts.Stats) }, ctx
 }
 
-// key identifies what a subscription asks: its document, operation, variables and audience.
-// It says false when the operation is not a subscription to one field within its shape.
+// key identifies what a subscription asks of each event: its document, operation, audience
+// and the variables used inside the subscription field's selection (the field's own arguments,
+// such as a resume cursor, choose the events but do not change how one is rendered). It says
+// false when the operation is not a subscription to one field within its shape.
 func (x executor) key(ctx context.Context, rc *graphql.OperationContext) (string, bool) {
 	op := rc.Operation
 	if op == nil || op.Operation != ast.Subscription || len(op.SelectionSet) != 1 {
@@ -91,10 +93,11 @@ func (x executor) key(ctx context.Context, rc *graphql.OperationContext) (string
 		return "", false
 	}
 	shape, ok := x.opts.Shapes[root.Name]
-	if !ok || !fits(root.SelectionSet, shape) {
+	used := map[string]any{}
+	if !ok || !fits(root.SelectionSet, shape, rc.Variables, used) {
 		return "", false
 	}
-	vars, err := json.Marshal(rc.Variables) // map keys sorted: the same variables, the same bytes
+	vars, err := json.Marshal(used) // map keys sorted: the same variables, the same bytes
 	if err != nil {
 		return "", false
 	}
@@ -110,31 +113,56 @@ func (x executor) key(ctx context.Context, rc *graphql.OperationContext) (string
 	return string(h.Sum(nil)), true
 }
 
-// fits tells whether a selection set stays within the shape, through fragments.
-func fits(set ast.SelectionSet, shape Shape) bool {
+// fits tells whether a selection set stays within the shape, through fragments, and notes the
+// variables it uses (in arguments and directives) with their values in used.
+func fits(set ast.SelectionSet, shape Shape, vars, used map[string]any) bool {
 	for _, sel := range set {
+		var directives ast.DirectiveList
 		switch s := sel.(type) {
 		case *ast.Field:
-			if s.Name == "__typename" {
-				continue
+			directives = s.Directives
+			if s.Name != "__typename" {
+				child, ok := shape[s.Name]
+				if !ok || (len(s.SelectionSet) > 0 && !fits(s.SelectionSet, child, vars, used)) {
+					return false
+				}
 			}
-			child, ok := shape[s.Name]
-			if !ok || (len(s.SelectionSet) > 0 && !fits(s.SelectionSet, child)) {
-				return false
+			for _, arg := range s.Arguments {
+				noteVariables(arg.Value, vars, used)
 			}
 		case *ast.InlineFragment:
-			if !fits(s.SelectionSet, shape) {
+			directives = s.Directives
+			if !fits(s.SelectionSet, shape, vars, used) {
 				return false
 			}
 		case *ast.FragmentSpread:
-			if s.Definition == nil || !fits(s.Definition.SelectionSet, shape) {
+			directives = s.Directives
+			if s.Definition == nil || !fits(s.Definition.SelectionSet, shape, vars, used) {
 				return false
 			}
 		default:
 			return false
 		}
+		for _, d := range directives {
+			for _, arg := range d.Arguments {
+				noteVariables(arg.Value, vars, used)
+			}
+		}
 	}
 	return true
+}
+
+// noteVariables records the variables a value refers to.
+func noteVariables(v *ast.Value, vars, used map[string]any) {
+	if v == nil {
+		return
+	}
+	if v.Kind == ast.Variable {
+		used[v.Raw] = vars[v.Raw]
+	}
+	for _, child := range v.Children {
+		noteVariables(child.Value, vars, used)
+	}
 }
 
 // Renders holds an event's renderings by key; events embed it.
