@@ -1,11 +1,14 @@
 package live_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"zirkel/server/apitest"
+	"zirkel/server/app"
+	"zirkel/server/live"
 )
 
 // TestAccessIsCheckedForEveryEvent: a member removed from a closed circle stops receiving and
@@ -55,4 +58,62 @@ func email(t *testing.T, admin *apitest.Session, id string) string {
 	var out struct{ Node struct{ Email string } }
 	admin.MustPost(t, `query($id: ID!) { node(id: $id) { ... on Member { email } } }`, map[string]any{"id": id}, &out)
 	return out.Node.Email
+}
+
+// TestAccessLostDuringReplay: a resumed subscriber who loses access while the replay waits for
+// them to read gets no more of it: the replay stops, FORBIDDEN follows what was already on its
+// way, then complete.
+func TestAccessLostDuringReplay(t *testing.T) {
+	cfg := live.DefaultConfig
+	cfg.Buffer = 16
+	env := apitest.Start(t, "sqlite", nil, app.WithLiveConfig(cfg))
+	c := newCommunity(t, env)
+	var circle struct{ CreateCircle struct{ ID string } }
+	c.admin.MustPost(t, `mutation { createCircle(input: {name: "Geheim", slug: "geheim", visibility: CLOSED}) { id } }`, nil, &circle)
+	circleID := circle.CreateCircle.ID
+	for _, m := range []string{c.anna.MemberID, c.jonas.MemberID} {
+		c.admin.MustPost(t, `mutation($c: ID!, $m: ID!) { addCircleMember(circleID: $c, memberID: $m) { id } }`, map[string]any{"c": circleID, "m": m}, nil)
+	}
+	anna := env.Login(t, "local", email(t, c.admin, c.anna.MemberID), apitest.Password)
+	jonas := env.Login(t, "local", email(t, c.admin, c.jonas.MemberID), apitest.Password)
+	d := startDiscussion(t, anna, circleID)
+	const stored = 120
+	body := strings.Repeat("vertraulich ", 800) // about 9.6 KB: some dozens fill the sockets
+	for i := range stored {
+		post(t, anna, d, fmt.Sprint(i, body))
+	}
+
+	ws := jonas.DialWS(t, apitest.TransportWS)
+	_ = ws.Subscribe("r", addedQuery, map[string]any{"d": d, "after": 0})
+	time.Sleep(300 * time.Millisecond) // the replay fills the sockets and the buffer, then waits
+	c.admin.MustPost(t, `mutation($c: ID!, $m: ID!) { removeCircleMember(circleID: $c, memberID: $m) }`, map[string]any{"c": circleID, "m": c.jonas.MemberID}, nil)
+	time.Sleep(200 * time.Millisecond)
+
+	received, want, forbidden := 0, 1, false
+	for {
+		m, err := ws.Read(5 * time.Second)
+		if err != nil {
+			t.Fatalf("after %d messages: %v", received, err)
+		}
+		if m.Type == "complete" {
+			break
+		}
+		if strings.Contains(string(m.Payload), "FORBIDDEN") {
+			forbidden = true
+			continue
+		}
+		if forbidden {
+			t.Fatalf("a message after the revocation: %s", m.Payload)
+		}
+		ev := decodeAdded(t, m.Payload)
+		if got := ev.Data.MessageAdded.Cursor; got != want {
+			t.Fatalf("got position %d, want %d", got, want)
+		}
+		received++
+		want++
+	}
+	t.Logf("%d of %d stored messages were on their way when access was lost", received, stored)
+	if !forbidden || received >= stored {
+		t.Fatalf("the replay went on after access was lost (FORBIDDEN: %v)", forbidden)
+	}
 }

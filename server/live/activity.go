@@ -50,19 +50,20 @@ func (h *Hub) Activity(ctx context.Context, topicID, circleID *gid.ID) (<-chan *
 		}
 		as.topicID = t.ID
 	}
-	as.sub = newSub(c, "activity", allowed)
-	as.sub.ch = make(chan any, h.cfg.Buffer)
+	out := newOutlet(h.cfg.Buffer, func() (*ActivityEvent, bool) { return &ActivityEvent{Err: errRevoked}, true })
+	as.sub = newSub(c, "activity", allowed, out)
 	h.mu.Lock()
 	h.activity[as] = struct{}{}
 	h.mu.Unlock()
 	c.addSub(as.sub)
-	done := func() {
+	context.AfterFunc(ctx, func() {
+		as.stop()
 		c.removeSub(as.sub)
 		h.mu.Lock()
 		delete(h.activity, as)
 		h.mu.Unlock()
-	}
-	return relay(ctx, as.sub, done, func() (*ActivityEvent, bool) { return &ActivityEvent{Err: errRevoked}, true }), nil
+	})
+	return out.ch, nil
 }
 
 // onActivity loads the discussion once and hands it to every matching subscriber that may

@@ -2,97 +2,122 @@ package live
 
 import (
 	"sync"
-	"sync/atomic"
 
 	"zirkel/server/viewer"
 )
 
-// sub is one subscription of one connection. The hub hands it events without ever waiting:
-// a subscriber whose buffer is full is disconnected (it resumes from its cursor), except while
-// it replays from the database, when it only notes that it must catch up again.
+// sub is one subscription of one connection. The hub hands it events without ever waiting,
+// straight into the channel gqlgen reads (no goroutine of ours in between): a subscriber whose
+// buffer is full is disconnected (it resumes from its cursor). While a resumed subscription
+// replays from the database, live events wait beside it and the replay decides what to send.
 type sub struct {
-	conn      *Conn
-	kind      string
-	ch        chan any // events for the subscription's own goroutine
-	allowed   func(*viewer.Viewer) bool
-	replaying atomic.Bool
-	missed    atomic.Bool
-	revoked   sync.Once
+	conn    *Conn
+	kind    string
+	allowed func(*viewer.Viewer) bool
+	out     outlet
 
-	// direct, for live-only messageAdded, goes straight to gqlgen: no goroutine of ours
-	// between hub and socket (one goroutine and one hand-over less per subscriber).
-	direct chan *MessageEvent
-	mu     sync.Mutex // guards ended, so that nothing is sent on a closed direct channel
-	ended  bool
+	mu        sync.Mutex
+	ended     bool            // revoked or stopped: nothing more goes out
+	replaying bool            // the replay goroutine owns the channel
+	pending   []*MessageEvent // live events that arrived during the replay
+	missed    bool            // pending overflowed: replay again
+	revokeDue bool            // access was lost during the replay
+	floor     int             // messages up to this cursor were sent by the replay
+	buffer    int
 }
 
-// revokedNotice tells a subscription's goroutine that the viewer lost access.
-type revokedNotice struct{}
-
-func newSub(c *Conn, kind string, allowed func(*viewer.Viewer) bool) *sub {
-	return &sub{conn: c, kind: kind, allowed: allowed}
+func newSub(c *Conn, kind string, allowed func(*viewer.Viewer) bool, out outlet) *sub {
+	return &sub{conn: c, kind: kind, allowed: allowed, out: out, buffer: c.hub.cfg.Buffer}
 }
 
-// offer hands an event over without blocking; false when the buffer is full.
-func (s *sub) offer(ev any) bool {
-	if s.direct == nil {
-		select {
-		case s.ch <- ev:
-			return true
-		default:
-			return false
-		}
-	}
-	me, ok := ev.(*MessageEvent)
+// outlet is the channel gqlgen reads a subscription's events from.
+type outlet interface {
+	// offer hands an event over without blocking; false when the buffer is full.
+	offer(ev any) bool
+	// revoke hands over the last event of a subscription that lost access (if its kind has
+	// one) and closes the channel; false when the buffer is full.
+	revoke() bool
+}
+
+// chanOutlet is an outlet for events of type T.
+type chanOutlet[T any] struct {
+	ch    chan T
+	final func() (T, bool) // the last event for a revoked subscriber, if any
+}
+
+func newOutlet[T any](buffer int, final func() (T, bool)) chanOutlet[T] {
+	return chanOutlet[T]{ch: make(chan T, buffer), final: final}
+}
+
+func (o chanOutlet[T]) offer(ev any) bool {
+	v, ok := ev.(T)
 	if !ok {
-		me = &MessageEvent{Err: errRevoked}
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.ended {
 		return true
 	}
 	select {
-	case s.direct <- me:
+	case o.ch <- v:
 		return true
 	default:
 		return false
 	}
 }
 
+func (o chanOutlet[T]) revoke() bool {
+	defer close(o.ch) // gqlgen sends what is buffered, then completes
+	if v, ok := o.final(); ok {
+		select {
+		case o.ch <- v:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
 // deliver hands an event over without blocking.
 func (s *sub) deliver(ev any) {
-	if s.offer(ev) {
-		return
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch {
+	case s.ended:
+	case s.replaying:
+		if me, ok := ev.(*MessageEvent); ok && len(s.pending) < s.buffer {
+			s.pending = append(s.pending, me)
+		} else {
+			s.missed = true
+		}
+	default:
+		if me, ok := ev.(*MessageEvent); ok && me.Cursor <= s.floor {
+			return // the replay sent it already
+		}
+		if !s.out.offer(ev) {
+			s.conn.close(ClosePolicy, reasonSlowConsumer)
+		}
 	}
-	if s.replaying.Load() {
-		s.missed.Store(true)
-		return
-	}
-	s.conn.close(ClosePolicy, reasonSlowConsumer)
 }
 
 // revoke ends the subscription with a FORBIDDEN error, once.
 func (s *sub) revoke() {
-	s.revoked.Do(func() {
-		if !s.offer(revokedNotice{}) {
-			s.conn.close(ClosePolicy, reasonSlowConsumer)
-		}
-		s.endDirect() // gqlgen sends the error, then completes
-	})
-}
-
-// endDirect closes a direct channel, once.
-func (s *sub) endDirect() {
-	if s.direct == nil {
-		return
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if !s.ended {
-		s.ended = true
-		close(s.direct)
+	if s.ended {
+		return
 	}
+	if s.replaying {
+		s.revokeDue = true
+		return
+	}
+	s.ended = true
+	if !s.out.revoke() {
+		s.conn.close(ClosePolicy, reasonSlowConsumer)
+	}
+}
+
+// stop ends the subscription without a word (gqlgen stopped reading).
+func (s *sub) stop() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.ended = true
 }
 
 // check delivers ev if the connection's viewer may still see it, and revokes otherwise.
@@ -102,4 +127,34 @@ func (s *sub) check(ev any) {
 		return
 	}
 	s.deliver(ev)
+}
+
+// caughtUp is the replay's question after it sent everything up to lastSent: what arrived
+// meanwhile. With nothing pending (and access kept) the subscription goes live: deliver sends
+// from now on, skipping what the replay already sent, and live is true.
+func (s *sub) caughtUp(lastSent int) (pending []*MessageEvent, missed, live bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	pending, missed = s.pending, s.missed
+	s.pending, s.missed = nil, false
+	if len(pending) == 0 && !missed && !s.revokeDue {
+		s.replaying, s.floor = false, lastSent
+		return nil, false, true
+	}
+	return pending, missed, false
+}
+
+// revokePending tells the replay that the subscriber lost access meanwhile.
+func (s *sub) revokePending() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.revokeDue
+}
+
+// endReplay ends a subscription from its replay goroutine, which owns the channel.
+func (s *sub) endReplay(close func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.ended, s.replaying = true, false
+	close()
 }

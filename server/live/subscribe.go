@@ -29,130 +29,132 @@ func (h *Hub) begin(ctx context.Context, discussionID gid.ID) (*Conn, *ent.Discu
 	return c, d, err
 }
 
-// subscribe joins the discussion's stream with a new subscription of the kind; prepare
-// adjusts it before it can receive anything.
-func (h *Hub) subscribe(ctx context.Context, discussionID gid.ID, kind string, prepare func(*sub)) (*sub, *stream, *ent.Discussion, error) {
+// subscribe joins the discussion's stream with a new subscription of the kind, whose events
+// go out through out; prepare adjusts it before it can receive anything. When ctx ends (gqlgen
+// stopped the subscription), the subscription leaves and then done runs.
+func (h *Hub) subscribe(ctx context.Context, discussionID gid.ID, kind string, out outlet, prepare, done func(*stream, *sub)) (*sub, *stream, error) {
 	c, d, err := h.begin(ctx, discussionID)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
 	st, s, err := h.joinStream(ctx, d, func(st *stream) *sub {
-		s := newSub(c, kind, st.allowed)
+		s := newSub(c, kind, st.allowed, out)
 		if prepare != nil {
-			prepare(s)
-		}
-		if s.direct == nil {
-			s.ch = make(chan any, h.cfg.Buffer)
+			prepare(st, s)
 		}
 		return s
 	})
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
 	c.addSub(s)
-	return s, st, d, nil
+	context.AfterFunc(ctx, func() {
+		s.stop()
+		c.removeSub(s)
+		h.leave(st, s)
+		if done != nil {
+			done(st, s)
+		}
+	})
+	return s, st, nil
 }
 
-// end removes a finished subscription; the subscription's goroutine calls it on its way out.
-func (h *Hub) end(st *stream, s *sub) {
-	s.conn.removeSub(s)
-	h.leave(st, s)
+// revokedMessage is what a message subscriber who lost access receives last.
+func revokedMessage() (*MessageEvent, bool) { return &MessageEvent{Err: errRevoked}, true }
+
+// nothing is the last event of kinds that just complete when access is lost.
+func nothing[T any]() (T, bool) {
+	var zero T
+	return zero, false
 }
 
 // MessageAdded streams a discussion's new messages; with after, it first replays what came
 // after that position, with no gap and no duplicate at the switch to live.
 func (h *Hub) MessageAdded(ctx context.Context, discussionID gid.ID, after *int) (<-chan *MessageEvent, error) {
-	if after == nil {
-		return h.liveMessages(ctx, discussionID)
-	}
-	s, st, _, err := h.subscribe(ctx, discussionID, kindAdded, func(s *sub) {
-		s.replaying.Store(true) // until the replay is done, overflow only means "catch up again"
-	})
+	out := newOutlet(h.cfg.Buffer, revokedMessage)
+	s, _, err := h.subscribe(ctx, discussionID, kindAdded, out, func(_ *stream, s *sub) {
+		s.replaying = after != nil
+	}, nil)
 	if err != nil {
 		return nil, err
 	}
-	lastSent := *after
-	out := make(chan *MessageEvent)
-	go func() {
-		defer close(out)
-		defer h.end(st, s)
-		send := func(ev *MessageEvent) bool {
-			select {
-			case out <- ev:
-				lastSent = ev.Cursor
-				return true
-			case <-ctx.Done():
-				return false
-			}
-		}
-		if !h.replay(ctx, s, discussionID, &lastSent, send) {
-			return
-		}
-		s.replaying.Store(false)
-		if s.missed.Load() { // dropped between the last replay round and the switch
-			if !h.replay(ctx, s, discussionID, &lastSent, send) {
-				return
-			}
-		}
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case ev := <-s.ch:
-				me, ok := ev.(*MessageEvent)
-				if !ok {
-					send(&MessageEvent{Err: errRevoked})
-					return
-				}
-				if me.Cursor > lastSent && !send(me) {
-					return
-				}
-			}
-		}
-	}()
-	return render.Tap(ctx, out), nil
-}
-
-// liveMessages streams new messages only. The stream delivers them in order and each once,
-// so gqlgen reads the subscription's channel directly.
-func (h *Hub) liveMessages(ctx context.Context, discussionID gid.ID) (<-chan *MessageEvent, error) {
-	s, st, _, err := h.subscribe(ctx, discussionID, kindAdded, func(s *sub) {
-		s.direct = make(chan *MessageEvent, h.cfg.Buffer)
-	})
-	if err != nil {
-		return nil, err
+	if after != nil {
+		go h.replay(ctx, s, out, discussionID, *after)
 	}
-	context.AfterFunc(ctx, func() {
-		s.endDirect()
-		h.end(st, s)
-	})
-	return render.Tap(ctx, s.direct), nil
+	return render.Tap(ctx, out.ch), nil
 }
 
-// replay sends the stored messages after *lastSent, again as long as live events were
-// dropped meanwhile; it returns false when the subscription ended.
-func (h *Hub) replay(ctx context.Context, s *sub, discussionID gid.ID, lastSent *int, send func(*MessageEvent) bool) bool {
+// replay sends the stored messages after lastSent, then what arrived live meanwhile, until
+// nothing is pending; then the subscription goes live. It owns the channel until then, and
+// stops at once when the subscriber loses access.
+func (h *Hub) replay(ctx context.Context, s *sub, out chanOutlet[*MessageEvent], discussionID gid.ID, lastSent int) {
+	send := func(ev *MessageEvent) bool {
+		if s.revokePending() {
+			return false
+		}
+		select {
+		case out.ch <- ev:
+			lastSent = ev.Cursor
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
 	for {
-		s.missed.Store(false)
-		for {
-			page, err := h.client.Message.Query().
-				Where(message.HasDiscussionWith(discussion.ID(discussionID)), message.PositionGT(*lastSent)).
-				WithAuthor(func(q *ent.MemberQuery) { q.WithOrganisation() }).WithParent().
-				Order(ent.Asc(message.FieldPosition)).Limit(replayPage).All(ctx)
-			if err != nil {
-				h.logger.Error("replaying messages", "discussion", discussionID, "err", err)
-				return false
-			}
-			for _, m := range page {
-				if !send(&MessageEvent{Cursor: m.Position, Msg: m}) {
-					return false
-				}
-			}
-			if len(page) < replayPage {
-				break
+		stored := h.replayStored(ctx, discussionID, &lastSent, send)
+		var pending []*MessageEvent
+		missed := false
+		if stored {
+			var live bool
+			if pending, missed, live = s.caughtUp(lastSent); live {
+				return
 			}
 		}
-		if !s.missed.Load() {
+		switch {
+		case ctx.Err() != nil:
+			s.endReplay(func() {})
+			return
+		case s.revokePending():
+			select {
+			case out.ch <- &MessageEvent{Err: errRevoked}:
+			case <-ctx.Done():
+			}
+			s.endReplay(func() { close(out.ch) })
+			return
+		case !stored: // the database failed: end; the client resumes from its cursor
+			s.endReplay(func() { close(out.ch) })
+			return
+		case missed:
+			continue // the database has them all
+		}
+		for _, ev := range pending {
+			if ev.Cursor > lastSent && !send(ev) {
+				break // the next round sees why
+			}
+		}
+	}
+}
+
+// replayStored sends the stored messages after *lastSent; it returns false when the
+// subscription ended or the database failed.
+func (h *Hub) replayStored(ctx context.Context, discussionID gid.ID, lastSent *int, send func(*MessageEvent) bool) bool {
+	for {
+		page, err := h.client.Message.Query().
+			Where(message.HasDiscussionWith(discussion.ID(discussionID)), message.PositionGT(*lastSent)).
+			WithAuthor(func(q *ent.MemberQuery) { q.WithOrganisation() }).WithParent().
+			Order(ent.Asc(message.FieldPosition)).Limit(replayPage).All(ctx)
+		if err != nil {
+			if ctx.Err() == nil {
+				h.logger.Error("replaying messages", "discussion", discussionID, "err", err)
+			}
+			return false
+		}
+		for _, m := range page {
+			if !send(&MessageEvent{Cursor: m.Position, Msg: m}) {
+				return false
+			}
+		}
+		if len(page) < replayPage {
 			return true
 		}
 	}
@@ -160,78 +162,45 @@ func (h *Hub) replay(ctx context.Context, s *sub, discussionID gid.ID, lastSent 
 
 // MessageUpdated streams edits, deletions and reactions in a discussion.
 func (h *Hub) MessageUpdated(ctx context.Context, discussionID gid.ID) (<-chan *MessageEvent, error) {
-	s, st, _, err := h.subscribe(ctx, discussionID, kindUpdated, nil)
-	if err != nil {
+	out := newOutlet(h.cfg.Buffer, revokedMessage)
+	if _, _, err := h.subscribe(ctx, discussionID, kindUpdated, out, nil, nil); err != nil {
 		return nil, err
 	}
-	return render.Tap(ctx, relay(ctx, s, func() { h.end(st, s) }, func() (*MessageEvent, bool) { return &MessageEvent{Err: errRevoked}, true })), nil
+	return render.Tap(ctx, out.ch), nil
 }
 
 // Typing streams who is typing in a discussion.
 func (h *Hub) Typing(ctx context.Context, discussionID gid.ID) (<-chan *TypingEvent, error) {
-	s, st, _, err := h.subscribe(ctx, discussionID, kindTyping, nil)
-	if err != nil {
+	out := newOutlet(h.cfg.Buffer, nothing[*TypingEvent])
+	if _, _, err := h.subscribe(ctx, discussionID, kindTyping, out, nil, nil); err != nil {
 		return nil, err
 	}
-	return relay(ctx, s, func() { h.end(st, s) }, func() (*TypingEvent, bool) { return nil, false }), nil
+	return out.ch, nil
 }
 
 // Presence streams who is in a discussion now; the subscriber counts as present.
 func (h *Hub) Presence(ctx context.Context, discussionID gid.ID) (<-chan []*ent.Member, error) {
-	s, st, _, err := h.subscribe(ctx, discussionID, kindPresence, nil)
-	if err != nil {
-		return nil, err
-	}
-	me := s.conn.Viewer().MemberID
-	st.mu.Lock()
-	st.localPresent[me]++
-	st.mu.Unlock()
-	until := time.Now().Add(h.cfg.PresenceTTL).UnixMilli()
-	h.publish(ctx, discussionSubject(discussionID), notice{Kind: kindPresence, DiscussionID: discussionID, MemberIDs: []gid.ID{me}, Until: until})
-	st.queue <- notice{Kind: kindPresence} // send the current list to the newcomer too
-	gone := func() {
+	out := newOutlet(h.cfg.Buffer, nothing[[]*ent.Member])
+	arrive := func(st *stream, s *sub) {
 		st.mu.Lock()
-		st.localPresent[me]--
-		if st.localPresent[me] <= 0 {
+		st.localPresent[s.conn.Viewer().MemberID]++
+		st.mu.Unlock()
+	}
+	leave := func(st *stream, s *sub) {
+		me := s.conn.Viewer().MemberID
+		st.mu.Lock()
+		if st.localPresent[me]--; st.localPresent[me] <= 0 {
 			delete(st.localPresent, me)
 		}
 		st.mu.Unlock()
 		h.publish(context.Background(), discussionSubject(discussionID), notice{Kind: kindPresence, DiscussionID: discussionID, MemberIDs: []gid.ID{me}, Until: 1})
-		h.end(st, s)
 	}
-	return relay(ctx, s, gone, func() ([]*ent.Member, bool) { return nil, false }), nil
-}
-
-// relay forwards a subscription's events until it ends, then calls done. When access is
-// revoked, revoked gives a last event to send (ok) or none (the subscription just completes).
-func relay[T any](ctx context.Context, s *sub, done func(), revoked func() (T, bool)) <-chan T {
-	out := make(chan T)
-	go func() {
-		defer close(out)
-		defer done()
-		for {
-			var ev any
-			select {
-			case <-ctx.Done():
-				return
-			case ev = <-s.ch:
-			}
-			v, ok := ev.(T)
-			final := !ok
-			if final {
-				if v, ok = revoked(); !ok {
-					return
-				}
-			}
-			select {
-			case out <- v:
-			case <-ctx.Done():
-				return
-			}
-			if final {
-				return
-			}
-		}
-	}()
-	return out
+	s, st, err := h.subscribe(ctx, discussionID, kindPresence, out, arrive, leave)
+	if err != nil {
+		return nil, err
+	}
+	until := time.Now().Add(h.cfg.PresenceTTL).UnixMilli()
+	h.publish(ctx, discussionSubject(discussionID), notice{Kind: kindPresence, DiscussionID: discussionID, MemberIDs: []gid.ID{s.conn.Viewer().MemberID}, Until: until})
+	st.queue <- notice{Kind: kindPresence} // send the current list to the newcomer too
+	return out.ch, nil
 }
