@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -144,7 +145,9 @@ func (h *Hub) Middleware(next http.Handler) http.Handler {
 		}
 		c := &Conn{hub: h, subs: map[*sub]struct{}{}, upgraded: make(chan struct{})}
 		ctx := context.WithValue(h.sessions.Detach(r.Context()), connKey{}, c)
-		hw, req, served := &handoff{w: w}, r.WithContext(ctx), make(chan struct{})
+		req := r.WithContext(ctx)
+		req.Header = handshakeHeaders(r.Header)
+		hw, served := &handoff{w: w}, make(chan struct{})
 		go func() {
 			defer close(served)
 			defer h.unregister(c)
@@ -155,6 +158,21 @@ func (h *Hub) Middleware(next http.Handler) http.Handler {
 		case <-served: // refused before the upgrade: the answer is written
 		}
 	})
+}
+
+// handshake are the headers the upgrade reads. The others (cookies, user agent, ...) have
+// been read by the middleware before, and are not kept for the life of the connection.
+var handshake = []string{"Connection", "Upgrade", "Origin", "Sec-Websocket-Key", "Sec-Websocket-Version",
+	"Sec-Websocket-Protocol", "Sec-Websocket-Extensions"}
+
+func handshakeHeaders(h http.Header) http.Header {
+	out := make(http.Header, len(handshake))
+	for _, name := range handshake {
+		if v := h.Values(name); len(v) > 0 {
+			out[name] = slices.Clone(v) // net/http's values share one array with all the others
+		}
+	}
+	return out
 }
 
 // init authenticates a connection from the connection_init payload ("authorization":

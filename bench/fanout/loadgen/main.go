@@ -21,8 +21,8 @@ import (
 	"github.com/gorilla/websocket"
 )
 
-// query is what a chat client selects.
-const query = `subscription($d: ID!) { messageAdded(discussionID: $d) {
+// query is what a chat client selects; it resumes after the last message it showed.
+const query = `subscription($d: ID!, $after: Int) { messageAdded(discussionID: $d, after: $after) {
 	cursor message { id body createdAt author { id displayName organisation { name } } vendorLabel reactions { kind count } } } }`
 
 func main() {
@@ -85,7 +85,7 @@ func subscribe(url, token, discussion string) (*websocket.Conn, error) {
 	if err := c.ReadJSON(&ack); err != nil || ack.Type != "connection_ack" {
 		return nil, fmt.Errorf("no ack (%s): %v", ack.Type, err)
 	}
-	err = c.WriteJSON(map[string]any{"type": "subscribe", "id": "1", "payload": map[string]any{"query": query, "variables": map[string]any{"d": discussion}}})
+	err = c.WriteJSON(map[string]any{"type": "subscribe", "id": "1", "payload": map[string]any{"query": query, "variables": map[string]any{"d": discussion, "after": 0}}})
 	return c, err
 }
 
