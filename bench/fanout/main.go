@@ -30,7 +30,7 @@ const password = "Fanout-Benchmark-1"
 func main() {
 	sizes := flag.String("n", "1000,5000,9000", "subscriber counts")
 	perProcess := flag.Int("per-process", 3000, "connections per loadgen process")
-	messages := flag.Int("messages", 20, "messages to post per run")
+	messages := flag.Int("messages", 100, "messages to post per run (enough for garbage collections to fall into the run)")
 	rate := flag.Float64("rate", 5, "messages per second")
 	flag.Parse()
 

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -46,7 +45,7 @@ type Config struct {
 
 // DefaultConfig suits a community platform.
 var DefaultConfig = Config{
-	Buffer: 128, MaxConnsPerMember: 10, MaxSubscriptions: 50,
+	Buffer: 64, MaxConnsPerMember: 10, MaxSubscriptions: 50,
 	SessionCheckEvery: 5 * time.Minute, PresenceTTL: 30 * time.Second, TypingTTL: 6 * time.Second,
 }
 
@@ -145,9 +144,7 @@ func (h *Hub) Middleware(next http.Handler) http.Handler {
 		}
 		c := &Conn{hub: h, subs: map[*sub]struct{}{}, upgraded: make(chan struct{})}
 		ctx := context.WithValue(h.sessions.Detach(r.Context()), connKey{}, c)
-		req := r.WithContext(ctx)
-		req.Header = handshakeHeaders(r.Header)
-		hw, served := &handoff{w: w}, make(chan struct{})
+		hw, req, served := &handoff{w: w}, r.WithContext(ctx), make(chan struct{})
 		go func() {
 			defer close(served)
 			defer h.unregister(c)
@@ -158,21 +155,6 @@ func (h *Hub) Middleware(next http.Handler) http.Handler {
 		case <-served: // refused before the upgrade: the answer is written
 		}
 	})
-}
-
-// handshake are the headers the upgrade reads. The others (cookies, user agent, ...) have
-// been read by the middleware before, and are not kept for the life of the connection.
-var handshake = []string{"Connection", "Upgrade", "Origin", "Sec-Websocket-Key", "Sec-Websocket-Version",
-	"Sec-Websocket-Protocol", "Sec-Websocket-Extensions"}
-
-func handshakeHeaders(h http.Header) http.Header {
-	out := make(http.Header, len(handshake))
-	for _, name := range handshake {
-		if v := h.Values(name); len(v) > 0 {
-			out[name] = slices.Clone(v) // net/http's values share one array with all the others
-		}
-	}
-	return out
 }
 
 // init authenticates a connection from the connection_init payload ("authorization":

@@ -79,6 +79,9 @@ func (u *Upgrader) Accept(w http.ResponseWriter, r *http.Request, opts transport
 	ws := &wsConn{c: c, active: map[string]bool{}, max: u.maxSubscriptions, pingEvery: u.pingEvery}
 	c.SetPongHandler(func(string) error { ws.extendDeadline(); return nil })
 	ws.extendDeadline()
+	// The handshake is done and the middleware has read what it needs: gqlgen would keep the
+	// request's headers (cookies, user agent, ...) for the life of the connection.
+	r.Header = nil
 	if conn := connFrom(r.Context()); conn != nil {
 		conn.attach(ws)
 	}
@@ -163,7 +166,10 @@ func (w *wsConn) writeError(env envelope, message string) error {
 // WriteJSON implements transport.WebsocketConn. It notices the end of subscriptions, to free
 // their ids.
 func (w *wsConn) WriteJSON(v any) error {
-	data, env, ok := frame(v)
+	buf := framePool.Get().(*[]byte)
+	defer putFrame(buf)
+	data, env, ok := frame((*buf)[:0], v)
+	*buf = data
 	if !ok {
 		var err error
 		if data, err = json.Marshal(v); err != nil {
@@ -210,7 +216,7 @@ func fieldsOf(t reflect.Type) messageFields {
 // frame encodes gqlgen's protocol messages (type, id, payload) by hand. Their payload is
 // JSON already; encoding/json would validate and compact it again for every subscriber, the
 // largest cost of a delivery after the write itself.
-func frame(v any) ([]byte, envelope, bool) {
+func frame(buf []byte, v any) ([]byte, envelope, bool) {
 	rv := reflect.ValueOf(v)
 	if rv.Kind() != reflect.Pointer || rv.Elem().Kind() != reflect.Struct {
 		return nil, envelope{}, false
@@ -222,7 +228,6 @@ func frame(v any) ([]byte, envelope, bool) {
 	}
 	env := envelope{Type: rv.Field(f.typ).String(), ID: rv.Field(f.id).String()}
 	raw := rv.Field(f.payload).Bytes()
-	buf := make([]byte, 0, len(raw)+len(env.ID)+40)
 	buf = appendJSONString(append(buf, `{"type":`...), env.Type)
 	if env.ID != "" {
 		buf = appendJSONString(append(buf, `,"id":`...), env.ID)
@@ -231,6 +236,16 @@ func frame(v any) ([]byte, envelope, bool) {
 		buf = append(append(buf, `,"payload":`...), raw...)
 	}
 	return append(buf, '}'), env, true
+}
+
+// framePool recycles frame buffers: a delivery to thousands of subscribers would otherwise
+// leave one behind per subscriber for the garbage collector.
+var framePool = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
+
+func putFrame(b *[]byte) {
+	if cap(*b) <= 64<<10 {
+		framePool.Put(b)
+	}
 }
 
 // appendJSONString appends s as a JSON string.

@@ -18,7 +18,7 @@ func TestFrameMatchesEncodingJSON(t *testing.T) {
 		{Type: "complete", ID: `we"ird`},
 		{Type: "connection_ack"},
 	} {
-		got, env, ok := frame(m)
+		got, env, ok := frame(nil, m)
 		want, _ := json.Marshal(m)
 		var a, b any
 		_ = json.Unmarshal(got, &a)
@@ -29,7 +29,7 @@ func TestFrameMatchesEncodingJSON(t *testing.T) {
 			t.Fatalf("frame %s, encoding/json %s", got, want)
 		}
 	}
-	if _, _, ok := frame(map[string]any{"type": "x"}); ok {
+	if _, _, ok := frame(nil, map[string]any{"type": "x"}); ok {
 		t.Fatal("frame must leave other values to encoding/json")
 	}
 }

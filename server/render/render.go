@@ -176,10 +176,11 @@ func (r *Renders) renders() *Renders { return r }
 // shared is an event that can carry renderings.
 type shared interface{ renders() *Renders }
 
-// rendering is one event rendered for one key; data is nil when it could not be shared.
+// rendering is one event rendered for one key; resp is nil when it could not be shared (the
+// transport only reads it, so all subscribers with the key get the same one).
 type rendering struct {
 	ready chan struct{}
-	data  []byte
+	resp  *graphql.Response
 }
 
 // claim returns the rendering for key, and whether the caller is the one to make it.
@@ -249,11 +250,11 @@ func (t *tap) respond(ctx context.Context, key string, render graphql.ResponseHa
 		case <-ctx.Done():
 			return nil
 		}
-		if e.data != nil {
+		if e.resp != nil {
 			if stats != nil {
 				stats.Reused.Add(1)
 			}
-			return &graphql.Response{Data: e.data}
+			return e.resp
 		}
 		t.feed(ev)
 		return render(ctx)
@@ -262,7 +263,7 @@ func (t *tap) respond(ctx context.Context, key string, render graphql.ResponseHa
 	t.feed(ev)
 	resp := render(ctx)
 	if resp != nil && len(resp.Errors) == 0 && len(resp.Extensions) == 0 {
-		e.data = bytes.Clone(resp.Data) // gqlgen reuses its buffer
+		e.resp = &graphql.Response{Data: bytes.Clone(resp.Data)} // gqlgen reuses its buffer
 		if stats != nil {
 			stats.Rendered.Add(1)
 		}
