@@ -15,16 +15,8 @@ import (
 // is told why; a member whose session ends is disconnected with 4401.
 func TestAccessIsCheckedForEveryEvent(t *testing.T) {
 	apitest.ForEachBackend(t, func(t *testing.T, env *apitest.Env) {
-		c := newCommunity(t, env)
-		var circle struct{ CreateCircle struct{ ID string } }
-		c.admin.MustPost(t, `mutation { createCircle(input: {name: "Geheim", slug: "geheim", visibility: CLOSED}) { id } }`, nil, &circle)
-		circleID := circle.CreateCircle.ID
-		for _, m := range []string{c.anna.MemberID, c.jonas.MemberID} {
-			c.admin.MustPost(t, `mutation($c: ID!, $m: ID!) { addCircleMember(circleID: $c, memberID: $m) { id } }`, map[string]any{"c": circleID, "m": m}, nil)
-		}
-		anna := env.Login(t, "local", email(t, c.admin, c.anna.MemberID), apitest.Password)
-		jonas := env.Login(t, "local", email(t, c.admin, c.jonas.MemberID), apitest.Password)
-		d := startDiscussion(t, anna, circleID)
+		cd := newCircleDiscussion(t, newCommunity(t, env))
+		anna, jonas, d := cd.anna, cd.jonas, cd.id
 
 		ws := jonas.DialWS(t, apitest.TransportWS)
 		_ = ws.Subscribe("c", addedQuery, map[string]any{"d": d})
@@ -33,7 +25,7 @@ func TestAccessIsCheckedForEveryEvent(t *testing.T) {
 		if ev := decodeAdded(t, ws.Next("c")); ev.Data.MessageAdded.Message.Body != "vertraulich 1" {
 			t.Fatalf("got %+v", ev)
 		}
-		c.admin.MustPost(t, `mutation($c: ID!, $m: ID!) { removeCircleMember(circleID: $c, memberID: $m) }`, map[string]any{"c": circleID, "m": c.jonas.MemberID}, nil)
+		cd.removeJonas(t)
 		m, err := ws.Read(5 * time.Second)
 		if err != nil || !strings.Contains(string(m.Payload), "FORBIDDEN") || !strings.Contains(string(m.Payload), "access revoked") {
 			t.Fatalf("want the revocation, got %s %s %v", m.Type, m.Payload, err)
@@ -53,6 +45,34 @@ func TestAccessIsCheckedForEveryEvent(t *testing.T) {
 	})
 }
 
+// circleDiscussion is a discussion in a closed circle of Anna and Jonas, with their sessions
+// (logged in after they joined).
+type circleDiscussion struct {
+	c           *community
+	id, circle  string
+	anna, jonas *apitest.Session
+}
+
+func newCircleDiscussion(t *testing.T, c *community) circleDiscussion {
+	t.Helper()
+	var circle struct{ CreateCircle struct{ ID string } }
+	c.admin.MustPost(t, `mutation { createCircle(input: {name: "Geheim", slug: "geheim", visibility: CLOSED}) { id } }`, nil, &circle)
+	cd := circleDiscussion{c: c, circle: circle.CreateCircle.ID}
+	for _, m := range []string{c.anna.MemberID, c.jonas.MemberID} {
+		c.admin.MustPost(t, `mutation($c: ID!, $m: ID!) { addCircleMember(circleID: $c, memberID: $m) { id } }`, map[string]any{"c": cd.circle, "m": m}, nil)
+	}
+	cd.anna = c.env.Login(t, "local", email(t, c.admin, c.anna.MemberID), apitest.Password)
+	cd.jonas = c.env.Login(t, "local", email(t, c.admin, c.jonas.MemberID), apitest.Password)
+	cd.id = startDiscussion(t, cd.anna, cd.circle)
+	return cd
+}
+
+// removeJonas takes Jonas out of the circle.
+func (cd circleDiscussion) removeJonas(t *testing.T) {
+	t.Helper()
+	cd.c.admin.MustPost(t, `mutation($c: ID!, $m: ID!) { removeCircleMember(circleID: $c, memberID: $m) }`, map[string]any{"c": cd.circle, "m": cd.c.jonas.MemberID}, nil)
+}
+
 func email(t *testing.T, admin *apitest.Session, id string) string {
 	t.Helper()
 	var out struct{ Node struct{ Email string } }
@@ -67,16 +87,8 @@ func TestAccessLostDuringReplay(t *testing.T) {
 	cfg := live.DefaultConfig
 	cfg.Buffer = 16
 	env := apitest.Start(t, "sqlite", nil, app.WithLiveConfig(cfg))
-	c := newCommunity(t, env)
-	var circle struct{ CreateCircle struct{ ID string } }
-	c.admin.MustPost(t, `mutation { createCircle(input: {name: "Geheim", slug: "geheim", visibility: CLOSED}) { id } }`, nil, &circle)
-	circleID := circle.CreateCircle.ID
-	for _, m := range []string{c.anna.MemberID, c.jonas.MemberID} {
-		c.admin.MustPost(t, `mutation($c: ID!, $m: ID!) { addCircleMember(circleID: $c, memberID: $m) { id } }`, map[string]any{"c": circleID, "m": m}, nil)
-	}
-	anna := env.Login(t, "local", email(t, c.admin, c.anna.MemberID), apitest.Password)
-	jonas := env.Login(t, "local", email(t, c.admin, c.jonas.MemberID), apitest.Password)
-	d := startDiscussion(t, anna, circleID)
+	cd := newCircleDiscussion(t, newCommunity(t, env))
+	anna, jonas, d := cd.anna, cd.jonas, cd.id
 	const stored = 120
 	body := strings.Repeat("vertraulich ", 800) // about 9.6 KB: some dozens fill the sockets
 	for i := range stored {
@@ -86,7 +98,7 @@ func TestAccessLostDuringReplay(t *testing.T) {
 	ws := jonas.DialWS(t, apitest.TransportWS)
 	_ = ws.Subscribe("r", addedQuery, map[string]any{"d": d, "after": 0})
 	time.Sleep(300 * time.Millisecond) // the replay fills the sockets and the buffer, then waits
-	c.admin.MustPost(t, `mutation($c: ID!, $m: ID!) { removeCircleMember(circleID: $c, memberID: $m) }`, map[string]any{"c": circleID, "m": c.jonas.MemberID}, nil)
+	cd.removeJonas(t)
 	time.Sleep(200 * time.Millisecond)
 
 	received, want, forbidden := 0, 1, false

@@ -91,16 +91,8 @@ func sharedRendering(t *testing.T, env *apitest.Env) {
 // another with the same question goes on receiving the shared rendering.
 func TestSharedRenderingKeepsAccessChecks(t *testing.T) {
 	env := apitest.Start(t, "sqlite", nil)
-	c := newCommunity(t, env)
-	var circle struct{ CreateCircle struct{ ID string } }
-	c.admin.MustPost(t, `mutation { createCircle(input: {name: "Kreis", slug: "kreis", visibility: CLOSED}) { id } }`, nil, &circle)
-	circleID := circle.CreateCircle.ID
-	for _, m := range []string{c.anna.MemberID, c.jonas.MemberID} {
-		c.admin.MustPost(t, `mutation($c: ID!, $m: ID!) { addCircleMember(circleID: $c, memberID: $m) { id } }`, map[string]any{"c": circleID, "m": m}, nil)
-	}
-	anna := env.Login(t, "local", email(t, c.admin, c.anna.MemberID), apitest.Password)
-	jonas := env.Login(t, "local", email(t, c.admin, c.jonas.MemberID), apitest.Password)
-	d := startDiscussion(t, anna, circleID)
+	cd := newCircleDiscussion(t, newCommunity(t, env))
+	anna, jonas, d := cd.anna, cd.jonas, cd.id
 
 	annaWS, jonasWS := anna.DialWS(t, apitest.TransportWS), jonas.DialWS(t, apitest.TransportWS)
 	for _, ws := range []*apitest.WS{annaWS, jonasWS} {
@@ -113,7 +105,7 @@ func TestSharedRenderingKeepsAccessChecks(t *testing.T) {
 			t.Fatalf("before: %s", got)
 		}
 	}
-	c.admin.MustPost(t, `mutation($c: ID!, $m: ID!) { removeCircleMember(circleID: $c, memberID: $m) }`, map[string]any{"c": circleID, "m": c.jonas.MemberID}, nil)
+	cd.removeJonas(t)
 	m, err := jonasWS.Read(5 * time.Second)
 	if err != nil || !strings.Contains(string(m.Payload), "FORBIDDEN") {
 		t.Fatalf("the removed member: %s %s %v", m.Type, m.Payload, err)
