@@ -5,6 +5,7 @@
 package live
 
 import (
+	"maps"
 	"time"
 
 	"zirkel/ent"
@@ -34,14 +35,10 @@ var MessageShape = render.Shape{
 	"message": {
 		"id": nil, "createdAt": nil, "updatedAt": nil, "body": nil, "position": nil, "editedAt": nil, "deletedAt": nil,
 		"vendorLabel": nil, "reactions": {"kind": nil, "count": nil},
-		"author": {
-			"id": nil, "createdAt": nil, "updatedAt": nil, "displayName": nil, "communityRole": nil, "jobTitle": nil,
-			"bio": nil, "status": nil, "platformRole": nil, "email": nil,
-			"organisation": {
-				"id": nil, "createdAt": nil, "updatedAt": nil, "name": nil, "kind": nil, "ags": nil, "state": nil,
-				"population": nil, "website": nil,
-			},
-		},
+		"author": with(memberFields, "organisation", render.Shape{
+			"id": nil, "createdAt": nil, "updatedAt": nil, "name": nil, "kind": nil, "ags": nil, "state": nil,
+			"population": nil, "website": nil,
+		}),
 		"parent": {
 			"id": nil, "createdAt": nil, "updatedAt": nil, "body": nil, "position": nil, "editedAt": nil, "deletedAt": nil,
 		},
@@ -51,6 +48,24 @@ var MessageShape = render.Shape{
 			"circle": {"id": nil, "createdAt": nil, "updatedAt": nil, "name": nil, "slug": nil, "description": nil, "visibility": nil},
 		},
 	},
+}
+
+// TypingShape is what typing subscribers may select for a shared rendering (the member is
+// loaded alone, see stream.onTyping).
+var TypingShape = render.Shape{"member": memberFields, "expiresAt": nil}
+
+// memberFields are a member's own fields that every viewer sees alike (email: see the
+// audience); lastLoginAt is left to per-subscriber rendering.
+var memberFields = render.Shape{
+	"id": nil, "createdAt": nil, "updatedAt": nil, "displayName": nil, "communityRole": nil, "jobTitle": nil,
+	"bio": nil, "status": nil, "platformRole": nil, "email": nil,
+}
+
+// with is shape plus one more field.
+func with(shape render.Shape, field string, child render.Shape) render.Shape {
+	out := maps.Clone(shape)
+	out[field] = child
+	return out
 }
 
 // ActivityKind says what happened in a discussion.
@@ -79,8 +94,9 @@ func (e *ActivityEvent) Discussion() (*ent.Discussion, error) { return e.D, e.Er
 
 // TypingEvent says that a member is typing until ExpiresAt.
 type TypingEvent struct {
-	Member    *ent.Member
-	ExpiresAt time.Time
+	render.Renders // one rendering per question, shared by the subscribers who ask it
+	Member         *ent.Member
+	ExpiresAt      time.Time
 }
 
 // notice is what travels through the broker.

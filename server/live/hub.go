@@ -98,8 +98,8 @@ func decoded(logger *slog.Logger, handle func(notice)) pubsub.Handler {
 	}
 }
 
-// Transport is gqlgen's websocket transport for this hub, rendering each message event once
-// per question (see MessageShape).
+// Transport is gqlgen's websocket transport for this hub, rendering each message and typing
+// event once per question (see MessageShape and TypingShape).
 func (h *Hub) Transport(allowedOrigins []string) graphql.Transport {
 	readLimit := int64(64 << 10)
 	// Keep-alive and dead-peer detection are websocket pings from one goroutine for all
@@ -112,7 +112,7 @@ func (h *Hub) Transport(allowedOrigins []string) graphql.Transport {
 		PayloadReadLimit: &readLimit,
 	}
 	return render.Transport(ws, render.Options{
-		Shapes:   map[string]render.Shape{"messageAdded": MessageShape, "messageUpdated": MessageShape},
+		Shapes:   map[string]render.Shape{"messageAdded": MessageShape, "messageUpdated": MessageShape, "typing": TypingShape},
 		Audience: audience,
 		Stats:    &h.renders,
 	})

@@ -124,3 +124,29 @@ func TestSharedRenderingKeepsAccessChecks(t *testing.T) {
 		}
 	}
 }
+
+// TestSharedTypingRendering: typing indicators, the most frequent events of a lively
+// discussion, are rendered once for all who ask alike.
+func TestSharedTypingRendering(t *testing.T) {
+	env := apitest.Start(t, "sqlite", nil)
+	c := newCommunity(t, env)
+	const query = `subscription($d: ID!) { typing(discussionID: $d) { member { id displayName } expiresAt } }`
+	var conns []*apitest.WS
+	for range 3 {
+		ws := c.anna.DialWS(t, apitest.TransportWS)
+		_ = ws.Subscribe("t", query, map[string]any{"d": c.discussion})
+		conns = append(conns, ws)
+	}
+	time.Sleep(200 * time.Millisecond)
+	rendered0, reused0 := env.App.Live.Renderings()
+	c.jonas.MustPost(t, `mutation($d: ID!) { setTyping(discussionID: $d) }`, map[string]any{"d": c.discussion}, nil)
+	for _, ws := range conns {
+		if got := string(ws.Next("t")); !strings.Contains(got, `"displayName":"Jonas"`) || !strings.Contains(got, "expiresAt") {
+			t.Fatalf("typing: %s", got)
+		}
+	}
+	rendered, reused := env.App.Live.Renderings()
+	if rendered-rendered0 != 1 || reused-reused0 != 2 {
+		t.Fatalf("renderings %d (want 1), reused %d (want 2)", rendered-rendered0, reused-reused0)
+	}
+}

@@ -175,7 +175,7 @@ func (h *Hub) Typing(ctx context.Context, discussionID gid.ID) (<-chan *TypingEv
 	if _, _, err := h.subscribe(ctx, discussionID, kindTyping, out, nil, nil); err != nil {
 		return nil, err
 	}
-	return out.ch, nil
+	return render.Tap(ctx, out.ch), nil
 }
 
 // Presence streams who is in a discussion now; the subscriber counts as present.
