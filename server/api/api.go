@@ -54,6 +54,9 @@ type Options struct {
 	Websocket graphql.Transport
 	// Fields, if set, wraps every field resolver (e.g. to prefetch what a page needs).
 	Fields graphql.FieldMiddleware
+	// Operations, if set, wraps every operation (e.g. to give a websocket's operations the
+	// connection's current viewer).
+	Operations graphql.OperationMiddleware
 }
 
 // New returns the /graphql handler for the given schema. The client opens the transaction
@@ -80,6 +83,9 @@ func New(schema graphql.ExecutableSchema, client *ent.Client, opts Options) http
 	srv.Use(entgql.Transactioner{TxOpener: client, SkipTxFunc: onlyFields(loginFields...)})
 	if opts.Fields != nil {
 		srv.AroundFields(opts.Fields)
+	}
+	if opts.Operations != nil {
+		srv.AroundOperations(opts.Operations)
 	}
 	srv.SetErrorPresenter(presentError(opts.Logger))
 	srv.SetRecoverFunc(recoverPanic(opts.Logger))

@@ -119,6 +119,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts ...Op
 		Logger:        logger,
 		Websocket:     ws,
 		Fields:        graph.Prefetch(st.Client),
+		Operations:    hub.CurrentViewer,
 	})
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", authService.Middleware(hub.Middleware(gql)))

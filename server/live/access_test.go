@@ -129,3 +129,25 @@ func TestAccessLostDuringReplay(t *testing.T) {
 		t.Fatalf("the replay went on after access was lost (FORBIDDEN: %v)", forbidden)
 	}
 }
+
+// TestNewSubscriptionsUseCurrentRights: a connection opened while its member could see a
+// circle's discussion cannot subscribe to it (or replay it) once the member left the circle.
+func TestNewSubscriptionsUseCurrentRights(t *testing.T) {
+	env := apitest.Start(t, "sqlite", nil)
+	cd := newCircleDiscussion(t, newCommunity(t, env))
+	post(t, cd.anna, cd.id, "vertraulich")
+	ws := cd.jonas.DialWS(t, apitest.TransportWS)
+	_ = ws.Subscribe("t", `subscription($d: ID!) { typing(discussionID: $d) { expiresAt } }`, map[string]any{"d": cd.id})
+	time.Sleep(100 * time.Millisecond)
+	cd.removeJonas(t)
+	if m, err := ws.Read(5 * time.Second); err != nil || m.Type != "complete" {
+		t.Fatalf("the typing subscription must end: %s %s %v", m.Type, m.Payload, err)
+	}
+	post(t, cd.anna, cd.id, "nach dem Austritt")
+	_ = ws.Subscribe("r", addedQuery, map[string]any{"d": cd.id, "after": 0})
+	m, err := ws.Read(5 * time.Second)
+	if err != nil || strings.Contains(string(m.Payload), "vertraulich") || strings.Contains(string(m.Payload), "Austritt") ||
+		!strings.Contains(string(m.Payload), "NOT_FOUND") {
+		t.Fatalf("a new subscription must not see the discussion: %s %s %v", m.Type, m.Payload, err)
+	}
+}

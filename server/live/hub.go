@@ -124,12 +124,30 @@ func (h *Hub) Renderings() (rendered, reused int64) {
 	return h.renders.Rendered.Load(), h.renders.Reused.Load()
 }
 
-// audience tells apart the viewers who see different renderings of a MessageShape.
+// audience tells apart the viewers who see different renderings of a shape.
 func audience(ctx context.Context) string {
-	if viewer.FromContext(ctx).IsVendor() {
+	if currentViewer(ctx).IsVendor() {
 		return "vendor"
 	}
 	return "member"
+}
+
+// currentViewer is the viewer of a websocket's connection now (rights change while it is
+// open: see recheck), else the request's.
+func currentViewer(ctx context.Context) *viewer.Viewer {
+	if c := connFrom(ctx); c != nil && c.Viewer() != nil {
+		return c.Viewer()
+	}
+	return viewer.FromContext(ctx)
+}
+
+// CurrentViewer is a gqlgen operation middleware: operations on a websocket run as the
+// connection's current viewer, not as the one it had at connection_init.
+func (h *Hub) CurrentViewer(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	if c := connFrom(ctx); c != nil && c.Viewer() != nil {
+		ctx = viewer.NewContext(ctx, c.Viewer())
+	}
+	return next(ctx)
 }
 
 // Middleware gives each websocket request its Conn and forgets it when the socket closes.

@@ -2,6 +2,8 @@ package live_test
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +12,7 @@ import (
 	"zirkel/server/apitest"
 	"zirkel/server/app"
 	"zirkel/server/live"
+	"zirkel/server/render"
 )
 
 // chatQuery is what a chat client selects: it fits live.MessageShape.
@@ -148,5 +151,48 @@ func TestSharedTypingRendering(t *testing.T) {
 	rendered, reused := env.App.Live.Renderings()
 	if rendered-rendered0 != 1 || reused-reused0 != 2 {
 		t.Fatalf("renderings %d (want 1), reused %d (want 2)", rendered-rendered0, reused-reused0)
+	}
+}
+
+// selectionOf writes a selection set asking for everything in a shape.
+func selectionOf(shape render.Shape) string {
+	fields := slices.Sorted(maps.Keys(shape))
+	var b strings.Builder
+	b.WriteString("{")
+	for _, f := range fields {
+		b.WriteString(" " + f)
+		if child := shape[f]; child != nil {
+			b.WriteString(" " + selectionOf(child))
+		}
+	}
+	b.WriteString(" }")
+	return b.String()
+}
+
+// TestShapesAreLoadedWithTheEvent: rendering everything in MessageShape runs no query of its
+// own (a lazy load inside a shared rendering would run with the first subscriber's rights):
+// a reply in a circle's discussion costs the same statements whether its subscribers ask for
+// the whole shape or for the cursor alone.
+func TestShapesAreLoadedWithTheEvent(t *testing.T) {
+	env := apitest.Start(t, "sqlite", nil)
+	cd := newCircleDiscussion(t, newCommunity(t, env))
+	var first struct{ PostMessage struct{ ID string } }
+	cd.anna.MustPost(t, `mutation($d: ID!) { postMessage(input: {discussionID: $d, body: "Frage"}) { id } }`, map[string]any{"d": cd.id}, &first)
+	cost := func(selection string) int64 {
+		ws := cd.jonas.DialWS(t, apitest.TransportWS)
+		defer ws.Close()
+		_ = ws.Subscribe("1", `subscription($d: ID!) { messageAdded(discussionID: $d) `+selection+` }`, map[string]any{"d": cd.id})
+		time.Sleep(200 * time.Millisecond)
+		return env.Statements(func() {
+			cd.anna.MustPost(t, `mutation($d: ID!, $p: ID) { postMessage(input: {discussionID: $d, body: "Antwort", parentID: $p}) { id } }`,
+				map[string]any{"d": cd.id, "p": first.PostMessage.ID}, nil)
+			if got := string(ws.Next("1")); strings.Contains(got, "errors") {
+				t.Fatalf("%s: %s", selection, got)
+			}
+		})
+	}
+	whole := selectionOf(live.MessageShape)
+	if all, cursor := cost(whole), cost("{ cursor }"); all != cursor {
+		t.Fatalf("the whole shape costs %d statements, the cursor alone %d: %s", all, cursor, whole)
 	}
 }

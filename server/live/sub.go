@@ -63,7 +63,8 @@ func (o chanOutlet[T]) offer(ev any) bool {
 }
 
 func (o chanOutlet[T]) revoke() bool {
-	defer close(o.ch) // gqlgen sends what is buffered, then completes
+	defer close(o.ch) // gqlgen completes the subscription
+	drain(o.ch)       // what is not out yet stays in
 	if v, ok := o.final(); ok {
 		select {
 		case o.ch <- v:
@@ -72,6 +73,17 @@ func (o chanOutlet[T]) revoke() bool {
 		}
 	}
 	return true
+}
+
+// drain empties a channel without waiting.
+func drain[T any](ch chan T) {
+	for {
+		select {
+		case <-ch:
+		default:
+			return
+		}
+	}
 }
 
 // deliver hands an event over without blocking.

@@ -29,18 +29,24 @@ func (h *Hub) begin(ctx context.Context, discussionID gid.ID) (*Conn, *ent.Discu
 	return c, d, err
 }
 
+// hooks adjust a subscription around its life in the stream.
+type hooks struct {
+	prepare func(*stream, *sub) // before it can receive anything (under the hub's lock)
+	joined  func(*stream, *sub) // once it is in the stream, before it can end
+	done    func(*stream, *sub) // once it has left
+}
+
 // subscribe joins the discussion's stream with a new subscription of the kind, whose events
-// go out through out; prepare adjusts it before it can receive anything. When ctx ends (gqlgen
-// stopped the subscription), the subscription leaves and then done runs.
-func (h *Hub) subscribe(ctx context.Context, discussionID gid.ID, kind string, out outlet, prepare, done func(*stream, *sub)) (*sub, *stream, error) {
+// go out through out. When ctx ends (gqlgen stopped the subscription), it leaves.
+func (h *Hub) subscribe(ctx context.Context, discussionID gid.ID, kind string, out outlet, hk hooks) (*sub, *stream, error) {
 	c, d, err := h.begin(ctx, discussionID)
 	if err != nil {
 		return nil, nil, err
 	}
 	st, s, err := h.joinStream(ctx, d, func(st *stream) *sub {
 		s := newSub(c, kind, st.allowed, out)
-		if prepare != nil {
-			prepare(st, s)
+		if hk.prepare != nil {
+			hk.prepare(st, s)
 		}
 		return s
 	})
@@ -48,12 +54,18 @@ func (h *Hub) subscribe(ctx context.Context, discussionID gid.ID, kind string, o
 		return nil, nil, err
 	}
 	c.addSub(s)
+	if hk.joined != nil {
+		hk.joined(st, s)
+	}
+	if !s.allowed(c.Viewer()) { // the rights changed while it joined
+		s.revoke()
+	}
 	context.AfterFunc(ctx, func() {
 		s.stop()
 		c.removeSub(s)
 		h.leave(st, s)
-		if done != nil {
-			done(st, s)
+		if hk.done != nil {
+			hk.done(st, s)
 		}
 	})
 	return s, st, nil
@@ -72,9 +84,9 @@ func nothing[T any]() (T, bool) {
 // after that position, with no gap and no duplicate at the switch to live.
 func (h *Hub) MessageAdded(ctx context.Context, discussionID gid.ID, after *int) (<-chan *MessageEvent, error) {
 	out := newOutlet(h.cfg.Buffer, revokedMessage)
-	s, _, err := h.subscribe(ctx, discussionID, kindAdded, out, func(_ *stream, s *sub) {
+	s, _, err := h.subscribe(ctx, discussionID, kindAdded, out, hooks{prepare: func(_ *stream, s *sub) {
 		s.replaying = after != nil
-	}, nil)
+	}})
 	if err != nil {
 		return nil, err
 	}
@@ -88,8 +100,9 @@ func (h *Hub) MessageAdded(ctx context.Context, discussionID gid.ID, after *int)
 // nothing is pending; then the subscription goes live. It owns the channel until then, and
 // stops at once when the subscriber loses access.
 func (h *Hub) replay(ctx context.Context, s *sub, out chanOutlet[*MessageEvent], discussionID gid.ID, lastSent int) {
+	lost := func() bool { return s.revokePending() || !s.allowed(s.conn.Viewer()) }
 	send := func(ev *MessageEvent) bool {
-		if s.revokePending() {
+		if lost() {
 			return false
 		}
 		select {
@@ -100,11 +113,19 @@ func (h *Hub) replay(ctx context.Context, s *sub, out chanOutlet[*MessageEvent],
 			return false
 		}
 	}
+	final := func(ev *MessageEvent) { // the last word, then the channel closes
+		drain(out.ch)
+		select {
+		case out.ch <- ev:
+		case <-ctx.Done():
+		}
+		s.endReplay(func() { close(out.ch) })
+	}
 	for {
 		stored := h.replayStored(ctx, discussionID, &lastSent, send)
 		var pending []*MessageEvent
 		missed := false
-		if stored {
+		if stored && !lost() {
 			var live bool
 			if pending, missed, live = s.caughtUp(lastSent); live {
 				return
@@ -114,15 +135,11 @@ func (h *Hub) replay(ctx context.Context, s *sub, out chanOutlet[*MessageEvent],
 		case ctx.Err() != nil:
 			s.endReplay(func() {})
 			return
-		case s.revokePending():
-			select {
-			case out.ch <- &MessageEvent{Err: errRevoked}:
-			case <-ctx.Done():
-			}
-			s.endReplay(func() { close(out.ch) })
+		case lost():
+			final(&MessageEvent{Err: errRevoked})
 			return
-		case !stored: // the database failed: end; the client resumes from its cursor
-			s.endReplay(func() { close(out.ch) })
+		case !stored:
+			final(&MessageEvent{Err: errReplayFailed})
 			return
 		case missed:
 			continue // the database has them all
@@ -134,6 +151,9 @@ func (h *Hub) replay(ctx context.Context, s *sub, out chanOutlet[*MessageEvent],
 		}
 	}
 }
+
+// errReplayFailed ends a subscription whose replay could not be read from the database.
+var errReplayFailed = &apperr.Error{Code: apperr.CodeInternal, Message: "could not load the missed messages: subscribe again with your cursor"}
 
 // replayStored sends the stored messages after *lastSent; it returns false when the
 // subscription ended or the database failed.
@@ -163,7 +183,7 @@ func (h *Hub) replayStored(ctx context.Context, discussionID gid.ID, lastSent *i
 // MessageUpdated streams edits, deletions and reactions in a discussion.
 func (h *Hub) MessageUpdated(ctx context.Context, discussionID gid.ID) (<-chan *MessageEvent, error) {
 	out := newOutlet(h.cfg.Buffer, revokedMessage)
-	if _, _, err := h.subscribe(ctx, discussionID, kindUpdated, out, nil, nil); err != nil {
+	if _, _, err := h.subscribe(ctx, discussionID, kindUpdated, out, hooks{}); err != nil {
 		return nil, err
 	}
 	return render.Tap(ctx, out.ch), nil
@@ -172,7 +192,7 @@ func (h *Hub) MessageUpdated(ctx context.Context, discussionID gid.ID) (<-chan *
 // Typing streams who is typing in a discussion.
 func (h *Hub) Typing(ctx context.Context, discussionID gid.ID) (<-chan *TypingEvent, error) {
 	out := newOutlet(h.cfg.Buffer, nothing[*TypingEvent])
-	if _, _, err := h.subscribe(ctx, discussionID, kindTyping, out, nil, nil); err != nil {
+	if _, _, err := h.subscribe(ctx, discussionID, kindTyping, out, hooks{}); err != nil {
 		return nil, err
 	}
 	return render.Tap(ctx, out.ch), nil
@@ -181,26 +201,29 @@ func (h *Hub) Typing(ctx context.Context, discussionID gid.ID) (<-chan *TypingEv
 // Presence streams who is in a discussion now; the subscriber counts as present.
 func (h *Hub) Presence(ctx context.Context, discussionID gid.ID) (<-chan []*ent.Member, error) {
 	out := newOutlet(h.cfg.Buffer, nothing[[]*ent.Member])
-	arrive := func(st *stream, s *sub) {
+	announce := func(member gid.ID, until int64) {
+		h.publish(context.Background(), discussionSubject(discussionID), notice{Kind: kindPresence, DiscussionID: discussionID, MemberIDs: []gid.ID{member}, Until: until})
+	}
+	count := func(st *stream, s *sub) {
 		st.mu.Lock()
 		st.localPresent[s.conn.Viewer().MemberID]++
 		st.mu.Unlock()
 	}
-	leave := func(st *stream, s *sub) {
+	arrived := func(st *stream, s *sub) {
+		announce(s.conn.Viewer().MemberID, time.Now().Add(h.cfg.PresenceTTL).UnixMilli())
+		st.queue <- notice{Kind: kindPresence} // send the current list to the newcomer too
+	}
+	left := func(st *stream, s *sub) {
 		me := s.conn.Viewer().MemberID
 		st.mu.Lock()
 		if st.localPresent[me]--; st.localPresent[me] <= 0 {
 			delete(st.localPresent, me)
 		}
 		st.mu.Unlock()
-		h.publish(context.Background(), discussionSubject(discussionID), notice{Kind: kindPresence, DiscussionID: discussionID, MemberIDs: []gid.ID{me}, Until: 1})
+		announce(me, 1) // gone (after the arrival: hooks run in this order)
 	}
-	s, st, err := h.subscribe(ctx, discussionID, kindPresence, out, arrive, leave)
-	if err != nil {
+	if _, _, err := h.subscribe(ctx, discussionID, kindPresence, out, hooks{prepare: count, joined: arrived, done: left}); err != nil {
 		return nil, err
 	}
-	until := time.Now().Add(h.cfg.PresenceTTL).UnixMilli()
-	h.publish(ctx, discussionSubject(discussionID), notice{Kind: kindPresence, DiscussionID: discussionID, MemberIDs: []gid.ID{s.conn.Viewer().MemberID}, Until: until})
-	st.queue <- notice{Kind: kindPresence} // send the current list to the newcomer too
 	return out.ch, nil
 }
