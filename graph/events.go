@@ -30,7 +30,13 @@ func onlineURL(ctx context.Context, client *ent.Client, e *ent.Event) (*string, 
 	if e.OnlineURL == "" {
 		return nil, nil
 	}
-	ok, err := policy.MaySeeOnlineURL(ctx, client, viewer.FromContext(ctx), e.ID)
+	var ok bool
+	var err error
+	if access, found := ctx.Value(onlineAccessKey{}).(*onlineAccess); found && access.checked[e.ID] {
+		ok = access.may[e.ID] // answered for the whole page (see withOnlineAccess)
+	} else {
+		ok, err = policy.MaySeeOnlineURL(ctx, client, viewer.FromContext(ctx), e.ID)
+	}
 	if err != nil || !ok {
 		return nil, err
 	}

@@ -9,19 +9,26 @@ import (
 	"zirkel/ent"
 	"zirkel/ent/message"
 	"zirkel/ent/schema/gid"
+	"zirkel/server/policy"
+	"zirkel/server/viewer"
 )
 
 // Prefetch loads, for a page of messages that asks for vendorLabel, the authors and their
-// organisations in two queries, before the labels are resolved: without it every label would
+// organisations in two queries, before the labels are resolved, and for a page of events that
+// asks for onlineURL which links the viewer may see: without it every label or link would
 // cost its own queries. Install it with AroundFields.
 func Prefetch(client *ent.Client) graphql.FieldMiddleware {
 	return func(ctx context.Context, next graphql.Resolver) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		if fc != nil && fc.Field.Definition != nil && fc.Field.Definition.Type.Name() == "EventConnection" &&
+			selects(fc.Field.Selections, "edges", "node", "onlineURL") {
+			return withOnlineAccess(ctx, client, next)
+		}
 		res, err := next(ctx)
 		conn, ok := res.(*ent.MessageConnection)
 		if err != nil || !ok || conn == nil || len(conn.Edges) == 0 {
 			return res, err
 		}
-		fc := graphql.GetFieldContext(ctx)
 		if fc == nil || !selects(fc.Field.Selections, "edges", "node", "vendorLabel") {
 			return res, nil
 		}
@@ -46,6 +53,40 @@ func Prefetch(client *ent.Client) graphql.FieldMiddleware {
 		}
 		return res, nil
 	}
+}
+
+// onlineAccess is, below a page of events that asks for onlineURL, which of its events the
+// viewer may see the link of (checked: the page's events).
+type onlineAccess struct {
+	checked, may map[gid.ID]bool
+}
+
+type onlineAccessKey struct{}
+
+// withOnlineAccess resolves a page of events, then finds in two queries which of their links
+// the viewer may see; the page's onlineURL resolvers read the answer instead of asking each.
+func withOnlineAccess(ctx context.Context, client *ent.Client, next graphql.Resolver) (any, error) {
+	access := &onlineAccess{}
+	res, err := next(context.WithValue(ctx, onlineAccessKey{}, access)) // the page's fields see access
+	conn, ok := res.(*ent.EventConnection)
+	if err != nil || !ok || conn == nil {
+		return res, err
+	}
+	ids := make([]gid.ID, 0, len(conn.Edges))
+	for _, e := range conn.Edges {
+		if e.Node != nil && e.Node.OnlineURL != "" {
+			ids = append(ids, e.Node.ID)
+		}
+	}
+	may, err := policy.OnlineURLAccess(ctx, client, viewer.FromContext(ctx), ids)
+	if err != nil {
+		return nil, err
+	}
+	access.checked, access.may = map[gid.ID]bool{}, may
+	for _, id := range ids {
+		access.checked[id] = true
+	}
+	return res, nil
 }
 
 // selects tells whether a selection set asks for the field path, through fragments.

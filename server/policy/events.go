@@ -109,20 +109,38 @@ func Registration() ent.Policy {
 }
 
 // MaySeeOnlineURL tells whether the viewer may see an online event's link: admins, its
-// organisers and members registered for it.
+// organisers and its registered members may.
 func MaySeeOnlineURL(ctx context.Context, client *ent.Client, v *viewer.Viewer, eventID gid.ID) (bool, error) {
-	if v == nil {
-		return false, nil
+	may, err := OnlineURLAccess(ctx, client, v, []gid.ID{eventID})
+	return may[eventID], err
+}
+
+// OnlineURLAccess tells for a page of events which links the viewer may see, in two queries
+// whatever the page's size.
+func OnlineURLAccess(ctx context.Context, client *ent.Client, v *viewer.Viewer, eventIDs []gid.ID) (map[gid.ID]bool, error) {
+	may := map[gid.ID]bool{}
+	if v == nil || len(eventIDs) == 0 {
+		return may, nil
 	}
 	if v.IsAdmin() {
-		return true, nil
+		for _, id := range eventIDs {
+			may[id] = true
+		}
+		return may, nil
 	}
 	sys := System(ctx)
-	organiser, err := client.Event.Query().Where(event.ID(eventID), event.HasOrganisersWith(member.ID(v.MemberID))).Exist(sys)
-	if err != nil || organiser {
-		return organiser, err
+	organised, err := client.Event.Query().Where(event.IDIn(eventIDs...), event.HasOrganisersWith(member.ID(v.MemberID))).IDs(sys)
+	if err != nil {
+		return nil, err
 	}
-	return client.Registration.Query().Where(
-		registration.HasEventWith(event.ID(eventID)), registration.HasMemberWith(member.ID(v.MemberID)),
-		registration.StatusIn(registration.StatusREGISTERED, registration.StatusATTENDED)).Exist(sys)
+	registered, err := client.Registration.Query().Where(
+		registration.HasEventWith(event.IDIn(eventIDs...)), registration.HasMemberWith(member.ID(v.MemberID)),
+		registration.StatusIn(registration.StatusREGISTERED, registration.StatusATTENDED)).QueryEvent().IDs(sys)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range append(organised, registered...) {
+		may[id] = true
+	}
+	return may, nil
 }
