@@ -19,6 +19,7 @@ import (
 	"zirkel/ent/discussion"
 	"zirkel/ent/event"
 	"zirkel/ent/indicator"
+	"zirkel/ent/loginthrottle"
 	"zirkel/ent/measurement"
 	"zirkel/ent/member"
 	"zirkel/ent/message"
@@ -61,6 +62,8 @@ type Client struct {
 	Event *EventClient
 	// Indicator is the client for interacting with the Indicator builders.
 	Indicator *IndicatorClient
+	// LoginThrottle is the client for interacting with the LoginThrottle builders.
+	LoginThrottle *LoginThrottleClient
 	// Measurement is the client for interacting with the Measurement builders.
 	Measurement *MeasurementClient
 	// Member is the client for interacting with the Member builders.
@@ -107,6 +110,7 @@ func (c *Client) init() {
 	c.Discussion = NewDiscussionClient(c.config)
 	c.Event = NewEventClient(c.config)
 	c.Indicator = NewIndicatorClient(c.config)
+	c.LoginThrottle = NewLoginThrottleClient(c.config)
 	c.Measurement = NewMeasurementClient(c.config)
 	c.Member = NewMemberClient(c.config)
 	c.Message = NewMessageClient(c.config)
@@ -220,6 +224,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Discussion:       NewDiscussionClient(cfg),
 		Event:            NewEventClient(cfg),
 		Indicator:        NewIndicatorClient(cfg),
+		LoginThrottle:    NewLoginThrottleClient(cfg),
 		Measurement:      NewMeasurementClient(cfg),
 		Member:           NewMemberClient(cfg),
 		Message:          NewMessageClient(cfg),
@@ -260,6 +265,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Discussion:       NewDiscussionClient(cfg),
 		Event:            NewEventClient(cfg),
 		Indicator:        NewIndicatorClient(cfg),
+		LoginThrottle:    NewLoginThrottleClient(cfg),
 		Measurement:      NewMeasurementClient(cfg),
 		Member:           NewMemberClient(cfg),
 		Message:          NewMessageClient(cfg),
@@ -304,9 +310,10 @@ func (c *Client) Close() error {
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.Circle, c.CircleMembership, c.Competency, c.CompetencyRating, c.Discussion,
-		c.Event, c.Indicator, c.Measurement, c.Member, c.Message, c.Organisation,
-		c.Practice, c.Reaction, c.Registration, c.Session, c.SoftwareProduct,
-		c.SoftwareUsage, c.Survey, c.SurveyQuestion, c.SurveyResponse, c.Topic,
+		c.Event, c.Indicator, c.LoginThrottle, c.Measurement, c.Member, c.Message,
+		c.Organisation, c.Practice, c.Reaction, c.Registration, c.Session,
+		c.SoftwareProduct, c.SoftwareUsage, c.Survey, c.SurveyQuestion,
+		c.SurveyResponse, c.Topic,
 	} {
 		n.Use(hooks...)
 	}
@@ -317,9 +324,10 @@ func (c *Client) Use(hooks ...Hook) {
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.Circle, c.CircleMembership, c.Competency, c.CompetencyRating, c.Discussion,
-		c.Event, c.Indicator, c.Measurement, c.Member, c.Message, c.Organisation,
-		c.Practice, c.Reaction, c.Registration, c.Session, c.SoftwareProduct,
-		c.SoftwareUsage, c.Survey, c.SurveyQuestion, c.SurveyResponse, c.Topic,
+		c.Event, c.Indicator, c.LoginThrottle, c.Measurement, c.Member, c.Message,
+		c.Organisation, c.Practice, c.Reaction, c.Registration, c.Session,
+		c.SoftwareProduct, c.SoftwareUsage, c.Survey, c.SurveyQuestion,
+		c.SurveyResponse, c.Topic,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -342,6 +350,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Event.mutate(ctx, m)
 	case *IndicatorMutation:
 		return c.Indicator.mutate(ctx, m)
+	case *LoginThrottleMutation:
+		return c.LoginThrottle.mutate(ctx, m)
 	case *MeasurementMutation:
 		return c.Measurement.mutate(ctx, m)
 	case *MemberMutation:
@@ -1630,6 +1640,140 @@ func (c *IndicatorClient) mutate(ctx context.Context, m *IndicatorMutation) (Val
 		return (&IndicatorDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Indicator mutation op: %q", m.Op())
+	}
+}
+
+// LoginThrottleClient is a client for the LoginThrottle schema.
+type LoginThrottleClient struct {
+	config
+}
+
+// NewLoginThrottleClient returns a client for the LoginThrottle from the given config.
+func NewLoginThrottleClient(c config) *LoginThrottleClient {
+	return &LoginThrottleClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `loginthrottle.Hooks(f(g(h())))`.
+func (c *LoginThrottleClient) Use(hooks ...Hook) {
+	c.hooks.LoginThrottle = append(c.hooks.LoginThrottle, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `loginthrottle.Intercept(f(g(h())))`.
+func (c *LoginThrottleClient) Intercept(interceptors ...Interceptor) {
+	c.inters.LoginThrottle = append(c.inters.LoginThrottle, interceptors...)
+}
+
+// Create returns a builder for creating a LoginThrottle entity.
+func (c *LoginThrottleClient) Create() *LoginThrottleCreate {
+	mutation := newLoginThrottleMutation(c.config, OpCreate)
+	return &LoginThrottleCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of LoginThrottle entities.
+func (c *LoginThrottleClient) CreateBulk(builders ...*LoginThrottleCreate) *LoginThrottleCreateBulk {
+	return &LoginThrottleCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *LoginThrottleClient) MapCreateBulk(slice any, setFunc func(*LoginThrottleCreate, int)) *LoginThrottleCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &LoginThrottleCreateBulk{err: fmt.Errorf("calling to LoginThrottleClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*LoginThrottleCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &LoginThrottleCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for LoginThrottle.
+func (c *LoginThrottleClient) Update() *LoginThrottleUpdate {
+	mutation := newLoginThrottleMutation(c.config, OpUpdate)
+	return &LoginThrottleUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *LoginThrottleClient) UpdateOne(_m *LoginThrottle) *LoginThrottleUpdateOne {
+	mutation := newLoginThrottleMutation(c.config, OpUpdateOne, withLoginThrottle(_m))
+	return &LoginThrottleUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *LoginThrottleClient) UpdateOneID(id gid.ID) *LoginThrottleUpdateOne {
+	mutation := newLoginThrottleMutation(c.config, OpUpdateOne, withLoginThrottleID(id))
+	return &LoginThrottleUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for LoginThrottle.
+func (c *LoginThrottleClient) Delete() *LoginThrottleDelete {
+	mutation := newLoginThrottleMutation(c.config, OpDelete)
+	return &LoginThrottleDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *LoginThrottleClient) DeleteOne(_m *LoginThrottle) *LoginThrottleDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *LoginThrottleClient) DeleteOneID(id gid.ID) *LoginThrottleDeleteOne {
+	builder := c.Delete().Where(loginthrottle.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &LoginThrottleDeleteOne{builder}
+}
+
+// Query returns a query builder for LoginThrottle.
+func (c *LoginThrottleClient) Query() *LoginThrottleQuery {
+	return &LoginThrottleQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeLoginThrottle},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a LoginThrottle entity by its id.
+func (c *LoginThrottleClient) Get(ctx context.Context, id gid.ID) (*LoginThrottle, error) {
+	return c.Query().Where(loginthrottle.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *LoginThrottleClient) GetX(ctx context.Context, id gid.ID) *LoginThrottle {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *LoginThrottleClient) Hooks() []Hook {
+	hooks := c.hooks.LoginThrottle
+	return append(hooks[:len(hooks):len(hooks)], loginthrottle.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *LoginThrottleClient) Interceptors() []Interceptor {
+	return c.inters.LoginThrottle
+}
+
+func (c *LoginThrottleClient) mutate(ctx context.Context, m *LoginThrottleMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&LoginThrottleCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&LoginThrottleUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&LoginThrottleUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&LoginThrottleDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown LoginThrottle mutation op: %q", m.Op())
 	}
 }
 
@@ -4377,15 +4521,15 @@ func (c *TopicClient) mutate(ctx context.Context, m *TopicMutation) (Value, erro
 type (
 	hooks struct {
 		Circle, CircleMembership, Competency, CompetencyRating, Discussion, Event,
-		Indicator, Measurement, Member, Message, Organisation, Practice, Reaction,
-		Registration, Session, SoftwareProduct, SoftwareUsage, Survey, SurveyQuestion,
-		SurveyResponse, Topic []ent.Hook
+		Indicator, LoginThrottle, Measurement, Member, Message, Organisation, Practice,
+		Reaction, Registration, Session, SoftwareProduct, SoftwareUsage, Survey,
+		SurveyQuestion, SurveyResponse, Topic []ent.Hook
 	}
 	inters struct {
 		Circle, CircleMembership, Competency, CompetencyRating, Discussion, Event,
-		Indicator, Measurement, Member, Message, Organisation, Practice, Reaction,
-		Registration, Session, SoftwareProduct, SoftwareUsage, Survey, SurveyQuestion,
-		SurveyResponse, Topic []ent.Interceptor
+		Indicator, LoginThrottle, Measurement, Member, Message, Organisation, Practice,
+		Reaction, Registration, Session, SoftwareProduct, SoftwareUsage, Survey,
+		SurveyQuestion, SurveyResponse, Topic []ent.Interceptor
 	}
 )
 

@@ -15,6 +15,7 @@ import (
 	"zirkel/ent/discussion"
 	"zirkel/ent/event"
 	"zirkel/ent/indicator"
+	"zirkel/ent/loginthrottle"
 	"zirkel/ent/measurement"
 	"zirkel/ent/member"
 	"zirkel/ent/message"
@@ -100,6 +101,7 @@ func checkColumn(t, c string) error {
 			discussion.Table:       discussion.ValidColumn,
 			event.Table:            event.ValidColumn,
 			indicator.Table:        indicator.ValidColumn,
+			loginthrottle.Table:    loginthrottle.ValidColumn,
 			measurement.Table:      measurement.ValidColumn,
 			member.Table:           member.ValidColumn,
 			message.Table:          message.ValidColumn,

@@ -82,6 +82,11 @@ var SchemaInfo = map[string]TypeInfo{
 		},
 		Unique: []string{},
 	},
+	"LoginThrottle": {
+		Table:  "login_throttles",
+		Edges:  map[string]EdgeInfo{},
+		Unique: []string{"key"},
+	},
 	"Measurement": {
 		Table: "measurements",
 		Edges: map[string]EdgeInfo{

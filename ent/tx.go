@@ -28,6 +28,8 @@ type Tx struct {
 	Event *EventClient
 	// Indicator is the client for interacting with the Indicator builders.
 	Indicator *IndicatorClient
+	// LoginThrottle is the client for interacting with the LoginThrottle builders.
+	LoginThrottle *LoginThrottleClient
 	// Measurement is the client for interacting with the Measurement builders.
 	Measurement *MeasurementClient
 	// Member is the client for interacting with the Member builders.
@@ -194,6 +196,7 @@ func (tx *Tx) init() {
 	tx.Discussion = NewDiscussionClient(tx.config)
 	tx.Event = NewEventClient(tx.config)
 	tx.Indicator = NewIndicatorClient(tx.config)
+	tx.LoginThrottle = NewLoginThrottleClient(tx.config)
 	tx.Measurement = NewMeasurementClient(tx.config)
 	tx.Member = NewMemberClient(tx.config)
 	tx.Message = NewMessageClient(tx.config)

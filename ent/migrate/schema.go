@@ -204,6 +204,26 @@ var (
 		Columns:    IndicatorsColumns,
 		PrimaryKey: []*schema.Column{IndicatorsColumns[0]},
 	}
+	// LoginThrottlesColumns holds the columns for the "login_throttles" table.
+	LoginThrottlesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 40},
+		{Name: "key", Type: field.TypeString, Unique: true, Size: 64},
+		{Name: "failures", Type: field.TypeInt, Default: 0},
+		{Name: "last_failure_at", Type: field.TypeTime},
+	}
+	// LoginThrottlesTable holds the schema information for the "login_throttles" table.
+	LoginThrottlesTable = &schema.Table{
+		Name:       "login_throttles",
+		Columns:    LoginThrottlesColumns,
+		PrimaryKey: []*schema.Column{LoginThrottlesColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "loginthrottle_last_failure_at",
+				Unique:  false,
+				Columns: []*schema.Column{LoginThrottlesColumns[3]},
+			},
+		},
+	}
 	// MeasurementsColumns holds the columns for the "measurements" table.
 	MeasurementsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString, Size: 40},
@@ -945,6 +965,7 @@ var (
 		DiscussionsTable,
 		EventsTable,
 		IndicatorsTable,
+		LoginThrottlesTable,
 		MeasurementsTable,
 		MembersTable,
 		MessagesTable,

@@ -27,6 +27,9 @@ type Event func(*sql.Selector)
 // Indicator is the predicate function for indicator builders.
 type Indicator func(*sql.Selector)
 
+// LoginThrottle is the predicate function for loginthrottle builders.
+type LoginThrottle func(*sql.Selector)
+
 // Measurement is the predicate function for measurement builders.
 type Measurement func(*sql.Selector)
 

@@ -279,6 +279,30 @@ func (f IndicatorMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutat
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.IndicatorMutation", m)
 }
 
+// The LoginThrottleQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type LoginThrottleQueryRuleFunc func(context.Context, *ent.LoginThrottleQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f LoginThrottleQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.LoginThrottleQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.LoginThrottleQuery", q)
+}
+
+// The LoginThrottleMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type LoginThrottleMutationRuleFunc func(context.Context, *ent.LoginThrottleMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f LoginThrottleMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.LoginThrottleMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.LoginThrottleMutation", m)
+}
+
 // The MeasurementQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type MeasurementQueryRuleFunc func(context.Context, *ent.MeasurementQuery) error
@@ -664,6 +688,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.IndicatorQuery:
 		return q.Filter(), nil
+	case *ent.LoginThrottleQuery:
+		return q.Filter(), nil
 	case *ent.MeasurementQuery:
 		return q.Filter(), nil
 	case *ent.MemberQuery:
@@ -712,6 +738,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.EventMutation:
 		return m.Filter(), nil
 	case *ent.IndicatorMutation:
+		return m.Filter(), nil
+	case *ent.LoginThrottleMutation:
 		return m.Filter(), nil
 	case *ent.MeasurementMutation:
 		return m.Filter(), nil

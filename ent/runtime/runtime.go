@@ -12,6 +12,7 @@ import (
 	"zirkel/ent/discussion"
 	"zirkel/ent/event"
 	"zirkel/ent/indicator"
+	"zirkel/ent/loginthrottle"
 	"zirkel/ent/measurement"
 	"zirkel/ent/member"
 	"zirkel/ent/message"
@@ -576,6 +577,50 @@ func init() {
 	// indicator.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	indicator.IDValidator = func() func(string) error {
 		validators := indicatorDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	loginthrottleMixin := schema.LoginThrottle{}.Mixin()
+	loginthrottle.Policy = privacy.NewPolicies(schema.LoginThrottle{})
+	loginthrottle.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := loginthrottle.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	loginthrottleMixinFields0 := loginthrottleMixin[0].Fields()
+	_ = loginthrottleMixinFields0
+	loginthrottleFields := schema.LoginThrottle{}.Fields()
+	_ = loginthrottleFields
+	// loginthrottleDescKey is the schema descriptor for key field.
+	loginthrottleDescKey := loginthrottleFields[0].Descriptor()
+	// loginthrottle.KeyValidator is a validator for the "key" field. It is called by the builders before save.
+	loginthrottle.KeyValidator = loginthrottleDescKey.Validators[0].(func(string) error)
+	// loginthrottleDescFailures is the schema descriptor for failures field.
+	loginthrottleDescFailures := loginthrottleFields[1].Descriptor()
+	// loginthrottle.DefaultFailures holds the default value on creation for the failures field.
+	loginthrottle.DefaultFailures = loginthrottleDescFailures.Default.(int)
+	// loginthrottle.FailuresValidator is a validator for the "failures" field. It is called by the builders before save.
+	loginthrottle.FailuresValidator = loginthrottleDescFailures.Validators[0].(func(int) error)
+	// loginthrottleDescID is the schema descriptor for id field.
+	loginthrottleDescID := loginthrottleMixinFields0[0].Descriptor()
+	// loginthrottle.DefaultID holds the default value on creation for the id field.
+	loginthrottle.DefaultID = loginthrottleDescID.Default.(func() gid.ID)
+	// loginthrottle.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	loginthrottle.IDValidator = func() func(string) error {
+		validators := loginthrottleDescID.Validators
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),

@@ -1,82 +1,89 @@
 package auth
 
 import (
-	"sync"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"time"
+
+	"zirkel/ent"
+	"zirkel/ent/loginthrottle"
+	"zirkel/server/policy"
 )
 
 // limiter slows down guessing: after a few failed logins for one account or from one client
 // address, further attempts are refused for a delay that doubles with every failure (capped),
-// and a success for the account clears its count. It is per process; behind several replicas
-// each replica counts on its own, which still bounds the guessing rate by the replica count.
+// and a success for the account clears its count. The counts live in the database, so every
+// replica sees the failures made through the others.
 type limiter struct {
-	mu       sync.Mutex
-	entries  map[string]*failures
+	client   *ent.Client
+	scope    string        // "account" or "address": part of the key
 	free     int           // failures allowed before delays start
 	base     time.Duration // first delay
 	maxDelay time.Duration
-	forget   time.Duration // a key without failures for this long is forgotten
+	forget   time.Duration // failures older than this no longer count
 	now      func() time.Time
 }
 
-type failures struct {
-	count int
-	last  time.Time
-	until time.Time
-}
-
 // newLimiter allows free failures per key before delays start.
-func newLimiter(free int, now func() time.Time) *limiter {
-	return &limiter{
-		entries: map[string]*failures{}, free: free, base: time.Second,
-		maxDelay: 15 * time.Minute, forget: time.Hour, now: now,
-	}
+func newLimiter(client *ent.Client, scope string, free int, now func() time.Time) *limiter {
+	return &limiter{client: client, scope: scope, free: free, base: time.Second, maxDelay: 15 * time.Minute, forget: time.Hour, now: now}
 }
 
-// wait returns how long the key must still wait; zero when it may try now.
-func (l *limiter) wait(key string) time.Duration {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if f, ok := l.entries[key]; ok && f.until.After(l.now()) {
-		return f.until.Sub(l.now())
-	}
-	return 0
+// key names an account or address without storing it.
+func (l *limiter) key(name string) string {
+	sum := sha256.Sum256([]byte(l.scope + "\x00" + name))
+	return hex.EncodeToString(sum[:])
 }
 
-// fail counts a failure for the key.
-func (l *limiter) fail(key string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
+// delay is how long a key waits after its last failure, having failed count times.
+func (l *limiter) delay(count int) time.Duration {
+	if count <= l.free {
+		return 0
+	}
+	return min(l.base<<min(count-l.free-1, 20), l.maxDelay)
+}
+
+// wait returns how long the name must still wait; zero when it may try now.
+func (l *limiter) wait(ctx context.Context, name string) (time.Duration, error) {
+	t, err := l.client.LoginThrottle.Query().Where(loginthrottle.Key(l.key(name))).Only(policy.System(ctx))
+	if ent.IsNotFound(err) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
 	now := l.now()
-	l.sweep(now)
-	f := l.entries[key]
-	if f == nil {
-		f = &failures{}
-		l.entries[key] = f
+	if now.Sub(t.LastFailureAt) > l.forget {
+		return 0, nil
 	}
-	f.count++
-	f.last = now
-	if f.count > l.free {
-		delay := l.base << min(f.count-l.free-1, 20)
-		f.until = now.Add(min(delay, l.maxDelay))
-	}
+	return max(t.LastFailureAt.Add(l.delay(t.Failures)).Sub(now), 0), nil
 }
 
-// succeed clears a key's failures.
-func (l *limiter) succeed(key string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	delete(l.entries, key)
-}
-
-// sweep forgets old keys so the map stays small; callers hold the lock.
-func (l *limiter) sweep(now time.Time) {
-	if len(l.entries) < 10_000 {
-		return
+// fail counts a failure for the name. Replicas failing at once each count: the increment is
+// done by the database. Failures long past are deleted on the way, for every key.
+func (l *limiter) fail(ctx context.Context, name string) error {
+	ctx = policy.System(ctx)
+	key, now := l.key(name), l.now()
+	if _, err := l.client.LoginThrottle.Delete().Where(loginthrottle.LastFailureAtLT(now.Add(-l.forget))).Exec(ctx); err != nil {
+		return err
 	}
-	for k, f := range l.entries {
-		if now.Sub(f.last) > l.forget {
-			delete(l.entries, k)
+	var err error
+	for range 2 {
+		var n int
+		if n, err = l.client.LoginThrottle.Update().Where(loginthrottle.Key(key)).AddFailures(1).SetLastFailureAt(now).Save(ctx); err != nil || n > 0 {
+			return err
 		}
+		if err = l.client.LoginThrottle.Create().SetKey(key).SetFailures(1).SetLastFailureAt(now).Exec(ctx); err == nil {
+			return nil
+		}
+		// Another replica created the row meanwhile: count on it.
 	}
+	return err
+}
+
+// succeed clears the name's failures.
+func (l *limiter) succeed(ctx context.Context, name string) error {
+	_, err := l.client.LoginThrottle.Delete().Where(loginthrottle.Key(l.key(name))).Exec(policy.System(ctx))
+	return err
 }

@@ -59,8 +59,8 @@ func New(client *ent.Client, cfg Config, logger *slog.Logger) (*Service, error) 
 		directories: map[string]*directory.Directory{}, byDomain: map[string]string{},
 	}
 	s.sessions = &Sessions{client: client, idleTimeout: cfg.IdleTimeout, maxAge: cfg.MaxAge, now: s.now}
-	s.accounts = newLimiter(5, s.now)
-	s.addresses = newLimiter(50, s.now)
+	s.accounts = newLimiter(client, "account", 5, s.now)
+	s.addresses = newLimiter(client, "address", 50, s.now)
 	for _, dc := range cfg.Directories {
 		if dc.ID == LocalDirectory || s.directories[dc.ID] != nil {
 			return nil, fmt.Errorf("configuring directories: id %q is reserved or used twice", dc.ID)
@@ -111,12 +111,18 @@ func (s *Service) Login(ctx context.Context, req LoginRequest) (*Login, error) {
 		dirID = s.directoryOf(username)
 	}
 	account := dirID + ":" + strings.ToLower(username)
-	if wait := max(s.accounts.wait(account), s.addresses.wait(req.ClientIP)); wait > 0 {
+	if wait, err := s.waitBeforeLogin(ctx, account, req.ClientIP); err != nil || wait > 0 {
+		if err != nil {
+			return nil, err
+		}
 		return nil, tooManyAttempts(wait)
 	}
 	fail := func() {
-		s.accounts.fail(account)
-		s.addresses.fail(req.ClientIP)
+		for _, err := range []error{s.accounts.fail(ctx, account), s.addresses.fail(ctx, req.ClientIP)} {
+			if err != nil {
+				s.logger.ErrorContext(ctx, "counting a failed login", "err", err)
+			}
+		}
 	}
 	// Blank passwords are refused before anything else: on many directories an empty
 	// password is an anonymous bind that "succeeds".
@@ -141,8 +147,20 @@ func (s *Service) Login(ctx context.Context, req LoginRequest) (*Login, error) {
 	case err != nil:
 		return nil, err
 	}
-	s.accounts.succeed(account)
+	if err := s.accounts.succeed(ctx, account); err != nil {
+		return nil, err
+	}
 	return s.startSession(ctx, m)
+}
+
+// waitBeforeLogin is how long an account or client address must still wait after failures.
+func (s *Service) waitBeforeLogin(ctx context.Context, account, address string) (time.Duration, error) {
+	forAccount, err := s.accounts.wait(ctx, account)
+	if err != nil {
+		return 0, err
+	}
+	forAddress, err := s.addresses.wait(ctx, address)
+	return max(forAccount, forAddress), err
 }
 
 // directoryOf picks the directory by the domain of an e-mail address; local otherwise.
