@@ -18,8 +18,16 @@ import (
 	"zirkel/server/search"
 )
 
+// Candidates are read from the index in batches until a page is full; one request examines
+// at most maxScanned of them (a viewer who may see few of very many hits pages on).
+const (
+	candidateBatch = 200
+	maxScanned     = 2000
+)
+
 // search ranks the index's candidates, keeps those the viewer may see (loaded through the
-// privacy policies, one query per type) and pages through them.
+// privacy policies, one query per type and batch) and pages through them. The cursor is the
+// position in the ranked candidates where the next page starts.
 func (r *Resolver) search(ctx context.Context, query string, types []model.SearchType, first int, after *string) (*model.SearchResults, error) {
 	if len(query) > 200 {
 		return nil, apperr.Invalid("query", "at most 200 characters")
@@ -27,47 +35,54 @@ func (r *Resolver) search(ctx context.Context, query string, types []model.Searc
 	if first < 1 || first > 100 {
 		return nil, apperr.Invalid("first", "must be between 1 and 100")
 	}
-	offset := 0
+	pos := 0
 	if after != nil {
 		n, err := strconv.Atoi(*after)
-		if err != nil || n < 0 || n > search.MaxCandidates {
+		if err != nil || n < 0 || n > 1_000_000 {
 			return nil, apperr.Invalid("after", "is not a cursor of this search")
 		}
-		offset = n
+		pos = n
 	}
 	kinds := make([]string, len(types))
 	for i, t := range types {
 		kinds[i] = string(t)
 	}
-	hits, err := r.searchIndex.Search(ctx, r.client, query, kinds)
-	if err != nil {
-		return nil, err
-	}
-	nodes, err := r.visibleNodes(ctx, hits)
-	if err != nil {
-		return nil, err
-	}
 	out := &model.SearchResults{Hits: []*model.SearchHit{}}
-	seen := 0
-	for _, h := range hits {
-		n, ok := nodes[h.ID]
-		if !ok {
-			continue
+	for scanned := 0; scanned < maxScanned; {
+		hits, err := r.searchIndex.Search(ctx, r.client, query, kinds, pos, candidateBatch)
+		if err != nil {
+			return nil, err
 		}
-		seen++
-		if seen <= offset {
-			continue
+		nodes, err := r.visibleNodes(ctx, hits)
+		if err != nil {
+			return nil, err
 		}
-		if len(out.Hits) == first {
-			out.HasNextPage = true
-			break
+		for i, h := range hits {
+			n, ok := nodes[h.ID]
+			if !ok {
+				continue
+			}
+			if len(out.Hits) == first { // one more exists: the next page starts here
+				out.HasNextPage = true
+				pos += i
+				return withCursor(out, pos), nil
+			}
+			out.Hits = append(out.Hits, &model.SearchHit{Node: n, Type: model.SearchType(h.Kind), Score: h.Score,
+				Snippet: search.Snippet(query, h.Title, h.Body)})
 		}
-		out.Hits = append(out.Hits, &model.SearchHit{Node: n, Type: model.SearchType(h.Kind), Score: h.Score,
-			Snippet: search.Snippet(query, h.Title, h.Body)})
+		pos, scanned = pos+len(hits), scanned+len(hits)
+		if len(hits) < candidateBatch { // no more candidates
+			return withCursor(out, pos), nil
+		}
 	}
-	end := strconv.Itoa(offset + len(out.Hits))
+	out.HasNextPage = true // not all candidates were examined: the next page goes on from here
+	return withCursor(out, pos), nil
+}
+
+func withCursor(out *model.SearchResults, pos int) *model.SearchResults {
+	end := strconv.Itoa(pos)
 	out.EndCursor = &end
-	return out, nil
+	return out
 }
 
 // visibleNodes loads the hits the viewer may see, by type.

@@ -1,10 +1,15 @@
 package graph_test
 
 import (
+	"context"
+	"fmt"
 	"strings"
 	"testing"
 
+	"zirkel/ent"
+	"zirkel/ent/schema/gid"
 	"zirkel/server/apitest"
+	"zirkel/server/policy"
 )
 
 type searchResult struct {
@@ -93,6 +98,54 @@ func TestGermanSearch(t *testing.T) {
 		s.Anna.MustPost(t, `mutation($id: ID!) { deleteMessage(id: $id) { id } }`, map[string]any{"id": secret.ID}, nil)
 		if hits := hitIDs(searchFor(t, s.Anna, "Digitalisierung")); len(hits) != 0 {
 			t.Fatalf("a deleted message must leave the index: %v", hits)
+		}
+	})
+}
+
+// TestSearchPagesPastHiddenHits: a viewer finds every hit they may see, however many better
+// ranked ones they may not (600 in a closed circle here), page by page.
+func TestSearchPagesPastHiddenHits(t *testing.T) {
+	apitest.ForEachBackend(t, func(t *testing.T, env *apitest.Env) {
+		s := newSeed(t, env)
+		s.Admin.MustPost(t, `mutation($c: ID!, $m: ID!) { addCircleMember(circleID: $c, memberID: $m) { id } }`, map[string]any{"c": s.CircleID, "m": s.MemberID}, nil)
+		var closed, open struct{ CreateDiscussion struct{ ID string } }
+		s.Anna.MustPost(t, `mutation($c: ID!) { createDiscussion(input: {title: "Intern", circleID: $c}) { id } }`, map[string]any{"c": s.CircleID}, &closed)
+		s.Anna.MustPost(t, `mutation { createDiscussion(input: {title: "Offen"}) { id } }`, nil, &open)
+		ctx := policy.System(context.Background())
+		c := env.App.Store.Client
+		builders := make([]*ent.MessageCreate, 600)
+		for i := range builders {
+			builders[i] = c.Message.Create().SetDiscussionID(gid.ID(closed.CreateDiscussion.ID)).SetAuthorID(gid.ID(s.MemberID)).
+				SetBody("Bürgerportal Bürgerportal Bürgerportal").SetPosition(i + 1)
+		}
+		c.Message.CreateBulk(builders...).ExecX(ctx)
+		filler := strings.Repeat("Wir berichten hier ausführlich über den Stand der Dinge im Landkreis. ", 8)
+		want := map[string]bool{}
+		for i := range 5 {
+			want[post(t, s.Anna, open.CreateDiscussion.ID, fmt.Sprintf("%d: das neue Bürgerportal. %s", i, filler), nil).ID] = true
+		}
+		got := map[string]bool{}
+		var after any
+		for page := 0; ; page++ {
+			var out searchResult
+			s.Jonas.MustPost(t, `query($a: String) { search(query: "Bürgerportal", types: [MESSAGE], first: 2, after: $a) { hits { node { id } } hasNextPage endCursor } }`,
+				map[string]any{"a": after}, &out)
+			for _, h := range out.Search.Hits {
+				if !want[h.Node.ID] || got[h.Node.ID] {
+					t.Fatalf("page %d: hit %s is hidden or repeated", page, h.Node.ID)
+				}
+				got[h.Node.ID] = true
+			}
+			if !out.Search.HasNextPage {
+				break
+			}
+			if page > 5 {
+				t.Fatal("too many pages")
+			}
+			after = out.Search.EndCursor
+		}
+		if len(got) != len(want) {
+			t.Fatalf("found %d of the %d visible messages", len(got), len(want))
 		}
 	})
 }

@@ -75,7 +75,7 @@ func BenchmarkSearch(b *testing.B) {
 			b.ResetTimer()
 			for i := 0; b.Loop(); i++ {
 				start := time.Now()
-				if _, err := st.Search.Search(context.Background(), st.Client, queries[i%len(queries)], nil); err != nil {
+				if _, err := st.Search.Search(context.Background(), st.Client, queries[i%len(queries)], nil, 0, 500); err != nil {
 					b.Fatal(err)
 				}
 				lat = append(lat, time.Since(start))

@@ -25,15 +25,13 @@ type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
-// maxTerms bounds a query's words; maxCandidates the hits read before visibility filtering.
-const (
-	maxTerms      = 8
-	MaxCandidates = 500
-)
+// maxTerms bounds a query's words.
+const maxTerms = 8
 
-// Search returns up to MaxCandidates hits for a query, every word of which must match a word
-// of the document by stem prefix ("Prozesse" finds "Prozess" and "Prozessmanagement").
-func (ix *Index) Search(ctx context.Context, q querier, query string, kinds []string) ([]Hit, error) {
+// Search returns the hits for a query from the offset-th on (best first, at most limit), every
+// word of which must match a word of the document by stem prefix ("Prozesse" finds "Prozess"
+// and "Prozessmanagement").
+func (ix *Index) Search(ctx context.Context, q querier, query string, kinds []string, offset, limit int) ([]Hit, error) {
 	terms := words(query)
 	if len(terms) == 0 {
 		return nil, nil
@@ -49,7 +47,7 @@ func (ix *Index) Search(ctx context.Context, q querier, query string, kinds []st
 			parts[i] = t + ":*"
 		}
 		stmt = `SELECT doc_id, kind, title, body, ts_rank(tsv, q) FROM search_index, to_tsquery('german', $1) q
-			WHERE tsv @@ q` + kindFilter(kinds, &args, 2) + ` ORDER BY 5 DESC, doc_id LIMIT 500`
+			WHERE tsv @@ q` + kindFilter(kinds, &args, 2) + fmt.Sprintf(` ORDER BY 5 DESC, doc_id LIMIT %d OFFSET %d`, limit, offset)
 		args = append([]any{strings.Join(parts, " & ")}, args...)
 	} else {
 		parts := make([]string, len(terms))
@@ -57,7 +55,7 @@ func (ix *Index) Search(ctx context.Context, q querier, query string, kinds []st
 			parts[i] = `"` + Stem(t) + `"*`
 		}
 		stmt = `SELECT doc_id, kind, title, body, -bm25(search_index) FROM search_index
-			WHERE search_index MATCH ?` + kindFilter(kinds, &args, 0) + ` ORDER BY 5 DESC, doc_id LIMIT 500`
+			WHERE search_index MATCH ?` + kindFilter(kinds, &args, 0) + fmt.Sprintf(` ORDER BY 5 DESC, doc_id LIMIT %d OFFSET %d`, limit, offset)
 		args = append([]any{"terms: (" + strings.Join(parts, " AND ") + ")"}, args...)
 	}
 	rows, err := q.QueryContext(ctx, stmt, args...)
