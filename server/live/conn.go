@@ -55,6 +55,7 @@ func (c *Conn) attach(ws *wsConn) {
 	c.mu.Lock()
 	c.ws = ws
 	c.mu.Unlock()
+	c.hub.track(c)
 	close(c.upgraded)
 }
 

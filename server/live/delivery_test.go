@@ -2,12 +2,15 @@ package live_test
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"runtime"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/gorilla/websocket"
 
 	"zirkel/server/apitest"
 	"zirkel/server/app"
@@ -74,9 +77,21 @@ func TestShutdownSaysGoingAway(t *testing.T) {
 	ws := c.anna.DialWS(t, apitest.TransportWS)
 	_ = ws.Subscribe("1", addedQuery, map[string]any{"d": c.discussion})
 	time.Sleep(100 * time.Millisecond)
+	// A socket that has not sent connection_init yet is told too.
+	fresh, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(env.URL, "http")+"/graphql", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fresh.Close()
+	time.Sleep(100 * time.Millisecond)
 	env.App.Shutdown()
 	if code, reason := ws.CloseCode(5 * time.Second); code != 1001 || !strings.Contains(reason, "resume") {
 		t.Fatalf("got %d %q", code, reason)
+	}
+	_ = fresh.SetReadDeadline(time.Now().Add(3 * time.Second))
+	var ce *websocket.CloseError
+	if _, _, err := fresh.ReadMessage(); !errors.As(err, &ce) || ce.Code != 1001 {
+		t.Fatalf("a socket before connection_init: %v", err)
 	}
 }
 

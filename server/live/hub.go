@@ -218,6 +218,14 @@ func (h *Hub) authenticate(ctx context.Context, c *Conn, payload transport.InitP
 	return viewer.NewContext(ctx, v), nil
 }
 
+// track counts an upgraded connection, before it authenticates, so that Shutdown reaches it.
+func (h *Hub) track(c *Conn) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.conns[c] = struct{}{}
+}
+
+// register records an authenticated connection under its member, within the member's limit.
 func (h *Hub) register(c *Conn) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -260,7 +268,13 @@ func (h *Hub) connections() []*Conn {
 func (h *Hub) Connections() int {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return len(h.conns)
+	n := 0
+	for c := range h.conns {
+		if c.Viewer() != nil {
+			n++
+		}
+	}
+	return n
 }
 
 // Shutdown closes every websocket with "going away", so clients reconnect to another replica
@@ -314,6 +328,9 @@ func (h *Hub) onAccess(n notice) {
 
 // recheck reloads a connection's viewer from its session and drops what it may no longer see.
 func (h *Hub) recheck(c *Conn) {
+	if c.Viewer() == nil { // not authenticated yet: connection_init decides
+		return
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	v, err := h.sessions.ViewerForToken(ctx, c.token)
