@@ -85,25 +85,36 @@ func (s *Service) Revalidate(ctx context.Context) (ended int, err error) {
 	if err != nil {
 		return 0, fmt.Errorf("listing directory members: %w", err)
 	}
+	// One connection per directory for all its members.
+	entries := map[string][]string{}
+	byEntry := map[[2]string]*ent.Member{}
 	for _, m := range members {
-		d := s.directories[*m.DirectoryID]
-		if d == nil {
-			continue
+		if s.directories[*m.DirectoryID] != nil {
+			entries[*m.DirectoryID] = append(entries[*m.DirectoryID], *m.DirectoryEntryID)
+			byEntry[[2]string{*m.DirectoryID, *m.DirectoryEntryID}] = m
 		}
-		id, err := d.Lookup(ctx, *m.DirectoryEntryID)
+	}
+	for dirID, ids := range entries {
+		var lookupErr error // the directory failed (not the database): skip the rest of it
+		err := s.directories[dirID].LookupEach(ctx, ids, func(entryID string, id *directory.Identity, err error) error {
+			switch {
+			case errors.Is(err, directory.ErrRejected):
+				n, err := s.sessions.revokeMember(ctx, byEntry[[2]string{dirID, entryID}].ID, "directory no longer allows login")
+				ended += n
+				return err
+			case err != nil:
+				lookupErr = err
+				return err
+			default:
+				_, err := s.provision(ctx, dirID, id)
+				return err
+			}
+		})
 		switch {
-		case errors.Is(err, directory.ErrRejected):
-			n, err := s.sessions.revokeMember(ctx, m.ID, "directory no longer allows login")
-			if err != nil {
-				return ended, err
-			}
-			ended += n
+		case err != nil && (err == lookupErr || errors.Is(err, directory.ErrUnavailable)):
+			s.logger.WarnContext(ctx, "revalidation skipped a directory", "directory", dirID, "err", err)
 		case err != nil:
-			s.logger.WarnContext(ctx, "revalidation skipped a directory", "directory", d.ID(), "err", err)
-		default:
-			if _, err := s.provision(ctx, d.ID(), id); err != nil {
-				return ended, err
-			}
+			return ended, err
 		}
 	}
 	return ended, nil

@@ -106,6 +106,30 @@ func (d *Directory) Lookup(ctx context.Context, entryID string) (*Identity, erro
 		return nil, err
 	}
 	defer release()
+	return d.lookup(conn, entryID)
+}
+
+// LookupEach looks many users up over one connection (one dial, TLS handshake and bind for
+// all), calling each with what Lookup would return for the user; it stops when each fails.
+func (d *Directory) LookupEach(ctx context.Context, entryIDs []string, each func(entryID string, id *Identity, err error) error) error {
+	if len(entryIDs) == 0 {
+		return nil
+	}
+	conn, release, err := d.connect(ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
+	for _, entryID := range entryIDs {
+		id, err := d.lookup(conn, entryID)
+		if err := each(entryID, id, err); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (d *Directory) lookup(conn *ldap.Conn, entryID string) (*Identity, error) {
 	// The user filter still applies (it may exclude disabled accounts); {username} matches anyone.
 	base := strings.ReplaceAll(d.cfg.UserFilter, "{username}", "*")
 	filter := fmt.Sprintf("(&%s(%s=%s))", base, d.cfg.Attributes.ID, ldap.EscapeFilter(entryID))
