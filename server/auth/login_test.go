@@ -215,12 +215,19 @@ func TestDirectoryLogin(t *testing.T) {
 				if !strings.Contains(e.Message, "unavailable") {
 					t.Fatalf("message %q", e.Message)
 				}
+				beispielAnna := w.mustLogin(t, "beispiel", "anna", "Beispiel-anna-1")
 				w.beispiel.Stop()
 				wantCode(t, w.login(t, "beispiel", "anna", "Beispiel-anna-1"), "DIRECTORY_UNAVAILABLE")
-				// Other directories and existing sessions are unaffected.
+				// Other directories and existing sessions are unaffected, also by a revalidation
+				// that cannot reach the directory.
 				w.mustLogin(t, "musterhausen", "anna", "Geheim-anna-1")
-				if res := w.env.WithToken(anna.Login.Token).Post(t, `{ viewer { id } }`, nil); len(res.Errors) > 0 {
-					t.Fatalf("existing session: %+v", res.Errors)
+				if _, err := w.env.App.Auth.Revalidate(context.Background()); err != nil {
+					t.Fatalf("revalidation with a directory down: %v", err)
+				}
+				for _, token := range []string{anna.Login.Token, beispielAnna.Login.Token} {
+					if res := w.env.WithToken(token).Post(t, `{ viewer { id } }`, nil); len(res.Errors) > 0 || res.Status != 200 {
+						t.Fatalf("existing session: %d %+v", res.Status, res.Errors)
+					}
 				}
 			})
 		})
