@@ -89,7 +89,7 @@ func TestAccessLostDuringReplay(t *testing.T) {
 	env := apitest.Start(t, "sqlite", nil, app.WithLiveConfig(cfg))
 	cd := newCircleDiscussion(t, newCommunity(t, env))
 	anna, jonas, d := cd.anna, cd.jonas, cd.id
-	const stored = 120
+	const stored = 200
 	body := strings.Repeat("vertraulich ", 800) // about 9.6 KB: some dozens fill the sockets
 	for i := range stored {
 		post(t, anna, d, fmt.Sprint(i, body))
