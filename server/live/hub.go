@@ -277,6 +277,23 @@ func (h *Hub) Connections() int {
 	return n
 }
 
+// Subscriptions is the number of running discussion subscriptions on this replica.
+func (h *Hub) Subscriptions() int {
+	h.mu.Lock()
+	streams := make([]*stream, 0, len(h.streams))
+	for _, st := range h.streams {
+		streams = append(streams, st)
+	}
+	h.mu.Unlock()
+	n := 0
+	for _, st := range streams {
+		st.mu.Lock()
+		n += len(st.subs)
+		st.mu.Unlock()
+	}
+	return n
+}
+
 // Shutdown closes every websocket with "going away", so clients reconnect to another replica
 // and resume from their cursors; http.Server.Shutdown does not close hijacked connections.
 func (h *Hub) Shutdown() {

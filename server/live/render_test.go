@@ -2,6 +2,7 @@ package live_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -51,7 +52,7 @@ func sharedRendering(t *testing.T, env *apitest.Env) {
 	// lastLoginAt is outside the shape: rendered for this subscriber alone.
 	own := c.jonas.DialWS(t, apitest.TransportWS)
 	_ = own.Subscribe("1", `subscription($d: ID!) { messageAdded(discussionID: $d) { message { body author { lastLoginAt } } } }`, map[string]any{"d": c.discussion})
-	time.Sleep(200 * time.Millisecond)
+	waitForSubscriptions(t, env, same+3)
 
 	rendered0, reused0 := env.App.Live.Renderings()
 	post(t, c.jonas, c.discussion, "Für alle gleich")
@@ -101,7 +102,7 @@ func TestSharedRenderingKeepsAccessChecks(t *testing.T) {
 	for _, ws := range []*apitest.WS{annaWS, jonasWS} {
 		_ = ws.Subscribe("1", chatQuery, map[string]any{"d": d})
 	}
-	time.Sleep(200 * time.Millisecond)
+	waitForSubscriptions(t, env, 2)
 	post(t, anna, d, "Vorher")
 	for _, ws := range []*apitest.WS{annaWS, jonasWS} {
 		if got := string(ws.Next("1")); !strings.Contains(got, "Vorher") {
@@ -140,7 +141,7 @@ func TestSharedTypingRendering(t *testing.T) {
 		_ = ws.Subscribe("t", query, map[string]any{"d": c.discussion})
 		conns = append(conns, ws)
 	}
-	time.Sleep(200 * time.Millisecond)
+	waitForSubscriptions(t, env, 3)
 	rendered0, reused0 := env.App.Live.Renderings()
 	c.jonas.MustPost(t, `mutation($d: ID!) { setTyping(discussionID: $d) }`, map[string]any{"d": c.discussion}, nil)
 	for _, ws := range conns {
@@ -180,9 +181,12 @@ func TestShapesAreLoadedWithTheEvent(t *testing.T) {
 	cd.anna.MustPost(t, `mutation($d: ID!) { postMessage(input: {discussionID: $d, body: "Frage"}) { id } }`, map[string]any{"d": cd.id}, &first)
 	cost := func(selection string) int64 {
 		ws := cd.jonas.DialWS(t, apitest.TransportWS)
-		defer ws.Close()
+		defer func() { // gone before the next measurement starts
+			ws.Close()
+			waitUntil(t, "no subscriptions", func() bool { return env.App.Live.Subscriptions() == 0 })
+		}()
 		_ = ws.Subscribe("1", `subscription($d: ID!) { messageAdded(discussionID: $d) `+selection+` }`, map[string]any{"d": cd.id})
-		time.Sleep(200 * time.Millisecond)
+		waitForSubscriptions(t, env, 1)
 		return env.Statements(func() {
 			cd.anna.MustPost(t, `mutation($d: ID!, $p: ID) { postMessage(input: {discussionID: $d, body: "Antwort", parentID: $p}) { id } }`,
 				map[string]any{"d": cd.id, "p": first.PostMessage.ID}, nil)
@@ -194,5 +198,22 @@ func TestShapesAreLoadedWithTheEvent(t *testing.T) {
 	whole := selectionOf(live.MessageShape)
 	if all, cursor := cost(whole), cost("{ cursor }"); all != cursor {
 		t.Fatalf("the whole shape costs %d statements, the cursor alone %d: %s", all, cursor, whole)
+	}
+}
+
+// waitForSubscriptions waits until at least n discussion subscriptions run (subscribing is
+// asynchronous: a message posted before would not reach them).
+func waitForSubscriptions(t *testing.T, env *apitest.Env, n int) {
+	t.Helper()
+	waitUntil(t, fmt.Sprintf("%d subscriptions", n), func() bool { return env.App.Live.Subscriptions() >= n })
+}
+
+// waitUntil polls cond for up to 10 seconds.
+func waitUntil(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); !cond(); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("waited in vain for %s", what)
+		}
 	}
 }
