@@ -82,7 +82,11 @@ func NewHub(client *ent.Client, broker pubsub.Broker, sessions Sessions, cfg Con
 		h.unsub = append(h.unsub, unsub)
 	}
 	go h.everyConnection(cfg.SessionCheckEvery, h.recheck)
-	go h.everyConnection(pingEvery, (*Conn).ping)
+	go h.everyConnection(pingEvery, func(conns []*Conn) {
+		for _, c := range conns {
+			c.ping()
+		}
+	})
 	return h, nil
 }
 
@@ -233,7 +237,6 @@ func (h *Hub) register(c *Conn) error {
 	if len(h.byMember[member]) >= h.cfg.MaxConnsPerMember {
 		return fmt.Errorf("%s (limit %d)", reasonLimitExceeded, h.cfg.MaxConnsPerMember)
 	}
-	h.conns[c] = struct{}{}
 	if h.byMember[member] == nil {
 		h.byMember[member] = map[*Conn]struct{}{}
 	}
@@ -338,35 +341,41 @@ func (h *Hub) onAccess(n notice) {
 		}
 	}
 	h.mu.Unlock()
-	for _, c := range conns {
-		h.recheck(c)
-	}
+	h.recheck(conns)
 }
 
-// recheck reloads a connection's viewer from its session and drops what it may no longer see.
-func (h *Hub) recheck(c *Conn) {
-	if c.Viewer() == nil { // not authenticated yet: connection_init decides
-		return
+// recheck reloads the connections' viewers from their sessions (once per session, however
+// many connections share it) and drops what they may no longer see.
+func (h *Hub) recheck(conns []*Conn) {
+	byToken := map[string][]*Conn{}
+	for _, c := range conns {
+		if c.Viewer() != nil { // else not authenticated yet: connection_init decides
+			byToken[c.token] = append(byToken[c.token], c)
+		}
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	v, err := h.sessions.ViewerForToken(ctx, c.token)
-	if err != nil {
-		c.close(CloseUnauthorized, reasonSessionEnded)
-		return
-	}
-	c.viewer.Store(v)
-	for _, s := range c.subscriptions() {
-		if !s.allowed(v) {
-			s.revoke()
+	for token, same := range byToken {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		v, err := h.sessions.ViewerForToken(ctx, token)
+		cancel()
+		for _, c := range same {
+			if err != nil {
+				c.close(CloseUnauthorized, reasonSessionEnded)
+				continue
+			}
+			c.viewer.Store(v)
+			for _, s := range c.subscriptions() {
+				if !s.allowed(v) {
+					s.revoke()
+				}
+			}
 		}
 	}
 }
 
-// everyConnection calls f for every connection each interval, until the hub shuts down:
+// everyConnection calls f with all connections each interval, until the hub shuts down:
 // re-checking sessions (so that expired ones end their connections even without a notice)
 // and pinging (so that dead peers are found), from one goroutine each for all connections.
-func (h *Hub) everyConnection(every time.Duration, f func(*Conn)) {
+func (h *Hub) everyConnection(every time.Duration, f func([]*Conn)) {
 	tick := time.NewTicker(every)
 	defer tick.Stop()
 	for {
@@ -374,9 +383,7 @@ func (h *Hub) everyConnection(every time.Duration, f func(*Conn)) {
 		case <-h.done:
 			return
 		case <-tick.C:
-			for _, c := range h.connections() {
-				f(c)
-			}
+			f(h.connections())
 		}
 	}
 }

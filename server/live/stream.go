@@ -237,7 +237,7 @@ func (st *stream) fanout(kind string, ev any) {
 func (st *stream) onPresence(ctx context.Context, n notice) error {
 	until := time.UnixMilli(n.Until)
 	st.mu.Lock()
-	changed := n.Kind == kindPresence && len(n.MemberIDs) == 0 // a refresh request
+	changed := len(n.MemberIDs) == 0 // a refresh request
 	for _, id := range n.MemberIDs {
 		_, was := st.present[id]
 		if until.After(time.Now()) {

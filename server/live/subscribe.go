@@ -84,14 +84,14 @@ func nothing[T any]() (T, bool) {
 // after that position, with no gap and no duplicate at the switch to live.
 func (h *Hub) MessageAdded(ctx context.Context, discussionID gid.ID, after *int) (<-chan *MessageEvent, error) {
 	out := newOutlet(h.cfg.Buffer, revokedMessage)
-	s, _, err := h.subscribe(ctx, discussionID, kindAdded, out, hooks{prepare: func(_ *stream, s *sub) {
+	s, st, err := h.subscribe(ctx, discussionID, kindAdded, out, hooks{prepare: func(_ *stream, s *sub) {
 		s.replaying = after != nil
 	}})
 	if err != nil {
 		return nil, err
 	}
 	if after != nil {
-		go h.replay(ctx, s, out, discussionID, *after)
+		go h.replay(ctx, s, st, out, *after)
 	}
 	return render.Tap(ctx, out.ch), nil
 }
@@ -99,7 +99,7 @@ func (h *Hub) MessageAdded(ctx context.Context, discussionID gid.ID, after *int)
 // replay sends the stored messages after lastSent, then what arrived live meanwhile, until
 // nothing is pending; then the subscription goes live. It owns the channel until then, and
 // stops at once when the subscriber loses access.
-func (h *Hub) replay(ctx context.Context, s *sub, out chanOutlet[*MessageEvent], discussionID gid.ID, lastSent int) {
+func (h *Hub) replay(ctx context.Context, s *sub, st *stream, out chanOutlet[*MessageEvent], lastSent int) {
 	lost := func() bool { return s.revokePending() || !s.allowed(s.conn.Viewer()) }
 	send := func(ev *MessageEvent) bool {
 		if lost() {
@@ -122,7 +122,7 @@ func (h *Hub) replay(ctx context.Context, s *sub, out chanOutlet[*MessageEvent],
 		s.endReplay(func() { close(out.ch) })
 	}
 	for {
-		stored := h.replayStored(ctx, discussionID, &lastSent, send)
+		stored := h.replayStored(ctx, st, &lastSent, send)
 		var pending []*MessageEvent
 		missed := false
 		if stored && !lost() {
@@ -155,17 +155,16 @@ func (h *Hub) replay(ctx context.Context, s *sub, out chanOutlet[*MessageEvent],
 // errReplayFailed ends a subscription whose replay could not be read from the database.
 var errReplayFailed = &apperr.Error{Code: apperr.CodeInternal, Message: "could not load the missed messages: subscribe again with your cursor"}
 
-// replayStored sends the stored messages after *lastSent; it returns false when the
-// subscription ended or the database failed.
-func (h *Hub) replayStored(ctx context.Context, discussionID gid.ID, lastSent *int, send func(*MessageEvent) bool) bool {
+// replayStored sends the stored messages after *lastSent, loaded as live ones are (see
+// MessageShape); it returns false when the subscription ended or the database failed.
+func (h *Hub) replayStored(ctx context.Context, st *stream, lastSent *int, send func(*MessageEvent) bool) bool {
 	for {
-		page, err := h.client.Message.Query().
-			Where(message.HasDiscussionWith(discussion.ID(discussionID)), message.PositionGT(*lastSent)).
-			WithAuthor(func(q *ent.MemberQuery) { q.WithOrganisation() }).WithParent().
-			Order(ent.Asc(message.FieldPosition)).Limit(replayPage).All(ctx)
+		page, err := st.messages(ctx, func(q *ent.MessageQuery) {
+			q.Where(message.PositionGT(*lastSent)).Limit(replayPage)
+		})
 		if err != nil {
 			if ctx.Err() == nil {
-				h.logger.Error("replaying messages", "discussion", discussionID, "err", err)
+				h.logger.Error("replaying messages", "discussion", st.id, "err", err)
 			}
 			return false
 		}

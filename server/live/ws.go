@@ -308,5 +308,5 @@ func (w *wsConn) Subprotocol() string { return w.c.Subprotocol() }
 // SetReadLimit implements transport.WebsocketReadLimiter.
 func (w *wsConn) SetReadLimit(limit int64) { w.c.SetReadLimit(limit) }
 
-// SetReadDeadline implements transport.WebsocketReadDeadliner.
-func (w *wsConn) SetReadDeadline(t time.Time) error { return w.c.SetReadDeadline(t) }
+// wsConn does not implement transport.WebsocketReadDeadliner on purpose: gqlgen would clear
+// the read deadline on a protocol pong, switching off the dead-peer detection of extendDeadline.
