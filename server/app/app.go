@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -68,6 +69,10 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts ...Op
 	o.live.MaxConnsPerMember = cfg.WSConnsPerMember
 	for _, opt := range opts {
 		opt(&o)
+	}
+	if cfg.BrokerURL != "" && cfg.SurveySecret == "" {
+		// Each replica would make its own key file: respondents could answer once per replica.
+		return nil, errors.New("several replicas (ZIRKEL_BROKER_URL) need one ZIRKEL_SURVEY_SECRET, the same on every replica")
 	}
 	if cfg.Directories != "" {
 		dirs, err := directory.LoadFile(cfg.Directories, os.Getenv)

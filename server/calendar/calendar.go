@@ -69,14 +69,14 @@ func FeedHandler(client *ent.Client, owners Owners) http.Handler {
 }
 
 func serve(w http.ResponseWriter, r *http.Request, client *ent.Client, v *viewer.Viewer, events []*ent.Event, name string) {
-	links := map[gid.ID]bool{}
-	for _, e := range events {
-		ok, err := policy.MaySeeOnlineURL(r.Context(), client, v, e.ID)
-		if err != nil {
-			http.Error(w, "internal error", http.StatusInternalServerError)
-			return
-		}
-		links[e.ID] = ok
+	ids := make([]gid.ID, len(events))
+	for i, e := range events {
+		ids[i] = e.ID
+	}
+	links, err := policy.OnlineURLAccess(r.Context(), client, v, ids)
+	if err != nil {
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
 	}
 	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
 	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", name))
@@ -122,9 +122,9 @@ func Write(out io.Writer, events []*ent.Event, showLink func(*ent.Event) bool, n
 }
 
 // escape escapes TEXT values (RFC 5545, 3.3.11).
-func escape(s string) string {
-	return strings.NewReplacer(`\`, `\\`, ";", `\;`, ",", `\,`, "\r\n", `\n`, "\n", `\n`).Replace(s)
-}
+func escape(s string) string { return textEscaper.Replace(s) }
+
+var textEscaper = strings.NewReplacer(`\`, `\\`, ";", `\;`, ",", `\,`, "\r\n", `\n`, "\n", `\n`)
 
 // fold ends a content line with CRLF, folding it at 75 octets without splitting characters.
 func fold(s string) string {

@@ -20,9 +20,11 @@ func Stem(word string) string {
 	w = step1(w, r1)
 	w = step2(w, r1)
 	w = step3(w, r1, r2)
-	out := strings.NewReplacer("U", "u", "Y", "y", "ä", "a", "ö", "o", "ü", "u").Replace(string(w))
-	return out
+	return unmark.Replace(string(w))
 }
+
+// unmark undoes the vowel marks and folds umlauts, the stemmer's last step.
+var unmark = strings.NewReplacer("U", "u", "Y", "y", "ä", "a", "ö", "o", "ü", "u")
 
 func isVowel(r rune) bool { return strings.ContainsRune("aeiouyäöü", r) }
 
