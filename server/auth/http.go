@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"zirkel/ent/schema/gid"
+	"zirkel/server/apperr"
 	"zirkel/server/viewer"
 )
 
@@ -68,7 +69,7 @@ func (s *Service) Middleware(next http.Handler) http.Handler {
 		token, viaCookie := s.token(r)
 		if token != "" {
 			if viaCookie && r.Method == http.MethodPost && r.Header.Get(CSRFHeader) != csrfToken(token) {
-				writeError(w, http.StatusForbidden, "FORBIDDEN", "missing or wrong CSRF token")
+				writeError(w, http.StatusForbidden, apperr.CodeForbidden, "missing or wrong CSRF token")
 				return
 			}
 			v, err := s.sessions.viewer(ctx, token)
@@ -76,12 +77,12 @@ func (s *Service) Middleware(next http.Handler) http.Handler {
 				if viaCookie {
 					s.clearCookie(w)
 				}
-				writeError(w, http.StatusUnauthorized, "UNAUTHENTICATED", "the session has ended; log in again")
+				writeError(w, http.StatusUnauthorized, apperr.CodeUnauthenticated, "the session has ended; log in again")
 				return
 			}
 			if err != nil {
 				s.logger.ErrorContext(ctx, "loading session", "err", err)
-				writeError(w, http.StatusInternalServerError, "INTERNAL_SERVER_ERROR", "internal error")
+				writeError(w, http.StatusInternalServerError, apperr.CodeInternal, "internal error")
 				return
 			}
 			req.sessionID, req.token = v.SessionID, token

@@ -56,7 +56,7 @@ func (s *Service) provision(ctx context.Context, dirID string, id *directory.Ide
 		}
 		m, err := create.Save(sys)
 		if e, ok := apperr.As(err); ok && e.Field == "email" {
-			return nil, &apperr.Error{Code: apperr.CodeConflict, Message: "an account with this e-mail address exists already; ask an admin to link it"}
+			return nil, apperr.Conflict("an account with this e-mail address exists already; ask an admin to link it")
 		}
 		return m, err
 	case err != nil:
@@ -95,7 +95,6 @@ func (s *Service) Revalidate(ctx context.Context) (ended int, err error) {
 		}
 	}
 	for dirID, ids := range entries {
-		var lookupErr error // the directory failed (not the database): skip the rest of it
 		err := s.directories[dirID].LookupEach(ctx, ids, func(entryID string, id *directory.Identity, err error) error {
 			switch {
 			case errors.Is(err, directory.ErrRejected):
@@ -103,15 +102,14 @@ func (s *Service) Revalidate(ctx context.Context) (ended int, err error) {
 				ended += n
 				return err
 			case err != nil:
-				lookupErr = err
-				return err
+				return err // unavailable: skip the rest of this directory
 			default:
 				_, err := s.provision(ctx, dirID, id)
 				return err
 			}
 		})
 		switch {
-		case err != nil && (err == lookupErr || errors.Is(err, directory.ErrUnavailable)):
+		case errors.Is(err, directory.ErrUnavailable):
 			s.logger.WarnContext(ctx, "revalidation skipped a directory", "directory", dirID, "err", err)
 		case err != nil:
 			return ended, err

@@ -69,9 +69,6 @@ func New(cfg Config) (*Directory, error) {
 // ID is the directory's id.
 func (d *Directory) ID() string { return d.cfg.ID }
 
-// OrganisationAGS is the official key of the directory's organisation, if configured.
-func (d *Directory) OrganisationAGS() string { return d.cfg.OrganisationAGS }
-
 // Authenticate checks a user's password and returns who they are. The password must not be
 // blank (callers refuse that before: an empty password is an anonymous bind on many servers).
 func (d *Directory) Authenticate(ctx context.Context, username, password string) (*Identity, error) {
@@ -98,19 +95,10 @@ func (d *Directory) Authenticate(ctx context.Context, username, password string)
 	return d.identity(conn, entry)
 }
 
-// Lookup finds a user by their stable entry id, for checking that they may still log in.
-// It returns ErrRejected when the user is gone, disabled or no longer allowed.
-func (d *Directory) Lookup(ctx context.Context, entryID string) (*Identity, error) {
-	conn, release, err := d.connect(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer release()
-	return d.lookup(conn, entryID)
-}
-
-// LookupEach looks many users up over one connection (one dial, TLS handshake and bind for
-// all), calling each with what Lookup would return for the user; it stops when each fails.
+// LookupEach looks users up by their stable entry ids over one connection (one dial, TLS
+// handshake and bind for all), for checking that they may still log in; each gets the user's
+// identity, or ErrRejected when the user is gone, disabled or no longer allowed. It stops
+// when each fails.
 func (d *Directory) LookupEach(ctx context.Context, entryIDs []string, each func(entryID string, id *Identity, err error) error) error {
 	if len(entryIDs) == 0 {
 		return nil
