@@ -18,7 +18,7 @@ import (
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id gid.ID) (ent.Noder, error) {
 	n, err := r.client.Noder(ctx, id, ent.WithNodeType(nodeTable))
-	if isMissing(err) {
+	if ent.IsNotFound(err) {
 		return nil, nil
 	}
 	return n, err

@@ -143,6 +143,11 @@ func TestEventRightsAndCalendars(t *testing.T) {
 		wantError(t, res, "FORBIDDEN", "")
 		res = s.Admin.Post(t, `mutation { createEvent(input: {title: "X", kind: MEETUP, startsAt: "2026-12-01T12:00:00Z", endsAt: "2026-12-01T11:00:00Z"}) { id } }`, nil)
 		wantError(t, res, "BAD_USER_INPUT", "endsAt")
+		var timed struct{ CreateEvent struct{ ID string } }
+		s.Admin.MustPost(t, `mutation { createEvent(input: {title: "Frist", kind: MEETUP, startsAt: "2026-12-01T10:00:00Z",
+			endsAt: "2026-12-01T12:00:00Z", registrationDeadline: "2026-12-01T11:50:00Z"}) { id } }`, nil, &timed)
+		res = s.Admin.Post(t, `mutation($id: ID!) { updateEvent(id: $id, input: {endsAt: "2026-12-01T11:30:00Z"}) { id } }`, map[string]any{"id": timed.CreateEvent.ID})
+		wantError(t, res, "BAD_USER_INPUT", "registrationDeadline") // the stored deadline counts too
 
 		circleEvent, _ := newEvent(t, s.Admin, map[string]any{"title": "Nur für den Zirkel", "c": s.CircleID})
 		var seen struct{ Node *struct{ ID string } }

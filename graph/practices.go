@@ -34,6 +34,9 @@ func publishPractice(ctx context.Context, c *ent.Client, id gid.ID) (*ent.Practi
 
 // archivePractice takes a practice out of circulation; it stays readable by link.
 func archivePractice(ctx context.Context, c *ent.Client, id gid.ID) (*ent.Practice, error) {
-	p, err := c.Practice.UpdateOneID(id).SetStatus(practice.StatusARCHIVED).Save(ctx)
-	return p, notFoundAs("id", err)
+	p, err := c.Practice.Get(ctx, id) // one the viewer may not see is not found, as elsewhere
+	if err != nil {
+		return nil, notFoundAs("id", err)
+	}
+	return p.Update().SetStatus(practice.StatusARCHIVED).Save(ctx)
 }

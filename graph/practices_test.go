@@ -54,6 +54,14 @@ func TestPracticeLifecycle(t *testing.T) {
 			t.Fatalf("got %+v", arch.P)
 		}
 
+		t.Run("someone else's draft cannot be archived and is not found", func(t *testing.T) {
+			var draft struct{ CreatePractice struct{ ID string } }
+			s.Anna.MustPost(t, `mutation($o: ID!) { createPractice(input: {title: "Entwurf", organisationID: $o, summary: "S", problem: "P",
+				approach: "A", outcome: "O"}) { id } }`, map[string]any{"o": s.OrgID}, &draft)
+			res := s.Jonas.Post(t, `mutation($id: ID!) { archivePractice(id: $id) { id } }`, map[string]any{"id": draft.CreatePractice.ID})
+			wantError(t, res, "NOT_FOUND", "id")
+		})
+
 		t.Run("circle visibility needs a circle", func(t *testing.T) {
 			res := s.Anna.Post(t, `mutation($id: ID!) { updatePractice(id: $id, input: {visibility: CIRCLE}) { id } }`, vars)
 			wantError(t, res, "BAD_USER_INPUT", "circleID")

@@ -6,7 +6,6 @@ package graph
 
 import (
 	"context"
-	"errors"
 
 	"github.com/99designs/gqlgen/graphql"
 
@@ -53,12 +52,6 @@ func notFoundAs(field string, err error) error {
 		return apperr.NotFound(field)
 	}
 	return err
-}
-
-// isMissing tells whether err only says that a node does not exist.
-func isMissing(err error) bool {
-	var nf *ent.NotFoundError
-	return errors.As(err, &nf)
 }
 
 // maxNodes is the most ids one `nodes` call may ask for, the same as the page size cap.

@@ -151,6 +151,7 @@ func (r *mutationResolver) UpdateMember(ctx context.Context, id gid.ID, input en
 	if err != nil {
 		return nil, notFoundAs("id", err)
 	}
+	r.live.AccessChanged(ctx, id) // role, organisation or status may change what they may see
 	return c.Member.UpdateOne(obj).SetInput(input).Save(ctx)
 }
 
@@ -344,7 +345,11 @@ func (r *mutationResolver) UpdateEvent(ctx context.Context, id gid.ID, input ent
 	if err != nil {
 		return nil, notFoundAs("id", err)
 	}
-	if err := checkEventTimes(deref(input.StartsAt, e.StartsAt), deref(input.EndsAt, e.EndsAt), input.RegistrationDeadline); err != nil {
+	deadline := input.RegistrationDeadline
+	if deadline == nil && !input.ClearRegistrationDeadline {
+		deadline = e.RegistrationDeadline // the stored deadline must still fit new times
+	}
+	if err := checkEventTimes(deref(input.StartsAt, e.StartsAt), deref(input.EndsAt, e.EndsAt), deadline); err != nil {
 		return nil, err
 	}
 	return c.Event.UpdateOne(e).SetInput(input).SetNillableOnlineURL(onlineURL).Save(ctx)

@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"slices"
+	"strings"
 
 	"zirkel/ent"
 	"zirkel/ent/organisation"
@@ -76,19 +77,9 @@ func softwareForTopic(ctx context.Context, c *ent.Client, topicID gid.ID, first 
 		if a.Organisations != b.Organisations {
 			return b.Organisations - a.Organisations
 		}
-		return compareStrings(a.Product.Name, b.Product.Name)
+		return strings.Compare(a.Product.Name, b.Product.Name)
 	})
 	return out[:min(first, len(out))], nil
-}
-
-func compareStrings(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // peersOf matches organisations like the viewer's (see peersLike).
