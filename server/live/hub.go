@@ -74,13 +74,32 @@ func NewHub(client *ent.Client, broker pubsub.Broker, sessions Sessions, cfg Con
 		conns: map[*Conn]struct{}{}, byMember: map[gid.ID]map[*Conn]struct{}{},
 		streams: map[gid.ID]*stream{}, activity: map[*activitySub]struct{}{}, done: make(chan struct{}),
 	}
+	// Activity and access notices need the database: they are handled on the hub's own
+	// goroutine, not in the broker's (with the in-process broker, that is the publishing
+	// mutation's), in order.
+	work := make(chan func(), 4096)
 	for subject, handle := range map[string]func(notice){subjectActivity: h.onActivity, subjectAccess: h.onAccess} {
-		unsub, err := broker.Subscribe(subject, decoded(logger, handle))
+		unsub, err := broker.Subscribe(subject, decoded(logger, func(n notice) {
+			select {
+			case work <- func() { handle(n) }:
+			case <-h.done:
+			}
+		}))
 		if err != nil {
 			return nil, err
 		}
 		h.unsub = append(h.unsub, unsub)
 	}
+	go func() {
+		for {
+			select {
+			case f := <-work:
+				f()
+			case <-h.done:
+				return
+			}
+		}
+	}()
 	go h.everyConnection(cfg.SessionCheckEvery, h.recheck)
 	go h.everyConnection(pingEvery, func(conns []*Conn) {
 		for _, c := range conns {

@@ -39,21 +39,27 @@ func Open(url string) (Broker, error) {
 
 // Local is the in-process broker.
 type Local struct {
-	mu   sync.RWMutex
-	next int
-	subs map[string]map[int]Handler
+	mu        sync.RWMutex
+	next      int
+	subs      map[string]map[int]Handler
+	wildcards map[string]bool // subscribed patterns with "*" or ">"
 }
 
 // NewLocal returns an empty in-process broker.
-func NewLocal() *Local { return &Local{subs: map[string]map[int]Handler{}} }
+func NewLocal() *Local {
+	return &Local{subs: map[string]map[int]Handler{}, wildcards: map[string]bool{}}
+}
 
 // Publish implements Broker. Handlers run synchronously in the publisher's goroutine.
 func (l *Local) Publish(_ context.Context, subject string, data []byte) error {
 	l.mu.RLock()
 	var hs []Handler
-	for pattern, subs := range l.subs {
+	for _, h := range l.subs[subject] {
+		hs = append(hs, h)
+	}
+	for pattern := range l.wildcards {
 		if matches(pattern, subject) {
-			for _, h := range subs {
+			for _, h := range l.subs[pattern] {
 				hs = append(hs, h)
 			}
 		}
@@ -75,12 +81,16 @@ func (l *Local) Subscribe(subject string, h Handler) (func(), error) {
 		l.subs[subject] = map[int]Handler{}
 	}
 	l.subs[subject][id] = h
+	if strings.ContainsAny(subject, "*>") {
+		l.wildcards[subject] = true
+	}
 	return func() {
 		l.mu.Lock()
 		defer l.mu.Unlock()
 		delete(l.subs[subject], id)
 		if len(l.subs[subject]) == 0 {
 			delete(l.subs, subject)
+			delete(l.wildcards, subject)
 		}
 	}, nil
 }
