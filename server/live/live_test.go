@@ -188,12 +188,16 @@ func TestSubscriptionAuthAndLimits(t *testing.T) {
 			t.Fatalf("want 1009 (message too big), got %d", code)
 		}
 	})
-	t.Run("invisible discussion", func(t *testing.T) {
-		ws := c.jonas.DialWS(t, apitest.TransportWS)
-		_ = ws.Subscribe("h", addedQuery, map[string]any{"d": "dis_00000000000000000000000000"})
-		m, err := ws.Read(5 * time.Second)
-		if err != nil || m.ID != "h" || !strings.Contains(string(m.Payload), `"code":"NOT_FOUND"`) {
-			t.Fatalf("want NOT_FOUND, got %s %s %v", m.Type, m.Payload, err)
+	t.Run("missing or invisible discussion", func(t *testing.T) {
+		cd := newCircleDiscussion(t, c)
+		cd.removeJonas(t)
+		for _, id := range []string{"dis_00000000000000000000000000", cd.id} {
+			ws := c.jonas.DialWS(t, apitest.TransportWS)
+			_ = ws.Subscribe("h", addedQuery, map[string]any{"d": id})
+			m, err := ws.Read(5 * time.Second)
+			if err != nil || m.ID != "h" || !strings.Contains(string(m.Payload), `"code":"NOT_FOUND"`) {
+				t.Fatalf("%s: want NOT_FOUND, got %s %s %v", id, m.Type, m.Payload, err)
+			}
 		}
 	})
 }

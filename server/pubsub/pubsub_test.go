@@ -70,8 +70,17 @@ func TestBrokers(t *testing.T) {
 				}
 			}
 			unsub()
+			flush := func(b pubsub.Broker) {
+				if n, ok := b.(*pubsub.NATS); ok {
+					if err := n.Flush(); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			flush(sub) // the server knows of the unsubscription before the next publish
 			_ = pub.Publish(context.Background(), prefix+".a", []byte("after"))
-			time.Sleep(50 * time.Millisecond)
+			flush(pub) // and has the message: delivering it would take well under the wait
+			time.Sleep(100 * time.Millisecond)
 			mu.Lock()
 			defer mu.Unlock()
 			if len(got) != 2 || got[0] != ".a" || got[1] != ".b.c" {
