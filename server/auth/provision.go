@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"zirkel/ent"
 	"zirkel/ent/member"
 	"zirkel/ent/organisation"
+	"zirkel/ent/schema/gid"
 	"zirkel/server/apperr"
 	"zirkel/server/auth/directory"
 	"zirkel/server/policy"
@@ -43,7 +45,7 @@ func (s *Service) provision(ctx context.Context, dirID string, id *directory.Ide
 	}
 	existing, err := db.Member.Query().
 		Where(member.DirectoryID(dirID), member.DirectoryEntryID(id.EntryID)).
-		Only(sys)
+		WithOrganisation().Only(sys)
 	switch {
 	case ent.IsNotFound(err):
 		create := db.Member.Create().
@@ -64,6 +66,9 @@ func (s *Service) provision(ctx context.Context, dirID string, id *directory.Ide
 	case existing.Status != member.StatusACTIVE:
 		return nil, ErrUnauthenticated
 	}
+	if unchanged(existing, id, orgID) { // the usual case: no write, no re-indexing
+		return existing, nil
+	}
 	update := db.Member.UpdateOne(existing).
 		SetDisplayName(id.DisplayName).SetEmail(id.Mail).SetJobTitle(id.Title).
 		SetCommunityRole(member.CommunityRole(id.CommunityRole)).
@@ -72,6 +77,14 @@ func (s *Service) provision(ctx context.Context, dirID string, id *directory.Ide
 		update.SetOrganisationID(orgID)
 	}
 	return update.Save(sys)
+}
+
+// unchanged tells whether a member already has what the directory says of them.
+func unchanged(m *ent.Member, id *directory.Identity, orgID gid.ID) bool {
+	org := m.Edges.Organisation
+	return m.DisplayName == id.DisplayName && strings.EqualFold(m.Email, id.Mail) && m.JobTitle == id.Title &&
+		string(m.CommunityRole) == id.CommunityRole && string(m.PlatformRole) == id.PlatformRole &&
+		(orgID == "" || org != nil && org.ID == orgID)
 }
 
 // Revalidate asks each directory whether its members with live sessions may still log in,
