@@ -55,14 +55,11 @@ func StateOfAGS(ags string) organisation.State {
 // organisationParent refuses an organisation that is its own ancestor.
 func organisationParent(next ent.Mutator) ent.Mutator {
 	return hook.OrganisationFunc(func(ctx context.Context, m *ent.OrganisationMutation) (ent.Value, error) {
-		id, hasID := m.ID()
-		parent, setsParent := m.ParentID()
-		if hasID && setsParent {
-			if err := checkNoCycle(ctx, id, parent, func(ctx context.Context, at gid.ID) (gid.ID, error) {
-				return m.Client().Organisation.Query().Where(organisation.HasChildrenWith(organisation.ID(at))).OnlyID(ctx)
-			}); err != nil {
-				return nil, err
-			}
+		err := noCycle(ctx, m, func(ctx context.Context, at gid.ID) (gid.ID, error) {
+			return m.Client().Organisation.Query().Where(organisation.HasChildrenWith(organisation.ID(at))).OnlyID(ctx)
+		})
+		if err != nil {
+			return nil, err
 		}
 		return next.Mutate(ctx, m)
 	})
@@ -71,17 +68,30 @@ func organisationParent(next ent.Mutator) ent.Mutator {
 // topicParent refuses a topic that is its own ancestor.
 func topicParent(next ent.Mutator) ent.Mutator {
 	return hook.TopicFunc(func(ctx context.Context, m *ent.TopicMutation) (ent.Value, error) {
-		id, hasID := m.ID()
-		parent, setsParent := m.ParentID()
-		if hasID && setsParent {
-			if err := checkNoCycle(ctx, id, parent, func(ctx context.Context, at gid.ID) (gid.ID, error) {
-				return m.Client().Topic.Query().Where(topic.HasChildrenWith(topic.ID(at))).OnlyID(ctx)
-			}); err != nil {
-				return nil, err
-			}
+		err := noCycle(ctx, m, func(ctx context.Context, at gid.ID) (gid.ID, error) {
+			return m.Client().Topic.Query().Where(topic.HasChildrenWith(topic.ID(at))).OnlyID(ctx)
+		})
+		if err != nil {
+			return nil, err
 		}
 		return next.Mutate(ctx, m)
 	})
+}
+
+// treeMutation changes a node of a tree.
+type treeMutation interface {
+	ID() (gid.ID, bool)
+	ParentID() (gid.ID, bool)
+}
+
+// noCycle checks a mutation that sets the parent of an existing node (see checkNoCycle).
+func noCycle(ctx context.Context, m treeMutation, parentOf func(context.Context, gid.ID) (gid.ID, error)) error {
+	id, hasID := m.ID()
+	parent, setsParent := m.ParentID()
+	if !hasID || !setsParent {
+		return nil
+	}
+	return checkNoCycle(ctx, id, parent, parentOf)
 }
 
 // maxTreeDepth bounds the walk up a tree; deeper trees are refused as well.
