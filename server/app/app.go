@@ -192,11 +192,22 @@ func loadDemo(ctx context.Context, st *store.Store, cfg config.Config, logger *s
 		return err
 	}
 	if loaded && cfg.DemoPassword == "" {
-		// Printed, not logged: log pipelines keep secrets far longer than a terminal.
-		fmt.Fprintf(os.Stderr, "\nDemo community loaded. Log in as %s (or any demo member) with the password: %s\n\n", demo.AdminEmail, password)
+		// Printed, not logged: log pipelines keep secrets far longer than a terminal. Kept in
+		// the data directory (readable by its owner only) so that it can be looked up later.
+		path := filepath.Join(cfg.DataDir, demoPasswordFile)
+		if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+			return fmt.Errorf("creating data directory: %w", err)
+		}
+		if err := os.WriteFile(path, []byte(password+"\n"), 0o600); err != nil {
+			return fmt.Errorf("writing the demo password: %w", err)
+		}
+		fmt.Fprintf(os.Stderr, "\nDemo community loaded. Log in as %s (or any demo member) with the password: %s\n(kept in %s)\n\n", demo.AdminEmail, password, path)
 	}
 	return nil
 }
+
+// demoPasswordFile keeps the random password of the demo accounts in the data directory.
+const demoPasswordFile = "demo-password"
 
 // Handler is the HTTP handler of all endpoints.
 func (a *App) Handler() http.Handler { return a.handler }
