@@ -107,8 +107,7 @@ func openSQLite(dir string) (*sql.DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening sqlite: %w", err)
 	}
-	db.SetMaxOpenConns(8)
-	db.SetConnMaxIdleTime(5 * time.Minute)
+	sizePool(db, sqlitePoolSize)
 	return db, nil
 }
 
@@ -120,9 +119,24 @@ func openPostgres(databaseURL string) (*sql.DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening postgres: %w", err)
 	}
-	db.SetMaxOpenConns(20)
-	db.SetConnMaxIdleTime(5 * time.Minute)
+	sizePool(db, postgresPoolSize)
 	return db, nil
+}
+
+// Pool sizes: enough connections for the request concurrency two cores can serve; SQLite
+// readers run beside its one writer (WAL), PostgreSQL's default max_connections is 100 and
+// several replicas share it.
+const (
+	sqlitePoolSize   = 8
+	postgresPoolSize = 20
+)
+
+// sizePool keeps every connection of the pool open between requests: database/sql keeps only
+// 2 idle connections by default, so under load it would open and close one per request.
+func sizePool(db *sql.DB, size int) {
+	db.SetMaxOpenConns(size)
+	db.SetMaxIdleConns(size)
+	db.SetConnMaxIdleTime(5 * time.Minute)
 }
 
 // migrationLock is the PostgreSQL advisory lock that keeps replicas from migrating at once.
