@@ -3,6 +3,8 @@ package graph_test
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/url"
 	"slices"
 	"sort"
 	"strings"
@@ -466,4 +468,24 @@ func deepCopy(v map[string]any) map[string]any {
 	var out map[string]any
 	_ = json.Unmarshal(raw, &out)
 	return out
+}
+
+// TestTextNoQueryMayHold: NUL and invalid UTF-8 are refused in every String input, also in
+// filters and searches that store nothing (PostgreSQL cannot even compare them, and answered
+// with an internal error).
+func TestTextNoQueryMayHold(t *testing.T) {
+	apitest.ForEachBackend(t, func(t *testing.T, env *apitest.Env) {
+		member := env.NewMember(t, apitest.Spec{})
+		for _, c := range []struct{ name, query, field string }{
+			{"NUL in a filter", `{ practices(first: 5, where: {titleContains: "a\u0000b"}) { totalCount } }`, "titleContains"},
+			{"NUL in a search", `{ search(query: "Prozess\u0000", first: 5) { hasNextPage } }`, "query"},
+			{"NUL in a looked-up period", `{ benchmark(indicatorID: "ind_00000000000000000000000000", period: "2025\u0000") { suppressed } }`, "period"},
+			{"invalid UTF-8 in a search", "{ search(query: \"Prozess\xff\", first: 5) { hasNextPage } }", "query"},
+		} {
+			t.Run(c.name, func(t *testing.T) {
+				res := member.Send(t, http.MethodGet, "/graphql?query="+url.QueryEscape(c.query), "", nil)
+				wantError(t, res, "BAD_USER_INPUT", c.field)
+			})
+		}
+	})
 }
