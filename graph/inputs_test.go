@@ -489,3 +489,26 @@ func TestTextNoQueryMayHold(t *testing.T) {
 		}
 	})
 }
+
+// TestLineBreaksOnlyWhereTextsSpanLines: bodies, bios, summaries and descriptions keep tabs and
+// line breaks (CR LF is stored as LF); names and titles are single lines; a lone CR is refused.
+func TestLineBreaksOnlyWhereTextsSpanLines(t *testing.T) {
+	apitest.ForEachBackend(t, func(t *testing.T, env *apitest.Env) {
+		s := newSeed(t, env)
+		d := newDiscussion(t, s)
+		if m := post(t, s.Anna, d, "Zeile 1\r\nZeile 2\tEnde\n", nil); m.Body != "Zeile 1\nZeile 2\tEnde\n" {
+			t.Fatalf("stored %q", m.Body)
+		}
+		postBody := `mutation($d: ID!, $b: String!) { postMessage(input: {discussionID: $d, body: $b}) { id } }`
+		wantError(t, s.Anna.Post(t, postBody, map[string]any{"d": d, "b": "Zeile 1\rZeile 2"}), "BAD_USER_INPUT", "body")
+		wantError(t, s.Anna.Post(t, `mutation($t: ID!) { createDiscussion(input: {title: "Titel\tmit Tab", topicIDs: [$t]}) { id } }`,
+			map[string]any{"t": s.TopicID}), "BAD_USER_INPUT", "title")
+		update := `mutation($id: ID!, $bio: String, $job: String) { updateMember(id: $id, input: {bio: $bio, jobTitle: $job}) { bio } }`
+		var out struct{ UpdateMember struct{ Bio string } }
+		s.Anna.MustPost(t, update, map[string]any{"id": s.MemberID, "bio": "CDO\n\tseit 2020"}, &out)
+		if out.UpdateMember.Bio != "CDO\n\tseit 2020" {
+			t.Fatalf("bio stored as %q", out.UpdateMember.Bio)
+		}
+		wantError(t, s.Anna.Post(t, update, map[string]any{"id": s.MemberID, "job": "CDO\nund CIO"}), "BAD_USER_INPUT", "jobTitle")
+	})
+}
