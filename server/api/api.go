@@ -80,7 +80,7 @@ func New(schema graphql.ExecutableSchema, client *ent.Client, opts Options) http
 	srv.Use(extension.FixedComplexityLimit(l.MaxComplexity))
 	// Mutations run in one transaction each, except logins: they wait on directories, and a
 	// transaction held meanwhile would block every other writer on SQLite.
-	srv.Use(entgql.Transactioner{TxOpener: client, SkipTxFunc: onlyFields(loginFields...)})
+	srv.Use(presentedTx{entgql.Transactioner{TxOpener: client, SkipTxFunc: onlyFields(loginFields...)}})
 	if opts.Fields != nil {
 		srv.AroundFields(opts.Fields)
 	}

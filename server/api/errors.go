@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"zirkel/ent"
@@ -34,8 +35,8 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		switch {
 		case errors.As(err, &appErr):
 			field := appErr.Field
-			if field == "" && appErr.Code == apperr.CodeBadUserInput && len(out.Path) > 0 {
-				field = fmt.Sprint(out.Path[len(out.Path)-1])
+			if field == "" && appErr.Code == apperr.CodeBadUserInput {
+				field = lastName(out.Path)
 			}
 			setClientError(out, appErr.Code, field, appErr.Message)
 		case errors.As(err, &valErr):
@@ -62,6 +63,16 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		}
 		return out
 	}
+}
+
+// lastName is the last field name on a path (an input field, not a list index).
+func lastName(path ast.Path) string {
+	for i := len(path) - 1; i >= 0; i-- {
+		if name, ok := path[i].(ast.PathName); ok {
+			return string(name)
+		}
+	}
+	return ""
 }
 
 // denialCode is UNAUTHENTICATED for anonymous requests, FORBIDDEN for members.

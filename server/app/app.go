@@ -127,10 +127,11 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts ...Op
 		Operations:    hub.CurrentViewer,
 	})
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", authService.Middleware(hub.Middleware(gql)))
-	mux.Handle("GET /events/{file}", authService.Middleware(calendar.EventHandler(st.Client)))
-	mux.Handle("GET /calendar/{file}", calendar.FeedHandler(st.Client, authService))
-	mux.Handle("GET /surveys/{id}/results.csv", authService.Middleware(graph.SurveyResultsCSV(st.Client, secret)))
+	deadline := withDeadline(cfg.Timeout) // around authentication too
+	mux.Handle("/graphql", deadline(authService.Middleware(hub.Middleware(gql))))
+	mux.Handle("GET /events/{file}", deadline(authService.Middleware(calendar.EventHandler(st.Client))))
+	mux.Handle("GET /calendar/{file}", deadline(calendar.FeedHandler(st.Client, authService)))
+	mux.Handle("GET /surveys/{id}/results.csv", deadline(authService.Middleware(graph.SurveyResultsCSV(st.Client, secret))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeStatus(w, http.StatusOK, "ok")
 	})

@@ -81,8 +81,8 @@ func (s *Service) Middleware(next http.Handler) http.Handler {
 				return
 			}
 			if err != nil {
-				s.logger.ErrorContext(ctx, "loading session", "err", err)
-				writeError(w, http.StatusInternalServerError, apperr.CodeInternal, "internal error")
+				s.logger.WarnContext(ctx, "loading session", "err", err)
+				writeUnavailable(w, err)
 				return
 			}
 			req.sessionID, req.token = v.SessionID, token
@@ -159,6 +159,17 @@ func clientIP(r *http.Request) string {
 		return r.RemoteAddr
 	}
 	return host
+}
+
+// writeUnavailable answers a request whose session could not be loaded: the database did not
+// answer within the request's deadline (504 TIMEOUT), or failed (503 SERVICE_UNAVAILABLE).
+func writeUnavailable(w http.ResponseWriter, err error) {
+	if errors.Is(err, context.DeadlineExceeded) {
+		writeError(w, http.StatusGatewayTimeout, "TIMEOUT", "the request took too long")
+		return
+	}
+	w.Header().Set("Retry-After", "5")
+	writeError(w, http.StatusServiceUnavailable, "SERVICE_UNAVAILABLE", "the service is unavailable; try again later")
 }
 
 // writeError answers with a GraphQL-shaped error.

@@ -37,6 +37,7 @@ func (s *Service) loginDirectory(ctx context.Context, dirID, username, password 
 // mail, title, roles and organisation on later ones. Members are matched on the directory's
 // stable entry id, never on e-mail. Directory groups are the source of platform roles.
 func (s *Service) provision(ctx context.Context, dirID string, id *directory.Identity) (*ent.Member, error) {
+	id = cleanIdentity(id)
 	sys := policy.System(ctx)
 	db := clientFor(ctx, s.client)
 	orgID, err := db.Organisation.Query().Where(organisation.Ags(id.OrganisationAGS)).OnlyID(sys)
@@ -77,6 +78,26 @@ func (s *Service) provision(ctx context.Context, dirID string, id *directory.Ide
 		update.SetOrganisationID(orgID)
 	}
 	return update.Save(sys)
+}
+
+// cleanIdentity is the identity with its names as single lines of valid UTF-8: a directory
+// may hold what Zirkel refuses to store (server/integrity), and one odd entry must neither
+// lock its member out nor stop a revalidation round.
+func cleanIdentity(id *directory.Identity) *directory.Identity {
+	clean := *id
+	clean.DisplayName, clean.Title = cleanLine(id.DisplayName), cleanLine(id.Title)
+	return &clean
+}
+
+// cleanLine replaces invalid UTF-8 and control characters with spaces and trims the result.
+func cleanLine(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if r < 0x20 || r >= 0x7f && r <= 0x9f {
+			return ' '
+		}
+		return r
+	}, strings.ToValidUTF8(s, "\uFFFD"))
+	return strings.TrimSpace(s)
 }
 
 // unchanged tells whether a member already has what the directory says of them.

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	entsql "entgo.io/ent/dialect/sql"
 
@@ -20,7 +21,7 @@ import (
 // Install adds the rules to a client opened on the given dialect.
 func Install(client *ent.Client, dialectName string) {
 	installTypeRules(client) // first: they normalise values that the generic checks then see
-	client.Use(references(dialectName), uniqueness(dialectName))
+	client.Use(values, references(dialectName), uniqueness(dialectName))
 }
 
 // querier is what every generated mutation offers: the client of its transaction.
@@ -137,20 +138,30 @@ func countRows(ctx context.Context, c *ent.Client, query string, args []any) (in
 	return n, rows.Err()
 }
 
-// FieldName turns an ent field name (display_name) into its GraphQL name (displayName).
+// FieldName turns an ent field name (display_name, online_url) into its GraphQL name
+// (displayName, onlineURL), spelling initialisms as entgql does.
 func FieldName(entName string) string {
 	var b strings.Builder
-	upper := false
-	for _, r := range entName {
+	for i, part := range strings.Split(entName, "_") {
 		switch {
-		case r == '_':
-			upper = true
-		case upper:
+		case i == 0:
+			b.WriteString(part)
+		case isInitialism(part):
+			b.WriteString(strings.ToUpper(part))
+		case part != "":
+			r, size := utf8.DecodeRuneInString(part)
 			b.WriteRune(unicode.ToUpper(r))
-			upper = false
-		default:
-			b.WriteRune(r)
+			b.WriteString(part[size:])
 		}
 	}
 	return b.String()
+}
+
+// isInitialism tells the words entgql writes in capitals in GraphQL names.
+func isInitialism(word string) bool {
+	switch word {
+	case "id", "url", "uri", "api", "html", "http", "json", "ip", "sql", "uuid":
+		return true
+	}
+	return false
 }

@@ -5,13 +5,21 @@ import (
 	"strings"
 
 	"zirkel/ent"
+	"zirkel/ent/discussion"
+	"zirkel/ent/event"
 	"zirkel/ent/hook"
+	"zirkel/ent/member"
+	"zirkel/ent/message"
+	"zirkel/ent/organisation"
+	"zirkel/ent/practice"
+	"zirkel/ent/softwareproduct"
 )
 
-// installHooks indexes each searchable object after every create and single update, in the
-// mutation's transaction, so the index never disagrees with the data.
+// installHooks indexes each searchable object after every create, and after every single
+// update that changes what the index holds of it (recording a login, a reaction or a counter
+// does not), in the mutation's transaction, so the index never disagrees with the data.
 func (ix *Index) installHooks(client *ent.Client) {
-	index := func(toDoc func(ent.Value) (doc, bool)) ent.Hook {
+	index := func(toDoc func(ent.Value) (doc, bool), searched ...string) ent.Hook {
 		return hook.On(func(next ent.Mutator) ent.Mutator {
 			return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 				v, err := next.Mutate(ctx, m)
@@ -19,7 +27,7 @@ func (ix *Index) installHooks(client *ent.Client) {
 					return v, err
 				}
 				x, ok := m.(interface{ Client() *ent.Client })
-				if !ok {
+				if !ok || m.Op().Is(ent.OpUpdateOne) && !changesAny(m, searched) {
 					return v, nil
 				}
 				d, keep := toDoc(v)
@@ -30,13 +38,33 @@ func (ix *Index) installHooks(client *ent.Client) {
 			})
 		}, ent.OpCreate|ent.OpUpdateOne)
 	}
-	client.Practice.Use(index(func(v ent.Value) (doc, bool) { return practiceDoc(v.(*ent.Practice)) }))
-	client.Discussion.Use(index(func(v ent.Value) (doc, bool) { return discussionDoc(v.(*ent.Discussion)) }))
-	client.Message.Use(index(func(v ent.Value) (doc, bool) { return messageDoc(v.(*ent.Message)) }))
-	client.Member.Use(index(func(v ent.Value) (doc, bool) { return memberDoc(v.(*ent.Member)) }))
-	client.Organisation.Use(index(func(v ent.Value) (doc, bool) { return organisationDoc(v.(*ent.Organisation)) }))
-	client.Event.Use(index(func(v ent.Value) (doc, bool) { return eventDoc(v.(*ent.Event)) }))
-	client.SoftwareProduct.Use(index(func(v ent.Value) (doc, bool) { return softwareDoc(v.(*ent.SoftwareProduct)) }))
+	client.Practice.Use(index(func(v ent.Value) (doc, bool) { return practiceDoc(v.(*ent.Practice)) },
+		practice.FieldTitle, practice.FieldSummary, practice.FieldProblem, practice.FieldApproach, practice.FieldOutcome,
+		practice.FieldLessonsLearned, practice.FieldTransferability, practice.FieldSoftwareUsed))
+	client.Discussion.Use(index(func(v ent.Value) (doc, bool) { return discussionDoc(v.(*ent.Discussion)) }, discussion.FieldTitle))
+	client.Message.Use(index(func(v ent.Value) (doc, bool) { return messageDoc(v.(*ent.Message)) }, message.FieldBody, message.FieldDeletedAt))
+	client.Member.Use(index(func(v ent.Value) (doc, bool) { return memberDoc(v.(*ent.Member)) },
+		member.FieldDisplayName, member.FieldJobTitle, member.FieldBio))
+	client.Organisation.Use(index(func(v ent.Value) (doc, bool) { return organisationDoc(v.(*ent.Organisation)) }, organisation.FieldName))
+	client.Event.Use(index(func(v ent.Value) (doc, bool) { return eventDoc(v.(*ent.Event)) },
+		event.FieldTitle, event.FieldDescription, event.FieldPlace))
+	client.SoftwareProduct.Use(index(func(v ent.Value) (doc, bool) { return softwareDoc(v.(*ent.SoftwareProduct)) },
+		softwareproduct.FieldName, softwareproduct.FieldCategory))
+}
+
+// changesAny tells whether a mutation sets, clears or appends to one of the fields.
+func changesAny(m ent.Mutation, fields []string) bool {
+	for _, f := range fields {
+		_, set := m.Field(f)
+		if set || m.FieldCleared(f) {
+			return true
+		}
+	}
+	if p, ok := m.(*ent.PracticeMutation); ok {
+		_, appended := p.AppendedSoftwareUsed()
+		return appended
+	}
+	return false
 }
 
 // The documents of each searchable type; false means "not in the index" (deleted messages).

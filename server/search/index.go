@@ -58,6 +58,7 @@ func (ix *Index) schema() []string {
 		`CREATE VIRTUAL TABLE IF NOT EXISTS search_index USING fts5(doc_id UNINDEXED, kind UNINDEXED, title, body, terms,
 			tokenize = 'unicode61 remove_diacritics 2')`,
 		`CREATE TABLE IF NOT EXISTS search_rows (doc_id TEXT PRIMARY KEY, fts_row INTEGER NOT NULL)`,
+		`CREATE UNIQUE INDEX IF NOT EXISTS search_rows_fts_row ON search_rows (fts_row)`,
 	}
 }
 
@@ -66,7 +67,10 @@ type execer interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
 
-// put replaces the index entry of a document.
+// put replaces the index entry of a document. Each step is one statement that is safe when
+// writers outside a transaction replace the same document at the same time: an upsert on
+// PostgreSQL; on SQLite, a document keeps its FTS5 row for good (search_rows), and the row is
+// replaced in place.
 func (ix *Index) put(ctx context.Context, x execer, d doc) error {
 	if ix.dialect == dialect.Postgres {
 		_, err := x.ExecContext(ctx, `INSERT INTO search_index (doc_id, kind, title, body) VALUES ($1, $2, $3, $4)
@@ -74,32 +78,25 @@ func (ix *Index) put(ctx context.Context, x execer, d doc) error {
 			string(d.id), d.kind, d.title, d.body)
 		return err
 	}
-	if err := ix.remove(ctx, x, d.id); err != nil {
+	if _, err := x.ExecContext(ctx, `INSERT INTO search_rows (doc_id, fts_row)
+		VALUES (?, (SELECT coalesce(max(fts_row), 0) + 1 FROM search_rows))
+		ON CONFLICT (doc_id) DO NOTHING`, string(d.id)); err != nil {
 		return err
 	}
-	res, err := x.ExecContext(ctx, `INSERT INTO search_index (doc_id, kind, title, body, terms) VALUES (?, ?, ?, ?, ?)`,
-		string(d.id), d.kind, d.title, d.body, strings.Join(stems(d.title+" "+d.body), " "))
-	if err != nil {
-		return err
-	}
-	row, err := res.LastInsertId()
-	if err != nil {
-		return err
-	}
-	_, err = x.ExecContext(ctx, `INSERT INTO search_rows (doc_id, fts_row) VALUES (?, ?)`, string(d.id), row)
+	_, err := x.ExecContext(ctx, `INSERT OR REPLACE INTO search_index (rowid, doc_id, kind, title, body, terms)
+		VALUES ((SELECT fts_row FROM search_rows WHERE doc_id = ?), ?, ?, ?, ?, ?)`,
+		string(d.id), string(d.id), d.kind, d.title, d.body, strings.Join(stems(d.title+" "+d.body), " "))
 	return err
 }
 
-// remove deletes a document from the index.
+// remove deletes a document from the index. On SQLite the document keeps its row number in
+// search_rows, so that a concurrent put cannot leave a second row behind.
 func (ix *Index) remove(ctx context.Context, x execer, id gid.ID) error {
 	if ix.dialect == dialect.Postgres {
 		_, err := x.ExecContext(ctx, `DELETE FROM search_index WHERE doc_id = $1`, string(id))
 		return err
 	}
-	if _, err := x.ExecContext(ctx, `DELETE FROM search_index WHERE rowid = (SELECT fts_row FROM search_rows WHERE doc_id = ?)`, string(id)); err != nil {
-		return err
-	}
-	_, err := x.ExecContext(ctx, `DELETE FROM search_rows WHERE doc_id = ?`, string(id))
+	_, err := x.ExecContext(ctx, `DELETE FROM search_index WHERE rowid = (SELECT fts_row FROM search_rows WHERE doc_id = ?)`, string(id))
 	return err
 }
 
