@@ -274,12 +274,10 @@ func decodeObject(v json.RawMessage, name string, out *map[string]any) *requestE
 
 // negotiate picks the response's media type from the Accept headers: the acceptable one with
 // the highest q (application/json first among equals, as older clients expect); no Accept,
-// */* and application/* mean application/json. ok is false when nothing JSON is acceptable.
+// */* and application/* mean application/json, and so does an Accept with nothing readable
+// in it. ok is false when it names media types but none we answer in.
 func negotiate(accepts []string) (media string, ok bool) {
-	if len(accepts) == 0 {
-		return mediaJSON, true
-	}
-	bestQ := 0.0
+	bestQ, named := 0.0, false
 	for _, header := range accepts {
 		for part := range strings.SplitSeq(header, ",") {
 			if strings.TrimSpace(part) == "" {
@@ -289,6 +287,7 @@ func negotiate(accepts []string) (media string, ok bool) {
 			if err != nil {
 				continue
 			}
+			named = true
 			q := 1.0
 			if s, found := params["q"]; found {
 				if q, err = strconv.ParseFloat(s, 64); err != nil {
@@ -306,6 +305,9 @@ func negotiate(accepts []string) (media string, ok bool) {
 				media, bestQ = candidate, q
 			}
 		}
+	}
+	if !named {
+		return mediaJSON, true
 	}
 	return media, media != ""
 }
