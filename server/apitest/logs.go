@@ -61,3 +61,21 @@ func StartWithLog(t testing.TB, backend string, adjust func(*config.Config), opt
 	})
 	return &Env{URL: srv.URL, App: a}, log
 }
+
+// Len is how many bytes have been logged so far.
+func (l *Log) Len() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Len()
+}
+
+// Since is what was logged after the first n bytes.
+func (l *Log) Since(n int) string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b := l.buf.Bytes()
+	if n > len(b) {
+		n = len(b)
+	}
+	return string(b[n:])
+}
