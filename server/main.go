@@ -51,7 +51,7 @@ func run() error {
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    64 << 10,
+		MaxHeaderBytes:    1 << 20, // above api.Limits.MaxHeaderBytes, which answers 431 with a code
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()

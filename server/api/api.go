@@ -17,15 +17,17 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
-	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"zirkel/ent"
+	"zirkel/server/i18n"
 )
 
 // Limits bound what one request may ask for.
 type Limits struct {
-	MaxBodyBytes  int64         // request body size
+	MaxBodyBytes   int64 // request body size
+	MaxHeaderBytes int   // request headers, checked here to answer with a code (the
+	// http.Server's own MaxHeaderBytes must be larger: its answer is plain text)
 	MaxTokens     int           // parser tokens in one document
 	MaxDepth      int           // nesting of fields, following fragments
 	MaxAliases    int           // aliased fields in one operation
@@ -36,13 +38,14 @@ type Limits struct {
 
 // DefaultLimits are safe for a public endpoint and enough for the web apps.
 var DefaultLimits = Limits{
-	MaxBodyBytes:  1 << 20,
-	MaxTokens:     10_000,
-	MaxDepth:      12,
-	MaxAliases:    30,
-	MaxComplexity: 100_000,
-	MaxPageSize:   100,
-	Timeout:       15 * time.Second,
+	MaxBodyBytes:   1 << 20,
+	MaxHeaderBytes: 64 << 10,
+	MaxTokens:      10_000,
+	MaxDepth:       12,
+	MaxAliases:     30,
+	MaxComplexity:  100_000,
+	MaxPageSize:    100,
+	Timeout:        15 * time.Second,
 }
 
 // Options configure the handler.
@@ -68,8 +71,7 @@ func New(schema graphql.ExecutableSchema, client *ent.Client, opts Options) http
 	if opts.Websocket != nil {
 		srv.AddTransport(opts.Websocket)
 	}
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
+	srv.AddTransport(httpTransport{maxBody: l.MaxBodyBytes})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(l.MaxTokens)
 	srv.SetDisableSuggestion(true)
@@ -80,7 +82,7 @@ func New(schema graphql.ExecutableSchema, client *ent.Client, opts Options) http
 	srv.Use(extension.FixedComplexityLimit(l.MaxComplexity))
 	// Mutations run in one transaction each, except logins: they wait on directories, and a
 	// transaction held meanwhile would block every other writer on SQLite.
-	srv.Use(presentedTx{entgql.Transactioner{TxOpener: client, SkipTxFunc: onlyFields(loginFields...)}})
+	srv.Use(transactioner{presentedTx: presentedTx{entgql.Transactioner{TxOpener: client, SkipTxFunc: onlyFields(loginFields...)}}, logger: opts.Logger})
 	if opts.Fields != nil {
 		srv.AroundFields(opts.Fields)
 	}
@@ -89,7 +91,7 @@ func New(schema graphql.ExecutableSchema, client *ent.Client, opts Options) http
 	}
 	srv.SetErrorPresenter(presentError(opts.Logger))
 	srv.SetRecoverFunc(recoverPanic(opts.Logger))
-	return withRequestLimits(srv, l)
+	return front{next: srv, limits: l, websocket: opts.Websocket != nil}
 }
 
 // loginFields are the mutations that run without a surrounding transaction.
@@ -108,21 +110,63 @@ func onlyFields(names ...string) entgql.SkipTxFunc {
 	}
 }
 
-// withRequestLimits caps the body and sets the deadline.
-func withRequestLimits(next http.Handler, l Limits) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodGet && r.Method != http.MethodPost {
-			w.Header().Set("Allow", "GET, POST")
-			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+// front answers what is not a GraphQL request before gqlgen sees it (methods, header size,
+// transports), puts the client's language into the context, caps the body and sets the
+// deadline. Websocket upgrades go to the websocket transport, whose refusals it turns into
+// GraphQL errors with a code.
+type front struct {
+	next      http.Handler
+	limits    Limits
+	websocket bool
+}
+
+func (f front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	ctx := i18n.WithLang(r.Context(), i18n.FromRequest(r))
+	r = r.WithContext(ctx)
+	if rerr := f.refuse(r); rerr != nil {
+		writeRequestError(w, r, mediaJSON, rerr)
+		return
+	}
+	if upgrade := r.Header.Get("Upgrade"); upgrade != "" {
+		if strings.EqualFold(upgrade, "websocket") {
+			// Lives as long as the connection; its messages are limited there.
+			serveUpgrade(f.next, w, r)
 			return
 		}
-		if strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
-			next.ServeHTTP(w, r) // lives as long as the connection; its messages are limited there
-			return
+		// Another protocol (h2c, …): not offered, so the request is served as it is.
+		r.Header = r.Header.Clone()
+		r.Header.Del("Upgrade")
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, f.limits.MaxBodyBytes)
+	ctx, cancel := context.WithTimeout(ctx, f.limits.Timeout)
+	defer cancel()
+	f.next.ServeHTTP(w, r.WithContext(ctx))
+}
+
+// refuse is the answer to requests no transport serves, nil for the others.
+func (f front) refuse(r *http.Request) *requestError {
+	if size := headerSize(r); size > f.limits.MaxHeaderBytes {
+		return &requestError{status: http.StatusRequestHeaderFieldsTooLarge, code: CodeHeadersTooLarge,
+			message: "the request headers are larger than %d bytes", args: []any{f.limits.MaxHeaderBytes}}
+	}
+	if r.Method != http.MethodGet && r.Method != http.MethodPost {
+		return &requestError{status: http.StatusMethodNotAllowed, code: CodeMethodNotAllowed,
+			message: "only GET and POST are served here"}
+	}
+	if strings.EqualFold(r.Header.Get("Upgrade"), "websocket") && !f.websocket {
+		return &requestError{status: http.StatusBadRequest, code: CodeTransportNotSupported,
+			message: "this transport is not supported: use POST or GET with JSON, or a websocket"}
+	}
+	return nil
+}
+
+// headerSize is about what the headers took on the wire.
+func headerSize(r *http.Request) int {
+	n := len(r.Method) + len(r.RequestURI) + 12
+	for k, vs := range r.Header {
+		for _, v := range vs {
+			n += len(k) + len(v) + 4
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, l.MaxBodyBytes)
-		ctx, cancel := context.WithTimeout(r.Context(), l.Timeout)
-		defer cancel()
-		next.ServeHTTP(w, r.WithContext(ctx))
-	})
+	}
+	return n
 }

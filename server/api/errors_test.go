@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"zirkel/server/apperr"
 )
@@ -39,5 +40,18 @@ func TestClientErrorsKeepCodeAndField(t *testing.T) {
 	out := presentError(slog.Default())(ctx, apperr.Invalid("ags", "must have 8 digits"))
 	if out.Extensions["code"] != apperr.CodeBadUserInput || out.Extensions["field"] != "ags" || out.Message != "ags: must have 8 digits" {
 		t.Fatalf("got %q %v", out.Message, out.Extensions)
+	}
+}
+
+// TestTransactionerWithoutOperation: a response for a request that never became an operation
+// passes the transaction middleware (which needs the operation) untouched, instead of
+// panicking with "missing operation context".
+func TestTransactionerWithoutOperation(t *testing.T) {
+	var log bytes.Buffer
+	tx := transactioner{logger: slog.New(slog.NewTextHandler(&log, nil))}
+	want := &graphql.Response{Errors: gqlerror.List{{Message: "x", Extensions: map[string]any{"code": "BAD_REQUEST"}}}}
+	got := tx.InterceptResponse(context.Background(), func(context.Context) *graphql.Response { return want })
+	if got != want || log.Len() > 0 {
+		t.Fatalf("got %+v, logged %s", got, log.String())
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"zirkel/ent/schema/gid"
 	"zirkel/server/apperr"
+	"zirkel/server/i18n"
 	"zirkel/server/viewer"
 )
 
@@ -69,7 +70,7 @@ func (s *Service) Middleware(next http.Handler) http.Handler {
 		token, viaCookie := s.token(r)
 		if token != "" {
 			if viaCookie && r.Method == http.MethodPost && r.Header.Get(CSRFHeader) != csrfToken(token) {
-				writeError(w, http.StatusForbidden, apperr.CodeForbidden, "missing or wrong CSRF token")
+				writeError(w, r, http.StatusForbidden, apperr.CodeForbidden, "missing or wrong CSRF token")
 				return
 			}
 			v, err := s.sessions.viewer(ctx, token)
@@ -77,12 +78,12 @@ func (s *Service) Middleware(next http.Handler) http.Handler {
 				if viaCookie {
 					s.clearCookie(w)
 				}
-				writeError(w, http.StatusUnauthorized, apperr.CodeUnauthenticated, "the session has ended; log in again")
+				writeError(w, r, http.StatusUnauthorized, apperr.CodeUnauthenticated, "the session has ended; log in again")
 				return
 			}
 			if err != nil {
 				s.logger.WarnContext(ctx, "loading session", "err", err)
-				writeUnavailable(w, err)
+				writeUnavailable(w, r, err)
 				return
 			}
 			req.sessionID, req.token = v.SessionID, token
@@ -121,7 +122,7 @@ func (s *Service) cors(w http.ResponseWriter, r *http.Request) bool {
 		return true
 	}
 	if !allowed {
-		w.WriteHeader(http.StatusForbidden)
+		writeError(w, r, http.StatusForbidden, apperr.CodeForbidden, "this origin may not call the API")
 		return false
 	}
 	h := w.Header()
@@ -163,20 +164,21 @@ func clientIP(r *http.Request) string {
 
 // writeUnavailable answers a request whose session could not be loaded: the database did not
 // answer within the request's deadline (504 TIMEOUT), or failed (503 SERVICE_UNAVAILABLE).
-func writeUnavailable(w http.ResponseWriter, err error) {
+func writeUnavailable(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.Is(err, context.DeadlineExceeded) {
-		writeError(w, http.StatusGatewayTimeout, "TIMEOUT", "the request took too long")
+		writeError(w, r, http.StatusGatewayTimeout, "TIMEOUT", "the request took too long")
 		return
 	}
 	w.Header().Set("Retry-After", "5")
-	writeError(w, http.StatusServiceUnavailable, "SERVICE_UNAVAILABLE", "the service is unavailable; try again later")
+	writeError(w, r, http.StatusServiceUnavailable, "SERVICE_UNAVAILABLE", "the service is unavailable; try again later")
 }
 
-// writeError answers with a GraphQL-shaped error.
-func writeError(w http.ResponseWriter, status int, code, message string) {
-	w.Header().Set("Content-Type", "application/json")
+// writeError answers with a GraphQL-shaped error in the client's language.
+func writeError(w http.ResponseWriter, r *http.Request, status int, code, message string) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(map[string]any{
-		"errors": []map[string]any{{"message": message, "extensions": map[string]any{"code": code}}},
+		"errors": []map[string]any{{"message": i18n.T(i18n.FromRequest(r), message), "extensions": map[string]any{"code": code}}},
 	})
 }

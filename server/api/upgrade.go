@@ -1,0 +1,66 @@
+package api
+
+import (
+	"bufio"
+	"net"
+	"net/http"
+)
+
+// serveUpgrade hands a websocket upgrade to the websocket transport. If the transport refuses
+// it before the upgrade (an origin that is not allowed, a broken handshake), the plain-text
+// answer of the websocket library becomes a GraphQL error with a code and the same status.
+func serveUpgrade(next http.Handler, w http.ResponseWriter, r *http.Request) {
+	g := &upgradeGuard{w: w}
+	next.ServeHTTP(g, r)
+	if g.status == 0 {
+		return
+	}
+	e := &requestError{status: g.status, code: CodeBadRequest,
+		message: "the websocket upgrade was refused: not a valid websocket handshake"}
+	switch g.status {
+	case http.StatusForbidden:
+		e.code, e.message = "FORBIDDEN", "the websocket upgrade was refused: the origin is not allowed"
+	case http.StatusMethodNotAllowed:
+		e.code, e.message = CodeMethodNotAllowed, "only GET and POST are served here"
+	}
+	writeRequestError(w, r, mediaJSON, e)
+}
+
+// upgradeGuard holds back an error answer written before the connection is hijacked, so that
+// serveUpgrade can write it as JSON; everything else passes through.
+type upgradeGuard struct {
+	w      http.ResponseWriter
+	status int // the first error status, 0 if none
+}
+
+// Header implements http.ResponseWriter.
+func (g *upgradeGuard) Header() http.Header { return g.w.Header() }
+
+// WriteHeader implements http.ResponseWriter.
+func (g *upgradeGuard) WriteHeader(code int) {
+	if code >= http.StatusBadRequest {
+		if g.status == 0 {
+			g.status = code
+		}
+		return
+	}
+	if g.status == 0 {
+		g.w.WriteHeader(code)
+	}
+}
+
+// Write implements http.ResponseWriter; the body of a held-back error is dropped.
+func (g *upgradeGuard) Write(p []byte) (int, error) {
+	if g.status != 0 {
+		return len(p), nil
+	}
+	return g.w.Write(p)
+}
+
+// Hijack implements http.Hijacker for the websocket library.
+func (g *upgradeGuard) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	return http.NewResponseController(g.w).Hijack()
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (g *upgradeGuard) Unwrap() http.ResponseWriter { return g.w }
