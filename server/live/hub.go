@@ -157,6 +157,7 @@ func (h *Hub) Transport(allowedOrigins []string) graphql.Transport {
 	ws := transport.Websocket{
 		Implementation: wsx.NewUpgrader(wsx.Options{
 			AllowedOrigins: allowedOrigins, MaxSubscriptions: h.cfg.MaxSubscriptions, PingEvery: pingEvery,
+			InitTimeout: initTimeout,
 			OnAccept: func(r *http.Request, ws *wsx.Conn) {
 				if c := connFrom(r.Context()); c != nil {
 					c.attach(ws)
@@ -164,7 +165,6 @@ func (h *Hub) Transport(allowedOrigins []string) graphql.Transport {
 			},
 		}),
 		InitFunc:         h.init,
-		InitTimeout:      5 * time.Second,
 		PayloadReadLimit: &readLimit,
 	}
 	return render.Transport(ws, render.Options{
@@ -240,10 +240,8 @@ func (h *Hub) init(ctx context.Context, payload transport.InitPayload) (context.
 	}
 	ctx, err := h.authenticate(ctx, c, payload)
 	if err != nil {
-		// Say why, in a close frame clients show (4403 as graphql-transport-ws has it),
-		// before gqlgen ends the connection with its generic one.
-		c.closeNow(CloseForbidden, err.Error())
-		return ctx, nil, err
+		// Say why, in the protocol's words (graphql-transport-ws: close 4403).
+		return wsx.Refuse(ctx, err)
 	}
 	return ctx, nil, nil
 }
@@ -442,6 +440,9 @@ func (h *Hub) everyConnection(every time.Duration, f func([]*Conn)) {
 
 // pingEvery is how often every connection is pinged; a peer silent for two rounds is dropped.
 const pingEvery = 15 * time.Second
+
+// initTimeout is how long a new connection has to send connection_init.
+const initTimeout = 5 * time.Second
 
 // errRevoked is what a subscription that lost access receives.
 var errRevoked = apperr.Forbidden("access revoked: you can no longer see this discussion")

@@ -79,3 +79,9 @@ func appendJSONString(buf []byte, s string) []byte {
 	}
 	return append(append(append(buf, '"'), s...), '"')
 }
+
+// envelope is the part of an outgoing protocol message the guard reads.
+type envelope struct {
+	Type string `json:"type"`
+	ID   string `json:"id"`
+}

@@ -33,13 +33,16 @@ type Options struct {
 	// PingEvery is how often the owner pings (see Conn.Ping); a peer silent for two rounds
 	// hits its read deadline. Zero switches the read deadline off.
 	PingEvery time.Duration
+	// InitTimeout is how long a client has to send connection_init (zero: for ever).
+	InitTimeout time.Duration
 	// OnAccept, if set, is called with every upgraded connection and its request.
 	OnAccept func(r *http.Request, c *Conn)
 }
 
 // Upgrader is gqlgen's websocket implementation over gorilla/websocket. It checks the Origin
-// against an allow-list, and guards the protocol: duplicate subscription ids are refused as
-// graphql-transport-ws says (close 4409), and a connection holds at most MaxSubscriptions.
+// against an allow-list; its connections guard the protocol (see Conn) and hold at most
+// MaxSubscriptions operations. Give gqlgen's transport.Websocket no InitTimeout: the guard
+// keeps it, closing as the protocols say.
 type Upgrader struct {
 	upgrader websocket.Upgrader
 	opts     Options
@@ -85,7 +88,7 @@ func (u *Upgrader) Accept(w http.ResponseWriter, r *http.Request, opts transport
 		// not megabytes, and falls behind (and is dropped) soon.
 		_ = tc.SetWriteBuffer(sendBuffer)
 	}
-	ws := &Conn{c: c, active: map[string]bool{}, max: u.opts.MaxSubscriptions, pingEvery: u.opts.PingEvery}
+	ws := newConn(c, u.opts)
 	c.SetPongHandler(func(string) error { ws.extendDeadline(); return nil })
 	ws.extendDeadline()
 	// The handshake is done and the middleware has read what it needs: gqlgen would keep the
