@@ -204,17 +204,26 @@ func (w *Conn) stop(id string) bool {
 	return true
 }
 
-// ended frees the id of an operation whose last message the server sends; false when the
-// id belongs to no operation (it ended before).
-func (w *Conn) ended(id string) bool {
+// stopping tells whether the client ended the operation with the id.
+func (w *Conn) stopping(id string) bool {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	o, ok := w.ops[id]
-	if ok {
-		delete(w.ops, id)
-		close(o.done)
+	return ok && o.stopping
+}
+
+// ended frees the id of an operation whose last message the server sends; found is false
+// when the id belongs to no operation (it ended before), stopping when the client ended it.
+func (w *Conn) ended(id string) (found, stopping bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	o, found := w.ops[id]
+	if !found {
+		return false, false
 	}
-	return ok
+	delete(w.ops, id)
+	close(o.done)
+	return true, o.stopping
 }
 
 // tooMany is the error for a subscription beyond the connection's limit.
@@ -260,10 +269,17 @@ func (w *Conn) WriteJSON(v any) error {
 		w.mu.Lock()
 		w.acked = true
 		w.mu.Unlock()
+	case "next", "data":
+		if w.stopping(env.ID) {
+			return nil // the client ended it: "no further events ... should be sent through"
+		}
 	case "complete", "error": // the operation's last message
-		if !w.ended(env.ID) && env.Type == "complete" {
-			// gqlgen completes an operation after its error; the protocols end it with the
-			// error (graphql-transport-ws: "no Complete message will be emitted").
+		found, stopping := w.ended(env.ID)
+		if (stopping && (env.Type == "error" || !w.legacy)) || (!found && env.Type == "complete") {
+			// gqlgen completes an operation after its error, and after the client completed
+			// it; graphql-transport-ws wants neither ("no Complete message will be emitted";
+			// "no further events ... should be sent through"). subscriptions-transport-ws
+			// answers a stop with complete only.
 			return nil
 		}
 	}
