@@ -1,24 +1,21 @@
 package live
 
 import (
-	"bufio"
 	"context"
-	"net"
-	"net/http"
 	"sync"
 	"sync/atomic"
 
 	"zirkel/ent/schema/gid"
+	"zirkel/server/live/wsx"
 	"zirkel/server/viewer"
 )
 
 // Close codes sent to clients, with reasons they can show.
 const (
-	CloseGoingAway      = 1001 // the replica shuts down: reconnect (to another) and resume
-	ClosePolicy         = 1008 // the client fell too far behind: reconnect and resume
-	CloseUnauthorized   = 4401 // the session ended: log in again
-	CloseForbidden      = 4403 // connection_init refused (no or wrong token, too many connections)
-	CloseDuplicateID    = 4409 // graphql-transport-ws: a subscription id was reused
+	CloseGoingAway      = 1001                  // the replica shuts down: reconnect (to another) and resume
+	ClosePolicy         = 1008                  // the client fell too far behind: reconnect and resume
+	CloseUnauthorized   = wsx.CloseUnauthorized // the session ended: log in again
+	CloseForbidden      = wsx.CloseForbidden    // connection_init refused (no or wrong token, too many connections)
 	reasonGoingAway     = "server shutting down: reconnect and resume from your cursor"
 	reasonSlowConsumer  = "too slow to keep up: reconnect and resume from your cursor"
 	reasonSessionEnded  = "the session has ended: log in again"
@@ -35,7 +32,7 @@ type Conn struct {
 	upgraded chan struct{} // closed once the socket is taken over from net/http
 
 	mu     sync.Mutex
-	ws     *wsConn
+	ws     *wsx.Conn
 	subs   map[*sub]struct{}
 	closed bool
 }
@@ -51,7 +48,7 @@ func connFrom(ctx context.Context) *Conn {
 // Viewer is the connection's current viewer (reloaded when their rights change).
 func (c *Conn) Viewer() *viewer.Viewer { return c.viewer.Load() }
 
-func (c *Conn) attach(ws *wsConn) {
+func (c *Conn) attach(ws *wsx.Conn) {
 	c.mu.Lock()
 	c.ws = ws
 	c.mu.Unlock()
@@ -88,7 +85,7 @@ func (c *Conn) closeNow(code int, reason string) {
 	c.closed = true
 	c.mu.Unlock()
 	if !already && ws != nil {
-		ws.closeWith(code, reason)
+		ws.CloseWith(code, reason)
 	}
 }
 
@@ -101,7 +98,7 @@ func (c *Conn) close(code int, reason string) {
 	if already || ws == nil {
 		return
 	}
-	go ws.closeWith(code, reason)
+	go ws.CloseWith(code, reason)
 }
 
 // ping sends a websocket ping; the pong extends the read deadline.
@@ -110,48 +107,6 @@ func (c *Conn) ping() {
 	ws := c.ws
 	c.mu.Unlock()
 	if ws != nil {
-		ws.ping()
+		ws.Ping()
 	}
-}
-
-// handoff is the ResponseWriter of an upgrade served away from net/http's goroutine: it
-// forgets net/http's writer once the connection is hijacked, so that what hangs on it (the
-// connection's buffers) can go.
-type handoff struct {
-	w http.ResponseWriter // nil once hijacked
-}
-
-// Header implements http.ResponseWriter.
-func (h *handoff) Header() http.Header {
-	if h.w == nil {
-		return http.Header{}
-	}
-	return h.w.Header()
-}
-
-// Write implements http.ResponseWriter.
-func (h *handoff) Write(p []byte) (int, error) {
-	if h.w == nil {
-		return 0, http.ErrHijacked
-	}
-	return h.w.Write(p)
-}
-
-// WriteHeader implements http.ResponseWriter.
-func (h *handoff) WriteHeader(code int) {
-	if h.w != nil {
-		h.w.WriteHeader(code)
-	}
-}
-
-// Hijack implements http.Hijacker.
-func (h *handoff) Hijack() (net.Conn, *bufio.ReadWriter, error) {
-	if h.w == nil {
-		return nil, nil, http.ErrHijacked
-	}
-	conn, rw, err := http.NewResponseController(h.w).Hijack()
-	if err == nil {
-		h.w = nil
-	}
-	return conn, rw, err
 }

@@ -1,5 +1,30 @@
 package live
 
+// Lock order of the live hub (verified against the code; keep it true when you change it).
+//
+// The mutexes:
+//   - Hub.mu: the hub's maps (conns, byMember, streams, activity).
+//   - stream.mu: one discussion's state (circle, last position, subs, presence).
+//   - sub.mu: one subscription's replay state and whether it ended.
+//   - Conn.mu: one connection's socket, subscriptions and closed flag.
+//   - wsx.Conn.mu, then wsx.Conn.writeMu: the transport's subscription ids, then its writes
+//     (package wsx; gqlgen's own per-connection mutex is taken before both).
+//   - render.Renders.mu: the renderings of one event (a leaf).
+//
+// Who may take what while holding what:
+//   - Hub.mu -> stream.mu: joinStream (also through the prepare hook, e.g. Presence's count)
+//     and leave. joinStream holds Hub.mu while startStream subscribes to the broker and reads
+//     the discussion: stream start-up is serialised on purpose (one stream per discussion).
+//   - sub.mu -> Conn.mu: deliver and revoke close a slow or revoked subscriber's connection
+//     (Conn.close), which hands the close frame to a goroutine: no wsx lock under sub.mu.
+//   - Nothing else nests. In particular: stream.mu is never held while taking sub.mu or
+//     Hub.mu (fanout, onActivity and recheck copy their subscribers out first, then call
+//     check/deliver/revoke; sub.allowed takes stream.mu on its own); Hub.mu is never held
+//     while taking sub.mu or Conn.mu (register, unregister and onAccess read the viewer
+//     atomically); Conn.mu is released before the hub is told (attach -> track) and before
+//     the socket is written (closeNow, ping). No lock is held across a blocking channel send
+//     (Presence's arrival notice, replay) or a write to a socket, except wsx's own writeMu.
+
 import (
 	"context"
 	"encoding/json"
@@ -17,6 +42,7 @@ import (
 	"zirkel/ent"
 	"zirkel/ent/schema/gid"
 	"zirkel/server/apperr"
+	"zirkel/server/live/wsx"
 	"zirkel/server/pubsub"
 	"zirkel/server/render"
 	"zirkel/server/viewer"
@@ -129,9 +155,16 @@ func (h *Hub) Transport(allowedOrigins []string) graphql.Transport {
 	// connections (see everyConnection), not a goroutine per connection: both protocols' clients
 	// answer them, and a peer that stops answering hits its read deadline.
 	ws := transport.Websocket{
-		Implementation:   NewUpgrader(allowedOrigins, h.cfg.MaxSubscriptions, pingEvery),
+		Implementation: wsx.NewUpgrader(wsx.Options{
+			AllowedOrigins: allowedOrigins, MaxSubscriptions: h.cfg.MaxSubscriptions, PingEvery: pingEvery,
+			InitTimeout: initTimeout,
+			OnAccept: func(r *http.Request, ws *wsx.Conn) {
+				if c := connFrom(r.Context()); c != nil {
+					c.attach(ws)
+				}
+			},
+		}),
 		InitFunc:         h.init,
-		InitTimeout:      5 * time.Second,
 		PayloadReadLimit: &readLimit,
 	}
 	return render.Transport(ws, render.Options{
@@ -185,7 +218,7 @@ func (h *Hub) Middleware(next http.Handler) http.Handler {
 		}
 		c := &Conn{hub: h, subs: map[*sub]struct{}{}, upgraded: make(chan struct{})}
 		ctx := context.WithValue(h.sessions.Detach(r.Context()), connKey{}, c)
-		hw, req, served := &handoff{w: w}, r.WithContext(ctx), make(chan struct{})
+		hw, req, served := wsx.NewHandoff(w), r.WithContext(ctx), make(chan struct{})
 		go func() {
 			defer close(served)
 			defer h.unregister(c)
@@ -207,10 +240,8 @@ func (h *Hub) init(ctx context.Context, payload transport.InitPayload) (context.
 	}
 	ctx, err := h.authenticate(ctx, c, payload)
 	if err != nil {
-		// Say why, in a close frame clients show (4403 as graphql-transport-ws has it),
-		// before gqlgen ends the connection with its generic one.
-		c.closeNow(CloseForbidden, err.Error())
-		return ctx, nil, err
+		// Say why, in the protocol's words (graphql-transport-ws: close 4403).
+		return wsx.Refuse(ctx, err)
 	}
 	return ctx, nil, nil
 }
@@ -409,6 +440,9 @@ func (h *Hub) everyConnection(every time.Duration, f func([]*Conn)) {
 
 // pingEvery is how often every connection is pinged; a peer silent for two rounds is dropped.
 const pingEvery = 15 * time.Second
+
+// initTimeout is how long a new connection has to send connection_init.
+const initTimeout = 5 * time.Second
 
 // errRevoked is what a subscription that lost access receives.
 var errRevoked = apperr.Forbidden("access revoked: you can no longer see this discussion")

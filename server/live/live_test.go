@@ -24,7 +24,7 @@ type community struct {
 }
 
 // newCommunity has two members and a discussion Anna started.
-func newCommunity(t *testing.T, env *apitest.Env) *community {
+func newCommunity(t testing.TB, env *apitest.Env) *community {
 	t.Helper()
 	c := &community{env: env, admin: env.NewMember(t, apitest.Spec{PlatformRole: member.PlatformRoleADMIN})}
 	c.anna = env.NewMember(t, apitest.Spec{Name: "Anna"})
@@ -33,7 +33,7 @@ func newCommunity(t *testing.T, env *apitest.Env) *community {
 	return c
 }
 
-func startDiscussion(t *testing.T, as *apitest.Session, circle any) string {
+func startDiscussion(t testing.TB, as *apitest.Session, circle any) string {
 	t.Helper()
 	var out struct{ CreateDiscussion struct{ ID string } }
 	as.MustPost(t, `mutation($c: ID) { createDiscussion(input: {title: "Live", circleID: $c}) { id } }`, map[string]any{"c": circle}, &out)

@@ -1,4 +1,4 @@
-package live
+package wsx
 
 import (
 	"encoding/json"
