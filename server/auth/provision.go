@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"zirkel/ent"
 	"zirkel/ent/member"
@@ -89,7 +90,9 @@ func unchanged(m *ent.Member, id *directory.Identity, orgID gid.ID) bool {
 
 // Revalidate asks each directory whether its members with live sessions may still log in,
 // and ends the sessions of those who are gone, disabled or no longer in an allowed group. It
-// runs periodically; a directory that is unavailable is skipped until the next run.
+// runs periodically. The directories are asked at once, each on its own: every member's lookup
+// has the directory's own deadline, and a directory that is unavailable (down, or stuck) is
+// skipped until the next run without holding up the others.
 func (s *Service) Revalidate(ctx context.Context) (ended int, err error) {
 	sys := policy.System(ctx)
 	members, err := s.client.Member.Query().
@@ -98,35 +101,54 @@ func (s *Service) Revalidate(ctx context.Context) (ended int, err error) {
 	if err != nil {
 		return 0, fmt.Errorf("listing directory members: %w", err)
 	}
-	// One connection per directory for all its members.
-	entries := map[string][]string{}
-	byEntry := map[[2]string]*ent.Member{}
+	byDirectory := map[string][]*ent.Member{}
 	for _, m := range members {
 		if s.directories[*m.DirectoryID] != nil {
-			entries[*m.DirectoryID] = append(entries[*m.DirectoryID], *m.DirectoryEntryID)
-			byEntry[[2]string{*m.DirectoryID, *m.DirectoryEntryID}] = m
+			byDirectory[*m.DirectoryID] = append(byDirectory[*m.DirectoryID], m)
 		}
 	}
-	for dirID, ids := range entries {
-		err := s.directories[dirID].LookupEach(ctx, ids, func(entryID string, id *directory.Identity, err error) error {
-			switch {
-			case errors.Is(err, directory.ErrRejected):
-				n, err := s.sessions.revokeMember(ctx, byEntry[[2]string{dirID, entryID}].ID, "directory no longer allows login")
-				ended += n
-				return err
-			case err != nil:
-				return err // unavailable: skip the rest of this directory
-			default:
-				_, err := s.provision(ctx, dirID, id)
-				return err
-			}
+	var (
+		wg   sync.WaitGroup
+		mu   sync.Mutex
+		errs []error
+	)
+	for dirID, ms := range byDirectory {
+		wg.Go(func() {
+			n, err := s.revalidateDirectory(ctx, dirID, ms)
+			mu.Lock()
+			defer mu.Unlock()
+			ended += n
+			errs = append(errs, err)
 		})
-		switch {
-		case errors.Is(err, directory.ErrUnavailable):
-			s.logger.WarnContext(ctx, "revalidation skipped a directory", "directory", dirID, "err", err)
-		case err != nil:
-			return ended, err
-		}
 	}
-	return ended, nil
+	wg.Wait()
+	return ended, errors.Join(errs...)
+}
+
+// revalidateDirectory checks one directory's members with live sessions.
+func (s *Service) revalidateDirectory(ctx context.Context, dirID string, members []*ent.Member) (ended int, err error) {
+	byEntry := make(map[string]*ent.Member, len(members))
+	ids := make([]string, 0, len(members))
+	for _, m := range members {
+		byEntry[*m.DirectoryEntryID] = m
+		ids = append(ids, *m.DirectoryEntryID)
+	}
+	err = s.directories[dirID].LookupEach(ctx, ids, func(entryID string, id *directory.Identity, err error) error {
+		switch {
+		case errors.Is(err, directory.ErrRejected):
+			n, err := s.sessions.revokeMember(ctx, byEntry[entryID].ID, "directory no longer allows login")
+			ended += n
+			return err
+		case err != nil:
+			return err
+		default:
+			_, err := s.provision(ctx, dirID, id)
+			return err
+		}
+	})
+	if errors.Is(err, directory.ErrUnavailable) {
+		s.logger.WarnContext(ctx, "revalidation skipped a directory", "directory", dirID, "err", err)
+		return ended, nil
+	}
+	return ended, err
 }

@@ -12,6 +12,7 @@ import (
 
 	"zirkel/ent"
 	"zirkel/ent/member"
+	"zirkel/ent/organisation"
 	"zirkel/ent/schema/gid"
 	"zirkel/server/apperr"
 	"zirkel/server/auth/directory"
@@ -75,6 +76,33 @@ func New(client *ent.Client, cfg Config, logger *slog.Logger) (*Service, error) 
 		}
 	}
 	return s, nil
+}
+
+// Close closes the directories' pooled connections (at shutdown).
+func (s *Service) Close() {
+	for _, d := range s.directories {
+		d.Close()
+	}
+}
+
+// CheckDirectoryOrganisations refuses directories whose organisation_ags names no organisation:
+// the key must be an organisation's in the database, or one of the shipped official keys
+// (known says which; a fresh database may not hold its organisations yet, e.g. before the
+// demo or an import loaded them). It runs once at start, after the database is migrated.
+func (s *Service) CheckDirectoryOrganisations(ctx context.Context, known func(ags string) bool) error {
+	for _, dc := range s.cfg.Directories {
+		if dc.OrganisationAGS == "" || known(dc.OrganisationAGS) {
+			continue
+		}
+		exists, err := s.client.Organisation.Query().Where(organisation.Ags(dc.OrganisationAGS)).Exist(policy.System(ctx))
+		if err != nil {
+			return fmt.Errorf("checking directory %s: %w", dc.ID, err)
+		}
+		if !exists {
+			return fmt.Errorf("configuring directory %s: organisation_ags %q is no organisation's official key", dc.ID, dc.OrganisationAGS)
+		}
+	}
+	return nil
 }
 
 // Errors of a login. A wrong password, an unknown user and a user who may not log in are
