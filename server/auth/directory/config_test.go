@@ -1,18 +1,13 @@
 package directory
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
-	"math/big"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"zirkel/server/auth/ldaptest"
 )
 
 // writeFile writes content to a new file in a test directory and returns its path.
@@ -25,23 +20,6 @@ func writeFile(t *testing.T, name, content string) string {
 	return path
 }
 
-// caPEM is a throw-away self-signed CA certificate.
-func caPEM(t *testing.T) string {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "test CA"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
-}
-
 // exampleFile is example.yaml with its secret and CA paths pointing at real files.
 func exampleFile(t *testing.T, change func(string) string) string {
 	t.Helper()
@@ -49,7 +27,7 @@ func exampleFile(t *testing.T, change func(string) string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ca := writeFile(t, "ca.pem", caPEM(t))
+	ca := ldaptest.CAFile(t)
 	s := strings.NewReplacer(
 		"/run/secrets/zirkel-ad-password", writeFile(t, "ad-password", "aus-der-datei\n"),
 		"/etc/zirkel/musterhausen-ca.pem", ca, "/etc/zirkel/land-ca.pem", ca,
