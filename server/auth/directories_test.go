@@ -71,7 +71,9 @@ func TestDirectoriesFileIsCheckedAtStart(t *testing.T) {
 				{name: "unknown official key", ags: "09999000", want: `organisation_ags "09999000" is no organisation's official key`},
 				{name: "malformed official key", ags: "9189000", want: "is not an official key"},
 				{name: "password variable not set", ags: "09189000", want: "ZIRKEL_TEST_LDAP_UNSET (bind_password_env) is not set or empty",
-					change: func(s string) string { return strings.Replace(s, "ZIRKEL_TEST_LDAP_PASSWORD", "ZIRKEL_TEST_LDAP_UNSET", 1) }},
+					change: func(s string) string {
+						return strings.Replace(s, "ZIRKEL_TEST_LDAP_PASSWORD", "ZIRKEL_TEST_LDAP_UNSET", 1)
+					}},
 				{name: "CA file unreadable", ags: "09189000", want: "reading CA file",
 					change: func(s string) string { return strings.Replace(s, ca, ca+".fehlt", 1) }},
 			} {

@@ -68,7 +68,9 @@ func TestExampleDirectoryLogsIn(t *testing.T) {
 				c.AllowedGroups = []string{"CN=Zirkel-Users, OU=Groups,  DC=Kreis-Musterhausen, DC=Example"}
 			}},
 		{name: "allowed group DN with the same name elsewhere", username: "anna", password: "Geheim-anna-1",
-			change: func(c *Config) { c.AllowedGroups = []string{"cn=zirkel-users,ou=elsewhere,dc=kreis-musterhausen,dc=example"} }},
+			change: func(c *Config) {
+				c.AllowedGroups = []string{"cn=zirkel-users,ou=elsewhere,dc=kreis-musterhausen,dc=example"}
+			}},
 		{name: "community role by a DN in capitals", username: "anna", password: "Geheim-anna-1", wantRole: "CIO", wantPlatform: "MEMBER",
 			change: func(c *Config) {
 				c.CommunityRoles = []RoleMapping{{Group: "CN=ZIRKEL-CDO,OU=GROUPS,DC=KREIS-MUSTERHAUSEN,DC=EXAMPLE", Role: "CIO"}}
@@ -105,8 +107,8 @@ func TestStalledDirectoryIsBoundedByTheTimeout(t *testing.T) {
 	t.Parallel()
 	srv := ldaptest.Start(t, ldaptest.MusterhausenFixture())
 	for name, url := range map[string]string{
-		"stalls after accepting StartTLS":          ldaptest.StartHangingAfterStartTLS(t),
-		"never answers StartTLS":                   ldaptest.StartHanging(t),
+		"stalls after accepting StartTLS":           ldaptest.StartHangingAfterStartTLS(t),
+		"never answers StartTLS":                    ldaptest.StartHanging(t),
 		"accepts ldaps and stalls in the handshake": strings.Replace(ldaptest.StartHanging(t), "ldap://", "ldaps://", 1),
 	} {
 		t.Run(name, func(t *testing.T) {
