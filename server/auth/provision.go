@@ -40,15 +40,18 @@ func (s *Service) loginDirectory(ctx context.Context, dirID, username, password 
 func (s *Service) provision(ctx context.Context, dirID string, id *directory.Identity) (*ent.Member, error) {
 	sys := policy.System(ctx)
 	db := clientFor(ctx, s.client)
-	orgID, err := db.Organisation.Query().Where(organisation.Ags(id.OrganisationAGS)).OnlyID(sys)
-	if err != nil && !ent.IsNotFound(err) {
-		return nil, fmt.Errorf("finding organisation: %w", err)
-	}
 	existing, err := db.Member.Query().
 		Where(member.DirectoryID(dirID), member.DirectoryEntryID(id.EntryID)).
 		WithOrganisation().Only(sys)
+	if err != nil && !ent.IsNotFound(err) {
+		return nil, fmt.Errorf("finding member: %w", err)
+	}
+	orgID, err := s.organisationOf(ctx, existing, id.OrganisationAGS)
+	if err != nil {
+		return nil, err
+	}
 	switch {
-	case ent.IsNotFound(err):
+	case existing == nil:
 		create := db.Member.Create().
 			SetDirectoryID(dirID).SetDirectoryEntryID(id.EntryID).
 			SetDisplayName(id.DisplayName).SetEmail(id.Mail).SetJobTitle(id.Title).
@@ -62,8 +65,6 @@ func (s *Service) provision(ctx context.Context, dirID string, id *directory.Ide
 			return nil, apperr.Conflict("an account with this e-mail address exists already; ask an admin to link it")
 		}
 		return m, err
-	case err != nil:
-		return nil, fmt.Errorf("finding member: %w", err)
 	case existing.Status != member.StatusACTIVE:
 		return nil, ErrUnauthenticated
 	}
@@ -78,6 +79,24 @@ func (s *Service) provision(ctx context.Context, dirID string, id *directory.Ide
 		update.SetOrganisationID(orgID)
 	}
 	return update.Save(sys)
+}
+
+// organisationOf finds the organisation with the official key; empty when there is none. The
+// member's own organisation is used without a query when it has that key (the usual case).
+func (s *Service) organisationOf(ctx context.Context, existing *ent.Member, ags string) (gid.ID, error) {
+	if ags == "" {
+		return "", nil
+	}
+	if existing != nil {
+		if org := existing.Edges.Organisation; org != nil && org.Ags != nil && *org.Ags == ags {
+			return org.ID, nil
+		}
+	}
+	orgID, err := clientFor(ctx, s.client).Organisation.Query().Where(organisation.Ags(ags)).OnlyID(policy.System(ctx))
+	if err != nil && !ent.IsNotFound(err) {
+		return "", fmt.Errorf("finding organisation: %w", err)
+	}
+	return orgID, nil
 }
 
 // unchanged tells whether a member already has what the directory says of them.

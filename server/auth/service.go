@@ -139,10 +139,11 @@ func (s *Service) Login(ctx context.Context, req LoginRequest) (*Login, error) {
 		dirID = s.directoryOf(username)
 	}
 	account := dirID + ":" + strings.ToLower(username)
-	if wait, err := s.waitBeforeLogin(ctx, account, req.ClientIP); err != nil || wait > 0 {
-		if err != nil {
-			return nil, err
-		}
+	wait, accountFailed, err := waitBeforeLogin(ctx, s.accounts, s.addresses, account, req.ClientIP)
+	if err != nil {
+		return nil, err
+	}
+	if wait > 0 {
 		return nil, tooManyAttempts(wait)
 	}
 	fail := func() {
@@ -158,10 +159,7 @@ func (s *Service) Login(ctx context.Context, req LoginRequest) (*Login, error) {
 		fail()
 		return nil, ErrUnauthenticated
 	}
-	var (
-		m   *ent.Member
-		err error
-	)
+	var m *ent.Member
 	if dirID == LocalDirectory {
 		m, err = s.loginLocal(ctx, username, req.Password)
 	} else {
@@ -175,20 +173,12 @@ func (s *Service) Login(ctx context.Context, req LoginRequest) (*Login, error) {
 	case err != nil:
 		return nil, err
 	}
-	if err := s.accounts.succeed(ctx, account); err != nil {
-		return nil, err
+	if accountFailed { // a success clears the account's failures (usually there are none)
+		if err := s.accounts.succeed(ctx, account); err != nil {
+			return nil, err
+		}
 	}
 	return s.startSession(ctx, m)
-}
-
-// waitBeforeLogin is how long an account or client address must still wait after failures.
-func (s *Service) waitBeforeLogin(ctx context.Context, account, address string) (time.Duration, error) {
-	forAccount, err := s.accounts.wait(ctx, account)
-	if err != nil {
-		return 0, err
-	}
-	forAddress, err := s.addresses.wait(ctx, address)
-	return max(forAccount, forAddress), err
 }
 
 // directoryOf picks the directory by the domain of an e-mail address; local otherwise.
@@ -206,10 +196,15 @@ func (s *Service) startSession(ctx context.Context, m *ent.Member) (*Login, erro
 	if err != nil {
 		return nil, err
 	}
-	m, err = clientFor(ctx, s.client).Member.UpdateOne(m).SetLastLoginAt(s.now()).Save(policy.System(ctx))
+	// A bulk update of the one row: the login time is not searchable, so recording it must not
+	// rewrite the member's search entry (the index hooks run on single updates), which also kept
+	// concurrent logins of one account from colliding there.
+	now := s.now()
+	err = clientFor(ctx, s.client).Member.Update().Where(member.ID(m.ID)).SetLastLoginAt(now).Exec(policy.System(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("recording login: %w", err)
 	}
+	m.LastLoginAt = &now
 	return &Login{Member: m, Token: token, CSRFToken: csrfToken(token), ExpiresAt: expires}, nil
 }
 
