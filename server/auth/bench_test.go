@@ -1,6 +1,7 @@
 package auth_test
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"slices"
@@ -14,6 +15,7 @@ import (
 	"zirkel/server/apitest"
 	"zirkel/server/app"
 	"zirkel/server/auth/ldaptest"
+	"zirkel/server/policy"
 )
 
 var concurrencies = []int{1, 4, 16}
@@ -87,6 +89,8 @@ func runConcurrently(b *testing.B, c int, unit string, op func() error) {
 func BenchmarkLogin(b *testing.B) {
 	srv := ldaptest.Start(b, ldaptest.MusterhausenFixture())
 	env := apitest.Start(b, "sqlite", nil, app.WithDirectories(directoryConfig(srv, "musterhausen", musterhausenAGS, false)))
+	env.App.Store.Client.Organisation.Create().SetName("Landkreis Musterhausen").SetKind("LANDKREIS").SetAgs(musterhausenAGS).
+		SaveX(policy.System(context.Background()))
 	q := `mutation { login(input: {directory: "musterhausen", username: "anna", password: "Geheim-anna-1"}) { token } }`
 	for _, c := range concurrencies {
 		b.Run(fmt.Sprintf("concurrency=%d", c), func(b *testing.B) {

@@ -17,12 +17,19 @@ import (
 )
 
 // loginDirectory authenticates against a directory and provisions or refreshes the member.
+// The member as stored is loaded while the directory checks the password.
 func (s *Service) loginDirectory(ctx context.Context, dirID, username, password string) (*ent.Member, error) {
 	d, ok := s.directories[dirID]
 	if !ok {
 		return nil, ErrUnauthenticated // an unknown directory looks like a wrong password
 	}
-	id, err := d.Authenticate(ctx, username, password)
+	var (
+		existing *ent.Member
+		findErr  error
+	)
+	id, err := d.Authenticate(ctx, username, password, func(entryID string) {
+		existing, findErr = s.findMember(ctx, dirID, entryID)
+	})
 	switch {
 	case errors.Is(err, directory.ErrRejected):
 		s.logger.DebugContext(ctx, "directory rejected login", "directory", dirID, "reason", err)
@@ -30,22 +37,42 @@ func (s *Service) loginDirectory(ctx context.Context, dirID, username, password 
 	case err != nil:
 		s.logger.WarnContext(ctx, "directory unavailable", "directory", dirID, "err", err)
 		return nil, ErrUnavailable
+	case findErr != nil:
+		return nil, findErr
 	}
-	return s.provision(ctx, dirID, id)
+	return s.provisionAs(ctx, dirID, id, existing)
+}
+
+// findMember loads the member of a directory entry with their organisation; nil when there is
+// none yet.
+func (s *Service) findMember(ctx context.Context, dirID, entryID string) (*ent.Member, error) {
+	m, err := clientFor(ctx, s.client).Member.Query().
+		Where(member.DirectoryID(dirID), member.DirectoryEntryID(entryID)).
+		WithOrganisation().Only(policy.System(ctx))
+	switch {
+	case ent.IsNotFound(err):
+		return nil, nil
+	case err != nil:
+		return nil, fmt.Errorf("finding member: %w", err)
+	}
+	return m, nil
 }
 
 // provision creates the member of a directory identity on first login and refreshes name,
 // mail, title, roles and organisation on later ones. Members are matched on the directory's
 // stable entry id, never on e-mail. Directory groups are the source of platform roles.
 func (s *Service) provision(ctx context.Context, dirID string, id *directory.Identity) (*ent.Member, error) {
+	existing, err := s.findMember(ctx, dirID, id.EntryID)
+	if err != nil {
+		return nil, err
+	}
+	return s.provisionAs(ctx, dirID, id, existing)
+}
+
+// provisionAs provisions the identity whose member as stored is existing (nil: none yet).
+func (s *Service) provisionAs(ctx context.Context, dirID string, id *directory.Identity, existing *ent.Member) (*ent.Member, error) {
 	sys := policy.System(ctx)
 	db := clientFor(ctx, s.client)
-	existing, err := db.Member.Query().
-		Where(member.DirectoryID(dirID), member.DirectoryEntryID(id.EntryID)).
-		WithOrganisation().Only(sys)
-	if err != nil && !ent.IsNotFound(err) {
-		return nil, fmt.Errorf("finding member: %w", err)
-	}
 	orgID, err := s.organisationOf(ctx, existing, id.OrganisationAGS)
 	if err != nil {
 		return nil, err

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync"
 
 	"github.com/go-ldap/ldap/v3"
 )
@@ -96,7 +97,11 @@ func (d *Directory) Close() {
 // directory's timeout) covers every step: waiting for a connection, dialling, TLS, binds and
 // searches. The password must not be blank (callers refuse that before: an empty password is
 // an anonymous bind on many servers).
-func (d *Directory) Authenticate(ctx context.Context, username, password string) (*Identity, error) {
+//
+// found, if not nil, is called with the stable id of the entry the user search found, beside
+// the password check (so a caller can load what it needs meanwhile); Authenticate returns
+// after it has returned. It is not called when no single entry is found.
+func (d *Directory) Authenticate(ctx context.Context, username, password string, found func(entryID string)) (*Identity, error) {
 	if strings.TrimSpace(password) == "" || username == "" {
 		return nil, ErrRejected
 	}
@@ -110,15 +115,24 @@ func (d *Directory) Authenticate(ctx context.Context, username, password string)
 	if err != nil {
 		return nil, err
 	}
-	if err := d.binds.do(ctx, func(c *conn) error { return c.Bind(entry.DN, password) }); err != nil {
-		return nil, err
+	// The password is checked on a bind connection while the groups are read (with the service
+	// account: a user may not be allowed to read them) on a search connection, at the same
+	// time; the identity counts only when the bind succeeded.
+	var wg sync.WaitGroup
+	var bindErr error
+	wg.Go(func() { bindErr = d.binds.do(ctx, func(c *conn) error { return c.Bind(entry.DN, password) }) })
+	if id := entryID(entry, d.cfg.Attributes.ID); found != nil && id != "" {
+		wg.Go(func() { found(id) })
 	}
-	// Groups are read with the service account: a user may not be allowed to read them.
 	var id *Identity
 	err = d.searches.do(ctx, func(c *conn) (err error) {
 		id, err = d.identity(c, entry)
 		return err
 	})
+	wg.Wait()
+	if bindErr != nil {
+		return nil, bindErr
+	}
 	return id, err
 }
 
