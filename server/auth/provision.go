@@ -17,8 +17,10 @@ import (
 )
 
 // loginDirectory authenticates against a directory and provisions or refreshes the member.
-// The member as stored is loaded while the directory checks the password.
-func (s *Service) loginDirectory(ctx context.Context, dirID, username, password string) (*ent.Member, error) {
+// admit (the failure counts) is checked while the directory searches the user, and the
+// password is tried only when it allows; the member as stored is loaded while the directory
+// checks the password.
+func (s *Service) loginDirectory(ctx context.Context, dirID, username, password string, admit func() error) (*ent.Member, error) {
 	d, ok := s.directories[dirID]
 	if !ok {
 		return nil, ErrUnauthenticated // an unknown directory looks like a wrong password
@@ -27,16 +29,19 @@ func (s *Service) loginDirectory(ctx context.Context, dirID, username, password 
 		existing *ent.Member
 		findErr  error
 	)
-	id, err := d.Authenticate(ctx, username, password, func(entryID string) {
-		existing, findErr = s.findMember(ctx, dirID, entryID)
+	id, err := d.Authenticate(ctx, username, password, directory.Hooks{
+		Admit: admit,
+		Found: func(entryID string) { existing, findErr = s.findMember(ctx, dirID, entryID) },
 	})
 	switch {
 	case errors.Is(err, directory.ErrRejected):
 		s.logger.DebugContext(ctx, "directory rejected login", "directory", dirID, "reason", err)
 		return nil, ErrUnauthenticated
-	case err != nil:
+	case errors.Is(err, directory.ErrUnavailable):
 		s.logger.WarnContext(ctx, "directory unavailable", "directory", dirID, "err", err)
 		return nil, ErrUnavailable
+	case err != nil: // not admitted
+		return nil, err
 	case findErr != nil:
 		return nil, findErr
 	}

@@ -139,12 +139,17 @@ func (s *Service) Login(ctx context.Context, req LoginRequest) (*Login, error) {
 		dirID = s.directoryOf(username)
 	}
 	account := dirID + ":" + strings.ToLower(username)
-	wait, accountFailed, err := waitBeforeLogin(ctx, s.accounts, s.addresses, account, req.ClientIP)
-	if err != nil {
-		return nil, err
-	}
-	if wait > 0 {
-		return nil, tooManyAttempts(wait)
+	var accountFailed bool
+	admit := func() error { // refuses a login while the account or address must wait
+		wait, failed, err := waitBeforeLogin(ctx, s.accounts, s.addresses, account, req.ClientIP)
+		if err != nil {
+			return err
+		}
+		if wait > 0 {
+			return tooManyAttempts(wait)
+		}
+		accountFailed = failed
+		return nil
 	}
 	fail := func() {
 		for _, err := range []error{s.accounts.fail(ctx, account), s.addresses.fail(ctx, req.ClientIP)} {
@@ -155,15 +160,25 @@ func (s *Service) Login(ctx context.Context, req LoginRequest) (*Login, error) {
 	}
 	// Blank passwords are refused before anything else: on many directories an empty
 	// password is an anonymous bind that "succeeds".
-	if strings.TrimSpace(req.Password) == "" || username == "" || len(req.Password) > MaxPasswordLength || len(username) > 256 {
+	bad := strings.TrimSpace(req.Password) == "" || username == "" || len(req.Password) > MaxPasswordLength || len(username) > 256
+	if dirID == LocalDirectory || bad || s.directories[dirID] == nil {
+		if err := admit(); err != nil {
+			return nil, err
+		}
+		admit = nil
+	}
+	if bad {
 		fail()
 		return nil, ErrUnauthenticated
 	}
-	var m *ent.Member
+	var (
+		m   *ent.Member
+		err error
+	)
 	if dirID == LocalDirectory {
 		m, err = s.loginLocal(ctx, username, req.Password)
 	} else {
-		m, err = s.loginDirectory(ctx, dirID, username, req.Password)
+		m, err = s.loginDirectory(ctx, dirID, username, req.Password, admit) // admits beside the user search
 	}
 	switch {
 	case errors.Is(err, ErrUnauthenticated):

@@ -93,25 +93,40 @@ func (d *Directory) Close() {
 	d.binds.close()
 }
 
+// Hooks let a caller do its own work beside a login's round trips to the directory.
+type Hooks struct {
+	// Admit, if set, runs beside the user search; the password is tried only when it returns
+	// nil, and Authenticate returns its error as it is otherwise (e.g. "too many attempts").
+	Admit func() error
+	// Found, if set, runs beside the password check with the stable id of the one entry the
+	// user search found (so the caller can load what it needs meanwhile).
+	Found func(entryID string)
+}
+
 // Authenticate checks a user's password and returns who they are. One deadline (the
 // directory's timeout) covers every step: waiting for a connection, dialling, TLS, binds and
 // searches. The password must not be blank (callers refuse that before: an empty password is
-// an anonymous bind on many servers).
-//
-// found, if not nil, is called with the stable id of the entry the user search found, beside
-// the password check (so a caller can load what it needs meanwhile); Authenticate returns
-// after it has returned. It is not called when no single entry is found.
-func (d *Directory) Authenticate(ctx context.Context, username, password string, found func(entryID string)) (*Identity, error) {
+// an anonymous bind on many servers). Authenticate returns after the hooks have returned.
+func (d *Directory) Authenticate(ctx context.Context, username, password string, hooks Hooks) (*Identity, error) {
 	if strings.TrimSpace(password) == "" || username == "" {
 		return nil, ErrRejected
 	}
 	ctx, cancel := context.WithTimeout(ctx, d.cfg.Timeout)
 	defer cancel()
+	admitted := make(chan error, 1)
+	if hooks.Admit != nil {
+		go func() { admitted <- hooks.Admit() }()
+	} else {
+		admitted <- nil
+	}
 	var entry *ldap.Entry
 	err := d.searches.do(ctx, func(c *conn) (err error) {
 		entry, err = d.findOne(c, userFilter(d.cfg.UserFilter, username))
 		return err
 	})
+	if admitErr := <-admitted; admitErr != nil {
+		return nil, admitErr
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -121,8 +136,8 @@ func (d *Directory) Authenticate(ctx context.Context, username, password string,
 	var wg sync.WaitGroup
 	var bindErr error
 	wg.Go(func() { bindErr = d.binds.do(ctx, func(c *conn) error { return c.Bind(entry.DN, password) }) })
-	if id := entryID(entry, d.cfg.Attributes.ID); found != nil && id != "" {
-		wg.Go(func() { found(id) })
+	if id := entryID(entry, d.cfg.Attributes.ID); hooks.Found != nil && id != "" {
+		wg.Go(func() { hooks.Found(id) })
 	}
 	var id *Identity
 	err = d.searches.do(ctx, func(c *conn) (err error) {

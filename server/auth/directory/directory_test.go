@@ -36,7 +36,7 @@ func authenticate(t *testing.T, d *Directory, username, password string) (*Ident
 	}
 	done := make(chan result, 1)
 	go func() {
-		id, err := d.Authenticate(context.Background(), username, password, nil)
+		id, err := d.Authenticate(context.Background(), username, password, Hooks{})
 		done <- result{id, err}
 	}()
 	select {
