@@ -1,7 +1,14 @@
 // Package directory authenticates authority staff against their own LDAP directory (OpenLDAP or
-// Active Directory) with go-ldap: service bind, search with an escaped filter, bind as the one
-// entry found, read the groups, map them to roles. Every network step has a deadline, so a
-// directory that is down or hangs fails within a few seconds without holding anything else up.
+// Active Directory) with go-ldap: search with an escaped filter as the service account, bind as
+// the one entry found, read the groups, map them to roles.
+//
+// Searches run on pooled connections that stay bound as the service account; users' binds run
+// on connections of a second pool that are used for nothing else (a bind changes a
+// connection's identity). Both pools are bounded, drop connections that failed or idled too
+// long, and are closed at shutdown. One deadline covers a whole login (waiting for a
+// connection, dial, TLS or StartTLS handshake, binds, searches): it is set on the network
+// connection itself, because go-ldap gives the handshake after StartTLS none. So a directory
+// that is down or hangs fails within its timeout without holding anything else up.
 package directory
 
 import (
