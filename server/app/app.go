@@ -12,6 +12,8 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 
 	"entgo.io/ent/dialect"
@@ -91,6 +93,9 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts ...Op
 	}, logger)
 	if err == nil && cfg.Demo {
 		err = loadDemo(ctx, st, cfg, logger)
+	}
+	if err == nil {
+		err = authService.CheckDirectoryOrganisations(ctx, shippedOfficialKey)
 	}
 	var broker pubsub.Broker
 	if err == nil {
@@ -210,6 +215,17 @@ func loadDemo(ctx context.Context, st *store.Store, cfg config.Config, logger *s
 // demoPasswordFile keeps the random password of the demo accounts in the data directory.
 const demoPasswordFile = "demo-password"
 
+// shippedOfficialKey tells whether ags is the official key of a district in the shipped list
+// (server/demo/kreise.csv) or of a Land (state number and six zeros): organisations a
+// directory may name before the database holds them.
+func shippedOfficialKey(ags string) bool {
+	if len(ags) == 8 && strings.HasSuffix(ags, "000000") && ags[:2] >= "01" && ags[:2] <= "16" {
+		return true
+	}
+	districts, err := demo.Districts()
+	return err == nil && slices.ContainsFunc(districts, func(d demo.District) bool { return d.AGS() == ags })
+}
+
 // Handler is the HTTP handler of all endpoints.
 func (a *App) Handler() http.Handler { return a.handler }
 
@@ -220,6 +236,7 @@ func (a *App) Shutdown() { a.Live.Shutdown() }
 // Close releases the broker and the database.
 func (a *App) Close() error {
 	a.Live.Shutdown()
+	a.Auth.Close()
 	_ = a.broker.Close()
 	return a.Store.Close()
 }

@@ -1,10 +1,12 @@
 package auth_test
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -13,6 +15,7 @@ import (
 	"zirkel/server/apitest"
 	"zirkel/server/app"
 	"zirkel/server/auth/ldaptest"
+	"zirkel/server/policy"
 )
 
 var concurrencies = []int{1, 4, 16}
@@ -32,7 +35,7 @@ func (l *latencies) time(f func()) {
 	l.mu.Unlock()
 }
 
-func (l *latencies) report(b *testing.B) {
+func (l *latencies) report(b *testing.B, unit string) {
 	slices.Sort(l.d)
 	if len(l.d) == 0 {
 		return
@@ -40,13 +43,19 @@ func (l *latencies) report(b *testing.B) {
 	at := func(q float64) float64 { return float64(l.d[int(q*float64(len(l.d)-1))].Microseconds()) / 1000 }
 	b.ReportMetric(at(0.50), "p50-ms")
 	b.ReportMetric(at(0.99), "p99-ms")
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "ops/s")
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), unit+"/s")
 }
 
-// runConcurrently runs op b.N times on c goroutines.
-func runConcurrently(b *testing.B, c int, op func()) {
-	var l latencies
-	var next sync.WaitGroup
+// runConcurrently runs op b.N times on c goroutines and reports the rate in unit per second,
+// p50, p99 and the number of failed operations. Figures of a run with failures mean nothing:
+// it ends with b.Fatal then (after logging the first error).
+func runConcurrently(b *testing.B, c int, unit string, op func() error) {
+	var (
+		l        latencies
+		next     sync.WaitGroup
+		failures atomic.Int64
+		firstErr atomic.Pointer[error]
+	)
 	work := make(chan struct{})
 	b.ResetTimer()
 	for range c {
@@ -54,7 +63,11 @@ func runConcurrently(b *testing.B, c int, op func()) {
 		go func() {
 			defer next.Done()
 			for range work {
-				l.time(op)
+				var err error
+				l.time(func() { err = op() })
+				if err != nil && failures.Add(1) == 1 {
+					firstErr.Store(&err)
+				}
 			}
 		}()
 	}
@@ -64,7 +77,11 @@ func runConcurrently(b *testing.B, c int, op func()) {
 	close(work)
 	next.Wait()
 	b.StopTimer()
-	l.report(b)
+	l.report(b, unit)
+	b.ReportMetric(float64(failures.Load()), "failed")
+	if n := failures.Load(); n > 0 {
+		b.Fatalf("%d of %d %s failed; first: %v", n, b.N, unit, *firstErr.Load())
+	}
 }
 
 // BenchmarkLogin measures the whole login mutation through the HTTP handler (service bind,
@@ -72,13 +89,16 @@ func runConcurrently(b *testing.B, c int, op func()) {
 func BenchmarkLogin(b *testing.B) {
 	srv := ldaptest.Start(b, ldaptest.MusterhausenFixture())
 	env := apitest.Start(b, "sqlite", nil, app.WithDirectories(directoryConfig(srv, "musterhausen", musterhausenAGS, false)))
+	env.App.Store.Client.Organisation.Create().SetName("Landkreis Musterhausen").SetKind("LANDKREIS").SetAgs(musterhausenAGS).
+		SaveX(policy.System(context.Background()))
 	q := `mutation { login(input: {directory: "musterhausen", username: "anna", password: "Geheim-anna-1"}) { token } }`
 	for _, c := range concurrencies {
 		b.Run(fmt.Sprintf("concurrency=%d", c), func(b *testing.B) {
-			runConcurrently(b, c, func() {
-				if res := env.Post(b, q, nil); len(res.Errors) > 0 {
-					b.Error(res.Errors)
+			runConcurrently(b, c, "logins", func() error {
+				if res := env.Post(b, q, nil); len(res.Errors) > 0 || res.Status != 200 {
+					return fmt.Errorf("status %d: %+v", res.Status, res.Errors)
 				}
+				return nil
 			})
 		})
 	}
@@ -91,20 +111,16 @@ func BenchmarkRawBind(b *testing.B) {
 	tlsConfig := srv.TLSConfig()
 	for _, c := range concurrencies {
 		b.Run(fmt.Sprintf("concurrency=%d", c), func(b *testing.B) {
-			runConcurrently(b, c, func() {
+			runConcurrently(b, c, "binds", func() error {
 				conn, err := ldap.DialURL(srv.URL, ldap.DialWithDialer(&net.Dialer{Timeout: 2 * time.Second}))
 				if err != nil {
-					b.Error(err)
-					return
+					return err
 				}
 				defer conn.Close()
 				if err := conn.StartTLS(tlsConfig); err != nil {
-					b.Error(err)
-					return
+					return err
 				}
-				if err := conn.Bind(srv.UserDN("anna"), "Geheim-anna-1"); err != nil {
-					b.Error(err)
-				}
+				return conn.Bind(srv.UserDN("anna"), "Geheim-anna-1")
 			})
 		})
 	}

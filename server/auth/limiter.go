@@ -44,20 +44,33 @@ func (l *limiter) delay(count int) time.Duration {
 	return min(l.base<<min(count-l.free-1, 20), l.maxDelay)
 }
 
-// wait returns how long the name must still wait; zero when it may try now.
-func (l *limiter) wait(ctx context.Context, name string) (time.Duration, error) {
-	t, err := l.client.LoginThrottle.Query().Where(loginthrottle.Key(l.key(name))).Only(policy.System(ctx))
-	if ent.IsNotFound(err) {
-		return 0, nil
-	}
+// waitBeforeLogin reads the counts of an account and a client address in one query and
+// returns how long the login must still wait (zero: it may try now), and whether the account
+// has failures on record (only then does a success need to clear them).
+func waitBeforeLogin(ctx context.Context, account, address *limiter, accountName, addressName string) (wait time.Duration, accountFailed bool, err error) {
+	accountKey, addressKey := account.key(accountName), address.key(addressName)
+	rows, err := account.client.LoginThrottle.Query().Where(loginthrottle.KeyIn(accountKey, addressKey)).All(policy.System(ctx))
 	if err != nil {
-		return 0, err
+		return 0, false, err
 	}
+	for _, t := range rows {
+		switch t.Key {
+		case accountKey:
+			wait, accountFailed = max(wait, account.waitAfter(t)), true
+		case addressKey:
+			wait = max(wait, address.waitAfter(t))
+		}
+	}
+	return wait, accountFailed, nil
+}
+
+// waitAfter is how long a key with this record must still wait; zero when it may try now.
+func (l *limiter) waitAfter(t *ent.LoginThrottle) time.Duration {
 	now := l.now()
 	if now.Sub(t.LastFailureAt) > l.forget {
-		return 0, nil
+		return 0
 	}
-	return max(t.LastFailureAt.Add(l.delay(t.Failures)).Sub(now), 0), nil
+	return max(t.LastFailureAt.Add(l.delay(t.Failures)).Sub(now), 0)
 }
 
 // fail counts a failure for the name. Replicas failing at once each count: the increment is

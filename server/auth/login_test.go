@@ -13,10 +13,11 @@ import (
 	"zirkel/server/policy"
 )
 
-// Official keys of the two authorities' organisations.
+// Official keys of the two authorities' organisations: real districts (Traunstein, Köln), as a
+// directory must name an organisation that exists (or one of the shipped districts).
 const (
-	musterhausenAGS = "09999000"
-	beispielAGS     = "05999000"
+	musterhausenAGS = "09189000"
+	beispielAGS     = "05315000"
 )
 
 // directoryConfig configures a test directory the way an operator would: StartTLS with the

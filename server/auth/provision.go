@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"zirkel/ent"
 	"zirkel/ent/member"
@@ -16,39 +17,74 @@ import (
 )
 
 // loginDirectory authenticates against a directory and provisions or refreshes the member.
-func (s *Service) loginDirectory(ctx context.Context, dirID, username, password string) (*ent.Member, error) {
+// admit (the failure counts) is checked while the directory searches the user, and the
+// password is tried only when it allows; the member as stored is loaded while the directory
+// checks the password.
+func (s *Service) loginDirectory(ctx context.Context, dirID, username, password string, admit func() error) (*ent.Member, error) {
 	d, ok := s.directories[dirID]
 	if !ok {
 		return nil, ErrUnauthenticated // an unknown directory looks like a wrong password
 	}
-	id, err := d.Authenticate(ctx, username, password)
+	var (
+		existing *ent.Member
+		findErr  error
+	)
+	id, err := d.Authenticate(ctx, username, password, directory.Hooks{
+		Admit: admit,
+		Found: func(entryID string) { existing, findErr = s.findMember(ctx, dirID, entryID) },
+	})
 	switch {
 	case errors.Is(err, directory.ErrRejected):
 		s.logger.DebugContext(ctx, "directory rejected login", "directory", dirID, "reason", err)
 		return nil, ErrUnauthenticated
-	case err != nil:
+	case errors.Is(err, directory.ErrUnavailable):
 		s.logger.WarnContext(ctx, "directory unavailable", "directory", dirID, "err", err)
 		return nil, ErrUnavailable
+	case err != nil: // not admitted
+		return nil, err
+	case findErr != nil:
+		return nil, findErr
 	}
-	return s.provision(ctx, dirID, id)
+	return s.provisionAs(ctx, dirID, id, existing)
+}
+
+// findMember loads the member of a directory entry with their organisation; nil when there is
+// none yet.
+func (s *Service) findMember(ctx context.Context, dirID, entryID string) (*ent.Member, error) {
+	m, err := clientFor(ctx, s.client).Member.Query().
+		Where(member.DirectoryID(dirID), member.DirectoryEntryID(entryID)).
+		WithOrganisation().Only(policy.System(ctx))
+	switch {
+	case ent.IsNotFound(err):
+		return nil, nil
+	case err != nil:
+		return nil, fmt.Errorf("finding member: %w", err)
+	}
+	return m, nil
 }
 
 // provision creates the member of a directory identity on first login and refreshes name,
 // mail, title, roles and organisation on later ones. Members are matched on the directory's
 // stable entry id, never on e-mail. Directory groups are the source of platform roles.
 func (s *Service) provision(ctx context.Context, dirID string, id *directory.Identity) (*ent.Member, error) {
+	existing, err := s.findMember(ctx, dirID, id.EntryID)
+	if err != nil {
+		return nil, err
+	}
+	return s.provisionAs(ctx, dirID, id, existing)
+}
+
+// provisionAs provisions the identity whose member as stored is existing (nil: none yet).
+func (s *Service) provisionAs(ctx context.Context, dirID string, id *directory.Identity, existing *ent.Member) (*ent.Member, error) {
 	id = cleanIdentity(id)
 	sys := policy.System(ctx)
 	db := clientFor(ctx, s.client)
-	orgID, err := db.Organisation.Query().Where(organisation.Ags(id.OrganisationAGS)).OnlyID(sys)
-	if err != nil && !ent.IsNotFound(err) {
-		return nil, fmt.Errorf("finding organisation: %w", err)
+	orgID, err := s.organisationOf(ctx, existing, id.OrganisationAGS)
+	if err != nil {
+		return nil, err
 	}
-	existing, err := db.Member.Query().
-		Where(member.DirectoryID(dirID), member.DirectoryEntryID(id.EntryID)).
-		WithOrganisation().Only(sys)
 	switch {
-	case ent.IsNotFound(err):
+	case existing == nil:
 		create := db.Member.Create().
 			SetDirectoryID(dirID).SetDirectoryEntryID(id.EntryID).
 			SetDisplayName(id.DisplayName).SetEmail(id.Mail).SetJobTitle(id.Title).
@@ -62,8 +98,6 @@ func (s *Service) provision(ctx context.Context, dirID string, id *directory.Ide
 			return nil, apperr.Conflict("an account with this e-mail address exists already; ask an admin to link it")
 		}
 		return m, err
-	case err != nil:
-		return nil, fmt.Errorf("finding member: %w", err)
 	case existing.Status != member.StatusACTIVE:
 		return nil, ErrUnauthenticated
 	}
@@ -100,6 +134,24 @@ func cleanLine(s string) string {
 	return strings.TrimSpace(s)
 }
 
+// organisationOf finds the organisation with the official key; empty when there is none. The
+// member's own organisation is used without a query when it has that key (the usual case).
+func (s *Service) organisationOf(ctx context.Context, existing *ent.Member, ags string) (gid.ID, error) {
+	if ags == "" {
+		return "", nil
+	}
+	if existing != nil {
+		if org := existing.Edges.Organisation; org != nil && org.Ags != nil && *org.Ags == ags {
+			return org.ID, nil
+		}
+	}
+	orgID, err := clientFor(ctx, s.client).Organisation.Query().Where(organisation.Ags(ags)).OnlyID(policy.System(ctx))
+	if err != nil && !ent.IsNotFound(err) {
+		return "", fmt.Errorf("finding organisation: %w", err)
+	}
+	return orgID, nil
+}
+
 // unchanged tells whether a member already has what the directory says of them.
 func unchanged(m *ent.Member, id *directory.Identity, orgID gid.ID) bool {
 	org := m.Edges.Organisation
@@ -110,7 +162,9 @@ func unchanged(m *ent.Member, id *directory.Identity, orgID gid.ID) bool {
 
 // Revalidate asks each directory whether its members with live sessions may still log in,
 // and ends the sessions of those who are gone, disabled or no longer in an allowed group. It
-// runs periodically; a directory that is unavailable is skipped until the next run.
+// runs periodically. The directories are asked at once, each on its own: every member's lookup
+// has the directory's own deadline, and a directory that is unavailable (down, or stuck) is
+// skipped until the next run without holding up the others.
 func (s *Service) Revalidate(ctx context.Context) (ended int, err error) {
 	sys := policy.System(ctx)
 	members, err := s.client.Member.Query().
@@ -119,35 +173,54 @@ func (s *Service) Revalidate(ctx context.Context) (ended int, err error) {
 	if err != nil {
 		return 0, fmt.Errorf("listing directory members: %w", err)
 	}
-	// One connection per directory for all its members.
-	entries := map[string][]string{}
-	byEntry := map[[2]string]*ent.Member{}
+	byDirectory := map[string][]*ent.Member{}
 	for _, m := range members {
 		if s.directories[*m.DirectoryID] != nil {
-			entries[*m.DirectoryID] = append(entries[*m.DirectoryID], *m.DirectoryEntryID)
-			byEntry[[2]string{*m.DirectoryID, *m.DirectoryEntryID}] = m
+			byDirectory[*m.DirectoryID] = append(byDirectory[*m.DirectoryID], m)
 		}
 	}
-	for dirID, ids := range entries {
-		err := s.directories[dirID].LookupEach(ctx, ids, func(entryID string, id *directory.Identity, err error) error {
-			switch {
-			case errors.Is(err, directory.ErrRejected):
-				n, err := s.sessions.revokeMember(ctx, byEntry[[2]string{dirID, entryID}].ID, "directory no longer allows login")
-				ended += n
-				return err
-			case err != nil:
-				return err // unavailable: skip the rest of this directory
-			default:
-				_, err := s.provision(ctx, dirID, id)
-				return err
-			}
+	var (
+		wg   sync.WaitGroup
+		mu   sync.Mutex
+		errs []error
+	)
+	for dirID, ms := range byDirectory {
+		wg.Go(func() {
+			n, err := s.revalidateDirectory(ctx, dirID, ms)
+			mu.Lock()
+			defer mu.Unlock()
+			ended += n
+			errs = append(errs, err)
 		})
-		switch {
-		case errors.Is(err, directory.ErrUnavailable):
-			s.logger.WarnContext(ctx, "revalidation skipped a directory", "directory", dirID, "err", err)
-		case err != nil:
-			return ended, err
-		}
 	}
-	return ended, nil
+	wg.Wait()
+	return ended, errors.Join(errs...)
+}
+
+// revalidateDirectory checks one directory's members with live sessions.
+func (s *Service) revalidateDirectory(ctx context.Context, dirID string, members []*ent.Member) (ended int, err error) {
+	byEntry := make(map[string]*ent.Member, len(members))
+	ids := make([]string, 0, len(members))
+	for _, m := range members {
+		byEntry[*m.DirectoryEntryID] = m
+		ids = append(ids, *m.DirectoryEntryID)
+	}
+	err = s.directories[dirID].LookupEach(ctx, ids, func(entryID string, id *directory.Identity, err error) error {
+		switch {
+		case errors.Is(err, directory.ErrRejected):
+			n, err := s.sessions.revokeMember(ctx, byEntry[entryID].ID, "directory no longer allows login")
+			ended += n
+			return err
+		case err != nil:
+			return err
+		default:
+			_, err := s.provision(ctx, dirID, id)
+			return err
+		}
+	})
+	if errors.Is(err, directory.ErrUnavailable) {
+		s.logger.WarnContext(ctx, "revalidation skipped a directory", "directory", dirID, "err", err)
+		return ended, nil
+	}
+	return ended, err
 }

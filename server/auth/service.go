@@ -12,6 +12,7 @@ import (
 
 	"zirkel/ent"
 	"zirkel/ent/member"
+	"zirkel/ent/organisation"
 	"zirkel/ent/schema/gid"
 	"zirkel/server/apperr"
 	"zirkel/server/auth/directory"
@@ -77,6 +78,33 @@ func New(client *ent.Client, cfg Config, logger *slog.Logger) (*Service, error) 
 	return s, nil
 }
 
+// Close closes the directories' pooled connections (at shutdown).
+func (s *Service) Close() {
+	for _, d := range s.directories {
+		d.Close()
+	}
+}
+
+// CheckDirectoryOrganisations refuses directories whose organisation_ags names no organisation:
+// the key must be an organisation's in the database, or one of the shipped official keys
+// (known says which; a fresh database may not hold its organisations yet, e.g. before the
+// demo or an import loaded them). It runs once at start, after the database is migrated.
+func (s *Service) CheckDirectoryOrganisations(ctx context.Context, known func(ags string) bool) error {
+	for _, dc := range s.cfg.Directories {
+		if dc.OrganisationAGS == "" || known(dc.OrganisationAGS) {
+			continue
+		}
+		exists, err := s.client.Organisation.Query().Where(organisation.Ags(dc.OrganisationAGS)).Exist(policy.System(ctx))
+		if err != nil {
+			return fmt.Errorf("checking directory %s: %w", dc.ID, err)
+		}
+		if !exists {
+			return fmt.Errorf("configuring directory %s: organisation_ags %q is no organisation's official key", dc.ID, dc.OrganisationAGS)
+		}
+	}
+	return nil
+}
+
 // Errors of a login. A wrong password, an unknown user and a user who may not log in are
 // deliberately the same error.
 var (
@@ -111,11 +139,17 @@ func (s *Service) Login(ctx context.Context, req LoginRequest) (*Login, error) {
 		dirID = s.directoryOf(username)
 	}
 	account := dirID + ":" + strings.ToLower(username)
-	if wait, err := s.waitBeforeLogin(ctx, account, req.ClientIP); err != nil || wait > 0 {
+	var accountFailed bool
+	admit := func() error { // refuses a login while the account or address must wait
+		wait, failed, err := waitBeforeLogin(ctx, s.accounts, s.addresses, account, req.ClientIP)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		return nil, tooManyAttempts(wait)
+		if wait > 0 {
+			return tooManyAttempts(wait)
+		}
+		accountFailed = failed
+		return nil
 	}
 	fail := func() {
 		for _, err := range []error{s.accounts.fail(ctx, account), s.addresses.fail(ctx, req.ClientIP)} {
@@ -126,7 +160,14 @@ func (s *Service) Login(ctx context.Context, req LoginRequest) (*Login, error) {
 	}
 	// Blank passwords are refused before anything else: on many directories an empty
 	// password is an anonymous bind that "succeeds".
-	if strings.TrimSpace(req.Password) == "" || username == "" || len(req.Password) > MaxPasswordLength || len(username) > 256 {
+	bad := strings.TrimSpace(req.Password) == "" || username == "" || len(req.Password) > MaxPasswordLength || len(username) > 256
+	if dirID == LocalDirectory || bad || s.directories[dirID] == nil {
+		if err := admit(); err != nil {
+			return nil, err
+		}
+		admit = nil
+	}
+	if bad {
 		fail()
 		return nil, ErrUnauthenticated
 	}
@@ -137,7 +178,7 @@ func (s *Service) Login(ctx context.Context, req LoginRequest) (*Login, error) {
 	if dirID == LocalDirectory {
 		m, err = s.loginLocal(ctx, username, req.Password)
 	} else {
-		m, err = s.loginDirectory(ctx, dirID, username, req.Password)
+		m, err = s.loginDirectory(ctx, dirID, username, req.Password, admit) // admits beside the user search
 	}
 	switch {
 	case errors.Is(err, ErrUnauthenticated):
@@ -147,20 +188,12 @@ func (s *Service) Login(ctx context.Context, req LoginRequest) (*Login, error) {
 	case err != nil:
 		return nil, err
 	}
-	if err := s.accounts.succeed(ctx, account); err != nil {
-		return nil, err
+	if accountFailed { // a success clears the account's failures (usually there are none)
+		if err := s.accounts.succeed(ctx, account); err != nil {
+			return nil, err
+		}
 	}
 	return s.startSession(ctx, m)
-}
-
-// waitBeforeLogin is how long an account or client address must still wait after failures.
-func (s *Service) waitBeforeLogin(ctx context.Context, account, address string) (time.Duration, error) {
-	forAccount, err := s.accounts.wait(ctx, account)
-	if err != nil {
-		return 0, err
-	}
-	forAddress, err := s.addresses.wait(ctx, address)
-	return max(forAccount, forAddress), err
 }
 
 // directoryOf picks the directory by the domain of an e-mail address; local otherwise.
@@ -178,10 +211,15 @@ func (s *Service) startSession(ctx context.Context, m *ent.Member) (*Login, erro
 	if err != nil {
 		return nil, err
 	}
-	m, err = clientFor(ctx, s.client).Member.UpdateOne(m).SetLastLoginAt(s.now()).Save(policy.System(ctx))
+	// A bulk update of the one row: the login time is not searchable, so recording it must not
+	// rewrite the member's search entry (the index hooks run on single updates), which also kept
+	// concurrent logins of one account from colliding there.
+	now := s.now()
+	err = clientFor(ctx, s.client).Member.Update().Where(member.ID(m.ID)).SetLastLoginAt(now).Exec(policy.System(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("recording login: %w", err)
 	}
+	m.LastLoginAt = &now
 	return &Login{Member: m, Token: token, CSRFToken: csrfToken(token), ExpiresAt: expires}, nil
 }
 

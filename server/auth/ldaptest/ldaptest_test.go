@@ -347,6 +347,27 @@ func TestStartHanging(t *testing.T) {
 	}
 }
 
+func TestStartHangingAfterStartTLS(t *testing.T) {
+	t.Parallel()
+	url := StartHangingAfterStartTLS(t)
+	raw, err := net.DialTimeout("tcp", strings.TrimPrefix(url, "ldap://"), 2*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// go-ldap gives the handshake after StartTLS no deadline: only one on the
+	// network connection ends it.
+	if err := raw.SetDeadline(time.Now().Add(500 * time.Millisecond)); err != nil {
+		t.Fatal(err)
+	}
+	conn := ldap.NewConn(raw, false)
+	conn.Start()
+	defer conn.Close()
+	err = conn.StartTLS(&tls.Config{ServerName: "127.0.0.1", MinVersion: tls.VersionTLS12})
+	if err == nil || !strings.Contains(err.Error(), "TLS handshake failed") || !strings.Contains(err.Error(), "timeout") {
+		t.Fatalf("StartTLS error = %v, want the StartTLS request accepted and the handshake timing out", err)
+	}
+}
+
 func TestPortClashIsDetected(t *testing.T) {
 	t.Parallel()
 	busy, err := net.Listen("tcp", "127.0.0.1:0")

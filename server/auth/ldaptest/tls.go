@@ -12,6 +12,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"testing"
 	"time"
 )
 
@@ -109,4 +110,16 @@ func randomSerial() *big.Int {
 		panic(err) // crypto/rand does not fail on Linux
 	}
 	return n
+}
+
+// CAFile writes a freshly generated test CA certificate (PEM) into a
+// temporary directory of the test and returns its path, for configurations
+// that need a readable CA file but no running server.
+func CAFile(t testing.TB) string {
+	t.Helper()
+	files, err := writeTLSFiles(t.TempDir())
+	if err != nil {
+		t.Fatalf("ldaptest: writing a CA: %v", err)
+	}
+	return files.CAFile
 }
