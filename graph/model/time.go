@@ -20,5 +20,5 @@ func UnmarshalTime(v any) (time.Time, error) {
 			return t, nil
 		}
 	}
-	return time.Time{}, apperr.Invalid("", "must be a time in RFC 3339 format, such as 2026-05-04T09:30:00+02:00")
+	return time.Time{}, apperr.Invalid("", "must be a time in RFC 3339 format, such as 2026-05-04T10:00:00Z")
 }
