@@ -534,6 +534,11 @@ func (r *queryResolver) Search(ctx context.Context, query string, types []model.
 	return r.search(ctx, query, types, deref(first, 20), after)
 }
 
+// Landscape is the resolver for the landscape field.
+func (r *softwareProductResolver) Landscape(ctx context.Context, obj *ent.SoftwareProduct) (*model.SoftwareLandscape, error) {
+	return landscape(ctx, r.client, obj)
+}
+
 // MessageAdded is the resolver for the messageAdded field.
 func (r *subscriptionResolver) MessageAdded(ctx context.Context, discussionID gid.ID, after *int) (<-chan *live.MessageEvent, error) {
 	return r.live.MessageAdded(ctx, discussionID, after)

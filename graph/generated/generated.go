@@ -51,6 +51,7 @@ type ResolverRoot interface {
 	Message() MessageResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
+	SoftwareProduct() SoftwareProductResolver
 	Subscription() SubscriptionResolver
 	Survey() SurveyResolver
 }
@@ -545,11 +546,18 @@ type ComplexityRoot struct {
 		Hits        func(childComplexity int) int
 	}
 
+	SoftwareLandscape struct {
+		AverageSatisfaction func(childComplexity int) int
+		Organisations       func(childComplexity int) int
+		Topics              func(childComplexity int) int
+	}
+
 	SoftwareProduct struct {
 		Category   func(childComplexity int) int
 		CreatedAt  func(childComplexity int) int
 		Efa        func(childComplexity int) int
 		ID         func(childComplexity int) int
+		Landscape  func(childComplexity int) int
 		Name       func(childComplexity int) int
 		OpenSource func(childComplexity int) int
 		Practices  func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.PracticeOrder) int
@@ -568,6 +576,11 @@ type ComplexityRoot struct {
 	SoftwareProductEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	SoftwareTopicCount struct {
+		Count func(childComplexity int) int
+		Topic func(childComplexity int) int
 	}
 
 	SoftwareUsage struct {
@@ -778,6 +791,9 @@ type QueryResolver interface {
 	CompetencyGaps(ctx context.Context, side *competency.Side) ([]*ent.Competency, error)
 	WhoKnows(ctx context.Context, competencyID gid.ID, first *int) ([]*ent.CompetencyRating, error)
 	Search(ctx context.Context, query string, types []model.SearchType, first *int, after *string) (*model.SearchResults, error)
+}
+type SoftwareProductResolver interface {
+	Landscape(ctx context.Context, obj *ent.SoftwareProduct) (*model.SoftwareLandscape, error)
 }
 type SubscriptionResolver interface {
 	MessageAdded(ctx context.Context, discussionID gid.ID, after *int) (<-chan *live.MessageEvent, error)
@@ -3290,6 +3306,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SearchResults.Hits(childComplexity), true
 
+	case "SoftwareLandscape.averageSatisfaction":
+		if e.ComplexityRoot.SoftwareLandscape.AverageSatisfaction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareLandscape.AverageSatisfaction(childComplexity), true
+	case "SoftwareLandscape.organisations":
+		if e.ComplexityRoot.SoftwareLandscape.Organisations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareLandscape.Organisations(childComplexity), true
+	case "SoftwareLandscape.topics":
+		if e.ComplexityRoot.SoftwareLandscape.Topics == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareLandscape.Topics(childComplexity), true
+
 	case "SoftwareProduct.category":
 		if e.ComplexityRoot.SoftwareProduct.Category == nil {
 			break
@@ -3314,6 +3349,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SoftwareProduct.ID(childComplexity), true
+	case "SoftwareProduct.landscape":
+		if e.ComplexityRoot.SoftwareProduct.Landscape == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareProduct.Landscape(childComplexity), true
 	case "SoftwareProduct.name":
 		if e.ComplexityRoot.SoftwareProduct.Name == nil {
 			break
@@ -3398,6 +3439,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SoftwareProductEdge.Node(childComplexity), true
+
+	case "SoftwareTopicCount.count":
+		if e.ComplexityRoot.SoftwareTopicCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareTopicCount.Count(childComplexity), true
+	case "SoftwareTopicCount.topic":
+		if e.ComplexityRoot.SoftwareTopicCount.Topic == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareTopicCount.Topic(childComplexity), true
 
 	case "SoftwareUsage.contact":
 		if e.ComplexityRoot.SoftwareUsage.Contact == nil {
@@ -9668,9 +9722,43 @@ type SoftwareUsageSummary {
   recommendShare: Float
 }
 
+"""
+A product's place in the software landscape as an aggregate over organisations: what vendors
+see instead of single usages. Null while fewer than 5 organisations use the product.
+"""
+type SoftwareLandscape {
+  """
+  How many organisations use the product (at least 5).
+  """
+  organisations: Int!
+  """
+  For which topics, with how many organisations each; topics with 1 to 4 organisations (and as
+  many others as needed so that none can be worked out) are left out.
+  """
+  topics: [SoftwareTopicCount!]!
+  """
+  Mean satisfaction (1-5) of the usages that rated it; null while fewer than 5 organisations did.
+  """
+  averageSatisfaction: Float
+}
+
+type SoftwareTopicCount {
+  topic: Topic!
+  count: Int!
+}
+
+extend type SoftwareProduct {
+  """
+  The product among organisations (at least 5 of them), for everyone who sees the product; the
+  single usages (SoftwareProduct.usages) are for members other than vendors.
+  """
+  landscape: SoftwareLandscape
+}
+
 extend type Query {
   """
-  The products used for a topic, most used first.
+  The products used for a topic, most used first. Vendors see only products used by at least
+  5 organisations, and averages only over at least 5.
   """
   softwareForTopic(topicID: ID!, first: Int = 20): [SoftwareUsageSummary!]!
   """
@@ -10645,6 +10733,18 @@ func (ec *executionContext) childFields_SearchResults(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type SearchResults", field.Name)
 }
 
+func (ec *executionContext) childFields_SoftwareLandscape(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "organisations":
+		return ec.fieldContext_SoftwareLandscape_organisations(ctx, field)
+	case "topics":
+		return ec.fieldContext_SoftwareLandscape_topics(ctx, field)
+	case "averageSatisfaction":
+		return ec.fieldContext_SoftwareLandscape_averageSatisfaction(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SoftwareLandscape", field.Name)
+}
+
 func (ec *executionContext) childFields_SoftwareProduct(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -10669,6 +10769,8 @@ func (ec *executionContext) childFields_SoftwareProduct(ctx context.Context, fie
 		return ec.fieldContext_SoftwareProduct_usages(ctx, field)
 	case "practices":
 		return ec.fieldContext_SoftwareProduct_practices(ctx, field)
+	case "landscape":
+		return ec.fieldContext_SoftwareProduct_landscape(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SoftwareProduct", field.Name)
 }
@@ -10693,6 +10795,16 @@ func (ec *executionContext) childFields_SoftwareProductEdge(ctx context.Context,
 		return ec.fieldContext_SoftwareProductEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SoftwareProductEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_SoftwareTopicCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "topic":
+		return ec.fieldContext_SoftwareTopicCount_topic(ctx, field)
+	case "count":
+		return ec.fieldContext_SoftwareTopicCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SoftwareTopicCount", field.Name)
 }
 
 func (ec *executionContext) childFields_SoftwareUsage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -24616,6 +24728,84 @@ func (ec *executionContext) fieldContext_SearchResults_endCursor(_ context.Conte
 	return graphql.NewScalarFieldContext("SearchResults", field, false, false, "String")
 }
 
+func (ec *executionContext) _SoftwareLandscape_organisations(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareLandscape) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareLandscape_organisations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Organisations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareLandscape_organisations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareLandscape", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SoftwareLandscape_topics(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareLandscape) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareLandscape_topics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Topics, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SoftwareTopicCount) graphql.Marshaler {
+			return ec.marshalNSoftwareTopicCount2ᚕᚖzirkelᚋgraphᚋmodelᚐSoftwareTopicCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareLandscape_topics(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SoftwareLandscape",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareTopicCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SoftwareLandscape_averageSatisfaction(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareLandscape) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareLandscape_averageSatisfaction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AverageSatisfaction, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareLandscape_averageSatisfaction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareLandscape", field, false, false, "Float")
+}
+
 func (ec *executionContext) _SoftwareProduct_id(ctx context.Context, field graphql.CollectedField, obj *ent.SoftwareProduct) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -24920,6 +25110,38 @@ func (ec *executionContext) fieldContext_SoftwareProduct_practices(ctx context.C
 	return fc, nil
 }
 
+func (ec *executionContext) _SoftwareProduct_landscape(ctx context.Context, field graphql.CollectedField, obj *ent.SoftwareProduct) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareProduct_landscape(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SoftwareProduct().Landscape(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareLandscape) graphql.Marshaler {
+			return ec.marshalOSoftwareLandscape2ᚖzirkelᚋgraphᚋmodelᚐSoftwareLandscape(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareProduct_landscape(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SoftwareProduct",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareLandscape(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _SoftwareProductConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.SoftwareProductConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -25060,6 +25282,61 @@ func (ec *executionContext) _SoftwareProductEdge_cursor(ctx context.Context, fie
 }
 func (ec *executionContext) fieldContext_SoftwareProductEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareProductEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _SoftwareTopicCount_topic(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareTopicCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareTopicCount_topic(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Topic, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Topic) graphql.Marshaler {
+			return ec.marshalNTopic2ᚖzirkelᚋentᚐTopic(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareTopicCount_topic(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SoftwareTopicCount",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Topic(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SoftwareTopicCount_count(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareTopicCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareTopicCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareTopicCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareTopicCount", field, false, false, "Int")
 }
 
 func (ec *executionContext) _SoftwareUsage_id(ctx context.Context, field graphql.CollectedField, obj *ent.SoftwareUsage) (ret graphql.Marshaler) {
@@ -46097,6 +46374,49 @@ func (ec *executionContext) _SearchResults(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var softwareLandscapeImplementors = []string{"SoftwareLandscape"}
+
+func (ec *executionContext) _SoftwareLandscape(ctx context.Context, sel ast.SelectionSet, obj *model.SoftwareLandscape) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, softwareLandscapeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SoftwareLandscape")
+		case "organisations":
+			out.Values[i] = ec._SoftwareLandscape_organisations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "topics":
+			out.Values[i] = ec._SoftwareLandscape_topics(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "averageSatisfaction":
+			out.Values[i] = ec._SoftwareLandscape_averageSatisfaction(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var softwareProductImplementors = []string{"SoftwareProduct", "Node"}
 
 func (ec *executionContext) _SoftwareProduct(ctx context.Context, sel ast.SelectionSet, obj *ent.SoftwareProduct) graphql.Marshaler {
@@ -46165,6 +46485,12 @@ func (ec *executionContext) _SoftwareProduct(ctx context.Context, sel ast.Select
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareProduct_practices(ctx, field, obj)
+				})
+		case "landscape":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SoftwareProduct_landscape(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -46244,6 +46570,44 @@ func (ec *executionContext) _SoftwareProductEdge(ctx context.Context, sel ast.Se
 			}
 		case "cursor":
 			out.Values[i] = ec._SoftwareProductEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var softwareTopicCountImplementors = []string{"SoftwareTopicCount"}
+
+func (ec *executionContext) _SoftwareTopicCount(ctx context.Context, sel ast.SelectionSet, obj *model.SoftwareTopicCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, softwareTopicCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SoftwareTopicCount")
+		case "topic":
+			out.Values[i] = ec._SoftwareTopicCount_topic(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._SoftwareTopicCount_count(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -48484,6 +48848,30 @@ func (ec *executionContext) marshalNSoftwareProductOrderField2ᚖzirkelᚋentᚐ
 func (ec *executionContext) unmarshalNSoftwareProductWhereInput2ᚖzirkelᚋentᚐSoftwareProductWhereInput(ctx context.Context, v any) (*ent.SoftwareProductWhereInput, error) {
 	res, err := ec.unmarshalInputSoftwareProductWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSoftwareTopicCount2ᚕᚖzirkelᚋgraphᚋmodelᚐSoftwareTopicCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SoftwareTopicCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSoftwareTopicCount2ᚖzirkelᚋgraphᚋmodelᚐSoftwareTopicCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSoftwareTopicCount2ᚖzirkelᚋgraphᚋmodelᚐSoftwareTopicCount(ctx context.Context, sel ast.SelectionSet, v *model.SoftwareTopicCount) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SoftwareTopicCount!")
+		return graphql.Null
+	}
+	return ec._SoftwareTopicCount(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNSoftwareUsage2ᚖzirkelᚋentᚐSoftwareUsage(ctx context.Context, sel ast.SelectionSet, v *ent.SoftwareUsage) graphql.Marshaler {
@@ -50792,6 +51180,13 @@ func (ec *executionContext) marshalOSearchType2ᚕzirkelᚋgraphᚋmodelᚐSearc
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalOSoftwareLandscape2ᚖzirkelᚋgraphᚋmodelᚐSoftwareLandscape(ctx context.Context, sel ast.SelectionSet, v *model.SoftwareLandscape) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SoftwareLandscape(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOSoftwareProduct2ᚖzirkelᚋentᚐSoftwareProduct(ctx context.Context, sel ast.SelectionSet, v *ent.SoftwareProduct) graphql.Marshaler {

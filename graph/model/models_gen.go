@@ -124,6 +124,23 @@ type SearchResults struct {
 	EndCursor   *string      `json:"endCursor,omitempty"`
 }
 
+// A product's place in the software landscape as an aggregate over organisations: what vendors
+// see instead of single usages. Null while fewer than 5 organisations use the product.
+type SoftwareLandscape struct {
+	// How many organisations use the product (at least 5).
+	Organisations int `json:"organisations"`
+	// For which topics, with how many organisations each; topics with 1 to 4 organisations (and as
+	// many others as needed so that none can be worked out) are left out.
+	Topics []*SoftwareTopicCount `json:"topics"`
+	// Mean satisfaction (1-5) of the usages that rated it; null while fewer than 5 organisations did.
+	AverageSatisfaction *float64 `json:"averageSatisfaction,omitempty"`
+}
+
+type SoftwareTopicCount struct {
+	Topic *ent.Topic `json:"topic"`
+	Count int        `json:"count"`
+}
+
 // How a product fares for a topic: how many organisations use it and how satisfied they are.
 type SoftwareUsageSummary struct {
 	Product       *ent.SoftwareProduct `json:"product"`
