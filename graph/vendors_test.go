@@ -119,7 +119,9 @@ func TestSoftwareLandscapeAggregates(t *testing.T) {
 			}
 		}
 		read := func(as *apitest.Session, product string) *landscape {
-			var out struct{ Node struct{ Landscape *landscape } }
+			var out struct {
+				Node struct{ Landscape *landscape }
+			}
 			as.MustPost(t, `query($p: ID!) { node(id: $p) { ... on SoftwareProduct { landscape { organisations averageSatisfaction topics { topic { name } count } } } } }`,
 				map[string]any{"p": product}, &out)
 			return out.Node.Landscape
