@@ -349,6 +349,7 @@ type ComplexityRoot struct {
 		AddCircleMember          func(childComplexity int, circleID gid.ID, memberID gid.ID, role *circlemembership.Role) int
 		ArchivePractice          func(childComplexity int, id gid.ID) int
 		CancelRegistration       func(childComplexity int, eventID gid.ID) int
+		CloseSurvey              func(childComplexity int, id gid.ID) int
 		CreateCircle             func(childComplexity int, input ent.CreateCircleInput) int
 		CreateCompetency         func(childComplexity int, input ent.CreateCompetencyInput) int
 		CreateDiscussion         func(childComplexity int, input ent.CreateDiscussionInput) int
@@ -393,6 +394,7 @@ type ComplexityRoot struct {
 		UpdatePractice           func(childComplexity int, id gid.ID, input ent.UpdatePracticeInput) int
 		UpdateSoftwareProduct    func(childComplexity int, id gid.ID, input ent.UpdateSoftwareProductInput) int
 		UpdateSoftwareUsage      func(childComplexity int, id gid.ID, input ent.UpdateSoftwareUsageInput, contactMe *bool) int
+		UpdateSurvey             func(childComplexity int, id gid.ID, input ent.UpdateSurveyInput, questions []*model.SurveyQuestionInput) int
 		UpdateTopic              func(childComplexity int, id gid.ID, input ent.UpdateTopicInput) int
 	}
 
@@ -767,6 +769,8 @@ type MutationResolver interface {
 	UpdateCompetency(ctx context.Context, id gid.ID, input ent.UpdateCompetencyInput) (*ent.Competency, error)
 	RateCompetency(ctx context.Context, competencyID gid.ID, level int, findable *bool) (*ent.CompetencyRating, error)
 	CreateSurvey(ctx context.Context, input ent.CreateSurveyInput, questions []*model.SurveyQuestionInput) (*ent.Survey, error)
+	UpdateSurvey(ctx context.Context, id gid.ID, input ent.UpdateSurveyInput, questions []*model.SurveyQuestionInput) (*ent.Survey, error)
+	CloseSurvey(ctx context.Context, id gid.ID) (*ent.Survey, error)
 	RespondToSurvey(ctx context.Context, surveyID gid.ID, answers []*model.AnswerInput) (bool, error)
 }
 type QueryResolver interface {
@@ -2056,6 +2060,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CancelRegistration(childComplexity, args["eventID"].(gid.ID)), true
+	case "Mutation.closeSurvey":
+		if e.ComplexityRoot.Mutation.CloseSurvey == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_closeSurvey_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CloseSurvey(childComplexity, args["id"].(gid.ID)), true
 	case "Mutation.createCircle":
 		if e.ComplexityRoot.Mutation.CreateCircle == nil {
 			break
@@ -2525,6 +2540,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateSoftwareUsage(childComplexity, args["id"].(gid.ID), args["input"].(ent.UpdateSoftwareUsageInput), args["contactMe"].(*bool)), true
+	case "Mutation.updateSurvey":
+		if e.ComplexityRoot.Mutation.UpdateSurvey == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateSurvey_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateSurvey(childComplexity, args["id"].(gid.ID), args["input"].(ent.UpdateSurveyInput), args["questions"].([]*model.SurveyQuestionInput)), true
 	case "Mutation.updateTopic":
 		if e.ComplexityRoot.Mutation.UpdateTopic == nil {
 			break
@@ -9834,8 +9860,14 @@ input AnswerInput {
 }
 
 """
-Aggregated results. Any count of 1 to 4 is suppressed (null), and nothing is shown at all
-while fewer than 5 responded, so that no answer points at a person or organisation.
+Aggregated results. Nothing is shown at all while fewer than 5 responded. Within a question,
+any count of 1 to 4 is suppressed (null), and with it as many other counts (the smallest
+first, the count of those who skipped the question included) as needed so that at least two
+are hidden and the hidden ones add up to at least 5: no hidden count can be worked out from
+the shown ones and the total (server/anonymity). Results of anonymous surveys change only in
+steps of 5 responses: they cover the responses as they stood when their number last reached a
+multiple of 5 (5, 10, 15, ...), before and after the close alike; a changed answer counts from
+the next step on.
 """
 type SurveyResults {
   respondents: Int
@@ -9850,7 +9882,7 @@ type QuestionResult {
   median: Float
   mean: Float
   """
-  TEXT answers, in random order, when at least 5 answered.
+  TEXT answers, in alphabetical order, when at least 5 answered; for the owner only.
   """
   texts: [String!]!
 }
@@ -9883,15 +9915,25 @@ extend type Mutation {
   """
   createSurvey(input: CreateSurveyInput!, questions: [SurveyQuestionInput!]!): Survey!
   """
-  Responds to an open survey, or changes the response until it closes.
+  The owner changes a survey (its texts, times and, when given, all its questions) before the
+  first response; CONFLICT after it.
+  """
+  updateSurvey(id: ID!, input: UpdateSurveyInput!, questions: [SurveyQuestionInput!]): Survey!
+  """
+  The owner closes a survey now (also after responses).
+  """
+  closeSurvey(id: ID!): Survey!
+  """
+  Responds to an open survey, or changes the response until it closes: answering again
+  replaces only the answers given (an empty TEXT removes that answer), the others stay.
   """
   respondToSurvey(surveyID: ID!, answers: [AnswerInput!]!): Boolean!
 }
 
 extend type Subscription {
   """
-  The results, again after every response: for polls during a live session (same visibility
-  as Survey.results).
+  The results, again whenever they change (for anonymous surveys: every 5 responses): for
+  polls during a live session (same visibility as Survey.results).
   """
   surveyResults(surveyID: ID!): SurveyResults!
 }
@@ -11969,6 +12011,20 @@ func (ec *executionContext) field_Mutation_cancelRegistration_args(ctx context.C
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_closeSurvey_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (gid.ID, error) {
+			return ec.unmarshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createCircle_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -12764,6 +12820,36 @@ func (ec *executionContext) field_Mutation_updateSoftwareUsage_args(ctx context.
 		return nil, err
 	}
 	args["contactMe"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateSurvey_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (gid.ID, error) {
+			return ec.unmarshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.UpdateSurveyInput, error) {
+			return ec.unmarshalNUpdateSurveyInput2zirkelᚋentᚐUpdateSurveyInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "questions",
+		func(ctx context.Context, v any) ([]*model.SurveyQuestionInput, error) {
+			return ec.unmarshalOSurveyQuestionInput2ᚕᚖzirkelᚋgraphᚋmodelᚐSurveyQuestionInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["questions"] = arg2
 	return args, nil
 }
 
@@ -21497,6 +21583,94 @@ func (ec *executionContext) fieldContext_Mutation_createSurvey(ctx context.Conte
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_createSurvey_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateSurvey(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateSurvey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateSurvey(ctx, fc.Args["id"].(gid.ID), fc.Args["input"].(ent.UpdateSurveyInput), fc.Args["questions"].([]*model.SurveyQuestionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Survey) graphql.Marshaler {
+			return ec.marshalNSurvey2ᚖzirkelᚋentᚐSurvey(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateSurvey(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Survey(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateSurvey_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_closeSurvey(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_closeSurvey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CloseSurvey(ctx, fc.Args["id"].(gid.ID))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Survey) graphql.Marshaler {
+			return ec.marshalNSurvey2ᚖzirkelᚋentᚐSurvey(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_closeSurvey(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Survey(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_closeSurvey_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -45336,6 +45510,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "updateSurvey":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateSurvey(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "closeSurvey":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_closeSurvey(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "respondToSurvey":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_respondToSurvey(ctx, field)
@@ -49194,6 +49382,11 @@ func (ec *executionContext) unmarshalNUpdateSoftwareUsageInput2zirkelᚋentᚐUp
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNUpdateSurveyInput2zirkelᚋentᚐUpdateSurveyInput(ctx context.Context, v any) (ent.UpdateSurveyInput, error) {
+	res, err := ec.unmarshalInputUpdateSurveyInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNUpdateTopicInput2zirkelᚋentᚐUpdateTopicInput(ctx context.Context, v any) (ent.UpdateTopicInput, error) {
 	res, err := ec.unmarshalInputUpdateTopicInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -51407,6 +51600,23 @@ func (ec *executionContext) unmarshalOSurveyOrder2ᚖzirkelᚋentᚐSurveyOrder(
 	}
 	res, err := ec.unmarshalInputSurveyOrder(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOSurveyQuestionInput2ᚕᚖzirkelᚋgraphᚋmodelᚐSurveyQuestionInputᚄ(ctx context.Context, v any) ([]*model.SurveyQuestionInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.SurveyQuestionInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSurveyQuestionInput2ᚖzirkelᚋgraphᚋmodelᚐSurveyQuestionInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalOSurveyQuestionKind2ᚕzirkelᚋentᚋsurveyquestionᚐKindᚄ(ctx context.Context, v any) ([]surveyquestion.Kind, error) {

@@ -29,10 +29,10 @@ func Small(n int) bool { return n > 0 && n < K }
 // The rule, in three steps:
 //  1. primary suppression: every cell of 1 to K-1 is hidden;
 //  2. complementary suppression: while some cell is hidden and either only one is hidden or
-//     the hidden cells add up to fewer than K, the smallest shown cell (the first of equals)
-//     is hidden too;
-//  3. so if the hidden cells still add up to fewer than K when no shown cell is left, every
-//     cell is hidden and only the total (itself at least K, see Enough) remains.
+//     the hidden cells add up to fewer than K, the smallest shown cell that is not 0 (the
+//     first of equals) is hidden too (a 0 would add nobody to the hidden group);
+//  3. when no such cell is left, every cell that is not 0 is hidden: where the cells add up
+//     to the total, the hidden ones then add up to the total, itself at least K (see Enough).
 //
 // So whenever anything is hidden, at least two cells are hidden and together they stand for at
 // least K: from the total and the shown cells one learns only their sum (a group of at least
@@ -59,7 +59,7 @@ func Hide(counts []int) []bool {
 		if n >= 2 && sum >= K {
 			break
 		}
-		if !hidden[i] {
+		if !hidden[i] && counts[i] > 0 {
 			hidden[i] = true
 			n++
 			sum += counts[i]

@@ -17,10 +17,11 @@ func TestHideExamples(t *testing.T) {
 		want   []bool
 	}{
 		{"nothing small: all shown", []int{7, 0, 12}, []bool{false, false, false}},
-		{"9 respondents, A=7, C=0: B=2 needs a partner", []int{7, 2, 0}, []bool{true, true, true}},
+		{"9 respondents, A=7, C=0: B=2 needs a partner", []int{7, 2, 0}, []bool{true, true, false}},
 		{"two small cells that make a group", []int{2, 3, 20}, []bool{true, true, false}},
 		{"one small cell hides the next smallest", []int{1, 5, 6, 30}, []bool{true, true, false, false}},
-		{"zeros alone do not make a group", []int{1, 0, 0, 30, 40}, []bool{true, true, true, true, false}},
+		{"zeros add nobody to the hidden group", []int{1, 0, 0, 30, 40}, []bool{true, false, false, true, false}},
+		{"small cells that stay small together take a large one", []int{1, 1, 0, 8}, []bool{true, true, false, true}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := anonymity.Hide(tc.counts); !slices.Equal(got, tc.want) {
