@@ -118,7 +118,9 @@ func TestAnsweringAgainKeepsOtherAnswers(t *testing.T) {
 			t.Fatalf("only the scale changed: %+v", r.Questions)
 		}
 		var mean struct {
-			Node struct{ Results struct{ Questions []struct{ Mean float64 } } }
+			Node struct {
+				Results struct{ Questions []struct{ Mean float64 } }
+			}
 		}
 		owner.MustPost(t, `query($id: ID!) { node(id: $id) { ... on Survey { results { questions { mean } } } } }`, map[string]any{"id": survey}, &mean)
 		if got := mean.Node.Results.Questions[2].Mean; got != 3.4 {
@@ -181,5 +183,37 @@ func TestSurveyEditing(t *testing.T) {
 		wantError(t, other.Post(t, `mutation($s: ID!, $q: ID!) { respondToSurvey(surveyID: $s, answers: [{questionID: $q, choice: 1}]) }`,
 			map[string]any{"s": survey, "q": out.UpdateSurvey.Questions[0].ID}), "BAD_USER_INPUT", "surveyID")
 		wantError(t, owner.Post(t, closeIt, map[string]any{"s": survey}), "CONFLICT", "")
+	})
+}
+
+// TestSurveyStepsUnderConcurrentResponses: responses arriving together are counted one after
+// the other, so the published results still cover a multiple of 5.
+func TestSurveyStepsUnderConcurrentResponses(t *testing.T) {
+	apitest.ForEachBackend(t, func(t *testing.T, env *apitest.Env) {
+		owner := env.NewMember(t, apitest.Spec{CommunityRole: "RESEARCHER"})
+		survey, q := newSurvey(t, owner, time.Now().Add(time.Hour), "")
+		members := make([]*apitest.Session, 13)
+		for i := range members {
+			members[i] = env.NewMember(t, apitest.Spec{})
+		}
+		errs := make(chan []apitest.Error, len(members))
+		for i, m := range members {
+			go func() { errs <- answer(t, m, survey, q, i%2, 3, "x").Errors }()
+		}
+		for range members {
+			if e := <-errs; len(e) > 0 {
+				t.Error(e)
+			}
+		}
+		var out struct {
+			Node struct {
+				ResponseCount int
+				Results       surveyResults
+			}
+		}
+		owner.MustPost(t, `query($id: ID!) { node(id: $id) { ... on Survey { responseCount results { respondents suppressed } } } }`, map[string]any{"id": survey}, &out)
+		if out.Node.ResponseCount != 13 || out.Node.Results.Respondents == nil || *out.Node.Results.Respondents != 10 {
+			t.Fatalf("13 responses, results over 10: %d, %+v", out.Node.ResponseCount, out.Node.Results)
+		}
 	})
 }

@@ -197,7 +197,7 @@ func (r *Resolver) respond(ctx context.Context, c *ent.Client, surveyID gid.ID, 
 	return !s.Anonymous || after.PublishedCount != s.PublishedCount, nil
 }
 
-// createResponse stores a new response and counts it.
+// createResponse stores a new response.
 func (r *Resolver) createResponse(ctx context.Context, c *ent.Client, v *viewer.Viewer, s *ent.Survey, key string, answers map[string]any) error {
 	sys := policy.System(ctx)
 	create := c.SurveyResponse.Create().SetSurveyID(s.ID).SetRespondentKey(key).SetAnswers(answers)
@@ -206,10 +206,7 @@ func (r *Resolver) createResponse(ctx context.Context, c *ent.Client, v *viewer.
 	} else {
 		create.SetSubmittedAt(time.Now()).SetMemberID(v.MemberID)
 	}
-	if err := create.Exec(sys); err != nil {
-		return err
-	}
-	return c.Survey.UpdateOne(s).AddResponseCount(1).Exec(sys)
+	return create.Exec(sys) // counted and published by server/integrity
 }
 
 // validateAnswers checks answers against the questions and returns them by question id; a nil

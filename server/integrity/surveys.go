@@ -26,52 +26,64 @@ func installSurveyRules(client *ent.Client) {
 	client.SurveyQuestion.Use(questionsFrozen)
 }
 
-// publishResponses publishes answers after they are written: for a survey that is not
-// anonymous at once, for an anonymous one all its responses together whenever their number
-// reaches a multiple of anonymity.K, so that the results never change by fewer than
-// anonymity.K responses and no change of the results points at one respondent.
+// publishResponses counts responses and publishes answers after they are written: for a
+// survey that is not anonymous at once, for an anonymous one all its responses together
+// whenever their number reaches a multiple of anonymity.K, so that the results never change
+// by fewer than anonymity.K responses and no change of the results points at one respondent.
+// A new response first counts itself on the survey's row: on PostgreSQL that locks the row, so
+// concurrent responses are counted and published one after the other.
 func publishResponses(next ent.Mutator) ent.Mutator {
 	return hook.SurveyResponseFunc(func(ctx context.Context, m *ent.SurveyResponseMutation) (ent.Value, error) {
-		if _, answers := m.Answers(); !answers || !m.Op().Is(ent.OpCreate|ent.OpUpdateOne) {
-			return next.Mutate(ctx, m)
+		sys := policy.System(ctx)
+		switch {
+		case m.Op().Is(ent.OpCreate):
+			surveyID, _ := m.SurveyID()
+			s, err := m.Client().Survey.UpdateOneID(surveyID).AddResponseCount(1).Save(sys)
+			if err != nil {
+				return nil, err
+			}
+			v, err := next.Mutate(ctx, m)
+			if err != nil {
+				return nil, err
+			}
+			return v, publish(ctx, m.Client(), s, v.(*ent.SurveyResponse).ID, s.Anonymous && s.ResponseCount%anonymity.K == 0)
+		case m.Op().Is(ent.OpUpdateOne):
+			if _, answers := m.Answers(); !answers {
+				return next.Mutate(ctx, m)
+			}
+			v, err := next.Mutate(ctx, m)
+			if err != nil {
+				return nil, err
+			}
+			r := v.(*ent.SurveyResponse)
+			s, err := m.Client().Survey.Query().Where(survey.HasResponsesWith(surveyresponse.ID(r.ID))).Only(sys)
+			if err != nil {
+				return nil, err
+			}
+			return v, publish(ctx, m.Client(), s, r.ID, false)
 		}
-		v, err := next.Mutate(ctx, m)
-		if err != nil {
-			return nil, err
-		}
-		r, ok := v.(*ent.SurveyResponse)
-		if !ok {
-			return v, nil
-		}
-		return v, publish(ctx, m.Client(), r.ID)
+		return next.Mutate(ctx, m)
 	})
 }
 
-// publish copies answers to published_answers as publishResponses describes.
-func publish(ctx context.Context, c *ent.Client, responseID gid.ID) error {
-	sys := policy.System(ctx)
-	s, err := c.Survey.Query().Where(survey.HasResponsesWith(surveyresponse.ID(responseID))).Only(sys)
-	if err != nil {
-		return err
-	}
-	ofSurvey := surveyresponse.HasSurveyWith(survey.ID(s.ID))
-	n, err := c.SurveyResponse.Query().Where(ofSurvey).Count(sys)
-	if err != nil {
-		return err
-	}
-	update := c.SurveyResponse.Update().Where(ofSurvey)
-	if !s.Anonymous {
-		update.Where(surveyresponse.ID(responseID))
-	} else if n%anonymity.K != 0 {
+// publish copies answers to published_answers: of the response for a survey that is not
+// anonymous, of all the survey's responses when all is set, otherwise of none.
+func publish(ctx context.Context, c *ent.Client, s *ent.Survey, responseID gid.ID, all bool) error {
+	if s.Anonymous && !all {
 		return nil
 	}
-	err = update.Modify(func(u *entsql.UpdateBuilder) {
+	sys := policy.System(ctx)
+	update := c.SurveyResponse.Update().Where(surveyresponse.HasSurveyWith(survey.ID(s.ID)))
+	if !all {
+		update.Where(surveyresponse.ID(responseID))
+	}
+	err := update.Modify(func(u *entsql.UpdateBuilder) {
 		u.Set(surveyresponse.FieldPublishedAnswers, entsql.Expr(surveyresponse.FieldAnswers))
 	}).Exec(sys)
 	if err != nil {
 		return err
 	}
-	return c.Survey.UpdateOneID(s.ID).SetPublishedCount(n).Exec(sys)
+	return c.Survey.UpdateOneID(s.ID).SetPublishedCount(s.ResponseCount).Exec(sys)
 }
 
 // surveyFrozen refuses changes of a survey's texts and times once it has a response, except
@@ -93,12 +105,11 @@ func surveyFrozen(next ent.Mutator) ent.Mutator {
 				editing = true
 			}
 		}
-		if editing {
-			if err := noResponses(ctx, m.Client(), id); err != nil {
-				return nil, err
-			}
+		v, err := next.Mutate(ctx, m) // first: on PostgreSQL this locks the row a new response counts itself on
+		if err != nil || !editing {
+			return v, err
 		}
-		return next.Mutate(ctx, m)
+		return v, noResponses(ctx, m.Client(), id)
 	})
 }
 
