@@ -64,7 +64,7 @@ func softwareForTopic(ctx context.Context, c *ent.Client, topicID gid.ID, first 
 // usageTally gathers one product's usages.
 type usageTally struct {
 	product                      *ent.SoftwareProduct
-	orgs, ratedBy, askedOrgs     map[gid.ID]bool
+	orgs, ratedBy                map[gid.ID]bool
 	topics                       map[gid.ID]map[gid.ID]bool
 	rated, ratingSum, asked, rec int
 }
@@ -76,8 +76,7 @@ func tallyUsages(usages []*ent.SoftwareUsage) map[gid.ID]*usageTally {
 		p, org := u.Edges.Product, u.Edges.Organisation.ID
 		t := byProduct[p.ID]
 		if t == nil {
-			t = &usageTally{product: p, orgs: map[gid.ID]bool{}, ratedBy: map[gid.ID]bool{},
-				askedOrgs: map[gid.ID]bool{}, topics: map[gid.ID]map[gid.ID]bool{}}
+			t = &usageTally{product: p, orgs: map[gid.ID]bool{}, ratedBy: map[gid.ID]bool{}, topics: map[gid.ID]map[gid.ID]bool{}}
 			byProduct[p.ID] = t
 		}
 		t.orgs[org] = true
@@ -94,7 +93,6 @@ func tallyUsages(usages []*ent.SoftwareUsage) map[gid.ID]*usageTally {
 		}
 		if u.WouldRecommend != nil {
 			t.asked++
-			t.askedOrgs[org] = true
 			if *u.WouldRecommend {
 				t.rec++
 			}
@@ -103,22 +101,32 @@ func tallyUsages(usages []*ent.SoftwareUsage) map[gid.ID]*usageTally {
 	return byProduct
 }
 
-// summary is the tally as a summary; with aggregateOnly, nil below anonymity.K organisations
-// and without the means that stand for fewer.
+// summary is the tally as a summary. With aggregateOnly it is nil below anonymity.K
+// organisations and has no means: a product's mean over one topic beside its mean over all
+// (SoftwareProduct.landscape) would give away the ratings of the few who use it otherwise.
 func (t *usageTally) summary(aggregateOnly bool) *model.SoftwareUsageSummary {
 	if aggregateOnly && !anonymity.Enough(len(t.orgs)) {
 		return nil
 	}
 	s := &model.SoftwareUsageSummary{Product: t.product, Organisations: len(t.orgs)}
-	if t.rated > 0 && (!aggregateOnly || anonymity.Enough(len(t.ratedBy))) {
-		avg := float64(t.ratingSum) / float64(t.rated)
-		s.AverageSatisfaction = &avg
+	if aggregateOnly {
+		return s
 	}
-	if t.asked > 0 && (!aggregateOnly || anonymity.Enough(len(t.askedOrgs))) {
+	s.AverageSatisfaction = t.averageSatisfaction()
+	if t.asked > 0 {
 		share := float64(t.rec) / float64(t.asked)
 		s.RecommendShare = &share
 	}
 	return s
+}
+
+// averageSatisfaction is the mean rating, or nil when no usage rated the product.
+func (t *usageTally) averageSatisfaction() *float64 {
+	if t.rated == 0 {
+		return nil
+	}
+	avg := float64(t.ratingSum) / float64(t.rated)
+	return &avg
 }
 
 // landscape is a product's aggregate over all organisations that use it, for everyone who
@@ -138,7 +146,9 @@ func landscape(ctx context.Context, c *ent.Client, p *ent.SoftwareProduct) (*mod
 		return nil, nil
 	}
 	out := &model.SoftwareLandscape{Organisations: len(t.orgs), Topics: []*model.SoftwareTopicCount{}}
-	out.AverageSatisfaction = t.summary(true).AverageSatisfaction
+	if anonymity.Enough(len(t.ratedBy)) {
+		out.AverageSatisfaction = t.averageSatisfaction()
+	}
 	topicIDs := slices.Sorted(maps.Keys(t.topics))
 	counts := make([]int, len(topicIDs))
 	for i, id := range topicIDs {

@@ -139,11 +139,18 @@ func TestSoftwareLandscapeAggregates(t *testing.T) {
 			}
 		}
 		type summary struct {
-			Product       struct{ Name string }
-			Organisations int
+			Product             struct{ Name string }
+			Organisations       int
+			AverageSatisfaction *float64
 		}
 		var sums struct{ SoftwareForTopic []summary }
-		q := `query($t: ID!) { softwareForTopic(topicID: $t) { product { name } organisations } }`
+		q := `query($t: ID!) { softwareForTopic(topicID: $t) { product { name } organisations averageSatisfaction } }`
+		f.vendor.MustPost(t, q, map[string]any{"t": f.formulare}, &sums)
+		if len(sums.SoftwareForTopic) != 1 || sums.SoftwareForTopic[0].Product.Name != "Camunda" || sums.SoftwareForTopic[0].AverageSatisfaction != nil {
+			// a mean over the 5 for Formulare beside the landscape's over all 13 usages would
+			// give away the ratings of the others
+			t.Fatalf("vendors see only products of at least 5 organisations, without means: %+v", sums.SoftwareForTopic)
+		}
 		f.vendor.MustPost(t, q, map[string]any{"t": f.prozesse}, &sums)
 		if len(sums.SoftwareForTopic) != 1 || sums.SoftwareForTopic[0].Product.Name != "Camunda" {
 			t.Fatalf("vendors see only products of at least 5 organisations: %+v", sums.SoftwareForTopic)

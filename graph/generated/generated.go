@@ -9784,7 +9784,7 @@ extend type SoftwareProduct {
 extend type Query {
   """
   The products used for a topic, most used first. Vendors see only products used by at least
-  5 organisations, and averages only over at least 5.
+  5 organisations, and no means or shares (those are in SoftwareProduct.landscape).
   """
   softwareForTopic(topicID: ID!, first: Int = 20): [SoftwareUsageSummary!]!
   """

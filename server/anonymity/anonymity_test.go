@@ -100,3 +100,27 @@ func checkTable(counts []int, total int) error {
 	}
 	return nil
 }
+
+// FuzzHide checks the same properties as TestNoHiddenCellIsDerivable on tables the fuzzer
+// makes: each byte is one cell.
+func FuzzHide(f *testing.F) {
+	f.Add([]byte{7, 2, 0})
+	f.Add([]byte{1, 0, 0, 30, 40})
+	f.Add([]byte{4, 4, 0, 1})
+	f.Fuzz(func(t *testing.T, cells []byte) {
+		if len(cells) > 30 {
+			return
+		}
+		counts, total := make([]int, len(cells)), 0
+		for i, c := range cells {
+			counts[i] = int(c)
+			total += int(c)
+		}
+		if !anonymity.Enough(total) {
+			return
+		}
+		if err := checkTable(counts, total); err != nil {
+			t.Fatalf("%v: %v", counts, err)
+		}
+	})
+}
