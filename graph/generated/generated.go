@@ -9806,11 +9806,13 @@ extend type Mutation {
 
 extend type Query {
   """
-  Competencies nobody in the viewer's organisation has (no one rated themselves 2 or higher).
+  Competencies nobody in the viewer's organisation has (no one rated themselves 2 or higher);
+  empty until at least 5 of its members rated themselves, so that it tells no colleague's rating.
   """
   competencyGaps(side: CompetencySide): [Competency!]!
   """
-  Members who rate themselves 3 or 4 in a competency and agreed to be found, best first.
+  Members who rate themselves 3 or 4 in a competency and agreed to be found, best first;
+  empty for vendors.
   """
   whoKnows(competencyID: ID!, first: Int = 20): [CompetencyRating!]!
 }
