@@ -409,15 +409,16 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "Survey",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			survey.FieldCreatedAt:     {Type: field.TypeTime, Column: survey.FieldCreatedAt},
-			survey.FieldUpdatedAt:     {Type: field.TypeTime, Column: survey.FieldUpdatedAt},
-			survey.FieldTitle:         {Type: field.TypeString, Column: survey.FieldTitle},
-			survey.FieldIntroduction:  {Type: field.TypeString, Column: survey.FieldIntroduction},
-			survey.FieldOpensAt:       {Type: field.TypeTime, Column: survey.FieldOpensAt},
-			survey.FieldClosesAt:      {Type: field.TypeTime, Column: survey.FieldClosesAt},
-			survey.FieldAnonymous:     {Type: field.TypeBool, Column: survey.FieldAnonymous},
-			survey.FieldResponseScope: {Type: field.TypeEnum, Column: survey.FieldResponseScope},
-			survey.FieldResponseCount: {Type: field.TypeInt, Column: survey.FieldResponseCount},
+			survey.FieldCreatedAt:      {Type: field.TypeTime, Column: survey.FieldCreatedAt},
+			survey.FieldUpdatedAt:      {Type: field.TypeTime, Column: survey.FieldUpdatedAt},
+			survey.FieldTitle:          {Type: field.TypeString, Column: survey.FieldTitle},
+			survey.FieldIntroduction:   {Type: field.TypeString, Column: survey.FieldIntroduction},
+			survey.FieldOpensAt:        {Type: field.TypeTime, Column: survey.FieldOpensAt},
+			survey.FieldClosesAt:       {Type: field.TypeTime, Column: survey.FieldClosesAt},
+			survey.FieldAnonymous:      {Type: field.TypeBool, Column: survey.FieldAnonymous},
+			survey.FieldResponseScope:  {Type: field.TypeEnum, Column: survey.FieldResponseScope},
+			survey.FieldResponseCount:  {Type: field.TypeInt, Column: survey.FieldResponseCount},
+			survey.FieldPublishedCount: {Type: field.TypeInt, Column: survey.FieldPublishedCount},
 		},
 	}
 	graph.Nodes[19] = &sqlgraph.Node{
@@ -449,9 +450,10 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "SurveyResponse",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			surveyresponse.FieldRespondentKey: {Type: field.TypeString, Column: surveyresponse.FieldRespondentKey},
-			surveyresponse.FieldAnswers:       {Type: field.TypeJSON, Column: surveyresponse.FieldAnswers},
-			surveyresponse.FieldSubmittedAt:   {Type: field.TypeTime, Column: surveyresponse.FieldSubmittedAt},
+			surveyresponse.FieldRespondentKey:    {Type: field.TypeString, Column: surveyresponse.FieldRespondentKey},
+			surveyresponse.FieldAnswers:          {Type: field.TypeJSON, Column: surveyresponse.FieldAnswers},
+			surveyresponse.FieldSubmittedAt:      {Type: field.TypeTime, Column: surveyresponse.FieldSubmittedAt},
+			surveyresponse.FieldPublishedAnswers: {Type: field.TypeJSON, Column: surveyresponse.FieldPublishedAnswers},
 		},
 	}
 	graph.Nodes[21] = &sqlgraph.Node{
@@ -3668,6 +3670,11 @@ func (f *SurveyFilter) WhereResponseCount(p entql.IntP) {
 	f.Where(p.Field(survey.FieldResponseCount))
 }
 
+// WherePublishedCount applies the entql int predicate on the published_count field.
+func (f *SurveyFilter) WherePublishedCount(p entql.IntP) {
+	f.Where(p.Field(survey.FieldPublishedCount))
+}
+
 // WhereHasCircle applies a predicate to check if query has an edge circle.
 func (f *SurveyFilter) WhereHasCircle() {
 	f.Where(entql.HasEdge("circle"))
@@ -3856,6 +3863,11 @@ func (f *SurveyResponseFilter) WhereAnswers(p entql.BytesP) {
 // WhereSubmittedAt applies the entql time.Time predicate on the submitted_at field.
 func (f *SurveyResponseFilter) WhereSubmittedAt(p entql.TimeP) {
 	f.Where(p.Field(surveyresponse.FieldSubmittedAt))
+}
+
+// WherePublishedAnswers applies the entql json.RawMessage predicate on the published_answers field.
+func (f *SurveyResponseFilter) WherePublishedAnswers(p entql.BytesP) {
+	f.Where(p.Field(surveyresponse.FieldPublishedAnswers))
 }
 
 // WhereHasSurvey applies a predicate to check if query has an edge survey.

@@ -17882,33 +17882,35 @@ func (m *SoftwareUsageMutation) ResetEdge(name string) error {
 // SurveyMutation represents an operation that mutates the Survey nodes in the graph.
 type SurveyMutation struct {
 	config
-	op                Op
-	typ               string
-	id                *gid.ID
-	created_at        *time.Time
-	updated_at        *time.Time
-	title             *string
-	introduction      *string
-	opens_at          *time.Time
-	closes_at         *time.Time
-	anonymous         *bool
-	response_scope    *survey.ResponseScope
-	response_count    *int
-	addresponse_count *int
-	clearedFields     map[string]struct{}
-	circle            *gid.ID
-	clearedcircle     bool
-	owner             *gid.ID
-	clearedowner      bool
-	questions         map[gid.ID]struct{}
-	removedquestions  map[gid.ID]struct{}
-	clearedquestions  bool
-	responses         map[gid.ID]struct{}
-	removedresponses  map[gid.ID]struct{}
-	clearedresponses  bool
-	done              bool
-	oldValue          func(context.Context) (*Survey, error)
-	predicates        []predicate.Survey
+	op                 Op
+	typ                string
+	id                 *gid.ID
+	created_at         *time.Time
+	updated_at         *time.Time
+	title              *string
+	introduction       *string
+	opens_at           *time.Time
+	closes_at          *time.Time
+	anonymous          *bool
+	response_scope     *survey.ResponseScope
+	response_count     *int
+	addresponse_count  *int
+	published_count    *int
+	addpublished_count *int
+	clearedFields      map[string]struct{}
+	circle             *gid.ID
+	clearedcircle      bool
+	owner              *gid.ID
+	clearedowner       bool
+	questions          map[gid.ID]struct{}
+	removedquestions   map[gid.ID]struct{}
+	clearedquestions   bool
+	responses          map[gid.ID]struct{}
+	removedresponses   map[gid.ID]struct{}
+	clearedresponses   bool
+	done               bool
+	oldValue           func(context.Context) (*Survey, error)
+	predicates         []predicate.Survey
 }
 
 var _ ent.Mutation = (*SurveyMutation)(nil)
@@ -18372,6 +18374,62 @@ func (m *SurveyMutation) ResetResponseCount() {
 	m.addresponse_count = nil
 }
 
+// SetPublishedCount sets the "published_count" field.
+func (m *SurveyMutation) SetPublishedCount(i int) {
+	m.published_count = &i
+	m.addpublished_count = nil
+}
+
+// PublishedCount returns the value of the "published_count" field in the mutation.
+func (m *SurveyMutation) PublishedCount() (r int, exists bool) {
+	v := m.published_count
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPublishedCount returns the old "published_count" field's value of the Survey entity.
+// If the Survey object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SurveyMutation) OldPublishedCount(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPublishedCount is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPublishedCount requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPublishedCount: %w", err)
+	}
+	return oldValue.PublishedCount, nil
+}
+
+// AddPublishedCount adds i to the "published_count" field.
+func (m *SurveyMutation) AddPublishedCount(i int) {
+	if m.addpublished_count != nil {
+		*m.addpublished_count += i
+	} else {
+		m.addpublished_count = &i
+	}
+}
+
+// AddedPublishedCount returns the value that was added to the "published_count" field in this mutation.
+func (m *SurveyMutation) AddedPublishedCount() (r int, exists bool) {
+	v := m.addpublished_count
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetPublishedCount resets all changes to the "published_count" field.
+func (m *SurveyMutation) ResetPublishedCount() {
+	m.published_count = nil
+	m.addpublished_count = nil
+}
+
 // SetCircleID sets the "circle" edge to the Circle entity by id.
 func (m *SurveyMutation) SetCircleID(id gid.ID) {
 	m.circle = &id
@@ -18592,7 +18650,7 @@ func (m *SurveyMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *SurveyMutation) Fields() []string {
-	fields := make([]string, 0, 9)
+	fields := make([]string, 0, 10)
 	if m.created_at != nil {
 		fields = append(fields, survey.FieldCreatedAt)
 	}
@@ -18620,6 +18678,9 @@ func (m *SurveyMutation) Fields() []string {
 	if m.response_count != nil {
 		fields = append(fields, survey.FieldResponseCount)
 	}
+	if m.published_count != nil {
+		fields = append(fields, survey.FieldPublishedCount)
+	}
 	return fields
 }
 
@@ -18646,6 +18707,8 @@ func (m *SurveyMutation) Field(name string) (ent.Value, bool) {
 		return m.ResponseScope()
 	case survey.FieldResponseCount:
 		return m.ResponseCount()
+	case survey.FieldPublishedCount:
+		return m.PublishedCount()
 	}
 	return nil, false
 }
@@ -18673,6 +18736,8 @@ func (m *SurveyMutation) OldField(ctx context.Context, name string) (ent.Value, 
 		return m.OldResponseScope(ctx)
 	case survey.FieldResponseCount:
 		return m.OldResponseCount(ctx)
+	case survey.FieldPublishedCount:
+		return m.OldPublishedCount(ctx)
 	}
 	return nil, fmt.Errorf("unknown Survey field %s", name)
 }
@@ -18745,6 +18810,13 @@ func (m *SurveyMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetResponseCount(v)
 		return nil
+	case survey.FieldPublishedCount:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPublishedCount(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Survey field %s", name)
 }
@@ -18756,6 +18828,9 @@ func (m *SurveyMutation) AddedFields() []string {
 	if m.addresponse_count != nil {
 		fields = append(fields, survey.FieldResponseCount)
 	}
+	if m.addpublished_count != nil {
+		fields = append(fields, survey.FieldPublishedCount)
+	}
 	return fields
 }
 
@@ -18766,6 +18841,8 @@ func (m *SurveyMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
 	case survey.FieldResponseCount:
 		return m.AddedResponseCount()
+	case survey.FieldPublishedCount:
+		return m.AddedPublishedCount()
 	}
 	return nil, false
 }
@@ -18781,6 +18858,13 @@ func (m *SurveyMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddResponseCount(v)
+		return nil
+	case survey.FieldPublishedCount:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPublishedCount(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Survey numeric field %s", name)
@@ -18844,6 +18928,9 @@ func (m *SurveyMutation) ResetField(name string) error {
 		return nil
 	case survey.FieldResponseCount:
 		m.ResetResponseCount()
+		return nil
+	case survey.FieldPublishedCount:
+		m.ResetPublishedCount()
 		return nil
 	}
 	return fmt.Errorf("unknown Survey field %s", name)
@@ -19688,20 +19775,21 @@ func (m *SurveyQuestionMutation) ResetEdge(name string) error {
 // SurveyResponseMutation represents an operation that mutates the SurveyResponse nodes in the graph.
 type SurveyResponseMutation struct {
 	config
-	op             Op
-	typ            string
-	id             *gid.ID
-	respondent_key *string
-	answers        *map[string]interface{}
-	submitted_at   *time.Time
-	clearedFields  map[string]struct{}
-	survey         *gid.ID
-	clearedsurvey  bool
-	member         *gid.ID
-	clearedmember  bool
-	done           bool
-	oldValue       func(context.Context) (*SurveyResponse, error)
-	predicates     []predicate.SurveyResponse
+	op                Op
+	typ               string
+	id                *gid.ID
+	respondent_key    *string
+	answers           *map[string]interface{}
+	submitted_at      *time.Time
+	published_answers *map[string]interface{}
+	clearedFields     map[string]struct{}
+	survey            *gid.ID
+	clearedsurvey     bool
+	member            *gid.ID
+	clearedmember     bool
+	done              bool
+	oldValue          func(context.Context) (*SurveyResponse, error)
+	predicates        []predicate.SurveyResponse
 }
 
 var _ ent.Mutation = (*SurveyResponseMutation)(nil)
@@ -19916,6 +20004,55 @@ func (m *SurveyResponseMutation) ResetSubmittedAt() {
 	m.submitted_at = nil
 }
 
+// SetPublishedAnswers sets the "published_answers" field.
+func (m *SurveyResponseMutation) SetPublishedAnswers(value map[string]interface{}) {
+	m.published_answers = &value
+}
+
+// PublishedAnswers returns the value of the "published_answers" field in the mutation.
+func (m *SurveyResponseMutation) PublishedAnswers() (r map[string]interface{}, exists bool) {
+	v := m.published_answers
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPublishedAnswers returns the old "published_answers" field's value of the SurveyResponse entity.
+// If the SurveyResponse object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SurveyResponseMutation) OldPublishedAnswers(ctx context.Context) (v map[string]interface{}, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPublishedAnswers is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPublishedAnswers requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPublishedAnswers: %w", err)
+	}
+	return oldValue.PublishedAnswers, nil
+}
+
+// ClearPublishedAnswers clears the value of the "published_answers" field.
+func (m *SurveyResponseMutation) ClearPublishedAnswers() {
+	m.published_answers = nil
+	m.clearedFields[surveyresponse.FieldPublishedAnswers] = struct{}{}
+}
+
+// PublishedAnswersCleared returns if the "published_answers" field was cleared in this mutation.
+func (m *SurveyResponseMutation) PublishedAnswersCleared() bool {
+	_, ok := m.clearedFields[surveyresponse.FieldPublishedAnswers]
+	return ok
+}
+
+// ResetPublishedAnswers resets all changes to the "published_answers" field.
+func (m *SurveyResponseMutation) ResetPublishedAnswers() {
+	m.published_answers = nil
+	delete(m.clearedFields, surveyresponse.FieldPublishedAnswers)
+}
+
 // SetSurveyID sets the "survey" edge to the Survey entity by id.
 func (m *SurveyResponseMutation) SetSurveyID(id gid.ID) {
 	m.survey = &id
@@ -20028,7 +20165,7 @@ func (m *SurveyResponseMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *SurveyResponseMutation) Fields() []string {
-	fields := make([]string, 0, 3)
+	fields := make([]string, 0, 4)
 	if m.respondent_key != nil {
 		fields = append(fields, surveyresponse.FieldRespondentKey)
 	}
@@ -20037,6 +20174,9 @@ func (m *SurveyResponseMutation) Fields() []string {
 	}
 	if m.submitted_at != nil {
 		fields = append(fields, surveyresponse.FieldSubmittedAt)
+	}
+	if m.published_answers != nil {
+		fields = append(fields, surveyresponse.FieldPublishedAnswers)
 	}
 	return fields
 }
@@ -20052,6 +20192,8 @@ func (m *SurveyResponseMutation) Field(name string) (ent.Value, bool) {
 		return m.Answers()
 	case surveyresponse.FieldSubmittedAt:
 		return m.SubmittedAt()
+	case surveyresponse.FieldPublishedAnswers:
+		return m.PublishedAnswers()
 	}
 	return nil, false
 }
@@ -20067,6 +20209,8 @@ func (m *SurveyResponseMutation) OldField(ctx context.Context, name string) (ent
 		return m.OldAnswers(ctx)
 	case surveyresponse.FieldSubmittedAt:
 		return m.OldSubmittedAt(ctx)
+	case surveyresponse.FieldPublishedAnswers:
+		return m.OldPublishedAnswers(ctx)
 	}
 	return nil, fmt.Errorf("unknown SurveyResponse field %s", name)
 }
@@ -20097,6 +20241,13 @@ func (m *SurveyResponseMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetSubmittedAt(v)
 		return nil
+	case surveyresponse.FieldPublishedAnswers:
+		v, ok := value.(map[string]interface{})
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPublishedAnswers(v)
+		return nil
 	}
 	return fmt.Errorf("unknown SurveyResponse field %s", name)
 }
@@ -20126,7 +20277,11 @@ func (m *SurveyResponseMutation) AddField(name string, value ent.Value) error {
 // ClearedFields returns all nullable fields that were cleared during this
 // mutation.
 func (m *SurveyResponseMutation) ClearedFields() []string {
-	return nil
+	var fields []string
+	if m.FieldCleared(surveyresponse.FieldPublishedAnswers) {
+		fields = append(fields, surveyresponse.FieldPublishedAnswers)
+	}
+	return fields
 }
 
 // FieldCleared returns a boolean indicating if a field with the given name was
@@ -20139,6 +20294,11 @@ func (m *SurveyResponseMutation) FieldCleared(name string) bool {
 // ClearField clears the value of the field with the given name. It returns an
 // error if the field is not defined in the schema.
 func (m *SurveyResponseMutation) ClearField(name string) error {
+	switch name {
+	case surveyresponse.FieldPublishedAnswers:
+		m.ClearPublishedAnswers()
+		return nil
+	}
 	return fmt.Errorf("unknown SurveyResponse nullable field %s", name)
 }
 
@@ -20154,6 +20314,9 @@ func (m *SurveyResponseMutation) ResetField(name string) error {
 		return nil
 	case surveyresponse.FieldSubmittedAt:
 		m.ResetSubmittedAt()
+		return nil
+	case surveyresponse.FieldPublishedAnswers:
+		m.ResetPublishedAnswers()
 		return nil
 	}
 	return fmt.Errorf("unknown SurveyResponse field %s", name)

@@ -38,6 +38,8 @@ type Survey struct {
 	ResponseScope survey.ResponseScope `json:"response_scope,omitempty"`
 	// ResponseCount holds the value of the "response_count" field.
 	ResponseCount int `json:"response_count,omitempty"`
+	// How many responses the published results cover (see SurveyResponse.published_answers).
+	PublishedCount int `json:"published_count,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the SurveyQuery when eager-loading is set.
 	Edges          SurveyEdges `json:"edges"`
@@ -115,7 +117,7 @@ func (*Survey) scanValues(columns []string) ([]any, error) {
 			values[i] = new(gid.ID)
 		case survey.FieldAnonymous:
 			values[i] = new(sql.NullBool)
-		case survey.FieldResponseCount:
+		case survey.FieldResponseCount, survey.FieldPublishedCount:
 			values[i] = new(sql.NullInt64)
 		case survey.FieldTitle, survey.FieldIntroduction, survey.FieldResponseScope:
 			values[i] = new(sql.NullString)
@@ -199,6 +201,12 @@ func (_m *Survey) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field response_count", values[i])
 			} else if value.Valid {
 				_m.ResponseCount = int(value.Int64)
+			}
+		case survey.FieldPublishedCount:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field published_count", values[i])
+			} else if value.Valid {
+				_m.PublishedCount = int(value.Int64)
 			}
 		case survey.ForeignKeys[0]:
 			if value, ok := values[i].(*sql.NullScanner); !ok {
@@ -296,6 +304,9 @@ func (_m *Survey) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("response_count=")
 	builder.WriteString(fmt.Sprintf("%v", _m.ResponseCount))
+	builder.WriteString(", ")
+	builder.WriteString("published_count=")
+	builder.WriteString(fmt.Sprintf("%v", _m.PublishedCount))
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -130,6 +130,20 @@ func (_c *SurveyCreate) SetNillableResponseCount(v *int) *SurveyCreate {
 	return _c
 }
 
+// SetPublishedCount sets the "published_count" field.
+func (_c *SurveyCreate) SetPublishedCount(v int) *SurveyCreate {
+	_c.mutation.SetPublishedCount(v)
+	return _c
+}
+
+// SetNillablePublishedCount sets the "published_count" field if the given value is not nil.
+func (_c *SurveyCreate) SetNillablePublishedCount(v *int) *SurveyCreate {
+	if v != nil {
+		_c.SetPublishedCount(*v)
+	}
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *SurveyCreate) SetID(v gid.ID) *SurveyCreate {
 	_c.mutation.SetID(v)
@@ -267,6 +281,10 @@ func (_c *SurveyCreate) defaults() error {
 		v := survey.DefaultResponseCount
 		_c.mutation.SetResponseCount(v)
 	}
+	if _, ok := _c.mutation.PublishedCount(); !ok {
+		v := survey.DefaultPublishedCount
+		_c.mutation.SetPublishedCount(v)
+	}
 	if _, ok := _c.mutation.ID(); !ok {
 		if survey.DefaultID == nil {
 			return fmt.Errorf("ent: uninitialized survey.DefaultID (forgotten import ent/runtime?)")
@@ -321,6 +339,14 @@ func (_c *SurveyCreate) check() error {
 	if v, ok := _c.mutation.ResponseCount(); ok {
 		if err := survey.ResponseCountValidator(v); err != nil {
 			return &ValidationError{Name: "response_count", err: fmt.Errorf(`ent: validator failed for field "Survey.response_count": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.PublishedCount(); !ok {
+		return &ValidationError{Name: "published_count", err: errors.New(`ent: missing required field "Survey.published_count"`)}
+	}
+	if v, ok := _c.mutation.PublishedCount(); ok {
+		if err := survey.PublishedCountValidator(v); err != nil {
+			return &ValidationError{Name: "published_count", err: fmt.Errorf(`ent: validator failed for field "Survey.published_count": %w`, err)}
 		}
 	}
 	if v, ok := _c.mutation.ID(); ok {
@@ -402,6 +428,10 @@ func (_c *SurveyCreate) createSpec() (*Survey, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.ResponseCount(); ok {
 		_spec.SetField(survey.FieldResponseCount, field.TypeInt, value)
 		_node.ResponseCount = value
+	}
+	if value, ok := _c.mutation.PublishedCount(); ok {
+		_spec.SetField(survey.FieldPublishedCount, field.TypeInt, value)
+		_node.PublishedCount = value
 	}
 	if nodes := _c.mutation.CircleIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -605,6 +635,24 @@ func (u *SurveyUpsert) AddResponseCount(v int) *SurveyUpsert {
 	return u
 }
 
+// SetPublishedCount sets the "published_count" field.
+func (u *SurveyUpsert) SetPublishedCount(v int) *SurveyUpsert {
+	u.Set(survey.FieldPublishedCount, v)
+	return u
+}
+
+// UpdatePublishedCount sets the "published_count" field to the value that was provided on create.
+func (u *SurveyUpsert) UpdatePublishedCount() *SurveyUpsert {
+	u.SetExcluded(survey.FieldPublishedCount)
+	return u
+}
+
+// AddPublishedCount adds v to the "published_count" field.
+func (u *SurveyUpsert) AddPublishedCount(v int) *SurveyUpsert {
+	u.Add(survey.FieldPublishedCount, v)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create except the ID field.
 // Using this option is equivalent to using:
 //
@@ -757,6 +805,27 @@ func (u *SurveyUpsertOne) AddResponseCount(v int) *SurveyUpsertOne {
 func (u *SurveyUpsertOne) UpdateResponseCount() *SurveyUpsertOne {
 	return u.Update(func(s *SurveyUpsert) {
 		s.UpdateResponseCount()
+	})
+}
+
+// SetPublishedCount sets the "published_count" field.
+func (u *SurveyUpsertOne) SetPublishedCount(v int) *SurveyUpsertOne {
+	return u.Update(func(s *SurveyUpsert) {
+		s.SetPublishedCount(v)
+	})
+}
+
+// AddPublishedCount adds v to the "published_count" field.
+func (u *SurveyUpsertOne) AddPublishedCount(v int) *SurveyUpsertOne {
+	return u.Update(func(s *SurveyUpsert) {
+		s.AddPublishedCount(v)
+	})
+}
+
+// UpdatePublishedCount sets the "published_count" field to the value that was provided on create.
+func (u *SurveyUpsertOne) UpdatePublishedCount() *SurveyUpsertOne {
+	return u.Update(func(s *SurveyUpsert) {
+		s.UpdatePublishedCount()
 	})
 }
 
@@ -1079,6 +1148,27 @@ func (u *SurveyUpsertBulk) AddResponseCount(v int) *SurveyUpsertBulk {
 func (u *SurveyUpsertBulk) UpdateResponseCount() *SurveyUpsertBulk {
 	return u.Update(func(s *SurveyUpsert) {
 		s.UpdateResponseCount()
+	})
+}
+
+// SetPublishedCount sets the "published_count" field.
+func (u *SurveyUpsertBulk) SetPublishedCount(v int) *SurveyUpsertBulk {
+	return u.Update(func(s *SurveyUpsert) {
+		s.SetPublishedCount(v)
+	})
+}
+
+// AddPublishedCount adds v to the "published_count" field.
+func (u *SurveyUpsertBulk) AddPublishedCount(v int) *SurveyUpsertBulk {
+	return u.Update(func(s *SurveyUpsert) {
+		s.AddPublishedCount(v)
+	})
+}
+
+// UpdatePublishedCount sets the "published_count" field to the value that was provided on create.
+func (u *SurveyUpsertBulk) UpdatePublishedCount() *SurveyUpsertBulk {
+	return u.Update(func(s *SurveyUpsert) {
+		s.UpdatePublishedCount()
 	})
 }
 

@@ -121,6 +121,27 @@ func (_u *SurveyUpdate) AddResponseCount(v int) *SurveyUpdate {
 	return _u
 }
 
+// SetPublishedCount sets the "published_count" field.
+func (_u *SurveyUpdate) SetPublishedCount(v int) *SurveyUpdate {
+	_u.mutation.ResetPublishedCount()
+	_u.mutation.SetPublishedCount(v)
+	return _u
+}
+
+// SetNillablePublishedCount sets the "published_count" field if the given value is not nil.
+func (_u *SurveyUpdate) SetNillablePublishedCount(v *int) *SurveyUpdate {
+	if v != nil {
+		_u.SetPublishedCount(*v)
+	}
+	return _u
+}
+
+// AddPublishedCount adds value to the "published_count" field.
+func (_u *SurveyUpdate) AddPublishedCount(v int) *SurveyUpdate {
+	_u.mutation.AddPublishedCount(v)
+	return _u
+}
+
 // AddQuestionIDs adds the "questions" edge to the SurveyQuestion entity by IDs.
 func (_u *SurveyUpdate) AddQuestionIDs(ids ...gid.ID) *SurveyUpdate {
 	_u.mutation.AddQuestionIDs(ids...)
@@ -257,6 +278,11 @@ func (_u *SurveyUpdate) check() error {
 			return &ValidationError{Name: "response_count", err: fmt.Errorf(`ent: validator failed for field "Survey.response_count": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.PublishedCount(); ok {
+		if err := survey.PublishedCountValidator(v); err != nil {
+			return &ValidationError{Name: "published_count", err: fmt.Errorf(`ent: validator failed for field "Survey.published_count": %w`, err)}
+		}
+	}
 	if _u.mutation.OwnerCleared() && len(_u.mutation.OwnerIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Survey.owner"`)
 	}
@@ -304,6 +330,12 @@ func (_u *SurveyUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.AddedResponseCount(); ok {
 		_spec.AddField(survey.FieldResponseCount, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.PublishedCount(); ok {
+		_spec.SetField(survey.FieldPublishedCount, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedPublishedCount(); ok {
+		_spec.AddField(survey.FieldPublishedCount, field.TypeInt, value)
 	}
 	if _u.mutation.QuestionsCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -506,6 +538,27 @@ func (_u *SurveyUpdateOne) AddResponseCount(v int) *SurveyUpdateOne {
 	return _u
 }
 
+// SetPublishedCount sets the "published_count" field.
+func (_u *SurveyUpdateOne) SetPublishedCount(v int) *SurveyUpdateOne {
+	_u.mutation.ResetPublishedCount()
+	_u.mutation.SetPublishedCount(v)
+	return _u
+}
+
+// SetNillablePublishedCount sets the "published_count" field if the given value is not nil.
+func (_u *SurveyUpdateOne) SetNillablePublishedCount(v *int) *SurveyUpdateOne {
+	if v != nil {
+		_u.SetPublishedCount(*v)
+	}
+	return _u
+}
+
+// AddPublishedCount adds value to the "published_count" field.
+func (_u *SurveyUpdateOne) AddPublishedCount(v int) *SurveyUpdateOne {
+	_u.mutation.AddPublishedCount(v)
+	return _u
+}
+
 // AddQuestionIDs adds the "questions" edge to the SurveyQuestion entity by IDs.
 func (_u *SurveyUpdateOne) AddQuestionIDs(ids ...gid.ID) *SurveyUpdateOne {
 	_u.mutation.AddQuestionIDs(ids...)
@@ -655,6 +708,11 @@ func (_u *SurveyUpdateOne) check() error {
 			return &ValidationError{Name: "response_count", err: fmt.Errorf(`ent: validator failed for field "Survey.response_count": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.PublishedCount(); ok {
+		if err := survey.PublishedCountValidator(v); err != nil {
+			return &ValidationError{Name: "published_count", err: fmt.Errorf(`ent: validator failed for field "Survey.published_count": %w`, err)}
+		}
+	}
 	if _u.mutation.OwnerCleared() && len(_u.mutation.OwnerIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Survey.owner"`)
 	}
@@ -719,6 +777,12 @@ func (_u *SurveyUpdateOne) sqlSave(ctx context.Context) (_node *Survey, err erro
 	}
 	if value, ok := _u.mutation.AddedResponseCount(); ok {
 		_spec.AddField(survey.FieldResponseCount, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.PublishedCount(); ok {
+		_spec.SetField(survey.FieldPublishedCount, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedPublishedCount(); ok {
+		_spec.AddField(survey.FieldPublishedCount, field.TypeInt, value)
 	}
 	if _u.mutation.QuestionsCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -27,6 +27,8 @@ type SurveyResponse struct {
 	Answers map[string]interface{} `json:"answers,omitempty"`
 	// The survey's opening time for anonymous surveys.
 	SubmittedAt time.Time `json:"submitted_at,omitempty"`
+	// The answers as the results show them: copied from answers for all of an anonymous survey's responses each time their number reaches a multiple of anonymity.K (server/integrity/surveys.go), at once otherwise.
+	PublishedAnswers map[string]interface{} `json:"published_answers,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the SurveyResponseQuery when eager-loading is set.
 	Edges                  SurveyResponseEdges `json:"edges"`
@@ -75,7 +77,7 @@ func (*SurveyResponse) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case surveyresponse.FieldAnswers:
+		case surveyresponse.FieldAnswers, surveyresponse.FieldPublishedAnswers:
 			values[i] = new([]byte)
 		case surveyresponse.FieldID:
 			values[i] = new(gid.ID)
@@ -127,6 +129,14 @@ func (_m *SurveyResponse) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field submitted_at", values[i])
 			} else if value.Valid {
 				_m.SubmittedAt = value.Time
+			}
+		case surveyresponse.FieldPublishedAnswers:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field published_answers", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.PublishedAnswers); err != nil {
+					return fmt.Errorf("unmarshal field published_answers: %w", err)
+				}
 			}
 		case surveyresponse.ForeignKeys[0]:
 			if value, ok := values[i].(*sql.NullScanner); !ok {
@@ -195,6 +205,9 @@ func (_m *SurveyResponse) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("submitted_at=")
 	builder.WriteString(_m.SubmittedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	builder.WriteString("published_answers=")
+	builder.WriteString(fmt.Sprintf("%v", _m.PublishedAnswers))
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -44,6 +44,12 @@ func (_c *SurveyResponseCreate) SetSubmittedAt(v time.Time) *SurveyResponseCreat
 	return _c
 }
 
+// SetPublishedAnswers sets the "published_answers" field.
+func (_c *SurveyResponseCreate) SetPublishedAnswers(v map[string]interface{}) *SurveyResponseCreate {
+	_c.mutation.SetPublishedAnswers(v)
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *SurveyResponseCreate) SetID(v gid.ID) *SurveyResponseCreate {
 	_c.mutation.SetID(v)
@@ -207,6 +213,10 @@ func (_c *SurveyResponseCreate) createSpec() (*SurveyResponse, *sqlgraph.CreateS
 		_spec.SetField(surveyresponse.FieldSubmittedAt, field.TypeTime, value)
 		_node.SubmittedAt = value
 	}
+	if value, ok := _c.mutation.PublishedAnswers(); ok {
+		_spec.SetField(surveyresponse.FieldPublishedAnswers, field.TypeJSON, value)
+		_node.PublishedAnswers = value
+	}
 	if nodes := _c.mutation.SurveyIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -317,6 +327,24 @@ func (u *SurveyResponseUpsert) UpdateSubmittedAt() *SurveyResponseUpsert {
 	return u
 }
 
+// SetPublishedAnswers sets the "published_answers" field.
+func (u *SurveyResponseUpsert) SetPublishedAnswers(v map[string]interface{}) *SurveyResponseUpsert {
+	u.Set(surveyresponse.FieldPublishedAnswers, v)
+	return u
+}
+
+// UpdatePublishedAnswers sets the "published_answers" field to the value that was provided on create.
+func (u *SurveyResponseUpsert) UpdatePublishedAnswers() *SurveyResponseUpsert {
+	u.SetExcluded(surveyresponse.FieldPublishedAnswers)
+	return u
+}
+
+// ClearPublishedAnswers clears the value of the "published_answers" field.
+func (u *SurveyResponseUpsert) ClearPublishedAnswers() *SurveyResponseUpsert {
+	u.SetNull(surveyresponse.FieldPublishedAnswers)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create except the ID field.
 // Using this option is equivalent to using:
 //
@@ -393,6 +421,27 @@ func (u *SurveyResponseUpsertOne) SetSubmittedAt(v time.Time) *SurveyResponseUps
 func (u *SurveyResponseUpsertOne) UpdateSubmittedAt() *SurveyResponseUpsertOne {
 	return u.Update(func(s *SurveyResponseUpsert) {
 		s.UpdateSubmittedAt()
+	})
+}
+
+// SetPublishedAnswers sets the "published_answers" field.
+func (u *SurveyResponseUpsertOne) SetPublishedAnswers(v map[string]interface{}) *SurveyResponseUpsertOne {
+	return u.Update(func(s *SurveyResponseUpsert) {
+		s.SetPublishedAnswers(v)
+	})
+}
+
+// UpdatePublishedAnswers sets the "published_answers" field to the value that was provided on create.
+func (u *SurveyResponseUpsertOne) UpdatePublishedAnswers() *SurveyResponseUpsertOne {
+	return u.Update(func(s *SurveyResponseUpsert) {
+		s.UpdatePublishedAnswers()
+	})
+}
+
+// ClearPublishedAnswers clears the value of the "published_answers" field.
+func (u *SurveyResponseUpsertOne) ClearPublishedAnswers() *SurveyResponseUpsertOne {
+	return u.Update(func(s *SurveyResponseUpsert) {
+		s.ClearPublishedAnswers()
 	})
 }
 
@@ -639,6 +688,27 @@ func (u *SurveyResponseUpsertBulk) SetSubmittedAt(v time.Time) *SurveyResponseUp
 func (u *SurveyResponseUpsertBulk) UpdateSubmittedAt() *SurveyResponseUpsertBulk {
 	return u.Update(func(s *SurveyResponseUpsert) {
 		s.UpdateSubmittedAt()
+	})
+}
+
+// SetPublishedAnswers sets the "published_answers" field.
+func (u *SurveyResponseUpsertBulk) SetPublishedAnswers(v map[string]interface{}) *SurveyResponseUpsertBulk {
+	return u.Update(func(s *SurveyResponseUpsert) {
+		s.SetPublishedAnswers(v)
+	})
+}
+
+// UpdatePublishedAnswers sets the "published_answers" field to the value that was provided on create.
+func (u *SurveyResponseUpsertBulk) UpdatePublishedAnswers() *SurveyResponseUpsertBulk {
+	return u.Update(func(s *SurveyResponseUpsert) {
+		s.UpdatePublishedAnswers()
+	})
+}
+
+// ClearPublishedAnswers clears the value of the "published_answers" field.
+func (u *SurveyResponseUpsertBulk) ClearPublishedAnswers() *SurveyResponseUpsertBulk {
+	return u.Update(func(s *SurveyResponseUpsert) {
+		s.ClearPublishedAnswers()
 	})
 }
 

@@ -49,6 +49,18 @@ func (_u *SurveyResponseUpdate) SetNillableSubmittedAt(v *time.Time) *SurveyResp
 	return _u
 }
 
+// SetPublishedAnswers sets the "published_answers" field.
+func (_u *SurveyResponseUpdate) SetPublishedAnswers(v map[string]interface{}) *SurveyResponseUpdate {
+	_u.mutation.SetPublishedAnswers(v)
+	return _u
+}
+
+// ClearPublishedAnswers clears the value of the "published_answers" field.
+func (_u *SurveyResponseUpdate) ClearPublishedAnswers() *SurveyResponseUpdate {
+	_u.mutation.ClearPublishedAnswers()
+	return _u
+}
+
 // Mutation returns the SurveyResponseMutation object of the builder.
 func (_u *SurveyResponseUpdate) Mutation() *SurveyResponseMutation {
 	return _u.mutation
@@ -113,6 +125,12 @@ func (_u *SurveyResponseUpdate) sqlSave(ctx context.Context) (_node int, err err
 	if value, ok := _u.mutation.SubmittedAt(); ok {
 		_spec.SetField(surveyresponse.FieldSubmittedAt, field.TypeTime, value)
 	}
+	if value, ok := _u.mutation.PublishedAnswers(); ok {
+		_spec.SetField(surveyresponse.FieldPublishedAnswers, field.TypeJSON, value)
+	}
+	if _u.mutation.PublishedAnswersCleared() {
+		_spec.ClearField(surveyresponse.FieldPublishedAnswers, field.TypeJSON)
+	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -152,6 +170,18 @@ func (_u *SurveyResponseUpdateOne) SetNillableSubmittedAt(v *time.Time) *SurveyR
 	if v != nil {
 		_u.SetSubmittedAt(*v)
 	}
+	return _u
+}
+
+// SetPublishedAnswers sets the "published_answers" field.
+func (_u *SurveyResponseUpdateOne) SetPublishedAnswers(v map[string]interface{}) *SurveyResponseUpdateOne {
+	_u.mutation.SetPublishedAnswers(v)
+	return _u
+}
+
+// ClearPublishedAnswers clears the value of the "published_answers" field.
+func (_u *SurveyResponseUpdateOne) ClearPublishedAnswers() *SurveyResponseUpdateOne {
+	_u.mutation.ClearPublishedAnswers()
 	return _u
 }
 
@@ -248,6 +278,12 @@ func (_u *SurveyResponseUpdateOne) sqlSave(ctx context.Context) (_node *SurveyRe
 	}
 	if value, ok := _u.mutation.SubmittedAt(); ok {
 		_spec.SetField(surveyresponse.FieldSubmittedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.PublishedAnswers(); ok {
+		_spec.SetField(surveyresponse.FieldPublishedAnswers, field.TypeJSON, value)
+	}
+	if _u.mutation.PublishedAnswersCleared() {
+		_spec.ClearField(surveyresponse.FieldPublishedAnswers, field.TypeJSON)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	_node = &SurveyResponse{config: _u.config}

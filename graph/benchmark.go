@@ -11,16 +11,14 @@ import (
 	"zirkel/ent/practice"
 	"zirkel/ent/schema/gid"
 	"zirkel/graph/model"
+	"zirkel/server/anonymity"
 	"zirkel/server/apperr"
 	"zirkel/server/policy"
 )
 
-// minPeers is the fewest peers whose values may be summarised: below it, statistics could
-// point at single organisations.
-const minPeers = 5
-
 // benchmark places the viewer's organisation among its peers (peersLike). Values of others
-// are read under System and leave only as median and quartiles.
+// are read under System and leave only as median and quartiles, and only when at least
+// anonymity.K peers reported.
 func benchmark(ctx context.Context, c *ent.Client, indicatorID gid.ID, period string) (*model.Benchmark, error) {
 	v, err := requireViewer(ctx)
 	if err != nil {
@@ -54,7 +52,7 @@ func benchmark(ctx context.Context, c *ent.Client, indicatorID gid.ID, period st
 	} else if !ent.IsNotFound(err) {
 		return nil, err
 	}
-	if len(ms) < minPeers {
+	if !anonymity.Enough(len(ms)) { // fewer peers could be pointed at
 		out.Suppressed = true
 		return out, nil
 	}

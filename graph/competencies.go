@@ -9,6 +9,7 @@ import (
 	"zirkel/ent/member"
 	"zirkel/ent/organisation"
 	"zirkel/ent/schema/gid"
+	"zirkel/server/anonymity"
 	"zirkel/server/apperr"
 	"zirkel/server/policy"
 )
@@ -35,7 +36,9 @@ func rateCompetency(ctx context.Context, c *ent.Client, competencyID gid.ID, lev
 }
 
 // competencyGaps lists the competencies nobody in the viewer's organisation rated 2 or higher.
-// It reads ratings under System: the answer names no member, only what the organisation lacks.
+// It reads ratings under System: the answer names no member, only what the organisation lacks,
+// and only once at least anonymity.K of its members rated themselves (with fewer, "not a gap"
+// would tell a colleague's rating that they did not make findable); before, the list is empty.
 func competencyGaps(ctx context.Context, c *ent.Client, side *competency.Side) ([]*ent.Competency, error) {
 	v, err := requireViewer(ctx)
 	if err != nil {
@@ -44,9 +47,17 @@ func competencyGaps(ctx context.Context, c *ent.Client, side *competency.Side) (
 	if v.OrganisationID == "" {
 		return nil, apperr.Invalid("side", "the viewer belongs to no organisation")
 	}
-	covered, err := c.CompetencyRating.Query().Where(competencyrating.LevelGTE(2),
-		competencyrating.HasMemberWith(member.HasOrganisationWith(organisation.ID(v.OrganisationID)))).
-		QueryCompetency().IDs(policy.System(ctx))
+	sys := policy.System(ctx)
+	ofOrganisation := member.HasOrganisationWith(organisation.ID(v.OrganisationID))
+	raters, err := c.CompetencyRating.Query().Where(competencyrating.HasMemberWith(ofOrganisation)).QueryMember().Count(sys)
+	if err != nil {
+		return nil, err
+	}
+	if !anonymity.Enough(raters) {
+		return []*ent.Competency{}, nil
+	}
+	covered, err := c.CompetencyRating.Query().Where(competencyrating.LevelGTE(2), competencyrating.HasMemberWith(ofOrganisation)).
+		QueryCompetency().IDs(sys)
 	if err != nil {
 		return nil, err
 	}

@@ -29,6 +29,13 @@ func TestCompetencyInventory(t *testing.T) {
 
 		var gaps struct{ CompetencyGaps []struct{ Name string } }
 		anna.MustPost(t, `{ competencyGaps(side: AUTHORITY) { name } }`, nil, &gaps)
+		if len(gaps.CompetencyGaps) != 0 {
+			t.Fatalf("with 2 members who rated themselves, gaps would tell their ratings: %+v", gaps.CompetencyGaps)
+		}
+		for range 3 { // 5 members who rated themselves: Anna, Jonas and three colleagues
+			env.NewMember(t, apitest.Spec{OrganisationID: org}).MustPost(t, rate, map[string]any{"c": c.C.ID, "l": 2}, nil)
+		}
+		anna.MustPost(t, `{ competencyGaps(side: AUTHORITY) { name } }`, nil, &gaps)
 		if len(gaps.CompetencyGaps) != 1 || gaps.CompetencyGaps[0].Name != "Anforderungen formulieren" {
 			t.Fatalf("gaps: %+v", gaps.CompetencyGaps)
 		}

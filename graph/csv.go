@@ -12,7 +12,9 @@ import (
 )
 
 // SurveyResultsCSV serves GET /surveys/{id}/results.csv: the aggregated results, one row per
-// option or measure, for researchers' tools; same visibility and suppression as the API.
+// option or measure, and for the owner one row per free-text answer (in alphabetical order,
+// without time or respondent), for researchers' tools; same visibility and suppression as the
+// API.
 func SurveyResultsCSV(client *ent.Client, surveySecret []byte) http.Handler {
 	r := &Resolver{client: client, surveySecret: surveySecret}
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
@@ -71,7 +73,10 @@ func writeQuestion(out *csv.Writer, q *model.QuestionResult) {
 	if q.Median != nil || q.Mean != nil {
 		_ = out.Write([]string{text, kind, "", "", "", num(q.Median), num(q.Mean), respondents})
 	}
-	if len(q.Options) == 0 && q.Median == nil && q.Mean == nil {
+	for _, answer := range q.Texts { // for the owner, at least 5, sorted: no order, no time, no name
+		_ = out.Write([]string{text, kind, cleanCell(answer), "", "", "", "", respondents})
+	}
+	if len(q.Options) == 0 && q.Median == nil && q.Mean == nil && len(q.Texts) == 0 {
 		_ = out.Write([]string{text, kind, "", "", "", "", "", respondents})
 	}
 }

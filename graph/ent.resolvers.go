@@ -111,13 +111,19 @@ func (r *Resolver) Message() generated.MessageResolver { return &messageResolver
 // Query returns generated.QueryResolver implementation.
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
+// SoftwareProduct returns generated.SoftwareProductResolver implementation.
+func (r *Resolver) SoftwareProduct() generated.SoftwareProductResolver {
+	return &softwareProductResolver{r}
+}
+
 // Survey returns generated.SurveyResolver implementation.
 func (r *Resolver) Survey() generated.SurveyResolver { return &surveyResolver{r} }
 
 type (
-	eventResolver   struct{ *Resolver }
-	memberResolver  struct{ *Resolver }
-	messageResolver struct{ *Resolver }
-	queryResolver   struct{ *Resolver }
-	surveyResolver  struct{ *Resolver }
+	eventResolver           struct{ *Resolver }
+	memberResolver          struct{ *Resolver }
+	messageResolver         struct{ *Resolver }
+	queryResolver           struct{ *Resolver }
+	softwareProductResolver struct{ *Resolver }
+	surveyResolver          struct{ *Resolver }
 )

@@ -479,12 +479,25 @@ func (r *mutationResolver) CreateSurvey(ctx context.Context, input ent.CreateSur
 	return createSurvey(ctx, ent.FromContext(ctx), input, questions)
 }
 
+// UpdateSurvey is the resolver for the updateSurvey field.
+func (r *mutationResolver) UpdateSurvey(ctx context.Context, id gid.ID, input ent.UpdateSurveyInput, questions []*model.SurveyQuestionInput) (*ent.Survey, error) {
+	return updateSurvey(ctx, ent.FromContext(ctx), id, input, questions)
+}
+
+// CloseSurvey is the resolver for the closeSurvey field.
+func (r *mutationResolver) CloseSurvey(ctx context.Context, id gid.ID) (*ent.Survey, error) {
+	return closeSurvey(ctx, ent.FromContext(ctx), id)
+}
+
 // RespondToSurvey is the resolver for the respondToSurvey field.
 func (r *mutationResolver) RespondToSurvey(ctx context.Context, surveyID gid.ID, answers []*model.AnswerInput) (bool, error) {
-	if err := r.respond(ctx, ent.FromContext(ctx), surveyID, answers); err != nil {
+	changed, err := r.respond(ctx, ent.FromContext(ctx), surveyID, answers)
+	if err != nil {
 		return false, err
 	}
-	r.live.SurveyChanged(ctx, surveyID)
+	if changed {
+		r.live.SurveyChanged(ctx, surveyID)
+	}
 	return true, nil
 }
 
@@ -532,6 +545,11 @@ func (r *queryResolver) WhoKnows(ctx context.Context, competencyID gid.ID, first
 // Search is the resolver for the search field.
 func (r *queryResolver) Search(ctx context.Context, query string, types []model.SearchType, first *int, after *string) (*model.SearchResults, error) {
 	return r.search(ctx, query, types, deref(first, 20), after)
+}
+
+// Landscape is the resolver for the landscape field.
+func (r *softwareProductResolver) Landscape(ctx context.Context, obj *ent.SoftwareProduct) (*model.SoftwareLandscape, error) {
+	return landscape(ctx, r.client, obj)
 }
 
 // MessageAdded is the resolver for the messageAdded field.

@@ -6,7 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"math/rand/v2"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -19,6 +19,7 @@ import (
 	"zirkel/ent/surveyquestion"
 	"zirkel/ent/surveyresponse"
 	"zirkel/graph/model"
+	"zirkel/server/anonymity"
 	"zirkel/server/apperr"
 	"zirkel/server/policy"
 	"zirkel/server/viewer"
@@ -26,7 +27,6 @@ import (
 
 // Limits of surveys.
 const (
-	minGroup     = 5 // smaller groups are suppressed
 	maxQuestions = 100
 	maxOptions   = 20
 	maxText      = 2000
@@ -41,28 +41,84 @@ func createSurvey(ctx context.Context, c *ent.Client, input ent.CreateSurveyInpu
 	if !input.ClosesAt.After(input.OpensAt) {
 		return nil, apperr.Invalid("closesAt", "must be after opensAt")
 	}
-	if len(questions) == 0 || len(questions) > maxQuestions {
-		return nil, apperr.Invalid("questions", fmt.Sprintf("give 1 to %d questions", maxQuestions))
-	}
-	for i, q := range questions {
-		choice := q.Kind == surveyquestion.KindSINGLE_CHOICE || q.Kind == surveyquestion.KindMULTI_CHOICE
-		if choice != (len(q.Options) >= 2) || len(q.Options) > maxOptions {
-			return nil, apperr.Invalid(fmt.Sprintf("questions.%d.options", i), "choice questions need 2 to 20 options, others none")
-		}
+	if err := validateQuestions(questions); err != nil {
+		return nil, err
 	}
 	s, err := c.Survey.Create().SetInput(input).SetOwnerID(v.MemberID).Save(ctx)
 	if err != nil {
 		return nil, err
 	}
-	builders := make([]*ent.SurveyQuestionCreate, len(questions))
-	for i, q := range questions {
-		builders[i] = c.SurveyQuestion.Create().SetSurveyID(s.ID).SetPosition(i).SetKind(q.Kind).
-			SetText(q.Text).SetOptions(q.Options).SetRequired(deref(q.Required))
+	return s, storeQuestions(ctx, c, s.ID, questions)
+}
+
+// updateSurvey changes a survey and, when given, replaces its questions: the owner, before
+// the first response (the survey's policy and integrity hooks say so).
+func updateSurvey(ctx context.Context, c *ent.Client, id gid.ID, input ent.UpdateSurveyInput, questions []*model.SurveyQuestionInput) (*ent.Survey, error) {
+	s, err := c.Survey.Get(ctx, id)
+	if err != nil {
+		return nil, notFoundAs("id", err)
 	}
-	if _, err := c.SurveyQuestion.CreateBulk(builders...).Save(policy.System(ctx)); err != nil {
+	opens, closes := deref(input.OpensAt, s.OpensAt), deref(input.ClosesAt, s.ClosesAt)
+	if !closes.After(opens) {
+		return nil, apperr.Invalid("closesAt", "must be after opensAt")
+	}
+	if questions != nil {
+		if err := validateQuestions(questions); err != nil {
+			return nil, err
+		}
+	}
+	if s, err = c.Survey.UpdateOne(s).SetInput(input).Save(ctx); err != nil {
 		return nil, err
 	}
-	return s, nil
+	if questions == nil {
+		return s, nil
+	}
+	if _, err := c.SurveyQuestion.Delete().Where(surveyquestion.HasSurveyWith(survey.ID(s.ID))).Exec(policy.System(ctx)); err != nil {
+		return nil, err
+	}
+	return s, storeQuestions(ctx, c, s.ID, questions)
+}
+
+// closeSurvey closes a survey now; the owner may, also after responses.
+func closeSurvey(ctx context.Context, c *ent.Client, id gid.ID) (*ent.Survey, error) {
+	s, err := c.Survey.Get(ctx, id)
+	if err != nil {
+		return nil, notFoundAs("id", err)
+	}
+	now := time.Now()
+	if !now.Before(s.ClosesAt) {
+		return nil, apperr.Conflict("the survey is closed")
+	}
+	update := c.Survey.UpdateOne(s).SetClosesAt(now)
+	if now.Before(s.OpensAt) {
+		update.SetOpensAt(now)
+	}
+	return update.Save(ctx)
+}
+
+// validateQuestions checks the number of questions and their options.
+func validateQuestions(questions []*model.SurveyQuestionInput) error {
+	if len(questions) == 0 || len(questions) > maxQuestions {
+		return apperr.Invalid("questions", fmt.Sprintf("give 1 to %d questions", maxQuestions))
+	}
+	for i, q := range questions {
+		choice := q.Kind == surveyquestion.KindSINGLE_CHOICE || q.Kind == surveyquestion.KindMULTI_CHOICE
+		if choice != (len(q.Options) >= 2) || len(q.Options) > maxOptions {
+			return apperr.Invalid(fmt.Sprintf("questions.%d.options", i), "choice questions need 2 to 20 options, others none")
+		}
+	}
+	return nil
+}
+
+// storeQuestions adds the questions to a survey (under System: the caller checked the owner).
+func storeQuestions(ctx context.Context, c *ent.Client, surveyID gid.ID, questions []*model.SurveyQuestionInput) error {
+	builders := make([]*ent.SurveyQuestionCreate, len(questions))
+	for i, q := range questions {
+		builders[i] = c.SurveyQuestion.Create().SetSurveyID(surveyID).SetPosition(i).SetKind(q.Kind).
+			SetText(q.Text).SetOptions(q.Options).SetRequired(deref(q.Required))
+	}
+	_, err := c.SurveyQuestion.CreateBulk(builders...).Save(policy.System(ctx))
+	return err
 }
 
 // respondentKey identifies the respondent (member, or organisation for per-organisation
@@ -80,52 +136,81 @@ func (r *Resolver) respondentKey(v *viewer.Viewer, s *ent.Survey) (string, error
 	return hex.EncodeToString(mac.Sum(nil)), nil
 }
 
-// respond validates the answers and stores or replaces the viewer's response.
-func (r *Resolver) respond(ctx context.Context, c *ent.Client, surveyID gid.ID, answers []*model.AnswerInput) error {
+// respond validates the answers and stores the viewer's response, or changes the answers given
+// in it (the others stay). It reports whether the published results changed (see
+// server/integrity/surveys.go: for anonymous surveys only every anonymity.K responses).
+func (r *Resolver) respond(ctx context.Context, c *ent.Client, surveyID gid.ID, answers []*model.AnswerInput) (bool, error) {
 	v, err := requireViewer(ctx)
 	if err != nil {
-		return err
+		return false, err
 	}
 	s, err := c.Survey.Get(ctx, surveyID) // only surveys the viewer may answer are found
 	if err != nil {
-		return notFoundAs("surveyID", err)
+		return false, notFoundAs("surveyID", err)
 	}
 	if now := time.Now(); now.Before(s.OpensAt) || !now.Before(s.ClosesAt) {
-		return apperr.Invalid("surveyID", "the survey is not open")
+		return false, apperr.Invalid("surveyID", "the survey is not open")
 	}
 	sys := policy.System(ctx)
 	questions, err := c.SurveyQuestion.Query().Where(surveyquestion.HasSurveyWith(survey.ID(s.ID))).All(sys)
 	if err != nil {
-		return err
+		return false, err
 	}
-	normalised, err := validateAnswers(questions, answers)
+	given, err := validateAnswers(questions, answers)
 	if err != nil {
-		return err
+		return false, err
 	}
 	key, err := r.respondentKey(v, s)
 	if err != nil {
-		return err
+		return false, err
 	}
 	existing, err := c.SurveyResponse.Query().Where(surveyresponse.HasSurveyWith(survey.ID(s.ID)), surveyresponse.RespondentKey(key)).Only(sys)
-	switch {
-	case err == nil:
-		return c.SurveyResponse.UpdateOne(existing).SetAnswers(normalised).Exec(sys)
-	case !ent.IsNotFound(err):
-		return err
+	if err != nil && !ent.IsNotFound(err) {
+		return false, err
 	}
-	create := c.SurveyResponse.Create().SetSurveyID(s.ID).SetRespondentKey(key).SetAnswers(normalised)
+	merged := map[string]any{}
+	if existing != nil {
+		maps.Copy(merged, existing.Answers)
+	}
+	for id, value := range given {
+		if value == nil {
+			delete(merged, id)
+		} else {
+			merged[id] = value
+		}
+	}
+	if err := checkRequired(questions, merged); err != nil {
+		return false, err
+	}
+	if existing != nil {
+		err = c.SurveyResponse.UpdateOne(existing).SetAnswers(merged).Exec(sys)
+	} else {
+		err = r.createResponse(ctx, c, v, s, key, merged)
+	}
+	if err != nil {
+		return false, err
+	}
+	after, err := c.Survey.Get(sys, s.ID)
+	if err != nil {
+		return false, err
+	}
+	return !s.Anonymous || after.PublishedCount != s.PublishedCount, nil
+}
+
+// createResponse stores a new response.
+func (r *Resolver) createResponse(ctx context.Context, c *ent.Client, v *viewer.Viewer, s *ent.Survey, key string, answers map[string]any) error {
+	sys := policy.System(ctx)
+	create := c.SurveyResponse.Create().SetSurveyID(s.ID).SetRespondentKey(key).SetAnswers(answers)
 	if s.Anonymous {
 		create.SetSubmittedAt(s.OpensAt) // no time of its own: it could be matched with logs
 	} else {
 		create.SetSubmittedAt(time.Now()).SetMemberID(v.MemberID)
 	}
-	if err := create.Exec(sys); err != nil {
-		return err
-	}
-	return c.Survey.UpdateOne(s).AddResponseCount(1).Exec(sys)
+	return create.Exec(sys) // counted and published by server/integrity
 }
 
-// validateAnswers checks answers against the questions and returns them by question id.
+// validateAnswers checks answers against the questions and returns them by question id; a nil
+// value (an empty TEXT) removes that answer.
 func validateAnswers(questions []*ent.SurveyQuestion, answers []*model.AnswerInput) (map[string]any, error) {
 	byID := map[gid.ID]*ent.SurveyQuestion{}
 	for _, q := range questions {
@@ -142,16 +227,19 @@ func validateAnswers(questions []*ent.SurveyQuestion, answers []*model.AnswerInp
 		if err != nil {
 			return nil, apperr.Invalid(field, err.Error())
 		}
-		if value != nil {
-			out[string(q.ID)] = value
-		}
-	}
-	for _, q := range questions {
-		if _, ok := out[string(q.ID)]; q.Required && !ok {
-			return nil, apperr.Invalid("answers", fmt.Sprintf("question %d is required", q.Position+1))
-		}
+		out[string(q.ID)] = value
 	}
 	return out, nil
+}
+
+// checkRequired fails when a required question has no answer.
+func checkRequired(questions []*ent.SurveyQuestion, answers map[string]any) error {
+	for _, q := range questions {
+		if _, ok := answers[string(q.ID)]; q.Required && !ok {
+			return apperr.Invalid("answers", fmt.Sprintf("question %d is required", q.Position+1))
+		}
+	}
+	return nil
 }
 
 // answerValue is the stored form of one answer, or an error saying what is wrong.
@@ -216,7 +304,8 @@ func (r *Resolver) mayReadResults(ctx context.Context, s *ent.Survey) (bool, err
 	return r.client.SurveyResponse.Query().Where(surveyresponse.HasSurveyWith(survey.ID(s.ID)), surveyresponse.RespondentKey(key)).Exist(sys)
 }
 
-// results aggregates the responses; see SurveyResults in the schema for the suppression.
+// results aggregates the published answers (see SurveyResults in the schema and
+// server/anonymity for what is suppressed); free texts only for the owner.
 func results(ctx context.Context, c *ent.Client, s *ent.Survey) (*model.SurveyResults, error) {
 	sys := policy.System(ctx)
 	questions, err := c.SurveyQuestion.Query().Where(surveyquestion.HasSurveyWith(survey.ID(s.ID))).
@@ -224,51 +313,74 @@ func results(ctx context.Context, c *ent.Client, s *ent.Survey) (*model.SurveyRe
 	if err != nil {
 		return nil, err
 	}
-	responses, err := c.SurveyResponse.Query().Where(surveyresponse.HasSurveyWith(survey.ID(s.ID))).All(sys)
+	responses, err := c.SurveyResponse.Query().
+		Where(surveyresponse.HasSurveyWith(survey.ID(s.ID)), surveyresponse.PublishedAnswersNotNil()).All(sys)
 	if err != nil {
 		return nil, err
 	}
 	out := &model.SurveyResults{Questions: []*model.QuestionResult{}}
-	if len(responses) < minGroup {
+	n := len(responses)
+	if !anonymity.Enough(n) {
 		out.Suppressed = true
 		return out, nil
 	}
-	n := len(responses)
+	owner, err := isOwner(ctx, s)
+	if err != nil {
+		return nil, err
+	}
 	out.Respondents = &n
 	for _, q := range questions {
 		var answers []any
 		for _, r := range responses {
-			if a, ok := r.Answers[string(q.ID)]; ok {
+			if a, ok := r.PublishedAnswers[string(q.ID)]; ok {
 				answers = append(answers, a)
 			}
 		}
-		out.Questions = append(out.Questions, questionResult(q, answers))
+		out.Questions = append(out.Questions, questionResult(q, answers, n, owner))
 	}
 	return out, nil
 }
 
-// questionResult aggregates one question's answers.
-func questionResult(q *ent.SurveyQuestion, answers []any) *model.QuestionResult {
+// isOwner reports whether the viewer owns the survey.
+func isOwner(ctx context.Context, s *ent.Survey) (bool, error) {
+	v := viewer.FromContext(ctx)
+	if v == nil {
+		return false, nil
+	}
+	return s.QueryOwner().Where(member.ID(v.MemberID)).Exist(policy.System(ctx))
+}
+
+// questionResult aggregates one question's answers out of n respondents. Its table is the
+// count of each option plus the count of those who skipped it (they add up to n for single
+// choice); anonymity.Hide decides which counts are shown, and the question's respondents (n
+// minus the skipped) and the shares only show when the skipped count does.
+func questionResult(q *ent.SurveyQuestion, answers []any, n int, owner bool) *model.QuestionResult {
 	res := &model.QuestionResult{Question: q, Options: []*model.OptionResult{}, Texts: []string{}}
-	res.Respondents = suppress(len(answers))
-	if len(answers) < minGroup {
+	answered := len(answers)
+	choice := q.Kind == surveyquestion.KindSINGLE_CHOICE || q.Kind == surveyquestion.KindMULTI_CHOICE
+	counts := []int{answered}
+	if choice {
+		counts = choiceCounts(q, answers)
+	}
+	counts = append(counts, n-answered)
+	hidden := anonymity.Hide(counts)
+	skippedShown := !hidden[len(counts)-1]
+	if skippedShown {
+		res.Respondents = &answered
+	}
+	if !anonymity.Enough(answered) {
 		return res
 	}
 	switch q.Kind {
 	case surveyquestion.KindSINGLE_CHOICE, surveyquestion.KindMULTI_CHOICE:
-		counts := make([]int, len(q.Options))
-		for _, a := range answers {
-			for _, c := range choices(a) {
-				if c >= 0 && c < len(counts) {
-					counts[c]++
-				}
-			}
-		}
 		for i, opt := range q.Options {
-			o := &model.OptionResult{Option: opt, Count: suppress(counts[i])}
-			if o.Count != nil {
-				share := float64(counts[i]) / float64(len(answers))
-				o.Share = &share
+			o := &model.OptionResult{Option: opt}
+			if !hidden[i] {
+				o.Count = &counts[i]
+				if skippedShown {
+					share := float64(counts[i]) / float64(answered)
+					o.Share = &share
+				}
 			}
 			res.Options = append(res.Options, o)
 		}
@@ -285,14 +397,30 @@ func questionResult(q *ent.SurveyQuestion, answers []any) *model.QuestionResult 
 		mean := sum / float64(len(values))
 		res.Median, res.Mean = quantile(values, 0.5), &mean
 	case surveyquestion.KindTEXT:
+		if !owner {
+			return res
+		}
 		for _, a := range answers {
 			if s, ok := a.(string); ok {
 				res.Texts = append(res.Texts, s)
 			}
 		}
-		rand.Shuffle(len(res.Texts), func(i, j int) { res.Texts[i], res.Texts[j] = res.Texts[j], res.Texts[i] })
+		slices.Sort(res.Texts) // an order that says nothing about who answered when
 	}
 	return res
+}
+
+// choiceCounts counts how often each option was chosen.
+func choiceCounts(q *ent.SurveyQuestion, answers []any) []int {
+	counts := make([]int, len(q.Options))
+	for _, a := range answers {
+		for _, c := range choices(a) {
+			if c >= 0 && c < len(counts) {
+				counts[c]++
+			}
+		}
+	}
+	return counts
 }
 
 // choices reads a stored choice answer (JSON numbers come back as float64).
@@ -310,12 +438,4 @@ func choices(a any) []int {
 		return out
 	}
 	return nil
-}
-
-// suppress hides counts of 1 to 4.
-func suppress(n int) *int {
-	if n > 0 && n < minGroup {
-		return nil
-	}
-	return &n
 }

@@ -624,6 +624,7 @@ var (
 		{Name: "anonymous", Type: field.TypeBool, Default: true},
 		{Name: "response_scope", Type: field.TypeEnum, Enums: []string{"MEMBER", "ORGANISATION"}, Default: "MEMBER"},
 		{Name: "response_count", Type: field.TypeInt, Default: 0},
+		{Name: "published_count", Type: field.TypeInt, Default: 0},
 		{Name: "circle_surveys", Type: field.TypeString, Nullable: true, Size: 40},
 		{Name: "survey_owner", Type: field.TypeString, Size: 40},
 	}
@@ -635,13 +636,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "surveys_circles_surveys",
-				Columns:    []*schema.Column{SurveysColumns[10]},
+				Columns:    []*schema.Column{SurveysColumns[11]},
 				RefColumns: []*schema.Column{CirclesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "surveys_members_owner",
-				Columns:    []*schema.Column{SurveysColumns[11]},
+				Columns:    []*schema.Column{SurveysColumns[12]},
 				RefColumns: []*schema.Column{MembersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -677,6 +678,7 @@ var (
 		{Name: "respondent_key", Type: field.TypeString, Size: 64},
 		{Name: "answers", Type: field.TypeJSON},
 		{Name: "submitted_at", Type: field.TypeTime},
+		{Name: "published_answers", Type: field.TypeJSON, Nullable: true},
 		{Name: "survey_responses", Type: field.TypeString, Size: 40},
 		{Name: "survey_response_member", Type: field.TypeString, Nullable: true, Size: 40},
 	}
@@ -688,13 +690,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "survey_responses_surveys_responses",
-				Columns:    []*schema.Column{SurveyResponsesColumns[4]},
+				Columns:    []*schema.Column{SurveyResponsesColumns[5]},
 				RefColumns: []*schema.Column{SurveysColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "survey_responses_members_member",
-				Columns:    []*schema.Column{SurveyResponsesColumns[5]},
+				Columns:    []*schema.Column{SurveyResponsesColumns[6]},
 				RefColumns: []*schema.Column{MembersColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -703,7 +705,7 @@ var (
 			{
 				Name:    "surveyresponse_respondent_key_survey_responses",
 				Unique:  true,
-				Columns: []*schema.Column{SurveyResponsesColumns[1], SurveyResponsesColumns[4]},
+				Columns: []*schema.Column{SurveyResponsesColumns[1], SurveyResponsesColumns[5]},
 			},
 		},
 	}

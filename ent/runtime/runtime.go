@@ -1460,6 +1460,12 @@ func init() {
 	survey.DefaultResponseCount = surveyDescResponseCount.Default.(int)
 	// survey.ResponseCountValidator is a validator for the "response_count" field. It is called by the builders before save.
 	survey.ResponseCountValidator = surveyDescResponseCount.Validators[0].(func(int) error)
+	// surveyDescPublishedCount is the schema descriptor for published_count field.
+	surveyDescPublishedCount := surveyFields[7].Descriptor()
+	// survey.DefaultPublishedCount holds the default value on creation for the published_count field.
+	survey.DefaultPublishedCount = surveyDescPublishedCount.Default.(int)
+	// survey.PublishedCountValidator is a validator for the "published_count" field. It is called by the builders before save.
+	survey.PublishedCountValidator = surveyDescPublishedCount.Validators[0].(func(int) error)
 	// surveyDescID is the schema descriptor for id field.
 	surveyDescID := surveyMixinFields0[0].Descriptor()
 	// survey.DefaultID holds the default value on creation for the id field.

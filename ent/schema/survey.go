@@ -32,6 +32,9 @@ func (Survey) Fields() []ent.Field {
 			Comment("One response per member, or per organisation."),
 		field.Int("response_count").Default(0).NonNegative().
 			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		field.Int("published_count").Default(0).NonNegative().
+			Comment("How many responses the published results cover (see SurveyResponse.published_answers).").
+			Annotations(entgql.Skip(entgql.SkipAll)),
 	}
 }
 

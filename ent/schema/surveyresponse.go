@@ -29,6 +29,8 @@ func (SurveyResponse) Fields() []ent.Field {
 		field.String("respondent_key").MaxLen(64).Immutable().Sensitive(),
 		field.JSON("answers", map[string]any{}),
 		field.Time("submitted_at").Comment("The survey's opening time for anonymous surveys."),
+		field.JSON("published_answers", map[string]any{}).Optional().
+			Comment("The answers as the results show them: copied from answers for all of an anonymous survey's responses each time their number reaches a multiple of anonymity.K (server/integrity/surveys.go), at once otherwise."),
 	}
 }
 

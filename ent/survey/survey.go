@@ -37,6 +37,8 @@ const (
 	FieldResponseScope = "response_scope"
 	// FieldResponseCount holds the string denoting the response_count field in the database.
 	FieldResponseCount = "response_count"
+	// FieldPublishedCount holds the string denoting the published_count field in the database.
+	FieldPublishedCount = "published_count"
 	// EdgeCircle holds the string denoting the circle edge name in mutations.
 	EdgeCircle = "circle"
 	// EdgeOwner holds the string denoting the owner edge name in mutations.
@@ -89,6 +91,7 @@ var Columns = []string{
 	FieldAnonymous,
 	FieldResponseScope,
 	FieldResponseCount,
+	FieldPublishedCount,
 }
 
 // ForeignKeys holds the SQL foreign-keys that are owned by the "surveys"
@@ -137,6 +140,10 @@ var (
 	DefaultResponseCount int
 	// ResponseCountValidator is a validator for the "response_count" field. It is called by the builders before save.
 	ResponseCountValidator func(int) error
+	// DefaultPublishedCount holds the default value on creation for the "published_count" field.
+	DefaultPublishedCount int
+	// PublishedCountValidator is a validator for the "published_count" field. It is called by the builders before save.
+	PublishedCountValidator func(int) error
 	// DefaultID holds the default value on creation for the "id" field.
 	DefaultID func() gid.ID
 	// IDValidator is a validator for the "id" field. It is called by the builders before save.
@@ -220,6 +227,11 @@ func ByResponseScope(opts ...sql.OrderTermOption) OrderOption {
 // ByResponseCount orders the results by the response_count field.
 func ByResponseCount(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldResponseCount, opts...).ToFunc()
+}
+
+// ByPublishedCount orders the results by the published_count field.
+func ByPublishedCount(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPublishedCount, opts...).ToFunc()
 }
 
 // ByCircleField orders the results by circle field.

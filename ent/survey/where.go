@@ -96,6 +96,11 @@ func ResponseCount(v int) predicate.Survey {
 	return predicate.Survey(sql.FieldEQ(FieldResponseCount, v))
 }
 
+// PublishedCount applies equality check predicate on the "published_count" field. It's identical to PublishedCountEQ.
+func PublishedCount(v int) predicate.Survey {
+	return predicate.Survey(sql.FieldEQ(FieldPublishedCount, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Survey {
 	return predicate.Survey(sql.FieldEQ(FieldCreatedAt, v))
@@ -464,6 +469,46 @@ func ResponseCountLT(v int) predicate.Survey {
 // ResponseCountLTE applies the LTE predicate on the "response_count" field.
 func ResponseCountLTE(v int) predicate.Survey {
 	return predicate.Survey(sql.FieldLTE(FieldResponseCount, v))
+}
+
+// PublishedCountEQ applies the EQ predicate on the "published_count" field.
+func PublishedCountEQ(v int) predicate.Survey {
+	return predicate.Survey(sql.FieldEQ(FieldPublishedCount, v))
+}
+
+// PublishedCountNEQ applies the NEQ predicate on the "published_count" field.
+func PublishedCountNEQ(v int) predicate.Survey {
+	return predicate.Survey(sql.FieldNEQ(FieldPublishedCount, v))
+}
+
+// PublishedCountIn applies the In predicate on the "published_count" field.
+func PublishedCountIn(vs ...int) predicate.Survey {
+	return predicate.Survey(sql.FieldIn(FieldPublishedCount, vs...))
+}
+
+// PublishedCountNotIn applies the NotIn predicate on the "published_count" field.
+func PublishedCountNotIn(vs ...int) predicate.Survey {
+	return predicate.Survey(sql.FieldNotIn(FieldPublishedCount, vs...))
+}
+
+// PublishedCountGT applies the GT predicate on the "published_count" field.
+func PublishedCountGT(v int) predicate.Survey {
+	return predicate.Survey(sql.FieldGT(FieldPublishedCount, v))
+}
+
+// PublishedCountGTE applies the GTE predicate on the "published_count" field.
+func PublishedCountGTE(v int) predicate.Survey {
+	return predicate.Survey(sql.FieldGTE(FieldPublishedCount, v))
+}
+
+// PublishedCountLT applies the LT predicate on the "published_count" field.
+func PublishedCountLT(v int) predicate.Survey {
+	return predicate.Survey(sql.FieldLT(FieldPublishedCount, v))
+}
+
+// PublishedCountLTE applies the LTE predicate on the "published_count" field.
+func PublishedCountLTE(v int) predicate.Survey {
+	return predicate.Survey(sql.FieldLTE(FieldPublishedCount, v))
 }
 
 // HasCircle applies the HasEdge predicate on the "circle" edge.

@@ -21,6 +21,8 @@ const (
 	FieldAnswers = "answers"
 	// FieldSubmittedAt holds the string denoting the submitted_at field in the database.
 	FieldSubmittedAt = "submitted_at"
+	// FieldPublishedAnswers holds the string denoting the published_answers field in the database.
+	FieldPublishedAnswers = "published_answers"
 	// EdgeSurvey holds the string denoting the survey edge name in mutations.
 	EdgeSurvey = "survey"
 	// EdgeMember holds the string denoting the member edge name in mutations.
@@ -49,6 +51,7 @@ var Columns = []string{
 	FieldRespondentKey,
 	FieldAnswers,
 	FieldSubmittedAt,
+	FieldPublishedAnswers,
 }
 
 // ForeignKeys holds the SQL foreign-keys that are owned by the "survey_responses"

@@ -171,6 +171,16 @@ func SubmittedAtLTE(v time.Time) predicate.SurveyResponse {
 	return predicate.SurveyResponse(sql.FieldLTE(FieldSubmittedAt, v))
 }
 
+// PublishedAnswersIsNil applies the IsNil predicate on the "published_answers" field.
+func PublishedAnswersIsNil() predicate.SurveyResponse {
+	return predicate.SurveyResponse(sql.FieldIsNull(FieldPublishedAnswers))
+}
+
+// PublishedAnswersNotNil applies the NotNil predicate on the "published_answers" field.
+func PublishedAnswersNotNil() predicate.SurveyResponse {
+	return predicate.SurveyResponse(sql.FieldNotNull(FieldPublishedAnswers))
+}
+
 // HasSurvey applies the HasEdge predicate on the "survey" edge.
 func HasSurvey() predicate.SurveyResponse {
 	return predicate.SurveyResponse(func(s *sql.Selector) {

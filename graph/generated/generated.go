@@ -51,6 +51,7 @@ type ResolverRoot interface {
 	Message() MessageResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
+	SoftwareProduct() SoftwareProductResolver
 	Subscription() SubscriptionResolver
 	Survey() SurveyResolver
 }
@@ -348,6 +349,7 @@ type ComplexityRoot struct {
 		AddCircleMember          func(childComplexity int, circleID gid.ID, memberID gid.ID, role *circlemembership.Role) int
 		ArchivePractice          func(childComplexity int, id gid.ID) int
 		CancelRegistration       func(childComplexity int, eventID gid.ID) int
+		CloseSurvey              func(childComplexity int, id gid.ID) int
 		CreateCircle             func(childComplexity int, input ent.CreateCircleInput) int
 		CreateCompetency         func(childComplexity int, input ent.CreateCompetencyInput) int
 		CreateDiscussion         func(childComplexity int, input ent.CreateDiscussionInput) int
@@ -392,6 +394,7 @@ type ComplexityRoot struct {
 		UpdatePractice           func(childComplexity int, id gid.ID, input ent.UpdatePracticeInput) int
 		UpdateSoftwareProduct    func(childComplexity int, id gid.ID, input ent.UpdateSoftwareProductInput) int
 		UpdateSoftwareUsage      func(childComplexity int, id gid.ID, input ent.UpdateSoftwareUsageInput, contactMe *bool) int
+		UpdateSurvey             func(childComplexity int, id gid.ID, input ent.UpdateSurveyInput, questions []*model.SurveyQuestionInput) int
 		UpdateTopic              func(childComplexity int, id gid.ID, input ent.UpdateTopicInput) int
 	}
 
@@ -545,11 +548,18 @@ type ComplexityRoot struct {
 		Hits        func(childComplexity int) int
 	}
 
+	SoftwareLandscape struct {
+		AverageSatisfaction func(childComplexity int) int
+		Organisations       func(childComplexity int) int
+		Topics              func(childComplexity int) int
+	}
+
 	SoftwareProduct struct {
 		Category   func(childComplexity int) int
 		CreatedAt  func(childComplexity int) int
 		Efa        func(childComplexity int) int
 		ID         func(childComplexity int) int
+		Landscape  func(childComplexity int) int
 		Name       func(childComplexity int) int
 		OpenSource func(childComplexity int) int
 		Practices  func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.PracticeOrder) int
@@ -568,6 +578,11 @@ type ComplexityRoot struct {
 	SoftwareProductEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	SoftwareTopicCount struct {
+		Count func(childComplexity int) int
+		Topic func(childComplexity int) int
 	}
 
 	SoftwareUsage struct {
@@ -754,6 +769,8 @@ type MutationResolver interface {
 	UpdateCompetency(ctx context.Context, id gid.ID, input ent.UpdateCompetencyInput) (*ent.Competency, error)
 	RateCompetency(ctx context.Context, competencyID gid.ID, level int, findable *bool) (*ent.CompetencyRating, error)
 	CreateSurvey(ctx context.Context, input ent.CreateSurveyInput, questions []*model.SurveyQuestionInput) (*ent.Survey, error)
+	UpdateSurvey(ctx context.Context, id gid.ID, input ent.UpdateSurveyInput, questions []*model.SurveyQuestionInput) (*ent.Survey, error)
+	CloseSurvey(ctx context.Context, id gid.ID) (*ent.Survey, error)
 	RespondToSurvey(ctx context.Context, surveyID gid.ID, answers []*model.AnswerInput) (bool, error)
 }
 type QueryResolver interface {
@@ -778,6 +795,9 @@ type QueryResolver interface {
 	CompetencyGaps(ctx context.Context, side *competency.Side) ([]*ent.Competency, error)
 	WhoKnows(ctx context.Context, competencyID gid.ID, first *int) ([]*ent.CompetencyRating, error)
 	Search(ctx context.Context, query string, types []model.SearchType, first *int, after *string) (*model.SearchResults, error)
+}
+type SoftwareProductResolver interface {
+	Landscape(ctx context.Context, obj *ent.SoftwareProduct) (*model.SoftwareLandscape, error)
 }
 type SubscriptionResolver interface {
 	MessageAdded(ctx context.Context, discussionID gid.ID, after *int) (<-chan *live.MessageEvent, error)
@@ -2040,6 +2060,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CancelRegistration(childComplexity, args["eventID"].(gid.ID)), true
+	case "Mutation.closeSurvey":
+		if e.ComplexityRoot.Mutation.CloseSurvey == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_closeSurvey_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CloseSurvey(childComplexity, args["id"].(gid.ID)), true
 	case "Mutation.createCircle":
 		if e.ComplexityRoot.Mutation.CreateCircle == nil {
 			break
@@ -2509,6 +2540,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateSoftwareUsage(childComplexity, args["id"].(gid.ID), args["input"].(ent.UpdateSoftwareUsageInput), args["contactMe"].(*bool)), true
+	case "Mutation.updateSurvey":
+		if e.ComplexityRoot.Mutation.UpdateSurvey == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateSurvey_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateSurvey(childComplexity, args["id"].(gid.ID), args["input"].(ent.UpdateSurveyInput), args["questions"].([]*model.SurveyQuestionInput)), true
 	case "Mutation.updateTopic":
 		if e.ComplexityRoot.Mutation.UpdateTopic == nil {
 			break
@@ -3290,6 +3332,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SearchResults.Hits(childComplexity), true
 
+	case "SoftwareLandscape.averageSatisfaction":
+		if e.ComplexityRoot.SoftwareLandscape.AverageSatisfaction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareLandscape.AverageSatisfaction(childComplexity), true
+	case "SoftwareLandscape.organisations":
+		if e.ComplexityRoot.SoftwareLandscape.Organisations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareLandscape.Organisations(childComplexity), true
+	case "SoftwareLandscape.topics":
+		if e.ComplexityRoot.SoftwareLandscape.Topics == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareLandscape.Topics(childComplexity), true
+
 	case "SoftwareProduct.category":
 		if e.ComplexityRoot.SoftwareProduct.Category == nil {
 			break
@@ -3314,6 +3375,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SoftwareProduct.ID(childComplexity), true
+	case "SoftwareProduct.landscape":
+		if e.ComplexityRoot.SoftwareProduct.Landscape == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareProduct.Landscape(childComplexity), true
 	case "SoftwareProduct.name":
 		if e.ComplexityRoot.SoftwareProduct.Name == nil {
 			break
@@ -3398,6 +3465,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SoftwareProductEdge.Node(childComplexity), true
+
+	case "SoftwareTopicCount.count":
+		if e.ComplexityRoot.SoftwareTopicCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareTopicCount.Count(childComplexity), true
+	case "SoftwareTopicCount.topic":
+		if e.ComplexityRoot.SoftwareTopicCount.Topic == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SoftwareTopicCount.Topic(childComplexity), true
 
 	case "SoftwareUsage.contact":
 		if e.ComplexityRoot.SoftwareUsage.Contact == nil {
@@ -9668,9 +9748,43 @@ type SoftwareUsageSummary {
   recommendShare: Float
 }
 
+"""
+A product's place in the software landscape as an aggregate over organisations: what vendors
+see instead of single usages. Null while fewer than 5 organisations use the product.
+"""
+type SoftwareLandscape {
+  """
+  How many organisations use the product (at least 5).
+  """
+  organisations: Int!
+  """
+  For which topics, with how many organisations each; topics with 1 to 4 organisations (and as
+  many others as needed so that none can be worked out) are left out.
+  """
+  topics: [SoftwareTopicCount!]!
+  """
+  Mean satisfaction (1-5) of the usages that rated it; null while fewer than 5 organisations did.
+  """
+  averageSatisfaction: Float
+}
+
+type SoftwareTopicCount {
+  topic: Topic!
+  count: Int!
+}
+
+extend type SoftwareProduct {
+  """
+  The product among organisations (at least 5 of them), for everyone who sees the product; the
+  single usages (SoftwareProduct.usages) are for members other than vendors.
+  """
+  landscape: SoftwareLandscape
+}
+
 extend type Query {
   """
-  The products used for a topic, most used first.
+  The products used for a topic, most used first. Vendors see only products used by at least
+  5 organisations, and no means or shares (those are in SoftwareProduct.landscape).
   """
   softwareForTopic(topicID: ID!, first: Int = 20): [SoftwareUsageSummary!]!
   """
@@ -9692,11 +9806,13 @@ extend type Mutation {
 
 extend type Query {
   """
-  Competencies nobody in the viewer's organisation has (no one rated themselves 2 or higher).
+  Competencies nobody in the viewer's organisation has (no one rated themselves 2 or higher);
+  empty until at least 5 of its members rated themselves, so that it tells no colleague's rating.
   """
   competencyGaps(side: CompetencySide): [Competency!]!
   """
-  Members who rate themselves 3 or 4 in a competency and agreed to be found, best first.
+  Members who rate themselves 3 or 4 in a competency and agreed to be found, best first;
+  empty for vendors.
   """
   whoKnows(competencyID: ID!, first: Int = 20): [CompetencyRating!]!
 }
@@ -9746,8 +9862,14 @@ input AnswerInput {
 }
 
 """
-Aggregated results. Any count of 1 to 4 is suppressed (null), and nothing is shown at all
-while fewer than 5 responded, so that no answer points at a person or organisation.
+Aggregated results. Nothing is shown at all while fewer than 5 responded. Within a question,
+any count of 1 to 4 is suppressed (null), and with it as many other counts (the smallest
+first, the count of those who skipped the question included) as needed so that at least two
+are hidden and the hidden ones add up to at least 5: no hidden count can be worked out from
+the shown ones and the total (server/anonymity). Results of anonymous surveys change only in
+steps of 5 responses: they cover the responses as they stood when their number last reached a
+multiple of 5 (5, 10, 15, ...), before and after the close alike; a changed answer counts from
+the next step on.
 """
 type SurveyResults {
   respondents: Int
@@ -9762,7 +9884,7 @@ type QuestionResult {
   median: Float
   mean: Float
   """
-  TEXT answers, in random order, when at least 5 answered.
+  TEXT answers, in alphabetical order, when at least 5 answered; for the owner only.
   """
   texts: [String!]!
 }
@@ -9795,15 +9917,25 @@ extend type Mutation {
   """
   createSurvey(input: CreateSurveyInput!, questions: [SurveyQuestionInput!]!): Survey!
   """
-  Responds to an open survey, or changes the response until it closes.
+  The owner changes a survey (its texts, times and, when given, all its questions) before the
+  first response; CONFLICT after it.
+  """
+  updateSurvey(id: ID!, input: UpdateSurveyInput!, questions: [SurveyQuestionInput!]): Survey!
+  """
+  The owner closes a survey now (also after responses).
+  """
+  closeSurvey(id: ID!): Survey!
+  """
+  Responds to an open survey, or changes the response until it closes: answering again
+  replaces only the answers given (an empty TEXT removes that answer), the others stay.
   """
   respondToSurvey(surveyID: ID!, answers: [AnswerInput!]!): Boolean!
 }
 
 extend type Subscription {
   """
-  The results, again after every response: for polls during a live session (same visibility
-  as Survey.results).
+  The results, again whenever they change (for anonymous surveys: every 5 responses): for
+  polls during a live session (same visibility as Survey.results).
   """
   surveyResults(surveyID: ID!): SurveyResults!
 }
@@ -10645,6 +10777,18 @@ func (ec *executionContext) childFields_SearchResults(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type SearchResults", field.Name)
 }
 
+func (ec *executionContext) childFields_SoftwareLandscape(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "organisations":
+		return ec.fieldContext_SoftwareLandscape_organisations(ctx, field)
+	case "topics":
+		return ec.fieldContext_SoftwareLandscape_topics(ctx, field)
+	case "averageSatisfaction":
+		return ec.fieldContext_SoftwareLandscape_averageSatisfaction(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SoftwareLandscape", field.Name)
+}
+
 func (ec *executionContext) childFields_SoftwareProduct(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -10669,6 +10813,8 @@ func (ec *executionContext) childFields_SoftwareProduct(ctx context.Context, fie
 		return ec.fieldContext_SoftwareProduct_usages(ctx, field)
 	case "practices":
 		return ec.fieldContext_SoftwareProduct_practices(ctx, field)
+	case "landscape":
+		return ec.fieldContext_SoftwareProduct_landscape(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SoftwareProduct", field.Name)
 }
@@ -10693,6 +10839,16 @@ func (ec *executionContext) childFields_SoftwareProductEdge(ctx context.Context,
 		return ec.fieldContext_SoftwareProductEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SoftwareProductEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_SoftwareTopicCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "topic":
+		return ec.fieldContext_SoftwareTopicCount_topic(ctx, field)
+	case "count":
+		return ec.fieldContext_SoftwareTopicCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SoftwareTopicCount", field.Name)
 }
 
 func (ec *executionContext) childFields_SoftwareUsage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -11857,6 +12013,20 @@ func (ec *executionContext) field_Mutation_cancelRegistration_args(ctx context.C
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_closeSurvey_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (gid.ID, error) {
+			return ec.unmarshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createCircle_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -12652,6 +12822,36 @@ func (ec *executionContext) field_Mutation_updateSoftwareUsage_args(ctx context.
 		return nil, err
 	}
 	args["contactMe"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateSurvey_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (gid.ID, error) {
+			return ec.unmarshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.UpdateSurveyInput, error) {
+			return ec.unmarshalNUpdateSurveyInput2zirkelᚋentᚐUpdateSurveyInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "questions",
+		func(ctx context.Context, v any) ([]*model.SurveyQuestionInput, error) {
+			return ec.unmarshalOSurveyQuestionInput2ᚕᚖzirkelᚋgraphᚋmodelᚐSurveyQuestionInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["questions"] = arg2
 	return args, nil
 }
 
@@ -21391,6 +21591,94 @@ func (ec *executionContext) fieldContext_Mutation_createSurvey(ctx context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_updateSurvey(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateSurvey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateSurvey(ctx, fc.Args["id"].(gid.ID), fc.Args["input"].(ent.UpdateSurveyInput), fc.Args["questions"].([]*model.SurveyQuestionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Survey) graphql.Marshaler {
+			return ec.marshalNSurvey2ᚖzirkelᚋentᚐSurvey(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateSurvey(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Survey(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateSurvey_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_closeSurvey(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_closeSurvey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CloseSurvey(ctx, fc.Args["id"].(gid.ID))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Survey) graphql.Marshaler {
+			return ec.marshalNSurvey2ᚖzirkelᚋentᚐSurvey(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_closeSurvey(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Survey(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_closeSurvey_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_respondToSurvey(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -24616,6 +24904,84 @@ func (ec *executionContext) fieldContext_SearchResults_endCursor(_ context.Conte
 	return graphql.NewScalarFieldContext("SearchResults", field, false, false, "String")
 }
 
+func (ec *executionContext) _SoftwareLandscape_organisations(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareLandscape) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareLandscape_organisations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Organisations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareLandscape_organisations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareLandscape", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SoftwareLandscape_topics(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareLandscape) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareLandscape_topics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Topics, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SoftwareTopicCount) graphql.Marshaler {
+			return ec.marshalNSoftwareTopicCount2ᚕᚖzirkelᚋgraphᚋmodelᚐSoftwareTopicCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareLandscape_topics(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SoftwareLandscape",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareTopicCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SoftwareLandscape_averageSatisfaction(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareLandscape) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareLandscape_averageSatisfaction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AverageSatisfaction, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareLandscape_averageSatisfaction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareLandscape", field, false, false, "Float")
+}
+
 func (ec *executionContext) _SoftwareProduct_id(ctx context.Context, field graphql.CollectedField, obj *ent.SoftwareProduct) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -24920,6 +25286,38 @@ func (ec *executionContext) fieldContext_SoftwareProduct_practices(ctx context.C
 	return fc, nil
 }
 
+func (ec *executionContext) _SoftwareProduct_landscape(ctx context.Context, field graphql.CollectedField, obj *ent.SoftwareProduct) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareProduct_landscape(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SoftwareProduct().Landscape(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SoftwareLandscape) graphql.Marshaler {
+			return ec.marshalOSoftwareLandscape2ᚖzirkelᚋgraphᚋmodelᚐSoftwareLandscape(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareProduct_landscape(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SoftwareProduct",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SoftwareLandscape(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _SoftwareProductConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.SoftwareProductConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -25060,6 +25458,61 @@ func (ec *executionContext) _SoftwareProductEdge_cursor(ctx context.Context, fie
 }
 func (ec *executionContext) fieldContext_SoftwareProductEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SoftwareProductEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _SoftwareTopicCount_topic(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareTopicCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareTopicCount_topic(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Topic, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Topic) graphql.Marshaler {
+			return ec.marshalNTopic2ᚖzirkelᚋentᚐTopic(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareTopicCount_topic(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SoftwareTopicCount",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Topic(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SoftwareTopicCount_count(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareTopicCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SoftwareTopicCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SoftwareTopicCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SoftwareTopicCount", field, false, false, "Int")
 }
 
 func (ec *executionContext) _SoftwareUsage_id(ctx context.Context, field graphql.CollectedField, obj *ent.SoftwareUsage) (ret graphql.Marshaler) {
@@ -45059,6 +45512,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "updateSurvey":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateSurvey(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "closeSurvey":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_closeSurvey(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "respondToSurvey":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_respondToSurvey(ctx, field)
@@ -46097,6 +46564,49 @@ func (ec *executionContext) _SearchResults(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var softwareLandscapeImplementors = []string{"SoftwareLandscape"}
+
+func (ec *executionContext) _SoftwareLandscape(ctx context.Context, sel ast.SelectionSet, obj *model.SoftwareLandscape) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, softwareLandscapeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SoftwareLandscape")
+		case "organisations":
+			out.Values[i] = ec._SoftwareLandscape_organisations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "topics":
+			out.Values[i] = ec._SoftwareLandscape_topics(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "averageSatisfaction":
+			out.Values[i] = ec._SoftwareLandscape_averageSatisfaction(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var softwareProductImplementors = []string{"SoftwareProduct", "Node"}
 
 func (ec *executionContext) _SoftwareProduct(ctx context.Context, sel ast.SelectionSet, obj *ent.SoftwareProduct) graphql.Marshaler {
@@ -46165,6 +46675,12 @@ func (ec *executionContext) _SoftwareProduct(ctx context.Context, sel ast.Select
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SoftwareProduct_practices(ctx, field, obj)
+				})
+		case "landscape":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SoftwareProduct_landscape(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -46244,6 +46760,44 @@ func (ec *executionContext) _SoftwareProductEdge(ctx context.Context, sel ast.Se
 			}
 		case "cursor":
 			out.Values[i] = ec._SoftwareProductEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var softwareTopicCountImplementors = []string{"SoftwareTopicCount"}
+
+func (ec *executionContext) _SoftwareTopicCount(ctx context.Context, sel ast.SelectionSet, obj *model.SoftwareTopicCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, softwareTopicCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SoftwareTopicCount")
+		case "topic":
+			out.Values[i] = ec._SoftwareTopicCount_topic(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._SoftwareTopicCount_count(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -48486,6 +49040,30 @@ func (ec *executionContext) unmarshalNSoftwareProductWhereInput2ᚖzirkelᚋent�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNSoftwareTopicCount2ᚕᚖzirkelᚋgraphᚋmodelᚐSoftwareTopicCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SoftwareTopicCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSoftwareTopicCount2ᚖzirkelᚋgraphᚋmodelᚐSoftwareTopicCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSoftwareTopicCount2ᚖzirkelᚋgraphᚋmodelᚐSoftwareTopicCount(ctx context.Context, sel ast.SelectionSet, v *model.SoftwareTopicCount) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SoftwareTopicCount!")
+		return graphql.Null
+	}
+	return ec._SoftwareTopicCount(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNSoftwareUsage2ᚖzirkelᚋentᚐSoftwareUsage(ctx context.Context, sel ast.SelectionSet, v *ent.SoftwareUsage) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "SoftwareUsage!")
@@ -48803,6 +49381,11 @@ func (ec *executionContext) unmarshalNUpdateSoftwareProductInput2zirkelᚋentᚐ
 
 func (ec *executionContext) unmarshalNUpdateSoftwareUsageInput2zirkelᚋentᚐUpdateSoftwareUsageInput(ctx context.Context, v any) (ent.UpdateSoftwareUsageInput, error) {
 	res, err := ec.unmarshalInputUpdateSoftwareUsageInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateSurveyInput2zirkelᚋentᚐUpdateSurveyInput(ctx context.Context, v any) (ent.UpdateSurveyInput, error) {
+	res, err := ec.unmarshalInputUpdateSurveyInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -50794,6 +51377,13 @@ func (ec *executionContext) marshalOSearchType2ᚕzirkelᚋgraphᚋmodelᚐSearc
 	return ret
 }
 
+func (ec *executionContext) marshalOSoftwareLandscape2ᚖzirkelᚋgraphᚋmodelᚐSoftwareLandscape(ctx context.Context, sel ast.SelectionSet, v *model.SoftwareLandscape) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SoftwareLandscape(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOSoftwareProduct2ᚖzirkelᚋentᚐSoftwareProduct(ctx context.Context, sel ast.SelectionSet, v *ent.SoftwareProduct) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -51012,6 +51602,23 @@ func (ec *executionContext) unmarshalOSurveyOrder2ᚖzirkelᚋentᚐSurveyOrder(
 	}
 	res, err := ec.unmarshalInputSurveyOrder(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOSurveyQuestionInput2ᚕᚖzirkelᚋgraphᚋmodelᚐSurveyQuestionInputᚄ(ctx context.Context, v any) ([]*model.SurveyQuestionInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.SurveyQuestionInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSurveyQuestionInput2ᚖzirkelᚋgraphᚋmodelᚐSurveyQuestionInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalOSurveyQuestionKind2ᚕzirkelᚋentᚋsurveyquestionᚐKindᚄ(ctx context.Context, v any) ([]surveyquestion.Kind, error) {

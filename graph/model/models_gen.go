@@ -101,7 +101,7 @@ type QuestionResult struct {
 	Options     []*OptionResult     `json:"options"`
 	Median      *float64            `json:"median,omitempty"`
 	Mean        *float64            `json:"mean,omitempty"`
-	// TEXT answers, in random order, when at least 5 answered.
+	// TEXT answers, in alphabetical order, when at least 5 answered; for the owner only.
 	Texts []string `json:"texts"`
 }
 
@@ -122,6 +122,23 @@ type SearchResults struct {
 	Hits        []*SearchHit `json:"hits"`
 	HasNextPage bool         `json:"hasNextPage"`
 	EndCursor   *string      `json:"endCursor,omitempty"`
+}
+
+// A product's place in the software landscape as an aggregate over organisations: what vendors
+// see instead of single usages. Null while fewer than 5 organisations use the product.
+type SoftwareLandscape struct {
+	// How many organisations use the product (at least 5).
+	Organisations int `json:"organisations"`
+	// For which topics, with how many organisations each; topics with 1 to 4 organisations (and as
+	// many others as needed so that none can be worked out) are left out.
+	Topics []*SoftwareTopicCount `json:"topics"`
+	// Mean satisfaction (1-5) of the usages that rated it; null while fewer than 5 organisations did.
+	AverageSatisfaction *float64 `json:"averageSatisfaction,omitempty"`
+}
+
+type SoftwareTopicCount struct {
+	Topic *ent.Topic `json:"topic"`
+	Count int        `json:"count"`
 }
 
 // How a product fares for a topic: how many organisations use it and how satisfied they are.
@@ -145,8 +162,14 @@ type SurveyQuestionInput struct {
 	Required *bool    `json:"required,omitempty"`
 }
 
-// Aggregated results. Any count of 1 to 4 is suppressed (null), and nothing is shown at all
-// while fewer than 5 responded, so that no answer points at a person or organisation.
+// Aggregated results. Nothing is shown at all while fewer than 5 responded. Within a question,
+// any count of 1 to 4 is suppressed (null), and with it as many other counts (the smallest
+// first, the count of those who skipped the question included) as needed so that at least two
+// are hidden and the hidden ones add up to at least 5: no hidden count can be worked out from
+// the shown ones and the total (server/anonymity). Results of anonymous surveys change only in
+// steps of 5 responses: they cover the responses as they stood when their number last reached a
+// multiple of 5 (5, 10, 15, ...), before and after the close alike; a changed answer counts from
+// the next step on.
 type SurveyResults struct {
 	Respondents *int              `json:"respondents,omitempty"`
 	Suppressed  bool              `json:"suppressed"`

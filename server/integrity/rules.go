@@ -20,6 +20,7 @@ func installTypeRules(client *ent.Client) {
 	client.Topic.Use(topicParent)
 	client.Practice.Use(practiceCircle)
 	client.Message.Use(messageBody)
+	installSurveyRules(client)
 }
 
 // organisationState derives the state from the official key and refuses a contradicting one.

@@ -83,14 +83,18 @@ func Competency() ent.Policy {
 	}
 }
 
-// CompetencyRating: members rate themselves; others see a rating only when it is findable.
+// CompetencyRating: members rate themselves; others see a rating only when it is findable,
+// and vendors see only their own ("no sales show": they do not look for authority staff).
 func CompetencyRating() ent.Policy {
 	return privacy.Policy{
 		Query: privacy.QueryPolicy{privacy.CompetencyRatingQueryRuleFunc(func(ctx context.Context, q *ent.CompetencyRatingQuery) error {
 			v := viewerOf(ctx)
-			if v == nil {
+			switch {
+			case v == nil:
 				q.Where(competencyrating.IDIn())
-			} else {
+			case v.IsVendor():
+				q.Where(competencyrating.HasMemberWith(member.ID(v.MemberID)))
+			default:
 				q.Where(competencyrating.Or(competencyrating.Findable(true), competencyrating.HasMemberWith(member.ID(v.MemberID))))
 			}
 			return privacy.Allow

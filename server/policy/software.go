@@ -8,6 +8,7 @@ import (
 	"zirkel/ent/privacy"
 	"zirkel/ent/softwareproduct"
 	"zirkel/ent/softwareusage"
+	"zirkel/server/viewer"
 )
 
 // SoftwareProduct: members read the catalogue; members other than vendors add products ("no
@@ -29,12 +30,18 @@ func SoftwareProduct() ent.Policy {
 	}
 }
 
-// SoftwareUsage: members read who uses what; an organisation's members (not vendors) record
-// and change its usages.
+// MayReadSoftwareUsages reports whether v reads single usages (which organisation uses what,
+// how satisfied, notes, whom to ask): members do; anonymous visitors and vendors do not ("no
+// sales show"); vendors learn the landscape only as aggregates over at least
+// anonymity.K organisations, computed by the server.
+func MayReadSoftwareUsages(v *viewer.Viewer) bool { return v != nil && !v.IsVendor() }
+
+// SoftwareUsage: see MayReadSoftwareUsages; an organisation's members (not vendors) record and
+// change its usages.
 func SoftwareUsage() ent.Policy {
 	return privacy.Policy{
 		Query: privacy.QueryPolicy{privacy.SoftwareUsageQueryRuleFunc(func(ctx context.Context, q *ent.SoftwareUsageQuery) error {
-			if viewerOf(ctx) == nil {
+			if !MayReadSoftwareUsages(viewerOf(ctx)) {
 				q.Where(softwareusage.IDIn())
 			}
 			return privacy.Allow

@@ -1,0 +1,153 @@
+package integrity
+
+import (
+	"context"
+	"time"
+
+	entsql "entgo.io/ent/dialect/sql"
+
+	"zirkel/ent"
+	"zirkel/ent/hook"
+	"zirkel/ent/schema/gid"
+	"zirkel/ent/survey"
+	"zirkel/ent/surveyquestion"
+	"zirkel/ent/surveyresponse"
+	"zirkel/server/anonymity"
+	"zirkel/server/apperr"
+	"zirkel/server/policy"
+)
+
+// installSurveyRules adds the rules of surveys: results change only in steps of
+// anonymity.K responses for anonymous surveys, and a survey is frozen from its first response
+// (it can still be closed).
+func installSurveyRules(client *ent.Client) {
+	client.SurveyResponse.Use(publishResponses)
+	client.Survey.Use(surveyFrozen)
+	client.SurveyQuestion.Use(questionsFrozen)
+}
+
+// publishResponses counts responses and publishes answers after they are written: for a
+// survey that is not anonymous at once, for an anonymous one all its responses together
+// whenever their number reaches a multiple of anonymity.K, so that the results never change
+// by fewer than anonymity.K responses and no change of the results points at one respondent.
+// A new response first counts itself on the survey's row: on PostgreSQL that locks the row, so
+// concurrent responses are counted and published one after the other.
+func publishResponses(next ent.Mutator) ent.Mutator {
+	return hook.SurveyResponseFunc(func(ctx context.Context, m *ent.SurveyResponseMutation) (ent.Value, error) {
+		sys := policy.System(ctx)
+		switch {
+		case m.Op().Is(ent.OpCreate):
+			surveyID, _ := m.SurveyID()
+			s, err := m.Client().Survey.UpdateOneID(surveyID).AddResponseCount(1).Save(sys)
+			if err != nil {
+				return nil, err
+			}
+			v, err := next.Mutate(ctx, m)
+			if err != nil {
+				return nil, err
+			}
+			return v, publish(ctx, m.Client(), s, v.(*ent.SurveyResponse).ID, s.Anonymous && s.ResponseCount%anonymity.K == 0)
+		case m.Op().Is(ent.OpUpdateOne):
+			if _, answers := m.Answers(); !answers {
+				return next.Mutate(ctx, m)
+			}
+			v, err := next.Mutate(ctx, m)
+			if err != nil {
+				return nil, err
+			}
+			r := v.(*ent.SurveyResponse)
+			s, err := m.Client().Survey.Query().Where(survey.HasResponsesWith(surveyresponse.ID(r.ID))).Only(sys)
+			if err != nil {
+				return nil, err
+			}
+			return v, publish(ctx, m.Client(), s, r.ID, false)
+		}
+		return next.Mutate(ctx, m)
+	})
+}
+
+// publish copies answers to published_answers: of the response for a survey that is not
+// anonymous, of all the survey's responses when all is set, otherwise of none.
+func publish(ctx context.Context, c *ent.Client, s *ent.Survey, responseID gid.ID, all bool) error {
+	if s.Anonymous && !all {
+		return nil
+	}
+	sys := policy.System(ctx)
+	update := c.SurveyResponse.Update().Where(surveyresponse.HasSurveyWith(survey.ID(s.ID)))
+	if !all {
+		update.Where(surveyresponse.ID(responseID))
+	}
+	err := update.Modify(func(u *entsql.UpdateBuilder) {
+		u.Set(surveyresponse.FieldPublishedAnswers, entsql.Expr(surveyresponse.FieldAnswers))
+	}).Exec(sys)
+	if err != nil {
+		return err
+	}
+	return c.Survey.UpdateOneID(s.ID).SetPublishedCount(s.ResponseCount).Exec(sys)
+}
+
+// surveyFrozen refuses changes of a survey's texts and times once it has a response, except
+// closing it (a closing time not in the future).
+func surveyFrozen(next ent.Mutator) ent.Mutator {
+	return hook.SurveyFunc(func(ctx context.Context, m *ent.SurveyMutation) (ent.Value, error) {
+		id, ok := m.ID()
+		if !ok || !m.Op().Is(ent.OpUpdateOne) {
+			return next.Mutate(ctx, m)
+		}
+		editing := false
+		for _, f := range m.Fields() {
+			switch f {
+			case survey.FieldResponseCount, survey.FieldPublishedCount, survey.FieldUpdatedAt:
+			case survey.FieldClosesAt:
+				closes, _ := m.ClosesAt()
+				editing = editing || closes.After(time.Now())
+			default:
+				editing = true
+			}
+		}
+		v, err := next.Mutate(ctx, m) // first: on PostgreSQL this locks the row a new response counts itself on
+		if err != nil || !editing {
+			return v, err
+		}
+		return v, noResponses(ctx, m.Client(), id)
+	})
+}
+
+// questionsFrozen refuses changes of a survey's questions once it has a response.
+func questionsFrozen(next ent.Mutator) ent.Mutator {
+	return hook.SurveyQuestionFunc(func(ctx context.Context, m *ent.SurveyQuestionMutation) (ent.Value, error) {
+		surveyID, ok := m.SurveyID()
+		if !ok {
+			ids, err := m.IDs(policy.System(ctx))
+			if err != nil {
+				return nil, err
+			}
+			sids, err := m.Client().SurveyQuestion.Query().Where(surveyquestion.IDIn(ids...)).QuerySurvey().IDs(policy.System(ctx))
+			if err != nil {
+				return nil, err
+			}
+			for _, sid := range sids {
+				if err := noResponses(ctx, m.Client(), sid); err != nil {
+					return nil, err
+				}
+			}
+			return next.Mutate(ctx, m)
+		}
+		if err := noResponses(ctx, m.Client(), surveyID); err != nil {
+			return nil, err
+		}
+		return next.Mutate(ctx, m)
+	})
+}
+
+// noResponses fails with CONFLICT when the survey has a response.
+func noResponses(ctx context.Context, c *ent.Client, surveyID gid.ID) error {
+	has, err := c.SurveyResponse.Query().Where(surveyresponse.HasSurveyWith(survey.ID(surveyID))).Exist(policy.System(ctx))
+	if err != nil {
+		return err
+	}
+	if has {
+		return apperr.Conflict("the survey has responses: it can only be closed")
+	}
+	return nil
+}
