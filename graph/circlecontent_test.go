@@ -74,7 +74,9 @@ func newCircleContent(t *testing.T, env *apitest.Env, circle string, mod, mem *a
 		map[string]any{"c": circle})
 	c.ids["Survey"], c.ids["SurveyQuestion"] = survey.ID, survey.Questions[0].ID
 	c.ids["CircleMembership"] = must[struct {
-		Memberships struct{ Edges []struct{ Node struct{ ID string } } }
+		Memberships struct {
+			Edges []struct{ Node struct{ ID string } }
+		}
 	}](t, mod, `query($c: ID!) { r: node(id: $c) { ... on Circle { memberships(first: 1) { edges { node { id } } } } } }`,
 		map[string]any{"c": circle}).Memberships.Edges[0].Node.ID
 	outsider := env.NewMember(t, apitest.Spec{Name: "Draußen"})
