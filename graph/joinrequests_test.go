@@ -1,6 +1,7 @@
 package graph_test
 
 import (
+	"sync"
 	"testing"
 
 	"zirkel/ent/member"
@@ -115,6 +116,31 @@ func TestClosedCircleJoinRequests(t *testing.T) {
 			clara := env.NewMember(t, apitest.Spec{Name: "Clara"})
 			w.ask(t, clara, w.closed)
 			wantError(t, clara.Post(t, askToJoin, map[string]any{"c": w.closed}), "CONFLICT", "")
+		})
+		t.Run("the same request sent many times at once is stored once", func(t *testing.T) {
+			hans := env.NewMember(t, apitest.Spec{Name: "Hans"})
+			const n = 8
+			codes := make([]string, n)
+			var wg sync.WaitGroup
+			for i := range n {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					res := hans.Post(t, askToJoin, map[string]any{"c": w.closed})
+					codes[i] = "ok"
+					if len(res.Errors) > 0 {
+						codes[i] = res.Errors[0].Code()
+					}
+				}()
+			}
+			wg.Wait()
+			count := map[string]int{}
+			for _, c := range codes {
+				count[c]++
+			}
+			if count["ok"] != 1 || count["CONFLICT"] != n-1 {
+				t.Fatalf("outcomes %v, want 1 ok and %d CONFLICT", count, n-1)
+			}
 		})
 		t.Run("asking while a member is a conflict", func(t *testing.T) {
 			wantError(t, w.moderator.Post(t, askToJoin, map[string]any{"c": w.closed}), "CONFLICT", "")

@@ -98,6 +98,9 @@ func invite(ctx context.Context, c *ent.Client, practiceID, inviter gid.ID, invi
 		}
 		err := c.AuthorshipInvitation.Create().
 			SetPracticeID(practiceID).SetInviteeID(id).SetInviterID(inviter).Exec(ctx)
+		if ent.IsConstraintError(err) { // invited by another author at the same moment
+			return apperr.Conflict("the member was invited at the same moment; try again")
+		}
 		if err != nil {
 			return err
 		}

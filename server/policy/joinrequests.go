@@ -119,7 +119,11 @@ func CheckJoinRequest(next ent.Mutator) ent.Mutator {
 		if asked {
 			return nil, apperr.Conflict("a request to join the circle is already open")
 		}
-		return next.Mutate(ctx, m)
+		value, err := next.Mutate(ctx, m)
+		if ent.IsConstraintError(err) { // the same request, sent twice at once
+			return nil, apperr.Conflict("a request to join the circle is already open")
+		}
+		return value, err
 	})
 }
 
