@@ -30,6 +30,8 @@ type Circle struct {
 	Description string `json:"description,omitempty"`
 	// OPEN: any member may join. CLOSED: by invitation, content only for members.
 	Visibility circle.Visibility `json:"visibility,omitempty"`
+	// Whether vendors may ask to join this CLOSED circle (members always may).
+	VendorsMayAsk bool `json:"vendors_may_ask,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the CircleQuery when eager-loading is set.
 	Edges        CircleEdges `json:"edges"`
@@ -48,17 +50,20 @@ type CircleEdges struct {
 	Events []*Event `json:"events,omitempty"`
 	// Surveys holds the value of the surveys edge.
 	Surveys []*Survey `json:"surveys,omitempty"`
+	// Requests to join: its moderators and admins see them all, a member their own.
+	JoinRequests []*CircleJoinRequest `json:"join_requests,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [5]bool
+	loadedTypes [6]bool
 	// totalCount holds the count of the edges above.
-	totalCount [5]map[string]int
+	totalCount [6]map[string]int
 
-	namedMemberships map[string][]*CircleMembership
-	namedPractices   map[string][]*Practice
-	namedDiscussions map[string][]*Discussion
-	namedEvents      map[string][]*Event
-	namedSurveys     map[string][]*Survey
+	namedMemberships  map[string][]*CircleMembership
+	namedPractices    map[string][]*Practice
+	namedDiscussions  map[string][]*Discussion
+	namedEvents       map[string][]*Event
+	namedSurveys      map[string][]*Survey
+	namedJoinRequests map[string][]*CircleJoinRequest
 }
 
 // MembershipsOrErr returns the Memberships value or an error if the edge
@@ -106,6 +111,15 @@ func (e CircleEdges) SurveysOrErr() ([]*Survey, error) {
 	return nil, &NotLoadedError{edge: "surveys"}
 }
 
+// JoinRequestsOrErr returns the JoinRequests value or an error if the edge
+// was not loaded in eager-loading.
+func (e CircleEdges) JoinRequestsOrErr() ([]*CircleJoinRequest, error) {
+	if e.loadedTypes[5] {
+		return e.JoinRequests, nil
+	}
+	return nil, &NotLoadedError{edge: "join_requests"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*Circle) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
@@ -113,6 +127,8 @@ func (*Circle) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case circle.FieldID:
 			values[i] = new(gid.ID)
+		case circle.FieldVendorsMayAsk:
+			values[i] = new(sql.NullBool)
 		case circle.FieldName, circle.FieldSlug, circle.FieldDescription, circle.FieldVisibility:
 			values[i] = new(sql.NullString)
 		case circle.FieldCreatedAt, circle.FieldUpdatedAt:
@@ -174,6 +190,12 @@ func (_m *Circle) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Visibility = circle.Visibility(value.String)
 			}
+		case circle.FieldVendorsMayAsk:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field vendors_may_ask", values[i])
+			} else if value.Valid {
+				_m.VendorsMayAsk = value.Bool
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -210,6 +232,11 @@ func (_m *Circle) QueryEvents() *EventQuery {
 // QuerySurveys queries the "surveys" edge of the Circle entity.
 func (_m *Circle) QuerySurveys() *SurveyQuery {
 	return NewCircleClient(_m.config).QuerySurveys(_m)
+}
+
+// QueryJoinRequests queries the "join_requests" edge of the Circle entity.
+func (_m *Circle) QueryJoinRequests() *CircleJoinRequestQuery {
+	return NewCircleClient(_m.config).QueryJoinRequests(_m)
 }
 
 // Update returns a builder for updating this Circle.
@@ -252,6 +279,9 @@ func (_m *Circle) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("visibility=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Visibility))
+	builder.WriteString(", ")
+	builder.WriteString("vendors_may_ask=")
+	builder.WriteString(fmt.Sprintf("%v", _m.VendorsMayAsk))
 	builder.WriteByte(')')
 	return builder.String()
 }
@@ -373,6 +403,30 @@ func (_m *Circle) appendNamedSurveys(name string, edges ...*Survey) {
 		_m.Edges.namedSurveys[name] = []*Survey{}
 	} else {
 		_m.Edges.namedSurveys[name] = append(_m.Edges.namedSurveys[name], edges...)
+	}
+}
+
+// NamedJoinRequests returns the JoinRequests named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Circle) NamedJoinRequests(name string) ([]*CircleJoinRequest, error) {
+	if _m.Edges.namedJoinRequests == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedJoinRequests[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Circle) appendNamedJoinRequests(name string, edges ...*CircleJoinRequest) {
+	if _m.Edges.namedJoinRequests == nil {
+		_m.Edges.namedJoinRequests = make(map[string][]*CircleJoinRequest)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedJoinRequests[name] = []*CircleJoinRequest{}
+	} else {
+		_m.Edges.namedJoinRequests[name] = append(_m.Edges.namedJoinRequests[name], edges...)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"time"
 	"zirkel/ent/circle"
+	"zirkel/ent/circlejoinrequest"
 	"zirkel/ent/circlemembership"
 	"zirkel/ent/discussion"
 	"zirkel/ent/event"
@@ -93,6 +94,20 @@ func (_c *CircleCreate) SetVisibility(v circle.Visibility) *CircleCreate {
 func (_c *CircleCreate) SetNillableVisibility(v *circle.Visibility) *CircleCreate {
 	if v != nil {
 		_c.SetVisibility(*v)
+	}
+	return _c
+}
+
+// SetVendorsMayAsk sets the "vendors_may_ask" field.
+func (_c *CircleCreate) SetVendorsMayAsk(v bool) *CircleCreate {
+	_c.mutation.SetVendorsMayAsk(v)
+	return _c
+}
+
+// SetNillableVendorsMayAsk sets the "vendors_may_ask" field if the given value is not nil.
+func (_c *CircleCreate) SetNillableVendorsMayAsk(v *bool) *CircleCreate {
+	if v != nil {
+		_c.SetVendorsMayAsk(*v)
 	}
 	return _c
 }
@@ -186,6 +201,21 @@ func (_c *CircleCreate) AddSurveys(v ...*Survey) *CircleCreate {
 	return _c.AddSurveyIDs(ids...)
 }
 
+// AddJoinRequestIDs adds the "join_requests" edge to the CircleJoinRequest entity by IDs.
+func (_c *CircleCreate) AddJoinRequestIDs(ids ...gid.ID) *CircleCreate {
+	_c.mutation.AddJoinRequestIDs(ids...)
+	return _c
+}
+
+// AddJoinRequests adds the "join_requests" edges to the CircleJoinRequest entity.
+func (_c *CircleCreate) AddJoinRequests(v ...*CircleJoinRequest) *CircleCreate {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddJoinRequestIDs(ids...)
+}
+
 // Mutation returns the CircleMutation object of the builder.
 func (_c *CircleCreate) Mutation() *CircleMutation {
 	return _c.mutation
@@ -241,6 +271,10 @@ func (_c *CircleCreate) defaults() error {
 		v := circle.DefaultVisibility
 		_c.mutation.SetVisibility(v)
 	}
+	if _, ok := _c.mutation.VendorsMayAsk(); !ok {
+		v := circle.DefaultVendorsMayAsk
+		_c.mutation.SetVendorsMayAsk(v)
+	}
 	if _, ok := _c.mutation.ID(); !ok {
 		if circle.DefaultID == nil {
 			return fmt.Errorf("ent: uninitialized circle.DefaultID (forgotten import ent/runtime?)")
@@ -287,6 +321,9 @@ func (_c *CircleCreate) check() error {
 		if err := circle.VisibilityValidator(v); err != nil {
 			return &ValidationError{Name: "visibility", err: fmt.Errorf(`ent: validator failed for field "Circle.visibility": %w`, err)}
 		}
+	}
+	if _, ok := _c.mutation.VendorsMayAsk(); !ok {
+		return &ValidationError{Name: "vendors_may_ask", err: errors.New(`ent: missing required field "Circle.vendors_may_ask"`)}
 	}
 	if v, ok := _c.mutation.ID(); ok {
 		if err := circle.IDValidator(string(v)); err != nil {
@@ -352,6 +389,10 @@ func (_c *CircleCreate) createSpec() (*Circle, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Visibility(); ok {
 		_spec.SetField(circle.FieldVisibility, field.TypeEnum, value)
 		_node.Visibility = value
+	}
+	if value, ok := _c.mutation.VendorsMayAsk(); ok {
+		_spec.SetField(circle.FieldVendorsMayAsk, field.TypeBool, value)
+		_node.VendorsMayAsk = value
 	}
 	if nodes := _c.mutation.MembershipsIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -426,6 +467,22 @@ func (_c *CircleCreate) createSpec() (*Circle, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(survey.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.JoinRequestsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   circle.JoinRequestsTable,
+			Columns: []string{circle.JoinRequestsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(circlejoinrequest.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {
@@ -548,6 +605,18 @@ func (u *CircleUpsert) SetVisibility(v circle.Visibility) *CircleUpsert {
 // UpdateVisibility sets the "visibility" field to the value that was provided on create.
 func (u *CircleUpsert) UpdateVisibility() *CircleUpsert {
 	u.SetExcluded(circle.FieldVisibility)
+	return u
+}
+
+// SetVendorsMayAsk sets the "vendors_may_ask" field.
+func (u *CircleUpsert) SetVendorsMayAsk(v bool) *CircleUpsert {
+	u.Set(circle.FieldVendorsMayAsk, v)
+	return u
+}
+
+// UpdateVendorsMayAsk sets the "vendors_may_ask" field to the value that was provided on create.
+func (u *CircleUpsert) UpdateVendorsMayAsk() *CircleUpsert {
+	u.SetExcluded(circle.FieldVendorsMayAsk)
 	return u
 }
 
@@ -676,6 +745,20 @@ func (u *CircleUpsertOne) SetVisibility(v circle.Visibility) *CircleUpsertOne {
 func (u *CircleUpsertOne) UpdateVisibility() *CircleUpsertOne {
 	return u.Update(func(s *CircleUpsert) {
 		s.UpdateVisibility()
+	})
+}
+
+// SetVendorsMayAsk sets the "vendors_may_ask" field.
+func (u *CircleUpsertOne) SetVendorsMayAsk(v bool) *CircleUpsertOne {
+	return u.Update(func(s *CircleUpsert) {
+		s.SetVendorsMayAsk(v)
+	})
+}
+
+// UpdateVendorsMayAsk sets the "vendors_may_ask" field to the value that was provided on create.
+func (u *CircleUpsertOne) UpdateVendorsMayAsk() *CircleUpsertOne {
+	return u.Update(func(s *CircleUpsert) {
+		s.UpdateVendorsMayAsk()
 	})
 }
 
@@ -971,6 +1054,20 @@ func (u *CircleUpsertBulk) SetVisibility(v circle.Visibility) *CircleUpsertBulk 
 func (u *CircleUpsertBulk) UpdateVisibility() *CircleUpsertBulk {
 	return u.Update(func(s *CircleUpsert) {
 		s.UpdateVisibility()
+	})
+}
+
+// SetVendorsMayAsk sets the "vendors_may_ask" field.
+func (u *CircleUpsertBulk) SetVendorsMayAsk(v bool) *CircleUpsertBulk {
+	return u.Update(func(s *CircleUpsert) {
+		s.SetVendorsMayAsk(v)
+	})
+}
+
+// UpdateVendorsMayAsk sets the "vendors_may_ask" field to the value that was provided on create.
+func (u *CircleUpsertBulk) UpdateVendorsMayAsk() *CircleUpsertBulk {
+	return u.Update(func(s *CircleUpsert) {
+		s.UpdateVendorsMayAsk()
 	})
 }
 

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math"
 	"zirkel/ent/circle"
+	"zirkel/ent/circlejoinrequest"
 	"zirkel/ent/circlemembership"
 	"zirkel/ent/discussion"
 	"zirkel/ent/event"
@@ -27,22 +28,24 @@ import (
 // CircleQuery is the builder for querying Circle entities.
 type CircleQuery struct {
 	config
-	ctx                  *QueryContext
-	order                []circle.OrderOption
-	inters               []Interceptor
-	predicates           []predicate.Circle
-	withMemberships      *CircleMembershipQuery
-	withPractices        *PracticeQuery
-	withDiscussions      *DiscussionQuery
-	withEvents           *EventQuery
-	withSurveys          *SurveyQuery
-	loadTotal            []func(context.Context, []*Circle) error
-	modifiers            []func(*sql.Selector)
-	withNamedMemberships map[string]*CircleMembershipQuery
-	withNamedPractices   map[string]*PracticeQuery
-	withNamedDiscussions map[string]*DiscussionQuery
-	withNamedEvents      map[string]*EventQuery
-	withNamedSurveys     map[string]*SurveyQuery
+	ctx                   *QueryContext
+	order                 []circle.OrderOption
+	inters                []Interceptor
+	predicates            []predicate.Circle
+	withMemberships       *CircleMembershipQuery
+	withPractices         *PracticeQuery
+	withDiscussions       *DiscussionQuery
+	withEvents            *EventQuery
+	withSurveys           *SurveyQuery
+	withJoinRequests      *CircleJoinRequestQuery
+	loadTotal             []func(context.Context, []*Circle) error
+	modifiers             []func(*sql.Selector)
+	withNamedMemberships  map[string]*CircleMembershipQuery
+	withNamedPractices    map[string]*PracticeQuery
+	withNamedDiscussions  map[string]*DiscussionQuery
+	withNamedEvents       map[string]*EventQuery
+	withNamedSurveys      map[string]*SurveyQuery
+	withNamedJoinRequests map[string]*CircleJoinRequestQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -182,6 +185,28 @@ func (_q *CircleQuery) QuerySurveys() *SurveyQuery {
 			sqlgraph.From(circle.Table, circle.FieldID, selector),
 			sqlgraph.To(survey.Table, survey.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, circle.SurveysTable, circle.SurveysColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryJoinRequests chains the current query on the "join_requests" edge.
+func (_q *CircleQuery) QueryJoinRequests() *CircleJoinRequestQuery {
+	query := (&CircleJoinRequestClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(circle.Table, circle.FieldID, selector),
+			sqlgraph.To(circlejoinrequest.Table, circlejoinrequest.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, circle.JoinRequestsTable, circle.JoinRequestsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -376,16 +401,17 @@ func (_q *CircleQuery) Clone() *CircleQuery {
 		return nil
 	}
 	return &CircleQuery{
-		config:          _q.config,
-		ctx:             _q.ctx.Clone(),
-		order:           append([]circle.OrderOption{}, _q.order...),
-		inters:          append([]Interceptor{}, _q.inters...),
-		predicates:      append([]predicate.Circle{}, _q.predicates...),
-		withMemberships: _q.withMemberships.Clone(),
-		withPractices:   _q.withPractices.Clone(),
-		withDiscussions: _q.withDiscussions.Clone(),
-		withEvents:      _q.withEvents.Clone(),
-		withSurveys:     _q.withSurveys.Clone(),
+		config:           _q.config,
+		ctx:              _q.ctx.Clone(),
+		order:            append([]circle.OrderOption{}, _q.order...),
+		inters:           append([]Interceptor{}, _q.inters...),
+		predicates:       append([]predicate.Circle{}, _q.predicates...),
+		withMemberships:  _q.withMemberships.Clone(),
+		withPractices:    _q.withPractices.Clone(),
+		withDiscussions:  _q.withDiscussions.Clone(),
+		withEvents:       _q.withEvents.Clone(),
+		withSurveys:      _q.withSurveys.Clone(),
+		withJoinRequests: _q.withJoinRequests.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -445,6 +471,17 @@ func (_q *CircleQuery) WithSurveys(opts ...func(*SurveyQuery)) *CircleQuery {
 		opt(query)
 	}
 	_q.withSurveys = query
+	return _q
+}
+
+// WithJoinRequests tells the query-builder to eager-load the nodes that are connected to
+// the "join_requests" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *CircleQuery) WithJoinRequests(opts ...func(*CircleJoinRequestQuery)) *CircleQuery {
+	query := (&CircleJoinRequestClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withJoinRequests = query
 	return _q
 }
 
@@ -532,12 +569,13 @@ func (_q *CircleQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Circl
 	var (
 		nodes       = []*Circle{}
 		_spec       = _q.querySpec()
-		loadedTypes = [5]bool{
+		loadedTypes = [6]bool{
 			_q.withMemberships != nil,
 			_q.withPractices != nil,
 			_q.withDiscussions != nil,
 			_q.withEvents != nil,
 			_q.withSurveys != nil,
+			_q.withJoinRequests != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -596,6 +634,13 @@ func (_q *CircleQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Circl
 			return nil, err
 		}
 	}
+	if query := _q.withJoinRequests; query != nil {
+		if err := _q.loadJoinRequests(ctx, query, nodes,
+			func(n *Circle) { n.Edges.JoinRequests = []*CircleJoinRequest{} },
+			func(n *Circle, e *CircleJoinRequest) { n.Edges.JoinRequests = append(n.Edges.JoinRequests, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedMemberships {
 		if err := _q.loadMemberships(ctx, query, nodes,
 			func(n *Circle) { n.appendNamedMemberships(name) },
@@ -628,6 +673,13 @@ func (_q *CircleQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Circl
 		if err := _q.loadSurveys(ctx, query, nodes,
 			func(n *Circle) { n.appendNamedSurveys(name) },
 			func(n *Circle, e *Survey) { n.appendNamedSurveys(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedJoinRequests {
+		if err := _q.loadJoinRequests(ctx, query, nodes,
+			func(n *Circle) { n.appendNamedJoinRequests(name) },
+			func(n *Circle, e *CircleJoinRequest) { n.appendNamedJoinRequests(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -789,6 +841,37 @@ func (_q *CircleQuery) loadSurveys(ctx context.Context, query *SurveyQuery, node
 		node, ok := nodeids[*fk]
 		if !ok {
 			return fmt.Errorf(`unexpected referenced foreign-key "circle_surveys" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *CircleQuery) loadJoinRequests(ctx context.Context, query *CircleJoinRequestQuery, nodes []*Circle, init func(*Circle), assign func(*Circle, *CircleJoinRequest)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[gid.ID]*Circle)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	query.withFKs = true
+	query.Where(predicate.CircleJoinRequest(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(circle.JoinRequestsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.circle_join_requests
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "circle_join_requests" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "circle_join_requests" returned %v for node %v`, *fk, n.ID)
 		}
 		assign(node, n)
 	}
@@ -981,6 +1064,20 @@ func (_q *CircleQuery) WithNamedSurveys(name string, opts ...func(*SurveyQuery))
 		_q.withNamedSurveys = make(map[string]*SurveyQuery)
 	}
 	_q.withNamedSurveys[name] = query
+	return _q
+}
+
+// WithNamedJoinRequests tells the query-builder to eager-load the nodes that are connected to the "join_requests"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *CircleQuery) WithNamedJoinRequests(name string, opts ...func(*CircleJoinRequestQuery)) *CircleQuery {
+	query := (&CircleJoinRequestClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedJoinRequests == nil {
+		_q.withNamedJoinRequests = make(map[string]*CircleJoinRequestQuery)
+	}
+	_q.withNamedJoinRequests[name] = query
 	return _q
 }
 

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"time"
 	"zirkel/ent/circle"
+	"zirkel/ent/circlejoinrequest"
 	"zirkel/ent/circlemembership"
 	"zirkel/ent/discussion"
 	"zirkel/ent/event"
@@ -103,6 +104,20 @@ func (_u *CircleUpdate) SetNillableVisibility(v *circle.Visibility) *CircleUpdat
 	return _u
 }
 
+// SetVendorsMayAsk sets the "vendors_may_ask" field.
+func (_u *CircleUpdate) SetVendorsMayAsk(v bool) *CircleUpdate {
+	_u.mutation.SetVendorsMayAsk(v)
+	return _u
+}
+
+// SetNillableVendorsMayAsk sets the "vendors_may_ask" field if the given value is not nil.
+func (_u *CircleUpdate) SetNillableVendorsMayAsk(v *bool) *CircleUpdate {
+	if v != nil {
+		_u.SetVendorsMayAsk(*v)
+	}
+	return _u
+}
+
 // AddMembershipIDs adds the "memberships" edge to the CircleMembership entity by IDs.
 func (_u *CircleUpdate) AddMembershipIDs(ids ...gid.ID) *CircleUpdate {
 	_u.mutation.AddMembershipIDs(ids...)
@@ -176,6 +191,21 @@ func (_u *CircleUpdate) AddSurveys(v ...*Survey) *CircleUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.AddSurveyIDs(ids...)
+}
+
+// AddJoinRequestIDs adds the "join_requests" edge to the CircleJoinRequest entity by IDs.
+func (_u *CircleUpdate) AddJoinRequestIDs(ids ...gid.ID) *CircleUpdate {
+	_u.mutation.AddJoinRequestIDs(ids...)
+	return _u
+}
+
+// AddJoinRequests adds the "join_requests" edges to the CircleJoinRequest entity.
+func (_u *CircleUpdate) AddJoinRequests(v ...*CircleJoinRequest) *CircleUpdate {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddJoinRequestIDs(ids...)
 }
 
 // Mutation returns the CircleMutation object of the builder.
@@ -288,6 +318,27 @@ func (_u *CircleUpdate) RemoveSurveys(v ...*Survey) *CircleUpdate {
 	return _u.RemoveSurveyIDs(ids...)
 }
 
+// ClearJoinRequests clears all "join_requests" edges to the CircleJoinRequest entity.
+func (_u *CircleUpdate) ClearJoinRequests() *CircleUpdate {
+	_u.mutation.ClearJoinRequests()
+	return _u
+}
+
+// RemoveJoinRequestIDs removes the "join_requests" edge to CircleJoinRequest entities by IDs.
+func (_u *CircleUpdate) RemoveJoinRequestIDs(ids ...gid.ID) *CircleUpdate {
+	_u.mutation.RemoveJoinRequestIDs(ids...)
+	return _u
+}
+
+// RemoveJoinRequests removes "join_requests" edges to CircleJoinRequest entities.
+func (_u *CircleUpdate) RemoveJoinRequests(v ...*CircleJoinRequest) *CircleUpdate {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveJoinRequestIDs(ids...)
+}
+
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *CircleUpdate) Save(ctx context.Context) (int, error) {
 	if err := _u.defaults(); err != nil {
@@ -390,6 +441,9 @@ func (_u *CircleUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.Visibility(); ok {
 		_spec.SetField(circle.FieldVisibility, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.VendorsMayAsk(); ok {
+		_spec.SetField(circle.FieldVendorsMayAsk, field.TypeBool, value)
 	}
 	if _u.mutation.MembershipsCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -616,6 +670,51 @@ func (_u *CircleUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.JoinRequestsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   circle.JoinRequestsTable,
+			Columns: []string{circle.JoinRequestsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(circlejoinrequest.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedJoinRequestsIDs(); len(nodes) > 0 && !_u.mutation.JoinRequestsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   circle.JoinRequestsTable,
+			Columns: []string{circle.JoinRequestsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(circlejoinrequest.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.JoinRequestsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   circle.JoinRequestsTable,
+			Columns: []string{circle.JoinRequestsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(circlejoinrequest.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -706,6 +805,20 @@ func (_u *CircleUpdateOne) SetNillableVisibility(v *circle.Visibility) *CircleUp
 	return _u
 }
 
+// SetVendorsMayAsk sets the "vendors_may_ask" field.
+func (_u *CircleUpdateOne) SetVendorsMayAsk(v bool) *CircleUpdateOne {
+	_u.mutation.SetVendorsMayAsk(v)
+	return _u
+}
+
+// SetNillableVendorsMayAsk sets the "vendors_may_ask" field if the given value is not nil.
+func (_u *CircleUpdateOne) SetNillableVendorsMayAsk(v *bool) *CircleUpdateOne {
+	if v != nil {
+		_u.SetVendorsMayAsk(*v)
+	}
+	return _u
+}
+
 // AddMembershipIDs adds the "memberships" edge to the CircleMembership entity by IDs.
 func (_u *CircleUpdateOne) AddMembershipIDs(ids ...gid.ID) *CircleUpdateOne {
 	_u.mutation.AddMembershipIDs(ids...)
@@ -779,6 +892,21 @@ func (_u *CircleUpdateOne) AddSurveys(v ...*Survey) *CircleUpdateOne {
 		ids[i] = v[i].ID
 	}
 	return _u.AddSurveyIDs(ids...)
+}
+
+// AddJoinRequestIDs adds the "join_requests" edge to the CircleJoinRequest entity by IDs.
+func (_u *CircleUpdateOne) AddJoinRequestIDs(ids ...gid.ID) *CircleUpdateOne {
+	_u.mutation.AddJoinRequestIDs(ids...)
+	return _u
+}
+
+// AddJoinRequests adds the "join_requests" edges to the CircleJoinRequest entity.
+func (_u *CircleUpdateOne) AddJoinRequests(v ...*CircleJoinRequest) *CircleUpdateOne {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddJoinRequestIDs(ids...)
 }
 
 // Mutation returns the CircleMutation object of the builder.
@@ -889,6 +1017,27 @@ func (_u *CircleUpdateOne) RemoveSurveys(v ...*Survey) *CircleUpdateOne {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveSurveyIDs(ids...)
+}
+
+// ClearJoinRequests clears all "join_requests" edges to the CircleJoinRequest entity.
+func (_u *CircleUpdateOne) ClearJoinRequests() *CircleUpdateOne {
+	_u.mutation.ClearJoinRequests()
+	return _u
+}
+
+// RemoveJoinRequestIDs removes the "join_requests" edge to CircleJoinRequest entities by IDs.
+func (_u *CircleUpdateOne) RemoveJoinRequestIDs(ids ...gid.ID) *CircleUpdateOne {
+	_u.mutation.RemoveJoinRequestIDs(ids...)
+	return _u
+}
+
+// RemoveJoinRequests removes "join_requests" edges to CircleJoinRequest entities.
+func (_u *CircleUpdateOne) RemoveJoinRequests(v ...*CircleJoinRequest) *CircleUpdateOne {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveJoinRequestIDs(ids...)
 }
 
 // Where appends a list predicates to the CircleUpdate builder.
@@ -1024,6 +1173,9 @@ func (_u *CircleUpdateOne) sqlSave(ctx context.Context) (_node *Circle, err erro
 	if value, ok := _u.mutation.Visibility(); ok {
 		_spec.SetField(circle.FieldVisibility, field.TypeEnum, value)
 	}
+	if value, ok := _u.mutation.VendorsMayAsk(); ok {
+		_spec.SetField(circle.FieldVendorsMayAsk, field.TypeBool, value)
+	}
 	if _u.mutation.MembershipsCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -1242,6 +1394,51 @@ func (_u *CircleUpdateOne) sqlSave(ctx context.Context) (_node *Circle, err erro
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(survey.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.JoinRequestsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   circle.JoinRequestsTable,
+			Columns: []string{circle.JoinRequestsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(circlejoinrequest.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedJoinRequestsIDs(); len(nodes) > 0 && !_u.mutation.JoinRequestsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   circle.JoinRequestsTable,
+			Columns: []string{circle.JoinRequestsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(circlejoinrequest.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.JoinRequestsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   circle.JoinRequestsTable,
+			Columns: []string{circle.JoinRequestsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(circlejoinrequest.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {

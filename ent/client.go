@@ -12,7 +12,9 @@ import (
 	"zirkel/ent/migrate"
 	"zirkel/ent/schema/gid"
 
+	"zirkel/ent/authorshipinvitation"
 	"zirkel/ent/circle"
+	"zirkel/ent/circlejoinrequest"
 	"zirkel/ent/circlemembership"
 	"zirkel/ent/competency"
 	"zirkel/ent/competencyrating"
@@ -48,8 +50,12 @@ type Client struct {
 	config
 	// Schema is the client for creating, migrating and dropping schema.
 	Schema *migrate.Schema
+	// AuthorshipInvitation is the client for interacting with the AuthorshipInvitation builders.
+	AuthorshipInvitation *AuthorshipInvitationClient
 	// Circle is the client for interacting with the Circle builders.
 	Circle *CircleClient
+	// CircleJoinRequest is the client for interacting with the CircleJoinRequest builders.
+	CircleJoinRequest *CircleJoinRequestClient
 	// CircleMembership is the client for interacting with the CircleMembership builders.
 	CircleMembership *CircleMembershipClient
 	// Competency is the client for interacting with the Competency builders.
@@ -103,7 +109,9 @@ func NewClient(opts ...Option) *Client {
 
 func (c *Client) init() {
 	c.Schema = migrate.NewSchema(c.driver)
+	c.AuthorshipInvitation = NewAuthorshipInvitationClient(c.config)
 	c.Circle = NewCircleClient(c.config)
+	c.CircleJoinRequest = NewCircleJoinRequestClient(c.config)
 	c.CircleMembership = NewCircleMembershipClient(c.config)
 	c.Competency = NewCompetencyClient(c.config)
 	c.CompetencyRating = NewCompetencyRatingClient(c.config)
@@ -215,30 +223,32 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 	cfg := c.config
 	cfg.driver = tx
 	return &Tx{
-		ctx:              ctx,
-		config:           cfg,
-		Circle:           NewCircleClient(cfg),
-		CircleMembership: NewCircleMembershipClient(cfg),
-		Competency:       NewCompetencyClient(cfg),
-		CompetencyRating: NewCompetencyRatingClient(cfg),
-		Discussion:       NewDiscussionClient(cfg),
-		Event:            NewEventClient(cfg),
-		Indicator:        NewIndicatorClient(cfg),
-		LoginThrottle:    NewLoginThrottleClient(cfg),
-		Measurement:      NewMeasurementClient(cfg),
-		Member:           NewMemberClient(cfg),
-		Message:          NewMessageClient(cfg),
-		Organisation:     NewOrganisationClient(cfg),
-		Practice:         NewPracticeClient(cfg),
-		Reaction:         NewReactionClient(cfg),
-		Registration:     NewRegistrationClient(cfg),
-		Session:          NewSessionClient(cfg),
-		SoftwareProduct:  NewSoftwareProductClient(cfg),
-		SoftwareUsage:    NewSoftwareUsageClient(cfg),
-		Survey:           NewSurveyClient(cfg),
-		SurveyQuestion:   NewSurveyQuestionClient(cfg),
-		SurveyResponse:   NewSurveyResponseClient(cfg),
-		Topic:            NewTopicClient(cfg),
+		ctx:                  ctx,
+		config:               cfg,
+		AuthorshipInvitation: NewAuthorshipInvitationClient(cfg),
+		Circle:               NewCircleClient(cfg),
+		CircleJoinRequest:    NewCircleJoinRequestClient(cfg),
+		CircleMembership:     NewCircleMembershipClient(cfg),
+		Competency:           NewCompetencyClient(cfg),
+		CompetencyRating:     NewCompetencyRatingClient(cfg),
+		Discussion:           NewDiscussionClient(cfg),
+		Event:                NewEventClient(cfg),
+		Indicator:            NewIndicatorClient(cfg),
+		LoginThrottle:        NewLoginThrottleClient(cfg),
+		Measurement:          NewMeasurementClient(cfg),
+		Member:               NewMemberClient(cfg),
+		Message:              NewMessageClient(cfg),
+		Organisation:         NewOrganisationClient(cfg),
+		Practice:             NewPracticeClient(cfg),
+		Reaction:             NewReactionClient(cfg),
+		Registration:         NewRegistrationClient(cfg),
+		Session:              NewSessionClient(cfg),
+		SoftwareProduct:      NewSoftwareProductClient(cfg),
+		SoftwareUsage:        NewSoftwareUsageClient(cfg),
+		Survey:               NewSurveyClient(cfg),
+		SurveyQuestion:       NewSurveyQuestionClient(cfg),
+		SurveyResponse:       NewSurveyResponseClient(cfg),
+		Topic:                NewTopicClient(cfg),
 	}, nil
 }
 
@@ -256,37 +266,39 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 	cfg := c.config
 	cfg.driver = &txDriver{tx: tx, drv: c.driver}
 	return &Tx{
-		ctx:              ctx,
-		config:           cfg,
-		Circle:           NewCircleClient(cfg),
-		CircleMembership: NewCircleMembershipClient(cfg),
-		Competency:       NewCompetencyClient(cfg),
-		CompetencyRating: NewCompetencyRatingClient(cfg),
-		Discussion:       NewDiscussionClient(cfg),
-		Event:            NewEventClient(cfg),
-		Indicator:        NewIndicatorClient(cfg),
-		LoginThrottle:    NewLoginThrottleClient(cfg),
-		Measurement:      NewMeasurementClient(cfg),
-		Member:           NewMemberClient(cfg),
-		Message:          NewMessageClient(cfg),
-		Organisation:     NewOrganisationClient(cfg),
-		Practice:         NewPracticeClient(cfg),
-		Reaction:         NewReactionClient(cfg),
-		Registration:     NewRegistrationClient(cfg),
-		Session:          NewSessionClient(cfg),
-		SoftwareProduct:  NewSoftwareProductClient(cfg),
-		SoftwareUsage:    NewSoftwareUsageClient(cfg),
-		Survey:           NewSurveyClient(cfg),
-		SurveyQuestion:   NewSurveyQuestionClient(cfg),
-		SurveyResponse:   NewSurveyResponseClient(cfg),
-		Topic:            NewTopicClient(cfg),
+		ctx:                  ctx,
+		config:               cfg,
+		AuthorshipInvitation: NewAuthorshipInvitationClient(cfg),
+		Circle:               NewCircleClient(cfg),
+		CircleJoinRequest:    NewCircleJoinRequestClient(cfg),
+		CircleMembership:     NewCircleMembershipClient(cfg),
+		Competency:           NewCompetencyClient(cfg),
+		CompetencyRating:     NewCompetencyRatingClient(cfg),
+		Discussion:           NewDiscussionClient(cfg),
+		Event:                NewEventClient(cfg),
+		Indicator:            NewIndicatorClient(cfg),
+		LoginThrottle:        NewLoginThrottleClient(cfg),
+		Measurement:          NewMeasurementClient(cfg),
+		Member:               NewMemberClient(cfg),
+		Message:              NewMessageClient(cfg),
+		Organisation:         NewOrganisationClient(cfg),
+		Practice:             NewPracticeClient(cfg),
+		Reaction:             NewReactionClient(cfg),
+		Registration:         NewRegistrationClient(cfg),
+		Session:              NewSessionClient(cfg),
+		SoftwareProduct:      NewSoftwareProductClient(cfg),
+		SoftwareUsage:        NewSoftwareUsageClient(cfg),
+		Survey:               NewSurveyClient(cfg),
+		SurveyQuestion:       NewSurveyQuestionClient(cfg),
+		SurveyResponse:       NewSurveyResponseClient(cfg),
+		Topic:                NewTopicClient(cfg),
 	}, nil
 }
 
 // Debug returns a new debug-client. It's used to get verbose logging on specific operations.
 //
 //	client.Debug().
-//		Circle.
+//		AuthorshipInvitation.
 //		Query().
 //		Count(ctx)
 func (c *Client) Debug() *Client {
@@ -309,11 +321,11 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.Circle, c.CircleMembership, c.Competency, c.CompetencyRating, c.Discussion,
-		c.Event, c.Indicator, c.LoginThrottle, c.Measurement, c.Member, c.Message,
-		c.Organisation, c.Practice, c.Reaction, c.Registration, c.Session,
-		c.SoftwareProduct, c.SoftwareUsage, c.Survey, c.SurveyQuestion,
-		c.SurveyResponse, c.Topic,
+		c.AuthorshipInvitation, c.Circle, c.CircleJoinRequest, c.CircleMembership,
+		c.Competency, c.CompetencyRating, c.Discussion, c.Event, c.Indicator,
+		c.LoginThrottle, c.Measurement, c.Member, c.Message, c.Organisation,
+		c.Practice, c.Reaction, c.Registration, c.Session, c.SoftwareProduct,
+		c.SoftwareUsage, c.Survey, c.SurveyQuestion, c.SurveyResponse, c.Topic,
 	} {
 		n.Use(hooks...)
 	}
@@ -323,11 +335,11 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.Circle, c.CircleMembership, c.Competency, c.CompetencyRating, c.Discussion,
-		c.Event, c.Indicator, c.LoginThrottle, c.Measurement, c.Member, c.Message,
-		c.Organisation, c.Practice, c.Reaction, c.Registration, c.Session,
-		c.SoftwareProduct, c.SoftwareUsage, c.Survey, c.SurveyQuestion,
-		c.SurveyResponse, c.Topic,
+		c.AuthorshipInvitation, c.Circle, c.CircleJoinRequest, c.CircleMembership,
+		c.Competency, c.CompetencyRating, c.Discussion, c.Event, c.Indicator,
+		c.LoginThrottle, c.Measurement, c.Member, c.Message, c.Organisation,
+		c.Practice, c.Reaction, c.Registration, c.Session, c.SoftwareProduct,
+		c.SoftwareUsage, c.Survey, c.SurveyQuestion, c.SurveyResponse, c.Topic,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -336,8 +348,12 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 // Mutate implements the ent.Mutator interface.
 func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 	switch m := m.(type) {
+	case *AuthorshipInvitationMutation:
+		return c.AuthorshipInvitation.mutate(ctx, m)
 	case *CircleMutation:
 		return c.Circle.mutate(ctx, m)
+	case *CircleJoinRequestMutation:
+		return c.CircleJoinRequest.mutate(ctx, m)
 	case *CircleMembershipMutation:
 		return c.CircleMembership.mutate(ctx, m)
 	case *CompetencyMutation:
@@ -382,6 +398,204 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Topic.mutate(ctx, m)
 	default:
 		return nil, fmt.Errorf("ent: unknown mutation type %T", m)
+	}
+}
+
+// AuthorshipInvitationClient is a client for the AuthorshipInvitation schema.
+type AuthorshipInvitationClient struct {
+	config
+}
+
+// NewAuthorshipInvitationClient returns a client for the AuthorshipInvitation from the given config.
+func NewAuthorshipInvitationClient(c config) *AuthorshipInvitationClient {
+	return &AuthorshipInvitationClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `authorshipinvitation.Hooks(f(g(h())))`.
+func (c *AuthorshipInvitationClient) Use(hooks ...Hook) {
+	c.hooks.AuthorshipInvitation = append(c.hooks.AuthorshipInvitation, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `authorshipinvitation.Intercept(f(g(h())))`.
+func (c *AuthorshipInvitationClient) Intercept(interceptors ...Interceptor) {
+	c.inters.AuthorshipInvitation = append(c.inters.AuthorshipInvitation, interceptors...)
+}
+
+// Create returns a builder for creating a AuthorshipInvitation entity.
+func (c *AuthorshipInvitationClient) Create() *AuthorshipInvitationCreate {
+	mutation := newAuthorshipInvitationMutation(c.config, OpCreate)
+	return &AuthorshipInvitationCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of AuthorshipInvitation entities.
+func (c *AuthorshipInvitationClient) CreateBulk(builders ...*AuthorshipInvitationCreate) *AuthorshipInvitationCreateBulk {
+	return &AuthorshipInvitationCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *AuthorshipInvitationClient) MapCreateBulk(slice any, setFunc func(*AuthorshipInvitationCreate, int)) *AuthorshipInvitationCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &AuthorshipInvitationCreateBulk{err: fmt.Errorf("calling to AuthorshipInvitationClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*AuthorshipInvitationCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &AuthorshipInvitationCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for AuthorshipInvitation.
+func (c *AuthorshipInvitationClient) Update() *AuthorshipInvitationUpdate {
+	mutation := newAuthorshipInvitationMutation(c.config, OpUpdate)
+	return &AuthorshipInvitationUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *AuthorshipInvitationClient) UpdateOne(_m *AuthorshipInvitation) *AuthorshipInvitationUpdateOne {
+	mutation := newAuthorshipInvitationMutation(c.config, OpUpdateOne, withAuthorshipInvitation(_m))
+	return &AuthorshipInvitationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *AuthorshipInvitationClient) UpdateOneID(id gid.ID) *AuthorshipInvitationUpdateOne {
+	mutation := newAuthorshipInvitationMutation(c.config, OpUpdateOne, withAuthorshipInvitationID(id))
+	return &AuthorshipInvitationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for AuthorshipInvitation.
+func (c *AuthorshipInvitationClient) Delete() *AuthorshipInvitationDelete {
+	mutation := newAuthorshipInvitationMutation(c.config, OpDelete)
+	return &AuthorshipInvitationDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *AuthorshipInvitationClient) DeleteOne(_m *AuthorshipInvitation) *AuthorshipInvitationDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *AuthorshipInvitationClient) DeleteOneID(id gid.ID) *AuthorshipInvitationDeleteOne {
+	builder := c.Delete().Where(authorshipinvitation.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &AuthorshipInvitationDeleteOne{builder}
+}
+
+// Query returns a query builder for AuthorshipInvitation.
+func (c *AuthorshipInvitationClient) Query() *AuthorshipInvitationQuery {
+	return &AuthorshipInvitationQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeAuthorshipInvitation},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a AuthorshipInvitation entity by its id.
+func (c *AuthorshipInvitationClient) Get(ctx context.Context, id gid.ID) (*AuthorshipInvitation, error) {
+	return c.Query().Where(authorshipinvitation.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *AuthorshipInvitationClient) GetX(ctx context.Context, id gid.ID) *AuthorshipInvitation {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryPractice queries the practice edge of a AuthorshipInvitation.
+func (c *AuthorshipInvitationClient) QueryPractice(_m *AuthorshipInvitation) *PracticeQuery {
+	query := (&PracticeClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(authorshipinvitation.Table, authorshipinvitation.FieldID, id),
+			sqlgraph.To(practice.Table, practice.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, authorshipinvitation.PracticeTable, authorshipinvitation.PracticeColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryInvitee queries the invitee edge of a AuthorshipInvitation.
+func (c *AuthorshipInvitationClient) QueryInvitee(_m *AuthorshipInvitation) *MemberQuery {
+	query := (&MemberClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(authorshipinvitation.Table, authorshipinvitation.FieldID, id),
+			sqlgraph.To(member.Table, member.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, authorshipinvitation.InviteeTable, authorshipinvitation.InviteeColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryInviter queries the inviter edge of a AuthorshipInvitation.
+func (c *AuthorshipInvitationClient) QueryInviter(_m *AuthorshipInvitation) *MemberQuery {
+	query := (&MemberClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(authorshipinvitation.Table, authorshipinvitation.FieldID, id),
+			sqlgraph.To(member.Table, member.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, authorshipinvitation.InviterTable, authorshipinvitation.InviterColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryDecidedBy queries the decided_by edge of a AuthorshipInvitation.
+func (c *AuthorshipInvitationClient) QueryDecidedBy(_m *AuthorshipInvitation) *MemberQuery {
+	query := (&MemberClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(authorshipinvitation.Table, authorshipinvitation.FieldID, id),
+			sqlgraph.To(member.Table, member.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, authorshipinvitation.DecidedByTable, authorshipinvitation.DecidedByColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *AuthorshipInvitationClient) Hooks() []Hook {
+	hooks := c.hooks.AuthorshipInvitation
+	return append(hooks[:len(hooks):len(hooks)], authorshipinvitation.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *AuthorshipInvitationClient) Interceptors() []Interceptor {
+	return c.inters.AuthorshipInvitation
+}
+
+func (c *AuthorshipInvitationClient) mutate(ctx context.Context, m *AuthorshipInvitationMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&AuthorshipInvitationCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&AuthorshipInvitationUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&AuthorshipInvitationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&AuthorshipInvitationDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown AuthorshipInvitation mutation op: %q", m.Op())
 	}
 }
 
@@ -573,6 +787,22 @@ func (c *CircleClient) QuerySurveys(_m *Circle) *SurveyQuery {
 	return query
 }
 
+// QueryJoinRequests queries the join_requests edge of a Circle.
+func (c *CircleClient) QueryJoinRequests(_m *Circle) *CircleJoinRequestQuery {
+	query := (&CircleJoinRequestClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(circle.Table, circle.FieldID, id),
+			sqlgraph.To(circlejoinrequest.Table, circlejoinrequest.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, circle.JoinRequestsTable, circle.JoinRequestsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *CircleClient) Hooks() []Hook {
 	hooks := c.hooks.Circle
@@ -596,6 +826,188 @@ func (c *CircleClient) mutate(ctx context.Context, m *CircleMutation) (Value, er
 		return (&CircleDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Circle mutation op: %q", m.Op())
+	}
+}
+
+// CircleJoinRequestClient is a client for the CircleJoinRequest schema.
+type CircleJoinRequestClient struct {
+	config
+}
+
+// NewCircleJoinRequestClient returns a client for the CircleJoinRequest from the given config.
+func NewCircleJoinRequestClient(c config) *CircleJoinRequestClient {
+	return &CircleJoinRequestClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `circlejoinrequest.Hooks(f(g(h())))`.
+func (c *CircleJoinRequestClient) Use(hooks ...Hook) {
+	c.hooks.CircleJoinRequest = append(c.hooks.CircleJoinRequest, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `circlejoinrequest.Intercept(f(g(h())))`.
+func (c *CircleJoinRequestClient) Intercept(interceptors ...Interceptor) {
+	c.inters.CircleJoinRequest = append(c.inters.CircleJoinRequest, interceptors...)
+}
+
+// Create returns a builder for creating a CircleJoinRequest entity.
+func (c *CircleJoinRequestClient) Create() *CircleJoinRequestCreate {
+	mutation := newCircleJoinRequestMutation(c.config, OpCreate)
+	return &CircleJoinRequestCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of CircleJoinRequest entities.
+func (c *CircleJoinRequestClient) CreateBulk(builders ...*CircleJoinRequestCreate) *CircleJoinRequestCreateBulk {
+	return &CircleJoinRequestCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *CircleJoinRequestClient) MapCreateBulk(slice any, setFunc func(*CircleJoinRequestCreate, int)) *CircleJoinRequestCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &CircleJoinRequestCreateBulk{err: fmt.Errorf("calling to CircleJoinRequestClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*CircleJoinRequestCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &CircleJoinRequestCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for CircleJoinRequest.
+func (c *CircleJoinRequestClient) Update() *CircleJoinRequestUpdate {
+	mutation := newCircleJoinRequestMutation(c.config, OpUpdate)
+	return &CircleJoinRequestUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *CircleJoinRequestClient) UpdateOne(_m *CircleJoinRequest) *CircleJoinRequestUpdateOne {
+	mutation := newCircleJoinRequestMutation(c.config, OpUpdateOne, withCircleJoinRequest(_m))
+	return &CircleJoinRequestUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *CircleJoinRequestClient) UpdateOneID(id gid.ID) *CircleJoinRequestUpdateOne {
+	mutation := newCircleJoinRequestMutation(c.config, OpUpdateOne, withCircleJoinRequestID(id))
+	return &CircleJoinRequestUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for CircleJoinRequest.
+func (c *CircleJoinRequestClient) Delete() *CircleJoinRequestDelete {
+	mutation := newCircleJoinRequestMutation(c.config, OpDelete)
+	return &CircleJoinRequestDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *CircleJoinRequestClient) DeleteOne(_m *CircleJoinRequest) *CircleJoinRequestDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *CircleJoinRequestClient) DeleteOneID(id gid.ID) *CircleJoinRequestDeleteOne {
+	builder := c.Delete().Where(circlejoinrequest.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &CircleJoinRequestDeleteOne{builder}
+}
+
+// Query returns a query builder for CircleJoinRequest.
+func (c *CircleJoinRequestClient) Query() *CircleJoinRequestQuery {
+	return &CircleJoinRequestQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeCircleJoinRequest},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a CircleJoinRequest entity by its id.
+func (c *CircleJoinRequestClient) Get(ctx context.Context, id gid.ID) (*CircleJoinRequest, error) {
+	return c.Query().Where(circlejoinrequest.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *CircleJoinRequestClient) GetX(ctx context.Context, id gid.ID) *CircleJoinRequest {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryCircle queries the circle edge of a CircleJoinRequest.
+func (c *CircleJoinRequestClient) QueryCircle(_m *CircleJoinRequest) *CircleQuery {
+	query := (&CircleClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(circlejoinrequest.Table, circlejoinrequest.FieldID, id),
+			sqlgraph.To(circle.Table, circle.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, circlejoinrequest.CircleTable, circlejoinrequest.CircleColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryMember queries the member edge of a CircleJoinRequest.
+func (c *CircleJoinRequestClient) QueryMember(_m *CircleJoinRequest) *MemberQuery {
+	query := (&MemberClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(circlejoinrequest.Table, circlejoinrequest.FieldID, id),
+			sqlgraph.To(member.Table, member.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, circlejoinrequest.MemberTable, circlejoinrequest.MemberColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryDecidedBy queries the decided_by edge of a CircleJoinRequest.
+func (c *CircleJoinRequestClient) QueryDecidedBy(_m *CircleJoinRequest) *MemberQuery {
+	query := (&MemberClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(circlejoinrequest.Table, circlejoinrequest.FieldID, id),
+			sqlgraph.To(member.Table, member.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, circlejoinrequest.DecidedByTable, circlejoinrequest.DecidedByColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *CircleJoinRequestClient) Hooks() []Hook {
+	hooks := c.hooks.CircleJoinRequest
+	return append(hooks[:len(hooks):len(hooks)], circlejoinrequest.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *CircleJoinRequestClient) Interceptors() []Interceptor {
+	return c.inters.CircleJoinRequest
+}
+
+func (c *CircleJoinRequestClient) mutate(ctx context.Context, m *CircleJoinRequestMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&CircleJoinRequestCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&CircleJoinRequestUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&CircleJoinRequestUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&CircleJoinRequestDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown CircleJoinRequest mutation op: %q", m.Op())
 	}
 }
 
@@ -2147,6 +2559,38 @@ func (c *MemberClient) QueryCircleMemberships(_m *Member) *CircleMembershipQuery
 	return query
 }
 
+// QueryAuthorshipInvitations queries the authorship_invitations edge of a Member.
+func (c *MemberClient) QueryAuthorshipInvitations(_m *Member) *AuthorshipInvitationQuery {
+	query := (&AuthorshipInvitationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(member.Table, member.FieldID, id),
+			sqlgraph.To(authorshipinvitation.Table, authorshipinvitation.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, member.AuthorshipInvitationsTable, member.AuthorshipInvitationsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryJoinRequests queries the join_requests edge of a Member.
+func (c *MemberClient) QueryJoinRequests(_m *Member) *CircleJoinRequestQuery {
+	query := (&CircleJoinRequestClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(member.Table, member.FieldID, id),
+			sqlgraph.To(circlejoinrequest.Table, circlejoinrequest.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, member.JoinRequestsTable, member.JoinRequestsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // QuerySessions queries the sessions edge of a Member.
 func (c *MemberClient) QuerySessions(_m *Member) *SessionQuery {
 	query := (&SessionClient{config: c.config}).Query()
@@ -2798,6 +3242,22 @@ func (c *PracticeClient) QueryAuthors(_m *Practice) *MemberQuery {
 			sqlgraph.From(practice.Table, practice.FieldID, id),
 			sqlgraph.To(member.Table, member.FieldID),
 			sqlgraph.Edge(sqlgraph.M2M, false, practice.AuthorsTable, practice.AuthorsPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryAuthorshipInvitations queries the authorship_invitations edge of a Practice.
+func (c *PracticeClient) QueryAuthorshipInvitations(_m *Practice) *AuthorshipInvitationQuery {
+	query := (&AuthorshipInvitationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(practice.Table, practice.FieldID, id),
+			sqlgraph.To(authorshipinvitation.Table, authorshipinvitation.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, practice.AuthorshipInvitationsTable, practice.AuthorshipInvitationsColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -4520,16 +4980,18 @@ func (c *TopicClient) mutate(ctx context.Context, m *TopicMutation) (Value, erro
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		Circle, CircleMembership, Competency, CompetencyRating, Discussion, Event,
-		Indicator, LoginThrottle, Measurement, Member, Message, Organisation, Practice,
-		Reaction, Registration, Session, SoftwareProduct, SoftwareUsage, Survey,
-		SurveyQuestion, SurveyResponse, Topic []ent.Hook
+		AuthorshipInvitation, Circle, CircleJoinRequest, CircleMembership, Competency,
+		CompetencyRating, Discussion, Event, Indicator, LoginThrottle, Measurement,
+		Member, Message, Organisation, Practice, Reaction, Registration, Session,
+		SoftwareProduct, SoftwareUsage, Survey, SurveyQuestion, SurveyResponse,
+		Topic []ent.Hook
 	}
 	inters struct {
-		Circle, CircleMembership, Competency, CompetencyRating, Discussion, Event,
-		Indicator, LoginThrottle, Measurement, Member, Message, Organisation, Practice,
-		Reaction, Registration, Session, SoftwareProduct, SoftwareUsage, Survey,
-		SurveyQuestion, SurveyResponse, Topic []ent.Interceptor
+		AuthorshipInvitation, Circle, CircleJoinRequest, CircleMembership, Competency,
+		CompetencyRating, Discussion, Event, Indicator, LoginThrottle, Measurement,
+		Member, Message, Organisation, Practice, Reaction, Registration, Session,
+		SoftwareProduct, SoftwareUsage, Survey, SurveyQuestion, SurveyResponse,
+		Topic []ent.Interceptor
 	}
 )
 

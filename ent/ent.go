@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"reflect"
 	"sync"
+	"zirkel/ent/authorshipinvitation"
 	"zirkel/ent/circle"
+	"zirkel/ent/circlejoinrequest"
 	"zirkel/ent/circlemembership"
 	"zirkel/ent/competency"
 	"zirkel/ent/competencyrating"
@@ -94,28 +96,30 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
-			circle.Table:           circle.ValidColumn,
-			circlemembership.Table: circlemembership.ValidColumn,
-			competency.Table:       competency.ValidColumn,
-			competencyrating.Table: competencyrating.ValidColumn,
-			discussion.Table:       discussion.ValidColumn,
-			event.Table:            event.ValidColumn,
-			indicator.Table:        indicator.ValidColumn,
-			loginthrottle.Table:    loginthrottle.ValidColumn,
-			measurement.Table:      measurement.ValidColumn,
-			member.Table:           member.ValidColumn,
-			message.Table:          message.ValidColumn,
-			organisation.Table:     organisation.ValidColumn,
-			practice.Table:         practice.ValidColumn,
-			reaction.Table:         reaction.ValidColumn,
-			registration.Table:     registration.ValidColumn,
-			session.Table:          session.ValidColumn,
-			softwareproduct.Table:  softwareproduct.ValidColumn,
-			softwareusage.Table:    softwareusage.ValidColumn,
-			survey.Table:           survey.ValidColumn,
-			surveyquestion.Table:   surveyquestion.ValidColumn,
-			surveyresponse.Table:   surveyresponse.ValidColumn,
-			topic.Table:            topic.ValidColumn,
+			authorshipinvitation.Table: authorshipinvitation.ValidColumn,
+			circle.Table:               circle.ValidColumn,
+			circlejoinrequest.Table:    circlejoinrequest.ValidColumn,
+			circlemembership.Table:     circlemembership.ValidColumn,
+			competency.Table:           competency.ValidColumn,
+			competencyrating.Table:     competencyrating.ValidColumn,
+			discussion.Table:           discussion.ValidColumn,
+			event.Table:                event.ValidColumn,
+			indicator.Table:            indicator.ValidColumn,
+			loginthrottle.Table:        loginthrottle.ValidColumn,
+			measurement.Table:          measurement.ValidColumn,
+			member.Table:               member.ValidColumn,
+			message.Table:              message.ValidColumn,
+			organisation.Table:         organisation.ValidColumn,
+			practice.Table:             practice.ValidColumn,
+			reaction.Table:             reaction.ValidColumn,
+			registration.Table:         registration.ValidColumn,
+			session.Table:              session.ValidColumn,
+			softwareproduct.Table:      softwareproduct.ValidColumn,
+			softwareusage.Table:        softwareusage.ValidColumn,
+			survey.Table:               survey.ValidColumn,
+			surveyquestion.Table:       surveyquestion.ValidColumn,
+			surveyresponse.Table:       surveyresponse.ValidColumn,
+			topic.Table:                topic.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

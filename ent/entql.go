@@ -3,7 +3,9 @@
 package ent
 
 import (
+	"zirkel/ent/authorshipinvitation"
 	"zirkel/ent/circle"
+	"zirkel/ent/circlejoinrequest"
 	"zirkel/ent/circlemembership"
 	"zirkel/ent/competency"
 	"zirkel/ent/competencyrating"
@@ -35,8 +37,25 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 22)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 24)}
 	graph.Nodes[0] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   authorshipinvitation.Table,
+			Columns: authorshipinvitation.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: authorshipinvitation.FieldID,
+			},
+		},
+		Type: "AuthorshipInvitation",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			authorshipinvitation.FieldCreatedAt: {Type: field.TypeTime, Column: authorshipinvitation.FieldCreatedAt},
+			authorshipinvitation.FieldUpdatedAt: {Type: field.TypeTime, Column: authorshipinvitation.FieldUpdatedAt},
+			authorshipinvitation.FieldStatus:    {Type: field.TypeEnum, Column: authorshipinvitation.FieldStatus},
+			authorshipinvitation.FieldDecidedAt: {Type: field.TypeTime, Column: authorshipinvitation.FieldDecidedAt},
+		},
+	}
+	graph.Nodes[1] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   circle.Table,
 			Columns: circle.Columns,
@@ -47,15 +66,35 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "Circle",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			circle.FieldCreatedAt:   {Type: field.TypeTime, Column: circle.FieldCreatedAt},
-			circle.FieldUpdatedAt:   {Type: field.TypeTime, Column: circle.FieldUpdatedAt},
-			circle.FieldName:        {Type: field.TypeString, Column: circle.FieldName},
-			circle.FieldSlug:        {Type: field.TypeString, Column: circle.FieldSlug},
-			circle.FieldDescription: {Type: field.TypeString, Column: circle.FieldDescription},
-			circle.FieldVisibility:  {Type: field.TypeEnum, Column: circle.FieldVisibility},
+			circle.FieldCreatedAt:     {Type: field.TypeTime, Column: circle.FieldCreatedAt},
+			circle.FieldUpdatedAt:     {Type: field.TypeTime, Column: circle.FieldUpdatedAt},
+			circle.FieldName:          {Type: field.TypeString, Column: circle.FieldName},
+			circle.FieldSlug:          {Type: field.TypeString, Column: circle.FieldSlug},
+			circle.FieldDescription:   {Type: field.TypeString, Column: circle.FieldDescription},
+			circle.FieldVisibility:    {Type: field.TypeEnum, Column: circle.FieldVisibility},
+			circle.FieldVendorsMayAsk: {Type: field.TypeBool, Column: circle.FieldVendorsMayAsk},
 		},
 	}
-	graph.Nodes[1] = &sqlgraph.Node{
+	graph.Nodes[2] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   circlejoinrequest.Table,
+			Columns: circlejoinrequest.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: circlejoinrequest.FieldID,
+			},
+		},
+		Type: "CircleJoinRequest",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			circlejoinrequest.FieldCreatedAt: {Type: field.TypeTime, Column: circlejoinrequest.FieldCreatedAt},
+			circlejoinrequest.FieldUpdatedAt: {Type: field.TypeTime, Column: circlejoinrequest.FieldUpdatedAt},
+			circlejoinrequest.FieldMessage:   {Type: field.TypeString, Column: circlejoinrequest.FieldMessage},
+			circlejoinrequest.FieldStatus:    {Type: field.TypeEnum, Column: circlejoinrequest.FieldStatus},
+			circlejoinrequest.FieldReason:    {Type: field.TypeString, Column: circlejoinrequest.FieldReason},
+			circlejoinrequest.FieldDecidedAt: {Type: field.TypeTime, Column: circlejoinrequest.FieldDecidedAt},
+		},
+	}
+	graph.Nodes[3] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   circlemembership.Table,
 			Columns: circlemembership.Columns,
@@ -71,7 +110,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			circlemembership.FieldRole:      {Type: field.TypeEnum, Column: circlemembership.FieldRole},
 		},
 	}
-	graph.Nodes[2] = &sqlgraph.Node{
+	graph.Nodes[4] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   competency.Table,
 			Columns: competency.Columns,
@@ -89,7 +128,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			competency.FieldDescription: {Type: field.TypeString, Column: competency.FieldDescription},
 		},
 	}
-	graph.Nodes[3] = &sqlgraph.Node{
+	graph.Nodes[5] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   competencyrating.Table,
 			Columns: competencyrating.Columns,
@@ -106,7 +145,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			competencyrating.FieldFindable:  {Type: field.TypeBool, Column: competencyrating.FieldFindable},
 		},
 	}
-	graph.Nodes[4] = &sqlgraph.Node{
+	graph.Nodes[6] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   discussion.Table,
 			Columns: discussion.Columns,
@@ -126,7 +165,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			discussion.FieldLastMessageAt: {Type: field.TypeTime, Column: discussion.FieldLastMessageAt},
 		},
 	}
-	graph.Nodes[5] = &sqlgraph.Node{
+	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   event.Table,
 			Columns: event.Columns,
@@ -152,7 +191,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			event.FieldWaitlistCount:        {Type: field.TypeInt, Column: event.FieldWaitlistCount},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   indicator.Table,
 			Columns: indicator.Columns,
@@ -173,7 +212,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			indicator.FieldSourceReference: {Type: field.TypeString, Column: indicator.FieldSourceReference},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   loginthrottle.Table,
 			Columns: loginthrottle.Columns,
@@ -189,7 +228,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			loginthrottle.FieldLastFailureAt: {Type: field.TypeTime, Column: loginthrottle.FieldLastFailureAt},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   measurement.Table,
 			Columns: measurement.Columns,
@@ -207,7 +246,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			measurement.FieldNote:      {Type: field.TypeString, Column: measurement.FieldNote},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   member.Table,
 			Columns: member.Columns,
@@ -236,7 +275,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			member.FieldLastLoginAt:         {Type: field.TypeTime, Column: member.FieldLastLoginAt},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   message.Table,
 			Columns: message.Columns,
@@ -256,7 +295,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			message.FieldReactionCounts: {Type: field.TypeJSON, Column: message.FieldReactionCounts},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   organisation.Table,
 			Columns: organisation.Columns,
@@ -277,7 +316,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			organisation.FieldWebsite:    {Type: field.TypeString, Column: organisation.FieldWebsite},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   practice.Table,
 			Columns: practice.Columns,
@@ -306,7 +345,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			practice.FieldVisibility:       {Type: field.TypeEnum, Column: practice.FieldVisibility},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   reaction.Table,
 			Columns: reaction.Columns,
@@ -322,7 +361,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			reaction.FieldKind:      {Type: field.TypeEnum, Column: reaction.FieldKind},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   registration.Table,
 			Columns: registration.Columns,
@@ -339,7 +378,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			registration.FieldRegisteredAt: {Type: field.TypeTime, Column: registration.FieldRegisteredAt},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -358,7 +397,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldRevokedReason: {Type: field.TypeString, Column: session.FieldRevokedReason},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   softwareproduct.Table,
 			Columns: softwareproduct.Columns,
@@ -378,7 +417,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			softwareproduct.FieldWebsite:    {Type: field.TypeString, Column: softwareproduct.FieldWebsite},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   softwareusage.Table,
 			Columns: softwareusage.Columns,
@@ -398,7 +437,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			softwareusage.FieldNotes:          {Type: field.TypeString, Column: softwareusage.FieldNotes},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   survey.Table,
 			Columns: survey.Columns,
@@ -421,7 +460,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			survey.FieldPublishedCount: {Type: field.TypeInt, Column: survey.FieldPublishedCount},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   surveyquestion.Table,
 			Columns: surveyquestion.Columns,
@@ -439,7 +478,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			surveyquestion.FieldRequired: {Type: field.TypeBool, Column: surveyquestion.FieldRequired},
 		},
 	}
-	graph.Nodes[20] = &sqlgraph.Node{
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   surveyresponse.Table,
 			Columns: surveyresponse.Columns,
@@ -456,7 +495,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			surveyresponse.FieldPublishedAnswers: {Type: field.TypeJSON, Column: surveyresponse.FieldPublishedAnswers},
 		},
 	}
-	graph.Nodes[21] = &sqlgraph.Node{
+	graph.Nodes[23] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   topic.Table,
 			Columns: topic.Columns,
@@ -474,6 +513,54 @@ var schemaGraph = func() *sqlgraph.Schema {
 			topic.FieldDescription: {Type: field.TypeString, Column: topic.FieldDescription},
 		},
 	}
+	graph.MustAddE(
+		"practice",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   authorshipinvitation.PracticeTable,
+			Columns: []string{authorshipinvitation.PracticeColumn},
+			Bidi:    false,
+		},
+		"AuthorshipInvitation",
+		"Practice",
+	)
+	graph.MustAddE(
+		"invitee",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   authorshipinvitation.InviteeTable,
+			Columns: []string{authorshipinvitation.InviteeColumn},
+			Bidi:    false,
+		},
+		"AuthorshipInvitation",
+		"Member",
+	)
+	graph.MustAddE(
+		"inviter",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   authorshipinvitation.InviterTable,
+			Columns: []string{authorshipinvitation.InviterColumn},
+			Bidi:    false,
+		},
+		"AuthorshipInvitation",
+		"Member",
+	)
+	graph.MustAddE(
+		"decided_by",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   authorshipinvitation.DecidedByTable,
+			Columns: []string{authorshipinvitation.DecidedByColumn},
+			Bidi:    false,
+		},
+		"AuthorshipInvitation",
+		"Member",
+	)
 	graph.MustAddE(
 		"memberships",
 		&sqlgraph.EdgeSpec{
@@ -533,6 +620,54 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Circle",
 		"Survey",
+	)
+	graph.MustAddE(
+		"join_requests",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   circle.JoinRequestsTable,
+			Columns: []string{circle.JoinRequestsColumn},
+			Bidi:    false,
+		},
+		"Circle",
+		"CircleJoinRequest",
+	)
+	graph.MustAddE(
+		"circle",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   circlejoinrequest.CircleTable,
+			Columns: []string{circlejoinrequest.CircleColumn},
+			Bidi:    false,
+		},
+		"CircleJoinRequest",
+		"Circle",
+	)
+	graph.MustAddE(
+		"member",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   circlejoinrequest.MemberTable,
+			Columns: []string{circlejoinrequest.MemberColumn},
+			Bidi:    false,
+		},
+		"CircleJoinRequest",
+		"Member",
+	)
+	graph.MustAddE(
+		"decided_by",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   circlejoinrequest.DecidedByTable,
+			Columns: []string{circlejoinrequest.DecidedByColumn},
+			Bidi:    false,
+		},
+		"CircleJoinRequest",
+		"Member",
 	)
 	graph.MustAddE(
 		"circle",
@@ -811,6 +946,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"CircleMembership",
 	)
 	graph.MustAddE(
+		"authorship_invitations",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   member.AuthorshipInvitationsTable,
+			Columns: []string{member.AuthorshipInvitationsColumn},
+			Bidi:    false,
+		},
+		"Member",
+		"AuthorshipInvitation",
+	)
+	graph.MustAddE(
+		"join_requests",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   member.JoinRequestsTable,
+			Columns: []string{member.JoinRequestsColumn},
+			Bidi:    false,
+		},
+		"Member",
+		"CircleJoinRequest",
+	)
+	graph.MustAddE(
 		"sessions",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -1001,6 +1160,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Practice",
 		"Member",
+	)
+	graph.MustAddE(
+		"authorship_invitations",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   practice.AuthorshipInvitationsTable,
+			Columns: []string{practice.AuthorshipInvitationsColumn},
+			Bidi:    false,
+		},
+		"Practice",
+		"AuthorshipInvitation",
 	)
 	graph.MustAddE(
 		"topics",
@@ -1372,6 +1543,122 @@ type predicateAdder interface {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *AuthorshipInvitationQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the AuthorshipInvitationQuery builder.
+func (_q *AuthorshipInvitationQuery) Filter() *AuthorshipInvitationFilter {
+	return &AuthorshipInvitationFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *AuthorshipInvitationMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the AuthorshipInvitationMutation builder.
+func (m *AuthorshipInvitationMutation) Filter() *AuthorshipInvitationFilter {
+	return &AuthorshipInvitationFilter{config: m.config, predicateAdder: m}
+}
+
+// AuthorshipInvitationFilter provides a generic filtering capability at runtime for AuthorshipInvitationQuery.
+type AuthorshipInvitationFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *AuthorshipInvitationFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[0].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *AuthorshipInvitationFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(authorshipinvitation.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *AuthorshipInvitationFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(authorshipinvitation.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *AuthorshipInvitationFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(authorshipinvitation.FieldUpdatedAt))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *AuthorshipInvitationFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(authorshipinvitation.FieldStatus))
+}
+
+// WhereDecidedAt applies the entql time.Time predicate on the decided_at field.
+func (f *AuthorshipInvitationFilter) WhereDecidedAt(p entql.TimeP) {
+	f.Where(p.Field(authorshipinvitation.FieldDecidedAt))
+}
+
+// WhereHasPractice applies a predicate to check if query has an edge practice.
+func (f *AuthorshipInvitationFilter) WhereHasPractice() {
+	f.Where(entql.HasEdge("practice"))
+}
+
+// WhereHasPracticeWith applies a predicate to check if query has an edge practice with a given conditions (other predicates).
+func (f *AuthorshipInvitationFilter) WhereHasPracticeWith(preds ...predicate.Practice) {
+	f.Where(entql.HasEdgeWith("practice", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasInvitee applies a predicate to check if query has an edge invitee.
+func (f *AuthorshipInvitationFilter) WhereHasInvitee() {
+	f.Where(entql.HasEdge("invitee"))
+}
+
+// WhereHasInviteeWith applies a predicate to check if query has an edge invitee with a given conditions (other predicates).
+func (f *AuthorshipInvitationFilter) WhereHasInviteeWith(preds ...predicate.Member) {
+	f.Where(entql.HasEdgeWith("invitee", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasInviter applies a predicate to check if query has an edge inviter.
+func (f *AuthorshipInvitationFilter) WhereHasInviter() {
+	f.Where(entql.HasEdge("inviter"))
+}
+
+// WhereHasInviterWith applies a predicate to check if query has an edge inviter with a given conditions (other predicates).
+func (f *AuthorshipInvitationFilter) WhereHasInviterWith(preds ...predicate.Member) {
+	f.Where(entql.HasEdgeWith("inviter", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasDecidedBy applies a predicate to check if query has an edge decided_by.
+func (f *AuthorshipInvitationFilter) WhereHasDecidedBy() {
+	f.Where(entql.HasEdge("decided_by"))
+}
+
+// WhereHasDecidedByWith applies a predicate to check if query has an edge decided_by with a given conditions (other predicates).
+func (f *AuthorshipInvitationFilter) WhereHasDecidedByWith(preds ...predicate.Member) {
+	f.Where(entql.HasEdgeWith("decided_by", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *CircleQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -1400,7 +1687,7 @@ type CircleFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CircleFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[0].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[1].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1439,6 +1726,11 @@ func (f *CircleFilter) WhereDescription(p entql.StringP) {
 // WhereVisibility applies the entql string predicate on the visibility field.
 func (f *CircleFilter) WhereVisibility(p entql.StringP) {
 	f.Where(p.Field(circle.FieldVisibility))
+}
+
+// WhereVendorsMayAsk applies the entql bool predicate on the vendors_may_ask field.
+func (f *CircleFilter) WhereVendorsMayAsk(p entql.BoolP) {
+	f.Where(p.Field(circle.FieldVendorsMayAsk))
 }
 
 // WhereHasMemberships applies a predicate to check if query has an edge memberships.
@@ -1511,6 +1803,132 @@ func (f *CircleFilter) WhereHasSurveysWith(preds ...predicate.Survey) {
 	})))
 }
 
+// WhereHasJoinRequests applies a predicate to check if query has an edge join_requests.
+func (f *CircleFilter) WhereHasJoinRequests() {
+	f.Where(entql.HasEdge("join_requests"))
+}
+
+// WhereHasJoinRequestsWith applies a predicate to check if query has an edge join_requests with a given conditions (other predicates).
+func (f *CircleFilter) WhereHasJoinRequestsWith(preds ...predicate.CircleJoinRequest) {
+	f.Where(entql.HasEdgeWith("join_requests", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *CircleJoinRequestQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the CircleJoinRequestQuery builder.
+func (_q *CircleJoinRequestQuery) Filter() *CircleJoinRequestFilter {
+	return &CircleJoinRequestFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *CircleJoinRequestMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the CircleJoinRequestMutation builder.
+func (m *CircleJoinRequestMutation) Filter() *CircleJoinRequestFilter {
+	return &CircleJoinRequestFilter{config: m.config, predicateAdder: m}
+}
+
+// CircleJoinRequestFilter provides a generic filtering capability at runtime for CircleJoinRequestQuery.
+type CircleJoinRequestFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *CircleJoinRequestFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *CircleJoinRequestFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(circlejoinrequest.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *CircleJoinRequestFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(circlejoinrequest.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *CircleJoinRequestFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(circlejoinrequest.FieldUpdatedAt))
+}
+
+// WhereMessage applies the entql string predicate on the message field.
+func (f *CircleJoinRequestFilter) WhereMessage(p entql.StringP) {
+	f.Where(p.Field(circlejoinrequest.FieldMessage))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *CircleJoinRequestFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(circlejoinrequest.FieldStatus))
+}
+
+// WhereReason applies the entql string predicate on the reason field.
+func (f *CircleJoinRequestFilter) WhereReason(p entql.StringP) {
+	f.Where(p.Field(circlejoinrequest.FieldReason))
+}
+
+// WhereDecidedAt applies the entql time.Time predicate on the decided_at field.
+func (f *CircleJoinRequestFilter) WhereDecidedAt(p entql.TimeP) {
+	f.Where(p.Field(circlejoinrequest.FieldDecidedAt))
+}
+
+// WhereHasCircle applies a predicate to check if query has an edge circle.
+func (f *CircleJoinRequestFilter) WhereHasCircle() {
+	f.Where(entql.HasEdge("circle"))
+}
+
+// WhereHasCircleWith applies a predicate to check if query has an edge circle with a given conditions (other predicates).
+func (f *CircleJoinRequestFilter) WhereHasCircleWith(preds ...predicate.Circle) {
+	f.Where(entql.HasEdgeWith("circle", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasMember applies a predicate to check if query has an edge member.
+func (f *CircleJoinRequestFilter) WhereHasMember() {
+	f.Where(entql.HasEdge("member"))
+}
+
+// WhereHasMemberWith applies a predicate to check if query has an edge member with a given conditions (other predicates).
+func (f *CircleJoinRequestFilter) WhereHasMemberWith(preds ...predicate.Member) {
+	f.Where(entql.HasEdgeWith("member", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasDecidedBy applies a predicate to check if query has an edge decided_by.
+func (f *CircleJoinRequestFilter) WhereHasDecidedBy() {
+	f.Where(entql.HasEdge("decided_by"))
+}
+
+// WhereHasDecidedByWith applies a predicate to check if query has an edge decided_by with a given conditions (other predicates).
+func (f *CircleJoinRequestFilter) WhereHasDecidedByWith(preds ...predicate.Member) {
+	f.Where(entql.HasEdgeWith("decided_by", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *CircleMembershipQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -1540,7 +1958,7 @@ type CircleMembershipFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CircleMembershipFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[1].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1623,7 +2041,7 @@ type CompetencyFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CompetencyFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1716,7 +2134,7 @@ type CompetencyRatingFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CompetencyRatingFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1804,7 +2222,7 @@ type DiscussionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DiscussionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1935,7 +2353,7 @@ type EventFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *EventFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2082,7 +2500,7 @@ type IndicatorFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *IndicatorFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2190,7 +2608,7 @@ type LoginThrottleFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *LoginThrottleFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2245,7 +2663,7 @@ type MeasurementFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MeasurementFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2366,7 +2784,7 @@ type MemberFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MemberFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2513,6 +2931,34 @@ func (f *MemberFilter) WhereHasCircleMembershipsWith(preds ...predicate.CircleMe
 	})))
 }
 
+// WhereHasAuthorshipInvitations applies a predicate to check if query has an edge authorship_invitations.
+func (f *MemberFilter) WhereHasAuthorshipInvitations() {
+	f.Where(entql.HasEdge("authorship_invitations"))
+}
+
+// WhereHasAuthorshipInvitationsWith applies a predicate to check if query has an edge authorship_invitations with a given conditions (other predicates).
+func (f *MemberFilter) WhereHasAuthorshipInvitationsWith(preds ...predicate.AuthorshipInvitation) {
+	f.Where(entql.HasEdgeWith("authorship_invitations", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasJoinRequests applies a predicate to check if query has an edge join_requests.
+func (f *MemberFilter) WhereHasJoinRequests() {
+	f.Where(entql.HasEdge("join_requests"))
+}
+
+// WhereHasJoinRequestsWith applies a predicate to check if query has an edge join_requests with a given conditions (other predicates).
+func (f *MemberFilter) WhereHasJoinRequestsWith(preds ...predicate.CircleJoinRequest) {
+	f.Where(entql.HasEdgeWith("join_requests", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // WhereHasSessions applies a predicate to check if query has an edge sessions.
 func (f *MemberFilter) WhereHasSessions() {
 	f.Where(entql.HasEdge("sessions"))
@@ -2570,7 +3016,7 @@ type MessageFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MessageFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2715,7 +3161,7 @@ type OrganisationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OrganisationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2893,7 +3339,7 @@ type PracticeFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PracticeFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3012,6 +3458,20 @@ func (f *PracticeFilter) WhereHasAuthorsWith(preds ...predicate.Member) {
 	})))
 }
 
+// WhereHasAuthorshipInvitations applies a predicate to check if query has an edge authorship_invitations.
+func (f *PracticeFilter) WhereHasAuthorshipInvitations() {
+	f.Where(entql.HasEdge("authorship_invitations"))
+}
+
+// WhereHasAuthorshipInvitationsWith applies a predicate to check if query has an edge authorship_invitations with a given conditions (other predicates).
+func (f *PracticeFilter) WhereHasAuthorshipInvitationsWith(preds ...predicate.AuthorshipInvitation) {
+	f.Where(entql.HasEdgeWith("authorship_invitations", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // WhereHasTopics applies a predicate to check if query has an edge topics.
 func (f *PracticeFilter) WhereHasTopics() {
 	f.Where(entql.HasEdge("topics"))
@@ -3111,7 +3571,7 @@ type ReactionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ReactionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3194,7 +3654,7 @@ type RegistrationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RegistrationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3282,7 +3742,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3366,7 +3826,7 @@ type SoftwareProductFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SoftwareProductFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3483,7 +3943,7 @@ type SoftwareUsageFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SoftwareUsageFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3614,7 +4074,7 @@ type SurveyFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SurveyFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3760,7 +4220,7 @@ type SurveyQuestionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SurveyQuestionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3839,7 +4299,7 @@ type SurveyResponseFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SurveyResponseFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3927,7 +4387,7 @@ type TopicFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TopicFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -6,7 +6,9 @@ import (
 	"context"
 	"database/sql/driver"
 	"fmt"
+	"zirkel/ent/authorshipinvitation"
 	"zirkel/ent/circle"
+	"zirkel/ent/circlejoinrequest"
 	"zirkel/ent/circlemembership"
 	"zirkel/ent/competency"
 	"zirkel/ent/competencyrating"
@@ -30,6 +32,143 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"github.com/99designs/gqlgen/graphql"
 )
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *AuthorshipInvitationQuery) CollectFields(ctx context.Context, satisfies ...string) (*AuthorshipInvitationQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *AuthorshipInvitationQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(authorshipinvitation.Columns))
+		selectedFields = []string{authorshipinvitation.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "invitee":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MemberClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, memberImplementors)...); err != nil {
+				return err
+			}
+			_q.withInvitee = query
+
+		case "inviter":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MemberClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, memberImplementors)...); err != nil {
+				return err
+			}
+			_q.withInviter = query
+
+		case "decidedBy":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MemberClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, memberImplementors)...); err != nil {
+				return err
+			}
+			_q.withDecidedBy = query
+		case "createdAt":
+			if _, ok := fieldSeen[authorshipinvitation.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, authorshipinvitation.FieldCreatedAt)
+				fieldSeen[authorshipinvitation.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[authorshipinvitation.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, authorshipinvitation.FieldUpdatedAt)
+				fieldSeen[authorshipinvitation.FieldUpdatedAt] = struct{}{}
+			}
+		case "status":
+			if _, ok := fieldSeen[authorshipinvitation.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, authorshipinvitation.FieldStatus)
+				fieldSeen[authorshipinvitation.FieldStatus] = struct{}{}
+			}
+		case "decidedAt":
+			if _, ok := fieldSeen[authorshipinvitation.FieldDecidedAt]; !ok {
+				selectedFields = append(selectedFields, authorshipinvitation.FieldDecidedAt)
+				fieldSeen[authorshipinvitation.FieldDecidedAt] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type authorshipinvitationPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []AuthorshipInvitationPaginateOption
+}
+
+func newAuthorshipInvitationPaginateArgs(rv map[string]any) *authorshipinvitationPaginateArgs {
+	args := &authorshipinvitationPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &AuthorshipInvitationOrder{Field: &AuthorshipInvitationOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithAuthorshipInvitationOrder(order))
+			}
+		case *AuthorshipInvitationOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithAuthorshipInvitationOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*AuthorshipInvitationWhereInput); ok {
+		args.opts = append(args.opts, WithAuthorshipInvitationFilter(v.Filter))
+	}
+	return args
+}
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
 func (_q *CircleQuery) CollectFields(ctx context.Context, satisfies ...string) (*CircleQuery, error) {
@@ -497,6 +636,95 @@ func (_q *CircleQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 			_q.WithNamedSurveys(alias, func(wq *SurveyQuery) {
 				*wq = *query
 			})
+
+		case "joinRequests":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&CircleJoinRequestClient{config: _q.config}).Query()
+			)
+			args := newCircleJoinRequestPaginateArgs(fieldArgs(ctx, nil, path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newCircleJoinRequestPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Circle) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID gid.ID `sql:"circle_join_requests"`
+							Count  int    `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(circle.JoinRequestsColumn), ids...))
+						})
+						if err := query.GroupBy(circle.JoinRequestsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[gid.ID]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[5] == nil {
+								nodes[i].Edges.totalCount[5] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[5][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Circle) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.JoinRequests)
+							if nodes[i].Edges.totalCount[5] == nil {
+								nodes[i].Edges.totalCount[5] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[5][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, circlejoinrequestImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(circle.JoinRequestsColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedJoinRequests(alias, func(wq *CircleJoinRequestQuery) {
+				*wq = *query
+			})
 		case "createdAt":
 			if _, ok := fieldSeen[circle.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, circle.FieldCreatedAt)
@@ -526,6 +754,11 @@ func (_q *CircleQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 			if _, ok := fieldSeen[circle.FieldVisibility]; !ok {
 				selectedFields = append(selectedFields, circle.FieldVisibility)
 				fieldSeen[circle.FieldVisibility] = struct{}{}
+			}
+		case "vendorsMayAsk":
+			if _, ok := fieldSeen[circle.FieldVendorsMayAsk]; !ok {
+				selectedFields = append(selectedFields, circle.FieldVendorsMayAsk)
+				fieldSeen[circle.FieldVendorsMayAsk] = struct{}{}
 			}
 		case "id":
 		case "__typename":
@@ -586,6 +819,153 @@ func newCirclePaginateArgs(rv map[string]any) *circlePaginateArgs {
 	}
 	if v, ok := rv[whereField].(*CircleWhereInput); ok {
 		args.opts = append(args.opts, WithCircleFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *CircleJoinRequestQuery) CollectFields(ctx context.Context, satisfies ...string) (*CircleJoinRequestQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *CircleJoinRequestQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(circlejoinrequest.Columns))
+		selectedFields = []string{circlejoinrequest.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "circle":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&CircleClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, circleImplementors)...); err != nil {
+				return err
+			}
+			_q.withCircle = query
+
+		case "member":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MemberClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, memberImplementors)...); err != nil {
+				return err
+			}
+			_q.withMember = query
+
+		case "decidedBy":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MemberClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, memberImplementors)...); err != nil {
+				return err
+			}
+			_q.withDecidedBy = query
+		case "createdAt":
+			if _, ok := fieldSeen[circlejoinrequest.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, circlejoinrequest.FieldCreatedAt)
+				fieldSeen[circlejoinrequest.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[circlejoinrequest.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, circlejoinrequest.FieldUpdatedAt)
+				fieldSeen[circlejoinrequest.FieldUpdatedAt] = struct{}{}
+			}
+		case "message":
+			if _, ok := fieldSeen[circlejoinrequest.FieldMessage]; !ok {
+				selectedFields = append(selectedFields, circlejoinrequest.FieldMessage)
+				fieldSeen[circlejoinrequest.FieldMessage] = struct{}{}
+			}
+		case "status":
+			if _, ok := fieldSeen[circlejoinrequest.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, circlejoinrequest.FieldStatus)
+				fieldSeen[circlejoinrequest.FieldStatus] = struct{}{}
+			}
+		case "reason":
+			if _, ok := fieldSeen[circlejoinrequest.FieldReason]; !ok {
+				selectedFields = append(selectedFields, circlejoinrequest.FieldReason)
+				fieldSeen[circlejoinrequest.FieldReason] = struct{}{}
+			}
+		case "decidedAt":
+			if _, ok := fieldSeen[circlejoinrequest.FieldDecidedAt]; !ok {
+				selectedFields = append(selectedFields, circlejoinrequest.FieldDecidedAt)
+				fieldSeen[circlejoinrequest.FieldDecidedAt] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type circlejoinrequestPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []CircleJoinRequestPaginateOption
+}
+
+func newCircleJoinRequestPaginateArgs(rv map[string]any) *circlejoinrequestPaginateArgs {
+	args := &circlejoinrequestPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &CircleJoinRequestOrder{Field: &CircleJoinRequestOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithCircleJoinRequestOrder(order))
+			}
+		case *CircleJoinRequestOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithCircleJoinRequestOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*CircleJoinRequestWhereInput); ok {
+		args.opts = append(args.opts, WithCircleJoinRequestFilter(v.Filter))
 	}
 	return args
 }
@@ -2273,6 +2653,184 @@ func (_q *MemberQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				*wq = *query
 			})
 
+		case "authorshipInvitations":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&AuthorshipInvitationClient{config: _q.config}).Query()
+			)
+			args := newAuthorshipInvitationPaginateArgs(fieldArgs(ctx, nil, path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newAuthorshipInvitationPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Member) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID gid.ID `sql:"member_authorship_invitations"`
+							Count  int    `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(member.AuthorshipInvitationsColumn), ids...))
+						})
+						if err := query.GroupBy(member.AuthorshipInvitationsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[gid.ID]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[4] == nil {
+								nodes[i].Edges.totalCount[4] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[4][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Member) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.AuthorshipInvitations)
+							if nodes[i].Edges.totalCount[4] == nil {
+								nodes[i].Edges.totalCount[4] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[4][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, authorshipinvitationImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(member.AuthorshipInvitationsColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedAuthorshipInvitations(alias, func(wq *AuthorshipInvitationQuery) {
+				*wq = *query
+			})
+
+		case "joinRequests":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&CircleJoinRequestClient{config: _q.config}).Query()
+			)
+			args := newCircleJoinRequestPaginateArgs(fieldArgs(ctx, nil, path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newCircleJoinRequestPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Member) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID gid.ID `sql:"member_join_requests"`
+							Count  int    `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(member.JoinRequestsColumn), ids...))
+						})
+						if err := query.GroupBy(member.JoinRequestsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[gid.ID]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[5] == nil {
+								nodes[i].Edges.totalCount[5] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[5][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Member) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.JoinRequests)
+							if nodes[i].Edges.totalCount[5] == nil {
+								nodes[i].Edges.totalCount[5] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[5][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, circlejoinrequestImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(member.JoinRequestsColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedJoinRequests(alias, func(wq *CircleJoinRequestQuery) {
+				*wq = *query
+			})
+
 		case "organisedEvents":
 			var (
 				alias = field.Alias
@@ -2320,10 +2878,10 @@ func (_q *MemberQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 						}
 						for i := range nodes {
 							n := m[nodes[i].ID]
-							if nodes[i].Edges.totalCount[4] == nil {
-								nodes[i].Edges.totalCount[4] = make(map[string]int)
+							if nodes[i].Edges.totalCount[6] == nil {
+								nodes[i].Edges.totalCount[6] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[4][alias] = n
+							nodes[i].Edges.totalCount[6][alias] = n
 						}
 						return nil
 					})
@@ -2331,10 +2889,10 @@ func (_q *MemberQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Member) error {
 						for i := range nodes {
 							n := len(nodes[i].Edges.OrganisedEvents)
-							if nodes[i].Edges.totalCount[4] == nil {
-								nodes[i].Edges.totalCount[4] = make(map[string]int)
+							if nodes[i].Edges.totalCount[6] == nil {
+								nodes[i].Edges.totalCount[6] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[4][alias] = n
+							nodes[i].Edges.totalCount[6][alias] = n
 						}
 						return nil
 					})
@@ -3415,6 +3973,95 @@ func (_q *PracticeQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				*wq = *query
 			})
 
+		case "authorshipInvitations":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&AuthorshipInvitationClient{config: _q.config}).Query()
+			)
+			args := newAuthorshipInvitationPaginateArgs(fieldArgs(ctx, nil, path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newAuthorshipInvitationPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*Practice) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID gid.ID `sql:"practice_authorship_invitations"`
+							Count  int    `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(practice.AuthorshipInvitationsColumn), ids...))
+						})
+						if err := query.GroupBy(practice.AuthorshipInvitationsColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[gid.ID]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[2] == nil {
+								nodes[i].Edges.totalCount[2] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[2][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Practice) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.AuthorshipInvitations)
+							if nodes[i].Edges.totalCount[2] == nil {
+								nodes[i].Edges.totalCount[2] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[2][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, authorshipinvitationImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(practice.AuthorshipInvitationsColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedAuthorshipInvitations(alias, func(wq *AuthorshipInvitationQuery) {
+				*wq = *query
+			})
+
 		case "topics":
 			var (
 				alias = field.Alias
@@ -3462,10 +4109,10 @@ func (_q *PracticeQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 						}
 						for i := range nodes {
 							n := m[nodes[i].ID]
-							if nodes[i].Edges.totalCount[2] == nil {
-								nodes[i].Edges.totalCount[2] = make(map[string]int)
+							if nodes[i].Edges.totalCount[3] == nil {
+								nodes[i].Edges.totalCount[3] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[2][alias] = n
+							nodes[i].Edges.totalCount[3][alias] = n
 						}
 						return nil
 					})
@@ -3473,10 +4120,10 @@ func (_q *PracticeQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Practice) error {
 						for i := range nodes {
 							n := len(nodes[i].Edges.Topics)
-							if nodes[i].Edges.totalCount[2] == nil {
-								nodes[i].Edges.totalCount[2] = make(map[string]int)
+							if nodes[i].Edges.totalCount[3] == nil {
+								nodes[i].Edges.totalCount[3] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[2][alias] = n
+							nodes[i].Edges.totalCount[3][alias] = n
 						}
 						return nil
 					})
@@ -3566,10 +4213,10 @@ func (_q *PracticeQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 						}
 						for i := range nodes {
 							n := m[nodes[i].ID]
-							if nodes[i].Edges.totalCount[4] == nil {
-								nodes[i].Edges.totalCount[4] = make(map[string]int)
+							if nodes[i].Edges.totalCount[5] == nil {
+								nodes[i].Edges.totalCount[5] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[4][alias] = n
+							nodes[i].Edges.totalCount[5][alias] = n
 						}
 						return nil
 					})
@@ -3577,10 +4224,10 @@ func (_q *PracticeQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*Practice) error {
 						for i := range nodes {
 							n := len(nodes[i].Edges.Software)
-							if nodes[i].Edges.totalCount[4] == nil {
-								nodes[i].Edges.totalCount[4] = make(map[string]int)
+							if nodes[i].Edges.totalCount[5] == nil {
+								nodes[i].Edges.totalCount[5] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[4][alias] = n
+							nodes[i].Edges.totalCount[5][alias] = n
 						}
 						return nil
 					})

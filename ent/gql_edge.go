@@ -8,6 +8,30 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 )
 
+func (_m *AuthorshipInvitation) Invitee(ctx context.Context) (*Member, error) {
+	result, err := _m.Edges.InviteeOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryInvitee().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *AuthorshipInvitation) Inviter(ctx context.Context) (*Member, error) {
+	result, err := _m.Edges.InviterOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryInviter().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *AuthorshipInvitation) DecidedBy(ctx context.Context) (*Member, error) {
+	result, err := _m.Edges.DecidedByOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryDecidedBy().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
 func (_m *Circle) Memberships(
 	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *CircleMembershipOrder,
 ) (*CircleMembershipConnection, error) {
@@ -106,6 +130,50 @@ func (_m *Circle) Surveys(
 		return conn, nil
 	}
 	return _m.QuerySurveys().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *Circle) JoinRequests(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *CircleJoinRequestOrder,
+) (*CircleJoinRequestConnection, error) {
+	opts := []CircleJoinRequestPaginateOption{
+		WithCircleJoinRequestOrder(orderBy),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[5][alias]
+	if nodes, err := _m.NamedJoinRequests(alias); err == nil || hasTotalCount {
+		pager, err := newCircleJoinRequestPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &CircleJoinRequestConnection{Edges: []*CircleJoinRequestEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryJoinRequests().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *CircleJoinRequest) Circle(ctx context.Context) (*Circle, error) {
+	result, err := _m.Edges.CircleOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryCircle().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *CircleJoinRequest) Member(ctx context.Context) (*Member, error) {
+	result, err := _m.Edges.MemberOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryMember().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *CircleJoinRequest) DecidedBy(ctx context.Context) (*Member, error) {
+	result, err := _m.Edges.DecidedByOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryDecidedBy().Only(ctx)
+	}
+	return result, MaskNotFound(err)
 }
 
 func (_m *CircleMembership) Circle(ctx context.Context) (*Circle, error) {
@@ -361,6 +429,46 @@ func (_m *Member) CircleMemberships(
 	return _m.QueryCircleMemberships().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *Member) AuthorshipInvitations(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *AuthorshipInvitationOrder,
+) (*AuthorshipInvitationConnection, error) {
+	opts := []AuthorshipInvitationPaginateOption{
+		WithAuthorshipInvitationOrder(orderBy),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[4][alias]
+	if nodes, err := _m.NamedAuthorshipInvitations(alias); err == nil || hasTotalCount {
+		pager, err := newAuthorshipInvitationPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &AuthorshipInvitationConnection{Edges: []*AuthorshipInvitationEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryAuthorshipInvitations().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *Member) JoinRequests(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *CircleJoinRequestOrder,
+) (*CircleJoinRequestConnection, error) {
+	opts := []CircleJoinRequestPaginateOption{
+		WithCircleJoinRequestOrder(orderBy),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[5][alias]
+	if nodes, err := _m.NamedJoinRequests(alias); err == nil || hasTotalCount {
+		pager, err := newCircleJoinRequestPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &CircleJoinRequestConnection{Edges: []*CircleJoinRequestEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryJoinRequests().Paginate(ctx, after, first, before, last, opts...)
+}
+
 func (_m *Member) OrganisedEvents(
 	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *EventOrder,
 ) (*EventConnection, error) {
@@ -368,7 +476,7 @@ func (_m *Member) OrganisedEvents(
 		WithEventOrder(orderBy),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[4][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[6][alias]
 	if nodes, err := _m.NamedOrganisedEvents(alias); err == nil || hasTotalCount {
 		pager, err := newEventPager(opts, last != nil)
 		if err != nil {
@@ -567,6 +675,26 @@ func (_m *Practice) Authors(
 	return _m.QueryAuthors().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *Practice) AuthorshipInvitations(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *AuthorshipInvitationOrder,
+) (*AuthorshipInvitationConnection, error) {
+	opts := []AuthorshipInvitationPaginateOption{
+		WithAuthorshipInvitationOrder(orderBy),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[2][alias]
+	if nodes, err := _m.NamedAuthorshipInvitations(alias); err == nil || hasTotalCount {
+		pager, err := newAuthorshipInvitationPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &AuthorshipInvitationConnection{Edges: []*AuthorshipInvitationEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryAuthorshipInvitations().Paginate(ctx, after, first, before, last, opts...)
+}
+
 func (_m *Practice) Topics(
 	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *TopicOrder, where *TopicWhereInput,
 ) (*TopicConnection, error) {
@@ -575,7 +703,7 @@ func (_m *Practice) Topics(
 		WithTopicFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[2][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[3][alias]
 	if nodes, err := _m.NamedTopics(alias); err == nil || hasTotalCount {
 		pager, err := newTopicPager(opts, last != nil)
 		if err != nil {
@@ -604,7 +732,7 @@ func (_m *Practice) Software(
 		WithSoftwareProductFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[4][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[5][alias]
 	if nodes, err := _m.NamedSoftware(alias); err == nil || hasTotalCount {
 		pager, err := newSoftwareProductPager(opts, last != nil)
 		if err != nil {

@@ -18,10 +18,11 @@ import (
 
 // CreateCircleInput represents a mutation input for creating circles.
 type CreateCircleInput struct {
-	Name        string
-	Slug        string
-	Description *string
-	Visibility  *circle.Visibility
+	Name          string
+	Slug          string
+	Description   *string
+	Visibility    *circle.Visibility
+	VendorsMayAsk *bool
 }
 
 // Mutate applies the CreateCircleInput on the CircleMutation builder.
@@ -33,6 +34,9 @@ func (i *CreateCircleInput) Mutate(m *CircleMutation) {
 	}
 	if v := i.Visibility; v != nil {
 		m.SetVisibility(*v)
+	}
+	if v := i.VendorsMayAsk; v != nil {
+		m.SetVendorsMayAsk(*v)
 	}
 }
 
@@ -49,6 +53,7 @@ type UpdateCircleInput struct {
 	ClearDescription bool
 	Description      *string
 	Visibility       *circle.Visibility
+	VendorsMayAsk    *bool
 }
 
 // Mutate applies the UpdateCircleInput on the CircleMutation builder.
@@ -67,6 +72,9 @@ func (i *UpdateCircleInput) Mutate(m *CircleMutation) {
 	}
 	if v := i.Visibility; v != nil {
 		m.SetVisibility(*v)
+	}
+	if v := i.VendorsMayAsk; v != nil {
+		m.SetVendorsMayAsk(*v)
 	}
 }
 

@@ -5,7 +5,9 @@ package ent
 import (
 	"context"
 	"fmt"
+	"zirkel/ent/authorshipinvitation"
 	"zirkel/ent/circle"
+	"zirkel/ent/circlejoinrequest"
 	"zirkel/ent/circlemembership"
 	"zirkel/ent/competency"
 	"zirkel/ent/competencyrating"
@@ -35,10 +37,20 @@ type Noder interface {
 	IsNode()
 }
 
+var authorshipinvitationImplementors = []string{"AuthorshipInvitation", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*AuthorshipInvitation) IsNode() {}
+
 var circleImplementors = []string{"Circle", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Circle) IsNode() {}
+
+var circlejoinrequestImplementors = []string{"CircleJoinRequest", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*CircleJoinRequest) IsNode() {}
 
 var circlemembershipImplementors = []string{"CircleMembership", "Node"}
 
@@ -183,6 +195,19 @@ func (c *Client) Noder(ctx context.Context, id gid.ID, opts ...NodeOption) (_ No
 
 func (c *Client) noder(ctx context.Context, table string, id gid.ID) (Noder, error) {
 	switch table {
+	case authorshipinvitation.Table:
+		var uid gid.ID
+		if err := uid.UnmarshalGQL(id); err != nil {
+			return nil, err
+		}
+		query := c.AuthorshipInvitation.Query().
+			Where(authorshipinvitation.ID(uid))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, authorshipinvitationImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case circle.Table:
 		var uid gid.ID
 		if err := uid.UnmarshalGQL(id); err != nil {
@@ -192,6 +217,19 @@ func (c *Client) noder(ctx context.Context, table string, id gid.ID) (Noder, err
 			Where(circle.ID(uid))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, circleImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case circlejoinrequest.Table:
+		var uid gid.ID
+		if err := uid.UnmarshalGQL(id); err != nil {
+			return nil, err
+		}
+		query := c.CircleJoinRequest.Query().
+			Where(circlejoinrequest.ID(uid))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, circlejoinrequestImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -490,10 +528,42 @@ func (c *Client) noders(ctx context.Context, table string, ids []gid.ID) ([]Node
 		idmap[id] = append(idmap[id], &noders[i])
 	}
 	switch table {
+	case authorshipinvitation.Table:
+		query := c.AuthorshipInvitation.Query().
+			Where(authorshipinvitation.IDIn(ids...))
+		query, err := query.CollectFields(ctx, authorshipinvitationImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
 	case circle.Table:
 		query := c.Circle.Query().
 			Where(circle.IDIn(ids...))
 		query, err := query.CollectFields(ctx, circleImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case circlejoinrequest.Table:
+		query := c.CircleJoinRequest.Query().
+			Where(circlejoinrequest.IDIn(ids...))
+		query, err := query.CollectFields(ctx, circlejoinrequestImplementors...)
 		if err != nil {
 			return nil, err
 		}

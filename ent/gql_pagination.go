@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"zirkel/ent/authorshipinvitation"
 	"zirkel/ent/circle"
+	"zirkel/ent/circlejoinrequest"
 	"zirkel/ent/circlemembership"
 	"zirkel/ent/competency"
 	"zirkel/ent/competencyrating"
@@ -114,6 +116,338 @@ func paginateLimit(first, last *int) int {
 		limit = *last + 1
 	}
 	return limit
+}
+
+// AuthorshipInvitationEdge is the edge representation of AuthorshipInvitation.
+type AuthorshipInvitationEdge struct {
+	Node   *AuthorshipInvitation `json:"node"`
+	Cursor Cursor                `json:"cursor"`
+}
+
+// AuthorshipInvitationConnection is the connection containing edges to AuthorshipInvitation.
+type AuthorshipInvitationConnection struct {
+	Edges      []*AuthorshipInvitationEdge `json:"edges"`
+	PageInfo   PageInfo                    `json:"pageInfo"`
+	TotalCount int                         `json:"totalCount"`
+}
+
+func (c *AuthorshipInvitationConnection) build(nodes []*AuthorshipInvitation, pager *authorshipinvitationPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *AuthorshipInvitation
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *AuthorshipInvitation {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *AuthorshipInvitation {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*AuthorshipInvitationEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &AuthorshipInvitationEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// AuthorshipInvitationPaginateOption enables pagination customization.
+type AuthorshipInvitationPaginateOption func(*authorshipinvitationPager) error
+
+// WithAuthorshipInvitationOrder configures pagination ordering.
+func WithAuthorshipInvitationOrder(order *AuthorshipInvitationOrder) AuthorshipInvitationPaginateOption {
+	if order == nil {
+		order = DefaultAuthorshipInvitationOrder
+	}
+	o := *order
+	return func(pager *authorshipinvitationPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultAuthorshipInvitationOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithAuthorshipInvitationFilter configures pagination filter.
+func WithAuthorshipInvitationFilter(filter func(*AuthorshipInvitationQuery) (*AuthorshipInvitationQuery, error)) AuthorshipInvitationPaginateOption {
+	return func(pager *authorshipinvitationPager) error {
+		if filter == nil {
+			return errors.New("AuthorshipInvitationQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type authorshipinvitationPager struct {
+	reverse bool
+	order   *AuthorshipInvitationOrder
+	filter  func(*AuthorshipInvitationQuery) (*AuthorshipInvitationQuery, error)
+}
+
+func newAuthorshipInvitationPager(opts []AuthorshipInvitationPaginateOption, reverse bool) (*authorshipinvitationPager, error) {
+	pager := &authorshipinvitationPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultAuthorshipInvitationOrder
+	}
+	return pager, nil
+}
+
+func (p *authorshipinvitationPager) applyFilter(query *AuthorshipInvitationQuery) (*AuthorshipInvitationQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *authorshipinvitationPager) toCursor(_m *AuthorshipInvitation) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *authorshipinvitationPager) applyCursors(query *AuthorshipInvitationQuery, after, before *Cursor) (*AuthorshipInvitationQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultAuthorshipInvitationOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *authorshipinvitationPager) applyOrder(query *AuthorshipInvitationQuery) *AuthorshipInvitationQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultAuthorshipInvitationOrder.Field {
+		query = query.Order(DefaultAuthorshipInvitationOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *authorshipinvitationPager) orderExpr(query *AuthorshipInvitationQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultAuthorshipInvitationOrder.Field {
+			b.Comma().Ident(DefaultAuthorshipInvitationOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to AuthorshipInvitation.
+func (_m *AuthorshipInvitationQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...AuthorshipInvitationPaginateOption,
+) (*AuthorshipInvitationConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newAuthorshipInvitationPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &AuthorshipInvitationConnection{Edges: []*AuthorshipInvitationEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// AuthorshipInvitationOrderFieldCreatedAt orders AuthorshipInvitation by created_at.
+	AuthorshipInvitationOrderFieldCreatedAt = &AuthorshipInvitationOrderField{
+		Value: func(_m *AuthorshipInvitation) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: authorshipinvitation.FieldCreatedAt,
+		toTerm: authorshipinvitation.ByCreatedAt,
+		toCursor: func(_m *AuthorshipInvitation) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// AuthorshipInvitationOrderFieldUpdatedAt orders AuthorshipInvitation by updated_at.
+	AuthorshipInvitationOrderFieldUpdatedAt = &AuthorshipInvitationOrderField{
+		Value: func(_m *AuthorshipInvitation) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: authorshipinvitation.FieldUpdatedAt,
+		toTerm: authorshipinvitation.ByUpdatedAt,
+		toCursor: func(_m *AuthorshipInvitation) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// AuthorshipInvitationOrderFieldStatus orders AuthorshipInvitation by status.
+	AuthorshipInvitationOrderFieldStatus = &AuthorshipInvitationOrderField{
+		Value: func(_m *AuthorshipInvitation) (ent.Value, error) {
+			return _m.Status, nil
+		},
+		column: authorshipinvitation.FieldStatus,
+		toTerm: authorshipinvitation.ByStatus,
+		toCursor: func(_m *AuthorshipInvitation) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Status,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f AuthorshipInvitationOrderField) String() string {
+	var str string
+	switch f.column {
+	case AuthorshipInvitationOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case AuthorshipInvitationOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case AuthorshipInvitationOrderFieldStatus.column:
+		str = "STATUS"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f AuthorshipInvitationOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *AuthorshipInvitationOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("AuthorshipInvitationOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *AuthorshipInvitationOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *AuthorshipInvitationOrderFieldUpdatedAt
+	case "STATUS":
+		*f = *AuthorshipInvitationOrderFieldStatus
+	default:
+		return fmt.Errorf("%s is not a valid AuthorshipInvitationOrderField", str)
+	}
+	return nil
+}
+
+// AuthorshipInvitationOrderField defines the ordering field of AuthorshipInvitation.
+type AuthorshipInvitationOrderField struct {
+	// Value extracts the ordering value from the given AuthorshipInvitation.
+	Value    func(*AuthorshipInvitation) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) authorshipinvitation.OrderOption
+	toCursor func(*AuthorshipInvitation) Cursor
+}
+
+// AuthorshipInvitationOrder defines the ordering of AuthorshipInvitation.
+type AuthorshipInvitationOrder struct {
+	Direction OrderDirection                  `json:"direction"`
+	Field     *AuthorshipInvitationOrderField `json:"field"`
+}
+
+// DefaultAuthorshipInvitationOrder is the default ordering of AuthorshipInvitation.
+var DefaultAuthorshipInvitationOrder = &AuthorshipInvitationOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &AuthorshipInvitationOrderField{
+		Value: func(_m *AuthorshipInvitation) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: authorshipinvitation.FieldID,
+		toTerm: authorshipinvitation.ByID,
+		toCursor: func(_m *AuthorshipInvitation) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts AuthorshipInvitation into AuthorshipInvitationEdge.
+func (_m *AuthorshipInvitation) ToEdge(order *AuthorshipInvitationOrder) *AuthorshipInvitationEdge {
+	if order == nil {
+		order = DefaultAuthorshipInvitationOrder
+	}
+	return &AuthorshipInvitationEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
 }
 
 // CircleEdge is the edge representation of Circle.
@@ -479,6 +813,338 @@ func (_m *Circle) ToEdge(order *CircleOrder) *CircleEdge {
 		order = DefaultCircleOrder
 	}
 	return &CircleEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// CircleJoinRequestEdge is the edge representation of CircleJoinRequest.
+type CircleJoinRequestEdge struct {
+	Node   *CircleJoinRequest `json:"node"`
+	Cursor Cursor             `json:"cursor"`
+}
+
+// CircleJoinRequestConnection is the connection containing edges to CircleJoinRequest.
+type CircleJoinRequestConnection struct {
+	Edges      []*CircleJoinRequestEdge `json:"edges"`
+	PageInfo   PageInfo                 `json:"pageInfo"`
+	TotalCount int                      `json:"totalCount"`
+}
+
+func (c *CircleJoinRequestConnection) build(nodes []*CircleJoinRequest, pager *circlejoinrequestPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *CircleJoinRequest
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *CircleJoinRequest {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *CircleJoinRequest {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*CircleJoinRequestEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &CircleJoinRequestEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// CircleJoinRequestPaginateOption enables pagination customization.
+type CircleJoinRequestPaginateOption func(*circlejoinrequestPager) error
+
+// WithCircleJoinRequestOrder configures pagination ordering.
+func WithCircleJoinRequestOrder(order *CircleJoinRequestOrder) CircleJoinRequestPaginateOption {
+	if order == nil {
+		order = DefaultCircleJoinRequestOrder
+	}
+	o := *order
+	return func(pager *circlejoinrequestPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultCircleJoinRequestOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithCircleJoinRequestFilter configures pagination filter.
+func WithCircleJoinRequestFilter(filter func(*CircleJoinRequestQuery) (*CircleJoinRequestQuery, error)) CircleJoinRequestPaginateOption {
+	return func(pager *circlejoinrequestPager) error {
+		if filter == nil {
+			return errors.New("CircleJoinRequestQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type circlejoinrequestPager struct {
+	reverse bool
+	order   *CircleJoinRequestOrder
+	filter  func(*CircleJoinRequestQuery) (*CircleJoinRequestQuery, error)
+}
+
+func newCircleJoinRequestPager(opts []CircleJoinRequestPaginateOption, reverse bool) (*circlejoinrequestPager, error) {
+	pager := &circlejoinrequestPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultCircleJoinRequestOrder
+	}
+	return pager, nil
+}
+
+func (p *circlejoinrequestPager) applyFilter(query *CircleJoinRequestQuery) (*CircleJoinRequestQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *circlejoinrequestPager) toCursor(_m *CircleJoinRequest) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *circlejoinrequestPager) applyCursors(query *CircleJoinRequestQuery, after, before *Cursor) (*CircleJoinRequestQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultCircleJoinRequestOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *circlejoinrequestPager) applyOrder(query *CircleJoinRequestQuery) *CircleJoinRequestQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultCircleJoinRequestOrder.Field {
+		query = query.Order(DefaultCircleJoinRequestOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *circlejoinrequestPager) orderExpr(query *CircleJoinRequestQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultCircleJoinRequestOrder.Field {
+			b.Comma().Ident(DefaultCircleJoinRequestOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to CircleJoinRequest.
+func (_m *CircleJoinRequestQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...CircleJoinRequestPaginateOption,
+) (*CircleJoinRequestConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newCircleJoinRequestPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &CircleJoinRequestConnection{Edges: []*CircleJoinRequestEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// CircleJoinRequestOrderFieldCreatedAt orders CircleJoinRequest by created_at.
+	CircleJoinRequestOrderFieldCreatedAt = &CircleJoinRequestOrderField{
+		Value: func(_m *CircleJoinRequest) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: circlejoinrequest.FieldCreatedAt,
+		toTerm: circlejoinrequest.ByCreatedAt,
+		toCursor: func(_m *CircleJoinRequest) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// CircleJoinRequestOrderFieldUpdatedAt orders CircleJoinRequest by updated_at.
+	CircleJoinRequestOrderFieldUpdatedAt = &CircleJoinRequestOrderField{
+		Value: func(_m *CircleJoinRequest) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: circlejoinrequest.FieldUpdatedAt,
+		toTerm: circlejoinrequest.ByUpdatedAt,
+		toCursor: func(_m *CircleJoinRequest) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// CircleJoinRequestOrderFieldStatus orders CircleJoinRequest by status.
+	CircleJoinRequestOrderFieldStatus = &CircleJoinRequestOrderField{
+		Value: func(_m *CircleJoinRequest) (ent.Value, error) {
+			return _m.Status, nil
+		},
+		column: circlejoinrequest.FieldStatus,
+		toTerm: circlejoinrequest.ByStatus,
+		toCursor: func(_m *CircleJoinRequest) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Status,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f CircleJoinRequestOrderField) String() string {
+	var str string
+	switch f.column {
+	case CircleJoinRequestOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case CircleJoinRequestOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case CircleJoinRequestOrderFieldStatus.column:
+		str = "STATUS"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f CircleJoinRequestOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *CircleJoinRequestOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("CircleJoinRequestOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *CircleJoinRequestOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *CircleJoinRequestOrderFieldUpdatedAt
+	case "STATUS":
+		*f = *CircleJoinRequestOrderFieldStatus
+	default:
+		return fmt.Errorf("%s is not a valid CircleJoinRequestOrderField", str)
+	}
+	return nil
+}
+
+// CircleJoinRequestOrderField defines the ordering field of CircleJoinRequest.
+type CircleJoinRequestOrderField struct {
+	// Value extracts the ordering value from the given CircleJoinRequest.
+	Value    func(*CircleJoinRequest) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) circlejoinrequest.OrderOption
+	toCursor func(*CircleJoinRequest) Cursor
+}
+
+// CircleJoinRequestOrder defines the ordering of CircleJoinRequest.
+type CircleJoinRequestOrder struct {
+	Direction OrderDirection               `json:"direction"`
+	Field     *CircleJoinRequestOrderField `json:"field"`
+}
+
+// DefaultCircleJoinRequestOrder is the default ordering of CircleJoinRequest.
+var DefaultCircleJoinRequestOrder = &CircleJoinRequestOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &CircleJoinRequestOrderField{
+		Value: func(_m *CircleJoinRequest) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: circlejoinrequest.FieldID,
+		toTerm: circlejoinrequest.ByID,
+		toCursor: func(_m *CircleJoinRequest) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts CircleJoinRequest into CircleJoinRequestEdge.
+func (_m *CircleJoinRequest) ToEdge(order *CircleJoinRequestOrder) *CircleJoinRequestEdge {
+	if order == nil {
+		order = DefaultCircleJoinRequestOrder
+	}
+	return &CircleJoinRequestEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

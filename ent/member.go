@@ -68,21 +68,27 @@ type MemberEdges struct {
 	Practices []*Practice `json:"practices,omitempty"`
 	// CircleMemberships holds the value of the circle_memberships edge.
 	CircleMemberships []*CircleMembership `json:"circle_memberships,omitempty"`
+	// Invitations to co-author practices that the member received.
+	AuthorshipInvitations []*AuthorshipInvitation `json:"authorship_invitations,omitempty"`
+	// The member's requests to join closed circles, with their decisions.
+	JoinRequests []*CircleJoinRequest `json:"join_requests,omitempty"`
 	// Sessions holds the value of the sessions edge.
 	Sessions []*Session `json:"sessions,omitempty"`
 	// OrganisedEvents holds the value of the organised_events edge.
 	OrganisedEvents []*Event `json:"organised_events,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [6]bool
+	loadedTypes [8]bool
 	// totalCount holds the count of the edges above.
-	totalCount [5]map[string]int
+	totalCount [7]map[string]int
 
-	namedExpertise         map[string][]*Topic
-	namedPractices         map[string][]*Practice
-	namedCircleMemberships map[string][]*CircleMembership
-	namedSessions          map[string][]*Session
-	namedOrganisedEvents   map[string][]*Event
+	namedExpertise             map[string][]*Topic
+	namedPractices             map[string][]*Practice
+	namedCircleMemberships     map[string][]*CircleMembership
+	namedAuthorshipInvitations map[string][]*AuthorshipInvitation
+	namedJoinRequests          map[string][]*CircleJoinRequest
+	namedSessions              map[string][]*Session
+	namedOrganisedEvents       map[string][]*Event
 }
 
 // OrganisationOrErr returns the Organisation value or an error if the edge
@@ -123,10 +129,28 @@ func (e MemberEdges) CircleMembershipsOrErr() ([]*CircleMembership, error) {
 	return nil, &NotLoadedError{edge: "circle_memberships"}
 }
 
+// AuthorshipInvitationsOrErr returns the AuthorshipInvitations value or an error if the edge
+// was not loaded in eager-loading.
+func (e MemberEdges) AuthorshipInvitationsOrErr() ([]*AuthorshipInvitation, error) {
+	if e.loadedTypes[4] {
+		return e.AuthorshipInvitations, nil
+	}
+	return nil, &NotLoadedError{edge: "authorship_invitations"}
+}
+
+// JoinRequestsOrErr returns the JoinRequests value or an error if the edge
+// was not loaded in eager-loading.
+func (e MemberEdges) JoinRequestsOrErr() ([]*CircleJoinRequest, error) {
+	if e.loadedTypes[5] {
+		return e.JoinRequests, nil
+	}
+	return nil, &NotLoadedError{edge: "join_requests"}
+}
+
 // SessionsOrErr returns the Sessions value or an error if the edge
 // was not loaded in eager-loading.
 func (e MemberEdges) SessionsOrErr() ([]*Session, error) {
-	if e.loadedTypes[4] {
+	if e.loadedTypes[6] {
 		return e.Sessions, nil
 	}
 	return nil, &NotLoadedError{edge: "sessions"}
@@ -135,7 +159,7 @@ func (e MemberEdges) SessionsOrErr() ([]*Session, error) {
 // OrganisedEventsOrErr returns the OrganisedEvents value or an error if the edge
 // was not loaded in eager-loading.
 func (e MemberEdges) OrganisedEventsOrErr() ([]*Event, error) {
-	if e.loadedTypes[5] {
+	if e.loadedTypes[7] {
 		return e.OrganisedEvents, nil
 	}
 	return nil, &NotLoadedError{edge: "organised_events"}
@@ -318,6 +342,16 @@ func (_m *Member) QueryCircleMemberships() *CircleMembershipQuery {
 	return NewMemberClient(_m.config).QueryCircleMemberships(_m)
 }
 
+// QueryAuthorshipInvitations queries the "authorship_invitations" edge of the Member entity.
+func (_m *Member) QueryAuthorshipInvitations() *AuthorshipInvitationQuery {
+	return NewMemberClient(_m.config).QueryAuthorshipInvitations(_m)
+}
+
+// QueryJoinRequests queries the "join_requests" edge of the Member entity.
+func (_m *Member) QueryJoinRequests() *CircleJoinRequestQuery {
+	return NewMemberClient(_m.config).QueryJoinRequests(_m)
+}
+
 // QuerySessions queries the "sessions" edge of the Member entity.
 func (_m *Member) QuerySessions() *SessionQuery {
 	return NewMemberClient(_m.config).QuerySessions(_m)
@@ -476,6 +510,54 @@ func (_m *Member) appendNamedCircleMemberships(name string, edges ...*CircleMemb
 		_m.Edges.namedCircleMemberships[name] = []*CircleMembership{}
 	} else {
 		_m.Edges.namedCircleMemberships[name] = append(_m.Edges.namedCircleMemberships[name], edges...)
+	}
+}
+
+// NamedAuthorshipInvitations returns the AuthorshipInvitations named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Member) NamedAuthorshipInvitations(name string) ([]*AuthorshipInvitation, error) {
+	if _m.Edges.namedAuthorshipInvitations == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedAuthorshipInvitations[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Member) appendNamedAuthorshipInvitations(name string, edges ...*AuthorshipInvitation) {
+	if _m.Edges.namedAuthorshipInvitations == nil {
+		_m.Edges.namedAuthorshipInvitations = make(map[string][]*AuthorshipInvitation)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedAuthorshipInvitations[name] = []*AuthorshipInvitation{}
+	} else {
+		_m.Edges.namedAuthorshipInvitations[name] = append(_m.Edges.namedAuthorshipInvitations[name], edges...)
+	}
+}
+
+// NamedJoinRequests returns the JoinRequests named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Member) NamedJoinRequests(name string) ([]*CircleJoinRequest, error) {
+	if _m.Edges.namedJoinRequests == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedJoinRequests[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Member) appendNamedJoinRequests(name string, edges ...*CircleJoinRequest) {
+	if _m.Edges.namedJoinRequests == nil {
+		_m.Edges.namedJoinRequests = make(map[string][]*CircleJoinRequest)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedJoinRequests[name] = []*CircleJoinRequest{}
+	} else {
+		_m.Edges.namedJoinRequests[name] = append(_m.Edges.namedJoinRequests[name], edges...)
 	}
 }
 

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+	"zirkel/ent/authorshipinvitation"
+	"zirkel/ent/circlejoinrequest"
 	"zirkel/ent/circlemembership"
 	"zirkel/ent/event"
 	"zirkel/ent/member"
@@ -306,6 +308,36 @@ func (_c *MemberCreate) AddCircleMemberships(v ...*CircleMembership) *MemberCrea
 		ids[i] = v[i].ID
 	}
 	return _c.AddCircleMembershipIDs(ids...)
+}
+
+// AddAuthorshipInvitationIDs adds the "authorship_invitations" edge to the AuthorshipInvitation entity by IDs.
+func (_c *MemberCreate) AddAuthorshipInvitationIDs(ids ...gid.ID) *MemberCreate {
+	_c.mutation.AddAuthorshipInvitationIDs(ids...)
+	return _c
+}
+
+// AddAuthorshipInvitations adds the "authorship_invitations" edges to the AuthorshipInvitation entity.
+func (_c *MemberCreate) AddAuthorshipInvitations(v ...*AuthorshipInvitation) *MemberCreate {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddAuthorshipInvitationIDs(ids...)
+}
+
+// AddJoinRequestIDs adds the "join_requests" edge to the CircleJoinRequest entity by IDs.
+func (_c *MemberCreate) AddJoinRequestIDs(ids ...gid.ID) *MemberCreate {
+	_c.mutation.AddJoinRequestIDs(ids...)
+	return _c
+}
+
+// AddJoinRequests adds the "join_requests" edges to the CircleJoinRequest entity.
+func (_c *MemberCreate) AddJoinRequests(v ...*CircleJoinRequest) *MemberCreate {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddJoinRequestIDs(ids...)
 }
 
 // AddSessionIDs adds the "sessions" edge to the Session entity by IDs.
@@ -653,6 +685,38 @@ func (_c *MemberCreate) createSpec() (*Member, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(circlemembership.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.AuthorshipInvitationsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   member.AuthorshipInvitationsTable,
+			Columns: []string{member.AuthorshipInvitationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(authorshipinvitation.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.JoinRequestsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   member.JoinRequestsTable,
+			Columns: []string{member.JoinRequestsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(circlejoinrequest.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {

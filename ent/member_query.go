@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"zirkel/ent/authorshipinvitation"
+	"zirkel/ent/circlejoinrequest"
 	"zirkel/ent/circlemembership"
 	"zirkel/ent/event"
 	"zirkel/ent/member"
@@ -28,24 +30,28 @@ import (
 // MemberQuery is the builder for querying Member entities.
 type MemberQuery struct {
 	config
-	ctx                        *QueryContext
-	order                      []member.OrderOption
-	inters                     []Interceptor
-	predicates                 []predicate.Member
-	withOrganisation           *OrganisationQuery
-	withExpertise              *TopicQuery
-	withPractices              *PracticeQuery
-	withCircleMemberships      *CircleMembershipQuery
-	withSessions               *SessionQuery
-	withOrganisedEvents        *EventQuery
-	withFKs                    bool
-	loadTotal                  []func(context.Context, []*Member) error
-	modifiers                  []func(*sql.Selector)
-	withNamedExpertise         map[string]*TopicQuery
-	withNamedPractices         map[string]*PracticeQuery
-	withNamedCircleMemberships map[string]*CircleMembershipQuery
-	withNamedSessions          map[string]*SessionQuery
-	withNamedOrganisedEvents   map[string]*EventQuery
+	ctx                            *QueryContext
+	order                          []member.OrderOption
+	inters                         []Interceptor
+	predicates                     []predicate.Member
+	withOrganisation               *OrganisationQuery
+	withExpertise                  *TopicQuery
+	withPractices                  *PracticeQuery
+	withCircleMemberships          *CircleMembershipQuery
+	withAuthorshipInvitations      *AuthorshipInvitationQuery
+	withJoinRequests               *CircleJoinRequestQuery
+	withSessions                   *SessionQuery
+	withOrganisedEvents            *EventQuery
+	withFKs                        bool
+	loadTotal                      []func(context.Context, []*Member) error
+	modifiers                      []func(*sql.Selector)
+	withNamedExpertise             map[string]*TopicQuery
+	withNamedPractices             map[string]*PracticeQuery
+	withNamedCircleMemberships     map[string]*CircleMembershipQuery
+	withNamedAuthorshipInvitations map[string]*AuthorshipInvitationQuery
+	withNamedJoinRequests          map[string]*CircleJoinRequestQuery
+	withNamedSessions              map[string]*SessionQuery
+	withNamedOrganisedEvents       map[string]*EventQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -163,6 +169,50 @@ func (_q *MemberQuery) QueryCircleMemberships() *CircleMembershipQuery {
 			sqlgraph.From(member.Table, member.FieldID, selector),
 			sqlgraph.To(circlemembership.Table, circlemembership.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, member.CircleMembershipsTable, member.CircleMembershipsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryAuthorshipInvitations chains the current query on the "authorship_invitations" edge.
+func (_q *MemberQuery) QueryAuthorshipInvitations() *AuthorshipInvitationQuery {
+	query := (&AuthorshipInvitationClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(member.Table, member.FieldID, selector),
+			sqlgraph.To(authorshipinvitation.Table, authorshipinvitation.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, member.AuthorshipInvitationsTable, member.AuthorshipInvitationsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryJoinRequests chains the current query on the "join_requests" edge.
+func (_q *MemberQuery) QueryJoinRequests() *CircleJoinRequestQuery {
+	query := (&CircleJoinRequestClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(member.Table, member.FieldID, selector),
+			sqlgraph.To(circlejoinrequest.Table, circlejoinrequest.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, member.JoinRequestsTable, member.JoinRequestsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -401,17 +451,19 @@ func (_q *MemberQuery) Clone() *MemberQuery {
 		return nil
 	}
 	return &MemberQuery{
-		config:                _q.config,
-		ctx:                   _q.ctx.Clone(),
-		order:                 append([]member.OrderOption{}, _q.order...),
-		inters:                append([]Interceptor{}, _q.inters...),
-		predicates:            append([]predicate.Member{}, _q.predicates...),
-		withOrganisation:      _q.withOrganisation.Clone(),
-		withExpertise:         _q.withExpertise.Clone(),
-		withPractices:         _q.withPractices.Clone(),
-		withCircleMemberships: _q.withCircleMemberships.Clone(),
-		withSessions:          _q.withSessions.Clone(),
-		withOrganisedEvents:   _q.withOrganisedEvents.Clone(),
+		config:                    _q.config,
+		ctx:                       _q.ctx.Clone(),
+		order:                     append([]member.OrderOption{}, _q.order...),
+		inters:                    append([]Interceptor{}, _q.inters...),
+		predicates:                append([]predicate.Member{}, _q.predicates...),
+		withOrganisation:          _q.withOrganisation.Clone(),
+		withExpertise:             _q.withExpertise.Clone(),
+		withPractices:             _q.withPractices.Clone(),
+		withCircleMemberships:     _q.withCircleMemberships.Clone(),
+		withAuthorshipInvitations: _q.withAuthorshipInvitations.Clone(),
+		withJoinRequests:          _q.withJoinRequests.Clone(),
+		withSessions:              _q.withSessions.Clone(),
+		withOrganisedEvents:       _q.withOrganisedEvents.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -460,6 +512,28 @@ func (_q *MemberQuery) WithCircleMemberships(opts ...func(*CircleMembershipQuery
 		opt(query)
 	}
 	_q.withCircleMemberships = query
+	return _q
+}
+
+// WithAuthorshipInvitations tells the query-builder to eager-load the nodes that are connected to
+// the "authorship_invitations" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *MemberQuery) WithAuthorshipInvitations(opts ...func(*AuthorshipInvitationQuery)) *MemberQuery {
+	query := (&AuthorshipInvitationClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withAuthorshipInvitations = query
+	return _q
+}
+
+// WithJoinRequests tells the query-builder to eager-load the nodes that are connected to
+// the "join_requests" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *MemberQuery) WithJoinRequests(opts ...func(*CircleJoinRequestQuery)) *MemberQuery {
+	query := (&CircleJoinRequestClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withJoinRequests = query
 	return _q
 }
 
@@ -570,11 +644,13 @@ func (_q *MemberQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Membe
 		nodes       = []*Member{}
 		withFKs     = _q.withFKs
 		_spec       = _q.querySpec()
-		loadedTypes = [6]bool{
+		loadedTypes = [8]bool{
 			_q.withOrganisation != nil,
 			_q.withExpertise != nil,
 			_q.withPractices != nil,
 			_q.withCircleMemberships != nil,
+			_q.withAuthorshipInvitations != nil,
+			_q.withJoinRequests != nil,
 			_q.withSessions != nil,
 			_q.withOrganisedEvents != nil,
 		}
@@ -633,6 +709,22 @@ func (_q *MemberQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Membe
 			return nil, err
 		}
 	}
+	if query := _q.withAuthorshipInvitations; query != nil {
+		if err := _q.loadAuthorshipInvitations(ctx, query, nodes,
+			func(n *Member) { n.Edges.AuthorshipInvitations = []*AuthorshipInvitation{} },
+			func(n *Member, e *AuthorshipInvitation) {
+				n.Edges.AuthorshipInvitations = append(n.Edges.AuthorshipInvitations, e)
+			}); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withJoinRequests; query != nil {
+		if err := _q.loadJoinRequests(ctx, query, nodes,
+			func(n *Member) { n.Edges.JoinRequests = []*CircleJoinRequest{} },
+			func(n *Member, e *CircleJoinRequest) { n.Edges.JoinRequests = append(n.Edges.JoinRequests, e) }); err != nil {
+			return nil, err
+		}
+	}
 	if query := _q.withSessions; query != nil {
 		if err := _q.loadSessions(ctx, query, nodes,
 			func(n *Member) { n.Edges.Sessions = []*Session{} },
@@ -665,6 +757,20 @@ func (_q *MemberQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Membe
 		if err := _q.loadCircleMemberships(ctx, query, nodes,
 			func(n *Member) { n.appendNamedCircleMemberships(name) },
 			func(n *Member, e *CircleMembership) { n.appendNamedCircleMemberships(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedAuthorshipInvitations {
+		if err := _q.loadAuthorshipInvitations(ctx, query, nodes,
+			func(n *Member) { n.appendNamedAuthorshipInvitations(name) },
+			func(n *Member, e *AuthorshipInvitation) { n.appendNamedAuthorshipInvitations(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedJoinRequests {
+		if err := _q.loadJoinRequests(ctx, query, nodes,
+			func(n *Member) { n.appendNamedJoinRequests(name) },
+			func(n *Member, e *CircleJoinRequest) { n.appendNamedJoinRequests(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -870,6 +976,68 @@ func (_q *MemberQuery) loadCircleMemberships(ctx context.Context, query *CircleM
 		node, ok := nodeids[*fk]
 		if !ok {
 			return fmt.Errorf(`unexpected referenced foreign-key "member_circle_memberships" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *MemberQuery) loadAuthorshipInvitations(ctx context.Context, query *AuthorshipInvitationQuery, nodes []*Member, init func(*Member), assign func(*Member, *AuthorshipInvitation)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[gid.ID]*Member)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	query.withFKs = true
+	query.Where(predicate.AuthorshipInvitation(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(member.AuthorshipInvitationsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.member_authorship_invitations
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "member_authorship_invitations" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "member_authorship_invitations" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *MemberQuery) loadJoinRequests(ctx context.Context, query *CircleJoinRequestQuery, nodes []*Member, init func(*Member), assign func(*Member, *CircleJoinRequest)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[gid.ID]*Member)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	query.withFKs = true
+	query.Where(predicate.CircleJoinRequest(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(member.JoinRequestsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.member_join_requests
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "member_join_requests" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "member_join_requests" returned %v for node %v`, *fk, n.ID)
 		}
 		assign(node, n)
 	}
@@ -1126,6 +1294,34 @@ func (_q *MemberQuery) WithNamedCircleMemberships(name string, opts ...func(*Cir
 		_q.withNamedCircleMemberships = make(map[string]*CircleMembershipQuery)
 	}
 	_q.withNamedCircleMemberships[name] = query
+	return _q
+}
+
+// WithNamedAuthorshipInvitations tells the query-builder to eager-load the nodes that are connected to the "authorship_invitations"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *MemberQuery) WithNamedAuthorshipInvitations(name string, opts ...func(*AuthorshipInvitationQuery)) *MemberQuery {
+	query := (&AuthorshipInvitationClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedAuthorshipInvitations == nil {
+		_q.withNamedAuthorshipInvitations = make(map[string]*AuthorshipInvitationQuery)
+	}
+	_q.withNamedAuthorshipInvitations[name] = query
+	return _q
+}
+
+// WithNamedJoinRequests tells the query-builder to eager-load the nodes that are connected to the "join_requests"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *MemberQuery) WithNamedJoinRequests(name string, opts ...func(*CircleJoinRequestQuery)) *MemberQuery {
+	query := (&CircleJoinRequestClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedJoinRequests == nil {
+		_q.withNamedJoinRequests = make(map[string]*CircleJoinRequestQuery)
+	}
+	_q.withNamedJoinRequests[name] = query
 	return _q
 }
 

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+	"zirkel/ent/authorshipinvitation"
+	"zirkel/ent/circlejoinrequest"
 	"zirkel/ent/circlemembership"
 	"zirkel/ent/event"
 	"zirkel/ent/member"
@@ -356,6 +358,36 @@ func (_u *MemberUpdate) AddCircleMemberships(v ...*CircleMembership) *MemberUpda
 	return _u.AddCircleMembershipIDs(ids...)
 }
 
+// AddAuthorshipInvitationIDs adds the "authorship_invitations" edge to the AuthorshipInvitation entity by IDs.
+func (_u *MemberUpdate) AddAuthorshipInvitationIDs(ids ...gid.ID) *MemberUpdate {
+	_u.mutation.AddAuthorshipInvitationIDs(ids...)
+	return _u
+}
+
+// AddAuthorshipInvitations adds the "authorship_invitations" edges to the AuthorshipInvitation entity.
+func (_u *MemberUpdate) AddAuthorshipInvitations(v ...*AuthorshipInvitation) *MemberUpdate {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddAuthorshipInvitationIDs(ids...)
+}
+
+// AddJoinRequestIDs adds the "join_requests" edge to the CircleJoinRequest entity by IDs.
+func (_u *MemberUpdate) AddJoinRequestIDs(ids ...gid.ID) *MemberUpdate {
+	_u.mutation.AddJoinRequestIDs(ids...)
+	return _u
+}
+
+// AddJoinRequests adds the "join_requests" edges to the CircleJoinRequest entity.
+func (_u *MemberUpdate) AddJoinRequests(v ...*CircleJoinRequest) *MemberUpdate {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddJoinRequestIDs(ids...)
+}
+
 // AddSessionIDs adds the "sessions" edge to the Session entity by IDs.
 func (_u *MemberUpdate) AddSessionIDs(ids ...gid.ID) *MemberUpdate {
 	_u.mutation.AddSessionIDs(ids...)
@@ -458,6 +490,48 @@ func (_u *MemberUpdate) RemoveCircleMemberships(v ...*CircleMembership) *MemberU
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveCircleMembershipIDs(ids...)
+}
+
+// ClearAuthorshipInvitations clears all "authorship_invitations" edges to the AuthorshipInvitation entity.
+func (_u *MemberUpdate) ClearAuthorshipInvitations() *MemberUpdate {
+	_u.mutation.ClearAuthorshipInvitations()
+	return _u
+}
+
+// RemoveAuthorshipInvitationIDs removes the "authorship_invitations" edge to AuthorshipInvitation entities by IDs.
+func (_u *MemberUpdate) RemoveAuthorshipInvitationIDs(ids ...gid.ID) *MemberUpdate {
+	_u.mutation.RemoveAuthorshipInvitationIDs(ids...)
+	return _u
+}
+
+// RemoveAuthorshipInvitations removes "authorship_invitations" edges to AuthorshipInvitation entities.
+func (_u *MemberUpdate) RemoveAuthorshipInvitations(v ...*AuthorshipInvitation) *MemberUpdate {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveAuthorshipInvitationIDs(ids...)
+}
+
+// ClearJoinRequests clears all "join_requests" edges to the CircleJoinRequest entity.
+func (_u *MemberUpdate) ClearJoinRequests() *MemberUpdate {
+	_u.mutation.ClearJoinRequests()
+	return _u
+}
+
+// RemoveJoinRequestIDs removes the "join_requests" edge to CircleJoinRequest entities by IDs.
+func (_u *MemberUpdate) RemoveJoinRequestIDs(ids ...gid.ID) *MemberUpdate {
+	_u.mutation.RemoveJoinRequestIDs(ids...)
+	return _u
+}
+
+// RemoveJoinRequests removes "join_requests" edges to CircleJoinRequest entities.
+func (_u *MemberUpdate) RemoveJoinRequests(v ...*CircleJoinRequest) *MemberUpdate {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveJoinRequestIDs(ids...)
 }
 
 // ClearSessions clears all "sessions" edges to the Session entity.
@@ -856,6 +930,96 @@ func (_u *MemberUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(circlemembership.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.AuthorshipInvitationsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   member.AuthorshipInvitationsTable,
+			Columns: []string{member.AuthorshipInvitationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(authorshipinvitation.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedAuthorshipInvitationsIDs(); len(nodes) > 0 && !_u.mutation.AuthorshipInvitationsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   member.AuthorshipInvitationsTable,
+			Columns: []string{member.AuthorshipInvitationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(authorshipinvitation.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.AuthorshipInvitationsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   member.AuthorshipInvitationsTable,
+			Columns: []string{member.AuthorshipInvitationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(authorshipinvitation.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.JoinRequestsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   member.JoinRequestsTable,
+			Columns: []string{member.JoinRequestsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(circlejoinrequest.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedJoinRequestsIDs(); len(nodes) > 0 && !_u.mutation.JoinRequestsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   member.JoinRequestsTable,
+			Columns: []string{member.JoinRequestsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(circlejoinrequest.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.JoinRequestsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   member.JoinRequestsTable,
+			Columns: []string{member.JoinRequestsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(circlejoinrequest.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {
@@ -1295,6 +1459,36 @@ func (_u *MemberUpdateOne) AddCircleMemberships(v ...*CircleMembership) *MemberU
 	return _u.AddCircleMembershipIDs(ids...)
 }
 
+// AddAuthorshipInvitationIDs adds the "authorship_invitations" edge to the AuthorshipInvitation entity by IDs.
+func (_u *MemberUpdateOne) AddAuthorshipInvitationIDs(ids ...gid.ID) *MemberUpdateOne {
+	_u.mutation.AddAuthorshipInvitationIDs(ids...)
+	return _u
+}
+
+// AddAuthorshipInvitations adds the "authorship_invitations" edges to the AuthorshipInvitation entity.
+func (_u *MemberUpdateOne) AddAuthorshipInvitations(v ...*AuthorshipInvitation) *MemberUpdateOne {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddAuthorshipInvitationIDs(ids...)
+}
+
+// AddJoinRequestIDs adds the "join_requests" edge to the CircleJoinRequest entity by IDs.
+func (_u *MemberUpdateOne) AddJoinRequestIDs(ids ...gid.ID) *MemberUpdateOne {
+	_u.mutation.AddJoinRequestIDs(ids...)
+	return _u
+}
+
+// AddJoinRequests adds the "join_requests" edges to the CircleJoinRequest entity.
+func (_u *MemberUpdateOne) AddJoinRequests(v ...*CircleJoinRequest) *MemberUpdateOne {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddJoinRequestIDs(ids...)
+}
+
 // AddSessionIDs adds the "sessions" edge to the Session entity by IDs.
 func (_u *MemberUpdateOne) AddSessionIDs(ids ...gid.ID) *MemberUpdateOne {
 	_u.mutation.AddSessionIDs(ids...)
@@ -1397,6 +1591,48 @@ func (_u *MemberUpdateOne) RemoveCircleMemberships(v ...*CircleMembership) *Memb
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveCircleMembershipIDs(ids...)
+}
+
+// ClearAuthorshipInvitations clears all "authorship_invitations" edges to the AuthorshipInvitation entity.
+func (_u *MemberUpdateOne) ClearAuthorshipInvitations() *MemberUpdateOne {
+	_u.mutation.ClearAuthorshipInvitations()
+	return _u
+}
+
+// RemoveAuthorshipInvitationIDs removes the "authorship_invitations" edge to AuthorshipInvitation entities by IDs.
+func (_u *MemberUpdateOne) RemoveAuthorshipInvitationIDs(ids ...gid.ID) *MemberUpdateOne {
+	_u.mutation.RemoveAuthorshipInvitationIDs(ids...)
+	return _u
+}
+
+// RemoveAuthorshipInvitations removes "authorship_invitations" edges to AuthorshipInvitation entities.
+func (_u *MemberUpdateOne) RemoveAuthorshipInvitations(v ...*AuthorshipInvitation) *MemberUpdateOne {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveAuthorshipInvitationIDs(ids...)
+}
+
+// ClearJoinRequests clears all "join_requests" edges to the CircleJoinRequest entity.
+func (_u *MemberUpdateOne) ClearJoinRequests() *MemberUpdateOne {
+	_u.mutation.ClearJoinRequests()
+	return _u
+}
+
+// RemoveJoinRequestIDs removes the "join_requests" edge to CircleJoinRequest entities by IDs.
+func (_u *MemberUpdateOne) RemoveJoinRequestIDs(ids ...gid.ID) *MemberUpdateOne {
+	_u.mutation.RemoveJoinRequestIDs(ids...)
+	return _u
+}
+
+// RemoveJoinRequests removes "join_requests" edges to CircleJoinRequest entities.
+func (_u *MemberUpdateOne) RemoveJoinRequests(v ...*CircleJoinRequest) *MemberUpdateOne {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveJoinRequestIDs(ids...)
 }
 
 // ClearSessions clears all "sessions" edges to the Session entity.
@@ -1825,6 +2061,96 @@ func (_u *MemberUpdateOne) sqlSave(ctx context.Context) (_node *Member, err erro
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(circlemembership.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.AuthorshipInvitationsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   member.AuthorshipInvitationsTable,
+			Columns: []string{member.AuthorshipInvitationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(authorshipinvitation.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedAuthorshipInvitationsIDs(); len(nodes) > 0 && !_u.mutation.AuthorshipInvitationsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   member.AuthorshipInvitationsTable,
+			Columns: []string{member.AuthorshipInvitationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(authorshipinvitation.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.AuthorshipInvitationsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   member.AuthorshipInvitationsTable,
+			Columns: []string{member.AuthorshipInvitationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(authorshipinvitation.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.JoinRequestsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   member.JoinRequestsTable,
+			Columns: []string{member.JoinRequestsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(circlejoinrequest.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedJoinRequestsIDs(); len(nodes) > 0 && !_u.mutation.JoinRequestsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   member.JoinRequestsTable,
+			Columns: []string{member.JoinRequestsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(circlejoinrequest.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.JoinRequestsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   member.JoinRequestsTable,
+			Columns: []string{member.JoinRequestsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(circlejoinrequest.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {

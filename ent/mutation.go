@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"sync"
 	"time"
+	"zirkel/ent/authorshipinvitation"
 	"zirkel/ent/circle"
+	"zirkel/ent/circlejoinrequest"
 	"zirkel/ent/circlemembership"
 	"zirkel/ent/competency"
 	"zirkel/ent/competencyrating"
@@ -46,61 +48,827 @@ const (
 	OpUpdateOne = ent.OpUpdateOne
 
 	// Node types.
-	TypeCircle           = "Circle"
-	TypeCircleMembership = "CircleMembership"
-	TypeCompetency       = "Competency"
-	TypeCompetencyRating = "CompetencyRating"
-	TypeDiscussion       = "Discussion"
-	TypeEvent            = "Event"
-	TypeIndicator        = "Indicator"
-	TypeLoginThrottle    = "LoginThrottle"
-	TypeMeasurement      = "Measurement"
-	TypeMember           = "Member"
-	TypeMessage          = "Message"
-	TypeOrganisation     = "Organisation"
-	TypePractice         = "Practice"
-	TypeReaction         = "Reaction"
-	TypeRegistration     = "Registration"
-	TypeSession          = "Session"
-	TypeSoftwareProduct  = "SoftwareProduct"
-	TypeSoftwareUsage    = "SoftwareUsage"
-	TypeSurvey           = "Survey"
-	TypeSurveyQuestion   = "SurveyQuestion"
-	TypeSurveyResponse   = "SurveyResponse"
-	TypeTopic            = "Topic"
+	TypeAuthorshipInvitation = "AuthorshipInvitation"
+	TypeCircle               = "Circle"
+	TypeCircleJoinRequest    = "CircleJoinRequest"
+	TypeCircleMembership     = "CircleMembership"
+	TypeCompetency           = "Competency"
+	TypeCompetencyRating     = "CompetencyRating"
+	TypeDiscussion           = "Discussion"
+	TypeEvent                = "Event"
+	TypeIndicator            = "Indicator"
+	TypeLoginThrottle        = "LoginThrottle"
+	TypeMeasurement          = "Measurement"
+	TypeMember               = "Member"
+	TypeMessage              = "Message"
+	TypeOrganisation         = "Organisation"
+	TypePractice             = "Practice"
+	TypeReaction             = "Reaction"
+	TypeRegistration         = "Registration"
+	TypeSession              = "Session"
+	TypeSoftwareProduct      = "SoftwareProduct"
+	TypeSoftwareUsage        = "SoftwareUsage"
+	TypeSurvey               = "Survey"
+	TypeSurveyQuestion       = "SurveyQuestion"
+	TypeSurveyResponse       = "SurveyResponse"
+	TypeTopic                = "Topic"
 )
+
+// AuthorshipInvitationMutation represents an operation that mutates the AuthorshipInvitation nodes in the graph.
+type AuthorshipInvitationMutation struct {
+	config
+	op                Op
+	typ               string
+	id                *gid.ID
+	created_at        *time.Time
+	updated_at        *time.Time
+	status            *authorshipinvitation.Status
+	decided_at        *time.Time
+	clearedFields     map[string]struct{}
+	practice          *gid.ID
+	clearedpractice   bool
+	invitee           *gid.ID
+	clearedinvitee    bool
+	inviter           *gid.ID
+	clearedinviter    bool
+	decided_by        *gid.ID
+	cleareddecided_by bool
+	done              bool
+	oldValue          func(context.Context) (*AuthorshipInvitation, error)
+	predicates        []predicate.AuthorshipInvitation
+}
+
+var _ ent.Mutation = (*AuthorshipInvitationMutation)(nil)
+
+// authorshipinvitationOption allows management of the mutation configuration using functional options.
+type authorshipinvitationOption func(*AuthorshipInvitationMutation)
+
+// newAuthorshipInvitationMutation creates new mutation for the AuthorshipInvitation entity.
+func newAuthorshipInvitationMutation(c config, op Op, opts ...authorshipinvitationOption) *AuthorshipInvitationMutation {
+	m := &AuthorshipInvitationMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeAuthorshipInvitation,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withAuthorshipInvitationID sets the ID field of the mutation.
+func withAuthorshipInvitationID(id gid.ID) authorshipinvitationOption {
+	return func(m *AuthorshipInvitationMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *AuthorshipInvitation
+		)
+		m.oldValue = func(ctx context.Context) (*AuthorshipInvitation, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().AuthorshipInvitation.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withAuthorshipInvitation sets the old AuthorshipInvitation of the mutation.
+func withAuthorshipInvitation(node *AuthorshipInvitation) authorshipinvitationOption {
+	return func(m *AuthorshipInvitationMutation) {
+		m.oldValue = func(context.Context) (*AuthorshipInvitation, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m AuthorshipInvitationMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m AuthorshipInvitationMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of AuthorshipInvitation entities.
+func (m *AuthorshipInvitationMutation) SetID(id gid.ID) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *AuthorshipInvitationMutation) ID() (id gid.ID, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *AuthorshipInvitationMutation) IDs(ctx context.Context) ([]gid.ID, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []gid.ID{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().AuthorshipInvitation.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *AuthorshipInvitationMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *AuthorshipInvitationMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the AuthorshipInvitation entity.
+// If the AuthorshipInvitation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AuthorshipInvitationMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *AuthorshipInvitationMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *AuthorshipInvitationMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *AuthorshipInvitationMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the AuthorshipInvitation entity.
+// If the AuthorshipInvitation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AuthorshipInvitationMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *AuthorshipInvitationMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetStatus sets the "status" field.
+func (m *AuthorshipInvitationMutation) SetStatus(a authorshipinvitation.Status) {
+	m.status = &a
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *AuthorshipInvitationMutation) Status() (r authorshipinvitation.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the AuthorshipInvitation entity.
+// If the AuthorshipInvitation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AuthorshipInvitationMutation) OldStatus(ctx context.Context) (v authorshipinvitation.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *AuthorshipInvitationMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetDecidedAt sets the "decided_at" field.
+func (m *AuthorshipInvitationMutation) SetDecidedAt(t time.Time) {
+	m.decided_at = &t
+}
+
+// DecidedAt returns the value of the "decided_at" field in the mutation.
+func (m *AuthorshipInvitationMutation) DecidedAt() (r time.Time, exists bool) {
+	v := m.decided_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDecidedAt returns the old "decided_at" field's value of the AuthorshipInvitation entity.
+// If the AuthorshipInvitation object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AuthorshipInvitationMutation) OldDecidedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDecidedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDecidedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDecidedAt: %w", err)
+	}
+	return oldValue.DecidedAt, nil
+}
+
+// ClearDecidedAt clears the value of the "decided_at" field.
+func (m *AuthorshipInvitationMutation) ClearDecidedAt() {
+	m.decided_at = nil
+	m.clearedFields[authorshipinvitation.FieldDecidedAt] = struct{}{}
+}
+
+// DecidedAtCleared returns if the "decided_at" field was cleared in this mutation.
+func (m *AuthorshipInvitationMutation) DecidedAtCleared() bool {
+	_, ok := m.clearedFields[authorshipinvitation.FieldDecidedAt]
+	return ok
+}
+
+// ResetDecidedAt resets all changes to the "decided_at" field.
+func (m *AuthorshipInvitationMutation) ResetDecidedAt() {
+	m.decided_at = nil
+	delete(m.clearedFields, authorshipinvitation.FieldDecidedAt)
+}
+
+// SetPracticeID sets the "practice" edge to the Practice entity by id.
+func (m *AuthorshipInvitationMutation) SetPracticeID(id gid.ID) {
+	m.practice = &id
+}
+
+// ClearPractice clears the "practice" edge to the Practice entity.
+func (m *AuthorshipInvitationMutation) ClearPractice() {
+	m.clearedpractice = true
+}
+
+// PracticeCleared reports if the "practice" edge to the Practice entity was cleared.
+func (m *AuthorshipInvitationMutation) PracticeCleared() bool {
+	return m.clearedpractice
+}
+
+// PracticeID returns the "practice" edge ID in the mutation.
+func (m *AuthorshipInvitationMutation) PracticeID() (id gid.ID, exists bool) {
+	if m.practice != nil {
+		return *m.practice, true
+	}
+	return
+}
+
+// PracticeIDs returns the "practice" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// PracticeID instead. It exists only for internal usage by the builders.
+func (m *AuthorshipInvitationMutation) PracticeIDs() (ids []gid.ID) {
+	if id := m.practice; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetPractice resets all changes to the "practice" edge.
+func (m *AuthorshipInvitationMutation) ResetPractice() {
+	m.practice = nil
+	m.clearedpractice = false
+}
+
+// SetInviteeID sets the "invitee" edge to the Member entity by id.
+func (m *AuthorshipInvitationMutation) SetInviteeID(id gid.ID) {
+	m.invitee = &id
+}
+
+// ClearInvitee clears the "invitee" edge to the Member entity.
+func (m *AuthorshipInvitationMutation) ClearInvitee() {
+	m.clearedinvitee = true
+}
+
+// InviteeCleared reports if the "invitee" edge to the Member entity was cleared.
+func (m *AuthorshipInvitationMutation) InviteeCleared() bool {
+	return m.clearedinvitee
+}
+
+// InviteeID returns the "invitee" edge ID in the mutation.
+func (m *AuthorshipInvitationMutation) InviteeID() (id gid.ID, exists bool) {
+	if m.invitee != nil {
+		return *m.invitee, true
+	}
+	return
+}
+
+// InviteeIDs returns the "invitee" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// InviteeID instead. It exists only for internal usage by the builders.
+func (m *AuthorshipInvitationMutation) InviteeIDs() (ids []gid.ID) {
+	if id := m.invitee; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetInvitee resets all changes to the "invitee" edge.
+func (m *AuthorshipInvitationMutation) ResetInvitee() {
+	m.invitee = nil
+	m.clearedinvitee = false
+}
+
+// SetInviterID sets the "inviter" edge to the Member entity by id.
+func (m *AuthorshipInvitationMutation) SetInviterID(id gid.ID) {
+	m.inviter = &id
+}
+
+// ClearInviter clears the "inviter" edge to the Member entity.
+func (m *AuthorshipInvitationMutation) ClearInviter() {
+	m.clearedinviter = true
+}
+
+// InviterCleared reports if the "inviter" edge to the Member entity was cleared.
+func (m *AuthorshipInvitationMutation) InviterCleared() bool {
+	return m.clearedinviter
+}
+
+// InviterID returns the "inviter" edge ID in the mutation.
+func (m *AuthorshipInvitationMutation) InviterID() (id gid.ID, exists bool) {
+	if m.inviter != nil {
+		return *m.inviter, true
+	}
+	return
+}
+
+// InviterIDs returns the "inviter" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// InviterID instead. It exists only for internal usage by the builders.
+func (m *AuthorshipInvitationMutation) InviterIDs() (ids []gid.ID) {
+	if id := m.inviter; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetInviter resets all changes to the "inviter" edge.
+func (m *AuthorshipInvitationMutation) ResetInviter() {
+	m.inviter = nil
+	m.clearedinviter = false
+}
+
+// SetDecidedByID sets the "decided_by" edge to the Member entity by id.
+func (m *AuthorshipInvitationMutation) SetDecidedByID(id gid.ID) {
+	m.decided_by = &id
+}
+
+// ClearDecidedBy clears the "decided_by" edge to the Member entity.
+func (m *AuthorshipInvitationMutation) ClearDecidedBy() {
+	m.cleareddecided_by = true
+}
+
+// DecidedByCleared reports if the "decided_by" edge to the Member entity was cleared.
+func (m *AuthorshipInvitationMutation) DecidedByCleared() bool {
+	return m.cleareddecided_by
+}
+
+// DecidedByID returns the "decided_by" edge ID in the mutation.
+func (m *AuthorshipInvitationMutation) DecidedByID() (id gid.ID, exists bool) {
+	if m.decided_by != nil {
+		return *m.decided_by, true
+	}
+	return
+}
+
+// DecidedByIDs returns the "decided_by" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// DecidedByID instead. It exists only for internal usage by the builders.
+func (m *AuthorshipInvitationMutation) DecidedByIDs() (ids []gid.ID) {
+	if id := m.decided_by; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetDecidedBy resets all changes to the "decided_by" edge.
+func (m *AuthorshipInvitationMutation) ResetDecidedBy() {
+	m.decided_by = nil
+	m.cleareddecided_by = false
+}
+
+// Where appends a list predicates to the AuthorshipInvitationMutation builder.
+func (m *AuthorshipInvitationMutation) Where(ps ...predicate.AuthorshipInvitation) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the AuthorshipInvitationMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *AuthorshipInvitationMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.AuthorshipInvitation, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *AuthorshipInvitationMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *AuthorshipInvitationMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (AuthorshipInvitation).
+func (m *AuthorshipInvitationMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *AuthorshipInvitationMutation) Fields() []string {
+	fields := make([]string, 0, 4)
+	if m.created_at != nil {
+		fields = append(fields, authorshipinvitation.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, authorshipinvitation.FieldUpdatedAt)
+	}
+	if m.status != nil {
+		fields = append(fields, authorshipinvitation.FieldStatus)
+	}
+	if m.decided_at != nil {
+		fields = append(fields, authorshipinvitation.FieldDecidedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *AuthorshipInvitationMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case authorshipinvitation.FieldCreatedAt:
+		return m.CreatedAt()
+	case authorshipinvitation.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case authorshipinvitation.FieldStatus:
+		return m.Status()
+	case authorshipinvitation.FieldDecidedAt:
+		return m.DecidedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *AuthorshipInvitationMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case authorshipinvitation.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case authorshipinvitation.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case authorshipinvitation.FieldStatus:
+		return m.OldStatus(ctx)
+	case authorshipinvitation.FieldDecidedAt:
+		return m.OldDecidedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown AuthorshipInvitation field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AuthorshipInvitationMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case authorshipinvitation.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case authorshipinvitation.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case authorshipinvitation.FieldStatus:
+		v, ok := value.(authorshipinvitation.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case authorshipinvitation.FieldDecidedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDecidedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown AuthorshipInvitation field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *AuthorshipInvitationMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *AuthorshipInvitationMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AuthorshipInvitationMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown AuthorshipInvitation numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *AuthorshipInvitationMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(authorshipinvitation.FieldDecidedAt) {
+		fields = append(fields, authorshipinvitation.FieldDecidedAt)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *AuthorshipInvitationMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *AuthorshipInvitationMutation) ClearField(name string) error {
+	switch name {
+	case authorshipinvitation.FieldDecidedAt:
+		m.ClearDecidedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown AuthorshipInvitation nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *AuthorshipInvitationMutation) ResetField(name string) error {
+	switch name {
+	case authorshipinvitation.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case authorshipinvitation.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case authorshipinvitation.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case authorshipinvitation.FieldDecidedAt:
+		m.ResetDecidedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown AuthorshipInvitation field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *AuthorshipInvitationMutation) AddedEdges() []string {
+	edges := make([]string, 0, 4)
+	if m.practice != nil {
+		edges = append(edges, authorshipinvitation.EdgePractice)
+	}
+	if m.invitee != nil {
+		edges = append(edges, authorshipinvitation.EdgeInvitee)
+	}
+	if m.inviter != nil {
+		edges = append(edges, authorshipinvitation.EdgeInviter)
+	}
+	if m.decided_by != nil {
+		edges = append(edges, authorshipinvitation.EdgeDecidedBy)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *AuthorshipInvitationMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case authorshipinvitation.EdgePractice:
+		if id := m.practice; id != nil {
+			return []ent.Value{*id}
+		}
+	case authorshipinvitation.EdgeInvitee:
+		if id := m.invitee; id != nil {
+			return []ent.Value{*id}
+		}
+	case authorshipinvitation.EdgeInviter:
+		if id := m.inviter; id != nil {
+			return []ent.Value{*id}
+		}
+	case authorshipinvitation.EdgeDecidedBy:
+		if id := m.decided_by; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *AuthorshipInvitationMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 4)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *AuthorshipInvitationMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *AuthorshipInvitationMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 4)
+	if m.clearedpractice {
+		edges = append(edges, authorshipinvitation.EdgePractice)
+	}
+	if m.clearedinvitee {
+		edges = append(edges, authorshipinvitation.EdgeInvitee)
+	}
+	if m.clearedinviter {
+		edges = append(edges, authorshipinvitation.EdgeInviter)
+	}
+	if m.cleareddecided_by {
+		edges = append(edges, authorshipinvitation.EdgeDecidedBy)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *AuthorshipInvitationMutation) EdgeCleared(name string) bool {
+	switch name {
+	case authorshipinvitation.EdgePractice:
+		return m.clearedpractice
+	case authorshipinvitation.EdgeInvitee:
+		return m.clearedinvitee
+	case authorshipinvitation.EdgeInviter:
+		return m.clearedinviter
+	case authorshipinvitation.EdgeDecidedBy:
+		return m.cleareddecided_by
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *AuthorshipInvitationMutation) ClearEdge(name string) error {
+	switch name {
+	case authorshipinvitation.EdgePractice:
+		m.ClearPractice()
+		return nil
+	case authorshipinvitation.EdgeInvitee:
+		m.ClearInvitee()
+		return nil
+	case authorshipinvitation.EdgeInviter:
+		m.ClearInviter()
+		return nil
+	case authorshipinvitation.EdgeDecidedBy:
+		m.ClearDecidedBy()
+		return nil
+	}
+	return fmt.Errorf("unknown AuthorshipInvitation unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *AuthorshipInvitationMutation) ResetEdge(name string) error {
+	switch name {
+	case authorshipinvitation.EdgePractice:
+		m.ResetPractice()
+		return nil
+	case authorshipinvitation.EdgeInvitee:
+		m.ResetInvitee()
+		return nil
+	case authorshipinvitation.EdgeInviter:
+		m.ResetInviter()
+		return nil
+	case authorshipinvitation.EdgeDecidedBy:
+		m.ResetDecidedBy()
+		return nil
+	}
+	return fmt.Errorf("unknown AuthorshipInvitation edge %s", name)
+}
 
 // CircleMutation represents an operation that mutates the Circle nodes in the graph.
 type CircleMutation struct {
 	config
-	op                 Op
-	typ                string
-	id                 *gid.ID
-	created_at         *time.Time
-	updated_at         *time.Time
-	name               *string
-	slug               *string
-	description        *string
-	visibility         *circle.Visibility
-	clearedFields      map[string]struct{}
-	memberships        map[gid.ID]struct{}
-	removedmemberships map[gid.ID]struct{}
-	clearedmemberships bool
-	practices          map[gid.ID]struct{}
-	removedpractices   map[gid.ID]struct{}
-	clearedpractices   bool
-	discussions        map[gid.ID]struct{}
-	removeddiscussions map[gid.ID]struct{}
-	cleareddiscussions bool
-	events             map[gid.ID]struct{}
-	removedevents      map[gid.ID]struct{}
-	clearedevents      bool
-	surveys            map[gid.ID]struct{}
-	removedsurveys     map[gid.ID]struct{}
-	clearedsurveys     bool
-	done               bool
-	oldValue           func(context.Context) (*Circle, error)
-	predicates         []predicate.Circle
+	op                   Op
+	typ                  string
+	id                   *gid.ID
+	created_at           *time.Time
+	updated_at           *time.Time
+	name                 *string
+	slug                 *string
+	description          *string
+	visibility           *circle.Visibility
+	vendors_may_ask      *bool
+	clearedFields        map[string]struct{}
+	memberships          map[gid.ID]struct{}
+	removedmemberships   map[gid.ID]struct{}
+	clearedmemberships   bool
+	practices            map[gid.ID]struct{}
+	removedpractices     map[gid.ID]struct{}
+	clearedpractices     bool
+	discussions          map[gid.ID]struct{}
+	removeddiscussions   map[gid.ID]struct{}
+	cleareddiscussions   bool
+	events               map[gid.ID]struct{}
+	removedevents        map[gid.ID]struct{}
+	clearedevents        bool
+	surveys              map[gid.ID]struct{}
+	removedsurveys       map[gid.ID]struct{}
+	clearedsurveys       bool
+	join_requests        map[gid.ID]struct{}
+	removedjoin_requests map[gid.ID]struct{}
+	clearedjoin_requests bool
+	done                 bool
+	oldValue             func(context.Context) (*Circle, error)
+	predicates           []predicate.Circle
 }
 
 var _ ent.Mutation = (*CircleMutation)(nil)
@@ -436,6 +1204,42 @@ func (m *CircleMutation) ResetVisibility() {
 	m.visibility = nil
 }
 
+// SetVendorsMayAsk sets the "vendors_may_ask" field.
+func (m *CircleMutation) SetVendorsMayAsk(b bool) {
+	m.vendors_may_ask = &b
+}
+
+// VendorsMayAsk returns the value of the "vendors_may_ask" field in the mutation.
+func (m *CircleMutation) VendorsMayAsk() (r bool, exists bool) {
+	v := m.vendors_may_ask
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVendorsMayAsk returns the old "vendors_may_ask" field's value of the Circle entity.
+// If the Circle object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CircleMutation) OldVendorsMayAsk(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVendorsMayAsk is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVendorsMayAsk requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVendorsMayAsk: %w", err)
+	}
+	return oldValue.VendorsMayAsk, nil
+}
+
+// ResetVendorsMayAsk resets all changes to the "vendors_may_ask" field.
+func (m *CircleMutation) ResetVendorsMayAsk() {
+	m.vendors_may_ask = nil
+}
+
 // AddMembershipIDs adds the "memberships" edge to the CircleMembership entity by ids.
 func (m *CircleMutation) AddMembershipIDs(ids ...gid.ID) {
 	if m.memberships == nil {
@@ -706,6 +1510,60 @@ func (m *CircleMutation) ResetSurveys() {
 	m.removedsurveys = nil
 }
 
+// AddJoinRequestIDs adds the "join_requests" edge to the CircleJoinRequest entity by ids.
+func (m *CircleMutation) AddJoinRequestIDs(ids ...gid.ID) {
+	if m.join_requests == nil {
+		m.join_requests = make(map[gid.ID]struct{})
+	}
+	for i := range ids {
+		m.join_requests[ids[i]] = struct{}{}
+	}
+}
+
+// ClearJoinRequests clears the "join_requests" edge to the CircleJoinRequest entity.
+func (m *CircleMutation) ClearJoinRequests() {
+	m.clearedjoin_requests = true
+}
+
+// JoinRequestsCleared reports if the "join_requests" edge to the CircleJoinRequest entity was cleared.
+func (m *CircleMutation) JoinRequestsCleared() bool {
+	return m.clearedjoin_requests
+}
+
+// RemoveJoinRequestIDs removes the "join_requests" edge to the CircleJoinRequest entity by IDs.
+func (m *CircleMutation) RemoveJoinRequestIDs(ids ...gid.ID) {
+	if m.removedjoin_requests == nil {
+		m.removedjoin_requests = make(map[gid.ID]struct{})
+	}
+	for i := range ids {
+		delete(m.join_requests, ids[i])
+		m.removedjoin_requests[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedJoinRequests returns the removed IDs of the "join_requests" edge to the CircleJoinRequest entity.
+func (m *CircleMutation) RemovedJoinRequestsIDs() (ids []gid.ID) {
+	for id := range m.removedjoin_requests {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// JoinRequestsIDs returns the "join_requests" edge IDs in the mutation.
+func (m *CircleMutation) JoinRequestsIDs() (ids []gid.ID) {
+	for id := range m.join_requests {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetJoinRequests resets all changes to the "join_requests" edge.
+func (m *CircleMutation) ResetJoinRequests() {
+	m.join_requests = nil
+	m.clearedjoin_requests = false
+	m.removedjoin_requests = nil
+}
+
 // Where appends a list predicates to the CircleMutation builder.
 func (m *CircleMutation) Where(ps ...predicate.Circle) {
 	m.predicates = append(m.predicates, ps...)
@@ -740,7 +1598,7 @@ func (m *CircleMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *CircleMutation) Fields() []string {
-	fields := make([]string, 0, 6)
+	fields := make([]string, 0, 7)
 	if m.created_at != nil {
 		fields = append(fields, circle.FieldCreatedAt)
 	}
@@ -758,6 +1616,9 @@ func (m *CircleMutation) Fields() []string {
 	}
 	if m.visibility != nil {
 		fields = append(fields, circle.FieldVisibility)
+	}
+	if m.vendors_may_ask != nil {
+		fields = append(fields, circle.FieldVendorsMayAsk)
 	}
 	return fields
 }
@@ -779,6 +1640,8 @@ func (m *CircleMutation) Field(name string) (ent.Value, bool) {
 		return m.Description()
 	case circle.FieldVisibility:
 		return m.Visibility()
+	case circle.FieldVendorsMayAsk:
+		return m.VendorsMayAsk()
 	}
 	return nil, false
 }
@@ -800,6 +1663,8 @@ func (m *CircleMutation) OldField(ctx context.Context, name string) (ent.Value, 
 		return m.OldDescription(ctx)
 	case circle.FieldVisibility:
 		return m.OldVisibility(ctx)
+	case circle.FieldVendorsMayAsk:
+		return m.OldVendorsMayAsk(ctx)
 	}
 	return nil, fmt.Errorf("unknown Circle field %s", name)
 }
@@ -850,6 +1715,13 @@ func (m *CircleMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetVisibility(v)
+		return nil
+	case circle.FieldVendorsMayAsk:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVendorsMayAsk(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Circle field %s", name)
@@ -927,13 +1799,16 @@ func (m *CircleMutation) ResetField(name string) error {
 	case circle.FieldVisibility:
 		m.ResetVisibility()
 		return nil
+	case circle.FieldVendorsMayAsk:
+		m.ResetVendorsMayAsk()
+		return nil
 	}
 	return fmt.Errorf("unknown Circle field %s", name)
 }
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *CircleMutation) AddedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.memberships != nil {
 		edges = append(edges, circle.EdgeMemberships)
 	}
@@ -948,6 +1823,9 @@ func (m *CircleMutation) AddedEdges() []string {
 	}
 	if m.surveys != nil {
 		edges = append(edges, circle.EdgeSurveys)
+	}
+	if m.join_requests != nil {
+		edges = append(edges, circle.EdgeJoinRequests)
 	}
 	return edges
 }
@@ -986,13 +1864,19 @@ func (m *CircleMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case circle.EdgeJoinRequests:
+		ids := make([]ent.Value, 0, len(m.join_requests))
+		for id := range m.join_requests {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *CircleMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.removedmemberships != nil {
 		edges = append(edges, circle.EdgeMemberships)
 	}
@@ -1007,6 +1891,9 @@ func (m *CircleMutation) RemovedEdges() []string {
 	}
 	if m.removedsurveys != nil {
 		edges = append(edges, circle.EdgeSurveys)
+	}
+	if m.removedjoin_requests != nil {
+		edges = append(edges, circle.EdgeJoinRequests)
 	}
 	return edges
 }
@@ -1045,13 +1932,19 @@ func (m *CircleMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case circle.EdgeJoinRequests:
+		ids := make([]ent.Value, 0, len(m.removedjoin_requests))
+		for id := range m.removedjoin_requests {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *CircleMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.clearedmemberships {
 		edges = append(edges, circle.EdgeMemberships)
 	}
@@ -1066,6 +1959,9 @@ func (m *CircleMutation) ClearedEdges() []string {
 	}
 	if m.clearedsurveys {
 		edges = append(edges, circle.EdgeSurveys)
+	}
+	if m.clearedjoin_requests {
+		edges = append(edges, circle.EdgeJoinRequests)
 	}
 	return edges
 }
@@ -1084,6 +1980,8 @@ func (m *CircleMutation) EdgeCleared(name string) bool {
 		return m.clearedevents
 	case circle.EdgeSurveys:
 		return m.clearedsurveys
+	case circle.EdgeJoinRequests:
+		return m.clearedjoin_requests
 	}
 	return false
 }
@@ -1115,8 +2013,858 @@ func (m *CircleMutation) ResetEdge(name string) error {
 	case circle.EdgeSurveys:
 		m.ResetSurveys()
 		return nil
+	case circle.EdgeJoinRequests:
+		m.ResetJoinRequests()
+		return nil
 	}
 	return fmt.Errorf("unknown Circle edge %s", name)
+}
+
+// CircleJoinRequestMutation represents an operation that mutates the CircleJoinRequest nodes in the graph.
+type CircleJoinRequestMutation struct {
+	config
+	op                Op
+	typ               string
+	id                *gid.ID
+	created_at        *time.Time
+	updated_at        *time.Time
+	message           *string
+	status            *circlejoinrequest.Status
+	reason            *string
+	decided_at        *time.Time
+	clearedFields     map[string]struct{}
+	circle            *gid.ID
+	clearedcircle     bool
+	member            *gid.ID
+	clearedmember     bool
+	decided_by        *gid.ID
+	cleareddecided_by bool
+	done              bool
+	oldValue          func(context.Context) (*CircleJoinRequest, error)
+	predicates        []predicate.CircleJoinRequest
+}
+
+var _ ent.Mutation = (*CircleJoinRequestMutation)(nil)
+
+// circlejoinrequestOption allows management of the mutation configuration using functional options.
+type circlejoinrequestOption func(*CircleJoinRequestMutation)
+
+// newCircleJoinRequestMutation creates new mutation for the CircleJoinRequest entity.
+func newCircleJoinRequestMutation(c config, op Op, opts ...circlejoinrequestOption) *CircleJoinRequestMutation {
+	m := &CircleJoinRequestMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeCircleJoinRequest,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withCircleJoinRequestID sets the ID field of the mutation.
+func withCircleJoinRequestID(id gid.ID) circlejoinrequestOption {
+	return func(m *CircleJoinRequestMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *CircleJoinRequest
+		)
+		m.oldValue = func(ctx context.Context) (*CircleJoinRequest, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().CircleJoinRequest.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withCircleJoinRequest sets the old CircleJoinRequest of the mutation.
+func withCircleJoinRequest(node *CircleJoinRequest) circlejoinrequestOption {
+	return func(m *CircleJoinRequestMutation) {
+		m.oldValue = func(context.Context) (*CircleJoinRequest, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m CircleJoinRequestMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m CircleJoinRequestMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of CircleJoinRequest entities.
+func (m *CircleJoinRequestMutation) SetID(id gid.ID) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *CircleJoinRequestMutation) ID() (id gid.ID, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *CircleJoinRequestMutation) IDs(ctx context.Context) ([]gid.ID, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []gid.ID{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().CircleJoinRequest.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *CircleJoinRequestMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *CircleJoinRequestMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the CircleJoinRequest entity.
+// If the CircleJoinRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CircleJoinRequestMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *CircleJoinRequestMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *CircleJoinRequestMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *CircleJoinRequestMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the CircleJoinRequest entity.
+// If the CircleJoinRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CircleJoinRequestMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *CircleJoinRequestMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetMessage sets the "message" field.
+func (m *CircleJoinRequestMutation) SetMessage(s string) {
+	m.message = &s
+}
+
+// Message returns the value of the "message" field in the mutation.
+func (m *CircleJoinRequestMutation) Message() (r string, exists bool) {
+	v := m.message
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMessage returns the old "message" field's value of the CircleJoinRequest entity.
+// If the CircleJoinRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CircleJoinRequestMutation) OldMessage(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMessage is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMessage requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMessage: %w", err)
+	}
+	return oldValue.Message, nil
+}
+
+// ClearMessage clears the value of the "message" field.
+func (m *CircleJoinRequestMutation) ClearMessage() {
+	m.message = nil
+	m.clearedFields[circlejoinrequest.FieldMessage] = struct{}{}
+}
+
+// MessageCleared returns if the "message" field was cleared in this mutation.
+func (m *CircleJoinRequestMutation) MessageCleared() bool {
+	_, ok := m.clearedFields[circlejoinrequest.FieldMessage]
+	return ok
+}
+
+// ResetMessage resets all changes to the "message" field.
+func (m *CircleJoinRequestMutation) ResetMessage() {
+	m.message = nil
+	delete(m.clearedFields, circlejoinrequest.FieldMessage)
+}
+
+// SetStatus sets the "status" field.
+func (m *CircleJoinRequestMutation) SetStatus(c circlejoinrequest.Status) {
+	m.status = &c
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *CircleJoinRequestMutation) Status() (r circlejoinrequest.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the CircleJoinRequest entity.
+// If the CircleJoinRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CircleJoinRequestMutation) OldStatus(ctx context.Context) (v circlejoinrequest.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *CircleJoinRequestMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetReason sets the "reason" field.
+func (m *CircleJoinRequestMutation) SetReason(s string) {
+	m.reason = &s
+}
+
+// Reason returns the value of the "reason" field in the mutation.
+func (m *CircleJoinRequestMutation) Reason() (r string, exists bool) {
+	v := m.reason
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReason returns the old "reason" field's value of the CircleJoinRequest entity.
+// If the CircleJoinRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CircleJoinRequestMutation) OldReason(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReason is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReason requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReason: %w", err)
+	}
+	return oldValue.Reason, nil
+}
+
+// ClearReason clears the value of the "reason" field.
+func (m *CircleJoinRequestMutation) ClearReason() {
+	m.reason = nil
+	m.clearedFields[circlejoinrequest.FieldReason] = struct{}{}
+}
+
+// ReasonCleared returns if the "reason" field was cleared in this mutation.
+func (m *CircleJoinRequestMutation) ReasonCleared() bool {
+	_, ok := m.clearedFields[circlejoinrequest.FieldReason]
+	return ok
+}
+
+// ResetReason resets all changes to the "reason" field.
+func (m *CircleJoinRequestMutation) ResetReason() {
+	m.reason = nil
+	delete(m.clearedFields, circlejoinrequest.FieldReason)
+}
+
+// SetDecidedAt sets the "decided_at" field.
+func (m *CircleJoinRequestMutation) SetDecidedAt(t time.Time) {
+	m.decided_at = &t
+}
+
+// DecidedAt returns the value of the "decided_at" field in the mutation.
+func (m *CircleJoinRequestMutation) DecidedAt() (r time.Time, exists bool) {
+	v := m.decided_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDecidedAt returns the old "decided_at" field's value of the CircleJoinRequest entity.
+// If the CircleJoinRequest object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CircleJoinRequestMutation) OldDecidedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDecidedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDecidedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDecidedAt: %w", err)
+	}
+	return oldValue.DecidedAt, nil
+}
+
+// ClearDecidedAt clears the value of the "decided_at" field.
+func (m *CircleJoinRequestMutation) ClearDecidedAt() {
+	m.decided_at = nil
+	m.clearedFields[circlejoinrequest.FieldDecidedAt] = struct{}{}
+}
+
+// DecidedAtCleared returns if the "decided_at" field was cleared in this mutation.
+func (m *CircleJoinRequestMutation) DecidedAtCleared() bool {
+	_, ok := m.clearedFields[circlejoinrequest.FieldDecidedAt]
+	return ok
+}
+
+// ResetDecidedAt resets all changes to the "decided_at" field.
+func (m *CircleJoinRequestMutation) ResetDecidedAt() {
+	m.decided_at = nil
+	delete(m.clearedFields, circlejoinrequest.FieldDecidedAt)
+}
+
+// SetCircleID sets the "circle" edge to the Circle entity by id.
+func (m *CircleJoinRequestMutation) SetCircleID(id gid.ID) {
+	m.circle = &id
+}
+
+// ClearCircle clears the "circle" edge to the Circle entity.
+func (m *CircleJoinRequestMutation) ClearCircle() {
+	m.clearedcircle = true
+}
+
+// CircleCleared reports if the "circle" edge to the Circle entity was cleared.
+func (m *CircleJoinRequestMutation) CircleCleared() bool {
+	return m.clearedcircle
+}
+
+// CircleID returns the "circle" edge ID in the mutation.
+func (m *CircleJoinRequestMutation) CircleID() (id gid.ID, exists bool) {
+	if m.circle != nil {
+		return *m.circle, true
+	}
+	return
+}
+
+// CircleIDs returns the "circle" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// CircleID instead. It exists only for internal usage by the builders.
+func (m *CircleJoinRequestMutation) CircleIDs() (ids []gid.ID) {
+	if id := m.circle; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetCircle resets all changes to the "circle" edge.
+func (m *CircleJoinRequestMutation) ResetCircle() {
+	m.circle = nil
+	m.clearedcircle = false
+}
+
+// SetMemberID sets the "member" edge to the Member entity by id.
+func (m *CircleJoinRequestMutation) SetMemberID(id gid.ID) {
+	m.member = &id
+}
+
+// ClearMember clears the "member" edge to the Member entity.
+func (m *CircleJoinRequestMutation) ClearMember() {
+	m.clearedmember = true
+}
+
+// MemberCleared reports if the "member" edge to the Member entity was cleared.
+func (m *CircleJoinRequestMutation) MemberCleared() bool {
+	return m.clearedmember
+}
+
+// MemberID returns the "member" edge ID in the mutation.
+func (m *CircleJoinRequestMutation) MemberID() (id gid.ID, exists bool) {
+	if m.member != nil {
+		return *m.member, true
+	}
+	return
+}
+
+// MemberIDs returns the "member" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// MemberID instead. It exists only for internal usage by the builders.
+func (m *CircleJoinRequestMutation) MemberIDs() (ids []gid.ID) {
+	if id := m.member; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetMember resets all changes to the "member" edge.
+func (m *CircleJoinRequestMutation) ResetMember() {
+	m.member = nil
+	m.clearedmember = false
+}
+
+// SetDecidedByID sets the "decided_by" edge to the Member entity by id.
+func (m *CircleJoinRequestMutation) SetDecidedByID(id gid.ID) {
+	m.decided_by = &id
+}
+
+// ClearDecidedBy clears the "decided_by" edge to the Member entity.
+func (m *CircleJoinRequestMutation) ClearDecidedBy() {
+	m.cleareddecided_by = true
+}
+
+// DecidedByCleared reports if the "decided_by" edge to the Member entity was cleared.
+func (m *CircleJoinRequestMutation) DecidedByCleared() bool {
+	return m.cleareddecided_by
+}
+
+// DecidedByID returns the "decided_by" edge ID in the mutation.
+func (m *CircleJoinRequestMutation) DecidedByID() (id gid.ID, exists bool) {
+	if m.decided_by != nil {
+		return *m.decided_by, true
+	}
+	return
+}
+
+// DecidedByIDs returns the "decided_by" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// DecidedByID instead. It exists only for internal usage by the builders.
+func (m *CircleJoinRequestMutation) DecidedByIDs() (ids []gid.ID) {
+	if id := m.decided_by; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetDecidedBy resets all changes to the "decided_by" edge.
+func (m *CircleJoinRequestMutation) ResetDecidedBy() {
+	m.decided_by = nil
+	m.cleareddecided_by = false
+}
+
+// Where appends a list predicates to the CircleJoinRequestMutation builder.
+func (m *CircleJoinRequestMutation) Where(ps ...predicate.CircleJoinRequest) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the CircleJoinRequestMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *CircleJoinRequestMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.CircleJoinRequest, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *CircleJoinRequestMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *CircleJoinRequestMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (CircleJoinRequest).
+func (m *CircleJoinRequestMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *CircleJoinRequestMutation) Fields() []string {
+	fields := make([]string, 0, 6)
+	if m.created_at != nil {
+		fields = append(fields, circlejoinrequest.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, circlejoinrequest.FieldUpdatedAt)
+	}
+	if m.message != nil {
+		fields = append(fields, circlejoinrequest.FieldMessage)
+	}
+	if m.status != nil {
+		fields = append(fields, circlejoinrequest.FieldStatus)
+	}
+	if m.reason != nil {
+		fields = append(fields, circlejoinrequest.FieldReason)
+	}
+	if m.decided_at != nil {
+		fields = append(fields, circlejoinrequest.FieldDecidedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *CircleJoinRequestMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case circlejoinrequest.FieldCreatedAt:
+		return m.CreatedAt()
+	case circlejoinrequest.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case circlejoinrequest.FieldMessage:
+		return m.Message()
+	case circlejoinrequest.FieldStatus:
+		return m.Status()
+	case circlejoinrequest.FieldReason:
+		return m.Reason()
+	case circlejoinrequest.FieldDecidedAt:
+		return m.DecidedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *CircleJoinRequestMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case circlejoinrequest.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case circlejoinrequest.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case circlejoinrequest.FieldMessage:
+		return m.OldMessage(ctx)
+	case circlejoinrequest.FieldStatus:
+		return m.OldStatus(ctx)
+	case circlejoinrequest.FieldReason:
+		return m.OldReason(ctx)
+	case circlejoinrequest.FieldDecidedAt:
+		return m.OldDecidedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown CircleJoinRequest field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CircleJoinRequestMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case circlejoinrequest.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case circlejoinrequest.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case circlejoinrequest.FieldMessage:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMessage(v)
+		return nil
+	case circlejoinrequest.FieldStatus:
+		v, ok := value.(circlejoinrequest.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case circlejoinrequest.FieldReason:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReason(v)
+		return nil
+	case circlejoinrequest.FieldDecidedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDecidedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CircleJoinRequest field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *CircleJoinRequestMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *CircleJoinRequestMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CircleJoinRequestMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown CircleJoinRequest numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *CircleJoinRequestMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(circlejoinrequest.FieldMessage) {
+		fields = append(fields, circlejoinrequest.FieldMessage)
+	}
+	if m.FieldCleared(circlejoinrequest.FieldReason) {
+		fields = append(fields, circlejoinrequest.FieldReason)
+	}
+	if m.FieldCleared(circlejoinrequest.FieldDecidedAt) {
+		fields = append(fields, circlejoinrequest.FieldDecidedAt)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *CircleJoinRequestMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *CircleJoinRequestMutation) ClearField(name string) error {
+	switch name {
+	case circlejoinrequest.FieldMessage:
+		m.ClearMessage()
+		return nil
+	case circlejoinrequest.FieldReason:
+		m.ClearReason()
+		return nil
+	case circlejoinrequest.FieldDecidedAt:
+		m.ClearDecidedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown CircleJoinRequest nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *CircleJoinRequestMutation) ResetField(name string) error {
+	switch name {
+	case circlejoinrequest.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case circlejoinrequest.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case circlejoinrequest.FieldMessage:
+		m.ResetMessage()
+		return nil
+	case circlejoinrequest.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case circlejoinrequest.FieldReason:
+		m.ResetReason()
+		return nil
+	case circlejoinrequest.FieldDecidedAt:
+		m.ResetDecidedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown CircleJoinRequest field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *CircleJoinRequestMutation) AddedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.circle != nil {
+		edges = append(edges, circlejoinrequest.EdgeCircle)
+	}
+	if m.member != nil {
+		edges = append(edges, circlejoinrequest.EdgeMember)
+	}
+	if m.decided_by != nil {
+		edges = append(edges, circlejoinrequest.EdgeDecidedBy)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *CircleJoinRequestMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case circlejoinrequest.EdgeCircle:
+		if id := m.circle; id != nil {
+			return []ent.Value{*id}
+		}
+	case circlejoinrequest.EdgeMember:
+		if id := m.member; id != nil {
+			return []ent.Value{*id}
+		}
+	case circlejoinrequest.EdgeDecidedBy:
+		if id := m.decided_by; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *CircleJoinRequestMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 3)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *CircleJoinRequestMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *CircleJoinRequestMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.clearedcircle {
+		edges = append(edges, circlejoinrequest.EdgeCircle)
+	}
+	if m.clearedmember {
+		edges = append(edges, circlejoinrequest.EdgeMember)
+	}
+	if m.cleareddecided_by {
+		edges = append(edges, circlejoinrequest.EdgeDecidedBy)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *CircleJoinRequestMutation) EdgeCleared(name string) bool {
+	switch name {
+	case circlejoinrequest.EdgeCircle:
+		return m.clearedcircle
+	case circlejoinrequest.EdgeMember:
+		return m.clearedmember
+	case circlejoinrequest.EdgeDecidedBy:
+		return m.cleareddecided_by
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *CircleJoinRequestMutation) ClearEdge(name string) error {
+	switch name {
+	case circlejoinrequest.EdgeCircle:
+		m.ClearCircle()
+		return nil
+	case circlejoinrequest.EdgeMember:
+		m.ClearMember()
+		return nil
+	case circlejoinrequest.EdgeDecidedBy:
+		m.ClearDecidedBy()
+		return nil
+	}
+	return fmt.Errorf("unknown CircleJoinRequest unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *CircleJoinRequestMutation) ResetEdge(name string) error {
+	switch name {
+	case circlejoinrequest.EdgeCircle:
+		m.ResetCircle()
+		return nil
+	case circlejoinrequest.EdgeMember:
+		m.ResetMember()
+		return nil
+	case circlejoinrequest.EdgeDecidedBy:
+		m.ResetDecidedBy()
+		return nil
+	}
+	return fmt.Errorf("unknown CircleJoinRequest edge %s", name)
 }
 
 // CircleMembershipMutation represents an operation that mutates the CircleMembership nodes in the graph.
@@ -7774,46 +9522,52 @@ func (m *MeasurementMutation) ResetEdge(name string) error {
 // MemberMutation represents an operation that mutates the Member nodes in the graph.
 type MemberMutation struct {
 	config
-	op                        Op
-	typ                       string
-	id                        *gid.ID
-	created_at                *time.Time
-	updated_at                *time.Time
-	display_name              *string
-	email                     *string
-	community_role            *member.CommunityRole
-	job_title                 *string
-	bio                       *string
-	status                    *member.Status
-	platform_role             *member.PlatformRole
-	directory_id              *string
-	directory_entry_id        *string
-	password_hash             *string
-	invitation_hash           *string
-	invitation_expires_at     *time.Time
-	calendar_token_hash       *string
-	last_login_at             *time.Time
-	clearedFields             map[string]struct{}
-	organisation              *gid.ID
-	clearedorganisation       bool
-	expertise                 map[gid.ID]struct{}
-	removedexpertise          map[gid.ID]struct{}
-	clearedexpertise          bool
-	practices                 map[gid.ID]struct{}
-	removedpractices          map[gid.ID]struct{}
-	clearedpractices          bool
-	circle_memberships        map[gid.ID]struct{}
-	removedcircle_memberships map[gid.ID]struct{}
-	clearedcircle_memberships bool
-	sessions                  map[gid.ID]struct{}
-	removedsessions           map[gid.ID]struct{}
-	clearedsessions           bool
-	organised_events          map[gid.ID]struct{}
-	removedorganised_events   map[gid.ID]struct{}
-	clearedorganised_events   bool
-	done                      bool
-	oldValue                  func(context.Context) (*Member, error)
-	predicates                []predicate.Member
+	op                            Op
+	typ                           string
+	id                            *gid.ID
+	created_at                    *time.Time
+	updated_at                    *time.Time
+	display_name                  *string
+	email                         *string
+	community_role                *member.CommunityRole
+	job_title                     *string
+	bio                           *string
+	status                        *member.Status
+	platform_role                 *member.PlatformRole
+	directory_id                  *string
+	directory_entry_id            *string
+	password_hash                 *string
+	invitation_hash               *string
+	invitation_expires_at         *time.Time
+	calendar_token_hash           *string
+	last_login_at                 *time.Time
+	clearedFields                 map[string]struct{}
+	organisation                  *gid.ID
+	clearedorganisation           bool
+	expertise                     map[gid.ID]struct{}
+	removedexpertise              map[gid.ID]struct{}
+	clearedexpertise              bool
+	practices                     map[gid.ID]struct{}
+	removedpractices              map[gid.ID]struct{}
+	clearedpractices              bool
+	circle_memberships            map[gid.ID]struct{}
+	removedcircle_memberships     map[gid.ID]struct{}
+	clearedcircle_memberships     bool
+	authorship_invitations        map[gid.ID]struct{}
+	removedauthorship_invitations map[gid.ID]struct{}
+	clearedauthorship_invitations bool
+	join_requests                 map[gid.ID]struct{}
+	removedjoin_requests          map[gid.ID]struct{}
+	clearedjoin_requests          bool
+	sessions                      map[gid.ID]struct{}
+	removedsessions               map[gid.ID]struct{}
+	clearedsessions               bool
+	organised_events              map[gid.ID]struct{}
+	removedorganised_events       map[gid.ID]struct{}
+	clearedorganised_events       bool
+	done                          bool
+	oldValue                      func(context.Context) (*Member, error)
+	predicates                    []predicate.Member
 }
 
 var _ ent.Mutation = (*MemberMutation)(nil)
@@ -8814,6 +10568,114 @@ func (m *MemberMutation) ResetCircleMemberships() {
 	m.removedcircle_memberships = nil
 }
 
+// AddAuthorshipInvitationIDs adds the "authorship_invitations" edge to the AuthorshipInvitation entity by ids.
+func (m *MemberMutation) AddAuthorshipInvitationIDs(ids ...gid.ID) {
+	if m.authorship_invitations == nil {
+		m.authorship_invitations = make(map[gid.ID]struct{})
+	}
+	for i := range ids {
+		m.authorship_invitations[ids[i]] = struct{}{}
+	}
+}
+
+// ClearAuthorshipInvitations clears the "authorship_invitations" edge to the AuthorshipInvitation entity.
+func (m *MemberMutation) ClearAuthorshipInvitations() {
+	m.clearedauthorship_invitations = true
+}
+
+// AuthorshipInvitationsCleared reports if the "authorship_invitations" edge to the AuthorshipInvitation entity was cleared.
+func (m *MemberMutation) AuthorshipInvitationsCleared() bool {
+	return m.clearedauthorship_invitations
+}
+
+// RemoveAuthorshipInvitationIDs removes the "authorship_invitations" edge to the AuthorshipInvitation entity by IDs.
+func (m *MemberMutation) RemoveAuthorshipInvitationIDs(ids ...gid.ID) {
+	if m.removedauthorship_invitations == nil {
+		m.removedauthorship_invitations = make(map[gid.ID]struct{})
+	}
+	for i := range ids {
+		delete(m.authorship_invitations, ids[i])
+		m.removedauthorship_invitations[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedAuthorshipInvitations returns the removed IDs of the "authorship_invitations" edge to the AuthorshipInvitation entity.
+func (m *MemberMutation) RemovedAuthorshipInvitationsIDs() (ids []gid.ID) {
+	for id := range m.removedauthorship_invitations {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// AuthorshipInvitationsIDs returns the "authorship_invitations" edge IDs in the mutation.
+func (m *MemberMutation) AuthorshipInvitationsIDs() (ids []gid.ID) {
+	for id := range m.authorship_invitations {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetAuthorshipInvitations resets all changes to the "authorship_invitations" edge.
+func (m *MemberMutation) ResetAuthorshipInvitations() {
+	m.authorship_invitations = nil
+	m.clearedauthorship_invitations = false
+	m.removedauthorship_invitations = nil
+}
+
+// AddJoinRequestIDs adds the "join_requests" edge to the CircleJoinRequest entity by ids.
+func (m *MemberMutation) AddJoinRequestIDs(ids ...gid.ID) {
+	if m.join_requests == nil {
+		m.join_requests = make(map[gid.ID]struct{})
+	}
+	for i := range ids {
+		m.join_requests[ids[i]] = struct{}{}
+	}
+}
+
+// ClearJoinRequests clears the "join_requests" edge to the CircleJoinRequest entity.
+func (m *MemberMutation) ClearJoinRequests() {
+	m.clearedjoin_requests = true
+}
+
+// JoinRequestsCleared reports if the "join_requests" edge to the CircleJoinRequest entity was cleared.
+func (m *MemberMutation) JoinRequestsCleared() bool {
+	return m.clearedjoin_requests
+}
+
+// RemoveJoinRequestIDs removes the "join_requests" edge to the CircleJoinRequest entity by IDs.
+func (m *MemberMutation) RemoveJoinRequestIDs(ids ...gid.ID) {
+	if m.removedjoin_requests == nil {
+		m.removedjoin_requests = make(map[gid.ID]struct{})
+	}
+	for i := range ids {
+		delete(m.join_requests, ids[i])
+		m.removedjoin_requests[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedJoinRequests returns the removed IDs of the "join_requests" edge to the CircleJoinRequest entity.
+func (m *MemberMutation) RemovedJoinRequestsIDs() (ids []gid.ID) {
+	for id := range m.removedjoin_requests {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// JoinRequestsIDs returns the "join_requests" edge IDs in the mutation.
+func (m *MemberMutation) JoinRequestsIDs() (ids []gid.ID) {
+	for id := range m.join_requests {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetJoinRequests resets all changes to the "join_requests" edge.
+func (m *MemberMutation) ResetJoinRequests() {
+	m.join_requests = nil
+	m.clearedjoin_requests = false
+	m.removedjoin_requests = nil
+}
+
 // AddSessionIDs adds the "sessions" edge to the Session entity by ids.
 func (m *MemberMutation) AddSessionIDs(ids ...gid.ID) {
 	if m.sessions == nil {
@@ -9367,7 +11229,7 @@ func (m *MemberMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *MemberMutation) AddedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 8)
 	if m.organisation != nil {
 		edges = append(edges, member.EdgeOrganisation)
 	}
@@ -9379,6 +11241,12 @@ func (m *MemberMutation) AddedEdges() []string {
 	}
 	if m.circle_memberships != nil {
 		edges = append(edges, member.EdgeCircleMemberships)
+	}
+	if m.authorship_invitations != nil {
+		edges = append(edges, member.EdgeAuthorshipInvitations)
+	}
+	if m.join_requests != nil {
+		edges = append(edges, member.EdgeJoinRequests)
 	}
 	if m.sessions != nil {
 		edges = append(edges, member.EdgeSessions)
@@ -9415,6 +11283,18 @@ func (m *MemberMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case member.EdgeAuthorshipInvitations:
+		ids := make([]ent.Value, 0, len(m.authorship_invitations))
+		for id := range m.authorship_invitations {
+			ids = append(ids, id)
+		}
+		return ids
+	case member.EdgeJoinRequests:
+		ids := make([]ent.Value, 0, len(m.join_requests))
+		for id := range m.join_requests {
+			ids = append(ids, id)
+		}
+		return ids
 	case member.EdgeSessions:
 		ids := make([]ent.Value, 0, len(m.sessions))
 		for id := range m.sessions {
@@ -9433,7 +11313,7 @@ func (m *MemberMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *MemberMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 8)
 	if m.removedexpertise != nil {
 		edges = append(edges, member.EdgeExpertise)
 	}
@@ -9442,6 +11322,12 @@ func (m *MemberMutation) RemovedEdges() []string {
 	}
 	if m.removedcircle_memberships != nil {
 		edges = append(edges, member.EdgeCircleMemberships)
+	}
+	if m.removedauthorship_invitations != nil {
+		edges = append(edges, member.EdgeAuthorshipInvitations)
+	}
+	if m.removedjoin_requests != nil {
+		edges = append(edges, member.EdgeJoinRequests)
 	}
 	if m.removedsessions != nil {
 		edges = append(edges, member.EdgeSessions)
@@ -9474,6 +11360,18 @@ func (m *MemberMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case member.EdgeAuthorshipInvitations:
+		ids := make([]ent.Value, 0, len(m.removedauthorship_invitations))
+		for id := range m.removedauthorship_invitations {
+			ids = append(ids, id)
+		}
+		return ids
+	case member.EdgeJoinRequests:
+		ids := make([]ent.Value, 0, len(m.removedjoin_requests))
+		for id := range m.removedjoin_requests {
+			ids = append(ids, id)
+		}
+		return ids
 	case member.EdgeSessions:
 		ids := make([]ent.Value, 0, len(m.removedsessions))
 		for id := range m.removedsessions {
@@ -9492,7 +11390,7 @@ func (m *MemberMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *MemberMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 8)
 	if m.clearedorganisation {
 		edges = append(edges, member.EdgeOrganisation)
 	}
@@ -9504,6 +11402,12 @@ func (m *MemberMutation) ClearedEdges() []string {
 	}
 	if m.clearedcircle_memberships {
 		edges = append(edges, member.EdgeCircleMemberships)
+	}
+	if m.clearedauthorship_invitations {
+		edges = append(edges, member.EdgeAuthorshipInvitations)
+	}
+	if m.clearedjoin_requests {
+		edges = append(edges, member.EdgeJoinRequests)
 	}
 	if m.clearedsessions {
 		edges = append(edges, member.EdgeSessions)
@@ -9526,6 +11430,10 @@ func (m *MemberMutation) EdgeCleared(name string) bool {
 		return m.clearedpractices
 	case member.EdgeCircleMemberships:
 		return m.clearedcircle_memberships
+	case member.EdgeAuthorshipInvitations:
+		return m.clearedauthorship_invitations
+	case member.EdgeJoinRequests:
+		return m.clearedjoin_requests
 	case member.EdgeSessions:
 		return m.clearedsessions
 	case member.EdgeOrganisedEvents:
@@ -9560,6 +11468,12 @@ func (m *MemberMutation) ResetEdge(name string) error {
 		return nil
 	case member.EdgeCircleMemberships:
 		m.ResetCircleMemberships()
+		return nil
+	case member.EdgeAuthorshipInvitations:
+		m.ResetAuthorshipInvitations()
+		return nil
+	case member.EdgeJoinRequests:
+		m.ResetJoinRequests()
 		return nil
 	case member.EdgeSessions:
 		m.ResetSessions()
@@ -12072,51 +13986,54 @@ func (m *OrganisationMutation) ResetEdge(name string) error {
 // PracticeMutation represents an operation that mutates the Practice nodes in the graph.
 type PracticeMutation struct {
 	config
-	op                         Op
-	typ                        string
-	id                         *gid.ID
-	created_at                 *time.Time
-	updated_at                 *time.Time
-	title                      *string
-	summary                    *string
-	problem                    *string
-	approach                   *string
-	outcome                    *string
-	lessons_learned            *string
-	maturity                   *practice.Maturity
-	status                     *practice.Status
-	published_at               *time.Time
-	effort_person_days         *int
-	addeffort_person_days      *int
-	duration_weeks             *int
-	addduration_weeks          *int
-	transferability            *string
-	software_used              *[]string
-	appendsoftware_used        []string
-	visibility                 *practice.Visibility
-	clearedFields              map[string]struct{}
-	organisation               *gid.ID
-	clearedorganisation        bool
-	authors                    map[gid.ID]struct{}
-	removedauthors             map[gid.ID]struct{}
-	clearedauthors             bool
-	topics                     map[gid.ID]struct{}
-	removedtopics              map[gid.ID]struct{}
-	clearedtopics              bool
-	circle                     *gid.ID
-	clearedcircle              bool
-	software                   map[gid.ID]struct{}
-	removedsoftware            map[gid.ID]struct{}
-	clearedsoftware            bool
-	measurements_before        map[gid.ID]struct{}
-	removedmeasurements_before map[gid.ID]struct{}
-	clearedmeasurements_before bool
-	measurements_after         map[gid.ID]struct{}
-	removedmeasurements_after  map[gid.ID]struct{}
-	clearedmeasurements_after  bool
-	done                       bool
-	oldValue                   func(context.Context) (*Practice, error)
-	predicates                 []predicate.Practice
+	op                            Op
+	typ                           string
+	id                            *gid.ID
+	created_at                    *time.Time
+	updated_at                    *time.Time
+	title                         *string
+	summary                       *string
+	problem                       *string
+	approach                      *string
+	outcome                       *string
+	lessons_learned               *string
+	maturity                      *practice.Maturity
+	status                        *practice.Status
+	published_at                  *time.Time
+	effort_person_days            *int
+	addeffort_person_days         *int
+	duration_weeks                *int
+	addduration_weeks             *int
+	transferability               *string
+	software_used                 *[]string
+	appendsoftware_used           []string
+	visibility                    *practice.Visibility
+	clearedFields                 map[string]struct{}
+	organisation                  *gid.ID
+	clearedorganisation           bool
+	authors                       map[gid.ID]struct{}
+	removedauthors                map[gid.ID]struct{}
+	clearedauthors                bool
+	authorship_invitations        map[gid.ID]struct{}
+	removedauthorship_invitations map[gid.ID]struct{}
+	clearedauthorship_invitations bool
+	topics                        map[gid.ID]struct{}
+	removedtopics                 map[gid.ID]struct{}
+	clearedtopics                 bool
+	circle                        *gid.ID
+	clearedcircle                 bool
+	software                      map[gid.ID]struct{}
+	removedsoftware               map[gid.ID]struct{}
+	clearedsoftware               bool
+	measurements_before           map[gid.ID]struct{}
+	removedmeasurements_before    map[gid.ID]struct{}
+	clearedmeasurements_before    bool
+	measurements_after            map[gid.ID]struct{}
+	removedmeasurements_after     map[gid.ID]struct{}
+	clearedmeasurements_after     bool
+	done                          bool
+	oldValue                      func(context.Context) (*Practice, error)
+	predicates                    []predicate.Practice
 }
 
 var _ ent.Mutation = (*PracticeMutation)(nil)
@@ -13080,6 +14997,60 @@ func (m *PracticeMutation) ResetAuthors() {
 	m.removedauthors = nil
 }
 
+// AddAuthorshipInvitationIDs adds the "authorship_invitations" edge to the AuthorshipInvitation entity by ids.
+func (m *PracticeMutation) AddAuthorshipInvitationIDs(ids ...gid.ID) {
+	if m.authorship_invitations == nil {
+		m.authorship_invitations = make(map[gid.ID]struct{})
+	}
+	for i := range ids {
+		m.authorship_invitations[ids[i]] = struct{}{}
+	}
+}
+
+// ClearAuthorshipInvitations clears the "authorship_invitations" edge to the AuthorshipInvitation entity.
+func (m *PracticeMutation) ClearAuthorshipInvitations() {
+	m.clearedauthorship_invitations = true
+}
+
+// AuthorshipInvitationsCleared reports if the "authorship_invitations" edge to the AuthorshipInvitation entity was cleared.
+func (m *PracticeMutation) AuthorshipInvitationsCleared() bool {
+	return m.clearedauthorship_invitations
+}
+
+// RemoveAuthorshipInvitationIDs removes the "authorship_invitations" edge to the AuthorshipInvitation entity by IDs.
+func (m *PracticeMutation) RemoveAuthorshipInvitationIDs(ids ...gid.ID) {
+	if m.removedauthorship_invitations == nil {
+		m.removedauthorship_invitations = make(map[gid.ID]struct{})
+	}
+	for i := range ids {
+		delete(m.authorship_invitations, ids[i])
+		m.removedauthorship_invitations[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedAuthorshipInvitations returns the removed IDs of the "authorship_invitations" edge to the AuthorshipInvitation entity.
+func (m *PracticeMutation) RemovedAuthorshipInvitationsIDs() (ids []gid.ID) {
+	for id := range m.removedauthorship_invitations {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// AuthorshipInvitationsIDs returns the "authorship_invitations" edge IDs in the mutation.
+func (m *PracticeMutation) AuthorshipInvitationsIDs() (ids []gid.ID) {
+	for id := range m.authorship_invitations {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetAuthorshipInvitations resets all changes to the "authorship_invitations" edge.
+func (m *PracticeMutation) ResetAuthorshipInvitations() {
+	m.authorship_invitations = nil
+	m.clearedauthorship_invitations = false
+	m.removedauthorship_invitations = nil
+}
+
 // AddTopicIDs adds the "topics" edge to the Topic entity by ids.
 func (m *PracticeMutation) AddTopicIDs(ids ...gid.ID) {
 	if m.topics == nil {
@@ -13813,12 +15784,15 @@ func (m *PracticeMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *PracticeMutation) AddedEdges() []string {
-	edges := make([]string, 0, 7)
+	edges := make([]string, 0, 8)
 	if m.organisation != nil {
 		edges = append(edges, practice.EdgeOrganisation)
 	}
 	if m.authors != nil {
 		edges = append(edges, practice.EdgeAuthors)
+	}
+	if m.authorship_invitations != nil {
+		edges = append(edges, practice.EdgeAuthorshipInvitations)
 	}
 	if m.topics != nil {
 		edges = append(edges, practice.EdgeTopics)
@@ -13849,6 +15823,12 @@ func (m *PracticeMutation) AddedIDs(name string) []ent.Value {
 	case practice.EdgeAuthors:
 		ids := make([]ent.Value, 0, len(m.authors))
 		for id := range m.authors {
+			ids = append(ids, id)
+		}
+		return ids
+	case practice.EdgeAuthorshipInvitations:
+		ids := make([]ent.Value, 0, len(m.authorship_invitations))
+		for id := range m.authorship_invitations {
 			ids = append(ids, id)
 		}
 		return ids
@@ -13886,9 +15866,12 @@ func (m *PracticeMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *PracticeMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 7)
+	edges := make([]string, 0, 8)
 	if m.removedauthors != nil {
 		edges = append(edges, practice.EdgeAuthors)
+	}
+	if m.removedauthorship_invitations != nil {
+		edges = append(edges, practice.EdgeAuthorshipInvitations)
 	}
 	if m.removedtopics != nil {
 		edges = append(edges, practice.EdgeTopics)
@@ -13912,6 +15895,12 @@ func (m *PracticeMutation) RemovedIDs(name string) []ent.Value {
 	case practice.EdgeAuthors:
 		ids := make([]ent.Value, 0, len(m.removedauthors))
 		for id := range m.removedauthors {
+			ids = append(ids, id)
+		}
+		return ids
+	case practice.EdgeAuthorshipInvitations:
+		ids := make([]ent.Value, 0, len(m.removedauthorship_invitations))
+		for id := range m.removedauthorship_invitations {
 			ids = append(ids, id)
 		}
 		return ids
@@ -13945,12 +15934,15 @@ func (m *PracticeMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *PracticeMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 7)
+	edges := make([]string, 0, 8)
 	if m.clearedorganisation {
 		edges = append(edges, practice.EdgeOrganisation)
 	}
 	if m.clearedauthors {
 		edges = append(edges, practice.EdgeAuthors)
+	}
+	if m.clearedauthorship_invitations {
+		edges = append(edges, practice.EdgeAuthorshipInvitations)
 	}
 	if m.clearedtopics {
 		edges = append(edges, practice.EdgeTopics)
@@ -13978,6 +15970,8 @@ func (m *PracticeMutation) EdgeCleared(name string) bool {
 		return m.clearedorganisation
 	case practice.EdgeAuthors:
 		return m.clearedauthors
+	case practice.EdgeAuthorshipInvitations:
+		return m.clearedauthorship_invitations
 	case practice.EdgeTopics:
 		return m.clearedtopics
 	case practice.EdgeCircle:
@@ -14015,6 +16009,9 @@ func (m *PracticeMutation) ResetEdge(name string) error {
 		return nil
 	case practice.EdgeAuthors:
 		m.ResetAuthors()
+		return nil
+	case practice.EdgeAuthorshipInvitations:
+		m.ResetAuthorshipInvitations()
 		return nil
 	case practice.EdgeTopics:
 		m.ResetTopics()

@@ -65,8 +65,10 @@ type Practice struct {
 type PracticeEdges struct {
 	// Organisation holds the value of the organisation edge.
 	Organisation *Organisation `json:"organisation,omitempty"`
-	// Authors holds the value of the authors edge.
+	// The confirmed authors. Naming others invites them (authorship_invitations); they become authors when they accept.
 	Authors []*Member `json:"authors,omitempty"`
+	// Invitations to co-author it: the invitee sees theirs, the authors all.
+	AuthorshipInvitations []*AuthorshipInvitation `json:"authorship_invitations,omitempty"`
 	// Topics holds the value of the topics edge.
 	Topics []*Topic `json:"topics,omitempty"`
 	// Circle holds the value of the circle edge.
@@ -79,15 +81,16 @@ type PracticeEdges struct {
 	MeasurementsAfter []*Measurement `json:"measurements_after,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [7]bool
+	loadedTypes [8]bool
 	// totalCount holds the count of the edges above.
-	totalCount [5]map[string]int
+	totalCount [6]map[string]int
 
-	namedAuthors            map[string][]*Member
-	namedTopics             map[string][]*Topic
-	namedSoftware           map[string][]*SoftwareProduct
-	namedMeasurementsBefore map[string][]*Measurement
-	namedMeasurementsAfter  map[string][]*Measurement
+	namedAuthors               map[string][]*Member
+	namedAuthorshipInvitations map[string][]*AuthorshipInvitation
+	namedTopics                map[string][]*Topic
+	namedSoftware              map[string][]*SoftwareProduct
+	namedMeasurementsBefore    map[string][]*Measurement
+	namedMeasurementsAfter     map[string][]*Measurement
 }
 
 // OrganisationOrErr returns the Organisation value or an error if the edge
@@ -110,10 +113,19 @@ func (e PracticeEdges) AuthorsOrErr() ([]*Member, error) {
 	return nil, &NotLoadedError{edge: "authors"}
 }
 
+// AuthorshipInvitationsOrErr returns the AuthorshipInvitations value or an error if the edge
+// was not loaded in eager-loading.
+func (e PracticeEdges) AuthorshipInvitationsOrErr() ([]*AuthorshipInvitation, error) {
+	if e.loadedTypes[2] {
+		return e.AuthorshipInvitations, nil
+	}
+	return nil, &NotLoadedError{edge: "authorship_invitations"}
+}
+
 // TopicsOrErr returns the Topics value or an error if the edge
 // was not loaded in eager-loading.
 func (e PracticeEdges) TopicsOrErr() ([]*Topic, error) {
-	if e.loadedTypes[2] {
+	if e.loadedTypes[3] {
 		return e.Topics, nil
 	}
 	return nil, &NotLoadedError{edge: "topics"}
@@ -124,7 +136,7 @@ func (e PracticeEdges) TopicsOrErr() ([]*Topic, error) {
 func (e PracticeEdges) CircleOrErr() (*Circle, error) {
 	if e.Circle != nil {
 		return e.Circle, nil
-	} else if e.loadedTypes[3] {
+	} else if e.loadedTypes[4] {
 		return nil, &NotFoundError{label: circle.Label}
 	}
 	return nil, &NotLoadedError{edge: "circle"}
@@ -133,7 +145,7 @@ func (e PracticeEdges) CircleOrErr() (*Circle, error) {
 // SoftwareOrErr returns the Software value or an error if the edge
 // was not loaded in eager-loading.
 func (e PracticeEdges) SoftwareOrErr() ([]*SoftwareProduct, error) {
-	if e.loadedTypes[4] {
+	if e.loadedTypes[5] {
 		return e.Software, nil
 	}
 	return nil, &NotLoadedError{edge: "software"}
@@ -142,7 +154,7 @@ func (e PracticeEdges) SoftwareOrErr() ([]*SoftwareProduct, error) {
 // MeasurementsBeforeOrErr returns the MeasurementsBefore value or an error if the edge
 // was not loaded in eager-loading.
 func (e PracticeEdges) MeasurementsBeforeOrErr() ([]*Measurement, error) {
-	if e.loadedTypes[5] {
+	if e.loadedTypes[6] {
 		return e.MeasurementsBefore, nil
 	}
 	return nil, &NotLoadedError{edge: "measurements_before"}
@@ -151,7 +163,7 @@ func (e PracticeEdges) MeasurementsBeforeOrErr() ([]*Measurement, error) {
 // MeasurementsAfterOrErr returns the MeasurementsAfter value or an error if the edge
 // was not loaded in eager-loading.
 func (e PracticeEdges) MeasurementsAfterOrErr() ([]*Measurement, error) {
-	if e.loadedTypes[6] {
+	if e.loadedTypes[7] {
 		return e.MeasurementsAfter, nil
 	}
 	return nil, &NotLoadedError{edge: "measurements_after"}
@@ -335,6 +347,11 @@ func (_m *Practice) QueryAuthors() *MemberQuery {
 	return NewPracticeClient(_m.config).QueryAuthors(_m)
 }
 
+// QueryAuthorshipInvitations queries the "authorship_invitations" edge of the Practice entity.
+func (_m *Practice) QueryAuthorshipInvitations() *AuthorshipInvitationQuery {
+	return NewPracticeClient(_m.config).QueryAuthorshipInvitations(_m)
+}
+
 // QueryTopics queries the "topics" edge of the Practice entity.
 func (_m *Practice) QueryTopics() *TopicQuery {
 	return NewPracticeClient(_m.config).QueryTopics(_m)
@@ -461,6 +478,30 @@ func (_m *Practice) appendNamedAuthors(name string, edges ...*Member) {
 		_m.Edges.namedAuthors[name] = []*Member{}
 	} else {
 		_m.Edges.namedAuthors[name] = append(_m.Edges.namedAuthors[name], edges...)
+	}
+}
+
+// NamedAuthorshipInvitations returns the AuthorshipInvitations named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Practice) NamedAuthorshipInvitations(name string) ([]*AuthorshipInvitation, error) {
+	if _m.Edges.namedAuthorshipInvitations == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedAuthorshipInvitations[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Practice) appendNamedAuthorshipInvitations(name string, edges ...*AuthorshipInvitation) {
+	if _m.Edges.namedAuthorshipInvitations == nil {
+		_m.Edges.namedAuthorshipInvitations = make(map[string][]*AuthorshipInvitation)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedAuthorshipInvitations[name] = []*AuthorshipInvitation{}
+	} else {
+		_m.Edges.namedAuthorshipInvitations[name] = append(_m.Edges.namedAuthorshipInvitations[name], edges...)
 	}
 }
 

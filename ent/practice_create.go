@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"time"
+	"zirkel/ent/authorshipinvitation"
 	"zirkel/ent/circle"
 	"zirkel/ent/measurement"
 	"zirkel/ent/member"
@@ -276,6 +277,21 @@ func (_c *PracticeCreate) AddAuthors(v ...*Member) *PracticeCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddAuthorIDs(ids...)
+}
+
+// AddAuthorshipInvitationIDs adds the "authorship_invitations" edge to the AuthorshipInvitation entity by IDs.
+func (_c *PracticeCreate) AddAuthorshipInvitationIDs(ids ...gid.ID) *PracticeCreate {
+	_c.mutation.AddAuthorshipInvitationIDs(ids...)
+	return _c
+}
+
+// AddAuthorshipInvitations adds the "authorship_invitations" edges to the AuthorshipInvitation entity.
+func (_c *PracticeCreate) AddAuthorshipInvitations(v ...*AuthorshipInvitation) *PracticeCreate {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddAuthorshipInvitationIDs(ids...)
 }
 
 // AddTopicIDs adds the "topics" edge to the Topic entity by IDs.
@@ -644,6 +660,22 @@ func (_c *PracticeCreate) createSpec() (*Practice, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(member.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.AuthorshipInvitationsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   practice.AuthorshipInvitationsTable,
+			Columns: []string{practice.AuthorshipInvitationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(authorshipinvitation.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"zirkel/ent/authorshipinvitation"
 	"zirkel/ent/circle"
 	"zirkel/ent/measurement"
 	"zirkel/ent/member"
@@ -28,25 +29,27 @@ import (
 // PracticeQuery is the builder for querying Practice entities.
 type PracticeQuery struct {
 	config
-	ctx                         *QueryContext
-	order                       []practice.OrderOption
-	inters                      []Interceptor
-	predicates                  []predicate.Practice
-	withOrganisation            *OrganisationQuery
-	withAuthors                 *MemberQuery
-	withTopics                  *TopicQuery
-	withCircle                  *CircleQuery
-	withSoftware                *SoftwareProductQuery
-	withMeasurementsBefore      *MeasurementQuery
-	withMeasurementsAfter       *MeasurementQuery
-	withFKs                     bool
-	loadTotal                   []func(context.Context, []*Practice) error
-	modifiers                   []func(*sql.Selector)
-	withNamedAuthors            map[string]*MemberQuery
-	withNamedTopics             map[string]*TopicQuery
-	withNamedSoftware           map[string]*SoftwareProductQuery
-	withNamedMeasurementsBefore map[string]*MeasurementQuery
-	withNamedMeasurementsAfter  map[string]*MeasurementQuery
+	ctx                            *QueryContext
+	order                          []practice.OrderOption
+	inters                         []Interceptor
+	predicates                     []predicate.Practice
+	withOrganisation               *OrganisationQuery
+	withAuthors                    *MemberQuery
+	withAuthorshipInvitations      *AuthorshipInvitationQuery
+	withTopics                     *TopicQuery
+	withCircle                     *CircleQuery
+	withSoftware                   *SoftwareProductQuery
+	withMeasurementsBefore         *MeasurementQuery
+	withMeasurementsAfter          *MeasurementQuery
+	withFKs                        bool
+	loadTotal                      []func(context.Context, []*Practice) error
+	modifiers                      []func(*sql.Selector)
+	withNamedAuthors               map[string]*MemberQuery
+	withNamedAuthorshipInvitations map[string]*AuthorshipInvitationQuery
+	withNamedTopics                map[string]*TopicQuery
+	withNamedSoftware              map[string]*SoftwareProductQuery
+	withNamedMeasurementsBefore    map[string]*MeasurementQuery
+	withNamedMeasurementsAfter     map[string]*MeasurementQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -120,6 +123,28 @@ func (_q *PracticeQuery) QueryAuthors() *MemberQuery {
 			sqlgraph.From(practice.Table, practice.FieldID, selector),
 			sqlgraph.To(member.Table, member.FieldID),
 			sqlgraph.Edge(sqlgraph.M2M, false, practice.AuthorsTable, practice.AuthorsPrimaryKey...),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryAuthorshipInvitations chains the current query on the "authorship_invitations" edge.
+func (_q *PracticeQuery) QueryAuthorshipInvitations() *AuthorshipInvitationQuery {
+	query := (&AuthorshipInvitationClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(practice.Table, practice.FieldID, selector),
+			sqlgraph.To(authorshipinvitation.Table, authorshipinvitation.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, practice.AuthorshipInvitationsTable, practice.AuthorshipInvitationsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -424,18 +449,19 @@ func (_q *PracticeQuery) Clone() *PracticeQuery {
 		return nil
 	}
 	return &PracticeQuery{
-		config:                 _q.config,
-		ctx:                    _q.ctx.Clone(),
-		order:                  append([]practice.OrderOption{}, _q.order...),
-		inters:                 append([]Interceptor{}, _q.inters...),
-		predicates:             append([]predicate.Practice{}, _q.predicates...),
-		withOrganisation:       _q.withOrganisation.Clone(),
-		withAuthors:            _q.withAuthors.Clone(),
-		withTopics:             _q.withTopics.Clone(),
-		withCircle:             _q.withCircle.Clone(),
-		withSoftware:           _q.withSoftware.Clone(),
-		withMeasurementsBefore: _q.withMeasurementsBefore.Clone(),
-		withMeasurementsAfter:  _q.withMeasurementsAfter.Clone(),
+		config:                    _q.config,
+		ctx:                       _q.ctx.Clone(),
+		order:                     append([]practice.OrderOption{}, _q.order...),
+		inters:                    append([]Interceptor{}, _q.inters...),
+		predicates:                append([]predicate.Practice{}, _q.predicates...),
+		withOrganisation:          _q.withOrganisation.Clone(),
+		withAuthors:               _q.withAuthors.Clone(),
+		withAuthorshipInvitations: _q.withAuthorshipInvitations.Clone(),
+		withTopics:                _q.withTopics.Clone(),
+		withCircle:                _q.withCircle.Clone(),
+		withSoftware:              _q.withSoftware.Clone(),
+		withMeasurementsBefore:    _q.withMeasurementsBefore.Clone(),
+		withMeasurementsAfter:     _q.withMeasurementsAfter.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -462,6 +488,17 @@ func (_q *PracticeQuery) WithAuthors(opts ...func(*MemberQuery)) *PracticeQuery 
 		opt(query)
 	}
 	_q.withAuthors = query
+	return _q
+}
+
+// WithAuthorshipInvitations tells the query-builder to eager-load the nodes that are connected to
+// the "authorship_invitations" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *PracticeQuery) WithAuthorshipInvitations(opts ...func(*AuthorshipInvitationQuery)) *PracticeQuery {
+	query := (&AuthorshipInvitationClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withAuthorshipInvitations = query
 	return _q
 }
 
@@ -605,9 +642,10 @@ func (_q *PracticeQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Pra
 		nodes       = []*Practice{}
 		withFKs     = _q.withFKs
 		_spec       = _q.querySpec()
-		loadedTypes = [7]bool{
+		loadedTypes = [8]bool{
 			_q.withOrganisation != nil,
 			_q.withAuthors != nil,
+			_q.withAuthorshipInvitations != nil,
 			_q.withTopics != nil,
 			_q.withCircle != nil,
 			_q.withSoftware != nil,
@@ -655,6 +693,15 @@ func (_q *PracticeQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Pra
 			return nil, err
 		}
 	}
+	if query := _q.withAuthorshipInvitations; query != nil {
+		if err := _q.loadAuthorshipInvitations(ctx, query, nodes,
+			func(n *Practice) { n.Edges.AuthorshipInvitations = []*AuthorshipInvitation{} },
+			func(n *Practice, e *AuthorshipInvitation) {
+				n.Edges.AuthorshipInvitations = append(n.Edges.AuthorshipInvitations, e)
+			}); err != nil {
+			return nil, err
+		}
+	}
 	if query := _q.withTopics; query != nil {
 		if err := _q.loadTopics(ctx, query, nodes,
 			func(n *Practice) { n.Edges.Topics = []*Topic{} },
@@ -693,6 +740,13 @@ func (_q *PracticeQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Pra
 		if err := _q.loadAuthors(ctx, query, nodes,
 			func(n *Practice) { n.appendNamedAuthors(name) },
 			func(n *Practice, e *Member) { n.appendNamedAuthors(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedAuthorshipInvitations {
+		if err := _q.loadAuthorshipInvitations(ctx, query, nodes,
+			func(n *Practice) { n.appendNamedAuthorshipInvitations(name) },
+			func(n *Practice, e *AuthorshipInvitation) { n.appendNamedAuthorshipInvitations(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -822,6 +876,37 @@ func (_q *PracticeQuery) loadAuthors(ctx context.Context, query *MemberQuery, no
 		for kn := range nodes {
 			assign(kn, n)
 		}
+	}
+	return nil
+}
+func (_q *PracticeQuery) loadAuthorshipInvitations(ctx context.Context, query *AuthorshipInvitationQuery, nodes []*Practice, init func(*Practice), assign func(*Practice, *AuthorshipInvitation)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[gid.ID]*Practice)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	query.withFKs = true
+	query.Where(predicate.AuthorshipInvitation(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(practice.AuthorshipInvitationsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.practice_authorship_invitations
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "practice_authorship_invitations" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "practice_authorship_invitations" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
 	}
 	return nil
 }
@@ -1232,6 +1317,20 @@ func (_q *PracticeQuery) WithNamedAuthors(name string, opts ...func(*MemberQuery
 		_q.withNamedAuthors = make(map[string]*MemberQuery)
 	}
 	_q.withNamedAuthors[name] = query
+	return _q
+}
+
+// WithNamedAuthorshipInvitations tells the query-builder to eager-load the nodes that are connected to the "authorship_invitations"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *PracticeQuery) WithNamedAuthorshipInvitations(name string, opts ...func(*AuthorshipInvitationQuery)) *PracticeQuery {
+	query := (&AuthorshipInvitationClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedAuthorshipInvitations == nil {
+		_q.withNamedAuthorshipInvitations = make(map[string]*AuthorshipInvitationQuery)
+	}
+	_q.withNamedAuthorshipInvitations[name] = query
 	return _q
 }
 

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"time"
+	"zirkel/ent/authorshipinvitation"
 	"zirkel/ent/circle"
 	"zirkel/ent/measurement"
 	"zirkel/ent/member"
@@ -337,6 +338,21 @@ func (_u *PracticeUpdate) AddAuthors(v ...*Member) *PracticeUpdate {
 	return _u.AddAuthorIDs(ids...)
 }
 
+// AddAuthorshipInvitationIDs adds the "authorship_invitations" edge to the AuthorshipInvitation entity by IDs.
+func (_u *PracticeUpdate) AddAuthorshipInvitationIDs(ids ...gid.ID) *PracticeUpdate {
+	_u.mutation.AddAuthorshipInvitationIDs(ids...)
+	return _u
+}
+
+// AddAuthorshipInvitations adds the "authorship_invitations" edges to the AuthorshipInvitation entity.
+func (_u *PracticeUpdate) AddAuthorshipInvitations(v ...*AuthorshipInvitation) *PracticeUpdate {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddAuthorshipInvitationIDs(ids...)
+}
+
 // AddTopicIDs adds the "topics" edge to the Topic entity by IDs.
 func (_u *PracticeUpdate) AddTopicIDs(ids ...gid.ID) *PracticeUpdate {
 	_u.mutation.AddTopicIDs(ids...)
@@ -446,6 +462,27 @@ func (_u *PracticeUpdate) RemoveAuthors(v ...*Member) *PracticeUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveAuthorIDs(ids...)
+}
+
+// ClearAuthorshipInvitations clears all "authorship_invitations" edges to the AuthorshipInvitation entity.
+func (_u *PracticeUpdate) ClearAuthorshipInvitations() *PracticeUpdate {
+	_u.mutation.ClearAuthorshipInvitations()
+	return _u
+}
+
+// RemoveAuthorshipInvitationIDs removes the "authorship_invitations" edge to AuthorshipInvitation entities by IDs.
+func (_u *PracticeUpdate) RemoveAuthorshipInvitationIDs(ids ...gid.ID) *PracticeUpdate {
+	_u.mutation.RemoveAuthorshipInvitationIDs(ids...)
+	return _u
+}
+
+// RemoveAuthorshipInvitations removes "authorship_invitations" edges to AuthorshipInvitation entities.
+func (_u *PracticeUpdate) RemoveAuthorshipInvitations(v ...*AuthorshipInvitation) *PracticeUpdate {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveAuthorshipInvitationIDs(ids...)
 }
 
 // ClearTopics clears all "topics" edges to the Topic entity.
@@ -819,6 +856,51 @@ func (_u *PracticeUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(member.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.AuthorshipInvitationsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   practice.AuthorshipInvitationsTable,
+			Columns: []string{practice.AuthorshipInvitationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(authorshipinvitation.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedAuthorshipInvitationsIDs(); len(nodes) > 0 && !_u.mutation.AuthorshipInvitationsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   practice.AuthorshipInvitationsTable,
+			Columns: []string{practice.AuthorshipInvitationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(authorshipinvitation.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.AuthorshipInvitationsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   practice.AuthorshipInvitationsTable,
+			Columns: []string{practice.AuthorshipInvitationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(authorshipinvitation.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {
@@ -1357,6 +1439,21 @@ func (_u *PracticeUpdateOne) AddAuthors(v ...*Member) *PracticeUpdateOne {
 	return _u.AddAuthorIDs(ids...)
 }
 
+// AddAuthorshipInvitationIDs adds the "authorship_invitations" edge to the AuthorshipInvitation entity by IDs.
+func (_u *PracticeUpdateOne) AddAuthorshipInvitationIDs(ids ...gid.ID) *PracticeUpdateOne {
+	_u.mutation.AddAuthorshipInvitationIDs(ids...)
+	return _u
+}
+
+// AddAuthorshipInvitations adds the "authorship_invitations" edges to the AuthorshipInvitation entity.
+func (_u *PracticeUpdateOne) AddAuthorshipInvitations(v ...*AuthorshipInvitation) *PracticeUpdateOne {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddAuthorshipInvitationIDs(ids...)
+}
+
 // AddTopicIDs adds the "topics" edge to the Topic entity by IDs.
 func (_u *PracticeUpdateOne) AddTopicIDs(ids ...gid.ID) *PracticeUpdateOne {
 	_u.mutation.AddTopicIDs(ids...)
@@ -1466,6 +1563,27 @@ func (_u *PracticeUpdateOne) RemoveAuthors(v ...*Member) *PracticeUpdateOne {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveAuthorIDs(ids...)
+}
+
+// ClearAuthorshipInvitations clears all "authorship_invitations" edges to the AuthorshipInvitation entity.
+func (_u *PracticeUpdateOne) ClearAuthorshipInvitations() *PracticeUpdateOne {
+	_u.mutation.ClearAuthorshipInvitations()
+	return _u
+}
+
+// RemoveAuthorshipInvitationIDs removes the "authorship_invitations" edge to AuthorshipInvitation entities by IDs.
+func (_u *PracticeUpdateOne) RemoveAuthorshipInvitationIDs(ids ...gid.ID) *PracticeUpdateOne {
+	_u.mutation.RemoveAuthorshipInvitationIDs(ids...)
+	return _u
+}
+
+// RemoveAuthorshipInvitations removes "authorship_invitations" edges to AuthorshipInvitation entities.
+func (_u *PracticeUpdateOne) RemoveAuthorshipInvitations(v ...*AuthorshipInvitation) *PracticeUpdateOne {
+	ids := make([]gid.ID, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveAuthorshipInvitationIDs(ids...)
 }
 
 // ClearTopics clears all "topics" edges to the Topic entity.
@@ -1869,6 +1987,51 @@ func (_u *PracticeUpdateOne) sqlSave(ctx context.Context) (_node *Practice, err 
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(member.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.AuthorshipInvitationsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   practice.AuthorshipInvitationsTable,
+			Columns: []string{practice.AuthorshipInvitationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(authorshipinvitation.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedAuthorshipInvitationsIDs(); len(nodes) > 0 && !_u.mutation.AuthorshipInvitationsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   practice.AuthorshipInvitationsTable,
+			Columns: []string{practice.AuthorshipInvitationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(authorshipinvitation.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.AuthorshipInvitationsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   practice.AuthorshipInvitationsTable,
+			Columns: []string{practice.AuthorshipInvitationsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(authorshipinvitation.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {

@@ -20,16 +20,36 @@ type TypeInfo struct {
 
 // SchemaInfo describes every type by its ent name.
 var SchemaInfo = map[string]TypeInfo{
+	"AuthorshipInvitation": {
+		Table: "authorship_invitations",
+		Edges: map[string]EdgeInfo{
+			"practice":   {Table: "practices", Input: "practiceID"},
+			"invitee":    {Table: "members", Input: "inviteeID"},
+			"inviter":    {Table: "members", Input: "inviterID"},
+			"decided_by": {Table: "members", Input: "decidedByID"},
+		},
+		Unique: []string{},
+	},
 	"Circle": {
 		Table: "circles",
 		Edges: map[string]EdgeInfo{
-			"memberships": {Table: "circle_memberships", Input: "membershipIDs"},
-			"practices":   {Table: "practices", Input: "practiceIDs"},
-			"discussions": {Table: "discussions", Input: "discussionIDs"},
-			"events":      {Table: "events", Input: "eventIDs"},
-			"surveys":     {Table: "surveys", Input: "surveyIDs"},
+			"memberships":   {Table: "circle_memberships", Input: "membershipIDs"},
+			"practices":     {Table: "practices", Input: "practiceIDs"},
+			"discussions":   {Table: "discussions", Input: "discussionIDs"},
+			"events":        {Table: "events", Input: "eventIDs"},
+			"surveys":       {Table: "surveys", Input: "surveyIDs"},
+			"join_requests": {Table: "circle_join_requests", Input: "joinRequestIDs"},
 		},
 		Unique: []string{"slug"},
+	},
+	"CircleJoinRequest": {
+		Table: "circle_join_requests",
+		Edges: map[string]EdgeInfo{
+			"circle":     {Table: "circles", Input: "circleID"},
+			"member":     {Table: "members", Input: "memberID"},
+			"decided_by": {Table: "members", Input: "decidedByID"},
+		},
+		Unique: []string{},
 	},
 	"CircleMembership": {
 		Table: "circle_memberships",
@@ -100,12 +120,14 @@ var SchemaInfo = map[string]TypeInfo{
 	"Member": {
 		Table: "members",
 		Edges: map[string]EdgeInfo{
-			"organisation":       {Table: "organisations", Input: "organisationID"},
-			"expertise":          {Table: "topics", Input: "expertiseIDs"},
-			"practices":          {Table: "practices", Input: "practiceIDs"},
-			"circle_memberships": {Table: "circle_memberships", Input: "circleMembershipIDs"},
-			"sessions":           {Table: "sessions", Input: "sessionIDs"},
-			"organised_events":   {Table: "events", Input: "organisedEventIDs"},
+			"organisation":           {Table: "organisations", Input: "organisationID"},
+			"expertise":              {Table: "topics", Input: "expertiseIDs"},
+			"practices":              {Table: "practices", Input: "practiceIDs"},
+			"circle_memberships":     {Table: "circle_memberships", Input: "circleMembershipIDs"},
+			"authorship_invitations": {Table: "authorship_invitations", Input: "authorshipInvitationIDs"},
+			"join_requests":          {Table: "circle_join_requests", Input: "joinRequestIDs"},
+			"sessions":               {Table: "sessions", Input: "sessionIDs"},
+			"organised_events":       {Table: "events", Input: "organisedEventIDs"},
 		},
 		Unique: []string{"email", "invitation_hash", "calendar_token_hash"},
 	},
@@ -136,13 +158,14 @@ var SchemaInfo = map[string]TypeInfo{
 	"Practice": {
 		Table: "practices",
 		Edges: map[string]EdgeInfo{
-			"organisation":        {Table: "organisations", Input: "organisationID"},
-			"authors":             {Table: "members", Input: "authorIDs"},
-			"topics":              {Table: "topics", Input: "topicIDs"},
-			"circle":              {Table: "circles", Input: "circleID"},
-			"software":            {Table: "software_products", Input: "softwareIDs"},
-			"measurements_before": {Table: "measurements", Input: "measurementsBeforeIDs"},
-			"measurements_after":  {Table: "measurements", Input: "measurementsAfterIDs"},
+			"organisation":           {Table: "organisations", Input: "organisationID"},
+			"authors":                {Table: "members", Input: "authorIDs"},
+			"authorship_invitations": {Table: "authorship_invitations", Input: "authorshipInvitationIDs"},
+			"topics":                 {Table: "topics", Input: "topicIDs"},
+			"circle":                 {Table: "circles", Input: "circleID"},
+			"software":               {Table: "software_products", Input: "softwareIDs"},
+			"measurements_before":    {Table: "measurements", Input: "measurementsBeforeIDs"},
+			"measurements_after":     {Table: "measurements", Input: "measurementsAfterIDs"},
 		},
 		Unique: []string{},
 	},

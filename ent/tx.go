@@ -14,8 +14,12 @@ import (
 // Tx is a transactional client that is created by calling Client.Tx().
 type Tx struct {
 	config
+	// AuthorshipInvitation is the client for interacting with the AuthorshipInvitation builders.
+	AuthorshipInvitation *AuthorshipInvitationClient
 	// Circle is the client for interacting with the Circle builders.
 	Circle *CircleClient
+	// CircleJoinRequest is the client for interacting with the CircleJoinRequest builders.
+	CircleJoinRequest *CircleJoinRequestClient
 	// CircleMembership is the client for interacting with the CircleMembership builders.
 	CircleMembership *CircleMembershipClient
 	// Competency is the client for interacting with the Competency builders.
@@ -189,7 +193,9 @@ func (tx *Tx) Client() *Client {
 }
 
 func (tx *Tx) init() {
+	tx.AuthorshipInvitation = NewAuthorshipInvitationClient(tx.config)
 	tx.Circle = NewCircleClient(tx.config)
+	tx.CircleJoinRequest = NewCircleJoinRequestClient(tx.config)
 	tx.CircleMembership = NewCircleMembershipClient(tx.config)
 	tx.Competency = NewCompetencyClient(tx.config)
 	tx.CompetencyRating = NewCompetencyRatingClient(tx.config)
@@ -220,7 +226,7 @@ func (tx *Tx) init() {
 // of them in order to commit or rollback the transaction.
 //
 // If a closed transaction is embedded in one of the generated entities, and the entity
-// applies a query, for example: Circle.QueryXXX(), the query will be executed
+// applies a query, for example: AuthorshipInvitation.QueryXXX(), the query will be executed
 // through the driver which created this transaction.
 //
 // Note that txDriver is not goroutine safe.

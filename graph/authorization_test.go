@@ -21,6 +21,7 @@ type protectedWorld struct {
 	pPublic, pMembers, pCircle, pDraft string
 	dOpen, dClosed, msgOpen, msgClosed string
 	emailOf, target                    string
+	invitation, eventClosed            string
 }
 
 func newProtectedWorld(t *testing.T, env *apitest.Env) *protectedWorld {
@@ -38,7 +39,8 @@ func newProtectedWorld(t *testing.T, env *apitest.Env) *protectedWorld {
 		w.as[role] = env.NewMember(t, spec)
 	}
 	w.emailOf = w.as["author"].MemberID
-	w.target = env.NewMember(t, apitest.Spec{Name: "Ziel", OrganisationID: w.org}).MemberID
+	target := env.NewMember(t, apitest.Spec{Name: "Ziel", OrganisationID: w.org})
+	w.target = target.MemberID
 	w.closed = must[struct{ ID string }](t, admin, `mutation { r: createCircle(input: {name: "Geschlossen", slug: "geschlossen", visibility: CLOSED}) { id } }`, nil).ID
 	w.open = must[struct{ ID string }](t, admin, `mutation { r: createCircle(input: {name: "Offen", slug: "offen", visibility: OPEN}) { id } }`, nil).ID
 	add := `mutation($c: ID!, $m: ID!, $r: CircleMembershipRole) { r: addCircleMember(circleID: $c, memberID: $m, role: $r) { id } }`
@@ -61,6 +63,15 @@ func newProtectedWorld(t *testing.T, env *apitest.Env) *protectedWorld {
 	w.pMembers = practice(w.as["author"], "Für Mitglieder", "MEMBERS", nil, true)
 	w.pDraft = practice(w.as["author"], "Entwurf", "MEMBERS", nil, false)
 	w.pCircle = practice(w.as["circleModerator"], "Im Zirkel", "CIRCLE", w.closed, true)
+	w.invitation = must[struct {
+		AuthorshipInvitations struct {
+			Edges []struct{ Node struct{ ID string } }
+		}
+	}](t, w.as["author"], `mutation($id: ID!, $a: ID!) { r: updatePractice(id: $id, input: {addAuthorIDs: [$a]}) {
+		authorshipInvitations(first: 1) { edges { node { id } } } } }`, map[string]any{"id": w.pDraft, "a": w.target}).AuthorshipInvitations.Edges[0].Node.ID
+	must[struct{ ID string }](t, target, `mutation($c: ID!) { r: requestToJoinCircle(circleID: $c) { id } }`, map[string]any{"c": w.closed})
+	w.eventClosed = must[struct{ ID string }](t, w.as["circleModerator"], `mutation($c: ID!) { r: createEvent(input: {title: "Kreistreffen",
+		kind: MEETUP, startsAt: "2030-03-01T10:00:00Z", endsAt: "2030-03-01T12:00:00Z", circleID: $c}) { id } }`, map[string]any{"c": w.closed}).ID
 
 	discussion := func(as *apitest.Session, circle any) (string, string) {
 		d := must[struct{ ID string }](t, as, `mutation($c: ID) { r: createDiscussion(input: {title: "Frage", circleID: $c}) { id } }`, map[string]any{"c": circle}).ID
@@ -116,11 +127,13 @@ func nodeShown(data json.RawMessage) string {
 
 func countOf(data json.RawMessage) string {
 	var v struct {
-		Node      struct{ Memberships struct{ TotalCount int } }
+		Node struct {
+			Memberships, JoinRequests struct{ TotalCount int }
+		}
 		Practices struct{ TotalCount int }
 	}
 	_ = json.Unmarshal(data, &v)
-	return fmt.Sprint(v.Node.Memberships.TotalCount + v.Practices.TotalCount)
+	return fmt.Sprint(v.Node.Memberships.TotalCount + v.Node.JoinRequests.TotalCount + v.Practices.TotalCount)
 }
 
 func byID(field func(w *protectedWorld) string) func(w *protectedWorld, role string) map[string]any {
@@ -175,6 +188,11 @@ func authorizationTable() []operation {
 		nodeRead("read an open discussion", func(w *protectedWorld) string { return w.dOpen }, loggedIn...),
 		nodeRead("read a closed circle's discussion", func(w *protectedWorld) string { return w.dClosed }, "circleMember", "circleModerator"),
 		nodeRead("read a closed circle's message", func(w *protectedWorld) string { return w.msgClosed }, "circleMember", "circleModerator"),
+		nodeRead("read a closed circle's event", func(w *protectedWorld) string { return w.eventClosed }, "circleMember", "circleModerator"),
+		{name: "list a closed circle's join requests", query: `query($id: ID!) { node(id: $id) { ... on Circle { joinRequests(first: 10) { totalCount } } } }`,
+			vars: byID(func(w *protectedWorld) string { return w.closed }), read: countOf, want: outcomes("1", "circleModerator", "admin"), other: "0"},
+		{name: "accept someone's co-author invitation", query: `mutation($id: ID!) { acceptAuthorshipInvitation(id: $id) { id } }`,
+			vars: byID(func(w *protectedWorld) string { return w.invitation }), want: outcomes("FORBIDDEN", "author"), other: "NOT_FOUND"},
 		nodeRead("read a member", func(w *protectedWorld) string { return w.emailOf }, loggedIn...),
 		nodeRead("read an organisation", func(w *protectedWorld) string { return w.org }, roles...),
 		{name: "see a member's e-mail", query: `query($id: ID!) { node(id: $id) { ... on Member { email } } }`, vars: byID(func(w *protectedWorld) string { return w.emailOf }),
@@ -225,6 +243,10 @@ func authorizationTable() []operation {
 				return map[string]any{"c": w.closed, "m": w.target}
 			},
 			want: merge(outcomes("NOT_FOUND", "anonymous"), outcomes("ok", "circleModerator", "admin")), other: "FORBIDDEN"},
+		// Before "join a closed circle": the admin asks while still outside.
+		{name: "ask to join a closed circle", query: `mutation($c: ID!) { requestToJoinCircle(circleID: $c) { id } }`,
+			vars: func(w *protectedWorld, _ string) map[string]any { return map[string]any{"c": w.closed} },
+			want: merge(anon, outcomes("FORBIDDEN", "vendor"), outcomes("CONFLICT", "circleMember", "circleModerator")), other: "ok"},
 		{name: "join a closed circle", query: `mutation($c: ID!) { joinCircle(circleID: $c) { id } }`,
 			vars: func(w *protectedWorld, _ string) map[string]any { return map[string]any{"c": w.closed} },
 			want: merge(anon, outcomes("ok", "circleMember", "circleModerator", "admin")), other: "FORBIDDEN"},

@@ -5,6 +5,7 @@ import (
 
 	"zirkel/ent"
 	"zirkel/ent/circle"
+	"zirkel/ent/circlejoinrequest"
 	"zirkel/ent/circlemembership"
 	"zirkel/ent/member"
 	"zirkel/ent/schema/gid"
@@ -68,4 +69,19 @@ func findMembership(ctx context.Context, c *ent.Client, circleID, memberID gid.I
 			circlemembership.HasMemberWith(member.ID(memberID)),
 		).
 		Only(ctx)
+}
+
+// decideJoinRequest accepts or declines a request the viewer can see and returns it with its
+// member loaded; who may decide is the request's policy.
+func decideJoinRequest(ctx context.Context, c *ent.Client, id gid.ID, status circlejoinrequest.Status, reason *string) (*ent.CircleJoinRequest, error) {
+	req, err := c.CircleJoinRequest.Query().Where(circlejoinrequest.ID(id)).WithMember().Only(ctx)
+	if err != nil {
+		return nil, notFoundAs("id", err)
+	}
+	updated, err := c.CircleJoinRequest.UpdateOne(req).SetStatus(status).SetReason(deref(reason)).Save(ctx)
+	if err != nil {
+		return nil, err
+	}
+	updated.Edges.Member = req.Edges.Member
+	return updated, nil
 }

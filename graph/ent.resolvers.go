@@ -99,6 +99,11 @@ func (r *queryResolver) Topics(ctx context.Context, after *entgql.Cursor[gid.ID]
 	return r.client.Topic.Query().Paginate(ctx, after, first, before, last, ent.WithTopicOrder(orderBy), ent.WithTopicFilter(where.Filter))
 }
 
+// AuthorshipInvitation returns generated.AuthorshipInvitationResolver implementation.
+func (r *Resolver) AuthorshipInvitation() generated.AuthorshipInvitationResolver {
+	return &authorshipInvitationResolver{r}
+}
+
 // Event returns generated.EventResolver implementation.
 func (r *Resolver) Event() generated.EventResolver { return &eventResolver{r} }
 
@@ -120,10 +125,11 @@ func (r *Resolver) SoftwareProduct() generated.SoftwareProductResolver {
 func (r *Resolver) Survey() generated.SurveyResolver { return &surveyResolver{r} }
 
 type (
-	eventResolver           struct{ *Resolver }
-	memberResolver          struct{ *Resolver }
-	messageResolver         struct{ *Resolver }
-	queryResolver           struct{ *Resolver }
-	softwareProductResolver struct{ *Resolver }
-	surveyResolver          struct{ *Resolver }
+	authorshipInvitationResolver struct{ *Resolver }
+	eventResolver                struct{ *Resolver }
+	memberResolver               struct{ *Resolver }
+	messageResolver              struct{ *Resolver }
+	queryResolver                struct{ *Resolver }
+	softwareProductResolver      struct{ *Resolver }
+	surveyResolver               struct{ *Resolver }
 )

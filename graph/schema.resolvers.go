@@ -10,6 +10,8 @@ import (
 	"errors"
 	"slices"
 	"zirkel/ent"
+	"zirkel/ent/authorshipinvitation"
+	"zirkel/ent/circlejoinrequest"
 	"zirkel/ent/circlemembership"
 	"zirkel/ent/competency"
 	"zirkel/ent/member"
@@ -26,6 +28,11 @@ import (
 	"zirkel/server/policy"
 	"zirkel/server/viewer"
 )
+
+// Practice is the resolver for the practice field.
+func (r *authorshipInvitationResolver) Practice(ctx context.Context, obj *ent.AuthorshipInvitation) (*ent.Practice, error) {
+	return invitedPractice(ctx, obj)
+}
 
 // OnlineURL is the resolver for the onlineURL field.
 func (r *eventResolver) OnlineURL(ctx context.Context, obj *ent.Event) (*string, error) {
@@ -499,6 +506,45 @@ func (r *mutationResolver) RespondToSurvey(ctx context.Context, surveyID gid.ID,
 		r.live.SurveyChanged(ctx, surveyID)
 	}
 	return true, nil
+}
+
+// AcceptAuthorshipInvitation is the resolver for the acceptAuthorshipInvitation field.
+func (r *mutationResolver) AcceptAuthorshipInvitation(ctx context.Context, id gid.ID) (*ent.AuthorshipInvitation, error) {
+	return answerInvitation(ctx, ent.FromContext(ctx), id, authorshipinvitation.StatusACCEPTED)
+}
+
+// DeclineAuthorshipInvitation is the resolver for the declineAuthorshipInvitation field.
+func (r *mutationResolver) DeclineAuthorshipInvitation(ctx context.Context, id gid.ID) (*ent.AuthorshipInvitation, error) {
+	return answerInvitation(ctx, ent.FromContext(ctx), id, authorshipinvitation.StatusDECLINED)
+}
+
+// WithdrawAuthorshipInvitation is the resolver for the withdrawAuthorshipInvitation field.
+func (r *mutationResolver) WithdrawAuthorshipInvitation(ctx context.Context, id gid.ID) (*ent.AuthorshipInvitation, error) {
+	return answerInvitation(ctx, ent.FromContext(ctx), id, authorshipinvitation.StatusWITHDRAWN)
+}
+
+// RequestToJoinCircle is the resolver for the requestToJoinCircle field.
+func (r *mutationResolver) RequestToJoinCircle(ctx context.Context, circleID gid.ID, message *string) (*ent.CircleJoinRequest, error) {
+	v, err := requireViewer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return ent.FromContext(ctx).CircleJoinRequest.Create().
+		SetCircleID(circleID).SetMemberID(v.MemberID).SetMessage(deref(message)).Save(ctx)
+}
+
+// AcceptJoinRequest is the resolver for the acceptJoinRequest field.
+func (r *mutationResolver) AcceptJoinRequest(ctx context.Context, id gid.ID, reason *string) (*ent.CircleJoinRequest, error) {
+	req, err := decideJoinRequest(ctx, ent.FromContext(ctx), id, circlejoinrequest.StatusACCEPTED, reason)
+	if err == nil {
+		r.live.AccessChanged(ctx, req.Edges.Member.ID)
+	}
+	return req, err
+}
+
+// DeclineJoinRequest is the resolver for the declineJoinRequest field.
+func (r *mutationResolver) DeclineJoinRequest(ctx context.Context, id gid.ID, reason *string) (*ent.CircleJoinRequest, error) {
+	return decideJoinRequest(ctx, ent.FromContext(ctx), id, circlejoinrequest.StatusDECLINED, reason)
 }
 
 // Viewer is the resolver for the viewer field.

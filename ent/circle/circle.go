@@ -31,6 +31,8 @@ const (
 	FieldDescription = "description"
 	// FieldVisibility holds the string denoting the visibility field in the database.
 	FieldVisibility = "visibility"
+	// FieldVendorsMayAsk holds the string denoting the vendors_may_ask field in the database.
+	FieldVendorsMayAsk = "vendors_may_ask"
 	// EdgeMemberships holds the string denoting the memberships edge name in mutations.
 	EdgeMemberships = "memberships"
 	// EdgePractices holds the string denoting the practices edge name in mutations.
@@ -41,6 +43,8 @@ const (
 	EdgeEvents = "events"
 	// EdgeSurveys holds the string denoting the surveys edge name in mutations.
 	EdgeSurveys = "surveys"
+	// EdgeJoinRequests holds the string denoting the join_requests edge name in mutations.
+	EdgeJoinRequests = "join_requests"
 	// Table holds the table name of the circle in the database.
 	Table = "circles"
 	// MembershipsTable is the table that holds the memberships relation/edge.
@@ -78,6 +82,13 @@ const (
 	SurveysInverseTable = "surveys"
 	// SurveysColumn is the table column denoting the surveys relation/edge.
 	SurveysColumn = "circle_surveys"
+	// JoinRequestsTable is the table that holds the join_requests relation/edge.
+	JoinRequestsTable = "circle_join_requests"
+	// JoinRequestsInverseTable is the table name for the CircleJoinRequest entity.
+	// It exists in this package in order to avoid circular dependency with the "circlejoinrequest" package.
+	JoinRequestsInverseTable = "circle_join_requests"
+	// JoinRequestsColumn is the table column denoting the join_requests relation/edge.
+	JoinRequestsColumn = "circle_join_requests"
 )
 
 // Columns holds all SQL columns for circle fields.
@@ -89,6 +100,7 @@ var Columns = []string{
 	FieldSlug,
 	FieldDescription,
 	FieldVisibility,
+	FieldVendorsMayAsk,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -121,6 +133,8 @@ var (
 	SlugValidator func(string) error
 	// DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
 	DescriptionValidator func(string) error
+	// DefaultVendorsMayAsk holds the default value on creation for the "vendors_may_ask" field.
+	DefaultVendorsMayAsk bool
 	// DefaultID holds the default value on creation for the "id" field.
 	DefaultID func() gid.ID
 	// IDValidator is a validator for the "id" field. It is called by the builders before save.
@@ -189,6 +203,11 @@ func ByDescription(opts ...sql.OrderTermOption) OrderOption {
 // ByVisibility orders the results by the visibility field.
 func ByVisibility(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldVisibility, opts...).ToFunc()
+}
+
+// ByVendorsMayAsk orders the results by the vendors_may_ask field.
+func ByVendorsMayAsk(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldVendorsMayAsk, opts...).ToFunc()
 }
 
 // ByMembershipsCount orders the results by memberships count.
@@ -260,6 +279,20 @@ func BySurveys(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newSurveysStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByJoinRequestsCount orders the results by join_requests count.
+func ByJoinRequestsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newJoinRequestsStep(), opts...)
+	}
+}
+
+// ByJoinRequests orders the results by join_requests terms.
+func ByJoinRequests(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newJoinRequestsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newMembershipsStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -293,6 +326,13 @@ func newSurveysStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(SurveysInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, SurveysTable, SurveysColumn),
+	)
+}
+func newJoinRequestsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(JoinRequestsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, JoinRequestsTable, JoinRequestsColumn),
 	)
 }
 

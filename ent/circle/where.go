@@ -81,6 +81,11 @@ func Description(v string) predicate.Circle {
 	return predicate.Circle(sql.FieldEQ(FieldDescription, v))
 }
 
+// VendorsMayAsk applies equality check predicate on the "vendors_may_ask" field. It's identical to VendorsMayAskEQ.
+func VendorsMayAsk(v bool) predicate.Circle {
+	return predicate.Circle(sql.FieldEQ(FieldVendorsMayAsk, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Circle {
 	return predicate.Circle(sql.FieldEQ(FieldCreatedAt, v))
@@ -386,6 +391,16 @@ func VisibilityNotIn(vs ...Visibility) predicate.Circle {
 	return predicate.Circle(sql.FieldNotIn(FieldVisibility, vs...))
 }
 
+// VendorsMayAskEQ applies the EQ predicate on the "vendors_may_ask" field.
+func VendorsMayAskEQ(v bool) predicate.Circle {
+	return predicate.Circle(sql.FieldEQ(FieldVendorsMayAsk, v))
+}
+
+// VendorsMayAskNEQ applies the NEQ predicate on the "vendors_may_ask" field.
+func VendorsMayAskNEQ(v bool) predicate.Circle {
+	return predicate.Circle(sql.FieldNEQ(FieldVendorsMayAsk, v))
+}
+
 // HasMemberships applies the HasEdge predicate on the "memberships" edge.
 func HasMemberships() predicate.Circle {
 	return predicate.Circle(func(s *sql.Selector) {
@@ -493,6 +508,29 @@ func HasSurveys() predicate.Circle {
 func HasSurveysWith(preds ...predicate.Survey) predicate.Circle {
 	return predicate.Circle(func(s *sql.Selector) {
 		step := newSurveysStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasJoinRequests applies the HasEdge predicate on the "join_requests" edge.
+func HasJoinRequests() predicate.Circle {
+	return predicate.Circle(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, JoinRequestsTable, JoinRequestsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasJoinRequestsWith applies the HasEdge predicate on the "join_requests" edge with a given conditions (other predicates).
+func HasJoinRequestsWith(preds ...predicate.CircleJoinRequest) predicate.Circle {
+	return predicate.Circle(func(s *sql.Selector) {
+		step := newJoinRequestsStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

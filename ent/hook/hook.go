@@ -8,6 +8,18 @@ import (
 	"zirkel/ent"
 )
 
+// The AuthorshipInvitationFunc type is an adapter to allow the use of ordinary
+// function as AuthorshipInvitation mutator.
+type AuthorshipInvitationFunc func(context.Context, *ent.AuthorshipInvitationMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f AuthorshipInvitationFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.AuthorshipInvitationMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.AuthorshipInvitationMutation", m)
+}
+
 // The CircleFunc type is an adapter to allow the use of ordinary
 // function as Circle mutator.
 type CircleFunc func(context.Context, *ent.CircleMutation) (ent.Value, error)
@@ -18,6 +30,18 @@ func (f CircleFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, erro
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CircleMutation", m)
+}
+
+// The CircleJoinRequestFunc type is an adapter to allow the use of ordinary
+// function as CircleJoinRequest mutator.
+type CircleJoinRequestFunc func(context.Context, *ent.CircleJoinRequestMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f CircleJoinRequestFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.CircleJoinRequestMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CircleJoinRequestMutation", m)
 }
 
 // The CircleMembershipFunc type is an adapter to allow the use of ordinary

@@ -7,7 +7,9 @@ import (
 	"fmt"
 
 	"zirkel/ent"
+	"zirkel/ent/authorshipinvitation"
 	"zirkel/ent/circle"
+	"zirkel/ent/circlejoinrequest"
 	"zirkel/ent/circlemembership"
 	"zirkel/ent/competency"
 	"zirkel/ent/competencyrating"
@@ -90,6 +92,33 @@ func (f TraverseFunc) Traverse(ctx context.Context, q ent.Query) error {
 	return f(ctx, query)
 }
 
+// The AuthorshipInvitationFunc type is an adapter to allow the use of ordinary function as a Querier.
+type AuthorshipInvitationFunc func(context.Context, *ent.AuthorshipInvitationQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f AuthorshipInvitationFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.AuthorshipInvitationQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.AuthorshipInvitationQuery", q)
+}
+
+// The TraverseAuthorshipInvitation type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseAuthorshipInvitation func(context.Context, *ent.AuthorshipInvitationQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseAuthorshipInvitation) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseAuthorshipInvitation) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.AuthorshipInvitationQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.AuthorshipInvitationQuery", q)
+}
+
 // The CircleFunc type is an adapter to allow the use of ordinary function as a Querier.
 type CircleFunc func(context.Context, *ent.CircleQuery) (ent.Value, error)
 
@@ -115,6 +144,33 @@ func (f TraverseCircle) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.CircleQuery", q)
+}
+
+// The CircleJoinRequestFunc type is an adapter to allow the use of ordinary function as a Querier.
+type CircleJoinRequestFunc func(context.Context, *ent.CircleJoinRequestQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f CircleJoinRequestFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.CircleJoinRequestQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.CircleJoinRequestQuery", q)
+}
+
+// The TraverseCircleJoinRequest type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseCircleJoinRequest func(context.Context, *ent.CircleJoinRequestQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseCircleJoinRequest) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseCircleJoinRequest) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CircleJoinRequestQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.CircleJoinRequestQuery", q)
 }
 
 // The CircleMembershipFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -687,8 +743,12 @@ func (f TraverseTopic) Traverse(ctx context.Context, q ent.Query) error {
 // NewQuery returns the generic Query interface for the given typed query.
 func NewQuery(q ent.Query) (Query, error) {
 	switch q := q.(type) {
+	case *ent.AuthorshipInvitationQuery:
+		return &query[*ent.AuthorshipInvitationQuery, predicate.AuthorshipInvitation, authorshipinvitation.OrderOption]{typ: ent.TypeAuthorshipInvitation, tq: q}, nil
 	case *ent.CircleQuery:
 		return &query[*ent.CircleQuery, predicate.Circle, circle.OrderOption]{typ: ent.TypeCircle, tq: q}, nil
+	case *ent.CircleJoinRequestQuery:
+		return &query[*ent.CircleJoinRequestQuery, predicate.CircleJoinRequest, circlejoinrequest.OrderOption]{typ: ent.TypeCircleJoinRequest, tq: q}, nil
 	case *ent.CircleMembershipQuery:
 		return &query[*ent.CircleMembershipQuery, predicate.CircleMembership, circlemembership.OrderOption]{typ: ent.TypeCircleMembership, tq: q}, nil
 	case *ent.CompetencyQuery:

@@ -59,6 +59,10 @@ const (
 	EdgePractices = "practices"
 	// EdgeCircleMemberships holds the string denoting the circle_memberships edge name in mutations.
 	EdgeCircleMemberships = "circle_memberships"
+	// EdgeAuthorshipInvitations holds the string denoting the authorship_invitations edge name in mutations.
+	EdgeAuthorshipInvitations = "authorship_invitations"
+	// EdgeJoinRequests holds the string denoting the join_requests edge name in mutations.
+	EdgeJoinRequests = "join_requests"
 	// EdgeSessions holds the string denoting the sessions edge name in mutations.
 	EdgeSessions = "sessions"
 	// EdgeOrganisedEvents holds the string denoting the organised_events edge name in mutations.
@@ -89,6 +93,20 @@ const (
 	CircleMembershipsInverseTable = "circle_memberships"
 	// CircleMembershipsColumn is the table column denoting the circle_memberships relation/edge.
 	CircleMembershipsColumn = "member_circle_memberships"
+	// AuthorshipInvitationsTable is the table that holds the authorship_invitations relation/edge.
+	AuthorshipInvitationsTable = "authorship_invitations"
+	// AuthorshipInvitationsInverseTable is the table name for the AuthorshipInvitation entity.
+	// It exists in this package in order to avoid circular dependency with the "authorshipinvitation" package.
+	AuthorshipInvitationsInverseTable = "authorship_invitations"
+	// AuthorshipInvitationsColumn is the table column denoting the authorship_invitations relation/edge.
+	AuthorshipInvitationsColumn = "member_authorship_invitations"
+	// JoinRequestsTable is the table that holds the join_requests relation/edge.
+	JoinRequestsTable = "circle_join_requests"
+	// JoinRequestsInverseTable is the table name for the CircleJoinRequest entity.
+	// It exists in this package in order to avoid circular dependency with the "circlejoinrequest" package.
+	JoinRequestsInverseTable = "circle_join_requests"
+	// JoinRequestsColumn is the table column denoting the join_requests relation/edge.
+	JoinRequestsColumn = "member_join_requests"
 	// SessionsTable is the table that holds the sessions relation/edge.
 	SessionsTable = "sessions"
 	// SessionsInverseTable is the table name for the Session entity.
@@ -412,6 +430,34 @@ func ByCircleMemberships(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption
 	}
 }
 
+// ByAuthorshipInvitationsCount orders the results by authorship_invitations count.
+func ByAuthorshipInvitationsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newAuthorshipInvitationsStep(), opts...)
+	}
+}
+
+// ByAuthorshipInvitations orders the results by authorship_invitations terms.
+func ByAuthorshipInvitations(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newAuthorshipInvitationsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByJoinRequestsCount orders the results by join_requests count.
+func ByJoinRequestsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newJoinRequestsStep(), opts...)
+	}
+}
+
+// ByJoinRequests orders the results by join_requests terms.
+func ByJoinRequests(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newJoinRequestsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // BySessionsCount orders the results by sessions count.
 func BySessionsCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -465,6 +511,20 @@ func newCircleMembershipsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(CircleMembershipsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, CircleMembershipsTable, CircleMembershipsColumn),
+	)
+}
+func newAuthorshipInvitationsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(AuthorshipInvitationsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, AuthorshipInvitationsTable, AuthorshipInvitationsColumn),
+	)
+}
+func newJoinRequestsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(JoinRequestsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, JoinRequestsTable, JoinRequestsColumn),
 	)
 }
 func newSessionsStep() *sqlgraph.Step {

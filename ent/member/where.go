@@ -1108,6 +1108,52 @@ func HasCircleMembershipsWith(preds ...predicate.CircleMembership) predicate.Mem
 	})
 }
 
+// HasAuthorshipInvitations applies the HasEdge predicate on the "authorship_invitations" edge.
+func HasAuthorshipInvitations() predicate.Member {
+	return predicate.Member(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, AuthorshipInvitationsTable, AuthorshipInvitationsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasAuthorshipInvitationsWith applies the HasEdge predicate on the "authorship_invitations" edge with a given conditions (other predicates).
+func HasAuthorshipInvitationsWith(preds ...predicate.AuthorshipInvitation) predicate.Member {
+	return predicate.Member(func(s *sql.Selector) {
+		step := newAuthorshipInvitationsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasJoinRequests applies the HasEdge predicate on the "join_requests" edge.
+func HasJoinRequests() predicate.Member {
+	return predicate.Member(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, JoinRequestsTable, JoinRequestsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasJoinRequestsWith applies the HasEdge predicate on the "join_requests" edge with a given conditions (other predicates).
+func HasJoinRequestsWith(preds ...predicate.CircleJoinRequest) predicate.Member {
+	return predicate.Member(func(s *sql.Selector) {
+		step := newJoinRequestsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // HasSessions applies the HasEdge predicate on the "sessions" edge.
 func HasSessions() predicate.Member {
 	return predicate.Member(func(s *sql.Selector) {

@@ -3,11 +3,66 @@
 package migrate
 
 import (
+	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/dialect/sql/schema"
 	"entgo.io/ent/schema/field"
 )
 
 var (
+	// AuthorshipInvitationsColumns holds the columns for the "authorship_invitations" table.
+	AuthorshipInvitationsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 40},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"PENDING", "ACCEPTED", "DECLINED", "WITHDRAWN"}, Default: "PENDING"},
+		{Name: "decided_at", Type: field.TypeTime, Nullable: true},
+		{Name: "authorship_invitation_inviter", Type: field.TypeString, Size: 40},
+		{Name: "authorship_invitation_decided_by", Type: field.TypeString, Nullable: true, Size: 40},
+		{Name: "member_authorship_invitations", Type: field.TypeString, Size: 40},
+		{Name: "practice_authorship_invitations", Type: field.TypeString, Size: 40},
+	}
+	// AuthorshipInvitationsTable holds the schema information for the "authorship_invitations" table.
+	AuthorshipInvitationsTable = &schema.Table{
+		Name:       "authorship_invitations",
+		Columns:    AuthorshipInvitationsColumns,
+		PrimaryKey: []*schema.Column{AuthorshipInvitationsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "authorship_invitations_members_inviter",
+				Columns:    []*schema.Column{AuthorshipInvitationsColumns[5]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "authorship_invitations_members_decided_by",
+				Columns:    []*schema.Column{AuthorshipInvitationsColumns[6]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "authorship_invitations_members_authorship_invitations",
+				Columns:    []*schema.Column{AuthorshipInvitationsColumns[7]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "authorship_invitations_practices_authorship_invitations",
+				Columns:    []*schema.Column{AuthorshipInvitationsColumns[8]},
+				RefColumns: []*schema.Column{PracticesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "authorshipinvitation_practice_authorship_invitations_member_authorship_invitations",
+				Unique:  true,
+				Columns: []*schema.Column{AuthorshipInvitationsColumns[8], AuthorshipInvitationsColumns[7]},
+				Annotation: &entsql.IndexAnnotation{
+					Where: "status = 'PENDING'",
+				},
+			},
+		},
+	}
 	// CirclesColumns holds the columns for the "circles" table.
 	CirclesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString, Size: 40},
@@ -17,12 +72,62 @@ var (
 		{Name: "slug", Type: field.TypeString, Unique: true, Size: 64},
 		{Name: "description", Type: field.TypeString, Nullable: true, Size: 2000},
 		{Name: "visibility", Type: field.TypeEnum, Enums: []string{"OPEN", "CLOSED"}, Default: "CLOSED"},
+		{Name: "vendors_may_ask", Type: field.TypeBool, Default: false},
 	}
 	// CirclesTable holds the schema information for the "circles" table.
 	CirclesTable = &schema.Table{
 		Name:       "circles",
 		Columns:    CirclesColumns,
 		PrimaryKey: []*schema.Column{CirclesColumns[0]},
+	}
+	// CircleJoinRequestsColumns holds the columns for the "circle_join_requests" table.
+	CircleJoinRequestsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 40},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "message", Type: field.TypeString, Nullable: true, Size: 2000},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"PENDING", "ACCEPTED", "DECLINED"}, Default: "PENDING"},
+		{Name: "reason", Type: field.TypeString, Nullable: true, Size: 2000},
+		{Name: "decided_at", Type: field.TypeTime, Nullable: true},
+		{Name: "circle_join_requests", Type: field.TypeString, Size: 40},
+		{Name: "circle_join_request_decided_by", Type: field.TypeString, Nullable: true, Size: 40},
+		{Name: "member_join_requests", Type: field.TypeString, Size: 40},
+	}
+	// CircleJoinRequestsTable holds the schema information for the "circle_join_requests" table.
+	CircleJoinRequestsTable = &schema.Table{
+		Name:       "circle_join_requests",
+		Columns:    CircleJoinRequestsColumns,
+		PrimaryKey: []*schema.Column{CircleJoinRequestsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "circle_join_requests_circles_join_requests",
+				Columns:    []*schema.Column{CircleJoinRequestsColumns[7]},
+				RefColumns: []*schema.Column{CirclesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "circle_join_requests_members_decided_by",
+				Columns:    []*schema.Column{CircleJoinRequestsColumns[8]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "circle_join_requests_members_join_requests",
+				Columns:    []*schema.Column{CircleJoinRequestsColumns[9]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "circlejoinrequest_circle_join_requests_member_join_requests",
+				Unique:  true,
+				Columns: []*schema.Column{CircleJoinRequestsColumns[7], CircleJoinRequestsColumns[9]},
+				Annotation: &entsql.IndexAnnotation{
+					Where: "status = 'PENDING'",
+				},
+			},
+		},
 	}
 	// CircleMembershipsColumns holds the columns for the "circle_memberships" table.
 	CircleMembershipsColumns = []*schema.Column{
@@ -960,7 +1065,9 @@ var (
 	}
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
+		AuthorshipInvitationsTable,
 		CirclesTable,
+		CircleJoinRequestsTable,
 		CircleMembershipsTable,
 		CompetenciesTable,
 		CompetencyRatingsTable,
@@ -995,6 +1102,13 @@ var (
 )
 
 func init() {
+	AuthorshipInvitationsTable.ForeignKeys[0].RefTable = MembersTable
+	AuthorshipInvitationsTable.ForeignKeys[1].RefTable = MembersTable
+	AuthorshipInvitationsTable.ForeignKeys[2].RefTable = MembersTable
+	AuthorshipInvitationsTable.ForeignKeys[3].RefTable = PracticesTable
+	CircleJoinRequestsTable.ForeignKeys[0].RefTable = CirclesTable
+	CircleJoinRequestsTable.ForeignKeys[1].RefTable = MembersTable
+	CircleJoinRequestsTable.ForeignKeys[2].RefTable = MembersTable
 	CircleMembershipsTable.ForeignKeys[0].RefTable = CirclesTable
 	CircleMembershipsTable.ForeignKeys[1].RefTable = MembersTable
 	CompetenciesTable.ForeignKeys[0].RefTable = TopicsTable

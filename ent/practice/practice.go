@@ -55,6 +55,8 @@ const (
 	EdgeOrganisation = "organisation"
 	// EdgeAuthors holds the string denoting the authors edge name in mutations.
 	EdgeAuthors = "authors"
+	// EdgeAuthorshipInvitations holds the string denoting the authorship_invitations edge name in mutations.
+	EdgeAuthorshipInvitations = "authorship_invitations"
 	// EdgeTopics holds the string denoting the topics edge name in mutations.
 	EdgeTopics = "topics"
 	// EdgeCircle holds the string denoting the circle edge name in mutations.
@@ -79,6 +81,13 @@ const (
 	// AuthorsInverseTable is the table name for the Member entity.
 	// It exists in this package in order to avoid circular dependency with the "member" package.
 	AuthorsInverseTable = "members"
+	// AuthorshipInvitationsTable is the table that holds the authorship_invitations relation/edge.
+	AuthorshipInvitationsTable = "authorship_invitations"
+	// AuthorshipInvitationsInverseTable is the table name for the AuthorshipInvitation entity.
+	// It exists in this package in order to avoid circular dependency with the "authorshipinvitation" package.
+	AuthorshipInvitationsInverseTable = "authorship_invitations"
+	// AuthorshipInvitationsColumn is the table column denoting the authorship_invitations relation/edge.
+	AuthorshipInvitationsColumn = "practice_authorship_invitations"
 	// TopicsTable is the table that holds the topics relation/edge. The primary key declared below.
 	TopicsTable = "practice_topics"
 	// TopicsInverseTable is the table name for the Topic entity.
@@ -175,7 +184,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "zirkel/ent/runtime"
 var (
-	Hooks  [1]ent.Hook
+	Hooks  [3]ent.Hook
 	Policy ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
@@ -393,6 +402,20 @@ func ByAuthors(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 	}
 }
 
+// ByAuthorshipInvitationsCount orders the results by authorship_invitations count.
+func ByAuthorshipInvitationsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newAuthorshipInvitationsStep(), opts...)
+	}
+}
+
+// ByAuthorshipInvitations orders the results by authorship_invitations terms.
+func ByAuthorshipInvitations(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newAuthorshipInvitationsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // ByTopicsCount orders the results by topics count.
 func ByTopicsCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -467,6 +490,13 @@ func newAuthorsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(AuthorsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2M, false, AuthorsTable, AuthorsPrimaryKey...),
+	)
+}
+func newAuthorshipInvitationsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(AuthorshipInvitationsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, AuthorshipInvitationsTable, AuthorshipInvitationsColumn),
 	)
 }
 func newTopicsStep() *sqlgraph.Step {

@@ -977,6 +977,29 @@ func HasAuthorsWith(preds ...predicate.Member) predicate.Practice {
 	})
 }
 
+// HasAuthorshipInvitations applies the HasEdge predicate on the "authorship_invitations" edge.
+func HasAuthorshipInvitations() predicate.Practice {
+	return predicate.Practice(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, AuthorshipInvitationsTable, AuthorshipInvitationsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasAuthorshipInvitationsWith applies the HasEdge predicate on the "authorship_invitations" edge with a given conditions (other predicates).
+func HasAuthorshipInvitationsWith(preds ...predicate.AuthorshipInvitation) predicate.Practice {
+	return predicate.Practice(func(s *sql.Selector) {
+		step := newAuthorshipInvitationsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // HasTopics applies the HasEdge predicate on the "topics" edge.
 func HasTopics() predicate.Practice {
 	return predicate.Practice(func(s *sql.Selector) {

@@ -6,8 +6,14 @@ import (
 	"entgo.io/ent/dialect/sql"
 )
 
+// AuthorshipInvitation is the predicate function for authorshipinvitation builders.
+type AuthorshipInvitation func(*sql.Selector)
+
 // Circle is the predicate function for circle builders.
 type Circle func(*sql.Selector)
+
+// CircleJoinRequest is the predicate function for circlejoinrequest builders.
+type CircleJoinRequest func(*sql.Selector)
 
 // CircleMembership is the predicate function for circlemembership builders.
 type CircleMembership func(*sql.Selector)

@@ -111,6 +111,30 @@ func DenyMutationOperationRule(op ent.Op) MutationRule {
 	return OnMutationOperation(rule, op)
 }
 
+// The AuthorshipInvitationQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type AuthorshipInvitationQueryRuleFunc func(context.Context, *ent.AuthorshipInvitationQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f AuthorshipInvitationQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.AuthorshipInvitationQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.AuthorshipInvitationQuery", q)
+}
+
+// The AuthorshipInvitationMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type AuthorshipInvitationMutationRuleFunc func(context.Context, *ent.AuthorshipInvitationMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f AuthorshipInvitationMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.AuthorshipInvitationMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.AuthorshipInvitationMutation", m)
+}
+
 // The CircleQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type CircleQueryRuleFunc func(context.Context, *ent.CircleQuery) error
@@ -133,6 +157,30 @@ func (f CircleMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation
 		return f(ctx, m)
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CircleMutation", m)
+}
+
+// The CircleJoinRequestQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type CircleJoinRequestQueryRuleFunc func(context.Context, *ent.CircleJoinRequestQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f CircleJoinRequestQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CircleJoinRequestQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.CircleJoinRequestQuery", q)
+}
+
+// The CircleJoinRequestMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type CircleJoinRequestMutationRuleFunc func(context.Context, *ent.CircleJoinRequestMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f CircleJoinRequestMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.CircleJoinRequestMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CircleJoinRequestMutation", m)
 }
 
 // The CircleMembershipQueryRuleFunc type is an adapter to allow the use of ordinary
@@ -674,7 +722,11 @@ var _ QueryMutationRule = FilterFunc(nil)
 
 func queryFilter(q ent.Query) (Filter, error) {
 	switch q := q.(type) {
+	case *ent.AuthorshipInvitationQuery:
+		return q.Filter(), nil
 	case *ent.CircleQuery:
+		return q.Filter(), nil
+	case *ent.CircleJoinRequestQuery:
 		return q.Filter(), nil
 	case *ent.CircleMembershipQuery:
 		return q.Filter(), nil
@@ -725,7 +777,11 @@ func queryFilter(q ent.Query) (Filter, error) {
 
 func mutationFilter(m ent.Mutation) (Filter, error) {
 	switch m := m.(type) {
+	case *ent.AuthorshipInvitationMutation:
+		return m.Filter(), nil
 	case *ent.CircleMutation:
+		return m.Filter(), nil
+	case *ent.CircleJoinRequestMutation:
 		return m.Filter(), nil
 	case *ent.CircleMembershipMutation:
 		return m.Filter(), nil

@@ -5,7 +5,9 @@ package runtime
 import (
 	"context"
 	"time"
+	"zirkel/ent/authorshipinvitation"
 	"zirkel/ent/circle"
+	"zirkel/ent/circlejoinrequest"
 	"zirkel/ent/circlemembership"
 	"zirkel/ent/competency"
 	"zirkel/ent/competencyrating"
@@ -38,6 +40,55 @@ import (
 // (default values, validators, hooks and policies) and stitches it
 // to their package variables.
 func init() {
+	authorshipinvitationMixin := schema.AuthorshipInvitation{}.Mixin()
+	authorshipinvitation.Policy = privacy.NewPolicies(schema.AuthorshipInvitation{})
+	authorshipinvitation.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := authorshipinvitation.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	authorshipinvitationHooks := schema.AuthorshipInvitation{}.Hooks()
+
+	authorshipinvitation.Hooks[1] = authorshipinvitationHooks[0]
+	authorshipinvitationMixinFields0 := authorshipinvitationMixin[0].Fields()
+	_ = authorshipinvitationMixinFields0
+	authorshipinvitationMixinFields1 := authorshipinvitationMixin[1].Fields()
+	_ = authorshipinvitationMixinFields1
+	authorshipinvitationFields := schema.AuthorshipInvitation{}.Fields()
+	_ = authorshipinvitationFields
+	// authorshipinvitationDescCreatedAt is the schema descriptor for created_at field.
+	authorshipinvitationDescCreatedAt := authorshipinvitationMixinFields1[0].Descriptor()
+	// authorshipinvitation.DefaultCreatedAt holds the default value on creation for the created_at field.
+	authorshipinvitation.DefaultCreatedAt = authorshipinvitationDescCreatedAt.Default.(func() time.Time)
+	// authorshipinvitationDescUpdatedAt is the schema descriptor for updated_at field.
+	authorshipinvitationDescUpdatedAt := authorshipinvitationMixinFields1[1].Descriptor()
+	// authorshipinvitation.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	authorshipinvitation.DefaultUpdatedAt = authorshipinvitationDescUpdatedAt.Default.(func() time.Time)
+	// authorshipinvitation.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	authorshipinvitation.UpdateDefaultUpdatedAt = authorshipinvitationDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// authorshipinvitationDescID is the schema descriptor for id field.
+	authorshipinvitationDescID := authorshipinvitationMixinFields0[0].Descriptor()
+	// authorshipinvitation.DefaultID holds the default value on creation for the id field.
+	authorshipinvitation.DefaultID = authorshipinvitationDescID.Default.(func() gid.ID)
+	// authorshipinvitation.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	authorshipinvitation.IDValidator = func() func(string) error {
+		validators := authorshipinvitationDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	circleMixin := schema.Circle{}.Mixin()
 	circle.Policy = privacy.NewPolicies(schema.Circle{})
 	circle.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -104,6 +155,10 @@ func init() {
 	circleDescDescription := circleFields[2].Descriptor()
 	// circle.DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
 	circle.DescriptionValidator = circleDescDescription.Validators[0].(func(string) error)
+	// circleDescVendorsMayAsk is the schema descriptor for vendors_may_ask field.
+	circleDescVendorsMayAsk := circleFields[4].Descriptor()
+	// circle.DefaultVendorsMayAsk holds the default value on creation for the vendors_may_ask field.
+	circle.DefaultVendorsMayAsk = circleDescVendorsMayAsk.Default.(bool)
 	// circleDescID is the schema descriptor for id field.
 	circleDescID := circleMixinFields0[0].Descriptor()
 	// circle.DefaultID holds the default value on creation for the id field.
@@ -111,6 +166,65 @@ func init() {
 	// circle.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	circle.IDValidator = func() func(string) error {
 		validators := circleDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	circlejoinrequestMixin := schema.CircleJoinRequest{}.Mixin()
+	circlejoinrequest.Policy = privacy.NewPolicies(schema.CircleJoinRequest{})
+	circlejoinrequest.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := circlejoinrequest.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	circlejoinrequestHooks := schema.CircleJoinRequest{}.Hooks()
+
+	circlejoinrequest.Hooks[1] = circlejoinrequestHooks[0]
+
+	circlejoinrequest.Hooks[2] = circlejoinrequestHooks[1]
+	circlejoinrequestMixinFields0 := circlejoinrequestMixin[0].Fields()
+	_ = circlejoinrequestMixinFields0
+	circlejoinrequestMixinFields1 := circlejoinrequestMixin[1].Fields()
+	_ = circlejoinrequestMixinFields1
+	circlejoinrequestFields := schema.CircleJoinRequest{}.Fields()
+	_ = circlejoinrequestFields
+	// circlejoinrequestDescCreatedAt is the schema descriptor for created_at field.
+	circlejoinrequestDescCreatedAt := circlejoinrequestMixinFields1[0].Descriptor()
+	// circlejoinrequest.DefaultCreatedAt holds the default value on creation for the created_at field.
+	circlejoinrequest.DefaultCreatedAt = circlejoinrequestDescCreatedAt.Default.(func() time.Time)
+	// circlejoinrequestDescUpdatedAt is the schema descriptor for updated_at field.
+	circlejoinrequestDescUpdatedAt := circlejoinrequestMixinFields1[1].Descriptor()
+	// circlejoinrequest.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	circlejoinrequest.DefaultUpdatedAt = circlejoinrequestDescUpdatedAt.Default.(func() time.Time)
+	// circlejoinrequest.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	circlejoinrequest.UpdateDefaultUpdatedAt = circlejoinrequestDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// circlejoinrequestDescMessage is the schema descriptor for message field.
+	circlejoinrequestDescMessage := circlejoinrequestFields[0].Descriptor()
+	// circlejoinrequest.MessageValidator is a validator for the "message" field. It is called by the builders before save.
+	circlejoinrequest.MessageValidator = circlejoinrequestDescMessage.Validators[0].(func(string) error)
+	// circlejoinrequestDescReason is the schema descriptor for reason field.
+	circlejoinrequestDescReason := circlejoinrequestFields[2].Descriptor()
+	// circlejoinrequest.ReasonValidator is a validator for the "reason" field. It is called by the builders before save.
+	circlejoinrequest.ReasonValidator = circlejoinrequestDescReason.Validators[0].(func(string) error)
+	// circlejoinrequestDescID is the schema descriptor for id field.
+	circlejoinrequestDescID := circlejoinrequestMixinFields0[0].Descriptor()
+	// circlejoinrequest.DefaultID holds the default value on creation for the id field.
+	circlejoinrequest.DefaultID = circlejoinrequestDescID.Default.(func() gid.ID)
+	// circlejoinrequest.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	circlejoinrequest.IDValidator = func() func(string) error {
+		validators := circlejoinrequestDescID.Validators
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
@@ -980,6 +1094,11 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	practiceHooks := schema.Practice{}.Hooks()
+
+	practice.Hooks[1] = practiceHooks[0]
+
+	practice.Hooks[2] = practiceHooks[1]
 	practiceMixinFields0 := practiceMixin[0].Fields()
 	_ = practiceMixinFields0
 	practiceMixinFields1 := practiceMixin[1].Fields()

@@ -31,6 +31,8 @@ func (Circle) Fields() []ent.Field {
 		field.Enum("visibility").Values("OPEN", "CLOSED").Default("CLOSED").
 			Comment("OPEN: any member may join. CLOSED: by invitation, content only for members.").
 			Annotations(entgql.OrderField("VISIBILITY")),
+		field.Bool("vendors_may_ask").Default(false).
+			Comment("Whether vendors may ask to join this CLOSED circle (members always may)."),
 	}
 }
 
@@ -47,6 +49,9 @@ func (Circle) Edges() []ent.Edge {
 		edge.To("events", Event.Type).
 			Annotations(entgql.RelayConnection(), noInput),
 		edge.To("surveys", Survey.Type).
+			Annotations(entgql.RelayConnection(), noInput),
+		edge.To("join_requests", CircleJoinRequest.Type).
+			Comment("Requests to join: its moderators and admins see them all, a member their own.").
 			Annotations(entgql.RelayConnection(), noInput),
 	}
 }

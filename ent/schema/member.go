@@ -76,6 +76,12 @@ func (Member) Edges() []ent.Edge {
 			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput, entgql.SkipWhereInput)),
 		edge.To("circle_memberships", CircleMembership.Type).
 			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput, entgql.SkipWhereInput)),
+		edge.To("authorship_invitations", AuthorshipInvitation.Type).
+			Comment("Invitations to co-author practices that the member received.").
+			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput, entgql.SkipWhereInput)),
+		edge.To("join_requests", CircleJoinRequest.Type).
+			Comment("The member's requests to join closed circles, with their decisions.").
+			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput, entgql.SkipWhereInput)),
 		edge.To("sessions", Session.Type).Annotations(entgql.Skip(entgql.SkipAll)),
 		edge.From("organised_events", Event.Type).Ref("organisers").
 			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput, entgql.SkipWhereInput)),

@@ -57,7 +57,11 @@ func (Practice) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.From("organisation", Organisation.Type).Ref("practices").Unique().Required(),
 		edge.To("authors", Member.Type).
+			Comment("The confirmed authors. Naming others invites them (authorship_invitations); they become authors when they accept.").
 			Annotations(entgql.RelayConnection()),
+		edge.To("authorship_invitations", AuthorshipInvitation.Type).
+			Comment("Invitations to co-author it: the invitee sees theirs, the authors all.").
+			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput, entgql.SkipWhereInput)),
 		edge.To("topics", Topic.Type).
 			Annotations(entgql.RelayConnection()),
 		edge.From("circle", Circle.Type).Ref("practices").Unique(),
@@ -78,6 +82,12 @@ func (Practice) Indexes() []ent.Index {
 
 // Annotations implements ent.Schema.
 func (Practice) Annotations() []schema.Annotation { return queryable() }
+
+// Hooks implements ent.Schema: named co-authors are invited rather than added, and the
+// organisation must be one of an author's (server/policy/authorship.go).
+func (Practice) Hooks() []ent.Hook {
+	return []ent.Hook{policy.InviteCoAuthors, policy.OrganisationOfAnAuthor}
+}
 
 // Policy implements ent.Schema.
 func (Practice) Policy() ent.Policy { return policy.Practice() }

@@ -12,7 +12,9 @@ import (
 	"sync/atomic"
 	"time"
 	"zirkel/ent"
+	"zirkel/ent/authorshipinvitation"
 	"zirkel/ent/circle"
+	"zirkel/ent/circlejoinrequest"
 	"zirkel/ent/circlemembership"
 	"zirkel/ent/competency"
 	"zirkel/ent/discussion"
@@ -46,6 +48,7 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	AuthorshipInvitation() AuthorshipInvitationResolver
 	Event() EventResolver
 	Member() MemberResolver
 	Message() MessageResolver
@@ -60,6 +63,29 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	AuthorshipInvitation struct {
+		CreatedAt func(childComplexity int) int
+		DecidedAt func(childComplexity int) int
+		DecidedBy func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Invitee   func(childComplexity int) int
+		Inviter   func(childComplexity int) int
+		Practice  func(childComplexity int) int
+		Status    func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
+	}
+
+	AuthorshipInvitationConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	AuthorshipInvitationEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	Benchmark struct {
 		Indicator            func(childComplexity int) int
 		LowerQuartile        func(childComplexity int) int
@@ -73,18 +99,20 @@ type ComplexityRoot struct {
 	}
 
 	Circle struct {
-		CreatedAt   func(childComplexity int) int
-		Description func(childComplexity int) int
-		Discussions func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.DiscussionOrder) int
-		Events      func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.EventOrder) int
-		ID          func(childComplexity int) int
-		Memberships func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.CircleMembershipOrder) int
-		Name        func(childComplexity int) int
-		Practices   func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.PracticeOrder) int
-		Slug        func(childComplexity int) int
-		Surveys     func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.SurveyOrder) int
-		UpdatedAt   func(childComplexity int) int
-		Visibility  func(childComplexity int) int
+		CreatedAt     func(childComplexity int) int
+		Description   func(childComplexity int) int
+		Discussions   func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.DiscussionOrder) int
+		Events        func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.EventOrder) int
+		ID            func(childComplexity int) int
+		JoinRequests  func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.CircleJoinRequestOrder) int
+		Memberships   func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.CircleMembershipOrder) int
+		Name          func(childComplexity int) int
+		Practices     func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.PracticeOrder) int
+		Slug          func(childComplexity int) int
+		Surveys       func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.SurveyOrder) int
+		UpdatedAt     func(childComplexity int) int
+		VendorsMayAsk func(childComplexity int) int
+		Visibility    func(childComplexity int) int
 	}
 
 	CircleConnection struct {
@@ -94,6 +122,30 @@ type ComplexityRoot struct {
 	}
 
 	CircleEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	CircleJoinRequest struct {
+		Circle    func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		DecidedAt func(childComplexity int) int
+		DecidedBy func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Member    func(childComplexity int) int
+		Message   func(childComplexity int) int
+		Reason    func(childComplexity int) int
+		Status    func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
+	}
+
+	CircleJoinRequestConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	CircleJoinRequestEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
 	}
@@ -283,22 +335,24 @@ type ComplexityRoot struct {
 	}
 
 	Member struct {
-		Bio               func(childComplexity int) int
-		CircleMemberships func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.CircleMembershipOrder) int
-		CommunityRole     func(childComplexity int) int
-		CreatedAt         func(childComplexity int) int
-		DisplayName       func(childComplexity int) int
-		Email             func(childComplexity int) int
-		Expertise         func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.TopicOrder, where *ent.TopicWhereInput) int
-		ID                func(childComplexity int) int
-		JobTitle          func(childComplexity int) int
-		LastLoginAt       func(childComplexity int) int
-		Organisation      func(childComplexity int) int
-		OrganisedEvents   func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.EventOrder) int
-		PlatformRole      func(childComplexity int) int
-		Practices         func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.PracticeOrder) int
-		Status            func(childComplexity int) int
-		UpdatedAt         func(childComplexity int) int
+		AuthorshipInvitations func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.AuthorshipInvitationOrder) int
+		Bio                   func(childComplexity int) int
+		CircleMemberships     func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.CircleMembershipOrder) int
+		CommunityRole         func(childComplexity int) int
+		CreatedAt             func(childComplexity int) int
+		DisplayName           func(childComplexity int) int
+		Email                 func(childComplexity int) int
+		Expertise             func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.TopicOrder, where *ent.TopicWhereInput) int
+		ID                    func(childComplexity int) int
+		JobTitle              func(childComplexity int) int
+		JoinRequests          func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.CircleJoinRequestOrder) int
+		LastLoginAt           func(childComplexity int) int
+		Organisation          func(childComplexity int) int
+		OrganisedEvents       func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.EventOrder) int
+		PlatformRole          func(childComplexity int) int
+		Practices             func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.PracticeOrder) int
+		Status                func(childComplexity int) int
+		UpdatedAt             func(childComplexity int) int
 	}
 
 	MemberConnection struct {
@@ -345,57 +399,63 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		AcceptInvitation         func(childComplexity int, token string, password string, cookie *bool) int
-		AddCircleMember          func(childComplexity int, circleID gid.ID, memberID gid.ID, role *circlemembership.Role) int
-		ArchivePractice          func(childComplexity int, id gid.ID) int
-		CancelRegistration       func(childComplexity int, eventID gid.ID) int
-		CloseSurvey              func(childComplexity int, id gid.ID) int
-		CreateCircle             func(childComplexity int, input ent.CreateCircleInput) int
-		CreateCompetency         func(childComplexity int, input ent.CreateCompetencyInput) int
-		CreateDiscussion         func(childComplexity int, input ent.CreateDiscussionInput) int
-		CreateEvent              func(childComplexity int, input ent.CreateEventInput, onlineURL *string) int
-		CreateIndicator          func(childComplexity int, input ent.CreateIndicatorInput) int
-		CreateMember             func(childComplexity int, input ent.CreateMemberInput) int
-		CreateOrganisation       func(childComplexity int, input ent.CreateOrganisationInput) int
-		CreatePractice           func(childComplexity int, input ent.CreatePracticeInput) int
-		CreateSoftwareProduct    func(childComplexity int, input ent.CreateSoftwareProductInput) int
-		CreateSurvey             func(childComplexity int, input ent.CreateSurveyInput, questions []*model.SurveyQuestionInput) int
-		CreateTopic              func(childComplexity int, input ent.CreateTopicInput) int
-		DeleteMessage            func(childComplexity int, id gid.ID) int
-		EditMessage              func(childComplexity int, id gid.ID, body string) int
-		InviteMember             func(childComplexity int, input model.InviteMemberInput) int
-		JoinCircle               func(childComplexity int, circleID gid.ID) int
-		LeaveCircle              func(childComplexity int, circleID gid.ID) int
-		LinkPracticeMeasurements func(childComplexity int, practiceID gid.ID, beforeIDs []gid.ID, afterIDs []gid.ID) int
-		Login                    func(childComplexity int, input model.LoginInput) int
-		Logout                   func(childComplexity int) int
-		LogoutEverywhere         func(childComplexity int) int
-		MarkAttended             func(childComplexity int, registrationID gid.ID) int
-		PostMessage              func(childComplexity int, input model.PostMessageInput) int
-		PublishPractice          func(childComplexity int, id gid.ID) int
-		RateCompetency           func(childComplexity int, competencyID gid.ID, level int, findable *bool) int
-		React                    func(childComplexity int, messageID gid.ID, kind reaction.Kind, active *bool) int
-		RecordMeasurement        func(childComplexity int, indicatorID gid.ID, period string, value float64, note *string) int
-		RecordSoftwareUsage      func(childComplexity int, input ent.CreateSoftwareUsageInput, contactMe *bool) int
-		RegisterForEvent         func(childComplexity int, eventID gid.ID) int
-		RemoveCircleMember       func(childComplexity int, circleID gid.ID, memberID gid.ID) int
-		RenewCalendarFeed        func(childComplexity int) int
-		RespondToSurvey          func(childComplexity int, surveyID gid.ID, answers []*model.AnswerInput) int
-		RevokeSessions           func(childComplexity int, memberID gid.ID) int
-		SetPlatformRole          func(childComplexity int, memberID gid.ID, role member.PlatformRole) int
-		SetTyping                func(childComplexity int, discussionID gid.ID) int
-		UpdateCircle             func(childComplexity int, id gid.ID, input ent.UpdateCircleInput) int
-		UpdateCompetency         func(childComplexity int, id gid.ID, input ent.UpdateCompetencyInput) int
-		UpdateDiscussion         func(childComplexity int, id gid.ID, input ent.UpdateDiscussionInput) int
-		UpdateEvent              func(childComplexity int, id gid.ID, input ent.UpdateEventInput, onlineURL *string) int
-		UpdateIndicator          func(childComplexity int, id gid.ID, input ent.UpdateIndicatorInput) int
-		UpdateMember             func(childComplexity int, id gid.ID, input ent.UpdateMemberInput) int
-		UpdateOrganisation       func(childComplexity int, id gid.ID, input ent.UpdateOrganisationInput) int
-		UpdatePractice           func(childComplexity int, id gid.ID, input ent.UpdatePracticeInput) int
-		UpdateSoftwareProduct    func(childComplexity int, id gid.ID, input ent.UpdateSoftwareProductInput) int
-		UpdateSoftwareUsage      func(childComplexity int, id gid.ID, input ent.UpdateSoftwareUsageInput, contactMe *bool) int
-		UpdateSurvey             func(childComplexity int, id gid.ID, input ent.UpdateSurveyInput, questions []*model.SurveyQuestionInput) int
-		UpdateTopic              func(childComplexity int, id gid.ID, input ent.UpdateTopicInput) int
+		AcceptAuthorshipInvitation   func(childComplexity int, id gid.ID) int
+		AcceptInvitation             func(childComplexity int, token string, password string, cookie *bool) int
+		AcceptJoinRequest            func(childComplexity int, id gid.ID, reason *string) int
+		AddCircleMember              func(childComplexity int, circleID gid.ID, memberID gid.ID, role *circlemembership.Role) int
+		ArchivePractice              func(childComplexity int, id gid.ID) int
+		CancelRegistration           func(childComplexity int, eventID gid.ID) int
+		CloseSurvey                  func(childComplexity int, id gid.ID) int
+		CreateCircle                 func(childComplexity int, input ent.CreateCircleInput) int
+		CreateCompetency             func(childComplexity int, input ent.CreateCompetencyInput) int
+		CreateDiscussion             func(childComplexity int, input ent.CreateDiscussionInput) int
+		CreateEvent                  func(childComplexity int, input ent.CreateEventInput, onlineURL *string) int
+		CreateIndicator              func(childComplexity int, input ent.CreateIndicatorInput) int
+		CreateMember                 func(childComplexity int, input ent.CreateMemberInput) int
+		CreateOrganisation           func(childComplexity int, input ent.CreateOrganisationInput) int
+		CreatePractice               func(childComplexity int, input ent.CreatePracticeInput) int
+		CreateSoftwareProduct        func(childComplexity int, input ent.CreateSoftwareProductInput) int
+		CreateSurvey                 func(childComplexity int, input ent.CreateSurveyInput, questions []*model.SurveyQuestionInput) int
+		CreateTopic                  func(childComplexity int, input ent.CreateTopicInput) int
+		DeclineAuthorshipInvitation  func(childComplexity int, id gid.ID) int
+		DeclineJoinRequest           func(childComplexity int, id gid.ID, reason *string) int
+		DeleteMessage                func(childComplexity int, id gid.ID) int
+		EditMessage                  func(childComplexity int, id gid.ID, body string) int
+		InviteMember                 func(childComplexity int, input model.InviteMemberInput) int
+		JoinCircle                   func(childComplexity int, circleID gid.ID) int
+		LeaveCircle                  func(childComplexity int, circleID gid.ID) int
+		LinkPracticeMeasurements     func(childComplexity int, practiceID gid.ID, beforeIDs []gid.ID, afterIDs []gid.ID) int
+		Login                        func(childComplexity int, input model.LoginInput) int
+		Logout                       func(childComplexity int) int
+		LogoutEverywhere             func(childComplexity int) int
+		MarkAttended                 func(childComplexity int, registrationID gid.ID) int
+		PostMessage                  func(childComplexity int, input model.PostMessageInput) int
+		PublishPractice              func(childComplexity int, id gid.ID) int
+		RateCompetency               func(childComplexity int, competencyID gid.ID, level int, findable *bool) int
+		React                        func(childComplexity int, messageID gid.ID, kind reaction.Kind, active *bool) int
+		RecordMeasurement            func(childComplexity int, indicatorID gid.ID, period string, value float64, note *string) int
+		RecordSoftwareUsage          func(childComplexity int, input ent.CreateSoftwareUsageInput, contactMe *bool) int
+		RegisterForEvent             func(childComplexity int, eventID gid.ID) int
+		RemoveCircleMember           func(childComplexity int, circleID gid.ID, memberID gid.ID) int
+		RenewCalendarFeed            func(childComplexity int) int
+		RequestToJoinCircle          func(childComplexity int, circleID gid.ID, message *string) int
+		RespondToSurvey              func(childComplexity int, surveyID gid.ID, answers []*model.AnswerInput) int
+		RevokeSessions               func(childComplexity int, memberID gid.ID) int
+		SetPlatformRole              func(childComplexity int, memberID gid.ID, role member.PlatformRole) int
+		SetTyping                    func(childComplexity int, discussionID gid.ID) int
+		UpdateCircle                 func(childComplexity int, id gid.ID, input ent.UpdateCircleInput) int
+		UpdateCompetency             func(childComplexity int, id gid.ID, input ent.UpdateCompetencyInput) int
+		UpdateDiscussion             func(childComplexity int, id gid.ID, input ent.UpdateDiscussionInput) int
+		UpdateEvent                  func(childComplexity int, id gid.ID, input ent.UpdateEventInput, onlineURL *string) int
+		UpdateIndicator              func(childComplexity int, id gid.ID, input ent.UpdateIndicatorInput) int
+		UpdateMember                 func(childComplexity int, id gid.ID, input ent.UpdateMemberInput) int
+		UpdateOrganisation           func(childComplexity int, id gid.ID, input ent.UpdateOrganisationInput) int
+		UpdatePractice               func(childComplexity int, id gid.ID, input ent.UpdatePracticeInput) int
+		UpdateSoftwareProduct        func(childComplexity int, id gid.ID, input ent.UpdateSoftwareProductInput) int
+		UpdateSoftwareUsage          func(childComplexity int, id gid.ID, input ent.UpdateSoftwareUsageInput, contactMe *bool) int
+		UpdateSurvey                 func(childComplexity int, id gid.ID, input ent.UpdateSurveyInput, questions []*model.SurveyQuestionInput) int
+		UpdateTopic                  func(childComplexity int, id gid.ID, input ent.UpdateTopicInput) int
+		WithdrawAuthorshipInvitation func(childComplexity int, id gid.ID) int
 	}
 
 	OptionResult struct {
@@ -441,28 +501,29 @@ type ComplexityRoot struct {
 	}
 
 	Practice struct {
-		Approach         func(childComplexity int) int
-		Authors          func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.MemberOrder, where *ent.MemberWhereInput) int
-		Circle           func(childComplexity int) int
-		CreatedAt        func(childComplexity int) int
-		DurationWeeks    func(childComplexity int) int
-		EffortPersonDays func(childComplexity int) int
-		ID               func(childComplexity int) int
-		LessonsLearned   func(childComplexity int) int
-		Maturity         func(childComplexity int) int
-		Organisation     func(childComplexity int) int
-		Outcome          func(childComplexity int) int
-		Problem          func(childComplexity int) int
-		PublishedAt      func(childComplexity int) int
-		Software         func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.SoftwareProductOrder, where *ent.SoftwareProductWhereInput) int
-		SoftwareUsed     func(childComplexity int) int
-		Status           func(childComplexity int) int
-		Summary          func(childComplexity int) int
-		Title            func(childComplexity int) int
-		Topics           func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.TopicOrder, where *ent.TopicWhereInput) int
-		Transferability  func(childComplexity int) int
-		UpdatedAt        func(childComplexity int) int
-		Visibility       func(childComplexity int) int
+		Approach              func(childComplexity int) int
+		Authors               func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.MemberOrder, where *ent.MemberWhereInput) int
+		AuthorshipInvitations func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.AuthorshipInvitationOrder) int
+		Circle                func(childComplexity int) int
+		CreatedAt             func(childComplexity int) int
+		DurationWeeks         func(childComplexity int) int
+		EffortPersonDays      func(childComplexity int) int
+		ID                    func(childComplexity int) int
+		LessonsLearned        func(childComplexity int) int
+		Maturity              func(childComplexity int) int
+		Organisation          func(childComplexity int) int
+		Outcome               func(childComplexity int) int
+		Problem               func(childComplexity int) int
+		PublishedAt           func(childComplexity int) int
+		Software              func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.SoftwareProductOrder, where *ent.SoftwareProductWhereInput) int
+		SoftwareUsed          func(childComplexity int) int
+		Status                func(childComplexity int) int
+		Summary               func(childComplexity int) int
+		Title                 func(childComplexity int) int
+		Topics                func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.TopicOrder, where *ent.TopicWhereInput) int
+		Transferability       func(childComplexity int) int
+		UpdatedAt             func(childComplexity int) int
+		Visibility            func(childComplexity int) int
 	}
 
 	PracticeConnection struct {
@@ -709,6 +770,9 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type AuthorshipInvitationResolver interface {
+	Practice(ctx context.Context, obj *ent.AuthorshipInvitation) (*ent.Practice, error)
+}
 type EventResolver interface {
 	OnlineURL(ctx context.Context, obj *ent.Event) (*string, error)
 	IcsPath(ctx context.Context, obj *ent.Event) (string, error)
@@ -772,6 +836,12 @@ type MutationResolver interface {
 	UpdateSurvey(ctx context.Context, id gid.ID, input ent.UpdateSurveyInput, questions []*model.SurveyQuestionInput) (*ent.Survey, error)
 	CloseSurvey(ctx context.Context, id gid.ID) (*ent.Survey, error)
 	RespondToSurvey(ctx context.Context, surveyID gid.ID, answers []*model.AnswerInput) (bool, error)
+	AcceptAuthorshipInvitation(ctx context.Context, id gid.ID) (*ent.AuthorshipInvitation, error)
+	DeclineAuthorshipInvitation(ctx context.Context, id gid.ID) (*ent.AuthorshipInvitation, error)
+	WithdrawAuthorshipInvitation(ctx context.Context, id gid.ID) (*ent.AuthorshipInvitation, error)
+	RequestToJoinCircle(ctx context.Context, circleID gid.ID, message *string) (*ent.CircleJoinRequest, error)
+	AcceptJoinRequest(ctx context.Context, id gid.ID, reason *string) (*ent.CircleJoinRequest, error)
+	DeclineJoinRequest(ctx context.Context, id gid.ID, reason *string) (*ent.CircleJoinRequest, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id gid.ID) (ent.Noder, error)
@@ -831,6 +901,93 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "AuthorshipInvitation.createdAt":
+		if e.ComplexityRoot.AuthorshipInvitation.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthorshipInvitation.CreatedAt(childComplexity), true
+	case "AuthorshipInvitation.decidedAt":
+		if e.ComplexityRoot.AuthorshipInvitation.DecidedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthorshipInvitation.DecidedAt(childComplexity), true
+	case "AuthorshipInvitation.decidedBy":
+		if e.ComplexityRoot.AuthorshipInvitation.DecidedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthorshipInvitation.DecidedBy(childComplexity), true
+	case "AuthorshipInvitation.id":
+		if e.ComplexityRoot.AuthorshipInvitation.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthorshipInvitation.ID(childComplexity), true
+	case "AuthorshipInvitation.invitee":
+		if e.ComplexityRoot.AuthorshipInvitation.Invitee == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthorshipInvitation.Invitee(childComplexity), true
+	case "AuthorshipInvitation.inviter":
+		if e.ComplexityRoot.AuthorshipInvitation.Inviter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthorshipInvitation.Inviter(childComplexity), true
+	case "AuthorshipInvitation.practice":
+		if e.ComplexityRoot.AuthorshipInvitation.Practice == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthorshipInvitation.Practice(childComplexity), true
+	case "AuthorshipInvitation.status":
+		if e.ComplexityRoot.AuthorshipInvitation.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthorshipInvitation.Status(childComplexity), true
+	case "AuthorshipInvitation.updatedAt":
+		if e.ComplexityRoot.AuthorshipInvitation.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthorshipInvitation.UpdatedAt(childComplexity), true
+
+	case "AuthorshipInvitationConnection.edges":
+		if e.ComplexityRoot.AuthorshipInvitationConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthorshipInvitationConnection.Edges(childComplexity), true
+	case "AuthorshipInvitationConnection.pageInfo":
+		if e.ComplexityRoot.AuthorshipInvitationConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthorshipInvitationConnection.PageInfo(childComplexity), true
+	case "AuthorshipInvitationConnection.totalCount":
+		if e.ComplexityRoot.AuthorshipInvitationConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthorshipInvitationConnection.TotalCount(childComplexity), true
+
+	case "AuthorshipInvitationEdge.cursor":
+		if e.ComplexityRoot.AuthorshipInvitationEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthorshipInvitationEdge.Cursor(childComplexity), true
+	case "AuthorshipInvitationEdge.node":
+		if e.ComplexityRoot.AuthorshipInvitationEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuthorshipInvitationEdge.Node(childComplexity), true
 
 	case "Benchmark.indicator":
 		if e.ComplexityRoot.Benchmark.Indicator == nil {
@@ -927,6 +1084,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Circle.ID(childComplexity), true
+	case "Circle.joinRequests":
+		if e.ComplexityRoot.Circle.JoinRequests == nil {
+			break
+		}
+
+		args, err := ec.field_Circle_joinRequests_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Circle.JoinRequests(childComplexity, args["after"].(*entgql.Cursor[gid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["last"].(*int), args["orderBy"].(*ent.CircleJoinRequestOrder)), true
 	case "Circle.memberships":
 		if e.ComplexityRoot.Circle.Memberships == nil {
 			break
@@ -978,6 +1146,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Circle.UpdatedAt(childComplexity), true
+	case "Circle.vendorsMayAsk":
+		if e.ComplexityRoot.Circle.VendorsMayAsk == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Circle.VendorsMayAsk(childComplexity), true
 	case "Circle.visibility":
 		if e.ComplexityRoot.Circle.Visibility == nil {
 			break
@@ -1016,6 +1190,99 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CircleEdge.Node(childComplexity), true
+
+	case "CircleJoinRequest.circle":
+		if e.ComplexityRoot.CircleJoinRequest.Circle == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CircleJoinRequest.Circle(childComplexity), true
+	case "CircleJoinRequest.createdAt":
+		if e.ComplexityRoot.CircleJoinRequest.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CircleJoinRequest.CreatedAt(childComplexity), true
+	case "CircleJoinRequest.decidedAt":
+		if e.ComplexityRoot.CircleJoinRequest.DecidedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CircleJoinRequest.DecidedAt(childComplexity), true
+	case "CircleJoinRequest.decidedBy":
+		if e.ComplexityRoot.CircleJoinRequest.DecidedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CircleJoinRequest.DecidedBy(childComplexity), true
+	case "CircleJoinRequest.id":
+		if e.ComplexityRoot.CircleJoinRequest.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CircleJoinRequest.ID(childComplexity), true
+	case "CircleJoinRequest.member":
+		if e.ComplexityRoot.CircleJoinRequest.Member == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CircleJoinRequest.Member(childComplexity), true
+	case "CircleJoinRequest.message":
+		if e.ComplexityRoot.CircleJoinRequest.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CircleJoinRequest.Message(childComplexity), true
+	case "CircleJoinRequest.reason":
+		if e.ComplexityRoot.CircleJoinRequest.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CircleJoinRequest.Reason(childComplexity), true
+	case "CircleJoinRequest.status":
+		if e.ComplexityRoot.CircleJoinRequest.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CircleJoinRequest.Status(childComplexity), true
+	case "CircleJoinRequest.updatedAt":
+		if e.ComplexityRoot.CircleJoinRequest.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CircleJoinRequest.UpdatedAt(childComplexity), true
+
+	case "CircleJoinRequestConnection.edges":
+		if e.ComplexityRoot.CircleJoinRequestConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CircleJoinRequestConnection.Edges(childComplexity), true
+	case "CircleJoinRequestConnection.pageInfo":
+		if e.ComplexityRoot.CircleJoinRequestConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CircleJoinRequestConnection.PageInfo(childComplexity), true
+	case "CircleJoinRequestConnection.totalCount":
+		if e.ComplexityRoot.CircleJoinRequestConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CircleJoinRequestConnection.TotalCount(childComplexity), true
+
+	case "CircleJoinRequestEdge.cursor":
+		if e.ComplexityRoot.CircleJoinRequestEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CircleJoinRequestEdge.Cursor(childComplexity), true
+	case "CircleJoinRequestEdge.node":
+		if e.ComplexityRoot.CircleJoinRequestEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CircleJoinRequestEdge.Node(childComplexity), true
 
 	case "CircleMembership.circle":
 		if e.ComplexityRoot.CircleMembership.Circle == nil {
@@ -1738,6 +2005,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MeasurementEdge.Node(childComplexity), true
 
+	case "Member.authorshipInvitations":
+		if e.ComplexityRoot.Member.AuthorshipInvitations == nil {
+			break
+		}
+
+		args, err := ec.field_Member_authorshipInvitations_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Member.AuthorshipInvitations(childComplexity, args["after"].(*entgql.Cursor[gid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["last"].(*int), args["orderBy"].(*ent.AuthorshipInvitationOrder)), true
 	case "Member.bio":
 		if e.ComplexityRoot.Member.Bio == nil {
 			break
@@ -1802,6 +2080,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Member.JobTitle(childComplexity), true
+	case "Member.joinRequests":
+		if e.ComplexityRoot.Member.JoinRequests == nil {
+			break
+		}
+
+		args, err := ec.field_Member_joinRequests_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Member.JoinRequests(childComplexity, args["after"].(*entgql.Cursor[gid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["last"].(*int), args["orderBy"].(*ent.CircleJoinRequestOrder)), true
 	case "Member.lastLoginAt":
 		if e.ComplexityRoot.Member.LastLoginAt == nil {
 			break
@@ -2016,6 +2305,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MessageEvent.Message(childComplexity), true
 
+	case "Mutation.acceptAuthorshipInvitation":
+		if e.ComplexityRoot.Mutation.AcceptAuthorshipInvitation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_acceptAuthorshipInvitation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AcceptAuthorshipInvitation(childComplexity, args["id"].(gid.ID)), true
 	case "Mutation.acceptInvitation":
 		if e.ComplexityRoot.Mutation.AcceptInvitation == nil {
 			break
@@ -2027,6 +2327,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AcceptInvitation(childComplexity, args["token"].(string), args["password"].(string), args["cookie"].(*bool)), true
+	case "Mutation.acceptJoinRequest":
+		if e.ComplexityRoot.Mutation.AcceptJoinRequest == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_acceptJoinRequest_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AcceptJoinRequest(childComplexity, args["id"].(gid.ID), args["reason"].(*string)), true
 	case "Mutation.addCircleMember":
 		if e.ComplexityRoot.Mutation.AddCircleMember == nil {
 			break
@@ -2192,6 +2503,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateTopic(childComplexity, args["input"].(ent.CreateTopicInput)), true
+	case "Mutation.declineAuthorshipInvitation":
+		if e.ComplexityRoot.Mutation.DeclineAuthorshipInvitation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_declineAuthorshipInvitation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeclineAuthorshipInvitation(childComplexity, args["id"].(gid.ID)), true
+	case "Mutation.declineJoinRequest":
+		if e.ComplexityRoot.Mutation.DeclineJoinRequest == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_declineJoinRequest_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeclineJoinRequest(childComplexity, args["id"].(gid.ID), args["reason"].(*string)), true
 	case "Mutation.deleteMessage":
 		if e.ComplexityRoot.Mutation.DeleteMessage == nil {
 			break
@@ -2386,6 +2719,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RenewCalendarFeed(childComplexity), true
+	case "Mutation.requestToJoinCircle":
+		if e.ComplexityRoot.Mutation.RequestToJoinCircle == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_requestToJoinCircle_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RequestToJoinCircle(childComplexity, args["circleID"].(gid.ID), args["message"].(*string)), true
 	case "Mutation.respondToSurvey":
 		if e.ComplexityRoot.Mutation.RespondToSurvey == nil {
 			break
@@ -2562,6 +2906,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateTopic(childComplexity, args["id"].(gid.ID), args["input"].(ent.UpdateTopicInput)), true
+	case "Mutation.withdrawAuthorshipInvitation":
+		if e.ComplexityRoot.Mutation.WithdrawAuthorshipInvitation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_withdrawAuthorshipInvitation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.WithdrawAuthorshipInvitation(childComplexity, args["id"].(gid.ID)), true
 
 	case "OptionResult.count":
 		if e.ComplexityRoot.OptionResult.Count == nil {
@@ -2772,6 +3127,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Practice.Authors(childComplexity, args["after"].(*entgql.Cursor[gid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["last"].(*int), args["orderBy"].(*ent.MemberOrder), args["where"].(*ent.MemberWhereInput)), true
+	case "Practice.authorshipInvitations":
+		if e.ComplexityRoot.Practice.AuthorshipInvitations == nil {
+			break
+		}
+
+		args, err := ec.field_Practice_authorshipInvitations_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Practice.AuthorshipInvitations(childComplexity, args["after"].(*entgql.Cursor[gid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["last"].(*int), args["orderBy"].(*ent.AuthorshipInvitationOrder)), true
 	case "Practice.circle":
 		if e.ComplexityRoot.Practice.Circle == nil {
 			break
@@ -4020,6 +4386,10 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("AnswerInput", ec.unmarshalInputAnswerInput),
+			graphql.NewInputUnmarshaler("AuthorshipInvitationOrder", ec.unmarshalInputAuthorshipInvitationOrder),
+			graphql.NewInputUnmarshaler("AuthorshipInvitationWhereInput", ec.unmarshalInputAuthorshipInvitationWhereInput),
+			graphql.NewInputUnmarshaler("CircleJoinRequestOrder", ec.unmarshalInputCircleJoinRequestOrder),
+			graphql.NewInputUnmarshaler("CircleJoinRequestWhereInput", ec.unmarshalInputCircleJoinRequestWhereInput),
 			graphql.NewInputUnmarshaler("CircleMembershipOrder", ec.unmarshalInputCircleMembershipOrder),
 			graphql.NewInputUnmarshaler("CircleMembershipWhereInput", ec.unmarshalInputCircleMembershipWhereInput),
 			graphql.NewInputUnmarshaler("CircleOrder", ec.unmarshalInputCircleOrder),
@@ -4178,6 +4548,147 @@ func newExecutionContext(
 var sources = []*ast.Source{
 	{Name: "../ent.graphqls", Input: `directive @goField(forceResolver: Boolean, name: String, omittable: Boolean) on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
 directive @goModel(model: String, models: [String!], forceGenerate: Boolean) on OBJECT | INPUT_OBJECT | SCALAR | ENUM | INTERFACE | UNION
+type AuthorshipInvitation implements Node {
+  id: ID!
+  createdAt: Time!
+  updatedAt: Time!
+  """
+  PENDING until the invitee accepts or declines, or an author withdraws it.
+  """
+  status: AuthorshipInvitationStatus!
+  """
+  When it was accepted, declined or withdrawn.
+  """
+  decidedAt: Time
+  invitee: Member!
+  inviter: Member!
+  """
+  Who accepted, declined or withdrew it.
+  """
+  decidedBy: Member
+}
+"""
+A connection to a list of items.
+"""
+type AuthorshipInvitationConnection {
+  """
+  A list of edges.
+  """
+  edges: [AuthorshipInvitationEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type AuthorshipInvitationEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: AuthorshipInvitation
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for AuthorshipInvitation connections
+"""
+input AuthorshipInvitationOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order AuthorshipInvitations.
+  """
+  field: AuthorshipInvitationOrderField!
+}
+"""
+Properties by which AuthorshipInvitation connections can be ordered.
+"""
+enum AuthorshipInvitationOrderField {
+  CREATED_AT
+  UPDATED_AT
+  STATUS
+}
+"""
+AuthorshipInvitationStatus is enum for the field status
+"""
+enum AuthorshipInvitationStatus @goModel(model: "zirkel/ent/authorshipinvitation.Status") {
+  PENDING
+  ACCEPTED
+  DECLINED
+  WITHDRAWN
+}
+"""
+AuthorshipInvitationWhereInput is used for filtering AuthorshipInvitation objects.
+Input was generated by ent.
+"""
+input AuthorshipInvitationWhereInput {
+  not: AuthorshipInvitationWhereInput
+  and: [AuthorshipInvitationWhereInput!]
+  or: [AuthorshipInvitationWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+  """
+  status field predicates
+  """
+  status: AuthorshipInvitationStatus
+  statusNEQ: AuthorshipInvitationStatus
+  statusIn: [AuthorshipInvitationStatus!]
+  statusNotIn: [AuthorshipInvitationStatus!]
+  """
+  decided_at field predicates
+  """
+  decidedAt: Time
+  decidedAtNEQ: Time
+  decidedAtIn: [Time!]
+  decidedAtNotIn: [Time!]
+  decidedAtGT: Time
+  decidedAtGTE: Time
+  decidedAtLT: Time
+  decidedAtLTE: Time
+  decidedAtIsNil: Boolean
+  decidedAtNotNil: Boolean
+}
 type Circle implements Node {
   id: ID!
   createdAt: Time!
@@ -4189,6 +4700,10 @@ type Circle implements Node {
   OPEN: any member may join. CLOSED: by invitation, content only for members.
   """
   visibility: CircleVisibility!
+  """
+  Whether vendors may ask to join this CLOSED circle (members always may).
+  """
+  vendorsMayAsk: Boolean!
   memberships(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -4319,6 +4834,32 @@ type Circle implements Node {
     """
     orderBy: SurveyOrder
   ): SurveyConnection!
+  joinRequests(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for CircleJoinRequests returned from the connection.
+    """
+    orderBy: CircleJoinRequestOrder
+  ): CircleJoinRequestConnection!
 }
 """
 A connection to a list of items.
@@ -4349,6 +4890,184 @@ type CircleEdge {
   A cursor for use in pagination.
   """
   cursor: Cursor!
+}
+type CircleJoinRequest implements Node {
+  id: ID!
+  createdAt: Time!
+  updatedAt: Time!
+  """
+  What the member tells the moderators.
+  """
+  message: String
+  status: CircleJoinRequestStatus!
+  """
+  What the moderator tells the member with the decision.
+  """
+  reason: String
+  decidedAt: Time
+  circle: Circle!
+  member: Member!
+  """
+  The moderator or admin who accepted or declined it.
+  """
+  decidedBy: Member
+}
+"""
+A connection to a list of items.
+"""
+type CircleJoinRequestConnection {
+  """
+  A list of edges.
+  """
+  edges: [CircleJoinRequestEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type CircleJoinRequestEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: CircleJoinRequest
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for CircleJoinRequest connections
+"""
+input CircleJoinRequestOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order CircleJoinRequests.
+  """
+  field: CircleJoinRequestOrderField!
+}
+"""
+Properties by which CircleJoinRequest connections can be ordered.
+"""
+enum CircleJoinRequestOrderField {
+  CREATED_AT
+  UPDATED_AT
+  STATUS
+}
+"""
+CircleJoinRequestStatus is enum for the field status
+"""
+enum CircleJoinRequestStatus @goModel(model: "zirkel/ent/circlejoinrequest.Status") {
+  PENDING
+  ACCEPTED
+  DECLINED
+}
+"""
+CircleJoinRequestWhereInput is used for filtering CircleJoinRequest objects.
+Input was generated by ent.
+"""
+input CircleJoinRequestWhereInput {
+  not: CircleJoinRequestWhereInput
+  and: [CircleJoinRequestWhereInput!]
+  or: [CircleJoinRequestWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+  """
+  message field predicates
+  """
+  message: String
+  messageNEQ: String
+  messageIn: [String!]
+  messageNotIn: [String!]
+  messageGT: String
+  messageGTE: String
+  messageLT: String
+  messageLTE: String
+  messageContains: String
+  messageHasPrefix: String
+  messageHasSuffix: String
+  messageIsNil: Boolean
+  messageNotNil: Boolean
+  messageEqualFold: String
+  messageContainsFold: String
+  """
+  status field predicates
+  """
+  status: CircleJoinRequestStatus
+  statusNEQ: CircleJoinRequestStatus
+  statusIn: [CircleJoinRequestStatus!]
+  statusNotIn: [CircleJoinRequestStatus!]
+  """
+  reason field predicates
+  """
+  reason: String
+  reasonNEQ: String
+  reasonIn: [String!]
+  reasonNotIn: [String!]
+  reasonGT: String
+  reasonGTE: String
+  reasonLT: String
+  reasonLTE: String
+  reasonContains: String
+  reasonHasPrefix: String
+  reasonHasSuffix: String
+  reasonIsNil: Boolean
+  reasonNotNil: Boolean
+  reasonEqualFold: String
+  reasonContainsFold: String
+  """
+  decided_at field predicates
+  """
+  decidedAt: Time
+  decidedAtNEQ: Time
+  decidedAtIn: [Time!]
+  decidedAtNotIn: [Time!]
+  decidedAtGT: Time
+  decidedAtGTE: Time
+  decidedAtLT: Time
+  decidedAtLTE: Time
+  decidedAtIsNil: Boolean
+  decidedAtNotNil: Boolean
 }
 type CircleMembership implements Node {
   id: ID!
@@ -4603,6 +5322,11 @@ input CircleWhereInput {
   visibilityNEQ: CircleVisibility
   visibilityIn: [CircleVisibility!]
   visibilityNotIn: [CircleVisibility!]
+  """
+  vendors_may_ask field predicates
+  """
+  vendorsMayAsk: Boolean
+  vendorsMayAskNEQ: Boolean
 }
 type Competency implements Node {
   id: ID!
@@ -4903,6 +5627,10 @@ input CreateCircleInput {
   OPEN: any member may join. CLOSED: by invitation, content only for members.
   """
   visibility: CircleVisibility
+  """
+  Whether vendors may ask to join this CLOSED circle (members always may).
+  """
+  vendorsMayAsk: Boolean
 }
 """
 CreateCompetencyInput is used for create Competency object.
@@ -6185,6 +6913,58 @@ type Member implements Node {
     """
     orderBy: CircleMembershipOrder
   ): CircleMembershipConnection!
+  authorshipInvitations(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for AuthorshipInvitations returned from the connection.
+    """
+    orderBy: AuthorshipInvitationOrder
+  ): AuthorshipInvitationConnection!
+  joinRequests(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for CircleJoinRequests returned from the connection.
+    """
+    orderBy: CircleJoinRequestOrder
+  ): CircleJoinRequestConnection!
   organisedEvents(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -7160,6 +7940,32 @@ type Practice implements Node {
     """
     where: MemberWhereInput
   ): MemberConnection!
+  authorshipInvitations(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for AuthorshipInvitations returned from the connection.
+    """
+    orderBy: AuthorshipInvitationOrder
+  ): AuthorshipInvitationConnection!
   topics(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -9142,6 +9948,10 @@ input UpdateCircleInput {
   OPEN: any member may join. CLOSED: by invitation, content only for members.
   """
   visibility: CircleVisibility
+  """
+  Whether vendors may ask to join this CLOSED circle (members always may).
+  """
+  vendorsMayAsk: Boolean
 }
 """
 UpdateCompetencyInput is used for update Competency object.
@@ -9502,7 +10312,9 @@ type Mutation {
   updateTopic(id: ID!, input: UpdateTopicInput!): Topic!
 
   """
-  Creates a practice as a DRAFT, with the viewer among its authors.
+  Creates a practice as a DRAFT, with the viewer among its authors. Other members named in
+  authorIDs are invited as co-authors (see AuthorshipInvitation); the organisation must be
+  one of an author's (admins excepted).
   """
   createPractice(input: CreatePracticeInput!): Practice!
   updatePractice(id: ID!, input: UpdatePracticeInput!): Practice!
@@ -9973,6 +10785,44 @@ extend type Query {
   """
   search(query: String!, types: [SearchType!], first: Int = 20, after: String): SearchResults!
 }
+
+# ---------------------------------------------------------------------------------------------
+# Authorship consent and requests to join closed circles.
+
+extend type AuthorshipInvitation {
+  """
+  The practice; null where the viewer may not read it (a draft is for its confirmed authors).
+  """
+  practice: Practice
+}
+
+extend type Mutation {
+  """
+  The invited member becomes a confirmed author of the practice.
+  """
+  acceptAuthorshipInvitation(id: ID!): AuthorshipInvitation!
+  """
+  The invited member declines; the practice does not name them.
+  """
+  declineAuthorshipInvitation(id: ID!): AuthorshipInvitation!
+  """
+  The inviter (or another author of the practice) takes back an open invitation.
+  """
+  withdrawAuthorshipInvitation(id: ID!): AuthorshipInvitation!
+  """
+  Asks the moderators of a CLOSED circle to let the viewer in (OPEN circles: joinCircle).
+  Vendors may ask only circles with vendorsMayAsk.
+  """
+  requestToJoinCircle(circleID: ID!, message: String): CircleJoinRequest!
+  """
+  A circle's moderators (and admins): accepts a request; the member joins the circle.
+  """
+  acceptJoinRequest(id: ID!, reason: String): CircleJoinRequest!
+  """
+  A circle's moderators (and admins): declines a request, with an optional reason for the member.
+  """
+  declineJoinRequest(id: ID!, reason: String): CircleJoinRequest!
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -9980,6 +10830,52 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // childFields_* functions provide shared child field context lookups.
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
+
+func (ec *executionContext) childFields_AuthorshipInvitation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_AuthorshipInvitation_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_AuthorshipInvitation_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_AuthorshipInvitation_updatedAt(ctx, field)
+	case "status":
+		return ec.fieldContext_AuthorshipInvitation_status(ctx, field)
+	case "decidedAt":
+		return ec.fieldContext_AuthorshipInvitation_decidedAt(ctx, field)
+	case "invitee":
+		return ec.fieldContext_AuthorshipInvitation_invitee(ctx, field)
+	case "inviter":
+		return ec.fieldContext_AuthorshipInvitation_inviter(ctx, field)
+	case "decidedBy":
+		return ec.fieldContext_AuthorshipInvitation_decidedBy(ctx, field)
+	case "practice":
+		return ec.fieldContext_AuthorshipInvitation_practice(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuthorshipInvitation", field.Name)
+}
+
+func (ec *executionContext) childFields_AuthorshipInvitationConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_AuthorshipInvitationConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_AuthorshipInvitationConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_AuthorshipInvitationConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuthorshipInvitationConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_AuthorshipInvitationEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_AuthorshipInvitationEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_AuthorshipInvitationEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuthorshipInvitationEdge", field.Name)
+}
 
 func (ec *executionContext) childFields_Benchmark(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
@@ -10021,6 +10917,8 @@ func (ec *executionContext) childFields_Circle(ctx context.Context, field graphq
 		return ec.fieldContext_Circle_description(ctx, field)
 	case "visibility":
 		return ec.fieldContext_Circle_visibility(ctx, field)
+	case "vendorsMayAsk":
+		return ec.fieldContext_Circle_vendorsMayAsk(ctx, field)
 	case "memberships":
 		return ec.fieldContext_Circle_memberships(ctx, field)
 	case "practices":
@@ -10031,6 +10929,8 @@ func (ec *executionContext) childFields_Circle(ctx context.Context, field graphq
 		return ec.fieldContext_Circle_events(ctx, field)
 	case "surveys":
 		return ec.fieldContext_Circle_surveys(ctx, field)
+	case "joinRequests":
+		return ec.fieldContext_Circle_joinRequests(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Circle", field.Name)
 }
@@ -10055,6 +10955,54 @@ func (ec *executionContext) childFields_CircleEdge(ctx context.Context, field gr
 		return ec.fieldContext_CircleEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CircleEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_CircleJoinRequest(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_CircleJoinRequest_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_CircleJoinRequest_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_CircleJoinRequest_updatedAt(ctx, field)
+	case "message":
+		return ec.fieldContext_CircleJoinRequest_message(ctx, field)
+	case "status":
+		return ec.fieldContext_CircleJoinRequest_status(ctx, field)
+	case "reason":
+		return ec.fieldContext_CircleJoinRequest_reason(ctx, field)
+	case "decidedAt":
+		return ec.fieldContext_CircleJoinRequest_decidedAt(ctx, field)
+	case "circle":
+		return ec.fieldContext_CircleJoinRequest_circle(ctx, field)
+	case "member":
+		return ec.fieldContext_CircleJoinRequest_member(ctx, field)
+	case "decidedBy":
+		return ec.fieldContext_CircleJoinRequest_decidedBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CircleJoinRequest", field.Name)
+}
+
+func (ec *executionContext) childFields_CircleJoinRequestConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_CircleJoinRequestConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CircleJoinRequestConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_CircleJoinRequestConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CircleJoinRequestConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_CircleJoinRequestEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_CircleJoinRequestEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_CircleJoinRequestEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CircleJoinRequestEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_CircleMembership(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -10431,6 +11379,10 @@ func (ec *executionContext) childFields_Member(ctx context.Context, field graphq
 		return ec.fieldContext_Member_practices(ctx, field)
 	case "circleMemberships":
 		return ec.fieldContext_Member_circleMemberships(ctx, field)
+	case "authorshipInvitations":
+		return ec.fieldContext_Member_authorshipInvitations(ctx, field)
+	case "joinRequests":
+		return ec.fieldContext_Member_joinRequests(ctx, field)
 	case "organisedEvents":
 		return ec.fieldContext_Member_organisedEvents(ctx, field)
 	case "email":
@@ -10649,6 +11601,8 @@ func (ec *executionContext) childFields_Practice(ctx context.Context, field grap
 		return ec.fieldContext_Practice_organisation(ctx, field)
 	case "authors":
 		return ec.fieldContext_Practice_authors(ctx, field)
+	case "authorshipInvitations":
+		return ec.fieldContext_Practice_authorshipInvitations(ctx, field)
 	case "topics":
 		return ec.fieldContext_Practice_topics(ctx, field)
 	case "circle":
@@ -11279,6 +12233,52 @@ func (ec *executionContext) field_Circle_events_args(ctx context.Context, rawArg
 	return args, nil
 }
 
+func (ec *executionContext) field_Circle_joinRequests_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[gid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[gid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.CircleJoinRequestOrder, error) {
+			return ec.unmarshalOCircleJoinRequestOrder2ᚖzirkelᚋentᚐCircleJoinRequestOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	return args, nil
+}
+
 func (ec *executionContext) field_Circle_memberships_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -11679,6 +12679,52 @@ func (ec *executionContext) field_Indicator_topics_args(ctx context.Context, raw
 	return args, nil
 }
 
+func (ec *executionContext) field_Member_authorshipInvitations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[gid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[gid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.AuthorshipInvitationOrder, error) {
+			return ec.unmarshalOAuthorshipInvitationOrder2ᚖzirkelᚋentᚐAuthorshipInvitationOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	return args, nil
+}
+
 func (ec *executionContext) field_Member_circleMemberships_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -11776,6 +12822,52 @@ func (ec *executionContext) field_Member_expertise_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Member_joinRequests_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[gid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[gid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.CircleJoinRequestOrder, error) {
+			return ec.unmarshalOCircleJoinRequestOrder2ᚖzirkelᚋentᚐCircleJoinRequestOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
 	return args, nil
 }
 
@@ -11925,6 +13017,20 @@ func (ec *executionContext) field_Message_replies_args(ctx context.Context, rawA
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_acceptAuthorshipInvitation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (gid.ID, error) {
+			return ec.unmarshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_acceptInvitation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -11952,6 +13058,28 @@ func (ec *executionContext) field_Mutation_acceptInvitation_args(ctx context.Con
 		return nil, err
 	}
 	args["cookie"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_acceptJoinRequest_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (gid.ID, error) {
+			return ec.unmarshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg1
 	return args, nil
 }
 
@@ -12194,6 +13322,42 @@ func (ec *executionContext) field_Mutation_createTopic_args(ctx context.Context,
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_declineAuthorshipInvitation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (gid.ID, error) {
+			return ec.unmarshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_declineJoinRequest_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (gid.ID, error) {
+			return ec.unmarshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg1
 	return args, nil
 }
 
@@ -12514,6 +13678,28 @@ func (ec *executionContext) field_Mutation_removeCircleMember_args(ctx context.C
 		return nil, err
 	}
 	args["memberID"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_requestToJoinCircle_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "circleID",
+		func(ctx context.Context, v any) (gid.ID, error) {
+			return ec.unmarshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["circleID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "message",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["message"] = arg1
 	return args, nil
 }
 
@@ -12877,6 +14063,20 @@ func (ec *executionContext) field_Mutation_updateTopic_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_withdrawAuthorshipInvitation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (gid.ID, error) {
+			return ec.unmarshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Organisation_children_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -13190,6 +14390,52 @@ func (ec *executionContext) field_Practice_authors_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Practice_authorshipInvitations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[gid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[gid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.AuthorshipInvitationOrder, error) {
+			return ec.unmarshalOAuthorshipInvitationOrder2ᚖzirkelᚋentᚐAuthorshipInvitationOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
 	return args, nil
 }
 
@@ -14651,6 +15897,391 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 
 // region    **************************** field.gotpl *****************************
 
+func (ec *executionContext) _AuthorshipInvitation_id(ctx context.Context, field graphql.CollectedField, obj *ent.AuthorshipInvitation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthorshipInvitation_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v gid.ID) graphql.Marshaler {
+			return ec.marshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuthorshipInvitation_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthorshipInvitation", field, false, false, "ID")
+}
+
+func (ec *executionContext) _AuthorshipInvitation_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.AuthorshipInvitation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthorshipInvitation_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuthorshipInvitation_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthorshipInvitation", field, false, false, "Time")
+}
+
+func (ec *executionContext) _AuthorshipInvitation_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.AuthorshipInvitation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthorshipInvitation_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuthorshipInvitation_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthorshipInvitation", field, false, false, "Time")
+}
+
+func (ec *executionContext) _AuthorshipInvitation_status(ctx context.Context, field graphql.CollectedField, obj *ent.AuthorshipInvitation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthorshipInvitation_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v authorshipinvitation.Status) graphql.Marshaler {
+			return ec.marshalNAuthorshipInvitationStatus2zirkelᚋentᚋauthorshipinvitationᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuthorshipInvitation_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthorshipInvitation", field, false, false, "AuthorshipInvitationStatus")
+}
+
+func (ec *executionContext) _AuthorshipInvitation_decidedAt(ctx context.Context, field graphql.CollectedField, obj *ent.AuthorshipInvitation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthorshipInvitation_decidedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DecidedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuthorshipInvitation_decidedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthorshipInvitation", field, false, false, "Time")
+}
+
+func (ec *executionContext) _AuthorshipInvitation_invitee(ctx context.Context, field graphql.CollectedField, obj *ent.AuthorshipInvitation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthorshipInvitation_invitee(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Invitee(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Member) graphql.Marshaler {
+			return ec.marshalNMember2ᚖzirkelᚋentᚐMember(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuthorshipInvitation_invitee(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AuthorshipInvitation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AuthorshipInvitation_inviter(ctx context.Context, field graphql.CollectedField, obj *ent.AuthorshipInvitation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthorshipInvitation_inviter(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Inviter(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Member) graphql.Marshaler {
+			return ec.marshalNMember2ᚖzirkelᚋentᚐMember(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuthorshipInvitation_inviter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AuthorshipInvitation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AuthorshipInvitation_decidedBy(ctx context.Context, field graphql.CollectedField, obj *ent.AuthorshipInvitation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthorshipInvitation_decidedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DecidedBy(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Member) graphql.Marshaler {
+			return ec.marshalOMember2ᚖzirkelᚋentᚐMember(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuthorshipInvitation_decidedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AuthorshipInvitation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AuthorshipInvitation_practice(ctx context.Context, field graphql.CollectedField, obj *ent.AuthorshipInvitation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthorshipInvitation_practice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AuthorshipInvitation().Practice(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Practice) graphql.Marshaler {
+			return ec.marshalOPractice2ᚖzirkelᚋentᚐPractice(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuthorshipInvitation_practice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AuthorshipInvitation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Practice(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AuthorshipInvitationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.AuthorshipInvitationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthorshipInvitationConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.AuthorshipInvitationEdge) graphql.Marshaler {
+			return ec.marshalOAuthorshipInvitationEdge2ᚕᚖzirkelᚋentᚐAuthorshipInvitationEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuthorshipInvitationConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AuthorshipInvitationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AuthorshipInvitationEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AuthorshipInvitationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.AuthorshipInvitationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthorshipInvitationConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[gid.ID]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuthorshipInvitationConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AuthorshipInvitationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AuthorshipInvitationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.AuthorshipInvitationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthorshipInvitationConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuthorshipInvitationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthorshipInvitationConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AuthorshipInvitationEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.AuthorshipInvitationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthorshipInvitationEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.AuthorshipInvitation) graphql.Marshaler {
+			return ec.marshalOAuthorshipInvitation2ᚖzirkelᚋentᚐAuthorshipInvitation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuthorshipInvitationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AuthorshipInvitationEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AuthorshipInvitation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AuthorshipInvitationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.AuthorshipInvitationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuthorshipInvitationEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[gid.ID]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuthorshipInvitationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuthorshipInvitationEdge", field, false, false, "Cursor")
+}
+
 func (ec *executionContext) _Benchmark_indicator(ctx context.Context, field graphql.CollectedField, obj *model.Benchmark) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15037,6 +16668,29 @@ func (ec *executionContext) fieldContext_Circle_visibility(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Circle", field, false, false, "CircleVisibility")
 }
 
+func (ec *executionContext) _Circle_vendorsMayAsk(ctx context.Context, field graphql.CollectedField, obj *ent.Circle) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Circle_vendorsMayAsk(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.VendorsMayAsk, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Circle_vendorsMayAsk(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Circle", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _Circle_memberships(ctx context.Context, field graphql.CollectedField, obj *ent.Circle) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15257,6 +16911,50 @@ func (ec *executionContext) fieldContext_Circle_surveys(ctx context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Circle_joinRequests(ctx context.Context, field graphql.CollectedField, obj *ent.Circle) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Circle_joinRequests(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.JoinRequests(ctx, fc.Args["after"].(*entgql.Cursor[gid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[gid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.CircleJoinRequestOrder))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CircleJoinRequestConnection) graphql.Marshaler {
+			return ec.marshalNCircleJoinRequestConnection2ᚖzirkelᚋentᚐCircleJoinRequestConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Circle_joinRequests(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Circle",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CircleJoinRequestConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Circle_joinRequests_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CircleConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.CircleConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15397,6 +17095,405 @@ func (ec *executionContext) _CircleEdge_cursor(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_CircleEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CircleEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _CircleJoinRequest_id(ctx context.Context, field graphql.CollectedField, obj *ent.CircleJoinRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CircleJoinRequest_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v gid.ID) graphql.Marshaler {
+			return ec.marshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CircleJoinRequest_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CircleJoinRequest", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CircleJoinRequest_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.CircleJoinRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CircleJoinRequest_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CircleJoinRequest_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CircleJoinRequest", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CircleJoinRequest_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.CircleJoinRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CircleJoinRequest_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CircleJoinRequest_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CircleJoinRequest", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CircleJoinRequest_message(ctx context.Context, field graphql.CollectedField, obj *ent.CircleJoinRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CircleJoinRequest_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CircleJoinRequest_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CircleJoinRequest", field, false, false, "String")
+}
+
+func (ec *executionContext) _CircleJoinRequest_status(ctx context.Context, field graphql.CollectedField, obj *ent.CircleJoinRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CircleJoinRequest_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v circlejoinrequest.Status) graphql.Marshaler {
+			return ec.marshalNCircleJoinRequestStatus2zirkelᚋentᚋcirclejoinrequestᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CircleJoinRequest_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CircleJoinRequest", field, false, false, "CircleJoinRequestStatus")
+}
+
+func (ec *executionContext) _CircleJoinRequest_reason(ctx context.Context, field graphql.CollectedField, obj *ent.CircleJoinRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CircleJoinRequest_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CircleJoinRequest_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CircleJoinRequest", field, false, false, "String")
+}
+
+func (ec *executionContext) _CircleJoinRequest_decidedAt(ctx context.Context, field graphql.CollectedField, obj *ent.CircleJoinRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CircleJoinRequest_decidedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DecidedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CircleJoinRequest_decidedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CircleJoinRequest", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CircleJoinRequest_circle(ctx context.Context, field graphql.CollectedField, obj *ent.CircleJoinRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CircleJoinRequest_circle(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Circle(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Circle) graphql.Marshaler {
+			return ec.marshalNCircle2ᚖzirkelᚋentᚐCircle(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CircleJoinRequest_circle(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CircleJoinRequest",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Circle(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CircleJoinRequest_member(ctx context.Context, field graphql.CollectedField, obj *ent.CircleJoinRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CircleJoinRequest_member(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Member(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Member) graphql.Marshaler {
+			return ec.marshalNMember2ᚖzirkelᚋentᚐMember(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CircleJoinRequest_member(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CircleJoinRequest",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CircleJoinRequest_decidedBy(ctx context.Context, field graphql.CollectedField, obj *ent.CircleJoinRequest) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CircleJoinRequest_decidedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DecidedBy(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Member) graphql.Marshaler {
+			return ec.marshalOMember2ᚖzirkelᚋentᚐMember(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CircleJoinRequest_decidedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CircleJoinRequest",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CircleJoinRequestConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.CircleJoinRequestConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CircleJoinRequestConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.CircleJoinRequestEdge) graphql.Marshaler {
+			return ec.marshalOCircleJoinRequestEdge2ᚕᚖzirkelᚋentᚐCircleJoinRequestEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CircleJoinRequestConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CircleJoinRequestConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CircleJoinRequestEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CircleJoinRequestConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.CircleJoinRequestConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CircleJoinRequestConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[gid.ID]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CircleJoinRequestConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CircleJoinRequestConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CircleJoinRequestConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.CircleJoinRequestConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CircleJoinRequestConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CircleJoinRequestConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CircleJoinRequestConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CircleJoinRequestEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.CircleJoinRequestEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CircleJoinRequestEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CircleJoinRequest) graphql.Marshaler {
+			return ec.marshalOCircleJoinRequest2ᚖzirkelᚋentᚐCircleJoinRequest(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CircleJoinRequestEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CircleJoinRequestEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CircleJoinRequest(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CircleJoinRequestEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.CircleJoinRequestEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CircleJoinRequestEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[gid.ID]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CircleJoinRequestEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CircleJoinRequestEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _CircleMembership_id(ctx context.Context, field graphql.CollectedField, obj *ent.CircleMembership) (ret graphql.Marshaler) {
@@ -18780,6 +20877,94 @@ func (ec *executionContext) fieldContext_Member_circleMemberships(ctx context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _Member_authorshipInvitations(ctx context.Context, field graphql.CollectedField, obj *ent.Member) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Member_authorshipInvitations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.AuthorshipInvitations(ctx, fc.Args["after"].(*entgql.Cursor[gid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[gid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.AuthorshipInvitationOrder))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.AuthorshipInvitationConnection) graphql.Marshaler {
+			return ec.marshalNAuthorshipInvitationConnection2ᚖzirkelᚋentᚐAuthorshipInvitationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Member_authorshipInvitations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Member",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AuthorshipInvitationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Member_authorshipInvitations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Member_joinRequests(ctx context.Context, field graphql.CollectedField, obj *ent.Member) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Member_joinRequests(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.JoinRequests(ctx, fc.Args["after"].(*entgql.Cursor[gid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[gid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.CircleJoinRequestOrder))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CircleJoinRequestConnection) graphql.Marshaler {
+			return ec.marshalNCircleJoinRequestConnection2ᚖzirkelᚋentᚐCircleJoinRequestConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Member_joinRequests(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Member",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CircleJoinRequestConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Member_joinRequests_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Member_organisedEvents(ctx context.Context, field graphql.CollectedField, obj *ent.Member) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -21723,6 +23908,270 @@ func (ec *executionContext) fieldContext_Mutation_respondToSurvey(ctx context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_acceptAuthorshipInvitation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_acceptAuthorshipInvitation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AcceptAuthorshipInvitation(ctx, fc.Args["id"].(gid.ID))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.AuthorshipInvitation) graphql.Marshaler {
+			return ec.marshalNAuthorshipInvitation2ᚖzirkelᚋentᚐAuthorshipInvitation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_acceptAuthorshipInvitation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AuthorshipInvitation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_acceptAuthorshipInvitation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_declineAuthorshipInvitation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_declineAuthorshipInvitation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeclineAuthorshipInvitation(ctx, fc.Args["id"].(gid.ID))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.AuthorshipInvitation) graphql.Marshaler {
+			return ec.marshalNAuthorshipInvitation2ᚖzirkelᚋentᚐAuthorshipInvitation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_declineAuthorshipInvitation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AuthorshipInvitation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_declineAuthorshipInvitation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_withdrawAuthorshipInvitation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_withdrawAuthorshipInvitation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().WithdrawAuthorshipInvitation(ctx, fc.Args["id"].(gid.ID))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.AuthorshipInvitation) graphql.Marshaler {
+			return ec.marshalNAuthorshipInvitation2ᚖzirkelᚋentᚐAuthorshipInvitation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_withdrawAuthorshipInvitation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AuthorshipInvitation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_withdrawAuthorshipInvitation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_requestToJoinCircle(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_requestToJoinCircle(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RequestToJoinCircle(ctx, fc.Args["circleID"].(gid.ID), fc.Args["message"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CircleJoinRequest) graphql.Marshaler {
+			return ec.marshalNCircleJoinRequest2ᚖzirkelᚋentᚐCircleJoinRequest(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_requestToJoinCircle(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CircleJoinRequest(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_requestToJoinCircle_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_acceptJoinRequest(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_acceptJoinRequest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AcceptJoinRequest(ctx, fc.Args["id"].(gid.ID), fc.Args["reason"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CircleJoinRequest) graphql.Marshaler {
+			return ec.marshalNCircleJoinRequest2ᚖzirkelᚋentᚐCircleJoinRequest(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_acceptJoinRequest(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CircleJoinRequest(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_acceptJoinRequest_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_declineJoinRequest(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_declineJoinRequest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeclineJoinRequest(ctx, fc.Args["id"].(gid.ID), fc.Args["reason"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CircleJoinRequest) graphql.Marshaler {
+			return ec.marshalNCircleJoinRequest2ᚖzirkelᚋentᚐCircleJoinRequest(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_declineJoinRequest(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CircleJoinRequest(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_declineJoinRequest_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _OptionResult_option(ctx context.Context, field graphql.CollectedField, obj *model.OptionResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -22946,6 +25395,50 @@ func (ec *executionContext) fieldContext_Practice_authors(ctx context.Context, f
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Practice_authors_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Practice_authorshipInvitations(ctx context.Context, field graphql.CollectedField, obj *ent.Practice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Practice_authorshipInvitations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.AuthorshipInvitations(ctx, fc.Args["after"].(*entgql.Cursor[gid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[gid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.AuthorshipInvitationOrder))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.AuthorshipInvitationConnection) graphql.Marshaler {
+			return ec.marshalNAuthorshipInvitationConnection2ᚖzirkelᚋentᚐAuthorshipInvitationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Practice_authorshipInvitations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Practice",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AuthorshipInvitationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Practice_authorshipInvitations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -28865,6 +31358,966 @@ func UnmarshalAnswerInput(ctx context.Context, raw any) (model.AnswerInput, erro
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputAuthorshipInvitationOrder(ctx context.Context, obj any) (ent.AuthorshipInvitationOrder, error) {
+	var it ent.AuthorshipInvitationOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNAuthorshipInvitationOrderField2ᚖzirkelᚋentᚐAuthorshipInvitationOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAuthorshipInvitationOrder unmarshals raw into the AuthorshipInvitationOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAuthorshipInvitationOrder(ctx context.Context, raw any) (ent.AuthorshipInvitationOrder, error) {
+	var out ent.AuthorshipInvitationOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AuthorshipInvitationOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAuthorshipInvitationWhereInput(ctx context.Context, obj any) (ent.AuthorshipInvitationWhereInput, error) {
+	var it ent.AuthorshipInvitationWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "status", "statusNEQ", "statusIn", "statusNotIn", "decidedAt", "decidedAtNEQ", "decidedAtIn", "decidedAtNotIn", "decidedAtGT", "decidedAtGTE", "decidedAtLT", "decidedAtLTE", "decidedAtIsNil", "decidedAtNotNil"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOAuthorshipInvitationWhereInput2ᚖzirkelᚋentᚐAuthorshipInvitationWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOAuthorshipInvitationWhereInput2ᚕᚖzirkelᚋentᚐAuthorshipInvitationWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOAuthorshipInvitationWhereInput2ᚕᚖzirkelᚋentᚐAuthorshipInvitationWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕzirkelᚋentᚋschemaᚋgidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕzirkelᚋentᚋschemaᚋgidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOAuthorshipInvitationStatus2ᚖzirkelᚋentᚋauthorshipinvitationᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "statusNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNEQ"))
+			data, err := ec.unmarshalOAuthorshipInvitationStatus2ᚖzirkelᚋentᚋauthorshipinvitationᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusNEQ = data
+		case "statusIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusIn"))
+			data, err := ec.unmarshalOAuthorshipInvitationStatus2ᚕzirkelᚋentᚋauthorshipinvitationᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusIn = data
+		case "statusNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNotIn"))
+			data, err := ec.unmarshalOAuthorshipInvitationStatus2ᚕzirkelᚋentᚋauthorshipinvitationᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusNotIn = data
+		case "decidedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedAt = data
+		case "decidedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedAtNEQ = data
+		case "decidedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedAtIn = data
+		case "decidedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedAtNotIn = data
+		case "decidedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedAtGT = data
+		case "decidedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedAtGTE = data
+		case "decidedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedAtLT = data
+		case "decidedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedAtLTE = data
+		case "decidedAtIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedAtIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedAtIsNil = data
+		case "decidedAtNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedAtNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedAtNotNil = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAuthorshipInvitationWhereInput unmarshals raw into the AuthorshipInvitationWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAuthorshipInvitationWhereInput(ctx context.Context, raw any) (ent.AuthorshipInvitationWhereInput, error) {
+	var out ent.AuthorshipInvitationWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AuthorshipInvitationWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCircleJoinRequestOrder(ctx context.Context, obj any) (ent.CircleJoinRequestOrder, error) {
+	var it ent.CircleJoinRequestOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNCircleJoinRequestOrderField2ᚖzirkelᚋentᚐCircleJoinRequestOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCircleJoinRequestOrder unmarshals raw into the CircleJoinRequestOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCircleJoinRequestOrder(ctx context.Context, raw any) (ent.CircleJoinRequestOrder, error) {
+	var out ent.CircleJoinRequestOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CircleJoinRequestOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCircleJoinRequestWhereInput(ctx context.Context, obj any) (ent.CircleJoinRequestWhereInput, error) {
+	var it ent.CircleJoinRequestWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "message", "messageNEQ", "messageIn", "messageNotIn", "messageGT", "messageGTE", "messageLT", "messageLTE", "messageContains", "messageHasPrefix", "messageHasSuffix", "messageIsNil", "messageNotNil", "messageEqualFold", "messageContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "reason", "reasonNEQ", "reasonIn", "reasonNotIn", "reasonGT", "reasonGTE", "reasonLT", "reasonLTE", "reasonContains", "reasonHasPrefix", "reasonHasSuffix", "reasonIsNil", "reasonNotNil", "reasonEqualFold", "reasonContainsFold", "decidedAt", "decidedAtNEQ", "decidedAtIn", "decidedAtNotIn", "decidedAtGT", "decidedAtGTE", "decidedAtLT", "decidedAtLTE", "decidedAtIsNil", "decidedAtNotNil"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOCircleJoinRequestWhereInput2ᚖzirkelᚋentᚐCircleJoinRequestWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOCircleJoinRequestWhereInput2ᚕᚖzirkelᚋentᚐCircleJoinRequestWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOCircleJoinRequestWhereInput2ᚕᚖzirkelᚋentᚐCircleJoinRequestWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕzirkelᚋentᚋschemaᚋgidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕzirkelᚋentᚋschemaᚋgidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "message":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("message"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Message = data
+		case "messageNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("messageNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MessageNEQ = data
+		case "messageIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("messageIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MessageIn = data
+		case "messageNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("messageNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MessageNotIn = data
+		case "messageGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("messageGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MessageGT = data
+		case "messageGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("messageGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MessageGTE = data
+		case "messageLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("messageLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MessageLT = data
+		case "messageLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("messageLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MessageLTE = data
+		case "messageContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("messageContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MessageContains = data
+		case "messageHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("messageHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MessageHasPrefix = data
+		case "messageHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("messageHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MessageHasSuffix = data
+		case "messageIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("messageIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MessageIsNil = data
+		case "messageNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("messageNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MessageNotNil = data
+		case "messageEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("messageEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MessageEqualFold = data
+		case "messageContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("messageContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MessageContainsFold = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOCircleJoinRequestStatus2ᚖzirkelᚋentᚋcirclejoinrequestᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "statusNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNEQ"))
+			data, err := ec.unmarshalOCircleJoinRequestStatus2ᚖzirkelᚋentᚋcirclejoinrequestᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusNEQ = data
+		case "statusIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusIn"))
+			data, err := ec.unmarshalOCircleJoinRequestStatus2ᚕzirkelᚋentᚋcirclejoinrequestᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusIn = data
+		case "statusNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNotIn"))
+			data, err := ec.unmarshalOCircleJoinRequestStatus2ᚕzirkelᚋentᚋcirclejoinrequestᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusNotIn = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		case "reasonNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonNEQ = data
+		case "reasonIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonIn = data
+		case "reasonNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonNotIn = data
+		case "reasonGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonGT = data
+		case "reasonGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonGTE = data
+		case "reasonLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonLT = data
+		case "reasonLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonLTE = data
+		case "reasonContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonContains = data
+		case "reasonHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonHasPrefix = data
+		case "reasonHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonHasSuffix = data
+		case "reasonIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonIsNil = data
+		case "reasonNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonNotNil = data
+		case "reasonEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonEqualFold = data
+		case "reasonContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonContainsFold = data
+		case "decidedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedAt = data
+		case "decidedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedAtNEQ = data
+		case "decidedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedAtIn = data
+		case "decidedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedAtNotIn = data
+		case "decidedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedAtGT = data
+		case "decidedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedAtGTE = data
+		case "decidedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedAtLT = data
+		case "decidedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedAtLTE = data
+		case "decidedAtIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedAtIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedAtIsNil = data
+		case "decidedAtNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedAtNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedAtNotNil = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCircleJoinRequestWhereInput unmarshals raw into the CircleJoinRequestWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCircleJoinRequestWhereInput(ctx context.Context, raw any) (ent.CircleJoinRequestWhereInput, error) {
+	var out ent.CircleJoinRequestWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CircleJoinRequestWhereInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCircleMembershipOrder(ctx context.Context, obj any) (ent.CircleMembershipOrder, error) {
 	var it ent.CircleMembershipOrder
 	if obj == nil {
@@ -29262,7 +32715,7 @@ func (ec *executionContext) unmarshalInputCircleWhereInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "slug", "slugNEQ", "slugIn", "slugNotIn", "slugGT", "slugGTE", "slugLT", "slugLTE", "slugContains", "slugHasPrefix", "slugHasSuffix", "slugEqualFold", "slugContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "visibility", "visibilityNEQ", "visibilityIn", "visibilityNotIn"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "slug", "slugNEQ", "slugIn", "slugNotIn", "slugGT", "slugGTE", "slugLT", "slugLTE", "slugContains", "slugHasPrefix", "slugHasSuffix", "slugEqualFold", "slugContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "visibility", "visibilityNEQ", "visibilityIn", "visibilityNotIn", "vendorsMayAsk", "vendorsMayAskNEQ"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -29773,6 +33226,20 @@ func (ec *executionContext) unmarshalInputCircleWhereInput(ctx context.Context, 
 				return it, err
 			}
 			it.VisibilityNotIn = data
+		case "vendorsMayAsk":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vendorsMayAsk"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VendorsMayAsk = data
+		case "vendorsMayAskNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vendorsMayAskNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VendorsMayAskNEQ = data
 		}
 	}
 	return it, nil
@@ -30691,7 +34158,7 @@ func (ec *executionContext) unmarshalInputCreateCircleInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "slug", "description", "visibility"}
+	fieldsInOrder := [...]string{"name", "slug", "description", "visibility", "vendorsMayAsk"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -30726,6 +34193,13 @@ func (ec *executionContext) unmarshalInputCreateCircleInput(ctx context.Context,
 				return it, err
 			}
 			it.Visibility = data
+		case "vendorsMayAsk":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vendorsMayAsk"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VendorsMayAsk = data
 		}
 	}
 	return it, nil
@@ -41748,7 +45222,7 @@ func (ec *executionContext) unmarshalInputUpdateCircleInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "slug", "description", "clearDescription", "visibility"}
+	fieldsInOrder := [...]string{"name", "slug", "description", "clearDescription", "visibility", "vendorsMayAsk"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -41790,6 +45264,13 @@ func (ec *executionContext) unmarshalInputUpdateCircleInput(ctx context.Context,
 				return it, err
 			}
 			it.Visibility = data
+		case "vendorsMayAsk":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vendorsMayAsk"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VendorsMayAsk = data
 		}
 	}
 	return it, nil
@@ -43230,11 +46711,21 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._CircleMembership(ctx, sel, obj)
+	case *ent.CircleJoinRequest:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._CircleJoinRequest(ctx, sel, obj)
 	case *ent.Circle:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Circle(ctx, sel, obj)
+	case *ent.AuthorshipInvitation:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._AuthorshipInvitation(ctx, sel, obj)
 	default:
 		if typedObj, ok := obj.(graphql.Marshaler); ok {
 			return typedObj
@@ -43247,6 +46738,164 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 // endregion ************************** interface.gotpl ***************************
 
 // region    **************************** object.gotpl ****************************
+
+var authorshipInvitationImplementors = []string{"AuthorshipInvitation", "Node"}
+
+func (ec *executionContext) _AuthorshipInvitation(ctx context.Context, sel ast.SelectionSet, obj *ent.AuthorshipInvitation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, authorshipInvitationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AuthorshipInvitation")
+		case "id":
+			out.Values[i] = ec._AuthorshipInvitation_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._AuthorshipInvitation_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._AuthorshipInvitation_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._AuthorshipInvitation_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "decidedAt":
+			out.Values[i] = ec._AuthorshipInvitation_decidedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "invitee":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AuthorshipInvitation_invitee(ctx, field, obj)
+				})
+		case "inviter":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AuthorshipInvitation_inviter(ctx, field, obj)
+				})
+		case "decidedBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AuthorshipInvitation_decidedBy(ctx, field, obj)
+				})
+		case "practice":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AuthorshipInvitation_practice(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var authorshipInvitationConnectionImplementors = []string{"AuthorshipInvitationConnection"}
+
+func (ec *executionContext) _AuthorshipInvitationConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.AuthorshipInvitationConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, authorshipInvitationConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AuthorshipInvitationConnection")
+		case "edges":
+			out.Values[i] = ec._AuthorshipInvitationConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._AuthorshipInvitationConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._AuthorshipInvitationConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var authorshipInvitationEdgeImplementors = []string{"AuthorshipInvitationEdge"}
+
+func (ec *executionContext) _AuthorshipInvitationEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.AuthorshipInvitationEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, authorshipInvitationEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AuthorshipInvitationEdge")
+		case "node":
+			out.Values[i] = ec._AuthorshipInvitationEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._AuthorshipInvitationEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
 
 var benchmarkImplementors = []string{"Benchmark"}
 
@@ -43367,6 +47016,11 @@ func (ec *executionContext) _Circle(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "vendorsMayAsk":
+			out.Values[i] = ec._Circle_vendorsMayAsk(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "memberships":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -43396,6 +47050,12 @@ func (ec *executionContext) _Circle(ctx context.Context, sel ast.SelectionSet, o
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Circle_surveys(ctx, field, obj)
+				})
+		case "joinRequests":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Circle_joinRequests(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -43475,6 +47135,168 @@ func (ec *executionContext) _CircleEdge(ctx context.Context, sel ast.SelectionSe
 			}
 		case "cursor":
 			out.Values[i] = ec._CircleEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var circleJoinRequestImplementors = []string{"CircleJoinRequest", "Node"}
+
+func (ec *executionContext) _CircleJoinRequest(ctx context.Context, sel ast.SelectionSet, obj *ent.CircleJoinRequest) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, circleJoinRequestImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CircleJoinRequest")
+		case "id":
+			out.Values[i] = ec._CircleJoinRequest_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._CircleJoinRequest_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._CircleJoinRequest_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "message":
+			out.Values[i] = ec._CircleJoinRequest_message(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._CircleJoinRequest_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reason":
+			out.Values[i] = ec._CircleJoinRequest_reason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "decidedAt":
+			out.Values[i] = ec._CircleJoinRequest_decidedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "circle":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CircleJoinRequest_circle(ctx, field, obj)
+				})
+		case "member":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CircleJoinRequest_member(ctx, field, obj)
+				})
+		case "decidedBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CircleJoinRequest_decidedBy(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var circleJoinRequestConnectionImplementors = []string{"CircleJoinRequestConnection"}
+
+func (ec *executionContext) _CircleJoinRequestConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.CircleJoinRequestConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, circleJoinRequestConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CircleJoinRequestConnection")
+		case "edges":
+			out.Values[i] = ec._CircleJoinRequestConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._CircleJoinRequestConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._CircleJoinRequestConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var circleJoinRequestEdgeImplementors = []string{"CircleJoinRequestEdge"}
+
+func (ec *executionContext) _CircleJoinRequestEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.CircleJoinRequestEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, circleJoinRequestEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CircleJoinRequestEdge")
+		case "node":
+			out.Values[i] = ec._CircleJoinRequestEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._CircleJoinRequestEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -44829,6 +48651,18 @@ func (ec *executionContext) _Member(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Member_circleMemberships(ctx, field, obj)
 				})
+		case "authorshipInvitations":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Member_authorshipInvitations(ctx, field, obj)
+				})
+		case "joinRequests":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Member_joinRequests(ctx, field, obj)
+				})
 		case "organisedEvents":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -45533,6 +49367,48 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "acceptAuthorshipInvitation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_acceptAuthorshipInvitation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "declineAuthorshipInvitation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_declineAuthorshipInvitation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "withdrawAuthorshipInvitation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_withdrawAuthorshipInvitation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "requestToJoinCircle":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_requestToJoinCircle(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "acceptJoinRequest":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_acceptJoinRequest(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "declineJoinRequest":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_declineJoinRequest(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -45938,6 +49814,12 @@ func (ec *executionContext) _Practice(ctx context.Context, sel ast.SelectionSet,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Practice_authors(ctx, field, obj)
+				})
+		case "authorshipInvitations":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Practice_authorshipInvitations(ctx, field, obj)
 				})
 		case "topics":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -47965,6 +51847,51 @@ func (ec *executionContext) unmarshalNAnswerInput2ᚖzirkelᚋgraphᚋmodelᚐAn
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNAuthorshipInvitation2ᚖzirkelᚋentᚐAuthorshipInvitation(ctx context.Context, sel ast.SelectionSet, v *ent.AuthorshipInvitation) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AuthorshipInvitation!")
+		return graphql.Null
+	}
+	return ec._AuthorshipInvitation(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAuthorshipInvitationConnection2ᚖzirkelᚋentᚐAuthorshipInvitationConnection(ctx context.Context, sel ast.SelectionSet, v *ent.AuthorshipInvitationConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AuthorshipInvitationConnection!")
+		return graphql.Null
+	}
+	return ec._AuthorshipInvitationConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNAuthorshipInvitationOrderField2ᚖzirkelᚋentᚐAuthorshipInvitationOrderField(ctx context.Context, v any) (*ent.AuthorshipInvitationOrderField, error) {
+	var res = new(ent.AuthorshipInvitationOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAuthorshipInvitationOrderField2ᚖzirkelᚋentᚐAuthorshipInvitationOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.AuthorshipInvitationOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AuthorshipInvitationOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNAuthorshipInvitationStatus2zirkelᚋentᚋauthorshipinvitationᚐStatus(ctx context.Context, v any) (authorshipinvitation.Status, error) {
+	var res authorshipinvitation.Status
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAuthorshipInvitationStatus2zirkelᚋentᚋauthorshipinvitationᚐStatus(ctx context.Context, sel ast.SelectionSet, v authorshipinvitation.Status) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNAuthorshipInvitationWhereInput2ᚖzirkelᚋentᚐAuthorshipInvitationWhereInput(ctx context.Context, v any) (*ent.AuthorshipInvitationWhereInput, error) {
+	res, err := ec.unmarshalInputAuthorshipInvitationWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNBenchmark2ᚖzirkelᚋgraphᚋmodelᚐBenchmark(ctx context.Context, sel ast.SelectionSet, v *model.Benchmark) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Benchmark!")
@@ -48001,6 +51928,51 @@ func (ec *executionContext) marshalNCircleConnection2ᚖzirkelᚋentᚐCircleCon
 		return graphql.Null
 	}
 	return ec._CircleConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCircleJoinRequest2ᚖzirkelᚋentᚐCircleJoinRequest(ctx context.Context, sel ast.SelectionSet, v *ent.CircleJoinRequest) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CircleJoinRequest!")
+		return graphql.Null
+	}
+	return ec._CircleJoinRequest(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCircleJoinRequestConnection2ᚖzirkelᚋentᚐCircleJoinRequestConnection(ctx context.Context, sel ast.SelectionSet, v *ent.CircleJoinRequestConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CircleJoinRequestConnection!")
+		return graphql.Null
+	}
+	return ec._CircleJoinRequestConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCircleJoinRequestOrderField2ᚖzirkelᚋentᚐCircleJoinRequestOrderField(ctx context.Context, v any) (*ent.CircleJoinRequestOrderField, error) {
+	var res = new(ent.CircleJoinRequestOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCircleJoinRequestOrderField2ᚖzirkelᚋentᚐCircleJoinRequestOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.CircleJoinRequestOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CircleJoinRequestOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNCircleJoinRequestStatus2zirkelᚋentᚋcirclejoinrequestᚐStatus(ctx context.Context, v any) (circlejoinrequest.Status, error) {
+	var res circlejoinrequest.Status
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCircleJoinRequestStatus2zirkelᚋentᚋcirclejoinrequestᚐStatus(ctx context.Context, sel ast.SelectionSet, v circlejoinrequest.Status) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNCircleJoinRequestWhereInput2ᚖzirkelᚋentᚐCircleJoinRequestWhereInput(ctx context.Context, v any) (*ent.CircleJoinRequestWhereInput, error) {
+	res, err := ec.unmarshalInputCircleJoinRequestWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNCircleMembership2ᚖzirkelᚋentᚐCircleMembership(ctx context.Context, sel ast.SelectionSet, v *ent.CircleMembership) graphql.Marshaler {
@@ -49536,6 +53508,118 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 	return res
 }
 
+func (ec *executionContext) marshalOAuthorshipInvitation2ᚖzirkelᚋentᚐAuthorshipInvitation(ctx context.Context, sel ast.SelectionSet, v *ent.AuthorshipInvitation) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AuthorshipInvitation(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOAuthorshipInvitationEdge2ᚕᚖzirkelᚋentᚐAuthorshipInvitationEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.AuthorshipInvitationEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOAuthorshipInvitationEdge2ᚖzirkelᚋentᚐAuthorshipInvitationEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOAuthorshipInvitationEdge2ᚖzirkelᚋentᚐAuthorshipInvitationEdge(ctx context.Context, sel ast.SelectionSet, v *ent.AuthorshipInvitationEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AuthorshipInvitationEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOAuthorshipInvitationOrder2ᚖzirkelᚋentᚐAuthorshipInvitationOrder(ctx context.Context, v any) (*ent.AuthorshipInvitationOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputAuthorshipInvitationOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOAuthorshipInvitationStatus2ᚕzirkelᚋentᚋauthorshipinvitationᚐStatusᚄ(ctx context.Context, v any) ([]authorshipinvitation.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]authorshipinvitation.Status, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAuthorshipInvitationStatus2zirkelᚋentᚋauthorshipinvitationᚐStatus(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOAuthorshipInvitationStatus2ᚕzirkelᚋentᚋauthorshipinvitationᚐStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []authorshipinvitation.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAuthorshipInvitationStatus2zirkelᚋentᚋauthorshipinvitationᚐStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOAuthorshipInvitationStatus2ᚖzirkelᚋentᚋauthorshipinvitationᚐStatus(ctx context.Context, v any) (*authorshipinvitation.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(authorshipinvitation.Status)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAuthorshipInvitationStatus2ᚖzirkelᚋentᚋauthorshipinvitationᚐStatus(ctx context.Context, sel ast.SelectionSet, v *authorshipinvitation.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOAuthorshipInvitationWhereInput2ᚕᚖzirkelᚋentᚐAuthorshipInvitationWhereInputᚄ(ctx context.Context, v any) ([]*ent.AuthorshipInvitationWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.AuthorshipInvitationWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAuthorshipInvitationWhereInput2ᚖzirkelᚋentᚐAuthorshipInvitationWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOAuthorshipInvitationWhereInput2ᚖzirkelᚋentᚐAuthorshipInvitationWhereInput(ctx context.Context, v any) (*ent.AuthorshipInvitationWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputAuthorshipInvitationWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -49591,6 +53675,118 @@ func (ec *executionContext) marshalOCircleEdge2ᚖzirkelᚋentᚐCircleEdge(ctx 
 		return graphql.Null
 	}
 	return ec._CircleEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCircleJoinRequest2ᚖzirkelᚋentᚐCircleJoinRequest(ctx context.Context, sel ast.SelectionSet, v *ent.CircleJoinRequest) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CircleJoinRequest(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCircleJoinRequestEdge2ᚕᚖzirkelᚋentᚐCircleJoinRequestEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.CircleJoinRequestEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOCircleJoinRequestEdge2ᚖzirkelᚋentᚐCircleJoinRequestEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOCircleJoinRequestEdge2ᚖzirkelᚋentᚐCircleJoinRequestEdge(ctx context.Context, sel ast.SelectionSet, v *ent.CircleJoinRequestEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CircleJoinRequestEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOCircleJoinRequestOrder2ᚖzirkelᚋentᚐCircleJoinRequestOrder(ctx context.Context, v any) (*ent.CircleJoinRequestOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCircleJoinRequestOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOCircleJoinRequestStatus2ᚕzirkelᚋentᚋcirclejoinrequestᚐStatusᚄ(ctx context.Context, v any) ([]circlejoinrequest.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]circlejoinrequest.Status, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCircleJoinRequestStatus2zirkelᚋentᚋcirclejoinrequestᚐStatus(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOCircleJoinRequestStatus2ᚕzirkelᚋentᚋcirclejoinrequestᚐStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []circlejoinrequest.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCircleJoinRequestStatus2zirkelᚋentᚋcirclejoinrequestᚐStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOCircleJoinRequestStatus2ᚖzirkelᚋentᚋcirclejoinrequestᚐStatus(ctx context.Context, v any) (*circlejoinrequest.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(circlejoinrequest.Status)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCircleJoinRequestStatus2ᚖzirkelᚋentᚋcirclejoinrequestᚐStatus(ctx context.Context, sel ast.SelectionSet, v *circlejoinrequest.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOCircleJoinRequestWhereInput2ᚕᚖzirkelᚋentᚐCircleJoinRequestWhereInputᚄ(ctx context.Context, v any) ([]*ent.CircleJoinRequestWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.CircleJoinRequestWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCircleJoinRequestWhereInput2ᚖzirkelᚋentᚐCircleJoinRequestWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOCircleJoinRequestWhereInput2ᚖzirkelᚋentᚐCircleJoinRequestWhereInput(ctx context.Context, v any) (*ent.CircleJoinRequestWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCircleJoinRequestWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOCircleMembership2ᚖzirkelᚋentᚐCircleMembership(ctx context.Context, sel ast.SelectionSet, v *ent.CircleMembership) graphql.Marshaler {

@@ -130,6 +130,7 @@ func (l *loader) load(ctx context.Context) error {
 		{"practices", l.loadPractices},
 		{"discussions", l.loadDiscussions},
 		{"knowledge", l.loadKnowledge},
+		{"invitations and join requests", l.loadConsent},
 	}
 	for _, s := range steps {
 		if err := s.run(ctx); err != nil {

@@ -10,7 +10,9 @@ import (
 	"time"
 
 	"zirkel/ent"
+	"zirkel/ent/authorshipinvitation"
 	"zirkel/ent/circle"
+	"zirkel/ent/circlejoinrequest"
 	"zirkel/ent/circlemembership"
 	"zirkel/ent/competency"
 	"zirkel/ent/competencyrating"
@@ -392,6 +394,20 @@ func TestLoadCompetencies(t *testing.T) {
 	findable := count(t, "findable ratings", client.CompetencyRating.Query().Where(competencyrating.Findable(true)))
 	if ratings < 10 || findable == 0 || findable == ratings {
 		t.Errorf("got %d ratings, %d findable; want about 15, some findable", ratings, findable)
+	}
+}
+
+func TestLoadConsent(t *testing.T) {
+	client := loadDemo(t)
+	pending := count(t, "open invitations", client.AuthorshipInvitation.Query().Where(authorshipinvitation.StatusEQ(authorshipinvitation.StatusPENDING)))
+	if pending != 1 {
+		t.Errorf("%d open invitations, want 1", pending)
+	}
+	open := count(t, "open join requests", client.CircleJoinRequest.Query().Where(circlejoinrequest.StatusEQ(circlejoinrequest.StatusPENDING)))
+	declined := count(t, "declined join requests", client.CircleJoinRequest.Query().Where(
+		circlejoinrequest.StatusEQ(circlejoinrequest.StatusDECLINED), circlejoinrequest.HasDecidedBy(), circlejoinrequest.DecidedAtNotNil()))
+	if open != 1 || declined != 1 {
+		t.Errorf("%d open and %d decided join requests, want 1 and 1", open, declined)
 	}
 }
 

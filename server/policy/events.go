@@ -15,8 +15,8 @@ import (
 )
 
 // EventVisible matches the events a member may see: those outside circles and those of their
-// circles (a circle's event is only for its members). Anonymous visitors see none; the query
-// rule lets admins see all.
+// circles (a circle's event is only for its members, admins included). Anonymous visitors see
+// none.
 func EventVisible(v *viewer.Viewer) predicate.Event {
 	if v == nil {
 		return event.IDIn()
@@ -29,9 +29,7 @@ func EventVisible(v *viewer.Viewer) predicate.Event {
 func Event() ent.Policy {
 	return privacy.Policy{
 		Query: privacy.QueryPolicy{privacy.EventQueryRuleFunc(func(ctx context.Context, q *ent.EventQuery) error {
-			if v := viewerOf(ctx); !v.IsAdmin() {
-				q.Where(EventVisible(v))
-			}
+			q.Where(EventVisible(viewerOf(ctx)))
 			return privacy.Allow
 		})},
 		Mutation: privacy.MutationPolicy{denyAnonymous, allowAdmins, privacy.EventMutationRuleFunc(func(ctx context.Context, m *ent.EventMutation) error {
@@ -61,7 +59,7 @@ func Event() ent.Policy {
 }
 
 // Registration: members see their own registrations, organisers those of their events, admins
-// all. Members register and cancel as themselves; organisers mark attendance.
+// those of every event they may see. Members register and cancel as themselves; organisers mark attendance.
 func Registration() ent.Policy {
 	return privacy.Policy{
 		Query: privacy.QueryPolicy{privacy.RegistrationQueryRuleFunc(func(ctx context.Context, q *ent.RegistrationQuery) error {
@@ -69,7 +67,9 @@ func Registration() ent.Policy {
 			switch {
 			case v == nil:
 				q.Where(registration.IDIn())
-			case !v.IsAdmin():
+			case v.IsAdmin():
+				q.Where(registration.HasEventWith(EventVisible(v)))
+			default:
 				q.Where(registration.Or(
 					registration.HasMemberWith(member.ID(v.MemberID)),
 					registration.HasEventWith(event.HasOrganisersWith(member.ID(v.MemberID))),

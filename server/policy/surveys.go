@@ -14,7 +14,7 @@ import (
 )
 
 // SurveyVisible matches the surveys a member may see and answer: those for all members and
-// those of their circles.
+// those of their circles (admins included: a circle's content is for its members).
 func SurveyVisible(v *viewer.Viewer) predicate.Survey {
 	if v == nil {
 		return survey.IDIn()
@@ -22,14 +22,12 @@ func SurveyVisible(v *viewer.Viewer) predicate.Survey {
 	return survey.Or(survey.Not(survey.HasCircle()), survey.HasCircleWith(circle.IDIn(v.CircleIDs()...)))
 }
 
-// Survey: see SurveyVisible (admins see all). Members other than vendors run surveys for all
+// Survey: see SurveyVisible. Members other than vendors run surveys for all
 // members; a circle's moderators run surveys in their circle; owners change their surveys.
 func Survey() ent.Policy {
 	return privacy.Policy{
 		Query: privacy.QueryPolicy{privacy.SurveyQueryRuleFunc(func(ctx context.Context, q *ent.SurveyQuery) error {
-			if v := viewerOf(ctx); !v.IsAdmin() {
-				q.Where(SurveyVisible(v))
-			}
+			q.Where(SurveyVisible(viewerOf(ctx)))
 			return privacy.Allow
 		})},
 		Mutation: privacy.MutationPolicy{denyAnonymous, allowAdmins, privacy.SurveyMutationRuleFunc(func(ctx context.Context, m *ent.SurveyMutation) error {
@@ -63,9 +61,7 @@ func Survey() ent.Policy {
 func SurveyPart() ent.Policy {
 	return privacy.Policy{
 		Query: privacy.QueryPolicy{privacy.SurveyQuestionQueryRuleFunc(func(ctx context.Context, q *ent.SurveyQuestionQuery) error {
-			if v := viewerOf(ctx); !v.IsAdmin() {
-				q.Where(surveyquestion.HasSurveyWith(SurveyVisible(v)))
-			}
+			q.Where(surveyquestion.HasSurveyWith(SurveyVisible(viewerOf(ctx))))
 			return privacy.Allow
 		})},
 		Mutation: privacy.MutationPolicy{privacy.AlwaysDenyRule()},
