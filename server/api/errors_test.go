@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -53,5 +55,17 @@ func TestTransactionerWithoutOperation(t *testing.T) {
 	got := tx.InterceptResponse(context.Background(), func(context.Context) *graphql.Response { return want })
 	if got != want || log.Len() > 0 {
 		t.Fatalf("got %+v, logged %s", got, log.String())
+	}
+}
+
+// TestWebsocketWithoutTransport: an upgrade to a handler built without websockets is
+// answered with a code, not gqlgen's bare "transport not supported".
+func TestWebsocketWithoutTransport(t *testing.T) {
+	r := httptest.NewRequest(http.MethodGet, "/graphql", nil)
+	r.Header.Set("Upgrade", "websocket")
+	rec := httptest.NewRecorder()
+	front{next: http.NotFoundHandler(), limits: DefaultLimits}.ServeHTTP(rec, r)
+	if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), `"code":"TRANSPORT_NOT_SUPPORTED"`) {
+		t.Fatalf("got %d %s", rec.Code, rec.Body.String())
 	}
 }
