@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -67,5 +68,22 @@ func TestWebsocketWithoutTransport(t *testing.T) {
 	front{next: http.NotFoundHandler(), limits: DefaultLimits}.ServeHTTP(rec, r)
 	if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), `"code":"TRANSPORT_NOT_SUPPORTED"`) {
 		t.Fatalf("got %d %s", rec.Code, rec.Body.String())
+	}
+}
+
+// TestPresenterAndRecoverWithoutOperation: both work on a bare context, as for a request that
+// never became an operation.
+func TestPresenterAndRecoverWithoutOperation(t *testing.T) {
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	ctx := context.Background()
+	for _, err := range []error{
+		errors.New("boom"),
+		recoverPanic(logger)(ctx, "boom"),
+		&gqlerror.Error{Message: `Unknown argument "firstt" on field "Query.topics". Did you mean "first"?`, Extensions: map[string]any{"code": "GRAPHQL_VALIDATION_FAILED"}},
+	} {
+		out := presentError(logger)(ctx, err)
+		if out.Extensions["code"] == nil || strings.Contains(out.Message, "Did you mean") {
+			t.Fatalf("got %q %v", out.Message, out.Extensions)
+		}
 	}
 }
