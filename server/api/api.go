@@ -1,7 +1,10 @@
 // Package api builds the /graphql handler with the limits a public GraphQL endpoint needs: body
 // size, parser tokens, depth (through fragments), aliases, page sizes, complexity multiplied by
 // page sizes, a per-request deadline, no suggestions, introspection only when enabled, panics
-// turned into a generic error, and only the POST (JSON) and GET (queries only) transports.
+// turned into a generic error, and only the POST (JSON) and GET (queries only) transports
+// besides websockets. Requests are decoded here, strictly, before gqlgen runs: whatever is not
+// a GraphQL request gets a 4xx with a JSON error and a stable code (see the Code constants),
+// and every message is in the client's language (server/i18n).
 package api
 
 import (

@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -53,5 +56,34 @@ func TestTransactionerWithoutOperation(t *testing.T) {
 	got := tx.InterceptResponse(context.Background(), func(context.Context) *graphql.Response { return want })
 	if got != want || log.Len() > 0 {
 		t.Fatalf("got %+v, logged %s", got, log.String())
+	}
+}
+
+// TestWebsocketWithoutTransport: an upgrade to a handler built without websockets is
+// answered with a code, not gqlgen's bare "transport not supported".
+func TestWebsocketWithoutTransport(t *testing.T) {
+	r := httptest.NewRequest(http.MethodGet, "/graphql", nil)
+	r.Header.Set("Upgrade", "websocket")
+	rec := httptest.NewRecorder()
+	front{next: http.NotFoundHandler(), limits: DefaultLimits}.ServeHTTP(rec, r)
+	if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), `"code":"TRANSPORT_NOT_SUPPORTED"`) {
+		t.Fatalf("got %d %s", rec.Code, rec.Body.String())
+	}
+}
+
+// TestPresenterAndRecoverWithoutOperation: both work on a bare context, as for a request that
+// never became an operation.
+func TestPresenterAndRecoverWithoutOperation(t *testing.T) {
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	ctx := context.Background()
+	for _, err := range []error{
+		errors.New("boom"),
+		recoverPanic(logger)(ctx, "boom"),
+		&gqlerror.Error{Message: `Unknown argument "firstt" on field "Query.topics". Did you mean "first"?`, Extensions: map[string]any{"code": "GRAPHQL_VALIDATION_FAILED"}},
+	} {
+		out := presentError(logger)(ctx, err)
+		if out.Extensions["code"] == nil || strings.Contains(out.Message, "Did you mean") {
+			t.Fatalf("got %q %v", out.Message, out.Extensions)
+		}
 	}
 }

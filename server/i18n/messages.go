@@ -158,4 +158,5 @@ var germanPatterns = []pattern{
 	{regexp.MustCompile(`^question (\d+) is required$`), `Frage %s muss beantwortet werden`},
 	{regexp.MustCompile(`^give 1 to (\d+) questions$`), `geben Sie 1 bis %s Fragen an`},
 	{regexp.MustCompile(`^at most (\d+) subscriptions per connection$`), `höchstens %s Subscriptions je Verbindung`},
+	{regexp.MustCompile(`^(\S+) is managed by admins or the directory$`), `%s verwalten Admins oder der Verzeichnisdienst`},
 }
