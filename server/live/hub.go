@@ -7,8 +7,9 @@ package live
 //   - stream.mu: one discussion's state (circle, last position, subs, presence).
 //   - sub.mu: one subscription's replay state and whether it ended.
 //   - Conn.mu: one connection's socket, subscriptions and closed flag.
-//   - wsx.Conn.mu, then wsx.Conn.writeMu: the transport's subscription ids, then its writes
-//     (package wsx; gqlgen's own per-connection mutex is taken before both).
+//   - wsx.Conn.mu and wsx.Conn.writeMu: the transport's operation ids and its writes (package
+//     wsx); neither is held while taking the other. gqlgen's own per-connection mutex is
+//     taken before them (it writes under it); wsx never calls into gqlgen holding either.
 //   - render.Renders.mu: the renderings of one event (a leaf).
 //
 // Who may take what while holding what:

@@ -145,8 +145,13 @@ func closeReason(s string) string {
 // so that the whole sentence fits into the close frame.
 func duplicateReason(id string) string {
 	const format = "Subscriber for %s already exists"
+	id = strings.ToValidUTF8(id, "\uFFFD")
 	if room := maxCloseReason - len(format) + 2; len(id) > room {
-		id = closeReason(id[:room-len("…")]) + "…"
+		id = id[:room-len("…")]
+		for !utf8.ValidString(id) {
+			id = id[:len(id)-1]
+		}
+		id += "…"
 	}
 	return closeReason(fmt.Sprintf(format, id))
 }

@@ -1,8 +1,3 @@
-// Package wsx is gqlgen's websocket transport over gorilla/websocket: the implementation of
-// transport.WebsocketImplementation (Upgrader, Conn), the guard that holds clients to the two
-// GraphQL websocket protocols, and the hand-off of an upgraded connection away from
-// net/http's goroutine (Handoff). It knows nothing of sessions, members or discussions: the
-// live hub (package live) sits on top of it.
 package wsx
 
 import (
