@@ -141,7 +141,8 @@ func TestStuckDirectoryHoldsUpNothing(t *testing.T) {
 			srv := ldaptest.Start(t, ldaptest.MusterhausenFixture())
 			stuck := directoryConfig(srv, "steckt", "", false)
 			stuck.URL, stuck.Timeout = ldaptest.StartHangingAfterStartTLS(t), time.Second
-			env := apitest.Start(t, backend, nil, app.WithDirectories(directoryConfig(srv, "musterhausen", musterhausenAGS, false), stuck))
+			env := apitest.Start(t, backend, func(c *config.Config) { c.Timeout = time.Minute },
+				app.WithDirectories(directoryConfig(srv, "musterhausen", musterhausenAGS, false), stuck))
 			ctx := policy.System(context.Background())
 			env.App.Store.Client.Organisation.Create().SetName("Landkreis Musterhausen").SetKind("LANDKREIS").SetAgs(musterhausenAGS).SaveX(ctx)
 			w := &world{env: env, muster: srv}
@@ -155,7 +156,16 @@ func TestStuckDirectoryHoldsUpNothing(t *testing.T) {
 			}
 
 			t.Run("login answers within the timeout", func(t *testing.T) {
-				wantCode(t, w.login(t, "steckt", "kai", "Geheim-kai-1"), "DIRECTORY_UNAVAILABLE")
+				// A liveness guard, generous for a busy machine: the directory's timeout is 1 s,
+				// the request's 60 s (without the login's own deadline it would answer only then).
+				answered := make(chan apitest.Response, 1)
+				go func() { answered <- w.login(t, "steckt", "kai", "Geheim-kai-1") }()
+				select {
+				case res := <-answered:
+					wantCode(t, res, "DIRECTORY_UNAVAILABLE")
+				case <-time.After(20 * time.Second):
+					t.Fatal("a login against a stuck directory is still waiting long after the directory's timeout")
+				}
 			})
 
 			t.Run("revalidation goes on with the other directories", func(t *testing.T) {

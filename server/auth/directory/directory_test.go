@@ -196,6 +196,36 @@ func TestConnectionsAreReused(t *testing.T) {
 		}
 	})
 
+	t.Run("bounded under concurrent logins", func(t *testing.T) {
+		cfg := exampleDirectory(t, srv)
+		cfg.PoolSize = 2
+		small, err := New(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer small.Close()
+		dials := countDials(small)
+		errs := make(chan error, 16)
+		for range 16 {
+			go func() {
+				_, err := small.Authenticate(context.Background(), "anna", "Geheim-anna-1", Hooks{})
+				errs <- err
+			}()
+		}
+		for range 16 {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+		// Per pool at most pool_size in use at once, and as many idle.
+		if n := dials.Load(); n > 2*2*int64(cfg.PoolSize) {
+			t.Fatalf("%d connections opened for pools of %d", n, cfg.PoolSize)
+		}
+		if n := len(small.searches.idle) + len(small.binds.idle); n > 2*cfg.PoolSize {
+			t.Fatalf("%d idle connections kept for pools of %d", n, cfg.PoolSize)
+		}
+	})
+
 	t.Run("closed at shutdown", func(t *testing.T) {
 		d.Close()
 		if err := login("Geheim-anna-1"); !errors.Is(err, ErrUnavailable) {

@@ -105,3 +105,22 @@ func describe(p *ber.Packet) string {
 	}
 	return s
 }
+
+func TestLookupFilter(t *testing.T) {
+	for name, c := range map[string]struct{ attribute, id, want string }{
+		"text id":                   {"entryUUID", "1b4e28ba-2fa1-11d2-883f-0016d3cca427", "(&(uid=*)(entryUUID=1b4e28ba-2fa1-11d2-883f-0016d3cca427))"},
+		"binary id as its bytes":    {"objectGUID", "00ff2a28", `(&(uid=*)(objectGUID=\00\ff\2a\28))`},
+		"text id with filter chars": {"entryUUID", "a*)(b", `(&(uid=*)(entryUUID=a\2a\29\28b))`},
+		"binary id that is not hex": {"objectGUID", "zz*", `(&(uid=*)(objectGUID=zz\2a))`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			got := lookupFilter("(uid={username})", c.attribute, c.id)
+			if got != c.want {
+				t.Fatalf("filter %s, want %s", got, c.want)
+			}
+			if _, err := ldap.CompileFilter(got); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}

@@ -33,8 +33,9 @@ func newPool(size int, open func(ctx context.Context) (*conn, error)) *pool {
 // errPoolClosed is returned after close.
 var errPoolClosed = errors.New("directory connections are closed (shutting down)")
 
-// do runs f on a connection of the pool under ctx's deadline. When f fails with a network error
-// on a reused connection (the directory dropped it while idle), it runs once more on a new one.
+// do runs f on a connection of the pool under ctx's deadline. When f fails on a reused
+// connection with anything but an answer of the directory (it dropped the connection while
+// idle), it runs once more on a new one.
 func (p *pool) do(ctx context.Context, f func(c *conn) error) error {
 	select {
 	case p.slots <- struct{}{}:
@@ -47,7 +48,7 @@ func (p *pool) do(ctx context.Context, f func(c *conn) error) error {
 		return err
 	}
 	err = p.run(ctx, c, f)
-	if c.reused && ldap.IsErrorWithCode(err, ldap.ErrorNetwork) && ctx.Err() == nil {
+	if c.reused && broken(err) && ctx.Err() == nil {
 		if c, err = p.get(ctx, false); err != nil {
 			return err
 		}
