@@ -16,9 +16,9 @@ import (
 // replaceWait bounds how long a reused operation id waits for the operation it replaces to end.
 const replaceWait = 10 * time.Second
 
-// Conn adapts a gorilla connection to gqlgen and guards the protocol (see guard.go and
-// legacy.go): gqlgen only ever reads messages the protocol allows at that moment; every
-// violation is answered here, as the protocol's reference server answers it.
+// Conn adapts a gorilla connection to gqlgen and guards the protocol (see the package
+// documentation and check.go): gqlgen only ever reads messages the protocol allows at that
+// moment; every violation is answered here, as the protocol's reference server answers it.
 type Conn struct {
 	c         *websocket.Conn
 	legacy    bool // graphql-ws (subscriptions-transport-ws), else graphql-transport-ws
