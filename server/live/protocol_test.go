@@ -122,7 +122,7 @@ func TestLegacyWSAnswersAsItsReferenceServer(t *testing.T) {
 			}
 			return `{"type":"error",` + id + `"payload":{"message":"Invalid message type!","extensions":{"code":"BAD_REQUEST"}}}`
 		}
-		notJSON := `{"type":"connection_error","payload":{"message":"Invalid message received: not JSON"}}`
+		notJSON := `{"type":"connection_error","payload":{"message":"Invalid message received: not JSON","extensions":{"code":"BAD_REQUEST"}}}`
 		for _, pc := range []protocolCase{
 			{name: "not JSON before connection_init", send: []frame{text(`{"type":`)}, answers: []string{notJSON}},
 			{name: "not JSON", login: true, send: []frame{text(`hallo`)}, answers: []string{notJSON}},
@@ -148,10 +148,10 @@ func TestLegacyWSAnswersAsItsReferenceServer(t *testing.T) {
 			{name: "second connection_init is acknowledged again", login: true, send: []frame{text(`{"type":"connection_init"}`)},
 				answers: []string{`{"type":"connection_ack"}`}},
 			{name: "connection_init without a token", send: []frame{text(`{"type":"connection_init"}`)},
-				answers: []string{`{"type":"connection_error","payload":{"message":"login required: send a token in connection_init"}}`},
+				answers: []string{`{"type":"connection_error","payload":{"message":"login required: send a token in connection_init","extensions":{"code":"FORBIDDEN"}}}`},
 				code:    1011, reason: "Forbidden: login required: send a token in connection_init"},
 			{name: "connection_init with a payload that is no object", send: []frame{text(`{"type":"connection_init","payload":"Bearer x"}`)},
-				answers: []string{`{"type":"connection_error","payload":{"message":"login required: send a token in connection_init"}}`},
+				answers: []string{`{"type":"connection_error","payload":{"message":"login required: send a token in connection_init","extensions":{"code":"FORBIDDEN"}}}`},
 				code:    1011, reason: "Forbidden: login required: send a token in connection_init"},
 			{name: "connection_terminate", login: true, send: []frame{text(`{"type":"connection_terminate"}`)}, code: 1000, reason: "terminated"},
 			{name: "an operation's error is its last message", login: true, send: []frame{text(`{"type":"start","id":"q","payload":{"query":"{ nichtDa }"}}`)},
@@ -167,7 +167,7 @@ func TestLegacyWSAnswersAsItsReferenceServer(t *testing.T) {
 func TestLegacyWSInitTimeout(t *testing.T) {
 	env := apitest.Start(t, "sqlite", nil) // no data involved
 	r := dialRaw(t, env, apitest.LegacyWS)
-	r.expect(`{"type":"connection_error","payload":{"message":"connection_init not received in time"}}`)
+	r.expect(`{"type":"connection_error","payload":{"message":"connection_init not received in time","extensions":{"code":"TIMEOUT"}}}`)
 	r.expectClose(4408, "Connection initialisation timeout")
 }
 

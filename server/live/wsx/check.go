@@ -100,7 +100,7 @@ func (w *Conn) checkLegacy(data []byte) verdict {
 	m, shape, problem := parse(data, true)
 	switch {
 	case shape == shapeNotJSON:
-		return verdict{answers: []any{connectionError(reasonInvalid + problem)}}
+		return verdict{answers: []any{connectionError(reasonInvalid+problem, codeBadRequest)}}
 	case problem != "":
 		return verdict{answers: []any{w.operationError(m.ID, legacyInvalidType, codeBadRequest)}}
 	}

@@ -16,9 +16,9 @@ import (
 // replaceWait bounds how long a reused operation id waits for the operation it replaces to end.
 const replaceWait = 10 * time.Second
 
-// Conn adapts a gorilla connection to gqlgen and guards the protocol (see guard.go and
-// legacy.go): gqlgen only ever reads messages the protocol allows at that moment; every
-// violation is answered here, as the protocol's reference server answers it.
+// Conn adapts a gorilla connection to gqlgen and guards the protocol (see the package
+// documentation and check.go): gqlgen only ever reads messages the protocol allows at that
+// moment; every violation is answered here, as the protocol's reference server answers it.
 type Conn struct {
 	c         *websocket.Conn
 	legacy    bool // graphql-ws (subscriptions-transport-ws), else graphql-transport-ws
@@ -164,7 +164,7 @@ func (w *Conn) initExpired() {
 		return
 	}
 	if w.legacy {
-		_ = w.write(connectionError("connection_init not received in time"))
+		_ = w.write(connectionError("connection_init not received in time", codeTimeout))
 	}
 	w.CloseWith(CloseInitTimeout, reasonInitTimeout)
 }
@@ -246,8 +246,26 @@ func (w *Conn) operationError(id, message, code string) any {
 }
 
 // connectionError is graphql-ws's answer to a message it cannot read (the connection stays).
-func connectionError(message string) any {
-	return map[string]any{"type": "connection_error", "payload": map[string]any{"message": message}}
+func connectionError(message, code string) any {
+	payload := map[string]any{"message": message, "extensions": map[string]any{"code": code}}
+	return map[string]any{"type": "connection_error", "payload": payload}
+}
+
+// withCode gives gqlgen's connection_error (a refused connection_init: gqlgen sends only
+// the message) the code every error answer carries.
+func withCode(data []byte, code string) []byte {
+	var m struct {
+		Type    string         `json:"type"`
+		Payload map[string]any `json:"payload"`
+	}
+	if json.Unmarshal(data, &m) != nil || m.Payload == nil || m.Payload["extensions"] != nil {
+		return data
+	}
+	m.Payload["extensions"] = map[string]any{"code": code}
+	if out, err := json.Marshal(m); err == nil {
+		return out
+	}
+	return data
 }
 
 // WriteJSON implements transport.WebsocketConn. It notices the acknowledgement and the end
@@ -269,6 +287,8 @@ func (w *Conn) WriteJSON(v any) error {
 		w.mu.Lock()
 		w.acked = true
 		w.mu.Unlock()
+	case "connection_error":
+		data = withCode(data, codeForbidden)
 	case "next", "data":
 		if w.stopping(env.ID) {
 			return nil // the client ended it: "no further events ... should be sent through"

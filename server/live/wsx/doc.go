@@ -29,7 +29,7 @@
 //     operation the client completed waits until the server has ended it
 //
 // graphql-ws (subscriptions-transport-ws, its PROTOCOL.md and server.ts):
-//   - a frame that is not JSON (or JSON null): connection_error {"message"}; the connection stays
+//   - a frame that is not JSON (or JSON null): connection_error; the connection stays
 //   - other JSON that is no object, no type, a type the client does not send: error
 //     {"message": "Invalid message type!"} for the message's id; the connection stays
 //   - connection_init refused: connection_error {"message": why}, then close 1011
@@ -41,6 +41,8 @@
 //     payload without a string query gets error BAD_REQUEST, and connection_init must come
 //     within the init timeout (connection_error, then close 4408)
 //
-// Both: binary frames are read as text (as both reference servers do); a frame over the read
+// Both: every error answer carries extensions.code (BAD_REQUEST, UNAUTHENTICATED, FORBIDDEN
+// for a refused connection_init, TIMEOUT, TOO_MANY_SUBSCRIPTIONS, or gqlgen's codes for the
+// operation); binary frames are read as text (as both reference servers do); a frame over the read
 // limit closes with 1009; close reasons are cut to the 123 bytes a close frame holds.
 package wsx

@@ -36,6 +36,8 @@ const (
 	maxCloseReason         = 123                     // a close frame's payload is at most 125 bytes
 	codeBadRequest         = "BAD_REQUEST"
 	codeUnauthenticated    = "UNAUTHENTICATED"
+	codeForbidden          = "FORBIDDEN"
+	codeTimeout            = "TIMEOUT"
 	codeTooManySubscribers = "TOO_MANY_SUBSCRIPTIONS"
 )
 
