@@ -154,13 +154,17 @@ func inputFixtures(t *testing.T, env *apitest.Env) map[string]mutationFixture {
 			ID        string
 			Questions []struct{ ID string }
 		} `json:"s"`
+		S2 struct{ ID string } `json:"s2"`
+		J  struct{ ID string } `json:"j"`
 	}
-	s.Anna.MustPost(t, `mutation($org: ID!, $topic: ID!, $prod: ID!, $o: Time!, $c: Time!) {
+	s.Anna.MustPost(t, `mutation($org: ID!, $topic: ID!, $prod: ID!, $circle: ID!, $o: Time!, $c: Time!) {
 		p: createPractice(input: {title: "Digitallotsen", organisationID: $org}) { id }
 		d: createDiscussion(input: {title: "Frage", topicIDs: [$topic]}) { id }
 		u: recordSoftwareUsage(input: {productID: $prod, organisationID: $org}) { id }
 		s: createSurvey(input: {title: "Umfrage", opensAt: $o, closesAt: $c}, questions: [{kind: TEXT, text: "Was?"}, {kind: NUMBER, text: "Wie viele?"}]) { id questions { id } }
-	}`, map[string]any{"org": s.OrgID, "topic": s.TopicID, "prod": product,
+		s2: createSurvey(input: {title: "Entwurf", opensAt: $o, closesAt: $c}, questions: [{kind: TEXT, text: "Was?"}]) { id }
+		j: requestToJoinCircle(circleID: $circle, message: "Ich möchte mitarbeiten") { id }
+	}`, map[string]any{"org": s.OrgID, "topic": s.TopicID, "prod": product, "circle": s.CircleID,
 		"o": time.Now().Add(-time.Hour).Format(time.RFC3339), "c": time.Now().Add(24 * time.Hour).Format(time.RFC3339)}, &anna)
 	message := post(t, s.Anna, anna.D.ID, "Erster Beitrag", nil)
 	survey, questions := anna.S.ID, anna.S.Questions
@@ -209,6 +213,11 @@ func inputFixtures(t *testing.T, env *apitest.Env) map[string]mutationFixture {
 		"updateCompetency":      one(s.Admin, map[string]any{"id": competency, "input": empty}),
 		"createSurvey": one(s.Anna, map[string]any{"input": map[string]any{"title": "Neu", "opensAt": "2030-01-01T00:00:00Z", "closesAt": "2030-02-01T00:00:00Z"},
 			"questions": []any{map[string]any{"kind": "SINGLE_CHOICE", "text": "Neu?", "options": []any{"ja", "nein"}}}}),
+		"updateSurvey": one(s.Anna, map[string]any{"id": anna.S2.ID, "input": empty,
+			"questions": []any{map[string]any{"kind": "SINGLE_CHOICE", "text": "Neu?", "options": []any{"ja", "nein"}}}}),
+		"requestToJoinCircle": one(s.Jonas, map[string]any{"circleID": s.CircleID, "message": "Bitte"}),
+		"acceptJoinRequest":   one(s.Admin, map[string]any{"id": anna.J.ID, "reason": "Willkommen"}),
+		"declineJoinRequest":  one(s.Admin, map[string]any{"id": anna.J.ID, "reason": "Leider nicht"}),
 		"respondToSurvey": {as: s.Jonas, args: func(path string) map[string]any {
 			answer := map[string]any{"questionID": questions[0].ID, "text": "Antwort"}
 			if strings.HasSuffix(path, ".number") {
@@ -218,7 +227,7 @@ func inputFixtures(t *testing.T, env *apitest.Env) map[string]mutationFixture {
 		}, field: map[string][]string{"answers.0.text": {"text", "answers"}, "answers.0.number": {"number", "answers"}}},
 	}
 	// A start after the end is refused as such before its range is checked: both say what to fix.
-	for name, p := range map[string]string{"createEvent": "input.startsAt", "updateEvent": "input.startsAt", "createSurvey": "input.opensAt"} {
+	for name, p := range map[string]string{"createEvent": "input.startsAt", "updateEvent": "input.startsAt", "createSurvey": "input.opensAt", "updateSurvey": "input.opensAt"} {
 		f := fixtures[name]
 		end := map[string]string{"input.startsAt": "endsAt", "input.opensAt": "closesAt"}[p]
 		f.field = map[string][]string{p: {p[len("input."):], end}}
@@ -480,13 +489,21 @@ func TestTextNoQueryMayHold(t *testing.T) {
 			{"NUL in a filter", `{ practices(first: 5, where: {titleContains: "a\u0000b"}) { totalCount } }`, "titleContains"},
 			{"NUL in a search", `{ search(query: "Prozess\u0000", first: 5) { hasNextPage } }`, "query"},
 			{"NUL in a looked-up period", `{ benchmark(indicatorID: "ind_00000000000000000000000000", period: "2025\u0000") { suppressed } }`, "period"},
-			{"invalid UTF-8 in a search", "{ search(query: \"Prozess\xff\", first: 5) { hasNextPage } }", "query"},
 		} {
 			t.Run(c.name, func(t *testing.T) {
 				res := member.Send(t, http.MethodGet, "/graphql?query="+url.QueryEscape(c.query), "", nil)
 				wantError(t, res, "BAD_USER_INPUT", c.field)
 			})
 		}
+		// Invalid UTF-8 never reaches GraphQL: the transport refuses the request itself.
+		t.Run("invalid UTF-8 in a search", func(t *testing.T) {
+			query := "{ search(query: \"Prozess\xff\", first: 5) { hasNextPage } }"
+			res := member.Send(t, http.MethodGet, "/graphql?query="+url.QueryEscape(query), "", nil)
+			if res.Status != http.StatusBadRequest {
+				t.Fatalf("status %d, want 400", res.Status)
+			}
+			wantError(t, res, "BAD_REQUEST", "")
+		})
 	})
 }
 
