@@ -59,7 +59,7 @@ func (_q *CircleQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				path  = append(path, alias)
 				query = (&CircleMembershipClient{config: _q.config}).Query()
 			)
-			args := newCircleMembershipPaginateArgs(fieldArgs(ctx, nil, path...))
+			args := newCircleMembershipPaginateArgs(fieldArgs(ctx, new(CircleMembershipWhereInput), path...))
 			if err := validateFirstLast(args.first, args.last); err != nil {
 				return fmt.Errorf("validate first and last in path %q: %w", path, err)
 			}
@@ -148,7 +148,7 @@ func (_q *CircleQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				path  = append(path, alias)
 				query = (&PracticeClient{config: _q.config}).Query()
 			)
-			args := newPracticePaginateArgs(fieldArgs(ctx, nil, path...))
+			args := newPracticePaginateArgs(fieldArgs(ctx, new(PracticeWhereInput), path...))
 			if err := validateFirstLast(args.first, args.last); err != nil {
 				return fmt.Errorf("validate first and last in path %q: %w", path, err)
 			}
@@ -237,7 +237,7 @@ func (_q *CircleQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				path  = append(path, alias)
 				query = (&DiscussionClient{config: _q.config}).Query()
 			)
-			args := newDiscussionPaginateArgs(fieldArgs(ctx, nil, path...))
+			args := newDiscussionPaginateArgs(fieldArgs(ctx, new(DiscussionWhereInput), path...))
 			if err := validateFirstLast(args.first, args.last); err != nil {
 				return fmt.Errorf("validate first and last in path %q: %w", path, err)
 			}
@@ -326,7 +326,7 @@ func (_q *CircleQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				path  = append(path, alias)
 				query = (&EventClient{config: _q.config}).Query()
 			)
-			args := newEventPaginateArgs(fieldArgs(ctx, nil, path...))
+			args := newEventPaginateArgs(fieldArgs(ctx, new(EventWhereInput), path...))
 			if err := validateFirstLast(args.first, args.last); err != nil {
 				return fmt.Errorf("validate first and last in path %q: %w", path, err)
 			}
@@ -415,7 +415,7 @@ func (_q *CircleQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				path  = append(path, alias)
 				query = (&SurveyClient{config: _q.config}).Query()
 			)
-			args := newSurveyPaginateArgs(fieldArgs(ctx, nil, path...))
+			args := newSurveyPaginateArgs(fieldArgs(ctx, new(SurveyWhereInput), path...))
 			if err := validateFirstLast(args.first, args.last); err != nil {
 				return fmt.Errorf("validate first and last in path %q: %w", path, err)
 			}
@@ -1412,7 +1412,7 @@ func (_q *EventQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				path  = append(path, alias)
 				query = (&RegistrationClient{config: _q.config}).Query()
 			)
-			args := newRegistrationPaginateArgs(fieldArgs(ctx, nil, path...))
+			args := newRegistrationPaginateArgs(fieldArgs(ctx, new(RegistrationWhereInput), path...))
 			if err := validateFirstLast(args.first, args.last); err != nil {
 				return fmt.Errorf("validate first and last in path %q: %w", path, err)
 			}
@@ -2097,7 +2097,7 @@ func (_q *MemberQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				path  = append(path, alias)
 				query = (&PracticeClient{config: _q.config}).Query()
 			)
-			args := newPracticePaginateArgs(fieldArgs(ctx, nil, path...))
+			args := newPracticePaginateArgs(fieldArgs(ctx, new(PracticeWhereInput), path...))
 			if err := validateFirstLast(args.first, args.last); err != nil {
 				return fmt.Errorf("validate first and last in path %q: %w", path, err)
 			}
@@ -2190,7 +2190,7 @@ func (_q *MemberQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				path  = append(path, alias)
 				query = (&CircleMembershipClient{config: _q.config}).Query()
 			)
-			args := newCircleMembershipPaginateArgs(fieldArgs(ctx, nil, path...))
+			args := newCircleMembershipPaginateArgs(fieldArgs(ctx, new(CircleMembershipWhereInput), path...))
 			if err := validateFirstLast(args.first, args.last); err != nil {
 				return fmt.Errorf("validate first and last in path %q: %w", path, err)
 			}
@@ -2279,7 +2279,7 @@ func (_q *MemberQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				path  = append(path, alias)
 				query = (&EventClient{config: _q.config}).Query()
 			)
-			args := newEventPaginateArgs(fieldArgs(ctx, nil, path...))
+			args := newEventPaginateArgs(fieldArgs(ctx, new(EventWhereInput), path...))
 			if err := validateFirstLast(args.first, args.last); err != nil {
 				return fmt.Errorf("validate first and last in path %q: %w", path, err)
 			}
@@ -3104,7 +3104,7 @@ func (_q *OrganisationQuery) collectField(ctx context.Context, oneNode bool, opC
 				path  = append(path, alias)
 				query = (&PracticeClient{config: _q.config}).Query()
 			)
-			args := newPracticePaginateArgs(fieldArgs(ctx, nil, path...))
+			args := newPracticePaginateArgs(fieldArgs(ctx, new(PracticeWhereInput), path...))
 			if err := validateFirstLast(args.first, args.last); err != nil {
 				return fmt.Errorf("validate first and last in path %q: %w", path, err)
 			}
@@ -4008,7 +4008,7 @@ func (_q *SoftwareProductQuery) collectField(ctx context.Context, oneNode bool, 
 				path  = append(path, alias)
 				query = (&PracticeClient{config: _q.config}).Query()
 			)
-			args := newPracticePaginateArgs(fieldArgs(ctx, nil, path...))
+			args := newPracticePaginateArgs(fieldArgs(ctx, new(PracticeWhereInput), path...))
 			if err := validateFirstLast(args.first, args.last); err != nil {
 				return fmt.Errorf("validate first and last in path %q: %w", path, err)
 			}
@@ -4825,7 +4825,7 @@ func (_q *TopicQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				path  = append(path, alias)
 				query = (&PracticeClient{config: _q.config}).Query()
 			)
-			args := newPracticePaginateArgs(fieldArgs(ctx, nil, path...))
+			args := newPracticePaginateArgs(fieldArgs(ctx, new(PracticeWhereInput), path...))
 			if err := validateFirstLast(args.first, args.last); err != nil {
 				return fmt.Errorf("validate first and last in path %q: %w", path, err)
 			}
@@ -4918,7 +4918,7 @@ func (_q *TopicQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				path  = append(path, alias)
 				query = (&DiscussionClient{config: _q.config}).Query()
 			)
-			args := newDiscussionPaginateArgs(fieldArgs(ctx, nil, path...))
+			args := newDiscussionPaginateArgs(fieldArgs(ctx, new(DiscussionWhereInput), path...))
 			if err := validateFirstLast(args.first, args.last); err != nil {
 				return fmt.Errorf("validate first and last in path %q: %w", path, err)
 			}
@@ -5011,7 +5011,7 @@ func (_q *TopicQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				path  = append(path, alias)
 				query = (&IndicatorClient{config: _q.config}).Query()
 			)
-			args := newIndicatorPaginateArgs(fieldArgs(ctx, nil, path...))
+			args := newIndicatorPaginateArgs(fieldArgs(ctx, new(IndicatorWhereInput), path...))
 			if err := validateFirstLast(args.first, args.last); err != nil {
 				return fmt.Errorf("validate first and last in path %q: %w", path, err)
 			}

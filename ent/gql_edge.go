@@ -9,10 +9,11 @@ import (
 )
 
 func (_m *Circle) Memberships(
-	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *CircleMembershipOrder,
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *CircleMembershipOrder, where *CircleMembershipWhereInput,
 ) (*CircleMembershipConnection, error) {
 	opts := []CircleMembershipPaginateOption{
 		WithCircleMembershipOrder(orderBy),
+		WithCircleMembershipFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
 	totalCount, hasTotalCount := _m.Edges.totalCount[0][alias]
@@ -29,10 +30,11 @@ func (_m *Circle) Memberships(
 }
 
 func (_m *Circle) Practices(
-	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *PracticeOrder,
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *PracticeOrder, where *PracticeWhereInput,
 ) (*PracticeConnection, error) {
 	opts := []PracticePaginateOption{
 		WithPracticeOrder(orderBy),
+		WithPracticeFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
 	totalCount, hasTotalCount := _m.Edges.totalCount[1][alias]
@@ -49,10 +51,11 @@ func (_m *Circle) Practices(
 }
 
 func (_m *Circle) Discussions(
-	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *DiscussionOrder,
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *DiscussionOrder, where *DiscussionWhereInput,
 ) (*DiscussionConnection, error) {
 	opts := []DiscussionPaginateOption{
 		WithDiscussionOrder(orderBy),
+		WithDiscussionFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
 	totalCount, hasTotalCount := _m.Edges.totalCount[2][alias]
@@ -69,10 +72,11 @@ func (_m *Circle) Discussions(
 }
 
 func (_m *Circle) Events(
-	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *EventOrder,
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *EventOrder, where *EventWhereInput,
 ) (*EventConnection, error) {
 	opts := []EventPaginateOption{
 		WithEventOrder(orderBy),
+		WithEventFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
 	totalCount, hasTotalCount := _m.Edges.totalCount[3][alias]
@@ -89,10 +93,11 @@ func (_m *Circle) Events(
 }
 
 func (_m *Circle) Surveys(
-	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *SurveyOrder,
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *SurveyOrder, where *SurveyWhereInput,
 ) (*SurveyConnection, error) {
 	opts := []SurveyPaginateOption{
 		WithSurveyOrder(orderBy),
+		WithSurveyFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
 	totalCount, hasTotalCount := _m.Edges.totalCount[4][alias]
@@ -236,10 +241,11 @@ func (_m *Event) Organisers(
 }
 
 func (_m *Event) Registrations(
-	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *RegistrationOrder,
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *RegistrationOrder, where *RegistrationWhereInput,
 ) (*RegistrationConnection, error) {
 	opts := []RegistrationPaginateOption{
 		WithRegistrationOrder(orderBy),
+		WithRegistrationFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
 	totalCount, hasTotalCount := _m.Edges.totalCount[2][alias]
@@ -322,10 +328,11 @@ func (_m *Member) Expertise(
 }
 
 func (_m *Member) Practices(
-	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *PracticeOrder,
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *PracticeOrder, where *PracticeWhereInput,
 ) (*PracticeConnection, error) {
 	opts := []PracticePaginateOption{
 		WithPracticeOrder(orderBy),
+		WithPracticeFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
 	totalCount, hasTotalCount := _m.Edges.totalCount[2][alias]
@@ -342,10 +349,11 @@ func (_m *Member) Practices(
 }
 
 func (_m *Member) CircleMemberships(
-	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *CircleMembershipOrder,
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *CircleMembershipOrder, where *CircleMembershipWhereInput,
 ) (*CircleMembershipConnection, error) {
 	opts := []CircleMembershipPaginateOption{
 		WithCircleMembershipOrder(orderBy),
+		WithCircleMembershipFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
 	totalCount, hasTotalCount := _m.Edges.totalCount[3][alias]
@@ -362,10 +370,11 @@ func (_m *Member) CircleMemberships(
 }
 
 func (_m *Member) OrganisedEvents(
-	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *EventOrder,
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *EventOrder, where *EventWhereInput,
 ) (*EventConnection, error) {
 	opts := []EventPaginateOption{
 		WithEventOrder(orderBy),
+		WithEventFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
 	totalCount, hasTotalCount := _m.Edges.totalCount[4][alias]
@@ -519,10 +528,11 @@ func (_m *Organisation) SoftwareUsages(
 }
 
 func (_m *Organisation) Practices(
-	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *PracticeOrder,
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *PracticeOrder, where *PracticeWhereInput,
 ) (*PracticeConnection, error) {
 	opts := []PracticePaginateOption{
 		WithPracticeOrder(orderBy),
+		WithPracticeFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
 	totalCount, hasTotalCount := _m.Edges.totalCount[5][alias]
@@ -663,10 +673,11 @@ func (_m *SoftwareProduct) Usages(
 }
 
 func (_m *SoftwareProduct) Practices(
-	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *PracticeOrder,
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *PracticeOrder, where *PracticeWhereInput,
 ) (*PracticeConnection, error) {
 	opts := []PracticePaginateOption{
 		WithPracticeOrder(orderBy),
+		WithPracticeFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
 	totalCount, hasTotalCount := _m.Edges.totalCount[2][alias]
@@ -789,10 +800,11 @@ func (_m *Topic) Experts(
 }
 
 func (_m *Topic) Practices(
-	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *PracticeOrder,
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *PracticeOrder, where *PracticeWhereInput,
 ) (*PracticeConnection, error) {
 	opts := []PracticePaginateOption{
 		WithPracticeOrder(orderBy),
+		WithPracticeFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
 	totalCount, hasTotalCount := _m.Edges.totalCount[3][alias]
@@ -809,10 +821,11 @@ func (_m *Topic) Practices(
 }
 
 func (_m *Topic) Discussions(
-	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *DiscussionOrder,
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *DiscussionOrder, where *DiscussionWhereInput,
 ) (*DiscussionConnection, error) {
 	opts := []DiscussionPaginateOption{
 		WithDiscussionOrder(orderBy),
+		WithDiscussionFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
 	totalCount, hasTotalCount := _m.Edges.totalCount[4][alias]
@@ -829,10 +842,11 @@ func (_m *Topic) Discussions(
 }
 
 func (_m *Topic) Indicators(
-	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *IndicatorOrder,
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *IndicatorOrder, where *IndicatorWhereInput,
 ) (*IndicatorConnection, error) {
 	opts := []IndicatorPaginateOption{
 		WithIndicatorOrder(orderBy),
+		WithIndicatorFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
 	totalCount, hasTotalCount := _m.Edges.totalCount[5][alias]

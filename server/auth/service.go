@@ -178,7 +178,7 @@ func (s *Service) startSession(ctx context.Context, m *ent.Member) (*Login, erro
 	if err != nil {
 		return nil, err
 	}
-	m, err = clientFor(ctx, s.client).Member.UpdateOne(m).SetLastLoginAt(s.now()).Save(policy.System(ctx))
+	m, err = clientFor(ctx, s.client).Member.UpdateOne(m).SetLastLoginAt(policy.LoginDay(s.now())).Save(policy.System(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("recording login: %w", err)
 	}
