@@ -127,3 +127,51 @@ func fmtPtr(s *string) string {
 	}
 	return strings.TrimSpace(*s)
 }
+
+// TestHasFalseFindsRowsWithout: `hasX: false` finds the rows without an X the viewer can
+// see: for a visitor, who sees no members, every organisation is one without members.
+func TestHasFalseFindsRowsWithout(t *testing.T) {
+	apitest.ForEachBackend(t, func(t *testing.T, env *apitest.Env) {
+		admin := env.NewMember(t, apitest.Spec{Name: "Ada", PlatformRole: member.PlatformRoleADMIN, CommunityRole: member.CommunityRoleSTAFF})
+		var out struct {
+			O, Empty, Parent struct{ ID string }
+		}
+		admin.MustPost(t, `mutation {
+			o: createOrganisation(input: {name: "Mit Mitgliedern", kind: LANDKREIS}) { id }
+			empty: createOrganisation(input: {name: "Ohne Mitglieder", kind: GEMEINDE}) { id }
+			parent: createTopic(input: {slug: "eltern", name: "Eltern"}) { id }
+		}`, nil, &out)
+		var child struct{ R struct{ ID string } }
+		admin.MustPost(t, `mutation($p: ID!) { r: createTopic(input: {slug: "kind", name: "Kind", parentID: $p}) { id } }`, map[string]any{"p": out.Parent.ID}, &child)
+		env.NewMember(t, apitest.Spec{Name: "Mit Organisation", OrganisationID: out.O.ID})
+		anna := env.NewMember(t, apitest.Spec{Name: "Ohne Organisation"})
+		ids := func(as *apitest.Session, query string) string {
+			var res map[string]struct {
+				Edges []struct{ Node struct{ ID string } }
+			}
+			as.MustPost(t, query, nil, &res)
+			var got []string
+			for _, page := range res {
+				for _, e := range page.Edges {
+					got = append(got, e.Node.ID)
+				}
+			}
+			return strings.Join(got, ",")
+		}
+		for _, tc := range []struct {
+			name, query string
+			as          *apitest.Session
+			want        []string
+		}{
+			{"topics without children", `{ topics(first: 10, where: {hasChildren: false}) { edges { node { id } } } }`, anna, []string{child.R.ID}},
+			{"organisations without members, as a member", `{ organisations(first: 10, where: {hasMembers: false}, orderBy: {field: NAME}) { edges { node { id } } } }`, anna, []string{out.Empty.ID}},
+			{"organisations without members they can see, as a visitor", `{ organisations(first: 10, where: {hasMembers: false}, orderBy: {field: NAME}) { edges { node { id } } } }`, env.Anonymous(), []string{out.O.ID, out.Empty.ID}},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				if got := ids(tc.as, tc.query); got != strings.Join(tc.want, ",") {
+					t.Fatalf("got %s, want %s", got, strings.Join(tc.want, ","))
+				}
+			})
+		}
+	})
+}

@@ -46,11 +46,12 @@ type typeReads struct {
 
 // fieldRead is a Field without its Go types.
 type fieldRead struct {
-	name   string // ent name
-	goName string // the entity's Go field, and the stem of the where input's fields
-	rows   func(*viewer.Viewer) selector
-	may    func(*viewer.Viewer, any) bool
-	show   func(any) any
+	name    string // ent name
+	goName  string // the entity's Go field, and the stem of the where input's fields
+	gqlName string // the GraphQL field
+	rows    func(*viewer.Viewer) selector
+	may     func(*viewer.Viewer, any) bool
+	show    func(any) any
 }
 
 // reads erases the Go types of a type's rules for the registry.
@@ -60,7 +61,7 @@ func reads[T any, P ~func(*sql.Selector)](rows Rows[P], fields ...Field[T, P]) t
 	for _, f := range fields {
 		may := f.May
 		tr.fields = append(tr.fields, fieldRead{
-			name: f.Name, goName: goFieldOf(entity, f.Name), rows: erase(f.Rows), show: f.Show,
+			name: f.Name, goName: goFieldOf(entity, f.Name), gqlName: lowerFirst(goFieldOf(entity, f.Name)), rows: erase(f.Rows), show: f.Show,
 			may: func(v *viewer.Viewer, row any) bool { r, ok := row.(*T); return ok && may(v, r) },
 		})
 	}
@@ -224,7 +225,7 @@ func MayRead(v *viewer.Viewer, typeName, graphQLField string, row any) (may bool
 		return true, nil
 	}
 	for _, f := range r.fields {
-		if lowerFirst(f.goName) != graphQLField {
+		if f.gqlName != graphQLField {
 			continue
 		}
 		rv := reflect.ValueOf(row)
