@@ -3,6 +3,12 @@
 // allows it. Reads are filtered rather than refused: what a viewer may not see is simply not
 // there (lists leave it out, `node` returns null), so hidden objects look like missing ones.
 //
+// Who may read what is said once per type: its rows rule (XRows, the rows a viewer may read,
+// as an SQL predicate) and its field rules (on which rows a viewer may read a field, in SQL
+// and in memory), listed in readRules. The same rules make the type's privacy query rule,
+// guard every filter (GuardWhere: has…With edges, hasX and conditions on restricted fields
+// match only what the viewer may read) and blank what is read (ReadFields, MayRead).
+//
 // Code that must act beyond the viewer's rights (login, provisioning, the demo loader) uses
 // System, never a bypass inside a resolver.
 package policy
