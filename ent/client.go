@@ -2631,7 +2631,8 @@ func (c *MemberClient) Hooks() []Hook {
 
 // Interceptors returns the client interceptors.
 func (c *MemberClient) Interceptors() []Interceptor {
-	return c.inters.Member
+	inters := c.inters.Member
+	return append(inters[:len(inters):len(inters)], member.Interceptors[:]...)
 }
 
 func (c *MemberClient) mutate(ctx context.Context, m *MemberMutation) (Value, error) {

@@ -5,11 +5,36 @@ package main
 
 import (
 	"log"
+	"strings"
 
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent/entc"
 	"entgo.io/ent/entc/gen"
+	"github.com/vektah/gqlparser/v2/ast"
 )
+
+// filterGuard is the directive on every generated where input: when gqlgen has read one (as an
+// argument, in an eager-loaded edge or nested in another filter), graph.FilterGuard lets it
+// match only what the viewer may read (server/policy.GuardWhere).
+const filterGuard = "filterGuard"
+
+// guardWhereInputs puts @filterGuard on every where input, so that a new type or edge is
+// guarded without anyone remembering it.
+func guardWhereInputs(_ *gen.Graph, s *ast.Schema) error {
+	pos := &ast.Position{Src: &ast.Source{BuiltIn: false}}
+	s.Directives[filterGuard] = &ast.DirectiveDefinition{
+		Name:        filterGuard,
+		Description: "Filters match only what the viewer may read (set on every where input).",
+		Locations:   []ast.DirectiveLocation{ast.LocationInputObject},
+		Position:    pos,
+	}
+	for name, def := range s.Types {
+		if def.Kind == ast.InputObject && strings.HasSuffix(name, "WhereInput") {
+			def.Directives = append(def.Directives, &ast.Directive{Name: filterGuard, Position: pos})
+		}
+	}
+	return nil
+}
 
 func main() {
 	ext, err := entgql.NewExtension(
@@ -18,6 +43,7 @@ func main() {
 		entgql.WithConfigPath("../gqlgen.yml"),
 		entgql.WithWhereInputs(true),
 		entgql.WithRelaySpec(true),
+		entgql.WithSchemaHook(guardWhereInputs),
 	)
 	if err != nil {
 		log.Fatalf("creating entgql extension: %v", err)

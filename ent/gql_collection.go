@@ -198,7 +198,7 @@ func (_q *CircleQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				path  = append(path, alias)
 				query = (&CircleMembershipClient{config: _q.config}).Query()
 			)
-			args := newCircleMembershipPaginateArgs(fieldArgs(ctx, nil, path...))
+			args := newCircleMembershipPaginateArgs(fieldArgs(ctx, new(CircleMembershipWhereInput), path...))
 			if err := validateFirstLast(args.first, args.last); err != nil {
 				return fmt.Errorf("validate first and last in path %q: %w", path, err)
 			}
@@ -287,7 +287,7 @@ func (_q *CircleQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				path  = append(path, alias)
 				query = (&PracticeClient{config: _q.config}).Query()
 			)
-			args := newPracticePaginateArgs(fieldArgs(ctx, nil, path...))
+			args := newPracticePaginateArgs(fieldArgs(ctx, new(PracticeWhereInput), path...))
 			if err := validateFirstLast(args.first, args.last); err != nil {
 				return fmt.Errorf("validate first and last in path %q: %w", path, err)
 			}
@@ -376,7 +376,7 @@ func (_q *CircleQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				path  = append(path, alias)
 				query = (&DiscussionClient{config: _q.config}).Query()
 			)
-			args := newDiscussionPaginateArgs(fieldArgs(ctx, nil, path...))
+			args := newDiscussionPaginateArgs(fieldArgs(ctx, new(DiscussionWhereInput), path...))
 			if err := validateFirstLast(args.first, args.last); err != nil {
 				return fmt.Errorf("validate first and last in path %q: %w", path, err)
 			}
@@ -465,7 +465,7 @@ func (_q *CircleQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				path  = append(path, alias)
 				query = (&EventClient{config: _q.config}).Query()
 			)
-			args := newEventPaginateArgs(fieldArgs(ctx, nil, path...))
+			args := newEventPaginateArgs(fieldArgs(ctx, new(EventWhereInput), path...))
 			if err := validateFirstLast(args.first, args.last); err != nil {
 				return fmt.Errorf("validate first and last in path %q: %w", path, err)
 			}
@@ -554,7 +554,7 @@ func (_q *CircleQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				path  = append(path, alias)
 				query = (&SurveyClient{config: _q.config}).Query()
 			)
-			args := newSurveyPaginateArgs(fieldArgs(ctx, nil, path...))
+			args := newSurveyPaginateArgs(fieldArgs(ctx, new(SurveyWhereInput), path...))
 			if err := validateFirstLast(args.first, args.last); err != nil {
 				return fmt.Errorf("validate first and last in path %q: %w", path, err)
 			}
@@ -643,7 +643,7 @@ func (_q *CircleQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				path  = append(path, alias)
 				query = (&CircleJoinRequestClient{config: _q.config}).Query()
 			)
-			args := newCircleJoinRequestPaginateArgs(fieldArgs(ctx, nil, path...))
+			args := newCircleJoinRequestPaginateArgs(fieldArgs(ctx, new(CircleJoinRequestWhereInput), path...))
 			if err := validateFirstLast(args.first, args.last); err != nil {
 				return fmt.Errorf("validate first and last in path %q: %w", path, err)
 			}
@@ -1792,7 +1792,7 @@ func (_q *EventQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				path  = append(path, alias)
 				query = (&RegistrationClient{config: _q.config}).Query()
 			)
-			args := newRegistrationPaginateArgs(fieldArgs(ctx, nil, path...))
+			args := newRegistrationPaginateArgs(fieldArgs(ctx, new(RegistrationWhereInput), path...))
 			if err := validateFirstLast(args.first, args.last); err != nil {
 				return fmt.Errorf("validate first and last in path %q: %w", path, err)
 			}
@@ -2477,7 +2477,7 @@ func (_q *MemberQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				path  = append(path, alias)
 				query = (&PracticeClient{config: _q.config}).Query()
 			)
-			args := newPracticePaginateArgs(fieldArgs(ctx, nil, path...))
+			args := newPracticePaginateArgs(fieldArgs(ctx, new(PracticeWhereInput), path...))
 			if err := validateFirstLast(args.first, args.last); err != nil {
 				return fmt.Errorf("validate first and last in path %q: %w", path, err)
 			}
@@ -2570,7 +2570,7 @@ func (_q *MemberQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				path  = append(path, alias)
 				query = (&CircleMembershipClient{config: _q.config}).Query()
 			)
-			args := newCircleMembershipPaginateArgs(fieldArgs(ctx, nil, path...))
+			args := newCircleMembershipPaginateArgs(fieldArgs(ctx, new(CircleMembershipWhereInput), path...))
 			if err := validateFirstLast(args.first, args.last); err != nil {
 				return fmt.Errorf("validate first and last in path %q: %w", path, err)
 			}
@@ -2837,7 +2837,7 @@ func (_q *MemberQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				path  = append(path, alias)
 				query = (&EventClient{config: _q.config}).Query()
 			)
-			args := newEventPaginateArgs(fieldArgs(ctx, nil, path...))
+			args := newEventPaginateArgs(fieldArgs(ctx, new(EventWhereInput), path...))
 			if err := validateFirstLast(args.first, args.last); err != nil {
 				return fmt.Errorf("validate first and last in path %q: %w", path, err)
 			}
@@ -3662,7 +3662,7 @@ func (_q *OrganisationQuery) collectField(ctx context.Context, oneNode bool, opC
 				path  = append(path, alias)
 				query = (&PracticeClient{config: _q.config}).Query()
 			)
-			args := newPracticePaginateArgs(fieldArgs(ctx, nil, path...))
+			args := newPracticePaginateArgs(fieldArgs(ctx, new(PracticeWhereInput), path...))
 			if err := validateFirstLast(args.first, args.last); err != nil {
 				return fmt.Errorf("validate first and last in path %q: %w", path, err)
 			}
@@ -4655,7 +4655,7 @@ func (_q *SoftwareProductQuery) collectField(ctx context.Context, oneNode bool, 
 				path  = append(path, alias)
 				query = (&PracticeClient{config: _q.config}).Query()
 			)
-			args := newPracticePaginateArgs(fieldArgs(ctx, nil, path...))
+			args := newPracticePaginateArgs(fieldArgs(ctx, new(PracticeWhereInput), path...))
 			if err := validateFirstLast(args.first, args.last); err != nil {
 				return fmt.Errorf("validate first and last in path %q: %w", path, err)
 			}
@@ -5472,7 +5472,7 @@ func (_q *TopicQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				path  = append(path, alias)
 				query = (&PracticeClient{config: _q.config}).Query()
 			)
-			args := newPracticePaginateArgs(fieldArgs(ctx, nil, path...))
+			args := newPracticePaginateArgs(fieldArgs(ctx, new(PracticeWhereInput), path...))
 			if err := validateFirstLast(args.first, args.last); err != nil {
 				return fmt.Errorf("validate first and last in path %q: %w", path, err)
 			}
@@ -5565,7 +5565,7 @@ func (_q *TopicQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				path  = append(path, alias)
 				query = (&DiscussionClient{config: _q.config}).Query()
 			)
-			args := newDiscussionPaginateArgs(fieldArgs(ctx, nil, path...))
+			args := newDiscussionPaginateArgs(fieldArgs(ctx, new(DiscussionWhereInput), path...))
 			if err := validateFirstLast(args.first, args.last); err != nil {
 				return fmt.Errorf("validate first and last in path %q: %w", path, err)
 			}
@@ -5658,7 +5658,7 @@ func (_q *TopicQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				path  = append(path, alias)
 				query = (&IndicatorClient{config: _q.config}).Query()
 			)
-			args := newIndicatorPaginateArgs(fieldArgs(ctx, nil, path...))
+			args := newIndicatorPaginateArgs(fieldArgs(ctx, new(IndicatorWhereInput), path...))
 			if err := validateFirstLast(args.first, args.last); err != nil {
 				return fmt.Errorf("validate first and last in path %q: %w", path, err)
 			}

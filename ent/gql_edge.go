@@ -33,10 +33,11 @@ func (_m *AuthorshipInvitation) DecidedBy(ctx context.Context) (*Member, error) 
 }
 
 func (_m *Circle) Memberships(
-	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *CircleMembershipOrder,
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *CircleMembershipOrder, where *CircleMembershipWhereInput,
 ) (*CircleMembershipConnection, error) {
 	opts := []CircleMembershipPaginateOption{
 		WithCircleMembershipOrder(orderBy),
+		WithCircleMembershipFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
 	totalCount, hasTotalCount := _m.Edges.totalCount[0][alias]
@@ -53,10 +54,11 @@ func (_m *Circle) Memberships(
 }
 
 func (_m *Circle) Practices(
-	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *PracticeOrder,
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *PracticeOrder, where *PracticeWhereInput,
 ) (*PracticeConnection, error) {
 	opts := []PracticePaginateOption{
 		WithPracticeOrder(orderBy),
+		WithPracticeFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
 	totalCount, hasTotalCount := _m.Edges.totalCount[1][alias]
@@ -73,10 +75,11 @@ func (_m *Circle) Practices(
 }
 
 func (_m *Circle) Discussions(
-	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *DiscussionOrder,
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *DiscussionOrder, where *DiscussionWhereInput,
 ) (*DiscussionConnection, error) {
 	opts := []DiscussionPaginateOption{
 		WithDiscussionOrder(orderBy),
+		WithDiscussionFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
 	totalCount, hasTotalCount := _m.Edges.totalCount[2][alias]
@@ -93,10 +96,11 @@ func (_m *Circle) Discussions(
 }
 
 func (_m *Circle) Events(
-	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *EventOrder,
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *EventOrder, where *EventWhereInput,
 ) (*EventConnection, error) {
 	opts := []EventPaginateOption{
 		WithEventOrder(orderBy),
+		WithEventFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
 	totalCount, hasTotalCount := _m.Edges.totalCount[3][alias]
@@ -113,10 +117,11 @@ func (_m *Circle) Events(
 }
 
 func (_m *Circle) Surveys(
-	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *SurveyOrder,
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *SurveyOrder, where *SurveyWhereInput,
 ) (*SurveyConnection, error) {
 	opts := []SurveyPaginateOption{
 		WithSurveyOrder(orderBy),
+		WithSurveyFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
 	totalCount, hasTotalCount := _m.Edges.totalCount[4][alias]
@@ -133,10 +138,11 @@ func (_m *Circle) Surveys(
 }
 
 func (_m *Circle) JoinRequests(
-	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *CircleJoinRequestOrder,
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *CircleJoinRequestOrder, where *CircleJoinRequestWhereInput,
 ) (*CircleJoinRequestConnection, error) {
 	opts := []CircleJoinRequestPaginateOption{
 		WithCircleJoinRequestOrder(orderBy),
+		WithCircleJoinRequestFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
 	totalCount, hasTotalCount := _m.Edges.totalCount[5][alias]
@@ -304,10 +310,11 @@ func (_m *Event) Organisers(
 }
 
 func (_m *Event) Registrations(
-	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *RegistrationOrder,
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *RegistrationOrder, where *RegistrationWhereInput,
 ) (*RegistrationConnection, error) {
 	opts := []RegistrationPaginateOption{
 		WithRegistrationOrder(orderBy),
+		WithRegistrationFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
 	totalCount, hasTotalCount := _m.Edges.totalCount[2][alias]
@@ -390,10 +397,11 @@ func (_m *Member) Expertise(
 }
 
 func (_m *Member) Practices(
-	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *PracticeOrder,
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *PracticeOrder, where *PracticeWhereInput,
 ) (*PracticeConnection, error) {
 	opts := []PracticePaginateOption{
 		WithPracticeOrder(orderBy),
+		WithPracticeFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
 	totalCount, hasTotalCount := _m.Edges.totalCount[2][alias]
@@ -410,10 +418,11 @@ func (_m *Member) Practices(
 }
 
 func (_m *Member) CircleMemberships(
-	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *CircleMembershipOrder,
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *CircleMembershipOrder, where *CircleMembershipWhereInput,
 ) (*CircleMembershipConnection, error) {
 	opts := []CircleMembershipPaginateOption{
 		WithCircleMembershipOrder(orderBy),
+		WithCircleMembershipFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
 	totalCount, hasTotalCount := _m.Edges.totalCount[3][alias]
@@ -470,10 +479,11 @@ func (_m *Member) JoinRequests(
 }
 
 func (_m *Member) OrganisedEvents(
-	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *EventOrder,
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *EventOrder, where *EventWhereInput,
 ) (*EventConnection, error) {
 	opts := []EventPaginateOption{
 		WithEventOrder(orderBy),
+		WithEventFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
 	totalCount, hasTotalCount := _m.Edges.totalCount[6][alias]
@@ -627,10 +637,11 @@ func (_m *Organisation) SoftwareUsages(
 }
 
 func (_m *Organisation) Practices(
-	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *PracticeOrder,
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *PracticeOrder, where *PracticeWhereInput,
 ) (*PracticeConnection, error) {
 	opts := []PracticePaginateOption{
 		WithPracticeOrder(orderBy),
+		WithPracticeFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
 	totalCount, hasTotalCount := _m.Edges.totalCount[5][alias]
@@ -791,10 +802,11 @@ func (_m *SoftwareProduct) Usages(
 }
 
 func (_m *SoftwareProduct) Practices(
-	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *PracticeOrder,
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *PracticeOrder, where *PracticeWhereInput,
 ) (*PracticeConnection, error) {
 	opts := []PracticePaginateOption{
 		WithPracticeOrder(orderBy),
+		WithPracticeFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
 	totalCount, hasTotalCount := _m.Edges.totalCount[2][alias]
@@ -917,10 +929,11 @@ func (_m *Topic) Experts(
 }
 
 func (_m *Topic) Practices(
-	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *PracticeOrder,
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *PracticeOrder, where *PracticeWhereInput,
 ) (*PracticeConnection, error) {
 	opts := []PracticePaginateOption{
 		WithPracticeOrder(orderBy),
+		WithPracticeFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
 	totalCount, hasTotalCount := _m.Edges.totalCount[3][alias]
@@ -937,10 +950,11 @@ func (_m *Topic) Practices(
 }
 
 func (_m *Topic) Discussions(
-	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *DiscussionOrder,
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *DiscussionOrder, where *DiscussionWhereInput,
 ) (*DiscussionConnection, error) {
 	opts := []DiscussionPaginateOption{
 		WithDiscussionOrder(orderBy),
+		WithDiscussionFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
 	totalCount, hasTotalCount := _m.Edges.totalCount[4][alias]
@@ -957,10 +971,11 @@ func (_m *Topic) Discussions(
 }
 
 func (_m *Topic) Indicators(
-	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *IndicatorOrder,
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *IndicatorOrder, where *IndicatorWhereInput,
 ) (*IndicatorConnection, error) {
 	opts := []IndicatorPaginateOption{
 		WithIndicatorOrder(orderBy),
+		WithIndicatorFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
 	totalCount, hasTotalCount := _m.Edges.totalCount[5][alias]

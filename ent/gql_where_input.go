@@ -375,6 +375,30 @@ type CircleWhereInput struct {
 	// "vendors_may_ask" field predicates.
 	VendorsMayAsk    *bool `json:"vendorsMayAsk,omitempty"`
 	VendorsMayAskNEQ *bool `json:"vendorsMayAskNEQ,omitempty"`
+
+	// "memberships" edge predicates.
+	HasMemberships     *bool                         `json:"hasMemberships,omitempty"`
+	HasMembershipsWith []*CircleMembershipWhereInput `json:"hasMembershipsWith,omitempty"`
+
+	// "practices" edge predicates.
+	HasPractices     *bool                 `json:"hasPractices,omitempty"`
+	HasPracticesWith []*PracticeWhereInput `json:"hasPracticesWith,omitempty"`
+
+	// "discussions" edge predicates.
+	HasDiscussions     *bool                   `json:"hasDiscussions,omitempty"`
+	HasDiscussionsWith []*DiscussionWhereInput `json:"hasDiscussionsWith,omitempty"`
+
+	// "events" edge predicates.
+	HasEvents     *bool              `json:"hasEvents,omitempty"`
+	HasEventsWith []*EventWhereInput `json:"hasEventsWith,omitempty"`
+
+	// "surveys" edge predicates.
+	HasSurveys     *bool               `json:"hasSurveys,omitempty"`
+	HasSurveysWith []*SurveyWhereInput `json:"hasSurveysWith,omitempty"`
+
+	// "join_requests" edge predicates.
+	HasJoinRequests     *bool                          `json:"hasJoinRequests,omitempty"`
+	HasJoinRequestsWith []*CircleJoinRequestWhereInput `json:"hasJoinRequestsWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -662,6 +686,114 @@ func (i *CircleWhereInput) P() (predicate.Circle, error) {
 		predicates = append(predicates, circle.VendorsMayAskNEQ(*i.VendorsMayAskNEQ))
 	}
 
+	if i.HasMemberships != nil {
+		p := circle.HasMemberships()
+		if !*i.HasMemberships {
+			p = circle.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasMembershipsWith) > 0 {
+		with := make([]predicate.CircleMembership, 0, len(i.HasMembershipsWith))
+		for _, w := range i.HasMembershipsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasMembershipsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, circle.HasMembershipsWith(with...))
+	}
+	if i.HasPractices != nil {
+		p := circle.HasPractices()
+		if !*i.HasPractices {
+			p = circle.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasPracticesWith) > 0 {
+		with := make([]predicate.Practice, 0, len(i.HasPracticesWith))
+		for _, w := range i.HasPracticesWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasPracticesWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, circle.HasPracticesWith(with...))
+	}
+	if i.HasDiscussions != nil {
+		p := circle.HasDiscussions()
+		if !*i.HasDiscussions {
+			p = circle.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasDiscussionsWith) > 0 {
+		with := make([]predicate.Discussion, 0, len(i.HasDiscussionsWith))
+		for _, w := range i.HasDiscussionsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasDiscussionsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, circle.HasDiscussionsWith(with...))
+	}
+	if i.HasEvents != nil {
+		p := circle.HasEvents()
+		if !*i.HasEvents {
+			p = circle.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasEventsWith) > 0 {
+		with := make([]predicate.Event, 0, len(i.HasEventsWith))
+		for _, w := range i.HasEventsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasEventsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, circle.HasEventsWith(with...))
+	}
+	if i.HasSurveys != nil {
+		p := circle.HasSurveys()
+		if !*i.HasSurveys {
+			p = circle.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasSurveysWith) > 0 {
+		with := make([]predicate.Survey, 0, len(i.HasSurveysWith))
+		for _, w := range i.HasSurveysWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasSurveysWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, circle.HasSurveysWith(with...))
+	}
+	if i.HasJoinRequests != nil {
+		p := circle.HasJoinRequests()
+		if !*i.HasJoinRequests {
+			p = circle.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasJoinRequestsWith) > 0 {
+		with := make([]predicate.CircleJoinRequest, 0, len(i.HasJoinRequestsWith))
+		for _, w := range i.HasJoinRequestsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasJoinRequestsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, circle.HasJoinRequestsWith(with...))
+	}
 	switch len(predicates) {
 	case 0:
 		return nil, ErrEmptyCircleWhereInput
@@ -2531,6 +2663,10 @@ type EventWhereInput struct {
 	// "organisers" edge predicates.
 	HasOrganisers     *bool               `json:"hasOrganisers,omitempty"`
 	HasOrganisersWith []*MemberWhereInput `json:"hasOrganisersWith,omitempty"`
+
+	// "registrations" edge predicates.
+	HasRegistrations     *bool                     `json:"hasRegistrations,omitempty"`
+	HasRegistrationsWith []*RegistrationWhereInput `json:"hasRegistrationsWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -3009,6 +3145,24 @@ func (i *EventWhereInput) P() (predicate.Event, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, event.HasOrganisersWith(with...))
+	}
+	if i.HasRegistrations != nil {
+		p := event.HasRegistrations()
+		if !*i.HasRegistrations {
+			p = event.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasRegistrationsWith) > 0 {
+		with := make([]predicate.Registration, 0, len(i.HasRegistrationsWith))
+		for _, w := range i.HasRegistrationsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasRegistrationsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, event.HasRegistrationsWith(with...))
 	}
 	switch len(predicates) {
 	case 0:
@@ -4003,6 +4157,18 @@ type MemberWhereInput struct {
 	// "expertise" edge predicates.
 	HasExpertise     *bool              `json:"hasExpertise,omitempty"`
 	HasExpertiseWith []*TopicWhereInput `json:"hasExpertiseWith,omitempty"`
+
+	// "practices" edge predicates.
+	HasPractices     *bool                 `json:"hasPractices,omitempty"`
+	HasPracticesWith []*PracticeWhereInput `json:"hasPracticesWith,omitempty"`
+
+	// "circle_memberships" edge predicates.
+	HasCircleMemberships     *bool                         `json:"hasCircleMemberships,omitempty"`
+	HasCircleMembershipsWith []*CircleMembershipWhereInput `json:"hasCircleMembershipsWith,omitempty"`
+
+	// "organised_events" edge predicates.
+	HasOrganisedEvents     *bool              `json:"hasOrganisedEvents,omitempty"`
+	HasOrganisedEventsWith []*EventWhereInput `json:"hasOrganisedEventsWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -4379,6 +4545,60 @@ func (i *MemberWhereInput) P() (predicate.Member, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, member.HasExpertiseWith(with...))
+	}
+	if i.HasPractices != nil {
+		p := member.HasPractices()
+		if !*i.HasPractices {
+			p = member.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasPracticesWith) > 0 {
+		with := make([]predicate.Practice, 0, len(i.HasPracticesWith))
+		for _, w := range i.HasPracticesWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasPracticesWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, member.HasPracticesWith(with...))
+	}
+	if i.HasCircleMemberships != nil {
+		p := member.HasCircleMemberships()
+		if !*i.HasCircleMemberships {
+			p = member.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasCircleMembershipsWith) > 0 {
+		with := make([]predicate.CircleMembership, 0, len(i.HasCircleMembershipsWith))
+		for _, w := range i.HasCircleMembershipsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasCircleMembershipsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, member.HasCircleMembershipsWith(with...))
+	}
+	if i.HasOrganisedEvents != nil {
+		p := member.HasOrganisedEvents()
+		if !*i.HasOrganisedEvents {
+			p = member.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasOrganisedEventsWith) > 0 {
+		with := make([]predicate.Event, 0, len(i.HasOrganisedEventsWith))
+		for _, w := range i.HasOrganisedEventsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasOrganisedEventsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, member.HasOrganisedEventsWith(with...))
 	}
 	switch len(predicates) {
 	case 0:
@@ -4973,6 +5193,10 @@ type OrganisationWhereInput struct {
 	// "software_usages" edge predicates.
 	HasSoftwareUsages     *bool                      `json:"hasSoftwareUsages,omitempty"`
 	HasSoftwareUsagesWith []*SoftwareUsageWhereInput `json:"hasSoftwareUsagesWith,omitempty"`
+
+	// "practices" edge predicates.
+	HasPractices     *bool                 `json:"hasPractices,omitempty"`
+	HasPracticesWith []*PracticeWhereInput `json:"hasPracticesWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -5397,6 +5621,24 @@ func (i *OrganisationWhereInput) P() (predicate.Organisation, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, organisation.HasSoftwareUsagesWith(with...))
+	}
+	if i.HasPractices != nil {
+		p := organisation.HasPractices()
+		if !*i.HasPractices {
+			p = organisation.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasPracticesWith) > 0 {
+		with := make([]predicate.Practice, 0, len(i.HasPracticesWith))
+		for _, w := range i.HasPracticesWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasPracticesWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, organisation.HasPracticesWith(with...))
 	}
 	switch len(predicates) {
 	case 0:
@@ -6703,6 +6945,10 @@ type SoftwareProductWhereInput struct {
 	// "usages" edge predicates.
 	HasUsages     *bool                      `json:"hasUsages,omitempty"`
 	HasUsagesWith []*SoftwareUsageWhereInput `json:"hasUsagesWith,omitempty"`
+
+	// "practices" edge predicates.
+	HasPractices     *bool                 `json:"hasPractices,omitempty"`
+	HasPracticesWith []*PracticeWhereInput `json:"hasPracticesWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -7019,6 +7265,24 @@ func (i *SoftwareProductWhereInput) P() (predicate.SoftwareProduct, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, softwareproduct.HasUsagesWith(with...))
+	}
+	if i.HasPractices != nil {
+		p := softwareproduct.HasPractices()
+		if !*i.HasPractices {
+			p = softwareproduct.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasPracticesWith) > 0 {
+		with := make([]predicate.Practice, 0, len(i.HasPracticesWith))
+		for _, w := range i.HasPracticesWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasPracticesWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, softwareproduct.HasPracticesWith(with...))
 	}
 	switch len(predicates) {
 	case 0:
@@ -8375,6 +8639,18 @@ type TopicWhereInput struct {
 	// "experts" edge predicates.
 	HasExperts     *bool               `json:"hasExperts,omitempty"`
 	HasExpertsWith []*MemberWhereInput `json:"hasExpertsWith,omitempty"`
+
+	// "practices" edge predicates.
+	HasPractices     *bool                 `json:"hasPractices,omitempty"`
+	HasPracticesWith []*PracticeWhereInput `json:"hasPracticesWith,omitempty"`
+
+	// "discussions" edge predicates.
+	HasDiscussions     *bool                   `json:"hasDiscussions,omitempty"`
+	HasDiscussionsWith []*DiscussionWhereInput `json:"hasDiscussionsWith,omitempty"`
+
+	// "indicators" edge predicates.
+	HasIndicators     *bool                  `json:"hasIndicators,omitempty"`
+	HasIndicatorsWith []*IndicatorWhereInput `json:"hasIndicatorsWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -8697,6 +8973,60 @@ func (i *TopicWhereInput) P() (predicate.Topic, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, topic.HasExpertsWith(with...))
+	}
+	if i.HasPractices != nil {
+		p := topic.HasPractices()
+		if !*i.HasPractices {
+			p = topic.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasPracticesWith) > 0 {
+		with := make([]predicate.Practice, 0, len(i.HasPracticesWith))
+		for _, w := range i.HasPracticesWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasPracticesWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, topic.HasPracticesWith(with...))
+	}
+	if i.HasDiscussions != nil {
+		p := topic.HasDiscussions()
+		if !*i.HasDiscussions {
+			p = topic.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasDiscussionsWith) > 0 {
+		with := make([]predicate.Discussion, 0, len(i.HasDiscussionsWith))
+		for _, w := range i.HasDiscussionsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasDiscussionsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, topic.HasDiscussionsWith(with...))
+	}
+	if i.HasIndicators != nil {
+		p := topic.HasIndicators()
+		if !*i.HasIndicators {
+			p = topic.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasIndicatorsWith) > 0 {
+		with := make([]predicate.Indicator, 0, len(i.HasIndicatorsWith))
+		for _, w := range i.HasIndicatorsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasIndicatorsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, topic.HasIndicatorsWith(with...))
 	}
 	switch len(predicates) {
 	case 0:

@@ -25,7 +25,7 @@ type Member struct {
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
 	// DisplayName holds the value of the "display_name" field.
 	DisplayName string `json:"display_name,omitempty"`
-	// Stored in lower case. Read through the hand-written Member.email, which hides it from vendors; not filterable, so it cannot be guessed.
+	// Stored in lower case. Read through the hand-written Member.email; only members other than vendors read it (policy.memberFields); not filterable.
 	Email string `json:"email,omitempty"`
 	// CommunityRole holds the value of the "community_role" field.
 	CommunityRole member.CommunityRole `json:"community_role,omitempty"`
@@ -49,7 +49,7 @@ type Member struct {
 	InvitationExpiresAt *time.Time `json:"invitation_expires_at,omitempty"`
 	// Hex SHA-256 of the token in the member's personal calendar feed URL.
 	CalendarTokenHash *string `json:"-"`
-	// LastLoginAt holds the value of the "last_login_at" field.
+	// The day (UTC) of the last login; only the member and admins read it (policy.memberFields).
 	LastLoginAt *time.Time `json:"last_login_at,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the MemberQuery when eager-loading is set.

@@ -67,7 +67,7 @@ func TestInputsThatMustNeverBeStored(t *testing.T) {
 			t.Parallel()
 			env := apitest.Start(t, backend, func(c *config.Config) { c.Introspection = true })
 			fixtures := inputFixtures(t, env)
-			schema := introspect(t, env)
+			schema := introspectMutations(t, env)
 			for _, m := range schema.mutations() {
 				paths := schema.scalarPaths(m)
 				if len(paths) == 0 {
@@ -236,30 +236,30 @@ func inputFixtures(t *testing.T, env *apitest.Env) map[string]mutationFixture {
 	return fixtures
 }
 
-// schemaInfo is what the test reads of the schema by introspection.
-type schemaInfo struct {
+// mutationSchema is what the test reads of the schema by introspection.
+type mutationSchema struct {
 	Schema struct {
-		MutationType struct{ Fields []fieldInfo }
+		MutationType struct{ Fields []mutationField }
 		Types        []struct {
 			Kind, Name  string
-			InputFields []fieldInfo
+			InputFields []mutationField
 		}
 	} `json:"__schema"`
 }
 
-type fieldInfo struct {
+type mutationField struct {
 	Name string
-	Args []fieldInfo
-	Type typeRef
+	Args []mutationField
+	Type inputTypeRef
 }
 
-type typeRef struct {
+type inputTypeRef struct {
 	Kind   string
 	Name   string
-	OfType *typeRef
+	OfType *inputTypeRef
 }
 
-func (r typeRef) String() string {
+func (r inputTypeRef) String() string {
 	switch r.Kind {
 	case "NON_NULL":
 		return r.OfType.String() + "!"
@@ -270,7 +270,7 @@ func (r typeRef) String() string {
 }
 
 // named is the type without lists and non-null; list tells whether a list was on the way.
-func (r typeRef) named() (typeRef, bool) {
+func (r inputTypeRef) named() (inputTypeRef, bool) {
 	list := false
 	for r.OfType != nil {
 		list = list || r.Kind == "LIST"
@@ -279,9 +279,9 @@ func (r typeRef) named() (typeRef, bool) {
 	return r, list
 }
 
-func introspect(t *testing.T, env *apitest.Env) schemaInfo {
+func introspectMutations(t *testing.T, env *apitest.Env) mutationSchema {
 	t.Helper()
-	var out schemaInfo
+	var out mutationSchema
 	env.MustPost(t, `{ __schema {
 		mutationType { fields { name args { name type { ...T } } type { ...T } } }
 		types { kind name inputFields { name type { ...T } } } } }
@@ -289,9 +289,9 @@ func introspect(t *testing.T, env *apitest.Env) schemaInfo {
 	return out
 }
 
-func (s schemaInfo) mutations() []fieldInfo { return s.Schema.MutationType.Fields }
+func (s mutationSchema) mutations() []mutationField { return s.Schema.MutationType.Fields }
 
-func (s schemaInfo) inputFields(name string) []fieldInfo {
+func (s mutationSchema) inputFields(name string) []mutationField {
 	for _, ty := range s.Schema.Types {
 		if ty.Name == name && ty.Kind == "INPUT_OBJECT" {
 			return ty.InputFields
@@ -358,10 +358,10 @@ func (p inputPath) set(args map[string]any, value any) {
 }
 
 // scalarPaths are the Time, String and Float inputs of a mutation.
-func (s schemaInfo) scalarPaths(m fieldInfo) []inputPath {
+func (s mutationSchema) scalarPaths(m mutationField) []inputPath {
 	var out []inputPath
-	var walk func(steps []any, f fieldInfo, depth int)
-	walk = func(steps []any, f fieldInfo, depth int) {
+	var walk func(steps []any, f mutationField, depth int)
+	walk = func(steps []any, f mutationField, depth int) {
 		named, list := f.Type.named()
 		steps = append(append([]any{}, steps...), f.Name)
 		if list {
@@ -383,7 +383,7 @@ func (s schemaInfo) scalarPaths(m fieldInfo) []inputPath {
 }
 
 // document is a call of the mutation with every argument as a variable.
-func (s schemaInfo) document(m fieldInfo) string {
+func (s mutationSchema) document(m mutationField) string {
 	var defs, args []string
 	for _, a := range m.Args {
 		defs = append(defs, "$"+a.Name+": "+a.Type.String())

@@ -13,11 +13,20 @@ import (
 	"zirkel/server/viewer"
 )
 
-// Prefetch loads, for a page of messages that asks for vendorLabel, the authors and their
+// Prefetch is the middleware of every field: it applies the field read rules (guardReads)
+// and prefetches what pages need (prefetch). Install it with AroundFields.
+func Prefetch(client *ent.Client) graphql.FieldMiddleware {
+	pre := prefetch(client)
+	return func(ctx context.Context, next graphql.Resolver) (any, error) {
+		return guardReads(ctx, func(ctx context.Context) (any, error) { return pre(ctx, next) })
+	}
+}
+
+// prefetch loads, for a page of messages that asks for vendorLabel, the authors and their
 // organisations in two queries, before the labels are resolved, and for a page of events that
 // asks for onlineURL which links the viewer may see: without it every label or link would
-// cost its own queries. Install it with AroundFields.
-func Prefetch(client *ent.Client) graphql.FieldMiddleware {
+// cost its own queries.
+func prefetch(client *ent.Client) graphql.FieldMiddleware {
 	return func(ctx context.Context, next graphql.Resolver) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		if fc != nil && fc.Field.Definition != nil && fc.Field.Definition.Type.Name() == "EventConnection" &&

@@ -39,7 +39,8 @@ type Deps struct {
 // NewSchema returns the executable schema over the dependencies.
 func NewSchema(d Deps) graphql.ExecutableSchema {
 	return generated.NewExecutableSchema(generated.Config{
-		Resolvers: &Resolver{client: d.Client, auth: d.Auth, live: d.Live, searchIndex: d.Search, surveySecret: d.SurveySecret},
+		Resolvers:  &Resolver{client: d.Client, auth: d.Auth, live: d.Live, searchIndex: d.Search, surveySecret: d.SurveySecret},
+		Directives: generated.DirectiveRoot{FilterGuard: FilterGuard},
 	})
 }
 

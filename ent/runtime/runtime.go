@@ -826,6 +826,8 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	memberInters := schema.Member{}.Interceptors()
+	member.Interceptors[0] = memberInters[0]
 	memberMixinFields0 := memberMixin[0].Fields()
 	_ = memberMixinFields0
 	memberMixinFields1 := memberMixin[1].Fields()

@@ -38,7 +38,7 @@ func (Circle) Fields() []ent.Field {
 
 // Edges implements ent.Schema.
 func (Circle) Edges() []ent.Edge {
-	noInput := entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput, entgql.SkipWhereInput) // filters must not reveal hidden rows
+	noInput := entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput) // filters see only visible rows: policy.GuardWhere
 	return []ent.Edge{
 		edge.To("memberships", CircleMembership.Type).
 			Annotations(entgql.RelayConnection(), noInput),

@@ -46,11 +46,10 @@ func (Event) Fields() []ent.Field {
 
 // Edges implements ent.Schema.
 func (Event) Edges() []ent.Edge {
-	noInput := entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput, entgql.SkipWhereInput)
 	return []ent.Edge{
 		edge.From("circle", Circle.Type).Ref("events").Unique().Immutable(),
 		edge.To("organisers", Member.Type).Annotations(entgql.RelayConnection()),
-		edge.To("registrations", Registration.Type).Annotations(entgql.RelayConnection(), noInput),
+		edge.To("registrations", Registration.Type).Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 	}
 }
 

@@ -33,7 +33,7 @@ func (Member) Fields() []ent.Field {
 		field.String("display_name").NotEmpty().MaxLen(maxName).
 			Annotations(entgql.OrderField("DISPLAY_NAME")),
 		field.String("email").Unique().MaxLen(254).Match(emailPattern).
-			Comment("Stored in lower case. Read through the hand-written Member.email, which hides it from vendors; not filterable, so it cannot be guessed.").
+			Comment("Stored in lower case. Read through the hand-written Member.email; only members other than vendors read it (policy.memberFields); not filterable.").
 			Annotations(entgql.Skip(entgql.SkipType, entgql.SkipWhereInput, entgql.SkipOrderField)),
 		field.Enum("community_role").
 			Values("CDO", "CIO", "DIGITAL_PILOT", "STAFF", "VENDOR", "RESEARCHER").
@@ -62,6 +62,7 @@ func (Member) Fields() []ent.Field {
 			Comment("Hex SHA-256 of the token in the member's personal calendar feed URL.").
 			Annotations(serverOnly),
 		field.Time("last_login_at").Optional().Nillable().
+			Comment("The day (UTC) of the last login; only the member and admins read it (policy.memberFields).").
 			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 	}
 }
@@ -73,9 +74,9 @@ func (Member) Edges() []ent.Edge {
 		edge.To("expertise", Topic.Type).
 			Annotations(entgql.RelayConnection()),
 		edge.From("practices", Practice.Type).Ref("authors").
-			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput, entgql.SkipWhereInput)),
+			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 		edge.To("circle_memberships", CircleMembership.Type).
-			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput, entgql.SkipWhereInput)),
+			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 		edge.To("authorship_invitations", AuthorshipInvitation.Type).
 			Comment("Invitations to co-author practices that the member received.").
 			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput, entgql.SkipWhereInput)),
@@ -84,7 +85,7 @@ func (Member) Edges() []ent.Edge {
 			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput, entgql.SkipWhereInput)),
 		edge.To("sessions", Session.Type).Annotations(entgql.Skip(entgql.SkipAll)),
 		edge.From("organised_events", Event.Type).Ref("organisers").
-			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput, entgql.SkipWhereInput)),
+			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 	}
 }
 
@@ -100,3 +101,7 @@ func (Member) Annotations() []schema.Annotation { return queryable() }
 
 // Policy implements ent.Schema.
 func (Member) Policy() ent.Policy { return policy.Member() }
+
+// Interceptors implements ent.Schema: fields the viewer may not read (policy.memberFields) are
+// blanked in what queries return.
+func (Member) Interceptors() []ent.Interceptor { return []ent.Interceptor{policy.ReadFields()} }

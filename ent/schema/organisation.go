@@ -64,7 +64,7 @@ func (Organisation) Edges() []ent.Edge {
 		edge.To("measurements", Measurement.Type).
 			Annotations(entgql.Skip(entgql.SkipAll)),
 		edge.To("practices", Practice.Type).
-			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput, entgql.SkipWhereInput)),
+			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 	}
 }
 

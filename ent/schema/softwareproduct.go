@@ -37,7 +37,7 @@ func (SoftwareProduct) Edges() []ent.Edge {
 		edge.From("vendor", Organisation.Type).Ref("software_products").Unique(),
 		edge.To("usages", SoftwareUsage.Type).Annotations(entgql.RelayConnection(), noInput),
 		edge.From("practices", Practice.Type).Ref("software").
-			Annotations(entgql.RelayConnection(), noInput, entgql.Skip(entgql.SkipWhereInput)),
+			Annotations(entgql.RelayConnection(), noInput),
 	}
 }
 

@@ -38,18 +38,17 @@ func (Topic) Fields() []ent.Field {
 // Edges implements ent.Schema.
 func (Topic) Edges() []ent.Edge {
 	noInput := entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)
-	protected := entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput, entgql.SkipWhereInput) // filters must not reveal hidden rows
 	return []ent.Edge{
 		edge.To("children", Topic.Type).Annotations(entgql.RelayConnection(), noInput).
 			From("parent").Unique(),
 		edge.From("experts", Member.Type).Ref("expertise").
 			Annotations(entgql.RelayConnection(), noInput),
 		edge.From("practices", Practice.Type).Ref("topics").
-			Annotations(entgql.RelayConnection(), protected),
+			Annotations(entgql.RelayConnection(), noInput),
 		edge.From("discussions", Discussion.Type).Ref("topics").
-			Annotations(entgql.RelayConnection(), protected),
+			Annotations(entgql.RelayConnection(), noInput),
 		edge.From("indicators", Indicator.Type).Ref("topics").
-			Annotations(entgql.RelayConnection(), noInput, entgql.Skip(entgql.SkipWhereInput)),
+			Annotations(entgql.RelayConnection(), noInput),
 	}
 }
 

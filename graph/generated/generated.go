@@ -60,6 +60,7 @@ type ResolverRoot interface {
 }
 
 type DirectiveRoot struct {
+	FilterGuard func(ctx context.Context, obj any, next graphql.Resolver) (res any, err error)
 }
 
 type ComplexityRoot struct {
@@ -101,15 +102,15 @@ type ComplexityRoot struct {
 	Circle struct {
 		CreatedAt     func(childComplexity int) int
 		Description   func(childComplexity int) int
-		Discussions   func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.DiscussionOrder) int
-		Events        func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.EventOrder) int
+		Discussions   func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.DiscussionOrder, where *ent.DiscussionWhereInput) int
+		Events        func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.EventOrder, where *ent.EventWhereInput) int
 		ID            func(childComplexity int) int
-		JoinRequests  func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.CircleJoinRequestOrder) int
-		Memberships   func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.CircleMembershipOrder) int
+		JoinRequests  func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.CircleJoinRequestOrder, where *ent.CircleJoinRequestWhereInput) int
+		Memberships   func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.CircleMembershipOrder, where *ent.CircleMembershipWhereInput) int
 		Name          func(childComplexity int) int
-		Practices     func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.PracticeOrder) int
+		Practices     func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.PracticeOrder, where *ent.PracticeWhereInput) int
 		Slug          func(childComplexity int) int
-		Surveys       func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.SurveyOrder) int
+		Surveys       func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.SurveyOrder, where *ent.SurveyWhereInput) int
 		UpdatedAt     func(childComplexity int) int
 		VendorsMayAsk func(childComplexity int) int
 		Visibility    func(childComplexity int) int
@@ -257,7 +258,7 @@ type ComplexityRoot struct {
 		Place                func(childComplexity int) int
 		RegisteredCount      func(childComplexity int) int
 		RegistrationDeadline func(childComplexity int) int
-		Registrations        func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.RegistrationOrder) int
+		Registrations        func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.RegistrationOrder, where *ent.RegistrationWhereInput) int
 		StartsAt             func(childComplexity int) int
 		Title                func(childComplexity int) int
 		UpdatedAt            func(childComplexity int) int
@@ -337,7 +338,7 @@ type ComplexityRoot struct {
 	Member struct {
 		AuthorshipInvitations func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.AuthorshipInvitationOrder) int
 		Bio                   func(childComplexity int) int
-		CircleMemberships     func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.CircleMembershipOrder) int
+		CircleMemberships     func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.CircleMembershipOrder, where *ent.CircleMembershipWhereInput) int
 		CommunityRole         func(childComplexity int) int
 		CreatedAt             func(childComplexity int) int
 		DisplayName           func(childComplexity int) int
@@ -348,9 +349,9 @@ type ComplexityRoot struct {
 		JoinRequests          func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.CircleJoinRequestOrder) int
 		LastLoginAt           func(childComplexity int) int
 		Organisation          func(childComplexity int) int
-		OrganisedEvents       func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.EventOrder) int
+		OrganisedEvents       func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.EventOrder, where *ent.EventWhereInput) int
 		PlatformRole          func(childComplexity int) int
-		Practices             func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.PracticeOrder) int
+		Practices             func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.PracticeOrder, where *ent.PracticeWhereInput) int
 		Status                func(childComplexity int) int
 		UpdatedAt             func(childComplexity int) int
 	}
@@ -474,7 +475,7 @@ type ComplexityRoot struct {
 		Name             func(childComplexity int) int
 		Parent           func(childComplexity int) int
 		Population       func(childComplexity int) int
-		Practices        func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.PracticeOrder) int
+		Practices        func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.PracticeOrder, where *ent.PracticeWhereInput) int
 		SoftwareProducts func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.SoftwareProductOrder, where *ent.SoftwareProductWhereInput) int
 		SoftwareUsages   func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.SoftwareUsageOrder, where *ent.SoftwareUsageWhereInput) int
 		State            func(childComplexity int) int
@@ -623,7 +624,7 @@ type ComplexityRoot struct {
 		Landscape  func(childComplexity int) int
 		Name       func(childComplexity int) int
 		OpenSource func(childComplexity int) int
-		Practices  func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.PracticeOrder) int
+		Practices  func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.PracticeOrder, where *ent.PracticeWhereInput) int
 		UpdatedAt  func(childComplexity int) int
 		Usages     func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.SoftwareUsageOrder, where *ent.SoftwareUsageWhereInput) int
 		Vendor     func(childComplexity int) int
@@ -738,13 +739,13 @@ type ComplexityRoot struct {
 		Children    func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.TopicOrder, where *ent.TopicWhereInput) int
 		CreatedAt   func(childComplexity int) int
 		Description func(childComplexity int) int
-		Discussions func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.DiscussionOrder) int
+		Discussions func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.DiscussionOrder, where *ent.DiscussionWhereInput) int
 		Experts     func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.MemberOrder, where *ent.MemberWhereInput) int
 		ID          func(childComplexity int) int
-		Indicators  func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.IndicatorOrder) int
+		Indicators  func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.IndicatorOrder, where *ent.IndicatorWhereInput) int
 		Name        func(childComplexity int) int
 		Parent      func(childComplexity int) int
-		Practices   func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.PracticeOrder) int
+		Practices   func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.PracticeOrder, where *ent.PracticeWhereInput) int
 		Slug        func(childComplexity int) int
 		UpdatedAt   func(childComplexity int) int
 	}
@@ -1066,7 +1067,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Circle.Discussions(childComplexity, args["after"].(*entgql.Cursor[gid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["last"].(*int), args["orderBy"].(*ent.DiscussionOrder)), true
+		return e.ComplexityRoot.Circle.Discussions(childComplexity, args["after"].(*entgql.Cursor[gid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["last"].(*int), args["orderBy"].(*ent.DiscussionOrder), args["where"].(*ent.DiscussionWhereInput)), true
 	case "Circle.events":
 		if e.ComplexityRoot.Circle.Events == nil {
 			break
@@ -1077,7 +1078,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Circle.Events(childComplexity, args["after"].(*entgql.Cursor[gid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["last"].(*int), args["orderBy"].(*ent.EventOrder)), true
+		return e.ComplexityRoot.Circle.Events(childComplexity, args["after"].(*entgql.Cursor[gid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["last"].(*int), args["orderBy"].(*ent.EventOrder), args["where"].(*ent.EventWhereInput)), true
 	case "Circle.id":
 		if e.ComplexityRoot.Circle.ID == nil {
 			break
@@ -1094,7 +1095,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Circle.JoinRequests(childComplexity, args["after"].(*entgql.Cursor[gid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["last"].(*int), args["orderBy"].(*ent.CircleJoinRequestOrder)), true
+		return e.ComplexityRoot.Circle.JoinRequests(childComplexity, args["after"].(*entgql.Cursor[gid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["last"].(*int), args["orderBy"].(*ent.CircleJoinRequestOrder), args["where"].(*ent.CircleJoinRequestWhereInput)), true
 	case "Circle.memberships":
 		if e.ComplexityRoot.Circle.Memberships == nil {
 			break
@@ -1105,7 +1106,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Circle.Memberships(childComplexity, args["after"].(*entgql.Cursor[gid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["last"].(*int), args["orderBy"].(*ent.CircleMembershipOrder)), true
+		return e.ComplexityRoot.Circle.Memberships(childComplexity, args["after"].(*entgql.Cursor[gid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["last"].(*int), args["orderBy"].(*ent.CircleMembershipOrder), args["where"].(*ent.CircleMembershipWhereInput)), true
 	case "Circle.name":
 		if e.ComplexityRoot.Circle.Name == nil {
 			break
@@ -1122,7 +1123,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Circle.Practices(childComplexity, args["after"].(*entgql.Cursor[gid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["last"].(*int), args["orderBy"].(*ent.PracticeOrder)), true
+		return e.ComplexityRoot.Circle.Practices(childComplexity, args["after"].(*entgql.Cursor[gid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["last"].(*int), args["orderBy"].(*ent.PracticeOrder), args["where"].(*ent.PracticeWhereInput)), true
 	case "Circle.slug":
 		if e.ComplexityRoot.Circle.Slug == nil {
 			break
@@ -1139,7 +1140,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Circle.Surveys(childComplexity, args["after"].(*entgql.Cursor[gid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["last"].(*int), args["orderBy"].(*ent.SurveyOrder)), true
+		return e.ComplexityRoot.Circle.Surveys(childComplexity, args["after"].(*entgql.Cursor[gid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["last"].(*int), args["orderBy"].(*ent.SurveyOrder), args["where"].(*ent.SurveyWhereInput)), true
 	case "Circle.updatedAt":
 		if e.ComplexityRoot.Circle.UpdatedAt == nil {
 			break
@@ -1724,7 +1725,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Event.Registrations(childComplexity, args["after"].(*entgql.Cursor[gid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["last"].(*int), args["orderBy"].(*ent.RegistrationOrder)), true
+		return e.ComplexityRoot.Event.Registrations(childComplexity, args["after"].(*entgql.Cursor[gid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["last"].(*int), args["orderBy"].(*ent.RegistrationOrder), args["where"].(*ent.RegistrationWhereInput)), true
 	case "Event.startsAt":
 		if e.ComplexityRoot.Event.StartsAt == nil {
 			break
@@ -2032,7 +2033,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Member.CircleMemberships(childComplexity, args["after"].(*entgql.Cursor[gid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["last"].(*int), args["orderBy"].(*ent.CircleMembershipOrder)), true
+		return e.ComplexityRoot.Member.CircleMemberships(childComplexity, args["after"].(*entgql.Cursor[gid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["last"].(*int), args["orderBy"].(*ent.CircleMembershipOrder), args["where"].(*ent.CircleMembershipWhereInput)), true
 	case "Member.communityRole":
 		if e.ComplexityRoot.Member.CommunityRole == nil {
 			break
@@ -2113,7 +2114,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Member.OrganisedEvents(childComplexity, args["after"].(*entgql.Cursor[gid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["last"].(*int), args["orderBy"].(*ent.EventOrder)), true
+		return e.ComplexityRoot.Member.OrganisedEvents(childComplexity, args["after"].(*entgql.Cursor[gid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["last"].(*int), args["orderBy"].(*ent.EventOrder), args["where"].(*ent.EventWhereInput)), true
 	case "Member.platformRole":
 		if e.ComplexityRoot.Member.PlatformRole == nil {
 			break
@@ -2130,7 +2131,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Member.Practices(childComplexity, args["after"].(*entgql.Cursor[gid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["last"].(*int), args["orderBy"].(*ent.PracticeOrder)), true
+		return e.ComplexityRoot.Member.Practices(childComplexity, args["after"].(*entgql.Cursor[gid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["last"].(*int), args["orderBy"].(*ent.PracticeOrder), args["where"].(*ent.PracticeWhereInput)), true
 	case "Member.status":
 		if e.ComplexityRoot.Member.Status == nil {
 			break
@@ -3011,7 +3012,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organisation.Practices(childComplexity, args["after"].(*entgql.Cursor[gid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["last"].(*int), args["orderBy"].(*ent.PracticeOrder)), true
+		return e.ComplexityRoot.Organisation.Practices(childComplexity, args["after"].(*entgql.Cursor[gid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["last"].(*int), args["orderBy"].(*ent.PracticeOrder), args["where"].(*ent.PracticeWhereInput)), true
 	case "Organisation.softwareProducts":
 		if e.ComplexityRoot.Organisation.SoftwareProducts == nil {
 			break
@@ -3769,7 +3770,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.SoftwareProduct.Practices(childComplexity, args["after"].(*entgql.Cursor[gid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["last"].(*int), args["orderBy"].(*ent.PracticeOrder)), true
+		return e.ComplexityRoot.SoftwareProduct.Practices(childComplexity, args["after"].(*entgql.Cursor[gid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["last"].(*int), args["orderBy"].(*ent.PracticeOrder), args["where"].(*ent.PracticeWhereInput)), true
 	case "SoftwareProduct.updatedAt":
 		if e.ComplexityRoot.SoftwareProduct.UpdatedAt == nil {
 			break
@@ -4266,7 +4267,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Topic.Discussions(childComplexity, args["after"].(*entgql.Cursor[gid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["last"].(*int), args["orderBy"].(*ent.DiscussionOrder)), true
+		return e.ComplexityRoot.Topic.Discussions(childComplexity, args["after"].(*entgql.Cursor[gid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["last"].(*int), args["orderBy"].(*ent.DiscussionOrder), args["where"].(*ent.DiscussionWhereInput)), true
 	case "Topic.experts":
 		if e.ComplexityRoot.Topic.Experts == nil {
 			break
@@ -4294,7 +4295,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Topic.Indicators(childComplexity, args["after"].(*entgql.Cursor[gid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["last"].(*int), args["orderBy"].(*ent.IndicatorOrder)), true
+		return e.ComplexityRoot.Topic.Indicators(childComplexity, args["after"].(*entgql.Cursor[gid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["last"].(*int), args["orderBy"].(*ent.IndicatorOrder), args["where"].(*ent.IndicatorWhereInput)), true
 	case "Topic.name":
 		if e.ComplexityRoot.Topic.Name == nil {
 			break
@@ -4317,7 +4318,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Topic.Practices(childComplexity, args["after"].(*entgql.Cursor[gid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["last"].(*int), args["orderBy"].(*ent.PracticeOrder)), true
+		return e.ComplexityRoot.Topic.Practices(childComplexity, args["after"].(*entgql.Cursor[gid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["last"].(*int), args["orderBy"].(*ent.PracticeOrder), args["where"].(*ent.PracticeWhereInput)), true
 	case "Topic.slug":
 		if e.ComplexityRoot.Topic.Slug == nil {
 			break
@@ -4546,7 +4547,11 @@ func newExecutionContext(
 }
 
 var sources = []*ast.Source{
-	{Name: "../ent.graphqls", Input: `directive @goField(forceResolver: Boolean, name: String, omittable: Boolean) on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
+	{Name: "../ent.graphqls", Input: `"""
+Filters match only what the viewer may read (set on every where input).
+"""
+directive @filterGuard on INPUT_OBJECT
+directive @goField(forceResolver: Boolean, name: String, omittable: Boolean) on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
 directive @goModel(model: String, models: [String!], forceGenerate: Boolean) on OBJECT | INPUT_OBJECT | SCALAR | ENUM | INTERFACE | UNION
 type AuthorshipInvitation implements Node {
   id: ID!
@@ -4631,7 +4636,7 @@ enum AuthorshipInvitationStatus @goModel(model: "zirkel/ent/authorshipinvitation
 AuthorshipInvitationWhereInput is used for filtering AuthorshipInvitation objects.
 Input was generated by ent.
 """
-input AuthorshipInvitationWhereInput {
+input AuthorshipInvitationWhereInput @filterGuard {
   not: AuthorshipInvitationWhereInput
   and: [AuthorshipInvitationWhereInput!]
   or: [AuthorshipInvitationWhereInput!]
@@ -4729,6 +4734,11 @@ type Circle implements Node {
     Ordering options for CircleMemberships returned from the connection.
     """
     orderBy: CircleMembershipOrder
+
+    """
+    Filtering options for CircleMemberships returned from the connection.
+    """
+    where: CircleMembershipWhereInput
   ): CircleMembershipConnection!
   practices(
     """
@@ -4755,6 +4765,11 @@ type Circle implements Node {
     Ordering options for Practices returned from the connection.
     """
     orderBy: PracticeOrder
+
+    """
+    Filtering options for Practices returned from the connection.
+    """
+    where: PracticeWhereInput
   ): PracticeConnection!
   discussions(
     """
@@ -4781,6 +4796,11 @@ type Circle implements Node {
     Ordering options for Discussions returned from the connection.
     """
     orderBy: DiscussionOrder
+
+    """
+    Filtering options for Discussions returned from the connection.
+    """
+    where: DiscussionWhereInput
   ): DiscussionConnection!
   events(
     """
@@ -4807,6 +4827,11 @@ type Circle implements Node {
     Ordering options for Events returned from the connection.
     """
     orderBy: EventOrder
+
+    """
+    Filtering options for Events returned from the connection.
+    """
+    where: EventWhereInput
   ): EventConnection!
   surveys(
     """
@@ -4833,6 +4858,11 @@ type Circle implements Node {
     Ordering options for Surveys returned from the connection.
     """
     orderBy: SurveyOrder
+
+    """
+    Filtering options for Surveys returned from the connection.
+    """
+    where: SurveyWhereInput
   ): SurveyConnection!
   joinRequests(
     """
@@ -4859,6 +4889,11 @@ type Circle implements Node {
     Ordering options for CircleJoinRequests returned from the connection.
     """
     orderBy: CircleJoinRequestOrder
+
+    """
+    Filtering options for CircleJoinRequests returned from the connection.
+    """
+    where: CircleJoinRequestWhereInput
   ): CircleJoinRequestConnection!
 }
 """
@@ -4975,7 +5010,7 @@ enum CircleJoinRequestStatus @goModel(model: "zirkel/ent/circlejoinrequest.Statu
 CircleJoinRequestWhereInput is used for filtering CircleJoinRequest objects.
 Input was generated by ent.
 """
-input CircleJoinRequestWhereInput {
+input CircleJoinRequestWhereInput @filterGuard {
   not: CircleJoinRequestWhereInput
   and: [CircleJoinRequestWhereInput!]
   or: [CircleJoinRequestWhereInput!]
@@ -5139,7 +5174,7 @@ enum CircleMembershipRole @goModel(model: "zirkel/ent/circlemembership.Role") {
 CircleMembershipWhereInput is used for filtering CircleMembership objects.
 Input was generated by ent.
 """
-input CircleMembershipWhereInput {
+input CircleMembershipWhereInput @filterGuard {
   not: CircleMembershipWhereInput
   and: [CircleMembershipWhereInput!]
   or: [CircleMembershipWhereInput!]
@@ -5228,7 +5263,7 @@ enum CircleVisibility @goModel(model: "zirkel/ent/circle.Visibility") {
 CircleWhereInput is used for filtering Circle objects.
 Input was generated by ent.
 """
-input CircleWhereInput {
+input CircleWhereInput @filterGuard {
   not: CircleWhereInput
   and: [CircleWhereInput!]
   or: [CircleWhereInput!]
@@ -5327,6 +5362,36 @@ input CircleWhereInput {
   """
   vendorsMayAsk: Boolean
   vendorsMayAskNEQ: Boolean
+  """
+  memberships edge predicates
+  """
+  hasMemberships: Boolean
+  hasMembershipsWith: [CircleMembershipWhereInput!]
+  """
+  practices edge predicates
+  """
+  hasPractices: Boolean
+  hasPracticesWith: [PracticeWhereInput!]
+  """
+  discussions edge predicates
+  """
+  hasDiscussions: Boolean
+  hasDiscussionsWith: [DiscussionWhereInput!]
+  """
+  events edge predicates
+  """
+  hasEvents: Boolean
+  hasEventsWith: [EventWhereInput!]
+  """
+  surveys edge predicates
+  """
+  hasSurveys: Boolean
+  hasSurveysWith: [SurveyWhereInput!]
+  """
+  join_requests edge predicates
+  """
+  hasJoinRequests: Boolean
+  hasJoinRequestsWith: [CircleJoinRequestWhereInput!]
 }
 type Competency implements Node {
   id: ID!
@@ -5456,7 +5521,7 @@ enum CompetencyRatingOrderField {
 CompetencyRatingWhereInput is used for filtering CompetencyRating objects.
 Input was generated by ent.
 """
-input CompetencyRatingWhereInput {
+input CompetencyRatingWhereInput @filterGuard {
   not: CompetencyRatingWhereInput
   and: [CompetencyRatingWhereInput!]
   or: [CompetencyRatingWhereInput!]
@@ -5531,7 +5596,7 @@ enum CompetencySide @goModel(model: "zirkel/ent/competency.Side") {
 CompetencyWhereInput is used for filtering Competency objects.
 Input was generated by ent.
 """
-input CompetencyWhereInput {
+input CompetencyWhereInput @filterGuard {
   not: CompetencyWhereInput
   and: [CompetencyWhereInput!]
   or: [CompetencyWhereInput!]
@@ -5702,7 +5767,7 @@ Input was generated by ent.
 input CreateMemberInput {
   displayName: String!
   """
-  Stored in lower case. Read through the hand-written Member.email, which hides it from vendors; not filterable, so it cannot be guessed.
+  Stored in lower case. Read through the hand-written Member.email; only members other than vendors read it (policy.memberFields); not filterable.
   """
   email: String!
   communityRole: MemberCommunityRole!
@@ -5977,7 +6042,7 @@ enum DiscussionStatus @goModel(model: "zirkel/ent/discussion.Status") {
 DiscussionWhereInput is used for filtering Discussion objects.
 Input was generated by ent.
 """
-input DiscussionWhereInput {
+input DiscussionWhereInput @filterGuard {
   not: DiscussionWhereInput
   and: [DiscussionWhereInput!]
   or: [DiscussionWhereInput!]
@@ -6167,6 +6232,11 @@ type Event implements Node {
     Ordering options for Registrations returned from the connection.
     """
     orderBy: RegistrationOrder
+
+    """
+    Filtering options for Registrations returned from the connection.
+    """
+    where: RegistrationWhereInput
   ): RegistrationConnection!
 }
 """
@@ -6237,7 +6307,7 @@ enum EventOrderField {
 EventWhereInput is used for filtering Event objects.
 Input was generated by ent.
 """
-input EventWhereInput {
+input EventWhereInput @filterGuard {
   not: EventWhereInput
   and: [EventWhereInput!]
   or: [EventWhereInput!]
@@ -6413,6 +6483,11 @@ input EventWhereInput {
   """
   hasOrganisers: Boolean
   hasOrganisersWith: [MemberWhereInput!]
+  """
+  registrations edge predicates
+  """
+  hasRegistrations: Boolean
+  hasRegistrationsWith: [RegistrationWhereInput!]
 }
 type Indicator implements Node {
   id: ID!
@@ -6531,7 +6606,7 @@ enum IndicatorTargetGroup @goModel(model: "zirkel/ent/indicator.TargetGroup") {
 IndicatorWhereInput is used for filtering Indicator objects.
 Input was generated by ent.
 """
-input IndicatorWhereInput {
+input IndicatorWhereInput @filterGuard {
   not: IndicatorWhereInput
   and: [IndicatorWhereInput!]
   or: [IndicatorWhereInput!]
@@ -6722,7 +6797,7 @@ enum MeasurementOrderField {
 MeasurementWhereInput is used for filtering Measurement objects.
 Input was generated by ent.
 """
-input MeasurementWhereInput {
+input MeasurementWhereInput @filterGuard {
   not: MeasurementWhereInput
   and: [MeasurementWhereInput!]
   or: [MeasurementWhereInput!]
@@ -6828,6 +6903,9 @@ type Member implements Node {
   What the member may do on the platform; set from the directory or by an admin.
   """
   platformRole: MemberPlatformRole!
+  """
+  The day (UTC) of the last login; only the member and admins read it (policy.memberFields).
+  """
   lastLoginAt: Time
   organisation: Organisation
   expertise(
@@ -6886,6 +6964,11 @@ type Member implements Node {
     Ordering options for Practices returned from the connection.
     """
     orderBy: PracticeOrder
+
+    """
+    Filtering options for Practices returned from the connection.
+    """
+    where: PracticeWhereInput
   ): PracticeConnection!
   circleMemberships(
     """
@@ -6912,6 +6995,11 @@ type Member implements Node {
     Ordering options for CircleMemberships returned from the connection.
     """
     orderBy: CircleMembershipOrder
+
+    """
+    Filtering options for CircleMemberships returned from the connection.
+    """
+    where: CircleMembershipWhereInput
   ): CircleMembershipConnection!
   authorshipInvitations(
     """
@@ -6990,6 +7078,11 @@ type Member implements Node {
     Ordering options for Events returned from the connection.
     """
     orderBy: EventOrder
+
+    """
+    Filtering options for Events returned from the connection.
+    """
+    where: EventWhereInput
   ): EventConnection!
 }
 """
@@ -7075,7 +7168,7 @@ enum MemberStatus @goModel(model: "zirkel/ent/member.Status") {
 MemberWhereInput is used for filtering Member objects.
 Input was generated by ent.
 """
-input MemberWhereInput {
+input MemberWhereInput @filterGuard {
   not: MemberWhereInput
   and: [MemberWhereInput!]
   or: [MemberWhereInput!]
@@ -7208,6 +7301,21 @@ input MemberWhereInput {
   """
   hasExpertise: Boolean
   hasExpertiseWith: [TopicWhereInput!]
+  """
+  practices edge predicates
+  """
+  hasPractices: Boolean
+  hasPracticesWith: [PracticeWhereInput!]
+  """
+  circle_memberships edge predicates
+  """
+  hasCircleMemberships: Boolean
+  hasCircleMembershipsWith: [CircleMembershipWhereInput!]
+  """
+  organised_events edge predicates
+  """
+  hasOrganisedEvents: Boolean
+  hasOrganisedEventsWith: [EventWhereInput!]
 }
 type Message implements Node {
   id: ID!
@@ -7313,7 +7421,7 @@ enum MessageOrderField {
 MessageWhereInput is used for filtering Message objects.
 Input was generated by ent.
 """
-input MessageWhereInput {
+input MessageWhereInput @filterGuard {
   not: MessageWhereInput
   and: [MessageWhereInput!]
   or: [MessageWhereInput!]
@@ -7613,6 +7721,11 @@ type Organisation implements Node {
     Ordering options for Practices returned from the connection.
     """
     orderBy: PracticeOrder
+
+    """
+    Filtering options for Practices returned from the connection.
+    """
+    where: PracticeWhereInput
   ): PracticeConnection!
 }
 """
@@ -7709,7 +7822,7 @@ enum OrganisationState @goModel(model: "zirkel/ent/organisation.State") {
 OrganisationWhereInput is used for filtering Organisation objects.
 Input was generated by ent.
 """
-input OrganisationWhereInput {
+input OrganisationWhereInput @filterGuard {
   not: OrganisationWhereInput
   and: [OrganisationWhereInput!]
   or: [OrganisationWhereInput!]
@@ -7852,6 +7965,11 @@ input OrganisationWhereInput {
   """
   hasSoftwareUsages: Boolean
   hasSoftwareUsagesWith: [SoftwareUsageWhereInput!]
+  """
+  practices edge predicates
+  """
+  hasPractices: Boolean
+  hasPracticesWith: [PracticeWhereInput!]
 }
 """
 Information about pagination in a connection.
@@ -8114,7 +8232,7 @@ enum PracticeVisibility @goModel(model: "zirkel/ent/practice.Visibility") {
 PracticeWhereInput is used for filtering Practice objects.
 Input was generated by ent.
 """
-input PracticeWhereInput {
+input PracticeWhereInput @filterGuard {
   not: PracticeWhereInput
   and: [PracticeWhereInput!]
   or: [PracticeWhereInput!]
@@ -8827,7 +8945,7 @@ enum RegistrationStatus @goModel(model: "zirkel/ent/registration.Status") {
 RegistrationWhereInput is used for filtering Registration objects.
 Input was generated by ent.
 """
-input RegistrationWhereInput {
+input RegistrationWhereInput @filterGuard {
   not: RegistrationWhereInput
   and: [RegistrationWhereInput!]
   or: [RegistrationWhereInput!]
@@ -8962,6 +9080,11 @@ type SoftwareProduct implements Node {
     Ordering options for Practices returned from the connection.
     """
     orderBy: PracticeOrder
+
+    """
+    Filtering options for Practices returned from the connection.
+    """
+    where: PracticeWhereInput
   ): PracticeConnection!
 }
 """
@@ -9020,7 +9143,7 @@ enum SoftwareProductOrderField {
 SoftwareProductWhereInput is used for filtering SoftwareProduct objects.
 Input was generated by ent.
 """
-input SoftwareProductWhereInput {
+input SoftwareProductWhereInput @filterGuard {
   not: SoftwareProductWhereInput
   and: [SoftwareProductWhereInput!]
   or: [SoftwareProductWhereInput!]
@@ -9127,6 +9250,11 @@ input SoftwareProductWhereInput {
   """
   hasUsages: Boolean
   hasUsagesWith: [SoftwareUsageWhereInput!]
+  """
+  practices edge predicates
+  """
+  hasPractices: Boolean
+  hasPracticesWith: [PracticeWhereInput!]
 }
 type SoftwareUsage implements Node {
   id: ID!
@@ -9203,7 +9331,7 @@ enum SoftwareUsageOrderField {
 SoftwareUsageWhereInput is used for filtering SoftwareUsage objects.
 Input was generated by ent.
 """
-input SoftwareUsageWhereInput {
+input SoftwareUsageWhereInput @filterGuard {
   not: SoftwareUsageWhereInput
   and: [SoftwareUsageWhereInput!]
   or: [SoftwareUsageWhereInput!]
@@ -9429,7 +9557,7 @@ enum SurveyQuestionKind @goModel(model: "zirkel/ent/surveyquestion.Kind") {
 SurveyQuestionWhereInput is used for filtering SurveyQuestion objects.
 Input was generated by ent.
 """
-input SurveyQuestionWhereInput {
+input SurveyQuestionWhereInput @filterGuard {
   not: SurveyQuestionWhereInput
   and: [SurveyQuestionWhereInput!]
   or: [SurveyQuestionWhereInput!]
@@ -9500,7 +9628,7 @@ enum SurveyResponseScope @goModel(model: "zirkel/ent/survey.ResponseScope") {
 SurveyWhereInput is used for filtering Survey objects.
 Input was generated by ent.
 """
-input SurveyWhereInput {
+input SurveyWhereInput @filterGuard {
   not: SurveyWhereInput
   and: [SurveyWhereInput!]
   or: [SurveyWhereInput!]
@@ -9722,6 +9850,11 @@ type Topic implements Node {
     Ordering options for Practices returned from the connection.
     """
     orderBy: PracticeOrder
+
+    """
+    Filtering options for Practices returned from the connection.
+    """
+    where: PracticeWhereInput
   ): PracticeConnection!
   discussions(
     """
@@ -9748,6 +9881,11 @@ type Topic implements Node {
     Ordering options for Discussions returned from the connection.
     """
     orderBy: DiscussionOrder
+
+    """
+    Filtering options for Discussions returned from the connection.
+    """
+    where: DiscussionWhereInput
   ): DiscussionConnection!
   indicators(
     """
@@ -9774,6 +9912,11 @@ type Topic implements Node {
     Ordering options for Indicators returned from the connection.
     """
     orderBy: IndicatorOrder
+
+    """
+    Filtering options for Indicators returned from the connection.
+    """
+    where: IndicatorWhereInput
   ): IndicatorConnection!
 }
 """
@@ -9832,7 +9975,7 @@ enum TopicOrderField {
 TopicWhereInput is used for filtering Topic objects.
 Input was generated by ent.
 """
-input TopicWhereInput {
+input TopicWhereInput @filterGuard {
   not: TopicWhereInput
   and: [TopicWhereInput!]
   or: [TopicWhereInput!]
@@ -9934,6 +10077,21 @@ input TopicWhereInput {
   """
   hasExperts: Boolean
   hasExpertsWith: [MemberWhereInput!]
+  """
+  practices edge predicates
+  """
+  hasPractices: Boolean
+  hasPracticesWith: [PracticeWhereInput!]
+  """
+  discussions edge predicates
+  """
+  hasDiscussions: Boolean
+  hasDiscussionsWith: [DiscussionWhereInput!]
+  """
+  indicators edge predicates
+  """
+  hasIndicators: Boolean
+  hasIndicatorsWith: [IndicatorWhereInput!]
 }
 """
 UpdateCircleInput is used for update Circle object.
@@ -10035,7 +10193,7 @@ Input was generated by ent.
 input UpdateMemberInput {
   displayName: String
   """
-  Stored in lower case. Read through the hand-written Member.email, which hides it from vendors; not filterable, so it cannot be guessed.
+  Stored in lower case. Read through the hand-written Member.email; only members other than vendors read it (policy.memberFields); not filterable.
   """
   email: String
   communityRole: MemberCommunityRole
@@ -12184,6 +12342,14 @@ func (ec *executionContext) field_Circle_discussions_args(ctx context.Context, r
 		return nil, err
 	}
 	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.DiscussionWhereInput, error) {
+			return ec.unmarshalODiscussionWhereInput2ᚖzirkelᚋentᚐDiscussionWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
 	return args, nil
 }
 
@@ -12230,6 +12396,14 @@ func (ec *executionContext) field_Circle_events_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.EventWhereInput, error) {
+			return ec.unmarshalOEventWhereInput2ᚖzirkelᚋentᚐEventWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
 	return args, nil
 }
 
@@ -12276,6 +12450,14 @@ func (ec *executionContext) field_Circle_joinRequests_args(ctx context.Context, 
 		return nil, err
 	}
 	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.CircleJoinRequestWhereInput, error) {
+			return ec.unmarshalOCircleJoinRequestWhereInput2ᚖzirkelᚋentᚐCircleJoinRequestWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
 	return args, nil
 }
 
@@ -12322,6 +12504,14 @@ func (ec *executionContext) field_Circle_memberships_args(ctx context.Context, r
 		return nil, err
 	}
 	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.CircleMembershipWhereInput, error) {
+			return ec.unmarshalOCircleMembershipWhereInput2ᚖzirkelᚋentᚐCircleMembershipWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
 	return args, nil
 }
 
@@ -12368,6 +12558,14 @@ func (ec *executionContext) field_Circle_practices_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.PracticeWhereInput, error) {
+			return ec.unmarshalOPracticeWhereInput2ᚖzirkelᚋentᚐPracticeWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
 	return args, nil
 }
 
@@ -12414,6 +12612,14 @@ func (ec *executionContext) field_Circle_surveys_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.SurveyWhereInput, error) {
+			return ec.unmarshalOSurveyWhereInput2ᚖzirkelᚋentᚐSurveyWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
 	return args, nil
 }
 
@@ -12622,6 +12828,14 @@ func (ec *executionContext) field_Event_registrations_args(ctx context.Context, 
 		return nil, err
 	}
 	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.RegistrationWhereInput, error) {
+			return ec.unmarshalORegistrationWhereInput2ᚖzirkelᚋentᚐRegistrationWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
 	return args, nil
 }
 
@@ -12768,6 +12982,14 @@ func (ec *executionContext) field_Member_circleMemberships_args(ctx context.Cont
 		return nil, err
 	}
 	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.CircleMembershipWhereInput, error) {
+			return ec.unmarshalOCircleMembershipWhereInput2ᚖzirkelᚋentᚐCircleMembershipWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
 	return args, nil
 }
 
@@ -12914,6 +13136,14 @@ func (ec *executionContext) field_Member_organisedEvents_args(ctx context.Contex
 		return nil, err
 	}
 	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.EventWhereInput, error) {
+			return ec.unmarshalOEventWhereInput2ᚖzirkelᚋentᚐEventWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
 	return args, nil
 }
 
@@ -12960,6 +13190,14 @@ func (ec *executionContext) field_Member_practices_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.PracticeWhereInput, error) {
+			return ec.unmarshalOPracticeWhereInput2ᚖzirkelᚋentᚐPracticeWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
 	return args, nil
 }
 
@@ -14228,6 +14466,14 @@ func (ec *executionContext) field_Organisation_practices_args(ctx context.Contex
 		return nil, err
 	}
 	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.PracticeWhereInput, error) {
+			return ec.unmarshalOPracticeWhereInput2ᚖzirkelᚋentᚐPracticeWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
 	return args, nil
 }
 
@@ -15420,6 +15666,14 @@ func (ec *executionContext) field_SoftwareProduct_practices_args(ctx context.Con
 		return nil, err
 	}
 	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.PracticeWhereInput, error) {
+			return ec.unmarshalOPracticeWhereInput2ᚖzirkelᚋentᚐPracticeWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
 	return args, nil
 }
 
@@ -15674,6 +15928,14 @@ func (ec *executionContext) field_Topic_discussions_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.DiscussionWhereInput, error) {
+			return ec.unmarshalODiscussionWhereInput2ᚖzirkelᚋentᚐDiscussionWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
 	return args, nil
 }
 
@@ -15774,6 +16036,14 @@ func (ec *executionContext) field_Topic_indicators_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.IndicatorWhereInput, error) {
+			return ec.unmarshalOIndicatorWhereInput2ᚖzirkelᚋentᚐIndicatorWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
 	return args, nil
 }
 
@@ -15820,6 +16090,14 @@ func (ec *executionContext) field_Topic_practices_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.PracticeWhereInput, error) {
+			return ec.unmarshalOPracticeWhereInput2ᚖzirkelᚋentᚐPracticeWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
 	return args, nil
 }
 
@@ -16701,7 +16979,7 @@ func (ec *executionContext) _Circle_memberships(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Memberships(ctx, fc.Args["after"].(*entgql.Cursor[gid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[gid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.CircleMembershipOrder))
+			return obj.Memberships(ctx, fc.Args["after"].(*entgql.Cursor[gid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[gid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.CircleMembershipOrder), fc.Args["where"].(*ent.CircleMembershipWhereInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.CircleMembershipConnection) graphql.Marshaler {
@@ -16745,7 +17023,7 @@ func (ec *executionContext) _Circle_practices(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Practices(ctx, fc.Args["after"].(*entgql.Cursor[gid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[gid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.PracticeOrder))
+			return obj.Practices(ctx, fc.Args["after"].(*entgql.Cursor[gid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[gid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.PracticeOrder), fc.Args["where"].(*ent.PracticeWhereInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.PracticeConnection) graphql.Marshaler {
@@ -16789,7 +17067,7 @@ func (ec *executionContext) _Circle_discussions(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Discussions(ctx, fc.Args["after"].(*entgql.Cursor[gid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[gid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.DiscussionOrder))
+			return obj.Discussions(ctx, fc.Args["after"].(*entgql.Cursor[gid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[gid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.DiscussionOrder), fc.Args["where"].(*ent.DiscussionWhereInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.DiscussionConnection) graphql.Marshaler {
@@ -16833,7 +17111,7 @@ func (ec *executionContext) _Circle_events(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Events(ctx, fc.Args["after"].(*entgql.Cursor[gid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[gid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.EventOrder))
+			return obj.Events(ctx, fc.Args["after"].(*entgql.Cursor[gid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[gid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.EventOrder), fc.Args["where"].(*ent.EventWhereInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.EventConnection) graphql.Marshaler {
@@ -16877,7 +17155,7 @@ func (ec *executionContext) _Circle_surveys(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Surveys(ctx, fc.Args["after"].(*entgql.Cursor[gid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[gid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.SurveyOrder))
+			return obj.Surveys(ctx, fc.Args["after"].(*entgql.Cursor[gid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[gid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.SurveyOrder), fc.Args["where"].(*ent.SurveyWhereInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.SurveyConnection) graphql.Marshaler {
@@ -16921,7 +17199,7 @@ func (ec *executionContext) _Circle_joinRequests(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.JoinRequests(ctx, fc.Args["after"].(*entgql.Cursor[gid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[gid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.CircleJoinRequestOrder))
+			return obj.JoinRequests(ctx, fc.Args["after"].(*entgql.Cursor[gid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[gid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.CircleJoinRequestOrder), fc.Args["where"].(*ent.CircleJoinRequestWhereInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.CircleJoinRequestConnection) graphql.Marshaler {
@@ -19345,7 +19623,7 @@ func (ec *executionContext) _Event_registrations(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Registrations(ctx, fc.Args["after"].(*entgql.Cursor[gid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[gid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.RegistrationOrder))
+			return obj.Registrations(ctx, fc.Args["after"].(*entgql.Cursor[gid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[gid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.RegistrationOrder), fc.Args["where"].(*ent.RegistrationWhereInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.RegistrationConnection) graphql.Marshaler {
@@ -20799,7 +21077,7 @@ func (ec *executionContext) _Member_practices(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Practices(ctx, fc.Args["after"].(*entgql.Cursor[gid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[gid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.PracticeOrder))
+			return obj.Practices(ctx, fc.Args["after"].(*entgql.Cursor[gid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[gid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.PracticeOrder), fc.Args["where"].(*ent.PracticeWhereInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.PracticeConnection) graphql.Marshaler {
@@ -20843,7 +21121,7 @@ func (ec *executionContext) _Member_circleMemberships(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.CircleMemberships(ctx, fc.Args["after"].(*entgql.Cursor[gid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[gid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.CircleMembershipOrder))
+			return obj.CircleMemberships(ctx, fc.Args["after"].(*entgql.Cursor[gid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[gid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.CircleMembershipOrder), fc.Args["where"].(*ent.CircleMembershipWhereInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.CircleMembershipConnection) graphql.Marshaler {
@@ -20975,7 +21253,7 @@ func (ec *executionContext) _Member_organisedEvents(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.OrganisedEvents(ctx, fc.Args["after"].(*entgql.Cursor[gid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[gid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.EventOrder))
+			return obj.OrganisedEvents(ctx, fc.Args["after"].(*entgql.Cursor[gid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[gid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.EventOrder), fc.Args["where"].(*ent.EventWhereInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.EventConnection) graphql.Marshaler {
@@ -24666,7 +24944,7 @@ func (ec *executionContext) _Organisation_practices(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Practices(ctx, fc.Args["after"].(*entgql.Cursor[gid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[gid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.PracticeOrder))
+			return obj.Practices(ctx, fc.Args["after"].(*entgql.Cursor[gid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[gid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.PracticeOrder), fc.Args["where"].(*ent.PracticeWhereInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.PracticeConnection) graphql.Marshaler {
@@ -27745,7 +28023,7 @@ func (ec *executionContext) _SoftwareProduct_practices(ctx context.Context, fiel
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Practices(ctx, fc.Args["after"].(*entgql.Cursor[gid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[gid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.PracticeOrder))
+			return obj.Practices(ctx, fc.Args["after"].(*entgql.Cursor[gid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[gid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.PracticeOrder), fc.Args["where"].(*ent.PracticeWhereInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.PracticeConnection) graphql.Marshaler {
@@ -29889,7 +30167,7 @@ func (ec *executionContext) _Topic_practices(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Practices(ctx, fc.Args["after"].(*entgql.Cursor[gid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[gid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.PracticeOrder))
+			return obj.Practices(ctx, fc.Args["after"].(*entgql.Cursor[gid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[gid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.PracticeOrder), fc.Args["where"].(*ent.PracticeWhereInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.PracticeConnection) graphql.Marshaler {
@@ -29933,7 +30211,7 @@ func (ec *executionContext) _Topic_discussions(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Discussions(ctx, fc.Args["after"].(*entgql.Cursor[gid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[gid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.DiscussionOrder))
+			return obj.Discussions(ctx, fc.Args["after"].(*entgql.Cursor[gid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[gid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.DiscussionOrder), fc.Args["where"].(*ent.DiscussionWhereInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.DiscussionConnection) graphql.Marshaler {
@@ -29977,7 +30255,7 @@ func (ec *executionContext) _Topic_indicators(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Indicators(ctx, fc.Args["after"].(*entgql.Cursor[gid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[gid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.IndicatorOrder))
+			return obj.Indicators(ctx, fc.Args["after"].(*entgql.Cursor[gid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[gid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.IndicatorOrder), fc.Args["where"].(*ent.IndicatorWhereInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.IndicatorConnection) graphql.Marshaler {
@@ -31718,7 +31996,25 @@ func (ec *executionContext) unmarshalInputAuthorshipInvitationWhereInput(ctx con
 			it.DecidedAtNotNil = data
 		}
 	}
-	return it, nil
+	// Execute INPUT_OBJECT level directives (e.g., @oneOf, @directive3)
+	// These run after all fields have been unmarshaled
+	directive0 := func(ctx context.Context) (any, error) { return it, nil }
+
+	directive1 := func(ctx context.Context) (any, error) {
+		if ec.Directives.FilterGuard == nil {
+			return it, graphql.ErrorOnPath(ctx, errors.New("directive filterGuard is not implemented"))
+		}
+		return ec.Directives.FilterGuard(ctx, asMap, directive0)
+	}
+
+	tmp, err := directive1(ctx)
+	if err != nil {
+		return it, graphql.ErrorOnPath(ctx, err)
+	}
+	if data, ok := tmp.(ent.AuthorshipInvitationWhereInput); ok {
+		return data, nil
+	}
+	return it, graphql.ErrorOnPath(ctx, fmt.Errorf(`unexpected type %T from INPUT_OBJECT directive, should be ent.AuthorshipInvitationWhereInput`, tmp))
 }
 
 // UnmarshalAuthorshipInvitationWhereInput unmarshals raw into the AuthorshipInvitationWhereInput input type, using the
@@ -32303,7 +32599,25 @@ func (ec *executionContext) unmarshalInputCircleJoinRequestWhereInput(ctx contex
 			it.DecidedAtNotNil = data
 		}
 	}
-	return it, nil
+	// Execute INPUT_OBJECT level directives (e.g., @oneOf, @directive3)
+	// These run after all fields have been unmarshaled
+	directive0 := func(ctx context.Context) (any, error) { return it, nil }
+
+	directive1 := func(ctx context.Context) (any, error) {
+		if ec.Directives.FilterGuard == nil {
+			return it, graphql.ErrorOnPath(ctx, errors.New("directive filterGuard is not implemented"))
+		}
+		return ec.Directives.FilterGuard(ctx, asMap, directive0)
+	}
+
+	tmp, err := directive1(ctx)
+	if err != nil {
+		return it, graphql.ErrorOnPath(ctx, err)
+	}
+	if data, ok := tmp.(ent.CircleJoinRequestWhereInput); ok {
+		return data, nil
+	}
+	return it, graphql.ErrorOnPath(ctx, fmt.Errorf(`unexpected type %T from INPUT_OBJECT directive, should be ent.CircleJoinRequestWhereInput`, tmp))
 }
 
 // UnmarshalCircleJoinRequestWhereInput unmarshals raw into the CircleJoinRequestWhereInput input type, using the
@@ -32636,7 +32950,25 @@ func (ec *executionContext) unmarshalInputCircleMembershipWhereInput(ctx context
 			it.HasMemberWith = data
 		}
 	}
-	return it, nil
+	// Execute INPUT_OBJECT level directives (e.g., @oneOf, @directive3)
+	// These run after all fields have been unmarshaled
+	directive0 := func(ctx context.Context) (any, error) { return it, nil }
+
+	directive1 := func(ctx context.Context) (any, error) {
+		if ec.Directives.FilterGuard == nil {
+			return it, graphql.ErrorOnPath(ctx, errors.New("directive filterGuard is not implemented"))
+		}
+		return ec.Directives.FilterGuard(ctx, asMap, directive0)
+	}
+
+	tmp, err := directive1(ctx)
+	if err != nil {
+		return it, graphql.ErrorOnPath(ctx, err)
+	}
+	if data, ok := tmp.(ent.CircleMembershipWhereInput); ok {
+		return data, nil
+	}
+	return it, graphql.ErrorOnPath(ctx, fmt.Errorf(`unexpected type %T from INPUT_OBJECT directive, should be ent.CircleMembershipWhereInput`, tmp))
 }
 
 // UnmarshalCircleMembershipWhereInput unmarshals raw into the CircleMembershipWhereInput input type, using the
@@ -32715,7 +33047,7 @@ func (ec *executionContext) unmarshalInputCircleWhereInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "slug", "slugNEQ", "slugIn", "slugNotIn", "slugGT", "slugGTE", "slugLT", "slugLTE", "slugContains", "slugHasPrefix", "slugHasSuffix", "slugEqualFold", "slugContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "visibility", "visibilityNEQ", "visibilityIn", "visibilityNotIn", "vendorsMayAsk", "vendorsMayAskNEQ"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "slug", "slugNEQ", "slugIn", "slugNotIn", "slugGT", "slugGTE", "slugLT", "slugLTE", "slugContains", "slugHasPrefix", "slugHasSuffix", "slugEqualFold", "slugContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "visibility", "visibilityNEQ", "visibilityIn", "visibilityNotIn", "vendorsMayAsk", "vendorsMayAskNEQ", "hasMemberships", "hasMembershipsWith", "hasPractices", "hasPracticesWith", "hasDiscussions", "hasDiscussionsWith", "hasEvents", "hasEventsWith", "hasSurveys", "hasSurveysWith", "hasJoinRequests", "hasJoinRequestsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -33240,9 +33572,111 @@ func (ec *executionContext) unmarshalInputCircleWhereInput(ctx context.Context, 
 				return it, err
 			}
 			it.VendorsMayAskNEQ = data
+		case "hasMemberships":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMemberships"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMemberships = data
+		case "hasMembershipsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMembershipsWith"))
+			data, err := ec.unmarshalOCircleMembershipWhereInput2ᚕᚖzirkelᚋentᚐCircleMembershipWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMembershipsWith = data
+		case "hasPractices":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPractices"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasPractices = data
+		case "hasPracticesWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPracticesWith"))
+			data, err := ec.unmarshalOPracticeWhereInput2ᚕᚖzirkelᚋentᚐPracticeWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasPracticesWith = data
+		case "hasDiscussions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDiscussions"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasDiscussions = data
+		case "hasDiscussionsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDiscussionsWith"))
+			data, err := ec.unmarshalODiscussionWhereInput2ᚕᚖzirkelᚋentᚐDiscussionWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasDiscussionsWith = data
+		case "hasEvents":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasEvents"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasEvents = data
+		case "hasEventsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasEventsWith"))
+			data, err := ec.unmarshalOEventWhereInput2ᚕᚖzirkelᚋentᚐEventWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasEventsWith = data
+		case "hasSurveys":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSurveys"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasSurveys = data
+		case "hasSurveysWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSurveysWith"))
+			data, err := ec.unmarshalOSurveyWhereInput2ᚕᚖzirkelᚋentᚐSurveyWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasSurveysWith = data
+		case "hasJoinRequests":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasJoinRequests"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasJoinRequests = data
+		case "hasJoinRequestsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasJoinRequestsWith"))
+			data, err := ec.unmarshalOCircleJoinRequestWhereInput2ᚕᚖzirkelᚋentᚐCircleJoinRequestWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasJoinRequestsWith = data
 		}
 	}
-	return it, nil
+	// Execute INPUT_OBJECT level directives (e.g., @oneOf, @directive3)
+	// These run after all fields have been unmarshaled
+	directive0 := func(ctx context.Context) (any, error) { return it, nil }
+
+	directive1 := func(ctx context.Context) (any, error) {
+		if ec.Directives.FilterGuard == nil {
+			return it, graphql.ErrorOnPath(ctx, errors.New("directive filterGuard is not implemented"))
+		}
+		return ec.Directives.FilterGuard(ctx, asMap, directive0)
+	}
+
+	tmp, err := directive1(ctx)
+	if err != nil {
+		return it, graphql.ErrorOnPath(ctx, err)
+	}
+	if data, ok := tmp.(ent.CircleWhereInput); ok {
+		return data, nil
+	}
+	return it, graphql.ErrorOnPath(ctx, fmt.Errorf(`unexpected type %T from INPUT_OBJECT directive, should be ent.CircleWhereInput`, tmp))
 }
 
 // UnmarshalCircleWhereInput unmarshals raw into the CircleWhereInput input type, using the
@@ -33670,7 +34104,25 @@ func (ec *executionContext) unmarshalInputCompetencyRatingWhereInput(ctx context
 			it.HasMemberWith = data
 		}
 	}
-	return it, nil
+	// Execute INPUT_OBJECT level directives (e.g., @oneOf, @directive3)
+	// These run after all fields have been unmarshaled
+	directive0 := func(ctx context.Context) (any, error) { return it, nil }
+
+	directive1 := func(ctx context.Context) (any, error) {
+		if ec.Directives.FilterGuard == nil {
+			return it, graphql.ErrorOnPath(ctx, errors.New("directive filterGuard is not implemented"))
+		}
+		return ec.Directives.FilterGuard(ctx, asMap, directive0)
+	}
+
+	tmp, err := directive1(ctx)
+	if err != nil {
+		return it, graphql.ErrorOnPath(ctx, err)
+	}
+	if data, ok := tmp.(ent.CompetencyRatingWhereInput); ok {
+		return data, nil
+	}
+	return it, graphql.ErrorOnPath(ctx, fmt.Errorf(`unexpected type %T from INPUT_OBJECT directive, should be ent.CompetencyRatingWhereInput`, tmp))
 }
 
 // UnmarshalCompetencyRatingWhereInput unmarshals raw into the CompetencyRatingWhereInput input type, using the
@@ -34132,7 +34584,25 @@ func (ec *executionContext) unmarshalInputCompetencyWhereInput(ctx context.Conte
 			it.HasTopicWith = data
 		}
 	}
-	return it, nil
+	// Execute INPUT_OBJECT level directives (e.g., @oneOf, @directive3)
+	// These run after all fields have been unmarshaled
+	directive0 := func(ctx context.Context) (any, error) { return it, nil }
+
+	directive1 := func(ctx context.Context) (any, error) {
+		if ec.Directives.FilterGuard == nil {
+			return it, graphql.ErrorOnPath(ctx, errors.New("directive filterGuard is not implemented"))
+		}
+		return ec.Directives.FilterGuard(ctx, asMap, directive0)
+	}
+
+	tmp, err := directive1(ctx)
+	if err != nil {
+		return it, graphql.ErrorOnPath(ctx, err)
+	}
+	if data, ok := tmp.(ent.CompetencyWhereInput); ok {
+		return data, nil
+	}
+	return it, graphql.ErrorOnPath(ctx, fmt.Errorf(`unexpected type %T from INPUT_OBJECT directive, should be ent.CompetencyWhereInput`, tmp))
 }
 
 // UnmarshalCompetencyWhereInput unmarshals raw into the CompetencyWhereInput input type, using the
@@ -35781,7 +36251,25 @@ func (ec *executionContext) unmarshalInputDiscussionWhereInput(ctx context.Conte
 			it.HasMessagesWith = data
 		}
 	}
-	return it, nil
+	// Execute INPUT_OBJECT level directives (e.g., @oneOf, @directive3)
+	// These run after all fields have been unmarshaled
+	directive0 := func(ctx context.Context) (any, error) { return it, nil }
+
+	directive1 := func(ctx context.Context) (any, error) {
+		if ec.Directives.FilterGuard == nil {
+			return it, graphql.ErrorOnPath(ctx, errors.New("directive filterGuard is not implemented"))
+		}
+		return ec.Directives.FilterGuard(ctx, asMap, directive0)
+	}
+
+	tmp, err := directive1(ctx)
+	if err != nil {
+		return it, graphql.ErrorOnPath(ctx, err)
+	}
+	if data, ok := tmp.(ent.DiscussionWhereInput); ok {
+		return data, nil
+	}
+	return it, graphql.ErrorOnPath(ctx, fmt.Errorf(`unexpected type %T from INPUT_OBJECT directive, should be ent.DiscussionWhereInput`, tmp))
 }
 
 // UnmarshalDiscussionWhereInput unmarshals raw into the DiscussionWhereInput input type, using the
@@ -35860,7 +36348,7 @@ func (ec *executionContext) unmarshalInputEventWhereInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "startsAt", "startsAtNEQ", "startsAtIn", "startsAtNotIn", "startsAtGT", "startsAtGTE", "startsAtLT", "startsAtLTE", "endsAt", "endsAtNEQ", "endsAtIn", "endsAtNotIn", "endsAtGT", "endsAtGTE", "endsAtLT", "endsAtLTE", "place", "placeNEQ", "placeIn", "placeNotIn", "placeGT", "placeGTE", "placeLT", "placeLTE", "placeContains", "placeHasPrefix", "placeHasSuffix", "placeIsNil", "placeNotNil", "placeEqualFold", "placeContainsFold", "capacity", "capacityNEQ", "capacityIn", "capacityNotIn", "capacityGT", "capacityGTE", "capacityLT", "capacityLTE", "capacityIsNil", "capacityNotNil", "registrationDeadline", "registrationDeadlineNEQ", "registrationDeadlineIn", "registrationDeadlineNotIn", "registrationDeadlineGT", "registrationDeadlineGTE", "registrationDeadlineLT", "registrationDeadlineLTE", "registrationDeadlineIsNil", "registrationDeadlineNotNil", "registeredCount", "registeredCountNEQ", "registeredCountIn", "registeredCountNotIn", "registeredCountGT", "registeredCountGTE", "registeredCountLT", "registeredCountLTE", "waitlistCount", "waitlistCountNEQ", "waitlistCountIn", "waitlistCountNotIn", "waitlistCountGT", "waitlistCountGTE", "waitlistCountLT", "waitlistCountLTE", "hasCircle", "hasCircleWith", "hasOrganisers", "hasOrganisersWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "startsAt", "startsAtNEQ", "startsAtIn", "startsAtNotIn", "startsAtGT", "startsAtGTE", "startsAtLT", "startsAtLTE", "endsAt", "endsAtNEQ", "endsAtIn", "endsAtNotIn", "endsAtGT", "endsAtGTE", "endsAtLT", "endsAtLTE", "place", "placeNEQ", "placeIn", "placeNotIn", "placeGT", "placeGTE", "placeLT", "placeLTE", "placeContains", "placeHasPrefix", "placeHasSuffix", "placeIsNil", "placeNotNil", "placeEqualFold", "placeContainsFold", "capacity", "capacityNEQ", "capacityIn", "capacityNotIn", "capacityGT", "capacityGTE", "capacityLT", "capacityLTE", "capacityIsNil", "capacityNotNil", "registrationDeadline", "registrationDeadlineNEQ", "registrationDeadlineIn", "registrationDeadlineNotIn", "registrationDeadlineGT", "registrationDeadlineGTE", "registrationDeadlineLT", "registrationDeadlineLTE", "registrationDeadlineIsNil", "registrationDeadlineNotNil", "registeredCount", "registeredCountNEQ", "registeredCountIn", "registeredCountNotIn", "registeredCountGT", "registeredCountGTE", "registeredCountLT", "registeredCountLTE", "waitlistCount", "waitlistCountNEQ", "waitlistCountIn", "waitlistCountNotIn", "waitlistCountGT", "waitlistCountGTE", "waitlistCountLT", "waitlistCountLTE", "hasCircle", "hasCircleWith", "hasOrganisers", "hasOrganisersWith", "hasRegistrations", "hasRegistrationsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -36777,9 +37265,41 @@ func (ec *executionContext) unmarshalInputEventWhereInput(ctx context.Context, o
 				return it, err
 			}
 			it.HasOrganisersWith = data
+		case "hasRegistrations":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasRegistrations"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasRegistrations = data
+		case "hasRegistrationsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasRegistrationsWith"))
+			data, err := ec.unmarshalORegistrationWhereInput2ᚕᚖzirkelᚋentᚐRegistrationWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasRegistrationsWith = data
 		}
 	}
-	return it, nil
+	// Execute INPUT_OBJECT level directives (e.g., @oneOf, @directive3)
+	// These run after all fields have been unmarshaled
+	directive0 := func(ctx context.Context) (any, error) { return it, nil }
+
+	directive1 := func(ctx context.Context) (any, error) {
+		if ec.Directives.FilterGuard == nil {
+			return it, graphql.ErrorOnPath(ctx, errors.New("directive filterGuard is not implemented"))
+		}
+		return ec.Directives.FilterGuard(ctx, asMap, directive0)
+	}
+
+	tmp, err := directive1(ctx)
+	if err != nil {
+		return it, graphql.ErrorOnPath(ctx, err)
+	}
+	if data, ok := tmp.(ent.EventWhereInput); ok {
+		return data, nil
+	}
+	return it, graphql.ErrorOnPath(ctx, fmt.Errorf(`unexpected type %T from INPUT_OBJECT directive, should be ent.EventWhereInput`, tmp))
 }
 
 // UnmarshalEventWhereInput unmarshals raw into the EventWhereInput input type, using the
@@ -37504,7 +38024,25 @@ func (ec *executionContext) unmarshalInputIndicatorWhereInput(ctx context.Contex
 			it.HasTopicsWith = data
 		}
 	}
-	return it, nil
+	// Execute INPUT_OBJECT level directives (e.g., @oneOf, @directive3)
+	// These run after all fields have been unmarshaled
+	directive0 := func(ctx context.Context) (any, error) { return it, nil }
+
+	directive1 := func(ctx context.Context) (any, error) {
+		if ec.Directives.FilterGuard == nil {
+			return it, graphql.ErrorOnPath(ctx, errors.New("directive filterGuard is not implemented"))
+		}
+		return ec.Directives.FilterGuard(ctx, asMap, directive0)
+	}
+
+	tmp, err := directive1(ctx)
+	if err != nil {
+		return it, graphql.ErrorOnPath(ctx, err)
+	}
+	if data, ok := tmp.(ent.IndicatorWhereInput); ok {
+		return data, nil
+	}
+	return it, graphql.ErrorOnPath(ctx, fmt.Errorf(`unexpected type %T from INPUT_OBJECT directive, should be ent.IndicatorWhereInput`, tmp))
 }
 
 // UnmarshalIndicatorWhereInput unmarshals raw into the IndicatorWhereInput input type, using the
@@ -38191,7 +38729,25 @@ func (ec *executionContext) unmarshalInputMeasurementWhereInput(ctx context.Cont
 			it.HasOrganisationWith = data
 		}
 	}
-	return it, nil
+	// Execute INPUT_OBJECT level directives (e.g., @oneOf, @directive3)
+	// These run after all fields have been unmarshaled
+	directive0 := func(ctx context.Context) (any, error) { return it, nil }
+
+	directive1 := func(ctx context.Context) (any, error) {
+		if ec.Directives.FilterGuard == nil {
+			return it, graphql.ErrorOnPath(ctx, errors.New("directive filterGuard is not implemented"))
+		}
+		return ec.Directives.FilterGuard(ctx, asMap, directive0)
+	}
+
+	tmp, err := directive1(ctx)
+	if err != nil {
+		return it, graphql.ErrorOnPath(ctx, err)
+	}
+	if data, ok := tmp.(ent.MeasurementWhereInput); ok {
+		return data, nil
+	}
+	return it, graphql.ErrorOnPath(ctx, fmt.Errorf(`unexpected type %T from INPUT_OBJECT directive, should be ent.MeasurementWhereInput`, tmp))
 }
 
 // UnmarshalMeasurementWhereInput unmarshals raw into the MeasurementWhereInput input type, using the
@@ -38270,7 +38826,7 @@ func (ec *executionContext) unmarshalInputMemberWhereInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "displayName", "displayNameNEQ", "displayNameIn", "displayNameNotIn", "displayNameGT", "displayNameGTE", "displayNameLT", "displayNameLTE", "displayNameContains", "displayNameHasPrefix", "displayNameHasSuffix", "displayNameEqualFold", "displayNameContainsFold", "communityRole", "communityRoleNEQ", "communityRoleIn", "communityRoleNotIn", "jobTitle", "jobTitleNEQ", "jobTitleIn", "jobTitleNotIn", "jobTitleGT", "jobTitleGTE", "jobTitleLT", "jobTitleLTE", "jobTitleContains", "jobTitleHasPrefix", "jobTitleHasSuffix", "jobTitleIsNil", "jobTitleNotNil", "jobTitleEqualFold", "jobTitleContainsFold", "bio", "bioNEQ", "bioIn", "bioNotIn", "bioGT", "bioGTE", "bioLT", "bioLTE", "bioContains", "bioHasPrefix", "bioHasSuffix", "bioIsNil", "bioNotNil", "bioEqualFold", "bioContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "platformRole", "platformRoleNEQ", "platformRoleIn", "platformRoleNotIn", "lastLoginAt", "lastLoginAtNEQ", "lastLoginAtIn", "lastLoginAtNotIn", "lastLoginAtGT", "lastLoginAtGTE", "lastLoginAtLT", "lastLoginAtLTE", "lastLoginAtIsNil", "lastLoginAtNotNil", "hasOrganisation", "hasOrganisationWith", "hasExpertise", "hasExpertiseWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "displayName", "displayNameNEQ", "displayNameIn", "displayNameNotIn", "displayNameGT", "displayNameGTE", "displayNameLT", "displayNameLTE", "displayNameContains", "displayNameHasPrefix", "displayNameHasSuffix", "displayNameEqualFold", "displayNameContainsFold", "communityRole", "communityRoleNEQ", "communityRoleIn", "communityRoleNotIn", "jobTitle", "jobTitleNEQ", "jobTitleIn", "jobTitleNotIn", "jobTitleGT", "jobTitleGTE", "jobTitleLT", "jobTitleLTE", "jobTitleContains", "jobTitleHasPrefix", "jobTitleHasSuffix", "jobTitleIsNil", "jobTitleNotNil", "jobTitleEqualFold", "jobTitleContainsFold", "bio", "bioNEQ", "bioIn", "bioNotIn", "bioGT", "bioGTE", "bioLT", "bioLTE", "bioContains", "bioHasPrefix", "bioHasSuffix", "bioIsNil", "bioNotNil", "bioEqualFold", "bioContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "platformRole", "platformRoleNEQ", "platformRoleIn", "platformRoleNotIn", "lastLoginAt", "lastLoginAtNEQ", "lastLoginAtIn", "lastLoginAtNotIn", "lastLoginAtGT", "lastLoginAtGTE", "lastLoginAtLT", "lastLoginAtLTE", "lastLoginAtIsNil", "lastLoginAtNotNil", "hasOrganisation", "hasOrganisationWith", "hasExpertise", "hasExpertiseWith", "hasPractices", "hasPracticesWith", "hasCircleMemberships", "hasCircleMembershipsWith", "hasOrganisedEvents", "hasOrganisedEventsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -38949,9 +39505,69 @@ func (ec *executionContext) unmarshalInputMemberWhereInput(ctx context.Context, 
 				return it, err
 			}
 			it.HasExpertiseWith = data
+		case "hasPractices":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPractices"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasPractices = data
+		case "hasPracticesWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPracticesWith"))
+			data, err := ec.unmarshalOPracticeWhereInput2ᚕᚖzirkelᚋentᚐPracticeWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasPracticesWith = data
+		case "hasCircleMemberships":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCircleMemberships"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasCircleMemberships = data
+		case "hasCircleMembershipsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCircleMembershipsWith"))
+			data, err := ec.unmarshalOCircleMembershipWhereInput2ᚕᚖzirkelᚋentᚐCircleMembershipWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasCircleMembershipsWith = data
+		case "hasOrganisedEvents":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOrganisedEvents"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasOrganisedEvents = data
+		case "hasOrganisedEventsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasOrganisedEventsWith"))
+			data, err := ec.unmarshalOEventWhereInput2ᚕᚖzirkelᚋentᚐEventWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasOrganisedEventsWith = data
 		}
 	}
-	return it, nil
+	// Execute INPUT_OBJECT level directives (e.g., @oneOf, @directive3)
+	// These run after all fields have been unmarshaled
+	directive0 := func(ctx context.Context) (any, error) { return it, nil }
+
+	directive1 := func(ctx context.Context) (any, error) {
+		if ec.Directives.FilterGuard == nil {
+			return it, graphql.ErrorOnPath(ctx, errors.New("directive filterGuard is not implemented"))
+		}
+		return ec.Directives.FilterGuard(ctx, asMap, directive0)
+	}
+
+	tmp, err := directive1(ctx)
+	if err != nil {
+		return it, graphql.ErrorOnPath(ctx, err)
+	}
+	if data, ok := tmp.(ent.MemberWhereInput); ok {
+		return data, nil
+	}
+	return it, graphql.ErrorOnPath(ctx, fmt.Errorf(`unexpected type %T from INPUT_OBJECT directive, should be ent.MemberWhereInput`, tmp))
 }
 
 // UnmarshalMemberWhereInput unmarshals raw into the MemberWhereInput input type, using the
@@ -39571,7 +40187,25 @@ func (ec *executionContext) unmarshalInputMessageWhereInput(ctx context.Context,
 			it.HasRepliesWith = data
 		}
 	}
-	return it, nil
+	// Execute INPUT_OBJECT level directives (e.g., @oneOf, @directive3)
+	// These run after all fields have been unmarshaled
+	directive0 := func(ctx context.Context) (any, error) { return it, nil }
+
+	directive1 := func(ctx context.Context) (any, error) {
+		if ec.Directives.FilterGuard == nil {
+			return it, graphql.ErrorOnPath(ctx, errors.New("directive filterGuard is not implemented"))
+		}
+		return ec.Directives.FilterGuard(ctx, asMap, directive0)
+	}
+
+	tmp, err := directive1(ctx)
+	if err != nil {
+		return it, graphql.ErrorOnPath(ctx, err)
+	}
+	if data, ok := tmp.(ent.MessageWhereInput); ok {
+		return data, nil
+	}
+	return it, graphql.ErrorOnPath(ctx, fmt.Errorf(`unexpected type %T from INPUT_OBJECT directive, should be ent.MessageWhereInput`, tmp))
 }
 
 // UnmarshalMessageWhereInput unmarshals raw into the MessageWhereInput input type, using the
@@ -39650,7 +40284,7 @@ func (ec *executionContext) unmarshalInputOrganisationWhereInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "ags", "agsNEQ", "agsIn", "agsNotIn", "agsGT", "agsGTE", "agsLT", "agsLTE", "agsContains", "agsHasPrefix", "agsHasSuffix", "agsIsNil", "agsNotNil", "agsEqualFold", "agsContainsFold", "state", "stateNEQ", "stateIn", "stateNotIn", "stateIsNil", "stateNotNil", "population", "populationNEQ", "populationIn", "populationNotIn", "populationGT", "populationGTE", "populationLT", "populationLTE", "populationIsNil", "populationNotNil", "website", "websiteNEQ", "websiteIn", "websiteNotIn", "websiteGT", "websiteGTE", "websiteLT", "websiteLTE", "websiteContains", "websiteHasPrefix", "websiteHasSuffix", "websiteIsNil", "websiteNotNil", "websiteEqualFold", "websiteContainsFold", "hasParent", "hasParentWith", "hasChildren", "hasChildrenWith", "hasMembers", "hasMembersWith", "hasSoftwareProducts", "hasSoftwareProductsWith", "hasSoftwareUsages", "hasSoftwareUsagesWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "kind", "kindNEQ", "kindIn", "kindNotIn", "ags", "agsNEQ", "agsIn", "agsNotIn", "agsGT", "agsGTE", "agsLT", "agsLTE", "agsContains", "agsHasPrefix", "agsHasSuffix", "agsIsNil", "agsNotNil", "agsEqualFold", "agsContainsFold", "state", "stateNEQ", "stateIn", "stateNotIn", "stateIsNil", "stateNotNil", "population", "populationNEQ", "populationIn", "populationNotIn", "populationGT", "populationGTE", "populationLT", "populationLTE", "populationIsNil", "populationNotNil", "website", "websiteNEQ", "websiteIn", "websiteNotIn", "websiteGT", "websiteGTE", "websiteLT", "websiteLTE", "websiteContains", "websiteHasPrefix", "websiteHasSuffix", "websiteIsNil", "websiteNotNil", "websiteEqualFold", "websiteContainsFold", "hasParent", "hasParentWith", "hasChildren", "hasChildrenWith", "hasMembers", "hasMembersWith", "hasSoftwareProducts", "hasSoftwareProductsWith", "hasSoftwareUsages", "hasSoftwareUsagesWith", "hasPractices", "hasPracticesWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -40357,9 +40991,41 @@ func (ec *executionContext) unmarshalInputOrganisationWhereInput(ctx context.Con
 				return it, err
 			}
 			it.HasSoftwareUsagesWith = data
+		case "hasPractices":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPractices"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasPractices = data
+		case "hasPracticesWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPracticesWith"))
+			data, err := ec.unmarshalOPracticeWhereInput2ᚕᚖzirkelᚋentᚐPracticeWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasPracticesWith = data
 		}
 	}
-	return it, nil
+	// Execute INPUT_OBJECT level directives (e.g., @oneOf, @directive3)
+	// These run after all fields have been unmarshaled
+	directive0 := func(ctx context.Context) (any, error) { return it, nil }
+
+	directive1 := func(ctx context.Context) (any, error) {
+		if ec.Directives.FilterGuard == nil {
+			return it, graphql.ErrorOnPath(ctx, errors.New("directive filterGuard is not implemented"))
+		}
+		return ec.Directives.FilterGuard(ctx, asMap, directive0)
+	}
+
+	tmp, err := directive1(ctx)
+	if err != nil {
+		return it, graphql.ErrorOnPath(ctx, err)
+	}
+	if data, ok := tmp.(ent.OrganisationWhereInput); ok {
+		return data, nil
+	}
+	return it, graphql.ErrorOnPath(ctx, fmt.Errorf(`unexpected type %T from INPUT_OBJECT directive, should be ent.OrganisationWhereInput`, tmp))
 }
 
 // UnmarshalOrganisationWhereInput unmarshals raw into the OrganisationWhereInput input type, using the
@@ -41777,7 +42443,25 @@ func (ec *executionContext) unmarshalInputPracticeWhereInput(ctx context.Context
 			it.HasSoftwareWith = data
 		}
 	}
-	return it, nil
+	// Execute INPUT_OBJECT level directives (e.g., @oneOf, @directive3)
+	// These run after all fields have been unmarshaled
+	directive0 := func(ctx context.Context) (any, error) { return it, nil }
+
+	directive1 := func(ctx context.Context) (any, error) {
+		if ec.Directives.FilterGuard == nil {
+			return it, graphql.ErrorOnPath(ctx, errors.New("directive filterGuard is not implemented"))
+		}
+		return ec.Directives.FilterGuard(ctx, asMap, directive0)
+	}
+
+	tmp, err := directive1(ctx)
+	if err != nil {
+		return it, graphql.ErrorOnPath(ctx, err)
+	}
+	if data, ok := tmp.(ent.PracticeWhereInput); ok {
+		return data, nil
+	}
+	return it, graphql.ErrorOnPath(ctx, fmt.Errorf(`unexpected type %T from INPUT_OBJECT directive, should be ent.PracticeWhereInput`, tmp))
 }
 
 // UnmarshalPracticeWhereInput unmarshals raw into the PracticeWhereInput input type, using the
@@ -42166,7 +42850,25 @@ func (ec *executionContext) unmarshalInputRegistrationWhereInput(ctx context.Con
 			it.HasMemberWith = data
 		}
 	}
-	return it, nil
+	// Execute INPUT_OBJECT level directives (e.g., @oneOf, @directive3)
+	// These run after all fields have been unmarshaled
+	directive0 := func(ctx context.Context) (any, error) { return it, nil }
+
+	directive1 := func(ctx context.Context) (any, error) {
+		if ec.Directives.FilterGuard == nil {
+			return it, graphql.ErrorOnPath(ctx, errors.New("directive filterGuard is not implemented"))
+		}
+		return ec.Directives.FilterGuard(ctx, asMap, directive0)
+	}
+
+	tmp, err := directive1(ctx)
+	if err != nil {
+		return it, graphql.ErrorOnPath(ctx, err)
+	}
+	if data, ok := tmp.(ent.RegistrationWhereInput); ok {
+		return data, nil
+	}
+	return it, graphql.ErrorOnPath(ctx, fmt.Errorf(`unexpected type %T from INPUT_OBJECT directive, should be ent.RegistrationWhereInput`, tmp))
 }
 
 // UnmarshalRegistrationWhereInput unmarshals raw into the RegistrationWhereInput input type, using the
@@ -42245,7 +42947,7 @@ func (ec *executionContext) unmarshalInputSoftwareProductWhereInput(ctx context.
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "category", "categoryNEQ", "categoryIn", "categoryNotIn", "categoryGT", "categoryGTE", "categoryLT", "categoryLTE", "categoryContains", "categoryHasPrefix", "categoryHasSuffix", "categoryEqualFold", "categoryContainsFold", "openSource", "openSourceNEQ", "efa", "efaNEQ", "website", "websiteNEQ", "websiteIn", "websiteNotIn", "websiteGT", "websiteGTE", "websiteLT", "websiteLTE", "websiteContains", "websiteHasPrefix", "websiteHasSuffix", "websiteIsNil", "websiteNotNil", "websiteEqualFold", "websiteContainsFold", "hasVendor", "hasVendorWith", "hasUsages", "hasUsagesWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "category", "categoryNEQ", "categoryIn", "categoryNotIn", "categoryGT", "categoryGTE", "categoryLT", "categoryLTE", "categoryContains", "categoryHasPrefix", "categoryHasSuffix", "categoryEqualFold", "categoryContainsFold", "openSource", "openSourceNEQ", "efa", "efaNEQ", "website", "websiteNEQ", "websiteIn", "websiteNotIn", "websiteGT", "websiteGTE", "websiteLT", "websiteLTE", "websiteContains", "websiteHasPrefix", "websiteHasSuffix", "websiteIsNil", "websiteNotNil", "websiteEqualFold", "websiteContainsFold", "hasVendor", "hasVendorWith", "hasUsages", "hasUsagesWith", "hasPractices", "hasPracticesWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -42784,9 +43486,41 @@ func (ec *executionContext) unmarshalInputSoftwareProductWhereInput(ctx context.
 				return it, err
 			}
 			it.HasUsagesWith = data
+		case "hasPractices":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPractices"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasPractices = data
+		case "hasPracticesWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPracticesWith"))
+			data, err := ec.unmarshalOPracticeWhereInput2ᚕᚖzirkelᚋentᚐPracticeWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasPracticesWith = data
 		}
 	}
-	return it, nil
+	// Execute INPUT_OBJECT level directives (e.g., @oneOf, @directive3)
+	// These run after all fields have been unmarshaled
+	directive0 := func(ctx context.Context) (any, error) { return it, nil }
+
+	directive1 := func(ctx context.Context) (any, error) {
+		if ec.Directives.FilterGuard == nil {
+			return it, graphql.ErrorOnPath(ctx, errors.New("directive filterGuard is not implemented"))
+		}
+		return ec.Directives.FilterGuard(ctx, asMap, directive0)
+	}
+
+	tmp, err := directive1(ctx)
+	if err != nil {
+		return it, graphql.ErrorOnPath(ctx, err)
+	}
+	if data, ok := tmp.(ent.SoftwareProductWhereInput); ok {
+		return data, nil
+	}
+	return it, graphql.ErrorOnPath(ctx, fmt.Errorf(`unexpected type %T from INPUT_OBJECT directive, should be ent.SoftwareProductWhereInput`, tmp))
 }
 
 // UnmarshalSoftwareProductWhereInput unmarshals raw into the SoftwareProductWhereInput input type, using the
@@ -43497,7 +44231,25 @@ func (ec *executionContext) unmarshalInputSoftwareUsageWhereInput(ctx context.Co
 			it.HasContactWith = data
 		}
 	}
-	return it, nil
+	// Execute INPUT_OBJECT level directives (e.g., @oneOf, @directive3)
+	// These run after all fields have been unmarshaled
+	directive0 := func(ctx context.Context) (any, error) { return it, nil }
+
+	directive1 := func(ctx context.Context) (any, error) {
+		if ec.Directives.FilterGuard == nil {
+			return it, graphql.ErrorOnPath(ctx, errors.New("directive filterGuard is not implemented"))
+		}
+		return ec.Directives.FilterGuard(ctx, asMap, directive0)
+	}
+
+	tmp, err := directive1(ctx)
+	if err != nil {
+		return it, graphql.ErrorOnPath(ctx, err)
+	}
+	if data, ok := tmp.(ent.SoftwareUsageWhereInput); ok {
+		return data, nil
+	}
+	return it, graphql.ErrorOnPath(ctx, fmt.Errorf(`unexpected type %T from INPUT_OBJECT directive, should be ent.SoftwareUsageWhereInput`, tmp))
 }
 
 // UnmarshalSoftwareUsageWhereInput unmarshals raw into the SoftwareUsageWhereInput input type, using the
@@ -43932,7 +44684,25 @@ func (ec *executionContext) unmarshalInputSurveyQuestionWhereInput(ctx context.C
 			it.HasSurveyWith = data
 		}
 	}
-	return it, nil
+	// Execute INPUT_OBJECT level directives (e.g., @oneOf, @directive3)
+	// These run after all fields have been unmarshaled
+	directive0 := func(ctx context.Context) (any, error) { return it, nil }
+
+	directive1 := func(ctx context.Context) (any, error) {
+		if ec.Directives.FilterGuard == nil {
+			return it, graphql.ErrorOnPath(ctx, errors.New("directive filterGuard is not implemented"))
+		}
+		return ec.Directives.FilterGuard(ctx, asMap, directive0)
+	}
+
+	tmp, err := directive1(ctx)
+	if err != nil {
+		return it, graphql.ErrorOnPath(ctx, err)
+	}
+	if data, ok := tmp.(ent.SurveyQuestionWhereInput); ok {
+		return data, nil
+	}
+	return it, graphql.ErrorOnPath(ctx, fmt.Errorf(`unexpected type %T from INPUT_OBJECT directive, should be ent.SurveyQuestionWhereInput`, tmp))
 }
 
 // UnmarshalSurveyQuestionWhereInput unmarshals raw into the SurveyQuestionWhereInput input type, using the
@@ -44590,7 +45360,25 @@ func (ec *executionContext) unmarshalInputSurveyWhereInput(ctx context.Context, 
 			it.HasOwnerWith = data
 		}
 	}
-	return it, nil
+	// Execute INPUT_OBJECT level directives (e.g., @oneOf, @directive3)
+	// These run after all fields have been unmarshaled
+	directive0 := func(ctx context.Context) (any, error) { return it, nil }
+
+	directive1 := func(ctx context.Context) (any, error) {
+		if ec.Directives.FilterGuard == nil {
+			return it, graphql.ErrorOnPath(ctx, errors.New("directive filterGuard is not implemented"))
+		}
+		return ec.Directives.FilterGuard(ctx, asMap, directive0)
+	}
+
+	tmp, err := directive1(ctx)
+	if err != nil {
+		return it, graphql.ErrorOnPath(ctx, err)
+	}
+	if data, ok := tmp.(ent.SurveyWhereInput); ok {
+		return data, nil
+	}
+	return it, graphql.ErrorOnPath(ctx, fmt.Errorf(`unexpected type %T from INPUT_OBJECT directive, should be ent.SurveyWhereInput`, tmp))
 }
 
 // UnmarshalSurveyWhereInput unmarshals raw into the SurveyWhereInput input type, using the
@@ -44669,7 +45457,7 @@ func (ec *executionContext) unmarshalInputTopicWhereInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "slug", "slugNEQ", "slugIn", "slugNotIn", "slugGT", "slugGTE", "slugLT", "slugLTE", "slugContains", "slugHasPrefix", "slugHasSuffix", "slugEqualFold", "slugContainsFold", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "hasParent", "hasParentWith", "hasChildren", "hasChildrenWith", "hasExperts", "hasExpertsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "slug", "slugNEQ", "slugIn", "slugNotIn", "slugGT", "slugGTE", "slugLT", "slugLTE", "slugContains", "slugHasPrefix", "slugHasSuffix", "slugEqualFold", "slugContainsFold", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "hasParent", "hasParentWith", "hasChildren", "hasChildrenWith", "hasExperts", "hasExpertsWith", "hasPractices", "hasPracticesWith", "hasDiscussions", "hasDiscussionsWith", "hasIndicators", "hasIndicatorsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -45194,9 +45982,69 @@ func (ec *executionContext) unmarshalInputTopicWhereInput(ctx context.Context, o
 				return it, err
 			}
 			it.HasExpertsWith = data
+		case "hasPractices":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPractices"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasPractices = data
+		case "hasPracticesWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPracticesWith"))
+			data, err := ec.unmarshalOPracticeWhereInput2ᚕᚖzirkelᚋentᚐPracticeWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasPracticesWith = data
+		case "hasDiscussions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDiscussions"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasDiscussions = data
+		case "hasDiscussionsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDiscussionsWith"))
+			data, err := ec.unmarshalODiscussionWhereInput2ᚕᚖzirkelᚋentᚐDiscussionWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasDiscussionsWith = data
+		case "hasIndicators":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasIndicators"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasIndicators = data
+		case "hasIndicatorsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasIndicatorsWith"))
+			data, err := ec.unmarshalOIndicatorWhereInput2ᚕᚖzirkelᚋentᚐIndicatorWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasIndicatorsWith = data
 		}
 	}
-	return it, nil
+	// Execute INPUT_OBJECT level directives (e.g., @oneOf, @directive3)
+	// These run after all fields have been unmarshaled
+	directive0 := func(ctx context.Context) (any, error) { return it, nil }
+
+	directive1 := func(ctx context.Context) (any, error) {
+		if ec.Directives.FilterGuard == nil {
+			return it, graphql.ErrorOnPath(ctx, errors.New("directive filterGuard is not implemented"))
+		}
+		return ec.Directives.FilterGuard(ctx, asMap, directive0)
+	}
+
+	tmp, err := directive1(ctx)
+	if err != nil {
+		return it, graphql.ErrorOnPath(ctx, err)
+	}
+	if data, ok := tmp.(ent.TopicWhereInput); ok {
+		return data, nil
+	}
+	return it, graphql.ErrorOnPath(ctx, fmt.Errorf(`unexpected type %T from INPUT_OBJECT directive, should be ent.TopicWhereInput`, tmp))
 }
 
 // UnmarshalTopicWhereInput unmarshals raw into the TopicWhereInput input type, using the

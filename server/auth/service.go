@@ -214,7 +214,7 @@ func (s *Service) startSession(ctx context.Context, m *ent.Member) (*Login, erro
 	// A bulk update of the one row: the login time is not searchable, so recording it must not
 	// rewrite the member's search entry (the index hooks run on single updates), which also kept
 	// concurrent logins of one account from colliding there.
-	now := s.now()
+	now := policy.LoginDay(s.now()) // only the day is stored: exact times would let filters bisect them
 	err = clientFor(ctx, s.client).Member.Update().Where(member.ID(m.ID)).SetLastLoginAt(now).Exec(policy.System(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("recording login: %w", err)

@@ -182,10 +182,7 @@ func InvitationVisible(v *viewer.Viewer) predicate.AuthorshipInvitation {
 // them); the inviter, the practice's authors and admins withdraw. Invitations are never deleted.
 func AuthorshipInvitation() ent.Policy {
 	return privacy.Policy{
-		Query: privacy.QueryPolicy{privacy.AuthorshipInvitationQueryRuleFunc(func(ctx context.Context, q *ent.AuthorshipInvitationQuery) error {
-			q.Where(InvitationVisible(viewerOf(ctx)))
-			return privacy.Allow
-		})},
+		Query:    privacy.QueryPolicy{queryRows[*ent.AuthorshipInvitationQuery](InvitationVisible)},
 		Mutation: privacy.MutationPolicy{denyAnonymous, privacy.AuthorshipInvitationMutationRuleFunc(invitationMutation)},
 	}
 }

@@ -24,14 +24,15 @@ func EventVisible(v *viewer.Viewer) predicate.Event {
 	return event.Or(event.Not(event.HasCircle()), event.HasCircleWith(circle.IDIn(v.CircleIDs()...)))
 }
 
-// Event: see EventVisible. Admins, platform moderators and a circle's moderators create
+// EventRows matches the events the viewer may see: see EventVisible (admins too: a circle's
+// events are for its members).
+func EventRows(v *viewer.Viewer) predicate.Event { return EventVisible(v) }
+
+// Event: see EventRows. Admins, platform moderators and a circle's moderators create
 // events (the creator becomes an organiser); organisers and admins change them.
 func Event() ent.Policy {
 	return privacy.Policy{
-		Query: privacy.QueryPolicy{privacy.EventQueryRuleFunc(func(ctx context.Context, q *ent.EventQuery) error {
-			q.Where(EventVisible(viewerOf(ctx)))
-			return privacy.Allow
-		})},
+		Query: privacy.QueryPolicy{queryRows[*ent.EventQuery](EventRows)},
 		Mutation: privacy.MutationPolicy{denyAnonymous, allowAdmins, privacy.EventMutationRuleFunc(func(ctx context.Context, m *ent.EventMutation) error {
 			v := viewerOf(ctx)
 			if m.Op().Is(ent.OpCreate) {
@@ -58,25 +59,25 @@ func Event() ent.Policy {
 	}
 }
 
-// Registration: members see their own registrations, organisers those of their events, admins
-// those of every event they may see. Members register and cancel as themselves; organisers mark attendance.
+// RegistrationRows: members see their own registrations, organisers those of their events,
+// admins those of every event they may see.
+func RegistrationRows(v *viewer.Viewer) predicate.Registration {
+	switch {
+	case v == nil:
+		return none[predicate.Registration]()
+	case v.IsAdmin():
+		return registration.HasEventWith(EventVisible(v))
+	}
+	return registration.Or(
+		registration.HasMemberWith(member.ID(v.MemberID)),
+		registration.HasEventWith(event.HasOrganisersWith(member.ID(v.MemberID))),
+	)
+}
+
+// Registration: see RegistrationRows. Members register and cancel as themselves; organisers mark attendance.
 func Registration() ent.Policy {
 	return privacy.Policy{
-		Query: privacy.QueryPolicy{privacy.RegistrationQueryRuleFunc(func(ctx context.Context, q *ent.RegistrationQuery) error {
-			v := viewerOf(ctx)
-			switch {
-			case v == nil:
-				q.Where(registration.IDIn())
-			case v.IsAdmin():
-				q.Where(registration.HasEventWith(EventVisible(v)))
-			default:
-				q.Where(registration.Or(
-					registration.HasMemberWith(member.ID(v.MemberID)),
-					registration.HasEventWith(event.HasOrganisersWith(member.ID(v.MemberID))),
-				))
-			}
-			return privacy.Allow
-		})},
+		Query: privacy.QueryPolicy{queryRows[*ent.RegistrationQuery](RegistrationRows)},
 		Mutation: privacy.MutationPolicy{denyAnonymous, allowAdmins, privacy.RegistrationMutationRuleFunc(func(ctx context.Context, m *ent.RegistrationMutation) error {
 			v := viewerOf(ctx)
 			if m.Op().Is(ent.OpCreate) {

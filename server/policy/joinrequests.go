@@ -11,6 +11,7 @@ import (
 	"zirkel/ent/circlemembership"
 	"zirkel/ent/hook"
 	"zirkel/ent/member"
+	"zirkel/ent/predicate"
 	"zirkel/ent/privacy"
 	"zirkel/ent/schema/gid"
 	"zirkel/server/apperr"
@@ -32,22 +33,26 @@ func moderatedCircles(v *viewer.Viewer) []gid.ID {
 	return ids
 }
 
-// CircleJoinRequest: members see their own requests, a circle's moderators the requests to
-// it, admins all. Members ask as themselves; the circle's moderators and admins decide.
+// CircleJoinRequestRows: members see their own requests, a circle's moderators the requests
+// to it, admins all.
+func CircleJoinRequestRows(v *viewer.Viewer) predicate.CircleJoinRequest {
+	switch {
+	case v == nil:
+		return none[predicate.CircleJoinRequest]()
+	case v.IsAdmin():
+		return nil
+	}
+	return circlejoinrequest.Or(
+		circlejoinrequest.HasMemberWith(member.ID(v.MemberID)),
+		circlejoinrequest.HasCircleWith(circle.IDIn(moderatedCircles(v)...)),
+	)
+}
+
+// CircleJoinRequest: see CircleJoinRequestRows. Members ask as themselves; the circle's
+// moderators and admins decide.
 func CircleJoinRequest() ent.Policy {
 	return privacy.Policy{
-		Query: privacy.QueryPolicy{privacy.CircleJoinRequestQueryRuleFunc(func(ctx context.Context, q *ent.CircleJoinRequestQuery) error {
-			switch v := viewerOf(ctx); {
-			case v == nil:
-				q.Where(circlejoinrequest.IDIn())
-			case !v.IsAdmin():
-				q.Where(circlejoinrequest.Or(
-					circlejoinrequest.HasMemberWith(member.ID(v.MemberID)),
-					circlejoinrequest.HasCircleWith(circle.IDIn(moderatedCircles(v)...)),
-				))
-			}
-			return privacy.Allow
-		})},
+		Query:    privacy.QueryPolicy{queryRows[*ent.CircleJoinRequestQuery](CircleJoinRequestRows)},
 		Mutation: privacy.MutationPolicy{denyAnonymous, privacy.CircleJoinRequestMutationRuleFunc(joinRequestMutation)},
 	}
 }

@@ -6,24 +6,28 @@ import (
 	"zirkel/ent"
 	"zirkel/ent/measurement"
 	"zirkel/ent/organisation"
+	"zirkel/ent/predicate"
 	"zirkel/ent/privacy"
+	"zirkel/server/viewer"
 )
 
-// Measurement: an organisation's values are seen and entered only by its own members (not
+// MeasurementRows matches the values of the viewer's own organisation (admins: all).
+func MeasurementRows(v *viewer.Viewer) predicate.Measurement {
+	switch {
+	case v == nil || v.OrganisationID == "":
+		return none[predicate.Measurement]()
+	case v.IsAdmin():
+		return nil
+	}
+	return measurement.HasOrganisationWith(organisation.ID(v.OrganisationID))
+}
+
+// Measurement: see MeasurementRows. An organisation's values are seen and entered only by its own members (not
 // vendors) and admins; everyone else learns only anonymised peer statistics (benchmark), which
 // the server computes under System.
 func Measurement() ent.Policy {
 	return privacy.Policy{
-		Query: privacy.QueryPolicy{privacy.MeasurementQueryRuleFunc(func(ctx context.Context, q *ent.MeasurementQuery) error {
-			v := viewerOf(ctx)
-			switch {
-			case v == nil || v.OrganisationID == "":
-				q.Where(measurement.IDIn())
-			case !v.IsAdmin():
-				q.Where(measurement.HasOrganisationWith(organisation.ID(v.OrganisationID)))
-			}
-			return privacy.Allow
-		})},
+		Query: privacy.QueryPolicy{queryRows[*ent.MeasurementQuery](MeasurementRows)},
 		Mutation: privacy.MutationPolicy{denyAnonymous, allowAdmins, privacy.MeasurementMutationRuleFunc(func(ctx context.Context, m *ent.MeasurementMutation) error {
 			v := viewerOf(ctx)
 			if v.IsVendor() || v.OrganisationID == "" {

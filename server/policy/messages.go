@@ -7,19 +7,21 @@ import (
 	"zirkel/ent/discussion"
 	"zirkel/ent/member"
 	"zirkel/ent/message"
+	"zirkel/ent/predicate"
 	"zirkel/ent/privacy"
 	"zirkel/ent/reaction"
+	"zirkel/server/viewer"
 )
 
-// Message: see MessageVisible. Members post as themselves into discussions they can see;
+// MessageRows matches the messages the viewer may see: see MessageVisible.
+func MessageRows(v *viewer.Viewer) predicate.Message { return MessageVisible(v) }
+
+// Message: see MessageRows. Members post as themselves into discussions they can see;
 // authors edit and delete their messages; platform moderators and the circle's moderators
 // delete (never edit) others' messages.
 func Message() ent.Policy {
 	return privacy.Policy{
-		Query: privacy.QueryPolicy{privacy.MessageQueryRuleFunc(func(ctx context.Context, q *ent.MessageQuery) error {
-			q.Where(MessageVisible(viewerOf(ctx)))
-			return privacy.Allow
-		})},
+		Query:    privacy.QueryPolicy{queryRows[*ent.MessageQuery](MessageRows)},
 		Mutation: privacy.MutationPolicy{denyAnonymous, privacy.MessageMutationRuleFunc(messageMutation)},
 	}
 }
@@ -59,14 +61,16 @@ func messageMutation(ctx context.Context, m *ent.MessageMutation) error {
 	return privacy.Denyf("only the author edits a message; moderators may delete it")
 }
 
+// ReactionRows matches the reactions on messages the viewer may see.
+func ReactionRows(v *viewer.Viewer) predicate.Reaction {
+	return reaction.HasMessageWith(MessageVisible(v))
+}
+
 // Reaction: members react, as themselves, to messages they can see; reactions are read only
 // through the counts on messages.
 func Reaction() ent.Policy {
 	return privacy.Policy{
-		Query: privacy.QueryPolicy{privacy.ReactionQueryRuleFunc(func(ctx context.Context, q *ent.ReactionQuery) error {
-			q.Where(reaction.HasMessageWith(MessageVisible(viewerOf(ctx))))
-			return privacy.Allow
-		})},
+		Query: privacy.QueryPolicy{queryRows[*ent.ReactionQuery](ReactionRows)},
 		Mutation: privacy.MutationPolicy{denyAnonymous, privacy.ReactionMutationRuleFunc(func(ctx context.Context, m *ent.ReactionMutation) error {
 			if m.Op().Is(ent.OpCreate) {
 				memberID, _ := m.MemberID()

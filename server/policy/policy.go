@@ -3,6 +3,12 @@
 // allows it. Reads are filtered rather than refused: what a viewer may not see is simply not
 // there (lists leave it out, `node` returns null), so hidden objects look like missing ones.
 //
+// Who may read what is said once per type: its rows rule (XRows, the rows a viewer may read,
+// as an SQL predicate) and its field rules (on which rows a viewer may read a field, in SQL
+// and in memory), listed in readRules. The same rules make the type's privacy query rule,
+// guard every filter (GuardWhere: has…With edges, hasX and conditions on restricted fields
+// match only what the viewer may read) and blank what is read (ReadFields, MayRead).
+//
 // Code that must act beyond the viewer's rights (login, provisioning, the demo loader) uses
 // System, never a bypass inside a resolver.
 package policy
@@ -11,9 +17,9 @@ import (
 	"context"
 
 	"zirkel/ent"
-	"zirkel/ent/competency"
 	"zirkel/ent/competencyrating"
 	"zirkel/ent/member"
+	"zirkel/ent/predicate"
 	"zirkel/ent/privacy"
 	"zirkel/server/viewer"
 )
@@ -43,62 +49,73 @@ var denyAnonymous = privacy.MutationRuleFunc(func(ctx context.Context, _ ent.Mut
 	return privacy.Skip
 })
 
-// allowReads allows every query.
-var allowReads = privacy.QueryRuleFunc(func(context.Context, ent.Query) error { return privacy.Allow })
+// OrganisationRows: everyone reads organisations.
+func OrganisationRows(v *viewer.Viewer) predicate.Organisation {
+	return everyone[predicate.Organisation](v)
+}
 
-// Organisation: everyone reads organisations; admins manage them.
+// Organisation: see OrganisationRows; admins manage them.
 func Organisation() ent.Policy {
 	return privacy.Policy{
-		Query:    privacy.QueryPolicy{allowReads},
+		Query:    privacy.QueryPolicy{queryRows[*ent.OrganisationQuery](OrganisationRows)},
 		Mutation: privacy.MutationPolicy{denyAnonymous, allowAdmins, privacy.AlwaysDenyRule()},
 	}
 }
 
-// Topic: everyone reads topics; admins manage them.
+// TopicRows: everyone reads topics.
+func TopicRows(v *viewer.Viewer) predicate.Topic { return everyone[predicate.Topic](v) }
+
+// Topic: see TopicRows; admins manage them.
 func Topic() ent.Policy {
 	return privacy.Policy{
-		Query:    privacy.QueryPolicy{allowReads},
+		Query:    privacy.QueryPolicy{queryRows[*ent.TopicQuery](TopicRows)},
 		Mutation: privacy.MutationPolicy{denyAnonymous, allowAdmins, privacy.AlwaysDenyRule()},
 	}
 }
 
-// Indicator: the KPI catalogue is public; admins maintain it.
+// IndicatorRows: the KPI catalogue is public.
+func IndicatorRows(v *viewer.Viewer) predicate.Indicator { return everyone[predicate.Indicator](v) }
+
+// Indicator: see IndicatorRows; admins maintain it.
 func Indicator() ent.Policy {
 	return privacy.Policy{
-		Query:    privacy.QueryPolicy{allowReads},
+		Query:    privacy.QueryPolicy{queryRows[*ent.IndicatorQuery](IndicatorRows)},
 		Mutation: privacy.MutationPolicy{denyAnonymous, allowAdmins, privacy.AlwaysDenyRule()},
 	}
 }
 
-// Competency: members read the inventory; admins maintain it.
+// CompetencyRows: members read the inventory, anonymous visitors do not.
+func CompetencyRows(v *viewer.Viewer) predicate.Competency {
+	if v == nil {
+		return none[predicate.Competency]()
+	}
+	return nil
+}
+
+// Competency: see CompetencyRows; admins maintain it.
 func Competency() ent.Policy {
 	return privacy.Policy{
-		Query: privacy.QueryPolicy{privacy.CompetencyQueryRuleFunc(func(ctx context.Context, q *ent.CompetencyQuery) error {
-			if viewerOf(ctx) == nil {
-				q.Where(competency.IDIn())
-			}
-			return privacy.Allow
-		})},
+		Query:    privacy.QueryPolicy{queryRows[*ent.CompetencyQuery](CompetencyRows)},
 		Mutation: privacy.MutationPolicy{denyAnonymous, allowAdmins, privacy.AlwaysDenyRule()},
 	}
 }
 
-// CompetencyRating: members rate themselves; others see a rating only when it is findable,
-// and vendors see only their own ("no sales show": they do not look for authority staff).
+// CompetencyRatingRows: members see their own ratings, and others' only when findable;
+// vendors see only their own ("no sales show": they do not look for authority staff).
+func CompetencyRatingRows(v *viewer.Viewer) predicate.CompetencyRating {
+	switch {
+	case v == nil:
+		return none[predicate.CompetencyRating]()
+	case v.IsVendor():
+		return competencyrating.HasMemberWith(member.ID(v.MemberID))
+	}
+	return competencyrating.Or(competencyrating.Findable(true), competencyrating.HasMemberWith(member.ID(v.MemberID)))
+}
+
+// CompetencyRating: see CompetencyRatingRows; members rate themselves.
 func CompetencyRating() ent.Policy {
 	return privacy.Policy{
-		Query: privacy.QueryPolicy{privacy.CompetencyRatingQueryRuleFunc(func(ctx context.Context, q *ent.CompetencyRatingQuery) error {
-			v := viewerOf(ctx)
-			switch {
-			case v == nil:
-				q.Where(competencyrating.IDIn())
-			case v.IsVendor():
-				q.Where(competencyrating.HasMemberWith(member.ID(v.MemberID)))
-			default:
-				q.Where(competencyrating.Or(competencyrating.Findable(true), competencyrating.HasMemberWith(member.ID(v.MemberID))))
-			}
-			return privacy.Allow
-		})},
+		Query: privacy.QueryPolicy{queryRows[*ent.CompetencyRatingQuery](CompetencyRatingRows)},
 		Mutation: privacy.MutationPolicy{denyAnonymous, privacy.CompetencyRatingMutationRuleFunc(func(ctx context.Context, m *ent.CompetencyRatingMutation) error {
 			v := viewerOf(ctx)
 			if memberID, ok := m.MemberID(); ok && memberID == v.MemberID {
@@ -119,7 +136,15 @@ func CompetencyRating() ent.Policy {
 	}
 }
 
-// Session: only trusted server code (System) touches sessions.
+// SessionRows: no viewer reads sessions.
+func SessionRows(v *viewer.Viewer) predicate.Session { return nobody[predicate.Session](v) }
+
+// LoginThrottleRows: no viewer reads login throttles.
+func LoginThrottleRows(v *viewer.Viewer) predicate.LoginThrottle {
+	return nobody[predicate.LoginThrottle](v)
+}
+
+// Session: only trusted server code (System) touches sessions (and login throttles).
 func Session() ent.Policy {
 	return privacy.Policy{
 		Query:    privacy.QueryPolicy{privacy.AlwaysDenyRule()},

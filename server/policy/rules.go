@@ -10,57 +10,26 @@ import (
 	"zirkel/ent/discussion"
 	"zirkel/ent/member"
 	"zirkel/ent/practice"
+	"zirkel/ent/predicate"
 	"zirkel/ent/privacy"
 	"zirkel/ent/schema/gid"
+	"zirkel/server/viewer"
 )
 
-// Member: members see each other, anonymous visitors see nobody. Admins create and change
-// members; members change their own profile (bio, job title, expertise).
-func Member() ent.Policy {
-	return privacy.Policy{
-		Query: privacy.QueryPolicy{privacy.MemberQueryRuleFunc(func(ctx context.Context, q *ent.MemberQuery) error {
-			if viewerOf(ctx) == nil {
-				q.Where(member.IDIn())
-			}
-			return privacy.Allow
-		})},
-		Mutation: privacy.MutationPolicy{denyAnonymous, allowAdmins,
-			privacy.MemberMutationRuleFunc(func(ctx context.Context, m *ent.MemberMutation) error {
-				id, ok := m.ID()
-				if !ok || id != viewerOf(ctx).MemberID || !m.Op().Is(ent.OpUpdateOne) {
-					return privacy.Denyf("only admins manage members")
-				}
-				for _, f := range m.Fields() {
-					if !slices.Contains([]string{member.FieldBio, member.FieldJobTitle, member.FieldUpdatedAt}, f) {
-						return privacy.Denyf("%s is managed by admins or the directory", f)
-					}
-				}
-				for _, e := range append(m.AddedEdges(), m.ClearedEdges()...) {
-					if e != member.EdgeExpertise {
-						return privacy.Denyf("%s is managed by admins or the directory", e)
-					}
-				}
-				for _, e := range m.RemovedEdges() {
-					if e != member.EdgeExpertise {
-						return privacy.Denyf("%s is managed by admins or the directory", e)
-					}
-				}
-				return privacy.Allow
-			}),
-		},
+// CircleRows matches the circles the viewer may see: members see every circle (so they can ask
+// to join a closed one), anonymous visitors none.
+func CircleRows(v *viewer.Viewer) predicate.Circle {
+	if v == nil {
+		return none[predicate.Circle]()
 	}
+	return nil
 }
 
-// Circle: members see every circle (so they can ask to join a closed one); admins create and
+// Circle: see CircleRows. (so they can ask to join a closed one); admins create and
 // change circles, their moderators change them too.
 func Circle() ent.Policy {
 	return privacy.Policy{
-		Query: privacy.QueryPolicy{privacy.CircleQueryRuleFunc(func(ctx context.Context, q *ent.CircleQuery) error {
-			if viewerOf(ctx) == nil {
-				q.Where(circle.IDIn())
-			}
-			return privacy.Allow
-		})},
+		Query: privacy.QueryPolicy{queryRows[*ent.CircleQuery](CircleRows)},
 		Mutation: privacy.MutationPolicy{denyAnonymous, allowAdmins,
 			privacy.CircleMutationRuleFunc(func(ctx context.Context, m *ent.CircleMutation) error {
 				if id, ok := m.ID(); ok && m.Op().Is(ent.OpUpdateOne) && viewerOf(ctx).ModeratesCircle(id) {
@@ -72,17 +41,21 @@ func Circle() ent.Policy {
 	}
 }
 
+// CircleMembershipRows matches the memberships the viewer may see: see MembershipVisible;
+// admins see all, to manage them.
+func CircleMembershipRows(v *viewer.Viewer) predicate.CircleMembership {
+	if v.IsAdmin() {
+		return nil
+	}
+	return MembershipVisible(v)
+}
+
 // CircleMembership: a member list is visible where the circle's content is. Admins and the
 // circle's moderators add, change and remove members; anyone may join an OPEN circle as a
 // member, and leave any circle.
 func CircleMembership() ent.Policy {
 	return privacy.Policy{
-		Query: privacy.QueryPolicy{privacy.CircleMembershipQueryRuleFunc(func(ctx context.Context, q *ent.CircleMembershipQuery) error {
-			if v := viewerOf(ctx); !v.IsAdmin() {
-				q.Where(MembershipVisible(v))
-			}
-			return privacy.Allow
-		})},
+		Query: privacy.QueryPolicy{queryRows[*ent.CircleMembershipQuery](CircleMembershipRows)},
 		Mutation: privacy.MutationPolicy{denyAnonymous, allowAdmins,
 			privacy.CircleMembershipMutationRuleFunc(membershipMutation),
 		},
@@ -135,14 +108,14 @@ func membershipTarget(ctx context.Context, m *ent.CircleMembershipMutation) (cir
 	return ms.Edges.Circle.ID, ms.Edges.Member.ID, nil
 }
 
-// Practice: see PracticeVisible. Members other than vendors write practices, with themselves
+// PracticeRows matches the practices the viewer may see: see PracticeVisible.
+func PracticeRows(v *viewer.Viewer) predicate.Practice { return PracticeVisible(v) }
+
+// Practice: see PracticeRows. Members other than vendors write practices, with themselves
 // among the authors; authors change their practices, admins too.
 func Practice() ent.Policy {
 	return privacy.Policy{
-		Query: privacy.QueryPolicy{privacy.PracticeQueryRuleFunc(func(ctx context.Context, q *ent.PracticeQuery) error {
-			q.Where(PracticeVisible(viewerOf(ctx)))
-			return privacy.Allow
-		})},
+		Query: privacy.QueryPolicy{queryRows[*ent.PracticeQuery](PracticeRows)},
 		Mutation: privacy.MutationPolicy{denyAnonymous, allowAdmins,
 			privacy.PracticeMutationRuleFunc(func(ctx context.Context, m *ent.PracticeMutation) error {
 				v := viewerOf(ctx)
@@ -176,15 +149,15 @@ func Practice() ent.Policy {
 	}
 }
 
-// Discussion: see DiscussionVisible. Members start discussions outside circles and in circles
+// DiscussionRows matches the discussions the viewer may see: see DiscussionVisible.
+func DiscussionRows(v *viewer.Viewer) predicate.Discussion { return DiscussionVisible(v) }
+
+// Discussion: see DiscussionRows. Members start discussions outside circles and in circles
 // open to them; vendors only in circles they belong to. Authors, platform moderators and the
 // circle's moderators change a discussion.
 func Discussion() ent.Policy {
 	return privacy.Policy{
-		Query: privacy.QueryPolicy{privacy.DiscussionQueryRuleFunc(func(ctx context.Context, q *ent.DiscussionQuery) error {
-			q.Where(DiscussionVisible(viewerOf(ctx)))
-			return privacy.Allow
-		})},
+		Query: privacy.QueryPolicy{queryRows[*ent.DiscussionQuery](DiscussionRows)},
 		Mutation: privacy.MutationPolicy{denyAnonymous, allowAdmins,
 			privacy.DiscussionMutationRuleFunc(discussionMutation),
 		},

@@ -5,22 +5,26 @@ import (
 
 	"zirkel/ent"
 	"zirkel/ent/organisation"
+	"zirkel/ent/predicate"
 	"zirkel/ent/privacy"
 	"zirkel/ent/softwareproduct"
 	"zirkel/ent/softwareusage"
 	"zirkel/server/viewer"
 )
 
-// SoftwareProduct: members read the catalogue; members other than vendors add products ("no
+// SoftwareProductRows: members read the catalogue, anonymous visitors do not.
+func SoftwareProductRows(v *viewer.Viewer) predicate.SoftwareProduct {
+	if v == nil {
+		return softwareproduct.IDIn()
+	}
+	return nil
+}
+
+// SoftwareProduct: see SoftwareProductRows; members other than vendors add products ("no
 // sales show"); admins correct them.
 func SoftwareProduct() ent.Policy {
 	return privacy.Policy{
-		Query: privacy.QueryPolicy{privacy.SoftwareProductQueryRuleFunc(func(ctx context.Context, q *ent.SoftwareProductQuery) error {
-			if viewerOf(ctx) == nil {
-				q.Where(softwareproduct.IDIn())
-			}
-			return privacy.Allow
-		})},
+		Query: privacy.QueryPolicy{queryRows[*ent.SoftwareProductQuery](SoftwareProductRows)},
 		Mutation: privacy.MutationPolicy{denyAnonymous, allowAdmins, privacy.SoftwareProductMutationRuleFunc(func(ctx context.Context, m *ent.SoftwareProductMutation) error {
 			if m.Op().Is(ent.OpCreate) && !viewerOf(ctx).IsVendor() {
 				return privacy.Allow
@@ -36,16 +40,19 @@ func SoftwareProduct() ent.Policy {
 // anonymity.K organisations, computed by the server.
 func MayReadSoftwareUsages(v *viewer.Viewer) bool { return v != nil && !v.IsVendor() }
 
-// SoftwareUsage: see MayReadSoftwareUsages; an organisation's members (not vendors) record and
-// change its usages.
+// SoftwareUsageRows: see MayReadSoftwareUsages.
+func SoftwareUsageRows(v *viewer.Viewer) predicate.SoftwareUsage {
+	if !MayReadSoftwareUsages(v) {
+		return none[predicate.SoftwareUsage]()
+	}
+	return nil
+}
+
+// SoftwareUsage: see SoftwareUsageRows; an organisation's members (not vendors) record
+// and change its usages.
 func SoftwareUsage() ent.Policy {
 	return privacy.Policy{
-		Query: privacy.QueryPolicy{privacy.SoftwareUsageQueryRuleFunc(func(ctx context.Context, q *ent.SoftwareUsageQuery) error {
-			if !MayReadSoftwareUsages(viewerOf(ctx)) {
-				q.Where(softwareusage.IDIn())
-			}
-			return privacy.Allow
-		})},
+		Query: privacy.QueryPolicy{queryRows[*ent.SoftwareUsageQuery](SoftwareUsageRows)},
 		Mutation: privacy.MutationPolicy{denyAnonymous, allowAdmins, privacy.SoftwareUsageMutationRuleFunc(func(ctx context.Context, m *ent.SoftwareUsageMutation) error {
 			v := viewerOf(ctx)
 			if v.IsVendor() || v.OrganisationID == "" {

@@ -22,14 +22,15 @@ func SurveyVisible(v *viewer.Viewer) predicate.Survey {
 	return survey.Or(survey.Not(survey.HasCircle()), survey.HasCircleWith(circle.IDIn(v.CircleIDs()...)))
 }
 
-// Survey: see SurveyVisible. Members other than vendors run surveys for all
+// SurveyRows matches the surveys the viewer may see: see SurveyVisible (admins too: a
+// circle's surveys are for its members).
+func SurveyRows(v *viewer.Viewer) predicate.Survey { return SurveyVisible(v) }
+
+// Survey: see SurveyRows. Members other than vendors run surveys for all
 // members; a circle's moderators run surveys in their circle; owners change their surveys.
 func Survey() ent.Policy {
 	return privacy.Policy{
-		Query: privacy.QueryPolicy{privacy.SurveyQueryRuleFunc(func(ctx context.Context, q *ent.SurveyQuery) error {
-			q.Where(SurveyVisible(viewerOf(ctx)))
-			return privacy.Allow
-		})},
+		Query: privacy.QueryPolicy{queryRows[*ent.SurveyQuery](SurveyRows)},
 		Mutation: privacy.MutationPolicy{denyAnonymous, allowAdmins, privacy.SurveyMutationRuleFunc(func(ctx context.Context, m *ent.SurveyMutation) error {
 			v := viewerOf(ctx)
 			if m.Op().Is(ent.OpCreate) {
@@ -56,14 +57,21 @@ func Survey() ent.Policy {
 	}
 }
 
-// SurveyPart: questions are read with their survey; the server writes them (under System)
+// SurveyQuestionRows: questions are read with their survey (see SurveyRows).
+func SurveyQuestionRows(v *viewer.Viewer) predicate.SurveyQuestion {
+	return surveyquestion.HasSurveyWith(SurveyVisible(v))
+}
+
+// SurveyResponseRows: nobody reads responses directly.
+func SurveyResponseRows(v *viewer.Viewer) predicate.SurveyResponse {
+	return nobody[predicate.SurveyResponse](v)
+}
+
+// SurveyPart: see SurveyQuestionRows; the server writes them (under System)
 // after checking the owner.
 func SurveyPart() ent.Policy {
 	return privacy.Policy{
-		Query: privacy.QueryPolicy{privacy.SurveyQuestionQueryRuleFunc(func(ctx context.Context, q *ent.SurveyQuestionQuery) error {
-			q.Where(surveyquestion.HasSurveyWith(SurveyVisible(viewerOf(ctx))))
-			return privacy.Allow
-		})},
+		Query:    privacy.QueryPolicy{queryRows[*ent.SurveyQuestionQuery](SurveyQuestionRows)},
 		Mutation: privacy.MutationPolicy{privacy.AlwaysDenyRule()},
 	}
 }
