@@ -153,6 +153,8 @@ var german = map[string]string{
 	"must be valid UTF-8 text":                                                                                    "muss gültiger UTF-8-Text sein",
 	"must not contain control characters other than tab and line break":                                           "darf außer Tabulator und Zeilenumbruch keine Steuerzeichen enthalten",
 	"must be a single line without control characters":                                                            "muss eine einzelne Zeile ohne Steuerzeichen sein",
+	"unexpected query %T":                                                                                         "unerwartete Abfrage %T",
+	"only the practice's authors invite co-authors":                                                               "nur die Autorinnen und Autoren eines Praxisbeispiels laden Mitautorinnen und Mitautoren ein",
 }
 
 // germanPatterns translate messages with values in them: the validator's and parser's of
