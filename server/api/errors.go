@@ -2,14 +2,18 @@ package api
 
 import (
 	"context"
+	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"regexp"
 	"runtime/debug"
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
@@ -56,6 +60,12 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 			setClientError(out, lang, apperr.CodeConflict, "", "the change conflicts with existing data; reload and try again")
 		case errors.Is(err, context.DeadlineExceeded):
 			setClientError(out, lang, "TIMEOUT", "", "the request took too long")
+		case errors.Is(err, context.Canceled):
+			// the client went away (or stopped its subscription): nothing to report
+			setClientError(out, lang, "CANCELLED", "", "the request was cancelled")
+		case databaseUnavailable(err):
+			logger.WarnContext(ctx, "database unavailable", "err", err, "path", out.Path.String())
+			setClientError(out, lang, "SERVICE_UNAVAILABLE", "", "the service is unavailable; try again later")
 		case hasCode(out):
 			// parser, validation and limit errors from gqlgen: meant for the client as they are
 			out.Message = clientMessage(lang, out)
@@ -72,6 +82,18 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		}
 		return out
 	}
+}
+
+// databaseUnavailable tells a database that cannot be reached (refused or broken connections,
+// a closed pool) from a failing statement: the client may retry the first later.
+func databaseUnavailable(err error) bool {
+	var (
+		netErr     *net.OpError
+		connectErr *pgconn.ConnectError
+	)
+	return errors.As(err, &netErr) || errors.As(err, &connectErr) ||
+		errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone) ||
+		strings.Contains(err.Error(), "sql: database is closed")
 }
 
 // lastName is the last field name on a path (an input field, not a list index).

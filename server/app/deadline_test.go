@@ -165,6 +165,12 @@ func TestDeadlineWhenTheDatabaseStalls(t *testing.T) {
 			t.Fatalf("got HTTP %d with code %q, want 503 with SERVICE_UNAVAILABLE", status, code)
 		}
 	})
+	t.Run("anonymous query while the database is down", func(t *testing.T) {
+		status, code := postWithin(t, env.URL, http.Header{}, `{ topics(first: 5) { totalCount } }`, 10*time.Second)
+		if status != http.StatusOK || code != "SERVICE_UNAVAILABLE" {
+			t.Fatalf("got HTTP %d with code %q, want 200 with SERVICE_UNAVAILABLE", status, code)
+		}
+	})
 	proxy.stop(false)
 	member.MustPost(t, `{ viewer { id } }`, nil, nil)
 }

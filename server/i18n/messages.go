@@ -155,6 +155,8 @@ var german = map[string]string{
 	"must be a single line without control characters":                                                            "muss eine einzelne Zeile ohne Steuerzeichen sein",
 	"unexpected query %T":                                                                                         "unerwartete Abfrage %T",
 	"only the practice's authors invite co-authors":                                                               "nur die Autorinnen und Autoren eines Praxisbeispiels laden Mitautorinnen und Mitautoren ein",
+	"the request was cancelled":                                                                                   "die Anfrage wurde abgebrochen",
+	"the service is unavailable; try again later":                                                                 "der Dienst ist nicht erreichbar; versuchen Sie es später noch einmal",
 }
 
 // germanPatterns translate messages with values in them: the validator's and parser's of
