@@ -35,6 +35,7 @@ func FuzzTransportWSFrames(f *testing.F) {
 	fuzzFrames(f, apitest.TransportWS, transportAnswers, transportCloses, []string{
 		`{"type":"connection_init"}`,
 		`{"type":"connection_init","payload":"x"}`,
+		`{"type":"connection_init","payload":{"x":1e999}}`,
 		`{"type":"ping","payload":{"a":1}}` + frameSep + `{"type":"pong"}`,
 		subscribeD,
 		subscribeD + frameSep + subscribeD,
@@ -61,6 +62,7 @@ func FuzzLegacyWSFrames(f *testing.F) {
 	fuzzFrames(f, apitest.LegacyWS, legacyAnswers, legacyCloses, []string{
 		`{"type":"connection_init"}`,
 		`{"type":"connection_init","payload":"x"}`,
+		`{"type":"connection_init","payload":{"x":1e999}}`,
 		`{"type":"connection_terminate"}`,
 		startD,
 		startD + frameSep + startD,

@@ -1,11 +1,14 @@
 package wsx
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/99designs/gqlgen/graphql"
 )
 
 // The subprotocols gqlgen speaks.
@@ -102,7 +105,7 @@ func numeric(raw json.RawMessage) (string, bool) {
 
 // isObject tells whether raw JSON is an object.
 func isObject(raw json.RawMessage) bool {
-	var v map[string]json.RawMessage
+	var v map[string]any // as gqlgen decodes an init payload: a number it cannot hold is no object
 	return json.Unmarshal(raw, &v) == nil && v != nil
 }
 
@@ -126,6 +129,14 @@ func operationProblem(payload json.RawMessage) string {
 	var name string
 	if raw, ok := p["operationName"]; ok && string(raw) != "null" && json.Unmarshal(raw, &name) != nil {
 		return "the payload's 'operationName' must be a string"
+	}
+	// gqlgen matches the keys without regard to case ("Variables", "QUERY"): what it will read
+	// must be readable too.
+	var params graphql.RawParams
+	dec := json.NewDecoder(bytes.NewReader(payload))
+	dec.UseNumber()
+	if dec.Decode(&params) != nil {
+		return "the payload's fields (in any case) have the wrong kind"
 	}
 	return ""
 }
