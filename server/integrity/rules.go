@@ -16,7 +16,7 @@ import (
 
 func installTypeRules(client *ent.Client) {
 	client.Organisation.Use(organisationState, organisationParent)
-	client.Member.Use(memberEmail)
+	client.Member.Use(memberEmail, memberUpdatedAt)
 	client.Topic.Use(topicParent)
 	client.Practice.Use(practiceCircle)
 	client.Message.Use(messageBody)
