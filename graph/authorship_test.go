@@ -167,6 +167,20 @@ func TestCoAuthorsConsent(t *testing.T) {
 				t.Fatalf("the inviter sees %+v", pending)
 			}
 		})
+		t.Run("vendors cannot be named co-authors", func(t *testing.T) {
+			anna := w.memberOf(t, w.orgA, "Anna")
+			vendor := w.env.NewMember(t, apitest.Spec{Name: "Vera Vendor", CommunityRole: member.CommunityRoleVENDOR, OrganisationID: w.orgB})
+			create := `mutation($o: ID!, $a: [ID!]) { createPractice(input: {title: "Mit Anbieter", organisationID: $o, authorIDs: $a}) { id } }`
+			wantError(t, anna.Post(t, create, map[string]any{"o": w.orgA, "a": []string{vendor.MemberID}}), "BAD_USER_INPUT", "authorIDs")
+			p := w.practiceOf(t, anna, w.orgA)
+			add := `mutation($id: ID!, $a: [ID!]) { updatePractice(id: $id, input: {addAuthorIDs: $a}) { id } }`
+			wantError(t, anna.Post(t, add, map[string]any{"id": p, "a": []string{vendor.MemberID}}), "BAD_USER_INPUT", "addAuthorIDs")
+			invited := must[struct{ AuthorshipInvitations struct{ TotalCount int } }](t, vendor,
+				`{ r: viewer { authorshipInvitations(first: 10) { totalCount } } }`, nil)
+			if invited.AuthorshipInvitations.TotalCount != 0 {
+				t.Fatalf("the vendor holds %d invitations", invited.AuthorshipInvitations.TotalCount)
+			}
+		})
 		t.Run("before accepting the invitee has no author's rights", func(t *testing.T) {
 			anna, jonas := w.memberOf(t, w.orgA, "Anna"), w.memberOf(t, w.orgA, "Jonas")
 			p := w.practiceOf(t, anna, w.orgA, jonas.MemberID)

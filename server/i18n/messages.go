@@ -157,6 +157,7 @@ var german = map[string]string{
 	"only the practice's authors invite co-authors":                                                               "nur die Autorinnen und Autoren eines Praxisbeispiels laden Mitautorinnen und Mitautoren ein",
 	"the request was cancelled":                                                                                   "die Anfrage wurde abgebrochen",
 	"the service is unavailable; try again later":                                                                 "der Dienst ist nicht erreichbar; versuchen Sie es später noch einmal",
+	"vendors cannot be authors of practices":                                                                      "Anbieter können keine Praxisbeispiele verfassen",
 }
 
 // germanPatterns translate messages with values in them: the validator's and parser's of

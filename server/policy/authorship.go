@@ -44,6 +44,9 @@ func InviteCoAuthors(next ent.Mutator) ent.Mutator {
 			return next.Mutate(ctx, m)
 		}
 		invitees := keepOnlyViewer(m, v.MemberID, named)
+		if err := refuseVendors(ctx, m, invitees); err != nil {
+			return nil, err
+		}
 		value, err := next.Mutate(ctx, m)
 		if err != nil || len(invitees) == 0 {
 			return value, err
@@ -75,6 +78,25 @@ func keepOnlyViewer(m *ent.PracticeMutation, self gid.ID, named []gid.ID) []gid.
 		}
 	}
 	return others
+}
+
+// refuseVendors refuses naming vendors as co-authors: vendors write no practices ("no sales
+// show"), and a vendor author would let a practice speak for a vendor's organisation.
+func refuseVendors(ctx context.Context, m *ent.PracticeMutation, invitees []gid.ID) error {
+	if len(invitees) == 0 {
+		return nil
+	}
+	vendors, err := m.Client().Member.Query().
+		Where(member.IDIn(invitees...), member.CommunityRoleEQ(member.CommunityRoleVENDOR)).Exist(System(ctx))
+	switch {
+	case err != nil:
+		return err
+	case !vendors:
+		return nil
+	case m.Op().Is(ent.OpCreate):
+		return apperr.Invalid("authorIDs", "vendors cannot be authors of practices")
+	}
+	return apperr.Invalid("addAuthorIDs", "vendors cannot be authors of practices")
 }
 
 // invite creates PENDING invitations to a practice, as the viewer, for the members who are
@@ -149,7 +171,8 @@ func checkOrganisationOfAnAuthor(ctx context.Context, m *ent.PracticeMutation) e
 		return nil
 	}
 	ok, err := m.Client().Member.Query().
-		Where(member.IDIn(authors...), member.HasOrganisationWith(organisation.ID(orgID))).Exist(System(ctx))
+		Where(member.IDIn(authors...), member.CommunityRoleNEQ(member.CommunityRoleVENDOR),
+			member.HasOrganisationWith(organisation.ID(orgID))).Exist(System(ctx))
 	switch {
 	case err != nil:
 		return err
