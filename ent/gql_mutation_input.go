@@ -686,25 +686,23 @@ func (c *OrganisationUpdateOne) SetInput(i UpdateOrganisationInput) *Organisatio
 
 // CreatePracticeInput represents a mutation input for creating practices.
 type CreatePracticeInput struct {
-	Title                 string
-	Summary               *string
-	Problem               *string
-	Approach              *string
-	Outcome               *string
-	LessonsLearned        *string
-	Maturity              *practice.Maturity
-	EffortPersonDays      *int
-	DurationWeeks         *int
-	Transferability       *string
-	SoftwareUsed          []string
-	Visibility            *practice.Visibility
-	OrganisationID        gid.ID
-	AuthorIDs             []gid.ID
-	TopicIDs              []gid.ID
-	CircleID              *gid.ID
-	SoftwareIDs           []gid.ID
-	MeasurementsBeforeIDs []gid.ID
-	MeasurementsAfterIDs  []gid.ID
+	Title            string
+	Summary          *string
+	Problem          *string
+	Approach         *string
+	Outcome          *string
+	LessonsLearned   *string
+	Maturity         *practice.Maturity
+	EffortPersonDays *int
+	DurationWeeks    *int
+	Transferability  *string
+	SoftwareUsed     []string
+	Visibility       *practice.Visibility
+	OrganisationID   gid.ID
+	AuthorIDs        []gid.ID
+	TopicIDs         []gid.ID
+	CircleID         *gid.ID
+	SoftwareIDs      []gid.ID
 }
 
 // Mutate applies the CreatePracticeInput on the PracticeMutation builder.
@@ -756,12 +754,6 @@ func (i *CreatePracticeInput) Mutate(m *PracticeMutation) {
 	if v := i.SoftwareIDs; len(v) > 0 {
 		m.AddSoftwareIDs(v...)
 	}
-	if v := i.MeasurementsBeforeIDs; len(v) > 0 {
-		m.AddMeasurementsBeforeIDs(v...)
-	}
-	if v := i.MeasurementsAfterIDs; len(v) > 0 {
-		m.AddMeasurementsAfterIDs(v...)
-	}
 }
 
 // SetInput applies the change-set in the CreatePracticeInput on the PracticeCreate builder.
@@ -772,46 +764,40 @@ func (c *PracticeCreate) SetInput(i CreatePracticeInput) *PracticeCreate {
 
 // UpdatePracticeInput represents a mutation input for updating practices.
 type UpdatePracticeInput struct {
-	Title                       *string
-	ClearSummary                bool
-	Summary                     *string
-	ClearProblem                bool
-	Problem                     *string
-	ClearApproach               bool
-	Approach                    *string
-	ClearOutcome                bool
-	Outcome                     *string
-	ClearLessonsLearned         bool
-	LessonsLearned              *string
-	Maturity                    *practice.Maturity
-	ClearEffortPersonDays       bool
-	EffortPersonDays            *int
-	ClearDurationWeeks          bool
-	DurationWeeks               *int
-	ClearTransferability        bool
-	Transferability             *string
-	ClearSoftwareUsed           bool
-	SoftwareUsed                []string
-	AppendSoftwareUsed          []string
-	Visibility                  *practice.Visibility
-	OrganisationID              *gid.ID
-	ClearAuthors                bool
-	AddAuthorIDs                []gid.ID
-	RemoveAuthorIDs             []gid.ID
-	ClearTopics                 bool
-	AddTopicIDs                 []gid.ID
-	RemoveTopicIDs              []gid.ID
-	ClearCircle                 bool
-	CircleID                    *gid.ID
-	ClearSoftware               bool
-	AddSoftwareIDs              []gid.ID
-	RemoveSoftwareIDs           []gid.ID
-	ClearMeasurementsBefore     bool
-	AddMeasurementsBeforeIDs    []gid.ID
-	RemoveMeasurementsBeforeIDs []gid.ID
-	ClearMeasurementsAfter      bool
-	AddMeasurementsAfterIDs     []gid.ID
-	RemoveMeasurementsAfterIDs  []gid.ID
+	Title                 *string
+	ClearSummary          bool
+	Summary               *string
+	ClearProblem          bool
+	Problem               *string
+	ClearApproach         bool
+	Approach              *string
+	ClearOutcome          bool
+	Outcome               *string
+	ClearLessonsLearned   bool
+	LessonsLearned        *string
+	Maturity              *practice.Maturity
+	ClearEffortPersonDays bool
+	EffortPersonDays      *int
+	ClearDurationWeeks    bool
+	DurationWeeks         *int
+	ClearTransferability  bool
+	Transferability       *string
+	ClearSoftwareUsed     bool
+	SoftwareUsed          []string
+	AppendSoftwareUsed    []string
+	Visibility            *practice.Visibility
+	OrganisationID        *gid.ID
+	ClearAuthors          bool
+	AddAuthorIDs          []gid.ID
+	RemoveAuthorIDs       []gid.ID
+	ClearTopics           bool
+	AddTopicIDs           []gid.ID
+	RemoveTopicIDs        []gid.ID
+	ClearCircle           bool
+	CircleID              *gid.ID
+	ClearSoftware         bool
+	AddSoftwareIDs        []gid.ID
+	RemoveSoftwareIDs     []gid.ID
 }
 
 // Mutate applies the UpdatePracticeInput on the PracticeMutation builder.
@@ -917,24 +903,6 @@ func (i *UpdatePracticeInput) Mutate(m *PracticeMutation) {
 	}
 	if v := i.RemoveSoftwareIDs; len(v) > 0 {
 		m.RemoveSoftwareIDs(v...)
-	}
-	if i.ClearMeasurementsBefore {
-		m.ClearMeasurementsBefore()
-	}
-	if v := i.AddMeasurementsBeforeIDs; len(v) > 0 {
-		m.AddMeasurementsBeforeIDs(v...)
-	}
-	if v := i.RemoveMeasurementsBeforeIDs; len(v) > 0 {
-		m.RemoveMeasurementsBeforeIDs(v...)
-	}
-	if i.ClearMeasurementsAfter {
-		m.ClearMeasurementsAfter()
-	}
-	if v := i.AddMeasurementsAfterIDs; len(v) > 0 {
-		m.AddMeasurementsAfterIDs(v...)
-	}
-	if v := i.RemoveMeasurementsAfterIDs; len(v) > 0 {
-		m.RemoveMeasurementsAfterIDs(v...)
 	}
 }
 

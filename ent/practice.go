@@ -75,9 +75,9 @@ type PracticeEdges struct {
 	Circle *Circle `json:"circle,omitempty"`
 	// Software holds the value of the software edge.
 	Software []*SoftwareProduct `json:"software,omitempty"`
-	// Measurements of the organisation before the practice.
+	// Measurements of the organisation before the practice. Linked only through linkPracticeMeasurements, which checks the organisation.
 	MeasurementsBefore []*Measurement `json:"measurements_before,omitempty"`
-	// Measurements after it: the benchmark offers practices of peers that did better.
+	// Measurements after it: the benchmark offers practices of peers that did better. Linked only through linkPracticeMeasurements, which checks the organisation.
 	MeasurementsAfter []*Measurement `json:"measurements_after,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.

@@ -67,11 +67,11 @@ func (Practice) Edges() []ent.Edge {
 		edge.From("circle", Circle.Type).Ref("practices").Unique(),
 		edge.To("software", SoftwareProduct.Type).Annotations(entgql.RelayConnection()),
 		edge.To("measurements_before", Measurement.Type).
-			Comment("Measurements of the organisation before the practice.").
-			Annotations(entgql.Skip(entgql.SkipType, entgql.SkipWhereInput)),
+			Comment("Measurements of the organisation before the practice. Linked only through linkPracticeMeasurements, which checks the organisation.").
+			Annotations(entgql.Skip(entgql.SkipType, entgql.SkipWhereInput, entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 		edge.To("measurements_after", Measurement.Type).
-			Comment("Measurements after it: the benchmark offers practices of peers that did better.").
-			Annotations(entgql.Skip(entgql.SkipType, entgql.SkipWhereInput)),
+			Comment("Measurements after it: the benchmark offers practices of peers that did better. Linked only through linkPracticeMeasurements, which checks the organisation.").
+			Annotations(entgql.Skip(entgql.SkipType, entgql.SkipWhereInput, entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 	}
 }
 

@@ -5830,8 +5830,6 @@ input CreatePracticeInput {
   topicIDs: [ID!]
   circleID: ID
   softwareIDs: [ID!]
-  measurementsBeforeIDs: [ID!]
-  measurementsAfterIDs: [ID!]
 }
 """
 CreateSoftwareProductInput is used for create SoftwareProduct object.
@@ -10283,12 +10281,6 @@ input UpdatePracticeInput {
   addSoftwareIDs: [ID!]
   removeSoftwareIDs: [ID!]
   clearSoftware: Boolean
-  addMeasurementsBeforeIDs: [ID!]
-  removeMeasurementsBeforeIDs: [ID!]
-  clearMeasurementsBefore: Boolean
-  addMeasurementsAfterIDs: [ID!]
-  removeMeasurementsAfterIDs: [ID!]
-  clearMeasurementsAfter: Boolean
 }
 """
 UpdateSoftwareProductInput is used for update SoftwareProduct object.
@@ -35202,7 +35194,7 @@ func (ec *executionContext) unmarshalInputCreatePracticeInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"title", "summary", "problem", "approach", "outcome", "lessonsLearned", "maturity", "effortPersonDays", "durationWeeks", "transferability", "softwareUsed", "visibility", "organisationID", "authorIDs", "topicIDs", "circleID", "softwareIDs", "measurementsBeforeIDs", "measurementsAfterIDs"}
+	fieldsInOrder := [...]string{"title", "summary", "problem", "approach", "outcome", "lessonsLearned", "maturity", "effortPersonDays", "durationWeeks", "transferability", "softwareUsed", "visibility", "organisationID", "authorIDs", "topicIDs", "circleID", "softwareIDs"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -35328,20 +35320,6 @@ func (ec *executionContext) unmarshalInputCreatePracticeInput(ctx context.Contex
 				return it, err
 			}
 			it.SoftwareIDs = data
-		case "measurementsBeforeIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("measurementsBeforeIDs"))
-			data, err := ec.unmarshalOID2ᚕzirkelᚋentᚋschemaᚋgidᚐIDᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.MeasurementsBeforeIDs = data
-		case "measurementsAfterIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("measurementsAfterIDs"))
-			data, err := ec.unmarshalOID2ᚕzirkelᚋentᚋschemaᚋgidᚐIDᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.MeasurementsAfterIDs = data
 		}
 	}
 	return it, nil
@@ -46805,7 +46783,7 @@ func (ec *executionContext) unmarshalInputUpdatePracticeInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"title", "summary", "clearSummary", "problem", "clearProblem", "approach", "clearApproach", "outcome", "clearOutcome", "lessonsLearned", "clearLessonsLearned", "maturity", "effortPersonDays", "clearEffortPersonDays", "durationWeeks", "clearDurationWeeks", "transferability", "clearTransferability", "softwareUsed", "appendSoftwareUsed", "clearSoftwareUsed", "visibility", "organisationID", "addAuthorIDs", "removeAuthorIDs", "clearAuthors", "addTopicIDs", "removeTopicIDs", "clearTopics", "circleID", "clearCircle", "addSoftwareIDs", "removeSoftwareIDs", "clearSoftware", "addMeasurementsBeforeIDs", "removeMeasurementsBeforeIDs", "clearMeasurementsBefore", "addMeasurementsAfterIDs", "removeMeasurementsAfterIDs", "clearMeasurementsAfter"}
+	fieldsInOrder := [...]string{"title", "summary", "clearSummary", "problem", "clearProblem", "approach", "clearApproach", "outcome", "clearOutcome", "lessonsLearned", "clearLessonsLearned", "maturity", "effortPersonDays", "clearEffortPersonDays", "durationWeeks", "clearDurationWeeks", "transferability", "clearTransferability", "softwareUsed", "appendSoftwareUsed", "clearSoftwareUsed", "visibility", "organisationID", "addAuthorIDs", "removeAuthorIDs", "clearAuthors", "addTopicIDs", "removeTopicIDs", "clearTopics", "circleID", "clearCircle", "addSoftwareIDs", "removeSoftwareIDs", "clearSoftware"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -47050,48 +47028,6 @@ func (ec *executionContext) unmarshalInputUpdatePracticeInput(ctx context.Contex
 				return it, err
 			}
 			it.ClearSoftware = data
-		case "addMeasurementsBeforeIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addMeasurementsBeforeIDs"))
-			data, err := ec.unmarshalOID2ᚕzirkelᚋentᚋschemaᚋgidᚐIDᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AddMeasurementsBeforeIDs = data
-		case "removeMeasurementsBeforeIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeMeasurementsBeforeIDs"))
-			data, err := ec.unmarshalOID2ᚕzirkelᚋentᚋschemaᚋgidᚐIDᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RemoveMeasurementsBeforeIDs = data
-		case "clearMeasurementsBefore":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearMeasurementsBefore"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ClearMeasurementsBefore = data
-		case "addMeasurementsAfterIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addMeasurementsAfterIDs"))
-			data, err := ec.unmarshalOID2ᚕzirkelᚋentᚋschemaᚋgidᚐIDᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.AddMeasurementsAfterIDs = data
-		case "removeMeasurementsAfterIDs":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeMeasurementsAfterIDs"))
-			data, err := ec.unmarshalOID2ᚕzirkelᚋentᚋschemaᚋgidᚐIDᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.RemoveMeasurementsAfterIDs = data
-		case "clearMeasurementsAfter":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearMeasurementsAfter"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ClearMeasurementsAfter = data
 		}
 	}
 	return it, nil
