@@ -10,9 +10,12 @@ import (
 	"net/http"
 	"net/url"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/gorilla/websocket"
 
 	"zirkel/server/apitest"
 	"zirkel/server/config"
@@ -155,6 +158,18 @@ func TestDeadlineWhenTheDatabaseStalls(t *testing.T) {
 			}
 		})
 	}
+	t.Run("websocket upgrade with a token", func(t *testing.T) {
+		d := websocket.Dialer{Subprotocols: []string{apitest.TransportWS}, HandshakeTimeout: 10 * time.Second}
+		header := http.Header{"Authorization": {"Bearer " + member.Token}}
+		c, res, err := d.Dial("ws"+strings.TrimPrefix(env.URL, "http")+"/graphql", header)
+		if err == nil {
+			_ = c.Close()
+			t.Fatal("the upgrade went through while the session could not be loaded")
+		}
+		if res == nil || res.StatusCode != http.StatusGatewayTimeout {
+			t.Fatalf("got %v (response %v), want HTTP 504 within the deadline", err, res)
+		}
+	})
 	proxy.pause(false)
 	member.MustPost(t, `{ viewer { id } }`, nil, nil)
 

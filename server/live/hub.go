@@ -68,12 +68,14 @@ type Config struct {
 	SessionCheckEvery time.Duration // how often a connection's session is re-checked
 	PresenceTTL       time.Duration // how long presence lasts without a heartbeat
 	TypingTTL         time.Duration // how long a typing indicator lasts
+	LookupTimeout     time.Duration // deadline of looking a connection_init's session up
 }
 
 // DefaultConfig suits a community platform.
 var DefaultConfig = Config{
 	Buffer: 64, MaxConnsPerMember: 10, MaxSubscriptions: 50,
 	SessionCheckEvery: 5 * time.Minute, PresenceTTL: 30 * time.Second, TypingTTL: 6 * time.Second,
+	LookupTimeout: 5 * time.Second,
 }
 
 // Hub is the live side of one replica.
@@ -256,7 +258,14 @@ func (h *Hub) authenticate(ctx context.Context, c *Conn, payload transport.InitP
 	v := viewer.FromContext(ctx)
 	if token != "" {
 		var err error
-		if v, err = h.sessions.ViewerForToken(ctx, token); err != nil {
+		timeout := h.cfg.LookupTimeout
+		if timeout <= 0 {
+			timeout = DefaultConfig.LookupTimeout
+		}
+		lookup, cancel := context.WithTimeout(ctx, timeout) // a stalled database holds no socket
+		v, err = h.sessions.ViewerForToken(lookup, token)
+		cancel()
+		if err != nil {
 			return ctx, errors.New("the session has ended or the token is wrong")
 		}
 	} else if v != nil {
