@@ -149,3 +149,47 @@ func TestSearchPagesPastHiddenHits(t *testing.T) {
 		}
 	})
 }
+
+// publicPractice creates and publishes a public practice of the seed's organisation.
+func publicPractice(t *testing.T, s seed, title, summary string) string {
+	t.Helper()
+	var out struct{ CreatePractice struct{ ID string } }
+	s.Anna.MustPost(t, `mutation($o: ID!, $t: String!, $s: String!) { createPractice(input: {title: $t, organisationID: $o,
+		summary: $s, problem: "P", approach: "A", outcome: "O", visibility: PUBLIC}) { id } }`,
+		map[string]any{"o": s.OrgID, "t": title, "s": summary}, &out)
+	s.Anna.MustPost(t, `mutation($id: ID!) { publishPractice(id: $id) { id } }`, map[string]any{"id": out.CreatePractice.ID}, nil)
+	return out.CreatePractice.ID
+}
+
+// TestSearchSpellingVariants: ue/oe/ae and ss spellings, umlauts and ß, inflections and case
+// all find the same documents, on both databases.
+func TestSearchSpellingVariants(t *testing.T) {
+	apitest.ForEachBackend(t, func(t *testing.T, env *apitest.Env) {
+		s := newSeed(t, env)
+		for _, row := range []struct {
+			name, title, summary string
+			queries              []string
+		}{
+			{"umlauts typed as ue", "Das neue Bürgerbüro", "Termine im Bürgerbüro Nord", []string{"Bürgerbüro", "Buergerbuero", "bürgerbüros", "BUERGERBUEROS", "bürgerbüro"}},
+			{"umlauts in the text typed as ue", "Buergerbuero Sued", "Oeffnungszeiten", []string{"Bürgerbüro Süd", "Öffnungszeiten", "buergerbueros sued"}},
+			{"ß typed as ss", "Straßenverkehrsbehörde", "Zulassung", []string{"Straßenverkehrsbehörde", "Strassenverkehrsbehoerde", "straßenverkehrsbehörden"}},
+			{"ae for ä", "Anträge online", "Wohngeld", []string{"Anträge", "Antraege", "Antrag"}},
+		} {
+			t.Run(row.name, func(t *testing.T) {
+				id := publicPractice(t, s, row.title, row.summary)
+				var first map[string]string
+				for _, q := range row.queries {
+					hits := hitIDs(searchFor(t, s.Jonas, q, "PRACTICE"))
+					if _, ok := hits[id]; !ok {
+						t.Fatalf("%q must find %q: %v", q, row.title, hits)
+					}
+					if first == nil {
+						first = hits
+					} else if len(hits) != len(first) {
+						t.Fatalf("%q finds %d documents, %q %d", q, len(hits), row.queries[0], len(first))
+					}
+				}
+			})
+		}
+	})
+}

@@ -1,7 +1,8 @@
 // Package search is Zirkel's German full-text search over practices, discussions, messages,
-// members, organisations, events and software: SQLite FTS5 over Snowball stems on the
-// embedded database, PostgreSQL's 'german' text search configuration otherwise. Hooks keep
-// the index current on every write, inside the writing transaction.
+// members, organisations, events and software. Both databases index the same terms, made in
+// Go (fold, then Snowball German stem, see term): SQLite in an FTS5 table, PostgreSQL in a
+// tsvector of the 'simple' configuration over them, so both find the same. Hooks keep the
+// index current on every write, inside the writing transaction.
 package search
 
 import (
@@ -32,6 +33,9 @@ type doc struct {
 // Open creates the index tables if needed and installs the hooks that keep them current.
 func Open(ctx context.Context, db *sql.DB, client *ent.Client, dialectName string) (*Index, error) {
 	ix := &Index{dialect: dialectName}
+	if err := ix.dropIfOutdated(ctx, db); err != nil {
+		return nil, fmt.Errorf("upgrading the search index: %w", err)
+	}
 	for _, stmt := range ix.schema() {
 		if _, err := db.ExecContext(ctx, stmt); err != nil {
 			return nil, fmt.Errorf("creating the search index: %w", err)
@@ -44,11 +48,35 @@ func Open(ctx context.Context, db *sql.DB, client *ent.Client, dialectName strin
 	return ix, nil
 }
 
+// version is the version of the index's tables and terms; an index of another version is
+// dropped and filled anew when the server starts.
+const version = 2
+
+// dropIfOutdated drops index tables written by another version of the terms.
+func (ix *Index) dropIfOutdated(ctx context.Context, db *sql.DB) error {
+	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS search_version (version integer NOT NULL)`); err != nil {
+		return err
+	}
+	var have int
+	err := db.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM search_version`).Scan(&have)
+	if err != nil || have == version {
+		return err
+	}
+	for _, stmt := range []string{`DROP TABLE IF EXISTS search_index`, `DROP TABLE IF EXISTS search_rows`, `DELETE FROM search_version`,
+		fmt.Sprintf(`INSERT INTO search_version (version) VALUES (%d)`, version)} {
+		if _, err := db.ExecContext(ctx, stmt); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (ix *Index) schema() []string {
 	if ix.dialect == dialect.Postgres {
 		return []string{
 			`CREATE TABLE IF NOT EXISTS search_index (doc_id text PRIMARY KEY, kind text NOT NULL, title text NOT NULL, body text NOT NULL,
-				tsv tsvector GENERATED ALWAYS AS (setweight(to_tsvector('german', title), 'A') || setweight(to_tsvector('german', body), 'B')) STORED)`,
+				title_terms text NOT NULL, body_terms text NOT NULL,
+				tsv tsvector GENERATED ALWAYS AS (setweight(to_tsvector('simple', title_terms), 'A') || setweight(to_tsvector('simple', body_terms), 'B')) STORED)`,
 			`CREATE INDEX IF NOT EXISTS search_index_tsv ON search_index USING gin (tsv)`,
 		}
 	}
@@ -73,9 +101,10 @@ type execer interface {
 // replaced in place.
 func (ix *Index) put(ctx context.Context, x execer, d doc) error {
 	if ix.dialect == dialect.Postgres {
-		_, err := x.ExecContext(ctx, `INSERT INTO search_index (doc_id, kind, title, body) VALUES ($1, $2, $3, $4)
-			ON CONFLICT (doc_id) DO UPDATE SET kind = excluded.kind, title = excluded.title, body = excluded.body`,
-			string(d.id), d.kind, d.title, d.body)
+		_, err := x.ExecContext(ctx, `INSERT INTO search_index (doc_id, kind, title, body, title_terms, body_terms) VALUES ($1, $2, $3, $4, $5, $6)
+			ON CONFLICT (doc_id) DO UPDATE SET kind = excluded.kind, title = excluded.title, body = excluded.body,
+				title_terms = excluded.title_terms, body_terms = excluded.body_terms`,
+			string(d.id), d.kind, d.title, d.body, strings.Join(terms(d.title), " "), strings.Join(terms(d.body), " "))
 		return err
 	}
 	if _, err := x.ExecContext(ctx, `INSERT INTO search_rows (doc_id, fts_row)
@@ -85,7 +114,7 @@ func (ix *Index) put(ctx context.Context, x execer, d doc) error {
 	}
 	_, err := x.ExecContext(ctx, `INSERT OR REPLACE INTO search_index (rowid, doc_id, kind, title, body, terms)
 		VALUES ((SELECT fts_row FROM search_rows WHERE doc_id = ?), ?, ?, ?, ?, ?)`,
-		string(d.id), string(d.id), d.kind, d.title, d.body, strings.Join(stems(d.title+" "+d.body), " "))
+		string(d.id), string(d.id), d.kind, d.title, d.body, strings.Join(terms(d.title+" "+d.body), " "))
 	return err
 }
 
@@ -105,11 +134,11 @@ func words(text string) []string {
 	return strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 }
 
-// stems are the Snowball stems of the words of a text.
-func stems(text string) []string {
+// terms are the index terms of the words of a text (see term).
+func terms(text string) []string {
 	ws := words(text)
 	for i, w := range ws {
-		ws[i] = Stem(w)
+		ws[i] = term(w)
 	}
 	return ws
 }

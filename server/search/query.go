@@ -44,15 +44,15 @@ func (ix *Index) Search(ctx context.Context, q querier, query string, kinds []st
 	if ix.dialect == dialect.Postgres {
 		parts := make([]string, len(terms))
 		for i, t := range terms {
-			parts[i] = t + ":*"
+			parts[i] = term(t) + ":*"
 		}
-		stmt = `SELECT doc_id, kind, title, body, ts_rank(tsv, q) FROM search_index, to_tsquery('german', $1) q
+		stmt = `SELECT doc_id, kind, title, body, ts_rank(tsv, q) FROM search_index, to_tsquery('simple', $1) q
 			WHERE tsv @@ q` + kindFilter(kinds, &args, 2) + fmt.Sprintf(` ORDER BY 5 DESC, doc_id LIMIT %d OFFSET %d`, limit, offset)
 		args = append([]any{strings.Join(parts, " & ")}, args...)
 	} else {
 		parts := make([]string, len(terms))
 		for i, t := range terms {
-			parts[i] = `"` + Stem(t) + `"*`
+			parts[i] = `"` + term(t) + `"*`
 		}
 		stmt = `SELECT doc_id, kind, title, body, -bm25(search_index) FROM search_index
 			WHERE search_index MATCH ?` + kindFilter(kinds, &args, 0) + fmt.Sprintf(` ORDER BY 5 DESC, doc_id LIMIT %d OFFSET %d`, limit, offset)
@@ -99,7 +99,7 @@ func Snippet(query, title, body string) string {
 	if text == "" {
 		text = title
 	}
-	want := stems(query)
+	want := terms(query)
 	fields := strings.Fields(text)
 	first := -1
 	marked := make([]string, len(fields))
@@ -126,7 +126,7 @@ func Snippet(query, title, body string) string {
 
 func matchesAny(field string, want []string) bool {
 	for _, w := range words(field) {
-		s := Stem(w)
+		s := term(w)
 		for _, q := range want {
 			if strings.HasPrefix(s, q) {
 				return true
