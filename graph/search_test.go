@@ -3,6 +3,7 @@ package graph_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -191,5 +192,48 @@ func TestSearchSpellingVariants(t *testing.T) {
 				}
 			})
 		}
+	})
+}
+
+// TestSearchPrefixOnlyForTheTypedWord: every word matches by its stem, only the last word
+// (the one still being typed, 3 letters or more) also as the start of a written word; a
+// stem never matches unrelated words that merely start with it.
+func TestSearchPrefixOnlyForTheTypedWord(t *testing.T) {
+	apitest.ForEachBackend(t, func(t *testing.T, env *apitest.Env) {
+		s := newSeed(t, env)
+		for _, row := range []struct {
+			name, query string
+			find, miss  []string
+		}{
+			{"a stem is not a prefix", "Bürger", []string{"Sprechstunde der Bürger", "Bürgersprechstunde"}, []string{"Sprechstunde im Burgenlandkreis"}},
+			{"the typed word is a prefix", "Prozess", []string{"Prozesslandschaft", "Prozesse"}, nil},
+			{"a finished word is no prefix", "Landschaften Prozess", []string{"Landschaft der Prozesse"}, []string{"Landschaftsplanung der Prozesse"}},
+			{"two letters are no prefix", "Ak", nil, []string{"Akte"}},
+		} {
+			t.Run(row.name, func(t *testing.T) {
+				ids := map[string]string{}
+				for _, title := range append(slices.Clone(row.find), row.miss...) {
+					ids[title] = publicPractice(t, s, title, "Zusammenfassung")
+				}
+				hits := hitIDs(searchFor(t, s.Jonas, row.query, "PRACTICE"))
+				for _, title := range row.find {
+					if _, ok := hits[ids[title]]; !ok {
+						t.Errorf("%q must find %q", row.query, title)
+					}
+				}
+				for _, title := range row.miss {
+					if _, ok := hits[ids[title]]; ok {
+						t.Errorf("%q must not find %q", row.query, title)
+					}
+				}
+			})
+		}
+		t.Run("highlights only what matches", func(t *testing.T) {
+			id := publicPractice(t, s, "Beteiligung", "Die Bürger aus dem Burgenlandkreis")
+			snippet := hitIDs(searchFor(t, s.Jonas, "Bürger", "PRACTICE"))[id]
+			if !strings.Contains(snippet, "<mark>Bürger</mark>") || strings.Contains(snippet, "<mark>Burgenlandkreis</mark>") {
+				t.Fatalf("snippet: %q", snippet)
+			}
+		})
 	})
 }
