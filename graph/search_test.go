@@ -237,3 +237,47 @@ func TestSearchPrefixOnlyForTheTypedWord(t *testing.T) {
 		})
 	})
 }
+
+// TestSearchFindsTopicsIndicatorsAndCircles: topics, indicators and circles are found by
+// name and description, under their read rules (circles only by members), kept current on
+// every change.
+func TestSearchFindsTopicsIndicatorsAndCircles(t *testing.T) {
+	apitest.ForEachBackend(t, func(t *testing.T, env *apitest.Env) {
+		s := newSeed(t, env)
+		for _, row := range []struct {
+			name, create, kind, query string
+			anonymous                 bool // whether anonymous visitors find it
+		}{
+			{"a topic by name", `mutation { x: createTopic(input: {slug: "buergerservice", name: "Bürgerservice"}) { id } }`, "TOPIC", "Bürgerservice", true},
+			{"a topic by description", `mutation { x: createTopic(input: {slug: "ozg", name: "OZG", description: "Onlinezugang für Anträge"}) { id } }`, "TOPIC", "Onlinezugang Antraege", true},
+			{"an indicator", `mutation { x: createIndicator(input: {name: "Wartezeit im Bürgerbüro", definition: "Minuten bis zum Termin",
+				unit: "Minuten", targetGroup: CITIZENS, direction: LOWER_IS_BETTER}) { id } }`, "INDICATOR", "Wartezeiten buergerbuero", true},
+			{"a closed circle, for members only", `mutation { x: createCircle(input: {name: "Kreis der Kämmerer", slug: "kaemmerer", description: "Haushalt", visibility: CLOSED}) { id } }`, "CIRCLE", "Kaemmerer", false},
+		} {
+			t.Run(row.name, func(t *testing.T) {
+				var out struct{ X struct{ ID string } }
+				s.Admin.MustPost(t, row.create, nil, &out)
+				if _, ok := hitIDs(searchFor(t, s.Jonas, row.query, row.kind))[out.X.ID]; !ok {
+					t.Fatalf("a member must find it by %q", row.query)
+				}
+				if _, ok := hitIDs(searchFor(t, s.Jonas, row.query))[out.X.ID]; !ok {
+					t.Fatalf("a member must find it among all types by %q", row.query)
+				}
+				if _, ok := hitIDs(searchFor(t, env.Anonymous(), row.query, row.kind))[out.X.ID]; ok != row.anonymous {
+					t.Fatalf("anonymous visitors find it: %v, want %v", ok, row.anonymous)
+				}
+			})
+		}
+		t.Run("a renamed topic by its new name only", func(t *testing.T) {
+			var out struct{ X struct{ ID string } }
+			s.Admin.MustPost(t, `mutation { x: createTopic(input: {slug: "e-akte", name: "Elektronische Akte"}) { id } }`, nil, &out)
+			s.Admin.MustPost(t, `mutation($id: ID!) { updateTopic(id: $id, input: {name: "Aktenführung"}) { id } }`, map[string]any{"id": out.X.ID}, nil)
+			if _, ok := hitIDs(searchFor(t, s.Jonas, "Elektronische", "TOPIC"))[out.X.ID]; ok {
+				t.Fatal("the old name must be gone from the index")
+			}
+			if _, ok := hitIDs(searchFor(t, s.Jonas, "Aktenfuehrung", "TOPIC"))[out.X.ID]; !ok {
+				t.Fatal("the new name must be found")
+			}
+		})
+	})
+}

@@ -1,5 +1,5 @@
 // Package search is Zirkel's German full-text search over practices, discussions, messages,
-// members, organisations, events and software. Both databases index the same terms, made in
+// members, organisations, events, software, topics, indicators and circles. Both databases index the same terms, made in
 // Go (fold, then Snowball German stem, see term): SQLite in an FTS5 table, PostgreSQL in a
 // tsvector of the 'simple' configuration over them, so both find the same. Hooks keep the
 // index current on every write, inside the writing transaction.
@@ -50,7 +50,7 @@ func Open(ctx context.Context, db *sql.DB, client *ent.Client, dialectName strin
 
 // version is the version of the index's tables and terms; an index of another version is
 // dropped and filled anew when the server starts.
-const version = 3
+const version = 4
 
 // dropIfOutdated drops index tables written by another version of the terms.
 func (ix *Index) dropIfOutdated(ctx context.Context, db *sql.DB) error {
