@@ -5,14 +5,17 @@ import (
 	"strconv"
 
 	"zirkel/ent"
+	"zirkel/ent/circle"
 	"zirkel/ent/discussion"
 	"zirkel/ent/event"
+	"zirkel/ent/indicator"
 	"zirkel/ent/member"
 	"zirkel/ent/message"
 	"zirkel/ent/organisation"
 	"zirkel/ent/practice"
 	"zirkel/ent/schema/gid"
 	"zirkel/ent/softwareproduct"
+	"zirkel/ent/topic"
 	"zirkel/graph/model"
 	"zirkel/server/apperr"
 	"zirkel/server/search"
@@ -111,6 +114,12 @@ func (r *Resolver) visibleNodes(ctx context.Context, hits []search.Hit) (map[gid
 			err = collect(c.Event.Query().Where(event.IDIn(ids...)).All(ctx))(func(v *ent.Event) { add(v, v.ID) })
 		case "SOFTWARE":
 			err = collect(c.SoftwareProduct.Query().Where(softwareproduct.IDIn(ids...)).All(ctx))(func(v *ent.SoftwareProduct) { add(v, v.ID) })
+		case "TOPIC":
+			err = collect(c.Topic.Query().Where(topic.IDIn(ids...)).All(ctx))(func(v *ent.Topic) { add(v, v.ID) })
+		case "INDICATOR":
+			err = collect(c.Indicator.Query().Where(indicator.IDIn(ids...)).All(ctx))(func(v *ent.Indicator) { add(v, v.ID) })
+		case "CIRCLE":
+			err = collect(c.Circle.Query().Where(circle.IDIn(ids...)).All(ctx))(func(v *ent.Circle) { add(v, v.ID) })
 		}
 		if err != nil {
 			return nil, err

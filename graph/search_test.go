@@ -3,6 +3,7 @@ package graph_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -147,5 +148,136 @@ func TestSearchPagesPastHiddenHits(t *testing.T) {
 		if len(got) != len(want) {
 			t.Fatalf("found %d of the %d visible messages", len(got), len(want))
 		}
+	})
+}
+
+// publicPractice creates and publishes a public practice of the seed's organisation.
+func publicPractice(t *testing.T, s seed, title, summary string) string {
+	t.Helper()
+	var out struct{ CreatePractice struct{ ID string } }
+	s.Anna.MustPost(t, `mutation($o: ID!, $t: String!, $s: String!) { createPractice(input: {title: $t, organisationID: $o,
+		summary: $s, problem: "P", approach: "A", outcome: "O", visibility: PUBLIC}) { id } }`,
+		map[string]any{"o": s.OrgID, "t": title, "s": summary}, &out)
+	s.Anna.MustPost(t, `mutation($id: ID!) { publishPractice(id: $id) { id } }`, map[string]any{"id": out.CreatePractice.ID}, nil)
+	return out.CreatePractice.ID
+}
+
+// TestSearchSpellingVariants: ue/oe/ae and ss spellings, umlauts and ß, inflections and case
+// all find the same documents, on both databases.
+func TestSearchSpellingVariants(t *testing.T) {
+	apitest.ForEachBackend(t, func(t *testing.T, env *apitest.Env) {
+		s := newSeed(t, env)
+		for _, row := range []struct {
+			name, title, summary string
+			queries              []string
+		}{
+			{"umlauts typed as ue", "Das neue Bürgerbüro", "Termine im Bürgerbüro Nord", []string{"Bürgerbüro", "Buergerbuero", "bürgerbüros", "BUERGERBUEROS", "bürgerbüro"}},
+			{"umlauts in the text typed as ue", "Buergerbuero Sued", "Oeffnungszeiten", []string{"Bürgerbüro Süd", "Öffnungszeiten", "buergerbueros sued"}},
+			{"ß typed as ss", "Straßenverkehrsbehörde", "Zulassung", []string{"Straßenverkehrsbehörde", "Strassenverkehrsbehoerde", "straßenverkehrsbehörden"}},
+			{"ae for ä", "Anträge online", "Wohngeld", []string{"Anträge", "Antraege", "Antrag"}},
+		} {
+			t.Run(row.name, func(t *testing.T) {
+				id := publicPractice(t, s, row.title, row.summary)
+				var first map[string]string
+				for _, q := range row.queries {
+					hits := hitIDs(searchFor(t, s.Jonas, q, "PRACTICE"))
+					if _, ok := hits[id]; !ok {
+						t.Fatalf("%q must find %q: %v", q, row.title, hits)
+					}
+					if first == nil {
+						first = hits
+					} else if len(hits) != len(first) {
+						t.Fatalf("%q finds %d documents, %q %d", q, len(hits), row.queries[0], len(first))
+					}
+				}
+			})
+		}
+	})
+}
+
+// TestSearchPrefixOnlyForTheTypedWord: every word matches by its stem, only the last word
+// (the one still being typed, 3 letters or more) also as the start of a written word; a
+// stem never matches unrelated words that merely start with it.
+func TestSearchPrefixOnlyForTheTypedWord(t *testing.T) {
+	apitest.ForEachBackend(t, func(t *testing.T, env *apitest.Env) {
+		s := newSeed(t, env)
+		for _, row := range []struct {
+			name, query string
+			find, miss  []string
+		}{
+			{"a stem is not a prefix", "Bürger", []string{"Sprechstunde der Bürger", "Bürgersprechstunde"}, []string{"Sprechstunde im Burgenlandkreis"}},
+			{"the typed word is a prefix", "Prozess", []string{"Prozesslandschaft", "Prozesse"}, nil},
+			{"a finished word is no prefix", "Landschaften Prozess", []string{"Landschaft der Prozesse"}, []string{"Landschaftsplanung der Prozesse"}},
+			{"two letters are no prefix", "Ak", nil, []string{"Akte"}},
+		} {
+			t.Run(row.name, func(t *testing.T) {
+				ids := map[string]string{}
+				for _, title := range append(slices.Clone(row.find), row.miss...) {
+					ids[title] = publicPractice(t, s, title, "Zusammenfassung")
+				}
+				hits := hitIDs(searchFor(t, s.Jonas, row.query, "PRACTICE"))
+				for _, title := range row.find {
+					if _, ok := hits[ids[title]]; !ok {
+						t.Errorf("%q must find %q", row.query, title)
+					}
+				}
+				for _, title := range row.miss {
+					if _, ok := hits[ids[title]]; ok {
+						t.Errorf("%q must not find %q", row.query, title)
+					}
+				}
+			})
+		}
+		t.Run("highlights only what matches", func(t *testing.T) {
+			id := publicPractice(t, s, "Beteiligung", "Die Bürger aus dem Burgenlandkreis")
+			snippet := hitIDs(searchFor(t, s.Jonas, "Bürger", "PRACTICE"))[id]
+			if !strings.Contains(snippet, "<mark>Bürger</mark>") || strings.Contains(snippet, "<mark>Burgenlandkreis</mark>") {
+				t.Fatalf("snippet: %q", snippet)
+			}
+		})
+	})
+}
+
+// TestSearchFindsTopicsIndicatorsAndCircles: topics, indicators and circles are found by
+// name and description, under their read rules (circles only by members), kept current on
+// every change.
+func TestSearchFindsTopicsIndicatorsAndCircles(t *testing.T) {
+	apitest.ForEachBackend(t, func(t *testing.T, env *apitest.Env) {
+		s := newSeed(t, env)
+		for _, row := range []struct {
+			name, create, kind, query string
+			anonymous                 bool // whether anonymous visitors find it
+		}{
+			{"a topic by name", `mutation { x: createTopic(input: {slug: "buergerservice", name: "Bürgerservice"}) { id } }`, "TOPIC", "Bürgerservice", true},
+			{"a topic by description", `mutation { x: createTopic(input: {slug: "ozg", name: "OZG", description: "Onlinezugang für Anträge"}) { id } }`, "TOPIC", "Onlinezugang Antraege", true},
+			{"an indicator", `mutation { x: createIndicator(input: {name: "Wartezeit im Bürgerbüro", definition: "Minuten bis zum Termin",
+				unit: "Minuten", targetGroup: CITIZENS, direction: LOWER_IS_BETTER}) { id } }`, "INDICATOR", "Wartezeiten buergerbuero", true},
+			{"a closed circle, for members only", `mutation { x: createCircle(input: {name: "Kreis der Kämmerer", slug: "kaemmerer", description: "Haushalt", visibility: CLOSED}) { id } }`, "CIRCLE", "Kaemmerer", false},
+		} {
+			t.Run(row.name, func(t *testing.T) {
+				var out struct{ X struct{ ID string } }
+				s.Admin.MustPost(t, row.create, nil, &out)
+				if _, ok := hitIDs(searchFor(t, s.Jonas, row.query, row.kind))[out.X.ID]; !ok {
+					t.Fatalf("a member must find it by %q", row.query)
+				}
+				if _, ok := hitIDs(searchFor(t, s.Jonas, row.query))[out.X.ID]; !ok {
+					t.Fatalf("a member must find it among all types by %q", row.query)
+				}
+				if _, ok := hitIDs(searchFor(t, env.Anonymous(), row.query, row.kind))[out.X.ID]; ok != row.anonymous {
+					t.Fatalf("anonymous visitors find it: %v, want %v", ok, row.anonymous)
+				}
+			})
+		}
+		t.Run("a renamed topic by its new name only", func(t *testing.T) {
+			var out struct{ X struct{ ID string } }
+			s.Admin.MustPost(t, `mutation { x: createTopic(input: {slug: "e-akte", name: "Elektronische Akte"}) { id } }`, nil, &out)
+			s.Admin.MustPost(t, `mutation($id: ID!) { updateTopic(id: $id, input: {name: "Aktenführung"}) { id } }`, map[string]any{"id": out.X.ID}, nil)
+			if _, ok := hitIDs(searchFor(t, s.Jonas, "Elektronische", "TOPIC"))[out.X.ID]; ok {
+				t.Fatal("the old name must be gone from the index")
+			}
+			if _, ok := hitIDs(searchFor(t, s.Jonas, "Aktenfuehrung", "TOPIC"))[out.X.ID]; !ok {
+				t.Fatal("the new name must be found")
+			}
+		})
 	})
 }

@@ -10910,6 +10910,9 @@ enum SearchType {
   ORGANISATION
   EVENT
   SOFTWARE
+  TOPIC
+  INDICATOR
+  CIRCLE
 }
 
 type SearchHit {
@@ -10930,8 +10933,10 @@ type SearchResults {
 
 extend type Query {
   """
-  German full-text search, ranked, over what the viewer may see. Every word must match (by
-  stem, and as a prefix: "Prozesse" finds "Prozess" and "Prozessmanagement").
+  German full-text search, ranked, over what the viewer may see. Every word must match a word
+  of the same stem, whatever the spelling ("Buergerbueros" finds "Bürgerbüro", "Strasse"
+  "Straße"); the last word, if it has 3 letters or more, also matches as the start of a word
+  ("Prozess" finds "Prozessmanagement", "Bürger" does not find "Burgenlandkreis").
   """
   search(query: String!, types: [SearchType!], first: Int = 20, after: String): SearchResults!
 }

@@ -186,6 +186,9 @@ const (
 	SearchTypeOrganisation SearchType = "ORGANISATION"
 	SearchTypeEvent        SearchType = "EVENT"
 	SearchTypeSoftware     SearchType = "SOFTWARE"
+	SearchTypeTopic        SearchType = "TOPIC"
+	SearchTypeIndicator    SearchType = "INDICATOR"
+	SearchTypeCircle       SearchType = "CIRCLE"
 )
 
 var AllSearchType = []SearchType{
@@ -196,11 +199,14 @@ var AllSearchType = []SearchType{
 	SearchTypeOrganisation,
 	SearchTypeEvent,
 	SearchTypeSoftware,
+	SearchTypeTopic,
+	SearchTypeIndicator,
+	SearchTypeCircle,
 }
 
 func (e SearchType) IsValid() bool {
 	switch e {
-	case SearchTypePractice, SearchTypeDiscussion, SearchTypeMessage, SearchTypeMember, SearchTypeOrganisation, SearchTypeEvent, SearchTypeSoftware:
+	case SearchTypePractice, SearchTypeDiscussion, SearchTypeMessage, SearchTypeMember, SearchTypeOrganisation, SearchTypeEvent, SearchTypeSoftware, SearchTypeTopic, SearchTypeIndicator, SearchTypeCircle:
 		return true
 	}
 	return false

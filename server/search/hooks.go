@@ -5,14 +5,17 @@ import (
 	"strings"
 
 	"zirkel/ent"
+	"zirkel/ent/circle"
 	"zirkel/ent/discussion"
 	"zirkel/ent/event"
 	"zirkel/ent/hook"
+	"zirkel/ent/indicator"
 	"zirkel/ent/member"
 	"zirkel/ent/message"
 	"zirkel/ent/organisation"
 	"zirkel/ent/practice"
 	"zirkel/ent/softwareproduct"
+	"zirkel/ent/topic"
 )
 
 // installHooks indexes each searchable object after every create, and after every single
@@ -50,6 +53,10 @@ func (ix *Index) installHooks(client *ent.Client) {
 		event.FieldTitle, event.FieldDescription, event.FieldPlace))
 	client.SoftwareProduct.Use(index(func(v ent.Value) (doc, bool) { return softwareDoc(v.(*ent.SoftwareProduct)) },
 		softwareproduct.FieldName, softwareproduct.FieldCategory))
+	client.Topic.Use(index(func(v ent.Value) (doc, bool) { return topicDoc(v.(*ent.Topic)) }, topic.FieldName, topic.FieldDescription))
+	client.Indicator.Use(index(func(v ent.Value) (doc, bool) { return indicatorDoc(v.(*ent.Indicator)) },
+		indicator.FieldName, indicator.FieldDefinition, indicator.FieldUnit, indicator.FieldSourceReference))
+	client.Circle.Use(index(func(v ent.Value) (doc, bool) { return circleDoc(v.(*ent.Circle)) }, circle.FieldName, circle.FieldDescription))
 }
 
 // changesAny tells whether a mutation sets, clears or appends to one of the fields.
@@ -94,3 +101,11 @@ func eventDoc(e *ent.Event) (doc, bool) {
 func softwareDoc(p *ent.SoftwareProduct) (doc, bool) {
 	return doc{p.ID, "SOFTWARE", p.Name, p.Category}, true
 }
+
+func topicDoc(t *ent.Topic) (doc, bool) { return doc{t.ID, "TOPIC", t.Name, t.Description}, true }
+
+func indicatorDoc(i *ent.Indicator) (doc, bool) {
+	return doc{i.ID, "INDICATOR", i.Name, i.Definition + "\n" + i.Unit + "\n" + i.SourceReference}, true
+}
+
+func circleDoc(c *ent.Circle) (doc, bool) { return doc{c.ID, "CIRCLE", c.Name, c.Description}, true }

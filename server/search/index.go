@@ -1,7 +1,8 @@
 // Package search is Zirkel's German full-text search over practices, discussions, messages,
-// members, organisations, events and software: SQLite FTS5 over Snowball stems on the
-// embedded database, PostgreSQL's 'german' text search configuration otherwise. Hooks keep
-// the index current on every write, inside the writing transaction.
+// members, organisations, events, software, topics, indicators and circles. Both databases index the same terms, made in
+// Go (fold, then Snowball German stem, see term): SQLite in an FTS5 table, PostgreSQL in a
+// tsvector of the 'simple' configuration over them, so both find the same. Hooks keep the
+// index current on every write, inside the writing transaction.
 package search
 
 import (
@@ -32,6 +33,9 @@ type doc struct {
 // Open creates the index tables if needed and installs the hooks that keep them current.
 func Open(ctx context.Context, db *sql.DB, client *ent.Client, dialectName string) (*Index, error) {
 	ix := &Index{dialect: dialectName}
+	if err := ix.dropIfOutdated(ctx, db); err != nil {
+		return nil, fmt.Errorf("upgrading the search index: %w", err)
+	}
 	for _, stmt := range ix.schema() {
 		if _, err := db.ExecContext(ctx, stmt); err != nil {
 			return nil, fmt.Errorf("creating the search index: %w", err)
@@ -44,18 +48,44 @@ func Open(ctx context.Context, db *sql.DB, client *ent.Client, dialectName strin
 	return ix, nil
 }
 
+// version is the version of the index's tables and terms; an index of another version is
+// dropped and filled anew when the server starts.
+const version = 4
+
+// dropIfOutdated drops index tables written by another version of the terms.
+func (ix *Index) dropIfOutdated(ctx context.Context, db *sql.DB) error {
+	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS search_version (version integer NOT NULL)`); err != nil {
+		return err
+	}
+	var have int
+	err := db.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM search_version`).Scan(&have)
+	if err != nil || have == version {
+		return err
+	}
+	for _, stmt := range []string{`DROP TABLE IF EXISTS search_index`, `DROP TABLE IF EXISTS search_rows`, `DELETE FROM search_version`,
+		fmt.Sprintf(`INSERT INTO search_version (version) VALUES (%d)`, version)} {
+		if _, err := db.ExecContext(ctx, stmt); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (ix *Index) schema() []string {
 	if ix.dialect == dialect.Postgres {
 		return []string{
 			`CREATE TABLE IF NOT EXISTS search_index (doc_id text PRIMARY KEY, kind text NOT NULL, title text NOT NULL, body text NOT NULL,
-				tsv tsvector GENERATED ALWAYS AS (setweight(to_tsvector('german', title), 'A') || setweight(to_tsvector('german', body), 'B')) STORED)`,
+				title_terms text NOT NULL, body_terms text NOT NULL, words text NOT NULL,
+				tsv tsvector GENERATED ALWAYS AS (setweight(to_tsvector('simple', title_terms), 'A') || setweight(to_tsvector('simple', body_terms), 'B')) STORED,
+				wsv tsvector GENERATED ALWAYS AS (to_tsvector('simple', words)) STORED)`,
+			`CREATE INDEX IF NOT EXISTS search_index_wsv ON search_index USING gin (wsv)`,
 			`CREATE INDEX IF NOT EXISTS search_index_tsv ON search_index USING gin (tsv)`,
 		}
 	}
 	// search_rows maps ids to FTS5 rowids, so that replacing a document is two lookups by key
 	// instead of a scan of the whole index.
 	return []string{
-		`CREATE VIRTUAL TABLE IF NOT EXISTS search_index USING fts5(doc_id UNINDEXED, kind UNINDEXED, title, body, terms,
+		`CREATE VIRTUAL TABLE IF NOT EXISTS search_index USING fts5(doc_id UNINDEXED, kind UNINDEXED, title, body, terms, words,
 			tokenize = 'unicode61 remove_diacritics 2')`,
 		`CREATE TABLE IF NOT EXISTS search_rows (doc_id TEXT PRIMARY KEY, fts_row INTEGER NOT NULL)`,
 		`CREATE UNIQUE INDEX IF NOT EXISTS search_rows_fts_row ON search_rows (fts_row)`,
@@ -73,9 +103,10 @@ type execer interface {
 // replaced in place.
 func (ix *Index) put(ctx context.Context, x execer, d doc) error {
 	if ix.dialect == dialect.Postgres {
-		_, err := x.ExecContext(ctx, `INSERT INTO search_index (doc_id, kind, title, body) VALUES ($1, $2, $3, $4)
-			ON CONFLICT (doc_id) DO UPDATE SET kind = excluded.kind, title = excluded.title, body = excluded.body`,
-			string(d.id), d.kind, d.title, d.body)
+		_, err := x.ExecContext(ctx, `INSERT INTO search_index (doc_id, kind, title, body, title_terms, body_terms, words) VALUES ($1, $2, $3, $4, $5, $6, $7)
+			ON CONFLICT (doc_id) DO UPDATE SET kind = excluded.kind, title = excluded.title, body = excluded.body,
+				title_terms = excluded.title_terms, body_terms = excluded.body_terms, words = excluded.words`,
+			string(d.id), d.kind, d.title, d.body, strings.Join(terms(d.title), " "), strings.Join(terms(d.body), " "), folded(d.title+" "+d.body))
 		return err
 	}
 	if _, err := x.ExecContext(ctx, `INSERT INTO search_rows (doc_id, fts_row)
@@ -83,9 +114,9 @@ func (ix *Index) put(ctx context.Context, x execer, d doc) error {
 		ON CONFLICT (doc_id) DO NOTHING`, string(d.id)); err != nil {
 		return err
 	}
-	_, err := x.ExecContext(ctx, `INSERT OR REPLACE INTO search_index (rowid, doc_id, kind, title, body, terms)
-		VALUES ((SELECT fts_row FROM search_rows WHERE doc_id = ?), ?, ?, ?, ?, ?)`,
-		string(d.id), string(d.id), d.kind, d.title, d.body, strings.Join(stems(d.title+" "+d.body), " "))
+	_, err := x.ExecContext(ctx, `INSERT OR REPLACE INTO search_index (rowid, doc_id, kind, title, body, terms, words)
+		VALUES ((SELECT fts_row FROM search_rows WHERE doc_id = ?), ?, ?, ?, ?, ?, ?)`,
+		string(d.id), string(d.id), d.kind, d.title, d.body, strings.Join(terms(d.title+" "+d.body), " "), folded(d.title+" "+d.body))
 	return err
 }
 
@@ -105,11 +136,20 @@ func words(text string) []string {
 	return strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 }
 
-// stems are the Snowball stems of the words of a text.
-func stems(text string) []string {
+// folded is the words of a text, folded and not stemmed, for matching the start of words.
+func folded(text string) string {
 	ws := words(text)
 	for i, w := range ws {
-		ws[i] = Stem(w)
+		ws[i] = fold(w)
+	}
+	return strings.Join(ws, " ")
+}
+
+// terms are the index terms of the words of a text (see term).
+func terms(text string) []string {
+	ws := words(text)
+	for i, w := range ws {
+		ws[i] = term(w)
 	}
 	return ws
 }

@@ -58,6 +58,9 @@ func (ix *Index) Reindex(ctx context.Context, client *ent.Client) error {
 	collectAll(func() ([]doc, error) { return mapAll(c.Event.Query().All(sys))(eventDoc) })
 	collectAll(func() ([]doc, error) { return mapAll(c.SoftwareProduct.Query().All(sys))(softwareDoc) })
 	collectAll(func() ([]doc, error) { return mapAll(c.Message.Query().All(sys))(messageDoc) })
+	collectAll(func() ([]doc, error) { return mapAll(c.Topic.Query().All(sys))(topicDoc) })
+	collectAll(func() ([]doc, error) { return mapAll(c.Indicator.Query().All(sys))(indicatorDoc) })
+	collectAll(func() ([]doc, error) { return mapAll(c.Circle.Query().All(sys))(circleDoc) })
 	for _, d := range docs {
 		if err != nil {
 			break

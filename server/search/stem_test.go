@@ -10,6 +10,7 @@ func TestStem(t *testing.T) {
 		"straße": "strass", "häuser": "haus", "bürgerservice": "burgerservic",
 		"aufeinanderfolgenden": "aufeinanderfolg", "kategorischer": "kategor",
 		"schönheit": "schonheit", "prozessmanagement": "prozessmanagement", "freundlichkeit": "freundlich",
+		"bürgerbüro": "burgerburo", "bürger": "burg", "digitalisieren": "digitalisi", "burgenlandkreis": "burgenlandkreis",
 	} {
 		if got := Stem(word); got != want {
 			t.Errorf("Stem(%q) = %q, want %q", word, got, want)
