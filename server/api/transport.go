@@ -222,7 +222,7 @@ func paramsFromURL(rawQuery string) (*graphql.RawParams, *requestError) {
 	for _, vs := range values {
 		for _, v := range vs {
 			if !utf8.ValidString(v) {
-				return nil, badParam("", "the request body is not valid UTF-8")
+				return nil, badParam("", "the URL's query string is not valid UTF-8")
 			}
 		}
 	}
@@ -267,6 +267,9 @@ func decodeObject(v json.RawMessage, name string, out *map[string]any) *requestE
 	dec := json.NewDecoder(bytes.NewReader(v))
 	dec.UseNumber()
 	if err := dec.Decode(out); err != nil {
+		return badParam(name, "must be a JSON object")
+	}
+	if _, err := dec.Token(); err != io.EOF { // one object and nothing after it
 		return badParam(name, "must be a JSON object")
 	}
 	return nil

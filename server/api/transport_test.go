@@ -103,6 +103,7 @@ func TestMalformedRequestsAnswer4xxWithACode(t *testing.T) {
 		{"invalid UTF-8", rawRequest{contentType: jsonType, body: []byte("{\"query\":\"{ viewer { id } }\xff\xfe\"}")}, 400, "BAD_REQUEST", ""},
 		{"GET without query", rawRequest{method: http.MethodGet}, 400, "BAD_REQUEST", "query"},
 		{"GET with variables not an object", rawRequest{method: http.MethodGet, path: "/graphql?query=%7Bviewer%7Bid%7D%7D&variables=%5B1%5D"}, 400, "BAD_REQUEST", "variables"},
+		{"GET with junk after the variables object", rawRequest{method: http.MethodGet, path: "/graphql?query=%7Bviewer%7Bid%7D%7D&variables=%7B%7Dxyz"}, 400, "BAD_REQUEST", "variables"},
 		{"GET with a broken query string", rawRequest{method: http.MethodGet, path: "/graphql?query=%zz"}, 400, "BAD_REQUEST", ""},
 		{"GET with invalid UTF-8", rawRequest{method: http.MethodGet, path: "/graphql?query=%7B%FF%7D"}, 400, "BAD_REQUEST", ""},
 		{"GET with a mutation", rawRequest{method: http.MethodGet, path: "/graphql?query=mutation%7Blogout%7D"}, 405, "METHOD_NOT_ALLOWED", ""},

@@ -81,6 +81,9 @@ func (s *Service) Middleware(next http.Handler) http.Handler {
 				writeError(w, r, http.StatusUnauthorized, apperr.CodeUnauthenticated, "the session has ended; log in again")
 				return
 			}
+			if errors.Is(err, context.Canceled) {
+				return // the client went away: nobody reads an answer
+			}
 			if err != nil {
 				s.logger.WarnContext(ctx, "loading session", "err", err)
 				writeUnavailable(w, r, err)

@@ -158,6 +158,7 @@ var german = map[string]string{
 	"the request was cancelled":                                                                                   "die Anfrage wurde abgebrochen",
 	"the service is unavailable; try again later":                                                                 "der Dienst ist nicht erreichbar; versuchen Sie es später noch einmal",
 	"vendors cannot be authors of practices":                                                                      "Anbieter können keine Praxisbeispiele verfassen",
+	"the URL's query string is not valid UTF-8":                                                                   "die Parameter der URL sind kein gültiges UTF-8",
 }
 
 // germanPatterns translate messages with values in them: the validator's and parser's of

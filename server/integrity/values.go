@@ -94,7 +94,7 @@ func allowsLines(typ, field string) bool {
 		"Practice.lessons_learned", "Practice.transferability",
 		"Circle.description", "Topic.description", "Competency.description", "Event.description",
 		"Indicator.definition", "Measurement.note", "SoftwareUsage.notes", "Survey.introduction",
-		"SurveyResponse.answers":
+		"SurveyResponse.answers", "CircleJoinRequest.message", "CircleJoinRequest.reason":
 		return true
 	}
 	return false
