@@ -52,6 +52,16 @@ func ForEachBackend(t *testing.T, f func(t *testing.T, env *Env)) {
 // Start starts a server on the backend; adjust, if set, changes the configuration first.
 func Start(t testing.TB, backend string, adjust func(*config.Config), opts ...app.Option) *Env {
 	t.Helper()
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if testing.Verbose() {
+		logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	}
+	return start(t, backend, adjust, logger, opts...)
+}
+
+// start starts a server with the logger on a fresh database of the backend.
+func start(t testing.TB, backend string, adjust func(*config.Config), logger *slog.Logger, opts ...app.Option) *Env {
+	t.Helper()
 	cfg, err := config.Load(nil, func(string) string { return "" })
 	if err != nil {
 		t.Fatal(err)
@@ -64,10 +74,6 @@ func Start(t testing.TB, backend string, adjust func(*config.Config), opts ...ap
 		adjust(&cfg)
 	}
 	env := &Env{}
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	if testing.Verbose() {
-		logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	}
 	opts = append(opts, app.WithDriverWrapper(func(d dialect.Driver) dialect.Driver {
 		return &countingDriver{Driver: d, n: &env.statements}
 	}))

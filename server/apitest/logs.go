@@ -2,9 +2,7 @@ package apitest
 
 import (
 	"bytes"
-	"context"
 	"log/slog"
-	"net/http/httptest"
 	"sync"
 	"testing"
 
@@ -37,29 +35,9 @@ func (l *Log) String() string {
 // the test can read.
 func StartWithLog(t testing.TB, backend string, adjust func(*config.Config), opts ...app.Option) (*Env, *Log) {
 	t.Helper()
-	cfg, err := config.Load(nil, func(string) string { return "" })
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.DataDir = t.TempDir()
-	if backend == "postgres" {
-		cfg.DatabaseURL = freshSchema(t)
-	}
-	if adjust != nil {
-		adjust(&cfg)
-	}
 	log := &Log{}
 	logger := slog.New(reqid.LogHandler(slog.NewJSONHandler(log, &slog.HandlerOptions{Level: slog.LevelDebug})))
-	a, err := app.New(context.Background(), cfg, logger, opts...)
-	if err != nil {
-		t.Fatalf("starting app: %v", err)
-	}
-	srv := httptest.NewServer(a.Handler())
-	t.Cleanup(func() {
-		srv.Close()
-		_ = a.Close()
-	})
-	return &Env{URL: srv.URL, App: a}, log
+	return start(t, backend, adjust, logger, opts...), log
 }
 
 // Len is how many bytes have been logged so far.
