@@ -1,0 +1,87 @@
+package graph_test
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"zirkel/server/apitest"
+)
+
+// TestSurveyMeasuresFollowTheRespondents: a question's mean, median and free texts are shown
+// only where its number of respondents is: with 10 responses of which 7 answer and 3 skip, the
+// mean of 7 values (25/7) or the 7 texts would tell that 3 skipped, a hidden group of 3. The
+// CSV follows the API.
+func TestSurveyMeasuresFollowTheRespondents(t *testing.T) {
+	rows := []struct {
+		name             string
+		answering, total int
+		shown            bool
+	}{
+		{name: "7 of 10 answer: the 3 who skipped stay hidden", answering: 7, total: 10, shown: false},
+		{name: "5 of 10 answer: both groups stand for 5", answering: 5, total: 10, shown: true},
+		{name: "all 10 answer: nobody skipped", answering: 10, total: 10, shown: true},
+	}
+	for _, row := range rows {
+		t.Run(row.name, func(t *testing.T) {
+			apitest.ForEachBackend(t, func(t *testing.T, env *apitest.Env) {
+				owner := env.NewMember(t, apitest.Spec{CommunityRole: "RESEARCHER"})
+				survey, q := newSurvey(t, owner, time.Now().Add(time.Hour), "")
+				for i := range row.total {
+					answers := []map[string]any{{"questionID": q[0], "choice": 0}}
+					if i < row.answering {
+						answers = append(answers, map[string]any{"questionID": q[2], "scale": 3 + i%2},
+							map[string]any{"questionID": q[3], "text": fmt.Sprintf("Antwort %02d", i)})
+					}
+					res := env.NewMember(t, apitest.Spec{}).Post(t, `mutation($s: ID!, $a: [AnswerInput!]!) { respondToSurvey(surveyID: $s, answers: $a) }`,
+						map[string]any{"s": survey, "a": answers})
+					if len(res.Errors) > 0 {
+						t.Fatal(res.Errors)
+					}
+				}
+				var out struct {
+					Node struct {
+						Results struct {
+							Respondents *int
+							Questions   []struct {
+								Respondents  *int
+								Median, Mean *float64
+								Texts        []string
+							}
+						}
+					}
+				}
+				owner.MustPost(t, `query($id: ID!) { node(id: $id) { ... on Survey { results { respondents questions {
+					respondents median mean texts } } } } }`, map[string]any{"id": survey}, &out)
+				r := out.Node.Results
+				if r.Respondents == nil || *r.Respondents != row.total {
+					t.Fatalf("want %d respondents: %+v", row.total, r)
+				}
+				scale, text := r.Questions[2], r.Questions[3]
+				if got := scale.Respondents != nil; got != row.shown {
+					t.Fatalf("scale respondents shown = %v, want %v", got, row.shown)
+				}
+				if got := scale.Mean != nil || scale.Median != nil; got != row.shown {
+					t.Fatalf("scale mean/median shown = %v, want %v (mean %v)", got, row.shown, scale.Mean)
+				}
+				if got := len(text.Texts) > 0; got != row.shown {
+					t.Fatalf("texts shown = %v, want %v: %v", got, row.shown, text.Texts)
+				}
+				if row.shown && len(text.Texts) != row.answering {
+					t.Fatalf("want %d texts: %v", row.answering, text.Texts)
+				}
+				csv := get(t, env.URL+"/surveys/"+survey+"/results.csv", owner.Token, http.StatusOK)
+				if got := strings.Contains(csv, "Antwort"); got != row.shown {
+					t.Fatalf("CSV texts shown = %v, want %v:\n%s", got, row.shown, csv)
+				}
+				for _, line := range strings.Split(csv, "\n") {
+					if strings.Contains(line, ",SCALE,") && !row.shown && line != `Wie zufrieden sind Sie?,SCALE,,,,,,` {
+						t.Fatalf("CSV shows a measure of a hidden group: %q", line)
+					}
+				}
+			})
+		})
+	}
+}
