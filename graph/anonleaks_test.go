@@ -85,3 +85,56 @@ func TestSurveyMeasuresFollowTheRespondents(t *testing.T) {
 		})
 	}
 }
+
+// TestSurveyResponsesLeaveNoTime: a response to an anonymous survey does not move the survey's
+// updatedAt (that would give each response's moment), and its responseCount, read or filtered
+// on, is the published count (steps of 5), not the exact one; a named survey counts each
+// response at once.
+func TestSurveyResponsesLeaveNoTime(t *testing.T) {
+	rows := []struct {
+		name                string
+		extra               string
+		responses, wantSeen int
+	}{
+		{name: "anonymous, 3 responses: nothing seen", responses: 3, wantSeen: 0},
+		{name: "anonymous, 7 responses: the step of 5", responses: 7, wantSeen: 5},
+		{name: "named, 3 responses: all counted", extra: ", anonymous: false", responses: 3, wantSeen: 3},
+	}
+	for _, row := range rows {
+		t.Run(row.name, func(t *testing.T) {
+			apitest.ForEachBackend(t, func(t *testing.T, env *apitest.Env) {
+				owner := env.NewMember(t, apitest.Spec{CommunityRole: "RESEARCHER"})
+				survey, q := newSurvey(t, owner, time.Now().Add(time.Hour), row.extra)
+				type state struct {
+					Node struct {
+						UpdatedAt     string
+						ResponseCount int
+					}
+					Surveys struct{ TotalCount int }
+				}
+				read := func() state {
+					var out state
+					owner.MustPost(t, `query($id: ID!, $n: Int!) { node(id: $id) { ... on Survey { updatedAt responseCount } }
+						surveys(first: 1, where: {responseCountGTE: $n}) { totalCount } }`, map[string]any{"id": survey, "n": row.wantSeen + 1}, &out)
+					return out
+				}
+				before := read()
+				for i := range row.responses {
+					if res := answer(t, env.NewMember(t, apitest.Spec{}), survey, q, 0, 3, fmt.Sprintf("x%d", i)); len(res.Errors) > 0 {
+						t.Fatal(res.Errors)
+					}
+				}
+				after := read()
+				if after.Node.UpdatedAt != before.Node.UpdatedAt {
+					t.Fatalf("a response moved updatedAt from %s to %s", before.Node.UpdatedAt, after.Node.UpdatedAt)
+				}
+				if after.Node.ResponseCount != row.wantSeen {
+					t.Fatalf("responseCount %d, want %d", after.Node.ResponseCount, row.wantSeen)
+				}
+				if after.Surveys.TotalCount != 0 {
+					t.Fatalf("a filter on responseCount > %d finds the survey: it counts more than it publishes", row.wantSeen)
+				}
+			})
+		})
+	}
+}
