@@ -138,3 +138,79 @@ func TestSurveyResponsesLeaveNoTime(t *testing.T) {
 		})
 	}
 }
+
+// TestVendorSoftwareFiguresCannotBeDifferenced: what vendors learn of a product on a topic is
+// what its landscape shows (a product of 15 organisations on topics A 8, B 2, C 5 shows only A:
+// C's 5 would give B's 2 by subtraction), and the vendors' mean satisfaction moves only in
+// steps of 5 organisations, so that one newcomer's rating cannot be read from the change.
+func TestVendorSoftwareFiguresCannotBeDifferenced(t *testing.T) {
+	apitest.ForEachBackend(t, func(t *testing.T, env *apitest.Env) {
+		admin := env.NewMember(t, apitest.Spec{PlatformRole: "ADMIN"})
+		var ids struct{ A, B, C, P struct{ ID string } }
+		admin.MustPost(t, `mutation {
+			a: createTopic(input: {slug: "thema-a", name: "A"}) { id }
+			b: createTopic(input: {slug: "thema-b", name: "B"}) { id }
+			c: createTopic(input: {slug: "thema-c", name: "C"}) { id }
+			p: createSoftwareProduct(input: {name: "Produkt", category: "BPM"}) { id }
+		}`, nil, &ids)
+		use := func(i int, topic string, rating int) *apitest.Session {
+			m := env.NewMember(t, apitest.Spec{OrganisationID: newOrg(t, admin, fmt.Sprintf("Kreis %02d", i), "LANDKREIS", 100000+i)})
+			m.MustPost(t, `mutation($o: ID!, $p: ID!, $t: ID!, $s: Int) { recordSoftwareUsage(input: {organisationID: $o, productID: $p, topicID: $t, satisfaction: $s}) { id } }`,
+				map[string]any{"o": m.OrgID(t), "p": ids.P.ID, "t": topic, "s": rating}, nil)
+			return m
+		}
+		var member *apitest.Session
+		for i := range 15 {
+			topic := ids.A.ID
+			switch {
+			case i >= 13:
+				topic = ids.B.ID
+			case i >= 8:
+				topic = ids.C.ID
+			}
+			member = use(i, topic, 4)
+		}
+		vendor := env.NewMember(t, apitest.Spec{CommunityRole: "VENDOR", OrganisationID: newOrg(t, admin, "Prozess GmbH", "VENDOR", 0)})
+		forTopic := func(as *apitest.Session, topic string) []int {
+			var out struct{ SoftwareForTopic []struct{ Organisations int } }
+			as.MustPost(t, `query($t: ID!) { softwareForTopic(topicID: $t) { organisations } }`, map[string]any{"t": topic}, &out)
+			var counts []int
+			for _, s := range out.SoftwareForTopic {
+				counts = append(counts, s.Organisations)
+			}
+			return counts
+		}
+		mean := func(as *apitest.Session) float64 {
+			var out struct {
+				Node struct{ Landscape struct{ AverageSatisfaction *float64 } }
+			}
+			as.MustPost(t, `query($p: ID!) { node(id: $p) { ... on SoftwareProduct { landscape { averageSatisfaction } } } }`, map[string]any{"p": ids.P.ID}, &out)
+			if out.Node.Landscape.AverageSatisfaction == nil {
+				t.Fatal("no mean over 15 organisations")
+			}
+			return *out.Node.Landscape.AverageSatisfaction
+		}
+
+		t.Run("a topic the landscape hides is hidden from vendors", func(t *testing.T) {
+			if got := forTopic(vendor, ids.C.ID); len(got) != 0 {
+				t.Fatalf("vendor sees the product on C: %v (B = 15 - 8 - C)", got)
+			}
+			if got := forTopic(vendor, ids.A.ID); len(got) != 1 || got[0] != 8 {
+				t.Fatalf("vendor sees A: %v", got)
+			}
+			if got := forTopic(member, ids.C.ID); len(got) != 1 || got[0] != 5 {
+				t.Fatalf("members read usages and see C: %v", got)
+			}
+		})
+		t.Run("one newcomer does not move the vendors' mean", func(t *testing.T) {
+			before := mean(vendor)
+			use(15, ids.A.ID, 1)
+			if after := mean(vendor); after != before {
+				t.Fatalf("the vendors' mean moved from %v to %v: the newcomer's rating is %v", before, after, 16*after-15*before)
+			}
+			if got := mean(member); got == before {
+				t.Fatal("members see the exact mean")
+			}
+		})
+	})
+}

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"zirkel/ent"
 	"zirkel/ent/organisation"
@@ -46,8 +47,14 @@ func softwareForTopic(ctx context.Context, c *ent.Client, topicID gid.ID, first 
 	if err != nil {
 		return nil, err
 	}
+	tallies := tallyUsages(usages)
+	if aggregateOnly {
+		if tallies, err = publishedOnTopic(ctx, c, topicID, tallies, len(among) > 0); err != nil {
+			return nil, err
+		}
+	}
 	out := make([]*model.SoftwareUsageSummary, 0)
-	for _, t := range tallyUsages(usages) {
+	for _, t := range tallies {
 		if s := t.summary(aggregateOnly); s != nil {
 			out = append(out, s)
 		}
@@ -61,12 +68,49 @@ func softwareForTopic(ctx context.Context, c *ent.Client, topicID gid.ID, first 
 	return out[:min(first, len(out))], nil
 }
 
+// publishedOnTopic keeps of the tallies on one topic (for viewers who may only see
+// aggregates) the products whose landscape shows the topic: the same decision as
+// SoftwareProduct.landscape, so that a count the landscape hides (or one it hides to protect
+// another) cannot be read here instead. Among a subset of the organisations (subset), the
+// subset's count is shown only where its complement on the topic (the others) may be shown too,
+// or the landscape's count minus it would name a small group.
+func publishedOnTopic(ctx context.Context, c *ent.Client, topicID gid.ID, tallies map[gid.ID]*usageTally, subset bool) (map[gid.ID]*usageTally, error) {
+	if len(tallies) == 0 {
+		return tallies, nil
+	}
+	all, err := c.SoftwareUsage.Query().Where(softwareusage.HasProductWith(softwareproduct.IDIn(slices.Collect(maps.Keys(tallies))...))).
+		WithProduct().WithOrganisation().WithTopic().All(policy.System(ctx))
+	if err != nil {
+		return nil, err
+	}
+	whole := tallyUsages(all)
+	out := map[gid.ID]*usageTally{}
+	for id, t := range tallies {
+		w := whole[id]
+		if w == nil || !w.shownTopics()[topicID] {
+			continue
+		}
+		if subset && anonymity.Hide([]int{len(t.orgs), len(w.topics[topicID]) - len(t.orgs)})[0] {
+			continue
+		}
+		out[id] = t
+	}
+	return out, nil
+}
+
 // usageTally gathers one product's usages.
 type usageTally struct {
 	product                      *ent.SoftwareProduct
 	orgs, ratedBy                map[gid.ID]bool
 	topics                       map[gid.ID]map[gid.ID]bool
+	ratings                      map[gid.ID]*orgRatings
 	rated, ratingSum, asked, rec int
+}
+
+// orgRatings are one organisation's ratings of a product and when it first rated it.
+type orgRatings struct {
+	first  time.Time
+	sum, n int
 }
 
 // tallyUsages groups usages (loaded with product and organisation) by product.
@@ -76,7 +120,7 @@ func tallyUsages(usages []*ent.SoftwareUsage) map[gid.ID]*usageTally {
 		p, org := u.Edges.Product, u.Edges.Organisation.ID
 		t := byProduct[p.ID]
 		if t == nil {
-			t = &usageTally{product: p, orgs: map[gid.ID]bool{}, ratedBy: map[gid.ID]bool{}, topics: map[gid.ID]map[gid.ID]bool{}}
+			t = &usageTally{product: p, orgs: map[gid.ID]bool{}, ratedBy: map[gid.ID]bool{}, topics: map[gid.ID]map[gid.ID]bool{}, ratings: map[gid.ID]*orgRatings{}}
 			byProduct[p.ID] = t
 		}
 		t.orgs[org] = true
@@ -90,6 +134,14 @@ func tallyUsages(usages []*ent.SoftwareUsage) map[gid.ID]*usageTally {
 			t.rated++
 			t.ratingSum += *u.Satisfaction
 			t.ratedBy[org] = true
+			r := t.ratings[org]
+			if r == nil {
+				r = &orgRatings{first: u.CreatedAt}
+				t.ratings[org] = r
+			}
+			r.first = minTime(r.first, u.CreatedAt)
+			r.sum += *u.Satisfaction
+			r.n++
 		}
 		if u.WouldRecommend != nil {
 			t.asked++
@@ -129,9 +181,62 @@ func (t *usageTally) averageSatisfaction() *float64 {
 	return &avg
 }
 
+// steppedSatisfaction is the mean rating for viewers who may only see aggregates: over the
+// organisations that rated the product first, as many of them as the last multiple of
+// anonymity.K (nil below anonymity.K). So the mean changes only when K more organisations have
+// rated, and the difference between two readings is the sum of at least K organisations'
+// ratings, never one newcomer's rating. (Rounding the mean instead would not do: the step in
+// which a rounded mean moves still tells whether the newcomer rated high or low.)
+func (t *usageTally) steppedSatisfaction() *float64 {
+	m := len(t.ratings) / anonymity.K * anonymity.K
+	if m == 0 {
+		return nil
+	}
+	orgs := slices.SortedFunc(maps.Keys(t.ratings), func(a, b gid.ID) int {
+		if c := t.ratings[a].first.Compare(t.ratings[b].first); c != 0 {
+			return c
+		}
+		return strings.Compare(string(a), string(b))
+	})
+	sum, n := 0, 0
+	for _, org := range orgs[:m] {
+		sum, n = sum+t.ratings[org].sum, n+t.ratings[org].n
+	}
+	avg := float64(sum) / float64(n)
+	return &avg
+}
+
+// minTime is the earlier of two times.
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
+// shownTopics is the one decision which of the product's topics its aggregates show: those
+// anonymity.Hide leaves shown in the table of organisations per topic.
+func (t *usageTally) shownTopics() map[gid.ID]bool {
+	topicIDs := slices.Sorted(maps.Keys(t.topics))
+	counts := make([]int, len(topicIDs))
+	for i, id := range topicIDs {
+		counts[i] = len(t.topics[id])
+	}
+	hidden := anonymity.Hide(counts)
+	shown := map[gid.ID]bool{}
+	for i, id := range topicIDs {
+		if !hidden[i] {
+			shown[id] = true
+		}
+	}
+	return shown
+}
+
 // landscape is a product's aggregate over all organisations that use it, for everyone who
 // sees the product (vendors included): nil below anonymity.K organisations, topics and the
-// mean satisfaction only where they stand for at least anonymity.K (see anonymity.Hide).
+// mean satisfaction only where they stand for at least anonymity.K (see anonymity.Hide); for
+// viewers who may only see aggregates the mean moves in steps of anonymity.K organisations
+// (see steppedSatisfaction).
 func landscape(ctx context.Context, c *ent.Client, p *ent.SoftwareProduct) (*model.SoftwareLandscape, error) {
 	if viewer.FromContext(ctx) == nil {
 		return nil, nil
@@ -146,21 +251,13 @@ func landscape(ctx context.Context, c *ent.Client, p *ent.SoftwareProduct) (*mod
 		return nil, nil
 	}
 	out := &model.SoftwareLandscape{Organisations: len(t.orgs), Topics: []*model.SoftwareTopicCount{}}
-	if anonymity.Enough(len(t.ratedBy)) {
+	switch {
+	case !policy.MayReadSoftwareUsages(viewer.FromContext(ctx)):
+		out.AverageSatisfaction = t.steppedSatisfaction()
+	case anonymity.Enough(len(t.ratedBy)):
 		out.AverageSatisfaction = t.averageSatisfaction()
 	}
-	topicIDs := slices.Sorted(maps.Keys(t.topics))
-	counts := make([]int, len(topicIDs))
-	for i, id := range topicIDs {
-		counts[i] = len(t.topics[id])
-	}
-	hidden := anonymity.Hide(counts)
-	var shown []gid.ID
-	for i, id := range topicIDs {
-		if !hidden[i] {
-			shown = append(shown, id)
-		}
-	}
+	shown := slices.Collect(maps.Keys(t.shownTopics()))
 	topics, err := c.Topic.Query().Where(topic.IDIn(shown...)).All(ctx)
 	if err != nil {
 		return nil, err
