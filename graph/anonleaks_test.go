@@ -182,7 +182,9 @@ func TestVendorSoftwareFiguresCannotBeDifferenced(t *testing.T) {
 		}
 		mean := func(as *apitest.Session) float64 {
 			var out struct {
-				Node struct{ Landscape struct{ AverageSatisfaction *float64 } }
+				Node struct {
+					Landscape struct{ AverageSatisfaction *float64 }
+				}
 			}
 			as.MustPost(t, `query($p: ID!) { node(id: $p) { ... on SoftwareProduct { landscape { averageSatisfaction } } } }`, map[string]any{"p": ids.P.ID}, &out)
 			if out.Node.Landscape.AverageSatisfaction == nil {
@@ -213,4 +215,51 @@ func TestVendorSoftwareFiguresCannotBeDifferenced(t *testing.T) {
 			}
 		})
 	})
+}
+
+// TestBenchmarkPeersBetterByQuartile: whether a peer did better is decided by the quartile its
+// value lies in against the published quartiles, not by its exact value: with peers at 10 to
+// 60 (quartiles 22.5, 35, 47.5) a practice linked to the peer at 40 is offered to an own value
+// below 35, and to none in 35 to 47.5, wherever in it the own value lies, so moving the own
+// value cannot bisect the peer's value.
+func TestBenchmarkPeersBetterByQuartile(t *testing.T) {
+	rows := []struct {
+		name    string
+		own     []float64 // recorded one after the other; the list must be the same after each
+		offered bool
+	}{
+		{name: "own value in a lower quartile: offered", own: []float64{25, 34}, offered: true},
+		{name: "own value in the peer's quartile: not offered, however close", own: []float64{36, 39.9, 40.1, 47}, offered: false},
+		{name: "own value in a better quartile: not offered", own: []float64{48, 70}, offered: false},
+	}
+	for _, row := range rows {
+		t.Run(row.name, func(t *testing.T) {
+			apitest.ForEachBackend(t, func(t *testing.T, env *apitest.Env) {
+				admin := env.NewMember(t, apitest.Spec{PlatformRole: "ADMIN"})
+				var ind struct{ A struct{ ID string } }
+				admin.MustPost(t, `mutation { a: createIndicator(input: {name: "Anteil online", definition: "D", unit: "%", targetGroup: CITIZENS, direction: HIGHER_IS_BETTER}) { id } }`, nil, &ind)
+				own := env.NewMember(t, apitest.Spec{OrganisationID: newOrg(t, admin, "Landkreis Eigen", "LANDKREIS", 100000)})
+				for i, value := range []float64{10, 20, 30, 40, 50, 60} {
+					peer := env.NewMember(t, apitest.Spec{OrganisationID: newOrg(t, admin, fmt.Sprintf("Landkreis Peer %d", i), "LANDKREIS", 60000+i*20000)})
+					m := record(t, peer, ind.A.ID, value)
+					if value == 40 {
+						var p struct{ CreatePractice struct{ ID string } }
+						peer.MustPost(t, `mutation { createPractice(input: {title: "Vierzig", organisationID: "`+peer.OrgID(t)+`", summary: "S", problem: "P", approach: "A", outcome: "O", visibility: MEMBERS}) { id } }`, nil, &p)
+						peer.MustPost(t, `mutation($p: ID!, $m: ID!) { linkPracticeMeasurements(practiceID: $p, afterIDs: [$m]) { id } }`, map[string]any{"p": p.CreatePractice.ID, "m": m}, nil)
+						peer.MustPost(t, `mutation($p: ID!) { publishPractice(id: $p) { id } }`, map[string]any{"p": p.CreatePractice.ID}, nil)
+					}
+				}
+				for _, value := range row.own {
+					record(t, own, ind.A.ID, value)
+					var b struct {
+						Benchmark struct{ PracticesToLearnFrom []struct{ Title string } }
+					}
+					own.MustPost(t, `query($i: ID!) { benchmark(indicatorID: $i, period: "2025") { practicesToLearnFrom { title } } }`, map[string]any{"i": ind.A.ID}, &b)
+					if got := len(b.Benchmark.PracticesToLearnFrom) == 1; got != row.offered {
+						t.Fatalf("own value %v: practice of the peer at 40 offered = %v, want %v", value, got, row.offered)
+					}
+				}
+			})
+		})
+	}
 }
