@@ -64,7 +64,7 @@ func benchmark(ctx context.Context, c *ent.Client, indicatorID gid.ID, period st
 	out.PeerCount = len(values)
 	out.Median, out.LowerQuartile, out.UpperQuartile = quantile(values, 0.5), quantile(values, 0.25), quantile(values, 0.75)
 	if out.OwnValue != nil {
-		if out.PracticesToLearnFrom, err = learnFrom(ctx, c, ind, ms, *out.OwnValue); err != nil {
+		if out.PracticesToLearnFrom, err = learnFrom(ctx, c, ind, ms, *out.OwnValue, [3]float64{*out.LowerQuartile, *out.Median, *out.UpperQuartile}); err != nil {
 			return nil, err
 		}
 	}
@@ -72,12 +72,16 @@ func benchmark(ctx context.Context, c *ent.Client, indicatorID gid.ID, period st
 }
 
 // learnFrom offers the published practices, visible to the viewer, that peers who did better
-// linked to their measurements of this indicator.
-func learnFrom(ctx context.Context, c *ent.Client, ind *ent.Indicator, peers []*ent.Measurement, own float64) ([]*ent.Practice, error) {
+// linked to their measurements of this indicator. "Better" is a better quartile than the own
+// value's against the published quartiles (see anonymity.Quartile), never a comparison of
+// exact values: the viewer sets the own value at will and could bisect a peer's value.
+func learnFrom(ctx context.Context, c *ent.Client, ind *ent.Indicator, peers []*ent.Measurement, own float64, quartiles [3]float64) ([]*ent.Practice, error) {
+	quartile := func(v float64) int { return anonymity.Quartile(v, quartiles[0], quartiles[1], quartiles[2]) }
+	mine := quartile(own)
 	var better []gid.ID
 	for _, m := range peers {
-		if (ind.Direction == indicator.DirectionHIGHER_IS_BETTER && m.Value > own) ||
-			(ind.Direction == indicator.DirectionLOWER_IS_BETTER && m.Value < own) {
+		if q := quartile(m.Value); (ind.Direction == indicator.DirectionHIGHER_IS_BETTER && q > mine) ||
+			(ind.Direction == indicator.DirectionLOWER_IS_BETTER && q < mine) {
 			better = append(better, m.ID)
 		}
 	}

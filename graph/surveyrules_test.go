@@ -1,6 +1,7 @@
 package graph_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"slices"
@@ -212,8 +213,12 @@ func TestSurveyStepsUnderConcurrentResponses(t *testing.T) {
 			}
 		}
 		owner.MustPost(t, `query($id: ID!) { node(id: $id) { ... on Survey { responseCount results { respondents suppressed } } } }`, map[string]any{"id": survey}, &out)
-		if out.Node.ResponseCount != 13 || out.Node.Results.Respondents == nil || *out.Node.Results.Respondents != 10 {
-			t.Fatalf("13 responses, results over 10: %d, %+v", out.Node.ResponseCount, out.Node.Results)
+		if out.Node.ResponseCount != 10 || out.Node.Results.Respondents == nil || *out.Node.Results.Respondents != 10 {
+			t.Fatalf("13 responses, results and the published count over 10: %d, %+v", out.Node.ResponseCount, out.Node.Results)
+		}
+		var stored int
+		if err := env.App.Store.DB.QueryRowContext(context.Background(), `SELECT COUNT(*) FROM survey_responses`).Scan(&stored); err != nil || stored != 13 {
+			t.Fatalf("all 13 responses are stored: %d, %v", stored, err)
 		}
 	})
 }

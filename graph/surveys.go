@@ -353,7 +353,8 @@ func isOwner(ctx context.Context, s *ent.Survey) (bool, error) {
 // questionResult aggregates one question's answers out of n respondents. Its table is the
 // count of each option plus the count of those who skipped it (they add up to n for single
 // choice); anonymity.Hide decides which counts are shown, and the question's respondents (n
-// minus the skipped) and the shares only show when the skipped count does.
+// minus the skipped) and everything derived from it (the shares, the mean and median, the
+// owner's free texts) only show when the skipped count does.
 func questionResult(q *ent.SurveyQuestion, answers []any, n int, owner bool) *model.QuestionResult {
 	res := &model.QuestionResult{Question: q, Options: []*model.OptionResult{}, Texts: []string{}}
 	answered := len(answers)
@@ -371,8 +372,7 @@ func questionResult(q *ent.SurveyQuestion, answers []any, n int, owner bool) *mo
 	if !anonymity.Enough(answered) {
 		return res
 	}
-	switch q.Kind {
-	case surveyquestion.KindSINGLE_CHOICE, surveyquestion.KindMULTI_CHOICE:
+	if choice {
 		for i, opt := range q.Options {
 			o := &model.OptionResult{Option: opt}
 			if !hidden[i] {
@@ -384,6 +384,12 @@ func questionResult(q *ent.SurveyQuestion, answers []any, n int, owner bool) *mo
 			}
 			res.Options = append(res.Options, o)
 		}
+		return res
+	}
+	if !skippedShown { // a mean of 7 values or 7 texts would tell how many skipped
+		return res
+	}
+	switch q.Kind {
 	case surveyquestion.KindSCALE, surveyquestion.KindNUMBER:
 		values := make([]float64, 0, len(answers))
 		sum := 0.0

@@ -67,3 +67,17 @@ func Hide(counts []int) []bool {
 	}
 	return hidden
 }
+
+// Quartile places a value among published quartiles (lower, median, upper): 0 up to the lower
+// quartile, 1 up to the median, 2 up to the upper quartile, 3 above it. Comparisons of the
+// viewer with others go by quartile, never by exact values: the viewer can change their own
+// value at will, and comparing it with another's exact value would bisect that value.
+func Quartile(value, lower, median, upper float64) int {
+	q := 0
+	for _, bound := range []float64{lower, median, upper} {
+		if value > bound {
+			q++
+		}
+	}
+	return q
+}

@@ -124,3 +124,14 @@ func FuzzHide(f *testing.F) {
 		}
 	})
 }
+
+func TestQuartile(t *testing.T) {
+	for _, tc := range []struct {
+		value float64
+		want  int
+	}{{-1, 0}, {22.5, 0}, {22.6, 1}, {35, 1}, {36, 2}, {47.5, 2}, {47.6, 3}, {1e9, 3}} {
+		if got := anonymity.Quartile(tc.value, 22.5, 35, 47.5); got != tc.want {
+			t.Errorf("Quartile(%v) = %d, want %d", tc.value, got, tc.want)
+		}
+	}
+}
