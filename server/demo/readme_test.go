@@ -133,7 +133,7 @@ func newReadmeRun(t *testing.T, backend string) *readmeRun {
 	}
 	admin.MustPost(t, `{ viewer { organisation { id } }
 		practices(first: 1, where: {status: PUBLISHED, hasTopics: true}) { edges { node { topics(first: 1) { edges { node { id slug } } } } } }
-		discussions(first: 1, where: {hasMessages: true}) { edges { node { id messages(first: 1) { edges { node { id } } } } } } }`, nil, &seed)
+		discussions(first: 1, where: {status: OPEN, hasMessages: true}) { edges { node { id messages(first: 1) { edges { node { id } } } } } } }`, nil, &seed)
 	if len(seed.Practices.Edges) == 0 || len(seed.Discussions.Edges) == 0 || len(seed.Discussions.Edges[0].Node.Messages.Edges) == 0 {
 		t.Fatalf("the demo lacks a published practice with topics or a discussion with messages: %+v", seed)
 	}

@@ -47,8 +47,9 @@ func (p *pool) do(ctx context.Context, f func(c *conn) error) error {
 	if err != nil {
 		return err
 	}
+	reused := c.reused // read before run: afterwards c may be back in the pool, in another's hands
 	err = p.run(ctx, c, f)
-	if c.reused && broken(err) && ctx.Err() == nil {
+	if reused && broken(err) && ctx.Err() == nil {
 		if c, err = p.get(ctx, false); err != nil {
 			return err
 		}
