@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math/rand/v2"
 	"net/http/httptest"
 	"regexp"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"entgo.io/ent/dialect"
 
@@ -249,9 +251,10 @@ func TestPracticePagePlans(t *testing.T) {
 }
 
 // likeTheCommunity makes every other practice public, so that anonymous visitors see some,
-// and adds organisations without practices, so that the planner's statistics (SQLite) show
-// more organisations than a page names, as in the community: reading a table of 50 rows in
-// full is cheaper than 50 searches, and would be chosen.
+// and adds organisations without practices and ended sessions, so that the planner's
+// statistics (SQLite) show more organisations than a page names and more sessions than one,
+// as in the community: reading a table of 50 rows (or one) in full is cheaper than 50
+// searches (or one), and would be chosen.
 func likeTheCommunity(t *testing.T, client *ent.Client) {
 	t.Helper()
 	ctx := policy.System(context.Background())
@@ -265,5 +268,14 @@ func likeTheCommunity(t *testing.T, client *ent.Client) {
 			orgs[i] = client.Organisation.Create().SetName("Gemeinde").SetKind(organisation.KindGEMEINDE)
 		}
 		client.Organisation.CreateBulk(orgs...).ExecX(ctx)
+	}
+	members := client.Member.Query().IDsX(ctx)
+	for range 10 {
+		sessions := make([]*ent.SessionCreate, 100)
+		for i := range sessions {
+			sessions[i] = client.Session.Create().SetTokenHash(fmt.Sprintf("%064x", rand.Uint64())).
+				SetMemberID(members[rand.IntN(len(members))]).SetExpiresAt(time.Now().Add(-time.Hour))
+		}
+		client.Session.CreateBulk(sessions...).ExecX(ctx)
 	}
 }

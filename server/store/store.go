@@ -140,7 +140,7 @@ const (
 
 // sqliteConnLifetime is how long a SQLite connection is used; its successor runs the
 // optimize pragma again (PostgreSQL's autovacuum keeps its statistics up to date itself).
-const sqliteConnLifetime = time.Hour
+const sqliteConnLifetime = 15 * time.Minute
 
 // sizePool keeps every connection of the pool open between requests: database/sql keeps only
 // 2 idle connections by default, so under load it would open and close one per request.
