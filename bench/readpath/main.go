@@ -38,6 +38,7 @@ type options struct {
 	warmup      time.Duration
 	postgresURL string
 	debugAddr   string
+	profileDir  string
 	keep        bool
 }
 
@@ -83,7 +84,7 @@ func runDatabase(ctx context.Context, db, server, dir string, o options) error {
 			continue
 		}
 		for _, n := range o.conns {
-			r, err := measure(srv, c, n, o)
+			r, err := measure(srv, c, n, o, fmt.Sprintf("%s-%s-%d", db, c.viewer, n))
 			if err != nil {
 				return err
 			}
@@ -105,9 +106,13 @@ func parseFlags() options {
 	flag.StringVar(&o.postgresURL, "postgres-url", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable",
 		"PostgreSQL server; the benchmark works in a fresh schema and drops it afterwards")
 	flag.StringVar(&o.debugAddr, "debug-addr", "", "serve the server's pprof profiles here (e.g. 127.0.0.1:6060)")
+	flag.StringVar(&o.profileDir, "profile", "", "write a CPU profile of the server for each measured case into this directory (needs -debug-addr)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the data (SQLite directory, PostgreSQL schema) for a look afterwards")
 	flag.Parse()
 	o.dbs, o.viewers = split(*dbs), split(*viewers)
+	if o.profileDir != "" && o.debugAddr == "" {
+		log.Fatal("-profile needs -debug-addr")
+	}
 	for _, db := range o.dbs {
 		if db != "sqlite" && db != "postgres" {
 			log.Fatalf("-db: unknown database %q", db)

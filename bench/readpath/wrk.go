@@ -3,6 +3,8 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -53,7 +55,7 @@ type result struct {
 
 // measure warms up, then runs wrk for the measured duration and reads the server's CPU time
 // around it.
-func measure(s *server, c loadCase, conns int, o options) (result, error) {
+func measure(s *server, c loadCase, conns int, o options, name string) (result, error) {
 	dir, err := os.MkdirTemp("", "readpath-wrk")
 	if err != nil {
 		return result{}, err
@@ -88,12 +90,23 @@ func measure(s *server, c loadCase, conns int, o options) (result, error) {
 	if err != nil {
 		return result{}, err
 	}
+	profiled := make(chan error, 1)
+	if o.profileDir != "" {
+		go func() {
+			profiled <- profile(o.debugAddr, o.duration-time.Second, filepath.Join(o.profileDir, name+".pprof"))
+		}()
+	} else {
+		profiled <- nil
+	}
 	out, err := run(o.duration)
 	if err != nil {
 		return result{}, err
 	}
 	after, err := s.cpu()
 	if err != nil {
+		return result{}, err
+	}
+	if err := <-profiled; err != nil {
 		return result{}, err
 	}
 	r, err := parseWrk(out)
@@ -146,4 +159,23 @@ func parseWrk(out string) (result, error) {
 		return r, fmt.Errorf("reading wrk's latency distribution")
 	}
 	return r, nil
+}
+
+// profile saves a CPU profile of the server taken over the given time.
+func profile(debugAddr string, d time.Duration, path string) error {
+	res, err := http.Get(fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", debugAddr, max(1, int(d.Seconds()))))
+	if err != nil {
+		return fmt.Errorf("profiling: %w", err)
+	}
+	defer res.Body.Close()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = io.Copy(f, res.Body)
+	return err
 }
