@@ -60,7 +60,11 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	var drv dialect.Driver = entsql.OpenDB(d, db)
+	base := entsql.OpenDB(d, db)
+	var drv dialect.Driver = base
+	if d == dialect.SQLite {
+		drv = newCachingDriver(base, db)
+	}
 	if opts.WrapDriver != nil {
 		drv = opts.WrapDriver(drv)
 	}
