@@ -255,7 +255,7 @@ func TestPracticePagePlans(t *testing.T) {
 // statistics (SQLite) show more organisations than a page names and more sessions than one,
 // as in the community: reading a table of 50 rows (or one) in full is cheaper than 50
 // searches (or one), and would be chosen.
-func likeTheCommunity(t *testing.T, client *ent.Client) {
+func likeTheCommunity(t testing.TB, client *ent.Client) {
 	t.Helper()
 	ctx := policy.System(context.Background())
 	ids := client.Practice.Query().Order(ent.Asc(practice.FieldID)).IDsX(ctx)
