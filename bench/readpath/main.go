@@ -55,8 +55,8 @@ func main() {
 	build(server, "./server")
 
 	fmt.Printf("%s, %d cores (%s), Go %s\n\n", time.Now().UTC().Format("2006-01-02 15:04 MST"), runtime.NumCPU(), cpuModel(), runtime.Version())
-	fmt.Println("| database | viewer | connections | requests/s | p50 | p99 | server CPU/request | errors |")
-	fmt.Println("|---|---|---|---|---|---|---|---|")
+	fmt.Println("| database | viewer | connections | requests/s | p50 | p99 | server CPU/request | wrong answers | failed requests |")
+	fmt.Println("|---|---|---|---|---|---|---|---|---|")
 	for _, db := range o.dbs {
 		check(runDatabase(context.Background(), db, server, dir, o))
 	}
@@ -88,8 +88,8 @@ func runDatabase(ctx context.Context, db, server, dir string, o options) error {
 			if err != nil {
 				return err
 			}
-			fmt.Printf("| %s | %s | %d | %.0f | %s | %s | %s | %d |\n", db, c.viewer, n, r.rps,
-				ms(r.p50), ms(r.p99), ms(r.cpuPerRequest), r.bad)
+			fmt.Printf("| %s | %s | %d | %.0f | %s | %s | %s | %d | %d |\n", db, c.viewer, n, r.rps,
+				ms(r.p50), ms(r.p99), ms(r.cpuPerRequest), r.wrong, r.failed)
 		}
 	}
 	return nil

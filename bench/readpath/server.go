@@ -103,6 +103,7 @@ func freshSchema(ctx context.Context, base string) (string, func(), error) {
 	}
 	q := u.Query()
 	q.Set("search_path", schema)
+	q.Set("application_name", schema) // to find the server's connections in pg_stat_activity
 	u.RawQuery = q.Encode()
 	drop := func() {
 		_, _ = db.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE")

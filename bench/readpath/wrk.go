@@ -50,7 +50,8 @@ type result struct {
 	requests      int
 	p50, p99      time.Duration
 	cpuPerRequest time.Duration
-	bad           int // wrong answers, non-200 statuses and socket errors (timeouts)
+	wrong         int // answers that are not the checked one (or not 200)
+	failed        int // socket errors and timeouts (no answer within wrk's timeout)
 }
 
 // measure warms up, then runs wrk for the measured duration and reads the server's CPU time
@@ -71,8 +72,9 @@ func measure(s *server, c loadCase, conns int, o options, name string) (result, 
 		}
 	}
 	run := func(d time.Duration) (string, error) {
+		// A long timeout: wrk leaves requests that time out out of its latencies.
 		cmd := exec.Command("wrk", "-t", strconv.Itoa(o.threads), "-c", strconv.Itoa(conns),
-			"-d", fmt.Sprintf("%ds", int(d.Seconds())), "--latency", "-s", filepath.Join(dir, "script.lua"), s.base+"/graphql")
+			"-d", fmt.Sprintf("%ds", int(d.Seconds())), "--timeout", "10s", "--latency", "-s", filepath.Join(dir, "script.lua"), s.base+"/graphql")
 		cmd.Env = append(os.Environ(), "READPATH_BODY="+filepath.Join(dir, "body.json"),
 			"READPATH_ANSWER="+filepath.Join(dir, "answer.json"), "READPATH_TOKEN="+c.token)
 		out, err := cmd.CombinedOutput()
@@ -138,7 +140,7 @@ func parseWrk(out string) (result, error) {
 	}
 	r.requests, _ = strconv.Atoi(m[1])
 	r.rps, _ = strconv.ParseFloat(rps[1], 64)
-	r.bad, _ = strconv.Atoi(bad[1])
+	r.wrong, _ = strconv.Atoi(bad[1])
 	for _, p := range rePercent.FindAllStringSubmatch(out, -1) {
 		v, _ := strconv.ParseFloat(p[2], 64)
 		unit := map[string]time.Duration{"us": time.Microsecond, "ms": time.Millisecond, "s": time.Second, "m": time.Minute}[p[3]]
@@ -152,7 +154,7 @@ func parseWrk(out string) (result, error) {
 	if s := reSocket.FindStringSubmatch(out); s != nil {
 		for _, n := range s[1:] {
 			k, _ := strconv.Atoi(n)
-			r.bad += k
+			r.failed += k
 		}
 	}
 	if r.p50 == 0 || r.p99 == 0 || strings.TrimSpace(out) == "" {
