@@ -92,7 +92,26 @@ func runDatabase(ctx context.Context, db, server, dir string, o options) error {
 				ms(r.p50), ms(r.p99), ms(r.cpuPerRequest), r.wrong, r.failed)
 		}
 	}
+	reportServerErrors(filepath.Join(dir, db+"-server.log"))
 	return nil
+}
+
+// reportServerErrors shows the first errors the server logged, leaving out the requests that
+// wrk abandoned when it stopped (context canceled).
+func reportServerErrors(path string) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return
+	}
+	shown := 0
+	for _, line := range strings.Split(string(raw), "\n") {
+		if line == "" || strings.Contains(line, "context canceled") {
+			continue
+		}
+		if shown++; shown <= 5 {
+			log.Printf("server log: %s", line)
+		}
+	}
 }
 
 func parseFlags() options {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log"
 	"net/http"
 	"os"
 	"os/exec"
@@ -33,13 +34,20 @@ end
 local expected = slurp(os.getenv("READPATH_ANSWER"))
 local threads = {}
 function setup(thread) table.insert(threads, thread) end
-function init(args) bad = 0 end
+function init(args) bad = 0; first_bad = "" end
 function response(status, headers, body)
-  if status ~= 200 or body ~= expected then bad = bad + 1 end
+  if status ~= 200 or body ~= expected then
+    bad = bad + 1
+    if first_bad == "" then first_bad = status .. " " .. string.sub(body, 1, 400) end
+  end
 end
 function done(summary, latency, requests)
   local total = 0
-  for _, t in ipairs(threads) do total = total + t:get("bad") end
+  for _, t in ipairs(threads) do
+    total = total + t:get("bad")
+    local first = t:get("first_bad")
+    if first ~= "" then io.write("readpath-first-wrong " .. first .. "\n") end
+  end
   io.write(string.format("readpath-bad %d\n", total))
 end
 `
@@ -115,6 +123,9 @@ func measure(s *server, c loadCase, conns int, o options, name string) (result, 
 	if err != nil {
 		return result{}, fmt.Errorf("%w\n%s", err, out)
 	}
+	if m := reFirstWrong.FindStringSubmatch(out); m != nil {
+		log.Printf("%s: first wrong answer (status, start of body): %s", name, m[1])
+	}
 	if r.requests > 0 {
 		r.cpuPerRequest = (after - before) / time.Duration(r.requests)
 	}
@@ -122,11 +133,12 @@ func measure(s *server, c loadCase, conns int, o options, name string) (result, 
 }
 
 var (
-	reRequests = regexp.MustCompile(`(\d+) requests in`)
-	reRPS      = regexp.MustCompile(`Requests/sec:\s+([\d.]+)`)
-	rePercent  = regexp.MustCompile(`(?m)^\s+(50|99)%\s+([\d.]+)(us|ms|s|m)\s*$`)
-	reBad      = regexp.MustCompile(`readpath-bad (\d+)`)
-	reSocket   = regexp.MustCompile(`Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)`)
+	reRequests   = regexp.MustCompile(`(\d+) requests in`)
+	reRPS        = regexp.MustCompile(`Requests/sec:\s+([\d.]+)`)
+	rePercent    = regexp.MustCompile(`(?m)^\s+(50|99)%\s+([\d.]+)(us|ms|s|m)\s*$`)
+	reBad        = regexp.MustCompile(`readpath-bad (\d+)`)
+	reFirstWrong = regexp.MustCompile(`readpath-first-wrong (.*)`)
+	reSocket     = regexp.MustCompile(`Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)`)
 )
 
 // parseWrk reads wrk's summary with --latency and the script's count of wrong answers.
