@@ -163,6 +163,11 @@ var (
 				Unique:  true,
 				Columns: []*schema.Column{CircleMembershipsColumns[4], CircleMembershipsColumns[5]},
 			},
+			{
+				Name:    "circlemembership_member_circle_memberships",
+				Unique:  false,
+				Columns: []*schema.Column{CircleMembershipsColumns[5]},
+			},
 		},
 	}
 	// CompetenciesColumns holds the columns for the "competencies" table.

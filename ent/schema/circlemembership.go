@@ -38,7 +38,11 @@ func (CircleMembership) Edges() []ent.Edge {
 
 // Indexes implements ent.Schema.
 func (CircleMembership) Indexes() []ent.Index {
-	return []ent.Index{index.Edges("circle", "member").Unique()}
+	return []ent.Index{
+		index.Edges("circle", "member").Unique(),
+		// A member's circles, loaded with the viewer on every logged-in request.
+		index.Edges("member"),
+	}
 }
 
 // Annotations implements ent.Schema.
