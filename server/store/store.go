@@ -74,12 +74,33 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		_ = client.Close()
 		return nil, err
 	}
+	if err := s.analyse(ctx); err != nil {
+		_ = client.Close()
+		return nil, err
+	}
 	integrity.Install(client, d)
 	if s.Search, err = search.Open(ctx, db, client, d); err != nil {
 		_ = client.Close()
 		return nil, err
 	}
 	return s, nil
+}
+
+// analyse gathers statistics for SQLite's query planner (ANALYZE) where a table has never
+// been analysed or has grown or shrunk 25-fold since, as SQLite recommends: without them it
+// takes an index on a column of three values (practices' status) for a selective one and reads
+// and sorts every practice before taking a page of 50. It runs at start, before any request:
+// run when a connection opens, ANALYZE needs the write lock, and a request whose transaction
+// holds it while opening another connection would wait for itself until SQLITE_BUSY.
+// PostgreSQL's autovacuum keeps its statistics up to date itself.
+func (s *Store) analyse(ctx context.Context) error {
+	if s.Dialect != dialect.SQLite {
+		return nil
+	}
+	if _, err := s.DB.ExecContext(ctx, "PRAGMA optimize=0x10002"); err != nil {
+		return fmt.Errorf("analysing the database: %w", err)
+	}
+	return nil
 }
 
 // Close closes the database.
@@ -107,18 +128,12 @@ func openSQLite(dir string) (*sql.DB, error) {
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "synchronous(NORMAL)")
-	// Statistics for the query planner, gathered (ANALYZE) when a connection opens and a table
-	// has never been analysed or has grown or shrunk 25-fold since, as SQLite recommends.
-	// Without them SQLite takes an index on a column of three values (practices' status) for a
-	// selective one and reads and sorts every practice before taking a page of 50.
-	q.Add("_pragma", "optimize(0x10002)")
 	q.Set("_txlock", "immediate")
 	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("opening sqlite: %w", err)
 	}
 	sizePool(db, sqlitePoolSize)
-	db.SetConnMaxLifetime(sqliteConnLifetime) // each new connection brings the statistics up to date
 	return db, nil
 }
 
@@ -141,10 +156,6 @@ const (
 	sqlitePoolSize   = 8
 	postgresPoolSize = 20
 )
-
-// sqliteConnLifetime is how long a SQLite connection is used; its successor runs the
-// optimize pragma again (PostgreSQL's autovacuum keeps its statistics up to date itself).
-const sqliteConnLifetime = 15 * time.Minute
 
 // sizePool keeps every connection of the pool open between requests: database/sql keeps only
 // 2 idle connections by default, so under load it would open and close one per request.
