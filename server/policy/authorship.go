@@ -3,8 +3,6 @@ package policy
 import (
 	"context"
 	"slices"
-	"strings"
-	"time"
 
 	"zirkel/ent"
 	"zirkel/ent/authorshipinvitation"
@@ -266,27 +264,15 @@ func allowAuthor(ctx context.Context, c *ent.Client, v *viewer.Viewer, practiceI
 func DecideInvitation(next ent.Mutator) ent.Mutator {
 	return hook.AuthorshipInvitationFunc(func(ctx context.Context, m *ent.AuthorshipInvitationMutation) (ent.Value, error) {
 		status, sets := m.Status()
-		id, hasID := m.ID()
-		if !sets || !hasID || !m.Op().Is(ent.OpUpdateOne) {
-			return next.Mutate(ctx, m)
-		}
-		old, err := m.Client().AuthorshipInvitation.Query().Where(authorshipinvitation.ID(id)).
-			WithPractice().WithInvitee().Only(System(ctx))
-		if err != nil {
-			return nil, err
-		}
-		if old.Status != authorshipinvitation.StatusPENDING {
-			return nil, apperr.Conflict("the invitation was already " + strings.ToLower(string(old.Status)))
-		}
-		m.SetDecidedAt(time.Now())
-		if v := viewerOf(ctx); v != nil {
-			m.SetDecidedByID(v.MemberID)
-		}
-		value, err := next.Mutate(ctx, m)
-		if err != nil || status != authorshipinvitation.StatusACCEPTED {
-			return value, err
-		}
-		return value, addAuthor(ctx, m.Client(), old.Edges.Practice.ID, old.Edges.Invitee.ID)
+		return decide(ctx, next, m, sets, status == authorshipinvitation.StatusACCEPTED, func(id gid.ID) (request, error) {
+			old, err := m.Client().AuthorshipInvitation.Query().Where(authorshipinvitation.ID(id)).
+				WithPractice().WithInvitee().Only(System(ctx))
+			if err != nil {
+				return request{}, err
+			}
+			return request{what: "invitation", status: string(old.Status), pending: old.Status == authorshipinvitation.StatusPENDING,
+				accept: func() error { return addAuthor(ctx, m.Client(), old.Edges.Practice.ID, old.Edges.Invitee.ID) }}, nil
+		})
 	})
 }
 

@@ -138,28 +138,58 @@ func CheckJoinRequest(next ent.Mutator) ent.Mutator {
 func DecideJoinRequest(next ent.Mutator) ent.Mutator {
 	return hook.CircleJoinRequestFunc(func(ctx context.Context, m *ent.CircleJoinRequestMutation) (ent.Value, error) {
 		status, sets := m.Status()
-		id, hasID := m.ID()
-		if !sets || !hasID || !m.Op().Is(ent.OpUpdateOne) {
-			return next.Mutate(ctx, m)
-		}
-		old, err := m.Client().CircleJoinRequest.Query().Where(circlejoinrequest.ID(id)).
-			WithCircle().WithMember().Only(System(ctx))
-		if err != nil {
-			return nil, err
-		}
-		if old.Status != circlejoinrequest.StatusPENDING {
-			return nil, apperr.Conflict("the request was already " + strings.ToLower(string(old.Status)))
-		}
-		m.SetDecidedAt(time.Now())
-		if v := viewerOf(ctx); v != nil {
-			m.SetDecidedByID(v.MemberID)
-		}
-		value, err := next.Mutate(ctx, m)
-		if err != nil || status != circlejoinrequest.StatusACCEPTED {
-			return value, err
-		}
-		return value, admit(ctx, m.Client(), old.Edges.Circle.ID, old.Edges.Member.ID)
+		return decide(ctx, next, m, sets, status == circlejoinrequest.StatusACCEPTED, func(id gid.ID) (request, error) {
+			old, err := m.Client().CircleJoinRequest.Query().Where(circlejoinrequest.ID(id)).
+				WithCircle().WithMember().Only(System(ctx))
+			if err != nil {
+				return request{}, err
+			}
+			return request{what: "request", status: string(old.Status), pending: old.Status == circlejoinrequest.StatusPENDING,
+				accept: func() error { return admit(ctx, m.Client(), old.Edges.Circle.ID, old.Edges.Member.ID) }}, nil
+		})
 	})
+}
+
+// request is a stored request that someone answers: a co-author invitation or a request to
+// join a circle.
+type request struct {
+	what, status string       // "invitation", "PENDING"
+	pending      bool         // still open
+	accept       func() error // what a yes does, after the answer is written
+}
+
+// decidable is what the mutations of both kinds of request offer.
+type decidable interface {
+	ent.Mutation
+	ID() (gid.ID, bool)
+	SetDecidedAt(time.Time)
+	SetDecidedByID(gid.ID)
+}
+
+// decide answers a request: a single update that sets the status of a request still open gets
+// when and by whom, a request no longer open is CONFLICT, and a yes runs the request's accept.
+// Other mutations pass.
+func decide(ctx context.Context, next ent.Mutator, m decidable, setsStatus, accepted bool, load func(gid.ID) (request, error)) (ent.Value, error) {
+	id, hasID := m.ID()
+	if !setsStatus || !hasID || !m.Op().Is(ent.OpUpdateOne) {
+		return next.Mutate(ctx, m)
+	}
+	old, err := load(id)
+	if err != nil {
+		return nil, err
+	}
+	if !old.pending {
+		return nil, apperr.Conflict("the " + old.what + " was already " + strings.ToLower(old.status))
+	}
+	m.SetDecidedAt(time.Now())
+	if v := viewerOf(ctx); v != nil {
+		m.SetDecidedByID(v.MemberID)
+	}
+	value, err := next.Mutate(ctx, m)
+	if err != nil || !accepted {
+		return value, err
+	}
+	return value, old.accept()
 }
 
 // admit makes a member a MEMBER of a circle (as trusted code: a moderator just said yes),
