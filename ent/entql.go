@@ -273,6 +273,9 @@ var schemaGraph = func() *sqlgraph.Schema {
 			member.FieldInvitationExpiresAt: {Type: field.TypeTime, Column: member.FieldInvitationExpiresAt},
 			member.FieldCalendarTokenHash:   {Type: field.TypeString, Column: member.FieldCalendarTokenHash},
 			member.FieldLastLoginAt:         {Type: field.TypeTime, Column: member.FieldLastLoginAt},
+			member.FieldDeletionDueAt:       {Type: field.TypeTime, Column: member.FieldDeletionDueAt},
+			member.FieldDeletionCause:       {Type: field.TypeEnum, Column: member.FieldDeletionCause},
+			member.FieldDeletionContent:     {Type: field.TypeEnum, Column: member.FieldDeletionContent},
 		},
 	}
 	graph.Nodes[12] = &sqlgraph.Node{
@@ -2873,6 +2876,21 @@ func (f *MemberFilter) WhereCalendarTokenHash(p entql.StringP) {
 // WhereLastLoginAt applies the entql time.Time predicate on the last_login_at field.
 func (f *MemberFilter) WhereLastLoginAt(p entql.TimeP) {
 	f.Where(p.Field(member.FieldLastLoginAt))
+}
+
+// WhereDeletionDueAt applies the entql time.Time predicate on the deletion_due_at field.
+func (f *MemberFilter) WhereDeletionDueAt(p entql.TimeP) {
+	f.Where(p.Field(member.FieldDeletionDueAt))
+}
+
+// WhereDeletionCause applies the entql string predicate on the deletion_cause field.
+func (f *MemberFilter) WhereDeletionCause(p entql.StringP) {
+	f.Where(p.Field(member.FieldDeletionCause))
+}
+
+// WhereDeletionContent applies the entql string predicate on the deletion_content field.
+func (f *MemberFilter) WhereDeletionContent(p entql.StringP) {
+	f.Where(p.Field(member.FieldDeletionContent))
 }
 
 // WhereHasOrganisation applies a predicate to check if query has an edge organisation.

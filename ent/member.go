@@ -33,7 +33,7 @@ type Member struct {
 	JobTitle string `json:"job_title,omitempty"`
 	// Bio holds the value of the "bio" field.
 	Bio string `json:"bio,omitempty"`
-	// Status holds the value of the "status" field.
+	// DELETED: the account was erased (server/privacy); the row stays as the former member that their content is attributed to.
 	Status member.Status `json:"status,omitempty"`
 	// What the member may do on the platform; set from the directory or by an admin.
 	PlatformRole member.PlatformRole `json:"platform_role,omitempty"`
@@ -51,6 +51,12 @@ type Member struct {
 	CalendarTokenHash *string `json:"-"`
 	// The day (UTC) of the last login; only the member and admins read it (policy.memberFields).
 	LastLoginAt *time.Time `json:"last_login_at,omitempty"`
+	// When the account is erased (end of the grace period); nil when no deletion is pending.
+	DeletionDueAt *time.Time `json:"deletion_due_at,omitempty"`
+	// REQUESTED: the member asked for it (they may undo it); DIRECTORY_REMOVED: their directory no longer knows them (undone when it does again).
+	DeletionCause *member.DeletionCause `json:"deletion_cause,omitempty"`
+	// What becomes of the member's messages, practices, reactions and survey answers.
+	DeletionContent *member.DeletionContent `json:"deletion_content,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the MemberQuery when eager-loading is set.
 	Edges                MemberEdges `json:"edges"`
@@ -172,9 +178,9 @@ func (*Member) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case member.FieldID:
 			values[i] = new(gid.ID)
-		case member.FieldDisplayName, member.FieldEmail, member.FieldCommunityRole, member.FieldJobTitle, member.FieldBio, member.FieldStatus, member.FieldPlatformRole, member.FieldDirectoryID, member.FieldDirectoryEntryID, member.FieldPasswordHash, member.FieldInvitationHash, member.FieldCalendarTokenHash:
+		case member.FieldDisplayName, member.FieldEmail, member.FieldCommunityRole, member.FieldJobTitle, member.FieldBio, member.FieldStatus, member.FieldPlatformRole, member.FieldDirectoryID, member.FieldDirectoryEntryID, member.FieldPasswordHash, member.FieldInvitationHash, member.FieldCalendarTokenHash, member.FieldDeletionCause, member.FieldDeletionContent:
 			values[i] = new(sql.NullString)
-		case member.FieldCreatedAt, member.FieldUpdatedAt, member.FieldInvitationExpiresAt, member.FieldLastLoginAt:
+		case member.FieldCreatedAt, member.FieldUpdatedAt, member.FieldInvitationExpiresAt, member.FieldLastLoginAt, member.FieldDeletionDueAt:
 			values[i] = new(sql.NullTime)
 		case member.ForeignKeys[0]: // organisation_members
 			values[i] = &sql.NullScanner{S: new(gid.ID)}
@@ -301,6 +307,27 @@ func (_m *Member) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.LastLoginAt = new(time.Time)
 				*_m.LastLoginAt = value.Time
+			}
+		case member.FieldDeletionDueAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field deletion_due_at", values[i])
+			} else if value.Valid {
+				_m.DeletionDueAt = new(time.Time)
+				*_m.DeletionDueAt = value.Time
+			}
+		case member.FieldDeletionCause:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field deletion_cause", values[i])
+			} else if value.Valid {
+				_m.DeletionCause = new(member.DeletionCause)
+				*_m.DeletionCause = member.DeletionCause(value.String)
+			}
+		case member.FieldDeletionContent:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field deletion_content", values[i])
+			} else if value.Valid {
+				_m.DeletionContent = new(member.DeletionContent)
+				*_m.DeletionContent = member.DeletionContent(value.String)
 			}
 		case member.ForeignKeys[0]:
 			if value, ok := values[i].(*sql.NullScanner); !ok {
@@ -436,6 +463,21 @@ func (_m *Member) String() string {
 	if v := _m.LastLoginAt; v != nil {
 		builder.WriteString("last_login_at=")
 		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.DeletionDueAt; v != nil {
+		builder.WriteString("deletion_due_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.DeletionCause; v != nil {
+		builder.WriteString("deletion_cause=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.DeletionContent; v != nil {
+		builder.WriteString("deletion_content=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
 	builder.WriteByte(')')
 	return builder.String()

@@ -232,6 +232,48 @@ func (_c *MemberCreate) SetNillableLastLoginAt(v *time.Time) *MemberCreate {
 	return _c
 }
 
+// SetDeletionDueAt sets the "deletion_due_at" field.
+func (_c *MemberCreate) SetDeletionDueAt(v time.Time) *MemberCreate {
+	_c.mutation.SetDeletionDueAt(v)
+	return _c
+}
+
+// SetNillableDeletionDueAt sets the "deletion_due_at" field if the given value is not nil.
+func (_c *MemberCreate) SetNillableDeletionDueAt(v *time.Time) *MemberCreate {
+	if v != nil {
+		_c.SetDeletionDueAt(*v)
+	}
+	return _c
+}
+
+// SetDeletionCause sets the "deletion_cause" field.
+func (_c *MemberCreate) SetDeletionCause(v member.DeletionCause) *MemberCreate {
+	_c.mutation.SetDeletionCause(v)
+	return _c
+}
+
+// SetNillableDeletionCause sets the "deletion_cause" field if the given value is not nil.
+func (_c *MemberCreate) SetNillableDeletionCause(v *member.DeletionCause) *MemberCreate {
+	if v != nil {
+		_c.SetDeletionCause(*v)
+	}
+	return _c
+}
+
+// SetDeletionContent sets the "deletion_content" field.
+func (_c *MemberCreate) SetDeletionContent(v member.DeletionContent) *MemberCreate {
+	_c.mutation.SetDeletionContent(v)
+	return _c
+}
+
+// SetNillableDeletionContent sets the "deletion_content" field if the given value is not nil.
+func (_c *MemberCreate) SetNillableDeletionContent(v *member.DeletionContent) *MemberCreate {
+	if v != nil {
+		_c.SetDeletionContent(*v)
+	}
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *MemberCreate) SetID(v gid.ID) *MemberCreate {
 	_c.mutation.SetID(v)
@@ -522,6 +564,16 @@ func (_c *MemberCreate) check() error {
 			return &ValidationError{Name: "calendar_token_hash", err: fmt.Errorf(`ent: validator failed for field "Member.calendar_token_hash": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.DeletionCause(); ok {
+		if err := member.DeletionCauseValidator(v); err != nil {
+			return &ValidationError{Name: "deletion_cause", err: fmt.Errorf(`ent: validator failed for field "Member.deletion_cause": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.DeletionContent(); ok {
+		if err := member.DeletionContentValidator(v); err != nil {
+			return &ValidationError{Name: "deletion_content", err: fmt.Errorf(`ent: validator failed for field "Member.deletion_content": %w`, err)}
+		}
+	}
 	if v, ok := _c.mutation.ID(); ok {
 		if err := member.IDValidator(string(v)); err != nil {
 			return &ValidationError{Name: "id", err: fmt.Errorf(`ent: validator failed for field "Member.id": %w`, err)}
@@ -626,6 +678,18 @@ func (_c *MemberCreate) createSpec() (*Member, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.LastLoginAt(); ok {
 		_spec.SetField(member.FieldLastLoginAt, field.TypeTime, value)
 		_node.LastLoginAt = &value
+	}
+	if value, ok := _c.mutation.DeletionDueAt(); ok {
+		_spec.SetField(member.FieldDeletionDueAt, field.TypeTime, value)
+		_node.DeletionDueAt = &value
+	}
+	if value, ok := _c.mutation.DeletionCause(); ok {
+		_spec.SetField(member.FieldDeletionCause, field.TypeEnum, value)
+		_node.DeletionCause = &value
+	}
+	if value, ok := _c.mutation.DeletionContent(); ok {
+		_spec.SetField(member.FieldDeletionContent, field.TypeEnum, value)
+		_node.DeletionContent = &value
 	}
 	if nodes := _c.mutation.OrganisationIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -1042,6 +1106,60 @@ func (u *MemberUpsert) ClearLastLoginAt() *MemberUpsert {
 	return u
 }
 
+// SetDeletionDueAt sets the "deletion_due_at" field.
+func (u *MemberUpsert) SetDeletionDueAt(v time.Time) *MemberUpsert {
+	u.Set(member.FieldDeletionDueAt, v)
+	return u
+}
+
+// UpdateDeletionDueAt sets the "deletion_due_at" field to the value that was provided on create.
+func (u *MemberUpsert) UpdateDeletionDueAt() *MemberUpsert {
+	u.SetExcluded(member.FieldDeletionDueAt)
+	return u
+}
+
+// ClearDeletionDueAt clears the value of the "deletion_due_at" field.
+func (u *MemberUpsert) ClearDeletionDueAt() *MemberUpsert {
+	u.SetNull(member.FieldDeletionDueAt)
+	return u
+}
+
+// SetDeletionCause sets the "deletion_cause" field.
+func (u *MemberUpsert) SetDeletionCause(v member.DeletionCause) *MemberUpsert {
+	u.Set(member.FieldDeletionCause, v)
+	return u
+}
+
+// UpdateDeletionCause sets the "deletion_cause" field to the value that was provided on create.
+func (u *MemberUpsert) UpdateDeletionCause() *MemberUpsert {
+	u.SetExcluded(member.FieldDeletionCause)
+	return u
+}
+
+// ClearDeletionCause clears the value of the "deletion_cause" field.
+func (u *MemberUpsert) ClearDeletionCause() *MemberUpsert {
+	u.SetNull(member.FieldDeletionCause)
+	return u
+}
+
+// SetDeletionContent sets the "deletion_content" field.
+func (u *MemberUpsert) SetDeletionContent(v member.DeletionContent) *MemberUpsert {
+	u.Set(member.FieldDeletionContent, v)
+	return u
+}
+
+// UpdateDeletionContent sets the "deletion_content" field to the value that was provided on create.
+func (u *MemberUpsert) UpdateDeletionContent() *MemberUpsert {
+	u.SetExcluded(member.FieldDeletionContent)
+	return u
+}
+
+// ClearDeletionContent clears the value of the "deletion_content" field.
+func (u *MemberUpsert) ClearDeletionContent() *MemberUpsert {
+	u.SetNull(member.FieldDeletionContent)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create except the ID field.
 // Using this option is equivalent to using:
 //
@@ -1363,6 +1481,69 @@ func (u *MemberUpsertOne) UpdateLastLoginAt() *MemberUpsertOne {
 func (u *MemberUpsertOne) ClearLastLoginAt() *MemberUpsertOne {
 	return u.Update(func(s *MemberUpsert) {
 		s.ClearLastLoginAt()
+	})
+}
+
+// SetDeletionDueAt sets the "deletion_due_at" field.
+func (u *MemberUpsertOne) SetDeletionDueAt(v time.Time) *MemberUpsertOne {
+	return u.Update(func(s *MemberUpsert) {
+		s.SetDeletionDueAt(v)
+	})
+}
+
+// UpdateDeletionDueAt sets the "deletion_due_at" field to the value that was provided on create.
+func (u *MemberUpsertOne) UpdateDeletionDueAt() *MemberUpsertOne {
+	return u.Update(func(s *MemberUpsert) {
+		s.UpdateDeletionDueAt()
+	})
+}
+
+// ClearDeletionDueAt clears the value of the "deletion_due_at" field.
+func (u *MemberUpsertOne) ClearDeletionDueAt() *MemberUpsertOne {
+	return u.Update(func(s *MemberUpsert) {
+		s.ClearDeletionDueAt()
+	})
+}
+
+// SetDeletionCause sets the "deletion_cause" field.
+func (u *MemberUpsertOne) SetDeletionCause(v member.DeletionCause) *MemberUpsertOne {
+	return u.Update(func(s *MemberUpsert) {
+		s.SetDeletionCause(v)
+	})
+}
+
+// UpdateDeletionCause sets the "deletion_cause" field to the value that was provided on create.
+func (u *MemberUpsertOne) UpdateDeletionCause() *MemberUpsertOne {
+	return u.Update(func(s *MemberUpsert) {
+		s.UpdateDeletionCause()
+	})
+}
+
+// ClearDeletionCause clears the value of the "deletion_cause" field.
+func (u *MemberUpsertOne) ClearDeletionCause() *MemberUpsertOne {
+	return u.Update(func(s *MemberUpsert) {
+		s.ClearDeletionCause()
+	})
+}
+
+// SetDeletionContent sets the "deletion_content" field.
+func (u *MemberUpsertOne) SetDeletionContent(v member.DeletionContent) *MemberUpsertOne {
+	return u.Update(func(s *MemberUpsert) {
+		s.SetDeletionContent(v)
+	})
+}
+
+// UpdateDeletionContent sets the "deletion_content" field to the value that was provided on create.
+func (u *MemberUpsertOne) UpdateDeletionContent() *MemberUpsertOne {
+	return u.Update(func(s *MemberUpsert) {
+		s.UpdateDeletionContent()
+	})
+}
+
+// ClearDeletionContent clears the value of the "deletion_content" field.
+func (u *MemberUpsertOne) ClearDeletionContent() *MemberUpsertOne {
+	return u.Update(func(s *MemberUpsert) {
+		s.ClearDeletionContent()
 	})
 }
 
@@ -1854,6 +2035,69 @@ func (u *MemberUpsertBulk) UpdateLastLoginAt() *MemberUpsertBulk {
 func (u *MemberUpsertBulk) ClearLastLoginAt() *MemberUpsertBulk {
 	return u.Update(func(s *MemberUpsert) {
 		s.ClearLastLoginAt()
+	})
+}
+
+// SetDeletionDueAt sets the "deletion_due_at" field.
+func (u *MemberUpsertBulk) SetDeletionDueAt(v time.Time) *MemberUpsertBulk {
+	return u.Update(func(s *MemberUpsert) {
+		s.SetDeletionDueAt(v)
+	})
+}
+
+// UpdateDeletionDueAt sets the "deletion_due_at" field to the value that was provided on create.
+func (u *MemberUpsertBulk) UpdateDeletionDueAt() *MemberUpsertBulk {
+	return u.Update(func(s *MemberUpsert) {
+		s.UpdateDeletionDueAt()
+	})
+}
+
+// ClearDeletionDueAt clears the value of the "deletion_due_at" field.
+func (u *MemberUpsertBulk) ClearDeletionDueAt() *MemberUpsertBulk {
+	return u.Update(func(s *MemberUpsert) {
+		s.ClearDeletionDueAt()
+	})
+}
+
+// SetDeletionCause sets the "deletion_cause" field.
+func (u *MemberUpsertBulk) SetDeletionCause(v member.DeletionCause) *MemberUpsertBulk {
+	return u.Update(func(s *MemberUpsert) {
+		s.SetDeletionCause(v)
+	})
+}
+
+// UpdateDeletionCause sets the "deletion_cause" field to the value that was provided on create.
+func (u *MemberUpsertBulk) UpdateDeletionCause() *MemberUpsertBulk {
+	return u.Update(func(s *MemberUpsert) {
+		s.UpdateDeletionCause()
+	})
+}
+
+// ClearDeletionCause clears the value of the "deletion_cause" field.
+func (u *MemberUpsertBulk) ClearDeletionCause() *MemberUpsertBulk {
+	return u.Update(func(s *MemberUpsert) {
+		s.ClearDeletionCause()
+	})
+}
+
+// SetDeletionContent sets the "deletion_content" field.
+func (u *MemberUpsertBulk) SetDeletionContent(v member.DeletionContent) *MemberUpsertBulk {
+	return u.Update(func(s *MemberUpsert) {
+		s.SetDeletionContent(v)
+	})
+}
+
+// UpdateDeletionContent sets the "deletion_content" field to the value that was provided on create.
+func (u *MemberUpsertBulk) UpdateDeletionContent() *MemberUpsertBulk {
+	return u.Update(func(s *MemberUpsert) {
+		s.UpdateDeletionContent()
+	})
+}
+
+// ClearDeletionContent clears the value of the "deletion_content" field.
+func (u *MemberUpsertBulk) ClearDeletionContent() *MemberUpsertBulk {
+	return u.Update(func(s *MemberUpsert) {
+		s.ClearDeletionContent()
 	})
 }
 

@@ -294,6 +294,66 @@ func (_u *MemberUpdate) ClearLastLoginAt() *MemberUpdate {
 	return _u
 }
 
+// SetDeletionDueAt sets the "deletion_due_at" field.
+func (_u *MemberUpdate) SetDeletionDueAt(v time.Time) *MemberUpdate {
+	_u.mutation.SetDeletionDueAt(v)
+	return _u
+}
+
+// SetNillableDeletionDueAt sets the "deletion_due_at" field if the given value is not nil.
+func (_u *MemberUpdate) SetNillableDeletionDueAt(v *time.Time) *MemberUpdate {
+	if v != nil {
+		_u.SetDeletionDueAt(*v)
+	}
+	return _u
+}
+
+// ClearDeletionDueAt clears the value of the "deletion_due_at" field.
+func (_u *MemberUpdate) ClearDeletionDueAt() *MemberUpdate {
+	_u.mutation.ClearDeletionDueAt()
+	return _u
+}
+
+// SetDeletionCause sets the "deletion_cause" field.
+func (_u *MemberUpdate) SetDeletionCause(v member.DeletionCause) *MemberUpdate {
+	_u.mutation.SetDeletionCause(v)
+	return _u
+}
+
+// SetNillableDeletionCause sets the "deletion_cause" field if the given value is not nil.
+func (_u *MemberUpdate) SetNillableDeletionCause(v *member.DeletionCause) *MemberUpdate {
+	if v != nil {
+		_u.SetDeletionCause(*v)
+	}
+	return _u
+}
+
+// ClearDeletionCause clears the value of the "deletion_cause" field.
+func (_u *MemberUpdate) ClearDeletionCause() *MemberUpdate {
+	_u.mutation.ClearDeletionCause()
+	return _u
+}
+
+// SetDeletionContent sets the "deletion_content" field.
+func (_u *MemberUpdate) SetDeletionContent(v member.DeletionContent) *MemberUpdate {
+	_u.mutation.SetDeletionContent(v)
+	return _u
+}
+
+// SetNillableDeletionContent sets the "deletion_content" field if the given value is not nil.
+func (_u *MemberUpdate) SetNillableDeletionContent(v *member.DeletionContent) *MemberUpdate {
+	if v != nil {
+		_u.SetDeletionContent(*v)
+	}
+	return _u
+}
+
+// ClearDeletionContent clears the value of the "deletion_content" field.
+func (_u *MemberUpdate) ClearDeletionContent() *MemberUpdate {
+	_u.mutation.ClearDeletionContent()
+	return _u
+}
+
 // SetOrganisationID sets the "organisation" edge to the Organisation entity by ID.
 func (_u *MemberUpdate) SetOrganisationID(id gid.ID) *MemberUpdate {
 	_u.mutation.SetOrganisationID(id)
@@ -680,6 +740,16 @@ func (_u *MemberUpdate) check() error {
 			return &ValidationError{Name: "calendar_token_hash", err: fmt.Errorf(`ent: validator failed for field "Member.calendar_token_hash": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.DeletionCause(); ok {
+		if err := member.DeletionCauseValidator(v); err != nil {
+			return &ValidationError{Name: "deletion_cause", err: fmt.Errorf(`ent: validator failed for field "Member.deletion_cause": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.DeletionContent(); ok {
+		if err := member.DeletionContentValidator(v); err != nil {
+			return &ValidationError{Name: "deletion_content", err: fmt.Errorf(`ent: validator failed for field "Member.deletion_content": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -772,6 +842,24 @@ func (_u *MemberUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.LastLoginAtCleared() {
 		_spec.ClearField(member.FieldLastLoginAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.DeletionDueAt(); ok {
+		_spec.SetField(member.FieldDeletionDueAt, field.TypeTime, value)
+	}
+	if _u.mutation.DeletionDueAtCleared() {
+		_spec.ClearField(member.FieldDeletionDueAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.DeletionCause(); ok {
+		_spec.SetField(member.FieldDeletionCause, field.TypeEnum, value)
+	}
+	if _u.mutation.DeletionCauseCleared() {
+		_spec.ClearField(member.FieldDeletionCause, field.TypeEnum)
+	}
+	if value, ok := _u.mutation.DeletionContent(); ok {
+		_spec.SetField(member.FieldDeletionContent, field.TypeEnum, value)
+	}
+	if _u.mutation.DeletionContentCleared() {
+		_spec.ClearField(member.FieldDeletionContent, field.TypeEnum)
 	}
 	if _u.mutation.OrganisationCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -1395,6 +1483,66 @@ func (_u *MemberUpdateOne) ClearLastLoginAt() *MemberUpdateOne {
 	return _u
 }
 
+// SetDeletionDueAt sets the "deletion_due_at" field.
+func (_u *MemberUpdateOne) SetDeletionDueAt(v time.Time) *MemberUpdateOne {
+	_u.mutation.SetDeletionDueAt(v)
+	return _u
+}
+
+// SetNillableDeletionDueAt sets the "deletion_due_at" field if the given value is not nil.
+func (_u *MemberUpdateOne) SetNillableDeletionDueAt(v *time.Time) *MemberUpdateOne {
+	if v != nil {
+		_u.SetDeletionDueAt(*v)
+	}
+	return _u
+}
+
+// ClearDeletionDueAt clears the value of the "deletion_due_at" field.
+func (_u *MemberUpdateOne) ClearDeletionDueAt() *MemberUpdateOne {
+	_u.mutation.ClearDeletionDueAt()
+	return _u
+}
+
+// SetDeletionCause sets the "deletion_cause" field.
+func (_u *MemberUpdateOne) SetDeletionCause(v member.DeletionCause) *MemberUpdateOne {
+	_u.mutation.SetDeletionCause(v)
+	return _u
+}
+
+// SetNillableDeletionCause sets the "deletion_cause" field if the given value is not nil.
+func (_u *MemberUpdateOne) SetNillableDeletionCause(v *member.DeletionCause) *MemberUpdateOne {
+	if v != nil {
+		_u.SetDeletionCause(*v)
+	}
+	return _u
+}
+
+// ClearDeletionCause clears the value of the "deletion_cause" field.
+func (_u *MemberUpdateOne) ClearDeletionCause() *MemberUpdateOne {
+	_u.mutation.ClearDeletionCause()
+	return _u
+}
+
+// SetDeletionContent sets the "deletion_content" field.
+func (_u *MemberUpdateOne) SetDeletionContent(v member.DeletionContent) *MemberUpdateOne {
+	_u.mutation.SetDeletionContent(v)
+	return _u
+}
+
+// SetNillableDeletionContent sets the "deletion_content" field if the given value is not nil.
+func (_u *MemberUpdateOne) SetNillableDeletionContent(v *member.DeletionContent) *MemberUpdateOne {
+	if v != nil {
+		_u.SetDeletionContent(*v)
+	}
+	return _u
+}
+
+// ClearDeletionContent clears the value of the "deletion_content" field.
+func (_u *MemberUpdateOne) ClearDeletionContent() *MemberUpdateOne {
+	_u.mutation.ClearDeletionContent()
+	return _u
+}
+
 // SetOrganisationID sets the "organisation" edge to the Organisation entity by ID.
 func (_u *MemberUpdateOne) SetOrganisationID(id gid.ID) *MemberUpdateOne {
 	_u.mutation.SetOrganisationID(id)
@@ -1794,6 +1942,16 @@ func (_u *MemberUpdateOne) check() error {
 			return &ValidationError{Name: "calendar_token_hash", err: fmt.Errorf(`ent: validator failed for field "Member.calendar_token_hash": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.DeletionCause(); ok {
+		if err := member.DeletionCauseValidator(v); err != nil {
+			return &ValidationError{Name: "deletion_cause", err: fmt.Errorf(`ent: validator failed for field "Member.deletion_cause": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.DeletionContent(); ok {
+		if err := member.DeletionContentValidator(v); err != nil {
+			return &ValidationError{Name: "deletion_content", err: fmt.Errorf(`ent: validator failed for field "Member.deletion_content": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -1903,6 +2061,24 @@ func (_u *MemberUpdateOne) sqlSave(ctx context.Context) (_node *Member, err erro
 	}
 	if _u.mutation.LastLoginAtCleared() {
 		_spec.ClearField(member.FieldLastLoginAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.DeletionDueAt(); ok {
+		_spec.SetField(member.FieldDeletionDueAt, field.TypeTime, value)
+	}
+	if _u.mutation.DeletionDueAtCleared() {
+		_spec.ClearField(member.FieldDeletionDueAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.DeletionCause(); ok {
+		_spec.SetField(member.FieldDeletionCause, field.TypeEnum, value)
+	}
+	if _u.mutation.DeletionCauseCleared() {
+		_spec.ClearField(member.FieldDeletionCause, field.TypeEnum)
+	}
+	if value, ok := _u.mutation.DeletionContent(); ok {
+		_spec.SetField(member.FieldDeletionContent, field.TypeEnum, value)
+	}
+	if _u.mutation.DeletionContentCleared() {
+		_spec.ClearField(member.FieldDeletionContent, field.TypeEnum)
 	}
 	if _u.mutation.OrganisationCleared() {
 		edge := &sqlgraph.EdgeSpec{

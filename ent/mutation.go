@@ -9541,6 +9541,9 @@ type MemberMutation struct {
 	invitation_expires_at         *time.Time
 	calendar_token_hash           *string
 	last_login_at                 *time.Time
+	deletion_due_at               *time.Time
+	deletion_cause                *member.DeletionCause
+	deletion_content              *member.DeletionContent
 	clearedFields                 map[string]struct{}
 	organisation                  *gid.ID
 	clearedorganisation           bool
@@ -10367,6 +10370,153 @@ func (m *MemberMutation) ResetLastLoginAt() {
 	delete(m.clearedFields, member.FieldLastLoginAt)
 }
 
+// SetDeletionDueAt sets the "deletion_due_at" field.
+func (m *MemberMutation) SetDeletionDueAt(t time.Time) {
+	m.deletion_due_at = &t
+}
+
+// DeletionDueAt returns the value of the "deletion_due_at" field in the mutation.
+func (m *MemberMutation) DeletionDueAt() (r time.Time, exists bool) {
+	v := m.deletion_due_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDeletionDueAt returns the old "deletion_due_at" field's value of the Member entity.
+// If the Member object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MemberMutation) OldDeletionDueAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDeletionDueAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDeletionDueAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDeletionDueAt: %w", err)
+	}
+	return oldValue.DeletionDueAt, nil
+}
+
+// ClearDeletionDueAt clears the value of the "deletion_due_at" field.
+func (m *MemberMutation) ClearDeletionDueAt() {
+	m.deletion_due_at = nil
+	m.clearedFields[member.FieldDeletionDueAt] = struct{}{}
+}
+
+// DeletionDueAtCleared returns if the "deletion_due_at" field was cleared in this mutation.
+func (m *MemberMutation) DeletionDueAtCleared() bool {
+	_, ok := m.clearedFields[member.FieldDeletionDueAt]
+	return ok
+}
+
+// ResetDeletionDueAt resets all changes to the "deletion_due_at" field.
+func (m *MemberMutation) ResetDeletionDueAt() {
+	m.deletion_due_at = nil
+	delete(m.clearedFields, member.FieldDeletionDueAt)
+}
+
+// SetDeletionCause sets the "deletion_cause" field.
+func (m *MemberMutation) SetDeletionCause(mc member.DeletionCause) {
+	m.deletion_cause = &mc
+}
+
+// DeletionCause returns the value of the "deletion_cause" field in the mutation.
+func (m *MemberMutation) DeletionCause() (r member.DeletionCause, exists bool) {
+	v := m.deletion_cause
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDeletionCause returns the old "deletion_cause" field's value of the Member entity.
+// If the Member object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MemberMutation) OldDeletionCause(ctx context.Context) (v *member.DeletionCause, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDeletionCause is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDeletionCause requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDeletionCause: %w", err)
+	}
+	return oldValue.DeletionCause, nil
+}
+
+// ClearDeletionCause clears the value of the "deletion_cause" field.
+func (m *MemberMutation) ClearDeletionCause() {
+	m.deletion_cause = nil
+	m.clearedFields[member.FieldDeletionCause] = struct{}{}
+}
+
+// DeletionCauseCleared returns if the "deletion_cause" field was cleared in this mutation.
+func (m *MemberMutation) DeletionCauseCleared() bool {
+	_, ok := m.clearedFields[member.FieldDeletionCause]
+	return ok
+}
+
+// ResetDeletionCause resets all changes to the "deletion_cause" field.
+func (m *MemberMutation) ResetDeletionCause() {
+	m.deletion_cause = nil
+	delete(m.clearedFields, member.FieldDeletionCause)
+}
+
+// SetDeletionContent sets the "deletion_content" field.
+func (m *MemberMutation) SetDeletionContent(mc member.DeletionContent) {
+	m.deletion_content = &mc
+}
+
+// DeletionContent returns the value of the "deletion_content" field in the mutation.
+func (m *MemberMutation) DeletionContent() (r member.DeletionContent, exists bool) {
+	v := m.deletion_content
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDeletionContent returns the old "deletion_content" field's value of the Member entity.
+// If the Member object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MemberMutation) OldDeletionContent(ctx context.Context) (v *member.DeletionContent, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDeletionContent is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDeletionContent requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDeletionContent: %w", err)
+	}
+	return oldValue.DeletionContent, nil
+}
+
+// ClearDeletionContent clears the value of the "deletion_content" field.
+func (m *MemberMutation) ClearDeletionContent() {
+	m.deletion_content = nil
+	m.clearedFields[member.FieldDeletionContent] = struct{}{}
+}
+
+// DeletionContentCleared returns if the "deletion_content" field was cleared in this mutation.
+func (m *MemberMutation) DeletionContentCleared() bool {
+	_, ok := m.clearedFields[member.FieldDeletionContent]
+	return ok
+}
+
+// ResetDeletionContent resets all changes to the "deletion_content" field.
+func (m *MemberMutation) ResetDeletionContent() {
+	m.deletion_content = nil
+	delete(m.clearedFields, member.FieldDeletionContent)
+}
+
 // SetOrganisationID sets the "organisation" edge to the Organisation entity by id.
 func (m *MemberMutation) SetOrganisationID(id gid.ID) {
 	m.organisation = &id
@@ -10818,7 +10968,7 @@ func (m *MemberMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *MemberMutation) Fields() []string {
-	fields := make([]string, 0, 16)
+	fields := make([]string, 0, 19)
 	if m.created_at != nil {
 		fields = append(fields, member.FieldCreatedAt)
 	}
@@ -10867,6 +11017,15 @@ func (m *MemberMutation) Fields() []string {
 	if m.last_login_at != nil {
 		fields = append(fields, member.FieldLastLoginAt)
 	}
+	if m.deletion_due_at != nil {
+		fields = append(fields, member.FieldDeletionDueAt)
+	}
+	if m.deletion_cause != nil {
+		fields = append(fields, member.FieldDeletionCause)
+	}
+	if m.deletion_content != nil {
+		fields = append(fields, member.FieldDeletionContent)
+	}
 	return fields
 }
 
@@ -10907,6 +11066,12 @@ func (m *MemberMutation) Field(name string) (ent.Value, bool) {
 		return m.CalendarTokenHash()
 	case member.FieldLastLoginAt:
 		return m.LastLoginAt()
+	case member.FieldDeletionDueAt:
+		return m.DeletionDueAt()
+	case member.FieldDeletionCause:
+		return m.DeletionCause()
+	case member.FieldDeletionContent:
+		return m.DeletionContent()
 	}
 	return nil, false
 }
@@ -10948,6 +11113,12 @@ func (m *MemberMutation) OldField(ctx context.Context, name string) (ent.Value, 
 		return m.OldCalendarTokenHash(ctx)
 	case member.FieldLastLoginAt:
 		return m.OldLastLoginAt(ctx)
+	case member.FieldDeletionDueAt:
+		return m.OldDeletionDueAt(ctx)
+	case member.FieldDeletionCause:
+		return m.OldDeletionCause(ctx)
+	case member.FieldDeletionContent:
+		return m.OldDeletionContent(ctx)
 	}
 	return nil, fmt.Errorf("unknown Member field %s", name)
 }
@@ -11069,6 +11240,27 @@ func (m *MemberMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetLastLoginAt(v)
 		return nil
+	case member.FieldDeletionDueAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDeletionDueAt(v)
+		return nil
+	case member.FieldDeletionCause:
+		v, ok := value.(member.DeletionCause)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDeletionCause(v)
+		return nil
+	case member.FieldDeletionContent:
+		v, ok := value.(member.DeletionContent)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDeletionContent(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Member field %s", name)
 }
@@ -11126,6 +11318,15 @@ func (m *MemberMutation) ClearedFields() []string {
 	if m.FieldCleared(member.FieldLastLoginAt) {
 		fields = append(fields, member.FieldLastLoginAt)
 	}
+	if m.FieldCleared(member.FieldDeletionDueAt) {
+		fields = append(fields, member.FieldDeletionDueAt)
+	}
+	if m.FieldCleared(member.FieldDeletionCause) {
+		fields = append(fields, member.FieldDeletionCause)
+	}
+	if m.FieldCleared(member.FieldDeletionContent) {
+		fields = append(fields, member.FieldDeletionContent)
+	}
 	return fields
 }
 
@@ -11166,6 +11367,15 @@ func (m *MemberMutation) ClearField(name string) error {
 		return nil
 	case member.FieldLastLoginAt:
 		m.ClearLastLoginAt()
+		return nil
+	case member.FieldDeletionDueAt:
+		m.ClearDeletionDueAt()
+		return nil
+	case member.FieldDeletionCause:
+		m.ClearDeletionCause()
+		return nil
+	case member.FieldDeletionContent:
+		m.ClearDeletionContent()
 		return nil
 	}
 	return fmt.Errorf("unknown Member nullable field %s", name)
@@ -11222,6 +11432,15 @@ func (m *MemberMutation) ResetField(name string) error {
 		return nil
 	case member.FieldLastLoginAt:
 		m.ResetLastLoginAt()
+		return nil
+	case member.FieldDeletionDueAt:
+		m.ResetDeletionDueAt()
+		return nil
+	case member.FieldDeletionCause:
+		m.ResetDeletionCause()
+		return nil
+	case member.FieldDeletionContent:
+		m.ResetDeletionContent()
 		return nil
 	}
 	return fmt.Errorf("unknown Member field %s", name)

@@ -56,6 +56,7 @@ func run() error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
 	go revalidateDirectories(ctx, a, cfg.RevalidateEvery, logger)
+	go a.RunErasure(ctx, cfg.ErasureEvery)
 	if cfg.DebugAddr != "" {
 		go serveProfiles(cfg.DebugAddr, logger)
 	}

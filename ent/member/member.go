@@ -51,6 +51,12 @@ const (
 	FieldCalendarTokenHash = "calendar_token_hash"
 	// FieldLastLoginAt holds the string denoting the last_login_at field in the database.
 	FieldLastLoginAt = "last_login_at"
+	// FieldDeletionDueAt holds the string denoting the deletion_due_at field in the database.
+	FieldDeletionDueAt = "deletion_due_at"
+	// FieldDeletionCause holds the string denoting the deletion_cause field in the database.
+	FieldDeletionCause = "deletion_cause"
+	// FieldDeletionContent holds the string denoting the deletion_content field in the database.
+	FieldDeletionContent = "deletion_content"
 	// EdgeOrganisation holds the string denoting the organisation edge name in mutations.
 	EdgeOrganisation = "organisation"
 	// EdgeExpertise holds the string denoting the expertise edge name in mutations.
@@ -140,6 +146,9 @@ var Columns = []string{
 	FieldInvitationExpiresAt,
 	FieldCalendarTokenHash,
 	FieldLastLoginAt,
+	FieldDeletionDueAt,
+	FieldDeletionCause,
+	FieldDeletionContent,
 }
 
 // ForeignKeys holds the SQL foreign-keys that are owned by the "members"
@@ -251,6 +260,7 @@ const DefaultStatus = StatusACTIVE
 const (
 	StatusACTIVE      Status = "ACTIVE"
 	StatusDEACTIVATED Status = "DEACTIVATED"
+	StatusDELETED     Status = "DELETED"
 )
 
 func (s Status) String() string {
@@ -260,7 +270,7 @@ func (s Status) String() string {
 // StatusValidator is a validator for the "status" field enum values. It is called by the builders before save.
 func StatusValidator(s Status) error {
 	switch s {
-	case StatusACTIVE, StatusDEACTIVATED:
+	case StatusACTIVE, StatusDEACTIVATED, StatusDELETED:
 		return nil
 	default:
 		return fmt.Errorf("member: invalid enum value for status field: %q", s)
@@ -291,6 +301,52 @@ func PlatformRoleValidator(pr PlatformRole) error {
 		return nil
 	default:
 		return fmt.Errorf("member: invalid enum value for platform_role field: %q", pr)
+	}
+}
+
+// DeletionCause defines the type for the "deletion_cause" enum field.
+type DeletionCause string
+
+// DeletionCause values.
+const (
+	DeletionCauseREQUESTED         DeletionCause = "REQUESTED"
+	DeletionCauseDIRECTORY_REMOVED DeletionCause = "DIRECTORY_REMOVED"
+)
+
+func (dc DeletionCause) String() string {
+	return string(dc)
+}
+
+// DeletionCauseValidator is a validator for the "deletion_cause" field enum values. It is called by the builders before save.
+func DeletionCauseValidator(dc DeletionCause) error {
+	switch dc {
+	case DeletionCauseREQUESTED, DeletionCauseDIRECTORY_REMOVED:
+		return nil
+	default:
+		return fmt.Errorf("member: invalid enum value for deletion_cause field: %q", dc)
+	}
+}
+
+// DeletionContent defines the type for the "deletion_content" enum field.
+type DeletionContent string
+
+// DeletionContent values.
+const (
+	DeletionContentKEEP_AS_FORMER_MEMBER DeletionContent = "KEEP_AS_FORMER_MEMBER"
+	DeletionContentDELETE                DeletionContent = "DELETE"
+)
+
+func (dc DeletionContent) String() string {
+	return string(dc)
+}
+
+// DeletionContentValidator is a validator for the "deletion_content" field enum values. It is called by the builders before save.
+func DeletionContentValidator(dc DeletionContent) error {
+	switch dc {
+	case DeletionContentKEEP_AS_FORMER_MEMBER, DeletionContentDELETE:
+		return nil
+	default:
+		return fmt.Errorf("member: invalid enum value for deletion_content field: %q", dc)
 	}
 }
 
@@ -380,6 +436,21 @@ func ByCalendarTokenHash(opts ...sql.OrderTermOption) OrderOption {
 // ByLastLoginAt orders the results by the last_login_at field.
 func ByLastLoginAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldLastLoginAt, opts...).ToFunc()
+}
+
+// ByDeletionDueAt orders the results by the deletion_due_at field.
+func ByDeletionDueAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDeletionDueAt, opts...).ToFunc()
+}
+
+// ByDeletionCause orders the results by the deletion_cause field.
+func ByDeletionCause(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDeletionCause, opts...).ToFunc()
+}
+
+// ByDeletionContent orders the results by the deletion_content field.
+func ByDeletionContent(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDeletionContent, opts...).ToFunc()
 }
 
 // ByOrganisationField orders the results by organisation field.
@@ -593,6 +664,42 @@ func (e *PlatformRole) UnmarshalGQL(val interface{}) error {
 	*e = PlatformRole(str)
 	if err := PlatformRoleValidator(*e); err != nil {
 		return fmt.Errorf("%s is not a valid PlatformRole", str)
+	}
+	return nil
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (e DeletionCause) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(e.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (e *DeletionCause) UnmarshalGQL(val interface{}) error {
+	str, ok := val.(string)
+	if !ok {
+		return fmt.Errorf("enum %T must be a string", val)
+	}
+	*e = DeletionCause(str)
+	if err := DeletionCauseValidator(*e); err != nil {
+		return fmt.Errorf("%s is not a valid DeletionCause", str)
+	}
+	return nil
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (e DeletionContent) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(e.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (e *DeletionContent) UnmarshalGQL(val interface{}) error {
+	str, ok := val.(string)
+	if !ok {
+		return fmt.Errorf("enum %T must be a string", val)
+	}
+	*e = DeletionContent(str)
+	if err := DeletionContentValidator(*e); err != nil {
+		return fmt.Errorf("%s is not a valid DeletionContent", str)
 	}
 	return nil
 }

@@ -121,6 +121,11 @@ func LastLoginAt(v time.Time) predicate.Member {
 	return predicate.Member(sql.FieldEQ(FieldLastLoginAt, v))
 }
 
+// DeletionDueAt applies equality check predicate on the "deletion_due_at" field. It's identical to DeletionDueAtEQ.
+func DeletionDueAt(v time.Time) predicate.Member {
+	return predicate.Member(sql.FieldEQ(FieldDeletionDueAt, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Member {
 	return predicate.Member(sql.FieldEQ(FieldCreatedAt, v))
@@ -1014,6 +1019,116 @@ func LastLoginAtIsNil() predicate.Member {
 // LastLoginAtNotNil applies the NotNil predicate on the "last_login_at" field.
 func LastLoginAtNotNil() predicate.Member {
 	return predicate.Member(sql.FieldNotNull(FieldLastLoginAt))
+}
+
+// DeletionDueAtEQ applies the EQ predicate on the "deletion_due_at" field.
+func DeletionDueAtEQ(v time.Time) predicate.Member {
+	return predicate.Member(sql.FieldEQ(FieldDeletionDueAt, v))
+}
+
+// DeletionDueAtNEQ applies the NEQ predicate on the "deletion_due_at" field.
+func DeletionDueAtNEQ(v time.Time) predicate.Member {
+	return predicate.Member(sql.FieldNEQ(FieldDeletionDueAt, v))
+}
+
+// DeletionDueAtIn applies the In predicate on the "deletion_due_at" field.
+func DeletionDueAtIn(vs ...time.Time) predicate.Member {
+	return predicate.Member(sql.FieldIn(FieldDeletionDueAt, vs...))
+}
+
+// DeletionDueAtNotIn applies the NotIn predicate on the "deletion_due_at" field.
+func DeletionDueAtNotIn(vs ...time.Time) predicate.Member {
+	return predicate.Member(sql.FieldNotIn(FieldDeletionDueAt, vs...))
+}
+
+// DeletionDueAtGT applies the GT predicate on the "deletion_due_at" field.
+func DeletionDueAtGT(v time.Time) predicate.Member {
+	return predicate.Member(sql.FieldGT(FieldDeletionDueAt, v))
+}
+
+// DeletionDueAtGTE applies the GTE predicate on the "deletion_due_at" field.
+func DeletionDueAtGTE(v time.Time) predicate.Member {
+	return predicate.Member(sql.FieldGTE(FieldDeletionDueAt, v))
+}
+
+// DeletionDueAtLT applies the LT predicate on the "deletion_due_at" field.
+func DeletionDueAtLT(v time.Time) predicate.Member {
+	return predicate.Member(sql.FieldLT(FieldDeletionDueAt, v))
+}
+
+// DeletionDueAtLTE applies the LTE predicate on the "deletion_due_at" field.
+func DeletionDueAtLTE(v time.Time) predicate.Member {
+	return predicate.Member(sql.FieldLTE(FieldDeletionDueAt, v))
+}
+
+// DeletionDueAtIsNil applies the IsNil predicate on the "deletion_due_at" field.
+func DeletionDueAtIsNil() predicate.Member {
+	return predicate.Member(sql.FieldIsNull(FieldDeletionDueAt))
+}
+
+// DeletionDueAtNotNil applies the NotNil predicate on the "deletion_due_at" field.
+func DeletionDueAtNotNil() predicate.Member {
+	return predicate.Member(sql.FieldNotNull(FieldDeletionDueAt))
+}
+
+// DeletionCauseEQ applies the EQ predicate on the "deletion_cause" field.
+func DeletionCauseEQ(v DeletionCause) predicate.Member {
+	return predicate.Member(sql.FieldEQ(FieldDeletionCause, v))
+}
+
+// DeletionCauseNEQ applies the NEQ predicate on the "deletion_cause" field.
+func DeletionCauseNEQ(v DeletionCause) predicate.Member {
+	return predicate.Member(sql.FieldNEQ(FieldDeletionCause, v))
+}
+
+// DeletionCauseIn applies the In predicate on the "deletion_cause" field.
+func DeletionCauseIn(vs ...DeletionCause) predicate.Member {
+	return predicate.Member(sql.FieldIn(FieldDeletionCause, vs...))
+}
+
+// DeletionCauseNotIn applies the NotIn predicate on the "deletion_cause" field.
+func DeletionCauseNotIn(vs ...DeletionCause) predicate.Member {
+	return predicate.Member(sql.FieldNotIn(FieldDeletionCause, vs...))
+}
+
+// DeletionCauseIsNil applies the IsNil predicate on the "deletion_cause" field.
+func DeletionCauseIsNil() predicate.Member {
+	return predicate.Member(sql.FieldIsNull(FieldDeletionCause))
+}
+
+// DeletionCauseNotNil applies the NotNil predicate on the "deletion_cause" field.
+func DeletionCauseNotNil() predicate.Member {
+	return predicate.Member(sql.FieldNotNull(FieldDeletionCause))
+}
+
+// DeletionContentEQ applies the EQ predicate on the "deletion_content" field.
+func DeletionContentEQ(v DeletionContent) predicate.Member {
+	return predicate.Member(sql.FieldEQ(FieldDeletionContent, v))
+}
+
+// DeletionContentNEQ applies the NEQ predicate on the "deletion_content" field.
+func DeletionContentNEQ(v DeletionContent) predicate.Member {
+	return predicate.Member(sql.FieldNEQ(FieldDeletionContent, v))
+}
+
+// DeletionContentIn applies the In predicate on the "deletion_content" field.
+func DeletionContentIn(vs ...DeletionContent) predicate.Member {
+	return predicate.Member(sql.FieldIn(FieldDeletionContent, vs...))
+}
+
+// DeletionContentNotIn applies the NotIn predicate on the "deletion_content" field.
+func DeletionContentNotIn(vs ...DeletionContent) predicate.Member {
+	return predicate.Member(sql.FieldNotIn(FieldDeletionContent, vs...))
+}
+
+// DeletionContentIsNil applies the IsNil predicate on the "deletion_content" field.
+func DeletionContentIsNil() predicate.Member {
+	return predicate.Member(sql.FieldIsNull(FieldDeletionContent))
+}
+
+// DeletionContentNotNil applies the NotNil predicate on the "deletion_content" field.
+func DeletionContentNotNil() predicate.Member {
+	return predicate.Member(sql.FieldNotNull(FieldDeletionContent))
 }
 
 // HasOrganisation applies the HasEdge predicate on the "organisation" edge.

@@ -382,7 +382,7 @@ var (
 		{Name: "community_role", Type: field.TypeEnum, Enums: []string{"CDO", "CIO", "DIGITAL_PILOT", "STAFF", "VENDOR", "RESEARCHER"}},
 		{Name: "job_title", Type: field.TypeString, Nullable: true, Size: 200},
 		{Name: "bio", Type: field.TypeString, Nullable: true, Size: 2000},
-		{Name: "status", Type: field.TypeEnum, Enums: []string{"ACTIVE", "DEACTIVATED"}, Default: "ACTIVE"},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"ACTIVE", "DEACTIVATED", "DELETED"}, Default: "ACTIVE"},
 		{Name: "platform_role", Type: field.TypeEnum, Enums: []string{"MEMBER", "MODERATOR", "ADMIN"}, Default: "MEMBER"},
 		{Name: "directory_id", Type: field.TypeString, Nullable: true, Size: 64},
 		{Name: "directory_entry_id", Type: field.TypeString, Nullable: true, Size: 256},
@@ -391,6 +391,9 @@ var (
 		{Name: "invitation_expires_at", Type: field.TypeTime, Nullable: true},
 		{Name: "calendar_token_hash", Type: field.TypeString, Unique: true, Nullable: true, Size: 64},
 		{Name: "last_login_at", Type: field.TypeTime, Nullable: true},
+		{Name: "deletion_due_at", Type: field.TypeTime, Nullable: true},
+		{Name: "deletion_cause", Type: field.TypeEnum, Nullable: true, Enums: []string{"REQUESTED", "DIRECTORY_REMOVED"}},
+		{Name: "deletion_content", Type: field.TypeEnum, Nullable: true, Enums: []string{"KEEP_AS_FORMER_MEMBER", "DELETE"}},
 		{Name: "organisation_members", Type: field.TypeString, Nullable: true, Size: 40},
 	}
 	// MembersTable holds the schema information for the "members" table.
@@ -401,7 +404,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "members_organisations_members",
-				Columns:    []*schema.Column{MembersColumns[17]},
+				Columns:    []*schema.Column{MembersColumns[20]},
 				RefColumns: []*schema.Column{OrganisationsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},

@@ -40,7 +40,8 @@ func (Member) Fields() []ent.Field {
 			Annotations(entgql.OrderField("COMMUNITY_ROLE")),
 		field.String("job_title").Optional().MaxLen(maxName),
 		field.String("bio").Optional().MaxLen(maxShort),
-		field.Enum("status").Values("ACTIVE", "DEACTIVATED").Default("ACTIVE").
+		field.Enum("status").Values("ACTIVE", "DEACTIVATED", "DELETED").Default("ACTIVE").
+			Comment("DELETED: the account was erased (server/privacy); the row stays as the former member that their content is attributed to.").
 			Annotations(entgql.OrderField("STATUS")),
 		field.Enum("platform_role").Values("MEMBER", "MODERATOR", "ADMIN").Default("MEMBER").
 			Comment("What the member may do on the platform; set from the directory or by an admin.").
@@ -64,6 +65,18 @@ func (Member) Fields() []ent.Field {
 		field.Time("last_login_at").Optional().Nillable().
 			Comment("The day (UTC) of the last login; only the member and admins read it (policy.memberFields).").
 			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
+		// Deletion (DSGVO Art. 17, server/privacy): when the account is erased, why, and what
+		// becomes of what the member wrote. Set while the grace period runs; cleared by an undo
+		// and by the erasure.
+		field.Time("deletion_due_at").Optional().Nillable().
+			Comment("When the account is erased (end of the grace period); nil when no deletion is pending.").
+			Annotations(serverOnly),
+		field.Enum("deletion_cause").Values("REQUESTED", "DIRECTORY_REMOVED").Optional().Nillable().
+			Comment("REQUESTED: the member asked for it (they may undo it); DIRECTORY_REMOVED: their directory no longer knows them (undone when it does again).").
+			Annotations(serverOnly),
+		field.Enum("deletion_content").Values("KEEP_AS_FORMER_MEMBER", "DELETE").Optional().Nillable().
+			Comment("What becomes of the member's messages, practices, reactions and survey answers.").
+			Annotations(serverOnly),
 	}
 }
 

@@ -64,6 +64,11 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	AccountDeletion struct {
+		ContentChoice func(childComplexity int) int
+		DueAt         func(childComplexity int) int
+	}
+
 	AuthorshipInvitation struct {
 		CreatedAt func(childComplexity int) int
 		DecidedAt func(childComplexity int) int
@@ -405,6 +410,7 @@ type ComplexityRoot struct {
 		AcceptJoinRequest            func(childComplexity int, id gid.ID, reason *string) int
 		AddCircleMember              func(childComplexity int, circleID gid.ID, memberID gid.ID, role *circlemembership.Role) int
 		ArchivePractice              func(childComplexity int, id gid.ID) int
+		CancelAccountDeletion        func(childComplexity int) int
 		CancelRegistration           func(childComplexity int, eventID gid.ID) int
 		CloseSurvey                  func(childComplexity int, id gid.ID) int
 		CreateCircle                 func(childComplexity int, input ent.CreateCircleInput) int
@@ -420,7 +426,9 @@ type ComplexityRoot struct {
 		CreateTopic                  func(childComplexity int, input ent.CreateTopicInput) int
 		DeclineAuthorshipInvitation  func(childComplexity int, id gid.ID) int
 		DeclineJoinRequest           func(childComplexity int, id gid.ID, reason *string) int
+		DeleteMember                 func(childComplexity int, id gid.ID, reason string, contentChoice member.DeletionContent) int
 		DeleteMessage                func(childComplexity int, id gid.ID) int
+		DeleteMyAccount              func(childComplexity int, contentChoice member.DeletionContent) int
 		EditMessage                  func(childComplexity int, id gid.ID, body string) int
 		InviteMember                 func(childComplexity int, input model.InviteMemberInput) int
 		JoinCircle                   func(childComplexity int, circleID gid.ID) int
@@ -548,6 +556,7 @@ type ComplexityRoot struct {
 		Indicators         func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.IndicatorOrder, where *ent.IndicatorWhereInput) int
 		Members            func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.MemberOrder, where *ent.MemberWhereInput) int
 		Messages           func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.MessageOrder, where *ent.MessageWhereInput) int
+		MyAccountDeletion  func(childComplexity int) int
 		Node               func(childComplexity int, id gid.ID) int
 		Nodes              func(childComplexity int, ids []gid.ID) int
 		Organisations      func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.OrganisationOrder, where *ent.OrganisationWhereInput) int
@@ -843,6 +852,9 @@ type MutationResolver interface {
 	RequestToJoinCircle(ctx context.Context, circleID gid.ID, message *string) (*ent.CircleJoinRequest, error)
 	AcceptJoinRequest(ctx context.Context, id gid.ID, reason *string) (*ent.CircleJoinRequest, error)
 	DeclineJoinRequest(ctx context.Context, id gid.ID, reason *string) (*ent.CircleJoinRequest, error)
+	DeleteMyAccount(ctx context.Context, contentChoice member.DeletionContent) (*model.AccountDeletion, error)
+	CancelAccountDeletion(ctx context.Context) (bool, error)
+	DeleteMember(ctx context.Context, id gid.ID, reason string, contentChoice member.DeletionContent) (*ent.Member, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id gid.ID) (ent.Noder, error)
@@ -866,6 +878,7 @@ type QueryResolver interface {
 	CompetencyGaps(ctx context.Context, side *competency.Side) ([]*ent.Competency, error)
 	WhoKnows(ctx context.Context, competencyID gid.ID, first *int) ([]*ent.CompetencyRating, error)
 	Search(ctx context.Context, query string, types []model.SearchType, first *int, after *string) (*model.SearchResults, error)
+	MyAccountDeletion(ctx context.Context) (*model.AccountDeletion, error)
 }
 type SoftwareProductResolver interface {
 	Landscape(ctx context.Context, obj *ent.SoftwareProduct) (*model.SoftwareLandscape, error)
@@ -902,6 +915,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "AccountDeletion.contentChoice":
+		if e.ComplexityRoot.AccountDeletion.ContentChoice == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccountDeletion.ContentChoice(childComplexity), true
+	case "AccountDeletion.dueAt":
+		if e.ComplexityRoot.AccountDeletion.DueAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccountDeletion.DueAt(childComplexity), true
 
 	case "AuthorshipInvitation.createdAt":
 		if e.ComplexityRoot.AuthorshipInvitation.CreatedAt == nil {
@@ -2361,6 +2387,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ArchivePractice(childComplexity, args["id"].(gid.ID)), true
+	case "Mutation.cancelAccountDeletion":
+		if e.ComplexityRoot.Mutation.CancelAccountDeletion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mutation.CancelAccountDeletion(childComplexity), true
 	case "Mutation.cancelRegistration":
 		if e.ComplexityRoot.Mutation.CancelRegistration == nil {
 			break
@@ -2526,6 +2558,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeclineJoinRequest(childComplexity, args["id"].(gid.ID), args["reason"].(*string)), true
+	case "Mutation.deleteMember":
+		if e.ComplexityRoot.Mutation.DeleteMember == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteMember_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteMember(childComplexity, args["id"].(gid.ID), args["reason"].(string), args["contentChoice"].(member.DeletionContent)), true
 	case "Mutation.deleteMessage":
 		if e.ComplexityRoot.Mutation.DeleteMessage == nil {
 			break
@@ -2537,6 +2580,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteMessage(childComplexity, args["id"].(gid.ID)), true
+	case "Mutation.deleteMyAccount":
+		if e.ComplexityRoot.Mutation.DeleteMyAccount == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteMyAccount_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteMyAccount(childComplexity, args["contentChoice"].(member.DeletionContent)), true
 	case "Mutation.editMessage":
 		if e.ComplexityRoot.Mutation.EditMessage == nil {
 			break
@@ -3402,6 +3456,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Messages(childComplexity, args["after"].(*entgql.Cursor[gid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["last"].(*int), args["orderBy"].(*ent.MessageOrder), args["where"].(*ent.MessageWhereInput)), true
+	case "Query.myAccountDeletion":
+		if e.ComplexityRoot.Query.MyAccountDeletion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.MyAccountDeletion(childComplexity), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -5773,6 +5833,9 @@ input CreateMemberInput {
   communityRole: MemberCommunityRole!
   jobTitle: String
   bio: String
+  """
+  DELETED: the account was erased (server/privacy); the row stays as the former member that their content is attributed to.
+  """
   status: MemberStatus
   organisationID: ID
   expertiseIDs: [ID!]
@@ -6896,6 +6959,9 @@ type Member implements Node {
   communityRole: MemberCommunityRole!
   jobTitle: String
   bio: String
+  """
+  DELETED: the account was erased (server/privacy); the row stays as the former member that their content is attributed to.
+  """
   status: MemberStatus!
   """
   What the member may do on the platform; set from the directory or by an admin.
@@ -7161,6 +7227,7 @@ MemberStatus is enum for the field status
 enum MemberStatus @goModel(model: "zirkel/ent/member.Status") {
   ACTIVE
   DEACTIVATED
+  DELETED
 }
 """
 MemberWhereInput is used for filtering Member objects.
@@ -10199,6 +10266,9 @@ input UpdateMemberInput {
   clearJobTitle: Boolean
   bio: String
   clearBio: Boolean
+  """
+  DELETED: the account was erased (server/privacy); the row stays as the former member that their content is attributed to.
+  """
   status: MemberStatus
   organisationID: ID
   clearOrganisation: Boolean
@@ -10979,12 +11049,69 @@ extend type Mutation {
   declineJoinRequest(id: ID!, reason: String): CircleJoinRequest!
 }
 `, BuiltIn: false},
+	{Name: "../erase.graphqls", Input: `# Deletion of accounts (DSGVO Art. 17): see server/privacy/erase.go.
+
+"""
+What becomes of what a deleted member wrote. KEEP_AS_FORMER_MEMBER: messages, discussions,
+practices, reactions and survey answers stay, attributed to a former member of their
+organisation. DELETE: messages are emptied (they keep their place in the thread, like a deleted
+message), discussions they opened lose their title, practices they wrote alone are deleted and
+co-authored ones lose them as author, reactions and survey answers are deleted.
+"""
+enum DeletionContentChoice {
+  KEEP_AS_FORMER_MEMBER
+  DELETE
+}
+
+"""
+A pending deletion of the viewer's account: it is erased at dueAt unless undone before.
+"""
+type AccountDeletion {
+  dueAt: Time!
+  contentChoice: DeletionContentChoice!
+}
+
+extend type Query {
+  """
+  The viewer's pending account deletion; null when none is pending.
+  """
+  myAccountDeletion: AccountDeletion
+}
+
+extend type Mutation {
+  """
+  Asks for the viewer's account to be deleted at the end of the grace period (default 30
+  days). Until then the member can still log in and undo it with cancelAccountDeletion.
+  Asking again changes the content choice but not the date.
+  """
+  deleteMyAccount(contentChoice: DeletionContentChoice! = KEEP_AS_FORMER_MEMBER): AccountDeletion!
+  """
+  Undoes the viewer's pending account deletion; false when none was pending.
+  """
+  cancelAccountDeletion: Boolean!
+  """
+  Admins: deletes a member's account at once, on the member's request (the reason is kept in
+  the audit log). Returns the former member that their content stays attributed to.
+  """
+  deleteMember(id: ID!, reason: String!, contentChoice: DeletionContentChoice! = KEEP_AS_FORMER_MEMBER): Member!
+}
+`, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
 // childFields_* functions provide shared child field context lookups.
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
+
+func (ec *executionContext) childFields_AccountDeletion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "dueAt":
+		return ec.fieldContext_AccountDeletion_dueAt(ctx, field)
+	case "contentChoice":
+		return ec.fieldContext_AccountDeletion_contentChoice(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AccountDeletion", field.Name)
+}
 
 func (ec *executionContext) childFields_AuthorshipInvitation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
@@ -13596,6 +13723,36 @@ func (ec *executionContext) field_Mutation_declineJoinRequest_args(ctx context.C
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_deleteMember_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (gid.ID, error) {
+			return ec.unmarshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "contentChoice",
+		func(ctx context.Context, v any) (member.DeletionContent, error) {
+			return ec.unmarshalNDeletionContentChoice2zirkelᚋentᚋmemberᚐDeletionContent(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["contentChoice"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_deleteMessage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -13607,6 +13764,20 @@ func (ec *executionContext) field_Mutation_deleteMessage_args(ctx context.Contex
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteMyAccount_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "contentChoice",
+		func(ctx context.Context, v any) (member.DeletionContent, error) {
+			return ec.unmarshalNDeletionContentChoice2zirkelᚋentᚋmemberᚐDeletionContent(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["contentChoice"] = arg0
 	return args, nil
 }
 
@@ -16171,6 +16342,52 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
+
+func (ec *executionContext) _AccountDeletion_dueAt(ctx context.Context, field graphql.CollectedField, obj *model.AccountDeletion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccountDeletion_dueAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DueAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccountDeletion_dueAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccountDeletion", field, false, false, "Time")
+}
+
+func (ec *executionContext) _AccountDeletion_contentChoice(ctx context.Context, field graphql.CollectedField, obj *model.AccountDeletion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AccountDeletion_contentChoice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContentChoice, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v member.DeletionContent) graphql.Marshaler {
+			return ec.marshalNDeletionContentChoice2zirkelᚋentᚋmemberᚐDeletionContent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AccountDeletion_contentChoice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AccountDeletion", field, false, false, "DeletionContentChoice")
+}
 
 func (ec *executionContext) _AuthorshipInvitation_id(ctx context.Context, field graphql.CollectedField, obj *ent.AuthorshipInvitation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -24447,6 +24664,117 @@ func (ec *executionContext) fieldContext_Mutation_declineJoinRequest(ctx context
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_deleteMyAccount(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteMyAccount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteMyAccount(ctx, fc.Args["contentChoice"].(member.DeletionContent))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AccountDeletion) graphql.Marshaler {
+			return ec.marshalNAccountDeletion2ᚖzirkelᚋgraphᚋmodelᚐAccountDeletion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteMyAccount(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AccountDeletion(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteMyAccount_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_cancelAccountDeletion(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_cancelAccountDeletion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Mutation().CancelAccountDeletion(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_cancelAccountDeletion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Mutation", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _Mutation_deleteMember(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteMember(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteMember(ctx, fc.Args["id"].(gid.ID), fc.Args["reason"].(string), fc.Args["contentChoice"].(member.DeletionContent))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Member) graphql.Marshaler {
+			return ec.marshalNMember2ᚖzirkelᚋentᚐMember(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteMember(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteMember_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _OptionResult_option(ctx context.Context, field graphql.CollectedField, obj *model.OptionResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -26890,6 +27218,38 @@ func (ec *executionContext) fieldContext_Query_search(ctx context.Context, field
 	if fc.Args, err = ec.field_Query_search_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_myAccountDeletion(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_myAccountDeletion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().MyAccountDeletion(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AccountDeletion) graphql.Marshaler {
+			return ec.marshalOAccountDeletion2ᚖzirkelᚋgraphᚋmodelᚐAccountDeletion(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_myAccountDeletion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AccountDeletion(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -47528,6 +47888,44 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 
 // region    **************************** object.gotpl ****************************
 
+var accountDeletionImplementors = []string{"AccountDeletion"}
+
+func (ec *executionContext) _AccountDeletion(ctx context.Context, sel ast.SelectionSet, obj *model.AccountDeletion) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, accountDeletionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AccountDeletion")
+		case "dueAt":
+			out.Values[i] = ec._AccountDeletion_dueAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "contentChoice":
+			out.Values[i] = ec._AccountDeletion_contentChoice(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var authorshipInvitationImplementors = []string{"AuthorshipInvitation", "Node"}
 
 func (ec *executionContext) _AuthorshipInvitation(ctx context.Context, sel ast.SelectionSet, obj *ent.AuthorshipInvitation) graphql.Marshaler {
@@ -50198,6 +50596,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "deleteMyAccount":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteMyAccount(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cancelAccountDeletion":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_cancelAccountDeletion(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteMember":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteMember(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -50870,6 +51289,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_search(ctx, field)
+				})
+		case "myAccountDeletion":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_myAccountDeletion(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -52617,6 +53042,14 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) marshalNAccountDeletion2ᚖzirkelᚋgraphᚋmodelᚐAccountDeletion(ctx context.Context, sel ast.SelectionSet, v *model.AccountDeletion) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AccountDeletion!")
+		return graphql.Null
+	}
+	return ec._AccountDeletion(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNAnswerInput2ᚕᚖzirkelᚋgraphᚋmodelᚐAnswerInputᚄ(ctx context.Context, v any) ([]*model.AnswerInput, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
@@ -53009,6 +53442,16 @@ func (ec *executionContext) unmarshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCur
 }
 
 func (ec *executionContext) marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx context.Context, sel ast.SelectionSet, v entgql.Cursor[gid.ID]) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNDeletionContentChoice2zirkelᚋentᚋmemberᚐDeletionContent(ctx context.Context, v any) (member.DeletionContent, error) {
+	var res member.DeletionContent
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDeletionContentChoice2zirkelᚋentᚋmemberᚐDeletionContent(ctx context.Context, sel ast.SelectionSet, v member.DeletionContent) graphql.Marshaler {
 	return v
 }
 
@@ -54295,6 +54738,13 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 		graphql.AddInvalidNullFromMarshaler(ctx, "__TypeKind!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalOAccountDeletion2ᚖzirkelᚋgraphᚋmodelᚐAccountDeletion(ctx context.Context, sel ast.SelectionSet, v *model.AccountDeletion) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AccountDeletion(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOAuthorshipInvitation2ᚖzirkelᚋentᚐAuthorshipInvitation(ctx context.Context, sel ast.SelectionSet, v *ent.AuthorshipInvitation) graphql.Marshaler {

@@ -15,6 +15,12 @@ import (
 	"zirkel/ent/surveyquestion"
 )
 
+// A pending deletion of the viewer's account: it is erased at dueAt unless undone before.
+type AccountDeletion struct {
+	DueAt         time.Time              `json:"dueAt"`
+	ContentChoice member.DeletionContent `json:"contentChoice"`
+}
+
 // One answer; fill the field that fits the question's kind.
 type AnswerInput struct {
 	QuestionID gid.ID `json:"questionID"`

@@ -27,6 +27,7 @@ import (
 	"zirkel/server/demo"
 	"zirkel/server/graphiql"
 	"zirkel/server/live"
+	"zirkel/server/privacy"
 	"zirkel/server/pubsub"
 	"zirkel/server/reqid"
 	"zirkel/server/store"
@@ -37,7 +38,9 @@ type App struct {
 	Store   *store.Store
 	Auth    *auth.Service
 	Live    *live.Hub
+	Privacy *privacy.Eraser
 	broker  pubsub.Broker
+	logger  *slog.Logger
 	handler http.Handler
 }
 
@@ -123,7 +126,11 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts ...Op
 		_ = st.Close()
 		return nil, err
 	}
-	gql := api.New(graph.NewSchema(graph.Deps{Client: st.Client, Auth: authService, Live: hub, Search: st.Search, SurveySecret: secret}), st.Client, api.Options{
+	eraser := privacy.New(st.Client, privacy.Config{
+		Grace: cfg.DeletionGrace, Dialect: st.Dialect, SurveySecret: secret,
+		ThrottleKeys: authService.AccountThrottleKeys, SessionsEnded: hub.SessionsEnded,
+	}, logger)
+	gql := api.New(graph.NewSchema(graph.Deps{Client: st.Client, Auth: authService, Live: hub, Search: st.Search, SurveySecret: secret, Privacy: eraser}), st.Client, api.Options{
 		Limits:        limits,
 		Introspection: cfg.Introspection,
 		Logger:        logger,
@@ -155,7 +162,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts ...Op
 		mux.Handle("/", ide)
 		mux.Handle(graphiql.AssetPrefix, ide)
 	}
-	return &App{Store: st, Auth: authService, Live: hub, broker: broker, handler: reqid.Middleware(withRequestLog(mux, logger))}, nil
+	return &App{Store: st, Auth: authService, Live: hub, Privacy: eraser, broker: broker, logger: logger, handler: reqid.Middleware(withRequestLog(mux, logger))}, nil
 }
 
 // surveySecret is ZIRKEL_SURVEY_SECRET or, for a single instance, a random key kept in the

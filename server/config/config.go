@@ -34,6 +34,8 @@ type Config struct {
 	BrokerURL        string        // -broker / ZIRKEL_BROKER_URL: nats://host:4222 for several replicas; empty for in-process
 	WSConnsPerMember int           // -ws-conns-per-member / ZIRKEL_WS_CONNS_PER_MEMBER: websocket connections one member may hold
 	DebugAddr        string        // -debug-addr / ZIRKEL_DEBUG_ADDR: serve Go's pprof here (keep it on localhost)
+	DeletionGrace    time.Duration // -deletion-grace / ZIRKEL_DELETION_GRACE: time to undo an account deletion
+	ErasureEvery     time.Duration // -erasure-every / ZIRKEL_ERASURE_EVERY: how often due deletions run and directories are checked for removed members
 }
 
 // Load parses args (without the program name) with getenv for the fallbacks.
@@ -72,6 +74,8 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 		{&c.SessionIdle, "session-idle", "ZIRKEL_SESSION_IDLE", "8h", "a session unused this long ends"},
 		{&c.SessionMaxAge, "session-max-age", "ZIRKEL_SESSION_MAX_AGE", "168h", "a session ends this long after login"},
 		{&c.RevalidateEvery, "revalidate-every", "ZIRKEL_REVALIDATE_EVERY", "15m", "how often directory members with sessions are re-checked"},
+		{&c.DeletionGrace, "deletion-grace", "ZIRKEL_DELETION_GRACE", "720h", "how long a member can undo the deletion of their account"},
+		{&c.ErasureEvery, "erasure-every", "ZIRKEL_ERASURE_EVERY", "1h", "how often accounts due for deletion are erased and directories checked for removed members"},
 	}
 	for _, d := range durations {
 		v, err := time.ParseDuration(env(d.env, d.d))
@@ -99,7 +103,8 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	}
 	c.Introspection = *introspection || c.Demo
 	c.GraphiQL = *graphiql || c.Demo
-	if c.WSConnsPerMember <= 0 || c.MaxComplexity <= 0 || c.Timeout <= 0 || c.SessionIdle <= 0 || c.SessionMaxAge <= 0 || c.RevalidateEvery <= 0 {
+	if c.WSConnsPerMember <= 0 || c.MaxComplexity <= 0 || c.Timeout <= 0 || c.SessionIdle <= 0 || c.SessionMaxAge <= 0 || c.RevalidateEvery <= 0 ||
+		c.DeletionGrace <= 0 || c.ErasureEvery <= 0 {
 		return c, fmt.Errorf("limits and durations must be positive")
 	}
 	return c, nil

@@ -10,10 +10,12 @@ import (
 )
 
 // memberBookkeeping are the fields the server writes for itself: when a member last logged in
-// (to the day), their password, calendar and invitation secrets.
+// (to the day), their password, calendar and invitation secrets, and a pending deletion (which
+// nobody else may learn of through updatedAt).
 var memberBookkeeping = []string{
 	member.FieldLastLoginAt, member.FieldPasswordHash, member.FieldCalendarTokenHash,
 	member.FieldInvitationHash, member.FieldInvitationExpiresAt,
+	member.FieldDeletionDueAt, member.FieldDeletionCause, member.FieldDeletionContent,
 }
 
 // memberUpdatedAt keeps a member's updatedAt when only bookkeeping changes. updatedAt is

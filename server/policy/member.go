@@ -59,8 +59,15 @@ var memberFields = []Field[ent.Member, predicate.Member]{
 // when exactly a member was online.
 func LoginDay(t time.Time) time.Time { return t.UTC().Truncate(24 * time.Hour) }
 
+// ownMemberFields are the fields members set on their own row: their profile, and the
+// scheduling of their own deletion (server/privacy; erasing it at once is for admins).
+var ownMemberFields = []string{
+	member.FieldBio, member.FieldJobTitle, member.FieldUpdatedAt,
+	member.FieldDeletionDueAt, member.FieldDeletionCause, member.FieldDeletionContent,
+}
+
 // Member: see MemberRows and memberFields. Admins create and change members; members change
-// their own profile (bio, job title, expertise).
+// their own profile (bio, job title, expertise) and schedule their own deletion.
 func Member() ent.Policy {
 	return privacy.Policy{
 		Query: privacy.QueryPolicy{queryRows[*ent.MemberQuery](MemberRows)},
@@ -71,7 +78,7 @@ func Member() ent.Policy {
 					return privacy.Denyf("only admins manage members")
 				}
 				for _, f := range m.Fields() {
-					if !slices.Contains([]string{member.FieldBio, member.FieldJobTitle, member.FieldUpdatedAt}, f) {
+					if !slices.Contains(ownMemberFields, f) {
 						return privacy.Denyf("%s is managed by admins or the directory", f)
 					}
 				}

@@ -14,6 +14,7 @@ import (
 	"zirkel/ent/message"
 	"zirkel/ent/organisation"
 	"zirkel/ent/practice"
+	"zirkel/ent/schema/gid"
 	"zirkel/ent/softwareproduct"
 	"zirkel/ent/topic"
 )
@@ -41,13 +42,35 @@ func (ix *Index) installHooks(client *ent.Client) {
 			})
 		}, ent.OpCreate|ent.OpUpdateOne)
 	}
+	// A deleted object leaves the index with its row (e.g. a practice its only author deleted
+	// with their account, server/privacy).
+	unindex := hook.On(func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			x, ok := m.(interface {
+				Client() *ent.Client
+				ID() (gid.ID, bool)
+			})
+			v, err := next.Mutate(ctx, m)
+			if err != nil || !ok {
+				return v, err
+			}
+			if id, ok := x.ID(); ok {
+				return v, ix.remove(ctx, x.Client(), id)
+			}
+			return v, nil
+		})
+	}, ent.OpDeleteOne)
+	for _, c := range []interface{ Use(...ent.Hook) }{client.Practice, client.Discussion, client.Message, client.Member,
+		client.Organisation, client.Event, client.SoftwareProduct, client.Topic, client.Indicator, client.Circle} {
+		c.Use(unindex)
+	}
 	client.Practice.Use(index(func(v ent.Value) (doc, bool) { return practiceDoc(v.(*ent.Practice)) },
 		practice.FieldTitle, practice.FieldSummary, practice.FieldProblem, practice.FieldApproach, practice.FieldOutcome,
 		practice.FieldLessonsLearned, practice.FieldTransferability, practice.FieldSoftwareUsed))
 	client.Discussion.Use(index(func(v ent.Value) (doc, bool) { return discussionDoc(v.(*ent.Discussion)) }, discussion.FieldTitle))
 	client.Message.Use(index(func(v ent.Value) (doc, bool) { return messageDoc(v.(*ent.Message)) }, message.FieldBody, message.FieldDeletedAt))
 	client.Member.Use(index(func(v ent.Value) (doc, bool) { return memberDoc(v.(*ent.Member)) },
-		member.FieldDisplayName, member.FieldJobTitle, member.FieldBio))
+		member.FieldDisplayName, member.FieldJobTitle, member.FieldBio, member.FieldStatus))
 	client.Organisation.Use(index(func(v ent.Value) (doc, bool) { return organisationDoc(v.(*ent.Organisation)) }, organisation.FieldName))
 	client.Event.Use(index(func(v ent.Value) (doc, bool) { return eventDoc(v.(*ent.Event)) },
 		event.FieldTitle, event.FieldDescription, event.FieldPlace))
@@ -86,8 +109,9 @@ func messageDoc(m *ent.Message) (doc, bool) {
 	return doc{m.ID, "MESSAGE", "", m.Body}, m.DeletedAt == nil
 }
 
+// memberDoc: former members (erased accounts) are not found.
 func memberDoc(m *ent.Member) (doc, bool) {
-	return doc{m.ID, "MEMBER", m.DisplayName, m.JobTitle + "\n" + m.Bio}, true
+	return doc{m.ID, "MEMBER", m.DisplayName, m.JobTitle + "\n" + m.Bio}, m.Status != member.StatusDELETED
 }
 
 func organisationDoc(o *ent.Organisation) (doc, bool) {

@@ -89,6 +89,9 @@ func (ix *Index) schema() []string {
 			tokenize = 'unicode61 remove_diacritics 2')`,
 		`CREATE TABLE IF NOT EXISTS search_rows (doc_id TEXT PRIMARY KEY, fts_row INTEGER NOT NULL)`,
 		`CREATE UNIQUE INDEX IF NOT EXISTS search_rows_fts_row ON search_rows (fts_row)`,
+		// A removed document leaves no terms behind in the index's segments (FTS5 would keep
+		// them until segments merge): erased accounts' texts must not stay in the file.
+		`INSERT INTO search_index (search_index, rank) VALUES ('secure-delete', 1)`,
 	}
 }
 

@@ -1,0 +1,38 @@
+package app
+
+import (
+	"context"
+	"time"
+)
+
+// RunErasure is the scheduler of account deletions: every period it checks the directories
+// for members they no longer know (scheduling their deletion after the grace period, or
+// undoing that when they are back), then erases the accounts whose grace period has ended. It
+// returns when ctx ends. main runs it beside the server.
+func (a *App) RunErasure(ctx context.Context, every time.Duration) {
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			a.EraseOnce(ctx)
+		}
+	}
+}
+
+// EraseOnce is one round of the scheduler (see RunErasure); errors are logged, and one that
+// stops the directory check does not stop the erasure of what is due.
+func (a *App) EraseOnce(ctx context.Context) {
+	if err := a.Auth.CheckDirectoryMembers(ctx, a.Privacy.DirectoryPresence); err != nil {
+		a.logger.ErrorContext(ctx, "checking directories for removed members", "err", err)
+	}
+	erased, err := a.Privacy.EraseDue(ctx)
+	if err != nil {
+		a.logger.ErrorContext(ctx, "erasing accounts due for deletion", "err", err)
+	}
+	if erased > 0 {
+		a.logger.InfoContext(ctx, "erased accounts whose grace period ended", "accounts", erased)
+	}
+}
