@@ -48,11 +48,13 @@ var german = map[string]string{
 	"is not valid":                      "ist ungültig",
 
 	// Login and sessions.
-	"login required":                                      "Anmeldung erforderlich",
-	"not logged in":                                       "nicht angemeldet",
-	"wrong user name or password":                         "Benutzername oder Passwort falsch",
-	"the directory is unavailable; try again later":       "der Verzeichnisdienst ist nicht erreichbar; versuchen Sie es später noch einmal",
-	"subscriptions need a logged-in websocket connection": "Subscriptions brauchen eine angemeldete Websocket-Verbindung",
+	"login required": "Anmeldung erforderlich",
+	"not logged in":  "nicht angemeldet",
+	"must be KEEP_AS_FORMER_MEMBER or DELETE":                                     "muss KEEP_AS_FORMER_MEMBER oder DELETE sein",
+	"must have 1 to %d characters":                                                "muss 1 bis %d Zeichen haben",
+	"wrong user name or password":                                                 "Benutzername oder Passwort falsch",
+	"the directory is unavailable; try again later":                               "der Verzeichnisdienst ist nicht erreichbar; versuchen Sie es später noch einmal",
+	"subscriptions need a logged-in websocket connection":                         "Subscriptions brauchen eine angemeldete Websocket-Verbindung",
 	"an account with this e-mail address exists already; ask an admin to link it": "ein Konto mit dieser E-Mail-Adresse gibt es schon; bitten Sie einen Admin, es zu verknüpfen",
 	"the invitation is unknown or has expired":                                    "die Einladung ist unbekannt oder abgelaufen",
 

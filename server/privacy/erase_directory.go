@@ -22,7 +22,7 @@ func (e *Eraser) DirectoryPresence(ctx context.Context, memberID gid.ID, found b
 			ClearDeletionDueAt().ClearDeletionCause().ClearDeletionContent()
 	} else {
 		update.Where(member.DeletionDueAtIsNil()).
-			SetDeletionDueAt(e.now().Add(e.cfg.Grace)).SetDeletionCause(member.DeletionCauseDIRECTORY_REMOVED).
+			SetDeletionDueAt(e.dueAt()).SetDeletionCause(member.DeletionCauseDIRECTORY_REMOVED).
 			SetDeletionContent(member.DeletionContentKEEP_AS_FORMER_MEMBER)
 	}
 	n, err := update.Save(sys)

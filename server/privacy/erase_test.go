@@ -71,7 +71,7 @@ const (
 	loginMutation  = `mutation($u: String!, $p: String!) { login(input: {username: $u, password: $p}) { token } }`
 	postMessage    = `mutation($d: ID!, $b: String!) { r: postMessage(input: {discussionID: $d, body: $b}) { id } }`
 	newDiscussion  = `mutation($t: String!) { r: createDiscussion(input: {title: $t}) { id } }`
-	discussionRead = `query($id: ID!) { r: node(id: $id) { ... on Discussion { title messages(first: 20) { edges { node {
+	discussionRead = `query($id: ID!) { r: node(id: $id) { ... on Discussion { title messages(first: 20, orderBy: {field: POSITION, direction: ASC}) { edges { node {
 		body deletedAt author { id displayName status organisation { id } } } } } } } }`
 )
 
@@ -198,7 +198,9 @@ func TestAdminsDeleteAtOnce(t *testing.T) {
 		if again := must[formerMember](t, admin, deleteByAdmin, map[string]any{"id": anna.MemberID, "c": "DELETE"}); again.Status != "DELETED" {
 			t.Fatalf("deleted again: %+v", again)
 		}
-		if read := must[struct{ Messages struct{ Edges []struct{ Node msg } } }](t, jonas, discussionRead, map[string]any{"id": d.ID}); read.Messages.Edges[0].Node.Body == "" {
+		if read := must[struct {
+			Messages struct{ Edges []struct{ Node msg } }
+		}](t, jonas, discussionRead, map[string]any{"id": d.ID}); read.Messages.Edges[0].Node.Body == "" {
 			t.Fatal("a second deletion must not change the first one's choice")
 		}
 	})
@@ -220,11 +222,15 @@ func TestDeleteChoiceDeletesWhatTheyWrote(t *testing.T) {
 		practice := `mutation($o: ID!, $t: String!, $a: [ID!]) { r: createPractice(input: {title: $t, organisationID: $o, summary: "Kurzfassung", authorIDs: $a}) { id } }`
 		alone := must[struct{ ID string }](t, anna, practice, map[string]any{"o": org.ID, "t": "Alleinarbeit Drachenfels"})
 		together := must[struct{ ID string }](t, anna, practice, map[string]any{"o": org.ID, "t": "Gemeinschaftswerk", "a": []string{jonas.MemberID}})
-		invitation := must[struct{ Edges []struct{ Node struct{ ID string } } }](t, jonas,
+		invitation := must[struct {
+			Edges []struct{ Node struct{ ID string } }
+		}](t, jonas,
 			`{ r: viewer { authorshipInvitations(first: 5) { edges { node { id } } } } }`, nil)
 		_ = invitation
 		inv := must[struct {
-			AuthorshipInvitations struct{ Edges []struct{ Node struct{ ID string } } }
+			AuthorshipInvitations struct {
+				Edges []struct{ Node struct{ ID string } }
+			}
 		}](t, jonas, `{ r: viewer { authorshipInvitations(first: 5) { edges { node { id } } } } }`, nil)
 		if len(inv.AuthorshipInvitations.Edges) != 1 {
 			t.Fatalf("invitations: %+v", inv)
@@ -264,7 +270,9 @@ func TestDeleteChoiceDeletesWhatTheyWrote(t *testing.T) {
 		}
 		authors := must[struct {
 			Title   string
-			Authors struct{ Edges []struct{ Node struct{ ID string } } }
+			Authors struct {
+				Edges []struct{ Node struct{ ID string } }
+			}
 		}](t, jonas, `query($id: ID!) { r: node(id: $id) { ... on Practice { title authors(first: 5) { edges { node { id } } } } } }`,
 			map[string]any{"id": together.ID})
 		if authors.Title != "Gemeinschaftswerk" || len(authors.Authors.Edges) != 1 || authors.Authors.Edges[0].Node.ID != jonas.MemberID {
