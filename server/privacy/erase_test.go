@@ -3,6 +3,7 @@ package privacy_test
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -285,5 +286,45 @@ func TestDeleteChoiceDeletesWhatTheyWrote(t *testing.T) {
 			}
 		}
 		_ = mine
+	})
+}
+
+func TestDeletionClosesTheMembersWebsockets(t *testing.T) {
+	apitest.ForEachBackend(t, func(t *testing.T, env *apitest.Env) {
+		admin := env.NewMember(t, apitest.Spec{PlatformRole: member.PlatformRoleADMIN})
+		anna, jonas := env.NewMember(t, apitest.Spec{}), env.NewMember(t, apitest.Spec{})
+		d := must[struct{ ID string }](t, jonas, newDiscussion, map[string]any{"t": "Live"})
+		subscribe := func(s *apitest.Session) *apitest.WS {
+			ws := s.DialWS(t, apitest.TransportWS)
+			if err := ws.Subscribe("a", `subscription($d: ID!) { messageAdded(discussionID: $d) { message { body } } }`, map[string]any{"d": d.ID}); err != nil {
+				t.Fatal(err)
+			}
+			return ws
+		}
+		wantClosed := func(ws *apitest.WS) {
+			t.Helper()
+			if code, _ := ws.CloseCode(5 * time.Second); code != 4401 {
+				t.Fatalf("want the websocket closed with 4401, got %d", code)
+			}
+		}
+		annaWS, jonasWS := subscribe(anna), subscribe(jonas)
+		time.Sleep(100 * time.Millisecond) // the subscriptions are registered
+		must[formerMember](t, admin, deleteByAdmin, map[string]any{"id": anna.MemberID, "c": "DELETE"})
+		wantClosed(annaWS)
+
+		// The scheduler's erasure too; others' websockets stay open.
+		must[pending](t, jonas, deleteMine, map[string]any{"c": "KEEP_AS_FORMER_MEMBER"})
+		other := env.NewMember(t, apitest.Spec{})
+		otherWS := subscribe(other)
+		time.Sleep(100 * time.Millisecond)
+		makeDue(t, env, jonas.MemberID)
+		if n := eraseDue(t, env); n != 1 {
+			t.Fatalf("erased %d", n)
+		}
+		wantClosed(jonasWS)
+		must[struct{ ID string }](t, other, postMessage, map[string]any{"d": d.ID, "b": "noch da"})
+		if raw := otherWS.Next("a"); !strings.Contains(string(raw), "noch da") {
+			t.Fatalf("the other member's subscription: %s", raw)
+		}
 	})
 }
