@@ -185,6 +185,7 @@ func inputFixtures(t *testing.T, env *apitest.Env) map[string]mutationFixture {
 		"updateOrganisation": one(s.Admin, map[string]any{"id": s.OrgID, "input": empty}),
 		"createMember":       one(s.Admin, map[string]any{"input": map[string]any{"displayName": "Neu", "email": "neu@test.example", "communityRole": "CDO"}}),
 		"updateMember":       one(s.Anna, map[string]any{"id": s.MemberID, "input": empty}),
+		"deleteMember":       one(s.Admin, map[string]any{"id": s.Member2ID, "reason": "Antrag vom 1. Dezember", "contentChoice": "KEEP_AS_FORMER_MEMBER"}),
 		"createTopic":        one(s.Admin, map[string]any{"input": map[string]any{"slug": "neu", "name": "Neu"}}),
 		"updateTopic":        one(s.Admin, map[string]any{"id": s.TopicID, "input": empty}),
 		"createPractice":     one(s.Anna, map[string]any{"input": map[string]any{"title": "Neu", "organisationID": s.OrgID}}),

@@ -50,6 +50,7 @@ var german = map[string]string{
 	// Login and sessions.
 	"login required": "Anmeldung erforderlich",
 	"not logged in":  "nicht angemeldet",
+	"must be text without control characters":                                     "muss Text ohne Steuerzeichen sein",
 	"must be KEEP_AS_FORMER_MEMBER or DELETE":                                     "muss KEEP_AS_FORMER_MEMBER oder DELETE sein",
 	"must have 1 to %d characters":                                                "muss 1 bis %d Zeichen haben",
 	"wrong user name or password":                                                 "Benutzername oder Passwort falsch",

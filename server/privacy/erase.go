@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"zirkel/ent"
@@ -162,8 +163,11 @@ func (e *Eraser) DeleteNow(ctx context.Context, id gid.ID, reason string, conten
 	if err := member.DeletionContentValidator(content); err != nil {
 		return nil, apperr.Invalid("contentChoice", "must be KEEP_AS_FORMER_MEMBER or DELETE")
 	}
-	if reason = strings.TrimSpace(reason); reason == "" || utf8.RuneCountInString(reason) > MaxReasonLength || !utf8.ValidString(reason) {
+	if reason = strings.TrimSpace(reason); reason == "" || utf8.RuneCountInString(reason) > MaxReasonLength {
 		return nil, apperr.Invalid("reason", fmt.Sprintf("must have 1 to %d characters", MaxReasonLength))
+	}
+	if !utf8.ValidString(reason) || strings.ContainsFunc(reason, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\t' }) {
+		return nil, apperr.Invalid("reason", "must be text without control characters")
 	}
 	// The audit log records the deletion from the change of the member's row, with action and
 	// reason (server/events): ctx = events.WithReason(events.WithAction(ctx, "privacy.delete"), reason)
