@@ -22,6 +22,7 @@ import (
 	"entgo.io/ent/schema/field"
 
 	"zirkel/ent"
+	"zirkel/ent/loginthrottle"
 	"zirkel/ent/member"
 	"zirkel/ent/migrate"
 	"zirkel/ent/schema/gid"
@@ -103,9 +104,15 @@ func memberStringColumns() []*schema.Column {
 // stringValue is the value of the member's field stored in the column (by the struct's json tag
 // or its Go name).
 func stringValue(v reflect.Value, column string) string {
-	camel := strings.ReplaceAll(strings.Title(strings.ReplaceAll(column, "_", " ")), " ", "") //nolint:staticcheck // ASCII names
-	camel = strings.ReplaceAll(camel, "Id", "ID")
-	f := v.FieldByName(camel)
+	var camel strings.Builder
+	for _, word := range strings.Split(column, "_") {
+		if word == "id" {
+			camel.WriteString("ID")
+			continue
+		}
+		camel.WriteString(strings.ToUpper(word[:1]) + word[1:])
+	}
+	f := v.FieldByName(camel.String())
 	if !f.IsValid() {
 		panic("no field for column " + column)
 	}
@@ -127,12 +134,18 @@ func TestErasureLeavesNoPersonalDataInTheDatabase(t *testing.T) {
 			w := newProofWorld(t, env)
 			keep, del := w.subject(t, "KEEP_AS_FORMER_MEMBER"), w.subject(t, "DELETE")
 
+			ctx := policy.System(context.Background())
+			var throttles []string // the keys of the subjects' failed-login counters
 			for _, s := range []*subject{keep, del} {
-				ctx := policy.System(context.Background())
-				s.personal = stringValues(env.App.Store.Client.Member.GetX(ctx, gid.ID(s.s.MemberID)))
+				m := env.App.Store.Client.Member.GetX(ctx, gid.ID(s.s.MemberID))
+				s.personal = stringValues(m)
 				if len(s.personal) < 8 {
 					t.Fatalf("too few personal values to prove anything: %v", s.personal)
 				}
+				throttles = append(throttles, env.App.Auth.AccountThrottleKeys(m)...)
+			}
+			if n := env.App.Store.Client.LoginThrottle.Query().Where(loginthrottle.KeyIn(throttles...)).CountX(ctx); n != 2 {
+				t.Fatalf("want the failed logins of both subjects counted, found %d", n)
 			}
 			must[pending](t, keep.s, deleteMine, map[string]any{"c": "KEEP_AS_FORMER_MEMBER"})
 			makeDue(t, env, keep.s.MemberID)
@@ -161,6 +174,9 @@ func TestErasureLeavesNoPersonalDataInTheDatabase(t *testing.T) {
 				if !bytes.Contains(dump, []byte(v)) {
 					t.Errorf("the kept %s %q is not in the dump: the dump does not read the data", what, v)
 				}
+			}
+			if n := env.App.Store.Client.LoginThrottle.Query().Where(loginthrottle.KeyIn(throttles...)).CountX(ctx); n != 0 {
+				t.Errorf("%d failed-login counters of the former members are left", n)
 			}
 			w.checkLinks(t, keep.s.MemberID, allowedKeep)
 			w.checkLinks(t, del.s.MemberID, allowedDelete)
@@ -407,10 +423,10 @@ func (w *proofWorld) subject(t *testing.T, choice string) *subject {
 	for _, e := range w.invitationsOf(t, w.peer) {
 		w.peer.MustPost(t, `mutation($id: ID!) { acceptAuthorshipInvitation(id: $id) { id } }`, map[string]any{"id": e}, nil)
 	}
+	w.env.Login(t, "local", mail, apitest.Password) // a second session
 	// A failed login leaves a counter keyed by the account name.
 	res := w.env.Post(t, loginMutation, map[string]any{"u": mail, "p": "falsch-falsch-falsch"})
 	wantCode(t, res, "UNAUTHENTICATED")
-	w.env.Login(t, "local", mail, apitest.Password) // a second session
 	return s
 }
 
