@@ -6,9 +6,10 @@ import (
 )
 
 // RunErasure is the scheduler of account deletions: every period it checks the directories
-// for members they no longer know (scheduling their deletion after the grace period, or
-// undoing that when they are back), then erases the accounts whose grace period has ended. It
-// returns when ctx ends. main runs it beside the server.
+// for members they no longer know (scheduling their deletion after the grace period, erasing
+// them when the period has ended, or undoing that when they are back), then erases the
+// accounts whose requested deletion is due. It returns when ctx ends. main runs it beside the
+// server.
 func (a *App) RunErasure(ctx context.Context, every time.Duration) {
 	tick := time.NewTicker(every)
 	defer tick.Stop()

@@ -190,12 +190,14 @@ func (e *Eraser) DeleteNow(ctx context.Context, id gid.ID, reason string, conten
 	return c.Member.Get(ctx, id)
 }
 
-// EraseDue erases every account whose grace period has ended, each in its own transaction,
-// and says how many it erased. The scheduler in server/app runs it periodically.
+// EraseDue erases every account whose deletion the member asked for and whose grace period
+// has ended, each in its own transaction, and says how many it erased. The scheduler in
+// server/app runs it periodically. Members removed from their directory are erased by
+// DirectoryPresence instead, only when the directory confirms the removal after the period.
 func (e *Eraser) EraseDue(ctx context.Context) (int, error) {
 	sys := policy.System(ctx)
 	due, err := e.client.Member.Query().
-		Where(member.DeletionDueAtLTE(e.now()), member.DeletionCauseNotNil(), member.StatusNEQ(member.StatusDELETED)).
+		Where(member.DeletionDueAtLTE(e.now()), member.DeletionCauseEQ(member.DeletionCauseREQUESTED), member.StatusNEQ(member.StatusDELETED)).
 		IDs(sys)
 	if err != nil {
 		return 0, fmt.Errorf("listing due deletions: %w", err)
@@ -203,30 +205,32 @@ func (e *Eraser) EraseDue(ctx context.Context) (int, error) {
 	var errs []error
 	erased := 0
 	for _, id := range due {
-		if err := e.eraseDue(sys, id); err != nil {
+		done, err := e.eraseDue(sys, id, member.DeletionCauseREQUESTED)
+		if err != nil {
 			errs = append(errs, fmt.Errorf("erasing member %s: %w", id, err))
-			continue
 		}
-		erased++
+		if done {
+			erased++
+		}
 	}
 	return erased, errors.Join(errs...)
 }
 
-// eraseDue erases one account in a transaction of its own, if it is still due (the member
-// may have undone it since the list was read).
-func (e *Eraser) eraseDue(ctx context.Context, id gid.ID) error {
+// eraseDue erases one account in a transaction of its own, if it is still due for the cause
+// (the member may have undone it since the list was read), and tells whether it did.
+func (e *Eraser) eraseDue(ctx context.Context, id gid.ID, cause member.DeletionCause) (bool, error) {
 	ctx, cancel := context.WithTimeout(ctx, time.Minute) // each unit of work has its own deadline
 	defer cancel()
 	tx, err := e.client.Tx(ctx)
 	if err != nil {
-		return err
+		return false, err
 	}
 	ctx = ent.NewContext(ent.NewTxContext(ctx, tx), tx.Client())
 	m, err := tx.Member.Query().
-		Where(member.ID(id), member.DeletionDueAtLTE(e.now()), member.DeletionCauseNotNil(), member.StatusNEQ(member.StatusDELETED)).
+		Where(member.ID(id), member.DeletionDueAtLTE(e.now()), member.DeletionCauseEQ(cause), member.StatusNEQ(member.StatusDELETED)).
 		Only(ctx)
 	if ent.IsNotFound(err) {
-		return tx.Rollback()
+		return false, tx.Rollback()
 	}
 	if err == nil {
 		content := member.DeletionContentKEEP_AS_FORMER_MEMBER
@@ -236,13 +240,13 @@ func (e *Eraser) eraseDue(ctx context.Context, id gid.ID) error {
 		err = e.erase(ctx, tx.Client(), m, content)
 	}
 	if err != nil {
-		return errors.Join(err, tx.Rollback())
+		return false, errors.Join(err, tx.Rollback())
 	}
 	if err := tx.Commit(); err != nil {
-		return err
+		return false, err
 	}
-	e.logger.InfoContext(ctx, "account erased after its grace period", "member", id)
-	return nil
+	e.logger.InfoContext(ctx, "account erased after its grace period", "member", id, "cause", string(cause))
+	return true, nil
 }
 
 // erase erases one account with the client of the running transaction (as the system: who

@@ -12,10 +12,16 @@ import (
 // DirectoryPresence records what the periodic directory check (auth.CheckDirectoryMembers)
 // found of a member. One whom the directory no longer knows (gone, disabled, out of the
 // allowed groups) is scheduled for deletion at the end of the grace period, their content kept
-// as a former member's; one it knows again before then is unscheduled. A member's own pending
-// request stays as it is either way.
+// as a former member's, and erased when the directory still does not know them at a check
+// after the period (never while it does not answer: an outage erases nobody); one it knows
+// again before then is unscheduled. A member's own pending request stays as it is either way.
 func (e *Eraser) DirectoryPresence(ctx context.Context, memberID gid.ID, found bool) error {
 	sys := policy.System(ctx)
+	if !found {
+		if _, err := e.eraseDue(sys, memberID, member.DeletionCauseDIRECTORY_REMOVED); err != nil {
+			return fmt.Errorf("erasing a member removed from the directory: %w", err)
+		}
+	}
 	update := e.client.Member.Update().Where(member.ID(memberID), member.StatusNEQ(member.StatusDELETED))
 	if found {
 		update.Where(member.DeletionCauseEQ(member.DeletionCauseDIRECTORY_REMOVED)).

@@ -116,13 +116,18 @@ func TestMembersRemovedFromTheirDirectoryAreDeletedAfterTheGracePeriod(t *testin
 				t.Fatalf("the former member changed with the new login: %+v", old)
 			}
 
-			// A directory that does not answer removes nobody.
+			// A directory that does not answer removes nobody, and erases nobody whose period
+			// ended: the removal must be confirmed after the period.
+			srv.RemoveFromGroup(t, ldaptest.GroupUsers, "anna")
+			env.App.EraseOnce(ctx)
+			makeDue(t, env, again.MemberID)
 			srv.Stop()
 			env.App.EraseOnce(ctx)
-			for _, s := range []*apitest.Session{jonas, again} {
-				if due, _, _ := deletionOf(t, env, s.MemberID); due != nil {
-					t.Fatalf("an unavailable directory scheduled the deletion of %s", s.MemberID)
-				}
+			if due, _, _ := deletionOf(t, env, jonas.MemberID); due != nil {
+				t.Fatalf("an unavailable directory scheduled the deletion of %s", jonas.MemberID)
+			}
+			if due, _, status := deletionOf(t, env, again.MemberID); due == nil || status != member.StatusACTIVE {
+				t.Fatalf("an unavailable directory: anna's new account due %v, status %s; want scheduled, not erased", due, status)
 			}
 		})
 	}
