@@ -22,12 +22,21 @@ import (
 	"zirkel/ent/member"
 	"zirkel/ent/schema/gid"
 	"zirkel/server/apperr"
+	"zirkel/server/events"
 	"zirkel/server/policy"
 	"zirkel/server/viewer"
 )
 
 // DefaultGrace is how long a requested deletion can be undone.
 const DefaultGrace = 30 * 24 * time.Hour
+
+// The actions the audit log records (events.WithAction) on the member's row.
+const (
+	ActionRequest  = "privacy.delete_requested" // a member asked for their account's deletion
+	ActionCancel   = "privacy.delete_cancelled" // a member undid their request
+	ActionSchedule = "privacy.delete_scheduled" // the directory no longer knows the member
+	ActionDelete   = "privacy.delete"           // the account was erased (by an admin, or at the end of the grace period)
+)
 
 // MaxReasonLength is the longest reason an admin gives for deleting an account.
 const MaxReasonLength = 500
@@ -106,7 +115,7 @@ func (e *Eraser) Request(ctx context.Context, content member.DeletionContent) (*
 		due = *m.DeletionDueAt
 	}
 	err = c.Member.UpdateOneID(m.ID).SetDeletionDueAt(due).SetDeletionCause(member.DeletionCauseREQUESTED).
-		SetDeletionContent(content).Exec(ctx) // the viewer's own rights: see policy.Member
+		SetDeletionContent(content).Exec(events.WithAction(ctx, ActionRequest)) // the viewer's own rights: see policy.Member
 	if err != nil {
 		return nil, err
 	}
@@ -128,7 +137,7 @@ func (e *Eraser) Cancel(ctx context.Context) (bool, error) {
 		return false, err
 	}
 	err = c.Member.UpdateOneID(v.MemberID).ClearDeletionDueAt().ClearDeletionCause().ClearDeletionContent().
-		Exec(ctx) // the viewer's own rights: see policy.Member
+		Exec(events.WithAction(ctx, ActionCancel)) // the viewer's own rights: see policy.Member
 	if err != nil {
 		return false, err
 	}
@@ -169,9 +178,6 @@ func (e *Eraser) DeleteNow(ctx context.Context, id gid.ID, reason string, conten
 	if !utf8.ValidString(reason) || strings.ContainsFunc(reason, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\t' }) {
 		return nil, apperr.Invalid("reason", "must be text without control characters")
 	}
-	// The audit log records the deletion from the change of the member's row, with action and
-	// reason (server/events): ctx = events.WithReason(events.WithAction(ctx, "privacy.delete"), reason)
-	// once the event pipeline is on main.
 	c := clientFor(ctx, e.client)
 	m, err := c.Member.Get(ctx, id) // whom the viewer may not see is not found
 	if err != nil {
@@ -180,10 +186,11 @@ func (e *Eraser) DeleteNow(ctx context.Context, id gid.ID, reason string, conten
 	if m.Status == member.StatusDELETED {
 		return m, nil // erased already
 	}
-	if err := authorise(ctx, c, id); err != nil {
+	// The audit log records the first write of the member's row with the action and reason.
+	if err := authorise(events.WithReason(events.WithAction(ctx, ActionDelete), reason), c, id); err != nil {
 		return nil, err
 	}
-	if err := e.erase(ctx, c, m, content); err != nil {
+	if err := e.erase(ctx, c, m, content, ""); err != nil {
 		return nil, err
 	}
 	e.logger.InfoContext(ctx, "account deleted by an admin", "member", id, "admin", viewer.FromContext(ctx).MemberID)
@@ -237,7 +244,11 @@ func (e *Eraser) eraseDue(ctx context.Context, id gid.ID, cause member.DeletionC
 		if m.DeletionContent != nil {
 			content = *m.DeletionContent
 		}
-		err = e.erase(ctx, tx.Client(), m, content)
+		reason := "grace period ended after the member's request"
+		if cause == member.DeletionCauseDIRECTORY_REMOVED {
+			reason = "grace period ended after the removal from the directory"
+		}
+		err = e.erase(ctx, tx.Client(), m, content, reason)
 	}
 	if err != nil {
 		return false, errors.Join(err, tx.Rollback())
@@ -251,8 +262,10 @@ func (e *Eraser) eraseDue(ctx context.Context, id gid.ID, cause member.DeletionC
 
 // erase erases one account with the client of the running transaction (as the system: who
 // may delete whom was decided before, see authorise): the rows and links that are personal,
-// then what they wrote as chosen, then the member's own fields.
-func (e *Eraser) erase(ctx context.Context, c *ent.Client, m *ent.Member, content member.DeletionContent) error {
+// then what they wrote as chosen, then the member's own fields. With a reason, the last write
+// carries the action ActionDelete and the reason for the audit log (one entry per deletion,
+// not one per message).
+func (e *Eraser) erase(ctx context.Context, c *ent.Client, m *ent.Member, content member.DeletionContent, reason string) error {
 	sys := policy.System(ctx)
 	steps := []func(context.Context, *ent.Client, *ent.Member) error{
 		e.endSessions, e.forgetThrottles, removePersonalRows, e.unlinkAnonymousResponses,
@@ -264,6 +277,9 @@ func (e *Eraser) erase(ctx context.Context, c *ent.Client, m *ent.Member, conten
 		if err := step(sys, c, m); err != nil {
 			return err
 		}
+	}
+	if reason != "" {
+		sys = events.WithReason(events.WithAction(sys, ActionDelete), reason)
 	}
 	return e.eraseFields(sys, c, m)
 }

@@ -6,6 +6,7 @@ import (
 
 	"zirkel/ent/member"
 	"zirkel/ent/schema/gid"
+	"zirkel/server/events"
 	"zirkel/server/policy"
 )
 
@@ -31,7 +32,11 @@ func (e *Eraser) DirectoryPresence(ctx context.Context, memberID gid.ID, found b
 			SetDeletionDueAt(e.dueAt()).SetDeletionCause(member.DeletionCauseDIRECTORY_REMOVED).
 			SetDeletionContent(member.DeletionContentKEEP_AS_FORMER_MEMBER)
 	}
-	n, err := update.Save(sys)
+	action, reason := ActionCancel, "the directory knows the member again"
+	if !found {
+		action, reason = ActionSchedule, "the directory no longer knows the member"
+	}
+	n, err := update.Save(events.WithReason(events.WithAction(sys, action), reason))
 	if err != nil {
 		return fmt.Errorf("recording a directory check: %w", err)
 	}

@@ -3,7 +3,9 @@ package privacy_test
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -11,6 +13,7 @@ import (
 	"zirkel/ent/schema/gid"
 	"zirkel/server/apitest"
 	"zirkel/server/auth"
+	"zirkel/server/events"
 	"zirkel/server/policy"
 	"zirkel/server/privacy"
 )
@@ -325,6 +328,63 @@ func TestDeletionClosesTheMembersWebsockets(t *testing.T) {
 		must[struct{ ID string }](t, other, postMessage, map[string]any{"d": d.ID, "b": "noch da"})
 		if raw := otherWS.Next("a"); !strings.Contains(string(raw), "noch da") {
 			t.Fatalf("the other member's subscription: %s", raw)
+		}
+	})
+}
+
+// auditedChange is what the audit log would record of a change: its action, reason and actor.
+type auditedChange struct {
+	ID                    gid.ID
+	Action, Reason, Actor string
+}
+
+// recordActions collects the committed changes of members that carry an action, as the audit
+// log's consumer sees them.
+func recordActions(env *apitest.Env) func() []auditedChange {
+	var (
+		mu  sync.Mutex
+		got []auditedChange
+	)
+	env.App.Store.Events.AfterCommit("test-audit", func(_ context.Context, changes []events.Change) {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range changes {
+			if c.Action != "" && c.Type == "Member" {
+				got = append(got, auditedChange{c.ID, c.Action, c.Reason, string(c.Actor)})
+			}
+		}
+	})
+	return func() []auditedChange {
+		mu.Lock()
+		defer mu.Unlock()
+		return slices.Clone(got)
+	}
+}
+
+func TestDeletionsAreAudited(t *testing.T) {
+	apitest.ForEachBackend(t, func(t *testing.T, env *apitest.Env) {
+		audited := recordActions(env)
+		admin := env.NewMember(t, apitest.Spec{PlatformRole: member.PlatformRoleADMIN})
+		anna, jonas := env.NewMember(t, apitest.Spec{}), env.NewMember(t, apitest.Spec{})
+		must[pending](t, anna, deleteMine, map[string]any{"c": "DELETE"})
+		must[bool](t, anna, cancelMine, nil)
+		must[pending](t, anna, deleteMine, map[string]any{"c": "DELETE"})
+		makeDue(t, env, anna.MemberID)
+		eraseDue(t, env)
+		wantCode(t, jonas.Post(t, deleteByAdmin, map[string]any{"id": admin.MemberID, "c": "DELETE"}), "FORBIDDEN")
+		must[formerMember](t, admin, deleteByAdmin, map[string]any{"id": jonas.MemberID, "c": "KEEP_AS_FORMER_MEMBER"})
+		wantCode(t, admin.Post(t, `mutation($id: ID!) { deleteMember(id: $id, reason: " ", contentChoice: DELETE) { id } }`,
+			map[string]any{"id": admin.MemberID}), "BAD_USER_INPUT")
+
+		want := []auditedChange{
+			{gid.ID(anna.MemberID), privacy.ActionRequest, "", anna.MemberID},
+			{gid.ID(anna.MemberID), privacy.ActionCancel, "", anna.MemberID},
+			{gid.ID(anna.MemberID), privacy.ActionRequest, "", anna.MemberID},
+			{gid.ID(anna.MemberID), privacy.ActionDelete, "grace period ended after the member's request", ""},
+			{gid.ID(jonas.MemberID), privacy.ActionDelete, "Antrag vom 1. Dezember", admin.MemberID},
+		}
+		if got := audited(); !slices.Equal(got, want) {
+			t.Fatalf("audited changes:\n got %+v\nwant %+v", got, want)
 		}
 	})
 }
