@@ -190,6 +190,9 @@ func (e *Eraser) DeleteNow(ctx context.Context, id gid.ID, reason string, conten
 	if err := authorise(events.WithReason(events.WithAction(ctx, ActionDelete), reason), c, id); err != nil {
 		return nil, err
 	}
+	if m, err = c.Member.Get(policy.System(ctx), id); err != nil { // every field, as stored
+		return nil, err
+	}
 	if err := e.erase(ctx, c, m, content, ""); err != nil {
 		return nil, err
 	}
