@@ -128,7 +128,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts ...Op
 	}
 	eraser := privacy.New(st.Client, privacy.Config{
 		Grace: cfg.DeletionGrace, Dialect: st.Dialect, SurveySecret: secret,
-		ThrottleKeys: authService.AccountThrottleKeys, SessionsEnded: hub.SessionsEnded,
+		ThrottleKeys: authService.AccountThrottleKeys,
 	}, logger)
 	gql := api.New(graph.NewSchema(graph.Deps{Client: st.Client, Auth: authService, Live: hub, Search: st.Search, SurveySecret: secret, Privacy: eraser}), st.Client, api.Options{
 		Limits:        limits,

@@ -58,9 +58,6 @@ type Config struct {
 	SurveySecret []byte
 	// ThrottleKeys are the keys of the member's failed-login counters (auth.Service).
 	ThrottleKeys func(m *ent.Member) []string
-	// SessionsEnded, if set, is told (after commit) that all sessions of the member ended, so
-	// that their websockets close (live.Hub.SessionsEnded).
-	SessionsEnded func(ctx context.Context, memberID, sessionID gid.ID)
 }
 
 // Eraser deletes accounts.

@@ -32,13 +32,11 @@ import (
 const DeletedTitle = "(gelöscht)"
 
 // endSessions deletes the member's sessions (not only revokes them: a session row says when
-// they were online) and has their websockets closed after commit.
+// they were online); the live hub closes their websockets when the deletion is committed (it
+// consumes the event pipeline).
 func (e *Eraser) endSessions(ctx context.Context, c *ent.Client, m *ent.Member) error {
 	if _, err := c.Session.Delete().Where(session.HasMemberWith(member.ID(m.ID))).Exec(ctx); err != nil {
 		return fmt.Errorf("deleting sessions: %w", err)
-	}
-	if e.cfg.SessionsEnded != nil {
-		e.cfg.SessionsEnded(ctx, m.ID, "")
 	}
 	return nil
 }
