@@ -257,22 +257,25 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "Member",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			member.FieldCreatedAt:           {Type: field.TypeTime, Column: member.FieldCreatedAt},
-			member.FieldUpdatedAt:           {Type: field.TypeTime, Column: member.FieldUpdatedAt},
-			member.FieldDisplayName:         {Type: field.TypeString, Column: member.FieldDisplayName},
-			member.FieldEmail:               {Type: field.TypeString, Column: member.FieldEmail},
-			member.FieldCommunityRole:       {Type: field.TypeEnum, Column: member.FieldCommunityRole},
-			member.FieldJobTitle:            {Type: field.TypeString, Column: member.FieldJobTitle},
-			member.FieldBio:                 {Type: field.TypeString, Column: member.FieldBio},
-			member.FieldStatus:              {Type: field.TypeEnum, Column: member.FieldStatus},
-			member.FieldPlatformRole:        {Type: field.TypeEnum, Column: member.FieldPlatformRole},
-			member.FieldDirectoryID:         {Type: field.TypeString, Column: member.FieldDirectoryID},
-			member.FieldDirectoryEntryID:    {Type: field.TypeString, Column: member.FieldDirectoryEntryID},
-			member.FieldPasswordHash:        {Type: field.TypeString, Column: member.FieldPasswordHash},
-			member.FieldInvitationHash:      {Type: field.TypeString, Column: member.FieldInvitationHash},
-			member.FieldInvitationExpiresAt: {Type: field.TypeTime, Column: member.FieldInvitationExpiresAt},
-			member.FieldCalendarTokenHash:   {Type: field.TypeString, Column: member.FieldCalendarTokenHash},
-			member.FieldLastLoginAt:         {Type: field.TypeTime, Column: member.FieldLastLoginAt},
+			member.FieldCreatedAt:             {Type: field.TypeTime, Column: member.FieldCreatedAt},
+			member.FieldUpdatedAt:             {Type: field.TypeTime, Column: member.FieldUpdatedAt},
+			member.FieldDisplayName:           {Type: field.TypeString, Column: member.FieldDisplayName},
+			member.FieldEmail:                 {Type: field.TypeString, Column: member.FieldEmail},
+			member.FieldCommunityRole:         {Type: field.TypeEnum, Column: member.FieldCommunityRole},
+			member.FieldJobTitle:              {Type: field.TypeString, Column: member.FieldJobTitle},
+			member.FieldBio:                   {Type: field.TypeString, Column: member.FieldBio},
+			member.FieldStatus:                {Type: field.TypeEnum, Column: member.FieldStatus},
+			member.FieldPlatformRole:          {Type: field.TypeEnum, Column: member.FieldPlatformRole},
+			member.FieldDirectoryID:           {Type: field.TypeString, Column: member.FieldDirectoryID},
+			member.FieldDirectoryEntryID:      {Type: field.TypeString, Column: member.FieldDirectoryEntryID},
+			member.FieldPasswordHash:          {Type: field.TypeString, Column: member.FieldPasswordHash},
+			member.FieldInvitationHash:        {Type: field.TypeString, Column: member.FieldInvitationHash},
+			member.FieldInvitationExpiresAt:   {Type: field.TypeTime, Column: member.FieldInvitationExpiresAt},
+			member.FieldCalendarTokenHash:     {Type: field.TypeString, Column: member.FieldCalendarTokenHash},
+			member.FieldEmailVisibility:       {Type: field.TypeEnum, Column: member.FieldEmailVisibility},
+			member.FieldFindableAsExpert:      {Type: field.TypeBool, Column: member.FieldFindableAsExpert},
+			member.FieldContactAboutPractices: {Type: field.TypeBool, Column: member.FieldContactAboutPractices},
+			member.FieldLastLoginAt:           {Type: field.TypeTime, Column: member.FieldLastLoginAt},
 		},
 	}
 	graph.Nodes[12] = &sqlgraph.Node{
@@ -2868,6 +2871,21 @@ func (f *MemberFilter) WhereInvitationExpiresAt(p entql.TimeP) {
 // WhereCalendarTokenHash applies the entql string predicate on the calendar_token_hash field.
 func (f *MemberFilter) WhereCalendarTokenHash(p entql.StringP) {
 	f.Where(p.Field(member.FieldCalendarTokenHash))
+}
+
+// WhereEmailVisibility applies the entql string predicate on the email_visibility field.
+func (f *MemberFilter) WhereEmailVisibility(p entql.StringP) {
+	f.Where(p.Field(member.FieldEmailVisibility))
+}
+
+// WhereFindableAsExpert applies the entql bool predicate on the findable_as_expert field.
+func (f *MemberFilter) WhereFindableAsExpert(p entql.BoolP) {
+	f.Where(p.Field(member.FieldFindableAsExpert))
+}
+
+// WhereContactAboutPractices applies the entql bool predicate on the contact_about_practices field.
+func (f *MemberFilter) WhereContactAboutPractices(p entql.BoolP) {
+	f.Where(p.Field(member.FieldContactAboutPractices))
 }
 
 // WhereLastLoginAt applies the entql time.Time predicate on the last_login_at field.

@@ -9540,6 +9540,9 @@ type MemberMutation struct {
 	invitation_hash               *string
 	invitation_expires_at         *time.Time
 	calendar_token_hash           *string
+	email_visibility              *member.EmailVisibility
+	findable_as_expert            *bool
+	contact_about_practices       *bool
 	last_login_at                 *time.Time
 	clearedFields                 map[string]struct{}
 	organisation                  *gid.ID
@@ -10318,6 +10321,114 @@ func (m *MemberMutation) ResetCalendarTokenHash() {
 	delete(m.clearedFields, member.FieldCalendarTokenHash)
 }
 
+// SetEmailVisibility sets the "email_visibility" field.
+func (m *MemberMutation) SetEmailVisibility(mv member.EmailVisibility) {
+	m.email_visibility = &mv
+}
+
+// EmailVisibility returns the value of the "email_visibility" field in the mutation.
+func (m *MemberMutation) EmailVisibility() (r member.EmailVisibility, exists bool) {
+	v := m.email_visibility
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEmailVisibility returns the old "email_visibility" field's value of the Member entity.
+// If the Member object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MemberMutation) OldEmailVisibility(ctx context.Context) (v member.EmailVisibility, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEmailVisibility is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEmailVisibility requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEmailVisibility: %w", err)
+	}
+	return oldValue.EmailVisibility, nil
+}
+
+// ResetEmailVisibility resets all changes to the "email_visibility" field.
+func (m *MemberMutation) ResetEmailVisibility() {
+	m.email_visibility = nil
+}
+
+// SetFindableAsExpert sets the "findable_as_expert" field.
+func (m *MemberMutation) SetFindableAsExpert(b bool) {
+	m.findable_as_expert = &b
+}
+
+// FindableAsExpert returns the value of the "findable_as_expert" field in the mutation.
+func (m *MemberMutation) FindableAsExpert() (r bool, exists bool) {
+	v := m.findable_as_expert
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFindableAsExpert returns the old "findable_as_expert" field's value of the Member entity.
+// If the Member object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MemberMutation) OldFindableAsExpert(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFindableAsExpert is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFindableAsExpert requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFindableAsExpert: %w", err)
+	}
+	return oldValue.FindableAsExpert, nil
+}
+
+// ResetFindableAsExpert resets all changes to the "findable_as_expert" field.
+func (m *MemberMutation) ResetFindableAsExpert() {
+	m.findable_as_expert = nil
+}
+
+// SetContactAboutPractices sets the "contact_about_practices" field.
+func (m *MemberMutation) SetContactAboutPractices(b bool) {
+	m.contact_about_practices = &b
+}
+
+// ContactAboutPractices returns the value of the "contact_about_practices" field in the mutation.
+func (m *MemberMutation) ContactAboutPractices() (r bool, exists bool) {
+	v := m.contact_about_practices
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldContactAboutPractices returns the old "contact_about_practices" field's value of the Member entity.
+// If the Member object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MemberMutation) OldContactAboutPractices(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldContactAboutPractices is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldContactAboutPractices requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldContactAboutPractices: %w", err)
+	}
+	return oldValue.ContactAboutPractices, nil
+}
+
+// ResetContactAboutPractices resets all changes to the "contact_about_practices" field.
+func (m *MemberMutation) ResetContactAboutPractices() {
+	m.contact_about_practices = nil
+}
+
 // SetLastLoginAt sets the "last_login_at" field.
 func (m *MemberMutation) SetLastLoginAt(t time.Time) {
 	m.last_login_at = &t
@@ -10818,7 +10929,7 @@ func (m *MemberMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *MemberMutation) Fields() []string {
-	fields := make([]string, 0, 16)
+	fields := make([]string, 0, 19)
 	if m.created_at != nil {
 		fields = append(fields, member.FieldCreatedAt)
 	}
@@ -10864,6 +10975,15 @@ func (m *MemberMutation) Fields() []string {
 	if m.calendar_token_hash != nil {
 		fields = append(fields, member.FieldCalendarTokenHash)
 	}
+	if m.email_visibility != nil {
+		fields = append(fields, member.FieldEmailVisibility)
+	}
+	if m.findable_as_expert != nil {
+		fields = append(fields, member.FieldFindableAsExpert)
+	}
+	if m.contact_about_practices != nil {
+		fields = append(fields, member.FieldContactAboutPractices)
+	}
 	if m.last_login_at != nil {
 		fields = append(fields, member.FieldLastLoginAt)
 	}
@@ -10905,6 +11025,12 @@ func (m *MemberMutation) Field(name string) (ent.Value, bool) {
 		return m.InvitationExpiresAt()
 	case member.FieldCalendarTokenHash:
 		return m.CalendarTokenHash()
+	case member.FieldEmailVisibility:
+		return m.EmailVisibility()
+	case member.FieldFindableAsExpert:
+		return m.FindableAsExpert()
+	case member.FieldContactAboutPractices:
+		return m.ContactAboutPractices()
 	case member.FieldLastLoginAt:
 		return m.LastLoginAt()
 	}
@@ -10946,6 +11072,12 @@ func (m *MemberMutation) OldField(ctx context.Context, name string) (ent.Value, 
 		return m.OldInvitationExpiresAt(ctx)
 	case member.FieldCalendarTokenHash:
 		return m.OldCalendarTokenHash(ctx)
+	case member.FieldEmailVisibility:
+		return m.OldEmailVisibility(ctx)
+	case member.FieldFindableAsExpert:
+		return m.OldFindableAsExpert(ctx)
+	case member.FieldContactAboutPractices:
+		return m.OldContactAboutPractices(ctx)
 	case member.FieldLastLoginAt:
 		return m.OldLastLoginAt(ctx)
 	}
@@ -11061,6 +11193,27 @@ func (m *MemberMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetCalendarTokenHash(v)
+		return nil
+	case member.FieldEmailVisibility:
+		v, ok := value.(member.EmailVisibility)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEmailVisibility(v)
+		return nil
+	case member.FieldFindableAsExpert:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFindableAsExpert(v)
+		return nil
+	case member.FieldContactAboutPractices:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetContactAboutPractices(v)
 		return nil
 	case member.FieldLastLoginAt:
 		v, ok := value.(time.Time)
@@ -11219,6 +11372,15 @@ func (m *MemberMutation) ResetField(name string) error {
 		return nil
 	case member.FieldCalendarTokenHash:
 		m.ResetCalendarTokenHash()
+		return nil
+	case member.FieldEmailVisibility:
+		m.ResetEmailVisibility()
+		return nil
+	case member.FieldFindableAsExpert:
+		m.ResetFindableAsExpert()
+		return nil
+	case member.FieldContactAboutPractices:
+		m.ResetContactAboutPractices()
 		return nil
 	case member.FieldLastLoginAt:
 		m.ResetLastLoginAt()

@@ -390,6 +390,9 @@ var (
 		{Name: "invitation_hash", Type: field.TypeString, Unique: true, Nullable: true, Size: 64},
 		{Name: "invitation_expires_at", Type: field.TypeTime, Nullable: true},
 		{Name: "calendar_token_hash", Type: field.TypeString, Unique: true, Nullable: true, Size: 64},
+		{Name: "email_visibility", Type: field.TypeEnum, Enums: []string{"NOBODY", "MY_CIRCLES", "ALL_MEMBERS"}, Default: "NOBODY"},
+		{Name: "findable_as_expert", Type: field.TypeBool, Default: false},
+		{Name: "contact_about_practices", Type: field.TypeBool, Default: false},
 		{Name: "last_login_at", Type: field.TypeTime, Nullable: true},
 		{Name: "organisation_members", Type: field.TypeString, Nullable: true, Size: 40},
 	}
@@ -401,7 +404,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "members_organisations_members",
-				Columns:    []*schema.Column{MembersColumns[17]},
+				Columns:    []*schema.Column{MembersColumns[20]},
 				RefColumns: []*schema.Column{OrganisationsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
