@@ -15,6 +15,7 @@ import (
 	"zirkel/server/apperr"
 	"zirkel/server/auth"
 	"zirkel/server/live"
+	"zirkel/server/privacy"
 	"zirkel/server/search"
 )
 
@@ -25,6 +26,7 @@ type Resolver struct {
 	live         *live.Hub
 	searchIndex  *search.Index
 	surveySecret []byte // keys anonymous survey responses; never stored in the database
+	exporter     *privacy.Exporter
 }
 
 // Deps are what the resolvers need.
@@ -34,12 +36,14 @@ type Deps struct {
 	Live         *live.Hub
 	Search       *search.Index
 	SurveySecret []byte
+	// Exporter builds DSGVO exports (nil: one that records exports nowhere but the log).
+	Exporter *privacy.Exporter
 }
 
 // NewSchema returns the executable schema over the dependencies.
 func NewSchema(d Deps) graphql.ExecutableSchema {
 	return generated.NewExecutableSchema(generated.Config{
-		Resolvers:  &Resolver{client: d.Client, auth: d.Auth, live: d.Live, searchIndex: d.Search, surveySecret: d.SurveySecret},
+		Resolvers:  &Resolver{client: d.Client, auth: d.Auth, live: d.Live, searchIndex: d.Search, surveySecret: d.SurveySecret, exporter: exporterOr(d)},
 		Directives: generated.DirectiveRoot{FilterGuard: FilterGuard},
 	})
 }

@@ -27,6 +27,7 @@ import (
 	"zirkel/server/demo"
 	"zirkel/server/graphiql"
 	"zirkel/server/live"
+	"zirkel/server/privacy"
 	"zirkel/server/pubsub"
 	"zirkel/server/reqid"
 	"zirkel/server/store"
@@ -123,7 +124,9 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts ...Op
 		_ = st.Close()
 		return nil, err
 	}
-	gql := api.New(graph.NewSchema(graph.Deps{Client: st.Client, Auth: authService, Live: hub, Search: st.Search, SurveySecret: secret}), st.Client, api.Options{
+	// LEAD (audit hook): replace the log recorder with the audit log's (action "privacy.export").
+	exporter := privacy.New(st.Client, privacy.LogRecorder(logger))
+	gql := api.New(graph.NewSchema(graph.Deps{Client: st.Client, Auth: authService, Live: hub, Search: st.Search, SurveySecret: secret, Exporter: exporter}), st.Client, api.Options{
 		Limits:        limits,
 		Introspection: cfg.Introspection,
 		Logger:        logger,
@@ -137,6 +140,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts ...Op
 	mux.Handle("GET /events/{file}", deadline(authService.Middleware(calendar.EventHandler(st.Client))))
 	mux.Handle("GET /calendar/{file}", deadline(calendar.FeedHandler(st.Client, authService)))
 	mux.Handle("GET /surveys/{id}/results.csv", deadline(authService.Middleware(graph.SurveyResultsCSV(st.Client, secret))))
+	mux.Handle("GET /me/export.json", deadline(authService.Middleware(privacy.Handler(exporter, logger))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeStatus(w, http.StatusOK, "ok")
 	})
