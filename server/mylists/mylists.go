@@ -108,4 +108,3 @@ func RespondentKey(secret []byte, v *viewer.Viewer, s *ent.Survey) (key string, 
 	fmt.Fprintf(mac, "%s|%s", s.ID, subject)
 	return hex.EncodeToString(mac.Sum(nil)), true
 }
-

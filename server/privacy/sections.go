@@ -49,7 +49,7 @@ func Sections() []Section {
 		{Name: "practices", Description: "Practices the member wrote or co-authored.",
 			Covers: []string{"Member.practices", "Practice.authors"}, Collect: practices},
 		{Name: "authorshipInvitations", Description: "Invitations to co-author practices: received, sent and decided.",
-			Covers: []string{"Member.authorship_invitations", "AuthorshipInvitation.invitee", "AuthorshipInvitation.inviter", "AuthorshipInvitation.decided_by"},
+			Covers:  []string{"Member.authorship_invitations", "AuthorshipInvitation.invitee", "AuthorshipInvitation.inviter", "AuthorshipInvitation.decided_by"},
 			Collect: authorshipInvitations},
 		{Name: "discussions", Description: "Discussions the member started.", Covers: []string{"Discussion.author"}, Collect: discussions},
 		{Name: "messages", Description: "Messages the member wrote.", Covers: []string{"Message.author"}, Collect: messages},
