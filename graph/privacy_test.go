@@ -226,7 +226,7 @@ func TestPrivacyFieldsAreNotFilterable(t *testing.T) {
 	env := apitest.Start(t, "sqlite", func(c *config.Config) { c.Introspection = true })
 	as := env.NewMember(t, apitest.Spec{})
 	var out struct {
-		Type struct{ InputFields []struct{ Name string } }
+		Type struct{ InputFields []struct{ Name string } } `json:"__type"`
 	}
 	res := as.Post(t, `{ __type(name: "MemberWhereInput") { inputFields { name } } }`, nil)
 	mustUnmarshal(t, res, &out)
