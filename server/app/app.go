@@ -91,6 +91,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts ...Op
 	authService, err := auth.New(st.Client, auth.Config{
 		IdleTimeout: cfg.SessionIdle, MaxAge: cfg.SessionMaxAge, CookieName: auth.DefaultConfig.CookieName,
 		CookieInsecure: cfg.CookieInsecure, AllowedOrigins: cfg.AllowedOrigins, Directories: o.directories,
+		SessionRetention: cfg.SessionRetention, FailureRetention: cfg.FailureRetention,
 	}, logger)
 	if err == nil && cfg.Demo {
 		err = loadDemo(ctx, st, cfg, logger)
