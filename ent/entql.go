@@ -877,6 +877,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"Organisation",
 	)
 	graph.MustAddE(
+		"recorded_by",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   measurement.RecordedByTable,
+			Columns: []string{measurement.RecordedByColumn},
+			Bidi:    false,
+		},
+		"Measurement",
+		"Member",
+	)
+	graph.MustAddE(
 		"practices_before",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2M,
@@ -2724,6 +2736,20 @@ func (f *MeasurementFilter) WhereHasOrganisation() {
 // WhereHasOrganisationWith applies a predicate to check if query has an edge organisation with a given conditions (other predicates).
 func (f *MeasurementFilter) WhereHasOrganisationWith(preds ...predicate.Organisation) {
 	f.Where(entql.HasEdgeWith("organisation", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasRecordedBy applies a predicate to check if query has an edge recorded_by.
+func (f *MeasurementFilter) WhereHasRecordedBy() {
+	f.Where(entql.HasEdge("recorded_by"))
+}
+
+// WhereHasRecordedByWith applies a predicate to check if query has an edge recorded_by with a given conditions (other predicates).
+func (f *MeasurementFilter) WhereHasRecordedByWith(preds ...predicate.Member) {
+	f.Where(entql.HasEdgeWith("recorded_by", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}

@@ -8636,6 +8636,8 @@ type MeasurementMutation struct {
 	clearedindicator        bool
 	organisation            *gid.ID
 	clearedorganisation     bool
+	recorded_by             *gid.ID
+	clearedrecorded_by      bool
 	practices_before        map[gid.ID]struct{}
 	removedpractices_before map[gid.ID]struct{}
 	clearedpractices_before bool
@@ -9042,6 +9044,45 @@ func (m *MeasurementMutation) ResetOrganisation() {
 	m.clearedorganisation = false
 }
 
+// SetRecordedByID sets the "recorded_by" edge to the Member entity by id.
+func (m *MeasurementMutation) SetRecordedByID(id gid.ID) {
+	m.recorded_by = &id
+}
+
+// ClearRecordedBy clears the "recorded_by" edge to the Member entity.
+func (m *MeasurementMutation) ClearRecordedBy() {
+	m.clearedrecorded_by = true
+}
+
+// RecordedByCleared reports if the "recorded_by" edge to the Member entity was cleared.
+func (m *MeasurementMutation) RecordedByCleared() bool {
+	return m.clearedrecorded_by
+}
+
+// RecordedByID returns the "recorded_by" edge ID in the mutation.
+func (m *MeasurementMutation) RecordedByID() (id gid.ID, exists bool) {
+	if m.recorded_by != nil {
+		return *m.recorded_by, true
+	}
+	return
+}
+
+// RecordedByIDs returns the "recorded_by" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// RecordedByID instead. It exists only for internal usage by the builders.
+func (m *MeasurementMutation) RecordedByIDs() (ids []gid.ID) {
+	if id := m.recorded_by; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetRecordedBy resets all changes to the "recorded_by" edge.
+func (m *MeasurementMutation) ResetRecordedBy() {
+	m.recorded_by = nil
+	m.clearedrecorded_by = false
+}
+
 // AddPracticesBeforeIDs adds the "practices_before" edge to the Practice entity by ids.
 func (m *MeasurementMutation) AddPracticesBeforeIDs(ids ...gid.ID) {
 	if m.practices_before == nil {
@@ -9375,12 +9416,15 @@ func (m *MeasurementMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *MeasurementMutation) AddedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.indicator != nil {
 		edges = append(edges, measurement.EdgeIndicator)
 	}
 	if m.organisation != nil {
 		edges = append(edges, measurement.EdgeOrganisation)
+	}
+	if m.recorded_by != nil {
+		edges = append(edges, measurement.EdgeRecordedBy)
 	}
 	if m.practices_before != nil {
 		edges = append(edges, measurement.EdgePracticesBefore)
@@ -9403,6 +9447,10 @@ func (m *MeasurementMutation) AddedIDs(name string) []ent.Value {
 		if id := m.organisation; id != nil {
 			return []ent.Value{*id}
 		}
+	case measurement.EdgeRecordedBy:
+		if id := m.recorded_by; id != nil {
+			return []ent.Value{*id}
+		}
 	case measurement.EdgePracticesBefore:
 		ids := make([]ent.Value, 0, len(m.practices_before))
 		for id := range m.practices_before {
@@ -9421,7 +9469,7 @@ func (m *MeasurementMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *MeasurementMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.removedpractices_before != nil {
 		edges = append(edges, measurement.EdgePracticesBefore)
 	}
@@ -9453,12 +9501,15 @@ func (m *MeasurementMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *MeasurementMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.clearedindicator {
 		edges = append(edges, measurement.EdgeIndicator)
 	}
 	if m.clearedorganisation {
 		edges = append(edges, measurement.EdgeOrganisation)
+	}
+	if m.clearedrecorded_by {
+		edges = append(edges, measurement.EdgeRecordedBy)
 	}
 	if m.clearedpractices_before {
 		edges = append(edges, measurement.EdgePracticesBefore)
@@ -9477,6 +9528,8 @@ func (m *MeasurementMutation) EdgeCleared(name string) bool {
 		return m.clearedindicator
 	case measurement.EdgeOrganisation:
 		return m.clearedorganisation
+	case measurement.EdgeRecordedBy:
+		return m.clearedrecorded_by
 	case measurement.EdgePracticesBefore:
 		return m.clearedpractices_before
 	case measurement.EdgePracticesAfter:
@@ -9495,6 +9548,9 @@ func (m *MeasurementMutation) ClearEdge(name string) error {
 	case measurement.EdgeOrganisation:
 		m.ClearOrganisation()
 		return nil
+	case measurement.EdgeRecordedBy:
+		m.ClearRecordedBy()
+		return nil
 	}
 	return fmt.Errorf("unknown Measurement unique edge %s", name)
 }
@@ -9508,6 +9564,9 @@ func (m *MeasurementMutation) ResetEdge(name string) error {
 		return nil
 	case measurement.EdgeOrganisation:
 		m.ResetOrganisation()
+		return nil
+	case measurement.EdgeRecordedBy:
+		m.ResetRecordedBy()
 		return nil
 	case measurement.EdgePracticesBefore:
 		m.ResetPracticesBefore()

@@ -112,6 +112,7 @@ var SchemaInfo = map[string]TypeInfo{
 		Edges: map[string]EdgeInfo{
 			"indicator":        {Table: "indicators", Input: "indicatorID"},
 			"organisation":     {Table: "organisations", Input: "organisationID"},
+			"recorded_by":      {Table: "members", Input: "recordedByID"},
 			"practices_before": {Table: "practices", Input: "practicesBeforeIDs"},
 			"practices_after":  {Table: "practices", Input: "practicesAfterIDs"},
 		},

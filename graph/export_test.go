@@ -31,7 +31,8 @@ const exportFields = `{ memberID sections { name count rows } json }`
 func annaUsesEverything(t *testing.T, env *apitest.Env, s seed) map[string]string {
 	t.Helper()
 	texts := map[string]string{"message": "Nachricht-von-Anna-7f3a", "open answer": "Offene-Antwort-von-Anna-91c2",
-		"anonymous answer": "Anonyme-Antwort-von-Anna-5d0e", "practice": "Praxis-von-Anna-c4b1", "discussion": "Diskussion-von-Anna-22e9"}
+		"anonymous answer": "Anonyme-Antwort-von-Anna-5d0e", "practice": "Praxis-von-Anna-c4b1", "discussion": "Diskussion-von-Anna-22e9",
+		"measurement": "Messwert-Notiz-von-Anna-0b7d"}
 	var d struct {
 		R struct{ ID string } `json:"r"`
 	}
@@ -62,6 +63,10 @@ func annaUsesEverything(t *testing.T, env *apitest.Env, s seed) map[string]strin
 		s.Anna.MustPost(t, `mutation($s: ID!, $a: [AnswerInput!]!) { respondToSurvey(surveyID: $s, answers: $a) }`,
 			map[string]any{"s": sv.CreateSurvey.ID, "a": []map[string]any{{"questionID": sv.CreateSurvey.Questions[0].ID, "text": text}}}, nil)
 	}
+	var ind struct{ CreateIndicator struct{ ID string } }
+	s.Admin.MustPost(t, `mutation { createIndicator(input: {name: "Online-Termine", definition: "Anteil", unit: "%", targetGroup: CITIZENS, direction: HIGHER_IS_BETTER}) { id } }`, nil, &ind)
+	s.Anna.MustPost(t, `mutation($i: ID!, $n: String!) { recordMeasurement(indicatorID: $i, period: "2025", value: 42, note: $n) { id } }`,
+		map[string]any{"i": ind.CreateIndicator.ID, "n": texts["measurement"]}, nil)
 	s.Anna.MustPost(t, `mutation { updatePrivacySettings(input: {emailVisibility: MY_CIRCLES}) { emailVisibility } }`, nil, nil)
 	return texts
 }
@@ -88,7 +93,8 @@ func TestPersonalDataExport(t *testing.T) {
 			}
 		}
 		for name, want := range map[string]int{"profile": 1, "privacySettings": 1, "circleMemberships": 1, "practices": 1,
-			"discussions": 1, "messages": 1, "reactions": 1, "registrations": 1, "competencyRatings": 1, "surveyResponses": 1, "sessions": 1} {
+			"discussions": 1, "messages": 1, "reactions": 1, "registrations": 1, "competencyRatings": 1, "surveyResponses": 1, "sessions": 1,
+			"measurementsRecorded": 1} {
 			if counts[name] != want {
 				t.Errorf("section %s has %d rows, want %d (all: %v)", name, counts[name], want, counts)
 			}

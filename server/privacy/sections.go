@@ -10,6 +10,7 @@ import (
 	"zirkel/ent/competencyrating"
 	"zirkel/ent/discussion"
 	"zirkel/ent/event"
+	"zirkel/ent/measurement"
 	"zirkel/ent/member"
 	"zirkel/ent/message"
 	"zirkel/ent/practice"
@@ -57,6 +58,8 @@ func Sections() []Section {
 		{Name: "registrations", Description: "Registrations for events.", Covers: []string{"Registration.member"}, Collect: registrations},
 		{Name: "organisedEvents", Description: "Events the member organises.",
 			Covers: []string{"Member.organised_events", "Event.organisers"}, Collect: organisedEvents},
+		{Name: "measurementsRecorded", Description: "Values of indicators the member entered or last corrected for their organisation.",
+			Covers: []string{"Measurement.recorded_by"}, Collect: measurementsRecorded},
 		{Name: "softwareContacts", Description: "Software usages for which the member agreed to be asked.",
 			Covers: []string{"SoftwareUsage.contact"}, Collect: softwareContacts},
 		{Name: "competencyRatings", Description: "The member's ratings of their own competencies.",
@@ -194,6 +197,16 @@ func organisedEvents(ctx context.Context, c *ent.Client, id gid.ID) ([]Row, erro
 	es, err := c.Event.Query().Where(event.HasOrganisersWith(member.ID(id))).Order(ent.Asc(event.FieldStartsAt)).All(ctx)
 	return mapRows(es, err, func(e *ent.Event) Row {
 		return Row{"id": e.ID, "title": e.Title, "kind": e.Kind, "startsAt": e.StartsAt, "endsAt": e.EndsAt, "place": e.Place}
+	})
+}
+
+func measurementsRecorded(ctx context.Context, c *ent.Client, id gid.ID) ([]Row, error) {
+	ms, err := c.Measurement.Query().Where(measurement.HasRecordedByWith(member.ID(id))).WithIndicator().WithOrganisation().
+		Order(ent.Asc(measurement.FieldCreatedAt)).All(ctx)
+	return mapRows(ms, err, func(m *ent.Measurement) Row {
+		return Row{"id": m.ID, "indicator": named(m.Edges.Indicator.ID, m.Edges.Indicator.Name),
+			"organisation": named(m.Edges.Organisation.ID, m.Edges.Organisation.Name), "period": m.Period, "value": m.Value,
+			"note": m.Note, "createdAt": m.CreatedAt, "updatedAt": m.UpdatedAt}
 	})
 }
 
