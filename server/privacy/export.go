@@ -10,7 +10,9 @@ package privacy
 import (
 	"context"
 	"log/slog"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"zirkel/ent"
 	"zirkel/ent/member"
@@ -108,6 +110,8 @@ func MayExport(v *viewer.Viewer, memberID gid.ID, reason string) error {
 		return apperr.Invalid("reason", "an export of another member's data needs the reason (the member's request)")
 	case len(reason) > 2000:
 		return apperr.Invalid("reason", "at most 2000 characters")
+	case !utf8.ValidString(reason) || strings.ContainsFunc(reason, isControl):
+		return apperr.Invalid("reason", "must not contain control characters other than tab and line break")
 	}
 	return nil
 }
@@ -143,6 +147,11 @@ func (e *Exporter) Export(ctx context.Context, memberID gid.ID, reason string) (
 		doc.Sections = append(doc.Sections, SectionData{Name: s.Name, Description: s.Description, Rows: rows})
 	}
 	return doc, nil
+}
+
+// isControl is a C0 or C1 control character or DEL, other than tab and line feed.
+func isControl(r rune) bool {
+	return r != '\t' && r != '\n' && (r < 0x20 || r >= 0x7f && r <= 0x9f)
 }
 
 // clientFor is the request's transaction when there is one, else the root client.
