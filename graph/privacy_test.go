@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"zirkel/ent/member"
 	"zirkel/server/apitest"
@@ -239,4 +240,50 @@ func TestPrivacyFieldsAreNotFilterable(t *testing.T) {
 			t.Errorf("MemberWhereInput.%s filters on a private field", f.Name)
 		}
 	}
+}
+
+// TestEmailVisibilityInLiveEvents: a live event's author is loaded once for every subscriber,
+// beyond their rights; "my circles" still shows the address only to those who share a circle.
+func TestEmailVisibilityInLiveEvents(t *testing.T) {
+	apitest.ForEachBackend(t, func(t *testing.T, env *apitest.Env) {
+		w := newPrivacyWorld(t, env)
+		subject := w.subjects["MY_CIRCLES"]
+		var d struct {
+			R struct{ ID string } `json:"r"`
+		}
+		subject.MustPost(t, `mutation { r: createDiscussion(input: {title: "Offen für alle"}) { id } }`, nil, &d)
+		q := `subscription($d: ID!) { messageAdded(discussionID: $d) { message { author { email } } } }`
+		viewers := map[string]*apitest.Session{"member of the same circle": w.mate, "other member": w.outsider, "vendor in the same circle": w.vendorMate}
+		conns := map[string]*apitest.WS{}
+		for name, v := range viewers {
+			ws := v.DialWS(t, apitest.TransportWS)
+			if err := ws.Subscribe("1", q, map[string]any{"d": d.R.ID}); err != nil {
+				t.Fatal(err)
+			}
+			conns[name] = ws
+		}
+		for deadline := time.Now().Add(10 * time.Second); env.App.Live.Subscriptions() < len(conns); time.Sleep(10 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatal("the subscriptions did not start")
+			}
+		}
+		post(t, subject, d.R.ID, "Hallo", nil)
+		for name, ws := range conns {
+			var ev struct {
+				Data struct {
+					MessageAdded struct {
+						Message struct{ Author struct{ Email *string } }
+					}
+				}
+			}
+			raw := ws.Next("1")
+			if err := json.Unmarshal(raw, &ev); err != nil {
+				t.Fatalf("%s: %v", raw, err)
+			}
+			got := ev.Data.MessageAdded.Message.Author.Email
+			if want := name == "member of the same circle"; (got != nil) != want {
+				t.Errorf("%s sees %s, want shown: %v", name, deref(got), want)
+			}
+		}
+	})
 }
