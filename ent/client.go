@@ -2329,6 +2329,22 @@ func (c *MeasurementClient) QueryOrganisation(_m *Measurement) *OrganisationQuer
 	return query
 }
 
+// QueryRecordedBy queries the recorded_by edge of a Measurement.
+func (c *MeasurementClient) QueryRecordedBy(_m *Measurement) *MemberQuery {
+	query := (&MemberClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(measurement.Table, measurement.FieldID, id),
+			sqlgraph.To(member.Table, member.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, measurement.RecordedByTable, measurement.RecordedByColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // QueryPracticesBefore queries the practices_before edge of a Measurement.
 func (c *MeasurementClient) QueryPracticesBefore(_m *Measurement) *PracticeQuery {
 	query := (&PracticeClient{config: c.config}).Query()

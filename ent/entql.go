@@ -257,25 +257,28 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "Member",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			member.FieldCreatedAt:           {Type: field.TypeTime, Column: member.FieldCreatedAt},
-			member.FieldUpdatedAt:           {Type: field.TypeTime, Column: member.FieldUpdatedAt},
-			member.FieldDisplayName:         {Type: field.TypeString, Column: member.FieldDisplayName},
-			member.FieldEmail:               {Type: field.TypeString, Column: member.FieldEmail},
-			member.FieldCommunityRole:       {Type: field.TypeEnum, Column: member.FieldCommunityRole},
-			member.FieldJobTitle:            {Type: field.TypeString, Column: member.FieldJobTitle},
-			member.FieldBio:                 {Type: field.TypeString, Column: member.FieldBio},
-			member.FieldStatus:              {Type: field.TypeEnum, Column: member.FieldStatus},
-			member.FieldPlatformRole:        {Type: field.TypeEnum, Column: member.FieldPlatformRole},
-			member.FieldDirectoryID:         {Type: field.TypeString, Column: member.FieldDirectoryID},
-			member.FieldDirectoryEntryID:    {Type: field.TypeString, Column: member.FieldDirectoryEntryID},
-			member.FieldPasswordHash:        {Type: field.TypeString, Column: member.FieldPasswordHash},
-			member.FieldInvitationHash:      {Type: field.TypeString, Column: member.FieldInvitationHash},
-			member.FieldInvitationExpiresAt: {Type: field.TypeTime, Column: member.FieldInvitationExpiresAt},
-			member.FieldCalendarTokenHash:   {Type: field.TypeString, Column: member.FieldCalendarTokenHash},
-			member.FieldLastLoginAt:         {Type: field.TypeTime, Column: member.FieldLastLoginAt},
-			member.FieldDeletionDueAt:       {Type: field.TypeTime, Column: member.FieldDeletionDueAt},
-			member.FieldDeletionCause:       {Type: field.TypeEnum, Column: member.FieldDeletionCause},
-			member.FieldDeletionContent:     {Type: field.TypeEnum, Column: member.FieldDeletionContent},
+			member.FieldCreatedAt:             {Type: field.TypeTime, Column: member.FieldCreatedAt},
+			member.FieldUpdatedAt:             {Type: field.TypeTime, Column: member.FieldUpdatedAt},
+			member.FieldDisplayName:           {Type: field.TypeString, Column: member.FieldDisplayName},
+			member.FieldEmail:                 {Type: field.TypeString, Column: member.FieldEmail},
+			member.FieldCommunityRole:         {Type: field.TypeEnum, Column: member.FieldCommunityRole},
+			member.FieldJobTitle:              {Type: field.TypeString, Column: member.FieldJobTitle},
+			member.FieldBio:                   {Type: field.TypeString, Column: member.FieldBio},
+			member.FieldStatus:                {Type: field.TypeEnum, Column: member.FieldStatus},
+			member.FieldPlatformRole:          {Type: field.TypeEnum, Column: member.FieldPlatformRole},
+			member.FieldDirectoryID:           {Type: field.TypeString, Column: member.FieldDirectoryID},
+			member.FieldDirectoryEntryID:      {Type: field.TypeString, Column: member.FieldDirectoryEntryID},
+			member.FieldPasswordHash:          {Type: field.TypeString, Column: member.FieldPasswordHash},
+			member.FieldInvitationHash:        {Type: field.TypeString, Column: member.FieldInvitationHash},
+			member.FieldInvitationExpiresAt:   {Type: field.TypeTime, Column: member.FieldInvitationExpiresAt},
+			member.FieldCalendarTokenHash:     {Type: field.TypeString, Column: member.FieldCalendarTokenHash},
+			member.FieldEmailVisibility:       {Type: field.TypeEnum, Column: member.FieldEmailVisibility},
+			member.FieldFindableAsExpert:      {Type: field.TypeBool, Column: member.FieldFindableAsExpert},
+			member.FieldContactAboutPractices: {Type: field.TypeBool, Column: member.FieldContactAboutPractices},
+			member.FieldLastLoginAt:           {Type: field.TypeTime, Column: member.FieldLastLoginAt},
+			member.FieldDeletionDueAt:         {Type: field.TypeTime, Column: member.FieldDeletionDueAt},
+			member.FieldDeletionCause:         {Type: field.TypeEnum, Column: member.FieldDeletionCause},
+			member.FieldDeletionContent:       {Type: field.TypeEnum, Column: member.FieldDeletionContent},
 		},
 	}
 	graph.Nodes[12] = &sqlgraph.Node{
@@ -875,6 +878,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Measurement",
 		"Organisation",
+	)
+	graph.MustAddE(
+		"recorded_by",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   measurement.RecordedByTable,
+			Columns: []string{measurement.RecordedByColumn},
+			Bidi:    false,
+		},
+		"Measurement",
+		"Member",
 	)
 	graph.MustAddE(
 		"practices_before",
@@ -2730,6 +2745,20 @@ func (f *MeasurementFilter) WhereHasOrganisationWith(preds ...predicate.Organisa
 	})))
 }
 
+// WhereHasRecordedBy applies a predicate to check if query has an edge recorded_by.
+func (f *MeasurementFilter) WhereHasRecordedBy() {
+	f.Where(entql.HasEdge("recorded_by"))
+}
+
+// WhereHasRecordedByWith applies a predicate to check if query has an edge recorded_by with a given conditions (other predicates).
+func (f *MeasurementFilter) WhereHasRecordedByWith(preds ...predicate.Member) {
+	f.Where(entql.HasEdgeWith("recorded_by", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // WhereHasPracticesBefore applies a predicate to check if query has an edge practices_before.
 func (f *MeasurementFilter) WhereHasPracticesBefore() {
 	f.Where(entql.HasEdge("practices_before"))
@@ -2871,6 +2900,21 @@ func (f *MemberFilter) WhereInvitationExpiresAt(p entql.TimeP) {
 // WhereCalendarTokenHash applies the entql string predicate on the calendar_token_hash field.
 func (f *MemberFilter) WhereCalendarTokenHash(p entql.StringP) {
 	f.Where(p.Field(member.FieldCalendarTokenHash))
+}
+
+// WhereEmailVisibility applies the entql string predicate on the email_visibility field.
+func (f *MemberFilter) WhereEmailVisibility(p entql.StringP) {
+	f.Where(p.Field(member.FieldEmailVisibility))
+}
+
+// WhereFindableAsExpert applies the entql bool predicate on the findable_as_expert field.
+func (f *MemberFilter) WhereFindableAsExpert(p entql.BoolP) {
+	f.Where(p.Field(member.FieldFindableAsExpert))
+}
+
+// WhereContactAboutPractices applies the entql bool predicate on the contact_about_practices field.
+func (f *MemberFilter) WhereContactAboutPractices(p entql.BoolP) {
+	f.Where(p.Field(member.FieldContactAboutPractices))
 }
 
 // WhereLastLoginAt applies the entql time.Time predicate on the last_login_at field.

@@ -8,6 +8,7 @@ import (
 	"time"
 	"zirkel/ent/indicator"
 	"zirkel/ent/measurement"
+	"zirkel/ent/member"
 	"zirkel/ent/organisation"
 	"zirkel/ent/schema/gid"
 
@@ -34,6 +35,7 @@ type Measurement struct {
 	// The values are being populated by the MeasurementQuery when eager-loading is set.
 	Edges                     MeasurementEdges `json:"edges"`
 	indicator_measurements    *gid.ID
+	measurement_recorded_by   *gid.ID
 	organisation_measurements *gid.ID
 	selectValues              sql.SelectValues
 }
@@ -44,13 +46,15 @@ type MeasurementEdges struct {
 	Indicator *Indicator `json:"indicator,omitempty"`
 	// Organisation holds the value of the organisation edge.
 	Organisation *Organisation `json:"organisation,omitempty"`
+	// The member who last entered or corrected the value (set by server/integrity from the viewer); for the member's export.
+	RecordedBy *Member `json:"recorded_by,omitempty"`
 	// PracticesBefore holds the value of the practices_before edge.
 	PracticesBefore []*Practice `json:"practices_before,omitempty"`
 	// PracticesAfter holds the value of the practices_after edge.
 	PracticesAfter []*Practice `json:"practices_after,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [4]bool
+	loadedTypes [5]bool
 	// totalCount holds the count of the edges above.
 	totalCount [2]map[string]int
 
@@ -80,10 +84,21 @@ func (e MeasurementEdges) OrganisationOrErr() (*Organisation, error) {
 	return nil, &NotLoadedError{edge: "organisation"}
 }
 
+// RecordedByOrErr returns the RecordedBy value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e MeasurementEdges) RecordedByOrErr() (*Member, error) {
+	if e.RecordedBy != nil {
+		return e.RecordedBy, nil
+	} else if e.loadedTypes[2] {
+		return nil, &NotFoundError{label: member.Label}
+	}
+	return nil, &NotLoadedError{edge: "recorded_by"}
+}
+
 // PracticesBeforeOrErr returns the PracticesBefore value or an error if the edge
 // was not loaded in eager-loading.
 func (e MeasurementEdges) PracticesBeforeOrErr() ([]*Practice, error) {
-	if e.loadedTypes[2] {
+	if e.loadedTypes[3] {
 		return e.PracticesBefore, nil
 	}
 	return nil, &NotLoadedError{edge: "practices_before"}
@@ -92,7 +107,7 @@ func (e MeasurementEdges) PracticesBeforeOrErr() ([]*Practice, error) {
 // PracticesAfterOrErr returns the PracticesAfter value or an error if the edge
 // was not loaded in eager-loading.
 func (e MeasurementEdges) PracticesAfterOrErr() ([]*Practice, error) {
-	if e.loadedTypes[3] {
+	if e.loadedTypes[4] {
 		return e.PracticesAfter, nil
 	}
 	return nil, &NotLoadedError{edge: "practices_after"}
@@ -113,7 +128,9 @@ func (*Measurement) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullTime)
 		case measurement.ForeignKeys[0]: // indicator_measurements
 			values[i] = &sql.NullScanner{S: new(gid.ID)}
-		case measurement.ForeignKeys[1]: // organisation_measurements
+		case measurement.ForeignKeys[1]: // measurement_recorded_by
+			values[i] = &sql.NullScanner{S: new(gid.ID)}
+		case measurement.ForeignKeys[2]: // organisation_measurements
 			values[i] = &sql.NullScanner{S: new(gid.ID)}
 		default:
 			values[i] = new(sql.UnknownType)
@@ -175,6 +192,13 @@ func (_m *Measurement) assignValues(columns []string, values []any) error {
 			}
 		case measurement.ForeignKeys[1]:
 			if value, ok := values[i].(*sql.NullScanner); !ok {
+				return fmt.Errorf("unexpected type %T for field measurement_recorded_by", values[i])
+			} else if value.Valid {
+				_m.measurement_recorded_by = new(gid.ID)
+				*_m.measurement_recorded_by = *value.S.(*gid.ID)
+			}
+		case measurement.ForeignKeys[2]:
+			if value, ok := values[i].(*sql.NullScanner); !ok {
 				return fmt.Errorf("unexpected type %T for field organisation_measurements", values[i])
 			} else if value.Valid {
 				_m.organisation_measurements = new(gid.ID)
@@ -201,6 +225,11 @@ func (_m *Measurement) QueryIndicator() *IndicatorQuery {
 // QueryOrganisation queries the "organisation" edge of the Measurement entity.
 func (_m *Measurement) QueryOrganisation() *OrganisationQuery {
 	return NewMeasurementClient(_m.config).QueryOrganisation(_m)
+}
+
+// QueryRecordedBy queries the "recorded_by" edge of the Measurement entity.
+func (_m *Measurement) QueryRecordedBy() *MemberQuery {
+	return NewMeasurementClient(_m.config).QueryRecordedBy(_m)
 }
 
 // QueryPracticesBefore queries the "practices_before" edge of the Measurement entity.

@@ -9,6 +9,7 @@ import (
 	"time"
 	"zirkel/ent/indicator"
 	"zirkel/ent/measurement"
+	"zirkel/ent/member"
 	"zirkel/ent/organisation"
 	"zirkel/ent/practice"
 	"zirkel/ent/schema/gid"
@@ -115,6 +116,25 @@ func (_c *MeasurementCreate) SetOrganisationID(id gid.ID) *MeasurementCreate {
 // SetOrganisation sets the "organisation" edge to the Organisation entity.
 func (_c *MeasurementCreate) SetOrganisation(v *Organisation) *MeasurementCreate {
 	return _c.SetOrganisationID(v.ID)
+}
+
+// SetRecordedByID sets the "recorded_by" edge to the Member entity by ID.
+func (_c *MeasurementCreate) SetRecordedByID(id gid.ID) *MeasurementCreate {
+	_c.mutation.SetRecordedByID(id)
+	return _c
+}
+
+// SetNillableRecordedByID sets the "recorded_by" edge to the Member entity by ID if the given value is not nil.
+func (_c *MeasurementCreate) SetNillableRecordedByID(id *gid.ID) *MeasurementCreate {
+	if id != nil {
+		_c = _c.SetRecordedByID(*id)
+	}
+	return _c
+}
+
+// SetRecordedBy sets the "recorded_by" edge to the Member entity.
+func (_c *MeasurementCreate) SetRecordedBy(v *Member) *MeasurementCreate {
+	return _c.SetRecordedByID(v.ID)
 }
 
 // AddPracticesBeforeIDs adds the "practices_before" edge to the Practice entity by IDs.
@@ -331,6 +351,23 @@ func (_c *MeasurementCreate) createSpec() (*Measurement, *sqlgraph.CreateSpec) {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
 		_node.organisation_measurements = &nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.RecordedByIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   measurement.RecordedByTable,
+			Columns: []string{measurement.RecordedByColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(member.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_node.measurement_recorded_by = &nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	if nodes := _c.mutation.PracticesBeforeIDs(); len(nodes) > 0 {

@@ -10,6 +10,7 @@ import (
 	"math"
 	"zirkel/ent/indicator"
 	"zirkel/ent/measurement"
+	"zirkel/ent/member"
 	"zirkel/ent/organisation"
 	"zirkel/ent/practice"
 	"zirkel/ent/predicate"
@@ -31,6 +32,7 @@ type MeasurementQuery struct {
 	predicates               []predicate.Measurement
 	withIndicator            *IndicatorQuery
 	withOrganisation         *OrganisationQuery
+	withRecordedBy           *MemberQuery
 	withPracticesBefore      *PracticeQuery
 	withPracticesAfter       *PracticeQuery
 	withFKs                  bool
@@ -111,6 +113,28 @@ func (_q *MeasurementQuery) QueryOrganisation() *OrganisationQuery {
 			sqlgraph.From(measurement.Table, measurement.FieldID, selector),
 			sqlgraph.To(organisation.Table, organisation.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, measurement.OrganisationTable, measurement.OrganisationColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryRecordedBy chains the current query on the "recorded_by" edge.
+func (_q *MeasurementQuery) QueryRecordedBy() *MemberQuery {
+	query := (&MemberClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(measurement.Table, measurement.FieldID, selector),
+			sqlgraph.To(member.Table, member.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, measurement.RecordedByTable, measurement.RecordedByColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -356,6 +380,7 @@ func (_q *MeasurementQuery) Clone() *MeasurementQuery {
 		predicates:          append([]predicate.Measurement{}, _q.predicates...),
 		withIndicator:       _q.withIndicator.Clone(),
 		withOrganisation:    _q.withOrganisation.Clone(),
+		withRecordedBy:      _q.withRecordedBy.Clone(),
 		withPracticesBefore: _q.withPracticesBefore.Clone(),
 		withPracticesAfter:  _q.withPracticesAfter.Clone(),
 		// clone intermediate query.
@@ -384,6 +409,17 @@ func (_q *MeasurementQuery) WithOrganisation(opts ...func(*OrganisationQuery)) *
 		opt(query)
 	}
 	_q.withOrganisation = query
+	return _q
+}
+
+// WithRecordedBy tells the query-builder to eager-load the nodes that are connected to
+// the "recorded_by" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *MeasurementQuery) WithRecordedBy(opts ...func(*MemberQuery)) *MeasurementQuery {
+	query := (&MemberClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withRecordedBy = query
 	return _q
 }
 
@@ -494,14 +530,15 @@ func (_q *MeasurementQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 		nodes       = []*Measurement{}
 		withFKs     = _q.withFKs
 		_spec       = _q.querySpec()
-		loadedTypes = [4]bool{
+		loadedTypes = [5]bool{
 			_q.withIndicator != nil,
 			_q.withOrganisation != nil,
+			_q.withRecordedBy != nil,
 			_q.withPracticesBefore != nil,
 			_q.withPracticesAfter != nil,
 		}
 	)
-	if _q.withIndicator != nil || _q.withOrganisation != nil {
+	if _q.withIndicator != nil || _q.withOrganisation != nil || _q.withRecordedBy != nil {
 		withFKs = true
 	}
 	if withFKs {
@@ -537,6 +574,12 @@ func (_q *MeasurementQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 	if query := _q.withOrganisation; query != nil {
 		if err := _q.loadOrganisation(ctx, query, nodes, nil,
 			func(n *Measurement, e *Organisation) { n.Edges.Organisation = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withRecordedBy; query != nil {
+		if err := _q.loadRecordedBy(ctx, query, nodes, nil,
+			func(n *Measurement, e *Member) { n.Edges.RecordedBy = e }); err != nil {
 			return nil, err
 		}
 	}
@@ -633,6 +676,38 @@ func (_q *MeasurementQuery) loadOrganisation(ctx context.Context, query *Organis
 		nodes, ok := nodeids[n.ID]
 		if !ok {
 			return fmt.Errorf(`unexpected foreign-key "organisation_measurements" returned %v`, n.ID)
+		}
+		for i := range nodes {
+			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
+func (_q *MeasurementQuery) loadRecordedBy(ctx context.Context, query *MemberQuery, nodes []*Measurement, init func(*Measurement), assign func(*Measurement, *Member)) error {
+	ids := make([]gid.ID, 0, len(nodes))
+	nodeids := make(map[gid.ID][]*Measurement)
+	for i := range nodes {
+		if nodes[i].measurement_recorded_by == nil {
+			continue
+		}
+		fk := *nodes[i].measurement_recorded_by
+		if _, ok := nodeids[fk]; !ok {
+			ids = append(ids, fk)
+		}
+		nodeids[fk] = append(nodeids[fk], nodes[i])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	query.Where(member.IDIn(ids...))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nodeids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected foreign-key "measurement_recorded_by" returned %v`, n.ID)
 		}
 		for i := range nodes {
 			assign(nodes[i], n)

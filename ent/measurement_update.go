@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"time"
 	"zirkel/ent/measurement"
+	"zirkel/ent/member"
 	"zirkel/ent/practice"
 	"zirkel/ent/predicate"
 	"zirkel/ent/schema/gid"
@@ -92,6 +93,25 @@ func (_u *MeasurementUpdate) ClearNote() *MeasurementUpdate {
 	return _u
 }
 
+// SetRecordedByID sets the "recorded_by" edge to the Member entity by ID.
+func (_u *MeasurementUpdate) SetRecordedByID(id gid.ID) *MeasurementUpdate {
+	_u.mutation.SetRecordedByID(id)
+	return _u
+}
+
+// SetNillableRecordedByID sets the "recorded_by" edge to the Member entity by ID if the given value is not nil.
+func (_u *MeasurementUpdate) SetNillableRecordedByID(id *gid.ID) *MeasurementUpdate {
+	if id != nil {
+		_u = _u.SetRecordedByID(*id)
+	}
+	return _u
+}
+
+// SetRecordedBy sets the "recorded_by" edge to the Member entity.
+func (_u *MeasurementUpdate) SetRecordedBy(v *Member) *MeasurementUpdate {
+	return _u.SetRecordedByID(v.ID)
+}
+
 // AddPracticesBeforeIDs adds the "practices_before" edge to the Practice entity by IDs.
 func (_u *MeasurementUpdate) AddPracticesBeforeIDs(ids ...gid.ID) *MeasurementUpdate {
 	_u.mutation.AddPracticesBeforeIDs(ids...)
@@ -125,6 +145,12 @@ func (_u *MeasurementUpdate) AddPracticesAfter(v ...*Practice) *MeasurementUpdat
 // Mutation returns the MeasurementMutation object of the builder.
 func (_u *MeasurementUpdate) Mutation() *MeasurementMutation {
 	return _u.mutation
+}
+
+// ClearRecordedBy clears the "recorded_by" edge to the Member entity.
+func (_u *MeasurementUpdate) ClearRecordedBy() *MeasurementUpdate {
+	_u.mutation.ClearRecordedBy()
+	return _u
 }
 
 // ClearPracticesBefore clears all "practices_before" edges to the Practice entity.
@@ -267,6 +293,35 @@ func (_u *MeasurementUpdate) sqlSave(ctx context.Context) (_node int, err error)
 	}
 	if _u.mutation.NoteCleared() {
 		_spec.ClearField(measurement.FieldNote, field.TypeString)
+	}
+	if _u.mutation.RecordedByCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   measurement.RecordedByTable,
+			Columns: []string{measurement.RecordedByColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(member.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RecordedByIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   measurement.RecordedByTable,
+			Columns: []string{measurement.RecordedByColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(member.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
 	if _u.mutation.PracticesBeforeCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -441,6 +496,25 @@ func (_u *MeasurementUpdateOne) ClearNote() *MeasurementUpdateOne {
 	return _u
 }
 
+// SetRecordedByID sets the "recorded_by" edge to the Member entity by ID.
+func (_u *MeasurementUpdateOne) SetRecordedByID(id gid.ID) *MeasurementUpdateOne {
+	_u.mutation.SetRecordedByID(id)
+	return _u
+}
+
+// SetNillableRecordedByID sets the "recorded_by" edge to the Member entity by ID if the given value is not nil.
+func (_u *MeasurementUpdateOne) SetNillableRecordedByID(id *gid.ID) *MeasurementUpdateOne {
+	if id != nil {
+		_u = _u.SetRecordedByID(*id)
+	}
+	return _u
+}
+
+// SetRecordedBy sets the "recorded_by" edge to the Member entity.
+func (_u *MeasurementUpdateOne) SetRecordedBy(v *Member) *MeasurementUpdateOne {
+	return _u.SetRecordedByID(v.ID)
+}
+
 // AddPracticesBeforeIDs adds the "practices_before" edge to the Practice entity by IDs.
 func (_u *MeasurementUpdateOne) AddPracticesBeforeIDs(ids ...gid.ID) *MeasurementUpdateOne {
 	_u.mutation.AddPracticesBeforeIDs(ids...)
@@ -474,6 +548,12 @@ func (_u *MeasurementUpdateOne) AddPracticesAfter(v ...*Practice) *MeasurementUp
 // Mutation returns the MeasurementMutation object of the builder.
 func (_u *MeasurementUpdateOne) Mutation() *MeasurementMutation {
 	return _u.mutation
+}
+
+// ClearRecordedBy clears the "recorded_by" edge to the Member entity.
+func (_u *MeasurementUpdateOne) ClearRecordedBy() *MeasurementUpdateOne {
+	_u.mutation.ClearRecordedBy()
+	return _u
 }
 
 // ClearPracticesBefore clears all "practices_before" edges to the Practice entity.
@@ -646,6 +726,35 @@ func (_u *MeasurementUpdateOne) sqlSave(ctx context.Context) (_node *Measurement
 	}
 	if _u.mutation.NoteCleared() {
 		_spec.ClearField(measurement.FieldNote, field.TypeString)
+	}
+	if _u.mutation.RecordedByCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   measurement.RecordedByTable,
+			Columns: []string{measurement.RecordedByColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(member.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RecordedByIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   measurement.RecordedByTable,
+			Columns: []string{measurement.RecordedByColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(member.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
 	if _u.mutation.PracticesBeforeCleared() {
 		edge := &sqlgraph.EdgeSpec{

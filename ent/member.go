@@ -49,6 +49,12 @@ type Member struct {
 	InvitationExpiresAt *time.Time `json:"invitation_expires_at,omitempty"`
 	// Hex SHA-256 of the token in the member's personal calendar feed URL.
 	CalendarTokenHash *string `json:"-"`
+	// Who reads the e-mail address besides the member and admins (policy.memberFields); vendors never do.
+	EmailVisibility member.EmailVisibility `json:"email_visibility,omitempty"`
+	// Others find the member's competency ratings (those also marked findable) only when true (policy.CompetencyRatingRows).
+	FindableAsExpert bool `json:"findable_as_expert,omitempty"`
+	// The member agrees to be contacted about the practices they wrote (Member.contactAboutPractices).
+	ContactAboutPractices bool `json:"contact_about_practices,omitempty"`
 	// The day (UTC) of the last login; only the member and admins read it (policy.memberFields).
 	LastLoginAt *time.Time `json:"last_login_at,omitempty"`
 	// When the account is erased (end of the grace period); nil when no deletion is pending.
@@ -178,7 +184,9 @@ func (*Member) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case member.FieldID:
 			values[i] = new(gid.ID)
-		case member.FieldDisplayName, member.FieldEmail, member.FieldCommunityRole, member.FieldJobTitle, member.FieldBio, member.FieldStatus, member.FieldPlatformRole, member.FieldDirectoryID, member.FieldDirectoryEntryID, member.FieldPasswordHash, member.FieldInvitationHash, member.FieldCalendarTokenHash, member.FieldDeletionCause, member.FieldDeletionContent:
+		case member.FieldFindableAsExpert, member.FieldContactAboutPractices:
+			values[i] = new(sql.NullBool)
+		case member.FieldDisplayName, member.FieldEmail, member.FieldCommunityRole, member.FieldJobTitle, member.FieldBio, member.FieldStatus, member.FieldPlatformRole, member.FieldDirectoryID, member.FieldDirectoryEntryID, member.FieldPasswordHash, member.FieldInvitationHash, member.FieldCalendarTokenHash, member.FieldEmailVisibility, member.FieldDeletionCause, member.FieldDeletionContent:
 			values[i] = new(sql.NullString)
 		case member.FieldCreatedAt, member.FieldUpdatedAt, member.FieldInvitationExpiresAt, member.FieldLastLoginAt, member.FieldDeletionDueAt:
 			values[i] = new(sql.NullTime)
@@ -300,6 +308,24 @@ func (_m *Member) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.CalendarTokenHash = new(string)
 				*_m.CalendarTokenHash = value.String
+			}
+		case member.FieldEmailVisibility:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field email_visibility", values[i])
+			} else if value.Valid {
+				_m.EmailVisibility = member.EmailVisibility(value.String)
+			}
+		case member.FieldFindableAsExpert:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field findable_as_expert", values[i])
+			} else if value.Valid {
+				_m.FindableAsExpert = value.Bool
+			}
+		case member.FieldContactAboutPractices:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field contact_about_practices", values[i])
+			} else if value.Valid {
+				_m.ContactAboutPractices = value.Bool
 			}
 		case member.FieldLastLoginAt:
 			if value, ok := values[i].(*sql.NullTime); !ok {
@@ -459,6 +485,15 @@ func (_m *Member) String() string {
 	}
 	builder.WriteString(", ")
 	builder.WriteString("calendar_token_hash=<sensitive>")
+	builder.WriteString(", ")
+	builder.WriteString("email_visibility=")
+	builder.WriteString(fmt.Sprintf("%v", _m.EmailVisibility))
+	builder.WriteString(", ")
+	builder.WriteString("findable_as_expert=")
+	builder.WriteString(fmt.Sprintf("%v", _m.FindableAsExpert))
+	builder.WriteString(", ")
+	builder.WriteString("contact_about_practices=")
+	builder.WriteString(fmt.Sprintf("%v", _m.ContactAboutPractices))
 	builder.WriteString(", ")
 	if v := _m.LastLoginAt; v != nil {
 		builder.WriteString("last_login_at=")

@@ -218,6 +218,48 @@ func (_c *MemberCreate) SetNillableCalendarTokenHash(v *string) *MemberCreate {
 	return _c
 }
 
+// SetEmailVisibility sets the "email_visibility" field.
+func (_c *MemberCreate) SetEmailVisibility(v member.EmailVisibility) *MemberCreate {
+	_c.mutation.SetEmailVisibility(v)
+	return _c
+}
+
+// SetNillableEmailVisibility sets the "email_visibility" field if the given value is not nil.
+func (_c *MemberCreate) SetNillableEmailVisibility(v *member.EmailVisibility) *MemberCreate {
+	if v != nil {
+		_c.SetEmailVisibility(*v)
+	}
+	return _c
+}
+
+// SetFindableAsExpert sets the "findable_as_expert" field.
+func (_c *MemberCreate) SetFindableAsExpert(v bool) *MemberCreate {
+	_c.mutation.SetFindableAsExpert(v)
+	return _c
+}
+
+// SetNillableFindableAsExpert sets the "findable_as_expert" field if the given value is not nil.
+func (_c *MemberCreate) SetNillableFindableAsExpert(v *bool) *MemberCreate {
+	if v != nil {
+		_c.SetFindableAsExpert(*v)
+	}
+	return _c
+}
+
+// SetContactAboutPractices sets the "contact_about_practices" field.
+func (_c *MemberCreate) SetContactAboutPractices(v bool) *MemberCreate {
+	_c.mutation.SetContactAboutPractices(v)
+	return _c
+}
+
+// SetNillableContactAboutPractices sets the "contact_about_practices" field if the given value is not nil.
+func (_c *MemberCreate) SetNillableContactAboutPractices(v *bool) *MemberCreate {
+	if v != nil {
+		_c.SetContactAboutPractices(*v)
+	}
+	return _c
+}
+
 // SetLastLoginAt sets the "last_login_at" field.
 func (_c *MemberCreate) SetLastLoginAt(v time.Time) *MemberCreate {
 	_c.mutation.SetLastLoginAt(v)
@@ -471,6 +513,18 @@ func (_c *MemberCreate) defaults() error {
 		v := member.DefaultPlatformRole
 		_c.mutation.SetPlatformRole(v)
 	}
+	if _, ok := _c.mutation.EmailVisibility(); !ok {
+		v := member.DefaultEmailVisibility
+		_c.mutation.SetEmailVisibility(v)
+	}
+	if _, ok := _c.mutation.FindableAsExpert(); !ok {
+		v := member.DefaultFindableAsExpert
+		_c.mutation.SetFindableAsExpert(v)
+	}
+	if _, ok := _c.mutation.ContactAboutPractices(); !ok {
+		v := member.DefaultContactAboutPractices
+		_c.mutation.SetContactAboutPractices(v)
+	}
 	if _, ok := _c.mutation.ID(); !ok {
 		if member.DefaultID == nil {
 			return fmt.Errorf("ent: uninitialized member.DefaultID (forgotten import ent/runtime?)")
@@ -563,6 +617,20 @@ func (_c *MemberCreate) check() error {
 		if err := member.CalendarTokenHashValidator(v); err != nil {
 			return &ValidationError{Name: "calendar_token_hash", err: fmt.Errorf(`ent: validator failed for field "Member.calendar_token_hash": %w`, err)}
 		}
+	}
+	if _, ok := _c.mutation.EmailVisibility(); !ok {
+		return &ValidationError{Name: "email_visibility", err: errors.New(`ent: missing required field "Member.email_visibility"`)}
+	}
+	if v, ok := _c.mutation.EmailVisibility(); ok {
+		if err := member.EmailVisibilityValidator(v); err != nil {
+			return &ValidationError{Name: "email_visibility", err: fmt.Errorf(`ent: validator failed for field "Member.email_visibility": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.FindableAsExpert(); !ok {
+		return &ValidationError{Name: "findable_as_expert", err: errors.New(`ent: missing required field "Member.findable_as_expert"`)}
+	}
+	if _, ok := _c.mutation.ContactAboutPractices(); !ok {
+		return &ValidationError{Name: "contact_about_practices", err: errors.New(`ent: missing required field "Member.contact_about_practices"`)}
 	}
 	if v, ok := _c.mutation.DeletionCause(); ok {
 		if err := member.DeletionCauseValidator(v); err != nil {
@@ -674,6 +742,18 @@ func (_c *MemberCreate) createSpec() (*Member, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.CalendarTokenHash(); ok {
 		_spec.SetField(member.FieldCalendarTokenHash, field.TypeString, value)
 		_node.CalendarTokenHash = &value
+	}
+	if value, ok := _c.mutation.EmailVisibility(); ok {
+		_spec.SetField(member.FieldEmailVisibility, field.TypeEnum, value)
+		_node.EmailVisibility = value
+	}
+	if value, ok := _c.mutation.FindableAsExpert(); ok {
+		_spec.SetField(member.FieldFindableAsExpert, field.TypeBool, value)
+		_node.FindableAsExpert = value
+	}
+	if value, ok := _c.mutation.ContactAboutPractices(); ok {
+		_spec.SetField(member.FieldContactAboutPractices, field.TypeBool, value)
+		_node.ContactAboutPractices = value
 	}
 	if value, ok := _c.mutation.LastLoginAt(); ok {
 		_spec.SetField(member.FieldLastLoginAt, field.TypeTime, value)
@@ -1088,6 +1168,42 @@ func (u *MemberUpsert) ClearCalendarTokenHash() *MemberUpsert {
 	return u
 }
 
+// SetEmailVisibility sets the "email_visibility" field.
+func (u *MemberUpsert) SetEmailVisibility(v member.EmailVisibility) *MemberUpsert {
+	u.Set(member.FieldEmailVisibility, v)
+	return u
+}
+
+// UpdateEmailVisibility sets the "email_visibility" field to the value that was provided on create.
+func (u *MemberUpsert) UpdateEmailVisibility() *MemberUpsert {
+	u.SetExcluded(member.FieldEmailVisibility)
+	return u
+}
+
+// SetFindableAsExpert sets the "findable_as_expert" field.
+func (u *MemberUpsert) SetFindableAsExpert(v bool) *MemberUpsert {
+	u.Set(member.FieldFindableAsExpert, v)
+	return u
+}
+
+// UpdateFindableAsExpert sets the "findable_as_expert" field to the value that was provided on create.
+func (u *MemberUpsert) UpdateFindableAsExpert() *MemberUpsert {
+	u.SetExcluded(member.FieldFindableAsExpert)
+	return u
+}
+
+// SetContactAboutPractices sets the "contact_about_practices" field.
+func (u *MemberUpsert) SetContactAboutPractices(v bool) *MemberUpsert {
+	u.Set(member.FieldContactAboutPractices, v)
+	return u
+}
+
+// UpdateContactAboutPractices sets the "contact_about_practices" field to the value that was provided on create.
+func (u *MemberUpsert) UpdateContactAboutPractices() *MemberUpsert {
+	u.SetExcluded(member.FieldContactAboutPractices)
+	return u
+}
+
 // SetLastLoginAt sets the "last_login_at" field.
 func (u *MemberUpsert) SetLastLoginAt(v time.Time) *MemberUpsert {
 	u.Set(member.FieldLastLoginAt, v)
@@ -1460,6 +1576,48 @@ func (u *MemberUpsertOne) UpdateCalendarTokenHash() *MemberUpsertOne {
 func (u *MemberUpsertOne) ClearCalendarTokenHash() *MemberUpsertOne {
 	return u.Update(func(s *MemberUpsert) {
 		s.ClearCalendarTokenHash()
+	})
+}
+
+// SetEmailVisibility sets the "email_visibility" field.
+func (u *MemberUpsertOne) SetEmailVisibility(v member.EmailVisibility) *MemberUpsertOne {
+	return u.Update(func(s *MemberUpsert) {
+		s.SetEmailVisibility(v)
+	})
+}
+
+// UpdateEmailVisibility sets the "email_visibility" field to the value that was provided on create.
+func (u *MemberUpsertOne) UpdateEmailVisibility() *MemberUpsertOne {
+	return u.Update(func(s *MemberUpsert) {
+		s.UpdateEmailVisibility()
+	})
+}
+
+// SetFindableAsExpert sets the "findable_as_expert" field.
+func (u *MemberUpsertOne) SetFindableAsExpert(v bool) *MemberUpsertOne {
+	return u.Update(func(s *MemberUpsert) {
+		s.SetFindableAsExpert(v)
+	})
+}
+
+// UpdateFindableAsExpert sets the "findable_as_expert" field to the value that was provided on create.
+func (u *MemberUpsertOne) UpdateFindableAsExpert() *MemberUpsertOne {
+	return u.Update(func(s *MemberUpsert) {
+		s.UpdateFindableAsExpert()
+	})
+}
+
+// SetContactAboutPractices sets the "contact_about_practices" field.
+func (u *MemberUpsertOne) SetContactAboutPractices(v bool) *MemberUpsertOne {
+	return u.Update(func(s *MemberUpsert) {
+		s.SetContactAboutPractices(v)
+	})
+}
+
+// UpdateContactAboutPractices sets the "contact_about_practices" field to the value that was provided on create.
+func (u *MemberUpsertOne) UpdateContactAboutPractices() *MemberUpsertOne {
+	return u.Update(func(s *MemberUpsert) {
+		s.UpdateContactAboutPractices()
 	})
 }
 
@@ -2014,6 +2172,48 @@ func (u *MemberUpsertBulk) UpdateCalendarTokenHash() *MemberUpsertBulk {
 func (u *MemberUpsertBulk) ClearCalendarTokenHash() *MemberUpsertBulk {
 	return u.Update(func(s *MemberUpsert) {
 		s.ClearCalendarTokenHash()
+	})
+}
+
+// SetEmailVisibility sets the "email_visibility" field.
+func (u *MemberUpsertBulk) SetEmailVisibility(v member.EmailVisibility) *MemberUpsertBulk {
+	return u.Update(func(s *MemberUpsert) {
+		s.SetEmailVisibility(v)
+	})
+}
+
+// UpdateEmailVisibility sets the "email_visibility" field to the value that was provided on create.
+func (u *MemberUpsertBulk) UpdateEmailVisibility() *MemberUpsertBulk {
+	return u.Update(func(s *MemberUpsert) {
+		s.UpdateEmailVisibility()
+	})
+}
+
+// SetFindableAsExpert sets the "findable_as_expert" field.
+func (u *MemberUpsertBulk) SetFindableAsExpert(v bool) *MemberUpsertBulk {
+	return u.Update(func(s *MemberUpsert) {
+		s.SetFindableAsExpert(v)
+	})
+}
+
+// UpdateFindableAsExpert sets the "findable_as_expert" field to the value that was provided on create.
+func (u *MemberUpsertBulk) UpdateFindableAsExpert() *MemberUpsertBulk {
+	return u.Update(func(s *MemberUpsert) {
+		s.UpdateFindableAsExpert()
+	})
+}
+
+// SetContactAboutPractices sets the "contact_about_practices" field.
+func (u *MemberUpsertBulk) SetContactAboutPractices(v bool) *MemberUpsertBulk {
+	return u.Update(func(s *MemberUpsert) {
+		s.SetContactAboutPractices(v)
+	})
+}
+
+// UpdateContactAboutPractices sets the "contact_about_practices" field to the value that was provided on create.
+func (u *MemberUpsertBulk) UpdateContactAboutPractices() *MemberUpsertBulk {
+	return u.Update(func(s *MemberUpsert) {
+		s.UpdateContactAboutPractices()
 	})
 }
 

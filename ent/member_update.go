@@ -274,6 +274,48 @@ func (_u *MemberUpdate) ClearCalendarTokenHash() *MemberUpdate {
 	return _u
 }
 
+// SetEmailVisibility sets the "email_visibility" field.
+func (_u *MemberUpdate) SetEmailVisibility(v member.EmailVisibility) *MemberUpdate {
+	_u.mutation.SetEmailVisibility(v)
+	return _u
+}
+
+// SetNillableEmailVisibility sets the "email_visibility" field if the given value is not nil.
+func (_u *MemberUpdate) SetNillableEmailVisibility(v *member.EmailVisibility) *MemberUpdate {
+	if v != nil {
+		_u.SetEmailVisibility(*v)
+	}
+	return _u
+}
+
+// SetFindableAsExpert sets the "findable_as_expert" field.
+func (_u *MemberUpdate) SetFindableAsExpert(v bool) *MemberUpdate {
+	_u.mutation.SetFindableAsExpert(v)
+	return _u
+}
+
+// SetNillableFindableAsExpert sets the "findable_as_expert" field if the given value is not nil.
+func (_u *MemberUpdate) SetNillableFindableAsExpert(v *bool) *MemberUpdate {
+	if v != nil {
+		_u.SetFindableAsExpert(*v)
+	}
+	return _u
+}
+
+// SetContactAboutPractices sets the "contact_about_practices" field.
+func (_u *MemberUpdate) SetContactAboutPractices(v bool) *MemberUpdate {
+	_u.mutation.SetContactAboutPractices(v)
+	return _u
+}
+
+// SetNillableContactAboutPractices sets the "contact_about_practices" field if the given value is not nil.
+func (_u *MemberUpdate) SetNillableContactAboutPractices(v *bool) *MemberUpdate {
+	if v != nil {
+		_u.SetContactAboutPractices(*v)
+	}
+	return _u
+}
+
 // SetLastLoginAt sets the "last_login_at" field.
 func (_u *MemberUpdate) SetLastLoginAt(v time.Time) *MemberUpdate {
 	_u.mutation.SetLastLoginAt(v)
@@ -740,6 +782,11 @@ func (_u *MemberUpdate) check() error {
 			return &ValidationError{Name: "calendar_token_hash", err: fmt.Errorf(`ent: validator failed for field "Member.calendar_token_hash": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.EmailVisibility(); ok {
+		if err := member.EmailVisibilityValidator(v); err != nil {
+			return &ValidationError{Name: "email_visibility", err: fmt.Errorf(`ent: validator failed for field "Member.email_visibility": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.DeletionCause(); ok {
 		if err := member.DeletionCauseValidator(v); err != nil {
 			return &ValidationError{Name: "deletion_cause", err: fmt.Errorf(`ent: validator failed for field "Member.deletion_cause": %w`, err)}
@@ -836,6 +883,15 @@ func (_u *MemberUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.CalendarTokenHashCleared() {
 		_spec.ClearField(member.FieldCalendarTokenHash, field.TypeString)
+	}
+	if value, ok := _u.mutation.EmailVisibility(); ok {
+		_spec.SetField(member.FieldEmailVisibility, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.FindableAsExpert(); ok {
+		_spec.SetField(member.FieldFindableAsExpert, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.ContactAboutPractices(); ok {
+		_spec.SetField(member.FieldContactAboutPractices, field.TypeBool, value)
 	}
 	if value, ok := _u.mutation.LastLoginAt(); ok {
 		_spec.SetField(member.FieldLastLoginAt, field.TypeTime, value)
@@ -1463,6 +1519,48 @@ func (_u *MemberUpdateOne) ClearCalendarTokenHash() *MemberUpdateOne {
 	return _u
 }
 
+// SetEmailVisibility sets the "email_visibility" field.
+func (_u *MemberUpdateOne) SetEmailVisibility(v member.EmailVisibility) *MemberUpdateOne {
+	_u.mutation.SetEmailVisibility(v)
+	return _u
+}
+
+// SetNillableEmailVisibility sets the "email_visibility" field if the given value is not nil.
+func (_u *MemberUpdateOne) SetNillableEmailVisibility(v *member.EmailVisibility) *MemberUpdateOne {
+	if v != nil {
+		_u.SetEmailVisibility(*v)
+	}
+	return _u
+}
+
+// SetFindableAsExpert sets the "findable_as_expert" field.
+func (_u *MemberUpdateOne) SetFindableAsExpert(v bool) *MemberUpdateOne {
+	_u.mutation.SetFindableAsExpert(v)
+	return _u
+}
+
+// SetNillableFindableAsExpert sets the "findable_as_expert" field if the given value is not nil.
+func (_u *MemberUpdateOne) SetNillableFindableAsExpert(v *bool) *MemberUpdateOne {
+	if v != nil {
+		_u.SetFindableAsExpert(*v)
+	}
+	return _u
+}
+
+// SetContactAboutPractices sets the "contact_about_practices" field.
+func (_u *MemberUpdateOne) SetContactAboutPractices(v bool) *MemberUpdateOne {
+	_u.mutation.SetContactAboutPractices(v)
+	return _u
+}
+
+// SetNillableContactAboutPractices sets the "contact_about_practices" field if the given value is not nil.
+func (_u *MemberUpdateOne) SetNillableContactAboutPractices(v *bool) *MemberUpdateOne {
+	if v != nil {
+		_u.SetContactAboutPractices(*v)
+	}
+	return _u
+}
+
 // SetLastLoginAt sets the "last_login_at" field.
 func (_u *MemberUpdateOne) SetLastLoginAt(v time.Time) *MemberUpdateOne {
 	_u.mutation.SetLastLoginAt(v)
@@ -1942,6 +2040,11 @@ func (_u *MemberUpdateOne) check() error {
 			return &ValidationError{Name: "calendar_token_hash", err: fmt.Errorf(`ent: validator failed for field "Member.calendar_token_hash": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.EmailVisibility(); ok {
+		if err := member.EmailVisibilityValidator(v); err != nil {
+			return &ValidationError{Name: "email_visibility", err: fmt.Errorf(`ent: validator failed for field "Member.email_visibility": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.DeletionCause(); ok {
 		if err := member.DeletionCauseValidator(v); err != nil {
 			return &ValidationError{Name: "deletion_cause", err: fmt.Errorf(`ent: validator failed for field "Member.deletion_cause": %w`, err)}
@@ -2055,6 +2158,15 @@ func (_u *MemberUpdateOne) sqlSave(ctx context.Context) (_node *Member, err erro
 	}
 	if _u.mutation.CalendarTokenHashCleared() {
 		_spec.ClearField(member.FieldCalendarTokenHash, field.TypeString)
+	}
+	if value, ok := _u.mutation.EmailVisibility(); ok {
+		_spec.SetField(member.FieldEmailVisibility, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.FindableAsExpert(); ok {
+		_spec.SetField(member.FieldFindableAsExpert, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.ContactAboutPractices(); ok {
+		_spec.SetField(member.FieldContactAboutPractices, field.TypeBool, value)
 	}
 	if value, ok := _u.mutation.LastLoginAt(); ok {
 		_spec.SetField(member.FieldLastLoginAt, field.TypeTime, value)

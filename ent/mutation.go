@@ -8636,6 +8636,8 @@ type MeasurementMutation struct {
 	clearedindicator        bool
 	organisation            *gid.ID
 	clearedorganisation     bool
+	recorded_by             *gid.ID
+	clearedrecorded_by      bool
 	practices_before        map[gid.ID]struct{}
 	removedpractices_before map[gid.ID]struct{}
 	clearedpractices_before bool
@@ -9042,6 +9044,45 @@ func (m *MeasurementMutation) ResetOrganisation() {
 	m.clearedorganisation = false
 }
 
+// SetRecordedByID sets the "recorded_by" edge to the Member entity by id.
+func (m *MeasurementMutation) SetRecordedByID(id gid.ID) {
+	m.recorded_by = &id
+}
+
+// ClearRecordedBy clears the "recorded_by" edge to the Member entity.
+func (m *MeasurementMutation) ClearRecordedBy() {
+	m.clearedrecorded_by = true
+}
+
+// RecordedByCleared reports if the "recorded_by" edge to the Member entity was cleared.
+func (m *MeasurementMutation) RecordedByCleared() bool {
+	return m.clearedrecorded_by
+}
+
+// RecordedByID returns the "recorded_by" edge ID in the mutation.
+func (m *MeasurementMutation) RecordedByID() (id gid.ID, exists bool) {
+	if m.recorded_by != nil {
+		return *m.recorded_by, true
+	}
+	return
+}
+
+// RecordedByIDs returns the "recorded_by" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// RecordedByID instead. It exists only for internal usage by the builders.
+func (m *MeasurementMutation) RecordedByIDs() (ids []gid.ID) {
+	if id := m.recorded_by; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetRecordedBy resets all changes to the "recorded_by" edge.
+func (m *MeasurementMutation) ResetRecordedBy() {
+	m.recorded_by = nil
+	m.clearedrecorded_by = false
+}
+
 // AddPracticesBeforeIDs adds the "practices_before" edge to the Practice entity by ids.
 func (m *MeasurementMutation) AddPracticesBeforeIDs(ids ...gid.ID) {
 	if m.practices_before == nil {
@@ -9375,12 +9416,15 @@ func (m *MeasurementMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *MeasurementMutation) AddedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.indicator != nil {
 		edges = append(edges, measurement.EdgeIndicator)
 	}
 	if m.organisation != nil {
 		edges = append(edges, measurement.EdgeOrganisation)
+	}
+	if m.recorded_by != nil {
+		edges = append(edges, measurement.EdgeRecordedBy)
 	}
 	if m.practices_before != nil {
 		edges = append(edges, measurement.EdgePracticesBefore)
@@ -9403,6 +9447,10 @@ func (m *MeasurementMutation) AddedIDs(name string) []ent.Value {
 		if id := m.organisation; id != nil {
 			return []ent.Value{*id}
 		}
+	case measurement.EdgeRecordedBy:
+		if id := m.recorded_by; id != nil {
+			return []ent.Value{*id}
+		}
 	case measurement.EdgePracticesBefore:
 		ids := make([]ent.Value, 0, len(m.practices_before))
 		for id := range m.practices_before {
@@ -9421,7 +9469,7 @@ func (m *MeasurementMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *MeasurementMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.removedpractices_before != nil {
 		edges = append(edges, measurement.EdgePracticesBefore)
 	}
@@ -9453,12 +9501,15 @@ func (m *MeasurementMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *MeasurementMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.clearedindicator {
 		edges = append(edges, measurement.EdgeIndicator)
 	}
 	if m.clearedorganisation {
 		edges = append(edges, measurement.EdgeOrganisation)
+	}
+	if m.clearedrecorded_by {
+		edges = append(edges, measurement.EdgeRecordedBy)
 	}
 	if m.clearedpractices_before {
 		edges = append(edges, measurement.EdgePracticesBefore)
@@ -9477,6 +9528,8 @@ func (m *MeasurementMutation) EdgeCleared(name string) bool {
 		return m.clearedindicator
 	case measurement.EdgeOrganisation:
 		return m.clearedorganisation
+	case measurement.EdgeRecordedBy:
+		return m.clearedrecorded_by
 	case measurement.EdgePracticesBefore:
 		return m.clearedpractices_before
 	case measurement.EdgePracticesAfter:
@@ -9495,6 +9548,9 @@ func (m *MeasurementMutation) ClearEdge(name string) error {
 	case measurement.EdgeOrganisation:
 		m.ClearOrganisation()
 		return nil
+	case measurement.EdgeRecordedBy:
+		m.ClearRecordedBy()
+		return nil
 	}
 	return fmt.Errorf("unknown Measurement unique edge %s", name)
 }
@@ -9508,6 +9564,9 @@ func (m *MeasurementMutation) ResetEdge(name string) error {
 		return nil
 	case measurement.EdgeOrganisation:
 		m.ResetOrganisation()
+		return nil
+	case measurement.EdgeRecordedBy:
+		m.ResetRecordedBy()
 		return nil
 	case measurement.EdgePracticesBefore:
 		m.ResetPracticesBefore()
@@ -9540,6 +9599,9 @@ type MemberMutation struct {
 	invitation_hash               *string
 	invitation_expires_at         *time.Time
 	calendar_token_hash           *string
+	email_visibility              *member.EmailVisibility
+	findable_as_expert            *bool
+	contact_about_practices       *bool
 	last_login_at                 *time.Time
 	deletion_due_at               *time.Time
 	deletion_cause                *member.DeletionCause
@@ -10321,6 +10383,114 @@ func (m *MemberMutation) ResetCalendarTokenHash() {
 	delete(m.clearedFields, member.FieldCalendarTokenHash)
 }
 
+// SetEmailVisibility sets the "email_visibility" field.
+func (m *MemberMutation) SetEmailVisibility(mv member.EmailVisibility) {
+	m.email_visibility = &mv
+}
+
+// EmailVisibility returns the value of the "email_visibility" field in the mutation.
+func (m *MemberMutation) EmailVisibility() (r member.EmailVisibility, exists bool) {
+	v := m.email_visibility
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEmailVisibility returns the old "email_visibility" field's value of the Member entity.
+// If the Member object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MemberMutation) OldEmailVisibility(ctx context.Context) (v member.EmailVisibility, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEmailVisibility is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEmailVisibility requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEmailVisibility: %w", err)
+	}
+	return oldValue.EmailVisibility, nil
+}
+
+// ResetEmailVisibility resets all changes to the "email_visibility" field.
+func (m *MemberMutation) ResetEmailVisibility() {
+	m.email_visibility = nil
+}
+
+// SetFindableAsExpert sets the "findable_as_expert" field.
+func (m *MemberMutation) SetFindableAsExpert(b bool) {
+	m.findable_as_expert = &b
+}
+
+// FindableAsExpert returns the value of the "findable_as_expert" field in the mutation.
+func (m *MemberMutation) FindableAsExpert() (r bool, exists bool) {
+	v := m.findable_as_expert
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFindableAsExpert returns the old "findable_as_expert" field's value of the Member entity.
+// If the Member object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MemberMutation) OldFindableAsExpert(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFindableAsExpert is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFindableAsExpert requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFindableAsExpert: %w", err)
+	}
+	return oldValue.FindableAsExpert, nil
+}
+
+// ResetFindableAsExpert resets all changes to the "findable_as_expert" field.
+func (m *MemberMutation) ResetFindableAsExpert() {
+	m.findable_as_expert = nil
+}
+
+// SetContactAboutPractices sets the "contact_about_practices" field.
+func (m *MemberMutation) SetContactAboutPractices(b bool) {
+	m.contact_about_practices = &b
+}
+
+// ContactAboutPractices returns the value of the "contact_about_practices" field in the mutation.
+func (m *MemberMutation) ContactAboutPractices() (r bool, exists bool) {
+	v := m.contact_about_practices
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldContactAboutPractices returns the old "contact_about_practices" field's value of the Member entity.
+// If the Member object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MemberMutation) OldContactAboutPractices(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldContactAboutPractices is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldContactAboutPractices requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldContactAboutPractices: %w", err)
+	}
+	return oldValue.ContactAboutPractices, nil
+}
+
+// ResetContactAboutPractices resets all changes to the "contact_about_practices" field.
+func (m *MemberMutation) ResetContactAboutPractices() {
+	m.contact_about_practices = nil
+}
+
 // SetLastLoginAt sets the "last_login_at" field.
 func (m *MemberMutation) SetLastLoginAt(t time.Time) {
 	m.last_login_at = &t
@@ -10968,7 +11138,7 @@ func (m *MemberMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *MemberMutation) Fields() []string {
-	fields := make([]string, 0, 19)
+	fields := make([]string, 0, 22)
 	if m.created_at != nil {
 		fields = append(fields, member.FieldCreatedAt)
 	}
@@ -11013,6 +11183,15 @@ func (m *MemberMutation) Fields() []string {
 	}
 	if m.calendar_token_hash != nil {
 		fields = append(fields, member.FieldCalendarTokenHash)
+	}
+	if m.email_visibility != nil {
+		fields = append(fields, member.FieldEmailVisibility)
+	}
+	if m.findable_as_expert != nil {
+		fields = append(fields, member.FieldFindableAsExpert)
+	}
+	if m.contact_about_practices != nil {
+		fields = append(fields, member.FieldContactAboutPractices)
 	}
 	if m.last_login_at != nil {
 		fields = append(fields, member.FieldLastLoginAt)
@@ -11064,6 +11243,12 @@ func (m *MemberMutation) Field(name string) (ent.Value, bool) {
 		return m.InvitationExpiresAt()
 	case member.FieldCalendarTokenHash:
 		return m.CalendarTokenHash()
+	case member.FieldEmailVisibility:
+		return m.EmailVisibility()
+	case member.FieldFindableAsExpert:
+		return m.FindableAsExpert()
+	case member.FieldContactAboutPractices:
+		return m.ContactAboutPractices()
 	case member.FieldLastLoginAt:
 		return m.LastLoginAt()
 	case member.FieldDeletionDueAt:
@@ -11111,6 +11296,12 @@ func (m *MemberMutation) OldField(ctx context.Context, name string) (ent.Value, 
 		return m.OldInvitationExpiresAt(ctx)
 	case member.FieldCalendarTokenHash:
 		return m.OldCalendarTokenHash(ctx)
+	case member.FieldEmailVisibility:
+		return m.OldEmailVisibility(ctx)
+	case member.FieldFindableAsExpert:
+		return m.OldFindableAsExpert(ctx)
+	case member.FieldContactAboutPractices:
+		return m.OldContactAboutPractices(ctx)
 	case member.FieldLastLoginAt:
 		return m.OldLastLoginAt(ctx)
 	case member.FieldDeletionDueAt:
@@ -11232,6 +11423,27 @@ func (m *MemberMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetCalendarTokenHash(v)
+		return nil
+	case member.FieldEmailVisibility:
+		v, ok := value.(member.EmailVisibility)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEmailVisibility(v)
+		return nil
+	case member.FieldFindableAsExpert:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFindableAsExpert(v)
+		return nil
+	case member.FieldContactAboutPractices:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetContactAboutPractices(v)
 		return nil
 	case member.FieldLastLoginAt:
 		v, ok := value.(time.Time)
@@ -11429,6 +11641,15 @@ func (m *MemberMutation) ResetField(name string) error {
 		return nil
 	case member.FieldCalendarTokenHash:
 		m.ResetCalendarTokenHash()
+		return nil
+	case member.FieldEmailVisibility:
+		m.ResetEmailVisibility()
+		return nil
+	case member.FieldFindableAsExpert:
+		m.ResetFindableAsExpert()
+		return nil
+	case member.FieldContactAboutPractices:
+		m.ResetContactAboutPractices()
 		return nil
 	case member.FieldLastLoginAt:
 		m.ResetLastLoginAt()

@@ -143,6 +143,7 @@ var SchemaInfo = map[string]TypeInfo{
 		Edges: map[string]EdgeInfo{
 			"indicator":        {Table: "indicators", Input: "indicatorID", Unique: true},
 			"organisation":     {Table: "organisations", Input: "organisationID", Unique: true},
+			"recorded_by":      {Table: "members", Input: "recordedByID", Unique: true},
 			"practices_before": {Table: "practices", Input: "practicesBeforeIDs", Unique: false},
 			"practices_after":  {Table: "practices", Input: "practicesAfterIDs", Unique: false},
 		},
@@ -503,7 +504,8 @@ func UniqueEdgeIDs(ctx context.Context, c *Client, typeName string, ids []gid.ID
 	case "Measurement":
 		rows, err := c.Measurement.Query().Where(measurement.IDIn(ids...)).
 			WithIndicator(func(q *IndicatorQuery) { q.Select(indicator.FieldID) }).
-			WithOrganisation(func(q *OrganisationQuery) { q.Select(organisation.FieldID) }).All(ctx)
+			WithOrganisation(func(q *OrganisationQuery) { q.Select(organisation.FieldID) }).
+			WithRecordedBy(func(q *MemberQuery) { q.Select(member.FieldID) }).All(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -514,6 +516,9 @@ func UniqueEdgeIDs(ctx context.Context, c *Client, typeName string, ids []gid.ID
 			}
 			if r.Edges.Organisation != nil {
 				refs["organisation"] = r.Edges.Organisation.ID
+			}
+			if r.Edges.RecordedBy != nil {
+				refs["recorded_by"] = r.Edges.RecordedBy.ID
 			}
 			out[r.ID] = refs
 		}

@@ -39,6 +39,8 @@ func newProtectedWorld(t *testing.T, env *apitest.Env) *protectedWorld {
 		w.as[role] = env.NewMember(t, spec)
 	}
 	w.emailOf = w.as["author"].MemberID
+	// The author shows their address to all members (the default is nobody: TestEmailVisibilitySetting).
+	w.as["author"].MustPost(t, `mutation { updatePrivacySettings(input: {emailVisibility: ALL_MEMBERS}) { emailVisibility } }`, nil, nil)
 	target := env.NewMember(t, apitest.Spec{Name: "Ziel", OrganisationID: w.org})
 	w.target = target.MemberID
 	w.closed = must[struct{ ID string }](t, admin, `mutation { r: createCircle(input: {name: "Geschlossen", slug: "geschlossen", visibility: CLOSED}) { id } }`, nil).ID

@@ -46,6 +46,13 @@ func TestCompetencyInventory(t *testing.T) {
 			}
 		}
 		other.MustPost(t, `query($c: ID!) { whoKnows(competencyID: $c) { level member { displayName } } }`, map[string]any{"c": c.A.ID}, &who)
+		if len(who.WhoKnows) != 0 {
+			t.Fatalf("who knows: %+v (nobody is findable as an expert yet: the default)", who.WhoKnows)
+		}
+		for _, m := range []*apitest.Session{anna, jonas} {
+			m.MustPost(t, `mutation { updatePrivacySettings(input: {findableAsExpert: true}) { findableAsExpert } }`, nil, nil)
+		}
+		other.MustPost(t, `query($c: ID!) { whoKnows(competencyID: $c) { level member { displayName } } }`, map[string]any{"c": c.A.ID}, &who)
 		if len(who.WhoKnows) != 1 || who.WhoKnows[0].Member.DisplayName != "Anna" {
 			t.Fatalf("who knows: %+v (Jonas did not agree to be found)", who.WhoKnows)
 		}

@@ -7,12 +7,10 @@ package graph
 
 import (
 	"context"
-
 	"zirkel/ent"
 	"zirkel/ent/member"
 	"zirkel/ent/schema/gid"
 	"zirkel/graph/model"
-	"zirkel/server/privacy"
 )
 
 // DeleteMyAccount is the resolver for the deleteMyAccount field.
@@ -33,12 +31,4 @@ func (r *mutationResolver) DeleteMember(ctx context.Context, id gid.ID, reason s
 // MyAccountDeletion is the resolver for the myAccountDeletion field.
 func (r *queryResolver) MyAccountDeletion(ctx context.Context) (*model.AccountDeletion, error) {
 	return accountDeletion(r.privacy.PendingOf(ctx))
-}
-
-// accountDeletion is a pending deletion as the API shows it.
-func accountDeletion(p *privacy.Pending, err error) (*model.AccountDeletion, error) {
-	if p == nil || err != nil {
-		return nil, err
-	}
-	return &model.AccountDeletion{DueAt: p.DueAt, ContentChoice: p.Content}, nil
 }

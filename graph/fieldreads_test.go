@@ -19,6 +19,8 @@ func TestMemberFieldReads(t *testing.T) {
 		anna := env.NewMember(t, apitest.Spec{Name: "Anna", Email: "anna@kreis.example"})
 		vendor := env.NewMember(t, apitest.Spec{Name: "Vera", CommunityRole: member.CommunityRoleVENDOR})
 		today := time.Now().UTC().Truncate(24 * time.Hour).Format(time.RFC3339)
+		// Anna shows her address to all members (the default is nobody: TestEmailVisibilitySetting).
+		anna.MustPost(t, `mutation { updatePrivacySettings(input: {emailVisibility: ALL_MEMBERS}) { emailVisibility } }`, nil, nil)
 
 		type seen struct {
 			LastLoginAt *string
@@ -78,7 +80,9 @@ func TestMemberFieldReads(t *testing.T) {
 			var out struct{ UpdateMember seen }
 			vendor.MustPost(t, `mutation($id: ID!) { updateMember(id: $id, input: {bio: "Neu"}) { lastLoginAt email } }`,
 				map[string]any{"id": vendor.MemberID}, &out)
-			if out.UpdateMember.Email != nil || fmtPtr(out.UpdateMember.LastLoginAt) != today {
+			// Everyone reads their own address (DSGVO Art. 15), vendors too; another's only
+			// as the read rule says (the live event below).
+			if out.UpdateMember.Email == nil || fmtPtr(out.UpdateMember.LastLoginAt) != today {
 				t.Fatalf("vendor's own profile: %+v", out.UpdateMember)
 			}
 		})

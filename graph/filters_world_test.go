@@ -167,6 +167,7 @@ func newFilterWorld(t *testing.T, env *apitest.Env) *filterWorld {
 	must(err)
 	must(c.CompetencyRating.Create().SetCompetency(comp).SetMember(thomas).SetLevel(4).SetFindable(false).Exec(ctx))
 	must(c.CompetencyRating.Create().SetCompetency(comp).SetMemberID(ids["member"]).SetLevel(3).SetFindable(true).Exec(ctx))
+	must(c.Member.UpdateOneID(ids["member"]).SetFindableAsExpert(true).Exec(ctx)) // and findable as an expert (privacy setting)
 
 	// Surveys for everyone and for the closed circle.
 	survey := func(title string, ci *ent.Circle, owner gid.ID) {

@@ -206,6 +206,7 @@ func inputFixtures(t *testing.T, env *apitest.Env) map[string]mutationFixture {
 		"createIndicator":       one(s.Admin, map[string]any{"input": map[string]any{"name": "Neu", "definition": "D", "unit": "U", "targetGroup": "STAFF", "direction": "HIGHER_IS_BETTER"}}),
 		"updateIndicator":       one(s.Admin, map[string]any{"id": indicator, "input": empty}),
 		"recordMeasurement":     one(s.Anna, map[string]any{"indicatorID": indicator, "period": "2025", "value": 12.5}),
+		"exportMemberData":      one(s.Admin, map[string]any{"memberID": s.MemberID, "reason": "Antrag vom 1. Mai"}),
 		"createSoftwareProduct": one(s.Admin, map[string]any{"input": map[string]any{"name": "Neu", "category": "BPM"}}),
 		"updateSoftwareProduct": one(s.Admin, map[string]any{"id": product, "input": empty}),
 		"recordSoftwareUsage":   one(s.Jonas, map[string]any{"input": map[string]any{"productID": product, "organisationID": s.OrgID, "task": "Neu"}}),

@@ -89,6 +89,7 @@ func TestMembers(t *testing.T) {
 				}
 			} `json:"node"`
 		}
+		s.Anna.MustPost(t, `mutation { updatePrivacySettings(input: {emailVisibility: ALL_MEMBERS}) { emailVisibility } }`, nil, nil)
 		s.Jonas.MustPost(t, `query($id: ID!) { node(id: $id) { ... on Member { email organisation { name } expertise(first: 5) { edges { node { slug } } } } } }`,
 			map[string]any{"id": s.MemberID}, &out)
 		if out.Node.Email != "anna.becker@musterhausen.example" {

@@ -27,6 +27,7 @@ type Resolver struct {
 	searchIndex  *search.Index
 	surveySecret []byte // keys anonymous survey responses; never stored in the database
 	privacy      *privacy.Eraser
+	exporter     *privacy.Exporter
 }
 
 // Deps are what the resolvers need.
@@ -37,12 +38,14 @@ type Deps struct {
 	Search       *search.Index
 	SurveySecret []byte
 	Privacy      *privacy.Eraser
+	// Exporter builds DSGVO exports (nil: one that records exports nowhere but the log).
+	Exporter *privacy.Exporter
 }
 
 // NewSchema returns the executable schema over the dependencies.
 func NewSchema(d Deps) graphql.ExecutableSchema {
 	return generated.NewExecutableSchema(generated.Config{
-		Resolvers:  &Resolver{client: d.Client, auth: d.Auth, live: d.Live, searchIndex: d.Search, surveySecret: d.SurveySecret, privacy: d.Privacy},
+		Resolvers:  &Resolver{client: d.Client, auth: d.Auth, live: d.Live, searchIndex: d.Search, surveySecret: d.SurveySecret, privacy: d.Privacy, exporter: exporterOr(d)},
 		Directives: generated.DirectiveRoot{FilterGuard: FilterGuard},
 	})
 }

@@ -58,6 +58,7 @@ func newLandscape(t *testing.T, env *apitest.Env) landscapeFixture {
 			m.MustPost(t, use, map[string]any{"o": m.OrgID(t), "p": f.nischo, "t": f.prozesse, "s": 5}, nil)
 		}
 		m.MustPost(t, `mutation($c: ID!) { rateCompetency(competencyID: $c, level: 4, findable: true) { id } }`, map[string]any{"c": f.competency}, nil)
+		m.MustPost(t, `mutation { updatePrivacySettings(input: {findableAsExpert: true}) { findableAsExpert } }`, nil, nil)
 	}
 	f.vendor = env.NewMember(t, apitest.Spec{CommunityRole: "VENDOR", OrganisationID: newOrg(t, admin, "Prozess GmbH", "VENDOR", 0)})
 	return f

@@ -57,6 +57,7 @@ func run() error {
 	go func() { errc <- srv.ListenAndServe() }()
 	go revalidateDirectories(ctx, a, cfg.RevalidateEvery, logger)
 	go a.RunErasure(ctx, cfg.ErasureEvery)
+	go purgeExpired(ctx, a, cfg.PurgeEvery, logger)
 	if cfg.DebugAddr != "" {
 		go serveProfiles(cfg.DebugAddr, logger)
 	}
@@ -93,6 +94,28 @@ func revalidateDirectories(ctx context.Context, a *app.App, every time.Duration,
 			} else if ended > 0 {
 				logger.Info("ended sessions of members the directory no longer allows", "sessions", ended)
 			}
+		}
+	}
+}
+
+// purgeExpired deletes, on a schedule, sessions and failed-login counters past their
+// retention (auth.Service.Purge); each run has its own deadline.
+func purgeExpired(ctx context.Context, a *app.App, every time.Duration, logger *slog.Logger) {
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	for {
+		runCtx, cancel := context.WithTimeout(ctx, time.Minute)
+		p, err := a.Auth.Purge(runCtx)
+		cancel()
+		if err != nil {
+			logger.Error("purging data past its retention", "err", err)
+		} else if p.Sessions+p.FailureCounters > 0 {
+			logger.Info("purged data past its retention", "sessions", p.Sessions, "failure_counters", p.FailureCounters)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
 		}
 	}
 }

@@ -30,6 +30,8 @@ const (
 	EdgeIndicator = "indicator"
 	// EdgeOrganisation holds the string denoting the organisation edge name in mutations.
 	EdgeOrganisation = "organisation"
+	// EdgeRecordedBy holds the string denoting the recorded_by edge name in mutations.
+	EdgeRecordedBy = "recorded_by"
 	// EdgePracticesBefore holds the string denoting the practices_before edge name in mutations.
 	EdgePracticesBefore = "practices_before"
 	// EdgePracticesAfter holds the string denoting the practices_after edge name in mutations.
@@ -50,6 +52,13 @@ const (
 	OrganisationInverseTable = "organisations"
 	// OrganisationColumn is the table column denoting the organisation relation/edge.
 	OrganisationColumn = "organisation_measurements"
+	// RecordedByTable is the table that holds the recorded_by relation/edge.
+	RecordedByTable = "measurements"
+	// RecordedByInverseTable is the table name for the Member entity.
+	// It exists in this package in order to avoid circular dependency with the "member" package.
+	RecordedByInverseTable = "members"
+	// RecordedByColumn is the table column denoting the recorded_by relation/edge.
+	RecordedByColumn = "measurement_recorded_by"
 	// PracticesBeforeTable is the table that holds the practices_before relation/edge. The primary key declared below.
 	PracticesBeforeTable = "practice_measurements_before"
 	// PracticesBeforeInverseTable is the table name for the Practice entity.
@@ -76,6 +85,7 @@ var Columns = []string{
 // table and are not defined as standalone fields in the schema.
 var ForeignKeys = []string{
 	"indicator_measurements",
+	"measurement_recorded_by",
 	"organisation_measurements",
 }
 
@@ -174,6 +184,13 @@ func ByOrganisationField(field string, opts ...sql.OrderTermOption) OrderOption 
 	}
 }
 
+// ByRecordedByField orders the results by recorded_by field.
+func ByRecordedByField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newRecordedByStep(), sql.OrderByField(field, opts...))
+	}
+}
+
 // ByPracticesBeforeCount orders the results by practices_before count.
 func ByPracticesBeforeCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -213,6 +230,13 @@ func newOrganisationStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(OrganisationInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2O, true, OrganisationTable, OrganisationColumn),
+	)
+}
+func newRecordedByStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(RecordedByInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2O, false, RecordedByTable, RecordedByColumn),
 	)
 }
 func newPracticesBeforeStep() *sqlgraph.Step {

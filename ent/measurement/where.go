@@ -387,6 +387,29 @@ func HasOrganisationWith(preds ...predicate.Organisation) predicate.Measurement 
 	})
 }
 
+// HasRecordedBy applies the HasEdge predicate on the "recorded_by" edge.
+func HasRecordedBy() predicate.Measurement {
+	return predicate.Measurement(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, RecordedByTable, RecordedByColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasRecordedByWith applies the HasEdge predicate on the "recorded_by" edge with a given conditions (other predicates).
+func HasRecordedByWith(preds ...predicate.Member) predicate.Measurement {
+	return predicate.Measurement(func(s *sql.Selector) {
+		step := newRecordedByStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // HasPracticesBefore applies the HasEdge predicate on the "practices_before" edge.
 func HasPracticesBefore() predicate.Measurement {
 	return predicate.Measurement(func(s *sql.Selector) {

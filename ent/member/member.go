@@ -49,6 +49,12 @@ const (
 	FieldInvitationExpiresAt = "invitation_expires_at"
 	// FieldCalendarTokenHash holds the string denoting the calendar_token_hash field in the database.
 	FieldCalendarTokenHash = "calendar_token_hash"
+	// FieldEmailVisibility holds the string denoting the email_visibility field in the database.
+	FieldEmailVisibility = "email_visibility"
+	// FieldFindableAsExpert holds the string denoting the findable_as_expert field in the database.
+	FieldFindableAsExpert = "findable_as_expert"
+	// FieldContactAboutPractices holds the string denoting the contact_about_practices field in the database.
+	FieldContactAboutPractices = "contact_about_practices"
 	// FieldLastLoginAt holds the string denoting the last_login_at field in the database.
 	FieldLastLoginAt = "last_login_at"
 	// FieldDeletionDueAt holds the string denoting the deletion_due_at field in the database.
@@ -145,6 +151,9 @@ var Columns = []string{
 	FieldInvitationHash,
 	FieldInvitationExpiresAt,
 	FieldCalendarTokenHash,
+	FieldEmailVisibility,
+	FieldFindableAsExpert,
+	FieldContactAboutPractices,
 	FieldLastLoginAt,
 	FieldDeletionDueAt,
 	FieldDeletionCause,
@@ -217,6 +226,10 @@ var (
 	InvitationHashValidator func(string) error
 	// CalendarTokenHashValidator is a validator for the "calendar_token_hash" field. It is called by the builders before save.
 	CalendarTokenHashValidator func(string) error
+	// DefaultFindableAsExpert holds the default value on creation for the "findable_as_expert" field.
+	DefaultFindableAsExpert bool
+	// DefaultContactAboutPractices holds the default value on creation for the "contact_about_practices" field.
+	DefaultContactAboutPractices bool
 	// DefaultID holds the default value on creation for the "id" field.
 	DefaultID func() gid.ID
 	// IDValidator is a validator for the "id" field. It is called by the builders before save.
@@ -301,6 +314,33 @@ func PlatformRoleValidator(pr PlatformRole) error {
 		return nil
 	default:
 		return fmt.Errorf("member: invalid enum value for platform_role field: %q", pr)
+	}
+}
+
+// EmailVisibility defines the type for the "email_visibility" enum field.
+type EmailVisibility string
+
+// EmailVisibilityNOBODY is the default value of the EmailVisibility enum.
+const DefaultEmailVisibility = EmailVisibilityNOBODY
+
+// EmailVisibility values.
+const (
+	EmailVisibilityNOBODY      EmailVisibility = "NOBODY"
+	EmailVisibilityMY_CIRCLES  EmailVisibility = "MY_CIRCLES"
+	EmailVisibilityALL_MEMBERS EmailVisibility = "ALL_MEMBERS"
+)
+
+func (ev EmailVisibility) String() string {
+	return string(ev)
+}
+
+// EmailVisibilityValidator is a validator for the "email_visibility" field enum values. It is called by the builders before save.
+func EmailVisibilityValidator(ev EmailVisibility) error {
+	switch ev {
+	case EmailVisibilityNOBODY, EmailVisibilityMY_CIRCLES, EmailVisibilityALL_MEMBERS:
+		return nil
+	default:
+		return fmt.Errorf("member: invalid enum value for email_visibility field: %q", ev)
 	}
 }
 
@@ -431,6 +471,21 @@ func ByInvitationExpiresAt(opts ...sql.OrderTermOption) OrderOption {
 // ByCalendarTokenHash orders the results by the calendar_token_hash field.
 func ByCalendarTokenHash(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldCalendarTokenHash, opts...).ToFunc()
+}
+
+// ByEmailVisibility orders the results by the email_visibility field.
+func ByEmailVisibility(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldEmailVisibility, opts...).ToFunc()
+}
+
+// ByFindableAsExpert orders the results by the findable_as_expert field.
+func ByFindableAsExpert(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldFindableAsExpert, opts...).ToFunc()
+}
+
+// ByContactAboutPractices orders the results by the contact_about_practices field.
+func ByContactAboutPractices(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldContactAboutPractices, opts...).ToFunc()
 }
 
 // ByLastLoginAt orders the results by the last_login_at field.
@@ -664,6 +719,24 @@ func (e *PlatformRole) UnmarshalGQL(val interface{}) error {
 	*e = PlatformRole(str)
 	if err := PlatformRoleValidator(*e); err != nil {
 		return fmt.Errorf("%s is not a valid PlatformRole", str)
+	}
+	return nil
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (e EmailVisibility) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(e.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (e *EmailVisibility) UnmarshalGQL(val interface{}) error {
+	str, ok := val.(string)
+	if !ok {
+		return fmt.Errorf("enum %T must be a string", val)
+	}
+	*e = EmailVisibility(str)
+	if err := EmailVisibilityValidator(*e); err != nil {
+		return fmt.Errorf("%s is not a valid EmailVisibility", str)
 	}
 	return nil
 }

@@ -116,6 +116,16 @@ func CalendarTokenHash(v string) predicate.Member {
 	return predicate.Member(sql.FieldEQ(FieldCalendarTokenHash, v))
 }
 
+// FindableAsExpert applies equality check predicate on the "findable_as_expert" field. It's identical to FindableAsExpertEQ.
+func FindableAsExpert(v bool) predicate.Member {
+	return predicate.Member(sql.FieldEQ(FieldFindableAsExpert, v))
+}
+
+// ContactAboutPractices applies equality check predicate on the "contact_about_practices" field. It's identical to ContactAboutPracticesEQ.
+func ContactAboutPractices(v bool) predicate.Member {
+	return predicate.Member(sql.FieldEQ(FieldContactAboutPractices, v))
+}
+
 // LastLoginAt applies equality check predicate on the "last_login_at" field. It's identical to LastLoginAtEQ.
 func LastLoginAt(v time.Time) predicate.Member {
 	return predicate.Member(sql.FieldEQ(FieldLastLoginAt, v))
@@ -969,6 +979,46 @@ func CalendarTokenHashEqualFold(v string) predicate.Member {
 // CalendarTokenHashContainsFold applies the ContainsFold predicate on the "calendar_token_hash" field.
 func CalendarTokenHashContainsFold(v string) predicate.Member {
 	return predicate.Member(sql.FieldContainsFold(FieldCalendarTokenHash, v))
+}
+
+// EmailVisibilityEQ applies the EQ predicate on the "email_visibility" field.
+func EmailVisibilityEQ(v EmailVisibility) predicate.Member {
+	return predicate.Member(sql.FieldEQ(FieldEmailVisibility, v))
+}
+
+// EmailVisibilityNEQ applies the NEQ predicate on the "email_visibility" field.
+func EmailVisibilityNEQ(v EmailVisibility) predicate.Member {
+	return predicate.Member(sql.FieldNEQ(FieldEmailVisibility, v))
+}
+
+// EmailVisibilityIn applies the In predicate on the "email_visibility" field.
+func EmailVisibilityIn(vs ...EmailVisibility) predicate.Member {
+	return predicate.Member(sql.FieldIn(FieldEmailVisibility, vs...))
+}
+
+// EmailVisibilityNotIn applies the NotIn predicate on the "email_visibility" field.
+func EmailVisibilityNotIn(vs ...EmailVisibility) predicate.Member {
+	return predicate.Member(sql.FieldNotIn(FieldEmailVisibility, vs...))
+}
+
+// FindableAsExpertEQ applies the EQ predicate on the "findable_as_expert" field.
+func FindableAsExpertEQ(v bool) predicate.Member {
+	return predicate.Member(sql.FieldEQ(FieldFindableAsExpert, v))
+}
+
+// FindableAsExpertNEQ applies the NEQ predicate on the "findable_as_expert" field.
+func FindableAsExpertNEQ(v bool) predicate.Member {
+	return predicate.Member(sql.FieldNEQ(FieldFindableAsExpert, v))
+}
+
+// ContactAboutPracticesEQ applies the EQ predicate on the "contact_about_practices" field.
+func ContactAboutPracticesEQ(v bool) predicate.Member {
+	return predicate.Member(sql.FieldEQ(FieldContactAboutPractices, v))
+}
+
+// ContactAboutPracticesNEQ applies the NEQ predicate on the "contact_about_practices" field.
+func ContactAboutPracticesNEQ(v bool) predicate.Member {
+	return predicate.Member(sql.FieldNEQ(FieldContactAboutPractices, v))
 }
 
 // LastLoginAtEQ applies the EQ predicate on the "last_login_at" field.

@@ -343,6 +343,7 @@ var (
 		{Name: "value", Type: field.TypeFloat64},
 		{Name: "note", Type: field.TypeString, Nullable: true, Size: 2000},
 		{Name: "indicator_measurements", Type: field.TypeString, Size: 40},
+		{Name: "measurement_recorded_by", Type: field.TypeString, Nullable: true, Size: 40},
 		{Name: "organisation_measurements", Type: field.TypeString, Size: 40},
 	}
 	// MeasurementsTable holds the schema information for the "measurements" table.
@@ -358,8 +359,14 @@ var (
 				OnDelete:   schema.NoAction,
 			},
 			{
-				Symbol:     "measurements_organisations_measurements",
+				Symbol:     "measurements_members_recorded_by",
 				Columns:    []*schema.Column{MeasurementsColumns[7]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "measurements_organisations_measurements",
+				Columns:    []*schema.Column{MeasurementsColumns[8]},
 				RefColumns: []*schema.Column{OrganisationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -368,7 +375,7 @@ var (
 			{
 				Name:    "measurement_period_organisation_measurements_indicator_measurements",
 				Unique:  true,
-				Columns: []*schema.Column{MeasurementsColumns[3], MeasurementsColumns[7], MeasurementsColumns[6]},
+				Columns: []*schema.Column{MeasurementsColumns[3], MeasurementsColumns[8], MeasurementsColumns[6]},
 			},
 		},
 	}
@@ -390,6 +397,9 @@ var (
 		{Name: "invitation_hash", Type: field.TypeString, Unique: true, Nullable: true, Size: 64},
 		{Name: "invitation_expires_at", Type: field.TypeTime, Nullable: true},
 		{Name: "calendar_token_hash", Type: field.TypeString, Unique: true, Nullable: true, Size: 64},
+		{Name: "email_visibility", Type: field.TypeEnum, Enums: []string{"NOBODY", "MY_CIRCLES", "ALL_MEMBERS"}, Default: "NOBODY"},
+		{Name: "findable_as_expert", Type: field.TypeBool, Default: false},
+		{Name: "contact_about_practices", Type: field.TypeBool, Default: false},
 		{Name: "last_login_at", Type: field.TypeTime, Nullable: true},
 		{Name: "deletion_due_at", Type: field.TypeTime, Nullable: true},
 		{Name: "deletion_cause", Type: field.TypeEnum, Nullable: true, Enums: []string{"REQUESTED", "DIRECTORY_REMOVED"}},
@@ -404,7 +414,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "members_organisations_members",
-				Columns:    []*schema.Column{MembersColumns[20]},
+				Columns:    []*schema.Column{MembersColumns[23]},
 				RefColumns: []*schema.Column{OrganisationsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -1126,7 +1136,8 @@ func init() {
 	DiscussionsTable.ForeignKeys[1].RefTable = MembersTable
 	EventsTable.ForeignKeys[0].RefTable = CirclesTable
 	MeasurementsTable.ForeignKeys[0].RefTable = IndicatorsTable
-	MeasurementsTable.ForeignKeys[1].RefTable = OrganisationsTable
+	MeasurementsTable.ForeignKeys[1].RefTable = MembersTable
+	MeasurementsTable.ForeignKeys[2].RefTable = OrganisationsTable
 	MembersTable.ForeignKeys[0].RefTable = OrganisationsTable
 	MessagesTable.ForeignKeys[0].RefTable = DiscussionsTable
 	MessagesTable.ForeignKeys[1].RefTable = MembersTable

@@ -908,6 +908,14 @@ func init() {
 	memberDescCalendarTokenHash := memberFields[12].Descriptor()
 	// member.CalendarTokenHashValidator is a validator for the "calendar_token_hash" field. It is called by the builders before save.
 	member.CalendarTokenHashValidator = memberDescCalendarTokenHash.Validators[0].(func(string) error)
+	// memberDescFindableAsExpert is the schema descriptor for findable_as_expert field.
+	memberDescFindableAsExpert := memberFields[14].Descriptor()
+	// member.DefaultFindableAsExpert holds the default value on creation for the findable_as_expert field.
+	member.DefaultFindableAsExpert = memberDescFindableAsExpert.Default.(bool)
+	// memberDescContactAboutPractices is the schema descriptor for contact_about_practices field.
+	memberDescContactAboutPractices := memberFields[15].Descriptor()
+	// member.DefaultContactAboutPractices holds the default value on creation for the contact_about_practices field.
+	member.DefaultContactAboutPractices = memberDescContactAboutPractices.Default.(bool)
 	// memberDescID is the schema descriptor for id field.
 	memberDescID := memberMixinFields0[0].Descriptor()
 	// member.DefaultID holds the default value on creation for the id field.

@@ -39,6 +39,9 @@ func (Measurement) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.From("indicator", Indicator.Type).Ref("measurements").Unique().Required().Immutable(),
 		edge.From("organisation", Organisation.Type).Ref("measurements").Unique().Required().Immutable(),
+		edge.To("recorded_by", Member.Type).Unique().
+			Comment("The member who last entered or corrected the value (set by server/integrity from the viewer); for the member's export.").
+			Annotations(entgql.Skip(entgql.SkipAll)),
 		edge.From("practices_before", Practice.Type).Ref("measurements_before").
 			Annotations(entgql.Skip(entgql.SkipAll)),
 		edge.From("practices_after", Practice.Type).Ref("measurements_after").

@@ -62,6 +62,17 @@ func (Member) Fields() []ent.Field {
 		field.String("calendar_token_hash").Optional().Nillable().Unique().Sensitive().MaxLen(64).
 			Comment("Hex SHA-256 of the token in the member's personal calendar feed URL.").
 			Annotations(serverOnly),
+		// Privacy settings (issue 11): protective defaults; changed only with updatePrivacySettings,
+		// read through Member.privacySettings (the member and admins).
+		field.Enum("email_visibility").Values("NOBODY", "MY_CIRCLES", "ALL_MEMBERS").Default("NOBODY").
+			Comment("Who reads the e-mail address besides the member and admins (policy.memberFields); vendors never do.").
+			Annotations(serverOnly),
+		field.Bool("findable_as_expert").Default(false).
+			Comment("Others find the member's competency ratings (those also marked findable) only when true (policy.CompetencyRatingRows).").
+			Annotations(serverOnly),
+		field.Bool("contact_about_practices").Default(false).
+			Comment("The member agrees to be contacted about the practices they wrote (Member.contactAboutPractices).").
+			Annotations(serverOnly),
 		field.Time("last_login_at").Optional().Nillable().
 			Comment("The day (UTC) of the last login; only the member and admins read it (policy.memberFields).").
 			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),

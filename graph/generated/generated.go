@@ -54,6 +54,7 @@ type ResolverRoot interface {
 	Message() MessageResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
+	Registration() RegistrationResolver
 	SoftwareProduct() SoftwareProductResolver
 	Subscription() SubscriptionResolver
 	Survey() SurveyResolver
@@ -345,6 +346,7 @@ type ComplexityRoot struct {
 		Bio                   func(childComplexity int) int
 		CircleMemberships     func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.CircleMembershipOrder, where *ent.CircleMembershipWhereInput) int
 		CommunityRole         func(childComplexity int) int
+		ContactAboutPractices func(childComplexity int) int
 		CreatedAt             func(childComplexity int) int
 		DisplayName           func(childComplexity int) int
 		Email                 func(childComplexity int) int
@@ -357,6 +359,7 @@ type ComplexityRoot struct {
 		OrganisedEvents       func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.EventOrder, where *ent.EventWhereInput) int
 		PlatformRole          func(childComplexity int) int
 		Practices             func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.PracticeOrder, where *ent.PracticeWhereInput) int
+		PrivacySettings       func(childComplexity int) int
 		Status                func(childComplexity int) int
 		UpdatedAt             func(childComplexity int) int
 	}
@@ -430,6 +433,7 @@ type ComplexityRoot struct {
 		DeleteMessage                func(childComplexity int, id gid.ID) int
 		DeleteMyAccount              func(childComplexity int, contentChoice member.DeletionContent) int
 		EditMessage                  func(childComplexity int, id gid.ID, body string) int
+		ExportMemberData             func(childComplexity int, memberID gid.ID, reason string) int
 		InviteMember                 func(childComplexity int, input model.InviteMemberInput) int
 		JoinCircle                   func(childComplexity int, circleID gid.ID) int
 		LeaveCircle                  func(childComplexity int, circleID gid.ID) int
@@ -460,6 +464,7 @@ type ComplexityRoot struct {
 		UpdateMember                 func(childComplexity int, id gid.ID, input ent.UpdateMemberInput) int
 		UpdateOrganisation           func(childComplexity int, id gid.ID, input ent.UpdateOrganisationInput) int
 		UpdatePractice               func(childComplexity int, id gid.ID, input ent.UpdatePracticeInput) int
+		UpdatePrivacySettings        func(childComplexity int, input model.PrivacySettingsInput) int
 		UpdateSoftwareProduct        func(childComplexity int, id gid.ID, input ent.UpdateSoftwareProductInput) int
 		UpdateSoftwareUsage          func(childComplexity int, id gid.ID, input ent.UpdateSoftwareUsageInput, contactMe *bool) int
 		UpdateSurvey                 func(childComplexity int, id gid.ID, input ent.UpdateSurveyInput, questions []*model.SurveyQuestionInput) int
@@ -509,6 +514,20 @@ type ComplexityRoot struct {
 		StartCursor     func(childComplexity int) int
 	}
 
+	PersonalDataExport struct {
+		GeneratedAt func(childComplexity int) int
+		JSON        func(childComplexity int) int
+		MemberID    func(childComplexity int) int
+		Sections    func(childComplexity int) int
+	}
+
+	PersonalDataSection struct {
+		Count       func(childComplexity int) int
+		Description func(childComplexity int) int
+		Name        func(childComplexity int) int
+		Rows        func(childComplexity int) int
+	}
+
 	Practice struct {
 		Approach              func(childComplexity int) int
 		Authors               func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.MemberOrder, where *ent.MemberWhereInput) int
@@ -546,29 +565,41 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	PrivacySettings struct {
+		ContactAboutPractices func(childComplexity int) int
+		EmailVisibility       func(childComplexity int) int
+		FindableAsExpert      func(childComplexity int) int
+	}
+
 	Query struct {
-		Benchmark          func(childComplexity int, indicatorID gid.ID, period string) int
-		Circles            func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.CircleOrder, where *ent.CircleWhereInput) int
-		Competencies       func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.CompetencyOrder, where *ent.CompetencyWhereInput) int
-		CompetencyGaps     func(childComplexity int, side *competency.Side) int
-		Discussions        func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.DiscussionOrder, where *ent.DiscussionWhereInput) int
-		Events             func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.EventOrder, where *ent.EventWhereInput) int
-		Indicators         func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.IndicatorOrder, where *ent.IndicatorWhereInput) int
-		Members            func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.MemberOrder, where *ent.MemberWhereInput) int
-		Messages           func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.MessageOrder, where *ent.MessageWhereInput) int
-		MyAccountDeletion  func(childComplexity int) int
-		Node               func(childComplexity int, id gid.ID) int
-		Nodes              func(childComplexity int, ids []gid.ID) int
-		Organisations      func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.OrganisationOrder, where *ent.OrganisationWhereInput) int
-		Practices          func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.PracticeOrder, where *ent.PracticeWhereInput) int
-		Search             func(childComplexity int, query string, types []model.SearchType, first *int, after *string) int
-		SoftwareAmongPeers func(childComplexity int, topicID gid.ID, first *int) int
-		SoftwareForTopic   func(childComplexity int, topicID gid.ID, first *int) int
-		SoftwareProducts   func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.SoftwareProductOrder, where *ent.SoftwareProductWhereInput) int
-		Surveys            func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.SurveyOrder, where *ent.SurveyWhereInput) int
-		Topics             func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.TopicOrder, where *ent.TopicWhereInput) int
-		Viewer             func(childComplexity int) int
-		WhoKnows           func(childComplexity int, competencyID gid.ID, first *int) int
+		Benchmark           func(childComplexity int, indicatorID gid.ID, period string) int
+		Circles             func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.CircleOrder, where *ent.CircleWhereInput) int
+		Competencies        func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.CompetencyOrder, where *ent.CompetencyWhereInput) int
+		CompetencyGaps      func(childComplexity int, side *competency.Side) int
+		Discussions         func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.DiscussionOrder, where *ent.DiscussionWhereInput) int
+		Events              func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.EventOrder, where *ent.EventWhereInput) int
+		Indicators          func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.IndicatorOrder, where *ent.IndicatorWhereInput) int
+		MeasurementTrend    func(childComplexity int, indicatorID gid.ID, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int) int
+		Members             func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.MemberOrder, where *ent.MemberWhereInput) int
+		Messages            func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.MessageOrder, where *ent.MessageWhereInput) int
+		MyAccountDeletion   func(childComplexity int) int
+		MyCompetencyRatings func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int) int
+		MyData              func(childComplexity int) int
+		MyPractices         func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int) int
+		MyRegistrations     func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int) int
+		MySurveysToAnswer   func(childComplexity int, first *int) int
+		Node                func(childComplexity int, id gid.ID) int
+		Nodes               func(childComplexity int, ids []gid.ID) int
+		Organisations       func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.OrganisationOrder, where *ent.OrganisationWhereInput) int
+		Practices           func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.PracticeOrder, where *ent.PracticeWhereInput) int
+		Search              func(childComplexity int, query string, types []model.SearchType, first *int, after *string) int
+		SoftwareAmongPeers  func(childComplexity int, topicID gid.ID, first *int) int
+		SoftwareForTopic    func(childComplexity int, topicID gid.ID, first *int) int
+		SoftwareProducts    func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.SoftwareProductOrder, where *ent.SoftwareProductWhereInput) int
+		Surveys             func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.SurveyOrder, where *ent.SurveyWhereInput) int
+		Topics              func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.TopicOrder, where *ent.TopicWhereInput) int
+		Viewer              func(childComplexity int) int
+		WhoKnows            func(childComplexity int, competencyID gid.ID, first *int) int
 	}
 
 	QuestionResult struct {
@@ -586,13 +617,14 @@ type ComplexityRoot struct {
 	}
 
 	Registration struct {
-		CreatedAt    func(childComplexity int) int
-		Event        func(childComplexity int) int
-		ID           func(childComplexity int) int
-		Member       func(childComplexity int) int
-		RegisteredAt func(childComplexity int) int
-		Status       func(childComplexity int) int
-		UpdatedAt    func(childComplexity int) int
+		CreatedAt        func(childComplexity int) int
+		Event            func(childComplexity int) int
+		ID               func(childComplexity int) int
+		Member           func(childComplexity int) int
+		RegisteredAt     func(childComplexity int) int
+		Status           func(childComplexity int) int
+		UpdatedAt        func(childComplexity int) int
+		WaitlistPosition func(childComplexity int) int
 	}
 
 	RegistrationConnection struct {
@@ -789,6 +821,7 @@ type EventResolver interface {
 }
 type MemberResolver interface {
 	Email(ctx context.Context, obj *ent.Member) (*string, error)
+	PrivacySettings(ctx context.Context, obj *ent.Member) (*model.PrivacySettings, error)
 }
 type MessageResolver interface {
 	VendorLabel(ctx context.Context, obj *ent.Message) (*string, error)
@@ -855,6 +888,8 @@ type MutationResolver interface {
 	DeleteMyAccount(ctx context.Context, contentChoice member.DeletionContent) (*model.AccountDeletion, error)
 	CancelAccountDeletion(ctx context.Context) (bool, error)
 	DeleteMember(ctx context.Context, id gid.ID, reason string, contentChoice member.DeletionContent) (*ent.Member, error)
+	UpdatePrivacySettings(ctx context.Context, input model.PrivacySettingsInput) (*model.PrivacySettings, error)
+	ExportMemberData(ctx context.Context, memberID gid.ID, reason string) (*model.PersonalDataExport, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id gid.ID) (ent.Noder, error)
@@ -879,6 +914,15 @@ type QueryResolver interface {
 	WhoKnows(ctx context.Context, competencyID gid.ID, first *int) ([]*ent.CompetencyRating, error)
 	Search(ctx context.Context, query string, types []model.SearchType, first *int, after *string) (*model.SearchResults, error)
 	MyAccountDeletion(ctx context.Context) (*model.AccountDeletion, error)
+	MyData(ctx context.Context) (*model.PersonalDataExport, error)
+	MyRegistrations(ctx context.Context, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int) (*ent.RegistrationConnection, error)
+	MySurveysToAnswer(ctx context.Context, first *int) ([]*ent.Survey, error)
+	MyCompetencyRatings(ctx context.Context, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int) (*ent.CompetencyRatingConnection, error)
+	MeasurementTrend(ctx context.Context, indicatorID gid.ID, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int) (*ent.MeasurementConnection, error)
+	MyPractices(ctx context.Context, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int) (*ent.PracticeConnection, error)
+}
+type RegistrationResolver interface {
+	WaitlistPosition(ctx context.Context, obj *ent.Registration) (*int, error)
 }
 type SoftwareProductResolver interface {
 	Landscape(ctx context.Context, obj *ent.SoftwareProduct) (*model.SoftwareLandscape, error)
@@ -2066,6 +2110,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Member.CommunityRole(childComplexity), true
+	case "Member.contactAboutPractices":
+		if e.ComplexityRoot.Member.ContactAboutPractices == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Member.ContactAboutPractices(childComplexity), true
 	case "Member.createdAt":
 		if e.ComplexityRoot.Member.CreatedAt == nil {
 			break
@@ -2158,6 +2208,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Member.Practices(childComplexity, args["after"].(*entgql.Cursor[gid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["last"].(*int), args["orderBy"].(*ent.PracticeOrder), args["where"].(*ent.PracticeWhereInput)), true
+	case "Member.privacySettings":
+		if e.ComplexityRoot.Member.PrivacySettings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Member.PrivacySettings(childComplexity), true
 	case "Member.status":
 		if e.ComplexityRoot.Member.Status == nil {
 			break
@@ -2602,6 +2658,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.EditMessage(childComplexity, args["id"].(gid.ID), args["body"].(string)), true
+	case "Mutation.exportMemberData":
+		if e.ComplexityRoot.Mutation.ExportMemberData == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_exportMemberData_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ExportMemberData(childComplexity, args["memberID"].(gid.ID), args["reason"].(string)), true
 	case "Mutation.inviteMember":
 		if e.ComplexityRoot.Mutation.InviteMember == nil {
 			break
@@ -2917,6 +2984,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdatePractice(childComplexity, args["id"].(gid.ID), args["input"].(ent.UpdatePracticeInput)), true
+	case "Mutation.updatePrivacySettings":
+		if e.ComplexityRoot.Mutation.UpdatePrivacySettings == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updatePrivacySettings_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdatePrivacySettings(childComplexity, args["input"].(model.PrivacySettingsInput)), true
 	case "Mutation.updateSoftwareProduct":
 		if e.ComplexityRoot.Mutation.UpdateSoftwareProduct == nil {
 			break
@@ -3165,6 +3243,56 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
 
+	case "PersonalDataExport.generatedAt":
+		if e.ComplexityRoot.PersonalDataExport.GeneratedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonalDataExport.GeneratedAt(childComplexity), true
+	case "PersonalDataExport.json":
+		if e.ComplexityRoot.PersonalDataExport.JSON == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonalDataExport.JSON(childComplexity), true
+	case "PersonalDataExport.memberID":
+		if e.ComplexityRoot.PersonalDataExport.MemberID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonalDataExport.MemberID(childComplexity), true
+	case "PersonalDataExport.sections":
+		if e.ComplexityRoot.PersonalDataExport.Sections == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonalDataExport.Sections(childComplexity), true
+
+	case "PersonalDataSection.count":
+		if e.ComplexityRoot.PersonalDataSection.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonalDataSection.Count(childComplexity), true
+	case "PersonalDataSection.description":
+		if e.ComplexityRoot.PersonalDataSection.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonalDataSection.Description(childComplexity), true
+	case "PersonalDataSection.name":
+		if e.ComplexityRoot.PersonalDataSection.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonalDataSection.Name(childComplexity), true
+	case "PersonalDataSection.rows":
+		if e.ComplexityRoot.PersonalDataSection.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonalDataSection.Rows(childComplexity), true
+
 	case "Practice.approach":
 		if e.ComplexityRoot.Practice.Approach == nil {
 			break
@@ -3356,6 +3484,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PracticeEdge.Node(childComplexity), true
 
+	case "PrivacySettings.contactAboutPractices":
+		if e.ComplexityRoot.PrivacySettings.ContactAboutPractices == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PrivacySettings.ContactAboutPractices(childComplexity), true
+	case "PrivacySettings.emailVisibility":
+		if e.ComplexityRoot.PrivacySettings.EmailVisibility == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PrivacySettings.EmailVisibility(childComplexity), true
+	case "PrivacySettings.findableAsExpert":
+		if e.ComplexityRoot.PrivacySettings.FindableAsExpert == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PrivacySettings.FindableAsExpert(childComplexity), true
+
 	case "Query.benchmark":
 		if e.ComplexityRoot.Query.Benchmark == nil {
 			break
@@ -3434,6 +3581,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Indicators(childComplexity, args["after"].(*entgql.Cursor[gid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["last"].(*int), args["orderBy"].(*ent.IndicatorOrder), args["where"].(*ent.IndicatorWhereInput)), true
 
+	case "Query.measurementTrend":
+		if e.ComplexityRoot.Query.MeasurementTrend == nil {
+			break
+		}
+
+		args, err := ec.field_Query_measurementTrend_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.MeasurementTrend(childComplexity, args["indicatorID"].(gid.ID), args["after"].(*entgql.Cursor[gid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["last"].(*int)), true
 	case "Query.members":
 		if e.ComplexityRoot.Query.Members == nil {
 			break
@@ -3462,6 +3620,56 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.MyAccountDeletion(childComplexity), true
+	case "Query.myCompetencyRatings":
+		if e.ComplexityRoot.Query.MyCompetencyRatings == nil {
+			break
+		}
+
+		args, err := ec.field_Query_myCompetencyRatings_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.MyCompetencyRatings(childComplexity, args["after"].(*entgql.Cursor[gid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["last"].(*int)), true
+	case "Query.myData":
+		if e.ComplexityRoot.Query.MyData == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.MyData(childComplexity), true
+	case "Query.myPractices":
+		if e.ComplexityRoot.Query.MyPractices == nil {
+			break
+		}
+
+		args, err := ec.field_Query_myPractices_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.MyPractices(childComplexity, args["after"].(*entgql.Cursor[gid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["last"].(*int)), true
+	case "Query.myRegistrations":
+		if e.ComplexityRoot.Query.MyRegistrations == nil {
+			break
+		}
+
+		args, err := ec.field_Query_myRegistrations_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.MyRegistrations(childComplexity, args["after"].(*entgql.Cursor[gid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["last"].(*int)), true
+	case "Query.mySurveysToAnswer":
+		if e.ComplexityRoot.Query.MySurveysToAnswer == nil {
+			break
+		}
+
+		args, err := ec.field_Query_mySurveysToAnswer_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.MySurveysToAnswer(childComplexity, args["first"].(*int)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -3682,6 +3890,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Registration.UpdatedAt(childComplexity), true
+	case "Registration.waitlistPosition":
+		if e.ComplexityRoot.Registration.WaitlistPosition == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Registration.WaitlistPosition(childComplexity), true
 
 	case "RegistrationConnection.edges":
 		if e.ComplexityRoot.RegistrationConnection.Edges == nil {
@@ -4490,6 +4704,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("PostMessageInput", ec.unmarshalInputPostMessageInput),
 			graphql.NewInputUnmarshaler("PracticeOrder", ec.unmarshalInputPracticeOrder),
 			graphql.NewInputUnmarshaler("PracticeWhereInput", ec.unmarshalInputPracticeWhereInput),
+			graphql.NewInputUnmarshaler("PrivacySettingsInput", ec.unmarshalInputPrivacySettingsInput),
 			graphql.NewInputUnmarshaler("RegistrationOrder", ec.unmarshalInputRegistrationOrder),
 			graphql.NewInputUnmarshaler("RegistrationWhereInput", ec.unmarshalInputRegistrationWhereInput),
 			graphql.NewInputUnmarshaler("SoftwareProductOrder", ec.unmarshalInputSoftwareProductOrder),
@@ -10433,7 +10648,9 @@ extend type Query {
 
 extend type Member {
   """
-  The e-mail address; null where the viewer may not see it (vendors see no addresses).
+  The e-mail address; null where the viewer may not see it: the member and admins always read
+  it, others as the member's privacy setting says (Member.privacySettings.emailVisibility),
+  vendors and anonymous visitors never.
   """
   email: String
 }
@@ -11096,6 +11313,138 @@ extend type Mutation {
   deleteMember(id: ID!, reason: String!, contentChoice: DeletionContentChoice! = KEEP_AS_FORMER_MEMBER): Member!
 }
 `, BuiltIn: false},
+	{Name: "../privacy.graphqls", Input: `# DSGVO self-service (issue 11): privacy settings and the export of a member's data.
+
+"""
+Who reads a member's e-mail address besides the member and admins. Vendors never read other
+members' addresses.
+"""
+enum EmailVisibility {
+  NOBODY
+  """
+  Members who share a circle with the member.
+  """
+  MY_CIRCLES
+  ALL_MEMBERS
+}
+
+"""
+A member's privacy settings. The defaults are the protective ones: NOBODY, false, false.
+"""
+type PrivacySettings {
+  emailVisibility: EmailVisibility!
+  """
+  Others find the member in "who knows" lists (competency ratings also marked findable).
+  """
+  findableAsExpert: Boolean!
+  """
+  The member agrees to be contacted about the practices they wrote.
+  """
+  contactAboutPractices: Boolean!
+}
+
+extend type Member {
+  """
+  The member's privacy settings: for the member and admins; null for everyone else.
+  """
+  privacySettings: PrivacySettings
+  """
+  Whether the member agreed to be contacted about the practices they wrote.
+  """
+  contactAboutPractices: Boolean!
+}
+
+"""
+Changes to the viewer's privacy settings; fields left out stay as they are.
+"""
+input PrivacySettingsInput {
+  emailVisibility: EmailVisibility
+  findableAsExpert: Boolean
+  contactAboutPractices: Boolean
+}
+
+"""
+Everything Zirkel stores about a member (DSGVO Art. 15 and 20), section by section: profile,
+privacy settings, circle memberships, join requests, practices and co-authorships, authorship
+invitations, discussions, messages, reactions, registrations, organised events, software
+usages where the member is the contact, competency ratings, surveys, survey responses that are
+not anonymous, sessions (without tokens). Anonymous survey responses keep no link to the
+member and cannot be exported.
+"""
+type PersonalDataExport {
+  memberID: ID!
+  generatedAt: Time!
+  sections: [PersonalDataSection!]!
+  """
+  The whole export as one JSON document, the same as the download GET /me/export.json.
+  """
+  json: String!
+}
+
+type PersonalDataSection {
+  name: String!
+  description: String!
+  count: Int!
+  """
+  The section's records as a JSON array.
+  """
+  rows: String!
+}
+
+extend type Query {
+  """
+  The viewer's personal data (DSGVO Art. 15 and 20). Also downloadable as a file: GET
+  /me/export.json with the session.
+  """
+  myData: PersonalDataExport!
+}
+
+extend type Mutation {
+  """
+  Changes the viewer's privacy settings.
+  """
+  updatePrivacySettings(input: PrivacySettingsInput!): PrivacySettings!
+  """
+  Admins: a member's personal data, on the member's request; the reason is recorded with the
+  export for the audit log.
+  """
+  exportMemberData(memberID: ID!, reason: String!): PersonalDataExport!
+}
+`, BuiltIn: false},
+	{Name: "../mylists.graphqls", Input: `# The lists a member looks for (issue 12), under the same read rules as everything else.
+
+extend type Registration {
+  """
+  For WAITLISTED registrations: the place on the waitlist (1 moves up next); null otherwise.
+  """
+  waitlistPosition: Int
+}
+
+extend type Query {
+  """
+  The viewer's registrations, newest first (with waitlist positions).
+  """
+  myRegistrations(after: Cursor, first: Int, before: Cursor, last: Int): RegistrationConnection!
+  """
+  Open surveys for the viewer (for all members or in their circles) that they have not answered
+  yet, closing soonest first.
+  """
+  mySurveysToAnswer(first: Int = 20): [Survey!]!
+  """
+  The viewer's own competency ratings.
+  """
+  myCompetencyRatings(after: Cursor, first: Int, before: Cursor, last: Int): CompetencyRatingConnection!
+  """
+  The values of the viewer's organisation for an indicator over time, ordered by period (within
+  one kind of period, such as years or quarters, that is the order in time).
+  """
+  measurementTrend(indicatorID: ID!, after: Cursor, first: Int, before: Cursor, last: Int): MeasurementConnection!
+  """
+  Practices the viewer wrote or co-authors (any status), newest first.
+  """
+  myPractices(after: Cursor, first: Int, before: Cursor, last: Int): PracticeConnection!
+}
+`, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -11389,6 +11738,18 @@ func (ec *executionContext) childFields_CompetencyRating(ctx context.Context, fi
 	return nil, fmt.Errorf("no field named %q was found under type CompetencyRating", field.Name)
 }
 
+func (ec *executionContext) childFields_CompetencyRatingConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_CompetencyRatingConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CompetencyRatingConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_CompetencyRatingConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CompetencyRatingConnection", field.Name)
+}
+
 func (ec *executionContext) childFields_CompetencyRatingEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "node":
@@ -11621,6 +11982,18 @@ func (ec *executionContext) childFields_Measurement(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type Measurement", field.Name)
 }
 
+func (ec *executionContext) childFields_MeasurementConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_MeasurementConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_MeasurementConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_MeasurementConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MeasurementConnection", field.Name)
+}
+
 func (ec *executionContext) childFields_MeasurementEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "node":
@@ -11669,6 +12042,10 @@ func (ec *executionContext) childFields_Member(ctx context.Context, field graphq
 		return ec.fieldContext_Member_organisedEvents(ctx, field)
 	case "email":
 		return ec.fieldContext_Member_email(ctx, field)
+	case "privacySettings":
+		return ec.fieldContext_Member_privacySettings(ctx, field)
+	case "contactAboutPractices":
+		return ec.fieldContext_Member_contactAboutPractices(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Member", field.Name)
 }
@@ -11843,6 +12220,34 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
 }
 
+func (ec *executionContext) childFields_PersonalDataExport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "memberID":
+		return ec.fieldContext_PersonalDataExport_memberID(ctx, field)
+	case "generatedAt":
+		return ec.fieldContext_PersonalDataExport_generatedAt(ctx, field)
+	case "sections":
+		return ec.fieldContext_PersonalDataExport_sections(ctx, field)
+	case "json":
+		return ec.fieldContext_PersonalDataExport_json(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PersonalDataExport", field.Name)
+}
+
+func (ec *executionContext) childFields_PersonalDataSection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_PersonalDataSection_name(ctx, field)
+	case "description":
+		return ec.fieldContext_PersonalDataSection_description(ctx, field)
+	case "count":
+		return ec.fieldContext_PersonalDataSection_count(ctx, field)
+	case "rows":
+		return ec.fieldContext_PersonalDataSection_rows(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PersonalDataSection", field.Name)
+}
+
 func (ec *executionContext) childFields_Practice(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -11917,6 +12322,18 @@ func (ec *executionContext) childFields_PracticeEdge(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type PracticeEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_PrivacySettings(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "emailVisibility":
+		return ec.fieldContext_PrivacySettings_emailVisibility(ctx, field)
+	case "findableAsExpert":
+		return ec.fieldContext_PrivacySettings_findableAsExpert(ctx, field)
+	case "contactAboutPractices":
+		return ec.fieldContext_PrivacySettings_contactAboutPractices(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PrivacySettings", field.Name)
+}
+
 func (ec *executionContext) childFields_QuestionResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "question":
@@ -11961,6 +12378,8 @@ func (ec *executionContext) childFields_Registration(ctx context.Context, field 
 		return ec.fieldContext_Registration_event(ctx, field)
 	case "member":
 		return ec.fieldContext_Registration_member(ctx, field)
+	case "waitlistPosition":
+		return ec.fieldContext_Registration_waitlistPosition(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Registration", field.Name)
 }
@@ -13803,6 +14222,28 @@ func (ec *executionContext) field_Mutation_editMessage_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_exportMemberData_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "memberID",
+		func(ctx context.Context, v any) (gid.ID, error) {
+			return ec.unmarshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["memberID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_inviteMember_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -14362,6 +14803,20 @@ func (ec *executionContext) field_Mutation_updatePractice_args(ctx context.Conte
 		return nil, err
 	}
 	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updatePrivacySettings_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.PrivacySettingsInput, error) {
+			return ec.unmarshalNPrivacySettingsInput2zirkelᚋgraphᚋmodelᚐPrivacySettingsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -15281,6 +15736,52 @@ func (ec *executionContext) field_Query_indicators_args(ctx context.Context, raw
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_measurementTrend_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "indicatorID",
+		func(ctx context.Context, v any) (gid.ID, error) {
+			return ec.unmarshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["indicatorID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[gid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[gid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_members_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -15386,6 +15887,134 @@ func (ec *executionContext) field_Query_messages_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_myCompetencyRatings_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[gid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[gid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_myPractices_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[gid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[gid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_myRegistrations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[gid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[gid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_mySurveysToAnswer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
 	return args, nil
 }
 
@@ -21524,6 +22153,61 @@ func (ec *executionContext) fieldContext_Member_email(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Member", field, true, true, "String")
 }
 
+func (ec *executionContext) _Member_privacySettings(ctx context.Context, field graphql.CollectedField, obj *ent.Member) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Member_privacySettings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Member().PrivacySettings(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PrivacySettings) graphql.Marshaler {
+			return ec.marshalOPrivacySettings2ᚖzirkelᚋgraphᚋmodelᚐPrivacySettings(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Member_privacySettings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Member",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PrivacySettings(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Member_contactAboutPractices(ctx context.Context, field graphql.CollectedField, obj *ent.Member) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Member_contactAboutPractices(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContactAboutPractices, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Member_contactAboutPractices(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Member", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _MemberConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.MemberConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -24775,6 +25459,94 @@ func (ec *executionContext) fieldContext_Mutation_deleteMember(ctx context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_updatePrivacySettings(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updatePrivacySettings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdatePrivacySettings(ctx, fc.Args["input"].(model.PrivacySettingsInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PrivacySettings) graphql.Marshaler {
+			return ec.marshalNPrivacySettings2ᚖzirkelᚋgraphᚋmodelᚐPrivacySettings(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updatePrivacySettings(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PrivacySettings(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updatePrivacySettings_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_exportMemberData(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_exportMemberData(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ExportMemberData(ctx, fc.Args["memberID"].(gid.ID), fc.Args["reason"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PersonalDataExport) graphql.Marshaler {
+			return ec.marshalNPersonalDataExport2ᚖzirkelᚋgraphᚋmodelᚐPersonalDataExport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_exportMemberData(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PersonalDataExport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_exportMemberData_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _OptionResult_option(ctx context.Context, field graphql.CollectedField, obj *model.OptionResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -25535,6 +26307,199 @@ func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _PersonalDataExport_memberID(ctx context.Context, field graphql.CollectedField, obj *model.PersonalDataExport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonalDataExport_memberID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MemberID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v gid.ID) graphql.Marshaler {
+			return ec.marshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PersonalDataExport_memberID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PersonalDataExport", field, false, false, "ID")
+}
+
+func (ec *executionContext) _PersonalDataExport_generatedAt(ctx context.Context, field graphql.CollectedField, obj *model.PersonalDataExport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonalDataExport_generatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GeneratedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PersonalDataExport_generatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PersonalDataExport", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PersonalDataExport_sections(ctx context.Context, field graphql.CollectedField, obj *model.PersonalDataExport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonalDataExport_sections(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sections, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.PersonalDataSection) graphql.Marshaler {
+			return ec.marshalNPersonalDataSection2ᚕᚖzirkelᚋgraphᚋmodelᚐPersonalDataSectionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PersonalDataExport_sections(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PersonalDataExport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PersonalDataSection(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PersonalDataExport_json(ctx context.Context, field graphql.CollectedField, obj *model.PersonalDataExport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonalDataExport_json(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.JSON, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PersonalDataExport_json(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PersonalDataExport", field, false, false, "String")
+}
+
+func (ec *executionContext) _PersonalDataSection_name(ctx context.Context, field graphql.CollectedField, obj *model.PersonalDataSection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonalDataSection_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PersonalDataSection_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PersonalDataSection", field, false, false, "String")
+}
+
+func (ec *executionContext) _PersonalDataSection_description(ctx context.Context, field graphql.CollectedField, obj *model.PersonalDataSection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonalDataSection_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PersonalDataSection_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PersonalDataSection", field, false, false, "String")
+}
+
+func (ec *executionContext) _PersonalDataSection_count(ctx context.Context, field graphql.CollectedField, obj *model.PersonalDataSection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonalDataSection_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PersonalDataSection_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PersonalDataSection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PersonalDataSection_rows(ctx context.Context, field graphql.CollectedField, obj *model.PersonalDataSection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonalDataSection_rows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rows, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PersonalDataSection_rows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PersonalDataSection", field, false, false, "String")
 }
 
 func (ec *executionContext) _Practice_id(ctx context.Context, field graphql.CollectedField, obj *ent.Practice) (ret graphql.Marshaler) {
@@ -26308,6 +27273,75 @@ func (ec *executionContext) _PracticeEdge_cursor(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_PracticeEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PracticeEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _PrivacySettings_emailVisibility(ctx context.Context, field graphql.CollectedField, obj *model.PrivacySettings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PrivacySettings_emailVisibility(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EmailVisibility, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v member.EmailVisibility) graphql.Marshaler {
+			return ec.marshalNEmailVisibility2zirkelᚋentᚋmemberᚐEmailVisibility(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PrivacySettings_emailVisibility(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PrivacySettings", field, false, false, "EmailVisibility")
+}
+
+func (ec *executionContext) _PrivacySettings_findableAsExpert(ctx context.Context, field graphql.CollectedField, obj *model.PrivacySettings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PrivacySettings_findableAsExpert(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FindableAsExpert, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PrivacySettings_findableAsExpert(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PrivacySettings", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PrivacySettings_contactAboutPractices(ctx context.Context, field graphql.CollectedField, obj *model.PrivacySettings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PrivacySettings_contactAboutPractices(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContactAboutPractices, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PrivacySettings_contactAboutPractices(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PrivacySettings", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -27254,6 +28288,258 @@ func (ec *executionContext) fieldContext_Query_myAccountDeletion(_ context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_myData(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_myData(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().MyData(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PersonalDataExport) graphql.Marshaler {
+			return ec.marshalNPersonalDataExport2ᚖzirkelᚋgraphᚋmodelᚐPersonalDataExport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_myData(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PersonalDataExport(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_myRegistrations(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_myRegistrations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().MyRegistrations(ctx, fc.Args["after"].(*entgql.Cursor[gid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[gid.ID]), fc.Args["last"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.RegistrationConnection) graphql.Marshaler {
+			return ec.marshalNRegistrationConnection2ᚖzirkelᚋentᚐRegistrationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_myRegistrations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RegistrationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_myRegistrations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_mySurveysToAnswer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_mySurveysToAnswer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().MySurveysToAnswer(ctx, fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Survey) graphql.Marshaler {
+			return ec.marshalNSurvey2ᚕᚖzirkelᚋentᚐSurveyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_mySurveysToAnswer(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Survey(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_mySurveysToAnswer_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_myCompetencyRatings(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_myCompetencyRatings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().MyCompetencyRatings(ctx, fc.Args["after"].(*entgql.Cursor[gid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[gid.ID]), fc.Args["last"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CompetencyRatingConnection) graphql.Marshaler {
+			return ec.marshalNCompetencyRatingConnection2ᚖzirkelᚋentᚐCompetencyRatingConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_myCompetencyRatings(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CompetencyRatingConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_myCompetencyRatings_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_measurementTrend(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_measurementTrend(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().MeasurementTrend(ctx, fc.Args["indicatorID"].(gid.ID), fc.Args["after"].(*entgql.Cursor[gid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[gid.ID]), fc.Args["last"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.MeasurementConnection) graphql.Marshaler {
+			return ec.marshalNMeasurementConnection2ᚖzirkelᚋentᚐMeasurementConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_measurementTrend(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MeasurementConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_measurementTrend_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_myPractices(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_myPractices(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().MyPractices(ctx, fc.Args["after"].(*entgql.Cursor[gid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[gid.ID]), fc.Args["last"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.PracticeConnection) graphql.Marshaler {
+			return ec.marshalNPracticeConnection2ᚖzirkelᚋentᚐPracticeConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_myPractices(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PracticeConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_myPractices_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -27709,6 +28995,29 @@ func (ec *executionContext) fieldContext_Registration_member(_ context.Context, 
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Registration_waitlistPosition(ctx context.Context, field graphql.CollectedField, obj *ent.Registration) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Registration_waitlistPosition(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Registration().WaitlistPosition(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Registration_waitlistPosition(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Registration", field, true, true, "Int")
 }
 
 func (ec *executionContext) _RegistrationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.RegistrationConnection) (ret graphql.Marshaler) {
@@ -42819,6 +44128,62 @@ func UnmarshalPracticeWhereInput(ctx context.Context, raw any) (ent.PracticeWher
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputPrivacySettingsInput(ctx context.Context, obj any) (model.PrivacySettingsInput, error) {
+	var it model.PrivacySettingsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"emailVisibility", "findableAsExpert", "contactAboutPractices"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "emailVisibility":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("emailVisibility"))
+			data, err := ec.unmarshalOEmailVisibility2ᚖzirkelᚋentᚋmemberᚐEmailVisibility(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EmailVisibility = data
+		case "findableAsExpert":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("findableAsExpert"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FindableAsExpert = data
+		case "contactAboutPractices":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contactAboutPractices"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContactAboutPractices = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPrivacySettingsInput unmarshals raw into the PrivacySettingsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPrivacySettingsInput(ctx context.Context, raw any) (model.PrivacySettingsInput, error) {
+	var out model.PrivacySettingsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PrivacySettingsInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputRegistrationOrder(ctx context.Context, obj any) (ent.RegistrationOrder, error) {
 	var it ent.RegistrationOrder
 	if obj == nil {
@@ -49862,6 +51227,17 @@ func (ec *executionContext) _Member(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Member_email(ctx, field, obj)
 				})
+		case "privacySettings":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Member_privacySettings(ctx, field, obj)
+				})
+		case "contactAboutPractices":
+			out.Values[i] = ec._Member_contactAboutPractices(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -50617,6 +51993,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "updatePrivacySettings":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updatePrivacySettings(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "exportMemberData":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_exportMemberData(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -50915,6 +52305,102 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var personalDataExportImplementors = []string{"PersonalDataExport"}
+
+func (ec *executionContext) _PersonalDataExport(ctx context.Context, sel ast.SelectionSet, obj *model.PersonalDataExport) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, personalDataExportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PersonalDataExport")
+		case "memberID":
+			out.Values[i] = ec._PersonalDataExport_memberID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "generatedAt":
+			out.Values[i] = ec._PersonalDataExport_generatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sections":
+			out.Values[i] = ec._PersonalDataExport_sections(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "json":
+			out.Values[i] = ec._PersonalDataExport_json(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var personalDataSectionImplementors = []string{"PersonalDataSection"}
+
+func (ec *executionContext) _PersonalDataSection(ctx context.Context, sel ast.SelectionSet, obj *model.PersonalDataSection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, personalDataSectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PersonalDataSection")
+		case "name":
+			out.Values[i] = ec._PersonalDataSection_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec._PersonalDataSection_description(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._PersonalDataSection_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rows":
+			out.Values[i] = ec._PersonalDataSection_rows(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var practiceImplementors = []string{"Practice", "Node"}
 
 func (ec *executionContext) _Practice(ctx context.Context, sel ast.SelectionSet, obj *ent.Practice) graphql.Marshaler {
@@ -51145,6 +52631,49 @@ func (ec *executionContext) _PracticeEdge(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var privacySettingsImplementors = []string{"PrivacySettings"}
+
+func (ec *executionContext) _PrivacySettings(ctx context.Context, sel ast.SelectionSet, obj *model.PrivacySettings) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, privacySettingsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PrivacySettings")
+		case "emailVisibility":
+			out.Values[i] = ec._PrivacySettings_emailVisibility(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "findableAsExpert":
+			out.Values[i] = ec._PrivacySettings_findableAsExpert(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "contactAboutPractices":
+			out.Values[i] = ec._PrivacySettings_contactAboutPractices(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -51295,6 +52824,42 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_myAccountDeletion(ctx, field)
+				})
+		case "myData":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_myData(ctx, field)
+				})
+		case "myRegistrations":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_myRegistrations(ctx, field)
+				})
+		case "mySurveysToAnswer":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_mySurveysToAnswer(ctx, field)
+				})
+		case "myCompetencyRatings":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_myCompetencyRatings(ctx, field)
+				})
+		case "measurementTrend":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_measurementTrend(ctx, field)
+				})
+		case "myPractices":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_myPractices(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -51470,6 +53035,12 @@ func (ec *executionContext) _Registration(ctx context.Context, sel ast.Selection
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Registration_member(ctx, field, obj)
+				})
+		case "waitlistPosition":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Registration_waitlistPosition(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -53341,6 +54912,14 @@ func (ec *executionContext) marshalNCompetencyRating2ᚖzirkelᚋentᚐCompetenc
 	return ec._CompetencyRating(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNCompetencyRatingConnection2ᚖzirkelᚋentᚐCompetencyRatingConnection(ctx context.Context, sel ast.SelectionSet, v *ent.CompetencyRatingConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CompetencyRatingConnection!")
+		return graphql.Null
+	}
+	return ec._CompetencyRatingConnection(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCompetencyRatingOrderField2ᚖzirkelᚋentᚐCompetencyRatingOrderField(ctx context.Context, v any) (*ent.CompetencyRatingOrderField, error) {
 	var res = new(ent.CompetencyRatingOrderField)
 	err := res.UnmarshalGQL(v)
@@ -53521,6 +55100,16 @@ func (ec *executionContext) marshalNDiscussionStatus2zirkelᚋentᚋdiscussion�
 func (ec *executionContext) unmarshalNDiscussionWhereInput2ᚖzirkelᚋentᚐDiscussionWhereInput(ctx context.Context, v any) (*ent.DiscussionWhereInput, error) {
 	res, err := ec.unmarshalInputDiscussionWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNEmailVisibility2zirkelᚋentᚋmemberᚐEmailVisibility(ctx context.Context, v any) (member.EmailVisibility, error) {
+	var res member.EmailVisibility
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNEmailVisibility2zirkelᚋentᚋmemberᚐEmailVisibility(ctx context.Context, sel ast.SelectionSet, v member.EmailVisibility) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNEvent2ᚖzirkelᚋentᚐEvent(ctx context.Context, sel ast.SelectionSet, v *ent.Event) graphql.Marshaler {
@@ -53722,6 +55311,14 @@ func (ec *executionContext) marshalNMeasurement2ᚖzirkelᚋentᚐMeasurement(ct
 		return graphql.Null
 	}
 	return ec._Measurement(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMeasurementConnection2ᚖzirkelᚋentᚐMeasurementConnection(ctx context.Context, sel ast.SelectionSet, v *ent.MeasurementConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MeasurementConnection!")
+		return graphql.Null
+	}
+	return ec._MeasurementConnection(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNMeasurementOrderField2ᚖzirkelᚋentᚐMeasurementOrderField(ctx context.Context, v any) (*ent.MeasurementOrderField, error) {
@@ -53978,6 +55575,38 @@ func (ec *executionContext) marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPag
 	return ec._PageInfo(ctx, sel, &v)
 }
 
+func (ec *executionContext) marshalNPersonalDataExport2ᚖzirkelᚋgraphᚋmodelᚐPersonalDataExport(ctx context.Context, sel ast.SelectionSet, v *model.PersonalDataExport) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PersonalDataExport!")
+		return graphql.Null
+	}
+	return ec._PersonalDataExport(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPersonalDataSection2ᚕᚖzirkelᚋgraphᚋmodelᚐPersonalDataSectionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PersonalDataSection) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPersonalDataSection2ᚖzirkelᚋgraphᚋmodelᚐPersonalDataSection(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPersonalDataSection2ᚖzirkelᚋgraphᚋmodelᚐPersonalDataSection(ctx context.Context, sel ast.SelectionSet, v *model.PersonalDataSection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PersonalDataSection!")
+		return graphql.Null
+	}
+	return ec._PersonalDataSection(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNPostMessageInput2zirkelᚋgraphᚋmodelᚐPostMessageInput(ctx context.Context, v any) (model.PostMessageInput, error) {
 	res, err := ec.unmarshalInputPostMessageInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -54062,6 +55691,19 @@ func (ec *executionContext) marshalNPracticeVisibility2zirkelᚋentᚋpractice�
 func (ec *executionContext) unmarshalNPracticeWhereInput2ᚖzirkelᚋentᚐPracticeWhereInput(ctx context.Context, v any) (*ent.PracticeWhereInput, error) {
 	res, err := ec.unmarshalInputPracticeWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPrivacySettings2ᚖzirkelᚋgraphᚋmodelᚐPrivacySettings(ctx context.Context, sel ast.SelectionSet, v *model.PrivacySettings) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PrivacySettings!")
+		return graphql.Null
+	}
+	return ec._PrivacySettings(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPrivacySettingsInput2zirkelᚋgraphᚋmodelᚐPrivacySettingsInput(ctx context.Context, v any) (model.PrivacySettingsInput, error) {
+	res, err := ec.unmarshalInputPrivacySettingsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNQuestionResult2ᚕᚖzirkelᚋgraphᚋmodelᚐQuestionResultᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.QuestionResult) graphql.Marshaler {
@@ -54360,6 +56002,22 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 	for i := range v {
 		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
 	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSurvey2ᚕᚖzirkelᚋentᚐSurveyᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Survey) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSurvey2ᚖzirkelᚋentᚐSurvey(ctx, sel, v[i])
+	})
 
 	for _, e := range ret {
 		if e == graphql.Null {
@@ -55517,6 +57175,22 @@ func (ec *executionContext) unmarshalODiscussionWhereInput2ᚖzirkelᚋentᚐDis
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOEmailVisibility2ᚖzirkelᚋentᚋmemberᚐEmailVisibility(ctx context.Context, v any) (*member.EmailVisibility, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(member.EmailVisibility)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOEmailVisibility2ᚖzirkelᚋentᚋmemberᚐEmailVisibility(ctx context.Context, sel ast.SelectionSet, v *member.EmailVisibility) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) marshalOEvent2ᚖzirkelᚋentᚐEvent(ctx context.Context, sel ast.SelectionSet, v *ent.Event) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -56662,6 +58336,13 @@ func (ec *executionContext) unmarshalOPracticeWhereInput2ᚖzirkelᚋentᚐPract
 	}
 	res, err := ec.unmarshalInputPracticeWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPrivacySettings2ᚖzirkelᚋgraphᚋmodelᚐPrivacySettings(ctx context.Context, sel ast.SelectionSet, v *model.PrivacySettings) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PrivacySettings(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalORegistration2ᚖzirkelᚋentᚐRegistration(ctx context.Context, sel ast.SelectionSet, v *ent.Registration) graphql.Marshaler {

@@ -93,12 +93,50 @@ type OptionResult struct {
 	Share  *float64 `json:"share,omitempty"`
 }
 
+// Everything Zirkel stores about a member (DSGVO Art. 15 and 20), section by section: profile,
+// privacy settings, circle memberships, join requests, practices and co-authorships, authorship
+// invitations, discussions, messages, reactions, registrations, organised events, software
+// usages where the member is the contact, competency ratings, surveys, survey responses that are
+// not anonymous, sessions (without tokens). Anonymous survey responses keep no link to the
+// member and cannot be exported.
+type PersonalDataExport struct {
+	MemberID    gid.ID                 `json:"memberID"`
+	GeneratedAt time.Time              `json:"generatedAt"`
+	Sections    []*PersonalDataSection `json:"sections"`
+	// The whole export as one JSON document, the same as the download GET /me/export.json.
+	JSON string `json:"json"`
+}
+
+type PersonalDataSection struct {
+	Name        string `json:"name"`
+	Description string `json:"description"`
+	Count       int    `json:"count"`
+	// The section's records as a JSON array.
+	Rows string `json:"rows"`
+}
+
 type PostMessageInput struct {
 	DiscussionID gid.ID `json:"discussionID"`
 	// Markdown, at most 10,000 characters.
 	Body string `json:"body"`
 	// The message this one replies to; it must be in the same discussion.
 	ParentID *gid.ID `json:"parentID,omitempty"`
+}
+
+// A member's privacy settings. The defaults are the protective ones: NOBODY, false, false.
+type PrivacySettings struct {
+	EmailVisibility member.EmailVisibility `json:"emailVisibility"`
+	// Others find the member in "who knows" lists (competency ratings also marked findable).
+	FindableAsExpert bool `json:"findableAsExpert"`
+	// The member agrees to be contacted about the practices they wrote.
+	ContactAboutPractices bool `json:"contactAboutPractices"`
+}
+
+// Changes to the viewer's privacy settings; fields left out stay as they are.
+type PrivacySettingsInput struct {
+	EmailVisibility       *member.EmailVisibility `json:"emailVisibility,omitempty"`
+	FindableAsExpert      *bool                   `json:"findableAsExpert,omitempty"`
+	ContactAboutPractices *bool                   `json:"contactAboutPractices,omitempty"`
 }
 
 type QuestionResult struct {

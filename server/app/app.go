@@ -93,6 +93,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts ...Op
 	authService, err := auth.New(st.Client, auth.Config{
 		IdleTimeout: cfg.SessionIdle, MaxAge: cfg.SessionMaxAge, CookieName: auth.DefaultConfig.CookieName,
 		CookieInsecure: cfg.CookieInsecure, AllowedOrigins: cfg.AllowedOrigins, Directories: o.directories,
+		SessionRetention: cfg.SessionRetention, FailureRetention: cfg.FailureRetention,
 	}, logger)
 	if err == nil && cfg.Demo {
 		err = loadDemo(ctx, st, cfg, logger)
@@ -130,7 +131,9 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts ...Op
 		Grace: cfg.DeletionGrace, Dialect: st.Dialect, SurveySecret: secret,
 		ThrottleKeys: authService.AccountThrottleKeys,
 	}, logger)
-	gql := api.New(graph.NewSchema(graph.Deps{Client: st.Client, Auth: authService, Live: hub, Search: st.Search, SurveySecret: secret, Privacy: eraser}), st.Client, api.Options{
+	// LEAD (audit hook): replace the log recorder with the audit log's (action "privacy.export").
+	exporter := privacy.NewExporter(st.Client, privacy.LogRecorder(logger))
+	gql := api.New(graph.NewSchema(graph.Deps{Client: st.Client, Auth: authService, Live: hub, Search: st.Search, SurveySecret: secret, Privacy: eraser, Exporter: exporter}), st.Client, api.Options{
 		Limits:        limits,
 		Introspection: cfg.Introspection,
 		Logger:        logger,
@@ -144,6 +147,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts ...Op
 	mux.Handle("GET /events/{file}", deadline(authService.Middleware(calendar.EventHandler(st.Client))))
 	mux.Handle("GET /calendar/{file}", deadline(calendar.FeedHandler(st.Client, authService)))
 	mux.Handle("GET /surveys/{id}/results.csv", deadline(authService.Middleware(graph.SurveyResultsCSV(st.Client, secret))))
+	mux.Handle("GET /me/export.json", deadline(authService.Middleware(privacy.Handler(exporter, logger))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeStatus(w, http.StatusOK, "ok")
 	})

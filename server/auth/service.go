@@ -31,6 +31,11 @@ type Config struct {
 	CookieInsecure bool     // drop the Secure flag (plain-HTTP development only)
 	AllowedOrigins []string // browser origins allowed to call the API with credentials
 	Directories    []directory.Config
+	// SessionRetention is how long an ended session (revoked, expired or idle) is kept, for
+	// the member's export and security questions, before Purge deletes it (0: 30 days).
+	SessionRetention time.Duration
+	// FailureRetention is how long failed logins count and are kept (0: 1 hour).
+	FailureRetention time.Duration
 }
 
 // DefaultConfig is a working day of idle time within a week.
@@ -62,6 +67,12 @@ func New(client *ent.Client, cfg Config, logger *slog.Logger) (*Service, error) 
 	s.sessions = &Sessions{client: client, idleTimeout: cfg.IdleTimeout, maxAge: cfg.MaxAge, now: s.now}
 	s.accounts = newLimiter(client, "account", 5, s.now)
 	s.addresses = newLimiter(client, "address", 50, s.now)
+	if cfg.FailureRetention > 0 {
+		s.accounts.forget, s.addresses.forget = cfg.FailureRetention, cfg.FailureRetention
+	}
+	if s.cfg.SessionRetention <= 0 {
+		s.cfg.SessionRetention = 30 * 24 * time.Hour
+	}
 	for _, dc := range cfg.Directories {
 		if dc.ID == LocalDirectory || s.directories[dc.ID] != nil {
 			return nil, fmt.Errorf("configuring directories: id %q is reserved or used twice", dc.ID)

@@ -93,7 +93,7 @@ func (s *Sessions) viewer(ctx context.Context, token string) (*viewer.Viewer, er
 			v.Circles[gid.ID(r.CircleID.String)] = r.CircleRole.String
 		}
 	}
-	return v, nil
+	return withCircleMates(s.client, v), nil
 }
 
 // sessionRow is a live session with its member, their organisation and one of their circle
@@ -157,7 +157,7 @@ func LoadViewer(ctx context.Context, client *ent.Client, m *ent.Member) (*viewer
 	for _, ms := range memberships {
 		v.Circles[ms.Edges.Circle.ID] = string(ms.Role)
 	}
-	return v, nil
+	return withCircleMates(client, v), nil
 }
 
 // revoke ends one session of a member.

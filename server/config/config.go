@@ -29,6 +29,9 @@ type Config struct {
 	SessionIdle      time.Duration // -session-idle / ZIRKEL_SESSION_IDLE
 	SessionMaxAge    time.Duration // -session-max-age / ZIRKEL_SESSION_MAX_AGE
 	RevalidateEvery  time.Duration // -revalidate-every / ZIRKEL_REVALIDATE_EVERY: re-check directory members with sessions
+	SessionRetention time.Duration // -session-retention / ZIRKEL_SESSION_RETENTION: ended sessions are deleted this long after they ended
+	FailureRetention time.Duration // -login-failure-retention / ZIRKEL_LOGIN_FAILURE_RETENTION: failed-login counters count and are kept this long
+	PurgeEvery       time.Duration // -purge-every / ZIRKEL_PURGE_EVERY: how often what is past its retention is deleted
 	DemoPassword     string        // ZIRKEL_DEMO_PASSWORD (environment only: a secret); random when empty
 	SurveySecret     string        // ZIRKEL_SURVEY_SECRET (environment only): keys anonymous survey responses
 	BrokerURL        string        // -broker / ZIRKEL_BROKER_URL: nats://host:4222 for several replicas; empty for in-process
@@ -76,6 +79,9 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 		{&c.RevalidateEvery, "revalidate-every", "ZIRKEL_REVALIDATE_EVERY", "15m", "how often directory members with sessions are re-checked"},
 		{&c.DeletionGrace, "deletion-grace", "ZIRKEL_DELETION_GRACE", "720h", "how long a member can undo the deletion of their account"},
 		{&c.ErasureEvery, "erasure-every", "ZIRKEL_ERASURE_EVERY", "1h", "how often accounts due for deletion are erased and directories checked for removed members"},
+		{&c.SessionRetention, "session-retention", "ZIRKEL_SESSION_RETENTION", "720h", "ended sessions are deleted this long after they ended"},
+		{&c.FailureRetention, "login-failure-retention", "ZIRKEL_LOGIN_FAILURE_RETENTION", "1h", "failed-login counters count and are kept this long after the last failure"},
+		{&c.PurgeEvery, "purge-every", "ZIRKEL_PURGE_EVERY", "1h", "how often sessions and counters past their retention are deleted"},
 	}
 	for _, d := range durations {
 		v, err := time.ParseDuration(env(d.env, d.d))
@@ -104,7 +110,7 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	c.Introspection = *introspection || c.Demo
 	c.GraphiQL = *graphiql || c.Demo
 	if c.WSConnsPerMember <= 0 || c.MaxComplexity <= 0 || c.Timeout <= 0 || c.SessionIdle <= 0 || c.SessionMaxAge <= 0 || c.RevalidateEvery <= 0 ||
-		c.DeletionGrace <= 0 || c.ErasureEvery <= 0 {
+		c.DeletionGrace <= 0 || c.ErasureEvery <= 0 || c.SessionRetention <= 0 || c.FailureRetention <= 0 || c.PurgeEvery <= 0 {
 		return c, fmt.Errorf("limits and durations must be positive")
 	}
 	return c, nil

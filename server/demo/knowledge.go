@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"zirkel/ent"
+	"zirkel/ent/member"
 	"zirkel/ent/practice"
 	"zirkel/ent/registration"
 	"zirkel/ent/schema/gid"
@@ -366,6 +367,7 @@ func (l *loader) loadCompetencies(ctx context.Context) error {
 		ids[c.key] = created.ID
 	}
 	builders := make([]*ent.CompetencyRatingCreate, len(ratings))
+	var experts []gid.ID // members with a findable rating agreed to be findable as experts
 	for i, r := range ratings {
 		competencyID, err := lookupOne("competency", ids, r.competency)
 		if err != nil {
@@ -377,7 +379,13 @@ func (l *loader) loadCompetencies(ctx context.Context) error {
 		}
 		builders[i] = l.client.CompetencyRating.Create().SetCompetencyID(competencyID).
 			SetMemberID(memberID).SetLevel(r.level).SetFindable(r.findable)
+		if r.findable {
+			experts = append(experts, memberID)
+		}
 	}
 	l.counts.competencies += len(competencies)
+	if err := l.client.Member.Update().Where(member.IDIn(experts...)).SetFindableAsExpert(true).Exec(ctx); err != nil {
+		return err
+	}
 	return l.client.CompetencyRating.CreateBulk(builders...).Exec(ctx)
 }

@@ -162,6 +162,11 @@ var german = map[string]string{
 	"the service is unavailable; try again later":                                                                 "der Dienst ist nicht erreichbar; versuchen Sie es später noch einmal",
 	"vendors cannot be authors of practices":                                                                      "Anbieter können keine Praxisbeispiele verfassen",
 	"the URL's query string is not valid UTF-8":                                                                   "die Parameter der URL sind kein gültiges UTF-8",
+
+	// DSGVO export (server/privacy).
+	"members export only their own data":                                         "Mitglieder exportieren nur ihre eigenen Daten",
+	"an export of another member's data needs the reason (the member's request)": "der Export der Daten eines anderen Mitglieds braucht den Grund (den Antrag des Mitglieds)",
+	"at most 2000 characters":                                                    "höchstens 2000 Zeichen",
 }
 
 // germanPatterns translate messages with values in them: the validator's and parser's of

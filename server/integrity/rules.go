@@ -20,6 +20,7 @@ func installTypeRules(client *ent.Client) {
 	client.Topic.Use(topicParent)
 	client.Practice.Use(practiceCircle)
 	client.Message.Use(messageBody)
+	client.Measurement.Use(measurementRecorder)
 	installSurveyRules(client)
 }
 

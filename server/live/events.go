@@ -27,9 +27,9 @@ func (e *MessageEvent) Message() (*ent.Message, error) { return e.Msg, e.Err }
 
 // MessageShape is what subscribers of messageAdded and messageUpdated may select for a shared
 // rendering: the fields the stream loads with every message (see stream.messages) whose value
-// is the same for every viewer who may see the discussion. Member.email differs for vendors,
-// so the audience (see Hub.Transport) tells vendors apart. Anything else is rendered per
-// subscriber, with their own rights.
+// is the same for every viewer who may see the discussion (the audience, see Hub.Transport,
+// still tells vendors apart). Anything else is rendered per subscriber, with their own rights:
+// Member.email too, which depends on the author's privacy setting and the subscriber.
 var MessageShape = render.Shape{
 	"cursor": nil,
 	"message": {
@@ -54,11 +54,11 @@ var MessageShape = render.Shape{
 // loaded alone, see stream.onTyping).
 var TypingShape = render.Shape{"member": memberFields, "expiresAt": nil}
 
-// memberFields are a member's own fields that every viewer sees alike (email: see the
-// audience); lastLoginAt is left to per-subscriber rendering.
+// memberFields are a member's own fields that every viewer sees alike; lastLoginAt and email
+// (who reads them depends on the subscriber) are left to per-subscriber rendering.
 var memberFields = render.Shape{
 	"id": nil, "createdAt": nil, "updatedAt": nil, "displayName": nil, "communityRole": nil, "jobTitle": nil,
-	"bio": nil, "status": nil, "platformRole": nil, "email": nil,
+	"bio": nil, "status": nil, "platformRole": nil,
 }
 
 // with is shape plus one more field.

@@ -18,7 +18,11 @@ import (
 
 // chatQuery is what a chat client selects: it fits live.MessageShape.
 const chatQuery = `subscription($d: ID!, $after: Int) { messageAdded(discussionID: $d, after: $after) {
-	cursor message { id body createdAt author { displayName email organisation { name } } vendorLabel reactions { kind count } } } }`
+	cursor message { id body createdAt author { displayName organisation { name } } vendorLabel reactions { kind count } } } }`
+
+// emailQuery asks for the author's e-mail address, which is rendered per subscriber (who reads
+// it depends on the author's privacy setting and the subscriber).
+const emailQuery = `subscription($d: ID!) { messageAdded(discussionID: $d) { message { body author { email } } } }`
 
 // TestSharedRendering: subscribers who ask the same question about an event get one rendering,
 // whatever cursor they resumed from; another document or another audience get their own, and
@@ -52,7 +56,13 @@ func sharedRendering(t *testing.T, env *apitest.Env) {
 	// lastLoginAt is outside the shape: rendered for this subscriber alone.
 	own := c.jonas.DialWS(t, apitest.TransportWS)
 	_ = own.Subscribe("1", `subscription($d: ID!) { messageAdded(discussionID: $d) { message { body author { lastLoginAt } } } }`, map[string]any{"d": c.discussion})
-	waitForSubscriptions(t, env, same+3)
+	// The author shows the address to all members: members read it, vendors never.
+	c.jonas.MustPost(t, `mutation { updatePrivacySettings(input: {emailVisibility: ALL_MEMBERS}) { emailVisibility } }`, nil, nil)
+	memberEmail, vendorEmail := c.anna.DialWS(t, apitest.TransportWS), vendor.DialWS(t, apitest.TransportWS)
+	for _, ws := range []*apitest.WS{memberEmail, vendorEmail} {
+		_ = ws.Subscribe("1", emailQuery, map[string]any{"d": c.discussion})
+	}
+	waitForSubscriptions(t, env, same+5)
 
 	rendered0, reused0 := env.App.Live.Renderings()
 	post(t, c.jonas, c.discussion, "Für alle gleich")
@@ -65,10 +75,16 @@ func sharedRendering(t *testing.T, env *apitest.Env) {
 			t.Fatalf("subscriber %d got %s, the first %s", i, got, first)
 		}
 	}
-	if !strings.Contains(first, `"body":"Für alle gleich"`) || !strings.Contains(first, `"email":"mitglied`) {
+	if !strings.Contains(first, `"body":"Für alle gleich"`) {
 		t.Fatalf("a member's rendering: %s", first)
 	}
-	if got := string(vendorWS.Next("1")); !strings.Contains(got, `"email":null`) || !strings.Contains(got, `"body":"Für alle gleich"`) {
+	if got := string(vendorWS.Next("1")); !strings.Contains(got, `"body":"Für alle gleich"`) {
+		t.Fatalf("the vendor's rendering: %s", got)
+	}
+	if got := string(memberEmail.Next("1")); !strings.Contains(got, `"email":"mitglied`) {
+		t.Fatalf("a member reads the address the author shows to all members: %s", got)
+	}
+	if got := string(vendorEmail.Next("1")); !strings.Contains(got, `"email":null`) || !strings.Contains(got, `"body":"Für alle gleich"`) {
 		t.Fatalf("a vendor must not see e-mail addresses: %s", got)
 	}
 	var aliasedEvent struct {

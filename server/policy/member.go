@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"zirkel/ent"
+	"zirkel/ent/circle"
+	"zirkel/ent/circlemembership"
 	"zirkel/ent/member"
 	"zirkel/ent/predicate"
 	"zirkel/ent/privacy"
@@ -23,15 +25,11 @@ func MemberRows(v *viewer.Viewer) predicate.Member {
 
 // memberFields are the fields of a member that not every viewer who sees the member may read.
 var memberFields = []Field[ent.Member, predicate.Member]{
-	{ // e-mail addresses: members, not vendors ("no sales show")
+	{ // e-mail addresses: the member and admins; others as the member's privacy setting says
+		// (nobody, their circles, all members); vendors and anonymous visitors never.
 		Name: member.FieldEmail,
-		Rows: func(v *viewer.Viewer) predicate.Member {
-			if v == nil || v.IsVendor() {
-				return none[predicate.Member]()
-			}
-			return nil
-		},
-		May: func(v *viewer.Viewer, _ *ent.Member) bool { return v != nil && !v.IsVendor() },
+		Rows: EmailReadable,
+		May:  mayReadEmail,
 	},
 	{ // when someone was last online: the member and admins, to the day
 		Name: member.FieldLastLoginAt,
@@ -54,6 +52,52 @@ var memberFields = []Field[ent.Member, predicate.Member]{
 		},
 	},
 }
+
+// EmailReadable matches the members whose e-mail address the viewer may read (see
+// memberFields); the same as mayReadEmail, in SQL.
+func EmailReadable(v *viewer.Viewer) predicate.Member {
+	switch {
+	case v == nil:
+		return none[predicate.Member]()
+	case v.IsAdmin():
+		return nil
+	case v.IsVendor():
+		return member.ID(v.MemberID)
+	}
+	return member.Or(member.ID(v.MemberID),
+		member.EmailVisibilityEQ(member.EmailVisibilityALL_MEMBERS),
+		member.And(member.EmailVisibilityEQ(member.EmailVisibilityMY_CIRCLES),
+			member.HasCircleMembershipsWith(circlemembership.HasCircleWith(circle.IDIn(v.CircleIDs()...)))))
+}
+
+// mayReadEmail is EmailReadable in memory. A member read without their settings (the field
+// not loaded) counts as NOBODY.
+func mayReadEmail(v *viewer.Viewer, m *ent.Member) bool {
+	switch {
+	case v == nil:
+		return false
+	case v.IsAdmin() || m.ID == v.MemberID:
+		return true
+	case v.IsVendor():
+		return false
+	}
+	switch m.EmailVisibility {
+	case member.EmailVisibilityALL_MEMBERS:
+		return true
+	case member.EmailVisibilityMY_CIRCLES:
+		return v.SharesCircleWith(m.ID)
+	}
+	return false
+}
+
+// MayReadPrivacySettings tells whether the viewer reads a member's privacy settings: the
+// member and admins.
+func MayReadPrivacySettings(v *viewer.Viewer, m *ent.Member) bool {
+	return v.IsAdmin() || v != nil && m.ID == v.MemberID
+}
+
+// privacyFields are the member's privacy settings, which the member changes (besides admins).
+var privacyFields = []string{member.FieldEmailVisibility, member.FieldFindableAsExpert, member.FieldContactAboutPractices}
 
 // LoginDay is a login time as Zirkel keeps and shows it: the day (UTC), so that nobody learns
 // when exactly a member was online.
@@ -78,7 +122,7 @@ func Member() ent.Policy {
 					return privacy.Denyf("only admins manage members")
 				}
 				for _, f := range m.Fields() {
-					if !slices.Contains(ownMemberFields, f) {
+					if !slices.Contains(ownMemberFields, f) && !slices.Contains(privacyFields, f) {
 						return privacy.Denyf("%s is managed by admins or the directory", f)
 					}
 				}

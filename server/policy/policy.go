@@ -100,8 +100,9 @@ func Competency() ent.Policy {
 	}
 }
 
-// CompetencyRatingRows: members see their own ratings, and others' only when findable;
-// vendors see only their own ("no sales show": they do not look for authority staff).
+// CompetencyRatingRows: members see their own ratings, and others' only when the rating is
+// findable and its member findable as an expert (privacy setting, off by default); vendors see
+// only their own ("no sales show": they do not look for authority staff).
 func CompetencyRatingRows(v *viewer.Viewer) predicate.CompetencyRating {
 	switch {
 	case v == nil:
@@ -109,7 +110,9 @@ func CompetencyRatingRows(v *viewer.Viewer) predicate.CompetencyRating {
 	case v.IsVendor():
 		return competencyrating.HasMemberWith(member.ID(v.MemberID))
 	}
-	return competencyrating.Or(competencyrating.Findable(true), competencyrating.HasMemberWith(member.ID(v.MemberID)))
+	return competencyrating.Or(
+		competencyrating.And(competencyrating.Findable(true), competencyrating.HasMemberWith(member.FindableAsExpert(true))),
+		competencyrating.HasMemberWith(member.ID(v.MemberID)))
 }
 
 // CompetencyRating: see CompetencyRatingRows; members rate themselves.

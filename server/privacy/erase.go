@@ -1,9 +1,9 @@
-// Package privacy carries out members' data protection rights. This file: deletion (DSGVO
-// Art. 17). A member asks for their account to be deleted and can undo it during a grace
+// Deletion (DSGVO Art. 17). A member asks for their account to be deleted and can undo it during a grace
 // period (they can still log in meanwhile); an admin deletes at once on request; members whose
 // directory no longer knows them are deleted after the same grace period. Deleting erases the
 // account's personal fields and personal rows and leaves a former-member row (status DELETED)
 // that what they wrote stays attributed to, unless they chose to have it deleted.
+
 package privacy
 
 import (

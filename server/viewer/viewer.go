@@ -5,6 +5,8 @@ package viewer
 
 import (
 	"context"
+	"sync"
+	"time"
 
 	"zirkel/ent/schema/gid"
 )
@@ -34,6 +36,61 @@ type Viewer struct {
 	PlatformRole   string // MEMBER, MODERATOR, ADMIN
 	// Circles maps the circles the member belongs to onto their role there.
 	Circles map[gid.ID]string
+	// mates finds the members who share a circle with the viewer (see SetCircleMates).
+	mates *mates
+}
+
+// MatesLoader lists the members who belong to at least one of the viewer's circles.
+type MatesLoader func(ctx context.Context) ([]gid.ID, error)
+
+// matesTTL is how long a list of circle mates is used before it is loaded again (a websocket
+// keeps its viewer for hours).
+const matesTTL = 30 * time.Second
+
+// matesTimeout bounds one loading of the circle mates.
+const matesTimeout = 5 * time.Second
+
+// mates is the lazily loaded, briefly kept list of a viewer's circle mates.
+type mates struct {
+	load MatesLoader
+	mu   sync.Mutex
+	set  map[gid.ID]bool
+	at   time.Time
+}
+
+// SetCircleMates tells the viewer how to find the members sharing a circle with them; they
+// are loaded when first needed (an e-mail address shown only to a member's circles).
+func (v *Viewer) SetCircleMates(load MatesLoader) { v.mates = &mates{load: load} }
+
+// SharesCircleWith tells whether the member belongs to one of the viewer's circles. Without a
+// loader, or when loading fails, it answers false (the protective answer).
+func (v *Viewer) SharesCircleWith(memberID gid.ID) bool {
+	if v == nil || len(v.Circles) == 0 {
+		return false
+	}
+	if memberID == v.MemberID {
+		return true
+	}
+	m := v.mates
+	if m == nil || m.load == nil {
+		return false
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.set == nil || time.Since(m.at) > matesTTL {
+		ctx, cancel := context.WithTimeout(context.Background(), matesTimeout)
+		ids, err := m.load(ctx)
+		cancel()
+		if err != nil {
+			return false
+		}
+		m.set = make(map[gid.ID]bool, len(ids))
+		for _, id := range ids {
+			m.set[id] = true
+		}
+		m.at = time.Now()
+	}
+	return m.set[memberID]
 }
 
 // IsAdmin tells whether the viewer administers the platform.
