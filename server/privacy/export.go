@@ -154,4 +154,3 @@ func (e *Exporter) Export(ctx context.Context, memberID gid.ID, reason string) (
 func isControl(r rune) bool {
 	return r != '\t' && r != '\n' && (r < 0x20 || r >= 0x7f && r <= 0x9f)
 }
-
