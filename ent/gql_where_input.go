@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"time"
+	"zirkel/ent/auditentry"
 	"zirkel/ent/authorshipinvitation"
 	"zirkel/ent/circle"
 	"zirkel/ent/circlejoinrequest"
@@ -29,6 +30,644 @@ import (
 	"zirkel/ent/surveyquestion"
 	"zirkel/ent/topic"
 )
+
+// AuditEntryWhereInput represents a where input for filtering AuditEntry queries.
+type AuditEntryWhereInput struct {
+	Predicates []predicate.AuditEntry  `json:"-"`
+	Not        *AuditEntryWhereInput   `json:"not,omitempty"`
+	Or         []*AuditEntryWhereInput `json:"or,omitempty"`
+	And        []*AuditEntryWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *gid.ID  `json:"id,omitempty"`
+	IDNEQ   *gid.ID  `json:"idNEQ,omitempty"`
+	IDIn    []gid.ID `json:"idIn,omitempty"`
+	IDNotIn []gid.ID `json:"idNotIn,omitempty"`
+	IDGT    *gid.ID  `json:"idGT,omitempty"`
+	IDGTE   *gid.ID  `json:"idGTE,omitempty"`
+	IDLT    *gid.ID  `json:"idLT,omitempty"`
+	IDLTE   *gid.ID  `json:"idLTE,omitempty"`
+
+	// "at" field predicates.
+	At      *time.Time  `json:"at,omitempty"`
+	AtNEQ   *time.Time  `json:"atNEQ,omitempty"`
+	AtIn    []time.Time `json:"atIn,omitempty"`
+	AtNotIn []time.Time `json:"atNotIn,omitempty"`
+	AtGT    *time.Time  `json:"atGT,omitempty"`
+	AtGTE   *time.Time  `json:"atGTE,omitempty"`
+	AtLT    *time.Time  `json:"atLT,omitempty"`
+	AtLTE   *time.Time  `json:"atLTE,omitempty"`
+
+	// "actor_id" field predicates.
+	ActorID             *gid.ID  `json:"actorID,omitempty"`
+	ActorIDNEQ          *gid.ID  `json:"actorIDNEQ,omitempty"`
+	ActorIDIn           []gid.ID `json:"actorIDIn,omitempty"`
+	ActorIDNotIn        []gid.ID `json:"actorIDNotIn,omitempty"`
+	ActorIDGT           *gid.ID  `json:"actorIDGT,omitempty"`
+	ActorIDGTE          *gid.ID  `json:"actorIDGTE,omitempty"`
+	ActorIDLT           *gid.ID  `json:"actorIDLT,omitempty"`
+	ActorIDLTE          *gid.ID  `json:"actorIDLTE,omitempty"`
+	ActorIDContains     *gid.ID  `json:"actorIDContains,omitempty"`
+	ActorIDHasPrefix    *gid.ID  `json:"actorIDHasPrefix,omitempty"`
+	ActorIDHasSuffix    *gid.ID  `json:"actorIDHasSuffix,omitempty"`
+	ActorIDIsNil        bool     `json:"actorIDIsNil,omitempty"`
+	ActorIDNotNil       bool     `json:"actorIDNotNil,omitempty"`
+	ActorIDEqualFold    *gid.ID  `json:"actorIDEqualFold,omitempty"`
+	ActorIDContainsFold *gid.ID  `json:"actorIDContainsFold,omitempty"`
+
+	// "action" field predicates.
+	Action             *string  `json:"action,omitempty"`
+	ActionNEQ          *string  `json:"actionNEQ,omitempty"`
+	ActionIn           []string `json:"actionIn,omitempty"`
+	ActionNotIn        []string `json:"actionNotIn,omitempty"`
+	ActionGT           *string  `json:"actionGT,omitempty"`
+	ActionGTE          *string  `json:"actionGTE,omitempty"`
+	ActionLT           *string  `json:"actionLT,omitempty"`
+	ActionLTE          *string  `json:"actionLTE,omitempty"`
+	ActionContains     *string  `json:"actionContains,omitempty"`
+	ActionHasPrefix    *string  `json:"actionHasPrefix,omitempty"`
+	ActionHasSuffix    *string  `json:"actionHasSuffix,omitempty"`
+	ActionEqualFold    *string  `json:"actionEqualFold,omitempty"`
+	ActionContainsFold *string  `json:"actionContainsFold,omitempty"`
+
+	// "target_type" field predicates.
+	TargetType             *string  `json:"targetType,omitempty"`
+	TargetTypeNEQ          *string  `json:"targetTypeNEQ,omitempty"`
+	TargetTypeIn           []string `json:"targetTypeIn,omitempty"`
+	TargetTypeNotIn        []string `json:"targetTypeNotIn,omitempty"`
+	TargetTypeGT           *string  `json:"targetTypeGT,omitempty"`
+	TargetTypeGTE          *string  `json:"targetTypeGTE,omitempty"`
+	TargetTypeLT           *string  `json:"targetTypeLT,omitempty"`
+	TargetTypeLTE          *string  `json:"targetTypeLTE,omitempty"`
+	TargetTypeContains     *string  `json:"targetTypeContains,omitempty"`
+	TargetTypeHasPrefix    *string  `json:"targetTypeHasPrefix,omitempty"`
+	TargetTypeHasSuffix    *string  `json:"targetTypeHasSuffix,omitempty"`
+	TargetTypeEqualFold    *string  `json:"targetTypeEqualFold,omitempty"`
+	TargetTypeContainsFold *string  `json:"targetTypeContainsFold,omitempty"`
+
+	// "target_id" field predicates.
+	TargetID             *gid.ID  `json:"targetID,omitempty"`
+	TargetIDNEQ          *gid.ID  `json:"targetIDNEQ,omitempty"`
+	TargetIDIn           []gid.ID `json:"targetIDIn,omitempty"`
+	TargetIDNotIn        []gid.ID `json:"targetIDNotIn,omitempty"`
+	TargetIDGT           *gid.ID  `json:"targetIDGT,omitempty"`
+	TargetIDGTE          *gid.ID  `json:"targetIDGTE,omitempty"`
+	TargetIDLT           *gid.ID  `json:"targetIDLT,omitempty"`
+	TargetIDLTE          *gid.ID  `json:"targetIDLTE,omitempty"`
+	TargetIDContains     *gid.ID  `json:"targetIDContains,omitempty"`
+	TargetIDHasPrefix    *gid.ID  `json:"targetIDHasPrefix,omitempty"`
+	TargetIDHasSuffix    *gid.ID  `json:"targetIDHasSuffix,omitempty"`
+	TargetIDIsNil        bool     `json:"targetIDIsNil,omitempty"`
+	TargetIDNotNil       bool     `json:"targetIDNotNil,omitempty"`
+	TargetIDEqualFold    *gid.ID  `json:"targetIDEqualFold,omitempty"`
+	TargetIDContainsFold *gid.ID  `json:"targetIDContainsFold,omitempty"`
+
+	// "subject_id" field predicates.
+	SubjectID             *gid.ID  `json:"subjectID,omitempty"`
+	SubjectIDNEQ          *gid.ID  `json:"subjectIDNEQ,omitempty"`
+	SubjectIDIn           []gid.ID `json:"subjectIDIn,omitempty"`
+	SubjectIDNotIn        []gid.ID `json:"subjectIDNotIn,omitempty"`
+	SubjectIDGT           *gid.ID  `json:"subjectIDGT,omitempty"`
+	SubjectIDGTE          *gid.ID  `json:"subjectIDGTE,omitempty"`
+	SubjectIDLT           *gid.ID  `json:"subjectIDLT,omitempty"`
+	SubjectIDLTE          *gid.ID  `json:"subjectIDLTE,omitempty"`
+	SubjectIDContains     *gid.ID  `json:"subjectIDContains,omitempty"`
+	SubjectIDHasPrefix    *gid.ID  `json:"subjectIDHasPrefix,omitempty"`
+	SubjectIDHasSuffix    *gid.ID  `json:"subjectIDHasSuffix,omitempty"`
+	SubjectIDIsNil        bool     `json:"subjectIDIsNil,omitempty"`
+	SubjectIDNotNil       bool     `json:"subjectIDNotNil,omitempty"`
+	SubjectIDEqualFold    *gid.ID  `json:"subjectIDEqualFold,omitempty"`
+	SubjectIDContainsFold *gid.ID  `json:"subjectIDContainsFold,omitempty"`
+
+	// "circle_id" field predicates.
+	CircleID             *gid.ID  `json:"circleID,omitempty"`
+	CircleIDNEQ          *gid.ID  `json:"circleIDNEQ,omitempty"`
+	CircleIDIn           []gid.ID `json:"circleIDIn,omitempty"`
+	CircleIDNotIn        []gid.ID `json:"circleIDNotIn,omitempty"`
+	CircleIDGT           *gid.ID  `json:"circleIDGT,omitempty"`
+	CircleIDGTE          *gid.ID  `json:"circleIDGTE,omitempty"`
+	CircleIDLT           *gid.ID  `json:"circleIDLT,omitempty"`
+	CircleIDLTE          *gid.ID  `json:"circleIDLTE,omitempty"`
+	CircleIDContains     *gid.ID  `json:"circleIDContains,omitempty"`
+	CircleIDHasPrefix    *gid.ID  `json:"circleIDHasPrefix,omitempty"`
+	CircleIDHasSuffix    *gid.ID  `json:"circleIDHasSuffix,omitempty"`
+	CircleIDIsNil        bool     `json:"circleIDIsNil,omitempty"`
+	CircleIDNotNil       bool     `json:"circleIDNotNil,omitempty"`
+	CircleIDEqualFold    *gid.ID  `json:"circleIDEqualFold,omitempty"`
+	CircleIDContainsFold *gid.ID  `json:"circleIDContainsFold,omitempty"`
+
+	// "organisation_id" field predicates.
+	OrganisationID             *gid.ID  `json:"organisationID,omitempty"`
+	OrganisationIDNEQ          *gid.ID  `json:"organisationIDNEQ,omitempty"`
+	OrganisationIDIn           []gid.ID `json:"organisationIDIn,omitempty"`
+	OrganisationIDNotIn        []gid.ID `json:"organisationIDNotIn,omitempty"`
+	OrganisationIDGT           *gid.ID  `json:"organisationIDGT,omitempty"`
+	OrganisationIDGTE          *gid.ID  `json:"organisationIDGTE,omitempty"`
+	OrganisationIDLT           *gid.ID  `json:"organisationIDLT,omitempty"`
+	OrganisationIDLTE          *gid.ID  `json:"organisationIDLTE,omitempty"`
+	OrganisationIDContains     *gid.ID  `json:"organisationIDContains,omitempty"`
+	OrganisationIDHasPrefix    *gid.ID  `json:"organisationIDHasPrefix,omitempty"`
+	OrganisationIDHasSuffix    *gid.ID  `json:"organisationIDHasSuffix,omitempty"`
+	OrganisationIDIsNil        bool     `json:"organisationIDIsNil,omitempty"`
+	OrganisationIDNotNil       bool     `json:"organisationIDNotNil,omitempty"`
+	OrganisationIDEqualFold    *gid.ID  `json:"organisationIDEqualFold,omitempty"`
+	OrganisationIDContainsFold *gid.ID  `json:"organisationIDContainsFold,omitempty"`
+
+	// "reason" field predicates.
+	Reason             *string  `json:"reason,omitempty"`
+	ReasonNEQ          *string  `json:"reasonNEQ,omitempty"`
+	ReasonIn           []string `json:"reasonIn,omitempty"`
+	ReasonNotIn        []string `json:"reasonNotIn,omitempty"`
+	ReasonGT           *string  `json:"reasonGT,omitempty"`
+	ReasonGTE          *string  `json:"reasonGTE,omitempty"`
+	ReasonLT           *string  `json:"reasonLT,omitempty"`
+	ReasonLTE          *string  `json:"reasonLTE,omitempty"`
+	ReasonContains     *string  `json:"reasonContains,omitempty"`
+	ReasonHasPrefix    *string  `json:"reasonHasPrefix,omitempty"`
+	ReasonHasSuffix    *string  `json:"reasonHasSuffix,omitempty"`
+	ReasonIsNil        bool     `json:"reasonIsNil,omitempty"`
+	ReasonNotNil       bool     `json:"reasonNotNil,omitempty"`
+	ReasonEqualFold    *string  `json:"reasonEqualFold,omitempty"`
+	ReasonContainsFold *string  `json:"reasonContainsFold,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *AuditEntryWhereInput) AddPredicates(predicates ...predicate.AuditEntry) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the AuditEntryWhereInput filter on the AuditEntryQuery builder.
+func (i *AuditEntryWhereInput) Filter(q *AuditEntryQuery) (*AuditEntryQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyAuditEntryWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyAuditEntryWhereInput is returned in case the AuditEntryWhereInput is empty.
+var ErrEmptyAuditEntryWhereInput = errors.New("ent: empty predicate AuditEntryWhereInput")
+
+// P returns a predicate for filtering auditentries.
+// An error is returned if the input is empty or invalid.
+func (i *AuditEntryWhereInput) P() (predicate.AuditEntry, error) {
+	var predicates []predicate.AuditEntry
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, auditentry.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.AuditEntry, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, auditentry.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.AuditEntry, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, auditentry.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, auditentry.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, auditentry.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, auditentry.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, auditentry.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, auditentry.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, auditentry.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, auditentry.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, auditentry.IDLTE(*i.IDLTE))
+	}
+	if i.At != nil {
+		predicates = append(predicates, auditentry.AtEQ(*i.At))
+	}
+	if i.AtNEQ != nil {
+		predicates = append(predicates, auditentry.AtNEQ(*i.AtNEQ))
+	}
+	if len(i.AtIn) > 0 {
+		predicates = append(predicates, auditentry.AtIn(i.AtIn...))
+	}
+	if len(i.AtNotIn) > 0 {
+		predicates = append(predicates, auditentry.AtNotIn(i.AtNotIn...))
+	}
+	if i.AtGT != nil {
+		predicates = append(predicates, auditentry.AtGT(*i.AtGT))
+	}
+	if i.AtGTE != nil {
+		predicates = append(predicates, auditentry.AtGTE(*i.AtGTE))
+	}
+	if i.AtLT != nil {
+		predicates = append(predicates, auditentry.AtLT(*i.AtLT))
+	}
+	if i.AtLTE != nil {
+		predicates = append(predicates, auditentry.AtLTE(*i.AtLTE))
+	}
+	if i.ActorID != nil {
+		predicates = append(predicates, auditentry.ActorIDEQ(*i.ActorID))
+	}
+	if i.ActorIDNEQ != nil {
+		predicates = append(predicates, auditentry.ActorIDNEQ(*i.ActorIDNEQ))
+	}
+	if len(i.ActorIDIn) > 0 {
+		predicates = append(predicates, auditentry.ActorIDIn(i.ActorIDIn...))
+	}
+	if len(i.ActorIDNotIn) > 0 {
+		predicates = append(predicates, auditentry.ActorIDNotIn(i.ActorIDNotIn...))
+	}
+	if i.ActorIDGT != nil {
+		predicates = append(predicates, auditentry.ActorIDGT(*i.ActorIDGT))
+	}
+	if i.ActorIDGTE != nil {
+		predicates = append(predicates, auditentry.ActorIDGTE(*i.ActorIDGTE))
+	}
+	if i.ActorIDLT != nil {
+		predicates = append(predicates, auditentry.ActorIDLT(*i.ActorIDLT))
+	}
+	if i.ActorIDLTE != nil {
+		predicates = append(predicates, auditentry.ActorIDLTE(*i.ActorIDLTE))
+	}
+	if i.ActorIDContains != nil {
+		predicates = append(predicates, auditentry.ActorIDContains(*i.ActorIDContains))
+	}
+	if i.ActorIDHasPrefix != nil {
+		predicates = append(predicates, auditentry.ActorIDHasPrefix(*i.ActorIDHasPrefix))
+	}
+	if i.ActorIDHasSuffix != nil {
+		predicates = append(predicates, auditentry.ActorIDHasSuffix(*i.ActorIDHasSuffix))
+	}
+	if i.ActorIDIsNil {
+		predicates = append(predicates, auditentry.ActorIDIsNil())
+	}
+	if i.ActorIDNotNil {
+		predicates = append(predicates, auditentry.ActorIDNotNil())
+	}
+	if i.ActorIDEqualFold != nil {
+		predicates = append(predicates, auditentry.ActorIDEqualFold(*i.ActorIDEqualFold))
+	}
+	if i.ActorIDContainsFold != nil {
+		predicates = append(predicates, auditentry.ActorIDContainsFold(*i.ActorIDContainsFold))
+	}
+	if i.Action != nil {
+		predicates = append(predicates, auditentry.ActionEQ(*i.Action))
+	}
+	if i.ActionNEQ != nil {
+		predicates = append(predicates, auditentry.ActionNEQ(*i.ActionNEQ))
+	}
+	if len(i.ActionIn) > 0 {
+		predicates = append(predicates, auditentry.ActionIn(i.ActionIn...))
+	}
+	if len(i.ActionNotIn) > 0 {
+		predicates = append(predicates, auditentry.ActionNotIn(i.ActionNotIn...))
+	}
+	if i.ActionGT != nil {
+		predicates = append(predicates, auditentry.ActionGT(*i.ActionGT))
+	}
+	if i.ActionGTE != nil {
+		predicates = append(predicates, auditentry.ActionGTE(*i.ActionGTE))
+	}
+	if i.ActionLT != nil {
+		predicates = append(predicates, auditentry.ActionLT(*i.ActionLT))
+	}
+	if i.ActionLTE != nil {
+		predicates = append(predicates, auditentry.ActionLTE(*i.ActionLTE))
+	}
+	if i.ActionContains != nil {
+		predicates = append(predicates, auditentry.ActionContains(*i.ActionContains))
+	}
+	if i.ActionHasPrefix != nil {
+		predicates = append(predicates, auditentry.ActionHasPrefix(*i.ActionHasPrefix))
+	}
+	if i.ActionHasSuffix != nil {
+		predicates = append(predicates, auditentry.ActionHasSuffix(*i.ActionHasSuffix))
+	}
+	if i.ActionEqualFold != nil {
+		predicates = append(predicates, auditentry.ActionEqualFold(*i.ActionEqualFold))
+	}
+	if i.ActionContainsFold != nil {
+		predicates = append(predicates, auditentry.ActionContainsFold(*i.ActionContainsFold))
+	}
+	if i.TargetType != nil {
+		predicates = append(predicates, auditentry.TargetTypeEQ(*i.TargetType))
+	}
+	if i.TargetTypeNEQ != nil {
+		predicates = append(predicates, auditentry.TargetTypeNEQ(*i.TargetTypeNEQ))
+	}
+	if len(i.TargetTypeIn) > 0 {
+		predicates = append(predicates, auditentry.TargetTypeIn(i.TargetTypeIn...))
+	}
+	if len(i.TargetTypeNotIn) > 0 {
+		predicates = append(predicates, auditentry.TargetTypeNotIn(i.TargetTypeNotIn...))
+	}
+	if i.TargetTypeGT != nil {
+		predicates = append(predicates, auditentry.TargetTypeGT(*i.TargetTypeGT))
+	}
+	if i.TargetTypeGTE != nil {
+		predicates = append(predicates, auditentry.TargetTypeGTE(*i.TargetTypeGTE))
+	}
+	if i.TargetTypeLT != nil {
+		predicates = append(predicates, auditentry.TargetTypeLT(*i.TargetTypeLT))
+	}
+	if i.TargetTypeLTE != nil {
+		predicates = append(predicates, auditentry.TargetTypeLTE(*i.TargetTypeLTE))
+	}
+	if i.TargetTypeContains != nil {
+		predicates = append(predicates, auditentry.TargetTypeContains(*i.TargetTypeContains))
+	}
+	if i.TargetTypeHasPrefix != nil {
+		predicates = append(predicates, auditentry.TargetTypeHasPrefix(*i.TargetTypeHasPrefix))
+	}
+	if i.TargetTypeHasSuffix != nil {
+		predicates = append(predicates, auditentry.TargetTypeHasSuffix(*i.TargetTypeHasSuffix))
+	}
+	if i.TargetTypeEqualFold != nil {
+		predicates = append(predicates, auditentry.TargetTypeEqualFold(*i.TargetTypeEqualFold))
+	}
+	if i.TargetTypeContainsFold != nil {
+		predicates = append(predicates, auditentry.TargetTypeContainsFold(*i.TargetTypeContainsFold))
+	}
+	if i.TargetID != nil {
+		predicates = append(predicates, auditentry.TargetIDEQ(*i.TargetID))
+	}
+	if i.TargetIDNEQ != nil {
+		predicates = append(predicates, auditentry.TargetIDNEQ(*i.TargetIDNEQ))
+	}
+	if len(i.TargetIDIn) > 0 {
+		predicates = append(predicates, auditentry.TargetIDIn(i.TargetIDIn...))
+	}
+	if len(i.TargetIDNotIn) > 0 {
+		predicates = append(predicates, auditentry.TargetIDNotIn(i.TargetIDNotIn...))
+	}
+	if i.TargetIDGT != nil {
+		predicates = append(predicates, auditentry.TargetIDGT(*i.TargetIDGT))
+	}
+	if i.TargetIDGTE != nil {
+		predicates = append(predicates, auditentry.TargetIDGTE(*i.TargetIDGTE))
+	}
+	if i.TargetIDLT != nil {
+		predicates = append(predicates, auditentry.TargetIDLT(*i.TargetIDLT))
+	}
+	if i.TargetIDLTE != nil {
+		predicates = append(predicates, auditentry.TargetIDLTE(*i.TargetIDLTE))
+	}
+	if i.TargetIDContains != nil {
+		predicates = append(predicates, auditentry.TargetIDContains(*i.TargetIDContains))
+	}
+	if i.TargetIDHasPrefix != nil {
+		predicates = append(predicates, auditentry.TargetIDHasPrefix(*i.TargetIDHasPrefix))
+	}
+	if i.TargetIDHasSuffix != nil {
+		predicates = append(predicates, auditentry.TargetIDHasSuffix(*i.TargetIDHasSuffix))
+	}
+	if i.TargetIDIsNil {
+		predicates = append(predicates, auditentry.TargetIDIsNil())
+	}
+	if i.TargetIDNotNil {
+		predicates = append(predicates, auditentry.TargetIDNotNil())
+	}
+	if i.TargetIDEqualFold != nil {
+		predicates = append(predicates, auditentry.TargetIDEqualFold(*i.TargetIDEqualFold))
+	}
+	if i.TargetIDContainsFold != nil {
+		predicates = append(predicates, auditentry.TargetIDContainsFold(*i.TargetIDContainsFold))
+	}
+	if i.SubjectID != nil {
+		predicates = append(predicates, auditentry.SubjectIDEQ(*i.SubjectID))
+	}
+	if i.SubjectIDNEQ != nil {
+		predicates = append(predicates, auditentry.SubjectIDNEQ(*i.SubjectIDNEQ))
+	}
+	if len(i.SubjectIDIn) > 0 {
+		predicates = append(predicates, auditentry.SubjectIDIn(i.SubjectIDIn...))
+	}
+	if len(i.SubjectIDNotIn) > 0 {
+		predicates = append(predicates, auditentry.SubjectIDNotIn(i.SubjectIDNotIn...))
+	}
+	if i.SubjectIDGT != nil {
+		predicates = append(predicates, auditentry.SubjectIDGT(*i.SubjectIDGT))
+	}
+	if i.SubjectIDGTE != nil {
+		predicates = append(predicates, auditentry.SubjectIDGTE(*i.SubjectIDGTE))
+	}
+	if i.SubjectIDLT != nil {
+		predicates = append(predicates, auditentry.SubjectIDLT(*i.SubjectIDLT))
+	}
+	if i.SubjectIDLTE != nil {
+		predicates = append(predicates, auditentry.SubjectIDLTE(*i.SubjectIDLTE))
+	}
+	if i.SubjectIDContains != nil {
+		predicates = append(predicates, auditentry.SubjectIDContains(*i.SubjectIDContains))
+	}
+	if i.SubjectIDHasPrefix != nil {
+		predicates = append(predicates, auditentry.SubjectIDHasPrefix(*i.SubjectIDHasPrefix))
+	}
+	if i.SubjectIDHasSuffix != nil {
+		predicates = append(predicates, auditentry.SubjectIDHasSuffix(*i.SubjectIDHasSuffix))
+	}
+	if i.SubjectIDIsNil {
+		predicates = append(predicates, auditentry.SubjectIDIsNil())
+	}
+	if i.SubjectIDNotNil {
+		predicates = append(predicates, auditentry.SubjectIDNotNil())
+	}
+	if i.SubjectIDEqualFold != nil {
+		predicates = append(predicates, auditentry.SubjectIDEqualFold(*i.SubjectIDEqualFold))
+	}
+	if i.SubjectIDContainsFold != nil {
+		predicates = append(predicates, auditentry.SubjectIDContainsFold(*i.SubjectIDContainsFold))
+	}
+	if i.CircleID != nil {
+		predicates = append(predicates, auditentry.CircleIDEQ(*i.CircleID))
+	}
+	if i.CircleIDNEQ != nil {
+		predicates = append(predicates, auditentry.CircleIDNEQ(*i.CircleIDNEQ))
+	}
+	if len(i.CircleIDIn) > 0 {
+		predicates = append(predicates, auditentry.CircleIDIn(i.CircleIDIn...))
+	}
+	if len(i.CircleIDNotIn) > 0 {
+		predicates = append(predicates, auditentry.CircleIDNotIn(i.CircleIDNotIn...))
+	}
+	if i.CircleIDGT != nil {
+		predicates = append(predicates, auditentry.CircleIDGT(*i.CircleIDGT))
+	}
+	if i.CircleIDGTE != nil {
+		predicates = append(predicates, auditentry.CircleIDGTE(*i.CircleIDGTE))
+	}
+	if i.CircleIDLT != nil {
+		predicates = append(predicates, auditentry.CircleIDLT(*i.CircleIDLT))
+	}
+	if i.CircleIDLTE != nil {
+		predicates = append(predicates, auditentry.CircleIDLTE(*i.CircleIDLTE))
+	}
+	if i.CircleIDContains != nil {
+		predicates = append(predicates, auditentry.CircleIDContains(*i.CircleIDContains))
+	}
+	if i.CircleIDHasPrefix != nil {
+		predicates = append(predicates, auditentry.CircleIDHasPrefix(*i.CircleIDHasPrefix))
+	}
+	if i.CircleIDHasSuffix != nil {
+		predicates = append(predicates, auditentry.CircleIDHasSuffix(*i.CircleIDHasSuffix))
+	}
+	if i.CircleIDIsNil {
+		predicates = append(predicates, auditentry.CircleIDIsNil())
+	}
+	if i.CircleIDNotNil {
+		predicates = append(predicates, auditentry.CircleIDNotNil())
+	}
+	if i.CircleIDEqualFold != nil {
+		predicates = append(predicates, auditentry.CircleIDEqualFold(*i.CircleIDEqualFold))
+	}
+	if i.CircleIDContainsFold != nil {
+		predicates = append(predicates, auditentry.CircleIDContainsFold(*i.CircleIDContainsFold))
+	}
+	if i.OrganisationID != nil {
+		predicates = append(predicates, auditentry.OrganisationIDEQ(*i.OrganisationID))
+	}
+	if i.OrganisationIDNEQ != nil {
+		predicates = append(predicates, auditentry.OrganisationIDNEQ(*i.OrganisationIDNEQ))
+	}
+	if len(i.OrganisationIDIn) > 0 {
+		predicates = append(predicates, auditentry.OrganisationIDIn(i.OrganisationIDIn...))
+	}
+	if len(i.OrganisationIDNotIn) > 0 {
+		predicates = append(predicates, auditentry.OrganisationIDNotIn(i.OrganisationIDNotIn...))
+	}
+	if i.OrganisationIDGT != nil {
+		predicates = append(predicates, auditentry.OrganisationIDGT(*i.OrganisationIDGT))
+	}
+	if i.OrganisationIDGTE != nil {
+		predicates = append(predicates, auditentry.OrganisationIDGTE(*i.OrganisationIDGTE))
+	}
+	if i.OrganisationIDLT != nil {
+		predicates = append(predicates, auditentry.OrganisationIDLT(*i.OrganisationIDLT))
+	}
+	if i.OrganisationIDLTE != nil {
+		predicates = append(predicates, auditentry.OrganisationIDLTE(*i.OrganisationIDLTE))
+	}
+	if i.OrganisationIDContains != nil {
+		predicates = append(predicates, auditentry.OrganisationIDContains(*i.OrganisationIDContains))
+	}
+	if i.OrganisationIDHasPrefix != nil {
+		predicates = append(predicates, auditentry.OrganisationIDHasPrefix(*i.OrganisationIDHasPrefix))
+	}
+	if i.OrganisationIDHasSuffix != nil {
+		predicates = append(predicates, auditentry.OrganisationIDHasSuffix(*i.OrganisationIDHasSuffix))
+	}
+	if i.OrganisationIDIsNil {
+		predicates = append(predicates, auditentry.OrganisationIDIsNil())
+	}
+	if i.OrganisationIDNotNil {
+		predicates = append(predicates, auditentry.OrganisationIDNotNil())
+	}
+	if i.OrganisationIDEqualFold != nil {
+		predicates = append(predicates, auditentry.OrganisationIDEqualFold(*i.OrganisationIDEqualFold))
+	}
+	if i.OrganisationIDContainsFold != nil {
+		predicates = append(predicates, auditentry.OrganisationIDContainsFold(*i.OrganisationIDContainsFold))
+	}
+	if i.Reason != nil {
+		predicates = append(predicates, auditentry.ReasonEQ(*i.Reason))
+	}
+	if i.ReasonNEQ != nil {
+		predicates = append(predicates, auditentry.ReasonNEQ(*i.ReasonNEQ))
+	}
+	if len(i.ReasonIn) > 0 {
+		predicates = append(predicates, auditentry.ReasonIn(i.ReasonIn...))
+	}
+	if len(i.ReasonNotIn) > 0 {
+		predicates = append(predicates, auditentry.ReasonNotIn(i.ReasonNotIn...))
+	}
+	if i.ReasonGT != nil {
+		predicates = append(predicates, auditentry.ReasonGT(*i.ReasonGT))
+	}
+	if i.ReasonGTE != nil {
+		predicates = append(predicates, auditentry.ReasonGTE(*i.ReasonGTE))
+	}
+	if i.ReasonLT != nil {
+		predicates = append(predicates, auditentry.ReasonLT(*i.ReasonLT))
+	}
+	if i.ReasonLTE != nil {
+		predicates = append(predicates, auditentry.ReasonLTE(*i.ReasonLTE))
+	}
+	if i.ReasonContains != nil {
+		predicates = append(predicates, auditentry.ReasonContains(*i.ReasonContains))
+	}
+	if i.ReasonHasPrefix != nil {
+		predicates = append(predicates, auditentry.ReasonHasPrefix(*i.ReasonHasPrefix))
+	}
+	if i.ReasonHasSuffix != nil {
+		predicates = append(predicates, auditentry.ReasonHasSuffix(*i.ReasonHasSuffix))
+	}
+	if i.ReasonIsNil {
+		predicates = append(predicates, auditentry.ReasonIsNil())
+	}
+	if i.ReasonNotNil {
+		predicates = append(predicates, auditentry.ReasonNotNil())
+	}
+	if i.ReasonEqualFold != nil {
+		predicates = append(predicates, auditentry.ReasonEqualFold(*i.ReasonEqualFold))
+	}
+	if i.ReasonContainsFold != nil {
+		predicates = append(predicates, auditentry.ReasonContainsFold(*i.ReasonContainsFold))
+	}
+
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyAuditEntryWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return auditentry.And(predicates...), nil
+	}
+}
 
 // AuthorshipInvitationWhereInput represents a where input for filtering AuthorshipInvitation queries.
 type AuthorshipInvitationWhereInput struct {

@@ -20,6 +20,11 @@ type TypeInfo struct {
 
 // SchemaInfo describes every type by its ent name.
 var SchemaInfo = map[string]TypeInfo{
+	"AuditEntry": {
+		Table:  "audit_entries",
+		Edges:  map[string]EdgeInfo{},
+		Unique: []string{"seq"},
+	},
 	"AuthorshipInvitation": {
 		Table: "authorship_invitations",
 		Edges: map[string]EdgeInfo{

@@ -7,6 +7,7 @@ package graph
 
 import (
 	"context"
+	"fmt"
 	"zirkel/ent"
 	"zirkel/ent/schema/gid"
 	"zirkel/graph/generated"
@@ -37,6 +38,14 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []gid.ID) ([]ent.Noder, e
 		return []ent.Noder{n}, err
 	}
 	return r.client.Noders(ctx, ids, ent.WithNodeType(nodeTable)) // missing ids: null and NOT_FOUND
+}
+
+// AuditEntries is the resolver for the auditEntries field.
+func (r *queryResolver) AuditEntries(ctx context.Context, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.AuditEntryOrder, where *ent.AuditEntryWhereInput) (*ent.AuditEntryConnection, error) {
+	if orderBy == nil { // newest first
+		orderBy = &ent.AuditEntryOrder{Direction: entgql.OrderDirectionDesc, Field: ent.AuditEntryOrderFieldSeq}
+	}
+	return r.client.AuditEntry.Query().Paginate(ctx, after, first, before, last, ent.WithAuditEntryOrder(orderBy), ent.WithAuditEntryFilter(where.Filter))
 }
 
 // Circles is the resolver for the circles field.
