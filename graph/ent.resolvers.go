@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-	"fmt"
 	"zirkel/ent"
 	"zirkel/ent/schema/gid"
 	"zirkel/graph/generated"
