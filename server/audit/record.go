@@ -88,7 +88,7 @@ func entriesFor(ctx context.Context, tx *ent.Client, c events.Change) ([]Entry, 
 			return nil, err
 		}
 		base.Subject, base.Circle = r.Edges.Member.ID, r.Edges.Circle.ID
-		return with("circle.joinrequest."+lower(r.Status.String()), r.Reason), nil
+		return with("circle.joinrequest."+decision(r.Status.String()), r.Reason), nil
 	case "AuthorshipInvitation":
 		return invitationEntries(ctx, tx, base, c)
 	case "Session":
@@ -181,7 +181,7 @@ func invitationEntries(ctx context.Context, tx *ent.Client, base Entry, c events
 		if inv.Status == authorshipinvitation.StatusPENDING {
 			return nil, nil
 		}
-		base.Action += "." + lower(inv.Status.String())
+		base.Action += "." + decision(inv.Status.String())
 	}
 	return []Entry{base}, nil
 }
@@ -262,3 +262,17 @@ func fillOrganisations(ctx context.Context, tx *ent.Client, entries []Entry) err
 }
 
 func lower(s string) string { return strings.ToLower(s) }
+
+// decision names a decided status as a verb: ACCEPTED accept, DECLINED decline, WITHDRAWN
+// withdraw.
+func decision(status string) string {
+	switch status {
+	case "ACCEPTED":
+		return "accept"
+	case "DECLINED":
+		return "decline"
+	case "WITHDRAWN":
+		return "withdraw"
+	}
+	return lower(status)
+}
