@@ -395,7 +395,11 @@ func TestClosedCircleReadsByAdminsAreAudited(t *testing.T) {
 			t.Fatalf("members' reads and reads of open circles audited: %+v", got)
 		}
 		// The practice three times in one request: twice by id, once in the list (the admin is its author).
-		var list struct{ Practices struct{ Edges []struct{ Node struct{ ID string } } } }
+		var list struct {
+			Practices struct {
+				Edges []struct{ Node struct{ ID string } }
+			}
+		}
 		admin.MustPost(t, `query($id: ID!) { a: node(id: $id) { id } b: node(id: $id) { ... on Practice { id title } }
 			practices(first: 50) { edges { node { id } } } }`, map[string]any{"id": closedPractice}, &list)
 		if !strings.Contains(fmt.Sprint(list), closedPractice) {
