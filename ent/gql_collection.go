@@ -172,9 +172,6 @@ func newAuditEntryPaginateArgs(rv map[string]any) *auditentryPaginateArgs {
 			}
 		}
 	}
-	if v, ok := rv[whereField].(*AuditEntryWhereInput); ok {
-		args.opts = append(args.opts, WithAuditEntryFilter(v.Filter))
-	}
 	return args
 }
 

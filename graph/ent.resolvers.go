@@ -39,14 +39,6 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []gid.ID) ([]ent.Noder, e
 	return r.client.Noders(ctx, ids, ent.WithNodeType(nodeTable)) // missing ids: null and NOT_FOUND
 }
 
-// AuditEntries is the resolver for the auditEntries field.
-func (r *queryResolver) AuditEntries(ctx context.Context, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.AuditEntryOrder, where *ent.AuditEntryWhereInput) (*ent.AuditEntryConnection, error) {
-	if orderBy == nil { // newest first
-		orderBy = &ent.AuditEntryOrder{Direction: entgql.OrderDirectionDesc, Field: ent.AuditEntryOrderFieldSeq}
-	}
-	return r.client.AuditEntry.Query().Paginate(ctx, after, first, before, last, ent.WithAuditEntryOrder(orderBy), ent.WithAuditEntryFilter(where.Filter))
-}
-
 // Circles is the resolver for the circles field.
 func (r *queryResolver) Circles(ctx context.Context, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.CircleOrder, where *ent.CircleWhereInput) (*ent.CircleConnection, error) {
 	return r.client.Circle.Query().Paginate(ctx, after, first, before, last, ent.WithCircleOrder(orderBy), ent.WithCircleFilter(where.Filter))

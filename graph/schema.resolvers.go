@@ -23,10 +23,13 @@ import (
 	"zirkel/graph/generated"
 	"zirkel/graph/model"
 	"zirkel/server/apperr"
+	"zirkel/server/audit"
 	"zirkel/server/auth"
 	"zirkel/server/live"
 	"zirkel/server/policy"
 	"zirkel/server/viewer"
+
+	"entgo.io/contrib/entgql"
 )
 
 // Practice is the resolver for the practice field.
@@ -593,6 +596,19 @@ func (r *queryResolver) Search(ctx context.Context, query string, types []model.
 	return r.search(ctx, query, types, deref(first, 20), after)
 }
 
+// AuditEntries is the resolver for the auditEntries field.
+func (r *queryResolver) AuditEntries(ctx context.Context, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, filter *model.AuditLogFilter) (*ent.AuditEntryConnection, error) {
+	var f audit.Filter
+	if filter != nil {
+		f = audit.Filter{Actor: deref(filter.Actor), Action: deref(filter.Action), TargetType: deref(filter.TargetType),
+			TargetID: deref(filter.TargetID), Subject: deref(filter.Subject), Circle: deref(filter.Circle),
+			From: deref(filter.From), To: deref(filter.To)}
+	}
+	newestFirst := &ent.AuditEntryOrder{Direction: entgql.OrderDirectionDesc, Field: ent.AuditEntryOrderFieldSeq}
+	return r.client.AuditEntry.Query().Where(f.Predicates()...).
+		Paginate(ctx, after, first, before, last, ent.WithAuditEntryOrder(newestFirst))
+}
+
 // Landscape is the resolver for the landscape field.
 func (r *softwareProductResolver) Landscape(ctx context.Context, obj *ent.SoftwareProduct) (*model.SoftwareLandscape, error) {
 	return landscape(ctx, r.client, obj)
@@ -678,3 +694,39 @@ type (
 	mutationResolver     struct{ *Resolver }
 	subscriptionResolver struct{ *Resolver }
 )
+
+// !!! WARNING !!!
+// The code below was going to be deleted when updating resolvers. It has been copied here so you have
+// one last chance to move it out of harms way if you want. There are two reasons this happens:
+//  - When renaming or deleting a resolver the old code will be put in here. You can safely delete
+//    it when you're done.
+//  - You have helper methods in this file. Move them out to keep these resolver files clean.
+/*
+	func (r *auditEntryFilterResolver) Actor(ctx context.Context, obj *ent.AuditEntryFilter, data *gid.ID) error {
+	panic(fmt.Errorf("not implemented: Actor - actor"))
+}
+func (r *auditEntryFilterResolver) Action(ctx context.Context, obj *ent.AuditEntryFilter, data *string) error {
+	panic(fmt.Errorf("not implemented: Action - action"))
+}
+func (r *auditEntryFilterResolver) TargetType(ctx context.Context, obj *ent.AuditEntryFilter, data *string) error {
+	panic(fmt.Errorf("not implemented: TargetType - targetType"))
+}
+func (r *auditEntryFilterResolver) TargetID(ctx context.Context, obj *ent.AuditEntryFilter, data *gid.ID) error {
+	panic(fmt.Errorf("not implemented: TargetID - targetID"))
+}
+func (r *auditEntryFilterResolver) Subject(ctx context.Context, obj *ent.AuditEntryFilter, data *gid.ID) error {
+	panic(fmt.Errorf("not implemented: Subject - subject"))
+}
+func (r *auditEntryFilterResolver) Circle(ctx context.Context, obj *ent.AuditEntryFilter, data *gid.ID) error {
+	panic(fmt.Errorf("not implemented: Circle - circle"))
+}
+func (r *auditEntryFilterResolver) From(ctx context.Context, obj *ent.AuditEntryFilter, data *time.Time) error {
+	panic(fmt.Errorf("not implemented: From - from"))
+}
+func (r *auditEntryFilterResolver) To(ctx context.Context, obj *ent.AuditEntryFilter, data *time.Time) error {
+	panic(fmt.Errorf("not implemented: To - to"))
+}
+func (r *Resolver) AuditEntryFilter() generated.AuditEntryFilterResolver {
+	return &auditEntryFilterResolver{r}
+}
+*/

@@ -34,7 +34,7 @@ func CSV(client *ent.Client) http.Handler {
 			return
 		}
 		page := func(before int64) ([]*ent.AuditEntry, error) {
-			q := client.AuditEntry.Query().Where(f.predicates()...).Order(ent.Desc(auditentry.FieldSeq)).Limit(csvPage)
+			q := client.AuditEntry.Query().Where(f.Predicates()...).Order(ent.Desc(auditentry.FieldSeq)).Limit(csvPage)
 			if before > 0 {
 				q.Where(auditentry.SeqLT(before))
 			}

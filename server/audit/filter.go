@@ -17,14 +17,17 @@ type Filter struct {
 	Action     string
 	TargetType string
 	TargetID   gid.ID
+	Subject    gid.ID    // the member the entries are about: as their subject or their target
+	Circle     gid.ID    // the circle concerned
 	From, To   time.Time // From inclusive, To exclusive; zero: open
 }
 
 // FilterFromQuery reads a filter from URL query parameters actor, action, targetType,
-// targetID, from and to (RFC 3339 times or dates, YYYY-MM-DD; a date as "to" includes that
+// targetID, subject, circle, from and to (RFC 3339 times or dates, YYYY-MM-DD; a date as "to" includes that
 // day). It names the parameter that cannot be read.
 func FilterFromQuery(q url.Values) (Filter, string, bool) {
-	f := Filter{Actor: gid.ID(q.Get("actor")), Action: q.Get("action"), TargetType: q.Get("targetType"), TargetID: gid.ID(q.Get("targetID"))}
+	f := Filter{Actor: gid.ID(q.Get("actor")), Action: q.Get("action"), TargetType: q.Get("targetType"),
+		TargetID: gid.ID(q.Get("targetID")), Subject: gid.ID(q.Get("subject")), Circle: gid.ID(q.Get("circle"))}
 	for _, p := range []struct {
 		name string
 		t    *time.Time
@@ -48,8 +51,8 @@ func FilterFromQuery(q url.Values) (Filter, string, bool) {
 	return f, "", true
 }
 
-// predicates are the filter's conditions.
-func (f Filter) predicates() []predicate.AuditEntry {
+// Predicates are the filter's conditions.
+func (f Filter) Predicates() []predicate.AuditEntry {
 	var ps []predicate.AuditEntry
 	if f.Actor != "" {
 		ps = append(ps, auditentry.ActorID(f.Actor))
@@ -64,6 +67,12 @@ func (f Filter) predicates() []predicate.AuditEntry {
 	}
 	if f.TargetID != "" {
 		ps = append(ps, auditentry.TargetID(f.TargetID))
+	}
+	if f.Subject != "" {
+		ps = append(ps, auditentry.Or(auditentry.SubjectID(f.Subject), auditentry.TargetID(f.Subject)))
+	}
+	if f.Circle != "" {
+		ps = append(ps, auditentry.CircleID(f.Circle))
 	}
 	if !f.From.IsZero() {
 		ps = append(ps, auditentry.AtGTE(f.From))
