@@ -32,7 +32,7 @@ import (
 //   - sessions ended by someone other than their member: an admin, the directory check, the
 //     system ("session.revoke", with the revocation's reason); a member's own logouts are not
 //     recorded;
-//   - circles and organisations created, changed or deleted ("circle.create", ...).
+//   - circles and organisations created, changed or deleted by someone ("circle.create", ...).
 func Record(ctx context.Context, tx *ent.Client, changes []events.Change) error {
 	ctx = trusted(ctx)
 	var entries []Entry
@@ -94,6 +94,9 @@ func entriesFor(ctx context.Context, tx *ent.Client, c events.Change) ([]Entry, 
 	case "Session":
 		return sessionEntries(ctx, tx, base, c)
 	case "Circle", "Organisation":
+		if c.Actor == "" { // seeding and provisioning, not an admin's action
+			return nil, nil
+		}
 		return with(lower(c.Type)+"."+string(c.Op), ""), nil
 	}
 	return nil, nil
