@@ -8,12 +8,17 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"zirkel/ent/member"
+	"zirkel/ent/schema/gid"
 	"zirkel/server/apitest"
 	"zirkel/server/audit"
+	"zirkel/server/events"
+	"zirkel/server/policy"
+	"zirkel/server/viewer"
 )
 
 // entryFields are the fields of AuditEntry the tests read.
@@ -415,6 +420,63 @@ func TestClosedCircleReadsByAdminsAreAudited(t *testing.T) {
 		read(admin, closedPractice)
 		if got := reads(); len(got) != 2 {
 			t.Errorf("a second request: want a second entry, got %d", len(got))
+		}
+	})
+}
+
+// TestNamedActionsAreAudited: whatever a writer names with events.WithAction (moderation,
+// privacy) is recorded with its reason, without this package knowing the feature.
+func TestNamedActionsAreAudited(t *testing.T) {
+	apitest.ForEachBackend(t, func(t *testing.T, env *apitest.Env) {
+		w := newWorld(t, env)
+		ctx := events.WithReason(events.WithAction(policy.System(context.Background()), "moderation.test"), "Werbung")
+		ctx = viewer.NewContext(ctx, &viewer.Viewer{MemberID: gid.ID(w.admin.MemberID), PlatformRole: viewer.RoleAdmin})
+		if err := env.App.Store.Client.Member.UpdateOneID(gid.ID(w.member.MemberID)).SetJobTitle("geändert").Exec(ctx); err != nil {
+			t.Fatal(err)
+		}
+		got := entries(t, w.admin, map[string]any{"action": "moderation.*"})
+		if len(got) != 1 || got[0].Reason != "Werbung" || got[0].TargetID != w.member.MemberID || got[0].ActorID != w.admin.MemberID ||
+			got[0].OrganisationID != w.memberOrg {
+			t.Fatalf("entries %+v", got)
+		}
+		if n := len(entries(t, w.admin, map[string]any{"action": "member.update"})); n != 0 {
+			t.Errorf("the named action was recorded a second time, as member.update (%d)", n)
+		}
+	})
+}
+
+// TestConcurrentChangesKeepOneChain: transactions that commit at once append one after the
+// other; the chain does not fork.
+func TestConcurrentChangesKeepOneChain(t *testing.T) {
+	apitest.ForEachBackend(t, func(t *testing.T, env *apitest.Env) {
+		w := newWorld(t, env)
+		members := make([]*apitest.Session, 8)
+		for i := range members {
+			members[i] = env.NewMember(t, apitest.Spec{})
+		}
+		var wg sync.WaitGroup
+		errs := make(chan string, len(members))
+		for _, m := range members {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				res := w.admin.Post(t, `mutation($m: ID!) { setPlatformRole(memberID: $m, role: MODERATOR) { id } }`, map[string]any{"m": m.MemberID})
+				if len(res.Errors) > 0 {
+					errs <- fmt.Sprint(res.Errors)
+				}
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for e := range errs {
+			t.Error(e)
+		}
+		if got := entries(t, w.admin, map[string]any{"action": audit.ActionMemberRole}); len(got) != len(members) {
+			t.Fatalf("%d role entries, want %d", len(got), len(members))
+		}
+		r, err := audit.Verify(context.Background(), env.App.Store.Client)
+		if err != nil || r.Broken != nil || r.First != 1 || r.Last != int64(r.Entries) {
+			t.Fatalf("chain after concurrent changes: %+v, %v", r, err)
 		}
 	})
 }
