@@ -274,6 +274,10 @@ func TestChainVerifiesAndShowsTampering(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
+		// Through ent nobody changes an entry, not even trusted server code.
+		if err := client.AuditEntry.Update().Exec(audit.AuditTrusted(ctx)); err == nil {
+			t.Error("an audit entry was updated through ent")
+		}
 		exec(`UPDATE audit_entries SET action = 'member.status' WHERE seq = 3`)
 		r, err = audit.Verify(ctx, client)
 		if err != nil || r.Broken == nil || r.Broken.Seq != 3 {
