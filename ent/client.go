@@ -12,6 +12,7 @@ import (
 	"zirkel/ent/migrate"
 	"zirkel/ent/schema/gid"
 
+	"zirkel/ent/auditentry"
 	"zirkel/ent/authorshipinvitation"
 	"zirkel/ent/circle"
 	"zirkel/ent/circlejoinrequest"
@@ -50,6 +51,8 @@ type Client struct {
 	config
 	// Schema is the client for creating, migrating and dropping schema.
 	Schema *migrate.Schema
+	// AuditEntry is the client for interacting with the AuditEntry builders.
+	AuditEntry *AuditEntryClient
 	// AuthorshipInvitation is the client for interacting with the AuthorshipInvitation builders.
 	AuthorshipInvitation *AuthorshipInvitationClient
 	// Circle is the client for interacting with the Circle builders.
@@ -109,6 +112,7 @@ func NewClient(opts ...Option) *Client {
 
 func (c *Client) init() {
 	c.Schema = migrate.NewSchema(c.driver)
+	c.AuditEntry = NewAuditEntryClient(c.config)
 	c.AuthorshipInvitation = NewAuthorshipInvitationClient(c.config)
 	c.Circle = NewCircleClient(c.config)
 	c.CircleJoinRequest = NewCircleJoinRequestClient(c.config)
@@ -225,6 +229,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 	return &Tx{
 		ctx:                  ctx,
 		config:               cfg,
+		AuditEntry:           NewAuditEntryClient(cfg),
 		AuthorshipInvitation: NewAuthorshipInvitationClient(cfg),
 		Circle:               NewCircleClient(cfg),
 		CircleJoinRequest:    NewCircleJoinRequestClient(cfg),
@@ -268,6 +273,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 	return &Tx{
 		ctx:                  ctx,
 		config:               cfg,
+		AuditEntry:           NewAuditEntryClient(cfg),
 		AuthorshipInvitation: NewAuthorshipInvitationClient(cfg),
 		Circle:               NewCircleClient(cfg),
 		CircleJoinRequest:    NewCircleJoinRequestClient(cfg),
@@ -298,7 +304,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 // Debug returns a new debug-client. It's used to get verbose logging on specific operations.
 //
 //	client.Debug().
-//		AuthorshipInvitation.
+//		AuditEntry.
 //		Query().
 //		Count(ctx)
 func (c *Client) Debug() *Client {
@@ -321,11 +327,12 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.AuthorshipInvitation, c.Circle, c.CircleJoinRequest, c.CircleMembership,
-		c.Competency, c.CompetencyRating, c.Discussion, c.Event, c.Indicator,
-		c.LoginThrottle, c.Measurement, c.Member, c.Message, c.Organisation,
-		c.Practice, c.Reaction, c.Registration, c.Session, c.SoftwareProduct,
-		c.SoftwareUsage, c.Survey, c.SurveyQuestion, c.SurveyResponse, c.Topic,
+		c.AuditEntry, c.AuthorshipInvitation, c.Circle, c.CircleJoinRequest,
+		c.CircleMembership, c.Competency, c.CompetencyRating, c.Discussion, c.Event,
+		c.Indicator, c.LoginThrottle, c.Measurement, c.Member, c.Message,
+		c.Organisation, c.Practice, c.Reaction, c.Registration, c.Session,
+		c.SoftwareProduct, c.SoftwareUsage, c.Survey, c.SurveyQuestion,
+		c.SurveyResponse, c.Topic,
 	} {
 		n.Use(hooks...)
 	}
@@ -335,11 +342,12 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.AuthorshipInvitation, c.Circle, c.CircleJoinRequest, c.CircleMembership,
-		c.Competency, c.CompetencyRating, c.Discussion, c.Event, c.Indicator,
-		c.LoginThrottle, c.Measurement, c.Member, c.Message, c.Organisation,
-		c.Practice, c.Reaction, c.Registration, c.Session, c.SoftwareProduct,
-		c.SoftwareUsage, c.Survey, c.SurveyQuestion, c.SurveyResponse, c.Topic,
+		c.AuditEntry, c.AuthorshipInvitation, c.Circle, c.CircleJoinRequest,
+		c.CircleMembership, c.Competency, c.CompetencyRating, c.Discussion, c.Event,
+		c.Indicator, c.LoginThrottle, c.Measurement, c.Member, c.Message,
+		c.Organisation, c.Practice, c.Reaction, c.Registration, c.Session,
+		c.SoftwareProduct, c.SoftwareUsage, c.Survey, c.SurveyQuestion,
+		c.SurveyResponse, c.Topic,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -348,6 +356,8 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 // Mutate implements the ent.Mutator interface.
 func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 	switch m := m.(type) {
+	case *AuditEntryMutation:
+		return c.AuditEntry.mutate(ctx, m)
 	case *AuthorshipInvitationMutation:
 		return c.AuthorshipInvitation.mutate(ctx, m)
 	case *CircleMutation:
@@ -398,6 +408,140 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Topic.mutate(ctx, m)
 	default:
 		return nil, fmt.Errorf("ent: unknown mutation type %T", m)
+	}
+}
+
+// AuditEntryClient is a client for the AuditEntry schema.
+type AuditEntryClient struct {
+	config
+}
+
+// NewAuditEntryClient returns a client for the AuditEntry from the given config.
+func NewAuditEntryClient(c config) *AuditEntryClient {
+	return &AuditEntryClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `auditentry.Hooks(f(g(h())))`.
+func (c *AuditEntryClient) Use(hooks ...Hook) {
+	c.hooks.AuditEntry = append(c.hooks.AuditEntry, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `auditentry.Intercept(f(g(h())))`.
+func (c *AuditEntryClient) Intercept(interceptors ...Interceptor) {
+	c.inters.AuditEntry = append(c.inters.AuditEntry, interceptors...)
+}
+
+// Create returns a builder for creating a AuditEntry entity.
+func (c *AuditEntryClient) Create() *AuditEntryCreate {
+	mutation := newAuditEntryMutation(c.config, OpCreate)
+	return &AuditEntryCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of AuditEntry entities.
+func (c *AuditEntryClient) CreateBulk(builders ...*AuditEntryCreate) *AuditEntryCreateBulk {
+	return &AuditEntryCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *AuditEntryClient) MapCreateBulk(slice any, setFunc func(*AuditEntryCreate, int)) *AuditEntryCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &AuditEntryCreateBulk{err: fmt.Errorf("calling to AuditEntryClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*AuditEntryCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &AuditEntryCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for AuditEntry.
+func (c *AuditEntryClient) Update() *AuditEntryUpdate {
+	mutation := newAuditEntryMutation(c.config, OpUpdate)
+	return &AuditEntryUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *AuditEntryClient) UpdateOne(_m *AuditEntry) *AuditEntryUpdateOne {
+	mutation := newAuditEntryMutation(c.config, OpUpdateOne, withAuditEntry(_m))
+	return &AuditEntryUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *AuditEntryClient) UpdateOneID(id gid.ID) *AuditEntryUpdateOne {
+	mutation := newAuditEntryMutation(c.config, OpUpdateOne, withAuditEntryID(id))
+	return &AuditEntryUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for AuditEntry.
+func (c *AuditEntryClient) Delete() *AuditEntryDelete {
+	mutation := newAuditEntryMutation(c.config, OpDelete)
+	return &AuditEntryDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *AuditEntryClient) DeleteOne(_m *AuditEntry) *AuditEntryDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *AuditEntryClient) DeleteOneID(id gid.ID) *AuditEntryDeleteOne {
+	builder := c.Delete().Where(auditentry.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &AuditEntryDeleteOne{builder}
+}
+
+// Query returns a query builder for AuditEntry.
+func (c *AuditEntryClient) Query() *AuditEntryQuery {
+	return &AuditEntryQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeAuditEntry},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a AuditEntry entity by its id.
+func (c *AuditEntryClient) Get(ctx context.Context, id gid.ID) (*AuditEntry, error) {
+	return c.Query().Where(auditentry.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *AuditEntryClient) GetX(ctx context.Context, id gid.ID) *AuditEntry {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *AuditEntryClient) Hooks() []Hook {
+	hooks := c.hooks.AuditEntry
+	return append(hooks[:len(hooks):len(hooks)], auditentry.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *AuditEntryClient) Interceptors() []Interceptor {
+	return c.inters.AuditEntry
+}
+
+func (c *AuditEntryClient) mutate(ctx context.Context, m *AuditEntryMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&AuditEntryCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&AuditEntryUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&AuditEntryUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&AuditEntryDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown AuditEntry mutation op: %q", m.Op())
 	}
 }
 
@@ -1689,7 +1833,8 @@ func (c *DiscussionClient) Hooks() []Hook {
 
 // Interceptors returns the client interceptors.
 func (c *DiscussionClient) Interceptors() []Interceptor {
-	return c.inters.Discussion
+	inters := c.inters.Discussion
+	return append(inters[:len(inters):len(inters)], discussion.Interceptors[:]...)
 }
 
 func (c *DiscussionClient) mutate(ctx context.Context, m *DiscussionMutation) (Value, error) {
@@ -1871,7 +2016,8 @@ func (c *EventClient) Hooks() []Hook {
 
 // Interceptors returns the client interceptors.
 func (c *EventClient) Interceptors() []Interceptor {
-	return c.inters.Event
+	inters := c.inters.Event
+	return append(inters[:len(inters):len(inters)], event.Interceptors[:]...)
 }
 
 func (c *EventClient) mutate(ctx context.Context, m *EventMutation) (Value, error) {
@@ -2862,7 +3008,8 @@ func (c *MessageClient) Hooks() []Hook {
 
 // Interceptors returns the client interceptors.
 func (c *MessageClient) Interceptors() []Interceptor {
-	return c.inters.Message
+	inters := c.inters.Message
+	return append(inters[:len(inters):len(inters)], message.Interceptors[:]...)
 }
 
 func (c *MessageClient) mutate(ctx context.Context, m *MessageMutation) (Value, error) {
@@ -3370,7 +3517,8 @@ func (c *PracticeClient) Hooks() []Hook {
 
 // Interceptors returns the client interceptors.
 func (c *PracticeClient) Interceptors() []Interceptor {
-	return c.inters.Practice
+	inters := c.inters.Practice
+	return append(inters[:len(inters):len(inters)], practice.Interceptors[:]...)
 }
 
 func (c *PracticeClient) mutate(ctx context.Context, m *PracticeMutation) (Value, error) {
@@ -4430,7 +4578,8 @@ func (c *SurveyClient) Hooks() []Hook {
 
 // Interceptors returns the client interceptors.
 func (c *SurveyClient) Interceptors() []Interceptor {
-	return c.inters.Survey
+	inters := c.inters.Survey
+	return append(inters[:len(inters):len(inters)], survey.Interceptors[:]...)
 }
 
 func (c *SurveyClient) mutate(ctx context.Context, m *SurveyMutation) (Value, error) {
@@ -4997,18 +5146,18 @@ func (c *TopicClient) mutate(ctx context.Context, m *TopicMutation) (Value, erro
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		AuthorshipInvitation, Circle, CircleJoinRequest, CircleMembership, Competency,
-		CompetencyRating, Discussion, Event, Indicator, LoginThrottle, Measurement,
-		Member, Message, Organisation, Practice, Reaction, Registration, Session,
-		SoftwareProduct, SoftwareUsage, Survey, SurveyQuestion, SurveyResponse,
-		Topic []ent.Hook
+		AuditEntry, AuthorshipInvitation, Circle, CircleJoinRequest, CircleMembership,
+		Competency, CompetencyRating, Discussion, Event, Indicator, LoginThrottle,
+		Measurement, Member, Message, Organisation, Practice, Reaction, Registration,
+		Session, SoftwareProduct, SoftwareUsage, Survey, SurveyQuestion,
+		SurveyResponse, Topic []ent.Hook
 	}
 	inters struct {
-		AuthorshipInvitation, Circle, CircleJoinRequest, CircleMembership, Competency,
-		CompetencyRating, Discussion, Event, Indicator, LoginThrottle, Measurement,
-		Member, Message, Organisation, Practice, Reaction, Registration, Session,
-		SoftwareProduct, SoftwareUsage, Survey, SurveyQuestion, SurveyResponse,
-		Topic []ent.Interceptor
+		AuditEntry, AuthorshipInvitation, Circle, CircleJoinRequest, CircleMembership,
+		Competency, CompetencyRating, Discussion, Event, Indicator, LoginThrottle,
+		Measurement, Member, Message, Organisation, Practice, Reaction, Registration,
+		Session, SoftwareProduct, SoftwareUsage, Survey, SurveyQuestion,
+		SurveyResponse, Topic []ent.Interceptor
 	}
 )
 

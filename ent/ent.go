@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"reflect"
 	"sync"
+	"zirkel/ent/auditentry"
 	"zirkel/ent/authorshipinvitation"
 	"zirkel/ent/circle"
 	"zirkel/ent/circlejoinrequest"
@@ -96,6 +97,7 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
+			auditentry.Table:           auditentry.ValidColumn,
 			authorshipinvitation.Table: authorshipinvitation.ValidColumn,
 			circle.Table:               circle.ValidColumn,
 			circlejoinrequest.Table:    circlejoinrequest.ValidColumn,

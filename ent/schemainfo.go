@@ -5,6 +5,7 @@ package ent
 import (
 	"context"
 
+	"zirkel/ent/auditentry"
 	"zirkel/ent/authorshipinvitation"
 	"zirkel/ent/circle"
 	"zirkel/ent/circlejoinrequest"
@@ -51,6 +52,11 @@ type TypeInfo struct {
 
 // SchemaInfo describes every type by its ent name.
 var SchemaInfo = map[string]TypeInfo{
+	"AuditEntry": {
+		Table:  "audit_entries",
+		Edges:  map[string]EdgeInfo{},
+		Unique: []string{"seq"},
+	},
 	"AuthorshipInvitation": {
 		Table: "authorship_invitations",
 		Edges: map[string]EdgeInfo{
@@ -288,6 +294,8 @@ var SchemaInfo = map[string]TypeInfo{
 func TxKey(m Mutation) any {
 	var c config
 	switch m := m.(type) {
+	case *AuditEntryMutation:
+		c = m.config
 	case *AuthorshipInvitationMutation:
 		c = m.config
 	case *CircleMutation:
@@ -351,6 +359,15 @@ func TxKey(m Mutation) any {
 func UniqueEdgeIDs(ctx context.Context, c *Client, typeName string, ids []gid.ID) (map[gid.ID]map[string]gid.ID, error) {
 	out := make(map[gid.ID]map[string]gid.ID, len(ids))
 	switch typeName {
+	case "AuditEntry":
+		rows, err := c.AuditEntry.Query().Where(auditentry.IDIn(ids...)).All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			refs := map[string]gid.ID{}
+			out[r.ID] = refs
+		}
 	case "AuthorshipInvitation":
 		rows, err := c.AuthorshipInvitation.Query().Where(authorshipinvitation.IDIn(ids...)).
 			WithPractice(func(q *PracticeQuery) { q.Select(practice.FieldID) }).

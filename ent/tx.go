@@ -14,6 +14,8 @@ import (
 // Tx is a transactional client that is created by calling Client.Tx().
 type Tx struct {
 	config
+	// AuditEntry is the client for interacting with the AuditEntry builders.
+	AuditEntry *AuditEntryClient
 	// AuthorshipInvitation is the client for interacting with the AuthorshipInvitation builders.
 	AuthorshipInvitation *AuthorshipInvitationClient
 	// Circle is the client for interacting with the Circle builders.
@@ -193,6 +195,7 @@ func (tx *Tx) Client() *Client {
 }
 
 func (tx *Tx) init() {
+	tx.AuditEntry = NewAuditEntryClient(tx.config)
 	tx.AuthorshipInvitation = NewAuthorshipInvitationClient(tx.config)
 	tx.Circle = NewCircleClient(tx.config)
 	tx.CircleJoinRequest = NewCircleJoinRequestClient(tx.config)
@@ -226,7 +229,7 @@ func (tx *Tx) init() {
 // of them in order to commit or rollback the transaction.
 //
 // If a closed transaction is embedded in one of the generated entities, and the entity
-// applies a query, for example: AuthorshipInvitation.QueryXXX(), the query will be executed
+// applies a query, for example: AuditEntry.QueryXXX(), the query will be executed
 // through the driver which created this transaction.
 //
 // Note that txDriver is not goroutine safe.

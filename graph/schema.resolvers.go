@@ -23,10 +23,13 @@ import (
 	"zirkel/graph/generated"
 	"zirkel/graph/model"
 	"zirkel/server/apperr"
+	"zirkel/server/audit"
 	"zirkel/server/auth"
 	"zirkel/server/live"
 	"zirkel/server/policy"
 	"zirkel/server/viewer"
+
+	"entgo.io/contrib/entgql"
 )
 
 // Practice is the resolver for the practice field.
@@ -558,6 +561,19 @@ func (r *queryResolver) WhoKnows(ctx context.Context, competencyID gid.ID, first
 // Search is the resolver for the search field.
 func (r *queryResolver) Search(ctx context.Context, query string, types []model.SearchType, first *int, after *string) (*model.SearchResults, error) {
 	return r.search(ctx, query, types, deref(first, 20), after)
+}
+
+// AuditEntries is the resolver for the auditEntries field.
+func (r *queryResolver) AuditEntries(ctx context.Context, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, filter *model.AuditLogFilter) (*ent.AuditEntryConnection, error) {
+	var f audit.Filter
+	if filter != nil {
+		f = audit.Filter{Actor: deref(filter.Actor), Action: deref(filter.Action), TargetType: deref(filter.TargetType),
+			TargetID: deref(filter.TargetID), Subject: deref(filter.Subject), Circle: deref(filter.Circle),
+			From: deref(filter.From), To: deref(filter.To)}
+	}
+	newestFirst := &ent.AuditEntryOrder{Direction: entgql.OrderDirectionDesc, Field: ent.AuditEntryOrderFieldSeq}
+	return r.client.AuditEntry.Query().Where(f.Predicates()...).
+		Paginate(ctx, after, first, before, last, ent.WithAuditEntryOrder(newestFirst))
 }
 
 // Landscape is the resolver for the landscape field.

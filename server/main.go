@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/pprof"
@@ -14,8 +15,10 @@ import (
 	"time"
 
 	"zirkel/server/app"
+	"zirkel/server/audit"
 	"zirkel/server/config"
 	"zirkel/server/reqid"
+	"zirkel/server/store"
 )
 
 func main() {
@@ -35,6 +38,9 @@ func run() error {
 	}
 	logger := slog.New(reqid.LogHandler(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: cfg.LogLevel})))
 	slog.SetDefault(logger)
+	if cfg.AuditVerify {
+		return verifyAudit(cfg)
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
@@ -58,6 +64,7 @@ func run() error {
 	go revalidateDirectories(ctx, a, cfg.RevalidateEvery, logger)
 	go a.RunErasure(ctx, cfg.ErasureEvery)
 	go purgeExpired(ctx, a, cfg.PurgeEvery, logger)
+	go a.RunAuditRetention(ctx)
 	if cfg.DebugAddr != "" {
 		go serveProfiles(cfg.DebugAddr, logger)
 	}
@@ -77,6 +84,30 @@ func run() error {
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	return srv.Shutdown(shutdownCtx)
+}
+
+// errAuditBroken makes the verify command exit with a non-zero status.
+var errAuditBroken = errors.New("the audit log's hash chain is broken")
+
+// verifyAudit checks the audit log's hash chain (zirkel -audit-verify) and prints the outcome.
+func verifyAudit(cfg config.Config) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
+	defer cancel()
+	st, err := store.Open(ctx, store.Options{DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	r, err := audit.Verify(ctx, st.Client)
+	if err != nil {
+		return err
+	}
+	if r.Broken != nil {
+		fmt.Printf("audit log BROKEN at %s (entries %d to %d checked before it)\n", r.Broken, r.First, r.Last)
+		return errAuditBroken
+	}
+	fmt.Printf("audit log intact: %d entries, %d to %d, anchored at previous hash %s\n", r.Entries, r.First, r.Last, r.Anchor)
+	return nil
 }
 
 // revalidateDirectories ends the sessions of directory users who may no longer log in.

@@ -8,6 +8,18 @@ import (
 	"zirkel/ent"
 )
 
+// The AuditEntryFunc type is an adapter to allow the use of ordinary
+// function as AuditEntry mutator.
+type AuditEntryFunc func(context.Context, *ent.AuditEntryMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f AuditEntryFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.AuditEntryMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.AuditEntryMutation", m)
+}
+
 // The AuthorshipInvitationFunc type is an adapter to allow the use of ordinary
 // function as AuthorshipInvitation mutator.
 type AuthorshipInvitationFunc func(context.Context, *ent.AuthorshipInvitationMutation) (ent.Value, error)

@@ -9,6 +9,50 @@ import (
 )
 
 var (
+	// AuditEntriesColumns holds the columns for the "audit_entries" table.
+	AuditEntriesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 40},
+		{Name: "seq", Type: field.TypeInt64, Unique: true},
+		{Name: "at", Type: field.TypeTime},
+		{Name: "actor_id", Type: field.TypeString, Nullable: true, Size: 40},
+		{Name: "action", Type: field.TypeString, Size: 100},
+		{Name: "target_type", Type: field.TypeString, Size: 64},
+		{Name: "target_id", Type: field.TypeString, Nullable: true, Size: 40},
+		{Name: "subject_id", Type: field.TypeString, Nullable: true, Size: 40},
+		{Name: "circle_id", Type: field.TypeString, Nullable: true, Size: 40},
+		{Name: "organisation_id", Type: field.TypeString, Nullable: true, Size: 40},
+		{Name: "reason", Type: field.TypeString, Nullable: true, Size: 2000},
+		{Name: "prev_hash", Type: field.TypeString, Size: 64},
+		{Name: "hash", Type: field.TypeString, Size: 64},
+	}
+	// AuditEntriesTable holds the schema information for the "audit_entries" table.
+	AuditEntriesTable = &schema.Table{
+		Name:       "audit_entries",
+		Columns:    AuditEntriesColumns,
+		PrimaryKey: []*schema.Column{AuditEntriesColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "auditentry_at",
+				Unique:  false,
+				Columns: []*schema.Column{AuditEntriesColumns[2]},
+			},
+			{
+				Name:    "auditentry_actor_id",
+				Unique:  false,
+				Columns: []*schema.Column{AuditEntriesColumns[3]},
+			},
+			{
+				Name:    "auditentry_target_id",
+				Unique:  false,
+				Columns: []*schema.Column{AuditEntriesColumns[6]},
+			},
+			{
+				Name:    "auditentry_subject_id",
+				Unique:  false,
+				Columns: []*schema.Column{AuditEntriesColumns[7]},
+			},
+		},
+	}
 	// AuthorshipInvitationsColumns holds the columns for the "authorship_invitations" table.
 	AuthorshipInvitationsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString, Size: 40},
@@ -1083,6 +1127,7 @@ var (
 	}
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
+		AuditEntriesTable,
 		AuthorshipInvitationsTable,
 		CirclesTable,
 		CircleJoinRequestsTable,

@@ -6,6 +6,9 @@ import (
 	"entgo.io/ent/dialect/sql"
 )
 
+// AuditEntry is the predicate function for auditentry builders.
+type AuditEntry func(*sql.Selector)
+
 // AuthorshipInvitation is the predicate function for authorshipinvitation builders.
 type AuthorshipInvitation func(*sql.Selector)
 

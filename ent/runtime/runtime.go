@@ -5,6 +5,7 @@ package runtime
 import (
 	"context"
 	"time"
+	"zirkel/ent/auditentry"
 	"zirkel/ent/authorshipinvitation"
 	"zirkel/ent/circle"
 	"zirkel/ent/circlejoinrequest"
@@ -40,6 +41,119 @@ import (
 // (default values, validators, hooks and policies) and stitches it
 // to their package variables.
 func init() {
+	auditentryMixin := schema.AuditEntry{}.Mixin()
+	auditentry.Policy = privacy.NewPolicies(schema.AuditEntry{})
+	auditentry.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := auditentry.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	auditentryHooks := schema.AuditEntry{}.Hooks()
+
+	auditentry.Hooks[1] = auditentryHooks[0]
+	auditentryMixinFields0 := auditentryMixin[0].Fields()
+	_ = auditentryMixinFields0
+	auditentryFields := schema.AuditEntry{}.Fields()
+	_ = auditentryFields
+	// auditentryDescSeq is the schema descriptor for seq field.
+	auditentryDescSeq := auditentryFields[0].Descriptor()
+	// auditentry.SeqValidator is a validator for the "seq" field. It is called by the builders before save.
+	auditentry.SeqValidator = auditentryDescSeq.Validators[0].(func(int64) error)
+	// auditentryDescAt is the schema descriptor for at field.
+	auditentryDescAt := auditentryFields[1].Descriptor()
+	// auditentry.DefaultAt holds the default value on creation for the at field.
+	auditentry.DefaultAt = auditentryDescAt.Default.(func() time.Time)
+	// auditentryDescActorID is the schema descriptor for actor_id field.
+	auditentryDescActorID := auditentryFields[2].Descriptor()
+	// auditentry.ActorIDValidator is a validator for the "actor_id" field. It is called by the builders before save.
+	auditentry.ActorIDValidator = auditentryDescActorID.Validators[0].(func(string) error)
+	// auditentryDescAction is the schema descriptor for action field.
+	auditentryDescAction := auditentryFields[3].Descriptor()
+	// auditentry.ActionValidator is a validator for the "action" field. It is called by the builders before save.
+	auditentry.ActionValidator = func() func(string) error {
+		validators := auditentryDescAction.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(action string) error {
+			for _, fn := range fns {
+				if err := fn(action); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// auditentryDescTargetType is the schema descriptor for target_type field.
+	auditentryDescTargetType := auditentryFields[4].Descriptor()
+	// auditentry.TargetTypeValidator is a validator for the "target_type" field. It is called by the builders before save.
+	auditentry.TargetTypeValidator = func() func(string) error {
+		validators := auditentryDescTargetType.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(target_type string) error {
+			for _, fn := range fns {
+				if err := fn(target_type); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// auditentryDescTargetID is the schema descriptor for target_id field.
+	auditentryDescTargetID := auditentryFields[5].Descriptor()
+	// auditentry.TargetIDValidator is a validator for the "target_id" field. It is called by the builders before save.
+	auditentry.TargetIDValidator = auditentryDescTargetID.Validators[0].(func(string) error)
+	// auditentryDescSubjectID is the schema descriptor for subject_id field.
+	auditentryDescSubjectID := auditentryFields[6].Descriptor()
+	// auditentry.SubjectIDValidator is a validator for the "subject_id" field. It is called by the builders before save.
+	auditentry.SubjectIDValidator = auditentryDescSubjectID.Validators[0].(func(string) error)
+	// auditentryDescCircleID is the schema descriptor for circle_id field.
+	auditentryDescCircleID := auditentryFields[7].Descriptor()
+	// auditentry.CircleIDValidator is a validator for the "circle_id" field. It is called by the builders before save.
+	auditentry.CircleIDValidator = auditentryDescCircleID.Validators[0].(func(string) error)
+	// auditentryDescOrganisationID is the schema descriptor for organisation_id field.
+	auditentryDescOrganisationID := auditentryFields[8].Descriptor()
+	// auditentry.OrganisationIDValidator is a validator for the "organisation_id" field. It is called by the builders before save.
+	auditentry.OrganisationIDValidator = auditentryDescOrganisationID.Validators[0].(func(string) error)
+	// auditentryDescReason is the schema descriptor for reason field.
+	auditentryDescReason := auditentryFields[9].Descriptor()
+	// auditentry.ReasonValidator is a validator for the "reason" field. It is called by the builders before save.
+	auditentry.ReasonValidator = auditentryDescReason.Validators[0].(func(string) error)
+	// auditentryDescPrevHash is the schema descriptor for prev_hash field.
+	auditentryDescPrevHash := auditentryFields[10].Descriptor()
+	// auditentry.PrevHashValidator is a validator for the "prev_hash" field. It is called by the builders before save.
+	auditentry.PrevHashValidator = auditentryDescPrevHash.Validators[0].(func(string) error)
+	// auditentryDescHash is the schema descriptor for hash field.
+	auditentryDescHash := auditentryFields[11].Descriptor()
+	// auditentry.HashValidator is a validator for the "hash" field. It is called by the builders before save.
+	auditentry.HashValidator = auditentryDescHash.Validators[0].(func(string) error)
+	// auditentryDescID is the schema descriptor for id field.
+	auditentryDescID := auditentryMixinFields0[0].Descriptor()
+	// auditentry.DefaultID holds the default value on creation for the id field.
+	auditentry.DefaultID = auditentryDescID.Default.(func() gid.ID)
+	// auditentry.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	auditentry.IDValidator = func() func(string) error {
+		validators := auditentryDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	authorshipinvitationMixin := schema.AuthorshipInvitation{}.Mixin()
 	authorshipinvitation.Policy = privacy.NewPolicies(schema.AuthorshipInvitation{})
 	authorshipinvitation.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -416,6 +530,8 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	discussionInters := schema.Discussion{}.Interceptors()
+	discussion.Interceptors[0] = discussionInters[0]
 	discussionMixinFields0 := discussionMixin[0].Fields()
 	_ = discussionMixinFields0
 	discussionMixinFields1 := discussionMixin[1].Fields()
@@ -490,6 +606,8 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	eventInters := schema.Event{}.Interceptors()
+	event.Interceptors[0] = eventInters[0]
 	eventMixinFields0 := eventMixin[0].Fields()
 	_ = eventMixinFields0
 	eventMixinFields1 := eventMixin[1].Fields()
@@ -946,6 +1064,8 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	messageInters := schema.Message{}.Interceptors()
+	message.Interceptors[0] = messageInters[0]
 	messageMixinFields0 := messageMixin[0].Fields()
 	_ = messageMixinFields0
 	messageMixinFields1 := messageMixin[1].Fields()
@@ -1109,6 +1229,8 @@ func init() {
 	practice.Hooks[1] = practiceHooks[0]
 
 	practice.Hooks[2] = practiceHooks[1]
+	practiceInters := schema.Practice{}.Interceptors()
+	practice.Interceptors[0] = practiceInters[0]
 	practiceMixinFields0 := practiceMixin[0].Fields()
 	_ = practiceMixinFields0
 	practiceMixinFields1 := practiceMixin[1].Fields()
@@ -1541,6 +1663,8 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	surveyInters := schema.Survey{}.Interceptors()
+	survey.Interceptors[0] = surveyInters[0]
 	surveyMixinFields0 := surveyMixin[0].Fields()
 	_ = surveyMixinFields0
 	surveyMixinFields1 := surveyMixin[1].Fields()

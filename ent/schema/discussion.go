@@ -55,3 +55,9 @@ func (Discussion) Annotations() []schema.Annotation { return queryable() }
 
 // Policy implements ent.Schema.
 func (Discussion) Policy() ent.Policy { return policy.Discussion() }
+
+// Interceptors implements ent.Schema: reads of a closed circle's content by platform admins
+// and moderators outside it are audited (policy.AuditClosedReads).
+func (Discussion) Interceptors() []ent.Interceptor {
+	return []ent.Interceptor{policy.AuditClosedReads()}
+}

@@ -58,3 +58,9 @@ func (Event) Annotations() []schema.Annotation { return queryable() }
 
 // Policy implements ent.Schema.
 func (Event) Policy() ent.Policy { return policy.Event() }
+
+// Interceptors implements ent.Schema: reads of a closed circle's content by platform admins
+// and moderators outside it are audited (policy.AuditClosedReads).
+func (Event) Interceptors() []ent.Interceptor {
+	return []ent.Interceptor{policy.AuditClosedReads()}
+}

@@ -64,3 +64,9 @@ func (Message) Annotations() []schema.Annotation {
 
 // Policy implements ent.Schema.
 func (Message) Policy() ent.Policy { return policy.Message() }
+
+// Interceptors implements ent.Schema: reads of a closed circle's content by platform admins
+// and moderators outside it are audited (policy.AuditClosedReads).
+func (Message) Interceptors() []ent.Interceptor {
+	return []ent.Interceptor{policy.AuditClosedReads()}
+}

@@ -91,3 +91,9 @@ func (Practice) Hooks() []ent.Hook {
 
 // Policy implements ent.Schema.
 func (Practice) Policy() ent.Policy { return policy.Practice() }
+
+// Interceptors implements ent.Schema: reads of a closed circle's content by platform admins
+// and moderators outside it are audited (policy.AuditClosedReads).
+func (Practice) Interceptors() []ent.Interceptor {
+	return []ent.Interceptor{policy.AuditClosedReads()}
+}

@@ -55,3 +55,9 @@ func (Survey) Annotations() []schema.Annotation { return queryable() }
 
 // Policy implements ent.Schema.
 func (Survey) Policy() ent.Policy { return policy.Survey() }
+
+// Interceptors implements ent.Schema: reads of a closed circle's content by platform admins
+// and moderators outside it are audited (policy.AuditClosedReads).
+func (Survey) Interceptors() []ent.Interceptor {
+	return []ent.Interceptor{policy.AuditClosedReads()}
+}

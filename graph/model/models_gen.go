@@ -35,6 +35,27 @@ type AnswerInput struct {
 	Text *string `json:"text,omitempty"`
 }
 
+// Which audit entries to list; every condition given must hold.
+type AuditLogFilter struct {
+	// Entries by this member.
+	Actor *gid.ID `json:"actor,omitempty"`
+	// Entries of this action ("member.role"), or of every action starting with a prefix given with a
+	// trailing "*" ("circle.*").
+	Action *string `json:"action,omitempty"`
+	// Entries about objects of this type ("Member", "Circle").
+	TargetType *string `json:"targetType,omitempty"`
+	// Entries about this object.
+	TargetID *gid.ID `json:"targetID,omitempty"`
+	// Entries about this member (as the target or the member concerned).
+	Subject *gid.ID `json:"subject,omitempty"`
+	// Entries concerning this circle.
+	Circle *gid.ID `json:"circle,omitempty"`
+	// Entries written at or after this time.
+	From *time.Time `json:"from,omitempty"`
+	// Entries written before this time.
+	To *time.Time `json:"to,omitempty"`
+}
+
 // How an organisation stands on an indicator among its peers (same kind, similar size), for
 // learning, not ranking: no names, no ranks, and no statistics at all when fewer than 5 peers
 // reported.

@@ -17,9 +17,11 @@ import (
 	"time"
 
 	"entgo.io/ent/dialect"
+	"github.com/99designs/gqlgen/graphql"
 
 	"zirkel/graph"
 	"zirkel/server/api"
+	"zirkel/server/audit"
 	"zirkel/server/auth"
 	"zirkel/server/auth/directory"
 	"zirkel/server/calendar"
@@ -40,8 +42,10 @@ type App struct {
 	Live    *live.Hub
 	Privacy *privacy.Eraser
 	broker  pubsub.Broker
-	logger  *slog.Logger
 	handler http.Handler
+	logger  *slog.Logger
+
+	auditRetention, auditPurgeEvery time.Duration
 }
 
 // Option adjusts how the app is built (used by tests).
@@ -90,6 +94,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts ...Op
 	if err != nil {
 		return nil, err
 	}
+	st.Events.InTx("audit", audit.Record) // before any write below, so that the demo's are recorded too
 	authService, err := auth.New(st.Client, auth.Config{
 		IdleTimeout: cfg.SessionIdle, MaxAge: cfg.SessionMaxAge, CookieName: auth.DefaultConfig.CookieName,
 		CookieInsecure: cfg.CookieInsecure, AllowedOrigins: cfg.AllowedOrigins, Directories: o.directories,
@@ -139,13 +144,16 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts ...Op
 		Logger:        logger,
 		Websocket:     ws,
 		Fields:        graph.Prefetch(st.Client),
-		Operations:    hub.CurrentViewer,
+		Operations: func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+			return hub.CurrentViewer(audit.WatchReads(ctx, st.Client), next)
+		},
 	})
 	mux := http.NewServeMux()
 	deadline := withDeadline(cfg.Timeout) // around authentication too
 	mux.Handle("/graphql", deadline(authService.Middleware(hub.Middleware(gql))))
 	mux.Handle("GET /events/{file}", deadline(authService.Middleware(calendar.EventHandler(st.Client))))
 	mux.Handle("GET /calendar/{file}", deadline(calendar.FeedHandler(st.Client, authService)))
+	mux.Handle("GET /audit.csv", deadline(authService.Middleware(audit.CSV(st.Client))))
 	mux.Handle("GET /surveys/{id}/results.csv", deadline(authService.Middleware(graph.SurveyResultsCSV(st.Client, secret))))
 	mux.Handle("GET /me/export.json", deadline(authService.Middleware(privacy.Handler(exporter, logger))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
@@ -166,7 +174,8 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts ...Op
 		mux.Handle("/", ide)
 		mux.Handle(graphiql.AssetPrefix, ide)
 	}
-	return &App{Store: st, Auth: authService, Live: hub, Privacy: eraser, broker: broker, logger: logger, handler: reqid.Middleware(withRequestLog(mux, logger))}, nil
+	return &App{Store: st, Auth: authService, Live: hub, Privacy: eraser, broker: broker, handler: reqid.Middleware(withRequestLog(mux, logger)),
+		logger: logger, auditRetention: cfg.AuditRetention(), auditPurgeEvery: cfg.AuditPurgeEvery}, nil
 }
 
 // surveySecret is ZIRKEL_SURVEY_SECRET or, for a single instance, a random key kept in the
@@ -235,6 +244,12 @@ func shippedOfficialKey(ags string) bool {
 	}
 	districts, err := demo.Districts()
 	return err == nil && slices.ContainsFunc(districts, func(d demo.District) bool { return d.AGS() == ags })
+}
+
+// RunAuditRetention purges audit entries past the configured retention at once and then on
+// the configured schedule, until ctx ends.
+func (a *App) RunAuditRetention(ctx context.Context) {
+	audit.RunRetention(ctx, a.Store.Client, a.auditRetention, a.auditPurgeEvery, a.logger)
 }
 
 // Handler is the HTTP handler of all endpoints.

@@ -39,6 +39,15 @@ type Config struct {
 	DebugAddr        string        // -debug-addr / ZIRKEL_DEBUG_ADDR: serve Go's pprof here (keep it on localhost)
 	DeletionGrace    time.Duration // -deletion-grace / ZIRKEL_DELETION_GRACE: time to undo an account deletion
 	ErasureEvery     time.Duration // -erasure-every / ZIRKEL_ERASURE_EVERY: how often due deletions run and directories are checked for removed members
+
+	AuditRetentionDays int           // -audit-retention-days / ZIRKEL_AUDIT_RETENTION_DAYS: audit entries are kept this many days (default 730)
+	AuditPurgeEvery    time.Duration // -audit-purge-every / ZIRKEL_AUDIT_PURGE_EVERY: how often entries past the retention are purged
+	AuditVerify        bool          // -audit-verify: check the audit log's hash chain, print the outcome and exit (non-zero when broken)
+}
+
+// AuditRetention is how long audit entries are kept.
+func (c Config) AuditRetention() time.Duration {
+	return time.Duration(c.AuditRetentionDays) * 24 * time.Hour
 }
 
 // Load parses args (without the program name) with getenv for the fallbacks.
@@ -82,6 +91,7 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 		{&c.SessionRetention, "session-retention", "ZIRKEL_SESSION_RETENTION", "720h", "ended sessions are deleted this long after they ended"},
 		{&c.FailureRetention, "login-failure-retention", "ZIRKEL_LOGIN_FAILURE_RETENTION", "1h", "failed-login counters count and are kept this long after the last failure"},
 		{&c.PurgeEvery, "purge-every", "ZIRKEL_PURGE_EVERY", "1h", "how often sessions and counters past their retention are deleted"},
+		{&c.AuditPurgeEvery, "audit-purge-every", "ZIRKEL_AUDIT_PURGE_EVERY", "24h", "how often audit entries past the retention are purged"},
 	}
 	for _, d := range durations {
 		v, err := time.ParseDuration(env(d.env, d.d))
@@ -95,6 +105,12 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	conns, _ := strconv.Atoi(env("ZIRKEL_WS_CONNS_PER_MEMBER", "10"))
 	fs.IntVar(&c.WSConnsPerMember, "ws-conns-per-member", conns, "websocket connections one member may hold")
 	fs.StringVar(&c.DebugAddr, "debug-addr", getenv("ZIRKEL_DEBUG_ADDR"), "address for Go's pprof profiles, e.g. 127.0.0.1:6060; empty: off")
+	retention, err := strconv.Atoi(env("ZIRKEL_AUDIT_RETENTION_DAYS", "730"))
+	if err != nil {
+		return c, fmt.Errorf("reading ZIRKEL_AUDIT_RETENTION_DAYS: %w", err)
+	}
+	fs.IntVar(&c.AuditRetentionDays, "audit-retention-days", retention, "days audit entries are kept")
+	fs.BoolVar(&c.AuditVerify, "audit-verify", false, "check the audit log's hash chain, print the first broken link and exit (status 1 when broken)")
 	fs.StringVar(&c.BrokerURL, "broker", getenv("ZIRKEL_BROKER_URL"), "event broker between replicas: nats://host:4222, or empty for in-process")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -110,7 +126,8 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	c.Introspection = *introspection || c.Demo
 	c.GraphiQL = *graphiql || c.Demo
 	if c.WSConnsPerMember <= 0 || c.MaxComplexity <= 0 || c.Timeout <= 0 || c.SessionIdle <= 0 || c.SessionMaxAge <= 0 || c.RevalidateEvery <= 0 ||
-		c.DeletionGrace <= 0 || c.ErasureEvery <= 0 || c.SessionRetention <= 0 || c.FailureRetention <= 0 || c.PurgeEvery <= 0 {
+		c.DeletionGrace <= 0 || c.ErasureEvery <= 0 || c.SessionRetention <= 0 || c.FailureRetention <= 0 || c.PurgeEvery <= 0 ||
+		c.AuditRetentionDays <= 0 || c.AuditPurgeEvery <= 0 {
 		return c, fmt.Errorf("limits and durations must be positive")
 	}
 	return c, nil

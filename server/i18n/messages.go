@@ -91,6 +91,8 @@ var german = map[string]string{
 
 	// Who may do what (FORBIDDEN).
 	"only admins invite members":                                             "nur Admins laden Mitglieder ein",
+	"only platform admins read the audit log":                                "nur Plattform-Admins lesen das Audit-Protokoll",
+	"audit entries are never changed":                                        "Einträge des Audit-Protokolls werden nie geändert",
 	"only admins revoke sessions":                                            "nur Admins beenden Sitzungen",
 	"the discussion is locked":                                               "die Diskussion ist gesperrt",
 	"access revoked: you can no longer see this discussion":                  "Zugriff entzogen: Sie können diese Diskussion nicht mehr sehen",

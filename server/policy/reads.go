@@ -118,6 +118,7 @@ func queryRows[Q interface{ Where(...P) Q }, P ~func(*sql.Selector)](rows Rows[P
 
 // readRules are the read rules of every type, by ent type name. Never changed.
 var readRules = map[string]typeReads{
+	"AuditEntry":           reads[ent.AuditEntry](AuditEntryRows),
 	"AuthorshipInvitation": reads[ent.AuthorshipInvitation](InvitationVisible),
 	"CircleJoinRequest":    reads[ent.CircleJoinRequest](CircleJoinRequestRows),
 	"Circle":               reads[ent.Circle](CircleRows),
