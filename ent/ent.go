@@ -10,6 +10,7 @@ import (
 	"sync"
 	"zirkel/ent/authorshipinvitation"
 	"zirkel/ent/circle"
+	"zirkel/ent/circleban"
 	"zirkel/ent/circlejoinrequest"
 	"zirkel/ent/circlemembership"
 	"zirkel/ent/competency"
@@ -25,6 +26,7 @@ import (
 	"zirkel/ent/practice"
 	"zirkel/ent/reaction"
 	"zirkel/ent/registration"
+	"zirkel/ent/report"
 	"zirkel/ent/session"
 	"zirkel/ent/softwareproduct"
 	"zirkel/ent/softwareusage"
@@ -98,6 +100,7 @@ func checkColumn(t, c string) error {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
 			authorshipinvitation.Table: authorshipinvitation.ValidColumn,
 			circle.Table:               circle.ValidColumn,
+			circleban.Table:            circleban.ValidColumn,
 			circlejoinrequest.Table:    circlejoinrequest.ValidColumn,
 			circlemembership.Table:     circlemembership.ValidColumn,
 			competency.Table:           competency.ValidColumn,
@@ -113,6 +116,7 @@ func checkColumn(t, c string) error {
 			practice.Table:             practice.ValidColumn,
 			reaction.Table:             reaction.ValidColumn,
 			registration.Table:         registration.ValidColumn,
+			report.Table:               report.ValidColumn,
 			session.Table:              session.ValidColumn,
 			softwareproduct.Table:      softwareproduct.ValidColumn,
 			softwareusage.Table:        softwareusage.ValidColumn,

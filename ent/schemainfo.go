@@ -42,6 +42,15 @@ var SchemaInfo = map[string]TypeInfo{
 		},
 		Unique: []string{"slug"},
 	},
+	"CircleBan": {
+		Table: "circle_bans",
+		Edges: map[string]EdgeInfo{
+			"circle":    {Table: "circles", Input: "circleID"},
+			"member":    {Table: "members", Input: "memberID"},
+			"banned_by": {Table: "members", Input: "bannedByID"},
+		},
+		Unique: []string{},
+	},
 	"CircleJoinRequest": {
 		Table: "circle_join_requests",
 		Edges: map[string]EdgeInfo{
@@ -182,6 +191,17 @@ var SchemaInfo = map[string]TypeInfo{
 		Edges: map[string]EdgeInfo{
 			"event":  {Table: "events", Input: "eventID"},
 			"member": {Table: "members", Input: "memberID"},
+		},
+		Unique: []string{},
+	},
+	"Report": {
+		Table: "reports",
+		Edges: map[string]EdgeInfo{
+			"reporter":   {Table: "members", Input: "reporterID"},
+			"decided_by": {Table: "members", Input: "decidedByID"},
+			"message":    {Table: "messages", Input: "messageID"},
+			"practice":   {Table: "practices", Input: "practiceID"},
+			"discussion": {Table: "discussions", Input: "discussionID"},
 		},
 		Unique: []string{},
 	},

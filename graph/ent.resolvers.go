@@ -116,6 +116,9 @@ func (r *Resolver) Message() generated.MessageResolver { return &messageResolver
 // Query returns generated.QueryResolver implementation.
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
+// Report returns generated.ReportResolver implementation.
+func (r *Resolver) Report() generated.ReportResolver { return &reportResolver{r} }
+
 // SoftwareProduct returns generated.SoftwareProductResolver implementation.
 func (r *Resolver) SoftwareProduct() generated.SoftwareProductResolver {
 	return &softwareProductResolver{r}
@@ -130,6 +133,7 @@ type (
 	memberResolver               struct{ *Resolver }
 	messageResolver              struct{ *Resolver }
 	queryResolver                struct{ *Resolver }
+	reportResolver               struct{ *Resolver }
 	softwareProductResolver      struct{ *Resolver }
 	surveyResolver               struct{ *Resolver }
 )

@@ -19,7 +19,10 @@ func installTypeRules(client *ent.Client) {
 	client.Member.Use(memberEmail, memberUpdatedAt)
 	client.Topic.Use(topicParent)
 	client.Practice.Use(practiceCircle)
-	client.Message.Use(messageBody)
+	client.Message.Use(messageBody, moderationReason)
+	client.Practice.Use(moderationReason)
+	client.Discussion.Use(moderationReason)
+	client.Report.Use(reportItem)
 	installSurveyRules(client)
 }
 
