@@ -1,10 +1,13 @@
 package graph
 
-import "context"
+import (
+	"context"
 
-// withAudit names the action and reason of what is written with ctx (events.WithAction and
-// events.WithReason once server/events is on main).
+	"zirkel/server/events"
+)
+
+// withAudit names the action and reason of what is written with ctx: every change made under
+// it carries them through the event pipeline into the audit log.
 func withAudit(ctx context.Context, action, reason string) context.Context {
-	_, _ = action, reason
-	return ctx
+	return events.WithReason(events.WithAction(ctx, action), reason)
 }

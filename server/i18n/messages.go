@@ -159,6 +159,31 @@ var german = map[string]string{
 	"the service is unavailable; try again later":                                                                 "der Dienst ist nicht erreichbar; versuchen Sie es später noch einmal",
 	"vendors cannot be authors of practices":                                                                      "Anbieter können keine Praxisbeispiele verfassen",
 	"the URL's query string is not valid UTF-8":                                                                   "die Parameter der URL sind kein gültiges UTF-8",
+
+	// Moderation: reports, hiding, locks, bans.
+	"members report as themselves":                                     "Mitglieder melden in eigenem Namen",
+	"members report only what they can see":                            "Mitglieder melden nur, was sie sehen können",
+	"reports are decided one at a time and never deleted":              "Meldungen werden einzeln entschieden und nie gelöscht",
+	"only the moderators of the item's place decide on reports":        "nur die Moderation des Ortes (Zirkel oder Plattform) entscheidet über Meldungen",
+	"moderators ban in their own name":                                 "Moderatorinnen und Moderatoren sperren in eigenem Namen",
+	"moderators do not ban themselves":                                 "Moderatorinnen und Moderatoren sperren sich nicht selbst",
+	"only the circle's moderators and admins ban members from it":      "nur die Moderation des Zirkels und Admins sperren Mitglieder aus ihm aus",
+	"only admins ban a moderator of the circle":                        "nur Admins sperren eine Moderatorin oder einen Moderator des Zirkels",
+	"bans are lifted one at a time and not changed":                    "Sperren werden einzeln aufgehoben und nicht geändert",
+	"only the circle's moderators and admins lift bans":                "nur die Moderation des Zirkels und Admins heben Sperren auf",
+	"the member is banned from this circle":                            "das Mitglied ist für diesen Zirkel gesperrt",
+	"new items are not hidden or locked":                               "neue Inhalte werden nicht ausgeblendet oder gesperrt",
+	"items are hidden, restored and locked one at a time":              "Inhalte werden einzeln ausgeblendet, wiederhergestellt und gesperrt",
+	"moderators locked this discussion; only they unlock it":           "die Moderation hat diese Diskussion gesperrt; nur sie kann sie wieder öffnen",
+	"only the moderators of the item's place hide, restore or lock it": "nur die Moderation des Ortes (Zirkel oder Plattform) blendet Inhalte aus, stellt sie wieder her oder sperrt sie",
+	"a moderation action changes nothing else":                         "eine Moderationsaktion ändert nichts anderes",
+	"a decided report cannot be reopened":                              "eine entschiedene Meldung kann nicht wieder geöffnet werden",
+	"must name exactly one message, practice or discussion":            "muss genau einen Beitrag, ein Praxisbeispiel oder eine Diskussion nennen",
+	"SALES_PITCH is only for posts of vendors":                         "SALES_PITCH gilt nur für Inhalte von Anbietern",
+	"must not be blank: the author reads it":                           "darf nicht leer sein: die Autorin oder der Autor liest sie",
+	"is not a message, practice or discussion":                         "ist kein Beitrag, kein Praxisbeispiel und keine Diskussion",
+	"the report was already decided":                                   "die Meldung wurde bereits entschieden",
+	"you have already reported this; your report is still open":        "Sie haben dies bereits gemeldet; Ihre Meldung ist noch offen",
 }
 
 // germanPatterns translate messages with values in them: the validator's and parser's of
