@@ -389,19 +389,21 @@ func TestCircleBan(t *testing.T) {
 		if mine.Viewer.CircleMemberships.TotalCount != 0 || len(mine.CircleBans.Edges) != 2 || mine.CircleBans.Edges[0].Node.Reason != "wiederholt Werbung" {
 			t.Fatalf("after the bans Jonas has %+v", mine)
 		}
-		for name, q := range map[string]string{
-			"rejoin":         `mutation($c: ID!, $d: ID!, $x: ID!) { joinCircle(circleID: $c) { id } }`,
-			"ask to join":    `mutation($c: ID!, $d: ID!, $x: ID!) { requestToJoinCircle(circleID: $x) { id } }`,
-			"post":           `mutation($c: ID!, $d: ID!, $x: ID!) { postMessage(input: {discussionID: $d, body: "hallo"}) { id } }`,
-			"start":          `mutation($c: ID!, $d: ID!, $x: ID!) { createDiscussion(input: {title: "neu", circleID: $c}) { id } }`,
-			"be added again": `mutation($c: ID!, $d: ID!, $x: ID!) { addCircleMember(circleID: $c, memberID: "` + w.Jonas.MemberID + `") { id } }`,
+		for _, row := range []struct {
+			name  string
+			as    *apitest.Session
+			query string
+			vars  map[string]any
+		}{
+			{"rejoin the open circle", w.Jonas, `mutation($c: ID!) { joinCircle(circleID: $c) { id } }`, map[string]any{"c": oc}},
+			{"ask to join the closed circle", w.Jonas, `mutation($c: ID!) { requestToJoinCircle(circleID: $c) { id } }`, map[string]any{"c": w.CircleID}},
+			{"post in the open circle", w.Jonas, `mutation($d: ID!) { postMessage(input: {discussionID: $d, body: "hallo"}) { id } }`, map[string]any{"d": d}},
+			{"start a discussion in the open circle", w.Jonas, `mutation($c: ID!) { createDiscussion(input: {title: "neu", circleID: $c}) { id } }`, map[string]any{"c": oc}},
+			{"be added again by a moderator", w.Mona, `mutation($c: ID!, $m: ID!) { addCircleMember(circleID: $c, memberID: $m) { id } }`, map[string]any{"c": w.CircleID, "m": w.Jonas.MemberID}},
+			{"be added again by an admin", w.Admin, `mutation($c: ID!, $m: ID!) { addCircleMember(circleID: $c, memberID: $m) { id } }`, map[string]any{"c": oc, "m": w.Jonas.MemberID}},
 		} {
-			t.Run("cannot "+name, func(t *testing.T) {
-				as := w.Jonas
-				if name == "be added again" {
-					as = w.Mona
-				}
-				wantError(t, as.Post(t, q, map[string]any{"c": oc, "d": d, "x": w.CircleID}), "FORBIDDEN", "")
+			t.Run("cannot "+row.name, func(t *testing.T) {
+				wantError(t, row.as.Post(t, row.query, row.vars), "FORBIDDEN", "")
 			})
 		}
 		var lifted struct{ LiftCircleBan string }
