@@ -48,7 +48,10 @@ func HiddenShownTo(v *viewer.Viewer, authorID, circleID gid.ID) bool {
 // outside circles for platform moderators. It is nil for admins (every place) and false when
 // the viewer moderates no place.
 func moderatedPlace[P ~func(*sql.Selector)](v *viewer.Viewer, inCircles func(...predicate.Circle) P, noCircle P, or func(...P) P) (P, bool) {
-	if v.IsAdmin() {
+	switch {
+	case v == nil:
+		return nil, false
+	case v.IsAdmin():
 		return nil, true
 	}
 	var ps []P
