@@ -421,3 +421,56 @@ func TestCircleBan(t *testing.T) {
 		post(t, w.Jonas, d, "Ich halte mich an die Regeln.", nil)
 	})
 }
+
+// TestHiddenPractice: a reported practice outside circles is hidden by a platform moderator:
+// other members no longer find it in lists, counts, filters or search; its author reads why.
+func TestHiddenPractice(t *testing.T) {
+	apitest.ForEachBackend(t, func(t *testing.T, env *apitest.Env) {
+		w := newModWorld(t, env)
+		var created struct{ CreatePractice struct{ ID string } }
+		w.Anna.MustPost(t, `mutation($org: ID!, $t: ID!) { createPractice(input: {
+			title: "Quittenpresse im Bürgerbüro", summary: "Wie wir Termine digital vergeben", problem: "Warteschlangen", approach: "Online-Termine", outcome: "kürzere Wartezeit", organisationID: $org, topicIDs: [$t] }) { id } }`,
+			map[string]any{"org": w.OrgID, "t": w.TopicID}, &created)
+		p := created.CreatePractice.ID
+		w.Anna.MustPost(t, `mutation($id: ID!) { publishPractice(id: $id) { id } }`, map[string]any{"id": p}, nil)
+		counts := func(as *apitest.Session) [3]int {
+			var out struct {
+				L struct{ TotalCount int }         `json:"l"`
+				T struct{ TotalCount int }         `json:"t"`
+				S struct{ Hits []json.RawMessage } `json:"s"`
+			}
+			as.MustPost(t, `{
+				l: practices(first: 50, where: {titleContains: "Quittenpresse"}) { totalCount }
+				t: topics(first: 50, where: {hasPracticesWith: {titleContains: "Quittenpresse"}}) { totalCount }
+				s: search(query: "Quittenpresse", types: [PRACTICE]) { hits { node { id } } }
+			}`, nil, &out)
+			return [3]int{out.L.TotalCount, out.T.TotalCount, len(out.S.Hits)}
+		}
+		if got := counts(w.Jonas); got != [3]int{1, 1, 1} {
+			t.Fatalf("before hiding Jonas finds %v", got)
+		}
+		if res := report(t, w.Jonas, p, "MISINFORMATION"); len(res.Errors) > 0 {
+			t.Fatalf("reporting the practice: %+v", res.Errors)
+		}
+		if q := queue(t, w.Paul, "OPEN"); len(q) != 1 || q[0].Item == nil || q[0].Item.ID != p {
+			t.Fatalf("the platform moderator's queue: %+v", q)
+		}
+		wantError(t, w.Anna.Post(t, `mutation($i: ID!) { hideContent(itemID: $i, reason: "x") { __typename } }`, map[string]any{"i": p}), "FORBIDDEN", "")
+		w.Paul.MustPost(t, `mutation($i: ID!) { hideContent(itemID: $i, reason: "Zahlen nicht belegt") { __typename } }`, map[string]any{"i": p}, nil)
+		if got := counts(w.Jonas); got != [3]int{0, 0, 0} || sees(t, w.Jonas, p) {
+			t.Fatalf("after hiding Jonas still finds %v", got)
+		}
+		var mine struct {
+			Node struct{ HiddenReason *string }
+		}
+		w.Anna.MustPost(t, `query($id: ID!) { node(id: $id) { ... on Practice { hiddenReason } } }`, map[string]any{"id": p}, &mine)
+		if mine.Node.HiddenReason == nil || *mine.Node.HiddenReason != "Zahlen nicht belegt" {
+			t.Fatalf("the author reads %+v", mine.Node)
+		}
+		wantError(t, w.Anna.Post(t, `mutation($i: ID!) { restoreContent(itemID: $i) { __typename } }`, map[string]any{"i": p}), "FORBIDDEN", "")
+		w.Paul.MustPost(t, `mutation($i: ID!) { restoreContent(itemID: $i) { __typename } }`, map[string]any{"i": p}, nil)
+		if got := counts(w.Jonas); got != [3]int{1, 1, 1} {
+			t.Fatalf("after restoring Jonas finds %v", got)
+		}
+	})
+}

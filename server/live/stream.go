@@ -29,7 +29,7 @@ type stream struct {
 	circleOpen   bool
 	hidden       bool   // moderators hid the discussion: only its author and they see it
 	authorID     gid.ID // the discussion's author
-	last         int // highest position delivered live
+	last         int    // highest position delivered live
 	subs         map[*sub]struct{}
 	present      map[gid.ID]time.Time // member -> until, from every replica
 	localPresent map[gid.ID]int       // presence subscriptions on this replica
