@@ -1,7 +1,9 @@
 package live_test
 
 import (
+	"encoding/json"
 	"testing"
+	"time"
 
 	"zirkel/server/apitest"
 )
@@ -43,6 +45,56 @@ func TestHiddenMessagesAreNotReplayed(t *testing.T) {
 					}
 				}
 			})
+		}
+	})
+}
+
+// TestHiddenMessagesAreNotDeliveredLive: when the author edits a hidden message, the edit
+// goes to the author and not to other subscribers (live events are loaded once for all, with
+// every right, and checked per subscriber).
+func TestHiddenMessagesAreNotDeliveredLive(t *testing.T) {
+	apitest.ForEachBackend(t, func(t *testing.T, env *apitest.Env) {
+		c := newCommunity(t, env)
+		ids := map[string]string{}
+		for _, body := range []string{"sichtbar", "Werbung"} {
+			var out struct{ PostMessage struct{ ID string } }
+			c.jonas.MustPost(t, `mutation($d: ID!, $b: String!) { postMessage(input: {discussionID: $d, body: $b}) { id } }`,
+				map[string]any{"d": c.discussion, "b": body}, &out)
+			ids[body] = out.PostMessage.ID
+		}
+		c.admin.MustPost(t, `mutation($i: ID!) { hideContent(itemID: $i, reason: "Werbung") { __typename } }`,
+			map[string]any{"i": ids["Werbung"]}, nil)
+		const updated = `subscription($d: ID!) { messageUpdated(discussionID: $d) { cursor message { body } } }`
+		anna, jonas := c.anna.DialWS(t, apitest.TransportWS), c.jonas.DialWS(t, apitest.TransportWS)
+		defer anna.Close()
+		defer jonas.Close()
+		for _, ws := range []*apitest.WS{anna, jonas} {
+			if err := ws.Subscribe("u", updated, map[string]any{"d": c.discussion}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		time.Sleep(100 * time.Millisecond) // the subscriptions are set up asynchronously
+		edit := func(id, body string) {
+			c.jonas.MustPost(t, `mutation($i: ID!, $b: String!) { editMessage(id: $i, body: $b) { id } }`, map[string]any{"i": id, "b": body}, nil)
+		}
+		edit(ids["Werbung"], "noch mehr Werbung")
+		edit(ids["sichtbar"], "sichtbar, bearbeitet")
+		body := func(ws *apitest.WS) string {
+			var ev struct {
+				Data struct {
+					MessageUpdated struct{ Message struct{ Body string } }
+				}
+			}
+			if err := json.Unmarshal(ws.Next("u"), &ev); err != nil {
+				t.Fatal(err)
+			}
+			return ev.Data.MessageUpdated.Message.Body
+		}
+		if got := body(jonas); got != "noch mehr Werbung" {
+			t.Fatalf("the author's first update: %q", got)
+		}
+		if got := body(anna); got != "sichtbar, bearbeitet" {
+			t.Fatalf("another member's first update: %q (the hidden message's edit must not arrive)", got)
 		}
 	})
 }
