@@ -98,3 +98,41 @@ func TestHiddenMessagesAreNotDeliveredLive(t *testing.T) {
 		}
 	})
 }
+
+// TestHiddenDiscussionsHaveNoActivity: activity in a hidden discussion is not announced to
+// other members who follow its topic.
+func TestHiddenDiscussionsHaveNoActivity(t *testing.T) {
+	apitest.ForEachBackend(t, func(t *testing.T, env *apitest.Env) {
+		c := newCommunity(t, env)
+		var topic struct{ CreateTopic struct{ ID string } }
+		c.admin.MustPost(t, `mutation { createTopic(input: {slug: "ki", name: "KI"}) { id } }`, nil, &topic)
+		start := func(title string) string {
+			var out struct{ CreateDiscussion struct{ ID string } }
+			c.jonas.MustPost(t, `mutation($t: ID!, $title: String!) { createDiscussion(input: {title: $title, topicIDs: [$t]}) { id } }`,
+				map[string]any{"t": topic.CreateTopic.ID, "title": title}, &out)
+			return out.CreateDiscussion.ID
+		}
+		hidden, shown := start("Verborgen"), start("Sichtbar")
+		c.admin.MustPost(t, `mutation($i: ID!) { hideContent(itemID: $i, reason: "Werbung") { __typename } }`, map[string]any{"i": hidden}, nil)
+		ws := c.anna.DialWS(t, apitest.TransportWS)
+		defer ws.Close()
+		if err := ws.Subscribe("a", `subscription($t: ID) { discussionActivity(topicID: $t) { kind discussion { title } } }`,
+			map[string]any{"t": topic.CreateTopic.ID}); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(150 * time.Millisecond) // the subscription is set up asynchronously
+		post(t, c.jonas, hidden, "im Verborgenen")
+		post(t, c.jonas, shown, "öffentlich")
+		var ev struct {
+			Data struct {
+				DiscussionActivity struct{ Discussion struct{ Title string } }
+			}
+		}
+		if err := json.Unmarshal(ws.Next("a"), &ev); err != nil {
+			t.Fatal(err)
+		}
+		if got := ev.Data.DiscussionActivity.Discussion.Title; got != "Sichtbar" {
+			t.Fatalf("first activity: %q, want the visible discussion", got)
+		}
+	})
+}
