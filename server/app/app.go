@@ -112,7 +112,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts ...Op
 		_ = st.Close()
 		return nil, err
 	}
-	authService.OnSessionsEnded(hub.SessionsEnded)
+	st.Events.AfterCommit("live", hub.Consume)
 	ws := hub.Transport(cfg.AllowedOrigins)
 	limits := api.DefaultLimits
 	limits.MaxComplexity = cfg.MaxComplexity
