@@ -59,12 +59,8 @@ func (r *mutationResolver) BanFromCircle(ctx context.Context, circleID gid.ID, m
 	if err != nil {
 		return nil, err
 	}
-	ban, err := ent.FromContext(ctx).CircleBan.Create().SetCircleID(circleID).SetMemberID(memberID).
+	return ent.FromContext(ctx).CircleBan.Create().SetCircleID(circleID).SetMemberID(memberID).
 		SetReason(reason).SetBannedByID(v.MemberID).Save(audited(ctx, actionBan, reason))
-	if err == nil {
-		r.live.AccessChanged(ctx, memberID)
-	}
-	return ban, err
 }
 
 // LiftCircleBan is the resolver for the liftCircleBan field.

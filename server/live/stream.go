@@ -228,9 +228,10 @@ func (st *stream) onTyping(ctx context.Context, n notice) error {
 }
 
 // onMeta re-reads the discussion's circle and ends the subscriptions of those who may no
-// longer see it (its circle became closed, or it moved into a circle they are not in).
+// longer see it (its circle became closed, it moved into a circle they are not in, or
+// moderators hid it).
 func (st *stream) onMeta(ctx context.Context) error {
-	d, err := st.hub.client.Discussion.Query().Where(discussion.ID(st.id)).WithCircle().Only(ctx)
+	d, err := st.hub.client.Discussion.Query().Where(discussion.ID(st.id)).WithCircle().WithAuthor().Only(ctx)
 	if err != nil {
 		return err
 	}
