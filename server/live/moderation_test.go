@@ -136,3 +136,28 @@ func TestHiddenDiscussionsHaveNoActivity(t *testing.T) {
 		}
 	})
 }
+
+// TestHidingADiscussionEndsOthersSubscriptions: when moderators hide a discussion, other
+// members' subscriptions to it end with FORBIDDEN; its author's go on.
+func TestHidingADiscussionEndsOthersSubscriptions(t *testing.T) {
+	apitest.ForEachBackend(t, func(t *testing.T, env *apitest.Env) {
+		c := newCommunity(t, env) // Anna started the discussion
+		jonas, anna := c.jonas.DialWS(t, apitest.TransportWS), c.anna.DialWS(t, apitest.TransportWS)
+		defer jonas.Close()
+		defer anna.Close()
+		for _, ws := range []*apitest.WS{jonas, anna} {
+			if err := ws.Subscribe("r", addedQuery, map[string]any{"d": c.discussion}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		time.Sleep(150 * time.Millisecond) // the subscriptions are set up asynchronously
+		c.admin.MustPost(t, `mutation($i: ID!) { hideContent(itemID: $i, reason: "Doppelt") { __typename } }`, map[string]any{"i": c.discussion}, nil)
+		if ev := decodeAdded(t, jonas.Next("r")); len(ev.Errors) == 0 || ev.Errors[0].Code() != "FORBIDDEN" {
+			t.Fatalf("another member's subscription goes on: %+v", ev)
+		}
+		pos := post(t, c.anna, c.discussion, "noch da")
+		if got := decodeAdded(t, anna.Next("r")).Data.MessageAdded.Cursor; got != pos {
+			t.Fatalf("the author's subscription: position %d, want %d", got, pos)
+		}
+	})
+}
