@@ -15,6 +15,7 @@ import (
 	"zirkel/ent/auditentry"
 	"zirkel/ent/authorshipinvitation"
 	"zirkel/ent/circle"
+	"zirkel/ent/circleban"
 	"zirkel/ent/circlejoinrequest"
 	"zirkel/ent/circlemembership"
 	"zirkel/ent/competency"
@@ -30,6 +31,7 @@ import (
 	"zirkel/ent/practice"
 	"zirkel/ent/reaction"
 	"zirkel/ent/registration"
+	"zirkel/ent/report"
 	"zirkel/ent/session"
 	"zirkel/ent/softwareproduct"
 	"zirkel/ent/softwareusage"
@@ -57,6 +59,8 @@ type Client struct {
 	AuthorshipInvitation *AuthorshipInvitationClient
 	// Circle is the client for interacting with the Circle builders.
 	Circle *CircleClient
+	// CircleBan is the client for interacting with the CircleBan builders.
+	CircleBan *CircleBanClient
 	// CircleJoinRequest is the client for interacting with the CircleJoinRequest builders.
 	CircleJoinRequest *CircleJoinRequestClient
 	// CircleMembership is the client for interacting with the CircleMembership builders.
@@ -87,6 +91,8 @@ type Client struct {
 	Reaction *ReactionClient
 	// Registration is the client for interacting with the Registration builders.
 	Registration *RegistrationClient
+	// Report is the client for interacting with the Report builders.
+	Report *ReportClient
 	// Session is the client for interacting with the Session builders.
 	Session *SessionClient
 	// SoftwareProduct is the client for interacting with the SoftwareProduct builders.
@@ -115,6 +121,7 @@ func (c *Client) init() {
 	c.AuditEntry = NewAuditEntryClient(c.config)
 	c.AuthorshipInvitation = NewAuthorshipInvitationClient(c.config)
 	c.Circle = NewCircleClient(c.config)
+	c.CircleBan = NewCircleBanClient(c.config)
 	c.CircleJoinRequest = NewCircleJoinRequestClient(c.config)
 	c.CircleMembership = NewCircleMembershipClient(c.config)
 	c.Competency = NewCompetencyClient(c.config)
@@ -130,6 +137,7 @@ func (c *Client) init() {
 	c.Practice = NewPracticeClient(c.config)
 	c.Reaction = NewReactionClient(c.config)
 	c.Registration = NewRegistrationClient(c.config)
+	c.Report = NewReportClient(c.config)
 	c.Session = NewSessionClient(c.config)
 	c.SoftwareProduct = NewSoftwareProductClient(c.config)
 	c.SoftwareUsage = NewSoftwareUsageClient(c.config)
@@ -232,6 +240,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		AuditEntry:           NewAuditEntryClient(cfg),
 		AuthorshipInvitation: NewAuthorshipInvitationClient(cfg),
 		Circle:               NewCircleClient(cfg),
+		CircleBan:            NewCircleBanClient(cfg),
 		CircleJoinRequest:    NewCircleJoinRequestClient(cfg),
 		CircleMembership:     NewCircleMembershipClient(cfg),
 		Competency:           NewCompetencyClient(cfg),
@@ -247,6 +256,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Practice:             NewPracticeClient(cfg),
 		Reaction:             NewReactionClient(cfg),
 		Registration:         NewRegistrationClient(cfg),
+		Report:               NewReportClient(cfg),
 		Session:              NewSessionClient(cfg),
 		SoftwareProduct:      NewSoftwareProductClient(cfg),
 		SoftwareUsage:        NewSoftwareUsageClient(cfg),
@@ -276,6 +286,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		AuditEntry:           NewAuditEntryClient(cfg),
 		AuthorshipInvitation: NewAuthorshipInvitationClient(cfg),
 		Circle:               NewCircleClient(cfg),
+		CircleBan:            NewCircleBanClient(cfg),
 		CircleJoinRequest:    NewCircleJoinRequestClient(cfg),
 		CircleMembership:     NewCircleMembershipClient(cfg),
 		Competency:           NewCompetencyClient(cfg),
@@ -291,6 +302,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Practice:             NewPracticeClient(cfg),
 		Reaction:             NewReactionClient(cfg),
 		Registration:         NewRegistrationClient(cfg),
+		Report:               NewReportClient(cfg),
 		Session:              NewSessionClient(cfg),
 		SoftwareProduct:      NewSoftwareProductClient(cfg),
 		SoftwareUsage:        NewSoftwareUsageClient(cfg),
@@ -327,11 +339,11 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.AuditEntry, c.AuthorshipInvitation, c.Circle, c.CircleJoinRequest,
-		c.CircleMembership, c.Competency, c.CompetencyRating, c.Discussion, c.Event,
-		c.Indicator, c.LoginThrottle, c.Measurement, c.Member, c.Message,
-		c.Organisation, c.Practice, c.Reaction, c.Registration, c.Session,
-		c.SoftwareProduct, c.SoftwareUsage, c.Survey, c.SurveyQuestion,
+		c.AuditEntry, c.AuthorshipInvitation, c.Circle, c.CircleBan,
+		c.CircleJoinRequest, c.CircleMembership, c.Competency, c.CompetencyRating,
+		c.Discussion, c.Event, c.Indicator, c.LoginThrottle, c.Measurement, c.Member,
+		c.Message, c.Organisation, c.Practice, c.Reaction, c.Registration, c.Report,
+		c.Session, c.SoftwareProduct, c.SoftwareUsage, c.Survey, c.SurveyQuestion,
 		c.SurveyResponse, c.Topic,
 	} {
 		n.Use(hooks...)
@@ -342,11 +354,11 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.AuditEntry, c.AuthorshipInvitation, c.Circle, c.CircleJoinRequest,
-		c.CircleMembership, c.Competency, c.CompetencyRating, c.Discussion, c.Event,
-		c.Indicator, c.LoginThrottle, c.Measurement, c.Member, c.Message,
-		c.Organisation, c.Practice, c.Reaction, c.Registration, c.Session,
-		c.SoftwareProduct, c.SoftwareUsage, c.Survey, c.SurveyQuestion,
+		c.AuditEntry, c.AuthorshipInvitation, c.Circle, c.CircleBan,
+		c.CircleJoinRequest, c.CircleMembership, c.Competency, c.CompetencyRating,
+		c.Discussion, c.Event, c.Indicator, c.LoginThrottle, c.Measurement, c.Member,
+		c.Message, c.Organisation, c.Practice, c.Reaction, c.Registration, c.Report,
+		c.Session, c.SoftwareProduct, c.SoftwareUsage, c.Survey, c.SurveyQuestion,
 		c.SurveyResponse, c.Topic,
 	} {
 		n.Intercept(interceptors...)
@@ -362,6 +374,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.AuthorshipInvitation.mutate(ctx, m)
 	case *CircleMutation:
 		return c.Circle.mutate(ctx, m)
+	case *CircleBanMutation:
+		return c.CircleBan.mutate(ctx, m)
 	case *CircleJoinRequestMutation:
 		return c.CircleJoinRequest.mutate(ctx, m)
 	case *CircleMembershipMutation:
@@ -392,6 +406,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Reaction.mutate(ctx, m)
 	case *RegistrationMutation:
 		return c.Registration.mutate(ctx, m)
+	case *ReportMutation:
+		return c.Report.mutate(ctx, m)
 	case *SessionMutation:
 		return c.Session.mutate(ctx, m)
 	case *SoftwareProductMutation:
@@ -970,6 +986,188 @@ func (c *CircleClient) mutate(ctx context.Context, m *CircleMutation) (Value, er
 		return (&CircleDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Circle mutation op: %q", m.Op())
+	}
+}
+
+// CircleBanClient is a client for the CircleBan schema.
+type CircleBanClient struct {
+	config
+}
+
+// NewCircleBanClient returns a client for the CircleBan from the given config.
+func NewCircleBanClient(c config) *CircleBanClient {
+	return &CircleBanClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `circleban.Hooks(f(g(h())))`.
+func (c *CircleBanClient) Use(hooks ...Hook) {
+	c.hooks.CircleBan = append(c.hooks.CircleBan, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `circleban.Intercept(f(g(h())))`.
+func (c *CircleBanClient) Intercept(interceptors ...Interceptor) {
+	c.inters.CircleBan = append(c.inters.CircleBan, interceptors...)
+}
+
+// Create returns a builder for creating a CircleBan entity.
+func (c *CircleBanClient) Create() *CircleBanCreate {
+	mutation := newCircleBanMutation(c.config, OpCreate)
+	return &CircleBanCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of CircleBan entities.
+func (c *CircleBanClient) CreateBulk(builders ...*CircleBanCreate) *CircleBanCreateBulk {
+	return &CircleBanCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *CircleBanClient) MapCreateBulk(slice any, setFunc func(*CircleBanCreate, int)) *CircleBanCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &CircleBanCreateBulk{err: fmt.Errorf("calling to CircleBanClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*CircleBanCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &CircleBanCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for CircleBan.
+func (c *CircleBanClient) Update() *CircleBanUpdate {
+	mutation := newCircleBanMutation(c.config, OpUpdate)
+	return &CircleBanUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *CircleBanClient) UpdateOne(_m *CircleBan) *CircleBanUpdateOne {
+	mutation := newCircleBanMutation(c.config, OpUpdateOne, withCircleBan(_m))
+	return &CircleBanUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *CircleBanClient) UpdateOneID(id gid.ID) *CircleBanUpdateOne {
+	mutation := newCircleBanMutation(c.config, OpUpdateOne, withCircleBanID(id))
+	return &CircleBanUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for CircleBan.
+func (c *CircleBanClient) Delete() *CircleBanDelete {
+	mutation := newCircleBanMutation(c.config, OpDelete)
+	return &CircleBanDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *CircleBanClient) DeleteOne(_m *CircleBan) *CircleBanDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *CircleBanClient) DeleteOneID(id gid.ID) *CircleBanDeleteOne {
+	builder := c.Delete().Where(circleban.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &CircleBanDeleteOne{builder}
+}
+
+// Query returns a query builder for CircleBan.
+func (c *CircleBanClient) Query() *CircleBanQuery {
+	return &CircleBanQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeCircleBan},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a CircleBan entity by its id.
+func (c *CircleBanClient) Get(ctx context.Context, id gid.ID) (*CircleBan, error) {
+	return c.Query().Where(circleban.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *CircleBanClient) GetX(ctx context.Context, id gid.ID) *CircleBan {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryCircle queries the circle edge of a CircleBan.
+func (c *CircleBanClient) QueryCircle(_m *CircleBan) *CircleQuery {
+	query := (&CircleClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(circleban.Table, circleban.FieldID, id),
+			sqlgraph.To(circle.Table, circle.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, circleban.CircleTable, circleban.CircleColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryMember queries the member edge of a CircleBan.
+func (c *CircleBanClient) QueryMember(_m *CircleBan) *MemberQuery {
+	query := (&MemberClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(circleban.Table, circleban.FieldID, id),
+			sqlgraph.To(member.Table, member.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, circleban.MemberTable, circleban.MemberColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryBannedBy queries the banned_by edge of a CircleBan.
+func (c *CircleBanClient) QueryBannedBy(_m *CircleBan) *MemberQuery {
+	query := (&MemberClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(circleban.Table, circleban.FieldID, id),
+			sqlgraph.To(member.Table, member.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, circleban.BannedByTable, circleban.BannedByColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *CircleBanClient) Hooks() []Hook {
+	hooks := c.hooks.CircleBan
+	return append(hooks[:len(hooks):len(hooks)], circleban.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *CircleBanClient) Interceptors() []Interceptor {
+	return c.inters.CircleBan
+}
+
+func (c *CircleBanClient) mutate(ctx context.Context, m *CircleBanMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&CircleBanCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&CircleBanUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&CircleBanUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&CircleBanDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown CircleBan mutation op: %q", m.Op())
 	}
 }
 
@@ -3868,6 +4066,220 @@ func (c *RegistrationClient) mutate(ctx context.Context, m *RegistrationMutation
 	}
 }
 
+// ReportClient is a client for the Report schema.
+type ReportClient struct {
+	config
+}
+
+// NewReportClient returns a client for the Report from the given config.
+func NewReportClient(c config) *ReportClient {
+	return &ReportClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `report.Hooks(f(g(h())))`.
+func (c *ReportClient) Use(hooks ...Hook) {
+	c.hooks.Report = append(c.hooks.Report, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `report.Intercept(f(g(h())))`.
+func (c *ReportClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Report = append(c.inters.Report, interceptors...)
+}
+
+// Create returns a builder for creating a Report entity.
+func (c *ReportClient) Create() *ReportCreate {
+	mutation := newReportMutation(c.config, OpCreate)
+	return &ReportCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Report entities.
+func (c *ReportClient) CreateBulk(builders ...*ReportCreate) *ReportCreateBulk {
+	return &ReportCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ReportClient) MapCreateBulk(slice any, setFunc func(*ReportCreate, int)) *ReportCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ReportCreateBulk{err: fmt.Errorf("calling to ReportClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ReportCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ReportCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Report.
+func (c *ReportClient) Update() *ReportUpdate {
+	mutation := newReportMutation(c.config, OpUpdate)
+	return &ReportUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ReportClient) UpdateOne(_m *Report) *ReportUpdateOne {
+	mutation := newReportMutation(c.config, OpUpdateOne, withReport(_m))
+	return &ReportUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ReportClient) UpdateOneID(id gid.ID) *ReportUpdateOne {
+	mutation := newReportMutation(c.config, OpUpdateOne, withReportID(id))
+	return &ReportUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Report.
+func (c *ReportClient) Delete() *ReportDelete {
+	mutation := newReportMutation(c.config, OpDelete)
+	return &ReportDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ReportClient) DeleteOne(_m *Report) *ReportDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ReportClient) DeleteOneID(id gid.ID) *ReportDeleteOne {
+	builder := c.Delete().Where(report.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ReportDeleteOne{builder}
+}
+
+// Query returns a query builder for Report.
+func (c *ReportClient) Query() *ReportQuery {
+	return &ReportQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeReport},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Report entity by its id.
+func (c *ReportClient) Get(ctx context.Context, id gid.ID) (*Report, error) {
+	return c.Query().Where(report.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ReportClient) GetX(ctx context.Context, id gid.ID) *Report {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryReporter queries the reporter edge of a Report.
+func (c *ReportClient) QueryReporter(_m *Report) *MemberQuery {
+	query := (&MemberClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(report.Table, report.FieldID, id),
+			sqlgraph.To(member.Table, member.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, report.ReporterTable, report.ReporterColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryDecidedBy queries the decided_by edge of a Report.
+func (c *ReportClient) QueryDecidedBy(_m *Report) *MemberQuery {
+	query := (&MemberClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(report.Table, report.FieldID, id),
+			sqlgraph.To(member.Table, member.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, report.DecidedByTable, report.DecidedByColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryMessage queries the message edge of a Report.
+func (c *ReportClient) QueryMessage(_m *Report) *MessageQuery {
+	query := (&MessageClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(report.Table, report.FieldID, id),
+			sqlgraph.To(message.Table, message.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, report.MessageTable, report.MessageColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryPractice queries the practice edge of a Report.
+func (c *ReportClient) QueryPractice(_m *Report) *PracticeQuery {
+	query := (&PracticeClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(report.Table, report.FieldID, id),
+			sqlgraph.To(practice.Table, practice.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, report.PracticeTable, report.PracticeColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryDiscussion queries the discussion edge of a Report.
+func (c *ReportClient) QueryDiscussion(_m *Report) *DiscussionQuery {
+	query := (&DiscussionClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(report.Table, report.FieldID, id),
+			sqlgraph.To(discussion.Table, discussion.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, report.DiscussionTable, report.DiscussionColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *ReportClient) Hooks() []Hook {
+	hooks := c.hooks.Report
+	return append(hooks[:len(hooks):len(hooks)], report.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *ReportClient) Interceptors() []Interceptor {
+	return c.inters.Report
+}
+
+func (c *ReportClient) mutate(ctx context.Context, m *ReportMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ReportCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ReportUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ReportUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ReportDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Report mutation op: %q", m.Op())
+	}
+}
+
 // SessionClient is a client for the Session schema.
 type SessionClient struct {
 	config
@@ -5146,18 +5558,18 @@ func (c *TopicClient) mutate(ctx context.Context, m *TopicMutation) (Value, erro
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		AuditEntry, AuthorshipInvitation, Circle, CircleJoinRequest, CircleMembership,
-		Competency, CompetencyRating, Discussion, Event, Indicator, LoginThrottle,
-		Measurement, Member, Message, Organisation, Practice, Reaction, Registration,
-		Session, SoftwareProduct, SoftwareUsage, Survey, SurveyQuestion,
-		SurveyResponse, Topic []ent.Hook
+		AuditEntry, AuthorshipInvitation, Circle, CircleBan, CircleJoinRequest,
+		CircleMembership, Competency, CompetencyRating, Discussion, Event, Indicator,
+		LoginThrottle, Measurement, Member, Message, Organisation, Practice, Reaction,
+		Registration, Report, Session, SoftwareProduct, SoftwareUsage, Survey,
+		SurveyQuestion, SurveyResponse, Topic []ent.Hook
 	}
 	inters struct {
-		AuditEntry, AuthorshipInvitation, Circle, CircleJoinRequest, CircleMembership,
-		Competency, CompetencyRating, Discussion, Event, Indicator, LoginThrottle,
-		Measurement, Member, Message, Organisation, Practice, Reaction, Registration,
-		Session, SoftwareProduct, SoftwareUsage, Survey, SurveyQuestion,
-		SurveyResponse, Topic []ent.Interceptor
+		AuditEntry, AuthorshipInvitation, Circle, CircleBan, CircleJoinRequest,
+		CircleMembership, Competency, CompetencyRating, Discussion, Event, Indicator,
+		LoginThrottle, Measurement, Member, Message, Organisation, Practice, Reaction,
+		Registration, Report, Session, SoftwareProduct, SoftwareUsage, Survey,
+		SurveyQuestion, SurveyResponse, Topic []ent.Interceptor
 	}
 )
 

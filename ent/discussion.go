@@ -24,10 +24,16 @@ type Discussion struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// UpdatedAt holds the value of the "updated_at" field.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
+	// Set by hideContent, cleared by restoreContent.
+	HiddenAt *time.Time `json:"hidden_at,omitempty"`
+	// The moderator's reason, which the author reads.
+	HiddenReason *string `json:"hidden_reason,omitempty"`
 	// Title holds the value of the "title" field.
 	Title string `json:"title,omitempty"`
 	// Status holds the value of the "status" field.
 	Status discussion.Status `json:"status,omitempty"`
+	// Set when moderators lock the discussion (lockDiscussion); while set, only moderators change its status.
+	LockReason *string `json:"lock_reason,omitempty"`
 	// Pinned holds the value of the "pinned" field.
 	Pinned bool `json:"pinned,omitempty"`
 	// Messages ever posted; the next message's position is this plus one.
@@ -113,9 +119,9 @@ func (*Discussion) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullBool)
 		case discussion.FieldMessageCount:
 			values[i] = new(sql.NullInt64)
-		case discussion.FieldTitle, discussion.FieldStatus:
+		case discussion.FieldHiddenReason, discussion.FieldTitle, discussion.FieldStatus, discussion.FieldLockReason:
 			values[i] = new(sql.NullString)
-		case discussion.FieldCreatedAt, discussion.FieldUpdatedAt, discussion.FieldLastMessageAt:
+		case discussion.FieldCreatedAt, discussion.FieldUpdatedAt, discussion.FieldHiddenAt, discussion.FieldLastMessageAt:
 			values[i] = new(sql.NullTime)
 		case discussion.ForeignKeys[0]: // circle_discussions
 			values[i] = &sql.NullScanner{S: new(gid.ID)}
@@ -154,6 +160,20 @@ func (_m *Discussion) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
 			}
+		case discussion.FieldHiddenAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field hidden_at", values[i])
+			} else if value.Valid {
+				_m.HiddenAt = new(time.Time)
+				*_m.HiddenAt = value.Time
+			}
+		case discussion.FieldHiddenReason:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field hidden_reason", values[i])
+			} else if value.Valid {
+				_m.HiddenReason = new(string)
+				*_m.HiddenReason = value.String
+			}
 		case discussion.FieldTitle:
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field title", values[i])
@@ -165,6 +185,13 @@ func (_m *Discussion) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field status", values[i])
 			} else if value.Valid {
 				_m.Status = discussion.Status(value.String)
+			}
+		case discussion.FieldLockReason:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field lock_reason", values[i])
+			} else if value.Valid {
+				_m.LockReason = new(string)
+				*_m.LockReason = value.String
 			}
 		case discussion.FieldPinned:
 			if value, ok := values[i].(*sql.NullBool); !ok {
@@ -261,11 +288,26 @@ func (_m *Discussion) String() string {
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
 	builder.WriteString(", ")
+	if v := _m.HiddenAt; v != nil {
+		builder.WriteString("hidden_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.HiddenReason; v != nil {
+		builder.WriteString("hidden_reason=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
 	builder.WriteString("title=")
 	builder.WriteString(_m.Title)
 	builder.WriteString(", ")
 	builder.WriteString("status=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Status))
+	builder.WriteString(", ")
+	if v := _m.LockReason; v != nil {
+		builder.WriteString("lock_reason=")
+		builder.WriteString(*v)
+	}
 	builder.WriteString(", ")
 	builder.WriteString("pinned=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Pinned))

@@ -56,6 +56,34 @@ func (_c *DiscussionCreate) SetNillableUpdatedAt(v *time.Time) *DiscussionCreate
 	return _c
 }
 
+// SetHiddenAt sets the "hidden_at" field.
+func (_c *DiscussionCreate) SetHiddenAt(v time.Time) *DiscussionCreate {
+	_c.mutation.SetHiddenAt(v)
+	return _c
+}
+
+// SetNillableHiddenAt sets the "hidden_at" field if the given value is not nil.
+func (_c *DiscussionCreate) SetNillableHiddenAt(v *time.Time) *DiscussionCreate {
+	if v != nil {
+		_c.SetHiddenAt(*v)
+	}
+	return _c
+}
+
+// SetHiddenReason sets the "hidden_reason" field.
+func (_c *DiscussionCreate) SetHiddenReason(v string) *DiscussionCreate {
+	_c.mutation.SetHiddenReason(v)
+	return _c
+}
+
+// SetNillableHiddenReason sets the "hidden_reason" field if the given value is not nil.
+func (_c *DiscussionCreate) SetNillableHiddenReason(v *string) *DiscussionCreate {
+	if v != nil {
+		_c.SetHiddenReason(*v)
+	}
+	return _c
+}
+
 // SetTitle sets the "title" field.
 func (_c *DiscussionCreate) SetTitle(v string) *DiscussionCreate {
 	_c.mutation.SetTitle(v)
@@ -72,6 +100,20 @@ func (_c *DiscussionCreate) SetStatus(v discussion.Status) *DiscussionCreate {
 func (_c *DiscussionCreate) SetNillableStatus(v *discussion.Status) *DiscussionCreate {
 	if v != nil {
 		_c.SetStatus(*v)
+	}
+	return _c
+}
+
+// SetLockReason sets the "lock_reason" field.
+func (_c *DiscussionCreate) SetLockReason(v string) *DiscussionCreate {
+	_c.mutation.SetLockReason(v)
+	return _c
+}
+
+// SetNillableLockReason sets the "lock_reason" field if the given value is not nil.
+func (_c *DiscussionCreate) SetNillableLockReason(v *string) *DiscussionCreate {
+	if v != nil {
+		_c.SetLockReason(*v)
 	}
 	return _c
 }
@@ -273,6 +315,11 @@ func (_c *DiscussionCreate) check() error {
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
 		return &ValidationError{Name: "updated_at", err: errors.New(`ent: missing required field "Discussion.updated_at"`)}
 	}
+	if v, ok := _c.mutation.HiddenReason(); ok {
+		if err := discussion.HiddenReasonValidator(v); err != nil {
+			return &ValidationError{Name: "hidden_reason", err: fmt.Errorf(`ent: validator failed for field "Discussion.hidden_reason": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.Title(); !ok {
 		return &ValidationError{Name: "title", err: errors.New(`ent: missing required field "Discussion.title"`)}
 	}
@@ -287,6 +334,11 @@ func (_c *DiscussionCreate) check() error {
 	if v, ok := _c.mutation.Status(); ok {
 		if err := discussion.StatusValidator(v); err != nil {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Discussion.status": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.LockReason(); ok {
+		if err := discussion.LockReasonValidator(v); err != nil {
+			return &ValidationError{Name: "lock_reason", err: fmt.Errorf(`ent: validator failed for field "Discussion.lock_reason": %w`, err)}
 		}
 	}
 	if _, ok := _c.mutation.Pinned(); !ok {
@@ -352,6 +404,14 @@ func (_c *DiscussionCreate) createSpec() (*Discussion, *sqlgraph.CreateSpec) {
 		_spec.SetField(discussion.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
 	}
+	if value, ok := _c.mutation.HiddenAt(); ok {
+		_spec.SetField(discussion.FieldHiddenAt, field.TypeTime, value)
+		_node.HiddenAt = &value
+	}
+	if value, ok := _c.mutation.HiddenReason(); ok {
+		_spec.SetField(discussion.FieldHiddenReason, field.TypeString, value)
+		_node.HiddenReason = &value
+	}
 	if value, ok := _c.mutation.Title(); ok {
 		_spec.SetField(discussion.FieldTitle, field.TypeString, value)
 		_node.Title = value
@@ -359,6 +419,10 @@ func (_c *DiscussionCreate) createSpec() (*Discussion, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Status(); ok {
 		_spec.SetField(discussion.FieldStatus, field.TypeEnum, value)
 		_node.Status = value
+	}
+	if value, ok := _c.mutation.LockReason(); ok {
+		_spec.SetField(discussion.FieldLockReason, field.TypeString, value)
+		_node.LockReason = &value
 	}
 	if value, ok := _c.mutation.Pinned(); ok {
 		_spec.SetField(discussion.FieldPinned, field.TypeBool, value)
@@ -502,6 +566,42 @@ func (u *DiscussionUpsert) UpdateUpdatedAt() *DiscussionUpsert {
 	return u
 }
 
+// SetHiddenAt sets the "hidden_at" field.
+func (u *DiscussionUpsert) SetHiddenAt(v time.Time) *DiscussionUpsert {
+	u.Set(discussion.FieldHiddenAt, v)
+	return u
+}
+
+// UpdateHiddenAt sets the "hidden_at" field to the value that was provided on create.
+func (u *DiscussionUpsert) UpdateHiddenAt() *DiscussionUpsert {
+	u.SetExcluded(discussion.FieldHiddenAt)
+	return u
+}
+
+// ClearHiddenAt clears the value of the "hidden_at" field.
+func (u *DiscussionUpsert) ClearHiddenAt() *DiscussionUpsert {
+	u.SetNull(discussion.FieldHiddenAt)
+	return u
+}
+
+// SetHiddenReason sets the "hidden_reason" field.
+func (u *DiscussionUpsert) SetHiddenReason(v string) *DiscussionUpsert {
+	u.Set(discussion.FieldHiddenReason, v)
+	return u
+}
+
+// UpdateHiddenReason sets the "hidden_reason" field to the value that was provided on create.
+func (u *DiscussionUpsert) UpdateHiddenReason() *DiscussionUpsert {
+	u.SetExcluded(discussion.FieldHiddenReason)
+	return u
+}
+
+// ClearHiddenReason clears the value of the "hidden_reason" field.
+func (u *DiscussionUpsert) ClearHiddenReason() *DiscussionUpsert {
+	u.SetNull(discussion.FieldHiddenReason)
+	return u
+}
+
 // SetTitle sets the "title" field.
 func (u *DiscussionUpsert) SetTitle(v string) *DiscussionUpsert {
 	u.Set(discussion.FieldTitle, v)
@@ -523,6 +623,24 @@ func (u *DiscussionUpsert) SetStatus(v discussion.Status) *DiscussionUpsert {
 // UpdateStatus sets the "status" field to the value that was provided on create.
 func (u *DiscussionUpsert) UpdateStatus() *DiscussionUpsert {
 	u.SetExcluded(discussion.FieldStatus)
+	return u
+}
+
+// SetLockReason sets the "lock_reason" field.
+func (u *DiscussionUpsert) SetLockReason(v string) *DiscussionUpsert {
+	u.Set(discussion.FieldLockReason, v)
+	return u
+}
+
+// UpdateLockReason sets the "lock_reason" field to the value that was provided on create.
+func (u *DiscussionUpsert) UpdateLockReason() *DiscussionUpsert {
+	u.SetExcluded(discussion.FieldLockReason)
+	return u
+}
+
+// ClearLockReason clears the value of the "lock_reason" field.
+func (u *DiscussionUpsert) ClearLockReason() *DiscussionUpsert {
+	u.SetNull(discussion.FieldLockReason)
 	return u
 }
 
@@ -639,6 +757,48 @@ func (u *DiscussionUpsertOne) UpdateUpdatedAt() *DiscussionUpsertOne {
 	})
 }
 
+// SetHiddenAt sets the "hidden_at" field.
+func (u *DiscussionUpsertOne) SetHiddenAt(v time.Time) *DiscussionUpsertOne {
+	return u.Update(func(s *DiscussionUpsert) {
+		s.SetHiddenAt(v)
+	})
+}
+
+// UpdateHiddenAt sets the "hidden_at" field to the value that was provided on create.
+func (u *DiscussionUpsertOne) UpdateHiddenAt() *DiscussionUpsertOne {
+	return u.Update(func(s *DiscussionUpsert) {
+		s.UpdateHiddenAt()
+	})
+}
+
+// ClearHiddenAt clears the value of the "hidden_at" field.
+func (u *DiscussionUpsertOne) ClearHiddenAt() *DiscussionUpsertOne {
+	return u.Update(func(s *DiscussionUpsert) {
+		s.ClearHiddenAt()
+	})
+}
+
+// SetHiddenReason sets the "hidden_reason" field.
+func (u *DiscussionUpsertOne) SetHiddenReason(v string) *DiscussionUpsertOne {
+	return u.Update(func(s *DiscussionUpsert) {
+		s.SetHiddenReason(v)
+	})
+}
+
+// UpdateHiddenReason sets the "hidden_reason" field to the value that was provided on create.
+func (u *DiscussionUpsertOne) UpdateHiddenReason() *DiscussionUpsertOne {
+	return u.Update(func(s *DiscussionUpsert) {
+		s.UpdateHiddenReason()
+	})
+}
+
+// ClearHiddenReason clears the value of the "hidden_reason" field.
+func (u *DiscussionUpsertOne) ClearHiddenReason() *DiscussionUpsertOne {
+	return u.Update(func(s *DiscussionUpsert) {
+		s.ClearHiddenReason()
+	})
+}
+
 // SetTitle sets the "title" field.
 func (u *DiscussionUpsertOne) SetTitle(v string) *DiscussionUpsertOne {
 	return u.Update(func(s *DiscussionUpsert) {
@@ -664,6 +824,27 @@ func (u *DiscussionUpsertOne) SetStatus(v discussion.Status) *DiscussionUpsertOn
 func (u *DiscussionUpsertOne) UpdateStatus() *DiscussionUpsertOne {
 	return u.Update(func(s *DiscussionUpsert) {
 		s.UpdateStatus()
+	})
+}
+
+// SetLockReason sets the "lock_reason" field.
+func (u *DiscussionUpsertOne) SetLockReason(v string) *DiscussionUpsertOne {
+	return u.Update(func(s *DiscussionUpsert) {
+		s.SetLockReason(v)
+	})
+}
+
+// UpdateLockReason sets the "lock_reason" field to the value that was provided on create.
+func (u *DiscussionUpsertOne) UpdateLockReason() *DiscussionUpsertOne {
+	return u.Update(func(s *DiscussionUpsert) {
+		s.UpdateLockReason()
+	})
+}
+
+// ClearLockReason clears the value of the "lock_reason" field.
+func (u *DiscussionUpsertOne) ClearLockReason() *DiscussionUpsertOne {
+	return u.Update(func(s *DiscussionUpsert) {
+		s.ClearLockReason()
 	})
 }
 
@@ -955,6 +1136,48 @@ func (u *DiscussionUpsertBulk) UpdateUpdatedAt() *DiscussionUpsertBulk {
 	})
 }
 
+// SetHiddenAt sets the "hidden_at" field.
+func (u *DiscussionUpsertBulk) SetHiddenAt(v time.Time) *DiscussionUpsertBulk {
+	return u.Update(func(s *DiscussionUpsert) {
+		s.SetHiddenAt(v)
+	})
+}
+
+// UpdateHiddenAt sets the "hidden_at" field to the value that was provided on create.
+func (u *DiscussionUpsertBulk) UpdateHiddenAt() *DiscussionUpsertBulk {
+	return u.Update(func(s *DiscussionUpsert) {
+		s.UpdateHiddenAt()
+	})
+}
+
+// ClearHiddenAt clears the value of the "hidden_at" field.
+func (u *DiscussionUpsertBulk) ClearHiddenAt() *DiscussionUpsertBulk {
+	return u.Update(func(s *DiscussionUpsert) {
+		s.ClearHiddenAt()
+	})
+}
+
+// SetHiddenReason sets the "hidden_reason" field.
+func (u *DiscussionUpsertBulk) SetHiddenReason(v string) *DiscussionUpsertBulk {
+	return u.Update(func(s *DiscussionUpsert) {
+		s.SetHiddenReason(v)
+	})
+}
+
+// UpdateHiddenReason sets the "hidden_reason" field to the value that was provided on create.
+func (u *DiscussionUpsertBulk) UpdateHiddenReason() *DiscussionUpsertBulk {
+	return u.Update(func(s *DiscussionUpsert) {
+		s.UpdateHiddenReason()
+	})
+}
+
+// ClearHiddenReason clears the value of the "hidden_reason" field.
+func (u *DiscussionUpsertBulk) ClearHiddenReason() *DiscussionUpsertBulk {
+	return u.Update(func(s *DiscussionUpsert) {
+		s.ClearHiddenReason()
+	})
+}
+
 // SetTitle sets the "title" field.
 func (u *DiscussionUpsertBulk) SetTitle(v string) *DiscussionUpsertBulk {
 	return u.Update(func(s *DiscussionUpsert) {
@@ -980,6 +1203,27 @@ func (u *DiscussionUpsertBulk) SetStatus(v discussion.Status) *DiscussionUpsertB
 func (u *DiscussionUpsertBulk) UpdateStatus() *DiscussionUpsertBulk {
 	return u.Update(func(s *DiscussionUpsert) {
 		s.UpdateStatus()
+	})
+}
+
+// SetLockReason sets the "lock_reason" field.
+func (u *DiscussionUpsertBulk) SetLockReason(v string) *DiscussionUpsertBulk {
+	return u.Update(func(s *DiscussionUpsert) {
+		s.SetLockReason(v)
+	})
+}
+
+// UpdateLockReason sets the "lock_reason" field to the value that was provided on create.
+func (u *DiscussionUpsertBulk) UpdateLockReason() *DiscussionUpsertBulk {
+	return u.Update(func(s *DiscussionUpsert) {
+		s.UpdateLockReason()
+	})
+}
+
+// ClearLockReason clears the value of the "lock_reason" field.
+func (u *DiscussionUpsertBulk) ClearLockReason() *DiscussionUpsertBulk {
+	return u.Update(func(s *DiscussionUpsert) {
+		s.ClearLockReason()
 	})
 }
 

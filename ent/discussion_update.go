@@ -38,6 +38,46 @@ func (_u *DiscussionUpdate) SetUpdatedAt(v time.Time) *DiscussionUpdate {
 	return _u
 }
 
+// SetHiddenAt sets the "hidden_at" field.
+func (_u *DiscussionUpdate) SetHiddenAt(v time.Time) *DiscussionUpdate {
+	_u.mutation.SetHiddenAt(v)
+	return _u
+}
+
+// SetNillableHiddenAt sets the "hidden_at" field if the given value is not nil.
+func (_u *DiscussionUpdate) SetNillableHiddenAt(v *time.Time) *DiscussionUpdate {
+	if v != nil {
+		_u.SetHiddenAt(*v)
+	}
+	return _u
+}
+
+// ClearHiddenAt clears the value of the "hidden_at" field.
+func (_u *DiscussionUpdate) ClearHiddenAt() *DiscussionUpdate {
+	_u.mutation.ClearHiddenAt()
+	return _u
+}
+
+// SetHiddenReason sets the "hidden_reason" field.
+func (_u *DiscussionUpdate) SetHiddenReason(v string) *DiscussionUpdate {
+	_u.mutation.SetHiddenReason(v)
+	return _u
+}
+
+// SetNillableHiddenReason sets the "hidden_reason" field if the given value is not nil.
+func (_u *DiscussionUpdate) SetNillableHiddenReason(v *string) *DiscussionUpdate {
+	if v != nil {
+		_u.SetHiddenReason(*v)
+	}
+	return _u
+}
+
+// ClearHiddenReason clears the value of the "hidden_reason" field.
+func (_u *DiscussionUpdate) ClearHiddenReason() *DiscussionUpdate {
+	_u.mutation.ClearHiddenReason()
+	return _u
+}
+
 // SetTitle sets the "title" field.
 func (_u *DiscussionUpdate) SetTitle(v string) *DiscussionUpdate {
 	_u.mutation.SetTitle(v)
@@ -63,6 +103,26 @@ func (_u *DiscussionUpdate) SetNillableStatus(v *discussion.Status) *DiscussionU
 	if v != nil {
 		_u.SetStatus(*v)
 	}
+	return _u
+}
+
+// SetLockReason sets the "lock_reason" field.
+func (_u *DiscussionUpdate) SetLockReason(v string) *DiscussionUpdate {
+	_u.mutation.SetLockReason(v)
+	return _u
+}
+
+// SetNillableLockReason sets the "lock_reason" field if the given value is not nil.
+func (_u *DiscussionUpdate) SetNillableLockReason(v *string) *DiscussionUpdate {
+	if v != nil {
+		_u.SetLockReason(*v)
+	}
+	return _u
+}
+
+// ClearLockReason clears the value of the "lock_reason" field.
+func (_u *DiscussionUpdate) ClearLockReason() *DiscussionUpdate {
+	_u.mutation.ClearLockReason()
 	return _u
 }
 
@@ -242,6 +302,11 @@ func (_u *DiscussionUpdate) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *DiscussionUpdate) check() error {
+	if v, ok := _u.mutation.HiddenReason(); ok {
+		if err := discussion.HiddenReasonValidator(v); err != nil {
+			return &ValidationError{Name: "hidden_reason", err: fmt.Errorf(`ent: validator failed for field "Discussion.hidden_reason": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Title(); ok {
 		if err := discussion.TitleValidator(v); err != nil {
 			return &ValidationError{Name: "title", err: fmt.Errorf(`ent: validator failed for field "Discussion.title": %w`, err)}
@@ -250,6 +315,11 @@ func (_u *DiscussionUpdate) check() error {
 	if v, ok := _u.mutation.Status(); ok {
 		if err := discussion.StatusValidator(v); err != nil {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Discussion.status": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.LockReason(); ok {
+		if err := discussion.LockReasonValidator(v); err != nil {
+			return &ValidationError{Name: "lock_reason", err: fmt.Errorf(`ent: validator failed for field "Discussion.lock_reason": %w`, err)}
 		}
 	}
 	if v, ok := _u.mutation.MessageCount(); ok {
@@ -284,11 +354,29 @@ func (_u *DiscussionUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(discussion.FieldUpdatedAt, field.TypeTime, value)
 	}
+	if value, ok := _u.mutation.HiddenAt(); ok {
+		_spec.SetField(discussion.FieldHiddenAt, field.TypeTime, value)
+	}
+	if _u.mutation.HiddenAtCleared() {
+		_spec.ClearField(discussion.FieldHiddenAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.HiddenReason(); ok {
+		_spec.SetField(discussion.FieldHiddenReason, field.TypeString, value)
+	}
+	if _u.mutation.HiddenReasonCleared() {
+		_spec.ClearField(discussion.FieldHiddenReason, field.TypeString)
+	}
 	if value, ok := _u.mutation.Title(); ok {
 		_spec.SetField(discussion.FieldTitle, field.TypeString, value)
 	}
 	if value, ok := _u.mutation.Status(); ok {
 		_spec.SetField(discussion.FieldStatus, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.LockReason(); ok {
+		_spec.SetField(discussion.FieldLockReason, field.TypeString, value)
+	}
+	if _u.mutation.LockReasonCleared() {
+		_spec.ClearField(discussion.FieldLockReason, field.TypeString)
 	}
 	if value, ok := _u.mutation.Pinned(); ok {
 		_spec.SetField(discussion.FieldPinned, field.TypeBool, value)
@@ -423,6 +511,46 @@ func (_u *DiscussionUpdateOne) SetUpdatedAt(v time.Time) *DiscussionUpdateOne {
 	return _u
 }
 
+// SetHiddenAt sets the "hidden_at" field.
+func (_u *DiscussionUpdateOne) SetHiddenAt(v time.Time) *DiscussionUpdateOne {
+	_u.mutation.SetHiddenAt(v)
+	return _u
+}
+
+// SetNillableHiddenAt sets the "hidden_at" field if the given value is not nil.
+func (_u *DiscussionUpdateOne) SetNillableHiddenAt(v *time.Time) *DiscussionUpdateOne {
+	if v != nil {
+		_u.SetHiddenAt(*v)
+	}
+	return _u
+}
+
+// ClearHiddenAt clears the value of the "hidden_at" field.
+func (_u *DiscussionUpdateOne) ClearHiddenAt() *DiscussionUpdateOne {
+	_u.mutation.ClearHiddenAt()
+	return _u
+}
+
+// SetHiddenReason sets the "hidden_reason" field.
+func (_u *DiscussionUpdateOne) SetHiddenReason(v string) *DiscussionUpdateOne {
+	_u.mutation.SetHiddenReason(v)
+	return _u
+}
+
+// SetNillableHiddenReason sets the "hidden_reason" field if the given value is not nil.
+func (_u *DiscussionUpdateOne) SetNillableHiddenReason(v *string) *DiscussionUpdateOne {
+	if v != nil {
+		_u.SetHiddenReason(*v)
+	}
+	return _u
+}
+
+// ClearHiddenReason clears the value of the "hidden_reason" field.
+func (_u *DiscussionUpdateOne) ClearHiddenReason() *DiscussionUpdateOne {
+	_u.mutation.ClearHiddenReason()
+	return _u
+}
+
 // SetTitle sets the "title" field.
 func (_u *DiscussionUpdateOne) SetTitle(v string) *DiscussionUpdateOne {
 	_u.mutation.SetTitle(v)
@@ -448,6 +576,26 @@ func (_u *DiscussionUpdateOne) SetNillableStatus(v *discussion.Status) *Discussi
 	if v != nil {
 		_u.SetStatus(*v)
 	}
+	return _u
+}
+
+// SetLockReason sets the "lock_reason" field.
+func (_u *DiscussionUpdateOne) SetLockReason(v string) *DiscussionUpdateOne {
+	_u.mutation.SetLockReason(v)
+	return _u
+}
+
+// SetNillableLockReason sets the "lock_reason" field if the given value is not nil.
+func (_u *DiscussionUpdateOne) SetNillableLockReason(v *string) *DiscussionUpdateOne {
+	if v != nil {
+		_u.SetLockReason(*v)
+	}
+	return _u
+}
+
+// ClearLockReason clears the value of the "lock_reason" field.
+func (_u *DiscussionUpdateOne) ClearLockReason() *DiscussionUpdateOne {
+	_u.mutation.ClearLockReason()
 	return _u
 }
 
@@ -640,6 +788,11 @@ func (_u *DiscussionUpdateOne) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *DiscussionUpdateOne) check() error {
+	if v, ok := _u.mutation.HiddenReason(); ok {
+		if err := discussion.HiddenReasonValidator(v); err != nil {
+			return &ValidationError{Name: "hidden_reason", err: fmt.Errorf(`ent: validator failed for field "Discussion.hidden_reason": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Title(); ok {
 		if err := discussion.TitleValidator(v); err != nil {
 			return &ValidationError{Name: "title", err: fmt.Errorf(`ent: validator failed for field "Discussion.title": %w`, err)}
@@ -648,6 +801,11 @@ func (_u *DiscussionUpdateOne) check() error {
 	if v, ok := _u.mutation.Status(); ok {
 		if err := discussion.StatusValidator(v); err != nil {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Discussion.status": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.LockReason(); ok {
+		if err := discussion.LockReasonValidator(v); err != nil {
+			return &ValidationError{Name: "lock_reason", err: fmt.Errorf(`ent: validator failed for field "Discussion.lock_reason": %w`, err)}
 		}
 	}
 	if v, ok := _u.mutation.MessageCount(); ok {
@@ -699,11 +857,29 @@ func (_u *DiscussionUpdateOne) sqlSave(ctx context.Context) (_node *Discussion, 
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(discussion.FieldUpdatedAt, field.TypeTime, value)
 	}
+	if value, ok := _u.mutation.HiddenAt(); ok {
+		_spec.SetField(discussion.FieldHiddenAt, field.TypeTime, value)
+	}
+	if _u.mutation.HiddenAtCleared() {
+		_spec.ClearField(discussion.FieldHiddenAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.HiddenReason(); ok {
+		_spec.SetField(discussion.FieldHiddenReason, field.TypeString, value)
+	}
+	if _u.mutation.HiddenReasonCleared() {
+		_spec.ClearField(discussion.FieldHiddenReason, field.TypeString)
+	}
 	if value, ok := _u.mutation.Title(); ok {
 		_spec.SetField(discussion.FieldTitle, field.TypeString, value)
 	}
 	if value, ok := _u.mutation.Status(); ok {
 		_spec.SetField(discussion.FieldStatus, field.TypeEnum, value)
+	}
+	if value, ok := _u.mutation.LockReason(); ok {
+		_spec.SetField(discussion.FieldLockReason, field.TypeString, value)
+	}
+	if _u.mutation.LockReasonCleared() {
+		_spec.ClearField(discussion.FieldLockReason, field.TypeString)
 	}
 	if value, ok := _u.mutation.Pinned(); ok {
 		_spec.SetField(discussion.FieldPinned, field.TypeBool, value)

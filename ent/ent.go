@@ -11,6 +11,7 @@ import (
 	"zirkel/ent/auditentry"
 	"zirkel/ent/authorshipinvitation"
 	"zirkel/ent/circle"
+	"zirkel/ent/circleban"
 	"zirkel/ent/circlejoinrequest"
 	"zirkel/ent/circlemembership"
 	"zirkel/ent/competency"
@@ -26,6 +27,7 @@ import (
 	"zirkel/ent/practice"
 	"zirkel/ent/reaction"
 	"zirkel/ent/registration"
+	"zirkel/ent/report"
 	"zirkel/ent/session"
 	"zirkel/ent/softwareproduct"
 	"zirkel/ent/softwareusage"
@@ -100,6 +102,7 @@ func checkColumn(t, c string) error {
 			auditentry.Table:           auditentry.ValidColumn,
 			authorshipinvitation.Table: authorshipinvitation.ValidColumn,
 			circle.Table:               circle.ValidColumn,
+			circleban.Table:            circleban.ValidColumn,
 			circlejoinrequest.Table:    circlejoinrequest.ValidColumn,
 			circlemembership.Table:     circlemembership.ValidColumn,
 			competency.Table:           competency.ValidColumn,
@@ -115,6 +118,7 @@ func checkColumn(t, c string) error {
 			practice.Table:             practice.ValidColumn,
 			reaction.Table:             reaction.ValidColumn,
 			registration.Table:         registration.ValidColumn,
+			report.Table:               report.ValidColumn,
 			session.Table:              session.ValidColumn,
 			softwareproduct.Table:      softwareproduct.ValidColumn,
 			softwareusage.Table:        softwareusage.ValidColumn,

@@ -6,6 +6,7 @@ import (
 	"zirkel/ent/auditentry"
 	"zirkel/ent/authorshipinvitation"
 	"zirkel/ent/circle"
+	"zirkel/ent/circleban"
 	"zirkel/ent/circlejoinrequest"
 	"zirkel/ent/circlemembership"
 	"zirkel/ent/competency"
@@ -22,6 +23,7 @@ import (
 	"zirkel/ent/predicate"
 	"zirkel/ent/reaction"
 	"zirkel/ent/registration"
+	"zirkel/ent/report"
 	"zirkel/ent/session"
 	"zirkel/ent/softwareproduct"
 	"zirkel/ent/softwareusage"
@@ -38,7 +40,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 25)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 27)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   auditentry.Table,
@@ -103,6 +105,22 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[3] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   circleban.Table,
+			Columns: circleban.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: circleban.FieldID,
+			},
+		},
+		Type: "CircleBan",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			circleban.FieldCreatedAt: {Type: field.TypeTime, Column: circleban.FieldCreatedAt},
+			circleban.FieldUpdatedAt: {Type: field.TypeTime, Column: circleban.FieldUpdatedAt},
+			circleban.FieldReason:    {Type: field.TypeString, Column: circleban.FieldReason},
+		},
+	}
+	graph.Nodes[4] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   circlejoinrequest.Table,
 			Columns: circlejoinrequest.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -120,7 +138,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			circlejoinrequest.FieldDecidedAt: {Type: field.TypeTime, Column: circlejoinrequest.FieldDecidedAt},
 		},
 	}
-	graph.Nodes[4] = &sqlgraph.Node{
+	graph.Nodes[5] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   circlemembership.Table,
 			Columns: circlemembership.Columns,
@@ -136,7 +154,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			circlemembership.FieldRole:      {Type: field.TypeEnum, Column: circlemembership.FieldRole},
 		},
 	}
-	graph.Nodes[5] = &sqlgraph.Node{
+	graph.Nodes[6] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   competency.Table,
 			Columns: competency.Columns,
@@ -154,7 +172,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			competency.FieldDescription: {Type: field.TypeString, Column: competency.FieldDescription},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   competencyrating.Table,
 			Columns: competencyrating.Columns,
@@ -171,7 +189,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			competencyrating.FieldFindable:  {Type: field.TypeBool, Column: competencyrating.FieldFindable},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   discussion.Table,
 			Columns: discussion.Columns,
@@ -184,14 +202,17 @@ var schemaGraph = func() *sqlgraph.Schema {
 		Fields: map[string]*sqlgraph.FieldSpec{
 			discussion.FieldCreatedAt:     {Type: field.TypeTime, Column: discussion.FieldCreatedAt},
 			discussion.FieldUpdatedAt:     {Type: field.TypeTime, Column: discussion.FieldUpdatedAt},
+			discussion.FieldHiddenAt:      {Type: field.TypeTime, Column: discussion.FieldHiddenAt},
+			discussion.FieldHiddenReason:  {Type: field.TypeString, Column: discussion.FieldHiddenReason},
 			discussion.FieldTitle:         {Type: field.TypeString, Column: discussion.FieldTitle},
 			discussion.FieldStatus:        {Type: field.TypeEnum, Column: discussion.FieldStatus},
+			discussion.FieldLockReason:    {Type: field.TypeString, Column: discussion.FieldLockReason},
 			discussion.FieldPinned:        {Type: field.TypeBool, Column: discussion.FieldPinned},
 			discussion.FieldMessageCount:  {Type: field.TypeInt, Column: discussion.FieldMessageCount},
 			discussion.FieldLastMessageAt: {Type: field.TypeTime, Column: discussion.FieldLastMessageAt},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   event.Table,
 			Columns: event.Columns,
@@ -217,7 +238,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			event.FieldWaitlistCount:        {Type: field.TypeInt, Column: event.FieldWaitlistCount},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   indicator.Table,
 			Columns: indicator.Columns,
@@ -238,7 +259,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			indicator.FieldSourceReference: {Type: field.TypeString, Column: indicator.FieldSourceReference},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   loginthrottle.Table,
 			Columns: loginthrottle.Columns,
@@ -254,7 +275,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			loginthrottle.FieldLastFailureAt: {Type: field.TypeTime, Column: loginthrottle.FieldLastFailureAt},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   measurement.Table,
 			Columns: measurement.Columns,
@@ -272,7 +293,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			measurement.FieldNote:      {Type: field.TypeString, Column: measurement.FieldNote},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   member.Table,
 			Columns: member.Columns,
@@ -307,7 +328,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			member.FieldDeletionContent:       {Type: field.TypeEnum, Column: member.FieldDeletionContent},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   message.Table,
 			Columns: message.Columns,
@@ -320,6 +341,8 @@ var schemaGraph = func() *sqlgraph.Schema {
 		Fields: map[string]*sqlgraph.FieldSpec{
 			message.FieldCreatedAt:      {Type: field.TypeTime, Column: message.FieldCreatedAt},
 			message.FieldUpdatedAt:      {Type: field.TypeTime, Column: message.FieldUpdatedAt},
+			message.FieldHiddenAt:       {Type: field.TypeTime, Column: message.FieldHiddenAt},
+			message.FieldHiddenReason:   {Type: field.TypeString, Column: message.FieldHiddenReason},
 			message.FieldBody:           {Type: field.TypeString, Column: message.FieldBody},
 			message.FieldPosition:       {Type: field.TypeInt, Column: message.FieldPosition},
 			message.FieldEditedAt:       {Type: field.TypeTime, Column: message.FieldEditedAt},
@@ -327,7 +350,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			message.FieldReactionCounts: {Type: field.TypeJSON, Column: message.FieldReactionCounts},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   organisation.Table,
 			Columns: organisation.Columns,
@@ -348,7 +371,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			organisation.FieldWebsite:    {Type: field.TypeString, Column: organisation.FieldWebsite},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   practice.Table,
 			Columns: practice.Columns,
@@ -361,6 +384,8 @@ var schemaGraph = func() *sqlgraph.Schema {
 		Fields: map[string]*sqlgraph.FieldSpec{
 			practice.FieldCreatedAt:        {Type: field.TypeTime, Column: practice.FieldCreatedAt},
 			practice.FieldUpdatedAt:        {Type: field.TypeTime, Column: practice.FieldUpdatedAt},
+			practice.FieldHiddenAt:         {Type: field.TypeTime, Column: practice.FieldHiddenAt},
+			practice.FieldHiddenReason:     {Type: field.TypeString, Column: practice.FieldHiddenReason},
 			practice.FieldTitle:            {Type: field.TypeString, Column: practice.FieldTitle},
 			practice.FieldSummary:          {Type: field.TypeString, Column: practice.FieldSummary},
 			practice.FieldProblem:          {Type: field.TypeString, Column: practice.FieldProblem},
@@ -377,7 +402,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			practice.FieldVisibility:       {Type: field.TypeEnum, Column: practice.FieldVisibility},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   reaction.Table,
 			Columns: reaction.Columns,
@@ -393,7 +418,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			reaction.FieldKind:      {Type: field.TypeEnum, Column: reaction.FieldKind},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   registration.Table,
 			Columns: registration.Columns,
@@ -410,7 +435,27 @@ var schemaGraph = func() *sqlgraph.Schema {
 			registration.FieldRegisteredAt: {Type: field.TypeTime, Column: registration.FieldRegisteredAt},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   report.Table,
+			Columns: report.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: report.FieldID,
+			},
+		},
+		Type: "Report",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			report.FieldCreatedAt:      {Type: field.TypeTime, Column: report.FieldCreatedAt},
+			report.FieldUpdatedAt:      {Type: field.TypeTime, Column: report.FieldUpdatedAt},
+			report.FieldReason:         {Type: field.TypeEnum, Column: report.FieldReason},
+			report.FieldNote:           {Type: field.TypeString, Column: report.FieldNote},
+			report.FieldStatus:         {Type: field.TypeEnum, Column: report.FieldStatus},
+			report.FieldResolutionNote: {Type: field.TypeString, Column: report.FieldResolutionNote},
+			report.FieldDecidedAt:      {Type: field.TypeTime, Column: report.FieldDecidedAt},
+		},
+	}
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -429,7 +474,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldRevokedReason: {Type: field.TypeString, Column: session.FieldRevokedReason},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   softwareproduct.Table,
 			Columns: softwareproduct.Columns,
@@ -449,7 +494,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			softwareproduct.FieldWebsite:    {Type: field.TypeString, Column: softwareproduct.FieldWebsite},
 		},
 	}
-	graph.Nodes[20] = &sqlgraph.Node{
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   softwareusage.Table,
 			Columns: softwareusage.Columns,
@@ -469,7 +514,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			softwareusage.FieldNotes:          {Type: field.TypeString, Column: softwareusage.FieldNotes},
 		},
 	}
-	graph.Nodes[21] = &sqlgraph.Node{
+	graph.Nodes[23] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   survey.Table,
 			Columns: survey.Columns,
@@ -492,7 +537,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			survey.FieldPublishedCount: {Type: field.TypeInt, Column: survey.FieldPublishedCount},
 		},
 	}
-	graph.Nodes[22] = &sqlgraph.Node{
+	graph.Nodes[24] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   surveyquestion.Table,
 			Columns: surveyquestion.Columns,
@@ -510,7 +555,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			surveyquestion.FieldRequired: {Type: field.TypeBool, Column: surveyquestion.FieldRequired},
 		},
 	}
-	graph.Nodes[23] = &sqlgraph.Node{
+	graph.Nodes[25] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   surveyresponse.Table,
 			Columns: surveyresponse.Columns,
@@ -527,7 +572,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			surveyresponse.FieldPublishedAnswers: {Type: field.TypeJSON, Column: surveyresponse.FieldPublishedAnswers},
 		},
 	}
-	graph.Nodes[24] = &sqlgraph.Node{
+	graph.Nodes[26] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   topic.Table,
 			Columns: topic.Columns,
@@ -664,6 +709,42 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Circle",
 		"CircleJoinRequest",
+	)
+	graph.MustAddE(
+		"circle",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   circleban.CircleTable,
+			Columns: []string{circleban.CircleColumn},
+			Bidi:    false,
+		},
+		"CircleBan",
+		"Circle",
+	)
+	graph.MustAddE(
+		"member",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   circleban.MemberTable,
+			Columns: []string{circleban.MemberColumn},
+			Bidi:    false,
+		},
+		"CircleBan",
+		"Member",
+	)
+	graph.MustAddE(
+		"banned_by",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   circleban.BannedByTable,
+			Columns: []string{circleban.BannedByColumn},
+			Bidi:    false,
+		},
+		"CircleBan",
+		"Member",
 	)
 	graph.MustAddE(
 		"circle",
@@ -1326,6 +1407,66 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"Member",
 	)
 	graph.MustAddE(
+		"reporter",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   report.ReporterTable,
+			Columns: []string{report.ReporterColumn},
+			Bidi:    false,
+		},
+		"Report",
+		"Member",
+	)
+	graph.MustAddE(
+		"decided_by",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   report.DecidedByTable,
+			Columns: []string{report.DecidedByColumn},
+			Bidi:    false,
+		},
+		"Report",
+		"Member",
+	)
+	graph.MustAddE(
+		"message",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   report.MessageTable,
+			Columns: []string{report.MessageColumn},
+			Bidi:    false,
+		},
+		"Report",
+		"Message",
+	)
+	graph.MustAddE(
+		"practice",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   report.PracticeTable,
+			Columns: []string{report.PracticeColumn},
+			Bidi:    false,
+		},
+		"Report",
+		"Practice",
+	)
+	graph.MustAddE(
+		"discussion",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   report.DiscussionTable,
+			Columns: []string{report.DiscussionColumn},
+			Bidi:    false,
+		},
+		"Report",
+		"Discussion",
+	)
+	graph.MustAddE(
 		"member",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -1962,6 +2103,103 @@ func (f *CircleFilter) WhereHasJoinRequestsWith(preds ...predicate.CircleJoinReq
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *CircleBanQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the CircleBanQuery builder.
+func (_q *CircleBanQuery) Filter() *CircleBanFilter {
+	return &CircleBanFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *CircleBanMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the CircleBanMutation builder.
+func (m *CircleBanMutation) Filter() *CircleBanFilter {
+	return &CircleBanFilter{config: m.config, predicateAdder: m}
+}
+
+// CircleBanFilter provides a generic filtering capability at runtime for CircleBanQuery.
+type CircleBanFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *CircleBanFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *CircleBanFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(circleban.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *CircleBanFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(circleban.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *CircleBanFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(circleban.FieldUpdatedAt))
+}
+
+// WhereReason applies the entql string predicate on the reason field.
+func (f *CircleBanFilter) WhereReason(p entql.StringP) {
+	f.Where(p.Field(circleban.FieldReason))
+}
+
+// WhereHasCircle applies a predicate to check if query has an edge circle.
+func (f *CircleBanFilter) WhereHasCircle() {
+	f.Where(entql.HasEdge("circle"))
+}
+
+// WhereHasCircleWith applies a predicate to check if query has an edge circle with a given conditions (other predicates).
+func (f *CircleBanFilter) WhereHasCircleWith(preds ...predicate.Circle) {
+	f.Where(entql.HasEdgeWith("circle", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasMember applies a predicate to check if query has an edge member.
+func (f *CircleBanFilter) WhereHasMember() {
+	f.Where(entql.HasEdge("member"))
+}
+
+// WhereHasMemberWith applies a predicate to check if query has an edge member with a given conditions (other predicates).
+func (f *CircleBanFilter) WhereHasMemberWith(preds ...predicate.Member) {
+	f.Where(entql.HasEdgeWith("member", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasBannedBy applies a predicate to check if query has an edge banned_by.
+func (f *CircleBanFilter) WhereHasBannedBy() {
+	f.Where(entql.HasEdge("banned_by"))
+}
+
+// WhereHasBannedByWith applies a predicate to check if query has an edge banned_by with a given conditions (other predicates).
+func (f *CircleBanFilter) WhereHasBannedByWith(preds ...predicate.Member) {
+	f.Where(entql.HasEdgeWith("banned_by", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *CircleJoinRequestQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -1990,7 +2228,7 @@ type CircleJoinRequestFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CircleJoinRequestFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2102,7 +2340,7 @@ type CircleMembershipFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CircleMembershipFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2185,7 +2423,7 @@ type CompetencyFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CompetencyFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2278,7 +2516,7 @@ type CompetencyRatingFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CompetencyRatingFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2366,7 +2604,7 @@ type DiscussionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DiscussionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2387,6 +2625,16 @@ func (f *DiscussionFilter) WhereUpdatedAt(p entql.TimeP) {
 	f.Where(p.Field(discussion.FieldUpdatedAt))
 }
 
+// WhereHiddenAt applies the entql time.Time predicate on the hidden_at field.
+func (f *DiscussionFilter) WhereHiddenAt(p entql.TimeP) {
+	f.Where(p.Field(discussion.FieldHiddenAt))
+}
+
+// WhereHiddenReason applies the entql string predicate on the hidden_reason field.
+func (f *DiscussionFilter) WhereHiddenReason(p entql.StringP) {
+	f.Where(p.Field(discussion.FieldHiddenReason))
+}
+
 // WhereTitle applies the entql string predicate on the title field.
 func (f *DiscussionFilter) WhereTitle(p entql.StringP) {
 	f.Where(p.Field(discussion.FieldTitle))
@@ -2395,6 +2643,11 @@ func (f *DiscussionFilter) WhereTitle(p entql.StringP) {
 // WhereStatus applies the entql string predicate on the status field.
 func (f *DiscussionFilter) WhereStatus(p entql.StringP) {
 	f.Where(p.Field(discussion.FieldStatus))
+}
+
+// WhereLockReason applies the entql string predicate on the lock_reason field.
+func (f *DiscussionFilter) WhereLockReason(p entql.StringP) {
+	f.Where(p.Field(discussion.FieldLockReason))
 }
 
 // WherePinned applies the entql bool predicate on the pinned field.
@@ -2497,7 +2750,7 @@ type EventFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *EventFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2644,7 +2897,7 @@ type IndicatorFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *IndicatorFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2752,7 +3005,7 @@ type LoginThrottleFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *LoginThrottleFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2807,7 +3060,7 @@ type MeasurementFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MeasurementFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2942,7 +3195,7 @@ type MemberFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MemberFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3204,7 +3457,7 @@ type MessageFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MessageFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3223,6 +3476,16 @@ func (f *MessageFilter) WhereCreatedAt(p entql.TimeP) {
 // WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
 func (f *MessageFilter) WhereUpdatedAt(p entql.TimeP) {
 	f.Where(p.Field(message.FieldUpdatedAt))
+}
+
+// WhereHiddenAt applies the entql time.Time predicate on the hidden_at field.
+func (f *MessageFilter) WhereHiddenAt(p entql.TimeP) {
+	f.Where(p.Field(message.FieldHiddenAt))
+}
+
+// WhereHiddenReason applies the entql string predicate on the hidden_reason field.
+func (f *MessageFilter) WhereHiddenReason(p entql.StringP) {
+	f.Where(p.Field(message.FieldHiddenReason))
 }
 
 // WhereBody applies the entql string predicate on the body field.
@@ -3349,7 +3612,7 @@ type OrganisationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OrganisationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3527,7 +3790,7 @@ type PracticeFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PracticeFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3546,6 +3809,16 @@ func (f *PracticeFilter) WhereCreatedAt(p entql.TimeP) {
 // WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
 func (f *PracticeFilter) WhereUpdatedAt(p entql.TimeP) {
 	f.Where(p.Field(practice.FieldUpdatedAt))
+}
+
+// WhereHiddenAt applies the entql time.Time predicate on the hidden_at field.
+func (f *PracticeFilter) WhereHiddenAt(p entql.TimeP) {
+	f.Where(p.Field(practice.FieldHiddenAt))
+}
+
+// WhereHiddenReason applies the entql string predicate on the hidden_reason field.
+func (f *PracticeFilter) WhereHiddenReason(p entql.StringP) {
+	f.Where(p.Field(practice.FieldHiddenReason))
 }
 
 // WhereTitle applies the entql string predicate on the title field.
@@ -3759,7 +4032,7 @@ type ReactionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ReactionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3842,7 +4115,7 @@ type RegistrationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RegistrationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3902,6 +4175,151 @@ func (f *RegistrationFilter) WhereHasMemberWith(preds ...predicate.Member) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *ReportQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the ReportQuery builder.
+func (_q *ReportQuery) Filter() *ReportFilter {
+	return &ReportFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *ReportMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the ReportMutation builder.
+func (m *ReportMutation) Filter() *ReportFilter {
+	return &ReportFilter{config: m.config, predicateAdder: m}
+}
+
+// ReportFilter provides a generic filtering capability at runtime for ReportQuery.
+type ReportFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *ReportFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *ReportFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(report.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *ReportFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(report.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *ReportFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(report.FieldUpdatedAt))
+}
+
+// WhereReason applies the entql string predicate on the reason field.
+func (f *ReportFilter) WhereReason(p entql.StringP) {
+	f.Where(p.Field(report.FieldReason))
+}
+
+// WhereNote applies the entql string predicate on the note field.
+func (f *ReportFilter) WhereNote(p entql.StringP) {
+	f.Where(p.Field(report.FieldNote))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *ReportFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(report.FieldStatus))
+}
+
+// WhereResolutionNote applies the entql string predicate on the resolution_note field.
+func (f *ReportFilter) WhereResolutionNote(p entql.StringP) {
+	f.Where(p.Field(report.FieldResolutionNote))
+}
+
+// WhereDecidedAt applies the entql time.Time predicate on the decided_at field.
+func (f *ReportFilter) WhereDecidedAt(p entql.TimeP) {
+	f.Where(p.Field(report.FieldDecidedAt))
+}
+
+// WhereHasReporter applies a predicate to check if query has an edge reporter.
+func (f *ReportFilter) WhereHasReporter() {
+	f.Where(entql.HasEdge("reporter"))
+}
+
+// WhereHasReporterWith applies a predicate to check if query has an edge reporter with a given conditions (other predicates).
+func (f *ReportFilter) WhereHasReporterWith(preds ...predicate.Member) {
+	f.Where(entql.HasEdgeWith("reporter", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasDecidedBy applies a predicate to check if query has an edge decided_by.
+func (f *ReportFilter) WhereHasDecidedBy() {
+	f.Where(entql.HasEdge("decided_by"))
+}
+
+// WhereHasDecidedByWith applies a predicate to check if query has an edge decided_by with a given conditions (other predicates).
+func (f *ReportFilter) WhereHasDecidedByWith(preds ...predicate.Member) {
+	f.Where(entql.HasEdgeWith("decided_by", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasMessage applies a predicate to check if query has an edge message.
+func (f *ReportFilter) WhereHasMessage() {
+	f.Where(entql.HasEdge("message"))
+}
+
+// WhereHasMessageWith applies a predicate to check if query has an edge message with a given conditions (other predicates).
+func (f *ReportFilter) WhereHasMessageWith(preds ...predicate.Message) {
+	f.Where(entql.HasEdgeWith("message", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasPractice applies a predicate to check if query has an edge practice.
+func (f *ReportFilter) WhereHasPractice() {
+	f.Where(entql.HasEdge("practice"))
+}
+
+// WhereHasPracticeWith applies a predicate to check if query has an edge practice with a given conditions (other predicates).
+func (f *ReportFilter) WhereHasPracticeWith(preds ...predicate.Practice) {
+	f.Where(entql.HasEdgeWith("practice", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasDiscussion applies a predicate to check if query has an edge discussion.
+func (f *ReportFilter) WhereHasDiscussion() {
+	f.Where(entql.HasEdge("discussion"))
+}
+
+// WhereHasDiscussionWith applies a predicate to check if query has an edge discussion with a given conditions (other predicates).
+func (f *ReportFilter) WhereHasDiscussionWith(preds ...predicate.Discussion) {
+	f.Where(entql.HasEdgeWith("discussion", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *SessionQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -3930,7 +4348,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4014,7 +4432,7 @@ type SoftwareProductFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SoftwareProductFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4131,7 +4549,7 @@ type SoftwareUsageFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SoftwareUsageFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4262,7 +4680,7 @@ type SurveyFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SurveyFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4408,7 +4826,7 @@ type SurveyQuestionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SurveyQuestionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4487,7 +4905,7 @@ type SurveyResponseFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SurveyResponseFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4575,7 +4993,7 @@ type TopicFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TopicFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -9,6 +9,7 @@ import (
 	"zirkel/ent/auditentry"
 	"zirkel/ent/authorshipinvitation"
 	"zirkel/ent/circle"
+	"zirkel/ent/circleban"
 	"zirkel/ent/circlejoinrequest"
 	"zirkel/ent/circlemembership"
 	"zirkel/ent/competency"
@@ -22,6 +23,7 @@ import (
 	"zirkel/ent/organisation"
 	"zirkel/ent/practice"
 	"zirkel/ent/registration"
+	"zirkel/ent/report"
 	"zirkel/ent/schema/gid"
 	"zirkel/ent/softwareproduct"
 	"zirkel/ent/softwareusage"
@@ -966,6 +968,138 @@ func newCirclePaginateArgs(rv map[string]any) *circlePaginateArgs {
 }
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *CircleBanQuery) CollectFields(ctx context.Context, satisfies ...string) (*CircleBanQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *CircleBanQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(circleban.Columns))
+		selectedFields = []string{circleban.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "circle":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&CircleClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, circleImplementors)...); err != nil {
+				return err
+			}
+			_q.withCircle = query
+
+		case "member":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MemberClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, memberImplementors)...); err != nil {
+				return err
+			}
+			_q.withMember = query
+
+		case "bannedBy":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MemberClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, memberImplementors)...); err != nil {
+				return err
+			}
+			_q.withBannedBy = query
+		case "createdAt":
+			if _, ok := fieldSeen[circleban.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, circleban.FieldCreatedAt)
+				fieldSeen[circleban.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[circleban.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, circleban.FieldUpdatedAt)
+				fieldSeen[circleban.FieldUpdatedAt] = struct{}{}
+			}
+		case "reason":
+			if _, ok := fieldSeen[circleban.FieldReason]; !ok {
+				selectedFields = append(selectedFields, circleban.FieldReason)
+				fieldSeen[circleban.FieldReason] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type circlebanPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []CircleBanPaginateOption
+}
+
+func newCircleBanPaginateArgs(rv map[string]any) *circlebanPaginateArgs {
+	args := &circlebanPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &CircleBanOrder{Field: &CircleBanOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithCircleBanOrder(order))
+			}
+		case *CircleBanOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithCircleBanOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*CircleBanWhereInput); ok {
+		args.opts = append(args.opts, WithCircleBanFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
 func (_q *CircleJoinRequestQuery) CollectFields(ctx context.Context, satisfies ...string) (*CircleJoinRequestQuery, error) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil {
@@ -1714,6 +1848,16 @@ func (_q *DiscussionQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				selectedFields = append(selectedFields, discussion.FieldUpdatedAt)
 				fieldSeen[discussion.FieldUpdatedAt] = struct{}{}
 			}
+		case "hiddenAt":
+			if _, ok := fieldSeen[discussion.FieldHiddenAt]; !ok {
+				selectedFields = append(selectedFields, discussion.FieldHiddenAt)
+				fieldSeen[discussion.FieldHiddenAt] = struct{}{}
+			}
+		case "hiddenReason":
+			if _, ok := fieldSeen[discussion.FieldHiddenReason]; !ok {
+				selectedFields = append(selectedFields, discussion.FieldHiddenReason)
+				fieldSeen[discussion.FieldHiddenReason] = struct{}{}
+			}
 		case "title":
 			if _, ok := fieldSeen[discussion.FieldTitle]; !ok {
 				selectedFields = append(selectedFields, discussion.FieldTitle)
@@ -1723,6 +1867,11 @@ func (_q *DiscussionQuery) collectField(ctx context.Context, oneNode bool, opCtx
 			if _, ok := fieldSeen[discussion.FieldStatus]; !ok {
 				selectedFields = append(selectedFields, discussion.FieldStatus)
 				fieldSeen[discussion.FieldStatus] = struct{}{}
+			}
+		case "lockReason":
+			if _, ok := fieldSeen[discussion.FieldLockReason]; !ok {
+				selectedFields = append(selectedFields, discussion.FieldLockReason)
+				fieldSeen[discussion.FieldLockReason] = struct{}{}
 			}
 		case "pinned":
 			if _, ok := fieldSeen[discussion.FieldPinned]; !ok {
@@ -3326,6 +3475,16 @@ func (_q *MessageQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				selectedFields = append(selectedFields, message.FieldUpdatedAt)
 				fieldSeen[message.FieldUpdatedAt] = struct{}{}
 			}
+		case "hiddenAt":
+			if _, ok := fieldSeen[message.FieldHiddenAt]; !ok {
+				selectedFields = append(selectedFields, message.FieldHiddenAt)
+				fieldSeen[message.FieldHiddenAt] = struct{}{}
+			}
+		case "hiddenReason":
+			if _, ok := fieldSeen[message.FieldHiddenReason]; !ok {
+				selectedFields = append(selectedFields, message.FieldHiddenReason)
+				fieldSeen[message.FieldHiddenReason] = struct{}{}
+			}
 		case "body":
 			if _, ok := fieldSeen[message.FieldBody]; !ok {
 				selectedFields = append(selectedFields, message.FieldBody)
@@ -4410,6 +4569,16 @@ func (_q *PracticeQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				selectedFields = append(selectedFields, practice.FieldUpdatedAt)
 				fieldSeen[practice.FieldUpdatedAt] = struct{}{}
 			}
+		case "hiddenAt":
+			if _, ok := fieldSeen[practice.FieldHiddenAt]; !ok {
+				selectedFields = append(selectedFields, practice.FieldHiddenAt)
+				fieldSeen[practice.FieldHiddenAt] = struct{}{}
+			}
+		case "hiddenReason":
+			if _, ok := fieldSeen[practice.FieldHiddenReason]; !ok {
+				selectedFields = append(selectedFields, practice.FieldHiddenReason)
+				fieldSeen[practice.FieldHiddenReason] = struct{}{}
+			}
 		case "title":
 			if _, ok := fieldSeen[practice.FieldTitle]; !ok {
 				selectedFields = append(selectedFields, practice.FieldTitle)
@@ -4665,6 +4834,180 @@ func newRegistrationPaginateArgs(rv map[string]any) *registrationPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*RegistrationWhereInput); ok {
 		args.opts = append(args.opts, WithRegistrationFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *ReportQuery) CollectFields(ctx context.Context, satisfies ...string) (*ReportQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *ReportQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(report.Columns))
+		selectedFields = []string{report.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "reporter":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MemberClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, memberImplementors)...); err != nil {
+				return err
+			}
+			_q.withReporter = query
+
+		case "decidedBy":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MemberClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, memberImplementors)...); err != nil {
+				return err
+			}
+			_q.withDecidedBy = query
+
+		case "message":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&MessageClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, messageImplementors)...); err != nil {
+				return err
+			}
+			_q.withMessage = query
+
+		case "practice":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PracticeClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, practiceImplementors)...); err != nil {
+				return err
+			}
+			_q.withPractice = query
+
+		case "discussion":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&DiscussionClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, discussionImplementors)...); err != nil {
+				return err
+			}
+			_q.withDiscussion = query
+		case "createdAt":
+			if _, ok := fieldSeen[report.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, report.FieldCreatedAt)
+				fieldSeen[report.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[report.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, report.FieldUpdatedAt)
+				fieldSeen[report.FieldUpdatedAt] = struct{}{}
+			}
+		case "reason":
+			if _, ok := fieldSeen[report.FieldReason]; !ok {
+				selectedFields = append(selectedFields, report.FieldReason)
+				fieldSeen[report.FieldReason] = struct{}{}
+			}
+		case "note":
+			if _, ok := fieldSeen[report.FieldNote]; !ok {
+				selectedFields = append(selectedFields, report.FieldNote)
+				fieldSeen[report.FieldNote] = struct{}{}
+			}
+		case "status":
+			if _, ok := fieldSeen[report.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, report.FieldStatus)
+				fieldSeen[report.FieldStatus] = struct{}{}
+			}
+		case "resolutionNote":
+			if _, ok := fieldSeen[report.FieldResolutionNote]; !ok {
+				selectedFields = append(selectedFields, report.FieldResolutionNote)
+				fieldSeen[report.FieldResolutionNote] = struct{}{}
+			}
+		case "decidedAt":
+			if _, ok := fieldSeen[report.FieldDecidedAt]; !ok {
+				selectedFields = append(selectedFields, report.FieldDecidedAt)
+				fieldSeen[report.FieldDecidedAt] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type reportPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []ReportPaginateOption
+}
+
+func newReportPaginateArgs(rv map[string]any) *reportPaginateArgs {
+	args := &reportPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &ReportOrder{Field: &ReportOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithReportOrder(order))
+			}
+		case *ReportOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithReportOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*ReportWhereInput); ok {
+		args.opts = append(args.opts, WithReportFilter(v.Filter))
 	}
 	return args
 }

@@ -158,6 +158,30 @@ func (_m *Circle) JoinRequests(
 	return _m.QueryJoinRequests().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *CircleBan) Circle(ctx context.Context) (*Circle, error) {
+	result, err := _m.Edges.CircleOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryCircle().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *CircleBan) Member(ctx context.Context) (*Member, error) {
+	result, err := _m.Edges.MemberOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryMember().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *CircleBan) BannedBy(ctx context.Context) (*Member, error) {
+	result, err := _m.Edges.BannedByOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryBannedBy().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
 func (_m *CircleJoinRequest) Circle(ctx context.Context) (*Circle, error) {
 	result, err := _m.Edges.CircleOrErr()
 	if IsNotLoaded(err) {
@@ -770,6 +794,46 @@ func (_m *Registration) Member(ctx context.Context) (*Member, error) {
 		result, err = _m.QueryMember().Only(ctx)
 	}
 	return result, err
+}
+
+func (_m *Report) Reporter(ctx context.Context) (*Member, error) {
+	result, err := _m.Edges.ReporterOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryReporter().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *Report) DecidedBy(ctx context.Context) (*Member, error) {
+	result, err := _m.Edges.DecidedByOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryDecidedBy().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Report) Message(ctx context.Context) (*Message, error) {
+	result, err := _m.Edges.MessageOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryMessage().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Report) Practice(ctx context.Context) (*Practice, error) {
+	result, err := _m.Edges.PracticeOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryPractice().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Report) Discussion(ctx context.Context) (*Discussion, error) {
+	result, err := _m.Edges.DiscussionOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryDiscussion().Only(ctx)
+	}
+	return result, MaskNotFound(err)
 }
 
 func (_m *SoftwareProduct) Vendor(ctx context.Context) (*Organisation, error) {

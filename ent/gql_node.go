@@ -8,6 +8,7 @@ import (
 	"zirkel/ent/auditentry"
 	"zirkel/ent/authorshipinvitation"
 	"zirkel/ent/circle"
+	"zirkel/ent/circleban"
 	"zirkel/ent/circlejoinrequest"
 	"zirkel/ent/circlemembership"
 	"zirkel/ent/competency"
@@ -21,6 +22,7 @@ import (
 	"zirkel/ent/organisation"
 	"zirkel/ent/practice"
 	"zirkel/ent/registration"
+	"zirkel/ent/report"
 	"zirkel/ent/schema/gid"
 	"zirkel/ent/softwareproduct"
 	"zirkel/ent/softwareusage"
@@ -52,6 +54,11 @@ var circleImplementors = []string{"Circle", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Circle) IsNode() {}
+
+var circlebanImplementors = []string{"CircleBan", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*CircleBan) IsNode() {}
 
 var circlejoinrequestImplementors = []string{"CircleJoinRequest", "Node"}
 
@@ -117,6 +124,11 @@ var registrationImplementors = []string{"Registration", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Registration) IsNode() {}
+
+var reportImplementors = []string{"Report", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Report) IsNode() {}
 
 var softwareproductImplementors = []string{"SoftwareProduct", "Node"}
 
@@ -236,6 +248,19 @@ func (c *Client) noder(ctx context.Context, table string, id gid.ID) (Noder, err
 			Where(circle.ID(uid))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, circleImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case circleban.Table:
+		var uid gid.ID
+		if err := uid.UnmarshalGQL(id); err != nil {
+			return nil, err
+		}
+		query := c.CircleBan.Query().
+			Where(circleban.ID(uid))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, circlebanImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -405,6 +430,19 @@ func (c *Client) noder(ctx context.Context, table string, id gid.ID) (Noder, err
 			Where(registration.ID(uid))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, registrationImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case report.Table:
+		var uid gid.ID
+		if err := uid.UnmarshalGQL(id); err != nil {
+			return nil, err
+		}
+		query := c.Report.Query().
+			Where(report.ID(uid))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, reportImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -583,6 +621,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []gid.ID) ([]Node
 		query := c.Circle.Query().
 			Where(circle.IDIn(ids...))
 		query, err := query.CollectFields(ctx, circleImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case circleban.Table:
+		query := c.CircleBan.Query().
+			Where(circleban.IDIn(ids...))
+		query, err := query.CollectFields(ctx, circlebanImplementors...)
 		if err != nil {
 			return nil, err
 		}
@@ -791,6 +845,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []gid.ID) ([]Node
 		query := c.Registration.Query().
 			Where(registration.IDIn(ids...))
 		query, err := query.CollectFields(ctx, registrationImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case report.Table:
+		query := c.Report.Query().
+			Where(report.IDIn(ids...))
+		query, err := query.CollectFields(ctx, reportImplementors...)
 		if err != nil {
 			return nil, err
 		}

@@ -8,6 +8,7 @@ import (
 	"time"
 	"zirkel/ent/authorshipinvitation"
 	"zirkel/ent/circle"
+	"zirkel/ent/circleban"
 	"zirkel/ent/circlejoinrequest"
 	"zirkel/ent/circlemembership"
 	"zirkel/ent/competency"
@@ -22,6 +23,7 @@ import (
 	"zirkel/ent/practice"
 	"zirkel/ent/predicate"
 	"zirkel/ent/registration"
+	"zirkel/ent/report"
 	"zirkel/ent/schema/gid"
 	"zirkel/ent/softwareproduct"
 	"zirkel/ent/softwareusage"
@@ -801,6 +803,318 @@ func (i *CircleWhereInput) P() (predicate.Circle, error) {
 		return predicates[0], nil
 	default:
 		return circle.And(predicates...), nil
+	}
+}
+
+// CircleBanWhereInput represents a where input for filtering CircleBan queries.
+type CircleBanWhereInput struct {
+	Predicates []predicate.CircleBan  `json:"-"`
+	Not        *CircleBanWhereInput   `json:"not,omitempty"`
+	Or         []*CircleBanWhereInput `json:"or,omitempty"`
+	And        []*CircleBanWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *gid.ID  `json:"id,omitempty"`
+	IDNEQ   *gid.ID  `json:"idNEQ,omitempty"`
+	IDIn    []gid.ID `json:"idIn,omitempty"`
+	IDNotIn []gid.ID `json:"idNotIn,omitempty"`
+	IDGT    *gid.ID  `json:"idGT,omitempty"`
+	IDGTE   *gid.ID  `json:"idGTE,omitempty"`
+	IDLT    *gid.ID  `json:"idLT,omitempty"`
+	IDLTE   *gid.ID  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "reason" field predicates.
+	Reason             *string  `json:"reason,omitempty"`
+	ReasonNEQ          *string  `json:"reasonNEQ,omitempty"`
+	ReasonIn           []string `json:"reasonIn,omitempty"`
+	ReasonNotIn        []string `json:"reasonNotIn,omitempty"`
+	ReasonGT           *string  `json:"reasonGT,omitempty"`
+	ReasonGTE          *string  `json:"reasonGTE,omitempty"`
+	ReasonLT           *string  `json:"reasonLT,omitempty"`
+	ReasonLTE          *string  `json:"reasonLTE,omitempty"`
+	ReasonContains     *string  `json:"reasonContains,omitempty"`
+	ReasonHasPrefix    *string  `json:"reasonHasPrefix,omitempty"`
+	ReasonHasSuffix    *string  `json:"reasonHasSuffix,omitempty"`
+	ReasonEqualFold    *string  `json:"reasonEqualFold,omitempty"`
+	ReasonContainsFold *string  `json:"reasonContainsFold,omitempty"`
+
+	// "circle" edge predicates.
+	HasCircle     *bool               `json:"hasCircle,omitempty"`
+	HasCircleWith []*CircleWhereInput `json:"hasCircleWith,omitempty"`
+
+	// "member" edge predicates.
+	HasMember     *bool               `json:"hasMember,omitempty"`
+	HasMemberWith []*MemberWhereInput `json:"hasMemberWith,omitempty"`
+
+	// "banned_by" edge predicates.
+	HasBannedBy     *bool               `json:"hasBannedBy,omitempty"`
+	HasBannedByWith []*MemberWhereInput `json:"hasBannedByWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *CircleBanWhereInput) AddPredicates(predicates ...predicate.CircleBan) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the CircleBanWhereInput filter on the CircleBanQuery builder.
+func (i *CircleBanWhereInput) Filter(q *CircleBanQuery) (*CircleBanQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyCircleBanWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyCircleBanWhereInput is returned in case the CircleBanWhereInput is empty.
+var ErrEmptyCircleBanWhereInput = errors.New("ent: empty predicate CircleBanWhereInput")
+
+// P returns a predicate for filtering circlebans.
+// An error is returned if the input is empty or invalid.
+func (i *CircleBanWhereInput) P() (predicate.CircleBan, error) {
+	var predicates []predicate.CircleBan
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, circleban.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.CircleBan, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, circleban.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.CircleBan, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, circleban.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, circleban.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, circleban.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, circleban.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, circleban.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, circleban.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, circleban.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, circleban.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, circleban.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, circleban.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, circleban.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, circleban.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, circleban.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, circleban.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, circleban.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, circleban.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, circleban.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, circleban.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, circleban.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, circleban.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, circleban.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, circleban.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, circleban.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, circleban.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, circleban.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Reason != nil {
+		predicates = append(predicates, circleban.ReasonEQ(*i.Reason))
+	}
+	if i.ReasonNEQ != nil {
+		predicates = append(predicates, circleban.ReasonNEQ(*i.ReasonNEQ))
+	}
+	if len(i.ReasonIn) > 0 {
+		predicates = append(predicates, circleban.ReasonIn(i.ReasonIn...))
+	}
+	if len(i.ReasonNotIn) > 0 {
+		predicates = append(predicates, circleban.ReasonNotIn(i.ReasonNotIn...))
+	}
+	if i.ReasonGT != nil {
+		predicates = append(predicates, circleban.ReasonGT(*i.ReasonGT))
+	}
+	if i.ReasonGTE != nil {
+		predicates = append(predicates, circleban.ReasonGTE(*i.ReasonGTE))
+	}
+	if i.ReasonLT != nil {
+		predicates = append(predicates, circleban.ReasonLT(*i.ReasonLT))
+	}
+	if i.ReasonLTE != nil {
+		predicates = append(predicates, circleban.ReasonLTE(*i.ReasonLTE))
+	}
+	if i.ReasonContains != nil {
+		predicates = append(predicates, circleban.ReasonContains(*i.ReasonContains))
+	}
+	if i.ReasonHasPrefix != nil {
+		predicates = append(predicates, circleban.ReasonHasPrefix(*i.ReasonHasPrefix))
+	}
+	if i.ReasonHasSuffix != nil {
+		predicates = append(predicates, circleban.ReasonHasSuffix(*i.ReasonHasSuffix))
+	}
+	if i.ReasonEqualFold != nil {
+		predicates = append(predicates, circleban.ReasonEqualFold(*i.ReasonEqualFold))
+	}
+	if i.ReasonContainsFold != nil {
+		predicates = append(predicates, circleban.ReasonContainsFold(*i.ReasonContainsFold))
+	}
+
+	if i.HasCircle != nil {
+		p := circleban.HasCircle()
+		if !*i.HasCircle {
+			p = circleban.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasCircleWith) > 0 {
+		with := make([]predicate.Circle, 0, len(i.HasCircleWith))
+		for _, w := range i.HasCircleWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasCircleWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, circleban.HasCircleWith(with...))
+	}
+	if i.HasMember != nil {
+		p := circleban.HasMember()
+		if !*i.HasMember {
+			p = circleban.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasMemberWith) > 0 {
+		with := make([]predicate.Member, 0, len(i.HasMemberWith))
+		for _, w := range i.HasMemberWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasMemberWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, circleban.HasMemberWith(with...))
+	}
+	if i.HasBannedBy != nil {
+		p := circleban.HasBannedBy()
+		if !*i.HasBannedBy {
+			p = circleban.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasBannedByWith) > 0 {
+		with := make([]predicate.Member, 0, len(i.HasBannedByWith))
+		for _, w := range i.HasBannedByWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasBannedByWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, circleban.HasBannedByWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyCircleBanWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return circleban.And(predicates...), nil
 	}
 }
 
@@ -2099,6 +2413,35 @@ type DiscussionWhereInput struct {
 	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
 	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
 
+	// "hidden_at" field predicates.
+	HiddenAt       *time.Time  `json:"hiddenAt,omitempty"`
+	HiddenAtNEQ    *time.Time  `json:"hiddenAtNEQ,omitempty"`
+	HiddenAtIn     []time.Time `json:"hiddenAtIn,omitempty"`
+	HiddenAtNotIn  []time.Time `json:"hiddenAtNotIn,omitempty"`
+	HiddenAtGT     *time.Time  `json:"hiddenAtGT,omitempty"`
+	HiddenAtGTE    *time.Time  `json:"hiddenAtGTE,omitempty"`
+	HiddenAtLT     *time.Time  `json:"hiddenAtLT,omitempty"`
+	HiddenAtLTE    *time.Time  `json:"hiddenAtLTE,omitempty"`
+	HiddenAtIsNil  bool        `json:"hiddenAtIsNil,omitempty"`
+	HiddenAtNotNil bool        `json:"hiddenAtNotNil,omitempty"`
+
+	// "hidden_reason" field predicates.
+	HiddenReason             *string  `json:"hiddenReason,omitempty"`
+	HiddenReasonNEQ          *string  `json:"hiddenReasonNEQ,omitempty"`
+	HiddenReasonIn           []string `json:"hiddenReasonIn,omitempty"`
+	HiddenReasonNotIn        []string `json:"hiddenReasonNotIn,omitempty"`
+	HiddenReasonGT           *string  `json:"hiddenReasonGT,omitempty"`
+	HiddenReasonGTE          *string  `json:"hiddenReasonGTE,omitempty"`
+	HiddenReasonLT           *string  `json:"hiddenReasonLT,omitempty"`
+	HiddenReasonLTE          *string  `json:"hiddenReasonLTE,omitempty"`
+	HiddenReasonContains     *string  `json:"hiddenReasonContains,omitempty"`
+	HiddenReasonHasPrefix    *string  `json:"hiddenReasonHasPrefix,omitempty"`
+	HiddenReasonHasSuffix    *string  `json:"hiddenReasonHasSuffix,omitempty"`
+	HiddenReasonIsNil        bool     `json:"hiddenReasonIsNil,omitempty"`
+	HiddenReasonNotNil       bool     `json:"hiddenReasonNotNil,omitempty"`
+	HiddenReasonEqualFold    *string  `json:"hiddenReasonEqualFold,omitempty"`
+	HiddenReasonContainsFold *string  `json:"hiddenReasonContainsFold,omitempty"`
+
 	// "title" field predicates.
 	Title             *string  `json:"title,omitempty"`
 	TitleNEQ          *string  `json:"titleNEQ,omitempty"`
@@ -2119,6 +2462,23 @@ type DiscussionWhereInput struct {
 	StatusNEQ   *discussion.Status  `json:"statusNEQ,omitempty"`
 	StatusIn    []discussion.Status `json:"statusIn,omitempty"`
 	StatusNotIn []discussion.Status `json:"statusNotIn,omitempty"`
+
+	// "lock_reason" field predicates.
+	LockReason             *string  `json:"lockReason,omitempty"`
+	LockReasonNEQ          *string  `json:"lockReasonNEQ,omitempty"`
+	LockReasonIn           []string `json:"lockReasonIn,omitempty"`
+	LockReasonNotIn        []string `json:"lockReasonNotIn,omitempty"`
+	LockReasonGT           *string  `json:"lockReasonGT,omitempty"`
+	LockReasonGTE          *string  `json:"lockReasonGTE,omitempty"`
+	LockReasonLT           *string  `json:"lockReasonLT,omitempty"`
+	LockReasonLTE          *string  `json:"lockReasonLTE,omitempty"`
+	LockReasonContains     *string  `json:"lockReasonContains,omitempty"`
+	LockReasonHasPrefix    *string  `json:"lockReasonHasPrefix,omitempty"`
+	LockReasonHasSuffix    *string  `json:"lockReasonHasSuffix,omitempty"`
+	LockReasonIsNil        bool     `json:"lockReasonIsNil,omitempty"`
+	LockReasonNotNil       bool     `json:"lockReasonNotNil,omitempty"`
+	LockReasonEqualFold    *string  `json:"lockReasonEqualFold,omitempty"`
+	LockReasonContainsFold *string  `json:"lockReasonContainsFold,omitempty"`
 
 	// "pinned" field predicates.
 	Pinned    *bool `json:"pinned,omitempty"`
@@ -2306,6 +2666,81 @@ func (i *DiscussionWhereInput) P() (predicate.Discussion, error) {
 	if i.UpdatedAtLTE != nil {
 		predicates = append(predicates, discussion.UpdatedAtLTE(*i.UpdatedAtLTE))
 	}
+	if i.HiddenAt != nil {
+		predicates = append(predicates, discussion.HiddenAtEQ(*i.HiddenAt))
+	}
+	if i.HiddenAtNEQ != nil {
+		predicates = append(predicates, discussion.HiddenAtNEQ(*i.HiddenAtNEQ))
+	}
+	if len(i.HiddenAtIn) > 0 {
+		predicates = append(predicates, discussion.HiddenAtIn(i.HiddenAtIn...))
+	}
+	if len(i.HiddenAtNotIn) > 0 {
+		predicates = append(predicates, discussion.HiddenAtNotIn(i.HiddenAtNotIn...))
+	}
+	if i.HiddenAtGT != nil {
+		predicates = append(predicates, discussion.HiddenAtGT(*i.HiddenAtGT))
+	}
+	if i.HiddenAtGTE != nil {
+		predicates = append(predicates, discussion.HiddenAtGTE(*i.HiddenAtGTE))
+	}
+	if i.HiddenAtLT != nil {
+		predicates = append(predicates, discussion.HiddenAtLT(*i.HiddenAtLT))
+	}
+	if i.HiddenAtLTE != nil {
+		predicates = append(predicates, discussion.HiddenAtLTE(*i.HiddenAtLTE))
+	}
+	if i.HiddenAtIsNil {
+		predicates = append(predicates, discussion.HiddenAtIsNil())
+	}
+	if i.HiddenAtNotNil {
+		predicates = append(predicates, discussion.HiddenAtNotNil())
+	}
+	if i.HiddenReason != nil {
+		predicates = append(predicates, discussion.HiddenReasonEQ(*i.HiddenReason))
+	}
+	if i.HiddenReasonNEQ != nil {
+		predicates = append(predicates, discussion.HiddenReasonNEQ(*i.HiddenReasonNEQ))
+	}
+	if len(i.HiddenReasonIn) > 0 {
+		predicates = append(predicates, discussion.HiddenReasonIn(i.HiddenReasonIn...))
+	}
+	if len(i.HiddenReasonNotIn) > 0 {
+		predicates = append(predicates, discussion.HiddenReasonNotIn(i.HiddenReasonNotIn...))
+	}
+	if i.HiddenReasonGT != nil {
+		predicates = append(predicates, discussion.HiddenReasonGT(*i.HiddenReasonGT))
+	}
+	if i.HiddenReasonGTE != nil {
+		predicates = append(predicates, discussion.HiddenReasonGTE(*i.HiddenReasonGTE))
+	}
+	if i.HiddenReasonLT != nil {
+		predicates = append(predicates, discussion.HiddenReasonLT(*i.HiddenReasonLT))
+	}
+	if i.HiddenReasonLTE != nil {
+		predicates = append(predicates, discussion.HiddenReasonLTE(*i.HiddenReasonLTE))
+	}
+	if i.HiddenReasonContains != nil {
+		predicates = append(predicates, discussion.HiddenReasonContains(*i.HiddenReasonContains))
+	}
+	if i.HiddenReasonHasPrefix != nil {
+		predicates = append(predicates, discussion.HiddenReasonHasPrefix(*i.HiddenReasonHasPrefix))
+	}
+	if i.HiddenReasonHasSuffix != nil {
+		predicates = append(predicates, discussion.HiddenReasonHasSuffix(*i.HiddenReasonHasSuffix))
+	}
+	if i.HiddenReasonIsNil {
+		predicates = append(predicates, discussion.HiddenReasonIsNil())
+	}
+	if i.HiddenReasonNotNil {
+		predicates = append(predicates, discussion.HiddenReasonNotNil())
+	}
+	if i.HiddenReasonEqualFold != nil {
+		predicates = append(predicates, discussion.HiddenReasonEqualFold(*i.HiddenReasonEqualFold))
+	}
+	if i.HiddenReasonContainsFold != nil {
+		predicates = append(predicates, discussion.HiddenReasonContainsFold(*i.HiddenReasonContainsFold))
+	}
 	if i.Title != nil {
 		predicates = append(predicates, discussion.TitleEQ(*i.Title))
 	}
@@ -2356,6 +2791,51 @@ func (i *DiscussionWhereInput) P() (predicate.Discussion, error) {
 	}
 	if len(i.StatusNotIn) > 0 {
 		predicates = append(predicates, discussion.StatusNotIn(i.StatusNotIn...))
+	}
+	if i.LockReason != nil {
+		predicates = append(predicates, discussion.LockReasonEQ(*i.LockReason))
+	}
+	if i.LockReasonNEQ != nil {
+		predicates = append(predicates, discussion.LockReasonNEQ(*i.LockReasonNEQ))
+	}
+	if len(i.LockReasonIn) > 0 {
+		predicates = append(predicates, discussion.LockReasonIn(i.LockReasonIn...))
+	}
+	if len(i.LockReasonNotIn) > 0 {
+		predicates = append(predicates, discussion.LockReasonNotIn(i.LockReasonNotIn...))
+	}
+	if i.LockReasonGT != nil {
+		predicates = append(predicates, discussion.LockReasonGT(*i.LockReasonGT))
+	}
+	if i.LockReasonGTE != nil {
+		predicates = append(predicates, discussion.LockReasonGTE(*i.LockReasonGTE))
+	}
+	if i.LockReasonLT != nil {
+		predicates = append(predicates, discussion.LockReasonLT(*i.LockReasonLT))
+	}
+	if i.LockReasonLTE != nil {
+		predicates = append(predicates, discussion.LockReasonLTE(*i.LockReasonLTE))
+	}
+	if i.LockReasonContains != nil {
+		predicates = append(predicates, discussion.LockReasonContains(*i.LockReasonContains))
+	}
+	if i.LockReasonHasPrefix != nil {
+		predicates = append(predicates, discussion.LockReasonHasPrefix(*i.LockReasonHasPrefix))
+	}
+	if i.LockReasonHasSuffix != nil {
+		predicates = append(predicates, discussion.LockReasonHasSuffix(*i.LockReasonHasSuffix))
+	}
+	if i.LockReasonIsNil {
+		predicates = append(predicates, discussion.LockReasonIsNil())
+	}
+	if i.LockReasonNotNil {
+		predicates = append(predicates, discussion.LockReasonNotNil())
+	}
+	if i.LockReasonEqualFold != nil {
+		predicates = append(predicates, discussion.LockReasonEqualFold(*i.LockReasonEqualFold))
+	}
+	if i.LockReasonContainsFold != nil {
+		predicates = append(predicates, discussion.LockReasonContainsFold(*i.LockReasonContainsFold))
 	}
 	if i.Pinned != nil {
 		predicates = append(predicates, discussion.PinnedEQ(*i.Pinned))
@@ -4647,6 +5127,35 @@ type MessageWhereInput struct {
 	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
 	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
 
+	// "hidden_at" field predicates.
+	HiddenAt       *time.Time  `json:"hiddenAt,omitempty"`
+	HiddenAtNEQ    *time.Time  `json:"hiddenAtNEQ,omitempty"`
+	HiddenAtIn     []time.Time `json:"hiddenAtIn,omitempty"`
+	HiddenAtNotIn  []time.Time `json:"hiddenAtNotIn,omitempty"`
+	HiddenAtGT     *time.Time  `json:"hiddenAtGT,omitempty"`
+	HiddenAtGTE    *time.Time  `json:"hiddenAtGTE,omitempty"`
+	HiddenAtLT     *time.Time  `json:"hiddenAtLT,omitempty"`
+	HiddenAtLTE    *time.Time  `json:"hiddenAtLTE,omitempty"`
+	HiddenAtIsNil  bool        `json:"hiddenAtIsNil,omitempty"`
+	HiddenAtNotNil bool        `json:"hiddenAtNotNil,omitempty"`
+
+	// "hidden_reason" field predicates.
+	HiddenReason             *string  `json:"hiddenReason,omitempty"`
+	HiddenReasonNEQ          *string  `json:"hiddenReasonNEQ,omitempty"`
+	HiddenReasonIn           []string `json:"hiddenReasonIn,omitempty"`
+	HiddenReasonNotIn        []string `json:"hiddenReasonNotIn,omitempty"`
+	HiddenReasonGT           *string  `json:"hiddenReasonGT,omitempty"`
+	HiddenReasonGTE          *string  `json:"hiddenReasonGTE,omitempty"`
+	HiddenReasonLT           *string  `json:"hiddenReasonLT,omitempty"`
+	HiddenReasonLTE          *string  `json:"hiddenReasonLTE,omitempty"`
+	HiddenReasonContains     *string  `json:"hiddenReasonContains,omitempty"`
+	HiddenReasonHasPrefix    *string  `json:"hiddenReasonHasPrefix,omitempty"`
+	HiddenReasonHasSuffix    *string  `json:"hiddenReasonHasSuffix,omitempty"`
+	HiddenReasonIsNil        bool     `json:"hiddenReasonIsNil,omitempty"`
+	HiddenReasonNotNil       bool     `json:"hiddenReasonNotNil,omitempty"`
+	HiddenReasonEqualFold    *string  `json:"hiddenReasonEqualFold,omitempty"`
+	HiddenReasonContainsFold *string  `json:"hiddenReasonContainsFold,omitempty"`
+
 	// "body" field predicates.
 	Body             *string  `json:"body,omitempty"`
 	BodyNEQ          *string  `json:"bodyNEQ,omitempty"`
@@ -4855,6 +5364,81 @@ func (i *MessageWhereInput) P() (predicate.Message, error) {
 	}
 	if i.UpdatedAtLTE != nil {
 		predicates = append(predicates, message.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.HiddenAt != nil {
+		predicates = append(predicates, message.HiddenAtEQ(*i.HiddenAt))
+	}
+	if i.HiddenAtNEQ != nil {
+		predicates = append(predicates, message.HiddenAtNEQ(*i.HiddenAtNEQ))
+	}
+	if len(i.HiddenAtIn) > 0 {
+		predicates = append(predicates, message.HiddenAtIn(i.HiddenAtIn...))
+	}
+	if len(i.HiddenAtNotIn) > 0 {
+		predicates = append(predicates, message.HiddenAtNotIn(i.HiddenAtNotIn...))
+	}
+	if i.HiddenAtGT != nil {
+		predicates = append(predicates, message.HiddenAtGT(*i.HiddenAtGT))
+	}
+	if i.HiddenAtGTE != nil {
+		predicates = append(predicates, message.HiddenAtGTE(*i.HiddenAtGTE))
+	}
+	if i.HiddenAtLT != nil {
+		predicates = append(predicates, message.HiddenAtLT(*i.HiddenAtLT))
+	}
+	if i.HiddenAtLTE != nil {
+		predicates = append(predicates, message.HiddenAtLTE(*i.HiddenAtLTE))
+	}
+	if i.HiddenAtIsNil {
+		predicates = append(predicates, message.HiddenAtIsNil())
+	}
+	if i.HiddenAtNotNil {
+		predicates = append(predicates, message.HiddenAtNotNil())
+	}
+	if i.HiddenReason != nil {
+		predicates = append(predicates, message.HiddenReasonEQ(*i.HiddenReason))
+	}
+	if i.HiddenReasonNEQ != nil {
+		predicates = append(predicates, message.HiddenReasonNEQ(*i.HiddenReasonNEQ))
+	}
+	if len(i.HiddenReasonIn) > 0 {
+		predicates = append(predicates, message.HiddenReasonIn(i.HiddenReasonIn...))
+	}
+	if len(i.HiddenReasonNotIn) > 0 {
+		predicates = append(predicates, message.HiddenReasonNotIn(i.HiddenReasonNotIn...))
+	}
+	if i.HiddenReasonGT != nil {
+		predicates = append(predicates, message.HiddenReasonGT(*i.HiddenReasonGT))
+	}
+	if i.HiddenReasonGTE != nil {
+		predicates = append(predicates, message.HiddenReasonGTE(*i.HiddenReasonGTE))
+	}
+	if i.HiddenReasonLT != nil {
+		predicates = append(predicates, message.HiddenReasonLT(*i.HiddenReasonLT))
+	}
+	if i.HiddenReasonLTE != nil {
+		predicates = append(predicates, message.HiddenReasonLTE(*i.HiddenReasonLTE))
+	}
+	if i.HiddenReasonContains != nil {
+		predicates = append(predicates, message.HiddenReasonContains(*i.HiddenReasonContains))
+	}
+	if i.HiddenReasonHasPrefix != nil {
+		predicates = append(predicates, message.HiddenReasonHasPrefix(*i.HiddenReasonHasPrefix))
+	}
+	if i.HiddenReasonHasSuffix != nil {
+		predicates = append(predicates, message.HiddenReasonHasSuffix(*i.HiddenReasonHasSuffix))
+	}
+	if i.HiddenReasonIsNil {
+		predicates = append(predicates, message.HiddenReasonIsNil())
+	}
+	if i.HiddenReasonNotNil {
+		predicates = append(predicates, message.HiddenReasonNotNil())
+	}
+	if i.HiddenReasonEqualFold != nil {
+		predicates = append(predicates, message.HiddenReasonEqualFold(*i.HiddenReasonEqualFold))
+	}
+	if i.HiddenReasonContainsFold != nil {
+		predicates = append(predicates, message.HiddenReasonContainsFold(*i.HiddenReasonContainsFold))
 	}
 	if i.Body != nil {
 		predicates = append(predicates, message.BodyEQ(*i.Body))
@@ -5687,6 +6271,35 @@ type PracticeWhereInput struct {
 	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
 	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
 
+	// "hidden_at" field predicates.
+	HiddenAt       *time.Time  `json:"hiddenAt,omitempty"`
+	HiddenAtNEQ    *time.Time  `json:"hiddenAtNEQ,omitempty"`
+	HiddenAtIn     []time.Time `json:"hiddenAtIn,omitempty"`
+	HiddenAtNotIn  []time.Time `json:"hiddenAtNotIn,omitempty"`
+	HiddenAtGT     *time.Time  `json:"hiddenAtGT,omitempty"`
+	HiddenAtGTE    *time.Time  `json:"hiddenAtGTE,omitempty"`
+	HiddenAtLT     *time.Time  `json:"hiddenAtLT,omitempty"`
+	HiddenAtLTE    *time.Time  `json:"hiddenAtLTE,omitempty"`
+	HiddenAtIsNil  bool        `json:"hiddenAtIsNil,omitempty"`
+	HiddenAtNotNil bool        `json:"hiddenAtNotNil,omitempty"`
+
+	// "hidden_reason" field predicates.
+	HiddenReason             *string  `json:"hiddenReason,omitempty"`
+	HiddenReasonNEQ          *string  `json:"hiddenReasonNEQ,omitempty"`
+	HiddenReasonIn           []string `json:"hiddenReasonIn,omitempty"`
+	HiddenReasonNotIn        []string `json:"hiddenReasonNotIn,omitempty"`
+	HiddenReasonGT           *string  `json:"hiddenReasonGT,omitempty"`
+	HiddenReasonGTE          *string  `json:"hiddenReasonGTE,omitempty"`
+	HiddenReasonLT           *string  `json:"hiddenReasonLT,omitempty"`
+	HiddenReasonLTE          *string  `json:"hiddenReasonLTE,omitempty"`
+	HiddenReasonContains     *string  `json:"hiddenReasonContains,omitempty"`
+	HiddenReasonHasPrefix    *string  `json:"hiddenReasonHasPrefix,omitempty"`
+	HiddenReasonHasSuffix    *string  `json:"hiddenReasonHasSuffix,omitempty"`
+	HiddenReasonIsNil        bool     `json:"hiddenReasonIsNil,omitempty"`
+	HiddenReasonNotNil       bool     `json:"hiddenReasonNotNil,omitempty"`
+	HiddenReasonEqualFold    *string  `json:"hiddenReasonEqualFold,omitempty"`
+	HiddenReasonContainsFold *string  `json:"hiddenReasonContainsFold,omitempty"`
+
 	// "title" field predicates.
 	Title             *string  `json:"title,omitempty"`
 	TitleNEQ          *string  `json:"titleNEQ,omitempty"`
@@ -6021,6 +6634,81 @@ func (i *PracticeWhereInput) P() (predicate.Practice, error) {
 	}
 	if i.UpdatedAtLTE != nil {
 		predicates = append(predicates, practice.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.HiddenAt != nil {
+		predicates = append(predicates, practice.HiddenAtEQ(*i.HiddenAt))
+	}
+	if i.HiddenAtNEQ != nil {
+		predicates = append(predicates, practice.HiddenAtNEQ(*i.HiddenAtNEQ))
+	}
+	if len(i.HiddenAtIn) > 0 {
+		predicates = append(predicates, practice.HiddenAtIn(i.HiddenAtIn...))
+	}
+	if len(i.HiddenAtNotIn) > 0 {
+		predicates = append(predicates, practice.HiddenAtNotIn(i.HiddenAtNotIn...))
+	}
+	if i.HiddenAtGT != nil {
+		predicates = append(predicates, practice.HiddenAtGT(*i.HiddenAtGT))
+	}
+	if i.HiddenAtGTE != nil {
+		predicates = append(predicates, practice.HiddenAtGTE(*i.HiddenAtGTE))
+	}
+	if i.HiddenAtLT != nil {
+		predicates = append(predicates, practice.HiddenAtLT(*i.HiddenAtLT))
+	}
+	if i.HiddenAtLTE != nil {
+		predicates = append(predicates, practice.HiddenAtLTE(*i.HiddenAtLTE))
+	}
+	if i.HiddenAtIsNil {
+		predicates = append(predicates, practice.HiddenAtIsNil())
+	}
+	if i.HiddenAtNotNil {
+		predicates = append(predicates, practice.HiddenAtNotNil())
+	}
+	if i.HiddenReason != nil {
+		predicates = append(predicates, practice.HiddenReasonEQ(*i.HiddenReason))
+	}
+	if i.HiddenReasonNEQ != nil {
+		predicates = append(predicates, practice.HiddenReasonNEQ(*i.HiddenReasonNEQ))
+	}
+	if len(i.HiddenReasonIn) > 0 {
+		predicates = append(predicates, practice.HiddenReasonIn(i.HiddenReasonIn...))
+	}
+	if len(i.HiddenReasonNotIn) > 0 {
+		predicates = append(predicates, practice.HiddenReasonNotIn(i.HiddenReasonNotIn...))
+	}
+	if i.HiddenReasonGT != nil {
+		predicates = append(predicates, practice.HiddenReasonGT(*i.HiddenReasonGT))
+	}
+	if i.HiddenReasonGTE != nil {
+		predicates = append(predicates, practice.HiddenReasonGTE(*i.HiddenReasonGTE))
+	}
+	if i.HiddenReasonLT != nil {
+		predicates = append(predicates, practice.HiddenReasonLT(*i.HiddenReasonLT))
+	}
+	if i.HiddenReasonLTE != nil {
+		predicates = append(predicates, practice.HiddenReasonLTE(*i.HiddenReasonLTE))
+	}
+	if i.HiddenReasonContains != nil {
+		predicates = append(predicates, practice.HiddenReasonContains(*i.HiddenReasonContains))
+	}
+	if i.HiddenReasonHasPrefix != nil {
+		predicates = append(predicates, practice.HiddenReasonHasPrefix(*i.HiddenReasonHasPrefix))
+	}
+	if i.HiddenReasonHasSuffix != nil {
+		predicates = append(predicates, practice.HiddenReasonHasSuffix(*i.HiddenReasonHasSuffix))
+	}
+	if i.HiddenReasonIsNil {
+		predicates = append(predicates, practice.HiddenReasonIsNil())
+	}
+	if i.HiddenReasonNotNil {
+		predicates = append(predicates, practice.HiddenReasonNotNil())
+	}
+	if i.HiddenReasonEqualFold != nil {
+		predicates = append(predicates, practice.HiddenReasonEqualFold(*i.HiddenReasonEqualFold))
+	}
+	if i.HiddenReasonContainsFold != nil {
+		predicates = append(predicates, practice.HiddenReasonContainsFold(*i.HiddenReasonContainsFold))
 	}
 	if i.Title != nil {
 		predicates = append(predicates, practice.TitleEQ(*i.Title))
@@ -6843,6 +7531,510 @@ func (i *RegistrationWhereInput) P() (predicate.Registration, error) {
 		return predicates[0], nil
 	default:
 		return registration.And(predicates...), nil
+	}
+}
+
+// ReportWhereInput represents a where input for filtering Report queries.
+type ReportWhereInput struct {
+	Predicates []predicate.Report  `json:"-"`
+	Not        *ReportWhereInput   `json:"not,omitempty"`
+	Or         []*ReportWhereInput `json:"or,omitempty"`
+	And        []*ReportWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *gid.ID  `json:"id,omitempty"`
+	IDNEQ   *gid.ID  `json:"idNEQ,omitempty"`
+	IDIn    []gid.ID `json:"idIn,omitempty"`
+	IDNotIn []gid.ID `json:"idNotIn,omitempty"`
+	IDGT    *gid.ID  `json:"idGT,omitempty"`
+	IDGTE   *gid.ID  `json:"idGTE,omitempty"`
+	IDLT    *gid.ID  `json:"idLT,omitempty"`
+	IDLTE   *gid.ID  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "reason" field predicates.
+	Reason      *report.Reason  `json:"reason,omitempty"`
+	ReasonNEQ   *report.Reason  `json:"reasonNEQ,omitempty"`
+	ReasonIn    []report.Reason `json:"reasonIn,omitempty"`
+	ReasonNotIn []report.Reason `json:"reasonNotIn,omitempty"`
+
+	// "note" field predicates.
+	Note             *string  `json:"note,omitempty"`
+	NoteNEQ          *string  `json:"noteNEQ,omitempty"`
+	NoteIn           []string `json:"noteIn,omitempty"`
+	NoteNotIn        []string `json:"noteNotIn,omitempty"`
+	NoteGT           *string  `json:"noteGT,omitempty"`
+	NoteGTE          *string  `json:"noteGTE,omitempty"`
+	NoteLT           *string  `json:"noteLT,omitempty"`
+	NoteLTE          *string  `json:"noteLTE,omitempty"`
+	NoteContains     *string  `json:"noteContains,omitempty"`
+	NoteHasPrefix    *string  `json:"noteHasPrefix,omitempty"`
+	NoteHasSuffix    *string  `json:"noteHasSuffix,omitempty"`
+	NoteIsNil        bool     `json:"noteIsNil,omitempty"`
+	NoteNotNil       bool     `json:"noteNotNil,omitempty"`
+	NoteEqualFold    *string  `json:"noteEqualFold,omitempty"`
+	NoteContainsFold *string  `json:"noteContainsFold,omitempty"`
+
+	// "status" field predicates.
+	Status      *report.Status  `json:"status,omitempty"`
+	StatusNEQ   *report.Status  `json:"statusNEQ,omitempty"`
+	StatusIn    []report.Status `json:"statusIn,omitempty"`
+	StatusNotIn []report.Status `json:"statusNotIn,omitempty"`
+
+	// "resolution_note" field predicates.
+	ResolutionNote             *string  `json:"resolutionNote,omitempty"`
+	ResolutionNoteNEQ          *string  `json:"resolutionNoteNEQ,omitempty"`
+	ResolutionNoteIn           []string `json:"resolutionNoteIn,omitempty"`
+	ResolutionNoteNotIn        []string `json:"resolutionNoteNotIn,omitempty"`
+	ResolutionNoteGT           *string  `json:"resolutionNoteGT,omitempty"`
+	ResolutionNoteGTE          *string  `json:"resolutionNoteGTE,omitempty"`
+	ResolutionNoteLT           *string  `json:"resolutionNoteLT,omitempty"`
+	ResolutionNoteLTE          *string  `json:"resolutionNoteLTE,omitempty"`
+	ResolutionNoteContains     *string  `json:"resolutionNoteContains,omitempty"`
+	ResolutionNoteHasPrefix    *string  `json:"resolutionNoteHasPrefix,omitempty"`
+	ResolutionNoteHasSuffix    *string  `json:"resolutionNoteHasSuffix,omitempty"`
+	ResolutionNoteIsNil        bool     `json:"resolutionNoteIsNil,omitempty"`
+	ResolutionNoteNotNil       bool     `json:"resolutionNoteNotNil,omitempty"`
+	ResolutionNoteEqualFold    *string  `json:"resolutionNoteEqualFold,omitempty"`
+	ResolutionNoteContainsFold *string  `json:"resolutionNoteContainsFold,omitempty"`
+
+	// "decided_at" field predicates.
+	DecidedAt       *time.Time  `json:"decidedAt,omitempty"`
+	DecidedAtNEQ    *time.Time  `json:"decidedAtNEQ,omitempty"`
+	DecidedAtIn     []time.Time `json:"decidedAtIn,omitempty"`
+	DecidedAtNotIn  []time.Time `json:"decidedAtNotIn,omitempty"`
+	DecidedAtGT     *time.Time  `json:"decidedAtGT,omitempty"`
+	DecidedAtGTE    *time.Time  `json:"decidedAtGTE,omitempty"`
+	DecidedAtLT     *time.Time  `json:"decidedAtLT,omitempty"`
+	DecidedAtLTE    *time.Time  `json:"decidedAtLTE,omitempty"`
+	DecidedAtIsNil  bool        `json:"decidedAtIsNil,omitempty"`
+	DecidedAtNotNil bool        `json:"decidedAtNotNil,omitempty"`
+
+	// "reporter" edge predicates.
+	HasReporter     *bool               `json:"hasReporter,omitempty"`
+	HasReporterWith []*MemberWhereInput `json:"hasReporterWith,omitempty"`
+
+	// "decided_by" edge predicates.
+	HasDecidedBy     *bool               `json:"hasDecidedBy,omitempty"`
+	HasDecidedByWith []*MemberWhereInput `json:"hasDecidedByWith,omitempty"`
+
+	// "message" edge predicates.
+	HasMessage     *bool                `json:"hasMessage,omitempty"`
+	HasMessageWith []*MessageWhereInput `json:"hasMessageWith,omitempty"`
+
+	// "practice" edge predicates.
+	HasPractice     *bool                 `json:"hasPractice,omitempty"`
+	HasPracticeWith []*PracticeWhereInput `json:"hasPracticeWith,omitempty"`
+
+	// "discussion" edge predicates.
+	HasDiscussion     *bool                   `json:"hasDiscussion,omitempty"`
+	HasDiscussionWith []*DiscussionWhereInput `json:"hasDiscussionWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *ReportWhereInput) AddPredicates(predicates ...predicate.Report) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the ReportWhereInput filter on the ReportQuery builder.
+func (i *ReportWhereInput) Filter(q *ReportQuery) (*ReportQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyReportWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyReportWhereInput is returned in case the ReportWhereInput is empty.
+var ErrEmptyReportWhereInput = errors.New("ent: empty predicate ReportWhereInput")
+
+// P returns a predicate for filtering reports.
+// An error is returned if the input is empty or invalid.
+func (i *ReportWhereInput) P() (predicate.Report, error) {
+	var predicates []predicate.Report
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, report.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Report, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, report.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Report, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, report.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, report.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, report.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, report.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, report.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, report.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, report.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, report.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, report.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, report.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, report.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, report.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, report.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, report.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, report.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, report.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, report.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, report.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, report.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, report.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, report.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, report.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, report.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, report.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, report.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Reason != nil {
+		predicates = append(predicates, report.ReasonEQ(*i.Reason))
+	}
+	if i.ReasonNEQ != nil {
+		predicates = append(predicates, report.ReasonNEQ(*i.ReasonNEQ))
+	}
+	if len(i.ReasonIn) > 0 {
+		predicates = append(predicates, report.ReasonIn(i.ReasonIn...))
+	}
+	if len(i.ReasonNotIn) > 0 {
+		predicates = append(predicates, report.ReasonNotIn(i.ReasonNotIn...))
+	}
+	if i.Note != nil {
+		predicates = append(predicates, report.NoteEQ(*i.Note))
+	}
+	if i.NoteNEQ != nil {
+		predicates = append(predicates, report.NoteNEQ(*i.NoteNEQ))
+	}
+	if len(i.NoteIn) > 0 {
+		predicates = append(predicates, report.NoteIn(i.NoteIn...))
+	}
+	if len(i.NoteNotIn) > 0 {
+		predicates = append(predicates, report.NoteNotIn(i.NoteNotIn...))
+	}
+	if i.NoteGT != nil {
+		predicates = append(predicates, report.NoteGT(*i.NoteGT))
+	}
+	if i.NoteGTE != nil {
+		predicates = append(predicates, report.NoteGTE(*i.NoteGTE))
+	}
+	if i.NoteLT != nil {
+		predicates = append(predicates, report.NoteLT(*i.NoteLT))
+	}
+	if i.NoteLTE != nil {
+		predicates = append(predicates, report.NoteLTE(*i.NoteLTE))
+	}
+	if i.NoteContains != nil {
+		predicates = append(predicates, report.NoteContains(*i.NoteContains))
+	}
+	if i.NoteHasPrefix != nil {
+		predicates = append(predicates, report.NoteHasPrefix(*i.NoteHasPrefix))
+	}
+	if i.NoteHasSuffix != nil {
+		predicates = append(predicates, report.NoteHasSuffix(*i.NoteHasSuffix))
+	}
+	if i.NoteIsNil {
+		predicates = append(predicates, report.NoteIsNil())
+	}
+	if i.NoteNotNil {
+		predicates = append(predicates, report.NoteNotNil())
+	}
+	if i.NoteEqualFold != nil {
+		predicates = append(predicates, report.NoteEqualFold(*i.NoteEqualFold))
+	}
+	if i.NoteContainsFold != nil {
+		predicates = append(predicates, report.NoteContainsFold(*i.NoteContainsFold))
+	}
+	if i.Status != nil {
+		predicates = append(predicates, report.StatusEQ(*i.Status))
+	}
+	if i.StatusNEQ != nil {
+		predicates = append(predicates, report.StatusNEQ(*i.StatusNEQ))
+	}
+	if len(i.StatusIn) > 0 {
+		predicates = append(predicates, report.StatusIn(i.StatusIn...))
+	}
+	if len(i.StatusNotIn) > 0 {
+		predicates = append(predicates, report.StatusNotIn(i.StatusNotIn...))
+	}
+	if i.ResolutionNote != nil {
+		predicates = append(predicates, report.ResolutionNoteEQ(*i.ResolutionNote))
+	}
+	if i.ResolutionNoteNEQ != nil {
+		predicates = append(predicates, report.ResolutionNoteNEQ(*i.ResolutionNoteNEQ))
+	}
+	if len(i.ResolutionNoteIn) > 0 {
+		predicates = append(predicates, report.ResolutionNoteIn(i.ResolutionNoteIn...))
+	}
+	if len(i.ResolutionNoteNotIn) > 0 {
+		predicates = append(predicates, report.ResolutionNoteNotIn(i.ResolutionNoteNotIn...))
+	}
+	if i.ResolutionNoteGT != nil {
+		predicates = append(predicates, report.ResolutionNoteGT(*i.ResolutionNoteGT))
+	}
+	if i.ResolutionNoteGTE != nil {
+		predicates = append(predicates, report.ResolutionNoteGTE(*i.ResolutionNoteGTE))
+	}
+	if i.ResolutionNoteLT != nil {
+		predicates = append(predicates, report.ResolutionNoteLT(*i.ResolutionNoteLT))
+	}
+	if i.ResolutionNoteLTE != nil {
+		predicates = append(predicates, report.ResolutionNoteLTE(*i.ResolutionNoteLTE))
+	}
+	if i.ResolutionNoteContains != nil {
+		predicates = append(predicates, report.ResolutionNoteContains(*i.ResolutionNoteContains))
+	}
+	if i.ResolutionNoteHasPrefix != nil {
+		predicates = append(predicates, report.ResolutionNoteHasPrefix(*i.ResolutionNoteHasPrefix))
+	}
+	if i.ResolutionNoteHasSuffix != nil {
+		predicates = append(predicates, report.ResolutionNoteHasSuffix(*i.ResolutionNoteHasSuffix))
+	}
+	if i.ResolutionNoteIsNil {
+		predicates = append(predicates, report.ResolutionNoteIsNil())
+	}
+	if i.ResolutionNoteNotNil {
+		predicates = append(predicates, report.ResolutionNoteNotNil())
+	}
+	if i.ResolutionNoteEqualFold != nil {
+		predicates = append(predicates, report.ResolutionNoteEqualFold(*i.ResolutionNoteEqualFold))
+	}
+	if i.ResolutionNoteContainsFold != nil {
+		predicates = append(predicates, report.ResolutionNoteContainsFold(*i.ResolutionNoteContainsFold))
+	}
+	if i.DecidedAt != nil {
+		predicates = append(predicates, report.DecidedAtEQ(*i.DecidedAt))
+	}
+	if i.DecidedAtNEQ != nil {
+		predicates = append(predicates, report.DecidedAtNEQ(*i.DecidedAtNEQ))
+	}
+	if len(i.DecidedAtIn) > 0 {
+		predicates = append(predicates, report.DecidedAtIn(i.DecidedAtIn...))
+	}
+	if len(i.DecidedAtNotIn) > 0 {
+		predicates = append(predicates, report.DecidedAtNotIn(i.DecidedAtNotIn...))
+	}
+	if i.DecidedAtGT != nil {
+		predicates = append(predicates, report.DecidedAtGT(*i.DecidedAtGT))
+	}
+	if i.DecidedAtGTE != nil {
+		predicates = append(predicates, report.DecidedAtGTE(*i.DecidedAtGTE))
+	}
+	if i.DecidedAtLT != nil {
+		predicates = append(predicates, report.DecidedAtLT(*i.DecidedAtLT))
+	}
+	if i.DecidedAtLTE != nil {
+		predicates = append(predicates, report.DecidedAtLTE(*i.DecidedAtLTE))
+	}
+	if i.DecidedAtIsNil {
+		predicates = append(predicates, report.DecidedAtIsNil())
+	}
+	if i.DecidedAtNotNil {
+		predicates = append(predicates, report.DecidedAtNotNil())
+	}
+
+	if i.HasReporter != nil {
+		p := report.HasReporter()
+		if !*i.HasReporter {
+			p = report.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasReporterWith) > 0 {
+		with := make([]predicate.Member, 0, len(i.HasReporterWith))
+		for _, w := range i.HasReporterWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasReporterWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, report.HasReporterWith(with...))
+	}
+	if i.HasDecidedBy != nil {
+		p := report.HasDecidedBy()
+		if !*i.HasDecidedBy {
+			p = report.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasDecidedByWith) > 0 {
+		with := make([]predicate.Member, 0, len(i.HasDecidedByWith))
+		for _, w := range i.HasDecidedByWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasDecidedByWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, report.HasDecidedByWith(with...))
+	}
+	if i.HasMessage != nil {
+		p := report.HasMessage()
+		if !*i.HasMessage {
+			p = report.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasMessageWith) > 0 {
+		with := make([]predicate.Message, 0, len(i.HasMessageWith))
+		for _, w := range i.HasMessageWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasMessageWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, report.HasMessageWith(with...))
+	}
+	if i.HasPractice != nil {
+		p := report.HasPractice()
+		if !*i.HasPractice {
+			p = report.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasPracticeWith) > 0 {
+		with := make([]predicate.Practice, 0, len(i.HasPracticeWith))
+		for _, w := range i.HasPracticeWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasPracticeWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, report.HasPracticeWith(with...))
+	}
+	if i.HasDiscussion != nil {
+		p := report.HasDiscussion()
+		if !*i.HasDiscussion {
+			p = report.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasDiscussionWith) > 0 {
+		with := make([]predicate.Discussion, 0, len(i.HasDiscussionWith))
+		for _, w := range i.HasDiscussionWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasDiscussionWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, report.HasDiscussionWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyReportWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return report.And(predicates...), nil
 	}
 }
 

@@ -25,6 +25,10 @@ type Message struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// UpdatedAt holds the value of the "updated_at" field.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
+	// Set by hideContent, cleared by restoreContent.
+	HiddenAt *time.Time `json:"hidden_at,omitempty"`
+	// The moderator's reason, which the author reads.
+	HiddenReason *string `json:"hidden_reason,omitempty"`
 	// Markdown. Empty once the message is deleted.
 	Body string `json:"body,omitempty"`
 	// 1, 2, 3, ... in the order the discussion received them; the resume cursor of live clients.
@@ -128,9 +132,9 @@ func (*Message) scanValues(columns []string) ([]any, error) {
 			values[i] = new(gid.ID)
 		case message.FieldPosition:
 			values[i] = new(sql.NullInt64)
-		case message.FieldBody:
+		case message.FieldHiddenReason, message.FieldBody:
 			values[i] = new(sql.NullString)
-		case message.FieldCreatedAt, message.FieldUpdatedAt, message.FieldEditedAt, message.FieldDeletedAt:
+		case message.FieldCreatedAt, message.FieldUpdatedAt, message.FieldHiddenAt, message.FieldEditedAt, message.FieldDeletedAt:
 			values[i] = new(sql.NullTime)
 		case message.ForeignKeys[0]: // discussion_messages
 			values[i] = &sql.NullScanner{S: new(gid.ID)}
@@ -170,6 +174,20 @@ func (_m *Message) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field updated_at", values[i])
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
+			}
+		case message.FieldHiddenAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field hidden_at", values[i])
+			} else if value.Valid {
+				_m.HiddenAt = new(time.Time)
+				*_m.HiddenAt = value.Time
+			}
+		case message.FieldHiddenReason:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field hidden_reason", values[i])
+			} else if value.Valid {
+				_m.HiddenReason = new(string)
+				*_m.HiddenReason = value.String
 			}
 		case message.FieldBody:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -292,6 +310,16 @@ func (_m *Message) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	if v := _m.HiddenAt; v != nil {
+		builder.WriteString("hidden_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.HiddenReason; v != nil {
+		builder.WriteString("hidden_reason=")
+		builder.WriteString(*v)
+	}
 	builder.WriteString(", ")
 	builder.WriteString("body=")
 	builder.WriteString(_m.Body)

@@ -55,6 +55,34 @@ func (_c *MessageCreate) SetNillableUpdatedAt(v *time.Time) *MessageCreate {
 	return _c
 }
 
+// SetHiddenAt sets the "hidden_at" field.
+func (_c *MessageCreate) SetHiddenAt(v time.Time) *MessageCreate {
+	_c.mutation.SetHiddenAt(v)
+	return _c
+}
+
+// SetNillableHiddenAt sets the "hidden_at" field if the given value is not nil.
+func (_c *MessageCreate) SetNillableHiddenAt(v *time.Time) *MessageCreate {
+	if v != nil {
+		_c.SetHiddenAt(*v)
+	}
+	return _c
+}
+
+// SetHiddenReason sets the "hidden_reason" field.
+func (_c *MessageCreate) SetHiddenReason(v string) *MessageCreate {
+	_c.mutation.SetHiddenReason(v)
+	return _c
+}
+
+// SetNillableHiddenReason sets the "hidden_reason" field if the given value is not nil.
+func (_c *MessageCreate) SetNillableHiddenReason(v *string) *MessageCreate {
+	if v != nil {
+		_c.SetHiddenReason(*v)
+	}
+	return _c
+}
+
 // SetBody sets the "body" field.
 func (_c *MessageCreate) SetBody(v string) *MessageCreate {
 	_c.mutation.SetBody(v)
@@ -255,6 +283,11 @@ func (_c *MessageCreate) check() error {
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
 		return &ValidationError{Name: "updated_at", err: errors.New(`ent: missing required field "Message.updated_at"`)}
 	}
+	if v, ok := _c.mutation.HiddenReason(); ok {
+		if err := message.HiddenReasonValidator(v); err != nil {
+			return &ValidationError{Name: "hidden_reason", err: fmt.Errorf(`ent: validator failed for field "Message.hidden_reason": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.Body(); !ok {
 		return &ValidationError{Name: "body", err: errors.New(`ent: missing required field "Message.body"`)}
 	}
@@ -325,6 +358,14 @@ func (_c *MessageCreate) createSpec() (*Message, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.UpdatedAt(); ok {
 		_spec.SetField(message.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
+	}
+	if value, ok := _c.mutation.HiddenAt(); ok {
+		_spec.SetField(message.FieldHiddenAt, field.TypeTime, value)
+		_node.HiddenAt = &value
+	}
+	if value, ok := _c.mutation.HiddenReason(); ok {
+		_spec.SetField(message.FieldHiddenReason, field.TypeString, value)
+		_node.HiddenReason = &value
 	}
 	if value, ok := _c.mutation.Body(); ok {
 		_spec.SetField(message.FieldBody, field.TypeString, value)
@@ -493,6 +534,42 @@ func (u *MessageUpsert) UpdateUpdatedAt() *MessageUpsert {
 	return u
 }
 
+// SetHiddenAt sets the "hidden_at" field.
+func (u *MessageUpsert) SetHiddenAt(v time.Time) *MessageUpsert {
+	u.Set(message.FieldHiddenAt, v)
+	return u
+}
+
+// UpdateHiddenAt sets the "hidden_at" field to the value that was provided on create.
+func (u *MessageUpsert) UpdateHiddenAt() *MessageUpsert {
+	u.SetExcluded(message.FieldHiddenAt)
+	return u
+}
+
+// ClearHiddenAt clears the value of the "hidden_at" field.
+func (u *MessageUpsert) ClearHiddenAt() *MessageUpsert {
+	u.SetNull(message.FieldHiddenAt)
+	return u
+}
+
+// SetHiddenReason sets the "hidden_reason" field.
+func (u *MessageUpsert) SetHiddenReason(v string) *MessageUpsert {
+	u.Set(message.FieldHiddenReason, v)
+	return u
+}
+
+// UpdateHiddenReason sets the "hidden_reason" field to the value that was provided on create.
+func (u *MessageUpsert) UpdateHiddenReason() *MessageUpsert {
+	u.SetExcluded(message.FieldHiddenReason)
+	return u
+}
+
+// ClearHiddenReason clears the value of the "hidden_reason" field.
+func (u *MessageUpsert) ClearHiddenReason() *MessageUpsert {
+	u.SetNull(message.FieldHiddenReason)
+	return u
+}
+
 // SetBody sets the "body" field.
 func (u *MessageUpsert) SetBody(v string) *MessageUpsert {
 	u.Set(message.FieldBody, v)
@@ -624,6 +701,48 @@ func (u *MessageUpsertOne) SetUpdatedAt(v time.Time) *MessageUpsertOne {
 func (u *MessageUpsertOne) UpdateUpdatedAt() *MessageUpsertOne {
 	return u.Update(func(s *MessageUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetHiddenAt sets the "hidden_at" field.
+func (u *MessageUpsertOne) SetHiddenAt(v time.Time) *MessageUpsertOne {
+	return u.Update(func(s *MessageUpsert) {
+		s.SetHiddenAt(v)
+	})
+}
+
+// UpdateHiddenAt sets the "hidden_at" field to the value that was provided on create.
+func (u *MessageUpsertOne) UpdateHiddenAt() *MessageUpsertOne {
+	return u.Update(func(s *MessageUpsert) {
+		s.UpdateHiddenAt()
+	})
+}
+
+// ClearHiddenAt clears the value of the "hidden_at" field.
+func (u *MessageUpsertOne) ClearHiddenAt() *MessageUpsertOne {
+	return u.Update(func(s *MessageUpsert) {
+		s.ClearHiddenAt()
+	})
+}
+
+// SetHiddenReason sets the "hidden_reason" field.
+func (u *MessageUpsertOne) SetHiddenReason(v string) *MessageUpsertOne {
+	return u.Update(func(s *MessageUpsert) {
+		s.SetHiddenReason(v)
+	})
+}
+
+// UpdateHiddenReason sets the "hidden_reason" field to the value that was provided on create.
+func (u *MessageUpsertOne) UpdateHiddenReason() *MessageUpsertOne {
+	return u.Update(func(s *MessageUpsert) {
+		s.UpdateHiddenReason()
+	})
+}
+
+// ClearHiddenReason clears the value of the "hidden_reason" field.
+func (u *MessageUpsertOne) ClearHiddenReason() *MessageUpsertOne {
+	return u.Update(func(s *MessageUpsert) {
+		s.ClearHiddenReason()
 	})
 }
 
@@ -936,6 +1055,48 @@ func (u *MessageUpsertBulk) SetUpdatedAt(v time.Time) *MessageUpsertBulk {
 func (u *MessageUpsertBulk) UpdateUpdatedAt() *MessageUpsertBulk {
 	return u.Update(func(s *MessageUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetHiddenAt sets the "hidden_at" field.
+func (u *MessageUpsertBulk) SetHiddenAt(v time.Time) *MessageUpsertBulk {
+	return u.Update(func(s *MessageUpsert) {
+		s.SetHiddenAt(v)
+	})
+}
+
+// UpdateHiddenAt sets the "hidden_at" field to the value that was provided on create.
+func (u *MessageUpsertBulk) UpdateHiddenAt() *MessageUpsertBulk {
+	return u.Update(func(s *MessageUpsert) {
+		s.UpdateHiddenAt()
+	})
+}
+
+// ClearHiddenAt clears the value of the "hidden_at" field.
+func (u *MessageUpsertBulk) ClearHiddenAt() *MessageUpsertBulk {
+	return u.Update(func(s *MessageUpsert) {
+		s.ClearHiddenAt()
+	})
+}
+
+// SetHiddenReason sets the "hidden_reason" field.
+func (u *MessageUpsertBulk) SetHiddenReason(v string) *MessageUpsertBulk {
+	return u.Update(func(s *MessageUpsert) {
+		s.SetHiddenReason(v)
+	})
+}
+
+// UpdateHiddenReason sets the "hidden_reason" field to the value that was provided on create.
+func (u *MessageUpsertBulk) UpdateHiddenReason() *MessageUpsertBulk {
+	return u.Update(func(s *MessageUpsert) {
+		s.UpdateHiddenReason()
+	})
+}
+
+// ClearHiddenReason clears the value of the "hidden_reason" field.
+func (u *MessageUpsertBulk) ClearHiddenReason() *MessageUpsertBulk {
+	return u.Update(func(s *MessageUpsert) {
+		s.ClearHiddenReason()
 	})
 }
 

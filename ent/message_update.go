@@ -37,6 +37,46 @@ func (_u *MessageUpdate) SetUpdatedAt(v time.Time) *MessageUpdate {
 	return _u
 }
 
+// SetHiddenAt sets the "hidden_at" field.
+func (_u *MessageUpdate) SetHiddenAt(v time.Time) *MessageUpdate {
+	_u.mutation.SetHiddenAt(v)
+	return _u
+}
+
+// SetNillableHiddenAt sets the "hidden_at" field if the given value is not nil.
+func (_u *MessageUpdate) SetNillableHiddenAt(v *time.Time) *MessageUpdate {
+	if v != nil {
+		_u.SetHiddenAt(*v)
+	}
+	return _u
+}
+
+// ClearHiddenAt clears the value of the "hidden_at" field.
+func (_u *MessageUpdate) ClearHiddenAt() *MessageUpdate {
+	_u.mutation.ClearHiddenAt()
+	return _u
+}
+
+// SetHiddenReason sets the "hidden_reason" field.
+func (_u *MessageUpdate) SetHiddenReason(v string) *MessageUpdate {
+	_u.mutation.SetHiddenReason(v)
+	return _u
+}
+
+// SetNillableHiddenReason sets the "hidden_reason" field if the given value is not nil.
+func (_u *MessageUpdate) SetNillableHiddenReason(v *string) *MessageUpdate {
+	if v != nil {
+		_u.SetHiddenReason(*v)
+	}
+	return _u
+}
+
+// ClearHiddenReason clears the value of the "hidden_reason" field.
+func (_u *MessageUpdate) ClearHiddenReason() *MessageUpdate {
+	_u.mutation.ClearHiddenReason()
+	return _u
+}
+
 // SetBody sets the "body" field.
 func (_u *MessageUpdate) SetBody(v string) *MessageUpdate {
 	_u.mutation.SetBody(v)
@@ -224,6 +264,11 @@ func (_u *MessageUpdate) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *MessageUpdate) check() error {
+	if v, ok := _u.mutation.HiddenReason(); ok {
+		if err := message.HiddenReasonValidator(v); err != nil {
+			return &ValidationError{Name: "hidden_reason", err: fmt.Errorf(`ent: validator failed for field "Message.hidden_reason": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Body(); ok {
 		if err := message.BodyValidator(v); err != nil {
 			return &ValidationError{Name: "body", err: fmt.Errorf(`ent: validator failed for field "Message.body": %w`, err)}
@@ -258,6 +303,18 @@ func (_u *MessageUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(message.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.HiddenAt(); ok {
+		_spec.SetField(message.FieldHiddenAt, field.TypeTime, value)
+	}
+	if _u.mutation.HiddenAtCleared() {
+		_spec.ClearField(message.FieldHiddenAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.HiddenReason(); ok {
+		_spec.SetField(message.FieldHiddenReason, field.TypeString, value)
+	}
+	if _u.mutation.HiddenReasonCleared() {
+		_spec.ClearField(message.FieldHiddenReason, field.TypeString)
 	}
 	if value, ok := _u.mutation.Body(); ok {
 		_spec.SetField(message.FieldBody, field.TypeString, value)
@@ -395,6 +452,46 @@ type MessageUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *MessageUpdateOne) SetUpdatedAt(v time.Time) *MessageUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetHiddenAt sets the "hidden_at" field.
+func (_u *MessageUpdateOne) SetHiddenAt(v time.Time) *MessageUpdateOne {
+	_u.mutation.SetHiddenAt(v)
+	return _u
+}
+
+// SetNillableHiddenAt sets the "hidden_at" field if the given value is not nil.
+func (_u *MessageUpdateOne) SetNillableHiddenAt(v *time.Time) *MessageUpdateOne {
+	if v != nil {
+		_u.SetHiddenAt(*v)
+	}
+	return _u
+}
+
+// ClearHiddenAt clears the value of the "hidden_at" field.
+func (_u *MessageUpdateOne) ClearHiddenAt() *MessageUpdateOne {
+	_u.mutation.ClearHiddenAt()
+	return _u
+}
+
+// SetHiddenReason sets the "hidden_reason" field.
+func (_u *MessageUpdateOne) SetHiddenReason(v string) *MessageUpdateOne {
+	_u.mutation.SetHiddenReason(v)
+	return _u
+}
+
+// SetNillableHiddenReason sets the "hidden_reason" field if the given value is not nil.
+func (_u *MessageUpdateOne) SetNillableHiddenReason(v *string) *MessageUpdateOne {
+	if v != nil {
+		_u.SetHiddenReason(*v)
+	}
+	return _u
+}
+
+// ClearHiddenReason clears the value of the "hidden_reason" field.
+func (_u *MessageUpdateOne) ClearHiddenReason() *MessageUpdateOne {
+	_u.mutation.ClearHiddenReason()
 	return _u
 }
 
@@ -598,6 +695,11 @@ func (_u *MessageUpdateOne) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *MessageUpdateOne) check() error {
+	if v, ok := _u.mutation.HiddenReason(); ok {
+		if err := message.HiddenReasonValidator(v); err != nil {
+			return &ValidationError{Name: "hidden_reason", err: fmt.Errorf(`ent: validator failed for field "Message.hidden_reason": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Body(); ok {
 		if err := message.BodyValidator(v); err != nil {
 			return &ValidationError{Name: "body", err: fmt.Errorf(`ent: validator failed for field "Message.body": %w`, err)}
@@ -649,6 +751,18 @@ func (_u *MessageUpdateOne) sqlSave(ctx context.Context) (_node *Message, err er
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(message.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.HiddenAt(); ok {
+		_spec.SetField(message.FieldHiddenAt, field.TypeTime, value)
+	}
+	if _u.mutation.HiddenAtCleared() {
+		_spec.ClearField(message.FieldHiddenAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.HiddenReason(); ok {
+		_spec.SetField(message.FieldHiddenReason, field.TypeString, value)
+	}
+	if _u.mutation.HiddenReasonCleared() {
+		_spec.ClearField(message.FieldHiddenReason, field.TypeString)
 	}
 	if value, ok := _u.mutation.Body(); ok {
 		_spec.SetField(message.FieldBody, field.TypeString, value)

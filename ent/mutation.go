@@ -11,6 +11,7 @@ import (
 	"zirkel/ent/auditentry"
 	"zirkel/ent/authorshipinvitation"
 	"zirkel/ent/circle"
+	"zirkel/ent/circleban"
 	"zirkel/ent/circlejoinrequest"
 	"zirkel/ent/circlemembership"
 	"zirkel/ent/competency"
@@ -27,6 +28,7 @@ import (
 	"zirkel/ent/predicate"
 	"zirkel/ent/reaction"
 	"zirkel/ent/registration"
+	"zirkel/ent/report"
 	"zirkel/ent/schema/gid"
 	"zirkel/ent/session"
 	"zirkel/ent/softwareproduct"
@@ -52,6 +54,7 @@ const (
 	TypeAuditEntry           = "AuditEntry"
 	TypeAuthorshipInvitation = "AuthorshipInvitation"
 	TypeCircle               = "Circle"
+	TypeCircleBan            = "CircleBan"
 	TypeCircleJoinRequest    = "CircleJoinRequest"
 	TypeCircleMembership     = "CircleMembership"
 	TypeCompetency           = "Competency"
@@ -67,6 +70,7 @@ const (
 	TypePractice             = "Practice"
 	TypeReaction             = "Reaction"
 	TypeRegistration         = "Registration"
+	TypeReport               = "Report"
 	TypeSession              = "Session"
 	TypeSoftwareProduct      = "SoftwareProduct"
 	TypeSoftwareUsage        = "SoftwareUsage"
@@ -3101,6 +3105,631 @@ func (m *CircleMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown Circle edge %s", name)
 }
 
+// CircleBanMutation represents an operation that mutates the CircleBan nodes in the graph.
+type CircleBanMutation struct {
+	config
+	op               Op
+	typ              string
+	id               *gid.ID
+	created_at       *time.Time
+	updated_at       *time.Time
+	reason           *string
+	clearedFields    map[string]struct{}
+	circle           *gid.ID
+	clearedcircle    bool
+	member           *gid.ID
+	clearedmember    bool
+	banned_by        *gid.ID
+	clearedbanned_by bool
+	done             bool
+	oldValue         func(context.Context) (*CircleBan, error)
+	predicates       []predicate.CircleBan
+}
+
+var _ ent.Mutation = (*CircleBanMutation)(nil)
+
+// circlebanOption allows management of the mutation configuration using functional options.
+type circlebanOption func(*CircleBanMutation)
+
+// newCircleBanMutation creates new mutation for the CircleBan entity.
+func newCircleBanMutation(c config, op Op, opts ...circlebanOption) *CircleBanMutation {
+	m := &CircleBanMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeCircleBan,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withCircleBanID sets the ID field of the mutation.
+func withCircleBanID(id gid.ID) circlebanOption {
+	return func(m *CircleBanMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *CircleBan
+		)
+		m.oldValue = func(ctx context.Context) (*CircleBan, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().CircleBan.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withCircleBan sets the old CircleBan of the mutation.
+func withCircleBan(node *CircleBan) circlebanOption {
+	return func(m *CircleBanMutation) {
+		m.oldValue = func(context.Context) (*CircleBan, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m CircleBanMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m CircleBanMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of CircleBan entities.
+func (m *CircleBanMutation) SetID(id gid.ID) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *CircleBanMutation) ID() (id gid.ID, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *CircleBanMutation) IDs(ctx context.Context) ([]gid.ID, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []gid.ID{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().CircleBan.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *CircleBanMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *CircleBanMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the CircleBan entity.
+// If the CircleBan object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CircleBanMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *CircleBanMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *CircleBanMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *CircleBanMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the CircleBan entity.
+// If the CircleBan object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CircleBanMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *CircleBanMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetReason sets the "reason" field.
+func (m *CircleBanMutation) SetReason(s string) {
+	m.reason = &s
+}
+
+// Reason returns the value of the "reason" field in the mutation.
+func (m *CircleBanMutation) Reason() (r string, exists bool) {
+	v := m.reason
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReason returns the old "reason" field's value of the CircleBan entity.
+// If the CircleBan object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CircleBanMutation) OldReason(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReason is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReason requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReason: %w", err)
+	}
+	return oldValue.Reason, nil
+}
+
+// ResetReason resets all changes to the "reason" field.
+func (m *CircleBanMutation) ResetReason() {
+	m.reason = nil
+}
+
+// SetCircleID sets the "circle" edge to the Circle entity by id.
+func (m *CircleBanMutation) SetCircleID(id gid.ID) {
+	m.circle = &id
+}
+
+// ClearCircle clears the "circle" edge to the Circle entity.
+func (m *CircleBanMutation) ClearCircle() {
+	m.clearedcircle = true
+}
+
+// CircleCleared reports if the "circle" edge to the Circle entity was cleared.
+func (m *CircleBanMutation) CircleCleared() bool {
+	return m.clearedcircle
+}
+
+// CircleID returns the "circle" edge ID in the mutation.
+func (m *CircleBanMutation) CircleID() (id gid.ID, exists bool) {
+	if m.circle != nil {
+		return *m.circle, true
+	}
+	return
+}
+
+// CircleIDs returns the "circle" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// CircleID instead. It exists only for internal usage by the builders.
+func (m *CircleBanMutation) CircleIDs() (ids []gid.ID) {
+	if id := m.circle; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetCircle resets all changes to the "circle" edge.
+func (m *CircleBanMutation) ResetCircle() {
+	m.circle = nil
+	m.clearedcircle = false
+}
+
+// SetMemberID sets the "member" edge to the Member entity by id.
+func (m *CircleBanMutation) SetMemberID(id gid.ID) {
+	m.member = &id
+}
+
+// ClearMember clears the "member" edge to the Member entity.
+func (m *CircleBanMutation) ClearMember() {
+	m.clearedmember = true
+}
+
+// MemberCleared reports if the "member" edge to the Member entity was cleared.
+func (m *CircleBanMutation) MemberCleared() bool {
+	return m.clearedmember
+}
+
+// MemberID returns the "member" edge ID in the mutation.
+func (m *CircleBanMutation) MemberID() (id gid.ID, exists bool) {
+	if m.member != nil {
+		return *m.member, true
+	}
+	return
+}
+
+// MemberIDs returns the "member" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// MemberID instead. It exists only for internal usage by the builders.
+func (m *CircleBanMutation) MemberIDs() (ids []gid.ID) {
+	if id := m.member; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetMember resets all changes to the "member" edge.
+func (m *CircleBanMutation) ResetMember() {
+	m.member = nil
+	m.clearedmember = false
+}
+
+// SetBannedByID sets the "banned_by" edge to the Member entity by id.
+func (m *CircleBanMutation) SetBannedByID(id gid.ID) {
+	m.banned_by = &id
+}
+
+// ClearBannedBy clears the "banned_by" edge to the Member entity.
+func (m *CircleBanMutation) ClearBannedBy() {
+	m.clearedbanned_by = true
+}
+
+// BannedByCleared reports if the "banned_by" edge to the Member entity was cleared.
+func (m *CircleBanMutation) BannedByCleared() bool {
+	return m.clearedbanned_by
+}
+
+// BannedByID returns the "banned_by" edge ID in the mutation.
+func (m *CircleBanMutation) BannedByID() (id gid.ID, exists bool) {
+	if m.banned_by != nil {
+		return *m.banned_by, true
+	}
+	return
+}
+
+// BannedByIDs returns the "banned_by" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// BannedByID instead. It exists only for internal usage by the builders.
+func (m *CircleBanMutation) BannedByIDs() (ids []gid.ID) {
+	if id := m.banned_by; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetBannedBy resets all changes to the "banned_by" edge.
+func (m *CircleBanMutation) ResetBannedBy() {
+	m.banned_by = nil
+	m.clearedbanned_by = false
+}
+
+// Where appends a list predicates to the CircleBanMutation builder.
+func (m *CircleBanMutation) Where(ps ...predicate.CircleBan) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the CircleBanMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *CircleBanMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.CircleBan, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *CircleBanMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *CircleBanMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (CircleBan).
+func (m *CircleBanMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *CircleBanMutation) Fields() []string {
+	fields := make([]string, 0, 3)
+	if m.created_at != nil {
+		fields = append(fields, circleban.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, circleban.FieldUpdatedAt)
+	}
+	if m.reason != nil {
+		fields = append(fields, circleban.FieldReason)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *CircleBanMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case circleban.FieldCreatedAt:
+		return m.CreatedAt()
+	case circleban.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case circleban.FieldReason:
+		return m.Reason()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *CircleBanMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case circleban.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case circleban.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case circleban.FieldReason:
+		return m.OldReason(ctx)
+	}
+	return nil, fmt.Errorf("unknown CircleBan field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CircleBanMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case circleban.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case circleban.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case circleban.FieldReason:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReason(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CircleBan field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *CircleBanMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *CircleBanMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CircleBanMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown CircleBan numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *CircleBanMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *CircleBanMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *CircleBanMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown CircleBan nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *CircleBanMutation) ResetField(name string) error {
+	switch name {
+	case circleban.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case circleban.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case circleban.FieldReason:
+		m.ResetReason()
+		return nil
+	}
+	return fmt.Errorf("unknown CircleBan field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *CircleBanMutation) AddedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.circle != nil {
+		edges = append(edges, circleban.EdgeCircle)
+	}
+	if m.member != nil {
+		edges = append(edges, circleban.EdgeMember)
+	}
+	if m.banned_by != nil {
+		edges = append(edges, circleban.EdgeBannedBy)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *CircleBanMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case circleban.EdgeCircle:
+		if id := m.circle; id != nil {
+			return []ent.Value{*id}
+		}
+	case circleban.EdgeMember:
+		if id := m.member; id != nil {
+			return []ent.Value{*id}
+		}
+	case circleban.EdgeBannedBy:
+		if id := m.banned_by; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *CircleBanMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 3)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *CircleBanMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *CircleBanMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.clearedcircle {
+		edges = append(edges, circleban.EdgeCircle)
+	}
+	if m.clearedmember {
+		edges = append(edges, circleban.EdgeMember)
+	}
+	if m.clearedbanned_by {
+		edges = append(edges, circleban.EdgeBannedBy)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *CircleBanMutation) EdgeCleared(name string) bool {
+	switch name {
+	case circleban.EdgeCircle:
+		return m.clearedcircle
+	case circleban.EdgeMember:
+		return m.clearedmember
+	case circleban.EdgeBannedBy:
+		return m.clearedbanned_by
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *CircleBanMutation) ClearEdge(name string) error {
+	switch name {
+	case circleban.EdgeCircle:
+		m.ClearCircle()
+		return nil
+	case circleban.EdgeMember:
+		m.ClearMember()
+		return nil
+	case circleban.EdgeBannedBy:
+		m.ClearBannedBy()
+		return nil
+	}
+	return fmt.Errorf("unknown CircleBan unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *CircleBanMutation) ResetEdge(name string) error {
+	switch name {
+	case circleban.EdgeCircle:
+		m.ResetCircle()
+		return nil
+	case circleban.EdgeMember:
+		m.ResetMember()
+		return nil
+	case circleban.EdgeBannedBy:
+		m.ResetBannedBy()
+		return nil
+	}
+	return fmt.Errorf("unknown CircleBan edge %s", name)
+}
+
 // CircleJoinRequestMutation represents an operation that mutates the CircleJoinRequest nodes in the graph.
 type CircleJoinRequestMutation struct {
 	config
@@ -5900,8 +6529,11 @@ type DiscussionMutation struct {
 	id               *gid.ID
 	created_at       *time.Time
 	updated_at       *time.Time
+	hidden_at        *time.Time
+	hidden_reason    *string
 	title            *string
 	status           *discussion.Status
+	lock_reason      *string
 	pinned           *bool
 	message_count    *int
 	addmessage_count *int
@@ -6098,6 +6730,104 @@ func (m *DiscussionMutation) ResetUpdatedAt() {
 	m.updated_at = nil
 }
 
+// SetHiddenAt sets the "hidden_at" field.
+func (m *DiscussionMutation) SetHiddenAt(t time.Time) {
+	m.hidden_at = &t
+}
+
+// HiddenAt returns the value of the "hidden_at" field in the mutation.
+func (m *DiscussionMutation) HiddenAt() (r time.Time, exists bool) {
+	v := m.hidden_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHiddenAt returns the old "hidden_at" field's value of the Discussion entity.
+// If the Discussion object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DiscussionMutation) OldHiddenAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHiddenAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHiddenAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHiddenAt: %w", err)
+	}
+	return oldValue.HiddenAt, nil
+}
+
+// ClearHiddenAt clears the value of the "hidden_at" field.
+func (m *DiscussionMutation) ClearHiddenAt() {
+	m.hidden_at = nil
+	m.clearedFields[discussion.FieldHiddenAt] = struct{}{}
+}
+
+// HiddenAtCleared returns if the "hidden_at" field was cleared in this mutation.
+func (m *DiscussionMutation) HiddenAtCleared() bool {
+	_, ok := m.clearedFields[discussion.FieldHiddenAt]
+	return ok
+}
+
+// ResetHiddenAt resets all changes to the "hidden_at" field.
+func (m *DiscussionMutation) ResetHiddenAt() {
+	m.hidden_at = nil
+	delete(m.clearedFields, discussion.FieldHiddenAt)
+}
+
+// SetHiddenReason sets the "hidden_reason" field.
+func (m *DiscussionMutation) SetHiddenReason(s string) {
+	m.hidden_reason = &s
+}
+
+// HiddenReason returns the value of the "hidden_reason" field in the mutation.
+func (m *DiscussionMutation) HiddenReason() (r string, exists bool) {
+	v := m.hidden_reason
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHiddenReason returns the old "hidden_reason" field's value of the Discussion entity.
+// If the Discussion object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DiscussionMutation) OldHiddenReason(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHiddenReason is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHiddenReason requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHiddenReason: %w", err)
+	}
+	return oldValue.HiddenReason, nil
+}
+
+// ClearHiddenReason clears the value of the "hidden_reason" field.
+func (m *DiscussionMutation) ClearHiddenReason() {
+	m.hidden_reason = nil
+	m.clearedFields[discussion.FieldHiddenReason] = struct{}{}
+}
+
+// HiddenReasonCleared returns if the "hidden_reason" field was cleared in this mutation.
+func (m *DiscussionMutation) HiddenReasonCleared() bool {
+	_, ok := m.clearedFields[discussion.FieldHiddenReason]
+	return ok
+}
+
+// ResetHiddenReason resets all changes to the "hidden_reason" field.
+func (m *DiscussionMutation) ResetHiddenReason() {
+	m.hidden_reason = nil
+	delete(m.clearedFields, discussion.FieldHiddenReason)
+}
+
 // SetTitle sets the "title" field.
 func (m *DiscussionMutation) SetTitle(s string) {
 	m.title = &s
@@ -6168,6 +6898,55 @@ func (m *DiscussionMutation) OldStatus(ctx context.Context) (v discussion.Status
 // ResetStatus resets all changes to the "status" field.
 func (m *DiscussionMutation) ResetStatus() {
 	m.status = nil
+}
+
+// SetLockReason sets the "lock_reason" field.
+func (m *DiscussionMutation) SetLockReason(s string) {
+	m.lock_reason = &s
+}
+
+// LockReason returns the value of the "lock_reason" field in the mutation.
+func (m *DiscussionMutation) LockReason() (r string, exists bool) {
+	v := m.lock_reason
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLockReason returns the old "lock_reason" field's value of the Discussion entity.
+// If the Discussion object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DiscussionMutation) OldLockReason(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLockReason is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLockReason requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLockReason: %w", err)
+	}
+	return oldValue.LockReason, nil
+}
+
+// ClearLockReason clears the value of the "lock_reason" field.
+func (m *DiscussionMutation) ClearLockReason() {
+	m.lock_reason = nil
+	m.clearedFields[discussion.FieldLockReason] = struct{}{}
+}
+
+// LockReasonCleared returns if the "lock_reason" field was cleared in this mutation.
+func (m *DiscussionMutation) LockReasonCleared() bool {
+	_, ok := m.clearedFields[discussion.FieldLockReason]
+	return ok
+}
+
+// ResetLockReason resets all changes to the "lock_reason" field.
+func (m *DiscussionMutation) ResetLockReason() {
+	m.lock_reason = nil
+	delete(m.clearedFields, discussion.FieldLockReason)
 }
 
 // SetPinned sets the "pinned" field.
@@ -6531,18 +7310,27 @@ func (m *DiscussionMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *DiscussionMutation) Fields() []string {
-	fields := make([]string, 0, 7)
+	fields := make([]string, 0, 10)
 	if m.created_at != nil {
 		fields = append(fields, discussion.FieldCreatedAt)
 	}
 	if m.updated_at != nil {
 		fields = append(fields, discussion.FieldUpdatedAt)
 	}
+	if m.hidden_at != nil {
+		fields = append(fields, discussion.FieldHiddenAt)
+	}
+	if m.hidden_reason != nil {
+		fields = append(fields, discussion.FieldHiddenReason)
+	}
 	if m.title != nil {
 		fields = append(fields, discussion.FieldTitle)
 	}
 	if m.status != nil {
 		fields = append(fields, discussion.FieldStatus)
+	}
+	if m.lock_reason != nil {
+		fields = append(fields, discussion.FieldLockReason)
 	}
 	if m.pinned != nil {
 		fields = append(fields, discussion.FieldPinned)
@@ -6565,10 +7353,16 @@ func (m *DiscussionMutation) Field(name string) (ent.Value, bool) {
 		return m.CreatedAt()
 	case discussion.FieldUpdatedAt:
 		return m.UpdatedAt()
+	case discussion.FieldHiddenAt:
+		return m.HiddenAt()
+	case discussion.FieldHiddenReason:
+		return m.HiddenReason()
 	case discussion.FieldTitle:
 		return m.Title()
 	case discussion.FieldStatus:
 		return m.Status()
+	case discussion.FieldLockReason:
+		return m.LockReason()
 	case discussion.FieldPinned:
 		return m.Pinned()
 	case discussion.FieldMessageCount:
@@ -6588,10 +7382,16 @@ func (m *DiscussionMutation) OldField(ctx context.Context, name string) (ent.Val
 		return m.OldCreatedAt(ctx)
 	case discussion.FieldUpdatedAt:
 		return m.OldUpdatedAt(ctx)
+	case discussion.FieldHiddenAt:
+		return m.OldHiddenAt(ctx)
+	case discussion.FieldHiddenReason:
+		return m.OldHiddenReason(ctx)
 	case discussion.FieldTitle:
 		return m.OldTitle(ctx)
 	case discussion.FieldStatus:
 		return m.OldStatus(ctx)
+	case discussion.FieldLockReason:
+		return m.OldLockReason(ctx)
 	case discussion.FieldPinned:
 		return m.OldPinned(ctx)
 	case discussion.FieldMessageCount:
@@ -6621,6 +7421,20 @@ func (m *DiscussionMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetUpdatedAt(v)
 		return nil
+	case discussion.FieldHiddenAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHiddenAt(v)
+		return nil
+	case discussion.FieldHiddenReason:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHiddenReason(v)
+		return nil
 	case discussion.FieldTitle:
 		v, ok := value.(string)
 		if !ok {
@@ -6634,6 +7448,13 @@ func (m *DiscussionMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetStatus(v)
+		return nil
+	case discussion.FieldLockReason:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLockReason(v)
 		return nil
 	case discussion.FieldPinned:
 		v, ok := value.(bool)
@@ -6701,6 +7522,15 @@ func (m *DiscussionMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *DiscussionMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(discussion.FieldHiddenAt) {
+		fields = append(fields, discussion.FieldHiddenAt)
+	}
+	if m.FieldCleared(discussion.FieldHiddenReason) {
+		fields = append(fields, discussion.FieldHiddenReason)
+	}
+	if m.FieldCleared(discussion.FieldLockReason) {
+		fields = append(fields, discussion.FieldLockReason)
+	}
 	if m.FieldCleared(discussion.FieldLastMessageAt) {
 		fields = append(fields, discussion.FieldLastMessageAt)
 	}
@@ -6718,6 +7548,15 @@ func (m *DiscussionMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *DiscussionMutation) ClearField(name string) error {
 	switch name {
+	case discussion.FieldHiddenAt:
+		m.ClearHiddenAt()
+		return nil
+	case discussion.FieldHiddenReason:
+		m.ClearHiddenReason()
+		return nil
+	case discussion.FieldLockReason:
+		m.ClearLockReason()
+		return nil
 	case discussion.FieldLastMessageAt:
 		m.ClearLastMessageAt()
 		return nil
@@ -6735,11 +7574,20 @@ func (m *DiscussionMutation) ResetField(name string) error {
 	case discussion.FieldUpdatedAt:
 		m.ResetUpdatedAt()
 		return nil
+	case discussion.FieldHiddenAt:
+		m.ResetHiddenAt()
+		return nil
+	case discussion.FieldHiddenReason:
+		m.ResetHiddenReason()
+		return nil
 	case discussion.FieldTitle:
 		m.ResetTitle()
 		return nil
 	case discussion.FieldStatus:
 		m.ResetStatus()
+		return nil
+	case discussion.FieldLockReason:
+		m.ResetLockReason()
 		return nil
 	case discussion.FieldPinned:
 		m.ResetPinned()
@@ -13014,6 +13862,8 @@ type MessageMutation struct {
 	id                *gid.ID
 	created_at        *time.Time
 	updated_at        *time.Time
+	hidden_at         *time.Time
+	hidden_reason     *string
 	body              *string
 	position          *int
 	addposition       *int
@@ -13212,6 +14062,104 @@ func (m *MessageMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err er
 // ResetUpdatedAt resets all changes to the "updated_at" field.
 func (m *MessageMutation) ResetUpdatedAt() {
 	m.updated_at = nil
+}
+
+// SetHiddenAt sets the "hidden_at" field.
+func (m *MessageMutation) SetHiddenAt(t time.Time) {
+	m.hidden_at = &t
+}
+
+// HiddenAt returns the value of the "hidden_at" field in the mutation.
+func (m *MessageMutation) HiddenAt() (r time.Time, exists bool) {
+	v := m.hidden_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHiddenAt returns the old "hidden_at" field's value of the Message entity.
+// If the Message object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MessageMutation) OldHiddenAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHiddenAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHiddenAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHiddenAt: %w", err)
+	}
+	return oldValue.HiddenAt, nil
+}
+
+// ClearHiddenAt clears the value of the "hidden_at" field.
+func (m *MessageMutation) ClearHiddenAt() {
+	m.hidden_at = nil
+	m.clearedFields[message.FieldHiddenAt] = struct{}{}
+}
+
+// HiddenAtCleared returns if the "hidden_at" field was cleared in this mutation.
+func (m *MessageMutation) HiddenAtCleared() bool {
+	_, ok := m.clearedFields[message.FieldHiddenAt]
+	return ok
+}
+
+// ResetHiddenAt resets all changes to the "hidden_at" field.
+func (m *MessageMutation) ResetHiddenAt() {
+	m.hidden_at = nil
+	delete(m.clearedFields, message.FieldHiddenAt)
+}
+
+// SetHiddenReason sets the "hidden_reason" field.
+func (m *MessageMutation) SetHiddenReason(s string) {
+	m.hidden_reason = &s
+}
+
+// HiddenReason returns the value of the "hidden_reason" field in the mutation.
+func (m *MessageMutation) HiddenReason() (r string, exists bool) {
+	v := m.hidden_reason
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHiddenReason returns the old "hidden_reason" field's value of the Message entity.
+// If the Message object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MessageMutation) OldHiddenReason(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHiddenReason is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHiddenReason requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHiddenReason: %w", err)
+	}
+	return oldValue.HiddenReason, nil
+}
+
+// ClearHiddenReason clears the value of the "hidden_reason" field.
+func (m *MessageMutation) ClearHiddenReason() {
+	m.hidden_reason = nil
+	m.clearedFields[message.FieldHiddenReason] = struct{}{}
+}
+
+// HiddenReasonCleared returns if the "hidden_reason" field was cleared in this mutation.
+func (m *MessageMutation) HiddenReasonCleared() bool {
+	_, ok := m.clearedFields[message.FieldHiddenReason]
+	return ok
+}
+
+// ResetHiddenReason resets all changes to the "hidden_reason" field.
+func (m *MessageMutation) ResetHiddenReason() {
+	m.hidden_reason = nil
+	delete(m.clearedFields, message.FieldHiddenReason)
 }
 
 // SetBody sets the "body" field.
@@ -13712,12 +14660,18 @@ func (m *MessageMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *MessageMutation) Fields() []string {
-	fields := make([]string, 0, 7)
+	fields := make([]string, 0, 9)
 	if m.created_at != nil {
 		fields = append(fields, message.FieldCreatedAt)
 	}
 	if m.updated_at != nil {
 		fields = append(fields, message.FieldUpdatedAt)
+	}
+	if m.hidden_at != nil {
+		fields = append(fields, message.FieldHiddenAt)
+	}
+	if m.hidden_reason != nil {
+		fields = append(fields, message.FieldHiddenReason)
 	}
 	if m.body != nil {
 		fields = append(fields, message.FieldBody)
@@ -13746,6 +14700,10 @@ func (m *MessageMutation) Field(name string) (ent.Value, bool) {
 		return m.CreatedAt()
 	case message.FieldUpdatedAt:
 		return m.UpdatedAt()
+	case message.FieldHiddenAt:
+		return m.HiddenAt()
+	case message.FieldHiddenReason:
+		return m.HiddenReason()
 	case message.FieldBody:
 		return m.Body()
 	case message.FieldPosition:
@@ -13769,6 +14727,10 @@ func (m *MessageMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldCreatedAt(ctx)
 	case message.FieldUpdatedAt:
 		return m.OldUpdatedAt(ctx)
+	case message.FieldHiddenAt:
+		return m.OldHiddenAt(ctx)
+	case message.FieldHiddenReason:
+		return m.OldHiddenReason(ctx)
 	case message.FieldBody:
 		return m.OldBody(ctx)
 	case message.FieldPosition:
@@ -13801,6 +14763,20 @@ func (m *MessageMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetUpdatedAt(v)
+		return nil
+	case message.FieldHiddenAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHiddenAt(v)
+		return nil
+	case message.FieldHiddenReason:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHiddenReason(v)
 		return nil
 	case message.FieldBody:
 		v, ok := value.(string)
@@ -13882,6 +14858,12 @@ func (m *MessageMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *MessageMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(message.FieldHiddenAt) {
+		fields = append(fields, message.FieldHiddenAt)
+	}
+	if m.FieldCleared(message.FieldHiddenReason) {
+		fields = append(fields, message.FieldHiddenReason)
+	}
 	if m.FieldCleared(message.FieldEditedAt) {
 		fields = append(fields, message.FieldEditedAt)
 	}
@@ -13905,6 +14887,12 @@ func (m *MessageMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *MessageMutation) ClearField(name string) error {
 	switch name {
+	case message.FieldHiddenAt:
+		m.ClearHiddenAt()
+		return nil
+	case message.FieldHiddenReason:
+		m.ClearHiddenReason()
+		return nil
 	case message.FieldEditedAt:
 		m.ClearEditedAt()
 		return nil
@@ -13927,6 +14915,12 @@ func (m *MessageMutation) ResetField(name string) error {
 		return nil
 	case message.FieldUpdatedAt:
 		m.ResetUpdatedAt()
+		return nil
+	case message.FieldHiddenAt:
+		m.ResetHiddenAt()
+		return nil
+	case message.FieldHiddenReason:
+		m.ResetHiddenReason()
 		return nil
 	case message.FieldBody:
 		m.ResetBody()
@@ -15512,6 +16506,8 @@ type PracticeMutation struct {
 	id                            *gid.ID
 	created_at                    *time.Time
 	updated_at                    *time.Time
+	hidden_at                     *time.Time
+	hidden_reason                 *string
 	title                         *string
 	summary                       *string
 	problem                       *string
@@ -15731,6 +16727,104 @@ func (m *PracticeMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err e
 // ResetUpdatedAt resets all changes to the "updated_at" field.
 func (m *PracticeMutation) ResetUpdatedAt() {
 	m.updated_at = nil
+}
+
+// SetHiddenAt sets the "hidden_at" field.
+func (m *PracticeMutation) SetHiddenAt(t time.Time) {
+	m.hidden_at = &t
+}
+
+// HiddenAt returns the value of the "hidden_at" field in the mutation.
+func (m *PracticeMutation) HiddenAt() (r time.Time, exists bool) {
+	v := m.hidden_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHiddenAt returns the old "hidden_at" field's value of the Practice entity.
+// If the Practice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PracticeMutation) OldHiddenAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHiddenAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHiddenAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHiddenAt: %w", err)
+	}
+	return oldValue.HiddenAt, nil
+}
+
+// ClearHiddenAt clears the value of the "hidden_at" field.
+func (m *PracticeMutation) ClearHiddenAt() {
+	m.hidden_at = nil
+	m.clearedFields[practice.FieldHiddenAt] = struct{}{}
+}
+
+// HiddenAtCleared returns if the "hidden_at" field was cleared in this mutation.
+func (m *PracticeMutation) HiddenAtCleared() bool {
+	_, ok := m.clearedFields[practice.FieldHiddenAt]
+	return ok
+}
+
+// ResetHiddenAt resets all changes to the "hidden_at" field.
+func (m *PracticeMutation) ResetHiddenAt() {
+	m.hidden_at = nil
+	delete(m.clearedFields, practice.FieldHiddenAt)
+}
+
+// SetHiddenReason sets the "hidden_reason" field.
+func (m *PracticeMutation) SetHiddenReason(s string) {
+	m.hidden_reason = &s
+}
+
+// HiddenReason returns the value of the "hidden_reason" field in the mutation.
+func (m *PracticeMutation) HiddenReason() (r string, exists bool) {
+	v := m.hidden_reason
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHiddenReason returns the old "hidden_reason" field's value of the Practice entity.
+// If the Practice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PracticeMutation) OldHiddenReason(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHiddenReason is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHiddenReason requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHiddenReason: %w", err)
+	}
+	return oldValue.HiddenReason, nil
+}
+
+// ClearHiddenReason clears the value of the "hidden_reason" field.
+func (m *PracticeMutation) ClearHiddenReason() {
+	m.hidden_reason = nil
+	m.clearedFields[practice.FieldHiddenReason] = struct{}{}
+}
+
+// HiddenReasonCleared returns if the "hidden_reason" field was cleared in this mutation.
+func (m *PracticeMutation) HiddenReasonCleared() bool {
+	_, ok := m.clearedFields[practice.FieldHiddenReason]
+	return ok
+}
+
+// ResetHiddenReason resets all changes to the "hidden_reason" field.
+func (m *PracticeMutation) ResetHiddenReason() {
+	m.hidden_reason = nil
+	delete(m.clearedFields, practice.FieldHiddenReason)
 }
 
 // SetTitle sets the "title" field.
@@ -16861,12 +17955,18 @@ func (m *PracticeMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *PracticeMutation) Fields() []string {
-	fields := make([]string, 0, 16)
+	fields := make([]string, 0, 18)
 	if m.created_at != nil {
 		fields = append(fields, practice.FieldCreatedAt)
 	}
 	if m.updated_at != nil {
 		fields = append(fields, practice.FieldUpdatedAt)
+	}
+	if m.hidden_at != nil {
+		fields = append(fields, practice.FieldHiddenAt)
+	}
+	if m.hidden_reason != nil {
+		fields = append(fields, practice.FieldHiddenReason)
 	}
 	if m.title != nil {
 		fields = append(fields, practice.FieldTitle)
@@ -16922,6 +18022,10 @@ func (m *PracticeMutation) Field(name string) (ent.Value, bool) {
 		return m.CreatedAt()
 	case practice.FieldUpdatedAt:
 		return m.UpdatedAt()
+	case practice.FieldHiddenAt:
+		return m.HiddenAt()
+	case practice.FieldHiddenReason:
+		return m.HiddenReason()
 	case practice.FieldTitle:
 		return m.Title()
 	case practice.FieldSummary:
@@ -16963,6 +18067,10 @@ func (m *PracticeMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldCreatedAt(ctx)
 	case practice.FieldUpdatedAt:
 		return m.OldUpdatedAt(ctx)
+	case practice.FieldHiddenAt:
+		return m.OldHiddenAt(ctx)
+	case practice.FieldHiddenReason:
+		return m.OldHiddenReason(ctx)
 	case practice.FieldTitle:
 		return m.OldTitle(ctx)
 	case practice.FieldSummary:
@@ -17013,6 +18121,20 @@ func (m *PracticeMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetUpdatedAt(v)
+		return nil
+	case practice.FieldHiddenAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHiddenAt(v)
+		return nil
+	case practice.FieldHiddenReason:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHiddenReason(v)
 		return nil
 	case practice.FieldTitle:
 		v, ok := value.(string)
@@ -17169,6 +18291,12 @@ func (m *PracticeMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *PracticeMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(practice.FieldHiddenAt) {
+		fields = append(fields, practice.FieldHiddenAt)
+	}
+	if m.FieldCleared(practice.FieldHiddenReason) {
+		fields = append(fields, practice.FieldHiddenReason)
+	}
 	if m.FieldCleared(practice.FieldSummary) {
 		fields = append(fields, practice.FieldSummary)
 	}
@@ -17213,6 +18341,12 @@ func (m *PracticeMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *PracticeMutation) ClearField(name string) error {
 	switch name {
+	case practice.FieldHiddenAt:
+		m.ClearHiddenAt()
+		return nil
+	case practice.FieldHiddenReason:
+		m.ClearHiddenReason()
+		return nil
 	case practice.FieldSummary:
 		m.ClearSummary()
 		return nil
@@ -17256,6 +18390,12 @@ func (m *PracticeMutation) ResetField(name string) error {
 		return nil
 	case practice.FieldUpdatedAt:
 		m.ResetUpdatedAt()
+		return nil
+	case practice.FieldHiddenAt:
+		m.ResetHiddenAt()
+		return nil
+	case practice.FieldHiddenReason:
+		m.ResetHiddenReason()
 		return nil
 	case practice.FieldTitle:
 		m.ResetTitle()
@@ -18737,6 +19877,1025 @@ func (m *RegistrationMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Registration edge %s", name)
+}
+
+// ReportMutation represents an operation that mutates the Report nodes in the graph.
+type ReportMutation struct {
+	config
+	op                Op
+	typ               string
+	id                *gid.ID
+	created_at        *time.Time
+	updated_at        *time.Time
+	reason            *report.Reason
+	note              *string
+	status            *report.Status
+	resolution_note   *string
+	decided_at        *time.Time
+	clearedFields     map[string]struct{}
+	reporter          *gid.ID
+	clearedreporter   bool
+	decided_by        *gid.ID
+	cleareddecided_by bool
+	message           *gid.ID
+	clearedmessage    bool
+	practice          *gid.ID
+	clearedpractice   bool
+	discussion        *gid.ID
+	cleareddiscussion bool
+	done              bool
+	oldValue          func(context.Context) (*Report, error)
+	predicates        []predicate.Report
+}
+
+var _ ent.Mutation = (*ReportMutation)(nil)
+
+// reportOption allows management of the mutation configuration using functional options.
+type reportOption func(*ReportMutation)
+
+// newReportMutation creates new mutation for the Report entity.
+func newReportMutation(c config, op Op, opts ...reportOption) *ReportMutation {
+	m := &ReportMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeReport,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withReportID sets the ID field of the mutation.
+func withReportID(id gid.ID) reportOption {
+	return func(m *ReportMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Report
+		)
+		m.oldValue = func(ctx context.Context) (*Report, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Report.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withReport sets the old Report of the mutation.
+func withReport(node *Report) reportOption {
+	return func(m *ReportMutation) {
+		m.oldValue = func(context.Context) (*Report, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ReportMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ReportMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of Report entities.
+func (m *ReportMutation) SetID(id gid.ID) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ReportMutation) ID() (id gid.ID, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ReportMutation) IDs(ctx context.Context) ([]gid.ID, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []gid.ID{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Report.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *ReportMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *ReportMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Report entity.
+// If the Report object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReportMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *ReportMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *ReportMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *ReportMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Report entity.
+// If the Report object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReportMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *ReportMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetReason sets the "reason" field.
+func (m *ReportMutation) SetReason(r report.Reason) {
+	m.reason = &r
+}
+
+// Reason returns the value of the "reason" field in the mutation.
+func (m *ReportMutation) Reason() (r report.Reason, exists bool) {
+	v := m.reason
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReason returns the old "reason" field's value of the Report entity.
+// If the Report object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReportMutation) OldReason(ctx context.Context) (v report.Reason, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReason is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReason requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReason: %w", err)
+	}
+	return oldValue.Reason, nil
+}
+
+// ResetReason resets all changes to the "reason" field.
+func (m *ReportMutation) ResetReason() {
+	m.reason = nil
+}
+
+// SetNote sets the "note" field.
+func (m *ReportMutation) SetNote(s string) {
+	m.note = &s
+}
+
+// Note returns the value of the "note" field in the mutation.
+func (m *ReportMutation) Note() (r string, exists bool) {
+	v := m.note
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNote returns the old "note" field's value of the Report entity.
+// If the Report object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReportMutation) OldNote(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNote is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNote requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNote: %w", err)
+	}
+	return oldValue.Note, nil
+}
+
+// ClearNote clears the value of the "note" field.
+func (m *ReportMutation) ClearNote() {
+	m.note = nil
+	m.clearedFields[report.FieldNote] = struct{}{}
+}
+
+// NoteCleared returns if the "note" field was cleared in this mutation.
+func (m *ReportMutation) NoteCleared() bool {
+	_, ok := m.clearedFields[report.FieldNote]
+	return ok
+}
+
+// ResetNote resets all changes to the "note" field.
+func (m *ReportMutation) ResetNote() {
+	m.note = nil
+	delete(m.clearedFields, report.FieldNote)
+}
+
+// SetStatus sets the "status" field.
+func (m *ReportMutation) SetStatus(r report.Status) {
+	m.status = &r
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *ReportMutation) Status() (r report.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the Report entity.
+// If the Report object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReportMutation) OldStatus(ctx context.Context) (v report.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *ReportMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetResolutionNote sets the "resolution_note" field.
+func (m *ReportMutation) SetResolutionNote(s string) {
+	m.resolution_note = &s
+}
+
+// ResolutionNote returns the value of the "resolution_note" field in the mutation.
+func (m *ReportMutation) ResolutionNote() (r string, exists bool) {
+	v := m.resolution_note
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldResolutionNote returns the old "resolution_note" field's value of the Report entity.
+// If the Report object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReportMutation) OldResolutionNote(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldResolutionNote is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldResolutionNote requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldResolutionNote: %w", err)
+	}
+	return oldValue.ResolutionNote, nil
+}
+
+// ClearResolutionNote clears the value of the "resolution_note" field.
+func (m *ReportMutation) ClearResolutionNote() {
+	m.resolution_note = nil
+	m.clearedFields[report.FieldResolutionNote] = struct{}{}
+}
+
+// ResolutionNoteCleared returns if the "resolution_note" field was cleared in this mutation.
+func (m *ReportMutation) ResolutionNoteCleared() bool {
+	_, ok := m.clearedFields[report.FieldResolutionNote]
+	return ok
+}
+
+// ResetResolutionNote resets all changes to the "resolution_note" field.
+func (m *ReportMutation) ResetResolutionNote() {
+	m.resolution_note = nil
+	delete(m.clearedFields, report.FieldResolutionNote)
+}
+
+// SetDecidedAt sets the "decided_at" field.
+func (m *ReportMutation) SetDecidedAt(t time.Time) {
+	m.decided_at = &t
+}
+
+// DecidedAt returns the value of the "decided_at" field in the mutation.
+func (m *ReportMutation) DecidedAt() (r time.Time, exists bool) {
+	v := m.decided_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDecidedAt returns the old "decided_at" field's value of the Report entity.
+// If the Report object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ReportMutation) OldDecidedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDecidedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDecidedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDecidedAt: %w", err)
+	}
+	return oldValue.DecidedAt, nil
+}
+
+// ClearDecidedAt clears the value of the "decided_at" field.
+func (m *ReportMutation) ClearDecidedAt() {
+	m.decided_at = nil
+	m.clearedFields[report.FieldDecidedAt] = struct{}{}
+}
+
+// DecidedAtCleared returns if the "decided_at" field was cleared in this mutation.
+func (m *ReportMutation) DecidedAtCleared() bool {
+	_, ok := m.clearedFields[report.FieldDecidedAt]
+	return ok
+}
+
+// ResetDecidedAt resets all changes to the "decided_at" field.
+func (m *ReportMutation) ResetDecidedAt() {
+	m.decided_at = nil
+	delete(m.clearedFields, report.FieldDecidedAt)
+}
+
+// SetReporterID sets the "reporter" edge to the Member entity by id.
+func (m *ReportMutation) SetReporterID(id gid.ID) {
+	m.reporter = &id
+}
+
+// ClearReporter clears the "reporter" edge to the Member entity.
+func (m *ReportMutation) ClearReporter() {
+	m.clearedreporter = true
+}
+
+// ReporterCleared reports if the "reporter" edge to the Member entity was cleared.
+func (m *ReportMutation) ReporterCleared() bool {
+	return m.clearedreporter
+}
+
+// ReporterID returns the "reporter" edge ID in the mutation.
+func (m *ReportMutation) ReporterID() (id gid.ID, exists bool) {
+	if m.reporter != nil {
+		return *m.reporter, true
+	}
+	return
+}
+
+// ReporterIDs returns the "reporter" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ReporterID instead. It exists only for internal usage by the builders.
+func (m *ReportMutation) ReporterIDs() (ids []gid.ID) {
+	if id := m.reporter; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetReporter resets all changes to the "reporter" edge.
+func (m *ReportMutation) ResetReporter() {
+	m.reporter = nil
+	m.clearedreporter = false
+}
+
+// SetDecidedByID sets the "decided_by" edge to the Member entity by id.
+func (m *ReportMutation) SetDecidedByID(id gid.ID) {
+	m.decided_by = &id
+}
+
+// ClearDecidedBy clears the "decided_by" edge to the Member entity.
+func (m *ReportMutation) ClearDecidedBy() {
+	m.cleareddecided_by = true
+}
+
+// DecidedByCleared reports if the "decided_by" edge to the Member entity was cleared.
+func (m *ReportMutation) DecidedByCleared() bool {
+	return m.cleareddecided_by
+}
+
+// DecidedByID returns the "decided_by" edge ID in the mutation.
+func (m *ReportMutation) DecidedByID() (id gid.ID, exists bool) {
+	if m.decided_by != nil {
+		return *m.decided_by, true
+	}
+	return
+}
+
+// DecidedByIDs returns the "decided_by" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// DecidedByID instead. It exists only for internal usage by the builders.
+func (m *ReportMutation) DecidedByIDs() (ids []gid.ID) {
+	if id := m.decided_by; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetDecidedBy resets all changes to the "decided_by" edge.
+func (m *ReportMutation) ResetDecidedBy() {
+	m.decided_by = nil
+	m.cleareddecided_by = false
+}
+
+// SetMessageID sets the "message" edge to the Message entity by id.
+func (m *ReportMutation) SetMessageID(id gid.ID) {
+	m.message = &id
+}
+
+// ClearMessage clears the "message" edge to the Message entity.
+func (m *ReportMutation) ClearMessage() {
+	m.clearedmessage = true
+}
+
+// MessageCleared reports if the "message" edge to the Message entity was cleared.
+func (m *ReportMutation) MessageCleared() bool {
+	return m.clearedmessage
+}
+
+// MessageID returns the "message" edge ID in the mutation.
+func (m *ReportMutation) MessageID() (id gid.ID, exists bool) {
+	if m.message != nil {
+		return *m.message, true
+	}
+	return
+}
+
+// MessageIDs returns the "message" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// MessageID instead. It exists only for internal usage by the builders.
+func (m *ReportMutation) MessageIDs() (ids []gid.ID) {
+	if id := m.message; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetMessage resets all changes to the "message" edge.
+func (m *ReportMutation) ResetMessage() {
+	m.message = nil
+	m.clearedmessage = false
+}
+
+// SetPracticeID sets the "practice" edge to the Practice entity by id.
+func (m *ReportMutation) SetPracticeID(id gid.ID) {
+	m.practice = &id
+}
+
+// ClearPractice clears the "practice" edge to the Practice entity.
+func (m *ReportMutation) ClearPractice() {
+	m.clearedpractice = true
+}
+
+// PracticeCleared reports if the "practice" edge to the Practice entity was cleared.
+func (m *ReportMutation) PracticeCleared() bool {
+	return m.clearedpractice
+}
+
+// PracticeID returns the "practice" edge ID in the mutation.
+func (m *ReportMutation) PracticeID() (id gid.ID, exists bool) {
+	if m.practice != nil {
+		return *m.practice, true
+	}
+	return
+}
+
+// PracticeIDs returns the "practice" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// PracticeID instead. It exists only for internal usage by the builders.
+func (m *ReportMutation) PracticeIDs() (ids []gid.ID) {
+	if id := m.practice; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetPractice resets all changes to the "practice" edge.
+func (m *ReportMutation) ResetPractice() {
+	m.practice = nil
+	m.clearedpractice = false
+}
+
+// SetDiscussionID sets the "discussion" edge to the Discussion entity by id.
+func (m *ReportMutation) SetDiscussionID(id gid.ID) {
+	m.discussion = &id
+}
+
+// ClearDiscussion clears the "discussion" edge to the Discussion entity.
+func (m *ReportMutation) ClearDiscussion() {
+	m.cleareddiscussion = true
+}
+
+// DiscussionCleared reports if the "discussion" edge to the Discussion entity was cleared.
+func (m *ReportMutation) DiscussionCleared() bool {
+	return m.cleareddiscussion
+}
+
+// DiscussionID returns the "discussion" edge ID in the mutation.
+func (m *ReportMutation) DiscussionID() (id gid.ID, exists bool) {
+	if m.discussion != nil {
+		return *m.discussion, true
+	}
+	return
+}
+
+// DiscussionIDs returns the "discussion" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// DiscussionID instead. It exists only for internal usage by the builders.
+func (m *ReportMutation) DiscussionIDs() (ids []gid.ID) {
+	if id := m.discussion; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetDiscussion resets all changes to the "discussion" edge.
+func (m *ReportMutation) ResetDiscussion() {
+	m.discussion = nil
+	m.cleareddiscussion = false
+}
+
+// Where appends a list predicates to the ReportMutation builder.
+func (m *ReportMutation) Where(ps ...predicate.Report) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ReportMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ReportMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Report, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ReportMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ReportMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Report).
+func (m *ReportMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ReportMutation) Fields() []string {
+	fields := make([]string, 0, 7)
+	if m.created_at != nil {
+		fields = append(fields, report.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, report.FieldUpdatedAt)
+	}
+	if m.reason != nil {
+		fields = append(fields, report.FieldReason)
+	}
+	if m.note != nil {
+		fields = append(fields, report.FieldNote)
+	}
+	if m.status != nil {
+		fields = append(fields, report.FieldStatus)
+	}
+	if m.resolution_note != nil {
+		fields = append(fields, report.FieldResolutionNote)
+	}
+	if m.decided_at != nil {
+		fields = append(fields, report.FieldDecidedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ReportMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case report.FieldCreatedAt:
+		return m.CreatedAt()
+	case report.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case report.FieldReason:
+		return m.Reason()
+	case report.FieldNote:
+		return m.Note()
+	case report.FieldStatus:
+		return m.Status()
+	case report.FieldResolutionNote:
+		return m.ResolutionNote()
+	case report.FieldDecidedAt:
+		return m.DecidedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ReportMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case report.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case report.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case report.FieldReason:
+		return m.OldReason(ctx)
+	case report.FieldNote:
+		return m.OldNote(ctx)
+	case report.FieldStatus:
+		return m.OldStatus(ctx)
+	case report.FieldResolutionNote:
+		return m.OldResolutionNote(ctx)
+	case report.FieldDecidedAt:
+		return m.OldDecidedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown Report field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ReportMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case report.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case report.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case report.FieldReason:
+		v, ok := value.(report.Reason)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReason(v)
+		return nil
+	case report.FieldNote:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNote(v)
+		return nil
+	case report.FieldStatus:
+		v, ok := value.(report.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case report.FieldResolutionNote:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetResolutionNote(v)
+		return nil
+	case report.FieldDecidedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDecidedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Report field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ReportMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ReportMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ReportMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown Report numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ReportMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(report.FieldNote) {
+		fields = append(fields, report.FieldNote)
+	}
+	if m.FieldCleared(report.FieldResolutionNote) {
+		fields = append(fields, report.FieldResolutionNote)
+	}
+	if m.FieldCleared(report.FieldDecidedAt) {
+		fields = append(fields, report.FieldDecidedAt)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ReportMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ReportMutation) ClearField(name string) error {
+	switch name {
+	case report.FieldNote:
+		m.ClearNote()
+		return nil
+	case report.FieldResolutionNote:
+		m.ClearResolutionNote()
+		return nil
+	case report.FieldDecidedAt:
+		m.ClearDecidedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown Report nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ReportMutation) ResetField(name string) error {
+	switch name {
+	case report.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case report.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case report.FieldReason:
+		m.ResetReason()
+		return nil
+	case report.FieldNote:
+		m.ResetNote()
+		return nil
+	case report.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case report.FieldResolutionNote:
+		m.ResetResolutionNote()
+		return nil
+	case report.FieldDecidedAt:
+		m.ResetDecidedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown Report field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ReportMutation) AddedEdges() []string {
+	edges := make([]string, 0, 5)
+	if m.reporter != nil {
+		edges = append(edges, report.EdgeReporter)
+	}
+	if m.decided_by != nil {
+		edges = append(edges, report.EdgeDecidedBy)
+	}
+	if m.message != nil {
+		edges = append(edges, report.EdgeMessage)
+	}
+	if m.practice != nil {
+		edges = append(edges, report.EdgePractice)
+	}
+	if m.discussion != nil {
+		edges = append(edges, report.EdgeDiscussion)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ReportMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case report.EdgeReporter:
+		if id := m.reporter; id != nil {
+			return []ent.Value{*id}
+		}
+	case report.EdgeDecidedBy:
+		if id := m.decided_by; id != nil {
+			return []ent.Value{*id}
+		}
+	case report.EdgeMessage:
+		if id := m.message; id != nil {
+			return []ent.Value{*id}
+		}
+	case report.EdgePractice:
+		if id := m.practice; id != nil {
+			return []ent.Value{*id}
+		}
+	case report.EdgeDiscussion:
+		if id := m.discussion; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ReportMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 5)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ReportMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ReportMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 5)
+	if m.clearedreporter {
+		edges = append(edges, report.EdgeReporter)
+	}
+	if m.cleareddecided_by {
+		edges = append(edges, report.EdgeDecidedBy)
+	}
+	if m.clearedmessage {
+		edges = append(edges, report.EdgeMessage)
+	}
+	if m.clearedpractice {
+		edges = append(edges, report.EdgePractice)
+	}
+	if m.cleareddiscussion {
+		edges = append(edges, report.EdgeDiscussion)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ReportMutation) EdgeCleared(name string) bool {
+	switch name {
+	case report.EdgeReporter:
+		return m.clearedreporter
+	case report.EdgeDecidedBy:
+		return m.cleareddecided_by
+	case report.EdgeMessage:
+		return m.clearedmessage
+	case report.EdgePractice:
+		return m.clearedpractice
+	case report.EdgeDiscussion:
+		return m.cleareddiscussion
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ReportMutation) ClearEdge(name string) error {
+	switch name {
+	case report.EdgeReporter:
+		m.ClearReporter()
+		return nil
+	case report.EdgeDecidedBy:
+		m.ClearDecidedBy()
+		return nil
+	case report.EdgeMessage:
+		m.ClearMessage()
+		return nil
+	case report.EdgePractice:
+		m.ClearPractice()
+		return nil
+	case report.EdgeDiscussion:
+		m.ClearDiscussion()
+		return nil
+	}
+	return fmt.Errorf("unknown Report unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ReportMutation) ResetEdge(name string) error {
+	switch name {
+	case report.EdgeReporter:
+		m.ResetReporter()
+		return nil
+	case report.EdgeDecidedBy:
+		m.ResetDecidedBy()
+		return nil
+	case report.EdgeMessage:
+		m.ResetMessage()
+		return nil
+	case report.EdgePractice:
+		m.ResetPractice()
+		return nil
+	case report.EdgeDiscussion:
+		m.ResetDiscussion()
+		return nil
+	}
+	return fmt.Errorf("unknown Report edge %s", name)
 }
 
 // SessionMutation represents an operation that mutates the Session nodes in the graph.

@@ -25,6 +25,10 @@ type Practice struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// UpdatedAt holds the value of the "updated_at" field.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
+	// Set by hideContent, cleared by restoreContent.
+	HiddenAt *time.Time `json:"hidden_at,omitempty"`
+	// The moderator's reason, which the author reads.
+	HiddenReason *string `json:"hidden_reason,omitempty"`
 	// Title holds the value of the "title" field.
 	Title string `json:"title,omitempty"`
 	// Summary holds the value of the "summary" field.
@@ -180,9 +184,9 @@ func (*Practice) scanValues(columns []string) ([]any, error) {
 			values[i] = new(gid.ID)
 		case practice.FieldEffortPersonDays, practice.FieldDurationWeeks:
 			values[i] = new(sql.NullInt64)
-		case practice.FieldTitle, practice.FieldSummary, practice.FieldProblem, practice.FieldApproach, practice.FieldOutcome, practice.FieldLessonsLearned, practice.FieldMaturity, practice.FieldStatus, practice.FieldTransferability, practice.FieldVisibility:
+		case practice.FieldHiddenReason, practice.FieldTitle, practice.FieldSummary, practice.FieldProblem, practice.FieldApproach, practice.FieldOutcome, practice.FieldLessonsLearned, practice.FieldMaturity, practice.FieldStatus, practice.FieldTransferability, practice.FieldVisibility:
 			values[i] = new(sql.NullString)
-		case practice.FieldCreatedAt, practice.FieldUpdatedAt, practice.FieldPublishedAt:
+		case practice.FieldCreatedAt, practice.FieldUpdatedAt, practice.FieldHiddenAt, practice.FieldPublishedAt:
 			values[i] = new(sql.NullTime)
 		case practice.ForeignKeys[0]: // circle_practices
 			values[i] = &sql.NullScanner{S: new(gid.ID)}
@@ -220,6 +224,20 @@ func (_m *Practice) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field updated_at", values[i])
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
+			}
+		case practice.FieldHiddenAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field hidden_at", values[i])
+			} else if value.Valid {
+				_m.HiddenAt = new(time.Time)
+				*_m.HiddenAt = value.Time
+			}
+		case practice.FieldHiddenReason:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field hidden_reason", values[i])
+			} else if value.Valid {
+				_m.HiddenReason = new(string)
+				*_m.HiddenReason = value.String
 			}
 		case practice.FieldTitle:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -405,6 +423,16 @@ func (_m *Practice) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	if v := _m.HiddenAt; v != nil {
+		builder.WriteString("hidden_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.HiddenReason; v != nil {
+		builder.WriteString("hidden_reason=")
+		builder.WriteString(*v)
+	}
 	builder.WriteString(", ")
 	builder.WriteString("title=")
 	builder.WriteString(_m.Title)

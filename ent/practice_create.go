@@ -59,6 +59,34 @@ func (_c *PracticeCreate) SetNillableUpdatedAt(v *time.Time) *PracticeCreate {
 	return _c
 }
 
+// SetHiddenAt sets the "hidden_at" field.
+func (_c *PracticeCreate) SetHiddenAt(v time.Time) *PracticeCreate {
+	_c.mutation.SetHiddenAt(v)
+	return _c
+}
+
+// SetNillableHiddenAt sets the "hidden_at" field if the given value is not nil.
+func (_c *PracticeCreate) SetNillableHiddenAt(v *time.Time) *PracticeCreate {
+	if v != nil {
+		_c.SetHiddenAt(*v)
+	}
+	return _c
+}
+
+// SetHiddenReason sets the "hidden_reason" field.
+func (_c *PracticeCreate) SetHiddenReason(v string) *PracticeCreate {
+	_c.mutation.SetHiddenReason(v)
+	return _c
+}
+
+// SetNillableHiddenReason sets the "hidden_reason" field if the given value is not nil.
+func (_c *PracticeCreate) SetNillableHiddenReason(v *string) *PracticeCreate {
+	if v != nil {
+		_c.SetHiddenReason(*v)
+	}
+	return _c
+}
+
 // SetTitle sets the "title" field.
 func (_c *PracticeCreate) SetTitle(v string) *PracticeCreate {
 	_c.mutation.SetTitle(v)
@@ -454,6 +482,11 @@ func (_c *PracticeCreate) check() error {
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
 		return &ValidationError{Name: "updated_at", err: errors.New(`ent: missing required field "Practice.updated_at"`)}
 	}
+	if v, ok := _c.mutation.HiddenReason(); ok {
+		if err := practice.HiddenReasonValidator(v); err != nil {
+			return &ValidationError{Name: "hidden_reason", err: fmt.Errorf(`ent: validator failed for field "Practice.hidden_reason": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.Title(); !ok {
 		return &ValidationError{Name: "title", err: errors.New(`ent: missing required field "Practice.title"`)}
 	}
@@ -577,6 +610,14 @@ func (_c *PracticeCreate) createSpec() (*Practice, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.UpdatedAt(); ok {
 		_spec.SetField(practice.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
+	}
+	if value, ok := _c.mutation.HiddenAt(); ok {
+		_spec.SetField(practice.FieldHiddenAt, field.TypeTime, value)
+		_node.HiddenAt = &value
+	}
+	if value, ok := _c.mutation.HiddenReason(); ok {
+		_spec.SetField(practice.FieldHiddenReason, field.TypeString, value)
+		_node.HiddenReason = &value
 	}
 	if value, ok := _c.mutation.Title(); ok {
 		_spec.SetField(practice.FieldTitle, field.TypeString, value)
@@ -825,6 +866,42 @@ func (u *PracticeUpsert) SetUpdatedAt(v time.Time) *PracticeUpsert {
 // UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
 func (u *PracticeUpsert) UpdateUpdatedAt() *PracticeUpsert {
 	u.SetExcluded(practice.FieldUpdatedAt)
+	return u
+}
+
+// SetHiddenAt sets the "hidden_at" field.
+func (u *PracticeUpsert) SetHiddenAt(v time.Time) *PracticeUpsert {
+	u.Set(practice.FieldHiddenAt, v)
+	return u
+}
+
+// UpdateHiddenAt sets the "hidden_at" field to the value that was provided on create.
+func (u *PracticeUpsert) UpdateHiddenAt() *PracticeUpsert {
+	u.SetExcluded(practice.FieldHiddenAt)
+	return u
+}
+
+// ClearHiddenAt clears the value of the "hidden_at" field.
+func (u *PracticeUpsert) ClearHiddenAt() *PracticeUpsert {
+	u.SetNull(practice.FieldHiddenAt)
+	return u
+}
+
+// SetHiddenReason sets the "hidden_reason" field.
+func (u *PracticeUpsert) SetHiddenReason(v string) *PracticeUpsert {
+	u.Set(practice.FieldHiddenReason, v)
+	return u
+}
+
+// UpdateHiddenReason sets the "hidden_reason" field to the value that was provided on create.
+func (u *PracticeUpsert) UpdateHiddenReason() *PracticeUpsert {
+	u.SetExcluded(practice.FieldHiddenReason)
+	return u
+}
+
+// ClearHiddenReason clears the value of the "hidden_reason" field.
+func (u *PracticeUpsert) ClearHiddenReason() *PracticeUpsert {
+	u.SetNull(practice.FieldHiddenReason)
 	return u
 }
 
@@ -1130,6 +1207,48 @@ func (u *PracticeUpsertOne) SetUpdatedAt(v time.Time) *PracticeUpsertOne {
 func (u *PracticeUpsertOne) UpdateUpdatedAt() *PracticeUpsertOne {
 	return u.Update(func(s *PracticeUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetHiddenAt sets the "hidden_at" field.
+func (u *PracticeUpsertOne) SetHiddenAt(v time.Time) *PracticeUpsertOne {
+	return u.Update(func(s *PracticeUpsert) {
+		s.SetHiddenAt(v)
+	})
+}
+
+// UpdateHiddenAt sets the "hidden_at" field to the value that was provided on create.
+func (u *PracticeUpsertOne) UpdateHiddenAt() *PracticeUpsertOne {
+	return u.Update(func(s *PracticeUpsert) {
+		s.UpdateHiddenAt()
+	})
+}
+
+// ClearHiddenAt clears the value of the "hidden_at" field.
+func (u *PracticeUpsertOne) ClearHiddenAt() *PracticeUpsertOne {
+	return u.Update(func(s *PracticeUpsert) {
+		s.ClearHiddenAt()
+	})
+}
+
+// SetHiddenReason sets the "hidden_reason" field.
+func (u *PracticeUpsertOne) SetHiddenReason(v string) *PracticeUpsertOne {
+	return u.Update(func(s *PracticeUpsert) {
+		s.SetHiddenReason(v)
+	})
+}
+
+// UpdateHiddenReason sets the "hidden_reason" field to the value that was provided on create.
+func (u *PracticeUpsertOne) UpdateHiddenReason() *PracticeUpsertOne {
+	return u.Update(func(s *PracticeUpsert) {
+		s.UpdateHiddenReason()
+	})
+}
+
+// ClearHiddenReason clears the value of the "hidden_reason" field.
+func (u *PracticeUpsertOne) ClearHiddenReason() *PracticeUpsertOne {
+	return u.Update(func(s *PracticeUpsert) {
+		s.ClearHiddenReason()
 	})
 }
 
@@ -1642,6 +1761,48 @@ func (u *PracticeUpsertBulk) SetUpdatedAt(v time.Time) *PracticeUpsertBulk {
 func (u *PracticeUpsertBulk) UpdateUpdatedAt() *PracticeUpsertBulk {
 	return u.Update(func(s *PracticeUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetHiddenAt sets the "hidden_at" field.
+func (u *PracticeUpsertBulk) SetHiddenAt(v time.Time) *PracticeUpsertBulk {
+	return u.Update(func(s *PracticeUpsert) {
+		s.SetHiddenAt(v)
+	})
+}
+
+// UpdateHiddenAt sets the "hidden_at" field to the value that was provided on create.
+func (u *PracticeUpsertBulk) UpdateHiddenAt() *PracticeUpsertBulk {
+	return u.Update(func(s *PracticeUpsert) {
+		s.UpdateHiddenAt()
+	})
+}
+
+// ClearHiddenAt clears the value of the "hidden_at" field.
+func (u *PracticeUpsertBulk) ClearHiddenAt() *PracticeUpsertBulk {
+	return u.Update(func(s *PracticeUpsert) {
+		s.ClearHiddenAt()
+	})
+}
+
+// SetHiddenReason sets the "hidden_reason" field.
+func (u *PracticeUpsertBulk) SetHiddenReason(v string) *PracticeUpsertBulk {
+	return u.Update(func(s *PracticeUpsert) {
+		s.SetHiddenReason(v)
+	})
+}
+
+// UpdateHiddenReason sets the "hidden_reason" field to the value that was provided on create.
+func (u *PracticeUpsertBulk) UpdateHiddenReason() *PracticeUpsertBulk {
+	return u.Update(func(s *PracticeUpsert) {
+		s.UpdateHiddenReason()
+	})
+}
+
+// ClearHiddenReason clears the value of the "hidden_reason" field.
+func (u *PracticeUpsertBulk) ClearHiddenReason() *PracticeUpsertBulk {
+	return u.Update(func(s *PracticeUpsert) {
+		s.ClearHiddenReason()
 	})
 }
 

@@ -44,6 +44,46 @@ func (_u *PracticeUpdate) SetUpdatedAt(v time.Time) *PracticeUpdate {
 	return _u
 }
 
+// SetHiddenAt sets the "hidden_at" field.
+func (_u *PracticeUpdate) SetHiddenAt(v time.Time) *PracticeUpdate {
+	_u.mutation.SetHiddenAt(v)
+	return _u
+}
+
+// SetNillableHiddenAt sets the "hidden_at" field if the given value is not nil.
+func (_u *PracticeUpdate) SetNillableHiddenAt(v *time.Time) *PracticeUpdate {
+	if v != nil {
+		_u.SetHiddenAt(*v)
+	}
+	return _u
+}
+
+// ClearHiddenAt clears the value of the "hidden_at" field.
+func (_u *PracticeUpdate) ClearHiddenAt() *PracticeUpdate {
+	_u.mutation.ClearHiddenAt()
+	return _u
+}
+
+// SetHiddenReason sets the "hidden_reason" field.
+func (_u *PracticeUpdate) SetHiddenReason(v string) *PracticeUpdate {
+	_u.mutation.SetHiddenReason(v)
+	return _u
+}
+
+// SetNillableHiddenReason sets the "hidden_reason" field if the given value is not nil.
+func (_u *PracticeUpdate) SetNillableHiddenReason(v *string) *PracticeUpdate {
+	if v != nil {
+		_u.SetHiddenReason(*v)
+	}
+	return _u
+}
+
+// ClearHiddenReason clears the value of the "hidden_reason" field.
+func (_u *PracticeUpdate) ClearHiddenReason() *PracticeUpdate {
+	_u.mutation.ClearHiddenReason()
+	return _u
+}
+
 // SetTitle sets the "title" field.
 func (_u *PracticeUpdate) SetTitle(v string) *PracticeUpdate {
 	_u.mutation.SetTitle(v)
@@ -619,6 +659,11 @@ func (_u *PracticeUpdate) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *PracticeUpdate) check() error {
+	if v, ok := _u.mutation.HiddenReason(); ok {
+		if err := practice.HiddenReasonValidator(v); err != nil {
+			return &ValidationError{Name: "hidden_reason", err: fmt.Errorf(`ent: validator failed for field "Practice.hidden_reason": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Title(); ok {
 		if err := practice.TitleValidator(v); err != nil {
 			return &ValidationError{Name: "title", err: fmt.Errorf(`ent: validator failed for field "Practice.title": %w`, err)}
@@ -705,6 +750,18 @@ func (_u *PracticeUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(practice.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.HiddenAt(); ok {
+		_spec.SetField(practice.FieldHiddenAt, field.TypeTime, value)
+	}
+	if _u.mutation.HiddenAtCleared() {
+		_spec.ClearField(practice.FieldHiddenAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.HiddenReason(); ok {
+		_spec.SetField(practice.FieldHiddenReason, field.TypeString, value)
+	}
+	if _u.mutation.HiddenReasonCleared() {
+		_spec.ClearField(practice.FieldHiddenReason, field.TypeString)
 	}
 	if value, ok := _u.mutation.Title(); ok {
 		_spec.SetField(practice.FieldTitle, field.TypeString, value)
@@ -1142,6 +1199,46 @@ type PracticeUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *PracticeUpdateOne) SetUpdatedAt(v time.Time) *PracticeUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetHiddenAt sets the "hidden_at" field.
+func (_u *PracticeUpdateOne) SetHiddenAt(v time.Time) *PracticeUpdateOne {
+	_u.mutation.SetHiddenAt(v)
+	return _u
+}
+
+// SetNillableHiddenAt sets the "hidden_at" field if the given value is not nil.
+func (_u *PracticeUpdateOne) SetNillableHiddenAt(v *time.Time) *PracticeUpdateOne {
+	if v != nil {
+		_u.SetHiddenAt(*v)
+	}
+	return _u
+}
+
+// ClearHiddenAt clears the value of the "hidden_at" field.
+func (_u *PracticeUpdateOne) ClearHiddenAt() *PracticeUpdateOne {
+	_u.mutation.ClearHiddenAt()
+	return _u
+}
+
+// SetHiddenReason sets the "hidden_reason" field.
+func (_u *PracticeUpdateOne) SetHiddenReason(v string) *PracticeUpdateOne {
+	_u.mutation.SetHiddenReason(v)
+	return _u
+}
+
+// SetNillableHiddenReason sets the "hidden_reason" field if the given value is not nil.
+func (_u *PracticeUpdateOne) SetNillableHiddenReason(v *string) *PracticeUpdateOne {
+	if v != nil {
+		_u.SetHiddenReason(*v)
+	}
+	return _u
+}
+
+// ClearHiddenReason clears the value of the "hidden_reason" field.
+func (_u *PracticeUpdateOne) ClearHiddenReason() *PracticeUpdateOne {
+	_u.mutation.ClearHiddenReason()
 	return _u
 }
 
@@ -1733,6 +1830,11 @@ func (_u *PracticeUpdateOne) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *PracticeUpdateOne) check() error {
+	if v, ok := _u.mutation.HiddenReason(); ok {
+		if err := practice.HiddenReasonValidator(v); err != nil {
+			return &ValidationError{Name: "hidden_reason", err: fmt.Errorf(`ent: validator failed for field "Practice.hidden_reason": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Title(); ok {
 		if err := practice.TitleValidator(v); err != nil {
 			return &ValidationError{Name: "title", err: fmt.Errorf(`ent: validator failed for field "Practice.title": %w`, err)}
@@ -1836,6 +1938,18 @@ func (_u *PracticeUpdateOne) sqlSave(ctx context.Context) (_node *Practice, err 
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(practice.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.HiddenAt(); ok {
+		_spec.SetField(practice.FieldHiddenAt, field.TypeTime, value)
+	}
+	if _u.mutation.HiddenAtCleared() {
+		_spec.ClearField(practice.FieldHiddenAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.HiddenReason(); ok {
+		_spec.SetField(practice.FieldHiddenReason, field.TypeString, value)
+	}
+	if _u.mutation.HiddenReasonCleared() {
+		_spec.ClearField(practice.FieldHiddenReason, field.TypeString)
 	}
 	if value, ok := _u.mutation.Title(); ok {
 		_spec.SetField(practice.FieldTitle, field.TypeString, value)

@@ -8,6 +8,7 @@ import (
 	"zirkel/ent/auditentry"
 	"zirkel/ent/authorshipinvitation"
 	"zirkel/ent/circle"
+	"zirkel/ent/circleban"
 	"zirkel/ent/circlejoinrequest"
 	"zirkel/ent/circlemembership"
 	"zirkel/ent/competency"
@@ -23,6 +24,7 @@ import (
 	"zirkel/ent/practice"
 	"zirkel/ent/reaction"
 	"zirkel/ent/registration"
+	"zirkel/ent/report"
 	"zirkel/ent/schema/gid"
 	"zirkel/ent/session"
 	"zirkel/ent/softwareproduct"
@@ -78,6 +80,15 @@ var SchemaInfo = map[string]TypeInfo{
 			"join_requests": {Table: "circle_join_requests", Input: "joinRequestIDs", Unique: false},
 		},
 		Unique: []string{"slug"},
+	},
+	"CircleBan": {
+		Table: "circle_bans",
+		Edges: map[string]EdgeInfo{
+			"circle":    {Table: "circles", Input: "circleID", Unique: true},
+			"member":    {Table: "members", Input: "memberID", Unique: true},
+			"banned_by": {Table: "members", Input: "bannedByID", Unique: true},
+		},
+		Unique: []string{},
 	},
 	"CircleJoinRequest": {
 		Table: "circle_join_requests",
@@ -223,6 +234,17 @@ var SchemaInfo = map[string]TypeInfo{
 		},
 		Unique: []string{},
 	},
+	"Report": {
+		Table: "reports",
+		Edges: map[string]EdgeInfo{
+			"reporter":   {Table: "members", Input: "reporterID", Unique: true},
+			"decided_by": {Table: "members", Input: "decidedByID", Unique: true},
+			"message":    {Table: "messages", Input: "messageID", Unique: true},
+			"practice":   {Table: "practices", Input: "practiceID", Unique: true},
+			"discussion": {Table: "discussions", Input: "discussionID", Unique: true},
+		},
+		Unique: []string{},
+	},
 	"Session": {
 		Table: "sessions",
 		Edges: map[string]EdgeInfo{
@@ -300,6 +322,8 @@ func TxKey(m Mutation) any {
 		c = m.config
 	case *CircleMutation:
 		c = m.config
+	case *CircleBanMutation:
+		c = m.config
 	case *CircleJoinRequestMutation:
 		c = m.config
 	case *CircleMembershipMutation:
@@ -329,6 +353,8 @@ func TxKey(m Mutation) any {
 	case *ReactionMutation:
 		c = m.config
 	case *RegistrationMutation:
+		c = m.config
+	case *ReportMutation:
 		c = m.config
 	case *SessionMutation:
 		c = m.config
@@ -400,6 +426,27 @@ func UniqueEdgeIDs(ctx context.Context, c *Client, typeName string, ids []gid.ID
 		}
 		for _, r := range rows {
 			refs := map[string]gid.ID{}
+			out[r.ID] = refs
+		}
+	case "CircleBan":
+		rows, err := c.CircleBan.Query().Where(circleban.IDIn(ids...)).
+			WithCircle(func(q *CircleQuery) { q.Select(circle.FieldID) }).
+			WithMember(func(q *MemberQuery) { q.Select(member.FieldID) }).
+			WithBannedBy(func(q *MemberQuery) { q.Select(member.FieldID) }).All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			refs := map[string]gid.ID{}
+			if r.Edges.Circle != nil {
+				refs["circle"] = r.Edges.Circle.ID
+			}
+			if r.Edges.Member != nil {
+				refs["member"] = r.Edges.Member.ID
+			}
+			if r.Edges.BannedBy != nil {
+				refs["banned_by"] = r.Edges.BannedBy.ID
+			}
 			out[r.ID] = refs
 		}
 	case "CircleJoinRequest":
@@ -634,6 +681,35 @@ func UniqueEdgeIDs(ctx context.Context, c *Client, typeName string, ids []gid.ID
 			}
 			if r.Edges.Member != nil {
 				refs["member"] = r.Edges.Member.ID
+			}
+			out[r.ID] = refs
+		}
+	case "Report":
+		rows, err := c.Report.Query().Where(report.IDIn(ids...)).
+			WithReporter(func(q *MemberQuery) { q.Select(member.FieldID) }).
+			WithDecidedBy(func(q *MemberQuery) { q.Select(member.FieldID) }).
+			WithMessage(func(q *MessageQuery) { q.Select(message.FieldID) }).
+			WithPractice(func(q *PracticeQuery) { q.Select(practice.FieldID) }).
+			WithDiscussion(func(q *DiscussionQuery) { q.Select(discussion.FieldID) }).All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			refs := map[string]gid.ID{}
+			if r.Edges.Reporter != nil {
+				refs["reporter"] = r.Edges.Reporter.ID
+			}
+			if r.Edges.DecidedBy != nil {
+				refs["decided_by"] = r.Edges.DecidedBy.ID
+			}
+			if r.Edges.Message != nil {
+				refs["message"] = r.Edges.Message.ID
+			}
+			if r.Edges.Practice != nil {
+				refs["practice"] = r.Edges.Practice.ID
+			}
+			if r.Edges.Discussion != nil {
+				refs["discussion"] = r.Edges.Discussion.ID
 			}
 			out[r.ID] = refs
 		}

@@ -20,6 +20,8 @@ type Tx struct {
 	AuthorshipInvitation *AuthorshipInvitationClient
 	// Circle is the client for interacting with the Circle builders.
 	Circle *CircleClient
+	// CircleBan is the client for interacting with the CircleBan builders.
+	CircleBan *CircleBanClient
 	// CircleJoinRequest is the client for interacting with the CircleJoinRequest builders.
 	CircleJoinRequest *CircleJoinRequestClient
 	// CircleMembership is the client for interacting with the CircleMembership builders.
@@ -50,6 +52,8 @@ type Tx struct {
 	Reaction *ReactionClient
 	// Registration is the client for interacting with the Registration builders.
 	Registration *RegistrationClient
+	// Report is the client for interacting with the Report builders.
+	Report *ReportClient
 	// Session is the client for interacting with the Session builders.
 	Session *SessionClient
 	// SoftwareProduct is the client for interacting with the SoftwareProduct builders.
@@ -198,6 +202,7 @@ func (tx *Tx) init() {
 	tx.AuditEntry = NewAuditEntryClient(tx.config)
 	tx.AuthorshipInvitation = NewAuthorshipInvitationClient(tx.config)
 	tx.Circle = NewCircleClient(tx.config)
+	tx.CircleBan = NewCircleBanClient(tx.config)
 	tx.CircleJoinRequest = NewCircleJoinRequestClient(tx.config)
 	tx.CircleMembership = NewCircleMembershipClient(tx.config)
 	tx.Competency = NewCompetencyClient(tx.config)
@@ -213,6 +218,7 @@ func (tx *Tx) init() {
 	tx.Practice = NewPracticeClient(tx.config)
 	tx.Reaction = NewReactionClient(tx.config)
 	tx.Registration = NewRegistrationClient(tx.config)
+	tx.Report = NewReportClient(tx.config)
 	tx.Session = NewSessionClient(tx.config)
 	tx.SoftwareProduct = NewSoftwareProductClient(tx.config)
 	tx.SoftwareUsage = NewSoftwareUsageClient(tx.config)

@@ -119,6 +119,9 @@ func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 // Registration returns generated.RegistrationResolver implementation.
 func (r *Resolver) Registration() generated.RegistrationResolver { return &registrationResolver{r} }
 
+// Report returns generated.ReportResolver implementation.
+func (r *Resolver) Report() generated.ReportResolver { return &reportResolver{r} }
+
 // SoftwareProduct returns generated.SoftwareProductResolver implementation.
 func (r *Resolver) SoftwareProduct() generated.SoftwareProductResolver {
 	return &softwareProductResolver{r}
@@ -134,6 +137,7 @@ type (
 	messageResolver              struct{ *Resolver }
 	queryResolver                struct{ *Resolver }
 	registrationResolver         struct{ *Resolver }
+	reportResolver               struct{ *Resolver }
 	softwareProductResolver      struct{ *Resolver }
 	surveyResolver               struct{ *Resolver }
 )

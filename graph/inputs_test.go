@@ -228,6 +228,9 @@ func inputFixtures(t *testing.T, env *apitest.Env) map[string]mutationFixture {
 			return map[string]any{"surveyID": survey, "answers": []any{answer}}
 		}, field: map[string][]string{"answers.0.text": {"text", "answers"}, "answers.0.number": {"number", "answers"}}},
 	}
+	for name, f := range moderationFixtures(t, env, s, message.ID, anna.D.ID) {
+		fixtures[name] = f
+	}
 	// A start after the end is refused as such before its range is checked: both say what to fix.
 	for name, p := range map[string]string{"createEvent": "input.startsAt", "updateEvent": "input.startsAt", "createSurvey": "input.opensAt", "updateSurvey": "input.opensAt"} {
 		f := fixtures[name]
@@ -392,7 +395,7 @@ func (s mutationSchema) document(m mutationField) string {
 		args = append(args, a.Name+": $"+a.Name)
 	}
 	selection := ""
-	if named, _ := m.Type.named(); named.Kind == "OBJECT" {
+	if named, _ := m.Type.named(); named.Kind == "OBJECT" || named.Kind == "UNION" || named.Kind == "INTERFACE" {
 		selection = " { __typename }"
 	}
 	return fmt.Sprintf("mutation(%s) { %s(%s)%s }", strings.Join(defs, ", "), m.Name, strings.Join(args, ", "), selection)
@@ -530,4 +533,32 @@ func TestLineBreaksOnlyWhereTextsSpanLines(t *testing.T) {
 		}
 		wantError(t, s.Anna.Post(t, update, map[string]any{"id": s.MemberID, "job": "CDO\nund CIO"}), "BAD_USER_INPUT", "jobTitle")
 	})
+}
+
+// moderationFixtures are the calls of the moderation mutations, on Anna's message and
+// discussion (an admin moderates them); a third member is banned, so that the fixtures of the
+// others are not refused as banned.
+func moderationFixtures(t *testing.T, env *apitest.Env, s seed, message, discussion string) map[string]mutationFixture {
+	var rep struct {
+		ReportContent struct{ ID string }
+	}
+	s.Jonas.MustPost(t, `mutation($i: ID!) { reportContent(input: {itemID: $i, reason: OTHER}) { id } }`, map[string]any{"i": discussion}, &rep)
+	gast := env.NewMember(t, apitest.Spec{Name: "Gast"})
+	var ban struct{ BanFromCircle struct{ ID string } }
+	s.Admin.MustPost(t, `mutation($c: ID!, $m: ID!) { banFromCircle(circleID: $c, memberID: $m, reason: "Test") { id } }`,
+		map[string]any{"c": s.CircleID, "m": gast.MemberID}, &ban)
+	call := func(as *apitest.Session, args map[string]any, field map[string][]string, dropped map[string]string) mutationFixture {
+		return mutationFixture{as: as, args: func(string) map[string]any { return deepCopy(args) }, field: field, dropped: dropped}
+	}
+	auditOnly := map[string]string{"reason": "stored only by the audit log (its consumer checks what it stores)"}
+	return map[string]mutationFixture{
+		"reportContent":    call(s.Jonas, map[string]any{"input": map[string]any{"itemID": message, "reason": "OTHER", "note": "Neu"}}, nil, nil),
+		"hideContent":      call(s.Admin, map[string]any{"itemID": message, "reason": "Neu"}, map[string][]string{"reason": {"reason", "hiddenReason"}}, nil),
+		"restoreContent":   call(s.Admin, map[string]any{"itemID": message, "reason": "Neu"}, nil, auditOnly),
+		"lockDiscussion":   call(s.Admin, map[string]any{"id": discussion, "reason": "Neu"}, map[string][]string{"reason": {"reason", "lockReason"}}, nil),
+		"unlockDiscussion": call(s.Admin, map[string]any{"id": discussion, "reason": "Neu"}, nil, auditOnly),
+		"dismissReport":    call(s.Admin, map[string]any{"id": rep.ReportContent.ID, "note": "Neu"}, map[string][]string{"note": {"note", "resolutionNote"}}, nil),
+		"banFromCircle":    call(s.Admin, map[string]any{"circleID": s.CircleID, "memberID": s.Member2ID, "reason": "Neu"}, nil, nil),
+		"liftCircleBan":    call(s.Admin, map[string]any{"id": ban.BanFromCircle.ID, "reason": "Neu"}, nil, auditOnly),
+	}
 }

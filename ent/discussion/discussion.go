@@ -23,10 +23,16 @@ const (
 	FieldCreatedAt = "created_at"
 	// FieldUpdatedAt holds the string denoting the updated_at field in the database.
 	FieldUpdatedAt = "updated_at"
+	// FieldHiddenAt holds the string denoting the hidden_at field in the database.
+	FieldHiddenAt = "hidden_at"
+	// FieldHiddenReason holds the string denoting the hidden_reason field in the database.
+	FieldHiddenReason = "hidden_reason"
 	// FieldTitle holds the string denoting the title field in the database.
 	FieldTitle = "title"
 	// FieldStatus holds the string denoting the status field in the database.
 	FieldStatus = "status"
+	// FieldLockReason holds the string denoting the lock_reason field in the database.
+	FieldLockReason = "lock_reason"
 	// FieldPinned holds the string denoting the pinned field in the database.
 	FieldPinned = "pinned"
 	// FieldMessageCount holds the string denoting the message_count field in the database.
@@ -76,8 +82,11 @@ var Columns = []string{
 	FieldID,
 	FieldCreatedAt,
 	FieldUpdatedAt,
+	FieldHiddenAt,
+	FieldHiddenReason,
 	FieldTitle,
 	FieldStatus,
+	FieldLockReason,
 	FieldPinned,
 	FieldMessageCount,
 	FieldLastMessageAt,
@@ -117,7 +126,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "zirkel/ent/runtime"
 var (
-	Hooks        [1]ent.Hook
+	Hooks        [2]ent.Hook
 	Interceptors [1]ent.Interceptor
 	Policy       ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
@@ -126,8 +135,12 @@ var (
 	DefaultUpdatedAt func() time.Time
 	// UpdateDefaultUpdatedAt holds the default value on update for the "updated_at" field.
 	UpdateDefaultUpdatedAt func() time.Time
+	// HiddenReasonValidator is a validator for the "hidden_reason" field. It is called by the builders before save.
+	HiddenReasonValidator func(string) error
 	// TitleValidator is a validator for the "title" field. It is called by the builders before save.
 	TitleValidator func(string) error
+	// LockReasonValidator is a validator for the "lock_reason" field. It is called by the builders before save.
+	LockReasonValidator func(string) error
 	// DefaultPinned holds the default value on creation for the "pinned" field.
 	DefaultPinned bool
 	// DefaultMessageCount holds the default value on creation for the "message_count" field.
@@ -184,6 +197,16 @@ func ByUpdatedAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldUpdatedAt, opts...).ToFunc()
 }
 
+// ByHiddenAt orders the results by the hidden_at field.
+func ByHiddenAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldHiddenAt, opts...).ToFunc()
+}
+
+// ByHiddenReason orders the results by the hidden_reason field.
+func ByHiddenReason(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldHiddenReason, opts...).ToFunc()
+}
+
 // ByTitle orders the results by the title field.
 func ByTitle(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldTitle, opts...).ToFunc()
@@ -192,6 +215,11 @@ func ByTitle(opts ...sql.OrderTermOption) OrderOption {
 // ByStatus orders the results by the status field.
 func ByStatus(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldStatus, opts...).ToFunc()
+}
+
+// ByLockReason orders the results by the lock_reason field.
+func ByLockReason(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldLockReason, opts...).ToFunc()
 }
 
 // ByPinned orders the results by the pinned field.

@@ -66,9 +66,24 @@ func UpdatedAt(v time.Time) predicate.Discussion {
 	return predicate.Discussion(sql.FieldEQ(FieldUpdatedAt, v))
 }
 
+// HiddenAt applies equality check predicate on the "hidden_at" field. It's identical to HiddenAtEQ.
+func HiddenAt(v time.Time) predicate.Discussion {
+	return predicate.Discussion(sql.FieldEQ(FieldHiddenAt, v))
+}
+
+// HiddenReason applies equality check predicate on the "hidden_reason" field. It's identical to HiddenReasonEQ.
+func HiddenReason(v string) predicate.Discussion {
+	return predicate.Discussion(sql.FieldEQ(FieldHiddenReason, v))
+}
+
 // Title applies equality check predicate on the "title" field. It's identical to TitleEQ.
 func Title(v string) predicate.Discussion {
 	return predicate.Discussion(sql.FieldEQ(FieldTitle, v))
+}
+
+// LockReason applies equality check predicate on the "lock_reason" field. It's identical to LockReasonEQ.
+func LockReason(v string) predicate.Discussion {
+	return predicate.Discussion(sql.FieldEQ(FieldLockReason, v))
 }
 
 // Pinned applies equality check predicate on the "pinned" field. It's identical to PinnedEQ.
@@ -166,6 +181,131 @@ func UpdatedAtLTE(v time.Time) predicate.Discussion {
 	return predicate.Discussion(sql.FieldLTE(FieldUpdatedAt, v))
 }
 
+// HiddenAtEQ applies the EQ predicate on the "hidden_at" field.
+func HiddenAtEQ(v time.Time) predicate.Discussion {
+	return predicate.Discussion(sql.FieldEQ(FieldHiddenAt, v))
+}
+
+// HiddenAtNEQ applies the NEQ predicate on the "hidden_at" field.
+func HiddenAtNEQ(v time.Time) predicate.Discussion {
+	return predicate.Discussion(sql.FieldNEQ(FieldHiddenAt, v))
+}
+
+// HiddenAtIn applies the In predicate on the "hidden_at" field.
+func HiddenAtIn(vs ...time.Time) predicate.Discussion {
+	return predicate.Discussion(sql.FieldIn(FieldHiddenAt, vs...))
+}
+
+// HiddenAtNotIn applies the NotIn predicate on the "hidden_at" field.
+func HiddenAtNotIn(vs ...time.Time) predicate.Discussion {
+	return predicate.Discussion(sql.FieldNotIn(FieldHiddenAt, vs...))
+}
+
+// HiddenAtGT applies the GT predicate on the "hidden_at" field.
+func HiddenAtGT(v time.Time) predicate.Discussion {
+	return predicate.Discussion(sql.FieldGT(FieldHiddenAt, v))
+}
+
+// HiddenAtGTE applies the GTE predicate on the "hidden_at" field.
+func HiddenAtGTE(v time.Time) predicate.Discussion {
+	return predicate.Discussion(sql.FieldGTE(FieldHiddenAt, v))
+}
+
+// HiddenAtLT applies the LT predicate on the "hidden_at" field.
+func HiddenAtLT(v time.Time) predicate.Discussion {
+	return predicate.Discussion(sql.FieldLT(FieldHiddenAt, v))
+}
+
+// HiddenAtLTE applies the LTE predicate on the "hidden_at" field.
+func HiddenAtLTE(v time.Time) predicate.Discussion {
+	return predicate.Discussion(sql.FieldLTE(FieldHiddenAt, v))
+}
+
+// HiddenAtIsNil applies the IsNil predicate on the "hidden_at" field.
+func HiddenAtIsNil() predicate.Discussion {
+	return predicate.Discussion(sql.FieldIsNull(FieldHiddenAt))
+}
+
+// HiddenAtNotNil applies the NotNil predicate on the "hidden_at" field.
+func HiddenAtNotNil() predicate.Discussion {
+	return predicate.Discussion(sql.FieldNotNull(FieldHiddenAt))
+}
+
+// HiddenReasonEQ applies the EQ predicate on the "hidden_reason" field.
+func HiddenReasonEQ(v string) predicate.Discussion {
+	return predicate.Discussion(sql.FieldEQ(FieldHiddenReason, v))
+}
+
+// HiddenReasonNEQ applies the NEQ predicate on the "hidden_reason" field.
+func HiddenReasonNEQ(v string) predicate.Discussion {
+	return predicate.Discussion(sql.FieldNEQ(FieldHiddenReason, v))
+}
+
+// HiddenReasonIn applies the In predicate on the "hidden_reason" field.
+func HiddenReasonIn(vs ...string) predicate.Discussion {
+	return predicate.Discussion(sql.FieldIn(FieldHiddenReason, vs...))
+}
+
+// HiddenReasonNotIn applies the NotIn predicate on the "hidden_reason" field.
+func HiddenReasonNotIn(vs ...string) predicate.Discussion {
+	return predicate.Discussion(sql.FieldNotIn(FieldHiddenReason, vs...))
+}
+
+// HiddenReasonGT applies the GT predicate on the "hidden_reason" field.
+func HiddenReasonGT(v string) predicate.Discussion {
+	return predicate.Discussion(sql.FieldGT(FieldHiddenReason, v))
+}
+
+// HiddenReasonGTE applies the GTE predicate on the "hidden_reason" field.
+func HiddenReasonGTE(v string) predicate.Discussion {
+	return predicate.Discussion(sql.FieldGTE(FieldHiddenReason, v))
+}
+
+// HiddenReasonLT applies the LT predicate on the "hidden_reason" field.
+func HiddenReasonLT(v string) predicate.Discussion {
+	return predicate.Discussion(sql.FieldLT(FieldHiddenReason, v))
+}
+
+// HiddenReasonLTE applies the LTE predicate on the "hidden_reason" field.
+func HiddenReasonLTE(v string) predicate.Discussion {
+	return predicate.Discussion(sql.FieldLTE(FieldHiddenReason, v))
+}
+
+// HiddenReasonContains applies the Contains predicate on the "hidden_reason" field.
+func HiddenReasonContains(v string) predicate.Discussion {
+	return predicate.Discussion(sql.FieldContains(FieldHiddenReason, v))
+}
+
+// HiddenReasonHasPrefix applies the HasPrefix predicate on the "hidden_reason" field.
+func HiddenReasonHasPrefix(v string) predicate.Discussion {
+	return predicate.Discussion(sql.FieldHasPrefix(FieldHiddenReason, v))
+}
+
+// HiddenReasonHasSuffix applies the HasSuffix predicate on the "hidden_reason" field.
+func HiddenReasonHasSuffix(v string) predicate.Discussion {
+	return predicate.Discussion(sql.FieldHasSuffix(FieldHiddenReason, v))
+}
+
+// HiddenReasonIsNil applies the IsNil predicate on the "hidden_reason" field.
+func HiddenReasonIsNil() predicate.Discussion {
+	return predicate.Discussion(sql.FieldIsNull(FieldHiddenReason))
+}
+
+// HiddenReasonNotNil applies the NotNil predicate on the "hidden_reason" field.
+func HiddenReasonNotNil() predicate.Discussion {
+	return predicate.Discussion(sql.FieldNotNull(FieldHiddenReason))
+}
+
+// HiddenReasonEqualFold applies the EqualFold predicate on the "hidden_reason" field.
+func HiddenReasonEqualFold(v string) predicate.Discussion {
+	return predicate.Discussion(sql.FieldEqualFold(FieldHiddenReason, v))
+}
+
+// HiddenReasonContainsFold applies the ContainsFold predicate on the "hidden_reason" field.
+func HiddenReasonContainsFold(v string) predicate.Discussion {
+	return predicate.Discussion(sql.FieldContainsFold(FieldHiddenReason, v))
+}
+
 // TitleEQ applies the EQ predicate on the "title" field.
 func TitleEQ(v string) predicate.Discussion {
 	return predicate.Discussion(sql.FieldEQ(FieldTitle, v))
@@ -249,6 +389,81 @@ func StatusIn(vs ...Status) predicate.Discussion {
 // StatusNotIn applies the NotIn predicate on the "status" field.
 func StatusNotIn(vs ...Status) predicate.Discussion {
 	return predicate.Discussion(sql.FieldNotIn(FieldStatus, vs...))
+}
+
+// LockReasonEQ applies the EQ predicate on the "lock_reason" field.
+func LockReasonEQ(v string) predicate.Discussion {
+	return predicate.Discussion(sql.FieldEQ(FieldLockReason, v))
+}
+
+// LockReasonNEQ applies the NEQ predicate on the "lock_reason" field.
+func LockReasonNEQ(v string) predicate.Discussion {
+	return predicate.Discussion(sql.FieldNEQ(FieldLockReason, v))
+}
+
+// LockReasonIn applies the In predicate on the "lock_reason" field.
+func LockReasonIn(vs ...string) predicate.Discussion {
+	return predicate.Discussion(sql.FieldIn(FieldLockReason, vs...))
+}
+
+// LockReasonNotIn applies the NotIn predicate on the "lock_reason" field.
+func LockReasonNotIn(vs ...string) predicate.Discussion {
+	return predicate.Discussion(sql.FieldNotIn(FieldLockReason, vs...))
+}
+
+// LockReasonGT applies the GT predicate on the "lock_reason" field.
+func LockReasonGT(v string) predicate.Discussion {
+	return predicate.Discussion(sql.FieldGT(FieldLockReason, v))
+}
+
+// LockReasonGTE applies the GTE predicate on the "lock_reason" field.
+func LockReasonGTE(v string) predicate.Discussion {
+	return predicate.Discussion(sql.FieldGTE(FieldLockReason, v))
+}
+
+// LockReasonLT applies the LT predicate on the "lock_reason" field.
+func LockReasonLT(v string) predicate.Discussion {
+	return predicate.Discussion(sql.FieldLT(FieldLockReason, v))
+}
+
+// LockReasonLTE applies the LTE predicate on the "lock_reason" field.
+func LockReasonLTE(v string) predicate.Discussion {
+	return predicate.Discussion(sql.FieldLTE(FieldLockReason, v))
+}
+
+// LockReasonContains applies the Contains predicate on the "lock_reason" field.
+func LockReasonContains(v string) predicate.Discussion {
+	return predicate.Discussion(sql.FieldContains(FieldLockReason, v))
+}
+
+// LockReasonHasPrefix applies the HasPrefix predicate on the "lock_reason" field.
+func LockReasonHasPrefix(v string) predicate.Discussion {
+	return predicate.Discussion(sql.FieldHasPrefix(FieldLockReason, v))
+}
+
+// LockReasonHasSuffix applies the HasSuffix predicate on the "lock_reason" field.
+func LockReasonHasSuffix(v string) predicate.Discussion {
+	return predicate.Discussion(sql.FieldHasSuffix(FieldLockReason, v))
+}
+
+// LockReasonIsNil applies the IsNil predicate on the "lock_reason" field.
+func LockReasonIsNil() predicate.Discussion {
+	return predicate.Discussion(sql.FieldIsNull(FieldLockReason))
+}
+
+// LockReasonNotNil applies the NotNil predicate on the "lock_reason" field.
+func LockReasonNotNil() predicate.Discussion {
+	return predicate.Discussion(sql.FieldNotNull(FieldLockReason))
+}
+
+// LockReasonEqualFold applies the EqualFold predicate on the "lock_reason" field.
+func LockReasonEqualFold(v string) predicate.Discussion {
+	return predicate.Discussion(sql.FieldEqualFold(FieldLockReason, v))
+}
+
+// LockReasonContainsFold applies the ContainsFold predicate on the "lock_reason" field.
+func LockReasonContainsFold(v string) predicate.Discussion {
+	return predicate.Discussion(sql.FieldContainsFold(FieldLockReason, v))
 }
 
 // PinnedEQ applies the EQ predicate on the "pinned" field.

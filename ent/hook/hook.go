@@ -44,6 +44,18 @@ func (f CircleFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, erro
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CircleMutation", m)
 }
 
+// The CircleBanFunc type is an adapter to allow the use of ordinary
+// function as CircleBan mutator.
+type CircleBanFunc func(context.Context, *ent.CircleBanMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f CircleBanFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.CircleBanMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CircleBanMutation", m)
+}
+
 // The CircleJoinRequestFunc type is an adapter to allow the use of ordinary
 // function as CircleJoinRequest mutator.
 type CircleJoinRequestFunc func(context.Context, *ent.CircleJoinRequestMutation) (ent.Value, error)
@@ -222,6 +234,18 @@ func (f RegistrationFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.RegistrationMutation", m)
+}
+
+// The ReportFunc type is an adapter to allow the use of ordinary
+// function as Report mutator.
+type ReportFunc func(context.Context, *ent.ReportMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ReportFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ReportMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ReportMutation", m)
 }
 
 // The SessionFunc type is an adapter to allow the use of ordinary

@@ -10,6 +10,7 @@ import (
 	"zirkel/ent/auditentry"
 	"zirkel/ent/authorshipinvitation"
 	"zirkel/ent/circle"
+	"zirkel/ent/circleban"
 	"zirkel/ent/circlejoinrequest"
 	"zirkel/ent/circlemembership"
 	"zirkel/ent/competency"
@@ -26,6 +27,7 @@ import (
 	"zirkel/ent/predicate"
 	"zirkel/ent/reaction"
 	"zirkel/ent/registration"
+	"zirkel/ent/report"
 	"zirkel/ent/session"
 	"zirkel/ent/softwareproduct"
 	"zirkel/ent/softwareusage"
@@ -172,6 +174,33 @@ func (f TraverseCircle) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.CircleQuery", q)
+}
+
+// The CircleBanFunc type is an adapter to allow the use of ordinary function as a Querier.
+type CircleBanFunc func(context.Context, *ent.CircleBanQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f CircleBanFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.CircleBanQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.CircleBanQuery", q)
+}
+
+// The TraverseCircleBan type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseCircleBan func(context.Context, *ent.CircleBanQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseCircleBan) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseCircleBan) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CircleBanQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.CircleBanQuery", q)
 }
 
 // The CircleJoinRequestFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -579,6 +608,33 @@ func (f TraverseRegistration) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.RegistrationQuery", q)
 }
 
+// The ReportFunc type is an adapter to allow the use of ordinary function as a Querier.
+type ReportFunc func(context.Context, *ent.ReportQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f ReportFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.ReportQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.ReportQuery", q)
+}
+
+// The TraverseReport type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseReport func(context.Context, *ent.ReportQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseReport) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseReport) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ReportQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.ReportQuery", q)
+}
+
 // The SessionFunc type is an adapter to allow the use of ordinary function as a Querier.
 type SessionFunc func(context.Context, *ent.SessionQuery) (ent.Value, error)
 
@@ -777,6 +833,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.AuthorshipInvitationQuery, predicate.AuthorshipInvitation, authorshipinvitation.OrderOption]{typ: ent.TypeAuthorshipInvitation, tq: q}, nil
 	case *ent.CircleQuery:
 		return &query[*ent.CircleQuery, predicate.Circle, circle.OrderOption]{typ: ent.TypeCircle, tq: q}, nil
+	case *ent.CircleBanQuery:
+		return &query[*ent.CircleBanQuery, predicate.CircleBan, circleban.OrderOption]{typ: ent.TypeCircleBan, tq: q}, nil
 	case *ent.CircleJoinRequestQuery:
 		return &query[*ent.CircleJoinRequestQuery, predicate.CircleJoinRequest, circlejoinrequest.OrderOption]{typ: ent.TypeCircleJoinRequest, tq: q}, nil
 	case *ent.CircleMembershipQuery:
@@ -807,6 +865,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.ReactionQuery, predicate.Reaction, reaction.OrderOption]{typ: ent.TypeReaction, tq: q}, nil
 	case *ent.RegistrationQuery:
 		return &query[*ent.RegistrationQuery, predicate.Registration, registration.OrderOption]{typ: ent.TypeRegistration, tq: q}, nil
+	case *ent.ReportQuery:
+		return &query[*ent.ReportQuery, predicate.Report, report.OrderOption]{typ: ent.TypeReport, tq: q}, nil
 	case *ent.SessionQuery:
 		return &query[*ent.SessionQuery, predicate.Session, session.OrderOption]{typ: ent.TypeSession, tq: q}, nil
 	case *ent.SoftwareProductQuery:

@@ -20,6 +20,10 @@ const (
 	FieldCreatedAt = "created_at"
 	// FieldUpdatedAt holds the string denoting the updated_at field in the database.
 	FieldUpdatedAt = "updated_at"
+	// FieldHiddenAt holds the string denoting the hidden_at field in the database.
+	FieldHiddenAt = "hidden_at"
+	// FieldHiddenReason holds the string denoting the hidden_reason field in the database.
+	FieldHiddenReason = "hidden_reason"
 	// FieldBody holds the string denoting the body field in the database.
 	FieldBody = "body"
 	// FieldPosition holds the string denoting the position field in the database.
@@ -78,6 +82,8 @@ var Columns = []string{
 	FieldID,
 	FieldCreatedAt,
 	FieldUpdatedAt,
+	FieldHiddenAt,
+	FieldHiddenReason,
 	FieldBody,
 	FieldPosition,
 	FieldEditedAt,
@@ -114,7 +120,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "zirkel/ent/runtime"
 var (
-	Hooks        [1]ent.Hook
+	Hooks        [2]ent.Hook
 	Interceptors [1]ent.Interceptor
 	Policy       ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
@@ -123,6 +129,8 @@ var (
 	DefaultUpdatedAt func() time.Time
 	// UpdateDefaultUpdatedAt holds the default value on update for the "updated_at" field.
 	UpdateDefaultUpdatedAt func() time.Time
+	// HiddenReasonValidator is a validator for the "hidden_reason" field. It is called by the builders before save.
+	HiddenReasonValidator func(string) error
 	// BodyValidator is a validator for the "body" field. It is called by the builders before save.
 	BodyValidator func(string) error
 	// PositionValidator is a validator for the "position" field. It is called by the builders before save.
@@ -149,6 +157,16 @@ func ByCreatedAt(opts ...sql.OrderTermOption) OrderOption {
 // ByUpdatedAt orders the results by the updated_at field.
 func ByUpdatedAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldUpdatedAt, opts...).ToFunc()
+}
+
+// ByHiddenAt orders the results by the hidden_at field.
+func ByHiddenAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldHiddenAt, opts...).ToFunc()
+}
+
+// ByHiddenReason orders the results by the hidden_reason field.
+func ByHiddenReason(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldHiddenReason, opts...).ToFunc()
 }
 
 // ByBody orders the results by the body field.

@@ -124,6 +124,54 @@ var (
 		Columns:    CirclesColumns,
 		PrimaryKey: []*schema.Column{CirclesColumns[0]},
 	}
+	// CircleBansColumns holds the columns for the "circle_bans" table.
+	CircleBansColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 40},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "reason", Type: field.TypeString, Size: 2000},
+		{Name: "circle_ban_circle", Type: field.TypeString, Size: 40},
+		{Name: "circle_ban_member", Type: field.TypeString, Size: 40},
+		{Name: "circle_ban_banned_by", Type: field.TypeString, Nullable: true, Size: 40},
+	}
+	// CircleBansTable holds the schema information for the "circle_bans" table.
+	CircleBansTable = &schema.Table{
+		Name:       "circle_bans",
+		Columns:    CircleBansColumns,
+		PrimaryKey: []*schema.Column{CircleBansColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "circle_bans_circles_circle",
+				Columns:    []*schema.Column{CircleBansColumns[4]},
+				RefColumns: []*schema.Column{CirclesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "circle_bans_members_member",
+				Columns:    []*schema.Column{CircleBansColumns[5]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "circle_bans_members_banned_by",
+				Columns:    []*schema.Column{CircleBansColumns[6]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "circleban_circle_ban_circle_circle_ban_member",
+				Unique:  true,
+				Columns: []*schema.Column{CircleBansColumns[4], CircleBansColumns[5]},
+			},
+			{
+				Name:    "circleban_circle_ban_member",
+				Unique:  false,
+				Columns: []*schema.Column{CircleBansColumns[5]},
+			},
+		},
+	}
 	// CircleJoinRequestsColumns holds the columns for the "circle_join_requests" table.
 	CircleJoinRequestsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString, Size: 40},
@@ -280,8 +328,11 @@ var (
 		{Name: "id", Type: field.TypeString, Size: 40},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "hidden_at", Type: field.TypeTime, Nullable: true},
+		{Name: "hidden_reason", Type: field.TypeString, Nullable: true, Size: 2000},
 		{Name: "title", Type: field.TypeString, Size: 200},
 		{Name: "status", Type: field.TypeEnum, Enums: []string{"OPEN", "LOCKED"}, Default: "OPEN"},
+		{Name: "lock_reason", Type: field.TypeString, Nullable: true, Size: 2000},
 		{Name: "pinned", Type: field.TypeBool, Default: false},
 		{Name: "message_count", Type: field.TypeInt, Default: 0},
 		{Name: "last_message_at", Type: field.TypeTime, Nullable: true},
@@ -296,13 +347,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "discussions_circles_discussions",
-				Columns:    []*schema.Column{DiscussionsColumns[8]},
+				Columns:    []*schema.Column{DiscussionsColumns[11]},
 				RefColumns: []*schema.Column{CirclesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "discussions_members_author",
-				Columns:    []*schema.Column{DiscussionsColumns[9]},
+				Columns:    []*schema.Column{DiscussionsColumns[12]},
 				RefColumns: []*schema.Column{MembersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -476,6 +527,8 @@ var (
 		{Name: "id", Type: field.TypeString, Size: 40},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "hidden_at", Type: field.TypeTime, Nullable: true},
+		{Name: "hidden_reason", Type: field.TypeString, Nullable: true, Size: 2000},
 		{Name: "body", Type: field.TypeString, Size: 10000},
 		{Name: "position", Type: field.TypeInt},
 		{Name: "edited_at", Type: field.TypeTime, Nullable: true},
@@ -493,19 +546,19 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "messages_discussions_messages",
-				Columns:    []*schema.Column{MessagesColumns[8]},
+				Columns:    []*schema.Column{MessagesColumns[10]},
 				RefColumns: []*schema.Column{DiscussionsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "messages_members_author",
-				Columns:    []*schema.Column{MessagesColumns[9]},
+				Columns:    []*schema.Column{MessagesColumns[11]},
 				RefColumns: []*schema.Column{MembersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "messages_messages_replies",
-				Columns:    []*schema.Column{MessagesColumns[10]},
+				Columns:    []*schema.Column{MessagesColumns[12]},
 				RefColumns: []*schema.Column{MessagesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -514,7 +567,7 @@ var (
 			{
 				Name:    "message_position_discussion_messages",
 				Unique:  true,
-				Columns: []*schema.Column{MessagesColumns[4], MessagesColumns[8]},
+				Columns: []*schema.Column{MessagesColumns[6], MessagesColumns[10]},
 			},
 		},
 	}
@@ -550,6 +603,8 @@ var (
 		{Name: "id", Type: field.TypeString, Size: 40},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "hidden_at", Type: field.TypeTime, Nullable: true},
+		{Name: "hidden_reason", Type: field.TypeString, Nullable: true, Size: 2000},
 		{Name: "title", Type: field.TypeString, Size: 200},
 		{Name: "summary", Type: field.TypeString, Nullable: true, Size: 2000},
 		{Name: "problem", Type: field.TypeString, Nullable: true, Size: 20000},
@@ -575,13 +630,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "practices_circles_practices",
-				Columns:    []*schema.Column{PracticesColumns[17]},
+				Columns:    []*schema.Column{PracticesColumns[19]},
 				RefColumns: []*schema.Column{CirclesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "practices_organisations_practices",
-				Columns:    []*schema.Column{PracticesColumns[18]},
+				Columns:    []*schema.Column{PracticesColumns[20]},
 				RefColumns: []*schema.Column{OrganisationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -590,7 +645,7 @@ var (
 			{
 				Name:    "practice_status_visibility",
 				Unique:  false,
-				Columns: []*schema.Column{PracticesColumns[10], PracticesColumns[16]},
+				Columns: []*schema.Column{PracticesColumns[12], PracticesColumns[18]},
 			},
 		},
 	}
@@ -664,6 +719,91 @@ var (
 				Name:    "registration_event_registrations_registration_member",
 				Unique:  true,
 				Columns: []*schema.Column{RegistrationsColumns[5], RegistrationsColumns[6]},
+			},
+		},
+	}
+	// ReportsColumns holds the columns for the "reports" table.
+	ReportsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 40},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "reason", Type: field.TypeEnum, Enums: []string{"SPAM", "SALES_PITCH", "OFFENSIVE", "PERSONAL_DATA", "MISINFORMATION", "OTHER"}},
+		{Name: "note", Type: field.TypeString, Nullable: true, Size: 2000},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"OPEN", "ACTION_TAKEN", "DISMISSED"}, Default: "OPEN"},
+		{Name: "resolution_note", Type: field.TypeString, Nullable: true, Size: 2000},
+		{Name: "decided_at", Type: field.TypeTime, Nullable: true},
+		{Name: "report_reporter", Type: field.TypeString, Size: 40},
+		{Name: "report_decided_by", Type: field.TypeString, Nullable: true, Size: 40},
+		{Name: "report_message", Type: field.TypeString, Nullable: true, Size: 40},
+		{Name: "report_practice", Type: field.TypeString, Nullable: true, Size: 40},
+		{Name: "report_discussion", Type: field.TypeString, Nullable: true, Size: 40},
+	}
+	// ReportsTable holds the schema information for the "reports" table.
+	ReportsTable = &schema.Table{
+		Name:       "reports",
+		Columns:    ReportsColumns,
+		PrimaryKey: []*schema.Column{ReportsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "reports_members_reporter",
+				Columns:    []*schema.Column{ReportsColumns[8]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "reports_members_decided_by",
+				Columns:    []*schema.Column{ReportsColumns[9]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "reports_messages_message",
+				Columns:    []*schema.Column{ReportsColumns[10]},
+				RefColumns: []*schema.Column{MessagesColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "reports_practices_practice",
+				Columns:    []*schema.Column{ReportsColumns[11]},
+				RefColumns: []*schema.Column{PracticesColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "reports_discussions_discussion",
+				Columns:    []*schema.Column{ReportsColumns[12]},
+				RefColumns: []*schema.Column{DiscussionsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "report_report_reporter_report_message",
+				Unique:  true,
+				Columns: []*schema.Column{ReportsColumns[8], ReportsColumns[10]},
+				Annotation: &entsql.IndexAnnotation{
+					Where: "status = 'OPEN'",
+				},
+			},
+			{
+				Name:    "report_report_reporter_report_practice",
+				Unique:  true,
+				Columns: []*schema.Column{ReportsColumns[8], ReportsColumns[11]},
+				Annotation: &entsql.IndexAnnotation{
+					Where: "status = 'OPEN'",
+				},
+			},
+			{
+				Name:    "report_report_reporter_report_discussion",
+				Unique:  true,
+				Columns: []*schema.Column{ReportsColumns[8], ReportsColumns[12]},
+				Annotation: &entsql.IndexAnnotation{
+					Where: "status = 'OPEN'",
+				},
+			},
+			{
+				Name:    "report_status",
+				Unique:  false,
+				Columns: []*schema.Column{ReportsColumns[5]},
 			},
 		},
 	}
@@ -1130,6 +1270,7 @@ var (
 		AuditEntriesTable,
 		AuthorshipInvitationsTable,
 		CirclesTable,
+		CircleBansTable,
 		CircleJoinRequestsTable,
 		CircleMembershipsTable,
 		CompetenciesTable,
@@ -1145,6 +1286,7 @@ var (
 		PracticesTable,
 		ReactionsTable,
 		RegistrationsTable,
+		ReportsTable,
 		SessionsTable,
 		SoftwareProductsTable,
 		SoftwareUsagesTable,
@@ -1169,6 +1311,9 @@ func init() {
 	AuthorshipInvitationsTable.ForeignKeys[1].RefTable = MembersTable
 	AuthorshipInvitationsTable.ForeignKeys[2].RefTable = MembersTable
 	AuthorshipInvitationsTable.ForeignKeys[3].RefTable = PracticesTable
+	CircleBansTable.ForeignKeys[0].RefTable = CirclesTable
+	CircleBansTable.ForeignKeys[1].RefTable = MembersTable
+	CircleBansTable.ForeignKeys[2].RefTable = MembersTable
 	CircleJoinRequestsTable.ForeignKeys[0].RefTable = CirclesTable
 	CircleJoinRequestsTable.ForeignKeys[1].RefTable = MembersTable
 	CircleJoinRequestsTable.ForeignKeys[2].RefTable = MembersTable
@@ -1194,6 +1339,11 @@ func init() {
 	ReactionsTable.ForeignKeys[1].RefTable = MembersTable
 	RegistrationsTable.ForeignKeys[0].RefTable = EventsTable
 	RegistrationsTable.ForeignKeys[1].RefTable = MembersTable
+	ReportsTable.ForeignKeys[0].RefTable = MembersTable
+	ReportsTable.ForeignKeys[1].RefTable = MembersTable
+	ReportsTable.ForeignKeys[2].RefTable = MessagesTable
+	ReportsTable.ForeignKeys[3].RefTable = PracticesTable
+	ReportsTable.ForeignKeys[4].RefTable = DiscussionsTable
 	SessionsTable.ForeignKeys[0].RefTable = MembersTable
 	SoftwareProductsTable.ForeignKeys[0].RefTable = OrganisationsTable
 	SoftwareUsagesTable.ForeignKeys[0].RefTable = OrganisationsTable

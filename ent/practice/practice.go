@@ -23,6 +23,10 @@ const (
 	FieldCreatedAt = "created_at"
 	// FieldUpdatedAt holds the string denoting the updated_at field in the database.
 	FieldUpdatedAt = "updated_at"
+	// FieldHiddenAt holds the string denoting the hidden_at field in the database.
+	FieldHiddenAt = "hidden_at"
+	// FieldHiddenReason holds the string denoting the hidden_reason field in the database.
+	FieldHiddenReason = "hidden_reason"
 	// FieldTitle holds the string denoting the title field in the database.
 	FieldTitle = "title"
 	// FieldSummary holds the string denoting the summary field in the database.
@@ -122,6 +126,8 @@ var Columns = []string{
 	FieldID,
 	FieldCreatedAt,
 	FieldUpdatedAt,
+	FieldHiddenAt,
+	FieldHiddenReason,
 	FieldTitle,
 	FieldSummary,
 	FieldProblem,
@@ -184,7 +190,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "zirkel/ent/runtime"
 var (
-	Hooks        [3]ent.Hook
+	Hooks        [4]ent.Hook
 	Interceptors [1]ent.Interceptor
 	Policy       ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
@@ -193,6 +199,8 @@ var (
 	DefaultUpdatedAt func() time.Time
 	// UpdateDefaultUpdatedAt holds the default value on update for the "updated_at" field.
 	UpdateDefaultUpdatedAt func() time.Time
+	// HiddenReasonValidator is a validator for the "hidden_reason" field. It is called by the builders before save.
+	HiddenReasonValidator func(string) error
 	// TitleValidator is a validator for the "title" field. It is called by the builders before save.
 	TitleValidator func(string) error
 	// SummaryValidator is a validator for the "summary" field. It is called by the builders before save.
@@ -315,6 +323,16 @@ func ByCreatedAt(opts ...sql.OrderTermOption) OrderOption {
 // ByUpdatedAt orders the results by the updated_at field.
 func ByUpdatedAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldUpdatedAt, opts...).ToFunc()
+}
+
+// ByHiddenAt orders the results by the hidden_at field.
+func ByHiddenAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldHiddenAt, opts...).ToFunc()
+}
+
+// ByHiddenReason orders the results by the hidden_reason field.
+func ByHiddenReason(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldHiddenReason, opts...).ToFunc()
 }
 
 // ByTitle orders the results by the title field.

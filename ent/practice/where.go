@@ -66,6 +66,16 @@ func UpdatedAt(v time.Time) predicate.Practice {
 	return predicate.Practice(sql.FieldEQ(FieldUpdatedAt, v))
 }
 
+// HiddenAt applies equality check predicate on the "hidden_at" field. It's identical to HiddenAtEQ.
+func HiddenAt(v time.Time) predicate.Practice {
+	return predicate.Practice(sql.FieldEQ(FieldHiddenAt, v))
+}
+
+// HiddenReason applies equality check predicate on the "hidden_reason" field. It's identical to HiddenReasonEQ.
+func HiddenReason(v string) predicate.Practice {
+	return predicate.Practice(sql.FieldEQ(FieldHiddenReason, v))
+}
+
 // Title applies equality check predicate on the "title" field. It's identical to TitleEQ.
 func Title(v string) predicate.Practice {
 	return predicate.Practice(sql.FieldEQ(FieldTitle, v))
@@ -194,6 +204,131 @@ func UpdatedAtLT(v time.Time) predicate.Practice {
 // UpdatedAtLTE applies the LTE predicate on the "updated_at" field.
 func UpdatedAtLTE(v time.Time) predicate.Practice {
 	return predicate.Practice(sql.FieldLTE(FieldUpdatedAt, v))
+}
+
+// HiddenAtEQ applies the EQ predicate on the "hidden_at" field.
+func HiddenAtEQ(v time.Time) predicate.Practice {
+	return predicate.Practice(sql.FieldEQ(FieldHiddenAt, v))
+}
+
+// HiddenAtNEQ applies the NEQ predicate on the "hidden_at" field.
+func HiddenAtNEQ(v time.Time) predicate.Practice {
+	return predicate.Practice(sql.FieldNEQ(FieldHiddenAt, v))
+}
+
+// HiddenAtIn applies the In predicate on the "hidden_at" field.
+func HiddenAtIn(vs ...time.Time) predicate.Practice {
+	return predicate.Practice(sql.FieldIn(FieldHiddenAt, vs...))
+}
+
+// HiddenAtNotIn applies the NotIn predicate on the "hidden_at" field.
+func HiddenAtNotIn(vs ...time.Time) predicate.Practice {
+	return predicate.Practice(sql.FieldNotIn(FieldHiddenAt, vs...))
+}
+
+// HiddenAtGT applies the GT predicate on the "hidden_at" field.
+func HiddenAtGT(v time.Time) predicate.Practice {
+	return predicate.Practice(sql.FieldGT(FieldHiddenAt, v))
+}
+
+// HiddenAtGTE applies the GTE predicate on the "hidden_at" field.
+func HiddenAtGTE(v time.Time) predicate.Practice {
+	return predicate.Practice(sql.FieldGTE(FieldHiddenAt, v))
+}
+
+// HiddenAtLT applies the LT predicate on the "hidden_at" field.
+func HiddenAtLT(v time.Time) predicate.Practice {
+	return predicate.Practice(sql.FieldLT(FieldHiddenAt, v))
+}
+
+// HiddenAtLTE applies the LTE predicate on the "hidden_at" field.
+func HiddenAtLTE(v time.Time) predicate.Practice {
+	return predicate.Practice(sql.FieldLTE(FieldHiddenAt, v))
+}
+
+// HiddenAtIsNil applies the IsNil predicate on the "hidden_at" field.
+func HiddenAtIsNil() predicate.Practice {
+	return predicate.Practice(sql.FieldIsNull(FieldHiddenAt))
+}
+
+// HiddenAtNotNil applies the NotNil predicate on the "hidden_at" field.
+func HiddenAtNotNil() predicate.Practice {
+	return predicate.Practice(sql.FieldNotNull(FieldHiddenAt))
+}
+
+// HiddenReasonEQ applies the EQ predicate on the "hidden_reason" field.
+func HiddenReasonEQ(v string) predicate.Practice {
+	return predicate.Practice(sql.FieldEQ(FieldHiddenReason, v))
+}
+
+// HiddenReasonNEQ applies the NEQ predicate on the "hidden_reason" field.
+func HiddenReasonNEQ(v string) predicate.Practice {
+	return predicate.Practice(sql.FieldNEQ(FieldHiddenReason, v))
+}
+
+// HiddenReasonIn applies the In predicate on the "hidden_reason" field.
+func HiddenReasonIn(vs ...string) predicate.Practice {
+	return predicate.Practice(sql.FieldIn(FieldHiddenReason, vs...))
+}
+
+// HiddenReasonNotIn applies the NotIn predicate on the "hidden_reason" field.
+func HiddenReasonNotIn(vs ...string) predicate.Practice {
+	return predicate.Practice(sql.FieldNotIn(FieldHiddenReason, vs...))
+}
+
+// HiddenReasonGT applies the GT predicate on the "hidden_reason" field.
+func HiddenReasonGT(v string) predicate.Practice {
+	return predicate.Practice(sql.FieldGT(FieldHiddenReason, v))
+}
+
+// HiddenReasonGTE applies the GTE predicate on the "hidden_reason" field.
+func HiddenReasonGTE(v string) predicate.Practice {
+	return predicate.Practice(sql.FieldGTE(FieldHiddenReason, v))
+}
+
+// HiddenReasonLT applies the LT predicate on the "hidden_reason" field.
+func HiddenReasonLT(v string) predicate.Practice {
+	return predicate.Practice(sql.FieldLT(FieldHiddenReason, v))
+}
+
+// HiddenReasonLTE applies the LTE predicate on the "hidden_reason" field.
+func HiddenReasonLTE(v string) predicate.Practice {
+	return predicate.Practice(sql.FieldLTE(FieldHiddenReason, v))
+}
+
+// HiddenReasonContains applies the Contains predicate on the "hidden_reason" field.
+func HiddenReasonContains(v string) predicate.Practice {
+	return predicate.Practice(sql.FieldContains(FieldHiddenReason, v))
+}
+
+// HiddenReasonHasPrefix applies the HasPrefix predicate on the "hidden_reason" field.
+func HiddenReasonHasPrefix(v string) predicate.Practice {
+	return predicate.Practice(sql.FieldHasPrefix(FieldHiddenReason, v))
+}
+
+// HiddenReasonHasSuffix applies the HasSuffix predicate on the "hidden_reason" field.
+func HiddenReasonHasSuffix(v string) predicate.Practice {
+	return predicate.Practice(sql.FieldHasSuffix(FieldHiddenReason, v))
+}
+
+// HiddenReasonIsNil applies the IsNil predicate on the "hidden_reason" field.
+func HiddenReasonIsNil() predicate.Practice {
+	return predicate.Practice(sql.FieldIsNull(FieldHiddenReason))
+}
+
+// HiddenReasonNotNil applies the NotNil predicate on the "hidden_reason" field.
+func HiddenReasonNotNil() predicate.Practice {
+	return predicate.Practice(sql.FieldNotNull(FieldHiddenReason))
+}
+
+// HiddenReasonEqualFold applies the EqualFold predicate on the "hidden_reason" field.
+func HiddenReasonEqualFold(v string) predicate.Practice {
+	return predicate.Practice(sql.FieldEqualFold(FieldHiddenReason, v))
+}
+
+// HiddenReasonContainsFold applies the ContainsFold predicate on the "hidden_reason" field.
+func HiddenReasonContainsFold(v string) predicate.Practice {
+	return predicate.Practice(sql.FieldContainsFold(FieldHiddenReason, v))
 }
 
 // TitleEQ applies the EQ predicate on the "title" field.

@@ -15,6 +15,9 @@ type AuthorshipInvitation func(*sql.Selector)
 // Circle is the predicate function for circle builders.
 type Circle func(*sql.Selector)
 
+// CircleBan is the predicate function for circleban builders.
+type CircleBan func(*sql.Selector)
+
 // CircleJoinRequest is the predicate function for circlejoinrequest builders.
 type CircleJoinRequest func(*sql.Selector)
 
@@ -59,6 +62,9 @@ type Reaction func(*sql.Selector)
 
 // Registration is the predicate function for registration builders.
 type Registration func(*sql.Selector)
+
+// Report is the predicate function for report builders.
+type Report func(*sql.Selector)
 
 // Session is the predicate function for session builders.
 type Session func(*sql.Selector)

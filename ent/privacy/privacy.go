@@ -183,6 +183,30 @@ func (f CircleMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CircleMutation", m)
 }
 
+// The CircleBanQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type CircleBanQueryRuleFunc func(context.Context, *ent.CircleBanQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f CircleBanQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CircleBanQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.CircleBanQuery", q)
+}
+
+// The CircleBanMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type CircleBanMutationRuleFunc func(context.Context, *ent.CircleBanMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f CircleBanMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.CircleBanMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CircleBanMutation", m)
+}
+
 // The CircleJoinRequestQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type CircleJoinRequestQueryRuleFunc func(context.Context, *ent.CircleJoinRequestQuery) error
@@ -543,6 +567,30 @@ func (f RegistrationMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mu
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.RegistrationMutation", m)
 }
 
+// The ReportQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ReportQueryRuleFunc func(context.Context, *ent.ReportQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ReportQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ReportQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ReportQuery", q)
+}
+
+// The ReportMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ReportMutationRuleFunc func(context.Context, *ent.ReportMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ReportMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ReportMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ReportMutation", m)
+}
+
 // The SessionQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type SessionQueryRuleFunc func(context.Context, *ent.SessionQuery) error
@@ -752,6 +800,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.CircleQuery:
 		return q.Filter(), nil
+	case *ent.CircleBanQuery:
+		return q.Filter(), nil
 	case *ent.CircleJoinRequestQuery:
 		return q.Filter(), nil
 	case *ent.CircleMembershipQuery:
@@ -782,6 +832,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.RegistrationQuery:
 		return q.Filter(), nil
+	case *ent.ReportQuery:
+		return q.Filter(), nil
 	case *ent.SessionQuery:
 		return q.Filter(), nil
 	case *ent.SoftwareProductQuery:
@@ -808,6 +860,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.AuthorshipInvitationMutation:
 		return m.Filter(), nil
 	case *ent.CircleMutation:
+		return m.Filter(), nil
+	case *ent.CircleBanMutation:
 		return m.Filter(), nil
 	case *ent.CircleJoinRequestMutation:
 		return m.Filter(), nil
@@ -838,6 +892,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.ReactionMutation:
 		return m.Filter(), nil
 	case *ent.RegistrationMutation:
+		return m.Filter(), nil
+	case *ent.ReportMutation:
 		return m.Filter(), nil
 	case *ent.SessionMutation:
 		return m.Filter(), nil

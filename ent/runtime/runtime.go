@@ -8,6 +8,7 @@ import (
 	"zirkel/ent/auditentry"
 	"zirkel/ent/authorshipinvitation"
 	"zirkel/ent/circle"
+	"zirkel/ent/circleban"
 	"zirkel/ent/circlejoinrequest"
 	"zirkel/ent/circlemembership"
 	"zirkel/ent/competency"
@@ -23,6 +24,7 @@ import (
 	"zirkel/ent/practice"
 	"zirkel/ent/reaction"
 	"zirkel/ent/registration"
+	"zirkel/ent/report"
 	"zirkel/ent/schema"
 	"zirkel/ent/schema/gid"
 	"zirkel/ent/session"
@@ -293,6 +295,73 @@ func init() {
 			return nil
 		}
 	}()
+	circlebanMixin := schema.CircleBan{}.Mixin()
+	circleban.Policy = privacy.NewPolicies(schema.CircleBan{})
+	circleban.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := circleban.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	circlebanHooks := schema.CircleBan{}.Hooks()
+
+	circleban.Hooks[1] = circlebanHooks[0]
+	circlebanMixinFields0 := circlebanMixin[0].Fields()
+	_ = circlebanMixinFields0
+	circlebanMixinFields1 := circlebanMixin[1].Fields()
+	_ = circlebanMixinFields1
+	circlebanFields := schema.CircleBan{}.Fields()
+	_ = circlebanFields
+	// circlebanDescCreatedAt is the schema descriptor for created_at field.
+	circlebanDescCreatedAt := circlebanMixinFields1[0].Descriptor()
+	// circleban.DefaultCreatedAt holds the default value on creation for the created_at field.
+	circleban.DefaultCreatedAt = circlebanDescCreatedAt.Default.(func() time.Time)
+	// circlebanDescUpdatedAt is the schema descriptor for updated_at field.
+	circlebanDescUpdatedAt := circlebanMixinFields1[1].Descriptor()
+	// circleban.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	circleban.DefaultUpdatedAt = circlebanDescUpdatedAt.Default.(func() time.Time)
+	// circleban.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	circleban.UpdateDefaultUpdatedAt = circlebanDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// circlebanDescReason is the schema descriptor for reason field.
+	circlebanDescReason := circlebanFields[0].Descriptor()
+	// circleban.ReasonValidator is a validator for the "reason" field. It is called by the builders before save.
+	circleban.ReasonValidator = func() func(string) error {
+		validators := circlebanDescReason.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(reason string) error {
+			for _, fn := range fns {
+				if err := fn(reason); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// circlebanDescID is the schema descriptor for id field.
+	circlebanDescID := circlebanMixinFields0[0].Descriptor()
+	// circleban.DefaultID holds the default value on creation for the id field.
+	circleban.DefaultID = circlebanDescID.Default.(func() gid.ID)
+	// circleban.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	circleban.IDValidator = func() func(string) error {
+		validators := circlebanDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	circlejoinrequestMixin := schema.CircleJoinRequest{}.Mixin()
 	circlejoinrequest.Policy = privacy.NewPolicies(schema.CircleJoinRequest{})
 	circlejoinrequest.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -530,12 +599,17 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	discussionHooks := schema.Discussion{}.Hooks()
+
+	discussion.Hooks[1] = discussionHooks[0]
 	discussionInters := schema.Discussion{}.Interceptors()
 	discussion.Interceptors[0] = discussionInters[0]
 	discussionMixinFields0 := discussionMixin[0].Fields()
 	_ = discussionMixinFields0
 	discussionMixinFields1 := discussionMixin[1].Fields()
 	_ = discussionMixinFields1
+	discussionMixinFields2 := discussionMixin[2].Fields()
+	_ = discussionMixinFields2
 	discussionFields := schema.Discussion{}.Fields()
 	_ = discussionFields
 	// discussionDescCreatedAt is the schema descriptor for created_at field.
@@ -548,6 +622,10 @@ func init() {
 	discussion.DefaultUpdatedAt = discussionDescUpdatedAt.Default.(func() time.Time)
 	// discussion.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	discussion.UpdateDefaultUpdatedAt = discussionDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// discussionDescHiddenReason is the schema descriptor for hidden_reason field.
+	discussionDescHiddenReason := discussionMixinFields2[1].Descriptor()
+	// discussion.HiddenReasonValidator is a validator for the "hidden_reason" field. It is called by the builders before save.
+	discussion.HiddenReasonValidator = discussionDescHiddenReason.Validators[0].(func(string) error)
 	// discussionDescTitle is the schema descriptor for title field.
 	discussionDescTitle := discussionFields[0].Descriptor()
 	// discussion.TitleValidator is a validator for the "title" field. It is called by the builders before save.
@@ -566,12 +644,16 @@ func init() {
 			return nil
 		}
 	}()
+	// discussionDescLockReason is the schema descriptor for lock_reason field.
+	discussionDescLockReason := discussionFields[2].Descriptor()
+	// discussion.LockReasonValidator is a validator for the "lock_reason" field. It is called by the builders before save.
+	discussion.LockReasonValidator = discussionDescLockReason.Validators[0].(func(string) error)
 	// discussionDescPinned is the schema descriptor for pinned field.
-	discussionDescPinned := discussionFields[2].Descriptor()
+	discussionDescPinned := discussionFields[3].Descriptor()
 	// discussion.DefaultPinned holds the default value on creation for the pinned field.
 	discussion.DefaultPinned = discussionDescPinned.Default.(bool)
 	// discussionDescMessageCount is the schema descriptor for message_count field.
-	discussionDescMessageCount := discussionFields[3].Descriptor()
+	discussionDescMessageCount := discussionFields[4].Descriptor()
 	// discussion.DefaultMessageCount holds the default value on creation for the message_count field.
 	discussion.DefaultMessageCount = discussionDescMessageCount.Default.(int)
 	// discussion.MessageCountValidator is a validator for the "message_count" field. It is called by the builders before save.
@@ -1064,12 +1146,17 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	messageHooks := schema.Message{}.Hooks()
+
+	message.Hooks[1] = messageHooks[0]
 	messageInters := schema.Message{}.Interceptors()
 	message.Interceptors[0] = messageInters[0]
 	messageMixinFields0 := messageMixin[0].Fields()
 	_ = messageMixinFields0
 	messageMixinFields1 := messageMixin[1].Fields()
 	_ = messageMixinFields1
+	messageMixinFields2 := messageMixin[2].Fields()
+	_ = messageMixinFields2
 	messageFields := schema.Message{}.Fields()
 	_ = messageFields
 	// messageDescCreatedAt is the schema descriptor for created_at field.
@@ -1082,6 +1169,10 @@ func init() {
 	message.DefaultUpdatedAt = messageDescUpdatedAt.Default.(func() time.Time)
 	// message.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	message.UpdateDefaultUpdatedAt = messageDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// messageDescHiddenReason is the schema descriptor for hidden_reason field.
+	messageDescHiddenReason := messageMixinFields2[1].Descriptor()
+	// message.HiddenReasonValidator is a validator for the "hidden_reason" field. It is called by the builders before save.
+	message.HiddenReasonValidator = messageDescHiddenReason.Validators[0].(func(string) error)
 	// messageDescBody is the schema descriptor for body field.
 	messageDescBody := messageFields[0].Descriptor()
 	// message.BodyValidator is a validator for the "body" field. It is called by the builders before save.
@@ -1229,12 +1320,16 @@ func init() {
 	practice.Hooks[1] = practiceHooks[0]
 
 	practice.Hooks[2] = practiceHooks[1]
+
+	practice.Hooks[3] = practiceHooks[2]
 	practiceInters := schema.Practice{}.Interceptors()
 	practice.Interceptors[0] = practiceInters[0]
 	practiceMixinFields0 := practiceMixin[0].Fields()
 	_ = practiceMixinFields0
 	practiceMixinFields1 := practiceMixin[1].Fields()
 	_ = practiceMixinFields1
+	practiceMixinFields2 := practiceMixin[2].Fields()
+	_ = practiceMixinFields2
 	practiceFields := schema.Practice{}.Fields()
 	_ = practiceFields
 	// practiceDescCreatedAt is the schema descriptor for created_at field.
@@ -1247,6 +1342,10 @@ func init() {
 	practice.DefaultUpdatedAt = practiceDescUpdatedAt.Default.(func() time.Time)
 	// practice.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	practice.UpdateDefaultUpdatedAt = practiceDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// practiceDescHiddenReason is the schema descriptor for hidden_reason field.
+	practiceDescHiddenReason := practiceMixinFields2[1].Descriptor()
+	// practice.HiddenReasonValidator is a validator for the "hidden_reason" field. It is called by the builders before save.
+	practice.HiddenReasonValidator = practiceDescHiddenReason.Validators[0].(func(string) error)
 	// practiceDescTitle is the schema descriptor for title field.
 	practiceDescTitle := practiceFields[0].Descriptor()
 	// practice.TitleValidator is a validator for the "title" field. It is called by the builders before save.
@@ -1424,6 +1523,63 @@ func init() {
 	// registration.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	registration.IDValidator = func() func(string) error {
 		validators := registrationDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	reportMixin := schema.Report{}.Mixin()
+	report.Policy = privacy.NewPolicies(schema.Report{})
+	report.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := report.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	reportHooks := schema.Report{}.Hooks()
+
+	report.Hooks[1] = reportHooks[0]
+	reportMixinFields0 := reportMixin[0].Fields()
+	_ = reportMixinFields0
+	reportMixinFields1 := reportMixin[1].Fields()
+	_ = reportMixinFields1
+	reportFields := schema.Report{}.Fields()
+	_ = reportFields
+	// reportDescCreatedAt is the schema descriptor for created_at field.
+	reportDescCreatedAt := reportMixinFields1[0].Descriptor()
+	// report.DefaultCreatedAt holds the default value on creation for the created_at field.
+	report.DefaultCreatedAt = reportDescCreatedAt.Default.(func() time.Time)
+	// reportDescUpdatedAt is the schema descriptor for updated_at field.
+	reportDescUpdatedAt := reportMixinFields1[1].Descriptor()
+	// report.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	report.DefaultUpdatedAt = reportDescUpdatedAt.Default.(func() time.Time)
+	// report.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	report.UpdateDefaultUpdatedAt = reportDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// reportDescNote is the schema descriptor for note field.
+	reportDescNote := reportFields[1].Descriptor()
+	// report.NoteValidator is a validator for the "note" field. It is called by the builders before save.
+	report.NoteValidator = reportDescNote.Validators[0].(func(string) error)
+	// reportDescResolutionNote is the schema descriptor for resolution_note field.
+	reportDescResolutionNote := reportFields[3].Descriptor()
+	// report.ResolutionNoteValidator is a validator for the "resolution_note" field. It is called by the builders before save.
+	report.ResolutionNoteValidator = reportDescResolutionNote.Validators[0].(func(string) error)
+	// reportDescID is the schema descriptor for id field.
+	reportDescID := reportMixinFields0[0].Descriptor()
+	// report.DefaultID holds the default value on creation for the id field.
+	report.DefaultID = reportDescID.Default.(func() gid.ID)
+	// report.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	report.IDValidator = func() func(string) error {
+		validators := reportDescID.Validators
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),

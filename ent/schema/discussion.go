@@ -16,7 +16,7 @@ type Discussion struct{ ent.Schema }
 
 // Mixin implements ent.Schema.
 func (Discussion) Mixin() []ent.Mixin {
-	return []ent.Mixin{gid.NewMixin("dis", "discussions"), TimeMixin{}}
+	return []ent.Mixin{gid.NewMixin("dis", "discussions"), TimeMixin{}, HiddenMixin{}}
 }
 
 // Fields implements ent.Schema.
@@ -27,6 +27,9 @@ func (Discussion) Fields() []ent.Field {
 			Annotations(entgql.OrderField("TITLE")),
 		field.Enum("status").Values("OPEN", "LOCKED").Default("OPEN").
 			Annotations(entgql.OrderField("STATUS")),
+		field.String("lock_reason").Optional().Nillable().MaxLen(maxShort).
+			Comment("Set when moderators lock the discussion (lockDiscussion); while set, only moderators change its status.").
+			Annotations(serverSet),
 		field.Bool("pinned").Default(false).
 			Annotations(entgql.OrderField("PINNED")),
 		field.Int("message_count").Default(0).NonNegative().
@@ -52,6 +55,10 @@ func (Discussion) Edges() []ent.Edge {
 
 // Annotations implements ent.Schema.
 func (Discussion) Annotations() []schema.Annotation { return queryable() }
+
+// Hooks implements ent.Schema: hiding or locking settles the open reports of the discussion
+// (server/policy/report.go).
+func (Discussion) Hooks() []ent.Hook { return []ent.Hook{policy.SettleReports} }
 
 // Policy implements ent.Schema.
 func (Discussion) Policy() ent.Policy { return policy.Discussion() }

@@ -21,7 +21,7 @@ const MaxMessageLength = 10000
 
 // Mixin implements ent.Schema.
 func (Message) Mixin() []ent.Mixin {
-	return []ent.Mixin{gid.NewMixin("msg", "messages"), TimeMixin{}}
+	return []ent.Mixin{gid.NewMixin("msg", "messages"), TimeMixin{}, HiddenMixin{}}
 }
 
 // Fields implements ent.Schema.
@@ -61,6 +61,10 @@ func (Message) Indexes() []ent.Index {
 func (Message) Annotations() []schema.Annotation {
 	return []schema.Annotation{entgql.RelayConnection(), entgql.QueryField()}
 }
+
+// Hooks implements ent.Schema: hiding settles the open reports of the message
+// (server/policy/report.go).
+func (Message) Hooks() []ent.Hook { return []ent.Hook{policy.SettleReports} }
 
 // Policy implements ent.Schema.
 func (Message) Policy() ent.Policy { return policy.Message() }

@@ -41,3 +41,22 @@ func queryable() []schema.Annotation {
 		entgql.Mutations(entgql.MutationCreate(), entgql.MutationUpdate()),
 	}
 }
+
+// HiddenMixin adds what moderators set when they hide an item (a message, practice or
+// discussion): when, and the reason its author reads. A hidden item is shown only to its
+// author and to the moderators of its place (server/policy/moderation.go); restoring it clears
+// both fields.
+type HiddenMixin struct{ mixin.Schema }
+
+// Fields implements ent.Mixin.
+func (HiddenMixin) Fields() []ent.Field {
+	serverSet := entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)
+	return []ent.Field{
+		field.Time("hidden_at").Optional().Nillable().
+			Comment("Set by hideContent, cleared by restoreContent.").
+			Annotations(serverSet),
+		field.String("hidden_reason").Optional().Nillable().MaxLen(maxShort).
+			Comment("The moderator's reason, which the author reads.").
+			Annotations(serverSet),
+	}
+}

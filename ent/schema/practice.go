@@ -18,7 +18,7 @@ type Practice struct{ ent.Schema }
 
 // Mixin implements ent.Schema.
 func (Practice) Mixin() []ent.Mixin {
-	return []ent.Mixin{gid.NewMixin("prc", "practices"), TimeMixin{}}
+	return []ent.Mixin{gid.NewMixin("prc", "practices"), TimeMixin{}, HiddenMixin{}}
 }
 
 // Fields implements ent.Schema.
@@ -84,9 +84,10 @@ func (Practice) Indexes() []ent.Index {
 func (Practice) Annotations() []schema.Annotation { return queryable() }
 
 // Hooks implements ent.Schema: named co-authors are invited rather than added, and the
-// organisation must be one of an author's (server/policy/authorship.go).
+// organisation must be one of an author's (server/policy/authorship.go); hiding settles the
+// open reports of the practice (server/policy/report.go).
 func (Practice) Hooks() []ent.Hook {
-	return []ent.Hook{policy.InviteCoAuthors, policy.OrganisationOfAnAuthor}
+	return []ent.Hook{policy.InviteCoAuthors, policy.OrganisationOfAnAuthor, policy.SettleReports}
 }
 
 // Policy implements ent.Schema.

@@ -25,6 +25,7 @@ import (
 	"zirkel/ent/practice"
 	"zirkel/ent/reaction"
 	"zirkel/ent/registration"
+	"zirkel/ent/report"
 	"zirkel/ent/schema/gid"
 	"zirkel/ent/survey"
 	"zirkel/ent/surveyquestion"
@@ -55,6 +56,7 @@ type ResolverRoot interface {
 	Mutation() MutationResolver
 	Query() QueryResolver
 	Registration() RegistrationResolver
+	Report() ReportResolver
 	SoftwareProduct() SoftwareProductResolver
 	Subscription() SubscriptionResolver
 	Survey() SurveyResolver
@@ -147,6 +149,27 @@ type ComplexityRoot struct {
 		UpdatedAt     func(childComplexity int) int
 		VendorsMayAsk func(childComplexity int) int
 		Visibility    func(childComplexity int) int
+	}
+
+	CircleBan struct {
+		BannedBy  func(childComplexity int) int
+		Circle    func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Member    func(childComplexity int) int
+		Reason    func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
+	}
+
+	CircleBanConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	CircleBanEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	CircleConnection struct {
@@ -250,8 +273,11 @@ type ComplexityRoot struct {
 		Author        func(childComplexity int) int
 		Circle        func(childComplexity int) int
 		CreatedAt     func(childComplexity int) int
+		HiddenAt      func(childComplexity int) int
+		HiddenReason  func(childComplexity int) int
 		ID            func(childComplexity int) int
 		LastMessageAt func(childComplexity int) int
+		LockReason    func(childComplexity int) int
 		MessageCount  func(childComplexity int) int
 		Messages      func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.MessageOrder, where *ent.MessageWhereInput) int
 		Pinned        func(childComplexity int) int
@@ -403,19 +429,21 @@ type ComplexityRoot struct {
 	}
 
 	Message struct {
-		Author      func(childComplexity int) int
-		Body        func(childComplexity int) int
-		CreatedAt   func(childComplexity int) int
-		DeletedAt   func(childComplexity int) int
-		Discussion  func(childComplexity int) int
-		EditedAt    func(childComplexity int) int
-		ID          func(childComplexity int) int
-		Parent      func(childComplexity int) int
-		Position    func(childComplexity int) int
-		Reactions   func(childComplexity int) int
-		Replies     func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.MessageOrder, where *ent.MessageWhereInput) int
-		UpdatedAt   func(childComplexity int) int
-		VendorLabel func(childComplexity int) int
+		Author       func(childComplexity int) int
+		Body         func(childComplexity int) int
+		CreatedAt    func(childComplexity int) int
+		DeletedAt    func(childComplexity int) int
+		Discussion   func(childComplexity int) int
+		EditedAt     func(childComplexity int) int
+		HiddenAt     func(childComplexity int) int
+		HiddenReason func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Parent       func(childComplexity int) int
+		Position     func(childComplexity int) int
+		Reactions    func(childComplexity int) int
+		Replies      func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.MessageOrder, where *ent.MessageWhereInput) int
+		UpdatedAt    func(childComplexity int) int
+		VendorLabel  func(childComplexity int) int
 	}
 
 	MessageConnection struct {
@@ -440,6 +468,7 @@ type ComplexityRoot struct {
 		AcceptJoinRequest            func(childComplexity int, id gid.ID, reason *string) int
 		AddCircleMember              func(childComplexity int, circleID gid.ID, memberID gid.ID, role *circlemembership.Role) int
 		ArchivePractice              func(childComplexity int, id gid.ID) int
+		BanFromCircle                func(childComplexity int, circleID gid.ID, memberID gid.ID, reason string) int
 		CancelAccountDeletion        func(childComplexity int) int
 		CancelRegistration           func(childComplexity int, eventID gid.ID) int
 		CloseSurvey                  func(childComplexity int, id gid.ID) int
@@ -459,12 +488,16 @@ type ComplexityRoot struct {
 		DeleteMember                 func(childComplexity int, id gid.ID, reason string, contentChoice member.DeletionContent) int
 		DeleteMessage                func(childComplexity int, id gid.ID) int
 		DeleteMyAccount              func(childComplexity int, contentChoice member.DeletionContent) int
+		DismissReport                func(childComplexity int, id gid.ID, note *string) int
 		EditMessage                  func(childComplexity int, id gid.ID, body string) int
 		ExportMemberData             func(childComplexity int, memberID gid.ID, reason string) int
+		HideContent                  func(childComplexity int, itemID gid.ID, reason string) int
 		InviteMember                 func(childComplexity int, input model.InviteMemberInput) int
 		JoinCircle                   func(childComplexity int, circleID gid.ID) int
 		LeaveCircle                  func(childComplexity int, circleID gid.ID) int
+		LiftCircleBan                func(childComplexity int, id gid.ID, reason *string) int
 		LinkPracticeMeasurements     func(childComplexity int, practiceID gid.ID, beforeIDs []gid.ID, afterIDs []gid.ID) int
+		LockDiscussion               func(childComplexity int, id gid.ID, reason string) int
 		Login                        func(childComplexity int, input model.LoginInput) int
 		Logout                       func(childComplexity int) int
 		LogoutEverywhere             func(childComplexity int) int
@@ -478,11 +511,14 @@ type ComplexityRoot struct {
 		RegisterForEvent             func(childComplexity int, eventID gid.ID) int
 		RemoveCircleMember           func(childComplexity int, circleID gid.ID, memberID gid.ID) int
 		RenewCalendarFeed            func(childComplexity int) int
+		ReportContent                func(childComplexity int, input model.ReportContentInput) int
 		RequestToJoinCircle          func(childComplexity int, circleID gid.ID, message *string) int
 		RespondToSurvey              func(childComplexity int, surveyID gid.ID, answers []*model.AnswerInput) int
+		RestoreContent               func(childComplexity int, itemID gid.ID, reason *string) int
 		RevokeSessions               func(childComplexity int, memberID gid.ID) int
 		SetPlatformRole              func(childComplexity int, memberID gid.ID, role member.PlatformRole) int
 		SetTyping                    func(childComplexity int, discussionID gid.ID) int
+		UnlockDiscussion             func(childComplexity int, id gid.ID, reason *string) int
 		UpdateCircle                 func(childComplexity int, id gid.ID, input ent.UpdateCircleInput) int
 		UpdateCompetency             func(childComplexity int, id gid.ID, input ent.UpdateCompetencyInput) int
 		UpdateDiscussion             func(childComplexity int, id gid.ID, input ent.UpdateDiscussionInput) int
@@ -563,6 +599,8 @@ type ComplexityRoot struct {
 		CreatedAt             func(childComplexity int) int
 		DurationWeeks         func(childComplexity int) int
 		EffortPersonDays      func(childComplexity int) int
+		HiddenAt              func(childComplexity int) int
+		HiddenReason          func(childComplexity int) int
 		ID                    func(childComplexity int) int
 		LessonsLearned        func(childComplexity int) int
 		Maturity              func(childComplexity int) int
@@ -601,6 +639,7 @@ type ComplexityRoot struct {
 	Query struct {
 		AuditEntries        func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, filter *model.AuditLogFilter) int
 		Benchmark           func(childComplexity int, indicatorID gid.ID, period string) int
+		CircleBans          func(childComplexity int, circleID *gid.ID, first *int, after *entgql.Cursor[gid.ID]) int
 		Circles             func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.CircleOrder, where *ent.CircleWhereInput) int
 		Competencies        func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.CompetencyOrder, where *ent.CompetencyWhereInput) int
 		CompetencyGaps      func(childComplexity int, side *competency.Side) int
@@ -610,11 +649,13 @@ type ComplexityRoot struct {
 		MeasurementTrend    func(childComplexity int, indicatorID gid.ID, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int) int
 		Members             func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.MemberOrder, where *ent.MemberWhereInput) int
 		Messages            func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.MessageOrder, where *ent.MessageWhereInput) int
+		ModerationQueue     func(childComplexity int, first *int, after *entgql.Cursor[gid.ID], last *int, before *entgql.Cursor[gid.ID], status *report.Status) int
 		MyAccountDeletion   func(childComplexity int) int
 		MyCompetencyRatings func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int) int
 		MyData              func(childComplexity int) int
 		MyPractices         func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int) int
 		MyRegistrations     func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int) int
+		MyReports           func(childComplexity int, first *int, after *entgql.Cursor[gid.ID], last *int, before *entgql.Cursor[gid.ID]) int
 		MySurveysToAnswer   func(childComplexity int, first *int) int
 		Node                func(childComplexity int, id gid.ID) int
 		Nodes               func(childComplexity int, ids []gid.ID) int
@@ -662,6 +703,34 @@ type ComplexityRoot struct {
 	}
 
 	RegistrationEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	Report struct {
+		CreatedAt      func(childComplexity int) int
+		DecidedAt      func(childComplexity int) int
+		DecidedBy      func(childComplexity int) int
+		Discussion     func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Item           func(childComplexity int) int
+		Message        func(childComplexity int) int
+		Note           func(childComplexity int) int
+		Practice       func(childComplexity int) int
+		Reason         func(childComplexity int) int
+		Reporter       func(childComplexity int) int
+		ResolutionNote func(childComplexity int) int
+		Status         func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
+	}
+
+	ReportConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ReportEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
 	}
@@ -918,6 +987,14 @@ type MutationResolver interface {
 	DeleteMember(ctx context.Context, id gid.ID, reason string, contentChoice member.DeletionContent) (*ent.Member, error)
 	UpdatePrivacySettings(ctx context.Context, input model.PrivacySettingsInput) (*model.PrivacySettings, error)
 	ExportMemberData(ctx context.Context, memberID gid.ID, reason string) (*model.PersonalDataExport, error)
+	ReportContent(ctx context.Context, input model.ReportContentInput) (*ent.Report, error)
+	HideContent(ctx context.Context, itemID gid.ID, reason string) (ent.Noder, error)
+	RestoreContent(ctx context.Context, itemID gid.ID, reason *string) (ent.Noder, error)
+	LockDiscussion(ctx context.Context, id gid.ID, reason string) (*ent.Discussion, error)
+	UnlockDiscussion(ctx context.Context, id gid.ID, reason *string) (*ent.Discussion, error)
+	DismissReport(ctx context.Context, id gid.ID, note *string) (*ent.Report, error)
+	BanFromCircle(ctx context.Context, circleID gid.ID, memberID gid.ID, reason string) (*ent.CircleBan, error)
+	LiftCircleBan(ctx context.Context, id gid.ID, reason *string) (gid.ID, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id gid.ID) (ent.Noder, error)
@@ -949,9 +1026,15 @@ type QueryResolver interface {
 	MyCompetencyRatings(ctx context.Context, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int) (*ent.CompetencyRatingConnection, error)
 	MeasurementTrend(ctx context.Context, indicatorID gid.ID, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int) (*ent.MeasurementConnection, error)
 	MyPractices(ctx context.Context, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int) (*ent.PracticeConnection, error)
+	ModerationQueue(ctx context.Context, first *int, after *entgql.Cursor[gid.ID], last *int, before *entgql.Cursor[gid.ID], status *report.Status) (*ent.ReportConnection, error)
+	MyReports(ctx context.Context, first *int, after *entgql.Cursor[gid.ID], last *int, before *entgql.Cursor[gid.ID]) (*ent.ReportConnection, error)
+	CircleBans(ctx context.Context, circleID *gid.ID, first *int, after *entgql.Cursor[gid.ID]) (*ent.CircleBanConnection, error)
 }
 type RegistrationResolver interface {
 	WaitlistPosition(ctx context.Context, obj *ent.Registration) (*int, error)
+}
+type ReportResolver interface {
+	Item(ctx context.Context, obj *ent.Report) (ent.Noder, error)
 }
 type SoftwareProductResolver interface {
 	Landscape(ctx context.Context, obj *ent.SoftwareProduct) (*model.SoftwareLandscape, error)
@@ -1370,6 +1453,81 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Circle.Visibility(childComplexity), true
 
+	case "CircleBan.bannedBy":
+		if e.ComplexityRoot.CircleBan.BannedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CircleBan.BannedBy(childComplexity), true
+	case "CircleBan.circle":
+		if e.ComplexityRoot.CircleBan.Circle == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CircleBan.Circle(childComplexity), true
+	case "CircleBan.createdAt":
+		if e.ComplexityRoot.CircleBan.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CircleBan.CreatedAt(childComplexity), true
+	case "CircleBan.id":
+		if e.ComplexityRoot.CircleBan.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CircleBan.ID(childComplexity), true
+	case "CircleBan.member":
+		if e.ComplexityRoot.CircleBan.Member == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CircleBan.Member(childComplexity), true
+	case "CircleBan.reason":
+		if e.ComplexityRoot.CircleBan.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CircleBan.Reason(childComplexity), true
+	case "CircleBan.updatedAt":
+		if e.ComplexityRoot.CircleBan.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CircleBan.UpdatedAt(childComplexity), true
+
+	case "CircleBanConnection.edges":
+		if e.ComplexityRoot.CircleBanConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CircleBanConnection.Edges(childComplexity), true
+	case "CircleBanConnection.pageInfo":
+		if e.ComplexityRoot.CircleBanConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CircleBanConnection.PageInfo(childComplexity), true
+	case "CircleBanConnection.totalCount":
+		if e.ComplexityRoot.CircleBanConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CircleBanConnection.TotalCount(childComplexity), true
+
+	case "CircleBanEdge.cursor":
+		if e.ComplexityRoot.CircleBanEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CircleBanEdge.Cursor(childComplexity), true
+	case "CircleBanEdge.node":
+		if e.ComplexityRoot.CircleBanEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CircleBanEdge.Node(childComplexity), true
+
 	case "CircleConnection.edges":
 		if e.ComplexityRoot.CircleConnection.Edges == nil {
 			break
@@ -1732,6 +1890,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Discussion.CreatedAt(childComplexity), true
+	case "Discussion.hiddenAt":
+		if e.ComplexityRoot.Discussion.HiddenAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Discussion.HiddenAt(childComplexity), true
+	case "Discussion.hiddenReason":
+		if e.ComplexityRoot.Discussion.HiddenReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Discussion.HiddenReason(childComplexity), true
 	case "Discussion.id":
 		if e.ComplexityRoot.Discussion.ID == nil {
 			break
@@ -1744,6 +1914,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Discussion.LastMessageAt(childComplexity), true
+	case "Discussion.lockReason":
+		if e.ComplexityRoot.Discussion.LockReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Discussion.LockReason(childComplexity), true
 	case "Discussion.messageCount":
 		if e.ComplexityRoot.Discussion.MessageCount == nil {
 			break
@@ -2435,6 +2611,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Message.EditedAt(childComplexity), true
+	case "Message.hiddenAt":
+		if e.ComplexityRoot.Message.HiddenAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Message.HiddenAt(childComplexity), true
+	case "Message.hiddenReason":
+		if e.ComplexityRoot.Message.HiddenReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Message.HiddenReason(childComplexity), true
 	case "Message.id":
 		if e.ComplexityRoot.Message.ID == nil {
 			break
@@ -2583,6 +2771,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ArchivePractice(childComplexity, args["id"].(gid.ID)), true
+	case "Mutation.banFromCircle":
+		if e.ComplexityRoot.Mutation.BanFromCircle == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_banFromCircle_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.BanFromCircle(childComplexity, args["circleID"].(gid.ID), args["memberID"].(gid.ID), args["reason"].(string)), true
 	case "Mutation.cancelAccountDeletion":
 		if e.ComplexityRoot.Mutation.CancelAccountDeletion == nil {
 			break
@@ -2787,6 +2986,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteMyAccount(childComplexity, args["contentChoice"].(member.DeletionContent)), true
+	case "Mutation.dismissReport":
+		if e.ComplexityRoot.Mutation.DismissReport == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_dismissReport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DismissReport(childComplexity, args["id"].(gid.ID), args["note"].(*string)), true
 	case "Mutation.editMessage":
 		if e.ComplexityRoot.Mutation.EditMessage == nil {
 			break
@@ -2809,6 +3019,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ExportMemberData(childComplexity, args["memberID"].(gid.ID), args["reason"].(string)), true
+	case "Mutation.hideContent":
+		if e.ComplexityRoot.Mutation.HideContent == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_hideContent_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.HideContent(childComplexity, args["itemID"].(gid.ID), args["reason"].(string)), true
 	case "Mutation.inviteMember":
 		if e.ComplexityRoot.Mutation.InviteMember == nil {
 			break
@@ -2842,6 +3063,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.LeaveCircle(childComplexity, args["circleID"].(gid.ID)), true
+	case "Mutation.liftCircleBan":
+		if e.ComplexityRoot.Mutation.LiftCircleBan == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_liftCircleBan_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.LiftCircleBan(childComplexity, args["id"].(gid.ID), args["reason"].(*string)), true
 	case "Mutation.linkPracticeMeasurements":
 		if e.ComplexityRoot.Mutation.LinkPracticeMeasurements == nil {
 			break
@@ -2853,6 +3085,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.LinkPracticeMeasurements(childComplexity, args["practiceID"].(gid.ID), args["beforeIDs"].([]gid.ID), args["afterIDs"].([]gid.ID)), true
+	case "Mutation.lockDiscussion":
+		if e.ComplexityRoot.Mutation.LockDiscussion == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_lockDiscussion_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.LockDiscussion(childComplexity, args["id"].(gid.ID), args["reason"].(string)), true
 	case "Mutation.login":
 		if e.ComplexityRoot.Mutation.Login == nil {
 			break
@@ -2981,6 +3224,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RenewCalendarFeed(childComplexity), true
+	case "Mutation.reportContent":
+		if e.ComplexityRoot.Mutation.ReportContent == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_reportContent_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReportContent(childComplexity, args["input"].(model.ReportContentInput)), true
 	case "Mutation.requestToJoinCircle":
 		if e.ComplexityRoot.Mutation.RequestToJoinCircle == nil {
 			break
@@ -3003,6 +3257,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RespondToSurvey(childComplexity, args["surveyID"].(gid.ID), args["answers"].([]*model.AnswerInput)), true
+	case "Mutation.restoreContent":
+		if e.ComplexityRoot.Mutation.RestoreContent == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_restoreContent_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RestoreContent(childComplexity, args["itemID"].(gid.ID), args["reason"].(*string)), true
 	case "Mutation.revokeSessions":
 		if e.ComplexityRoot.Mutation.RevokeSessions == nil {
 			break
@@ -3036,6 +3301,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetTyping(childComplexity, args["discussionID"].(gid.ID)), true
+	case "Mutation.unlockDiscussion":
+		if e.ComplexityRoot.Mutation.UnlockDiscussion == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_unlockDiscussion_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UnlockDiscussion(childComplexity, args["id"].(gid.ID), args["reason"].(*string)), true
 	case "Mutation.updateCircle":
 		if e.ComplexityRoot.Mutation.UpdateCircle == nil {
 			break
@@ -3485,6 +3761,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Practice.EffortPersonDays(childComplexity), true
+	case "Practice.hiddenAt":
+		if e.ComplexityRoot.Practice.HiddenAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Practice.HiddenAt(childComplexity), true
+	case "Practice.hiddenReason":
+		if e.ComplexityRoot.Practice.HiddenReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Practice.HiddenReason(childComplexity), true
 	case "Practice.id":
 		if e.ComplexityRoot.Practice.ID == nil {
 			break
@@ -3665,6 +3953,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Benchmark(childComplexity, args["indicatorID"].(gid.ID), args["period"].(string)), true
+	case "Query.circleBans":
+		if e.ComplexityRoot.Query.CircleBans == nil {
+			break
+		}
+
+		args, err := ec.field_Query_circleBans_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CircleBans(childComplexity, args["circleID"].(*gid.ID), args["first"].(*int), args["after"].(*entgql.Cursor[gid.ID])), true
 	case "Query.circles":
 		if e.ComplexityRoot.Query.Circles == nil {
 			break
@@ -3765,6 +4064,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Messages(childComplexity, args["after"].(*entgql.Cursor[gid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["last"].(*int), args["orderBy"].(*ent.MessageOrder), args["where"].(*ent.MessageWhereInput)), true
+	case "Query.moderationQueue":
+		if e.ComplexityRoot.Query.ModerationQueue == nil {
+			break
+		}
+
+		args, err := ec.field_Query_moderationQueue_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ModerationQueue(childComplexity, args["first"].(*int), args["after"].(*entgql.Cursor[gid.ID]), args["last"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["status"].(*report.Status)), true
 	case "Query.myAccountDeletion":
 		if e.ComplexityRoot.Query.MyAccountDeletion == nil {
 			break
@@ -3810,6 +4120,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.MyRegistrations(childComplexity, args["after"].(*entgql.Cursor[gid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["last"].(*int)), true
+	case "Query.myReports":
+		if e.ComplexityRoot.Query.MyReports == nil {
+			break
+		}
+
+		args, err := ec.field_Query_myReports_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.MyReports(childComplexity, args["first"].(*int), args["after"].(*entgql.Cursor[gid.ID]), args["last"].(*int), args["before"].(*entgql.Cursor[gid.ID])), true
 	case "Query.mySurveysToAnswer":
 		if e.ComplexityRoot.Query.MySurveysToAnswer == nil {
 			break
@@ -4079,6 +4400,123 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RegistrationEdge.Node(childComplexity), true
+
+	case "Report.createdAt":
+		if e.ComplexityRoot.Report.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Report.CreatedAt(childComplexity), true
+	case "Report.decidedAt":
+		if e.ComplexityRoot.Report.DecidedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Report.DecidedAt(childComplexity), true
+	case "Report.decidedBy":
+		if e.ComplexityRoot.Report.DecidedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Report.DecidedBy(childComplexity), true
+	case "Report.discussion":
+		if e.ComplexityRoot.Report.Discussion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Report.Discussion(childComplexity), true
+	case "Report.id":
+		if e.ComplexityRoot.Report.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Report.ID(childComplexity), true
+	case "Report.item":
+		if e.ComplexityRoot.Report.Item == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Report.Item(childComplexity), true
+	case "Report.message":
+		if e.ComplexityRoot.Report.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Report.Message(childComplexity), true
+	case "Report.note":
+		if e.ComplexityRoot.Report.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Report.Note(childComplexity), true
+	case "Report.practice":
+		if e.ComplexityRoot.Report.Practice == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Report.Practice(childComplexity), true
+	case "Report.reason":
+		if e.ComplexityRoot.Report.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Report.Reason(childComplexity), true
+	case "Report.reporter":
+		if e.ComplexityRoot.Report.Reporter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Report.Reporter(childComplexity), true
+	case "Report.resolutionNote":
+		if e.ComplexityRoot.Report.ResolutionNote == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Report.ResolutionNote(childComplexity), true
+	case "Report.status":
+		if e.ComplexityRoot.Report.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Report.Status(childComplexity), true
+	case "Report.updatedAt":
+		if e.ComplexityRoot.Report.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Report.UpdatedAt(childComplexity), true
+
+	case "ReportConnection.edges":
+		if e.ComplexityRoot.ReportConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportConnection.Edges(childComplexity), true
+	case "ReportConnection.pageInfo":
+		if e.ComplexityRoot.ReportConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportConnection.PageInfo(childComplexity), true
+	case "ReportConnection.totalCount":
+		if e.ComplexityRoot.ReportConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportConnection.TotalCount(childComplexity), true
+
+	case "ReportEdge.cursor":
+		if e.ComplexityRoot.ReportEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportEdge.Cursor(childComplexity), true
+	case "ReportEdge.node":
+		if e.ComplexityRoot.ReportEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReportEdge.Node(childComplexity), true
 
 	case "SearchHit.node":
 		if e.ComplexityRoot.SearchHit.Node == nil {
@@ -4816,6 +5254,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("AuditLogFilter", ec.unmarshalInputAuditLogFilter),
 			graphql.NewInputUnmarshaler("AuthorshipInvitationOrder", ec.unmarshalInputAuthorshipInvitationOrder),
 			graphql.NewInputUnmarshaler("AuthorshipInvitationWhereInput", ec.unmarshalInputAuthorshipInvitationWhereInput),
+			graphql.NewInputUnmarshaler("CircleBanOrder", ec.unmarshalInputCircleBanOrder),
+			graphql.NewInputUnmarshaler("CircleBanWhereInput", ec.unmarshalInputCircleBanWhereInput),
 			graphql.NewInputUnmarshaler("CircleJoinRequestOrder", ec.unmarshalInputCircleJoinRequestOrder),
 			graphql.NewInputUnmarshaler("CircleJoinRequestWhereInput", ec.unmarshalInputCircleJoinRequestWhereInput),
 			graphql.NewInputUnmarshaler("CircleMembershipOrder", ec.unmarshalInputCircleMembershipOrder),
@@ -4860,6 +5300,9 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("PrivacySettingsInput", ec.unmarshalInputPrivacySettingsInput),
 			graphql.NewInputUnmarshaler("RegistrationOrder", ec.unmarshalInputRegistrationOrder),
 			graphql.NewInputUnmarshaler("RegistrationWhereInput", ec.unmarshalInputRegistrationWhereInput),
+			graphql.NewInputUnmarshaler("ReportContentInput", ec.unmarshalInputReportContentInput),
+			graphql.NewInputUnmarshaler("ReportOrder", ec.unmarshalInputReportOrder),
+			graphql.NewInputUnmarshaler("ReportWhereInput", ec.unmarshalInputReportWhereInput),
 			graphql.NewInputUnmarshaler("SoftwareProductOrder", ec.unmarshalInputSoftwareProductOrder),
 			graphql.NewInputUnmarshaler("SoftwareProductWhereInput", ec.unmarshalInputSoftwareProductWhereInput),
 			graphql.NewInputUnmarshaler("SoftwareUsageOrder", ec.unmarshalInputSoftwareUsageOrder),
@@ -5424,6 +5867,141 @@ type Circle implements Node {
     """
     where: CircleJoinRequestWhereInput
   ): CircleJoinRequestConnection!
+}
+type CircleBan implements Node {
+  id: ID!
+  createdAt: Time!
+  updatedAt: Time!
+  """
+  Why the member was banned; the member reads it.
+  """
+  reason: String!
+  circle: Circle!
+  member: Member!
+  bannedBy: Member
+}
+"""
+A connection to a list of items.
+"""
+type CircleBanConnection {
+  """
+  A list of edges.
+  """
+  edges: [CircleBanEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type CircleBanEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: CircleBan
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for CircleBan connections
+"""
+input CircleBanOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order CircleBans.
+  """
+  field: CircleBanOrderField!
+}
+"""
+Properties by which CircleBan connections can be ordered.
+"""
+enum CircleBanOrderField {
+  CREATED_AT
+  UPDATED_AT
+}
+"""
+CircleBanWhereInput is used for filtering CircleBan objects.
+Input was generated by ent.
+"""
+input CircleBanWhereInput @filterGuard {
+  not: CircleBanWhereInput
+  and: [CircleBanWhereInput!]
+  or: [CircleBanWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+  """
+  reason field predicates
+  """
+  reason: String
+  reasonNEQ: String
+  reasonIn: [String!]
+  reasonNotIn: [String!]
+  reasonGT: String
+  reasonGTE: String
+  reasonLT: String
+  reasonLTE: String
+  reasonContains: String
+  reasonHasPrefix: String
+  reasonHasSuffix: String
+  reasonEqualFold: String
+  reasonContainsFold: String
+  """
+  circle edge predicates
+  """
+  hasCircle: Boolean
+  hasCircleWith: [CircleWhereInput!]
+  """
+  member edge predicates
+  """
+  hasMember: Boolean
+  hasMemberWith: [MemberWhereInput!]
+  """
+  banned_by edge predicates
+  """
+  hasBannedBy: Boolean
+  hasBannedByWith: [MemberWhereInput!]
 }
 """
 A connection to a list of items.
@@ -6433,8 +7011,20 @@ type Discussion implements Node {
   id: ID!
   createdAt: Time!
   updatedAt: Time!
+  """
+  Set by hideContent, cleared by restoreContent.
+  """
+  hiddenAt: Time
+  """
+  The moderator's reason, which the author reads.
+  """
+  hiddenReason: String
   title: String!
   status: DiscussionStatus!
+  """
+  Set when moderators lock the discussion (lockDiscussion); while set, only moderators change its status.
+  """
+  lockReason: String
   pinned: Boolean!
   """
   Messages ever posted; the next message's position is this plus one.
@@ -6610,6 +7200,37 @@ input DiscussionWhereInput @filterGuard {
   updatedAtLT: Time
   updatedAtLTE: Time
   """
+  hidden_at field predicates
+  """
+  hiddenAt: Time
+  hiddenAtNEQ: Time
+  hiddenAtIn: [Time!]
+  hiddenAtNotIn: [Time!]
+  hiddenAtGT: Time
+  hiddenAtGTE: Time
+  hiddenAtLT: Time
+  hiddenAtLTE: Time
+  hiddenAtIsNil: Boolean
+  hiddenAtNotNil: Boolean
+  """
+  hidden_reason field predicates
+  """
+  hiddenReason: String
+  hiddenReasonNEQ: String
+  hiddenReasonIn: [String!]
+  hiddenReasonNotIn: [String!]
+  hiddenReasonGT: String
+  hiddenReasonGTE: String
+  hiddenReasonLT: String
+  hiddenReasonLTE: String
+  hiddenReasonContains: String
+  hiddenReasonHasPrefix: String
+  hiddenReasonHasSuffix: String
+  hiddenReasonIsNil: Boolean
+  hiddenReasonNotNil: Boolean
+  hiddenReasonEqualFold: String
+  hiddenReasonContainsFold: String
+  """
   title field predicates
   """
   title: String
@@ -6632,6 +7253,24 @@ input DiscussionWhereInput @filterGuard {
   statusNEQ: DiscussionStatus
   statusIn: [DiscussionStatus!]
   statusNotIn: [DiscussionStatus!]
+  """
+  lock_reason field predicates
+  """
+  lockReason: String
+  lockReasonNEQ: String
+  lockReasonIn: [String!]
+  lockReasonNotIn: [String!]
+  lockReasonGT: String
+  lockReasonGTE: String
+  lockReasonLT: String
+  lockReasonLTE: String
+  lockReasonContains: String
+  lockReasonHasPrefix: String
+  lockReasonHasSuffix: String
+  lockReasonIsNil: Boolean
+  lockReasonNotNil: Boolean
+  lockReasonEqualFold: String
+  lockReasonContainsFold: String
   """
   pinned field predicates
   """
@@ -7856,6 +8495,14 @@ type Message implements Node {
   createdAt: Time!
   updatedAt: Time!
   """
+  Set by hideContent, cleared by restoreContent.
+  """
+  hiddenAt: Time
+  """
+  The moderator's reason, which the author reads.
+  """
+  hiddenReason: String
+  """
   Markdown. Empty once the message is deleted.
   """
   body: String!
@@ -7992,6 +8639,37 @@ input MessageWhereInput @filterGuard {
   updatedAtGTE: Time
   updatedAtLT: Time
   updatedAtLTE: Time
+  """
+  hidden_at field predicates
+  """
+  hiddenAt: Time
+  hiddenAtNEQ: Time
+  hiddenAtIn: [Time!]
+  hiddenAtNotIn: [Time!]
+  hiddenAtGT: Time
+  hiddenAtGTE: Time
+  hiddenAtLT: Time
+  hiddenAtLTE: Time
+  hiddenAtIsNil: Boolean
+  hiddenAtNotNil: Boolean
+  """
+  hidden_reason field predicates
+  """
+  hiddenReason: String
+  hiddenReasonNEQ: String
+  hiddenReasonIn: [String!]
+  hiddenReasonNotIn: [String!]
+  hiddenReasonGT: String
+  hiddenReasonGTE: String
+  hiddenReasonLT: String
+  hiddenReasonLTE: String
+  hiddenReasonContains: String
+  hiddenReasonHasPrefix: String
+  hiddenReasonHasSuffix: String
+  hiddenReasonIsNil: Boolean
+  hiddenReasonNotNil: Boolean
+  hiddenReasonEqualFold: String
+  hiddenReasonContainsFold: String
   """
   body field predicates
   """
@@ -8531,6 +9209,14 @@ type Practice implements Node {
   id: ID!
   createdAt: Time!
   updatedAt: Time!
+  """
+  Set by hideContent, cleared by restoreContent.
+  """
+  hiddenAt: Time
+  """
+  The moderator's reason, which the author reads.
+  """
+  hiddenReason: String
   title: String!
   summary: String
   problem: String
@@ -8803,6 +9489,37 @@ input PracticeWhereInput @filterGuard {
   updatedAtGTE: Time
   updatedAtLT: Time
   updatedAtLTE: Time
+  """
+  hidden_at field predicates
+  """
+  hiddenAt: Time
+  hiddenAtNEQ: Time
+  hiddenAtIn: [Time!]
+  hiddenAtNotIn: [Time!]
+  hiddenAtGT: Time
+  hiddenAtGTE: Time
+  hiddenAtLT: Time
+  hiddenAtLTE: Time
+  hiddenAtIsNil: Boolean
+  hiddenAtNotNil: Boolean
+  """
+  hidden_reason field predicates
+  """
+  hiddenReason: String
+  hiddenReasonNEQ: String
+  hiddenReasonIn: [String!]
+  hiddenReasonNotIn: [String!]
+  hiddenReasonGT: String
+  hiddenReasonGTE: String
+  hiddenReasonLT: String
+  hiddenReasonLTE: String
+  hiddenReasonContains: String
+  hiddenReasonHasPrefix: String
+  hiddenReasonHasSuffix: String
+  hiddenReasonIsNil: Boolean
+  hiddenReasonNotNil: Boolean
+  hiddenReasonEqualFold: String
+  hiddenReasonContainsFold: String
   """
   title field predicates
   """
@@ -9544,6 +10261,235 @@ input RegistrationWhereInput @filterGuard {
   """
   hasMember: Boolean
   hasMemberWith: [MemberWhereInput!]
+}
+type Report implements Node {
+  id: ID!
+  createdAt: Time!
+  updatedAt: Time!
+  """
+  SALES_PITCH only for items of vendors (policy.Report).
+  """
+  reason: ReportReason!
+  """
+  The reporter's words; only the reporter and the moderators read reports.
+  """
+  note: String
+  """
+  Decided by a moderator: ACTION_TAKEN when the item was hidden or locked, DISMISSED otherwise.
+  """
+  status: ReportStatus!
+  """
+  What the moderator says about the decision; the reporter reads it.
+  """
+  resolutionNote: String
+  decidedAt: Time
+  reporter: Member!
+  decidedBy: Member
+  message: Message
+  practice: Practice
+  discussion: Discussion
+}
+"""
+A connection to a list of items.
+"""
+type ReportConnection {
+  """
+  A list of edges.
+  """
+  edges: [ReportEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type ReportEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: Report
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for Report connections
+"""
+input ReportOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order Reports.
+  """
+  field: ReportOrderField!
+}
+"""
+Properties by which Report connections can be ordered.
+"""
+enum ReportOrderField {
+  CREATED_AT
+  UPDATED_AT
+  REASON
+  STATUS
+  DECIDED_AT
+}
+"""
+ReportReason is enum for the field reason
+"""
+enum ReportReason @goModel(model: "zirkel/ent/report.Reason") {
+  SPAM
+  SALES_PITCH
+  OFFENSIVE
+  PERSONAL_DATA
+  MISINFORMATION
+  OTHER
+}
+"""
+ReportStatus is enum for the field status
+"""
+enum ReportStatus @goModel(model: "zirkel/ent/report.Status") {
+  OPEN
+  ACTION_TAKEN
+  DISMISSED
+}
+"""
+ReportWhereInput is used for filtering Report objects.
+Input was generated by ent.
+"""
+input ReportWhereInput @filterGuard {
+  not: ReportWhereInput
+  and: [ReportWhereInput!]
+  or: [ReportWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+  """
+  reason field predicates
+  """
+  reason: ReportReason
+  reasonNEQ: ReportReason
+  reasonIn: [ReportReason!]
+  reasonNotIn: [ReportReason!]
+  """
+  note field predicates
+  """
+  note: String
+  noteNEQ: String
+  noteIn: [String!]
+  noteNotIn: [String!]
+  noteGT: String
+  noteGTE: String
+  noteLT: String
+  noteLTE: String
+  noteContains: String
+  noteHasPrefix: String
+  noteHasSuffix: String
+  noteIsNil: Boolean
+  noteNotNil: Boolean
+  noteEqualFold: String
+  noteContainsFold: String
+  """
+  status field predicates
+  """
+  status: ReportStatus
+  statusNEQ: ReportStatus
+  statusIn: [ReportStatus!]
+  statusNotIn: [ReportStatus!]
+  """
+  resolution_note field predicates
+  """
+  resolutionNote: String
+  resolutionNoteNEQ: String
+  resolutionNoteIn: [String!]
+  resolutionNoteNotIn: [String!]
+  resolutionNoteGT: String
+  resolutionNoteGTE: String
+  resolutionNoteLT: String
+  resolutionNoteLTE: String
+  resolutionNoteContains: String
+  resolutionNoteHasPrefix: String
+  resolutionNoteHasSuffix: String
+  resolutionNoteIsNil: Boolean
+  resolutionNoteNotNil: Boolean
+  resolutionNoteEqualFold: String
+  resolutionNoteContainsFold: String
+  """
+  decided_at field predicates
+  """
+  decidedAt: Time
+  decidedAtNEQ: Time
+  decidedAtIn: [Time!]
+  decidedAtNotIn: [Time!]
+  decidedAtGT: Time
+  decidedAtGTE: Time
+  decidedAtLT: Time
+  decidedAtLTE: Time
+  decidedAtIsNil: Boolean
+  decidedAtNotNil: Boolean
+  """
+  reporter edge predicates
+  """
+  hasReporter: Boolean
+  hasReporterWith: [MemberWhereInput!]
+  """
+  decided_by edge predicates
+  """
+  hasDecidedBy: Boolean
+  hasDecidedByWith: [MemberWhereInput!]
+  """
+  message edge predicates
+  """
+  hasMessage: Boolean
+  hasMessageWith: [MessageWhereInput!]
+  """
+  practice edge predicates
+  """
+  hasPractice: Boolean
+  hasPracticeWith: [PracticeWhereInput!]
+  """
+  discussion edge predicates
+  """
+  hasDiscussion: Boolean
+  hasDiscussionWith: [DiscussionWhereInput!]
 }
 type SoftwareProduct implements Node {
   id: ID!
@@ -11747,6 +12693,92 @@ extend type Query {
   myPractices(after: Cursor, first: Int, before: Cursor, last: Int): PracticeConnection!
 }
 `, BuiltIn: false},
+	{Name: "../moderation.graphqls", Input: `# Moderation: reports, the moderators' queue, hiding, locking and bans (issue 11). The
+# moderators of an item's place are the circle's moderators, or the platform moderators for
+# items outside circles; admins moderate everywhere (server/policy/moderation.go).
+
+"""
+Something that can be reported and hidden: a Message, a Practice or a Discussion.
+"""
+union ModeratedItem = Message | Practice | Discussion
+
+extend type Report {
+  """
+  What was reported; null when the viewer can no longer see it (e.g. the reporter, after it
+  was hidden: the status tells the outcome).
+  """
+  item: ModeratedItem
+}
+
+extend type Query {
+  """
+  The reports about items in places the viewer moderates, oldest first; by default the OPEN
+  ones. Members who moderate nothing get an empty list.
+  """
+  moderationQueue(first: Int, after: Cursor, last: Int, before: Cursor, status: ReportStatus = OPEN): ReportConnection!
+  """
+  The viewer's own reports with their status and resolution note, newest first.
+  """
+  myReports(first: Int, after: Cursor, last: Int, before: Cursor): ReportConnection!
+  """
+  Bans of a circle (its moderators and admins), or the viewer's own bans.
+  """
+  circleBans(circleID: ID, first: Int, after: Cursor): CircleBanConnection!
+}
+
+input ReportContentInput {
+  """
+  The id of a message, practice or discussion the viewer can see.
+  """
+  itemID: ID!
+  reason: ReportReason!
+  """
+  Optional words for the moderators (at most 2000 characters).
+  """
+  note: String
+}
+
+extend type Mutation {
+  """
+  Reports an item to the moderators of its place. One open report per member and item: a
+  second one is refused (CONFLICT) until the first is decided. SALES_PITCH is accepted only
+  for items whose author is a vendor (BAD_USER_INPUT on reason otherwise).
+  """
+  reportContent(input: ReportContentInput!): Report!
+  """
+  Hides an item with a reason that its author reads; only its author and the moderators of
+  its place see it from then on. Its open reports become ACTION_TAKEN with the reason.
+  """
+  hideContent(itemID: ID!, reason: String!): ModeratedItem!
+  """
+  Shows a hidden item again (the reports keep their decision).
+  """
+  restoreContent(itemID: ID!, reason: String): ModeratedItem!
+  """
+  Locks a discussion: no new messages; only moderators unlock it. Its open reports become
+  ACTION_TAKEN with the reason.
+  """
+  lockDiscussion(id: ID!, reason: String!): Discussion!
+  """
+  Unlocks a discussion that moderators locked (or its author locked).
+  """
+  unlockDiscussion(id: ID!, reason: String): Discussion!
+  """
+  Decides a report without acting on the item; the note is what the reporter reads.
+  """
+  dismissReport(id: ID!, note: String): Report!
+  """
+  Bans a member from a circle with a reason: the membership ends and they cannot rejoin, ask
+  to join, start discussions or post there until the ban is lifted. Only the circle's
+  moderators (not against a fellow moderator) and admins.
+  """
+  banFromCircle(circleID: ID!, memberID: ID!, reason: String!): CircleBan!
+  """
+  Lifts a ban; returns the id of the lifted ban.
+  """
+  liftCircleBan(id: ID!, reason: String): ID!
+}
+`, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -11920,6 +12952,48 @@ func (ec *executionContext) childFields_Circle(ctx context.Context, field graphq
 		return ec.fieldContext_Circle_joinRequests(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Circle", field.Name)
+}
+
+func (ec *executionContext) childFields_CircleBan(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_CircleBan_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_CircleBan_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_CircleBan_updatedAt(ctx, field)
+	case "reason":
+		return ec.fieldContext_CircleBan_reason(ctx, field)
+	case "circle":
+		return ec.fieldContext_CircleBan_circle(ctx, field)
+	case "member":
+		return ec.fieldContext_CircleBan_member(ctx, field)
+	case "bannedBy":
+		return ec.fieldContext_CircleBan_bannedBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CircleBan", field.Name)
+}
+
+func (ec *executionContext) childFields_CircleBanConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_CircleBanConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CircleBanConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_CircleBanConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CircleBanConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_CircleBanEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_CircleBanEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_CircleBanEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CircleBanEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_CircleConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -12124,10 +13198,16 @@ func (ec *executionContext) childFields_Discussion(ctx context.Context, field gr
 		return ec.fieldContext_Discussion_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Discussion_updatedAt(ctx, field)
+	case "hiddenAt":
+		return ec.fieldContext_Discussion_hiddenAt(ctx, field)
+	case "hiddenReason":
+		return ec.fieldContext_Discussion_hiddenReason(ctx, field)
 	case "title":
 		return ec.fieldContext_Discussion_title(ctx, field)
 	case "status":
 		return ec.fieldContext_Discussion_status(ctx, field)
+	case "lockReason":
+		return ec.fieldContext_Discussion_lockReason(ctx, field)
 	case "pinned":
 		return ec.fieldContext_Discussion_pinned(ctx, field)
 	case "messageCount":
@@ -12436,6 +13516,10 @@ func (ec *executionContext) childFields_Message(ctx context.Context, field graph
 		return ec.fieldContext_Message_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Message_updatedAt(ctx, field)
+	case "hiddenAt":
+		return ec.fieldContext_Message_hiddenAt(ctx, field)
+	case "hiddenReason":
+		return ec.fieldContext_Message_hiddenReason(ctx, field)
 	case "body":
 		return ec.fieldContext_Message_body(ctx, field)
 	case "position":
@@ -12612,6 +13696,10 @@ func (ec *executionContext) childFields_Practice(ctx context.Context, field grap
 		return ec.fieldContext_Practice_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_Practice_updatedAt(ctx, field)
+	case "hiddenAt":
+		return ec.fieldContext_Practice_hiddenAt(ctx, field)
+	case "hiddenReason":
+		return ec.fieldContext_Practice_hiddenReason(ctx, field)
 	case "title":
 		return ec.fieldContext_Practice_title(ctx, field)
 	case "summary":
@@ -12760,6 +13848,62 @@ func (ec *executionContext) childFields_RegistrationEdge(ctx context.Context, fi
 		return ec.fieldContext_RegistrationEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RegistrationEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Report(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Report_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Report_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Report_updatedAt(ctx, field)
+	case "reason":
+		return ec.fieldContext_Report_reason(ctx, field)
+	case "note":
+		return ec.fieldContext_Report_note(ctx, field)
+	case "status":
+		return ec.fieldContext_Report_status(ctx, field)
+	case "resolutionNote":
+		return ec.fieldContext_Report_resolutionNote(ctx, field)
+	case "decidedAt":
+		return ec.fieldContext_Report_decidedAt(ctx, field)
+	case "reporter":
+		return ec.fieldContext_Report_reporter(ctx, field)
+	case "decidedBy":
+		return ec.fieldContext_Report_decidedBy(ctx, field)
+	case "message":
+		return ec.fieldContext_Report_message(ctx, field)
+	case "practice":
+		return ec.fieldContext_Report_practice(ctx, field)
+	case "discussion":
+		return ec.fieldContext_Report_discussion(ctx, field)
+	case "item":
+		return ec.fieldContext_Report_item(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Report", field.Name)
+}
+
+func (ec *executionContext) childFields_ReportConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ReportConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ReportConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ReportConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReportConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ReportEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_ReportEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_ReportEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReportEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_SearchHit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -14264,6 +15408,36 @@ func (ec *executionContext) field_Mutation_archivePractice_args(ctx context.Cont
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_banFromCircle_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "circleID",
+		func(ctx context.Context, v any) (gid.ID, error) {
+			return ec.unmarshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["circleID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "memberID",
+		func(ctx context.Context, v any) (gid.ID, error) {
+			return ec.unmarshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["memberID"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_cancelRegistration_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -14556,6 +15730,28 @@ func (ec *executionContext) field_Mutation_deleteMyAccount_args(ctx context.Cont
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_dismissReport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (gid.ID, error) {
+			return ec.unmarshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "note",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["note"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_editMessage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -14589,6 +15785,28 @@ func (ec *executionContext) field_Mutation_exportMemberData_args(ctx context.Con
 		return nil, err
 	}
 	args["memberID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_hideContent_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "itemID",
+		func(ctx context.Context, v any) (gid.ID, error) {
+			return ec.unmarshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["itemID"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
 		func(ctx context.Context, v any) (string, error) {
 			return ec.unmarshalNString2string(ctx, v)
@@ -14642,6 +15860,28 @@ func (ec *executionContext) field_Mutation_leaveCircle_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_liftCircleBan_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (gid.ID, error) {
+			return ec.unmarshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_linkPracticeMeasurements_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -14669,6 +15909,28 @@ func (ec *executionContext) field_Mutation_linkPracticeMeasurements_args(ctx con
 		return nil, err
 	}
 	args["afterIDs"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_lockDiscussion_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (gid.ID, error) {
+			return ec.unmarshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg1
 	return args, nil
 }
 
@@ -14884,6 +16146,20 @@ func (ec *executionContext) field_Mutation_removeCircleMember_args(ctx context.C
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_reportContent_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ReportContentInput, error) {
+			return ec.unmarshalNReportContentInput2zirkelᚋgraphᚋmodelᚐReportContentInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_requestToJoinCircle_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -14925,6 +16201,28 @@ func (ec *executionContext) field_Mutation_respondToSurvey_args(ctx context.Cont
 		return nil, err
 	}
 	args["answers"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_restoreContent_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "itemID",
+		func(ctx context.Context, v any) (gid.ID, error) {
+			return ec.unmarshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["itemID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg1
 	return args, nil
 }
 
@@ -14975,6 +16273,28 @@ func (ec *executionContext) field_Mutation_setTyping_args(ctx context.Context, r
 		return nil, err
 	}
 	args["discussionID"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_unlockDiscussion_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (gid.ID, error) {
+			return ec.unmarshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg1
 	return args, nil
 }
 
@@ -15854,6 +17174,36 @@ func (ec *executionContext) field_Query_benchmark_args(ctx context.Context, rawA
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_circleBans_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "circleID",
+		func(ctx context.Context, v any) (*gid.ID, error) {
+			return ec.unmarshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["circleID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[gid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_circles_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -16292,6 +17642,52 @@ func (ec *executionContext) field_Query_messages_args(ctx context.Context, rawAr
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_moderationQueue_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[gid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[gid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+		func(ctx context.Context, v any) (*report.Status, error) {
+			return ec.unmarshalOReportStatus2ᚖzirkelᚋentᚋreportᚐStatus(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["status"] = arg4
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_myCompetencyRatings_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -16403,6 +17799,44 @@ func (ec *executionContext) field_Query_myRegistrations_args(ctx context.Context
 		return nil, err
 	}
 	args["last"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_myReports_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[gid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[gid.ID], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -18919,6 +20353,336 @@ func (ec *executionContext) fieldContext_Circle_joinRequests(ctx context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _CircleBan_id(ctx context.Context, field graphql.CollectedField, obj *ent.CircleBan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CircleBan_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v gid.ID) graphql.Marshaler {
+			return ec.marshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CircleBan_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CircleBan", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CircleBan_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.CircleBan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CircleBan_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CircleBan_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CircleBan", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CircleBan_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.CircleBan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CircleBan_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CircleBan_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CircleBan", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CircleBan_reason(ctx context.Context, field graphql.CollectedField, obj *ent.CircleBan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CircleBan_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CircleBan_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CircleBan", field, false, false, "String")
+}
+
+func (ec *executionContext) _CircleBan_circle(ctx context.Context, field graphql.CollectedField, obj *ent.CircleBan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CircleBan_circle(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Circle(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Circle) graphql.Marshaler {
+			return ec.marshalNCircle2ᚖzirkelᚋentᚐCircle(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CircleBan_circle(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CircleBan",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Circle(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CircleBan_member(ctx context.Context, field graphql.CollectedField, obj *ent.CircleBan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CircleBan_member(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Member(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Member) graphql.Marshaler {
+			return ec.marshalNMember2ᚖzirkelᚋentᚐMember(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CircleBan_member(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CircleBan",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CircleBan_bannedBy(ctx context.Context, field graphql.CollectedField, obj *ent.CircleBan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CircleBan_bannedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BannedBy(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Member) graphql.Marshaler {
+			return ec.marshalOMember2ᚖzirkelᚋentᚐMember(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CircleBan_bannedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CircleBan",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CircleBanConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.CircleBanConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CircleBanConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.CircleBanEdge) graphql.Marshaler {
+			return ec.marshalOCircleBanEdge2ᚕᚖzirkelᚋentᚐCircleBanEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CircleBanConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CircleBanConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CircleBanEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CircleBanConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.CircleBanConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CircleBanConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[gid.ID]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CircleBanConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CircleBanConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CircleBanConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.CircleBanConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CircleBanConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CircleBanConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CircleBanConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CircleBanEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.CircleBanEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CircleBanEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CircleBan) graphql.Marshaler {
+			return ec.marshalOCircleBan2ᚖzirkelᚋentᚐCircleBan(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CircleBanEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CircleBanEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CircleBan(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CircleBanEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.CircleBanEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CircleBanEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[gid.ID]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CircleBanEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CircleBanEdge", field, false, false, "Cursor")
+}
+
 func (ec *executionContext) _CircleConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.CircleConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20460,6 +22224,52 @@ func (ec *executionContext) fieldContext_Discussion_updatedAt(_ context.Context,
 	return graphql.NewScalarFieldContext("Discussion", field, false, false, "Time")
 }
 
+func (ec *executionContext) _Discussion_hiddenAt(ctx context.Context, field graphql.CollectedField, obj *ent.Discussion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Discussion_hiddenAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HiddenAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Discussion_hiddenAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Discussion", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Discussion_hiddenReason(ctx context.Context, field graphql.CollectedField, obj *ent.Discussion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Discussion_hiddenReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HiddenReason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Discussion_hiddenReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Discussion", field, false, false, "String")
+}
+
 func (ec *executionContext) _Discussion_title(ctx context.Context, field graphql.CollectedField, obj *ent.Discussion) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20504,6 +22314,29 @@ func (ec *executionContext) _Discussion_status(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_Discussion_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Discussion", field, false, false, "DiscussionStatus")
+}
+
+func (ec *executionContext) _Discussion_lockReason(ctx context.Context, field graphql.CollectedField, obj *ent.Discussion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Discussion_lockReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LockReason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Discussion_lockReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Discussion", field, false, false, "String")
 }
 
 func (ec *executionContext) _Discussion_pinned(ctx context.Context, field graphql.CollectedField, obj *ent.Discussion) (ret graphql.Marshaler) {
@@ -23260,6 +25093,52 @@ func (ec *executionContext) _Message_updatedAt(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_Message_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Message", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Message_hiddenAt(ctx context.Context, field graphql.CollectedField, obj *ent.Message) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Message_hiddenAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HiddenAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Message_hiddenAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Message", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Message_hiddenReason(ctx context.Context, field graphql.CollectedField, obj *ent.Message) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Message_hiddenReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HiddenReason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Message_hiddenReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Message", field, false, false, "String")
 }
 
 func (ec *executionContext) _Message_body(ctx context.Context, field graphql.CollectedField, obj *ent.Message) (ret graphql.Marshaler) {
@@ -26390,6 +28269,358 @@ func (ec *executionContext) fieldContext_Mutation_exportMemberData(ctx context.C
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_reportContent(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_reportContent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ReportContent(ctx, fc.Args["input"].(model.ReportContentInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Report) graphql.Marshaler {
+			return ec.marshalNReport2ᚖzirkelᚋentᚐReport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_reportContent(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Report(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_reportContent_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_hideContent(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_hideContent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().HideContent(ctx, fc.Args["itemID"].(gid.ID), fc.Args["reason"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v ent.Noder) graphql.Marshaler {
+			return ec.marshalNModeratedItem2zirkelᚋentᚐNoder(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_hideContent(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ModeratedItem does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_hideContent_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_restoreContent(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_restoreContent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RestoreContent(ctx, fc.Args["itemID"].(gid.ID), fc.Args["reason"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v ent.Noder) graphql.Marshaler {
+			return ec.marshalNModeratedItem2zirkelᚋentᚐNoder(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_restoreContent(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ModeratedItem does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_restoreContent_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_lockDiscussion(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_lockDiscussion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().LockDiscussion(ctx, fc.Args["id"].(gid.ID), fc.Args["reason"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Discussion) graphql.Marshaler {
+			return ec.marshalNDiscussion2ᚖzirkelᚋentᚐDiscussion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_lockDiscussion(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Discussion(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_lockDiscussion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_unlockDiscussion(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_unlockDiscussion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UnlockDiscussion(ctx, fc.Args["id"].(gid.ID), fc.Args["reason"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Discussion) graphql.Marshaler {
+			return ec.marshalNDiscussion2ᚖzirkelᚋentᚐDiscussion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_unlockDiscussion(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Discussion(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_unlockDiscussion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_dismissReport(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_dismissReport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DismissReport(ctx, fc.Args["id"].(gid.ID), fc.Args["note"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Report) graphql.Marshaler {
+			return ec.marshalNReport2ᚖzirkelᚋentᚐReport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_dismissReport(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Report(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_dismissReport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_banFromCircle(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_banFromCircle(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().BanFromCircle(ctx, fc.Args["circleID"].(gid.ID), fc.Args["memberID"].(gid.ID), fc.Args["reason"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CircleBan) graphql.Marshaler {
+			return ec.marshalNCircleBan2ᚖzirkelᚋentᚐCircleBan(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_banFromCircle(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CircleBan(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_banFromCircle_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_liftCircleBan(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_liftCircleBan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().LiftCircleBan(ctx, fc.Args["id"].(gid.ID), fc.Args["reason"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v gid.ID) graphql.Marshaler {
+			return ec.marshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_liftCircleBan(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type ID does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_liftCircleBan_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _OptionResult_option(ctx context.Context, field graphql.CollectedField, obj *model.OptionResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -27412,6 +29643,52 @@ func (ec *executionContext) _Practice_updatedAt(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_Practice_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Practice", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Practice_hiddenAt(ctx context.Context, field graphql.CollectedField, obj *ent.Practice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Practice_hiddenAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HiddenAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Practice_hiddenAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Practice", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Practice_hiddenReason(ctx context.Context, field graphql.CollectedField, obj *ent.Practice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Practice_hiddenReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HiddenReason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Practice_hiddenReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Practice", field, false, false, "String")
 }
 
 func (ec *executionContext) _Practice_title(ctx context.Context, field graphql.CollectedField, obj *ent.Practice) (ret graphql.Marshaler) {
@@ -29427,6 +31704,138 @@ func (ec *executionContext) fieldContext_Query_myPractices(ctx context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_moderationQueue(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_moderationQueue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ModerationQueue(ctx, fc.Args["first"].(*int), fc.Args["after"].(*entgql.Cursor[gid.ID]), fc.Args["last"].(*int), fc.Args["before"].(*entgql.Cursor[gid.ID]), fc.Args["status"].(*report.Status))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ReportConnection) graphql.Marshaler {
+			return ec.marshalNReportConnection2ᚖzirkelᚋentᚐReportConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_moderationQueue(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReportConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_moderationQueue_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_myReports(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_myReports(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().MyReports(ctx, fc.Args["first"].(*int), fc.Args["after"].(*entgql.Cursor[gid.ID]), fc.Args["last"].(*int), fc.Args["before"].(*entgql.Cursor[gid.ID]))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ReportConnection) graphql.Marshaler {
+			return ec.marshalNReportConnection2ᚖzirkelᚋentᚐReportConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_myReports(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReportConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_myReports_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_circleBans(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_circleBans(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CircleBans(ctx, fc.Args["circleID"].(*gid.ID), fc.Args["first"].(*int), fc.Args["after"].(*entgql.Cursor[gid.ID]))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CircleBanConnection) graphql.Marshaler {
+			return ec.marshalNCircleBanConnection2ᚖzirkelᚋentᚐCircleBanConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_circleBans(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CircleBanConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_circleBans_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -30047,6 +32456,515 @@ func (ec *executionContext) _RegistrationEdge_cursor(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_RegistrationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RegistrationEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _Report_id(ctx context.Context, field graphql.CollectedField, obj *ent.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Report_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v gid.ID) graphql.Marshaler {
+			return ec.marshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Report_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Report", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Report_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Report_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Report_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Report", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Report_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Report_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Report_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Report", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Report_reason(ctx context.Context, field graphql.CollectedField, obj *ent.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Report_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v report.Reason) graphql.Marshaler {
+			return ec.marshalNReportReason2zirkelᚋentᚋreportᚐReason(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Report_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Report", field, false, false, "ReportReason")
+}
+
+func (ec *executionContext) _Report_note(ctx context.Context, field graphql.CollectedField, obj *ent.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Report_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Report_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Report", field, false, false, "String")
+}
+
+func (ec *executionContext) _Report_status(ctx context.Context, field graphql.CollectedField, obj *ent.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Report_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v report.Status) graphql.Marshaler {
+			return ec.marshalNReportStatus2zirkelᚋentᚋreportᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Report_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Report", field, false, false, "ReportStatus")
+}
+
+func (ec *executionContext) _Report_resolutionNote(ctx context.Context, field graphql.CollectedField, obj *ent.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Report_resolutionNote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ResolutionNote, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Report_resolutionNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Report", field, false, false, "String")
+}
+
+func (ec *executionContext) _Report_decidedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Report_decidedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DecidedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Report_decidedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Report", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Report_reporter(ctx context.Context, field graphql.CollectedField, obj *ent.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Report_reporter(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reporter(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Member) graphql.Marshaler {
+			return ec.marshalNMember2ᚖzirkelᚋentᚐMember(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Report_reporter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Report",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Report_decidedBy(ctx context.Context, field graphql.CollectedField, obj *ent.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Report_decidedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DecidedBy(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Member) graphql.Marshaler {
+			return ec.marshalOMember2ᚖzirkelᚋentᚐMember(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Report_decidedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Report",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Report_message(ctx context.Context, field graphql.CollectedField, obj *ent.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Report_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Message) graphql.Marshaler {
+			return ec.marshalOMessage2ᚖzirkelᚋentᚐMessage(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Report_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Report",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Message(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Report_practice(ctx context.Context, field graphql.CollectedField, obj *ent.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Report_practice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Practice(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Practice) graphql.Marshaler {
+			return ec.marshalOPractice2ᚖzirkelᚋentᚐPractice(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Report_practice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Report",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Practice(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Report_discussion(ctx context.Context, field graphql.CollectedField, obj *ent.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Report_discussion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Discussion(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Discussion) graphql.Marshaler {
+			return ec.marshalODiscussion2ᚖzirkelᚋentᚐDiscussion(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Report_discussion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Report",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Discussion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Report_item(ctx context.Context, field graphql.CollectedField, obj *ent.Report) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Report_item(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Report().Item(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v ent.Noder) graphql.Marshaler {
+			return ec.marshalOModeratedItem2zirkelᚋentᚐNoder(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Report_item(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Report", field, true, true, "ModeratedItem")
+}
+
+func (ec *executionContext) _ReportConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ReportConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ReportEdge) graphql.Marshaler {
+			return ec.marshalOReportEdge2ᚕᚖzirkelᚋentᚐReportEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReportConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReportConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReportEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReportConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.ReportConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[gid.ID]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReportConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReportConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.ReportConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ReportEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ReportEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Report) graphql.Marshaler {
+			return ec.marshalOReport2ᚖzirkelᚋentᚐReport(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ReportEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReportEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Report(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReportEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.ReportEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReportEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[gid.ID]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReportEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReportEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _SearchHit_node(ctx context.Context, field graphql.CollectedField, obj *model.SearchHit) (ret graphql.Marshaler) {
@@ -34726,6 +37644,434 @@ func UnmarshalAuthorshipInvitationWhereInput(ctx context.Context, raw any) (ent.
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCircleBanOrder(ctx context.Context, obj any) (ent.CircleBanOrder, error) {
+	var it ent.CircleBanOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNCircleBanOrderField2ᚖzirkelᚋentᚐCircleBanOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCircleBanOrder unmarshals raw into the CircleBanOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCircleBanOrder(ctx context.Context, raw any) (ent.CircleBanOrder, error) {
+	var out ent.CircleBanOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CircleBanOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCircleBanWhereInput(ctx context.Context, obj any) (ent.CircleBanWhereInput, error) {
+	var it ent.CircleBanWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "reason", "reasonNEQ", "reasonIn", "reasonNotIn", "reasonGT", "reasonGTE", "reasonLT", "reasonLTE", "reasonContains", "reasonHasPrefix", "reasonHasSuffix", "reasonEqualFold", "reasonContainsFold", "hasCircle", "hasCircleWith", "hasMember", "hasMemberWith", "hasBannedBy", "hasBannedByWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOCircleBanWhereInput2ᚖzirkelᚋentᚐCircleBanWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOCircleBanWhereInput2ᚕᚖzirkelᚋentᚐCircleBanWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOCircleBanWhereInput2ᚕᚖzirkelᚋentᚐCircleBanWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕzirkelᚋentᚋschemaᚋgidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕzirkelᚋentᚋschemaᚋgidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		case "reasonNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonNEQ = data
+		case "reasonIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonIn = data
+		case "reasonNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonNotIn = data
+		case "reasonGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonGT = data
+		case "reasonGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonGTE = data
+		case "reasonLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonLT = data
+		case "reasonLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonLTE = data
+		case "reasonContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonContains = data
+		case "reasonHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonHasPrefix = data
+		case "reasonHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonHasSuffix = data
+		case "reasonEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonEqualFold = data
+		case "reasonContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonContainsFold = data
+		case "hasCircle":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCircle"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasCircle = data
+		case "hasCircleWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCircleWith"))
+			data, err := ec.unmarshalOCircleWhereInput2ᚕᚖzirkelᚋentᚐCircleWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasCircleWith = data
+		case "hasMember":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMember"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMember = data
+		case "hasMemberWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMemberWith"))
+			data, err := ec.unmarshalOMemberWhereInput2ᚕᚖzirkelᚋentᚐMemberWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMemberWith = data
+		case "hasBannedBy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasBannedBy"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasBannedBy = data
+		case "hasBannedByWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasBannedByWith"))
+			data, err := ec.unmarshalOMemberWhereInput2ᚕᚖzirkelᚋentᚐMemberWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasBannedByWith = data
+		}
+	}
+	// Execute INPUT_OBJECT level directives (e.g., @oneOf, @directive3)
+	// These run after all fields have been unmarshaled
+	directive0 := func(ctx context.Context) (any, error) { return it, nil }
+
+	directive1 := func(ctx context.Context) (any, error) {
+		if ec.Directives.FilterGuard == nil {
+			return it, graphql.ErrorOnPath(ctx, errors.New("directive filterGuard is not implemented"))
+		}
+		return ec.Directives.FilterGuard(ctx, asMap, directive0)
+	}
+
+	tmp, err := directive1(ctx)
+	if err != nil {
+		return it, graphql.ErrorOnPath(ctx, err)
+	}
+	if data, ok := tmp.(ent.CircleBanWhereInput); ok {
+		return data, nil
+	}
+	return it, graphql.ErrorOnPath(ctx, fmt.Errorf(`unexpected type %T from INPUT_OBJECT directive, should be ent.CircleBanWhereInput`, tmp))
+}
+
+// UnmarshalCircleBanWhereInput unmarshals raw into the CircleBanWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCircleBanWhereInput(ctx context.Context, raw any) (ent.CircleBanWhereInput, error) {
+	var out ent.CircleBanWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CircleBanWhereInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCircleJoinRequestOrder(ctx context.Context, obj any) (ent.CircleJoinRequestOrder, error) {
 	var it ent.CircleJoinRequestOrder
 	if obj == nil {
@@ -38421,7 +41767,7 @@ func (ec *executionContext) unmarshalInputDiscussionWhereInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "pinned", "pinnedNEQ", "messageCount", "messageCountNEQ", "messageCountIn", "messageCountNotIn", "messageCountGT", "messageCountGTE", "messageCountLT", "messageCountLTE", "lastMessageAt", "lastMessageAtNEQ", "lastMessageAtIn", "lastMessageAtNotIn", "lastMessageAtGT", "lastMessageAtGTE", "lastMessageAtLT", "lastMessageAtLTE", "lastMessageAtIsNil", "lastMessageAtNotNil", "hasTopics", "hasTopicsWith", "hasCircle", "hasCircleWith", "hasAuthor", "hasAuthorWith", "hasMessages", "hasMessagesWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "hiddenAt", "hiddenAtNEQ", "hiddenAtIn", "hiddenAtNotIn", "hiddenAtGT", "hiddenAtGTE", "hiddenAtLT", "hiddenAtLTE", "hiddenAtIsNil", "hiddenAtNotNil", "hiddenReason", "hiddenReasonNEQ", "hiddenReasonIn", "hiddenReasonNotIn", "hiddenReasonGT", "hiddenReasonGTE", "hiddenReasonLT", "hiddenReasonLTE", "hiddenReasonContains", "hiddenReasonHasPrefix", "hiddenReasonHasSuffix", "hiddenReasonIsNil", "hiddenReasonNotNil", "hiddenReasonEqualFold", "hiddenReasonContainsFold", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "lockReason", "lockReasonNEQ", "lockReasonIn", "lockReasonNotIn", "lockReasonGT", "lockReasonGTE", "lockReasonLT", "lockReasonLTE", "lockReasonContains", "lockReasonHasPrefix", "lockReasonHasSuffix", "lockReasonIsNil", "lockReasonNotNil", "lockReasonEqualFold", "lockReasonContainsFold", "pinned", "pinnedNEQ", "messageCount", "messageCountNEQ", "messageCountIn", "messageCountNotIn", "messageCountGT", "messageCountGTE", "messageCountLT", "messageCountLTE", "lastMessageAt", "lastMessageAtNEQ", "lastMessageAtIn", "lastMessageAtNotIn", "lastMessageAtGT", "lastMessageAtGTE", "lastMessageAtLT", "lastMessageAtLTE", "lastMessageAtIsNil", "lastMessageAtNotNil", "hasTopics", "hasTopicsWith", "hasCircle", "hasCircleWith", "hasAuthor", "hasAuthorWith", "hasMessages", "hasMessagesWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -38617,6 +41963,181 @@ func (ec *executionContext) unmarshalInputDiscussionWhereInput(ctx context.Conte
 				return it, err
 			}
 			it.UpdatedAtLTE = data
+		case "hiddenAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenAt = data
+		case "hiddenAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenAtNEQ = data
+		case "hiddenAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenAtIn = data
+		case "hiddenAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenAtNotIn = data
+		case "hiddenAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenAtGT = data
+		case "hiddenAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenAtGTE = data
+		case "hiddenAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenAtLT = data
+		case "hiddenAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenAtLTE = data
+		case "hiddenAtIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenAtIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenAtIsNil = data
+		case "hiddenAtNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenAtNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenAtNotNil = data
+		case "hiddenReason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenReason"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenReason = data
+		case "hiddenReasonNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenReasonNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenReasonNEQ = data
+		case "hiddenReasonIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenReasonIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenReasonIn = data
+		case "hiddenReasonNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenReasonNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenReasonNotIn = data
+		case "hiddenReasonGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenReasonGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenReasonGT = data
+		case "hiddenReasonGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenReasonGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenReasonGTE = data
+		case "hiddenReasonLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenReasonLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenReasonLT = data
+		case "hiddenReasonLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenReasonLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenReasonLTE = data
+		case "hiddenReasonContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenReasonContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenReasonContains = data
+		case "hiddenReasonHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenReasonHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenReasonHasPrefix = data
+		case "hiddenReasonHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenReasonHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenReasonHasSuffix = data
+		case "hiddenReasonIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenReasonIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenReasonIsNil = data
+		case "hiddenReasonNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenReasonNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenReasonNotNil = data
+		case "hiddenReasonEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenReasonEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenReasonEqualFold = data
+		case "hiddenReasonContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenReasonContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenReasonContainsFold = data
 		case "title":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -38736,6 +42257,111 @@ func (ec *executionContext) unmarshalInputDiscussionWhereInput(ctx context.Conte
 				return it, err
 			}
 			it.StatusNotIn = data
+		case "lockReason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lockReason"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LockReason = data
+		case "lockReasonNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lockReasonNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LockReasonNEQ = data
+		case "lockReasonIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lockReasonIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LockReasonIn = data
+		case "lockReasonNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lockReasonNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LockReasonNotIn = data
+		case "lockReasonGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lockReasonGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LockReasonGT = data
+		case "lockReasonGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lockReasonGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LockReasonGTE = data
+		case "lockReasonLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lockReasonLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LockReasonLT = data
+		case "lockReasonLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lockReasonLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LockReasonLTE = data
+		case "lockReasonContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lockReasonContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LockReasonContains = data
+		case "lockReasonHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lockReasonHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LockReasonHasPrefix = data
+		case "lockReasonHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lockReasonHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LockReasonHasSuffix = data
+		case "lockReasonIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lockReasonIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LockReasonIsNil = data
+		case "lockReasonNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lockReasonNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LockReasonNotNil = data
+		case "lockReasonEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lockReasonEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LockReasonEqualFold = data
+		case "lockReasonContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lockReasonContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LockReasonContainsFold = data
 		case "pinned":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pinned"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -42329,7 +45955,7 @@ func (ec *executionContext) unmarshalInputMessageWhereInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "body", "bodyNEQ", "bodyIn", "bodyNotIn", "bodyGT", "bodyGTE", "bodyLT", "bodyLTE", "bodyContains", "bodyHasPrefix", "bodyHasSuffix", "bodyEqualFold", "bodyContainsFold", "position", "positionNEQ", "positionIn", "positionNotIn", "positionGT", "positionGTE", "positionLT", "positionLTE", "editedAt", "editedAtNEQ", "editedAtIn", "editedAtNotIn", "editedAtGT", "editedAtGTE", "editedAtLT", "editedAtLTE", "editedAtIsNil", "editedAtNotNil", "deletedAt", "deletedAtNEQ", "deletedAtIn", "deletedAtNotIn", "deletedAtGT", "deletedAtGTE", "deletedAtLT", "deletedAtLTE", "deletedAtIsNil", "deletedAtNotNil", "hasDiscussion", "hasDiscussionWith", "hasAuthor", "hasAuthorWith", "hasParent", "hasParentWith", "hasReplies", "hasRepliesWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "hiddenAt", "hiddenAtNEQ", "hiddenAtIn", "hiddenAtNotIn", "hiddenAtGT", "hiddenAtGTE", "hiddenAtLT", "hiddenAtLTE", "hiddenAtIsNil", "hiddenAtNotNil", "hiddenReason", "hiddenReasonNEQ", "hiddenReasonIn", "hiddenReasonNotIn", "hiddenReasonGT", "hiddenReasonGTE", "hiddenReasonLT", "hiddenReasonLTE", "hiddenReasonContains", "hiddenReasonHasPrefix", "hiddenReasonHasSuffix", "hiddenReasonIsNil", "hiddenReasonNotNil", "hiddenReasonEqualFold", "hiddenReasonContainsFold", "body", "bodyNEQ", "bodyIn", "bodyNotIn", "bodyGT", "bodyGTE", "bodyLT", "bodyLTE", "bodyContains", "bodyHasPrefix", "bodyHasSuffix", "bodyEqualFold", "bodyContainsFold", "position", "positionNEQ", "positionIn", "positionNotIn", "positionGT", "positionGTE", "positionLT", "positionLTE", "editedAt", "editedAtNEQ", "editedAtIn", "editedAtNotIn", "editedAtGT", "editedAtGTE", "editedAtLT", "editedAtLTE", "editedAtIsNil", "editedAtNotNil", "deletedAt", "deletedAtNEQ", "deletedAtIn", "deletedAtNotIn", "deletedAtGT", "deletedAtGTE", "deletedAtLT", "deletedAtLTE", "deletedAtIsNil", "deletedAtNotNil", "hasDiscussion", "hasDiscussionWith", "hasAuthor", "hasAuthorWith", "hasParent", "hasParentWith", "hasReplies", "hasRepliesWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -42525,6 +46151,181 @@ func (ec *executionContext) unmarshalInputMessageWhereInput(ctx context.Context,
 				return it, err
 			}
 			it.UpdatedAtLTE = data
+		case "hiddenAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenAt = data
+		case "hiddenAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenAtNEQ = data
+		case "hiddenAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenAtIn = data
+		case "hiddenAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenAtNotIn = data
+		case "hiddenAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenAtGT = data
+		case "hiddenAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenAtGTE = data
+		case "hiddenAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenAtLT = data
+		case "hiddenAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenAtLTE = data
+		case "hiddenAtIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenAtIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenAtIsNil = data
+		case "hiddenAtNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenAtNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenAtNotNil = data
+		case "hiddenReason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenReason"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenReason = data
+		case "hiddenReasonNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenReasonNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenReasonNEQ = data
+		case "hiddenReasonIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenReasonIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenReasonIn = data
+		case "hiddenReasonNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenReasonNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenReasonNotIn = data
+		case "hiddenReasonGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenReasonGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenReasonGT = data
+		case "hiddenReasonGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenReasonGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenReasonGTE = data
+		case "hiddenReasonLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenReasonLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenReasonLT = data
+		case "hiddenReasonLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenReasonLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenReasonLTE = data
+		case "hiddenReasonContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenReasonContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenReasonContains = data
+		case "hiddenReasonHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenReasonHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenReasonHasPrefix = data
+		case "hiddenReasonHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenReasonHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenReasonHasSuffix = data
+		case "hiddenReasonIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenReasonIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenReasonIsNil = data
+		case "hiddenReasonNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenReasonNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenReasonNotNil = data
+		case "hiddenReasonEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenReasonEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenReasonEqualFold = data
+		case "hiddenReasonContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenReasonContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenReasonContainsFold = data
 		case "body":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("body"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -43843,7 +47644,7 @@ func (ec *executionContext) unmarshalInputPracticeWhereInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "summary", "summaryNEQ", "summaryIn", "summaryNotIn", "summaryGT", "summaryGTE", "summaryLT", "summaryLTE", "summaryContains", "summaryHasPrefix", "summaryHasSuffix", "summaryIsNil", "summaryNotNil", "summaryEqualFold", "summaryContainsFold", "problem", "problemNEQ", "problemIn", "problemNotIn", "problemGT", "problemGTE", "problemLT", "problemLTE", "problemContains", "problemHasPrefix", "problemHasSuffix", "problemIsNil", "problemNotNil", "problemEqualFold", "problemContainsFold", "approach", "approachNEQ", "approachIn", "approachNotIn", "approachGT", "approachGTE", "approachLT", "approachLTE", "approachContains", "approachHasPrefix", "approachHasSuffix", "approachIsNil", "approachNotNil", "approachEqualFold", "approachContainsFold", "outcome", "outcomeNEQ", "outcomeIn", "outcomeNotIn", "outcomeGT", "outcomeGTE", "outcomeLT", "outcomeLTE", "outcomeContains", "outcomeHasPrefix", "outcomeHasSuffix", "outcomeIsNil", "outcomeNotNil", "outcomeEqualFold", "outcomeContainsFold", "lessonsLearned", "lessonsLearnedNEQ", "lessonsLearnedIn", "lessonsLearnedNotIn", "lessonsLearnedGT", "lessonsLearnedGTE", "lessonsLearnedLT", "lessonsLearnedLTE", "lessonsLearnedContains", "lessonsLearnedHasPrefix", "lessonsLearnedHasSuffix", "lessonsLearnedIsNil", "lessonsLearnedNotNil", "lessonsLearnedEqualFold", "lessonsLearnedContainsFold", "maturity", "maturityNEQ", "maturityIn", "maturityNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "publishedAt", "publishedAtNEQ", "publishedAtIn", "publishedAtNotIn", "publishedAtGT", "publishedAtGTE", "publishedAtLT", "publishedAtLTE", "publishedAtIsNil", "publishedAtNotNil", "effortPersonDays", "effortPersonDaysNEQ", "effortPersonDaysIn", "effortPersonDaysNotIn", "effortPersonDaysGT", "effortPersonDaysGTE", "effortPersonDaysLT", "effortPersonDaysLTE", "effortPersonDaysIsNil", "effortPersonDaysNotNil", "durationWeeks", "durationWeeksNEQ", "durationWeeksIn", "durationWeeksNotIn", "durationWeeksGT", "durationWeeksGTE", "durationWeeksLT", "durationWeeksLTE", "durationWeeksIsNil", "durationWeeksNotNil", "transferability", "transferabilityNEQ", "transferabilityIn", "transferabilityNotIn", "transferabilityGT", "transferabilityGTE", "transferabilityLT", "transferabilityLTE", "transferabilityContains", "transferabilityHasPrefix", "transferabilityHasSuffix", "transferabilityIsNil", "transferabilityNotNil", "transferabilityEqualFold", "transferabilityContainsFold", "visibility", "visibilityNEQ", "visibilityIn", "visibilityNotIn", "hasOrganisation", "hasOrganisationWith", "hasAuthors", "hasAuthorsWith", "hasTopics", "hasTopicsWith", "hasCircle", "hasCircleWith", "hasSoftware", "hasSoftwareWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "hiddenAt", "hiddenAtNEQ", "hiddenAtIn", "hiddenAtNotIn", "hiddenAtGT", "hiddenAtGTE", "hiddenAtLT", "hiddenAtLTE", "hiddenAtIsNil", "hiddenAtNotNil", "hiddenReason", "hiddenReasonNEQ", "hiddenReasonIn", "hiddenReasonNotIn", "hiddenReasonGT", "hiddenReasonGTE", "hiddenReasonLT", "hiddenReasonLTE", "hiddenReasonContains", "hiddenReasonHasPrefix", "hiddenReasonHasSuffix", "hiddenReasonIsNil", "hiddenReasonNotNil", "hiddenReasonEqualFold", "hiddenReasonContainsFold", "title", "titleNEQ", "titleIn", "titleNotIn", "titleGT", "titleGTE", "titleLT", "titleLTE", "titleContains", "titleHasPrefix", "titleHasSuffix", "titleEqualFold", "titleContainsFold", "summary", "summaryNEQ", "summaryIn", "summaryNotIn", "summaryGT", "summaryGTE", "summaryLT", "summaryLTE", "summaryContains", "summaryHasPrefix", "summaryHasSuffix", "summaryIsNil", "summaryNotNil", "summaryEqualFold", "summaryContainsFold", "problem", "problemNEQ", "problemIn", "problemNotIn", "problemGT", "problemGTE", "problemLT", "problemLTE", "problemContains", "problemHasPrefix", "problemHasSuffix", "problemIsNil", "problemNotNil", "problemEqualFold", "problemContainsFold", "approach", "approachNEQ", "approachIn", "approachNotIn", "approachGT", "approachGTE", "approachLT", "approachLTE", "approachContains", "approachHasPrefix", "approachHasSuffix", "approachIsNil", "approachNotNil", "approachEqualFold", "approachContainsFold", "outcome", "outcomeNEQ", "outcomeIn", "outcomeNotIn", "outcomeGT", "outcomeGTE", "outcomeLT", "outcomeLTE", "outcomeContains", "outcomeHasPrefix", "outcomeHasSuffix", "outcomeIsNil", "outcomeNotNil", "outcomeEqualFold", "outcomeContainsFold", "lessonsLearned", "lessonsLearnedNEQ", "lessonsLearnedIn", "lessonsLearnedNotIn", "lessonsLearnedGT", "lessonsLearnedGTE", "lessonsLearnedLT", "lessonsLearnedLTE", "lessonsLearnedContains", "lessonsLearnedHasPrefix", "lessonsLearnedHasSuffix", "lessonsLearnedIsNil", "lessonsLearnedNotNil", "lessonsLearnedEqualFold", "lessonsLearnedContainsFold", "maturity", "maturityNEQ", "maturityIn", "maturityNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "publishedAt", "publishedAtNEQ", "publishedAtIn", "publishedAtNotIn", "publishedAtGT", "publishedAtGTE", "publishedAtLT", "publishedAtLTE", "publishedAtIsNil", "publishedAtNotNil", "effortPersonDays", "effortPersonDaysNEQ", "effortPersonDaysIn", "effortPersonDaysNotIn", "effortPersonDaysGT", "effortPersonDaysGTE", "effortPersonDaysLT", "effortPersonDaysLTE", "effortPersonDaysIsNil", "effortPersonDaysNotNil", "durationWeeks", "durationWeeksNEQ", "durationWeeksIn", "durationWeeksNotIn", "durationWeeksGT", "durationWeeksGTE", "durationWeeksLT", "durationWeeksLTE", "durationWeeksIsNil", "durationWeeksNotNil", "transferability", "transferabilityNEQ", "transferabilityIn", "transferabilityNotIn", "transferabilityGT", "transferabilityGTE", "transferabilityLT", "transferabilityLTE", "transferabilityContains", "transferabilityHasPrefix", "transferabilityHasSuffix", "transferabilityIsNil", "transferabilityNotNil", "transferabilityEqualFold", "transferabilityContainsFold", "visibility", "visibilityNEQ", "visibilityIn", "visibilityNotIn", "hasOrganisation", "hasOrganisationWith", "hasAuthors", "hasAuthorsWith", "hasTopics", "hasTopicsWith", "hasCircle", "hasCircleWith", "hasSoftware", "hasSoftwareWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -44039,6 +47840,181 @@ func (ec *executionContext) unmarshalInputPracticeWhereInput(ctx context.Context
 				return it, err
 			}
 			it.UpdatedAtLTE = data
+		case "hiddenAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenAt = data
+		case "hiddenAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenAtNEQ = data
+		case "hiddenAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenAtIn = data
+		case "hiddenAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenAtNotIn = data
+		case "hiddenAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenAtGT = data
+		case "hiddenAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenAtGTE = data
+		case "hiddenAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenAtLT = data
+		case "hiddenAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenAtLTE = data
+		case "hiddenAtIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenAtIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenAtIsNil = data
+		case "hiddenAtNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenAtNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenAtNotNil = data
+		case "hiddenReason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenReason"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenReason = data
+		case "hiddenReasonNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenReasonNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenReasonNEQ = data
+		case "hiddenReasonIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenReasonIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenReasonIn = data
+		case "hiddenReasonNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenReasonNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenReasonNotIn = data
+		case "hiddenReasonGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenReasonGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenReasonGT = data
+		case "hiddenReasonGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenReasonGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenReasonGTE = data
+		case "hiddenReasonLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenReasonLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenReasonLT = data
+		case "hiddenReasonLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenReasonLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenReasonLTE = data
+		case "hiddenReasonContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenReasonContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenReasonContains = data
+		case "hiddenReasonHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenReasonHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenReasonHasPrefix = data
+		case "hiddenReasonHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenReasonHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenReasonHasSuffix = data
+		case "hiddenReasonIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenReasonIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenReasonIsNil = data
+		case "hiddenReasonNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenReasonNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenReasonNotNil = data
+		case "hiddenReasonEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenReasonEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenReasonEqualFold = data
+		case "hiddenReasonContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hiddenReasonContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HiddenReasonContainsFold = data
 		case "title":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -45619,6 +49595,763 @@ func (ec *executionContext) unmarshalInputRegistrationWhereInput(ctx context.Con
 func UnmarshalRegistrationWhereInput(ctx context.Context, raw any) (ent.RegistrationWhereInput, error) {
 	var out ent.RegistrationWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "RegistrationWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputReportContentInput(ctx context.Context, obj any) (model.ReportContentInput, error) {
+	var it model.ReportContentInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"itemID", "reason", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "itemID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("itemID"))
+			data, err := ec.unmarshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ItemID = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNReportReason2zirkelᚋentᚋreportᚐReason(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalReportContentInput unmarshals raw into the ReportContentInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalReportContentInput(ctx context.Context, raw any) (model.ReportContentInput, error) {
+	var out model.ReportContentInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ReportContentInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputReportOrder(ctx context.Context, obj any) (ent.ReportOrder, error) {
+	var it ent.ReportOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNReportOrderField2ᚖzirkelᚋentᚐReportOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalReportOrder unmarshals raw into the ReportOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalReportOrder(ctx context.Context, raw any) (ent.ReportOrder, error) {
+	var out ent.ReportOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ReportOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputReportWhereInput(ctx context.Context, obj any) (ent.ReportWhereInput, error) {
+	var it ent.ReportWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "reason", "reasonNEQ", "reasonIn", "reasonNotIn", "note", "noteNEQ", "noteIn", "noteNotIn", "noteGT", "noteGTE", "noteLT", "noteLTE", "noteContains", "noteHasPrefix", "noteHasSuffix", "noteIsNil", "noteNotNil", "noteEqualFold", "noteContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "resolutionNote", "resolutionNoteNEQ", "resolutionNoteIn", "resolutionNoteNotIn", "resolutionNoteGT", "resolutionNoteGTE", "resolutionNoteLT", "resolutionNoteLTE", "resolutionNoteContains", "resolutionNoteHasPrefix", "resolutionNoteHasSuffix", "resolutionNoteIsNil", "resolutionNoteNotNil", "resolutionNoteEqualFold", "resolutionNoteContainsFold", "decidedAt", "decidedAtNEQ", "decidedAtIn", "decidedAtNotIn", "decidedAtGT", "decidedAtGTE", "decidedAtLT", "decidedAtLTE", "decidedAtIsNil", "decidedAtNotNil", "hasReporter", "hasReporterWith", "hasDecidedBy", "hasDecidedByWith", "hasMessage", "hasMessageWith", "hasPractice", "hasPracticeWith", "hasDiscussion", "hasDiscussionWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOReportWhereInput2ᚖzirkelᚋentᚐReportWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOReportWhereInput2ᚕᚖzirkelᚋentᚐReportWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOReportWhereInput2ᚕᚖzirkelᚋentᚐReportWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕzirkelᚋentᚋschemaᚋgidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕzirkelᚋentᚋschemaᚋgidᚐIDᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalOReportReason2ᚖzirkelᚋentᚋreportᚐReason(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		case "reasonNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonNEQ"))
+			data, err := ec.unmarshalOReportReason2ᚖzirkelᚋentᚋreportᚐReason(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonNEQ = data
+		case "reasonIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonIn"))
+			data, err := ec.unmarshalOReportReason2ᚕzirkelᚋentᚋreportᚐReasonᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonIn = data
+		case "reasonNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonNotIn"))
+			data, err := ec.unmarshalOReportReason2ᚕzirkelᚋentᚋreportᚐReasonᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonNotIn = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		case "noteNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteNEQ = data
+		case "noteIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteIn = data
+		case "noteNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteNotIn = data
+		case "noteGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteGT = data
+		case "noteGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteGTE = data
+		case "noteLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteLT = data
+		case "noteLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteLTE = data
+		case "noteContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteContains = data
+		case "noteHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteHasPrefix = data
+		case "noteHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteHasSuffix = data
+		case "noteIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteIsNil = data
+		case "noteNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteNotNil = data
+		case "noteEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteEqualFold = data
+		case "noteContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("noteContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NoteContainsFold = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOReportStatus2ᚖzirkelᚋentᚋreportᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "statusNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNEQ"))
+			data, err := ec.unmarshalOReportStatus2ᚖzirkelᚋentᚋreportᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusNEQ = data
+		case "statusIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusIn"))
+			data, err := ec.unmarshalOReportStatus2ᚕzirkelᚋentᚋreportᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusIn = data
+		case "statusNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNotIn"))
+			data, err := ec.unmarshalOReportStatus2ᚕzirkelᚋentᚋreportᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusNotIn = data
+		case "resolutionNote":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolutionNote"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolutionNote = data
+		case "resolutionNoteNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolutionNoteNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolutionNoteNEQ = data
+		case "resolutionNoteIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolutionNoteIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolutionNoteIn = data
+		case "resolutionNoteNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolutionNoteNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolutionNoteNotIn = data
+		case "resolutionNoteGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolutionNoteGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolutionNoteGT = data
+		case "resolutionNoteGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolutionNoteGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolutionNoteGTE = data
+		case "resolutionNoteLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolutionNoteLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolutionNoteLT = data
+		case "resolutionNoteLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolutionNoteLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolutionNoteLTE = data
+		case "resolutionNoteContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolutionNoteContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolutionNoteContains = data
+		case "resolutionNoteHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolutionNoteHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolutionNoteHasPrefix = data
+		case "resolutionNoteHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolutionNoteHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolutionNoteHasSuffix = data
+		case "resolutionNoteIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolutionNoteIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolutionNoteIsNil = data
+		case "resolutionNoteNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolutionNoteNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolutionNoteNotNil = data
+		case "resolutionNoteEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolutionNoteEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolutionNoteEqualFold = data
+		case "resolutionNoteContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolutionNoteContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolutionNoteContainsFold = data
+		case "decidedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedAt = data
+		case "decidedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedAtNEQ = data
+		case "decidedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedAtIn = data
+		case "decidedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedAtNotIn = data
+		case "decidedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedAtGT = data
+		case "decidedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedAtGTE = data
+		case "decidedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedAtLT = data
+		case "decidedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedAtLTE = data
+		case "decidedAtIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedAtIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedAtIsNil = data
+		case "decidedAtNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decidedAtNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecidedAtNotNil = data
+		case "hasReporter":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasReporter"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasReporter = data
+		case "hasReporterWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasReporterWith"))
+			data, err := ec.unmarshalOMemberWhereInput2ᚕᚖzirkelᚋentᚐMemberWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasReporterWith = data
+		case "hasDecidedBy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDecidedBy"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasDecidedBy = data
+		case "hasDecidedByWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDecidedByWith"))
+			data, err := ec.unmarshalOMemberWhereInput2ᚕᚖzirkelᚋentᚐMemberWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasDecidedByWith = data
+		case "hasMessage":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMessage"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMessage = data
+		case "hasMessageWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasMessageWith"))
+			data, err := ec.unmarshalOMessageWhereInput2ᚕᚖzirkelᚋentᚐMessageWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasMessageWith = data
+		case "hasPractice":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPractice"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasPractice = data
+		case "hasPracticeWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPracticeWith"))
+			data, err := ec.unmarshalOPracticeWhereInput2ᚕᚖzirkelᚋentᚐPracticeWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasPracticeWith = data
+		case "hasDiscussion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDiscussion"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasDiscussion = data
+		case "hasDiscussionWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDiscussionWith"))
+			data, err := ec.unmarshalODiscussionWhereInput2ᚕᚖzirkelᚋentᚐDiscussionWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasDiscussionWith = data
+		}
+	}
+	// Execute INPUT_OBJECT level directives (e.g., @oneOf, @directive3)
+	// These run after all fields have been unmarshaled
+	directive0 := func(ctx context.Context) (any, error) { return it, nil }
+
+	directive1 := func(ctx context.Context) (any, error) {
+		if ec.Directives.FilterGuard == nil {
+			return it, graphql.ErrorOnPath(ctx, errors.New("directive filterGuard is not implemented"))
+		}
+		return ec.Directives.FilterGuard(ctx, asMap, directive0)
+	}
+
+	tmp, err := directive1(ctx)
+	if err != nil {
+		return it, graphql.ErrorOnPath(ctx, err)
+	}
+	if data, ok := tmp.(ent.ReportWhereInput); ok {
+		return data, nil
+	}
+	return it, graphql.ErrorOnPath(ctx, fmt.Errorf(`unexpected type %T from INPUT_OBJECT directive, should be ent.ReportWhereInput`, tmp))
+}
+
+// UnmarshalReportWhereInput unmarshals raw into the ReportWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalReportWhereInput(ctx context.Context, raw any) (ent.ReportWhereInput, error) {
+	var out ent.ReportWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ReportWhereInput", raw, &out)
 	return out, err
 }
 
@@ -50167,6 +54900,34 @@ func UnmarshalUpdateTopicInput(ctx context.Context, raw any) (ent.UpdateTopicInp
 
 // region    ************************** interface.gotpl ***************************
 
+func (ec *executionContext) _ModeratedItem(ctx context.Context, sel ast.SelectionSet, obj ent.Noder) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case *ent.Practice:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Practice(ctx, sel, obj)
+	case *ent.Message:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Message(ctx, sel, obj)
+	case *ent.Discussion:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Discussion(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of ModeratedItem must implement graphql.Marshaler", obj))
+		}
+	}
+}
+
 func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj ent.Noder) graphql.Marshaler {
 	switch obj := (obj).(type) {
 	case nil:
@@ -50196,6 +54957,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._SoftwareProduct(ctx, sel, obj)
+	case *ent.Report:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Report(ctx, sel, obj)
 	case *ent.Registration:
 		if obj == nil {
 			return graphql.Null
@@ -50261,6 +55027,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._CircleJoinRequest(ctx, sel, obj)
+	case *ent.CircleBan:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._CircleBan(ctx, sel, obj)
 	case *ent.Circle:
 		if obj == nil {
 			return graphql.Null
@@ -50806,6 +55577,150 @@ func (ec *executionContext) _Circle(ctx context.Context, sel ast.SelectionSet, o
 			}
 		case "joinRequests":
 			out.Values[i] = ec._Circle_joinRequests(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var circleBanImplementors = []string{"CircleBan", "Node"}
+
+func (ec *executionContext) _CircleBan(ctx context.Context, sel ast.SelectionSet, obj *ent.CircleBan) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, circleBanImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CircleBan")
+		case "id":
+			out.Values[i] = ec._CircleBan_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._CircleBan_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._CircleBan_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._CircleBan_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "circle":
+			out.Values[i] = ec._CircleBan_circle(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "member":
+			out.Values[i] = ec._CircleBan_member(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "bannedBy":
+			out.Values[i] = ec._CircleBan_bannedBy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var circleBanConnectionImplementors = []string{"CircleBanConnection"}
+
+func (ec *executionContext) _CircleBanConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.CircleBanConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, circleBanConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CircleBanConnection")
+		case "edges":
+			out.Values[i] = ec._CircleBanConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._CircleBanConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._CircleBanConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var circleBanEdgeImplementors = []string{"CircleBanEdge"}
+
+func (ec *executionContext) _CircleBanEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.CircleBanEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, circleBanEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CircleBanEdge")
+		case "node":
+			out.Values[i] = ec._CircleBanEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._CircleBanEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -51493,7 +56408,7 @@ func (ec *executionContext) _CompetencyRatingEdge(ctx context.Context, sel ast.S
 	return out
 }
 
-var discussionImplementors = []string{"Discussion", "Node"}
+var discussionImplementors = []string{"Discussion", "Node", "ModeratedItem"}
 
 func (ec *executionContext) _Discussion(ctx context.Context, sel ast.SelectionSet, obj *ent.Discussion) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, discussionImplementors)
@@ -51519,6 +56434,16 @@ func (ec *executionContext) _Discussion(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "hiddenAt":
+			out.Values[i] = ec._Discussion_hiddenAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "hiddenReason":
+			out.Values[i] = ec._Discussion_hiddenReason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "title":
 			out.Values[i] = ec._Discussion_title(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -51527,6 +56452,11 @@ func (ec *executionContext) _Discussion(ctx context.Context, sel ast.SelectionSe
 		case "status":
 			out.Values[i] = ec._Discussion_status(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lockReason":
+			out.Values[i] = ec._Discussion_lockReason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "pinned":
@@ -52507,7 +57437,7 @@ func (ec *executionContext) _MemberEdge(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
-var messageImplementors = []string{"Message", "Node"}
+var messageImplementors = []string{"Message", "Node", "ModeratedItem"}
 
 func (ec *executionContext) _Message(ctx context.Context, sel ast.SelectionSet, obj *ent.Message) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, messageImplementors)
@@ -52531,6 +57461,16 @@ func (ec *executionContext) _Message(ctx context.Context, sel ast.SelectionSet, 
 		case "updatedAt":
 			out.Values[i] = ec._Message_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "hiddenAt":
+			out.Values[i] = ec._Message_hiddenAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "hiddenReason":
+			out.Values[i] = ec._Message_hiddenReason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "body":
@@ -53172,6 +58112,62 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "reportContent":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_reportContent(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "hideContent":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_hideContent(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "restoreContent":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_restoreContent(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lockDiscussion":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_lockDiscussion(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unlockDiscussion":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_unlockDiscussion(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "dismissReport":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_dismissReport(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "banFromCircle":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_banFromCircle(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "liftCircleBan":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_liftCircleBan(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -53560,7 +58556,7 @@ func (ec *executionContext) _PersonalDataSection(ctx context.Context, sel ast.Se
 	return out
 }
 
-var practiceImplementors = []string{"Practice", "Node"}
+var practiceImplementors = []string{"Practice", "Node", "ModeratedItem"}
 
 func (ec *executionContext) _Practice(ctx context.Context, sel ast.SelectionSet, obj *ent.Practice) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, practiceImplementors)
@@ -53584,6 +58580,16 @@ func (ec *executionContext) _Practice(ctx context.Context, sel ast.SelectionSet,
 		case "updatedAt":
 			out.Values[i] = ec._Practice_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "hiddenAt":
+			out.Values[i] = ec._Practice_hiddenAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "hiddenReason":
+			out.Values[i] = ec._Practice_hiddenReason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "title":
@@ -54049,6 +59055,27 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "moderationQueue":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Query_moderationQueue(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "myReports":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Query_myReports(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "circleBans":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Query_circleBans(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -54305,6 +59332,185 @@ func (ec *executionContext) _RegistrationEdge(ctx context.Context, sel ast.Selec
 			}
 		case "cursor":
 			out.Values[i] = ec._RegistrationEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var reportImplementors = []string{"Report", "Node"}
+
+func (ec *executionContext) _Report(ctx context.Context, sel ast.SelectionSet, obj *ent.Report) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Report")
+		case "id":
+			out.Values[i] = ec._Report_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._Report_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Report_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._Report_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "note":
+			out.Values[i] = ec._Report_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._Report_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "resolutionNote":
+			out.Values[i] = ec._Report_resolutionNote(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "decidedAt":
+			out.Values[i] = ec._Report_decidedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "reporter":
+			out.Values[i] = ec._Report_reporter(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "decidedBy":
+			out.Values[i] = ec._Report_decidedBy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._Report_message(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "practice":
+			out.Values[i] = ec._Report_practice(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "discussion":
+			out.Values[i] = ec._Report_discussion(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "item":
+			out.Values[i] = ec._Report_item(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var reportConnectionImplementors = []string{"ReportConnection"}
+
+func (ec *executionContext) _ReportConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ReportConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reportConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReportConnection")
+		case "edges":
+			out.Values[i] = ec._ReportConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ReportConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._ReportConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var reportEdgeImplementors = []string{"ReportEdge"}
+
+func (ec *executionContext) _ReportEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ReportEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reportEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReportEdge")
+		case "node":
+			out.Values[i] = ec._ReportEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._ReportEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -55901,6 +61107,41 @@ func (ec *executionContext) marshalNCircle2ᚖzirkelᚋentᚐCircle(ctx context.
 	return ec._Circle(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNCircleBan2ᚖzirkelᚋentᚐCircleBan(ctx context.Context, sel ast.SelectionSet, v *ent.CircleBan) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CircleBan!")
+		return graphql.Null
+	}
+	return ec._CircleBan(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCircleBanConnection2ᚖzirkelᚋentᚐCircleBanConnection(ctx context.Context, sel ast.SelectionSet, v *ent.CircleBanConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CircleBanConnection!")
+		return graphql.Null
+	}
+	return ec._CircleBanConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCircleBanOrderField2ᚖzirkelᚋentᚐCircleBanOrderField(ctx context.Context, v any) (*ent.CircleBanOrderField, error) {
+	var res = new(ent.CircleBanOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCircleBanOrderField2ᚖzirkelᚋentᚐCircleBanOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.CircleBanOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CircleBanOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNCircleBanWhereInput2ᚖzirkelᚋentᚐCircleBanWhereInput(ctx context.Context, v any) (*ent.CircleBanWhereInput, error) {
+	res, err := ec.unmarshalInputCircleBanWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNCircleConnection2ᚖzirkelᚋentᚐCircleConnection(ctx context.Context, sel ast.SelectionSet, v *ent.CircleConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "CircleConnection!")
@@ -56664,6 +61905,14 @@ func (ec *executionContext) unmarshalNMessageWhereInput2ᚖzirkelᚋentᚐMessag
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNModeratedItem2zirkelᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v ent.Noder) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ModeratedItem!")
+		return graphql.Null
+	}
+	return ec._ModeratedItem(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNNode2zirkelᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v ent.Noder) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Node!")
@@ -57006,6 +62255,66 @@ func (ec *executionContext) marshalNRegistrationStatus2zirkelᚋentᚋregistrati
 
 func (ec *executionContext) unmarshalNRegistrationWhereInput2ᚖzirkelᚋentᚐRegistrationWhereInput(ctx context.Context, v any) (*ent.RegistrationWhereInput, error) {
 	res, err := ec.unmarshalInputRegistrationWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNReport2ᚖzirkelᚋentᚐReport(ctx context.Context, sel ast.SelectionSet, v *ent.Report) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Report!")
+		return graphql.Null
+	}
+	return ec._Report(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNReportConnection2ᚖzirkelᚋentᚐReportConnection(ctx context.Context, sel ast.SelectionSet, v *ent.ReportConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ReportConnection!")
+		return graphql.Null
+	}
+	return ec._ReportConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNReportContentInput2zirkelᚋgraphᚋmodelᚐReportContentInput(ctx context.Context, v any) (model.ReportContentInput, error) {
+	res, err := ec.unmarshalInputReportContentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNReportOrderField2ᚖzirkelᚋentᚐReportOrderField(ctx context.Context, v any) (*ent.ReportOrderField, error) {
+	var res = new(ent.ReportOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNReportOrderField2ᚖzirkelᚋentᚐReportOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.ReportOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ReportOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNReportReason2zirkelᚋentᚋreportᚐReason(ctx context.Context, v any) (report.Reason, error) {
+	var res report.Reason
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNReportReason2zirkelᚋentᚋreportᚐReason(ctx context.Context, sel ast.SelectionSet, v report.Reason) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNReportStatus2zirkelᚋentᚋreportᚐStatus(ctx context.Context, v any) (report.Status, error) {
+	var res report.Status
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNReportStatus2zirkelᚋentᚋreportᚐStatus(ctx context.Context, sel ast.SelectionSet, v report.Status) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNReportWhereInput2ᚖzirkelᚋentᚐReportWhereInput(ctx context.Context, v any) (*ent.ReportWhereInput, error) {
+	res, err := ec.unmarshalInputReportWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -57787,6 +63096,58 @@ func (ec *executionContext) marshalOCircle2ᚖzirkelᚋentᚐCircle(ctx context.
 		return graphql.Null
 	}
 	return ec._Circle(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCircleBan2ᚖzirkelᚋentᚐCircleBan(ctx context.Context, sel ast.SelectionSet, v *ent.CircleBan) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CircleBan(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCircleBanEdge2ᚕᚖzirkelᚋentᚐCircleBanEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.CircleBanEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOCircleBanEdge2ᚖzirkelᚋentᚐCircleBanEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOCircleBanEdge2ᚖzirkelᚋentᚐCircleBanEdge(ctx context.Context, sel ast.SelectionSet, v *ent.CircleBanEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CircleBanEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOCircleBanWhereInput2ᚕᚖzirkelᚋentᚐCircleBanWhereInputᚄ(ctx context.Context, v any) ([]*ent.CircleBanWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.CircleBanWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCircleBanWhereInput2ᚖzirkelᚋentᚐCircleBanWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOCircleBanWhereInput2ᚖzirkelᚋentᚐCircleBanWhereInput(ctx context.Context, v any) (*ent.CircleBanWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCircleBanWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOCircleEdge2ᚕᚖzirkelᚋentᚐCircleEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.CircleEdge) graphql.Marshaler {
@@ -59186,6 +64547,13 @@ func (ec *executionContext) unmarshalOMessageWhereInput2ᚖzirkelᚋentᚐMessag
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalOModeratedItem2zirkelᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v ent.Noder) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ModeratedItem(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalONode2zirkelᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v ent.Noder) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -59689,6 +65057,162 @@ func (ec *executionContext) unmarshalORegistrationWhereInput2ᚖzirkelᚋentᚐR
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputRegistrationWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOReport2ᚖzirkelᚋentᚐReport(ctx context.Context, sel ast.SelectionSet, v *ent.Report) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Report(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOReportEdge2ᚕᚖzirkelᚋentᚐReportEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.ReportEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOReportEdge2ᚖzirkelᚋentᚐReportEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOReportEdge2ᚖzirkelᚋentᚐReportEdge(ctx context.Context, sel ast.SelectionSet, v *ent.ReportEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ReportEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOReportReason2ᚕzirkelᚋentᚋreportᚐReasonᚄ(ctx context.Context, v any) ([]report.Reason, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]report.Reason, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNReportReason2zirkelᚋentᚋreportᚐReason(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOReportReason2ᚕzirkelᚋentᚋreportᚐReasonᚄ(ctx context.Context, sel ast.SelectionSet, v []report.Reason) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNReportReason2zirkelᚋentᚋreportᚐReason(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOReportReason2ᚖzirkelᚋentᚋreportᚐReason(ctx context.Context, v any) (*report.Reason, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(report.Reason)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOReportReason2ᚖzirkelᚋentᚋreportᚐReason(ctx context.Context, sel ast.SelectionSet, v *report.Reason) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOReportStatus2ᚕzirkelᚋentᚋreportᚐStatusᚄ(ctx context.Context, v any) ([]report.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]report.Status, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNReportStatus2zirkelᚋentᚋreportᚐStatus(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOReportStatus2ᚕzirkelᚋentᚋreportᚐStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []report.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNReportStatus2zirkelᚋentᚋreportᚐStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOReportStatus2ᚖzirkelᚋentᚋreportᚐStatus(ctx context.Context, v any) (*report.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(report.Status)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOReportStatus2ᚖzirkelᚋentᚋreportᚐStatus(ctx context.Context, sel ast.SelectionSet, v *report.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOReportWhereInput2ᚕᚖzirkelᚋentᚐReportWhereInputᚄ(ctx context.Context, v any) ([]*ent.ReportWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.ReportWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNReportWhereInput2ᚖzirkelᚋentᚐReportWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOReportWhereInput2ᚖzirkelᚋentᚐReportWhereInput(ctx context.Context, v any) (*ent.ReportWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputReportWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 

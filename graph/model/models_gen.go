@@ -11,6 +11,7 @@ import (
 	"zirkel/ent"
 	"zirkel/ent/member"
 	"zirkel/ent/reaction"
+	"zirkel/ent/report"
 	"zirkel/ent/schema/gid"
 	"zirkel/ent/surveyquestion"
 )
@@ -173,6 +174,14 @@ type QuestionResult struct {
 type ReactionCount struct {
 	Kind  reaction.Kind `json:"kind"`
 	Count int           `json:"count"`
+}
+
+type ReportContentInput struct {
+	// The id of a message, practice or discussion the viewer can see.
+	ItemID gid.ID        `json:"itemID"`
+	Reason report.Reason `json:"reason"`
+	// Optional words for the moderators (at most 2000 characters).
+	Note *string `json:"note,omitempty"`
 }
 
 type SearchHit struct {

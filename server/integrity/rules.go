@@ -19,8 +19,11 @@ func installTypeRules(client *ent.Client) {
 	client.Member.Use(memberEmail, memberUpdatedAt)
 	client.Topic.Use(topicParent)
 	client.Practice.Use(practiceCircle)
-	client.Message.Use(messageBody)
+	client.Message.Use(messageBody, moderationReason)
 	client.Measurement.Use(measurementRecorder)
+	client.Practice.Use(moderationReason)
+	client.Discussion.Use(moderationReason)
+	client.Report.Use(reportItem)
 	installSurveyRules(client)
 }
 

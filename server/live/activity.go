@@ -82,7 +82,7 @@ func (h *Hub) onActivity(n notice) {
 	}
 	ctx, cancel := context.WithTimeout(policy.System(context.Background()), 10*time.Second)
 	defer cancel()
-	d, err := h.client.Discussion.Query().Where(discussion.ID(n.DiscussionID)).WithCircle().Only(ctx)
+	d, err := h.client.Discussion.Query().Where(discussion.ID(n.DiscussionID)).WithCircle().WithAuthor().Only(ctx)
 	if err != nil {
 		h.logger.Error("loading discussion activity", "discussion", n.DiscussionID, "err", err)
 		return
@@ -98,10 +98,23 @@ func (h *Hub) onActivity(n notice) {
 			as.revoke()
 			continue
 		}
-		if policy.DiscussionOpenTo(as.conn.Viewer(), circleID, open) {
+		if policy.DiscussionOpenTo(as.conn.Viewer(), circleID, open) && discussionShown(as.conn.Viewer(), d, circleID) {
 			as.deliver(ev)
 		}
 	}
+}
+
+// discussionShown tells whether the viewer may see the discussion as far as hiding goes (its
+// author loaded).
+func discussionShown(v *viewer.Viewer, d *ent.Discussion, circleID gid.ID) bool {
+	if d.HiddenAt == nil {
+		return true
+	}
+	var authorID gid.ID
+	if a := d.Edges.Author; a != nil {
+		authorID = a.ID
+	}
+	return policy.HiddenShownTo(v, authorID, circleID)
 }
 
 func discussionCircle(d *ent.Discussion) (gid.ID, bool) {

@@ -44,7 +44,7 @@ func (h *Hub) Consume(ctx context.Context, changes []events.Change) {
 		case "Discussion":
 			if c.Op == events.Created {
 				started = append(started, c.ID)
-			} else if c.Op == events.Updated && c.Has("circle") {
+			} else if c.Op == events.Updated && c.Has("circle", "hidden_at") { // moved, hidden or shown again
 				moved[c.ID] = true
 			}
 		case "Circle":

@@ -27,7 +27,9 @@ type stream struct {
 	mu           sync.Mutex
 	circleID     gid.ID
 	circleOpen   bool
-	last         int // highest position delivered live
+	hidden       bool   // moderators hid the discussion: only its author and they see it
+	authorID     gid.ID // the discussion's author
+	last         int    // highest position delivered live
 	subs         map[*sub]struct{}
 	present      map[gid.ID]time.Time // member -> until, from every replica
 	localPresent map[gid.ID]int       // presence subscriptions on this replica
@@ -83,7 +85,7 @@ func (h *Hub) startStream(ctx context.Context, id gid.ID) (*stream, error) {
 	if err != nil {
 		return nil, err
 	}
-	d, err := h.client.Discussion.Query().Where(discussion.ID(id)).WithCircle().Only(policy.System(ctx))
+	d, err := h.client.Discussion.Query().Where(discussion.ID(id)).WithCircle().WithAuthor().Only(policy.System(ctx))
 	if err != nil {
 		unsub()
 		return nil, err
@@ -117,13 +119,18 @@ func (st *stream) setMeta(d *ent.Discussion) {
 	if c := d.Edges.Circle; c != nil {
 		st.circleID, st.circleOpen = c.ID, c.Visibility == circle.VisibilityOPEN
 	}
+	st.hidden = d.HiddenAt != nil
+	if a := d.Edges.Author; a != nil {
+		st.authorID = a.ID
+	}
 }
 
 // allowed tells whether a viewer may see this discussion now.
 func (st *stream) allowed(v *viewer.Viewer) bool {
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	return policy.DiscussionOpenTo(v, st.circleID, st.circleOpen)
+	return policy.DiscussionOpenTo(v, st.circleID, st.circleOpen) &&
+		(!st.hidden || policy.HiddenShownTo(v, st.authorID, st.circleID))
 }
 
 func (st *stream) run() {
@@ -168,7 +175,7 @@ func (st *stream) messages(ctx context.Context, where ...func(*ent.MessageQuery)
 		Where(message.HasDiscussionWith(discussion.ID(st.id))).
 		WithAuthor(func(q *ent.MemberQuery) { q.WithOrganisation() }).
 		WithParent().
-		WithDiscussion(func(q *ent.DiscussionQuery) { q.WithCircle() }).
+		WithDiscussion(func(q *ent.DiscussionQuery) { q.WithCircle().WithAuthor() }).
 		Order(ent.Asc(message.FieldPosition))
 	for _, w := range where {
 		w(q)
@@ -221,9 +228,10 @@ func (st *stream) onTyping(ctx context.Context, n notice) error {
 }
 
 // onMeta re-reads the discussion's circle and ends the subscriptions of those who may no
-// longer see it (its circle became closed, or it moved into a circle they are not in).
+// longer see it (its circle became closed, it moved into a circle they are not in, or
+// moderators hid it).
 func (st *stream) onMeta(ctx context.Context) error {
-	d, err := st.hub.client.Discussion.Query().Where(discussion.ID(st.id)).WithCircle().Only(ctx)
+	d, err := st.hub.client.Discussion.Query().Where(discussion.ID(st.id)).WithCircle().WithAuthor().Only(ctx)
 	if err != nil {
 		return err
 	}

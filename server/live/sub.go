@@ -3,6 +3,8 @@ package live
 import (
 	"sync"
 
+	"zirkel/ent/schema/gid"
+	"zirkel/server/policy"
 	"zirkel/server/viewer"
 )
 
@@ -132,13 +134,35 @@ func (s *sub) stop() {
 	s.ended = true
 }
 
-// check delivers ev if the connection's viewer may still see it, and revokes otherwise.
+// check delivers ev if the connection's viewer may still see it, and revokes otherwise; a
+// hidden message goes only to its author and the moderators of its place.
 func (s *sub) check(ev any) {
-	if !s.allowed(s.conn.Viewer()) {
+	v := s.conn.Viewer()
+	if !s.allowed(v) {
 		s.revoke()
 		return
 	}
+	if !shown(v, ev) {
+		return
+	}
 	s.deliver(ev)
+}
+
+// shown tells whether the viewer may see a message event's message as far as hiding goes
+// (the message is loaded with its author and its discussion's circle, see stream.messages).
+func shown(v *viewer.Viewer, ev any) bool {
+	me, ok := ev.(*MessageEvent)
+	if !ok || me.Msg == nil || me.Msg.HiddenAt == nil {
+		return true
+	}
+	var authorID, circleID gid.ID
+	if a := me.Msg.Edges.Author; a != nil {
+		authorID = a.ID
+	}
+	if d := me.Msg.Edges.Discussion; d != nil && d.Edges.Circle != nil {
+		circleID = d.Edges.Circle.ID
+	}
+	return policy.HiddenShownTo(v, authorID, circleID)
 }
 
 // caughtUp is the replay's question after it sent everything up to lastSent: what arrived

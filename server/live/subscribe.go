@@ -105,6 +105,10 @@ func (h *Hub) replay(ctx context.Context, s *sub, st *stream, out chanOutlet[*Me
 		if lost() {
 			return false
 		}
+		if !shown(s.conn.Viewer(), ev) { // hidden from this subscriber: skipped, not a gap
+			lastSent = max(lastSent, ev.Cursor)
+			return true
+		}
 		select {
 		case out.ch <- ev:
 			lastSent = ev.Cursor

@@ -53,7 +53,7 @@ func CircleJoinRequestRows(v *viewer.Viewer) predicate.CircleJoinRequest {
 func CircleJoinRequest() ent.Policy {
 	return privacy.Policy{
 		Query:    privacy.QueryPolicy{queryRows[*ent.CircleJoinRequestQuery](CircleJoinRequestRows)},
-		Mutation: privacy.MutationPolicy{denyAnonymous, privacy.CircleJoinRequestMutationRuleFunc(joinRequestMutation)},
+		Mutation: privacy.MutationPolicy{denyAnonymous, denyBanned, privacy.CircleJoinRequestMutationRuleFunc(joinRequestMutation)},
 	}
 }
 

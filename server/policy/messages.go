@@ -22,7 +22,7 @@ func MessageRows(v *viewer.Viewer) predicate.Message { return MessageVisible(v) 
 func Message() ent.Policy {
 	return privacy.Policy{
 		Query:    privacy.QueryPolicy{queryRows[*ent.MessageQuery](MessageRows)},
-		Mutation: privacy.MutationPolicy{denyAnonymous, privacy.MessageMutationRuleFunc(messageMutation)},
+		Mutation: privacy.MutationPolicy{denyAnonymous, denyBanned, denyModerationByOthers, privacy.MessageMutationRuleFunc(messageMutation)},
 	}
 }
 

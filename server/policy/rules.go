@@ -56,7 +56,7 @@ func CircleMembershipRows(v *viewer.Viewer) predicate.CircleMembership {
 func CircleMembership() ent.Policy {
 	return privacy.Policy{
 		Query: privacy.QueryPolicy{queryRows[*ent.CircleMembershipQuery](CircleMembershipRows)},
-		Mutation: privacy.MutationPolicy{denyAnonymous, allowAdmins,
+		Mutation: privacy.MutationPolicy{denyAnonymous, denyBanned, allowAdmins,
 			privacy.CircleMembershipMutationRuleFunc(membershipMutation),
 		},
 	}
@@ -116,7 +116,7 @@ func PracticeRows(v *viewer.Viewer) predicate.Practice { return PracticeVisible(
 func Practice() ent.Policy {
 	return privacy.Policy{
 		Query: privacy.QueryPolicy{queryRows[*ent.PracticeQuery](PracticeRows)},
-		Mutation: privacy.MutationPolicy{denyAnonymous, allowAdmins,
+		Mutation: privacy.MutationPolicy{denyAnonymous, denyModerationByOthers, allowAdmins,
 			privacy.PracticeMutationRuleFunc(func(ctx context.Context, m *ent.PracticeMutation) error {
 				v := viewerOf(ctx)
 				if v.IsVendor() {
@@ -158,7 +158,7 @@ func DiscussionRows(v *viewer.Viewer) predicate.Discussion { return DiscussionVi
 func Discussion() ent.Policy {
 	return privacy.Policy{
 		Query: privacy.QueryPolicy{queryRows[*ent.DiscussionQuery](DiscussionRows)},
-		Mutation: privacy.MutationPolicy{denyAnonymous, allowAdmins,
+		Mutation: privacy.MutationPolicy{denyAnonymous, denyBanned, denyModerationByOthers, allowAdmins,
 			privacy.DiscussionMutationRuleFunc(discussionMutation),
 		},
 	}

@@ -1,6 +1,8 @@
 package policy
 
 import (
+	"entgo.io/ent/dialect/sql"
+
 	"zirkel/ent/circle"
 	"zirkel/ent/circlemembership"
 	"zirkel/ent/discussion"
@@ -23,7 +25,8 @@ func circleOpenTo(v *viewer.Viewer) predicate.Circle {
 
 // PracticeVisible matches the practices the viewer may read: published (or archived) ones
 // whose visibility admits the viewer and whose circle, if any, is open to them; and, whatever
-// their state, the viewer's own.
+// their state, the viewer's own. A hidden practice only its authors and the moderators of its
+// place see.
 func PracticeVisible(v *viewer.Viewer) predicate.Practice {
 	released := practice.StatusIn(practice.StatusPUBLISHED, practice.StatusARCHIVED)
 	audience := practice.VisibilityIn(practice.VisibilityPUBLIC, practice.VisibilityMEMBERS)
@@ -35,24 +38,35 @@ func PracticeVisible(v *viewer.Viewer) predicate.Practice {
 		practice.HasCircleWith(circle.IDIn(v.CircleIDs()...)))
 	circleOK := practice.Or(practice.Not(practice.HasCircle()), practice.HasCircleWith(circleOpenTo(v)))
 	visible := practice.And(released, practice.Or(audience, inCircle), circleOK)
-	if v == nil {
-		return visible
+	if v != nil {
+		visible = practice.Or(visible, practice.HasAuthorsWith(member.ID(v.MemberID)))
 	}
-	return practice.Or(visible, practice.HasAuthorsWith(member.ID(v.MemberID)))
+	return andShown(visible, shownPractices(v), practice.And)
+}
+
+// andShown is p restricted to what hiding leaves the viewer (shown; nil: everything).
+func andShown[P ~func(*sql.Selector)](p, shown P, and func(...P) P) P {
+	if shown == nil {
+		return p
+	}
+	return and(p, shown)
 }
 
 // DiscussionVisible matches the discussions the viewer may read: for members, those outside
-// circles and those in circles open to them; for anonymous visitors, none.
+// circles and those in circles open to them, without the hidden ones they may not see (see
+// Moderates); for anonymous visitors, none.
 func DiscussionVisible(v *viewer.Viewer) predicate.Discussion {
 	if v == nil {
 		return discussion.IDIn()
 	}
-	return discussion.Or(discussion.Not(discussion.HasCircle()), discussion.HasCircleWith(circleOpenTo(v)))
+	inPlace := discussion.Or(discussion.Not(discussion.HasCircle()), discussion.HasCircleWith(circleOpenTo(v)))
+	return andShown(inPlace, shownDiscussions(v), discussion.And)
 }
 
-// MessageVisible matches the messages of visible discussions.
+// MessageVisible matches the messages of visible discussions, without the hidden ones the
+// viewer may not see.
 func MessageVisible(v *viewer.Viewer) predicate.Message {
-	return message.HasDiscussionWith(DiscussionVisible(v))
+	return andShown(message.HasDiscussionWith(DiscussionVisible(v)), shownMessages(v), message.And)
 }
 
 // MembershipVisible matches the memberships whose circle's member list the viewer may read.
