@@ -94,6 +94,13 @@ var SchemaInfo = map[string]TypeInfo{
 		},
 		Unique: []string{},
 	},
+	"Follow": {
+		Table: "follows",
+		Edges: map[string]EdgeInfo{
+			"member": {Table: "members", Input: "memberID"},
+		},
+		Unique: []string{},
+	},
 	"Indicator": {
 		Table: "indicators",
 		Edges: map[string]EdgeInfo{
@@ -139,6 +146,14 @@ var SchemaInfo = map[string]TypeInfo{
 			"parent":     {Table: "messages", Input: "parentID"},
 			"replies":    {Table: "messages", Input: "replyIDs"},
 			"reactions":  {Table: "reactions", Input: "reactionIDs"},
+		},
+		Unique: []string{},
+	},
+	"Notification": {
+		Table: "notifications",
+		Edges: map[string]EdgeInfo{
+			"recipient": {Table: "members", Input: "recipientID"},
+			"actor":     {Table: "members", Input: "actorID"},
 		},
 		Unique: []string{},
 	},
