@@ -8,6 +8,7 @@ package graph
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"zirkel/ent"
 	"zirkel/ent/authorshipinvitation"
@@ -27,6 +28,8 @@ import (
 	"zirkel/server/live"
 	"zirkel/server/policy"
 	"zirkel/server/viewer"
+
+	"entgo.io/contrib/entgql"
 )
 
 // Practice is the resolver for the practice field.
@@ -547,6 +550,41 @@ func (r *mutationResolver) DeclineJoinRequest(ctx context.Context, id gid.ID, re
 	return decideJoinRequest(ctx, ent.FromContext(ctx), id, circlejoinrequest.StatusDECLINED, reason)
 }
 
+// Follow is the resolver for the follow field.
+func (r *mutationResolver) Follow(ctx context.Context, id gid.ID) (*ent.Follow, error) {
+	panic(fmt.Errorf("not implemented: Follow - follow"))
+}
+
+// Unfollow is the resolver for the unfollow field.
+func (r *mutationResolver) Unfollow(ctx context.Context, id gid.ID) (bool, error) {
+	panic(fmt.Errorf("not implemented: Unfollow - unfollow"))
+}
+
+// MuteFollow is the resolver for the muteFollow field.
+func (r *mutationResolver) MuteFollow(ctx context.Context, id gid.ID, muted bool) (*ent.Follow, error) {
+	panic(fmt.Errorf("not implemented: MuteFollow - muteFollow"))
+}
+
+// MarkNotificationRead is the resolver for the markNotificationRead field.
+func (r *mutationResolver) MarkNotificationRead(ctx context.Context, id gid.ID) (*ent.Notification, error) {
+	panic(fmt.Errorf("not implemented: MarkNotificationRead - markNotificationRead"))
+}
+
+// MarkAllNotificationsRead is the resolver for the markAllNotificationsRead field.
+func (r *mutationResolver) MarkAllNotificationsRead(ctx context.Context) (int, error) {
+	panic(fmt.Errorf("not implemented: MarkAllNotificationsRead - markAllNotificationsRead"))
+}
+
+// Subject is the resolver for the subject field.
+func (r *notificationResolver) Subject(ctx context.Context, obj *ent.Notification) (ent.Noder, error) {
+	panic(fmt.Errorf("not implemented: Subject - subject"))
+}
+
+// UnreadCount is the resolver for the unreadCount field.
+func (r *notificationConnectionResolver) UnreadCount(ctx context.Context, obj *ent.NotificationConnection) (int, error) {
+	panic(fmt.Errorf("not implemented: UnreadCount - unreadCount"))
+}
+
 // Viewer is the resolver for the viewer field.
 func (r *queryResolver) Viewer(ctx context.Context) (*ent.Member, error) {
 	v := viewer.FromContext(ctx)
@@ -593,6 +631,31 @@ func (r *queryResolver) Search(ctx context.Context, query string, types []model.
 	return r.search(ctx, query, types, deref(first, 20), after)
 }
 
+// MyFollows is the resolver for the myFollows field.
+func (r *queryResolver) MyFollows(ctx context.Context, first *int, after *entgql.Cursor[gid.ID]) (*ent.FollowConnection, error) {
+	panic(fmt.Errorf("not implemented: MyFollows - myFollows"))
+}
+
+// FollowerCount is the resolver for the followerCount field.
+func (r *queryResolver) FollowerCount(ctx context.Context, id gid.ID) (int, error) {
+	panic(fmt.Errorf("not implemented: FollowerCount - followerCount"))
+}
+
+// Followers is the resolver for the followers field.
+func (r *queryResolver) Followers(ctx context.Context, id gid.ID, first *int, after *entgql.Cursor[gid.ID]) (*ent.FollowConnection, error) {
+	panic(fmt.Errorf("not implemented: Followers - followers"))
+}
+
+// Notifications is the resolver for the notifications field.
+func (r *queryResolver) Notifications(ctx context.Context, first *int, after *entgql.Cursor[gid.ID], unreadOnly *bool) (*ent.NotificationConnection, error) {
+	panic(fmt.Errorf("not implemented: Notifications - notifications"))
+}
+
+// MentionSuggestions is the resolver for the mentionSuggestions field.
+func (r *queryResolver) MentionSuggestions(ctx context.Context, discussionID gid.ID, prefix string) ([]*ent.Member, error) {
+	panic(fmt.Errorf("not implemented: MentionSuggestions - mentionSuggestions"))
+}
+
 // Landscape is the resolver for the landscape field.
 func (r *softwareProductResolver) Landscape(ctx context.Context, obj *ent.SoftwareProduct) (*model.SoftwareLandscape, error) {
 	return landscape(ctx, r.client, obj)
@@ -635,6 +698,11 @@ func (r *subscriptionResolver) SurveyResults(ctx context.Context, surveyID gid.I
 	return live.Watch(ctx, r.live, surveyID, func(ctx context.Context) (*model.SurveyResults, error) {
 		return results(ctx, r.client, s)
 	})
+}
+
+// NotificationAdded is the resolver for the notificationAdded field.
+func (r *subscriptionResolver) NotificationAdded(ctx context.Context, after *string) (<-chan *model.NotificationEvent, error) {
+	panic(fmt.Errorf("not implemented: NotificationAdded - notificationAdded"))
 }
 
 // Questions is the resolver for the questions field.
