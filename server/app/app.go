@@ -67,7 +67,7 @@ func WithDirectories(dirs ...directory.Config) Option {
 
 // New opens the database, loads the demo community if asked to, and builds the handler.
 func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts ...Option) (*App, error) {
-	o := options{store: store.Options{DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir}, live: live.DefaultConfig}
+	o := options{store: store.Options{DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir, Logger: logger}, live: live.DefaultConfig}
 	o.live.MaxConnsPerMember = cfg.WSConnsPerMember
 	for _, opt := range opts {
 		opt(&o)
