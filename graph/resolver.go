@@ -15,6 +15,7 @@ import (
 	"zirkel/server/apperr"
 	"zirkel/server/auth"
 	"zirkel/server/live"
+	"zirkel/server/notify"
 	"zirkel/server/search"
 )
 
@@ -24,6 +25,7 @@ type Resolver struct {
 	auth         *auth.Service
 	live         *live.Hub
 	searchIndex  *search.Index
+	notify       *notify.Service
 	surveySecret []byte // keys anonymous survey responses; never stored in the database
 }
 
@@ -33,13 +35,14 @@ type Deps struct {
 	Auth         *auth.Service
 	Live         *live.Hub
 	Search       *search.Index
+	Notify       *notify.Service
 	SurveySecret []byte
 }
 
 // NewSchema returns the executable schema over the dependencies.
 func NewSchema(d Deps) graphql.ExecutableSchema {
 	return generated.NewExecutableSchema(generated.Config{
-		Resolvers:  &Resolver{client: d.Client, auth: d.Auth, live: d.Live, searchIndex: d.Search, surveySecret: d.SurveySecret},
+		Resolvers:  &Resolver{client: d.Client, auth: d.Auth, live: d.Live, searchIndex: d.Search, notify: d.Notify, surveySecret: d.SurveySecret},
 		Directives: generated.DirectiveRoot{FilterGuard: FilterGuard},
 	})
 }

@@ -8,7 +8,6 @@ package graph
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"zirkel/ent"
 	"zirkel/ent/authorshipinvitation"
@@ -26,6 +25,7 @@ import (
 	"zirkel/server/apperr"
 	"zirkel/server/auth"
 	"zirkel/server/live"
+	"zirkel/server/notify"
 	"zirkel/server/policy"
 	"zirkel/server/viewer"
 
@@ -552,37 +552,41 @@ func (r *mutationResolver) DeclineJoinRequest(ctx context.Context, id gid.ID, re
 
 // Follow is the resolver for the follow field.
 func (r *mutationResolver) Follow(ctx context.Context, id gid.ID) (*ent.Follow, error) {
-	panic(fmt.Errorf("not implemented: Follow - follow"))
+	return notify.Follow(ctx, ent.FromContext(ctx), id)
 }
 
 // Unfollow is the resolver for the unfollow field.
 func (r *mutationResolver) Unfollow(ctx context.Context, id gid.ID) (bool, error) {
-	panic(fmt.Errorf("not implemented: Unfollow - unfollow"))
+	return notify.Unfollow(ctx, ent.FromContext(ctx), id)
 }
 
 // MuteFollow is the resolver for the muteFollow field.
 func (r *mutationResolver) MuteFollow(ctx context.Context, id gid.ID, muted bool) (*ent.Follow, error) {
-	panic(fmt.Errorf("not implemented: MuteFollow - muteFollow"))
+	return notify.Mute(ctx, ent.FromContext(ctx), id, muted)
 }
 
 // MarkNotificationRead is the resolver for the markNotificationRead field.
 func (r *mutationResolver) MarkNotificationRead(ctx context.Context, id gid.ID) (*ent.Notification, error) {
-	panic(fmt.Errorf("not implemented: MarkNotificationRead - markNotificationRead"))
+	return markRead(ctx, ent.FromContext(ctx), id)
 }
 
 // MarkAllNotificationsRead is the resolver for the markAllNotificationsRead field.
 func (r *mutationResolver) MarkAllNotificationsRead(ctx context.Context) (int, error) {
-	panic(fmt.Errorf("not implemented: MarkAllNotificationsRead - markAllNotificationsRead"))
+	return markAllRead(ctx, ent.FromContext(ctx))
 }
 
 // Subject is the resolver for the subject field.
 func (r *notificationResolver) Subject(ctx context.Context, obj *ent.Notification) (ent.Noder, error) {
-	panic(fmt.Errorf("not implemented: Subject - subject"))
+	n, err := r.client.Noder(ctx, obj.SubjectID, ent.WithNodeType(nodeTable))
+	if ent.IsNotFound(err) {
+		return nil, nil
+	}
+	return n, err
 }
 
 // UnreadCount is the resolver for the unreadCount field.
 func (r *notificationConnectionResolver) UnreadCount(ctx context.Context, obj *ent.NotificationConnection) (int, error) {
-	panic(fmt.Errorf("not implemented: UnreadCount - unreadCount"))
+	return unreadCount(ctx, r.client)
 }
 
 // Viewer is the resolver for the viewer field.
@@ -633,27 +637,27 @@ func (r *queryResolver) Search(ctx context.Context, query string, types []model.
 
 // MyFollows is the resolver for the myFollows field.
 func (r *queryResolver) MyFollows(ctx context.Context, first *int, after *entgql.Cursor[gid.ID]) (*ent.FollowConnection, error) {
-	panic(fmt.Errorf("not implemented: MyFollows - myFollows"))
+	return myFollows(ctx, r.client, first, after)
 }
 
 // FollowerCount is the resolver for the followerCount field.
 func (r *queryResolver) FollowerCount(ctx context.Context, id gid.ID) (int, error) {
-	panic(fmt.Errorf("not implemented: FollowerCount - followerCount"))
+	return notify.FollowerCount(ctx, r.client, id)
 }
 
 // Followers is the resolver for the followers field.
 func (r *queryResolver) Followers(ctx context.Context, id gid.ID, first *int, after *entgql.Cursor[gid.ID]) (*ent.FollowConnection, error) {
-	panic(fmt.Errorf("not implemented: Followers - followers"))
+	return followersOf(ctx, r.client, id, first, after)
 }
 
 // Notifications is the resolver for the notifications field.
 func (r *queryResolver) Notifications(ctx context.Context, first *int, after *entgql.Cursor[gid.ID], unreadOnly *bool) (*ent.NotificationConnection, error) {
-	panic(fmt.Errorf("not implemented: Notifications - notifications"))
+	return notificationsOf(ctx, r.client, first, after, unreadOnly)
 }
 
 // MentionSuggestions is the resolver for the mentionSuggestions field.
 func (r *queryResolver) MentionSuggestions(ctx context.Context, discussionID gid.ID, prefix string) ([]*ent.Member, error) {
-	panic(fmt.Errorf("not implemented: MentionSuggestions - mentionSuggestions"))
+	return notify.MentionSuggestions(ctx, r.client, discussionID, prefix)
 }
 
 // Landscape is the resolver for the landscape field.
@@ -702,7 +706,11 @@ func (r *subscriptionResolver) SurveyResults(ctx context.Context, surveyID gid.I
 
 // NotificationAdded is the resolver for the notificationAdded field.
 func (r *subscriptionResolver) NotificationAdded(ctx context.Context, after *string) (<-chan *model.NotificationEvent, error) {
-	panic(fmt.Errorf("not implemented: NotificationAdded - notificationAdded"))
+	events, err := r.notify.Subscribe(ctx, r.client, after)
+	if err != nil {
+		return nil, err
+	}
+	return notificationEvents(ctx, events), nil
 }
 
 // Questions is the resolver for the questions field.

@@ -27,6 +27,7 @@ import (
 	"zirkel/server/demo"
 	"zirkel/server/graphiql"
 	"zirkel/server/live"
+	"zirkel/server/notify"
 	"zirkel/server/pubsub"
 	"zirkel/server/reqid"
 	"zirkel/server/store"
@@ -34,10 +35,13 @@ import (
 
 // App is a running Zirkel without its listener.
 type App struct {
-	Store   *store.Store
-	Auth    *auth.Service
-	Live    *live.Hub
+	Store *store.Store
+	Auth  *auth.Service
+	Live  *live.Hub
+	// Notify writes and delivers notifications (consumer of the event pipeline).
+	Notify  *notify.Service
 	broker  pubsub.Broker
+	stop    context.CancelFunc
 	handler http.Handler
 }
 
@@ -113,17 +117,30 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts ...Op
 		return nil, err
 	}
 	authService.OnSessionsEnded(hub.SessionsEnded)
+	notifier, err := notify.New(broker, logger)
+	if err != nil {
+		hub.Shutdown()
+		_ = broker.Close()
+		_ = st.Close()
+		return nil, err
+	}
+	st.Events.InTx("notify", notifier.Deliver)
+	st.Events.AfterCommit("notify", notifier.Published)
+	background, stop := context.WithCancel(context.WithoutCancel(ctx))
+	go notifier.RunReminders(background, st.Client, notify.RemindEvery)
 	ws := hub.Transport(cfg.AllowedOrigins)
 	limits := api.DefaultLimits
 	limits.MaxComplexity = cfg.MaxComplexity
 	limits.Timeout = cfg.Timeout
 	secret, err := surveySecret(cfg)
 	if err != nil {
+		stop()
+		notifier.Close()
 		_ = broker.Close()
 		_ = st.Close()
 		return nil, err
 	}
-	gql := api.New(graph.NewSchema(graph.Deps{Client: st.Client, Auth: authService, Live: hub, Search: st.Search, SurveySecret: secret}), st.Client, api.Options{
+	gql := api.New(graph.NewSchema(graph.Deps{Client: st.Client, Auth: authService, Live: hub, Search: st.Search, Notify: notifier, SurveySecret: secret}), st.Client, api.Options{
 		Limits:        limits,
 		Introspection: cfg.Introspection,
 		Logger:        logger,
@@ -155,7 +172,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts ...Op
 		mux.Handle("/", ide)
 		mux.Handle(graphiql.AssetPrefix, ide)
 	}
-	return &App{Store: st, Auth: authService, Live: hub, broker: broker, handler: reqid.Middleware(withRequestLog(mux, logger))}, nil
+	return &App{Store: st, Auth: authService, Live: hub, Notify: notifier, stop: stop, broker: broker, handler: reqid.Middleware(withRequestLog(mux, logger))}, nil
 }
 
 // surveySecret is ZIRKEL_SURVEY_SECRET or, for a single instance, a random key kept in the
@@ -235,7 +252,9 @@ func (a *App) Shutdown() { a.Live.Shutdown() }
 
 // Close releases the broker and the database.
 func (a *App) Close() error {
+	a.stop()
 	a.Live.Shutdown()
+	a.Notify.Close()
 	a.Auth.Close()
 	_ = a.broker.Close()
 	return a.Store.Close()

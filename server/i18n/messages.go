@@ -159,6 +159,17 @@ var german = map[string]string{
 	"the service is unavailable; try again later":                                                                 "der Dienst ist nicht erreichbar; versuchen Sie es später noch einmal",
 	"vendors cannot be authors of practices":                                                                      "Anbieter können keine Praxisbeispiele verfassen",
 	"the URL's query string is not valid UTF-8":                                                                   "die Parameter der URL sind kein gültiges UTF-8",
+	"give a topic, circle, discussion, member or organisation":                                                    "geben Sie ein Thema, einen Zirkel, eine Diskussion, ein Mitglied oder eine Organisation an",
+	"only admins see who follows something":                                                                       "nur Administratorinnen und Administratoren sehen, wer etwas folgt",
+	"not a cursor of notificationAdded":                                                                           "kein Cursor von notificationAdded",
+	"at most 100 characters":                                                                                      "höchstens 100 Zeichen",
+	"members follow only as themselves":                                                                           "Mitglieder folgen nur als sie selbst",
+	"unknown follow target":                                                                                       "unbekanntes Ziel zum Folgen",
+	"members follow only what they may read":                                                                      "Mitglieder folgen nur dem, was sie lesen dürfen",
+	"follows are changed one at a time":                                                                           "Abonnements werden einzeln geändert",
+	"members change only their own follows":                                                                       "Mitglieder ändern nur ihre eigenen Abonnements",
+	"notifications are written by the server":                                                                     "Benachrichtigungen schreibt der Server",
+	"members only mark notifications read":                                                                        "Mitglieder markieren Benachrichtigungen nur als gelesen",
 }
 
 // germanPatterns translate messages with values in them: the validator's and parser's of

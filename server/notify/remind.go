@@ -127,3 +127,6 @@ func (s *Service) RunReminders(ctx context.Context, client *ent.Client, every ti
 		}
 	}
 }
+
+// RemindEvery is how often the app looks for due reminders.
+const RemindEvery = 10 * time.Minute
