@@ -117,7 +117,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts ...Op
 		return nil, err
 	}
 	authService.OnSessionsEnded(hub.SessionsEnded)
-	notifier, err := notify.New(broker, logger)
+	notifier, err := notify.New(st.Dialect, broker, logger)
 	if err != nil {
 		hub.Shutdown()
 		_ = broker.Close()

@@ -1,10 +1,10 @@
 package notify
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
@@ -121,7 +121,7 @@ func (s *Service) write(ctx context.Context, tx *ent.Client, drafts []draft) ([]
 	for _, k := range order {
 		list = append(list, rows[k])
 	}
-	if err := store(sys, tx, list); err != nil {
+	if err := s.store(sys, tx, list); err != nil {
 		return nil, err
 	}
 	// MAIL: the e-mail helper's outbox joins here, in the same transaction:
@@ -170,41 +170,43 @@ var _ = mailItems // used by the mail helper's call site once it is merged
 const chunk = 1000
 
 // store upserts the rows in chunks: a new group is inserted, an unread one with the same key
-// counts up (count + n, last_at, actor), one statement per chunk on both databases.
-func store(ctx context.Context, tx *ent.Client, rows []*row) error {
+// counts up (count + n, last_at, actor); one statement per chunk on both databases. It writes
+// with plain SQL, not through ent's per-row hooks: those would check each row's references
+// (two queries a row), and every reference here was just read from the database.
+func (s *Service) store(ctx context.Context, tx *ent.Client, rows []*row) error {
 	for start := 0; start < len(rows); start += chunk {
 		part := rows[start:min(start+chunk, len(rows))]
-		builders := make([]*ent.NotificationCreate, 0, len(part))
+		ins := sql.Dialect(s.dialect).Insert(notification.Table).Columns(
+			notification.FieldID, notification.FieldKind, notification.FieldSubjectType, notification.FieldSubjectID,
+			notification.FieldGroupKey, notification.FieldCount, notification.FieldFirstAt, notification.FieldLastAt,
+			notification.RecipientColumn, notification.ActorColumn)
 		for _, r := range part {
-			actor := r.actor
-			if actor == "" {
-				actor = r.draft.actor
+			var actor any
+			if a := cmp.Or(r.actor, r.draft.actor); a != "" {
+				actor = string(a)
 			}
-			b := tx.Notification.Create().
-				SetKind(r.draft.kind).SetSubjectType(r.draft.subjectType).SetSubjectID(r.draft.subjectID).
-				SetGroupKey(r.key).SetCount(r.count).SetFirstAt(r.at).SetLastAt(r.at).
-				SetRecipientID(r.recipient)
-			if actor != "" {
-				b.SetActorID(actor)
-			}
-			builders = append(builders, b)
+			ins.Values(string(gid.New(idPrefix)), string(r.draft.kind), r.draft.subjectType, string(r.draft.subjectID),
+				r.key, r.count, r.at, r.at, string(r.recipient), actor)
 		}
-		err := tx.Notification.CreateBulk(builders...).
-			OnConflict(
-				sql.ConflictColumns(notification.FieldGroupKey),
-				sql.ConflictWhere(sql.IsNull(notification.FieldReadAt)),
-				sql.ResolveWith(func(u *sql.UpdateSet) {
-					u.Add(notification.FieldCount, sql.Expr("excluded."+notification.FieldCount))
-					u.SetExcluded(notification.FieldLastAt)
-					u.SetExcluded(notification.ActorColumn)
-				}),
-			).Exec(ctx)
-		if err != nil {
+		ins.OnConflict(
+			sql.ConflictColumns(notification.FieldGroupKey),
+			sql.ConflictWhere(sql.IsNull(notification.FieldReadAt)),
+			sql.ResolveWith(func(u *sql.UpdateSet) {
+				u.Add(notification.FieldCount, sql.Expr("excluded."+notification.FieldCount))
+				u.SetExcluded(notification.FieldLastAt)
+				u.SetExcluded(notification.ActorColumn)
+			}),
+		)
+		query, args := ins.Query()
+		if _, err := tx.ExecContext(ctx, query, args...); err != nil {
 			return fmt.Errorf("storing notifications: %w", err)
 		}
 	}
 	return nil
 }
+
+// idPrefix is the prefix of notification ids (see ent/schema/notification.go).
+const idPrefix = "ntf"
 
 // groupKey identifies unread notifications that are one: recipient, kind and subject.
 func groupKey(recipient gid.ID, kind notification.Kind, subject gid.ID, suffix string) string {
@@ -322,5 +324,3 @@ func activeMembers(ctx context.Context, tx *ent.Client, ids []gid.ID) ([]gid.ID,
 	}
 	return out, nil
 }
-
-var _ = strings.Cut

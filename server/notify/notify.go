@@ -35,9 +35,10 @@ const (
 
 // Service writes and delivers notifications; one per app.
 type Service struct {
-	broker pubsub.Broker
-	logger *slog.Logger
-	now    func() time.Time
+	broker  pubsub.Broker
+	dialect string
+	logger  *slog.Logger
+	now     func() time.Time
 
 	mu      sync.Mutex
 	pending map[*events.Change]pendingLive // recipients written in a transaction, until it commits
@@ -50,9 +51,10 @@ type pendingLive struct {
 	at         time.Time
 }
 
-// New returns the service; broker carries live notices between replicas.
-func New(broker pubsub.Broker, logger *slog.Logger) (*Service, error) {
-	s := &Service{broker: broker, logger: logger, now: time.Now, pending: map[*events.Change]pendingLive{}}
+// New returns the service for a database of the dialect ("sqlite3", "postgres"); broker
+// carries live notices between replicas.
+func New(dialect string, broker pubsub.Broker, logger *slog.Logger) (*Service, error) {
+	s := &Service{dialect: dialect, broker: broker, logger: logger, now: time.Now, pending: map[*events.Change]pendingLive{}}
 	hub, err := newLiveHub(broker, logger)
 	if err != nil {
 		return nil, err
