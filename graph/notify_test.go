@@ -289,3 +289,92 @@ func followersOf(t *testing.T, env *apitest.Env, target string, n int) {
 		}
 	}
 }
+
+func TestNotifyEveryKindEndToEnd(t *testing.T) {
+	apitest.ForEachBackend(t, func(t *testing.T, env *apitest.Env) {
+		s := newSeed(t, env)
+		proto := protoFor(env, t)
+		jonas := openInbox(t, s.Jonas, proto, nil)
+
+		t.Run("co-authorship request and new practice in a followed topic", func(t *testing.T) {
+			must[struct{ ID string }](t, s.Jonas, `mutation($id: ID!) { r: follow(id: $id) { id } }`, map[string]any{"id": s.TopicID})
+			p := must[struct{ ID string }](t, s.Anna, `mutation($o: ID!, $t: ID!, $j: ID!) { r: createPractice(input: {title: "E-Akte", organisationID: $o,
+				summary: "S", problem: "P", approach: "A", outcome: "O", visibility: MEMBERS, topicIDs: [$t], authorIDs: [$j]}) { id } }`,
+				map[string]any{"o": s.OrgID, "t": s.TopicID, "j": s.Member2ID}).ID
+			inv := jonas.next(t)
+			if inv.Notification.Kind != "COAUTHOR_REQUEST" || inv.Notification.SubjectType != "AuthorshipInvitation" {
+				t.Fatalf("co-author request: %+v", inv.Notification)
+			}
+			wantStoredAndRead(t, jonas, inv)
+			must[struct{ ID string }](t, s.Anna, `mutation($id: ID!) { r: publishPractice(id: $id) { id } }`, map[string]any{"id": p})
+			wantDelivered(t, jonas, "PRACTICE", p, 1)
+		})
+
+		t.Run("join decision", func(t *testing.T) {
+			req := must[struct{ ID string }](t, s.Jonas, `mutation($c: ID!) { r: requestToJoinCircle(circleID: $c) { id } }`, map[string]any{"c": s.CircleID}).ID
+			must[struct{ ID string }](t, s.Admin, `mutation($id: ID!) { r: acceptJoinRequest(id: $id, reason: "Willkommen") { id } }`, map[string]any{"id": req})
+			wantDelivered(t, jonas, "JOIN_DECISION", req, 1)
+		})
+
+		var eventID string
+		t.Run("waitlist promotion", func(t *testing.T) {
+			eventID = must[struct{ ID string }](t, s.Admin, `mutation { r: createEvent(input: {title: "Brown Bag", kind: BROWN_BAG,
+				startsAt: "2030-03-01T10:00:00Z", endsAt: "2030-03-01T11:00:00Z", capacity: 1}) { id } }`, nil).ID
+			for _, m := range []*apitest.Session{s.Anna, s.Jonas} {
+				must[struct{ ID string }](t, m, `mutation($e: ID!) { r: registerForEvent(eventID: $e) { id } }`, map[string]any{"e": eventID})
+			}
+			must[struct{ ID string }](t, s.Anna, `mutation($e: ID!) { r: cancelRegistration(eventID: $e) { id } }`, map[string]any{"e": eventID})
+			wantDelivered(t, jonas, "WAITLIST", eventID, 1)
+		})
+
+		t.Run("event change", func(t *testing.T) {
+			must[struct{ ID string }](t, s.Admin, `mutation($e: ID!) { r: updateEvent(id: $e, input: {place: "Rathaus, Saal 2"}) { id } }`, map[string]any{"e": eventID})
+			wantDelivered(t, jonas, "EVENT_CHANGE", eventID, 1)
+		})
+
+		t.Run("event reminder a day before, once", func(t *testing.T) {
+			starts := time.Date(2030, 3, 1, 10, 0, 0, 0, time.UTC)
+			if err := env.App.Notify.Remind(context.Background(), env.App.Store.Client, starts.Add(-25*time.Hour)); err != nil {
+				t.Fatal(err)
+			}
+			if n := listNotifications(t, s.Jonas); n.UnreadCount != 0 {
+				t.Fatalf("reminded 25 hours before: %+v", n)
+			}
+			for range 2 {
+				if err := env.App.Notify.Remind(context.Background(), env.App.Store.Client, starts.Add(-23*time.Hour)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			wantDelivered(t, jonas, "EVENT_REMINDER", eventID, 1)
+			if err := env.App.Notify.Remind(context.Background(), env.App.Store.Client, starts.Add(-22*time.Hour)); err != nil {
+				t.Fatal(err)
+			}
+			if n := listNotifications(t, s.Jonas); n.UnreadCount != 0 {
+				t.Fatalf("reminded twice: %+v", n)
+			}
+		})
+
+		t.Run("new survey in my circle", func(t *testing.T) {
+			must[struct{ ID string }](t, s.Admin, `mutation($c: ID!, $m: ID!) { r: addCircleMember(circleID: $c, memberID: $m, role: MODERATOR) { id } }`,
+				map[string]any{"c": s.CircleID, "m": s.MemberID})
+			sv := must[struct{ ID string }](t, s.Anna, `mutation($c: ID!) { r: createSurvey(input: {title: "Kreisumfrage", opensAt: "2026-01-01T00:00:00Z",
+				closesAt: "2030-01-01T00:00:00Z", circleID: $c}, questions: [{kind: TEXT, text: "Wie geht es?"}]) { id } }`, map[string]any{"c": s.CircleID}).ID
+			wantDelivered(t, jonas, "SURVEY", sv, 1)
+		})
+
+		// Anna caused all of it (or was no longer registered): she was told of nothing.
+		if n := listNotifications(t, s.Anna); len(n.Edges) != 0 {
+			t.Fatalf("Anna notified of her own actions: %+v", n)
+		}
+	})
+}
+
+// wantStoredAndRead checks that a live notification is listed unread, then marks it read.
+func wantStoredAndRead(t *testing.T, in *inbox, got liveNotification) {
+	t.Helper()
+	before := listNotifications(t, in.s)
+	must[struct{ ID string }](t, in.s, `mutation($id: ID!) { r: markNotificationRead(id: $id) { id } }`, map[string]any{"id": got.Notification.ID})
+	if after := listNotifications(t, in.s); after.UnreadCount != before.UnreadCount-1 {
+		t.Fatalf("marked read: unread %d, want %d", after.UnreadCount, before.UnreadCount-1)
+	}
+}

@@ -16,6 +16,7 @@ import (
 	"zirkel/ent/schema/gid"
 	"zirkel/server/apperr"
 	"zirkel/server/events"
+	"zirkel/server/policy"
 	"zirkel/server/pubsub"
 	"zirkel/server/viewer"
 )
@@ -172,7 +173,6 @@ func (s *Service) Subscribe(ctx context.Context, client *ent.Client, after *stri
 		sub.wake <- struct{}{}
 	}
 	out := make(chan *Event, 16)
-	as := viewer.NewContext(ctx, v)
 	go func() {
 		defer close(out)
 		defer s.live.remove(v.MemberID, sub)
@@ -181,6 +181,15 @@ func (s *Service) Subscribe(ctx context.Context, client *ent.Client, after *stri
 			case <-ctx.Done():
 				return
 			case <-sub.wake:
+			}
+			// The member's rights now (circles joined or left since subscribing), so that the
+			// read rule on Notification decides with them.
+			as, err := current(ctx, client, v)
+			if err != nil {
+				if ctx.Err() == nil {
+					s.logger.Error("loading a subscriber's rights", "member", v.MemberID, "err", err)
+				}
+				continue
 			}
 			for {
 				page, err := since(as, client, cur, unreadOnly)
@@ -247,4 +256,19 @@ func parseCursor(s string) (cursor, error) {
 		}
 	}
 	return cursor{at: time.UnixMicro(n).UTC(), id: gid.ID(id)}, nil
+}
+
+// current is a context of the viewer with their roles and circles as they are now, or ends
+// the subscription's reading (an error) when the member is no longer active.
+func current(ctx context.Context, client *ent.Client, v *viewer.Viewer) (context.Context, error) {
+	viewers, err := loadViewers(policy.System(ctx), client, []gid.ID{v.MemberID})
+	if err != nil {
+		return nil, err
+	}
+	now := viewers[v.MemberID]
+	if now == nil {
+		return nil, fmt.Errorf("member %s is not active", v.MemberID)
+	}
+	now.SessionID = v.SessionID
+	return viewer.NewContext(ctx, now), nil
 }
