@@ -131,7 +131,17 @@ func TestNotifyRepliesAreGroupedAndDeliveredLive(t *testing.T) {
 		d := startDiscussion(t, s.Anna, "Low Code im Bauamt", nil, nil) // Anna follows it by starting it
 		anna := openInbox(t, s.Anna, protoFor(env, t), nil)
 		first := postIn(t, s.Jonas, d, "Wir nutzen das seit einem Jahr.", nil)
-		wantDelivered(t, anna, "REPLY", d, 1)
+		got := wantDelivered(t, anna, "REPLY", d, 1)
+		// Only the recipient reads or marks it; anonymous visitors have none.
+		wantError(t, s.Jonas.Post(t, `mutation($id: ID!) { markNotificationRead(id: $id) { id } }`, map[string]any{"id": got.Notification.ID}), "NOT_FOUND", "id")
+		if n := must[*struct{ ID string }](t, s.Jonas, `query($id: ID!) { r: node(id: $id) { id } }`, map[string]any{"id": got.Notification.ID}); n != nil {
+			t.Fatalf("Jonas reads Anna's notification: %+v", n)
+		}
+		wantError(t, env.Post(t, `query { notifications(first: 5) { unreadCount } }`, nil), "UNAUTHENTICATED", "")
+		if subj := must[struct{ Subject struct{ ID string } }](t, s.Anna, `query($id: ID!) { r: node(id: $id) { ... on Notification { subject { id } } } }`,
+			map[string]any{"id": got.Notification.ID}); subj.Subject.ID != d {
+			t.Fatalf("subject: %+v", subj)
+		}
 
 		// Twenty more replies while unread: one notification, counted up, live each time.
 		var last liveNotification
@@ -366,6 +376,20 @@ func TestNotifyEveryKindEndToEnd(t *testing.T) {
 		if n := listNotifications(t, s.Anna); len(n.Edges) != 0 {
 			t.Fatalf("Anna notified of her own actions: %+v", n)
 		}
+
+		t.Run("survey closing within two days, once", func(t *testing.T) {
+			closes := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+			for range 2 {
+				if err := env.App.Notify.Remind(context.Background(), env.App.Store.Client, closes.Add(-24*time.Hour)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			got := jonas.next(t)
+			if got.Notification.Kind != "SURVEY" || got.Notification.SubjectType != "Survey" || got.Notification.Count != 1 {
+				t.Fatalf("closing soon: %+v", got.Notification)
+			}
+			wantStoredAndRead(t, jonas, got)
+		})
 	})
 }
 
