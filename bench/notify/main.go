@@ -22,6 +22,7 @@ import (
 	"net/url"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -47,7 +48,16 @@ func main() {
 	n := flag.Int("followers", 5000, "followers of the topic")
 	rounds := flag.Int("rounds", 5, "discussions started per case (the median is reported)")
 	pgURL := flag.String("postgres-url", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable", "PostgreSQL server for -db postgres")
+	profile := flag.String("cpuprofile", "", "write a CPU profile of the measured rounds to this file")
 	flag.Parse()
+	if *profile != "" {
+		f, err := os.Create(*profile)
+		if err != nil {
+			log.Fatal(err)
+		}
+		defer f.Close()
+		cpuProfile = f
+	}
 	fmt.Printf("%s, %d cores, Go %s\n\n", time.Now().UTC().Format("2006-01-02 15:04 MST"), runtime.NumCPU(), runtime.Version())
 	fmt.Println("| database | followers | commit, no followers (median) | commit with followers (median) | commit to stored notifications | statements | notifications stored per round |")
 	fmt.Println("|---|---|---|---|---|---|---|")
@@ -108,6 +118,12 @@ func run(db string, followers, rounds int, pgURL string) error {
 	as := viewer.NewContext(ctx, &viewer.Viewer{MemberID: author.ID, PlatformRole: "MEMBER", CommunityRole: "CDO", Circles: map[gid.ID]string{}})
 	var base, full []time.Duration
 	var stmts int64
+	if cpuProfile != nil {
+		if err := pprof.StartCPUProfile(cpuProfile); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	for r := range rounds {
 		d, _, err := startIn(as, c, quiet.ID, r)
 		if err != nil {
@@ -133,6 +149,9 @@ func run(db string, followers, rounds int, pgURL string) error {
 	fmt.Printf("| %s | %d | %s | %s | %s | %d | %d |\n", db, followers, ms(mb), ms(mf), ms(mf-mb), stmts, followers)
 	return nil
 }
+
+// cpuProfile, if set, receives a CPU profile of the measured rounds (-cpuprofile).
+var cpuProfile *os.File
 
 // startIn starts a discussion in the topic as the viewer of ctx and times its commit.
 func startIn(ctx context.Context, c *ent.Client, topic gid.ID, round int) (time.Duration, gid.ID, error) {
