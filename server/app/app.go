@@ -116,7 +116,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts ...Op
 		_ = st.Close()
 		return nil, err
 	}
-	authService.OnSessionsEnded(hub.SessionsEnded)
+	st.Events.AfterCommit("live", hub.Consume)
 	notifier, err := notify.New(st.Dialect, broker, logger)
 	if err != nil {
 		hub.Shutdown()
