@@ -18,11 +18,13 @@ import (
 	"zirkel/ent/competencyrating"
 	"zirkel/ent/discussion"
 	"zirkel/ent/event"
+	"zirkel/ent/follow"
 	"zirkel/ent/indicator"
 	"zirkel/ent/loginthrottle"
 	"zirkel/ent/measurement"
 	"zirkel/ent/member"
 	"zirkel/ent/message"
+	"zirkel/ent/notification"
 	"zirkel/ent/organisation"
 	"zirkel/ent/practice"
 	"zirkel/ent/reaction"
@@ -109,11 +111,13 @@ func checkColumn(t, c string) error {
 			competencyrating.Table:     competencyrating.ValidColumn,
 			discussion.Table:           discussion.ValidColumn,
 			event.Table:                event.ValidColumn,
+			follow.Table:               follow.ValidColumn,
 			indicator.Table:            indicator.ValidColumn,
 			loginthrottle.Table:        loginthrottle.ValidColumn,
 			measurement.Table:          measurement.ValidColumn,
 			member.Table:               member.ValidColumn,
 			message.Table:              message.ValidColumn,
+			notification.Table:         notification.ValidColumn,
 			organisation.Table:         organisation.ValidColumn,
 			practice.Table:             practice.ValidColumn,
 			reaction.Table:             reaction.ValidColumn,

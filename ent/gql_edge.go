@@ -568,6 +568,14 @@ func (_m *Message) Replies(
 	return _m.QueryReplies().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *Notification) Actor(ctx context.Context) (*Member, error) {
+	result, err := _m.Edges.ActorOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryActor().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
 func (_m *Organisation) Parent(ctx context.Context) (*Organisation, error) {
 	result, err := _m.Edges.ParentOrErr()
 	if IsNotLoaded(err) {

@@ -15,11 +15,13 @@ import (
 	"zirkel/ent/competencyrating"
 	"zirkel/ent/discussion"
 	"zirkel/ent/event"
+	"zirkel/ent/follow"
 	"zirkel/ent/indicator"
 	"zirkel/ent/loginthrottle"
 	"zirkel/ent/measurement"
 	"zirkel/ent/member"
 	"zirkel/ent/message"
+	"zirkel/ent/notification"
 	"zirkel/ent/organisation"
 	"zirkel/ent/practice"
 	"zirkel/ent/reaction"
@@ -142,6 +144,13 @@ var SchemaInfo = map[string]TypeInfo{
 		},
 		Unique: []string{},
 	},
+	"Follow": {
+		Table: "follows",
+		Edges: map[string]EdgeInfo{
+			"member": {Table: "members", Input: "memberID", Unique: true},
+		},
+		Unique: []string{},
+	},
 	"Indicator": {
 		Table: "indicators",
 		Edges: map[string]EdgeInfo{
@@ -188,6 +197,14 @@ var SchemaInfo = map[string]TypeInfo{
 			"parent":     {Table: "messages", Input: "parentID", Unique: true},
 			"replies":    {Table: "messages", Input: "replyIDs", Unique: false},
 			"reactions":  {Table: "reactions", Input: "reactionIDs", Unique: false},
+		},
+		Unique: []string{},
+	},
+	"Notification": {
+		Table: "notifications",
+		Edges: map[string]EdgeInfo{
+			"recipient": {Table: "members", Input: "recipientID", Unique: true},
+			"actor":     {Table: "members", Input: "actorID", Unique: true},
 		},
 		Unique: []string{},
 	},
@@ -336,6 +353,8 @@ func TxKey(m Mutation) any {
 		c = m.config
 	case *EventMutation:
 		c = m.config
+	case *FollowMutation:
+		c = m.config
 	case *IndicatorMutation:
 		c = m.config
 	case *LoginThrottleMutation:
@@ -345,6 +364,8 @@ func TxKey(m Mutation) any {
 	case *MemberMutation:
 		c = m.config
 	case *MessageMutation:
+		c = m.config
+	case *NotificationMutation:
 		c = m.config
 	case *OrganisationMutation:
 		c = m.config
@@ -547,6 +568,19 @@ func UniqueEdgeIDs(ctx context.Context, c *Client, typeName string, ids []gid.ID
 			}
 			out[r.ID] = refs
 		}
+	case "Follow":
+		rows, err := c.Follow.Query().Where(follow.IDIn(ids...)).
+			WithMember(func(q *MemberQuery) { q.Select(member.FieldID) }).All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			refs := map[string]gid.ID{}
+			if r.Edges.Member != nil {
+				refs["member"] = r.Edges.Member.ID
+			}
+			out[r.ID] = refs
+		}
 	case "Indicator":
 		rows, err := c.Indicator.Query().Where(indicator.IDIn(ids...)).All(ctx)
 		if err != nil {
@@ -617,6 +651,23 @@ func UniqueEdgeIDs(ctx context.Context, c *Client, typeName string, ids []gid.ID
 			}
 			if r.Edges.Parent != nil {
 				refs["parent"] = r.Edges.Parent.ID
+			}
+			out[r.ID] = refs
+		}
+	case "Notification":
+		rows, err := c.Notification.Query().Where(notification.IDIn(ids...)).
+			WithRecipient(func(q *MemberQuery) { q.Select(member.FieldID) }).
+			WithActor(func(q *MemberQuery) { q.Select(member.FieldID) }).All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			refs := map[string]gid.ID{}
+			if r.Edges.Recipient != nil {
+				refs["recipient"] = r.Edges.Recipient.ID
+			}
+			if r.Edges.Actor != nil {
+				refs["actor"] = r.Edges.Actor.ID
 			}
 			out[r.ID] = refs
 		}

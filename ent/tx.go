@@ -34,6 +34,8 @@ type Tx struct {
 	Discussion *DiscussionClient
 	// Event is the client for interacting with the Event builders.
 	Event *EventClient
+	// Follow is the client for interacting with the Follow builders.
+	Follow *FollowClient
 	// Indicator is the client for interacting with the Indicator builders.
 	Indicator *IndicatorClient
 	// LoginThrottle is the client for interacting with the LoginThrottle builders.
@@ -44,6 +46,8 @@ type Tx struct {
 	Member *MemberClient
 	// Message is the client for interacting with the Message builders.
 	Message *MessageClient
+	// Notification is the client for interacting with the Notification builders.
+	Notification *NotificationClient
 	// Organisation is the client for interacting with the Organisation builders.
 	Organisation *OrganisationClient
 	// Practice is the client for interacting with the Practice builders.
@@ -209,11 +213,13 @@ func (tx *Tx) init() {
 	tx.CompetencyRating = NewCompetencyRatingClient(tx.config)
 	tx.Discussion = NewDiscussionClient(tx.config)
 	tx.Event = NewEventClient(tx.config)
+	tx.Follow = NewFollowClient(tx.config)
 	tx.Indicator = NewIndicatorClient(tx.config)
 	tx.LoginThrottle = NewLoginThrottleClient(tx.config)
 	tx.Measurement = NewMeasurementClient(tx.config)
 	tx.Member = NewMemberClient(tx.config)
 	tx.Message = NewMessageClient(tx.config)
+	tx.Notification = NewNotificationClient(tx.config)
 	tx.Organisation = NewOrganisationClient(tx.config)
 	tx.Practice = NewPracticeClient(tx.config)
 	tx.Reaction = NewReactionClient(tx.config)

@@ -113,6 +113,14 @@ func (r *Resolver) Member() generated.MemberResolver { return &memberResolver{r}
 // Message returns generated.MessageResolver implementation.
 func (r *Resolver) Message() generated.MessageResolver { return &messageResolver{r} }
 
+// Notification returns generated.NotificationResolver implementation.
+func (r *Resolver) Notification() generated.NotificationResolver { return &notificationResolver{r} }
+
+// NotificationConnection returns generated.NotificationConnectionResolver implementation.
+func (r *Resolver) NotificationConnection() generated.NotificationConnectionResolver {
+	return &notificationConnectionResolver{r}
+}
+
 // Query returns generated.QueryResolver implementation.
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
@@ -131,13 +139,15 @@ func (r *Resolver) SoftwareProduct() generated.SoftwareProductResolver {
 func (r *Resolver) Survey() generated.SurveyResolver { return &surveyResolver{r} }
 
 type (
-	authorshipInvitationResolver struct{ *Resolver }
-	eventResolver                struct{ *Resolver }
-	memberResolver               struct{ *Resolver }
-	messageResolver              struct{ *Resolver }
-	queryResolver                struct{ *Resolver }
-	registrationResolver         struct{ *Resolver }
-	reportResolver               struct{ *Resolver }
-	softwareProductResolver      struct{ *Resolver }
-	surveyResolver               struct{ *Resolver }
+	authorshipInvitationResolver   struct{ *Resolver }
+	eventResolver                  struct{ *Resolver }
+	memberResolver                 struct{ *Resolver }
+	messageResolver                struct{ *Resolver }
+	notificationResolver           struct{ *Resolver }
+	notificationConnectionResolver struct{ *Resolver }
+	queryResolver                  struct{ *Resolver }
+	registrationResolver           struct{ *Resolver }
+	reportResolver                 struct{ *Resolver }
+	softwareProductResolver        struct{ *Resolver }
+	surveyResolver                 struct{ *Resolver }
 )

@@ -16,6 +16,7 @@ import (
 	"zirkel/server/auth"
 	"zirkel/server/live"
 	"zirkel/server/privacy"
+	"zirkel/server/notify"
 	"zirkel/server/search"
 )
 
@@ -25,6 +26,7 @@ type Resolver struct {
 	auth         *auth.Service
 	live         *live.Hub
 	searchIndex  *search.Index
+	notify       *notify.Service
 	surveySecret []byte // keys anonymous survey responses; never stored in the database
 	privacy      *privacy.Eraser
 	exporter     *privacy.Exporter
@@ -36,6 +38,7 @@ type Deps struct {
 	Auth         *auth.Service
 	Live         *live.Hub
 	Search       *search.Index
+	Notify       *notify.Service
 	SurveySecret []byte
 	Privacy      *privacy.Eraser
 	// Exporter builds DSGVO exports (nil: one that records exports nowhere but the log).
@@ -45,7 +48,7 @@ type Deps struct {
 // NewSchema returns the executable schema over the dependencies.
 func NewSchema(d Deps) graphql.ExecutableSchema {
 	return generated.NewExecutableSchema(generated.Config{
-		Resolvers:  &Resolver{client: d.Client, auth: d.Auth, live: d.Live, searchIndex: d.Search, surveySecret: d.SurveySecret, privacy: d.Privacy, exporter: exporterOr(d)},
+		Resolvers:  &Resolver{client: d.Client, auth: d.Auth, live: d.Live, searchIndex: d.Search, notify: d.Notify, surveySecret: d.SurveySecret, privacy: d.Privacy, exporter: exporterOr(d)},
 		Directives: generated.DirectiveRoot{FilterGuard: FilterGuard},
 	})
 }

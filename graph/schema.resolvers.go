@@ -26,6 +26,7 @@ import (
 	"zirkel/server/audit"
 	"zirkel/server/auth"
 	"zirkel/server/live"
+	"zirkel/server/notify"
 	"zirkel/server/policy"
 	"zirkel/server/viewer"
 
@@ -517,6 +518,45 @@ func (r *mutationResolver) DeclineJoinRequest(ctx context.Context, id gid.ID, re
 	return decideJoinRequest(ctx, ent.FromContext(ctx), id, circlejoinrequest.StatusDECLINED, reason)
 }
 
+// Follow is the resolver for the follow field.
+func (r *mutationResolver) Follow(ctx context.Context, id gid.ID) (*ent.Follow, error) {
+	return notify.Follow(ctx, ent.FromContext(ctx), id)
+}
+
+// Unfollow is the resolver for the unfollow field.
+func (r *mutationResolver) Unfollow(ctx context.Context, id gid.ID) (bool, error) {
+	return notify.Unfollow(ctx, ent.FromContext(ctx), id)
+}
+
+// MuteFollow is the resolver for the muteFollow field.
+func (r *mutationResolver) MuteFollow(ctx context.Context, id gid.ID, muted bool) (*ent.Follow, error) {
+	return notify.Mute(ctx, ent.FromContext(ctx), id, muted)
+}
+
+// MarkNotificationRead is the resolver for the markNotificationRead field.
+func (r *mutationResolver) MarkNotificationRead(ctx context.Context, id gid.ID) (*ent.Notification, error) {
+	return markRead(ctx, ent.FromContext(ctx), id)
+}
+
+// MarkAllNotificationsRead is the resolver for the markAllNotificationsRead field.
+func (r *mutationResolver) MarkAllNotificationsRead(ctx context.Context) (int, error) {
+	return markAllRead(ctx, ent.FromContext(ctx))
+}
+
+// Subject is the resolver for the subject field.
+func (r *notificationResolver) Subject(ctx context.Context, obj *ent.Notification) (ent.Noder, error) {
+	n, err := r.client.Noder(ctx, obj.SubjectID, ent.WithNodeType(nodeTable))
+	if ent.IsNotFound(err) {
+		return nil, nil
+	}
+	return n, err
+}
+
+// UnreadCount is the resolver for the unreadCount field.
+func (r *notificationConnectionResolver) UnreadCount(ctx context.Context, obj *ent.NotificationConnection) (int, error) {
+	return unreadCount(ctx, r.client)
+}
+
 // Viewer is the resolver for the viewer field.
 func (r *queryResolver) Viewer(ctx context.Context) (*ent.Member, error) {
 	v := viewer.FromContext(ctx)
@@ -576,6 +616,31 @@ func (r *queryResolver) AuditEntries(ctx context.Context, after *entgql.Cursor[g
 		Paginate(ctx, after, first, before, last, ent.WithAuditEntryOrder(newestFirst))
 }
 
+// MyFollows is the resolver for the myFollows field.
+func (r *queryResolver) MyFollows(ctx context.Context, first *int, after *entgql.Cursor[gid.ID]) (*ent.FollowConnection, error) {
+	return myFollows(ctx, r.client, first, after)
+}
+
+// FollowerCount is the resolver for the followerCount field.
+func (r *queryResolver) FollowerCount(ctx context.Context, id gid.ID) (int, error) {
+	return notify.FollowerCount(ctx, r.client, id)
+}
+
+// Followers is the resolver for the followers field.
+func (r *queryResolver) Followers(ctx context.Context, id gid.ID, first *int, after *entgql.Cursor[gid.ID]) (*ent.FollowConnection, error) {
+	return followersOf(ctx, r.client, id, first, after)
+}
+
+// Notifications is the resolver for the notifications field.
+func (r *queryResolver) Notifications(ctx context.Context, first *int, after *entgql.Cursor[gid.ID], unreadOnly *bool) (*ent.NotificationConnection, error) {
+	return notificationsOf(ctx, r.client, first, after, unreadOnly)
+}
+
+// MentionSuggestions is the resolver for the mentionSuggestions field.
+func (r *queryResolver) MentionSuggestions(ctx context.Context, discussionID gid.ID, prefix string) ([]*ent.Member, error) {
+	return notify.MentionSuggestions(ctx, r.client, discussionID, prefix)
+}
+
 // Landscape is the resolver for the landscape field.
 func (r *softwareProductResolver) Landscape(ctx context.Context, obj *ent.SoftwareProduct) (*model.SoftwareLandscape, error) {
 	return landscape(ctx, r.client, obj)
@@ -618,6 +683,15 @@ func (r *subscriptionResolver) SurveyResults(ctx context.Context, surveyID gid.I
 	return live.Watch(ctx, r.live, surveyID, func(ctx context.Context) (*model.SurveyResults, error) {
 		return results(ctx, r.client, s)
 	})
+}
+
+// NotificationAdded is the resolver for the notificationAdded field.
+func (r *subscriptionResolver) NotificationAdded(ctx context.Context, after *string) (<-chan *model.NotificationEvent, error) {
+	events, err := r.notify.Subscribe(ctx, r.client, after)
+	if err != nil {
+		return nil, err
+	}
+	return notificationEvents(ctx, events), nil
 }
 
 // Questions is the resolver for the questions field.

@@ -391,6 +391,43 @@ var (
 			},
 		},
 	}
+	// FollowsColumns holds the columns for the "follows" table.
+	FollowsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 40},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "target_type", Type: field.TypeEnum, Enums: []string{"TOPIC", "CIRCLE", "DISCUSSION", "MEMBER", "ORGANISATION"}},
+		{Name: "target_id", Type: field.TypeString, Size: 64},
+		{Name: "muted", Type: field.TypeBool, Default: false},
+		{Name: "automatic", Type: field.TypeBool, Default: false},
+		{Name: "follow_member", Type: field.TypeString, Size: 40},
+	}
+	// FollowsTable holds the schema information for the "follows" table.
+	FollowsTable = &schema.Table{
+		Name:       "follows",
+		Columns:    FollowsColumns,
+		PrimaryKey: []*schema.Column{FollowsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "follows_members_member",
+				Columns:    []*schema.Column{FollowsColumns[7]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "follow_target_id_follow_member",
+				Unique:  true,
+				Columns: []*schema.Column{FollowsColumns[4], FollowsColumns[7]},
+			},
+			{
+				Name:    "follow_follow_member",
+				Unique:  false,
+				Columns: []*schema.Column{FollowsColumns[7]},
+			},
+		},
+	}
 	// IndicatorsColumns holds the columns for the "indicators" table.
 	IndicatorsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString, Size: 40},
@@ -568,6 +605,60 @@ var (
 				Name:    "message_position_discussion_messages",
 				Unique:  true,
 				Columns: []*schema.Column{MessagesColumns[6], MessagesColumns[10]},
+			},
+		},
+	}
+	// NotificationsColumns holds the columns for the "notifications" table.
+	NotificationsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 40},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"REPLY", "MENTION", "PRACTICE", "DISCUSSION", "COAUTHOR_REQUEST", "JOIN_DECISION", "WAITLIST", "EVENT_CHANGE", "EVENT_REMINDER", "SURVEY", "MODERATION"}},
+		{Name: "subject_type", Type: field.TypeString, Size: 64},
+		{Name: "subject_id", Type: field.TypeString, Size: 64},
+		{Name: "group_key", Type: field.TypeString, Size: 200},
+		{Name: "count", Type: field.TypeInt, Default: 1},
+		{Name: "first_at", Type: field.TypeTime},
+		{Name: "last_at", Type: field.TypeTime},
+		{Name: "read_at", Type: field.TypeTime, Nullable: true},
+		{Name: "notification_recipient", Type: field.TypeString, Size: 40},
+		{Name: "notification_actor", Type: field.TypeString, Nullable: true, Size: 40},
+	}
+	// NotificationsTable holds the schema information for the "notifications" table.
+	NotificationsTable = &schema.Table{
+		Name:       "notifications",
+		Columns:    NotificationsColumns,
+		PrimaryKey: []*schema.Column{NotificationsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "notifications_members_recipient",
+				Columns:    []*schema.Column{NotificationsColumns[9]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "notifications_members_actor",
+				Columns:    []*schema.Column{NotificationsColumns[10]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "notification_group_key",
+				Unique:  true,
+				Columns: []*schema.Column{NotificationsColumns[4]},
+				Annotation: &entsql.IndexAnnotation{
+					Where: "read_at IS NULL",
+				},
+			},
+			{
+				Name:    "notification_last_at_notification_recipient",
+				Unique:  false,
+				Columns: []*schema.Column{NotificationsColumns[7], NotificationsColumns[9]},
+			},
+			{
+				Name:    "notification_subject_id",
+				Unique:  false,
+				Columns: []*schema.Column{NotificationsColumns[3]},
 			},
 		},
 	}
@@ -1277,11 +1368,13 @@ var (
 		CompetencyRatingsTable,
 		DiscussionsTable,
 		EventsTable,
+		FollowsTable,
 		IndicatorsTable,
 		LoginThrottlesTable,
 		MeasurementsTable,
 		MembersTable,
 		MessagesTable,
+		NotificationsTable,
 		OrganisationsTable,
 		PracticesTable,
 		ReactionsTable,
@@ -1325,6 +1418,7 @@ func init() {
 	DiscussionsTable.ForeignKeys[0].RefTable = CirclesTable
 	DiscussionsTable.ForeignKeys[1].RefTable = MembersTable
 	EventsTable.ForeignKeys[0].RefTable = CirclesTable
+	FollowsTable.ForeignKeys[0].RefTable = MembersTable
 	MeasurementsTable.ForeignKeys[0].RefTable = IndicatorsTable
 	MeasurementsTable.ForeignKeys[1].RefTable = MembersTable
 	MeasurementsTable.ForeignKeys[2].RefTable = OrganisationsTable
@@ -1332,6 +1426,8 @@ func init() {
 	MessagesTable.ForeignKeys[0].RefTable = DiscussionsTable
 	MessagesTable.ForeignKeys[1].RefTable = MembersTable
 	MessagesTable.ForeignKeys[2].RefTable = MessagesTable
+	NotificationsTable.ForeignKeys[0].RefTable = MembersTable
+	NotificationsTable.ForeignKeys[1].RefTable = MembersTable
 	OrganisationsTable.ForeignKeys[0].RefTable = OrganisationsTable
 	PracticesTable.ForeignKeys[0].RefTable = CirclesTable
 	PracticesTable.ForeignKeys[1].RefTable = OrganisationsTable

@@ -36,6 +36,9 @@ type Discussion func(*sql.Selector)
 // Event is the predicate function for event builders.
 type Event func(*sql.Selector)
 
+// Follow is the predicate function for follow builders.
+type Follow func(*sql.Selector)
+
 // Indicator is the predicate function for indicator builders.
 type Indicator func(*sql.Selector)
 
@@ -50,6 +53,9 @@ type Member func(*sql.Selector)
 
 // Message is the predicate function for message builders.
 type Message func(*sql.Selector)
+
+// Notification is the predicate function for notification builders.
+type Notification func(*sql.Selector)
 
 // Organisation is the predicate function for organisation builders.
 type Organisation func(*sql.Selector)

@@ -351,6 +351,30 @@ func (f EventMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation)
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.EventMutation", m)
 }
 
+// The FollowQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type FollowQueryRuleFunc func(context.Context, *ent.FollowQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f FollowQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.FollowQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.FollowQuery", q)
+}
+
+// The FollowMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type FollowMutationRuleFunc func(context.Context, *ent.FollowMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f FollowMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.FollowMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.FollowMutation", m)
+}
+
 // The IndicatorQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type IndicatorQueryRuleFunc func(context.Context, *ent.IndicatorQuery) error
@@ -469,6 +493,30 @@ func (f MessageMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutatio
 		return f(ctx, m)
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.MessageMutation", m)
+}
+
+// The NotificationQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type NotificationQueryRuleFunc func(context.Context, *ent.NotificationQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f NotificationQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.NotificationQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.NotificationQuery", q)
+}
+
+// The NotificationMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type NotificationMutationRuleFunc func(context.Context, *ent.NotificationMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f NotificationMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.NotificationMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.NotificationMutation", m)
 }
 
 // The OrganisationQueryRuleFunc type is an adapter to allow the use of ordinary
@@ -814,6 +862,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.EventQuery:
 		return q.Filter(), nil
+	case *ent.FollowQuery:
+		return q.Filter(), nil
 	case *ent.IndicatorQuery:
 		return q.Filter(), nil
 	case *ent.LoginThrottleQuery:
@@ -823,6 +873,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 	case *ent.MemberQuery:
 		return q.Filter(), nil
 	case *ent.MessageQuery:
+		return q.Filter(), nil
+	case *ent.NotificationQuery:
 		return q.Filter(), nil
 	case *ent.OrganisationQuery:
 		return q.Filter(), nil
@@ -875,6 +927,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 		return m.Filter(), nil
 	case *ent.EventMutation:
 		return m.Filter(), nil
+	case *ent.FollowMutation:
+		return m.Filter(), nil
 	case *ent.IndicatorMutation:
 		return m.Filter(), nil
 	case *ent.LoginThrottleMutation:
@@ -884,6 +938,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.MemberMutation:
 		return m.Filter(), nil
 	case *ent.MessageMutation:
+		return m.Filter(), nil
+	case *ent.NotificationMutation:
 		return m.Filter(), nil
 	case *ent.OrganisationMutation:
 		return m.Filter(), nil

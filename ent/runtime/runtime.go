@@ -15,11 +15,13 @@ import (
 	"zirkel/ent/competencyrating"
 	"zirkel/ent/discussion"
 	"zirkel/ent/event"
+	"zirkel/ent/follow"
 	"zirkel/ent/indicator"
 	"zirkel/ent/loginthrottle"
 	"zirkel/ent/measurement"
 	"zirkel/ent/member"
 	"zirkel/ent/message"
+	"zirkel/ent/notification"
 	"zirkel/ent/organisation"
 	"zirkel/ent/practice"
 	"zirkel/ent/reaction"
@@ -800,6 +802,64 @@ func init() {
 			return nil
 		}
 	}()
+	followMixin := schema.Follow{}.Mixin()
+	follow.Policy = privacy.NewPolicies(schema.Follow{})
+	follow.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := follow.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	followMixinFields0 := followMixin[0].Fields()
+	_ = followMixinFields0
+	followMixinFields1 := followMixin[1].Fields()
+	_ = followMixinFields1
+	followFields := schema.Follow{}.Fields()
+	_ = followFields
+	// followDescCreatedAt is the schema descriptor for created_at field.
+	followDescCreatedAt := followMixinFields1[0].Descriptor()
+	// follow.DefaultCreatedAt holds the default value on creation for the created_at field.
+	follow.DefaultCreatedAt = followDescCreatedAt.Default.(func() time.Time)
+	// followDescUpdatedAt is the schema descriptor for updated_at field.
+	followDescUpdatedAt := followMixinFields1[1].Descriptor()
+	// follow.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	follow.DefaultUpdatedAt = followDescUpdatedAt.Default.(func() time.Time)
+	// follow.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	follow.UpdateDefaultUpdatedAt = followDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// followDescTargetID is the schema descriptor for target_id field.
+	followDescTargetID := followFields[1].Descriptor()
+	// follow.TargetIDValidator is a validator for the "target_id" field. It is called by the builders before save.
+	follow.TargetIDValidator = followDescTargetID.Validators[0].(func(string) error)
+	// followDescMuted is the schema descriptor for muted field.
+	followDescMuted := followFields[2].Descriptor()
+	// follow.DefaultMuted holds the default value on creation for the muted field.
+	follow.DefaultMuted = followDescMuted.Default.(bool)
+	// followDescAutomatic is the schema descriptor for automatic field.
+	followDescAutomatic := followFields[3].Descriptor()
+	// follow.DefaultAutomatic holds the default value on creation for the automatic field.
+	follow.DefaultAutomatic = followDescAutomatic.Default.(bool)
+	// followDescID is the schema descriptor for id field.
+	followDescID := followMixinFields0[0].Descriptor()
+	// follow.DefaultID holds the default value on creation for the id field.
+	follow.DefaultID = followDescID.Default.(func() gid.ID)
+	// follow.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	follow.IDValidator = func() func(string) error {
+		validators := followDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	indicatorMixin := schema.Indicator{}.Mixin()
 	indicator.Policy = privacy.NewPolicies(schema.Indicator{})
 	indicator.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -1188,6 +1248,58 @@ func init() {
 	// message.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	message.IDValidator = func() func(string) error {
 		validators := messageDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	notificationMixin := schema.Notification{}.Mixin()
+	notification.Policy = privacy.NewPolicies(schema.Notification{})
+	notification.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := notification.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	notificationMixinFields0 := notificationMixin[0].Fields()
+	_ = notificationMixinFields0
+	notificationFields := schema.Notification{}.Fields()
+	_ = notificationFields
+	// notificationDescSubjectType is the schema descriptor for subject_type field.
+	notificationDescSubjectType := notificationFields[1].Descriptor()
+	// notification.SubjectTypeValidator is a validator for the "subject_type" field. It is called by the builders before save.
+	notification.SubjectTypeValidator = notificationDescSubjectType.Validators[0].(func(string) error)
+	// notificationDescSubjectID is the schema descriptor for subject_id field.
+	notificationDescSubjectID := notificationFields[2].Descriptor()
+	// notification.SubjectIDValidator is a validator for the "subject_id" field. It is called by the builders before save.
+	notification.SubjectIDValidator = notificationDescSubjectID.Validators[0].(func(string) error)
+	// notificationDescGroupKey is the schema descriptor for group_key field.
+	notificationDescGroupKey := notificationFields[3].Descriptor()
+	// notification.GroupKeyValidator is a validator for the "group_key" field. It is called by the builders before save.
+	notification.GroupKeyValidator = notificationDescGroupKey.Validators[0].(func(string) error)
+	// notificationDescCount is the schema descriptor for count field.
+	notificationDescCount := notificationFields[4].Descriptor()
+	// notification.DefaultCount holds the default value on creation for the count field.
+	notification.DefaultCount = notificationDescCount.Default.(int)
+	// notification.CountValidator is a validator for the "count" field. It is called by the builders before save.
+	notification.CountValidator = notificationDescCount.Validators[0].(func(int) error)
+	// notificationDescID is the schema descriptor for id field.
+	notificationDescID := notificationMixinFields0[0].Descriptor()
+	// notification.DefaultID holds the default value on creation for the id field.
+	notification.DefaultID = notificationDescID.Default.(func() gid.ID)
+	// notification.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	notification.IDValidator = func() func(string) error {
+		validators := notificationDescID.Validators
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),

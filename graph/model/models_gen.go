@@ -109,6 +109,13 @@ type LoginPayload struct {
 	ExpiresAt time.Time `json:"expiresAt"`
 }
 
+// A notification delivered live: new, or counted up (lastAt changed).
+type NotificationEvent struct {
+	// Give it as `after` when subscribing again to receive what was missed.
+	Cursor       string            `json:"cursor"`
+	Notification *ent.Notification `json:"notification"`
+}
+
 type OptionResult struct {
 	Option string   `json:"option"`
 	Count  *int     `json:"count,omitempty"`

@@ -30,6 +30,7 @@ import (
 	"zirkel/server/graphiql"
 	"zirkel/server/live"
 	"zirkel/server/privacy"
+	"zirkel/server/notify"
 	"zirkel/server/pubsub"
 	"zirkel/server/reqid"
 	"zirkel/server/store"
@@ -41,7 +42,10 @@ type App struct {
 	Auth    *auth.Service
 	Live    *live.Hub
 	Privacy *privacy.Eraser
+	// Notify writes and delivers notifications (consumer of the event pipeline).
+	Notify  *notify.Service
 	broker  pubsub.Broker
+	stop    context.CancelFunc
 	handler http.Handler
 	logger  *slog.Logger
 
@@ -122,12 +126,25 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts ...Op
 		return nil, err
 	}
 	st.Events.AfterCommit("live", hub.Consume)
+	notifier, err := notify.New(st.Dialect, broker, logger)
+	if err != nil {
+		hub.Shutdown()
+		_ = broker.Close()
+		_ = st.Close()
+		return nil, err
+	}
+	st.Events.InTx("notify", notifier.Deliver)
+	st.Events.AfterCommit("notify", notifier.Published)
+	background, stop := context.WithCancel(context.WithoutCancel(ctx))
+	go notifier.RunReminders(background, st.Client, notify.RemindEvery)
 	ws := hub.Transport(cfg.AllowedOrigins)
 	limits := api.DefaultLimits
 	limits.MaxComplexity = cfg.MaxComplexity
 	limits.Timeout = cfg.Timeout
 	secret, err := surveySecret(cfg)
 	if err != nil {
+		stop()
+		notifier.Close()
 		_ = broker.Close()
 		_ = st.Close()
 		return nil, err
@@ -138,7 +155,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts ...Op
 	}, logger)
 	// LEAD (audit hook): replace the log recorder with the audit log's (action "privacy.export").
 	exporter := privacy.NewExporter(st.Client, privacy.LogRecorder(logger))
-	gql := api.New(graph.NewSchema(graph.Deps{Client: st.Client, Auth: authService, Live: hub, Search: st.Search, SurveySecret: secret, Privacy: eraser, Exporter: exporter}), st.Client, api.Options{
+	gql := api.New(graph.NewSchema(graph.Deps{Client: st.Client, Auth: authService, Live: hub, Search: st.Search, SurveySecret: secret, Privacy: eraser, Exporter: exporter, Notify: notifier}), st.Client, api.Options{
 		Limits:        limits,
 		Introspection: cfg.Introspection,
 		Logger:        logger,
@@ -174,7 +191,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts ...Op
 		mux.Handle("/", ide)
 		mux.Handle(graphiql.AssetPrefix, ide)
 	}
-	return &App{Store: st, Auth: authService, Live: hub, Privacy: eraser, broker: broker, handler: reqid.Middleware(withRequestLog(mux, logger)),
+	return &App{Store: st, Auth: authService, Live: hub, Privacy: eraser, Notify: notifier, stop: stop, broker: broker, handler: reqid.Middleware(withRequestLog(mux, logger)),
 		logger: logger, auditRetention: cfg.AuditRetention(), auditPurgeEvery: cfg.AuditPurgeEvery}, nil
 }
 
@@ -261,7 +278,9 @@ func (a *App) Shutdown() { a.Live.Shutdown() }
 
 // Close releases the broker and the database.
 func (a *App) Close() error {
+	a.stop()
 	a.Live.Shutdown()
+	a.Notify.Close()
 	a.Auth.Close()
 	_ = a.broker.Close()
 	return a.Store.Close()

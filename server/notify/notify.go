@@ -1,0 +1,71 @@
+// Package notify tells members what concerns them: it keeps follows and writes notifications
+// from the event pipeline (server/events). Its InTx consumer (Service.Deliver) maps each
+// transaction's changes to notifications, keeps only recipients who may read what a
+// notification is about (their own read rules, checked in batches), groups unread ones of the
+// same kind and subject into one with a count, and writes them with a constant number of
+// statements however many recipients there are. Its AfterCommit consumer (Service.Published)
+// hands the recipients to live subscribers of notificationAdded on every replica.
+package notify
+
+import (
+	"log/slog"
+	"sync"
+	"time"
+
+	"zirkel/ent/notification"
+	"zirkel/ent/schema/gid"
+	"zirkel/server/events"
+	"zirkel/server/pubsub"
+)
+
+// Kinds of notification (shared with the e-mail preferences).
+const (
+	Reply           = notification.KindREPLY
+	Mention         = notification.KindMENTION
+	Practice        = notification.KindPRACTICE
+	Discussion      = notification.KindDISCUSSION
+	CoauthorRequest = notification.KindCOAUTHOR_REQUEST
+	JoinDecision    = notification.KindJOIN_DECISION
+	Waitlist        = notification.KindWAITLIST
+	EventChange     = notification.KindEVENT_CHANGE
+	EventReminder   = notification.KindEVENT_REMINDER
+	Survey          = notification.KindSURVEY
+	Moderation      = notification.KindMODERATION
+)
+
+// Service writes and delivers notifications; one per app.
+type Service struct {
+	broker  pubsub.Broker
+	dialect string
+	logger  *slog.Logger
+	now     func() time.Time
+
+	mu      sync.Mutex
+	pending map[*events.Change]pendingLive // recipients written in a transaction, until it commits
+	live    *liveHub
+}
+
+// pendingLive is what a transaction's Deliver wrote, for Published.
+type pendingLive struct {
+	recipients []gid.ID
+	at         time.Time
+}
+
+// New returns the service for a database of the dialect ("sqlite3", "postgres"); broker
+// carries live notices between replicas.
+func New(dialect string, broker pubsub.Broker, logger *slog.Logger) (*Service, error) {
+	s := &Service{dialect: dialect, broker: broker, logger: logger, now: time.Now, pending: map[*events.Change]pendingLive{}}
+	hub, err := newLiveHub(broker, logger)
+	if err != nil {
+		return nil, err
+	}
+	s.live = hub
+	return s, nil
+}
+
+// Close stops the live side.
+func (s *Service) Close() { s.live.close() }
+
+// stamp is a time as stored: UTC, to the microsecond (PostgreSQL's precision), so that live
+// cursors compare alike on both databases.
+func stamp(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
