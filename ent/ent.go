@@ -15,6 +15,7 @@ import (
 	"zirkel/ent/competency"
 	"zirkel/ent/competencyrating"
 	"zirkel/ent/discussion"
+	"zirkel/ent/emailpreference"
 	"zirkel/ent/event"
 	"zirkel/ent/indicator"
 	"zirkel/ent/loginthrottle"
@@ -22,6 +23,7 @@ import (
 	"zirkel/ent/member"
 	"zirkel/ent/message"
 	"zirkel/ent/organisation"
+	"zirkel/ent/outboxmail"
 	"zirkel/ent/practice"
 	"zirkel/ent/reaction"
 	"zirkel/ent/registration"
@@ -103,6 +105,7 @@ func checkColumn(t, c string) error {
 			competency.Table:           competency.ValidColumn,
 			competencyrating.Table:     competencyrating.ValidColumn,
 			discussion.Table:           discussion.ValidColumn,
+			emailpreference.Table:      emailpreference.ValidColumn,
 			event.Table:                event.ValidColumn,
 			indicator.Table:            indicator.ValidColumn,
 			loginthrottle.Table:        loginthrottle.ValidColumn,
@@ -110,6 +113,7 @@ func checkColumn(t, c string) error {
 			member.Table:               member.ValidColumn,
 			message.Table:              message.ValidColumn,
 			organisation.Table:         organisation.ValidColumn,
+			outboxmail.Table:           outboxmail.ValidColumn,
 			practice.Table:             practice.ValidColumn,
 			reaction.Table:             reaction.ValidColumn,
 			registration.Table:         registration.ValidColumn,

@@ -10,6 +10,7 @@ import (
 	"zirkel/ent/competency"
 	"zirkel/ent/competencyrating"
 	"zirkel/ent/discussion"
+	"zirkel/ent/emailpreference"
 	"zirkel/ent/event"
 	"zirkel/ent/indicator"
 	"zirkel/ent/loginthrottle"
@@ -17,6 +18,7 @@ import (
 	"zirkel/ent/member"
 	"zirkel/ent/message"
 	"zirkel/ent/organisation"
+	"zirkel/ent/outboxmail"
 	"zirkel/ent/practice"
 	"zirkel/ent/predicate"
 	"zirkel/ent/reaction"
@@ -37,7 +39,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 24)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 26)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   authorshipinvitation.Table,
@@ -167,6 +169,24 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   emailpreference.Table,
+			Columns: emailpreference.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: emailpreference.FieldID,
+			},
+		},
+		Type: "EmailPreference",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			emailpreference.FieldCreatedAt: {Type: field.TypeTime, Column: emailpreference.FieldCreatedAt},
+			emailpreference.FieldUpdatedAt: {Type: field.TypeTime, Column: emailpreference.FieldUpdatedAt},
+			emailpreference.FieldMemberID:  {Type: field.TypeString, Column: emailpreference.FieldMemberID},
+			emailpreference.FieldKind:      {Type: field.TypeEnum, Column: emailpreference.FieldKind},
+			emailpreference.FieldDelivery:  {Type: field.TypeEnum, Column: emailpreference.FieldDelivery},
+		},
+	}
+	graph.Nodes[8] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   event.Table,
 			Columns: event.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -191,7 +211,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			event.FieldWaitlistCount:        {Type: field.TypeInt, Column: event.FieldWaitlistCount},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   indicator.Table,
 			Columns: indicator.Columns,
@@ -212,7 +232,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			indicator.FieldSourceReference: {Type: field.TypeString, Column: indicator.FieldSourceReference},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   loginthrottle.Table,
 			Columns: loginthrottle.Columns,
@@ -228,7 +248,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			loginthrottle.FieldLastFailureAt: {Type: field.TypeTime, Column: loginthrottle.FieldLastFailureAt},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   measurement.Table,
 			Columns: measurement.Columns,
@@ -246,7 +266,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			measurement.FieldNote:      {Type: field.TypeString, Column: measurement.FieldNote},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   member.Table,
 			Columns: member.Columns,
@@ -272,10 +292,11 @@ var schemaGraph = func() *sqlgraph.Schema {
 			member.FieldInvitationHash:      {Type: field.TypeString, Column: member.FieldInvitationHash},
 			member.FieldInvitationExpiresAt: {Type: field.TypeTime, Column: member.FieldInvitationExpiresAt},
 			member.FieldCalendarTokenHash:   {Type: field.TypeString, Column: member.FieldCalendarTokenHash},
+			member.FieldLanguage:            {Type: field.TypeEnum, Column: member.FieldLanguage},
 			member.FieldLastLoginAt:         {Type: field.TypeTime, Column: member.FieldLastLoginAt},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   message.Table,
 			Columns: message.Columns,
@@ -295,7 +316,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			message.FieldReactionCounts: {Type: field.TypeJSON, Column: message.FieldReactionCounts},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   organisation.Table,
 			Columns: organisation.Columns,
@@ -316,7 +337,33 @@ var schemaGraph = func() *sqlgraph.Schema {
 			organisation.FieldWebsite:    {Type: field.TypeString, Column: organisation.FieldWebsite},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   outboxmail.Table,
+			Columns: outboxmail.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: outboxmail.FieldID,
+			},
+		},
+		Type: "OutboxMail",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			outboxmail.FieldCreatedAt:     {Type: field.TypeTime, Column: outboxmail.FieldCreatedAt},
+			outboxmail.FieldUpdatedAt:     {Type: field.TypeTime, Column: outboxmail.FieldUpdatedAt},
+			outboxmail.FieldMemberID:      {Type: field.TypeString, Column: outboxmail.FieldMemberID},
+			outboxmail.FieldKind:          {Type: field.TypeEnum, Column: outboxmail.FieldKind},
+			outboxmail.FieldStatus:        {Type: field.TypeEnum, Column: outboxmail.FieldStatus},
+			outboxmail.FieldPeriod:        {Type: field.TypeEnum, Column: outboxmail.FieldPeriod},
+			outboxmail.FieldEntries:       {Type: field.TypeJSON, Column: outboxmail.FieldEntries},
+			outboxmail.FieldAttempts:      {Type: field.TypeInt, Column: outboxmail.FieldAttempts},
+			outboxmail.FieldNextAttemptAt: {Type: field.TypeTime, Column: outboxmail.FieldNextAttemptAt},
+			outboxmail.FieldLeaseOwner:    {Type: field.TypeString, Column: outboxmail.FieldLeaseOwner},
+			outboxmail.FieldLeaseUntil:    {Type: field.TypeTime, Column: outboxmail.FieldLeaseUntil},
+			outboxmail.FieldSentAt:        {Type: field.TypeTime, Column: outboxmail.FieldSentAt},
+			outboxmail.FieldLastError:     {Type: field.TypeString, Column: outboxmail.FieldLastError},
+		},
+	}
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   practice.Table,
 			Columns: practice.Columns,
@@ -345,7 +392,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			practice.FieldVisibility:       {Type: field.TypeEnum, Column: practice.FieldVisibility},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   reaction.Table,
 			Columns: reaction.Columns,
@@ -361,7 +408,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			reaction.FieldKind:      {Type: field.TypeEnum, Column: reaction.FieldKind},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   registration.Table,
 			Columns: registration.Columns,
@@ -378,7 +425,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			registration.FieldRegisteredAt: {Type: field.TypeTime, Column: registration.FieldRegisteredAt},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -397,7 +444,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldRevokedReason: {Type: field.TypeString, Column: session.FieldRevokedReason},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   softwareproduct.Table,
 			Columns: softwareproduct.Columns,
@@ -417,7 +464,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			softwareproduct.FieldWebsite:    {Type: field.TypeString, Column: softwareproduct.FieldWebsite},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   softwareusage.Table,
 			Columns: softwareusage.Columns,
@@ -437,7 +484,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			softwareusage.FieldNotes:          {Type: field.TypeString, Column: softwareusage.FieldNotes},
 		},
 	}
-	graph.Nodes[20] = &sqlgraph.Node{
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   survey.Table,
 			Columns: survey.Columns,
@@ -460,7 +507,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			survey.FieldPublishedCount: {Type: field.TypeInt, Column: survey.FieldPublishedCount},
 		},
 	}
-	graph.Nodes[21] = &sqlgraph.Node{
+	graph.Nodes[23] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   surveyquestion.Table,
 			Columns: surveyquestion.Columns,
@@ -478,7 +525,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			surveyquestion.FieldRequired: {Type: field.TypeBool, Column: surveyquestion.FieldRequired},
 		},
 	}
-	graph.Nodes[22] = &sqlgraph.Node{
+	graph.Nodes[24] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   surveyresponse.Table,
 			Columns: surveyresponse.Columns,
@@ -495,7 +542,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			surveyresponse.FieldPublishedAnswers: {Type: field.TypeJSON, Column: surveyresponse.FieldPublishedAnswers},
 		},
 	}
-	graph.Nodes[23] = &sqlgraph.Node{
+	graph.Nodes[25] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   topic.Table,
 			Columns: topic.Columns,
@@ -788,6 +835,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Discussion",
 		"Message",
+	)
+	graph.MustAddE(
+		"member",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   emailpreference.MemberTable,
+			Columns: []string{emailpreference.MemberColumn},
+			Bidi:    false,
+		},
+		"EmailPreference",
+		"Member",
 	)
 	graph.MustAddE(
 		"circle",
@@ -1136,6 +1195,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Organisation",
 		"Practice",
+	)
+	graph.MustAddE(
+		"member",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   outboxmail.MemberTable,
+			Columns: []string{outboxmail.MemberColumn},
+			Bidi:    false,
+		},
+		"OutboxMail",
+		"Member",
 	)
 	graph.MustAddE(
 		"organisation",
@@ -2325,6 +2396,85 @@ func (f *DiscussionFilter) WhereHasMessagesWith(preds ...predicate.Message) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *EmailPreferenceQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the EmailPreferenceQuery builder.
+func (_q *EmailPreferenceQuery) Filter() *EmailPreferenceFilter {
+	return &EmailPreferenceFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *EmailPreferenceMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the EmailPreferenceMutation builder.
+func (m *EmailPreferenceMutation) Filter() *EmailPreferenceFilter {
+	return &EmailPreferenceFilter{config: m.config, predicateAdder: m}
+}
+
+// EmailPreferenceFilter provides a generic filtering capability at runtime for EmailPreferenceQuery.
+type EmailPreferenceFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *EmailPreferenceFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *EmailPreferenceFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(emailpreference.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *EmailPreferenceFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(emailpreference.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *EmailPreferenceFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(emailpreference.FieldUpdatedAt))
+}
+
+// WhereMemberID applies the entql string predicate on the member_id field.
+func (f *EmailPreferenceFilter) WhereMemberID(p entql.StringP) {
+	f.Where(p.Field(emailpreference.FieldMemberID))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *EmailPreferenceFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(emailpreference.FieldKind))
+}
+
+// WhereDelivery applies the entql string predicate on the delivery field.
+func (f *EmailPreferenceFilter) WhereDelivery(p entql.StringP) {
+	f.Where(p.Field(emailpreference.FieldDelivery))
+}
+
+// WhereHasMember applies a predicate to check if query has an edge member.
+func (f *EmailPreferenceFilter) WhereHasMember() {
+	f.Where(entql.HasEdge("member"))
+}
+
+// WhereHasMemberWith applies a predicate to check if query has an edge member with a given conditions (other predicates).
+func (f *EmailPreferenceFilter) WhereHasMemberWith(preds ...predicate.Member) {
+	f.Where(entql.HasEdgeWith("member", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *EventQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -2353,7 +2503,7 @@ type EventFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *EventFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2500,7 +2650,7 @@ type IndicatorFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *IndicatorFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2608,7 +2758,7 @@ type LoginThrottleFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *LoginThrottleFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2663,7 +2813,7 @@ type MeasurementFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MeasurementFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2784,7 +2934,7 @@ type MemberFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MemberFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2868,6 +3018,11 @@ func (f *MemberFilter) WhereInvitationExpiresAt(p entql.TimeP) {
 // WhereCalendarTokenHash applies the entql string predicate on the calendar_token_hash field.
 func (f *MemberFilter) WhereCalendarTokenHash(p entql.StringP) {
 	f.Where(p.Field(member.FieldCalendarTokenHash))
+}
+
+// WhereLanguage applies the entql string predicate on the language field.
+func (f *MemberFilter) WhereLanguage(p entql.StringP) {
+	f.Where(p.Field(member.FieldLanguage))
 }
 
 // WhereLastLoginAt applies the entql time.Time predicate on the last_login_at field.
@@ -3016,7 +3171,7 @@ type MessageFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MessageFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3161,7 +3316,7 @@ type OrganisationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OrganisationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3311,6 +3466,125 @@ func (f *OrganisationFilter) WhereHasPracticesWith(preds ...predicate.Practice) 
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *OutboxMailQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the OutboxMailQuery builder.
+func (_q *OutboxMailQuery) Filter() *OutboxMailFilter {
+	return &OutboxMailFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *OutboxMailMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the OutboxMailMutation builder.
+func (m *OutboxMailMutation) Filter() *OutboxMailFilter {
+	return &OutboxMailFilter{config: m.config, predicateAdder: m}
+}
+
+// OutboxMailFilter provides a generic filtering capability at runtime for OutboxMailQuery.
+type OutboxMailFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *OutboxMailFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *OutboxMailFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(outboxmail.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *OutboxMailFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(outboxmail.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *OutboxMailFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(outboxmail.FieldUpdatedAt))
+}
+
+// WhereMemberID applies the entql string predicate on the member_id field.
+func (f *OutboxMailFilter) WhereMemberID(p entql.StringP) {
+	f.Where(p.Field(outboxmail.FieldMemberID))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *OutboxMailFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(outboxmail.FieldKind))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *OutboxMailFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(outboxmail.FieldStatus))
+}
+
+// WherePeriod applies the entql string predicate on the period field.
+func (f *OutboxMailFilter) WherePeriod(p entql.StringP) {
+	f.Where(p.Field(outboxmail.FieldPeriod))
+}
+
+// WhereEntries applies the entql json.RawMessage predicate on the entries field.
+func (f *OutboxMailFilter) WhereEntries(p entql.BytesP) {
+	f.Where(p.Field(outboxmail.FieldEntries))
+}
+
+// WhereAttempts applies the entql int predicate on the attempts field.
+func (f *OutboxMailFilter) WhereAttempts(p entql.IntP) {
+	f.Where(p.Field(outboxmail.FieldAttempts))
+}
+
+// WhereNextAttemptAt applies the entql time.Time predicate on the next_attempt_at field.
+func (f *OutboxMailFilter) WhereNextAttemptAt(p entql.TimeP) {
+	f.Where(p.Field(outboxmail.FieldNextAttemptAt))
+}
+
+// WhereLeaseOwner applies the entql string predicate on the lease_owner field.
+func (f *OutboxMailFilter) WhereLeaseOwner(p entql.StringP) {
+	f.Where(p.Field(outboxmail.FieldLeaseOwner))
+}
+
+// WhereLeaseUntil applies the entql time.Time predicate on the lease_until field.
+func (f *OutboxMailFilter) WhereLeaseUntil(p entql.TimeP) {
+	f.Where(p.Field(outboxmail.FieldLeaseUntil))
+}
+
+// WhereSentAt applies the entql time.Time predicate on the sent_at field.
+func (f *OutboxMailFilter) WhereSentAt(p entql.TimeP) {
+	f.Where(p.Field(outboxmail.FieldSentAt))
+}
+
+// WhereLastError applies the entql string predicate on the last_error field.
+func (f *OutboxMailFilter) WhereLastError(p entql.StringP) {
+	f.Where(p.Field(outboxmail.FieldLastError))
+}
+
+// WhereHasMember applies a predicate to check if query has an edge member.
+func (f *OutboxMailFilter) WhereHasMember() {
+	f.Where(entql.HasEdge("member"))
+}
+
+// WhereHasMemberWith applies a predicate to check if query has an edge member with a given conditions (other predicates).
+func (f *OutboxMailFilter) WhereHasMemberWith(preds ...predicate.Member) {
+	f.Where(entql.HasEdgeWith("member", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *PracticeQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -3339,7 +3613,7 @@ type PracticeFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PracticeFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3571,7 +3845,7 @@ type ReactionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ReactionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3654,7 +3928,7 @@ type RegistrationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RegistrationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3742,7 +4016,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3826,7 +4100,7 @@ type SoftwareProductFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SoftwareProductFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3943,7 +4217,7 @@ type SoftwareUsageFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SoftwareUsageFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4074,7 +4348,7 @@ type SurveyFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SurveyFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4220,7 +4494,7 @@ type SurveyQuestionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SurveyQuestionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4299,7 +4573,7 @@ type SurveyResponseFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SurveyResponseFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4387,7 +4661,7 @@ type TopicFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TopicFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

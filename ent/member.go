@@ -49,6 +49,8 @@ type Member struct {
 	InvitationExpiresAt *time.Time `json:"invitation_expires_at,omitempty"`
 	// Hex SHA-256 of the token in the member's personal calendar feed URL.
 	CalendarTokenHash *string `json:"-"`
+	// The language of the member's e-mails; read and set through emailSettings.
+	Language member.Language `json:"language,omitempty"`
 	// The day (UTC) of the last login; only the member and admins read it (policy.memberFields).
 	LastLoginAt *time.Time `json:"last_login_at,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
@@ -172,7 +174,7 @@ func (*Member) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case member.FieldID:
 			values[i] = new(gid.ID)
-		case member.FieldDisplayName, member.FieldEmail, member.FieldCommunityRole, member.FieldJobTitle, member.FieldBio, member.FieldStatus, member.FieldPlatformRole, member.FieldDirectoryID, member.FieldDirectoryEntryID, member.FieldPasswordHash, member.FieldInvitationHash, member.FieldCalendarTokenHash:
+		case member.FieldDisplayName, member.FieldEmail, member.FieldCommunityRole, member.FieldJobTitle, member.FieldBio, member.FieldStatus, member.FieldPlatformRole, member.FieldDirectoryID, member.FieldDirectoryEntryID, member.FieldPasswordHash, member.FieldInvitationHash, member.FieldCalendarTokenHash, member.FieldLanguage:
 			values[i] = new(sql.NullString)
 		case member.FieldCreatedAt, member.FieldUpdatedAt, member.FieldInvitationExpiresAt, member.FieldLastLoginAt:
 			values[i] = new(sql.NullTime)
@@ -294,6 +296,12 @@ func (_m *Member) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.CalendarTokenHash = new(string)
 				*_m.CalendarTokenHash = value.String
+			}
+		case member.FieldLanguage:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field language", values[i])
+			} else if value.Valid {
+				_m.Language = member.Language(value.String)
 			}
 		case member.FieldLastLoginAt:
 			if value, ok := values[i].(*sql.NullTime); !ok {
@@ -432,6 +440,9 @@ func (_m *Member) String() string {
 	}
 	builder.WriteString(", ")
 	builder.WriteString("calendar_token_hash=<sensitive>")
+	builder.WriteString(", ")
+	builder.WriteString("language=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Language))
 	builder.WriteString(", ")
 	if v := _m.LastLoginAt; v != nil {
 		builder.WriteString("last_login_at=")

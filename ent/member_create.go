@@ -218,6 +218,20 @@ func (_c *MemberCreate) SetNillableCalendarTokenHash(v *string) *MemberCreate {
 	return _c
 }
 
+// SetLanguage sets the "language" field.
+func (_c *MemberCreate) SetLanguage(v member.Language) *MemberCreate {
+	_c.mutation.SetLanguage(v)
+	return _c
+}
+
+// SetNillableLanguage sets the "language" field if the given value is not nil.
+func (_c *MemberCreate) SetNillableLanguage(v *member.Language) *MemberCreate {
+	if v != nil {
+		_c.SetLanguage(*v)
+	}
+	return _c
+}
+
 // SetLastLoginAt sets the "last_login_at" field.
 func (_c *MemberCreate) SetLastLoginAt(v time.Time) *MemberCreate {
 	_c.mutation.SetLastLoginAt(v)
@@ -429,6 +443,10 @@ func (_c *MemberCreate) defaults() error {
 		v := member.DefaultPlatformRole
 		_c.mutation.SetPlatformRole(v)
 	}
+	if _, ok := _c.mutation.Language(); !ok {
+		v := member.DefaultLanguage
+		_c.mutation.SetLanguage(v)
+	}
 	if _, ok := _c.mutation.ID(); !ok {
 		if member.DefaultID == nil {
 			return fmt.Errorf("ent: uninitialized member.DefaultID (forgotten import ent/runtime?)")
@@ -520,6 +538,14 @@ func (_c *MemberCreate) check() error {
 	if v, ok := _c.mutation.CalendarTokenHash(); ok {
 		if err := member.CalendarTokenHashValidator(v); err != nil {
 			return &ValidationError{Name: "calendar_token_hash", err: fmt.Errorf(`ent: validator failed for field "Member.calendar_token_hash": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.Language(); !ok {
+		return &ValidationError{Name: "language", err: errors.New(`ent: missing required field "Member.language"`)}
+	}
+	if v, ok := _c.mutation.Language(); ok {
+		if err := member.LanguageValidator(v); err != nil {
+			return &ValidationError{Name: "language", err: fmt.Errorf(`ent: validator failed for field "Member.language": %w`, err)}
 		}
 	}
 	if v, ok := _c.mutation.ID(); ok {
@@ -622,6 +648,10 @@ func (_c *MemberCreate) createSpec() (*Member, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.CalendarTokenHash(); ok {
 		_spec.SetField(member.FieldCalendarTokenHash, field.TypeString, value)
 		_node.CalendarTokenHash = &value
+	}
+	if value, ok := _c.mutation.Language(); ok {
+		_spec.SetField(member.FieldLanguage, field.TypeEnum, value)
+		_node.Language = value
 	}
 	if value, ok := _c.mutation.LastLoginAt(); ok {
 		_spec.SetField(member.FieldLastLoginAt, field.TypeTime, value)
@@ -1024,6 +1054,18 @@ func (u *MemberUpsert) ClearCalendarTokenHash() *MemberUpsert {
 	return u
 }
 
+// SetLanguage sets the "language" field.
+func (u *MemberUpsert) SetLanguage(v member.Language) *MemberUpsert {
+	u.Set(member.FieldLanguage, v)
+	return u
+}
+
+// UpdateLanguage sets the "language" field to the value that was provided on create.
+func (u *MemberUpsert) UpdateLanguage() *MemberUpsert {
+	u.SetExcluded(member.FieldLanguage)
+	return u
+}
+
 // SetLastLoginAt sets the "last_login_at" field.
 func (u *MemberUpsert) SetLastLoginAt(v time.Time) *MemberUpsert {
 	u.Set(member.FieldLastLoginAt, v)
@@ -1342,6 +1384,20 @@ func (u *MemberUpsertOne) UpdateCalendarTokenHash() *MemberUpsertOne {
 func (u *MemberUpsertOne) ClearCalendarTokenHash() *MemberUpsertOne {
 	return u.Update(func(s *MemberUpsert) {
 		s.ClearCalendarTokenHash()
+	})
+}
+
+// SetLanguage sets the "language" field.
+func (u *MemberUpsertOne) SetLanguage(v member.Language) *MemberUpsertOne {
+	return u.Update(func(s *MemberUpsert) {
+		s.SetLanguage(v)
+	})
+}
+
+// UpdateLanguage sets the "language" field to the value that was provided on create.
+func (u *MemberUpsertOne) UpdateLanguage() *MemberUpsertOne {
+	return u.Update(func(s *MemberUpsert) {
+		s.UpdateLanguage()
 	})
 }
 
@@ -1833,6 +1889,20 @@ func (u *MemberUpsertBulk) UpdateCalendarTokenHash() *MemberUpsertBulk {
 func (u *MemberUpsertBulk) ClearCalendarTokenHash() *MemberUpsertBulk {
 	return u.Update(func(s *MemberUpsert) {
 		s.ClearCalendarTokenHash()
+	})
+}
+
+// SetLanguage sets the "language" field.
+func (u *MemberUpsertBulk) SetLanguage(v member.Language) *MemberUpsertBulk {
+	return u.Update(func(s *MemberUpsert) {
+		s.SetLanguage(v)
+	})
+}
+
+// UpdateLanguage sets the "language" field to the value that was provided on create.
+func (u *MemberUpsertBulk) UpdateLanguage() *MemberUpsertBulk {
+	return u.Update(func(s *MemberUpsert) {
+		s.UpdateLanguage()
 	})
 }
 

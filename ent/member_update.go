@@ -274,6 +274,20 @@ func (_u *MemberUpdate) ClearCalendarTokenHash() *MemberUpdate {
 	return _u
 }
 
+// SetLanguage sets the "language" field.
+func (_u *MemberUpdate) SetLanguage(v member.Language) *MemberUpdate {
+	_u.mutation.SetLanguage(v)
+	return _u
+}
+
+// SetNillableLanguage sets the "language" field if the given value is not nil.
+func (_u *MemberUpdate) SetNillableLanguage(v *member.Language) *MemberUpdate {
+	if v != nil {
+		_u.SetLanguage(*v)
+	}
+	return _u
+}
+
 // SetLastLoginAt sets the "last_login_at" field.
 func (_u *MemberUpdate) SetLastLoginAt(v time.Time) *MemberUpdate {
 	_u.mutation.SetLastLoginAt(v)
@@ -680,6 +694,11 @@ func (_u *MemberUpdate) check() error {
 			return &ValidationError{Name: "calendar_token_hash", err: fmt.Errorf(`ent: validator failed for field "Member.calendar_token_hash": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Language(); ok {
+		if err := member.LanguageValidator(v); err != nil {
+			return &ValidationError{Name: "language", err: fmt.Errorf(`ent: validator failed for field "Member.language": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -766,6 +785,9 @@ func (_u *MemberUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.CalendarTokenHashCleared() {
 		_spec.ClearField(member.FieldCalendarTokenHash, field.TypeString)
+	}
+	if value, ok := _u.mutation.Language(); ok {
+		_spec.SetField(member.FieldLanguage, field.TypeEnum, value)
 	}
 	if value, ok := _u.mutation.LastLoginAt(); ok {
 		_spec.SetField(member.FieldLastLoginAt, field.TypeTime, value)
@@ -1375,6 +1397,20 @@ func (_u *MemberUpdateOne) ClearCalendarTokenHash() *MemberUpdateOne {
 	return _u
 }
 
+// SetLanguage sets the "language" field.
+func (_u *MemberUpdateOne) SetLanguage(v member.Language) *MemberUpdateOne {
+	_u.mutation.SetLanguage(v)
+	return _u
+}
+
+// SetNillableLanguage sets the "language" field if the given value is not nil.
+func (_u *MemberUpdateOne) SetNillableLanguage(v *member.Language) *MemberUpdateOne {
+	if v != nil {
+		_u.SetLanguage(*v)
+	}
+	return _u
+}
+
 // SetLastLoginAt sets the "last_login_at" field.
 func (_u *MemberUpdateOne) SetLastLoginAt(v time.Time) *MemberUpdateOne {
 	_u.mutation.SetLastLoginAt(v)
@@ -1794,6 +1830,11 @@ func (_u *MemberUpdateOne) check() error {
 			return &ValidationError{Name: "calendar_token_hash", err: fmt.Errorf(`ent: validator failed for field "Member.calendar_token_hash": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Language(); ok {
+		if err := member.LanguageValidator(v); err != nil {
+			return &ValidationError{Name: "language", err: fmt.Errorf(`ent: validator failed for field "Member.language": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -1897,6 +1938,9 @@ func (_u *MemberUpdateOne) sqlSave(ctx context.Context) (_node *Member, err erro
 	}
 	if _u.mutation.CalendarTokenHashCleared() {
 		_spec.ClearField(member.FieldCalendarTokenHash, field.TypeString)
+	}
+	if value, ok := _u.mutation.Language(); ok {
+		_spec.SetField(member.FieldLanguage, field.TypeEnum, value)
 	}
 	if value, ok := _u.mutation.LastLoginAt(); ok {
 		_spec.SetField(member.FieldLastLoginAt, field.TypeTime, value)

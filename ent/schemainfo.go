@@ -85,6 +85,13 @@ var SchemaInfo = map[string]TypeInfo{
 		},
 		Unique: []string{},
 	},
+	"EmailPreference": {
+		Table: "email_preferences",
+		Edges: map[string]EdgeInfo{
+			"member": {Table: "members", Input: "memberID"},
+		},
+		Unique: []string{},
+	},
 	"Event": {
 		Table: "events",
 		Edges: map[string]EdgeInfo{
@@ -154,6 +161,13 @@ var SchemaInfo = map[string]TypeInfo{
 			"practices":         {Table: "practices", Input: "practiceIDs"},
 		},
 		Unique: []string{"ags"},
+	},
+	"OutboxMail": {
+		Table: "outbox_mails",
+		Edges: map[string]EdgeInfo{
+			"member": {Table: "members", Input: "memberID"},
+		},
+		Unique: []string{},
 	},
 	"Practice": {
 		Table: "practices",

@@ -28,6 +28,8 @@ type Tx struct {
 	CompetencyRating *CompetencyRatingClient
 	// Discussion is the client for interacting with the Discussion builders.
 	Discussion *DiscussionClient
+	// EmailPreference is the client for interacting with the EmailPreference builders.
+	EmailPreference *EmailPreferenceClient
 	// Event is the client for interacting with the Event builders.
 	Event *EventClient
 	// Indicator is the client for interacting with the Indicator builders.
@@ -42,6 +44,8 @@ type Tx struct {
 	Message *MessageClient
 	// Organisation is the client for interacting with the Organisation builders.
 	Organisation *OrganisationClient
+	// OutboxMail is the client for interacting with the OutboxMail builders.
+	OutboxMail *OutboxMailClient
 	// Practice is the client for interacting with the Practice builders.
 	Practice *PracticeClient
 	// Reaction is the client for interacting with the Reaction builders.
@@ -200,6 +204,7 @@ func (tx *Tx) init() {
 	tx.Competency = NewCompetencyClient(tx.config)
 	tx.CompetencyRating = NewCompetencyRatingClient(tx.config)
 	tx.Discussion = NewDiscussionClient(tx.config)
+	tx.EmailPreference = NewEmailPreferenceClient(tx.config)
 	tx.Event = NewEventClient(tx.config)
 	tx.Indicator = NewIndicatorClient(tx.config)
 	tx.LoginThrottle = NewLoginThrottleClient(tx.config)
@@ -207,6 +212,7 @@ func (tx *Tx) init() {
 	tx.Member = NewMemberClient(tx.config)
 	tx.Message = NewMessageClient(tx.config)
 	tx.Organisation = NewOrganisationClient(tx.config)
+	tx.OutboxMail = NewOutboxMailClient(tx.config)
 	tx.Practice = NewPracticeClient(tx.config)
 	tx.Reaction = NewReactionClient(tx.config)
 	tx.Registration = NewRegistrationClient(tx.config)

@@ -49,6 +49,8 @@ const (
 	FieldInvitationExpiresAt = "invitation_expires_at"
 	// FieldCalendarTokenHash holds the string denoting the calendar_token_hash field in the database.
 	FieldCalendarTokenHash = "calendar_token_hash"
+	// FieldLanguage holds the string denoting the language field in the database.
+	FieldLanguage = "language"
 	// FieldLastLoginAt holds the string denoting the last_login_at field in the database.
 	FieldLastLoginAt = "last_login_at"
 	// EdgeOrganisation holds the string denoting the organisation edge name in mutations.
@@ -139,6 +141,7 @@ var Columns = []string{
 	FieldInvitationHash,
 	FieldInvitationExpiresAt,
 	FieldCalendarTokenHash,
+	FieldLanguage,
 	FieldLastLoginAt,
 }
 
@@ -294,6 +297,32 @@ func PlatformRoleValidator(pr PlatformRole) error {
 	}
 }
 
+// Language defines the type for the "language" enum field.
+type Language string
+
+// LanguageDE is the default value of the Language enum.
+const DefaultLanguage = LanguageDE
+
+// Language values.
+const (
+	LanguageDE Language = "DE"
+	LanguageEN Language = "EN"
+)
+
+func (l Language) String() string {
+	return string(l)
+}
+
+// LanguageValidator is a validator for the "language" field enum values. It is called by the builders before save.
+func LanguageValidator(l Language) error {
+	switch l {
+	case LanguageDE, LanguageEN:
+		return nil
+	default:
+		return fmt.Errorf("member: invalid enum value for language field: %q", l)
+	}
+}
+
 // OrderOption defines the ordering options for the Member queries.
 type OrderOption func(*sql.Selector)
 
@@ -375,6 +404,11 @@ func ByInvitationExpiresAt(opts ...sql.OrderTermOption) OrderOption {
 // ByCalendarTokenHash orders the results by the calendar_token_hash field.
 func ByCalendarTokenHash(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldCalendarTokenHash, opts...).ToFunc()
+}
+
+// ByLanguage orders the results by the language field.
+func ByLanguage(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldLanguage, opts...).ToFunc()
 }
 
 // ByLastLoginAt orders the results by the last_login_at field.
@@ -593,6 +627,24 @@ func (e *PlatformRole) UnmarshalGQL(val interface{}) error {
 	*e = PlatformRole(str)
 	if err := PlatformRoleValidator(*e); err != nil {
 		return fmt.Errorf("%s is not a valid PlatformRole", str)
+	}
+	return nil
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (e Language) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(e.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (e *Language) UnmarshalGQL(val interface{}) error {
+	str, ok := val.(string)
+	if !ok {
+		return fmt.Errorf("enum %T must be a string", val)
+	}
+	*e = Language(str)
+	if err := LanguageValidator(*e); err != nil {
+		return fmt.Errorf("%s is not a valid Language", str)
 	}
 	return nil
 }

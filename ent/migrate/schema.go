@@ -264,6 +264,36 @@ var (
 			},
 		},
 	}
+	// EmailPreferencesColumns holds the columns for the "email_preferences" table.
+	EmailPreferencesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 40},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"REPLY", "MENTION", "PRACTICE", "DISCUSSION", "COAUTHOR_REQUEST", "JOIN_DECISION", "WAITLIST", "EVENT_CHANGE", "EVENT_REMINDER", "SURVEY", "MODERATION"}},
+		{Name: "delivery", Type: field.TypeEnum, Enums: []string{"IMMEDIATE", "DAILY", "WEEKLY", "OFF"}},
+		{Name: "member_id", Type: field.TypeString, Size: 40},
+	}
+	// EmailPreferencesTable holds the schema information for the "email_preferences" table.
+	EmailPreferencesTable = &schema.Table{
+		Name:       "email_preferences",
+		Columns:    EmailPreferencesColumns,
+		PrimaryKey: []*schema.Column{EmailPreferencesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "email_preferences_members_member",
+				Columns:    []*schema.Column{EmailPreferencesColumns[5]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "emailpreference_member_id_kind",
+				Unique:  true,
+				Columns: []*schema.Column{EmailPreferencesColumns[5], EmailPreferencesColumns[3]},
+			},
+		},
+	}
 	// EventsColumns holds the columns for the "events" table.
 	EventsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString, Size: 40},
@@ -390,6 +420,7 @@ var (
 		{Name: "invitation_hash", Type: field.TypeString, Unique: true, Nullable: true, Size: 64},
 		{Name: "invitation_expires_at", Type: field.TypeTime, Nullable: true},
 		{Name: "calendar_token_hash", Type: field.TypeString, Unique: true, Nullable: true, Size: 64},
+		{Name: "language", Type: field.TypeEnum, Enums: []string{"DE", "EN"}, Default: "DE"},
 		{Name: "last_login_at", Type: field.TypeTime, Nullable: true},
 		{Name: "organisation_members", Type: field.TypeString, Nullable: true, Size: 40},
 	}
@@ -401,7 +432,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "members_organisations_members",
-				Columns:    []*schema.Column{MembersColumns[17]},
+				Columns:    []*schema.Column{MembersColumns[18]},
 				RefColumns: []*schema.Column{OrganisationsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -485,6 +516,49 @@ var (
 				Columns:    []*schema.Column{OrganisationsColumns[9]},
 				RefColumns: []*schema.Column{OrganisationsColumns[0]},
 				OnDelete:   schema.SetNull,
+			},
+		},
+	}
+	// OutboxMailsColumns holds the columns for the "outbox_mails" table.
+	OutboxMailsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 40},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"DIGEST", "REPLY", "MENTION", "PRACTICE", "DISCUSSION", "COAUTHOR_REQUEST", "JOIN_DECISION", "WAITLIST", "EVENT_CHANGE", "EVENT_REMINDER", "SURVEY", "MODERATION"}},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"PENDING", "DIGEST_PENDING", "DIGESTED", "SENT", "FAILED", "CANCELLED"}},
+		{Name: "period", Type: field.TypeEnum, Nullable: true, Enums: []string{"DAILY", "WEEKLY"}},
+		{Name: "entries", Type: field.TypeJSON},
+		{Name: "attempts", Type: field.TypeInt, Default: 0},
+		{Name: "next_attempt_at", Type: field.TypeTime},
+		{Name: "lease_owner", Type: field.TypeString, Nullable: true, Size: 80},
+		{Name: "lease_until", Type: field.TypeTime, Nullable: true},
+		{Name: "sent_at", Type: field.TypeTime, Nullable: true},
+		{Name: "last_error", Type: field.TypeString, Nullable: true, Size: 200},
+		{Name: "member_id", Type: field.TypeString, Size: 40},
+	}
+	// OutboxMailsTable holds the schema information for the "outbox_mails" table.
+	OutboxMailsTable = &schema.Table{
+		Name:       "outbox_mails",
+		Columns:    OutboxMailsColumns,
+		PrimaryKey: []*schema.Column{OutboxMailsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "outbox_mails_members_member",
+				Columns:    []*schema.Column{OutboxMailsColumns[13]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "outboxmail_status_next_attempt_at",
+				Unique:  false,
+				Columns: []*schema.Column{OutboxMailsColumns[4], OutboxMailsColumns[8]},
+			},
+			{
+				Name:    "outboxmail_member_id_status",
+				Unique:  false,
+				Columns: []*schema.Column{OutboxMailsColumns[13], OutboxMailsColumns[4]},
 			},
 		},
 	}
@@ -1077,6 +1151,7 @@ var (
 		CompetenciesTable,
 		CompetencyRatingsTable,
 		DiscussionsTable,
+		EmailPreferencesTable,
 		EventsTable,
 		IndicatorsTable,
 		LoginThrottlesTable,
@@ -1084,6 +1159,7 @@ var (
 		MembersTable,
 		MessagesTable,
 		OrganisationsTable,
+		OutboxMailsTable,
 		PracticesTable,
 		ReactionsTable,
 		RegistrationsTable,
@@ -1121,6 +1197,7 @@ func init() {
 	CompetencyRatingsTable.ForeignKeys[1].RefTable = MembersTable
 	DiscussionsTable.ForeignKeys[0].RefTable = CirclesTable
 	DiscussionsTable.ForeignKeys[1].RefTable = MembersTable
+	EmailPreferencesTable.ForeignKeys[0].RefTable = MembersTable
 	EventsTable.ForeignKeys[0].RefTable = CirclesTable
 	MeasurementsTable.ForeignKeys[0].RefTable = IndicatorsTable
 	MeasurementsTable.ForeignKeys[1].RefTable = OrganisationsTable
@@ -1129,6 +1206,7 @@ func init() {
 	MessagesTable.ForeignKeys[1].RefTable = MembersTable
 	MessagesTable.ForeignKeys[2].RefTable = MessagesTable
 	OrganisationsTable.ForeignKeys[0].RefTable = OrganisationsTable
+	OutboxMailsTable.ForeignKeys[0].RefTable = MembersTable
 	PracticesTable.ForeignKeys[0].RefTable = CirclesTable
 	PracticesTable.ForeignKeys[1].RefTable = OrganisationsTable
 	ReactionsTable.ForeignKeys[0].RefTable = MessagesTable

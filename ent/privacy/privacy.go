@@ -279,6 +279,30 @@ func (f DiscussionMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Muta
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.DiscussionMutation", m)
 }
 
+// The EmailPreferenceQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type EmailPreferenceQueryRuleFunc func(context.Context, *ent.EmailPreferenceQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f EmailPreferenceQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.EmailPreferenceQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.EmailPreferenceQuery", q)
+}
+
+// The EmailPreferenceMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type EmailPreferenceMutationRuleFunc func(context.Context, *ent.EmailPreferenceMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f EmailPreferenceMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.EmailPreferenceMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.EmailPreferenceMutation", m)
+}
+
 // The EventQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type EventQueryRuleFunc func(context.Context, *ent.EventQuery) error
@@ -445,6 +469,30 @@ func (f OrganisationMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mu
 		return f(ctx, m)
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.OrganisationMutation", m)
+}
+
+// The OutboxMailQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type OutboxMailQueryRuleFunc func(context.Context, *ent.OutboxMailQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f OutboxMailQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.OutboxMailQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.OutboxMailQuery", q)
+}
+
+// The OutboxMailMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type OutboxMailMutationRuleFunc func(context.Context, *ent.OutboxMailMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f OutboxMailMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.OutboxMailMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.OutboxMailMutation", m)
 }
 
 // The PracticeQueryRuleFunc type is an adapter to allow the use of ordinary
@@ -736,6 +784,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.DiscussionQuery:
 		return q.Filter(), nil
+	case *ent.EmailPreferenceQuery:
+		return q.Filter(), nil
 	case *ent.EventQuery:
 		return q.Filter(), nil
 	case *ent.IndicatorQuery:
@@ -749,6 +799,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 	case *ent.MessageQuery:
 		return q.Filter(), nil
 	case *ent.OrganisationQuery:
+		return q.Filter(), nil
+	case *ent.OutboxMailQuery:
 		return q.Filter(), nil
 	case *ent.PracticeQuery:
 		return q.Filter(), nil
@@ -791,6 +843,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 		return m.Filter(), nil
 	case *ent.DiscussionMutation:
 		return m.Filter(), nil
+	case *ent.EmailPreferenceMutation:
+		return m.Filter(), nil
 	case *ent.EventMutation:
 		return m.Filter(), nil
 	case *ent.IndicatorMutation:
@@ -804,6 +858,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.MessageMutation:
 		return m.Filter(), nil
 	case *ent.OrganisationMutation:
+		return m.Filter(), nil
+	case *ent.OutboxMailMutation:
 		return m.Filter(), nil
 	case *ent.PracticeMutation:
 		return m.Filter(), nil

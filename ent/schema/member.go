@@ -61,6 +61,9 @@ func (Member) Fields() []ent.Field {
 		field.String("calendar_token_hash").Optional().Nillable().Unique().Sensitive().MaxLen(64).
 			Comment("Hex SHA-256 of the token in the member's personal calendar feed URL.").
 			Annotations(serverOnly),
+		field.Enum("language").Values("DE", "EN").Default("DE").
+			Comment("The language of the member's e-mails; read and set through emailSettings.").
+			Annotations(entgql.Skip(entgql.SkipAll)),
 		field.Time("last_login_at").Optional().Nillable().
 			Comment("The day (UTC) of the last login; only the member and admins read it (policy.memberFields).").
 			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),

@@ -60,7 +60,7 @@ var memberFields = []Field[ent.Member, predicate.Member]{
 func LoginDay(t time.Time) time.Time { return t.UTC().Truncate(24 * time.Hour) }
 
 // Member: see MemberRows and memberFields. Admins create and change members; members change
-// their own profile (bio, job title, expertise).
+// their own profile (bio, job title, expertise) and the language of their e-mails.
 func Member() ent.Policy {
 	return privacy.Policy{
 		Query: privacy.QueryPolicy{queryRows[*ent.MemberQuery](MemberRows)},
@@ -71,7 +71,7 @@ func Member() ent.Policy {
 					return privacy.Denyf("only admins manage members")
 				}
 				for _, f := range m.Fields() {
-					if !slices.Contains([]string{member.FieldBio, member.FieldJobTitle, member.FieldUpdatedAt}, f) {
+					if !slices.Contains([]string{member.FieldBio, member.FieldJobTitle, member.FieldLanguage, member.FieldUpdatedAt}, f) {
 						return privacy.Denyf("%s is managed by admins or the directory", f)
 					}
 				}
