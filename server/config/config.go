@@ -34,6 +34,13 @@ type Config struct {
 	BrokerURL        string        // -broker / ZIRKEL_BROKER_URL: nats://host:4222 for several replicas; empty for in-process
 	WSConnsPerMember int           // -ws-conns-per-member / ZIRKEL_WS_CONNS_PER_MEMBER: websocket connections one member may hold
 	DebugAddr        string        // -debug-addr / ZIRKEL_DEBUG_ADDR: serve Go's pprof here (keep it on localhost)
+
+	SMTPURL      string // -smtp-url / ZIRKEL_SMTP_URL: smtp://host:25 (STARTTLS when offered; ?starttls=required|off) or smtps://host:465; empty: no mail is sent
+	SMTPUsername string // ZIRKEL_SMTP_USERNAME (environment only)
+	SMTPPassword string // ZIRKEL_SMTP_PASSWORD (environment only: a secret)
+	MailFrom     string // -mail-from / ZIRKEL_MAIL_FROM: the From address of e-mails
+	MailSecret   string // ZIRKEL_MAIL_SECRET (environment only): keys unsubscribe links; random per data directory when empty
+	PublicURL    string // -public-url / ZIRKEL_PUBLIC_URL: base URL of links in e-mails
 }
 
 // Load parses args (without the program name) with getenv for the fallbacks.
@@ -86,6 +93,12 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	fs.IntVar(&c.WSConnsPerMember, "ws-conns-per-member", conns, "websocket connections one member may hold")
 	fs.StringVar(&c.DebugAddr, "debug-addr", getenv("ZIRKEL_DEBUG_ADDR"), "address for Go's pprof profiles, e.g. 127.0.0.1:6060; empty: off")
 	fs.StringVar(&c.BrokerURL, "broker", getenv("ZIRKEL_BROKER_URL"), "event broker between replicas: nats://host:4222, or empty for in-process")
+	fs.StringVar(&c.SMTPURL, "smtp-url", getenv("ZIRKEL_SMTP_URL"), "SMTP server: smtp://host:25 (STARTTLS when offered, ?starttls=required or off) or smtps://host:465; empty: no mail is sent")
+	fs.StringVar(&c.MailFrom, "mail-from", env("ZIRKEL_MAIL_FROM", "Zirkel <zirkel@localhost>"), "From address of e-mails")
+	fs.StringVar(&c.PublicURL, "public-url", env("ZIRKEL_PUBLIC_URL", "http://localhost:8080"), "base URL of links in e-mails")
+	c.SMTPUsername = getenv("ZIRKEL_SMTP_USERNAME")
+	c.SMTPPassword = getenv("ZIRKEL_SMTP_PASSWORD")
+	c.MailSecret = getenv("ZIRKEL_MAIL_SECRET")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
