@@ -547,6 +547,11 @@ func (r *mutationResolver) DeclineJoinRequest(ctx context.Context, id gid.ID, re
 	return decideJoinRequest(ctx, ent.FromContext(ctx), id, circlejoinrequest.StatusDECLINED, reason)
 }
 
+// SetEmailSettings is the resolver for the setEmailSettings field.
+func (r *mutationResolver) SetEmailSettings(ctx context.Context, language *model.EmailLanguage, preferences []*model.EmailPreferenceInput) (*model.EmailSettings, error) {
+	return setEmailSettings(ctx, ent.FromContext(ctx), language, preferences)
+}
+
 // Viewer is the resolver for the viewer field.
 func (r *queryResolver) Viewer(ctx context.Context) (*ent.Member, error) {
 	v := viewer.FromContext(ctx)
@@ -591,6 +596,11 @@ func (r *queryResolver) WhoKnows(ctx context.Context, competencyID gid.ID, first
 // Search is the resolver for the search field.
 func (r *queryResolver) Search(ctx context.Context, query string, types []model.SearchType, first *int, after *string) (*model.SearchResults, error) {
 	return r.search(ctx, query, types, deref(first, 20), after)
+}
+
+// EmailSettings is the resolver for the emailSettings field.
+func (r *queryResolver) EmailSettings(ctx context.Context) (*model.EmailSettings, error) {
+	return emailSettings(ctx, r.client)
 }
 
 // Landscape is the resolver for the landscape field.

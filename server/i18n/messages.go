@@ -56,6 +56,13 @@ var german = map[string]string{
 	"an account with this e-mail address exists already; ask an admin to link it": "ein Konto mit dieser E-Mail-Adresse gibt es schon; bitten Sie einen Admin, es zu verknüpfen",
 	"the invitation is unknown or has expired":                                    "die Einladung ist unbekannt oder abgelaufen",
 
+	// E-mail settings and unsubscribe links.
+	"members set only their own e-mail preferences":      "Mitglieder legen nur ihre eigenen E-Mail-Einstellungen fest",
+	"e-mail preferences are not deleted":                 "E-Mail-Einstellungen werden nicht gelöscht",
+	"an unsubscribe link only turns mails off":           "ein Abmeldelink schaltet E-Mails nur ab",
+	"the unsubscribe link is for another member or kind": "der Abmeldelink gilt für ein anderes Mitglied oder eine andere Art",
+	"each kind may be given only once":                   "jede Art darf nur einmal angegeben werden",
+
 	// Rules of the resolvers and hooks (apperr).
 	"an id must be a string":                                "eine ID muss eine Zeichenkette sein",
 	"is not a valid id":                                     "ist keine gültige ID",
