@@ -312,7 +312,10 @@ type permanent struct{ error }
 // finish records the outcome of a claimed mail, if the claim still holds.
 func (s *Sender) finish(ctx context.Context, m *ent.OutboxMail, token string, status outboxmail.Status, lastError string) {
 	u := s.client.OutboxMail.Update().Where(outboxmail.ID(m.ID), outboxmail.LeaseOwner(token)).
-		SetStatus(status).ClearLeaseUntil().SetLastError(lastError)
+		SetStatus(status).ClearLeaseUntil()
+	if lastError != "" { // a sent mail keeps why an earlier attempt failed
+		u.SetLastError(lastError)
+	}
 	if status == outboxmail.StatusSENT {
 		u.SetSentAt(time.Now().UTC())
 	}
