@@ -173,9 +173,11 @@ func (s *Sender) SendDue(ctx context.Context) (int, error) {
 }
 
 // claim leases up to a batch of due mails to this sender with one conditional UPDATE and
-// returns the claim's token. The conditions are repeated outside the subquery: on PostgreSQL a
-// concurrent claim that waited for a row re-checks them on the row's new version and skips it
-// (and FOR UPDATE SKIP LOCKED lets claims pass each other); SQLite has one writer at a time.
+// returns the claim's token. The batch is chosen once (a MATERIALIZED common table
+// expression: as a plain IN subquery PostgreSQL may rescan it and claim more than a batch).
+// The conditions are repeated in the UPDATE: on PostgreSQL a concurrent claim that waited for
+// a row re-checks them on the row's new version and skips it (and FOR UPDATE SKIP LOCKED lets
+// claims pass each other); SQLite has one writer at a time.
 func (s *Sender) claim(ctx context.Context) (string, time.Time, error) {
 	var b [8]byte
 	_, _ = rand.Read(b[:])
@@ -187,10 +189,15 @@ func (s *Sender) claim(ctx context.Context) (string, time.Time, error) {
 	if s.dialect == dialect.Postgres {
 		lock = " FOR UPDATE SKIP LOCKED"
 	}
-	q := `UPDATE outbox_mails SET lease_owner = $1, lease_until = $2, attempts = attempts + 1, updated_at = $3
-WHERE id IN (SELECT id FROM outbox_mails WHERE ` + due + ` ORDER BY next_attempt_at LIMIT $4` + lock + `) AND ` + due
-	if _, err := s.client.ExecContext(ctx, q, token, until, now, s.opts.Batch); err != nil {
+	q := `WITH batch AS MATERIALIZED (SELECT id FROM outbox_mails WHERE ` + due + ` ORDER BY next_attempt_at, id LIMIT $4` + lock + `)
+UPDATE outbox_mails SET lease_owner = $1, lease_until = $2, attempts = attempts + 1, updated_at = $3
+WHERE id IN (SELECT id FROM batch) AND ` + due
+	res, err := s.client.ExecContext(ctx, q, token, until, now, s.opts.Batch)
+	if err != nil {
 		return "", until, fmt.Errorf("claiming mails: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n > 0 {
+		s.logger.Debug("mails claimed", "count", n, "owner", s.owner)
 	}
 	return token, until, nil
 }
