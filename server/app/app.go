@@ -4,7 +4,9 @@ package app
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -129,7 +131,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts ...Op
 	var sender *mail.Sender
 	var mailKey []byte
 	if err == nil {
-		mailKey, err = keyOf(cfg.MailSecret, cfg.DataDir, "mail.key")
+		mailKey, err = mailSecret(cfg)
 	}
 	if err == nil {
 		sender, err = newSender(st, cfg, mailKey, o.mail, logger)
@@ -185,10 +187,6 @@ func newSender(st *store.Store, cfg config.Config, key []byte, adjust []func(*ma
 		logger.Info("no SMTP server configured (ZIRKEL_SMTP_URL): e-mails stay in the outbox")
 		return nil, nil
 	}
-	if cfg.BrokerURL != "" && cfg.MailSecret == "" {
-		// Each replica would make its own key: unsubscribe links would work on one replica only.
-		return nil, errors.New("several replicas (ZIRKEL_BROKER_URL) that send mail need one ZIRKEL_MAIL_SECRET, the same on every replica")
-	}
 	smtp, err := mail.ParseSMTPURL(cfg.SMTPURL, cfg.SMTPUsername, cfg.SMTPPassword)
 	if err != nil {
 		return nil, err
@@ -206,6 +204,18 @@ func newSender(st *store.Store, cfg config.Config, key []byte, adjust []func(*ma
 // what keeps anonymous survey responses unlinkable to members.
 func surveySecret(cfg config.Config) ([]byte, error) {
 	return keyOf(cfg.SurveySecret, cfg.DataDir, "survey.key")
+}
+
+// mailSecret keys the unsubscribe links: ZIRKEL_MAIL_SECRET; else a key derived from
+// ZIRKEL_SURVEY_SECRET (HMAC with a fixed label: the same on every replica, and the survey key
+// cannot be learnt from it); else a random key kept in the data directory (one instance).
+func mailSecret(cfg config.Config) ([]byte, error) {
+	if cfg.MailSecret == "" && cfg.SurveySecret != "" {
+		h := hmac.New(sha256.New, []byte(cfg.SurveySecret))
+		h.Write([]byte("zirkel: key of unsubscribe links"))
+		return h.Sum(nil), nil
+	}
+	return keyOf(cfg.MailSecret, cfg.DataDir, "mail.key")
 }
 
 // keyOf is the configured secret or, when it is empty, a random key kept in a file of the

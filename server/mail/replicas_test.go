@@ -152,4 +152,3 @@ func startReplica(t *testing.T, name, dbURL, smtpURL string) {
 		t.Fatalf("replica %s did not start: %q %v", name, line, err)
 	}
 }
-
