@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
 
 	"zirkel/ent"
 	"zirkel/ent/emailpreference"
@@ -111,9 +112,19 @@ func check(it *Item) error {
 		it.Lines = it.Lines[:maxLines]
 	}
 	for i, l := range it.Lines {
-		it.Lines[i] = clip(l, maxLine)
+		it.Lines[i] = clip(strings.Map(printable, l), maxLine)
 	}
+	it.Title = strings.Map(printable, it.Title)
 	return nil
+}
+
+// printable drops control characters (which PostgreSQL's jsonb refuses, in the case of NUL,
+// and which have no place in a mail) except tabs.
+func printable(r rune) rune {
+	if r == '\t' || !unicode.IsControl(r) {
+		return r
+	}
+	return -1
 }
 
 // clip shortens s to at most n runes.
