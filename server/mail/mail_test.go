@@ -1,6 +1,7 @@
 package mail_test
 
 import (
+	"context"
 	"crypto/tls"
 	"encoding/base64"
 	"mime"
@@ -119,6 +120,14 @@ func TestRetryAfterTemporaryFailure(t *testing.T) {
 		time.Sleep(300 * time.Millisecond) // several polls
 		if n := len(smtp.Messages()); n != 1 {
 			t.Errorf("the mail arrived %d times", n)
+		}
+		// Sent mails are kept for the retention period, then deleted.
+		ctx := context.Background()
+		if err := mail.Purge(ctx, env.App.Store.Client, time.Now().Add(-time.Hour)); err != nil || len(outbox(t, env, anna.MemberID)) != 1 {
+			t.Errorf("purging mails older than an hour removed a new one (%v)", err)
+		}
+		if err := mail.Purge(ctx, env.App.Store.Client, time.Now().Add(time.Hour)); err != nil || len(outbox(t, env, anna.MemberID)) != 0 {
+			t.Errorf("purging left a sent mail (%v)", err)
 		}
 	})
 }

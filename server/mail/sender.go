@@ -40,6 +40,7 @@ type Options struct {
 	MaxAttempts int           // attempts before a mail is FAILED
 	RetryBase   time.Duration // backoff after the first failure, doubled after each further one
 	RetryMax    time.Duration // longest backoff
+	Retention   time.Duration // how long sent, digested, cancelled and failed mails are kept
 	HELO        string        // name in HELO/EHLO; empty: go-mail's default
 	TLS         *tls.Config   // only its RootCAs are used (tests trust their own CA)
 }
@@ -47,7 +48,7 @@ type Options struct {
 // DefaultOptions are the sender's settings except where to send.
 var DefaultOptions = Options{
 	Poll: 5 * time.Second, Batch: 20, Lease: 5 * time.Minute, SendTimeout: 30 * time.Second,
-	MaxAttempts: 8, RetryBase: time.Minute, RetryMax: 6 * time.Hour,
+	MaxAttempts: 8, RetryBase: time.Minute, RetryMax: 6 * time.Hour, Retention: 30 * 24 * time.Hour,
 }
 
 // Sender sends due mails of the outbox. Every replica may run one: a mail is sent by the
@@ -106,6 +107,9 @@ func (s *Sender) tick(ctx context.Context) {
 	if _, err := BuildDigests(dctx, s.client, time.Now()); err != nil && ctx.Err() == nil {
 		s.logger.Warn("building digests failed", "err", err)
 	}
+	if err := Purge(dctx, s.client, time.Now().Add(-s.opts.Retention)); err != nil && ctx.Err() == nil {
+		s.logger.Warn("purging old mails failed", "err", err)
+	}
 	cancel()
 	for ctx.Err() == nil {
 		n, err := s.SendDue(ctx)
@@ -119,6 +123,18 @@ func (s *Sender) tick(ctx context.Context) {
 			return
 		}
 	}
+}
+
+// Purge deletes mails that are done (sent, digested, cancelled, failed) and were last changed
+// before the cutoff: the outbox holds what mails said, which is personal data.
+func Purge(ctx context.Context, client *ent.Client, before time.Time) error {
+	_, err := client.OutboxMail.Delete().Where(
+		outboxmail.StatusIn(outboxmail.StatusSENT, outboxmail.StatusDIGESTED, outboxmail.StatusCANCELLED, outboxmail.StatusFAILED),
+		outboxmail.UpdatedAtLT(before.UTC())).Exec(policy.System(ctx))
+	if err != nil {
+		return fmt.Errorf("purging old mails: %w", err)
+	}
+	return nil
 }
 
 // SendDue claims up to a batch of due mails, sends them and records the outcome; it returns
@@ -319,7 +335,7 @@ type permanent struct{ error }
 // finish records the outcome of a claimed mail, if the claim still holds.
 func (s *Sender) finish(ctx context.Context, m *ent.OutboxMail, token string, status outboxmail.Status, lastError string) {
 	u := s.client.OutboxMail.Update().Where(outboxmail.ID(m.ID), outboxmail.LeaseOwner(token)).
-		SetStatus(status).ClearLeaseUntil()
+		SetStatus(status).ClearLeaseUntil().SetUpdatedAt(time.Now().UTC())
 	if lastError != "" { // a sent mail keeps why an earlier attempt failed
 		u.SetLastError(lastError)
 	}
@@ -340,7 +356,7 @@ func (s *Sender) finish(ctx context.Context, m *ent.OutboxMail, token string, st
 // release gives a claimed mail back without counting the attempt.
 func (s *Sender) release(ctx context.Context, m *ent.OutboxMail, token string) {
 	_ = s.client.OutboxMail.Update().Where(outboxmail.ID(m.ID), outboxmail.LeaseOwner(token)).
-		ClearLeaseUntil().AddAttempts(-1).Exec(ctx)
+		ClearLeaseUntil().AddAttempts(-1).SetUpdatedAt(time.Now().UTC()).Exec(ctx)
 }
 
 // failed records a failed attempt: a retry after a backoff with jitter, or FAILED after the
@@ -355,7 +371,7 @@ func (s *Sender) failed(ctx context.Context, m *ent.OutboxMail, token string, er
 	next := time.Now().UTC().Add(backoff(s.opts.RetryBase, s.opts.RetryMax, m.Attempts))
 	s.logger.Info("mail will be retried", "mail", m.ID, "member", m.MemberID, "attempts", m.Attempts, "reason", reason)
 	err = s.client.OutboxMail.Update().Where(outboxmail.ID(m.ID), outboxmail.LeaseOwner(token)).
-		SetNextAttemptAt(next).ClearLeaseUntil().SetLastError(reason).Exec(ctx)
+		SetNextAttemptAt(next).ClearLeaseUntil().SetLastError(reason).SetUpdatedAt(time.Now().UTC()).Exec(ctx)
 	if err != nil {
 		s.logger.Warn("recording a mail failed", "mail", m.ID, "member", m.MemberID, "err", err)
 	}
