@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"encoding/base64"
+	"log/slog"
 	"mime"
 	"net/http"
 	"net/url"
@@ -190,4 +191,39 @@ func TestSMTPURLs(t *testing.T) {
 			t.Errorf("%s: %+v", c.url, s)
 		}
 	}
+}
+
+// TestWithoutSMTPTheOutboxFillsAndChoicesApplyAtSending: with no SMTP server configured
+// nothing is sent but the outbox keeps the mails; a kind turned off before its mail is sent
+// cancels that mail, and a sender started later sends the rest.
+func TestWithoutSMTPTheOutboxFillsAndChoicesApplyAtSending(t *testing.T) {
+	eachBackend(t, func(t *testing.T, backend string) {
+		env := apitest.Start(t, backend, nil)
+		if env.App.Mail != nil {
+			t.Fatal("a sender runs without an SMTP server")
+		}
+		anna := env.NewMember(t, apitest.Spec{})
+		a := gid.ID(anna.MemberID)
+		enqueue(t, env, mail.Item{MemberID: a, Kind: "MENTION", Title: "Erwähnung", Link: "/x"},
+			mail.Item{MemberID: a, Kind: "REPLY", Title: "Antwort", Link: "/y"})
+		anna.MustPost(t, `mutation { setEmailSettings(preferences: [{kind: MENTION, delivery: DAILY}, {kind: REPLY, delivery: OFF}]) { language } }`, nil, nil)
+		smtp := mailtest.Start(t, mailtest.Options{})
+		s, err := mail.ParseSMTPURL(smtp.URL(false), "", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		opts := mail.DefaultOptions
+		opts.SMTP, opts.From, opts.BaseURL, opts.Secret = s, "zirkel@zirkel.example", publicURL, []byte("k")
+		sender := mail.NewSender(env.App.Store.Client, env.App.Store.Dialect, opts, slog.New(slog.DiscardHandler))
+		if n, err := sender.SendDue(context.Background()); err != nil || n != 2 {
+			t.Fatalf("claimed %d mails (%v)", n, err)
+		}
+		status := map[string]string{}
+		for _, r := range outbox(t, env, anna.MemberID) {
+			status[r.Kind] = r.Status
+		}
+		if status["MENTION"] != "SENT" || status["REPLY"] != "CANCELLED" || len(smtp.Messages()) != 1 {
+			t.Errorf("outbox %v, %d mails: want the mention sent (it was enqueued at once) and the reply cancelled", status, len(smtp.Messages()))
+		}
+	})
 }
