@@ -154,6 +154,7 @@ func (s *Sender) SendDue(ctx context.Context) (int, error) {
 		return len(mails), err
 	}
 	var c *gomail.Client
+	var dialErr error
 	defer func() {
 		if c != nil {
 			_ = c.Close()
@@ -170,12 +171,14 @@ func (s *Sender) SendDue(ctx context.Context) (int, error) {
 			s.release(ctx, m, token) // the lease would end while sending: leave it to the next claim
 			continue
 		}
-		if c == nil {
-			if c, err = s.dial(ctx); err != nil {
+		if c == nil && dialErr == nil {
+			if c, dialErr = s.dial(ctx); dialErr != nil {
 				c = nil
-				s.failed(ctx, m, token, err)
-				continue
 			}
+		}
+		if dialErr != nil { // the rest of the batch waits for the next attempt, without dialling again
+			s.failed(ctx, m, token, dialErr)
+			continue
 		}
 		if err := s.send(c, m, r, entries); err != nil {
 			s.failed(ctx, m, token, err)
