@@ -82,11 +82,11 @@ func TestEmailSettingsAndDigests(t *testing.T) {
 			t.Fatalf("BuildDigests wrote %d digests (%v), want anna's daily and weekly and bob's weekly", n, err)
 		}
 		msgs := smtp.Wait(t, 3, 20*time.Second)
-		subjects := map[string]string{}
+		subjects, links := map[string]string{}, map[string]string{}
 		for _, m := range msgs {
 			s, _ := new(mime.WordDecoder).DecodeHeader(m.Header.Get("Subject"))
 			text, _, _ := m.Parts()
-			subjects[s] = text
+			subjects[s], links[s] = text, m.UnsubscribeURL()
 		}
 		daily, weekly := subjects["[Zirkel] Your daily digest (1)"], subjects["[Zirkel] Your weekly digest (2)"]
 		if !strings.Contains(daily, publicURL+"/surveys/sur_1") || !strings.Contains(weekly, "KI im Bürgeramt") || !strings.Contains(weekly, "E-Akte") {
@@ -94,6 +94,13 @@ func TestEmailSettingsAndDigests(t *testing.T) {
 		}
 		if !strings.Contains(subjects["[Zirkel] Ihre wöchentliche Zusammenfassung (1)"], "Brown Bag verschoben") {
 			t.Errorf("bob's digest: %v", subjects)
+		}
+		// The weekly digest's link turns off the kinds in it (DISCUSSION), nothing else.
+		if code, body := do(t, "POST", local(t, env, links["[Zirkel] Your weekly digest (2)"]), "List-Unsubscribe=One-Click"); code != 200 || !strings.Contains(body, "New discussion") {
+			t.Fatalf("unsubscribing from the digest: %d %s", code, body)
+		}
+		if delivery(t, anna, "DISCUSSION") != "OFF" || delivery(t, anna, "SURVEY") != "DAILY" || delivery(t, anna, "MENTION") != "IMMEDIATE" {
+			t.Error("the digest's link changed other kinds, or not its own")
 		}
 		if n, _ := mail.BuildDigests(context.Background(), env.App.Store.Client, time.Now().AddDate(0, 0, 8)); n != 0 {
 			t.Errorf("a second run wrote %d more digests", n)
