@@ -2,11 +2,42 @@
 
 package ent
 
+import (
+	"context"
+
+	"zirkel/ent/authorshipinvitation"
+	"zirkel/ent/circle"
+	"zirkel/ent/circlejoinrequest"
+	"zirkel/ent/circlemembership"
+	"zirkel/ent/competency"
+	"zirkel/ent/competencyrating"
+	"zirkel/ent/discussion"
+	"zirkel/ent/event"
+	"zirkel/ent/indicator"
+	"zirkel/ent/loginthrottle"
+	"zirkel/ent/measurement"
+	"zirkel/ent/member"
+	"zirkel/ent/message"
+	"zirkel/ent/organisation"
+	"zirkel/ent/practice"
+	"zirkel/ent/reaction"
+	"zirkel/ent/registration"
+	"zirkel/ent/schema/gid"
+	"zirkel/ent/session"
+	"zirkel/ent/softwareproduct"
+	"zirkel/ent/softwareusage"
+	"zirkel/ent/survey"
+	"zirkel/ent/surveyquestion"
+	"zirkel/ent/surveyresponse"
+	"zirkel/ent/topic"
+)
+
 // EdgeInfo describes an edge for generic checks: the table its ids point into, and the name of
 // the GraphQL input field that sets it.
 type EdgeInfo struct {
-	Table string
-	Input string
+	Table  string
+	Input  string
+	Unique bool // the edge points at one row at most
 }
 
 // TypeInfo describes a type for generic checks.
@@ -23,65 +54,65 @@ var SchemaInfo = map[string]TypeInfo{
 	"AuthorshipInvitation": {
 		Table: "authorship_invitations",
 		Edges: map[string]EdgeInfo{
-			"practice":   {Table: "practices", Input: "practiceID"},
-			"invitee":    {Table: "members", Input: "inviteeID"},
-			"inviter":    {Table: "members", Input: "inviterID"},
-			"decided_by": {Table: "members", Input: "decidedByID"},
+			"practice":   {Table: "practices", Input: "practiceID", Unique: true},
+			"invitee":    {Table: "members", Input: "inviteeID", Unique: true},
+			"inviter":    {Table: "members", Input: "inviterID", Unique: true},
+			"decided_by": {Table: "members", Input: "decidedByID", Unique: true},
 		},
 		Unique: []string{},
 	},
 	"Circle": {
 		Table: "circles",
 		Edges: map[string]EdgeInfo{
-			"memberships":   {Table: "circle_memberships", Input: "membershipIDs"},
-			"practices":     {Table: "practices", Input: "practiceIDs"},
-			"discussions":   {Table: "discussions", Input: "discussionIDs"},
-			"events":        {Table: "events", Input: "eventIDs"},
-			"surveys":       {Table: "surveys", Input: "surveyIDs"},
-			"join_requests": {Table: "circle_join_requests", Input: "joinRequestIDs"},
+			"memberships":   {Table: "circle_memberships", Input: "membershipIDs", Unique: false},
+			"practices":     {Table: "practices", Input: "practiceIDs", Unique: false},
+			"discussions":   {Table: "discussions", Input: "discussionIDs", Unique: false},
+			"events":        {Table: "events", Input: "eventIDs", Unique: false},
+			"surveys":       {Table: "surveys", Input: "surveyIDs", Unique: false},
+			"join_requests": {Table: "circle_join_requests", Input: "joinRequestIDs", Unique: false},
 		},
 		Unique: []string{"slug"},
 	},
 	"CircleJoinRequest": {
 		Table: "circle_join_requests",
 		Edges: map[string]EdgeInfo{
-			"circle":     {Table: "circles", Input: "circleID"},
-			"member":     {Table: "members", Input: "memberID"},
-			"decided_by": {Table: "members", Input: "decidedByID"},
+			"circle":     {Table: "circles", Input: "circleID", Unique: true},
+			"member":     {Table: "members", Input: "memberID", Unique: true},
+			"decided_by": {Table: "members", Input: "decidedByID", Unique: true},
 		},
 		Unique: []string{},
 	},
 	"CircleMembership": {
 		Table: "circle_memberships",
 		Edges: map[string]EdgeInfo{
-			"circle": {Table: "circles", Input: "circleID"},
-			"member": {Table: "members", Input: "memberID"},
+			"circle": {Table: "circles", Input: "circleID", Unique: true},
+			"member": {Table: "members", Input: "memberID", Unique: true},
 		},
 		Unique: []string{},
 	},
 	"Competency": {
 		Table: "competencies",
 		Edges: map[string]EdgeInfo{
-			"topic":   {Table: "topics", Input: "topicID"},
-			"ratings": {Table: "competency_ratings", Input: "ratingIDs"},
+			"topic":   {Table: "topics", Input: "topicID", Unique: true},
+			"ratings": {Table: "competency_ratings", Input: "ratingIDs", Unique: false},
 		},
 		Unique: []string{},
 	},
 	"CompetencyRating": {
 		Table: "competency_ratings",
 		Edges: map[string]EdgeInfo{
-			"competency": {Table: "competencies", Input: "competencyID"},
-			"member":     {Table: "members", Input: "memberID"},
+			"competency": {Table: "competencies", Input: "competencyID", Unique: true},
+			"member":     {Table: "members", Input: "memberID", Unique: true},
 		},
 		Unique: []string{},
 	},
 	"Discussion": {
 		Table: "discussions",
 		Edges: map[string]EdgeInfo{
-			"topics":   {Table: "topics", Input: "topicIDs"},
-			"circle":   {Table: "circles", Input: "circleID"},
-			"author":   {Table: "members", Input: "authorID"},
-			"messages": {Table: "messages", Input: "messageIDs"},
+			"topics":   {Table: "topics", Input: "topicIDs", Unique: false},
+			"circle":   {Table: "circles", Input: "circleID", Unique: true},
+			"author":   {Table: "members", Input: "authorID", Unique: true},
+			"messages": {Table: "messages", Input: "messageIDs", Unique: false},
 		},
 		Unique: []string{},
 	},
@@ -95,17 +126,17 @@ var SchemaInfo = map[string]TypeInfo{
 	"Event": {
 		Table: "events",
 		Edges: map[string]EdgeInfo{
-			"circle":        {Table: "circles", Input: "circleID"},
-			"organisers":    {Table: "members", Input: "organiserIDs"},
-			"registrations": {Table: "registrations", Input: "registrationIDs"},
+			"circle":        {Table: "circles", Input: "circleID", Unique: true},
+			"organisers":    {Table: "members", Input: "organiserIDs", Unique: false},
+			"registrations": {Table: "registrations", Input: "registrationIDs", Unique: false},
 		},
 		Unique: []string{},
 	},
 	"Indicator": {
 		Table: "indicators",
 		Edges: map[string]EdgeInfo{
-			"topics":       {Table: "topics", Input: "topicIDs"},
-			"measurements": {Table: "measurements", Input: "measurementIDs"},
+			"topics":       {Table: "topics", Input: "topicIDs", Unique: false},
+			"measurements": {Table: "measurements", Input: "measurementIDs", Unique: false},
 		},
 		Unique: []string{},
 	},
@@ -117,48 +148,48 @@ var SchemaInfo = map[string]TypeInfo{
 	"Measurement": {
 		Table: "measurements",
 		Edges: map[string]EdgeInfo{
-			"indicator":        {Table: "indicators", Input: "indicatorID"},
-			"organisation":     {Table: "organisations", Input: "organisationID"},
-			"practices_before": {Table: "practices", Input: "practicesBeforeIDs"},
-			"practices_after":  {Table: "practices", Input: "practicesAfterIDs"},
+			"indicator":        {Table: "indicators", Input: "indicatorID", Unique: true},
+			"organisation":     {Table: "organisations", Input: "organisationID", Unique: true},
+			"practices_before": {Table: "practices", Input: "practicesBeforeIDs", Unique: false},
+			"practices_after":  {Table: "practices", Input: "practicesAfterIDs", Unique: false},
 		},
 		Unique: []string{},
 	},
 	"Member": {
 		Table: "members",
 		Edges: map[string]EdgeInfo{
-			"organisation":           {Table: "organisations", Input: "organisationID"},
-			"expertise":              {Table: "topics", Input: "expertiseIDs"},
-			"practices":              {Table: "practices", Input: "practiceIDs"},
-			"circle_memberships":     {Table: "circle_memberships", Input: "circleMembershipIDs"},
-			"authorship_invitations": {Table: "authorship_invitations", Input: "authorshipInvitationIDs"},
-			"join_requests":          {Table: "circle_join_requests", Input: "joinRequestIDs"},
-			"sessions":               {Table: "sessions", Input: "sessionIDs"},
-			"organised_events":       {Table: "events", Input: "organisedEventIDs"},
+			"organisation":           {Table: "organisations", Input: "organisationID", Unique: true},
+			"expertise":              {Table: "topics", Input: "expertiseIDs", Unique: false},
+			"practices":              {Table: "practices", Input: "practiceIDs", Unique: false},
+			"circle_memberships":     {Table: "circle_memberships", Input: "circleMembershipIDs", Unique: false},
+			"authorship_invitations": {Table: "authorship_invitations", Input: "authorshipInvitationIDs", Unique: false},
+			"join_requests":          {Table: "circle_join_requests", Input: "joinRequestIDs", Unique: false},
+			"sessions":               {Table: "sessions", Input: "sessionIDs", Unique: false},
+			"organised_events":       {Table: "events", Input: "organisedEventIDs", Unique: false},
 		},
 		Unique: []string{"email", "invitation_hash", "calendar_token_hash"},
 	},
 	"Message": {
 		Table: "messages",
 		Edges: map[string]EdgeInfo{
-			"discussion": {Table: "discussions", Input: "discussionID"},
-			"author":     {Table: "members", Input: "authorID"},
-			"parent":     {Table: "messages", Input: "parentID"},
-			"replies":    {Table: "messages", Input: "replyIDs"},
-			"reactions":  {Table: "reactions", Input: "reactionIDs"},
+			"discussion": {Table: "discussions", Input: "discussionID", Unique: true},
+			"author":     {Table: "members", Input: "authorID", Unique: true},
+			"parent":     {Table: "messages", Input: "parentID", Unique: true},
+			"replies":    {Table: "messages", Input: "replyIDs", Unique: false},
+			"reactions":  {Table: "reactions", Input: "reactionIDs", Unique: false},
 		},
 		Unique: []string{},
 	},
 	"Organisation": {
 		Table: "organisations",
 		Edges: map[string]EdgeInfo{
-			"parent":            {Table: "organisations", Input: "parentID"},
-			"children":          {Table: "organisations", Input: "childIDs"},
-			"members":           {Table: "members", Input: "memberIDs"},
-			"software_products": {Table: "software_products", Input: "softwareProductIDs"},
-			"software_usages":   {Table: "software_usages", Input: "softwareUsageIDs"},
-			"measurements":      {Table: "measurements", Input: "measurementIDs"},
-			"practices":         {Table: "practices", Input: "practiceIDs"},
+			"parent":            {Table: "organisations", Input: "parentID", Unique: true},
+			"children":          {Table: "organisations", Input: "childIDs", Unique: false},
+			"members":           {Table: "members", Input: "memberIDs", Unique: false},
+			"software_products": {Table: "software_products", Input: "softwareProductIDs", Unique: false},
+			"software_usages":   {Table: "software_usages", Input: "softwareUsageIDs", Unique: false},
+			"measurements":      {Table: "measurements", Input: "measurementIDs", Unique: false},
+			"practices":         {Table: "practices", Input: "practiceIDs", Unique: false},
 		},
 		Unique: []string{"ags"},
 	},
@@ -172,94 +203,543 @@ var SchemaInfo = map[string]TypeInfo{
 	"Practice": {
 		Table: "practices",
 		Edges: map[string]EdgeInfo{
-			"organisation":           {Table: "organisations", Input: "organisationID"},
-			"authors":                {Table: "members", Input: "authorIDs"},
-			"authorship_invitations": {Table: "authorship_invitations", Input: "authorshipInvitationIDs"},
-			"topics":                 {Table: "topics", Input: "topicIDs"},
-			"circle":                 {Table: "circles", Input: "circleID"},
-			"software":               {Table: "software_products", Input: "softwareIDs"},
-			"measurements_before":    {Table: "measurements", Input: "measurementsBeforeIDs"},
-			"measurements_after":     {Table: "measurements", Input: "measurementsAfterIDs"},
+			"organisation":           {Table: "organisations", Input: "organisationID", Unique: true},
+			"authors":                {Table: "members", Input: "authorIDs", Unique: false},
+			"authorship_invitations": {Table: "authorship_invitations", Input: "authorshipInvitationIDs", Unique: false},
+			"topics":                 {Table: "topics", Input: "topicIDs", Unique: false},
+			"circle":                 {Table: "circles", Input: "circleID", Unique: true},
+			"software":               {Table: "software_products", Input: "softwareIDs", Unique: false},
+			"measurements_before":    {Table: "measurements", Input: "measurementsBeforeIDs", Unique: false},
+			"measurements_after":     {Table: "measurements", Input: "measurementsAfterIDs", Unique: false},
 		},
 		Unique: []string{},
 	},
 	"Reaction": {
 		Table: "reactions",
 		Edges: map[string]EdgeInfo{
-			"message": {Table: "messages", Input: "messageID"},
-			"member":  {Table: "members", Input: "memberID"},
+			"message": {Table: "messages", Input: "messageID", Unique: true},
+			"member":  {Table: "members", Input: "memberID", Unique: true},
 		},
 		Unique: []string{},
 	},
 	"Registration": {
 		Table: "registrations",
 		Edges: map[string]EdgeInfo{
-			"event":  {Table: "events", Input: "eventID"},
-			"member": {Table: "members", Input: "memberID"},
+			"event":  {Table: "events", Input: "eventID", Unique: true},
+			"member": {Table: "members", Input: "memberID", Unique: true},
 		},
 		Unique: []string{},
 	},
 	"Session": {
 		Table: "sessions",
 		Edges: map[string]EdgeInfo{
-			"member": {Table: "members", Input: "memberID"},
+			"member": {Table: "members", Input: "memberID", Unique: true},
 		},
 		Unique: []string{"token_hash"},
 	},
 	"SoftwareProduct": {
 		Table: "software_products",
 		Edges: map[string]EdgeInfo{
-			"vendor":    {Table: "organisations", Input: "vendorID"},
-			"usages":    {Table: "software_usages", Input: "usageIDs"},
-			"practices": {Table: "practices", Input: "practiceIDs"},
+			"vendor":    {Table: "organisations", Input: "vendorID", Unique: true},
+			"usages":    {Table: "software_usages", Input: "usageIDs", Unique: false},
+			"practices": {Table: "practices", Input: "practiceIDs", Unique: false},
 		},
 		Unique: []string{},
 	},
 	"SoftwareUsage": {
 		Table: "software_usages",
 		Edges: map[string]EdgeInfo{
-			"product":      {Table: "software_products", Input: "productID"},
-			"organisation": {Table: "organisations", Input: "organisationID"},
-			"topic":        {Table: "topics", Input: "topicID"},
-			"contact":      {Table: "members", Input: "contactID"},
+			"product":      {Table: "software_products", Input: "productID", Unique: true},
+			"organisation": {Table: "organisations", Input: "organisationID", Unique: true},
+			"topic":        {Table: "topics", Input: "topicID", Unique: true},
+			"contact":      {Table: "members", Input: "contactID", Unique: true},
 		},
 		Unique: []string{},
 	},
 	"Survey": {
 		Table: "surveys",
 		Edges: map[string]EdgeInfo{
-			"circle":    {Table: "circles", Input: "circleID"},
-			"owner":     {Table: "members", Input: "ownerID"},
-			"questions": {Table: "survey_questions", Input: "questionIDs"},
-			"responses": {Table: "survey_responses", Input: "responseIDs"},
+			"circle":    {Table: "circles", Input: "circleID", Unique: true},
+			"owner":     {Table: "members", Input: "ownerID", Unique: true},
+			"questions": {Table: "survey_questions", Input: "questionIDs", Unique: false},
+			"responses": {Table: "survey_responses", Input: "responseIDs", Unique: false},
 		},
 		Unique: []string{},
 	},
 	"SurveyQuestion": {
 		Table: "survey_questions",
 		Edges: map[string]EdgeInfo{
-			"survey": {Table: "surveys", Input: "surveyID"},
+			"survey": {Table: "surveys", Input: "surveyID", Unique: true},
 		},
 		Unique: []string{},
 	},
 	"SurveyResponse": {
 		Table: "survey_responses",
 		Edges: map[string]EdgeInfo{
-			"survey": {Table: "surveys", Input: "surveyID"},
-			"member": {Table: "members", Input: "memberID"},
+			"survey": {Table: "surveys", Input: "surveyID", Unique: true},
+			"member": {Table: "members", Input: "memberID", Unique: true},
 		},
 		Unique: []string{},
 	},
 	"Topic": {
 		Table: "topics",
 		Edges: map[string]EdgeInfo{
-			"parent":      {Table: "topics", Input: "parentID"},
-			"children":    {Table: "topics", Input: "childIDs"},
-			"experts":     {Table: "members", Input: "expertIDs"},
-			"practices":   {Table: "practices", Input: "practiceIDs"},
-			"discussions": {Table: "discussions", Input: "discussionIDs"},
-			"indicators":  {Table: "indicators", Input: "indicatorIDs"},
+			"parent":      {Table: "topics", Input: "parentID", Unique: true},
+			"children":    {Table: "topics", Input: "childIDs", Unique: false},
+			"experts":     {Table: "members", Input: "expertIDs", Unique: false},
+			"practices":   {Table: "practices", Input: "practiceIDs", Unique: false},
+			"discussions": {Table: "discussions", Input: "discussionIDs", Unique: false},
+			"indicators":  {Table: "indicators", Input: "indicatorIDs", Unique: false},
 		},
 		Unique: []string{"slug"},
 	},
+}
+
+// TxKey identifies the transaction a mutation runs in: the same comparable value for every
+// mutation of one transaction, nil for a mutation outside a transaction. The event pipeline
+// (server/events) keys its per-transaction buffer with it.
+func TxKey(m Mutation) any {
+	var c config
+	switch m := m.(type) {
+	case *AuthorshipInvitationMutation:
+		c = m.config
+	case *CircleMutation:
+		c = m.config
+	case *CircleJoinRequestMutation:
+		c = m.config
+	case *CircleMembershipMutation:
+		c = m.config
+	case *CompetencyMutation:
+		c = m.config
+	case *CompetencyRatingMutation:
+		c = m.config
+	case *DiscussionMutation:
+		c = m.config
+	case *EventMutation:
+		c = m.config
+	case *IndicatorMutation:
+		c = m.config
+	case *LoginThrottleMutation:
+		c = m.config
+	case *MeasurementMutation:
+		c = m.config
+	case *MemberMutation:
+		c = m.config
+	case *MessageMutation:
+		c = m.config
+	case *OrganisationMutation:
+		c = m.config
+	case *PracticeMutation:
+		c = m.config
+	case *ReactionMutation:
+		c = m.config
+	case *RegistrationMutation:
+		c = m.config
+	case *SessionMutation:
+		c = m.config
+	case *SoftwareProductMutation:
+		c = m.config
+	case *SoftwareUsageMutation:
+		c = m.config
+	case *SurveyMutation:
+		c = m.config
+	case *SurveyQuestionMutation:
+		c = m.config
+	case *SurveyResponseMutation:
+		c = m.config
+	case *TopicMutation:
+		c = m.config
+	default:
+		return nil
+	}
+	if d, ok := c.driver.(*txDriver); ok {
+		return d
+	}
+	return nil
+}
+
+// UniqueEdgeIDs returns, for rows of the named type, the ids their unique edges point at, by
+// edge name (one query per unique edge). The event pipeline uses it to remember what a deleted
+// row belonged to.
+func UniqueEdgeIDs(ctx context.Context, c *Client, typeName string, ids []gid.ID) (map[gid.ID]map[string]gid.ID, error) {
+	out := make(map[gid.ID]map[string]gid.ID, len(ids))
+	switch typeName {
+	case "AuthorshipInvitation":
+		rows, err := c.AuthorshipInvitation.Query().Where(authorshipinvitation.IDIn(ids...)).
+			WithPractice(func(q *PracticeQuery) { q.Select(practice.FieldID) }).
+			WithInvitee(func(q *MemberQuery) { q.Select(member.FieldID) }).
+			WithInviter(func(q *MemberQuery) { q.Select(member.FieldID) }).
+			WithDecidedBy(func(q *MemberQuery) { q.Select(member.FieldID) }).All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			refs := map[string]gid.ID{}
+			if r.Edges.Practice != nil {
+				refs["practice"] = r.Edges.Practice.ID
+			}
+			if r.Edges.Invitee != nil {
+				refs["invitee"] = r.Edges.Invitee.ID
+			}
+			if r.Edges.Inviter != nil {
+				refs["inviter"] = r.Edges.Inviter.ID
+			}
+			if r.Edges.DecidedBy != nil {
+				refs["decided_by"] = r.Edges.DecidedBy.ID
+			}
+			out[r.ID] = refs
+		}
+	case "Circle":
+		rows, err := c.Circle.Query().Where(circle.IDIn(ids...)).All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			refs := map[string]gid.ID{}
+			out[r.ID] = refs
+		}
+	case "CircleJoinRequest":
+		rows, err := c.CircleJoinRequest.Query().Where(circlejoinrequest.IDIn(ids...)).
+			WithCircle(func(q *CircleQuery) { q.Select(circle.FieldID) }).
+			WithMember(func(q *MemberQuery) { q.Select(member.FieldID) }).
+			WithDecidedBy(func(q *MemberQuery) { q.Select(member.FieldID) }).All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			refs := map[string]gid.ID{}
+			if r.Edges.Circle != nil {
+				refs["circle"] = r.Edges.Circle.ID
+			}
+			if r.Edges.Member != nil {
+				refs["member"] = r.Edges.Member.ID
+			}
+			if r.Edges.DecidedBy != nil {
+				refs["decided_by"] = r.Edges.DecidedBy.ID
+			}
+			out[r.ID] = refs
+		}
+	case "CircleMembership":
+		rows, err := c.CircleMembership.Query().Where(circlemembership.IDIn(ids...)).
+			WithCircle(func(q *CircleQuery) { q.Select(circle.FieldID) }).
+			WithMember(func(q *MemberQuery) { q.Select(member.FieldID) }).All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			refs := map[string]gid.ID{}
+			if r.Edges.Circle != nil {
+				refs["circle"] = r.Edges.Circle.ID
+			}
+			if r.Edges.Member != nil {
+				refs["member"] = r.Edges.Member.ID
+			}
+			out[r.ID] = refs
+		}
+	case "Competency":
+		rows, err := c.Competency.Query().Where(competency.IDIn(ids...)).
+			WithTopic(func(q *TopicQuery) { q.Select(topic.FieldID) }).All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			refs := map[string]gid.ID{}
+			if r.Edges.Topic != nil {
+				refs["topic"] = r.Edges.Topic.ID
+			}
+			out[r.ID] = refs
+		}
+	case "CompetencyRating":
+		rows, err := c.CompetencyRating.Query().Where(competencyrating.IDIn(ids...)).
+			WithCompetency(func(q *CompetencyQuery) { q.Select(competency.FieldID) }).
+			WithMember(func(q *MemberQuery) { q.Select(member.FieldID) }).All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			refs := map[string]gid.ID{}
+			if r.Edges.Competency != nil {
+				refs["competency"] = r.Edges.Competency.ID
+			}
+			if r.Edges.Member != nil {
+				refs["member"] = r.Edges.Member.ID
+			}
+			out[r.ID] = refs
+		}
+	case "Discussion":
+		rows, err := c.Discussion.Query().Where(discussion.IDIn(ids...)).
+			WithCircle(func(q *CircleQuery) { q.Select(circle.FieldID) }).
+			WithAuthor(func(q *MemberQuery) { q.Select(member.FieldID) }).All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			refs := map[string]gid.ID{}
+			if r.Edges.Circle != nil {
+				refs["circle"] = r.Edges.Circle.ID
+			}
+			if r.Edges.Author != nil {
+				refs["author"] = r.Edges.Author.ID
+			}
+			out[r.ID] = refs
+		}
+	case "Event":
+		rows, err := c.Event.Query().Where(event.IDIn(ids...)).
+			WithCircle(func(q *CircleQuery) { q.Select(circle.FieldID) }).All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			refs := map[string]gid.ID{}
+			if r.Edges.Circle != nil {
+				refs["circle"] = r.Edges.Circle.ID
+			}
+			out[r.ID] = refs
+		}
+	case "Indicator":
+		rows, err := c.Indicator.Query().Where(indicator.IDIn(ids...)).All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			refs := map[string]gid.ID{}
+			out[r.ID] = refs
+		}
+	case "LoginThrottle":
+		rows, err := c.LoginThrottle.Query().Where(loginthrottle.IDIn(ids...)).All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			refs := map[string]gid.ID{}
+			out[r.ID] = refs
+		}
+	case "Measurement":
+		rows, err := c.Measurement.Query().Where(measurement.IDIn(ids...)).
+			WithIndicator(func(q *IndicatorQuery) { q.Select(indicator.FieldID) }).
+			WithOrganisation(func(q *OrganisationQuery) { q.Select(organisation.FieldID) }).All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			refs := map[string]gid.ID{}
+			if r.Edges.Indicator != nil {
+				refs["indicator"] = r.Edges.Indicator.ID
+			}
+			if r.Edges.Organisation != nil {
+				refs["organisation"] = r.Edges.Organisation.ID
+			}
+			out[r.ID] = refs
+		}
+	case "Member":
+		rows, err := c.Member.Query().Where(member.IDIn(ids...)).
+			WithOrganisation(func(q *OrganisationQuery) { q.Select(organisation.FieldID) }).All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			refs := map[string]gid.ID{}
+			if r.Edges.Organisation != nil {
+				refs["organisation"] = r.Edges.Organisation.ID
+			}
+			out[r.ID] = refs
+		}
+	case "Message":
+		rows, err := c.Message.Query().Where(message.IDIn(ids...)).
+			WithDiscussion(func(q *DiscussionQuery) { q.Select(discussion.FieldID) }).
+			WithAuthor(func(q *MemberQuery) { q.Select(member.FieldID) }).
+			WithParent(func(q *MessageQuery) { q.Select(message.FieldID) }).All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			refs := map[string]gid.ID{}
+			if r.Edges.Discussion != nil {
+				refs["discussion"] = r.Edges.Discussion.ID
+			}
+			if r.Edges.Author != nil {
+				refs["author"] = r.Edges.Author.ID
+			}
+			if r.Edges.Parent != nil {
+				refs["parent"] = r.Edges.Parent.ID
+			}
+			out[r.ID] = refs
+		}
+	case "Organisation":
+		rows, err := c.Organisation.Query().Where(organisation.IDIn(ids...)).
+			WithParent(func(q *OrganisationQuery) { q.Select(organisation.FieldID) }).All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			refs := map[string]gid.ID{}
+			if r.Edges.Parent != nil {
+				refs["parent"] = r.Edges.Parent.ID
+			}
+			out[r.ID] = refs
+		}
+	case "Practice":
+		rows, err := c.Practice.Query().Where(practice.IDIn(ids...)).
+			WithOrganisation(func(q *OrganisationQuery) { q.Select(organisation.FieldID) }).
+			WithCircle(func(q *CircleQuery) { q.Select(circle.FieldID) }).All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			refs := map[string]gid.ID{}
+			if r.Edges.Organisation != nil {
+				refs["organisation"] = r.Edges.Organisation.ID
+			}
+			if r.Edges.Circle != nil {
+				refs["circle"] = r.Edges.Circle.ID
+			}
+			out[r.ID] = refs
+		}
+	case "Reaction":
+		rows, err := c.Reaction.Query().Where(reaction.IDIn(ids...)).
+			WithMessage(func(q *MessageQuery) { q.Select(message.FieldID) }).
+			WithMember(func(q *MemberQuery) { q.Select(member.FieldID) }).All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			refs := map[string]gid.ID{}
+			if r.Edges.Message != nil {
+				refs["message"] = r.Edges.Message.ID
+			}
+			if r.Edges.Member != nil {
+				refs["member"] = r.Edges.Member.ID
+			}
+			out[r.ID] = refs
+		}
+	case "Registration":
+		rows, err := c.Registration.Query().Where(registration.IDIn(ids...)).
+			WithEvent(func(q *EventQuery) { q.Select(event.FieldID) }).
+			WithMember(func(q *MemberQuery) { q.Select(member.FieldID) }).All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			refs := map[string]gid.ID{}
+			if r.Edges.Event != nil {
+				refs["event"] = r.Edges.Event.ID
+			}
+			if r.Edges.Member != nil {
+				refs["member"] = r.Edges.Member.ID
+			}
+			out[r.ID] = refs
+		}
+	case "Session":
+		rows, err := c.Session.Query().Where(session.IDIn(ids...)).
+			WithMember(func(q *MemberQuery) { q.Select(member.FieldID) }).All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			refs := map[string]gid.ID{}
+			if r.Edges.Member != nil {
+				refs["member"] = r.Edges.Member.ID
+			}
+			out[r.ID] = refs
+		}
+	case "SoftwareProduct":
+		rows, err := c.SoftwareProduct.Query().Where(softwareproduct.IDIn(ids...)).
+			WithVendor(func(q *OrganisationQuery) { q.Select(organisation.FieldID) }).All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			refs := map[string]gid.ID{}
+			if r.Edges.Vendor != nil {
+				refs["vendor"] = r.Edges.Vendor.ID
+			}
+			out[r.ID] = refs
+		}
+	case "SoftwareUsage":
+		rows, err := c.SoftwareUsage.Query().Where(softwareusage.IDIn(ids...)).
+			WithProduct(func(q *SoftwareProductQuery) { q.Select(softwareproduct.FieldID) }).
+			WithOrganisation(func(q *OrganisationQuery) { q.Select(organisation.FieldID) }).
+			WithTopic(func(q *TopicQuery) { q.Select(topic.FieldID) }).
+			WithContact(func(q *MemberQuery) { q.Select(member.FieldID) }).All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			refs := map[string]gid.ID{}
+			if r.Edges.Product != nil {
+				refs["product"] = r.Edges.Product.ID
+			}
+			if r.Edges.Organisation != nil {
+				refs["organisation"] = r.Edges.Organisation.ID
+			}
+			if r.Edges.Topic != nil {
+				refs["topic"] = r.Edges.Topic.ID
+			}
+			if r.Edges.Contact != nil {
+				refs["contact"] = r.Edges.Contact.ID
+			}
+			out[r.ID] = refs
+		}
+	case "Survey":
+		rows, err := c.Survey.Query().Where(survey.IDIn(ids...)).
+			WithCircle(func(q *CircleQuery) { q.Select(circle.FieldID) }).
+			WithOwner(func(q *MemberQuery) { q.Select(member.FieldID) }).All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			refs := map[string]gid.ID{}
+			if r.Edges.Circle != nil {
+				refs["circle"] = r.Edges.Circle.ID
+			}
+			if r.Edges.Owner != nil {
+				refs["owner"] = r.Edges.Owner.ID
+			}
+			out[r.ID] = refs
+		}
+	case "SurveyQuestion":
+		rows, err := c.SurveyQuestion.Query().Where(surveyquestion.IDIn(ids...)).
+			WithSurvey(func(q *SurveyQuery) { q.Select(survey.FieldID) }).All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			refs := map[string]gid.ID{}
+			if r.Edges.Survey != nil {
+				refs["survey"] = r.Edges.Survey.ID
+			}
+			out[r.ID] = refs
+		}
+	case "SurveyResponse":
+		rows, err := c.SurveyResponse.Query().Where(surveyresponse.IDIn(ids...)).
+			WithSurvey(func(q *SurveyQuery) { q.Select(survey.FieldID) }).
+			WithMember(func(q *MemberQuery) { q.Select(member.FieldID) }).All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			refs := map[string]gid.ID{}
+			if r.Edges.Survey != nil {
+				refs["survey"] = r.Edges.Survey.ID
+			}
+			if r.Edges.Member != nil {
+				refs["member"] = r.Edges.Member.ID
+			}
+			out[r.ID] = refs
+		}
+	case "Topic":
+		rows, err := c.Topic.Query().Where(topic.IDIn(ids...)).
+			WithParent(func(q *TopicQuery) { q.Select(topic.FieldID) }).All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			refs := map[string]gid.ID{}
+			if r.Edges.Parent != nil {
+				refs["parent"] = r.Edges.Parent.ID
+			}
+			out[r.ID] = refs
+		}
+	}
+	return out, nil
 }

@@ -10,7 +10,6 @@ import (
 	"zirkel/ent/schema/gid"
 	"zirkel/graph/model"
 	"zirkel/server/apperr"
-	"zirkel/server/live"
 	"zirkel/server/policy"
 	"zirkel/server/viewer"
 )
@@ -18,8 +17,8 @@ import (
 // postMessage appends a message to an open discussion. The discussion's counter is raised in the
 // same transaction, which serialises concurrent posters on the discussion row, so positions are
 // gapless and unique.
-func postMessage(ctx context.Context, c *ent.Client, hub *live.Hub, input model.PostMessageInput) (*ent.Message, error) {
-	d, err := c.Discussion.Query().Where(discussion.ID(input.DiscussionID)).WithCircle().WithTopics().Only(ctx)
+func postMessage(ctx context.Context, c *ent.Client, input model.PostMessageInput) (*ent.Message, error) {
+	d, err := c.Discussion.Query().Where(discussion.ID(input.DiscussionID)).Only(ctx)
 	if err != nil {
 		return nil, notFoundAs("discussionID", err)
 	}
@@ -55,14 +54,6 @@ func postMessage(ctx context.Context, c *ent.Client, hub *live.Hub, input model.
 	if err != nil {
 		return nil, err
 	}
-	circleID, topicIDs := gid.ID(""), make([]gid.ID, 0, 4)
-	if circle, err := d.Edges.CircleOrErr(); err == nil && circle != nil {
-		circleID = circle.ID
-	}
-	for _, t := range d.Edges.Topics {
-		topicIDs = append(topicIDs, t.ID)
-	}
-	hub.MessagePosted(ctx, m, d.ID, circleID, topicIDs)
 	return m, nil
 }
 
@@ -105,12 +96,4 @@ func keepDiscussion(old *ent.Message) func(*ent.Message, error) (*ent.Message, e
 		}
 		return m, err
 	}
-}
-
-// discussionOf is the id of a message's loaded discussion.
-func discussionOf(m *ent.Message) gid.ID {
-	if m.Edges.Discussion == nil {
-		return ""
-	}
-	return m.Edges.Discussion.ID
 }

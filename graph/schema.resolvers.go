@@ -127,7 +127,6 @@ func (r *mutationResolver) SetPlatformRole(ctx context.Context, memberID gid.ID,
 	if err != nil {
 		return nil, notFoundAs("memberID", err)
 	}
-	r.live.AccessChanged(ctx, memberID)
 	return c.Member.UpdateOne(m).SetPlatformRole(role).Save(ctx)
 }
 
@@ -158,7 +157,6 @@ func (r *mutationResolver) UpdateMember(ctx context.Context, id gid.ID, input en
 	if err != nil {
 		return nil, notFoundAs("id", err)
 	}
-	r.live.AccessChanged(ctx, id) // role, organisation or status may change what they may see
 	return c.Member.UpdateOne(obj).SetInput(input).Save(ctx)
 }
 
@@ -227,13 +225,11 @@ func (r *mutationResolver) UpdateCircle(ctx context.Context, id gid.ID, input en
 
 // AddCircleMember is the resolver for the addCircleMember field.
 func (r *mutationResolver) AddCircleMember(ctx context.Context, circleID gid.ID, memberID gid.ID, role *circlemembership.Role) (*ent.CircleMembership, error) {
-	r.live.AccessChanged(ctx, memberID)
 	return addCircleMember(ctx, ent.FromContext(ctx), circleID, memberID, role)
 }
 
 // RemoveCircleMember is the resolver for the removeCircleMember field.
 func (r *mutationResolver) RemoveCircleMember(ctx context.Context, circleID gid.ID, memberID gid.ID) (gid.ID, error) {
-	r.live.AccessChanged(ctx, memberID)
 	return removeCircleMember(ctx, ent.FromContext(ctx), circleID, memberID)
 }
 
@@ -243,7 +239,6 @@ func (r *mutationResolver) JoinCircle(ctx context.Context, circleID gid.ID) (*en
 	if err != nil {
 		return nil, err
 	}
-	r.live.AccessChanged(ctx, v.MemberID)
 	return joinCircle(ctx, ent.FromContext(ctx), circleID, v.MemberID)
 }
 
@@ -253,7 +248,6 @@ func (r *mutationResolver) LeaveCircle(ctx context.Context, circleID gid.ID) (gi
 	if err != nil {
 		return "", err
 	}
-	r.live.AccessChanged(ctx, v.MemberID)
 	return removeCircleMember(ctx, ent.FromContext(ctx), circleID, v.MemberID)
 }
 
@@ -263,12 +257,7 @@ func (r *mutationResolver) CreateDiscussion(ctx context.Context, input ent.Creat
 	if err != nil {
 		return nil, err
 	}
-	d, err := ent.FromContext(ctx).Discussion.Create().SetInput(input).SetAuthorID(v.MemberID).Save(ctx)
-	if err != nil {
-		return nil, err
-	}
-	r.live.DiscussionStarted(ctx, d.ID, deref(input.CircleID), input.TopicIDs)
-	return d, nil
+	return ent.FromContext(ctx).Discussion.Create().SetInput(input).SetAuthorID(v.MemberID).Save(ctx)
 }
 
 // UpdateDiscussion is the resolver for the updateDiscussion field.
@@ -283,37 +272,23 @@ func (r *mutationResolver) UpdateDiscussion(ctx context.Context, id gid.ID, inpu
 
 // PostMessage is the resolver for the postMessage field.
 func (r *mutationResolver) PostMessage(ctx context.Context, input model.PostMessageInput) (*ent.Message, error) {
-	return postMessage(ctx, ent.FromContext(ctx), r.live, input)
+	return postMessage(ctx, ent.FromContext(ctx), input)
 }
 
 // EditMessage is the resolver for the editMessage field.
 func (r *mutationResolver) EditMessage(ctx context.Context, id gid.ID, body string) (*ent.Message, error) {
-	m, err := editMessage(ctx, ent.FromContext(ctx), id, body)
-	if err != nil {
-		return nil, err
-	}
-	r.live.MessageChanged(ctx, m.ID, discussionOf(m))
-	return m, nil
+	return editMessage(ctx, ent.FromContext(ctx), id, body)
 }
 
 // DeleteMessage is the resolver for the deleteMessage field.
 func (r *mutationResolver) DeleteMessage(ctx context.Context, id gid.ID) (*ent.Message, error) {
-	m, err := deleteMessage(ctx, ent.FromContext(ctx), id)
-	if err != nil {
-		return nil, err
-	}
-	r.live.MessageChanged(ctx, m.ID, discussionOf(m))
-	return m, nil
+	return deleteMessage(ctx, ent.FromContext(ctx), id)
 }
 
 // React is the resolver for the react field.
 func (r *mutationResolver) React(ctx context.Context, messageID gid.ID, kind reaction.Kind, active *bool) (*ent.Message, error) {
-	m, discussionID, err := react(ctx, ent.FromContext(ctx), messageID, kind, active == nil || *active)
-	if err != nil {
-		return nil, err
-	}
-	r.live.MessageChanged(ctx, m.ID, discussionID)
-	return m, nil
+	m, _, err := react(ctx, ent.FromContext(ctx), messageID, kind, active == nil || *active)
+	return m, err
 }
 
 // SetTyping is the resolver for the setTyping field.
@@ -498,12 +473,8 @@ func (r *mutationResolver) CloseSurvey(ctx context.Context, id gid.ID) (*ent.Sur
 
 // RespondToSurvey is the resolver for the respondToSurvey field.
 func (r *mutationResolver) RespondToSurvey(ctx context.Context, surveyID gid.ID, answers []*model.AnswerInput) (bool, error) {
-	changed, err := r.respond(ctx, ent.FromContext(ctx), surveyID, answers)
-	if err != nil {
+	if _, err := r.respond(ctx, ent.FromContext(ctx), surveyID, answers); err != nil {
 		return false, err
-	}
-	if changed {
-		r.live.SurveyChanged(ctx, surveyID)
 	}
 	return true, nil
 }
@@ -535,11 +506,7 @@ func (r *mutationResolver) RequestToJoinCircle(ctx context.Context, circleID gid
 
 // AcceptJoinRequest is the resolver for the acceptJoinRequest field.
 func (r *mutationResolver) AcceptJoinRequest(ctx context.Context, id gid.ID, reason *string) (*ent.CircleJoinRequest, error) {
-	req, err := decideJoinRequest(ctx, ent.FromContext(ctx), id, circlejoinrequest.StatusACCEPTED, reason)
-	if err == nil {
-		r.live.AccessChanged(ctx, req.Edges.Member.ID)
-	}
-	return req, err
+	return decideJoinRequest(ctx, ent.FromContext(ctx), id, circlejoinrequest.StatusACCEPTED, reason)
 }
 
 // DeclineJoinRequest is the resolver for the declineJoinRequest field.

@@ -77,7 +77,7 @@ func WithDirectories(dirs ...directory.Config) Option {
 
 // New opens the database, loads the demo community if asked to, and builds the handler.
 func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts ...Option) (*App, error) {
-	o := options{store: store.Options{DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir}, live: live.DefaultConfig}
+	o := options{store: store.Options{DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir, Logger: logger}, live: live.DefaultConfig}
 	o.live.MaxConnsPerMember = cfg.WSConnsPerMember
 	for _, opt := range opts {
 		opt(&o)
@@ -122,7 +122,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts ...Op
 		_ = st.Close()
 		return nil, err
 	}
-	authService.OnSessionsEnded(hub.SessionsEnded)
+	st.Events.AfterCommit("live", hub.Consume)
 	ws := hub.Transport(cfg.AllowedOrigins)
 	limits := api.DefaultLimits
 	limits.MaxComplexity = cfg.MaxComplexity

@@ -255,8 +255,3 @@ func (s *Service) ViewerForToken(ctx context.Context, token string) (*viewer.Vie
 
 // RequestToken is the token the HTTP middleware authenticated the request with.
 func (s *Service) RequestToken(ctx context.Context) string { return Token(ctx) }
-
-// OnSessionsEnded registers who is told when sessions end (the live hub).
-func (s *Service) OnSessionsEnded(f func(ctx context.Context, memberID, sessionID gid.ID)) {
-	s.sessions.ended = f
-}

@@ -27,7 +27,6 @@ type Sessions struct {
 	now         func() time.Time
 	// ended, if set, is told (after commit) which sessions ended: one, or all of a member's
 	// when sessionID is empty. The live hub closes their websockets.
-	ended func(ctx context.Context, memberID, sessionID gid.ID)
 }
 
 // ErrNoSession says that a token names no live session.
@@ -167,10 +166,7 @@ func (s *Sessions) revoke(ctx context.Context, id, memberID gid.ID, reason strin
 		Where(session.ID(id), session.RevokedAtIsNil()).
 		SetRevokedAt(s.now()).SetRevokedReason(reason).
 		Exec(policy.System(ctx))
-	if err == nil && s.ended != nil {
-		s.ended(ctx, memberID, id)
-	}
-	return err
+	return err // the live hub learns of it from the event pipeline
 }
 
 // revokeMember ends every live session of a member and says how many ended.
@@ -179,10 +175,7 @@ func (s *Sessions) revokeMember(ctx context.Context, memberID gid.ID, reason str
 		Where(session.HasMemberWith(member.ID(memberID)), session.RevokedAtIsNil(), session.ExpiresAtGT(s.now())).
 		SetRevokedAt(s.now()).SetRevokedReason(reason).
 		Save(policy.System(ctx))
-	if err == nil && n > 0 && s.ended != nil {
-		s.ended(ctx, memberID, "")
-	}
-	return n, err
+	return n, err // the live hub learns of it from the event pipeline
 }
 
 // liveSession matches sessions that are neither revoked nor past their absolute expiry.

@@ -151,3 +151,39 @@ func TestNewSubscriptionsUseCurrentRights(t *testing.T) {
 		t.Fatalf("a new subscription must not see the discussion: %s %s %v", m.Type, m.Payload, err)
 	}
 }
+
+// TestCircleTurningClosedEndsOutsiders: an open circle's discussion is watched by a member who
+// is not in the circle; when an admin closes the circle, the outsider's subscription ends with
+// FORBIDDEN, while a member of the circle keeps receiving (both protocols, both databases).
+func TestCircleTurningClosedEndsOutsiders(t *testing.T) {
+	apitest.ForEachBackend(t, func(t *testing.T, env *apitest.Env) {
+		c := newCommunity(t, env)
+		var circle struct{ CreateCircle struct{ ID string } }
+		c.admin.MustPost(t, `mutation { createCircle(input: {name: "Offen", slug: "offen", visibility: OPEN}) { id } }`, nil, &circle)
+		id := circle.CreateCircle.ID
+		c.admin.MustPost(t, `mutation($c: ID!, $m: ID!) { addCircleMember(circleID: $c, memberID: $m) { id } }`, map[string]any{"c": id, "m": c.anna.MemberID}, nil)
+		anna := env.Login(t, "local", email(t, c.admin, c.anna.MemberID), apitest.Password)
+		d := startDiscussion(t, anna, id)
+
+		outsider := c.jonas.DialWS(t, apitest.TransportWS)
+		_ = outsider.Subscribe("o", addedQuery, map[string]any{"d": d})
+		insider := anna.DialWS(t, apitest.LegacyWS)
+		_ = insider.Subscribe("i", addedQuery, map[string]any{"d": d})
+		time.Sleep(100 * time.Millisecond)
+		post(t, anna, d, "noch offen")
+		if ev := decodeAdded(t, outsider.Next("o")); ev.Data.MessageAdded.Message.Body != "noch offen" {
+			t.Fatalf("outsider got %+v", ev)
+		}
+		_ = insider.Next("i")
+
+		c.admin.MustPost(t, `mutation($c: ID!) { updateCircle(id: $c, input: {visibility: CLOSED}) { id } }`, map[string]any{"c": id}, nil)
+		m, err := outsider.Read(5 * time.Second)
+		if err != nil || !strings.Contains(string(m.Payload), "FORBIDDEN") {
+			t.Fatalf("want the outsider's revocation, got %s %s %v", m.Type, m.Payload, err)
+		}
+		post(t, anna, d, "jetzt geschlossen")
+		if ev := decodeAdded(t, insider.Next("i")); ev.Data.MessageAdded.Message.Body != "jetzt geschlossen" {
+			t.Fatalf("insider got %+v", ev)
+		}
+	})
+}

@@ -123,6 +123,7 @@ const (
 	kindPosted   = "posted"
 	kindAccess   = "access" // a member's rights changed: reload their viewer
 	kindEnded    = "ended"  // a session ended
+	kindMeta     = "meta"   // a discussion's circle, or its circle's visibility, changed
 )
 
 // Subjects.

@@ -154,6 +154,8 @@ func (st *stream) handle(n notice) {
 		err = st.onTyping(ctx, n)
 	case kindPresence:
 		err = st.onPresence(ctx, n)
+	case kindMeta:
+		err = st.onMeta(ctx)
 	}
 	if err != nil {
 		st.hub.logger.Error("delivering a live event", "discussion", st.id, "kind", n.Kind, "err", err)
@@ -215,6 +217,28 @@ func (st *stream) onTyping(ctx context.Context, n notice) error {
 		return err
 	}
 	st.fanout(kindTyping, &TypingEvent{Member: m, ExpiresAt: time.UnixMilli(n.Until)})
+	return nil
+}
+
+// onMeta re-reads the discussion's circle and ends the subscriptions of those who may no
+// longer see it (its circle became closed, or it moved into a circle they are not in).
+func (st *stream) onMeta(ctx context.Context) error {
+	d, err := st.hub.client.Discussion.Query().Where(discussion.ID(st.id)).WithCircle().Only(ctx)
+	if err != nil {
+		return err
+	}
+	st.setMeta(d)
+	st.mu.Lock()
+	subs := make([]*sub, 0, len(st.subs))
+	for s := range st.subs {
+		subs = append(subs, s)
+	}
+	st.mu.Unlock()
+	for _, s := range subs {
+		if !s.allowed(s.conn.Viewer()) {
+			s.revoke()
+		}
+	}
 	return nil
 }
 

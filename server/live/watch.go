@@ -9,13 +9,6 @@ import (
 // subjectSurveyPrefix carries "a survey got a response".
 const subjectSurveyPrefix = "zirkel.survey."
 
-// SurveyChanged announces (after commit) that a survey got or changed a response.
-func (h *Hub) SurveyChanged(ctx context.Context, surveyID gid.ID) {
-	afterCommit(ctx, func() {
-		h.publish(context.WithoutCancel(ctx), subjectSurveyPrefix+string(surveyID), notice{Kind: kindUpdated})
-	})
-}
-
 // Watch sends load's result now and again after every change of the survey, until ctx ends.
 // Changes arriving while a result is being computed are folded into the next one.
 func Watch[T any](ctx context.Context, h *Hub, surveyID gid.ID, load func(context.Context) (T, error)) (<-chan T, error) {

@@ -6,6 +6,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -21,6 +22,7 @@ import (
 
 	"zirkel/ent"
 	_ "zirkel/ent/runtime"
+	"zirkel/server/events"
 	"zirkel/server/integrity"
 	"zirkel/server/search"
 )
@@ -33,6 +35,8 @@ type Options struct {
 	DataDir string
 	// WrapDriver, if set, wraps the database driver (tests use it to count statements).
 	WrapDriver func(dialect.Driver) dialect.Driver
+	// Logger receives the event pipeline's errors; nil discards them.
+	Logger *slog.Logger
 }
 
 // Store is an open database.
@@ -41,6 +45,8 @@ type Store struct {
 	DB      *sql.DB
 	Dialect string
 	Search  *search.Index
+	// Events is the pipeline every committed change passes; consumers register with it.
+	Events *events.Pipeline
 }
 
 // Open opens and migrates the database.
@@ -69,7 +75,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		drv = opts.WrapDriver(drv)
 	}
 	client := ent.NewClient(ent.Driver(drv))
-	s := &Store{Client: client, DB: db, Dialect: d}
+	s := &Store{Client: client, DB: db, Dialect: d, Events: events.New(opts.Logger)}
 	if err := s.migrate(ctx); err != nil {
 		_ = client.Close()
 		return nil, err
@@ -78,6 +84,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		_ = client.Close()
 		return nil, err
 	}
+	s.Events.Install(client) // first: it records only what the rules below let through
 	integrity.Install(client, d)
 	if s.Search, err = search.Open(ctx, db, client, d); err != nil {
 		_ = client.Close()
