@@ -12,6 +12,7 @@ import (
 	"zirkel/ent/competency"
 	"zirkel/ent/competencyrating"
 	"zirkel/ent/discussion"
+	"zirkel/ent/emailpreference"
 	"zirkel/ent/event"
 	"zirkel/ent/indicator"
 	"zirkel/ent/loginthrottle"
@@ -19,6 +20,7 @@ import (
 	"zirkel/ent/member"
 	"zirkel/ent/message"
 	"zirkel/ent/organisation"
+	"zirkel/ent/outboxmail"
 	"zirkel/ent/practice"
 	"zirkel/ent/reaction"
 	"zirkel/ent/registration"
@@ -119,7 +121,7 @@ var SchemaInfo = map[string]TypeInfo{
 	"EmailPreference": {
 		Table: "email_preferences",
 		Edges: map[string]EdgeInfo{
-			"member": {Table: "members", Input: "memberID"},
+			"member": {Table: "members", Input: "memberID", Unique: true},
 		},
 		Unique: []string{},
 	},
@@ -196,7 +198,7 @@ var SchemaInfo = map[string]TypeInfo{
 	"OutboxMail": {
 		Table: "outbox_mails",
 		Edges: map[string]EdgeInfo{
-			"member": {Table: "members", Input: "memberID"},
+			"member": {Table: "members", Input: "memberID", Unique: true},
 		},
 		Unique: []string{},
 	},
@@ -315,6 +317,8 @@ func TxKey(m Mutation) any {
 		c = m.config
 	case *DiscussionMutation:
 		c = m.config
+	case *EmailPreferenceMutation:
+		c = m.config
 	case *EventMutation:
 		c = m.config
 	case *IndicatorMutation:
@@ -328,6 +332,8 @@ func TxKey(m Mutation) any {
 	case *MessageMutation:
 		c = m.config
 	case *OrganisationMutation:
+		c = m.config
+	case *OutboxMailMutation:
 		c = m.config
 	case *PracticeMutation:
 		c = m.config
@@ -483,6 +489,19 @@ func UniqueEdgeIDs(ctx context.Context, c *Client, typeName string, ids []gid.ID
 			}
 			out[r.ID] = refs
 		}
+	case "EmailPreference":
+		rows, err := c.EmailPreference.Query().Where(emailpreference.IDIn(ids...)).
+			WithMember(func(q *MemberQuery) { q.Select(member.FieldID) }).All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			refs := map[string]gid.ID{}
+			if r.Edges.Member != nil {
+				refs["member"] = r.Edges.Member.ID
+			}
+			out[r.ID] = refs
+		}
 	case "Event":
 		rows, err := c.Event.Query().Where(event.IDIn(ids...)).
 			WithCircle(func(q *CircleQuery) { q.Select(circle.FieldID) }).All(ctx)
@@ -575,6 +594,19 @@ func UniqueEdgeIDs(ctx context.Context, c *Client, typeName string, ids []gid.ID
 			refs := map[string]gid.ID{}
 			if r.Edges.Parent != nil {
 				refs["parent"] = r.Edges.Parent.ID
+			}
+			out[r.ID] = refs
+		}
+	case "OutboxMail":
+		rows, err := c.OutboxMail.Query().Where(outboxmail.IDIn(ids...)).
+			WithMember(func(q *MemberQuery) { q.Select(member.FieldID) }).All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			refs := map[string]gid.ID{}
+			if r.Edges.Member != nil {
+				refs["member"] = r.Edges.Member.ID
 			}
 			out[r.ID] = refs
 		}
