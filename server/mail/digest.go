@@ -9,6 +9,7 @@ import (
 	"zirkel/ent/outboxmail"
 	"zirkel/ent/schema/gid"
 	"zirkel/ent/schema/mailkind"
+	"zirkel/server/events"
 	"zirkel/server/policy"
 )
 
@@ -31,7 +32,7 @@ func PeriodStart(period string, now time.Time) time.Time {
 // it wrote. It is safe on several replicas at once: items are taken with a conditional update,
 // and a transaction that finds them taken by another replica writes nothing.
 func BuildDigests(ctx context.Context, client *ent.Client, now time.Time) (int, error) {
-	ctx = policy.System(ctx)
+	ctx = events.Quiet(policy.System(ctx)) // bookkeeping of the outbox is no event
 	written := 0
 	for _, period := range []outboxmail.Period{outboxmail.PeriodDAILY, outboxmail.PeriodWEEKLY} {
 		items, err := client.OutboxMail.Query().

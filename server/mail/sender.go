@@ -23,6 +23,7 @@ import (
 	"zirkel/ent/outboxmail"
 	"zirkel/ent/schema/gid"
 	"zirkel/ent/schema/mailkind"
+	"zirkel/server/events"
 	"zirkel/server/policy"
 )
 
@@ -130,7 +131,7 @@ func (s *Sender) tick(ctx context.Context) {
 func Purge(ctx context.Context, client *ent.Client, before time.Time) error {
 	_, err := client.OutboxMail.Delete().Where(
 		outboxmail.StatusIn(outboxmail.StatusSENT, outboxmail.StatusDIGESTED, outboxmail.StatusCANCELLED, outboxmail.StatusFAILED),
-		outboxmail.UpdatedAtLT(before.UTC())).Exec(policy.System(ctx))
+		outboxmail.UpdatedAtLT(before.UTC())).Exec(events.Quiet(policy.System(ctx)))
 	if err != nil {
 		return fmt.Errorf("purging old mails: %w", err)
 	}
@@ -140,7 +141,7 @@ func Purge(ctx context.Context, client *ent.Client, before time.Time) error {
 // SendDue claims up to a batch of due mails, sends them and records the outcome; it returns
 // how many it claimed.
 func (s *Sender) SendDue(ctx context.Context) (int, error) {
-	ctx = policy.System(ctx)
+	ctx = events.Quiet(policy.System(ctx)) // bookkeeping of the outbox is no event
 	token, until, err := s.claim(ctx)
 	if err != nil {
 		return 0, err
