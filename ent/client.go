@@ -21,6 +21,7 @@ import (
 	"zirkel/ent/competency"
 	"zirkel/ent/competencyrating"
 	"zirkel/ent/discussion"
+	"zirkel/ent/emailpreference"
 	"zirkel/ent/event"
 	"zirkel/ent/follow"
 	"zirkel/ent/indicator"
@@ -30,6 +31,7 @@ import (
 	"zirkel/ent/message"
 	"zirkel/ent/notification"
 	"zirkel/ent/organisation"
+	"zirkel/ent/outboxmail"
 	"zirkel/ent/practice"
 	"zirkel/ent/reaction"
 	"zirkel/ent/registration"
@@ -73,6 +75,8 @@ type Client struct {
 	CompetencyRating *CompetencyRatingClient
 	// Discussion is the client for interacting with the Discussion builders.
 	Discussion *DiscussionClient
+	// EmailPreference is the client for interacting with the EmailPreference builders.
+	EmailPreference *EmailPreferenceClient
 	// Event is the client for interacting with the Event builders.
 	Event *EventClient
 	// Follow is the client for interacting with the Follow builders.
@@ -91,6 +95,8 @@ type Client struct {
 	Notification *NotificationClient
 	// Organisation is the client for interacting with the Organisation builders.
 	Organisation *OrganisationClient
+	// OutboxMail is the client for interacting with the OutboxMail builders.
+	OutboxMail *OutboxMailClient
 	// Practice is the client for interacting with the Practice builders.
 	Practice *PracticeClient
 	// Reaction is the client for interacting with the Reaction builders.
@@ -133,6 +139,7 @@ func (c *Client) init() {
 	c.Competency = NewCompetencyClient(c.config)
 	c.CompetencyRating = NewCompetencyRatingClient(c.config)
 	c.Discussion = NewDiscussionClient(c.config)
+	c.EmailPreference = NewEmailPreferenceClient(c.config)
 	c.Event = NewEventClient(c.config)
 	c.Follow = NewFollowClient(c.config)
 	c.Indicator = NewIndicatorClient(c.config)
@@ -142,6 +149,7 @@ func (c *Client) init() {
 	c.Message = NewMessageClient(c.config)
 	c.Notification = NewNotificationClient(c.config)
 	c.Organisation = NewOrganisationClient(c.config)
+	c.OutboxMail = NewOutboxMailClient(c.config)
 	c.Practice = NewPracticeClient(c.config)
 	c.Reaction = NewReactionClient(c.config)
 	c.Registration = NewRegistrationClient(c.config)
@@ -254,6 +262,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Competency:           NewCompetencyClient(cfg),
 		CompetencyRating:     NewCompetencyRatingClient(cfg),
 		Discussion:           NewDiscussionClient(cfg),
+		EmailPreference:      NewEmailPreferenceClient(cfg),
 		Event:                NewEventClient(cfg),
 		Follow:               NewFollowClient(cfg),
 		Indicator:            NewIndicatorClient(cfg),
@@ -263,6 +272,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Message:              NewMessageClient(cfg),
 		Notification:         NewNotificationClient(cfg),
 		Organisation:         NewOrganisationClient(cfg),
+		OutboxMail:           NewOutboxMailClient(cfg),
 		Practice:             NewPracticeClient(cfg),
 		Reaction:             NewReactionClient(cfg),
 		Registration:         NewRegistrationClient(cfg),
@@ -302,6 +312,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Competency:           NewCompetencyClient(cfg),
 		CompetencyRating:     NewCompetencyRatingClient(cfg),
 		Discussion:           NewDiscussionClient(cfg),
+		EmailPreference:      NewEmailPreferenceClient(cfg),
 		Event:                NewEventClient(cfg),
 		Follow:               NewFollowClient(cfg),
 		Indicator:            NewIndicatorClient(cfg),
@@ -311,6 +322,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Message:              NewMessageClient(cfg),
 		Notification:         NewNotificationClient(cfg),
 		Organisation:         NewOrganisationClient(cfg),
+		OutboxMail:           NewOutboxMailClient(cfg),
 		Practice:             NewPracticeClient(cfg),
 		Reaction:             NewReactionClient(cfg),
 		Registration:         NewRegistrationClient(cfg),
@@ -353,10 +365,11 @@ func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.AuditEntry, c.AuthorshipInvitation, c.Circle, c.CircleBan,
 		c.CircleJoinRequest, c.CircleMembership, c.Competency, c.CompetencyRating,
-		c.Discussion, c.Event, c.Follow, c.Indicator, c.LoginThrottle, c.Measurement,
-		c.Member, c.Message, c.Notification, c.Organisation, c.Practice, c.Reaction,
-		c.Registration, c.Report, c.Session, c.SoftwareProduct, c.SoftwareUsage,
-		c.Survey, c.SurveyQuestion, c.SurveyResponse, c.Topic,
+		c.Discussion, c.EmailPreference, c.Event, c.Follow, c.Indicator,
+		c.LoginThrottle, c.Measurement, c.Member, c.Message, c.Notification,
+		c.Organisation, c.OutboxMail, c.Practice, c.Reaction, c.Registration, c.Report,
+		c.Session, c.SoftwareProduct, c.SoftwareUsage, c.Survey, c.SurveyQuestion,
+		c.SurveyResponse, c.Topic,
 	} {
 		n.Use(hooks...)
 	}
@@ -368,10 +381,11 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.AuditEntry, c.AuthorshipInvitation, c.Circle, c.CircleBan,
 		c.CircleJoinRequest, c.CircleMembership, c.Competency, c.CompetencyRating,
-		c.Discussion, c.Event, c.Follow, c.Indicator, c.LoginThrottle, c.Measurement,
-		c.Member, c.Message, c.Notification, c.Organisation, c.Practice, c.Reaction,
-		c.Registration, c.Report, c.Session, c.SoftwareProduct, c.SoftwareUsage,
-		c.Survey, c.SurveyQuestion, c.SurveyResponse, c.Topic,
+		c.Discussion, c.EmailPreference, c.Event, c.Follow, c.Indicator,
+		c.LoginThrottle, c.Measurement, c.Member, c.Message, c.Notification,
+		c.Organisation, c.OutboxMail, c.Practice, c.Reaction, c.Registration, c.Report,
+		c.Session, c.SoftwareProduct, c.SoftwareUsage, c.Survey, c.SurveyQuestion,
+		c.SurveyResponse, c.Topic,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -398,6 +412,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.CompetencyRating.mutate(ctx, m)
 	case *DiscussionMutation:
 		return c.Discussion.mutate(ctx, m)
+	case *EmailPreferenceMutation:
+		return c.EmailPreference.mutate(ctx, m)
 	case *EventMutation:
 		return c.Event.mutate(ctx, m)
 	case *FollowMutation:
@@ -416,6 +432,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Notification.mutate(ctx, m)
 	case *OrganisationMutation:
 		return c.Organisation.mutate(ctx, m)
+	case *OutboxMailMutation:
+		return c.OutboxMail.mutate(ctx, m)
 	case *PracticeMutation:
 		return c.Practice.mutate(ctx, m)
 	case *ReactionMutation:
@@ -2063,6 +2081,156 @@ func (c *DiscussionClient) mutate(ctx context.Context, m *DiscussionMutation) (V
 		return (&DiscussionDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Discussion mutation op: %q", m.Op())
+	}
+}
+
+// EmailPreferenceClient is a client for the EmailPreference schema.
+type EmailPreferenceClient struct {
+	config
+}
+
+// NewEmailPreferenceClient returns a client for the EmailPreference from the given config.
+func NewEmailPreferenceClient(c config) *EmailPreferenceClient {
+	return &EmailPreferenceClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `emailpreference.Hooks(f(g(h())))`.
+func (c *EmailPreferenceClient) Use(hooks ...Hook) {
+	c.hooks.EmailPreference = append(c.hooks.EmailPreference, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `emailpreference.Intercept(f(g(h())))`.
+func (c *EmailPreferenceClient) Intercept(interceptors ...Interceptor) {
+	c.inters.EmailPreference = append(c.inters.EmailPreference, interceptors...)
+}
+
+// Create returns a builder for creating a EmailPreference entity.
+func (c *EmailPreferenceClient) Create() *EmailPreferenceCreate {
+	mutation := newEmailPreferenceMutation(c.config, OpCreate)
+	return &EmailPreferenceCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of EmailPreference entities.
+func (c *EmailPreferenceClient) CreateBulk(builders ...*EmailPreferenceCreate) *EmailPreferenceCreateBulk {
+	return &EmailPreferenceCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *EmailPreferenceClient) MapCreateBulk(slice any, setFunc func(*EmailPreferenceCreate, int)) *EmailPreferenceCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &EmailPreferenceCreateBulk{err: fmt.Errorf("calling to EmailPreferenceClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*EmailPreferenceCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &EmailPreferenceCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for EmailPreference.
+func (c *EmailPreferenceClient) Update() *EmailPreferenceUpdate {
+	mutation := newEmailPreferenceMutation(c.config, OpUpdate)
+	return &EmailPreferenceUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *EmailPreferenceClient) UpdateOne(_m *EmailPreference) *EmailPreferenceUpdateOne {
+	mutation := newEmailPreferenceMutation(c.config, OpUpdateOne, withEmailPreference(_m))
+	return &EmailPreferenceUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *EmailPreferenceClient) UpdateOneID(id gid.ID) *EmailPreferenceUpdateOne {
+	mutation := newEmailPreferenceMutation(c.config, OpUpdateOne, withEmailPreferenceID(id))
+	return &EmailPreferenceUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for EmailPreference.
+func (c *EmailPreferenceClient) Delete() *EmailPreferenceDelete {
+	mutation := newEmailPreferenceMutation(c.config, OpDelete)
+	return &EmailPreferenceDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *EmailPreferenceClient) DeleteOne(_m *EmailPreference) *EmailPreferenceDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *EmailPreferenceClient) DeleteOneID(id gid.ID) *EmailPreferenceDeleteOne {
+	builder := c.Delete().Where(emailpreference.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &EmailPreferenceDeleteOne{builder}
+}
+
+// Query returns a query builder for EmailPreference.
+func (c *EmailPreferenceClient) Query() *EmailPreferenceQuery {
+	return &EmailPreferenceQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeEmailPreference},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a EmailPreference entity by its id.
+func (c *EmailPreferenceClient) Get(ctx context.Context, id gid.ID) (*EmailPreference, error) {
+	return c.Query().Where(emailpreference.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *EmailPreferenceClient) GetX(ctx context.Context, id gid.ID) *EmailPreference {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryMember queries the member edge of a EmailPreference.
+func (c *EmailPreferenceClient) QueryMember(_m *EmailPreference) *MemberQuery {
+	query := (&MemberClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(emailpreference.Table, emailpreference.FieldID, id),
+			sqlgraph.To(member.Table, member.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, emailpreference.MemberTable, emailpreference.MemberColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *EmailPreferenceClient) Hooks() []Hook {
+	hooks := c.hooks.EmailPreference
+	return append(hooks[:len(hooks):len(hooks)], emailpreference.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *EmailPreferenceClient) Interceptors() []Interceptor {
+	return c.inters.EmailPreference
+}
+
+func (c *EmailPreferenceClient) mutate(ctx context.Context, m *EmailPreferenceMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&EmailPreferenceCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&EmailPreferenceUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&EmailPreferenceUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&EmailPreferenceDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown EmailPreference mutation op: %q", m.Op())
 	}
 }
 
@@ -3800,6 +3968,156 @@ func (c *OrganisationClient) mutate(ctx context.Context, m *OrganisationMutation
 		return (&OrganisationDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Organisation mutation op: %q", m.Op())
+	}
+}
+
+// OutboxMailClient is a client for the OutboxMail schema.
+type OutboxMailClient struct {
+	config
+}
+
+// NewOutboxMailClient returns a client for the OutboxMail from the given config.
+func NewOutboxMailClient(c config) *OutboxMailClient {
+	return &OutboxMailClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `outboxmail.Hooks(f(g(h())))`.
+func (c *OutboxMailClient) Use(hooks ...Hook) {
+	c.hooks.OutboxMail = append(c.hooks.OutboxMail, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `outboxmail.Intercept(f(g(h())))`.
+func (c *OutboxMailClient) Intercept(interceptors ...Interceptor) {
+	c.inters.OutboxMail = append(c.inters.OutboxMail, interceptors...)
+}
+
+// Create returns a builder for creating a OutboxMail entity.
+func (c *OutboxMailClient) Create() *OutboxMailCreate {
+	mutation := newOutboxMailMutation(c.config, OpCreate)
+	return &OutboxMailCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of OutboxMail entities.
+func (c *OutboxMailClient) CreateBulk(builders ...*OutboxMailCreate) *OutboxMailCreateBulk {
+	return &OutboxMailCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *OutboxMailClient) MapCreateBulk(slice any, setFunc func(*OutboxMailCreate, int)) *OutboxMailCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &OutboxMailCreateBulk{err: fmt.Errorf("calling to OutboxMailClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*OutboxMailCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &OutboxMailCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for OutboxMail.
+func (c *OutboxMailClient) Update() *OutboxMailUpdate {
+	mutation := newOutboxMailMutation(c.config, OpUpdate)
+	return &OutboxMailUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *OutboxMailClient) UpdateOne(_m *OutboxMail) *OutboxMailUpdateOne {
+	mutation := newOutboxMailMutation(c.config, OpUpdateOne, withOutboxMail(_m))
+	return &OutboxMailUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *OutboxMailClient) UpdateOneID(id gid.ID) *OutboxMailUpdateOne {
+	mutation := newOutboxMailMutation(c.config, OpUpdateOne, withOutboxMailID(id))
+	return &OutboxMailUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for OutboxMail.
+func (c *OutboxMailClient) Delete() *OutboxMailDelete {
+	mutation := newOutboxMailMutation(c.config, OpDelete)
+	return &OutboxMailDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *OutboxMailClient) DeleteOne(_m *OutboxMail) *OutboxMailDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *OutboxMailClient) DeleteOneID(id gid.ID) *OutboxMailDeleteOne {
+	builder := c.Delete().Where(outboxmail.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &OutboxMailDeleteOne{builder}
+}
+
+// Query returns a query builder for OutboxMail.
+func (c *OutboxMailClient) Query() *OutboxMailQuery {
+	return &OutboxMailQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeOutboxMail},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a OutboxMail entity by its id.
+func (c *OutboxMailClient) Get(ctx context.Context, id gid.ID) (*OutboxMail, error) {
+	return c.Query().Where(outboxmail.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *OutboxMailClient) GetX(ctx context.Context, id gid.ID) *OutboxMail {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryMember queries the member edge of a OutboxMail.
+func (c *OutboxMailClient) QueryMember(_m *OutboxMail) *MemberQuery {
+	query := (&MemberClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(outboxmail.Table, outboxmail.FieldID, id),
+			sqlgraph.To(member.Table, member.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, outboxmail.MemberTable, outboxmail.MemberColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *OutboxMailClient) Hooks() []Hook {
+	hooks := c.hooks.OutboxMail
+	return append(hooks[:len(hooks):len(hooks)], outboxmail.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *OutboxMailClient) Interceptors() []Interceptor {
+	return c.inters.OutboxMail
+}
+
+func (c *OutboxMailClient) mutate(ctx context.Context, m *OutboxMailMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&OutboxMailCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&OutboxMailUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&OutboxMailUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&OutboxMailDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown OutboxMail mutation op: %q", m.Op())
 	}
 }
 
@@ -5891,19 +6209,19 @@ func (c *TopicClient) mutate(ctx context.Context, m *TopicMutation) (Value, erro
 type (
 	hooks struct {
 		AuditEntry, AuthorshipInvitation, Circle, CircleBan, CircleJoinRequest,
-		CircleMembership, Competency, CompetencyRating, Discussion, Event, Follow,
-		Indicator, LoginThrottle, Measurement, Member, Message, Notification,
-		Organisation, Practice, Reaction, Registration, Report, Session,
-		SoftwareProduct, SoftwareUsage, Survey, SurveyQuestion, SurveyResponse,
-		Topic []ent.Hook
+		CircleMembership, Competency, CompetencyRating, Discussion, EmailPreference,
+		Event, Follow, Indicator, LoginThrottle, Measurement, Member, Message,
+		Notification, Organisation, OutboxMail, Practice, Reaction, Registration,
+		Report, Session, SoftwareProduct, SoftwareUsage, Survey, SurveyQuestion,
+		SurveyResponse, Topic []ent.Hook
 	}
 	inters struct {
 		AuditEntry, AuthorshipInvitation, Circle, CircleBan, CircleJoinRequest,
-		CircleMembership, Competency, CompetencyRating, Discussion, Event, Follow,
-		Indicator, LoginThrottle, Measurement, Member, Message, Notification,
-		Organisation, Practice, Reaction, Registration, Report, Session,
-		SoftwareProduct, SoftwareUsage, Survey, SurveyQuestion, SurveyResponse,
-		Topic []ent.Interceptor
+		CircleMembership, Competency, CompetencyRating, Discussion, EmailPreference,
+		Event, Follow, Indicator, LoginThrottle, Measurement, Member, Message,
+		Notification, Organisation, OutboxMail, Practice, Reaction, Registration,
+		Report, Session, SoftwareProduct, SoftwareUsage, Survey, SurveyQuestion,
+		SurveyResponse, Topic []ent.Interceptor
 	}
 )
 

@@ -17,6 +17,7 @@ import (
 	"zirkel/ent/competency"
 	"zirkel/ent/competencyrating"
 	"zirkel/ent/discussion"
+	"zirkel/ent/emailpreference"
 	"zirkel/ent/event"
 	"zirkel/ent/follow"
 	"zirkel/ent/indicator"
@@ -26,6 +27,7 @@ import (
 	"zirkel/ent/message"
 	"zirkel/ent/notification"
 	"zirkel/ent/organisation"
+	"zirkel/ent/outboxmail"
 	"zirkel/ent/practice"
 	"zirkel/ent/reaction"
 	"zirkel/ent/registration"
@@ -110,6 +112,7 @@ func checkColumn(t, c string) error {
 			competency.Table:           competency.ValidColumn,
 			competencyrating.Table:     competencyrating.ValidColumn,
 			discussion.Table:           discussion.ValidColumn,
+			emailpreference.Table:      emailpreference.ValidColumn,
 			event.Table:                event.ValidColumn,
 			follow.Table:               follow.ValidColumn,
 			indicator.Table:            indicator.ValidColumn,
@@ -119,6 +122,7 @@ func checkColumn(t, c string) error {
 			message.Table:              message.ValidColumn,
 			notification.Table:         notification.ValidColumn,
 			organisation.Table:         organisation.ValidColumn,
+			outboxmail.Table:           outboxmail.ValidColumn,
 			practice.Table:             practice.ValidColumn,
 			reaction.Table:             reaction.ValidColumn,
 			registration.Table:         registration.ValidColumn,

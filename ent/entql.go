@@ -12,6 +12,7 @@ import (
 	"zirkel/ent/competency"
 	"zirkel/ent/competencyrating"
 	"zirkel/ent/discussion"
+	"zirkel/ent/emailpreference"
 	"zirkel/ent/event"
 	"zirkel/ent/follow"
 	"zirkel/ent/indicator"
@@ -21,6 +22,7 @@ import (
 	"zirkel/ent/message"
 	"zirkel/ent/notification"
 	"zirkel/ent/organisation"
+	"zirkel/ent/outboxmail"
 	"zirkel/ent/practice"
 	"zirkel/ent/predicate"
 	"zirkel/ent/reaction"
@@ -42,7 +44,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 29)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 31)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   auditentry.Table,
@@ -216,6 +218,24 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   emailpreference.Table,
+			Columns: emailpreference.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: emailpreference.FieldID,
+			},
+		},
+		Type: "EmailPreference",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			emailpreference.FieldCreatedAt: {Type: field.TypeTime, Column: emailpreference.FieldCreatedAt},
+			emailpreference.FieldUpdatedAt: {Type: field.TypeTime, Column: emailpreference.FieldUpdatedAt},
+			emailpreference.FieldMemberID:  {Type: field.TypeString, Column: emailpreference.FieldMemberID},
+			emailpreference.FieldKind:      {Type: field.TypeEnum, Column: emailpreference.FieldKind},
+			emailpreference.FieldDelivery:  {Type: field.TypeEnum, Column: emailpreference.FieldDelivery},
+		},
+	}
+	graph.Nodes[10] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   event.Table,
 			Columns: event.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -240,7 +260,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			event.FieldWaitlistCount:        {Type: field.TypeInt, Column: event.FieldWaitlistCount},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   follow.Table,
 			Columns: follow.Columns,
@@ -259,7 +279,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			follow.FieldAutomatic:  {Type: field.TypeBool, Column: follow.FieldAutomatic},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   indicator.Table,
 			Columns: indicator.Columns,
@@ -280,7 +300,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			indicator.FieldSourceReference: {Type: field.TypeString, Column: indicator.FieldSourceReference},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   loginthrottle.Table,
 			Columns: loginthrottle.Columns,
@@ -296,7 +316,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			loginthrottle.FieldLastFailureAt: {Type: field.TypeTime, Column: loginthrottle.FieldLastFailureAt},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   measurement.Table,
 			Columns: measurement.Columns,
@@ -314,7 +334,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			measurement.FieldNote:      {Type: field.TypeString, Column: measurement.FieldNote},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   member.Table,
 			Columns: member.Columns,
@@ -343,13 +363,14 @@ var schemaGraph = func() *sqlgraph.Schema {
 			member.FieldEmailVisibility:       {Type: field.TypeEnum, Column: member.FieldEmailVisibility},
 			member.FieldFindableAsExpert:      {Type: field.TypeBool, Column: member.FieldFindableAsExpert},
 			member.FieldContactAboutPractices: {Type: field.TypeBool, Column: member.FieldContactAboutPractices},
+			member.FieldLanguage:              {Type: field.TypeEnum, Column: member.FieldLanguage},
 			member.FieldLastLoginAt:           {Type: field.TypeTime, Column: member.FieldLastLoginAt},
 			member.FieldDeletionDueAt:         {Type: field.TypeTime, Column: member.FieldDeletionDueAt},
 			member.FieldDeletionCause:         {Type: field.TypeEnum, Column: member.FieldDeletionCause},
 			member.FieldDeletionContent:       {Type: field.TypeEnum, Column: member.FieldDeletionContent},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   message.Table,
 			Columns: message.Columns,
@@ -371,7 +392,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			message.FieldReactionCounts: {Type: field.TypeJSON, Column: message.FieldReactionCounts},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   notification.Table,
 			Columns: notification.Columns,
@@ -392,7 +413,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			notification.FieldReadAt:      {Type: field.TypeTime, Column: notification.FieldReadAt},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   organisation.Table,
 			Columns: organisation.Columns,
@@ -413,7 +434,33 @@ var schemaGraph = func() *sqlgraph.Schema {
 			organisation.FieldWebsite:    {Type: field.TypeString, Column: organisation.FieldWebsite},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   outboxmail.Table,
+			Columns: outboxmail.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: outboxmail.FieldID,
+			},
+		},
+		Type: "OutboxMail",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			outboxmail.FieldCreatedAt:     {Type: field.TypeTime, Column: outboxmail.FieldCreatedAt},
+			outboxmail.FieldUpdatedAt:     {Type: field.TypeTime, Column: outboxmail.FieldUpdatedAt},
+			outboxmail.FieldMemberID:      {Type: field.TypeString, Column: outboxmail.FieldMemberID},
+			outboxmail.FieldKind:          {Type: field.TypeEnum, Column: outboxmail.FieldKind},
+			outboxmail.FieldStatus:        {Type: field.TypeEnum, Column: outboxmail.FieldStatus},
+			outboxmail.FieldPeriod:        {Type: field.TypeEnum, Column: outboxmail.FieldPeriod},
+			outboxmail.FieldEntries:       {Type: field.TypeJSON, Column: outboxmail.FieldEntries},
+			outboxmail.FieldAttempts:      {Type: field.TypeInt, Column: outboxmail.FieldAttempts},
+			outboxmail.FieldNextAttemptAt: {Type: field.TypeTime, Column: outboxmail.FieldNextAttemptAt},
+			outboxmail.FieldLeaseOwner:    {Type: field.TypeString, Column: outboxmail.FieldLeaseOwner},
+			outboxmail.FieldLeaseUntil:    {Type: field.TypeTime, Column: outboxmail.FieldLeaseUntil},
+			outboxmail.FieldSentAt:        {Type: field.TypeTime, Column: outboxmail.FieldSentAt},
+			outboxmail.FieldLastError:     {Type: field.TypeString, Column: outboxmail.FieldLastError},
+		},
+	}
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   practice.Table,
 			Columns: practice.Columns,
@@ -444,7 +491,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			practice.FieldVisibility:       {Type: field.TypeEnum, Column: practice.FieldVisibility},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   reaction.Table,
 			Columns: reaction.Columns,
@@ -460,7 +507,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			reaction.FieldKind:      {Type: field.TypeEnum, Column: reaction.FieldKind},
 		},
 	}
-	graph.Nodes[20] = &sqlgraph.Node{
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   registration.Table,
 			Columns: registration.Columns,
@@ -477,7 +524,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			registration.FieldRegisteredAt: {Type: field.TypeTime, Column: registration.FieldRegisteredAt},
 		},
 	}
-	graph.Nodes[21] = &sqlgraph.Node{
+	graph.Nodes[23] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   report.Table,
 			Columns: report.Columns,
@@ -497,7 +544,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			report.FieldDecidedAt:      {Type: field.TypeTime, Column: report.FieldDecidedAt},
 		},
 	}
-	graph.Nodes[22] = &sqlgraph.Node{
+	graph.Nodes[24] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -516,7 +563,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldRevokedReason: {Type: field.TypeString, Column: session.FieldRevokedReason},
 		},
 	}
-	graph.Nodes[23] = &sqlgraph.Node{
+	graph.Nodes[25] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   softwareproduct.Table,
 			Columns: softwareproduct.Columns,
@@ -536,7 +583,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			softwareproduct.FieldWebsite:    {Type: field.TypeString, Column: softwareproduct.FieldWebsite},
 		},
 	}
-	graph.Nodes[24] = &sqlgraph.Node{
+	graph.Nodes[26] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   softwareusage.Table,
 			Columns: softwareusage.Columns,
@@ -556,7 +603,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			softwareusage.FieldNotes:          {Type: field.TypeString, Column: softwareusage.FieldNotes},
 		},
 	}
-	graph.Nodes[25] = &sqlgraph.Node{
+	graph.Nodes[27] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   survey.Table,
 			Columns: survey.Columns,
@@ -579,7 +626,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			survey.FieldPublishedCount: {Type: field.TypeInt, Column: survey.FieldPublishedCount},
 		},
 	}
-	graph.Nodes[26] = &sqlgraph.Node{
+	graph.Nodes[28] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   surveyquestion.Table,
 			Columns: surveyquestion.Columns,
@@ -597,7 +644,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			surveyquestion.FieldRequired: {Type: field.TypeBool, Column: surveyquestion.FieldRequired},
 		},
 	}
-	graph.Nodes[27] = &sqlgraph.Node{
+	graph.Nodes[29] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   surveyresponse.Table,
 			Columns: surveyresponse.Columns,
@@ -614,7 +661,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			surveyresponse.FieldPublishedAnswers: {Type: field.TypeJSON, Column: surveyresponse.FieldPublishedAnswers},
 		},
 	}
-	graph.Nodes[28] = &sqlgraph.Node{
+	graph.Nodes[30] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   topic.Table,
 			Columns: topic.Columns,
@@ -943,6 +990,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Discussion",
 		"Message",
+	)
+	graph.MustAddE(
+		"member",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   emailpreference.MemberTable,
+			Columns: []string{emailpreference.MemberColumn},
+			Bidi:    false,
+		},
+		"EmailPreference",
+		"Member",
 	)
 	graph.MustAddE(
 		"circle",
@@ -1339,6 +1398,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Organisation",
 		"Practice",
+	)
+	graph.MustAddE(
+		"member",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   outboxmail.MemberTable,
+			Columns: []string{outboxmail.MemberColumn},
+			Bidi:    false,
+		},
+		"OutboxMail",
+		"Member",
 	)
 	graph.MustAddE(
 		"organisation",
@@ -2800,6 +2871,85 @@ func (f *DiscussionFilter) WhereHasMessagesWith(preds ...predicate.Message) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *EmailPreferenceQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the EmailPreferenceQuery builder.
+func (_q *EmailPreferenceQuery) Filter() *EmailPreferenceFilter {
+	return &EmailPreferenceFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *EmailPreferenceMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the EmailPreferenceMutation builder.
+func (m *EmailPreferenceMutation) Filter() *EmailPreferenceFilter {
+	return &EmailPreferenceFilter{config: m.config, predicateAdder: m}
+}
+
+// EmailPreferenceFilter provides a generic filtering capability at runtime for EmailPreferenceQuery.
+type EmailPreferenceFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *EmailPreferenceFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *EmailPreferenceFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(emailpreference.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *EmailPreferenceFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(emailpreference.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *EmailPreferenceFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(emailpreference.FieldUpdatedAt))
+}
+
+// WhereMemberID applies the entql string predicate on the member_id field.
+func (f *EmailPreferenceFilter) WhereMemberID(p entql.StringP) {
+	f.Where(p.Field(emailpreference.FieldMemberID))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *EmailPreferenceFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(emailpreference.FieldKind))
+}
+
+// WhereDelivery applies the entql string predicate on the delivery field.
+func (f *EmailPreferenceFilter) WhereDelivery(p entql.StringP) {
+	f.Where(p.Field(emailpreference.FieldDelivery))
+}
+
+// WhereHasMember applies a predicate to check if query has an edge member.
+func (f *EmailPreferenceFilter) WhereHasMember() {
+	f.Where(entql.HasEdge("member"))
+}
+
+// WhereHasMemberWith applies a predicate to check if query has an edge member with a given conditions (other predicates).
+func (f *EmailPreferenceFilter) WhereHasMemberWith(preds ...predicate.Member) {
+	f.Where(entql.HasEdgeWith("member", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *EventQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -2828,7 +2978,7 @@ type EventFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *EventFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2975,7 +3125,7 @@ type FollowFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *FollowFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3059,7 +3209,7 @@ type IndicatorFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *IndicatorFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3167,7 +3317,7 @@ type LoginThrottleFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *LoginThrottleFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3222,7 +3372,7 @@ type MeasurementFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MeasurementFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3357,7 +3507,7 @@ type MemberFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MemberFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3456,6 +3606,11 @@ func (f *MemberFilter) WhereFindableAsExpert(p entql.BoolP) {
 // WhereContactAboutPractices applies the entql bool predicate on the contact_about_practices field.
 func (f *MemberFilter) WhereContactAboutPractices(p entql.BoolP) {
 	f.Where(p.Field(member.FieldContactAboutPractices))
+}
+
+// WhereLanguage applies the entql string predicate on the language field.
+func (f *MemberFilter) WhereLanguage(p entql.StringP) {
+	f.Where(p.Field(member.FieldLanguage))
 }
 
 // WhereLastLoginAt applies the entql time.Time predicate on the last_login_at field.
@@ -3619,7 +3774,7 @@ type MessageFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MessageFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3774,7 +3929,7 @@ type NotificationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *NotificationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3882,7 +4037,7 @@ type OrganisationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OrganisationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4032,6 +4187,125 @@ func (f *OrganisationFilter) WhereHasPracticesWith(preds ...predicate.Practice) 
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *OutboxMailQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the OutboxMailQuery builder.
+func (_q *OutboxMailQuery) Filter() *OutboxMailFilter {
+	return &OutboxMailFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *OutboxMailMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the OutboxMailMutation builder.
+func (m *OutboxMailMutation) Filter() *OutboxMailFilter {
+	return &OutboxMailFilter{config: m.config, predicateAdder: m}
+}
+
+// OutboxMailFilter provides a generic filtering capability at runtime for OutboxMailQuery.
+type OutboxMailFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *OutboxMailFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *OutboxMailFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(outboxmail.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *OutboxMailFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(outboxmail.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *OutboxMailFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(outboxmail.FieldUpdatedAt))
+}
+
+// WhereMemberID applies the entql string predicate on the member_id field.
+func (f *OutboxMailFilter) WhereMemberID(p entql.StringP) {
+	f.Where(p.Field(outboxmail.FieldMemberID))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *OutboxMailFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(outboxmail.FieldKind))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *OutboxMailFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(outboxmail.FieldStatus))
+}
+
+// WherePeriod applies the entql string predicate on the period field.
+func (f *OutboxMailFilter) WherePeriod(p entql.StringP) {
+	f.Where(p.Field(outboxmail.FieldPeriod))
+}
+
+// WhereEntries applies the entql json.RawMessage predicate on the entries field.
+func (f *OutboxMailFilter) WhereEntries(p entql.BytesP) {
+	f.Where(p.Field(outboxmail.FieldEntries))
+}
+
+// WhereAttempts applies the entql int predicate on the attempts field.
+func (f *OutboxMailFilter) WhereAttempts(p entql.IntP) {
+	f.Where(p.Field(outboxmail.FieldAttempts))
+}
+
+// WhereNextAttemptAt applies the entql time.Time predicate on the next_attempt_at field.
+func (f *OutboxMailFilter) WhereNextAttemptAt(p entql.TimeP) {
+	f.Where(p.Field(outboxmail.FieldNextAttemptAt))
+}
+
+// WhereLeaseOwner applies the entql string predicate on the lease_owner field.
+func (f *OutboxMailFilter) WhereLeaseOwner(p entql.StringP) {
+	f.Where(p.Field(outboxmail.FieldLeaseOwner))
+}
+
+// WhereLeaseUntil applies the entql time.Time predicate on the lease_until field.
+func (f *OutboxMailFilter) WhereLeaseUntil(p entql.TimeP) {
+	f.Where(p.Field(outboxmail.FieldLeaseUntil))
+}
+
+// WhereSentAt applies the entql time.Time predicate on the sent_at field.
+func (f *OutboxMailFilter) WhereSentAt(p entql.TimeP) {
+	f.Where(p.Field(outboxmail.FieldSentAt))
+}
+
+// WhereLastError applies the entql string predicate on the last_error field.
+func (f *OutboxMailFilter) WhereLastError(p entql.StringP) {
+	f.Where(p.Field(outboxmail.FieldLastError))
+}
+
+// WhereHasMember applies a predicate to check if query has an edge member.
+func (f *OutboxMailFilter) WhereHasMember() {
+	f.Where(entql.HasEdge("member"))
+}
+
+// WhereHasMemberWith applies a predicate to check if query has an edge member with a given conditions (other predicates).
+func (f *OutboxMailFilter) WhereHasMemberWith(preds ...predicate.Member) {
+	f.Where(entql.HasEdgeWith("member", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *PracticeQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -4060,7 +4334,7 @@ type PracticeFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PracticeFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4302,7 +4576,7 @@ type ReactionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ReactionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4385,7 +4659,7 @@ type RegistrationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RegistrationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4473,7 +4747,7 @@ type ReportFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ReportFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4618,7 +4892,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4702,7 +4976,7 @@ type SoftwareProductFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SoftwareProductFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4819,7 +5093,7 @@ type SoftwareUsageFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SoftwareUsageFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4950,7 +5224,7 @@ type SurveyFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SurveyFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5096,7 +5370,7 @@ type SurveyQuestionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SurveyQuestionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5175,7 +5449,7 @@ type SurveyResponseFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SurveyResponseFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5263,7 +5537,7 @@ type TopicFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TopicFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[30].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -55,6 +55,8 @@ type Member struct {
 	FindableAsExpert bool `json:"findable_as_expert,omitempty"`
 	// The member agrees to be contacted about the practices they wrote (Member.contactAboutPractices).
 	ContactAboutPractices bool `json:"contact_about_practices,omitempty"`
+	// The language of the member's e-mails; read and set through emailSettings.
+	Language member.Language `json:"language,omitempty"`
 	// The day (UTC) of the last login; only the member and admins read it (policy.memberFields).
 	LastLoginAt *time.Time `json:"last_login_at,omitempty"`
 	// When the account is erased (end of the grace period); nil when no deletion is pending.
@@ -186,7 +188,7 @@ func (*Member) scanValues(columns []string) ([]any, error) {
 			values[i] = new(gid.ID)
 		case member.FieldFindableAsExpert, member.FieldContactAboutPractices:
 			values[i] = new(sql.NullBool)
-		case member.FieldDisplayName, member.FieldEmail, member.FieldCommunityRole, member.FieldJobTitle, member.FieldBio, member.FieldStatus, member.FieldPlatformRole, member.FieldDirectoryID, member.FieldDirectoryEntryID, member.FieldPasswordHash, member.FieldInvitationHash, member.FieldCalendarTokenHash, member.FieldEmailVisibility, member.FieldDeletionCause, member.FieldDeletionContent:
+		case member.FieldDisplayName, member.FieldEmail, member.FieldCommunityRole, member.FieldJobTitle, member.FieldBio, member.FieldStatus, member.FieldPlatformRole, member.FieldDirectoryID, member.FieldDirectoryEntryID, member.FieldPasswordHash, member.FieldInvitationHash, member.FieldCalendarTokenHash, member.FieldEmailVisibility, member.FieldLanguage, member.FieldDeletionCause, member.FieldDeletionContent:
 			values[i] = new(sql.NullString)
 		case member.FieldCreatedAt, member.FieldUpdatedAt, member.FieldInvitationExpiresAt, member.FieldLastLoginAt, member.FieldDeletionDueAt:
 			values[i] = new(sql.NullTime)
@@ -326,6 +328,12 @@ func (_m *Member) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field contact_about_practices", values[i])
 			} else if value.Valid {
 				_m.ContactAboutPractices = value.Bool
+			}
+		case member.FieldLanguage:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field language", values[i])
+			} else if value.Valid {
+				_m.Language = member.Language(value.String)
 			}
 		case member.FieldLastLoginAt:
 			if value, ok := values[i].(*sql.NullTime); !ok {
@@ -494,6 +502,9 @@ func (_m *Member) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("contact_about_practices=")
 	builder.WriteString(fmt.Sprintf("%v", _m.ContactAboutPractices))
+	builder.WriteString(", ")
+	builder.WriteString("language=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Language))
 	builder.WriteString(", ")
 	if v := _m.LastLoginAt; v != nil {
 		builder.WriteString("last_login_at=")

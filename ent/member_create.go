@@ -260,6 +260,20 @@ func (_c *MemberCreate) SetNillableContactAboutPractices(v *bool) *MemberCreate 
 	return _c
 }
 
+// SetLanguage sets the "language" field.
+func (_c *MemberCreate) SetLanguage(v member.Language) *MemberCreate {
+	_c.mutation.SetLanguage(v)
+	return _c
+}
+
+// SetNillableLanguage sets the "language" field if the given value is not nil.
+func (_c *MemberCreate) SetNillableLanguage(v *member.Language) *MemberCreate {
+	if v != nil {
+		_c.SetLanguage(*v)
+	}
+	return _c
+}
+
 // SetLastLoginAt sets the "last_login_at" field.
 func (_c *MemberCreate) SetLastLoginAt(v time.Time) *MemberCreate {
 	_c.mutation.SetLastLoginAt(v)
@@ -525,6 +539,10 @@ func (_c *MemberCreate) defaults() error {
 		v := member.DefaultContactAboutPractices
 		_c.mutation.SetContactAboutPractices(v)
 	}
+	if _, ok := _c.mutation.Language(); !ok {
+		v := member.DefaultLanguage
+		_c.mutation.SetLanguage(v)
+	}
 	if _, ok := _c.mutation.ID(); !ok {
 		if member.DefaultID == nil {
 			return fmt.Errorf("ent: uninitialized member.DefaultID (forgotten import ent/runtime?)")
@@ -631,6 +649,14 @@ func (_c *MemberCreate) check() error {
 	}
 	if _, ok := _c.mutation.ContactAboutPractices(); !ok {
 		return &ValidationError{Name: "contact_about_practices", err: errors.New(`ent: missing required field "Member.contact_about_practices"`)}
+	}
+	if _, ok := _c.mutation.Language(); !ok {
+		return &ValidationError{Name: "language", err: errors.New(`ent: missing required field "Member.language"`)}
+	}
+	if v, ok := _c.mutation.Language(); ok {
+		if err := member.LanguageValidator(v); err != nil {
+			return &ValidationError{Name: "language", err: fmt.Errorf(`ent: validator failed for field "Member.language": %w`, err)}
+		}
 	}
 	if v, ok := _c.mutation.DeletionCause(); ok {
 		if err := member.DeletionCauseValidator(v); err != nil {
@@ -754,6 +780,10 @@ func (_c *MemberCreate) createSpec() (*Member, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.ContactAboutPractices(); ok {
 		_spec.SetField(member.FieldContactAboutPractices, field.TypeBool, value)
 		_node.ContactAboutPractices = value
+	}
+	if value, ok := _c.mutation.Language(); ok {
+		_spec.SetField(member.FieldLanguage, field.TypeEnum, value)
+		_node.Language = value
 	}
 	if value, ok := _c.mutation.LastLoginAt(); ok {
 		_spec.SetField(member.FieldLastLoginAt, field.TypeTime, value)
@@ -1204,6 +1234,18 @@ func (u *MemberUpsert) UpdateContactAboutPractices() *MemberUpsert {
 	return u
 }
 
+// SetLanguage sets the "language" field.
+func (u *MemberUpsert) SetLanguage(v member.Language) *MemberUpsert {
+	u.Set(member.FieldLanguage, v)
+	return u
+}
+
+// UpdateLanguage sets the "language" field to the value that was provided on create.
+func (u *MemberUpsert) UpdateLanguage() *MemberUpsert {
+	u.SetExcluded(member.FieldLanguage)
+	return u
+}
+
 // SetLastLoginAt sets the "last_login_at" field.
 func (u *MemberUpsert) SetLastLoginAt(v time.Time) *MemberUpsert {
 	u.Set(member.FieldLastLoginAt, v)
@@ -1618,6 +1660,20 @@ func (u *MemberUpsertOne) SetContactAboutPractices(v bool) *MemberUpsertOne {
 func (u *MemberUpsertOne) UpdateContactAboutPractices() *MemberUpsertOne {
 	return u.Update(func(s *MemberUpsert) {
 		s.UpdateContactAboutPractices()
+	})
+}
+
+// SetLanguage sets the "language" field.
+func (u *MemberUpsertOne) SetLanguage(v member.Language) *MemberUpsertOne {
+	return u.Update(func(s *MemberUpsert) {
+		s.SetLanguage(v)
+	})
+}
+
+// UpdateLanguage sets the "language" field to the value that was provided on create.
+func (u *MemberUpsertOne) UpdateLanguage() *MemberUpsertOne {
+	return u.Update(func(s *MemberUpsert) {
+		s.UpdateLanguage()
 	})
 }
 
@@ -2214,6 +2270,20 @@ func (u *MemberUpsertBulk) SetContactAboutPractices(v bool) *MemberUpsertBulk {
 func (u *MemberUpsertBulk) UpdateContactAboutPractices() *MemberUpsertBulk {
 	return u.Update(func(s *MemberUpsert) {
 		s.UpdateContactAboutPractices()
+	})
+}
+
+// SetLanguage sets the "language" field.
+func (u *MemberUpsertBulk) SetLanguage(v member.Language) *MemberUpsertBulk {
+	return u.Update(func(s *MemberUpsert) {
+		s.SetLanguage(v)
+	})
+}
+
+// UpdateLanguage sets the "language" field to the value that was provided on create.
+func (u *MemberUpsertBulk) UpdateLanguage() *MemberUpsertBulk {
+	return u.Update(func(s *MemberUpsert) {
+		s.UpdateLanguage()
 	})
 }
 

@@ -316,6 +316,20 @@ func (_u *MemberUpdate) SetNillableContactAboutPractices(v *bool) *MemberUpdate 
 	return _u
 }
 
+// SetLanguage sets the "language" field.
+func (_u *MemberUpdate) SetLanguage(v member.Language) *MemberUpdate {
+	_u.mutation.SetLanguage(v)
+	return _u
+}
+
+// SetNillableLanguage sets the "language" field if the given value is not nil.
+func (_u *MemberUpdate) SetNillableLanguage(v *member.Language) *MemberUpdate {
+	if v != nil {
+		_u.SetLanguage(*v)
+	}
+	return _u
+}
+
 // SetLastLoginAt sets the "last_login_at" field.
 func (_u *MemberUpdate) SetLastLoginAt(v time.Time) *MemberUpdate {
 	_u.mutation.SetLastLoginAt(v)
@@ -787,6 +801,11 @@ func (_u *MemberUpdate) check() error {
 			return &ValidationError{Name: "email_visibility", err: fmt.Errorf(`ent: validator failed for field "Member.email_visibility": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Language(); ok {
+		if err := member.LanguageValidator(v); err != nil {
+			return &ValidationError{Name: "language", err: fmt.Errorf(`ent: validator failed for field "Member.language": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.DeletionCause(); ok {
 		if err := member.DeletionCauseValidator(v); err != nil {
 			return &ValidationError{Name: "deletion_cause", err: fmt.Errorf(`ent: validator failed for field "Member.deletion_cause": %w`, err)}
@@ -892,6 +911,9 @@ func (_u *MemberUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.ContactAboutPractices(); ok {
 		_spec.SetField(member.FieldContactAboutPractices, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.Language(); ok {
+		_spec.SetField(member.FieldLanguage, field.TypeEnum, value)
 	}
 	if value, ok := _u.mutation.LastLoginAt(); ok {
 		_spec.SetField(member.FieldLastLoginAt, field.TypeTime, value)
@@ -1561,6 +1583,20 @@ func (_u *MemberUpdateOne) SetNillableContactAboutPractices(v *bool) *MemberUpda
 	return _u
 }
 
+// SetLanguage sets the "language" field.
+func (_u *MemberUpdateOne) SetLanguage(v member.Language) *MemberUpdateOne {
+	_u.mutation.SetLanguage(v)
+	return _u
+}
+
+// SetNillableLanguage sets the "language" field if the given value is not nil.
+func (_u *MemberUpdateOne) SetNillableLanguage(v *member.Language) *MemberUpdateOne {
+	if v != nil {
+		_u.SetLanguage(*v)
+	}
+	return _u
+}
+
 // SetLastLoginAt sets the "last_login_at" field.
 func (_u *MemberUpdateOne) SetLastLoginAt(v time.Time) *MemberUpdateOne {
 	_u.mutation.SetLastLoginAt(v)
@@ -2045,6 +2081,11 @@ func (_u *MemberUpdateOne) check() error {
 			return &ValidationError{Name: "email_visibility", err: fmt.Errorf(`ent: validator failed for field "Member.email_visibility": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Language(); ok {
+		if err := member.LanguageValidator(v); err != nil {
+			return &ValidationError{Name: "language", err: fmt.Errorf(`ent: validator failed for field "Member.language": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.DeletionCause(); ok {
 		if err := member.DeletionCauseValidator(v); err != nil {
 			return &ValidationError{Name: "deletion_cause", err: fmt.Errorf(`ent: validator failed for field "Member.deletion_cause": %w`, err)}
@@ -2167,6 +2208,9 @@ func (_u *MemberUpdateOne) sqlSave(ctx context.Context) (_node *Member, err erro
 	}
 	if value, ok := _u.mutation.ContactAboutPractices(); ok {
 		_spec.SetField(member.FieldContactAboutPractices, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.Language(); ok {
+		_spec.SetField(member.FieldLanguage, field.TypeEnum, value)
 	}
 	if value, ok := _u.mutation.LastLoginAt(); ok {
 		_spec.SetField(member.FieldLastLoginAt, field.TypeTime, value)

@@ -17,6 +17,7 @@ import (
 	"zirkel/ent/competency"
 	"zirkel/ent/competencyrating"
 	"zirkel/ent/discussion"
+	"zirkel/ent/emailpreference"
 	"zirkel/ent/event"
 	"zirkel/ent/follow"
 	"zirkel/ent/indicator"
@@ -26,12 +27,14 @@ import (
 	"zirkel/ent/message"
 	"zirkel/ent/notification"
 	"zirkel/ent/organisation"
+	"zirkel/ent/outboxmail"
 	"zirkel/ent/practice"
 	"zirkel/ent/predicate"
 	"zirkel/ent/reaction"
 	"zirkel/ent/registration"
 	"zirkel/ent/report"
 	"zirkel/ent/schema/gid"
+	"zirkel/ent/schema/mailkind"
 	"zirkel/ent/session"
 	"zirkel/ent/softwareproduct"
 	"zirkel/ent/softwareusage"
@@ -62,6 +65,7 @@ const (
 	TypeCompetency           = "Competency"
 	TypeCompetencyRating     = "CompetencyRating"
 	TypeDiscussion           = "Discussion"
+	TypeEmailPreference      = "EmailPreference"
 	TypeEvent                = "Event"
 	TypeFollow               = "Follow"
 	TypeIndicator            = "Indicator"
@@ -71,6 +75,7 @@ const (
 	TypeMessage              = "Message"
 	TypeNotification         = "Notification"
 	TypeOrganisation         = "Organisation"
+	TypeOutboxMail           = "OutboxMail"
 	TypePractice             = "Practice"
 	TypeReaction             = "Reaction"
 	TypeRegistration         = "Registration"
@@ -7752,6 +7757,608 @@ func (m *DiscussionMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown Discussion edge %s", name)
 }
 
+// EmailPreferenceMutation represents an operation that mutates the EmailPreference nodes in the graph.
+type EmailPreferenceMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *gid.ID
+	created_at    *time.Time
+	updated_at    *time.Time
+	kind          *emailpreference.Kind
+	delivery      *emailpreference.Delivery
+	clearedFields map[string]struct{}
+	member        *gid.ID
+	clearedmember bool
+	done          bool
+	oldValue      func(context.Context) (*EmailPreference, error)
+	predicates    []predicate.EmailPreference
+}
+
+var _ ent.Mutation = (*EmailPreferenceMutation)(nil)
+
+// emailpreferenceOption allows management of the mutation configuration using functional options.
+type emailpreferenceOption func(*EmailPreferenceMutation)
+
+// newEmailPreferenceMutation creates new mutation for the EmailPreference entity.
+func newEmailPreferenceMutation(c config, op Op, opts ...emailpreferenceOption) *EmailPreferenceMutation {
+	m := &EmailPreferenceMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeEmailPreference,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withEmailPreferenceID sets the ID field of the mutation.
+func withEmailPreferenceID(id gid.ID) emailpreferenceOption {
+	return func(m *EmailPreferenceMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *EmailPreference
+		)
+		m.oldValue = func(ctx context.Context) (*EmailPreference, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().EmailPreference.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withEmailPreference sets the old EmailPreference of the mutation.
+func withEmailPreference(node *EmailPreference) emailpreferenceOption {
+	return func(m *EmailPreferenceMutation) {
+		m.oldValue = func(context.Context) (*EmailPreference, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m EmailPreferenceMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m EmailPreferenceMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of EmailPreference entities.
+func (m *EmailPreferenceMutation) SetID(id gid.ID) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *EmailPreferenceMutation) ID() (id gid.ID, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *EmailPreferenceMutation) IDs(ctx context.Context) ([]gid.ID, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []gid.ID{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().EmailPreference.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *EmailPreferenceMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *EmailPreferenceMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the EmailPreference entity.
+// If the EmailPreference object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmailPreferenceMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *EmailPreferenceMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *EmailPreferenceMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *EmailPreferenceMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the EmailPreference entity.
+// If the EmailPreference object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmailPreferenceMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *EmailPreferenceMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetMemberID sets the "member_id" field.
+func (m *EmailPreferenceMutation) SetMemberID(gi gid.ID) {
+	m.member = &gi
+}
+
+// MemberID returns the value of the "member_id" field in the mutation.
+func (m *EmailPreferenceMutation) MemberID() (r gid.ID, exists bool) {
+	v := m.member
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMemberID returns the old "member_id" field's value of the EmailPreference entity.
+// If the EmailPreference object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmailPreferenceMutation) OldMemberID(ctx context.Context) (v gid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMemberID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMemberID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMemberID: %w", err)
+	}
+	return oldValue.MemberID, nil
+}
+
+// ResetMemberID resets all changes to the "member_id" field.
+func (m *EmailPreferenceMutation) ResetMemberID() {
+	m.member = nil
+}
+
+// SetKind sets the "kind" field.
+func (m *EmailPreferenceMutation) SetKind(e emailpreference.Kind) {
+	m.kind = &e
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *EmailPreferenceMutation) Kind() (r emailpreference.Kind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the EmailPreference entity.
+// If the EmailPreference object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmailPreferenceMutation) OldKind(ctx context.Context) (v emailpreference.Kind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *EmailPreferenceMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetDelivery sets the "delivery" field.
+func (m *EmailPreferenceMutation) SetDelivery(e emailpreference.Delivery) {
+	m.delivery = &e
+}
+
+// Delivery returns the value of the "delivery" field in the mutation.
+func (m *EmailPreferenceMutation) Delivery() (r emailpreference.Delivery, exists bool) {
+	v := m.delivery
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDelivery returns the old "delivery" field's value of the EmailPreference entity.
+// If the EmailPreference object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmailPreferenceMutation) OldDelivery(ctx context.Context) (v emailpreference.Delivery, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDelivery is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDelivery requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDelivery: %w", err)
+	}
+	return oldValue.Delivery, nil
+}
+
+// ResetDelivery resets all changes to the "delivery" field.
+func (m *EmailPreferenceMutation) ResetDelivery() {
+	m.delivery = nil
+}
+
+// ClearMember clears the "member" edge to the Member entity.
+func (m *EmailPreferenceMutation) ClearMember() {
+	m.clearedmember = true
+	m.clearedFields[emailpreference.FieldMemberID] = struct{}{}
+}
+
+// MemberCleared reports if the "member" edge to the Member entity was cleared.
+func (m *EmailPreferenceMutation) MemberCleared() bool {
+	return m.clearedmember
+}
+
+// MemberIDs returns the "member" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// MemberID instead. It exists only for internal usage by the builders.
+func (m *EmailPreferenceMutation) MemberIDs() (ids []gid.ID) {
+	if id := m.member; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetMember resets all changes to the "member" edge.
+func (m *EmailPreferenceMutation) ResetMember() {
+	m.member = nil
+	m.clearedmember = false
+}
+
+// Where appends a list predicates to the EmailPreferenceMutation builder.
+func (m *EmailPreferenceMutation) Where(ps ...predicate.EmailPreference) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the EmailPreferenceMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *EmailPreferenceMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.EmailPreference, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *EmailPreferenceMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *EmailPreferenceMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (EmailPreference).
+func (m *EmailPreferenceMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *EmailPreferenceMutation) Fields() []string {
+	fields := make([]string, 0, 5)
+	if m.created_at != nil {
+		fields = append(fields, emailpreference.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, emailpreference.FieldUpdatedAt)
+	}
+	if m.member != nil {
+		fields = append(fields, emailpreference.FieldMemberID)
+	}
+	if m.kind != nil {
+		fields = append(fields, emailpreference.FieldKind)
+	}
+	if m.delivery != nil {
+		fields = append(fields, emailpreference.FieldDelivery)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *EmailPreferenceMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case emailpreference.FieldCreatedAt:
+		return m.CreatedAt()
+	case emailpreference.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case emailpreference.FieldMemberID:
+		return m.MemberID()
+	case emailpreference.FieldKind:
+		return m.Kind()
+	case emailpreference.FieldDelivery:
+		return m.Delivery()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *EmailPreferenceMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case emailpreference.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case emailpreference.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case emailpreference.FieldMemberID:
+		return m.OldMemberID(ctx)
+	case emailpreference.FieldKind:
+		return m.OldKind(ctx)
+	case emailpreference.FieldDelivery:
+		return m.OldDelivery(ctx)
+	}
+	return nil, fmt.Errorf("unknown EmailPreference field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *EmailPreferenceMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case emailpreference.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case emailpreference.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case emailpreference.FieldMemberID:
+		v, ok := value.(gid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMemberID(v)
+		return nil
+	case emailpreference.FieldKind:
+		v, ok := value.(emailpreference.Kind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case emailpreference.FieldDelivery:
+		v, ok := value.(emailpreference.Delivery)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDelivery(v)
+		return nil
+	}
+	return fmt.Errorf("unknown EmailPreference field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *EmailPreferenceMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *EmailPreferenceMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *EmailPreferenceMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown EmailPreference numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *EmailPreferenceMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *EmailPreferenceMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *EmailPreferenceMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown EmailPreference nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *EmailPreferenceMutation) ResetField(name string) error {
+	switch name {
+	case emailpreference.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case emailpreference.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case emailpreference.FieldMemberID:
+		m.ResetMemberID()
+		return nil
+	case emailpreference.FieldKind:
+		m.ResetKind()
+		return nil
+	case emailpreference.FieldDelivery:
+		m.ResetDelivery()
+		return nil
+	}
+	return fmt.Errorf("unknown EmailPreference field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *EmailPreferenceMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.member != nil {
+		edges = append(edges, emailpreference.EdgeMember)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *EmailPreferenceMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case emailpreference.EdgeMember:
+		if id := m.member; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *EmailPreferenceMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *EmailPreferenceMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *EmailPreferenceMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedmember {
+		edges = append(edges, emailpreference.EdgeMember)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *EmailPreferenceMutation) EdgeCleared(name string) bool {
+	switch name {
+	case emailpreference.EdgeMember:
+		return m.clearedmember
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *EmailPreferenceMutation) ClearEdge(name string) error {
+	switch name {
+	case emailpreference.EdgeMember:
+		m.ClearMember()
+		return nil
+	}
+	return fmt.Errorf("unknown EmailPreference unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *EmailPreferenceMutation) ResetEdge(name string) error {
+	switch name {
+	case emailpreference.EdgeMember:
+		m.ResetMember()
+		return nil
+	}
+	return fmt.Errorf("unknown EmailPreference edge %s", name)
+}
+
 // EventMutation represents an operation that mutates the Event nodes in the graph.
 type EventMutation struct {
 	config
@@ -12204,6 +12811,7 @@ type MemberMutation struct {
 	email_visibility              *member.EmailVisibility
 	findable_as_expert            *bool
 	contact_about_practices       *bool
+	language                      *member.Language
 	last_login_at                 *time.Time
 	deletion_due_at               *time.Time
 	deletion_cause                *member.DeletionCause
@@ -13093,6 +13701,42 @@ func (m *MemberMutation) ResetContactAboutPractices() {
 	m.contact_about_practices = nil
 }
 
+// SetLanguage sets the "language" field.
+func (m *MemberMutation) SetLanguage(value member.Language) {
+	m.language = &value
+}
+
+// Language returns the value of the "language" field in the mutation.
+func (m *MemberMutation) Language() (r member.Language, exists bool) {
+	v := m.language
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLanguage returns the old "language" field's value of the Member entity.
+// If the Member object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MemberMutation) OldLanguage(ctx context.Context) (v member.Language, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLanguage is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLanguage requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLanguage: %w", err)
+	}
+	return oldValue.Language, nil
+}
+
+// ResetLanguage resets all changes to the "language" field.
+func (m *MemberMutation) ResetLanguage() {
+	m.language = nil
+}
+
 // SetLastLoginAt sets the "last_login_at" field.
 func (m *MemberMutation) SetLastLoginAt(t time.Time) {
 	m.last_login_at = &t
@@ -13740,7 +14384,7 @@ func (m *MemberMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *MemberMutation) Fields() []string {
-	fields := make([]string, 0, 22)
+	fields := make([]string, 0, 23)
 	if m.created_at != nil {
 		fields = append(fields, member.FieldCreatedAt)
 	}
@@ -13794,6 +14438,9 @@ func (m *MemberMutation) Fields() []string {
 	}
 	if m.contact_about_practices != nil {
 		fields = append(fields, member.FieldContactAboutPractices)
+	}
+	if m.language != nil {
+		fields = append(fields, member.FieldLanguage)
 	}
 	if m.last_login_at != nil {
 		fields = append(fields, member.FieldLastLoginAt)
@@ -13851,6 +14498,8 @@ func (m *MemberMutation) Field(name string) (ent.Value, bool) {
 		return m.FindableAsExpert()
 	case member.FieldContactAboutPractices:
 		return m.ContactAboutPractices()
+	case member.FieldLanguage:
+		return m.Language()
 	case member.FieldLastLoginAt:
 		return m.LastLoginAt()
 	case member.FieldDeletionDueAt:
@@ -13904,6 +14553,8 @@ func (m *MemberMutation) OldField(ctx context.Context, name string) (ent.Value, 
 		return m.OldFindableAsExpert(ctx)
 	case member.FieldContactAboutPractices:
 		return m.OldContactAboutPractices(ctx)
+	case member.FieldLanguage:
+		return m.OldLanguage(ctx)
 	case member.FieldLastLoginAt:
 		return m.OldLastLoginAt(ctx)
 	case member.FieldDeletionDueAt:
@@ -14046,6 +14697,13 @@ func (m *MemberMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetContactAboutPractices(v)
+		return nil
+	case member.FieldLanguage:
+		v, ok := value.(member.Language)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLanguage(v)
 		return nil
 	case member.FieldLastLoginAt:
 		v, ok := value.(time.Time)
@@ -14252,6 +14910,9 @@ func (m *MemberMutation) ResetField(name string) error {
 		return nil
 	case member.FieldContactAboutPractices:
 		m.ResetContactAboutPractices()
+		return nil
+	case member.FieldLanguage:
+		m.ResetLanguage()
 		return nil
 	case member.FieldLastLoginAt:
 		m.ResetLastLoginAt()
@@ -18063,6 +18724,1190 @@ func (m *OrganisationMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Organisation edge %s", name)
+}
+
+// OutboxMailMutation represents an operation that mutates the OutboxMail nodes in the graph.
+type OutboxMailMutation struct {
+	config
+	op              Op
+	typ             string
+	id              *gid.ID
+	created_at      *time.Time
+	updated_at      *time.Time
+	kind            *outboxmail.Kind
+	status          *outboxmail.Status
+	period          *outboxmail.Period
+	entries         *[]mailkind.Entry
+	appendentries   []mailkind.Entry
+	attempts        *int
+	addattempts     *int
+	next_attempt_at *time.Time
+	lease_owner     *string
+	lease_until     *time.Time
+	sent_at         *time.Time
+	last_error      *string
+	clearedFields   map[string]struct{}
+	member          *gid.ID
+	clearedmember   bool
+	done            bool
+	oldValue        func(context.Context) (*OutboxMail, error)
+	predicates      []predicate.OutboxMail
+}
+
+var _ ent.Mutation = (*OutboxMailMutation)(nil)
+
+// outboxmailOption allows management of the mutation configuration using functional options.
+type outboxmailOption func(*OutboxMailMutation)
+
+// newOutboxMailMutation creates new mutation for the OutboxMail entity.
+func newOutboxMailMutation(c config, op Op, opts ...outboxmailOption) *OutboxMailMutation {
+	m := &OutboxMailMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeOutboxMail,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withOutboxMailID sets the ID field of the mutation.
+func withOutboxMailID(id gid.ID) outboxmailOption {
+	return func(m *OutboxMailMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *OutboxMail
+		)
+		m.oldValue = func(ctx context.Context) (*OutboxMail, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().OutboxMail.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withOutboxMail sets the old OutboxMail of the mutation.
+func withOutboxMail(node *OutboxMail) outboxmailOption {
+	return func(m *OutboxMailMutation) {
+		m.oldValue = func(context.Context) (*OutboxMail, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m OutboxMailMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m OutboxMailMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of OutboxMail entities.
+func (m *OutboxMailMutation) SetID(id gid.ID) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *OutboxMailMutation) ID() (id gid.ID, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *OutboxMailMutation) IDs(ctx context.Context) ([]gid.ID, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []gid.ID{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().OutboxMail.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *OutboxMailMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *OutboxMailMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the OutboxMail entity.
+// If the OutboxMail object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OutboxMailMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *OutboxMailMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *OutboxMailMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *OutboxMailMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the OutboxMail entity.
+// If the OutboxMail object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OutboxMailMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *OutboxMailMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetMemberID sets the "member_id" field.
+func (m *OutboxMailMutation) SetMemberID(gi gid.ID) {
+	m.member = &gi
+}
+
+// MemberID returns the value of the "member_id" field in the mutation.
+func (m *OutboxMailMutation) MemberID() (r gid.ID, exists bool) {
+	v := m.member
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMemberID returns the old "member_id" field's value of the OutboxMail entity.
+// If the OutboxMail object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OutboxMailMutation) OldMemberID(ctx context.Context) (v gid.ID, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMemberID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMemberID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMemberID: %w", err)
+	}
+	return oldValue.MemberID, nil
+}
+
+// ResetMemberID resets all changes to the "member_id" field.
+func (m *OutboxMailMutation) ResetMemberID() {
+	m.member = nil
+}
+
+// SetKind sets the "kind" field.
+func (m *OutboxMailMutation) SetKind(o outboxmail.Kind) {
+	m.kind = &o
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *OutboxMailMutation) Kind() (r outboxmail.Kind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the OutboxMail entity.
+// If the OutboxMail object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OutboxMailMutation) OldKind(ctx context.Context) (v outboxmail.Kind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *OutboxMailMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetStatus sets the "status" field.
+func (m *OutboxMailMutation) SetStatus(o outboxmail.Status) {
+	m.status = &o
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *OutboxMailMutation) Status() (r outboxmail.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the OutboxMail entity.
+// If the OutboxMail object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OutboxMailMutation) OldStatus(ctx context.Context) (v outboxmail.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *OutboxMailMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetPeriod sets the "period" field.
+func (m *OutboxMailMutation) SetPeriod(o outboxmail.Period) {
+	m.period = &o
+}
+
+// Period returns the value of the "period" field in the mutation.
+func (m *OutboxMailMutation) Period() (r outboxmail.Period, exists bool) {
+	v := m.period
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPeriod returns the old "period" field's value of the OutboxMail entity.
+// If the OutboxMail object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OutboxMailMutation) OldPeriod(ctx context.Context) (v *outboxmail.Period, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPeriod is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPeriod requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPeriod: %w", err)
+	}
+	return oldValue.Period, nil
+}
+
+// ClearPeriod clears the value of the "period" field.
+func (m *OutboxMailMutation) ClearPeriod() {
+	m.period = nil
+	m.clearedFields[outboxmail.FieldPeriod] = struct{}{}
+}
+
+// PeriodCleared returns if the "period" field was cleared in this mutation.
+func (m *OutboxMailMutation) PeriodCleared() bool {
+	_, ok := m.clearedFields[outboxmail.FieldPeriod]
+	return ok
+}
+
+// ResetPeriod resets all changes to the "period" field.
+func (m *OutboxMailMutation) ResetPeriod() {
+	m.period = nil
+	delete(m.clearedFields, outboxmail.FieldPeriod)
+}
+
+// SetEntries sets the "entries" field.
+func (m *OutboxMailMutation) SetEntries(value []mailkind.Entry) {
+	m.entries = &value
+	m.appendentries = nil
+}
+
+// Entries returns the value of the "entries" field in the mutation.
+func (m *OutboxMailMutation) Entries() (r []mailkind.Entry, exists bool) {
+	v := m.entries
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEntries returns the old "entries" field's value of the OutboxMail entity.
+// If the OutboxMail object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OutboxMailMutation) OldEntries(ctx context.Context) (v []mailkind.Entry, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEntries is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEntries requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEntries: %w", err)
+	}
+	return oldValue.Entries, nil
+}
+
+// AppendEntries adds value to the "entries" field.
+func (m *OutboxMailMutation) AppendEntries(value []mailkind.Entry) {
+	m.appendentries = append(m.appendentries, value...)
+}
+
+// AppendedEntries returns the list of values that were appended to the "entries" field in this mutation.
+func (m *OutboxMailMutation) AppendedEntries() ([]mailkind.Entry, bool) {
+	if len(m.appendentries) == 0 {
+		return nil, false
+	}
+	return m.appendentries, true
+}
+
+// ResetEntries resets all changes to the "entries" field.
+func (m *OutboxMailMutation) ResetEntries() {
+	m.entries = nil
+	m.appendentries = nil
+}
+
+// SetAttempts sets the "attempts" field.
+func (m *OutboxMailMutation) SetAttempts(i int) {
+	m.attempts = &i
+	m.addattempts = nil
+}
+
+// Attempts returns the value of the "attempts" field in the mutation.
+func (m *OutboxMailMutation) Attempts() (r int, exists bool) {
+	v := m.attempts
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAttempts returns the old "attempts" field's value of the OutboxMail entity.
+// If the OutboxMail object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OutboxMailMutation) OldAttempts(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAttempts is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAttempts requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAttempts: %w", err)
+	}
+	return oldValue.Attempts, nil
+}
+
+// AddAttempts adds i to the "attempts" field.
+func (m *OutboxMailMutation) AddAttempts(i int) {
+	if m.addattempts != nil {
+		*m.addattempts += i
+	} else {
+		m.addattempts = &i
+	}
+}
+
+// AddedAttempts returns the value that was added to the "attempts" field in this mutation.
+func (m *OutboxMailMutation) AddedAttempts() (r int, exists bool) {
+	v := m.addattempts
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetAttempts resets all changes to the "attempts" field.
+func (m *OutboxMailMutation) ResetAttempts() {
+	m.attempts = nil
+	m.addattempts = nil
+}
+
+// SetNextAttemptAt sets the "next_attempt_at" field.
+func (m *OutboxMailMutation) SetNextAttemptAt(t time.Time) {
+	m.next_attempt_at = &t
+}
+
+// NextAttemptAt returns the value of the "next_attempt_at" field in the mutation.
+func (m *OutboxMailMutation) NextAttemptAt() (r time.Time, exists bool) {
+	v := m.next_attempt_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNextAttemptAt returns the old "next_attempt_at" field's value of the OutboxMail entity.
+// If the OutboxMail object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OutboxMailMutation) OldNextAttemptAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNextAttemptAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNextAttemptAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNextAttemptAt: %w", err)
+	}
+	return oldValue.NextAttemptAt, nil
+}
+
+// ResetNextAttemptAt resets all changes to the "next_attempt_at" field.
+func (m *OutboxMailMutation) ResetNextAttemptAt() {
+	m.next_attempt_at = nil
+}
+
+// SetLeaseOwner sets the "lease_owner" field.
+func (m *OutboxMailMutation) SetLeaseOwner(s string) {
+	m.lease_owner = &s
+}
+
+// LeaseOwner returns the value of the "lease_owner" field in the mutation.
+func (m *OutboxMailMutation) LeaseOwner() (r string, exists bool) {
+	v := m.lease_owner
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLeaseOwner returns the old "lease_owner" field's value of the OutboxMail entity.
+// If the OutboxMail object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OutboxMailMutation) OldLeaseOwner(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLeaseOwner is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLeaseOwner requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLeaseOwner: %w", err)
+	}
+	return oldValue.LeaseOwner, nil
+}
+
+// ClearLeaseOwner clears the value of the "lease_owner" field.
+func (m *OutboxMailMutation) ClearLeaseOwner() {
+	m.lease_owner = nil
+	m.clearedFields[outboxmail.FieldLeaseOwner] = struct{}{}
+}
+
+// LeaseOwnerCleared returns if the "lease_owner" field was cleared in this mutation.
+func (m *OutboxMailMutation) LeaseOwnerCleared() bool {
+	_, ok := m.clearedFields[outboxmail.FieldLeaseOwner]
+	return ok
+}
+
+// ResetLeaseOwner resets all changes to the "lease_owner" field.
+func (m *OutboxMailMutation) ResetLeaseOwner() {
+	m.lease_owner = nil
+	delete(m.clearedFields, outboxmail.FieldLeaseOwner)
+}
+
+// SetLeaseUntil sets the "lease_until" field.
+func (m *OutboxMailMutation) SetLeaseUntil(t time.Time) {
+	m.lease_until = &t
+}
+
+// LeaseUntil returns the value of the "lease_until" field in the mutation.
+func (m *OutboxMailMutation) LeaseUntil() (r time.Time, exists bool) {
+	v := m.lease_until
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLeaseUntil returns the old "lease_until" field's value of the OutboxMail entity.
+// If the OutboxMail object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OutboxMailMutation) OldLeaseUntil(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLeaseUntil is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLeaseUntil requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLeaseUntil: %w", err)
+	}
+	return oldValue.LeaseUntil, nil
+}
+
+// ClearLeaseUntil clears the value of the "lease_until" field.
+func (m *OutboxMailMutation) ClearLeaseUntil() {
+	m.lease_until = nil
+	m.clearedFields[outboxmail.FieldLeaseUntil] = struct{}{}
+}
+
+// LeaseUntilCleared returns if the "lease_until" field was cleared in this mutation.
+func (m *OutboxMailMutation) LeaseUntilCleared() bool {
+	_, ok := m.clearedFields[outboxmail.FieldLeaseUntil]
+	return ok
+}
+
+// ResetLeaseUntil resets all changes to the "lease_until" field.
+func (m *OutboxMailMutation) ResetLeaseUntil() {
+	m.lease_until = nil
+	delete(m.clearedFields, outboxmail.FieldLeaseUntil)
+}
+
+// SetSentAt sets the "sent_at" field.
+func (m *OutboxMailMutation) SetSentAt(t time.Time) {
+	m.sent_at = &t
+}
+
+// SentAt returns the value of the "sent_at" field in the mutation.
+func (m *OutboxMailMutation) SentAt() (r time.Time, exists bool) {
+	v := m.sent_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSentAt returns the old "sent_at" field's value of the OutboxMail entity.
+// If the OutboxMail object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OutboxMailMutation) OldSentAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSentAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSentAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSentAt: %w", err)
+	}
+	return oldValue.SentAt, nil
+}
+
+// ClearSentAt clears the value of the "sent_at" field.
+func (m *OutboxMailMutation) ClearSentAt() {
+	m.sent_at = nil
+	m.clearedFields[outboxmail.FieldSentAt] = struct{}{}
+}
+
+// SentAtCleared returns if the "sent_at" field was cleared in this mutation.
+func (m *OutboxMailMutation) SentAtCleared() bool {
+	_, ok := m.clearedFields[outboxmail.FieldSentAt]
+	return ok
+}
+
+// ResetSentAt resets all changes to the "sent_at" field.
+func (m *OutboxMailMutation) ResetSentAt() {
+	m.sent_at = nil
+	delete(m.clearedFields, outboxmail.FieldSentAt)
+}
+
+// SetLastError sets the "last_error" field.
+func (m *OutboxMailMutation) SetLastError(s string) {
+	m.last_error = &s
+}
+
+// LastError returns the value of the "last_error" field in the mutation.
+func (m *OutboxMailMutation) LastError() (r string, exists bool) {
+	v := m.last_error
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLastError returns the old "last_error" field's value of the OutboxMail entity.
+// If the OutboxMail object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OutboxMailMutation) OldLastError(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLastError is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLastError requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLastError: %w", err)
+	}
+	return oldValue.LastError, nil
+}
+
+// ClearLastError clears the value of the "last_error" field.
+func (m *OutboxMailMutation) ClearLastError() {
+	m.last_error = nil
+	m.clearedFields[outboxmail.FieldLastError] = struct{}{}
+}
+
+// LastErrorCleared returns if the "last_error" field was cleared in this mutation.
+func (m *OutboxMailMutation) LastErrorCleared() bool {
+	_, ok := m.clearedFields[outboxmail.FieldLastError]
+	return ok
+}
+
+// ResetLastError resets all changes to the "last_error" field.
+func (m *OutboxMailMutation) ResetLastError() {
+	m.last_error = nil
+	delete(m.clearedFields, outboxmail.FieldLastError)
+}
+
+// ClearMember clears the "member" edge to the Member entity.
+func (m *OutboxMailMutation) ClearMember() {
+	m.clearedmember = true
+	m.clearedFields[outboxmail.FieldMemberID] = struct{}{}
+}
+
+// MemberCleared reports if the "member" edge to the Member entity was cleared.
+func (m *OutboxMailMutation) MemberCleared() bool {
+	return m.clearedmember
+}
+
+// MemberIDs returns the "member" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// MemberID instead. It exists only for internal usage by the builders.
+func (m *OutboxMailMutation) MemberIDs() (ids []gid.ID) {
+	if id := m.member; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetMember resets all changes to the "member" edge.
+func (m *OutboxMailMutation) ResetMember() {
+	m.member = nil
+	m.clearedmember = false
+}
+
+// Where appends a list predicates to the OutboxMailMutation builder.
+func (m *OutboxMailMutation) Where(ps ...predicate.OutboxMail) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the OutboxMailMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *OutboxMailMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.OutboxMail, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *OutboxMailMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *OutboxMailMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (OutboxMail).
+func (m *OutboxMailMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *OutboxMailMutation) Fields() []string {
+	fields := make([]string, 0, 13)
+	if m.created_at != nil {
+		fields = append(fields, outboxmail.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, outboxmail.FieldUpdatedAt)
+	}
+	if m.member != nil {
+		fields = append(fields, outboxmail.FieldMemberID)
+	}
+	if m.kind != nil {
+		fields = append(fields, outboxmail.FieldKind)
+	}
+	if m.status != nil {
+		fields = append(fields, outboxmail.FieldStatus)
+	}
+	if m.period != nil {
+		fields = append(fields, outboxmail.FieldPeriod)
+	}
+	if m.entries != nil {
+		fields = append(fields, outboxmail.FieldEntries)
+	}
+	if m.attempts != nil {
+		fields = append(fields, outboxmail.FieldAttempts)
+	}
+	if m.next_attempt_at != nil {
+		fields = append(fields, outboxmail.FieldNextAttemptAt)
+	}
+	if m.lease_owner != nil {
+		fields = append(fields, outboxmail.FieldLeaseOwner)
+	}
+	if m.lease_until != nil {
+		fields = append(fields, outboxmail.FieldLeaseUntil)
+	}
+	if m.sent_at != nil {
+		fields = append(fields, outboxmail.FieldSentAt)
+	}
+	if m.last_error != nil {
+		fields = append(fields, outboxmail.FieldLastError)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *OutboxMailMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case outboxmail.FieldCreatedAt:
+		return m.CreatedAt()
+	case outboxmail.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case outboxmail.FieldMemberID:
+		return m.MemberID()
+	case outboxmail.FieldKind:
+		return m.Kind()
+	case outboxmail.FieldStatus:
+		return m.Status()
+	case outboxmail.FieldPeriod:
+		return m.Period()
+	case outboxmail.FieldEntries:
+		return m.Entries()
+	case outboxmail.FieldAttempts:
+		return m.Attempts()
+	case outboxmail.FieldNextAttemptAt:
+		return m.NextAttemptAt()
+	case outboxmail.FieldLeaseOwner:
+		return m.LeaseOwner()
+	case outboxmail.FieldLeaseUntil:
+		return m.LeaseUntil()
+	case outboxmail.FieldSentAt:
+		return m.SentAt()
+	case outboxmail.FieldLastError:
+		return m.LastError()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *OutboxMailMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case outboxmail.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case outboxmail.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case outboxmail.FieldMemberID:
+		return m.OldMemberID(ctx)
+	case outboxmail.FieldKind:
+		return m.OldKind(ctx)
+	case outboxmail.FieldStatus:
+		return m.OldStatus(ctx)
+	case outboxmail.FieldPeriod:
+		return m.OldPeriod(ctx)
+	case outboxmail.FieldEntries:
+		return m.OldEntries(ctx)
+	case outboxmail.FieldAttempts:
+		return m.OldAttempts(ctx)
+	case outboxmail.FieldNextAttemptAt:
+		return m.OldNextAttemptAt(ctx)
+	case outboxmail.FieldLeaseOwner:
+		return m.OldLeaseOwner(ctx)
+	case outboxmail.FieldLeaseUntil:
+		return m.OldLeaseUntil(ctx)
+	case outboxmail.FieldSentAt:
+		return m.OldSentAt(ctx)
+	case outboxmail.FieldLastError:
+		return m.OldLastError(ctx)
+	}
+	return nil, fmt.Errorf("unknown OutboxMail field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *OutboxMailMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case outboxmail.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case outboxmail.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case outboxmail.FieldMemberID:
+		v, ok := value.(gid.ID)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMemberID(v)
+		return nil
+	case outboxmail.FieldKind:
+		v, ok := value.(outboxmail.Kind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case outboxmail.FieldStatus:
+		v, ok := value.(outboxmail.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case outboxmail.FieldPeriod:
+		v, ok := value.(outboxmail.Period)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPeriod(v)
+		return nil
+	case outboxmail.FieldEntries:
+		v, ok := value.([]mailkind.Entry)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEntries(v)
+		return nil
+	case outboxmail.FieldAttempts:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAttempts(v)
+		return nil
+	case outboxmail.FieldNextAttemptAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNextAttemptAt(v)
+		return nil
+	case outboxmail.FieldLeaseOwner:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLeaseOwner(v)
+		return nil
+	case outboxmail.FieldLeaseUntil:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLeaseUntil(v)
+		return nil
+	case outboxmail.FieldSentAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSentAt(v)
+		return nil
+	case outboxmail.FieldLastError:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLastError(v)
+		return nil
+	}
+	return fmt.Errorf("unknown OutboxMail field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *OutboxMailMutation) AddedFields() []string {
+	var fields []string
+	if m.addattempts != nil {
+		fields = append(fields, outboxmail.FieldAttempts)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *OutboxMailMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case outboxmail.FieldAttempts:
+		return m.AddedAttempts()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *OutboxMailMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case outboxmail.FieldAttempts:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAttempts(v)
+		return nil
+	}
+	return fmt.Errorf("unknown OutboxMail numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *OutboxMailMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(outboxmail.FieldPeriod) {
+		fields = append(fields, outboxmail.FieldPeriod)
+	}
+	if m.FieldCleared(outboxmail.FieldLeaseOwner) {
+		fields = append(fields, outboxmail.FieldLeaseOwner)
+	}
+	if m.FieldCleared(outboxmail.FieldLeaseUntil) {
+		fields = append(fields, outboxmail.FieldLeaseUntil)
+	}
+	if m.FieldCleared(outboxmail.FieldSentAt) {
+		fields = append(fields, outboxmail.FieldSentAt)
+	}
+	if m.FieldCleared(outboxmail.FieldLastError) {
+		fields = append(fields, outboxmail.FieldLastError)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *OutboxMailMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *OutboxMailMutation) ClearField(name string) error {
+	switch name {
+	case outboxmail.FieldPeriod:
+		m.ClearPeriod()
+		return nil
+	case outboxmail.FieldLeaseOwner:
+		m.ClearLeaseOwner()
+		return nil
+	case outboxmail.FieldLeaseUntil:
+		m.ClearLeaseUntil()
+		return nil
+	case outboxmail.FieldSentAt:
+		m.ClearSentAt()
+		return nil
+	case outboxmail.FieldLastError:
+		m.ClearLastError()
+		return nil
+	}
+	return fmt.Errorf("unknown OutboxMail nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *OutboxMailMutation) ResetField(name string) error {
+	switch name {
+	case outboxmail.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case outboxmail.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case outboxmail.FieldMemberID:
+		m.ResetMemberID()
+		return nil
+	case outboxmail.FieldKind:
+		m.ResetKind()
+		return nil
+	case outboxmail.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case outboxmail.FieldPeriod:
+		m.ResetPeriod()
+		return nil
+	case outboxmail.FieldEntries:
+		m.ResetEntries()
+		return nil
+	case outboxmail.FieldAttempts:
+		m.ResetAttempts()
+		return nil
+	case outboxmail.FieldNextAttemptAt:
+		m.ResetNextAttemptAt()
+		return nil
+	case outboxmail.FieldLeaseOwner:
+		m.ResetLeaseOwner()
+		return nil
+	case outboxmail.FieldLeaseUntil:
+		m.ResetLeaseUntil()
+		return nil
+	case outboxmail.FieldSentAt:
+		m.ResetSentAt()
+		return nil
+	case outboxmail.FieldLastError:
+		m.ResetLastError()
+		return nil
+	}
+	return fmt.Errorf("unknown OutboxMail field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *OutboxMailMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.member != nil {
+		edges = append(edges, outboxmail.EdgeMember)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *OutboxMailMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case outboxmail.EdgeMember:
+		if id := m.member; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *OutboxMailMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *OutboxMailMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *OutboxMailMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedmember {
+		edges = append(edges, outboxmail.EdgeMember)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *OutboxMailMutation) EdgeCleared(name string) bool {
+	switch name {
+	case outboxmail.EdgeMember:
+		return m.clearedmember
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *OutboxMailMutation) ClearEdge(name string) error {
+	switch name {
+	case outboxmail.EdgeMember:
+		m.ClearMember()
+		return nil
+	}
+	return fmt.Errorf("unknown OutboxMail unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *OutboxMailMutation) ResetEdge(name string) error {
+	switch name {
+	case outboxmail.EdgeMember:
+		m.ResetMember()
+		return nil
+	}
+	return fmt.Errorf("unknown OutboxMail edge %s", name)
 }
 
 // PracticeMutation represents an operation that mutates the Practice nodes in the graph.

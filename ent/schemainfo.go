@@ -14,6 +14,7 @@ import (
 	"zirkel/ent/competency"
 	"zirkel/ent/competencyrating"
 	"zirkel/ent/discussion"
+	"zirkel/ent/emailpreference"
 	"zirkel/ent/event"
 	"zirkel/ent/follow"
 	"zirkel/ent/indicator"
@@ -23,6 +24,7 @@ import (
 	"zirkel/ent/message"
 	"zirkel/ent/notification"
 	"zirkel/ent/organisation"
+	"zirkel/ent/outboxmail"
 	"zirkel/ent/practice"
 	"zirkel/ent/reaction"
 	"zirkel/ent/registration"
@@ -135,6 +137,13 @@ var SchemaInfo = map[string]TypeInfo{
 		},
 		Unique: []string{},
 	},
+	"EmailPreference": {
+		Table: "email_preferences",
+		Edges: map[string]EdgeInfo{
+			"member": {Table: "members", Input: "memberID", Unique: true},
+		},
+		Unique: []string{},
+	},
 	"Event": {
 		Table: "events",
 		Edges: map[string]EdgeInfo{
@@ -220,6 +229,13 @@ var SchemaInfo = map[string]TypeInfo{
 			"practices":         {Table: "practices", Input: "practiceIDs", Unique: false},
 		},
 		Unique: []string{"ags"},
+	},
+	"OutboxMail": {
+		Table: "outbox_mails",
+		Edges: map[string]EdgeInfo{
+			"member": {Table: "members", Input: "memberID", Unique: true},
+		},
+		Unique: []string{},
 	},
 	"Practice": {
 		Table: "practices",
@@ -351,6 +367,8 @@ func TxKey(m Mutation) any {
 		c = m.config
 	case *DiscussionMutation:
 		c = m.config
+	case *EmailPreferenceMutation:
+		c = m.config
 	case *EventMutation:
 		c = m.config
 	case *FollowMutation:
@@ -368,6 +386,8 @@ func TxKey(m Mutation) any {
 	case *NotificationMutation:
 		c = m.config
 	case *OrganisationMutation:
+		c = m.config
+	case *OutboxMailMutation:
 		c = m.config
 	case *PracticeMutation:
 		c = m.config
@@ -555,6 +575,19 @@ func UniqueEdgeIDs(ctx context.Context, c *Client, typeName string, ids []gid.ID
 			}
 			out[r.ID] = refs
 		}
+	case "EmailPreference":
+		rows, err := c.EmailPreference.Query().Where(emailpreference.IDIn(ids...)).
+			WithMember(func(q *MemberQuery) { q.Select(member.FieldID) }).All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			refs := map[string]gid.ID{}
+			if r.Edges.Member != nil {
+				refs["member"] = r.Edges.Member.ID
+			}
+			out[r.ID] = refs
+		}
 	case "Event":
 		rows, err := c.Event.Query().Where(event.IDIn(ids...)).
 			WithCircle(func(q *CircleQuery) { q.Select(circle.FieldID) }).All(ctx)
@@ -681,6 +714,19 @@ func UniqueEdgeIDs(ctx context.Context, c *Client, typeName string, ids []gid.ID
 			refs := map[string]gid.ID{}
 			if r.Edges.Parent != nil {
 				refs["parent"] = r.Edges.Parent.ID
+			}
+			out[r.ID] = refs
+		}
+	case "OutboxMail":
+		rows, err := c.OutboxMail.Query().Where(outboxmail.IDIn(ids...)).
+			WithMember(func(q *MemberQuery) { q.Select(member.FieldID) }).All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			refs := map[string]gid.ID{}
+			if r.Edges.Member != nil {
+				refs["member"] = r.Edges.Member.ID
 			}
 			out[r.ID] = refs
 		}

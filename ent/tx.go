@@ -32,6 +32,8 @@ type Tx struct {
 	CompetencyRating *CompetencyRatingClient
 	// Discussion is the client for interacting with the Discussion builders.
 	Discussion *DiscussionClient
+	// EmailPreference is the client for interacting with the EmailPreference builders.
+	EmailPreference *EmailPreferenceClient
 	// Event is the client for interacting with the Event builders.
 	Event *EventClient
 	// Follow is the client for interacting with the Follow builders.
@@ -50,6 +52,8 @@ type Tx struct {
 	Notification *NotificationClient
 	// Organisation is the client for interacting with the Organisation builders.
 	Organisation *OrganisationClient
+	// OutboxMail is the client for interacting with the OutboxMail builders.
+	OutboxMail *OutboxMailClient
 	// Practice is the client for interacting with the Practice builders.
 	Practice *PracticeClient
 	// Reaction is the client for interacting with the Reaction builders.
@@ -212,6 +216,7 @@ func (tx *Tx) init() {
 	tx.Competency = NewCompetencyClient(tx.config)
 	tx.CompetencyRating = NewCompetencyRatingClient(tx.config)
 	tx.Discussion = NewDiscussionClient(tx.config)
+	tx.EmailPreference = NewEmailPreferenceClient(tx.config)
 	tx.Event = NewEventClient(tx.config)
 	tx.Follow = NewFollowClient(tx.config)
 	tx.Indicator = NewIndicatorClient(tx.config)
@@ -221,6 +226,7 @@ func (tx *Tx) init() {
 	tx.Message = NewMessageClient(tx.config)
 	tx.Notification = NewNotificationClient(tx.config)
 	tx.Organisation = NewOrganisationClient(tx.config)
+	tx.OutboxMail = NewOutboxMailClient(tx.config)
 	tx.Practice = NewPracticeClient(tx.config)
 	tx.Reaction = NewReactionClient(tx.config)
 	tx.Registration = NewRegistrationClient(tx.config)

@@ -15,8 +15,8 @@ import (
 	"zirkel/server/apperr"
 	"zirkel/server/auth"
 	"zirkel/server/live"
-	"zirkel/server/privacy"
 	"zirkel/server/notify"
+	"zirkel/server/privacy"
 	"zirkel/server/search"
 )
 

@@ -543,6 +543,11 @@ func (r *mutationResolver) MarkAllNotificationsRead(ctx context.Context) (int, e
 	return markAllRead(ctx, ent.FromContext(ctx))
 }
 
+// SetEmailSettings is the resolver for the setEmailSettings field.
+func (r *mutationResolver) SetEmailSettings(ctx context.Context, language *model.EmailLanguage, preferences []*model.EmailPreferenceInput) (*model.EmailSettings, error) {
+	return setEmailSettings(ctx, ent.FromContext(ctx), language, preferences)
+}
+
 // Subject is the resolver for the subject field.
 func (r *notificationResolver) Subject(ctx context.Context, obj *ent.Notification) (ent.Noder, error) {
 	n, err := r.client.Noder(ctx, obj.SubjectID, ent.WithNodeType(nodeTable))
@@ -639,6 +644,11 @@ func (r *queryResolver) Notifications(ctx context.Context, first *int, after *en
 // MentionSuggestions is the resolver for the mentionSuggestions field.
 func (r *queryResolver) MentionSuggestions(ctx context.Context, discussionID gid.ID, prefix string) ([]*ent.Member, error) {
 	return notify.MentionSuggestions(ctx, r.client, discussionID, prefix)
+}
+
+// EmailSettings is the resolver for the emailSettings field.
+func (r *queryResolver) EmailSettings(ctx context.Context) (*model.EmailSettings, error) {
+	return emailSettings(ctx, r.client)
 }
 
 // Landscape is the resolver for the landscape field.

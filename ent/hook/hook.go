@@ -116,6 +116,18 @@ func (f DiscussionFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, 
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.DiscussionMutation", m)
 }
 
+// The EmailPreferenceFunc type is an adapter to allow the use of ordinary
+// function as EmailPreference mutator.
+type EmailPreferenceFunc func(context.Context, *ent.EmailPreferenceMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f EmailPreferenceFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.EmailPreferenceMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.EmailPreferenceMutation", m)
+}
+
 // The EventFunc type is an adapter to allow the use of ordinary
 // function as Event mutator.
 type EventFunc func(context.Context, *ent.EventMutation) (ent.Value, error)
@@ -222,6 +234,18 @@ func (f OrganisationFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.OrganisationMutation", m)
+}
+
+// The OutboxMailFunc type is an adapter to allow the use of ordinary
+// function as OutboxMail mutator.
+type OutboxMailFunc func(context.Context, *ent.OutboxMailMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f OutboxMailFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.OutboxMailMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.OutboxMailMutation", m)
 }
 
 // The PracticeFunc type is an adapter to allow the use of ordinary

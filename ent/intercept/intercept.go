@@ -16,6 +16,7 @@ import (
 	"zirkel/ent/competency"
 	"zirkel/ent/competencyrating"
 	"zirkel/ent/discussion"
+	"zirkel/ent/emailpreference"
 	"zirkel/ent/event"
 	"zirkel/ent/follow"
 	"zirkel/ent/indicator"
@@ -25,6 +26,7 @@ import (
 	"zirkel/ent/message"
 	"zirkel/ent/notification"
 	"zirkel/ent/organisation"
+	"zirkel/ent/outboxmail"
 	"zirkel/ent/practice"
 	"zirkel/ent/predicate"
 	"zirkel/ent/reaction"
@@ -340,6 +342,33 @@ func (f TraverseDiscussion) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.DiscussionQuery", q)
 }
 
+// The EmailPreferenceFunc type is an adapter to allow the use of ordinary function as a Querier.
+type EmailPreferenceFunc func(context.Context, *ent.EmailPreferenceQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f EmailPreferenceFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.EmailPreferenceQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.EmailPreferenceQuery", q)
+}
+
+// The TraverseEmailPreference type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseEmailPreference func(context.Context, *ent.EmailPreferenceQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseEmailPreference) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseEmailPreference) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.EmailPreferenceQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.EmailPreferenceQuery", q)
+}
+
 // The EventFunc type is an adapter to allow the use of ordinary function as a Querier.
 type EventFunc func(context.Context, *ent.EventQuery) (ent.Value, error)
 
@@ -581,6 +610,33 @@ func (f TraverseOrganisation) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.OrganisationQuery", q)
+}
+
+// The OutboxMailFunc type is an adapter to allow the use of ordinary function as a Querier.
+type OutboxMailFunc func(context.Context, *ent.OutboxMailQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f OutboxMailFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.OutboxMailQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.OutboxMailQuery", q)
+}
+
+// The TraverseOutboxMail type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseOutboxMail func(context.Context, *ent.OutboxMailQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseOutboxMail) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseOutboxMail) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.OutboxMailQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.OutboxMailQuery", q)
 }
 
 // The PracticeFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -901,6 +957,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.CompetencyRatingQuery, predicate.CompetencyRating, competencyrating.OrderOption]{typ: ent.TypeCompetencyRating, tq: q}, nil
 	case *ent.DiscussionQuery:
 		return &query[*ent.DiscussionQuery, predicate.Discussion, discussion.OrderOption]{typ: ent.TypeDiscussion, tq: q}, nil
+	case *ent.EmailPreferenceQuery:
+		return &query[*ent.EmailPreferenceQuery, predicate.EmailPreference, emailpreference.OrderOption]{typ: ent.TypeEmailPreference, tq: q}, nil
 	case *ent.EventQuery:
 		return &query[*ent.EventQuery, predicate.Event, event.OrderOption]{typ: ent.TypeEvent, tq: q}, nil
 	case *ent.FollowQuery:
@@ -919,6 +977,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.NotificationQuery, predicate.Notification, notification.OrderOption]{typ: ent.TypeNotification, tq: q}, nil
 	case *ent.OrganisationQuery:
 		return &query[*ent.OrganisationQuery, predicate.Organisation, organisation.OrderOption]{typ: ent.TypeOrganisation, tq: q}, nil
+	case *ent.OutboxMailQuery:
+		return &query[*ent.OutboxMailQuery, predicate.OutboxMail, outboxmail.OrderOption]{typ: ent.TypeOutboxMail, tq: q}, nil
 	case *ent.PracticeQuery:
 		return &query[*ent.PracticeQuery, predicate.Practice, practice.OrderOption]{typ: ent.TypePractice, tq: q}, nil
 	case *ent.ReactionQuery:

@@ -55,6 +55,8 @@ const (
 	FieldFindableAsExpert = "findable_as_expert"
 	// FieldContactAboutPractices holds the string denoting the contact_about_practices field in the database.
 	FieldContactAboutPractices = "contact_about_practices"
+	// FieldLanguage holds the string denoting the language field in the database.
+	FieldLanguage = "language"
 	// FieldLastLoginAt holds the string denoting the last_login_at field in the database.
 	FieldLastLoginAt = "last_login_at"
 	// FieldDeletionDueAt holds the string denoting the deletion_due_at field in the database.
@@ -154,6 +156,7 @@ var Columns = []string{
 	FieldEmailVisibility,
 	FieldFindableAsExpert,
 	FieldContactAboutPractices,
+	FieldLanguage,
 	FieldLastLoginAt,
 	FieldDeletionDueAt,
 	FieldDeletionCause,
@@ -344,6 +347,32 @@ func EmailVisibilityValidator(ev EmailVisibility) error {
 	}
 }
 
+// Language defines the type for the "language" enum field.
+type Language string
+
+// LanguageDE is the default value of the Language enum.
+const DefaultLanguage = LanguageDE
+
+// Language values.
+const (
+	LanguageDE Language = "DE"
+	LanguageEN Language = "EN"
+)
+
+func (l Language) String() string {
+	return string(l)
+}
+
+// LanguageValidator is a validator for the "language" field enum values. It is called by the builders before save.
+func LanguageValidator(l Language) error {
+	switch l {
+	case LanguageDE, LanguageEN:
+		return nil
+	default:
+		return fmt.Errorf("member: invalid enum value for language field: %q", l)
+	}
+}
+
 // DeletionCause defines the type for the "deletion_cause" enum field.
 type DeletionCause string
 
@@ -486,6 +515,11 @@ func ByFindableAsExpert(opts ...sql.OrderTermOption) OrderOption {
 // ByContactAboutPractices orders the results by the contact_about_practices field.
 func ByContactAboutPractices(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldContactAboutPractices, opts...).ToFunc()
+}
+
+// ByLanguage orders the results by the language field.
+func ByLanguage(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldLanguage, opts...).ToFunc()
 }
 
 // ByLastLoginAt orders the results by the last_login_at field.
@@ -737,6 +771,24 @@ func (e *EmailVisibility) UnmarshalGQL(val interface{}) error {
 	*e = EmailVisibility(str)
 	if err := EmailVisibilityValidator(*e); err != nil {
 		return fmt.Errorf("%s is not a valid EmailVisibility", str)
+	}
+	return nil
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (e Language) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(e.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (e *Language) UnmarshalGQL(val interface{}) error {
+	str, ok := val.(string)
+	if !ok {
+		return fmt.Errorf("enum %T must be a string", val)
+	}
+	*e = Language(str)
+	if err := LanguageValidator(*e); err != nil {
+		return fmt.Errorf("%s is not a valid Language", str)
 	}
 	return nil
 }

@@ -1021,6 +1021,26 @@ func ContactAboutPracticesNEQ(v bool) predicate.Member {
 	return predicate.Member(sql.FieldNEQ(FieldContactAboutPractices, v))
 }
 
+// LanguageEQ applies the EQ predicate on the "language" field.
+func LanguageEQ(v Language) predicate.Member {
+	return predicate.Member(sql.FieldEQ(FieldLanguage, v))
+}
+
+// LanguageNEQ applies the NEQ predicate on the "language" field.
+func LanguageNEQ(v Language) predicate.Member {
+	return predicate.Member(sql.FieldNEQ(FieldLanguage, v))
+}
+
+// LanguageIn applies the In predicate on the "language" field.
+func LanguageIn(vs ...Language) predicate.Member {
+	return predicate.Member(sql.FieldIn(FieldLanguage, vs...))
+}
+
+// LanguageNotIn applies the NotIn predicate on the "language" field.
+func LanguageNotIn(vs ...Language) predicate.Member {
+	return predicate.Member(sql.FieldNotIn(FieldLanguage, vs...))
+}
+
 // LastLoginAtEQ applies the EQ predicate on the "last_login_at" field.
 func LastLoginAtEQ(v time.Time) predicate.Member {
 	return predicate.Member(sql.FieldEQ(FieldLastLoginAt, v))

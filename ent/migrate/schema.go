@@ -359,6 +359,36 @@ var (
 			},
 		},
 	}
+	// EmailPreferencesColumns holds the columns for the "email_preferences" table.
+	EmailPreferencesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 40},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"REPLY", "MENTION", "PRACTICE", "DISCUSSION", "COAUTHOR_REQUEST", "JOIN_DECISION", "WAITLIST", "EVENT_CHANGE", "EVENT_REMINDER", "SURVEY", "MODERATION"}},
+		{Name: "delivery", Type: field.TypeEnum, Enums: []string{"IMMEDIATE", "DAILY", "WEEKLY", "OFF"}},
+		{Name: "member_id", Type: field.TypeString, Size: 40},
+	}
+	// EmailPreferencesTable holds the schema information for the "email_preferences" table.
+	EmailPreferencesTable = &schema.Table{
+		Name:       "email_preferences",
+		Columns:    EmailPreferencesColumns,
+		PrimaryKey: []*schema.Column{EmailPreferencesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "email_preferences_members_member",
+				Columns:    []*schema.Column{EmailPreferencesColumns[5]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "emailpreference_member_id_kind",
+				Unique:  true,
+				Columns: []*schema.Column{EmailPreferencesColumns[5], EmailPreferencesColumns[3]},
+			},
+		},
+	}
 	// EventsColumns holds the columns for the "events" table.
 	EventsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString, Size: 40},
@@ -532,6 +562,7 @@ var (
 		{Name: "email_visibility", Type: field.TypeEnum, Enums: []string{"NOBODY", "MY_CIRCLES", "ALL_MEMBERS"}, Default: "NOBODY"},
 		{Name: "findable_as_expert", Type: field.TypeBool, Default: false},
 		{Name: "contact_about_practices", Type: field.TypeBool, Default: false},
+		{Name: "language", Type: field.TypeEnum, Enums: []string{"DE", "EN"}, Default: "DE"},
 		{Name: "last_login_at", Type: field.TypeTime, Nullable: true},
 		{Name: "deletion_due_at", Type: field.TypeTime, Nullable: true},
 		{Name: "deletion_cause", Type: field.TypeEnum, Nullable: true, Enums: []string{"REQUESTED", "DIRECTORY_REMOVED"}},
@@ -546,7 +577,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "members_organisations_members",
-				Columns:    []*schema.Column{MembersColumns[23]},
+				Columns:    []*schema.Column{MembersColumns[24]},
 				RefColumns: []*schema.Column{OrganisationsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -686,6 +717,49 @@ var (
 				Columns:    []*schema.Column{OrganisationsColumns[9]},
 				RefColumns: []*schema.Column{OrganisationsColumns[0]},
 				OnDelete:   schema.SetNull,
+			},
+		},
+	}
+	// OutboxMailsColumns holds the columns for the "outbox_mails" table.
+	OutboxMailsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 40},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"DIGEST", "REPLY", "MENTION", "PRACTICE", "DISCUSSION", "COAUTHOR_REQUEST", "JOIN_DECISION", "WAITLIST", "EVENT_CHANGE", "EVENT_REMINDER", "SURVEY", "MODERATION"}},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"PENDING", "DIGEST_PENDING", "DIGESTED", "SENT", "FAILED", "CANCELLED"}},
+		{Name: "period", Type: field.TypeEnum, Nullable: true, Enums: []string{"DAILY", "WEEKLY"}},
+		{Name: "entries", Type: field.TypeJSON},
+		{Name: "attempts", Type: field.TypeInt, Default: 0},
+		{Name: "next_attempt_at", Type: field.TypeTime},
+		{Name: "lease_owner", Type: field.TypeString, Nullable: true, Size: 80},
+		{Name: "lease_until", Type: field.TypeTime, Nullable: true},
+		{Name: "sent_at", Type: field.TypeTime, Nullable: true},
+		{Name: "last_error", Type: field.TypeString, Nullable: true, Size: 200},
+		{Name: "member_id", Type: field.TypeString, Size: 40},
+	}
+	// OutboxMailsTable holds the schema information for the "outbox_mails" table.
+	OutboxMailsTable = &schema.Table{
+		Name:       "outbox_mails",
+		Columns:    OutboxMailsColumns,
+		PrimaryKey: []*schema.Column{OutboxMailsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "outbox_mails_members_member",
+				Columns:    []*schema.Column{OutboxMailsColumns[13]},
+				RefColumns: []*schema.Column{MembersColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "outboxmail_status_next_attempt_at",
+				Unique:  false,
+				Columns: []*schema.Column{OutboxMailsColumns[4], OutboxMailsColumns[8]},
+			},
+			{
+				Name:    "outboxmail_member_id_status",
+				Unique:  false,
+				Columns: []*schema.Column{OutboxMailsColumns[13], OutboxMailsColumns[4]},
 			},
 		},
 	}
@@ -1367,6 +1441,7 @@ var (
 		CompetenciesTable,
 		CompetencyRatingsTable,
 		DiscussionsTable,
+		EmailPreferencesTable,
 		EventsTable,
 		FollowsTable,
 		IndicatorsTable,
@@ -1376,6 +1451,7 @@ var (
 		MessagesTable,
 		NotificationsTable,
 		OrganisationsTable,
+		OutboxMailsTable,
 		PracticesTable,
 		ReactionsTable,
 		RegistrationsTable,
@@ -1417,6 +1493,7 @@ func init() {
 	CompetencyRatingsTable.ForeignKeys[1].RefTable = MembersTable
 	DiscussionsTable.ForeignKeys[0].RefTable = CirclesTable
 	DiscussionsTable.ForeignKeys[1].RefTable = MembersTable
+	EmailPreferencesTable.ForeignKeys[0].RefTable = MembersTable
 	EventsTable.ForeignKeys[0].RefTable = CirclesTable
 	FollowsTable.ForeignKeys[0].RefTable = MembersTable
 	MeasurementsTable.ForeignKeys[0].RefTable = IndicatorsTable
@@ -1429,6 +1506,7 @@ func init() {
 	NotificationsTable.ForeignKeys[0].RefTable = MembersTable
 	NotificationsTable.ForeignKeys[1].RefTable = MembersTable
 	OrganisationsTable.ForeignKeys[0].RefTable = OrganisationsTable
+	OutboxMailsTable.ForeignKeys[0].RefTable = MembersTable
 	PracticesTable.ForeignKeys[0].RefTable = CirclesTable
 	PracticesTable.ForeignKeys[1].RefTable = OrganisationsTable
 	ReactionsTable.ForeignKeys[0].RefTable = MessagesTable

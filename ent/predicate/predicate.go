@@ -33,6 +33,9 @@ type CompetencyRating func(*sql.Selector)
 // Discussion is the predicate function for discussion builders.
 type Discussion func(*sql.Selector)
 
+// EmailPreference is the predicate function for emailpreference builders.
+type EmailPreference func(*sql.Selector)
+
 // Event is the predicate function for event builders.
 type Event func(*sql.Selector)
 
@@ -59,6 +62,9 @@ type Notification func(*sql.Selector)
 
 // Organisation is the predicate function for organisation builders.
 type Organisation func(*sql.Selector)
+
+// OutboxMail is the predicate function for outboxmail builders.
+type OutboxMail func(*sql.Selector)
 
 // Practice is the predicate function for practice builders.
 type Practice func(*sql.Selector)

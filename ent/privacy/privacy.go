@@ -327,6 +327,30 @@ func (f DiscussionMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Muta
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.DiscussionMutation", m)
 }
 
+// The EmailPreferenceQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type EmailPreferenceQueryRuleFunc func(context.Context, *ent.EmailPreferenceQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f EmailPreferenceQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.EmailPreferenceQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.EmailPreferenceQuery", q)
+}
+
+// The EmailPreferenceMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type EmailPreferenceMutationRuleFunc func(context.Context, *ent.EmailPreferenceMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f EmailPreferenceMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.EmailPreferenceMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.EmailPreferenceMutation", m)
+}
+
 // The EventQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type EventQueryRuleFunc func(context.Context, *ent.EventQuery) error
@@ -541,6 +565,30 @@ func (f OrganisationMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mu
 		return f(ctx, m)
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.OrganisationMutation", m)
+}
+
+// The OutboxMailQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type OutboxMailQueryRuleFunc func(context.Context, *ent.OutboxMailQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f OutboxMailQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.OutboxMailQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.OutboxMailQuery", q)
+}
+
+// The OutboxMailMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type OutboxMailMutationRuleFunc func(context.Context, *ent.OutboxMailMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f OutboxMailMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.OutboxMailMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.OutboxMailMutation", m)
 }
 
 // The PracticeQueryRuleFunc type is an adapter to allow the use of ordinary
@@ -860,6 +908,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.DiscussionQuery:
 		return q.Filter(), nil
+	case *ent.EmailPreferenceQuery:
+		return q.Filter(), nil
 	case *ent.EventQuery:
 		return q.Filter(), nil
 	case *ent.FollowQuery:
@@ -877,6 +927,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 	case *ent.NotificationQuery:
 		return q.Filter(), nil
 	case *ent.OrganisationQuery:
+		return q.Filter(), nil
+	case *ent.OutboxMailQuery:
 		return q.Filter(), nil
 	case *ent.PracticeQuery:
 		return q.Filter(), nil
@@ -925,6 +977,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 		return m.Filter(), nil
 	case *ent.DiscussionMutation:
 		return m.Filter(), nil
+	case *ent.EmailPreferenceMutation:
+		return m.Filter(), nil
 	case *ent.EventMutation:
 		return m.Filter(), nil
 	case *ent.FollowMutation:
@@ -942,6 +996,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.NotificationMutation:
 		return m.Filter(), nil
 	case *ent.OrganisationMutation:
+		return m.Filter(), nil
+	case *ent.OutboxMailMutation:
 		return m.Filter(), nil
 	case *ent.PracticeMutation:
 		return m.Filter(), nil

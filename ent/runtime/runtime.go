@@ -14,6 +14,7 @@ import (
 	"zirkel/ent/competency"
 	"zirkel/ent/competencyrating"
 	"zirkel/ent/discussion"
+	"zirkel/ent/emailpreference"
 	"zirkel/ent/event"
 	"zirkel/ent/follow"
 	"zirkel/ent/indicator"
@@ -23,6 +24,7 @@ import (
 	"zirkel/ent/message"
 	"zirkel/ent/notification"
 	"zirkel/ent/organisation"
+	"zirkel/ent/outboxmail"
 	"zirkel/ent/practice"
 	"zirkel/ent/reaction"
 	"zirkel/ent/registration"
@@ -667,6 +669,56 @@ func init() {
 	// discussion.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	discussion.IDValidator = func() func(string) error {
 		validators := discussionDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	emailpreferenceMixin := schema.EmailPreference{}.Mixin()
+	emailpreference.Policy = privacy.NewPolicies(schema.EmailPreference{})
+	emailpreference.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := emailpreference.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	emailpreferenceMixinFields0 := emailpreferenceMixin[0].Fields()
+	_ = emailpreferenceMixinFields0
+	emailpreferenceMixinFields1 := emailpreferenceMixin[1].Fields()
+	_ = emailpreferenceMixinFields1
+	emailpreferenceFields := schema.EmailPreference{}.Fields()
+	_ = emailpreferenceFields
+	// emailpreferenceDescCreatedAt is the schema descriptor for created_at field.
+	emailpreferenceDescCreatedAt := emailpreferenceMixinFields1[0].Descriptor()
+	// emailpreference.DefaultCreatedAt holds the default value on creation for the created_at field.
+	emailpreference.DefaultCreatedAt = emailpreferenceDescCreatedAt.Default.(func() time.Time)
+	// emailpreferenceDescUpdatedAt is the schema descriptor for updated_at field.
+	emailpreferenceDescUpdatedAt := emailpreferenceMixinFields1[1].Descriptor()
+	// emailpreference.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	emailpreference.DefaultUpdatedAt = emailpreferenceDescUpdatedAt.Default.(func() time.Time)
+	// emailpreference.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	emailpreference.UpdateDefaultUpdatedAt = emailpreferenceDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// emailpreferenceDescMemberID is the schema descriptor for member_id field.
+	emailpreferenceDescMemberID := emailpreferenceFields[0].Descriptor()
+	// emailpreference.MemberIDValidator is a validator for the "member_id" field. It is called by the builders before save.
+	emailpreference.MemberIDValidator = emailpreferenceDescMemberID.Validators[0].(func(string) error)
+	// emailpreferenceDescID is the schema descriptor for id field.
+	emailpreferenceDescID := emailpreferenceMixinFields0[0].Descriptor()
+	// emailpreference.DefaultID holds the default value on creation for the id field.
+	emailpreference.DefaultID = emailpreferenceDescID.Default.(func() gid.ID)
+	// emailpreference.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	emailpreference.IDValidator = func() func(string) error {
+		validators := emailpreferenceDescID.Validators
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
@@ -1404,6 +1456,70 @@ func init() {
 	// organisation.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	organisation.IDValidator = func() func(string) error {
 		validators := organisationDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	outboxmailMixin := schema.OutboxMail{}.Mixin()
+	outboxmail.Policy = privacy.NewPolicies(schema.OutboxMail{})
+	outboxmail.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := outboxmail.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	outboxmailMixinFields0 := outboxmailMixin[0].Fields()
+	_ = outboxmailMixinFields0
+	outboxmailMixinFields1 := outboxmailMixin[1].Fields()
+	_ = outboxmailMixinFields1
+	outboxmailFields := schema.OutboxMail{}.Fields()
+	_ = outboxmailFields
+	// outboxmailDescCreatedAt is the schema descriptor for created_at field.
+	outboxmailDescCreatedAt := outboxmailMixinFields1[0].Descriptor()
+	// outboxmail.DefaultCreatedAt holds the default value on creation for the created_at field.
+	outboxmail.DefaultCreatedAt = outboxmailDescCreatedAt.Default.(func() time.Time)
+	// outboxmailDescUpdatedAt is the schema descriptor for updated_at field.
+	outboxmailDescUpdatedAt := outboxmailMixinFields1[1].Descriptor()
+	// outboxmail.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	outboxmail.DefaultUpdatedAt = outboxmailDescUpdatedAt.Default.(func() time.Time)
+	// outboxmail.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	outboxmail.UpdateDefaultUpdatedAt = outboxmailDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// outboxmailDescMemberID is the schema descriptor for member_id field.
+	outboxmailDescMemberID := outboxmailFields[0].Descriptor()
+	// outboxmail.MemberIDValidator is a validator for the "member_id" field. It is called by the builders before save.
+	outboxmail.MemberIDValidator = outboxmailDescMemberID.Validators[0].(func(string) error)
+	// outboxmailDescAttempts is the schema descriptor for attempts field.
+	outboxmailDescAttempts := outboxmailFields[5].Descriptor()
+	// outboxmail.DefaultAttempts holds the default value on creation for the attempts field.
+	outboxmail.DefaultAttempts = outboxmailDescAttempts.Default.(int)
+	// outboxmail.AttemptsValidator is a validator for the "attempts" field. It is called by the builders before save.
+	outboxmail.AttemptsValidator = outboxmailDescAttempts.Validators[0].(func(int) error)
+	// outboxmailDescLeaseOwner is the schema descriptor for lease_owner field.
+	outboxmailDescLeaseOwner := outboxmailFields[7].Descriptor()
+	// outboxmail.LeaseOwnerValidator is a validator for the "lease_owner" field. It is called by the builders before save.
+	outboxmail.LeaseOwnerValidator = outboxmailDescLeaseOwner.Validators[0].(func(string) error)
+	// outboxmailDescLastError is the schema descriptor for last_error field.
+	outboxmailDescLastError := outboxmailFields[10].Descriptor()
+	// outboxmail.LastErrorValidator is a validator for the "last_error" field. It is called by the builders before save.
+	outboxmail.LastErrorValidator = outboxmailDescLastError.Validators[0].(func(string) error)
+	// outboxmailDescID is the schema descriptor for id field.
+	outboxmailDescID := outboxmailMixinFields0[0].Descriptor()
+	// outboxmail.DefaultID holds the default value on creation for the id field.
+	outboxmail.DefaultID = outboxmailDescID.Default.(func() gid.ID)
+	// outboxmail.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	outboxmail.IDValidator = func() func(string) error {
+		validators := outboxmailDescID.Validators
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),

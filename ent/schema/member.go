@@ -73,6 +73,9 @@ func (Member) Fields() []ent.Field {
 		field.Bool("contact_about_practices").Default(false).
 			Comment("The member agrees to be contacted about the practices they wrote (Member.contactAboutPractices).").
 			Annotations(serverOnly),
+		field.Enum("language").Values("DE", "EN").Default("DE").
+			Comment("The language of the member's e-mails; read and set through emailSettings.").
+			Annotations(entgql.Skip(entgql.SkipAll)),
 		field.Time("last_login_at").Optional().Nillable().
 			Comment("The day (UTC) of the last login; only the member and admins read it (policy.memberFields).").
 			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),

@@ -307,6 +307,16 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	EmailKindPreference struct {
+		Delivery func(childComplexity int) int
+		Kind     func(childComplexity int) int
+	}
+
+	EmailSettings struct {
+		Language    func(childComplexity int) int
+		Preferences func(childComplexity int) int
+	}
+
 	Event struct {
 		Capacity             func(childComplexity int) int
 		Circle               func(childComplexity int) int
@@ -545,6 +555,7 @@ type ComplexityRoot struct {
 		RespondToSurvey              func(childComplexity int, surveyID gid.ID, answers []*model.AnswerInput) int
 		RestoreContent               func(childComplexity int, itemID gid.ID, reason *string) int
 		RevokeSessions               func(childComplexity int, memberID gid.ID) int
+		SetEmailSettings             func(childComplexity int, language *model.EmailLanguage, preferences []*model.EmailPreferenceInput) int
 		SetPlatformRole              func(childComplexity int, memberID gid.ID, role member.PlatformRole) int
 		SetTyping                    func(childComplexity int, discussionID gid.ID) int
 		Unfollow                     func(childComplexity int, id gid.ID) int
@@ -704,6 +715,7 @@ type ComplexityRoot struct {
 		Competencies        func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.CompetencyOrder, where *ent.CompetencyWhereInput) int
 		CompetencyGaps      func(childComplexity int, side *competency.Side) int
 		Discussions         func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.DiscussionOrder, where *ent.DiscussionWhereInput) int
+		EmailSettings       func(childComplexity int) int
 		Events              func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.EventOrder, where *ent.EventWhereInput) int
 		FollowerCount       func(childComplexity int, id gid.ID) int
 		Followers           func(childComplexity int, id gid.ID, first *int, after *entgql.Cursor[gid.ID]) int
@@ -1053,6 +1065,7 @@ type MutationResolver interface {
 	MuteFollow(ctx context.Context, id gid.ID, muted bool) (*ent.Follow, error)
 	MarkNotificationRead(ctx context.Context, id gid.ID) (*ent.Notification, error)
 	MarkAllNotificationsRead(ctx context.Context) (int, error)
+	SetEmailSettings(ctx context.Context, language *model.EmailLanguage, preferences []*model.EmailPreferenceInput) (*model.EmailSettings, error)
 	DeleteMyAccount(ctx context.Context, contentChoice member.DeletionContent) (*model.AccountDeletion, error)
 	CancelAccountDeletion(ctx context.Context) (bool, error)
 	DeleteMember(ctx context.Context, id gid.ID, reason string, contentChoice member.DeletionContent) (*ent.Member, error)
@@ -1101,6 +1114,7 @@ type QueryResolver interface {
 	Followers(ctx context.Context, id gid.ID, first *int, after *entgql.Cursor[gid.ID]) (*ent.FollowConnection, error)
 	Notifications(ctx context.Context, first *int, after *entgql.Cursor[gid.ID], unreadOnly *bool) (*ent.NotificationConnection, error)
 	MentionSuggestions(ctx context.Context, discussionID gid.ID, prefix string) ([]*ent.Member, error)
+	EmailSettings(ctx context.Context) (*model.EmailSettings, error)
 	MyAccountDeletion(ctx context.Context) (*model.AccountDeletion, error)
 	MyData(ctx context.Context) (*model.PersonalDataExport, error)
 	MyRegistrations(ctx context.Context, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int) (*ent.RegistrationConnection, error)
@@ -2100,6 +2114,32 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DiscussionEdge.Node(childComplexity), true
+
+	case "EmailKindPreference.delivery":
+		if e.ComplexityRoot.EmailKindPreference.Delivery == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmailKindPreference.Delivery(childComplexity), true
+	case "EmailKindPreference.kind":
+		if e.ComplexityRoot.EmailKindPreference.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmailKindPreference.Kind(childComplexity), true
+
+	case "EmailSettings.language":
+		if e.ComplexityRoot.EmailSettings.Language == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmailSettings.Language(childComplexity), true
+	case "EmailSettings.preferences":
+		if e.ComplexityRoot.EmailSettings.Preferences == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EmailSettings.Preferences(childComplexity), true
 
 	case "Event.capacity":
 		if e.ComplexityRoot.Event.Capacity == nil {
@@ -3476,6 +3516,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeSessions(childComplexity, args["memberID"].(gid.ID)), true
+	case "Mutation.setEmailSettings":
+		if e.ComplexityRoot.Mutation.SetEmailSettings == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setEmailSettings_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetEmailSettings(childComplexity, args["language"].(*model.EmailLanguage), args["preferences"].([]*model.EmailPreferenceInput)), true
 	case "Mutation.setPlatformRole":
 		if e.ComplexityRoot.Mutation.SetPlatformRole == nil {
 			break
@@ -4328,6 +4379,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Discussions(childComplexity, args["after"].(*entgql.Cursor[gid.ID]), args["first"].(*int), args["before"].(*entgql.Cursor[gid.ID]), args["last"].(*int), args["orderBy"].(*ent.DiscussionOrder), args["where"].(*ent.DiscussionWhereInput)), true
+	case "Query.emailSettings":
+		if e.ComplexityRoot.Query.EmailSettings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.EmailSettings(childComplexity), true
 	case "Query.events":
 		if e.ComplexityRoot.Query.Events == nil {
 			break
@@ -5666,6 +5723,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateTopicInput", ec.unmarshalInputCreateTopicInput),
 			graphql.NewInputUnmarshaler("DiscussionOrder", ec.unmarshalInputDiscussionOrder),
 			graphql.NewInputUnmarshaler("DiscussionWhereInput", ec.unmarshalInputDiscussionWhereInput),
+			graphql.NewInputUnmarshaler("EmailPreferenceInput", ec.unmarshalInputEmailPreferenceInput),
 			graphql.NewInputUnmarshaler("EventOrder", ec.unmarshalInputEventOrder),
 			graphql.NewInputUnmarshaler("EventWhereInput", ec.unmarshalInputEventWhereInput),
 			graphql.NewInputUnmarshaler("FollowOrder", ec.unmarshalInputFollowOrder),
@@ -13155,6 +13213,80 @@ extend type Subscription {
   """
   notificationAdded(after: String): NotificationEvent!
 }
+
+"""
+What Zirkel e-mails a member about; each kind has its own delivery and unsubscribe link.
+"""
+enum EmailKind {
+  REPLY
+  MENTION
+  PRACTICE
+  DISCUSSION
+  COAUTHOR_REQUEST
+  JOIN_DECISION
+  WAITLIST
+  EVENT_CHANGE
+  EVENT_REMINDER
+  SURVEY
+  MODERATION
+}
+
+"""
+How e-mails of a kind arrive: at once, in a daily or weekly digest, or not at all.
+"""
+enum EmailDelivery {
+  IMMEDIATE
+  DAILY
+  WEEKLY
+  OFF
+}
+
+"""
+The language of a member's e-mails.
+"""
+enum EmailLanguage {
+  DE
+  EN
+}
+
+"""
+The delivery of one kind of e-mail.
+"""
+type EmailKindPreference {
+  kind: EmailKind!
+  delivery: EmailDelivery!
+}
+
+"""
+The viewer's e-mail settings. Without a choice, mentions and replies arrive at once and
+everything else in the weekly digest, in German.
+"""
+type EmailSettings {
+  language: EmailLanguage!
+  """
+  Every kind, in a fixed order, with its delivery.
+  """
+  preferences: [EmailKindPreference!]!
+}
+
+input EmailPreferenceInput {
+  kind: EmailKind!
+  delivery: EmailDelivery!
+}
+
+extend type Query {
+  """
+  The viewer's e-mail settings (login required).
+  """
+  emailSettings: EmailSettings!
+}
+
+extend type Mutation {
+  """
+  Changes the viewer's e-mail language and the delivery of the kinds given (others stay).
+  """
+  setEmailSettings(language: EmailLanguage, preferences: [EmailPreferenceInput!]): EmailSettings!
+}
 `, BuiltIn: false},
 	{Name: "../erase.graphqls", Input: `# Deletion of accounts (DSGVO Art. 17): see server/privacy/erase.go.
 
@@ -13898,6 +14030,26 @@ func (ec *executionContext) childFields_DiscussionEdge(ctx context.Context, fiel
 		return ec.fieldContext_DiscussionEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DiscussionEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_EmailKindPreference(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_EmailKindPreference_kind(ctx, field)
+	case "delivery":
+		return ec.fieldContext_EmailKindPreference_delivery(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EmailKindPreference", field.Name)
+}
+
+func (ec *executionContext) childFields_EmailSettings(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "language":
+		return ec.fieldContext_EmailSettings_language(ctx, field)
+	case "preferences":
+		return ec.fieldContext_EmailSettings_preferences(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EmailSettings", field.Name)
 }
 
 func (ec *executionContext) childFields_Event(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -17031,6 +17183,28 @@ func (ec *executionContext) field_Mutation_revokeSessions_args(ctx context.Conte
 		return nil, err
 	}
 	args["memberID"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setEmailSettings_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "language",
+		func(ctx context.Context, v any) (*model.EmailLanguage, error) {
+			return ec.unmarshalOEmailLanguage2ᚖzirkelᚋgraphᚋmodelᚐEmailLanguage(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["language"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "preferences",
+		func(ctx context.Context, v any) ([]*model.EmailPreferenceInput, error) {
+			return ec.unmarshalOEmailPreferenceInput2ᚕᚖzirkelᚋgraphᚋmodelᚐEmailPreferenceInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["preferences"] = arg1
 	return args, nil
 }
 
@@ -23697,6 +23871,107 @@ func (ec *executionContext) fieldContext_DiscussionEdge_cursor(_ context.Context
 	return graphql.NewScalarFieldContext("DiscussionEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _EmailKindPreference_kind(ctx context.Context, field graphql.CollectedField, obj *model.EmailKindPreference) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmailKindPreference_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.EmailKind) graphql.Marshaler {
+			return ec.marshalNEmailKind2zirkelᚋgraphᚋmodelᚐEmailKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EmailKindPreference_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EmailKindPreference", field, false, false, "EmailKind")
+}
+
+func (ec *executionContext) _EmailKindPreference_delivery(ctx context.Context, field graphql.CollectedField, obj *model.EmailKindPreference) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmailKindPreference_delivery(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Delivery, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.EmailDelivery) graphql.Marshaler {
+			return ec.marshalNEmailDelivery2zirkelᚋgraphᚋmodelᚐEmailDelivery(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EmailKindPreference_delivery(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EmailKindPreference", field, false, false, "EmailDelivery")
+}
+
+func (ec *executionContext) _EmailSettings_language(ctx context.Context, field graphql.CollectedField, obj *model.EmailSettings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmailSettings_language(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Language, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.EmailLanguage) graphql.Marshaler {
+			return ec.marshalNEmailLanguage2zirkelᚋgraphᚋmodelᚐEmailLanguage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EmailSettings_language(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EmailSettings", field, false, false, "EmailLanguage")
+}
+
+func (ec *executionContext) _EmailSettings_preferences(ctx context.Context, field graphql.CollectedField, obj *model.EmailSettings) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EmailSettings_preferences(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Preferences, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.EmailKindPreference) graphql.Marshaler {
+			return ec.marshalNEmailKindPreference2ᚕᚖzirkelᚋgraphᚋmodelᚐEmailKindPreferenceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EmailSettings_preferences(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EmailSettings",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EmailKindPreference(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Event_id(ctx context.Context, field graphql.CollectedField, obj *ent.Event) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -29512,6 +29787,50 @@ func (ec *executionContext) fieldContext_Mutation_markAllNotificationsRead(_ con
 	return graphql.NewScalarFieldContext("Mutation", field, true, true, "Int")
 }
 
+func (ec *executionContext) _Mutation_setEmailSettings(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setEmailSettings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetEmailSettings(ctx, fc.Args["language"].(*model.EmailLanguage), fc.Args["preferences"].([]*model.EmailPreferenceInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.EmailSettings) graphql.Marshaler {
+			return ec.marshalNEmailSettings2ᚖzirkelᚋgraphᚋmodelᚐEmailSettings(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setEmailSettings(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EmailSettings(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setEmailSettings_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_deleteMyAccount(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -33546,6 +33865,38 @@ func (ec *executionContext) fieldContext_Query_mentionSuggestions(ctx context.Co
 	if fc.Args, err = ec.field_Query_mentionSuggestions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_emailSettings(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_emailSettings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().EmailSettings(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.EmailSettings) graphql.Marshaler {
+			return ec.marshalNEmailSettings2ᚖzirkelᚋgraphᚋmodelᚐEmailSettings(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_emailSettings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EmailSettings(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -44764,6 +45115,55 @@ func (ec *executionContext) unmarshalInputDiscussionWhereInput(ctx context.Conte
 func UnmarshalDiscussionWhereInput(ctx context.Context, raw any) (ent.DiscussionWhereInput, error) {
 	var out ent.DiscussionWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "DiscussionWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputEmailPreferenceInput(ctx context.Context, obj any) (model.EmailPreferenceInput, error) {
+	var it model.EmailPreferenceInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"kind", "delivery"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNEmailKind2zirkelᚋgraphᚋmodelᚐEmailKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "delivery":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("delivery"))
+			data, err := ec.unmarshalNEmailDelivery2zirkelᚋgraphᚋmodelᚐEmailDelivery(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Delivery = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalEmailPreferenceInput unmarshals raw into the EmailPreferenceInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalEmailPreferenceInput(ctx context.Context, raw any) (model.EmailPreferenceInput, error) {
+	var out model.EmailPreferenceInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "EmailPreferenceInput", raw, &out)
 	return out, err
 }
 
@@ -58920,6 +59320,82 @@ func (ec *executionContext) _DiscussionEdge(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var emailKindPreferenceImplementors = []string{"EmailKindPreference"}
+
+func (ec *executionContext) _EmailKindPreference(ctx context.Context, sel ast.SelectionSet, obj *model.EmailKindPreference) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, emailKindPreferenceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EmailKindPreference")
+		case "kind":
+			out.Values[i] = ec._EmailKindPreference_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "delivery":
+			out.Values[i] = ec._EmailKindPreference_delivery(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var emailSettingsImplementors = []string{"EmailSettings"}
+
+func (ec *executionContext) _EmailSettings(ctx context.Context, sel ast.SelectionSet, obj *model.EmailSettings) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, emailSettingsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EmailSettings")
+		case "language":
+			out.Values[i] = ec._EmailSettings_language(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "preferences":
+			out.Values[i] = ec._EmailSettings_preferences(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var eventImplementors = []string{"Event", "Node"}
 
 func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, obj *ent.Event) graphql.Marshaler {
@@ -60546,6 +61022,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "setEmailSettings":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setEmailSettings(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "deleteMyAccount":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_deleteMyAccount(ctx, field)
@@ -61708,6 +62191,13 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 		case "mentionSuggestions":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query_mentionSuggestions(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "emailSettings":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Query_emailSettings(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -64237,6 +64727,73 @@ func (ec *executionContext) unmarshalNDiscussionWhereInput2ᚖzirkelᚋentᚐDis
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNEmailDelivery2zirkelᚋgraphᚋmodelᚐEmailDelivery(ctx context.Context, v any) (model.EmailDelivery, error) {
+	var res model.EmailDelivery
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNEmailDelivery2zirkelᚋgraphᚋmodelᚐEmailDelivery(ctx context.Context, sel ast.SelectionSet, v model.EmailDelivery) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNEmailKind2zirkelᚋgraphᚋmodelᚐEmailKind(ctx context.Context, v any) (model.EmailKind, error) {
+	var res model.EmailKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNEmailKind2zirkelᚋgraphᚋmodelᚐEmailKind(ctx context.Context, sel ast.SelectionSet, v model.EmailKind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNEmailKindPreference2ᚕᚖzirkelᚋgraphᚋmodelᚐEmailKindPreferenceᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.EmailKindPreference) graphql.Marshaler {
+	ret := marshalSliceInOrder(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEmailKindPreference2ᚖzirkelᚋgraphᚋmodelᚐEmailKindPreference(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNEmailKindPreference2ᚖzirkelᚋgraphᚋmodelᚐEmailKindPreference(ctx context.Context, sel ast.SelectionSet, v *model.EmailKindPreference) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EmailKindPreference!")
+		return graphql.Null
+	}
+	return ec._EmailKindPreference(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNEmailLanguage2zirkelᚋgraphᚋmodelᚐEmailLanguage(ctx context.Context, v any) (model.EmailLanguage, error) {
+	var res model.EmailLanguage
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNEmailLanguage2zirkelᚋgraphᚋmodelᚐEmailLanguage(ctx context.Context, sel ast.SelectionSet, v model.EmailLanguage) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNEmailPreferenceInput2ᚖzirkelᚋgraphᚋmodelᚐEmailPreferenceInput(ctx context.Context, v any) (*model.EmailPreferenceInput, error) {
+	res, err := ec.unmarshalInputEmailPreferenceInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNEmailSettings2ᚖzirkelᚋgraphᚋmodelᚐEmailSettings(ctx context.Context, sel ast.SelectionSet, v *model.EmailSettings) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EmailSettings!")
+		return graphql.Null
+	}
+	return ec._EmailSettings(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNEmailVisibility2zirkelᚋentᚋmemberᚐEmailVisibility(ctx context.Context, v any) (member.EmailVisibility, error) {
 	var res member.EmailVisibility
 	err := res.UnmarshalGQL(v)
@@ -66575,6 +67132,39 @@ func (ec *executionContext) unmarshalODiscussionWhereInput2ᚖzirkelᚋentᚐDis
 	}
 	res, err := ec.unmarshalInputDiscussionWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOEmailLanguage2ᚖzirkelᚋgraphᚋmodelᚐEmailLanguage(ctx context.Context, v any) (*model.EmailLanguage, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.EmailLanguage)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOEmailLanguage2ᚖzirkelᚋgraphᚋmodelᚐEmailLanguage(ctx context.Context, sel ast.SelectionSet, v *model.EmailLanguage) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOEmailPreferenceInput2ᚕᚖzirkelᚋgraphᚋmodelᚐEmailPreferenceInputᚄ(ctx context.Context, v any) ([]*model.EmailPreferenceInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.EmailPreferenceInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNEmailPreferenceInput2ᚖzirkelᚋgraphᚋmodelᚐEmailPreferenceInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalOEmailVisibility2ᚖzirkelᚋentᚋmemberᚐEmailVisibility(ctx context.Context, v any) (*member.EmailVisibility, error) {

@@ -75,6 +75,25 @@ type Benchmark struct {
 	PracticesToLearnFrom []*ent.Practice `json:"practicesToLearnFrom"`
 }
 
+// The delivery of one kind of e-mail.
+type EmailKindPreference struct {
+	Kind     EmailKind     `json:"kind"`
+	Delivery EmailDelivery `json:"delivery"`
+}
+
+type EmailPreferenceInput struct {
+	Kind     EmailKind     `json:"kind"`
+	Delivery EmailDelivery `json:"delivery"`
+}
+
+// The viewer's e-mail settings. Without a choice, mentions and replies arrive at once and
+// everything else in the weekly digest, in German.
+type EmailSettings struct {
+	Language EmailLanguage `json:"language"`
+	// Every kind, in a fixed order, with its delivery.
+	Preferences []*EmailKindPreference `json:"preferences"`
+}
+
 type InvitationPayload struct {
 	Member *ent.Member `json:"member"`
 	// The one-time invitation token; hand it to the invitee, who sets a password with acceptInvitation.
@@ -255,6 +274,196 @@ type SurveyResults struct {
 	Respondents *int              `json:"respondents,omitempty"`
 	Suppressed  bool              `json:"suppressed"`
 	Questions   []*QuestionResult `json:"questions"`
+}
+
+// How e-mails of a kind arrive: at once, in a daily or weekly digest, or not at all.
+type EmailDelivery string
+
+const (
+	EmailDeliveryImmediate EmailDelivery = "IMMEDIATE"
+	EmailDeliveryDaily     EmailDelivery = "DAILY"
+	EmailDeliveryWeekly    EmailDelivery = "WEEKLY"
+	EmailDeliveryOff       EmailDelivery = "OFF"
+)
+
+var AllEmailDelivery = []EmailDelivery{
+	EmailDeliveryImmediate,
+	EmailDeliveryDaily,
+	EmailDeliveryWeekly,
+	EmailDeliveryOff,
+}
+
+func (e EmailDelivery) IsValid() bool {
+	switch e {
+	case EmailDeliveryImmediate, EmailDeliveryDaily, EmailDeliveryWeekly, EmailDeliveryOff:
+		return true
+	}
+	return false
+}
+
+func (e EmailDelivery) String() string {
+	return string(e)
+}
+
+func (e *EmailDelivery) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = EmailDelivery(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid EmailDelivery", str)
+	}
+	return nil
+}
+
+func (e EmailDelivery) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *EmailDelivery) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e EmailDelivery) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What Zirkel e-mails a member about; each kind has its own delivery and unsubscribe link.
+type EmailKind string
+
+const (
+	EmailKindReply           EmailKind = "REPLY"
+	EmailKindMention         EmailKind = "MENTION"
+	EmailKindPractice        EmailKind = "PRACTICE"
+	EmailKindDiscussion      EmailKind = "DISCUSSION"
+	EmailKindCoauthorRequest EmailKind = "COAUTHOR_REQUEST"
+	EmailKindJoinDecision    EmailKind = "JOIN_DECISION"
+	EmailKindWaitlist        EmailKind = "WAITLIST"
+	EmailKindEventChange     EmailKind = "EVENT_CHANGE"
+	EmailKindEventReminder   EmailKind = "EVENT_REMINDER"
+	EmailKindSurvey          EmailKind = "SURVEY"
+	EmailKindModeration      EmailKind = "MODERATION"
+)
+
+var AllEmailKind = []EmailKind{
+	EmailKindReply,
+	EmailKindMention,
+	EmailKindPractice,
+	EmailKindDiscussion,
+	EmailKindCoauthorRequest,
+	EmailKindJoinDecision,
+	EmailKindWaitlist,
+	EmailKindEventChange,
+	EmailKindEventReminder,
+	EmailKindSurvey,
+	EmailKindModeration,
+}
+
+func (e EmailKind) IsValid() bool {
+	switch e {
+	case EmailKindReply, EmailKindMention, EmailKindPractice, EmailKindDiscussion, EmailKindCoauthorRequest, EmailKindJoinDecision, EmailKindWaitlist, EmailKindEventChange, EmailKindEventReminder, EmailKindSurvey, EmailKindModeration:
+		return true
+	}
+	return false
+}
+
+func (e EmailKind) String() string {
+	return string(e)
+}
+
+func (e *EmailKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = EmailKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid EmailKind", str)
+	}
+	return nil
+}
+
+func (e EmailKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *EmailKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e EmailKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The language of a member's e-mails.
+type EmailLanguage string
+
+const (
+	EmailLanguageDe EmailLanguage = "DE"
+	EmailLanguageEn EmailLanguage = "EN"
+)
+
+var AllEmailLanguage = []EmailLanguage{
+	EmailLanguageDe,
+	EmailLanguageEn,
+}
+
+func (e EmailLanguage) IsValid() bool {
+	switch e {
+	case EmailLanguageDe, EmailLanguageEn:
+		return true
+	}
+	return false
+}
+
+func (e EmailLanguage) String() string {
+	return string(e)
+}
+
+func (e *EmailLanguage) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = EmailLanguage(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid EmailLanguage", str)
+	}
+	return nil
+}
+
+func (e EmailLanguage) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *EmailLanguage) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e EmailLanguage) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 type SearchType string

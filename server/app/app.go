@@ -4,7 +4,9 @@ package app
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -29,8 +31,9 @@ import (
 	"zirkel/server/demo"
 	"zirkel/server/graphiql"
 	"zirkel/server/live"
-	"zirkel/server/privacy"
+	"zirkel/server/mail"
 	"zirkel/server/notify"
+	"zirkel/server/privacy"
 	"zirkel/server/pubsub"
 	"zirkel/server/reqid"
 	"zirkel/server/store"
@@ -44,6 +47,7 @@ type App struct {
 	Privacy *privacy.Eraser
 	// Notify writes and delivers notifications (consumer of the event pipeline).
 	Notify  *notify.Service
+	Mail    *mail.Sender // nil when no SMTP server is configured
 	broker  pubsub.Broker
 	stop    context.CancelFunc
 	handler http.Handler
@@ -59,6 +63,12 @@ type options struct {
 	store       store.Options
 	directories []directory.Config
 	live        live.Config
+	mail        []func(*mail.Options)
+}
+
+// WithMailOptions adjusts the mail sender's settings (tests poll and retry faster).
+func WithMailOptions(f func(*mail.Options)) Option {
+	return func(o *options) { o.mail = append(o.mail, f) }
 }
 
 // WithLiveConfig sets the live hub's limits.
@@ -142,6 +152,14 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts ...Op
 	limits.MaxComplexity = cfg.MaxComplexity
 	limits.Timeout = cfg.Timeout
 	secret, err := surveySecret(cfg)
+	var sender *mail.Sender
+	var mailKey []byte
+	if err == nil {
+		mailKey, err = mailSecret(cfg)
+	}
+	if err == nil {
+		sender, err = newSender(st, cfg, mailKey, o.mail, logger)
+	}
 	if err != nil {
 		stop()
 		notifier.Close()
@@ -173,6 +191,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts ...Op
 	mux.Handle("GET /audit.csv", deadline(authService.Middleware(audit.CSV(st.Client))))
 	mux.Handle("GET /surveys/{id}/results.csv", deadline(authService.Middleware(graph.SurveyResultsCSV(st.Client, secret))))
 	mux.Handle("GET /me/export.json", deadline(authService.Middleware(privacy.Handler(exporter, logger))))
+	mux.Handle("/unsubscribe", deadline(mail.NewUnsubscribe(st.Client, mailKey, logger)))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeStatus(w, http.StatusOK, "ok")
 	})
@@ -191,28 +210,68 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts ...Op
 		mux.Handle("/", ide)
 		mux.Handle(graphiql.AssetPrefix, ide)
 	}
-	return &App{Store: st, Auth: authService, Live: hub, Privacy: eraser, Notify: notifier, stop: stop, broker: broker, handler: reqid.Middleware(withRequestLog(mux, logger)),
+	if sender != nil {
+		sender.Start()
+	}
+	return &App{Store: st, Auth: authService, Live: hub, Privacy: eraser, Notify: notifier, Mail: sender, stop: stop, broker: broker, handler: reqid.Middleware(withRequestLog(mux, logger)),
 		logger: logger, auditRetention: cfg.AuditRetention(), auditPurgeEvery: cfg.AuditPurgeEvery}, nil
+}
+
+// newSender returns the mail sender, or nil when no SMTP server is configured: then the
+// outbox still fills (nothing is lost, and digests gather) and is sent once one is.
+func newSender(st *store.Store, cfg config.Config, key []byte, adjust []func(*mail.Options), logger *slog.Logger) (*mail.Sender, error) {
+	if cfg.SMTPURL == "" {
+		logger.Info("no SMTP server configured (ZIRKEL_SMTP_URL): e-mails stay in the outbox")
+		return nil, nil
+	}
+	smtp, err := mail.ParseSMTPURL(cfg.SMTPURL, cfg.SMTPUsername, cfg.SMTPPassword)
+	if err != nil {
+		return nil, err
+	}
+	opts := mail.DefaultOptions
+	opts.SMTP, opts.From, opts.BaseURL, opts.Secret = smtp, cfg.MailFrom, cfg.PublicURL, key
+	for _, f := range adjust {
+		f(&opts)
+	}
+	return mail.NewSender(st.Client, st.Dialect, opts, logger), nil
 }
 
 // surveySecret is ZIRKEL_SURVEY_SECRET or, for a single instance, a random key kept in the
 // data directory (created on first start). It must never be stored in the database: it is
 // what keeps anonymous survey responses unlinkable to members.
 func surveySecret(cfg config.Config) ([]byte, error) {
-	if cfg.SurveySecret != "" {
-		return []byte(cfg.SurveySecret), nil
+	return keyOf(cfg.SurveySecret, cfg.DataDir, "survey.key")
+}
+
+// mailSecret keys the unsubscribe links: ZIRKEL_MAIL_SECRET; else a key derived from
+// ZIRKEL_SURVEY_SECRET (HMAC with a fixed label: the same on every replica, and the survey key
+// cannot be learnt from it); else a random key kept in the data directory (one instance).
+func mailSecret(cfg config.Config) ([]byte, error) {
+	if cfg.MailSecret == "" && cfg.SurveySecret != "" {
+		h := hmac.New(sha256.New, []byte(cfg.SurveySecret))
+		h.Write([]byte("zirkel: key of unsubscribe links"))
+		return h.Sum(nil), nil
 	}
-	path := filepath.Join(cfg.DataDir, "survey.key")
+	return keyOf(cfg.MailSecret, cfg.DataDir, "mail.key")
+}
+
+// keyOf is the configured secret or, when it is empty, a random key kept in a file of the
+// data directory (created on first start).
+func keyOf(configured, dataDir, file string) ([]byte, error) {
+	if configured != "" {
+		return []byte(configured), nil
+	}
+	path := filepath.Join(dataDir, file)
 	if key, err := os.ReadFile(path); err == nil && len(key) >= 32 {
 		return key, nil
 	}
-	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+	if err := os.MkdirAll(dataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("creating data directory: %w", err)
 	}
 	key := make([]byte, 32)
 	_, _ = rand.Read(key)
 	if err := os.WriteFile(path, key, 0o600); err != nil {
-		return nil, fmt.Errorf("writing the survey key: %w", err)
+		return nil, fmt.Errorf("writing %s: %w", file, err)
 	}
 	return key, nil
 }
@@ -281,6 +340,9 @@ func (a *App) Close() error {
 	a.stop()
 	a.Live.Shutdown()
 	a.Notify.Close()
+	if a.Mail != nil {
+		a.Mail.Stop()
+	}
 	a.Auth.Close()
 	_ = a.broker.Close()
 	return a.Store.Close()

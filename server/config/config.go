@@ -43,6 +43,13 @@ type Config struct {
 	AuditRetentionDays int           // -audit-retention-days / ZIRKEL_AUDIT_RETENTION_DAYS: audit entries are kept this many days (default 730)
 	AuditPurgeEvery    time.Duration // -audit-purge-every / ZIRKEL_AUDIT_PURGE_EVERY: how often entries past the retention are purged
 	AuditVerify        bool          // -audit-verify: check the audit log's hash chain, print the outcome and exit (non-zero when broken)
+
+	SMTPURL      string // -smtp-url / ZIRKEL_SMTP_URL: smtp://host:25 (STARTTLS when offered; ?starttls=required|off) or smtps://host:465; empty: no mail is sent
+	SMTPUsername string // ZIRKEL_SMTP_USERNAME (environment only)
+	SMTPPassword string // ZIRKEL_SMTP_PASSWORD (environment only: a secret)
+	MailFrom     string // -mail-from / ZIRKEL_MAIL_FROM: the From address of e-mails
+	MailSecret   string // ZIRKEL_MAIL_SECRET (environment only): keys unsubscribe links; random per data directory when empty
+	PublicURL    string // -public-url / ZIRKEL_PUBLIC_URL: base URL of links in e-mails
 }
 
 // AuditRetention is how long audit entries are kept.
@@ -112,6 +119,12 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	fs.IntVar(&c.AuditRetentionDays, "audit-retention-days", retention, "days audit entries are kept")
 	fs.BoolVar(&c.AuditVerify, "audit-verify", false, "check the audit log's hash chain, print the first broken link and exit (status 1 when broken)")
 	fs.StringVar(&c.BrokerURL, "broker", getenv("ZIRKEL_BROKER_URL"), "event broker between replicas: nats://host:4222, or empty for in-process")
+	fs.StringVar(&c.SMTPURL, "smtp-url", getenv("ZIRKEL_SMTP_URL"), "SMTP server: smtp://host:25 (STARTTLS when offered, ?starttls=required or off) or smtps://host:465; empty: no mail is sent")
+	fs.StringVar(&c.MailFrom, "mail-from", env("ZIRKEL_MAIL_FROM", "Zirkel <zirkel@localhost>"), "From address of e-mails")
+	fs.StringVar(&c.PublicURL, "public-url", env("ZIRKEL_PUBLIC_URL", "http://localhost:8080"), "base URL of links in e-mails")
+	c.SMTPUsername = getenv("ZIRKEL_SMTP_USERNAME")
+	c.SMTPPassword = getenv("ZIRKEL_SMTP_PASSWORD")
+	c.MailSecret = getenv("ZIRKEL_MAIL_SECRET")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}

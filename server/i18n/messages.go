@@ -59,6 +59,13 @@ var german = map[string]string{
 	"an account with this e-mail address exists already; ask an admin to link it": "ein Konto mit dieser E-Mail-Adresse gibt es schon; bitten Sie einen Admin, es zu verknüpfen",
 	"the invitation is unknown or has expired":                                    "die Einladung ist unbekannt oder abgelaufen",
 
+	// E-mail settings and unsubscribe links.
+	"members set only their own e-mail preferences":      "Mitglieder legen nur ihre eigenen E-Mail-Einstellungen fest",
+	"e-mail preferences are not deleted":                 "E-Mail-Einstellungen werden nicht gelöscht",
+	"an unsubscribe link only turns mails off":           "ein Abmeldelink schaltet E-Mails nur ab",
+	"the unsubscribe link is for another member or kind": "der Abmeldelink gilt für ein anderes Mitglied oder eine andere Art",
+	"each kind may be given only once":                   "jede Art darf nur einmal angegeben werden",
+
 	// Rules of the resolvers and hooks (apperr).
 	"an id must be a string":                                "eine ID muss eine Zeichenkette sein",
 	"is not a valid id":                                     "ist keine gültige ID",
@@ -193,17 +200,17 @@ var german = map[string]string{
 	"is not a message, practice or discussion":                         "ist kein Beitrag, kein Praxisbeispiel und keine Diskussion",
 	"the report was already decided":                                   "die Meldung wurde bereits entschieden",
 	"you have already reported this; your report is still open":        "Sie haben dies bereits gemeldet; Ihre Meldung ist noch offen",
-	"give a topic, circle, discussion, member or organisation":                                                    "geben Sie ein Thema, einen Zirkel, eine Diskussion, ein Mitglied oder eine Organisation an",
-	"only admins see who follows something":                                                                       "nur Administratorinnen und Administratoren sehen, wer etwas folgt",
-	"not a cursor of notificationAdded":                                                                           "kein Cursor von notificationAdded",
-	"at most 100 characters":                                                                                      "höchstens 100 Zeichen",
-	"members follow only as themselves":                                                                           "Mitglieder folgen nur als sie selbst",
-	"unknown follow target":                                                                                       "unbekanntes Ziel zum Folgen",
-	"members follow only what they may read":                                                                      "Mitglieder folgen nur dem, was sie lesen dürfen",
-	"follows are changed one at a time":                                                                           "Abonnements werden einzeln geändert",
-	"members change only their own follows":                                                                       "Mitglieder ändern nur ihre eigenen Abonnements",
-	"notifications are written by the server":                                                                     "Benachrichtigungen schreibt der Server",
-	"members only mark notifications read":                                                                        "Mitglieder markieren Benachrichtigungen nur als gelesen",
+	"give a topic, circle, discussion, member or organisation":         "geben Sie ein Thema, einen Zirkel, eine Diskussion, ein Mitglied oder eine Organisation an",
+	"only admins see who follows something":                            "nur Administratorinnen und Administratoren sehen, wer etwas folgt",
+	"not a cursor of notificationAdded":                                "kein Cursor von notificationAdded",
+	"at most 100 characters":                                           "höchstens 100 Zeichen",
+	"members follow only as themselves":                                "Mitglieder folgen nur als sie selbst",
+	"unknown follow target":                                            "unbekanntes Ziel zum Folgen",
+	"members follow only what they may read":                           "Mitglieder folgen nur dem, was sie lesen dürfen",
+	"follows are changed one at a time":                                "Abonnements werden einzeln geändert",
+	"members change only their own follows":                            "Mitglieder ändern nur ihre eigenen Abonnements",
+	"notifications are written by the server":                          "Benachrichtigungen schreibt der Server",
+	"members only mark notifications read":                             "Mitglieder markieren Benachrichtigungen nur als gelesen",
 }
 
 // germanPatterns translate messages with values in them: the validator's and parser's of

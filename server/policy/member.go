@@ -111,7 +111,8 @@ var ownMemberFields = []string{
 }
 
 // Member: see MemberRows and memberFields. Admins create and change members; members change
-// their own profile (bio, job title, expertise) and schedule their own deletion.
+// their own profile (bio, job title, expertise), the language of their e-mails and schedule
+// their own deletion.
 func Member() ent.Policy {
 	return privacy.Policy{
 		Query: privacy.QueryPolicy{queryRows[*ent.MemberQuery](MemberRows)},
@@ -122,7 +123,7 @@ func Member() ent.Policy {
 					return privacy.Denyf("only admins manage members")
 				}
 				for _, f := range m.Fields() {
-					if !slices.Contains(ownMemberFields, f) && !slices.Contains(privacyFields, f) {
+					if !slices.Contains(ownMemberFields, f) && !slices.Contains(privacyFields, f) && f != member.FieldLanguage {
 						return privacy.Denyf("%s is managed by admins or the directory", f)
 					}
 				}
