@@ -335,9 +335,6 @@ func (r *mutationResolver) CreateEvent(ctx context.Context, input ent.CreateEven
 	if err != nil {
 		return nil, err
 	}
-	if err := checkEventTimes(input.StartsAt, input.EndsAt, input.RegistrationDeadline); err != nil {
-		return nil, err
-	}
 	create := ent.FromContext(ctx).Event.Create().SetInput(input).SetNillableOnlineURL(onlineURL)
 	if !slices.Contains(input.OrganiserIDs, v.MemberID) {
 		create.AddOrganiserIDs(v.MemberID)
@@ -351,13 +348,6 @@ func (r *mutationResolver) UpdateEvent(ctx context.Context, id gid.ID, input ent
 	e, err := c.Event.Get(ctx, id)
 	if err != nil {
 		return nil, notFoundAs("id", err)
-	}
-	deadline := input.RegistrationDeadline
-	if deadline == nil && !input.ClearRegistrationDeadline {
-		deadline = e.RegistrationDeadline // the stored deadline must still fit new times
-	}
-	if err := checkEventTimes(deref(input.StartsAt, e.StartsAt), deref(input.EndsAt, e.EndsAt), deadline); err != nil {
-		return nil, err
 	}
 	return c.Event.UpdateOne(e).SetInput(input).SetNillableOnlineURL(onlineURL).Save(ctx)
 }

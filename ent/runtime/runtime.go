@@ -490,6 +490,11 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	eventHooks := schema.Event{}.Hooks()
+
+	event.Hooks[1] = eventHooks[0]
+
+	event.Hooks[2] = eventHooks[1]
 	eventMixinFields0 := eventMixin[0].Fields()
 	_ = eventMixinFields0
 	eventMixinFields1 := eventMixin[1].Fields()
@@ -826,6 +831,11 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	memberHooks := schema.Member{}.Hooks()
+
+	member.Hooks[1] = memberHooks[0]
+
+	member.Hooks[2] = memberHooks[1]
 	memberInters := schema.Member{}.Interceptors()
 	member.Interceptors[0] = memberInters[0]
 	memberMixinFields0 := memberMixin[0].Fields()
@@ -938,6 +948,13 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	messageHooks := schema.Message{}.Hooks()
+
+	message.Hooks[1] = messageHooks[0]
+
+	message.Hooks[2] = messageHooks[1]
+
+	message.Hooks[3] = messageHooks[2]
 	messageMixinFields0 := messageMixin[0].Fields()
 	_ = messageMixinFields0
 	messageMixinFields1 := messageMixin[1].Fields()
@@ -992,6 +1009,11 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	organisationHooks := schema.Organisation{}.Hooks()
+
+	organisation.Hooks[1] = organisationHooks[0]
+
+	organisation.Hooks[2] = organisationHooks[1]
 	organisationMixinFields0 := organisationMixin[0].Fields()
 	_ = organisationMixinFields0
 	organisationMixinFields1 := organisationMixin[1].Fields()
@@ -1101,6 +1123,8 @@ func init() {
 	practice.Hooks[1] = practiceHooks[0]
 
 	practice.Hooks[2] = practiceHooks[1]
+
+	practice.Hooks[3] = practiceHooks[2]
 	practiceMixinFields0 := practiceMixin[0].Fields()
 	_ = practiceMixinFields0
 	practiceMixinFields1 := practiceMixin[1].Fields()
@@ -1225,6 +1249,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	reactionHooks := schema.Reaction{}.Hooks()
+
+	reaction.Hooks[1] = reactionHooks[0]
 	reactionMixinFields0 := reactionMixin[0].Fields()
 	_ = reactionMixinFields0
 	reactionMixinFields1 := reactionMixin[1].Fields()
@@ -1271,6 +1298,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	registrationHooks := schema.Registration{}.Hooks()
+
+	registration.Hooks[1] = registrationHooks[0]
 	registrationMixinFields0 := registrationMixin[0].Fields()
 	_ = registrationMixinFields0
 	registrationMixinFields1 := registrationMixin[1].Fields()
@@ -1533,6 +1563,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	surveyHooks := schema.Survey{}.Hooks()
+
+	survey.Hooks[1] = surveyHooks[0]
 	surveyMixinFields0 := surveyMixin[0].Fields()
 	_ = surveyMixinFields0
 	surveyMixinFields1 := surveyMixin[1].Fields()
@@ -1617,6 +1650,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	surveyquestionHooks := schema.SurveyQuestion{}.Hooks()
+
+	surveyquestion.Hooks[1] = surveyquestionHooks[0]
 	surveyquestionMixinFields0 := surveyquestionMixin[0].Fields()
 	_ = surveyquestionMixinFields0
 	surveyquestionFields := schema.SurveyQuestion{}.Fields()
@@ -1677,6 +1713,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	surveyresponseHooks := schema.SurveyResponse{}.Hooks()
+
+	surveyresponse.Hooks[1] = surveyresponseHooks[0]
 	surveyresponseMixinFields0 := surveyresponseMixin[0].Fields()
 	_ = surveyresponseMixinFields0
 	surveyresponseFields := schema.SurveyResponse{}.Fields()
@@ -1715,6 +1754,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	topicHooks := schema.Topic{}.Hooks()
+
+	topic.Hooks[1] = topicHooks[0]
 	topicMixinFields0 := topicMixin[0].Fields()
 	_ = topicMixinFields0
 	topicMixinFields1 := topicMixin[1].Fields()

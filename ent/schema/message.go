@@ -9,6 +9,7 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"zirkel/ent/schema/gid"
+	"zirkel/server/integrity"
 	"zirkel/server/policy"
 )
 
@@ -61,6 +62,9 @@ func (Message) Indexes() []ent.Index {
 func (Message) Annotations() []schema.Annotation {
 	return []schema.Annotation{entgql.RelayConnection(), entgql.QueryField()}
 }
+
+// Hooks implements ent.Schema: see server/integrity/message.go.
+func (Message) Hooks() []ent.Hook { return integrity.Message() }
 
 // Policy implements ent.Schema.
 func (Message) Policy() ent.Policy { return policy.Message() }

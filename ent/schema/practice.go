@@ -9,6 +9,7 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"zirkel/ent/schema/gid"
+	"zirkel/server/integrity"
 	"zirkel/server/policy"
 )
 
@@ -83,10 +84,11 @@ func (Practice) Indexes() []ent.Index {
 // Annotations implements ent.Schema.
 func (Practice) Annotations() []schema.Annotation { return queryable() }
 
-// Hooks implements ent.Schema: named co-authors are invited rather than added, and the
+// Hooks implements ent.Schema: a CIRCLE practice names its circle
+// (server/integrity/practice.go); named co-authors are invited rather than added, and the
 // organisation must be one of an author's (server/policy/authorship.go).
 func (Practice) Hooks() []ent.Hook {
-	return []ent.Hook{policy.InviteCoAuthors, policy.OrganisationOfAnAuthor}
+	return append(integrity.Practice(), policy.InviteCoAuthors, policy.OrganisationOfAnAuthor)
 }
 
 // Policy implements ent.Schema.

@@ -2,7 +2,6 @@ package integrity
 
 import (
 	"context"
-	"time"
 
 	entsql "entgo.io/ent/dialect/sql"
 
@@ -10,21 +9,15 @@ import (
 	"zirkel/ent/hook"
 	"zirkel/ent/schema/gid"
 	"zirkel/ent/survey"
-	"zirkel/ent/surveyquestion"
 	"zirkel/ent/surveyresponse"
 	"zirkel/server/anonymity"
-	"zirkel/server/apperr"
 	"zirkel/server/policy"
 )
 
-// installSurveyRules adds the rules of surveys: results change only in steps of
-// anonymity.K responses for anonymous surveys, and a survey is frozen from its first response
-// (it can still be closed).
-func installSurveyRules(client *ent.Client) {
-	client.SurveyResponse.Use(publishResponses)
-	client.Survey.Use(surveyFrozen)
-	client.SurveyQuestion.Use(questionsFrozen)
-}
+// SurveyResponse is the integrity of survey responses, declared in
+// ent/schema/surveyresponse.go: results change only in steps of anonymity.K responses for
+// anonymous surveys (see publishResponses).
+func SurveyResponse() []ent.Hook { return []ent.Hook{publishResponses} }
 
 // publishResponses counts responses and publishes answers after they are written: for a
 // survey that is not anonymous at once, for an anonymous one all its responses together
@@ -113,70 +106,4 @@ func publish(ctx context.Context, c *ent.Client, s *ent.Survey, responseID gid.I
 		return err
 	}
 	return c.Survey.UpdateOneID(s.ID).SetPublishedCount(n).SetResponseCount(n).SetUpdatedAt(s.UpdatedAt).Exec(sys)
-}
-
-// surveyFrozen refuses changes of a survey's texts and times once it has a response, except
-// closing it (a closing time not in the future).
-func surveyFrozen(next ent.Mutator) ent.Mutator {
-	return hook.SurveyFunc(func(ctx context.Context, m *ent.SurveyMutation) (ent.Value, error) {
-		id, ok := m.ID()
-		if !ok || !m.Op().Is(ent.OpUpdateOne) {
-			return next.Mutate(ctx, m)
-		}
-		editing := false
-		for _, f := range m.Fields() {
-			switch f {
-			case survey.FieldResponseCount, survey.FieldPublishedCount, survey.FieldUpdatedAt:
-			case survey.FieldClosesAt:
-				closes, _ := m.ClosesAt()
-				editing = editing || closes.After(time.Now())
-			default:
-				editing = true
-			}
-		}
-		v, err := next.Mutate(ctx, m) // first: on PostgreSQL this locks the row a new response counts itself on
-		if err != nil || !editing {
-			return v, err
-		}
-		return v, noResponses(ctx, m.Client(), id)
-	})
-}
-
-// questionsFrozen refuses changes of a survey's questions once it has a response.
-func questionsFrozen(next ent.Mutator) ent.Mutator {
-	return hook.SurveyQuestionFunc(func(ctx context.Context, m *ent.SurveyQuestionMutation) (ent.Value, error) {
-		surveyID, ok := m.SurveyID()
-		if !ok {
-			ids, err := m.IDs(policy.System(ctx))
-			if err != nil {
-				return nil, err
-			}
-			sids, err := m.Client().SurveyQuestion.Query().Where(surveyquestion.IDIn(ids...)).QuerySurvey().IDs(policy.System(ctx))
-			if err != nil {
-				return nil, err
-			}
-			for _, sid := range sids {
-				if err := noResponses(ctx, m.Client(), sid); err != nil {
-					return nil, err
-				}
-			}
-			return next.Mutate(ctx, m)
-		}
-		if err := noResponses(ctx, m.Client(), surveyID); err != nil {
-			return nil, err
-		}
-		return next.Mutate(ctx, m)
-	})
-}
-
-// noResponses fails with CONFLICT when the survey has a response.
-func noResponses(ctx context.Context, c *ent.Client, surveyID gid.ID) error {
-	has, err := c.SurveyResponse.Query().Where(surveyresponse.HasSurveyWith(survey.ID(surveyID))).Exist(policy.System(ctx))
-	if err != nil {
-		return err
-	}
-	if has {
-		return apperr.Conflict("the survey has responses: it can only be closed")
-	}
-	return nil
 }
