@@ -159,6 +159,16 @@ var german = map[string]string{
 	"the service is unavailable; try again later":                                                                 "der Dienst ist nicht erreichbar; versuchen Sie es später noch einmal",
 	"vendors cannot be authors of practices":                                                                      "Anbieter können keine Praxisbeispiele verfassen",
 	"the URL's query string is not valid UTF-8":                                                                   "die Parameter der URL sind kein gültiges UTF-8",
+
+	// Integrity of the data layer (server/integrity, one file per type).
+	"a new registration is REGISTERED or WAITLISTED":        "eine neue Anmeldung ist REGISTERED oder WAITLISTED",
+	"an attended registration only goes back to REGISTERED": "eine Anmeldung mit Teilnahme kann nur zu REGISTERED zurück",
+	"events are rescheduled one at a time":                  "Veranstaltungen werden einzeln verschoben",
+	"messages are edited one at a time":                     "Nachrichten werden einzeln bearbeitet",
+	"reaction counts are kept by the server":                "die Zahl der Reaktionen führt der Server",
+	"registration counts are kept by the server":            "die Zahl der Anmeldungen führt der Server",
+	"registrations change their status one at a time":       "Anmeldungen ändern ihren Status einzeln",
+	"writing in a circle needs membership":                  "wer in einem Kreis schreibt, muss ihm angehören",
 }
 
 // germanPatterns translate messages with values in them: the validator's and parser's of
