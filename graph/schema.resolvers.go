@@ -17,9 +17,7 @@ import (
 	"zirkel/ent/member"
 	"zirkel/ent/reaction"
 	"zirkel/ent/schema/gid"
-	"zirkel/ent/survey"
 	"zirkel/ent/surveyquestion"
-	"zirkel/ent/surveyresponse"
 	"zirkel/graph/generated"
 	"zirkel/graph/model"
 	"zirkel/server/apperr"
@@ -642,7 +640,7 @@ func (r *surveyResolver) ViewerResponded(ctx context.Context, obj *ent.Survey) (
 	if err != nil {
 		return false, nil
 	}
-	return r.client.SurveyResponse.Query().Where(surveyresponse.HasSurveyWith(survey.ID(obj.ID)), surveyresponse.RespondentKey(key)).Exist(policy.System(ctx))
+	return policy.Responded(ctx, r.client, obj.ID, key)
 }
 
 // Results is the resolver for the results field.

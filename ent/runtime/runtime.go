@@ -1716,6 +1716,8 @@ func init() {
 	surveyresponseHooks := schema.SurveyResponse{}.Hooks()
 
 	surveyresponse.Hooks[1] = surveyresponseHooks[0]
+
+	surveyresponse.Hooks[2] = surveyresponseHooks[1]
 	surveyresponseMixinFields0 := surveyresponseMixin[0].Fields()
 	_ = surveyresponseMixinFields0
 	surveyresponseFields := schema.SurveyResponse{}.Fields()

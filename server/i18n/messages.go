@@ -169,6 +169,11 @@ var german = map[string]string{
 	"registration counts are kept by the server":            "die Zahl der Anmeldungen führt der Server",
 	"registrations change their status one at a time":       "Anmeldungen ändern ihren Status einzeln",
 	"writing in a circle needs membership":                  "wer in einem Kreis schreibt, muss ihm angehören",
+	"members respond as themselves":                         "Mitglieder antworten nur für sich selbst",
+	"only the server changes a response":                    "eine Antwort ändert nur der Server",
+	"refer to questions of another survey":                  "beziehen sich auf Fragen einer anderen Umfrage",
+	"responses are keyed by the server":                     "Antworten schlüsselt der Server",
+	"the survey is not open to the viewer":                  "die Umfrage steht Ihnen nicht offen",
 }
 
 // germanPatterns translate messages with values in them: the validator's and parser's of
@@ -213,6 +218,7 @@ var germanPatterns = []pattern{
 	{regexp.MustCompile(`^too many failed logins; try again in (\d+) s$`), `Zu viele fehlgeschlagene Anmeldungen; versuchen Sie es in %s s noch einmal.`},
 	{regexp.MustCompile(`^must have (\d+) to (\d+) characters$`), `muss %s bis %s Zeichen haben`},
 	{regexp.MustCompile(`^question (\d+) is required$`), `Frage %s muss beantwortet werden`},
+	{regexp.MustCompile(`^question (\d+) has an answer that does not fit it$`), `die Antwort auf Frage %s passt nicht zu ihr`},
 	{regexp.MustCompile(`^give 1 to (\d+) questions$`), `geben Sie 1 bis %s Fragen an`},
 	{regexp.MustCompile(`^at most (\d+) subscriptions per connection$`), `höchstens %s Subscriptions je Verbindung`},
 	{regexp.MustCompile(`^(\S+) is managed by admins or the directory$`), `%s verwalten Admins oder der Verzeichnisdienst`},
