@@ -125,21 +125,11 @@ func recordMeasurement(ctx context.Context, c *ent.Client, indicatorID gid.ID, p
 }
 
 // linkPracticeMeasurements links a practice (its authors may change it) to measurements of
-// its own organisation.
+// its own organisation (server/integrity/practice.go).
 func linkPracticeMeasurements(ctx context.Context, c *ent.Client, practiceID gid.ID, before, after []gid.ID) (*ent.Practice, error) {
-	p, err := c.Practice.Query().Where(practice.ID(practiceID)).WithOrganisation().Only(ctx)
+	p, err := c.Practice.Get(ctx, practiceID)
 	if err != nil {
 		return nil, notFoundAs("practiceID", err)
-	}
-	for field, ids := range map[string][]gid.ID{"beforeIDs": before, "afterIDs": after} {
-		n, err := c.Measurement.Query().Where(measurement.IDIn(ids...),
-			measurement.HasOrganisationWith(organisation.ID(p.Edges.Organisation.ID))).Count(ctx)
-		if err != nil {
-			return nil, err
-		}
-		if n != len(ids) {
-			return nil, apperr.Invalid(field, "must be measurements of the practice's organisation")
-		}
 	}
 	return c.Practice.UpdateOne(p).AddMeasurementsBeforeIDs(before...).AddMeasurementsAfterIDs(after...).Save(ctx)
 }

@@ -80,7 +80,9 @@ func TestMessageRulesHoldBeyondTheResolvers(t *testing.T) {
 		var got struct {
 			Node struct {
 				MessageCount int
-				Messages     struct{ Edges []struct{ Node struct{ Position int } } }
+				Messages     struct {
+					Edges []struct{ Node struct{ Position int } }
+				}
 			}
 		}
 		s.Anna.MustPost(t, `query($d: ID!) { node(id: $d) { ... on Discussion { messageCount messages(first: 10) { edges { node { position } } } } } }`,

@@ -1125,6 +1125,10 @@ func init() {
 	practice.Hooks[2] = practiceHooks[1]
 
 	practice.Hooks[3] = practiceHooks[2]
+
+	practice.Hooks[4] = practiceHooks[3]
+
+	practice.Hooks[5] = practiceHooks[4]
 	practiceMixinFields0 := practiceMixin[0].Fields()
 	_ = practiceMixinFields0
 	practiceMixinFields1 := practiceMixin[1].Fields()
@@ -1566,6 +1570,8 @@ func init() {
 	surveyHooks := schema.Survey{}.Hooks()
 
 	survey.Hooks[1] = surveyHooks[0]
+
+	survey.Hooks[2] = surveyHooks[1]
 	surveyMixinFields0 := surveyMixin[0].Fields()
 	_ = surveyMixinFields0
 	surveyMixinFields1 := surveyMixin[1].Fields()
@@ -1653,6 +1659,8 @@ func init() {
 	surveyquestionHooks := schema.SurveyQuestion{}.Hooks()
 
 	surveyquestion.Hooks[1] = surveyquestionHooks[0]
+
+	surveyquestion.Hooks[2] = surveyquestionHooks[1]
 	surveyquestionMixinFields0 := surveyquestionMixin[0].Fields()
 	_ = surveyquestionMixinFields0
 	surveyquestionFields := schema.SurveyQuestion{}.Fields()

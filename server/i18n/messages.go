@@ -174,6 +174,9 @@ var german = map[string]string{
 	"refer to questions of another survey":                  "beziehen sich auf Fragen einer anderen Umfrage",
 	"responses are keyed by the server":                     "Antworten schlüsselt der Server",
 	"the survey is not open to the viewer":                  "die Umfrage steht Ihnen nicht offen",
+	"practices are published one at a time":                 "Praxisbeispiele werden einzeln veröffentlicht",
+	"surveys are rescheduled one at a time":                 "Umfragen werden einzeln verschoben",
+	"questions are replaced, not changed":                   "Fragen werden ersetzt, nicht geändert",
 }
 
 // germanPatterns translate messages with values in them: the validator's and parser's of

@@ -13,9 +13,46 @@ import (
 	"zirkel/server/policy"
 )
 
-// Survey is the integrity of surveys, declared in ent/schema/survey.go: a survey is frozen
-// from its first response (it can still be closed).
-func Survey() []ent.Hook { return []ent.Hook{surveyFrozen} }
+// Survey is the integrity of surveys, declared in ent/schema/survey.go: a survey closes after
+// it opens, is closed only once, and is frozen from its first response (it can still be
+// closed).
+func Survey() []ent.Hook { return []ent.Hook{surveyTimes, surveyFrozen} }
+
+// surveyTimes refuses a survey that closes before it opens, and closing a closed one. An
+// update is checked with the stored times it leaves as they are.
+func surveyTimes(next ent.Mutator) ent.Mutator {
+	return hook.SurveyFunc(func(ctx context.Context, m *ent.SurveyMutation) (ent.Value, error) {
+		opens, setsOpens := m.OpensAt()
+		closes, setsCloses := m.ClosesAt()
+		if !setsOpens && !setsCloses {
+			return next.Mutate(ctx, m)
+		}
+		switch {
+		case m.Op().Is(ent.OpUpdateOne):
+			id, _ := m.ID()
+			old, err := m.Client().Survey.Get(policy.System(ctx), id)
+			if err != nil {
+				return nil, err
+			}
+			now := time.Now()
+			if setsCloses && !closes.After(now) && !old.ClosesAt.After(now) {
+				return nil, apperr.Conflict("the survey is closed")
+			}
+			if !setsOpens {
+				opens = old.OpensAt
+			}
+			if !setsCloses {
+				closes = old.ClosesAt
+			}
+		case !m.Op().Is(ent.OpCreate):
+			return nil, apperr.Forbidden("surveys are rescheduled one at a time")
+		}
+		if !closes.After(opens) {
+			return nil, apperr.Invalid("closesAt", "must be after opensAt")
+		}
+		return next.Mutate(ctx, m)
+	})
+}
 
 // surveyFrozen refuses changes of a survey's texts and times once it has a response, except
 // closing it (a closing time not in the future).
