@@ -3,6 +3,7 @@ package graph_test
 import (
 	"context"
 	"errors"
+	"sync"
 	"testing"
 	"time"
 
@@ -73,6 +74,8 @@ func TestMessageRulesHoldBeyondTheResolvers(t *testing.T) {
 		err = c.Message.UpdateOneID(gid.ID(first.ID)).SetBody("wieder da").Exec(anna)
 		wantRule(t, err, apperr.CodeBadUserInput, "id")
 
+		err = c.Discussion.UpdateOneID(gid.ID(d)).SetMessageCount(0).Exec(anna)
+		wantRule(t, err, apperr.CodeForbidden, "")
 		s.Anna.MustPost(t, `mutation($d: ID!) { updateDiscussion(id: $d, input: {status: LOCKED}) { id } }`, map[string]any{"d": d}, nil)
 		_, err = c.Message.Create().SetDiscussionID(gid.ID(d)).SetAuthorID(gid.ID(s.Member2ID)).SetBody("Zu spät").Save(jonas)
 		wantRule(t, err, apperr.CodeForbidden, "")
@@ -193,6 +196,39 @@ func TestSurveyResponsesNeedTheServersKey(t *testing.T) {
 		n, err := env.App.Store.Client.SurveyResponse.Query().Count(policy.System(context.Background()))
 		if err != nil || n != 0 {
 			t.Fatalf("no response is stored: %d, %v", n, err)
+		}
+	})
+}
+
+// TestConcurrentReactionsAreCounted: members who react to one message at the same time are
+// all counted.
+func TestConcurrentReactionsAreCounted(t *testing.T) {
+	apitest.ForEachBackend(t, func(t *testing.T, env *apitest.Env) {
+		s := newSeed(t, env)
+		msg := post(t, s.Anna, newDiscussion(t, s), "Wer ist dabei?", nil)
+		const n = 8
+		members := make([]*apitest.Session, n)
+		for i := range members {
+			members[i] = env.NewMember(t, apitest.Spec{})
+		}
+		var wg sync.WaitGroup
+		for _, m := range members {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				res := m.Post(t, `mutation($m: ID!) { react(messageID: $m, kind: CLAP) { id } }`, map[string]any{"m": msg.ID})
+				if len(res.Errors) > 0 {
+					t.Errorf("react: %v", res.Errors)
+				}
+			}()
+		}
+		wg.Wait()
+		var out struct {
+			Node struct{ Reactions []struct{ Count int } }
+		}
+		s.Anna.MustPost(t, `query($m: ID!) { node(id: $m) { ... on Message { reactions { count } } } }`, map[string]any{"m": msg.ID}, &out)
+		if len(out.Node.Reactions) != 1 || out.Node.Reactions[0].Count != n {
+			t.Fatalf("want %d claps, got %+v", n, out.Node.Reactions)
 		}
 	})
 }

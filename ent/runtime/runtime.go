@@ -416,6 +416,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	discussionHooks := schema.Discussion{}.Hooks()
+
+	discussion.Hooks[1] = discussionHooks[0]
 	discussionMixinFields0 := discussionMixin[0].Fields()
 	_ = discussionMixinFields0
 	discussionMixinFields1 := discussionMixin[1].Fields()

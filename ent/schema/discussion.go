@@ -8,6 +8,7 @@ import (
 	"entgo.io/ent/schema/field"
 
 	"zirkel/ent/schema/gid"
+	"zirkel/server/integrity"
 	"zirkel/server/policy"
 )
 
@@ -52,6 +53,9 @@ func (Discussion) Edges() []ent.Edge {
 
 // Annotations implements ent.Schema.
 func (Discussion) Annotations() []schema.Annotation { return queryable() }
+
+// Hooks implements ent.Schema: see server/integrity/discussion.go.
+func (Discussion) Hooks() []ent.Hook { return integrity.Discussion() }
 
 // Policy implements ent.Schema.
 func (Discussion) Policy() ent.Policy { return policy.Discussion() }

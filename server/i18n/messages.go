@@ -177,6 +177,7 @@ var german = map[string]string{
 	"practices are published one at a time":                 "Praxisbeispiele werden einzeln veröffentlicht",
 	"surveys are rescheduled one at a time":                 "Umfragen werden einzeln verschoben",
 	"questions are replaced, not changed":                   "Fragen werden ersetzt, nicht geändert",
+	"message counts are kept by the server":                 "die Zahl der Nachrichten führt der Server",
 }
 
 // germanPatterns translate messages with values in them: the validator's and parser's of
