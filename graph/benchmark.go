@@ -17,7 +17,7 @@ import (
 )
 
 // benchmark places the viewer's organisation among its peers (peersLike). Values of others
-// are read under System and leave only as median and quartiles, and only when at least
+// are read by policy.MeasurementsForBenchmark and leave only as median and quartiles, and only when at least
 // anonymity.K peers reported.
 func benchmark(ctx context.Context, c *ent.Client, indicatorID gid.ID, period string) (*model.Benchmark, error) {
 	v, err := requireViewer(ctx)
@@ -31,22 +31,20 @@ func benchmark(ctx context.Context, c *ent.Client, indicatorID gid.ID, period st
 	if err != nil {
 		return nil, notFoundAs("indicatorID", err)
 	}
-	sys := policy.System(ctx)
-	own, err := c.Organisation.Get(sys, v.OrganisationID)
+	own, err := c.Organisation.Get(ctx, v.OrganisationID)
 	if err != nil {
 		return nil, err
 	}
 	peers := append(peersLike(own), organisation.IDNEQ(own.ID))
-	ms, err := c.Measurement.Query().Where(
+	ms, err := policy.MeasurementsForBenchmark(ctx, c,
 		measurement.HasIndicatorWith(indicator.ID(ind.ID)), measurement.Period(period),
-		measurement.HasOrganisationWith(peers...),
-	).WithOrganisation().All(sys)
+		measurement.HasOrganisationWith(peers...))
 	if err != nil {
 		return nil, err
 	}
 	out := &model.Benchmark{Indicator: ind, Period: period, PracticesToLearnFrom: []*ent.Practice{}}
 	mine, err := c.Measurement.Query().Where(measurement.HasIndicatorWith(indicator.ID(ind.ID)), measurement.Period(period),
-		measurement.HasOrganisationWith(organisation.ID(own.ID))).Only(sys)
+		measurement.HasOrganisationWith(organisation.ID(own.ID))).Only(ctx) // the viewer's own organisation's
 	if err == nil {
 		out.OwnValue = &mine.Value
 	} else if !ent.IsNotFound(err) {
@@ -127,21 +125,11 @@ func recordMeasurement(ctx context.Context, c *ent.Client, indicatorID gid.ID, p
 }
 
 // linkPracticeMeasurements links a practice (its authors may change it) to measurements of
-// its own organisation.
+// its own organisation (server/integrity/practice.go).
 func linkPracticeMeasurements(ctx context.Context, c *ent.Client, practiceID gid.ID, before, after []gid.ID) (*ent.Practice, error) {
-	p, err := c.Practice.Query().Where(practice.ID(practiceID)).WithOrganisation().Only(ctx)
+	p, err := c.Practice.Get(ctx, practiceID)
 	if err != nil {
 		return nil, notFoundAs("practiceID", err)
-	}
-	for field, ids := range map[string][]gid.ID{"beforeIDs": before, "afterIDs": after} {
-		n, err := c.Measurement.Query().Where(measurement.IDIn(ids...),
-			measurement.HasOrganisationWith(organisation.ID(p.Edges.Organisation.ID))).Count(ctx)
-		if err != nil {
-			return nil, err
-		}
-		if n != len(ids) {
-			return nil, apperr.Invalid(field, "must be measurements of the practice's organisation")
-		}
 	}
 	return c.Practice.UpdateOne(p).AddMeasurementsBeforeIDs(before...).AddMeasurementsAfterIDs(after...).Save(ctx)
 }

@@ -7,9 +7,7 @@ import (
 	"zirkel/ent/competency"
 	"zirkel/ent/competencyrating"
 	"zirkel/ent/member"
-	"zirkel/ent/organisation"
 	"zirkel/ent/schema/gid"
-	"zirkel/server/anonymity"
 	"zirkel/server/apperr"
 	"zirkel/server/policy"
 )
@@ -36,9 +34,8 @@ func rateCompetency(ctx context.Context, c *ent.Client, competencyID gid.ID, lev
 }
 
 // competencyGaps lists the competencies nobody in the viewer's organisation rated 2 or higher.
-// It reads ratings under System: the answer names no member, only what the organisation lacks,
-// and only once at least anonymity.K of its members rated themselves (with fewer, "not a gap"
-// would tell a colleague's rating that they did not make findable); before, the list is empty.
+// The ratings behind it are read by policy.CoveredCompetencies, which answers only once at
+// least anonymity.K of the organisation's members rated themselves; before, the list is empty.
 func competencyGaps(ctx context.Context, c *ent.Client, side *competency.Side) ([]*ent.Competency, error) {
 	v, err := requireViewer(ctx)
 	if err != nil {
@@ -47,19 +44,12 @@ func competencyGaps(ctx context.Context, c *ent.Client, side *competency.Side) (
 	if v.OrganisationID == "" {
 		return nil, apperr.Invalid("side", "the viewer belongs to no organisation")
 	}
-	sys := policy.System(ctx)
-	ofOrganisation := member.HasOrganisationWith(organisation.ID(v.OrganisationID))
-	raters, err := c.CompetencyRating.Query().Where(competencyrating.HasMemberWith(ofOrganisation)).QueryMember().Count(sys)
+	covered, enough, err := policy.CoveredCompetencies(ctx, c, v.OrganisationID)
 	if err != nil {
 		return nil, err
 	}
-	if !anonymity.Enough(raters) {
+	if !enough {
 		return []*ent.Competency{}, nil
-	}
-	covered, err := c.CompetencyRating.Query().Where(competencyrating.LevelGTE(2), competencyrating.HasMemberWith(ofOrganisation)).
-		QueryCompetency().IDs(sys)
-	if err != nil {
-		return nil, err
 	}
 	q := c.Competency.Query().Where(competency.IDNotIn(covered...)).Order(ent.Asc(competency.FieldName))
 	if side != nil {

@@ -9,52 +9,24 @@ import (
 	"zirkel/ent/message"
 	"zirkel/ent/schema/gid"
 	"zirkel/graph/model"
-	"zirkel/server/apperr"
-	"zirkel/server/policy"
 	"zirkel/server/viewer"
 )
 
-// postMessage appends a message to an open discussion. The discussion's counter is raised in the
-// same transaction, which serialises concurrent posters on the discussion row, so positions are
-// gapless and unique.
+// postMessage appends a message to a discussion the viewer can see. Its position, and that
+// the discussion is open and a reply's parent in the same discussion, are the message's
+// integrity (server/integrity/message.go).
 func postMessage(ctx context.Context, c *ent.Client, input model.PostMessageInput) (*ent.Message, error) {
 	d, err := c.Discussion.Query().Where(discussion.ID(input.DiscussionID)).Only(ctx)
 	if err != nil {
 		return nil, notFoundAs("discussionID", err)
 	}
-	if d.Status == discussion.StatusLOCKED {
-		return nil, apperr.Forbidden("the discussion is locked")
-	}
-	if input.ParentID != nil {
-		inThread, err := c.Message.Query().
-			Where(message.ID(*input.ParentID), message.HasDiscussionWith(discussion.ID(d.ID))).
-			Exist(ctx)
-		if err != nil {
-			return nil, err
-		}
-		if !inThread {
-			return nil, apperr.Invalid("parentID", "is not a message of this discussion")
-		}
-	}
-	now := time.Now()
-	// The counter is server bookkeeping, not an edit of the discussion by the poster.
-	counted, err := c.Discussion.UpdateOneID(d.ID).AddMessageCount(1).SetLastMessageAt(now).Save(policy.System(ctx))
-	if err != nil {
-		return nil, err
-	}
-	d.MessageCount = counted.MessageCount
 	m, err := c.Message.Create().
 		SetDiscussionID(d.ID).
 		SetAuthorID(viewer.FromContext(ctx).MemberID).
 		SetNillableParentID(input.ParentID).
 		SetBody(input.Body).
-		SetPosition(d.MessageCount).
-		SetCreatedAt(now).
 		Save(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return m, nil
+	return m, err
 }
 
 // findMessage loads a message the viewer can see, with its discussion.
@@ -63,14 +35,12 @@ func findMessage(ctx context.Context, c *ent.Client, id gid.ID) (*ent.Message, e
 	return m, notFoundAs("id", err)
 }
 
-// editMessage replaces the text of a message that has not been deleted.
+// editMessage replaces the text of a message (not of a deleted one: see
+// server/integrity/message.go).
 func editMessage(ctx context.Context, c *ent.Client, id gid.ID, body string) (*ent.Message, error) {
 	m, err := findMessage(ctx, c, id)
 	if err != nil {
 		return nil, err
-	}
-	if m.DeletedAt != nil {
-		return nil, apperr.Invalid("id", "the message was deleted")
 	}
 	return keepDiscussion(m)(m.Update().SetBody(body).SetEditedAt(time.Now()).Save(ctx))
 }

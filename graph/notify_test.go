@@ -119,7 +119,7 @@ func postIn(t *testing.T, s *apitest.Session, discussionID, body string, parent 
 		map[string]any{"d": discussionID, "b": body, "p": parent}).ID
 }
 
-func startDiscussion(t *testing.T, s *apitest.Session, title string, topicID, circleID any) string {
+func startFollowedDiscussion(t *testing.T, s *apitest.Session, title string, topicID, circleID any) string {
 	t.Helper()
 	return must[struct{ ID string }](t, s, `mutation($t: String!, $topics: [ID!], $c: ID) { r: createDiscussion(input: {title: $t, topicIDs: $topics, circleID: $c}) { id } }`,
 		map[string]any{"t": title, "topics": topicID, "c": circleID}).ID
@@ -128,7 +128,7 @@ func startDiscussion(t *testing.T, s *apitest.Session, title string, topicID, ci
 func TestNotifyRepliesAreGroupedAndDeliveredLive(t *testing.T) {
 	apitest.ForEachBackend(t, func(t *testing.T, env *apitest.Env) {
 		s := newSeed(t, env)
-		d := startDiscussion(t, s.Anna, "Low Code im Bauamt", nil, nil) // Anna follows it by starting it
+		d := startFollowedDiscussion(t, s.Anna, "Low Code im Bauamt", nil, nil) // Anna follows it by starting it
 		anna := openInbox(t, s.Anna, protoFor(env, t), nil)
 		first := postIn(t, s.Jonas, d, "Wir nutzen das seit einem Jahr.", nil)
 		got := wantDelivered(t, anna, "REPLY", d, 1)
@@ -187,7 +187,7 @@ func TestNotifyMentionsOnlyWhoMayRead(t *testing.T) {
 			must[struct{ ID string }](t, s.Admin, `mutation($c: ID!, $m: ID!) { r: addCircleMember(circleID: $c, memberID: $m) { id } }`,
 				map[string]any{"c": s.CircleID, "m": m})
 		}
-		d := startDiscussion(t, s.Anna, "Intern", nil, s.CircleID)
+		d := startFollowedDiscussion(t, s.Anna, "Intern", nil, s.CircleID)
 		// Suggestions: Carla (in the closed circle), not Jonas (outside it).
 		sugg := must[[]struct{ ID string }](t, s.Anna, `query($d: ID!) { r: mentionSuggestions(discussionID: $d, prefix: "") { id } }`, map[string]any{"d": d})
 		if len(sugg) != 1 || sugg[0].ID != carla.MemberID {
@@ -246,12 +246,12 @@ func TestNotifyFollowsTopicsAndCountsFollowers(t *testing.T) {
 		wantError(t, s.Jonas.Post(t, `mutation($id: ID!) { follow(id: $id) { id } }`, map[string]any{"id": s.OrgID + "x"}), "BAD_USER_INPUT", "id")
 
 		jonas := openInbox(t, s.Jonas, protoFor(env, t), nil)
-		d := startDiscussion(t, s.Anna, "Low Code: welche Plattform?", []string{s.TopicID}, nil)
+		d := startFollowedDiscussion(t, s.Anna, "Low Code: welche Plattform?", []string{s.TopicID}, nil)
 		wantDelivered(t, jonas, "DISCUSSION", d, 1)
 
 		// Muted: nothing.
 		must[struct{ Muted bool }](t, s.Jonas, `mutation($id: ID!) { r: muteFollow(id: $id, muted: true) { muted } }`, map[string]any{"id": s.TopicID})
-		startDiscussion(t, s.Anna, "Noch eine Frage zu Low Code", []string{s.TopicID}, nil)
+		startFollowedDiscussion(t, s.Anna, "Noch eine Frage zu Low Code", []string{s.TopicID}, nil)
 		if m, err := jonas.ws.Read(300 * time.Millisecond); err == nil {
 			t.Fatalf("muted follow notified: %s %s", m.Type, m.Payload)
 		}
@@ -271,7 +271,7 @@ func TestNotifyFanOutCostsConstantStatements(t *testing.T) {
 			topic := must[struct{ ID string }](t, s.Admin, `mutation($s: String!) { r: createTopic(input: {slug: $s, name: $s}) { id } }`,
 				map[string]any{"s": fmt.Sprintf("thema-%d", n)}).ID
 			followersOf(t, env, topic, n)
-			counts[n] = env.Statements(func() { startDiscussion(t, s.Anna, "Frage", []string{topic}, nil) })
+			counts[n] = env.Statements(func() { startFollowedDiscussion(t, s.Anna, "Frage", []string{topic}, nil) })
 			stored, err := env.App.Store.Client.Notification.Query().Count(policy.System(context.Background()))
 			if err != nil || stored < n {
 				t.Fatalf("%d followers: %d notifications stored (%v)", n, stored, err)

@@ -2,35 +2,21 @@ package graph
 
 import (
 	"context"
-	"strings"
-	"time"
 
 	"zirkel/ent"
 	"zirkel/ent/authorshipinvitation"
 	"zirkel/ent/practice"
 	"zirkel/ent/schema/gid"
-	"zirkel/server/apperr"
 )
 
-// publishPractice publishes a practice once the parts another authority needs are written.
+// publishPractice publishes a practice once the parts another authority needs are written
+// (server/integrity/practice.go).
 func publishPractice(ctx context.Context, c *ent.Client, id gid.ID) (*ent.Practice, error) {
 	p, err := c.Practice.Get(ctx, id)
 	if err != nil {
 		return nil, notFoundAs("id", err)
 	}
-	required := []struct{ field, value string }{
-		{"summary", p.Summary}, {"problem", p.Problem}, {"approach", p.Approach}, {"outcome", p.Outcome},
-	}
-	for _, r := range required {
-		if strings.TrimSpace(r.value) == "" {
-			return nil, apperr.Invalid(r.field, "is required to publish a practice")
-		}
-	}
-	update := p.Update().SetStatus(practice.StatusPUBLISHED)
-	if p.PublishedAt == nil {
-		update.SetPublishedAt(time.Now())
-	}
-	return update.Save(ctx)
+	return p.Update().SetStatus(practice.StatusPUBLISHED).Save(ctx)
 }
 
 // archivePractice takes a practice out of circulation; it stays readable by link.

@@ -17,9 +17,7 @@ import (
 	"zirkel/ent/member"
 	"zirkel/ent/reaction"
 	"zirkel/ent/schema/gid"
-	"zirkel/ent/survey"
 	"zirkel/ent/surveyquestion"
-	"zirkel/ent/surveyresponse"
 	"zirkel/graph/generated"
 	"zirkel/graph/model"
 	"zirkel/server/apperr"
@@ -314,9 +312,6 @@ func (r *mutationResolver) CreateEvent(ctx context.Context, input ent.CreateEven
 	if err != nil {
 		return nil, err
 	}
-	if err := checkEventTimes(input.StartsAt, input.EndsAt, input.RegistrationDeadline); err != nil {
-		return nil, err
-	}
 	create := ent.FromContext(ctx).Event.Create().SetInput(input).SetNillableOnlineURL(onlineURL)
 	if !slices.Contains(input.OrganiserIDs, v.MemberID) {
 		create.AddOrganiserIDs(v.MemberID)
@@ -330,13 +325,6 @@ func (r *mutationResolver) UpdateEvent(ctx context.Context, id gid.ID, input ent
 	e, err := c.Event.Get(ctx, id)
 	if err != nil {
 		return nil, notFoundAs("id", err)
-	}
-	deadline := input.RegistrationDeadline
-	if deadline == nil && !input.ClearRegistrationDeadline {
-		deadline = e.RegistrationDeadline // the stored deadline must still fit new times
-	}
-	if err := checkEventTimes(deref(input.StartsAt, e.StartsAt), deref(input.EndsAt, e.EndsAt), deadline); err != nil {
-		return nil, err
 	}
 	return c.Event.UpdateOne(e).SetInput(input).SetNillableOnlineURL(onlineURL).Save(ctx)
 }
@@ -719,7 +707,7 @@ func (r *surveyResolver) ViewerResponded(ctx context.Context, obj *ent.Survey) (
 	if err != nil {
 		return false, nil
 	}
-	return r.client.SurveyResponse.Query().Where(surveyresponse.HasSurveyWith(survey.ID(obj.ID)), surveyresponse.RespondentKey(key)).Exist(policy.System(ctx))
+	return policy.Responded(ctx, r.client, obj.ID, key)
 }
 
 // Results is the resolver for the results field.

@@ -39,11 +39,14 @@ func softwareForTopic(ctx context.Context, c *ent.Client, topicID gid.ID, first 
 	if len(among) > 0 {
 		where = append(where, softwareusage.HasOrganisationWith(among...))
 	}
-	readCtx, aggregateOnly := ctx, !policy.MayReadSoftwareUsages(viewer.FromContext(ctx))
+	aggregateOnly := !policy.MayReadSoftwareUsages(viewer.FromContext(ctx))
+	var usages []*ent.SoftwareUsage
+	var err error
 	if aggregateOnly {
-		readCtx = policy.System(ctx)
+		usages, err = policy.UsagesForAggregates(ctx, c, where...)
+	} else {
+		usages, err = c.SoftwareUsage.Query().Where(where...).WithProduct().WithOrganisation().All(ctx)
 	}
-	usages, err := c.SoftwareUsage.Query().Where(where...).WithProduct().WithOrganisation().All(readCtx)
 	if err != nil {
 		return nil, err
 	}
@@ -78,8 +81,7 @@ func publishedOnTopic(ctx context.Context, c *ent.Client, topicID gid.ID, tallie
 	if len(tallies) == 0 {
 		return tallies, nil
 	}
-	all, err := c.SoftwareUsage.Query().Where(softwareusage.HasProductWith(softwareproduct.IDIn(slices.Collect(maps.Keys(tallies))...))).
-		WithProduct().WithOrganisation().WithTopic().All(policy.System(ctx))
+	all, err := policy.UsagesForAggregates(ctx, c, softwareusage.HasProductWith(softwareproduct.IDIn(slices.Collect(maps.Keys(tallies))...)))
 	if err != nil {
 		return nil, err
 	}
@@ -241,8 +243,7 @@ func landscape(ctx context.Context, c *ent.Client, p *ent.SoftwareProduct) (*mod
 	if viewer.FromContext(ctx) == nil {
 		return nil, nil
 	}
-	usages, err := c.SoftwareUsage.Query().Where(softwareusage.HasProductWith(softwareproduct.ID(p.ID))).
-		WithProduct().WithOrganisation().WithTopic().All(policy.System(ctx))
+	usages, err := policy.UsagesForAggregates(ctx, c, softwareusage.HasProductWith(softwareproduct.ID(p.ID)))
 	if err != nil {
 		return nil, err
 	}

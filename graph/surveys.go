@@ -2,11 +2,7 @@ package graph
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -17,19 +13,12 @@ import (
 	"zirkel/ent/schema/gid"
 	"zirkel/ent/survey"
 	"zirkel/ent/surveyquestion"
-	"zirkel/ent/surveyresponse"
 	"zirkel/graph/model"
 	"zirkel/server/anonymity"
 	"zirkel/server/apperr"
+	"zirkel/server/integrity"
 	"zirkel/server/policy"
 	"zirkel/server/viewer"
-)
-
-// Limits of surveys.
-const (
-	maxQuestions = 100
-	maxOptions   = 20
-	maxText      = 2000
 )
 
 // createSurvey stores a survey and its questions; the viewer owns it.
@@ -37,9 +26,6 @@ func createSurvey(ctx context.Context, c *ent.Client, input ent.CreateSurveyInpu
 	v, err := requireViewer(ctx)
 	if err != nil {
 		return nil, err
-	}
-	if !input.ClosesAt.After(input.OpensAt) {
-		return nil, apperr.Invalid("closesAt", "must be after opensAt")
 	}
 	if err := validateQuestions(questions); err != nil {
 		return nil, err
@@ -58,10 +44,6 @@ func updateSurvey(ctx context.Context, c *ent.Client, id gid.ID, input ent.Updat
 	if err != nil {
 		return nil, notFoundAs("id", err)
 	}
-	opens, closes := deref(input.OpensAt, s.OpensAt), deref(input.ClosesAt, s.ClosesAt)
-	if !closes.After(opens) {
-		return nil, apperr.Invalid("closesAt", "must be after opensAt")
-	}
 	if questions != nil {
 		if err := validateQuestions(questions); err != nil {
 			return nil, err
@@ -73,7 +55,7 @@ func updateSurvey(ctx context.Context, c *ent.Client, id gid.ID, input ent.Updat
 	if questions == nil {
 		return s, nil
 	}
-	if _, err := c.SurveyQuestion.Delete().Where(surveyquestion.HasSurveyWith(survey.ID(s.ID))).Exec(policy.System(ctx)); err != nil {
+	if _, err := c.SurveyQuestion.Delete().Where(surveyquestion.HasSurveyWith(survey.ID(s.ID))).Exec(ctx); err != nil {
 		return nil, err
 	}
 	return s, storeQuestions(ctx, c, s.ID, questions)
@@ -85,10 +67,7 @@ func closeSurvey(ctx context.Context, c *ent.Client, id gid.ID) (*ent.Survey, er
 	if err != nil {
 		return nil, notFoundAs("id", err)
 	}
-	now := time.Now()
-	if !now.Before(s.ClosesAt) {
-		return nil, apperr.Conflict("the survey is closed")
-	}
+	now := time.Now() // closing a closed survey is refused (server/integrity/survey.go)
 	update := c.Survey.UpdateOne(s).SetClosesAt(now)
 	if now.Before(s.OpensAt) {
 		update.SetOpensAt(now)
@@ -96,49 +75,36 @@ func closeSurvey(ctx context.Context, c *ent.Client, id gid.ID) (*ent.Survey, er
 	return update.Save(ctx)
 }
 
-// validateQuestions checks the number of questions and their options.
+// validateQuestions checks that the input gives 1 to integrity.MaxQuestions questions; each
+// question's shape is its integrity (server/integrity/surveyquestion.go).
 func validateQuestions(questions []*model.SurveyQuestionInput) error {
-	if len(questions) == 0 || len(questions) > maxQuestions {
-		return apperr.Invalid("questions", fmt.Sprintf("give 1 to %d questions", maxQuestions))
-	}
-	for i, q := range questions {
-		choice := q.Kind == surveyquestion.KindSINGLE_CHOICE || q.Kind == surveyquestion.KindMULTI_CHOICE
-		if choice != (len(q.Options) >= 2) || len(q.Options) > maxOptions {
-			return apperr.Invalid(fmt.Sprintf("questions.%d.options", i), "choice questions need 2 to 20 options, others none")
-		}
+	if len(questions) == 0 || len(questions) > integrity.MaxQuestions {
+		return apperr.Invalid("questions", fmt.Sprintf("give 1 to %d questions", integrity.MaxQuestions))
 	}
 	return nil
 }
 
-// storeQuestions adds the questions to a survey (under System: the caller checked the owner).
+// storeQuestions adds the questions to a survey (its owner's: see policy.SurveyPart).
 func storeQuestions(ctx context.Context, c *ent.Client, surveyID gid.ID, questions []*model.SurveyQuestionInput) error {
 	builders := make([]*ent.SurveyQuestionCreate, len(questions))
 	for i, q := range questions {
 		builders[i] = c.SurveyQuestion.Create().SetSurveyID(surveyID).SetPosition(i).SetKind(q.Kind).
 			SetText(q.Text).SetOptions(q.Options).SetRequired(deref(q.Required))
 	}
-	_, err := c.SurveyQuestion.CreateBulk(builders...).Save(policy.System(ctx))
+	_, err := c.SurveyQuestion.CreateBulk(builders...).Save(ctx)
 	return err
 }
 
-// respondentKey identifies the respondent (member, or organisation for per-organisation
-// surveys) of one survey by an HMAC under a secret kept outside the database.
+// respondentKey identifies the viewer as the respondent of one survey (see
+// integrity.RespondentKey).
 func (r *Resolver) respondentKey(v *viewer.Viewer, s *ent.Survey) (string, error) {
-	subject := v.MemberID
-	if s.ResponseScope == survey.ResponseScopeORGANISATION {
-		if v.OrganisationID == "" {
-			return "", apperr.Invalid("surveyID", "answered per organisation: the viewer belongs to none")
-		}
-		subject = v.OrganisationID
-	}
-	mac := hmac.New(sha256.New, r.surveySecret)
-	fmt.Fprintf(mac, "%s|%s", s.ID, subject)
-	return hex.EncodeToString(mac.Sum(nil)), nil
+	return integrity.RespondentKey(r.surveySecret, v, s)
 }
 
-// respond validates the answers and stores the viewer's response, or changes the answers given
-// in it (the others stay). It reports whether the published results changed (see
-// server/integrity/surveys.go: for anonymous surveys only every anonymity.K responses).
+// respond stores the viewer's answers; the response's integrity keys it, checks the answers
+// against the questions and merges them into an earlier response of the viewer
+// (server/integrity/surveyresponse.go). It reports whether the published results changed
+// (for anonymous surveys only every anonymity.K responses).
 func (r *Resolver) respond(ctx context.Context, c *ent.Client, surveyID gid.ID, answers []*model.AnswerInput) (bool, error) {
 	v, err := requireViewer(ctx)
 	if err != nil {
@@ -148,11 +114,7 @@ func (r *Resolver) respond(ctx context.Context, c *ent.Client, surveyID gid.ID, 
 	if err != nil {
 		return false, notFoundAs("surveyID", err)
 	}
-	if now := time.Now(); now.Before(s.OpensAt) || !now.Before(s.ClosesAt) {
-		return false, apperr.Invalid("surveyID", "the survey is not open")
-	}
-	sys := policy.System(ctx)
-	questions, err := c.SurveyQuestion.Query().Where(surveyquestion.HasSurveyWith(survey.ID(s.ID))).All(sys)
+	questions, err := c.SurveyQuestion.Query().Where(surveyquestion.HasSurveyWith(survey.ID(s.ID))).All(ctx)
 	if err != nil {
 		return false, err
 	}
@@ -160,53 +122,16 @@ func (r *Resolver) respond(ctx context.Context, c *ent.Client, surveyID gid.ID, 
 	if err != nil {
 		return false, err
 	}
-	key, err := r.respondentKey(v, s)
+	err = c.SurveyResponse.Create().SetSurveyID(s.ID).SetMemberID(v.MemberID).SetAnswers(given).
+		SetSubmittedAt(time.Now()).Exec(integrity.WithRespondentSecret(ctx, r.surveySecret))
 	if err != nil {
 		return false, err
 	}
-	existing, err := c.SurveyResponse.Query().Where(surveyresponse.HasSurveyWith(survey.ID(s.ID)), surveyresponse.RespondentKey(key)).Only(sys)
-	if err != nil && !ent.IsNotFound(err) {
-		return false, err
-	}
-	merged := map[string]any{}
-	if existing != nil {
-		maps.Copy(merged, existing.Answers)
-	}
-	for id, value := range given {
-		if value == nil {
-			delete(merged, id)
-		} else {
-			merged[id] = value
-		}
-	}
-	if err := checkRequired(questions, merged); err != nil {
-		return false, err
-	}
-	if existing != nil {
-		err = c.SurveyResponse.UpdateOne(existing).SetAnswers(merged).Exec(sys)
-	} else {
-		err = r.createResponse(ctx, c, v, s, key, merged)
-	}
-	if err != nil {
-		return false, err
-	}
-	after, err := c.Survey.Get(sys, s.ID)
+	after, err := c.Survey.Get(ctx, s.ID)
 	if err != nil {
 		return false, err
 	}
 	return !s.Anonymous || after.PublishedCount != s.PublishedCount, nil
-}
-
-// createResponse stores a new response.
-func (r *Resolver) createResponse(ctx context.Context, c *ent.Client, v *viewer.Viewer, s *ent.Survey, key string, answers map[string]any) error {
-	sys := policy.System(ctx)
-	create := c.SurveyResponse.Create().SetSurveyID(s.ID).SetRespondentKey(key).SetAnswers(answers)
-	if s.Anonymous {
-		create.SetSubmittedAt(s.OpensAt) // no time of its own: it could be matched with logs
-	} else {
-		create.SetSubmittedAt(time.Now()).SetMemberID(v.MemberID)
-	}
-	return create.Exec(sys) // counted and published by server/integrity
 }
 
 // validateAnswers checks answers against the questions and returns them by question id; a nil
@@ -230,16 +155,6 @@ func validateAnswers(questions []*ent.SurveyQuestion, answers []*model.AnswerInp
 		out[string(q.ID)] = value
 	}
 	return out, nil
-}
-
-// checkRequired fails when a required question has no answer.
-func checkRequired(questions []*ent.SurveyQuestion, answers map[string]any) error {
-	for _, q := range questions {
-		if _, ok := answers[string(q.ID)]; q.Required && !ok {
-			return apperr.Invalid("answers", fmt.Sprintf("question %d is required", q.Position+1))
-		}
-	}
-	return nil
 }
 
 // answerValue is the stored form of one answer, or an error saying what is wrong.
@@ -277,8 +192,8 @@ func answerValue(q *ent.SurveyQuestion, a *model.AnswerInput) (any, error) {
 		return *a.Number, nil
 	}
 	text := strings.TrimSpace(deref(a.Text))
-	if utf8.RuneCountInString(text) > maxText {
-		return nil, fmt.Errorf("text is longer than %d characters", maxText)
+	if utf8.RuneCountInString(text) > integrity.MaxAnswerText {
+		return nil, fmt.Errorf("text is longer than %d characters", integrity.MaxAnswerText)
 	}
 	if text == "" {
 		return nil, nil
@@ -292,8 +207,7 @@ func (r *Resolver) mayReadResults(ctx context.Context, s *ent.Survey) (bool, err
 	if v == nil {
 		return false, nil
 	}
-	sys := policy.System(ctx)
-	owner, err := s.QueryOwner().Where(member.ID(v.MemberID)).Exist(sys)
+	owner, err := isOwner(ctx, r.client, s)
 	if err != nil || owner || time.Now().Before(s.ClosesAt) {
 		return owner, err
 	}
@@ -301,20 +215,18 @@ func (r *Resolver) mayReadResults(ctx context.Context, s *ent.Survey) (bool, err
 	if err != nil {
 		return false, nil
 	}
-	return r.client.SurveyResponse.Query().Where(surveyresponse.HasSurveyWith(survey.ID(s.ID)), surveyresponse.RespondentKey(key)).Exist(sys)
+	return policy.Responded(ctx, r.client, s.ID, key)
 }
 
 // results aggregates the published answers (see SurveyResults in the schema and
 // server/anonymity for what is suppressed); free texts only for the owner.
 func results(ctx context.Context, c *ent.Client, s *ent.Survey) (*model.SurveyResults, error) {
-	sys := policy.System(ctx)
 	questions, err := c.SurveyQuestion.Query().Where(surveyquestion.HasSurveyWith(survey.ID(s.ID))).
-		Order(ent.Asc(surveyquestion.FieldPosition)).All(sys)
+		Order(ent.Asc(surveyquestion.FieldPosition)).All(ctx)
 	if err != nil {
 		return nil, err
 	}
-	responses, err := c.SurveyResponse.Query().
-		Where(surveyresponse.HasSurveyWith(survey.ID(s.ID)), surveyresponse.PublishedAnswersNotNil()).All(sys)
+	responses, err := policy.PublishedAnswers(ctx, c, s.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -324,7 +236,7 @@ func results(ctx context.Context, c *ent.Client, s *ent.Survey) (*model.SurveyRe
 		out.Suppressed = true
 		return out, nil
 	}
-	owner, err := isOwner(ctx, s)
+	owner, err := isOwner(ctx, c, s)
 	if err != nil {
 		return nil, err
 	}
@@ -332,7 +244,7 @@ func results(ctx context.Context, c *ent.Client, s *ent.Survey) (*model.SurveyRe
 	for _, q := range questions {
 		var answers []any
 		for _, r := range responses {
-			if a, ok := r.PublishedAnswers[string(q.ID)]; ok {
+			if a, ok := r[string(q.ID)]; ok {
 				answers = append(answers, a)
 			}
 		}
@@ -342,12 +254,12 @@ func results(ctx context.Context, c *ent.Client, s *ent.Survey) (*model.SurveyRe
 }
 
 // isOwner reports whether the viewer owns the survey.
-func isOwner(ctx context.Context, s *ent.Survey) (bool, error) {
+func isOwner(ctx context.Context, c *ent.Client, s *ent.Survey) (bool, error) {
 	v := viewer.FromContext(ctx)
 	if v == nil {
 		return false, nil
 	}
-	return s.QueryOwner().Where(member.ID(v.MemberID)).Exist(policy.System(ctx))
+	return c.Survey.Query().Where(survey.ID(s.ID), survey.HasOwnerWith(member.ID(v.MemberID))).Exist(ctx)
 }
 
 // questionResult aggregates one question's answers out of n respondents. Its table is the

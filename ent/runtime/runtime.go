@@ -606,6 +606,10 @@ func init() {
 	discussionHooks := schema.Discussion{}.Hooks()
 
 	discussion.Hooks[1] = discussionHooks[0]
+
+	discussion.Hooks[2] = discussionHooks[1]
+
+	discussion.Hooks[3] = discussionHooks[2]
 	discussionInters := schema.Discussion{}.Interceptors()
 	discussion.Interceptors[0] = discussionInters[0]
 	discussionMixinFields0 := discussionMixin[0].Fields()
@@ -742,6 +746,11 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	eventHooks := schema.Event{}.Hooks()
+
+	event.Hooks[1] = eventHooks[0]
+
+	event.Hooks[2] = eventHooks[1]
 	eventInters := schema.Event{}.Interceptors()
 	event.Interceptors[0] = eventInters[0]
 	eventMixinFields0 := eventMixin[0].Fields()
@@ -1070,6 +1079,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	measurementHooks := schema.Measurement{}.Hooks()
+
+	measurement.Hooks[1] = measurementHooks[0]
 	measurementMixinFields0 := measurementMixin[0].Fields()
 	_ = measurementMixinFields0
 	measurementMixinFields1 := measurementMixin[1].Fields()
@@ -1138,6 +1150,11 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	memberHooks := schema.Member{}.Hooks()
+
+	member.Hooks[1] = memberHooks[0]
+
+	member.Hooks[2] = memberHooks[1]
 	memberInters := schema.Member{}.Interceptors()
 	member.Interceptors[0] = memberInters[0]
 	memberMixinFields0 := memberMixin[0].Fields()
@@ -1261,6 +1278,14 @@ func init() {
 	messageHooks := schema.Message{}.Hooks()
 
 	message.Hooks[1] = messageHooks[0]
+
+	message.Hooks[2] = messageHooks[1]
+
+	message.Hooks[3] = messageHooks[2]
+
+	message.Hooks[4] = messageHooks[3]
+
+	message.Hooks[5] = messageHooks[4]
 	messageInters := schema.Message{}.Interceptors()
 	message.Interceptors[0] = messageInters[0]
 	messageMixinFields0 := messageMixin[0].Fields()
@@ -1375,6 +1400,11 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	organisationHooks := schema.Organisation{}.Hooks()
+
+	organisation.Hooks[1] = organisationHooks[0]
+
+	organisation.Hooks[2] = organisationHooks[1]
 	organisationMixinFields0 := organisationMixin[0].Fields()
 	_ = organisationMixinFields0
 	organisationMixinFields1 := organisationMixin[1].Fields()
@@ -1550,6 +1580,14 @@ func init() {
 	practice.Hooks[2] = practiceHooks[1]
 
 	practice.Hooks[3] = practiceHooks[2]
+
+	practice.Hooks[4] = practiceHooks[3]
+
+	practice.Hooks[5] = practiceHooks[4]
+
+	practice.Hooks[6] = practiceHooks[5]
+
+	practice.Hooks[7] = practiceHooks[6]
 	practiceInters := schema.Practice{}.Interceptors()
 	practice.Interceptors[0] = practiceInters[0]
 	practiceMixinFields0 := practiceMixin[0].Fields()
@@ -1682,6 +1720,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	reactionHooks := schema.Reaction{}.Hooks()
+
+	reaction.Hooks[1] = reactionHooks[0]
 	reactionMixinFields0 := reactionMixin[0].Fields()
 	_ = reactionMixinFields0
 	reactionMixinFields1 := reactionMixin[1].Fields()
@@ -1728,6 +1769,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	registrationHooks := schema.Registration{}.Hooks()
+
+	registration.Hooks[1] = registrationHooks[0]
 	registrationMixinFields0 := registrationMixin[0].Fields()
 	_ = registrationMixinFields0
 	registrationMixinFields1 := registrationMixin[1].Fields()
@@ -1777,6 +1821,8 @@ func init() {
 	reportHooks := schema.Report{}.Hooks()
 
 	report.Hooks[1] = reportHooks[0]
+
+	report.Hooks[2] = reportHooks[1]
 	reportMixinFields0 := reportMixin[0].Fields()
 	_ = reportMixinFields0
 	reportMixinFields1 := reportMixin[1].Fields()
@@ -2047,6 +2093,11 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	surveyHooks := schema.Survey{}.Hooks()
+
+	survey.Hooks[1] = surveyHooks[0]
+
+	survey.Hooks[2] = surveyHooks[1]
 	surveyInters := schema.Survey{}.Interceptors()
 	survey.Interceptors[0] = surveyInters[0]
 	surveyMixinFields0 := surveyMixin[0].Fields()
@@ -2133,6 +2184,11 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	surveyquestionHooks := schema.SurveyQuestion{}.Hooks()
+
+	surveyquestion.Hooks[1] = surveyquestionHooks[0]
+
+	surveyquestion.Hooks[2] = surveyquestionHooks[1]
 	surveyquestionMixinFields0 := surveyquestionMixin[0].Fields()
 	_ = surveyquestionMixinFields0
 	surveyquestionFields := schema.SurveyQuestion{}.Fields()
@@ -2193,6 +2249,11 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	surveyresponseHooks := schema.SurveyResponse{}.Hooks()
+
+	surveyresponse.Hooks[1] = surveyresponseHooks[0]
+
+	surveyresponse.Hooks[2] = surveyresponseHooks[1]
 	surveyresponseMixinFields0 := surveyresponseMixin[0].Fields()
 	_ = surveyresponseMixinFields0
 	surveyresponseFields := schema.SurveyResponse{}.Fields()
@@ -2231,6 +2292,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	topicHooks := schema.Topic{}.Hooks()
+
+	topic.Hooks[1] = topicHooks[0]
 	topicMixinFields0 := topicMixin[0].Fields()
 	_ = topicMixinFields0
 	topicMixinFields1 := topicMixin[1].Fields()

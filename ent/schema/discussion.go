@@ -8,6 +8,7 @@ import (
 	"entgo.io/ent/schema/field"
 
 	"zirkel/ent/schema/gid"
+	"zirkel/server/integrity"
 	"zirkel/server/policy"
 )
 
@@ -56,9 +57,9 @@ func (Discussion) Edges() []ent.Edge {
 // Annotations implements ent.Schema.
 func (Discussion) Annotations() []schema.Annotation { return queryable() }
 
-// Hooks implements ent.Schema: hiding or locking settles the open reports of the discussion
-// (server/policy/report.go).
-func (Discussion) Hooks() []ent.Hook { return []ent.Hook{policy.SettleReports} }
+// Hooks implements ent.Schema: see server/integrity/discussion.go; hiding or locking settles
+// the open reports of the discussion (server/policy/report.go).
+func (Discussion) Hooks() []ent.Hook { return append(integrity.Discussion(), policy.SettleReports) }
 
 // Policy implements ent.Schema.
 func (Discussion) Policy() ent.Policy { return policy.Discussion() }

@@ -8,6 +8,7 @@ import (
 	"entgo.io/ent/schema/field"
 
 	"zirkel/ent/schema/gid"
+	"zirkel/server/integrity"
 	"zirkel/server/policy"
 )
 
@@ -55,6 +56,9 @@ func (Event) Edges() []ent.Edge {
 
 // Annotations implements ent.Schema.
 func (Event) Annotations() []schema.Annotation { return queryable() }
+
+// Hooks implements ent.Schema: see server/integrity/event.go.
+func (Event) Hooks() []ent.Hook { return integrity.Event() }
 
 // Policy implements ent.Schema.
 func (Event) Policy() ent.Policy { return policy.Event() }

@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"zirkel/ent/schema/gid"
+	"zirkel/server/integrity"
 	"zirkel/server/policy"
 )
 
@@ -58,6 +59,10 @@ func (Measurement) Indexes() []ent.Index {
 func (Measurement) Annotations() []schema.Annotation {
 	return []schema.Annotation{entgql.RelayConnection()} // written through recordMeasurement
 }
+
+// Hooks implements ent.Schema: the member who records a measurement is kept
+// (server/integrity/measurement.go).
+func (Measurement) Hooks() []ent.Hook { return integrity.Measurement() }
 
 // Policy implements ent.Schema.
 func (Measurement) Policy() ent.Policy { return policy.Measurement() }

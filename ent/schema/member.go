@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"zirkel/ent/schema/gid"
+	"zirkel/server/integrity"
 	"zirkel/server/policy"
 )
 
@@ -125,6 +126,9 @@ func (Member) Indexes() []ent.Index {
 
 // Annotations implements ent.Schema.
 func (Member) Annotations() []schema.Annotation { return queryable() }
+
+// Hooks implements ent.Schema: see server/integrity/member.go.
+func (Member) Hooks() []ent.Hook { return integrity.Member() }
 
 // Policy implements ent.Schema.
 func (Member) Policy() ent.Policy { return policy.Member() }

@@ -9,6 +9,7 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"zirkel/ent/schema/gid"
+	"zirkel/server/integrity"
 	"zirkel/server/policy"
 )
 
@@ -62,9 +63,9 @@ func (Message) Annotations() []schema.Annotation {
 	return []schema.Annotation{entgql.RelayConnection(), entgql.QueryField()}
 }
 
-// Hooks implements ent.Schema: hiding settles the open reports of the message
-// (server/policy/report.go).
-func (Message) Hooks() []ent.Hook { return []ent.Hook{policy.SettleReports} }
+// Hooks implements ent.Schema: see server/integrity/message.go; hiding settles the open
+// reports of the message (server/policy/report.go).
+func (Message) Hooks() []ent.Hook { return append(integrity.Message(), policy.SettleReports) }
 
 // Policy implements ent.Schema.
 func (Message) Policy() ent.Policy { return policy.Message() }

@@ -10,6 +10,7 @@ import (
 	"entgo.io/ent/schema/field"
 
 	"zirkel/ent/schema/gid"
+	"zirkel/server/integrity"
 	"zirkel/server/policy"
 )
 
@@ -21,7 +22,7 @@ type Organisation struct{ ent.Schema }
 var urlPattern = regexp.MustCompile(`^$|^https?://[^\s]+$`)
 
 // States are the 16 Länder by their ISO 3166-2 code, in the order of their AGS state number.
-var States = []string{"SH", "HH", "NI", "HB", "NW", "HE", "RP", "BW", "BY", "SL", "BE", "BB", "MV", "SN", "ST", "TH"}
+var States = integrity.States
 
 // Mixin implements ent.Schema.
 func (Organisation) Mixin() []ent.Mixin {
@@ -70,6 +71,9 @@ func (Organisation) Edges() []ent.Edge {
 
 // Annotations implements ent.Schema.
 func (Organisation) Annotations() []schema.Annotation { return queryable() }
+
+// Hooks implements ent.Schema: see server/integrity/organisation.go.
+func (Organisation) Hooks() []ent.Hook { return integrity.Organisation() }
 
 // Policy implements ent.Schema.
 func (Organisation) Policy() ent.Policy { return policy.Organisation() }

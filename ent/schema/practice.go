@@ -9,6 +9,7 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"zirkel/ent/schema/gid"
+	"zirkel/server/integrity"
 	"zirkel/server/policy"
 )
 
@@ -83,11 +84,12 @@ func (Practice) Indexes() []ent.Index {
 // Annotations implements ent.Schema.
 func (Practice) Annotations() []schema.Annotation { return queryable() }
 
-// Hooks implements ent.Schema: named co-authors are invited rather than added, and the
+// Hooks implements ent.Schema: a CIRCLE practice names its circle
+// (server/integrity/practice.go); named co-authors are invited rather than added, and the
 // organisation must be one of an author's (server/policy/authorship.go); hiding settles the
 // open reports of the practice (server/policy/report.go).
 func (Practice) Hooks() []ent.Hook {
-	return []ent.Hook{policy.InviteCoAuthors, policy.OrganisationOfAnAuthor, policy.SettleReports}
+	return append(integrity.Practice(), policy.InviteCoAuthors, policy.OrganisationOfAnAuthor, policy.SettleReports)
 }
 
 // Policy implements ent.Schema.

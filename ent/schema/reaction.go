@@ -9,6 +9,7 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"zirkel/ent/schema/gid"
+	"zirkel/server/integrity"
 	"zirkel/server/policy"
 )
 
@@ -46,6 +47,9 @@ func (Reaction) Indexes() []ent.Index {
 func (Reaction) Annotations() []schema.Annotation {
 	return []schema.Annotation{entgql.Skip(entgql.SkipAll)}
 }
+
+// Hooks implements ent.Schema: see server/integrity/reaction.go.
+func (Reaction) Hooks() []ent.Hook { return integrity.Reaction() }
 
 // Policy implements ent.Schema.
 func (Reaction) Policy() ent.Policy { return policy.Reaction() }

@@ -9,6 +9,7 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"zirkel/ent/schema/gid"
+	"zirkel/server/integrity"
 	"zirkel/server/policy"
 )
 
@@ -47,6 +48,9 @@ func (Registration) Indexes() []ent.Index {
 func (Registration) Annotations() []schema.Annotation {
 	return []schema.Annotation{entgql.RelayConnection()}
 }
+
+// Hooks implements ent.Schema: see server/integrity/registration.go.
+func (Registration) Hooks() []ent.Hook { return integrity.Registration() }
 
 // Policy implements ent.Schema.
 func (Registration) Policy() ent.Policy { return policy.Registration() }

@@ -10,6 +10,7 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"zirkel/ent/schema/gid"
+	"zirkel/server/integrity"
 	"zirkel/server/policy"
 )
 
@@ -75,7 +76,7 @@ func (Report) Annotations() []schema.Annotation {
 
 // Hooks implements ent.Schema: deciding a report records who decided and when
 // (server/policy/report.go).
-func (Report) Hooks() []ent.Hook { return []ent.Hook{policy.RecordDecision} }
+func (Report) Hooks() []ent.Hook { return append(integrity.Report(), policy.RecordDecision) }
 
 // Policy implements ent.Schema.
 func (Report) Policy() ent.Policy { return policy.Report() }

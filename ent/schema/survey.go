@@ -8,6 +8,7 @@ import (
 	"entgo.io/ent/schema/field"
 
 	"zirkel/ent/schema/gid"
+	"zirkel/server/integrity"
 	"zirkel/server/policy"
 )
 
@@ -52,6 +53,9 @@ func (Survey) Edges() []ent.Edge {
 
 // Annotations implements ent.Schema.
 func (Survey) Annotations() []schema.Annotation { return queryable() }
+
+// Hooks implements ent.Schema: see server/integrity/survey.go.
+func (Survey) Hooks() []ent.Hook { return integrity.Survey() }
 
 // Policy implements ent.Schema.
 func (Survey) Policy() ent.Policy { return policy.Survey() }

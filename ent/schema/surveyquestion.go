@@ -7,6 +7,7 @@ import (
 	"entgo.io/ent/schema/field"
 
 	"zirkel/ent/schema/gid"
+	"zirkel/server/integrity"
 	"zirkel/server/policy"
 )
 
@@ -38,6 +39,9 @@ func (SurveyQuestion) Edges() []ent.Edge {
 
 // Annotations implements ent.Schema.
 func (SurveyQuestion) Annotations() []schema.Annotation { return nil }
+
+// Hooks implements ent.Schema: see server/integrity/surveyquestion.go.
+func (SurveyQuestion) Hooks() []ent.Hook { return integrity.SurveyQuestion() }
 
 // Policy implements ent.Schema.
 func (SurveyQuestion) Policy() ent.Policy { return policy.SurveyPart() }

@@ -9,6 +9,7 @@ import (
 	"entgo.io/ent/schema/index"
 
 	"zirkel/ent/schema/gid"
+	"zirkel/server/integrity"
 	"zirkel/server/policy"
 )
 
@@ -51,6 +52,9 @@ func (SurveyResponse) Indexes() []ent.Index {
 func (SurveyResponse) Annotations() []schema.Annotation {
 	return []schema.Annotation{entgql.Skip(entgql.SkipAll)}
 }
+
+// Hooks implements ent.Schema: see server/integrity/surveyresponse.go.
+func (SurveyResponse) Hooks() []ent.Hook { return integrity.SurveyResponse() }
 
 // Policy implements ent.Schema.
 func (SurveyResponse) Policy() ent.Policy { return policy.SurveyResponse() }

@@ -10,6 +10,7 @@ import (
 	"entgo.io/ent/schema/field"
 
 	"zirkel/ent/schema/gid"
+	"zirkel/server/integrity"
 	"zirkel/server/policy"
 )
 
@@ -54,6 +55,9 @@ func (Topic) Edges() []ent.Edge {
 
 // Annotations implements ent.Schema.
 func (Topic) Annotations() []schema.Annotation { return queryable() }
+
+// Hooks implements ent.Schema: see server/integrity/topic.go.
+func (Topic) Hooks() []ent.Hook { return integrity.Topic() }
 
 // Policy implements ent.Schema.
 func (Topic) Policy() ent.Policy { return policy.Topic() }

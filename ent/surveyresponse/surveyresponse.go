@@ -82,7 +82,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "zirkel/ent/runtime"
 var (
-	Hooks  [1]ent.Hook
+	Hooks  [3]ent.Hook
 	Policy ent.Policy
 	// RespondentKeyValidator is a validator for the "respondent_key" field. It is called by the builders before save.
 	RespondentKeyValidator func(string) error

@@ -211,6 +211,24 @@ var german = map[string]string{
 	"members change only their own follows":                            "Mitglieder ändern nur ihre eigenen Abonnements",
 	"notifications are written by the server":                          "Benachrichtigungen schreibt der Server",
 	"members only mark notifications read":                             "Mitglieder markieren Benachrichtigungen nur als gelesen",
+	// Integrity of the data layer (server/integrity, one file per type).
+	"a new registration is REGISTERED or WAITLISTED":        "eine neue Anmeldung ist REGISTERED oder WAITLISTED",
+	"an attended registration only goes back to REGISTERED": "eine Anmeldung mit Teilnahme kann nur zu REGISTERED zurück",
+	"events are rescheduled one at a time":                  "Veranstaltungen werden einzeln verschoben",
+	"messages are edited one at a time":                     "Nachrichten werden einzeln bearbeitet",
+	"reaction counts are kept by the server":                "die Zahl der Reaktionen führt der Server",
+	"registration counts are kept by the server":            "die Zahl der Anmeldungen führt der Server",
+	"registrations change their status one at a time":       "Anmeldungen ändern ihren Status einzeln",
+	"writing in a circle needs membership":                  "wer in einem Kreis schreibt, muss ihm angehören",
+	"members respond as themselves":                         "Mitglieder antworten nur für sich selbst",
+	"only the server changes a response":                    "eine Antwort ändert nur der Server",
+	"refer to questions of another survey":                  "beziehen sich auf Fragen einer anderen Umfrage",
+	"responses are keyed by the server":                     "Antworten schlüsselt der Server",
+	"the survey is not open to the viewer":                  "die Umfrage steht Ihnen nicht offen",
+	"practices are published one at a time":                 "Praxisbeispiele werden einzeln veröffentlicht",
+	"surveys are rescheduled one at a time":                 "Umfragen werden einzeln verschoben",
+	"questions are replaced, not changed":                   "Fragen werden ersetzt, nicht geändert",
+	"message counts are kept by the server":                 "die Zahl der Nachrichten führt der Server",
 }
 
 // germanPatterns translate messages with values in them: the validator's and parser's of
@@ -255,6 +273,7 @@ var germanPatterns = []pattern{
 	{regexp.MustCompile(`^too many failed logins; try again in (\d+) s$`), `Zu viele fehlgeschlagene Anmeldungen; versuchen Sie es in %s s noch einmal.`},
 	{regexp.MustCompile(`^must have (\d+) to (\d+) characters$`), `muss %s bis %s Zeichen haben`},
 	{regexp.MustCompile(`^question (\d+) is required$`), `Frage %s muss beantwortet werden`},
+	{regexp.MustCompile(`^question (\d+) has an answer that does not fit it$`), `die Antwort auf Frage %s passt nicht zu ihr`},
 	{regexp.MustCompile(`^give 1 to (\d+) questions$`), `geben Sie 1 bis %s Fragen an`},
 	{regexp.MustCompile(`^at most (\d+) subscriptions per connection$`), `höchstens %s Subscriptions je Verbindung`},
 	{regexp.MustCompile(`^(\S+) is managed by admins or the directory$`), `%s verwalten Admins oder der Verzeichnisdienst`},

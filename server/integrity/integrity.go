@@ -18,9 +18,10 @@ import (
 	"zirkel/server/apperr"
 )
 
-// Install adds the rules to a client opened on the given dialect.
+// Install adds the rules of every type to a client opened on the given dialect. The rules of
+// one type are declared in its schema (ent/schema/<type>.go: Hooks) and live in this
+// package's file of the same name; they run after these and after the type's policy.
 func Install(client *ent.Client, dialectName string) {
-	installTypeRules(client) // first: they normalise values that the generic checks then see
 	client.Use(values, references(dialectName), uniqueness(dialectName))
 }
 

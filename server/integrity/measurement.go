@@ -8,6 +8,9 @@ import (
 	"zirkel/server/viewer"
 )
 
+// Measurement is the integrity of measurements, declared in ent/schema/measurement.go.
+func Measurement() []ent.Hook { return []ent.Hook{measurementRecorder} }
+
 // measurementRecorder notes who entered or corrected a value (Measurement.recorded_by): the
 // viewer of the mutation; writes without a viewer (demo data, imports) leave it as it is.
 func measurementRecorder(next ent.Mutator) ent.Mutator {

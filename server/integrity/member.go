@@ -3,11 +3,18 @@ package integrity
 import (
 	"context"
 	"slices"
+	"strings"
 
 	"zirkel/ent"
 	"zirkel/ent/hook"
 	"zirkel/ent/member"
+	"zirkel/server/apperr"
+	"zirkel/server/policy"
 )
+
+// Member is the integrity of members, declared in ent/schema/member.go: e-mail addresses are
+// stored normalised (and so unique however they are spelt), and bookkeeping leaves updatedAt.
+func Member() []ent.Hook { return []ent.Hook{memberEmail, memberUpdatedAt} }
 
 // memberBookkeeping are the fields the server writes for itself: when a member last logged in
 // (to the day), their password, calendar and invitation secrets, and a pending deletion (which
@@ -43,4 +50,33 @@ func onlyBookkeeping(m *ent.MemberMutation) bool {
 		}
 	}
 	return len(changed) > 0
+}
+
+// memberEmail stores e-mail addresses trimmed and in lower case, so that uniqueness holds
+// however a directory or an admin spells them. The generic uniqueness check (see
+// uniqueness) ran on the address as given; a normalised one is checked again here, so that
+// the client learns the field instead of meeting the constraint.
+func memberEmail(next ent.Mutator) ent.Mutator {
+	return hook.MemberFunc(func(ctx context.Context, m *ent.MemberMutation) (ent.Value, error) {
+		email, ok := m.Email()
+		if !ok {
+			return next.Mutate(ctx, m)
+		}
+		normal := strings.ToLower(strings.TrimSpace(email))
+		if normal != email {
+			m.SetEmail(normal)
+			taken := m.Client().Member.Query().Where(member.Email(normal))
+			if id, ok := m.ID(); ok {
+				taken.Where(member.IDNEQ(id))
+			}
+			exists, err := taken.Exist(policy.System(ctx))
+			if err != nil {
+				return nil, err
+			}
+			if exists {
+				return nil, apperr.Invalid("email", "is already taken")
+			}
+		}
+		return next.Mutate(ctx, m)
+	})
 }

@@ -17,6 +17,9 @@ import (
 	"zirkel/server/policy"
 )
 
+// Report is the integrity of reports, declared in ent/schema/report.go.
+func Report() []ent.Hook { return []ent.Hook{reportItem} }
+
 // reportItem checks a new report: it names exactly one message, practice or discussion; the
 // reporter has no open report about it (CONFLICT: a second report is refused, not merged, so
 // that the reporter's first words stay as the moderators read them); and SALES_PITCH is given

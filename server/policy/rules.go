@@ -116,7 +116,14 @@ func PracticeRows(v *viewer.Viewer) predicate.Practice { return PracticeVisible(
 func Practice() ent.Policy {
 	return privacy.Policy{
 		Query: privacy.QueryPolicy{queryRows[*ent.PracticeQuery](PracticeRows)},
-		Mutation: privacy.MutationPolicy{denyAnonymous, denyModerationByOthers, allowAdmins,
+		Mutation: privacy.MutationPolicy{denyAnonymous,
+			privacy.PracticeMutationRuleFunc(func(ctx context.Context, m *ent.PracticeMutation) error {
+				if circleID, ok := m.CircleID(); ok && !viewerOf(ctx).InCircle(circleID) {
+					return privacy.Denyf("writing in a circle needs membership")
+				}
+				return privacy.Skip
+			}),
+			denyModerationByOthers, allowAdmins,
 			privacy.PracticeMutationRuleFunc(func(ctx context.Context, m *ent.PracticeMutation) error {
 				v := viewerOf(ctx)
 				if v.IsVendor() {
@@ -158,10 +165,38 @@ func DiscussionRows(v *viewer.Viewer) predicate.Discussion { return DiscussionVi
 func Discussion() ent.Policy {
 	return privacy.Policy{
 		Query: privacy.QueryPolicy{queryRows[*ent.DiscussionQuery](DiscussionRows)},
-		Mutation: privacy.MutationPolicy{denyAnonymous, denyBanned, denyModerationByOthers, allowAdmins,
+		Mutation: privacy.MutationPolicy{denyAnonymous, denyBanned,
+			privacy.DiscussionMutationRuleFunc(func(ctx context.Context, m *ent.DiscussionMutation) error {
+				circleID, inCircle := m.CircleID()
+				if !m.Op().Is(ent.OpCreate) || !inCircle {
+					return privacy.Skip
+				}
+				return writeInCircle(ctx, m.Client(), circleID)
+			}),
+			denyModerationByOthers, allowAdmins,
 			privacy.DiscussionMutationRuleFunc(discussionMutation),
 		},
 	}
+}
+
+// writeInCircle lets a viewer write in a circle they belong to and, unless they speak for a
+// vendor, in an OPEN one; everyone else, admins included, is refused: admins act in circles
+// they are not in through moderation, not as members.
+func writeInCircle(ctx context.Context, c *ent.Client, circleID gid.ID) error {
+	v := viewerOf(ctx)
+	if v.InCircle(circleID) {
+		return privacy.Skip
+	}
+	if !v.IsVendor() {
+		open, err := c.Circle.Query().Where(circle.ID(circleID), circle.VisibilityEQ(circle.VisibilityOPEN)).Exist(System(ctx))
+		if err != nil {
+			return err
+		}
+		if open {
+			return privacy.Skip
+		}
+	}
+	return privacy.Denyf("writing in a circle needs membership")
 }
 
 func discussionMutation(ctx context.Context, m *ent.DiscussionMutation) error {
