@@ -14,6 +14,7 @@ import (
 	"zirkel/ent/schema/gid"
 	"zirkel/server/apitest"
 	"zirkel/server/policy"
+	"zirkel/server/search"
 	"zirkel/server/store"
 )
 
@@ -75,7 +76,7 @@ func BenchmarkSearch(b *testing.B) {
 			b.ResetTimer()
 			for i := 0; b.Loop(); i++ {
 				start := time.Now()
-				if _, err := st.Search.Search(context.Background(), st.Client, queries[i%len(queries)], nil, 0, 500); err != nil {
+				if _, err := st.Search.Search(context.Background(), st.Client, queries[i%len(queries)], search.Filter{}, 0, 500); err != nil {
 					b.Fatal(err)
 				}
 				lat = append(lat, time.Since(start))
