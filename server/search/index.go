@@ -114,7 +114,7 @@ type execer interface {
 func (ix *Index) put(ctx context.Context, x execer, d doc) error {
 	text := d.title + " " + d.body
 	hs, ts := partsOf(text)
-	heads, tails, facets := strings.Join(hs, " "), strings.Join(ts, " "), facetTokens(d.facets)
+	heads, tails, facets := strings.Join(hs, " "), strings.Join(ts, " "), kindToken(d.kind)+" "+facetTokens(d.facets)
 	at := d.at.Unix()
 	if ix.dialect == dialect.Postgres {
 		_, err := x.ExecContext(ctx, `INSERT INTO search_index (doc_id, kind, at, title, body, title_terms, body_terms, words, heads, tails, facets)

@@ -162,7 +162,7 @@ func (f Filter) facets() [][]string {
 }
 
 // kindToken is how a document's kind is written among its facets.
-func kindToken(kind string) string { return "kind" + strings.ToLower(kind) }
+func kindToken(kind string) string { return "kind" + facetToken(gid.ID(kind)) }
 
 // where writes the match and the filter as a condition on search_index, and returns the
 // score expression (higher is better) with its arguments written by score.

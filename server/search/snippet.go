@@ -39,16 +39,21 @@ func tokenize(text string) []token {
 }
 
 // Snippet is up to about 20 words of the document around the first match, HTML-escaped,
-// with the matching words in <mark>: each word alone, never the punctuation around it.
+// with the matching words in <mark>: each word alone, never the punctuation around it. It is
+// taken from the body, or from the title where only the title matches or the body is empty.
 func Snippet(query, title, body string) string {
-	text := strings.TrimSpace(body)
-	if text == "" {
-		text = title
-	}
 	m, _ := parse(query)
+	text := strings.TrimSpace(body)
 	toks := tokenize(text)
 	marked := m.marks(toks)
 	first := slices.Index(marked, true)
+	if first < 0 {
+		if tt := tokenize(title); text == "" || slices.Contains(m.marks(tt), true) {
+			text, toks = title, tt
+			marked = m.marks(toks)
+			first = slices.Index(marked, true)
+		}
+	}
 	from := max(0, first-8)
 	to := min(len(toks), from+20)
 	if from >= to {
