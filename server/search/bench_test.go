@@ -136,6 +136,26 @@ func fill(tb testing.TB, st *store.Store, texts []string) {
 	}
 }
 
+// indexCost tells the size of the index and how much of its text the compound parts are.
+func indexCost(tb testing.TB, st *store.Store) string {
+	size := `SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()`
+	if st.Dialect == "postgres" {
+		size = `SELECT pg_total_relation_size('search_index')`
+	}
+	var bytes, parts, rest int64
+	if err := st.DB.QueryRow(size).Scan(&bytes); err != nil {
+		tb.Fatal(err)
+	}
+	terms := `sum(length(terms))`
+	if st.Dialect == "postgres" {
+		terms = `sum(length(title_terms) + length(body_terms))`
+	}
+	if err := st.DB.QueryRow(`SELECT sum(length(parts)), `+terms+` + sum(length(words)) FROM search_index`).Scan(&parts, &rest); err != nil {
+		tb.Fatal(err)
+	}
+	return fmt.Sprintf("database %.1f MB; compound parts are %.0f%% of the indexed text", float64(bytes)/1e6, 100*float64(parts)/float64(parts+rest))
+}
+
 func openStore(tb testing.TB, backend string) *store.Store {
 	tb.Helper()
 	opts := store.Options{DataDir: tb.TempDir()}
@@ -188,7 +208,7 @@ func BenchmarkSearch(b *testing.B) {
 				st := openStore(b, backend)
 				start := time.Now()
 				fill(b, st, texts)
-				b.Logf("indexed %d messages in %s", n, time.Since(start).Round(time.Millisecond))
+				b.Logf("indexed %d messages in %s; %s", n, time.Since(start).Round(time.Millisecond), indexCost(b, st))
 				var lat []time.Duration
 				b.ResetTimer()
 				for i := 0; b.Loop(); i++ {

@@ -55,7 +55,7 @@ func Open(ctx context.Context, db *sql.DB, client *ent.Client, dialectName strin
 
 // version is the version of the index's tables and terms; an index of another version is
 // dropped and filled anew when the server starts.
-const version = 5
+const version = 6
 
 // dropIfOutdated drops index tables written by another version of the terms.
 func (ix *Index) dropIfOutdated(ctx context.Context, db *sql.DB) error {
@@ -81,11 +81,10 @@ func (ix *Index) schema() []string {
 		return []string{
 			`CREATE TABLE IF NOT EXISTS search_index (doc_id text PRIMARY KEY, kind text NOT NULL, at bigint NOT NULL,
 				title text NOT NULL, body text NOT NULL,
-				title_terms text NOT NULL, body_terms text NOT NULL, words text NOT NULL, heads text NOT NULL, tails text NOT NULL, facets text NOT NULL,
+				title_terms text NOT NULL, body_terms text NOT NULL, words text NOT NULL, parts text NOT NULL,
 				tsv tsvector GENERATED ALWAYS AS (setweight(to_tsvector('simple', title_terms), 'A') || setweight(to_tsvector('simple', body_terms), 'B')) STORED,
 				wsv tsvector GENERATED ALWAYS AS (to_tsvector('simple', words)) STORED,
-				psv tsvector GENERATED ALWAYS AS (setweight(to_tsvector('simple', heads), 'A') || setweight(to_tsvector('simple', tails), 'B') ||
-					setweight(to_tsvector('simple', facets), 'C')) STORED)`,
+				psv tsvector GENERATED ALWAYS AS (to_tsvector('simple', parts)) STORED)`,
 			`CREATE INDEX IF NOT EXISTS search_index_wsv ON search_index USING gin (wsv)`,
 			`CREATE INDEX IF NOT EXISTS search_index_tsv ON search_index USING gin (tsv)`,
 			`CREATE INDEX IF NOT EXISTS search_index_psv ON search_index USING gin (psv)`,
@@ -96,7 +95,7 @@ func (ix *Index) schema() []string {
 	// the body are kept for snippets.
 	return []string{
 		`CREATE VIRTUAL TABLE IF NOT EXISTS search_index USING fts5(doc_id UNINDEXED, kind UNINDEXED, at UNINDEXED, title UNINDEXED, body UNINDEXED,
-			terms, words, heads, tails, facets, tokenize = 'unicode61 remove_diacritics 0', detail = full)`,
+			terms, words, parts, tokenize = 'unicode61 remove_diacritics 0', detail = full)`,
 		`CREATE TABLE IF NOT EXISTS search_rows (doc_id TEXT PRIMARY KEY, fts_row INTEGER NOT NULL)`,
 		`CREATE UNIQUE INDEX IF NOT EXISTS search_rows_fts_row ON search_rows (fts_row)`,
 	}
@@ -113,17 +112,16 @@ type execer interface {
 // replaced in place.
 func (ix *Index) put(ctx context.Context, x execer, d doc) error {
 	text := d.title + " " + d.body
-	hs, ts := partsOf(text)
-	heads, tails, facets := strings.Join(hs, " "), strings.Join(ts, " "), kindToken(d.kind)+" "+facetTokens(d.facets)
+	// parts: the compound parts, then the facets (the kind and the ids filtered on); facet
+	// tokens ("kindmessage", "top8x…") are no German words.
+	parts := strings.Join(append(partsOf(text), facetMark+kindToken(d.kind), facetTokens(d.facets)), " ")
 	at := d.at.Unix()
 	if ix.dialect == dialect.Postgres {
-		_, err := x.ExecContext(ctx, `INSERT INTO search_index (doc_id, kind, at, title, body, title_terms, body_terms, words, heads, tails, facets)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+		_, err := x.ExecContext(ctx, `INSERT INTO search_index (doc_id, kind, at, title, body, title_terms, body_terms, words, parts)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 			ON CONFLICT (doc_id) DO UPDATE SET kind = excluded.kind, at = excluded.at, title = excluded.title, body = excluded.body,
-				title_terms = excluded.title_terms, body_terms = excluded.body_terms, words = excluded.words,
-				heads = excluded.heads, tails = excluded.tails, facets = excluded.facets`,
-			string(d.id), d.kind, at, d.title, d.body, strings.Join(terms(d.title), " "), strings.Join(terms(d.body), " "), folded(text),
-			heads, tails, facets)
+				title_terms = excluded.title_terms, body_terms = excluded.body_terms, words = excluded.words, parts = excluded.parts`,
+			string(d.id), d.kind, at, d.title, d.body, strings.Join(terms(d.title), " "), strings.Join(terms(d.body), " "), folded(text), parts)
 		return err
 	}
 	if _, err := x.ExecContext(ctx, `INSERT INTO search_rows (doc_id, fts_row)
@@ -131,9 +129,9 @@ func (ix *Index) put(ctx context.Context, x execer, d doc) error {
 		ON CONFLICT (doc_id) DO NOTHING`, string(d.id)); err != nil {
 		return err
 	}
-	_, err := x.ExecContext(ctx, `INSERT OR REPLACE INTO search_index (rowid, doc_id, kind, at, title, body, terms, words, heads, tails, facets)
-		VALUES ((SELECT fts_row FROM search_rows WHERE doc_id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		string(d.id), string(d.id), d.kind, at, d.title, d.body, strings.Join(terms(text), " "), folded(text), heads, tails, facets)
+	_, err := x.ExecContext(ctx, `INSERT OR REPLACE INTO search_index (rowid, doc_id, kind, at, title, body, terms, words, parts)
+		VALUES ((SELECT fts_row FROM search_rows WHERE doc_id = ?), ?, ?, ?, ?, ?, ?, ?, ?)`,
+		string(d.id), string(d.id), d.kind, at, d.title, d.body, strings.Join(terms(text), " "), folded(text), parts)
 	return err
 }
 
@@ -152,7 +150,7 @@ func facetTokens(ids []gid.ID) string {
 	out := make([]string, 0, len(ids))
 	for _, id := range ids {
 		if t := facetToken(id); t != "" {
-			out = append(out, t)
+			out = append(out, facetMark+t)
 		}
 	}
 	return strings.Join(out, " ")

@@ -2,12 +2,21 @@ package search
 
 // German compounds ("Bürgerservice", "Terminvergabe") are found by their parts without a
 // dictionary: each long word is indexed with its heads (the folded word's beginnings) and
-// its tails (the terms of the folded word's endings), each at least minPart letters long
-// and leaving at least minRest letters of the word. A query word of at least minPart letters
-// matches a head by its folded spelling ("Termin" → "termin", a head of "terminvergabe") and a
-// tail by its term ("Services" → "servic", the term of the tail "service" of
-// "burgerservice"). A head is never matched by a stem, so "Bürger" ("burger", stem "burg")
-// does not match "Burgenlandkreis", and short words ("Amt", "Burg", "Haus") match no parts.
+// its tails (the terms of the folded word's endings), each at least minPart letters long and
+// leaving at least minRest letters of the word. A query word of at least minPart letters
+// matches a head by its folded spelling ("Termin" → "termin", a head of "terminvergabe") and
+// a tail by its term ("Services" → "servic", the term of the tail "service" of
+// "burgerservice"). A head is never matched by a stem, so "Landschaften" (stem "landschaft")
+// does not find "Landschaftsplanung", and words shorter than minPart match no parts ("Amt",
+// "Burg", and the stem "burg" of "Bürger", which therefore does not find "Burgenlandkreis" or
+// "Hamburg"). Heads, tails and facets share one indexed column, told apart by a leading
+// digit (headMark, tailMark, facetMark), so that each database looks them up in one index.
+const (
+	headMark  = "0"
+	tailMark  = "1"
+	facetMark = "2"
+)
+
 const (
 	minPart = 5
 	minRest = 3
@@ -35,23 +44,24 @@ func tails(folded string) []string {
 	return out
 }
 
-// partsOf are the distinct heads and tails of the words of a text.
-func partsOf(text string) (hs, ts []string) {
-	seenH, seenT := map[string]bool{}, map[string]bool{}
+// partsOf are the distinct heads and tails of the words of a text, marked.
+func partsOf(text string) []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(p string) {
+		if !seen[p] {
+			seen[p] = true
+			out = append(out, p)
+		}
+	}
 	for _, w := range words(text) {
 		f := fold(w)
 		for _, h := range heads(f) {
-			if !seenH[h] {
-				seenH[h] = true
-				hs = append(hs, h)
-			}
+			add(headMark + h)
 		}
 		for _, t := range tails(f) {
-			if !seenT[t] {
-				seenT[t] = true
-				ts = append(ts, t)
-			}
+			add(tailMark + t)
 		}
 	}
-	return hs, ts
+	return out
 }

@@ -94,7 +94,7 @@ func parse(query string) (match, bool) {
 	return m, true
 }
 
-// head and tail are the compound parts a word may match, "" when it is too short.
+// head and tail are the compound parts a word may match, "" when it is too short or quoted.
 func (g group) head() string {
 	if g.exact || len([]rune(g.folded)) < minPart {
 		return ""
@@ -109,6 +109,18 @@ func (g group) tail() string {
 	return g.terms[0]
 }
 
+// parts are the marked tokens of the parts column that a word matches.
+func (g group) parts() []string {
+	var out []string
+	if h := g.head(); h != "" {
+		out = append(out, headMark+h)
+	}
+	if t := g.tail(); t != "" {
+		out = append(out, tailMark+t)
+	}
+	return out
+}
+
 // fts5 is the match and filter as an FTS5 query.
 func (m match) fts5(f Filter) string {
 	var and []string
@@ -118,11 +130,8 @@ func (m match) fts5(f Filter) string {
 			continue
 		}
 		or := []string{`terms: "` + g.terms[0] + `"`}
-		if h := g.head(); h != "" {
-			or = append(or, `heads: "`+h+`"`)
-		}
-		if t := g.tail(); t != "" {
-			or = append(or, `tails: "`+t+`"`)
+		for _, p := range g.parts() {
+			or = append(or, `parts: "`+p+`"`)
 		}
 		if g.prefix != "" {
 			or = append(or, `words: "`+g.prefix+`"*`)
@@ -130,7 +139,7 @@ func (m match) fts5(f Filter) string {
 		and = append(and, "("+strings.Join(or, " OR ")+")")
 	}
 	for _, fc := range f.facets() {
-		and = append(and, `facets: (`+strings.Join(quoteAll(fc), " OR ")+`)`)
+		and = append(and, `parts: (`+strings.Join(quoteAll(fc), " OR ")+`)`)
 	}
 	return strings.Join(and, " AND ")
 }
@@ -149,13 +158,13 @@ func (f Filter) facets() [][]string {
 	if len(f.Kinds) > 0 {
 		ks := make([]string, len(f.Kinds))
 		for i, k := range f.Kinds {
-			ks[i] = kindToken(k)
+			ks[i] = facetMark + kindToken(k)
 		}
 		out = append(out, ks)
 	}
 	for _, id := range []gid.ID{f.Organisation, f.Topic} {
 		if id != "" {
-			out = append(out, []string{facetToken(id)})
+			out = append(out, []string{facetMark + facetToken(id)})
 		}
 	}
 	return out
@@ -175,8 +184,8 @@ func (ix *Index) where(b *entsql.Builder, m match, f Filter) {
 				b.WriteString(" AND ")
 			}
 			b.WriteString("(tsv @@ to_tsquery('simple', ").Arg(strings.Join(g.terms, " <-> ")).WriteString(")")
-			if parts := g.partsQuery(); parts != "" {
-				b.WriteString(" OR psv @@ to_tsquery('simple', ").Arg(parts).WriteString(")")
+			if parts := g.parts(); len(parts) > 0 {
+				b.WriteString(" OR psv @@ to_tsquery('simple', ").Arg(strings.Join(parts, " | ")).WriteString(")")
 			}
 			if g.prefix != "" {
 				b.WriteString(" OR wsv @@ to_tsquery('simple', ").Arg(g.prefix + ":*").WriteString(")")
@@ -184,7 +193,7 @@ func (ix *Index) where(b *entsql.Builder, m match, f Filter) {
 			b.WriteString(")")
 		}
 		for _, fc := range f.facets() {
-			b.WriteString(" AND psv @@ to_tsquery('simple', ").Arg(strings.Join(fc, ":C | ") + ":C").WriteString(")")
+			b.WriteString(" AND psv @@ to_tsquery('simple', ").Arg(strings.Join(fc, " | ")).WriteString(")")
 		}
 	}
 	if f.From != nil {
@@ -195,42 +204,19 @@ func (ix *Index) where(b *entsql.Builder, m match, f Filter) {
 	}
 }
 
-// partsQuery is a word's compound parts as a tsquery over psv ("" if none).
-func (g group) partsQuery() string {
-	var or []string
-	if h := g.head(); h != "" {
-		or = append(or, h+":A")
-	}
-	if t := g.tail(); t != "" {
-		or = append(or, t+":B")
-	}
-	return strings.Join(or, " | ")
-}
-
-// pgScore writes PostgreSQL's score: the rank of the terms, then of parts and prefixes.
+// pgScore writes PostgreSQL's score: the rank of the terms (parts and prefixes are not
+// ranked: ranking them read two more tsvectors of every match, see the benchmark).
 func (m match) pgScore(b *entsql.Builder) {
-	var ts, ps, ws []string
-	for _, g := range m.groups {
-		ts = append(ts, strings.Join(g.terms, " <-> "))
-		if p := g.partsQuery(); p != "" {
-			ps = append(ps, p)
-		}
-		if g.prefix != "" {
-			ws = append(ws, g.prefix+":*")
-		}
+	ts := make([]string, len(m.groups))
+	for i, g := range m.groups {
+		ts[i] = strings.Join(g.terms, " <-> ")
 	}
 	b.WriteString("ts_rank(tsv, to_tsquery('simple', ").Arg(strings.Join(ts, " | ")).WriteString("))")
-	if len(ps) > 0 {
-		b.WriteString(" + 0.5 * ts_rank(psv, to_tsquery('simple', ").Arg(strings.Join(ps, " | ")).WriteString("))")
-	}
-	if len(ws) > 0 {
-		b.WriteString(" + 0.5 * ts_rank(wsv, to_tsquery('simple', ").Arg(strings.Join(ws, " | ")).WriteString("))")
-	}
 }
 
-// sqliteScore is SQLite's score: BM25 over terms (weight 1), words as written (0.5) and
-// compound parts (0.5 each), negated so that higher is better.
-const sqliteScore = `-bm25(search_index, 0, 0, 0, 0, 0, 1.0, 0.5, 0.5, 0.5, 0)`
+// sqliteScore is SQLite's score: BM25 over terms (weight 1), words as written and compound
+// parts (0.5 each), negated so that higher is better.
+const sqliteScore = `-bm25(search_index, 0, 0, 0, 0, 0, 1.0, 0.5, 0.5)`
 
 // Search returns the hits for a query from the offset-th on (best first, ties in the
 // index's order, at most limit); see match for what a query finds and Filter for filters.

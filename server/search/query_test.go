@@ -22,7 +22,7 @@ func FuzzParse(f *testing.F) {
 			return s != "" && strings.IndexFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) < 0
 		}
 		for _, g := range m.groups {
-			for _, s := range append(append([]string{}, g.terms...), g.head(), g.tail(), g.prefix) {
+			for _, s := range append(append(append([]string{}, g.terms...), g.parts()...), g.prefix) {
 				if s != "" && !onlyWordRunes(s) || len(g.terms) == 0 {
 					t.Fatalf("term %q of %q", s, query)
 				}
