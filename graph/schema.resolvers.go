@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"time"
 	"zirkel/ent"
 	"zirkel/ent/authorshipinvitation"
 	"zirkel/ent/circlejoinrequest"
@@ -592,8 +593,8 @@ func (r *queryResolver) WhoKnows(ctx context.Context, competencyID gid.ID, first
 }
 
 // Search is the resolver for the search field.
-func (r *queryResolver) Search(ctx context.Context, query string, types []model.SearchType, first *int, after *string) (*model.SearchResults, error) {
-	return r.search(ctx, query, types, deref(first, 20), after)
+func (r *queryResolver) Search(ctx context.Context, query string, types []model.SearchType, topicID *gid.ID, organisationID *gid.ID, from *time.Time, to *time.Time, first *int, after *string) (*model.SearchResults, error) {
+	return r.search(ctx, query, searchFilter(types, topicID, organisationID, from, to), deref(first, 20), after)
 }
 
 // AuditEntries is the resolver for the auditEntries field.
@@ -637,6 +638,11 @@ func (r *queryResolver) MentionSuggestions(ctx context.Context, discussionID gid
 // EmailSettings is the resolver for the emailSettings field.
 func (r *queryResolver) EmailSettings(ctx context.Context) (*model.EmailSettings, error) {
 	return emailSettings(ctx, r.client)
+}
+
+// TotalCount is the resolver for the totalCount field.
+func (r *searchResultsResolver) TotalCount(ctx context.Context, obj *model.SearchResults) (int, error) {
+	return r.searchTotal(ctx, obj)
 }
 
 // Landscape is the resolver for the landscape field.
@@ -726,10 +732,14 @@ func (r *surveyResolver) CSVPath(ctx context.Context, obj *ent.Survey) (string, 
 // Mutation returns generated.MutationResolver implementation.
 func (r *Resolver) Mutation() generated.MutationResolver { return &mutationResolver{r} }
 
+// SearchResults returns generated.SearchResultsResolver implementation.
+func (r *Resolver) SearchResults() generated.SearchResultsResolver { return &searchResultsResolver{r} }
+
 // Subscription returns generated.SubscriptionResolver implementation.
 func (r *Resolver) Subscription() generated.SubscriptionResolver { return &subscriptionResolver{r} }
 
 type (
-	mutationResolver     struct{ *Resolver }
-	subscriptionResolver struct{ *Resolver }
+	mutationResolver      struct{ *Resolver }
+	searchResultsResolver struct{ *Resolver }
+	subscriptionResolver  struct{ *Resolver }
 )

@@ -3,6 +3,9 @@ package graph
 import (
 	"context"
 	"strconv"
+	"time"
+
+	"entgo.io/ent/dialect/sql"
 
 	"zirkel/ent"
 	"zirkel/ent/circle"
@@ -13,8 +16,10 @@ import (
 	"zirkel/ent/message"
 	"zirkel/ent/organisation"
 	"zirkel/ent/practice"
+	"zirkel/ent/predicate"
 	"zirkel/ent/schema/gid"
 	"zirkel/ent/softwareproduct"
+	"zirkel/ent/softwareusage"
 	"zirkel/ent/topic"
 	"zirkel/graph/model"
 	"zirkel/server/apperr"
@@ -31,7 +36,7 @@ const (
 // search ranks the index's candidates, keeps those the viewer may see (loaded through the
 // privacy policies, one query per type and batch) and pages through them. The cursor is the
 // position in the ranked candidates where the next page starts.
-func (r *Resolver) search(ctx context.Context, query string, types []model.SearchType, first int, after *string) (*model.SearchResults, error) {
+func (r *Resolver) search(ctx context.Context, query string, filter search.Filter, first int, after *string) (*model.SearchResults, error) {
 	if len(query) > 200 {
 		return nil, apperr.Invalid("query", "at most 200 characters")
 	}
@@ -46,13 +51,12 @@ func (r *Resolver) search(ctx context.Context, query string, types []model.Searc
 		}
 		pos = n
 	}
-	kinds := make([]string, len(types))
-	for i, t := range types {
-		kinds[i] = string(t)
+	if filter.From != nil && filter.To != nil && !filter.From.Before(*filter.To) {
+		return nil, apperr.Invalid("to", "must be after from")
 	}
-	out := &model.SearchResults{Hits: []*model.SearchHit{}}
+	out := &model.SearchResults{Hits: []*model.SearchHit{}, Query: query, Filter: filter}
 	for scanned := 0; scanned < maxScanned; {
-		hits, err := r.searchIndex.Search(ctx, r.client, query, kinds, pos, candidateBatch)
+		hits, err := r.searchIndex.Search(ctx, r.client, query, filter, pos, candidateBatch)
 		if err != nil {
 			return nil, err
 		}
@@ -112,6 +116,8 @@ func (r *Resolver) visibleNodes(ctx context.Context, hits []search.Hit) (map[gid
 			err = collect(c.Organisation.Query().Where(organisation.IDIn(ids...)).All(ctx))(func(v *ent.Organisation) { add(v, v.ID) })
 		case "EVENT":
 			err = collect(c.Event.Query().Where(event.IDIn(ids...)).All(ctx))(func(v *ent.Event) { add(v, v.ID) })
+		case "SOFTWARE_USAGE":
+			err = collect(c.SoftwareUsage.Query().Where(softwareusage.IDIn(ids...)).All(ctx))(func(v *ent.SoftwareUsage) { add(v, v.ID) })
 		case "SOFTWARE":
 			err = collect(c.SoftwareProduct.Query().Where(softwareproduct.IDIn(ids...)).All(ctx))(func(v *ent.SoftwareProduct) { add(v, v.ID) })
 		case "TOPIC":
@@ -126,6 +132,69 @@ func (r *Resolver) visibleNodes(ctx context.Context, hits []search.Hit) (map[gid
 		}
 	}
 	return out, nil
+}
+
+// searchFilter is a search's filter from the query's arguments.
+func searchFilter(types []model.SearchType, topicID, organisationID *gid.ID, from, to *time.Time) search.Filter {
+	f := search.Filter{From: from, To: to}
+	for _, t := range types {
+		f.Kinds = append(f.Kinds, string(t))
+	}
+	if topicID != nil {
+		f.Topic = *topicID
+	}
+	if organisationID != nil {
+		f.Organisation = *organisationID
+	}
+	return f
+}
+
+// searchTotal counts the hits of a search that the viewer may see: one count per type,
+// through the type's privacy rules, of the rows whose id the index matches.
+func (r *Resolver) searchTotal(ctx context.Context, res *model.SearchResults) (int, error) {
+	kinds := res.Filter.Kinds
+	if len(kinds) == 0 {
+		for _, t := range model.AllSearchType {
+			kinds = append(kinds, string(t))
+		}
+	}
+	c := r.client
+	total := 0
+	for _, kind := range kinds {
+		match := r.searchIndex.Matching(res.Query, kind, res.Filter)
+		where := func(s *sql.Selector) { match(s, "id") }
+		var n int
+		var err error
+		switch kind {
+		case "PRACTICE":
+			n, err = c.Practice.Query().Where(predicate.Practice(where)).Count(ctx)
+		case "DISCUSSION":
+			n, err = c.Discussion.Query().Where(predicate.Discussion(where)).Count(ctx)
+		case "MESSAGE":
+			n, err = c.Message.Query().Where(predicate.Message(where)).Count(ctx)
+		case "MEMBER":
+			n, err = c.Member.Query().Where(predicate.Member(where)).Count(ctx)
+		case "ORGANISATION":
+			n, err = c.Organisation.Query().Where(predicate.Organisation(where)).Count(ctx)
+		case "EVENT":
+			n, err = c.Event.Query().Where(predicate.Event(where)).Count(ctx)
+		case "SOFTWARE":
+			n, err = c.SoftwareProduct.Query().Where(predicate.SoftwareProduct(where)).Count(ctx)
+		case "SOFTWARE_USAGE":
+			n, err = c.SoftwareUsage.Query().Where(predicate.SoftwareUsage(where)).Count(ctx)
+		case "TOPIC":
+			n, err = c.Topic.Query().Where(predicate.Topic(where)).Count(ctx)
+		case "INDICATOR":
+			n, err = c.Indicator.Query().Where(predicate.Indicator(where)).Count(ctx)
+		case "CIRCLE":
+			n, err = c.Circle.Query().Where(predicate.Circle(where)).Count(ctx)
+		}
+		if err != nil {
+			return 0, err
+		}
+		total += n
+	}
+	return total, nil
 }
 
 // collect applies f to each loaded value, or passes the query's error on.

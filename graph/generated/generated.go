@@ -61,6 +61,7 @@ type ResolverRoot interface {
 	Query() QueryResolver
 	Registration() RegistrationResolver
 	Report() ReportResolver
+	SearchResults() SearchResultsResolver
 	SoftwareProduct() SoftwareProductResolver
 	Subscription() SubscriptionResolver
 	Survey() SurveyResolver
@@ -738,7 +739,7 @@ type ComplexityRoot struct {
 		Notifications       func(childComplexity int, first *int, after *entgql.Cursor[gid.ID], unreadOnly *bool) int
 		Organisations       func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.OrganisationOrder, where *ent.OrganisationWhereInput) int
 		Practices           func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.PracticeOrder, where *ent.PracticeWhereInput) int
-		Search              func(childComplexity int, query string, types []model.SearchType, first *int, after *string) int
+		Search              func(childComplexity int, query string, types []model.SearchType, topicID *gid.ID, organisationID *gid.ID, from *time.Time, to *time.Time, first *int, after *string) int
 		SoftwareAmongPeers  func(childComplexity int, topicID gid.ID, first *int) int
 		SoftwareForTopic    func(childComplexity int, topicID gid.ID, first *int) int
 		SoftwareProducts    func(childComplexity int, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.SoftwareProductOrder, where *ent.SoftwareProductWhereInput) int
@@ -823,6 +824,7 @@ type ComplexityRoot struct {
 		EndCursor   func(childComplexity int) int
 		HasNextPage func(childComplexity int) int
 		Hits        func(childComplexity int) int
+		TotalCount  func(childComplexity int) int
 	}
 
 	SoftwareLandscape struct {
@@ -1107,7 +1109,7 @@ type QueryResolver interface {
 	SoftwareAmongPeers(ctx context.Context, topicID gid.ID, first *int) ([]*model.SoftwareUsageSummary, error)
 	CompetencyGaps(ctx context.Context, side *competency.Side) ([]*ent.Competency, error)
 	WhoKnows(ctx context.Context, competencyID gid.ID, first *int) ([]*ent.CompetencyRating, error)
-	Search(ctx context.Context, query string, types []model.SearchType, first *int, after *string) (*model.SearchResults, error)
+	Search(ctx context.Context, query string, types []model.SearchType, topicID *gid.ID, organisationID *gid.ID, from *time.Time, to *time.Time, first *int, after *string) (*model.SearchResults, error)
 	AuditEntries(ctx context.Context, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, filter *model.AuditLogFilter) (*ent.AuditEntryConnection, error)
 	MyFollows(ctx context.Context, first *int, after *entgql.Cursor[gid.ID]) (*ent.FollowConnection, error)
 	FollowerCount(ctx context.Context, id gid.ID) (int, error)
@@ -1131,6 +1133,9 @@ type RegistrationResolver interface {
 }
 type ReportResolver interface {
 	Item(ctx context.Context, obj *ent.Report) (ent.Noder, error)
+}
+type SearchResultsResolver interface {
+	TotalCount(ctx context.Context, obj *model.SearchResults) (int, error)
 }
 type SoftwareProductResolver interface {
 	Landscape(ctx context.Context, obj *ent.SoftwareProduct) (*model.SoftwareLandscape, error)
@@ -4628,7 +4633,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Search(childComplexity, args["query"].(string), args["types"].([]model.SearchType), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Search(childComplexity, args["query"].(string), args["types"].([]model.SearchType), args["topicID"].(*gid.ID), args["organisationID"].(*gid.ID), args["from"].(*time.Time), args["to"].(*time.Time), args["first"].(*int), args["after"].(*string)), true
 	case "Query.softwareAmongPeers":
 		if e.ComplexityRoot.Query.SoftwareAmongPeers == nil {
 			break
@@ -4993,6 +4998,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SearchResults.Hits(childComplexity), true
+	case "SearchResults.totalCount":
+		if e.ComplexityRoot.SearchResults.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchResults.TotalCount(childComplexity), true
 
 	case "SoftwareLandscape.averageSatisfaction":
 		if e.ComplexityRoot.SoftwareLandscape.AverageSatisfaction == nil {
@@ -13012,6 +13023,7 @@ enum SearchType {
   ORGANISATION
   EVENT
   SOFTWARE
+  SOFTWARE_USAGE
   TOPIC
   INDICATOR
   CIRCLE
@@ -13031,16 +13043,28 @@ type SearchResults {
   hits: [SearchHit!]!
   hasNextPage: Boolean!
   endCursor: String
+  """
+  How many hits the viewer may see in all (exact: counted under the same rules as the hits,
+  by one count per type; asked for only when selected).
+  """
+  totalCount: Int!
 }
 
 extend type Query {
   """
   German full-text search, ranked, over what the viewer may see. Every word must match a word
   of the same stem, whatever the spelling ("Buergerbueros" finds "Bürgerbüro", "Strasse"
-  "Straße"); the last word, if it has 3 letters or more, also matches as the start of a word
-  ("Prozess" finds "Prozessmanagement", "Bürger" does not find "Burgenlandkreis").
+  "Straße"), or a part of a compound word when it has 5 letters or more ("Service" finds
+  "Bürgerservice", "Termin" "Terminvergabe"); the last word, if it has 3 letters or more,
+  also matches as the start of a word ("Prozess" finds "Prozessmanagement", "Bürger" does not
+  find "Burgenlandkreis"). Words in double quotes match only as a phrase: the same words
+  (stems) next to each other in that order ("\"digitale Verwaltung\""). Filters: types;
+  topicID (practices, discussions, members by expertise, indicators, software usages, the
+  topic itself); organisationID (practices, members, software usages, vendors' products, the
+  organisation itself); from/to (the date a hit is dated at: a practice's publication, an
+  event's start, otherwise its creation; from inclusive, to exclusive).
   """
-  search(query: String!, types: [SearchType!], first: Int = 20, after: String): SearchResults!
+  search(query: String!, types: [SearchType!], topicID: ID, organisationID: ID, from: Time, to: Time, first: Int = 20, after: String): SearchResults!
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -14824,6 +14848,8 @@ func (ec *executionContext) childFields_SearchResults(ctx context.Context, field
 		return ec.fieldContext_SearchResults_hasNextPage(ctx, field)
 	case "endCursor":
 		return ec.fieldContext_SearchResults_endCursor(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_SearchResults_totalCount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SearchResults", field.Name)
 }
@@ -19109,22 +19135,54 @@ func (ec *executionContext) field_Query_search_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["types"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "topicID",
+		func(ctx context.Context, v any) (*gid.ID, error) {
+			return ec.unmarshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["topicID"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "organisationID",
+		func(ctx context.Context, v any) (*gid.ID, error) {
+			return ec.unmarshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["organisationID"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg3
+	args["after"] = arg7
 	return args, nil
 }
 
@@ -33571,7 +33629,7 @@ func (ec *executionContext) _Query_search(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Search(ctx, fc.Args["query"].(string), fc.Args["types"].([]model.SearchType), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Search(ctx, fc.Args["query"].(string), fc.Args["types"].([]model.SearchType), fc.Args["topicID"].(*gid.ID), fc.Args["organisationID"].(*gid.ID), fc.Args["from"].(*time.Time), fc.Args["to"].(*time.Time), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SearchResults) graphql.Marshaler {
@@ -35625,6 +35683,29 @@ func (ec *executionContext) _SearchResults_endCursor(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_SearchResults_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SearchResults", field, false, false, "String")
+}
+
+func (ec *executionContext) _SearchResults_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.SearchResults) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchResults_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SearchResults().TotalCount(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchResults_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchResults", field, true, true, "Int")
 }
 
 func (ec *executionContext) _SoftwareLandscape_organisations(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareLandscape) (ret graphql.Marshaler) {
@@ -62799,6 +62880,11 @@ func (ec *executionContext) _SearchResults(ctx context.Context, sel ast.Selectio
 		case "endCursor":
 			out.Values[i] = ec._SearchResults_endCursor(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._SearchResults_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:

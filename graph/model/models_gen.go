@@ -218,12 +218,6 @@ type SearchHit struct {
 	Score   float64 `json:"score"`
 }
 
-type SearchResults struct {
-	Hits        []*SearchHit `json:"hits"`
-	HasNextPage bool         `json:"hasNextPage"`
-	EndCursor   *string      `json:"endCursor,omitempty"`
-}
-
 // A product's place in the software landscape as an aggregate over organisations: what vendors
 // see instead of single usages. Null while fewer than 5 organisations use the product.
 type SoftwareLandscape struct {
@@ -469,16 +463,17 @@ func (e EmailLanguage) MarshalJSON() ([]byte, error) {
 type SearchType string
 
 const (
-	SearchTypePractice     SearchType = "PRACTICE"
-	SearchTypeDiscussion   SearchType = "DISCUSSION"
-	SearchTypeMessage      SearchType = "MESSAGE"
-	SearchTypeMember       SearchType = "MEMBER"
-	SearchTypeOrganisation SearchType = "ORGANISATION"
-	SearchTypeEvent        SearchType = "EVENT"
-	SearchTypeSoftware     SearchType = "SOFTWARE"
-	SearchTypeTopic        SearchType = "TOPIC"
-	SearchTypeIndicator    SearchType = "INDICATOR"
-	SearchTypeCircle       SearchType = "CIRCLE"
+	SearchTypePractice      SearchType = "PRACTICE"
+	SearchTypeDiscussion    SearchType = "DISCUSSION"
+	SearchTypeMessage       SearchType = "MESSAGE"
+	SearchTypeMember        SearchType = "MEMBER"
+	SearchTypeOrganisation  SearchType = "ORGANISATION"
+	SearchTypeEvent         SearchType = "EVENT"
+	SearchTypeSoftware      SearchType = "SOFTWARE"
+	SearchTypeSoftwareUsage SearchType = "SOFTWARE_USAGE"
+	SearchTypeTopic         SearchType = "TOPIC"
+	SearchTypeIndicator     SearchType = "INDICATOR"
+	SearchTypeCircle        SearchType = "CIRCLE"
 )
 
 var AllSearchType = []SearchType{
@@ -489,6 +484,7 @@ var AllSearchType = []SearchType{
 	SearchTypeOrganisation,
 	SearchTypeEvent,
 	SearchTypeSoftware,
+	SearchTypeSoftwareUsage,
 	SearchTypeTopic,
 	SearchTypeIndicator,
 	SearchTypeCircle,
@@ -496,7 +492,7 @@ var AllSearchType = []SearchType{
 
 func (e SearchType) IsValid() bool {
 	switch e {
-	case SearchTypePractice, SearchTypeDiscussion, SearchTypeMessage, SearchTypeMember, SearchTypeOrganisation, SearchTypeEvent, SearchTypeSoftware, SearchTypeTopic, SearchTypeIndicator, SearchTypeCircle:
+	case SearchTypePractice, SearchTypeDiscussion, SearchTypeMessage, SearchTypeMember, SearchTypeOrganisation, SearchTypeEvent, SearchTypeSoftware, SearchTypeSoftwareUsage, SearchTypeTopic, SearchTypeIndicator, SearchTypeCircle:
 		return true
 	}
 	return false

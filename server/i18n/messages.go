@@ -75,6 +75,7 @@ var german = map[string]string{
 	"is required when the visibility is CIRCLE":             "ist erforderlich, wenn die Sichtbarkeit CIRCLE ist",
 	"must be after opensAt":                                 "muss nach opensAt liegen",
 	"must be after startsAt":                                "muss nach startsAt liegen",
+	"must be after from":                                    "muss nach from liegen",
 	"registration is closed":                                "die Anmeldung ist geschlossen",
 	"must be between 1 and 100":                             "muss zwischen 1 und 100 liegen",
 	"the message was deleted":                               "die Nachricht wurde gelöscht",

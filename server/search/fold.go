@@ -45,8 +45,11 @@ func isVowel(r rune) bool { return strings.ContainsRune("aeiouy", r) }
 
 // term is what the index keeps of a word: the Snowball stem of its folded spelling, less the
 // plural s of words that end in a vowel ("büros" → "buro"), which Snowball leaves on.
-func term(word string) string {
-	s := Stem(fold(word))
+func term(word string) string { return termOfFolded(fold(word)) }
+
+// termOfFolded is term of a word that is folded already.
+func termOfFolded(folded string) string {
+	s := Stem(folded)
 	if n := len(s); n >= 5 && s[n-1] == 's' && strings.IndexByte("aioy", s[n-2]) >= 0 {
 		return s[:n-1]
 	}

@@ -4,11 +4,12 @@ import (
 	"context"
 	"strings"
 
+	entsql "entgo.io/ent/dialect/sql"
+
 	"zirkel/ent"
 	"zirkel/ent/circle"
 	"zirkel/ent/discussion"
 	"zirkel/ent/event"
-	"zirkel/ent/hook"
 	"zirkel/ent/indicator"
 	"zirkel/ent/member"
 	"zirkel/ent/message"
@@ -16,120 +17,222 @@ import (
 	"zirkel/ent/practice"
 	"zirkel/ent/schema/gid"
 	"zirkel/ent/softwareproduct"
+	"zirkel/ent/softwareusage"
 	"zirkel/ent/topic"
+	"zirkel/server/events"
+	"zirkel/server/policy"
 )
 
-// installHooks indexes each searchable object after every create, and after every single
-// update that changes what the index holds of it (recording a login, a reaction or a counter
-// does not), in the mutation's transaction, so the index never disagrees with the data.
-func (ix *Index) installHooks(client *ent.Client) {
-	index := func(toDoc func(ent.Value) (doc, bool), searched ...string) ent.Hook {
-		return hook.On(func(next ent.Mutator) ent.Mutator {
-			return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
-				v, err := next.Mutate(ctx, m)
-				if err != nil {
-					return v, err
-				}
-				x, ok := m.(interface{ Client() *ent.Client })
-				if !ok || m.Op().Is(ent.OpUpdateOne) && !changesAny(m, searched) {
-					return v, nil
-				}
-				d, keep := toDoc(v)
-				if !keep {
-					return v, ix.remove(ctx, x.Client(), d.id)
-				}
-				return v, ix.put(ctx, x.Client(), d)
-			})
-		}, ent.OpCreate|ent.OpUpdateOne)
-	}
-	// A deleted object leaves the index with its row (e.g. a practice its only author deleted
-	// with their account, server/privacy).
-	unindex := hook.On(func(next ent.Mutator) ent.Mutator {
-		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
-			x, ok := m.(interface {
-				Client() *ent.Client
-				ID() (gid.ID, bool)
-			})
-			v, err := next.Mutate(ctx, m)
-			if err != nil || !ok {
-				return v, err
-			}
-			if id, ok := x.ID(); ok {
-				return v, ix.remove(ctx, x.Client(), id)
-			}
-			return v, nil
-		})
-	}, ent.OpDeleteOne)
-	for _, c := range []interface{ Use(...ent.Hook) }{client.Practice, client.Discussion, client.Message, client.Member,
-		client.Organisation, client.Event, client.SoftwareProduct, client.Topic, client.Indicator, client.Circle} {
-		c.Use(unindex)
-	}
-	client.Practice.Use(index(func(v ent.Value) (doc, bool) { return practiceDoc(v.(*ent.Practice)) },
-		practice.FieldTitle, practice.FieldSummary, practice.FieldProblem, practice.FieldApproach, practice.FieldOutcome,
-		practice.FieldLessonsLearned, practice.FieldTransferability, practice.FieldSoftwareUsed))
-	client.Discussion.Use(index(func(v ent.Value) (doc, bool) { return discussionDoc(v.(*ent.Discussion)) }, discussion.FieldTitle))
-	client.Message.Use(index(func(v ent.Value) (doc, bool) { return messageDoc(v.(*ent.Message)) }, message.FieldBody, message.FieldDeletedAt))
-	client.Member.Use(index(func(v ent.Value) (doc, bool) { return memberDoc(v.(*ent.Member)) },
-		member.FieldDisplayName, member.FieldJobTitle, member.FieldBio, member.FieldStatus))
-	client.Organisation.Use(index(func(v ent.Value) (doc, bool) { return organisationDoc(v.(*ent.Organisation)) }, organisation.FieldName))
-	client.Event.Use(index(func(v ent.Value) (doc, bool) { return eventDoc(v.(*ent.Event)) },
-		event.FieldTitle, event.FieldDescription, event.FieldPlace))
-	client.SoftwareProduct.Use(index(func(v ent.Value) (doc, bool) { return softwareDoc(v.(*ent.SoftwareProduct)) },
-		softwareproduct.FieldName, softwareproduct.FieldCategory))
-	client.Topic.Use(index(func(v ent.Value) (doc, bool) { return topicDoc(v.(*ent.Topic)) }, topic.FieldName, topic.FieldDescription))
-	client.Indicator.Use(index(func(v ent.Value) (doc, bool) { return indicatorDoc(v.(*ent.Indicator)) },
-		indicator.FieldName, indicator.FieldDefinition, indicator.FieldUnit, indicator.FieldSourceReference))
-	client.Circle.Use(index(func(v ent.Value) (doc, bool) { return circleDoc(v.(*ent.Circle)) }, circle.FieldName, circle.FieldDescription))
+// span selects the objects to load: those with the given ids, or else the next limit ones
+// in the order of their ids after the id after.
+type span struct {
+	ids   []gid.ID
+	after gid.ID
+	limit int
 }
 
-// changesAny tells whether a mutation sets, clears or appends to one of the fields.
-func changesAny(m ent.Mutation, fields []string) bool {
-	for _, f := range fields {
-		_, set := m.Field(f)
-		if set || m.FieldCleared(f) {
-			return true
+// where is the span as a condition on a type's table.
+func (s span) where(sel *entsql.Selector) {
+	if s.ids != nil {
+		vs := make([]any, len(s.ids))
+		for i, id := range s.ids {
+			vs[i] = id
+		}
+		sel.Where(entsql.In(sel.C("id"), vs...))
+		return
+	}
+	sel.Where(entsql.GT(sel.C("id"), s.after)).OrderBy(sel.C("id")).Limit(s.limit)
+}
+
+// source is a searchable type: the fields and edges whose change changes its documents,
+// and how its documents are loaded (with what filters read: organisation, topics).
+type source struct {
+	kind   string
+	fields []string
+	edges  []string
+	load   func(ctx context.Context, c *ent.Client, s span) ([]doc, error)
+}
+
+// docsOf turns loaded objects into documents, one each; false marks a document gone from
+// the index (a deleted message).
+func docsOf[T any](values []T, err error) func(func(T) (doc, bool)) ([]doc, error) {
+	return func(f func(T) (doc, bool)) ([]doc, error) {
+		if err != nil {
+			return nil, err
+		}
+		out := make([]doc, len(values))
+		for i, v := range values {
+			d, keep := f(v)
+			d.gone = !keep
+			out[i] = d
+		}
+		return out, nil
+	}
+}
+
+func topicIDs(ts []*ent.Topic) []gid.ID {
+	out := make([]gid.ID, len(ts))
+	for i, t := range ts {
+		out[i] = t.ID
+	}
+	return out
+}
+
+func joinText(parts ...string) string { return strings.Join(parts, "\n") }
+
+// sources are the searchable types.
+func sources() []source {
+	return []source{
+		{"PRACTICE", []string{practice.FieldTitle, practice.FieldSummary, practice.FieldProblem, practice.FieldApproach, practice.FieldOutcome,
+			practice.FieldLessonsLearned, practice.FieldTransferability, practice.FieldSoftwareUsed, practice.FieldPublishedAt},
+			[]string{practice.EdgeTopics, practice.EdgeOrganisation},
+			func(ctx context.Context, c *ent.Client, s span) ([]doc, error) {
+				return docsOf(c.Practice.Query().Where(s.where).WithTopics().WithOrganisation().All(ctx))(func(p *ent.Practice) (doc, bool) {
+					at := p.CreatedAt
+					if p.PublishedAt != nil {
+						at = *p.PublishedAt
+					}
+					facets := topicIDs(p.Edges.Topics)
+					if o := p.Edges.Organisation; o != nil {
+						facets = append(facets, o.ID)
+					}
+					body := joinText(append([]string{p.Summary, p.Problem, p.Approach, p.Outcome, p.LessonsLearned, p.Transferability}, p.SoftwareUsed...)...)
+					return doc{p.ID, "PRACTICE", p.Title, body, at, facets, false}, true
+				})
+			}},
+		{"DISCUSSION", []string{discussion.FieldTitle}, []string{discussion.EdgeTopics},
+			func(ctx context.Context, c *ent.Client, s span) ([]doc, error) {
+				return docsOf(c.Discussion.Query().Where(s.where).WithTopics().All(ctx))(func(d *ent.Discussion) (doc, bool) {
+					return doc{d.ID, "DISCUSSION", d.Title, "", d.CreatedAt, topicIDs(d.Edges.Topics), false}, true
+				})
+			}},
+		{"MESSAGE", []string{message.FieldBody, message.FieldDeletedAt}, nil,
+			func(ctx context.Context, c *ent.Client, s span) ([]doc, error) {
+				return docsOf(c.Message.Query().Where(s.where).All(ctx))(func(m *ent.Message) (doc, bool) {
+					return doc{m.ID, "MESSAGE", "", m.Body, m.CreatedAt, nil, false}, m.DeletedAt == nil
+				})
+			}},
+		{"MEMBER", []string{member.FieldDisplayName, member.FieldJobTitle, member.FieldBio, member.FieldStatus}, []string{member.EdgeOrganisation, member.EdgeExpertise},
+			func(ctx context.Context, c *ent.Client, s span) ([]doc, error) {
+				return docsOf(c.Member.Query().Where(s.where).WithOrganisation().WithExpertise().All(ctx))(func(m *ent.Member) (doc, bool) {
+					facets := topicIDs(m.Edges.Expertise)
+					if o := m.Edges.Organisation; o != nil {
+						facets = append(facets, o.ID)
+					}
+					// Former members (erased accounts, server/privacy) are not found.
+					return doc{m.ID, "MEMBER", m.DisplayName, joinText(m.JobTitle, m.Bio), m.CreatedAt, facets, false}, m.Status != member.StatusDELETED
+				})
+			}},
+		{"ORGANISATION", []string{organisation.FieldName}, nil,
+			func(ctx context.Context, c *ent.Client, s span) ([]doc, error) {
+				return docsOf(c.Organisation.Query().Where(s.where).All(ctx))(func(o *ent.Organisation) (doc, bool) {
+					return doc{o.ID, "ORGANISATION", o.Name, "", o.CreatedAt, []gid.ID{o.ID}, false}, true
+				})
+			}},
+		{"EVENT", []string{event.FieldTitle, event.FieldDescription, event.FieldPlace, event.FieldStartsAt}, nil,
+			func(ctx context.Context, c *ent.Client, s span) ([]doc, error) {
+				return docsOf(c.Event.Query().Where(s.where).All(ctx))(func(e *ent.Event) (doc, bool) {
+					return doc{e.ID, "EVENT", e.Title, joinText(e.Description, e.Place), e.StartsAt, nil, false}, true
+				})
+			}},
+		{"SOFTWARE", []string{softwareproduct.FieldName, softwareproduct.FieldCategory}, []string{softwareproduct.EdgeVendor},
+			func(ctx context.Context, c *ent.Client, s span) ([]doc, error) {
+				return docsOf(c.SoftwareProduct.Query().Where(s.where).WithVendor().All(ctx))(func(p *ent.SoftwareProduct) (doc, bool) {
+					var facets []gid.ID
+					if v := p.Edges.Vendor; v != nil {
+						facets = []gid.ID{v.ID}
+					}
+					return doc{p.ID, "SOFTWARE", p.Name, p.Category, p.CreatedAt, facets, false}, true
+				})
+			}},
+		{"SOFTWARE_USAGE", []string{softwareusage.FieldTask, softwareusage.FieldNotes}, []string{softwareusage.EdgeTopic},
+			func(ctx context.Context, c *ent.Client, s span) ([]doc, error) {
+				return docsOf(c.SoftwareUsage.Query().Where(s.where).WithProduct().WithOrganisation().WithTopic().All(ctx))(func(u *ent.SoftwareUsage) (doc, bool) {
+					var facets []gid.ID
+					title := u.Task
+					if p := u.Edges.Product; p != nil {
+						title = strings.TrimSpace(p.Name + ": " + u.Task)
+					}
+					if o := u.Edges.Organisation; o != nil {
+						facets = append(facets, o.ID)
+					}
+					if t := u.Edges.Topic; t != nil {
+						facets = append(facets, t.ID)
+					}
+					return doc{u.ID, "SOFTWARE_USAGE", title, u.Notes, u.CreatedAt, facets, false}, true
+				})
+			}},
+		{"TOPIC", []string{topic.FieldName, topic.FieldDescription}, nil,
+			func(ctx context.Context, c *ent.Client, s span) ([]doc, error) {
+				return docsOf(c.Topic.Query().Where(s.where).All(ctx))(func(t *ent.Topic) (doc, bool) {
+					return doc{t.ID, "TOPIC", t.Name, t.Description, t.CreatedAt, []gid.ID{t.ID}, false}, true
+				})
+			}},
+		{"INDICATOR", []string{indicator.FieldName, indicator.FieldDefinition, indicator.FieldUnit, indicator.FieldSourceReference}, []string{indicator.EdgeTopics},
+			func(ctx context.Context, c *ent.Client, s span) ([]doc, error) {
+				return docsOf(c.Indicator.Query().Where(s.where).WithTopics().All(ctx))(func(i *ent.Indicator) (doc, bool) {
+					return doc{i.ID, "INDICATOR", i.Name, joinText(i.Definition, i.Unit, i.SourceReference), i.CreatedAt, topicIDs(i.Edges.Topics), false}, true
+				})
+			}},
+		{"CIRCLE", []string{circle.FieldName, circle.FieldDescription}, nil,
+			func(ctx context.Context, c *ent.Client, s span) ([]doc, error) {
+				return docsOf(c.Circle.Query().Where(s.where).All(ctx))(func(ci *ent.Circle) (doc, bool) {
+					return doc{ci.ID, "CIRCLE", ci.Name, ci.Description, ci.CreatedAt, nil, false}, true
+				})
+			}},
+	}
+}
+
+// Consume keeps the index current: it is the search index's consumer of the event pipeline
+// (server/events), registered by the store, and runs inside the transaction of the change, so
+// the index never disagrees with the data. An object is indexed anew when it is created, or
+// when an update changes what the index holds of it (recording a login, a reaction or a
+// counter does not); a deleted object leaves the index with its row.
+func (ix *Index) Consume(ctx context.Context, c *ent.Client, changes []events.Change) error {
+	byType := map[string]source{}
+	for _, src := range sources() {
+		byType[typeOfKind[src.kind]] = src
+	}
+	done := map[gid.ID]bool{}
+	for _, ch := range changes {
+		src, ok := byType[ch.Type]
+		if !ok || done[ch.ID] || !touches(ch, src) {
+			continue
+		}
+		done[ch.ID] = true
+		if err := ix.refresh(ctx, c, src, ch.ID); err != nil {
+			return err
 		}
 	}
-	if p, ok := m.(*ent.PracticeMutation); ok {
-		_, appended := p.AppendedSoftwareUsed()
-		return appended
+	return nil
+}
+
+// touches tells whether a change alters what the index holds of an object. A practice's
+// software list can be appended to, which the change does not name: practices are indexed
+// anew on every update.
+func touches(ch events.Change, src source) bool {
+	if ch.Op != events.Updated || ch.Type == "Practice" {
+		return true
 	}
-	return false
+	return ch.Has(src.fields...) || ch.Has(src.edges...)
 }
 
-// The documents of each searchable type; false means "not in the index" (deleted messages).
-func practiceDoc(p *ent.Practice) (doc, bool) {
-	body := strings.Join(append([]string{p.Summary, p.Problem, p.Approach, p.Outcome, p.LessonsLearned, p.Transferability}, p.SoftwareUsed...), "\n")
-	return doc{p.ID, "PRACTICE", p.Title, body}, true
+// refresh writes the document of one object anew, or removes it when it is no longer one
+// (a deleted message).
+func (ix *Index) refresh(ctx context.Context, c *ent.Client, src source, id gid.ID) error {
+	docs, err := src.load(policy.System(ctx), c, span{ids: []gid.ID{id}})
+	if err != nil {
+		return err
+	}
+	if len(docs) == 0 || docs[0].gone {
+		return ix.remove(ctx, c, id)
+	}
+	return ix.put(ctx, c, docs[0])
 }
 
-func discussionDoc(d *ent.Discussion) (doc, bool) { return doc{d.ID, "DISCUSSION", d.Title, ""}, true }
-
-func messageDoc(m *ent.Message) (doc, bool) {
-	return doc{m.ID, "MESSAGE", "", m.Body}, m.DeletedAt == nil
+// typeOfKind is the ent type of each kind of document.
+var typeOfKind = map[string]string{
+	"PRACTICE": "Practice", "DISCUSSION": "Discussion", "MESSAGE": "Message", "MEMBER": "Member", "ORGANISATION": "Organisation",
+	"EVENT": "Event", "SOFTWARE": "SoftwareProduct", "SOFTWARE_USAGE": "SoftwareUsage", "TOPIC": "Topic", "INDICATOR": "Indicator", "CIRCLE": "Circle",
 }
 
-// memberDoc: former members (erased accounts) are not found.
-func memberDoc(m *ent.Member) (doc, bool) {
-	return doc{m.ID, "MEMBER", m.DisplayName, m.JobTitle + "\n" + m.Bio}, m.Status != member.StatusDELETED
-}
-
-func organisationDoc(o *ent.Organisation) (doc, bool) {
-	return doc{o.ID, "ORGANISATION", o.Name, ""}, true
-}
-
-func eventDoc(e *ent.Event) (doc, bool) {
-	return doc{e.ID, "EVENT", e.Title, e.Description + "\n" + e.Place}, true
-}
-
-func softwareDoc(p *ent.SoftwareProduct) (doc, bool) {
-	return doc{p.ID, "SOFTWARE", p.Name, p.Category}, true
-}
-
-func topicDoc(t *ent.Topic) (doc, bool) { return doc{t.ID, "TOPIC", t.Name, t.Description}, true }
-
-func indicatorDoc(i *ent.Indicator) (doc, bool) {
-	return doc{i.ID, "INDICATOR", i.Name, i.Definition + "\n" + i.Unit + "\n" + i.SourceReference}, true
-}
-
-func circleDoc(c *ent.Circle) (doc, bool) { return doc{c.ID, "CIRCLE", c.Name, c.Description}, true }

@@ -1,8 +1,11 @@
 // Package search is Zirkel's German full-text search over practices, discussions, messages,
-// members, organisations, events, software, topics, indicators and circles. Both databases index the same terms, made in
-// Go (fold, then Snowball German stem, see term): SQLite in an FTS5 table, PostgreSQL in a
-// tsvector of the 'simple' configuration over them, so both find the same. Hooks keep the
-// index current on every write, inside the writing transaction.
+// members, organisations, events, software products and usages, topics, indicators and
+// circles. Both databases index the same tokens, made in Go: the terms of the words (fold,
+// then Snowball German stem, see term) in order, for words and phrases; the folded words, for
+// the prefix of the word being typed; and one column of compound parts and facets (see
+// parts.go): SQLite in an FTS5 table, PostgreSQL in tsvectors of the 'simple' configuration
+// with GIN indexes, so both find the same. Hooks keep the index current on every write,
+// inside the writing transaction; a rebuild writes in chunks (Reindex).
 package search
 
 import (
@@ -10,6 +13,7 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+	"time"
 	"unicode"
 
 	"entgo.io/ent/dialect"
@@ -23,14 +27,19 @@ type Index struct {
 	dialect string
 }
 
-// doc is what the index keeps of an object.
+// doc is what the index keeps of an object: its text, and what searches filter on (the
+// time it is dated at, and facets: the ids of its organisation and topics).
 type doc struct {
 	id          gid.ID
 	kind        string
 	title, body string
+	at          time.Time
+	facets      []gid.ID
+	gone        bool // not in the index (a deleted message)
 }
 
-// Open creates the index tables if needed and installs the hooks that keep them current.
+// Open creates the index tables if needed; Consume, registered with the event pipeline, keeps
+// them current.
 func Open(ctx context.Context, db *sql.DB, client *ent.Client, dialectName string) (*Index, error) {
 	ix := &Index{dialect: dialectName}
 	if err := ix.dropIfOutdated(ctx, db); err != nil {
@@ -41,7 +50,6 @@ func Open(ctx context.Context, db *sql.DB, client *ent.Client, dialectName strin
 			return nil, fmt.Errorf("creating the search index: %w", err)
 		}
 	}
-	ix.installHooks(client)
 	if err := ix.fillIfEmpty(ctx, client); err != nil {
 		return nil, err
 	}
@@ -50,7 +58,7 @@ func Open(ctx context.Context, db *sql.DB, client *ent.Client, dialectName strin
 
 // version is the version of the index's tables and terms; an index of another version is
 // dropped and filled anew when the server starts.
-const version = 4
+const version = 6
 
 // dropIfOutdated drops index tables written by another version of the terms.
 func (ix *Index) dropIfOutdated(ctx context.Context, db *sql.DB) error {
@@ -74,19 +82,23 @@ func (ix *Index) dropIfOutdated(ctx context.Context, db *sql.DB) error {
 func (ix *Index) schema() []string {
 	if ix.dialect == dialect.Postgres {
 		return []string{
-			`CREATE TABLE IF NOT EXISTS search_index (doc_id text PRIMARY KEY, kind text NOT NULL, title text NOT NULL, body text NOT NULL,
-				title_terms text NOT NULL, body_terms text NOT NULL, words text NOT NULL,
+			`CREATE TABLE IF NOT EXISTS search_index (doc_id text PRIMARY KEY, kind text NOT NULL, at bigint NOT NULL,
+				title text NOT NULL, body text NOT NULL,
+				title_terms text NOT NULL, body_terms text NOT NULL, words text NOT NULL, parts text NOT NULL,
 				tsv tsvector GENERATED ALWAYS AS (setweight(to_tsvector('simple', title_terms), 'A') || setweight(to_tsvector('simple', body_terms), 'B')) STORED,
-				wsv tsvector GENERATED ALWAYS AS (to_tsvector('simple', words)) STORED)`,
+				wsv tsvector GENERATED ALWAYS AS (to_tsvector('simple', words)) STORED,
+				psv tsvector GENERATED ALWAYS AS (to_tsvector('simple', parts)) STORED)`,
 			`CREATE INDEX IF NOT EXISTS search_index_wsv ON search_index USING gin (wsv)`,
 			`CREATE INDEX IF NOT EXISTS search_index_tsv ON search_index USING gin (tsv)`,
+			`CREATE INDEX IF NOT EXISTS search_index_psv ON search_index USING gin (psv)`,
 		}
 	}
 	// search_rows maps ids to FTS5 rowids, so that replacing a document is two lookups by key
-	// instead of a scan of the whole index.
+	// instead of a scan of the whole index. Only the made columns are indexed: the title and
+	// the body are kept for snippets.
 	return []string{
-		`CREATE VIRTUAL TABLE IF NOT EXISTS search_index USING fts5(doc_id UNINDEXED, kind UNINDEXED, title, body, terms, words,
-			tokenize = 'unicode61 remove_diacritics 2')`,
+		`CREATE VIRTUAL TABLE IF NOT EXISTS search_index USING fts5(doc_id UNINDEXED, kind UNINDEXED, at UNINDEXED, title UNINDEXED, body UNINDEXED,
+			terms, words, parts, tokenize = 'unicode61 remove_diacritics 0', detail = full)`,
 		`CREATE TABLE IF NOT EXISTS search_rows (doc_id TEXT PRIMARY KEY, fts_row INTEGER NOT NULL)`,
 		`CREATE UNIQUE INDEX IF NOT EXISTS search_rows_fts_row ON search_rows (fts_row)`,
 		// A removed document leaves no terms behind in the index's segments (FTS5 would keep
@@ -105,11 +117,17 @@ type execer interface {
 // PostgreSQL; on SQLite, a document keeps its FTS5 row for good (search_rows), and the row is
 // replaced in place.
 func (ix *Index) put(ctx context.Context, x execer, d doc) error {
+	text := d.title + " " + d.body
+	// parts: the compound parts, then the facets (the kind and the ids filtered on); facet
+	// tokens ("kindmessage", "top8x…") are no German words.
+	parts := strings.Join(append(partsOf(text), facetMark+kindToken(d.kind), facetTokens(d.facets)), " ")
+	at := d.at.Unix()
 	if ix.dialect == dialect.Postgres {
-		_, err := x.ExecContext(ctx, `INSERT INTO search_index (doc_id, kind, title, body, title_terms, body_terms, words) VALUES ($1, $2, $3, $4, $5, $6, $7)
-			ON CONFLICT (doc_id) DO UPDATE SET kind = excluded.kind, title = excluded.title, body = excluded.body,
-				title_terms = excluded.title_terms, body_terms = excluded.body_terms, words = excluded.words`,
-			string(d.id), d.kind, d.title, d.body, strings.Join(terms(d.title), " "), strings.Join(terms(d.body), " "), folded(d.title+" "+d.body))
+		_, err := x.ExecContext(ctx, `INSERT INTO search_index (doc_id, kind, at, title, body, title_terms, body_terms, words, parts)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+			ON CONFLICT (doc_id) DO UPDATE SET kind = excluded.kind, at = excluded.at, title = excluded.title, body = excluded.body,
+				title_terms = excluded.title_terms, body_terms = excluded.body_terms, words = excluded.words, parts = excluded.parts`,
+			string(d.id), d.kind, at, d.title, d.body, strings.Join(terms(d.title), " "), strings.Join(terms(d.body), " "), folded(text), parts)
 		return err
 	}
 	if _, err := x.ExecContext(ctx, `INSERT INTO search_rows (doc_id, fts_row)
@@ -117,10 +135,31 @@ func (ix *Index) put(ctx context.Context, x execer, d doc) error {
 		ON CONFLICT (doc_id) DO NOTHING`, string(d.id)); err != nil {
 		return err
 	}
-	_, err := x.ExecContext(ctx, `INSERT OR REPLACE INTO search_index (rowid, doc_id, kind, title, body, terms, words)
-		VALUES ((SELECT fts_row FROM search_rows WHERE doc_id = ?), ?, ?, ?, ?, ?, ?)`,
-		string(d.id), string(d.id), d.kind, d.title, d.body, strings.Join(terms(d.title+" "+d.body), " "), folded(d.title+" "+d.body))
+	_, err := x.ExecContext(ctx, `INSERT OR REPLACE INTO search_index (rowid, doc_id, kind, at, title, body, terms, words, parts)
+		VALUES ((SELECT fts_row FROM search_rows WHERE doc_id = ?), ?, ?, ?, ?, ?, ?, ?, ?)`,
+		string(d.id), string(d.id), d.kind, at, d.title, d.body, strings.Join(terms(text), " "), folded(text), parts)
 	return err
+}
+
+// facetToken is how an id is written among a document's facets: one token of letters and
+// digits (gid's prefix and random part, without the underscore).
+func facetToken(id gid.ID) string {
+	return strings.Map(func(r rune) rune {
+		if r < 128 && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
+			return unicode.ToLower(r)
+		}
+		return -1
+	}, string(id))
+}
+
+func facetTokens(ids []gid.ID) string {
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if t := facetToken(id); t != "" {
+			out = append(out, facetMark+t)
+		}
+	}
+	return strings.Join(out, " ")
 }
 
 // remove deletes a document from the index. On SQLite the document keeps its row number in
@@ -157,7 +196,7 @@ func terms(text string) []string {
 	return ws
 }
 
-// PutForBenchmark writes a document directly, for generating benchmark corpora.
+// PutForBenchmark writes a document directly, for generating benchmark corpora, dated now.
 func (ix *Index) PutForBenchmark(ctx context.Context, x execer, id gid.ID, kind, title, body string) error {
-	return ix.put(ctx, x, doc{id: id, kind: kind, title: title, body: body})
+	return ix.put(ctx, x, doc{id: id, kind: kind, title: title, body: body, at: time.Now()})
 }

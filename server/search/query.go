@@ -4,11 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"html"
-	"slices"
 	"strings"
+	"time"
 
 	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
 
 	"zirkel/ent/schema/gid"
 )
@@ -19,6 +19,15 @@ type Hit struct {
 	Kind        string
 	Title, Body string
 	Score       float64
+}
+
+// Filter narrows a search to kinds of documents, to those of an organisation or on a topic,
+// and to those dated in [From, To).
+type Filter struct {
+	Kinds        []string
+	Organisation gid.ID
+	Topic        gid.ID
+	From, To     *time.Time
 }
 
 // querier runs read queries.
@@ -32,91 +41,209 @@ const maxTerms = 8
 // minPrefix is the shortest typed word that also matches as the start of longer words.
 const minPrefix = 3
 
-// match is what a query asks for: every word of it must occur in the document with the same
-// term (fold and stem, see term), and the last word, the one a member may still be typing,
-// may also be the start of a document's word as written (folded, not stemmed) if it has at
-// least minPrefix letters: "Prozess" finds "Prozessmanagement" and "Bürger" finds
-// "Bürgermeisterin", but the stem "burg" of "Bürger" does not find "Burgenlandkreis".
-type match struct {
-	terms  []string // the terms of all words but the last
-	last   string   // the term of the last word
-	prefix string   // the folded last word as a prefix, or "" when too short
+// group is one thing a query asks for: a word, or a phrase in double quotes.
+type group struct {
+	terms  []string // the word's term, or the phrase's terms in order
+	exact  bool     // in quotes: only the same terms, adjacent, in order
+	folded string   // the folded word (not in quotes), matched against compound heads
+	prefix string   // the last word typed, folded, as the start of a written word ("" if none)
 }
 
+// match is what a query asks for: every group must occur in the document. A word occurs
+// with the same term (fold and stem, see term), as a part of a compound (see parts.go), or,
+// the last word a member may still be typing, as the start of a document's word as written
+// (folded, not stemmed) if it has at least minPrefix letters: "Prozess" finds
+// "Prozessmanagement" and "Bürger" finds "Bürgermeisterin", but the stem "burg" of "Bürger"
+// does not find "Burgenlandkreis". A phrase in double quotes occurs only as its words'
+// terms, adjacent and in order.
+type match struct{ groups []group }
+
 func parse(query string) (match, bool) {
-	ws := words(query)
-	if len(ws) == 0 {
-		return match{}, false
+	var m match
+	n := 0
+	pieces := strings.Split(query, `"`)
+	for i, piece := range pieces {
+		quoted := i%2 == 1 && i < len(pieces)-1 // an unclosed quote quotes nothing
+		ws := words(piece)
+		if len(ws) > maxTerms-n {
+			ws = ws[:maxTerms-n]
+		}
+		n += len(ws)
+		if len(ws) == 0 {
+			continue
+		}
+		if quoted {
+			g := group{exact: true}
+			for _, w := range ws {
+				g.terms = append(g.terms, term(w))
+			}
+			m.groups = append(m.groups, g)
+			continue
+		}
+		for _, w := range ws {
+			f := fold(w)
+			m.groups = append(m.groups, group{terms: []string{termOfFolded(f)}, folded: f})
+		}
 	}
-	ws = ws[:min(len(ws), maxTerms)]
-	m := match{terms: make([]string, len(ws)-1), last: term(ws[len(ws)-1])}
-	for i, w := range ws[:len(ws)-1] {
-		m.terms[i] = term(w)
+	if len(m.groups) == 0 {
+		return m, false
 	}
-	if p := fold(ws[len(ws)-1]); len([]rune(p)) >= minPrefix {
-		m.prefix = p
+	if last := &m.groups[len(m.groups)-1]; !last.exact && len([]rune(last.folded)) >= minPrefix {
+		last.prefix = last.folded
 	}
 	return m, true
 }
 
-// fts5 is the match as an FTS5 query: terms in the terms column, the prefix in the words one.
-func (m match) fts5() string {
-	quote := func(ts []string) []string {
-		out := make([]string, len(ts))
-		for i, t := range ts {
-			out[i] = `"` + t + `"`
+// head and tail are the compound parts a word may match, "" when it is too short or quoted.
+func (g group) head() string {
+	if g.exact || len([]rune(g.folded)) < minPart {
+		return ""
+	}
+	return g.folded
+}
+
+func (g group) tail() string {
+	if g.exact || len([]rune(g.terms[0])) < minPart {
+		return ""
+	}
+	return g.terms[0]
+}
+
+// parts are the marked tokens of the parts column that a word matches.
+func (g group) parts() []string {
+	var out []string
+	if h := g.head(); h != "" {
+		out = append(out, headMark+h)
+	}
+	if t := g.tail(); t != "" {
+		out = append(out, tailMark+t)
+	}
+	return out
+}
+
+// fts5 is the match and filter as an FTS5 query.
+func (m match) fts5(f Filter) string {
+	var and []string
+	for _, g := range m.groups {
+		if g.exact {
+			and = append(and, `terms: "`+strings.Join(g.terms, " ")+`"`)
+			continue
 		}
-		return out
+		or := []string{`terms: "` + g.terms[0] + `"`}
+		for _, p := range g.parts() {
+			or = append(or, `parts: "`+p+`"`)
+		}
+		if g.prefix != "" {
+			or = append(or, `words: "`+g.prefix+`"*`)
+		}
+		and = append(and, "("+strings.Join(or, " OR ")+")")
 	}
-	last := `terms: "` + m.last + `"`
-	if m.prefix != "" {
-		last = `(` + last + ` OR words: "` + m.prefix + `"*)`
+	for _, fc := range f.facets() {
+		and = append(and, `parts: (`+strings.Join(quoteAll(fc), " OR ")+`)`)
 	}
-	if len(m.terms) == 0 {
-		return last
-	}
-	return `terms: (` + strings.Join(quote(m.terms), " AND ") + `) AND ` + last
+	return strings.Join(and, " AND ")
 }
 
-// postgres is the match as a WHERE condition and a score over PostgreSQL's tsvectors, with
-// its arguments from $n on.
-func (m match) postgres(n int) (where, score string, args []any) {
-	all := strings.Join(append(slices.Clone(m.terms), m.last), " & ")
-	if m.prefix == "" {
-		return fmt.Sprintf(`tsv @@ to_tsquery('simple', $%d)`, n), fmt.Sprintf(`ts_rank(tsv, to_tsquery('simple', $%d))`, n), []any{all}
+func quoteAll(ts []string) []string {
+	out := make([]string, len(ts))
+	for i, t := range ts {
+		out[i] = `"` + t + `"`
 	}
-	where = fmt.Sprintf(`(tsv @@ to_tsquery('simple', $%d) OR wsv @@ to_tsquery('simple', $%d)`, n, n+1)
-	args = []any{all, m.prefix + ":*"}
-	if len(m.terms) > 0 {
-		where += fmt.Sprintf(` AND tsv @@ to_tsquery('simple', $%d)`, n+2)
-		args = append(args, strings.Join(m.terms, " & "))
-	}
-	where += ")"
-	score = fmt.Sprintf(`ts_rank(tsv, to_tsquery('simple', $%d)) + ts_rank(wsv, to_tsquery('simple', $%d))`, n, n+1)
-	return where, score, args
+	return out
 }
 
-// Search returns the hits for a query from the offset-th on (best first, at most limit); see
-// match for what a query finds.
-func (ix *Index) Search(ctx context.Context, q querier, query string, kinds []string, offset, limit int) ([]Hit, error) {
+// facets are the filter's facet tokens: each inner list is a choice, all lists must hold.
+func (f Filter) facets() [][]string {
+	var out [][]string
+	if len(f.Kinds) > 0 {
+		ks := make([]string, len(f.Kinds))
+		for i, k := range f.Kinds {
+			ks[i] = facetMark + kindToken(k)
+		}
+		out = append(out, ks)
+	}
+	for _, id := range []gid.ID{f.Organisation, f.Topic} {
+		if id != "" {
+			out = append(out, []string{facetMark + facetToken(id)})
+		}
+	}
+	return out
+}
+
+// kindToken is how a document's kind is written among its facets.
+func kindToken(kind string) string { return "kind" + facetToken(gid.ID(kind)) }
+
+// where writes the match and the filter as a condition on search_index, and returns the
+// score expression (higher is better) with its arguments written by score.
+func (ix *Index) where(b *entsql.Builder, m match, f Filter) {
+	if ix.dialect != dialect.Postgres {
+		b.WriteString("search_index MATCH ").Arg(m.fts5(f))
+	} else {
+		for i, g := range m.groups {
+			if i > 0 {
+				b.WriteString(" AND ")
+			}
+			b.WriteString("(tsv @@ to_tsquery('simple', ").Arg(strings.Join(g.terms, " <-> ")).WriteString(")")
+			if parts := g.parts(); len(parts) > 0 {
+				b.WriteString(" OR psv @@ to_tsquery('simple', ").Arg(strings.Join(parts, " | ")).WriteString(")")
+			}
+			if g.prefix != "" {
+				b.WriteString(" OR wsv @@ to_tsquery('simple', ").Arg(g.prefix + ":*").WriteString(")")
+			}
+			b.WriteString(")")
+		}
+		for _, fc := range f.facets() {
+			b.WriteString(" AND psv @@ to_tsquery('simple', ").Arg(strings.Join(fc, " | ")).WriteString(")")
+		}
+	}
+	if f.From != nil {
+		b.WriteString(" AND at >= ").Arg(f.From.Unix())
+	}
+	if f.To != nil {
+		b.WriteString(" AND at < ").Arg(f.To.Unix())
+	}
+}
+
+// pgScore writes PostgreSQL's score: the rank of the terms (parts and prefixes are not
+// ranked: ranking them read two more tsvectors of every match, see the benchmark).
+func (m match) pgScore(b *entsql.Builder) {
+	ts := make([]string, len(m.groups))
+	for i, g := range m.groups {
+		ts[i] = strings.Join(g.terms, " <-> ")
+	}
+	b.WriteString("ts_rank(tsv, to_tsquery('simple', ").Arg(strings.Join(ts, " | ")).WriteString("))")
+}
+
+// sqliteScore is SQLite's score: BM25 over terms (weight 1), words as written and compound
+// parts (0.5 each), negated so that higher is better.
+const sqliteScore = `-bm25(search_index, 0, 0, 0, 0, 0, 1.0, 0.5, 0.5)`
+
+// Search returns the hits for a query from the offset-th on (best first, ties in the
+// index's order, at most limit); see match for what a query finds and Filter for filters.
+func (ix *Index) Search(ctx context.Context, q querier, query string, f Filter, offset, limit int) ([]Hit, error) {
 	m, ok := parse(query)
 	if !ok {
 		return nil, nil
 	}
-	var (
-		stmt string
-		args []any
-	)
+	b := &entsql.Builder{}
+	b.SetDialect(ix.dialect)
 	if ix.dialect == dialect.Postgres {
-		where, score, margs := m.postgres(1)
-		stmt = `SELECT doc_id, kind, title, body, ` + score + ` FROM search_index
-			WHERE ` + where + kindFilter(kinds, &args, len(margs)+1) + fmt.Sprintf(` ORDER BY 5 DESC, doc_id LIMIT %d OFFSET %d`, limit, offset)
-		args = append(margs, args...)
+		func(b *entsql.Builder) {
+			b.WriteString("SELECT doc_id, kind, title, body, ")
+			m.pgScore(b)
+			b.WriteString(" AS score FROM search_index WHERE ")
+			ix.where(b, m, f)
+			b.WriteString(fmt.Sprintf(" ORDER BY score DESC, doc_id LIMIT %d OFFSET %d", limit, offset))
+		}(b)
 	} else {
-		stmt = `SELECT doc_id, kind, title, body, -bm25(search_index) FROM search_index
-			WHERE search_index MATCH ?` + kindFilter(kinds, &args, 0) + fmt.Sprintf(` ORDER BY 5 DESC, doc_id LIMIT %d OFFSET %d`, limit, offset)
-		args = append([]any{m.fts5()}, args...)
+		// The ranking reads only the index; the texts are read for the page's rows alone.
+		func(b *entsql.Builder) {
+			b.WriteString("SELECT s.doc_id, s.kind, s.title, s.body, r.score FROM (SELECT rowid AS row, " + sqliteScore + " AS score FROM search_index WHERE ")
+			ix.where(b, m, f)
+			b.WriteString(fmt.Sprintf(" ORDER BY score DESC, row LIMIT %d OFFSET %d) r JOIN search_index s ON s.rowid = r.row ORDER BY r.score DESC, r.row", limit, offset))
+		}(b)
 	}
+	stmt, args := b.Query()
 	rows, err := q.QueryContext(ctx, stmt, args...)
 	if err != nil {
 		return nil, err
@@ -135,62 +262,21 @@ func (ix *Index) Search(ctx context.Context, q querier, query string, kinds []st
 	return hits, rows.Err()
 }
 
-// kindFilter restricts to kinds; n is the next positional parameter on PostgreSQL (0: "?").
-func kindFilter(kinds []string, args *[]any, n int) string {
-	if len(kinds) == 0 {
-		return ""
-	}
-	marks := make([]string, len(kinds))
-	for i, k := range kinds {
-		*args = append(*args, k)
-		marks[i] = "?"
-		if n > 0 {
-			marks[i] = fmt.Sprintf("$%d", n+i)
+// Matching is a condition for a query of another table: its id column (named by the
+// selector) is among the documents of a kind that match a query and filter. Counting
+// through it under the viewer's privacy rules counts only what the viewer may read.
+func (ix *Index) Matching(query, kind string, f Filter) func(*entsql.Selector, string) {
+	m, ok := parse(query)
+	f.Kinds = []string{kind}
+	return func(s *entsql.Selector, idColumn string) {
+		if !ok {
+			s.Where(entsql.False())
+			return
 		}
+		s.Where(entsql.P(func(b *entsql.Builder) {
+			b.WriteString(s.C(idColumn) + " IN (SELECT doc_id FROM search_index WHERE ")
+			ix.where(b, m, f)
+			b.WriteString(")")
+		}))
 	}
-	return " AND kind IN (" + strings.Join(marks, ", ") + ")"
-}
-
-// Snippet is up to about 20 words of the document around the first match, HTML-escaped, with
-// the matching words in <mark>.
-func Snippet(query, title, body string) string {
-	text := strings.TrimSpace(body)
-	if text == "" {
-		text = title
-	}
-	m, _ := parse(query)
-	fields := strings.Fields(text)
-	first := -1
-	marked := make([]string, len(fields))
-	for i, f := range fields {
-		marked[i] = html.EscapeString(f)
-		if m.matches(f) {
-			marked[i] = "<mark>" + marked[i] + "</mark>"
-			if first < 0 {
-				first = i
-			}
-		}
-	}
-	from := max(0, first-8)
-	to := min(len(fields), from+20)
-	out := strings.Join(marked[from:to], " ")
-	if from > 0 {
-		out = "… " + out
-	}
-	if to < len(fields) {
-		out += " …"
-	}
-	return out
-}
-
-// matches tells whether a word of the text matches the query's: the same term as one of
-// them, or the last one's prefix.
-func (m match) matches(field string) bool {
-	for _, w := range words(field) {
-		t := term(w)
-		if t == m.last || slices.Contains(m.terms, t) || m.prefix != "" && strings.HasPrefix(fold(w), m.prefix) {
-			return true
-		}
-	}
-	return false
 }

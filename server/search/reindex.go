@@ -7,6 +7,7 @@ import (
 	"entgo.io/ent/dialect"
 
 	"zirkel/ent"
+	"zirkel/ent/schema/gid"
 	"zirkel/server/policy"
 )
 
@@ -35,59 +36,66 @@ func (ix *Index) fillIfEmpty(ctx context.Context, client *ent.Client) error {
 	return ix.Reindex(ctx, client)
 }
 
-// Reindex writes every searchable object into the index, in one transaction.
+// ReindexChunk is how many objects one transaction of Reindex writes.
+const ReindexChunk = 500
+
+// Reindex writes every searchable object into the index, ReindexChunk objects per
+// transaction, in the order of their ids, so that writers wait for one chunk at most, never
+// for the whole rebuild. An object written meanwhile is indexed by its own transaction's
+// hook; the chunk that reads it later writes the same document again (both read committed
+// rows). Each chunk is reported to progress (nil for none) with its kind and size.
 func (ix *Index) Reindex(ctx context.Context, client *ent.Client) error {
+	return ix.ReindexWithProgress(ctx, client, nil)
+}
+
+// ReindexWithProgress is Reindex, calling progress after each committed chunk.
+func (ix *Index) ReindexWithProgress(ctx context.Context, client *ent.Client, progress func(kind string, n int)) error {
 	sys := policy.System(ctx)
-	tx, err := client.Tx(sys)
-	if err != nil {
-		return err
-	}
-	c := tx.Client()
-	var docs []doc
-	collectAll := func(load func() ([]doc, error)) {
-		if err == nil {
-			var more []doc
-			more, err = load()
-			docs = append(docs, more...)
+	for _, src := range sources() {
+		after := gid.ID("")
+		for {
+			n, last, err := ix.reindexChunk(sys, client, src, after)
+			if err != nil {
+				return fmt.Errorf("reindexing %s: %w", src.kind, err)
+			}
+			if progress != nil && n > 0 {
+				progress(src.kind, n)
+			}
+			if n < ReindexChunk {
+				break
+			}
+			after = last
 		}
 	}
-	collectAll(func() ([]doc, error) { return mapAll(c.Practice.Query().All(sys))(practiceDoc) })
-	collectAll(func() ([]doc, error) { return mapAll(c.Discussion.Query().All(sys))(discussionDoc) })
-	collectAll(func() ([]doc, error) { return mapAll(c.Member.Query().All(sys))(memberDoc) })
-	collectAll(func() ([]doc, error) { return mapAll(c.Organisation.Query().All(sys))(organisationDoc) })
-	collectAll(func() ([]doc, error) { return mapAll(c.Event.Query().All(sys))(eventDoc) })
-	collectAll(func() ([]doc, error) { return mapAll(c.SoftwareProduct.Query().All(sys))(softwareDoc) })
-	collectAll(func() ([]doc, error) { return mapAll(c.Message.Query().All(sys))(messageDoc) })
-	collectAll(func() ([]doc, error) { return mapAll(c.Topic.Query().All(sys))(topicDoc) })
-	collectAll(func() ([]doc, error) { return mapAll(c.Indicator.Query().All(sys))(indicatorDoc) })
-	collectAll(func() ([]doc, error) { return mapAll(c.Circle.Query().All(sys))(circleDoc) })
+	return nil
+}
+
+// reindexChunk writes the documents of the next chunk of objects after the id after, in one
+// transaction; it returns how many objects it read and the last one's id.
+func (ix *Index) reindexChunk(ctx context.Context, client *ent.Client, src source, after gid.ID) (int, gid.ID, error) {
+	tx, err := client.Tx(ctx)
+	if err != nil {
+		return 0, "", err
+	}
+	c := tx.Client()
+	docs, err := src.load(ctx, c, span{after: after, limit: ReindexChunk})
 	for _, d := range docs {
 		if err != nil {
 			break
 		}
-		if d.id != "" {
-			err = ix.put(sys, c, d)
+		if d.gone {
+			err = ix.remove(ctx, c, d.id)
+		} else {
+			err = ix.put(ctx, c, d)
 		}
 	}
 	if err != nil {
 		_ = tx.Rollback()
-		return fmt.Errorf("reindexing: %w", err)
+		return 0, "", err
 	}
-	return tx.Commit()
-}
-
-// mapAll turns loaded objects into documents (a document without id is skipped).
-func mapAll[T any](values []T, err error) func(func(T) (doc, bool)) ([]doc, error) {
-	return func(f func(T) (doc, bool)) ([]doc, error) {
-		if err != nil {
-			return nil, err
-		}
-		out := make([]doc, 0, len(values))
-		for _, v := range values {
-			if d, keep := f(v); keep {
-				out = append(out, d)
-			}
-		}
-		return out, nil
+	var last gid.ID
+	if len(docs) > 0 {
+		last = docs[len(docs)-1].id
 	}
+	return len(docs), last, tx.Commit()
 }

@@ -6,6 +6,7 @@ import (
 
 	"zirkel/server/apitest"
 	"zirkel/server/policy"
+	"zirkel/server/search"
 	"zirkel/server/store"
 )
 
@@ -43,7 +44,7 @@ func TestOutdatedIndexIsRebuilt(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer st.Close()
-			hits, err := st.Search.Search(ctx, st.Client, "Buergerservice", nil, 0, 10)
+			hits, err := st.Search.Search(ctx, st.Client, "Buergerservice", search.Filter{}, 0, 10)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -90,6 +90,9 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		_ = client.Close()
 		return nil, err
 	}
+	// The index is part of the data: its consumer is registered with the pipeline here, where
+	// both are made, so that every client of the store keeps it current.
+	s.Events.InTx("search", s.Search.Consume)
 	return s, nil
 }
 
