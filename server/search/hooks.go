@@ -235,4 +235,3 @@ var typeOfKind = map[string]string{
 	"PRACTICE": "Practice", "DISCUSSION": "Discussion", "MESSAGE": "Message", "MEMBER": "Member", "ORGANISATION": "Organisation",
 	"EVENT": "Event", "SOFTWARE": "SoftwareProduct", "SOFTWARE_USAGE": "SoftwareUsage", "TOPIC": "Topic", "INDICATOR": "Indicator", "CIRCLE": "Circle",
 }
-
