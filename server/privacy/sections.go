@@ -4,18 +4,25 @@ import (
 	"context"
 
 	"zirkel/ent"
+	"zirkel/ent/auditentry"
 	"zirkel/ent/authorshipinvitation"
+	"zirkel/ent/circleban"
 	"zirkel/ent/circlejoinrequest"
 	"zirkel/ent/circlemembership"
 	"zirkel/ent/competencyrating"
 	"zirkel/ent/discussion"
+	"zirkel/ent/emailpreference"
 	"zirkel/ent/event"
+	"zirkel/ent/follow"
 	"zirkel/ent/measurement"
 	"zirkel/ent/member"
 	"zirkel/ent/message"
+	"zirkel/ent/notification"
+	"zirkel/ent/outboxmail"
 	"zirkel/ent/practice"
 	"zirkel/ent/reaction"
 	"zirkel/ent/registration"
+	"zirkel/ent/report"
 	"zirkel/ent/schema/gid"
 	"zirkel/ent/session"
 	"zirkel/ent/softwareusage"
@@ -29,6 +36,7 @@ var Excluded = map[string]string{
 	"Member.password_hash":       "a hash of a secret, not information about the member; the profile says whether a password is set",
 	"Member.invitation_hash":     "a hash of a secret; the profile says whether an invitation is open and until when",
 	"Member.calendar_token_hash": "a hash of a secret; the profile says whether a calendar feed is active",
+	"Notification.actor":         "a notification belongs to its recipient; what the member did that caused it (a message, a reaction, a registration) is exported in its own section",
 }
 
 // Sections are the standard sections of an export, in the order of the document.
@@ -38,7 +46,8 @@ func Sections() []Section {
 			Covers: []string{"Member.id", "Member.created_at", "Member.updated_at", "Member.display_name", "Member.email",
 				"Member.community_role", "Member.job_title", "Member.bio", "Member.status", "Member.platform_role",
 				"Member.directory_id", "Member.directory_entry_id", "Member.invitation_expires_at", "Member.last_login_at",
-				"Member.organisation", "Organisation.members", "Member.expertise", "Topic.experts"},
+				"Member.organisation", "Organisation.members", "Member.expertise", "Topic.experts",
+				"Member.deletion_due_at", "Member.deletion_cause", "Member.deletion_content"},
 			Collect: profile},
 		{Name: "privacySettings", Description: "Who sees the e-mail address, findability as an expert, contact about practices.",
 			Covers:  []string{"Member.email_visibility", "Member.findable_as_expert", "Member.contact_about_practices"},
@@ -69,8 +78,20 @@ func Sections() []Section {
 			Covers: []string{"SurveyResponse.member"}, Collect: surveyResponses},
 		{Name: "sessions", Description: "Logins (sessions), without their tokens.",
 			Covers: []string{"Member.sessions", "Session.member"}, Collect: sessions},
-		// LEAD (audit hook): the "auditEntries" section is added with Exporter.Add when the
-		// AuditEntry type lands (branch audit); see New.
+		{Name: "emailSettings", Description: "The language of the member's e-mails and, per kind of mail, how it is delivered.",
+			Covers: []string{"Member.language", "EmailPreference.member"}, Collect: emailSettings},
+		{Name: "outboxMails", Description: "E-mails to the member waiting to be sent or sent in the last 30 days (sent mails are deleted 30 days after sending).",
+			Covers: []string{"OutboxMail.member"}, Collect: outboxMails},
+		{Name: "follows", Description: "What the member follows (topics, circles, discussions, members, organisations).",
+			Covers: []string{"Follow.member"}, Collect: follows},
+		{Name: "notifications", Description: "The member's in-app notifications.",
+			Covers: []string{"Notification.recipient"}, Collect: notifications},
+		{Name: "reports", Description: "Reports of content the member filed (with the moderators' decision), and reports the member decided as a moderator.",
+			Covers: []string{"Report.reporter", "Report.decided_by"}, Collect: reports},
+		{Name: "circleBans", Description: "Bans of the member from circles (with the reason), and bans the member imposed as a moderator.",
+			Covers: []string{"CircleBan.member", "CircleBan.banned_by"}, Collect: circleBans},
+		{Name: "auditEntries", Description: "Entries of the audit log whose actor is the member or that are about the member (ids only).",
+			Collect: auditEntries},
 	}
 }
 
@@ -83,7 +104,8 @@ func profile(ctx context.Context, c *ent.Client, id gid.ID) ([]Row, error) {
 		"communityRole": m.CommunityRole, "jobTitle": m.JobTitle, "bio": m.Bio, "status": m.Status, "platformRole": m.PlatformRole,
 		"directoryId": m.DirectoryID, "directoryEntryId": m.DirectoryEntryID, "hasPassword": m.PasswordHash != nil,
 		"invitationOpen": m.InvitationHash != nil, "invitationExpiresAt": m.InvitationExpiresAt,
-		"calendarFeedActive": m.CalendarTokenHash != nil, "lastLoginAt": m.LastLoginAt}
+		"calendarFeedActive": m.CalendarTokenHash != nil, "lastLoginAt": m.LastLoginAt,
+		"deletionDueAt": m.DeletionDueAt, "deletionCause": m.DeletionCause, "deletionContent": m.DeletionContent}
 	if o := m.Edges.Organisation; o != nil {
 		r["organisation"] = Row{"id": o.ID, "name": o.Name}
 	}
@@ -254,6 +276,100 @@ func sessions(ctx context.Context, c *ent.Client, id gid.ID) ([]Row, error) {
 	return mapRows(ss, err, func(s *ent.Session) Row {
 		return Row{"id": s.ID, "createdAt": s.CreatedAt, "lastUsedAt": s.LastUsedAt, "expiresAt": s.ExpiresAt,
 			"revokedAt": s.RevokedAt, "revokedReason": s.RevokedReason}
+	})
+}
+
+func emailSettings(ctx context.Context, c *ent.Client, id gid.ID) ([]Row, error) {
+	m, err := c.Member.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	ps, err := c.EmailPreference.Query().Where(emailpreference.MemberID(id)).Order(ent.Asc(emailpreference.FieldKind)).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	prefs := make([]Row, 0, len(ps))
+	for _, p := range ps {
+		prefs = append(prefs, Row{"kind": p.Kind, "delivery": p.Delivery, "updatedAt": p.UpdatedAt})
+	}
+	return []Row{{"language": m.Language, "preferences": prefs}}, nil
+}
+
+func outboxMails(ctx context.Context, c *ent.Client, id gid.ID) ([]Row, error) {
+	ms, err := c.OutboxMail.Query().Where(outboxmail.MemberID(id)).Order(ent.Asc(outboxmail.FieldCreatedAt)).All(ctx)
+	return mapRows(ms, err, func(m *ent.OutboxMail) Row {
+		return Row{"id": m.ID, "kind": m.Kind, "status": m.Status, "period": m.Period, "entries": m.Entries,
+			"createdAt": m.CreatedAt, "sentAt": m.SentAt}
+	})
+}
+
+func follows(ctx context.Context, c *ent.Client, id gid.ID) ([]Row, error) {
+	fs, err := c.Follow.Query().Where(follow.HasMemberWith(member.ID(id))).Order(ent.Asc(follow.FieldCreatedAt)).All(ctx)
+	return mapRows(fs, err, func(f *ent.Follow) Row {
+		return Row{"id": f.ID, "targetType": f.TargetType, "targetId": f.TargetID, "muted": f.Muted, "automatic": f.Automatic,
+			"createdAt": f.CreatedAt}
+	})
+}
+
+func notifications(ctx context.Context, c *ent.Client, id gid.ID) ([]Row, error) {
+	ns, err := c.Notification.Query().Where(notification.HasRecipientWith(member.ID(id))).WithActor(idOnly[*ent.MemberQuery]).
+		Order(ent.Asc(notification.FieldFirstAt)).All(ctx)
+	return mapRows(ns, err, func(n *ent.Notification) Row {
+		r := Row{"id": n.ID, "kind": n.Kind, "subjectType": n.SubjectType, "subjectId": n.SubjectID, "count": n.Count,
+			"firstAt": n.FirstAt, "lastAt": n.LastAt, "readAt": n.ReadAt}
+		if n.Edges.Actor != nil {
+			r["actor"] = n.Edges.Actor.ID
+		}
+		return r
+	})
+}
+
+// reports are the member's own reports in full, and of reports the member decided as a
+// moderator only the decision (the reporter's note is the reporter's).
+func reports(ctx context.Context, c *ent.Client, id gid.ID) ([]Row, error) {
+	rs, err := c.Report.Query().Where(report.Or(report.HasReporterWith(member.ID(id)), report.HasDecidedByWith(member.ID(id)))).
+		WithReporter(idOnly[*ent.MemberQuery]).WithMessage(idOnly[*ent.MessageQuery]).WithPractice(idOnly[*ent.PracticeQuery]).
+		WithDiscussion(idOnly[*ent.DiscussionQuery]).Order(ent.Asc(report.FieldCreatedAt)).All(ctx)
+	return mapRows(rs, err, func(r *ent.Report) Row {
+		row := Row{"id": r.ID, "status": r.Status, "resolutionNote": r.ResolutionNote, "decidedAt": r.DecidedAt}
+		switch {
+		case r.Edges.Message != nil:
+			row["item"] = Row{"type": "Message", "id": r.Edges.Message.ID}
+		case r.Edges.Practice != nil:
+			row["item"] = Row{"type": "Practice", "id": r.Edges.Practice.ID}
+		case r.Edges.Discussion != nil:
+			row["item"] = Row{"type": "Discussion", "id": r.Edges.Discussion.ID}
+		}
+		if r.Edges.Reporter.ID != id {
+			row["role"] = "DECIDED"
+			return row
+		}
+		row["role"] = "REPORTED"
+		row["reason"], row["note"], row["createdAt"] = r.Reason, r.Note, r.CreatedAt
+		return row
+	})
+}
+
+func circleBans(ctx context.Context, c *ent.Client, id gid.ID) ([]Row, error) {
+	bs, err := c.CircleBan.Query().Where(circleban.Or(circleban.HasMemberWith(member.ID(id)), circleban.HasBannedByWith(member.ID(id)))).
+		WithCircle().WithMember(idOnly[*ent.MemberQuery]).Order(ent.Asc(circleban.FieldCreatedAt)).All(ctx)
+	return mapRows(bs, err, func(b *ent.CircleBan) Row {
+		role := "BANNED"
+		if b.Edges.Member.ID != id {
+			role = "BANNED_BY_MEMBER"
+		}
+		return Row{"id": b.ID, "role": role, "circle": named(b.Edges.Circle.ID, b.Edges.Circle.Name), "reason": b.Reason,
+			"createdAt": b.CreatedAt}
+	})
+}
+
+// auditEntries are the audit log's entries by or about the member (the log holds ids only).
+func auditEntries(ctx context.Context, c *ent.Client, id gid.ID) ([]Row, error) {
+	es, err := c.AuditEntry.Query().Where(auditentry.Or(auditentry.ActorID(id), auditentry.SubjectID(id))).
+		Order(ent.Asc(auditentry.FieldSeq)).All(ctx)
+	return mapRows(es, err, func(e *ent.AuditEntry) Row {
+		return Row{"id": e.ID, "at": e.At, "actor": e.ActorID, "action": e.Action, "targetType": e.TargetType, "targetId": e.TargetID,
+			"subject": e.SubjectID, "circle": e.CircleID, "organisation": e.OrganisationID, "reason": e.Reason}
 	})
 }
 
