@@ -171,8 +171,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts ...Op
 		Grace: cfg.DeletionGrace, Dialect: st.Dialect, SurveySecret: secret,
 		ThrottleKeys: authService.AccountThrottleKeys,
 	}, logger)
-	// LEAD (audit hook): replace the log recorder with the audit log's (action "privacy.export").
-	exporter := privacy.NewExporter(st.Client, privacy.LogRecorder(logger))
+	exporter := privacy.NewExporter(st.Client, privacy.AuditRecorder(st.Client))
 	gql := api.New(graph.NewSchema(graph.Deps{Client: st.Client, Auth: authService, Live: hub, Search: st.Search, SurveySecret: secret, Privacy: eraser, Exporter: exporter, Notify: notifier}), st.Client, api.Options{
 		Limits:        limits,
 		Introspection: cfg.Introspection,

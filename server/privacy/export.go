@@ -10,6 +10,7 @@ package privacy
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"strings"
 	"time"
@@ -19,6 +20,7 @@ import (
 	"zirkel/ent/member"
 	"zirkel/ent/schema/gid"
 	"zirkel/server/apperr"
+	"zirkel/server/audit"
 	"zirkel/server/policy"
 	"zirkel/server/viewer"
 )
@@ -73,11 +75,8 @@ type Exporter struct {
 
 // NewExporter returns an exporter over the client with the standard sections. record is told of
 // every export before it is built (nil: LogRecorder with a discarding logger).
-//
-// LEAD (audit hook, issue 11): an export is a read, so the event pipeline records nothing by
-// itself. Pass audit.Log (as a Recorder, action "privacy.export", target the member, reason)
-// here in app.New; and add the "auditEntries" section with Add once AuditEntry exists
-// (branch audit): entries whose actor or target is the member.
+// An export is a read, so the event pipeline records nothing by itself: app.New passes
+// AuditRecorder.
 func NewExporter(client *ent.Client, record Recorder) *Exporter {
 	if record == nil {
 		record = LogRecorder(slog.New(slog.DiscardHandler))
@@ -88,8 +87,24 @@ func NewExporter(client *ent.Client, record Recorder) *Exporter {
 // Add appends a section (for types that other packages own, such as the audit log).
 func (e *Exporter) Add(s Section) { e.sections = append(e.sections, s) }
 
+// AuditRecorder records every export as an audit entry (action privacy.export, actor the viewer,
+// target and subject the member, the reason an admin gave). It writes in the request's
+// transaction when there is one, else in one of its own; an export whose entry cannot be
+// written is refused.
+func AuditRecorder(client *ent.Client) Recorder {
+	return func(ctx context.Context, r Request) error {
+		c := clientFor(ctx, client)
+		org, err := c.Member.Query().Where(member.ID(r.Member)).QueryOrganisation().OnlyID(policy.System(ctx))
+		if err != nil && !ent.IsNotFound(err) {
+			return fmt.Errorf("reading the exported member's organisation: %w", err)
+		}
+		return audit.Log(ctx, c, audit.Entry{Actor: r.Actor, Action: audit.ActionPrivacyExport, TargetType: "Member",
+			TargetID: r.Member, Subject: r.Member, Organisation: org, Reason: r.Reason})
+	}
+}
+
 // LogRecorder records exports as log lines with member ids only (never the reason, which may
-// name personal circumstances): the stand-in until the audit log records them.
+// name personal circumstances), for tools without an audit log.
 func LogRecorder(logger *slog.Logger) Recorder {
 	return func(_ context.Context, r Request) error {
 		logger.Info("personal data exported", "actor", r.Actor, "member", r.Member, "on_request", r.Actor != r.Member)
