@@ -181,3 +181,60 @@ func download(t *testing.T, env *apitest.Env, as *apitest.Session) (*http.Respon
 	}
 	return res, body
 }
+
+// TestExportIsAudited: every export writes an audit entry (action privacy.export) that admins
+// find in auditEntries: a member's own export, and an admin's on request with the reason given;
+// the member's next export lists both in its auditEntries section.
+func TestExportIsAudited(t *testing.T) {
+	apitest.ForEachBackend(t, func(t *testing.T, env *apitest.Env) {
+		s := newSeed(t, env)
+		type entry struct{ ActorID, Action, TargetType, TargetID, SubjectID, Reason string }
+		exports := func() []entry {
+			t.Helper()
+			var out struct {
+				AuditEntries struct{ Edges []struct{ Node entry } }
+			}
+			s.Admin.MustPost(t, `query($m: ID!) { auditEntries(first: 50, filter: {action: "privacy.export", subject: $m}) {
+				edges { node { actorID action targetType targetID subjectID reason } } } }`, map[string]any{"m": s.MemberID}, &out)
+			list := make([]entry, 0, len(out.AuditEntries.Edges))
+			for _, e := range out.AuditEntries.Edges {
+				list = append(list, e.Node)
+			}
+			return list
+		}
+		if got := exports(); len(got) != 0 {
+			t.Fatalf("exports audited before any export: %+v", got)
+		}
+		s.Anna.MustPost(t, `{ myData { memberID } }`, nil, nil)
+		own := entry{ActorID: s.MemberID, Action: "privacy.export", TargetType: "Member", TargetID: s.MemberID, SubjectID: s.MemberID}
+		if got := exports(); len(got) != 1 || got[0] != own {
+			t.Fatalf("after Anna's own export: %+v, want [%+v]", got, own)
+		}
+		const reason = "Antrag nach Art. 15 vom 3. Juni"
+		s.Admin.MustPost(t, `mutation($m: ID!, $r: String!) { exportMemberData(memberID: $m, reason: $r) { memberID } }`,
+			map[string]any{"m": s.MemberID, "r": reason}, nil)
+		byAdmin := entry{ActorID: s.Admin.MemberID, Action: "privacy.export", TargetType: "Member", TargetID: s.MemberID, SubjectID: s.MemberID, Reason: reason}
+		if got := exports(); len(got) != 2 || got[0] != byAdmin || got[1] != own {
+			t.Fatalf("after the admin's export: %+v, want [%+v %+v]", got, byAdmin, own)
+		}
+		// A refused export leaves no entry.
+		wantError(t, s.Jonas.Post(t, `mutation($m: ID!, $r: String!) { exportMemberData(memberID: $m, reason: $r) { memberID } }`,
+			map[string]any{"m": s.MemberID, "r": "neugierig"}), "FORBIDDEN", "")
+		if got := exports(); len(got) != 2 {
+			t.Fatalf("a refused export was audited: %+v", got)
+		}
+		if res, _ := download(t, env, s.Anna); res.StatusCode != http.StatusOK {
+			t.Fatalf("download: status %d", res.StatusCode)
+		}
+		if got := exports(); len(got) != 3 || got[0] != own {
+			t.Fatalf("after Anna's download: %+v", got)
+		}
+		var doc struct{ MyData exportView }
+		s.Anna.MustPost(t, `{ myData `+exportFields+` }`, nil, &doc)
+		for _, sec := range doc.MyData.Sections {
+			if sec.Name == "auditEntries" && (sec.Count < 4 || !strings.Contains(sec.Rows, reason)) {
+				t.Errorf("Anna's auditEntries section: %d rows %s", sec.Count, sec.Rows)
+			}
+		}
+	})
+}
