@@ -293,7 +293,7 @@ func authorise(ctx context.Context, c *ent.Client, id gid.ID) error {
 }
 
 // eraseFields leaves the former member: no name, address, title, text, directory link,
-// secret or login time; the organisation stays (their content is "a former member of" it).
+// secret or login time; privacy settings and language back to their defaults; the organisation stays (their content is "a former member of" it).
 // Community roles that name one position (CDO, CIO, digital pilot) would point at one person
 // in small organisations and become STAFF; VENDOR and RESEARCHER describe the organisation
 // and stay, since the rules of vendors' content depend on them.
@@ -310,6 +310,8 @@ func (e *Eraser) eraseFields(ctx context.Context, c *ent.Client, m *ent.Member) 
 		ClearPasswordHash().ClearInvitationHash().ClearInvitationExpiresAt().ClearCalendarTokenHash().
 		ClearLastLoginAt().ClearDeletionDueAt().ClearDeletionCause().ClearDeletionContent().
 		ClearExpertise().ClearOrganisedEvents().
+		SetEmailVisibility(member.DefaultEmailVisibility).SetFindableAsExpert(member.DefaultFindableAsExpert).
+		SetContactAboutPractices(member.DefaultContactAboutPractices).SetLanguage(member.DefaultLanguage).
 		Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("erasing the member's fields: %w", err)

@@ -11,16 +11,23 @@ import (
 
 	"zirkel/ent"
 	"zirkel/ent/authorshipinvitation"
+	"zirkel/ent/circleban"
 	"zirkel/ent/circlejoinrequest"
 	"zirkel/ent/circlemembership"
 	"zirkel/ent/competencyrating"
 	"zirkel/ent/discussion"
+	"zirkel/ent/emailpreference"
+	"zirkel/ent/follow"
 	"zirkel/ent/loginthrottle"
+	"zirkel/ent/measurement"
 	"zirkel/ent/member"
 	"zirkel/ent/message"
+	"zirkel/ent/notification"
+	"zirkel/ent/outboxmail"
 	"zirkel/ent/practice"
 	"zirkel/ent/reaction"
 	"zirkel/ent/registration"
+	"zirkel/ent/report"
 	"zirkel/ent/session"
 	"zirkel/ent/softwareusage"
 	"zirkel/ent/survey"
@@ -55,8 +62,13 @@ func (e *Eraser) forgetThrottles(ctx context.Context, c *ent.Client, m *ent.Memb
 
 // removePersonalRows deletes what only says something about the member: circle memberships,
 // join requests, co-authorship invitations they received, event registrations (the events'
-// counts go down), competency ratings; it withdraws the co-authorship invitations they sent
-// that are still open, and removes them as contact of software usages.
+// counts go down), competency ratings, what they follow and others' follows of them, their
+// notifications, e-mail preferences and outbox mails, the reports they filed (with the
+// reporter's words; a decision taken on one is in the audit log) and their circle bans; it
+// withdraws the co-authorship invitations they sent that are still open, and removes them as
+// contact of software usages, recorder of measurements, causer of others' notifications,
+// and decider of reports. Bans they imposed keep them as banned_by (an immutable record of a
+// moderator's decision, like a join request's decided_by).
 func removePersonalRows(ctx context.Context, c *ent.Client, m *ent.Member) error {
 	is := member.ID(m.ID)
 	if err := deleteRegistrations(ctx, c, m); err != nil {
@@ -74,6 +86,16 @@ func removePersonalRows(ctx context.Context, c *ent.Client, m *ent.Member) error
 			Where(authorshipinvitation.HasInviterWith(is), authorshipinvitation.StatusEQ(authorshipinvitation.StatusPENDING)).
 			SetStatus(authorshipinvitation.StatusWITHDRAWN).Save},
 		{"software contacts", c.SoftwareUsage.Update().Where(softwareusage.HasContactWith(is)).ClearContact().Save},
+		{"measurements", c.Measurement.Update().Where(measurement.HasRecordedByWith(is)).ClearRecordedBy().Save},
+		{"follows", c.Follow.Delete().Where(follow.HasMemberWith(is)).Exec},
+		{"followers", c.Follow.Delete().Where(follow.TargetTypeEQ(follow.TargetTypeMEMBER), follow.TargetID(m.ID)).Exec},
+		{"notifications", c.Notification.Delete().Where(notification.HasRecipientWith(is)).Exec},
+		{"notifications caused", c.Notification.Update().Where(notification.HasActorWith(is)).ClearActor().Save},
+		{"e-mail preferences", c.EmailPreference.Delete().Where(emailpreference.MemberID(m.ID)).Exec},
+		{"outbox mails", c.OutboxMail.Delete().Where(outboxmail.MemberID(m.ID)).Exec},
+		{"reports", c.Report.Delete().Where(report.HasReporterWith(is)).Exec},
+		{"report decisions", c.Report.Update().Where(report.HasDecidedByWith(is)).ClearDecidedBy().Save},
+		{"circle bans", c.CircleBan.Delete().Where(circleban.HasMemberWith(is)).Exec},
 	} {
 		if _, err := step.run(ctx); err != nil {
 			return fmt.Errorf("removing the member's %s: %w", step.what, err)
