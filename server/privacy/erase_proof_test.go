@@ -22,12 +22,20 @@ import (
 	"entgo.io/ent/schema/field"
 
 	"zirkel/ent"
+	"zirkel/ent/circleban"
+	"zirkel/ent/emailpreference"
+	"zirkel/ent/follow"
 	"zirkel/ent/loginthrottle"
 	"zirkel/ent/member"
 	"zirkel/ent/migrate"
+	"zirkel/ent/notification"
+	"zirkel/ent/outboxmail"
+	"zirkel/ent/report"
 	"zirkel/ent/schema/gid"
 	"zirkel/server/apitest"
+	"zirkel/server/auth"
 	"zirkel/server/config"
+	mailer "zirkel/server/mail"
 	"zirkel/server/policy"
 )
 
@@ -143,6 +151,7 @@ func TestErasureLeavesNoPersonalDataInTheDatabase(t *testing.T) {
 					t.Fatalf("too few personal values to prove anything: %v", s.personal)
 				}
 				throttles = append(throttles, env.App.Auth.AccountThrottleKeys(m)...)
+				w.usedLaterFeatures(t, m.ID)
 			}
 			if n := env.App.Store.Client.LoginThrottle.Query().Where(loginthrottle.KeyIn(throttles...)).CountX(ctx); n != 2 {
 				t.Fatalf("want the failed logins of both subjects counted, found %d", n)
@@ -182,6 +191,28 @@ func TestErasureLeavesNoPersonalDataInTheDatabase(t *testing.T) {
 			w.checkLinks(t, del.s.MemberID, allowedDelete)
 			w.checkAnonymousUnlinked(t, cfg, keep.s.MemberID, del.s.MemberID)
 		})
+	}
+}
+
+// usedLaterFeatures fails unless the member has rows of every kind that came with following,
+// notifications, e-mail and moderation, so that checkLinks proves their erasure.
+func (w *proofWorld) usedLaterFeatures(t *testing.T, id gid.ID) {
+	t.Helper()
+	ctx, c, is := policy.System(context.Background()), w.env.App.Store.Client, member.ID(id)
+	for what, n := range map[string]int{
+		"follows":           c.Follow.Query().Where(follow.HasMemberWith(is)).CountX(ctx),
+		"notifications":     c.Notification.Query().Where(notification.HasRecipientWith(is)).CountX(ctx),
+		"email preferences": c.EmailPreference.Query().Where(emailpreference.MemberID(id)).CountX(ctx),
+		"outbox mails":      c.OutboxMail.Query().Where(outboxmail.MemberID(id)).CountX(ctx),
+		"reports":           c.Report.Query().Where(report.HasReporterWith(is)).CountX(ctx),
+		"circle bans":       c.CircleBan.Query().Where(circleban.HasMemberWith(is)).CountX(ctx),
+	} {
+		if n == 0 {
+			t.Fatalf("the subject has no %s: nothing would prove their erasure", what)
+		}
+	}
+	if m := c.Member.GetX(ctx, id); m.Language != member.LanguageEN {
+		t.Fatalf("the subject's language is %s, want EN", m.Language)
 	}
 }
 
@@ -423,7 +454,31 @@ func (w *proofWorld) subject(t *testing.T, choice string) *subject {
 	for _, e := range w.invitationsOf(t, w.peer) {
 		w.peer.MustPost(t, `mutation($id: ID!) { acceptAuthorshipInvitation(id: $id) { id } }`, map[string]any{"id": e}, nil)
 	}
-	w.env.Login(t, "local", mail, apitest.Password) // a second session
+	// The features that came later: follows, e-mail settings, a report, a ban (the peer's reply
+	// above notified the subject, and mailed them).
+	as.MustPost(t, `mutation($t: ID!, $p: ID!) { a: follow(id: $t) { id } b: follow(id: $p) { id } }`, map[string]any{"t": w.topic, "p": w.peer.MemberID}, nil)
+	as.MustPost(t, `mutation { setEmailSettings(language: EN, preferences: [{kind: MENTION, delivery: DAILY}]) { language } }`, nil, nil)
+	as.MustPost(t, `mutation($m: ID!, $n: String) { reportContent(input: {itemID: $m, reason: OTHER, note: $n}) { id } }`,
+		map[string]any{"m": theirs.ID, "n": private("report note")}, nil)
+	// The ban's reason is the moderator's and stays in the audit log (append-only, until its
+	// retention ends), so it is no distinctive value here; checkLinks proves the ban is gone.
+	w.admin.MustPost(t, `mutation($c: ID!, $m: ID!, $r: String!) { banFromCircle(circleID: $c, memberID: $m, reason: $r) { id } }`,
+		map[string]any{"c": w.openCircle, "m": id, "r": "Wiederholt gegen die Regeln verstoßen"}, nil)
+	// Mail is not yet enqueued by the notifications (server/notify/deliver.go): queue one as the
+	// pipeline's consumer will, a reply (IMMEDIATE) whose excerpt quotes a private text.
+	if err := mailer.Enqueue(policy.System(context.Background()), w.env.App.Store.Client, mailer.Item{MemberID: gid.ID(id), Kind: "REPLY",
+		Title: "Antwort", Link: "/discussions/" + w.discussion, Lines: []string{private("mail excerpt")}}); err != nil {
+		t.Fatal(err)
+	}
+	// A password of their own: the hash that NewMember sets is every test account's, so its
+	// removal could not be proven.
+	password := "Pw-" + token(t)
+	hash, err := auth.HashPassword(password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.env.App.Store.Client.Member.UpdateOneID(gid.ID(id)).SetPasswordHash(hash).ExecX(policy.System(context.Background()))
+	w.env.Login(t, "local", mail, password) // a second session
 	// A failed login leaves a counter keyed by the account name.
 	res := w.env.Post(t, loginMutation, map[string]any{"u": mail, "p": "falsch-falsch-falsch"})
 	wantCode(t, res, "UNAUTHENTICATED")
