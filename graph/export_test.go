@@ -238,3 +238,50 @@ func TestExportIsAudited(t *testing.T) {
 		}
 	})
 }
+
+// TestExportHoldsFollowsNotificationsMailAndModeration: the sections of the later features
+// hold what the member did or got there: follows, a notification, e-mail settings, the report
+// they filed (with their note and the decision) and their ban from a circle (with its reason).
+func TestExportHoldsFollowsNotificationsMailAndModeration(t *testing.T) {
+	apitest.ForEachBackend(t, func(t *testing.T, env *apitest.Env) {
+		s := newSeed(t, env)
+		var d struct {
+			R struct{ ID string } `json:"r"`
+		}
+		s.Anna.MustPost(t, `mutation { r: createDiscussion(input: {title: "Annas Frage"}) { id } }`, nil, &d)
+		post(t, s.Anna, d.R.ID, "Frage", nil)
+		reply := post(t, s.Jonas, d.R.ID, "Antwort von Jonas", nil) // notifies Anna, who follows her discussion
+		s.Anna.MustPost(t, `mutation($t: ID!) { follow(id: $t) { id } }`, map[string]any{"t": s.TopicID}, nil)
+		s.Anna.MustPost(t, `mutation { setEmailSettings(language: EN, preferences: [{kind: MENTION, delivery: DAILY}]) { language } }`, nil, nil)
+		const note, banReason = "Meldung-von-Anna-3e8a", "Sperrgrund-fuer-Anna-61d0"
+		s.Anna.MustPost(t, `mutation($m: ID!, $n: String) { reportContent(input: {itemID: $m, reason: OTHER, note: $n}) { id } }`,
+			map[string]any{"m": reply.ID, "n": note}, nil)
+		s.Admin.MustPost(t, `mutation($c: ID!, $m: ID!) { addCircleMember(circleID: $c, memberID: $m) { id } }`, map[string]any{"c": s.CircleID, "m": s.MemberID}, nil)
+		s.Admin.MustPost(t, `mutation($c: ID!, $m: ID!, $r: String!) { banFromCircle(circleID: $c, memberID: $m, reason: $r) { id } }`,
+			map[string]any{"c": s.CircleID, "m": s.MemberID, "r": banReason}, nil)
+
+		var out struct{ MyData exportView }
+		s.Anna.MustPost(t, `{ myData `+exportFields+` }`, nil, &out)
+		rows := map[string]string{}
+		for _, sec := range out.MyData.Sections {
+			rows[sec.Name] = sec.Rows
+			if sec.Name == "follows" && sec.Count < 2 || sec.Name == "notifications" && sec.Count < 1 ||
+				sec.Name == "reports" && sec.Count != 1 || sec.Name == "circleBans" && sec.Count != 1 || sec.Name == "emailSettings" && sec.Count != 1 {
+				t.Errorf("section %s has %d rows: %s", sec.Name, sec.Count, sec.Rows)
+			}
+		}
+		for section, want := range map[string][]string{"follows": {s.TopicID, d.R.ID}, "notifications": {d.R.ID},
+			"emailSettings": {`"EN"`, `"MENTION"`, `"DAILY"`}, "reports": {note, reply.ID, `"OPEN"`}, "circleBans": {banReason, s.CircleID}} {
+			for _, w := range want {
+				if !strings.Contains(rows[section], w) {
+					t.Errorf("section %s lacks %q: %s", section, w, rows[section])
+				}
+			}
+		}
+		var jonas struct{ MyData exportView }
+		s.Jonas.MustPost(t, `{ myData `+exportFields+` }`, nil, &jonas)
+		if strings.Contains(jonas.MyData.JSON, note) || strings.Contains(jonas.MyData.JSON, banReason) {
+			t.Error("Jonas's export holds Anna's report or ban")
+		}
+	})
+}
