@@ -187,6 +187,12 @@ func TestErasureLeavesNoPersonalDataInTheDatabase(t *testing.T) {
 			if n := env.App.Store.Client.LoginThrottle.Query().Where(loginthrottle.KeyIn(throttles...)).CountX(ctx); n != 0 {
 				t.Errorf("%d failed-login counters of the former members are left", n)
 			}
+			for _, s := range []*subject{keep, del} { // settings back to what a new account has
+				m := env.App.Store.Client.Member.GetX(ctx, gid.ID(s.s.MemberID))
+				if m.EmailVisibility != member.DefaultEmailVisibility || m.FindableAsExpert || m.ContactAboutPractices || m.Language != member.DefaultLanguage {
+					t.Errorf("the former member's settings stay: %s %v %v %s", m.EmailVisibility, m.FindableAsExpert, m.ContactAboutPractices, m.Language)
+				}
+			}
 			w.checkLinks(t, keep.s.MemberID, allowedKeep)
 			w.checkLinks(t, del.s.MemberID, allowedDelete)
 			w.checkAnonymousUnlinked(t, cfg, keep.s.MemberID, del.s.MemberID)
@@ -211,8 +217,8 @@ func (w *proofWorld) usedLaterFeatures(t *testing.T, id gid.ID) {
 			t.Fatalf("the subject has no %s: nothing would prove their erasure", what)
 		}
 	}
-	if m := c.Member.GetX(ctx, id); m.Language != member.LanguageEN {
-		t.Fatalf("the subject's language is %s, want EN", m.Language)
+	if m := c.Member.GetX(ctx, id); m.Language != member.LanguageEN || m.EmailVisibility != member.EmailVisibilityALL_MEMBERS || !m.FindableAsExpert || !m.ContactAboutPractices {
+		t.Fatalf("the subject's settings were not changed: %s %s %v %v", m.Language, m.EmailVisibility, m.FindableAsExpert, m.ContactAboutPractices)
 	}
 }
 
@@ -458,6 +464,7 @@ func (w *proofWorld) subject(t *testing.T, choice string) *subject {
 	// above notified the subject, and mailed them).
 	as.MustPost(t, `mutation($t: ID!, $p: ID!) { a: follow(id: $t) { id } b: follow(id: $p) { id } }`, map[string]any{"t": w.topic, "p": w.peer.MemberID}, nil)
 	as.MustPost(t, `mutation { setEmailSettings(language: EN, preferences: [{kind: MENTION, delivery: DAILY}]) { language } }`, nil, nil)
+	as.MustPost(t, `mutation { updatePrivacySettings(input: {emailVisibility: ALL_MEMBERS, findableAsExpert: true, contactAboutPractices: true}) { emailVisibility } }`, nil, nil)
 	as.MustPost(t, `mutation($m: ID!, $n: String) { reportContent(input: {itemID: $m, reason: OTHER, note: $n}) { id } }`,
 		map[string]any{"m": theirs.ID, "n": private("report note")}, nil)
 	// The ban's reason is the moderator's and stays in the audit log (append-only, until its
