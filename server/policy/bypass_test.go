@@ -29,12 +29,11 @@ var systemAllowed = []string{
 	"server/policy",     // the rules themselves
 	"server/integrity",  // invariants and counters kept by the server
 	"server/apitest",    // test fixtures (members created directly)
-	"server/audit",      // planned: the audit log records what anyone did
-	"server/privacy",    // planned: DSGVO export and deletion
-	"server/moderation", // planned: reports and the moderation queue
-	"server/notify",     // planned: notifications
-	"server/mail",       // planned: the outbox
-	"server/events",     // planned: the event pipeline's consumers
+	"server/audit",      // the audit log records what anyone did
+	"server/privacy",    // DSGVO export (the member's own rows) and deletion
+	"server/notify",     // notifications: recipients' rights are checked per recipient
+	"server/mail",       // the outbox and the one-click unsubscribe (no login by design)
+	"server/mylists",    // the member's own lists: waitlist positions, surveys not yet answered
 	"bench/...",         // benchmarks seed and check their data
 }
 
