@@ -17,6 +17,7 @@ import (
 var circleListExceptions = map[string]string{
 	"CircleMembership":  "admins see every circle's member list",
 	"CircleJoinRequest": "admins decide requests to join any circle",
+	"CircleBan":         "admins moderate everywhere: they see and lift bans of any circle",
 }
 
 // circleScopedTypes finds, in the API's schema, the object types whose objects belong to a
@@ -82,6 +83,9 @@ func newCircleContent(t *testing.T, env *apitest.Env, circle string, mod, mem *a
 	outsider := env.NewMember(t, apitest.Spec{Name: "Draußen"})
 	c.ids["CircleJoinRequest"] = must[struct{ ID string }](t, outsider, `mutation($c: ID!) { r: requestToJoinCircle(circleID: $c) { id } }`,
 		map[string]any{"c": circle}).ID
+	banned := env.NewMember(t, apitest.Spec{Name: "Gesperrt"})
+	c.ids["CircleBan"] = must[struct{ ID string }](t, mod, `mutation($c: ID!, $m: ID!) { r: banFromCircle(circleID: $c, memberID: $m, reason: "Werbung") { id } }`,
+		map[string]any{"c": circle, "m": banned.MemberID}).ID
 	return c
 }
 

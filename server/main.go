@@ -18,6 +18,7 @@ import (
 	"zirkel/server/audit"
 	"zirkel/server/config"
 	"zirkel/server/reqid"
+	"zirkel/server/schedule"
 	"zirkel/server/store"
 )
 
@@ -112,43 +113,27 @@ func verifyAudit(cfg config.Config) error {
 
 // revalidateDirectories ends the sessions of directory users who may no longer log in.
 func revalidateDirectories(ctx context.Context, a *app.App, every time.Duration, logger *slog.Logger) {
-	tick := time.NewTicker(every)
-	defer tick.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-			ended, err := a.Auth.Revalidate(ctx)
-			if err != nil {
-				logger.Error("revalidating directory members", "err", err)
-			} else if ended > 0 {
-				logger.Info("ended sessions of members the directory no longer allows", "sessions", ended)
-			}
+	schedule.Every(ctx, every, false, func(ctx context.Context) {
+		ended, err := a.Auth.Revalidate(ctx)
+		if err != nil {
+			logger.Error("revalidating directory members", "err", err)
+		} else if ended > 0 {
+			logger.Info("ended sessions of members the directory no longer allows", "sessions", ended)
 		}
-	}
+	})
 }
 
 // purgeExpired deletes, on a schedule, sessions and failed-login counters past their
 // retention (auth.Service.Purge); each run has its own deadline.
 func purgeExpired(ctx context.Context, a *app.App, every time.Duration, logger *slog.Logger) {
-	tick := time.NewTicker(every)
-	defer tick.Stop()
-	for {
-		runCtx, cancel := context.WithTimeout(ctx, time.Minute)
-		p, err := a.Auth.Purge(runCtx)
-		cancel()
+	schedule.Every(ctx, every, true, func(ctx context.Context) {
+		p, err := a.Auth.Purge(ctx)
 		if err != nil {
 			logger.Error("purging data past its retention", "err", err)
 		} else if p.Sessions+p.FailureCounters > 0 {
 			logger.Info("purged data past its retention", "sessions", p.Sessions, "failure_counters", p.FailureCounters)
 		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
-	}
+	})
 }
 
 // serveProfiles serves Go's pprof handlers on their own listener, never on the public one.

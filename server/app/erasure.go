@@ -3,6 +3,8 @@ package app
 import (
 	"context"
 	"time"
+
+	"zirkel/server/schedule"
 )
 
 // RunErasure is the scheduler of account deletions: every period it checks the directories
@@ -11,16 +13,7 @@ import (
 // accounts whose requested deletion is due. It returns when ctx ends. main runs it beside the
 // server.
 func (a *App) RunErasure(ctx context.Context, every time.Duration) {
-	tick := time.NewTicker(every)
-	defer tick.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-			a.EraseOnce(ctx)
-		}
-	}
+	schedule.Every(ctx, every, false, a.EraseOnce)
 }
 
 // EraseOnce is one round of the scheduler (see RunErasure); errors are logged, and one that

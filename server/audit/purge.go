@@ -8,6 +8,7 @@ import (
 
 	"zirkel/ent"
 	"zirkel/ent/auditentry"
+	"zirkel/server/schedule"
 )
 
 // DefaultRetention is how long entries are kept unless configured otherwise: two years.
@@ -69,22 +70,13 @@ func purge(ctx context.Context, c *ent.Client, cutoff time.Time) (int, error) {
 // RunRetention purges entries older than retention now and then every period until ctx ends;
 // each purge runs under its own deadline. It logs counts and errors only.
 func RunRetention(ctx context.Context, client *ent.Client, retention, every time.Duration, logger *slog.Logger) {
-	tick := time.NewTicker(every)
-	defer tick.Stop()
-	for {
-		runCtx, cancel := context.WithTimeout(ctx, time.Minute)
-		n, err := Purge(runCtx, client, time.Now().Add(-retention))
-		cancel()
+	schedule.Every(ctx, every, true, func(rctx context.Context) {
+		n, err := Purge(rctx, client, time.Now().Add(-retention))
 		switch {
 		case err != nil && ctx.Err() == nil:
 			logger.Error("purging the audit log", "err", err)
 		case n > 0:
 			logger.Info("purged the audit log", "entries", n, "retention", retention.String())
 		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
-	}
+	})
 }

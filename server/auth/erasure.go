@@ -3,15 +3,13 @@ package auth
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
-	"sync"
 
 	"zirkel/ent"
 	"zirkel/ent/member"
+	"zirkel/ent/predicate"
 	"zirkel/ent/schema/gid"
 	"zirkel/server/auth/directory"
-	"zirkel/server/policy"
 )
 
 // AccountThrottleKeys are the keys of a member's failed-login counters that the server can
@@ -37,33 +35,9 @@ func (s *Service) AccountThrottleKeys(m *ent.Member) []string {
 // until the next run, so an outage never counts as a removal. It runs periodically (see
 // server/app) and is the base of deleting removed members after the grace period.
 func (s *Service) CheckDirectoryMembers(ctx context.Context, present func(ctx context.Context, memberID gid.ID, found bool) error) error {
-	members, err := s.client.Member.Query().
-		Where(member.DirectoryIDNotNil(), member.DirectoryEntryIDNotNil(), member.StatusNEQ(member.StatusDELETED)).
-		All(policy.System(ctx))
-	if err != nil {
-		return fmt.Errorf("listing directory members: %w", err)
-	}
-	byDirectory := map[string][]*ent.Member{}
-	for _, m := range members {
-		if s.directories[*m.DirectoryID] != nil {
-			byDirectory[*m.DirectoryID] = append(byDirectory[*m.DirectoryID], m)
-		}
-	}
-	var (
-		wg   sync.WaitGroup
-		mu   sync.Mutex
-		errs []error
-	)
-	for dirID, ms := range byDirectory {
-		wg.Go(func() {
-			err := s.checkDirectory(ctx, dirID, ms, present)
-			mu.Lock()
-			defer mu.Unlock()
-			errs = append(errs, err)
-		})
-	}
-	wg.Wait()
-	return errors.Join(errs...)
+	_, err := s.eachDirectory(ctx, []predicate.Member{member.DirectoryEntryIDNotNil(), member.StatusNEQ(member.StatusDELETED)},
+		func(dirID string, ms []*ent.Member) (int, error) { return 0, s.checkDirectory(ctx, dirID, ms, present) })
+	return err
 }
 
 // checkDirectory looks up one directory's members.

@@ -10,6 +10,7 @@ import (
 	"zirkel/ent"
 	"zirkel/ent/member"
 	"zirkel/ent/organisation"
+	"zirkel/ent/predicate"
 	"zirkel/ent/schema/gid"
 	"zirkel/server/apperr"
 	"zirkel/server/auth/directory"
@@ -166,10 +167,16 @@ func unchanged(m *ent.Member, id *directory.Identity, orgID gid.ID) bool {
 // has the directory's own deadline, and a directory that is unavailable (down, or stuck) is
 // skipped until the next run without holding up the others.
 func (s *Service) Revalidate(ctx context.Context) (ended int, err error) {
-	sys := policy.System(ctx)
+	return s.eachDirectory(ctx, []predicate.Member{member.HasSessionsWith(liveSession(s.now()))},
+		func(dirID string, ms []*ent.Member) (int, error) { return s.revalidateDirectory(ctx, dirID, ms) })
+}
+
+// eachDirectory lists the directory members matching where, groups them by their configured
+// directory and runs f for each directory at once; it adds up f's counts and joins its errors.
+func (s *Service) eachDirectory(ctx context.Context, where []predicate.Member, f func(dirID string, members []*ent.Member) (int, error)) (int, error) {
 	members, err := s.client.Member.Query().
-		Where(member.DirectoryIDNotNil(), member.HasSessionsWith(liveSession(s.now()))).
-		All(sys)
+		Where(append(where, member.DirectoryIDNotNil())...).
+		All(policy.System(ctx))
 	if err != nil {
 		return 0, fmt.Errorf("listing directory members: %w", err)
 	}
@@ -180,21 +187,22 @@ func (s *Service) Revalidate(ctx context.Context) (ended int, err error) {
 		}
 	}
 	var (
-		wg   sync.WaitGroup
-		mu   sync.Mutex
-		errs []error
+		wg    sync.WaitGroup
+		mu    sync.Mutex
+		total int
+		errs  []error
 	)
 	for dirID, ms := range byDirectory {
 		wg.Go(func() {
-			n, err := s.revalidateDirectory(ctx, dirID, ms)
+			n, err := f(dirID, ms)
 			mu.Lock()
 			defer mu.Unlock()
-			ended += n
+			total += n
 			errs = append(errs, err)
 		})
 	}
 	wg.Wait()
-	return ended, errors.Join(errs...)
+	return total, errors.Join(errs...)
 }
 
 // revalidateDirectory checks one directory's members with live sessions.

@@ -22,20 +22,19 @@ import (
 // Some entries are placeholders for packages that are planned (issue 11): an entry for a
 // package that does not exist allows nothing.
 var systemAllowed = []string{
-	"server/auth/...",   // login, sessions, provisioning: before there is a viewer
-	"server/live/...",   // delivery checks each recipient's rights itself
-	"server/search",     // the index holds everything; queries filter by the viewer
-	"server/demo",       // the demo loader writes history as it was
-	"server/policy",     // the rules themselves
-	"server/integrity",  // invariants and counters kept by the server
-	"server/apitest",    // test fixtures (members created directly)
-	"server/audit",      // planned: the audit log records what anyone did
-	"server/privacy",    // planned: DSGVO export and deletion
-	"server/moderation", // planned: reports and the moderation queue
-	"server/notify",     // planned: notifications
-	"server/mail",       // planned: the outbox
-	"server/events",     // planned: the event pipeline's consumers
-	"bench/...",         // benchmarks seed and check their data
+	"server/auth/...",  // login, sessions, provisioning: before there is a viewer
+	"server/live/...",  // delivery checks each recipient's rights itself
+	"server/search",    // the index holds everything; queries filter by the viewer
+	"server/demo",      // the demo loader writes history as it was
+	"server/policy",    // the rules themselves
+	"server/integrity", // invariants and counters kept by the server
+	"server/apitest",   // test fixtures (members created directly)
+	"server/audit",     // the audit log records what anyone did
+	"server/privacy",   // DSGVO export (the member's own rows) and deletion
+	"server/notify",    // notifications: recipients' rights are checked per recipient
+	"server/mail",      // the outbox and the one-click unsubscribe (no login by design)
+	"server/mylists",   // the member's own lists: waitlist positions, surveys not yet answered
+	"bench/...",        // benchmarks seed and check their data
 }
 
 const policyImport = "zirkel/server/policy"

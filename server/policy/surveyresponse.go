@@ -4,9 +4,12 @@ import (
 	"context"
 
 	"zirkel/ent"
+	"zirkel/ent/predicate"
+	"zirkel/ent/privacy"
 	"zirkel/ent/schema/gid"
 	"zirkel/ent/survey"
 	"zirkel/ent/surveyresponse"
+	"zirkel/server/viewer"
 )
 
 // Responded tells whether the survey has a response with the respondent key: the viewer's
@@ -32,4 +35,34 @@ func PublishedAnswers(ctx context.Context, c *ent.Client, surveyID gid.ID) ([]ma
 		out[i] = r.PublishedAnswers
 	}
 	return out, nil
+}
+
+// SurveyResponseRows: nobody reads responses directly.
+func SurveyResponseRows(v *viewer.Viewer) predicate.SurveyResponse {
+	return nobody[predicate.SurveyResponse](v)
+}
+
+// SurveyResponse: nobody reads responses directly (the server publishes only aggregated
+// results: see PublishedAnswers); members respond, as themselves, to surveys they can see,
+// and the response's integrity (server/integrity/surveyresponse.go) keys, checks and stores
+// it. Only the server changes a response.
+func SurveyResponse() ent.Policy {
+	return privacy.Policy{
+		Query: privacy.QueryPolicy{privacy.AlwaysDenyRule()},
+		Mutation: privacy.MutationPolicy{denyAnonymous, privacy.SurveyResponseMutationRuleFunc(func(ctx context.Context, m *ent.SurveyResponseMutation) error {
+			if !m.Op().Is(ent.OpCreate) {
+				return privacy.Denyf("only the server changes a response")
+			}
+			if memberID, ok := m.MemberID(); ok && memberID != viewerOf(ctx).MemberID {
+				return privacy.Denyf("members respond as themselves")
+			}
+			surveyID, _ := m.SurveyID()
+			// Queried with the viewer's rights: only a survey they may answer is found.
+			visible, err := m.Client().Survey.Query().Where(survey.ID(surveyID)).Exist(ctx)
+			if err != nil || !visible {
+				return privacy.Denyf("the survey is not open to the viewer")
+			}
+			return privacy.Allow
+		})},
+	}
 }
