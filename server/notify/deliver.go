@@ -133,7 +133,7 @@ func (s *Service) write(ctx context.Context, tx *ent.Client, drafts []draft) ([]
 	if err != nil {
 		return nil, err
 	}
-	if err := mail.Enqueue(sys, tx, items...); err != nil {
+	if err := mail.Enqueue(sys, tx, s.dialect, items...); err != nil {
 		return nil, err
 	}
 	recipients := make([]gid.ID, 0, len(list))
