@@ -120,10 +120,13 @@ func title(r *row, ref subjectRef) string {
 		}
 		return "Neue Abfrage: " + q
 	case Moderation:
-		if r.draft.subjectType == "Report" {
-			return "Ihre Meldung wurde bearbeitet"
+		switch r.draft.subjectType {
+		case "Report":
+			return "Ihre Meldung wurde entschieden"
+		case "Message":
+			return "Entscheidung der Moderation zu Ihrem Beitrag in " + q
 		}
-		return "Moderation: " + q + " wurde ausgeblendet"
+		return "Entscheidung der Moderation zu " + q
 	}
 	return q
 }
@@ -150,7 +153,7 @@ func subjectRefs(ctx context.Context, tx *ent.Client, typ string, ids []gid.ID, 
 			}
 			for _, m := range ms {
 				if d := m.Edges.Discussion; d != nil {
-					refs[m.ID] = subjectRef{"Ihr Beitrag in „" + d.Title + "“", "/discussions/" + string(d.ID)}
+					refs[m.ID] = subjectRef{d.Title, "/discussions/" + string(d.ID)}
 				}
 			}
 		case "Practice":
@@ -218,7 +221,11 @@ func subjectRefs(ctx context.Context, tx *ent.Client, typ string, ids []gid.ID, 
 					refs[r.ID] = subjectRef{e.Title, "/events/" + string(e.ID)}
 				}
 			}
-		default: // a report (its outcome is named without its content) or a new type
+		case "Report": // its outcome is named without its content
+			for _, id := range part {
+				refs[id] = subjectRef{"Meldung", "/reports/" + string(id)}
+			}
+		default: // a new type
 			for _, id := range part {
 				refs[id] = subjectRef{strings.ToLower(typ), "/notifications"}
 			}

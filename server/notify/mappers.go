@@ -16,6 +16,7 @@ import (
 	"zirkel/ent/practice"
 	"zirkel/ent/predicate"
 	"zirkel/ent/registration"
+	"zirkel/ent/report"
 	"zirkel/ent/schema/gid"
 	"zirkel/ent/survey"
 	"zirkel/server/events"
@@ -225,19 +226,25 @@ func surveyAudience(ctx context.Context, tx *ent.Client, surveyID gid.ID) ([]gid
 	return tx.Member.Query().Where(member.StatusEQ(member.StatusACTIVE)).IDs(ctx)
 }
 
-// reportDrafts maps changes of the moderation's Report type (built on the moderation branch):
-// when its status changes, the member who reported it learns the outcome (MODERATION). Until
-// that type exists no change has its name and this never runs. Wiring for the merge: load the
-// report's reporter and return
-//
-//	draft{kind: Moderation, subjectType: "Report", subjectID: c.ID, actor: c.Actor, recipients: []gid.ID{reporter}}
-//
-// (and add "Report" with its rows rule to policy.notificationSubjects and policy.Readable).
-func reportDrafts(_ context.Context, _ *ent.Client, c events.Change) ([]draft, error) {
+// reportDrafts: when a report is decided (its status becomes ACTION_TAKEN or DISMISSED, by
+// dismissReport or by hiding or locking the item), the member who reported it learns the
+// outcome (MODERATION about the report, which its reporter may read).
+func reportDrafts(ctx context.Context, tx *ent.Client, c events.Change) ([]draft, error) {
 	if c.Op != events.Updated || !c.Has("status") {
 		return nil, nil
 	}
-	return nil, nil
+	r, err := tx.Report.Query().Where(report.ID(c.ID)).WithReporter().Only(ctx)
+	if ent.IsNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if r.Status == report.StatusOPEN || r.Edges.Reporter == nil {
+		return nil, nil
+	}
+	reporter := []gid.ID{r.Edges.Reporter.ID}
+	return []draft{{kind: Moderation, subjectType: "Report", subjectID: c.ID, actor: c.Actor, recipients: reporter, linked: reporter}}, nil
 }
 
 // hiddenFields are the fields moderation sets to hide content (moderation branch).
@@ -265,7 +272,9 @@ func moderationDrafts(ctx context.Context, tx *ent.Client, c events.Change) ([]d
 	if err != nil || len(authors) == 0 {
 		return nil, err
 	}
-	return []draft{{kind: Moderation, subjectType: c.Type, subjectID: c.ID, actor: c.Actor, recipients: authors}}, nil
+	// The authors are asked with their whole viewer (linked): a hidden item is shown to its
+	// author by id, which a viewer standing for a class of recipients does not have.
+	return []draft{{kind: Moderation, subjectType: c.Type, subjectID: c.ID, actor: c.Actor, recipients: authors, linked: authors}}, nil
 }
 
 func circleID(id gid.ID) predicate.Circle { return circle.ID(id) }
