@@ -131,3 +131,42 @@ func TestNotifyRepliesAndMentionsAreMailed(t *testing.T) {
 		}
 	})
 }
+
+// TestNotifyEventReminderIsMailed: the reminder transaction enqueues its notifications too; a
+// member who wants event reminders at once gets one mail (running the reminders again sends
+// none), and one who keeps the weekly default gets a digest item instead of a mail.
+func TestNotifyEventReminderIsMailed(t *testing.T) {
+	forEachBackendWithMail(t, func(t *testing.T, env *apitest.Env, smtp *mailtest.Server) {
+		s := newSeed(t, env)
+		must[struct{ Language string }](t, s.Jonas, `mutation { r: setEmailSettings(preferences: [{kind: EVENT_REMINDER, delivery: IMMEDIATE}]) { language } }`, nil)
+		eventID := must[struct{ ID string }](t, s.Admin, `mutation { r: createEvent(input: {title: "Brown Bag Low Code", kind: BROWN_BAG,
+			startsAt: "2030-03-01T10:00:00Z", endsAt: "2030-03-01T11:00:00Z"}) { id } }`, nil).ID
+		for _, m := range []*apitest.Session{s.Anna, s.Jonas} {
+			must[struct{ ID string }](t, m, `mutation($e: ID!) { r: registerForEvent(eventID: $e) { id } }`, map[string]any{"e": eventID})
+		}
+		starts := time.Date(2030, 3, 1, 10, 0, 0, 0, time.UTC)
+		for range 2 {
+			if err := env.App.Notify.Remind(context.Background(), env.App.Store.Client, starts.Add(-23*time.Hour)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		msg := smtp.Wait(t, 1, 20*time.Second)[0]
+		wantMail(t, msg, "jonas.wolf@musterhausen.example", "Erinnerung: „Brown Bag Low Code“ beginnt bald", "/events/"+eventID)
+		if n := outboxOf(t, env, s.Jonas.MemberID, "EVENT_REMINDER"); n != 1 {
+			t.Fatalf("Jonas: %d reminder mails enqueued, want 1", n)
+		}
+		rows, err := env.App.Store.Client.OutboxMail.Query().
+			Where(outboxmail.MemberID(gid.ID(s.Anna.MemberID)), outboxmail.KindEQ(outboxmail.KindEVENT_REMINDER)).All(policy.System(context.Background()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rows) != 1 || rows[0].Status != outboxmail.StatusDIGEST_PENDING || rows[0].Period == nil || *rows[0].Period != outboxmail.PeriodWEEKLY ||
+			len(rows[0].Entries) != 1 || rows[0].Entries[0].Link != "/events/"+eventID {
+			t.Fatalf("Anna's reminder should wait for her weekly digest: %+v", rows)
+		}
+		time.Sleep(300 * time.Millisecond)
+		if n := len(smtp.Messages()); n != 1 {
+			t.Fatalf("%d mails arrived, want 1", n)
+		}
+	})
+}
