@@ -26,11 +26,12 @@ func TestDemoMemberHasNotifications(t *testing.T) {
 							Kind    string
 							Count   int
 							Subject *struct{ ID string }
+							Actor   *struct{ ID string }
 						}
 					}
 				}
 			}
-			admin.MustPost(t, `{ notifications(first: 50) { unreadCount edges { node { kind count subject { id } } } } }`, nil, &out)
+			admin.MustPost(t, `{ notifications(first: 50) { unreadCount edges { node { kind count subject { id } actor { id } } } } }`, nil, &out)
 			n := out.Notifications
 			if n.UnreadCount < 2 || len(n.Edges) < 2 {
 				t.Fatalf("the demo member has %d unread notifications: %+v", n.UnreadCount, n)

@@ -29,7 +29,7 @@ func messageDrafts(ctx context.Context, tx *ent.Client, c events.Change) ([]draf
 		return nil, nil
 	}
 	m, err := tx.Message.Query().Where(message.ID(c.ID)).
-		WithParent(func(q *ent.MessageQuery) { q.WithAuthor() }).WithDiscussion().Only(ctx)
+		WithParent(func(q *ent.MessageQuery) { q.WithAuthor() }).WithDiscussion().WithAuthor().Only(ctx)
 	if ent.IsNotFound(err) {
 		return nil, nil
 	}
@@ -37,6 +37,10 @@ func messageDrafts(ctx context.Context, tx *ent.Client, c events.Change) ([]draf
 		return nil, err
 	}
 	d := m.Edges.Discussion
+	actor := c.Actor
+	if actor == "" && m.Edges.Author != nil {
+		actor = m.Edges.Author.ID // written by server code (the demo): the author is who acted
+	}
 	recipients, err := followers(ctx, tx, d.ID)
 	if err != nil {
 		return nil, err
@@ -50,9 +54,9 @@ func messageDrafts(ctx context.Context, tx *ent.Client, c events.Change) ([]draf
 			recipients = append(recipients, p.Edges.Author.ID)
 		}
 	}
-	out := []draft{{kind: Reply, subjectType: "Discussion", subjectID: d.ID, actor: c.Actor, recipients: recipients}}
+	out := []draft{{kind: Reply, subjectType: "Discussion", subjectID: d.ID, actor: actor, recipients: recipients}}
 	if mentioned := Mentions(m.Body); len(mentioned) > 0 {
-		out = append(out, draft{kind: Mention, subjectType: "Discussion", subjectID: d.ID, actor: c.Actor, recipients: mentioned})
+		out = append(out, draft{kind: Mention, subjectType: "Discussion", subjectID: d.ID, actor: actor, recipients: mentioned})
 	}
 	return out, nil
 }
@@ -85,7 +89,11 @@ func discussionDrafts(ctx context.Context, tx *ent.Client, c events.Change) ([]d
 	if err != nil {
 		return nil, err
 	}
-	return []draft{{kind: Discussion, subjectType: "Discussion", subjectID: d.ID, actor: c.Actor, recipients: recipients}}, nil
+	actor := c.Actor
+	if actor == "" {
+		actor = d.Edges.Author.ID // written by server code (the demo): the author is who acted
+	}
+	return []draft{{kind: Discussion, subjectType: "Discussion", subjectID: d.ID, actor: actor, recipients: recipients}}, nil
 }
 
 // practiceDrafts: a practice published for the first time notifies the followers of its
