@@ -1,7 +1,12 @@
 package demo_test
 
 import (
+	"context"
 	"testing"
+
+	"zirkel/ent/outboxmail"
+	"zirkel/ent/schema/gid"
+	"zirkel/server/policy"
 
 	"zirkel/server/apitest"
 	"zirkel/server/auth"
@@ -45,6 +50,12 @@ func TestDemoMemberHasNotifications(t *testing.T) {
 			}
 			if !kinds["REPLY"] {
 				t.Fatalf("no REPLY among the demo notifications: %v", kinds)
+			}
+			// New discussions in the followed topics wait for the weekly digest (the quiet default).
+			digest, err := env.App.Store.Client.OutboxMail.Query().Where(outboxmail.MemberID(gid.ID(admin.MemberID)),
+				outboxmail.StatusEQ(outboxmail.StatusDIGEST_PENDING), outboxmail.PeriodEQ(outboxmail.PeriodWEEKLY)).Count(policy.System(context.Background()))
+			if err != nil || digest == 0 {
+				t.Fatalf("the demo member has no items for the weekly digest (%v)", err)
 			}
 		})
 	}
