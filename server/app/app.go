@@ -114,12 +114,6 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts ...Op
 		CookieInsecure: cfg.CookieInsecure, AllowedOrigins: cfg.AllowedOrigins, Directories: o.directories,
 		SessionRetention: cfg.SessionRetention, FailureRetention: cfg.FailureRetention,
 	}, logger)
-	if err == nil && cfg.Demo {
-		err = loadDemo(ctx, st, cfg, logger)
-	}
-	if err == nil {
-		err = authService.CheckDirectoryOrganisations(ctx, shippedOfficialKey)
-	}
 	var broker pubsub.Broker
 	if err == nil {
 		broker, err = pubsub.Open(cfg.BrokerURL)
@@ -145,6 +139,21 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts ...Op
 	}
 	st.Events.InTx("notify", notifier.Deliver)
 	st.Events.AfterCommit("notify", notifier.Published)
+	// The demo loads once every consumer is registered, so that its discussions notify the
+	// members who follow them (and fill their digests) as a live community would.
+	if cfg.Demo {
+		err = loadDemo(ctx, st, cfg, logger)
+	}
+	if err == nil {
+		err = authService.CheckDirectoryOrganisations(ctx, shippedOfficialKey)
+	}
+	if err != nil {
+		notifier.Close()
+		hub.Shutdown()
+		_ = broker.Close()
+		_ = st.Close()
+		return nil, err
+	}
 	background, stop := context.WithCancel(context.WithoutCancel(ctx))
 	go notifier.RunReminders(background, st.Client, notify.RemindEvery)
 	ws := hub.Transport(cfg.AllowedOrigins)

@@ -129,6 +129,7 @@ func (l *loader) load(ctx context.Context) error {
 		{"circles", l.loadCircles},
 		{"practices", l.loadPractices},
 		{"discussions", l.loadDiscussions},
+		{"follows", l.loadFollows},
 		{"knowledge", l.loadKnowledge},
 		{"invitations and join requests", l.loadConsent},
 	}

@@ -104,7 +104,7 @@ func enqueueBench(b *testing.B, st *store.Store, ids []gid.ID, per int) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := mail.Enqueue(ctx, tx.Client(), items...); err != nil {
+	if err := mail.Enqueue(ctx, tx.Client(), st.Dialect, items...); err != nil {
 		b.Fatal(err)
 	}
 	if err := tx.Commit(); err != nil {

@@ -42,7 +42,7 @@ func enqueue(t *testing.T, env *apitest.Env, items ...mail.Item) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := mail.Enqueue(ctx, tx.Client(), items...); err != nil {
+	if err := mail.Enqueue(ctx, tx.Client(), env.App.Store.Dialect, items...); err != nil {
 		_ = tx.Rollback()
 		t.Fatalf("enqueueing: %v", err)
 	}

@@ -86,7 +86,7 @@ func TestTwoReplicasSendEachMailOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := mail.Enqueue(ctx, tx.Client(), items...); err != nil {
+	if err := mail.Enqueue(ctx, tx.Client(), st.Dialect, items...); err != nil {
 		t.Fatal(err)
 	}
 	if err := tx.Commit(); err != nil {

@@ -15,6 +15,7 @@ import (
 	"zirkel/ent/notification"
 	"zirkel/ent/schema/gid"
 	"zirkel/server/events"
+	"zirkel/server/mail"
 	"zirkel/server/policy"
 )
 
@@ -121,13 +122,20 @@ func (s *Service) write(ctx context.Context, tx *ent.Client, drafts []draft) ([]
 	for _, k := range order {
 		list = append(list, rows[k])
 	}
+	fresh, err := newGroups(sys, tx, list)
+	if err != nil {
+		return nil, err
+	}
 	if err := s.store(sys, tx, list); err != nil {
 		return nil, err
 	}
-	// MAIL: the e-mail helper's outbox joins here, in the same transaction:
-	//   mail.Enqueue(ctx, tx, mailItems(list)...)
-	// with mail.Item{MemberID: r.recipient, Kind: string(r.draft.kind), Title: …, Link: …, Lines: …}
-	// built from each row (see mailItems).
+	items, err := mailItems(sys, tx, list, fresh)
+	if err != nil {
+		return nil, err
+	}
+	if err := mail.Enqueue(sys, tx, s.dialect, items...); err != nil {
+		return nil, err
+	}
 	recipients := make([]gid.ID, 0, len(list))
 	for _, r := range list {
 		recipients = append(recipients, r.recipient)
@@ -144,27 +152,6 @@ type row struct {
 	actor     gid.ID
 	at        time.Time
 }
-
-// MailItem is what the e-mail outbox needs of a stored notification (see the MAIL call site in
-// write): the member, the kind, and where it points.
-type MailItem struct {
-	MemberID    gid.ID
-	Kind        string
-	SubjectType string
-	SubjectID   gid.ID
-	Count       int
-}
-
-// mailItems are the rows as the outbox would take them.
-func mailItems(rows []*row) []MailItem {
-	out := make([]MailItem, 0, len(rows))
-	for _, r := range rows {
-		out = append(out, MailItem{MemberID: r.recipient, Kind: string(r.draft.kind), SubjectType: r.draft.subjectType, SubjectID: r.draft.subjectID, Count: r.count})
-	}
-	return out
-}
-
-var _ = mailItems // used by the mail helper's call site once it is merged
 
 // chunk is how many rows one INSERT carries: well below SQLite's 32,766 bound variables.
 const chunk = 1000

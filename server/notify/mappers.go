@@ -16,6 +16,7 @@ import (
 	"zirkel/ent/practice"
 	"zirkel/ent/predicate"
 	"zirkel/ent/registration"
+	"zirkel/ent/report"
 	"zirkel/ent/schema/gid"
 	"zirkel/ent/survey"
 	"zirkel/server/events"
@@ -28,7 +29,7 @@ func messageDrafts(ctx context.Context, tx *ent.Client, c events.Change) ([]draf
 		return nil, nil
 	}
 	m, err := tx.Message.Query().Where(message.ID(c.ID)).
-		WithParent(func(q *ent.MessageQuery) { q.WithAuthor() }).WithDiscussion().Only(ctx)
+		WithParent(func(q *ent.MessageQuery) { q.WithAuthor() }).WithDiscussion().WithAuthor().Only(ctx)
 	if ent.IsNotFound(err) {
 		return nil, nil
 	}
@@ -36,6 +37,10 @@ func messageDrafts(ctx context.Context, tx *ent.Client, c events.Change) ([]draf
 		return nil, err
 	}
 	d := m.Edges.Discussion
+	actor := c.Actor
+	if actor == "" && m.Edges.Author != nil {
+		actor = m.Edges.Author.ID // written by server code (the demo): the author is who acted
+	}
 	recipients, err := followers(ctx, tx, d.ID)
 	if err != nil {
 		return nil, err
@@ -49,9 +54,9 @@ func messageDrafts(ctx context.Context, tx *ent.Client, c events.Change) ([]draf
 			recipients = append(recipients, p.Edges.Author.ID)
 		}
 	}
-	out := []draft{{kind: Reply, subjectType: "Discussion", subjectID: d.ID, actor: c.Actor, recipients: recipients}}
+	out := []draft{{kind: Reply, subjectType: "Discussion", subjectID: d.ID, actor: actor, recipients: recipients}}
 	if mentioned := Mentions(m.Body); len(mentioned) > 0 {
-		out = append(out, draft{kind: Mention, subjectType: "Discussion", subjectID: d.ID, actor: c.Actor, recipients: mentioned})
+		out = append(out, draft{kind: Mention, subjectType: "Discussion", subjectID: d.ID, actor: actor, recipients: mentioned})
 	}
 	return out, nil
 }
@@ -84,7 +89,11 @@ func discussionDrafts(ctx context.Context, tx *ent.Client, c events.Change) ([]d
 	if err != nil {
 		return nil, err
 	}
-	return []draft{{kind: Discussion, subjectType: "Discussion", subjectID: d.ID, actor: c.Actor, recipients: recipients}}, nil
+	actor := c.Actor
+	if actor == "" {
+		actor = d.Edges.Author.ID // written by server code (the demo): the author is who acted
+	}
+	return []draft{{kind: Discussion, subjectType: "Discussion", subjectID: d.ID, actor: actor, recipients: recipients}}, nil
 }
 
 // practiceDrafts: a practice published for the first time notifies the followers of its
@@ -225,19 +234,25 @@ func surveyAudience(ctx context.Context, tx *ent.Client, surveyID gid.ID) ([]gid
 	return tx.Member.Query().Where(member.StatusEQ(member.StatusACTIVE)).IDs(ctx)
 }
 
-// reportDrafts maps changes of the moderation's Report type (built on the moderation branch):
-// when its status changes, the member who reported it learns the outcome (MODERATION). Until
-// that type exists no change has its name and this never runs. Wiring for the merge: load the
-// report's reporter and return
-//
-//	draft{kind: Moderation, subjectType: "Report", subjectID: c.ID, actor: c.Actor, recipients: []gid.ID{reporter}}
-//
-// (and add "Report" with its rows rule to policy.notificationSubjects and policy.Readable).
-func reportDrafts(_ context.Context, _ *ent.Client, c events.Change) ([]draft, error) {
+// reportDrafts: when a report is decided (its status becomes ACTION_TAKEN or DISMISSED, by
+// dismissReport or by hiding or locking the item), the member who reported it learns the
+// outcome (MODERATION about the report, which its reporter may read).
+func reportDrafts(ctx context.Context, tx *ent.Client, c events.Change) ([]draft, error) {
 	if c.Op != events.Updated || !c.Has("status") {
 		return nil, nil
 	}
-	return nil, nil
+	r, err := tx.Report.Query().Where(report.ID(c.ID)).WithReporter().Only(ctx)
+	if ent.IsNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if r.Status == report.StatusOPEN || r.Edges.Reporter == nil {
+		return nil, nil
+	}
+	reporter := []gid.ID{r.Edges.Reporter.ID}
+	return []draft{{kind: Moderation, subjectType: "Report", subjectID: c.ID, actor: c.Actor, recipients: reporter, linked: reporter}}, nil
 }
 
 // hiddenFields are the fields moderation sets to hide content (moderation branch).
@@ -265,7 +280,9 @@ func moderationDrafts(ctx context.Context, tx *ent.Client, c events.Change) ([]d
 	if err != nil || len(authors) == 0 {
 		return nil, err
 	}
-	return []draft{{kind: Moderation, subjectType: c.Type, subjectID: c.ID, actor: c.Actor, recipients: authors}}, nil
+	// The authors are asked with their whole viewer (linked): a hidden item is shown to its
+	// author by id, which a viewer standing for a class of recipients does not have.
+	return []draft{{kind: Moderation, subjectType: c.Type, subjectID: c.ID, actor: c.Actor, recipients: authors, linked: authors}}, nil
 }
 
 func circleID(id gid.ID) predicate.Circle { return circle.ID(id) }

@@ -3,7 +3,10 @@
 // transaction's changes to notifications, keeps only recipients who may read what a
 // notification is about (their own read rules, checked in batches), groups unread ones of the
 // same kind and subject into one with a count, and writes them with a constant number of
-// statements however many recipients there are. Its AfterCommit consumer (Service.Published)
+// statements however many recipients there are; each notification that starts a group (not
+// one that only counts up an unread group) also goes to the e-mail outbox (mail.Enqueue) in the
+// same transaction, where the member's preference decides: at once, digest, or off. Its
+// AfterCommit consumer (Service.Published)
 // hands the recipients to live subscribers of notificationAdded on every replica.
 package notify
 

@@ -39,6 +39,7 @@ var notificationSubjects = []struct {
 	{"Message", erase(Rows[predicate.Message](MessageRows))},
 	{"Practice", erase(Rows[predicate.Practice](PracticeRows))},
 	{"Registration", erase(Rows[predicate.Registration](RegistrationRows))},
+	{"Report", erase(Rows[predicate.Report](ReportRows))},
 	{"Survey", erase(Rows[predicate.Survey](SurveyRows))},
 }
 

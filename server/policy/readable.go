@@ -15,6 +15,7 @@ import (
 	"zirkel/ent/organisation"
 	"zirkel/ent/practice"
 	"zirkel/ent/registration"
+	"zirkel/ent/report"
 	"zirkel/ent/schema/gid"
 	"zirkel/ent/survey"
 	"zirkel/ent/topic"
@@ -51,6 +52,8 @@ func Readable(ctx context.Context, c *ent.Client, typeName string, ids []gid.ID)
 		found, err = c.Organisation.Query().Where(organisation.IDIn(ids...)).IDs(ctx)
 	case "Member":
 		found, err = c.Member.Query().Where(member.IDIn(ids...)).IDs(ctx)
+	case "Report":
+		found, err = c.Report.Query().Where(report.IDIn(ids...)).IDs(ctx)
 	default:
 		return nil, fmt.Errorf("checking reads: no reader for type %q", typeName)
 	}
