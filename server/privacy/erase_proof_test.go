@@ -471,9 +471,9 @@ func (w *proofWorld) subject(t *testing.T, choice string) *subject {
 	// retention ends), so it is no distinctive value here; checkLinks proves the ban is gone.
 	w.admin.MustPost(t, `mutation($c: ID!, $m: ID!, $r: String!) { banFromCircle(circleID: $c, memberID: $m, reason: $r) { id } }`,
 		map[string]any{"c": w.openCircle, "m": id, "r": "Wiederholt gegen die Regeln verstoßen"}, nil)
-	// Mail is not yet enqueued by the notifications (server/notify/deliver.go): queue one as the
-	// pipeline's consumer will, a reply (IMMEDIATE) whose excerpt quotes a private text.
-	if err := mailer.Enqueue(policy.System(context.Background()), w.env.App.Store.Client, mailer.Item{MemberID: gid.ID(id), Kind: "REPLY",
+	// A queued mail (REPLY is IMMEDIATE) whose excerpt quotes a private text, as the notify
+	// consumer writes it; queued directly so that its text is known.
+	if err := mailer.Enqueue(policy.System(context.Background()), w.env.App.Store.Client, w.env.App.Store.Dialect, mailer.Item{MemberID: gid.ID(id), Kind: "REPLY",
 		Title: "Antwort", Link: "/discussions/" + w.discussion, Lines: []string{private("mail excerpt")}}); err != nil {
 		t.Fatal(err)
 	}
