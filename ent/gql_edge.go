@@ -399,27 +399,6 @@ func (_m *Member) Organisation(ctx context.Context) (*Organisation, error) {
 	return result, MaskNotFound(err)
 }
 
-func (_m *Member) Expertise(
-	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *TopicOrder, where *TopicWhereInput,
-) (*TopicConnection, error) {
-	opts := []TopicPaginateOption{
-		WithTopicOrder(orderBy),
-		WithTopicFilter(where.Filter),
-	}
-	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[1][alias]
-	if nodes, err := _m.NamedExpertise(alias); err == nil || hasTotalCount {
-		pager, err := newTopicPager(opts, last != nil)
-		if err != nil {
-			return nil, err
-		}
-		conn := &TopicConnection{Edges: []*TopicEdge{}, TotalCount: totalCount}
-		conn.build(nodes, pager, after, first, before, last)
-		return conn, nil
-	}
-	return _m.QueryExpertise().Paginate(ctx, after, first, before, last, opts...)
-}
-
 func (_m *Member) Practices(
 	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *PracticeOrder, where *PracticeWhereInput,
 ) (*PracticeConnection, error) {
@@ -428,7 +407,7 @@ func (_m *Member) Practices(
 		WithPracticeFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[2][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[1][alias]
 	if nodes, err := _m.NamedPractices(alias); err == nil || hasTotalCount {
 		pager, err := newPracticePager(opts, last != nil)
 		if err != nil {
@@ -449,7 +428,7 @@ func (_m *Member) CircleMemberships(
 		WithCircleMembershipFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[3][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[2][alias]
 	if nodes, err := _m.NamedCircleMemberships(alias); err == nil || hasTotalCount {
 		pager, err := newCircleMembershipPager(opts, last != nil)
 		if err != nil {
@@ -469,7 +448,7 @@ func (_m *Member) AuthorshipInvitations(
 		WithAuthorshipInvitationOrder(orderBy),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[4][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[3][alias]
 	if nodes, err := _m.NamedAuthorshipInvitations(alias); err == nil || hasTotalCount {
 		pager, err := newAuthorshipInvitationPager(opts, last != nil)
 		if err != nil {
@@ -489,7 +468,7 @@ func (_m *Member) JoinRequests(
 		WithCircleJoinRequestOrder(orderBy),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[5][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[4][alias]
 	if nodes, err := _m.NamedJoinRequests(alias); err == nil || hasTotalCount {
 		pager, err := newCircleJoinRequestPager(opts, last != nil)
 		if err != nil {
@@ -510,7 +489,7 @@ func (_m *Member) OrganisedEvents(
 		WithEventFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[6][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[5][alias]
 	if nodes, err := _m.NamedOrganisedEvents(alias); err == nil || hasTotalCount {
 		pager, err := newEventPager(opts, last != nil)
 		if err != nil {
@@ -979,27 +958,6 @@ func (_m *Topic) Children(
 	return _m.QueryChildren().Paginate(ctx, after, first, before, last, opts...)
 }
 
-func (_m *Topic) Experts(
-	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *MemberOrder, where *MemberWhereInput,
-) (*MemberConnection, error) {
-	opts := []MemberPaginateOption{
-		WithMemberOrder(orderBy),
-		WithMemberFilter(where.Filter),
-	}
-	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[2][alias]
-	if nodes, err := _m.NamedExperts(alias); err == nil || hasTotalCount {
-		pager, err := newMemberPager(opts, last != nil)
-		if err != nil {
-			return nil, err
-		}
-		conn := &MemberConnection{Edges: []*MemberEdge{}, TotalCount: totalCount}
-		conn.build(nodes, pager, after, first, before, last)
-		return conn, nil
-	}
-	return _m.QueryExperts().Paginate(ctx, after, first, before, last, opts...)
-}
-
 func (_m *Topic) Practices(
 	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *PracticeOrder, where *PracticeWhereInput,
 ) (*PracticeConnection, error) {
@@ -1008,7 +966,7 @@ func (_m *Topic) Practices(
 		WithPracticeFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[3][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[2][alias]
 	if nodes, err := _m.NamedPractices(alias); err == nil || hasTotalCount {
 		pager, err := newPracticePager(opts, last != nil)
 		if err != nil {
@@ -1029,7 +987,7 @@ func (_m *Topic) Discussions(
 		WithDiscussionFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[4][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[3][alias]
 	if nodes, err := _m.NamedDiscussions(alias); err == nil || hasTotalCount {
 		pager, err := newDiscussionPager(opts, last != nil)
 		if err != nil {
@@ -1050,7 +1008,7 @@ func (_m *Topic) Indicators(
 		WithIndicatorFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[5][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[4][alias]
 	if nodes, err := _m.NamedIndicators(alias); err == nil || hasTotalCount {
 		pager, err := newIndicatorPager(opts, last != nil)
 		if err != nil {

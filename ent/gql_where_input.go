@@ -4634,10 +4634,6 @@ type MemberWhereInput struct {
 	HasOrganisation     *bool                     `json:"hasOrganisation,omitempty"`
 	HasOrganisationWith []*OrganisationWhereInput `json:"hasOrganisationWith,omitempty"`
 
-	// "expertise" edge predicates.
-	HasExpertise     *bool              `json:"hasExpertise,omitempty"`
-	HasExpertiseWith []*TopicWhereInput `json:"hasExpertiseWith,omitempty"`
-
 	// "practices" edge predicates.
 	HasPractices     *bool                 `json:"hasPractices,omitempty"`
 	HasPracticesWith []*PracticeWhereInput `json:"hasPracticesWith,omitempty"`
@@ -5007,24 +5003,6 @@ func (i *MemberWhereInput) P() (predicate.Member, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, member.HasOrganisationWith(with...))
-	}
-	if i.HasExpertise != nil {
-		p := member.HasExpertise()
-		if !*i.HasExpertise {
-			p = member.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasExpertiseWith) > 0 {
-		with := make([]predicate.Topic, 0, len(i.HasExpertiseWith))
-		for _, w := range i.HasExpertiseWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasExpertiseWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, member.HasExpertiseWith(with...))
 	}
 	if i.HasPractices != nil {
 		p := member.HasPractices()
@@ -9828,10 +9806,6 @@ type TopicWhereInput struct {
 	HasChildren     *bool              `json:"hasChildren,omitempty"`
 	HasChildrenWith []*TopicWhereInput `json:"hasChildrenWith,omitempty"`
 
-	// "experts" edge predicates.
-	HasExperts     *bool               `json:"hasExperts,omitempty"`
-	HasExpertsWith []*MemberWhereInput `json:"hasExpertsWith,omitempty"`
-
 	// "practices" edge predicates.
 	HasPractices     *bool                 `json:"hasPractices,omitempty"`
 	HasPracticesWith []*PracticeWhereInput `json:"hasPracticesWith,omitempty"`
@@ -10147,24 +10121,6 @@ func (i *TopicWhereInput) P() (predicate.Topic, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, topic.HasChildrenWith(with...))
-	}
-	if i.HasExperts != nil {
-		p := topic.HasExperts()
-		if !*i.HasExperts {
-			p = topic.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasExpertsWith) > 0 {
-		with := make([]predicate.Member, 0, len(i.HasExpertsWith))
-		for _, w := range i.HasExpertsWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasExpertsWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, topic.HasExpertsWith(with...))
 	}
 	if i.HasPractices != nil {
 		p := topic.HasPractices()

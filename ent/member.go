@@ -76,7 +76,7 @@ type Member struct {
 type MemberEdges struct {
 	// Organisation holds the value of the organisation edge.
 	Organisation *Organisation `json:"organisation,omitempty"`
-	// Expertise holds the value of the expertise edge.
+	// Members set it with updateMember; others read it only while the member is findable as an expert (policy.ExpertVisible), through the hand-written Member.expertise and Topic.experts; not filterable.
 	Expertise []*Topic `json:"expertise,omitempty"`
 	// Practices holds the value of the practices edge.
 	Practices []*Practice `json:"practices,omitempty"`
@@ -94,7 +94,7 @@ type MemberEdges struct {
 	// type was loaded (or requested) in eager-loading or not.
 	loadedTypes [8]bool
 	// totalCount holds the count of the edges above.
-	totalCount [7]map[string]int
+	totalCount [6]map[string]int
 
 	namedExpertise             map[string][]*Topic
 	namedPractices             map[string][]*Practice

@@ -41,7 +41,7 @@ type TopicEdges struct {
 	Parent *Topic `json:"parent,omitempty"`
 	// Children holds the value of the children edge.
 	Children []*Topic `json:"children,omitempty"`
-	// Experts holds the value of the experts edge.
+	// Read through the hand-written Topic.experts (policy.ExpertVisible); not filterable.
 	Experts []*Member `json:"experts,omitempty"`
 	// Practices holds the value of the practices edge.
 	Practices []*Practice `json:"practices,omitempty"`
@@ -53,7 +53,7 @@ type TopicEdges struct {
 	// type was loaded (or requested) in eager-loading or not.
 	loadedTypes [6]bool
 	// totalCount holds the count of the edges above.
-	totalCount [6]map[string]int
+	totalCount [5]map[string]int
 
 	namedChildren    map[string][]*Topic
 	namedExperts     map[string][]*Member

@@ -138,6 +138,9 @@ func (r *Resolver) SoftwareProduct() generated.SoftwareProductResolver {
 // Survey returns generated.SurveyResolver implementation.
 func (r *Resolver) Survey() generated.SurveyResolver { return &surveyResolver{r} }
 
+// Topic returns generated.TopicResolver implementation.
+func (r *Resolver) Topic() generated.TopicResolver { return &topicResolver{r} }
+
 type (
 	authorshipInvitationResolver   struct{ *Resolver }
 	eventResolver                  struct{ *Resolver }
@@ -150,4 +153,5 @@ type (
 	reportResolver                 struct{ *Resolver }
 	softwareProductResolver        struct{ *Resolver }
 	surveyResolver                 struct{ *Resolver }
+	topicResolver                  struct{ *Resolver }
 )

@@ -19,6 +19,7 @@ import (
 	"zirkel/ent/reaction"
 	"zirkel/ent/schema/gid"
 	"zirkel/ent/surveyquestion"
+	"zirkel/ent/topic"
 	"zirkel/graph/generated"
 	"zirkel/graph/model"
 	"zirkel/server/apperr"
@@ -53,6 +54,12 @@ func (r *memberResolver) Email(ctx context.Context, obj *ent.Member) (*string, e
 		return nil, nil
 	}
 	return &obj.Email, nil
+}
+
+// Expertise is the resolver for the expertise field.
+func (r *memberResolver) Expertise(ctx context.Context, obj *ent.Member, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.TopicOrder, where *ent.TopicWhereInput) (*ent.TopicConnection, error) {
+	return r.client.Topic.Query().Where(topic.HasExpertsWith(member.ID(obj.ID), policy.ExpertVisible(viewer.FromContext(ctx)))).
+		Paginate(ctx, after, first, before, last, ent.WithTopicOrder(orderBy), ent.WithTopicFilter(where.Filter))
 }
 
 // VendorLabel is the resolver for the vendorLabel field.
@@ -727,6 +734,12 @@ func (r *surveyResolver) Results(ctx context.Context, obj *ent.Survey) (*model.S
 // CSVPath is the resolver for the csvPath field.
 func (r *surveyResolver) CSVPath(ctx context.Context, obj *ent.Survey) (string, error) {
 	return "/surveys/" + string(obj.ID) + "/results.csv", nil
+}
+
+// Experts is the resolver for the experts field.
+func (r *topicResolver) Experts(ctx context.Context, obj *ent.Topic, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.MemberOrder, where *ent.MemberWhereInput) (*ent.MemberConnection, error) {
+	return obj.QueryExperts().Where(policy.ExpertVisible(viewer.FromContext(ctx))).
+		Paginate(ctx, after, first, before, last, ent.WithMemberOrder(orderBy), ent.WithMemberFilter(where.Filter))
 }
 
 // Mutation returns generated.MutationResolver implementation.

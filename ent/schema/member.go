@@ -100,7 +100,8 @@ func (Member) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.From("organisation", Organisation.Type).Ref("members").Unique(),
 		edge.To("expertise", Topic.Type).
-			Annotations(entgql.RelayConnection()),
+			Comment("Members set it with updateMember; others read it only while the member is findable as an expert (policy.ExpertVisible), through the hand-written Member.expertise and Topic.experts; not filterable.").
+			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipType, entgql.SkipWhereInput)),
 		edge.From("practices", Practice.Type).Ref("authors").
 			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 		edge.To("circle_memberships", CircleMembership.Type).

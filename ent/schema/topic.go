@@ -43,7 +43,8 @@ func (Topic) Edges() []ent.Edge {
 		edge.To("children", Topic.Type).Annotations(entgql.RelayConnection(), noInput).
 			From("parent").Unique(),
 		edge.From("experts", Member.Type).Ref("expertise").
-			Annotations(entgql.RelayConnection(), noInput),
+			Comment("Read through the hand-written Topic.experts (policy.ExpertVisible); not filterable.").
+			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipAll)),
 		edge.From("practices", Practice.Type).Ref("topics").
 			Annotations(entgql.RelayConnection(), noInput),
 		edge.From("discussions", Discussion.Type).Ref("topics").

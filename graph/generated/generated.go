@@ -65,6 +65,7 @@ type ResolverRoot interface {
 	SoftwareProduct() SoftwareProductResolver
 	Subscription() SubscriptionResolver
 	Survey() SurveyResolver
+	Topic() TopicResolver
 }
 
 type DirectiveRoot struct {
@@ -998,6 +999,7 @@ type EventResolver interface {
 }
 type MemberResolver interface {
 	Email(ctx context.Context, obj *ent.Member) (*string, error)
+	Expertise(ctx context.Context, obj *ent.Member, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.TopicOrder, where *ent.TopicWhereInput) (*ent.TopicConnection, error)
 	PrivacySettings(ctx context.Context, obj *ent.Member) (*model.PrivacySettings, error)
 }
 type MessageResolver interface {
@@ -1154,6 +1156,9 @@ type SurveyResolver interface {
 	ViewerResponded(ctx context.Context, obj *ent.Survey) (bool, error)
 	Results(ctx context.Context, obj *ent.Survey) (*model.SurveyResults, error)
 	CSVPath(ctx context.Context, obj *ent.Survey) (string, error)
+}
+type TopicResolver interface {
+	Experts(ctx context.Context, obj *ent.Topic, after *entgql.Cursor[gid.ID], first *int, before *entgql.Cursor[gid.ID], last *int, orderBy *ent.MemberOrder, where *ent.MemberWhereInput) (*ent.MemberConnection, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -8618,37 +8623,6 @@ type Member implements Node {
   """
   lastLoginAt: Time
   organisation: Organisation
-  expertise(
-    """
-    Returns the elements in the list that come after the specified cursor.
-    """
-    after: Cursor
-
-    """
-    Returns the first _n_ elements from the list.
-    """
-    first: Int
-
-    """
-    Returns the elements in the list that come before the specified cursor.
-    """
-    before: Cursor
-
-    """
-    Returns the last _n_ elements from the list.
-    """
-    last: Int
-
-    """
-    Ordering options for Topics returned from the connection.
-    """
-    orderBy: TopicOrder
-
-    """
-    Filtering options for Topics returned from the connection.
-    """
-    where: TopicWhereInput
-  ): TopicConnection!
   practices(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -9007,11 +8981,6 @@ input MemberWhereInput @filterGuard {
   """
   hasOrganisation: Boolean
   hasOrganisationWith: [OrganisationWhereInput!]
-  """
-  expertise edge predicates
-  """
-  hasExpertise: Boolean
-  hasExpertiseWith: [TopicWhereInput!]
   """
   practices edge predicates
   """
@@ -11900,37 +11869,6 @@ type Topic implements Node {
     """
     where: TopicWhereInput
   ): TopicConnection!
-  experts(
-    """
-    Returns the elements in the list that come after the specified cursor.
-    """
-    after: Cursor
-
-    """
-    Returns the first _n_ elements from the list.
-    """
-    first: Int
-
-    """
-    Returns the elements in the list that come before the specified cursor.
-    """
-    before: Cursor
-
-    """
-    Returns the last _n_ elements from the list.
-    """
-    last: Int
-
-    """
-    Ordering options for Members returned from the connection.
-    """
-    orderBy: MemberOrder
-
-    """
-    Filtering options for Members returned from the connection.
-    """
-    where: MemberWhereInput
-  ): MemberConnection!
   practices(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -12178,11 +12116,6 @@ input TopicWhereInput @filterGuard {
   """
   hasChildren: Boolean
   hasChildrenWith: [TopicWhereInput!]
-  """
-  experts edge predicates
-  """
-  hasExperts: Boolean
-  hasExpertsWith: [MemberWhereInput!]
   """
   practices edge predicates
   """
@@ -12479,6 +12412,20 @@ extend type Member {
   vendors and anonymous visitors never.
   """
   email: String
+  """
+  The topics the member is an expert in (set with updateMember's addExpertiseIDs). Others read
+  them only while the member is findable as an expert (Member.privacySettings.findableAsExpert);
+  the member and admins always. Empty otherwise.
+  """
+  expertise(after: Cursor, first: Int, before: Cursor, last: Int, orderBy: TopicOrder, where: TopicWhereInput): TopicConnection!
+}
+
+extend type Topic {
+  """
+  The members who name the topic as their expertise and are findable as experts
+  (Member.privacySettings.findableAsExpert); the viewer themself always, admins every one.
+  """
+  experts(after: Cursor, first: Int, before: Cursor, last: Int, orderBy: MemberOrder, where: MemberWhereInput): MemberConnection!
 }
 
 extend type Message {
@@ -14324,8 +14271,6 @@ func (ec *executionContext) childFields_Member(ctx context.Context, field graphq
 		return ec.fieldContext_Member_lastLoginAt(ctx, field)
 	case "organisation":
 		return ec.fieldContext_Member_organisation(ctx, field)
-	case "expertise":
-		return ec.fieldContext_Member_expertise(ctx, field)
 	case "practices":
 		return ec.fieldContext_Member_practices(ctx, field)
 	case "circleMemberships":
@@ -14338,6 +14283,8 @@ func (ec *executionContext) childFields_Member(ctx context.Context, field graphq
 		return ec.fieldContext_Member_organisedEvents(ctx, field)
 	case "email":
 		return ec.fieldContext_Member_email(ctx, field)
+	case "expertise":
+		return ec.fieldContext_Member_expertise(ctx, field)
 	case "privacySettings":
 		return ec.fieldContext_Member_privacySettings(ctx, field)
 	case "contactAboutPractices":
@@ -15104,14 +15051,14 @@ func (ec *executionContext) childFields_Topic(ctx context.Context, field graphql
 		return ec.fieldContext_Topic_parent(ctx, field)
 	case "children":
 		return ec.fieldContext_Topic_children(ctx, field)
-	case "experts":
-		return ec.fieldContext_Topic_experts(ctx, field)
 	case "practices":
 		return ec.fieldContext_Topic_practices(ctx, field)
 	case "discussions":
 		return ec.fieldContext_Topic_discussions(ctx, field)
 	case "indicators":
 		return ec.fieldContext_Topic_indicators(ctx, field)
+	case "experts":
+		return ec.fieldContext_Topic_experts(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Topic", field.Name)
 }
@@ -26118,50 +26065,6 @@ func (ec *executionContext) fieldContext_Member_organisation(_ context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _Member_expertise(ctx context.Context, field graphql.CollectedField, obj *ent.Member) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Member_expertise(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return obj.Expertise(ctx, fc.Args["after"].(*entgql.Cursor[gid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[gid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.TopicOrder), fc.Args["where"].(*ent.TopicWhereInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.TopicConnection) graphql.Marshaler {
-			return ec.marshalNTopicConnection2ᚖzirkelᚋentᚐTopicConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Member_expertise(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Member",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_TopicConnection(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Member_expertise_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
 func (ec *executionContext) _Member_practices(ctx context.Context, field graphql.CollectedField, obj *ent.Member) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -26403,6 +26306,50 @@ func (ec *executionContext) _Member_email(ctx context.Context, field graphql.Col
 }
 func (ec *executionContext) fieldContext_Member_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Member", field, true, true, "String")
+}
+
+func (ec *executionContext) _Member_expertise(ctx context.Context, field graphql.CollectedField, obj *ent.Member) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Member_expertise(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Member().Expertise(ctx, obj, fc.Args["after"].(*entgql.Cursor[gid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[gid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.TopicOrder), fc.Args["where"].(*ent.TopicWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.TopicConnection) graphql.Marshaler {
+			return ec.marshalNTopicConnection2ᚖzirkelᚋentᚐTopicConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Member_expertise(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Member",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TopicConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Member_expertise_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Member_privacySettings(ctx context.Context, field graphql.CollectedField, obj *ent.Member) (ret graphql.Marshaler) {
@@ -38190,50 +38137,6 @@ func (ec *executionContext) fieldContext_Topic_children(ctx context.Context, fie
 	return fc, nil
 }
 
-func (ec *executionContext) _Topic_experts(ctx context.Context, field graphql.CollectedField, obj *ent.Topic) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Topic_experts(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return obj.Experts(ctx, fc.Args["after"].(*entgql.Cursor[gid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[gid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.MemberOrder), fc.Args["where"].(*ent.MemberWhereInput))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.MemberConnection) graphql.Marshaler {
-			return ec.marshalNMemberConnection2ᚖzirkelᚋentᚐMemberConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Topic_experts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Topic",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_MemberConnection(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Topic_experts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
 func (ec *executionContext) _Topic_practices(ctx context.Context, field graphql.CollectedField, obj *ent.Topic) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -38360,6 +38263,50 @@ func (ec *executionContext) fieldContext_Topic_indicators(ctx context.Context, f
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Topic_indicators_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Topic_experts(ctx context.Context, field graphql.CollectedField, obj *ent.Topic) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Topic_experts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Topic().Experts(ctx, obj, fc.Args["after"].(*entgql.Cursor[gid.ID]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[gid.ID]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.MemberOrder), fc.Args["where"].(*ent.MemberWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.MemberConnection) graphql.Marshaler {
+			return ec.marshalNMemberConnection2ᚖzirkelᚋentᚐMemberConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Topic_experts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Topic",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MemberConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Topic_experts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -47843,7 +47790,7 @@ func (ec *executionContext) unmarshalInputMemberWhereInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "displayName", "displayNameNEQ", "displayNameIn", "displayNameNotIn", "displayNameGT", "displayNameGTE", "displayNameLT", "displayNameLTE", "displayNameContains", "displayNameHasPrefix", "displayNameHasSuffix", "displayNameEqualFold", "displayNameContainsFold", "communityRole", "communityRoleNEQ", "communityRoleIn", "communityRoleNotIn", "jobTitle", "jobTitleNEQ", "jobTitleIn", "jobTitleNotIn", "jobTitleGT", "jobTitleGTE", "jobTitleLT", "jobTitleLTE", "jobTitleContains", "jobTitleHasPrefix", "jobTitleHasSuffix", "jobTitleIsNil", "jobTitleNotNil", "jobTitleEqualFold", "jobTitleContainsFold", "bio", "bioNEQ", "bioIn", "bioNotIn", "bioGT", "bioGTE", "bioLT", "bioLTE", "bioContains", "bioHasPrefix", "bioHasSuffix", "bioIsNil", "bioNotNil", "bioEqualFold", "bioContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "platformRole", "platformRoleNEQ", "platformRoleIn", "platformRoleNotIn", "lastLoginAt", "lastLoginAtNEQ", "lastLoginAtIn", "lastLoginAtNotIn", "lastLoginAtGT", "lastLoginAtGTE", "lastLoginAtLT", "lastLoginAtLTE", "lastLoginAtIsNil", "lastLoginAtNotNil", "hasOrganisation", "hasOrganisationWith", "hasExpertise", "hasExpertiseWith", "hasPractices", "hasPracticesWith", "hasCircleMemberships", "hasCircleMembershipsWith", "hasOrganisedEvents", "hasOrganisedEventsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "displayName", "displayNameNEQ", "displayNameIn", "displayNameNotIn", "displayNameGT", "displayNameGTE", "displayNameLT", "displayNameLTE", "displayNameContains", "displayNameHasPrefix", "displayNameHasSuffix", "displayNameEqualFold", "displayNameContainsFold", "communityRole", "communityRoleNEQ", "communityRoleIn", "communityRoleNotIn", "jobTitle", "jobTitleNEQ", "jobTitleIn", "jobTitleNotIn", "jobTitleGT", "jobTitleGTE", "jobTitleLT", "jobTitleLTE", "jobTitleContains", "jobTitleHasPrefix", "jobTitleHasSuffix", "jobTitleIsNil", "jobTitleNotNil", "jobTitleEqualFold", "jobTitleContainsFold", "bio", "bioNEQ", "bioIn", "bioNotIn", "bioGT", "bioGTE", "bioLT", "bioLTE", "bioContains", "bioHasPrefix", "bioHasSuffix", "bioIsNil", "bioNotNil", "bioEqualFold", "bioContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "platformRole", "platformRoleNEQ", "platformRoleIn", "platformRoleNotIn", "lastLoginAt", "lastLoginAtNEQ", "lastLoginAtIn", "lastLoginAtNotIn", "lastLoginAtGT", "lastLoginAtGTE", "lastLoginAtLT", "lastLoginAtLTE", "lastLoginAtIsNil", "lastLoginAtNotNil", "hasOrganisation", "hasOrganisationWith", "hasPractices", "hasPracticesWith", "hasCircleMemberships", "hasCircleMembershipsWith", "hasOrganisedEvents", "hasOrganisedEventsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -48508,20 +48455,6 @@ func (ec *executionContext) unmarshalInputMemberWhereInput(ctx context.Context, 
 				return it, err
 			}
 			it.HasOrganisationWith = data
-		case "hasExpertise":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasExpertise"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasExpertise = data
-		case "hasExpertiseWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasExpertiseWith"))
-			data, err := ec.unmarshalOTopicWhereInput2ᚕᚖzirkelᚋentᚐTopicWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasExpertiseWith = data
 		case "hasPractices":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPractices"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -55690,7 +55623,7 @@ func (ec *executionContext) unmarshalInputTopicWhereInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "slug", "slugNEQ", "slugIn", "slugNotIn", "slugGT", "slugGTE", "slugLT", "slugLTE", "slugContains", "slugHasPrefix", "slugHasSuffix", "slugEqualFold", "slugContainsFold", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "hasParent", "hasParentWith", "hasChildren", "hasChildrenWith", "hasExperts", "hasExpertsWith", "hasPractices", "hasPracticesWith", "hasDiscussions", "hasDiscussionsWith", "hasIndicators", "hasIndicatorsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "slug", "slugNEQ", "slugIn", "slugNotIn", "slugGT", "slugGTE", "slugLT", "slugLTE", "slugContains", "slugHasPrefix", "slugHasSuffix", "slugEqualFold", "slugContainsFold", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold", "hasParent", "hasParentWith", "hasChildren", "hasChildrenWith", "hasPractices", "hasPracticesWith", "hasDiscussions", "hasDiscussionsWith", "hasIndicators", "hasIndicatorsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -56201,20 +56134,6 @@ func (ec *executionContext) unmarshalInputTopicWhereInput(ctx context.Context, o
 				return it, err
 			}
 			it.HasChildrenWith = data
-		case "hasExperts":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasExperts"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasExperts = data
-		case "hasExpertsWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasExpertsWith"))
-			data, err := ec.unmarshalOMemberWhereInput2ᚕᚖzirkelᚋentᚐMemberWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasExpertsWith = data
 		case "hasPractices":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasPractices"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -60285,11 +60204,6 @@ func (ec *executionContext) _Member(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
-		case "expertise":
-			out.Values[i] = ec._Member_expertise(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
 		case "practices":
 			out.Values[i] = ec._Member_practices(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -60318,6 +60232,11 @@ func (ec *executionContext) _Member(ctx context.Context, sel ast.SelectionSet, o
 		case "email":
 			out.Values[i] = ec._Member_email(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "expertise":
+			out.Values[i] = ec._Member_expertise(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "privacySettings":
@@ -63749,11 +63668,6 @@ func (ec *executionContext) _Topic(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
-		case "experts":
-			out.Values[i] = ec._Topic_experts(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
 		case "practices":
 			out.Values[i] = ec._Topic_practices(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -63766,6 +63680,11 @@ func (ec *executionContext) _Topic(ctx context.Context, sel ast.SelectionSet, ob
 			}
 		case "indicators":
 			out.Values[i] = ec._Topic_indicators(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "experts":
+			out.Values[i] = ec._Topic_experts(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

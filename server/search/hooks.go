@@ -112,10 +112,13 @@ func sources() []source {
 					return doc{m.ID, "MESSAGE", "", m.Body, m.CreatedAt, nil, false}, m.DeletedAt == nil
 				})
 			}},
-		{"MEMBER", []string{member.FieldDisplayName, member.FieldJobTitle, member.FieldBio, member.FieldStatus}, []string{member.EdgeOrganisation, member.EdgeExpertise},
+		{"MEMBER", []string{member.FieldDisplayName, member.FieldJobTitle, member.FieldBio, member.FieldStatus, member.FieldFindableAsExpert}, []string{member.EdgeOrganisation, member.EdgeExpertise},
 			func(ctx context.Context, c *ent.Client, s span) ([]doc, error) {
 				return docsOf(c.Member.Query().Where(s.where).WithOrganisation().WithExpertise().All(ctx))(func(m *ent.Member) (doc, bool) {
-					facets := topicIDs(m.Edges.Expertise)
+					var facets []gid.ID
+					if m.FindableAsExpert { // expertise is found only as the member's privacy setting says (policy.ExpertVisible)
+						facets = topicIDs(m.Edges.Expertise)
+					}
 					if o := m.Edges.Organisation; o != nil {
 						facets = append(facets, o.ID)
 					}
