@@ -89,7 +89,8 @@ func TestMembers(t *testing.T) {
 				}
 			} `json:"node"`
 		}
-		s.Anna.MustPost(t, `mutation { updatePrivacySettings(input: {emailVisibility: ALL_MEMBERS}) { emailVisibility } }`, nil, nil)
+		// Others read the e-mail address and the expertise only as Anna's privacy settings say.
+		s.Anna.MustPost(t, `mutation { updatePrivacySettings(input: {emailVisibility: ALL_MEMBERS, findableAsExpert: true}) { emailVisibility } }`, nil, nil)
 		s.Jonas.MustPost(t, `query($id: ID!) { node(id: $id) { ... on Member { email organisation { name } expertise(first: 5) { edges { node { slug } } } } } }`,
 			map[string]any{"id": s.MemberID}, &out)
 		if out.Node.Email != "anna.becker@musterhausen.example" {
