@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"zirkel/ent/schema/mailkind"
+	"zirkel/graph/generated"
 	"zirkel/server/apitest"
 	"zirkel/server/mail/mailtest"
 )
@@ -134,13 +135,15 @@ func everyKindRows(env *apitest.Env, s seed) []kindRow {
 	}
 }
 
-// enumValues lists a GraphQL enum's values by introspection.
-func enumValues(t *testing.T, s *apitest.Session, name string) []string {
+// enumValues lists a GraphQL enum's values as the server's schema declares them.
+func enumValues(t *testing.T, name string) []string {
 	t.Helper()
-	out := must[struct{ EnumValues []struct{ Name string } }](t, s, `query($n: String!) { r: __type(name: $n) { enumValues { name } } }`, map[string]any{"n": name})
+	def := generated.NewExecutableSchema(generated.Config{}).Schema().Types[name]
 	var names []string
-	for _, v := range out.EnumValues {
-		names = append(names, v.Name)
+	if def != nil {
+		for _, v := range def.EnumValues {
+			names = append(names, v.Name)
+		}
 	}
 	if len(names) == 0 {
 		t.Fatalf("the schema has no enum %s", name)
@@ -189,7 +192,7 @@ func TestNotifyEveryKindIsMailedAndUnsubscribed(t *testing.T) {
 		for _, r := range rows {
 			kinds = append(kinds, r.kind)
 		}
-		for _, list := range [][]string{enumValues(t, s.Jonas, "NotificationKind"), enumValues(t, s.Jonas, "EmailKind"), mailkind.Kinds} {
+		for _, list := range [][]string{enumValues(t, "NotificationKind"), enumValues(t, "EmailKind"), mailkind.Kinds} {
 			for _, k := range list {
 				if !slices.Contains(kinds, k) {
 					t.Fatalf("kind %s has no end-to-end row", k)
