@@ -256,6 +256,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			event.FieldOnlineURL:            {Type: field.TypeString, Column: event.FieldOnlineURL},
 			event.FieldCapacity:             {Type: field.TypeInt, Column: event.FieldCapacity},
 			event.FieldRegistrationDeadline: {Type: field.TypeTime, Column: event.FieldRegistrationDeadline},
+			event.FieldCancelledAt:          {Type: field.TypeTime, Column: event.FieldCancelledAt},
 			event.FieldRegisteredCount:      {Type: field.TypeInt, Column: event.FieldRegisteredCount},
 			event.FieldWaitlistCount:        {Type: field.TypeInt, Column: event.FieldWaitlistCount},
 		},
@@ -3042,6 +3043,11 @@ func (f *EventFilter) WhereCapacity(p entql.IntP) {
 // WhereRegistrationDeadline applies the entql time.Time predicate on the registration_deadline field.
 func (f *EventFilter) WhereRegistrationDeadline(p entql.TimeP) {
 	f.Where(p.Field(event.FieldRegistrationDeadline))
+}
+
+// WhereCancelledAt applies the entql time.Time predicate on the cancelled_at field.
+func (f *EventFilter) WhereCancelledAt(p entql.TimeP) {
+	f.Where(p.Field(event.FieldCancelledAt))
 }
 
 // WhereRegisteredCount applies the entql int predicate on the registered_count field.

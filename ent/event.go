@@ -41,6 +41,8 @@ type Event struct {
 	Capacity *int `json:"capacity,omitempty"`
 	// RegistrationDeadline holds the value of the "registration_deadline" field.
 	RegistrationDeadline *time.Time `json:"registration_deadline,omitempty"`
+	// When the organisers cancelled the event (cancelEvent); nobody registers for it after.
+	CancelledAt *time.Time `json:"cancelled_at,omitempty"`
 	// Registered and attended; kept by registerForEvent and cancelRegistration.
 	RegisteredCount int `json:"registered_count,omitempty"`
 	// WaitlistCount holds the value of the "waitlist_count" field.
@@ -110,7 +112,7 @@ func (*Event) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullInt64)
 		case event.FieldTitle, event.FieldDescription, event.FieldKind, event.FieldPlace, event.FieldOnlineURL:
 			values[i] = new(sql.NullString)
-		case event.FieldCreatedAt, event.FieldUpdatedAt, event.FieldStartsAt, event.FieldEndsAt, event.FieldRegistrationDeadline:
+		case event.FieldCreatedAt, event.FieldUpdatedAt, event.FieldStartsAt, event.FieldEndsAt, event.FieldRegistrationDeadline, event.FieldCancelledAt:
 			values[i] = new(sql.NullTime)
 		case event.ForeignKeys[0]: // circle_events
 			values[i] = &sql.NullScanner{S: new(gid.ID)}
@@ -202,6 +204,13 @@ func (_m *Event) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.RegistrationDeadline = new(time.Time)
 				*_m.RegistrationDeadline = value.Time
+			}
+		case event.FieldCancelledAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field cancelled_at", values[i])
+			} else if value.Valid {
+				_m.CancelledAt = new(time.Time)
+				*_m.CancelledAt = value.Time
 			}
 		case event.FieldRegisteredCount:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -307,6 +316,11 @@ func (_m *Event) String() string {
 	builder.WriteString(", ")
 	if v := _m.RegistrationDeadline; v != nil {
 		builder.WriteString("registration_deadline=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.CancelledAt; v != nil {
+		builder.WriteString("cancelled_at=")
 		builder.WriteString(v.Format(time.ANSIC))
 	}
 	builder.WriteString(", ")

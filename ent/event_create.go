@@ -149,6 +149,20 @@ func (_c *EventCreate) SetNillableRegistrationDeadline(v *time.Time) *EventCreat
 	return _c
 }
 
+// SetCancelledAt sets the "cancelled_at" field.
+func (_c *EventCreate) SetCancelledAt(v time.Time) *EventCreate {
+	_c.mutation.SetCancelledAt(v)
+	return _c
+}
+
+// SetNillableCancelledAt sets the "cancelled_at" field if the given value is not nil.
+func (_c *EventCreate) SetNillableCancelledAt(v *time.Time) *EventCreate {
+	if v != nil {
+		_c.SetCancelledAt(*v)
+	}
+	return _c
+}
+
 // SetRegisteredCount sets the "registered_count" field.
 func (_c *EventCreate) SetRegisteredCount(v int) *EventCreate {
 	_c.mutation.SetRegisteredCount(v)
@@ -460,6 +474,10 @@ func (_c *EventCreate) createSpec() (*Event, *sqlgraph.CreateSpec) {
 		_spec.SetField(event.FieldRegistrationDeadline, field.TypeTime, value)
 		_node.RegistrationDeadline = &value
 	}
+	if value, ok := _c.mutation.CancelledAt(); ok {
+		_spec.SetField(event.FieldCancelledAt, field.TypeTime, value)
+		_node.CancelledAt = &value
+	}
 	if value, ok := _c.mutation.RegisteredCount(); ok {
 		_spec.SetField(event.FieldRegisteredCount, field.TypeInt, value)
 		_node.RegisteredCount = value
@@ -722,6 +740,24 @@ func (u *EventUpsert) UpdateRegistrationDeadline() *EventUpsert {
 // ClearRegistrationDeadline clears the value of the "registration_deadline" field.
 func (u *EventUpsert) ClearRegistrationDeadline() *EventUpsert {
 	u.SetNull(event.FieldRegistrationDeadline)
+	return u
+}
+
+// SetCancelledAt sets the "cancelled_at" field.
+func (u *EventUpsert) SetCancelledAt(v time.Time) *EventUpsert {
+	u.Set(event.FieldCancelledAt, v)
+	return u
+}
+
+// UpdateCancelledAt sets the "cancelled_at" field to the value that was provided on create.
+func (u *EventUpsert) UpdateCancelledAt() *EventUpsert {
+	u.SetExcluded(event.FieldCancelledAt)
+	return u
+}
+
+// ClearCancelledAt clears the value of the "cancelled_at" field.
+func (u *EventUpsert) ClearCancelledAt() *EventUpsert {
+	u.SetNull(event.FieldCancelledAt)
 	return u
 }
 
@@ -991,6 +1027,27 @@ func (u *EventUpsertOne) UpdateRegistrationDeadline() *EventUpsertOne {
 func (u *EventUpsertOne) ClearRegistrationDeadline() *EventUpsertOne {
 	return u.Update(func(s *EventUpsert) {
 		s.ClearRegistrationDeadline()
+	})
+}
+
+// SetCancelledAt sets the "cancelled_at" field.
+func (u *EventUpsertOne) SetCancelledAt(v time.Time) *EventUpsertOne {
+	return u.Update(func(s *EventUpsert) {
+		s.SetCancelledAt(v)
+	})
+}
+
+// UpdateCancelledAt sets the "cancelled_at" field to the value that was provided on create.
+func (u *EventUpsertOne) UpdateCancelledAt() *EventUpsertOne {
+	return u.Update(func(s *EventUpsert) {
+		s.UpdateCancelledAt()
+	})
+}
+
+// ClearCancelledAt clears the value of the "cancelled_at" field.
+func (u *EventUpsertOne) ClearCancelledAt() *EventUpsertOne {
+	return u.Update(func(s *EventUpsert) {
+		s.ClearCancelledAt()
 	})
 }
 
@@ -1433,6 +1490,27 @@ func (u *EventUpsertBulk) UpdateRegistrationDeadline() *EventUpsertBulk {
 func (u *EventUpsertBulk) ClearRegistrationDeadline() *EventUpsertBulk {
 	return u.Update(func(s *EventUpsert) {
 		s.ClearRegistrationDeadline()
+	})
+}
+
+// SetCancelledAt sets the "cancelled_at" field.
+func (u *EventUpsertBulk) SetCancelledAt(v time.Time) *EventUpsertBulk {
+	return u.Update(func(s *EventUpsert) {
+		s.SetCancelledAt(v)
+	})
+}
+
+// UpdateCancelledAt sets the "cancelled_at" field to the value that was provided on create.
+func (u *EventUpsertBulk) UpdateCancelledAt() *EventUpsertBulk {
+	return u.Update(func(s *EventUpsert) {
+		s.UpdateCancelledAt()
+	})
+}
+
+// ClearCancelledAt clears the value of the "cancelled_at" field.
+func (u *EventUpsertBulk) ClearCancelledAt() *EventUpsertBulk {
+	return u.Update(func(s *EventUpsert) {
+		s.ClearCancelledAt()
 	})
 }
 

@@ -201,6 +201,26 @@ func (_u *EventUpdate) ClearRegistrationDeadline() *EventUpdate {
 	return _u
 }
 
+// SetCancelledAt sets the "cancelled_at" field.
+func (_u *EventUpdate) SetCancelledAt(v time.Time) *EventUpdate {
+	_u.mutation.SetCancelledAt(v)
+	return _u
+}
+
+// SetNillableCancelledAt sets the "cancelled_at" field if the given value is not nil.
+func (_u *EventUpdate) SetNillableCancelledAt(v *time.Time) *EventUpdate {
+	if v != nil {
+		_u.SetCancelledAt(*v)
+	}
+	return _u
+}
+
+// ClearCancelledAt clears the value of the "cancelled_at" field.
+func (_u *EventUpdate) ClearCancelledAt() *EventUpdate {
+	_u.mutation.ClearCancelledAt()
+	return _u
+}
+
 // SetRegisteredCount sets the "registered_count" field.
 func (_u *EventUpdate) SetRegisteredCount(v int) *EventUpdate {
 	_u.mutation.ResetRegisteredCount()
@@ -472,6 +492,12 @@ func (_u *EventUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.RegistrationDeadlineCleared() {
 		_spec.ClearField(event.FieldRegistrationDeadline, field.TypeTime)
+	}
+	if value, ok := _u.mutation.CancelledAt(); ok {
+		_spec.SetField(event.FieldCancelledAt, field.TypeTime, value)
+	}
+	if _u.mutation.CancelledAtCleared() {
+		_spec.ClearField(event.FieldCancelledAt, field.TypeTime)
 	}
 	if value, ok := _u.mutation.RegisteredCount(); ok {
 		_spec.SetField(event.FieldRegisteredCount, field.TypeInt, value)
@@ -763,6 +789,26 @@ func (_u *EventUpdateOne) SetNillableRegistrationDeadline(v *time.Time) *EventUp
 // ClearRegistrationDeadline clears the value of the "registration_deadline" field.
 func (_u *EventUpdateOne) ClearRegistrationDeadline() *EventUpdateOne {
 	_u.mutation.ClearRegistrationDeadline()
+	return _u
+}
+
+// SetCancelledAt sets the "cancelled_at" field.
+func (_u *EventUpdateOne) SetCancelledAt(v time.Time) *EventUpdateOne {
+	_u.mutation.SetCancelledAt(v)
+	return _u
+}
+
+// SetNillableCancelledAt sets the "cancelled_at" field if the given value is not nil.
+func (_u *EventUpdateOne) SetNillableCancelledAt(v *time.Time) *EventUpdateOne {
+	if v != nil {
+		_u.SetCancelledAt(*v)
+	}
+	return _u
+}
+
+// ClearCancelledAt clears the value of the "cancelled_at" field.
+func (_u *EventUpdateOne) ClearCancelledAt() *EventUpdateOne {
+	_u.mutation.ClearCancelledAt()
 	return _u
 }
 
@@ -1067,6 +1113,12 @@ func (_u *EventUpdateOne) sqlSave(ctx context.Context) (_node *Event, err error)
 	}
 	if _u.mutation.RegistrationDeadlineCleared() {
 		_spec.ClearField(event.FieldRegistrationDeadline, field.TypeTime)
+	}
+	if value, ok := _u.mutation.CancelledAt(); ok {
+		_spec.SetField(event.FieldCancelledAt, field.TypeTime, value)
+	}
+	if _u.mutation.CancelledAtCleared() {
+		_spec.ClearField(event.FieldCancelledAt, field.TypeTime)
 	}
 	if value, ok := _u.mutation.RegisteredCount(); ok {
 		_spec.SetField(event.FieldRegisteredCount, field.TypeInt, value)

@@ -2217,6 +2217,11 @@ func (_q *EventQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 				selectedFields = append(selectedFields, event.FieldRegistrationDeadline)
 				fieldSeen[event.FieldRegistrationDeadline] = struct{}{}
 			}
+		case "cancelledAt":
+			if _, ok := fieldSeen[event.FieldCancelledAt]; !ok {
+				selectedFields = append(selectedFields, event.FieldCancelledAt)
+				fieldSeen[event.FieldCancelledAt] = struct{}{}
+			}
 		case "registeredCount":
 			if _, ok := fieldSeen[event.FieldRegisteredCount]; !ok {
 				selectedFields = append(selectedFields, event.FieldRegisteredCount)

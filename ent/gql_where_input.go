@@ -3116,6 +3116,18 @@ type EventWhereInput struct {
 	RegistrationDeadlineIsNil  bool        `json:"registrationDeadlineIsNil,omitempty"`
 	RegistrationDeadlineNotNil bool        `json:"registrationDeadlineNotNil,omitempty"`
 
+	// "cancelled_at" field predicates.
+	CancelledAt       *time.Time  `json:"cancelledAt,omitempty"`
+	CancelledAtNEQ    *time.Time  `json:"cancelledAtNEQ,omitempty"`
+	CancelledAtIn     []time.Time `json:"cancelledAtIn,omitempty"`
+	CancelledAtNotIn  []time.Time `json:"cancelledAtNotIn,omitempty"`
+	CancelledAtGT     *time.Time  `json:"cancelledAtGT,omitempty"`
+	CancelledAtGTE    *time.Time  `json:"cancelledAtGTE,omitempty"`
+	CancelledAtLT     *time.Time  `json:"cancelledAtLT,omitempty"`
+	CancelledAtLTE    *time.Time  `json:"cancelledAtLTE,omitempty"`
+	CancelledAtIsNil  bool        `json:"cancelledAtIsNil,omitempty"`
+	CancelledAtNotNil bool        `json:"cancelledAtNotNil,omitempty"`
+
 	// "registered_count" field predicates.
 	RegisteredCount      *int  `json:"registeredCount,omitempty"`
 	RegisteredCountNEQ   *int  `json:"registeredCountNEQ,omitempty"`
@@ -3540,6 +3552,36 @@ func (i *EventWhereInput) P() (predicate.Event, error) {
 	}
 	if i.RegistrationDeadlineNotNil {
 		predicates = append(predicates, event.RegistrationDeadlineNotNil())
+	}
+	if i.CancelledAt != nil {
+		predicates = append(predicates, event.CancelledAtEQ(*i.CancelledAt))
+	}
+	if i.CancelledAtNEQ != nil {
+		predicates = append(predicates, event.CancelledAtNEQ(*i.CancelledAtNEQ))
+	}
+	if len(i.CancelledAtIn) > 0 {
+		predicates = append(predicates, event.CancelledAtIn(i.CancelledAtIn...))
+	}
+	if len(i.CancelledAtNotIn) > 0 {
+		predicates = append(predicates, event.CancelledAtNotIn(i.CancelledAtNotIn...))
+	}
+	if i.CancelledAtGT != nil {
+		predicates = append(predicates, event.CancelledAtGT(*i.CancelledAtGT))
+	}
+	if i.CancelledAtGTE != nil {
+		predicates = append(predicates, event.CancelledAtGTE(*i.CancelledAtGTE))
+	}
+	if i.CancelledAtLT != nil {
+		predicates = append(predicates, event.CancelledAtLT(*i.CancelledAtLT))
+	}
+	if i.CancelledAtLTE != nil {
+		predicates = append(predicates, event.CancelledAtLTE(*i.CancelledAtLTE))
+	}
+	if i.CancelledAtIsNil {
+		predicates = append(predicates, event.CancelledAtIsNil())
+	}
+	if i.CancelledAtNotNil {
+		predicates = append(predicates, event.CancelledAtNotNil())
 	}
 	if i.RegisteredCount != nil {
 		predicates = append(predicates, event.RegisteredCountEQ(*i.RegisteredCount))

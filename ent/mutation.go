@@ -8377,6 +8377,7 @@ type EventMutation struct {
 	capacity              *int
 	addcapacity           *int
 	registration_deadline *time.Time
+	cancelled_at          *time.Time
 	registered_count      *int
 	addregistered_count   *int
 	waitlist_count        *int
@@ -8981,6 +8982,55 @@ func (m *EventMutation) ResetRegistrationDeadline() {
 	delete(m.clearedFields, event.FieldRegistrationDeadline)
 }
 
+// SetCancelledAt sets the "cancelled_at" field.
+func (m *EventMutation) SetCancelledAt(t time.Time) {
+	m.cancelled_at = &t
+}
+
+// CancelledAt returns the value of the "cancelled_at" field in the mutation.
+func (m *EventMutation) CancelledAt() (r time.Time, exists bool) {
+	v := m.cancelled_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCancelledAt returns the old "cancelled_at" field's value of the Event entity.
+// If the Event object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EventMutation) OldCancelledAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCancelledAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCancelledAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCancelledAt: %w", err)
+	}
+	return oldValue.CancelledAt, nil
+}
+
+// ClearCancelledAt clears the value of the "cancelled_at" field.
+func (m *EventMutation) ClearCancelledAt() {
+	m.cancelled_at = nil
+	m.clearedFields[event.FieldCancelledAt] = struct{}{}
+}
+
+// CancelledAtCleared returns if the "cancelled_at" field was cleared in this mutation.
+func (m *EventMutation) CancelledAtCleared() bool {
+	_, ok := m.clearedFields[event.FieldCancelledAt]
+	return ok
+}
+
+// ResetCancelledAt resets all changes to the "cancelled_at" field.
+func (m *EventMutation) ResetCancelledAt() {
+	m.cancelled_at = nil
+	delete(m.clearedFields, event.FieldCancelledAt)
+}
+
 // SetRegisteredCount sets the "registered_count" field.
 func (m *EventMutation) SetRegisteredCount(i int) {
 	m.registered_count = &i
@@ -9274,7 +9324,7 @@ func (m *EventMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *EventMutation) Fields() []string {
-	fields := make([]string, 0, 13)
+	fields := make([]string, 0, 14)
 	if m.created_at != nil {
 		fields = append(fields, event.FieldCreatedAt)
 	}
@@ -9307,6 +9357,9 @@ func (m *EventMutation) Fields() []string {
 	}
 	if m.registration_deadline != nil {
 		fields = append(fields, event.FieldRegistrationDeadline)
+	}
+	if m.cancelled_at != nil {
+		fields = append(fields, event.FieldCancelledAt)
 	}
 	if m.registered_count != nil {
 		fields = append(fields, event.FieldRegisteredCount)
@@ -9344,6 +9397,8 @@ func (m *EventMutation) Field(name string) (ent.Value, bool) {
 		return m.Capacity()
 	case event.FieldRegistrationDeadline:
 		return m.RegistrationDeadline()
+	case event.FieldCancelledAt:
+		return m.CancelledAt()
 	case event.FieldRegisteredCount:
 		return m.RegisteredCount()
 	case event.FieldWaitlistCount:
@@ -9379,6 +9434,8 @@ func (m *EventMutation) OldField(ctx context.Context, name string) (ent.Value, e
 		return m.OldCapacity(ctx)
 	case event.FieldRegistrationDeadline:
 		return m.OldRegistrationDeadline(ctx)
+	case event.FieldCancelledAt:
+		return m.OldCancelledAt(ctx)
 	case event.FieldRegisteredCount:
 		return m.OldRegisteredCount(ctx)
 	case event.FieldWaitlistCount:
@@ -9468,6 +9525,13 @@ func (m *EventMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetRegistrationDeadline(v)
+		return nil
+	case event.FieldCancelledAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCancelledAt(v)
 		return nil
 	case event.FieldRegisteredCount:
 		v, ok := value.(int)
@@ -9567,6 +9631,9 @@ func (m *EventMutation) ClearedFields() []string {
 	if m.FieldCleared(event.FieldRegistrationDeadline) {
 		fields = append(fields, event.FieldRegistrationDeadline)
 	}
+	if m.FieldCleared(event.FieldCancelledAt) {
+		fields = append(fields, event.FieldCancelledAt)
+	}
 	return fields
 }
 
@@ -9595,6 +9662,9 @@ func (m *EventMutation) ClearField(name string) error {
 		return nil
 	case event.FieldRegistrationDeadline:
 		m.ClearRegistrationDeadline()
+		return nil
+	case event.FieldCancelledAt:
+		m.ClearCancelledAt()
 		return nil
 	}
 	return fmt.Errorf("unknown Event nullable field %s", name)
@@ -9636,6 +9706,9 @@ func (m *EventMutation) ResetField(name string) error {
 		return nil
 	case event.FieldRegistrationDeadline:
 		m.ResetRegistrationDeadline()
+		return nil
+	case event.FieldCancelledAt:
+		m.ResetCancelledAt()
 		return nil
 	case event.FieldRegisteredCount:
 		m.ResetRegisteredCount()

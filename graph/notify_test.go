@@ -300,6 +300,9 @@ func followersOf(t *testing.T, env *apitest.Env, target string, n int) {
 	}
 }
 
+// TestNotifyEveryKindEndToEnd: the in-app path of each kind in one sequence (grouping aside);
+// the same kinds all the way to a received mail and its unsubscribe link are
+// TestNotifyEveryKindIsMailedAndUnsubscribed (notify_kinds_test.go), driven by the schema's enums.
 func TestNotifyEveryKindEndToEnd(t *testing.T) {
 	apitest.ForEachBackend(t, func(t *testing.T, env *apitest.Env) {
 		s := newSeed(t, env)

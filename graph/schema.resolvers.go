@@ -337,6 +337,19 @@ func (r *mutationResolver) UpdateEvent(ctx context.Context, id gid.ID, input ent
 	return c.Event.UpdateOne(e).SetInput(input).SetNillableOnlineURL(onlineURL).Save(ctx)
 }
 
+// CancelEvent is the resolver for the cancelEvent field.
+func (r *mutationResolver) CancelEvent(ctx context.Context, id gid.ID) (*ent.Event, error) {
+	c := ent.FromContext(ctx)
+	e, err := c.Event.Get(ctx, id) // what the viewer may not see is not found
+	if err != nil {
+		return nil, notFoundAs("id", err)
+	}
+	if e.CancelledAt != nil {
+		return e, nil
+	}
+	return c.Event.UpdateOne(e).SetCancelledAt(time.Now()).Save(ctx)
+}
+
 // RegisterForEvent is the resolver for the registerForEvent field.
 func (r *mutationResolver) RegisterForEvent(ctx context.Context, eventID gid.ID) (*ent.Registration, error) {
 	return registerForEvent(ctx, ent.FromContext(ctx), eventID)

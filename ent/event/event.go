@@ -41,6 +41,8 @@ const (
 	FieldCapacity = "capacity"
 	// FieldRegistrationDeadline holds the string denoting the registration_deadline field in the database.
 	FieldRegistrationDeadline = "registration_deadline"
+	// FieldCancelledAt holds the string denoting the cancelled_at field in the database.
+	FieldCancelledAt = "cancelled_at"
 	// FieldRegisteredCount holds the string denoting the registered_count field in the database.
 	FieldRegisteredCount = "registered_count"
 	// FieldWaitlistCount holds the string denoting the waitlist_count field in the database.
@@ -88,6 +90,7 @@ var Columns = []string{
 	FieldOnlineURL,
 	FieldCapacity,
 	FieldRegistrationDeadline,
+	FieldCancelledAt,
 	FieldRegisteredCount,
 	FieldWaitlistCount,
 }
@@ -245,6 +248,11 @@ func ByCapacity(opts ...sql.OrderTermOption) OrderOption {
 // ByRegistrationDeadline orders the results by the registration_deadline field.
 func ByRegistrationDeadline(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldRegistrationDeadline, opts...).ToFunc()
+}
+
+// ByCancelledAt orders the results by the cancelled_at field.
+func ByCancelledAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldCancelledAt, opts...).ToFunc()
 }
 
 // ByRegisteredCount orders the results by the registered_count field.

@@ -106,6 +106,11 @@ func RegistrationDeadline(v time.Time) predicate.Event {
 	return predicate.Event(sql.FieldEQ(FieldRegistrationDeadline, v))
 }
 
+// CancelledAt applies equality check predicate on the "cancelled_at" field. It's identical to CancelledAtEQ.
+func CancelledAt(v time.Time) predicate.Event {
+	return predicate.Event(sql.FieldEQ(FieldCancelledAt, v))
+}
+
 // RegisteredCount applies equality check predicate on the "registered_count" field. It's identical to RegisteredCountEQ.
 func RegisteredCount(v int) predicate.Event {
 	return predicate.Event(sql.FieldEQ(FieldRegisteredCount, v))
@@ -684,6 +689,56 @@ func RegistrationDeadlineIsNil() predicate.Event {
 // RegistrationDeadlineNotNil applies the NotNil predicate on the "registration_deadline" field.
 func RegistrationDeadlineNotNil() predicate.Event {
 	return predicate.Event(sql.FieldNotNull(FieldRegistrationDeadline))
+}
+
+// CancelledAtEQ applies the EQ predicate on the "cancelled_at" field.
+func CancelledAtEQ(v time.Time) predicate.Event {
+	return predicate.Event(sql.FieldEQ(FieldCancelledAt, v))
+}
+
+// CancelledAtNEQ applies the NEQ predicate on the "cancelled_at" field.
+func CancelledAtNEQ(v time.Time) predicate.Event {
+	return predicate.Event(sql.FieldNEQ(FieldCancelledAt, v))
+}
+
+// CancelledAtIn applies the In predicate on the "cancelled_at" field.
+func CancelledAtIn(vs ...time.Time) predicate.Event {
+	return predicate.Event(sql.FieldIn(FieldCancelledAt, vs...))
+}
+
+// CancelledAtNotIn applies the NotIn predicate on the "cancelled_at" field.
+func CancelledAtNotIn(vs ...time.Time) predicate.Event {
+	return predicate.Event(sql.FieldNotIn(FieldCancelledAt, vs...))
+}
+
+// CancelledAtGT applies the GT predicate on the "cancelled_at" field.
+func CancelledAtGT(v time.Time) predicate.Event {
+	return predicate.Event(sql.FieldGT(FieldCancelledAt, v))
+}
+
+// CancelledAtGTE applies the GTE predicate on the "cancelled_at" field.
+func CancelledAtGTE(v time.Time) predicate.Event {
+	return predicate.Event(sql.FieldGTE(FieldCancelledAt, v))
+}
+
+// CancelledAtLT applies the LT predicate on the "cancelled_at" field.
+func CancelledAtLT(v time.Time) predicate.Event {
+	return predicate.Event(sql.FieldLT(FieldCancelledAt, v))
+}
+
+// CancelledAtLTE applies the LTE predicate on the "cancelled_at" field.
+func CancelledAtLTE(v time.Time) predicate.Event {
+	return predicate.Event(sql.FieldLTE(FieldCancelledAt, v))
+}
+
+// CancelledAtIsNil applies the IsNil predicate on the "cancelled_at" field.
+func CancelledAtIsNil() predicate.Event {
+	return predicate.Event(sql.FieldIsNull(FieldCancelledAt))
+}
+
+// CancelledAtNotNil applies the NotNil predicate on the "cancelled_at" field.
+func CancelledAtNotNil() predicate.Event {
+	return predicate.Event(sql.FieldNotNull(FieldCancelledAt))
 }
 
 // RegisteredCountEQ applies the EQ predicate on the "registered_count" field.

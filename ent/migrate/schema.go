@@ -403,6 +403,7 @@ var (
 		{Name: "online_url", Type: field.TypeString, Nullable: true, Size: 500},
 		{Name: "capacity", Type: field.TypeInt, Nullable: true},
 		{Name: "registration_deadline", Type: field.TypeTime, Nullable: true},
+		{Name: "cancelled_at", Type: field.TypeTime, Nullable: true},
 		{Name: "registered_count", Type: field.TypeInt, Default: 0},
 		{Name: "waitlist_count", Type: field.TypeInt, Default: 0},
 		{Name: "circle_events", Type: field.TypeString, Nullable: true, Size: 40},
@@ -415,7 +416,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "events_circles_events",
-				Columns:    []*schema.Column{EventsColumns[14]},
+				Columns:    []*schema.Column{EventsColumns[15]},
 				RefColumns: []*schema.Column{CirclesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},

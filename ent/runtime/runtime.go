@@ -832,13 +832,13 @@ func init() {
 		}
 	}()
 	// eventDescRegisteredCount is the schema descriptor for registered_count field.
-	eventDescRegisteredCount := eventFields[9].Descriptor()
+	eventDescRegisteredCount := eventFields[10].Descriptor()
 	// event.DefaultRegisteredCount holds the default value on creation for the registered_count field.
 	event.DefaultRegisteredCount = eventDescRegisteredCount.Default.(int)
 	// event.RegisteredCountValidator is a validator for the "registered_count" field. It is called by the builders before save.
 	event.RegisteredCountValidator = eventDescRegisteredCount.Validators[0].(func(int) error)
 	// eventDescWaitlistCount is the schema descriptor for waitlist_count field.
-	eventDescWaitlistCount := eventFields[10].Descriptor()
+	eventDescWaitlistCount := eventFields[11].Descriptor()
 	// event.DefaultWaitlistCount holds the default value on creation for the waitlist_count field.
 	event.DefaultWaitlistCount = eventDescWaitlistCount.Default.(int)
 	// event.WaitlistCountValidator is a validator for the "waitlist_count" field. It is called by the builders before save.

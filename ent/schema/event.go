@@ -37,6 +37,9 @@ func (Event) Fields() []ent.Field {
 		field.Int("capacity").Optional().Nillable().Positive().Max(100_000).
 			Comment("Places; nil for unlimited. Further registrations go on the waitlist."),
 		field.Time("registration_deadline").Optional().Nillable(),
+		field.Time("cancelled_at").Optional().Nillable().
+			Comment("When the organisers cancelled the event (cancelEvent); nobody registers for it after.").
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 		field.Int("registered_count").Default(0).NonNegative().
 			Comment("Registered and attended; kept by registerForEvent and cancelRegistration.").
 			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),

@@ -77,6 +77,7 @@ var german = map[string]string{
 	"must be after startsAt":                                "muss nach startsAt liegen",
 	"must be after from":                                    "muss nach from liegen",
 	"registration is closed":                                "die Anmeldung ist geschlossen",
+	"the event is cancelled":                                "die Veranstaltung ist abgesagt",
 	"must be between 1 and 100":                             "muss zwischen 1 und 100 liegen",
 	"the message was deleted":                               "die Nachricht wurde gelöscht",
 	"at most 100 ids at once":                               "höchstens 100 IDs auf einmal",

@@ -130,6 +130,9 @@ func admit(sys context.Context, m *ent.RegistrationMutation, eventID gid.ID) err
 	if err != nil {
 		return err
 	}
+	if e.CancelledAt != nil {
+		return apperr.Invalid("eventID", "the event is cancelled")
+	}
 	now := time.Now()
 	if (e.RegistrationDeadline != nil && now.After(*e.RegistrationDeadline)) || now.After(e.EndsAt) {
 		return apperr.Invalid("eventID", "registration is closed")

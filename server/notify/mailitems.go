@@ -11,6 +11,7 @@ import (
 	"zirkel/ent/circlejoinrequest"
 	"zirkel/ent/discussion"
 	"zirkel/ent/event"
+	"zirkel/ent/member"
 	"zirkel/ent/message"
 	"zirkel/ent/notification"
 	"zirkel/ent/practice"
@@ -60,8 +61,9 @@ func newGroups(ctx context.Context, tx *ent.Client, rows []*row) (map[string]boo
 	return fresh, nil
 }
 
-// mailItems are the outbox items of the rows that start a group (fresh), with German titles.
-// It reads the subjects' names with a query per subject type.
+// mailItems are the outbox items of the rows that start a group (fresh), with titles in each
+// recipient's language. It reads the subjects' names with a query per subject type and the
+// recipients' languages with a query per chunk of recipients.
 func mailItems(ctx context.Context, tx *ent.Client, rows []*row, fresh map[string]bool) ([]mail.Item, error) {
 	byType := map[string][]gid.ID{}
 	for _, r := range rows {
@@ -75,6 +77,10 @@ func mailItems(ctx context.Context, tx *ent.Client, rows []*row, fresh map[strin
 			return nil, fmt.Errorf("naming %s for e-mail: %w", typ, err)
 		}
 	}
+	langs, err := languages(ctx, tx, rows, fresh)
+	if err != nil {
+		return nil, err
+	}
 	var out []mail.Item
 	for _, r := range rows {
 		if !fresh[r.key] {
@@ -84,51 +90,12 @@ func mailItems(ctx context.Context, tx *ent.Client, rows []*row, fresh map[strin
 		if !ok {
 			continue // the subject is gone
 		}
-		out = append(out, mail.Item{MemberID: r.recipient, Kind: string(r.draft.kind), Title: title(r, ref), Link: ref.link})
+		if r.draft.subjectType == "Report" {
+			ref.name = catalogueOf(langs[r.recipient]).report
+		}
+		out = append(out, mail.Item{MemberID: r.recipient, Kind: string(r.draft.kind), Title: title(r, ref, langs[r.recipient]), Link: ref.link})
 	}
 	return out, nil
-}
-
-// title says in one German line what happened.
-func title(r *row, ref subjectRef) string {
-	q := "„" + ref.name + "“"
-	switch r.draft.kind {
-	case Reply:
-		if r.count > 1 {
-			return fmt.Sprintf("%d neue Antworten in %s", r.count, q)
-		}
-		return "Neue Antwort in " + q
-	case Mention:
-		return "Sie wurden in " + q + " erwähnt"
-	case Practice:
-		return "Neue gute Praxis: " + q
-	case Discussion:
-		return "Neue Diskussion: " + q
-	case CoauthorRequest:
-		return "Einladung zur Mitautorschaft an " + q
-	case JoinDecision:
-		return "Entscheidung über Ihre Beitrittsanfrage zu " + q
-	case Waitlist:
-		return "Sie sind von der Warteliste nachgerückt: " + q
-	case EventChange:
-		return "Termin geändert: " + q
-	case EventReminder:
-		return "Erinnerung: " + q + " beginnt bald"
-	case Survey:
-		if r.draft.suffix == closingSuffix {
-			return "Abfrage " + q + " endet bald"
-		}
-		return "Neue Abfrage: " + q
-	case Moderation:
-		switch r.draft.subjectType {
-		case "Report":
-			return "Ihre Meldung wurde entschieden"
-		case "Message":
-			return "Entscheidung der Moderation zu Ihrem Beitrag in " + q
-		}
-		return "Entscheidung der Moderation zu " + q
-	}
-	return q
 }
 
 // subjectRefs reads the names and links of subjects of one type into refs.
@@ -232,4 +199,27 @@ func subjectRefs(ctx context.Context, tx *ent.Client, typ string, ids []gid.ID, 
 		}
 	}
 	return nil
+}
+
+// languages reads the e-mail language of the recipients of the fresh rows (one query per chunk).
+func languages(ctx context.Context, tx *ent.Client, rows []*row, fresh map[string]bool) (map[gid.ID]string, error) {
+	var ids []gid.ID
+	for _, r := range rows {
+		if fresh[r.key] {
+			ids = append(ids, r.recipient)
+		}
+	}
+	ids = dedupe(ids)
+	out := make(map[gid.ID]string, len(ids))
+	for start := 0; start < len(ids); start += chunk {
+		ms, err := tx.Member.Query().Where(member.IDIn(ids[start:min(start+chunk, len(ids))]...)).
+			Select(member.FieldID, member.FieldLanguage).All(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("reading the languages of mail recipients: %w", err)
+		}
+		for _, m := range ms {
+			out[m.ID] = string(m.Language)
+		}
+	}
+	return out, nil
 }

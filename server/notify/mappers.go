@@ -184,7 +184,7 @@ func waitlistDrafts(ctx context.Context, tx *ent.Client, c events.Change) ([]dra
 }
 
 // eventFields are the changes of an event its registrants need to know.
-var eventFields = []string{event.FieldTitle, event.FieldStartsAt, event.FieldEndsAt, event.FieldPlace, event.FieldOnlineURL, "cancelled_at", "status"}
+var eventFields = []string{event.FieldTitle, event.FieldStartsAt, event.FieldEndsAt, event.FieldPlace, event.FieldOnlineURL, event.FieldCancelledAt}
 
 // eventChangeDrafts: a change of an event's time, place or link (or its cancellation) notifies
 // who is registered or waitlisted.
