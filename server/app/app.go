@@ -301,6 +301,11 @@ func loadDemo(ctx context.Context, st *store.Store, cfg config.Config, logger *s
 	if err != nil {
 		return err
 	}
+	if loaded {
+		if _, err := demo.Digests(ctx, st.Client, st.Dialect, time.Now()); err != nil {
+			return err
+		}
+	}
 	if loaded && cfg.DemoPassword == "" {
 		// Printed, not logged: log pipelines keep secrets far longer than a terminal. Kept in
 		// the data directory (readable by its owner only) so that it can be looked up later.
