@@ -359,7 +359,10 @@ func (w *Conn) sendClose(code int, reason string) error {
 	w.writeMu.Lock()
 	defer w.writeMu.Unlock()
 	frame := websocket.FormatCloseMessage(code, closeReason(reason))
-	return w.c.WriteControl(websocket.CloseMessage, frame, time.Now().Add(time.Second))
+	// As long as any write (writeWait): a subscriber dropped for reading too slowly has a full
+	// socket, and the close frame that tells it why must wait until it reads again; with a
+	// shorter deadline it saw only the connection end (1006) instead of its close code.
+	return w.c.WriteControl(websocket.CloseMessage, frame, time.Now().Add(writeWait))
 }
 
 // CloseWith sends a close frame (unless one was sent) and closes the connection.
