@@ -359,10 +359,14 @@ func (w *Conn) sendClose(code int, reason string) error {
 	w.writeMu.Lock()
 	defer w.writeMu.Unlock()
 	frame := websocket.FormatCloseMessage(code, closeReason(reason))
-	// As long as any write (writeWait): a subscriber dropped for reading too slowly has a full
-	// socket, and the close frame that tells it why must wait until it reads again; with a
-	// shorter deadline it saw only the connection end (1006) instead of its close code.
-	return w.c.WriteControl(websocket.CloseMessage, frame, time.Now().Add(writeWait))
+	// A subscriber dropped for reading too slowly (1008) has a full socket: the close frame
+	// that tells it why waits as long as any write (writeWait) for it to read again; with 1 s
+	// it saw only the connection end (1006). Other closes keep a short deadline.
+	deadline := time.Second
+	if code == websocket.ClosePolicyViolation {
+		deadline = writeWait
+	}
+	return w.c.WriteControl(websocket.CloseMessage, frame, time.Now().Add(deadline))
 }
 
 // CloseWith sends a close frame (unless one was sent) and closes the connection.
