@@ -121,7 +121,42 @@ type (
 	quietKey  struct{}
 	actionKey struct{}
 	reasonKey struct{}
+	carryKey  struct{}
 )
+
+// carried is what a transaction's consumers hand on to its after-commit consumers.
+type carried struct {
+	mu     sync.Mutex
+	values map[any]any
+}
+
+// withCarry gives ctx a fresh carry for one transaction's delivery.
+func withCarry(ctx context.Context) context.Context {
+	return context.WithValue(ctx, carryKey{}, &carried{values: map[any]any{}})
+}
+
+// Carry keeps a value for the after-commit consumers of the same transaction (for example
+// who was notified inside it); an InTx consumer calls it with the context it was given. A
+// transaction that rolls back drops it with everything else.
+func Carry(ctx context.Context, key, value any) {
+	if c, ok := ctx.Value(carryKey{}).(*carried); ok {
+		c.mu.Lock()
+		c.values[key] = value
+		c.mu.Unlock()
+	}
+}
+
+// Carried returns what an InTx consumer of the same transaction kept with Carry, or nil; an
+// AfterCommit consumer calls it with the context it was given.
+func Carried(ctx context.Context, key any) any {
+	c, ok := ctx.Value(carryKey{}).(*carried)
+	if !ok {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.values[key]
+}
 
 // Quiet returns a context whose mutations the pipeline does not record: consumers write
 // under it, so that their own writes (audit entries, notifications) cause no new events.
@@ -329,6 +364,7 @@ func (p *Pipeline) onCommit(key any) ent.CommitHook {
 	return func(next ent.Committer) ent.Committer {
 		return ent.CommitFunc(func(ctx context.Context, tx *ent.Tx) error {
 			changes, inTx, after := p.take(key)
+			ctx = withCarry(ctx)
 			if len(changes) > 0 {
 				client := tx.Client()
 				for _, c := range inTx {
@@ -362,6 +398,7 @@ func (p *Pipeline) onRollback(key any) ent.RollbackHook {
 // once: it has already been written, so a failing InTx consumer can only be logged.
 func (p *Pipeline) deliverWithoutTx(ctx context.Context, m ent.Mutation, changes []Change) {
 	_, inTx, after := p.take(nil)
+	ctx = withCarry(ctx)
 	if cm, ok := m.(clientOfMutation); ok {
 		client := cm.Client()
 		for _, c := range inTx {

@@ -127,3 +127,33 @@ func TestPipelineDeliversCommittedChangesOnce(t *testing.T) {
 		}
 	})
 }
+
+// TestCarryReachesTheSameTransactionsAfterCommit: what an InTx consumer keeps with Carry is
+// what the AfterCommit consumers of that transaction, and only of that one, read.
+func TestCarryReachesTheSameTransactionsAfterCommit(t *testing.T) {
+	env := apitest.Start(t, "sqlite", nil)
+	anna := env.NewMember(t, apitest.Spec{Name: "Anna"})
+	type key struct{}
+	var mu sync.Mutex
+	var seen []any
+	env.App.Store.Events.InTx("carry", func(ctx context.Context, _ *ent.Client, changes []events.Change) error {
+		events.Carry(ctx, key{}, string(changes[0].ID))
+		return nil
+	})
+	env.App.Store.Events.AfterCommit("carry", func(ctx context.Context, changes []events.Change) {
+		mu.Lock()
+		defer mu.Unlock()
+		if got := events.Carried(ctx, key{}); got != string(changes[0].ID) {
+			t.Errorf("carried %v, want the first change's id %s", got, changes[0].ID)
+		}
+		seen = append(seen, events.Carried(ctx, key{}))
+	})
+	for _, title := range []string{"Eins", "Zwei"} {
+		anna.MustPost(t, `mutation($t: String!) { createDiscussion(input: {title: $t}) { id } }`, map[string]any{"t": title}, nil)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(seen) != 2 || seen[0] == seen[1] {
+		t.Fatalf("want two transactions with their own carried values, got %v", seen)
+	}
+}

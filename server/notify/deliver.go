@@ -80,10 +80,7 @@ func (s *Service) Deliver(ctx context.Context, tx *ent.Client, changes []events.
 	if err != nil || len(recipients) == 0 {
 		return err
 	}
-	s.mu.Lock()
-	s.forget(s.now().Add(-time.Minute))
-	s.pending[&changes[0]] = pendingLive{recipients: recipients, at: s.now()}
-	s.mu.Unlock()
+	events.Carry(ctx, recipientsKey{}, recipients)
 	return nil
 }
 

@@ -110,18 +110,13 @@ func (h *liveHub) remove(member gid.ID, s *liveSub) {
 // Published is the AfterCommit consumer: it announces the transaction's new notifications to
 // every replica.
 func (s *Service) Published(ctx context.Context, changes []events.Change) {
-	if len(changes) == 0 {
-		return
+	if recipients, ok := events.Carried(ctx, recipientsKey{}).([]gid.ID); ok {
+		s.announce(ctx, recipients)
 	}
-	s.mu.Lock()
-	p, ok := s.pending[&changes[0]]
-	delete(s.pending, &changes[0])
-	s.mu.Unlock()
-	if !ok {
-		return
-	}
-	s.announce(ctx, p.recipients)
 }
+
+// recipientsKey carries the members Deliver notified in a transaction to Published.
+type recipientsKey struct{}
 
 // announce sends notices for the recipients.
 func (s *Service) announce(ctx context.Context, recipients []gid.ID) {
@@ -132,15 +127,6 @@ func (s *Service) announce(ctx context.Context, recipients []gid.ID) {
 		}
 		if err != nil {
 			s.logger.Error("publishing a notification notice", "err", err)
-		}
-	}
-}
-
-// forget drops what transactions that never committed left behind.
-func (s *Service) forget(olderThan time.Time) {
-	for k, p := range s.pending {
-		if p.at.Before(olderThan) {
-			delete(s.pending, k)
 		}
 	}
 }

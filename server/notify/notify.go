@@ -12,12 +12,9 @@ package notify
 
 import (
 	"log/slog"
-	"sync"
 	"time"
 
 	"zirkel/ent/notification"
-	"zirkel/ent/schema/gid"
-	"zirkel/server/events"
 	"zirkel/server/pubsub"
 )
 
@@ -43,21 +40,13 @@ type Service struct {
 	logger  *slog.Logger
 	now     func() time.Time
 
-	mu      sync.Mutex
-	pending map[*events.Change]pendingLive // recipients written in a transaction, until it commits
-	live    *liveHub
-}
-
-// pendingLive is what a transaction's Deliver wrote, for Published.
-type pendingLive struct {
-	recipients []gid.ID
-	at         time.Time
+	live *liveHub
 }
 
 // New returns the service for a database of the dialect ("sqlite3", "postgres"); broker
 // carries live notices between replicas.
 func New(dialect string, broker pubsub.Broker, logger *slog.Logger) (*Service, error) {
-	s := &Service{dialect: dialect, broker: broker, logger: logger, now: time.Now, pending: map[*events.Change]pendingLive{}}
+	s := &Service{dialect: dialect, broker: broker, logger: logger, now: time.Now}
 	hub, err := newLiveHub(broker, logger)
 	if err != nil {
 		return nil, err

@@ -12,6 +12,7 @@ import (
 	"zirkel/ent/survey"
 	"zirkel/server/events"
 	"zirkel/server/policy"
+	"zirkel/server/schedule"
 )
 
 // Reminders: events starting within a day remind who is registered (EVENT_REMINDER), surveys
@@ -112,20 +113,11 @@ func notYet(ctx context.Context, tx *ent.Client, kind notification.Kind, subject
 
 // RunReminders calls Remind every interval until ctx ends, each round under its own deadline.
 func (s *Service) RunReminders(ctx context.Context, client *ent.Client, every time.Duration) {
-	tick := time.NewTicker(every)
-	defer tick.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-			round, cancel := context.WithTimeout(ctx, every)
-			if err := s.Remind(round, client, s.now()); err != nil {
-				s.logger.Error("writing reminders", "err", err)
-			}
-			cancel()
+	schedule.Every(ctx, every, false, func(ctx context.Context) {
+		if err := s.Remind(ctx, client, s.now()); err != nil {
+			s.logger.Error("writing reminders", "err", err)
 		}
-	}
+	})
 }
 
 // RemindEvery is how often the app looks for due reminders.
