@@ -69,13 +69,14 @@ type Config struct {
 	PresenceTTL       time.Duration // how long presence lasts without a heartbeat
 	TypingTTL         time.Duration // how long a typing indicator lasts
 	LookupTimeout     time.Duration // deadline of looking a connection_init's session up
+	WriteWait         time.Duration // how long a write may wait for a peer that does not read (zero: 10 s)
 }
 
 // DefaultConfig suits a community platform.
 var DefaultConfig = Config{
 	Buffer: 64, MaxConnsPerMember: 10, MaxSubscriptions: 50,
 	SessionCheckEvery: 5 * time.Minute, PresenceTTL: 30 * time.Second, TypingTTL: 6 * time.Second,
-	LookupTimeout: 5 * time.Second,
+	LookupTimeout: 5 * time.Second, WriteWait: 10 * time.Second,
 }
 
 // Hub is the live side of one replica.
@@ -160,7 +161,7 @@ func (h *Hub) Transport(allowedOrigins []string) graphql.Transport {
 	ws := transport.Websocket{
 		Implementation: wsx.NewUpgrader(wsx.Options{
 			AllowedOrigins: allowedOrigins, MaxSubscriptions: h.cfg.MaxSubscriptions, PingEvery: pingEvery,
-			InitTimeout: initTimeout,
+			InitTimeout: initTimeout, WriteWait: h.cfg.WriteWait,
 			OnAccept: func(r *http.Request, ws *wsx.Conn) {
 				if c := connFrom(r.Context()); c != nil {
 					c.attach(ws)

@@ -24,6 +24,7 @@ type Conn struct {
 	legacy    bool // graphql-ws (subscriptions-transport-ws), else graphql-transport-ws
 	max       int
 	pingEvery time.Duration
+	writeWait time.Duration // bounds every write (Options.WriteWait)
 	initTimer *time.Timer
 
 	writeMu   sync.Mutex
@@ -54,7 +55,10 @@ type queuedMessage struct {
 func newConn(c *websocket.Conn, opts Options) *Conn {
 	w := &Conn{
 		c: c, legacy: c.Subprotocol() != TransportWS, max: opts.MaxSubscriptions, pingEvery: opts.PingEvery,
-		closed: make(chan struct{}), ops: map[string]*op{},
+		writeWait: opts.WriteWait, closed: make(chan struct{}), ops: map[string]*op{},
+	}
+	if w.writeWait <= 0 {
+		w.writeWait = defaultWriteWait
 	}
 	if opts.InitTimeout > 0 {
 		w.initTimer = time.AfterFunc(opts.InitTimeout, w.initExpired)
@@ -74,10 +78,13 @@ func (w *Conn) NextReader() (int, io.Reader, error) {
 	for {
 		_, r, err := w.c.NextReader()
 		if err != nil {
-			if websocket.IsCloseError(err, websocket.CloseNormalClosure, websocket.CloseGoingAway, websocket.CloseNoStatusReceived) {
-				return 0, nil, transport.ErrWebsocketClosed
+			if w.closing.Load() || websocket.IsCloseError(err, websocket.CloseNormalClosure, websocket.CloseGoingAway, websocket.CloseNoStatusReceived) {
+				return 0, nil, transport.ErrWebsocketClosed // the peer answered our close, or left
 			}
 			return 0, nil, err
+		}
+		if w.closing.Load() {
+			continue // after our close frame only the peer's close counts (RFC 6455 §5.5.1)
 		}
 		// Binary frames are read as text, as both reference servers do.
 		data, err := io.ReadAll(r)
@@ -317,20 +324,20 @@ func (w *Conn) write(v any) error {
 func (w *Conn) writeRaw(data []byte) error {
 	w.writeMu.Lock()
 	defer w.writeMu.Unlock()
-	_ = w.c.SetWriteDeadline(time.Now().Add(writeWait))
+	_ = w.c.SetWriteDeadline(time.Now().Add(w.writeWait))
 	return w.c.WriteMessage(websocket.TextMessage, data)
 }
 
 // Ping sends a websocket ping (safe beside other writes: gorilla allows concurrent control
 // frames); the peer's pong extends the read deadline.
 func (w *Conn) Ping() {
-	_ = w.c.WriteControl(websocket.PingMessage, nil, time.Now().Add(writeWait))
+	_ = w.c.WriteControl(websocket.PingMessage, nil, time.Now().Add(w.writeWait))
 }
 
 // extendDeadline gives a live peer (it answered a ping) two more ping intervals.
 func (w *Conn) extendDeadline() {
 	if w.pingEvery > 0 {
-		_ = w.c.SetReadDeadline(time.Now().Add(2*w.pingEvery + writeWait))
+		_ = w.c.SetReadDeadline(time.Now().Add(2*w.pingEvery + w.writeWait))
 	}
 }
 
@@ -360,19 +367,26 @@ func (w *Conn) sendClose(code int, reason string) error {
 	defer w.writeMu.Unlock()
 	frame := websocket.FormatCloseMessage(code, closeReason(reason))
 	// A subscriber dropped for reading too slowly (1008) has a full socket: the close frame
-	// that tells it why waits as long as any write (writeWait) for it to read again; with 1 s
+	// that tells it why waits as long as any write (WriteWait) for it to read again; with 1 s
 	// it saw only the connection end (1006). Other closes keep a short deadline.
 	deadline := time.Second
 	if code == websocket.ClosePolicyViolation {
-		deadline = writeWait
+		deadline = w.writeWait
 	}
 	return w.c.WriteControl(websocket.CloseMessage, frame, time.Now().Add(deadline))
 }
 
-// CloseWith sends a close frame (unless one was sent) and closes the connection.
+// CloseWith sends a close frame (unless one was sent) and closes the connection once the peer
+// has answered it (RFC 6455 §7.1.1: the reading side then ends, and gqlgen closes) or
+// WriteWait has passed. Closing at once would reset the connection when the peer sent
+// anything meanwhile (a pong), and a reset discards what the peer has not read yet, the
+// close frame with it: a slow subscriber saw its connection reset instead of 1008.
 func (w *Conn) CloseWith(code int, reason string) {
-	_ = w.sendClose(code, reason)
-	_ = w.Close()
+	if err := w.sendClose(code, reason); err != nil {
+		_ = w.Close()
+		return
+	}
+	time.AfterFunc(w.writeWait, func() { _ = w.Close() })
 }
 
 // Close implements transport.WebsocketConn.

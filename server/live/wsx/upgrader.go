@@ -13,8 +13,8 @@ import (
 	"github.com/gorilla/websocket"
 )
 
-// writeWait bounds every write: a peer that does not read is dropped, not waited for.
-const writeWait = 10 * time.Second
+// defaultWriteWait bounds every write unless Options.WriteWait is set.
+const defaultWriteWait = 10 * time.Second
 
 // sendBuffer is the kernel send buffer of each websocket.
 const sendBuffer = 64 << 10
@@ -28,6 +28,10 @@ type Options struct {
 	// PingEvery is how often the owner pings (see Conn.Ping); a peer silent for two rounds
 	// hits its read deadline. Zero switches the read deadline off.
 	PingEvery time.Duration
+	// WriteWait bounds every write (zero: 10 s): a peer that does not read for that long is
+	// dropped, not waited for; a frame cut short cannot be followed by a close frame, so such
+	// a peer sees the connection end (1006).
+	WriteWait time.Duration
 	// InitTimeout is how long a client has to send connection_init (zero: for ever).
 	InitTimeout time.Duration
 	// OnAccept, if set, is called with every upgraded connection and its request.
