@@ -222,6 +222,46 @@ func TestNotifyMentionsOnlyWhoMayRead(t *testing.T) {
 	})
 }
 
+// TestNotifyMentionsAddedByEditing: an edit that adds a mention notifies the member it adds
+// (if they may read the discussion), once; an edit that keeps a mention notifies nobody again.
+func TestNotifyMentionsAddedByEditing(t *testing.T) {
+	apitest.ForEachBackend(t, func(t *testing.T, env *apitest.Env) {
+		s := newSeed(t, env)
+		carla := env.NewMember(t, apitest.Spec{Name: "Carla Neumann"})
+		for _, m := range []string{s.MemberID, carla.MemberID} {
+			must[struct{ ID string }](t, s.Admin, `mutation($c: ID!, $m: ID!) { r: addCircleMember(circleID: $c, memberID: $m) { id } }`,
+				map[string]any{"c": s.CircleID, "m": m})
+		}
+		d := startFollowedDiscussion(t, s.Anna, "Intern", nil, s.CircleID)
+		inCarla := openInbox(t, carla, protoFor(env, t), nil)
+		inJonas := openInbox(t, s.Jonas, apitest.TransportWS, nil)
+		id := postIn(t, s.Anna, d, "Erste Fassung", nil)
+		edit := func(body string) {
+			t.Helper()
+			must[struct{ ID string }](t, s.Anna, `mutation($id: ID!, $b: String!) { r: editMessage(id: $id, body: $b) { id } }`,
+				map[string]any{"id": id, "b": body})
+		}
+		edit(fmt.Sprintf("Zweite Fassung, @[Carla Neumann](%s) und @[Jonas Wolf](%s)", carla.MemberID, s.Member2ID))
+		got := wantDelivered(t, inCarla, "MENTION", d, 1)
+		if got.Notification.Actor == nil || got.Notification.Actor.ID != s.MemberID {
+			t.Fatalf("mention by editing: actor %+v, want Anna", got.Notification.Actor)
+		}
+		if m, err := inJonas.ws.Read(300 * time.Millisecond); err == nil {
+			t.Fatalf("Jonas cannot read the discussion but received %s %s", m.Type, m.Payload)
+		}
+		edit(fmt.Sprintf("Dritte Fassung, @[Carla Neumann](%s)", carla.MemberID))
+		if m, err := inCarla.ws.Read(300 * time.Millisecond); err == nil {
+			t.Fatalf("a mention kept by an edit notified again: %s %s", m.Type, m.Payload)
+		}
+		if n := listNotifications(t, carla); n.UnreadCount != 0 || len(n.Edges) != 1 {
+			t.Fatalf("after an edit that kept the mention: %+v", n)
+		}
+		if n := listNotifications(t, s.Jonas); len(n.Edges) != 0 {
+			t.Fatalf("Jonas was notified: %+v", n)
+		}
+	})
+}
+
 func TestNotifyFollowsTopicsAndCountsFollowers(t *testing.T) {
 	apitest.ForEachBackend(t, func(t *testing.T, env *apitest.Env) {
 		s := newSeed(t, env)

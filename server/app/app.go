@@ -137,8 +137,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts ...Op
 		_ = st.Close()
 		return nil, err
 	}
-	st.Events.InTx("notify", notifier.Deliver)
-	st.Events.AfterCommit("notify", notifier.Published)
+	notifier.Attach(st.Events)
 	// The demo loads once every consumer is registered, so that its discussions notify the
 	// members who follow them (and fill their digests) as a live community would.
 	if cfg.Demo {

@@ -43,6 +43,10 @@ type Change struct {
 	Refs   map[string]gid.ID
 	Action string // the domain action the writer named with WithAction, or ""
 	Reason string // the reason the writer gave with WithReason, or ""
+	// Before holds, for an update of one row, the values before it of the fields a consumer
+	// asked for with KeepBefore (for example a message's body, to tell which mentions an
+	// edit added). They live in memory for the transaction's consumers and are never stored.
+	Before map[string]any
 }
 
 // Has reports whether the change set or cleared one of the named fields or edges.
@@ -87,6 +91,7 @@ type Pipeline struct {
 	pending map[any]*[]Change // by ent.TxKey
 	inTx    []inTxConsumer
 	after   []afterCommitConsumer
+	before  map[string][]string // type → fields whose value before an update is kept
 }
 
 // New returns a pipeline without consumers; Install puts its hook on a client.
@@ -100,6 +105,45 @@ func New(logger *slog.Logger) *Pipeline {
 // Install puts the pipeline's hook on every type of the client. Call it before other hooks so
 // that it sees only what the rules let through.
 func (p *Pipeline) Install(client *ent.Client) { client.Use(p.hook) }
+
+// KeepBefore asks that updates of one row of the type carry the named fields' values before
+// the update (Change.Before). Only consumers read them: the values are not stored.
+func (p *Pipeline) KeepBefore(typ string, fields ...string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.before == nil {
+		p.before = map[string][]string{}
+	}
+	p.before[typ] = append(p.before[typ], fields...)
+}
+
+// keptBefore returns the values before an update of one row that consumers asked for.
+func (p *Pipeline) keptBefore(ctx context.Context, m ent.Mutation) (map[string]any, error) {
+	if !m.Op().Is(ent.OpUpdateOne) {
+		return nil, nil
+	}
+	p.mu.Lock()
+	wanted := p.before[m.Type()]
+	p.mu.Unlock()
+	var before map[string]any
+	for _, f := range wanted {
+		if _, set := m.Field(f); !set && !m.FieldCleared(f) {
+			continue
+		}
+		v, err := m.OldField(ctx, f)
+		if ent.IsNotFound(err) {
+			return nil, nil // the update will say so itself
+		}
+		if err != nil {
+			return nil, fmt.Errorf("events: %s.%s before the update: %w", m.Type(), f, err)
+		}
+		if before == nil {
+			before = map[string]any{}
+		}
+		before[f] = v
+	}
+	return before, nil
+}
 
 // InTx registers a consumer that runs inside each transaction that changed something, just
 // before it commits, in the order of registration.
@@ -194,8 +238,9 @@ func (p *Pipeline) hook(next ent.Mutator) ent.Mutator {
 			return next.Mutate(ctx, m)
 		}
 		var (
-			ids  []gid.ID
-			refs map[gid.ID]map[string]gid.ID
+			ids    []gid.ID
+			refs   map[gid.ID]map[string]gid.ID
+			before map[string]any
 		)
 		if !m.Op().Is(ent.OpCreate) {
 			// Which rows an update or delete touches, and what a deleted row belonged to,
@@ -211,6 +256,9 @@ func (p *Pipeline) hook(next ent.Mutator) ent.Mutator {
 					return nil, err
 				}
 			}
+			if before, err = p.keptBefore(sys, m); err != nil {
+				return nil, err
+			}
 		}
 		v, err := next.Mutate(ctx, m)
 		if err != nil {
@@ -224,7 +272,7 @@ func (p *Pipeline) hook(next ent.Mutator) ent.Mutator {
 		if len(ids) == 0 {
 			return v, nil
 		}
-		p.record(ctx, m, describe(ctx, m, ids, refs))
+		p.record(ctx, m, describe(ctx, m, ids, refs, before))
 		return v, nil
 	})
 }
@@ -293,7 +341,7 @@ func setRefs(m ent.Mutation) map[string]gid.ID {
 }
 
 // describe turns a mutation into one change per affected row.
-func describe(ctx context.Context, m ent.Mutation, ids []gid.ID, deleted map[gid.ID]map[string]gid.ID) []Change {
+func describe(ctx context.Context, m ent.Mutation, ids []gid.ID, deleted map[gid.ID]map[string]gid.ID, before map[string]any) []Change {
 	op := Updated
 	switch {
 	case m.Op().Is(ent.OpCreate):
@@ -315,7 +363,7 @@ func describe(ctx context.Context, m ent.Mutation, ids []gid.ID, deleted map[gid
 		if op == Deleted {
 			refs = deleted[id]
 		}
-		changes[i] = Change{Type: m.Type(), ID: id, Op: op, Actor: actor, Fields: fields, Edges: edges, Refs: refs, Action: action, Reason: reason}
+		changes[i] = Change{Type: m.Type(), ID: id, Op: op, Actor: actor, Fields: fields, Edges: edges, Refs: refs, Action: action, Reason: reason, Before: before}
 	}
 	return changes
 }

@@ -157,3 +157,28 @@ func TestCarryReachesTheSameTransactionsAfterCommit(t *testing.T) {
 		t.Fatalf("want two transactions with their own carried values, got %v", seen)
 	}
 }
+
+// TestKeepBeforeCarriesOldValuesOfAskedFields: an update of one row carries the values before
+// it of the fields a consumer asked for, and of no other field it changed.
+func TestKeepBeforeCarriesOldValuesOfAskedFields(t *testing.T) {
+	apitest.ForEachBackend(t, func(t *testing.T, env *apitest.Env) {
+		anna := env.NewMember(t, apitest.Spec{Name: "Anna"})
+		rec := &recorder{}
+		env.App.Store.Events.InTx("test", rec.consumeInTx)
+		env.App.Store.Events.KeepBefore("Discussion", "title")
+		var d struct{ CreateDiscussion struct{ ID string } }
+		anna.MustPost(t, `mutation { createDiscussion(input: {title: "Vorher"}) { id } }`, nil, &d)
+		rec.take()
+		anna.MustPost(t, `mutation($id: ID!) { updateDiscussion(id: $id, input: {title: "Nachher"}) { id } }`, map[string]any{"id": d.CreateDiscussion.ID}, nil)
+		inTx, _ := rec.take()
+		var titled events.Change
+		for _, batch := range inTx {
+			if c, ok := find(batch, "Discussion", events.Updated); ok && c.Has("title") {
+				titled = c
+			}
+		}
+		if len(titled.Fields) < 2 || len(titled.Before) != 1 || titled.Before["title"] != "Vorher" {
+			t.Fatalf("want only the title before the update among %v, got %+v", titled.Fields, titled.Before)
+		}
+	})
+}

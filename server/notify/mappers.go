@@ -25,6 +25,9 @@ import (
 // messageDrafts: a new message notifies the author of the message it answers and the
 // discussion's followers (REPLY, unless they muted it), and the members it mentions (MENTION).
 func messageDrafts(ctx context.Context, tx *ent.Client, c events.Change) ([]draft, error) {
+	if c.Op == events.Updated {
+		return editDrafts(ctx, tx, c)
+	}
 	if c.Op != events.Created {
 		return nil, nil
 	}
@@ -59,6 +62,33 @@ func messageDrafts(ctx context.Context, tx *ent.Client, c events.Change) ([]draf
 		out = append(out, draft{kind: Mention, subjectType: "Discussion", subjectID: d.ID, actor: actor, recipients: mentioned})
 	}
 	return out, nil
+}
+
+// editDrafts: an edit that adds mentions notifies the members it adds (MENTION); who was
+// mentioned before the edit was notified then.
+func editDrafts(ctx context.Context, tx *ent.Client, c events.Change) ([]draft, error) {
+	old, ok := c.Before[message.FieldBody].(string)
+	if !ok {
+		return nil, nil
+	}
+	m, err := tx.Message.Query().Where(message.ID(c.ID), message.DeletedAtIsNil()).WithDiscussion().Only(ctx)
+	if ent.IsNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	before := Mentions(old)
+	var added []gid.ID
+	for _, id := range Mentions(m.Body) {
+		if !slices.Contains(before, id) {
+			added = append(added, id)
+		}
+	}
+	if len(added) == 0 {
+		return nil, nil
+	}
+	return []draft{{kind: Mention, subjectType: "Discussion", subjectID: m.Edges.Discussion.ID, actor: c.Actor, recipients: added}}, nil
 }
 
 // discussionDrafts: a new discussion notifies the followers of its topics, its circle, its

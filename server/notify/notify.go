@@ -14,7 +14,9 @@ import (
 	"log/slog"
 	"time"
 
+	"zirkel/ent/message"
 	"zirkel/ent/notification"
+	"zirkel/server/events"
 	"zirkel/server/pubsub"
 )
 
@@ -53,6 +55,15 @@ func New(dialect string, broker pubsub.Broker, logger *slog.Logger) (*Service, e
 	}
 	s.live = hub
 	return s, nil
+}
+
+// Attach registers the service with the event pipeline: notifications are written inside
+// each transaction, announced live after it commits, and a message's body before an edit is
+// kept so that mentions the edit adds notify.
+func (s *Service) Attach(p *events.Pipeline) {
+	p.KeepBefore("Message", message.FieldBody)
+	p.InTx("notify", s.Deliver)
+	p.AfterCommit("notify", s.Published)
 }
 
 // Close stops the live side.
