@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"entgo.io/ent/dialect"
+
 	"zirkel/ent"
 	"zirkel/ent/event"
 	"zirkel/ent/notification"
@@ -26,6 +28,9 @@ const (
 	SurveyLead = 48 * time.Hour
 )
 
+// remindLock is the PostgreSQL advisory lock that lets one replica at a time write reminders.
+const remindLock int64 = 0x5a69726b52656d64 // "ZirkRemd"
+
 // closingSuffix tells "closes soon" apart from "new survey" in the group key.
 const closingSuffix = ":closing"
 
@@ -35,6 +40,15 @@ func (s *Service) Remind(ctx context.Context, client *ent.Client, now time.Time)
 	tx, err := client.Tx(ctx)
 	if err != nil {
 		return fmt.Errorf("starting reminders: %w", err)
+	}
+	// Replicas remind at the same moment: one at a time, each seeing what the one before
+	// wrote. On PostgreSQL an advisory lock for the transaction; SQLite transactions here
+	// begin IMMEDIATE, holding the one write lock from their start.
+	if s.dialect == dialect.Postgres {
+		if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", remindLock); err != nil {
+			_ = tx.Rollback()
+			return fmt.Errorf("locking reminders: %w", err)
+		}
 	}
 	recipients, err := s.remind(ctx, tx.Client(), now)
 	if err != nil {
