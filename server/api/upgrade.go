@@ -11,13 +11,19 @@ import (
 // answer of the websocket library becomes a GraphQL error with a code and the same status.
 func serveUpgrade(next http.Handler, w http.ResponseWriter, r *http.Request) {
 	g := &upgradeGuard{w: w}
-	next.ServeHTTP(g, r)
-	if g.status == 0 {
-		return
+	next.ServeHTTP(g, r) // for as long as the connection is open: keep this frame small
+	if g.status != 0 {
+		refuseUpgrade(w, r, g.status)
 	}
-	e := &requestError{status: g.status, code: CodeBadRequest,
+}
+
+// refuseUpgrade answers a refused upgrade with a GraphQL error.
+//
+//go:noinline
+func refuseUpgrade(w http.ResponseWriter, r *http.Request, status int) {
+	e := &requestError{status: status, code: CodeBadRequest,
 		message: "the websocket upgrade was refused: not a valid websocket handshake"}
-	switch g.status {
+	switch status {
 	case http.StatusForbidden:
 		e.code, e.message = "FORBIDDEN", "the websocket upgrade was refused: the origin is not allowed"
 	case http.StatusMethodNotAllowed:
