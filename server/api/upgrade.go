@@ -10,10 +10,13 @@ import (
 // it before the upgrade (an origin that is not allowed, a broken handshake), the plain-text
 // answer of the websocket library becomes a GraphQL error with a code and the same status.
 func serveUpgrade(next http.Handler, w http.ResponseWriter, r *http.Request) {
-	g := &upgradeGuard{w: w}
-	next.ServeHTTP(g, r) // for as long as the connection is open: keep this frame small
-	if g.status != 0 {
-		refuseUpgrade(w, r, g.status)
+	// For as long as the connection is open this frame stays on its goroutine's stack: keep
+	// it small, and hold the request only through the guard, which forgets it once the
+	// connection is taken over (the request's headers would otherwise stay in memory).
+	g := &upgradeGuard{w: w, r: r}
+	next.ServeHTTP(g, r)
+	if g.status != 0 && g.r != nil {
+		refuseUpgrade(w, g.r, g.status)
 	}
 }
 
@@ -36,7 +39,8 @@ func refuseUpgrade(w http.ResponseWriter, r *http.Request, status int) {
 // serveUpgrade can write it as JSON; everything else passes through.
 type upgradeGuard struct {
 	w      http.ResponseWriter
-	status int // the first error status, 0 if none
+	r      *http.Request // the request, to answer a refusal; nil once hijacked
+	status int           // the first error status, 0 if none
 }
 
 // Header implements http.ResponseWriter.
@@ -65,7 +69,11 @@ func (g *upgradeGuard) Write(p []byte) (int, error) {
 
 // Hijack implements http.Hijacker for the websocket library.
 func (g *upgradeGuard) Hijack() (net.Conn, *bufio.ReadWriter, error) {
-	return http.NewResponseController(g.w).Hijack()
+	conn, rw, err := http.NewResponseController(g.w).Hijack()
+	if err == nil {
+		g.r = nil
+	}
+	return conn, rw, err
 }
 
 // Unwrap lets http.ResponseController reach the underlying writer.
