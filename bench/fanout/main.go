@@ -41,20 +41,22 @@ func main() {
 	build(server, "./server")
 	build(loadgen, "./bench/fanout/loadgen")
 
-	fmt.Printf("%-8s %-9s %-9s %-9s %-14s %-22s %-16s\n", "subs", "p50", "p99", "max", "cpu/event", "heap+stack/idle sub", "rss/idle sub")
+	fmt.Printf("%-8s %-9s %-9s %-9s %-11s %-24s %-13s\n", "subs", "p50", "p99", "max", "cpu/event", "heap+stacks/idle sub", "rss/idle sub")
 	for _, f := range strings.Split(*sizes, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(f))
 		check(err)
 		r := run(server, loadgen, filepath.Join(dir, fmt.Sprint(n)), n, *perProcess, *messages, *rate)
-		fmt.Printf("%-8d %-9s %-9s %-9s %-14s %-22s %-16s\n", n, r.p50.Round(100*time.Microsecond), r.p99.Round(100*time.Microsecond),
+		fmt.Printf("%-8d %-9s %-9s %-9s %-11s %-24s %-13s\n", n, r.p50.Round(100*time.Microsecond), r.p99.Round(100*time.Microsecond),
 			r.max.Round(100*time.Microsecond), r.cpuPerEvent.Round(100*time.Microsecond),
-			fmt.Sprintf("%.1f KiB", r.liveMemPerSub/1024), fmt.Sprintf("%.1f KiB", r.memPerSub/1024))
+			fmt.Sprintf("%.1f (%.1f+%.1f) KiB", (r.heapPerSub+r.stacksPerSub)/1024, r.heapPerSub/1024, r.stacksPerSub/1024),
+			fmt.Sprintf("%.1f KiB", r.memPerSub/1024))
 	}
 }
 
 type result struct {
 	p50, p99, max, cpuPerEvent time.Duration
-	memPerSub, liveMemPerSub   float64
+	memPerSub                  float64 // RSS growth
+	heapPerSub, stacksPerSub   float64 // heap in use and goroutine stacks after garbage collections
 }
 
 func run(server, loadgen, data string, n, perProcess, messages int, rate float64) result {
@@ -71,7 +73,7 @@ func run(server, loadgen, data string, n, perProcess, messages int, rate float64
 	discussion := gql(base, token, `mutation { createDiscussion(input: {title: "Fan-out"}) { id } }`, nil)["createDiscussion"].(map[string]any)["id"].(string)
 	time.Sleep(time.Second)
 	rssBefore := rss(srv.Process.Pid)
-	liveBefore := liveMemory(debugAddr)
+	heapBefore, stacksBefore := liveMemory(debugAddr)
 
 	var gens []*exec.Cmd
 	var outs []io.ReadCloser
@@ -97,7 +99,8 @@ func run(server, loadgen, data string, n, perProcess, messages int, rate float64
 	}
 	time.Sleep(3 * time.Second) // idle: let buffers and goroutines settle
 	memPerSub := float64(rss(srv.Process.Pid)-rssBefore) / float64(n)
-	liveMemPerSub := float64(liveMemory(debugAddr)-liveBefore) / float64(n)
+	heapAfter, stacksAfter := liveMemory(debugAddr)
+	heapPerSub, stacksPerSub := float64(heapAfter-heapBefore)/float64(n), float64(stacksAfter-stacksBefore)/float64(n)
 
 	for _, in := range ins {
 		_, _ = in.Write([]byte("go\n"))
@@ -125,7 +128,7 @@ func run(server, loadgen, data string, n, perProcess, messages int, rate float64
 	at := func(q float64) time.Duration {
 		return time.Duration(all[int(q*float64(len(all)-1))]) * time.Microsecond
 	}
-	return result{p50: at(0.5), p99: at(0.99), max: at(1), cpuPerEvent: cpuUsed / time.Duration(messages), memPerSub: memPerSub, liveMemPerSub: liveMemPerSub}
+	return result{p50: at(0.5), p99: at(0.99), max: at(1), cpuPerEvent: cpuUsed / time.Duration(messages), memPerSub: memPerSub, heapPerSub: heapPerSub, stacksPerSub: stacksPerSub}
 }
 
 func build(out, pkg string) {
@@ -186,10 +189,10 @@ func rss(pid int) int64 {
 	return 0
 }
 
-// liveMemory is the server's heap in use plus goroutine stacks after a few garbage
+// liveMemory is the server's heap in use and its goroutine stacks after a few garbage
 // collections (each may halve stacks that grew during a connection's start and now sit
 // idle), read from its pprof endpoint: the memory its connections hold in the steady state.
-func liveMemory(debugAddr string) int64 {
+func liveMemory(debugAddr string) (heap, stacks int64) {
 	var raw []byte
 	for range 4 {
 		res, err := http.Get("http://" + debugAddr + "/debug/pprof/heap?debug=1&gc=1")
@@ -197,16 +200,21 @@ func liveMemory(debugAddr string) int64 {
 		raw, _ = io.ReadAll(res.Body)
 		res.Body.Close()
 	}
-	var total int64
+	// The text lists runtime.MemStats as "# HeapInuse = N" and the stacks as
+	// "# Stack = StackInuse / StackSys".
 	for _, line := range strings.Split(string(raw), "\n") {
-		for _, key := range []string{"# HeapInuse = ", "# StackInuse = "} {
-			if v, ok := strings.CutPrefix(line, key); ok {
-				n, _ := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
-				total += n
-			}
+		if v, ok := strings.CutPrefix(line, "# HeapInuse = "); ok {
+			heap, _ = strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+		}
+		if v, ok := strings.CutPrefix(line, "# Stack = "); ok {
+			inuse, _, _ := strings.Cut(v, " / ")
+			stacks, _ = strconv.ParseInt(strings.TrimSpace(inuse), 10, 64)
 		}
 	}
-	return total
+	if heap == 0 || stacks == 0 {
+		log.Fatalf("no HeapInuse or Stack in the heap profile's text")
+	}
+	return heap, stacks
 }
 
 // cpu is the user plus system time a process has used.

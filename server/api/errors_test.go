@@ -65,7 +65,7 @@ func TestWebsocketWithoutTransport(t *testing.T) {
 	r := httptest.NewRequest(http.MethodGet, "/graphql", nil)
 	r.Header.Set("Upgrade", "websocket")
 	rec := httptest.NewRecorder()
-	front{next: http.NotFoundHandler(), limits: DefaultLimits}.ServeHTTP(rec, r)
+	(&front{next: http.NotFoundHandler(), limits: DefaultLimits}).ServeHTTP(rec, r)
 	if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), `"code":"TRANSPORT_NOT_SUPPORTED"`) {
 		t.Fatalf("got %d %s", rec.Code, rec.Body.String())
 	}

@@ -10,14 +10,23 @@ import (
 // it before the upgrade (an origin that is not allowed, a broken handshake), the plain-text
 // answer of the websocket library becomes a GraphQL error with a code and the same status.
 func serveUpgrade(next http.Handler, w http.ResponseWriter, r *http.Request) {
-	g := &upgradeGuard{w: w}
+	// For as long as the connection is open this frame stays on its goroutine's stack: keep
+	// it small, and hold the request only through the guard, which forgets it once the
+	// connection is taken over (the request's headers would otherwise stay in memory).
+	g := &upgradeGuard{w: w, r: r}
 	next.ServeHTTP(g, r)
-	if g.status == 0 {
-		return
+	if g.status != 0 && g.r != nil {
+		refuseUpgrade(w, g.r, g.status)
 	}
-	e := &requestError{status: g.status, code: CodeBadRequest,
+}
+
+// refuseUpgrade answers a refused upgrade with a GraphQL error.
+//
+//go:noinline
+func refuseUpgrade(w http.ResponseWriter, r *http.Request, status int) {
+	e := &requestError{status: status, code: CodeBadRequest,
 		message: "the websocket upgrade was refused: not a valid websocket handshake"}
-	switch g.status {
+	switch status {
 	case http.StatusForbidden:
 		e.code, e.message = "FORBIDDEN", "the websocket upgrade was refused: the origin is not allowed"
 	case http.StatusMethodNotAllowed:
@@ -30,7 +39,8 @@ func serveUpgrade(next http.Handler, w http.ResponseWriter, r *http.Request) {
 // serveUpgrade can write it as JSON; everything else passes through.
 type upgradeGuard struct {
 	w      http.ResponseWriter
-	status int // the first error status, 0 if none
+	r      *http.Request // the request, to answer a refusal; nil once hijacked
+	status int           // the first error status, 0 if none
 }
 
 // Header implements http.ResponseWriter.
@@ -59,7 +69,11 @@ func (g *upgradeGuard) Write(p []byte) (int, error) {
 
 // Hijack implements http.Hijacker for the websocket library.
 func (g *upgradeGuard) Hijack() (net.Conn, *bufio.ReadWriter, error) {
-	return http.NewResponseController(g.w).Hijack()
+	conn, rw, err := http.NewResponseController(g.w).Hijack()
+	if err == nil {
+		g.r = nil
+	}
+	return conn, rw, err
 }
 
 // Unwrap lets http.ResponseController reach the underlying writer.

@@ -53,9 +53,17 @@ type sharedTransport struct {
 	opts Options
 }
 
-// Do serves the websocket with an executor that shares renderings.
+// Do serves the websocket with an executor that shares renderings. The connection's reading
+// goroutine keeps this frame for as long as the connection is open: no temporaries here.
 func (t *sharedTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
-	t.Websocket.Do(w, r, executor{GraphExecutor: exec, opts: t.opts})
+	t.Websocket.Do(w, r, t.executor(exec))
+}
+
+// executor wraps gqlgen's executor.
+//
+//go:noinline
+func (t *sharedTransport) executor(exec graphql.GraphExecutor) graphql.GraphExecutor {
+	return &executor{GraphExecutor: exec, opts: t.opts}
 }
 
 // executor wraps gqlgen's executor: subscriptions that fit a shape read their events through

@@ -71,6 +71,9 @@ var errClosedByGuard = fmt.Errorf("closed by the protocol guard: %w", transport.
 
 // NextReader implements transport.WebsocketConn: it hands gqlgen the next message the
 // protocol allows, answering everything else itself.
+//
+// An idle connection's reading goroutine waits in here, below gqlgen's frames: this frame is
+// kept small (the work is in handle), so that the goroutine's stack shrinks to 8 KiB.
 func (w *Conn) NextReader() (int, io.Reader, error) {
 	if q := w.dequeue(); q != nil {
 		return w.release(q)
@@ -78,40 +81,57 @@ func (w *Conn) NextReader() (int, io.Reader, error) {
 	for {
 		_, r, err := w.c.NextReader()
 		if err != nil {
-			if w.closing.Load() || websocket.IsCloseError(err, websocket.CloseNormalClosure, websocket.CloseGoingAway, websocket.CloseNoStatusReceived) {
-				return 0, nil, transport.ErrWebsocketClosed // the peer answered our close, or left
-			}
-			return 0, nil, err
+			return 0, nil, w.readError(err)
 		}
 		if w.closing.Load() {
 			continue // after our close frame only the peer's close counts (RFC 6455 §5.5.1)
 		}
-		// Binary frames are read as text, as both reference servers do.
-		data, err := io.ReadAll(r)
-		if err != nil {
-			return 0, nil, err
-		}
-		var v verdict
-		if w.legacy {
-			v = w.checkLegacy(data)
-		} else {
-			v = w.checkTransport(data)
-		}
-		if err := w.carryOut(v); err != nil {
-			return 0, nil, err
-		}
-		switch {
-		case v.pass != nil && v.queue != nil: // the queued message follows at the next read
-			w.mu.Lock()
-			w.queued = v.queue
-			w.mu.Unlock()
-			fallthrough
-		case v.pass != nil:
-			return websocket.TextMessage, bytes.NewReader(v.pass), nil
-		case v.queue != nil:
-			return w.release(v.queue)
+		if next, err := w.handle(r); next != nil || err != nil {
+			return websocket.TextMessage, next, err
 		}
 	}
+}
+
+// readError is what gqlgen gets when reading the next frame failed.
+func (w *Conn) readError(err error) error {
+	if w.closing.Load() || websocket.IsCloseError(err, websocket.CloseNormalClosure, websocket.CloseGoingAway, websocket.CloseNoStatusReceived) {
+		return transport.ErrWebsocketClosed // the peer answered our close, or left
+	}
+	return err
+}
+
+// handle checks one frame and answers it; it returns the message for gqlgen, or nil when
+// the guard answered the frame itself.
+//
+//go:noinline
+func (w *Conn) handle(r io.Reader) (io.Reader, error) {
+	// Binary frames are read as text, as both reference servers do.
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	var v verdict
+	if w.legacy {
+		v = w.checkLegacy(data)
+	} else {
+		v = w.checkTransport(data)
+	}
+	if err := w.carryOut(v); err != nil {
+		return nil, err
+	}
+	switch {
+	case v.pass != nil && v.queue != nil: // the queued message follows at the next read
+		w.mu.Lock()
+		w.queued = v.queue
+		w.mu.Unlock()
+		fallthrough
+	case v.pass != nil:
+		return bytes.NewReader(v.pass), nil
+	case v.queue != nil:
+		_, next, err := w.release(v.queue)
+		return next, err
+	}
+	return nil, nil
 }
 
 // verdict is what the guard makes of one frame: answers to send, a close, a message for
