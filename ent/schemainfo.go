@@ -343,6 +343,37 @@ var SchemaInfo = map[string]TypeInfo{
 	},
 }
 
+// AppendedFields returns the values a mutation appends to list fields, by the name of the
+// mutation's accessor (AppendedSoftwareUsed); nil when it appends nothing. ent generates one
+// accessor per field and no generic one.
+func AppendedFields(m Mutation) map[string]Value {
+	var out map[string]Value
+	switch m := m.(type) {
+	case *OutboxMailMutation:
+		if v, ok := m.AppendedEntries(); ok {
+			if out == nil {
+				out = map[string]Value{}
+			}
+			out["AppendedEntries"] = v
+		}
+	case *PracticeMutation:
+		if v, ok := m.AppendedSoftwareUsed(); ok {
+			if out == nil {
+				out = map[string]Value{}
+			}
+			out["AppendedSoftwareUsed"] = v
+		}
+	case *SurveyQuestionMutation:
+		if v, ok := m.AppendedOptions(); ok {
+			if out == nil {
+				out = map[string]Value{}
+			}
+			out["AppendedOptions"] = v
+		}
+	}
+	return out
+}
+
 // TxKey identifies the transaction a mutation runs in: the same comparable value for every
 // mutation of one transaction, nil for a mutation outside a transaction. The event pipeline
 // (server/events) keys its per-transaction buffer with it.
