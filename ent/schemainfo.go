@@ -54,6 +54,9 @@ type TypeInfo struct {
 	Edges map[string]EdgeInfo
 	// Unique lists the ent names of the type's unique fields.
 	Unique []string
+	// ServerWritten: only server code writes the type's rows (schema.ServerWritten), and the
+	// database's constraints are its checks.
+	ServerWritten bool
 }
 
 // SchemaInfo describes every type by its ent name.
@@ -283,7 +286,8 @@ var SchemaInfo = map[string]TypeInfo{
 		Edges: map[string]EdgeInfo{
 			"member": {Table: "members", Input: "memberID", Unique: true},
 		},
-		Unique: []string{"token_hash"},
+		Unique:        []string{"token_hash"},
+		ServerWritten: true,
 	},
 	"SoftwareProduct": {
 		Table: "software_products",
