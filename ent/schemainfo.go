@@ -54,6 +54,9 @@ type TypeInfo struct {
 	Edges map[string]EdgeInfo
 	// Unique lists the ent names of the type's unique fields.
 	Unique []string
+	// ServerWritten: only server code writes the type's rows (schema.ServerWritten), and the
+	// database's constraints are its checks.
+	ServerWritten bool
 }
 
 // SchemaInfo describes every type by its ent name.
@@ -283,7 +286,8 @@ var SchemaInfo = map[string]TypeInfo{
 		Edges: map[string]EdgeInfo{
 			"member": {Table: "members", Input: "memberID", Unique: true},
 		},
-		Unique: []string{"token_hash"},
+		Unique:        []string{"token_hash"},
+		ServerWritten: true,
 	},
 	"SoftwareProduct": {
 		Table: "software_products",
@@ -341,6 +345,37 @@ var SchemaInfo = map[string]TypeInfo{
 		},
 		Unique: []string{"slug"},
 	},
+}
+
+// AppendedFields returns the values a mutation appends to list fields, by the name of the
+// mutation's accessor (AppendedSoftwareUsed); nil when it appends nothing. ent generates one
+// accessor per field and no generic one.
+func AppendedFields(m Mutation) map[string]Value {
+	var out map[string]Value
+	switch m := m.(type) {
+	case *OutboxMailMutation:
+		if v, ok := m.AppendedEntries(); ok {
+			if out == nil {
+				out = map[string]Value{}
+			}
+			out["AppendedEntries"] = v
+		}
+	case *PracticeMutation:
+		if v, ok := m.AppendedSoftwareUsed(); ok {
+			if out == nil {
+				out = map[string]Value{}
+			}
+			out["AppendedSoftwareUsed"] = v
+		}
+	case *SurveyQuestionMutation:
+		if v, ok := m.AppendedOptions(); ok {
+			if out == nil {
+				out = map[string]Value{}
+			}
+			out["AppendedOptions"] = v
+		}
+	}
+	return out
 }
 
 // TxKey identifies the transaction a mutation runs in: the same comparable value for every

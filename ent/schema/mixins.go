@@ -60,3 +60,15 @@ func (HiddenMixin) Fields() []ent.Field {
 			Annotations(serverSet),
 	}
 }
+
+// ServerWritten marks a type whose rows only server code writes, from ids it has just read and
+// values it has just made (a session with a fresh random token): no client input names its
+// fields, so the checks of server/integrity that exist to name the client's field (referenced
+// rows exist, unique fields are free) are skipped for it, saving their statements. The
+// database's constraints (foreign keys, unique indexes) still refuse what they refused.
+type ServerWritten struct {
+	Why string // who writes the rows, and from what
+}
+
+// Name implements schema.Annotation.
+func (ServerWritten) Name() string { return "ServerWritten" }

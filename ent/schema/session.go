@@ -50,7 +50,8 @@ func (Session) Indexes() []ent.Index {
 
 // Annotations implements ent.Schema.
 func (Session) Annotations() []schema.Annotation {
-	return []schema.Annotation{entgql.Skip(entgql.SkipAll)}
+	return []schema.Annotation{entgql.Skip(entgql.SkipAll),
+		ServerWritten{Why: "server/auth: one row per login, for the member just read, with a fresh random token"}}
 }
 
 // Policy implements ent.Schema: sessions are handled by the auth code only.

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -49,10 +50,25 @@ func (l *latencies) report(b *testing.B, unit string) {
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), unit+"/s")
 }
 
+// cpuTime is the processor time used so far by this process and by slapd.
+func cpuTime(b *testing.B, srv *ldaptest.Server) (self, slapd time.Duration) {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	slapd, err := srv.CPUTime()
+	if err != nil {
+		b.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()), slapd
+}
+
 // runConcurrently runs op b.N times on c goroutines and reports the rate in unit per second,
-// p50, p99 and the number of failed operations. Figures of a run with failures mean nothing:
-// it ends with b.Fatal then (after logging the first error).
-func runConcurrently(b *testing.B, c int, unit string, op func() error) {
+// p50, p99, the number of failed operations and the processor time per operation of this
+// process (server and client) and of slapd: unlike the rate, these hardly depend on what
+// else the machine runs. Figures of a run with failures mean nothing: it ends with b.Fatal
+// then (after logging the first error).
+func runConcurrently(b *testing.B, srv *ldaptest.Server, c int, unit string, op func() error) {
 	var (
 		l        latencies
 		next     sync.WaitGroup
@@ -60,6 +76,7 @@ func runConcurrently(b *testing.B, c int, unit string, op func() error) {
 		firstErr atomic.Pointer[error]
 	)
 	work := make(chan struct{})
+	self0, slapd0 := cpuTime(b, srv)
 	b.ResetTimer()
 	for range c {
 		next.Add(1)
@@ -80,6 +97,10 @@ func runConcurrently(b *testing.B, c int, unit string, op func() error) {
 	close(work)
 	next.Wait()
 	b.StopTimer()
+	self1, slapd1 := cpuTime(b, srv)
+	perOp := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 / float64(b.N) }
+	b.ReportMetric(perOp(self1-self0), "go-cpu-ms/op")
+	b.ReportMetric(perOp(slapd1-slapd0), "slapd-cpu-ms/op")
 	l.report(b, unit)
 	b.ReportMetric(float64(failures.Load()), "failed")
 	if n := failures.Load(); n > 0 {
@@ -101,7 +122,7 @@ func BenchmarkLogin(b *testing.B) {
 		b.Run(fmt.Sprintf("concurrency=%d", c), func(b *testing.B) {
 			client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: c}}
 			defer client.CloseIdleConnections()
-			runConcurrently(b, c, "logins", func() error { return login(client, env.URL, body) })
+			runConcurrently(b, srv, c, "logins", func() error { return login(client, env.URL, body) })
 		})
 	}
 }
@@ -132,7 +153,7 @@ func BenchmarkRawBind(b *testing.B) {
 	tlsConfig := srv.TLSConfig()
 	for _, c := range concurrencies {
 		b.Run(fmt.Sprintf("concurrency=%d", c), func(b *testing.B) {
-			runConcurrently(b, c, "binds", func() error {
+			runConcurrently(b, srv, c, "binds", func() error {
 				conn, err := ldap.DialURL(srv.URL, ldap.DialWithDialer(&net.Dialer{Timeout: 2 * time.Second}))
 				if err != nil {
 					return err

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 
+	"entgo.io/ent/dialect/sql"
+
 	"zirkel/ent"
 	"zirkel/ent/member"
 	"zirkel/ent/organisation"
@@ -27,7 +29,7 @@ func (s *Service) loginDirectory(ctx context.Context, dirID, username, password 
 		return nil, ErrUnauthenticated // an unknown directory looks like a wrong password
 	}
 	var (
-		existing *ent.Member
+		existing *storedMember
 		findErr  error
 	)
 	id, err := d.Authenticate(ctx, username, password, directory.Hooks{
@@ -49,19 +51,50 @@ func (s *Service) loginDirectory(ctx context.Context, dirID, username, password 
 	return s.provisionAs(ctx, dirID, id, existing)
 }
 
-// findMember loads the member of a directory entry with their organisation; nil when there is
-// none yet.
-func (s *Service) findMember(ctx context.Context, dirID, entryID string) (*ent.Member, error) {
-	m, err := clientFor(ctx, s.client).Member.Query().
-		Where(member.DirectoryID(dirID), member.DirectoryEntryID(entryID)).
-		WithOrganisation().Only(policy.System(ctx))
+// storedMember is a member as stored, with the id and official key of their organisation
+// (empty when they have none), read in the same statement.
+type storedMember struct {
+	*ent.Member
+	orgID  gid.ID
+	orgAGS string
+}
+
+// Columns findMember adds to the member's: their organisation's id and official key.
+const (
+	storedOrgID  = "stored_organisation_id"
+	storedOrgAGS = "stored_organisation_ags"
+)
+
+// findMember loads the member of a directory entry with their organisation's id and official
+// key, in one statement (it runs on every login); nil when there is none yet.
+func (s *Service) findMember(ctx context.Context, dirID, entryID string) (*storedMember, error) {
+	q := clientFor(ctx, s.client).Member.Query().
+		Where(member.DirectoryID(dirID), member.DirectoryEntryID(entryID))
+	q.Modify(func(sel *sql.Selector) {
+		o := sql.Table(organisation.Table)
+		sel.LeftJoin(o).On(sel.C(member.OrganisationColumn), o.C(organisation.FieldID)).
+			AppendSelect(sql.As(o.C(organisation.FieldID), storedOrgID), sql.As(o.C(organisation.FieldAgs), storedOrgAGS))
+	})
+	m, err := q.Only(policy.System(ctx))
 	switch {
 	case ent.IsNotFound(err):
 		return nil, nil
 	case err != nil:
 		return nil, fmt.Errorf("finding member: %w", err)
 	}
-	return m, nil
+	return &storedMember{Member: m, orgID: gid.ID(selectedText(m, storedOrgID)), orgAGS: selectedText(m, storedOrgAGS)}, nil
+}
+
+// selectedText is a text column a query added to an entity's (empty when null).
+func selectedText(m *ent.Member, column string) string {
+	v, _ := m.Value(column)
+	switch v := v.(type) {
+	case string:
+		return v
+	case []byte:
+		return string(v)
+	}
+	return ""
 }
 
 // provision creates the member of a directory identity on first login and refreshes name,
@@ -76,7 +109,7 @@ func (s *Service) provision(ctx context.Context, dirID string, id *directory.Ide
 }
 
 // provisionAs provisions the identity whose member as stored is existing (nil: none yet).
-func (s *Service) provisionAs(ctx context.Context, dirID string, id *directory.Identity, existing *ent.Member) (*ent.Member, error) {
+func (s *Service) provisionAs(ctx context.Context, dirID string, id *directory.Identity, existing *storedMember) (*ent.Member, error) {
 	id = cleanIdentity(id)
 	sys := policy.System(ctx)
 	db := clientFor(ctx, s.client)
@@ -103,9 +136,9 @@ func (s *Service) provisionAs(ctx context.Context, dirID string, id *directory.I
 		return nil, ErrUnauthenticated
 	}
 	if unchanged(existing, id, orgID) { // the usual case: no write, no re-indexing
-		return existing, nil
+		return existing.Member, nil
 	}
-	update := db.Member.UpdateOne(existing).
+	update := db.Member.UpdateOne(existing.Member).
 		SetDisplayName(id.DisplayName).SetEmail(id.Mail).SetJobTitle(id.Title).
 		SetCommunityRole(member.CommunityRole(id.CommunityRole)).
 		SetPlatformRole(member.PlatformRole(id.PlatformRole))
@@ -137,14 +170,12 @@ func cleanLine(s string) string {
 
 // organisationOf finds the organisation with the official key; empty when there is none. The
 // member's own organisation is used without a query when it has that key (the usual case).
-func (s *Service) organisationOf(ctx context.Context, existing *ent.Member, ags string) (gid.ID, error) {
+func (s *Service) organisationOf(ctx context.Context, existing *storedMember, ags string) (gid.ID, error) {
 	if ags == "" {
 		return "", nil
 	}
-	if existing != nil {
-		if org := existing.Edges.Organisation; org != nil && org.Ags != nil && *org.Ags == ags {
-			return org.ID, nil
-		}
+	if existing != nil && existing.orgID != "" && existing.orgAGS == ags {
+		return existing.orgID, nil
 	}
 	orgID, err := clientFor(ctx, s.client).Organisation.Query().Where(organisation.Ags(ags)).OnlyID(policy.System(ctx))
 	if err != nil && !ent.IsNotFound(err) {
@@ -154,11 +185,10 @@ func (s *Service) organisationOf(ctx context.Context, existing *ent.Member, ags 
 }
 
 // unchanged tells whether a member already has what the directory says of them.
-func unchanged(m *ent.Member, id *directory.Identity, orgID gid.ID) bool {
-	org := m.Edges.Organisation
+func unchanged(m *storedMember, id *directory.Identity, orgID gid.ID) bool {
 	return m.DisplayName == id.DisplayName && strings.EqualFold(m.Email, id.Mail) && m.JobTitle == id.Title &&
 		string(m.CommunityRole) == id.CommunityRole && string(m.PlatformRole) == id.PlatformRole &&
-		(orgID == "" || org != nil && org.ID == orgID)
+		(orgID == "" || m.orgID == orgID)
 }
 
 // Revalidate asks each directory whether its members with live sessions may still log in,

@@ -222,15 +222,19 @@ func (s *Service) startSession(ctx context.Context, m *ent.Member) (*Login, erro
 	if err != nil {
 		return nil, err
 	}
-	// A bulk update of the one row: the login time is not searchable, so recording it must not
-	// rewrite the member's search entry (the index hooks run on single updates), which also kept
-	// concurrent logins of one account from colliding there.
-	now := policy.LoginDay(s.now()) // only the day is stored: exact times would let filters bisect them
-	err = clientFor(ctx, s.client).Member.Update().Where(member.ID(m.ID)).SetLastLoginAt(now).Exec(policy.System(ctx))
+	// Only the day is stored (exact times would let filters bisect them), so only the first
+	// login of a day writes it. A bulk update of the one row: the login time is not searchable,
+	// so recording it must not rewrite the member's search entry (the index hooks run on single
+	// updates), which also kept concurrent logins of one account from colliding there.
+	today := policy.LoginDay(s.now())
+	if m.LastLoginAt != nil && m.LastLoginAt.Equal(today) {
+		return &Login{Member: m, Token: token, CSRFToken: csrfToken(token), ExpiresAt: expires}, nil
+	}
+	err = clientFor(ctx, s.client).Member.Update().Where(member.ID(m.ID)).SetLastLoginAt(today).Exec(policy.System(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("recording login: %w", err)
 	}
-	m.LastLoginAt = &now
+	m.LastLoginAt = &today
 	return &Login{Member: m, Token: token, CSRFToken: csrfToken(token), ExpiresAt: expires}, nil
 }
 

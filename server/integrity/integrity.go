@@ -28,13 +28,14 @@ func Install(client *ent.Client, dialectName string) {
 // querier is what every generated mutation offers: the client of its transaction.
 type querier interface{ Client() *ent.Client }
 
-// references checks that each id a mutation links to has the edge's type and exists.
+// references checks that each id a mutation links to has the edge's type and exists (not for
+// types only the server writes: their foreign keys check).
 func references(dialectName string) ent.Hook {
 	return func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			info, ok := ent.SchemaInfo[m.Type()]
 			q, hasClient := m.(querier)
-			if !ok || !hasClient {
+			if !ok || !hasClient || info.ServerWritten {
 				return next.Mutate(ctx, m)
 			}
 			for _, name := range m.AddedEdges() {
@@ -77,13 +78,14 @@ func checkExist(ctx context.Context, c *ent.Client, dialectName string, edge ent
 }
 
 // uniqueness checks that a unique field is not already taken by another row, so that the client
-// gets the field's name instead of a constraint error.
+// gets the field's name instead of a constraint error (not for types only the server writes:
+// their unique indexes check).
 func uniqueness(dialectName string) ent.Hook {
 	return func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			info, ok := ent.SchemaInfo[m.Type()]
 			q, hasClient := m.(querier)
-			if !ok || !hasClient || !(m.Op().Is(ent.OpCreate) || m.Op().Is(ent.OpUpdateOne)) {
+			if !ok || !hasClient || info.ServerWritten || !(m.Op().Is(ent.OpCreate) || m.Op().Is(ent.OpUpdateOne)) {
 				return next.Mutate(ctx, m)
 			}
 			for _, name := range info.Unique {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"reflect"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -47,9 +46,9 @@ func values(next ent.Mutator) ent.Mutator {
 				return nil, apperr.Invalid(FieldName(name), err.Error())
 			}
 		}
-		for name, v := range appended(m) {
+		for accessor, v := range ent.AppendedFields(m) { // AppendedSoftwareUsed: appendSoftwareUsed
 			if err := checkValue(v, false); err != nil {
-				return nil, apperr.Invalid(name, err.Error())
+				return nil, apperr.Invalid("append"+strings.TrimPrefix(accessor, "Appended"), err.Error())
 			}
 		}
 		for _, name := range m.AddedFields() {
@@ -60,28 +59,6 @@ func values(next ent.Mutator) ent.Mutator {
 		}
 		return next.Mutate(ctx, m)
 	})
-}
-
-// appended are the values a mutation appends to list fields, by GraphQL input field
-// (appendSoftwareUsed). ent offers no generic accessor for them, only one method per field.
-func appended(m ent.Mutation) map[string]ent.Value {
-	var out map[string]ent.Value
-	rv := reflect.ValueOf(m)
-	for i := range rv.NumMethod() {
-		method := rv.Type().Method(i)
-		name, ok := strings.CutPrefix(method.Name, "Appended")
-		if !ok || method.Type.NumIn() != 1 || method.Type.NumOut() != 2 {
-			continue
-		}
-		res := rv.Method(i).Call(nil)
-		if set, ok := res[1].Interface().(bool); ok && set {
-			if out == nil {
-				out = map[string]ent.Value{}
-			}
-			out["append"+name] = res[0].Interface()
-		}
-	}
-	return out
 }
 
 // allowsLines tells whether a field holds multi-line text: bodies, bios, summaries,
