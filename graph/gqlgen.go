@@ -16,7 +16,9 @@
 // Without concurrency no field is ever deferred (@defer is served in place, as before), yet
 // every object's marshaller still builds a DeferredGroup, which copies the field's whole path
 // (a fifth of a page's allocations): it is replaced by an empty group. The generator stops if
-// the generated code ever takes the group's address, i.e. would add to it.
+// the generated code ever takes the group's address, i.e. would add to it. For the same reason
+// objects write themselves with fieldSet (graph/generated/inorder.go) instead of gqlgen's
+// FieldSet, which allocates an iterator, a map and each field's address to do so.
 package main
 
 import (
@@ -59,6 +61,7 @@ func main() {
 		log.Fatal("generated code defers fields: keep graphql.NewDeferredGroup")
 	}
 	out = bytes.ReplaceAll(out, []byte("deferred := graphql.NewDeferredGroup(ctx)"), []byte("var deferred graphql.DeferredGroup"))
+	out = bytes.ReplaceAll(out, []byte("out := graphql.NewFieldSet(fields)"), []byte("out := newFieldSet(fields)"))
 	if err := os.WriteFile(file, out, 0o644); err != nil {
 		log.Fatal(err)
 	}

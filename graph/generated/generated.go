@@ -57951,7 +57951,7 @@ var accountDeletionImplementors = []string{"AccountDeletion"}
 func (ec *executionContext) _AccountDeletion(ctx context.Context, sel ast.SelectionSet, obj *model.AccountDeletion) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, accountDeletionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -57989,7 +57989,7 @@ var auditEntryImplementors = []string{"AuditEntry", "Node"}
 func (ec *executionContext) _AuditEntry(ctx context.Context, sel ast.SelectionSet, obj *ent.AuditEntry) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditEntryImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -58082,7 +58082,7 @@ var auditEntryConnectionImplementors = []string{"AuditEntryConnection"}
 func (ec *executionContext) _AuditEntryConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.AuditEntryConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditEntryConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -58125,7 +58125,7 @@ var auditEntryEdgeImplementors = []string{"AuditEntryEdge"}
 func (ec *executionContext) _AuditEntryEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.AuditEntryEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditEntryEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -58163,7 +58163,7 @@ var authorshipInvitationImplementors = []string{"AuthorshipInvitation", "Node"}
 func (ec *executionContext) _AuthorshipInvitation(ctx context.Context, sel ast.SelectionSet, obj *ent.AuthorshipInvitation) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, authorshipInvitationImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -58236,7 +58236,7 @@ var authorshipInvitationConnectionImplementors = []string{"AuthorshipInvitationC
 func (ec *executionContext) _AuthorshipInvitationConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.AuthorshipInvitationConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, authorshipInvitationConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -58279,7 +58279,7 @@ var authorshipInvitationEdgeImplementors = []string{"AuthorshipInvitationEdge"}
 func (ec *executionContext) _AuthorshipInvitationEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.AuthorshipInvitationEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, authorshipInvitationEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -58317,7 +58317,7 @@ var benchmarkImplementors = []string{"Benchmark"}
 func (ec *executionContext) _Benchmark(ctx context.Context, sel ast.SelectionSet, obj *model.Benchmark) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, benchmarkImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -58390,7 +58390,7 @@ var circleImplementors = []string{"Circle", "Node"}
 func (ec *executionContext) _Circle(ctx context.Context, sel ast.SelectionSet, obj *ent.Circle) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, circleImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -58488,7 +58488,7 @@ var circleBanImplementors = []string{"CircleBan", "Node"}
 func (ec *executionContext) _CircleBan(ctx context.Context, sel ast.SelectionSet, obj *ent.CircleBan) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, circleBanImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -58551,7 +58551,7 @@ var circleBanConnectionImplementors = []string{"CircleBanConnection"}
 func (ec *executionContext) _CircleBanConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.CircleBanConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, circleBanConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -58594,7 +58594,7 @@ var circleBanEdgeImplementors = []string{"CircleBanEdge"}
 func (ec *executionContext) _CircleBanEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.CircleBanEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, circleBanEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -58632,7 +58632,7 @@ var circleConnectionImplementors = []string{"CircleConnection"}
 func (ec *executionContext) _CircleConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.CircleConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, circleConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -58675,7 +58675,7 @@ var circleEdgeImplementors = []string{"CircleEdge"}
 func (ec *executionContext) _CircleEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.CircleEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, circleEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -58713,7 +58713,7 @@ var circleJoinRequestImplementors = []string{"CircleJoinRequest", "Node"}
 func (ec *executionContext) _CircleJoinRequest(ctx context.Context, sel ast.SelectionSet, obj *ent.CircleJoinRequest) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, circleJoinRequestImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -58791,7 +58791,7 @@ var circleJoinRequestConnectionImplementors = []string{"CircleJoinRequestConnect
 func (ec *executionContext) _CircleJoinRequestConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.CircleJoinRequestConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, circleJoinRequestConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -58834,7 +58834,7 @@ var circleJoinRequestEdgeImplementors = []string{"CircleJoinRequestEdge"}
 func (ec *executionContext) _CircleJoinRequestEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.CircleJoinRequestEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, circleJoinRequestEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -58872,7 +58872,7 @@ var circleMembershipImplementors = []string{"CircleMembership", "Node"}
 func (ec *executionContext) _CircleMembership(ctx context.Context, sel ast.SelectionSet, obj *ent.CircleMembership) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, circleMembershipImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -58930,7 +58930,7 @@ var circleMembershipConnectionImplementors = []string{"CircleMembershipConnectio
 func (ec *executionContext) _CircleMembershipConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.CircleMembershipConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, circleMembershipConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -58973,7 +58973,7 @@ var circleMembershipEdgeImplementors = []string{"CircleMembershipEdge"}
 func (ec *executionContext) _CircleMembershipEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.CircleMembershipEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, circleMembershipEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -59011,7 +59011,7 @@ var competencyImplementors = []string{"Competency", "Node"}
 func (ec *executionContext) _Competency(ctx context.Context, sel ast.SelectionSet, obj *ent.Competency) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, competencyImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -59074,7 +59074,7 @@ var competencyConnectionImplementors = []string{"CompetencyConnection"}
 func (ec *executionContext) _CompetencyConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.CompetencyConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, competencyConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -59117,7 +59117,7 @@ var competencyEdgeImplementors = []string{"CompetencyEdge"}
 func (ec *executionContext) _CompetencyEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.CompetencyEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, competencyEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -59155,7 +59155,7 @@ var competencyRatingImplementors = []string{"CompetencyRating", "Node"}
 func (ec *executionContext) _CompetencyRating(ctx context.Context, sel ast.SelectionSet, obj *ent.CompetencyRating) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, competencyRatingImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -59218,7 +59218,7 @@ var competencyRatingConnectionImplementors = []string{"CompetencyRatingConnectio
 func (ec *executionContext) _CompetencyRatingConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.CompetencyRatingConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, competencyRatingConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -59261,7 +59261,7 @@ var competencyRatingEdgeImplementors = []string{"CompetencyRatingEdge"}
 func (ec *executionContext) _CompetencyRatingEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.CompetencyRatingEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, competencyRatingEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -59299,7 +59299,7 @@ var discussionImplementors = []string{"Discussion", "Node", "ModeratedItem"}
 func (ec *executionContext) _Discussion(ctx context.Context, sel ast.SelectionSet, obj *ent.Discussion) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, discussionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -59402,7 +59402,7 @@ var discussionActivityImplementors = []string{"DiscussionActivity"}
 func (ec *executionContext) _DiscussionActivity(ctx context.Context, sel ast.SelectionSet, obj *live.ActivityEvent) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, discussionActivityImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -59440,7 +59440,7 @@ var discussionConnectionImplementors = []string{"DiscussionConnection"}
 func (ec *executionContext) _DiscussionConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.DiscussionConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, discussionConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -59483,7 +59483,7 @@ var discussionEdgeImplementors = []string{"DiscussionEdge"}
 func (ec *executionContext) _DiscussionEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.DiscussionEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, discussionEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -59521,7 +59521,7 @@ var emailKindPreferenceImplementors = []string{"EmailKindPreference"}
 func (ec *executionContext) _EmailKindPreference(ctx context.Context, sel ast.SelectionSet, obj *model.EmailKindPreference) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, emailKindPreferenceImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -59559,7 +59559,7 @@ var emailSettingsImplementors = []string{"EmailSettings"}
 func (ec *executionContext) _EmailSettings(ctx context.Context, sel ast.SelectionSet, obj *model.EmailSettings) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, emailSettingsImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -59597,7 +59597,7 @@ var eventImplementors = []string{"Event", "Node"}
 func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, obj *ent.Event) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, eventImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -59720,7 +59720,7 @@ var eventConnectionImplementors = []string{"EventConnection"}
 func (ec *executionContext) _EventConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.EventConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, eventConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -59763,7 +59763,7 @@ var eventEdgeImplementors = []string{"EventEdge"}
 func (ec *executionContext) _EventEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.EventEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, eventEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -59801,7 +59801,7 @@ var followImplementors = []string{"Follow", "Node"}
 func (ec *executionContext) _Follow(ctx context.Context, sel ast.SelectionSet, obj *ent.Follow) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, followImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -59864,7 +59864,7 @@ var followConnectionImplementors = []string{"FollowConnection"}
 func (ec *executionContext) _FollowConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.FollowConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, followConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -59907,7 +59907,7 @@ var followEdgeImplementors = []string{"FollowEdge"}
 func (ec *executionContext) _FollowEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.FollowEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, followEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -59945,7 +59945,7 @@ var indicatorImplementors = []string{"Indicator", "Node"}
 func (ec *executionContext) _Indicator(ctx context.Context, sel ast.SelectionSet, obj *ent.Indicator) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, indicatorImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -60023,7 +60023,7 @@ var indicatorConnectionImplementors = []string{"IndicatorConnection"}
 func (ec *executionContext) _IndicatorConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.IndicatorConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, indicatorConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -60066,7 +60066,7 @@ var indicatorEdgeImplementors = []string{"IndicatorEdge"}
 func (ec *executionContext) _IndicatorEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.IndicatorEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, indicatorEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -60104,7 +60104,7 @@ var invitationPayloadImplementors = []string{"InvitationPayload"}
 func (ec *executionContext) _InvitationPayload(ctx context.Context, sel ast.SelectionSet, obj *model.InvitationPayload) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, invitationPayloadImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -60147,7 +60147,7 @@ var loginPayloadImplementors = []string{"LoginPayload"}
 func (ec *executionContext) _LoginPayload(ctx context.Context, sel ast.SelectionSet, obj *model.LoginPayload) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, loginPayloadImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -60195,7 +60195,7 @@ var measurementImplementors = []string{"Measurement", "Node"}
 func (ec *executionContext) _Measurement(ctx context.Context, sel ast.SelectionSet, obj *ent.Measurement) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, measurementImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -60263,7 +60263,7 @@ var measurementConnectionImplementors = []string{"MeasurementConnection"}
 func (ec *executionContext) _MeasurementConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.MeasurementConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, measurementConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -60306,7 +60306,7 @@ var measurementEdgeImplementors = []string{"MeasurementEdge"}
 func (ec *executionContext) _MeasurementEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.MeasurementEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, measurementEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -60344,7 +60344,7 @@ var memberImplementors = []string{"Member", "Node"}
 func (ec *executionContext) _Member(ctx context.Context, sel ast.SelectionSet, obj *ent.Member) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, memberImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -60472,7 +60472,7 @@ var memberConnectionImplementors = []string{"MemberConnection"}
 func (ec *executionContext) _MemberConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.MemberConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, memberConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -60515,7 +60515,7 @@ var memberEdgeImplementors = []string{"MemberEdge"}
 func (ec *executionContext) _MemberEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.MemberEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, memberEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -60553,7 +60553,7 @@ var messageImplementors = []string{"Message", "Node", "ModeratedItem"}
 func (ec *executionContext) _Message(ctx context.Context, sel ast.SelectionSet, obj *ent.Message) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, messageImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -60656,7 +60656,7 @@ var messageConnectionImplementors = []string{"MessageConnection"}
 func (ec *executionContext) _MessageConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.MessageConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, messageConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -60699,7 +60699,7 @@ var messageEdgeImplementors = []string{"MessageEdge"}
 func (ec *executionContext) _MessageEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.MessageEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, messageEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -60737,7 +60737,7 @@ var messageEventImplementors = []string{"MessageEvent"}
 func (ec *executionContext) _MessageEvent(ctx context.Context, sel ast.SelectionSet, obj *live.MessageEvent) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, messageEventImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -60778,7 +60778,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		Object: "Mutation",
 	})
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
@@ -61350,7 +61350,7 @@ var notificationImplementors = []string{"Notification", "Node"}
 func (ec *executionContext) _Notification(ctx context.Context, sel ast.SelectionSet, obj *ent.Notification) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, notificationImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -61428,7 +61428,7 @@ var notificationConnectionImplementors = []string{"NotificationConnection"}
 func (ec *executionContext) _NotificationConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.NotificationConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, notificationConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -61476,7 +61476,7 @@ var notificationEdgeImplementors = []string{"NotificationEdge"}
 func (ec *executionContext) _NotificationEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.NotificationEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, notificationEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -61514,7 +61514,7 @@ var notificationEventImplementors = []string{"NotificationEvent"}
 func (ec *executionContext) _NotificationEvent(ctx context.Context, sel ast.SelectionSet, obj *model.NotificationEvent) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, notificationEventImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -61552,7 +61552,7 @@ var optionResultImplementors = []string{"OptionResult"}
 func (ec *executionContext) _OptionResult(ctx context.Context, sel ast.SelectionSet, obj *model.OptionResult) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, optionResultImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -61595,7 +61595,7 @@ var organisationImplementors = []string{"Organisation", "Node"}
 func (ec *executionContext) _Organisation(ctx context.Context, sel ast.SelectionSet, obj *ent.Organisation) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, organisationImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -61698,7 +61698,7 @@ var organisationConnectionImplementors = []string{"OrganisationConnection"}
 func (ec *executionContext) _OrganisationConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.OrganisationConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, organisationConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -61741,7 +61741,7 @@ var organisationEdgeImplementors = []string{"OrganisationEdge"}
 func (ec *executionContext) _OrganisationEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.OrganisationEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, organisationEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -61779,7 +61779,7 @@ var pageInfoImplementors = []string{"PageInfo"}
 func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *entgql.PageInfo[gid.ID]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, pageInfoImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -61827,7 +61827,7 @@ var personalDataExportImplementors = []string{"PersonalDataExport"}
 func (ec *executionContext) _PersonalDataExport(ctx context.Context, sel ast.SelectionSet, obj *model.PersonalDataExport) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, personalDataExportImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -61875,7 +61875,7 @@ var personalDataSectionImplementors = []string{"PersonalDataSection"}
 func (ec *executionContext) _PersonalDataSection(ctx context.Context, sel ast.SelectionSet, obj *model.PersonalDataSection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, personalDataSectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -61923,7 +61923,7 @@ var practiceImplementors = []string{"Practice", "Node", "ModeratedItem"}
 func (ec *executionContext) _Practice(ctx context.Context, sel ast.SelectionSet, obj *ent.Practice) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, practiceImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -62076,7 +62076,7 @@ var practiceConnectionImplementors = []string{"PracticeConnection"}
 func (ec *executionContext) _PracticeConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.PracticeConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, practiceConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -62119,7 +62119,7 @@ var practiceEdgeImplementors = []string{"PracticeEdge"}
 func (ec *executionContext) _PracticeEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.PracticeEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, practiceEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -62157,7 +62157,7 @@ var privacySettingsImplementors = []string{"PrivacySettings"}
 func (ec *executionContext) _PrivacySettings(ctx context.Context, sel ast.SelectionSet, obj *model.PrivacySettings) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, privacySettingsImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -62203,7 +62203,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 		Object: "Query",
 	})
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
@@ -62516,7 +62516,7 @@ var questionResultImplementors = []string{"QuestionResult"}
 func (ec *executionContext) _QuestionResult(ctx context.Context, sel ast.SelectionSet, obj *model.QuestionResult) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, questionResultImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -62574,7 +62574,7 @@ var reactionCountImplementors = []string{"ReactionCount"}
 func (ec *executionContext) _ReactionCount(ctx context.Context, sel ast.SelectionSet, obj *model.ReactionCount) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, reactionCountImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -62612,7 +62612,7 @@ var registrationImplementors = []string{"Registration", "Node"}
 func (ec *executionContext) _Registration(ctx context.Context, sel ast.SelectionSet, obj *ent.Registration) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, registrationImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -62680,7 +62680,7 @@ var registrationConnectionImplementors = []string{"RegistrationConnection"}
 func (ec *executionContext) _RegistrationConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.RegistrationConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, registrationConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -62723,7 +62723,7 @@ var registrationEdgeImplementors = []string{"RegistrationEdge"}
 func (ec *executionContext) _RegistrationEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.RegistrationEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, registrationEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -62761,7 +62761,7 @@ var reportImplementors = []string{"Report", "Node"}
 func (ec *executionContext) _Report(ctx context.Context, sel ast.SelectionSet, obj *ent.Report) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, reportImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -62859,7 +62859,7 @@ var reportConnectionImplementors = []string{"ReportConnection"}
 func (ec *executionContext) _ReportConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ReportConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, reportConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -62902,7 +62902,7 @@ var reportEdgeImplementors = []string{"ReportEdge"}
 func (ec *executionContext) _ReportEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ReportEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, reportEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -62940,7 +62940,7 @@ var searchHitImplementors = []string{"SearchHit"}
 func (ec *executionContext) _SearchHit(ctx context.Context, sel ast.SelectionSet, obj *model.SearchHit) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, searchHitImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -62988,7 +62988,7 @@ var searchResultsImplementors = []string{"SearchResults"}
 func (ec *executionContext) _SearchResults(ctx context.Context, sel ast.SelectionSet, obj *model.SearchResults) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, searchResultsImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -63036,7 +63036,7 @@ var softwareLandscapeImplementors = []string{"SoftwareLandscape"}
 func (ec *executionContext) _SoftwareLandscape(ctx context.Context, sel ast.SelectionSet, obj *model.SoftwareLandscape) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, softwareLandscapeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -63079,7 +63079,7 @@ var softwareProductImplementors = []string{"SoftwareProduct", "Node"}
 func (ec *executionContext) _SoftwareProduct(ctx context.Context, sel ast.SelectionSet, obj *ent.SoftwareProduct) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, softwareProductImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -63167,7 +63167,7 @@ var softwareProductConnectionImplementors = []string{"SoftwareProductConnection"
 func (ec *executionContext) _SoftwareProductConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.SoftwareProductConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, softwareProductConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -63210,7 +63210,7 @@ var softwareProductEdgeImplementors = []string{"SoftwareProductEdge"}
 func (ec *executionContext) _SoftwareProductEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.SoftwareProductEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, softwareProductEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -63248,7 +63248,7 @@ var softwareTopicCountImplementors = []string{"SoftwareTopicCount"}
 func (ec *executionContext) _SoftwareTopicCount(ctx context.Context, sel ast.SelectionSet, obj *model.SoftwareTopicCount) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, softwareTopicCountImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -63286,7 +63286,7 @@ var softwareUsageImplementors = []string{"SoftwareUsage", "Node"}
 func (ec *executionContext) _SoftwareUsage(ctx context.Context, sel ast.SelectionSet, obj *ent.SoftwareUsage) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, softwareUsageImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -63374,7 +63374,7 @@ var softwareUsageConnectionImplementors = []string{"SoftwareUsageConnection"}
 func (ec *executionContext) _SoftwareUsageConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.SoftwareUsageConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, softwareUsageConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -63417,7 +63417,7 @@ var softwareUsageEdgeImplementors = []string{"SoftwareUsageEdge"}
 func (ec *executionContext) _SoftwareUsageEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.SoftwareUsageEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, softwareUsageEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -63455,7 +63455,7 @@ var softwareUsageSummaryImplementors = []string{"SoftwareUsageSummary"}
 func (ec *executionContext) _SoftwareUsageSummary(ctx context.Context, sel ast.SelectionSet, obj *model.SoftwareUsageSummary) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, softwareUsageSummaryImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -63535,7 +63535,7 @@ var surveyImplementors = []string{"Survey", "Node"}
 func (ec *executionContext) _Survey(ctx context.Context, sel ast.SelectionSet, obj *ent.Survey) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, surveyImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -63643,7 +63643,7 @@ var surveyConnectionImplementors = []string{"SurveyConnection"}
 func (ec *executionContext) _SurveyConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.SurveyConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, surveyConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -63686,7 +63686,7 @@ var surveyEdgeImplementors = []string{"SurveyEdge"}
 func (ec *executionContext) _SurveyEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.SurveyEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, surveyEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -63724,7 +63724,7 @@ var surveyQuestionImplementors = []string{"SurveyQuestion", "Node"}
 func (ec *executionContext) _SurveyQuestion(ctx context.Context, sel ast.SelectionSet, obj *ent.SurveyQuestion) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, surveyQuestionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -63787,7 +63787,7 @@ var surveyResultsImplementors = []string{"SurveyResults"}
 func (ec *executionContext) _SurveyResults(ctx context.Context, sel ast.SelectionSet, obj *model.SurveyResults) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, surveyResultsImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -63830,7 +63830,7 @@ var topicImplementors = []string{"Topic", "Node"}
 func (ec *executionContext) _Topic(ctx context.Context, sel ast.SelectionSet, obj *ent.Topic) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, topicImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -63918,7 +63918,7 @@ var topicConnectionImplementors = []string{"TopicConnection"}
 func (ec *executionContext) _TopicConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.TopicConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, topicConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -63961,7 +63961,7 @@ var topicEdgeImplementors = []string{"TopicEdge"}
 func (ec *executionContext) _TopicEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.TopicEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, topicEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -63999,7 +63999,7 @@ var typingEventImplementors = []string{"TypingEvent"}
 func (ec *executionContext) _TypingEvent(ctx context.Context, sel ast.SelectionSet, obj *live.TypingEvent) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, typingEventImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -64037,7 +64037,7 @@ var __DirectiveImplementors = []string{"__Directive"}
 func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionSet, obj *introspection.Directive) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, __DirectiveImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -64090,7 +64090,7 @@ var __EnumValueImplementors = []string{"__EnumValue"}
 func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionSet, obj *introspection.EnumValue) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, __EnumValueImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -64138,7 +64138,7 @@ var __FieldImplementors = []string{"__Field"}
 func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, obj *introspection.Field) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, __FieldImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -64196,7 +64196,7 @@ var __InputValueImplementors = []string{"__InputValue"}
 func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.SelectionSet, obj *introspection.InputValue) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, __InputValueImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -64254,7 +64254,7 @@ var __SchemaImplementors = []string{"__Schema"}
 func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet, obj *introspection.Schema) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, __SchemaImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
@@ -64312,7 +64312,7 @@ var __TypeImplementors = []string{"__Type"}
 func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, obj *introspection.Type) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, __TypeImplementors)
 
-	out := graphql.NewFieldSet(fields)
+	out := newFieldSet(fields)
 	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
