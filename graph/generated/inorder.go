@@ -5,6 +5,8 @@ import (
 	"io"
 
 	"github.com/99designs/gqlgen/graphql"
+
+	"zirkel/server/policy"
 )
 
 // marshalSliceInOrder marshals a list's items one after another on the caller's goroutine; it
@@ -103,4 +105,14 @@ func isName(s string) bool {
 		}
 	}
 	return s != ""
+}
+
+// plainField tells whether a leaf field (a scalar or an enum read straight from its entity,
+// without resolver or directive) may be written without gqlgen's field machinery (a field
+// context, the field middleware, the value boxed twice): when no read rule of server/policy
+// restricts it, the field middleware (graph.Prefetch: the read guard, the prefetching of
+// connections) leaves it as it is. graph/gqlgen.go puts the check in front of every such
+// field; restricted ones (Member.lastLoginAt) still go through the middleware.
+func plainField(object string, field graphql.CollectedField) bool {
+	return !policy.Restricts(object, field.Name)
 }
