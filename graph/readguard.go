@@ -29,8 +29,8 @@ func FilterGuard(ctx context.Context, _ any, next graphql.Resolver) (any, error)
 func guardReads(ctx context.Context, next graphql.Resolver) (any, error) {
 	res, err := next(ctx)
 	fc := graphql.GetFieldContext(ctx)
-	if err != nil || res == nil || fc == nil || fc.Field.Field == nil {
-		return res, err
+	if err != nil || res == nil || fc == nil || fc.Field.Field == nil || !policy.Restricts(fc.Object, fc.Field.Name) {
+		return res, err // MayRead allows every field without a rule, whoever reads it
 	}
 	var row any
 	if fc.Parent != nil {

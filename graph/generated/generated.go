@@ -20010,6 +20010,9 @@ func (ec *executionContext) fieldContext_AccountDeletion_dueAt(_ context.Context
 }
 
 func (ec *executionContext) _AccountDeletion_contentChoice(ctx context.Context, field graphql.CollectedField, obj *model.AccountDeletion) (ret graphql.Marshaler) {
+	if plainField("AccountDeletion", field) {
+		return ec.marshalNDeletionContentChoice2zirkelᚋentᚋmemberᚐDeletionContent(ctx, field.Selections, obj.ContentChoice)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20033,6 +20036,9 @@ func (ec *executionContext) fieldContext_AccountDeletion_contentChoice(_ context
 }
 
 func (ec *executionContext) _AuditEntry_id(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEntry) (ret graphql.Marshaler) {
+	if plainField("AuditEntry", field) {
+		return ec.marshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, field.Selections, obj.ID)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20056,6 +20062,9 @@ func (ec *executionContext) fieldContext_AuditEntry_id(_ context.Context, field 
 }
 
 func (ec *executionContext) _AuditEntry_seq(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEntry) (ret graphql.Marshaler) {
+	if plainField("AuditEntry", field) {
+		return ec.marshalNInt2int64(ctx, field.Selections, obj.Seq)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20102,6 +20111,9 @@ func (ec *executionContext) fieldContext_AuditEntry_at(_ context.Context, field 
 }
 
 func (ec *executionContext) _AuditEntry_actorID(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEntry) (ret graphql.Marshaler) {
+	if plainField("AuditEntry", field) {
+		return ec.marshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, field.Selections, obj.ActorID)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20125,6 +20137,9 @@ func (ec *executionContext) fieldContext_AuditEntry_actorID(_ context.Context, f
 }
 
 func (ec *executionContext) _AuditEntry_action(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEntry) (ret graphql.Marshaler) {
+	if plainField("AuditEntry", field) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Action)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20148,6 +20163,9 @@ func (ec *executionContext) fieldContext_AuditEntry_action(_ context.Context, fi
 }
 
 func (ec *executionContext) _AuditEntry_targetType(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEntry) (ret graphql.Marshaler) {
+	if plainField("AuditEntry", field) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.TargetType)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20171,6 +20189,9 @@ func (ec *executionContext) fieldContext_AuditEntry_targetType(_ context.Context
 }
 
 func (ec *executionContext) _AuditEntry_targetID(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEntry) (ret graphql.Marshaler) {
+	if plainField("AuditEntry", field) {
+		return ec.marshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, field.Selections, obj.TargetID)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20194,6 +20215,9 @@ func (ec *executionContext) fieldContext_AuditEntry_targetID(_ context.Context, 
 }
 
 func (ec *executionContext) _AuditEntry_subjectID(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEntry) (ret graphql.Marshaler) {
+	if plainField("AuditEntry", field) {
+		return ec.marshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, field.Selections, obj.SubjectID)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20217,6 +20241,9 @@ func (ec *executionContext) fieldContext_AuditEntry_subjectID(_ context.Context,
 }
 
 func (ec *executionContext) _AuditEntry_circleID(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEntry) (ret graphql.Marshaler) {
+	if plainField("AuditEntry", field) {
+		return ec.marshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, field.Selections, obj.CircleID)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20240,6 +20267,9 @@ func (ec *executionContext) fieldContext_AuditEntry_circleID(_ context.Context, 
 }
 
 func (ec *executionContext) _AuditEntry_organisationID(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEntry) (ret graphql.Marshaler) {
+	if plainField("AuditEntry", field) {
+		return ec.marshalOID2ᚖzirkelᚋentᚋschemaᚋgidᚐID(ctx, field.Selections, obj.OrganisationID)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20263,6 +20293,9 @@ func (ec *executionContext) fieldContext_AuditEntry_organisationID(_ context.Con
 }
 
 func (ec *executionContext) _AuditEntry_reason(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEntry) (ret graphql.Marshaler) {
+	if plainField("AuditEntry", field) {
+		return ec.marshalOString2string(ctx, field.Selections, obj.Reason)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20286,6 +20319,9 @@ func (ec *executionContext) fieldContext_AuditEntry_reason(_ context.Context, fi
 }
 
 func (ec *executionContext) _AuditEntry_prevHash(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEntry) (ret graphql.Marshaler) {
+	if plainField("AuditEntry", field) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.PrevHash)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20309,6 +20345,9 @@ func (ec *executionContext) fieldContext_AuditEntry_prevHash(_ context.Context, 
 }
 
 func (ec *executionContext) _AuditEntry_hash(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEntry) (ret graphql.Marshaler) {
+	if plainField("AuditEntry", field) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Hash)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20396,6 +20435,9 @@ func (ec *executionContext) fieldContext_AuditEntryConnection_pageInfo(_ context
 }
 
 func (ec *executionContext) _AuditEntryConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEntryConnection) (ret graphql.Marshaler) {
+	if plainField("AuditEntryConnection", field) {
+		return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20451,6 +20493,9 @@ func (ec *executionContext) fieldContext_AuditEntryEdge_node(_ context.Context, 
 }
 
 func (ec *executionContext) _AuditEntryEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEntryEdge) (ret graphql.Marshaler) {
+	if plainField("AuditEntryEdge", field) {
+		return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20474,6 +20519,9 @@ func (ec *executionContext) fieldContext_AuditEntryEdge_cursor(_ context.Context
 }
 
 func (ec *executionContext) _AuthorshipInvitation_id(ctx context.Context, field graphql.CollectedField, obj *ent.AuthorshipInvitation) (ret graphql.Marshaler) {
+	if plainField("AuthorshipInvitation", field) {
+		return ec.marshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, field.Selections, obj.ID)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20543,6 +20591,9 @@ func (ec *executionContext) fieldContext_AuthorshipInvitation_updatedAt(_ contex
 }
 
 func (ec *executionContext) _AuthorshipInvitation_status(ctx context.Context, field graphql.CollectedField, obj *ent.AuthorshipInvitation) (ret graphql.Marshaler) {
+	if plainField("AuthorshipInvitation", field) {
+		return ec.marshalNAuthorshipInvitationStatus2zirkelᚋentᚋauthorshipinvitationᚐStatus(ctx, field.Selections, obj.Status)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20566,6 +20617,9 @@ func (ec *executionContext) fieldContext_AuthorshipInvitation_status(_ context.C
 }
 
 func (ec *executionContext) _AuthorshipInvitation_decidedAt(ctx context.Context, field graphql.CollectedField, obj *ent.AuthorshipInvitation) (ret graphql.Marshaler) {
+	if plainField("AuthorshipInvitation", field) {
+		return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.DecidedAt)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20781,6 +20835,9 @@ func (ec *executionContext) fieldContext_AuthorshipInvitationConnection_pageInfo
 }
 
 func (ec *executionContext) _AuthorshipInvitationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.AuthorshipInvitationConnection) (ret graphql.Marshaler) {
+	if plainField("AuthorshipInvitationConnection", field) {
+		return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20836,6 +20893,9 @@ func (ec *executionContext) fieldContext_AuthorshipInvitationEdge_node(_ context
 }
 
 func (ec *executionContext) _AuthorshipInvitationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.AuthorshipInvitationEdge) (ret graphql.Marshaler) {
+	if plainField("AuthorshipInvitationEdge", field) {
+		return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20891,6 +20951,9 @@ func (ec *executionContext) fieldContext_Benchmark_indicator(_ context.Context, 
 }
 
 func (ec *executionContext) _Benchmark_period(ctx context.Context, field graphql.CollectedField, obj *model.Benchmark) (ret graphql.Marshaler) {
+	if plainField("Benchmark", field) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Period)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20937,6 +21000,9 @@ func (ec *executionContext) fieldContext_Benchmark_ownValue(_ context.Context, f
 }
 
 func (ec *executionContext) _Benchmark_peerCount(ctx context.Context, field graphql.CollectedField, obj *model.Benchmark) (ret graphql.Marshaler) {
+	if plainField("Benchmark", field) {
+		return ec.marshalNInt2int(ctx, field.Selections, obj.PeerCount)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20960,6 +21026,9 @@ func (ec *executionContext) fieldContext_Benchmark_peerCount(_ context.Context, 
 }
 
 func (ec *executionContext) _Benchmark_suppressed(ctx context.Context, field graphql.CollectedField, obj *model.Benchmark) (ret graphql.Marshaler) {
+	if plainField("Benchmark", field) {
+		return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Suppressed)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21084,6 +21153,9 @@ func (ec *executionContext) fieldContext_Benchmark_practicesToLearnFrom(_ contex
 }
 
 func (ec *executionContext) _Circle_id(ctx context.Context, field graphql.CollectedField, obj *ent.Circle) (ret graphql.Marshaler) {
+	if plainField("Circle", field) {
+		return ec.marshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, field.Selections, obj.ID)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21153,6 +21225,9 @@ func (ec *executionContext) fieldContext_Circle_updatedAt(_ context.Context, fie
 }
 
 func (ec *executionContext) _Circle_name(ctx context.Context, field graphql.CollectedField, obj *ent.Circle) (ret graphql.Marshaler) {
+	if plainField("Circle", field) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Name)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21176,6 +21251,9 @@ func (ec *executionContext) fieldContext_Circle_name(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Circle_slug(ctx context.Context, field graphql.CollectedField, obj *ent.Circle) (ret graphql.Marshaler) {
+	if plainField("Circle", field) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Slug)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21199,6 +21277,9 @@ func (ec *executionContext) fieldContext_Circle_slug(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Circle_description(ctx context.Context, field graphql.CollectedField, obj *ent.Circle) (ret graphql.Marshaler) {
+	if plainField("Circle", field) {
+		return ec.marshalOString2string(ctx, field.Selections, obj.Description)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21222,6 +21303,9 @@ func (ec *executionContext) fieldContext_Circle_description(_ context.Context, f
 }
 
 func (ec *executionContext) _Circle_visibility(ctx context.Context, field graphql.CollectedField, obj *ent.Circle) (ret graphql.Marshaler) {
+	if plainField("Circle", field) {
+		return ec.marshalNCircleVisibility2zirkelᚋentᚋcircleᚐVisibility(ctx, field.Selections, obj.Visibility)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21245,6 +21329,9 @@ func (ec *executionContext) fieldContext_Circle_visibility(_ context.Context, fi
 }
 
 func (ec *executionContext) _Circle_vendorsMayAsk(ctx context.Context, field graphql.CollectedField, obj *ent.Circle) (ret graphql.Marshaler) {
+	if plainField("Circle", field) {
+		return ec.marshalNBoolean2bool(ctx, field.Selections, obj.VendorsMayAsk)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21532,6 +21619,9 @@ func (ec *executionContext) fieldContext_Circle_joinRequests(ctx context.Context
 }
 
 func (ec *executionContext) _CircleBan_id(ctx context.Context, field graphql.CollectedField, obj *ent.CircleBan) (ret graphql.Marshaler) {
+	if plainField("CircleBan", field) {
+		return ec.marshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, field.Selections, obj.ID)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21601,6 +21691,9 @@ func (ec *executionContext) fieldContext_CircleBan_updatedAt(_ context.Context, 
 }
 
 func (ec *executionContext) _CircleBan_reason(ctx context.Context, field graphql.CollectedField, obj *ent.CircleBan) (ret graphql.Marshaler) {
+	if plainField("CircleBan", field) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Reason)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21784,6 +21877,9 @@ func (ec *executionContext) fieldContext_CircleBanConnection_pageInfo(_ context.
 }
 
 func (ec *executionContext) _CircleBanConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.CircleBanConnection) (ret graphql.Marshaler) {
+	if plainField("CircleBanConnection", field) {
+		return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21839,6 +21935,9 @@ func (ec *executionContext) fieldContext_CircleBanEdge_node(_ context.Context, f
 }
 
 func (ec *executionContext) _CircleBanEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.CircleBanEdge) (ret graphql.Marshaler) {
+	if plainField("CircleBanEdge", field) {
+		return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21926,6 +22025,9 @@ func (ec *executionContext) fieldContext_CircleConnection_pageInfo(_ context.Con
 }
 
 func (ec *executionContext) _CircleConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.CircleConnection) (ret graphql.Marshaler) {
+	if plainField("CircleConnection", field) {
+		return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21981,6 +22083,9 @@ func (ec *executionContext) fieldContext_CircleEdge_node(_ context.Context, fiel
 }
 
 func (ec *executionContext) _CircleEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.CircleEdge) (ret graphql.Marshaler) {
+	if plainField("CircleEdge", field) {
+		return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22004,6 +22109,9 @@ func (ec *executionContext) fieldContext_CircleEdge_cursor(_ context.Context, fi
 }
 
 func (ec *executionContext) _CircleJoinRequest_id(ctx context.Context, field graphql.CollectedField, obj *ent.CircleJoinRequest) (ret graphql.Marshaler) {
+	if plainField("CircleJoinRequest", field) {
+		return ec.marshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, field.Selections, obj.ID)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22073,6 +22181,9 @@ func (ec *executionContext) fieldContext_CircleJoinRequest_updatedAt(_ context.C
 }
 
 func (ec *executionContext) _CircleJoinRequest_message(ctx context.Context, field graphql.CollectedField, obj *ent.CircleJoinRequest) (ret graphql.Marshaler) {
+	if plainField("CircleJoinRequest", field) {
+		return ec.marshalOString2string(ctx, field.Selections, obj.Message)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22096,6 +22207,9 @@ func (ec *executionContext) fieldContext_CircleJoinRequest_message(_ context.Con
 }
 
 func (ec *executionContext) _CircleJoinRequest_status(ctx context.Context, field graphql.CollectedField, obj *ent.CircleJoinRequest) (ret graphql.Marshaler) {
+	if plainField("CircleJoinRequest", field) {
+		return ec.marshalNCircleJoinRequestStatus2zirkelᚋentᚋcirclejoinrequestᚐStatus(ctx, field.Selections, obj.Status)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22119,6 +22233,9 @@ func (ec *executionContext) fieldContext_CircleJoinRequest_status(_ context.Cont
 }
 
 func (ec *executionContext) _CircleJoinRequest_reason(ctx context.Context, field graphql.CollectedField, obj *ent.CircleJoinRequest) (ret graphql.Marshaler) {
+	if plainField("CircleJoinRequest", field) {
+		return ec.marshalOString2string(ctx, field.Selections, obj.Reason)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22142,6 +22259,9 @@ func (ec *executionContext) fieldContext_CircleJoinRequest_reason(_ context.Cont
 }
 
 func (ec *executionContext) _CircleJoinRequest_decidedAt(ctx context.Context, field graphql.CollectedField, obj *ent.CircleJoinRequest) (ret graphql.Marshaler) {
+	if plainField("CircleJoinRequest", field) {
+		return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.DecidedAt)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22325,6 +22445,9 @@ func (ec *executionContext) fieldContext_CircleJoinRequestConnection_pageInfo(_ 
 }
 
 func (ec *executionContext) _CircleJoinRequestConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.CircleJoinRequestConnection) (ret graphql.Marshaler) {
+	if plainField("CircleJoinRequestConnection", field) {
+		return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22380,6 +22503,9 @@ func (ec *executionContext) fieldContext_CircleJoinRequestEdge_node(_ context.Co
 }
 
 func (ec *executionContext) _CircleJoinRequestEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.CircleJoinRequestEdge) (ret graphql.Marshaler) {
+	if plainField("CircleJoinRequestEdge", field) {
+		return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22403,6 +22529,9 @@ func (ec *executionContext) fieldContext_CircleJoinRequestEdge_cursor(_ context.
 }
 
 func (ec *executionContext) _CircleMembership_id(ctx context.Context, field graphql.CollectedField, obj *ent.CircleMembership) (ret graphql.Marshaler) {
+	if plainField("CircleMembership", field) {
+		return ec.marshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, field.Selections, obj.ID)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22472,6 +22601,9 @@ func (ec *executionContext) fieldContext_CircleMembership_updatedAt(_ context.Co
 }
 
 func (ec *executionContext) _CircleMembership_role(ctx context.Context, field graphql.CollectedField, obj *ent.CircleMembership) (ret graphql.Marshaler) {
+	if plainField("CircleMembership", field) {
+		return ec.marshalNCircleMembershipRole2zirkelᚋentᚋcirclemembershipᚐRole(ctx, field.Selections, obj.Role)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22623,6 +22755,9 @@ func (ec *executionContext) fieldContext_CircleMembershipConnection_pageInfo(_ c
 }
 
 func (ec *executionContext) _CircleMembershipConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.CircleMembershipConnection) (ret graphql.Marshaler) {
+	if plainField("CircleMembershipConnection", field) {
+		return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22678,6 +22813,9 @@ func (ec *executionContext) fieldContext_CircleMembershipEdge_node(_ context.Con
 }
 
 func (ec *executionContext) _CircleMembershipEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.CircleMembershipEdge) (ret graphql.Marshaler) {
+	if plainField("CircleMembershipEdge", field) {
+		return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22701,6 +22839,9 @@ func (ec *executionContext) fieldContext_CircleMembershipEdge_cursor(_ context.C
 }
 
 func (ec *executionContext) _Competency_id(ctx context.Context, field graphql.CollectedField, obj *ent.Competency) (ret graphql.Marshaler) {
+	if plainField("Competency", field) {
+		return ec.marshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, field.Selections, obj.ID)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22770,6 +22911,9 @@ func (ec *executionContext) fieldContext_Competency_updatedAt(_ context.Context,
 }
 
 func (ec *executionContext) _Competency_name(ctx context.Context, field graphql.CollectedField, obj *ent.Competency) (ret graphql.Marshaler) {
+	if plainField("Competency", field) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Name)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22793,6 +22937,9 @@ func (ec *executionContext) fieldContext_Competency_name(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Competency_side(ctx context.Context, field graphql.CollectedField, obj *ent.Competency) (ret graphql.Marshaler) {
+	if plainField("Competency", field) {
+		return ec.marshalNCompetencySide2zirkelᚋentᚋcompetencyᚐSide(ctx, field.Selections, obj.Side)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22816,6 +22963,9 @@ func (ec *executionContext) fieldContext_Competency_side(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Competency_description(ctx context.Context, field graphql.CollectedField, obj *ent.Competency) (ret graphql.Marshaler) {
+	if plainField("Competency", field) {
+		return ec.marshalOString2string(ctx, field.Selections, obj.Description)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22935,6 +23085,9 @@ func (ec *executionContext) fieldContext_CompetencyConnection_pageInfo(_ context
 }
 
 func (ec *executionContext) _CompetencyConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.CompetencyConnection) (ret graphql.Marshaler) {
+	if plainField("CompetencyConnection", field) {
+		return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22990,6 +23143,9 @@ func (ec *executionContext) fieldContext_CompetencyEdge_node(_ context.Context, 
 }
 
 func (ec *executionContext) _CompetencyEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.CompetencyEdge) (ret graphql.Marshaler) {
+	if plainField("CompetencyEdge", field) {
+		return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23013,6 +23169,9 @@ func (ec *executionContext) fieldContext_CompetencyEdge_cursor(_ context.Context
 }
 
 func (ec *executionContext) _CompetencyRating_id(ctx context.Context, field graphql.CollectedField, obj *ent.CompetencyRating) (ret graphql.Marshaler) {
+	if plainField("CompetencyRating", field) {
+		return ec.marshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, field.Selections, obj.ID)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23082,6 +23241,9 @@ func (ec *executionContext) fieldContext_CompetencyRating_updatedAt(_ context.Co
 }
 
 func (ec *executionContext) _CompetencyRating_level(ctx context.Context, field graphql.CollectedField, obj *ent.CompetencyRating) (ret graphql.Marshaler) {
+	if plainField("CompetencyRating", field) {
+		return ec.marshalNInt2int(ctx, field.Selections, obj.Level)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23105,6 +23267,9 @@ func (ec *executionContext) fieldContext_CompetencyRating_level(_ context.Contex
 }
 
 func (ec *executionContext) _CompetencyRating_findable(ctx context.Context, field graphql.CollectedField, obj *ent.CompetencyRating) (ret graphql.Marshaler) {
+	if plainField("CompetencyRating", field) {
+		return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Findable)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23256,6 +23421,9 @@ func (ec *executionContext) fieldContext_CompetencyRatingConnection_pageInfo(_ c
 }
 
 func (ec *executionContext) _CompetencyRatingConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.CompetencyRatingConnection) (ret graphql.Marshaler) {
+	if plainField("CompetencyRatingConnection", field) {
+		return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23311,6 +23479,9 @@ func (ec *executionContext) fieldContext_CompetencyRatingEdge_node(_ context.Con
 }
 
 func (ec *executionContext) _CompetencyRatingEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.CompetencyRatingEdge) (ret graphql.Marshaler) {
+	if plainField("CompetencyRatingEdge", field) {
+		return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23334,6 +23505,9 @@ func (ec *executionContext) fieldContext_CompetencyRatingEdge_cursor(_ context.C
 }
 
 func (ec *executionContext) _Discussion_id(ctx context.Context, field graphql.CollectedField, obj *ent.Discussion) (ret graphql.Marshaler) {
+	if plainField("Discussion", field) {
+		return ec.marshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, field.Selections, obj.ID)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23403,6 +23577,9 @@ func (ec *executionContext) fieldContext_Discussion_updatedAt(_ context.Context,
 }
 
 func (ec *executionContext) _Discussion_hiddenAt(ctx context.Context, field graphql.CollectedField, obj *ent.Discussion) (ret graphql.Marshaler) {
+	if plainField("Discussion", field) {
+		return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.HiddenAt)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23426,6 +23603,9 @@ func (ec *executionContext) fieldContext_Discussion_hiddenAt(_ context.Context, 
 }
 
 func (ec *executionContext) _Discussion_hiddenReason(ctx context.Context, field graphql.CollectedField, obj *ent.Discussion) (ret graphql.Marshaler) {
+	if plainField("Discussion", field) {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.HiddenReason)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23449,6 +23629,9 @@ func (ec *executionContext) fieldContext_Discussion_hiddenReason(_ context.Conte
 }
 
 func (ec *executionContext) _Discussion_title(ctx context.Context, field graphql.CollectedField, obj *ent.Discussion) (ret graphql.Marshaler) {
+	if plainField("Discussion", field) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Title)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23472,6 +23655,9 @@ func (ec *executionContext) fieldContext_Discussion_title(_ context.Context, fie
 }
 
 func (ec *executionContext) _Discussion_status(ctx context.Context, field graphql.CollectedField, obj *ent.Discussion) (ret graphql.Marshaler) {
+	if plainField("Discussion", field) {
+		return ec.marshalNDiscussionStatus2zirkelᚋentᚋdiscussionᚐStatus(ctx, field.Selections, obj.Status)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23495,6 +23681,9 @@ func (ec *executionContext) fieldContext_Discussion_status(_ context.Context, fi
 }
 
 func (ec *executionContext) _Discussion_lockReason(ctx context.Context, field graphql.CollectedField, obj *ent.Discussion) (ret graphql.Marshaler) {
+	if plainField("Discussion", field) {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.LockReason)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23518,6 +23707,9 @@ func (ec *executionContext) fieldContext_Discussion_lockReason(_ context.Context
 }
 
 func (ec *executionContext) _Discussion_pinned(ctx context.Context, field graphql.CollectedField, obj *ent.Discussion) (ret graphql.Marshaler) {
+	if plainField("Discussion", field) {
+		return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Pinned)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23541,6 +23733,9 @@ func (ec *executionContext) fieldContext_Discussion_pinned(_ context.Context, fi
 }
 
 func (ec *executionContext) _Discussion_messageCount(ctx context.Context, field graphql.CollectedField, obj *ent.Discussion) (ret graphql.Marshaler) {
+	if plainField("Discussion", field) {
+		return ec.marshalNInt2int(ctx, field.Selections, obj.MessageCount)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23564,6 +23759,9 @@ func (ec *executionContext) fieldContext_Discussion_messageCount(_ context.Conte
 }
 
 func (ec *executionContext) _Discussion_lastMessageAt(ctx context.Context, field graphql.CollectedField, obj *ent.Discussion) (ret graphql.Marshaler) {
+	if plainField("Discussion", field) {
+		return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.LastMessageAt)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23858,6 +24056,9 @@ func (ec *executionContext) fieldContext_DiscussionConnection_pageInfo(_ context
 }
 
 func (ec *executionContext) _DiscussionConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.DiscussionConnection) (ret graphql.Marshaler) {
+	if plainField("DiscussionConnection", field) {
+		return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23913,6 +24114,9 @@ func (ec *executionContext) fieldContext_DiscussionEdge_node(_ context.Context, 
 }
 
 func (ec *executionContext) _DiscussionEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.DiscussionEdge) (ret graphql.Marshaler) {
+	if plainField("DiscussionEdge", field) {
+		return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23936,6 +24140,9 @@ func (ec *executionContext) fieldContext_DiscussionEdge_cursor(_ context.Context
 }
 
 func (ec *executionContext) _EmailKindPreference_kind(ctx context.Context, field graphql.CollectedField, obj *model.EmailKindPreference) (ret graphql.Marshaler) {
+	if plainField("EmailKindPreference", field) {
+		return ec.marshalNEmailKind2zirkelᚋgraphᚋmodelᚐEmailKind(ctx, field.Selections, obj.Kind)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23959,6 +24166,9 @@ func (ec *executionContext) fieldContext_EmailKindPreference_kind(_ context.Cont
 }
 
 func (ec *executionContext) _EmailKindPreference_delivery(ctx context.Context, field graphql.CollectedField, obj *model.EmailKindPreference) (ret graphql.Marshaler) {
+	if plainField("EmailKindPreference", field) {
+		return ec.marshalNEmailDelivery2zirkelᚋgraphᚋmodelᚐEmailDelivery(ctx, field.Selections, obj.Delivery)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23982,6 +24192,9 @@ func (ec *executionContext) fieldContext_EmailKindPreference_delivery(_ context.
 }
 
 func (ec *executionContext) _EmailSettings_language(ctx context.Context, field graphql.CollectedField, obj *model.EmailSettings) (ret graphql.Marshaler) {
+	if plainField("EmailSettings", field) {
+		return ec.marshalNEmailLanguage2zirkelᚋgraphᚋmodelᚐEmailLanguage(ctx, field.Selections, obj.Language)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -24037,6 +24250,9 @@ func (ec *executionContext) fieldContext_EmailSettings_preferences(_ context.Con
 }
 
 func (ec *executionContext) _Event_id(ctx context.Context, field graphql.CollectedField, obj *ent.Event) (ret graphql.Marshaler) {
+	if plainField("Event", field) {
+		return ec.marshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, field.Selections, obj.ID)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -24106,6 +24322,9 @@ func (ec *executionContext) fieldContext_Event_updatedAt(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Event_title(ctx context.Context, field graphql.CollectedField, obj *ent.Event) (ret graphql.Marshaler) {
+	if plainField("Event", field) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Title)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -24129,6 +24348,9 @@ func (ec *executionContext) fieldContext_Event_title(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Event_description(ctx context.Context, field graphql.CollectedField, obj *ent.Event) (ret graphql.Marshaler) {
+	if plainField("Event", field) {
+		return ec.marshalOString2string(ctx, field.Selections, obj.Description)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -24152,6 +24374,9 @@ func (ec *executionContext) fieldContext_Event_description(_ context.Context, fi
 }
 
 func (ec *executionContext) _Event_kind(ctx context.Context, field graphql.CollectedField, obj *ent.Event) (ret graphql.Marshaler) {
+	if plainField("Event", field) {
+		return ec.marshalNEventKind2zirkelᚋentᚋeventᚐKind(ctx, field.Selections, obj.Kind)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -24221,6 +24446,9 @@ func (ec *executionContext) fieldContext_Event_endsAt(_ context.Context, field g
 }
 
 func (ec *executionContext) _Event_place(ctx context.Context, field graphql.CollectedField, obj *ent.Event) (ret graphql.Marshaler) {
+	if plainField("Event", field) {
+		return ec.marshalOString2string(ctx, field.Selections, obj.Place)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -24244,6 +24472,9 @@ func (ec *executionContext) fieldContext_Event_place(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Event_capacity(ctx context.Context, field graphql.CollectedField, obj *ent.Event) (ret graphql.Marshaler) {
+	if plainField("Event", field) {
+		return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.Capacity)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -24267,6 +24498,9 @@ func (ec *executionContext) fieldContext_Event_capacity(_ context.Context, field
 }
 
 func (ec *executionContext) _Event_registrationDeadline(ctx context.Context, field graphql.CollectedField, obj *ent.Event) (ret graphql.Marshaler) {
+	if plainField("Event", field) {
+		return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.RegistrationDeadline)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -24290,6 +24524,9 @@ func (ec *executionContext) fieldContext_Event_registrationDeadline(_ context.Co
 }
 
 func (ec *executionContext) _Event_cancelledAt(ctx context.Context, field graphql.CollectedField, obj *ent.Event) (ret graphql.Marshaler) {
+	if plainField("Event", field) {
+		return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.CancelledAt)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -24313,6 +24550,9 @@ func (ec *executionContext) fieldContext_Event_cancelledAt(_ context.Context, fi
 }
 
 func (ec *executionContext) _Event_registeredCount(ctx context.Context, field graphql.CollectedField, obj *ent.Event) (ret graphql.Marshaler) {
+	if plainField("Event", field) {
+		return ec.marshalNInt2int(ctx, field.Selections, obj.RegisteredCount)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -24336,6 +24576,9 @@ func (ec *executionContext) fieldContext_Event_registeredCount(_ context.Context
 }
 
 func (ec *executionContext) _Event_waitlistCount(ctx context.Context, field graphql.CollectedField, obj *ent.Event) (ret graphql.Marshaler) {
+	if plainField("Event", field) {
+		return ec.marshalNInt2int(ctx, field.Selections, obj.WaitlistCount)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -24589,6 +24832,9 @@ func (ec *executionContext) fieldContext_EventConnection_pageInfo(_ context.Cont
 }
 
 func (ec *executionContext) _EventConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.EventConnection) (ret graphql.Marshaler) {
+	if plainField("EventConnection", field) {
+		return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -24644,6 +24890,9 @@ func (ec *executionContext) fieldContext_EventEdge_node(_ context.Context, field
 }
 
 func (ec *executionContext) _EventEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.EventEdge) (ret graphql.Marshaler) {
+	if plainField("EventEdge", field) {
+		return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -24667,6 +24916,9 @@ func (ec *executionContext) fieldContext_EventEdge_cursor(_ context.Context, fie
 }
 
 func (ec *executionContext) _Follow_id(ctx context.Context, field graphql.CollectedField, obj *ent.Follow) (ret graphql.Marshaler) {
+	if plainField("Follow", field) {
+		return ec.marshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, field.Selections, obj.ID)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -24736,6 +24988,9 @@ func (ec *executionContext) fieldContext_Follow_updatedAt(_ context.Context, fie
 }
 
 func (ec *executionContext) _Follow_targetType(ctx context.Context, field graphql.CollectedField, obj *ent.Follow) (ret graphql.Marshaler) {
+	if plainField("Follow", field) {
+		return ec.marshalNFollowTargetType2zirkelᚋentᚋfollowᚐTargetType(ctx, field.Selections, obj.TargetType)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -24759,6 +25014,9 @@ func (ec *executionContext) fieldContext_Follow_targetType(_ context.Context, fi
 }
 
 func (ec *executionContext) _Follow_targetID(ctx context.Context, field graphql.CollectedField, obj *ent.Follow) (ret graphql.Marshaler) {
+	if plainField("Follow", field) {
+		return ec.marshalNString2zirkelᚋentᚋschemaᚋgidᚐID(ctx, field.Selections, obj.TargetID)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -24782,6 +25040,9 @@ func (ec *executionContext) fieldContext_Follow_targetID(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Follow_muted(ctx context.Context, field graphql.CollectedField, obj *ent.Follow) (ret graphql.Marshaler) {
+	if plainField("Follow", field) {
+		return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Muted)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -24805,6 +25066,9 @@ func (ec *executionContext) fieldContext_Follow_muted(_ context.Context, field g
 }
 
 func (ec *executionContext) _Follow_automatic(ctx context.Context, field graphql.CollectedField, obj *ent.Follow) (ret graphql.Marshaler) {
+	if plainField("Follow", field) {
+		return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Automatic)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -24892,6 +25156,9 @@ func (ec *executionContext) fieldContext_FollowConnection_pageInfo(_ context.Con
 }
 
 func (ec *executionContext) _FollowConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.FollowConnection) (ret graphql.Marshaler) {
+	if plainField("FollowConnection", field) {
+		return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -24947,6 +25214,9 @@ func (ec *executionContext) fieldContext_FollowEdge_node(_ context.Context, fiel
 }
 
 func (ec *executionContext) _FollowEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.FollowEdge) (ret graphql.Marshaler) {
+	if plainField("FollowEdge", field) {
+		return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -24970,6 +25240,9 @@ func (ec *executionContext) fieldContext_FollowEdge_cursor(_ context.Context, fi
 }
 
 func (ec *executionContext) _Indicator_id(ctx context.Context, field graphql.CollectedField, obj *ent.Indicator) (ret graphql.Marshaler) {
+	if plainField("Indicator", field) {
+		return ec.marshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, field.Selections, obj.ID)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -25039,6 +25312,9 @@ func (ec *executionContext) fieldContext_Indicator_updatedAt(_ context.Context, 
 }
 
 func (ec *executionContext) _Indicator_name(ctx context.Context, field graphql.CollectedField, obj *ent.Indicator) (ret graphql.Marshaler) {
+	if plainField("Indicator", field) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Name)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -25062,6 +25338,9 @@ func (ec *executionContext) fieldContext_Indicator_name(_ context.Context, field
 }
 
 func (ec *executionContext) _Indicator_definition(ctx context.Context, field graphql.CollectedField, obj *ent.Indicator) (ret graphql.Marshaler) {
+	if plainField("Indicator", field) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Definition)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -25085,6 +25364,9 @@ func (ec *executionContext) fieldContext_Indicator_definition(_ context.Context,
 }
 
 func (ec *executionContext) _Indicator_unit(ctx context.Context, field graphql.CollectedField, obj *ent.Indicator) (ret graphql.Marshaler) {
+	if plainField("Indicator", field) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Unit)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -25108,6 +25390,9 @@ func (ec *executionContext) fieldContext_Indicator_unit(_ context.Context, field
 }
 
 func (ec *executionContext) _Indicator_targetGroup(ctx context.Context, field graphql.CollectedField, obj *ent.Indicator) (ret graphql.Marshaler) {
+	if plainField("Indicator", field) {
+		return ec.marshalNIndicatorTargetGroup2zirkelᚋentᚋindicatorᚐTargetGroup(ctx, field.Selections, obj.TargetGroup)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -25131,6 +25416,9 @@ func (ec *executionContext) fieldContext_Indicator_targetGroup(_ context.Context
 }
 
 func (ec *executionContext) _Indicator_direction(ctx context.Context, field graphql.CollectedField, obj *ent.Indicator) (ret graphql.Marshaler) {
+	if plainField("Indicator", field) {
+		return ec.marshalNIndicatorDirection2zirkelᚋentᚋindicatorᚐDirection(ctx, field.Selections, obj.Direction)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -25154,6 +25442,9 @@ func (ec *executionContext) fieldContext_Indicator_direction(_ context.Context, 
 }
 
 func (ec *executionContext) _Indicator_sourceReference(ctx context.Context, field graphql.CollectedField, obj *ent.Indicator) (ret graphql.Marshaler) {
+	if plainField("Indicator", field) {
+		return ec.marshalOString2string(ctx, field.Selections, obj.SourceReference)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -25285,6 +25576,9 @@ func (ec *executionContext) fieldContext_IndicatorConnection_pageInfo(_ context.
 }
 
 func (ec *executionContext) _IndicatorConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.IndicatorConnection) (ret graphql.Marshaler) {
+	if plainField("IndicatorConnection", field) {
+		return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -25340,6 +25634,9 @@ func (ec *executionContext) fieldContext_IndicatorEdge_node(_ context.Context, f
 }
 
 func (ec *executionContext) _IndicatorEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.IndicatorEdge) (ret graphql.Marshaler) {
+	if plainField("IndicatorEdge", field) {
+		return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -25395,6 +25692,9 @@ func (ec *executionContext) fieldContext_InvitationPayload_member(_ context.Cont
 }
 
 func (ec *executionContext) _InvitationPayload_token(ctx context.Context, field graphql.CollectedField, obj *model.InvitationPayload) (ret graphql.Marshaler) {
+	if plainField("InvitationPayload", field) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Token)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -25473,6 +25773,9 @@ func (ec *executionContext) fieldContext_LoginPayload_member(_ context.Context, 
 }
 
 func (ec *executionContext) _LoginPayload_token(ctx context.Context, field graphql.CollectedField, obj *model.LoginPayload) (ret graphql.Marshaler) {
+	if plainField("LoginPayload", field) {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Token)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -25496,6 +25799,9 @@ func (ec *executionContext) fieldContext_LoginPayload_token(_ context.Context, f
 }
 
 func (ec *executionContext) _LoginPayload_csrfToken(ctx context.Context, field graphql.CollectedField, obj *model.LoginPayload) (ret graphql.Marshaler) {
+	if plainField("LoginPayload", field) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.CsrfToken)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -25542,6 +25848,9 @@ func (ec *executionContext) fieldContext_LoginPayload_expiresAt(_ context.Contex
 }
 
 func (ec *executionContext) _Measurement_id(ctx context.Context, field graphql.CollectedField, obj *ent.Measurement) (ret graphql.Marshaler) {
+	if plainField("Measurement", field) {
+		return ec.marshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, field.Selections, obj.ID)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -25611,6 +25920,9 @@ func (ec *executionContext) fieldContext_Measurement_updatedAt(_ context.Context
 }
 
 func (ec *executionContext) _Measurement_period(ctx context.Context, field graphql.CollectedField, obj *ent.Measurement) (ret graphql.Marshaler) {
+	if plainField("Measurement", field) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Period)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -25657,6 +25969,9 @@ func (ec *executionContext) fieldContext_Measurement_value(_ context.Context, fi
 }
 
 func (ec *executionContext) _Measurement_note(ctx context.Context, field graphql.CollectedField, obj *ent.Measurement) (ret graphql.Marshaler) {
+	if plainField("Measurement", field) {
+		return ec.marshalOString2string(ctx, field.Selections, obj.Note)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -25808,6 +26123,9 @@ func (ec *executionContext) fieldContext_MeasurementConnection_pageInfo(_ contex
 }
 
 func (ec *executionContext) _MeasurementConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.MeasurementConnection) (ret graphql.Marshaler) {
+	if plainField("MeasurementConnection", field) {
+		return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -25863,6 +26181,9 @@ func (ec *executionContext) fieldContext_MeasurementEdge_node(_ context.Context,
 }
 
 func (ec *executionContext) _MeasurementEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.MeasurementEdge) (ret graphql.Marshaler) {
+	if plainField("MeasurementEdge", field) {
+		return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -25886,6 +26207,9 @@ func (ec *executionContext) fieldContext_MeasurementEdge_cursor(_ context.Contex
 }
 
 func (ec *executionContext) _Member_id(ctx context.Context, field graphql.CollectedField, obj *ent.Member) (ret graphql.Marshaler) {
+	if plainField("Member", field) {
+		return ec.marshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, field.Selections, obj.ID)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -25955,6 +26279,9 @@ func (ec *executionContext) fieldContext_Member_updatedAt(_ context.Context, fie
 }
 
 func (ec *executionContext) _Member_displayName(ctx context.Context, field graphql.CollectedField, obj *ent.Member) (ret graphql.Marshaler) {
+	if plainField("Member", field) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.DisplayName)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -25978,6 +26305,9 @@ func (ec *executionContext) fieldContext_Member_displayName(_ context.Context, f
 }
 
 func (ec *executionContext) _Member_communityRole(ctx context.Context, field graphql.CollectedField, obj *ent.Member) (ret graphql.Marshaler) {
+	if plainField("Member", field) {
+		return ec.marshalNMemberCommunityRole2zirkelᚋentᚋmemberᚐCommunityRole(ctx, field.Selections, obj.CommunityRole)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -26001,6 +26331,9 @@ func (ec *executionContext) fieldContext_Member_communityRole(_ context.Context,
 }
 
 func (ec *executionContext) _Member_jobTitle(ctx context.Context, field graphql.CollectedField, obj *ent.Member) (ret graphql.Marshaler) {
+	if plainField("Member", field) {
+		return ec.marshalOString2string(ctx, field.Selections, obj.JobTitle)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -26024,6 +26357,9 @@ func (ec *executionContext) fieldContext_Member_jobTitle(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Member_bio(ctx context.Context, field graphql.CollectedField, obj *ent.Member) (ret graphql.Marshaler) {
+	if plainField("Member", field) {
+		return ec.marshalOString2string(ctx, field.Selections, obj.Bio)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -26047,6 +26383,9 @@ func (ec *executionContext) fieldContext_Member_bio(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Member_status(ctx context.Context, field graphql.CollectedField, obj *ent.Member) (ret graphql.Marshaler) {
+	if plainField("Member", field) {
+		return ec.marshalNMemberStatus2zirkelᚋentᚋmemberᚐStatus(ctx, field.Selections, obj.Status)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -26070,6 +26409,9 @@ func (ec *executionContext) fieldContext_Member_status(_ context.Context, field 
 }
 
 func (ec *executionContext) _Member_platformRole(ctx context.Context, field graphql.CollectedField, obj *ent.Member) (ret graphql.Marshaler) {
+	if plainField("Member", field) {
+		return ec.marshalNMemberPlatformRole2zirkelᚋentᚋmemberᚐPlatformRole(ctx, field.Selections, obj.PlatformRole)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -26093,6 +26435,9 @@ func (ec *executionContext) fieldContext_Member_platformRole(_ context.Context, 
 }
 
 func (ec *executionContext) _Member_lastLoginAt(ctx context.Context, field graphql.CollectedField, obj *ent.Member) (ret graphql.Marshaler) {
+	if plainField("Member", field) {
+		return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.LastLoginAt)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -26467,6 +26812,9 @@ func (ec *executionContext) fieldContext_Member_privacySettings(_ context.Contex
 }
 
 func (ec *executionContext) _Member_contactAboutPractices(ctx context.Context, field graphql.CollectedField, obj *ent.Member) (ret graphql.Marshaler) {
+	if plainField("Member", field) {
+		return ec.marshalNBoolean2bool(ctx, field.Selections, obj.ContactAboutPractices)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -26554,6 +26902,9 @@ func (ec *executionContext) fieldContext_MemberConnection_pageInfo(_ context.Con
 }
 
 func (ec *executionContext) _MemberConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.MemberConnection) (ret graphql.Marshaler) {
+	if plainField("MemberConnection", field) {
+		return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -26609,6 +26960,9 @@ func (ec *executionContext) fieldContext_MemberEdge_node(_ context.Context, fiel
 }
 
 func (ec *executionContext) _MemberEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.MemberEdge) (ret graphql.Marshaler) {
+	if plainField("MemberEdge", field) {
+		return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -26632,6 +26986,9 @@ func (ec *executionContext) fieldContext_MemberEdge_cursor(_ context.Context, fi
 }
 
 func (ec *executionContext) _Message_id(ctx context.Context, field graphql.CollectedField, obj *ent.Message) (ret graphql.Marshaler) {
+	if plainField("Message", field) {
+		return ec.marshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, field.Selections, obj.ID)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -26701,6 +27058,9 @@ func (ec *executionContext) fieldContext_Message_updatedAt(_ context.Context, fi
 }
 
 func (ec *executionContext) _Message_hiddenAt(ctx context.Context, field graphql.CollectedField, obj *ent.Message) (ret graphql.Marshaler) {
+	if plainField("Message", field) {
+		return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.HiddenAt)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -26724,6 +27084,9 @@ func (ec *executionContext) fieldContext_Message_hiddenAt(_ context.Context, fie
 }
 
 func (ec *executionContext) _Message_hiddenReason(ctx context.Context, field graphql.CollectedField, obj *ent.Message) (ret graphql.Marshaler) {
+	if plainField("Message", field) {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.HiddenReason)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -26747,6 +27110,9 @@ func (ec *executionContext) fieldContext_Message_hiddenReason(_ context.Context,
 }
 
 func (ec *executionContext) _Message_body(ctx context.Context, field graphql.CollectedField, obj *ent.Message) (ret graphql.Marshaler) {
+	if plainField("Message", field) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Body)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -26770,6 +27136,9 @@ func (ec *executionContext) fieldContext_Message_body(_ context.Context, field g
 }
 
 func (ec *executionContext) _Message_position(ctx context.Context, field graphql.CollectedField, obj *ent.Message) (ret graphql.Marshaler) {
+	if plainField("Message", field) {
+		return ec.marshalNInt2int(ctx, field.Selections, obj.Position)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -26793,6 +27162,9 @@ func (ec *executionContext) fieldContext_Message_position(_ context.Context, fie
 }
 
 func (ec *executionContext) _Message_editedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Message) (ret graphql.Marshaler) {
+	if plainField("Message", field) {
+		return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.EditedAt)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -26816,6 +27188,9 @@ func (ec *executionContext) fieldContext_Message_editedAt(_ context.Context, fie
 }
 
 func (ec *executionContext) _Message_deletedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Message) (ret graphql.Marshaler) {
+	if plainField("Message", field) {
+		return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.DeletedAt)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -27098,6 +27473,9 @@ func (ec *executionContext) fieldContext_MessageConnection_pageInfo(_ context.Co
 }
 
 func (ec *executionContext) _MessageConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.MessageConnection) (ret graphql.Marshaler) {
+	if plainField("MessageConnection", field) {
+		return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -27153,6 +27531,9 @@ func (ec *executionContext) fieldContext_MessageEdge_node(_ context.Context, fie
 }
 
 func (ec *executionContext) _MessageEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.MessageEdge) (ret graphql.Marshaler) {
+	if plainField("MessageEdge", field) {
+		return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -27176,6 +27557,9 @@ func (ec *executionContext) fieldContext_MessageEdge_cursor(_ context.Context, f
 }
 
 func (ec *executionContext) _MessageEvent_cursor(ctx context.Context, field graphql.CollectedField, obj *live.MessageEvent) (ret graphql.Marshaler) {
+	if plainField("MessageEvent", field) {
+		return ec.marshalNInt2int(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30514,6 +30898,9 @@ func (ec *executionContext) fieldContext_Mutation_liftCircleBan(ctx context.Cont
 }
 
 func (ec *executionContext) _Notification_id(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
+	if plainField("Notification", field) {
+		return ec.marshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, field.Selections, obj.ID)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30537,6 +30924,9 @@ func (ec *executionContext) fieldContext_Notification_id(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Notification_kind(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
+	if plainField("Notification", field) {
+		return ec.marshalNNotificationKind2zirkelᚋentᚋnotificationᚐKind(ctx, field.Selections, obj.Kind)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30560,6 +30950,9 @@ func (ec *executionContext) fieldContext_Notification_kind(_ context.Context, fi
 }
 
 func (ec *executionContext) _Notification_subjectType(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
+	if plainField("Notification", field) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.SubjectType)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30583,6 +30976,9 @@ func (ec *executionContext) fieldContext_Notification_subjectType(_ context.Cont
 }
 
 func (ec *executionContext) _Notification_subjectID(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
+	if plainField("Notification", field) {
+		return ec.marshalNString2zirkelᚋentᚋschemaᚋgidᚐID(ctx, field.Selections, obj.SubjectID)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30606,6 +31002,9 @@ func (ec *executionContext) fieldContext_Notification_subjectID(_ context.Contex
 }
 
 func (ec *executionContext) _Notification_count(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
+	if plainField("Notification", field) {
+		return ec.marshalNInt2int(ctx, field.Selections, obj.Count)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30675,6 +31074,9 @@ func (ec *executionContext) fieldContext_Notification_lastAt(_ context.Context, 
 }
 
 func (ec *executionContext) _Notification_readAt(ctx context.Context, field graphql.CollectedField, obj *ent.Notification) (ret graphql.Marshaler) {
+	if plainField("Notification", field) {
+		return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.ReadAt)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30826,6 +31228,9 @@ func (ec *executionContext) fieldContext_NotificationConnection_pageInfo(_ conte
 }
 
 func (ec *executionContext) _NotificationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.NotificationConnection) (ret graphql.Marshaler) {
+	if plainField("NotificationConnection", field) {
+		return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30904,6 +31309,9 @@ func (ec *executionContext) fieldContext_NotificationEdge_node(_ context.Context
 }
 
 func (ec *executionContext) _NotificationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.NotificationEdge) (ret graphql.Marshaler) {
+	if plainField("NotificationEdge", field) {
+		return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30927,6 +31335,9 @@ func (ec *executionContext) fieldContext_NotificationEdge_cursor(_ context.Conte
 }
 
 func (ec *executionContext) _NotificationEvent_cursor(ctx context.Context, field graphql.CollectedField, obj *model.NotificationEvent) (ret graphql.Marshaler) {
+	if plainField("NotificationEvent", field) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -30982,6 +31393,9 @@ func (ec *executionContext) fieldContext_NotificationEvent_notification(_ contex
 }
 
 func (ec *executionContext) _OptionResult_option(ctx context.Context, field graphql.CollectedField, obj *model.OptionResult) (ret graphql.Marshaler) {
+	if plainField("OptionResult", field) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Option)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31005,6 +31419,9 @@ func (ec *executionContext) fieldContext_OptionResult_option(_ context.Context, 
 }
 
 func (ec *executionContext) _OptionResult_count(ctx context.Context, field graphql.CollectedField, obj *model.OptionResult) (ret graphql.Marshaler) {
+	if plainField("OptionResult", field) {
+		return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.Count)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31051,6 +31468,9 @@ func (ec *executionContext) fieldContext_OptionResult_share(_ context.Context, f
 }
 
 func (ec *executionContext) _Organisation_id(ctx context.Context, field graphql.CollectedField, obj *ent.Organisation) (ret graphql.Marshaler) {
+	if plainField("Organisation", field) {
+		return ec.marshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, field.Selections, obj.ID)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31120,6 +31540,9 @@ func (ec *executionContext) fieldContext_Organisation_updatedAt(_ context.Contex
 }
 
 func (ec *executionContext) _Organisation_name(ctx context.Context, field graphql.CollectedField, obj *ent.Organisation) (ret graphql.Marshaler) {
+	if plainField("Organisation", field) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Name)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31143,6 +31566,9 @@ func (ec *executionContext) fieldContext_Organisation_name(_ context.Context, fi
 }
 
 func (ec *executionContext) _Organisation_kind(ctx context.Context, field graphql.CollectedField, obj *ent.Organisation) (ret graphql.Marshaler) {
+	if plainField("Organisation", field) {
+		return ec.marshalNOrganisationKind2zirkelᚋentᚋorganisationᚐKind(ctx, field.Selections, obj.Kind)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31166,6 +31592,9 @@ func (ec *executionContext) fieldContext_Organisation_kind(_ context.Context, fi
 }
 
 func (ec *executionContext) _Organisation_ags(ctx context.Context, field graphql.CollectedField, obj *ent.Organisation) (ret graphql.Marshaler) {
+	if plainField("Organisation", field) {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.Ags)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31189,6 +31618,9 @@ func (ec *executionContext) fieldContext_Organisation_ags(_ context.Context, fie
 }
 
 func (ec *executionContext) _Organisation_state(ctx context.Context, field graphql.CollectedField, obj *ent.Organisation) (ret graphql.Marshaler) {
+	if plainField("Organisation", field) {
+		return ec.marshalOOrganisationState2ᚖzirkelᚋentᚋorganisationᚐState(ctx, field.Selections, obj.State)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31212,6 +31644,9 @@ func (ec *executionContext) fieldContext_Organisation_state(_ context.Context, f
 }
 
 func (ec *executionContext) _Organisation_population(ctx context.Context, field graphql.CollectedField, obj *ent.Organisation) (ret graphql.Marshaler) {
+	if plainField("Organisation", field) {
+		return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.Population)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31235,6 +31670,9 @@ func (ec *executionContext) fieldContext_Organisation_population(_ context.Conte
 }
 
 func (ec *executionContext) _Organisation_website(ctx context.Context, field graphql.CollectedField, obj *ent.Organisation) (ret graphql.Marshaler) {
+	if plainField("Organisation", field) {
+		return ec.marshalOString2string(ctx, field.Selections, obj.Website)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31574,6 +32012,9 @@ func (ec *executionContext) fieldContext_OrganisationConnection_pageInfo(_ conte
 }
 
 func (ec *executionContext) _OrganisationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.OrganisationConnection) (ret graphql.Marshaler) {
+	if plainField("OrganisationConnection", field) {
+		return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31629,6 +32070,9 @@ func (ec *executionContext) fieldContext_OrganisationEdge_node(_ context.Context
 }
 
 func (ec *executionContext) _OrganisationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.OrganisationEdge) (ret graphql.Marshaler) {
+	if plainField("OrganisationEdge", field) {
+		return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31744,6 +32188,9 @@ func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, f
 }
 
 func (ec *executionContext) _PersonalDataExport_memberID(ctx context.Context, field graphql.CollectedField, obj *model.PersonalDataExport) (ret graphql.Marshaler) {
+	if plainField("PersonalDataExport", field) {
+		return ec.marshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, field.Selections, obj.MemberID)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31822,6 +32269,9 @@ func (ec *executionContext) fieldContext_PersonalDataExport_sections(_ context.C
 }
 
 func (ec *executionContext) _PersonalDataExport_json(ctx context.Context, field graphql.CollectedField, obj *model.PersonalDataExport) (ret graphql.Marshaler) {
+	if plainField("PersonalDataExport", field) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.JSON)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31845,6 +32295,9 @@ func (ec *executionContext) fieldContext_PersonalDataExport_json(_ context.Conte
 }
 
 func (ec *executionContext) _PersonalDataSection_name(ctx context.Context, field graphql.CollectedField, obj *model.PersonalDataSection) (ret graphql.Marshaler) {
+	if plainField("PersonalDataSection", field) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Name)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31868,6 +32321,9 @@ func (ec *executionContext) fieldContext_PersonalDataSection_name(_ context.Cont
 }
 
 func (ec *executionContext) _PersonalDataSection_description(ctx context.Context, field graphql.CollectedField, obj *model.PersonalDataSection) (ret graphql.Marshaler) {
+	if plainField("PersonalDataSection", field) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Description)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31891,6 +32347,9 @@ func (ec *executionContext) fieldContext_PersonalDataSection_description(_ conte
 }
 
 func (ec *executionContext) _PersonalDataSection_count(ctx context.Context, field graphql.CollectedField, obj *model.PersonalDataSection) (ret graphql.Marshaler) {
+	if plainField("PersonalDataSection", field) {
+		return ec.marshalNInt2int(ctx, field.Selections, obj.Count)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31914,6 +32373,9 @@ func (ec *executionContext) fieldContext_PersonalDataSection_count(_ context.Con
 }
 
 func (ec *executionContext) _PersonalDataSection_rows(ctx context.Context, field graphql.CollectedField, obj *model.PersonalDataSection) (ret graphql.Marshaler) {
+	if plainField("PersonalDataSection", field) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Rows)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -31937,6 +32399,9 @@ func (ec *executionContext) fieldContext_PersonalDataSection_rows(_ context.Cont
 }
 
 func (ec *executionContext) _Practice_id(ctx context.Context, field graphql.CollectedField, obj *ent.Practice) (ret graphql.Marshaler) {
+	if plainField("Practice", field) {
+		return ec.marshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, field.Selections, obj.ID)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -32006,6 +32471,9 @@ func (ec *executionContext) fieldContext_Practice_updatedAt(_ context.Context, f
 }
 
 func (ec *executionContext) _Practice_hiddenAt(ctx context.Context, field graphql.CollectedField, obj *ent.Practice) (ret graphql.Marshaler) {
+	if plainField("Practice", field) {
+		return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.HiddenAt)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -32029,6 +32497,9 @@ func (ec *executionContext) fieldContext_Practice_hiddenAt(_ context.Context, fi
 }
 
 func (ec *executionContext) _Practice_hiddenReason(ctx context.Context, field graphql.CollectedField, obj *ent.Practice) (ret graphql.Marshaler) {
+	if plainField("Practice", field) {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.HiddenReason)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -32052,6 +32523,9 @@ func (ec *executionContext) fieldContext_Practice_hiddenReason(_ context.Context
 }
 
 func (ec *executionContext) _Practice_title(ctx context.Context, field graphql.CollectedField, obj *ent.Practice) (ret graphql.Marshaler) {
+	if plainField("Practice", field) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Title)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -32075,6 +32549,9 @@ func (ec *executionContext) fieldContext_Practice_title(_ context.Context, field
 }
 
 func (ec *executionContext) _Practice_summary(ctx context.Context, field graphql.CollectedField, obj *ent.Practice) (ret graphql.Marshaler) {
+	if plainField("Practice", field) {
+		return ec.marshalOString2string(ctx, field.Selections, obj.Summary)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -32098,6 +32575,9 @@ func (ec *executionContext) fieldContext_Practice_summary(_ context.Context, fie
 }
 
 func (ec *executionContext) _Practice_problem(ctx context.Context, field graphql.CollectedField, obj *ent.Practice) (ret graphql.Marshaler) {
+	if plainField("Practice", field) {
+		return ec.marshalOString2string(ctx, field.Selections, obj.Problem)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -32121,6 +32601,9 @@ func (ec *executionContext) fieldContext_Practice_problem(_ context.Context, fie
 }
 
 func (ec *executionContext) _Practice_approach(ctx context.Context, field graphql.CollectedField, obj *ent.Practice) (ret graphql.Marshaler) {
+	if plainField("Practice", field) {
+		return ec.marshalOString2string(ctx, field.Selections, obj.Approach)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -32144,6 +32627,9 @@ func (ec *executionContext) fieldContext_Practice_approach(_ context.Context, fi
 }
 
 func (ec *executionContext) _Practice_outcome(ctx context.Context, field graphql.CollectedField, obj *ent.Practice) (ret graphql.Marshaler) {
+	if plainField("Practice", field) {
+		return ec.marshalOString2string(ctx, field.Selections, obj.Outcome)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -32167,6 +32653,9 @@ func (ec *executionContext) fieldContext_Practice_outcome(_ context.Context, fie
 }
 
 func (ec *executionContext) _Practice_lessonsLearned(ctx context.Context, field graphql.CollectedField, obj *ent.Practice) (ret graphql.Marshaler) {
+	if plainField("Practice", field) {
+		return ec.marshalOString2string(ctx, field.Selections, obj.LessonsLearned)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -32190,6 +32679,9 @@ func (ec *executionContext) fieldContext_Practice_lessonsLearned(_ context.Conte
 }
 
 func (ec *executionContext) _Practice_maturity(ctx context.Context, field graphql.CollectedField, obj *ent.Practice) (ret graphql.Marshaler) {
+	if plainField("Practice", field) {
+		return ec.marshalNPracticeMaturity2zirkelᚋentᚋpracticeᚐMaturity(ctx, field.Selections, obj.Maturity)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -32213,6 +32705,9 @@ func (ec *executionContext) fieldContext_Practice_maturity(_ context.Context, fi
 }
 
 func (ec *executionContext) _Practice_status(ctx context.Context, field graphql.CollectedField, obj *ent.Practice) (ret graphql.Marshaler) {
+	if plainField("Practice", field) {
+		return ec.marshalNPracticeStatus2zirkelᚋentᚋpracticeᚐStatus(ctx, field.Selections, obj.Status)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -32236,6 +32731,9 @@ func (ec *executionContext) fieldContext_Practice_status(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Practice_publishedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Practice) (ret graphql.Marshaler) {
+	if plainField("Practice", field) {
+		return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.PublishedAt)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -32259,6 +32757,9 @@ func (ec *executionContext) fieldContext_Practice_publishedAt(_ context.Context,
 }
 
 func (ec *executionContext) _Practice_effortPersonDays(ctx context.Context, field graphql.CollectedField, obj *ent.Practice) (ret graphql.Marshaler) {
+	if plainField("Practice", field) {
+		return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.EffortPersonDays)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -32282,6 +32783,9 @@ func (ec *executionContext) fieldContext_Practice_effortPersonDays(_ context.Con
 }
 
 func (ec *executionContext) _Practice_durationWeeks(ctx context.Context, field graphql.CollectedField, obj *ent.Practice) (ret graphql.Marshaler) {
+	if plainField("Practice", field) {
+		return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.DurationWeeks)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -32305,6 +32809,9 @@ func (ec *executionContext) fieldContext_Practice_durationWeeks(_ context.Contex
 }
 
 func (ec *executionContext) _Practice_transferability(ctx context.Context, field graphql.CollectedField, obj *ent.Practice) (ret graphql.Marshaler) {
+	if plainField("Practice", field) {
+		return ec.marshalOString2string(ctx, field.Selections, obj.Transferability)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -32351,6 +32858,9 @@ func (ec *executionContext) fieldContext_Practice_softwareUsed(_ context.Context
 }
 
 func (ec *executionContext) _Practice_visibility(ctx context.Context, field graphql.CollectedField, obj *ent.Practice) (ret graphql.Marshaler) {
+	if plainField("Practice", field) {
+		return ec.marshalNPracticeVisibility2zirkelᚋentᚋpracticeᚐVisibility(ctx, field.Selections, obj.Visibility)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -32678,6 +33188,9 @@ func (ec *executionContext) fieldContext_PracticeConnection_pageInfo(_ context.C
 }
 
 func (ec *executionContext) _PracticeConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.PracticeConnection) (ret graphql.Marshaler) {
+	if plainField("PracticeConnection", field) {
+		return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -32733,6 +33246,9 @@ func (ec *executionContext) fieldContext_PracticeEdge_node(_ context.Context, fi
 }
 
 func (ec *executionContext) _PracticeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.PracticeEdge) (ret graphql.Marshaler) {
+	if plainField("PracticeEdge", field) {
+		return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -32756,6 +33272,9 @@ func (ec *executionContext) fieldContext_PracticeEdge_cursor(_ context.Context, 
 }
 
 func (ec *executionContext) _PrivacySettings_emailVisibility(ctx context.Context, field graphql.CollectedField, obj *model.PrivacySettings) (ret graphql.Marshaler) {
+	if plainField("PrivacySettings", field) {
+		return ec.marshalNEmailVisibility2zirkelᚋentᚋmemberᚐEmailVisibility(ctx, field.Selections, obj.EmailVisibility)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -32779,6 +33298,9 @@ func (ec *executionContext) fieldContext_PrivacySettings_emailVisibility(_ conte
 }
 
 func (ec *executionContext) _PrivacySettings_findableAsExpert(ctx context.Context, field graphql.CollectedField, obj *model.PrivacySettings) (ret graphql.Marshaler) {
+	if plainField("PrivacySettings", field) {
+		return ec.marshalNBoolean2bool(ctx, field.Selections, obj.FindableAsExpert)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -32802,6 +33324,9 @@ func (ec *executionContext) fieldContext_PrivacySettings_findableAsExpert(_ cont
 }
 
 func (ec *executionContext) _PrivacySettings_contactAboutPractices(ctx context.Context, field graphql.CollectedField, obj *model.PrivacySettings) (ret graphql.Marshaler) {
+	if plainField("PrivacySettings", field) {
+		return ec.marshalNBoolean2bool(ctx, field.Selections, obj.ContactAboutPractices)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -34557,6 +35082,9 @@ func (ec *executionContext) fieldContext_QuestionResult_question(_ context.Conte
 }
 
 func (ec *executionContext) _QuestionResult_respondents(ctx context.Context, field graphql.CollectedField, obj *model.QuestionResult) (ret graphql.Marshaler) {
+	if plainField("QuestionResult", field) {
+		return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.Respondents)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -34681,6 +35209,9 @@ func (ec *executionContext) fieldContext_QuestionResult_texts(_ context.Context,
 }
 
 func (ec *executionContext) _ReactionCount_kind(ctx context.Context, field graphql.CollectedField, obj *model.ReactionCount) (ret graphql.Marshaler) {
+	if plainField("ReactionCount", field) {
+		return ec.marshalNReactionKind2zirkelᚋentᚋreactionᚐKind(ctx, field.Selections, obj.Kind)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -34704,6 +35235,9 @@ func (ec *executionContext) fieldContext_ReactionCount_kind(_ context.Context, f
 }
 
 func (ec *executionContext) _ReactionCount_count(ctx context.Context, field graphql.CollectedField, obj *model.ReactionCount) (ret graphql.Marshaler) {
+	if plainField("ReactionCount", field) {
+		return ec.marshalNInt2int(ctx, field.Selections, obj.Count)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -34727,6 +35261,9 @@ func (ec *executionContext) fieldContext_ReactionCount_count(_ context.Context, 
 }
 
 func (ec *executionContext) _Registration_id(ctx context.Context, field graphql.CollectedField, obj *ent.Registration) (ret graphql.Marshaler) {
+	if plainField("Registration", field) {
+		return ec.marshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, field.Selections, obj.ID)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -34796,6 +35333,9 @@ func (ec *executionContext) fieldContext_Registration_updatedAt(_ context.Contex
 }
 
 func (ec *executionContext) _Registration_status(ctx context.Context, field graphql.CollectedField, obj *ent.Registration) (ret graphql.Marshaler) {
+	if plainField("Registration", field) {
+		return ec.marshalNRegistrationStatus2zirkelᚋentᚋregistrationᚐStatus(ctx, field.Selections, obj.Status)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -34993,6 +35533,9 @@ func (ec *executionContext) fieldContext_RegistrationConnection_pageInfo(_ conte
 }
 
 func (ec *executionContext) _RegistrationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.RegistrationConnection) (ret graphql.Marshaler) {
+	if plainField("RegistrationConnection", field) {
+		return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -35048,6 +35591,9 @@ func (ec *executionContext) fieldContext_RegistrationEdge_node(_ context.Context
 }
 
 func (ec *executionContext) _RegistrationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.RegistrationEdge) (ret graphql.Marshaler) {
+	if plainField("RegistrationEdge", field) {
+		return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -35071,6 +35617,9 @@ func (ec *executionContext) fieldContext_RegistrationEdge_cursor(_ context.Conte
 }
 
 func (ec *executionContext) _Report_id(ctx context.Context, field graphql.CollectedField, obj *ent.Report) (ret graphql.Marshaler) {
+	if plainField("Report", field) {
+		return ec.marshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, field.Selections, obj.ID)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -35140,6 +35689,9 @@ func (ec *executionContext) fieldContext_Report_updatedAt(_ context.Context, fie
 }
 
 func (ec *executionContext) _Report_reason(ctx context.Context, field graphql.CollectedField, obj *ent.Report) (ret graphql.Marshaler) {
+	if plainField("Report", field) {
+		return ec.marshalNReportReason2zirkelᚋentᚋreportᚐReason(ctx, field.Selections, obj.Reason)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -35163,6 +35715,9 @@ func (ec *executionContext) fieldContext_Report_reason(_ context.Context, field 
 }
 
 func (ec *executionContext) _Report_note(ctx context.Context, field graphql.CollectedField, obj *ent.Report) (ret graphql.Marshaler) {
+	if plainField("Report", field) {
+		return ec.marshalOString2string(ctx, field.Selections, obj.Note)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -35186,6 +35741,9 @@ func (ec *executionContext) fieldContext_Report_note(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Report_status(ctx context.Context, field graphql.CollectedField, obj *ent.Report) (ret graphql.Marshaler) {
+	if plainField("Report", field) {
+		return ec.marshalNReportStatus2zirkelᚋentᚋreportᚐStatus(ctx, field.Selections, obj.Status)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -35209,6 +35767,9 @@ func (ec *executionContext) fieldContext_Report_status(_ context.Context, field 
 }
 
 func (ec *executionContext) _Report_resolutionNote(ctx context.Context, field graphql.CollectedField, obj *ent.Report) (ret graphql.Marshaler) {
+	if plainField("Report", field) {
+		return ec.marshalOString2string(ctx, field.Selections, obj.ResolutionNote)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -35232,6 +35793,9 @@ func (ec *executionContext) fieldContext_Report_resolutionNote(_ context.Context
 }
 
 func (ec *executionContext) _Report_decidedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Report) (ret graphql.Marshaler) {
+	if plainField("Report", field) {
+		return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.DecidedAt)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -35502,6 +36066,9 @@ func (ec *executionContext) fieldContext_ReportConnection_pageInfo(_ context.Con
 }
 
 func (ec *executionContext) _ReportConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.ReportConnection) (ret graphql.Marshaler) {
+	if plainField("ReportConnection", field) {
+		return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -35557,6 +36124,9 @@ func (ec *executionContext) fieldContext_ReportEdge_node(_ context.Context, fiel
 }
 
 func (ec *executionContext) _ReportEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.ReportEdge) (ret graphql.Marshaler) {
+	if plainField("ReportEdge", field) {
+		return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -35612,6 +36182,9 @@ func (ec *executionContext) fieldContext_SearchHit_node(_ context.Context, field
 }
 
 func (ec *executionContext) _SearchHit_type(ctx context.Context, field graphql.CollectedField, obj *model.SearchHit) (ret graphql.Marshaler) {
+	if plainField("SearchHit", field) {
+		return ec.marshalNSearchType2zirkelᚋgraphᚋmodelᚐSearchType(ctx, field.Selections, obj.Type)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -35635,6 +36208,9 @@ func (ec *executionContext) fieldContext_SearchHit_type(_ context.Context, field
 }
 
 func (ec *executionContext) _SearchHit_snippet(ctx context.Context, field graphql.CollectedField, obj *model.SearchHit) (ret graphql.Marshaler) {
+	if plainField("SearchHit", field) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Snippet)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -35713,6 +36289,9 @@ func (ec *executionContext) fieldContext_SearchResults_hits(_ context.Context, f
 }
 
 func (ec *executionContext) _SearchResults_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.SearchResults) (ret graphql.Marshaler) {
+	if plainField("SearchResults", field) {
+		return ec.marshalNBoolean2bool(ctx, field.Selections, obj.HasNextPage)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -35736,6 +36315,9 @@ func (ec *executionContext) fieldContext_SearchResults_hasNextPage(_ context.Con
 }
 
 func (ec *executionContext) _SearchResults_endCursor(ctx context.Context, field graphql.CollectedField, obj *model.SearchResults) (ret graphql.Marshaler) {
+	if plainField("SearchResults", field) {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.EndCursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -35782,6 +36364,9 @@ func (ec *executionContext) fieldContext_SearchResults_totalCount(_ context.Cont
 }
 
 func (ec *executionContext) _SoftwareLandscape_organisations(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareLandscape) (ret graphql.Marshaler) {
+	if plainField("SoftwareLandscape", field) {
+		return ec.marshalNInt2int(ctx, field.Selections, obj.Organisations)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -35860,6 +36445,9 @@ func (ec *executionContext) fieldContext_SoftwareLandscape_averageSatisfaction(_
 }
 
 func (ec *executionContext) _SoftwareProduct_id(ctx context.Context, field graphql.CollectedField, obj *ent.SoftwareProduct) (ret graphql.Marshaler) {
+	if plainField("SoftwareProduct", field) {
+		return ec.marshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, field.Selections, obj.ID)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -35929,6 +36517,9 @@ func (ec *executionContext) fieldContext_SoftwareProduct_updatedAt(_ context.Con
 }
 
 func (ec *executionContext) _SoftwareProduct_name(ctx context.Context, field graphql.CollectedField, obj *ent.SoftwareProduct) (ret graphql.Marshaler) {
+	if plainField("SoftwareProduct", field) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Name)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -35952,6 +36543,9 @@ func (ec *executionContext) fieldContext_SoftwareProduct_name(_ context.Context,
 }
 
 func (ec *executionContext) _SoftwareProduct_category(ctx context.Context, field graphql.CollectedField, obj *ent.SoftwareProduct) (ret graphql.Marshaler) {
+	if plainField("SoftwareProduct", field) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Category)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -35975,6 +36569,9 @@ func (ec *executionContext) fieldContext_SoftwareProduct_category(_ context.Cont
 }
 
 func (ec *executionContext) _SoftwareProduct_openSource(ctx context.Context, field graphql.CollectedField, obj *ent.SoftwareProduct) (ret graphql.Marshaler) {
+	if plainField("SoftwareProduct", field) {
+		return ec.marshalNBoolean2bool(ctx, field.Selections, obj.OpenSource)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -35998,6 +36595,9 @@ func (ec *executionContext) fieldContext_SoftwareProduct_openSource(_ context.Co
 }
 
 func (ec *executionContext) _SoftwareProduct_efa(ctx context.Context, field graphql.CollectedField, obj *ent.SoftwareProduct) (ret graphql.Marshaler) {
+	if plainField("SoftwareProduct", field) {
+		return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Efa)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -36021,6 +36621,9 @@ func (ec *executionContext) fieldContext_SoftwareProduct_efa(_ context.Context, 
 }
 
 func (ec *executionContext) _SoftwareProduct_website(ctx context.Context, field graphql.CollectedField, obj *ent.SoftwareProduct) (ret graphql.Marshaler) {
+	if plainField("SoftwareProduct", field) {
+		return ec.marshalOString2string(ctx, field.Selections, obj.Website)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -36260,6 +36863,9 @@ func (ec *executionContext) fieldContext_SoftwareProductConnection_pageInfo(_ co
 }
 
 func (ec *executionContext) _SoftwareProductConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.SoftwareProductConnection) (ret graphql.Marshaler) {
+	if plainField("SoftwareProductConnection", field) {
+		return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -36315,6 +36921,9 @@ func (ec *executionContext) fieldContext_SoftwareProductEdge_node(_ context.Cont
 }
 
 func (ec *executionContext) _SoftwareProductEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.SoftwareProductEdge) (ret graphql.Marshaler) {
+	if plainField("SoftwareProductEdge", field) {
+		return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -36370,6 +36979,9 @@ func (ec *executionContext) fieldContext_SoftwareTopicCount_topic(_ context.Cont
 }
 
 func (ec *executionContext) _SoftwareTopicCount_count(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareTopicCount) (ret graphql.Marshaler) {
+	if plainField("SoftwareTopicCount", field) {
+		return ec.marshalNInt2int(ctx, field.Selections, obj.Count)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -36393,6 +37005,9 @@ func (ec *executionContext) fieldContext_SoftwareTopicCount_count(_ context.Cont
 }
 
 func (ec *executionContext) _SoftwareUsage_id(ctx context.Context, field graphql.CollectedField, obj *ent.SoftwareUsage) (ret graphql.Marshaler) {
+	if plainField("SoftwareUsage", field) {
+		return ec.marshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, field.Selections, obj.ID)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -36462,6 +37077,9 @@ func (ec *executionContext) fieldContext_SoftwareUsage_updatedAt(_ context.Conte
 }
 
 func (ec *executionContext) _SoftwareUsage_task(ctx context.Context, field graphql.CollectedField, obj *ent.SoftwareUsage) (ret graphql.Marshaler) {
+	if plainField("SoftwareUsage", field) {
+		return ec.marshalOString2string(ctx, field.Selections, obj.Task)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -36485,6 +37103,9 @@ func (ec *executionContext) fieldContext_SoftwareUsage_task(_ context.Context, f
 }
 
 func (ec *executionContext) _SoftwareUsage_since(ctx context.Context, field graphql.CollectedField, obj *ent.SoftwareUsage) (ret graphql.Marshaler) {
+	if plainField("SoftwareUsage", field) {
+		return ec.marshalOTime2ᚖtimeᚐTime(ctx, field.Selections, obj.Since)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -36508,6 +37129,9 @@ func (ec *executionContext) fieldContext_SoftwareUsage_since(_ context.Context, 
 }
 
 func (ec *executionContext) _SoftwareUsage_satisfaction(ctx context.Context, field graphql.CollectedField, obj *ent.SoftwareUsage) (ret graphql.Marshaler) {
+	if plainField("SoftwareUsage", field) {
+		return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.Satisfaction)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -36531,6 +37155,9 @@ func (ec *executionContext) fieldContext_SoftwareUsage_satisfaction(_ context.Co
 }
 
 func (ec *executionContext) _SoftwareUsage_wouldRecommend(ctx context.Context, field graphql.CollectedField, obj *ent.SoftwareUsage) (ret graphql.Marshaler) {
+	if plainField("SoftwareUsage", field) {
+		return ec.marshalOBoolean2ᚖbool(ctx, field.Selections, obj.WouldRecommend)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -36554,6 +37181,9 @@ func (ec *executionContext) fieldContext_SoftwareUsage_wouldRecommend(_ context.
 }
 
 func (ec *executionContext) _SoftwareUsage_notes(ctx context.Context, field graphql.CollectedField, obj *ent.SoftwareUsage) (ret graphql.Marshaler) {
+	if plainField("SoftwareUsage", field) {
+		return ec.marshalOString2string(ctx, field.Selections, obj.Notes)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -36769,6 +37399,9 @@ func (ec *executionContext) fieldContext_SoftwareUsageConnection_pageInfo(_ cont
 }
 
 func (ec *executionContext) _SoftwareUsageConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.SoftwareUsageConnection) (ret graphql.Marshaler) {
+	if plainField("SoftwareUsageConnection", field) {
+		return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -36824,6 +37457,9 @@ func (ec *executionContext) fieldContext_SoftwareUsageEdge_node(_ context.Contex
 }
 
 func (ec *executionContext) _SoftwareUsageEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.SoftwareUsageEdge) (ret graphql.Marshaler) {
+	if plainField("SoftwareUsageEdge", field) {
+		return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -36879,6 +37515,9 @@ func (ec *executionContext) fieldContext_SoftwareUsageSummary_product(_ context.
 }
 
 func (ec *executionContext) _SoftwareUsageSummary_organisations(ctx context.Context, field graphql.CollectedField, obj *model.SoftwareUsageSummary) (ret graphql.Marshaler) {
+	if plainField("SoftwareUsageSummary", field) {
+		return ec.marshalNInt2int(ctx, field.Selections, obj.Organisations)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -37256,6 +37895,9 @@ func (ec *executionContext) fieldContext_Subscription_notificationAdded(ctx cont
 }
 
 func (ec *executionContext) _Survey_id(ctx context.Context, field graphql.CollectedField, obj *ent.Survey) (ret graphql.Marshaler) {
+	if plainField("Survey", field) {
+		return ec.marshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, field.Selections, obj.ID)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -37325,6 +37967,9 @@ func (ec *executionContext) fieldContext_Survey_updatedAt(_ context.Context, fie
 }
 
 func (ec *executionContext) _Survey_title(ctx context.Context, field graphql.CollectedField, obj *ent.Survey) (ret graphql.Marshaler) {
+	if plainField("Survey", field) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Title)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -37348,6 +37993,9 @@ func (ec *executionContext) fieldContext_Survey_title(_ context.Context, field g
 }
 
 func (ec *executionContext) _Survey_introduction(ctx context.Context, field graphql.CollectedField, obj *ent.Survey) (ret graphql.Marshaler) {
+	if plainField("Survey", field) {
+		return ec.marshalOString2string(ctx, field.Selections, obj.Introduction)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -37417,6 +38065,9 @@ func (ec *executionContext) fieldContext_Survey_closesAt(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Survey_anonymous(ctx context.Context, field graphql.CollectedField, obj *ent.Survey) (ret graphql.Marshaler) {
+	if plainField("Survey", field) {
+		return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Anonymous)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -37440,6 +38091,9 @@ func (ec *executionContext) fieldContext_Survey_anonymous(_ context.Context, fie
 }
 
 func (ec *executionContext) _Survey_responseScope(ctx context.Context, field graphql.CollectedField, obj *ent.Survey) (ret graphql.Marshaler) {
+	if plainField("Survey", field) {
+		return ec.marshalNSurveyResponseScope2zirkelᚋentᚋsurveyᚐResponseScope(ctx, field.Selections, obj.ResponseScope)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -37463,6 +38117,9 @@ func (ec *executionContext) fieldContext_Survey_responseScope(_ context.Context,
 }
 
 func (ec *executionContext) _Survey_responseCount(ctx context.Context, field graphql.CollectedField, obj *ent.Survey) (ret graphql.Marshaler) {
+	if plainField("Survey", field) {
+		return ec.marshalNInt2int(ctx, field.Selections, obj.ResponseCount)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -37724,6 +38381,9 @@ func (ec *executionContext) fieldContext_SurveyConnection_pageInfo(_ context.Con
 }
 
 func (ec *executionContext) _SurveyConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.SurveyConnection) (ret graphql.Marshaler) {
+	if plainField("SurveyConnection", field) {
+		return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -37779,6 +38439,9 @@ func (ec *executionContext) fieldContext_SurveyEdge_node(_ context.Context, fiel
 }
 
 func (ec *executionContext) _SurveyEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.SurveyEdge) (ret graphql.Marshaler) {
+	if plainField("SurveyEdge", field) {
+		return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -37802,6 +38465,9 @@ func (ec *executionContext) fieldContext_SurveyEdge_cursor(_ context.Context, fi
 }
 
 func (ec *executionContext) _SurveyQuestion_id(ctx context.Context, field graphql.CollectedField, obj *ent.SurveyQuestion) (ret graphql.Marshaler) {
+	if plainField("SurveyQuestion", field) {
+		return ec.marshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, field.Selections, obj.ID)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -37825,6 +38491,9 @@ func (ec *executionContext) fieldContext_SurveyQuestion_id(_ context.Context, fi
 }
 
 func (ec *executionContext) _SurveyQuestion_position(ctx context.Context, field graphql.CollectedField, obj *ent.SurveyQuestion) (ret graphql.Marshaler) {
+	if plainField("SurveyQuestion", field) {
+		return ec.marshalNInt2int(ctx, field.Selections, obj.Position)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -37848,6 +38517,9 @@ func (ec *executionContext) fieldContext_SurveyQuestion_position(_ context.Conte
 }
 
 func (ec *executionContext) _SurveyQuestion_kind(ctx context.Context, field graphql.CollectedField, obj *ent.SurveyQuestion) (ret graphql.Marshaler) {
+	if plainField("SurveyQuestion", field) {
+		return ec.marshalNSurveyQuestionKind2zirkelᚋentᚋsurveyquestionᚐKind(ctx, field.Selections, obj.Kind)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -37871,6 +38543,9 @@ func (ec *executionContext) fieldContext_SurveyQuestion_kind(_ context.Context, 
 }
 
 func (ec *executionContext) _SurveyQuestion_text(ctx context.Context, field graphql.CollectedField, obj *ent.SurveyQuestion) (ret graphql.Marshaler) {
+	if plainField("SurveyQuestion", field) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Text)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -37917,6 +38592,9 @@ func (ec *executionContext) fieldContext_SurveyQuestion_options(_ context.Contex
 }
 
 func (ec *executionContext) _SurveyQuestion_required(ctx context.Context, field graphql.CollectedField, obj *ent.SurveyQuestion) (ret graphql.Marshaler) {
+	if plainField("SurveyQuestion", field) {
+		return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Required)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -37972,6 +38650,9 @@ func (ec *executionContext) fieldContext_SurveyQuestion_survey(_ context.Context
 }
 
 func (ec *executionContext) _SurveyResults_respondents(ctx context.Context, field graphql.CollectedField, obj *model.SurveyResults) (ret graphql.Marshaler) {
+	if plainField("SurveyResults", field) {
+		return ec.marshalOInt2ᚖint(ctx, field.Selections, obj.Respondents)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -37995,6 +38676,9 @@ func (ec *executionContext) fieldContext_SurveyResults_respondents(_ context.Con
 }
 
 func (ec *executionContext) _SurveyResults_suppressed(ctx context.Context, field graphql.CollectedField, obj *model.SurveyResults) (ret graphql.Marshaler) {
+	if plainField("SurveyResults", field) {
+		return ec.marshalNBoolean2bool(ctx, field.Selections, obj.Suppressed)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -38050,6 +38734,9 @@ func (ec *executionContext) fieldContext_SurveyResults_questions(_ context.Conte
 }
 
 func (ec *executionContext) _Topic_id(ctx context.Context, field graphql.CollectedField, obj *ent.Topic) (ret graphql.Marshaler) {
+	if plainField("Topic", field) {
+		return ec.marshalNID2zirkelᚋentᚋschemaᚋgidᚐID(ctx, field.Selections, obj.ID)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -38119,6 +38806,9 @@ func (ec *executionContext) fieldContext_Topic_updatedAt(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Topic_slug(ctx context.Context, field graphql.CollectedField, obj *ent.Topic) (ret graphql.Marshaler) {
+	if plainField("Topic", field) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Slug)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -38142,6 +38832,9 @@ func (ec *executionContext) fieldContext_Topic_slug(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Topic_name(ctx context.Context, field graphql.CollectedField, obj *ent.Topic) (ret graphql.Marshaler) {
+	if plainField("Topic", field) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Name)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -38165,6 +38858,9 @@ func (ec *executionContext) fieldContext_Topic_name(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Topic_description(ctx context.Context, field graphql.CollectedField, obj *ent.Topic) (ret graphql.Marshaler) {
+	if plainField("Topic", field) {
+		return ec.marshalOString2string(ctx, field.Selections, obj.Description)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -38504,6 +39200,9 @@ func (ec *executionContext) fieldContext_TopicConnection_pageInfo(_ context.Cont
 }
 
 func (ec *executionContext) _TopicConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.TopicConnection) (ret graphql.Marshaler) {
+	if plainField("TopicConnection", field) {
+		return ec.marshalNInt2int(ctx, field.Selections, obj.TotalCount)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -38559,6 +39258,9 @@ func (ec *executionContext) fieldContext_TopicEdge_node(_ context.Context, field
 }
 
 func (ec *executionContext) _TopicEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.TopicEdge) (ret graphql.Marshaler) {
+	if plainField("TopicEdge", field) {
+		return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, field.Selections, obj.Cursor)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -38637,6 +39339,9 @@ func (ec *executionContext) fieldContext_TypingEvent_expiresAt(_ context.Context
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
+	if plainField("__Directive", field) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Name)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -38683,6 +39388,9 @@ func (ec *executionContext) fieldContext___Directive_description(_ context.Conte
 }
 
 func (ec *executionContext) ___Directive_isRepeatable(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
+	if plainField("__Directive", field) {
+		return ec.marshalNBoolean2bool(ctx, field.Selections, obj.IsRepeatable)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -38773,6 +39481,9 @@ func (ec *executionContext) fieldContext___Directive_args(ctx context.Context, f
 }
 
 func (ec *executionContext) ___EnumValue_name(ctx context.Context, field graphql.CollectedField, obj *introspection.EnumValue) (ret graphql.Marshaler) {
+	if plainField("__EnumValue", field) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Name)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -38865,6 +39576,9 @@ func (ec *executionContext) fieldContext___EnumValue_deprecationReason(_ context
 }
 
 func (ec *executionContext) ___Field_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Field) (ret graphql.Marshaler) {
+	if plainField("__Field", field) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Name)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -39033,6 +39747,9 @@ func (ec *executionContext) fieldContext___Field_deprecationReason(_ context.Con
 }
 
 func (ec *executionContext) ___InputValue_name(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
+	if plainField("__InputValue", field) {
+		return ec.marshalNString2string(ctx, field.Selections, obj.Name)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -39111,6 +39828,9 @@ func (ec *executionContext) fieldContext___InputValue_type(_ context.Context, fi
 }
 
 func (ec *executionContext) ___InputValue_defaultValue(ctx context.Context, field graphql.CollectedField, obj *introspection.InputValue) (ret graphql.Marshaler) {
+	if plainField("__InputValue", field) {
+		return ec.marshalOString2ᚖstring(ctx, field.Selections, obj.DefaultValue)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -57951,8 +58671,8 @@ var accountDeletionImplementors = []string{"AccountDeletion"}
 func (ec *executionContext) _AccountDeletion(ctx context.Context, sel ast.SelectionSet, obj *model.AccountDeletion) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, accountDeletionImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -57989,8 +58709,8 @@ var auditEntryImplementors = []string{"AuditEntry", "Node"}
 func (ec *executionContext) _AuditEntry(ctx context.Context, sel ast.SelectionSet, obj *ent.AuditEntry) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditEntryImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58082,8 +58802,8 @@ var auditEntryConnectionImplementors = []string{"AuditEntryConnection"}
 func (ec *executionContext) _AuditEntryConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.AuditEntryConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditEntryConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58125,8 +58845,8 @@ var auditEntryEdgeImplementors = []string{"AuditEntryEdge"}
 func (ec *executionContext) _AuditEntryEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.AuditEntryEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditEntryEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58163,8 +58883,8 @@ var authorshipInvitationImplementors = []string{"AuthorshipInvitation", "Node"}
 func (ec *executionContext) _AuthorshipInvitation(ctx context.Context, sel ast.SelectionSet, obj *ent.AuthorshipInvitation) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, authorshipInvitationImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58236,8 +58956,8 @@ var authorshipInvitationConnectionImplementors = []string{"AuthorshipInvitationC
 func (ec *executionContext) _AuthorshipInvitationConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.AuthorshipInvitationConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, authorshipInvitationConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58279,8 +58999,8 @@ var authorshipInvitationEdgeImplementors = []string{"AuthorshipInvitationEdge"}
 func (ec *executionContext) _AuthorshipInvitationEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.AuthorshipInvitationEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, authorshipInvitationEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58317,8 +59037,8 @@ var benchmarkImplementors = []string{"Benchmark"}
 func (ec *executionContext) _Benchmark(ctx context.Context, sel ast.SelectionSet, obj *model.Benchmark) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, benchmarkImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58390,8 +59110,8 @@ var circleImplementors = []string{"Circle", "Node"}
 func (ec *executionContext) _Circle(ctx context.Context, sel ast.SelectionSet, obj *ent.Circle) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, circleImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58488,8 +59208,8 @@ var circleBanImplementors = []string{"CircleBan", "Node"}
 func (ec *executionContext) _CircleBan(ctx context.Context, sel ast.SelectionSet, obj *ent.CircleBan) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, circleBanImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58551,8 +59271,8 @@ var circleBanConnectionImplementors = []string{"CircleBanConnection"}
 func (ec *executionContext) _CircleBanConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.CircleBanConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, circleBanConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58594,8 +59314,8 @@ var circleBanEdgeImplementors = []string{"CircleBanEdge"}
 func (ec *executionContext) _CircleBanEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.CircleBanEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, circleBanEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58632,8 +59352,8 @@ var circleConnectionImplementors = []string{"CircleConnection"}
 func (ec *executionContext) _CircleConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.CircleConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, circleConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58675,8 +59395,8 @@ var circleEdgeImplementors = []string{"CircleEdge"}
 func (ec *executionContext) _CircleEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.CircleEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, circleEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58713,8 +59433,8 @@ var circleJoinRequestImplementors = []string{"CircleJoinRequest", "Node"}
 func (ec *executionContext) _CircleJoinRequest(ctx context.Context, sel ast.SelectionSet, obj *ent.CircleJoinRequest) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, circleJoinRequestImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58791,8 +59511,8 @@ var circleJoinRequestConnectionImplementors = []string{"CircleJoinRequestConnect
 func (ec *executionContext) _CircleJoinRequestConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.CircleJoinRequestConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, circleJoinRequestConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58834,8 +59554,8 @@ var circleJoinRequestEdgeImplementors = []string{"CircleJoinRequestEdge"}
 func (ec *executionContext) _CircleJoinRequestEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.CircleJoinRequestEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, circleJoinRequestEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58872,8 +59592,8 @@ var circleMembershipImplementors = []string{"CircleMembership", "Node"}
 func (ec *executionContext) _CircleMembership(ctx context.Context, sel ast.SelectionSet, obj *ent.CircleMembership) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, circleMembershipImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58930,8 +59650,8 @@ var circleMembershipConnectionImplementors = []string{"CircleMembershipConnectio
 func (ec *executionContext) _CircleMembershipConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.CircleMembershipConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, circleMembershipConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -58973,8 +59693,8 @@ var circleMembershipEdgeImplementors = []string{"CircleMembershipEdge"}
 func (ec *executionContext) _CircleMembershipEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.CircleMembershipEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, circleMembershipEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59011,8 +59731,8 @@ var competencyImplementors = []string{"Competency", "Node"}
 func (ec *executionContext) _Competency(ctx context.Context, sel ast.SelectionSet, obj *ent.Competency) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, competencyImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59074,8 +59794,8 @@ var competencyConnectionImplementors = []string{"CompetencyConnection"}
 func (ec *executionContext) _CompetencyConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.CompetencyConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, competencyConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59117,8 +59837,8 @@ var competencyEdgeImplementors = []string{"CompetencyEdge"}
 func (ec *executionContext) _CompetencyEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.CompetencyEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, competencyEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59155,8 +59875,8 @@ var competencyRatingImplementors = []string{"CompetencyRating", "Node"}
 func (ec *executionContext) _CompetencyRating(ctx context.Context, sel ast.SelectionSet, obj *ent.CompetencyRating) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, competencyRatingImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59218,8 +59938,8 @@ var competencyRatingConnectionImplementors = []string{"CompetencyRatingConnectio
 func (ec *executionContext) _CompetencyRatingConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.CompetencyRatingConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, competencyRatingConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59261,8 +59981,8 @@ var competencyRatingEdgeImplementors = []string{"CompetencyRatingEdge"}
 func (ec *executionContext) _CompetencyRatingEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.CompetencyRatingEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, competencyRatingEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59299,8 +60019,8 @@ var discussionImplementors = []string{"Discussion", "Node", "ModeratedItem"}
 func (ec *executionContext) _Discussion(ctx context.Context, sel ast.SelectionSet, obj *ent.Discussion) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, discussionImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59402,8 +60122,8 @@ var discussionActivityImplementors = []string{"DiscussionActivity"}
 func (ec *executionContext) _DiscussionActivity(ctx context.Context, sel ast.SelectionSet, obj *live.ActivityEvent) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, discussionActivityImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59440,8 +60160,8 @@ var discussionConnectionImplementors = []string{"DiscussionConnection"}
 func (ec *executionContext) _DiscussionConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.DiscussionConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, discussionConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59483,8 +60203,8 @@ var discussionEdgeImplementors = []string{"DiscussionEdge"}
 func (ec *executionContext) _DiscussionEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.DiscussionEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, discussionEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59521,8 +60241,8 @@ var emailKindPreferenceImplementors = []string{"EmailKindPreference"}
 func (ec *executionContext) _EmailKindPreference(ctx context.Context, sel ast.SelectionSet, obj *model.EmailKindPreference) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, emailKindPreferenceImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59559,8 +60279,8 @@ var emailSettingsImplementors = []string{"EmailSettings"}
 func (ec *executionContext) _EmailSettings(ctx context.Context, sel ast.SelectionSet, obj *model.EmailSettings) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, emailSettingsImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59597,8 +60317,8 @@ var eventImplementors = []string{"Event", "Node"}
 func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, obj *ent.Event) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, eventImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59720,8 +60440,8 @@ var eventConnectionImplementors = []string{"EventConnection"}
 func (ec *executionContext) _EventConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.EventConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, eventConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59763,8 +60483,8 @@ var eventEdgeImplementors = []string{"EventEdge"}
 func (ec *executionContext) _EventEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.EventEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, eventEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59801,8 +60521,8 @@ var followImplementors = []string{"Follow", "Node"}
 func (ec *executionContext) _Follow(ctx context.Context, sel ast.SelectionSet, obj *ent.Follow) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, followImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59864,8 +60584,8 @@ var followConnectionImplementors = []string{"FollowConnection"}
 func (ec *executionContext) _FollowConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.FollowConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, followConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59907,8 +60627,8 @@ var followEdgeImplementors = []string{"FollowEdge"}
 func (ec *executionContext) _FollowEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.FollowEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, followEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -59945,8 +60665,8 @@ var indicatorImplementors = []string{"Indicator", "Node"}
 func (ec *executionContext) _Indicator(ctx context.Context, sel ast.SelectionSet, obj *ent.Indicator) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, indicatorImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60023,8 +60743,8 @@ var indicatorConnectionImplementors = []string{"IndicatorConnection"}
 func (ec *executionContext) _IndicatorConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.IndicatorConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, indicatorConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60066,8 +60786,8 @@ var indicatorEdgeImplementors = []string{"IndicatorEdge"}
 func (ec *executionContext) _IndicatorEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.IndicatorEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, indicatorEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60104,8 +60824,8 @@ var invitationPayloadImplementors = []string{"InvitationPayload"}
 func (ec *executionContext) _InvitationPayload(ctx context.Context, sel ast.SelectionSet, obj *model.InvitationPayload) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, invitationPayloadImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60147,8 +60867,8 @@ var loginPayloadImplementors = []string{"LoginPayload"}
 func (ec *executionContext) _LoginPayload(ctx context.Context, sel ast.SelectionSet, obj *model.LoginPayload) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, loginPayloadImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60195,8 +60915,8 @@ var measurementImplementors = []string{"Measurement", "Node"}
 func (ec *executionContext) _Measurement(ctx context.Context, sel ast.SelectionSet, obj *ent.Measurement) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, measurementImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60263,8 +60983,8 @@ var measurementConnectionImplementors = []string{"MeasurementConnection"}
 func (ec *executionContext) _MeasurementConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.MeasurementConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, measurementConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60306,8 +61026,8 @@ var measurementEdgeImplementors = []string{"MeasurementEdge"}
 func (ec *executionContext) _MeasurementEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.MeasurementEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, measurementEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60344,8 +61064,8 @@ var memberImplementors = []string{"Member", "Node"}
 func (ec *executionContext) _Member(ctx context.Context, sel ast.SelectionSet, obj *ent.Member) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, memberImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60472,8 +61192,8 @@ var memberConnectionImplementors = []string{"MemberConnection"}
 func (ec *executionContext) _MemberConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.MemberConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, memberConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60515,8 +61235,8 @@ var memberEdgeImplementors = []string{"MemberEdge"}
 func (ec *executionContext) _MemberEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.MemberEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, memberEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60553,8 +61273,8 @@ var messageImplementors = []string{"Message", "Node", "ModeratedItem"}
 func (ec *executionContext) _Message(ctx context.Context, sel ast.SelectionSet, obj *ent.Message) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, messageImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60656,8 +61376,8 @@ var messageConnectionImplementors = []string{"MessageConnection"}
 func (ec *executionContext) _MessageConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.MessageConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, messageConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60699,8 +61419,8 @@ var messageEdgeImplementors = []string{"MessageEdge"}
 func (ec *executionContext) _MessageEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.MessageEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, messageEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60737,8 +61457,8 @@ var messageEventImplementors = []string{"MessageEvent"}
 func (ec *executionContext) _MessageEvent(ctx context.Context, sel ast.SelectionSet, obj *live.MessageEvent) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, messageEventImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -60778,8 +61498,8 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		Object: "Mutation",
 	})
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
 			Object: field.Name,
@@ -61350,8 +62070,8 @@ var notificationImplementors = []string{"Notification", "Node"}
 func (ec *executionContext) _Notification(ctx context.Context, sel ast.SelectionSet, obj *ent.Notification) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, notificationImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61428,8 +62148,8 @@ var notificationConnectionImplementors = []string{"NotificationConnection"}
 func (ec *executionContext) _NotificationConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.NotificationConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, notificationConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61476,8 +62196,8 @@ var notificationEdgeImplementors = []string{"NotificationEdge"}
 func (ec *executionContext) _NotificationEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.NotificationEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, notificationEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61514,8 +62234,8 @@ var notificationEventImplementors = []string{"NotificationEvent"}
 func (ec *executionContext) _NotificationEvent(ctx context.Context, sel ast.SelectionSet, obj *model.NotificationEvent) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, notificationEventImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61552,8 +62272,8 @@ var optionResultImplementors = []string{"OptionResult"}
 func (ec *executionContext) _OptionResult(ctx context.Context, sel ast.SelectionSet, obj *model.OptionResult) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, optionResultImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61595,8 +62315,8 @@ var organisationImplementors = []string{"Organisation", "Node"}
 func (ec *executionContext) _Organisation(ctx context.Context, sel ast.SelectionSet, obj *ent.Organisation) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, organisationImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61698,8 +62418,8 @@ var organisationConnectionImplementors = []string{"OrganisationConnection"}
 func (ec *executionContext) _OrganisationConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.OrganisationConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, organisationConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61741,8 +62461,8 @@ var organisationEdgeImplementors = []string{"OrganisationEdge"}
 func (ec *executionContext) _OrganisationEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.OrganisationEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, organisationEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61779,8 +62499,8 @@ var pageInfoImplementors = []string{"PageInfo"}
 func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *entgql.PageInfo[gid.ID]) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, pageInfoImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61827,8 +62547,8 @@ var personalDataExportImplementors = []string{"PersonalDataExport"}
 func (ec *executionContext) _PersonalDataExport(ctx context.Context, sel ast.SelectionSet, obj *model.PersonalDataExport) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, personalDataExportImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61875,8 +62595,8 @@ var personalDataSectionImplementors = []string{"PersonalDataSection"}
 func (ec *executionContext) _PersonalDataSection(ctx context.Context, sel ast.SelectionSet, obj *model.PersonalDataSection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, personalDataSectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -61923,8 +62643,8 @@ var practiceImplementors = []string{"Practice", "Node", "ModeratedItem"}
 func (ec *executionContext) _Practice(ctx context.Context, sel ast.SelectionSet, obj *ent.Practice) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, practiceImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62076,8 +62796,8 @@ var practiceConnectionImplementors = []string{"PracticeConnection"}
 func (ec *executionContext) _PracticeConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.PracticeConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, practiceConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62119,8 +62839,8 @@ var practiceEdgeImplementors = []string{"PracticeEdge"}
 func (ec *executionContext) _PracticeEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.PracticeEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, practiceEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62157,8 +62877,8 @@ var privacySettingsImplementors = []string{"PrivacySettings"}
 func (ec *executionContext) _PrivacySettings(ctx context.Context, sel ast.SelectionSet, obj *model.PrivacySettings) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, privacySettingsImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62203,8 +62923,8 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 		Object: "Query",
 	})
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
 			Object: field.Name,
@@ -62516,8 +63236,8 @@ var questionResultImplementors = []string{"QuestionResult"}
 func (ec *executionContext) _QuestionResult(ctx context.Context, sel ast.SelectionSet, obj *model.QuestionResult) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, questionResultImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62574,8 +63294,8 @@ var reactionCountImplementors = []string{"ReactionCount"}
 func (ec *executionContext) _ReactionCount(ctx context.Context, sel ast.SelectionSet, obj *model.ReactionCount) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, reactionCountImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62612,8 +63332,8 @@ var registrationImplementors = []string{"Registration", "Node"}
 func (ec *executionContext) _Registration(ctx context.Context, sel ast.SelectionSet, obj *ent.Registration) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, registrationImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62680,8 +63400,8 @@ var registrationConnectionImplementors = []string{"RegistrationConnection"}
 func (ec *executionContext) _RegistrationConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.RegistrationConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, registrationConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62723,8 +63443,8 @@ var registrationEdgeImplementors = []string{"RegistrationEdge"}
 func (ec *executionContext) _RegistrationEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.RegistrationEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, registrationEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62761,8 +63481,8 @@ var reportImplementors = []string{"Report", "Node"}
 func (ec *executionContext) _Report(ctx context.Context, sel ast.SelectionSet, obj *ent.Report) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, reportImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62859,8 +63579,8 @@ var reportConnectionImplementors = []string{"ReportConnection"}
 func (ec *executionContext) _ReportConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ReportConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, reportConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62902,8 +63622,8 @@ var reportEdgeImplementors = []string{"ReportEdge"}
 func (ec *executionContext) _ReportEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ReportEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, reportEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62940,8 +63660,8 @@ var searchHitImplementors = []string{"SearchHit"}
 func (ec *executionContext) _SearchHit(ctx context.Context, sel ast.SelectionSet, obj *model.SearchHit) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, searchHitImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -62988,8 +63708,8 @@ var searchResultsImplementors = []string{"SearchResults"}
 func (ec *executionContext) _SearchResults(ctx context.Context, sel ast.SelectionSet, obj *model.SearchResults) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, searchResultsImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -63036,8 +63756,8 @@ var softwareLandscapeImplementors = []string{"SoftwareLandscape"}
 func (ec *executionContext) _SoftwareLandscape(ctx context.Context, sel ast.SelectionSet, obj *model.SoftwareLandscape) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, softwareLandscapeImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -63079,8 +63799,8 @@ var softwareProductImplementors = []string{"SoftwareProduct", "Node"}
 func (ec *executionContext) _SoftwareProduct(ctx context.Context, sel ast.SelectionSet, obj *ent.SoftwareProduct) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, softwareProductImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -63167,8 +63887,8 @@ var softwareProductConnectionImplementors = []string{"SoftwareProductConnection"
 func (ec *executionContext) _SoftwareProductConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.SoftwareProductConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, softwareProductConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -63210,8 +63930,8 @@ var softwareProductEdgeImplementors = []string{"SoftwareProductEdge"}
 func (ec *executionContext) _SoftwareProductEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.SoftwareProductEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, softwareProductEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -63248,8 +63968,8 @@ var softwareTopicCountImplementors = []string{"SoftwareTopicCount"}
 func (ec *executionContext) _SoftwareTopicCount(ctx context.Context, sel ast.SelectionSet, obj *model.SoftwareTopicCount) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, softwareTopicCountImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -63286,8 +64006,8 @@ var softwareUsageImplementors = []string{"SoftwareUsage", "Node"}
 func (ec *executionContext) _SoftwareUsage(ctx context.Context, sel ast.SelectionSet, obj *ent.SoftwareUsage) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, softwareUsageImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -63374,8 +64094,8 @@ var softwareUsageConnectionImplementors = []string{"SoftwareUsageConnection"}
 func (ec *executionContext) _SoftwareUsageConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.SoftwareUsageConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, softwareUsageConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -63417,8 +64137,8 @@ var softwareUsageEdgeImplementors = []string{"SoftwareUsageEdge"}
 func (ec *executionContext) _SoftwareUsageEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.SoftwareUsageEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, softwareUsageEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -63455,8 +64175,8 @@ var softwareUsageSummaryImplementors = []string{"SoftwareUsageSummary"}
 func (ec *executionContext) _SoftwareUsageSummary(ctx context.Context, sel ast.SelectionSet, obj *model.SoftwareUsageSummary) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, softwareUsageSummaryImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -63535,8 +64255,8 @@ var surveyImplementors = []string{"Survey", "Node"}
 func (ec *executionContext) _Survey(ctx context.Context, sel ast.SelectionSet, obj *ent.Survey) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, surveyImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -63643,8 +64363,8 @@ var surveyConnectionImplementors = []string{"SurveyConnection"}
 func (ec *executionContext) _SurveyConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.SurveyConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, surveyConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -63686,8 +64406,8 @@ var surveyEdgeImplementors = []string{"SurveyEdge"}
 func (ec *executionContext) _SurveyEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.SurveyEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, surveyEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -63724,8 +64444,8 @@ var surveyQuestionImplementors = []string{"SurveyQuestion", "Node"}
 func (ec *executionContext) _SurveyQuestion(ctx context.Context, sel ast.SelectionSet, obj *ent.SurveyQuestion) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, surveyQuestionImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -63787,8 +64507,8 @@ var surveyResultsImplementors = []string{"SurveyResults"}
 func (ec *executionContext) _SurveyResults(ctx context.Context, sel ast.SelectionSet, obj *model.SurveyResults) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, surveyResultsImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -63830,8 +64550,8 @@ var topicImplementors = []string{"Topic", "Node"}
 func (ec *executionContext) _Topic(ctx context.Context, sel ast.SelectionSet, obj *ent.Topic) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, topicImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -63918,8 +64638,8 @@ var topicConnectionImplementors = []string{"TopicConnection"}
 func (ec *executionContext) _TopicConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.TopicConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, topicConnectionImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -63961,8 +64681,8 @@ var topicEdgeImplementors = []string{"TopicEdge"}
 func (ec *executionContext) _TopicEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.TopicEdge) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, topicEdgeImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -63999,8 +64719,8 @@ var typingEventImplementors = []string{"TypingEvent"}
 func (ec *executionContext) _TypingEvent(ctx context.Context, sel ast.SelectionSet, obj *live.TypingEvent) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, typingEventImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -64037,8 +64757,8 @@ var __DirectiveImplementors = []string{"__Directive"}
 func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionSet, obj *introspection.Directive) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, __DirectiveImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -64090,8 +64810,8 @@ var __EnumValueImplementors = []string{"__EnumValue"}
 func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionSet, obj *introspection.EnumValue) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, __EnumValueImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -64138,8 +64858,8 @@ var __FieldImplementors = []string{"__Field"}
 func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, obj *introspection.Field) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, __FieldImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -64196,8 +64916,8 @@ var __InputValueImplementors = []string{"__InputValue"}
 func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.SelectionSet, obj *introspection.InputValue) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, __InputValueImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -64254,8 +64974,8 @@ var __SchemaImplementors = []string{"__Schema"}
 func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet, obj *introspection.Schema) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, __SchemaImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -64312,8 +65032,8 @@ var __TypeImplementors = []string{"__Type"}
 func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, obj *introspection.Type) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, __TypeImplementors)
 
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	out := newFieldSet(fields)
+	var deferred graphql.DeferredGroup
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":

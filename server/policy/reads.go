@@ -249,6 +249,17 @@ func MayRead(v *viewer.Viewer, typeName, graphQLField string, row any) (may bool
 	return true, nil
 }
 
+// Restricts tells whether a field (by its GraphQL name) of a type (by its name) has a read
+// rule, i.e. whether MayRead can refuse it or change how it is shown.
+func Restricts(typeName, graphQLField string) bool {
+	for _, f := range readRules[typeName].fields {
+		if f.gqlName == graphQLField {
+			return true
+		}
+	}
+	return false
+}
+
 // lowerFirst is a Go field name as entgql names it in GraphQL (LastLoginAt: lastLoginAt).
 func lowerFirst(s string) string {
 	if s == "" {

@@ -103,13 +103,44 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 // run when a connection opens, ANALYZE needs the write lock, and a request whose transaction
 // holds it while opening another connection would wait for itself until SQLITE_BUSY.
 // PostgreSQL's autovacuum keeps its statistics up to date itself.
+//
+// Only the averages (sqlite_stat1) are kept, not the samples of index values (sqlite_stat4):
+// with samples, SQLite compiles a statement again whenever a value is bound to a parameter
+// that an indexed column is compared with, so a prepared statement is compiled on every run
+// (a page of practices spent half of its SQLite time compiling its five statements). The
+// averages are enough for the plans TestPracticePagePlans checks. Connections opened before
+// keep the samples they loaded, so the idle ones are closed.
 func (s *Store) analyse(ctx context.Context) error {
 	if s.Dialect != dialect.SQLite {
 		return nil
 	}
-	if _, err := s.DB.ExecContext(ctx, "PRAGMA optimize=0x10002"); err != nil {
+	conn, err := s.DB.Conn(ctx)
+	if err != nil {
 		return fmt.Errorf("analysing the database: %w", err)
 	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "PRAGMA optimize=0x10002"); err != nil {
+		return fmt.Errorf("analysing the database: %w", err)
+	}
+	var samples int
+	err = conn.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema WHERE name = 'sqlite_stat4'").Scan(&samples)
+	if err == nil && samples > 0 {
+		err = conn.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_stat4").Scan(&samples)
+	}
+	if err != nil {
+		return fmt.Errorf("reading the planner's samples: %w", err)
+	}
+	if samples == 0 {
+		return nil
+	}
+	if _, err := conn.ExecContext(ctx, "DELETE FROM sqlite_stat4"); err != nil {
+		return fmt.Errorf("dropping the planner's samples: %w", err)
+	}
+	if _, err := conn.ExecContext(ctx, "ANALYZE sqlite_schema"); err != nil { // reloads the statistics
+		return fmt.Errorf("reloading the planner's statistics: %w", err)
+	}
+	s.DB.SetMaxIdleConns(0) // closes the idle connections, with the samples they loaded
+	sizePool(s.DB, sqlitePoolSize)
 	return nil
 }
 
