@@ -173,28 +173,12 @@ func (f Filter) facets() [][]string {
 // kindToken is how a document's kind is written among its facets.
 func kindToken(kind string) string { return "kind" + facetToken(gid.ID(kind)) }
 
-// where writes the match and the filter as a condition on search_index, and returns the
-// score expression (higher is better) with its arguments written by score.
+// where writes the match and the filter as a condition on search_index.
 func (ix *Index) where(b *entsql.Builder, m match, f Filter) {
 	if ix.dialect != dialect.Postgres {
 		b.WriteString("search_index MATCH ").Arg(m.fts5(f))
 	} else {
-		for i, g := range m.groups {
-			if i > 0 {
-				b.WriteString(" AND ")
-			}
-			b.WriteString("(tsv @@ to_tsquery('simple', ").Arg(strings.Join(g.terms, " <-> ")).WriteString(")")
-			if parts := g.parts(); len(parts) > 0 {
-				b.WriteString(" OR psv @@ to_tsquery('simple', ").Arg(strings.Join(parts, " | ")).WriteString(")")
-			}
-			if g.prefix != "" {
-				b.WriteString(" OR wsv @@ to_tsquery('simple', ").Arg(g.prefix + ":*").WriteString(")")
-			}
-			b.WriteString(")")
-		}
-		for _, fc := range f.facets() {
-			b.WriteString(" AND psv @@ to_tsquery('simple', ").Arg(strings.Join(fc, " | ")).WriteString(")")
-		}
+		m.pgWhere(b, f)
 	}
 	if f.From != nil {
 		b.WriteString(" AND at >= ").Arg(f.From.Unix())
@@ -202,6 +186,65 @@ func (ix *Index) where(b *entsql.Builder, m match, f Filter) {
 	if f.To != nil {
 		b.WriteString(" AND at < ").Arg(f.To.Unix())
 	}
+}
+
+// pgWhere writes the match and the facets on PostgreSQL as one tsquery on pgMatched, which
+// its GIN index answers without reading the rows: each group's terms (to_tsquery, as tsv is
+// made) or its marks, all groups and facets required. A phrase is required there by its
+// words and checked as a phrase on tsv alone (a phrase in the index condition would make
+// PostgreSQL read every candidate's whole tsvector). A group whose terms make no lexeme and
+// that has no marks finds nothing (an empty tsquery would drop out of the conjunction).
+func (m match) pgWhere(b *entsql.Builder, f Filter) {
+	b.WriteString(pgMatched + " @@ (")
+	var phrases, bare []string
+	for i, g := range m.groups {
+		if i > 0 {
+			b.WriteString(" && ")
+		}
+		b.WriteString("(to_tsquery('simple', ").Arg(strings.Join(g.terms, " & ")).WriteString(")")
+		marks := g.pgMarks()
+		if len(marks) > 0 {
+			b.WriteString(" || ").Arg(strings.Join(marks, " | ")).WriteString("::tsquery")
+		} else {
+			bare = append(bare, strings.Join(g.terms, " & "))
+		}
+		b.WriteString(")")
+		if len(g.terms) > 1 {
+			phrases = append(phrases, strings.Join(g.terms, " <-> "))
+		}
+	}
+	for _, fc := range f.facets() {
+		ts := make([]string, len(fc))
+		for i, t := range fc {
+			ts[i] = tsqueryLexeme(partMark + t)
+		}
+		b.WriteString(" && ").Arg(strings.Join(ts, " | ")).WriteString("::tsquery")
+	}
+	b.WriteString(")")
+	for _, p := range phrases {
+		b.WriteString(" AND tsv @@ to_tsquery('simple', ").Arg(p).WriteString(")")
+	}
+	for _, t := range bare {
+		b.WriteString(" AND numnode(to_tsquery('simple', ").Arg(t).WriteString(")) > 0")
+	}
+}
+
+// pgMarks are the tsquery items of a group's marks: its compound parts and the prefix of the
+// word being typed.
+func (g group) pgMarks() []string {
+	var out []string
+	for _, p := range g.parts() {
+		out = append(out, tsqueryLexeme(partMark+p))
+	}
+	if g.prefix != "" {
+		out = append(out, tsqueryLexeme(wordMark+g.prefix)+":*")
+	}
+	return out
+}
+
+// tsqueryLexeme quotes a token as one lexeme of a tsquery.
+func tsqueryLexeme(t string) string {
+	return "'" + strings.NewReplacer(`\`, `\\`, "'", "''").Replace(t) + "'"
 }
 
 // pgScore writes PostgreSQL's score: the rank of the terms (parts and prefixes are not
