@@ -72,7 +72,7 @@ func (ix *Index) dropIfOutdated(ctx context.Context, db *sql.DB) error {
 	}
 	stmts := []string{`DROP TABLE IF EXISTS search_index`, `DROP TABLE IF EXISTS search_rows`}
 	if ix.dialect == dialect.Postgres {
-		stmts = append(stmts, `DROP FUNCTION IF EXISTS search_marks(text)`)
+		stmts = append(stmts, `DROP FUNCTION IF EXISTS search_marks(text, tsvector)`)
 	}
 	for _, stmt := range append(stmts, `DELETE FROM search_version`, fmt.Sprintf(`INSERT INTO search_version (version) VALUES (%d)`, version)) {
 		if _, err := db.ExecContext(ctx, stmt); err != nil {
@@ -89,18 +89,21 @@ func (ix *Index) schema() []string {
 		// both (pgMatched), so that a query is one index lookup. Marks contain a colon, which
 		// no term has, so the kinds of tokens never meet.
 		//
-		// A query reads the rows of all its matches to rank them (in the worst case half the
-		// index), so the rows are kept narrow: everything but the ids, the date and tsv is
-		// moved out of the row (toast_tuple_target), and tsv stays in it (STORAGE MAIN).
+		// A query reads the rows of its matches to rank them, so a row that is toasted at all
+		// (over 2 kB) keeps only the id, kind and date (STORAGE PLAIN: a toasted id was read
+		// anew for every comparison of the sort, 74,000 buffer reads for 15,000 matches) and
+		// tsv (STORAGE MAIN) in the row; the texts go out of it (toast_tuple_target).
 		// search_marks is costly to the planner (COST) as it is to compute: the index answers
 		// a query without it, a scan of the table would compute it for every row (5 s for
 		// 100,000 rows, where the index and the matches' rows take 0.3 s). Not costlier: a
 		// plan above jit_above_cost is compiled first, which took 2 s.
 		return []string{
 			`DO $do$ BEGIN
-			IF to_regprocedure('search_marks(text)') IS NULL THEN
-				CREATE FUNCTION search_marks(marks text) RETURNS tsvector LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE COST 100
-					AS $f$ BEGIN RETURN array_to_tsvector(string_to_array(marks, ' ')); END $f$;
+			IF to_regprocedure('search_marks(text, tsvector)') IS NULL THEN
+				CREATE FUNCTION search_marks(marks text, terms tsvector) RETURNS tsvector LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE COST 100
+					AS $f$ BEGIN RETURN array_to_tsvector(string_to_array(marks, ' ') || ARRAY(
+						SELECT '` + strongMark + `' || u.lexeme FROM unnest(terms) u
+						WHERE (cardinality(u.positions) > 1 OR 'A' = ANY(u.weights)) AND octet_length(u.lexeme) <= ` + maxStrongLexeme + `)); END $f$;
 			END IF;
 			IF to_regclass('search_index') IS NULL THEN
 				CREATE TABLE search_index (doc_id text PRIMARY KEY, kind text NOT NULL, at bigint NOT NULL,
@@ -108,7 +111,7 @@ func (ix *Index) schema() []string {
 					title_terms text NOT NULL, body_terms text NOT NULL, marks text NOT NULL,
 					tsv tsvector GENERATED ALWAYS AS (setweight(to_tsvector('simple', title_terms), 'A') || setweight(to_tsvector('simple', body_terms), 'B')) STORED)
 					WITH (toast_tuple_target = 128);
-				ALTER TABLE search_index ALTER COLUMN tsv SET STORAGE MAIN;
+				ALTER TABLE search_index ALTER COLUMN tsv SET STORAGE MAIN, ALTER COLUMN doc_id SET STORAGE PLAIN, ALTER COLUMN kind SET STORAGE PLAIN;
 				CREATE INDEX search_index_matched ON search_index USING gin (` + pgMatched + `);
 			END IF;
 			END $do$`,
@@ -193,8 +196,17 @@ const (
 )
 
 // pgMatched is the tsvector that PostgreSQL's queries match and its GIN index holds: the
-// terms and the marks (search_marks: array_to_tsvector, no parser).
-const pgMatched = `(tsv || search_marks(marks))`
+// terms, the marks (array_to_tsvector, no parser), and a strong mark (strongMark) for each
+// term that occurs more than once or in the title (see Index.pgTop).
+const pgMatched = `(tsv || search_marks(marks, tsv))`
+
+// strongMark marks a term that is strong in a document; maxStrongLexeme is the longest term
+// that gets one (a lexeme of a tsvector has at most maxLexeme bytes, the mark included; a
+// query, at most 200 characters, has no longer term).
+const (
+	strongMark      = "s:"
+	maxStrongLexeme = "2045"
+)
 
 // pgMarks are a document's marks, separated by spaces; like to_tsvector, it leaves out
 // tokens longer than a tsvector holds.
