@@ -72,7 +72,7 @@ func (ix *Index) dropIfOutdated(ctx context.Context, db *sql.DB) error {
 	}
 	stmts := []string{`DROP TABLE IF EXISTS search_index`, `DROP TABLE IF EXISTS search_rows`}
 	if ix.dialect == dialect.Postgres {
-		stmts = append(stmts, `DROP FUNCTION IF EXISTS search_marks(text, tsvector)`)
+		stmts = append(stmts, `DROP FUNCTION IF EXISTS search_matched(tsvector, text)`)
 	}
 	for _, stmt := range append(stmts, `DELETE FROM search_version`, fmt.Sprintf(`INSERT INTO search_version (version) VALUES (%d)`, version)) {
 		if _, err := db.ExecContext(ctx, stmt); err != nil {
@@ -85,34 +85,31 @@ func (ix *Index) dropIfOutdated(ctx context.Context, db *sql.DB) error {
 func (ix *Index) schema() []string {
 	if ix.dialect == dialect.Postgres {
 		// tsv holds the terms with their positions (weighted A in the title, B in the body)
-		// for ranking and phrases; marks the marked tokens (see pgMarks). One GIN index over
-		// both (pgMatched), so that a query is one index lookup. Marks contain a colon, which
-		// no term has, so the kinds of tokens never meet.
+		// for ranking and phrases; fsv what queries match, with one GIN index: the terms,
+		// the marked tokens of marks (see pgMarks) and the strong terms (see pgMatched).
+		// Marks contain a colon, which no term has, so the kinds of tokens never meet.
 		//
 		// A query reads the rows of its matches to rank them, so a row that is toasted at all
 		// (over 2 kB) keeps only the id, kind and date (STORAGE PLAIN: a toasted id was read
 		// anew for every comparison of the sort, 74,000 buffer reads for 15,000 matches) and
-		// tsv (STORAGE MAIN) in the row; the texts go out of it (toast_tuple_target).
-		// search_marks is costly to the planner (COST) as it is to compute: the index answers
-		// a query without it, a scan of the table would compute it for every row (5 s for
-		// 100,000 rows, where the index and the matches' rows take 0.3 s). Not costlier: a
-		// plan above jit_above_cost is compiled first, which took 2 s.
+		// tsv (STORAGE MAIN) in the row; the texts and fsv go out of it (toast_tuple_target).
 		return []string{
 			`DO $do$ BEGIN
-			IF to_regprocedure('search_marks(text, tsvector)') IS NULL THEN
-				CREATE FUNCTION search_marks(marks text, terms tsvector) RETURNS tsvector LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE COST 100
-					AS $f$ BEGIN RETURN array_to_tsvector(string_to_array(marks, ' ') || ARRAY(
+			IF to_regprocedure('search_matched(tsvector, text)') IS NULL THEN
+				CREATE FUNCTION search_matched(terms tsvector, marks text) RETURNS tsvector LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+					AS $f$ SELECT terms || array_to_tsvector(string_to_array(marks, ' ') || ARRAY(
 						SELECT '` + strongMark + `' || u.lexeme FROM unnest(terms) u
-						WHERE (cardinality(u.positions) > 1 OR 'A' = ANY(u.weights)) AND octet_length(u.lexeme) <= ` + maxStrongLexeme + `)); END $f$;
+						WHERE (cardinality(u.positions) > 1 OR 'A' = ANY(u.weights)) AND octet_length(u.lexeme) <= ` + maxStrongLexeme + `)) $f$;
 			END IF;
 			IF to_regclass('search_index') IS NULL THEN
 				CREATE TABLE search_index (doc_id text PRIMARY KEY, kind text NOT NULL, at bigint NOT NULL,
 					title text NOT NULL, body text NOT NULL,
 					title_terms text NOT NULL, body_terms text NOT NULL, marks text NOT NULL,
-					tsv tsvector GENERATED ALWAYS AS (setweight(to_tsvector('simple', title_terms), 'A') || setweight(to_tsvector('simple', body_terms), 'B')) STORED)
+					tsv tsvector GENERATED ALWAYS AS (` + pgTerms + `) STORED,
+					fsv tsvector GENERATED ALWAYS AS (search_matched(` + pgTerms + `, marks)) STORED)
 					WITH (toast_tuple_target = 128);
 				ALTER TABLE search_index ALTER COLUMN tsv SET STORAGE MAIN, ALTER COLUMN doc_id SET STORAGE PLAIN, ALTER COLUMN kind SET STORAGE PLAIN;
-				CREATE INDEX search_index_matched ON search_index USING gin (` + pgMatched + `);
+				CREATE INDEX search_index_fsv ON search_index USING gin (fsv);
 			END IF;
 			END $do$`,
 		}
@@ -195,10 +192,15 @@ const (
 	partMark = "p:"
 )
 
+// pgTerms is PostgreSQL's tsvector of a document's terms, weighted A in the title and B in
+// the body.
+const pgTerms = `setweight(to_tsvector('simple', title_terms), 'A') || setweight(to_tsvector('simple', body_terms), 'B')`
+
 // pgMatched is the tsvector that PostgreSQL's queries match and its GIN index holds: the
 // terms, the marks (array_to_tsvector, no parser), and a strong mark (strongMark) for each
-// term that occurs more than once or in the title (see Index.pgTop).
-const pgMatched = `(tsv || search_marks(marks, tsv))`
+// term that occurs more than once or in the title (see Index.pgSearch). It is stored: a
+// plan that scans the table matches it as it is, without making it for every row.
+const pgMatched = `fsv`
 
 // strongMark marks a term that is strong in a document; maxStrongLexeme is the longest term
 // that gets one (a lexeme of a tsvector has at most maxLexeme bytes, the mark included; a

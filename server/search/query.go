@@ -279,13 +279,18 @@ func (ix *Index) Search(ctx context.Context, q querier, query string, f Filter, 
 	if ix.dialect == dialect.Postgres {
 		return ix.pgSearch(ctx, q, m, f, offset, limit)
 	}
+	return hitsOf(ctx, q, ix.sqliteQuery(m, f, offset, limit))
+}
+
+// sqliteQuery is the statement of a page of ranked matches on SQLite. The ranking reads
+// only the index; the texts are read for the page's rows alone.
+func (ix *Index) sqliteQuery(m match, f Filter, offset, limit int) *entsql.Builder {
 	b := &entsql.Builder{}
 	b.SetDialect(ix.dialect)
-	// The ranking reads only the index; the texts are read for the page's rows alone.
 	b.WriteString("SELECT s.doc_id, s.kind, s.title, s.body, r.score FROM (SELECT rowid AS row, " + sqliteScore + " AS score FROM search_index WHERE ")
 	ix.where(b, m, f)
 	b.WriteString(fmt.Sprintf(" ORDER BY score DESC, row LIMIT %d OFFSET %d) r JOIN search_index s ON s.rowid = r.row ORDER BY r.score DESC, r.row", limit, offset))
-	return hitsOf(ctx, q, b)
+	return b
 }
 
 // pgSearch is Search on PostgreSQL. It ranks the matches in which a term of the query is
