@@ -91,8 +91,10 @@ func (ix *Index) schema() []string {
 		//
 		// A query reads the rows of its matches to rank them, so a row that is toasted at all
 		// (over 2 kB) keeps only the id, kind and date (STORAGE PLAIN: a toasted id was read
-		// anew for every comparison of the sort, 74,000 buffer reads for 15,000 matches) and
-		// tsv (STORAGE MAIN) in the row; the texts and fsv go out of it (toast_tuple_target).
+		// anew for every comparison of the sort, 74,000 buffer reads for 15,000 matches), tsv
+		// and fsv (STORAGE MAIN: compressed, in the row, so that a scan of the table, which
+		// the planner chooses when a query matches much of it, reads no toast) in the row;
+		// the texts go out of it (toast_tuple_target).
 		return []string{
 			`DO $do$ BEGIN
 			IF to_regprocedure('search_matched(tsvector, text)') IS NULL THEN
@@ -108,7 +110,8 @@ func (ix *Index) schema() []string {
 					tsv tsvector GENERATED ALWAYS AS (` + pgTerms + `) STORED,
 					fsv tsvector GENERATED ALWAYS AS (search_matched(` + pgTerms + `, marks)) STORED)
 					WITH (toast_tuple_target = 128);
-				ALTER TABLE search_index ALTER COLUMN tsv SET STORAGE MAIN, ALTER COLUMN doc_id SET STORAGE PLAIN, ALTER COLUMN kind SET STORAGE PLAIN;
+				ALTER TABLE search_index ALTER COLUMN tsv SET STORAGE MAIN, ALTER COLUMN fsv SET STORAGE MAIN,
+					ALTER COLUMN doc_id SET STORAGE PLAIN, ALTER COLUMN kind SET STORAGE PLAIN;
 				CREATE INDEX search_index_fsv ON search_index USING gin (fsv);
 			END IF;
 			END $do$`,
