@@ -2,10 +2,11 @@
 // members, organisations, events, software products and usages, topics, indicators and
 // circles. Both databases index the same tokens, made in Go: the terms of the words (fold,
 // then Snowball German stem, see term) in order, for words and phrases; the folded words, for
-// the prefix of the word being typed; and one column of compound parts and facets (see
-// parts.go): SQLite in an FTS5 table, PostgreSQL in tsvectors of the 'simple' configuration
-// with GIN indexes, so both find the same. Hooks keep the index current on every write,
-// inside the writing transaction; a rebuild writes in chunks (Reindex).
+// the prefix of the word being typed; and the compound parts and facets (see parts.go):
+// SQLite in three columns of an FTS5 table, PostgreSQL in one tsvector of the 'simple'
+// configuration with one GIN index (the kinds of tokens told apart by a prefix, see
+// pgMatched), so both find the same. Hooks keep the index current on every write, inside the
+// writing transaction; a rebuild writes in chunks (Reindex).
 package search
 
 import (
