@@ -62,3 +62,13 @@ func (ix *Index) NaiveSearch(ctx context.Context, q querier, query string) ([]gi
 	}
 	return out, rows.Err()
 }
+
+// RankingStatement is the statement that ranks every match of a query (on PostgreSQL the
+// one Search falls back to when the strong matches do not fill the page).
+func (ix *Index) RankingStatement(query string, offset, limit int) (string, []any) {
+	m, _ := parse(query)
+	if ix.dialect == dialect.Postgres {
+		return ix.pgQuery(m, Filter{}, "", offset, limit).Query()
+	}
+	return ix.sqliteQuery(m, Filter{}, offset, limit).Query()
+}

@@ -2,10 +2,11 @@
 // members, organisations, events, software products and usages, topics, indicators and
 // circles. Both databases index the same tokens, made in Go: the terms of the words (fold,
 // then Snowball German stem, see term) in order, for words and phrases; the folded words, for
-// the prefix of the word being typed; and one column of compound parts and facets (see
-// parts.go): SQLite in an FTS5 table, PostgreSQL in tsvectors of the 'simple' configuration
-// with GIN indexes, so both find the same. Hooks keep the index current on every write,
-// inside the writing transaction; a rebuild writes in chunks (Reindex).
+// the prefix of the word being typed; and the compound parts and facets (see parts.go):
+// SQLite in three columns of an FTS5 table, PostgreSQL in one tsvector of the 'simple'
+// configuration with one GIN index (the kinds of tokens told apart by a prefix, see
+// pgMatched), so both find the same. Hooks keep the index current on every write, inside the
+// writing transaction; a rebuild writes in chunks (Reindex).
 package search
 
 import (
@@ -58,7 +59,7 @@ func Open(ctx context.Context, db *sql.DB, client *ent.Client, dialectName strin
 
 // version is the version of the index's tables and terms; an index of another version is
 // dropped and filled anew when the server starts.
-const version = 6
+const version = 7
 
 // dropIfOutdated drops index tables written by another version of the terms.
 func (ix *Index) dropIfOutdated(ctx context.Context, db *sql.DB) error {
@@ -70,8 +71,11 @@ func (ix *Index) dropIfOutdated(ctx context.Context, db *sql.DB) error {
 	if err != nil || have == version {
 		return err
 	}
-	for _, stmt := range []string{`DROP TABLE IF EXISTS search_index`, `DROP TABLE IF EXISTS search_rows`, `DELETE FROM search_version`,
-		fmt.Sprintf(`INSERT INTO search_version (version) VALUES (%d)`, version)} {
+	stmts := []string{`DROP TABLE IF EXISTS search_index`, `DROP TABLE IF EXISTS search_rows`}
+	if ix.dialect == dialect.Postgres {
+		stmts = append(stmts, `DROP FUNCTION IF EXISTS search_matched(tsvector, text)`)
+	}
+	for _, stmt := range append(stmts, `DELETE FROM search_version`, fmt.Sprintf(`INSERT INTO search_version (version) VALUES (%d)`, version)) {
 		if _, err := db.ExecContext(ctx, stmt); err != nil {
 			return err
 		}
@@ -81,16 +85,37 @@ func (ix *Index) dropIfOutdated(ctx context.Context, db *sql.DB) error {
 
 func (ix *Index) schema() []string {
 	if ix.dialect == dialect.Postgres {
+		// tsv holds the terms with their positions (weighted A in the title, B in the body)
+		// for ranking and phrases; fsv what queries match, with one GIN index: the terms,
+		// the marked tokens of marks (see pgMarks) and the strong terms (see pgMatched).
+		// Marks contain a colon, which no term has, so the kinds of tokens never meet.
+		//
+		// A query reads the rows of its matches to rank them, so a row that is toasted at all
+		// (over 2 kB) keeps only the id, kind and date (STORAGE PLAIN: a toasted id was read
+		// anew for every comparison of the sort, 74,000 buffer reads for 15,000 matches), tsv
+		// and fsv (STORAGE MAIN: compressed, in the row, so that a scan of the table, which
+		// the planner chooses when a query matches much of it, reads no toast) in the row;
+		// the texts go out of it (toast_tuple_target).
 		return []string{
-			`CREATE TABLE IF NOT EXISTS search_index (doc_id text PRIMARY KEY, kind text NOT NULL, at bigint NOT NULL,
-				title text NOT NULL, body text NOT NULL,
-				title_terms text NOT NULL, body_terms text NOT NULL, words text NOT NULL, parts text NOT NULL,
-				tsv tsvector GENERATED ALWAYS AS (setweight(to_tsvector('simple', title_terms), 'A') || setweight(to_tsvector('simple', body_terms), 'B')) STORED,
-				wsv tsvector GENERATED ALWAYS AS (to_tsvector('simple', words)) STORED,
-				psv tsvector GENERATED ALWAYS AS (to_tsvector('simple', parts)) STORED)`,
-			`CREATE INDEX IF NOT EXISTS search_index_wsv ON search_index USING gin (wsv)`,
-			`CREATE INDEX IF NOT EXISTS search_index_tsv ON search_index USING gin (tsv)`,
-			`CREATE INDEX IF NOT EXISTS search_index_psv ON search_index USING gin (psv)`,
+			`DO $do$ BEGIN
+			IF to_regprocedure('search_matched(tsvector, text)') IS NULL THEN
+				CREATE FUNCTION search_matched(terms tsvector, marks text) RETURNS tsvector LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+					AS $f$ SELECT terms || array_to_tsvector(string_to_array(marks, ' ') || ARRAY(
+						SELECT '` + strongMark + `' || u.lexeme FROM unnest(terms) u
+						WHERE (cardinality(u.positions) > 1 OR 'A' = ANY(u.weights)) AND octet_length(u.lexeme) <= ` + maxStrongLexeme + `)) $f$;
+			END IF;
+			IF to_regclass('search_index') IS NULL THEN
+				CREATE TABLE search_index (doc_id text PRIMARY KEY, kind text NOT NULL, at bigint NOT NULL,
+					title text NOT NULL, body text NOT NULL,
+					title_terms text NOT NULL, body_terms text NOT NULL, marks text NOT NULL,
+					tsv tsvector GENERATED ALWAYS AS (` + pgTerms + `) STORED,
+					fsv tsvector GENERATED ALWAYS AS (search_matched(` + pgTerms + `, marks)) STORED)
+					WITH (toast_tuple_target = 128);
+				ALTER TABLE search_index ALTER COLUMN tsv SET STORAGE MAIN, ALTER COLUMN fsv SET STORAGE MAIN,
+					ALTER COLUMN doc_id SET STORAGE PLAIN, ALTER COLUMN kind SET STORAGE PLAIN;
+				CREATE INDEX search_index_fsv ON search_index USING gin (fsv);
+			END IF;
+			END $do$`,
 		}
 	}
 	// search_rows maps ids to FTS5 rowids, so that replacing a document is two lookups by key
@@ -120,14 +145,15 @@ func (ix *Index) put(ctx context.Context, x execer, d doc) error {
 	text := d.title + " " + d.body
 	// parts: the compound parts, then the facets (the kind and the ids filtered on); facet
 	// tokens ("kindmessage", "top8x…") are no German words.
-	parts := strings.Join(append(partsOf(text), facetMark+kindToken(d.kind), facetTokens(d.facets)), " ")
+	parts := append(partsOf(text), facetMark+kindToken(d.kind))
+	parts = append(parts, facetTokens(d.facets)...)
 	at := d.at.Unix()
 	if ix.dialect == dialect.Postgres {
-		_, err := x.ExecContext(ctx, `INSERT INTO search_index (doc_id, kind, at, title, body, title_terms, body_terms, words, parts)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+		_, err := x.ExecContext(ctx, `INSERT INTO search_index (doc_id, kind, at, title, body, title_terms, body_terms, marks)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 			ON CONFLICT (doc_id) DO UPDATE SET kind = excluded.kind, at = excluded.at, title = excluded.title, body = excluded.body,
-				title_terms = excluded.title_terms, body_terms = excluded.body_terms, words = excluded.words, parts = excluded.parts`,
-			string(d.id), d.kind, at, d.title, d.body, strings.Join(terms(d.title), " "), strings.Join(terms(d.body), " "), folded(text), parts)
+				title_terms = excluded.title_terms, body_terms = excluded.body_terms, marks = excluded.marks`,
+			string(d.id), d.kind, at, d.title, d.body, strings.Join(terms(d.title), " "), strings.Join(terms(d.body), " "), pgMarks(text, parts))
 		return err
 	}
 	if _, err := x.ExecContext(ctx, `INSERT INTO search_rows (doc_id, fts_row)
@@ -137,7 +163,7 @@ func (ix *Index) put(ctx context.Context, x execer, d doc) error {
 	}
 	_, err := x.ExecContext(ctx, `INSERT OR REPLACE INTO search_index (rowid, doc_id, kind, at, title, body, terms, words, parts)
 		VALUES ((SELECT fts_row FROM search_rows WHERE doc_id = ?), ?, ?, ?, ?, ?, ?, ?, ?)`,
-		string(d.id), string(d.id), d.kind, at, d.title, d.body, strings.Join(terms(text), " "), folded(text), parts)
+		string(d.id), string(d.id), d.kind, at, d.title, d.body, strings.Join(terms(text), " "), folded(text), strings.Join(parts, " "))
 	return err
 }
 
@@ -152,15 +178,64 @@ func facetToken(id gid.ID) string {
 	}, string(id))
 }
 
-func facetTokens(ids []gid.ID) string {
+func facetTokens(ids []gid.ID) []string {
 	out := make([]string, 0, len(ids))
 	for _, id := range ids {
 		if t := facetToken(id); t != "" {
 			out = append(out, facetMark+t)
 		}
 	}
+	return out
+}
+
+// PostgreSQL's marks: the folded words (wordMark, for the prefix of the word being typed)
+// and the compound parts and facets (partMark), each distinct, written as tokens that are
+// taken as they are (array_to_tsvector, no parser).
+const (
+	wordMark = "w:"
+	partMark = "p:"
+)
+
+// pgTerms is PostgreSQL's tsvector of a document's terms, weighted A in the title and B in
+// the body.
+const pgTerms = `setweight(to_tsvector('simple', title_terms), 'A') || setweight(to_tsvector('simple', body_terms), 'B')`
+
+// pgMatched is the tsvector that PostgreSQL's queries match and its GIN index holds: the
+// terms, the marks (array_to_tsvector, no parser), and a strong mark (strongMark) for each
+// term that occurs more than once or in the title (see Index.pgSearch). It is stored: a
+// plan that scans the table matches it as it is, without making it for every row.
+const pgMatched = `fsv`
+
+// strongMark marks a term that is strong in a document; maxStrongLexeme is the longest term
+// that gets one (a lexeme of a tsvector has at most maxLexeme bytes, the mark included; a
+// query, at most 200 characters, has no longer term).
+const (
+	strongMark      = "s:"
+	maxStrongLexeme = "2045"
+)
+
+// pgMarks are a document's marks, separated by spaces; like to_tsvector, it leaves out
+// tokens longer than a tsvector holds.
+func pgMarks(text string, parts []string) string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(t string) {
+		if !seen[t] && len(t) <= maxLexeme {
+			seen[t] = true
+			out = append(out, t)
+		}
+	}
+	for _, w := range words(text) {
+		add(wordMark + fold(w))
+	}
+	for _, p := range parts {
+		add(partMark + p)
+	}
 	return strings.Join(out, " ")
 }
+
+// maxLexeme is the longest lexeme of a tsvector, in bytes.
+const maxLexeme = 2047
 
 // remove deletes a document from the index. On SQLite the document keeps its row number in
 // search_rows, so that a concurrent put cannot leave a second row behind.

@@ -173,28 +173,17 @@ func (f Filter) facets() [][]string {
 // kindToken is how a document's kind is written among its facets.
 func kindToken(kind string) string { return "kind" + facetToken(gid.ID(kind)) }
 
-// where writes the match and the filter as a condition on search_index, and returns the
-// score expression (higher is better) with its arguments written by score.
+// where writes the match and the filter as a condition on search_index.
 func (ix *Index) where(b *entsql.Builder, m match, f Filter) {
+	ix.whereStrong(b, m, f, "")
+}
+
+// whereStrong is where, on PostgreSQL also requiring a tsquery of marks (none if "").
+func (ix *Index) whereStrong(b *entsql.Builder, m match, f Filter, strong string) {
 	if ix.dialect != dialect.Postgres {
 		b.WriteString("search_index MATCH ").Arg(m.fts5(f))
 	} else {
-		for i, g := range m.groups {
-			if i > 0 {
-				b.WriteString(" AND ")
-			}
-			b.WriteString("(tsv @@ to_tsquery('simple', ").Arg(strings.Join(g.terms, " <-> ")).WriteString(")")
-			if parts := g.parts(); len(parts) > 0 {
-				b.WriteString(" OR psv @@ to_tsquery('simple', ").Arg(strings.Join(parts, " | ")).WriteString(")")
-			}
-			if g.prefix != "" {
-				b.WriteString(" OR wsv @@ to_tsquery('simple', ").Arg(g.prefix + ":*").WriteString(")")
-			}
-			b.WriteString(")")
-		}
-		for _, fc := range f.facets() {
-			b.WriteString(" AND psv @@ to_tsquery('simple', ").Arg(strings.Join(fc, " | ")).WriteString(")")
-		}
+		m.pgWhere(b, f, strong)
 	}
 	if f.From != nil {
 		b.WriteString(" AND at >= ").Arg(f.From.Unix())
@@ -202,6 +191,68 @@ func (ix *Index) where(b *entsql.Builder, m match, f Filter) {
 	if f.To != nil {
 		b.WriteString(" AND at < ").Arg(f.To.Unix())
 	}
+}
+
+// pgWhere writes the match and the facets on PostgreSQL as one tsquery on pgMatched, which
+// its GIN index answers without reading the rows: each group's terms (to_tsquery, as tsv is
+// made) or its marks, all groups and facets required. A phrase is required there by its
+// words and checked as a phrase on tsv alone (a phrase in the index condition would make
+// PostgreSQL read every candidate's whole tsvector). A group whose terms make no lexeme and
+// that has no marks finds nothing (an empty tsquery would drop out of the conjunction).
+func (m match) pgWhere(b *entsql.Builder, f Filter, strong string) {
+	b.WriteString(pgMatched + " @@ (")
+	var phrases, bare []string
+	for i, g := range m.groups {
+		if i > 0 {
+			b.WriteString(" && ")
+		}
+		b.WriteString("(to_tsquery('simple', ").Arg(strings.Join(g.terms, " & ")).WriteString(")")
+		marks := g.pgMarks()
+		if len(marks) > 0 {
+			b.WriteString(" || ").Arg(strings.Join(marks, " | ")).WriteString("::tsquery")
+		} else {
+			bare = append(bare, strings.Join(g.terms, " & "))
+		}
+		b.WriteString(")")
+		if len(g.terms) > 1 {
+			phrases = append(phrases, strings.Join(g.terms, " <-> "))
+		}
+	}
+	for _, fc := range f.facets() {
+		ts := make([]string, len(fc))
+		for i, t := range fc {
+			ts[i] = tsqueryLexeme(partMark + t)
+		}
+		b.WriteString(" && ").Arg(strings.Join(ts, " | ")).WriteString("::tsquery")
+	}
+	if strong != "" {
+		b.WriteString(" && ").Arg(strong).WriteString("::tsquery")
+	}
+	b.WriteString(")")
+	for _, p := range phrases {
+		b.WriteString(" AND tsv @@ to_tsquery('simple', ").Arg(p).WriteString(")")
+	}
+	for _, t := range bare {
+		b.WriteString(" AND numnode(to_tsquery('simple', ").Arg(t).WriteString(")) > 0")
+	}
+}
+
+// pgMarks are the tsquery items of a group's marks: its compound parts and the prefix of the
+// word being typed.
+func (g group) pgMarks() []string {
+	var out []string
+	for _, p := range g.parts() {
+		out = append(out, tsqueryLexeme(partMark+p))
+	}
+	if g.prefix != "" {
+		out = append(out, tsqueryLexeme(wordMark+g.prefix)+":*")
+	}
+	return out
+}
+
+// tsqueryLexeme quotes a token as one lexeme of a tsquery.
+func tsqueryLexeme(t string) string {
+	return "'" + strings.NewReplacer(`\`, `\\`, "'", "''").Replace(t) + "'"
 }
 
 // pgScore writes PostgreSQL's score: the rank of the terms (parts and prefixes are not
@@ -225,24 +276,91 @@ func (ix *Index) Search(ctx context.Context, q querier, query string, f Filter, 
 	if !ok {
 		return nil, nil
 	}
+	if ix.dialect == dialect.Postgres {
+		return ix.pgSearch(ctx, q, m, f, offset, limit)
+	}
+	return hitsOf(ctx, q, ix.sqliteQuery(m, f, offset, limit))
+}
+
+// sqliteQuery is the statement of a page of ranked matches on SQLite. The ranking reads
+// only the index; the texts are read for the page's rows alone.
+func (ix *Index) sqliteQuery(m match, f Filter, offset, limit int) *entsql.Builder {
 	b := &entsql.Builder{}
 	b.SetDialect(ix.dialect)
-	if ix.dialect == dialect.Postgres {
-		func(b *entsql.Builder) {
-			b.WriteString("SELECT doc_id, kind, title, body, ")
-			m.pgScore(b)
-			b.WriteString(" AS score FROM search_index WHERE ")
-			ix.where(b, m, f)
-			b.WriteString(fmt.Sprintf(" ORDER BY score DESC, doc_id LIMIT %d OFFSET %d", limit, offset))
-		}(b)
-	} else {
-		// The ranking reads only the index; the texts are read for the page's rows alone.
-		func(b *entsql.Builder) {
-			b.WriteString("SELECT s.doc_id, s.kind, s.title, s.body, r.score FROM (SELECT rowid AS row, " + sqliteScore + " AS score FROM search_index WHERE ")
-			ix.where(b, m, f)
-			b.WriteString(fmt.Sprintf(" ORDER BY score DESC, row LIMIT %d OFFSET %d) r JOIN search_index s ON s.rowid = r.row ORDER BY r.score DESC, r.row", limit, offset))
-		}(b)
+	b.WriteString("SELECT s.doc_id, s.kind, s.title, s.body, r.score FROM (SELECT rowid AS row, " + sqliteScore + " AS score FROM search_index WHERE ")
+	ix.where(b, m, f)
+	b.WriteString(fmt.Sprintf(" ORDER BY score DESC, row LIMIT %d OFFSET %d) r JOIN search_index s ON s.rowid = r.row ORDER BY r.score DESC, r.row", limit, offset))
+	return b
+}
+
+// pgSearch is Search on PostgreSQL. It ranks the matches in which a term of the query is
+// strong first (see strongScore): when those fill the page up to its end with scores of at
+// least strongScore, no other match can come before them, and the page is the same as from
+// ranking every match, which it reads otherwise.
+func (ix *Index) pgSearch(ctx context.Context, q querier, m match, f Filter, offset, limit int) ([]Hit, error) {
+	if strong, ok := m.pgStrong(); ok && offset+limit <= maxStrongWindow {
+		hits, err := hitsOf(ctx, q, ix.pgQuery(m, f, strong, 0, offset+limit))
+		if err != nil {
+			return nil, err
+		}
+		if len(hits) == offset+limit && hits[len(hits)-1].Score >= strongScore {
+			return hits[offset:], nil
+		}
 	}
+	return hitsOf(ctx, q, ix.pgQuery(m, f, "", offset, limit))
+}
+
+// pgQuery is the statement of a page of ranked matches on PostgreSQL, of those that also
+// match strong if it is not "".
+func (ix *Index) pgQuery(m match, f Filter, strong string, offset, limit int) *entsql.Builder {
+	b := &entsql.Builder{}
+	b.SetDialect(ix.dialect)
+	b.WriteString("SELECT doc_id, kind, title, body, ")
+	m.pgScore(b)
+	b.WriteString(" AS score FROM search_index WHERE ")
+	ix.whereStrong(b, m, f, strong)
+	b.WriteString(fmt.Sprintf(" ORDER BY score DESC, doc_id LIMIT %d OFFSET %d", limit, offset))
+	return b
+}
+
+// A term is strong in a document when it occurs there more than once or in the title (the
+// index marks it, see pgMatched). ts_rank of a query that is not a single phrase is the mean
+// over the query's distinct terms of each term's weight in the document, (wmax + Σ w_j/j² −
+// wmax/jmax²)/1.6449 over its occurrences j in order (weights A 1.0, B 0.4): at most
+// 0.4/1.6449 = 0.2432 for a term that is not strong (one occurrence in the body), at least
+// 0.4·1.25/1.6449 = 0.304 for a strong one. So a match in which no term of the query is
+// strong scores at most 0.2432, below strongScore.
+const strongScore = 0.25
+
+// maxStrongWindow is the farthest end of a page that is looked for among the strong matches.
+const maxStrongWindow = 5000
+
+// pgStrong is the tsquery of the strong marks of the query's terms, and whether the bound
+// of strongScore holds for the query: not for a single phrase (ts_rank then weighs the
+// distances of the words), and only for terms that PostgreSQL's parser takes as one lexeme
+// as they are (ASCII letters and digits), as the ranking does (see pgScore).
+func (m match) pgStrong() (string, bool) {
+	if len(m.groups) == 1 && len(m.groups[0].terms) > 1 {
+		return "", false
+	}
+	var or []string
+	seen := map[string]bool{}
+	for _, g := range m.groups {
+		for _, t := range g.terms {
+			if t == "" || strings.IndexFunc(t, func(r rune) bool { return !('a' <= r && r <= 'z' || '0' <= r && r <= '9') }) >= 0 {
+				return "", false
+			}
+			if !seen[t] {
+				seen[t] = true
+				or = append(or, tsqueryLexeme(strongMark+t))
+			}
+		}
+	}
+	return strings.Join(or, " | "), true
+}
+
+// hitsOf runs a statement that reads doc_id, kind, title, body and score.
+func hitsOf(ctx context.Context, q querier, b *entsql.Builder) ([]Hit, error) {
 	stmt, args := b.Query()
 	rows, err := q.QueryContext(ctx, stmt, args...)
 	if err != nil {
