@@ -180,15 +180,22 @@ func TestNotifyRepliesAreGroupedAndDeliveredLive(t *testing.T) {
 	})
 }
 
+// closedCircleWithCarla puts Anna and Carla Neumann into the seed's closed circle (Jonas stays
+// outside) and starts a discussion there that Anna follows.
+func closedCircleWithCarla(t *testing.T, env *apitest.Env, s seed) (*apitest.Session, string) {
+	t.Helper()
+	carla := env.NewMember(t, apitest.Spec{Name: "Carla Neumann"})
+	for _, m := range []string{s.MemberID, carla.MemberID} {
+		must[struct{ ID string }](t, s.Admin, `mutation($c: ID!, $m: ID!) { r: addCircleMember(circleID: $c, memberID: $m) { id } }`,
+			map[string]any{"c": s.CircleID, "m": m})
+	}
+	return carla, startFollowedDiscussion(t, s.Anna, "Intern", nil, s.CircleID)
+}
+
 func TestNotifyMentionsOnlyWhoMayRead(t *testing.T) {
 	apitest.ForEachBackend(t, func(t *testing.T, env *apitest.Env) {
 		s := newSeed(t, env)
-		carla := env.NewMember(t, apitest.Spec{Name: "Carla Neumann"})
-		for _, m := range []string{s.MemberID, carla.MemberID} {
-			must[struct{ ID string }](t, s.Admin, `mutation($c: ID!, $m: ID!) { r: addCircleMember(circleID: $c, memberID: $m) { id } }`,
-				map[string]any{"c": s.CircleID, "m": m})
-		}
-		d := startFollowedDiscussion(t, s.Anna, "Intern", nil, s.CircleID)
+		carla, d := closedCircleWithCarla(t, env, s)
 		// Suggestions: Carla (in the closed circle), not Jonas (outside it).
 		sugg := must[[]struct{ ID string }](t, s.Anna, `query($d: ID!) { r: mentionSuggestions(discussionID: $d, prefix: "") { id } }`, map[string]any{"d": d})
 		if len(sugg) != 1 || sugg[0].ID != carla.MemberID {
@@ -228,12 +235,7 @@ func TestNotifyMentionsOnlyWhoMayRead(t *testing.T) {
 func TestNotifyMentionsAddedByEditing(t *testing.T) {
 	apitest.ForEachBackend(t, func(t *testing.T, env *apitest.Env) {
 		s := newSeed(t, env)
-		carla := env.NewMember(t, apitest.Spec{Name: "Carla Neumann"})
-		for _, m := range []string{s.MemberID, carla.MemberID} {
-			must[struct{ ID string }](t, s.Admin, `mutation($c: ID!, $m: ID!) { r: addCircleMember(circleID: $c, memberID: $m) { id } }`,
-				map[string]any{"c": s.CircleID, "m": m})
-		}
-		d := startFollowedDiscussion(t, s.Anna, "Intern", nil, s.CircleID)
+		carla, d := closedCircleWithCarla(t, env, s)
 		inCarla := openInbox(t, carla, protoFor(env, t), nil)
 		inJonas := openInbox(t, s.Jonas, apitest.TransportWS, nil)
 		id := postIn(t, s.Anna, d, "Erste Fassung", nil)
