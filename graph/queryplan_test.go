@@ -104,44 +104,10 @@ func startRecording(t *testing.T, cfg config.Config) (env *apitest.Env, rec *rec
 	return &apitest.Env{URL: srv.URL, App: a}, rec, stop
 }
 
-// plan is the database's plan of a query: EXPLAIN QUERY PLAN on SQLite; on PostgreSQL EXPLAIN
-// with sequential scans discouraged, so that the plan shows whether a fitting index exists
-// (on a small test table the planner would rightly prefer to scan it anyway).
+// plan is the database's plan of a recorded query (see apitest.Plan).
 func plan(t *testing.T, db *sql.DB, backend string, q recordedQuery) []string {
 	t.Helper()
-	ctx := context.Background()
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	prefix := "EXPLAIN QUERY PLAN "
-	if backend == "postgres" {
-		if _, err := conn.ExecContext(ctx, "SET enable_seqscan = off"); err != nil {
-			t.Fatal(err)
-		}
-		defer conn.ExecContext(ctx, "RESET enable_seqscan") //nolint:errcheck
-		prefix = "EXPLAIN "
-	}
-	rows, err := conn.QueryContext(ctx, prefix+q.sql, q.args...)
-	if err != nil {
-		t.Fatalf("explaining %s: %v", q.sql, err)
-	}
-	defer rows.Close()
-	cols, _ := rows.Columns()
-	var lines []string
-	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			t.Fatal(err)
-		}
-		lines = append(lines, fmt.Sprint(vals[len(vals)-1]))
-	}
-	return lines
+	return apitest.Plan(t, db, backend, q.sql, q.args...)
 }
 
 var (

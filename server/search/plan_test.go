@@ -20,46 +20,14 @@ func TestSearchIsOneIndexLookup(t *testing.T) {
 			t.Parallel()
 			st := openStore(t, backend)
 			fill(t, st, texts)
-			ctx := context.Background()
-			conn, err := st.DB.Conn(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer conn.Close()
 			if backend == "postgres" {
-				for _, stmt := range []string{`ANALYZE search_index`, `SET enable_seqscan = off`} {
-					if _, err := conn.ExecContext(ctx, stmt); err != nil {
-						t.Fatal(err)
-					}
+				if _, err := st.DB.ExecContext(context.Background(), `ANALYZE search_index`); err != nil {
+					t.Fatal(err)
 				}
-				defer conn.ExecContext(ctx, `RESET enable_seqscan`) //nolint:errcheck
 			}
 			for _, q := range queries {
 				stmt, args := st.Search.RankingStatement(q, 0, 200)
-				explain := "EXPLAIN QUERY PLAN "
-				if backend == "postgres" {
-					explain = "EXPLAIN "
-				}
-				rows, err := conn.QueryContext(ctx, explain+stmt, args...)
-				if err != nil {
-					t.Fatal(err)
-				}
-				cols, _ := rows.Columns()
-				var plan []string
-				for rows.Next() {
-					vals := make([]any, len(cols))
-					ptrs := make([]any, len(cols))
-					for i := range vals {
-						ptrs[i] = &vals[i]
-					}
-					if err := rows.Scan(ptrs...); err != nil {
-						t.Fatal(err)
-					}
-					if s, ok := vals[len(vals)-1].(string); ok {
-						plan = append(plan, s)
-					}
-				}
-				rows.Close()
+				plan := apitest.Plan(t, st.DB, backend, stmt, args...)
 				text := strings.Join(plan, "\n")
 				var lookups int
 				if backend == "postgres" {
