@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"mime"
-	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -226,15 +224,7 @@ func TestNotifyEveryKindIsMailedAndUnsubscribed(t *testing.T) {
 				}
 
 				// One-click unsubscribe from this kind, without login.
-				unsub := env.URL + strings.TrimPrefix(msg.UnsubscribeURL(), mailPublicURL)
-				res, err := http.Post(unsub, "application/x-www-form-urlencoded", strings.NewReader(url.Values{"List-Unsubscribe": {"One-Click"}}.Encode()))
-				if err != nil {
-					t.Fatal(err)
-				}
-				res.Body.Close()
-				if res.StatusCode != http.StatusOK {
-					t.Fatalf("unsubscribe: %d", res.StatusCode)
-				}
+				oneClickUnsubscribe(t, env, msg)
 				for _, p := range must[struct {
 					Preferences []struct{ Kind, Delivery string }
 				}](t, s.Jonas, `query { r: emailSettings { preferences { kind delivery } } }`, nil).Preferences {

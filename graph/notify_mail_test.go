@@ -52,6 +52,21 @@ func outboxOf(t *testing.T, env *apitest.Env, memberID, kind string) int {
 }
 
 // wantMail checks one received mail: recipient, subject, link to the item, RFC 8058 headers.
+// oneClickUnsubscribe posts RFC 8058's one-click unsubscribe to the mail's link, without a
+// login, and wants it accepted.
+func oneClickUnsubscribe(t *testing.T, env *apitest.Env, msg mailtest.Message) {
+	t.Helper()
+	unsub := env.URL + strings.TrimPrefix(msg.UnsubscribeURL(), mailPublicURL)
+	res, err := http.Post(unsub, "application/x-www-form-urlencoded", strings.NewReader(url.Values{"List-Unsubscribe": {"One-Click"}}.Encode()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("unsubscribe: %d", res.StatusCode)
+	}
+}
+
 func wantMail(t *testing.T, msg mailtest.Message, to, subject, link string) {
 	t.Helper()
 	if len(msg.To) != 1 || msg.To[0] != to {
@@ -105,15 +120,7 @@ func TestNotifyRepliesAndMentionsAreMailed(t *testing.T) {
 		must[int](t, s.Jonas, `mutation { r: markAllNotificationsRead }`, nil)
 
 		// One-click unsubscribe from replies, without login.
-		unsub := env.URL + strings.TrimPrefix(msg.UnsubscribeURL(), mailPublicURL)
-		res, err := http.Post(unsub, "application/x-www-form-urlencoded", strings.NewReader(url.Values{"List-Unsubscribe": {"One-Click"}}.Encode()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		res.Body.Close()
-		if res.StatusCode != http.StatusOK {
-			t.Fatalf("unsubscribe: %d", res.StatusCode)
-		}
+		oneClickUnsubscribe(t, env, msg)
 		postIn(t, s.Anna, d, "Noch eine Antwort", nil)
 		wantDelivered(t, jonas, "REPLY", d, 1)
 		if n := outboxOf(t, env, s.Jonas.MemberID, "REPLY"); n != 2 {
