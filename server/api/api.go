@@ -63,6 +63,9 @@ type Options struct {
 	// Operations, if set, wraps every operation (e.g. to give a websocket's operations the
 	// connection's current viewer).
 	Operations graphql.OperationMiddleware
+	// Answers, if its Generation is set and MaxBytes positive, keeps query answers until the
+	// next write (see AnswerCache).
+	Answers AnswerCache
 }
 
 // New returns the /graphql handler for the given schema. The client opens the transaction
@@ -83,6 +86,9 @@ func New(schema graphql.ExecutableSchema, client *ent.Client, opts Options) http
 	}
 	srv.Use(shapeLimits{maxDepth: l.MaxDepth, maxAliases: l.MaxAliases, maxPage: l.MaxPageSize})
 	srv.Use(extension.FixedComplexityLimit(l.MaxComplexity))
+	if opts.Answers.Generation != nil && opts.Answers.MaxBytes > 0 {
+		srv.Use(newAnswerCache(opts.Answers))
+	}
 	// Mutations run in one transaction each, except logins: they wait on directories, and a
 	// transaction held meanwhile would block every other writer on SQLite.
 	srv.Use(transactioner{presentedTx: presentedTx{entgql.Transactioner{TxOpener: client, SkipTxFunc: onlyFields(loginFields...)}}, logger: opts.Logger})

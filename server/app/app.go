@@ -49,6 +49,7 @@ type App struct {
 	Notify  *notify.Service
 	Mail    *mail.Sender // nil when no SMTP server is configured
 	broker  pubsub.Broker
+	unshare func() // stops telling other replicas of writes
 	stop    context.CancelFunc
 	handler http.Handler
 	logger  *slog.Logger
@@ -168,6 +169,10 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts ...Op
 	if err == nil {
 		sender, err = newSender(st, cfg, mailKey, o.mail, logger)
 	}
+	var unshare func()
+	if err == nil {
+		unshare, err = st.Writes.Share(broker, logger) // the other replicas' answer caches
+	}
 	if err != nil {
 		stop()
 		notifier.Close()
@@ -180,12 +185,15 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts ...Op
 		ThrottleKeys: authService.AccountThrottleKeys,
 	}, logger)
 	exporter := privacy.NewExporter(st.Client, privacy.AuditRecorder(st.Client))
+	answers := api.DefaultAnswerCache
+	answers.Generation, answers.MaxBytes = st.Writes.Current, int64(cfg.AnswerCacheMB)<<20
 	gql := api.New(graph.NewSchema(graph.Deps{Client: st.Client, Auth: authService, Live: hub, Search: st.Search, SurveySecret: secret, Privacy: eraser, Exporter: exporter, Notify: notifier}), st.Client, api.Options{
 		Limits:        limits,
 		Introspection: cfg.Introspection,
 		Logger:        logger,
 		Websocket:     ws,
 		Fields:        graph.Prefetch(st.Client),
+		Answers:       answers,
 		Operations: func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 			return hub.CurrentViewer(audit.WatchReads(ctx, st.Client), next)
 		},
@@ -220,7 +228,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts ...Op
 	if sender != nil {
 		sender.Start()
 	}
-	return &App{Store: st, Auth: authService, Live: hub, Privacy: eraser, Notify: notifier, Mail: sender, stop: stop, broker: broker, handler: reqid.Middleware(withRequestLog(mux, logger)),
+	return &App{Store: st, Auth: authService, Live: hub, Privacy: eraser, Notify: notifier, Mail: sender, stop: stop, broker: broker, unshare: unshare, handler: reqid.Middleware(withRequestLog(mux, logger)),
 		logger: logger, auditRetention: cfg.AuditRetention(), auditPurgeEvery: cfg.AuditPurgeEvery}, nil
 }
 
@@ -356,6 +364,7 @@ func (a *App) Close() error {
 		a.Mail.Stop()
 	}
 	a.Auth.Close()
+	a.unshare()
 	_ = a.broker.Close()
 	return a.Store.Close()
 }

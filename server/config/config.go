@@ -36,6 +36,7 @@ type Config struct {
 	SurveySecret     string        // ZIRKEL_SURVEY_SECRET (environment only): keys anonymous survey responses
 	BrokerURL        string        // -broker / ZIRKEL_BROKER_URL: nats://host:4222 for several replicas; empty for in-process
 	WSConnsPerMember int           // -ws-conns-per-member / ZIRKEL_WS_CONNS_PER_MEMBER: websocket connections one member may hold
+	AnswerCacheMB    int           // -answer-cache-mb / ZIRKEL_ANSWER_CACHE_MB: MiB of query answers kept per replica until the next write (0: off)
 	DebugAddr        string        // -debug-addr / ZIRKEL_DEBUG_ADDR: serve Go's pprof here (keep it on localhost)
 	DeletionGrace    time.Duration // -deletion-grace / ZIRKEL_DELETION_GRACE: time to undo an account deletion
 	ErasureEvery     time.Duration // -erasure-every / ZIRKEL_ERASURE_EVERY: how often due deletions run and directories are checked for removed members
@@ -111,6 +112,11 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	c.SurveySecret = getenv("ZIRKEL_SURVEY_SECRET")
 	conns, _ := strconv.Atoi(env("ZIRKEL_WS_CONNS_PER_MEMBER", "10"))
 	fs.IntVar(&c.WSConnsPerMember, "ws-conns-per-member", conns, "websocket connections one member may hold")
+	answers, err := strconv.Atoi(env("ZIRKEL_ANSWER_CACHE_MB", "32"))
+	if err != nil || answers < 0 {
+		return c, fmt.Errorf("reading ZIRKEL_ANSWER_CACHE_MB: a number of MiB, 0 or more")
+	}
+	fs.IntVar(&c.AnswerCacheMB, "answer-cache-mb", answers, "MiB of query answers kept until the next write (per session, per replica); 0: off")
 	fs.StringVar(&c.DebugAddr, "debug-addr", getenv("ZIRKEL_DEBUG_ADDR"), "address for Go's pprof profiles, e.g. 127.0.0.1:6060; empty: off")
 	retention, err := strconv.Atoi(env("ZIRKEL_AUDIT_RETENTION_DAYS", "730"))
 	if err != nil {
@@ -140,7 +146,7 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	c.GraphiQL = *graphiql || c.Demo
 	if c.WSConnsPerMember <= 0 || c.MaxComplexity <= 0 || c.Timeout <= 0 || c.SessionIdle <= 0 || c.SessionMaxAge <= 0 || c.RevalidateEvery <= 0 ||
 		c.DeletionGrace <= 0 || c.ErasureEvery <= 0 || c.SessionRetention <= 0 || c.FailureRetention <= 0 || c.PurgeEvery <= 0 ||
-		c.AuditRetentionDays <= 0 || c.AuditPurgeEvery <= 0 {
+		c.AuditRetentionDays <= 0 || c.AuditPurgeEvery <= 0 || c.AnswerCacheMB < 0 {
 		return c, fmt.Errorf("limits and durations must be positive")
 	}
 	return c, nil

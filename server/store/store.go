@@ -25,6 +25,7 @@ import (
 	"zirkel/server/events"
 	"zirkel/server/integrity"
 	"zirkel/server/search"
+	"zirkel/server/writes"
 )
 
 // Options say where the data lives.
@@ -47,6 +48,8 @@ type Store struct {
 	Search  *search.Index
 	// Events is the pipeline every committed change passes; consumers register with it.
 	Events *events.Pipeline
+	// Writes moves on after every write that has become visible (see server/writes).
+	Writes *writes.Generation
 }
 
 // Open opens and migrates the database.
@@ -71,11 +74,13 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	if d == dialect.SQLite {
 		drv = newCachingDriver(base, db)
 	}
+	generation := writes.New()
+	drv = writes.Driver(drv, generation)
 	if opts.WrapDriver != nil {
 		drv = opts.WrapDriver(drv)
 	}
 	client := ent.NewClient(ent.Driver(drv))
-	s := &Store{Client: client, DB: db, Dialect: d, Events: events.New(opts.Logger)}
+	s := &Store{Client: client, DB: db, Dialect: d, Events: events.New(opts.Logger), Writes: generation}
 	if err := s.migrate(ctx); err != nil {
 		_ = client.Close()
 		return nil, err
