@@ -4,8 +4,9 @@
 // PostgreSQL schema, starts the real server as a child process, checks that the practices page
 // (first 50 with title, summary, organisation, topics and authors) answers what a direct ent
 // query under the same viewer returns, and drives it with wrk (closed loop, 2 threads) as a
-// logged-in member and anonymously. It prints one markdown table row per case: requests/s,
-// p50, p99 and the server's CPU time (user+sys) per request.
+// logged-in member and anonymously, with the server's answer cache on (its default) and off
+// (every request executed). It prints one markdown table row per case: requests/s, p50, p99
+// and the server's CPU time (user+sys) per request.
 //
 //	go run ./bench/readpath -db sqlite,postgres -c 32,64
 //
@@ -33,6 +34,7 @@ type options struct {
 	dbs         []string
 	conns       []int
 	viewers     []string
+	caches      []string // answer cache modes: on, off
 	threads     int
 	duration    time.Duration
 	warmup      time.Duration
@@ -55,8 +57,8 @@ func main() {
 	build(server, "./server")
 
 	fmt.Printf("%s, %d cores (%s), Go %s\n\n", time.Now().UTC().Format("2006-01-02 15:04 MST"), runtime.NumCPU(), cpuModel(), runtime.Version())
-	fmt.Println("| database | viewer | connections | requests/s | p50 | p99 | server CPU/request | wrong answers | failed requests |")
-	fmt.Println("|---|---|---|---|---|---|---|---|---|")
+	fmt.Println("| database | answer cache | viewer | connections | requests/s | p50 | p99 | server CPU/request | wrong answers | failed requests |")
+	fmt.Println("|---|---|---|---|---|---|---|---|---|---|")
 	for _, db := range o.dbs {
 		check(runDatabase(context.Background(), db, server, dir, o))
 	}
@@ -70,7 +72,18 @@ func runDatabase(ctx context.Context, db, server, dir string, o options) error {
 		return err
 	}
 	defer cleanup()
-	srv, err := startServer(server, target, o.debugAddr)
+	for _, cache := range o.caches {
+		if err := runServer(ctx, db, cache, server, dir, target, o); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// runServer starts the server with the answer cache on or off, checks its answers and
+// measures every case.
+func runServer(ctx context.Context, db, cache, server, dir string, target *target, o options) error {
+	srv, err := startServer(server, target, o.debugAddr, cache == "on")
 	if err != nil {
 		return err
 	}
@@ -84,11 +97,11 @@ func runDatabase(ctx context.Context, db, server, dir string, o options) error {
 			continue
 		}
 		for _, n := range o.conns {
-			r, err := measure(srv, c, n, o, fmt.Sprintf("%s-%s-%d", db, c.viewer, n))
+			r, err := measure(srv, c, n, o, fmt.Sprintf("%s-cache-%s-%s-%d", db, cache, c.viewer, n))
 			if err != nil {
 				return err
 			}
-			fmt.Printf("| %s | %s | %d | %.0f | %s | %s | %s | %d | %d |\n", db, c.viewer, n, r.rps,
+			fmt.Printf("| %s | %s | %s | %d | %.0f | %s | %s | %s | %d | %d |\n", db, cache, c.viewer, n, r.rps,
 				ms(r.p50), ms(r.p99), ms(r.cpuPerRequest), r.wrong, r.failed)
 		}
 	}
@@ -119,6 +132,7 @@ func parseFlags() options {
 	dbs := flag.String("db", "sqlite,postgres", "databases: sqlite, postgres or both")
 	conns := flag.String("c", "32,64", "wrk connections, one run each")
 	viewers := flag.String("viewers", "member,anonymous", "who asks: member (Bearer token), anonymous")
+	caches := flag.String("answer-cache", "on,off", "the server's answer cache: on (the default setting, 32 MiB), off, or both")
 	flag.IntVar(&o.threads, "threads", 2, "wrk threads")
 	flag.DurationVar(&o.duration, "duration", 20*time.Second, "measured load per case")
 	flag.DurationVar(&o.warmup, "warmup", 5*time.Second, "load before each measurement, not counted")
@@ -128,7 +142,12 @@ func parseFlags() options {
 	flag.StringVar(&o.profileDir, "profile", "", "write a CPU profile of the server for each measured case into this directory (needs -debug-addr)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the data (SQLite directory, PostgreSQL schema) for a look afterwards")
 	flag.Parse()
-	o.dbs, o.viewers = split(*dbs), split(*viewers)
+	o.dbs, o.viewers, o.caches = split(*dbs), split(*viewers), split(*caches)
+	for _, c := range o.caches {
+		if c != "on" && c != "off" {
+			log.Fatalf("-answer-cache: on or off, not %q", c)
+		}
+	}
 	if o.profileDir != "" && o.debugAddr == "" {
 		log.Fatal("-profile needs -debug-addr")
 	}

@@ -119,7 +119,7 @@ type server struct {
 }
 
 // startServer starts the server on a free port over the target's data.
-func startServer(bin string, t *target, debugAddr string) (*server, error) {
+func startServer(bin string, t *target, debugAddr string, answerCache bool) (*server, error) {
 	port, err := freePort()
 	if err != nil {
 		return nil, err
@@ -127,6 +127,9 @@ func startServer(bin string, t *target, debugAddr string) (*server, error) {
 	args := []string{"-addr", "127.0.0.1:" + strconv.Itoa(port), "-data", t.dataDir, "-log-level", "error"}
 	if debugAddr != "" {
 		args = append(args, "-debug-addr", debugAddr)
+	}
+	if !answerCache {
+		args = append(args, "-answer-cache-mb", "0")
 	}
 	cmd := exec.Command(bin, args...)
 	// Only what the server needs: no DATABASE_URL or ZIRKEL_* of the caller's shell.

@@ -114,6 +114,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts ...Op
 		IdleTimeout: cfg.SessionIdle, MaxAge: cfg.SessionMaxAge, CookieName: auth.DefaultConfig.CookieName,
 		CookieInsecure: cfg.CookieInsecure, AllowedOrigins: cfg.AllowedOrigins, Directories: o.directories,
 		SessionRetention: cfg.SessionRetention, FailureRetention: cfg.FailureRetention,
+		Writes: st.Writes.Current, KeepViewer: cfg.AnswerCacheTTL,
 	}, logger)
 	var broker pubsub.Broker
 	if err == nil {
@@ -186,7 +187,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts ...Op
 	}, logger)
 	exporter := privacy.NewExporter(st.Client, privacy.AuditRecorder(st.Client))
 	answers := api.DefaultAnswerCache
-	answers.Generation, answers.MaxBytes = st.Writes.Current, int64(cfg.AnswerCacheMB)<<20
+	answers.Generation, answers.MaxBytes, answers.TTL = st.Writes.Current, int64(cfg.AnswerCacheMB)<<20, cfg.AnswerCacheTTL
 	gql := api.New(graph.NewSchema(graph.Deps{Client: st.Client, Auth: authService, Live: hub, Search: st.Search, SurveySecret: secret, Privacy: eraser, Exporter: exporter, Notify: notifier}), st.Client, api.Options{
 		Limits:        limits,
 		Introspection: cfg.Introspection,

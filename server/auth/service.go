@@ -36,6 +36,10 @@ type Config struct {
 	SessionRetention time.Duration
 	// FailureRetention is how long failed logins count and are kept (0: 1 hour).
 	FailureRetention time.Duration
+	// Writes, if set, is the database's write generation (server/writes): a session's viewer
+	// is then kept for up to KeepViewer while nothing is written.
+	Writes     func() uint64
+	KeepViewer time.Duration
 }
 
 // DefaultConfig is a working day of idle time within a week.
@@ -65,6 +69,9 @@ func New(client *ent.Client, cfg Config, logger *slog.Logger) (*Service, error) 
 		directories: map[string]*directory.Directory{}, byDomain: map[string]string{},
 	}
 	s.sessions = &Sessions{client: client, idleTimeout: cfg.IdleTimeout, maxAge: cfg.MaxAge, now: s.now}
+	if cfg.Writes != nil {
+		s.sessions.kept = &viewerCache{generation: cfg.Writes, ttl: cfg.KeepViewer}
+	}
 	s.accounts = newLimiter(client, "account", 5, s.now)
 	s.addresses = newLimiter(client, "address", 50, s.now)
 	if cfg.FailureRetention > 0 {

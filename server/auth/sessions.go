@@ -25,6 +25,7 @@ type Sessions struct {
 	idleTimeout time.Duration
 	maxAge      time.Duration
 	now         func() time.Time
+	kept        *viewerCache // nil: every request loads its session
 	// ended, if set, is told (after commit) which sessions ended: one, or all of a member's
 	// when sessionID is empty. The live hub closes their websockets.
 }
@@ -62,8 +63,24 @@ func (s *Sessions) create(ctx context.Context, memberID gid.ID) (string, time.Ti
 // viewer returns the viewer of a live session, marking it as used. Revoked, expired (absolute
 // or idle) sessions and deactivated members give ErrNoSession.
 func (s *Sessions) viewer(ctx context.Context, token string) (*viewer.Viewer, error) {
-	sys := policy.System(ctx)
 	now := s.now()
+	var generation uint64
+	if s.kept != nil {
+		generation = s.kept.generation()
+		if v, ok := s.kept.get(token, generation, now); ok {
+			return v, nil
+		}
+	}
+	v, err := s.load(ctx, token, now)
+	if err == nil {
+		s.kept.put(token, generation, now, v)
+	}
+	return v, err
+}
+
+// load reads the viewer of a live session from the database, marking it as used.
+func (s *Sessions) load(ctx context.Context, token string, now time.Time) (*viewer.Viewer, error) {
+	sys := policy.System(ctx)
 	rows, err := s.lookup(sys, token, now)
 	if err != nil {
 		return nil, fmt.Errorf("finding session: %w", err)
