@@ -96,6 +96,27 @@ func TestAnswersAreKeptPerSessionUntilTheNextWrite(t *testing.T) {
 		if anon.Members.TotalCount >= first.Members.TotalCount && len(anon.Members.Edges) > 0 {
 			t.Fatalf("anonymous visitors see %d members as Anna sees %d", anon.Members.TotalCount, first.Members.TotalCount)
 		}
+		// Over a websocket, the connection's viewer keys the answer, not the (anonymous) upgrade.
+		ws := s.Jonas.DialWS(t, apitest.TransportWS)
+		defer ws.Close()
+		if err := ws.Subscribe("q", answersQuery, map[string]any{"first": 10}); err != nil {
+			t.Fatal(err)
+		}
+		var overWS struct{ Data answersPage }
+		if err := json.Unmarshal(ws.Next("q"), &overWS); err != nil || overWS.Data.Viewer == nil || overWS.Data.Viewer.ID != s.Member2ID {
+			t.Fatalf("Jonas over a websocket got %+v (%v)", overWS.Data.Viewer, err)
+		}
+		if m, err := ws.Read(10 * time.Second); err != nil || m.Type != "complete" || m.ID != "q" {
+			t.Fatalf("a query's one answer is followed by %s %s %s (%v), want complete", m.Type, m.ID, m.Payload, err)
+		}
+		// Asked again, the kept answer: one answer and complete.
+		if err := ws.Subscribe("r", answersQuery, map[string]any{"first": 10}); err != nil {
+			t.Fatal(err)
+		}
+		ws.Next("r")
+		if m, err := ws.Read(10 * time.Second); err != nil || m.Type != "complete" || m.ID != "r" {
+			t.Fatalf("a kept answer is followed by %s %s %s (%v), want complete", m.Type, m.ID, m.Payload, err)
+		}
 		if fewer, n := ask(t, env, s.Anna, 1); kept(t, env, s.Anna, n) || len(fewer.Members.Edges) != 1 {
 			t.Fatalf("other variables got %d members after %d statements", len(fewer.Members.Edges), n)
 		}

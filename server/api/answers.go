@@ -37,7 +37,9 @@ type AnswerCache struct {
 // DefaultAnswerCache keeps 32 MiB of answers of up to 256 KiB for a second.
 var DefaultAnswerCache = AnswerCache{MaxBytes: 32 << 20, MaxAnswerBytes: 256 << 10, TTL: time.Second}
 
-// answerCache is the gqlgen extension that serves and keeps answers (see AnswerCache).
+// answerCache is the gqlgen extension that serves and keeps answers (see AnswerCache). It
+// must be added after the operation middleware that sets a websocket's viewer, so that it
+// sees the viewer the answer is for.
 type answerCache struct {
 	cfg   AnswerCache
 	mu    sync.Mutex
@@ -70,14 +72,13 @@ func (c *answerCache) ExtensionName() string { return "AnswerCache" }
 // Validate implements graphql.HandlerExtension.
 func (c *answerCache) Validate(graphql.ExecutableSchema) error { return nil }
 
-// InterceptResponse serves a kept answer or keeps the one computed. Only queries are kept,
+// InterceptOperation serves a kept answer or keeps the one computed. Only queries are kept,
 // only answers without errors or extensions, only those during whose reading nothing was
 // written (a read that writes, such as an audited one, is not served from the cache), and
-// never for moderators and administrators, whose reads of closed circles are audited.
-func (c *answerCache) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
-	if !graphql.HasOperationContext(ctx) {
-		return next(ctx)
-	}
+// never for moderators and administrators, whose reads of closed circles are audited. It
+// wraps the operation, not each response: a transport asks the operation for responses until
+// it returns nil (the websocket transports do), and a query has one.
+func (c *answerCache) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 	oc := graphql.GetOperationContext(ctx)
 	v := viewer.FromContext(ctx)
 	if oc.Operation == nil || oc.Operation.Operation != ast.Query || v.IsModerator() {
@@ -89,14 +90,18 @@ func (c *answerCache) InterceptResponse(ctx context.Context, next graphql.Respon
 	}
 	generation := c.cfg.Generation()
 	if data, ok := c.get(key, generation); ok {
-		return &graphql.Response{Data: data}
+		return graphql.OneShot(&graphql.Response{Data: data})
 	}
-	resp := next(ctx)
-	if resp != nil && len(resp.Errors) == 0 && len(resp.Extensions) == 0 && len(resp.Data) > 0 &&
-		len(resp.Data) <= c.cfg.MaxAnswerBytes && c.cfg.Generation() == generation {
-		c.put(key, keptAnswer{data: resp.Data, generation: generation, at: time.Now()})
+	responses, first := next(ctx), true
+	return func(ctx context.Context) *graphql.Response {
+		resp := responses(ctx)
+		if first && resp != nil && len(resp.Errors) == 0 && len(resp.Extensions) == 0 && len(resp.Data) > 0 &&
+			len(resp.Data) <= c.cfg.MaxAnswerBytes && c.cfg.Generation() == generation {
+			c.put(key, keptAnswer{data: resp.Data, generation: generation, at: time.Now()})
+		}
+		first = false
+		return resp
 	}
-	return resp
 }
 
 // keyOf hashes who asks (the session, or anonymous), in which language, and the operation

@@ -86,9 +86,6 @@ func New(schema graphql.ExecutableSchema, client *ent.Client, opts Options) http
 	}
 	srv.Use(shapeLimits{maxDepth: l.MaxDepth, maxAliases: l.MaxAliases, maxPage: l.MaxPageSize})
 	srv.Use(extension.FixedComplexityLimit(l.MaxComplexity))
-	if opts.Answers.Generation != nil && opts.Answers.MaxBytes > 0 {
-		srv.Use(newAnswerCache(opts.Answers))
-	}
 	// Mutations run in one transaction each, except logins: they wait on directories, and a
 	// transaction held meanwhile would block every other writer on SQLite.
 	srv.Use(transactioner{presentedTx: presentedTx{entgql.Transactioner{TxOpener: client, SkipTxFunc: onlyFields(loginFields...)}}, logger: opts.Logger})
@@ -97,6 +94,10 @@ func New(schema graphql.ExecutableSchema, client *ent.Client, opts Options) http
 	}
 	if opts.Operations != nil {
 		srv.AroundOperations(opts.Operations)
+	}
+	if opts.Answers.Generation != nil && opts.Answers.MaxBytes > 0 {
+		// After Operations: inside them, it sees a websocket's viewer.
+		srv.Use(newAnswerCache(opts.Answers))
 	}
 	srv.SetErrorPresenter(presentError(opts.Logger))
 	srv.SetRecoverFunc(recoverPanic(opts.Logger))
