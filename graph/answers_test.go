@@ -243,7 +243,7 @@ func TestAnswersFollowAnotherReplicasWrites(t *testing.T) {
 func TestAnswersAreServedNoLongerThanTheirTTL(t *testing.T) {
 	env := apitest.Start(t, "sqlite", func(c *config.Config) { c.AnswerCacheTTL = 50 * time.Millisecond })
 	anna := env.NewMember(t, apitest.Spec{Name: "Anna Becker"})
-	ask(t, env, anna, 10) // kept (TestAnswersAreKeptPerSessionUntilTheNextWrite), for 50 ms
+	ask(t, env, anna, 10)              // kept (TestAnswersAreKeptPerSessionUntilTheNextWrite), for 50 ms
 	time.Sleep(100 * time.Millisecond) // past the TTL, with no write in between
 	if _, n := ask(t, env, anna, 10); kept(t, env, anna, n) {
 		t.Fatal("an answer older than its TTL was served")
