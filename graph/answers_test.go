@@ -3,7 +3,6 @@ package graph_test
 import (
 	"context"
 	"encoding/json"
-	"os"
 	"testing"
 	"time"
 
@@ -204,10 +203,7 @@ func TestAnswersAreNotKeptForReadsThatWrite(t *testing.T) {
 
 func TestAnswersFollowAnotherReplicasWrites(t *testing.T) {
 	databaseURL := apitest.FreshPostgres(t)
-	broker := os.Getenv("ZIRKEL_TEST_NATS_URL")
-	if broker == "" {
-		broker = "nats://127.0.0.1:4222"
-	}
+	broker := apitest.NATSURL()
 	shared := func(c *config.Config) {
 		c.DatabaseURL, c.BrokerURL, c.SurveySecret = databaseURL, broker, "replicas-share-one-survey-secret"
 		c.AnswerCacheTTL = time.Hour // only the broker can tell the first replica

@@ -90,6 +90,15 @@ func start(t testing.TB, backend string, adjust func(*config.Config), logger *sl
 	return env
 }
 
+// NATSURL is the NATS server the replica tests use (ZIRKEL_TEST_NATS_URL, default
+// nats://127.0.0.1:4222); they fail when it is missing, never skip.
+func NATSURL() string {
+	if u := os.Getenv("ZIRKEL_TEST_NATS_URL"); u != "" {
+		return u
+	}
+	return "nats://127.0.0.1:4222"
+}
+
 // PostgresURL is the server the PostgreSQL tests use.
 func PostgresURL() string {
 	if u := os.Getenv("ZIRKEL_TEST_POSTGRES_URL"); u != "" {

@@ -138,28 +138,16 @@ func (d *driver) BeginTx(ctx context.Context, opts *sql.TxOptions) (dialect.Tx, 
 
 // ExecContext runs a raw statement (ent's sql/execquery feature) and counts it as a write.
 func (d *driver) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	ex, ok := d.Driver.(interface {
-		ExecContext(context.Context, string, ...any) (sql.Result, error)
-	})
-	if !ok {
-		return nil, fmt.Errorf("Driver.ExecContext is not supported")
-	}
 	defer d.g.Advance()
-	return ex.ExecContext(ctx, query, args...)
+	return rawExec(ctx, d.Driver, query, args)
 }
 
 // QueryContext runs a raw query (ent's sql/execquery feature), a write unless a plain SELECT.
 func (d *driver) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	q, ok := d.Driver.(interface {
-		QueryContext(context.Context, string, ...any) (*sql.Rows, error)
-	})
-	if !ok {
-		return nil, fmt.Errorf("Driver.QueryContext is not supported")
-	}
 	if !readOnly(query) {
 		defer d.g.Advance()
 	}
-	return q.QueryContext(ctx, query, args...)
+	return rawQuery(ctx, d.Driver, query, args)
 }
 
 // txn is a transaction whose commit advances the generation: its writes become visible then.
@@ -177,22 +165,32 @@ func (t *txn) Commit() error {
 
 // ExecContext runs a raw statement in the transaction.
 func (t *txn) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	ex, ok := t.Tx.(interface {
-		ExecContext(context.Context, string, ...any) (sql.Result, error)
-	})
-	if !ok {
-		return nil, fmt.Errorf("Tx.ExecContext is not supported")
-	}
-	return ex.ExecContext(ctx, query, args...)
+	return rawExec(ctx, t.Tx, query, args)
 }
 
 // QueryContext runs a raw query in the transaction.
 func (t *txn) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	q, ok := t.Tx.(interface {
+	return rawQuery(ctx, t.Tx, query, args)
+}
+
+// rawExec runs a raw statement on a driver or transaction that offers ExecContext.
+func rawExec(ctx context.Context, on any, query string, args []any) (sql.Result, error) {
+	ex, ok := on.(interface {
+		ExecContext(context.Context, string, ...any) (sql.Result, error)
+	})
+	if !ok {
+		return nil, fmt.Errorf("%T does not support ExecContext", on)
+	}
+	return ex.ExecContext(ctx, query, args...)
+}
+
+// rawQuery runs a raw query on a driver or transaction that offers QueryContext.
+func rawQuery(ctx context.Context, on any, query string, args []any) (*sql.Rows, error) {
+	q, ok := on.(interface {
 		QueryContext(context.Context, string, ...any) (*sql.Rows, error)
 	})
 	if !ok {
-		return nil, fmt.Errorf("Tx.QueryContext is not supported")
+		return nil, fmt.Errorf("%T does not support QueryContext", on)
 	}
 	return q.QueryContext(ctx, query, args...)
 }
