@@ -14,6 +14,7 @@ import (
 
 	"zirkel/server/i18n"
 	"zirkel/server/viewer"
+	"zirkel/server/writes"
 )
 
 // AnswerCache configures the cache of query answers: an answer is kept for the session (or
@@ -23,7 +24,9 @@ import (
 // outlives a write, on this replica or (through server/writes) another.
 type AnswerCache struct {
 	// Generation is the database's write generation (server/writes): an answer read at one
-	// generation is served only at that generation.
+	// generation is served only at that generation. The generation an answer is read at is
+	// the one its request was marked with before authentication (writes.Middleware), so that
+	// its viewer is as current as its data; requests without a mark are not cached.
 	Generation func() uint64
 	// MaxBytes bounds the answers kept, together; 0 turns the cache off.
 	MaxBytes int64
@@ -87,7 +90,12 @@ func (c *answerCache) InterceptResponse(ctx context.Context, next graphql.Respon
 	if !ok {
 		return next(ctx)
 	}
-	generation := c.cfg.Generation()
+	// The viewer was loaded after the mark: if anything was written since (a membership
+	// ended, say), the answer computed for it is not the session's answer any more.
+	generation, ok := writes.Marked(ctx)
+	if !ok {
+		return next(ctx)
+	}
 	if data, ok := c.get(key, generation); ok {
 		return &graphql.Response{Data: data}
 	}
