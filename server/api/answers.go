@@ -73,14 +73,40 @@ func (c *answerCache) ExtensionName() string { return "AnswerCache" }
 // Validate implements graphql.HandlerExtension.
 func (c *answerCache) Validate(graphql.ExecutableSchema) error { return nil }
 
+// answering is what the cache did with an operation's first response. A transport asks an
+// operation's response handler again until it answers nil (the websocket transports do, for
+// the parts of an answer with @defer): after a kept answer there is nothing more, after a
+// computed one the operation's own handler says what more there is.
+type answering struct {
+	started bool // the first response was asked for
+	served  bool // and it was a kept answer
+}
+
+// answeringKey is the context key of an operation's answering.
+type answeringKey struct{}
+
+// InterceptOperation implements graphql.OperationInterceptor: it gives the operation's
+// responses their answering (see InterceptResponse).
+func (c *answerCache) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	return next(context.WithValue(ctx, answeringKey{}, &answering{}))
+}
+
 // InterceptResponse serves a kept answer or keeps the one computed. Only queries are kept,
-// only answers without errors or extensions, only those during whose reading nothing was
-// written (a read that writes, such as an audited one, is not served from the cache), and
-// never for moderators and administrators, whose reads of closed circles are audited.
+// only whole answers (no @defer parts to follow) without errors or extensions, only those
+// during whose reading nothing was written (a read that writes, such as an audited one, is
+// not served from the cache), and never for moderators and administrators, whose reads of
+// closed circles are audited. Only an operation's first response is looked up or kept.
 func (c *answerCache) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
-	if !graphql.HasOperationContext(ctx) {
+	a, _ := ctx.Value(answeringKey{}).(*answering)
+	switch {
+	case a == nil || !graphql.HasOperationContext(ctx):
+		return next(ctx)
+	case a.served:
+		return nil // the kept answer was all of it
+	case a.started:
 		return next(ctx)
 	}
+	a.started = true
 	oc := graphql.GetOperationContext(ctx)
 	v := viewer.FromContext(ctx)
 	if oc.Operation == nil || oc.Operation.Operation != ast.Query || v.IsModerator() {
@@ -97,10 +123,11 @@ func (c *answerCache) InterceptResponse(ctx context.Context, next graphql.Respon
 		return next(ctx)
 	}
 	if data, ok := c.get(key, generation); ok {
+		a.served = true
 		return &graphql.Response{Data: data}
 	}
 	resp := next(ctx)
-	if resp != nil && len(resp.Errors) == 0 && len(resp.Extensions) == 0 && len(resp.Data) > 0 &&
+	if resp != nil && resp.HasNext == nil && len(resp.Errors) == 0 && len(resp.Extensions) == 0 && len(resp.Data) > 0 &&
 		len(resp.Data) <= c.cfg.MaxAnswerBytes && c.cfg.Generation() == generation {
 		c.put(key, keptAnswer{data: resp.Data, generation: generation, at: time.Now()})
 	}
