@@ -357,3 +357,33 @@ func TestAnswersOverAWebsocketComeOnce(t *testing.T) {
 		}
 	})
 }
+
+// Sessions end with time, without a write: idle for longer than the idle timeout, or past
+// their absolute expiry. A viewer kept for a session (however long the TTL) ends with it.
+func TestKeptSessionsEndOnTime(t *testing.T) {
+	for name, adjust := range map[string]func(*config.Config){
+		"idle":     func(c *config.Config) { c.SessionIdle = 300 * time.Millisecond },
+		"absolute": func(c *config.Config) { c.SessionMaxAge = 300 * time.Millisecond },
+	} {
+		t.Run(name, func(t *testing.T) {
+			for _, b := range apitest.Backends {
+				t.Run(b, func(t *testing.T) {
+					t.Parallel()
+					env := apitest.Start(t, b, func(c *config.Config) {
+						adjust(c)
+						c.AnswerCacheTTL = time.Hour
+					})
+					anna := env.NewMember(t, apitest.Spec{Name: "Anna Becker"})
+					if res := anna.Post(t, answersQuery, map[string]any{"first": 10}); res.Status != 200 || len(res.Errors) > 0 {
+						t.Skipf("the session ended before its first question (a slow machine?): %d %+v", res.Status, res.Errors)
+					}
+					time.Sleep(500 * time.Millisecond) // past the idle timeout or the expiry, nothing written
+					res := anna.Post(t, answersQuery, map[string]any{"first": 10})
+					if res.Status != 401 || len(res.Errors) == 0 || res.Errors[0].Code() != "UNAUTHENTICATED" {
+						t.Fatalf("a session that ended %s still got %d %s %+v", name, res.Status, res.Data, res.Errors)
+					}
+				})
+			}
+		})
+	}
+}
