@@ -14,6 +14,7 @@ import (
 
 	"zirkel/server/i18n"
 	"zirkel/server/viewer"
+	"zirkel/server/writes"
 )
 
 // AnswerCache configures the cache of query answers: an answer is kept for the session (or
@@ -23,7 +24,9 @@ import (
 // outlives a write, on this replica or (through server/writes) another.
 type AnswerCache struct {
 	// Generation is the database's write generation (server/writes): an answer read at one
-	// generation is served only at that generation.
+	// generation is served only at that generation. The generation an answer is read at is
+	// the one its request was marked with before authentication (writes.Middleware), so that
+	// its viewer is as current as its data; requests without a mark are not cached.
 	Generation func() uint64
 	// MaxBytes bounds the answers kept, together; 0 turns the cache off.
 	MaxBytes int64
@@ -88,16 +91,23 @@ func (c *answerCache) InterceptOperation(ctx context.Context, next graphql.Opera
 	if !ok {
 		return next(ctx)
 	}
-	generation := c.cfg.Generation()
+	// The viewer was loaded after the mark: if anything was written since (a membership
+	// ended, say), the answer computed for it is not the session's answer any more.
+	generation, ok := writes.Marked(ctx)
+	if !ok {
+		return next(ctx)
+	}
 	if data, ok := c.get(key, generation); ok {
 		return graphql.OneShot(&graphql.Response{Data: data})
 	}
+	// The TTL counts from before the reading: what the clock changes is bounded by it.
+	started := time.Now()
 	responses, first := next(ctx), true
 	return func(ctx context.Context) *graphql.Response {
 		resp := responses(ctx)
-		if first && resp != nil && len(resp.Errors) == 0 && len(resp.Extensions) == 0 && len(resp.Data) > 0 &&
+		if first && resp != nil && resp.HasNext == nil && len(resp.Errors) == 0 && len(resp.Extensions) == 0 && len(resp.Data) > 0 &&
 			len(resp.Data) <= c.cfg.MaxAnswerBytes && c.cfg.Generation() == generation {
-			c.put(key, keptAnswer{data: resp.Data, generation: generation, at: time.Now()})
+			c.put(key, keptAnswer{data: resp.Data, generation: generation, at: started})
 		}
 		first = false
 		return resp

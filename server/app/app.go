@@ -201,7 +201,9 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts ...Op
 	})
 	mux := http.NewServeMux()
 	deadline := withDeadline(cfg.Timeout) // around authentication too
-	mux.Handle("/graphql", deadline(authService.Middleware(hub.Middleware(gql))))
+	// The write generation is marked before authentication: the answer cache serves and keeps
+	// answers of the generation the request's viewer was loaded at (server/api AnswerCache).
+	mux.Handle("/graphql", deadline(st.Writes.Middleware(authService.Middleware(hub.Middleware(gql)))))
 	mux.Handle("GET /events/{file}", deadline(authService.Middleware(calendar.EventHandler(st.Client))))
 	mux.Handle("GET /calendar/{file}", deadline(calendar.FeedHandler(st.Client, authService)))
 	mux.Handle("GET /audit.csv", deadline(authService.Middleware(audit.CSV(st.Client))))

@@ -71,31 +71,46 @@ func (s *Sessions) viewer(ctx context.Context, token string) (*viewer.Viewer, er
 			return v, nil
 		}
 	}
-	v, err := s.load(ctx, token, now)
+	v, ends, err := s.load(ctx, token, now)
 	if err == nil {
-		s.kept.put(token, generation, now, v)
+		s.kept.put(token, generation, now, v, ends)
 	}
 	return v, err
 }
 
-// load reads the viewer of a live session from the database, marking it as used.
-func (s *Sessions) load(ctx context.Context, token string, now time.Time) (*viewer.Viewer, error) {
+// sessionEnds is when a session ends unless it is used again (or written to) before: idle
+// past IdleEnds, or at ExpiresAt, its absolute expiry.
+type sessionEnds struct {
+	IdleEnds  time.Time // the session is idle once the time is after this
+	ExpiresAt time.Time // the session has expired once the time is not before this
+}
+
+// live tells whether a session that ends so is live at now, as load would find it.
+func (e sessionEnds) live(now time.Time) bool {
+	return !now.After(e.IdleEnds) && now.Before(e.ExpiresAt)
+}
+
+// load reads the viewer of a live session from the database, marking it as used, and says
+// when the session ends if it is not used again.
+func (s *Sessions) load(ctx context.Context, token string, now time.Time) (*viewer.Viewer, sessionEnds, error) {
 	sys := policy.System(ctx)
 	rows, err := s.lookup(sys, token, now)
 	if err != nil {
-		return nil, fmt.Errorf("finding session: %w", err)
+		return nil, sessionEnds{}, fmt.Errorf("finding session: %w", err)
 	}
 	if len(rows) == 0 {
-		return nil, ErrNoSession
+		return nil, sessionEnds{}, ErrNoSession
 	}
 	sess := rows[0]
 	if now.Sub(sess.LastUsedAt) > s.idleTimeout || sess.Status != string(member.StatusACTIVE) {
-		return nil, ErrNoSession
+		return nil, sessionEnds{}, ErrNoSession
 	}
+	lastUsed := sess.LastUsedAt
 	if now.Sub(sess.LastUsedAt) > touchEvery {
 		if err := s.client.Session.UpdateOneID(sess.SessionID).SetLastUsedAt(now).Exec(sys); err != nil {
-			return nil, fmt.Errorf("touching session: %w", err)
+			return nil, sessionEnds{}, fmt.Errorf("touching session: %w", err)
 		}
+		lastUsed = now
 	}
 	v := &viewer.Viewer{
 		MemberID:       sess.MemberID,
@@ -110,7 +125,7 @@ func (s *Sessions) load(ctx context.Context, token string, now time.Time) (*view
 			v.Circles[gid.ID(r.CircleID.String)] = r.CircleRole.String
 		}
 	}
-	return withCircleMates(s.client, v), nil
+	return withCircleMates(s.client, v), sessionEnds{IdleEnds: lastUsed.Add(s.idleTimeout), ExpiresAt: sess.ExpiresAt}, nil
 }
 
 // sessionRow is a live session with its member, their organisation and one of their circle
@@ -118,6 +133,7 @@ func (s *Sessions) load(ctx context.Context, token string, now time.Time) (*view
 type sessionRow struct {
 	SessionID      gid.ID         `sql:"session_id"`
 	LastUsedAt     time.Time      `sql:"last_used_at"`
+	ExpiresAt      time.Time      `sql:"expires_at"`
 	MemberID       gid.ID         `sql:"member_id"`
 	Status         string         `sql:"status"`
 	CommunityRole  string         `sql:"community_role"`
@@ -140,6 +156,7 @@ func (s *Sessions) lookup(ctx context.Context, token string, now time.Time) ([]s
 				LeftJoin(cm).On(m.C(member.FieldID), cm.C(circlemembership.MemberColumn))
 			q.Select(
 				sql.As(q.C(session.FieldID), "session_id"), sql.As(q.C(session.FieldLastUsedAt), "last_used_at"),
+				sql.As(q.C(session.FieldExpiresAt), "expires_at"),
 				sql.As(m.C(member.FieldID), "member_id"), sql.As(m.C(member.FieldStatus), "status"),
 				sql.As(m.C(member.FieldCommunityRole), "community_role"), sql.As(m.C(member.FieldPlatformRole), "platform_role"),
 				sql.As(m.C(member.OrganisationColumn), "organisation_id"),

@@ -23,13 +23,16 @@ type viewerCache struct {
 	kept       map[[sha256.Size]byte]keptViewer
 }
 
-// keptViewer is a session's viewer and when it was loaded.
+// keptViewer is a session's viewer, when it was loaded and when the session ends unless it
+// is loaded again (the uses served from the cache do not count as uses: they are not written).
 type keptViewer struct {
 	v        *viewer.Viewer
 	loadedAt time.Time
+	ends     sessionEnds
 }
 
-// get returns the kept viewer of the token's session, if loaded at generation within the TTL.
+// get returns the kept viewer of the token's session, if loaded at generation within the TTL
+// and the session has not ended since (idle or expired: time ends a session without a write).
 func (c *viewerCache) get(token string, generation uint64, now time.Time) (*viewer.Viewer, bool) {
 	if c == nil {
 		return nil, false
@@ -37,14 +40,14 @@ func (c *viewerCache) get(token string, generation uint64, now time.Time) (*view
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	k, ok := c.kept[hashTokenBytes(token)]
-	if !ok || c.at != generation || now.Sub(k.loadedAt) > c.ttl || now.Before(k.loadedAt) {
+	if !ok || c.at != generation || now.Sub(k.loadedAt) > c.ttl || now.Before(k.loadedAt) || !k.ends.live(now) {
 		return nil, false
 	}
 	return k.v, true
 }
 
 // put keeps a viewer loaded at generation, forgetting those of earlier generations.
-func (c *viewerCache) put(token string, generation uint64, now time.Time, v *viewer.Viewer) {
+func (c *viewerCache) put(token string, generation uint64, now time.Time, v *viewer.Viewer, ends sessionEnds) {
 	if c == nil || c.generation() != generation {
 		return // written meanwhile: what was loaded may be stale already
 	}
@@ -53,7 +56,7 @@ func (c *viewerCache) put(token string, generation uint64, now time.Time, v *vie
 	if c.at != generation || len(c.kept) >= viewersKept {
 		c.at, c.kept = generation, make(map[[sha256.Size]byte]keptViewer)
 	}
-	c.kept[hashTokenBytes(token)] = keptViewer{v: v, loadedAt: now}
+	c.kept[hashTokenBytes(token)] = keptViewer{v: v, loadedAt: now, ends: ends}
 }
 
 // hashTokenBytes keys the cache by the token's SHA-256, as the database does.

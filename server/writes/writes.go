@@ -12,6 +12,7 @@ import (
 	"database/sql"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"strings"
 	"sync/atomic"
 
@@ -42,6 +43,30 @@ func (g *Generation) Advance() {
 	case g.changed <- struct{}{}:
 	default: // one is pending: it covers this write too
 	}
+}
+
+// markKey is the context key of the generation a request began at (Mark).
+type markKey struct{}
+
+// Mark returns ctx marked with the generation now. Whatever a request reads after it (its
+// viewer first, when it is authenticated) was read at this generation or a later one: an
+// answer computed from it is up to date only if the generation is still the marked one.
+func (g *Generation) Mark(ctx context.Context) context.Context {
+	return context.WithValue(ctx, markKey{}, g.Current())
+}
+
+// Marked returns the generation ctx was marked with (Mark), if it was.
+func Marked(ctx context.Context) (uint64, bool) {
+	n, ok := ctx.Value(markKey{}).(uint64)
+	return n, ok
+}
+
+// Middleware marks each request's context (Mark) before next runs. It must come before
+// authentication: a viewer loaded before the mark may be older than the marked generation.
+func (g *Generation) Middleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r.WithContext(g.Mark(r.Context())))
+	})
 }
 
 // advanceRemote moves the generation on after another replica's write.
