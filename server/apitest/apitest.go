@@ -41,13 +41,24 @@ type Env struct {
 // ForEachBackend runs f as a subtest on each backend with a fresh server.
 func ForEachBackend(t *testing.T, f func(t *testing.T, env *Env)) {
 	t.Helper()
+	ForEachBackendWith(t, nil, f)
+}
+
+// ForEachBackendWith runs f as a subtest on each backend with a fresh server whose
+// configuration adjust changes first.
+func ForEachBackendWith(t *testing.T, adjust func(*config.Config), f func(t *testing.T, env *Env)) {
+	t.Helper()
 	for _, b := range Backends {
 		t.Run(b, func(t *testing.T) {
 			t.Parallel()
-			f(t, Start(t, b, nil))
+			f(t, Start(t, b, adjust))
 		})
 	}
 }
+
+// NothingKept configures a server that keeps no answers and no sessions' viewers between
+// requests, for tests of what a request costs or does when it reaches the database.
+func NothingKept(c *config.Config) { c.AnswerCacheTTL = 0 }
 
 // Start starts a server on the backend; adjust, if set, changes the configuration first.
 func Start(t testing.TB, backend string, adjust func(*config.Config), opts ...app.Option) *Env {

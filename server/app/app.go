@@ -114,7 +114,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts ...Op
 		IdleTimeout: cfg.SessionIdle, MaxAge: cfg.SessionMaxAge, CookieName: auth.DefaultConfig.CookieName,
 		CookieInsecure: cfg.CookieInsecure, AllowedOrigins: cfg.AllowedOrigins, Directories: o.directories,
 		SessionRetention: cfg.SessionRetention, FailureRetention: cfg.FailureRetention,
-		Writes: st.Writes.Current, KeepViewer: cfg.AnswerCacheTTL,
+		Writes: keptFor(cfg.AnswerCacheTTL, st.Writes.Current), KeepViewer: cfg.AnswerCacheTTL,
 	}, logger)
 	var broker pubsub.Broker
 	if err == nil {
@@ -187,7 +187,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts ...Op
 	}, logger)
 	exporter := privacy.NewExporter(st.Client, privacy.AuditRecorder(st.Client))
 	answers := api.DefaultAnswerCache
-	answers.Generation, answers.MaxBytes, answers.TTL = st.Writes.Current, int64(cfg.AnswerCacheMB)<<20, cfg.AnswerCacheTTL
+	answers.Generation, answers.MaxBytes, answers.TTL = keptFor(cfg.AnswerCacheTTL, st.Writes.Current), int64(cfg.AnswerCacheMB)<<20, cfg.AnswerCacheTTL
 	gql := api.New(graph.NewSchema(graph.Deps{Client: st.Client, Auth: authService, Live: hub, Search: st.Search, SurveySecret: secret, Privacy: eraser, Exporter: exporter, Notify: notifier}), st.Client, api.Options{
 		Limits:        limits,
 		Introspection: cfg.Introspection,
@@ -233,6 +233,15 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts ...Op
 	}
 	return &App{Store: st, Auth: authService, Live: hub, Privacy: eraser, Notify: notifier, Mail: sender, stop: stop, broker: broker, unshare: unshare, handler: reqid.Middleware(withRequestLog(mux, logger)),
 		logger: logger, auditRetention: cfg.AuditRetention(), auditPurgeEvery: cfg.AuditPurgeEvery}, nil
+}
+
+// keptFor is the write generation for the caches of answers and sessions, nil (nothing is
+// kept) when they may keep nothing for any time.
+func keptFor(ttl time.Duration, generation func() uint64) func() uint64 {
+	if ttl <= 0 {
+		return nil
+	}
+	return generation
 }
 
 // newSender returns the mail sender, or nil when no SMTP server is configured: then the

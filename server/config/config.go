@@ -37,7 +37,7 @@ type Config struct {
 	BrokerURL        string        // -broker / ZIRKEL_BROKER_URL: nats://host:4222 for several replicas; empty for in-process
 	WSConnsPerMember int           // -ws-conns-per-member / ZIRKEL_WS_CONNS_PER_MEMBER: websocket connections one member may hold
 	AnswerCacheMB    int           // -answer-cache-mb / ZIRKEL_ANSWER_CACHE_MB: MiB of query answers kept per replica until the next write (0: off)
-	AnswerCacheTTL   time.Duration // -answer-cache-ttl / ZIRKEL_ANSWER_CACHE_TTL: longest a kept answer or session is used (what depends on the time changes without a write)
+	AnswerCacheTTL   time.Duration // -answer-cache-ttl / ZIRKEL_ANSWER_CACHE_TTL: longest a kept answer or session is used (what depends on the time changes without a write); 0: neither is kept
 	DebugAddr        string        // -debug-addr / ZIRKEL_DEBUG_ADDR: serve Go's pprof here (keep it on localhost)
 	DeletionGrace    time.Duration // -deletion-grace / ZIRKEL_DELETION_GRACE: time to undo an account deletion
 	ErasureEvery     time.Duration // -erasure-every / ZIRKEL_ERASURE_EVERY: how often due deletions run and directories are checked for removed members
@@ -100,7 +100,7 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 		{&c.SessionRetention, "session-retention", "ZIRKEL_SESSION_RETENTION", "720h", "ended sessions are deleted this long after they ended"},
 		{&c.FailureRetention, "login-failure-retention", "ZIRKEL_LOGIN_FAILURE_RETENTION", "1h", "failed-login counters count and are kept this long after the last failure"},
 		{&c.PurgeEvery, "purge-every", "ZIRKEL_PURGE_EVERY", "1h", "how often sessions and counters past their retention are deleted"},
-		{&c.AnswerCacheTTL, "answer-cache-ttl", "ZIRKEL_ANSWER_CACHE_TTL", "1s", "longest a kept query answer or session is used, even without a write"},
+		{&c.AnswerCacheTTL, "answer-cache-ttl", "ZIRKEL_ANSWER_CACHE_TTL", "1s", "longest a kept query answer or session is used, even without a write; 0: neither is kept"},
 		{&c.AuditPurgeEvery, "audit-purge-every", "ZIRKEL_AUDIT_PURGE_EVERY", "24h", "how often audit entries past the retention are purged"},
 	}
 	for _, d := range durations {
@@ -148,7 +148,7 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	c.GraphiQL = *graphiql || c.Demo
 	if c.WSConnsPerMember <= 0 || c.MaxComplexity <= 0 || c.Timeout <= 0 || c.SessionIdle <= 0 || c.SessionMaxAge <= 0 || c.RevalidateEvery <= 0 ||
 		c.DeletionGrace <= 0 || c.ErasureEvery <= 0 || c.SessionRetention <= 0 || c.FailureRetention <= 0 || c.PurgeEvery <= 0 ||
-		c.AuditRetentionDays <= 0 || c.AuditPurgeEvery <= 0 || c.AnswerCacheMB < 0 || c.AnswerCacheTTL <= 0 {
+		c.AuditRetentionDays <= 0 || c.AuditPurgeEvery <= 0 || c.AnswerCacheMB < 0 || c.AnswerCacheTTL < 0 {
 		return c, fmt.Errorf("limits and durations must be positive")
 	}
 	return c, nil
