@@ -6,7 +6,6 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"regexp"
@@ -85,7 +84,7 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 	}
 }
 
-// databaseUnavailable tells a database that cannot be reached (refused, broken or cut connections,
+// databaseUnavailable tells a database that cannot be reached (refused or broken connections,
 // a closed pool) from a failing statement: the client may retry the first later.
 func databaseUnavailable(err error) bool {
 	var (
@@ -93,7 +92,6 @@ func databaseUnavailable(err error) bool {
 		connectErr *pgconn.ConnectError
 	)
 	return errors.As(err, &netErr) || errors.As(err, &connectErr) ||
-		errors.Is(err, io.ErrUnexpectedEOF) || // a connection cut while a statement ran
 		errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone) ||
 		strings.Contains(err.Error(), "sql: database is closed")
 }
