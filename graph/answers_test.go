@@ -25,10 +25,11 @@ import (
 // nobody gets another session's answer, and that every kind of write, on this replica or
 // another, is seen by the next question.
 
-// answersQuery asks what differs between viewers (who they are, what they may read).
+// answersQuery asks what differs between viewers (who they are, what they may read), with a
+// nested list per member (entgql loads it with a windowed WITH query: a read).
 const answersQuery = `query Page($first: Int) {
 	viewer { id displayName }
-	members(first: $first) { totalCount edges { node { displayName } } }
+	members(first: $first) { totalCount edges { node { displayName practices(first: 3) { edges { node { title } } } } } }
 }`
 
 // answersPage is answersQuery's answer.

@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"strings"
 	"sync/atomic"
+	"unicode"
 
 	"entgo.io/ent/dialect"
 
@@ -220,9 +221,29 @@ func rawQuery(ctx context.Context, on any, query string, args []any) (*sql.Rows,
 	return q.QueryContext(ctx, query, args...)
 }
 
-// readOnly reports whether a statement is a plain SELECT (ent's reads); anything else,
-// a WITH that may hold a write among them, counts as a write.
+// readOnly reports whether a statement only reads: a SELECT, or a WITH (entgql's windowed
+// loads of nested lists) none of whose words is a writing one (PostgreSQL allows INSERT,
+// UPDATE, DELETE and MERGE inside WITH). A false "writes" only costs kept answers.
 func readOnly(query string) bool {
 	q := strings.TrimLeft(query, " \t\r\n(")
-	return len(q) >= 6 && strings.EqualFold(q[:6], "SELECT")
+	switch {
+	case hasPrefixFold(q, "SELECT"):
+		return true
+	case !hasPrefixFold(q, "WITH"):
+		return false
+	}
+	words := strings.FieldsFunc(q, func(r rune) bool { return !unicode.IsLetter(r) && r != '_' })
+	for _, w := range words {
+		for _, writing := range []string{"INSERT", "UPDATE", "DELETE", "MERGE"} {
+			if strings.EqualFold(w, writing) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// hasPrefixFold reports whether s begins with prefix, ignoring case.
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }
