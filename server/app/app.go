@@ -110,11 +110,13 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts ...Op
 		return nil, err
 	}
 	st.Events.InTx("audit", audit.Record) // before any write below, so that the demo's are recorded too
+	// The write generation for the caches of answers and sessions (nil: nothing is kept).
+	kept := keptFor(cfg.AnswerCacheTTL, st.Writes.Current)
 	authService, err := auth.New(st.Client, auth.Config{
 		IdleTimeout: cfg.SessionIdle, MaxAge: cfg.SessionMaxAge, CookieName: auth.DefaultConfig.CookieName,
 		CookieInsecure: cfg.CookieInsecure, AllowedOrigins: cfg.AllowedOrigins, Directories: o.directories,
 		SessionRetention: cfg.SessionRetention, FailureRetention: cfg.FailureRetention,
-		Writes: keptFor(cfg.AnswerCacheTTL, st.Writes.Current), KeepViewer: cfg.AnswerCacheTTL,
+		Writes: kept, KeepViewer: cfg.AnswerCacheTTL,
 	}, logger)
 	var broker pubsub.Broker
 	if err == nil {
@@ -187,7 +189,7 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts ...Op
 	}, logger)
 	exporter := privacy.NewExporter(st.Client, privacy.AuditRecorder(st.Client))
 	answers := api.DefaultAnswerCache
-	answers.Generation, answers.MaxBytes, answers.TTL = keptFor(cfg.AnswerCacheTTL, st.Writes.Current), int64(cfg.AnswerCacheMB)<<20, cfg.AnswerCacheTTL
+	answers.Generation, answers.MaxBytes, answers.TTL = kept, int64(cfg.AnswerCacheMB)<<20, cfg.AnswerCacheTTL
 	gql := api.New(graph.NewSchema(graph.Deps{Client: st.Client, Auth: authService, Live: hub, Search: st.Search, SurveySecret: secret, Privacy: eraser, Exporter: exporter, Notify: notifier}), st.Client, api.Options{
 		Limits:        limits,
 		Introspection: cfg.Introspection,

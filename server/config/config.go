@@ -115,7 +115,7 @@ func Load(args []string, getenv func(string) string) (Config, error) {
 	conns, _ := strconv.Atoi(env("ZIRKEL_WS_CONNS_PER_MEMBER", "10"))
 	fs.IntVar(&c.WSConnsPerMember, "ws-conns-per-member", conns, "websocket connections one member may hold")
 	answers, err := strconv.Atoi(env("ZIRKEL_ANSWER_CACHE_MB", "32"))
-	if err != nil || answers < 0 {
+	if err != nil {
 		return c, fmt.Errorf("reading ZIRKEL_ANSWER_CACHE_MB: a number of MiB, 0 or more")
 	}
 	fs.IntVar(&c.AnswerCacheMB, "answer-cache-mb", answers, "MiB of query answers kept until the next write (per session, per replica); 0: off")

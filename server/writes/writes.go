@@ -15,7 +15,6 @@ import (
 	"net/http"
 	"strings"
 	"sync/atomic"
-	"unicode"
 
 	"entgo.io/ent/dialect"
 
@@ -113,7 +112,7 @@ func (g *Generation) Share(broker pubsub.Broker, logger *slog.Logger) (stop func
 }
 
 // Driver wraps an ent driver so that its writes advance g: a committed transaction, and a
-// statement outside a transaction that is not a plain SELECT.
+// statement outside a transaction that does not only read (readOnly).
 func Driver(next dialect.Driver, g *Generation) dialect.Driver {
 	return &driver{Driver: next, g: g}
 }
@@ -223,7 +222,8 @@ func rawQuery(ctx context.Context, on any, query string, args []any) (*sql.Rows,
 
 // readOnly reports whether a statement only reads: a SELECT, or a WITH (entgql's windowed
 // loads of nested lists) none of whose words is a writing one (PostgreSQL allows INSERT,
-// UPDATE, DELETE and MERGE inside WITH). A false "writes" only costs kept answers.
+// UPDATE, DELETE and MERGE inside WITH). A false "writes" only costs kept answers. It runs on
+// every statement, so it reads the words in place.
 func readOnly(query string) bool {
 	q := strings.TrimLeft(query, " \t\r\n(")
 	switch {
@@ -232,15 +232,28 @@ func readOnly(query string) bool {
 	case !hasPrefixFold(q, "WITH"):
 		return false
 	}
-	words := strings.FieldsFunc(q, func(r rune) bool { return !unicode.IsLetter(r) && r != '_' })
-	for _, w := range words {
-		for _, writing := range []string{"INSERT", "UPDATE", "DELETE", "MERGE"} {
-			if strings.EqualFold(w, writing) {
-				return false
-			}
+	for i := 0; i < len(q); {
+		j := i
+		for j < len(q) && isWordByte(q[j]) {
+			j++
 		}
+		if j == i {
+			i++
+			continue
+		}
+		switch w := q[i:j]; {
+		case strings.EqualFold(w, "INSERT"), strings.EqualFold(w, "UPDATE"),
+			strings.EqualFold(w, "DELETE"), strings.EqualFold(w, "MERGE"):
+			return false
+		}
+		i = j
 	}
 	return true
+}
+
+// isWordByte tells the bytes of SQL words and identifiers (ASCII letters, digits, _).
+func isWordByte(b byte) bool {
+	return b == '_' || b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z'
 }
 
 // hasPrefixFold reports whether s begins with prefix, ignoring case.
